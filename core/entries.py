@@ -1,0 +1,84 @@
+"""Ledger entries: one EIP-712 message, its signatures, and how an entry is hashed.
+
+An entry's *leaf data* is what the Merkle tree and the hash chain commit to:
+
+    recordedAt (8 bytes, big-endian seconds) || digest || signature_1 || ... || signature_k
+
+where `digest` is the EIP-712 signing digest of the entry's message in the
+ledger's domain, and each signature is 65 bytes (r || s || v).  That keeps a leaf
+checkable by an Ethereum contract (no JSON parsing), and binds the recording time
+so a deadline rule can be re-checked at verification.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import DeedbookError
+from core.hashing import keccak
+from core.merkle import leaf_hash
+
+
+@dataclass(frozen=True)
+class SignatureRecord:
+    role: str  # "operator", "registrar", "seller", "buyer", "lienholder", "notary", "agent", ...
+    signer: str  # EIP-55 address the signature must recover to
+    signature: bytes  # 65 bytes
+    signed_type: str  # the primaryType that was signed: the entry's kind or a wrapper of it
+
+    def as_json(self) -> dict[str, str]:
+        return {"role": self.role, "signer": self.signer, "signature": "0x" + self.signature.hex(),
+                "signedType": self.signed_type}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SignatureRecord":
+        try:
+            return cls(str(data["role"]), str(data["signer"]), bytes.fromhex(str(data["signature"])[2:]),
+                       str(data["signedType"]))
+        except (KeyError, TypeError, ValueError):
+            raise DeedbookError("A signature record is malformed.") from None
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    message: dict[str, Any]
+    signatures: tuple[SignatureRecord, ...] = field(default=())
+
+    def message_json(self) -> str:
+        return canonical_json(self.message)
+
+    def signatures_json(self) -> str:
+        return canonical_json([s.as_json() for s in self.signatures])
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "signatures": [s.as_json() for s in self.signatures]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Entry":
+        if not isinstance(data, dict) or not isinstance(data.get("message"), dict) or not isinstance(data.get("kind"), str):
+            raise DeedbookError("An entry is malformed: it needs a kind, a message and signatures.")
+        signatures = data.get("signatures", [])
+        if not isinstance(signatures, list):
+            raise DeedbookError("An entry's signatures must be a list.")
+        return cls(data["kind"], data["message"], tuple(SignatureRecord.from_json(s) for s in signatures))
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling per value: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def leaf_data(recorded_at: int, digest: bytes, signatures: tuple[SignatureRecord, ...] | list[bytes]) -> bytes:
+    raw = [s.signature if isinstance(s, SignatureRecord) else s for s in signatures]
+    return recorded_at.to_bytes(8, "big") + digest + b"".join(raw)
+
+
+def entry_leaf_hash(recorded_at: int, digest: bytes, signatures: tuple[SignatureRecord, ...] | list[bytes]) -> bytes:
+    return leaf_hash(leaf_data(recorded_at, digest, signatures))
+
+
+def chain_hash(previous: bytes, leaf: bytes) -> bytes:
+    """hash_n = H(hash_{n-1} || leaf_n); hash_{-1} is the ledger id."""
+    return keccak(previous + leaf)

@@ -1,0 +1,35 @@
+"""The exceptions the application shows to people.
+
+A `DeedbookError` carries one clear sentence for the user: the command line prints
+it and exits 2, the GUI shows it in a dialog. Anything else escaping is a bug.
+"""
+from __future__ import annotations
+
+
+class DeedbookError(Exception):
+    """A user mistake, a bad file or a refused operation. Nothing was written."""
+
+    exit_code = 2
+
+
+class WrongPassword(DeedbookError):
+    pass
+
+
+class RuleViolation(DeedbookError):
+    """An entry breaks a ledger rule (wrong signer, stale nonce, duplicate parcel...)."""
+
+
+class NotFound(DeedbookError):
+    pass
+
+
+class VerificationFailed(Exception):
+    """Verification found the ledger (or a proof, or a document) not genuine: exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, reason: str, index: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.index = index

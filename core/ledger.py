@@ -1,0 +1,294 @@
+"""The ledger service: open or create a ledger, append signed entries, read it back.
+
+Every change goes through `Ledger.append`, which checks each entry's signatures
+and rules against the current state and writes the entries and the projections
+in one transaction: all of a batch is recorded, or none of it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from core import merkle
+from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
+from core.errors import DeedbookError, NotFound, RuleViolation
+from core.identity import LedgerIdentity
+from core.keys import UnlockedKey
+from core.kinds import check_signatures, digest_for, get_kind
+from core.paths import DataDir
+from core.projection import DbState, load_deed, write_deeds
+from core.state import ApplyContext, DeedState
+from core.store import DeedRow, EntryRow, LedgerRow, make_engine, migrate
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RecordedEntry:
+    index: int
+    kind: str
+    deed_id: int | None
+    message: dict[str, Any]
+    signatures: tuple[SignatureRecord, ...]
+    recorded_at: int
+    leaf_hash: bytes
+    chain_hash: bytes
+
+    @property
+    def entry(self) -> Entry:
+        return Entry(self.kind, self.message, self.signatures)
+
+    def describe(self) -> str:
+        return get_kind(self.kind).describe(self.message)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "kind": self.kind, "deed_id": self.deed_id, "hash": "0x" + self.leaf_hash.hex(),
+            "chain_hash": "0x" + self.chain_hash.hex(), "recorded_at": self.recorded_at,
+            "summary": self.describe(), "message": self.message,
+            "signers": [{"role": s.role, "address": s.signer} for s in self.signatures],
+            "signatures": [s.as_json() for s in self.signatures],
+        }
+
+    @classmethod
+    def from_row(cls, row: Any) -> "RecordedEntry":
+        return cls(
+            index=row.idx, kind=row.kind, deed_id=row.deed_id, message=json.loads(row.message),
+            signatures=tuple(SignatureRecord.from_json(s) for s in json.loads(row.signatures)),
+            recorded_at=row.recorded_at, leaf_hash=bytes.fromhex(row.leaf_hash[2:]),
+            chain_hash=bytes.fromhex(row.chain_hash[2:]),
+        )
+
+
+def _database_error(error: DatabaseError) -> DeedbookError:
+    return DeedbookError(f"The ledger database cannot be used: {getattr(error, 'orig', error)}.")
+
+
+class Ledger:
+    def __init__(self, home: DataDir, engine: Engine, identity: LedgerIdentity) -> None:
+        self.home = home
+        self.engine = engine
+        self.identity = identity
+
+    # -- opening ---------------------------------------------------------
+    @staticmethod
+    def _engine(home: DataDir, db_url: str | None, *, create: bool) -> Engine:
+        if db_url is None:
+            if not create and not home.database.exists():
+                raise NotFound(
+                    f"There is no ledger in {home.root}: create one with 'deedbook init' or choose another --data-dir."
+                )
+            home.ensure()
+        engine = make_engine(db_url or home.default_db_url)
+        try:
+            migrate(engine)
+        except DatabaseError as error:
+            raise _database_error(error) from None
+        return engine
+
+    @classmethod
+    def open(cls, home: DataDir, db_url: str | None = None) -> "Ledger":
+        engine = cls._engine(home, db_url, create=False)
+        try:
+            with engine.connect() as conn:
+                row = conn.execute(select(LedgerRow)).first()
+        except DatabaseError as error:
+            raise _database_error(error) from None
+        if row is None:
+            raise NotFound(f"There is no ledger in {home.root}: create one with 'deedbook init'.")
+        return cls(home, engine, LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, row.chain_id))
+
+    @classmethod
+    def create(cls, home: DataDir, db_url: str | None, name: str, operator: UnlockedKey, *,
+               chain_id: int = 1) -> "Ledger":
+        name = name.strip()
+        if not name:
+            raise DeedbookError("A ledger needs a name.")
+        engine = cls._engine(home, db_url, create=True)
+        with engine.connect() as conn:
+            if conn.execute(select(LedgerRow)).first() is not None:
+                raise DeedbookError(f"There is a ledger in {home.root} already; use another --data-dir for a new one.")
+        identity = LedgerIdentity(os.urandom(32), name, operator.address, chain_id)
+        ledger = cls(home, engine, identity)
+        genesis = ledger.sign("LedgerGenesis", {
+            "ledgerId": identity.ledger_id_hex, "name": name, "operator": operator.address}, operator, "operator")
+        ledger.append([genesis], _before=lambda conn: conn.execute(insert(LedgerRow).values(
+            ledger_id=identity.ledger_id_hex, name=name, operator=operator.address, chain_id=chain_id,
+            created_at=int(time.time()))))
+        return ledger
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing ---------------------------------------------------------
+    def sign(self, kind: str, message: dict[str, Any], key: UnlockedKey, role: str,
+             signed_type: str | None = None) -> Entry:
+        """An entry carrying one signature by `key` (more can be added with `cosign`)."""
+        return self.cosign(Entry(kind, message), key, role, signed_type)
+
+    def cosign(self, entry: Entry, key: UnlockedKey, role: str, signed_type: str | None = None) -> Entry:
+        signed_type = signed_type or entry.kind
+        digest = digest_for(self.identity, get_kind(entry.kind), entry.message, signed_type)
+        record = SignatureRecord(role, key.address, key.sign(digest), signed_type)
+        return Entry(entry.kind, entry.message, (*entry.signatures, record))
+
+    def append(self, entries: Sequence[Entry], *, recorded_at: int | None = None,
+               _before: Callable[[Connection], Any] | None = None) -> list[int]:
+        """Check and record `entries` in one transaction; returns their indexes.
+
+        Any broken rule or bad signature raises `RuleViolation` naming the entry,
+        and nothing of the batch is written.
+        """
+        if not entries:
+            return []
+        now = int(time.time()) if recorded_at is None else recorded_at
+        try:
+            with self.engine.begin() as conn:
+                if _before is not None:
+                    _before(conn)
+                last = conn.execute(select(EntryRow.idx, EntryRow.chain_hash).order_by(EntryRow.idx.desc()).limit(1)).first()
+                start = 0 if last is None else last.idx + 1
+                previous = self.identity.ledger_id if last is None else bytes.fromhex(last.chain_hash[2:])
+                state = DbState(conn, self.identity, start)
+                rows = []
+                for offset, entry in enumerate(entries):
+                    index = start + offset
+                    try:
+                        kind = get_kind(entry.kind)
+                        digest = check_signatures(self.identity, entry)
+                        deed_id = kind.apply(state, entry, ApplyContext(index, now))
+                    except RuleViolation as broken:
+                        where = f"Entry {offset + 1} of {len(entries)}: " if len(entries) > 1 else ""
+                        raise RuleViolation(f"{where}{broken}") from None
+                    except (KeyError, TypeError, ValueError) as malformed:
+                        raise RuleViolation(f"The {entry.kind} entry is malformed ({malformed}).") from None
+                    leaf = entry_leaf_hash(now, digest, entry.signatures)
+                    previous = chain_hash(previous, leaf)
+                    state.record(index, entry.kind, leaf, deed_id, entry.message)
+                    rows.append({
+                        "idx": index, "kind": entry.kind, "deed_id": deed_id,
+                        "signers": " ".join(s.signer.lower() for s in entry.signatures),
+                        "message": entry.message_json(), "signatures": entry.signatures_json(),
+                        "recorded_at": now, "leaf_hash": "0x" + leaf.hex(), "chain_hash": "0x" + previous.hex(),
+                    })
+                conn.execute(insert(EntryRow), rows)
+                write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
+        except IntegrityError:
+            raise DeedbookError("The ledger changed while this was being recorded; nothing was written, try again.") from None
+        except DatabaseError as error:
+            raise _database_error(error) from None
+        return [start + i for i in range(len(entries))]
+
+    # -- reading ---------------------------------------------------------
+    def size(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())
+
+    def entry(self, index: int) -> RecordedEntry:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(EntryRow).where(EntryRow.idx == index)).first()
+        if row is None:
+            raise NotFound(f"There is no entry {index}: the ledger has {self.size()} entries (0 to {self.size() - 1}).")
+        return RecordedEntry.from_row(row)
+
+    def entries(self, start: int = 0, stop: int | None = None, *, kind: str | None = None,
+                signer: str | None = None) -> list[RecordedEntry]:
+        query = select(EntryRow).where(EntryRow.idx >= start).order_by(EntryRow.idx)
+        if stop is not None:
+            query = query.where(EntryRow.idx < stop)
+        if kind is not None:
+            query = query.where(EntryRow.kind == kind)
+        if signer is not None:
+            query = query.where(EntryRow.signers.contains(signer.lower()))
+        with self.engine.connect() as conn:
+            return [RecordedEntry.from_row(row) for row in conn.execute(query)]
+
+    def iter_entries(self, batch: int = 5000) -> Iterator[RecordedEntry]:
+        start = 0
+        while chunk := self.entries(start, start + batch):
+            yield from chunk
+            start += batch
+
+    def leaves(self, size: int | None = None) -> list[bytes]:
+        query = select(EntryRow.leaf_hash).order_by(EntryRow.idx)
+        if size is not None:
+            query = query.where(EntryRow.idx < size)
+        with self.engine.connect() as conn:
+            return [bytes.fromhex(h[2:]) for h in conn.execute(query).scalars()]
+
+    def resolve_deed(self, reference: str | int) -> int:
+        """A deed number, or a parcel number, as a person types it."""
+        text_ref = str(reference).strip()
+        with self.engine.connect() as conn:
+            if text_ref.isdigit():
+                found = conn.execute(select(DeedRow.deed_id).where(DeedRow.deed_id == int(text_ref))).scalar()
+                if found is not None:
+                    return int(found)
+            found = conn.execute(select(DeedRow.deed_id).where(DeedRow.parcel == text_ref)).scalar()
+        if found is None:
+            raise NotFound(f"There is no deed '{text_ref}' (give a deed number or a parcel number).")
+        return int(found)
+
+    def deed(self, reference: str | int) -> DeedState:
+        deed_id = self.resolve_deed(reference)
+        with self.engine.connect() as conn:
+            deed = load_deed(conn, deed_id)
+        assert deed is not None
+        return deed
+
+    def deeds(self, *, search: str | None = None, limit: int | None = None, offset: int = 0) -> list[DeedState]:
+        ids = self.deed_ids(search=search, limit=limit, offset=offset)
+        with self.engine.connect() as conn:
+            return [d for d in (load_deed(conn, i) for i in ids) if d is not None]
+
+    def deed_ids(self, *, search: str | None = None, order_by: str = "deed_id", descending: bool = False,
+                 limit: int | None = None, offset: int = 0) -> list[int]:
+        """Deed numbers matching `search` (parcel, address or owner), sorted in SQL."""
+        column = getattr(DeedRow, order_by, None)
+        if column is None:
+            raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
+        query = select(DeedRow.deed_id)
+        if search:
+            pattern = f"%{search.strip().lower()}%"
+            query = query.where(func.lower(DeedRow.parcel).like(pattern) | func.lower(DeedRow.address).like(pattern)
+                                | func.lower(DeedRow.owner).like(pattern))
+        query = query.order_by(column.desc() if descending else column, DeedRow.deed_id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
+
+    def deed_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(DeedRow)).scalar_one())
+
+    def history(self, reference: str | int) -> list[RecordedEntry]:
+        deed_id = self.resolve_deed(reference)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(EntryRow).where(EntryRow.deed_id == deed_id).order_by(EntryRow.idx))
+            return [RecordedEntry.from_row(row) for row in rows]
+
+    def latest_checkpoint(self, covering: int | None = None) -> RecordedEntry | None:
+        """The newest checkpoint entry (one that covers entry `covering`, if given)."""
+        for entry in reversed(self.entries(kind="Checkpoint")):
+            if covering is None or entry.message["size"] > covering:
+                return entry
+        return None
+
+    def merkle_root(self, size: int | None = None) -> bytes:
+        return merkle.root(self.leaves(size))
+
+    def registrars(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return sorted(DbState(conn, self.identity, 0).registrars)
+
+    def raw_execute(self, sql: str) -> None:
+        """For tests and repair tools only."""
+        with self.engine.begin() as conn:
+            conn.execute(text(sql))

@@ -1,0 +1,7 @@
+"""Alembic environment: runs on the connection core.store.migrate hands over."""
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,144 @@
+"""The deed tables as a projection of the ledger: read, write, and the
+database-backed `LedgerState` that appends check their rules against."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from core import merkle
+from core.entries import canonical_json
+from core.identity import LedgerIdentity
+from core.state import DeedState, LedgerState, Lien, parcel_key
+from core.store import DeedRow, EntryRow, HoldingRow, LienRow
+
+
+def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
+    return DeedState(
+        deed_id=row.deed_id, parcel=row.parcel, address=row.address, legal=row.legal,
+        attributes=json.loads(row.attributes), total_shares=row.total_shares,
+        holders={h.holder: h.shares for h in holdings}, version=row.version,
+        registered_index=row.registered_index, updated_index=row.updated_index,
+        liens={lien.lien_id: Lien(lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind,
+                                  lien.opened_index, lien.released_index) for lien in liens},
+        last_price=row.last_price, last_currency=row.last_currency, last_sale_at=row.last_sale_at,
+        last_valuation=row.last_valuation, last_valuation_index=row.last_valuation_index,
+    )
+
+
+def load_deed(conn: Connection, deed_id: int) -> DeedState | None:
+    row = conn.execute(select(DeedRow).where(DeedRow.deed_id == deed_id)).first()
+    if row is None:
+        return None
+    holdings = list(conn.execute(select(HoldingRow).where(HoldingRow.deed_id == deed_id)))
+    liens = list(conn.execute(select(LienRow).where(LienRow.deed_id == deed_id)))
+    return _deed_from_rows(row, holdings, liens)
+
+
+def load_all_deeds(conn: Connection) -> dict[int, DeedState]:
+    holdings: dict[int, list[Any]] = {}
+    for h in conn.execute(select(HoldingRow)):
+        holdings.setdefault(h.deed_id, []).append(h)
+    liens: dict[int, list[Any]] = {}
+    for lien in conn.execute(select(LienRow)):
+        liens.setdefault(lien.deed_id, []).append(lien)
+    return {row.deed_id: _deed_from_rows(row, holdings.get(row.deed_id, []), liens.get(row.deed_id, []))
+            for row in conn.execute(select(DeedRow))}
+
+
+def deed_row(deed: DeedState) -> dict[str, Any]:
+    return {
+        "deed_id": deed.deed_id, "parcel": deed.parcel, "parcel_key": parcel_key(deed.parcel),
+        "address": deed.address, "legal": deed.legal, "attributes": canonical_json(deed.attributes),
+        "total_shares": deed.total_shares, "owner": deed.owner, "holders_count": len(deed.holders),
+        "version": deed.version, "registered_index": deed.registered_index, "updated_index": deed.updated_index,
+        "last_price": deed.last_price, "last_currency": deed.last_currency, "last_sale_at": deed.last_sale_at,
+        "last_valuation": deed.last_valuation, "last_valuation_index": deed.last_valuation_index,
+    }
+
+
+def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
+    """Replace the projection rows of these deeds (delete + insert works on every database)."""
+    if not deeds:
+        return
+    ids = [d.deed_id for d in deeds]
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        conn.execute(delete(HoldingRow).where(HoldingRow.deed_id.in_(part)))
+        conn.execute(delete(LienRow).where(LienRow.deed_id.in_(part)))
+        conn.execute(delete(DeedRow).where(DeedRow.deed_id.in_(part)))
+    conn.execute(insert(DeedRow), [deed_row(d) for d in deeds])
+    holdings = [{"deed_id": d.deed_id, "holder": holder, "shares": shares}
+                for d in deeds for holder, shares in d.holders.items()]
+    if holdings:
+        conn.execute(insert(HoldingRow), holdings)
+    liens = [{"lien_id": lien.lien_id, "deed_id": d.deed_id, "holder": lien.holder, "amount": lien.amount,
+              "currency": lien.currency, "kind": lien.kind, "opened_index": lien.opened_index,
+              "released_index": lien.released_index} for d in deeds for lien in d.liens.values()]
+    if liens:
+        conn.execute(insert(LienRow), liens)
+
+
+class DbState(LedgerState):
+    """The state an append checks against: deeds are loaded from the projection on demand."""
+
+    def __init__(self, conn: Connection, identity: LedgerIdentity, size: int) -> None:
+        super().__init__(identity)
+        self.conn = conn
+        self.size = size
+        self._pending: dict[int, tuple[str, bytes, int | None, dict[str, Any]]] = {}
+        self._new_parcels: set[str] = set()
+        if size > 0:
+            self.registrars.add(identity.operator.lower())
+            for message in conn.execute(select(EntryRow.message).where(EntryRow.kind == "AddRegistrar")).scalars():
+                self.registrars.add(json.loads(message)["registrar"].lower())
+        self.next_deed_id = int(conn.execute(select(func.coalesce(func.max(DeedRow.deed_id), 0))).scalar_one()) + 1
+        self.next_lien_id = int(conn.execute(select(func.coalesce(func.max(LienRow.lien_id), 0))).scalar_one()) + 1
+
+    def _load_deed(self, deed_id: int) -> DeedState | None:
+        return load_deed(self.conn, deed_id)
+
+    def parcel_taken(self, parcel: str) -> bool:
+        key = parcel_key(parcel)
+        if key in self._new_parcels:
+            return True
+        return self.conn.execute(select(DeedRow.deed_id).where(DeedRow.parcel_key == key)).first() is not None
+
+    def add_deed(self, deed: DeedState) -> None:
+        super().add_deed(deed)
+        self._new_parcels.add(parcel_key(deed.parcel))
+
+    def _row(self, index: int) -> Any:
+        row = self.conn.execute(select(EntryRow).where(EntryRow.idx == index)).first()
+        if row is None:
+            from core.errors import RuleViolation
+
+            raise RuleViolation(f"There is no entry {index}.")
+        return row
+
+    def entry_leaf(self, index: int) -> bytes:
+        if index in self._pending:
+            return self._pending[index][1]
+        return bytes.fromhex(self._row(index).leaf_hash[2:])
+
+    def entry_kind_and_deed(self, index: int) -> tuple[str, int | None]:
+        if index in self._pending:
+            return self._pending[index][0], self._pending[index][2]
+        row = self._row(index)
+        return row.kind, row.deed_id
+
+    def entry_message(self, index: int) -> dict[str, Any]:
+        if index in self._pending:
+            return self._pending[index][3]
+        return dict(json.loads(self._row(index).message))
+
+    def root_at(self, size: int) -> bytes:
+        stored = [bytes.fromhex(h[2:]) for h in self.conn.execute(
+            select(EntryRow.leaf_hash).where(EntryRow.idx < size).order_by(EntryRow.idx)).scalars()]
+        stored += [self._pending[i][1] for i in sorted(self._pending) if i < size]
+        return merkle.root(stored)
+
+    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
+        super().record(index, kind, leaf, deed_id, message)
+        self._pending[index] = (kind, leaf, deed_id, message)

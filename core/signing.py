@@ -1,0 +1,92 @@
+"""secp256k1 signatures in Ethereum's 65-byte form, and addresses.
+
+libsecp256k1 (through coincurve) does the curve work.  Only low-s signatures
+(EIP-2) are accepted, so a signature cannot be re-encoded into a second valid
+form and replayed as a "different" one.
+"""
+from __future__ import annotations
+
+import re
+
+from coincurve import PrivateKey, PublicKey
+
+from core.errors import DeedbookError
+from core.hashing import keccak
+
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+HALF_N = SECP256K1_N // 2
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+class BadSignature(DeedbookError):
+    pass
+
+
+def sign_digest(private_key: bytes, digest: bytes) -> bytes:
+    """r || s || v with v in {27, 28}; libsecp256k1 always produces low s."""
+    raw = PrivateKey(private_key).sign_recoverable(digest, hasher=None)
+    return raw[:64] + bytes([raw[64] + 27])
+
+
+def address_of_public_key(public_key: PublicKey) -> bytes:
+    return keccak(public_key.format(compressed=False)[1:])[12:]
+
+
+def address_of_private_key(private_key: bytes) -> bytes:
+    return address_of_public_key(PrivateKey(private_key).public_key)
+
+
+def parse_signature(text: str) -> bytes:
+    """A 0x-prefixed 65-byte signature, checked for form (not yet for signer)."""
+    if not isinstance(text, str) or not text.startswith("0x"):
+        raise BadSignature("The signature must be a 0x-prefixed hex string.")
+    try:
+        raw = bytes.fromhex(text[2:])
+    except ValueError:
+        raise BadSignature("The signature is not valid hex.") from None
+    check_signature_form(raw)
+    return raw
+
+
+def check_signature_form(signature: bytes) -> None:
+    if len(signature) != 65:
+        raise BadSignature(f"A signature is 65 bytes; this one has {len(signature)}.")
+    r = int.from_bytes(signature[:32], "big")
+    s = int.from_bytes(signature[32:64], "big")
+    if not (0 < r < SECP256K1_N and 0 < s < SECP256K1_N):
+        raise BadSignature("The signature's r or s is out of range.")
+    if s > HALF_N:
+        raise BadSignature("The signature has a high s value (EIP-2 requires low s).")
+    if signature[64] not in (27, 28):
+        raise BadSignature("The signature's v must be 27 or 28.")
+
+
+def recover_address(digest: bytes, signature: bytes) -> bytes:
+    """The 20-byte address that made `signature` over `digest`."""
+    check_signature_form(signature)
+    try:
+        public_key = PublicKey.from_signature_and_message(
+            signature[:64] + bytes([signature[64] - 27]), digest, hasher=None
+        )
+    except Exception:  # libsecp256k1 rejects points not on the curve
+        raise BadSignature("The signature does not belong to any key.") from None
+    return keccak(public_key.format(compressed=False)[1:])[12:]
+
+
+def checksum_address(address: bytes) -> str:
+    """EIP-55 mixed-case form."""
+    lower = address.hex()
+    digest = keccak(lower.encode()).hex()
+    return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(lower))
+
+
+def parse_address(text: str) -> bytes:
+    """An address typed or pasted by a person; a mixed-case one must carry a valid checksum."""
+    text = text.strip() if isinstance(text, str) else text
+    if not isinstance(text, str) or not _ADDRESS.match(text):
+        raise DeedbookError(f"'{text}' is not an Ethereum address (0x followed by 40 hex digits).")
+    raw = bytes.fromhex(text[2:])
+    body = text[2:]
+    if body != body.lower() and body != body.upper() and checksum_address(raw) != text:
+        raise DeedbookError(f"The address {text} has a wrong checksum: check for a typing mistake.")
+    return raw

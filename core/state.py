@@ -1,0 +1,184 @@
+"""Deed state: what the ledger's entries add up to.
+
+The rules in `core.kinds` read and change a `LedgerState`.  Verification replays
+the whole ledger into an `InMemoryState`; an append works on a `LedgerState`
+backed by the database projection (core.store), so one set of rules serves both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import RuleViolation
+from core.identity import LedgerIdentity
+from core.merkle import root
+
+
+@dataclass
+class Lien:
+    lien_id: int
+    holder: str
+    amount: int  # minor units (cents)
+    currency: str
+    kind: str
+    opened_index: int
+    released_index: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.released_index is None
+
+
+@dataclass
+class DeedState:
+    deed_id: int
+    parcel: str
+    address: str
+    legal: str
+    attributes: dict[str, Any]
+    total_shares: int
+    holders: dict[str, int]  # EIP-55 address -> shares held (only positive holdings)
+    version: int
+    registered_index: int
+    updated_index: int
+    liens: dict[int, Lien] = field(default_factory=dict)
+    last_price: int | None = None  # minor units of the last recorded sale
+    last_currency: str | None = None
+    last_sale_at: int | None = None
+    last_valuation: int | None = None  # minor units of the last recorded valuation
+    last_valuation_index: int | None = None
+
+    @property
+    def owner(self) -> str:
+        """The largest holder (lowest address on a tie): the deed's "owner" in lists."""
+        return min(self.holders.items(), key=lambda item: (-item[1], item[0].lower()))[0] if self.holders else ""
+
+    def open_liens(self) -> list[Lien]:
+        return [lien for lien in self.liens.values() if lien.is_open]
+
+    def comparable(self) -> tuple[Any, ...]:
+        """Everything a projection must reproduce, for verification's comparison."""
+        return (self.deed_id, self.parcel, self.address, self.legal, self.attributes, self.total_shares,
+                {k.lower(): v for k, v in self.holders.items()}, self.version, self.registered_index,
+                self.updated_index,
+                sorted((lien.lien_id, lien.holder.lower(), lien.amount, lien.currency, lien.kind, lien.opened_index,
+                        lien.released_index) for lien in self.liens.values()),
+                self.last_price, self.last_currency, self.last_sale_at, self.last_valuation,
+                self.last_valuation_index)
+
+
+@dataclass(frozen=True)
+class ApplyContext:
+    index: int
+    recorded_at: int  # seconds since the epoch, part of the leaf hash
+
+
+def parcel_key(parcel: str) -> str:
+    return " ".join(parcel.split()).casefold()
+
+
+class LedgerState:
+    """The lookups the rules need; subclasses say where deeds come from."""
+
+    def __init__(self, identity: LedgerIdentity | None) -> None:
+        self.identity = identity
+        self.registrars: set[str] = set()  # lower-case addresses
+        self.next_deed_id = 1
+        self.next_lien_id = 1
+        self.size = 0
+        self._deeds: dict[int, DeedState] = {}
+        self.dirty: set[int] = set()
+
+    # deeds ------------------------------------------------------------
+    def _load_deed(self, deed_id: int) -> DeedState | None:
+        return None
+
+    def find_deed(self, deed_id: int) -> DeedState | None:
+        deed = self._deeds.get(deed_id)
+        if deed is None:
+            deed = self._load_deed(deed_id)
+            if deed is not None:
+                self._deeds[deed_id] = deed
+        return deed
+
+    def deed(self, deed_id: int) -> DeedState:
+        deed = self.find_deed(deed_id)
+        if deed is None:
+            raise RuleViolation(f"There is no deed {deed_id} in this ledger.")
+        return deed
+
+    def parcel_taken(self, parcel: str) -> bool:
+        key = parcel_key(parcel)
+        return any(parcel_key(d.parcel) == key for d in self._deeds.values())
+
+    def add_deed(self, deed: DeedState) -> None:
+        self._deeds[deed.deed_id] = deed
+        self.dirty.add(deed.deed_id)
+
+    def touch(self, deed: DeedState, index: int) -> None:
+        deed.updated_index = index
+        self.dirty.add(deed.deed_id)
+
+    def deeds(self) -> list[DeedState]:
+        return list(self._deeds.values())
+
+    # entries ----------------------------------------------------------
+    def entry_leaf(self, index: int) -> bytes:
+        raise NotImplementedError
+
+    def entry_kind_and_deed(self, index: int) -> tuple[str, int | None]:
+        raise NotImplementedError
+
+    def entry_message(self, index: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def root_at(self, size: int) -> bytes:
+        raise NotImplementedError
+
+    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
+        """Called after an entry is applied."""
+        self.size = index + 1
+
+
+class InMemoryState(LedgerState):
+    """The state verification builds by replaying every entry."""
+
+    def __init__(self, identity: LedgerIdentity | None) -> None:
+        super().__init__(identity)
+        self.leaves: list[bytes] = []
+        self.kinds: list[str] = []
+        self.entry_deeds: list[int | None] = []
+        self.messages: dict[int, dict[str, Any]] = {}  # kept only for kinds other rules look back at
+        self._parcels: set[str] = set()
+
+    def parcel_taken(self, parcel: str) -> bool:
+        return parcel_key(parcel) in self._parcels
+
+    def add_deed(self, deed: DeedState) -> None:
+        super().add_deed(deed)
+        self._parcels.add(parcel_key(deed.parcel))
+
+    def entry_leaf(self, index: int) -> bytes:
+        return self.leaves[index]
+
+    def entry_kind_and_deed(self, index: int) -> tuple[str, int | None]:
+        return self.kinds[index], self.entry_deeds[index]
+
+    def entry_message(self, index: int) -> dict[str, Any]:
+        return self.messages[index]
+
+    def root_at(self, size: int) -> bytes:
+        return root(self.leaves[:size])
+
+    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
+        super().record(index, kind, leaf, deed_id, message)
+        self.leaves.append(leaf)
+        self.kinds.append(kind)
+        self.entry_deeds.append(deed_id)
+        if kind in LOOKED_BACK_AT:
+            self.messages[index] = message
+
+
+# Kinds whose messages a later entry's rule may read (an attestation reads the
+# entry it attests); kinds register here instead of every message being kept.
+LOOKED_BACK_AT: set[str] = set()

@@ -1,0 +1,1 @@
+"""`deedbook` on the command line: one module per group of commands (see main.COMMAND_MODULES)."""

@@ -1,0 +1,80 @@
+"""What every command needs: the data folder, the ledger, passwords, output."""
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import DeedbookError
+from core.paths import DataDir
+
+if TYPE_CHECKING:
+    from core.keys import KeyStore, UnlockedKey
+    from core.ledger import Ledger
+
+
+@dataclass
+class CliContext:
+    data_dir: str | None = None
+    db_url: str | None = None
+    _ledger: "Ledger | None" = field(default=None, repr=False)
+
+    @property
+    def home(self) -> DataDir:
+        return DataDir.resolve(self.data_dir)
+
+    @property
+    def keys(self) -> "KeyStore":
+        from core.keys import KeyStore
+
+        return KeyStore(self.home.keys)
+
+    def ledger(self) -> "Ledger":
+        """The ledger in the data folder (or at --db-url); a clear error if there is none."""
+        if self._ledger is None:
+            from core.ledger import Ledger
+
+            self._ledger = Ledger.open(self.home, self.db_url)
+        return self._ledger
+
+    def unlock(self, key_name: str, password_file: str | None) -> "UnlockedKey":
+        info = self.keys.get(key_name)  # fail on an unknown key before asking for a password
+        return self.keys.unlock(info.name, read_password(password_file, f"Password for key '{key_name}': "))
+
+
+def read_password(password_file: str | None, prompt: str, *, confirm: bool = False) -> str:
+    """The first line of --password-file, or a prompt; never a command-line argument."""
+    if password_file:
+        try:
+            with open(password_file, encoding="utf-8") as handle:
+                line = handle.readline().rstrip("\r\n")
+        except OSError:
+            raise DeedbookError(f"Cannot read the password file {password_file}.") from None
+        if not line:
+            raise DeedbookError(f"The password file {password_file} is empty.")
+        return line
+    if not sys.stdin.isatty():
+        raise DeedbookError("No password given: use --password-file FILE when not at a terminal.")
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat the password: ") != password:
+        raise DeedbookError("The two passwords differ; nothing was created.")
+    return password
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def add_password_file(parser: Any) -> None:
+    parser.add_argument("--password-file", metavar="F", help="read the password from the first line of F")
+
+
+def existing_file(path: str) -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise DeedbookError(f"There is no file {path}.")
+    return p
