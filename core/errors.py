@@ -24,6 +24,10 @@ class NotFound(DeedbookError):
     pass
 
 
+class Cancelled(DeedbookError):
+    """The user stopped a long operation; nothing was written."""
+
+
 class VerificationFailed(Exception):
     """Verification found the ledger (or a proof, or a document) not genuine: exit 1."""
 

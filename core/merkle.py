@@ -131,3 +131,32 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
         fn >>= 1
         sn >>= 1
     return sn == 0 and fr == first_root and sr == second_root
+
+
+class Accumulator:
+    """The right edge of a growing tree: the roots of its perfect subtrees.
+
+    Appending is amortised O(1) and the current root O(log n), so verification can
+    check every checkpoint's root while it replays, without rebuilding the tree.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, bytes]] = []  # (height, hash), left to right
+        self.size = 0
+
+    def append(self, leaf: bytes) -> None:
+        height, node = 0, leaf
+        stack = self._stack
+        while stack and stack[-1][0] == height:
+            node = node_hash(stack.pop()[1], node)
+            height += 1
+        stack.append((height, node))
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self._stack:
+            return EMPTY_ROOT
+        node = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            node = node_hash(left, node)
+        return node

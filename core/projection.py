@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from core import merkle
-from core.entries import canonical_json
 from core.identity import LedgerIdentity
 from core.state import DeedState, LedgerState, Lien, parcel_key
 from core.store import DeedRow, EntryRow, HoldingRow, LienRow
@@ -17,7 +16,7 @@ from core.store import DeedRow, EntryRow, HoldingRow, LienRow
 def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
     return DeedState(
         deed_id=row.deed_id, parcel=row.parcel, address=row.address, legal=row.legal,
-        attributes=json.loads(row.attributes), total_shares=row.total_shares,
+        attributes_json=row.attributes, total_shares=row.total_shares,
         holders={h.holder: h.shares for h in holdings}, version=row.version,
         registered_index=row.registered_index, updated_index=row.updated_index,
         liens={lien.lien_id: Lien(lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind,
@@ -36,26 +35,44 @@ def load_deed(conn: Connection, deed_id: int) -> DeedState | None:
     return _deed_from_rows(row, holdings, liens)
 
 
-def load_all_deeds(conn: Connection) -> dict[int, DeedState]:
-    holdings: dict[int, list[Any]] = {}
-    for h in conn.execute(select(HoldingRow)):
-        holdings.setdefault(h.deed_id, []).append(h)
-    liens: dict[int, list[Any]] = {}
-    for lien in conn.execute(select(LienRow)):
-        liens.setdefault(lien.deed_id, []).append(lien)
-    return {row.deed_id: _deed_from_rows(row, holdings.get(row.deed_id, []), liens.get(row.deed_id, []))
-            for row in conn.execute(select(DeedRow))}
+def stored_rows(conn: Connection) -> tuple[dict[int, dict[str, Any]], dict[int, set[tuple[Any, ...]]]]:
+    """The projection as stored: deed rows by id, and each deed's holdings and liens as tuples."""
+    deeds = {row["deed_id"]: dict(row) for row in conn.execute(select(DeedRow.__table__)).mappings()}
+    parts: dict[int, set[tuple[Any, ...]]] = {}
+    for table in (HoldingRow.__table__, LienRow.__table__):
+        for row in conn.execute(select(table)).mappings():
+            parts.setdefault(row["deed_id"], set()).add((table.name, *sorted(row.items())))
+    return deeds, parts
+
+
+def expected_rows(deeds: list[DeedState]) -> tuple[dict[int, dict[str, Any]], dict[int, set[tuple[Any, ...]]]]:
+    """The same shape as `stored_rows`, from a replayed state."""
+    parts: dict[int, set[tuple[Any, ...]]] = {}
+    for table, rows in (("holdings", holding_rows(deeds)), ("liens", lien_rows(deeds))):
+        for row in rows:
+            parts.setdefault(row["deed_id"], set()).add((table, *sorted(row.items())))
+    return {d.deed_id: deed_row(d) for d in deeds}, parts
 
 
 def deed_row(deed: DeedState) -> dict[str, Any]:
     return {
         "deed_id": deed.deed_id, "parcel": deed.parcel, "parcel_key": parcel_key(deed.parcel),
-        "address": deed.address, "legal": deed.legal, "attributes": canonical_json(deed.attributes),
+        "address": deed.address, "legal": deed.legal, "attributes": deed.attributes_json,
         "total_shares": deed.total_shares, "owner": deed.owner, "holders_count": len(deed.holders),
         "version": deed.version, "registered_index": deed.registered_index, "updated_index": deed.updated_index,
         "last_price": deed.last_price, "last_currency": deed.last_currency, "last_sale_at": deed.last_sale_at,
         "last_valuation": deed.last_valuation, "last_valuation_index": deed.last_valuation_index,
     }
+
+
+def holding_rows(deeds: list[DeedState]) -> list[dict[str, Any]]:
+    return [{"deed_id": d.deed_id, "holder": holder, "shares": shares} for d in deeds for holder, shares in d.holders.items()]
+
+
+def lien_rows(deeds: list[DeedState]) -> list[dict[str, Any]]:
+    return [{"lien_id": lien.lien_id, "deed_id": d.deed_id, "holder": lien.holder, "amount": lien.amount,
+             "currency": lien.currency, "kind": lien.kind, "opened_index": lien.opened_index,
+             "released_index": lien.released_index} for d in deeds for lien in d.liens.values()]
 
 
 def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
@@ -69,14 +86,9 @@ def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
         conn.execute(delete(LienRow).where(LienRow.deed_id.in_(part)))
         conn.execute(delete(DeedRow).where(DeedRow.deed_id.in_(part)))
     conn.execute(insert(DeedRow), [deed_row(d) for d in deeds])
-    holdings = [{"deed_id": d.deed_id, "holder": holder, "shares": shares}
-                for d in deeds for holder, shares in d.holders.items()]
-    if holdings:
+    if holdings := holding_rows(deeds):
         conn.execute(insert(HoldingRow), holdings)
-    liens = [{"lien_id": lien.lien_id, "deed_id": d.deed_id, "holder": lien.holder, "amount": lien.amount,
-              "currency": lien.currency, "kind": lien.kind, "opened_index": lien.opened_index,
-              "released_index": lien.released_index} for d in deeds for lien in d.liens.values()]
-    if liens:
+    if liens := lien_rows(deeds):
         conn.execute(insert(LienRow), liens)
 
 

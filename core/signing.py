@@ -7,6 +7,7 @@ form and replayed as a "different" one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coincurve import PrivateKey, PublicKey
 
@@ -70,11 +71,23 @@ def recover_address(digest: bytes, signature: bytes) -> bytes:
         )
     except Exception:  # libsecp256k1 rejects points not on the curve
         raise BadSignature("The signature does not belong to any key.") from None
-    return keccak(public_key.format(compressed=False)[1:])[12:]
+    point = public_key.format(compressed=False)
+    address = _ADDRESS_OF_POINT.get(point)
+    if address is None:
+        if len(_ADDRESS_OF_POINT) > 65536:  # a ledger has few signers; bound the memo anyway
+            _ADDRESS_OF_POINT.clear()
+        address = _ADDRESS_OF_POINT[point] = keccak(point[1:])[12:]
+    return address
 
 
+# Memo of public key -> address: a ledger's entries are signed by a few keys, and
+# hashing the same point again for each of their signatures is wasted work.
+_ADDRESS_OF_POINT: dict[bytes, bytes] = {}
+
+
+@lru_cache(maxsize=65536)
 def checksum_address(address: bytes) -> str:
-    """EIP-55 mixed-case form."""
+    """EIP-55 mixed-case form (memoised: a ledger names the same few parties again and again)."""
     lower = address.hex()
     digest = keccak(lower.encode()).hex()
     return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(lower))

@@ -6,12 +6,13 @@ backed by the database projection (core.store), so one set of rules serves both.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
-from core.merkle import root
+from core.merkle import Accumulator, root
 
 
 @dataclass
@@ -35,7 +36,7 @@ class DeedState:
     parcel: str
     address: str
     legal: str
-    attributes: dict[str, Any]
+    attributes_json: str  # exactly as signed at registration; parsed only when asked for
     total_shares: int
     holders: dict[str, int]  # EIP-55 address -> shares held (only positive holdings)
     version: int
@@ -49,22 +50,19 @@ class DeedState:
     last_valuation_index: int | None = None
 
     @property
+    def attributes(self) -> dict[str, Any]:
+        parsed = self.__dict__.get("_attributes")
+        if parsed is None:
+            parsed = self.__dict__["_attributes"] = json.loads(self.attributes_json)
+        return dict(parsed)
+
+    @property
     def owner(self) -> str:
         """The largest holder (lowest address on a tie): the deed's "owner" in lists."""
         return min(self.holders.items(), key=lambda item: (-item[1], item[0].lower()))[0] if self.holders else ""
 
     def open_liens(self) -> list[Lien]:
         return [lien for lien in self.liens.values() if lien.is_open]
-
-    def comparable(self) -> tuple[Any, ...]:
-        """Everything a projection must reproduce, for verification's comparison."""
-        return (self.deed_id, self.parcel, self.address, self.legal, self.attributes, self.total_shares,
-                {k.lower(): v for k, v in self.holders.items()}, self.version, self.registered_index,
-                self.updated_index,
-                sorted((lien.lien_id, lien.holder.lower(), lien.amount, lien.currency, lien.kind, lien.opened_index,
-                        lien.released_index) for lien in self.liens.values()),
-                self.last_price, self.last_currency, self.last_sale_at, self.last_valuation,
-                self.last_valuation_index)
 
 
 @dataclass(frozen=True)
@@ -150,6 +148,7 @@ class InMemoryState(LedgerState):
         self.entry_deeds: list[int | None] = []
         self.messages: dict[int, dict[str, Any]] = {}  # kept only for kinds other rules look back at
         self._parcels: set[str] = set()
+        self._tree = Accumulator()
 
     def parcel_taken(self, parcel: str) -> bool:
         return parcel_key(parcel) in self._parcels
@@ -168,10 +167,11 @@ class InMemoryState(LedgerState):
         return self.messages[index]
 
     def root_at(self, size: int) -> bytes:
-        return root(self.leaves[:size])
+        return self._tree.root() if size == self._tree.size else root(self.leaves[:size])
 
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
         super().record(index, kind, leaf, deed_id, message)
+        self._tree.append(leaf)
         self.leaves.append(leaf)
         self.kinds.append(kind)
         self.entry_deeds.append(deed_id)

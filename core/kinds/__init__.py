@@ -22,6 +22,9 @@ KIND_MODULES = [
     "core.kinds.genesis",
     "core.kinds.registration",
     "core.kinds.checkpoint",
+    "core.kinds.transfer",
+    "core.kinds.lien",
+    "core.kinds.attestation",
 ]
 
 Fields = tuple[tuple[str, str], ...]

@@ -1,0 +1,30 @@
+"""Signed tree heads: make one, and record it in the ledger and the witness file."""
+from __future__ import annotations
+
+import time
+
+from core.keys import UnlockedKey
+from core.ledger import Ledger, RecordedEntry
+from core.errors import DeedbookError
+from core.witness import write_witness
+
+
+def make_checkpoint(ledger: Ledger, key: UnlockedKey) -> RecordedEntry:
+    """Checkpoint every entry so far (signed by the operator) and update the witness."""
+    if key.address.lower() != ledger.identity.operator.lower():
+        raise DeedbookError(f"Checkpoints are signed by the ledger's operator {ledger.identity.operator}, not {key.address}.")
+    leaves = ledger.leaves()
+    from core import merkle
+
+    message = {"ledgerId": ledger.identity.ledger_id_hex, "size": len(leaves),
+               "root": "0x" + merkle.root(leaves).hex(), "timestamp": int(time.time())}
+    [index] = ledger.append([ledger.sign("Checkpoint", message, key, "operator")])
+    recorded = ledger.entry(index)
+    write_witness(ledger.home, ledger.identity, checkpoint_json(recorded))
+    return recorded
+
+
+def checkpoint_json(recorded: RecordedEntry) -> dict[str, object]:
+    """A checkpoint entry as carried in proofs, documents and the witness file."""
+    return {"index": recorded.index, "recordedAt": recorded.recorded_at, "message": recorded.message,
+            "signatures": [s.as_json() for s in recorded.signatures]}

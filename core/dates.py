@@ -1,0 +1,87 @@
+"""Dates as people type them and as the ledger stores them.
+
+The ledger keeps calendar dates as ISO text ("2024-06-30": a wallet shows it as
+is) and instants as Unix seconds (a deadline).  Everything here is UTC, so the
+same request reads the same on every machine.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+
+from core.errors import DeedbookError
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY = 86_400
+
+
+def is_iso_date(text: object) -> bool:
+    """True for a real calendar date spelled YYYY-MM-DD (the only spelling the ledger accepts)."""
+    if not isinstance(text, str) or not _ISO_DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """YYYY-MM-DD as typed by a person; a clear sentence otherwise."""
+    stripped = (text or "").strip()
+    if not is_iso_date(stripped):
+        raise DeedbookError(f"'{text}' is not a {what}: write it as YYYY-MM-DD, e.g. 2024-06-30.")
+    return date.fromisoformat(stripped)
+
+
+def parse_deadline(text: str) -> int:
+    """A deadline as Unix seconds: a date means the end of that day (UTC); a date and time means that moment."""
+    stripped = (text or "").strip()
+    if is_iso_date(stripped):
+        return date_to_epoch(date.fromisoformat(stripped)) + DAY - 1
+    try:
+        moment = datetime.fromisoformat(stripped.replace("Z", "+00:00"))
+    except ValueError:
+        raise DeedbookError(
+            f"'{text}' is not a deadline: write a date (2024-06-30) or a date and time (2024-06-30T17:00Z)."
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def date_to_epoch(day: date) -> int:
+    """Midnight UTC at the start of `day`."""
+    return int(datetime.combine(day, time(0), tzinfo=timezone.utc).timestamp())
+
+
+def iso_date_to_epoch(text: str) -> int:
+    return date_to_epoch(date.fromisoformat(text))
+
+
+def today_utc(now: float | None = None) -> date:
+    moment = datetime.now(timezone.utc) if now is None else datetime.fromtimestamp(now, timezone.utc)
+    return moment.date()
+
+
+def format_instant(seconds: int) -> str:
+    """'2024-06-30 23:59 UTC' (years past 9999 or before 1 shown as a raw number)."""
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds} (Unix seconds)"
+
+
+def describe_interval(seconds: int) -> str:
+    """'3 days', '5 hours', '12 minutes' — coarse, for 'expires in …'."""
+    seconds = abs(seconds)
+    if seconds >= 2 * DAY:
+        return f"{seconds // DAY} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600} hours"
+    return f"{max(1, seconds // 60)} minutes"
+
+
+def days_from_now(days: int, now: float | None = None) -> int:
+    base = datetime.now(timezone.utc) if now is None else datetime.fromtimestamp(now, timezone.utc)
+    return int((base + timedelta(days=days)).timestamp())

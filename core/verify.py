@@ -1,0 +1,238 @@
+"""Verify a whole ledger: every signature, every rule, the hash chain, the
+checkpoints, the witness, and the deed tables against a replay.
+
+With `jobs == 1` one pass does everything.  With more jobs, worker processes
+recover signatures and recompute leaf hashes (the expensive part, independent
+per entry) while this process replays the rules in order, which are cheap.
+The report names the first entry that is wrong and why.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+from sqlalchemy import text
+
+from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
+from core.errors import Cancelled, RuleViolation
+from core.identity import LedgerIdentity
+from core.kinds import check_signatures, get_kind
+from core.ledger import Ledger
+from core.projection import expected_rows, stored_rows
+from core.state import ApplyContext, InMemoryState
+from core.store import guards_present
+from core.witness import read_witness
+
+Progress = Callable[[int, int], None]
+ROWS = "SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries ORDER BY idx"
+CHUNK = 2048
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    entries: int
+    seconds: float
+    first_bad: int | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    deeds: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "entries": self.entries, "seconds": round(self.seconds, 6), "first_bad": self.first_bad,
+                "reason": self.reason, "warnings": self.warnings, "deeds": self.deeds}
+
+
+class _Bad(Exception):
+    def __init__(self, index: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.index, self.reason = index, reason
+
+
+def _signatures(raw: str) -> tuple[SignatureRecord, ...]:
+    return tuple(SignatureRecord(s["role"], s["signer"], bytes.fromhex(s["signature"][2:]), s["signedType"])
+                 for s in json.loads(raw))
+
+
+def _leaf_of(identity: LedgerIdentity, kind: str, message: dict[str, Any], signatures: tuple[SignatureRecord, ...],
+             recorded_at: int) -> bytes:
+    digest = check_signatures(identity, Entry(kind, message, signatures))
+    return entry_leaf_hash(recorded_at, digest, signatures)
+
+
+# -- worker processes -------------------------------------------------------
+_worker_identity: LedgerIdentity | None = None
+
+
+def _init_worker(identity_json: dict[str, Any]) -> None:
+    global _worker_identity
+    _worker_identity = LedgerIdentity.from_json(identity_json)
+
+
+def _leaves_of_chunk(rows: Sequence[tuple[int, str, str, str, int]]) -> list[bytes | str]:
+    """For each row, its leaf hash, or the sentence saying why it does not check."""
+    assert _worker_identity is not None
+    out: list[bytes | str] = []
+    for _idx, kind, message, signatures, recorded_at in rows:
+        try:
+            out.append(_leaf_of(_worker_identity, kind, json.loads(message), _signatures(signatures), recorded_at))
+        except RuleViolation as bad:
+            out.append(str(bad))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            out.append("the entry is malformed")
+    return out
+
+
+# -- the replay ---------------------------------------------------------------
+class _Replay:
+    def __init__(self, identity: LedgerIdentity) -> None:
+        self.identity = identity
+        self.state = InMemoryState(identity)
+        self.previous = identity.ledger_id
+        self.expected = 0
+
+    def step(self, row: Any, leaf_or_error: bytes | str | None) -> None:
+        idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row
+        if idx != self.expected:
+            raise _Bad(self.expected, f"Entry {self.expected} is missing: the ledger jumps from entry "
+                                      f"{self.expected - 1} to {idx}.")
+        self.expected += 1
+        try:
+            message = json.loads(message_json)
+            signatures = _signatures(signatures_json)
+            entry = Entry(kind_name, message, signatures)
+            kind = get_kind(kind_name)
+            if leaf_or_error is None:  # one process: check the signatures here
+                leaf_or_error = entry_leaf_hash(recorded_at, check_signatures(self.identity, entry), signatures)
+            elif isinstance(leaf_or_error, str):
+                raise RuleViolation(leaf_or_error)
+            concerned = kind.apply(self.state, entry, ApplyContext(idx, recorded_at))
+        except RuleViolation as broken:
+            raise _Bad(idx, f"Entry {idx} ({kind_name}): {broken}") from None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _Bad(idx, f"Entry {idx} is malformed: its message or signatures cannot be read.") from None
+        leaf = leaf_or_error
+        if stored_leaf != "0x" + leaf.hex():
+            raise _Bad(idx, f"Entry {idx} ({kind_name}): its stored hash does not match its content.")
+        self.previous = chain_hash(self.previous, leaf)
+        if stored_chain != "0x" + self.previous.hex():
+            raise _Bad(idx, f"Entry {idx} ({kind_name}): the hash chain is broken here.")
+        if deed_id != concerned:
+            raise _Bad(idx, f"Entry {idx} ({kind_name}) is filed under deed {deed_id} but concerns deed {concerned}.")
+        if signers != " ".join(s.signer.lower() for s in signatures):
+            raise _Bad(idx, f"Entry {idx} ({kind_name}): its signer index does not match its signatures.")
+        self.state.record(idx, kind_name, leaf, concerned, message)
+
+
+def _rows(ledger: Ledger) -> Iterator[list[Any]]:
+    with ledger.engine.connect() as conn:
+        result = conn.execute(text(ROWS))
+        while chunk := result.fetchmany(CHUNK):
+            yield [tuple(r) for r in chunk]
+
+
+def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress: Progress | None,
+                should_cancel: Callable[[], bool] | None) -> None:
+    def tick() -> None:
+        if should_cancel is not None and should_cancel():
+            raise Cancelled("Verification was cancelled.")
+        if progress is not None:
+            progress(replay.expected, total)
+
+    if jobs <= 1 or total < 4 * CHUNK:
+        for chunk in _rows(ledger):
+            for row in chunk:
+                replay.step(row, None)
+            tick()
+        return
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ledger.identity.as_json(),)) as pool:
+        pending: list[tuple[list[Any], Any]] = []
+        chunks = _rows(ledger)
+        try:
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_leaves_of_chunk, [(r[0], r[1], r[4], r[5], r[6]) for r in chunk])))
+                if len(pending) > 2 * jobs:  # keep the workers busy, memory bounded
+                    done_chunk, future = pending.pop(0)
+                    for row, leaf in zip(done_chunk, future.result()):
+                        replay.step(row, leaf)
+                    tick()
+            for done_chunk, future in pending:
+                for row, leaf in zip(done_chunk, future.result()):
+                    replay.step(row, leaf)
+                tick()
+        except BaseException:
+            for _, future in pending:
+                future.cancel()
+            raise
+
+
+def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> None:
+    witness = read_witness(ledger.home, ledger.identity)
+    if witness is None:
+        if "Checkpoint" in replay.state.kinds:
+            report.warnings.append("There is no witness file for this ledger's checkpoints in this data folder.")
+        return
+    if "unreadable" in witness:
+        report.warnings.append(f"The witness file {witness['unreadable']} cannot be read.")
+        return
+    try:
+        message, size = witness["message"], int(witness["message"]["size"])
+        signatures = tuple(SignatureRecord.from_json(s) for s in witness["signatures"])
+        check_signatures(ledger.identity, Entry("Checkpoint", message, signatures))
+        if not any(s.role == "operator" and s.signer.lower() == ledger.identity.operator.lower() for s in signatures):
+            raise RuleViolation("not signed by the operator")
+    except (RuleViolation, KeyError, TypeError, ValueError):
+        report.warnings.append("The witness file's checkpoint does not carry a valid operator signature.")
+        return
+    have = replay.state.size
+    if have < size or (witness.get("index") is not None and have <= int(witness["index"])):
+        covered = max(size, int(witness.get("index", size - 1)) + 1)
+        raise _Bad(have, f"The ledger has {have} entries but its witness checkpoint covers {covered}: "
+                         "entries were removed (truncated or rolled back).")
+    if "0x" + replay.state.root_at(size).hex() != str(message["root"]).lower():
+        raise _Bad(size - 1, f"The first {size} entries no longer have the root the witness checkpoint signed: "
+                             "the ledger was rewritten.")
+
+
+def _check_projection(ledger: Ledger, replay: _Replay) -> None:
+    with ledger.engine.connect() as conn:
+        stored, stored_parts = stored_rows(conn)
+    expected, expected_parts = expected_rows(replay.state.deeds())
+    if stored == expected and stored_parts == expected_parts:
+        return
+    for deed_id in sorted(set(stored) | set(expected) | set(stored_parts) | set(expected_parts)):
+        if deed_id not in expected:
+            raise _Bad(None, f"The deed tables hold a deed {deed_id} that no entry registered.")
+        changed_by = expected[deed_id]["updated_index"]
+        if deed_id not in stored:
+            raise _Bad(changed_by, f"Deed {deed_id} is missing from the deeds table.")
+        if stored[deed_id] != expected[deed_id] or stored_parts.get(deed_id) != expected_parts.get(deed_id):
+            field = next((k for k in expected[deed_id] if stored[deed_id].get(k) != expected[deed_id][k]), "holders or liens")
+            raise _Bad(changed_by, f"The deed tables disagree with the ledger about deed {deed_id} ({field}; "
+                                   f"last changed by entry {changed_by}).")
+
+
+def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
+                  should_cancel: Callable[[], bool] | None = None) -> VerifyReport:
+    jobs = jobs or os.cpu_count() or 1
+    started = time.perf_counter()
+    total = ledger.size()
+    replay = _Replay(ledger.identity)
+    report = VerifyReport(ok=True, entries=total, seconds=0.0)
+    try:
+        _replay_all(ledger, replay, jobs, total, progress, should_cancel)
+        _check_witness(ledger, replay, report)
+        _check_projection(ledger, replay)
+    except _Bad as bad:
+        report.ok, report.first_bad, report.reason = False, bad.index, bad.reason
+    if report.ok and total == 0:
+        report.ok, report.first_bad, report.reason = False, 0, "The ledger has no entries, not even its first."
+    if guards_present(ledger.engine) is False:
+        report.warnings.append("The append-only guard on the entries table has been removed from the database.")
+    report.deeds = len(replay.state.deeds())
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,101 @@
+"""deedbook deed register|list|show|history"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from desktop.cli.context import CliContext, add_password_file, print_json
+
+
+def register(commands: Any) -> None:
+    deed = commands.add_parser("deed", help="register, list and inspect deeds")
+    sub = deed.add_subparsers(dest="deed_command", metavar="ACTION", required=True)
+
+    reg = sub.add_parser("register", help="register a property deed as a token (registrar key)")
+    reg.add_argument("--parcel", required=True)
+    reg.add_argument("--address", required=True)
+    reg.add_argument("--owner", required=True, metavar="ADDRESS")
+    reg.add_argument("--legal", default="", metavar="TEXT")
+    reg.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE")
+    reg.add_argument("--shares", type=int, default=None, help="number of shares (default 10000)")
+    reg.add_argument("--key", required=True)
+    add_password_file(reg)
+    reg.add_argument("--json", action="store_true")
+    reg.set_defaults(handler=_register)
+
+    lst = sub.add_parser("list", help="all deeds")
+    lst.add_argument("--search", metavar="TEXT", help="only deeds whose parcel, address or owner contains TEXT")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_list)
+
+    show = sub.add_parser("show", help="one deed: holders, liens, attributes")
+    show.add_argument("deed", metavar="DEED", help="deed number or parcel number")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+
+    history = sub.add_parser("history", help="every entry about one deed, in order")
+    history.add_argument("deed", metavar="DEED")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(handler=_history)
+
+
+def _register(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.deeds import deed_json, parse_attribute_pairs, register_deed
+    from core.kinds.registration import DEFAULT_SHARES
+
+    attributes = parse_attribute_pairs(args.attr)
+    ledger = ctx.ledger()
+    key = ctx.unlock(args.key, args.password_file)
+    deed = register_deed(ledger, key, parcel=args.parcel, address=args.address, owner=args.owner, legal=args.legal,
+                         attributes=attributes, shares=args.shares or DEFAULT_SHARES)
+    if args.json:
+        print_json(deed_json(deed, full=True))
+    else:
+        print(f"Registered deed {deed.deed_id}: parcel {deed.parcel}, owner {deed.owner}")
+    return 0
+
+
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.deeds import deed_json
+
+    deeds = ctx.ledger().deeds(search=args.search)
+    if args.json:
+        print_json([deed_json(d) for d in deeds])
+        return 0
+    if not deeds:
+        print("No deeds." if not args.search else f"No deed matches '{args.search}'.")
+    for d in deeds:
+        print(f"{d.deed_id:>6}  {d.parcel:<14} {d.address[:38]:<38} {d.owner}  v{d.version}")
+    return 0
+
+
+def _show(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.deeds import deed_json
+
+    deed = ctx.ledger().deed(args.deed)
+    if args.json:
+        print_json(deed_json(deed, full=True))
+        return 0
+    print(f"Deed {deed.deed_id} \u2014 parcel {deed.parcel}, version {deed.version}")
+    print(f"  {deed.address}")
+    if deed.legal:
+        print(f"  Legal description: {deed.legal}")
+    for holder, shares in sorted(deed.holders.items(), key=lambda item: -item[1]):
+        print(f"  holder {holder}  {shares}/{deed.total_shares} ({100 * shares / deed.total_shares:.2f}%)")
+    for lien in deed.open_liens():
+        print(f"  open lien {lien.lien_id}: {lien.kind}, {lien.amount / 100:,.2f} {lien.currency}, holder {lien.holder}")
+    for name, value in sorted(deed.attributes.items()):
+        print(f"  {name} = {value}")
+    return 0
+
+
+def _history(args: argparse.Namespace, ctx: CliContext) -> int:
+    entries = ctx.ledger().history(args.deed)
+    if args.json:
+        print_json([e.as_json() for e in entries])
+        return 0
+    for e in entries:
+        when = dt.datetime.fromtimestamp(e.recorded_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        print(f"{e.index:>7}  {when}  {e.kind:<12} {e.describe()}")
+    return 0

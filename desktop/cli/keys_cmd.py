@@ -1,0 +1,76 @@
+"""deedbook key new|import|export|list"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.context import CliContext, add_password_file, existing_file, print_json, read_password
+
+
+def register(commands: Any) -> None:
+    key = commands.add_parser("key", help="create, import, export and list signing keys")
+    sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+
+    new = sub.add_parser("new", help="create a key; prints its address")
+    new.add_argument("name")
+    add_password_file(new)
+    new.set_defaults(handler=_new)
+
+    imp = sub.add_parser("import", help="import a raw private key file or a keystore (geth, MetaMask)")
+    imp.add_argument("name")
+    source = imp.add_mutually_exclusive_group(required=True)
+    source.add_argument("--private-key-file", metavar="F")
+    source.add_argument("--keystore", metavar="F")
+    add_password_file(imp)
+    imp.set_defaults(handler=_import)
+
+    exp = sub.add_parser("export", help="write the key's keystore file (still encrypted)")
+    exp.add_argument("name")
+    exp.add_argument("--out", metavar="F", required=True)
+    exp.set_defaults(handler=_export)
+
+    lst = sub.add_parser("list", help="list keys with their addresses")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=_list)
+
+
+def _new(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.keys import check_key_name
+
+    check_key_name(args.name)
+    password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
+    info = ctx.keys.create(args.name, password)
+    print(info.address)
+    return 0
+
+
+def _import(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.keystore:
+        password = read_password(args.password_file, "Password of the keystore: ")
+        info = ctx.keys.import_keystore(args.name, existing_file(args.keystore), password)
+    else:
+        key_file = existing_file(args.private_key_file)
+        password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
+        info = ctx.keys.import_private_key(args.name, key_file, password)
+    print(f"{info.name} {info.address}")
+    return 0
+
+
+def _export(args: argparse.Namespace, ctx: CliContext) -> int:
+    out = ctx.keys.export(args.name, Path(args.out))
+    print(f"Wrote {out} (keystore v3, still protected by the key's password).")
+    return 0
+
+
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    keys = ctx.keys.list()
+    if args.json:
+        print_json([k.as_json() for k in keys])
+    elif not keys:
+        print("No keys yet: create one with 'deedbook key new NAME'.")
+    else:
+        width = max(len(k.name) for k in keys)
+        for k in keys:
+            print(f"{k.name:<{width}}  {k.address}")
+    return 0

@@ -1,0 +1,149 @@
+"""deedbook init | checkpoint | proof | verify-proof | verify | demo | registrar add"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.errors import DeedbookError
+from desktop.cli.context import CliContext, add_password_file, print_json
+
+
+def register(commands: Any) -> None:
+    init = commands.add_parser("init", help="create a ledger; the operator key is also its first registrar")
+    init.add_argument("--name", required=True)
+    init.add_argument("--operator", metavar="KEY", required=True)
+    init.add_argument("--chain-id", type=int, default=1, help="EIP-712 chainId of the ledger's domain (default 1)")
+    add_password_file(init)
+    init.set_defaults(handler=_init)
+
+    checkpoint = commands.add_parser("checkpoint", help="sign a tree head over the whole ledger (operator key)")
+    checkpoint.add_argument("--key", required=True)
+    add_password_file(checkpoint)
+    checkpoint.set_defaults(handler=_checkpoint)
+
+    proof = commands.add_parser("proof", help="an inclusion proof of one entry that anyone can check offline")
+    proof.add_argument("index", type=int)
+    proof.add_argument("--out", metavar="F")
+    proof.set_defaults(handler=_proof)
+
+    verify_proof = commands.add_parser("verify-proof", help="check a proof file; needs no ledger")
+    verify_proof.add_argument("file")
+    verify_proof.add_argument("--json", action="store_true")
+    verify_proof.set_defaults(handler=_verify_proof)
+
+    verify = commands.add_parser("verify", help="check every signature, rule, hash and the deed tables")
+    verify.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=_verify)
+
+    demo = commands.add_parser("demo", help="build a demo ledger from the bundled Ames market data")
+    demo.add_argument("--deeds", type=int, required=True)
+    demo.add_argument("--transfers", type=int, default=0)
+    demo.set_defaults(handler=_demo)
+
+    registrar = commands.add_parser("registrar", help="manage who may register deeds")
+    reg_sub = registrar.add_subparsers(dest="registrar_command", metavar="ACTION", required=True)
+    add = reg_sub.add_parser("add", help="let ADDRESS register deeds (signed by the operator)")
+    add.add_argument("address")
+    add.add_argument("--key", required=True, help="the operator key")
+    add_password_file(add)
+    add.set_defaults(handler=_registrar_add)
+
+
+def _init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.ledger import Ledger
+
+    key = ctx.unlock(args.operator, args.password_file)
+    ledger = Ledger.create(ctx.home, ctx.db_url, args.name, key, chain_id=args.chain_id)
+    print(f"Created ledger \u201c{ledger.identity.name}\u201d {ledger.identity.ledger_id_hex}")
+    print(f"Operator and first registrar: {key.address}")
+    return 0
+
+
+def _checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.checkpoints import make_checkpoint
+
+    ledger = ctx.ledger()
+    recorded = make_checkpoint(ledger, ctx.unlock(args.key, args.password_file))
+    m = recorded.message
+    print(f"Checkpoint {recorded.index}: {m['size']} entries, root {m['root']}")
+    return 0
+
+
+def _proof(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.proofs import build_proof
+
+    proof = build_proof(ctx.ledger(), args.index)
+    text = json.dumps(proof, indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Wrote the proof of entry {args.index} to {args.out}.")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _verify_proof(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.proofs import read_proof_file, verify_proof
+
+    report = verify_proof(read_proof_file(Path(args.file)))
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print(f"Genuine: entry {report.index} ({report.kind}) \u2014 {report.summary}")
+        print(f"is in ledger \u201c{report.ledger_name}\u201d {report.ledger_id} at tree size {report.tree_size},")
+        print(f"root {report.root}, checkpoint signed by the operator {report.operator}.")
+        print("Compare the operator address with one you trust.")
+    return 0
+
+
+def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.verify import verify_ledger
+
+    if args.jobs is not None and args.jobs < 1:
+        raise DeedbookError("--jobs must be at least 1.")
+    report = verify_ledger(ctx.ledger(), jobs=args.jobs)
+    if args.json:
+        print_json(report.as_json())
+    else:
+        if report.ok:
+            print(f"ok: {report.entries} entries, {report.deeds} deeds verified in {report.seconds:.2f} s")
+        else:
+            print(f"NOT OK: {report.reason}")
+        for warning in report.warnings:
+            print(f"warning: {warning}")
+    return 0 if report.ok else 1
+
+
+def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.demo import DEMO_PASSWORD, build_demo
+
+    if args.deeds < 1 or args.transfers < 0:
+        raise DeedbookError("A demo needs at least one deed and no negative number of transfers.")
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    summary = build_demo(ctx.home, deeds=args.deeds, transfers=args.transfers, progress=progress, db_url=ctx.db_url)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"Demo ledger in {ctx.home.root}: {summary['deeds']} deeds, {summary['transfers']} transfers, "
+          f"{summary['entries']} entries.")
+    print(f"Demo keys ({', '.join(summary['keys'][:4])}, ...) use the password '{DEMO_PASSWORD}'.")
+    return 0
+
+
+def _registrar_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.signing import checksum_address, parse_address
+
+    ledger = ctx.ledger()
+    key = ctx.unlock(args.key, args.password_file)
+    address = checksum_address(parse_address(args.address))
+    ledger.append([ledger.sign("AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex, "registrar": address},
+                               key, "operator")])
+    print(f"{address} may now register deeds.")
+    return 0

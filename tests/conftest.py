@@ -1,0 +1,30 @@
+"""Shared test set-up: offscreen Qt, a fresh data folder per test, fast key derivation.
+
+DEEDBOOK_SCRYPT_N lowers the keystore's scrypt cost for speed; the files stay
+standard keystore v3 (decryption reads n from each file).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["DEEDBOOK_SCRYPT_N"] = "1024"
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def deedbook_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("DEEDBOOK_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "password.txt"
+    path.write_text(PASSWORD + "\n")
+    return path
