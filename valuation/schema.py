@@ -1,0 +1,256 @@
+"""What each column of a sales table is: the price, the time of sale, the
+coordinates, numeric or categorical features, or something to leave out.
+
+Inference looks at the values first and at the names only to break ties (an
+integer column called "zip" is a category, an all-distinct integer column called
+"PID" is an identifier).  Every decision carries a short note so the model card
+and the import report can say why a column was used or dropped.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Sequence
+
+from core.errors import DeedbookError
+from valuation.csvio import RawTable
+
+NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT = (
+    "numeric", "categorical", "text", "date", "identifier", "constant")
+FEATURE_KINDS = (NUMERIC, CATEGORICAL)
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_CURRENCY = "$€£¥"
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ T].*)?$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)(\.0+)?$")
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number from a spreadsheet cell: '215000', '$215,000', '1.5e3', '12%' -> 12."""
+    if text is None:
+        return None
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    if s and s[0] in _CURRENCY:
+        s = s[1:]
+    if s.endswith("%"):
+        s = s[:-1]
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return None
+    value = float(s)
+    return value if math.isfinite(value) else None
+
+
+def _fractional_year(year: int, month: int, day: int) -> float | None:
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        return None
+    start = date(year, 1, 1).toordinal()
+    length = date(year + 1, 1, 1).toordinal() - start
+    return year + (d.toordinal() - start) / length
+
+
+def parse_date(text: str | None, day_first: bool = False) -> float | None:
+    """A sale date as a fractional year (2010-07-02 -> 2010.5); None if not a date."""
+    if text is None:
+        return None
+    s = text.strip()
+    m = _ISO.match(s)
+    if m:
+        day = int(m.group(3)) if m.group(3) else 15  # year-month only: mid-month
+        return _fractional_year(int(m.group(1)), int(m.group(2)), day)
+    m = _DMY.match(s)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        day, month = (a, b) if day_first else (b, a)
+        return _fractional_year(int(m.group(3)), month, day)
+    m = _YEAR.match(s)
+    if m:
+        return int(m.group(1)) + 0.5  # a year alone: mid-year
+    return None
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _has(name: str, *words: str) -> bool:
+    parts = set(_norm(name).split("_"))
+    return any(w in parts for w in words)
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    kind: str
+    missing: int
+    distinct: int
+    note: str = ""
+
+
+@dataclass
+class Schema:
+    """The roles of a table's columns, fixed at training and reused to read new rows."""
+
+    target: str
+    columns: list[ColumnInfo]
+    time: list[str] = field(default_factory=list)  # [date] or [year, month] or [year]
+    time_format: str = ""  # "date", "date_day_first", "year_month", "year"
+    lat: str | None = None
+    lon: str | None = None
+
+    @property
+    def features(self) -> list[ColumnInfo]:
+        return [c for c in self.columns if c.kind in FEATURE_KINDS]
+
+    def info(self, name: str) -> ColumnInfo:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+_ID_WORDS = ("id", "pid", "order", "index", "idx", "parcel", "apn", "no", "number", "key", "uid", "row")
+_CODE_WORDS = ("zip", "zipcode", "postal", "postcode", "code", "class", "subclass", "type", "zone",
+               "zoning", "district", "tract", "block", "ward", "county", "area_code")
+_TEXT_AVG_LEN = 40
+
+
+def _looks_day_first(values: Sequence[str]) -> bool:
+    for v in values:
+        m = _DMY.match(v)
+        if m and int(m.group(1)) > 12:
+            return True
+    return False
+
+
+def classify(name: str, values: Sequence[str | None]) -> tuple[str, str]:
+    """The kind of one column and why, from its values (and, for ties, its name)."""
+    present = [v for v in values if v is not None]
+    n = len(present)
+    if n == 0:
+        return CONSTANT, "no values"
+    distinct = set(present)
+    if len(distinct) == 1:
+        return CONSTANT, "one value only"
+    numbers = [parse_number(v) for v in present]
+    parsed = [x for x in numbers if x is not None]
+    if len(parsed) >= 0.95 * n:
+        integral = all(x == int(x) for x in parsed)
+        if integral and len(set(parsed)) == len(parsed) and len(parsed) > 20:
+            increasing = all(a < b for a, b in zip(parsed, parsed[1:]))
+            if increasing or _has(name, *_ID_WORDS):
+                return IDENTIFIER, "distinct whole numbers (a row or parcel number)"
+        if integral and _has(name, *_CODE_WORDS) and len(set(parsed)) <= max(50, n // 10):
+            return CATEGORICAL, "whole-number codes"
+        return NUMERIC, "numbers" if len(parsed) == n else f"numbers ({n - len(parsed)} unreadable as missing)"
+    sample = present[:2000]
+    day_first = _looks_day_first(sample)
+    dates = [parse_date(v, day_first) for v in sample]
+    if sum(d is not None for d in dates) >= 0.95 * len(sample):
+        return DATE, "dates"
+    if len(distinct) == n and n > 20:
+        return TEXT, "free text (every value distinct)"
+    average = sum(len(v) for v in sample) / len(sample)
+    if average > _TEXT_AVG_LEN or len(distinct) > max(50, n // 4):
+        return TEXT, "free text (too many distinct values)"
+    return CATEGORICAL, f"{len(distinct)} categories"
+
+
+def _find(columns: dict[str, ColumnInfo], want: str | None, role: str, kinds: Sequence[str]) -> str | None:
+    if want is None:
+        return None
+    if want not in columns:
+        raise DeedbookError(f"There is no {role} column '{want}' in the table.")
+    if columns[want].kind not in kinds:
+        raise DeedbookError(f"The {role} column '{want}' does not hold {' or '.join(kinds)} values.")
+    return want
+
+
+def _guess_coordinates(raw: RawTable, infos: dict[str, ColumnInfo]) -> tuple[str | None, str | None]:
+    def pick(words: tuple[str, ...], bound: float) -> str | None:
+        for name, info in infos.items():
+            if info.kind == NUMERIC and _norm(name) in words:
+                values = [parse_number(v) for v in raw.columns[name]]
+                if all(v is None or abs(v) <= bound for v in values):
+                    return name
+        return None
+
+    lat = pick(("lat", "latitude", "y_lat"), 90.0)
+    lon = pick(("lon", "lng", "long", "longitude", "x_lon"), 180.0)
+    return (lat, lon) if lat and lon else (None, None)
+
+
+def _guess_time(infos: dict[str, ColumnInfo]) -> tuple[list[str], str]:
+    sale_words = ("sold", "sale", "sales", "closing", "closed", "recorded", "transfer", "deed")
+    dates = [n for n, i in infos.items() if i.kind == DATE]
+    for name in dates:
+        if _has(name, *sale_words) or _has(name, "date"):
+            return [name], "date"
+    years = [n for n, i in infos.items() if i.kind in (NUMERIC, CATEGORICAL)
+             and _has(n, "yr", "year") and _has(n, *sale_words)]
+    months = [n for n, i in infos.items() if i.kind in (NUMERIC, CATEGORICAL)
+              and _has(n, "mo", "month") and _has(n, *sale_words)]
+    if years and months:
+        return [years[0], months[0]], "year_month"
+    if years:
+        return [years[0]], "year"
+    return ([dates[0]], "date") if len(dates) == 1 else ([], "")
+
+
+def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
+                 lat: str | None = None, lon: str | None = None) -> Schema:
+    """Classify every column and assign the roles; explicit choices win over guesses."""
+    if target not in raw.columns:
+        raise DeedbookError(f"The table {raw.source} has no column '{target}' to use as the price.")
+    infos = {}
+    for name in raw.header:
+        kind, note = classify(name, raw.columns[name])
+        values = raw.columns[name]
+        infos[name] = ColumnInfo(name, kind, sum(v is None for v in values),
+                                 len({v for v in values if v is not None}), note)
+    if infos[target].kind != NUMERIC:
+        raise DeedbookError(f"The price column '{target}' does not hold numbers.")
+    if (lat is None) != (lon is None):
+        raise DeedbookError("Give both --lat and --lon, or neither.")
+    lat = _find(infos, lat, "latitude", (NUMERIC,))
+    lon = _find(infos, lon, "longitude", (NUMERIC,))
+    if lat is None:
+        lat, lon = _guess_coordinates(raw, infos)
+    if date_column is not None:
+        _find(infos, date_column, "date", (DATE, NUMERIC, CATEGORICAL, IDENTIFIER))
+        time_cols, fmt = [date_column], "date" if infos[date_column].kind != NUMERIC else "year"
+    else:
+        time_cols, fmt = _guess_time(infos)
+    if fmt == "date" and _looks_day_first([v for v in raw.columns[time_cols[0]] if v][:2000]):
+        fmt = "date_day_first"
+    roles = {target: "the price", **{c: "the time of sale" for c in time_cols}}
+    if lat and lon:
+        roles.update({lat: "the latitude", lon: "the longitude"})
+    columns = []
+    for name in raw.header:
+        info = infos[name]
+        if name in roles:
+            info = ColumnInfo(name, "role", info.missing, info.distinct, roles[name])
+        columns.append(info)
+    return Schema(target, columns, time_cols, fmt, lat, lon)
+
+
+def time_of(values: Sequence[str | None], fmt: str) -> float | None:
+    """The fractional year of one row from its time column value(s)."""
+    if fmt in ("date", "date_day_first"):
+        return parse_date(values[0], fmt == "date_day_first")
+    year = parse_number(values[0])
+    if year is None or not 1000 <= year <= 3000:
+        return None
+    if fmt == "year_month":
+        month = parse_number(values[1])
+        if month is not None and 1 <= month <= 12:
+            return int(year) + (int(month) - 0.5) / 12.0
+    return int(year) + 0.5
