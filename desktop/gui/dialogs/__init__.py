@@ -1,0 +1,1 @@
+"""Dialogs: first run, settings, about, passwords, contacts."""

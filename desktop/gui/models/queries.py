@@ -1,0 +1,82 @@
+"""Read-only lookups the tables need that the Ledger API does not offer in bulk.
+
+Only SELECTs over the projection and entry tables (core.store), batched so a
+visible page of rows costs one statement.  No rule is decided here; if
+`Ledger` grows the same reads, these become one-line calls to it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sqlalchemy import func, select
+
+from core.ledger import Ledger, RecordedEntry
+from core.store import DeedRow, EntryRow, LienRow
+
+
+@dataclass(frozen=True)
+class DeedSummary:
+    deed_id: int
+    parcel: str
+    address: str
+    owner: str
+    holders: int
+    version: int
+    last_price: int | None
+    last_currency: str | None
+    last_valuation: int | None
+    open_liens: int
+
+
+def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSummary]:
+    if not deed_ids:
+        return {}
+    out: dict[int, DeedSummary] = {}
+    with ledger.engine.connect() as conn:
+        for start in range(0, len(deed_ids), 500):
+            part = list(deed_ids[start:start + 500])
+            liens = dict(conn.execute(
+                select(LienRow.deed_id, func.count()).where(LienRow.deed_id.in_(part), LienRow.released_index.is_(None))
+                .group_by(LienRow.deed_id)).all())
+            rows = conn.execute(select(
+                DeedRow.deed_id, DeedRow.parcel, DeedRow.address, DeedRow.owner, DeedRow.holders_count,
+                DeedRow.version, DeedRow.last_price, DeedRow.last_currency, DeedRow.last_valuation,
+            ).where(DeedRow.deed_id.in_(part)))
+            for r in rows:
+                out[r.deed_id] = DeedSummary(r.deed_id, r.parcel, r.address, r.owner, r.holders_count, r.version,
+                                             r.last_price, r.last_currency, r.last_valuation,
+                                             int(liens.get(r.deed_id, 0)))
+    return out
+
+
+def entry_kinds(ledger: Ledger) -> list[str]:
+    with ledger.engine.connect() as conn:
+        return sorted(conn.execute(select(EntryRow.kind).distinct()).scalars())
+
+
+def entry_indexes(ledger: Ledger, *, kind: str | None = None, deed_id: int | None = None) -> list[int]:
+    """Indexes of the entries of one kind (or about one deed), in ledger order."""
+    query = select(EntryRow.idx).order_by(EntryRow.idx)
+    if kind:
+        query = query.where(EntryRow.kind == kind)
+    if deed_id is not None:
+        query = query.where(EntryRow.deed_id == deed_id)
+    with ledger.engine.connect() as conn:
+        return [int(i) for i in conn.execute(query).scalars()]
+
+
+def entries_at(ledger: Ledger, indexes: Iterable[int]) -> dict[int, RecordedEntry]:
+    wanted = sorted(set(indexes))
+    if not wanted:
+        return {}
+    out: dict[int, RecordedEntry] = {}
+    with ledger.engine.connect() as conn:
+        if wanted[-1] - wanted[0] + 1 == len(wanted):  # a contiguous block: a range scan on the key
+            query = select(EntryRow).where(EntryRow.idx >= wanted[0], EntryRow.idx <= wanted[-1])
+            rows = conn.execute(query)
+        else:
+            rows = conn.execute(select(EntryRow).where(EntryRow.idx.in_(wanted)))
+        for row in rows:
+            out[row.idx] = RecordedEntry.from_row(row)
+    return out

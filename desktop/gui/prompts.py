@@ -1,0 +1,51 @@
+"""Every modal question the GUI asks, in one module, so tests can answer them.
+
+Panes call `prompts.save_file(...)`, `prompts.ask(...)`... never QFileDialog or
+QMessageBox directly; a test monkeypatches the function it needs (Vorta style).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+def show_error(parent: QWidget | None, sentence: str, title: str = "Deedbook") -> None:
+    QMessageBox.warning(parent, title, sentence)
+
+
+def inform(parent: QWidget | None, sentence: str, title: str = "Deedbook") -> None:
+    QMessageBox.information(parent, title, sentence)
+
+
+def ask(parent: QWidget | None, question: str, title: str = "Deedbook", *, yes: str = "Yes", no: str = "Cancel") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def open_file(parent: QWidget | None, title: str, filters: str = "All files (*)", folder: str = "") -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+    return Path(name) if name else None
+
+
+def open_files(parent: QWidget | None, title: str, filters: str = "All files (*)", folder: str = "") -> list[Path]:
+    names, _ = QFileDialog.getOpenFileNames(parent, title, folder, filters)
+    return [Path(n) for n in names]
+
+
+def save_file(parent: QWidget | None, title: str, suggested: str, filters: str = "All files (*)") -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return Path(name) if name else None
+
+
+def choose_folder(parent: QWidget | None, title: str, folder: str = "") -> Path | None:
+    name = QFileDialog.getExistingDirectory(parent, title, folder)
+    return Path(name) if name else None
+
+
+def password(parent: QWidget | None, prompt: str, title: str = "Password") -> str | None:
+    text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Password)
+    return text if ok and text else None

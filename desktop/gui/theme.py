@@ -1,0 +1,101 @@
+"""Icons, palettes and the style sheet, resolved from `resources/` next to the code.
+
+Icons are SVG (sharp at any device pixel ratio) and cached by name.  The light
+and dark palettes come from resources/style/palettes.json; "system" follows the
+platform's colour scheme (Qt 6.5+).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from core.paths import RESOURCES
+
+ICONS = RESOURCES / "icons"
+STYLE = RESOURCES / "style"
+
+_ROLES = {
+    "window": QPalette.ColorRole.Window, "windowText": QPalette.ColorRole.WindowText,
+    "base": QPalette.ColorRole.Base, "alternateBase": QPalette.ColorRole.AlternateBase,
+    "text": QPalette.ColorRole.Text, "button": QPalette.ColorRole.Button,
+    "buttonText": QPalette.ColorRole.ButtonText, "brightText": QPalette.ColorRole.BrightText,
+    "highlight": QPalette.ColorRole.Highlight, "highlightedText": QPalette.ColorRole.HighlightedText,
+    "link": QPalette.ColorRole.Link, "toolTipBase": QPalette.ColorRole.ToolTipBase,
+    "toolTipText": QPalette.ColorRole.ToolTipText, "placeholderText": QPalette.ColorRole.PlaceholderText,
+    "mid": QPalette.ColorRole.Mid, "midlight": QPalette.ColorRole.Midlight, "dark": QPalette.ColorRole.Dark,
+    "shadow": QPalette.ColorRole.Shadow,
+}
+
+_current: dict[str, str] = {}
+
+
+@lru_cache(maxsize=None)
+def icon(name: str) -> QIcon:
+    path = ICONS / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def app_icon() -> QIcon:
+    return icon("deedbook")
+
+
+@lru_cache(maxsize=None)
+def _palettes() -> dict[str, dict[str, str]]:
+    data = json.loads((STYLE / "palettes.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def resolve_scheme(theme: str) -> str:
+    """'light' or 'dark' for a theme setting ("system" asks the platform)."""
+    if theme in ("light", "dark"):
+        return theme
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def color(name: str) -> QColor:
+    """A named colour of the current palette (accent, good, bad, gold, muted, border...)."""
+    if not _current:
+        _current.update(_palettes()["light"])
+    return QColor(_current.get(name, "#808080"))
+
+
+def is_dark() -> bool:
+    return _current.get("_scheme") == "dark"
+
+
+def apply_theme(app: QApplication, theme: str) -> str:
+    scheme = resolve_scheme(theme)
+    colors = _palettes()[scheme]
+    _current.clear()
+    _current.update(colors)
+    _current["_scheme"] = scheme
+    app.setStyle("Fusion")
+    palette = QPalette()
+    for key, role in _ROLES.items():
+        palette.setColor(role, QColor(colors[key]))
+    disabled = QColor(colors["disabledText"])
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    palette.setColor(QPalette.ColorRole.Accent, QColor(colors["accent"]))
+    app.setPalette(palette)
+    app.setStyleSheet(style_sheet(colors))
+    return scheme
+
+
+def style_sheet(colors: dict[str, str]) -> str:
+    text = (STYLE / "base.qss").read_text(encoding="utf-8")
+    # longest names first, so @midlight is not read as @mid + "light"
+    for key in sorted(colors, key=len, reverse=True):
+        text = text.replace(f"@{key}", colors[key])
+    return text
+
+
+def resource_path(*parts: str) -> Path:
+    return RESOURCES.joinpath(*parts)

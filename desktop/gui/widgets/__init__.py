@@ -1,0 +1,1 @@
+"""Small reusable widgets: checked address field, password field, timeline, charts."""

@@ -1,0 +1,63 @@
+"""GUI test fixtures: a real ledger per test, modal dialogs answered, pools joined on teardown."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from core.settings import Settings
+from desktop.gui import prompts
+from desktop.gui.context import AppContext
+from tests.helpers import PASSWORD, World, make_world
+
+
+class Prompts:
+    """Records what the GUI would have shown, and answers its questions."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        self.questions: list[str] = []
+        self.answer = True
+        self.files: list[Path] = []  # answers to open/save file dialogs, first in first out
+        self.folders: list[Path] = []
+        self.passwords: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def prompt_log(monkeypatch: pytest.MonkeyPatch) -> Prompts:
+    log = Prompts()
+
+    def next_file(*_a: Any, **_k: Any) -> Path | None:
+        return log.files.pop(0) if log.files else None
+
+    monkeypatch.setattr(prompts, "show_error", lambda _p, sentence, _t="": log.errors.append(sentence))
+    monkeypatch.setattr(prompts, "inform", lambda _p, sentence, _t="": log.infos.append(sentence))
+
+    def ask(_p: Any, question: str, *_a: Any, **_k: Any) -> bool:
+        log.questions.append(question)
+        return log.answer
+
+    monkeypatch.setattr(prompts, "ask", ask)
+    monkeypatch.setattr(prompts, "open_file", next_file)
+    monkeypatch.setattr(prompts, "save_file", next_file)
+    monkeypatch.setattr(prompts, "open_files", lambda *_a, **_k: [log.files.pop(0)] if log.files else [])
+    monkeypatch.setattr(prompts, "choose_folder", lambda *_a, **_k: log.folders.pop(0) if log.folders else None)
+    monkeypatch.setattr(prompts, "password", lambda *_a, **_k: log.passwords.pop(0) if log.passwords else None)
+    return log
+
+
+@pytest.fixture
+def world(tmp_path: Path, deedbook_home: Path) -> World:
+    return make_world(deedbook_home)
+
+
+@pytest.fixture
+def ctx(world: World, qtbot: Any) -> Iterator[AppContext]:
+    context = AppContext(world.home, Settings.load(), world.ledger)
+    yield context
+    context.ops.shutdown()
+
+
+__all__ = ["PASSWORD"]

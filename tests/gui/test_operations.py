@@ -1,0 +1,79 @@
+"""The operation helper: results and failures come back on the GUI thread, by signal."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QThread
+
+from core.errors import DeedbookError
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Cancelled, TaskHandle, describe_error
+from tests.gui.conftest import Prompts
+
+
+def test_success_runs_off_thread_and_broadcasts(ctx: AppContext, qtbot: Any) -> None:
+    seen: dict[str, Any] = {}
+    changes: list[Change] = []
+    ctx.events.changed.connect(changes.append)
+
+    def work() -> int:
+        seen["thread"] = threading.current_thread()
+        return 42
+
+    op = ctx.ops.op(None, work, write=True, changes=Changes.DEEDS, deed_ids=lambda r: {r})
+    op.success(lambda r: seen.update(result=r, gui=QThread.currentThread()))
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        op.run()
+    assert seen["result"] == 42 and seen["thread"] is not threading.main_thread()
+    assert seen["gui"] is QThread.currentThread()
+    assert changes and changes[0].what == Changes.DEEDS and changes[0].deed_ids == {42}
+
+
+def test_core_error_is_one_sentence_in_a_dialog(ctx: AppContext, qtbot: Any, prompt_log: Prompts) -> None:
+    def refuse() -> None:
+        raise DeedbookError("Parcel P-1 is registered already.")
+
+    op = ctx.ops.op(None, refuse, write=True, changes=Changes.DEEDS)
+    with qtbot.waitSignal(op.finished, timeout=5000) as blocker:
+        op.run()
+    assert blocker.args == [False]
+    assert prompt_log.errors == ["Parcel P-1 is registered already."]
+
+
+def test_unexpected_error_is_logged_and_shown(ctx: AppContext, qtbot: Any, prompt_log: Prompts,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    op = ctx.ops.op(None, lambda: 1 / 0)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        op.run()
+    assert "ZeroDivisionError" in prompt_log.errors[0] and "Traceback" not in prompt_log.errors[0]
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_task_reports_progress_and_cancels_quietly(ctx: AppContext, qtbot: Any, prompt_log: Prompts) -> None:
+    started = threading.Event()
+    release = threading.Event()
+    fractions: list[float] = []
+
+    def job(task: TaskHandle) -> str:
+        task.progress(1, 4)
+        started.set()
+        release.wait(5)
+        task.check()
+        return "finished"
+
+    op = ctx.ops.task(None, job).on_progress(lambda f, _m: fractions.append(f))
+    op.run()
+    qtbot.waitUntil(started.is_set)
+    assert ctx.ops.busy
+    op.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=5000)
+    assert prompt_log.errors == [] and fractions == [0.25]
+
+
+def test_describe_error_sentences() -> None:
+    assert describe_error(Cancelled()) == "Cancelled; nothing was written."
+    assert describe_error(FileNotFoundError(2, "No such file", "/x.json")) == "There is no file /x.json."
