@@ -3,38 +3,77 @@
 EIP-712 encoders accept a uint as a number or a decimal string; the ledger keeps
 one spelling (numbers for uints, 0x-hex for addresses and bytes, text for
 strings) so rules can compare values directly and a re-spelled message is refused.
+Checkers are compiled once per kind: verification runs them on every entry.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from functools import lru_cache
+from typing import Any, Callable
 
 from core.errors import RuleViolation
 
-_HEX = re.compile(r"^0x[0-9a-f]*$")
+_HEX = re.compile(r"0x[0-9a-fA-F]*")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
-def _check_value(kind_name: str, name: str, type_name: str, value: Any) -> None:
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _is_address(value: Any) -> bool:
+    return type(value) is str and _ADDRESS.fullmatch(value) is not None
+
+
+def _is_hex(value: Any) -> bool:
+    return type(value) is str and _HEX.fullmatch(value) is not None
+
+
+def _is_text(value: Any) -> bool:
+    return type(value) is str
+
+
+def _is_bool(value: Any) -> bool:
+    return type(value) is bool
+
+
+def _anything(value: Any) -> bool:  # nested structs and arrays: the EIP-712 encoder checks them
+    return True
+
+
+def _predicate(type_name: str) -> Callable[[Any], bool]:
+    if type_name.endswith("]"):
+        return _anything
     if type_name.startswith(("uint", "int")):
-        ok = type(value) is int
-    elif type_name == "address":
-        ok = isinstance(value, str) and len(value) == 42 and _HEX.match(value.lower()) is not None
-    elif type_name.startswith("bytes"):
-        ok = isinstance(value, str) and _HEX.match(value) is not None
-    elif type_name == "string":
-        ok = isinstance(value, str)
-    elif type_name == "bool":
-        ok = isinstance(value, bool)
-    else:  # nested structs and arrays are checked by the EIP-712 encoder
-        ok = True
-    if not ok:
-        raise RuleViolation(f"{kind_name}.{name} is not a valid {type_name}.")
+        return _is_int
+    if type_name == "address":
+        return _is_address
+    if type_name.startswith("bytes"):
+        return _is_hex
+    if type_name == "string":
+        return _is_text
+    if type_name == "bool":
+        return _is_bool
+    return _anything
+
+
+@lru_cache(maxsize=None)
+def compile_message_check(kind_name: str, fields: tuple[tuple[str, str], ...]) -> Callable[[Any], None]:
+    names = frozenset(name for name, _ in fields)
+    checks = [(name, type_name, _predicate(type_name)) for name, type_name in fields]
+    listed = ", ".join(name for name, _ in fields)
+
+    def check(message: Any) -> None:
+        if type(message) is not dict:
+            raise RuleViolation(f"A {kind_name} message must be an object.")
+        if message.keys() != names:
+            raise RuleViolation(f"A {kind_name} message must have exactly the fields {listed}.")
+        for name, type_name, ok in checks:
+            if not ok(message[name]):
+                raise RuleViolation(f"{kind_name}.{name} is not a valid {type_name}.")
+
+    return check
 
 
 def check_message(kind_name: str, fields: tuple[tuple[str, str], ...], message: Any) -> None:
-    if not isinstance(message, Mapping):
-        raise RuleViolation(f"A {kind_name} message must be an object.")
-    if len(message) != len(fields) or any(name not in message for name, _ in fields):
-        raise RuleViolation(f"A {kind_name} message must have exactly the fields {', '.join(n for n, _ in fields)}.")
-    for name, type_name in fields:
-        _check_value(kind_name, name, type_name, message[name])
+    compile_message_check(kind_name, tuple(fields))(message)

@@ -35,23 +35,31 @@ def load_deed(conn: Connection, deed_id: int) -> DeedState | None:
     return _deed_from_rows(row, holdings, liens)
 
 
-def stored_rows(conn: Connection) -> tuple[dict[int, dict[str, Any]], dict[int, set[tuple[Any, ...]]]]:
-    """The projection as stored: deed rows by id, and each deed's holdings and liens as tuples."""
-    deeds = {row["deed_id"]: dict(row) for row in conn.execute(select(DeedRow.__table__)).mappings()}
-    parts: dict[int, set[tuple[Any, ...]]] = {}
-    for table in (HoldingRow.__table__, LienRow.__table__):
-        for row in conn.execute(select(table)).mappings():
-            parts.setdefault(row["deed_id"], set()).add((table.name, *sorted(row.items())))
-    return deeds, parts
+DEED_COLUMNS = ("deed_id", "parcel", "parcel_key", "address", "legal", "attributes", "total_shares", "owner",
+                "holders_count", "version", "registered_index", "updated_index", "last_price", "last_currency",
+                "last_sale_at", "last_valuation", "last_valuation_index")
+PART_QUERIES = (
+    "SELECT deed_id, holder, shares FROM holdings ORDER BY deed_id, holder",
+    "SELECT deed_id, lien_id, holder, amount, currency, kind, opened_index, released_index FROM liens "
+    "ORDER BY deed_id, lien_id",
+)
 
 
-def expected_rows(deeds: list[DeedState]) -> tuple[dict[int, dict[str, Any]], dict[int, set[tuple[Any, ...]]]]:
+def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
+    """The projection as stored: deeds, holdings, liens as ordered tuples (raw SQL: this runs over every deed)."""
+    queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds ORDER BY deed_id", *PART_QUERIES)
+    return [[tuple(row) for row in conn.exec_driver_sql(query)] for query in queries]
+
+
+def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     """The same shape as `stored_rows`, from a replayed state."""
-    parts: dict[int, set[tuple[Any, ...]]] = {}
-    for table, rows in (("holdings", holding_rows(deeds)), ("liens", lien_rows(deeds))):
-        for row in rows:
-            parts.setdefault(row["deed_id"], set()).add((table, *sorted(row.items())))
-    return {d.deed_id: deed_row(d) for d in deeds}, parts
+    ordered = sorted(deeds, key=lambda d: d.deed_id)
+    return [
+        [tuple(deed_row(d).values()) for d in ordered],
+        [(d.deed_id, holder, shares) for d in ordered for holder, shares in sorted(d.holders.items())],
+        [(d.deed_id, lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind, lien.opened_index,
+          lien.released_index) for d in ordered for lien in sorted(d.liens.values(), key=lambda x: x.lien_id)],
+    ]
 
 
 def deed_row(deed: DeedState) -> dict[str, Any]:

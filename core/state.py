@@ -72,6 +72,7 @@ class ApplyContext:
 
 
 def parcel_key(parcel: str) -> str:
+    """Parcels compare without case and runs of spaces ("05-26 A" == "05-26  a")."""
     return " ".join(parcel.split()).casefold()
 
 
@@ -155,7 +156,7 @@ class InMemoryState(LedgerState):
 
     def add_deed(self, deed: DeedState) -> None:
         super().add_deed(deed)
-        self._parcels.add(parcel_key(deed.parcel))
+        self._parcels.add(parcel_key(deed.parcel))  # the rule checked parcel_taken just before: cheap
 
     def entry_leaf(self, index: int) -> bytes:
         return self.leaves[index]

@@ -22,7 +22,7 @@ from core.errors import Cancelled, RuleViolation
 from core.identity import LedgerIdentity
 from core.kinds import check_signatures, get_kind
 from core.ledger import Ledger
-from core.projection import expected_rows, stored_rows
+from core.projection import DEED_COLUMNS, expected_rows, stored_rows
 from core.state import ApplyContext, InMemoryState
 from core.store import guards_present
 from core.witness import read_witness
@@ -198,22 +198,37 @@ def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> Non
                              "the ledger was rewritten.")
 
 
+def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+    grouped: dict[Any, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
 def _check_projection(ledger: Ledger, replay: _Replay) -> None:
     with ledger.engine.connect() as conn:
-        stored, stored_parts = stored_rows(conn)
-    expected, expected_parts = expected_rows(replay.state.deeds())
-    if stored == expected and stored_parts == expected_parts:
+        stored = stored_rows(conn)
+    expected = expected_rows(replay.state.deeds())
+    if stored == expected:
         return
-    for deed_id in sorted(set(stored) | set(expected) | set(stored_parts) | set(expected_parts)):
-        if deed_id not in expected:
-            raise _Bad(None, f"The deed tables hold a deed {deed_id} that no entry registered.")
-        changed_by = expected[deed_id]["updated_index"]
-        if deed_id not in stored:
-            raise _Bad(changed_by, f"Deed {deed_id} is missing from the deeds table.")
-        if stored[deed_id] != expected[deed_id] or stored_parts.get(deed_id) != expected_parts.get(deed_id):
-            field = next((k for k in expected[deed_id] if stored[deed_id].get(k) != expected[deed_id][k]), "holders or liens")
-            raise _Bad(changed_by, f"The deed tables disagree with the ledger about deed {deed_id} ({field}; "
-                                   f"last changed by entry {changed_by}).")
+    # Slow path, only on failure: find the first deed whose rows differ and say how.
+    by_id = {d.deed_id: d for d in replay.state.deeds()}
+    for table, have_rows, want_rows in zip(("deeds", "holdings", "liens"), stored, expected):
+        have, want = _group(have_rows), _group(want_rows)
+        for deed_id in sorted(set(have) | set(want)):
+            if have.get(deed_id) == want.get(deed_id):
+                continue
+            if deed_id not in by_id:
+                raise _Bad(None, f"The {table} table holds a row for deed {deed_id} that no entry registered.")
+            changed_by = by_id[deed_id].updated_index
+            if table != "deeds":
+                detail = f"its {table}"
+            elif deed_id not in have:
+                detail = "it is missing from the deeds table"
+            else:
+                detail = next(c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0]) if a != b)
+            raise _Bad(changed_by, f"The deed tables disagree with the ledger about deed {deed_id} "
+                                   f"({detail}; last changed by entry {changed_by}).")
 
 
 def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,

@@ -14,7 +14,7 @@ from core.eip712 import TypedSchema, domain_types, signing_digest
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
-from core.messages import check_message
+from core.messages import compile_message_check
 from core.signing import BadSignature, recover_address
 from core.state import ApplyContext, LedgerState
 
@@ -41,6 +41,9 @@ class EntryKind:
     # party signs "I accept <this transfer>" over the same content: {"Acceptance": "transfer"}.
     wrappers: Mapping[str, str] = field(default_factory=dict)
     extra_types: Mapping[str, Fields] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "check_message", compile_message_check(self.name, self.fields))
 
 
 _KINDS: dict[str, EntryKind] = {}
@@ -126,8 +129,8 @@ def typed_data(identity: LedgerIdentity, kind_name: str, message: Mapping[str, A
 
 def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
     """Every signature must recover to the signer it names; returns the entry's digest."""
-    kind = get_kind(entry.kind)
-    check_message(kind.name, kind.fields, entry.message)
+    kind = _KINDS.get(entry.kind) or get_kind(entry.kind)
+    kind.check_message(entry.message)  # type: ignore[attr-defined]
     primary_digest = signing_digest(identity.separator, schema().hash_struct(kind.name, entry.message))
     for record in entry.signatures:
         digest = primary_digest if record.signed_type == kind.name else digest_for(

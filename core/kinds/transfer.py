@@ -9,7 +9,7 @@ Rules (at append and again at verification):
 - the seller is `from`, a current holder of at least `shares`; the buyer is `to`;
 - `deedVersion` is the deed's current version (each entry on a deed bumps it),
   and the entry is recorded no later than `deadline`;
-- `transferId` was never used by an earlier transfer;
+- `transferId` was never used by an earlier transfer of the deed;
 - every open lien on the deed is either released before, or its holder co-signs
   this transfer with `LienPayoff`, which releases the lien at this entry.
 """
@@ -34,22 +34,24 @@ ROLE_TYPES = {"seller": "Transfer", "buyer": "Acceptance", "lienholder": "LienPa
 _TRANSFER_IDS = "_deedbook_transfer_ids"  # the ids seen in this replay or batch, kept on the state
 
 
-def _used_ids(state: LedgerState) -> set[str]:
-    seen: set[str] | None = getattr(state, _TRANSFER_IDS, None)
+def _used_ids(state: LedgerState) -> set[tuple[int, str]]:
+    seen: set[tuple[int, str]] | None = getattr(state, _TRANSFER_IDS, None)
     if seen is None:
         seen = set()
         setattr(state, _TRANSFER_IDS, seen)
     return seen
 
 
-def transfer_id_used(state: LedgerState, transfer_id: str) -> bool:
-    """Was `transfer_id` used by a transfer before this one?
+def transfer_id_used(state: LedgerState, deed_id: int, transfer_id: str) -> bool:
+    """Did an earlier transfer of this deed use `transfer_id`?
 
-    A replay (verification) sees every earlier transfer, so the set it builds is
-    complete.  An append's state is backed by the database: the stored messages
-    are canonical JSON, so one indexed-by-kind LIKE query finds an earlier use.
+    The id is checked per deed: a signature covers the deed, so a transfer can
+    only be replayed on its own deed, and the deed index keeps the check cheap
+    however large the ledger.  A replay (verification) sees every earlier
+    transfer, so the set it builds is complete; an append's state is backed by
+    the database, whose stored messages are canonical JSON.
     """
-    if transfer_id in _used_ids(state):
+    if (deed_id, transfer_id) in _used_ids(state):
         return True
     conn = getattr(state, "conn", None)
     if conn is None:
@@ -57,7 +59,8 @@ def transfer_id_used(state: LedgerState, transfer_id: str) -> bool:
     from core.store import EntryRow  # only database-backed states get here
 
     pattern = f'%"transferId":"{transfer_id}"%'
-    query = select(EntryRow.idx).where(EntryRow.kind == "Transfer", EntryRow.message.like(pattern)).limit(1)
+    query = select(EntryRow.idx).where(EntryRow.deed_id == deed_id, EntryRow.kind == "Transfer",
+                                       EntryRow.message.like(pattern)).limit(1)
     return conn.execute(query).first() is not None
 
 
@@ -127,6 +130,9 @@ def _signatures_by_role(entry: Entry) -> dict[str, list[SignatureRecord]]:
 def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     m = entry.message
     signatures = _signatures_by_role(entry)
+    if transfer_id_used(state, m["deedId"], m["transferId"]):
+        raise RuleViolation(f"The transfer id {m['transferId'][:18]}\u2026 was used before on deed {m['deedId']}: "
+                            "this transfer is a replay.")
     deed = deed_at_version(state, m, "transfer")
     check_transfer_message(deed, m, ctx.recorded_at)
     if not same_address(signatures["seller"][0].signer, m["from"]):
@@ -135,9 +141,6 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     if not same_address(signatures["buyer"][0].signer, m["to"]):
         raise RuleViolation(f"The acceptance must be signed by the buyer {m['to']}, not by "
                             f"{signatures['buyer'][0].signer}.")
-    if transfer_id_used(state, m["transferId"]):
-        raise RuleViolation(f"The transfer id {m['transferId'][:18]}\u2026 was used before: this transfer is a replay.")
-
     payoff = [s.signer.lower() for s in signatures.get("lienholder", [])]
     if len(set(payoff)) != len(payoff):
         raise RuleViolation("A lienholder signed this transfer twice.")
@@ -168,7 +171,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     deed.last_sale_at = iso_date_to_epoch(m["closingDate"])
     deed.version += 1
     state.touch(deed, ctx.index)
-    _used_ids(state).add(m["transferId"])
+    _used_ids(state).add((deed.deed_id, m["transferId"]))
     return deed.deed_id
 
 

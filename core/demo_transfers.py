@@ -1,0 +1,185 @@
+"""The demo's transactions, made with the real flow: prepare -> each party signs -> submit.
+
+Prices start from each property's Ames sale price (De Cock 2011, sold 2006-2010)
+and follow a Midwest house-price index to the closing date, with a spread per
+sale; closing dates run from the Ames sale towards today.  Some sales are of
+shares rather than whole deeds; some buyers take a mortgage (a lien the bank
+records, paid off by the bank's co-signature at the next sale); the county
+records and releases the odd tax lien; a notary attests about one sale in four.
+
+Transfers are recorded in rounds: within a round each deed appears once, so a
+round's transfers are prepared against the ledger as it is and appended in one
+atomic batch (`submit_batch`), then its liens and attestations in a second one.
+"""
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable, Sequence
+
+from core.dates import DAY, today_utc
+from sqlalchemy import select
+
+from core.entries import Entry
+from core.errors import Cancelled
+from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
+from core.ledger import Ledger
+from core.liens import lien_message, release_message
+from core.marketdata import ames_rows
+from core.notary import attestation_message
+from core.requests import sign_request
+from core.store import LienRow
+from core.transactions import prepare_transfer, submit_batch
+
+Progress = Callable[[int, int], None]
+ROUND = 400  # transfers per atomic batch
+SEED = 2011
+# Yearly change of a Midwest house-price index (roughly the FHFA shape: flat through
+# the 2008 crisis, steady growth after, the 2021 jump); later years grow 3 %.
+INDEX_CHANGE = {2006: 0.01, 2007: -0.01, 2008: -0.03, 2009: -0.02, 2010: -0.01, 2011: 0.0, 2012: 0.03,
+                2013: 0.04, 2014: 0.04, 2015: 0.05, 2016: 0.05, 2017: 0.05, 2018: 0.05, 2019: 0.04, 2020: 0.08,
+                2021: 0.15, 2022: 0.08, 2023: 0.04, 2024: 0.04}
+PARTIAL_SHARES = (1000, 2500, 2500, 5000)
+BANK, TREASURER, NOTARY = "demo-bank", "demo-county-treasurer", "demo-notary"
+EXTRA_KEYS = (BANK, TREASURER, NOTARY)
+
+
+def market_index(day: date) -> float:
+    """Index level on `day`, 1.0 on 2006-01-01."""
+    level = 1.0
+    for year in range(2006, day.year):
+        level *= 1 + INDEX_CHANGE.get(year, 0.03)
+    fraction = (day - date(day.year, 1, 1)).days / 365.25
+    return level * (1 + INDEX_CHANGE.get(day.year, 0.03)) ** fraction
+
+
+def _key(store: KeyStore, name: str, password: str) -> UnlockedKey:
+    if not any(k.name == name for k in store.list()):
+        store.create(name, password, n=DEMO_SCRYPT_N)
+    return store.unlock(name, password)
+
+
+class _Market:
+    def __init__(self, rng: random.Random, today: date) -> None:
+        self.rng, self.today = rng, today
+        self.rows = {int(r["PID"]): r for r in reversed(ames_rows())}
+
+    def original_sale(self, parcel: str) -> tuple[date, int]:
+        row = self.rows.get(int(parcel.split("-")[0]))
+        if row is None:
+            return date(2008, 6, 15), 180_000
+        return date(int(row["Year_Sold"]), int(row["Mo_Sold"]), 15), int(row["Sale_Price"])
+
+    def closing_after(self, last: date) -> date:
+        room = (self.today - last).days
+        if room <= 30:
+            return self.today
+        step = int(min(room, self.rng.uniform(0.3, 0.45) * room + self.rng.uniform(30, 900)))
+        return min(self.today, last + timedelta(days=max(30, step)))
+
+    def price(self, base_price: int, base_day: date, closing: date, fraction: float) -> int:
+        """Cents, rounded to $100."""
+        drift = market_index(closing) / market_index(base_day)
+        dollars = base_price * drift * self.rng.lognormvariate(0, 0.06) * fraction
+        return int(round(dollars / 100)) * 100 * 100
+
+
+def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[UnlockedKey], transfers: int, *,
+                       progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
+                       done_before: int = 0, total: int | None = None, password: str | None = None) -> int:
+    """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count."""
+    from core.demo import DEMO_PASSWORD
+
+    deed_count = ledger.deed_count()
+    if transfers <= 0 or deed_count == 0 or len(owners) < 2:
+        return 0
+    pw = password or DEMO_PASSWORD
+    bank, treasurer, notary = (_key(store, name, pw) for name in EXTRA_KEYS)
+    keys = {k.address.lower(): k for k in (*owners, bank, treasurer, notary)}
+    rng = random.Random(SEED)
+    now = int(time.time())
+    market = _Market(rng, today_utc(now))
+    total = total or done_before + transfers
+    done = 0
+    while done < transfers:
+        if should_cancel is not None and should_cancel():
+            raise Cancelled(f"The demo was cancelled after {done} transfers; what was recorded stays.")
+        chosen = rng.sample(range(1, deed_count + 1), min(ROUND, transfers - done, deed_count))
+        groups, sold = [], []
+        for deed_id in chosen:
+            group = _sell(ledger, deed_id, owners, keys, market, rng, now)
+            groups.append(group)
+            sold.append(deed_id)
+        indexes = submit_batch(ledger, groups)
+        done += len(indexes)
+        _follow_ups(ledger, list(zip(sold, indexes)), bank, treasurer, notary, rng, deed_count)
+        if progress is not None:
+            progress(done_before + done, total)
+    return done
+
+
+def _sell(ledger: Ledger, deed_id: int, owners: Sequence[UnlockedKey], keys: dict[str, UnlockedKey],
+          market: _Market, rng: random.Random, now: int) -> list[Any]:
+    deed = ledger.deed(deed_id)
+    seller = rng.choice(sorted(deed.holders))
+    held = deed.holders[seller]
+    buyer = rng.choice([o for o in owners if o.address.lower() != seller.lower()])
+    shares = held
+    if rng.random() < 0.15:
+        partial = [s for s in PARTIAL_SHARES if s < held]
+        shares = rng.choice(partial) if partial else held
+    base_day, base_price = market.original_sale(deed.parcel)
+    last_day = datetime.fromtimestamp(deed.last_sale_at, timezone.utc).date() if deed.last_sale_at else base_day
+    closing = market.closing_after(last_day)
+    price = market.price(base_price, base_day, closing, shares / deed.total_shares)
+    prepared = prepare_transfer(ledger, deed, buyer.address, price, "USD", shares, now + 7 * DAY,
+                                closing.isoformat(), seller=seller, now=now,
+                                transfer_id="0x" + rng.getrandbits(256).to_bytes(32, "big").hex())
+    return [sign_request(request, keys[request.signer.lower()], now=now) for request in prepared.requests]
+
+
+def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
+                treasurer: UnlockedKey, notary: UnlockedKey, rng: random.Random, deed_count: int) -> None:
+    """After a round: mortgages on some sales, notarised sales, a few tax liens recorded or released."""
+    entries: list[Entry] = []
+    next_lien = None
+    touched = set()
+    for deed_id, index in sales:
+        recorded = ledger.entry(index)
+        m = recorded.message
+        if rng.random() < 0.25:
+            message = attestation_message(ledger, index, notary, act="acknowledgment", place="Ames, Story County, IA",
+                                          id_kind=rng.choice(("driver's license", "passport", "state ID")),
+                                          id_number=f"{rng.randrange(10**8, 10**9)}",
+                                          act_date=date.fromisoformat(m["closingDate"]))
+            entries.append(ledger.sign("Attestation", message, notary, "notary"))
+        if m["shares"] == m["totalShares"] and rng.random() < 0.3:
+            message = lien_message(ledger, deed_id, bank.address, m["price"] * 8 // 10, "mortgage")
+            next_lien = message["lienId"] if next_lien is None else next_lien
+            message["lienId"] = next_lien
+            next_lien += 1
+            entries.append(ledger.sign("Lien", message, bank, "lienholder"))
+            touched.add(deed_id)
+    # The county: tax liens on a few deeds, and releases of some recorded earlier (paid taxes).
+    with ledger.engine.connect() as conn:
+        open_tax = [(int(d), int(i)) for d, i in conn.execute(
+            select(LienRow.deed_id, LienRow.lien_id).where(LienRow.holder == treasurer.address,
+                                                           LienRow.released_index.is_(None)))]
+    for deed_id, lien_id in open_tax:
+        if deed_id not in touched and rng.random() < 0.5:
+            message = release_message(ledger, deed_id, lien_id, treasurer.address)
+            entries.append(ledger.sign("LienRelease", message, treasurer, "lienholder"))
+            touched.add(deed_id)
+    for _ in range(max(1, len(sales) // 40)):
+        deed_id = rng.randrange(1, deed_count + 1)
+        if deed_id in touched:
+            continue
+        message = lien_message(ledger, deed_id, treasurer.address, rng.randrange(800, 6000) * 100, "property tax")
+        next_lien = message["lienId"] if next_lien is None else next_lien
+        message["lienId"] = next_lien
+        next_lien += 1
+        entries.append(ledger.sign("Lien", message, treasurer, "lienholder"))
+        touched.add(deed_id)
+    if entries:
+        ledger.append(entries)

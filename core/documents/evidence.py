@@ -1,0 +1,306 @@
+"""The machine-readable record every document embeds, and how it is checked.
+
+A document is drawn from a `Record` and nothing else, so whoever holds the PDF
+can rebuild it: the record carries the signed entries the document is about,
+one Merkle inclusion proof per entry, and the operator-signed checkpoint all
+the proofs lead to.  Format `deedbook-document/1`, canonical JSON (sorted keys,
+no spaces, UTF-8), embedded in the PDF as `deedbook-record.json`:
+
+    {"format": "deedbook-document/1",
+     "document": {"type": "title", "layout": 1, "paper": "A4", "params": {...}},
+     "ledger": {"ledgerId", "name", "operator", "chainId"},
+     "checkpoint": {"index", "recordedAt", "message", "signatures"},
+     "entries": [{"index", "kind", "recordedAt", "message", "signatures", "leafHash", "auditPath"}, ...],
+     "names": {"0x<address, lower case>": "name from the issuer's address book"},
+     "extra": {...}}
+
+Each entry expands to a `deedbook-proof/1` proof and is checked by
+`core.proofs.verify_proof`, the same code as `deedbook verify-proof`.
+`names` and `extra` (a valuation's model output) are not signed by anyone: a
+verification report says so.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from core import merkle
+from core.checkpoints import checkpoint_json
+from core.entries import canonical_json
+from core.errors import DeedbookError, NotFound, VerificationFailed
+from core.identity import LedgerIdentity
+from core.ledger import Ledger, RecordedEntry
+from core.proofs import FORMAT as PROOF_FORMAT
+from core.proofs import ProofReport, verify_proof
+
+FORMAT = "deedbook-document/1"
+ATTACHMENT_NAME = "deedbook-record.json"
+PAPERS = ("A4", "Letter")
+DOCUMENT_TYPES = ("transfer", "title", "notary", "journal", "valuation")
+
+
+class NotCheckpointed(NotFound):
+    """The entries a document is about are newer than the ledger's latest checkpoint."""
+
+
+class RecordInvalid(VerificationFailed):
+    """The embedded record is not what a genuine document carries."""
+
+
+@dataclass(frozen=True)
+class EmbeddedEntry:
+    index: int
+    kind: str
+    recorded_at: int
+    message: dict[str, Any]
+    signatures: list[dict[str, str]]
+    leaf_hash: str
+    audit_path: list[str]
+
+    def signers(self, role: str | None = None) -> list[dict[str, str]]:
+        return [s for s in self.signatures if role is None or s.get("role") == role]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"index": self.index, "kind": self.kind, "recordedAt": self.recorded_at, "message": self.message,
+                "signatures": self.signatures, "leafHash": self.leaf_hash, "auditPath": self.audit_path}
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything a document shows, as it is embedded in the PDF."""
+
+    doc_type: str
+    paper: str
+    params: dict[str, Any]
+    ledger: LedgerIdentity
+    checkpoint: dict[str, Any]
+    entries: list[EmbeddedEntry]
+    names: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    layout: int = 1
+
+    # -- lookups the renderers use -------------------------------------------
+    def entry(self, index: int) -> EmbeddedEntry:
+        for e in self.entries:
+            if e.index == index:
+                return e
+        raise RecordInvalid(f"The embedded record does not carry entry {index}, which the document names.")
+
+    def of_kind(self, *kinds: str) -> list[EmbeddedEntry]:
+        return [e for e in self.entries if e.kind in kinds]
+
+    def registration(self, deed_id: int) -> EmbeddedEntry:
+        for e in self.entries:
+            if e.kind == "RegisterDeed" and e.message.get("deedId") == deed_id:
+                return e
+        raise RecordInvalid(f"The embedded record does not carry the registration of deed {deed_id}.")
+
+    def name_of(self, address: str) -> str | None:
+        return self.names.get(address.lower())
+
+    @property
+    def checkpoint_size(self) -> int:
+        return int(self.checkpoint["message"]["size"])
+
+    @property
+    def checkpoint_time(self) -> int:
+        return int(self.checkpoint["message"]["timestamp"])
+
+    # -- the embedded form -----------------------------------------------------
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "document": {"type": self.doc_type, "layout": self.layout, "paper": self.paper, "params": self.params},
+            "ledger": self.ledger.as_json(), "checkpoint": self.checkpoint,
+            "entries": [e.as_json() for e in self.entries], "names": self.names,
+        }
+        if self.extra:
+            data["extra"] = self.extra
+        return data
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.as_json()).encode("utf-8")
+
+    def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
+        """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData)."""
+        return {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(),
+                "entry": {"index": entry.index, "kind": entry.kind, "recordedAt": entry.recorded_at,
+                          "message": entry.message, "signatures": entry.signatures},
+                "leafHash": entry.leaf_hash, "treeSize": self.checkpoint_size, "auditPath": entry.audit_path,
+                "checkpoint": self.checkpoint}
+
+
+# -- building a record from a ledger -----------------------------------------------
+
+class _Tree:
+    """Subtree roots of one tree size, memoised: k proofs cost one pass over the leaves, not k."""
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.leaves = leaves
+        self._memo: dict[tuple[int, int], bytes] = {}
+
+    def root(self, lo: int, hi: int) -> bytes:
+        if hi - lo == 1:
+            return self.leaves[lo]
+        key = (lo, hi)
+        found = self._memo.get(key)
+        if found is None:
+            k = 1 << ((hi - lo - 1).bit_length() - 1)
+            found = self._memo[key] = merkle.node_hash(self.root(lo, lo + k), self.root(lo + k, hi))
+        return found
+
+    def path(self, index: int) -> list[bytes]:
+        """PATH(m, D[n]) of RFC 6962, leaf first: the same as `merkle.inclusion_proof`."""
+        path: list[bytes] = []
+        lo, hi = 0, len(self.leaves)
+        while hi - lo > 1:
+            k = 1 << ((hi - lo - 1).bit_length() - 1)
+            if index - lo < k:
+                path.append(self.root(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self.root(lo, lo + k))
+                lo = lo + k
+        path.reverse()
+        return path
+
+
+def covering_checkpoint(ledger: Ledger, newest: int) -> RecordedEntry:
+    """The latest checkpoint, which must cover entry `newest`; a clear error saying what to do otherwise."""
+    checkpoint = ledger.latest_checkpoint()
+    if checkpoint is None or checkpoint.message["size"] <= newest:
+        covered = "no entry" if checkpoint is None else f"entries 0 to {checkpoint.message['size'] - 1}"
+        raise NotCheckpointed(
+            f"Entry {newest} is not covered by a checkpoint yet (the latest covers {covered}), so a document "
+            "about it could not be verified: run 'deedbook checkpoint --key OPERATOR' (or add --checkpoint-key "
+            "OPERATOR to this command) and make the document again."
+        )
+    return checkpoint
+
+
+def build_record(ledger: Ledger, doc_type: str, indexes: Iterable[int], *, paper: str = "A4",
+                 params: Mapping[str, Any] | None = None, extra: Mapping[str, Any] | None = None,
+                 entries: Sequence[RecordedEntry] | None = None) -> Record:
+    """The record of a document about the entries `indexes` (pass `entries` when they are already read).
+
+    Every proof is made against the ledger's latest checkpoint, which must cover
+    all the entries (`NotCheckpointed` otherwise).
+    """
+    if doc_type not in DOCUMENT_TYPES:
+        raise DeedbookError(f"'{doc_type}' is not a kind of document (use one of: {', '.join(DOCUMENT_TYPES)}).")
+    wanted = sorted(set(indexes))
+    if not wanted:
+        raise DeedbookError("A document needs at least one ledger entry to be about.")
+    checkpoint = covering_checkpoint(ledger, wanted[-1])
+    size = int(checkpoint.message["size"])
+    by_index = {e.index: e for e in entries or ()}
+    missing = [i for i in wanted if i not in by_index]
+    if missing:
+        if len(missing) > 8:  # one range query instead of many lookups
+            for e in ledger.entries(missing[0], missing[-1] + 1):
+                by_index.setdefault(e.index, e)
+        else:
+            for i in missing:
+                by_index[i] = ledger.entry(i)
+    tree = _Tree(ledger.leaves(size))
+    embedded = []
+    for i in wanted:
+        recorded = by_index[i]
+        embedded.append(EmbeddedEntry(
+            i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
+            "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.path(i)]))
+    names = _names(ledger, _addresses(embedded, checkpoint))
+    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, checkpoint_json(checkpoint),
+                  embedded, names, dict(extra or {}))
+
+
+def normal_paper(paper: str) -> str:
+    for known in PAPERS:
+        if str(paper).strip().lower() == known.lower():
+            return known
+    raise DeedbookError(f"'{paper}' is not a paper size (use a4 or letter).")
+
+
+def _addresses(entries: Iterable[EmbeddedEntry], checkpoint: RecordedEntry) -> set[str]:
+    found: set[str] = set()
+    for e in entries:
+        found.update(s["signer"].lower() for s in e.signatures)
+        for key in ("owner", "from", "to", "holder"):
+            value = e.message.get(key)
+            if isinstance(value, str):
+                found.add(value.lower())
+        for signer in e.message.get("signers", []) if isinstance(e.message.get("signers"), list) else []:
+            found.add(str(signer).lower())
+    return found
+
+
+def _names(ledger: Ledger, addresses: set[str]) -> dict[str, str]:
+    """Names from the issuer's address book for the addresses the document shows (unsigned)."""
+    try:
+        from core.contacts import AddressBook
+
+        known = AddressBook(ledger.engine).names_by_address()
+    except Exception:  # an old database without an address book: names are a nicety
+        return {}
+    return {a: known[a] for a in sorted(addresses) if a in known}
+
+
+# -- reading and checking an embedded record ------------------------------------------
+
+def parse_record(raw: bytes) -> Record:
+    """The record from an attachment's bytes; `RecordInvalid` when it is damaged or malformed,
+    DeedbookError when it is a newer format this version does not know."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise RecordInvalid("The embedded record is damaged: it is not valid JSON.") from None
+    if not isinstance(data, dict) or not str(data.get("format", "")).startswith("deedbook-document/"):
+        raise RecordInvalid("The embedded record is not a Deedbook document record.")
+    if data["format"] != FORMAT:
+        raise DeedbookError(f"This document was made by another version of Deedbook (record format "
+                            f"{data['format']}); this version reads {FORMAT}.")
+    try:
+        document = data["document"]
+        doc_type, layout = str(document["type"]), int(document["layout"])
+        paper, params = normal_paper(str(document["paper"])), dict(document["params"])
+        identity = LedgerIdentity.from_json(data["ledger"])
+        checkpoint = data["checkpoint"]
+        if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("message"), dict):
+            raise TypeError
+        entries = []
+        for e in data["entries"]:
+            if not isinstance(e["message"], dict) or not isinstance(e["signatures"], list) \
+                    or not isinstance(e["auditPath"], list):
+                raise TypeError
+            entries.append(EmbeddedEntry(int(e["index"]), str(e["kind"]), int(e["recordedAt"]), e["message"],
+                                         list(e["signatures"]), str(e["leafHash"]), [str(h) for h in e["auditPath"]]))
+        names = {str(k).lower(): str(v) for k, v in dict(data.get("names", {})).items()}
+        extra = dict(data.get("extra", {}))
+    except (KeyError, TypeError, ValueError, AttributeError, DeedbookError):
+        raise RecordInvalid("The embedded record is incomplete or malformed.") from None
+    if doc_type not in DOCUMENT_TYPES:
+        raise DeedbookError(f"This document is a '{doc_type}', which this version of Deedbook does not know.")
+    if layout != 1:
+        raise DeedbookError(f"This document uses layout {layout} of a {doc_type}; this version of Deedbook "
+                            "draws layout 1, so it cannot redraw it to compare.")
+    indexes = [e.index for e in entries]
+    if not entries or indexes != sorted(set(indexes)):
+        raise RecordInvalid("The embedded record's entries are missing, repeated or out of order.")
+    return Record(doc_type, paper, params, identity, checkpoint, entries, names, extra, layout)
+
+
+def check_record(record: Record) -> list[ProofReport]:
+    """Check every entry's signatures and inclusion proof, and the checkpoint's operator signature.
+
+    Raises VerificationFailed naming the first entry that does not check.
+    """
+    reports = []
+    for entry in record.entries:
+        try:
+            reports.append(verify_proof(record.proof(entry)))
+        except VerificationFailed:
+            raise
+        except DeedbookError as bad:
+            raise RecordInvalid(f"Entry {entry.index} in the embedded record is malformed: {bad}", entry.index) from None
+    return reports

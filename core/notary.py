@@ -1,0 +1,142 @@
+"""Notarial attestation and the notary's journal.
+
+`attest` records an Attestation of an existing entry; `journal` lists a notary's
+attestations over a date range.  An identity number seen by the notary is kept
+only as a keyed hash: keccak(salt || normalised number), where the salt is
+derived from a deterministic signature of the notary's key over this ledger's id.
+So the hash cannot be reversed by trying every possible number (nobody else has
+the salt), and the notary can still check a number against the journal later
+(`id_number_matches`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from core.dates import parse_date, today_utc
+from core.errors import DeedbookError
+from core.hashing import keccak
+from core.identity import LedgerIdentity
+from core.keys import UnlockedKey
+from core.ledger import Ledger, RecordedEntry
+from core.requests import SigningRequest, make_request
+from core.signing import checksum_address, parse_address
+
+ZERO_HASH = "0x" + "00" * 32
+_SALT_LABEL = b"deedbook/id-number-salt/1"
+
+
+def normalise_id_number(number: str) -> str:
+    """Letters and digits only, upper case: 'ab 123-456' and 'AB123456' are the same document."""
+    normal = "".join(ch for ch in number.upper() if ch.isalnum())
+    if not normal:
+        raise DeedbookError("The identity number is empty.")
+    return normal
+
+
+def id_number_hash(identity: LedgerIdentity, notary_key: UnlockedKey, number: str) -> str:
+    salt = keccak(notary_key.sign(keccak(_SALT_LABEL + identity.ledger_id)))
+    return "0x" + keccak(salt + normalise_id_number(number).encode("utf-8")).hex()
+
+
+def attestation_message(ledger: Ledger, index: int, notary_key: UnlockedKey, *, act: str, place: str = "",
+                        id_kind: str = "", id_number: str | None = None, act_date: date | str | None = None,
+                        signers: list[str] | None = None) -> dict[str, Any]:
+    """An Attestation of entry `index`; signers default to everyone who signed that entry."""
+    entry = ledger.entry(index)
+    act = " ".join(act.split())
+    if not act:
+        raise DeedbookError("Name the notarial act (e.g. acknowledgment, jurat, signature witnessing).")
+    if act_date is None:
+        day = today_utc()
+    elif isinstance(act_date, date):
+        day = act_date
+    else:
+        day = parse_date(act_date, "date of the act")
+    if day > today_utc():
+        raise DeedbookError("The date of the act cannot be in the future.")
+    if signers is None:
+        named = [s.signer for s in entry.signatures]
+    else:
+        named = [checksum_address(parse_address(s)) for s in signers]
+    unique = list(dict.fromkeys(checksum_address(bytes.fromhex(s[2:])) for s in named))
+    if not unique:
+        raise DeedbookError(f"Entry {index} has no signers to attest.")
+    return {
+        "entryIndex": index, "entryHash": "0x" + entry.leaf_hash.hex(), "entryKind": entry.kind,
+        "deedId": entry.deed_id or 0, "act": act, "actDate": day.isoformat(), "place": " ".join(place.split()),
+        "signers": unique, "idEvidence": " ".join(id_kind.split()),
+        "idNumberHash": id_number_hash(ledger.identity, notary_key, id_number) if id_number else ZERO_HASH,
+    }
+
+
+def attest(ledger: Ledger, index: int, notary_key: UnlockedKey, *, act: str, place: str = "", id_kind: str = "",
+           id_number: str | None = None, act_date: date | str | None = None,
+           signers: list[str] | None = None) -> int:
+    """Record the notary's attestation of entry `index`; returns the attestation's own index.
+
+    `id_number` (the number on the identity document seen) is hashed with the
+    notary's key and never stored, logged or returned in clear.
+    """
+    message = attestation_message(ledger, index, notary_key, act=act, place=place, id_kind=id_kind,
+                                  id_number=id_number, act_date=act_date, signers=signers)
+    return ledger.append([ledger.sign("Attestation", message, notary_key, "notary")])[0]
+
+
+def attestation_request(ledger: Ledger, message: dict[str, Any], notary: str) -> SigningRequest:
+    """A request for a notary who signs in a wallet (build `message` with `attestation_message`)."""
+    return make_request(ledger.identity, "Attestation", message, "Attestation", notary)
+
+
+def id_number_matches(ledger: Ledger, attestation_index: int, notary_key: UnlockedKey, number: str) -> bool:
+    """Did the notary record this identity number in that attestation?"""
+    entry = ledger.entry(attestation_index)
+    if entry.kind != "Attestation":
+        raise DeedbookError(f"Entry {attestation_index} is a {entry.kind}, not an attestation.")
+    return bool(entry.message["idNumberHash"] == id_number_hash(ledger.identity, notary_key, number))
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    index: int  # the attestation entry
+    notary: str
+    recorded_at: int
+    message: dict[str, Any]
+
+    @property
+    def act_date(self) -> str:
+        return str(self.message["actDate"])
+
+    def as_json(self) -> dict[str, Any]:
+        m = self.message
+        return {
+            "index": self.index, "notary": self.notary, "recorded_at": self.recorded_at, "act": m["act"],
+            "date": m["actDate"], "place": m["place"], "entry_index": m["entryIndex"], "entry_kind": m["entryKind"],
+            "entry_hash": m["entryHash"], "deed_id": m["deedId"] or None, "signers": list(m["signers"]),
+            "id_evidence": m["idEvidence"],
+            "id_number_hash": None if m["idNumberHash"] == ZERO_HASH else m["idNumberHash"],
+        }
+
+
+def _record(entry: RecordedEntry) -> JournalRecord:
+    notary = next(s.signer for s in entry.signatures if s.role == "notary")
+    return JournalRecord(entry.index, notary, entry.recorded_at, entry.message)
+
+
+def journal(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
+            date_to: date | str | None = None) -> list[JournalRecord]:
+    """Attestations (of one notary, if given) whose act date is within [date_from, date_to], oldest first."""
+    start = parse_date(date_from, "start date") if isinstance(date_from, str) else date_from
+    end = parse_date(date_to, "end date") if isinstance(date_to, str) else date_to
+    if start and end and start > end:
+        raise DeedbookError("The start date is after the end date.")
+    address = checksum_address(parse_address(notary)) if notary else None
+    records = [_record(e) for e in ledger.entries(kind="Attestation", signer=address)]
+    if address is not None:
+        records = [r for r in records if r.notary.lower() == address.lower()]
+    if start is not None:
+        records = [r for r in records if r.act_date >= start.isoformat()]
+    if end is not None:
+        records = [r for r in records if r.act_date <= end.isoformat()]
+    return sorted(records, key=lambda r: (r.act_date, r.index))

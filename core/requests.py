@@ -1,0 +1,455 @@
+"""Signing request and response files: how a signature travels to an offline signer and back.
+
+A request is standard `eth_signTypedData_v4` JSON wrapped in a small envelope:
+
+    {"format": "deedbook-signing-request/1",
+     "typedData": {"types": {"EIP712Domain": [...], ...}, "primaryType": "Transfer",
+                   "domain": {...}, "message": {...}},
+     "signer": "0x…", "role": "seller", "summary": "…", "createdAt": 1718000000}
+
+A response is the same object plus `"signature": "0x" + 65 bytes (r || s || v)`.
+Any EIP-712 wallet can make the signature from `typedData` alone.
+
+What a person reads before signing is `summarize(...)`: it is derived from the
+typed data itself (the `summary` field of a file is never trusted), after the
+parser has checked that the types are exactly Deedbook's, so what is shown is
+what the signature covers.  The parser turns any malformed file into one
+`DeedbookError` sentence.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from core.dates import describe_interval, format_instant
+from core.eip712 import domain_separator, signing_digest
+from core.entries import Entry, SignatureRecord, canonical_json
+from core.errors import DeedbookError
+from core.identity import DOMAIN_VERSION, LedgerIdentity
+from core.keys import UnlockedKey
+from core.kinds import EntryKind, kinds, schema, typed_data
+from core.money import format_amount, is_currency
+from core.signing import checksum_address, parse_address, parse_signature, recover_address
+
+FORMAT = "deedbook-signing-request/1"
+FORMAT_FAMILY = "deedbook-signing-request/"
+MAX_FILE_BYTES = 1_000_000
+DOMAIN_PREFIX = "Deedbook: "
+
+# The role each signed type is signed in (a file's `role` must agree).
+ROLE_OF_TYPE = {
+    "Transfer": "seller",
+    "Acceptance": "buyer",
+    "LienPayoff": "lienholder",
+    "Lien": "lienholder",
+    "LienRelease": "lienholder",
+    "Attestation": "notary",
+    "RegisterDeed": "registrar",
+    "Checkpoint": "operator",
+    "AddRegistrar": "operator",
+    "LedgerGenesis": "operator",
+}
+# The message field naming the address that must sign, per signed type.
+SIGNER_FIELD = {"Transfer": "from", "Acceptance": "to", "Lien": "holder", "LienRelease": "holder"}
+ROLE_ORDER = ("registrar", "operator", "seller", "buyer", "lienholder", "notary")
+_ROLE_PHRASE = {
+    "seller": "You authorise this transfer as the seller (current holder).",
+    "buyer": "You accept this transfer as the buyer.",
+    "lienholder": "You sign as lienholder.",
+    "notary": "You attest this entry as notary.",
+}
+
+
+class RequestError(DeedbookError):
+    """A signing request or response file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class SigningRequest:
+    """One parsed request (or, with `signature`, response). Build with `parse_request` or `make_request`."""
+
+    typed_data: dict[str, Any]
+    signer: str  # EIP-55
+    role: str
+    kind: str  # the ledger entry kind the signature belongs to
+    signed_type: str  # typedData.primaryType: the kind itself or one of its wrappers
+    message: dict[str, Any]  # the entry's message (unwrapped)
+    digest: bytes  # what the signer signs
+    signature: bytes | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # other envelope fields, kept as they are
+
+    @property
+    def domain(self) -> dict[str, Any]:
+        return dict(self.typed_data["domain"])
+
+    @property
+    def ledger_id(self) -> str:
+        return str(self.typed_data["domain"]["salt"])
+
+    @property
+    def ledger_name(self) -> str:
+        return str(self.typed_data["domain"]["name"])[len(DOMAIN_PREFIX):]
+
+    @property
+    def is_response(self) -> bool:
+        return self.signature is not None
+
+    def for_ledger(self, identity: LedgerIdentity) -> bool:
+        return self.domain == identity.domain()
+
+    def record(self) -> SignatureRecord:
+        if self.signature is None:
+            raise RequestError("This request is not signed yet.")
+        return SignatureRecord(self.role, self.signer, self.signature, self.signed_type)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.extra)
+        data.update({"format": FORMAT, "typedData": self.typed_data, "signer": self.signer, "role": self.role})
+        if self.signature is not None:
+            data["signature"] = "0x" + self.signature.hex()
+        return data
+
+
+# -- building ----------------------------------------------------------------
+
+def make_request(identity: LedgerIdentity, kind: str, message: Mapping[str, Any], signed_type: str,
+                 signer: str, *, now: int | None = None) -> SigningRequest:
+    """A request for `signer` to sign `message` (of entry `kind`) as `signed_type` in this ledger's domain."""
+    data = {
+        "format": FORMAT,
+        "typedData": typed_data(identity, kind, message, signed_type),
+        "signer": checksum_address(parse_address(signer)),
+        "role": ROLE_OF_TYPE.get(signed_type, "signer"),
+        "createdAt": int(time.time()) if now is None else now,
+    }
+    request = parse_request(data)
+    summary = summarize(request, identity, now=now, warn_ledger=False).text()
+    return replace(request, extra={**request.extra, "summary": summary})
+
+
+def sign_request(request: SigningRequest, key: UnlockedKey, *, now: int | None = None) -> SigningRequest:
+    """The response: `request` signed by `key` (which must be the request's signer)."""
+    if key.address.lower() != request.signer.lower():
+        raise RequestError(f"This request is for {request.signer}, but the key '{key.name}' is {key.address}.")
+    deadline = request.message.get("deadline") if request.kind == "Transfer" else None
+    current = int(time.time()) if now is None else now
+    if isinstance(deadline, int) and deadline < current:
+        raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new one.")
+    signature = key.sign(request.digest)
+    extra = dict(request.extra)
+    extra["signedAt"] = current
+    return SigningRequest(request.typed_data, request.signer, request.role, request.kind, request.signed_type,
+                          request.message, request.digest, signature, extra)
+
+
+# -- parsing -----------------------------------------------------------------
+
+def _kind_for(primary: str) -> tuple[EntryKind, str | None]:
+    """The entry kind a primaryType belongs to, and the wrapper's field (None when it is the kind)."""
+    for kind in kinds().values():
+        if kind.name == primary:
+            return kind, None
+        if primary in kind.wrappers:
+            return kind, kind.wrappers[primary]
+    raise RequestError(f"This file asks for a signature over a '{_clean(primary, 40)}', which is not a Deedbook entry.")
+
+
+def _identity_of(domain: Any) -> LedgerIdentity:
+    if not isinstance(domain, dict) or set(domain) != {"name", "version", "chainId", "salt"}:
+        raise RequestError("The request's domain is not a Deedbook ledger domain (name, version, chainId, salt).")
+    name, version, chain, salt = domain["name"], domain["version"], domain["chainId"], domain["salt"]
+    if not isinstance(name, str) or not name.startswith(DOMAIN_PREFIX):
+        raise RequestError("The request's domain does not name a Deedbook ledger.")
+    if version != DOMAIN_VERSION:
+        raise RequestError(f"The request's domain has version {_clean(str(version), 20)}; this Deedbook signs "
+                           f"version {DOMAIN_VERSION} only.")
+    if type(chain) is not int or not 0 <= chain < 2**256:
+        raise RequestError("The request's domain chainId must be a whole number.")
+    if not isinstance(salt, str) or re.fullmatch(r"0x[0-9a-f]{64}", salt) is None:
+        raise RequestError("The request's domain salt (the ledger id) must be 32 bytes of lower-case hex.")
+    return LedgerIdentity(bytes.fromhex(salt[2:]), name[len(DOMAIN_PREFIX):], "", chain)
+
+
+def parse_request(data: Any, *, require_signature: bool = False, what: str = "The file") -> SigningRequest:
+    """Check a request or response object completely; any problem is a `RequestError` sentence."""
+    try:
+        return _parse(data, require_signature, what)
+    except DeedbookError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
+        raise RequestError(f"{what} is not a well-formed Deedbook signing request.") from None
+
+
+def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
+    if not isinstance(data, dict):
+        raise RequestError(f"{what} is not a Deedbook signing request (it is not a JSON object).")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        if isinstance(fmt, str) and fmt.startswith(FORMAT_FAMILY):
+            raise RequestError(f"{what} uses the format {_clean(fmt, 60)}, which this Deedbook does not know; "
+                               "update Deedbook.")
+        raise RequestError(f"{what} is not a Deedbook signing request (its format is not {FORMAT}).")
+    td = data.get("typedData")
+    if not isinstance(td, dict) or set(td) != {"types", "primaryType", "domain", "message"}:
+        raise RequestError(f"{what} has no complete typedData (types, primaryType, domain, message).")
+    primary = td["primaryType"]
+    if not isinstance(primary, str):
+        raise RequestError(f"{what} has a primaryType that is not text.")
+    kind, wrapper_field = _kind_for(primary)
+    wrapped = td["message"]
+    if not isinstance(wrapped, dict):
+        raise RequestError(f"{what}: the typed data's message is not an object.")
+    if wrapper_field is None:
+        message = wrapped
+    else:
+        if set(wrapped) != {wrapper_field}:
+            raise RequestError(f"{what}: a {primary} message holds exactly one field, '{wrapper_field}'.")
+        message = wrapped[wrapper_field]
+    kind.check_message(message)  # type: ignore[attr-defined]  # compiled per kind by core.kinds
+    identity = _identity_of(td["domain"])
+    expected = typed_data(identity, kind.name, message, primary)
+    if td["types"] != expected["types"]:
+        raise RequestError(f"{what}: its types are not Deedbook's {primary} types, so what it shows may not be what "
+                           "it signs; refusing it.")
+    if td != expected:
+        raise RequestError(f"{what}: its typed data is not in Deedbook's form.")
+    digest = signing_digest(domain_separator(td["domain"]), schema().hash_struct(primary, wrapped))
+
+    role = data.get("role")
+    expected_role = ROLE_OF_TYPE.get(primary, "signer")
+    if role != expected_role:
+        raise RequestError(f"{what} names the role '{_clean(str(role), 30)}', but a {primary} is signed by the "
+                           f"{expected_role}.")
+    signer_text = data.get("signer")
+    if not isinstance(signer_text, str) or re.fullmatch(r"0x[0-9a-fA-F]{40}", signer_text) is None:
+        raise RequestError(f"{what} does not say who must sign (signer: a 0x address).")
+    signer = checksum_address(parse_address(signer_text))
+    named = SIGNER_FIELD.get(primary)
+    if named is not None and message[named].lower() != signer.lower():
+        raise RequestError(f"{what} asks {signer} to sign, but the {expected_role} in its content is "
+                           f"{checksum_address(bytes.fromhex(message[named][2:]))}.")
+
+    signature: bytes | None = None
+    if "signature" in data:
+        signature = parse_signature(data["signature"])
+        if recover_address(digest, signature) != bytes.fromhex(signer[2:]):
+            raise RequestError(f"{what}: its signature was not made by {signer} over this content (wrong key, or the "
+                               "content was changed after signing).")
+    elif require_signature:
+        raise RequestError(f"{what} is a request, not a signed response: it has no signature yet.")
+    extra = {k: v for k, v in data.items() if k not in {"format", "typedData", "signer", "role", "signature"}}
+    return SigningRequest(td, signer, expected_role, kind.name, primary, dict(message), digest, signature, extra)
+
+
+def read_json_file(path: str | os.PathLike[str], what: str = "file") -> Any:
+    """A JSON file as a value; missing, huge, binary or broken files are one sentence."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise RequestError(f"{p} is too large to be a signing {what}.")
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise RequestError(f"There is no file {p}.") from None
+    except IsADirectoryError:
+        raise RequestError(f"{p} is a folder, not a signing {what} file.") from None
+    except OSError as error:
+        raise RequestError(f"{p} cannot be read ({error.strerror or error}).") from None
+    return parse_json_bytes(raw, f"{p}")
+
+
+def parse_json_bytes(raw: bytes, label: str) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise RequestError(f"{label} is not a signing request: it is not text.") from None
+    except json.JSONDecodeError as error:
+        raise RequestError(f"{label} is not a signing request: it is not valid JSON (line {error.lineno}).") from None
+    except (ValueError, RecursionError):
+        raise RequestError(f"{label} is not a signing request: its JSON cannot be read.") from None
+
+
+def load_request(path: str | os.PathLike[str]) -> SigningRequest:
+    return parse_request(read_json_file(path, "request"), what=str(path))
+
+
+def load_response(path: str | os.PathLike[str]) -> SigningRequest:
+    return parse_request(read_json_file(path, "response"), require_signature=True, what=str(path))
+
+
+def write_json(path: str | os.PathLike[str], data: Any, *, overwrite: bool = False) -> Path:
+    """Write atomically (a half-written request never exists); refuse to replace a file unless asked."""
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise RequestError(f"{p} exists already; choose another name or remove it.")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".deedbook-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        os.replace(tmp, p)
+    except OSError as error:
+        raise RequestError(f"Cannot write {p} ({error.strerror or error}).") from None
+    return p
+
+
+def entry_from_responses(responses: list[SigningRequest]) -> Entry:
+    """The ledger entry the responses of one transaction make together (signatures in a fixed order)."""
+    if not responses:
+        raise RequestError("No signed responses were given.")
+    first = responses[0]
+    message_json = canonical_json(first.message)
+    chosen: dict[tuple[str, str], SigningRequest] = {}
+    for response in responses:
+        if response.signature is None:
+            raise RequestError("A request without a signature cannot be submitted; have it signed first.")
+        if response.domain != first.domain:
+            raise RequestError("These responses were signed for different ledgers; they cannot be submitted together.")
+        if response.kind != first.kind or canonical_json(response.message) != message_json:
+            raise RequestError("These responses belong to different transactions; submit each transaction's "
+                               "responses together and on their own.")
+        slot = (response.role, response.signer.lower())
+        if slot in chosen and chosen[slot].signature != response.signature:
+            raise RequestError(f"Two different {response.role} signatures by {response.signer} were given; "
+                               "keep one.")
+        chosen[slot] = response
+    ordered = sorted(chosen.values(), key=lambda r: (ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99,
+                                                     r.signer.lower()))
+    return Entry(first.kind, dict(first.message), tuple(r.record() for r in ordered))
+
+
+# -- the summary people read -------------------------------------------------
+
+def _clean(value: Any, limit: int = 200) -> str:
+    """Text from a file, made safe to show: control and direction-changing characters escaped, length capped."""
+    text = str(value)
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    shown = "".join(out)
+    return shown if len(shown) <= limit else shown[:limit] + "\u2026"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a signer reads: a title, labelled lines and warnings, all from the typed data."""
+
+    title: str
+    lines: list[tuple[str, str]]
+    warnings: list[str]
+
+    def text(self) -> str:
+        width = max((len(label) for label, _ in self.lines), default=0)
+        out = [self.title, ""]
+        out += [f"  {label.ljust(width)}  {value}" for label, value in self.lines]
+        if self.warnings:
+            out.append("")
+            out += [f"  WARNING: {w}" for w in self.warnings]
+        return "\n".join(out)
+
+
+def _shares(m: Mapping[str, Any]) -> str:
+    shares, total = m["shares"], m["totalShares"]
+    if shares == total:
+        return f"{shares:,} of {total:,} (the whole deed)"
+    share = 100 * shares / total if total else 0
+    return f"{shares:,} of {total:,} ({share:.4g}%)"
+
+
+def _amount(amount: int, currency: str) -> str:
+    return format_amount(amount, currency) if is_currency(currency) else f"{amount:,} minor units of {_clean(currency, 20)}"
+
+
+def _kind_lines(request: SigningRequest, now: int, warnings: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    m, kind = request.message, request.kind
+    if kind == "Transfer":
+        whole = m["shares"] == m["totalShares"]
+        title = (f"Transfer of {'deed' if whole else 'shares of deed'} {m['deedId']} "
+                 f"(parcel {_clean(m['parcel'], 60)})")
+        if request.signed_type == "LienPayoff":
+            title += " \u2014 lienholder's consent: your open liens on this deed are released when it is recorded"
+        lines = [
+            ("Deed", f"{m['deedId']}, parcel {_clean(m['parcel'])}"),
+            ("From (seller)", checksum_address(bytes.fromhex(m["from"][2:]))),
+            ("To (buyer)", checksum_address(bytes.fromhex(m["to"][2:]))),
+            ("Shares", _shares(m)),
+            ("Price", _amount(m["price"], m["currency"])),
+            ("Closing date", _clean(m["closingDate"], 40)),
+            ("Deadline", f"{format_instant(m['deadline'])}" + (
+                f" (in {describe_interval(m['deadline'] - now)})" if m["deadline"] >= now else " (PASSED)")),
+            ("Deed version", str(m["deedVersion"])),
+            ("Transfer id", m["transferId"]),
+        ]
+        if m["deadline"] < now:
+            warnings.append(f"The deadline passed on {format_instant(m['deadline'])}: the ledger will refuse this "
+                            "signature. Ask for a new request.")
+        if m["price"] == 0:
+            warnings.append("The price is zero: this transfer is a gift.")
+        return title, lines
+    if kind == "Lien":
+        return (f"Lien on deed {m['deedId']} (parcel {_clean(m['parcel'], 60)})", [
+            ("Deed", f"{m['deedId']}, parcel {_clean(m['parcel'])}"),
+            ("Lien number", str(m["lienId"])),
+            ("Lienholder", checksum_address(bytes.fromhex(m["holder"][2:]))),
+            ("Amount", _amount(m["amount"], m["currency"])),
+            ("Kind", _clean(m["lienKind"])),
+            ("Deed version", str(m["deedVersion"])),
+        ])
+    if kind == "LienRelease":
+        return (f"Release of lien {m['lienId']} on deed {m['deedId']} (parcel {_clean(m['parcel'], 60)})", [
+            ("Deed", f"{m['deedId']}, parcel {_clean(m['parcel'])}"),
+            ("Lien number", str(m["lienId"])),
+            ("Lienholder", checksum_address(bytes.fromhex(m["holder"][2:]))),
+            ("Deed version", str(m["deedVersion"])),
+        ])
+    if kind == "Attestation":
+        has_id = int(m["idNumberHash"], 16) != 0
+        return (f"Notarial attestation of entry {m['entryIndex']} ({_clean(m['entryKind'], 40)})", [
+            ("Entry", f"{m['entryIndex']} ({_clean(m['entryKind'], 40)}" + (f", deed {m['deedId']})" if m["deedId"] else ")")),
+            ("Entry hash", _clean(m["entryHash"], 70)),
+            ("Act", _clean(m["act"])),
+            ("Date", _clean(m["actDate"], 40)),
+            ("Place", _clean(m["place"]) or "(not given)"),
+            ("Signers", ", ".join(_clean(s, 42) for s in m["signers"])),
+            ("Identity evidence", _clean(m["idEvidence"]) or "(not given)"),
+            ("Identity number", "recorded as a keyed hash only" if has_id else "(none)"),
+        ])
+    return f"{kind} entry", [(name, _clean(canonical_json(value) if not isinstance(value, str) else value))
+                             for name, value in m.items()]
+
+
+def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int | None = None,
+              warn_ledger: bool = True) -> Summary:
+    """The plain-language summary of what `request` signs, from its typed data alone.
+
+    `local` is the ledger of the machine showing it (None: no ledger here); a
+    request for another ledger, or any ledger when there is none, is a warning.
+    """
+    current = int(time.time()) if now is None else now
+    warnings: list[str] = []
+    title, lines = _kind_lines(request, current, warnings)
+    role_phrase = _ROLE_PHRASE.get(request.role, f"You sign as {request.role}.")
+    ledger_line = (f"{_clean(request.ledger_name, 80)} (id {request.ledger_id[:10]}\u2026{request.ledger_id[-8:]}, "
+                   f"chain {request.domain['chainId']})")
+    head = [("Ledger", ledger_line), ("Signer", f"{request.signer} ({request.role})")]
+    tail = [("Digest", "0x" + request.digest.hex()),
+            ("Domain hash", "0x" + domain_separator(request.domain).hex())]
+    if warn_ledger:
+        if local is None:
+            warnings.append(f"This machine has no Deedbook ledger, so it cannot confirm the ledger: check with the "
+                            f"agent that the ledger id is {request.ledger_id}.")
+        elif local.domain() != request.domain:
+            warnings.append(f"This request is for the ledger \u201c{_clean(request.ledger_name, 80)}\u201d "
+                            f"({request.ledger_id[:10]}\u2026), not this machine's ledger \u201c{local.name}\u201d "
+                            f"({local.ledger_id_hex[:10]}\u2026).")
+    return Summary(f"{title}\n{role_phrase}", head + lines + tail, warnings)
