@@ -18,9 +18,10 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Sequence
 
-from core.dates import DAY, today_utc
 from sqlalchemy import select
+from sqlmodel import col
 
+from core.dates import DAY, today_utc
 from core.entries import Entry
 from core.errors import Cancelled
 from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
@@ -51,7 +52,7 @@ def market_index(day: date) -> float:
     for year in range(2006, day.year):
         level *= 1 + INDEX_CHANGE.get(year, 0.03)
     fraction = (day - date(day.year, 1, 1)).days / 365.25
-    return level * (1 + INDEX_CHANGE.get(day.year, 0.03)) ** fraction
+    return float(level * (1 + INDEX_CHANGE.get(day.year, 0.03)) ** fraction)
 
 
 def _key(store: KeyStore, name: str, password: str) -> UnlockedKey:
@@ -164,8 +165,8 @@ def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
     # The county: tax liens on a few deeds, and releases of some recorded earlier (paid taxes).
     with ledger.engine.connect() as conn:
         open_tax = [(int(d), int(i)) for d, i in conn.execute(
-            select(LienRow.deed_id, LienRow.lien_id).where(LienRow.holder == treasurer.address,
-                                                           LienRow.released_index.is_(None)))]
+            select(col(LienRow.deed_id), col(LienRow.lien_id)).where(
+                col(LienRow.holder) == treasurer.address, col(LienRow.released_index).is_(None)))]
     for deed_id, lien_id in open_tax:
         if deed_id not in touched and rng.random() < 0.5:
             message = release_message(ledger, deed_id, lien_id, treasurer.address)

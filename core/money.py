@@ -32,7 +32,7 @@ def check_currency(code: str) -> str:
 
 
 def decimals(currency: str) -> int:
-    return _DECIMALS.get(currency, 2)
+    return int(_DECIMALS.get(currency, 2))
 
 
 def parse_amount(text: str, currency: str, what: str = "amount") -> int:
@@ -45,7 +45,7 @@ def parse_amount(text: str, currency: str, what: str = "amount") -> int:
     fraction = match.group(2) or ""
     if len(fraction.rstrip("0")) > places:
         raise DeedbookError(f"{currency} amounts have {places} decimal places at most; '{text}' has more.")
-    minor = int(match.group(1)) * 10**places + int((fraction[:places] or "0").ljust(places, "0") or "0")
+    minor: int = int(match.group(1)) * 10**places + int((fraction[:places] or "0").ljust(places, "0") or "0")
     if minor >= MAX_AMOUNT:
         raise DeedbookError(f"The {what} {text} is too large.")
     return minor

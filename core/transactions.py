@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
 from core.entries import Entry
@@ -58,8 +59,9 @@ class PreparedTransfer:
             "to": self.message["to"], "shares": self.message["shares"], "price": self.message["price"],
             "currency": self.message["currency"], "closing_date": self.message["closingDate"],
             "deadline": self.message["deadline"], "deed_version": self.message["deedVersion"],
-            "requests": [{"role": r.role, "signer": r.signer, "path": str(p) if p else None}
-                         for r, p in zip(self.requests, self.paths or [None] * len(self.requests))],
+            "requests": [{"role": r.role, "signer": r.signer,
+                          "path": str(self.paths[i]) if i < len(self.paths) else None}
+                         for i, r in enumerate(self.requests)],
         }
 
 
@@ -110,15 +112,16 @@ def transfer_message(ledger: Ledger, deed: str | int | DeedState, to: str, price
     count = held if shares is None else shares
     if isinstance(count, bool) or not isinstance(count, int):
         raise DeedbookError("The number of shares must be a whole number.")
-    message = {
+    deadline_s = _deadline_seconds(deadline, current)
+    if deadline_s <= current:
+        raise DeedbookError(f"The deadline {format_instant(deadline_s)} is already past.")
+    message: dict[str, Any] = {
         "deedId": state.deed_id, "parcel": state.parcel, "from": frm, "to": buyer, "shares": count,
         "totalShares": state.total_shares, "price": minor, "currency": currency,
         "closingDate": _closing(closing_date, current), "deedVersion": state.version,
-        "deadline": _deadline_seconds(deadline, current),
+        "deadline": deadline_s,
         "transferId": transfer_id or "0x" + os.urandom(32).hex(),
     }
-    if message["deadline"] <= current:
-        raise DeedbookError(f"The deadline {format_instant(message['deadline'])} is already past.")
     try:
         check_transfer_message(state, message, current)
     except RuleViolation as broken:
@@ -190,8 +193,8 @@ def prepare_transfer(ledger: Ledger, deed: str | int | DeedState, to: str, price
 def find_transfer(ledger: Ledger, deed_id: int, transfer_id: str) -> int | None:
     """The index of the recorded transfer of this deed with this id, if any."""
     pattern = f'%"transferId":"{transfer_id.lower()}"%'
-    query = select(EntryRow.idx).where(EntryRow.deed_id == deed_id, EntryRow.kind == "Transfer",
-                                       EntryRow.message.like(pattern)).limit(1)
+    query = select(col(EntryRow.idx)).where(col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == "Transfer",
+                                            col(EntryRow.message).like(pattern)).limit(1)
     with ledger.engine.connect() as conn:
         found = conn.execute(query).scalar()
     return None if found is None else int(found)

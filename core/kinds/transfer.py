@@ -19,6 +19,7 @@ import re
 from typing import Any, Mapping
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from core.dates import is_iso_date, iso_date_to_epoch
 from core.entries import Entry, SignatureRecord
@@ -59,8 +60,8 @@ def transfer_id_used(state: LedgerState, deed_id: int, transfer_id: str) -> bool
     from core.store import EntryRow  # only database-backed states get here
 
     pattern = f'%"transferId":"{transfer_id}"%'
-    query = select(EntryRow.idx).where(EntryRow.deed_id == deed_id, EntryRow.kind == "Transfer",
-                                       EntryRow.message.like(pattern)).limit(1)
+    query = select(col(EntryRow.idx)).where(col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == "Transfer",
+                                            col(EntryRow.message).like(pattern)).limit(1)
     return conn.execute(query).first() is not None
 
 

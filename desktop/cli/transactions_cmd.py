@@ -1,0 +1,262 @@
+"""deedbook transfer prepare|submit, sign, lien add|release, attest, journal"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.errors import DeedbookError
+from desktop.cli.context import CliContext, add_password_file, print_json
+
+
+def register(commands: Any) -> None:
+    transfer = commands.add_parser("transfer", help="transfer a deed or shares of it, signed offline by both parties")
+    sub = transfer.add_subparsers(dest="transfer_command", metavar="ACTION", required=True)
+
+    prep = sub.add_parser("prepare", help="write the signing requests (seller, buyer, lienholders) for a transfer")
+    prep.add_argument("deed", metavar="DEED", help="deed number or parcel number")
+    prep.add_argument("--to", required=True, metavar="ADDRESS", help="the buyer's address")
+    prep.add_argument("--price", required=True, metavar="AMOUNT", help="decimal amount, e.g. 250000 or 250000.50")
+    prep.add_argument("--currency", default="USD", help="ISO 4217 code (default USD)")
+    prep.add_argument("--shares", type=int, metavar="N", help="number of shares (default: all the seller holds)")
+    prep.add_argument("--from", dest="seller", metavar="ADDRESS", help="the selling holder, when a deed has several")
+    prep.add_argument("--deadline", metavar="ISO-DATE", help="last day the transfer can be recorded (default: in 7 days)")
+    prep.add_argument("--closing-date", metavar="ISO-DATE", help="the closing date (default: today)")
+    prep.add_argument("--out-dir", required=True, metavar="DIR", help="folder for the request files")
+    prep.add_argument("--json", action="store_true")
+    prep.set_defaults(handler=_prepare)
+
+    sub_submit = sub.add_parser("submit", help="check the signed responses and record the transfer")
+    sub_submit.add_argument("responses", nargs="+", metavar="RESPONSE")
+    sub_submit.add_argument("--json", action="store_true")
+    sub_submit.set_defaults(handler=_submit)
+
+    sign = commands.add_parser("sign", help="sign a request file (needs only the key; no ledger)")
+    sign.add_argument("request", nargs="?", metavar="REQUEST", help="the request file (none: open the offline signer)")
+    sign.add_argument("--key", metavar="KEY", help="name of the signing key in this data folder")
+    add_password_file(sign)
+    sign.add_argument("--yes", action="store_true", help="do not ask for confirmation (the summary is still printed)")
+    sign.add_argument("--out", metavar="FILE", help="response file (default: REQUEST with .signed.json)")
+    sign.set_defaults(handler=_sign)
+
+    lien = commands.add_parser("lien", help="record or release a lien (signed by the lienholder)")
+    lien_sub = lien.add_subparsers(dest="lien_command", metavar="ACTION", required=True)
+    add = lien_sub.add_parser("add", help="record a lien on a deed")
+    add.add_argument("deed", metavar="DEED")
+    add.add_argument("--holder", required=True, metavar="KEY", help="the lienholder's key")
+    add.add_argument("--amount", required=True, metavar="AMOUNT")
+    add.add_argument("--kind", required=True, metavar="TEXT", help="mortgage, tax, judgment, ...")
+    add.add_argument("--currency", default="USD")
+    add_password_file(add)
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=_lien_add)
+    release = lien_sub.add_parser("release", help="release an open lien")
+    release.add_argument("deed", metavar="DEED")
+    release.add_argument("lien", type=int, metavar="LIEN", help="the lien number")
+    release.add_argument("--holder", required=True, metavar="KEY")
+    add_password_file(release)
+    release.add_argument("--json", action="store_true")
+    release.set_defaults(handler=_lien_release)
+
+    attest = commands.add_parser("attest", help="notarial attestation of a recorded entry")
+    attest.add_argument("index", type=int, metavar="INDEX", help="the entry attested")
+    attest.add_argument("--key", required=True, metavar="NOTARY")
+    attest.add_argument("--act", required=True, metavar="TEXT", help="acknowledgment, jurat, ...")
+    attest.add_argument("--place", default="", metavar="TEXT")
+    attest.add_argument("--date", metavar="ISO-DATE", help="date of the act (default: today)")
+    attest.add_argument("--id-kind", default="", metavar="TEXT", help="identity evidence seen: passport, ...")
+    attest.add_argument("--id-number-file", metavar="F", help="file whose first line is the identity number "
+                                                            "(stored only as a keyed hash)")
+    add_password_file(attest)
+    attest.add_argument("--json", action="store_true")
+    attest.set_defaults(handler=_attest)
+
+    journal = commands.add_parser("journal", help="a notary's journal of attestations")
+    journal.add_argument("--notary", metavar="ADDRESS")
+    journal.add_argument("--from", dest="date_from", metavar="DATE")
+    journal.add_argument("--to", dest="date_to", metavar="DATE")
+    journal.add_argument("--json", action="store_true")
+    journal.set_defaults(handler=_journal)
+
+
+# -- transfer ------------------------------------------------------------------
+
+def _prepare(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.dates import format_instant
+    from core.money import format_amount
+    from core.transactions import prepare_transfer
+
+    if args.shares is not None and args.shares < 1:
+        raise DeedbookError("--shares must be at least 1.")
+    prepared = prepare_transfer(ctx.ledger(), args.deed, args.to, args.price, args.currency, args.shares,
+                                args.deadline, args.closing_date, out_dir=args.out_dir, seller=args.seller)
+    if args.json:
+        print_json(prepared.as_json())
+        return 0
+    m = prepared.message
+    print(f"Transfer of deed {m['deedId']}: {m['shares']:,} of {m['totalShares']:,} shares from {m['from']} to "
+          f"{m['to']} for {format_amount(m['price'], m['currency'])}; sign by {format_instant(m['deadline'])}.")
+    for request, path in zip(prepared.requests, prepared.paths):
+        print(f"  {request.role:<10} {request.signer}  {path}")
+    return 0
+
+
+def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.requests import load_response
+    from core.transactions import submit
+
+    ledger = ctx.ledger()
+    responses = [load_response(path) for path in args.responses]
+    index = submit(ledger, responses)
+    if args.json:
+        print_json(ledger.entry(index).as_json())
+    else:
+        print(index)
+    return 0
+
+
+# -- sign (no ledger needed) --------------------------------------------------
+
+def _local_identity(ctx: CliContext) -> Any:
+    """This machine's ledger identity, or None: signing never needs a ledger, so never create one."""
+    if ctx.db_url is None and not ctx.home.database.exists():
+        return None
+    try:
+        return ctx.ledger().identity
+    except DeedbookError:
+        return None
+
+
+def _default_out(request_path: str) -> str:
+    name = request_path[:-5] if request_path.endswith(".json") else request_path
+    return name + ".signed.json"
+
+
+def _confirm() -> bool:
+    sys.stdout.write("Sign this? [y/N] ")
+    sys.stdout.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.requests import load_request, sign_request, summarize, write_json
+
+    if args.request is None:
+        import importlib
+
+        try:
+            module = importlib.import_module("desktop.gui.signer_window")
+        except ModuleNotFoundError as missing:
+            if missing.name != "desktop.gui.signer_window":
+                raise
+            module = None
+        run_signer = getattr(module, "run_signer", None)
+        if run_signer is None:
+            raise DeedbookError("Give a request file to sign: deedbook sign REQUEST --key KEY.")
+        return int(run_signer() or 0)
+    if not args.key:
+        raise DeedbookError("Say which key signs: --key KEY.")
+    request = load_request(args.request)
+    info = ctx.keys.get(args.key)
+    if info.address.lower() != request.signer.lower():
+        raise DeedbookError(f"This request must be signed by {request.signer}, but the key '{info.name}' is "
+                            f"{info.address}.")
+    out = args.out or _default_out(args.request)
+    if Path(out).exists():
+        raise DeedbookError(f"{out} exists already; choose another --out.")
+    print(summarize(request, _local_identity(ctx)).text())
+    print()
+    if not args.yes and not _confirm():
+        raise DeedbookError("Not signed: the signature was not confirmed.")
+    key = ctx.unlock(args.key, args.password_file)
+    response = sign_request(request, key)
+    path = write_json(out, response.as_json())
+    print(f"Signed as {request.role} by {key.address}; response written to {path}")
+    return 0
+
+
+# -- liens ---------------------------------------------------------------------
+
+def _lien_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.liens import add_lien
+    from core.money import format_amount
+
+    ledger = ctx.ledger()
+    ledger.deed(args.deed)  # an unknown deed is said before the password is asked
+    key = ctx.unlock(args.holder, args.password_file)
+    record = add_lien(ledger, args.deed, key, args.amount, args.kind, args.currency)
+    if args.json:
+        print_json(record.as_json())
+    else:
+        lien = record.lien
+        print(f"Lien {lien.lien_id} on deed {record.deed_id} recorded as entry {record.index}: {lien.kind}, "
+              f"{format_amount(lien.amount, lien.currency)}, held by {lien.holder}.")
+    return 0
+
+
+def _lien_release(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.liens import release_lien, release_message
+
+    ledger = ctx.ledger()
+    info = ctx.keys.get(args.holder)
+    release_message(ledger, args.deed, args.lien, info.address)  # refuse before asking for the password
+    key = ctx.unlock(args.holder, args.password_file)
+    record = release_lien(ledger, args.deed, args.lien, key)
+    if args.json:
+        print_json(record.as_json())
+    else:
+        print(f"Lien {args.lien} on deed {record.deed_id} released (entry {record.index}).")
+    return 0
+
+
+# -- notary --------------------------------------------------------------------
+
+def _read_id_number(path: str | None) -> str | None:
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            line = handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        raise DeedbookError(f"Cannot read the identity number file {path}.") from None
+    if not line:
+        raise DeedbookError(f"The identity number file {path} is empty.")
+    return line
+
+
+def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.notary import attest
+
+    ledger = ctx.ledger()
+    attested = ledger.entry(args.index)  # an unknown entry is said before the password is asked
+    id_number = _read_id_number(args.id_number_file)
+    key = ctx.unlock(args.key, args.password_file)
+    index = attest(ledger, args.index, key, act=args.act, place=args.place, id_kind=args.id_kind,
+                   id_number=id_number, act_date=args.date)
+    if args.json:
+        print_json(ledger.entry(index).as_json())
+    else:
+        deed = f" of deed {attested.deed_id}" if attested.deed_id else ""
+        print(f"Attestation recorded as entry {index}: {args.act} of entry {args.index} ({attested.kind}{deed}).")
+    return 0
+
+
+def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.notary import journal
+
+    records = journal(ctx.ledger(), args.notary, args.date_from, args.date_to)
+    if args.json:
+        print_json([r.as_json() for r in records])
+        return 0
+    if not records:
+        print("No attestations in that range.")
+    for r in records:
+        j = r.as_json()
+        deed = f" deed {j['deed_id']}" if j["deed_id"] else ""
+        idn = ", id number hashed" if j["id_number_hash"] else ""
+        print(f"{j['date']}  #{r.index:<6} {j['act']:<16} {j['place'][:24]:<24} entry {j['entry_index']} "
+              f"({j['entry_kind']}{deed})  notary {r.notary}  evidence: {j['id_evidence'] or '-'}{idn}")
+        print(f"            signers: {', '.join(j['signers'])}")
+    return 0
