@@ -10,6 +10,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the frozen app re-enters here in verification's worker processes
     from desktop.cli.main import run
 
     return run(sys.argv[1:] if argv is None else argv)
