@@ -280,3 +280,29 @@ def bundled_market_path() -> Path:
 BUNDLED_TARGET = "Sale_Price"
 BUNDLED_ATTRIBUTION = ("Ames, Iowa residential sales 2006-2010: Dean De Cock, Journal of Statistics "
                        "Education 19(3), 2011; data from the Ames City Assessor's Office.")
+
+
+def fill_absent(data: SalesData, records: Sequence[Mapping[str, Any]], spec: TableSpec,
+                typical: SalesData) -> list[list[str]]:
+    """Give each record's absent attributes the market's typical value; returns what was assumed.
+
+    Used both for properties to value and for the ledger's own sales, so a sale
+    recorded with few attributes trains the model exactly as it would be valued.
+    """
+    assumed: list[list[str]] = []
+    for i, record in enumerate(records):
+        known = known_columns(record, spec)
+        filled = []
+        for name, column in data.numeric.items():
+            if name not in known:
+                column[i] = typical.numeric[name][0]
+                filled.append(name)
+        for name, column in data.categorical.items():
+            if name not in known:
+                column[i] = typical.categorical[name][0]
+                filled.append(name)
+        if spec.schema.lat and not (np.isfinite(data.lat[i]) and np.isfinite(data.lon[i])):
+            data.lat[i], data.lon[i] = typical.lat[0], typical.lon[0]
+            filled.append("Location")
+        assumed.append(filled)
+    return assumed

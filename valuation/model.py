@@ -13,7 +13,7 @@ scikit-learn is imported inside the functions: importing this module is free.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ContextManager
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,25 @@ from valuation.progress import Steps
 
 TRIM_SIGMAS = 4.0  # ridge refit without training sales this far off (robust sigma units)
 WEIGHT_GRID = np.linspace(0.0, 1.0, 21)
+
+_controller: Any = None
+
+
+def single_threaded() -> ContextManager[Any]:
+    """Run native code (OpenMP, BLAS) on one thread.
+
+    Measured on the 2-core target: a boosting fit takes 1.6 s on one thread but
+    from 1.3 s to 35 s on two, depending on whether another process holds a core
+    (OpenMP threads spin waiting for each other).  One thread is predictable,
+    and it leaves the other core to the GUI.
+    """
+    global _controller
+    if _controller is None:
+        import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime the controller must see)
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,11 @@ class Regressor:
 
     @classmethod
     def fit(cls, data: SalesData, log_price: FloatArray, params: ModelParams) -> "Regressor":
+        with single_threaded():
+            return cls._fit(data, log_price, params)
+
+    @classmethod
+    def _fit(cls, data: SalesData, log_price: FloatArray, params: ModelParams) -> "Regressor":
         from sklearn.ensemble import HistGradientBoostingRegressor
         from sklearn.linear_model import Ridge, RidgeCV
 
@@ -79,8 +103,9 @@ class Regressor:
 
     def predict_parts(self, data: SalesData) -> tuple[FloatArray, FloatArray]:
         linear, trees = self.builder.transform(data)
-        return (np.asarray(self.ridge.predict(linear), dtype=np.float64),
-                np.asarray(self.gbm.predict(trees), dtype=np.float64))
+        with single_threaded():
+            return (np.asarray(self.ridge.predict(linear), dtype=np.float64),
+                    np.asarray(self.gbm.predict(trees), dtype=np.float64))
 
 
 def choose_weight(log_price: FloatArray, linear: FloatArray, trees: FloatArray) -> float:

@@ -25,6 +25,7 @@ KIND_MODULES = [
     "core.kinds.transfer",
     "core.kinds.lien",
     "core.kinds.attestation",
+    "core.kinds.valuation",
 ]
 
 Fields = tuple[tuple[str, str], ...]

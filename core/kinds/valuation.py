@@ -1,0 +1,84 @@
+"""Valuation: an agent records an automated valuation of a deed, reproducibly.
+
+The entry names the model (SHA-256 of the stored model file) and the input
+(SHA-256 of the attributes as canonical JSON), so anyone holding that model can
+recompute the same estimate and range.  Amounts are integer minor units.
+
+A valuation changes no ownership, so it does not bump the deed's version (a
+pending transfer stays valid); it is bound to the version it valued, and it
+names the valuation it supersedes (the deed's last valuation entry, 0 when
+none: entry 0 is always the genesis), so an old valuation cannot be replayed
+over a newer one.  Only a registrar of the ledger (the agency) signs one.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from core.entries import Entry
+from core.errors import RuleViolation
+from core.kinds import EntryKind, register, require_roles, signature_of
+from core.kinds.transfer import deed_at_version
+from core.money import format_amount, is_currency
+from core.state import ApplyContext, LedgerState
+
+_BYTES32 = re.compile(r"^0x[0-9a-f]{64}$")
+_AS_OF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
+    require_roles(entry, "appraiser")
+    record = signature_of(entry, "appraiser")
+    if record.signed_type != "Valuation":
+        raise RuleViolation("The appraiser must sign the Valuation itself.")
+    if record.signer.lower() not in state.registrars:
+        raise RuleViolation(f"{record.signer} is not a registrar of this ledger, so it cannot record valuations.")
+    m = entry.message
+    deed = deed_at_version(state, m, "valuation")
+    for name in ("modelHash", "inputHash"):
+        if not _BYTES32.match(m[name]):
+            raise RuleViolation(f"The valuation's {name} must be 32 bytes in lower-case hex.")
+    if not 1 <= m["low"] <= m["estimate"] <= m["high"]:
+        raise RuleViolation("A valuation needs 0 < low <= estimate <= high.")
+    if not is_currency(m["currency"]):
+        raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
+    if not 1 <= m["coverage"] <= 99:
+        raise RuleViolation("A valuation's range covers between 1 and 99 percent.")
+    if not _AS_OF.match(m["asOf"]):
+        raise RuleViolation(f"The valuation date '{m['asOf']}' is not written YYYY-MM or YYYY-MM-DD.")
+    previous = deed.last_valuation_index or 0
+    if m["supersedes"] != previous:
+        raise RuleViolation(f"The valuation supersedes entry {m['supersedes']}, but the deed's last valuation is "
+                            f"entry {previous}: it is stale or a replay.")
+    deed.last_valuation = m["estimate"]
+    deed.last_valuation_index = ctx.index
+    state.touch(deed, ctx.index)
+    return deed.deed_id
+
+
+def _describe(m: Mapping[str, Any]) -> str:
+    return (f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) as of {m['asOf']}: "
+            f"{format_amount(m['estimate'], m['currency'])} ({m['coverage']}% range "
+            f"{format_amount(m['low'], m['currency'])} to {format_amount(m['high'], m['currency'])}), "
+            f"model {m['modelHash'][:10]}\u2026")
+
+
+VALUATION = register(EntryKind(
+    name="Valuation",
+    fields=(
+        ("deedId", "uint256"),
+        ("parcel", "string"),
+        ("deedVersion", "uint256"),
+        ("modelHash", "bytes32"),
+        ("inputHash", "bytes32"),
+        ("estimate", "uint256"),
+        ("low", "uint256"),
+        ("high", "uint256"),
+        ("currency", "string"),
+        ("coverage", "uint256"),
+        ("asOf", "string"),
+        ("supersedes", "uint256"),
+    ),
+    apply=_apply,
+    describe=_describe,
+))

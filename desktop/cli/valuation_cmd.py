@@ -1,0 +1,183 @@
+"""deedbook valuation train|evaluate|card, and deedbook value DEED.
+
+Argument parsing and printing only: the work is in valuation.service.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop.cli.context import CliContext, add_password_file, existing_file, print_json
+
+
+def _csv_options(parser: argparse.ArgumentParser, target_required: bool = False) -> None:
+    parser.add_argument("--csv", metavar="FILE", help="a sales table (CSV, or .csv.gz); default: the bundled Ames market")
+    parser.add_argument("--target", metavar="COLUMN", required=target_required, help="the sale price column")
+    parser.add_argument("--date", metavar="COLUMN", help="the sale date column (default: inferred)")
+    parser.add_argument("--lat", metavar="COLUMN", help="latitude column (default: inferred)")
+    parser.add_argument("--lon", metavar="COLUMN", help="longitude column (default: inferred)")
+    parser.add_argument("--keep-all-sales", action="store_true",
+                        help="do not leave out non-market sales (family, foreclosure, ...)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--quick", action="store_true", help="a smaller, faster model (for previews)")
+    parser.add_argument("--json", action="store_true")
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("valuation", help="train, evaluate and describe the valuation model")
+    sub = group.add_subparsers(dest="valuation_command", metavar="ACTION", required=True)
+
+    train = sub.add_parser("train", help="train the model (default: the bundled market + the ledger's sales)")
+    _csv_options(train)
+    train.add_argument("--no-ledger", action="store_true", help="do not add the ledger's recorded sales")
+    train.set_defaults(handler=_train)
+
+    evaluate = sub.add_parser("evaluate", help="K-fold cross-validation: MdAPE, coverage, COD, PRD, PRB")
+    _csv_options(evaluate)
+    evaluate.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
+    evaluate.set_defaults(handler=_evaluate)
+
+    card = sub.add_parser("card", help="the stored model's card: data, features, metrics, versions")
+    card.add_argument("--json", action="store_true")
+    card.set_defaults(handler=_card)
+
+    value = commands.add_parser("value", help="estimate a deed's value, with its 90%% range, comparables and reasons")
+    value.add_argument("deed", metavar="DEED", help="deed number or parcel number")
+    value.add_argument("--json", action="store_true")
+    value.add_argument("--record", action="store_true", help="record the valuation in the ledger, signed by --key")
+    value.add_argument("--key", metavar="KEY", help="the agent's (registrar) key that signs a recorded valuation")
+    add_password_file(value)
+    value.set_defaults(handler=_value)
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    last = [""]
+
+    def report(fraction: float, message: str) -> None:
+        if message != last[0]:
+            last[0] = message
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _market_args(args: argparse.Namespace) -> dict[str, Any]:
+    if args.csv is not None:
+        existing_file(args.csv)
+    return {"csv": args.csv, "target": args.target, "date_column": args.date, "lat": args.lat, "lon": args.lon,
+            "keep_all_sales": args.keep_all_sales, "seed": args.seed, "quick": args.quick}
+
+
+def _train(args: argparse.Namespace, ctx: CliContext) -> int:
+    from valuation import service
+
+    ledger = None if args.no_ledger or args.csv is not None else _ledger_if_any(ctx)
+    card = service.train(ctx.home, ledger=ledger, progress=_progress(not args.json), **_market_args(args))
+    if args.json:
+        print_json(card)
+    else:
+        _print_card_summary(card)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from valuation import service
+
+    result = service.evaluate(folds=args.folds, progress=_progress(not args.json), **_market_args(args))
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"{result['folds']}-fold cross-validation on {result['n']} sales ({result['seconds']} s)")
+    print(f"  MdAPE {result['mdape']:.2f}%   within 5% {result['within_5']:.1%}   within 10% "
+          f"{result['within_10']:.1%}   within 20% {result['within_20']:.1%}   RMSE(log) {result['rmse_log']:.4f}")
+    print(f"  90% range: coverage {result['coverage']:.3f}, mean width {result['mean_interval_width']:.1%} "
+          "of the estimate")
+    print(f"  IAAO: median ratio {result['median_ratio']:.3f}   COD {result['cod']:.2f}   PRD {result['prd']:.3f}   "
+          f"PRB {result['prb']:+.4f}")
+    for rule in result["data"]["filters"]:
+        print(f"  left out: {rule}")
+    return 0
+
+
+def _card(args: argparse.Namespace, ctx: CliContext) -> int:
+    from valuation import service
+
+    card = service.card(ctx.home)
+    if args.json:
+        print_json(card)
+    else:
+        _print_card_summary(card)
+    return 0
+
+
+def _print_card_summary(card: dict[str, Any]) -> None:
+    data, metrics, model = card["data"], card["metrics"], card["model"]
+    print(f"Model {card['model_sha256'][:16]}\u2026 trained {card['created']} on {data['name']}")
+    print(f"  {data['sales_used']} sales (data SHA-256 {data['sha256'][:16]}\u2026), "
+          f"{data.get('ledger_sales', 0)} from the ledger; valuations as of {card['valuation_date']}")
+    for rule in data["filters"]:
+        print(f"  left out: {rule}")
+    used = [f["name"] for f in card["features"] if f["used"]]
+    print(f"  {len(used)} features; the most important: {', '.join(list(card['drivers_importance'])[:6])}")
+    print(f"  blend: {model['tree_weight']:.0%} boosted trees, {1 - model['tree_weight']:.0%} ridge")
+    print(f"  out-of-fold: MdAPE {metrics['mdape']:.2f}%, within 10% {metrics['within_10']:.1%}, "
+          f"90% range coverage {metrics['coverage']:.3f}, COD {metrics['cod']:.2f}, PRD {metrics['prd']:.3f}")
+    libs = card["libraries"]
+    print(f"  scikit-learn {libs['scikit-learn']}, numpy {libs['numpy']}, scipy {libs['scipy']}; "
+          f"trained in {card['training_seconds']} s")
+
+
+def _ledger_if_any(ctx: CliContext) -> Any:
+    from core.errors import DeedbookError
+
+    try:
+        return ctx.ledger()
+    except DeedbookError:
+        return None  # no ledger yet: the bundled market alone
+
+
+def _value(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.errors import DeedbookError
+    from valuation import service
+
+    if args.record and not args.key:
+        raise DeedbookError("Recording a valuation needs the agent's key: add --key KEY.")
+    ledger = ctx.ledger()
+    deed = ledger.deed(args.deed)  # an unknown deed fails before any training
+    if not service.has_model(ctx.home):
+        print("No valuation model yet: training one on the bundled Ames market and the ledger's sales "
+              "(about 15 seconds)...", file=sys.stderr, flush=True)
+        service.train(ctx.home, ledger=ledger)
+    key = ctx.unlock(args.key, args.password_file) if args.record else None
+    deed, valuation, card = service.value_deed(ctx.home, ledger, deed.deed_id)
+    index = service.record_valuation(ledger, deed, valuation, card, key) if key is not None else None
+    if args.json:
+        out = {"deed_id": deed.deed_id, "parcel": deed.parcel, **valuation.to_json(),
+               "model_sha256": card["model_sha256"], "currency": card.get("currency", "USD")}
+        if index is not None:
+            out["entry_index"] = index
+        print_json(out)
+        return 0
+    currency = card.get("currency", "USD")
+    print(f"Deed {deed.deed_id} (parcel {deed.parcel}), as of {valuation.as_of}:")
+    print(f"  estimate {currency} {valuation.estimate:,.0f}   90% range {valuation.low:,.0f} to {valuation.high:,.0f}")
+    print(f"  a typical sale in this market: {valuation.typical:,.0f}; what makes the difference:")
+    for d in valuation.drivers:
+        print(f"    {d['effect']:+12,.0f}  {d['feature']} = {d['value']} (typical {d['typical']})")
+    if valuation.other_effects:
+        print(f"    {valuation.other_effects:+12,.0f}  everything else")
+    if valuation.assumed:
+        print(f"  assumed typical (not in the deed): {', '.join(valuation.assumed)}")
+    print("  comparable sales:")
+    for c in valuation.comparables:
+        where = f", {c['distance_km']} km" if c["distance_km"] is not None else ""
+        print(f"    {c['label']:<28} sold {c['sold']} for {c['price']:>10,.0f}{where}; adjusted to this "
+              f"property {c['adjusted_price']:,.0f}")
+    for warning in valuation.warnings:
+        print(f"  note: {warning}")
+    if index is not None:
+        print(f"Recorded as ledger entry {index}.")
+    return 0

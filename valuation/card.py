@@ -1,0 +1,93 @@
+"""The model card: what a trained model is, what it learnt from and how good it is.
+
+Stored as JSON beside the model (and authenticated with it, see store.py) so it
+can be read without unpickling anything.
+"""
+from __future__ import annotations
+
+import platform
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from valuation.comparables import date_text
+from valuation.dataset import SalesData
+from valuation.schema import FEATURE_KINDS
+from valuation.training import TrainedModel
+
+INTERVAL_METHOD = ("split-conformal: 5th and 95th percentile ranks (finite-sample corrected) of out-of-fold "
+                   "log-price residuals from the inner cross-validation, added to the log estimate")
+MODEL_KIND = ("blend of HistGradientBoostingRegressor and Ridge (one robust refit) on log price; "
+              "blend weight chosen by inner K-fold cross-validation")
+
+
+def library_versions() -> dict[str, str]:
+    import scipy
+    import sklearn
+
+    from core import __version__
+
+    return {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
+            "scikit-learn": sklearn.__version__, "deedbook": __version__}
+
+
+def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -> dict[str, Any]:
+    spec = trained.spec
+    schema = spec.schema
+    model = trained.model
+    builder = model.regressor.builder
+    features = []
+    for info in spec.feature_infos():
+        used = info.name in builder.numeric or info.name in builder.categories
+        features.append({"name": info.name, "kind": info.kind, "note": info.note, "used": used,
+                         "importance": trained.importance.get(info.name, 0.0)})
+    features.sort(key=lambda f: -float(f["importance"]))
+    left_out = [{"name": c.name, "kind": c.kind, "note": c.note} for c in schema.columns
+                if c.kind not in FEATURE_KINDS and c.kind != "role"]
+    t = data.time[np.isfinite(data.time)]
+    return {
+        "format": 1,
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "data": {
+            **source,
+            "rows_read": data.rows_read,
+            "sales_used": len(data),
+            "excluded": data.dropped,
+            "filters": [f.describe() for f in spec.filters],
+            "price_column": schema.target,
+            "price_range": [round(float(data.price.min()), 2), round(float(data.price.max()), 2)],
+            "time_columns": schema.time,
+            "time_range": [date_text(float(t.min())), date_text(float(t.max()))] if t.size else None,
+            "coordinates": [schema.lat, schema.lon] if schema.lat else None,
+        },
+        "valuation_date": date_text(trained.valuation_time) if np.isfinite(trained.valuation_time) else None,
+        "features": features,
+        "left_out": left_out,
+        "drivers_importance": trained.importance,
+        "model": {
+            "kind": MODEL_KIND,
+            "tree_weight": model.weight,
+            "ridge_alpha": round(float(model.regressor.ridge.alpha), 4),
+            "ridge_trimmed_sales": model.regressor.trimmed,
+            "linear_columns": len(builder.linear_names),
+            "tree_columns": len(builder.gbm_names),
+            "params": {k: v for k, v in vars(model.params).items()},
+            "interval": {"method": INTERVAL_METHOD, "coverage": model.params.coverage,
+                         "log_offsets": [round(model.lower, 5), round(model.upper, 5)],
+                         "relative": [round(float(np.exp(model.lower)) - 1, 4),
+                                      round(float(np.exp(model.upper)) - 1, 4)]},
+            "candidates_mdape": model.weights_tried,
+        },
+        "metrics": {"method": f"out-of-fold estimates of the {model.params.inner_folds}-fold inner "
+                              "cross-validation (every sale valued by a model that never saw it)",
+                    **model.cv_metrics},
+        "libraries": library_versions(),
+        "seed": model.params.seed,
+        "training_seconds": trained.info.get("training_seconds"),
+        "limits": [
+            "Values market (arm's-length) sales; sales excluded by the filters above are outside its scope.",
+            "The time trend is not extrapolated: valuations are as of the latest sale in the data.",
+            "Attributes not given are assumed typical for the market, and the answer lists them.",
+        ],
+    }

@@ -1,0 +1,208 @@
+"""What the command line and the GUI call: train, evaluate, read the card, value.
+
+Every function takes plain values and returns plain values (dicts, dataclasses);
+long ones take `progress(fraction, message)` and `should_cancel()` so the GUI
+can run them on a worker thread with a progress bar and a Cancel button.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+
+from core.errors import DeedbookError
+from core.paths import DataDir
+from valuation import store
+from valuation.progress import CancelFn, ProgressFn, Steps
+
+DEFAULT_CURRENCY = "USD"  # the bundled market's; a user's CSV is assumed to be in the ledger's currency too
+
+if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
+    from valuation.model import ModelParams
+    from valuation.training import TrainedModel
+    from valuation.valuer import Valuation
+
+
+@dataclass
+class Market:
+    """A sales table read and typed, ready to train or evaluate on."""
+
+    spec: Any  # valuation.dataset.TableSpec
+    data: Any  # valuation.dataset.SalesData
+    source: dict[str, Any]
+
+
+def read_market(csv: str | Path | None = None, target: str | None = None, date_column: str | None = None,
+                lat: str | None = None, lon: str | None = None, keep_all_sales: bool = False) -> Market:
+    """The bundled Ames market when `csv` is None, else the user's file (then `target` is required)."""
+    from valuation import dataset
+
+    if csv is None:
+        path = dataset.bundled_market_path()
+        target = target or dataset.BUNDLED_TARGET
+        name = "bundled Ames, Iowa market (resources/market/ames.csv.gz)"
+        attribution = dataset.BUNDLED_ATTRIBUTION
+    else:
+        path = Path(csv)
+        if not target:
+            raise DeedbookError("Say which column holds the sale price with --target COLUMN.")
+        name, attribution = str(path), None
+    raw, spec, data = dataset.load_csv(path, target, date_column, lat, lon, keep_all_sales)
+    source = {"name": name, "sha256": raw.sha256, "ragged_rows": raw.ragged_rows}
+    if attribution:
+        source["attribution"] = attribution
+    return Market(spec, data, source)
+
+
+def add_ledger_sales(market: Market, ledger: Any, currency: str = DEFAULT_CURRENCY) -> int:
+    """Append the ledger's whole-deed sales to the market (absent attributes typical); returns how many."""
+    from valuation.dataset import concat, fill_absent, from_records
+    from valuation.ledger_sales import read_sales
+    from valuation.training import typical_sale
+
+    sales = read_sales(ledger, currency)
+    market.source["ledger_sales"] = len(sales.records)
+    if sales.skipped:
+        market.source["ledger_sales_skipped"] = sales.skipped
+    if not sales.records:
+        return 0
+    extra = from_records(sales.records, market.spec, sales.prices, sales.times)
+    t = market.data.time[np.isfinite(market.data.time)]
+    typical = typical_sale(market.data, float(t.max()) if t.size else float("nan"))
+    fill_absent(extra, sales.records, market.spec, typical)
+    extra.labels = sales.labels
+    extra.rows_read = 0
+    market.data = concat([market.data, extra])
+    return len(sales.records)
+
+
+def _params(quick: bool, seed: int) -> "ModelParams":
+    from valuation.model import ModelParams
+
+    return ModelParams.small(seed) if quick else ModelParams(seed=seed)
+
+
+def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = None,
+          date_column: str | None = None, lat: str | None = None, lon: str | None = None,
+          keep_all_sales: bool = False, ledger: Any = None, currency: str = DEFAULT_CURRENCY,
+          seed: int = 0, quick: bool = False, progress: ProgressFn | None = None,
+          should_cancel: CancelFn | None = None) -> dict[str, Any]:
+    """Train on a market (+ the ledger's sales when `ledger` is given), store it, return its card."""
+    steps = Steps(progress, should_cancel)
+    steps.report(0.0, "reading sales")
+    market = read_market(csv, target, date_column, lat, lon, keep_all_sales)
+    if ledger is not None:
+        add_ledger_sales(market, ledger, currency)
+    from valuation.card import build_card
+    from valuation.training import train_model
+
+    trained = train_model(market.data, market.spec, _params(quick, seed), steps.sub(0.03, 0.98))
+    card = build_card(trained, market.data, market.source)
+    card["currency"] = currency
+    steps.check()  # the last moment a cancel is honoured: nothing has been written yet
+    card = store.save(home.models, trained, card)
+    _forget(home)
+    steps.report(1.0, "model stored")
+    return card
+
+
+def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
+             date_column: str | None = None, lat: str | None = None, lon: str | None = None,
+             keep_all_sales: bool = False, seed: int = 0, quick: bool = False,
+             progress: ProgressFn | None = None, should_cancel: CancelFn | None = None) -> dict[str, Any]:
+    """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures."""
+    steps = Steps(progress, should_cancel)
+    steps.report(0.0, "reading sales")
+    market = read_market(csv, target, date_column, lat, lon, keep_all_sales)
+    from valuation.evaluate import cross_validate
+
+    result = cross_validate(market.data, folds, _params(quick, seed), steps.sub(0.02, 1.0))
+    result["data"] = {**market.source, "rows_read": market.data.rows_read, "sales_used": len(market.data),
+                      "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters]}
+    return result
+
+
+def has_model(home: DataDir) -> bool:
+    return store.exists(home.models)
+
+
+def card(home: DataDir) -> dict[str, Any]:
+    """The stored model's card, authenticated, without loading the model."""
+    return store.load_card(home.models)
+
+
+_cache: dict[Path, tuple[bytes, "TrainedModel", dict[str, Any]]] = {}
+_cache_lock = threading.Lock()
+
+
+def _forget(home: DataDir) -> None:
+    with _cache_lock:
+        _cache.pop(home.models, None)
+
+
+def load(home: DataDir) -> tuple["TrainedModel", dict[str, Any]]:
+    """The stored model (verified, then kept in memory until the file changes) and its card."""
+    folder = home.models
+    try:
+        stamp = (folder / store.MANIFEST_FILE).read_bytes()
+    except OSError:
+        stamp = b""
+    with _cache_lock:
+        hit = _cache.get(folder)
+        if hit is not None and hit[0] == stamp:
+            return hit[1], hit[2]
+        trained, model_card = store.load(folder)
+        if hasattr(trained, "model"):
+            builder = trained.model.regressor.builder
+            if builder.location is not None:
+                builder.location.tree()  # build the k-d tree now, not during the first valuation
+        _cache[folder] = (stamp, trained, model_card)
+        return trained, model_card
+
+
+def value(home: DataDir, attributes: Mapping[str, Any], *, as_of: float | None = None) -> "Valuation":
+    """Estimate, 90% range, comparables and reasons for a property described by `attributes`."""
+    from valuation.valuer import value_record
+
+    trained, _ = load(home)
+    return value_record(trained, attributes, as_of)
+
+
+def deed_record(deed: Any, trained: "TrainedModel") -> dict[str, Any]:
+    """A deed's attributes as the model reads them (its address fills an address column, if the model has one)."""
+    record = dict(deed.attributes)
+    for source in trained.spec.streets.values():
+        record.setdefault(source, deed.address)
+    return record
+
+
+def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "Valuation", dict[str, Any]]:
+    """(deed, valuation, model card) for a deed number or parcel in the ledger."""
+    from valuation.valuer import value_record
+
+    deed = ledger.deed(reference)
+    trained, model_card = load(home)
+    return deed, value_record(trained, deed_record(deed, trained)), model_card
+
+
+def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],
+                     key: Any) -> int:
+    """Append a signed Valuation entry (key: the agent's unlocked registrar key); returns its index."""
+    from core.money import decimals
+
+    currency = str(model_card.get("currency", DEFAULT_CURRENCY))
+    unit = 10 ** decimals(currency)
+    as_of = valuation.as_of or datetime.now(timezone.utc).strftime("%Y-%m")
+    message = {
+        "deedId": deed.deed_id, "parcel": deed.parcel, "deedVersion": deed.version,
+        "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
+        "estimate": int(round(valuation.estimate * unit)), "low": int(round(valuation.low * unit)),
+        "high": int(round(valuation.high * unit)), "currency": currency, "coverage": 90, "asOf": as_of,
+        "supersedes": deed.last_valuation_index or 0,
+    }
+    entry = ledger.sign("Valuation", message, key, "appraiser")
+    return int(ledger.append([entry])[0])

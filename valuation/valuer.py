@@ -1,0 +1,112 @@
+"""Value one property: estimate, 90% range, comparable sales and reasons.
+
+Attributes the caller does not give are assumed typical for the market (the
+median or most common value) and listed under `assumed`, so a deed known only by
+its floor area still gets an honest answer that says what it took for granted.
+An attribute given as empty means "none" (no garage), exactly as in the CSV.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from valuation import comparables
+from valuation.dataset import SalesData, fill_absent, from_records, known_columns
+from valuation.explain import LOCATION, TIME, in_money, shapley
+from valuation.training import TrainedModel
+
+TOP_DRIVERS = 8
+
+
+@dataclass
+class Valuation:
+    estimate: float
+    low: float
+    high: float
+    as_of: str | None
+    typical: float  # estimate of the market's typical sale: drivers explain the gap to it
+    drivers: list[dict[str, Any]]
+    other_effects: float  # the smaller effects, so drivers + other = estimate - typical
+    comparables: list[dict[str, Any]]
+    assumed: list[str]
+    input_sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "estimate": self.estimate, "low": self.low, "high": self.high, "coverage": 0.90,
+            "as_of": self.as_of, "typical_sale": self.typical, "drivers": self.drivers,
+            "other_effects": self.other_effects, "comparables": self.comparables,
+            "assumed_typical": self.assumed, "input_sha256": self.input_sha256, "warnings": self.warnings,
+        }
+
+
+def input_hash(record: Mapping[str, Any]) -> str:
+    """SHA-256 of the attributes as canonical JSON: what a recorded valuation was computed from."""
+    canonical = json.dumps({str(k): None if v is None else str(v) for k, v in record.items()},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _fill_unknown(trained: TrainedModel, subject: SalesData, record: Mapping[str, Any]) -> list[str]:
+    assumed = fill_absent(subject, [record], trained.spec, trained.baseline)[0]
+    # only what the model actually uses is worth telling the user about
+    return [name for name in assumed if trained.importance.get(name, 0.0) > 0]
+
+
+def _money(x: float) -> float:
+    return float(round(x, 0))
+
+
+def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float | None = None,
+                 comparables_count: int = 5) -> Valuation:
+    spec = trained.spec
+    when = trained.valuation_time if as_of is None else as_of
+    subject = from_records([record], spec, times=[when])
+    warnings = []
+    assumed = _fill_unknown(trained, subject, record)
+    unknown = sorted(k for k in record if k not in known_columns(record, spec)
+                     and k not in (spec.schema.lat, spec.schema.lon, spec.schema.target, *spec.schema.time))
+    if unknown:
+        warnings.append(f"not used by this model: {', '.join(unknown[:10])}" + (" ..." if len(unknown) > 10 else ""))
+    for name, column in subject.numeric.items():
+        value = column[0]
+        train = trained.comps.sales.numeric[name]
+        if np.isfinite(value) and np.isfinite(train).any() and not (np.nanmin(train) <= value <= np.nanmax(train)):
+            warnings.append(f"{name} = {value:g} is outside the range of the sales the model learnt from")
+    model = trained.model
+    log_estimate = float(model.predict_log(subject)[0])
+    estimate = float(np.exp(log_estimate))
+    contributions, log_typical, _ = shapley(model.predict_log, subject, trained.baseline, trained.groups,
+                                            model.params.seed)
+    typical = float(np.exp(log_typical))
+    money = in_money(contributions, typical, estimate)
+    ranked = sorted(money.items(), key=lambda kv: -abs(kv[1]))
+    drivers = []
+    for label, amount in ranked[:TOP_DRIVERS]:
+        drivers.append({
+            "feature": label, "effect": _money(amount), "direction": "up" if amount >= 0 else "down",
+            "value": _describe(subject, label), "typical": _describe(trained.baseline, label),
+        })
+    other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
+    comps = comparables.find(trained.comps, subject, log_estimate, comparables_count)
+    return Valuation(
+        _money(estimate), _money(estimate * np.exp(model.lower)), _money(estimate * np.exp(model.upper)),
+        comparables.date_text(when) if np.isfinite(when) else None, _money(typical), drivers,
+        _money(other), comps, assumed, input_hash(record), warnings)
+
+
+def _describe(row: SalesData, label: str) -> Any:
+    if label == LOCATION:
+        if not np.isfinite(row.lat[0]):
+            return None
+        return f"{row.lat[0]:.5f}, {row.lon[0]:.5f}"
+    if label == TIME:
+        return comparables.date_text(float(row.time[0]))
+    if label in row.numeric:
+        return comparables.format_value(row.numeric[label][0])
+    return comparables.format_value(row.categorical[label][0])
