@@ -7,4 +7,5 @@ _keccak_256 = sha3.keccak_256
 
 
 def keccak(data: bytes) -> bytes:
-    return _keccak_256(data).digest()
+    digest: bytes = _keccak_256(data).digest()
+    return digest

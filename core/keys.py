@@ -79,7 +79,7 @@ def _read_keystore(path: Path) -> dict[str, Any]:
 
 
 def _decrypt(keystore: dict[str, Any], password: str, label: str) -> bytes:
-    from eth_keyfile import decode_keyfile_json  # lazy: eth-keyfile pulls in pycryptodome
+    from eth_keyfile.keyfile import decode_keyfile_json  # lazy: eth-keyfile pulls in pycryptodome
 
     try:
         return bytes(decode_keyfile_json(keystore, password.encode("utf-8")))
@@ -136,7 +136,7 @@ class KeyStore:
         return next((k for k in self.list() if k.address.lower() == wanted), None)
 
     def _store(self, name: str, secret: bytes, password: str, *, n: int | None = None) -> KeyInfo:
-        from eth_keyfile import create_keyfile_json
+        from eth_keyfile.keyfile import create_keyfile_json
 
         path = self._path(name)
         if path.exists():

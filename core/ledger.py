@@ -24,6 +24,8 @@ from core.kinds import check_signatures, digest_for, get_kind
 from core.paths import DataDir
 from core.projection import DbState, load_deed, write_deeds
 from core.state import ApplyContext, DeedState
+from sqlmodel import col
+
 from core.store import DeedRow, EntryRow, LedgerRow, make_engine, migrate
 
 Progress = Callable[[int, int], None]
@@ -152,7 +154,7 @@ class Ledger:
             with self.engine.begin() as conn:
                 if _before is not None:
                     _before(conn)
-                last = conn.execute(select(EntryRow.idx, EntryRow.chain_hash).order_by(EntryRow.idx.desc()).limit(1)).first()
+                last = conn.execute(select(col(EntryRow.idx), col(EntryRow.chain_hash)).order_by(col(EntryRow.idx).desc()).limit(1)).first()
                 start = 0 if last is None else last.idx + 1
                 previous = self.identity.ledger_id if last is None else bytes.fromhex(last.chain_hash[2:])
                 state = DbState(conn, self.identity, start)
@@ -192,20 +194,20 @@ class Ledger:
 
     def entry(self, index: int) -> RecordedEntry:
         with self.engine.connect() as conn:
-            row = conn.execute(select(EntryRow).where(EntryRow.idx == index)).first()
+            row = conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
         if row is None:
             raise NotFound(f"There is no entry {index}: the ledger has {self.size()} entries (0 to {self.size() - 1}).")
         return RecordedEntry.from_row(row)
 
     def entries(self, start: int = 0, stop: int | None = None, *, kind: str | None = None,
                 signer: str | None = None) -> list[RecordedEntry]:
-        query = select(EntryRow).where(EntryRow.idx >= start).order_by(EntryRow.idx)
+        query = select(EntryRow).where(col(EntryRow.idx) >= start).order_by(col(EntryRow.idx))
         if stop is not None:
-            query = query.where(EntryRow.idx < stop)
+            query = query.where(col(EntryRow.idx) < stop)
         if kind is not None:
-            query = query.where(EntryRow.kind == kind)
+            query = query.where(col(EntryRow.kind) == kind)
         if signer is not None:
-            query = query.where(EntryRow.signers.contains(signer.lower()))
+            query = query.where(col(EntryRow.signers).contains(signer.lower()))
         with self.engine.connect() as conn:
             return [RecordedEntry.from_row(row) for row in conn.execute(query)]
 
@@ -216,9 +218,9 @@ class Ledger:
             start += batch
 
     def leaves(self, size: int | None = None) -> list[bytes]:
-        query = select(EntryRow.leaf_hash).order_by(EntryRow.idx)
+        query = select(col(EntryRow.leaf_hash)).order_by(col(EntryRow.idx))
         if size is not None:
-            query = query.where(EntryRow.idx < size)
+            query = query.where(col(EntryRow.idx) < size)
         with self.engine.connect() as conn:
             return [bytes.fromhex(h[2:]) for h in conn.execute(query).scalars()]
 
@@ -227,10 +229,10 @@ class Ledger:
         text_ref = str(reference).strip()
         with self.engine.connect() as conn:
             if text_ref.isdigit():
-                found = conn.execute(select(DeedRow.deed_id).where(DeedRow.deed_id == int(text_ref))).scalar()
+                found = conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.deed_id) == int(text_ref))).scalar()
                 if found is not None:
                     return int(found)
-            found = conn.execute(select(DeedRow.deed_id).where(DeedRow.parcel == text_ref)).scalar()
+            found = conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.parcel) == text_ref)).scalar()
         if found is None:
             raise NotFound(f"There is no deed '{text_ref}' (give a deed number or a parcel number).")
         return int(found)
@@ -250,15 +252,15 @@ class Ledger:
     def deed_ids(self, *, search: str | None = None, order_by: str = "deed_id", descending: bool = False,
                  limit: int | None = None, offset: int = 0) -> list[int]:
         """Deed numbers matching `search` (parcel, address or owner), sorted in SQL."""
-        column = getattr(DeedRow, order_by, None)
+        column = getattr(DeedRow, order_by, None) if order_by in DeedRow.model_fields else None
         if column is None:
             raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
-        query = select(DeedRow.deed_id)
+        query = select(col(DeedRow.deed_id))
         if search:
             pattern = f"%{search.strip().lower()}%"
-            query = query.where(func.lower(DeedRow.parcel).like(pattern) | func.lower(DeedRow.address).like(pattern)
-                                | func.lower(DeedRow.owner).like(pattern))
-        query = query.order_by(column.desc() if descending else column, DeedRow.deed_id).offset(offset)
+            query = query.where(func.lower(col(DeedRow.parcel)).like(pattern) | func.lower(col(DeedRow.address)).like(pattern)
+                                | func.lower(col(DeedRow.owner)).like(pattern))
+        query = query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -271,7 +273,7 @@ class Ledger:
     def history(self, reference: str | int) -> list[RecordedEntry]:
         deed_id = self.resolve_deed(reference)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(EntryRow).where(EntryRow.deed_id == deed_id).order_by(EntryRow.idx))
+            rows = conn.execute(select(EntryRow).where(col(EntryRow.deed_id) == deed_id).order_by(col(EntryRow.idx)))
             return [RecordedEntry.from_row(row) for row in rows]
 
     def latest_checkpoint(self, covering: int | None = None) -> RecordedEntry | None:

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, delete, func, insert, select
 from core import merkle
 from core.identity import LedgerIdentity
 from core.state import DeedState, LedgerState, Lien, parcel_key
+from sqlmodel import col
+
 from core.store import DeedRow, EntryRow, HoldingRow, LienRow
 
 
@@ -27,11 +29,11 @@ def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedStat
 
 
 def load_deed(conn: Connection, deed_id: int) -> DeedState | None:
-    row = conn.execute(select(DeedRow).where(DeedRow.deed_id == deed_id)).first()
+    row = conn.execute(select(DeedRow).where(col(DeedRow.deed_id) == deed_id)).first()
     if row is None:
         return None
-    holdings = list(conn.execute(select(HoldingRow).where(HoldingRow.deed_id == deed_id)))
-    liens = list(conn.execute(select(LienRow).where(LienRow.deed_id == deed_id)))
+    holdings = list(conn.execute(select(HoldingRow).where(col(HoldingRow.deed_id) == deed_id)))
+    liens = list(conn.execute(select(LienRow).where(col(LienRow.deed_id) == deed_id)))
     return _deed_from_rows(row, holdings, liens)
 
 
@@ -90,9 +92,9 @@ def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
     ids = [d.deed_id for d in deeds]
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
-        conn.execute(delete(HoldingRow).where(HoldingRow.deed_id.in_(part)))
-        conn.execute(delete(LienRow).where(LienRow.deed_id.in_(part)))
-        conn.execute(delete(DeedRow).where(DeedRow.deed_id.in_(part)))
+        conn.execute(delete(HoldingRow).where(col(HoldingRow.deed_id).in_(part)))
+        conn.execute(delete(LienRow).where(col(LienRow.deed_id).in_(part)))
+        conn.execute(delete(DeedRow).where(col(DeedRow.deed_id).in_(part)))
     conn.execute(insert(DeedRow), [deed_row(d) for d in deeds])
     if holdings := holding_rows(deeds):
         conn.execute(insert(HoldingRow), holdings)
@@ -111,10 +113,10 @@ class DbState(LedgerState):
         self._new_parcels: set[str] = set()
         if size > 0:
             self.registrars.add(identity.operator.lower())
-            for message in conn.execute(select(EntryRow.message).where(EntryRow.kind == "AddRegistrar")).scalars():
+            for message in conn.execute(select(col(EntryRow.message)).where(col(EntryRow.kind) == "AddRegistrar")).scalars():
                 self.registrars.add(json.loads(message)["registrar"].lower())
-        self.next_deed_id = int(conn.execute(select(func.coalesce(func.max(DeedRow.deed_id), 0))).scalar_one()) + 1
-        self.next_lien_id = int(conn.execute(select(func.coalesce(func.max(LienRow.lien_id), 0))).scalar_one()) + 1
+        self.next_deed_id = int(conn.execute(select(func.coalesce(func.max(col(DeedRow.deed_id)), 0))).scalar_one()) + 1
+        self.next_lien_id = int(conn.execute(select(func.coalesce(func.max(col(LienRow.lien_id)), 0))).scalar_one()) + 1
 
     def _load_deed(self, deed_id: int) -> DeedState | None:
         return load_deed(self.conn, deed_id)
@@ -123,14 +125,14 @@ class DbState(LedgerState):
         key = parcel_key(parcel)
         if key in self._new_parcels:
             return True
-        return self.conn.execute(select(DeedRow.deed_id).where(DeedRow.parcel_key == key)).first() is not None
+        return self.conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.parcel_key) == key)).first() is not None
 
     def add_deed(self, deed: DeedState) -> None:
         super().add_deed(deed)
         self._new_parcels.add(parcel_key(deed.parcel))
 
     def _row(self, index: int) -> Any:
-        row = self.conn.execute(select(EntryRow).where(EntryRow.idx == index)).first()
+        row = self.conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
         if row is None:
             from core.errors import RuleViolation
 
@@ -155,7 +157,7 @@ class DbState(LedgerState):
 
     def root_at(self, size: int) -> bytes:
         stored = [bytes.fromhex(h[2:]) for h in self.conn.execute(
-            select(EntryRow.leaf_hash).where(EntryRow.idx < size).order_by(EntryRow.idx)).scalars()]
+            select(col(EntryRow.leaf_hash)).where(col(EntryRow.idx) < size).order_by(col(EntryRow.idx))).scalars()]
         stored += [self._pending[i][1] for i in sorted(self._pending) if i < size]
         return merkle.root(stored)
 

@@ -128,14 +128,14 @@ class _Replay:
         self.state.record(idx, kind_name, leaf, concerned, message)
 
 
-def _rows(ledger: Ledger) -> Iterator[list[Any]]:
+def _rows(ledger: Ledger) -> Iterator[Sequence[Any]]:
     with ledger.engine.connect() as conn:
         # The DB-API cursor directly: SQLAlchemy's row objects cost more than the rest of a row's reading.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(ROWS)
             while chunk := cursor.fetchmany(CHUNK):
-                yield chunk
+                yield list(chunk)
         finally:
             cursor.close()
 
@@ -158,7 +158,7 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(ledger.identity.as_json(),)) as pool:
-        pending: list[tuple[list[Any], Any]] = []
+        pending: list[tuple[Sequence[Any], Any]] = []
         chunks = _rows(ledger)
         try:
             for chunk in chunks:
