@@ -40,7 +40,7 @@ def parse_amount(text: str, currency: str, what: str = "amount") -> int:
     cleaned = str(text).strip().replace(",", "").replace("_", "")
     match = _AMOUNT.match(cleaned)
     if match is None:
-        raise DeedbookError(f"'{text}' is not an {what}: write digits with an optional decimal point, e.g. 250000.50.")
+        raise DeedbookError(f"'{text}' is not a valid {what}: write digits with an optional decimal point, e.g. 250000.50.")
     places = decimals(currency)
     fraction = match.group(2) or ""
     if len(fraction.rstrip("0")) > places:

@@ -264,11 +264,30 @@ def read_json_file(path: str | os.PathLike[str], what: str = "file") -> Any:
     return parse_json_bytes(raw, f"{p}")
 
 
+# A string to its closing quote (or to the end when unterminated), possessively: linear on any input.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+MAX_DEPTH = 32  # a request nests 5 deep; much deeper JSON can exhaust the C stack of the decoder
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for ch in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if ch in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def parse_json_bytes(raw: bytes, label: str) -> Any:
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RequestError(f"{label} is not a signing request: it is not text.") from None
+    if _too_deep(text):
+        raise RequestError(f"{label} is not a signing request: its JSON is nested far too deep.")
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise RequestError(f"{label} is not a signing request: it is not valid JSON (line {error.lineno}).") from None
     except (ValueError, RecursionError):

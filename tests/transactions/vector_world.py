@@ -1,0 +1,108 @@
+"""A deterministic little ledger for the EIP-712 interoperability vectors.
+
+Fixed ledger id, well-known public test keys (the Hardhat/Anvil development
+accounts: never use them for anything real), fixed times and transfer id, so the
+typed data is the same on every run.  `python -m tests.transactions.vector_world OUT`
+writes the input the ethers.js script signs (scripts/make_eip712_vectors.mjs).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+from core.deeds import registration_message
+from core.keys import KeyStore, UnlockedKey
+from core.ledger import Ledger
+from core.liens import lien_message
+from core.notary import attestation_message
+from core.paths import DataDir
+from core.requests import SigningRequest, make_request
+from core.transactions import prepare_transfer
+
+PASSWORD = "vector password"
+LEDGER_ID = bytes.fromhex("d3ed600c" * 8)
+T0 = 1_718_000_000  # 2024-06-10: when the requests were made
+DEADLINE = 4_102_444_800  # 2100-01-01: the vectors stay valid
+TRANSFER_ID = "0x" + "7e57" * 16
+# Hardhat / Anvil development accounts 0-4: published test keys.
+PRIVATE_KEYS = {
+    "seller": "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "buyer": "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "bank": "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "notary": "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "operator": "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+}
+
+
+@dataclass
+class VectorWorld:
+    ledger: Ledger
+    keys: dict[str, UnlockedKey]
+    requests: dict[str, SigningRequest]  # case name -> request
+
+
+def build(root: Path) -> VectorWorld:
+    """Ledger with deed 1 (held by `seller`) under a mortgage by `bank`, and the requests of its sale to `buyer`."""
+    home = DataDir.resolve(root).ensure()
+    store = KeyStore(home.keys)
+    keys: dict[str, UnlockedKey] = {}
+    for name, secret in PRIVATE_KEYS.items():
+        secret_file = root / f"{name}.hex"
+        secret_file.write_text(secret)
+        store.import_private_key(name, secret_file, PASSWORD)
+        secret_file.unlink()
+        keys[name] = store.unlock(name, PASSWORD)
+    with mock.patch("core.ledger.os.urandom", lambda n: LEDGER_ID[:n]):
+        ledger = Ledger.create(home, None, "Vector County", keys["operator"])
+    registration = registration_message(1, parcel="0526301100", address="1329 Oak Ave, Ames, IA 50014",
+                                        owner=keys["seller"].address, attributes={"Gr_Liv_Area": 1656})
+    ledger.append([ledger.sign("RegisterDeed", registration, keys["operator"], "registrar")], recorded_at=T0 - 100)
+    lien = lien_message(ledger, 1, keys["bank"].address, "172000", "mortgage")
+    ledger.append([ledger.sign("Lien", lien, keys["bank"], "lienholder")], recorded_at=T0 - 50)
+    prepared = prepare_transfer(ledger, 1, keys["buyer"].address, "250000.50", "USD", None, DEADLINE, "2024-06-30",
+                                transfer_id=TRANSFER_ID, now=T0)
+    requests = {f"transfer-{r.role}": r for r in prepared.requests}
+    partial = prepare_transfer(ledger, 1, keys["buyer"].address, "62500", "EUR", 2500, DEADLINE, "2024-07-01",
+                               transfer_id="0x" + "5a" * 32, now=T0)
+    requests["partial-transfer-seller"] = partial.requests[0]
+    requests["lien-release"] = make_request(ledger.identity, "LienRelease", {
+        "deedId": 1, "parcel": "0526301100", "lienId": 1, "holder": keys["bank"].address, "deedVersion": 2},
+        "LienRelease", keys["bank"].address, now=T0)
+    attestation = attestation_message(ledger, 1, keys["notary"], act="acknowledgment", place="Ames, IA",
+                                      id_kind="driver's license", id_number="D123-456-789", act_date="2024-06-09")
+    requests["attestation"] = make_request(ledger.identity, "Attestation", attestation, "Attestation",
+                                           keys["notary"].address, now=T0)
+    return VectorWorld(ledger, keys, requests)
+
+
+KEY_OF_ROLE = {"seller": "seller", "buyer": "buyer", "lienholder": "bank", "notary": "notary"}
+
+
+def inputs(world: VectorWorld) -> dict[str, object]:
+    cases = []
+    for name, request in world.requests.items():
+        key = world.keys[KEY_OF_ROLE[request.role]]
+        cases.append({"name": name, "request": request.as_json(), "privateKey": "0x" + PRIVATE_KEYS[key.name],
+                      "pythonSignature": "0x" + key.sign(request.digest).hex()})
+    return {"note": "Made by tests/transactions/vector_world.py; signed by scripts/make_eip712_vectors.mjs.",
+            "cases": cases}
+
+
+def main(argv: list[str]) -> int:
+    import os
+    import tempfile
+
+    os.environ.setdefault("DEEDBOOK_SCRYPT_N", "1024")
+    with tempfile.TemporaryDirectory() as tmp:
+        world = build(Path(tmp))
+        data = inputs(world)
+        world.ledger.close()
+    Path(argv[0]).write_text(json.dumps(data, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
