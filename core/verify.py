@@ -128,28 +128,28 @@ class _Replay:
         self.state.record(idx, kind_name, leaf, concerned, message)
 
 
-def _rows(ledger: Ledger) -> Iterator[Sequence[Any]]:
+def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:
     with ledger.engine.connect() as conn:
         # The DB-API cursor directly: SQLAlchemy's row objects cost more than the rest of a row's reading.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(ROWS)
-            while chunk := cursor.fetchmany(CHUNK):
-                yield list(chunk)
+            while rows := cursor.fetchmany(chunk):
+                yield list(rows)
         finally:
             cursor.close()
 
 
 def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress: Progress | None,
-                should_cancel: Callable[[], bool] | None) -> None:
+                should_cancel: Callable[[], bool] | None, chunk_size: int) -> None:
     def tick() -> None:
         if should_cancel is not None and should_cancel():
             raise Cancelled("Verification was cancelled.")
         if progress is not None:
             progress(replay.expected, total)
 
-    if jobs <= 1 or total < 4 * CHUNK:
-        for chunk in _rows(ledger):
+    if jobs <= 1 or total < 4 * chunk_size:  # below that, starting workers costs more than it saves
+        for chunk in _rows(ledger, chunk_size):
             for row in chunk:
                 replay.step(row, None)
             tick()
@@ -159,7 +159,7 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(ledger.identity.as_json(),)) as pool:
         pending: list[tuple[Sequence[Any], Any]] = []
-        chunks = _rows(ledger)
+        chunks = _rows(ledger, chunk_size)
         try:
             for chunk in chunks:
                 pending.append((chunk, pool.submit(_leaves_of_chunk, [(r[0], r[1], r[4], r[5], r[6]) for r in chunk])))
@@ -240,7 +240,7 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
 
 
 def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
-                  should_cancel: Callable[[], bool] | None = None) -> VerifyReport:
+                  should_cancel: Callable[[], bool] | None = None, chunk_size: int = CHUNK) -> VerifyReport:
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     total = ledger.size()
@@ -249,7 +249,7 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
     collecting = gc.isenabled()
     gc.disable()  # the replay allocates millions of short-lived objects and frees none of them in cycles
     try:
-        _replay_all(ledger, replay, jobs, total, progress, should_cancel)
+        _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
         _check_witness(ledger, replay, report)
         _check_projection(ledger, replay)
     except _Bad as bad:

@@ -119,15 +119,15 @@ def test_parallel_verification_names_the_same_entry(tmp_path: Path) -> None:
     from core.paths import DataDir
 
     home = DataDir.resolve(tmp_path / "demo")
-    build_demo(home, deeds=9000)
+    build_demo(home, deeds=600)
     ledger = Ledger.open(home)
-    assert verify_ledger(ledger, jobs=2).ok
+    assert verify_ledger(ledger, jobs=2, chunk_size=32).ok
     db = sqlite3.connect(home.database)
     db.execute("DROP TRIGGER entries_append_only_update")
-    message = json.loads(db.execute("SELECT message FROM entries WHERE idx=8500").fetchone()[0])
+    message = json.loads(db.execute("SELECT message FROM entries WHERE idx=500").fetchone()[0])
     message["propertyAddress"] += " (amended)"
-    db.execute("UPDATE entries SET message=? WHERE idx=8500", (json.dumps(message),))
+    db.execute("UPDATE entries SET message=? WHERE idx=500", (json.dumps(message),))
     db.commit()
     db.close()
-    one, two = verify_ledger(ledger, jobs=1), verify_ledger(ledger, jobs=2)
-    assert (one.ok, one.first_bad, one.reason) == (two.ok, two.first_bad, two.reason) == (False, 8500, one.reason)
+    one, two = verify_ledger(ledger, jobs=1), verify_ledger(ledger, jobs=2, chunk_size=32)
+    assert (one.ok, one.first_bad, one.reason) == (two.ok, two.first_bad, two.reason) == (False, 500, one.reason)
