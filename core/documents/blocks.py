@@ -1,0 +1,149 @@
+"""Pieces several documents share: parties, dates, signatures, the verification panel with its QR code."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from core.dates import format_instant
+from core.documents import qr
+from core.documents.evidence import EmbeddedEntry, Record
+from core.documents.layout import (MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para,
+                                   plain, section)
+from core.money import format_amount
+
+ROLE_NAMES = {"seller": "Seller (grantor)", "buyer": "Buyer (grantee)", "lienholder": "Lienholder",
+              "registrar": "Registrar", "operator": "Operator", "notary": "Notary", "agent": "Agent"}
+
+
+def day(seconds: int) -> str:
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
+
+
+def moment(seconds: int) -> str:
+    return format_instant(seconds)
+
+
+def money(minor: Any, currency: Any) -> str:
+    try:
+        return format_amount(int(minor), str(currency))
+    except (TypeError, ValueError):
+        return f"{minor} {currency}"
+
+
+def shares_text(shares: int, total: int) -> str:
+    if shares == total:
+        return f"all {total:,} shares (100%)"
+    return f"{shares:,} of {total:,} shares ({percent(shares, total)})"
+
+
+def percent(shares: int, total: int) -> str:
+    value = 100 * shares / total if total else 0
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def short(hex_text: str, keep: int = 10) -> str:
+    return hex_text[:keep + 2] + "\u2026" if len(hex_text) > keep + 2 else hex_text
+
+
+def party(record: Record, address: str, style_name: Any = None, mono: Any = None) -> Paragraph:
+    """A name (when the issuer's address book knows one) over the address, which is what is signed."""
+    name = record.name_of(address)
+    mono_style = mono or Styles.cell_mono
+    font = mono_style.fontName
+    size = mono_style.fontSize
+    address_html = f'<font name="{font}" size="{size}">{esc(address)}</font>'
+    if name:
+        return para(f"<b>{esc(name)}</b><br/>{address_html}", style_name or Styles.cell)
+    return para(address_html, style_name or Styles.cell)
+
+
+def heading(record: Record, document: str, subject: str) -> Heading:
+    return Heading(document, subject, record.ledger.name, record.ledger.ledger_id_hex,
+                   f"checkpoint of {record.checkpoint_size:,} entries, {moment(record.checkpoint_time)}")
+
+
+def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: float) -> Table:
+    rows = []
+    for entry in entries:
+        for s in entry.signatures:
+            rows.append([
+                plain(str(entry.index), Styles.cell),
+                plain(ROLE_NAMES.get(s["role"], s["role"].title()), Styles.cell),
+                party(record, s["signer"]),
+                plain(s.get("signedType", ""), Styles.cell),
+                mono_wrapped(s["signature"][2:], Styles.mono_small, 8),
+            ])
+    widths = [36, 66, 172, 56, width - 330]
+    return data_table(["Entry", "Role", "Signer", "Signed", "Signature (r \u2016 s \u2016 v, 65 bytes)"], rows, widths,
+                      zebra=False)
+
+
+def qr_payload(record: Record, entry: EmbeddedEntry) -> qr.QrPayload:
+    cp = record.checkpoint
+    signature = next((s["signature"] for s in cp.get("signatures", []) if s.get("role") == "operator"), "0x" + "00" * 65)
+    return qr.QrPayload(record.ledger.ledger_id_hex, record.ledger.chain_id, entry.index, entry.leaf_hash,
+                        record.checkpoint_size, str(cp["message"]["root"]), record.checkpoint_time, signature)
+
+
+def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> list[Flowable]:
+    """The QR code and what anyone needs to check the document, kept together on one page."""
+    cp = record.checkpoint
+    payload = qr_payload(record, subject)
+    qr_size = 36 * mm
+    count = len(record.entries)
+    lines = [
+        para(f"This document is drawn only from the {count} signed ledger {'entry' if count == 1 else 'entries'} "
+             "embedded in this file (<b>deedbook-record.json</b>), each with its Merkle inclusion proof and the "
+             "checkpoint it was proved against. Anyone can check it offline, without the ledger: "
+             "<b>deedbook verify-pdf FILE</b> checks every signature, every proof and the operator\u2019s signature "
+             "on the checkpoint, then redraws the document from the embedded entries and compares it byte for byte.",
+             Styles.fine),
+        Spacer(1, 4),
+    ]
+    info = [
+        ("Ledger", para(f"{esc(record.ledger.name)} \u00b7 chain id {record.ledger.chain_id}", Styles.cell)),
+        ("Ledger id", mono_wrapped(record.ledger.ledger_id_hex, Styles.cell_mono, 66)),
+        ("Operator", mono_wrapped(record.ledger.operator, Styles.cell_mono, 66)),
+        ("Checkpoint", para(f"{record.checkpoint_size:,} entries, signed {esc(moment(record.checkpoint_time))} "
+                            f"(entry {cp.get('index', '?')})", Styles.cell)),
+        ("Merkle root", mono_wrapped(str(cp["message"]["root"]), Styles.cell_mono, 66)),
+        ("QR entry", para(f"entry {subject.index} \u00b7 <font name='{Styles.cell_mono.fontName}' size='6.6'>"
+                          f"{esc(subject.leaf_hash)}</font>", Styles.cell)),
+    ]
+    grid = Table([[plain(k.upper(), Styles.label), v] for k, v in info], colWidths=[22 * mm, width - qr_size - 22 * mm - 26])
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                              *[("TOPPADDING", (0, i), (0, i), 2.4) for i in range(len(info))]]))
+    notes = []
+    if record.names:
+        notes.append("Names beside addresses come from the issuer\u2019s address book and are not signed; "
+                     "the addresses are.")
+    notes_flow = [Spacer(1, 3), plain(" ".join(notes), Styles.fine)] if notes else []
+    qr_cell = [qr.qr_flowable(payload.text(), qr_size),
+               plain("Scan: ledger, entry and signed checkpoint", _caption())]
+    panel = boxed([[qr_cell, [*lines, grid, *notes_flow]]], [qr_size + 10, width - qr_size - 10])
+    return [*section("Verification", width), KeepTogether([panel])]
+
+
+def _caption() -> Any:
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle("caption", parent=Styles.fine, fontSize=5.8, leading=7, alignment=TA_CENTER,
+                          textColor=MUTED)
+
+
+def entry_reference(entry: EmbeddedEntry) -> str:
+    return f"entry {entry.index}, recorded {moment(entry.recorded_at)}"
+
+
+__all__ = ["day", "moment", "money", "party", "heading", "signatures_table", "verification_panel", "qr_payload",
+           "shares_text", "percent", "short", "entry_reference", "ROLE_NAMES", "RULE"]

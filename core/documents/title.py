@@ -1,0 +1,176 @@
+"""Certificate of title: who holds a deed, what encumbers it, and its full chain of title."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from core.documents import blocks
+from core.documents.blocks import day, money, moment, party, percent, shares_text
+from core.documents.chain import TitleState, replay
+from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
+from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
+                                   section, title_block)
+from core.ledger import Ledger
+
+# Attributes worth a line on a certificate, in this order, with their plain names.
+_ATTRIBUTES = (
+    ("Gr_Liv_Area", "Living area (sq ft)"), ("Lot_Area", "Lot area (sq ft)"), ("Year_Built", "Year built"),
+    ("Bedroom_AbvGr", "Bedrooms"), ("Full_Bath", "Full bathrooms"), ("Bldg_Type", "Building type"),
+    ("House_Style", "Style"), ("Neighborhood", "Neighbourhood"), ("MS_Zoning", "Zoning"),
+)
+
+
+def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4") -> Record:
+    """The record of a deed's certificate of title: every entry about the deed, proved against the
+    latest checkpoint (which must cover them all)."""
+    deed_id = ledger.resolve_deed(deed)
+    history = ledger.history(deed_id)
+    return build_record(ledger, "title", [e.index for e in history], paper=paper, params={"deedId": deed_id},
+                        entries=history)
+
+
+def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4") -> bytes:
+    """Certificate of title for `deed` (a deed number or parcel number), as PDF bytes."""
+    return draw_title(collect_title(ledger, deed, paper))
+
+
+def draw_title(record: Record) -> bytes:
+    deed_id = record.params.get("deedId")
+    if not isinstance(deed_id, int):
+        raise RecordInvalid("The embedded record does not say which deed the certificate is about.")
+    state = replay(record.entries, deed_id)
+    width = page_of(record).frame_width
+    story: list[Flowable] = []
+    open_liens = state.open_liens()
+    story += title_block(
+        "Certificate of Title",
+        f"Deed {deed_id} \u00b7 parcel {esc(state.parcel)} \u00b7 {esc(state.address)}",
+        [("Deed", str(deed_id)), ("Parcel", esc(state.parcel)), ("Holders", str(len(state.holders))),
+         ("Open liens", str(len(open_liens)) if open_liens else "none"), ("As of", day(record.checkpoint_time))],
+        width)
+    story.append(para(
+        f"This certifies that, according to the ledger <b>{esc(record.ledger.name)}</b> as of its checkpoint of "
+        f"{record.checkpoint_size:,} entries signed by the ledger operator on {esc(moment(record.checkpoint_time))}, "
+        "the deed described below is held as shown under <i>Holders of record</i>, subject only to the liens shown "
+        "under <i>Encumbrances</i>, and that the chain of title lists every entry recorded about this deed up to "
+        "that checkpoint, in order.", Styles.body))
+
+    story += section("Property", width)
+    pairs: list[tuple[str, Any]] = [
+        ("Parcel number", state.parcel), ("Deed number", str(deed_id)),
+        ("Property address", state.address), ("Total shares", f"{state.total_shares:,}"),
+        ("Legal description", state.legal or "\u2014"),
+        ("Registered", f"{day(state.registration.recorded_at)} (entry {state.registration.index})"),
+    ]
+    pairs += _attribute_pairs(state.attributes)
+    story.append(fields(pairs, width))
+
+    story += section("Holders of record", width, f"{len(state.holders)} holder{'s' if len(state.holders) != 1 else ''}")
+    rows = []
+    for holder, held in sorted(state.holders.items(), key=lambda item: (-item[1], item[0].lower())):
+        since = state.since.get(holder)
+        rows.append([party(record, holder), f"{held:,}", percent(held, state.total_shares),
+                     f"{day(since.recorded_at)} (entry {since.index})" if since else "\u2014"])
+    story.append(data_table(["Holder", "Shares", "Fraction", "Holder since"], rows,
+                            [width - 235, 70, 60, 105], right=(1, 2)))
+
+    story += section("Encumbrances", width, f"{len(open_liens)} open" if open_liens else "")
+    if open_liens:
+        lien_rows = [[f"Lien {lien.lien_id}", lien.kind, party(record, lien.holder), money(lien.amount, lien.currency),
+                      f"{day(lien.opened.recorded_at)} (entry {lien.opened.index})"] for lien in open_liens]
+        story.append(data_table(["Lien", "Kind", "Lienholder", "Amount", "Recorded"], lien_rows,
+                                [45, 70, width - 310, 90, 105], right=(3,)))
+    else:
+        story.append(plain("No open lien is recorded against this deed.", Styles.body))
+
+    story += section("Chain of title", width, f"{len(record.entries)} entries, oldest first")
+    chain_rows = [event_row(record, e, state) for e in record.entries]
+    story.append(data_table(["Entry", "Recorded", "Event", "Parties", "Terms"], chain_rows,
+                            [34, 56, 82, width - 292, 120]))
+    story.append(Spacer(1, 4))
+    story.append(plain("Each entry is signed by the parties shown and identified in the ledger by its hash; the "
+                       "embedded record carries the signatures and a proof that each entry is in the checkpoint.",
+                       Styles.fine))
+    story += blocks.verification_panel(record, record.entries[-1], width)
+    heading = blocks.heading(record, "Certificate of Title", f"Deed {deed_id} \u00b7 Parcel {state.parcel}")
+    return render_pdf(record, heading, story, title=f"Certificate of title \u2014 deed {deed_id}, parcel {state.parcel}",
+                      subject=f"Chain of title of deed {deed_id} ({state.address})", keywords="deedbook title")
+
+
+def _attribute_pairs(attributes_json: str) -> list[tuple[str, Any]]:
+    try:
+        attributes = json.loads(attributes_json)
+    except ValueError:
+        return []
+    if not isinstance(attributes, dict):
+        return []
+    pairs = []
+    for key, label in _ATTRIBUTES:
+        value = attributes.get(key)
+        if value not in (None, ""):
+            pairs.append((label, f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)))
+    return pairs
+
+
+def _lines(*items: Paragraph) -> list[Paragraph]:
+    return list(items)
+
+
+def event_row(record: Record, e: EmbeddedEntry, state: TitleState | None = None) -> list[Any]:
+    """One chain-of-title row: entry, date, event, parties, terms."""
+    m = e.message
+    event, parties, terms = e.kind, [], ""
+    if e.kind == "RegisterDeed":
+        event = "Registration"
+        parties = [_role("Registered to"), party(record, m["owner"]),
+                   _role("Registrar"), party(record, _signer(e, "registrar"))]
+        terms = f"{m['totalShares']:,} shares created"
+    elif e.kind == "Transfer":
+        event = "Transfer" if m["shares"] != m["totalShares"] else "Transfer of the whole deed"
+        parties = [_role("From"), party(record, m["from"]), _role("To"), party(record, m["to"])]
+        payoffs = e.signers("lienholder")
+        if payoffs:
+            parties += [_role("Liens paid off, signed by")] + [party(record, s["signer"]) for s in payoffs]
+        terms = (f"{money(m['price'], m['currency'])}<br/>{shares_text(m['shares'], m['totalShares'])}<br/>"
+                 f"closing {m['closingDate']}")
+    elif e.kind == "Lien":
+        event = f"Lien {m['lienId']} recorded"
+        parties = [_role("Lienholder"), party(record, m["holder"])]
+        terms = f"{esc(m['lienKind'])}<br/>{money(m['amount'], m['currency'])}"
+    elif e.kind == "LienRelease":
+        event = f"Lien {m['lienId']} released"
+        parties = [_role("Lienholder"), party(record, m["holder"])]
+        terms = "released by the lienholder"
+    elif e.kind == "Attestation":
+        event = f"Notarial act: {m['act']}"
+        parties = [_role("Notary"), party(record, _signer(e, "notary"))]
+        where = f", {esc(m['place'])}" if m.get("place") else ""
+        terms = f"attests entry {m['entryIndex']} ({esc(m['entryKind'])})<br/>{m['actDate']}{where}"
+    else:
+        parties = [party(record, s["signer"]) for s in e.signatures]
+        terms = esc(_describe(e))
+    return [plain(str(e.index), Styles.cell_bold), plain(day(e.recorded_at), Styles.cell),
+            plain(event, Styles.cell_bold), parties, para(terms, Styles.cell)]
+
+
+def _role(text: str) -> Paragraph:
+    return plain(text.upper(), Styles.label)
+
+
+def _signer(e: EmbeddedEntry, role: str) -> str:
+    found = e.signers(role)
+    return found[0]["signer"] if found else (e.signatures[0]["signer"] if e.signatures else "")
+
+
+def _describe(e: EmbeddedEntry) -> str:
+    from core.kinds import get_kind
+
+    try:
+        return get_kind(e.kind).describe(e.message)
+    except Exception:
+        return e.kind
+
+
+__all__ = ["build_title_pdf", "collect_title", "draw_title", "event_row", "mono_wrapped"]

@@ -1,0 +1,221 @@
+"""Transfer deed: the conveyance a recorded Transfer entry makes, with its notarial acknowledgement."""
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from core.documents import blocks
+from core.documents.blocks import day, money, moment, party, shares_text
+from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
+from core.documents.layout import (ACCENT, INK, MUTED, PANEL, RULE, Styles, boxed, esc, fields, mono_wrapped, page_of,
+                                   para, plain, render_pdf, section, title_block)
+from core.errors import DeedbookError
+from core.ledger import Ledger, RecordedEntry
+
+
+def collect_transfer(ledger: Ledger, index: int, paper: str = "A4") -> Record:
+    """The record of a transfer deed: the deed's registration (property description), the transfer,
+    the liens it paid off, and every attestation of it."""
+    entry = ledger.entry(index)
+    if entry.kind != "Transfer":
+        raise DeedbookError(f"Entry {index} is a {entry.kind}, not a transfer: a transfer deed is made for a "
+                            "Transfer entry (see 'deedbook deed history DEED').")
+    assert entry.deed_id is not None
+    history = ledger.history(entry.deed_id)
+    wanted = [history[0].index, index, *(e.index for e in _paid_off(history, index))]
+    wanted += [e.index for e in history if e.kind == "Attestation" and e.message.get("entryIndex") == index]
+    return build_record(ledger, "transfer", wanted, paper=paper, params={"index": index, "deedId": entry.deed_id},
+                        entries=history)
+
+
+def _paid_off(history: list[RecordedEntry], index: int) -> list[RecordedEntry]:
+    """The Lien entries still open when the transfer at `index` was recorded (it released them)."""
+    open_liens: dict[int, RecordedEntry] = {}
+    for e in history:
+        if e.index >= index:
+            break
+        if e.kind == "Lien":
+            open_liens[e.message["lienId"]] = e
+        elif e.kind == "LienRelease":
+            open_liens.pop(e.message["lienId"], None)
+        elif e.kind == "Transfer":
+            open_liens.clear()
+    return list(open_liens.values())
+
+
+def build_transfer_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
+    """Transfer deed for the Transfer entry at `index`, as PDF bytes."""
+    return draw_transfer(collect_transfer(ledger, index, paper))
+
+
+def draw_transfer(record: Record) -> bytes:
+    index = record.params.get("index")
+    if not isinstance(index, int):
+        raise RecordInvalid("The embedded record does not say which transfer the deed is about.")
+    t = record.entry(index)
+    if t.kind != "Transfer":
+        raise RecordInvalid(f"Entry {index} in the embedded record is not a transfer.")
+    m = t.message
+    reg = record.registration(m["deedId"])
+    r = reg.message
+    if r["parcel"] != m["parcel"]:
+        raise RecordInvalid("The embedded registration is for another parcel than the transfer.")
+    width = page_of(record).frame_width
+    conveyed = shares_text(m["shares"], m["totalShares"])
+    price = money(m["price"], m["currency"])
+    story: list[Flowable] = []
+    story += title_block(
+        "Transfer Deed",
+        f"Conveyance of {conveyed} of deed {m['deedId']} \u00b7 recorded as entry {t.index} of the ledger",
+        [("Deed", str(m["deedId"])), ("Parcel", esc(m["parcel"])),
+         ("Shares conveyed", f"{m['shares']:,} ({blocks.percent(m['shares'], m['totalShares'])})"), ("Consideration", esc(price)),
+         ("Closing date", m["closingDate"])], width)
+    grantor, grantee = _name(record, m["from"]), _name(record, m["to"])
+    story.append(para(
+        f"The <b>grantor</b>, {grantor}, holder of record of the shares conveyed, for the consideration of "
+        f"<b>{esc(price)}</b>, conveys to the <b>grantee</b>, {grantee}, <b>{conveyed}</b> of the property described "
+        f"below. The grantor authorised this transfer and the grantee accepted it, each by signing the same terms with "
+        f"their own key; the ledger <b>{esc(record.ledger.name)}</b> recorded it as entry {t.index} on "
+        f"{esc(moment(t.recorded_at))}.", Styles.body))
+
+    story += section("Parties", width)
+    story.append(_parties(record, t, width))
+
+    story += section("Property", width)
+    story.append(fields([
+        ("Parcel number", r["parcel"]), ("Deed number", str(r["deedId"])),
+        ("Property address", r["propertyAddress"]), ("Total shares", f"{r['totalShares']:,}"),
+        ("Legal description", r["legalDescription"] or "\u2014"),
+        ("Registered", f"{day(reg.recorded_at)} (entry {reg.index})"),
+    ], width))
+
+    story += section("Terms", width)
+    story.append(fields([
+        ("Shares conveyed", conveyed), ("Consideration", price),
+        ("Closing date", m["closingDate"]), ("Deed version", f"{m['deedVersion']} (the deed as it stood when signed)"),
+        ("Signing deadline", moment(m["deadline"])), ("Transfer id", mono_wrapped(m["transferId"], Styles.cell_mono, 34)),
+    ], width))
+
+    liens = record.of_kind("Lien")
+    if liens:
+        story += section("Liens paid off at this transfer", width)
+        rows = [[f"Lien {e.message['lienId']}", e.message["lienKind"], party(record, e.message["holder"]),
+                 money(e.message["amount"], e.message["currency"]), f"entry {e.index}"] for e in liens]
+        from core.documents.layout import data_table
+
+        story.append(data_table(["Lien", "Kind", "Lienholder (co-signed the transfer)", "Amount", "Recorded"], rows,
+                                [45, 70, width - 265, 90, 60], right=(3,)))
+        story.append(Spacer(1, 2))
+        story.append(plain("Each lienholder co-signed this transfer (LienPayoff), which released its lien when the "
+                           "transfer was recorded.", Styles.fine))
+
+    attestations = [e for e in record.of_kind("Attestation") if e.message.get("entryIndex") == t.index]
+    story += section("Notarial acknowledgement", width)
+    if attestations:
+        for a in attestations:
+            story.append(KeepTogether([acknowledgement(record, a, width), Spacer(1, 4)]))
+    else:
+        story.append(plain("No notarial attestation of this transfer is recorded in the ledger as of the checkpoint.",
+                           Styles.body))
+
+    story += section("Signatures", width, "as recorded in the ledger")
+    story.append(blocks.signatures_table(record, [t, *attestations], width))
+    story.append(Spacer(1, 4))
+    story.append(fields([("Ledger entry", f"{t.index}, recorded {moment(t.recorded_at)}"),
+                         ("Entry hash", mono_wrapped(t.leaf_hash, Styles.cell_mono, 66))], width, columns=1))
+    story += blocks.verification_panel(record, t, width)
+    heading = blocks.heading(record, "Transfer Deed", f"Deed {m['deedId']} \u00b7 Parcel {m['parcel']} \u00b7 "
+                                                      f"Entry {t.index}")
+    return render_pdf(record, heading, story, title=f"Transfer deed \u2014 deed {m['deedId']}, entry {t.index}",
+                      subject=f"Transfer of parcel {m['parcel']} recorded as ledger entry {t.index}",
+                      keywords="deedbook transfer")
+
+
+def _name(record: Record, address: str) -> str:
+    name = record.name_of(address)
+    mono = f'<font name="{Styles.cell_mono.fontName}" size="8">{esc(address)}</font>'
+    return f"<b>{esc(name)}</b> ({mono})" if name else mono
+
+
+def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
+    m = t.message
+    half = (width - 10) / 2
+
+    def card(role: str, address: str, signed: str) -> list[Any]:
+        return [plain(role.upper(), Styles.label), Spacer(1, 2), party(record, address, Styles.value, Styles.mono),
+                Spacer(1, 3), plain(signed, Styles.fine)]
+
+    seller = t.signers("seller")
+    buyer = t.signers("buyer")
+    left = card("Grantor (seller)", m["from"], "Signed the Transfer" if seller else "")
+    right = card("Grantee (buyer)", m["to"], "Signed the Acceptance of the same Transfer" if buyer else "")
+    table = Table([[left, "", right]], colWidths=[half, 10, half])
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (0, 0), 0.6, RULE), ("BOX", (2, 0), (2, 0), 0.6, RULE),
+        ("LINEABOVE", (0, 0), (0, 0), 1.6, INK), ("LINEABOVE", (2, 0), (2, 0), 1.6, INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return table
+
+
+class Seal(Flowable):  # type: ignore[misc]
+    """A round notarial seal drawn in vector: the act, its date and the attestation's entry."""
+
+    def __init__(self, act: str, date: str, index: int, size: float = 25 * mm) -> None:
+        super().__init__()
+        self.act, self.date, self.index = act, date, index
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        from core.documents.fonts import SANS, SANS_BOLD
+        from core.documents.layout import draw_text
+
+        c = self.canv
+        r = self.width / 2
+        c.saveState()
+        c.translate(r, r)
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(1.4)
+        c.circle(0, 0, r - 1, stroke=1, fill=0)
+        c.setLineWidth(0.5)
+        c.circle(0, 0, r - 4, stroke=1, fill=0)
+        c.setDash(1, 1.5)
+        c.circle(0, 0, r - 6.5, stroke=1, fill=0)
+        c.setDash()
+        c.setFillColor(ACCENT)
+        for text, y, font, size in (("NOTARIAL ACT", 7, SANS_BOLD, 5.6), (self.date, -1, SANS_BOLD, 6.4),
+                                    (f"LEDGER ENTRY {self.index}", -9, SANS, 5)):
+            width = c.stringWidth(text, font, size)
+            draw_text(c, -width / 2, y, text, font, size)
+        c.restoreState()
+
+
+def acknowledgement(record: Record, a: EmbeddedEntry, width: float) -> Table:
+    """The notary's acknowledgement of the attested entry, as the attestation records it."""
+    m = a.message
+    notary = a.signers("notary")[0]["signer"] if a.signers("notary") else ""
+    signers = ", ".join(_name(record, s) for s in m["signers"])
+    where = f" at <b>{esc(m['place'])}</b>" if m.get("place") else ""
+    evidence = esc(m["idEvidence"]) if m.get("idEvidence") else "not stated"
+    id_hash = m.get("idNumberHash", "")
+    id_line = ("no identity number was recorded" if set(str(id_hash)[2:]) <= {"0"}
+               else f"the identity number is kept only as a keyed hash ({esc(str(id_hash)[:18])}\u2026), never in clear")
+    text = [
+        para(f"On <b>{m['actDate']}</b>{where}, the notary {_name(record, notary)} performed a notarial "
+             f"<b>{esc(m['act'])}</b> of ledger entry {m['entryIndex']} ({esc(m['entryKind'])}), whose hash is "
+             f"<font name='{Styles.cell_mono.fontName}' size='7'>{esc(m['entryHash'])}</font>.", Styles.body),
+        Spacer(1, 3),
+        para(f"Signers identified: {signers}.", Styles.body),
+        Spacer(1, 3),
+        para(f"Identity evidence seen: {evidence}; {id_line}. The notary signed this attestation with its key; the "
+             f"ledger recorded it as entry {a.index} on {esc(moment(a.recorded_at))}.", Styles.fine),
+    ]
+    seal = Seal(str(m["act"]).upper()[:18], m["actDate"], a.index)
+    return boxed([[seal, text]], [seal.width + 16, width - seal.width - 16], background=PANEL)
+
+
+__all__ = ["build_transfer_pdf", "collect_transfer", "draw_transfer", "acknowledgement", "MUTED"]
