@@ -140,22 +140,29 @@ def _confirm() -> bool:
     return answer.strip().lower() in {"y", "yes"}
 
 
+def _open_signer(ctx: CliContext) -> int:
+    """`deedbook sign` with no request: the GUI's offline signer (it needs no ledger either)."""
+    import importlib
+
+    try:
+        window: Any = importlib.import_module("desktop.gui.signer_window")
+    except ModuleNotFoundError:
+        window = None
+    if window is not None and hasattr(window, "run_signer"):
+        return int(window.run_signer() or 0)
+    try:
+        from desktop.gui import app
+    except ImportError as missing:
+        raise DeedbookError(f"The offline signer window cannot start ({missing}); sign with: "
+                            "deedbook sign REQUEST --key KEY.") from None
+    return int(app.run(ctx.data_dir, ctx.db_url, signer=True) or 0)
+
+
 def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.requests import load_request, sign_request, summarize, write_json
 
     if args.request is None:
-        import importlib
-
-        try:
-            module = importlib.import_module("desktop.gui.signer_window")
-        except ModuleNotFoundError as missing:
-            if missing.name != "desktop.gui.signer_window":
-                raise
-            module = None
-        run_signer = getattr(module, "run_signer", None)
-        if run_signer is None:
-            raise DeedbookError("Give a request file to sign: deedbook sign REQUEST --key KEY.")
-        return int(run_signer() or 0)
+        return _open_signer(ctx)
     if not args.key:
         raise DeedbookError("Say which key signs: --key KEY.")
     request = load_request(args.request)
