@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from valuation.dataset import FloatArray, SalesData
+from valuation.dataset import FloatArray, SalesData, concat
 
 PERMUTATION_PAIRS = 4  # each order is used with its reverse (antithetic sampling)
 LOCATION = "Location"
@@ -92,15 +92,16 @@ def blend_rows(subject: SalesData, baseline: SalesData, groups: list[Group],
 
 def shapley(predict_log: Callable[[SalesData], FloatArray], subject: SalesData, baseline: SalesData,
             groups: list[Group], seed: int = 0, pairs: int = PERMUTATION_PAIRS) -> tuple[dict[str, float], float, float]:
-    """({group label: log contribution}, log baseline, log subject), contributions summing exactly."""
+    """({group label: log contribution}, log baseline, log subject), contributions summing exactly.
+
+    The subject itself is the first row of the one batch predicted, so a valuation
+    costs a single call into the models however many attributes differ.
+    """
     active = [g for g in groups if differs(g, subject, baseline)]
     p = len(active)
-    if p == 0:
-        value = float(predict_log(baseline)[0])
-        return {}, value, value
     rng = np.random.default_rng(seed)
     orders = []
-    for _ in range(pairs if p > 2 else 1):
+    for _ in range(pairs if p > 2 else 1 if p else 0):
         order = rng.permutation(p)
         orders += [order, order[::-1]]
     # row 0: baseline; then for each order, the coalitions after 1..p steps
@@ -108,14 +109,15 @@ def shapley(predict_log: Callable[[SalesData], FloatArray], subject: SalesData, 
     for o, order in enumerate(orders):
         for step in range(p):
             take[1 + o * p + step, order[: step + 1]] = True
-    values = predict_log(blend_rows(subject, baseline, active, take))
-    base = float(values[0])
+    values = predict_log(concat([subject, blend_rows(subject, baseline, active, take)]))
+    own, base = float(values[0]), float(values[1])
     phi = np.zeros(p)
     for o, order in enumerate(orders):
-        path = np.concatenate([[base], values[1 + o * p: 1 + (o + 1) * p]])
+        path = np.concatenate([[base], values[2 + o * p: 2 + (o + 1) * p]])
         phi[order] += np.diff(path)
-    phi /= len(orders)
-    return {g.label: float(v) for g, v in zip(active, phi)}, base, float(values[-1])
+    if orders:
+        phi /= len(orders)
+    return {g.label: float(v) for g, v in zip(active, phi)}, base, own
 
 
 def log_mean(a: float, b: float) -> float:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from valuation.dataset import FloatArray, ObjArray, SalesData
 from valuation.location import NeighbourPrices
@@ -28,6 +29,8 @@ _YEAR_NAME = re.compile(r"year|yr|built|remod|construct|renovat", re.I)
 MAX_CATEGORIES = 250  # HistGradientBoosting's native categorical limit is 255 bins
 MIN_LEVEL = 5  # one-hot levels rarer than this share one "other" column
 N_INTERACT = 4
+ENCODING_FOLDS = 5
+SMOOTHING = 10.0  # a category's mean counts as much as this many sales at the overall mean
 
 
 def _scale_for(values: ObjArray) -> dict[str, float] | None:
@@ -71,6 +74,9 @@ class FeatureBuilder:
     mean: FloatArray = field(default_factory=lambda: np.zeros(0))
     scale: FloatArray = field(default_factory=lambda: np.ones(0))
     gbm_categorical: list[bool] = field(default_factory=list)
+    native_categories: bool = False
+    encodings: dict[str, FloatArray] = field(default_factory=dict)
+    _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     linear_names: list[str] = field(default_factory=list)
     gbm_names: list[str] = field(default_factory=list)
 
@@ -113,7 +119,8 @@ class FeatureBuilder:
         self.interact_centre = raw_linear[:, self.interact].mean(axis=0)
         linear = self._add_interactions(raw_linear)
         self.linear_names = self.linear_names + self._interaction_names()
-        gbm, self.gbm_names, self.gbm_categorical = self._gbm(data, loc_train)
+        encoded = None if self.native_categories else self._fit_encodings(data, log_price)
+        gbm, self.gbm_names, self.gbm_categorical = self._gbm(data, loc_train, encoded)
         self.mean = linear.mean(axis=0)
         sd = linear.std(axis=0)
         self.scale = np.where(sd > 0, sd, 1.0)
@@ -202,7 +209,8 @@ class FeatureBuilder:
         k = self.interact
         return [f"{base[k[a]]} x {base[k[b]]}" for a in range(len(k)) for b in range(a, len(k))]
 
-    def _gbm(self, data: SalesData, loc: FloatArray | None) -> tuple[FloatArray, list[str], list[bool]]:
+    def _gbm(self, data: SalesData, loc: FloatArray | None,
+             encoded: dict[str, FloatArray] | None = None) -> tuple[FloatArray, list[str], list[bool]]:
         n = len(data)
         cols: list[FloatArray] = [data.numeric[name] for name in self.numeric]
         labels = list(self.numeric)
@@ -221,12 +229,49 @@ class FeatureBuilder:
                 cols.append(loc)
                 labels.append("neighbourhood price level")
         categorical = [False] * len(cols)
-        for name, cats in self.categories.items():
-            index = {c: float(i) for i, c in enumerate(cats)}
-            col = data.categorical[name]
-            # missing is a category of its own ("no garage"); unseen values are unknown (NaN)
-            cols.append(np.array([float(len(cats)) if v is None else index.get(str(v), np.nan) for v in col],
-                                 dtype=np.float64))
+        for name in self.categories:
+            codes = self._codes(name, data.categorical[name])
+            if self.native_categories:
+                cols.append(np.where(codes <= len(self.categories[name]), codes, np.nan).astype(np.float64))
+                categorical.append(True)
+            else:
+                cols.append(encoded[name] if encoded is not None else self.encodings[name][codes])
+                categorical.append(False)
             labels.append(name)
-            categorical.append(True)
         return (np.column_stack(cols) if cols else np.zeros((n, 0))), labels, categorical
+
+    def _codes(self, name: str, col: ObjArray) -> npt.NDArray[np.intp]:
+        """Category numbers; missing is a category of its own ("no garage"), unseen values the last."""
+        cats = self.categories[name]
+        index = self._index.get(name)
+        if index is None:
+            index = self._index[name] = {c: i for i, c in enumerate(cats)}
+        unseen = len(cats) + 1
+        return np.array([len(cats) if v is None else index.get(str(v), unseen) for v in col], dtype=np.intp)
+
+    def _fit_encodings(self, data: SalesData, y: FloatArray) -> dict[str, FloatArray]:
+        """Smoothed mean log price per category, for the trees; cross-fitted on the training rows.
+
+        A sale's own price never enters its own encoding (5-fold cross-fitting),
+        or the trees would learn to trust rare categories that merely echo the price.
+        """
+        n = len(y)
+        folds = np.random.default_rng(self.seed).integers(0, ENCODING_FOLDS, n)
+        prior = float(y.mean())
+        train_encoded = {}
+        for name, cats in self.categories.items():
+            codes = self._codes(name, data.categorical[name])
+            size = len(cats) + 2
+
+            def table(mask: npt.NDArray[np.bool_]) -> FloatArray:
+                sums = np.bincount(codes[mask], weights=y[mask], minlength=size)
+                counts = np.bincount(codes[mask], minlength=size)
+                return (sums + SMOOTHING * prior) / (counts + SMOOTHING)
+
+            self.encodings[name] = table(np.ones(n, dtype=bool))
+            out = np.empty(n)
+            for f in range(ENCODING_FOLDS):
+                held = folds == f
+                out[held] = table(~held)[codes[held]]
+            train_encoded[name] = out
+        return train_encoded

@@ -21,8 +21,9 @@ def conformal_bounds(residuals: npt.NDArray[np.float64], coverage: float = 0.90)
     if n == 0:
         raise ValueError("no residuals to calibrate on")
     tail = (1.0 - coverage) / 2.0
-    lo_rank = math.floor((n + 1) * tail)  # 1-based; 0 means "beyond the smallest"
-    hi_rank = math.ceil((n + 1) * (1.0 - tail))
+    # 1-based ranks; the epsilon keeps 200 * (1 - 0.9) / 2 from flooring to 9 in binary floating point
+    lo_rank = math.floor((n + 1) * tail + 1e-9)  # 0 means "beyond the smallest"
+    hi_rank = math.ceil((n + 1) * (1.0 - tail) - 1e-9)
     lower = float(r[lo_rank - 1]) if lo_rank >= 1 else float(r[0])
     upper = float(r[hi_rank - 1]) if hi_rank <= n else float(r[-1])
     return min(lower, 0.0), max(upper, 0.0)

@@ -103,9 +103,10 @@ class Regressor:
 
     def predict_parts(self, data: SalesData) -> tuple[FloatArray, FloatArray]:
         linear, trees = self.builder.transform(data)
+        # the ridge's own predict re-validates its input at ~0.3 ms a call; this is the same sum
+        ridge = linear @ np.asarray(self.ridge.coef_, dtype=np.float64) + float(self.ridge.intercept_)
         with single_threaded():
-            return (np.asarray(self.ridge.predict(linear), dtype=np.float64),
-                    np.asarray(self.gbm.predict(trees), dtype=np.float64))
+            return ridge, np.asarray(self.gbm.predict(trees), dtype=np.float64)
 
 
 def choose_weight(log_price: FloatArray, linear: FloatArray, trees: FloatArray) -> float:

@@ -144,8 +144,8 @@ def classify(name: str, values: Sequence[str | None]) -> tuple[str, str]:
     if len(parsed) >= 0.95 * n:
         integral = all(x == int(x) for x in parsed)
         if integral and len(set(parsed)) == len(parsed) and len(parsed) > 20:
-            increasing = all(a < b for a, b in zip(parsed, parsed[1:]))
-            if increasing or _has(name, *_ID_WORDS):
+            row_number = all(b - a == 1 for a, b in zip(parsed, parsed[1:]))
+            if row_number or _has(name, *_ID_WORDS):
                 return IDENTIFIER, "distinct whole numbers (a row or parcel number)"
         if integral and _has(name, *_CODE_WORDS) and len(set(parsed)) <= max(50, n // 10):
             return CATEGORICAL, "whole-number codes"
@@ -215,7 +215,7 @@ def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
         values = raw.columns[name]
         infos[name] = ColumnInfo(name, kind, sum(v is None for v in values),
                                  len({v for v in values if v is not None}), note)
-    if infos[target].kind != NUMERIC:
+    if infos[target].kind not in (NUMERIC, IDENTIFIER):  # all-distinct prices are still prices
         raise DeedbookError(f"The price column '{target}' does not hold numbers.")
     if (lat is None) != (lon is None):
         raise DeedbookError("Give both --lat and --lon, or neither.")

@@ -79,10 +79,9 @@ def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float 
         if np.isfinite(value) and np.isfinite(train).any() and not (np.nanmin(train) <= value <= np.nanmax(train)):
             warnings.append(f"{name} = {value:g} is outside the range of the sales the model learnt from")
     model = trained.model
-    log_estimate = float(model.predict_log(subject)[0])
+    contributions, log_typical, log_estimate = shapley(model.predict_log, subject, trained.baseline,
+                                                       trained.groups, model.params.seed)
     estimate = float(np.exp(log_estimate))
-    contributions, log_typical, _ = shapley(model.predict_log, subject, trained.baseline, trained.groups,
-                                            model.params.seed)
     typical = float(np.exp(log_typical))
     money = in_money(contributions, typical, estimate)
     ranked = sorted(money.items(), key=lambda kv: -abs(kv[1]))

@@ -52,7 +52,8 @@ def register(commands: Any) -> None:
 
 
 def _progress(enabled: bool) -> Any:
-    if not enabled:
+    """Progress lines on stderr, at a terminal only (scripts get clean output and one-line errors)."""
+    if not enabled or not sys.stderr.isatty():
         return None
     last = [""]
 
