@@ -68,6 +68,11 @@ class AppContext:
         short = f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address
         return f"{name} ({short})" if name else short
 
+    def short_label(self, address: str) -> str:
+        """The name alone if known (tables), else the shortened address."""
+        name = self.name_for(address)
+        return name or (f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address)
+
     def _on_changed(self, change: Change) -> None:
         if change.concerns(Changes.CONTACTS | Changes.KEYS):
             self._names = None

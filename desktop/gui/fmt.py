@@ -27,6 +27,12 @@ def shares(count: int, total: int) -> str:
     return f"{count:,} of {total:,} ({pct_text}%)"
 
 
+def share_pct(count: int, total: int) -> str:
+    pct = 100 * count / total if total else 0
+    pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
+    return f"{count:,} ({pct_text}%)"
+
+
 def short_address(address: str) -> str:
     return f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address
 

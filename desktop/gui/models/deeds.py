@@ -34,7 +34,7 @@ class DeedColumn(enum.IntEnum):
 HEADERS = {
     DeedColumn.DEED: "Deed", DeedColumn.PARCEL: "Parcel", DeedColumn.ADDRESS: "Address",
     DeedColumn.OWNER: "Owner", DeedColumn.HOLDERS: "Holders", DeedColumn.VERSION: "Version",
-    DeedColumn.LAST_SALE: "Last sale", DeedColumn.LAST_VALUATION: "Last valuation",
+    DeedColumn.LAST_SALE: "Last sale", DeedColumn.LAST_VALUATION: "Valuation",
 }
 # the DeedRow column each view column sorts by (in SQL)
 SORT_KEYS = {
@@ -103,6 +103,11 @@ class DeedTableModel(QAbstractTableModel):
         self._cache.clear()
         self._reload(max(self.PAGE, len(self._ids)))
 
+    def relabel(self) -> None:
+        """Names of owners changed (address book, keys): repaint that column only."""
+        if self._ids:
+            self.dataChanged.emit(self.index(0, DeedColumn.OWNER), self.index(len(self._ids) - 1, DeedColumn.OWNER))
+
     def _query_ids(self, limit: int, offset: int) -> list[int]:
         if self._ledger is None:
             return []
@@ -148,9 +153,6 @@ class DeedTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(DeedColumn):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[DeedColumn(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if section in NUMERIC \
-                    else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

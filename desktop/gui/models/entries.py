@@ -44,6 +44,7 @@ class EntryTableModel(QAbstractTableModel):
         self._ledger = ledger
         self._label = label or fmt.short_address
         self._kind: str | None = None
+        self._deed: int | None = None
         self._indexes: list[int] | None = None  # None: every entry, row == index
         self._size = 0
         self._cache: OrderedDict[int, RecordedEntry] = OrderedDict()
@@ -56,7 +57,11 @@ class EntryTableModel(QAbstractTableModel):
         self.reload()
 
     def set_kind(self, kind: str | None) -> None:
-        self._kind = kind or None
+        self.set_filter(kind, self._deed)
+
+    def set_filter(self, kind: str | None, deed_id: int | None = None) -> None:
+        """Only entries of one kind and/or about one deed (None: all)."""
+        self._kind, self._deed = kind or None, deed_id
         self.reload()
 
     def mark_bad(self, index: int | None) -> None:
@@ -72,8 +77,8 @@ class EntryTableModel(QAbstractTableModel):
         self._cache.clear()
         if self._ledger is None:
             self._indexes, self._size = [], 0
-        elif self._kind:
-            self._indexes = entry_indexes(self._ledger, kind=self._kind)
+        elif self._kind or self._deed is not None:
+            self._indexes = entry_indexes(self._ledger, kind=self._kind, deed_id=self._deed)
             self._size = len(self._indexes)
         else:
             self._indexes, self._size = None, self._ledger.size()

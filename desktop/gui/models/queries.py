@@ -80,3 +80,15 @@ def entries_at(ledger: Ledger, indexes: Iterable[int]) -> dict[int, RecordedEntr
         for row in rows:
             out[row.idx] = RecordedEntry.from_row(row)
     return out
+
+
+def deed_match_count(ledger: Ledger, search: str | None) -> int:
+    """How many deeds `Ledger.deed_ids(search=...)` would list (same matching rule)."""
+    if not search or not search.strip():
+        return ledger.deed_count()
+    pattern = f"%{search.strip().lower()}%"
+    query = select(func.count()).select_from(DeedRow).where(
+        func.lower(DeedRow.parcel).like(pattern) | func.lower(DeedRow.address).like(pattern)
+        | func.lower(DeedRow.owner).like(pattern))
+    with ledger.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

@@ -1,0 +1,249 @@
+"""First run: create a ledger with a new operator key, open another data folder, or explore a demo."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QCommandLinkButton, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QProgressBar,
+                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+
+from core.errors import DeedbookError
+from core.paths import DataDir
+from desktop.gui import prompts, theme
+from desktop.gui.context import AppContext
+from desktop.gui.operations import TaskHandle
+from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.fields import NewPasswordField
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+DEMO_DEEDS = 400
+DEMO_TRANSFERS = 60
+
+
+def create_ledger(home: DataDir, db_url: str | None, name: str, key_name: str, password: str) -> "Ledger":
+    """A new operator key and a ledger it operates; the key is removed again if the ledger cannot be made."""
+    from core.keys import KeyStore, check_key_name, check_password
+    from core.ledger import Ledger
+
+    if not name.strip():
+        raise DeedbookError("A ledger needs a name.")
+    check_key_name(key_name)
+    check_password(password)
+    keys = KeyStore(home.ensure().keys)
+    info = keys.create(key_name, password)
+    try:
+        return Ledger.create(home, db_url, name, keys.unlock(key_name, password))
+    except BaseException:
+        info.path.unlink(missing_ok=True)
+        raise
+
+
+def demo_home(home: DataDir) -> DataDir:
+    return DataDir(home.root / "demo")
+
+
+class FirstRunDialog(QDialog):
+    """Accepted once a ledger is open in `ctx` (or `signer_requested` is set)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.signer_requested = False
+        self.setWindowTitle("Welcome to Deedbook")
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(QSize(760, 560))
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 20)
+        outer.setSpacing(24)
+
+        choices = QVBoxLayout()
+        choices.setSpacing(8)
+        logo = label()
+        logo.setPixmap(theme.app_icon().pixmap(72, 72))
+        choices.addWidget(logo)
+        choices.addWidget(label("Welcome to Deedbook", "title"))
+        choices.addWidget(label(f"There is no ledger in {ctx.home.root} yet.", "subtitle", wrap=True))
+        choices.addSpacing(10)
+        self.stack = QStackedWidget()
+        self.choice_buttons: dict[str, QCommandLinkButton] = {}
+        for key, title, text, icon in (
+                ("create", "Create a ledger", "With a new operator key, protected by a password.", "new-ledger"),
+                ("open", "Open a data folder", "A folder that already holds a Deedbook ledger.", "folder"),
+                ("demo", "Explore a demo", "Ames, Iowa properties with sales, built in a moment.", "demo"),
+                ("signer", "Only sign a request", "The offline signer: no ledger needed.", "signer")):
+            link = QCommandLinkButton(title, text)
+            link.setIcon(theme.icon(icon))
+            link.setIconSize(QSize(24, 24))
+            link.setCheckable(True)
+            link.setAutoExclusive(True)
+            link.clicked.connect(lambda _c=False, k=key: self._choose(k))
+            self.choice_buttons[key] = link
+            choices.addWidget(link)
+        choices.addStretch(1)
+        left = QWidget()
+        left.setLayout(choices)
+        left.setFixedWidth(300)
+        outer.addWidget(left)
+        outer.addWidget(self.stack, 1)
+
+        self.pages = {"create": self._create_page(), "open": self._open_page(), "demo": self._demo_page()}
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self._choose("create")
+
+    # -- pages -----------------------------------------------------------------------------------------
+    def _create_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(label("Create a ledger", "title"))
+        layout.addWidget(label("The operator key signs checkpoints and is the first registrar. Its password "
+                               "cannot be recovered: keep it somewhere safe.", "subtitle", wrap=True))
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        self.ledger_name = QLineEdit()
+        self.ledger_name.setPlaceholderText("e.g. Story County Deeds")
+        self.key_name = QLineEdit("operator")
+        form.addRow("Ledger name", self.ledger_name)
+        form.addRow("Operator key", self.key_name)
+        layout.addLayout(form)
+        self.new_password = NewPasswordField()
+        layout.addWidget(self.new_password)
+        self.create_button = button("Create ledger", "new-ledger", primary=True)
+        self.create_button.setEnabled(False)
+        self.create_button.clicked.connect(self.create)
+        for signal in (self.ledger_name.textChanged, self.key_name.textChanged):
+            signal.connect(self._update_create)
+        self.new_password.changed.connect(self._update_create)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.create_button)
+        layout.addLayout(row)
+        return page
+
+    def _open_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(label("Open a data folder", "title"))
+        layout.addWidget(label("Choose the folder that holds ledger.sqlite and the keys folder (for example a copy "
+                               "from another machine).", "subtitle", wrap=True))
+        choose = button("Choose folder\u2026", "folder", primary=True)
+        choose.clicked.connect(lambda: open_data_folder(self.ctx, self, on_open=self.accept))
+        layout.addWidget(choose, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return page
+
+    def _demo_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(label("Explore a demo ledger", "title"))
+        layout.addWidget(label(f"Real Ames, Iowa properties registered to demo owners, some sold since. It is built in "
+                               f"{demo_home(self.ctx.home).root}, apart from your own data. Every demo key's password "
+                               "is \u201cdeedbook-demo\u201d.", "subtitle", wrap=True))
+        form = QFormLayout()
+        self.demo_deeds = QSpinBox()
+        self.demo_deeds.setRange(10, 100_000)
+        self.demo_deeds.setValue(DEMO_DEEDS)
+        self.demo_deeds.setSingleStep(100)
+        self.demo_transfers = QSpinBox()
+        self.demo_transfers.setRange(0, 10_000)
+        self.demo_transfers.setValue(DEMO_TRANSFERS)
+        form.addRow("Deeds", self.demo_deeds)
+        form.addRow("Sales", self.demo_transfers)
+        layout.addLayout(form)
+        self.demo_progress = QProgressBar()
+        self.demo_progress.setRange(0, 1000)
+        self.demo_progress.hide()
+        layout.addWidget(self.demo_progress)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.demo_cancel = button("Cancel", "cancel")
+        self.demo_cancel.hide()
+        self.demo_button = button("Build demo", "demo", primary=True)
+        self.demo_button.clicked.connect(self.build_demo)
+        row.addWidget(self.demo_cancel)
+        row.addWidget(self.demo_button)
+        layout.addLayout(row)
+        return page
+
+    def _choose(self, key: str) -> None:
+        if key == "signer":
+            self.signer_requested = True
+            self.accept()
+            return
+        self.choice_buttons[key].setChecked(True)
+        self.stack.setCurrentWidget(self.pages[key])
+
+    # -- creating ----------------------------------------------------------------------------------------
+    def _update_create(self) -> None:
+        self.create_button.setEnabled(bool(self.ledger_name.text().strip() and self.key_name.text().strip()
+                                           and self.new_password.password()))
+
+    def create(self) -> None:
+        password = self.new_password.password()
+        if password is None:
+            prompts.show_error(self, "Type the same password of at least 8 characters twice.")
+            return
+        home, db_url = self.ctx.home, self.ctx.db_url
+        name, key_name = self.ledger_name.text(), self.key_name.text().strip()
+        self.create_button.setEnabled(False)
+        (self.ctx.ops.op(self, lambda: create_ledger(home, db_url, name, key_name, password), write=True,
+                         title="Creating the ledger")
+         .success(lambda ledger: self._opened(home, ledger))
+         .done(self._update_create).run())
+
+    def build_demo(self) -> None:
+        home = demo_home(self.ctx.home)
+        deeds, transfers = self.demo_deeds.value(), self.demo_transfers.value()
+
+        def job(task: TaskHandle) -> "Ledger":
+            from core.demo import build_demo
+            from core.ledger import Ledger
+
+            if not home.database.exists():
+                build_demo(home, deeds=deeds, transfers=transfers, progress=task.progress,
+                           should_cancel=task.should_cancel)
+            return Ledger.open(home)
+
+        self.demo_button.setEnabled(False)
+        self.demo_progress.setValue(0)
+        self.demo_progress.show()
+        self.demo_cancel.show()
+        op = self.ctx.ops.task(self, job, write=True, title="Building the demo ledger")
+        self.demo_cancel.clicked.connect(op.cancel)
+        op.on_progress(lambda f, _m: self.demo_progress.setValue(int(f * 1000)))
+        op.success(lambda ledger: self._opened(home, ledger)).done(self._demo_done).run()
+        self.demo_op = op
+
+    def _demo_done(self) -> None:
+        self.demo_button.setEnabled(True)
+        self.demo_cancel.hide()
+        self.demo_progress.hide()
+
+    def _opened(self, home: DataDir, ledger: "Ledger") -> None:
+        self.ctx.open_folder(home, ledger)
+        self.accept()
+
+
+def open_data_folder(ctx: AppContext, parent: QWidget | None, on_open: Any = None) -> None:
+    """Ask for a folder, open its ledger off the UI thread, switch the window to it."""
+    folder = prompts.choose_folder(parent, "Open a Deedbook data folder", str(ctx.home.root))
+    if folder is None:
+        return
+    home = DataDir.resolve(Path(folder))
+
+    def open_it() -> "Ledger":
+        from core.ledger import Ledger
+
+        return Ledger.open(home)
+
+    def opened(ledger: "Ledger") -> None:
+        ctx.open_folder(home, ledger)
+        if on_open is not None:
+            on_open()
+
+    ctx.ops.op(parent, open_it, title="Opening the ledger").success(opened).run()

@@ -1,0 +1,313 @@
+"""The main window: a sidebar of panes (each built when first shown), menus, shortcuts, status."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSizePolicy,
+                               QStackedWidget, QToolButton, QWidget)
+
+from desktop.gui import prompts, theme
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Op
+from desktop.gui.panes.base import Pane, label
+
+
+@dataclass(frozen=True)
+class PaneSpec:
+    key: str
+    text: str
+    icon: str
+    target: str  # "module:Class", imported when the pane is first shown
+
+
+PANES = (
+    PaneSpec("deeds", "Deeds", "deeds", "desktop.gui.panes.deeds:DeedsPane"),
+    PaneSpec("register", "Register deed", "register", "desktop.gui.panes.register:RegisterPane"),
+    PaneSpec("keys", "Keys & contacts", "keys", "desktop.gui.panes.keys:KeysPane"),
+    PaneSpec("notary", "Notary desk", "notary", "desktop.gui.panes.notary:NotaryPane"),
+    PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane"),
+    PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane"),
+    PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("Deedbook")
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(QSize(980, 620))
+        self.panes: dict[str, Pane] = {}
+        self._specs = {spec.key: spec for spec in PANES}
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(196)
+        self.stack = QStackedWidget()
+        for number, spec in enumerate(PANES, start=1):
+            item = QListWidgetItem(theme.icon(spec.icon), spec.text)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"{spec.text} (Ctrl+{number})")
+            self.sidebar.addItem(item)
+            self.stack.addWidget(QWidget())  # a placeholder until the pane is first shown
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.sidebar.currentRowChanged.connect(self._row_changed)
+
+        self._build_actions()
+        self._build_status()
+        ctx.events.changed.connect(self._on_changed)
+        ctx.events.show_deed.connect(self.show_deed)
+        ctx.events.show_entry.connect(self._show_entry)
+        ctx.events.show_document.connect(self._show_document)
+        self.sidebar.setCurrentRow(0)
+        self._update_title()
+        if ctx.settings.window_state:
+            self.restoreGeometry(QByteArray.fromBase64(ctx.settings.window_state.encode("ascii")))
+        else:
+            self.resize(1320, 820)
+
+    # -- panes ----------------------------------------------------------------------------------
+    def pane(self, key: str) -> Pane:
+        """The pane `key`, built now if it was not yet (its module is imported on first use)."""
+        if key not in self.panes:
+            spec = self._specs[key]
+            module_name, class_name = spec.target.split(":")
+            cls = getattr(importlib.import_module(module_name), class_name)
+            pane: Pane = cls(self.ctx)
+            if hasattr(pane, "action"):
+                pane.action.connect(self.deed_action)
+            row = [s.key for s in PANES].index(key)
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, pane)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.panes[key] = pane
+        return self.panes[key]
+
+    def show_pane(self, key: str) -> Pane:
+        row = [s.key for s in PANES].index(key)
+        pane = self.pane(key)
+        self.sidebar.setCurrentRow(row)
+        return pane
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        pane = self.pane(PANES[row].key)
+        self.stack.setCurrentIndex(row)
+        pane.activated()
+
+    # -- actions and menus ------------------------------------------------------------------------
+    def _action(self, text: str, icon: str, shortcut: str | QKeySequence.StandardKey | None,
+                slot: Callable[[], Any], tip: str = "") -> QAction:
+        action = QAction(theme.icon(icon), text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip or text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                          if shortcut else tip or text)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.act_register = a("Register deed", "register", "Ctrl+N", lambda: self.show_pane("register"))
+        self.act_transfer = a("Transfer\u2026", "transfer", "Ctrl+T", lambda: self.open_transfer(None),
+                              "Prepare, sign and record a transfer")
+        self.act_signer = a("Offline signer\u2026", "signer", "Ctrl+Shift+S", self.open_signer,
+                            "Read and sign a signing request")
+        self.act_verify = a("Verify ledger", "verify", "Ctrl+Shift+V", self.verify_ledger)
+        self.act_settings = a("Settings\u2026", "settings", QKeySequence.StandardKey.Preferences, self.open_settings)
+        self.act_about = a("About Deedbook", "about", None, self.open_about)
+        self.act_open = a("Open data folder\u2026", "folder", QKeySequence.StandardKey.Open, self.open_folder)
+        self.act_quit = a("Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
+        self.act_find = a("Find deed", "search", None, self._find)
+        for number, spec in enumerate(PANES, start=1):
+            a(spec.text, spec.icon, f"Ctrl+{number}", lambda key=spec.key: self.show_pane(key))
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.act_register, self.act_transfer, self.act_signer, self.act_verify):
+            toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.act_settings)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for action in (self.act_open, self.act_signer, self.act_settings):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        deed_menu = menu.addMenu("&Deeds")
+        for action in (self.act_register, self.act_transfer, self.act_find):
+            deed_menu.addAction(action)
+        ledger_menu = menu.addMenu("&Ledger")
+        ledger_menu.addAction(self.act_verify)
+        go_menu = menu.addMenu("&Go")
+        for action in self.actions()[-len(PANES):]:
+            go_menu.addAction(action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+
+    def _build_status(self) -> None:
+        status = self.statusBar()
+        self.ledger_label = label("", "muted")
+        status.addWidget(self.ledger_label, 1)
+        self.busy_label = label("", "muted")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setFixedWidth(180)
+        self.busy_bar.setTextVisible(False)
+        self.busy_cancel = QToolButton()
+        self.busy_cancel.setIcon(theme.icon("cancel"))
+        self.busy_cancel.setToolTip("Cancel")
+        self.busy_cancel.setAutoRaise(True)
+        for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
+            status.addPermanentWidget(widget)
+            widget.hide()
+        self._tracked: Op[Any] | None = None
+        self.ctx.ops.started.connect(self._op_started)
+        self.ctx.ops.ended.connect(self._op_ended)
+        self.busy_cancel.clicked.connect(lambda: self._tracked.cancel() if self._tracked else None)
+
+    def _op_started(self, op: Op[Any]) -> None:
+        if not op.takes_handle:
+            return  # quick reads and writes do not flash a progress bar
+        self._tracked = op
+        self.busy_label.setText(op.title)
+        self.busy_bar.setRange(0, 0)
+        op.on_progress(self._op_progress)
+        for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
+            widget.show()
+
+    def _op_progress(self, fraction: float, message: str) -> None:
+        self.busy_bar.setRange(0, 1000)
+        self.busy_bar.setValue(int(fraction * 1000))
+        if message:
+            self.busy_label.setText(message)
+
+    def _op_ended(self, op: Op[Any]) -> None:
+        if op is self._tracked:
+            self._tracked = None
+            for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
+                widget.hide()
+
+    def _update_title(self) -> None:
+        ledger = self.ctx.ledger
+        if ledger is None:
+            self.setWindowTitle("Deedbook")
+            self.ledger_label.setText(f"No ledger \u2022 {self.ctx.home.root}")
+            return
+        self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
+        self.ledger_label.setText(f"{ledger.identity.name} \u2022 {ledger.size():,} entries \u2022 "
+                                  f"operator {ledger.identity.operator[:8]}\u2026 \u2022 {self.ctx.home.root}")
+
+    def _on_changed(self, change: Change) -> None:
+        if change.concerns(Changes.LEDGER | Changes.DEEDS):
+            self._update_title()
+
+    # -- what the panes ask for ---------------------------------------------------------------------
+    def _find(self) -> None:
+        pane = self.show_pane("deeds")
+        pane.focus_search()  # type: ignore[attr-defined]
+
+    def show_deed(self, deed_id: int) -> None:
+        pane = self.show_pane("deeds")
+        pane.select_deed(deed_id)  # type: ignore[attr-defined]
+
+    def _show_entry(self, index: int) -> None:
+        pane = self.show_pane("ledger")
+        pane.reveal(index)  # type: ignore[attr-defined]
+
+    def _show_document(self, path: str) -> None:
+        pane = self.show_pane("documents")
+        pane.open_path(path)  # type: ignore[attr-defined]
+
+    def deed_action(self, what: str, deed_id: int) -> None:
+        if what == "transfer":
+            self.open_transfer(deed_id)
+        elif what == "value":
+            self.show_pane("valuation").value_deed(deed_id)  # type: ignore[attr-defined]
+        elif what == "certificate":
+            self.show_pane("documents").certificate(deed_id)  # type: ignore[attr-defined]
+        elif what == "ledger":
+            self.show_pane("ledger").show_deed_entries(deed_id)  # type: ignore[attr-defined]
+
+    def open_transfer(self, deed_id: int | None) -> Any:
+        if self.ctx.ledger is None:
+            prompts.show_error(self, "Open or create a ledger first.")
+            return None
+        from desktop.gui.transfer_wizard import TransferWizard
+
+        if deed_id is None and "deeds" in self.panes:
+            deed_id = self.panes["deeds"].selected_deed()  # type: ignore[attr-defined]
+        wizard = TransferWizard(self.ctx, deed_id, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
+    def open_signer(self) -> Any:
+        from desktop.gui.signer import SignerWindow
+
+        window = SignerWindow(self.ctx.home, self.ctx.ledger.identity if self.ctx.ledger else None, self.ctx.keys)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self._signer = window
+        return window
+
+    def verify_ledger(self) -> None:
+        pane = self.show_pane("ledger")
+        pane.verify()  # type: ignore[attr-defined]
+
+    def open_settings(self) -> Any:
+        from desktop.gui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_about(self) -> Any:
+        from desktop.gui.dialogs.about import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_folder(self) -> None:
+        from desktop.gui.dialogs.first_run import open_data_folder
+
+        open_data_folder(self.ctx, self)
+
+    # -- closing ---------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx.ops.busy and not prompts.ask(
+                self, "An operation is still running. Cancel it and quit? (A write in progress finishes first.)",
+                yes="Cancel and quit", no="Keep working"):
+            event.ignore()
+            return
+        self.ctx.settings.window_state = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        try:
+            self.ctx.settings.save()
+        except OSError:
+            pass
+        self.ctx.ops.shutdown()
+        event.accept()

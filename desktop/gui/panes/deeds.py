@@ -1,0 +1,172 @@
+"""The deeds pane: every deed in a lazy table with instant search and SQL sort, and its detail."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from desktop.gui import theme
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
+from desktop.gui.panes.base import Pane, label, make_table
+from desktop.gui.panes.deed_detail import DeedDetail
+
+WIDTHS = {DeedColumn.DEED: 64, DeedColumn.PARCEL: 104, DeedColumn.ADDRESS: 220, DeedColumn.OWNER: 128,
+          DeedColumn.HOLDERS: 76, DeedColumn.VERSION: 76, DeedColumn.LAST_SALE: 96, DeedColumn.LAST_VALUATION: 100}
+HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE,)
+
+
+class DeedsPane(Pane):
+    title = "Deeds"
+    subtitle = "Every property on this ledger. Search by parcel, address or owner; click a column to sort."
+    icon = "deeds"
+    listens_to = Changes.DEEDS | Changes.CONTACTS | Changes.KEYS
+
+    action = Signal(str, int)  # forwarded from the detail: ("transfer", deed id)...
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search parcel, address or owner address\u2026  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setMinimumWidth(320)
+        self.count = label("", "muted")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+
+        self.model = DeedTableModel(ctx.ledger, ctx.short_label, self)
+        self.table = make_table(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(DeedColumn.DEED, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(DeedColumn.ADDRESS, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        for column in HIDDEN_AT_FIRST:
+            self.table.setColumnHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(8)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+
+        self.detail = DeedDetail(ctx)
+        self.detail.action.connect(self.action.emit)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([760, 420])
+        self.body.addWidget(splitter, 1)
+
+        self.search.textChanged.connect(self._search_changed)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur.row()))
+        self.model.modelReset.connect(self._after_reset)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(150)
+        self._count_timer.timeout.connect(self._count)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self._selected: int | None = None
+        self._count()
+
+    def _column_menu(self, position: object) -> None:
+        menu = QMenu(self)
+        for column in DeedColumn:
+            if column == DeedColumn.DEED:
+                continue
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))  # type: ignore[arg-type]
+
+    # -- searching and selecting ------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        self.model.set_search(text)  # SQL, synchronous: well under the 100 ms a keystroke allows
+        self._count_timer.start()  # the exact count can wait for a pause in typing
+
+    def _count(self) -> None:
+        ledger, search = self.ctx.ledger, self.model.search
+        if ledger is None:
+            self.count.setText("No ledger open")
+            return
+
+        def count() -> tuple[str, int, int]:
+            from desktop.gui.models.queries import deed_match_count
+
+            return search, deed_match_count(ledger, search), ledger.deed_count()
+
+        self.ctx.ops.op(self, count).success(self._show_count).failure(lambda _e: None).run()
+
+    def _show_count(self, result: tuple[str, int, int]) -> None:
+        search, matching, total = result
+        if search != self.model.search:
+            return  # an older search's answer
+        self.count.setText(f"{total:,} deeds" if not search else f"{matching:,} of {total:,} deeds")
+
+    def _row_changed(self, row: int) -> None:
+        deed_id = self.model.deed_id_at(row)
+        if deed_id is not None and deed_id != self._selected:
+            self._selected = deed_id
+            self.detail.show_deed(deed_id)
+
+    def _after_reset(self) -> None:
+        if self._selected is None:
+            return
+        row = self.model.row_of(self._selected)
+        if row is not None:
+            self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def select_deed(self, deed_id: int) -> None:
+        """Show `deed_id`, clearing a search that hides it."""
+        row = self.model.row_of(deed_id)
+        if row is None and self.model.search:
+            self.search.clear()
+            row = self.model.row_of(deed_id)
+        while row is None and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(deed_id)
+        self._selected = deed_id
+        if row is not None:
+            self._select_row(row)
+        self.detail.show_deed(deed_id)
+
+    def selected_deed(self) -> int | None:
+        return self._selected
+
+    # -- broadcasts ---------------------------------------------------------------------------
+    def on_changed(self, change: Change) -> None:
+        if change.concerns(Changes.DATA_FOLDER) and change.what & Changes.DATA_FOLDER:
+            self._selected = None
+            self.model.set_ledger(self.ctx.ledger)
+            self.detail.clear()
+        elif change.what & (Changes.CONTACTS | Changes.KEYS) and not change.what & Changes.DEEDS:
+            self.model.relabel()
+        else:
+            self.model.refresh(change.deed_ids or None)
+        if self._selected is not None:
+            self.detail.show_deed(self._selected)
+        self._count()

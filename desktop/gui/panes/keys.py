@@ -1,0 +1,240 @@
+"""Keys (create, import, export keystores) and the address book (named contacts with roles)."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from core.contacts import ROLES, Contact
+from core.keys import KeyInfo
+from desktop.gui import prompts, theme
+from desktop.gui.context import AppContext
+from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
+from desktop.gui.events import Change, Changes
+from desktop.gui.panes.base import Pane, button, label
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(28)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+def _item(text: str, data: Any = None, tip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    if tip:
+        item.setToolTip(tip)
+    return item
+
+
+class KeysPane(Pane):
+    title = "Keys & contacts"
+    subtitle = ("Keys that sign on this machine (encrypted keystore files), and the people you deal with. "
+                "Private keys never leave this machine.")
+    icon = "keys"
+    listens_to = Changes.KEYS | Changes.CONTACTS
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._keys_tab(), theme.icon("keys"), "Keys")
+        self.tabs.addTab(self._contacts_tab(), theme.icon("contacts"), "Address book")
+        self.body.addWidget(self.tabs, 1)
+        self.reload()
+
+    # -- keys -------------------------------------------------------------------------------------------
+    def _keys_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 12, 12, 12)
+        row = QHBoxLayout()
+        self.new_key = button("New key\u2026", "add")
+        self.import_keystore = button("Import keystore\u2026", "import")
+        self.import_raw = button("Import private key\u2026", "import")
+        self.export_key = button("Export\u2026", "export", tip="Save the encrypted keystore (geth/MetaMask format)")
+        self.copy_address = button("Copy address", "copy")
+        for widget in (self.new_key, self.import_keystore, self.import_raw):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.copy_address)
+        row.addWidget(self.export_key)
+        layout.addLayout(row)
+        self.keys_table = _table(["Name", "Address", "Role on this ledger", "Keystore file"])
+        header = self.keys_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.keys_table, 1)
+        layout.addWidget(label(f"Keystore files live in {self.ctx.home.keys}.", "muted", wrap=True, selectable=True))
+        self.new_key.clicked.connect(self.create_key)
+        self.import_keystore.clicked.connect(lambda: self.import_key(raw=False))
+        self.import_raw.clicked.connect(lambda: self.import_key(raw=True))
+        self.export_key.clicked.connect(self.export)
+        self.copy_address.clicked.connect(self._copy_key_address)
+        return page
+
+    def _selected_key(self) -> str | None:
+        row = self.keys_table.currentRow()
+        item = self.keys_table.item(row, 0) if row >= 0 else None
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _copy_key_address(self) -> None:
+        row = self.keys_table.currentRow()
+        if row >= 0:
+            QGuiApplication.clipboard().setText(self.keys_table.item(row, 1).text())
+
+    def create_key(self) -> None:
+        dialog = NewKeyDialog(self)
+        if not dialog.exec():
+            return
+        keys, name, password = self.ctx.keys, dialog.name.text().strip(), dialog.password.password() or ""
+        self.ctx.ops.op(self, lambda: keys.create(name, password), write=True, changes=Changes.KEYS,
+                        title="Creating a key").success(self._key_added).run()
+
+    def import_key(self, *, raw: bool) -> None:
+        dialog = ImportKeyDialog(self, raw=raw)
+        if not dialog.exec():
+            return
+        keys, name, path, password = self.ctx.keys, dialog.name.text().strip(), dialog.file(), dialog.secret()
+
+        def work() -> KeyInfo:
+            return keys.import_private_key(name, path, password) if raw else keys.import_keystore(name, path, password)
+
+        self.ctx.ops.op(self, work, write=True, changes=Changes.KEYS, title="Importing a key") \
+            .success(self._key_added).run()
+
+    def _key_added(self, info: KeyInfo) -> None:
+        prompts.inform(self, f"The key '{info.name}' ({info.address}) is ready.")
+
+    def export(self) -> None:
+        name = self._selected_key()
+        if name is None:
+            prompts.show_error(self, "Select the key to export first.")
+            return
+        path = prompts.save_file(self, "Export keystore", f"{name}.json", "Keystore files (*.json)")
+        if path is None:
+            return
+        keys = self.ctx.keys
+        self.ctx.ops.op(self, lambda: keys.export(name, path), title="Exporting a key").success(
+            lambda out: prompts.inform(self, f"The keystore of '{name}' is saved in {out}; it is still encrypted "
+                                             "with the key's password.")).run()
+
+    # -- contacts -----------------------------------------------------------------------------------------
+    def _contacts_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 12, 12, 12)
+        row = QHBoxLayout()
+        self.contact_search = QLineEdit()
+        self.contact_search.setPlaceholderText("Search names, addresses and notes\u2026")
+        self.contact_search.setClearButtonEnabled(True)
+        self.role_filter = QComboBox()
+        self.role_filter.addItem("All roles", "")
+        for role in ROLES:
+            self.role_filter.addItem(role.capitalize(), role)
+        self.add_contact = button("Add\u2026", "add")
+        self.edit_contact = button("Edit\u2026", "edit")
+        self.remove_contact = button("Remove", "remove")
+        row.addWidget(self.contact_search, 1)
+        row.addWidget(self.role_filter)
+        row.addWidget(self.add_contact)
+        row.addWidget(self.edit_contact)
+        row.addWidget(self.remove_contact)
+        layout.addLayout(row)
+        self.contacts_table = _table(["Name", "Role", "Address", "Note"])
+        header = self.contacts_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.contacts_table, 1)
+        self.contact_search.textChanged.connect(lambda _t: self._load_contacts())
+        self.role_filter.currentIndexChanged.connect(lambda _i: self._load_contacts())
+        self.add_contact.clicked.connect(self.new_contact)
+        self.edit_contact.clicked.connect(self.change_contact)
+        self.contacts_table.doubleClicked.connect(lambda _i: self.change_contact())
+        self.remove_contact.clicked.connect(self.delete_contact)
+        return page
+
+    def _selected_contact(self) -> Contact | None:
+        row = self.contacts_table.currentRow()
+        item = self.contacts_table.item(row, 0) if row >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def new_contact(self) -> None:
+        dialog = ContactDialog(self)
+        if not dialog.exec():
+            return
+        book, (name, address, role, note) = self.ctx.address_book(), dialog.values()
+        self.ctx.ops.op(self, lambda: book.add(name, address, role, note), write=True,
+                        changes=Changes.CONTACTS, title="Adding a contact").run()
+
+    def change_contact(self) -> None:
+        contact = self._selected_contact()
+        if contact is None:
+            return
+        dialog = ContactDialog(self, contact)
+        if not dialog.exec():
+            return
+        book, (name, address, role, note) = self.ctx.address_book(), dialog.values()
+        self.ctx.ops.op(self, lambda: book.update(contact.id, name=name, address=address, role=role, note=note),
+                        write=True, changes=Changes.CONTACTS, title="Saving a contact").run()
+
+    def delete_contact(self) -> None:
+        contact = self._selected_contact()
+        if contact is None or not prompts.ask(self, f"Remove {contact.name} from the address book? The ledger is "
+                                                    "not affected.", yes="Remove"):
+            return
+        book = self.ctx.address_book()
+        self.ctx.ops.op(self, lambda: book.remove(contact.id), write=True, changes=Changes.CONTACTS,
+                        title="Removing a contact").run()
+
+    # -- loading ------------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._load_keys()
+        self._load_contacts()
+
+    def _load_keys(self) -> None:
+        keys = self.ctx.keys.list()
+        ledger = self.ctx.ledger
+        registrars = set(ledger.registrars()) if ledger is not None else set()
+        operator = ledger.identity.operator.lower() if ledger is not None else ""
+        self.keys_table.setRowCount(len(keys))
+        for row, info in enumerate(keys):
+            role = "operator, registrar" if info.address.lower() == operator else \
+                "registrar" if info.address.lower() in registrars else ""
+            self.keys_table.setItem(row, 0, _item(info.name, info.name))
+            self.keys_table.setItem(row, 1, _item(info.address))
+            self.keys_table.setItem(row, 2, _item(role))
+            self.keys_table.setItem(row, 3, _item(info.path.name, tip=str(info.path)))
+
+    def _load_contacts(self) -> None:
+        if self.ctx.ledger is None:
+            self.contacts_table.setRowCount(0)
+            return
+        contacts = self.ctx.address_book().list(search=self.contact_search.text() or None,
+                                                role=self.role_filter.currentData() or None)
+        self.contacts_table.setRowCount(len(contacts))
+        for row, contact in enumerate(contacts):
+            self.contacts_table.setItem(row, 0, _item(contact.name, contact))
+            self.contacts_table.setItem(row, 1, _item(contact.role.capitalize()))
+            self.contacts_table.setItem(row, 2, _item(contact.address))
+            self.contacts_table.setItem(row, 3, _item(contact.note))
+
+    def on_changed(self, change: Change) -> None:
+        self.reload()

@@ -1,0 +1,315 @@
+"""The ledger: explore entries, verify with progress and a verdict, checkpoint, export and check proofs."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
+                               QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget)
+
+from core.errors import DeedbookError
+from desktop.gui import fmt, prompts, theme
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.models.entries import EntryColumn, EntryTableModel
+from desktop.gui.operations import TaskHandle
+from desktop.gui.panes.base import Pane, banner, button, label, make_table, set_role
+from desktop.gui.widgets.fields import KeyPicker
+
+if TYPE_CHECKING:
+    from core.verify import VerifyReport
+
+
+class LedgerPane(Pane):
+    title = "Ledger"
+    subtitle = "Every signed entry, hash-linked. Verify it end to end, checkpoint it, export inclusion proofs."
+    icon = "ledger"
+    listens_to = Changes.LEDGER | Changes.CONTACTS | Changes.KEYS
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.verify_button = button("Verify", "verify", primary=True, tip="Check every signature, rule and hash (Ctrl+Shift+V)")
+        self.checkpoint_button = button("Checkpoint\u2026", "checkpoint", tip="Sign the current tree head with the operator key")
+        self.proof_button = button("Export proof\u2026", "proof", tip="An inclusion proof of the selected entry")
+        self.check_proof_button = button("Check proof file\u2026", "verify")
+        for widget in (self.verify_button, self.checkpoint_button, self.proof_button, self.check_proof_button):
+            self.header_actions.addWidget(widget)
+
+        self.info = label("", "muted", wrap=True, selectable=True)
+        self.body.addWidget(self.info)
+        self.progress_row = QWidget()
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress_text = label("", "muted")
+        self.cancel_button = button("Cancel", "cancel")
+        progress_layout.addWidget(self.progress, 1)
+        progress_layout.addWidget(self.progress_text)
+        progress_layout.addWidget(self.cancel_button)
+        self.progress_row.hide()
+        self.body.addWidget(self.progress_row)
+
+        self.verdict, verdict_layout = banner("good")
+        self.verdict_icon = label()
+        self.verdict_text = label("", wrap=True, selectable=True)
+        self.verdict_show = button("Show entry", "search")
+        verdict_layout.addWidget(self.verdict_icon, 0, Qt.AlignmentFlag.AlignTop)
+        verdict_layout.addWidget(self.verdict_text, 1)
+        verdict_layout.addWidget(self.verdict_show, 0, Qt.AlignmentFlag.AlignTop)
+        self.verdict.hide()
+        self.body.addWidget(self.verdict)
+
+        filters = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.setMinimumContentsLength(16)
+        filters.addWidget(label("Show", "muted"))
+        filters.addWidget(self.kind)
+        self.deed_filter = label("", "muted")
+        self.clear_deed = button("All deeds", "cancel")
+        self.clear_deed.hide()
+        filters.addWidget(self.deed_filter)
+        filters.addWidget(self.clear_deed)
+        filters.addStretch(1)
+        self.body.addLayout(filters)
+
+        self.model = EntryTableModel(ctx.ledger, ctx.short_label, self)
+        self.table = make_table(self.model, 26)
+        for column, width in ((EntryColumn.INDEX, 60), (EntryColumn.RECORDED, 130), (EntryColumn.KIND, 120),
+                              (EntryColumn.DEED, 60), (EntryColumn.SUMMARY, 420), (EntryColumn.SIGNERS, 230)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(EntryColumn.SUMMARY, QHeaderView.ResizeMode.Stretch)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setFont(QFont("DejaVu Sans Mono", 9))
+        self.detail.setPlaceholderText("Select an entry to see its signed message and signatures.")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([420, 200])
+        self.body.addWidget(splitter, 1)
+
+        self.verify_button.clicked.connect(self.verify)
+        self.checkpoint_button.clicked.connect(self.checkpoint)
+        self.proof_button.clicked.connect(self.export_proof)
+        self.check_proof_button.clicked.connect(self.check_proof)
+        self.kind.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.clear_deed.clicked.connect(lambda: self.show_deed_entries(None))
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_detail(cur.row()))
+        self.verdict_show.clicked.connect(lambda: self._bad is not None and self.reveal(self._bad))
+        self._bad: int | None = None
+        self._deed: int | None = None
+        self.report: "VerifyReport | None" = None
+        self._verify_op: Any = None
+        self._refresh()
+
+    # -- what is shown -------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        ledger = self.ctx.ledger
+        if ledger is None:
+            self.info.setText("No ledger is open.")
+            return
+        checkpoint = ledger.latest_checkpoint()
+        cp = (f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
+              f"{fmt.when(checkpoint.recorded_at)}" if checkpoint else "no checkpoint yet")
+        self.info.setText(f"<b>{ledger.identity.name}</b> \u2022 {ledger.size():,} entries \u2022 id "
+                          f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
+                          f"\u2022 {cp}")
+        from desktop.gui.models.queries import entry_kinds
+
+        current = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        self.kind.addItem("All entries", None)
+        for kind in entry_kinds(ledger):
+            self.kind.addItem(kind, kind)
+        index = self.kind.findData(current)
+        self.kind.setCurrentIndex(max(0, index))
+        self.kind.blockSignals(False)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        self.model.set_ledger(self.ctx.ledger)
+        self.model.set_filter(self.kind.currentData(), self._deed)
+        self.model.mark_bad(self._bad)
+        if self._deed is None and self.kind.currentData() is None:
+            self.table.scrollToBottom()
+
+    def show_deed_entries(self, deed_id: int | None) -> None:
+        self._deed = deed_id
+        self.deed_filter.setText(f"about deed {deed_id}" if deed_id else "")
+        self.clear_deed.setVisible(deed_id is not None)
+        self._apply_filter()
+
+    def reveal(self, index: int) -> None:
+        row = self.model.row_of(index)
+        if row is None:
+            self._deed = None
+            self.kind.setCurrentIndex(0)
+            self.show_deed_entries(None)
+            row = self.model.row_of(index)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _show_detail(self, row: int) -> None:
+        entry = self.model.entry(row)
+        if entry is None:
+            self.detail.clear()
+            return
+        data = entry.as_json()
+        data.pop("signatures", None)
+        data["signatures"] = [s.as_json() for s in entry.signatures]
+        self.detail.setPlainText(json.dumps(data, indent=2, ensure_ascii=False))
+
+    def on_changed(self, change: Change) -> None:
+        if change.what & Changes.DATA_FOLDER:
+            self._bad, self._deed, self.report = None, None, None
+            self.verdict.hide()
+        self._refresh()
+
+    # -- verification ---------------------------------------------------------------------------------
+    def verify(self) -> None:
+        ledger = self.ctx.require_ledger()
+        if self._verify_op is not None:
+            return
+
+        def job(task: TaskHandle) -> "VerifyReport":
+            from core.verify import verify_ledger
+
+            return verify_ledger(ledger, progress=task.progress, should_cancel=task.should_cancel)
+
+        self.verify_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress_text.setText("Verifying\u2026")
+        self.progress_row.show()
+        op = self.ctx.ops.task(self, job, title="Verifying the ledger")
+        op.on_progress(self._progress).success(self.show_report).done(self._verify_done)
+        self.cancel_button.clicked.connect(op.cancel)
+        self._verify_op = op.run()
+
+    def _progress(self, fraction: float, _message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        total = self.ctx.ledger.size() if self.ctx.ledger else 0
+        self.progress_text.setText(f"{int(fraction * total):,} of {total:,} entries")
+
+    def _verify_done(self) -> None:
+        try:
+            self.cancel_button.clicked.disconnect()
+        except (RuntimeError, TypeError):
+            pass
+        self._verify_op = None
+        self.verify_button.setEnabled(True)
+        self.progress_row.hide()
+
+    def show_report(self, report: "VerifyReport") -> None:
+        self.report = report
+        rate = report.entries / report.seconds if report.seconds else 0
+        if report.ok:
+            set_role(self.verdict, "banner-good")
+            self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
+            text = (f"<b>The ledger is genuine.</b> {report.entries:,} entries and {report.deeds:,} deeds checked in "
+                    f"{fmt.duration(report.seconds)} ({rate:,.0f} entries/s): every signature, rule, hash link, "
+                    "checkpoint and the deed tables agree.")
+            self._bad = None
+        else:
+            set_role(self.verdict, "banner-bad")
+            self.verdict_icon.setPixmap(theme.icon("error").pixmap(28, 28))
+            where = f" First bad entry: #{report.first_bad}." if report.first_bad is not None else ""
+            text = f"<b>The ledger does not verify.</b> {report.reason}{where}"
+            self._bad = report.first_bad
+        if report.warnings:
+            text += "<br>" + "<br>".join(f"\u26a0 {w}" for w in report.warnings)
+        self.verdict_text.setText(text)
+        self.verdict_show.setVisible(self._bad is not None)
+        self.verdict.show()
+        self.model.mark_bad(self._bad)
+        if self._bad is not None:
+            self.reveal(self._bad)
+
+    # -- checkpoints and proofs ------------------------------------------------------------------------------
+    def checkpoint(self) -> None:
+        ledger = self.ctx.require_ledger()
+        dialog = KeyDialog(self.ctx, "Sign a checkpoint",
+                           f"A checkpoint signs the Merkle root of all {ledger.size():,} entries with the operator key "
+                           f"{ledger.identity.operator}. Proofs and documents are checked against it.", self,
+                           prefer=ledger.identity.operator)
+        if not dialog.exec():
+            return
+        keys, name, password = self.ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
+
+        def work() -> Any:
+            from core.checkpoints import make_checkpoint
+
+            return make_checkpoint(ledger, keys.unlock(name, password))
+
+        (self.ctx.ops.op(self, work, write=True, changes=Changes.LEDGER, title="Signing a checkpoint")
+         .success(lambda entry: prompts.inform(self, f"Checkpoint recorded as entry #{entry.index}, covering "
+                                                     f"{entry.message['size']:,} entries.")).run())
+
+    def export_proof(self) -> None:
+        ledger = self.ctx.require_ledger()
+        row = self.table.currentIndex().row()
+        index = self.model.entry_index_at(row)
+        if index is None:
+            prompts.show_error(self, "Select the entry to prove first.")
+            return
+        path = prompts.save_file(self, "Save inclusion proof", f"proof-entry-{index}.json", "Proof files (*.json)")
+        if path is None:
+            return
+
+        def work() -> str:
+            from core.proofs import build_proof
+
+            proof = build_proof(ledger, index)
+            if path.exists():
+                raise DeedbookError(f"{path} exists already; choose another file name.")
+            path.write_text(json.dumps(proof, indent=2), encoding="utf-8")
+            return str(path)
+
+        self.ctx.ops.op(self, work, title="Exporting a proof").success(
+            lambda where: prompts.inform(self, f"The proof of entry #{index} is in {where}.")).run()
+
+    def check_proof(self) -> None:
+        path = prompts.open_file(self, "Check an inclusion proof", "Proof files (*.json);;All files (*)")
+        if path is None:
+            return
+
+        def work() -> Any:
+            from core.proofs import read_proof_file, verify_proof
+
+            return verify_proof(read_proof_file(path))
+
+        def shown(report: Any) -> None:
+            prompts.inform(self, f"The proof is valid: entry #{report.index} ({report.summary}) is in the ledger "
+                                 f"\u201c{report.ledger_name}\u201d, whose operator {report.operator} signed a checkpoint "
+                                 f"of {report.tree_size:,} entries on {fmt.when(report.checkpoint_time)}.")
+
+        self.ctx.ops.op(self, work, title="Checking a proof").success(shown).run()
+
+
+class KeyDialog(QDialog):
+    """Pick a local key and type its password (for one signature)."""
+
+    def __init__(self, ctx: AppContext, title: str, text: str, parent: QWidget | None = None,
+                 prefer: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(text, wrap=True))
+        self.picker = KeyPicker(lambda: [(k.name, k.address) for k in ctx.keys.list()])
+        if prefer:
+            found = ctx.keys.find_by_address(prefer) if prefer.startswith("0x") else None
+            self.picker.select(found.name if found else prefer)
+        layout.addWidget(self.picker)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Sign")
+        self.ok.setEnabled(False)
+        self.picker.changed.connect(lambda: self.ok.setEnabled(self.picker.ready()))
+        layout.addWidget(buttons)

@@ -1,0 +1,269 @@
+"""The notary desk: attest a recorded transaction with the journal fields, browse and export the journal."""
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLineEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from core.errors import DeedbookError
+from desktop.gui import prompts
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.panes.base import Pane, button, card, label
+from desktop.gui.widgets.fields import KeyPicker
+
+if TYPE_CHECKING:
+    from core.notary import JournalRecord
+
+ACTS = ("Acknowledgment", "Jurat", "Signature witnessing", "Copy certification", "Oath or affirmation")
+EVIDENCE = ("Passport", "Driving licence", "National identity card", "Personally known", "Credible witness")
+COLUMNS = ["Date", "Act", "Entry", "Kind", "Deed", "Signers", "Place", "Evidence", "Attestation"]
+
+
+class NotaryPane(Pane):
+    title = "Notary desk"
+    subtitle = ("Attest a recorded transaction: the attestation is itself a signed ledger entry, and your journal "
+                "is read from the ledger. Identity numbers are kept only as a keyed hash.")
+    icon = "notary"
+    listens_to = Changes.LEDGER | Changes.KEYS | Changes.JOURNAL | Changes.CONTACTS
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._entry_ok = False
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._attest_form())
+        splitter.addWidget(self._journal())
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([470, 700])
+        splitter.setChildrenCollapsible(False)
+        self.body.addWidget(splitter, 1)
+        self.records: list["JournalRecord"] = []
+        self._preview()
+        self.load_journal()
+
+    # -- attesting -------------------------------------------------------------------------------------------
+    def _attest_form(self) -> QWidget:
+        frame, layout = card()
+        layout.addWidget(label("Attest an entry", "section"))
+        form = QFormLayout()
+        form.setVerticalSpacing(8)
+        self.entry = QSpinBox()
+        self.entry.setRange(0, 2_000_000_000)
+        self.entry_preview = label("", "muted", wrap=True)
+        self.act = QComboBox()
+        self.act.setEditable(True)
+        self.act.addItems(ACTS)
+        self.act_date = QDateEdit(QDate.currentDate())
+        self.act_date.setCalendarPopup(True)
+        self.act_date.setDisplayFormat("yyyy-MM-dd")
+        self.act_date.setMaximumDate(QDate.currentDate())
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("City, county, state")
+        self.evidence = QComboBox()
+        self.evidence.setEditable(True)
+        self.evidence.addItems(EVIDENCE)
+        self.id_number = QLineEdit()
+        self.id_number.setEchoMode(QLineEdit.EchoMode.Password)
+        self.id_number.setPlaceholderText("Number on the document seen (optional; hashed, never stored)")
+        form.addRow("Entry #", self.entry)
+        form.addRow("", self.entry_preview)
+        form.addRow("Act", self.act)
+        form.addRow("Date", self.act_date)
+        form.addRow("Place", self.place)
+        form.addRow("Evidence", self.evidence)
+        form.addRow("ID number", self.id_number)
+        layout.addLayout(form)
+        layout.addWidget(label("Notary's signature", "section"))
+        self.key = KeyPicker(lambda: [(k.name, k.address) for k in self.ctx.keys.list()])
+        layout.addWidget(self.key)
+        row = QHBoxLayout()
+        self.problem = label("", "muted", wrap=True)
+        self.attest_button = button("Attest", primary=True)
+        row.addWidget(self.problem, 1)
+        row.addWidget(self.attest_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.entry.valueChanged.connect(lambda _v: self._preview())
+        self.key.changed.connect(self._validate)
+        self.act.editTextChanged.connect(lambda _t: self._validate())
+        self.attest_button.clicked.connect(self.attest)
+        for key in self.ctx.keys.list():
+            if "notary" in key.name.lower():
+                self.key.select(key.name)
+                break
+        return frame
+
+    def _preview(self) -> None:
+        ledger = self.ctx.ledger
+        self._entry_ok = False
+        if ledger is None:
+            self.entry_preview.setText("No ledger is open.")
+        else:
+            try:
+                entry = ledger.entry(self.entry.value())
+            except DeedbookError as error:
+                self.entry_preview.setText(str(error))
+            else:
+                signers = ", ".join(f"{self.ctx.short_label(s.signer)} ({s.role})" for s in entry.signatures)
+                self.entry_preview.setText(f"{entry.kind}: {entry.describe()}\nSigned by {signers}.")
+                self._entry_ok = entry.kind not in ("Attestation", "Checkpoint", "LedgerGenesis")
+                if not self._entry_ok:
+                    self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")
+        self._validate()
+
+    def _validate(self) -> None:
+        missing = []
+        if not self._entry_ok:
+            missing.append("an entry to attest")
+        if not self.act.currentText().strip():
+            missing.append("the act")
+        if not self.key.ready():
+            missing.append("the notary's key and password")
+        self.problem.setText("Still needed: " + ", ".join(missing) + "." if missing else "Ready to attest.")
+        self.attest_button.setEnabled(not missing)
+
+    def select_entry(self, index: int) -> None:
+        self.entry.setValue(index)
+
+    def attest(self) -> None:
+        ledger = self.ctx.require_ledger()
+        keys, name, password = self.ctx.keys, self.key.key_name() or "", self.key.secret()
+        index, act, place = self.entry.value(), self.act.currentText(), self.place.text()
+        evidence, number = self.evidence.currentText(), self.id_number.text() or None
+        act_date = self.act_date.date().toPython()
+
+        def work() -> int:
+            from core.notary import attest
+
+            return attest(ledger, index, keys.unlock(name, password), act=act, place=place, id_kind=evidence,
+                          id_number=number, act_date=act_date)
+
+        self.attest_button.setEnabled(False)
+        (self.ctx.ops.op(self, work, write=True, changes=Changes.LEDGER | Changes.JOURNAL | Changes.DEEDS,
+                         title="Recording the attestation")
+         .success(self._attested).done(self._validate).run())
+
+    def _attested(self, index: int) -> None:
+        self.id_number.clear()
+        self.key.clear_password()
+        prompts.inform(self, f"Attestation recorded as entry #{index}; it is in the journal.")
+
+    # -- the journal --------------------------------------------------------------------------------------
+    def _journal(self) -> QWidget:
+        frame, layout = card()
+        layout.addWidget(label("Journal", "section"))
+        row = QHBoxLayout()
+        self.mine = QCheckBox("Only the selected notary key")
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-10))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for widget in (self.date_from, self.date_to):
+            widget.setCalendarPopup(True)
+            widget.setDisplayFormat("yyyy-MM-dd")
+        self.export_button = button("Export\u2026", "export", tip="The journal as CSV or JSON")
+        row.addWidget(label("From", "muted"))
+        row.addWidget(self.date_from)
+        row.addWidget(label("to", "muted"))
+        row.addWidget(self.date_to)
+        row.addWidget(self.mine)
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.count = label("", "muted")
+        layout.addWidget(self.count)
+        for signal in (self.date_from.dateChanged, self.date_to.dateChanged):
+            signal.connect(lambda _d: self.load_journal())
+        self.mine.toggled.connect(lambda _c: self.load_journal())
+        self.export_button.clicked.connect(self.export)
+        self.table.doubleClicked.connect(self._open_record)
+        return frame
+
+    def load_journal(self) -> None:
+        ledger = self.ctx.ledger
+        if ledger is None:
+            self.table.setRowCount(0)
+            return
+        notary = None
+        if self.mine.isChecked() and self.key.key_name():
+            notary = self.ctx.keys.get(self.key.key_name() or "").address
+        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+
+        def work() -> list["JournalRecord"]:
+            from core.notary import journal
+
+            return journal(ledger, notary, start, end)
+
+        self.ctx.ops.op(self, work, title="Reading the journal").success(self._show_journal).run()
+
+    def _show_journal(self, records: list["JournalRecord"]) -> None:
+        self.records = records
+        self.table.setRowCount(len(records))
+        for row, record in enumerate(records):
+            m = record.message
+            values = [m["actDate"], m["act"], f"#{m['entryIndex']}", m["entryKind"], str(m["deedId"] or ""),
+                      ", ".join(self.ctx.short_label(s) for s in m["signers"]), m["place"], m["idEvidence"],
+                      f"#{record.index}"]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, record.index)
+                if column == 5:
+                    item.setToolTip("\n".join(m["signers"]))
+                self.table.setItem(row, column, item)
+        self.count.setText(f"{len(records):,} attestation(s) \u2022 recorded by "
+                           f"{len({r.notary for r in records})} notary key(s)")
+
+    def _open_record(self, index: Any) -> None:
+        item = self.table.item(index.row(), 0)
+        if item is not None:
+            self.ctx.events.show_entry.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def export(self) -> None:
+        path = prompts.save_file(self, "Export the journal", f"notary-journal-{date.today().isoformat()}.csv",
+                                 "CSV (*.csv);;JSON (*.json)")
+        if path is None:
+            return
+        records = [r.as_json() for r in self.records]
+
+        def work() -> str:
+            if path.suffix.lower() == ".json":
+                path.write_text(json.dumps({"journal": records}, indent=2), encoding="utf-8")
+            else:
+                with path.open("w", newline="", encoding="utf-8") as handle:
+                    fields = list(records[0]) if records else ["index"]
+                    writer = csv.DictWriter(handle, fieldnames=fields)
+                    writer.writeheader()
+                    for record in records:
+                        writer.writerow({k: " ".join(v) if isinstance(v, list) else v for k, v in record.items()})
+            return str(path)
+
+        self.ctx.ops.op(self, work, title="Exporting the journal").success(
+            lambda where: prompts.inform(self, f"{len(records):,} journal record(s) saved in {where}.")).run()
+
+    def on_changed(self, change: Change) -> None:
+        if change.what & Changes.KEYS or change.what & Changes.DATA_FOLDER:
+            self.key.reload()
+        self._preview()
+        self.load_journal()
+
+
+

@@ -1,0 +1,270 @@
+"""Register a deed: a validated form whose attributes are the valuation model's features."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit,
+                               QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from core.errors import DeedbookError
+from core.state import DeedState
+from desktop.gui import prompts
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.panes.base import Pane, banner, button, card, label
+from desktop.gui.widgets.fields import AddressField, KeyPicker
+
+
+@dataclass(frozen=True)
+class AttributeField:
+    name: str  # the attribute (and the valuation feature) name
+    text: str
+    kind: str  # "int", "float" or "choice"
+    low: float = 0
+    high: float = 0
+    suffix: str = ""
+
+
+# The features an appraiser fills first; names match resources/market/ames.csv.gz and core.marketdata.
+ATTRIBUTES = (
+    AttributeField("Gr_Liv_Area", "Living area", "int", 100, 20_000, " sq ft"),
+    AttributeField("Lot_Area", "Lot area", "int", 100, 500_000, " sq ft"),
+    AttributeField("Year_Built", "Year built", "int", 1700, 2100),
+    AttributeField("Year_Remod_Add", "Remodelled", "int", 1700, 2100),
+    AttributeField("Overall_Qual", "Overall quality", "int", 1, 10, " / 10"),
+    AttributeField("Overall_Cond", "Overall condition", "int", 1, 10, " / 10"),
+    AttributeField("Bedroom_AbvGr", "Bedrooms", "int", 0, 20),
+    AttributeField("Full_Bath", "Full baths", "int", 0, 10),
+    AttributeField("Half_Bath", "Half baths", "int", 0, 10),
+    AttributeField("Total_Bsmt_SF", "Basement", "int", 0, 10_000, " sq ft"),
+    AttributeField("Garage_Cars", "Garage", "int", 0, 10, " cars"),
+    AttributeField("Fireplaces", "Fireplaces", "int", 0, 10),
+    AttributeField("Neighborhood", "Neighborhood", "choice"),
+    AttributeField("Bldg_Type", "Building type", "choice"),
+    AttributeField("House_Style", "House style", "choice"),
+    AttributeField("Kitchen_Qual", "Kitchen quality", "choice"),
+    AttributeField("Central_Air", "Central air", "choice"),
+    AttributeField("Latitude", "Latitude", "float", -90, 90),
+    AttributeField("Longitude", "Longitude", "float", -180, 180),
+)
+NOT_GIVEN = "\u2014"
+
+
+def _choices() -> dict[str, list[str]]:
+    """Values seen in the bundled market data, most common first (read off the UI thread)."""
+    from collections import Counter
+
+    from core.marketdata import ames_rows
+
+    rows = ames_rows()
+    out = {}
+    for field in ATTRIBUTES:
+        if field.kind == "choice":
+            counts = Counter(r.get(field.name, "") for r in rows)
+            out[field.name] = [v for v, _n in counts.most_common() if v and v != "NA"]
+    return out
+
+
+class RegisterPane(Pane):
+    title = "Register a deed"
+    subtitle = "Record a property as a token held by its owner. The registrar's key signs the registration."
+    icon = "register"
+    listens_to = Changes.KEYS | Changes.CONTACTS
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        scroll.setWidget(inner)
+        columns = QHBoxLayout(inner)
+        columns.setContentsMargins(0, 0, 4, 0)
+        columns.setSpacing(14)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 4)
+        self.body.addWidget(scroll, 1)
+
+        deed_card, deed_layout = card()
+        deed_layout.addWidget(label("The deed", "section"))
+        form = QFormLayout()
+        form.setVerticalSpacing(8)
+        self.parcel = QLineEdit()
+        self.parcel.setPlaceholderText("County parcel number, e.g. 0526301100")
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("Street, city, state, postcode")
+        self.legal = QPlainTextEdit()
+        self.legal.setPlaceholderText("Legal description (lot, block, subdivision\u2026)")
+        self.legal.setFixedHeight(64)
+        self.owner = AddressField()
+        self.shares = QSpinBox()
+        self.shares.setRange(1, 1_000_000_000)
+        self.shares.setValue(10_000)
+        self.shares.setGroupSeparatorShown(True)
+        self.shares.setToolTip("Every deed is divisible into shares; a whole-deed transfer moves them all.")
+        form.addRow("Parcel", self.parcel)
+        form.addRow("Address", self.address)
+        form.addRow("Legal", self.legal)
+        form.addRow("Owner", self.owner)
+        form.addRow("Shares", self.shares)
+        deed_layout.addLayout(form)
+        left.addWidget(deed_card)
+
+        sign_card, sign_layout = card()
+        sign_layout.addWidget(label("Registrar signature", "section"))
+        self.key = KeyPicker(lambda: [(k.name, k.address) for k in self.ctx.keys.list()])
+        sign_layout.addWidget(self.key)
+        row = QHBoxLayout()
+        self.problem = label("", "muted", wrap=True)
+        row.addWidget(self.problem, 1)
+        self.submit = button("Register deed", "register", primary=True)
+        self.submit.setEnabled(False)
+        row.addWidget(self.submit)
+        sign_layout.addLayout(row)
+        left.addWidget(sign_card)
+        self.result, result_layout = banner("good")
+        self.result_text = label("", wrap=True)
+        self.show_button = button("Show deed", "deeds")
+        result_layout.addWidget(self.result_text, 1)
+        result_layout.addWidget(self.show_button)
+        self.result.hide()
+        left.addWidget(self.result)
+        left.addStretch(1)
+
+        attr_card, attr_layout = card()
+        attr_layout.addWidget(label("Attributes (used by the valuation model)", "section"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        self.fields: dict[str, QWidget] = {}
+        for i, field in enumerate(ATTRIBUTES):
+            widget = self._field_widget(field)
+            self.fields[field.name] = widget
+            grid.addWidget(label(field.text, "muted"), i, 0)
+            grid.addWidget(widget, i, 1)
+        attr_layout.addLayout(grid)
+        attr_layout.addWidget(label("Other attributes, one KEY=VALUE per line", "muted"))
+        self.extra = QPlainTextEdit()
+        self.extra.setPlaceholderText("Pool_Area=0\nFence=MnPrv")
+        self.extra.setFixedHeight(70)
+        attr_layout.addWidget(self.extra)
+        right.addWidget(attr_card)
+        right.addStretch(1)
+
+        for signal in (self.parcel.textChanged, self.address.textChanged, self.key.changed):
+            signal.connect(self._validate)
+        self.owner.validity_changed.connect(lambda _v: self._validate())
+        self.submit.clicked.connect(self.register)
+        self._new_deed: int | None = None
+        self.show_button.clicked.connect(lambda: self._new_deed and self.ctx.events.show_deed.emit(self._new_deed))
+        self._reload_choices()
+        if ctx.settings.last_key:
+            self.key.select(ctx.settings.last_key)
+        ctx.ops.op(self, _choices).success(self._fill_choices).failure(lambda _e: None).run()
+        self._validate()
+
+    def _field_widget(self, field: AttributeField) -> QWidget:
+        if field.kind == "choice":
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItem(NOT_GIVEN)
+            return combo
+        if field.kind == "float":
+            spin: QDoubleSpinBox | QSpinBox = QDoubleSpinBox()
+            spin.setDecimals(6)  # type: ignore[union-attr]
+        else:
+            spin = QSpinBox()
+            spin.setGroupSeparatorShown(True)
+        spin.setRange(field.low - 1, field.high)  # type: ignore[arg-type]
+        spin.setValue(field.low - 1)  # type: ignore[arg-type]
+        spin.setSpecialValueText(NOT_GIVEN)  # the value below the range means "not given"
+        spin.setSuffix(field.suffix)
+        return spin
+
+    def _fill_choices(self, choices: dict[str, list[str]]) -> None:
+        for name, values in choices.items():
+            combo = self.fields[name]
+            assert isinstance(combo, QComboBox)
+            current = combo.currentText()
+            combo.clear()
+            combo.addItem(NOT_GIVEN)
+            combo.addItems(values)
+            combo.setCurrentText(current)
+
+    def _reload_choices(self) -> None:
+        names = [(k.name, k.address) for k in self.ctx.keys.list()]
+        if self.ctx.ledger is not None:
+            names = [(c.name, c.address) for c in self.ctx.address_book().list()] + names
+        self.owner.set_choices(names)
+        self.key.reload()
+
+    def on_changed(self, change: Change) -> None:
+        self._reload_choices()
+
+    # -- the form ----------------------------------------------------------------------------------
+    def attributes(self) -> dict[str, Any]:
+        from core.deeds import parse_attribute_pairs
+
+        values: dict[str, Any] = {}
+        for field in ATTRIBUTES:
+            widget = self.fields[field.name]
+            if isinstance(widget, QComboBox):
+                text = widget.currentText().strip()
+                if text and text != NOT_GIVEN:
+                    values[field.name] = text
+            elif isinstance(widget, (QSpinBox, QDoubleSpinBox)) and widget.value() >= field.low:
+                values[field.name] = widget.value()
+        lines = [line for line in self.extra.toPlainText().splitlines() if line.strip()]
+        values.update(parse_attribute_pairs(lines))
+        return values
+
+    def _validate(self) -> None:
+        missing = []
+        if not self.parcel.text().strip():
+            missing.append("a parcel number")
+        if not self.address.text().strip():
+            missing.append("an address")
+        if not self.owner.is_valid():
+            missing.append("the owner's address")
+        if not self.key.ready():
+            missing.append("the registrar's key and password")
+        self.problem.setText("Still needed: " + ", ".join(missing) + "." if missing else "Ready to register.")
+        self.submit.setEnabled(not missing and self.ctx.ledger is not None)
+
+    def register(self) -> None:
+        try:
+            attributes = self.attributes()
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return
+        ledger = self.ctx.require_ledger()
+        keys, key_name, password = self.ctx.keys, self.key.key_name() or "", self.key.secret()
+        owner = self.owner.address() or ""
+        parcel, address, legal = self.parcel.text(), self.address.text(), self.legal.toPlainText()
+        shares = self.shares.value()
+
+        def work() -> DeedState:
+            from core.deeds import register_deed
+
+            key = keys.unlock(key_name, password)
+            return register_deed(ledger, key, parcel=parcel, address=address, owner=owner, legal=legal,
+                                 attributes=attributes, shares=shares)
+
+        self.submit.setEnabled(False)
+        self.ctx.settings.last_key = key_name
+        (self.ctx.ops.op(self, work, write=True, changes=Changes.DEEDS | Changes.LEDGER,
+                         deed_ids=lambda deed: {deed.deed_id}, title="Registering the deed")
+         .success(self._registered).done(self._validate).run())
+
+    def _registered(self, deed: DeedState) -> None:
+        self._new_deed = deed.deed_id
+        self.result_text.setText(f"Deed {deed.deed_id} registered: parcel {deed.parcel}, {deed.address}, "
+                                 f"{deed.total_shares:,} shares held by {self.ctx.label_for(deed.owner)}.")
+        self.result.show()
+        self.parcel.clear()
+        self.address.clear()
+        self.legal.clear()
+        self.extra.clear()
+        self.key.clear_password()

@@ -1,0 +1,339 @@
+"""Valuation: a deed's estimate with its range drawn, comparable sales, reasons, the model card,
+and retraining in the background.  valuation/ (and scikit-learn) load in the worker, never at start."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QProgressBar, QScrollArea, QSpinBox,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from desktop.gui import fmt, prompts
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.operations import TaskHandle
+from desktop.gui.panes.base import Pane, banner, button, card, label
+from desktop.gui.widgets.charts import DriverChart, RangeChart
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_", " ")
+
+
+class ValuationPane(Pane):
+    title = "Valuation"
+    subtitle = ("An automated estimate with a calibrated 90% range, the comparable sales behind it and the reasons, "
+                "in money, why it differs from a typical sale.")
+    icon = "valuation"
+    listens_to = Changes.VALUATIONS | Changes.DEEDS
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        top = QHBoxLayout()
+        self.deed = QSpinBox()
+        self.deed.setRange(1, 2_000_000_000)
+        self.deed.setPrefix("Deed ")
+        self.deed.setMinimumWidth(130)
+        self.deed_label = label("", "muted")
+        self.value_button = button("Estimate", primary=True)
+        self.record_button = button("Record on ledger\u2026", "ledger", tip="Sign this valuation into the ledger")
+        self.record_button.setEnabled(False)
+        self.pdf_button = button("Report PDF", "documents")
+        self.pdf_button.setEnabled(False)
+        top.addWidget(self.deed)
+        top.addWidget(self.value_button)
+        top.addWidget(self.deed_label, 1)
+        top.addWidget(self.record_button)
+        top.addWidget(self.pdf_button)
+        self.body.addLayout(top)
+
+        self.no_model, no_model_layout = banner("warn")
+        self.no_model_text = label("There is no valuation model in this data folder yet. Train one on the bundled "
+                                   "Ames, Iowa market and this ledger's sales (about a minute; quick: ~10 s).", wrap=True)
+        self.train_quick = button("Quick model", "train")
+        self.train_full = button("Train model", "train")
+        no_model_layout.addWidget(self.no_model_text, 1)
+        no_model_layout.addWidget(self.train_quick)
+        no_model_layout.addWidget(self.train_full)
+        self.no_model.hide()
+        self.body.addWidget(self.no_model)
+        self.progress_row = QWidget()
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress_text = label("", "muted")
+        self.cancel_button = button("Cancel", "cancel")
+        progress_layout.addWidget(self.progress, 1)
+        progress_layout.addWidget(self.progress_text)
+        progress_layout.addWidget(self.cancel_button)
+        self.progress_row.hide()
+        self.body.addWidget(self.progress_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._result_area())
+        splitter.addWidget(self._card_area())
+        splitter.setSizes([760, 380])
+        splitter.setChildrenCollapsible(False)
+        self.body.addWidget(splitter, 1)
+
+        self.value_button.clicked.connect(lambda: self.value_deed(self.deed.value()))
+        self.deed.valueChanged.connect(self._deed_changed)
+        self.train_quick.clicked.connect(lambda: self.train(quick=True))
+        self.train_full.clicked.connect(lambda: self.train(quick=False))
+        self.retrain.clicked.connect(self.retrain_dialog)
+        self.record_button.clicked.connect(self.record)
+        self.pdf_button.clicked.connect(self.report_pdf)
+        self.result: tuple[Any, Any, dict[str, Any]] | None = None
+        self._job: Any = None
+        self._deed_changed(self.deed.value())
+        self.load_card()
+
+    # -- layout ---------------------------------------------------------------------------------------------
+    def _result_area(self) -> QWidget:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.setSpacing(10)
+        estimate_card, estimate_layout = card()
+        self.estimate = label("\u2014", "big")
+        self.estimate_note = label("Pick a deed and press Estimate.", "muted", wrap=True)
+        self.range_chart = RangeChart()
+        estimate_layout.addWidget(label("Estimate", "section"))
+        estimate_layout.addWidget(self.estimate)
+        estimate_layout.addWidget(self.estimate_note)
+        estimate_layout.addWidget(self.range_chart)
+        layout.addWidget(estimate_card)
+        reasons_card, reasons_layout = card()
+        reasons_layout.addWidget(label("Why it differs from a typical sale", "section"))
+        self.drivers = DriverChart()
+        reasons_layout.addWidget(self.drivers)
+        self.drivers_note = label("", "muted", wrap=True)
+        reasons_layout.addWidget(self.drivers_note)
+        layout.addWidget(reasons_card)
+        comps_card, comps_layout = card()
+        comps_layout.addWidget(label("Comparable sales", "section"))
+        self.comps = QTableWidget(0, 5)
+        self.comps.setHorizontalHeaderLabels(["Property", "Sold", "Price", "Distance", "Adjusted to this one"])
+        self.comps.verticalHeader().setVisible(False)
+        self.comps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.comps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.comps.setAlternatingRowColors(True)
+        self.comps.setShowGrid(False)
+        header = self.comps.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        comps_layout.addWidget(self.comps)
+        self.assumed = label("", "muted", wrap=True)
+        comps_layout.addWidget(self.assumed)
+        layout.addWidget(comps_card)
+        layout.addStretch(1)
+        return scroll
+
+    def _card_area(self) -> QWidget:
+        frame, layout = card()
+        head = QHBoxLayout()
+        head.addWidget(label("Model card", "section"), 1)
+        self.retrain = button("Retrain\u2026", "train", tip="Train again, on the bundled market or on your own CSV")
+        head.addWidget(self.retrain)
+        layout.addLayout(head)
+        self.card_text = label("", wrap=True, selectable=True)
+        self.card_text.setTextFormat(Qt.TextFormat.RichText)
+        self.card_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.card_text)
+        layout.addWidget(scroll, 1)
+        frame.setMinimumWidth(330)
+        return frame
+
+    # -- the deed and its estimate -------------------------------------------------------------------------------
+    def _deed_changed(self, deed_id: int) -> None:
+        ledger = self.ctx.ledger
+        if ledger is None:
+            self.deed_label.setText("No ledger is open.")
+            return
+        self.deed.setMaximum(max(1, ledger.deed_count()))
+        try:
+            deed = ledger.deed(deed_id)
+        except Exception:  # noqa: BLE001 - an unknown number just shows nothing
+            self.deed_label.setText("")
+            return
+        self.deed_label.setText(f"parcel {deed.parcel} \u2022 {deed.address}")
+
+    def value_deed(self, deed_id: int) -> None:
+        ledger, home = self.ctx.require_ledger(), self.ctx.home
+        if self.deed.value() != deed_id:
+            self.deed.setValue(deed_id)
+
+        def work() -> tuple[Any, Any, dict[str, Any]]:
+            from valuation.service import has_model, value_deed
+
+            if not has_model(home):
+                return None, None, {}
+            return value_deed(home, ledger, deed_id)
+
+        self.value_button.setEnabled(False)
+        self.estimate_note.setText("Estimating\u2026")
+        (self.ctx.ops.op(self, work, title="Estimating the value").success(self.show_result)
+         .done(lambda: self.value_button.setEnabled(True)).run())
+
+    def show_result(self, result: tuple[Any, Any, dict[str, Any]]) -> None:
+        deed, valuation, model_card = result
+        if valuation is None:
+            self.no_model.show()
+            self.estimate_note.setText("Train a model first.")
+            return
+        self.result = result
+        self.record_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
+        self.estimate.setText(fmt.dollars(valuation.estimate))
+        as_of = f" as of {valuation.as_of}" if valuation.as_of else ""
+        self.estimate_note.setText(
+            f"Deed {deed.deed_id}, parcel {deed.parcel}{as_of}. 90% range {fmt.dollars(valuation.low)} to "
+            f"{fmt.dollars(valuation.high)}; a typical sale in this market: {fmt.dollars(valuation.typical)}.")
+        self.range_chart.set_range(valuation.estimate, valuation.low, valuation.high,
+                                   [c.get("price") for c in valuation.comparables])
+        self.drivers.set_drivers([(f"{_pretty(d['feature'])} = {d['value']}", float(d["effect"]), str(d["value"]))
+                                  for d in valuation.drivers])
+        sign = "+" if valuation.other_effects >= 0 else "\u2212"
+        warnings = " \u26a0 " + "; ".join(valuation.warnings) if valuation.warnings else ""
+        self.drivers_note.setText(f"Everything else: {sign}{fmt.dollars(abs(valuation.other_effects))}.{warnings}")
+        self.comps.setRowCount(len(valuation.comparables))
+        for row, comp in enumerate(valuation.comparables):
+            distance = f"{comp['distance_km']:.1f} km" if comp.get("distance_km") is not None else ""
+            cells = [comp["label"], comp.get("sold") or "", fmt.dollars(comp["price"]), distance,
+                     fmt.dollars(comp["adjusted_price"])]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(str(text))
+                if column >= 2:
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                if comp.get("differences") and column == 0:
+                    item.setToolTip("\n".join(f"{d['feature']}: {d['comparable']} (this one: {d['subject']})"
+                                              for d in comp["differences"]))
+                self.comps.setItem(row, column, item)
+        self.comps.setFixedHeight(self.comps.horizontalHeader().height() + 30 * max(1, len(valuation.comparables)) + 4)
+        assumed = ", ".join(_pretty(a) for a in valuation.assumed[:12])
+        more = f" and {len(valuation.assumed) - 12} more" if len(valuation.assumed) > 12 else ""
+        self.assumed.setText(f"Assumed typical (not recorded on the deed): {assumed}{more}." if assumed else "")
+
+    # -- recording and reports -------------------------------------------------------------------------------------
+    def record(self) -> None:
+        if self.result is None:
+            return
+        from desktop.gui.panes.ledger import KeyDialog
+
+        deed, valuation, model_card = self.result
+        ledger = self.ctx.require_ledger()
+        dialog = KeyDialog(self.ctx, "Record the valuation",
+                           f"Sign the estimate {fmt.dollars(valuation.estimate)} (90% range {fmt.dollars(valuation.low)}"
+                           f" to {fmt.dollars(valuation.high)}) for deed {deed.deed_id} into the ledger.", self)
+        if not dialog.exec():
+            return
+        keys, name, password = self.ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
+
+        def work() -> int:
+            from valuation.service import record_valuation
+
+            return record_valuation(ledger, ledger.deed(deed.deed_id), valuation, model_card, keys.unlock(name, password))
+
+        (self.ctx.ops.op(self, work, write=True, changes=Changes.LEDGER | Changes.DEEDS,
+                         deed_ids=lambda _i: {deed.deed_id}, title="Recording the valuation")
+         .success(lambda index: prompts.inform(self, f"Valuation recorded as entry #{index}.")).run())
+
+    def report_pdf(self) -> None:
+        if self.result is None:
+            return
+        deed, valuation, _card = self.result
+        from desktop.gui.panes.documents import generate
+
+        def build(ledger: Any, paper: str) -> bytes:
+            from core.documents import build_valuation_pdf
+
+            return bytes(build_valuation_pdf(ledger, deed.deed_id, valuation, paper=paper))
+
+        generate(self.ctx, self, f"valuation-deed{deed.deed_id}", build)
+
+    # -- the model ---------------------------------------------------------------------------------------------------
+    def load_card(self) -> None:
+        home = self.ctx.home
+
+        def work() -> dict[str, Any] | None:
+            from valuation.service import card, has_model
+
+            return card(home) if has_model(home) else None
+
+        self.ctx.ops.op(self, work, title="Reading the model card").success(self.show_card).run()
+
+    def show_card(self, model_card: dict[str, Any] | None) -> None:
+        self.no_model.setVisible(model_card is None)
+        if model_card is None:
+            self.card_text.setText("<p>No model yet.</p>")
+            return
+        data, metrics, model = model_card.get("data", {}), model_card.get("metrics", {}), model_card.get("model", {})
+        features = [f for f in model_card.get("features", []) if f.get("used")][:8]
+        rows = "".join(f"<tr><td>{_pretty(f['name'])}</td><td align='right'>{fmt.dollars(f['importance'])}</td></tr>"
+                       for f in features)
+        html = f"""
+        <p><b>Trained</b> {model_card.get('created', '')[:16].replace('T', ' ')} on
+        {data.get('sales_used', 0):,} sales ({data.get('name', '')}{', + ' + str(data.get('ledger_sales')) +
+        ' from this ledger' if data.get('ledger_sales') else ''}), valued as of {model_card.get('valuation_date')}.</p>
+        <p><b>Accuracy</b> (each sale valued by a model that never saw it): median error
+        {metrics.get('mdape', 0):.1f}%, {100 * metrics.get('within_10', 0):.0f}% within 10%,
+        90% range covers {100 * metrics.get('coverage', 0):.0f}% of sales; COD {metrics.get('cod', 0):.1f},
+        PRD {metrics.get('prd', 0):.3f}.</p>
+        <p><b>Model</b> {model.get('kind', '')}.</p>
+        <p><b>What matters most</b> (average effect)</p><table width='100%'>{rows}</table>
+        <p><b>Limits</b><br>{'<br>'.join(model_card.get('limits', []))}</p>
+        <p style='color:gray'>{data.get('attribution', '')}</p>"""
+        self.card_text.setText(html)
+
+    def train(self, *, quick: bool, csv: str | None = None, target: str | None = None, with_ledger: bool = True) -> None:
+        if self._job is not None:
+            return
+        home, ledger = self.ctx.home, self.ctx.ledger if with_ledger else None
+
+        def job(task: TaskHandle) -> dict[str, Any]:
+            from valuation.service import train
+
+            return train(home, csv=csv, target=target, ledger=ledger, quick=quick, progress=task.fraction,
+                         should_cancel=task.should_cancel)
+
+        self.progress.setValue(0)
+        self.progress_text.setText("Training\u2026")
+        self.progress_row.show()
+        for widget in (self.train_quick, self.train_full, self.retrain):
+            widget.setEnabled(False)
+        op = self.ctx.ops.task(self, job, changes=Changes.VALUATIONS, title="Training the valuation model")
+        op.on_progress(lambda f, m: (self.progress.setValue(int(f * 1000)), self.progress_text.setText(m or "")))
+        self.cancel_button.clicked.connect(op.cancel)
+        self._job = op.success(self.show_card).done(self._train_done).run()
+
+    def _train_done(self) -> None:
+        try:
+            self.cancel_button.clicked.disconnect()
+        except (RuntimeError, TypeError):
+            pass
+        self._job = None
+        self.progress_row.hide()
+        for widget in (self.train_quick, self.train_full, self.retrain):
+            widget.setEnabled(True)
+
+    def retrain_dialog(self) -> None:
+        from desktop.gui.dialogs.train import TrainDialog
+
+        dialog = TrainDialog(self.ctx, self)
+        if dialog.exec():
+            self.train(quick=dialog.quick.isChecked(), csv=dialog.csv_path(), target=dialog.target(),
+                       with_ledger=dialog.with_ledger.isChecked())
+
+    def on_changed(self, change: Change) -> None:
+        if change.what & (Changes.VALUATIONS | Changes.DATA_FOLDER):
+            self.load_card()
+        self._deed_changed(self.deed.value())

@@ -1,0 +1,156 @@
+"""`deedbook gui --smoke` and `--screenshots DIR`: drive the real window without a person.
+
+A small script of steps; each step may wait (polled on the event loop, never
+sleeping) until the operations it started are done.  Modal questions are
+answered on stderr instead of blocking, so both modes always exit.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.gui import prompts, theme
+from desktop.gui.context import AppContext
+
+Wait = Callable[[], bool]
+STEP_TIMEOUT = 240.0  # seconds: training a quick valuation model is the slowest step
+
+
+def process_age() -> float | None:
+    """Seconds since this process started (Linux), for the --smoke start-up figure."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _quiet_prompts() -> None:
+    """No modal dialog may block an unattended run: say it on stderr and answer 'no'."""
+    def say(_parent: Any, sentence: str, *_a: Any, **_k: Any) -> None:
+        print(f"deedbook: {sentence}", file=sys.stderr)
+
+    prompts.show_error = say  # type: ignore[assignment]
+    prompts.inform = say  # type: ignore[assignment]
+    prompts.ask = lambda *_a, **_k: False  # type: ignore[assignment]
+    for name in ("open_file", "save_file", "choose_folder", "password"):
+        setattr(prompts, name, lambda *_a, **_k: None)
+    prompts.open_files = lambda *_a, **_k: []  # type: ignore[assignment]
+
+
+class Driver(QObject):
+    def __init__(self, ctx: AppContext, *, smoke: bool, folder: Path | None, problem: str | None) -> None:
+        super().__init__()
+        self.ctx, self.smoke, self.folder, self.problem = ctx, smoke, folder, problem
+        self.app = QApplication.instance()
+        self.window: Any = None
+        self.saved: list[Path] = []
+        self._steps: Iterator[Wait | None] | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._poll)
+        self._waiting: Wait | None = None
+        self._since = 0.0
+        self._idle_turns = 0
+        self.code = 0
+
+    def run(self) -> int:
+        _quiet_prompts()
+        if self.problem:
+            print(f"deedbook: {self.problem}", file=sys.stderr)
+        self._steps = self.first_run_script() if self.ctx.ledger is None else \
+            (self.smoke_script() if self.smoke else self.screenshot_script())
+        QTimer.singleShot(0, self._next)
+        self.app.exec()  # type: ignore[union-attr]
+        self.ctx.close()
+        return self.code
+
+    # -- the stepping machinery ------------------------------------------------------------------------
+    def _next(self) -> None:
+        assert self._steps is not None
+        try:
+            self._waiting = next(self._steps) or self.idle
+        except StopIteration:
+            self._timer.stop()
+            self.app.quit()  # type: ignore[union-attr]
+            return
+        except Exception as error:  # noqa: BLE001 - a broken step must not hang an unattended run
+            print(f"deedbook: screenshot step failed: {type(error).__name__}: {error}", file=sys.stderr)
+            self.code = 1
+            self._timer.stop()
+            self.app.quit()  # type: ignore[union-attr]
+            return
+        self._since = time.monotonic()
+        self._idle_turns = 0
+        self._timer.start()
+
+    def _poll(self) -> None:
+        assert self._waiting is not None
+        if self._waiting():
+            self._idle_turns += 1
+            if self._idle_turns < 3:  # let layouts and repaints settle for a few turns
+                return
+        elif time.monotonic() - self._since > STEP_TIMEOUT:
+            print("deedbook: a step took too long; carrying on", file=sys.stderr)
+        else:
+            return
+        self._timer.stop()
+        self._next()
+
+    def idle(self) -> bool:
+        return not self.ctx.ops.busy
+
+    def shot(self, name: str, widget: QWidget) -> None:
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{len(self.saved) + 1:02d}-{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+        print(path)
+
+    # -- scripts ----------------------------------------------------------------------------------------------
+    def _main_window(self) -> Any:
+        from desktop.gui.main_window import MainWindow
+
+        window = MainWindow(self.ctx)
+        window.resize(1440, 900)
+        window.show()
+        self.window = window
+        return window
+
+    def smoke_script(self) -> Iterator[Wait | None]:
+        window = self._main_window()
+        exposed = window.windowHandle()
+        yield lambda: window.isVisible() and (exposed is None or exposed.isExposed()) and self.idle()
+        age = process_age()
+        since = f"{age:.2f} s after the process started" if age is not None else "(process start unknown)"
+        print(f"Main window shown and idle {since}; {self.ctx.ledger.deed_count() if self.ctx.ledger else 0:,} "
+              f"deeds; shown_at={time.time():.6f}")
+        window.close()
+
+    def first_run_script(self) -> Iterator[Wait | None]:
+        from desktop.gui.dialogs.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(self.ctx)
+        dialog.show()
+        yield None
+        if self.smoke:
+            age = process_age()
+            print(f"First-run screen shown {f'{age:.2f} s after the process started' if age else ''} "
+                  f"(no ledger in {self.ctx.home.root}); shown_at={time.time():.6f}")
+        else:
+            self.shot("first-run", dialog)
+        dialog.close()
+
+    def screenshot_script(self) -> Iterator[Wait | None]:
+        from desktop.gui.shots_steps import Steps
+
+        yield from Steps(self).all()

@@ -1,0 +1,185 @@
+"""The screens `deedbook gui --screenshots DIR` saves, in order, on whatever ledger is open.
+
+Nothing here writes to the ledger: the transfer stops before recording, the
+signer saves nothing.  Two things may be added to the data folder: a quick
+valuation model (when there is none) and a certificate of title PDF.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from PySide6.QtWidgets import QApplication
+
+from desktop.gui import theme
+
+if TYPE_CHECKING:
+    from desktop.gui.shots import Driver, Wait
+
+
+class Steps:
+    def __init__(self, driver: "Driver") -> None:
+        self.d = driver
+        self.ctx = driver.ctx
+        self.ledger = driver.ctx.require_ledger()
+        self.tmp = Path(tempfile.mkdtemp(prefix="deedbook-shots-"))
+
+    def all(self) -> Iterator["Wait | None"]:
+        window = self.d._main_window()
+        yield None
+        deed = self.showcase_deed()
+        yield from self.deeds(window, deed)
+        yield from self.register(window)
+        yield from self.transfer(window, deed)
+        yield from self.signer(deed)
+        yield from self.keys(window)
+        yield from self.notary(window)
+        yield from self.valuation(window, deed)
+        yield from self.ledger_verify(window)
+        yield from self.document(window, deed)
+        yield from self.dialogs(window)
+        yield from self.dark(window, deed)
+        window.close()
+
+    def showcase_deed(self) -> int:
+        """A deed with some history (sold, liens) makes the better picture."""
+        ids = self.ledger.deed_ids(order_by="version", descending=True, limit=1)
+        return ids[0] if ids else 1
+
+    # -- the screens -------------------------------------------------------------------------------------------
+    def deeds(self, window: Any, deed: int) -> Iterator["Wait | None"]:
+        window.show_deed(deed)
+        yield None
+        self.d.shot("deeds", window)
+
+    def register(self, window: Any) -> Iterator["Wait | None"]:
+        pane = window.show_pane("register")
+        yield None
+        pane.parcel.setText("0908225150")
+        pane.address.setText("1407 Ridgewood Ave, Ames, IA 50010")
+        pane.legal.setPlainText("Lot 12, Block 3, Ridgewood Addition, City of Ames, Story County, Iowa")
+        keys = self.ctx.keys.list()
+        if keys:
+            pane.owner.set_address(keys[-1].address)
+        for name, value in (("Gr_Liv_Area", 1640), ("Lot_Area", 9600), ("Year_Built", 1994), ("Overall_Qual", 7),
+                            ("Bedroom_AbvGr", 3), ("Full_Bath", 2), ("Garage_Cars", 2)):
+            pane.fields[name].setValue(value)
+        pane.fields["Neighborhood"].setCurrentText("CollgCr")
+        pane.fields["Bldg_Type"].setCurrentText("1Fam")
+        yield None
+        self.d.shot("register", window)
+
+    def transfer(self, window: Any, deed: int) -> Iterator["Wait | None"]:
+        wizard = window.open_transfer(deed)
+        yield None
+        holders = {a.lower() for a in self.ledger.deed(deed).holders}
+        buyer = next((k for k in self.ctx.keys.list() if k.address.lower() not in holders), None)
+        if buyer is not None:
+            wizard.terms.buyer.set_address(buyer.address)
+        wizard.resize(900, 640)
+        yield None
+        self.d.shot("transfer-wizard", wizard)
+        if buyer is not None and wizard.terms.validatePage():
+            wizard.next()
+            yield None
+            self.d.shot("transfer-signatures", wizard)
+        wizard.close()
+
+    def signer(self, deed: int) -> Iterator["Wait | None"]:
+        from core.transactions import prepare_transfer
+        from desktop.gui.signer import SignerWindow
+
+        state = self.ledger.deed(deed)
+        holders = {a.lower() for a in state.holders}
+        buyer = next((k for k in self.ctx.keys.list() if k.address.lower() not in holders), None)
+        seller = max(state.holders.items(), key=lambda item: item[1])[0]
+        if buyer is None:
+            return
+        prepared = prepare_transfer(self.ledger, deed, buyer.address, "238500.00", "USD", seller=seller,
+                                    out_dir=self.tmp / "requests")
+        window = SignerWindow(self.ctx.home, None, self.ctx.keys)  # as on an air-gapped laptop: no ledger
+        window.resize(900, 760)
+        window.show()
+        window.load(prepared.paths[0])
+        window.picker.password.setText("\u2022" * 10)
+        yield None
+        self.d.shot("offline-signer", window)
+        window.close()
+
+    def keys(self, window: Any) -> Iterator["Wait | None"]:
+        pane = window.show_pane("keys")
+        yield None
+        if pane.keys_table.rowCount():
+            pane.keys_table.selectRow(0)
+        self.d.shot("keys", window)
+        pane.tabs.setCurrentIndex(1)
+        yield None
+        if pane.contacts_table.rowCount():
+            self.d.shot("address-book", window)
+        pane.tabs.setCurrentIndex(0)
+
+    def notary(self, window: Any) -> Iterator["Wait | None"]:
+        pane = window.show_pane("notary")
+        transfers = self.ledger.entries(kind="Transfer")
+        if transfers:
+            pane.select_entry(transfers[-1].index)
+        for key in self.ctx.keys.list():
+            if "notary" in key.name:
+                pane.key.select(key.name)
+        pane.place.setText("Ames, Story County, IA")
+        yield None
+        self.d.shot("notary-desk", window)
+
+    def valuation(self, window: Any, deed: int) -> Iterator["Wait | None"]:
+        pane = window.show_pane("valuation")
+        yield None
+        from valuation.service import has_model
+
+        if not has_model(self.ctx.home):
+            pane.train(quick=True)
+            yield None
+        pane.value_deed(deed)
+        yield None
+        self.d.shot("valuation", window)
+
+    def ledger_verify(self, window: Any) -> Iterator["Wait | None"]:
+        pane = window.show_pane("ledger")
+        pane.verify()
+        yield None
+        transfers = self.ledger.entries(kind="Transfer")
+        if transfers:
+            pane.reveal(transfers[-1].index)
+        yield None
+        self.d.shot("ledger-verified", window)
+
+    def document(self, window: Any, deed: int) -> Iterator["Wait | None"]:
+        from desktop.gui.panes.documents import available
+
+        pane = window.show_pane("documents")
+        if available("title"):
+            pane.certificate(deed)
+            yield None
+            yield None  # the preview opens on the success signal
+        self.d.shot("document-preview", window)
+
+    def dialogs(self, window: Any) -> Iterator["Wait | None"]:
+        settings = window.open_settings()
+        yield None
+        self.d.shot("settings", settings)
+        settings.reject()
+        about = window.open_about()
+        yield None
+        self.d.shot("about", about)
+        about.close()
+
+    def dark(self, window: Any, deed: int) -> Iterator["Wait | None"]:
+        app = QApplication.instance()
+        theme.apply_theme(app, "dark")  # type: ignore[arg-type]
+        window.show_deed(deed)
+        yield None
+        self.d.shot("deeds-dark", window)
+        window.show_pane("valuation")
+        yield None
+        self.d.shot("valuation-dark", window)
+        theme.apply_theme(app, self.ctx.settings.theme)  # type: ignore[arg-type]

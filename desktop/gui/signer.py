@@ -1,0 +1,223 @@
+"""The offline signer: open a request, read what it signs, type the password, save the response.
+
+Made for the air-gapped laptop: it needs no ledger (a request for an unknown
+ledger is a warning, not a refusal) and the summary is derived from the typed
+data itself by core.requests.summarize, never from the file's own text.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QMainWindow, QPlainTextEdit, QScrollArea, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from core.errors import DeedbookError
+from core.identity import LedgerIdentity
+from core.keys import KeyStore
+from core.paths import DataDir
+from desktop.gui import prompts, theme
+from desktop.gui.events import Events
+from desktop.gui.operations import Operations
+from desktop.gui.panes.base import banner, button, card, label
+from desktop.gui.widgets.fields import KeyPicker
+
+if TYPE_CHECKING:
+    from core.requests import SigningRequest
+
+
+class SignerWindow(QMainWindow):
+    def __init__(self, home: DataDir, identity: LedgerIdentity | None, keys: KeyStore,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home, self.identity, self.keys = home, identity, keys
+        self.events = Events()
+        self.ops = Operations(self.events)  # its own pool: the signer may run with no main window
+        self.request: "SigningRequest | None" = None
+        self.source: Path | None = None
+        self.setWindowTitle("Deedbook \u2014 offline signer")
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(QSize(760, 640))
+        self.setAcceptDrops(True)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(22, 16, 22, 16)
+        outer.setSpacing(10)
+        head = QHBoxLayout()
+        icon = label()
+        icon.setPixmap(theme.icon("signer").pixmap(28, 28))
+        titles = QVBoxLayout()
+        titles.addWidget(label("Offline signer", "title"))
+        where = (f"This machine's ledger: \u201c{identity.name}\u201d ({identity.ledger_id_hex[:10]}\u2026)"
+                 if identity else "No ledger on this machine: check the ledger id with the agent.")
+        titles.addWidget(label(f"Open a signing request, read it, sign it with your key. {where}", "subtitle",
+                               wrap=True))
+        self.open_button = button("Open request\u2026", "import")
+        head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(titles, 1)
+        head.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(head)
+
+        self.placeholder = label("Open a request file, or drop it on this window.", "muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.placeholder, 1)
+
+        self.content = QWidget()
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
+        self.warnings, warn_layout = banner("warn")
+        self.warning_text = label("", wrap=True)
+        warn_layout.addWidget(self.warning_text, 1)
+        content.addWidget(self.warnings)
+        summary_card, summary_layout = card()
+        self.summary_title = label("", "section", wrap=True)
+        self.summary_title.setProperty("role", "title")
+        summary_layout.addWidget(self.summary_title)
+        self.role_line = label("", "muted", wrap=True)
+        summary_layout.addWidget(self.role_line)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(5)
+        self.grid.setColumnStretch(1, 1)
+        grid_holder = QWidget()
+        grid_holder.setLayout(self.grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_holder)
+        summary_layout.addWidget(scroll, 1)
+        self.raw_toggle = QToolButton()
+        self.raw_toggle.setText("Show the typed data (eth_signTypedData_v4)")
+        self.raw_toggle.setCheckable(True)
+        self.raw = QPlainTextEdit()
+        self.raw.setReadOnly(True)
+        self.raw.setFont(QFont("DejaVu Sans Mono", 9))
+        self.raw.hide()
+        self.raw_toggle.toggled.connect(self.raw.setVisible)
+        summary_layout.addWidget(self.raw_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        summary_layout.addWidget(self.raw)
+        content.addWidget(summary_card, 1)
+        sign_card, sign_layout = card()
+        sign_layout.addWidget(label("Your signature", "section"))
+        self.key_note = label("", "muted", wrap=True)
+        sign_layout.addWidget(self.key_note)
+        self.picker = KeyPicker(lambda: [(k.name, k.address) for k in self.keys.list()])
+        sign_layout.addWidget(self.picker)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.sign_button = button("Sign and save response\u2026", primary=True)
+        row.addWidget(self.sign_button)
+        sign_layout.addLayout(row)
+        content.addWidget(sign_card)
+        outer.addWidget(self.content, 1)
+        self.content.hide()
+        self.setCentralWidget(central)
+
+        self.open_button.clicked.connect(self._open_dialog)
+        self.picker.changed.connect(self._update)
+        self.sign_button.clicked.connect(self.sign)
+        self.last_response: Path | None = None
+
+    # -- loading ---------------------------------------------------------------------------------------------
+    def _open_dialog(self) -> None:
+        path = prompts.open_file(self, "Open a signing request", "Signing requests (*.json);;All files (*)")
+        if path is not None:
+            self.load(path)
+
+    def load(self, path: Path) -> bool:
+        from core.requests import load_request, summarize
+
+        try:
+            request = load_request(path)
+            summary = summarize(request, self.identity)
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return False
+        self.request, self.source = request, path
+        title, _, role_phrase = summary.title.partition("\n")
+        self.summary_title.setText(title)
+        self.role_line.setText(role_phrase)
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for row, (name, value) in enumerate(summary.lines):
+            key = label(name, "muted")
+            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            text = label(value, wrap=True, selectable=True)
+            if name in ("Digest", "Domain hash", "Transfer id") or value.startswith("0x"):
+                text.setProperty("role", "mono")
+            self.grid.addWidget(key, row, 0)
+            self.grid.addWidget(text, row, 1)
+        if request.is_response:
+            summary.warnings.insert(0, "This file is already signed (a response); signing it again is not needed.")
+        self.warnings.setVisible(bool(summary.warnings))
+        self.warning_text.setText("<br>".join(f"\u26a0 {w}" for w in summary.warnings))
+        self.raw.setPlainText(json.dumps(request.typed_data, indent=2, ensure_ascii=False))
+        found = self.keys.find_by_address(request.signer)
+        if found is not None:
+            self.picker.reload(prefer=found.name)
+            self.key_note.setText(f"The request is for {request.signer}: your key '{found.name}' on this machine.")
+        else:
+            self.picker.reload()
+            self.key_note.setText(f"The request is for {request.signer}, and no key on this machine has that address. "
+                                  "Import it (keys folder) or sign in your wallet with the typed data above.")
+        self.placeholder.hide()
+        self.content.show()
+        self.setWindowTitle(f"{path.name} \u2014 Deedbook offline signer")
+        self._update()
+        return True
+
+    def _update(self) -> None:
+        ok = self.request is not None and self.picker.ready()
+        if ok and self.request is not None:
+            name = self.picker.key_name() or ""
+            try:
+                ok = self.keys.get(name).address.lower() == self.request.signer.lower()
+            except DeedbookError:
+                ok = False
+        self.sign_button.setEnabled(bool(ok))
+
+    # -- signing ------------------------------------------------------------------------------------------------
+    def sign(self) -> None:
+        if self.request is None or self.source is None:
+            return
+        suggested = self.source.with_name(self.source.stem.replace("-request", "") + "-signed.json")
+        target = prompts.save_file(self, "Save the signed response", str(suggested), "Signing responses (*.json)")
+        if target is None:
+            return
+        request, keys = self.request, self.keys
+        name, password = self.picker.key_name() or "", self.picker.secret()
+
+        def work() -> Path:
+            from core.requests import sign_request, write_json
+
+            response = sign_request(request, keys.unlock(name, password))
+            return write_json(target, response.as_json(), overwrite=True)
+
+        self.sign_button.setEnabled(False)
+        self.ops.op(self, work, title="Signing").success(self._signed).done(self._update).run()
+
+    def _signed(self, path: Path) -> None:
+        self.last_response = path
+        self.picker.clear_password()
+        prompts.inform(self, f"Signed. Give {path} back to the agent; it holds your signature, not your key.")
+
+    # -- drag and drop ----------------------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.load(Path(url.toLocalFile()))
+                break
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+        self.ops.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]
