@@ -260,9 +260,10 @@ def submit_batch(ledger: Ledger, transactions: Sequence[Sequence[Response]], *, 
     """Record several transactions (each a list of its responses) in one atomic append; their indexes.
 
     Each is checked as by `submit`; if any is refused, none is recorded.  The
-    checks run against the ledger as it is, so a batch should not hold two
-    transactions of the same deed (the second would name a version that is not
-    current yet).  `progress(done, total)` and `should_cancel()` serve long imports.
+    rules apply in order within the batch, so a second transaction of the same
+    deed must have been prepared for the version the first one leads to (the
+    demo records rounds of distinct deeds).  `progress(done, total)` and
+    `should_cancel()` serve long imports.
     """
     entries: list[Entry] = []
     for number, group in enumerate(transactions, 1):
