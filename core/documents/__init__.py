@@ -8,7 +8,8 @@ document preview call:
     build_title_pdf(ledger, deed, paper="A4") -> bytes
     build_notary_record_pdf(ledger, index, paper="A4") -> bytes
     build_journal_pdf(ledger, notary=None, date_from=None, date_to=None, paper="A4") -> bytes
-    build_valuation_pdf(ledger, deed, valuation, paper="A4") -> bytes   # valuation: the plain result from valuation/
+    build_valuation_pdf(ledger, deed, valuation, paper="A4") -> bytes   # valuation: plain data, see below
+    valuation_input(valuation.to_json(), model_card) -> dict            # ...made from valuation/'s result
     verify_pdf(path_or_bytes, ledger=None) -> PdfReport                 # ok / reason / what differs / local ledger notes
 
 Every builder raises `DeedbookError` with one sentence on bad input, and
@@ -27,6 +28,7 @@ _EXPORTS = {
     "build_notary_record_pdf": "core.documents.notary",
     "build_journal_pdf": "core.documents.notary",
     "build_valuation_pdf": "core.documents.valuation_report",
+    "valuation_input": "core.documents.valuation_report",
     "verify_pdf": "core.documents.verify",
     "PdfReport": "core.documents.verify",
     "render_record": "core.documents.render",

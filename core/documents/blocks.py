@@ -96,7 +96,7 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
     """The QR code and what anyone needs to check the document, kept together on one page."""
     cp = record.checkpoint
     payload = qr_payload(record, subject)
-    qr_size = 36 * mm
+    qr_size = 33 * mm
     count = len(record.entries)
     lines = [
         para(f"This document is drawn only from the {count} signed ledger {'entry' if count == 1 else 'entries'} "
@@ -130,7 +130,7 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
     qr_cell = [qr.qr_flowable(payload.text(), qr_size),
                plain("Scan: ledger, entry and signed checkpoint", _caption())]
     panel = boxed([[qr_cell, [*lines, grid, *notes_flow]]], [qr_size + 10, width - qr_size - 10])
-    return [*section("Verification", width), KeepTogether([panel])]
+    return [KeepTogether([*section("Verification", width), panel])]
 
 
 def _caption() -> Any:

@@ -122,6 +122,11 @@ class Record:
     def to_bytes(self) -> bytes:
         return canonical_json(self.as_json()).encode("utf-8")
 
+    def canonical(self) -> "Record":
+        """The record exactly as a reader of the PDF will see it (keys sorted, JSON types): documents are
+        drawn from this form, so that drawing again from the embedded copy gives the same bytes."""
+        return parse_record(self.to_bytes())
+
     def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
         """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData)."""
         return {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(),

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Spacer
 from core.dates import parse_date
 from core.documents import blocks
 from core.documents.blocks import day, moment, party
+from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
                                    section, title_block)
@@ -38,7 +39,7 @@ def collect_notary_record(ledger: Ledger, index: int, paper: str = "A4") -> Reco
 
 def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
     """Notary journal record for the Attestation entry at `index`, as PDF bytes."""
-    return draw_notary_record(collect_notary_record(ledger, index, paper))
+    return render_record(collect_notary_record(ledger, index, paper))
 
 
 def draw_notary_record(record: Record) -> bytes:
@@ -157,7 +158,7 @@ def collect_journal(ledger: Ledger, notary: str | None = None, date_from: date |
 def build_journal_pdf(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
                       date_to: date | str | None = None, paper: str = "A4") -> bytes:
     """Notary journal export: one row per act (of one notary, if given) in the date range, as PDF bytes."""
-    return draw_journal(collect_journal(ledger, notary, date_from, date_to, paper))
+    return render_record(collect_journal(ledger, notary, date_from, date_to, paper))
 
 
 def _period(params: dict[str, Any]) -> str:

@@ -16,7 +16,8 @@ DRAWERS = {
 
 
 def render_record(record: Record) -> bytes:
-    """The document `record` describes, as deterministic PDF bytes."""
+    """The document `record` describes, as deterministic PDF bytes (drawn from its canonical form)."""
+    record = record.canonical()
     module_name, function_name = DRAWERS[record.doc_type].split(":")
     draw = getattr(importlib.import_module(module_name), function_name)
     data: bytes = draw(record)

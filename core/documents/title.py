@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from core.documents import blocks
 from core.documents.blocks import day, money, moment, party, percent, shares_text
 from core.documents.chain import TitleState, replay
+from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
                                    section, title_block)
@@ -33,7 +34,7 @@ def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4") -> Record:
 
 def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4") -> bytes:
     """Certificate of title for `deed` (a deed number or parcel number), as PDF bytes."""
-    return draw_title(collect_title(ledger, deed, paper))
+    return render_record(collect_title(ledger, deed, paper))
 
 
 def draw_title(record: Record) -> bytes:

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.documents import blocks
 from core.documents.blocks import day, money, moment, party, shares_text
+from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.documents.layout import (ACCENT, INK, MUTED, PANEL, RULE, Styles, boxed, esc, fields, mono_wrapped, page_of,
                                    para, plain, render_pdf, section, title_block)
@@ -47,7 +48,7 @@ def _paid_off(history: list[RecordedEntry], index: int) -> list[RecordedEntry]:
 
 def build_transfer_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
     """Transfer deed for the Transfer entry at `index`, as PDF bytes."""
-    return draw_transfer(collect_transfer(ledger, index, paper))
+    return render_record(collect_transfer(ledger, index, paper))
 
 
 def draw_transfer(record: Record) -> bytes:
@@ -112,11 +113,13 @@ def draw_transfer(record: Record) -> bytes:
                            "transfer was recorded.", Styles.fine))
 
     attestations = [e for e in record.of_kind("Attestation") if e.message.get("entryIndex") == t.index]
-    story += section("Notarial acknowledgement", width)
+    heading_flow = section("Notarial acknowledgement", width)
     if attestations:
-        for a in attestations:
-            story.append(KeepTogether([acknowledgement(record, a, width), Spacer(1, 4)]))
+        for n, a in enumerate(attestations):  # the heading stays with the first acknowledgement
+            story.append(KeepTogether([*(heading_flow if n == 0 else []), acknowledgement(record, a, width),
+                                       Spacer(1, 4)]))
     else:
+        story += heading_flow
         story.append(plain("No notarial attestation of this transfer is recorded in the ledger as of the checkpoint.",
                            Styles.body))
 

@@ -222,7 +222,7 @@ def _text_changes(page: int, seen: str, expected: str) -> list[str]:
         genuine_text = " / ".join(a[i1:i2]).strip()
         file_text = " / ".join(b[j1:j2]).strip()
         if tag == "replace":
-            changes.append(f"Page {page} reads \u201c{_clip(file_text)}\u201d where the signed entries give "
+            changes.append(f"Page {page} reads \u201c{_clip(file_text)}\u201d where the embedded record gives "
                            f"\u201c{_clip(genuine_text)}\u201d.")
         elif tag == "delete":
             changes.append(f"Page {page} is missing \u201c{_clip(genuine_text)}\u201d.")

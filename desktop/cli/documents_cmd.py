@@ -146,12 +146,18 @@ def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _valuation_result(ctx: CliContext, ledger: Any, deed: str) -> dict[str, Any]:
     """The valuation of `deed` as plain data (core never imports valuation/: the result is passed in)."""
-    try:
-        from valuation import service
-    except ImportError:
-        raise DeedbookError("The valuation model is not part of this build, so no valuation report can be made.") \
-            from None
-    return dict(service.valuation_for_document(ledger, deed))
+    import sys
+
+    from core.documents import valuation_input
+    from valuation import service
+
+    deed_id = ledger.deed(deed).deed_id  # an unknown deed fails before any training
+    if not service.has_model(ctx.home):
+        print("No valuation model yet: training one on the bundled Ames market and the ledger's sales "
+              "(about 15 seconds)...", file=sys.stderr, flush=True)
+        service.train(ctx.home, ledger=ledger)
+    _, valuation, card = service.value_deed(ctx.home, ledger, deed_id)
+    return valuation_input(valuation.to_json(), card)
 
 
 def _local_ledger(ctx: CliContext) -> tuple[Any, str | None]:
