@@ -75,4 +75,4 @@ def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | N
 
     make_checkpoint(ledger, operator)
     return {"deeds": deeds, "transfers": recorded_transfers, "entries": ledger.size(),
-            "keys": ["demo-operator", *(f"demo-owner-{i + 1}" for i in range(DEMO_OWNERS))]}
+            "keys": [k.name for k in store.list()]}

@@ -131,6 +131,16 @@ class DbState(LedgerState):
         super().add_deed(deed)
         self._new_parcels.add(parcel_key(deed.parcel))
 
+    def used_before(self, deed_id: int, kind: str, field: str, value: str) -> bool:
+        if super().used_before(deed_id, kind, field, value):
+            return True
+        # Stored messages are canonical JSON, so the field is spelled exactly like this; the deed index keeps it cheap.
+        fragment = json.dumps({field: value}, separators=(",", ":"))[1:-1]
+        pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = select(col(EntryRow.idx)).where(col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == kind,
+                                                col(EntryRow.message).like(pattern, escape="\\")).limit(1)
+        return self.conn.execute(query).first() is not None
+
     def _row(self, index: int) -> Any:
         row = self.conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
         if row is None:

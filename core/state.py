@@ -87,6 +87,7 @@ class LedgerState:
         self.size = 0
         self._deeds: dict[int, DeedState] = {}
         self.dirty: set[int] = set()
+        self._used_once: set[tuple[int, str, str, str]] = set()
 
     # deeds ------------------------------------------------------------
     def _load_deed(self, deed_id: int) -> DeedState | None:
@@ -120,6 +121,17 @@ class LedgerState:
 
     def deeds(self) -> list[DeedState]:
         return list(self._deeds.values())
+
+    # values a deed's entries may use only once (transfer ids) -------------
+    def used_before(self, deed_id: int, kind: str, field: str, value: str) -> bool:
+        """Did an earlier `kind` entry about this deed carry `value` in `field`?
+
+        A replay sees every earlier entry, so what it remembered is complete; a
+        database-backed state also looks at the stored entries."""
+        return (deed_id, kind, field, value) in self._used_once
+
+    def remember_use(self, deed_id: int, kind: str, field: str, value: str) -> None:
+        self._used_once.add((deed_id, kind, field, value))
 
     # entries ----------------------------------------------------------
     def entry_leaf(self, index: int) -> bytes:

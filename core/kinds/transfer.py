@@ -18,9 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from sqlalchemy import select
-from sqlmodel import col
-
 from core.dates import is_iso_date, iso_date_to_epoch
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
@@ -32,15 +29,6 @@ from core.state import ApplyContext, DeedState, LedgerState
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_ID = "0x" + "00" * 32
 ROLE_TYPES = {"seller": "Transfer", "buyer": "Acceptance", "lienholder": "LienPayoff"}
-_TRANSFER_IDS = "_deedbook_transfer_ids"  # the ids seen in this replay or batch, kept on the state
-
-
-def _used_ids(state: LedgerState) -> set[tuple[int, str]]:
-    seen: set[tuple[int, str]] | None = getattr(state, _TRANSFER_IDS, None)
-    if seen is None:
-        seen = set()
-        setattr(state, _TRANSFER_IDS, seen)
-    return seen
 
 
 def transfer_id_used(state: LedgerState, deed_id: int, transfer_id: str) -> bool:
@@ -48,21 +36,9 @@ def transfer_id_used(state: LedgerState, deed_id: int, transfer_id: str) -> bool
 
     The id is checked per deed: a signature covers the deed, so a transfer can
     only be replayed on its own deed, and the deed index keeps the check cheap
-    however large the ledger.  A replay (verification) sees every earlier
-    transfer, so the set it builds is complete; an append's state is backed by
-    the database, whose stored messages are canonical JSON.
+    however large the ledger.
     """
-    if (deed_id, transfer_id) in _used_ids(state):
-        return True
-    conn = getattr(state, "conn", None)
-    if conn is None:
-        return False
-    from core.store import EntryRow  # only database-backed states get here
-
-    pattern = f'%"transferId":"{transfer_id}"%'
-    query = select(col(EntryRow.idx)).where(col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == "Transfer",
-                                            col(EntryRow.message).like(pattern)).limit(1)
-    return conn.execute(query).first() is not None
+    return state.used_before(deed_id, "Transfer", "transferId", transfer_id)
 
 
 def deed_at_version(state: LedgerState, m: Mapping[str, Any], what: str) -> DeedState:
@@ -172,7 +148,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     deed.last_sale_at = iso_date_to_epoch(m["closingDate"])
     deed.version += 1
     state.touch(deed, ctx.index)
-    _used_ids(state).add((deed.deed_id, m["transferId"]))
+    state.remember_use(deed.deed_id, "Transfer", "transferId", m["transferId"])
     return deed.deed_id
 
 
