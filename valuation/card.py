@@ -37,7 +37,7 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
     schema = spec.schema
     model = trained.model
     builder = model.regressor.builder
-    features = []
+    features: list[dict[str, Any]] = []
     for info in spec.feature_infos():
         used = info.name in builder.numeric or info.name in builder.categories
         features.append({"name": info.name, "kind": info.kind, "note": info.note, "used": used,

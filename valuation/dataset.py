@@ -297,9 +297,9 @@ def fill_absent(data: SalesData, records: Sequence[Mapping[str, Any]], spec: Tab
             if name not in known:
                 column[i] = typical.numeric[name][0]
                 filled.append(name)
-        for name, column in data.categorical.items():
+        for name, labels in data.categorical.items():
             if name not in known:
-                column[i] = typical.categorical[name][0]
+                labels[i] = typical.categorical[name][0]
                 filled.append(name)
         if spec.schema.lat and not (np.isfinite(data.lat[i]) and np.isfinite(data.lon[i])):
             data.lat[i], data.lon[i] = typical.lat[0], typical.lon[0]

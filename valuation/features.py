@@ -102,11 +102,11 @@ class FeatureBuilder:
                 self.indicators.append(name)
             if self.use_time and _YEAR_NAME.search(name) and np.mean((present >= 1700) & (present <= 2100)) > 0.95:
                 self.years.append(name)
-        for name, col in data.categorical.items():
-            scale = _scale_for(col)
+        for name, labels in data.categorical.items():
+            scale = _scale_for(labels)
             if scale is not None:
                 self.ordinal[name] = scale
-            values, counts = np.unique(np.array([v for v in col if v is not None], dtype=str),
+            values, counts = np.unique(np.array([v for v in labels if v is not None], dtype=str),
                                        return_counts=True)
             order = np.argsort(-counts, kind="stable")
             self.categories[name] = [str(values[i]) for i in order[:MAX_CATEGORIES]]
@@ -174,9 +174,9 @@ class FeatureBuilder:
                 cols.append(np.maximum(t - k, 0.0))  # hinges: a trend that can bend
                 names.append(f"time after {k:.2f}")
         for name, levels in self.levels.items():
-            col = data.categorical[name]
+            labels = data.categorical[name]
             for level in levels:
-                cols.append((col == level).astype(np.float64))
+                cols.append((labels == level).astype(np.float64))
                 names.append(f"{name}={level}")
         if loc is not None:
             cols.append(loc)

@@ -76,8 +76,3 @@ class NeighbourPrices:
             idx = np.asarray(idx).reshape(int(ok.sum()), -1)
             out[ok] = self.values[idx].mean(axis=1)
         return out
-
-    def distances_km(self, lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
-        here = project(np.array([lat]), np.array([lon]), self.lat0)
-        there = project(lats, lons, self.lat0)
-        return np.sqrt(((there - here) ** 2).sum(axis=1))

@@ -19,6 +19,9 @@ from core.paths import DataDir
 from valuation import store
 from valuation.progress import CancelFn, ProgressFn, Steps
 
+# Version of the classes pickled in a stored model; bump it whenever their fields change, so
+# a model trained by another version is refused (and retrained) instead of failing mid-valuation.
+LAYOUT = 1
 DEFAULT_CURRENCY = "USD"  # the bundled market's; a user's CSV is assumed to be in the ledger's currency too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
@@ -103,6 +106,7 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
     trained = train_model(market.data, market.spec, _params(quick, seed), steps.sub(0.03, 0.98))
     card = build_card(trained, market.data, market.source)
     card["currency"] = currency
+    card["layout"] = LAYOUT
     steps.check()  # the last moment a cancel is honoured: nothing has been written yet
     card = store.save(home.models, trained, card)
     _forget(home)
@@ -130,6 +134,14 @@ def has_model(home: DataDir) -> bool:
     return store.exists(home.models)
 
 
+def has_current_model(home: DataDir) -> bool:
+    """A stored model this version can load (its card authenticates and its layout matches)."""
+    try:
+        return store.exists(home.models) and store.load_card(home.models).get("layout") == LAYOUT
+    except DeedbookError:
+        return False
+
+
 def card(home: DataDir) -> dict[str, Any]:
     """The stored model's card, authenticated, without loading the model."""
     return store.load_card(home.models)
@@ -155,7 +167,7 @@ def load(home: DataDir) -> tuple["TrainedModel", dict[str, Any]]:
         hit = _cache.get(folder)
         if hit is not None and hit[0] == stamp:
             return hit[1], hit[2]
-        trained, model_card = store.load(folder)
+        trained, model_card = store.load(folder, LAYOUT)
         if hasattr(trained, "model"):
             builder = trained.model.regressor.builder
             if builder.location is not None:

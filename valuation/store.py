@@ -144,9 +144,16 @@ def load_card(folder: Path) -> dict[str, Any]:
     return _verified(folder)[2]
 
 
-def load(folder: Path) -> tuple[Any, dict[str, Any]]:
-    """The model and its card, after every check; ModelRefused if any fails."""
+def load(folder: Path, layout: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """The model and its card, after every check; ModelRefused if any fails.
+
+    `layout` is the version of the pickled classes the caller's code expects: a
+    model stored by another version of them is refused before it is unpickled.
+    """
     manifest, _, card = _verified(folder)
+    if layout is not None and card.get("layout") != layout:
+        raise ModelRefused("The stored model was trained by another version of Deedbook; "
+                           "train again with 'deedbook valuation train'.")
     try:
         blob = (folder / MODEL_FILE).read_bytes()
     except OSError:

@@ -117,8 +117,9 @@ def _card(args: argparse.Namespace, ctx: CliContext) -> int:
 def _print_card_summary(card: dict[str, Any]) -> None:
     data, metrics, model = card["data"], card["metrics"], card["model"]
     print(f"Model {card['model_sha256'][:16]}\u2026 trained {card['created']} on {data['name']}")
+    as_of = f"; valuations as of {card['valuation_date']}" if card.get("valuation_date") else ""
     print(f"  {data['sales_used']} sales (data SHA-256 {data['sha256'][:16]}\u2026), "
-          f"{data.get('ledger_sales', 0)} from the ledger; valuations as of {card['valuation_date']}")
+          f"{data.get('ledger_sales', 0)} from the ledger{as_of}")
     for rule in data["filters"]:
         print(f"  left out: {rule}")
     used = [f["name"] for f in card["features"] if f["used"]]
@@ -148,8 +149,9 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
         raise DeedbookError("Recording a valuation needs the agent's key: add --key KEY.")
     ledger = ctx.ledger()
     deed = ledger.deed(args.deed)  # an unknown deed fails before any training
-    if not service.has_model(ctx.home):
-        print("No valuation model yet: training one on the bundled Ames market and the ledger's sales "
+    if not service.has_current_model(ctx.home):
+        what = "No usable valuation model" if service.has_model(ctx.home) else "No valuation model yet"
+        print(f"{what}: training one on the bundled Ames market and the ledger's sales "
               "(about 15 seconds)...", file=sys.stderr, flush=True)
         service.train(ctx.home, ledger=ledger)
     key = ctx.unlock(args.key, args.password_file) if args.record else None
@@ -163,7 +165,7 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json(out)
         return 0
     currency = card.get("currency", "USD")
-    print(f"Deed {deed.deed_id} (parcel {deed.parcel}), as of {valuation.as_of}:")
+    print(f"Deed {deed.deed_id} (parcel {deed.parcel})" + (f", as of {valuation.as_of}:" if valuation.as_of else ":"))
     print(f"  estimate {currency} {valuation.estimate:,.0f}   90% range {valuation.low:,.0f} to {valuation.high:,.0f}")
     print(f"  a typical sale in this market: {valuation.typical:,.0f}; what makes the difference:")
     for d in valuation.drivers:
@@ -171,7 +173,9 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     if valuation.other_effects:
         print(f"    {valuation.other_effects:+12,.0f}  everything else")
     if valuation.assumed:
-        print(f"  assumed typical (not in the deed): {', '.join(valuation.assumed)}")
+        shown = ", ".join(valuation.assumed[:8]) + (f" and {len(valuation.assumed) - 8} more"
+                                                     if len(valuation.assumed) > 8 else "")
+        print(f"  assumed typical (not in the deed): {shown}")
     print("  comparable sales:")
     for c in valuation.comparables:
         where = f", {c['distance_km']} km" if c["distance_km"] is not None else ""
