@@ -1,11 +1,11 @@
 """The embedded record as a PDF file attachment: written with reportlab, read with pypdf.
 
 The record goes in the document catalogue's /EmbeddedFiles name tree (what every
-PDF viewer lists as an attachment), Flate-compressed, with its size, and also as
-the catalogue's /AF "associated file" (PDF 2.0 / PDF/A-3 style: the data the
-document was made from).  The objects are created before any page, so they sit
-near the start of the file: a truncated document is still recognisably a
-Deedbook document, and fails as damaged rather than as foreign.
+PDF viewer lists as an attachment), Flate-compressed, with its size and
+/AFRelationship /Data (the data the document was made from).  Its file
+specification is the second object of the file, so even a badly truncated
+document is still recognisably a Deedbook document, and fails as damaged (not
+genuine) rather than as foreign.
 """
 from __future__ import annotations
 
@@ -19,17 +19,21 @@ MARKER = ATTACHMENT_NAME.encode("ascii")
 
 def embed(doc: Any, data: bytes, description: str) -> None:
     """Add `data` to reportlab's PDFDocument `doc` as the attachment ATTACHMENT_NAME."""
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFStream, PDFString, PDFZCompress
+    from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFObjectReference, PDFStream, PDFString,
+                                          PDFZCompress)
 
-    stream = PDFStream(PDFDictionary({
-        "Type": "/EmbeddedFile", "Subtype": "/application#2Fjson", "Params": PDFDictionary({"Size": len(data)}),
-    }), content=data, filters=[PDFZCompress])
-    stream_ref = doc.Reference(stream)
+    # The file specification (which names the record) is numbered before the stream it points to, so it is
+    # written near the start of the file, ahead of the compressed data.
+    stream_ref = PDFObjectReference("DeedbookRecordStream")
     spec = PDFDictionary({
         "Type": "/Filespec", "F": PDFString(ATTACHMENT_NAME), "UF": PDFString(ATTACHMENT_NAME),
         "Desc": PDFString(description), "AFRelationship": "/Data", "EF": PDFDictionary({"F": stream_ref}),
     })
     spec_ref = doc.Reference(spec)
+    stream = PDFStream(PDFDictionary({
+        "Type": "/EmbeddedFile", "Subtype": "/application#2Fjson", "Params": PDFDictionary({"Size": len(data)}),
+    }), content=data, filters=[PDFZCompress])
+    doc.Reference(stream, "DeedbookRecordStream")
     names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(ATTACHMENT_NAME), spec_ref])})})
     doc.Catalog.Names = doc.Reference(names)
 

@@ -124,9 +124,18 @@ def collect_valuation(ledger: Ledger, deed: str | int, valuation: Mapping[str, A
     return build_record(ledger, "valuation", wanted, paper=paper, params=params, extra=extra, entries=history)
 
 
-def build_valuation_pdf(ledger: Ledger, deed: str | int, valuation: Mapping[str, Any], paper: str = "A4") -> bytes:
-    """Valuation report for `deed`, from the valuation result passed in as plain data, as PDF bytes."""
-    return render_record(collect_valuation(ledger, deed, valuation, paper))
+def build_valuation_pdf(ledger: Ledger, deed: str | int, valuation: Mapping[str, Any] | Any, paper: str = "A4",
+                        model_card: Mapping[str, Any] | None = None) -> bytes:
+    """Valuation report for `deed`, as PDF bytes.
+
+    `valuation` is plain data (`valuation_input(...)`), or valuation/'s `Valuation` result itself (anything with
+    `to_json()`) together with `model_card`: then the report carries the model card and, when the same valuation
+    was recorded in the ledger, proves its figures with the signed Valuation entry.
+    """
+    data = valuation.to_json() if hasattr(valuation, "to_json") else dict(valuation)
+    if model_card is not None:
+        data = valuation_input(data, model_card)
+    return render_record(collect_valuation(ledger, deed, data, paper))
 
 
 # -- drawing ------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: Ledger | None = N
     except ValueError as error:
         if not marked:
             raise DeedbookError(f"{label} cannot be read as a PDF ({error}).") from None
-        return _damaged(raw, f"The document is damaged: its embedded record cannot be read ({error}).")
+        return _damaged(raw, f"The document is damaged or truncated: its embedded record cannot be read ({error}).")
     if embedded is None:
         if not marked:
             raise DeedbookError(f"{label} is not a Deedbook document: it carries no embedded Deedbook record.")
