@@ -141,3 +141,23 @@ def test_scikit_learn_is_not_imported_at_start() -> None:
 def test_canonical_attributes_helper_is_what_the_ledger_stores() -> None:
     assert canonical_json({"b": 1, "a": "x"}) == '{"a":"x","b":1}'
     assert PASSWORD
+
+
+def test_value_trains_a_model_first_when_there_is_none(capsys: pytest.CaptureFixture[str], deedbook_home: Path,
+                                                       slice_csv: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       all_rows: list[dict[str, str]]) -> None:
+    from valuation import service
+
+    real_train = service.train
+    calls: list[object] = []
+
+    def quick_train(home: DataDir, **kwargs: Any) -> dict[str, Any]:  # the bundled market takes ~15 s
+        calls.append(kwargs.get("ledger"))
+        return real_train(home, csv=slice_csv, target="Sale_Price", quick=True)
+
+    monkeypatch.setattr(service, "train", quick_train)
+    home = DataDir.resolve(deedbook_home).ensure()
+    _, deed_id = _world_with_deed(home, all_rows[11])
+    code, out, err = cli(capsys, "--data-dir", str(home.root), "value", str(deed_id), "--json")
+    assert code == 0 and "training one" in err and calls and calls[0] is not None  # with the ledger's sales
+    assert json.loads(out)["estimate"] > 0

@@ -89,3 +89,11 @@ def test_save_is_atomic_and_replaces(home_with_model: DataDir) -> None:
     assert store.load(home_with_model.models)[0] == {"a": 1}
     assert not list(home_with_model.models.glob("*.tmp"))
     assert pickle.loads((home_with_model.models / store.MODEL_FILE).read_bytes()) == {"a": 1}
+
+
+def test_a_model_of_another_layout_is_refused_before_unpickling(home_with_model: DataDir) -> None:
+    assert service.has_current_model(home_with_model)
+    store.save(home_with_model.models, {"old": True}, {"layout": service.LAYOUT + 1})
+    assert service.has_model(home_with_model) and not service.has_current_model(home_with_model)
+    with pytest.raises(store.ModelRefused, match="another version of Deedbook"):
+        service.load(home_with_model)
