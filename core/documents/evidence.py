@@ -23,17 +23,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from core import merkle
-from core.checkpoints import checkpoint_json
 from core.entries import canonical_json
 from core.errors import DeedbookError, NotFound, VerificationFailed
 from core.identity import LedgerIdentity
-from core.ledger import Ledger, RecordedEntry
-from core.proofs import FORMAT as PROOF_FORMAT
-from core.proofs import ProofReport, verify_proof
 
+if TYPE_CHECKING:  # reading a document needs no database layer; building one is given a ledger
+    from core.ledger import Ledger, RecordedEntry
+    from core.proofs import ProofReport
+
+PROOF_FORMAT = "deedbook-proof/1"  # core.proofs.FORMAT, checked there on every proof
 FORMAT = "deedbook-document/1"
 ATTACHMENT_NAME = "deedbook-record.json"
 PAPERS = ("A4", "Letter")
@@ -171,7 +172,7 @@ class _Tree:
         return path
 
 
-def covering_checkpoint(ledger: Ledger, newest: int) -> RecordedEntry:
+def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
     """The latest checkpoint, which must cover entry `newest`; a clear error saying what to do otherwise."""
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is None or checkpoint.message["size"] <= newest:
@@ -184,9 +185,9 @@ def covering_checkpoint(ledger: Ledger, newest: int) -> RecordedEntry:
     return checkpoint
 
 
-def build_record(ledger: Ledger, doc_type: str, indexes: Iterable[int], *, paper: str = "A4",
+def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, paper: str = "A4",
                  params: Mapping[str, Any] | None = None, extra: Mapping[str, Any] | None = None,
-                 entries: Sequence[RecordedEntry] | None = None) -> Record:
+                 entries: "Sequence[RecordedEntry] | None" = None) -> Record:
     """The record of a document about the entries `indexes` (pass `entries` when they are already read).
 
     Every proof is made against the ledger's latest checkpoint, which must cover
@@ -215,7 +216,9 @@ def build_record(ledger: Ledger, doc_type: str, indexes: Iterable[int], *, paper
         embedded.append(EmbeddedEntry(
             i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
             "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.path(i)]))
-    names = _names(ledger, _addresses(embedded, checkpoint))
+    names = _names(ledger, _addresses(embedded))
+    from core.checkpoints import checkpoint_json
+
     return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, checkpoint_json(checkpoint),
                   embedded, names, dict(extra or {}))
 
@@ -227,7 +230,7 @@ def normal_paper(paper: str) -> str:
     raise DeedbookError(f"'{paper}' is not a paper size (use a4 or letter).")
 
 
-def _addresses(entries: Iterable[EmbeddedEntry], checkpoint: RecordedEntry) -> set[str]:
+def _addresses(entries: Iterable[EmbeddedEntry]) -> set[str]:
     found: set[str] = set()
     for e in entries:
         found.update(s["signer"].lower() for s in e.signatures)
@@ -240,7 +243,7 @@ def _addresses(entries: Iterable[EmbeddedEntry], checkpoint: RecordedEntry) -> s
     return found
 
 
-def _names(ledger: Ledger, addresses: set[str]) -> dict[str, str]:
+def _names(ledger: "Ledger", addresses: set[str]) -> dict[str, str]:
     """Names from the issuer's address book for the addresses the document shows (unsigned)."""
     try:
         from core.contacts import AddressBook
@@ -295,11 +298,13 @@ def parse_record(raw: bytes) -> Record:
     return Record(doc_type, paper, params, identity, checkpoint, entries, names, extra, layout)
 
 
-def check_record(record: Record) -> list[ProofReport]:
+def check_record(record: Record) -> "list[ProofReport]":
     """Check every entry's signatures and inclusion proof, and the checkpoint's operator signature.
 
     Raises VerificationFailed naming the first entry that does not check.
     """
+    from core.proofs import verify_proof
+
     reports = []
     for entry in record.entries:
         try:

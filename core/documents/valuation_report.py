@@ -58,7 +58,7 @@ def _trim_card(card: Mapping[str, Any]) -> dict[str, Any]:
     metrics = card.get("metrics") or {}
     features = sorted((f for f in card.get("features") or [] if f.get("used", True)),
                       key=lambda f: -float(f.get("importance") or 0))[:TOP_FEATURES]
-    return _clean({
+    trimmed: dict[str, Any] = _clean({
         "created": card.get("created"), "valuation_date": card.get("valuation_date"),
         "model_sha256": card.get("model_sha256"), "currency": card.get("currency"),
         "data": {k: data[k] for k in _CARD_DATA if k in data},
@@ -68,6 +68,7 @@ def _trim_card(card: Mapping[str, Any]) -> dict[str, Any]:
                      for f in features],
         "libraries": card.get("libraries"), "limits": card.get("limits"), "seed": card.get("seed"),
     })
+    return trimmed
 
 
 def _minor(value: Any, currency: str) -> int:

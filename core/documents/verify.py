@@ -26,12 +26,14 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.documents import attachment
 from core.documents.evidence import Record, RecordInvalid, check_record, parse_record
 from core.errors import DeedbookError, VerificationFailed
-from core.ledger import Ledger
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
 
 DOCUMENT_NAMES = {"transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
                   "journal": "notary journal export", "valuation": "valuation report"}
@@ -91,7 +93,7 @@ def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
         raise DeedbookError(f"{path} cannot be read ({error.strerror or error}).") from None
 
 
-def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: Ledger | None = None) -> PdfReport:
+def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None) -> PdfReport:
     """Check a Deedbook PDF (a path or its bytes); with `ledger`, compare it with that ledger too.
 
     Returns a report (ok or not genuine); raises DeedbookError when the file is

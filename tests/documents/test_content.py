@@ -123,3 +123,10 @@ def test_journal_filters(scene: Scene) -> None:
         collect_journal(scene.ledger, scene.keys["zoe"].address)
     with pytest.raises(DeedbookError, match="start date is after"):
         collect_journal(scene.ledger, None, "2024-08-01", "2024-07-01")
+
+
+def test_the_record_expands_to_the_proof_format_of_core_proofs() -> None:
+    from core.documents.evidence import PROOF_FORMAT
+    from core.proofs import FORMAT
+
+    assert PROOF_FORMAT == FORMAT
