@@ -74,6 +74,8 @@ class FeatureBuilder:
     mean: FloatArray = field(default_factory=lambda: np.zeros(0))
     scale: FloatArray = field(default_factory=lambda: np.ones(0))
     gbm_categorical: list[bool] = field(default_factory=list)
+    # HistGradientBoosting's native categories measured no better here (Ames 5-fold MdAPE 4.51 vs 4.52)
+    # but re-encode every column on each predict (~20 ms a valuation); target encodings are the default.
     native_categories: bool = False
     encodings: dict[str, FloatArray] = field(default_factory=dict)
     _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
