@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlmodel import col
 
 from core.errors import DeedbookError, NotFound
 from core.signing import checksum_address, parse_address
@@ -58,19 +59,19 @@ class AddressBook:
         self.engine = engine
 
     def list(self, *, search: str | None = None, role: str | None = None) -> list[Contact]:
-        query = select(ContactRow).order_by(func.lower(ContactRow.name), ContactRow.id)
+        query = select(ContactRow).order_by(func.lower(col(ContactRow.name)), col(ContactRow.id))
         if search and search.strip():
             pattern = f"%{search.strip().lower()}%"
-            query = query.where(func.lower(ContactRow.name).like(pattern) | func.lower(ContactRow.address).like(pattern)
-                                | func.lower(ContactRow.note).like(pattern))
+            query = query.where(func.lower(col(ContactRow.name)).like(pattern) | func.lower(col(ContactRow.address)).like(pattern)
+                                | func.lower(col(ContactRow.note)).like(pattern))
         if role:
-            query = query.where(ContactRow.role == _clean_role(role))
+            query = query.where(col(ContactRow.role) == _clean_role(role))
         with self.engine.connect() as conn:
             return [_contact(row) for row in conn.execute(query)]
 
     def get(self, contact_id: int) -> Contact:
         with self.engine.connect() as conn:
-            row = conn.execute(select(ContactRow).where(ContactRow.id == contact_id)).first()
+            row = conn.execute(select(ContactRow).where(col(ContactRow.id) == contact_id)).first()
         if row is None:
             raise NotFound(f"There is no contact {contact_id} in the address book.")
         return _contact(row)
@@ -78,13 +79,13 @@ class AddressBook:
     def find_by_address(self, address: str) -> Contact | None:
         wanted = checksum_address(parse_address(address))
         with self.engine.connect() as conn:
-            row = conn.execute(select(ContactRow).where(ContactRow.address == wanted)).first()
+            row = conn.execute(select(ContactRow).where(col(ContactRow.address) == wanted)).first()
         return None if row is None else _contact(row)
 
     def names_by_address(self) -> dict[str, str]:
         """Lower-case address -> name, for showing names instead of hex in lists."""
         with self.engine.connect() as conn:
-            return {a.lower(): n for n, a in conn.execute(select(ContactRow.name, ContactRow.address))}
+            return {a.lower(): n for n, a in conn.execute(select(col(ContactRow.name), col(ContactRow.address)))}
 
     def _refuse_duplicate(self, address: str, except_id: int | None = None) -> None:
         existing = self.find_by_address(address)
@@ -116,10 +117,10 @@ class AddressBook:
             values["note"] = note.strip()
         if values:
             with self.engine.begin() as conn:
-                conn.execute(update(ContactRow).where(ContactRow.id == contact_id).values(**values))
+                conn.execute(update(ContactRow).where(col(ContactRow.id) == contact_id).values(**values))
         return self.get(contact_id)
 
     def remove(self, contact_id: int) -> None:
         with self.engine.begin() as conn:
-            if conn.execute(delete(ContactRow).where(ContactRow.id == contact_id)).rowcount == 0:
+            if conn.execute(delete(ContactRow).where(col(ContactRow.id) == contact_id)).rowcount == 0:
                 raise NotFound(f"There is no contact {contact_id} in the address book.")

@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.act_about = a("About Deedbook", "about", None, self.open_about)
         self.act_open = a("Open data folder\u2026", "folder", QKeySequence.StandardKey.Open, self.open_folder)
         self.act_quit = a("Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
-        self.act_find = a("Find deed", "search", None, self._find)
+        self.act_find = a("Find deed", "search", QKeySequence.StandardKey.Find, self._find)
         for number, spec in enumerate(PANES, start=1):
             a(spec.text, spec.icon, f"Ctrl+{number}", lambda key=spec.key: self.show_pane(key))
 

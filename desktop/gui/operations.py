@@ -234,7 +234,9 @@ class Operations(QObject):
 
     def _start(self, op: Op[Any]) -> None:
         if self._closed:
-            raise DeedbookError("Deedbook is closing; the operation was not started.")
+            log.debug("closing: %s not started", op.title)  # a late timer after the window closed
+            op.deleteLater()
+            return
         self.active.append(op)
         if len(self.active) == 1:
             self.busy_changed.emit(True)

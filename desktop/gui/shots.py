@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.gui import prompts, theme
+from desktop.gui import prompts
 from desktop.gui.context import AppContext
 
 Wait = Callable[[], bool]
@@ -61,6 +60,7 @@ class Driver(QObject):
         self._since = 0.0
         self._idle_turns = 0
         self.code = 0
+        self.loop = QEventLoop()
 
     def run(self) -> int:
         _quiet_prompts()
@@ -68,9 +68,16 @@ class Driver(QObject):
             print(f"deedbook: {self.problem}", file=sys.stderr)
         self._steps = self.first_run_script() if self.ctx.ledger is None else \
             (self.smoke_script() if self.smoke else self.screenshot_script())
+        # a local loop, and no quit when a shot window closes: QCoreApplication.quit() would
+        # leave the application unable to run event loops if it came while none was running
+        quit_on_close = self.app.quitOnLastWindowClosed()  # type: ignore[union-attr]
+        self.app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         QTimer.singleShot(0, self._next)
-        self.app.exec()  # type: ignore[union-attr]
-        self.ctx.close()
+        try:
+            self.loop.exec()
+        finally:
+            self.app.setQuitOnLastWindowClosed(quit_on_close)  # type: ignore[union-attr]
+            self.ctx.close()
         return self.code
 
     # -- the stepping machinery ------------------------------------------------------------------------
@@ -80,13 +87,13 @@ class Driver(QObject):
             self._waiting = next(self._steps) or self.idle
         except StopIteration:
             self._timer.stop()
-            self.app.quit()  # type: ignore[union-attr]
+            self.loop.exit(0)
             return
         except Exception as error:  # noqa: BLE001 - a broken step must not hang an unattended run
             print(f"deedbook: screenshot step failed: {type(error).__name__}: {error}", file=sys.stderr)
             self.code = 1
             self._timer.stop()
-            self.app.quit()  # type: ignore[union-attr]
+            self.loop.exit(1)
             return
         self._since = time.monotonic()
         self._idle_turns = 0

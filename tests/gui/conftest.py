@@ -61,3 +61,40 @@ def ctx(world: World, qtbot: Any) -> Iterator[AppContext]:
 
 
 __all__ = ["PASSWORD"]
+
+
+OWNERS = ["0x" + f"{i:040x}" for i in range(1, 40)]
+
+
+def populate(world: World, count: int) -> list[int]:
+    """`count` deeds registered by the operator to a handful of owners."""
+    return [world.register(f"P-{i:04d}", OWNERS[i % 7], attributes={"Gr_Liv_Area": 1000 + i, "Year_Built": 1990})
+            for i in range(count)]
+
+
+@pytest.fixture
+def answer_key_dialog(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Make the next KeyDialog pick `name` and type `password` (a user would), then press Sign."""
+    from desktop.gui.panes import ledger as ledger_pane
+
+    def answer(name: str, password: str = PASSWORD, accept: bool = True) -> None:
+        def exec_(dialog: Any) -> int:
+            dialog.picker.select(name)
+            dialog.picker.password.setText(password)
+            return 1 if accept and dialog.ok.isEnabled() else 0
+
+        monkeypatch.setattr(ledger_pane.KeyDialog, "exec", exec_)
+
+    return answer
+
+
+@pytest.fixture
+def window(ctx: AppContext, qtbot: Any) -> Iterator[Any]:
+    from desktop.gui.main_window import MainWindow
+
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    ctx.ops.shutdown()

@@ -184,7 +184,7 @@ class DeedDetail(QScrollArea):
             self.holders.setItem(row, 0, who)
             amount = QTableWidgetItem(fmt.share_pct(count, deed.total_shares))
             amount.setToolTip(fmt.shares(count, deed.total_shares))
-            amount.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.holders.setItem(row, 1, amount)
         height = self.holders.horizontalHeader().height() + sum(self.holders.rowHeight(r) for r in range(len(holders)))
         self.holders.setFixedHeight(height + 4)

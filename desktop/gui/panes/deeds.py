@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -78,7 +77,6 @@ class DeedsPane(Pane):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(150)
         self._count_timer.timeout.connect(self._count)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self._selected: int | None = None
         self._count()
 

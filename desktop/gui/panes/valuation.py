@@ -213,7 +213,7 @@ class ValuationPane(Pane):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 if column >= 2:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if comp.get("differences") and column == 0:
                     item.setToolTip("\n".join(f"{d['feature']}: {d['comparable']} (this one: {d['subject']})"
                                               for d in comp["differences"]))

@@ -1,0 +1,79 @@
+"""Start-up: --smoke, --screenshots, first run without a ledger, and what start-up must not import."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from desktop.gui import app as gui_app
+from desktop.gui.shots_steps import Steps
+from tests.gui.conftest import populate
+from tests.helpers import World
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_smoke(world: World, qtbot: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    populate(world, 3)
+    assert gui_app.run(str(world.home.root), smoke=True) == 0
+    out = capsys.readouterr().out
+    assert "Main window shown and idle" in out and "3 deeds" in out
+
+
+def test_screenshots(world: World, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                     capsys: pytest.CaptureFixture[str]) -> None:
+    populate(world, 4)
+    world.key("bob")
+
+    def no_training(self: Steps, window: Any, deed: int) -> Iterator[None]:
+        window.show_pane("valuation")  # training a model takes ~10 s: covered by the CLI run in the docs
+        yield None
+        self.d.shot("valuation", window)
+
+    monkeypatch.setattr(Steps, "valuation", no_training)
+    shots = tmp_path / "shots"
+    assert gui_app.run(str(world.home.root), screenshots=str(shots)) == 0
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert len(names) >= 8, names
+    for wanted in ("deeds", "register", "transfer-wizard", "offline-signer", "keys", "notary-desk", "valuation",
+                   "ledger-verified", "document-preview", "settings"):
+        assert any(wanted in n for n in names), wanted
+    # the tour records nothing: no transfer, no checkpoint, no valuation
+    assert all(e.kind in ("LedgerGenesis", "RegisterDeed") for e in world.ledger.entries())
+
+
+def test_first_run_in_unattended_modes(deedbook_home: Path, qtbot: Any, tmp_path: Path) -> None:
+    assert gui_app.run(str(deedbook_home), smoke=True) == 0
+    assert gui_app.run(str(deedbook_home), screenshots=str(tmp_path / "s")) == 0
+    assert [p.name for p in (tmp_path / "s").glob("*.png")] == ["01-first-run.png"]
+
+
+def test_start_up_imports_no_heavy_modules(world: World, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from desktop.gui.app import make_app, build_context\n"
+        "from desktop.gui.main_window import MainWindow\n"
+        "app = make_app()\n"
+        f"ctx, _ = build_context({str(world.home.root)!r}, None)\n"
+        "w = MainWindow(ctx); w.show(); app.processEvents()\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'reportlab', 'valuation', 'scipy'))\n"
+        "print(heavy)\n"
+        "ctx.close()\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_command_line_smoke(world: World) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(world.home.root), "gui", "--smoke"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "shown_at=" in result.stdout

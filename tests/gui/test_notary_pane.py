@@ -1,0 +1,40 @@
+"""The notary desk: attest an entry, see it in the journal, export the journal."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.gui.conftest import OWNERS, PASSWORD, Prompts
+from tests.helpers import World
+
+
+def test_attest_and_export_the_journal(window: Any, world: World, qtbot: Any, tmp_path: Path,
+                                       prompt_log: Prompts) -> None:
+    world.key("county-notary")
+    world.register("N-1", OWNERS[2])
+    pane = window.show_pane("notary")
+    pane.key.reload()
+    pane.entry.setValue(0)
+    assert not pane.attest_button.isEnabled()  # the genesis entry is not attested
+    pane.entry.setValue(1)
+    assert "RegisterDeed" in pane.entry_preview.text()
+    pane.key.select("county-notary")
+    qtbot.keyClicks(pane.place, "Ames, Story County, IA")
+    qtbot.keyClicks(pane.id_number, "X1234567")
+    qtbot.keyClicks(pane.key.password, PASSWORD)
+    assert pane.attest_button.isEnabled(), pane.problem.text()
+    qtbot.mouseClick(pane.attest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
+    assert prompt_log.infos and "entry #2" in prompt_log.infos[0]
+    assert world.ledger.entry(2).kind == "Attestation"
+    assert "X1234567" not in world.ledger.entry(2).as_json().__repr__()  # only a keyed hash is kept
+    assert pane.id_number.text() == ""
+    out = tmp_path / "journal.csv"
+    prompt_log.files.append(out)
+    qtbot.mouseClick(pane.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(out.exists, timeout=10_000)
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["entry_index"] == "1" and rows[0]["place"] == "Ames, Story County, IA"

@@ -1,0 +1,68 @@
+"""Registering a deed through the form, as a registrar would."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.gui.conftest import OWNERS, PASSWORD, Prompts
+from tests.helpers import World
+
+
+def _fill(pane: Any, qtbot: Any, parcel: str, owner: str = OWNERS[3]) -> None:
+    qtbot.keyClicks(pane.parcel, parcel)
+    qtbot.keyClicks(pane.address, "12 Elm Street, Ames, IA 50010")
+    qtbot.keyClicks(pane.legal, "Lot 4, Elm Addition")
+    qtbot.keyClicks(pane.owner.combo.lineEdit(), owner)
+    pane.fields["Gr_Liv_Area"].setValue(1520)
+    pane.fields["Year_Built"].setValue(1988)
+    qtbot.keyClicks(pane.extra, "Pool_Area=0")
+    pane.key.select("operator")
+    qtbot.keyClicks(pane.key.password, PASSWORD)
+
+
+def test_register_a_deed(window: Any, world: World, qtbot: Any) -> None:
+    pane = window.show_pane("register")
+    assert not pane.submit.isEnabled()
+    _fill(pane, qtbot, "R-100")
+    assert pane.submit.isEnabled(), pane.problem.text()
+    with qtbot.waitSignal(window.ctx.events.changed, timeout=10_000) as changed:
+        qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
+    assert changed.args[0].deed_ids == {1}
+    qtbot.waitUntil(pane.result.isVisible)
+    deed = world.ledger.deed(1)
+    assert (deed.parcel, deed.owner.lower(), deed.legal) == ("R-100", OWNERS[3], "Lot 4, Elm Addition")
+    assert deed.attributes == {"Gr_Liv_Area": 1520, "Year_Built": 1988, "Pool_Area": 0}
+    assert pane.parcel.text() == "" and pane.key.secret() == ""
+    qtbot.mouseClick(pane.show_button, Qt.MouseButton.LeftButton)
+    assert window.panes["deeds"].model.rowCount() == 1  # the deeds table heard about it when shown
+    assert window.panes["deeds"].selected_deed() == 1
+
+
+def test_owner_with_a_bad_checksum_is_caught_while_typing(window: Any, qtbot: Any) -> None:
+    pane = window.show_pane("register")
+    _fill(pane, qtbot, "R-1", owner="0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
+    assert "wrong checksum" in pane.owner.status.text()
+    assert not pane.submit.isEnabled()
+
+
+def test_refused_registration_is_one_sentence_and_writes_nothing(window: Any, world: World, qtbot: Any,
+                                                                 prompt_log: Prompts) -> None:
+    world.register("R-7", OWNERS[1])
+    pane = window.show_pane("register")
+    _fill(pane, qtbot, "R-7")
+    size = world.ledger.size()
+    qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    assert prompt_log.errors == ["Parcel R-7 is registered already."]
+    assert world.ledger.size() == size
+    qtbot.waitUntil(pane.submit.isEnabled)
+
+
+def test_wrong_password(window: Any, qtbot: Any, prompt_log: Prompts) -> None:
+    pane = window.show_pane("register")
+    _fill(pane, qtbot, "R-8")
+    qtbot.keyClicks(pane.key.password, "x")
+    qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    assert prompt_log.errors == ["Wrong password for key 'operator'."]

@@ -1,0 +1,101 @@
+"""A transfer from the wizard: terms, requests out, one signed here, one signed offline, review, record."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWizard
+
+from core.keys import KeyStore
+from desktop.gui.signer import SignerWindow
+from tests.gui.conftest import PASSWORD, Prompts
+from tests.helpers import World
+
+
+def _click_next(wizard: QWizard, qtbot: Any) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+
+
+def test_transfer_end_to_end(window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
+                             answer_key_dialog: Any) -> None:
+    alice, bob = world.key("alice"), world.key("bob")
+    deed_id = world.register("T-1", alice.address)
+    wizard = window.open_transfer(deed_id)
+    qtbot.addWidget(wizard)
+    terms = wizard.terms
+    assert terms.seller.currentData()[0] == alice.address
+    qtbot.keyClicks(terms.buyer.combo.lineEdit(), bob.address)
+    terms.price.setValue(250_000)
+    _click_next(wizard, qtbot)
+    page = wizard.signatures
+    assert wizard.currentPage() is page and page.table.rowCount() == 2
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+    # the seller signs here, with the key on this machine
+    page.table.selectRow(0)
+    answer_key_dialog("alice")
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in wizard.responses, timeout=10_000)
+
+    # the buyer's request goes to an offline laptop that has only bob's key
+    prompt_log.folders.append(tmp_path / "out")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(list((tmp_path / "out").glob("*.json"))) == 2, timeout=10_000)
+    buyer_request = next((tmp_path / "out").glob("*-buyer.json"))
+    offline_keys = KeyStore(tmp_path / "laptop" / "keys")
+    offline_keys.import_keystore("bob", world.keys.get("bob").path, PASSWORD)
+    signer = SignerWindow(world.home, None, offline_keys)
+    qtbot.addWidget(signer)
+    signer.show()
+    assert signer.load(buyer_request)
+    assert "buyer" in signer.role_line.text().lower() and signer.warnings.isVisible()  # no ledger there
+    qtbot.keyClicks(signer.picker.password, PASSWORD)
+    response = tmp_path / "bob-signed.json"
+    prompt_log.files.append(response)
+    qtbot.mouseClick(signer.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: response.exists() and signer.last_response == response, timeout=10_000)
+
+    # ... and comes back by drag and drop
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(response))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    page.dropEvent(drop)  # Qt delivers drops only during a real drag session; hand it over as Qt would
+    assert set(wizard.responses) == {0, 1}, prompt_log.errors
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    _click_next(wizard, qtbot)
+    assert wizard.review.isComplete(), wizard.review.check_text.text()
+    _click_next(wizard, qtbot)
+    record = wizard.record_page
+    qtbot.mouseClick(record.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.recorded is not None, timeout=10_000)
+    deed = world.ledger.deed(deed_id)
+    assert deed.holders == {bob.address: 10_000} and deed.last_price == 25_000_000
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+
+
+def test_bad_terms_stay_on_the_page(window: Any, world: World, qtbot: Any, prompt_log: Prompts) -> None:
+    alice = world.key("alice")
+    deed_id = world.register("T-2", alice.address)
+    wizard = window.open_transfer(deed_id)
+    qtbot.addWidget(wizard)
+    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), alice.address)  # to the seller herself
+    _click_next(wizard, qtbot)
+    assert wizard.currentPage() is wizard.terms
+    assert len(prompt_log.errors) == 1
+
+
+def test_a_response_for_another_transfer_is_refused(window: Any, world: World, qtbot: Any, tmp_path: Path,
+                                                    prompt_log: Prompts) -> None:
+    alice, bob = world.key("alice"), world.key("bob")
+    deed_id = world.register("T-3", alice.address)
+    wizard = window.open_transfer(deed_id)
+    qtbot.addWidget(wizard)
+    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), bob.address)
+    _click_next(wizard, qtbot)
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"format": "something else"}')
+    wizard.signatures.import_files([junk])
+    assert prompt_log.errors and wizard.responses == {}

@@ -1,0 +1,86 @@
+"""The valuation pane's wiring, with the model replaced by a stand-in (valuation/ has its own tests)."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.gui.conftest import OWNERS, Prompts
+from tests.helpers import World
+from valuation import service
+from valuation.progress import Cancelled
+
+CARD = {"created": "2026-01-02T03:04:05", "data": {"sales_used": 2713, "name": "bundled Ames market"},
+        "metrics": {"mdape": 4.8, "within_10": 0.81, "coverage": 0.9, "cod": 6.8, "prd": 1.01},
+        "model": {"kind": "blend"}, "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 15000}],
+        "limits": ["Values market sales."], "model_sha256": "ab" * 32, "currency": "USD"}
+
+
+@dataclass
+class FakeValuation:
+    estimate: float = 250_000
+    low: float = 220_000
+    high: float = 285_000
+    as_of: str | None = "2010-07"
+    typical: float = 180_000
+    drivers: list[dict[str, Any]] = field(default_factory=lambda: [
+        {"feature": "Gr_Liv_Area", "effect": 40_000.0, "value": 2200, "typical": 1440},
+        {"feature": "Year_Built", "effect": -9_000.0, "value": 1950, "typical": 1975}])
+    other_effects: float = 39_000
+    comparables: list[dict[str, Any]] = field(default_factory=lambda: [
+        {"label": "parcel 1", "price": 240_000, "sold": "2010-05", "distance_km": 0.4, "adjusted_price": 251_000,
+         "differences": [{"feature": "Gr_Liv_Area", "subject": 2200, "comparable": 2100}]}])
+    assumed: list[str] = field(default_factory=lambda: ["Lot_Area"])
+    input_sha256: str = "cd" * 32
+    warnings: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def model(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    state: dict[str, Any] = {"trained": True}
+    monkeypatch.setattr(service, "has_model", lambda _home: state["trained"])
+    monkeypatch.setattr(service, "card", lambda _home: CARD)
+    monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), FakeValuation(), CARD))
+    return state
+
+
+def test_estimate_is_drawn_with_range_reasons_and_comparables(window: Any, world: World, qtbot: Any,
+                                                              model: dict[str, Any]) -> None:
+    deed_id = world.register("V-1", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
+    window.show_deed(deed_id)
+    qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
+    pane = window.panes["valuation"]
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert pane.estimate.text() == "$250,000"
+    assert pane.range_chart._estimate == 250_000 and pane.range_chart._comps == [240_000]
+    assert [row[0] for row in pane.drivers._rows] == ["Gr Liv Area = 2200", "Year Built = 1950"]
+    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "$251,000"
+    assert "Lot Area" in pane.assumed.text()
+    qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
+
+
+def test_no_model_offers_training_and_cancel_is_quiet(window: Any, qtbot: Any, model: dict[str, Any],
+                                                      monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts) -> None:
+    model["trained"] = False
+    started = threading.Event()
+
+    def slow_train(_home: Any, *, progress: Any, should_cancel: Any, **_kw: Any) -> dict[str, Any]:
+        progress(0.1, "fitting")
+        started.set()
+        while not should_cancel():
+            threading.Event().wait(0.01)
+        raise Cancelled()
+
+    monkeypatch.setattr(service, "train", slow_train)
+    pane = window.show_pane("valuation")
+    qtbot.waitUntil(pane.no_model.isVisible, timeout=10_000)
+    qtbot.mouseClick(pane.train_quick, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    qtbot.waitUntil(lambda: pane.progress.value() == 100, timeout=5_000)
+    assert pane.progress_row.isVisible() and not pane.retrain.isEnabled()
+    qtbot.mouseClick(pane.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pane.progress_row.isVisible(), timeout=10_000)
+    assert prompt_log.errors == [] and pane.retrain.isEnabled()
