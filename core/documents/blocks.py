@@ -80,7 +80,7 @@ def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: fl
                 plain(s.get("signedType", ""), Styles.cell),
                 mono_wrapped(s["signature"][2:], Styles.mono_small, 8),
             ])
-    widths = [36, 66, 172, 56, width - 330]
+    widths = [36, 62, 180, 56, width - 334]
     return data_table(["Entry", "Role", "Signer", "Signed", "Signature (r \u2016 s \u2016 v, 65 bytes)"], rows, widths,
                       zebra=False)
 
@@ -96,16 +96,17 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
     """The QR code and what anyone needs to check the document, kept together on one page."""
     cp = record.checkpoint
     payload = qr_payload(record, subject)
-    qr_size = 33 * mm
+    qr_size = 31 * mm
     count = len(record.entries)
+    names_note = (" Names beside addresses come from the issuer\u2019s address book and are not signed; the "
+                  "addresses are." if record.names else "")
     lines = [
-        para(f"This document is drawn only from the {count} signed ledger {'entry' if count == 1 else 'entries'} "
-             "embedded in this file (<b>deedbook-record.json</b>), each with its Merkle inclusion proof and the "
-             "checkpoint it was proved against. Anyone can check it offline, without the ledger: "
-             "<b>deedbook verify-pdf FILE</b> checks every signature, every proof and the operator\u2019s signature "
-             "on the checkpoint, then redraws the document from the embedded entries and compares it byte for byte.",
-             Styles.fine),
-        Spacer(1, 4),
+        para(f"Drawn only from the {count} signed ledger {'entry' if count == 1 else 'entries'} embedded in this "
+             "file (<b>deedbook-record.json</b>), each with its Merkle inclusion proof and the operator-signed "
+             "checkpoint below. Anyone can check it offline, without the ledger: <b>deedbook verify-pdf FILE</b> "
+             "checks every signature and proof, then redraws the document from the embedded entries and compares "
+             f"it byte for byte.{names_note}", Styles.fine),
+        Spacer(1, 3),
     ]
     info = [
         ("Ledger", para(f"{esc(record.ledger.name)} \u00b7 chain id {record.ledger.chain_id}", Styles.cell)),
@@ -119,17 +120,12 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
     ]
     grid = Table([[plain(k.upper(), Styles.label), v] for k, v in info], colWidths=[22 * mm, width - qr_size - 22 * mm - 26])
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.9),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9),
                               *[("TOPPADDING", (0, i), (0, i), 2.4) for i in range(len(info))]]))
-    notes = []
-    if record.names:
-        notes.append("Names beside addresses come from the issuer\u2019s address book and are not signed; "
-                     "the addresses are.")
-    notes_flow = [Spacer(1, 3), plain(" ".join(notes), Styles.fine)] if notes else []
     qr_cell = [qr.qr_flowable(payload.text(), qr_size),
-               plain("Scan: ledger, entry and signed checkpoint", _caption())]
-    panel = boxed([[qr_cell, [*lines, grid, *notes_flow]]], [qr_size + 10, width - qr_size - 10])
+               plain("Scan: ledger, entry, checkpoint", _caption())]
+    panel = boxed([[qr_cell, [*lines, grid]]], [qr_size + 10, width - qr_size - 10])
     return [KeepTogether([*section("Verification", width), panel])]
 
 

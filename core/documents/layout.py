@@ -22,7 +22,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import DummyDoc, PDFText
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer,
+                                Table, TableStyle)
 
 from core.documents import attachment
 from core.documents.evidence import Record
@@ -151,8 +152,7 @@ class SectionHeading(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, width: float, note: str = "") -> None:
         super().__init__()
-        self.text, self.note, self.width, self.height = text.upper(), note, width, 25 + self.SPACE_BELOW
-        self.keepWithNext = True
+        self.text, self.note, self.width, self.height = text.upper(), note, width, 21 + self.SPACE_BELOW
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -174,9 +174,12 @@ class SectionHeading(Flowable):  # type: ignore[misc]
         c.line(34, 1.5, self.width, 1.5)
 
 
-def section(text: str, width: float, note: str = "") -> list[Flowable]:
-    """A section heading (as a list, to splice into a story)."""
-    return [SectionHeading(text, width, note)]
+def section(text: str, width: float, note: str = "", room: float = 90) -> list[Flowable]:
+    """A section heading (as a list, to splice into a story), on a new page when less than `room` points
+    are left below it: a heading is never left alone at the foot of a page, and a long table after it
+    still starts on the same page and runs on (grouping the two with keepWithNext would push the whole
+    table to the next page)."""
+    return [CondPageBreak(room), SectionHeading(text, width, note)]
 
 
 def fields(pairs: Sequence[tuple[str, Flowable | str]], width: float, columns: int = 2,

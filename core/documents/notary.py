@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from core.dates import parse_date
 from core.documents import blocks
@@ -67,13 +67,14 @@ def draw_notary_record(record: Record) -> bytes:
     story.append(fields([
         ("Notarial act", m["act"]), ("Date of the act", m["actDate"]),
         ("Place", m["place"] or "not stated"), ("Recorded", moment(a.recorded_at)),
-        ("Notary", party(record, notary, Styles.value, Styles.mono)),
-        ("Identity evidence", m["idEvidence"] or "not stated"),
+        ("Identity evidence", m["idEvidence"] or "not stated"), ("Journal entry", str(a.index)),
     ], width))
     id_hash = str(m["idNumberHash"])
-    story.append(Spacer(1, 2))
-    story.append(fields([("Identity number", mono_wrapped(id_hash, Styles.cell_mono, 66) if id_hash != ZERO_HASH
-                          else plain("not recorded", Styles.value))], width, columns=1))
+    story.append(fields([
+        ("Notary", party(record, notary, Styles.value, Styles.mono)),
+        ("Identity number", mono_wrapped(id_hash, Styles.cell_mono) if id_hash != ZERO_HASH
+         else plain("not recorded", Styles.value)),
+    ], width, columns=1))
     story.append(plain("An identity number is never kept in clear: only a hash keyed by the notary\u2019s own key, which "
                        "the notary can recompute to match a document later and nobody else can reverse.", Styles.fine))
 
@@ -96,8 +97,7 @@ def draw_notary_record(record: Record) -> bytes:
     story.append(fields([("Attested entry hash", mono_wrapped(attested.leaf_hash, Styles.cell_mono, 66))], width,
                         columns=1))
 
-    story += section("Acknowledgement", width)
-    story.append(acknowledgement(record, a, width))
+    story.append(KeepTogether([*section("Acknowledgement", width), acknowledgement(record, a, width)]))
     story += section("Signatures", width, "as recorded in the ledger")
     story.append(blocks.signatures_table(record, [a, attested], width))
     story += blocks.verification_panel(record, a, width)
@@ -191,16 +191,16 @@ def draw_journal(record: Record) -> bytes:
     first, last = acts[0].message["actDate"], acts[-1].message["actDate"]
     period = _period(params).strip() or f"all acts ({first} to {last})"
     story: list[Flowable] = []
+    single = notary or (notaries[0] if len(notaries) == 1 else None)
+    address = (f" (<font name='{Styles.cell_mono.fontName}' size='8.5'>{esc(single)}</font>)"
+               if single and record.name_of(single) else "")
     story += title_block(
         "Notarial Journal",
-        f"Acts of {esc(who)} \u00b7 {esc(period)}",
+        f"Acts of {esc(who)}{address} \u00b7 {esc(period)}",
         [("Notary", esc(_short_party(record, notary)) if notary else ("all" if len(notaries) > 1 else
                                                                        esc(_short_party(record, notaries[0])))),
          ("Period", esc(f"{params.get('from') or first} \u2013 {params.get('to') or last}")),
          ("Acts", str(len(acts))), ("As of", day(record.checkpoint_time))], width)
-    if notary or len(notaries) == 1:
-        story.append(fields([("Notary", party(record, notary or notaries[0], Styles.value, Styles.mono))], width,
-                            columns=1))
     story.append(para(
         f"One row per notarial act recorded in the ledger <b>{esc(record.ledger.name)}</b> as of its checkpoint of "
         f"{record.checkpoint_size:,} entries ({esc(moment(record.checkpoint_time))}), in order of the date of the act. "
@@ -220,7 +220,7 @@ def draw_journal(record: Record) -> bytes:
         rows.append([str(number), m["actDate"], act_cell, m["place"] or "\u2014", what, signers, id_text,
                      str(a.index)])
     story.append(data_table(["No.", "Date", "Act", "Place", "Record attested", "Signers", "ID evidence", "Entry"], rows,
-                            [24, 58, 92, 92, 118, width - 484, 64, 36], right=(0, 7)))
+                            [24, 58, 92, 92, 118, width - 514, 94, 36], right=(0, 7)))
     story += blocks.verification_panel(record, acts[-1], width)
     subject = f"{_short_party(record, notary or notaries[0]) if (notary or len(notaries) == 1) else 'All notaries'}"
     heading = blocks.heading(record, "Notarial Journal", f"{subject} \u00b7 {first} to {last}")

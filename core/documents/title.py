@@ -149,6 +149,11 @@ def event_row(record: Record, e: EmbeddedEntry, state: TitleState | None = None)
         parties = [_role("Notary"), party(record, _signer(e, "notary"))]
         where = f", {esc(m['place'])}" if m.get("place") else ""
         terms = f"attests entry {m['entryIndex']} ({esc(m['entryKind'])})<br/>{m['actDate']}{where}"
+    elif e.kind == "Valuation":
+        event = "Valuation recorded"
+        parties = [_role("Appraiser"), party(record, _signer(e, "appraiser"))]
+        terms = (f"{money(m['estimate'], m['currency'])}<br/>{m['coverage']}% range {money(m['low'], m['currency'])} "
+                 f"to {money(m['high'], m['currency'])}<br/>as of {esc(m['asOf'])}")
     else:
         parties = [party(record, s["signer"]) for s in e.signatures]
         terms = esc(_describe(e))

@@ -1,0 +1,23 @@
+"""Documents already issued must keep verifying: the committed gallery PDFs are such documents.
+
+If this fails after a change to how documents are drawn, the change broke every document issued
+before it. Keep the old drawing under its layout number and give the new one the next
+(docs/documents.md, "a layout is a format"); regenerate the gallery only for a new layout.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.documents import verify_pdf
+
+GALLERY = Path(__file__).resolve().parents[2] / "docs" / "documents"
+PDFS = sorted(GALLERY.glob("*.pdf"))
+
+
+@pytest.mark.skipif(not PDFS, reason="no gallery in docs/documents")
+@pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
+def test_issued_documents_still_verify(pdf: Path) -> None:
+    report = verify_pdf(pdf)
+    assert report.ok, report.reason
