@@ -53,10 +53,18 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """Excel's quoting rules with the sniffed delimiter: the sniffer guesses quoting wrongly on
+    small samples (a cell holding '"0,' came back as '"0'), but its delimiter guess is sound."""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         return csv.excel  # one column, or too little text to tell: plain commas
+
+    class Sniffed(csv.excel):
+        pass
+
+    Sniffed.delimiter = delimiter
+    return Sniffed
 
 
 def _unique_names(raw: list[str]) -> list[str]:
