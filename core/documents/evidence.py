@@ -22,6 +22,7 @@ verification report says so.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -256,12 +257,30 @@ def _names(ledger: "Ledger", addresses: set[str]) -> dict[str, str]:
 
 # -- reading and checking an embedded record ------------------------------------------
 
+# A JSON string to its closing quote (or the end), possessively so it is linear on any input.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+MAX_DEPTH = 24  # a record nests 7 deep; very deep JSON can exhaust the C stack of the decoder
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for ch in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if ch in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
 def parse_record(raw: bytes) -> Record:
     """The record from an attachment's bytes; `RecordInvalid` when it is damaged or malformed,
     DeedbookError when it is a newer format this version does not know."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8")
+        if _too_deep(text):
+            raise RecordInvalid("The embedded record is not a Deedbook record: it nests far deeper than one does.")
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise RecordInvalid("The embedded record is damaged: it is not valid JSON.") from None
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("deedbook-document/"):
         raise RecordInvalid("The embedded record is not a Deedbook document record.")
@@ -292,10 +311,36 @@ def parse_record(raw: bytes) -> Record:
     if layout != 1:
         raise DeedbookError(f"This document uses layout {layout} of a {doc_type}; this version of Deedbook "
                             "draws layout 1, so it cannot redraw it to compare.")
+    _check_params(doc_type, params)
     indexes = [e.index for e in entries]
     if not entries or indexes != sorted(set(indexes)):
         raise RecordInvalid("The embedded record's entries are missing, repeated or out of order.")
     return Record(doc_type, paper, params, identity, checkpoint, entries, names, extra, layout)
+
+
+_PARAMS: dict[str, dict[str, tuple[type, ...]]] = {
+    "transfer": {"index": (int,), "deedId": (int,)},
+    "title": {"deedId": (int,)},
+    "notary": {"index": (int,), "deedId": (int,)},
+    "journal": {"notary": (str, type(None)), "from": (str, type(None)), "to": (str, type(None))},
+    "valuation": {"deedId": (int,), "recorded": (int, type(None))},
+}
+
+
+def _check_params(doc_type: str, params: dict[str, Any]) -> None:
+    """The (unsigned) parameters a document type takes, of the types it takes: anything else is not
+    what a genuine document carries."""
+    expected = _PARAMS[doc_type]
+    if set(params) != set(expected) or any(
+            not isinstance(params[k], types) or isinstance(params[k], bool) for k, types in expected.items()):
+        raise RecordInvalid(f"The embedded record's parameters are not those of a {doc_type} document.")
+    for key in ("from", "to"):
+        value = params.get(key)
+        if isinstance(value, str):
+            from core.dates import is_iso_date
+
+            if not is_iso_date(value):
+                raise RecordInvalid("The embedded journal's period is not made of dates.")
 
 
 def check_record(record: Record) -> "list[ProofReport]":
@@ -313,4 +358,6 @@ def check_record(record: Record) -> "list[ProofReport]":
             raise
         except DeedbookError as bad:
             raise RecordInvalid(f"Entry {entry.index} in the embedded record is malformed: {bad}", entry.index) from None
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
+            raise RecordInvalid(f"Entry {entry.index} in the embedded record is malformed.", entry.index) from None
     return reports

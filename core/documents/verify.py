@@ -113,6 +113,11 @@ def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" =
         if not marked:
             raise DeedbookError(f"{label} is not a Deedbook document: it carries no embedded Deedbook record.")
         return _damaged(raw, "The document is damaged: it names a Deedbook record but the record cannot be found.")
+    return verify_record(embedded, raw, ledger)
+
+
+def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None) -> PdfReport:
+    """Steps 2 and 3 (and the ledger comparison) for a record already taken out of the PDF `raw`."""
     try:
         record = parse_record(embedded)
         proofs = check_record(record)
@@ -128,8 +133,9 @@ def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" =
     except VerificationFailed as failure:
         report.reason = failure.reason
         return report
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        report.reason = f"The embedded record cannot be drawn as a {report.document_name} ({error})."
+    except Exception as error:  # noqa: BLE001 - unsigned parts (names, figures) can be anything; a genuine record draws
+        report.reason = (f"The embedded record cannot be drawn as a {report.document_name} "
+                         f"({type(error).__name__}: {error}).")
         return report
     if genuine != raw:
         report.differences = differences(raw, genuine, embedded, record)
@@ -239,4 +245,4 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
-__all__ = ["PdfReport", "LocalCheck", "verify_pdf", "differences", "RecordInvalid"]
+__all__ = ["PdfReport", "LocalCheck", "verify_pdf", "verify_record", "differences", "RecordInvalid"]
