@@ -257,7 +257,10 @@ def draw_valuation(record: Record) -> bytes:
         story.append(plain(f"Note: {warning}", Styles.fine))
 
     story += section("Model card", width)
-    story += model_card(card, width)
+    if card.get("data") or card.get("metrics") or card.get("features") or (card.get("model") or {}).get("kind"):
+        story += model_card(card, width)
+    else:
+        story.append(plain("The model card was not given to this report.", Styles.body))
     subject = recorded or sale or reg
     story += blocks.verification_panel(record, subject, width)
     heading = blocks.heading(record, "Valuation Report", f"Deed {deed_id} \u00b7 Parcel {r['parcel']}")
