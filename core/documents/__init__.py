@@ -20,7 +20,10 @@ reportlab is loaded by the first document drawn.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # never run; lets type checkers and PyInstaller's import scan see the lazy names' modules
+    from core.documents import evidence, notary, render, title, transfer_deed, valuation_report, verify  # noqa: F401
 
 _EXPORTS = {
     "build_transfer_pdf": "core.documents.transfer_deed",
