@@ -126,7 +126,7 @@ def _date_text(value: date | str | None, what: str) -> str | None:
 def journal_entries(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
                     date_to: date | str | None = None) -> list[RecordedEntry]:
     """Attestations (by `notary`, if given) whose act date is within [date_from, date_to], by date then entry."""
-    start, end = _date_text(date_from, "start date"), _date_text(date_to, "end date")
+    start, end = _date_text(date_from, "start date"), _date_text(date_to, "final date")
     if start and end and start > end:
         raise DeedbookError("The start date is after the end date.")
     address = checksum_address(parse_address(notary)) if notary else None
@@ -147,7 +147,7 @@ def collect_journal(ledger: Ledger, notary: str | None = None, date_from: date |
     acts = journal_entries(ledger, notary, date_from, date_to)
     params: dict[str, Any] = {
         "notary": checksum_address(parse_address(notary)) if notary else None,
-        "from": _date_text(date_from, "start date"), "to": _date_text(date_to, "end date"),
+        "from": _date_text(date_from, "start date"), "to": _date_text(date_to, "final date"),
     }
     if not acts:
         who = f"by {params['notary']} " if notary else ""
