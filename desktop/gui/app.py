@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QApplication
 from core.errors import DeedbookError, NotFound
 from core.paths import DataDir
 from core.settings import Settings
-from desktop.gui import prompts, theme
+from desktop.gui import theme
 from desktop.gui.context import AppContext, setup_logging
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from core.ledger import Ledger
 
 STARTED = time.perf_counter()
@@ -51,40 +53,61 @@ def resolve_home(data_dir: str | None, settings: Settings) -> DataDir:
     return DataDir.resolve(None)
 
 
-def open_ledger(home: DataDir, db_url: str | None) -> tuple["Ledger | None", str | None]:
-    """The ledger, or None and (for anything but "there is none") the sentence why."""
-    from core.ledger import Ledger
-
-    try:
-        return Ledger.open(home, db_url), None
-    except NotFound:
-        return None, None
-    except DeedbookError as error:
-        return None, str(error)
-
-
-def build_context(data_dir: str | None, db_url: str | None) -> tuple[AppContext, str | None]:
+def build_context(data_dir: str | None, db_url: str | None) -> AppContext:
+    """The context on the chosen data folder; the ledger itself is opened afterwards."""
     settings = Settings.load()
     home = resolve_home(data_dir, settings)
     setup_logging(home)
-    ledger, problem = open_ledger(home, db_url)
-    return AppContext(home, settings, ledger, db_url), problem
+    return AppContext(home, settings, None, db_url)
+
+
+def ledger_may_exist(ctx: AppContext) -> bool:
+    """Worth trying to open (a database URL always is; a folder only if it holds the file)."""
+    return ctx.db_url is not None or ctx.home.database.exists()
+
+
+def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: bool = True) -> None:
+    """Open the ledger on a worker while the window is already on screen (SQLAlchemy loads there)."""
+    home, db_url = ctx.home, ctx.db_url
+    ctx.opening = True
+
+    def work() -> "Ledger":
+        from core.ledger import Ledger
+
+        return Ledger.open(home, db_url)
+
+    def opened(ledger: "Ledger") -> None:
+        ctx.opening = False
+        ctx.open_folder(home, ledger)
+
+    def failed(error: BaseException) -> None:
+        from desktop.gui.events import Changes
+        from desktop.gui.operations import report_error
+
+        ctx.opening = False
+        ctx.events.announce(Changes.DATA_FOLDER)
+        if isinstance(error, NotFound) and first_run:
+            from desktop.gui.dialogs.first_run import FirstRunDialog
+
+            FirstRunDialog(ctx, parent).exec()
+        elif not isinstance(error, NotFound):
+            report_error(parent, error)
+
+    ctx.ops.op(parent, work, title="Opening the ledger").success(opened).failure(failed).run()
 
 
 def run(data_dir: str | None = None, db_url: str | None = None, *, smoke: bool = False,
         screenshots: str | None = None, signer: bool = False) -> int:
     app = make_app()
-    ctx, problem = build_context(data_dir, db_url)
+    ctx = build_context(data_dir, db_url)
     theme.apply_theme(app, ctx.settings.theme)
     if signer:
         return run_signer(ctx)
     if smoke or screenshots:
         from desktop.gui.shots import Driver
 
-        return Driver(ctx, smoke=smoke, folder=Path(screenshots) if screenshots else None, problem=problem).run()
-    if problem:
-        prompts.show_error(None, problem)
-    if ctx.ledger is None:
+        return Driver(ctx, smoke=smoke, folder=Path(screenshots) if screenshots else None).run()
+    if not ledger_may_exist(ctx):
         from desktop.gui.dialogs.first_run import FirstRunDialog
 
         first = FirstRunDialog(ctx)
@@ -95,17 +118,37 @@ def run(data_dir: str | None = None, db_url: str | None = None, *, smoke: bool =
             return run_signer(ctx)
     from desktop.gui.main_window import MainWindow
 
+    ctx.opening = ctx.ledger is None
     window = MainWindow(ctx)
     window.show()
+    if ctx.ledger is None:
+        open_in_background(ctx, window)
     code = app.exec()
     ctx.close()
     return int(code)
+
+
+def open_now(ctx: AppContext) -> str | None:
+    """Open the ledger on this thread (the signer and the screenshot tour); the sentence if it cannot be."""
+    from core.ledger import Ledger
+
+    if not ledger_may_exist(ctx):
+        return None
+    try:
+        ctx.ledger = Ledger.open(ctx.home, ctx.db_url)
+    except NotFound:
+        return None
+    except DeedbookError as error:
+        return str(error)
+    return None
 
 
 def run_signer(ctx: AppContext, request: str | None = None) -> int:
     """The offline signer alone (`deedbook sign` with no arguments): no ledger required."""
     from desktop.gui.signer import SignerWindow
 
+    if ctx.ledger is None:
+        open_now(ctx)
     window = SignerWindow(ctx.home, ctx.ledger.identity if ctx.ledger else None, ctx.keys)
     if request:
         window.load(Path(request))
@@ -118,6 +161,6 @@ def run_signer(ctx: AppContext, request: str | None = None) -> int:
 def run_offline_signer(data_dir: str | None = None, request: str | None = None) -> int:
     """Entry point for the command line's `deedbook sign` with no request (or with --gui)."""
     app = make_app()
-    ctx, _problem = build_context(data_dir, None)
+    ctx = build_context(data_dir, None)
     theme.apply_theme(app, ctx.settings.theme)
     return run_signer(ctx, request)

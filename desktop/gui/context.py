@@ -25,6 +25,7 @@ class AppContext:
         self.settings = settings
         self.ledger = ledger
         self.db_url = db_url
+        self.opening = False  # the ledger is being opened in the background
         self.events = Events()
         self.ops = Operations(self.events)
         self._names: dict[str, str] | None = None

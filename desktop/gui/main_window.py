@@ -213,7 +213,8 @@ class MainWindow(QMainWindow):
         ledger = self.ctx.ledger
         if ledger is None:
             self.setWindowTitle("Deedbook")
-            self.ledger_label.setText(f"No ledger \u2022 {self.ctx.home.root}")
+            state = "Opening the ledger\u2026" if self.ctx.opening else "No ledger"
+            self.ledger_label.setText(f"{state} \u2022 {self.ctx.home.root}")
             return
         self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
         self.ledger_label.setText(f"{ledger.identity.name} \u2022 {ledger.size():,} entries \u2022 "

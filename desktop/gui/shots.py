@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.gui import prompts
@@ -46,9 +46,9 @@ def _quiet_prompts() -> None:
 
 
 class Driver(QObject):
-    def __init__(self, ctx: AppContext, *, smoke: bool, folder: Path | None, problem: str | None) -> None:
+    def __init__(self, ctx: AppContext, *, smoke: bool, folder: Path | None) -> None:
         super().__init__()
-        self.ctx, self.smoke, self.folder, self.problem = ctx, smoke, folder, problem
+        self.ctx, self.smoke, self.folder = ctx, smoke, folder
         self.app = QApplication.instance()
         self.window: Any = None
         self.saved: list[Path] = []
@@ -56,6 +56,7 @@ class Driver(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(20)
         self._timer.timeout.connect(self._poll)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._waiting: Wait | None = None
         self._since = 0.0
         self._idle_turns = 0
@@ -63,16 +64,23 @@ class Driver(QObject):
         self.loop = QEventLoop()
 
     def run(self) -> int:
+        from desktop.gui.app import ledger_may_exist, open_now
+
         _quiet_prompts()
-        if self.problem:
-            print(f"deedbook: {self.problem}", file=sys.stderr)
-        self._steps = self.first_run_script() if self.ctx.ledger is None else \
-            (self.smoke_script() if self.smoke else self.screenshot_script())
+        if not ledger_may_exist(self.ctx):
+            self._steps = self.first_run_script()
+        elif self.smoke:
+            self._steps = self.smoke_script()
+        else:
+            problem = open_now(self.ctx)
+            if problem:
+                print(f"deedbook: {problem}", file=sys.stderr)
+            self._steps = self.screenshot_script() if self.ctx.ledger is not None else self.first_run_script()
         # a local loop, and no quit when a shot window closes: QCoreApplication.quit() would
         # leave the application unable to run event loops if it came while none was running
         quit_on_close = self.app.quitOnLastWindowClosed()  # type: ignore[union-attr]
         self.app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
-        QTimer.singleShot(0, self._next)
+        QTimer.singleShot(0, self._next)  # the first step runs as soon as the loop does
         try:
             self.loop.exec()
         finally:
@@ -134,13 +142,33 @@ class Driver(QObject):
         return window
 
     def smoke_script(self) -> Iterator[Wait | None]:
+        from desktop.gui.app import open_in_background
+
+        self.ctx.opening = True
         window = self._main_window()
-        exposed = window.windowHandle()
-        yield lambda: window.isVisible() and (exposed is None or exposed.isExposed()) and self.idle()
-        age = process_age()
-        since = f"{age:.2f} s after the process started" if age is not None else "(process start unknown)"
-        print(f"Main window shown and idle {since}; {self.ctx.ledger.deed_count() if self.ctx.ledger else 0:,} "
-              f"deeds; shown_at={time.time():.6f}")
+        handle = window.windowHandle()
+        marks: dict[str, Any] = {}
+
+        def shown() -> bool:  # the moment is taken on the first poll that sees it, not after settling
+            if "at" not in marks and window.isVisible() and (handle is None or handle.isExposed()):
+                marks.update(at=time.time(), age=process_age())
+            return "at" in marks
+
+        self._timer.setInterval(2)
+        yield shown
+        self._timer.setInterval(20)
+        shown_at, shown_age = marks["at"], marks["age"]
+        open_in_background(self.ctx, window, first_run=False)  # as a normal start does, once the window is up
+        yield lambda: not self.ctx.opening and self.idle()
+        ready_at, ready_age = time.time(), process_age()
+        if shown_age is None or ready_age is None:
+            shown_age, ready_age = 0.0, ready_at - shown_at
+        deeds = self.ctx.ledger.deed_count() if self.ctx.ledger else 0
+        print(f"Main window shown {shown_age:.2f} s after the process started; ledger open with its first "
+              f"{window.panes['deeds'].model.rowCount():,} of {deeds:,} deeds listed and idle at {ready_age:.2f} s; "
+              f"shown_at={shown_at:.6f} ready_at={ready_at:.6f}")
+        if self.ctx.ledger is None:
+            self.code = 0 if not self.ctx.home.database.exists() else 1
         window.close()
 
     def first_run_script(self) -> Iterator[Wait | None]:
@@ -151,8 +179,8 @@ class Driver(QObject):
         yield None
         if self.smoke:
             age = process_age()
-            print(f"First-run screen shown {f'{age:.2f} s after the process started' if age else ''} "
-                  f"(no ledger in {self.ctx.home.root}); shown_at={time.time():.6f}")
+            when = f"{age:.2f} s after the process started" if age is not None else ""
+            print(f"First-run screen shown {when} (no ledger in {self.ctx.home.root}); shown_at={time.time():.6f}")
         else:
             self.shot("first-run", dialog)
         dialog.close()

@@ -5,16 +5,12 @@ the wizard only gathers values and moves files.
 """
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QWizard,
-                               QWizardPage)
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QHBoxLayout, QSpinBox, QVBoxLayout,
+                               QWidget, QWizard, QWizardPage)
 
 from core.errors import DeedbookError
 from desktop.gui import fmt, prompts, theme
@@ -44,6 +40,8 @@ class TransferWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(860, 620)
         self.terms = TermsPage(self, deed_id)
+        from desktop.gui.transfer_signatures import SignaturesPage
+
         self.signatures = SignaturesPage(self)
         self.review = ReviewPage(self)
         self.record_page = RecordPage(self)
@@ -149,170 +147,6 @@ class TermsPage(QWizardPage):
             return False
         self.w.responses.clear()
         return True
-
-
-class SignaturesPage(QWizardPage):
-    """One signing request per party: send them out, sign here, or take the signed files back."""
-
-    def __init__(self, wizard: TransferWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Signatures")
-        self.setSubTitle("Save or copy each request for its signer (a wallet or Deedbook's offline signer), sign here "
-                         "with a key on this machine, then import the signed responses (or drop the files here).")
-        self.setAcceptDrops(True)
-        layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Role", "Signer", "Status"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setShowGrid(False)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.save_button = button("Save requests\u2026", "export")
-        self.copy_button = button("Copy request", "copy")
-        self.sign_button = button("Sign here\u2026", "signer")
-        self.import_button = button("Import responses\u2026", "import")
-        for widget in (self.save_button, self.copy_button, self.sign_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.import_button)
-        layout.addLayout(row)
-        self.hint = label("", "muted", wrap=True)
-        layout.addWidget(self.hint)
-        self.save_button.clicked.connect(self.save_requests)
-        self.copy_button.clicked.connect(self.copy_request)
-        self.sign_button.clicked.connect(self.sign_here)
-        self.import_button.clicked.connect(lambda: self.import_files(prompts.open_files(
-            self, "Import signed responses", "Signing responses (*.json);;All files (*)")))
-        self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
-
-    def initializePage(self) -> None:
-        self.refresh()
-
-    def requests(self) -> list["SigningRequest"]:
-        return self.w.prepared.requests if self.w.prepared else []
-
-    def refresh(self) -> None:
-        requests = self.requests()
-        self.table.setRowCount(len(requests))
-        keys = {k.address.lower() for k in self.w.ctx.keys.list()}
-        for row, request in enumerate(requests):
-            signed = row in self.w.responses
-            here = request.signer.lower() in keys
-            status = "\u2713 signed" if signed else ("waiting \u2022 key on this machine" if here else "waiting")
-            cells = [request.role.capitalize(), f"{self.w.ctx.label_for(request.signer)}  {request.signer}", status]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 2:
-                    item.setIcon(theme.icon("ok" if signed else "signer"))
-                self.table.setItem(row, column, item)
-        if self.table.currentRow() < 0 and requests:
-            self.table.selectRow(0)
-        done = len(self.w.responses)
-        self.hint.setText(f"{done} of {len(requests)} signatures in." + (" Ready to review." if done == len(requests)
-                                                                          else ""))
-        self._update_buttons()
-        self.completeChanged.emit()
-
-    def _update_buttons(self) -> None:
-        row = self.table.currentRow()
-        requests = self.requests()
-        here = row >= 0 and self.w.ctx.keys.find_by_address(requests[row].signer) is not None
-        self.sign_button.setEnabled(here and row not in self.w.responses)
-        self.copy_button.setEnabled(row >= 0)
-
-    def isComplete(self) -> bool:
-        return bool(self.requests()) and len(self.w.responses) == len(self.requests())
-
-    def save_requests(self) -> None:
-        folder = prompts.choose_folder(self, "Save the signing requests in", str(Path.home()))
-        if folder is None or self.w.prepared is None:
-            return
-        requests = self.requests()
-
-        def work() -> list[Path]:
-            from core.transactions import write_requests
-
-            return write_requests(requests, folder)
-
-        self.w.ctx.ops.op(self, work, title="Saving the requests").success(
-            lambda paths: prompts.inform(self, f"{len(paths)} request file(s) saved in {folder}.")).run()
-
-    def copy_request(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            QGuiApplication.clipboard().setText(json.dumps(self.requests()[row].as_json(), indent=2))
-            self.hint.setText(f"The {self.requests()[row].role}'s request is on the clipboard (eth_signTypedData_v4 "
-                              "JSON inside).")
-
-    def sign_here(self) -> None:
-        from desktop.gui.panes.ledger import KeyDialog
-
-        row = self.table.currentRow()
-        request = self.requests()[row]
-        dialog = KeyDialog(self.w.ctx, f"Sign as {request.role}", request_summary(request, self.w.ctx), self,
-                           prefer=request.signer)
-        if not dialog.exec():
-            return
-        keys, name, password = self.w.ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
-
-        def work() -> "SigningRequest":
-            from core.requests import sign_request
-
-            return sign_request(request, keys.unlock(name, password))
-
-        self.w.ctx.ops.op(self, work, title="Signing").success(lambda response: self._accept(row, response)).run()
-
-    def _accept(self, row: int, response: "SigningRequest") -> None:
-        self.w.responses[row] = response
-        self.refresh()
-
-    def import_files(self, paths: list[Path]) -> None:
-        from core.requests import load_response
-
-        for path in paths:
-            try:
-                response = load_response(path)
-            except DeedbookError as error:
-                prompts.show_error(self, str(error))
-                continue
-            row = self.match(response)
-            if row is None:
-                prompts.show_error(self, f"{path.name} is not a signed response to this transfer's requests.")
-                continue
-            self.w.responses[row] = response
-        self.refresh()
-
-    def match(self, response: "SigningRequest") -> int | None:
-        for row, request in enumerate(self.requests()):
-            if (request.signer.lower() == response.signer.lower() and request.signed_type == response.signed_type
-                    and request.message == response.message and request.domain == response.domain):
-                return row
-        return None
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.import_files([Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()])
-        event.acceptProposedAction()
-
-
-def request_summary(request: "SigningRequest", ctx: AppContext) -> str:
-    from core.requests import summarize
-
-    summary = summarize(request, ctx.ledger.identity if ctx.ledger else None)
-    lines = [summary.title, ""] + [f"{k}: {v}" for k, v in summary.lines if k not in ("Digest", "Domain hash")]
-    return "\n".join(lines + [f"\u26a0 {w}" for w in summary.warnings])
 
 
 class ReviewPage(QWizardPage):

@@ -21,7 +21,7 @@ def test_smoke(world: World, qtbot: Any, capsys: pytest.CaptureFixture[str]) -> 
     populate(world, 3)
     assert gui_app.run(str(world.home.root), smoke=True) == 0
     out = capsys.readouterr().out
-    assert "Main window shown and idle" in out and "3 deeds" in out
+    assert "Main window shown" in out and "first 3 of 3 deeds listed" in out
 
 
 def test_screenshots(world: World, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -54,21 +54,25 @@ def test_first_run_in_unattended_modes(deedbook_home: Path, qtbot: Any, tmp_path
 
 def test_start_up_imports_no_heavy_modules(world: World, tmp_path: Path) -> None:
     code = (
-        "import sys\n"
-        "from desktop.gui.app import make_app, build_context\n"
+        "import sys, time\n"
+        "from desktop.gui.app import make_app, build_context, open_in_background\n"
         "from desktop.gui.main_window import MainWindow\n"
+        "def heavy(names):\n"
+        "    return sorted({m.split('.')[0] for m in sys.modules} & set(names))\n"
         "app = make_app()\n"
-        f"ctx, _ = build_context({str(world.home.root)!r}, None)\n"
+        f"ctx = build_context({str(world.home.root)!r}, None)\n"
         "w = MainWindow(ctx); w.show(); app.processEvents()\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'reportlab', 'valuation', 'scipy'))\n"
-        "print(heavy)\n"
+        "print('shown', heavy(['sklearn', 'reportlab', 'valuation', 'scipy', 'sqlalchemy', 'sqlmodel']))\n"
+        "open_in_background(ctx, w)\n"
+        "while ctx.ledger is None: app.processEvents(); time.sleep(0.005)\n"
+        "print('ready', heavy(['sklearn', 'reportlab', 'valuation', 'scipy']))\n"
         "ctx.close()\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
                             timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert result.stdout.strip().splitlines()[-2:] == ["shown []", "ready []"]
 
 
 def test_command_line_smoke(world: World) -> None:

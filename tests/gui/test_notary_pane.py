@@ -12,7 +12,7 @@ from tests.helpers import World
 
 
 def test_attest_and_export_the_journal(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                       prompt_log: Prompts) -> None:
+                                       prompt_log: Prompts, answer_key_dialog: Any) -> None:
     world.key("county-notary")
     world.register("N-1", OWNERS[2])
     pane = window.show_pane("notary")
@@ -38,3 +38,8 @@ def test_attest_and_export_the_journal(window: Any, world: World, qtbot: Any, tm
     qtbot.waitUntil(out.exists, timeout=10_000)
     rows = list(csv.DictReader(out.open()))
     assert rows[0]["entry_index"] == "1" and rows[0]["place"] == "Ames, Story County, IA"
+    pane.table.selectRow(0)
+    answer_key_dialog("operator")  # the record is proved against a checkpoint: the pane offers to sign one
+    with qtbot.waitSignal(window.ctx.events.show_document, timeout=60_000) as shown:
+        qtbot.mouseClick(pane.record_pdf, Qt.MouseButton.LeftButton)
+    assert Path(shown.args[0]).name.startswith("notary-record-entry2")

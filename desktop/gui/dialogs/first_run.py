@@ -108,9 +108,8 @@ class FirstRunDialog(QDialog):
         self.key_name = QLineEdit("operator")
         form.addRow("Ledger name", self.ledger_name)
         form.addRow("Operator key", self.key_name)
+        self.new_password = NewPasswordField(page, form)
         layout.addLayout(form)
-        self.new_password = NewPasswordField()
-        layout.addWidget(self.new_password)
         self.create_button = button("Create ledger", "new-ledger", primary=True)
         self.create_button.setEnabled(False)
         self.create_button.clicked.connect(self.create)
@@ -246,4 +245,16 @@ def open_data_folder(ctx: AppContext, parent: QWidget | None, on_open: Any = Non
         if on_open is not None:
             on_open()
 
-    ctx.ops.op(parent, open_it, title="Opening the ledger").success(opened).run()
+    def failed(error: BaseException) -> None:
+        from core.errors import NotFound
+        from desktop.gui.operations import report_error
+
+        if not isinstance(error, NotFound) or isinstance(parent, FirstRunDialog):
+            report_error(parent, error)
+        elif prompts.ask(parent, f"There is no ledger in {home.root}. Create one there?", yes="Create a ledger"):
+            ctx.open_folder(home, None)
+            FirstRunDialog(ctx, parent).exec()
+            if on_open is not None and ctx.ledger is not None:
+                on_open()
+
+    ctx.ops.op(parent, open_it, title="Opening the ledger").success(opened).failure(failed).run()

@@ -35,9 +35,8 @@ class NewKeyDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. registrar, alice, county-notary")
         form.addRow("Name", self.name)
+        self.password = NewPasswordField(self, form)
         layout.addLayout(form)
-        self.password = NewPasswordField()
-        layout.addWidget(self.password)
         self.box = _buttons(self, "Create")
         layout.addWidget(self.box)
         self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
@@ -72,14 +71,12 @@ class ImportKeyDialog(QDialog):
         row.addWidget(browse)
         form.addRow("File", row)
         form.addRow("Name", self.name)
-        layout.addLayout(form)
-        self.new_password = NewPasswordField() if raw else None
+        self.new_password = NewPasswordField(self, form) if raw else None
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        if self.new_password is not None:
-            layout.addWidget(self.new_password)
-        else:
+        if self.new_password is None:
             form.addRow("Password", self.password)
+        layout.addLayout(form)
         self.box = _buttons(self, "Import")
         layout.addWidget(self.box)
         self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import enum
 from collections import OrderedDict
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from core.ledger import Ledger
 from desktop.gui import fmt
-from desktop.gui.models.queries import DeedSummary, deed_summaries
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
+    from core.ledger import Ledger
+    from desktop.gui.models.queries import DeedSummary
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,7 +55,7 @@ class DeedTableModel(QAbstractTableModel):
 
     search_applied = Signal(str)  # after the first page for a new search is in
 
-    def __init__(self, ledger: Ledger | None = None, label: Callable[[str], str] | None = None,
+    def __init__(self, ledger: "Ledger | None" = None, label: Callable[[str], str] | None = None,
                  parent: Any = None) -> None:
         super().__init__(parent)
         self._ledger = ledger
@@ -61,14 +63,14 @@ class DeedTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows_of: dict[int, int] = {}
         self._more = False
-        self._cache: OrderedDict[int, DeedSummary] = OrderedDict()
+        self._cache: OrderedDict[int, "DeedSummary"] = OrderedDict()
         self._search = ""
         self._sort = DeedColumn.DEED
         self._descending = False
         self._reload(self.PAGE)
 
     # -- what to show ---------------------------------------------------------------
-    def set_ledger(self, ledger: Ledger | None) -> None:
+    def set_ledger(self, ledger: "Ledger | None") -> None:
         self._ledger = ledger
         self._cache.clear()
         self._reload(self.PAGE)
@@ -80,6 +82,27 @@ class DeedTableModel(QAbstractTableModel):
         self._search = text
         self._reload(self.PAGE)
         self.search_applied.emit(text)
+
+    def apply_search(self, text: str, ids: list[int]) -> None:
+        """Show the first page of a search queried elsewhere (`page_query`, on a worker)."""
+        self._search = text.strip()
+        self.beginResetModel()
+        self._more = len(ids) > self.PAGE
+        self._ids = ids[:self.PAGE]
+        self._rows_of = {deed_id: row for row, deed_id in enumerate(self._ids)}
+        self.endResetModel()
+        self.search_applied.emit(self._search)
+
+    def page_query(self, text: str) -> Callable[[], list[int]]:
+        """The first page of ids for `text` in the current order, as a function a worker can run."""
+        ledger, key, descending, limit = self._ledger, SORT_KEYS[self._sort], self._descending, self.PAGE + 1
+
+        def query() -> list[int]:
+            if ledger is None:
+                return []
+            return ledger.deed_ids(search=text.strip() or None, order_by=key, descending=descending, limit=limit)
+
+        return query
 
     @property
     def search(self) -> str:
@@ -182,7 +205,7 @@ class DeedTableModel(QAbstractTableModel):
             return None
         return self._display(summary, column)
 
-    def _display(self, s: DeedSummary, column: DeedColumn) -> str:
+    def _display(self, s: "DeedSummary", column: DeedColumn) -> str:
         if column == DeedColumn.DEED:
             return str(s.deed_id)
         if column == DeedColumn.PARCEL:
@@ -200,7 +223,7 @@ class DeedTableModel(QAbstractTableModel):
         return fmt.money(s.last_valuation, s.last_currency)
 
     # -- rows ----------------------------------------------------------------------------
-    def summary(self, row: int) -> DeedSummary | None:
+    def summary(self, row: int) -> "DeedSummary | None":
         deed_id = self._ids[row]
         cached = self._cache.get(deed_id)
         if cached is not None:
@@ -208,6 +231,8 @@ class DeedTableModel(QAbstractTableModel):
             return cached
         if self._ledger is None:
             return None
+        from desktop.gui.models.queries import deed_summaries
+
         start = max(0, row - self.BLOCK // 4)
         block = [d for d in self._ids[start:start + self.BLOCK] if d not in self._cache]
         self._cache.update(deed_summaries(self._ledger, block))

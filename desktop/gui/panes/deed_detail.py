@@ -1,19 +1,21 @@
 """One deed in full: holders and shares, facts, liens, attributes and the chain of title."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollArea, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.errors import DeedbookError
-from core.ledger import RecordedEntry
-from core.state import DeedState
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.panes.base import button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
+
+if TYPE_CHECKING:
+    from core.ledger import RecordedEntry
+    from core.state import DeedState
 
 # Attributes worth a line in the summary, in this order; the rest follow alphabetically.
 FIRST_ATTRIBUTES = ("Gr_Liv_Area", "Lot_Area", "Year_Built", "Overall_Qual", "Bedroom_AbvGr", "Full_Bath",
@@ -24,7 +26,7 @@ def _pretty(name: str) -> str:
     return name.replace("_", " ").replace("AbvGr", "above grade").replace("Gr Liv", "Living").strip()
 
 
-def timeline_item(entry: RecordedEntry, ctx: AppContext) -> TimelineItem:
+def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
     m, when = entry.message, fmt.when(entry.recorded_at)
     where = f"entry #{entry.index}"
     if entry.kind == "RegisterDeed":
@@ -48,6 +50,11 @@ def timeline_item(entry: RecordedEntry, ctx: AppContext) -> TimelineItem:
         return TimelineItem(entry.index, when, f"Notarised: {m['act']}",
                             f"attests entry #{m['entryIndex']} ({m['entryKind']}) on {m['actDate']} \u2022 {where}",
                             "attest", "good")
+    if entry.kind == "Valuation":
+        currency = m.get("currency", "USD")
+        return TimelineItem(entry.index, when, f"Valued at {fmt.money(m['estimate'], currency)}",
+                            f"90% range {fmt.money(m['low'], currency)} to {fmt.money(m['high'], currency)}, as of "
+                            f"{m.get('asOf', '')} \u2022 {where}", "valuation", "accent")
     try:
         detail = entry.describe()
     except Exception:  # noqa: BLE001 - a kind this build does not describe
@@ -63,7 +70,7 @@ class DeedDetail(QScrollArea):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.deed: DeedState | None = None
+        self.deed: "DeedState | None" = None
         self.setWidgetResizable(True)
         self.setMinimumWidth(400)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -175,7 +182,7 @@ class DeedDetail(QScrollArea):
         self.empty.hide()
         self.content.show()
 
-    def _fill_holders(self, deed: DeedState) -> None:
+    def _fill_holders(self, deed: "DeedState") -> None:
         holders = sorted(deed.holders.items(), key=lambda item: (-item[1], item[0].lower()))
         self.holders.setRowCount(len(holders))
         for row, (address, count) in enumerate(holders):
@@ -202,7 +209,7 @@ class DeedDetail(QScrollArea):
             grid.addWidget(key, row, col * 2)
             grid.addWidget(val, row, col * 2 + 1)
 
-    def _fill_facts(self, deed: DeedState) -> None:
+    def _fill_facts(self, deed: "DeedState") -> None:
         rows = [("Legal", deed.legal or "\u2014"), ("Version", str(deed.version)),
                 ("Shares", f"{deed.total_shares:,}"), ("Registered", f"entry #{deed.registered_index}")]
         if deed.last_price is not None:
@@ -211,7 +218,7 @@ class DeedDetail(QScrollArea):
             rows.append(("Last valuation", fmt.money(deed.last_valuation, deed.last_currency)))
         self._fill_grid(self.facts, rows)
 
-    def _fill_liens(self, deed: DeedState) -> None:
+    def _fill_liens(self, deed: "DeedState") -> None:
         if not deed.liens:
             self.liens.setText("No liens.")
             return
@@ -222,7 +229,7 @@ class DeedDetail(QScrollArea):
                          f"{self.ctx.label_for(lien.holder)} \u2014 {state}")
         self.liens.setText("\n".join(lines))
 
-    def _fill_attributes(self, deed: DeedState) -> None:
+    def _fill_attributes(self, deed: "DeedState") -> None:
         names = [n for n in FIRST_ATTRIBUTES if n in deed.attributes]
         names += sorted(n for n in deed.attributes if n not in names and n not in ("Longitude", "Latitude"))
         rows = [(_pretty(n), str(deed.attributes[n])) for n in names]

@@ -78,6 +78,8 @@ class DeedsPane(Pane):
         self._count_timer.setInterval(150)
         self._count_timer.timeout.connect(self._count)
         self._selected: int | None = None
+        self._wanted = ""
+        self._searching = False
         self._count()
 
     def _column_menu(self, position: object) -> None:
@@ -97,13 +99,38 @@ class DeedsPane(Pane):
         self.search.selectAll()
 
     def _search_changed(self, text: str) -> None:
-        self.model.set_search(text)  # SQL, synchronous: well under the 100 ms a keystroke allows
-        self._count_timer.start()  # the exact count can wait for a pause in typing
+        # The query runs on a reader thread, so typing never waits for SQL; keystrokes that
+        # arrive meanwhile are folded into one follow-up query for the latest text.
+        self._wanted = text.strip()
+        if not self._searching:
+            self._run_search()
+
+    def _run_search(self) -> None:
+        if self.ctx.ledger is None:
+            return
+        text = self._wanted
+        self._searching = True
+        (self.ctx.ops.op(self, self.model.page_query(text), title="Searching")
+         .success(lambda ids: self.model.apply_search(text, ids))
+         .failure(self._search_failed).done(self._search_done).run())
+
+    def _search_failed(self, error: BaseException) -> None:
+        from desktop.gui.operations import report_error
+
+        self._wanted = self.model.search  # do not retry a search that cannot run
+        report_error(self, error)
+
+    def _search_done(self) -> None:
+        self._searching = False
+        if self._wanted != self.model.search:
+            self._run_search()
+        else:
+            self._count_timer.start()  # the exact count can wait for a pause in typing
 
     def _count(self) -> None:
         ledger, search = self.ctx.ledger, self.model.search
         if ledger is None:
-            self.count.setText("No ledger open")
+            self.count.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger open")
             return
 
         def count() -> tuple[str, int, int]:
@@ -141,8 +168,12 @@ class DeedsPane(Pane):
     def select_deed(self, deed_id: int) -> None:
         """Show `deed_id`, clearing a search that hides it."""
         row = self.model.row_of(deed_id)
-        if row is None and self.model.search:
+        if row is None and (self.model.search or self.search.text()):
+            self.search.blockSignals(True)
             self.search.clear()
+            self.search.blockSignals(False)
+            self._wanted = ""
+            self.model.set_search("")
             row = self.model.row_of(deed_id)
         while row is None and self.model.canFetchMore():
             self.model.fetchMore()

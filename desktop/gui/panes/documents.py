@@ -98,8 +98,12 @@ class DocumentsPane(Pane):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        from PySide6.QtPdf import QPdfDocument
-        from PySide6.QtPdfWidgets import QPdfView
+        try:
+            from PySide6.QtPdf import QPdfDocument
+            from PySide6.QtPdfWidgets import QPdfView
+        except ImportError:  # since PySide6 6.8 QtPdf is its own wheel (PySide6-Pdf); documents still work
+            QPdfDocument = QPdfView = None  # noqa: N806
+        self.has_preview = QPdfDocument is not None
 
         self.new_button = QToolButton()
         self.new_button.setText("New document")
@@ -121,12 +125,18 @@ class DocumentsPane(Pane):
         left_layout.addWidget(label(f"In {ctx.home.documents}", "muted", wrap=True))
         left_layout.addWidget(self.files, 1)
 
-        self.document = QPdfDocument(self)
-        self.view = QPdfView()
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setPageSpacing(12)
+        if QPdfDocument is not None and QPdfView is not None:
+            self.document: Any = QPdfDocument(self)
+            self.view: Any = QPdfView()
+            self.view.setDocument(self.document)
+            self.view.setPageMode(QPdfView.PageMode.MultiPage)
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.view.setPageSpacing(12)
+        else:
+            self.document = None
+            self.view = label("This installation has no PDF preview (the PySide6-Pdf package). Documents are still "
+                              "made, verified and saved; Open shows them in your usual PDF viewer.", "muted", wrap=True)
+            self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tools = QHBoxLayout()
         self.name = label("No document open", "section")
         self.page = QSpinBox()
@@ -161,7 +171,9 @@ class DocumentsPane(Pane):
         self.path: Path | None = None
         self.open_button.clicked.connect(self._open_dialog)
         self.files.currentItemChanged.connect(lambda item, _p: item and self.open_path(item.data(Qt.ItemDataRole.UserRole)))
-        self.page.valueChanged.connect(lambda n: self.view.pageNavigator().jump(n - 1, self.view.pageNavigator().currentLocation()))
+        if self.has_preview:
+            self.page.valueChanged.connect(
+                lambda n: self.view.pageNavigator().jump(n - 1, self.view.pageNavigator().currentLocation()))
         self.zoom.currentIndexChanged.connect(self._zoom)
         self.verify_button.clicked.connect(self.verify)
         self.save_button.clicked.connect(self.save_as)
@@ -207,9 +219,19 @@ class DocumentsPane(Pane):
             self.open_path(str(path))
 
     def open_path(self, path: str) -> None:
+        self.reload()
+        if not self.has_preview:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            self.path = Path(path)
+            self.name.setText(self.path.name)
+            for widget in (self.verify_button, self.save_button):
+                widget.setEnabled(True)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+            return
         from PySide6.QtPdf import QPdfDocument
 
-        self.reload()
         self.document.close()
         status = self.document.load(path)
         if status != QPdfDocument.Error.None_:
@@ -228,6 +250,8 @@ class DocumentsPane(Pane):
             widget.setEnabled(on)
 
     def _zoom(self, index: int) -> None:
+        if not self.has_preview:
+            return
         from PySide6.QtPdfWidgets import QPdfView
 
         modes = [QPdfView.ZoomMode.FitToWidth, QPdfView.ZoomMode.FitInView, 1.0, 1.5]
@@ -326,7 +350,7 @@ class DocumentsPane(Pane):
                 prompts.show_error(self, f"Cannot write {target}: {error.strerror or error}.")
 
     def print_document(self) -> None:
-        if self.path is None:
+        if self.path is None or self.document is None:
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 

@@ -166,13 +166,15 @@ class NotaryPane(Pane):
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
-        self.export_button = button("Export\u2026", "export", tip="The journal as CSV or JSON")
+        self.export_button = button("Export\u2026", "export", tip="The journal as PDF, CSV or JSON")
+        self.record_pdf = button("Record PDF", "documents", tip="The notary journal record of the selected act")
         row.addWidget(label("From", "muted"))
         row.addWidget(self.date_from)
         row.addWidget(label("to", "muted"))
         row.addWidget(self.date_to)
         row.addWidget(self.mine)
         row.addStretch(1)
+        row.addWidget(self.record_pdf)
         row.addWidget(self.export_button)
         layout.addLayout(row)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -195,6 +197,7 @@ class NotaryPane(Pane):
             signal.connect(lambda _d: self.load_journal())
         self.mine.toggled.connect(lambda _c: self.load_journal())
         self.export_button.clicked.connect(self.export)
+        self.record_pdf.clicked.connect(self.record_document)
         self.table.doubleClicked.connect(self._open_record)
         return frame
 
@@ -237,15 +240,39 @@ class NotaryPane(Pane):
         if item is not None:
             self.ctx.events.show_entry.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
+    def record_document(self) -> None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None:
+            prompts.show_error(self, "Select an act in the journal first.")
+            return
+        index = int(item.data(Qt.ItemDataRole.UserRole))
+        from desktop.gui.panes.documents import generate
+
+        def build(ledger: Any, paper: str) -> bytes:
+            from core.documents import build_notary_record_pdf
+
+            return bytes(build_notary_record_pdf(ledger, index, paper=paper))
+
+        generate(self.ctx, self, f"notary-record-entry{index}", build)
+
     def export(self) -> None:
-        path = prompts.save_file(self, "Export the journal", f"notary-journal-{date.today().isoformat()}.csv",
-                                 "CSV (*.csv);;JSON (*.json)")
+        path = prompts.save_file(self, "Export the journal", f"notary-journal-{date.today().isoformat()}.pdf",
+                                 "PDF (*.pdf);;CSV (*.csv);;JSON (*.json)")
         if path is None:
             return
         records = [r.as_json() for r in self.records]
+        ledger, paper = self.ctx.require_ledger(), self.ctx.settings.paper_size
+        notary = self.ctx.keys.get(self.key.key_name() or "").address if self.mine.isChecked() and self.key.key_name() \
+            else None
+        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
 
         def work() -> str:
-            if path.suffix.lower() == ".json":
+            if path.suffix.lower() == ".pdf":
+                from core.documents import build_journal_pdf
+
+                path.write_bytes(build_journal_pdf(ledger, notary, start, end, paper=paper))
+            elif path.suffix.lower() == ".json":
                 path.write_text(json.dumps({"journal": records}, indent=2), encoding="utf-8")
             else:
                 with path.open("w", newline="", encoding="utf-8") as handle:

@@ -250,13 +250,13 @@ class ValuationPane(Pane):
     def report_pdf(self) -> None:
         if self.result is None:
             return
-        deed, valuation, _card = self.result
+        deed, valuation, model_card = self.result
         from desktop.gui.panes.documents import generate
 
         def build(ledger: Any, paper: str) -> bytes:
             from core.documents import build_valuation_pdf
 
-            return bytes(build_valuation_pdf(ledger, deed.deed_id, valuation, paper=paper))
+            return bytes(build_valuation_pdf(ledger, deed.deed_id, valuation, paper=paper, model_card=model_card))
 
         generate(self.ctx, self, f"valuation-deed{deed.deed_id}", build)
 

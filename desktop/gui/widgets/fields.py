@@ -127,11 +127,15 @@ def password_strength(password: str) -> tuple[int, str]:
 
 
 class NewPasswordField(QWidget):
-    """A new password, typed twice, with a strength hint."""
+    """A new password, typed twice, with a strength hint.
+
+    Given `form`, its rows join that form (aligned with the fields above them) and
+    this widget itself stays empty.
+    """
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, form: QFormLayout | None = None) -> None:
         super().__init__(parent)
         self.first = QLineEdit()
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
@@ -145,8 +149,9 @@ class NewPasswordField(QWidget):
         self.meter.setFixedHeight(6)
         self.hint = QLabel(" ")
         self.hint.setProperty("role", "muted")
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
+        if form is None:
+            form = QFormLayout(self)
+            form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Password", self.first)
         form.addRow("", self.meter)
         form.addRow("Repeat", self.second)
