@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from core.keys import UnlockedKey
-from core.ledger import Ledger, RecordedEntry
 from core.errors import DeedbookError
 from core.witness import write_witness
+
+if TYPE_CHECKING:  # the ledger (and SQLAlchemy) only when a checkpoint is made, not to read one
+    from core.keys import UnlockedKey
+    from core.ledger import Ledger, RecordedEntry
 
 
 def make_checkpoint(ledger: Ledger, key: UnlockedKey) -> RecordedEntry:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import merkle
 from core.checkpoints import checkpoint_json
@@ -19,7 +19,9 @@ from core.entries import Entry, SignatureRecord, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
 from core.kinds import check_signatures, get_kind, typed_data
-from core.ledger import Ledger
+
+if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of `verify-proof`
+    from core.ledger import Ledger
 
 FORMAT = "deedbook-proof/1"
 

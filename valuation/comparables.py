@@ -9,6 +9,7 @@ sales-comparison approach with the model supplying the adjustments.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,9 +56,25 @@ def date_text(t: float) -> str | None:
     return f"{year}-{month:02d}"
 
 
-def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5) -> list[dict[str, Any]]:
+_TOKEN = re.compile(r"[A-Za-z0-9-]+")
+
+
+def names_parcel(label: str, parcel: str) -> bool:
+    """Does a sale's label name this parcel?  Parcel numbers compare without leading zeros
+    (the county writes 0526301100 where a data set may hold 526301100)."""
+    wanted = parcel.strip().lstrip("0").lower()
+    return len(wanted) >= 4 and any(token.lstrip("0").lower() == wanted for token in _TOKEN.findall(label))
+
+
+def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5,
+         subject_parcel: str | None = None) -> list[dict[str, Any]]:
+    """The k most similar sales.  Sales of the subject itself (its parcel) are its sale
+    history, not comparables: an appraiser's grid leaves them out."""
     sales = index.sales
     d2 = ((subject_log - index.oof_log) / VALUE_SCALE) ** 2
+    if subject_parcel:
+        own = np.fromiter((names_parcel(label, subject_parcel) for label in sales.labels), bool, len(sales))
+        d2 = np.where(own, np.inf, d2)
     km = np.full(len(sales), np.nan)
     if np.isfinite(subject.lat[0]) and np.isfinite(subject.lon[0]):
         here = project(subject.lat[:1], subject.lon[:1], index.lat0)
@@ -72,7 +89,7 @@ def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5) -
             d2 += np.where(np.isfinite(c), ((c - s) / index.spreads[name]) ** 2, 1.0)
     for name in index.key_categorical:
         d2 += np.where(sales.categorical[name] == subject.categorical[name][0], 0.0, CATEGORY_MISMATCH)
-    chosen = np.argsort(d2, kind="stable")[:k]
+    chosen = [i for i in np.argsort(d2, kind="stable")[:k] if np.isfinite(d2[i])]
     out = []
     for i in chosen:
         differences = []

@@ -198,7 +198,7 @@ def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "
 
     deed = ledger.deed(reference)
     trained, model_card = load(home)
-    return deed, value_record(trained, deed_record(deed, trained)), model_card
+    return deed, value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel), model_card
 
 
 def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],

@@ -63,7 +63,7 @@ def _money(x: float) -> float:
 
 
 def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float | None = None,
-                 comparables_count: int = 5) -> Valuation:
+                 comparables_count: int = 5, subject_parcel: str | None = None) -> Valuation:
     spec = trained.spec
     when = trained.valuation_time if as_of is None else as_of
     subject = from_records([record], spec, times=[when])
@@ -92,7 +92,7 @@ def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float 
             "value": _describe(subject, label), "typical": _describe(trained.baseline, label),
         })
     other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
-    comps = comparables.find(trained.comps, subject, log_estimate, comparables_count)
+    comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel)
     return Valuation(
         _money(estimate), _money(estimate * np.exp(model.lower)), _money(estimate * np.exp(model.upper)),
         comparables.date_text(when) if np.isfinite(when) else None, _money(typical), drivers,
