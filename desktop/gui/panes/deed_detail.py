@@ -30,22 +30,22 @@ def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
     m, when = entry.message, fmt.when(entry.recorded_at)
     where = f"entry #{entry.index}"
     if entry.kind == "RegisterDeed":
-        return TimelineItem(entry.index, when, f"Registered to {ctx.label_for(m['owner'])}",
+        return TimelineItem(entry.index, when, f"Registered to {ctx.short_label(m['owner'])}",
                             f"{m['totalShares']:,} shares \u2022 {where}", "registration", "accent")
     if entry.kind == "Transfer":
         whole = m.get("shares") == m.get("totalShares")
         what = "Sold" if whole else f"{m['shares']:,} shares sold"
         price = fmt.money(m.get("price"), m.get("currency"))
-        return TimelineItem(entry.index, when, f"{what} to {ctx.label_for(m['to'])}",
-                            f"from {ctx.label_for(m['from'])} \u2022 {price} \u2022 closing {m.get('closingDate', '')}"
+        return TimelineItem(entry.index, when, f"{what} to {ctx.short_label(m['to'])}",
+                            f"from {ctx.short_label(m['from'])} \u2022 {price} \u2022 closing {m.get('closingDate', '')}"
                             f" \u2022 {where}", "sale", "gold")
     if entry.kind == "Lien":
         return TimelineItem(entry.index, when, f"Lien {m['lienId']}: {m['lienKind']}",
                             f"{fmt.money(m['amount'], m['currency'], cents=False)} held by "
-                            f"{ctx.label_for(m['holder'])} \u2022 {where}", "lien", "bad")
+                            f"{ctx.short_label(m['holder'])} \u2022 {where}", "lien", "bad")
     if entry.kind == "LienRelease":
         return TimelineItem(entry.index, when, f"Lien {m['lienId']} released",
-                            f"by {ctx.label_for(m['holder'])} \u2022 {where}", "release", "good")
+                            f"by {ctx.short_label(m['holder'])} \u2022 {where}", "release", "good")
     if entry.kind == "Attestation":
         return TimelineItem(entry.index, when, f"Notarised: {m['act']}",
                             f"attests entry #{m['entryIndex']} ({m['entryKind']}) on {m['actDate']} \u2022 {where}",
