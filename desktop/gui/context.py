@@ -26,6 +26,7 @@ class AppContext:
         self.ledger = ledger
         self.db_url = db_url
         self.opening = False  # the ledger is being opened in the background
+        self.remember_folders = True  # unattended runs (--smoke, --screenshots) leave the settings alone
         self.events = Events()
         self.ops = Operations(self.events)
         self._names: dict[str, str] | None = None
@@ -83,11 +84,12 @@ class AppContext:
         if self.ledger is not None and self.ledger is not ledger:
             self.ledger.close()
         self.home, self.ledger = home, ledger
-        self.settings.remember_data_dir(home.root)
-        try:
-            self.settings.save()
-        except OSError:
-            pass  # a read-only config folder must not stop the switch
+        if self.remember_folders:
+            self.settings.remember_data_dir(home.root)
+            try:
+                self.settings.save()
+            except OSError:
+                pass  # a read-only config folder must not stop the switch
         self._names = None
         self.events.announce(Changes.DATA_FOLDER)
 

@@ -67,6 +67,7 @@ class Driver(QObject):
         from desktop.gui.app import ledger_may_exist, open_now
 
         _quiet_prompts()
+        self.ctx.remember_folders = False
         if not ledger_may_exist(self.ctx):
             self._steps = self.first_run_script()
         elif self.smoke:
@@ -181,9 +182,22 @@ class Driver(QObject):
             age = process_age()
             when = f"{age:.2f} s after the process started" if age is not None else ""
             print(f"First-run screen shown {when} (no ledger in {self.ctx.home.root}); shown_at={time.time():.6f}")
-        else:
-            self.shot("first-run", dialog)
+            dialog.close()
+            return
+        self.shot("first-run", dialog)
+        # then what a newcomer does: explore a small demo (built in <data>/demo, as the dialog says) and tour it
+        dialog.choice_buttons["demo"].click()
+        dialog.demo_deeds.setValue(60)
+        dialog.demo_transfers.setValue(15)
+        yield None
+        self.shot("first-run-demo", dialog)
+        dialog.build_demo()
+        yield lambda: self.idle() and not dialog.isVisible()
         dialog.close()
+        if self.ctx.ledger is not None:
+            from desktop.gui.shots_steps import Steps
+
+            yield from Steps(self).all()
 
     def screenshot_script(self) -> Iterator[Wait | None]:
         from desktop.gui.shots_steps import Steps

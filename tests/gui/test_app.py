@@ -24,17 +24,19 @@ def test_smoke(world: World, qtbot: Any, capsys: pytest.CaptureFixture[str]) -> 
     assert "Main window shown" in out and "first 3 of 3 deeds listed" in out
 
 
-def test_screenshots(world: World, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                     capsys: pytest.CaptureFixture[str]) -> None:
-    populate(world, 4)
-    world.key("bob")
-
-    def no_training(self: Steps, window: Any, deed: int) -> Iterator[None]:
-        window.show_pane("valuation")  # training a model takes ~10 s: covered by the CLI run in the docs
+@pytest.fixture
+def no_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    def valuation_step(self: Steps, window: Any, deed: int) -> Iterator[None]:
+        window.show_pane("valuation")  # training a model takes ~10 s: the CLI contract run covers it
         yield None
         self.d.shot("valuation", window)
 
-    monkeypatch.setattr(Steps, "valuation", no_training)
+    monkeypatch.setattr(Steps, "valuation", valuation_step)
+
+
+def test_screenshots(world: World, qtbot: Any, tmp_path: Path, no_training: None) -> None:
+    populate(world, 4)
+    world.key("bob")
     shots = tmp_path / "shots"
     assert gui_app.run(str(world.home.root), screenshots=str(shots)) == 0
     names = sorted(p.name for p in shots.glob("*.png"))
@@ -46,10 +48,14 @@ def test_screenshots(world: World, qtbot: Any, tmp_path: Path, monkeypatch: pyte
     assert all(e.kind in ("LedgerGenesis", "RegisterDeed") for e in world.ledger.entries())
 
 
-def test_first_run_in_unattended_modes(deedbook_home: Path, qtbot: Any, tmp_path: Path) -> None:
+def test_first_run_in_unattended_modes(deedbook_home: Path, qtbot: Any, tmp_path: Path, no_training: None) -> None:
     assert gui_app.run(str(deedbook_home), smoke=True) == 0
+    assert not (deedbook_home / "ledger.sqlite").exists()
     assert gui_app.run(str(deedbook_home), screenshots=str(tmp_path / "s")) == 0
-    assert [p.name for p in (tmp_path / "s").glob("*.png")] == ["01-first-run.png"]
+    names = sorted(p.name for p in (tmp_path / "s").glob("*.png"))
+    assert names[:2] == ["01-first-run.png", "02-first-run-demo.png"] and len(names) >= 10
+    assert (deedbook_home / "demo" / "ledger.sqlite").exists()  # the demo the first run offers, beside the data
+    assert not (deedbook_home / "ledger.sqlite").exists()
 
 
 def test_start_up_imports_no_heavy_modules(world: World, tmp_path: Path) -> None:
