@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
 
@@ -53,3 +54,10 @@ def duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.1f} s"
     return f"{seconds / 60:.1f} min"
+
+
+def qdate(value: object) -> date:
+    """A QDate (from a date edit) as a datetime.date."""
+    py = value.toPython()  # type: ignore[attr-defined]
+    assert isinstance(py, date)
+    return py

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+from functools import partial
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -92,8 +93,9 @@ class MainWindow(QMainWindow):
             row = [s.key for s in PANES].index(key)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, pane)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.panes[key] = pane
         return self.panes[key]
 
@@ -136,7 +138,7 @@ class MainWindow(QMainWindow):
         self.act_quit = a("Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
         self.act_find = a("Find deed", "search", QKeySequence.StandardKey.Find, self._find)
         for number, spec in enumerate(PANES, start=1):
-            a(spec.text, spec.icon, f"Ctrl+{number}", lambda key=spec.key: self.show_pane(key))
+            a(spec.text, spec.icon, f"Ctrl+{number}", partial(self.show_pane, spec.key))
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")

@@ -39,10 +39,10 @@ def _quiet_prompts() -> None:
 
     prompts.show_error = say  # type: ignore[assignment]
     prompts.inform = say  # type: ignore[assignment]
-    prompts.ask = lambda *_a, **_k: False  # type: ignore[assignment]
+    prompts.ask = lambda *_a, **_k: False
     for name in ("open_file", "save_file", "choose_folder", "password"):
         setattr(prompts, name, lambda *_a, **_k: None)
-    prompts.open_files = lambda *_a, **_k: []  # type: ignore[assignment]
+    prompts.open_files = lambda *_a, **_k: []
 
 
 class Driver(QObject):

@@ -22,7 +22,7 @@ from core.paths import DataDir
 from desktop.gui import prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
-from desktop.gui.panes.base import banner, button, card, label
+from desktop.gui.panes.base import clear_layout, banner, button, card, label
 from desktop.gui.widgets.fields import KeyPicker
 
 if TYPE_CHECKING:
@@ -140,10 +140,7 @@ class SignerWindow(QMainWindow):
         title, _, role_phrase = summary.title.partition("\n")
         self.summary_title.setText(title)
         self.role_line.setText(role_phrase)
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.grid)
         for row, (name, value) in enumerate(summary.lines):
             key = label(name, "muted")
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -218,6 +215,6 @@ class SignerWindow(QMainWindow):
                 break
         event.acceptProposedAction()
 
-    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+    def closeEvent(self, event: object) -> None:
         self.ops.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]

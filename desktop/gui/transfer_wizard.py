@@ -141,7 +141,7 @@ class TermsPage(QWizardPage):
             self.w.prepared = prepare_transfer(
                 self.w.ctx.require_ledger(), self.deed.value(), self.buyer.address() or "", f"{self.price.value():.2f}",
                 self.currency.currentText(), shares=self.shares.value(), deadline=deadline,
-                closing_date=self.closing.date().toPython(), seller=seller)
+                closing_date=fmt.qdate(self.closing.date()), seller=seller)
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return False

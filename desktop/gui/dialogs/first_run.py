@@ -112,7 +112,7 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         self.create_button = button("Create ledger", "new-ledger", primary=True)
         self.create_button.setEnabled(False)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_ledger)
         for signal in (self.ledger_name.textChanged, self.key_name.textChanged):
             signal.connect(self._update_create)
         self.new_password.changed.connect(self._update_create)
@@ -182,7 +182,7 @@ class FirstRunDialog(QDialog):
         self.create_button.setEnabled(bool(self.ledger_name.text().strip() and self.key_name.text().strip()
                                            and self.new_password.password()))
 
-    def create(self) -> None:
+    def create_ledger(self) -> None:
         password = self.new_password.password()
         if password is None:
             prompts.show_error(self, "Type the same password of at least 8 characters twice.")

@@ -18,7 +18,7 @@ PRICE_WORDS = ("sale_price", "saleprice", "price", "sold_price", "close_price", 
 def read_header(path: Path) -> list[str]:
     """The column names of a CSV (plain or gzip), for choosing the price column."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
         sample = handle.read(64_000)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from core.ledger import Ledger, RecordedEntry
 from core.store import DeedRow, EntryRow, LienRow
@@ -36,13 +37,13 @@ def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSum
     with ledger.engine.connect() as conn:
         for start in range(0, len(deed_ids), 500):
             part = list(deed_ids[start:start + 500])
-            liens = dict(conn.execute(
-                select(LienRow.deed_id, func.count()).where(LienRow.deed_id.in_(part), LienRow.released_index.is_(None))
-                .group_by(LienRow.deed_id)).all())
+            liens: dict[int, int] = dict(conn.execute(
+                select(col(LienRow.deed_id), func.count()).where(col(LienRow.deed_id).in_(part), col(LienRow.released_index).is_(None))
+                .group_by(col(LienRow.deed_id))).all())
             rows = conn.execute(select(
-                DeedRow.deed_id, DeedRow.parcel, DeedRow.address, DeedRow.owner, DeedRow.holders_count,
-                DeedRow.version, DeedRow.last_price, DeedRow.last_currency, DeedRow.last_valuation,
-            ).where(DeedRow.deed_id.in_(part)))
+                col(DeedRow.deed_id), col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner), col(DeedRow.holders_count),
+                col(DeedRow.version), col(DeedRow.last_price), col(DeedRow.last_currency), col(DeedRow.last_valuation),
+            ).where(col(DeedRow.deed_id).in_(part)))
             for r in rows:
                 out[r.deed_id] = DeedSummary(r.deed_id, r.parcel, r.address, r.owner, r.holders_count, r.version,
                                              r.last_price, r.last_currency, r.last_valuation,
@@ -52,16 +53,16 @@ def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSum
 
 def entry_kinds(ledger: Ledger) -> list[str]:
     with ledger.engine.connect() as conn:
-        return sorted(conn.execute(select(EntryRow.kind).distinct()).scalars())
+        return sorted(conn.execute(select(col(EntryRow.kind)).distinct()).scalars())
 
 
 def entry_indexes(ledger: Ledger, *, kind: str | None = None, deed_id: int | None = None) -> list[int]:
     """Indexes of the entries of one kind (or about one deed), in ledger order."""
-    query = select(EntryRow.idx).order_by(EntryRow.idx)
+    query = select(col(EntryRow.idx)).order_by(col(EntryRow.idx))
     if kind:
-        query = query.where(EntryRow.kind == kind)
+        query = query.where(col(EntryRow.kind) == kind)
     if deed_id is not None:
-        query = query.where(EntryRow.deed_id == deed_id)
+        query = query.where(col(EntryRow.deed_id) == deed_id)
     with ledger.engine.connect() as conn:
         return [int(i) for i in conn.execute(query).scalars()]
 
@@ -73,10 +74,10 @@ def entries_at(ledger: Ledger, indexes: Iterable[int]) -> dict[int, RecordedEntr
     out: dict[int, RecordedEntry] = {}
     with ledger.engine.connect() as conn:
         if wanted[-1] - wanted[0] + 1 == len(wanted):  # a contiguous block: a range scan on the key
-            query = select(EntryRow).where(EntryRow.idx >= wanted[0], EntryRow.idx <= wanted[-1])
+            query = select(EntryRow).where(col(EntryRow.idx) >= wanted[0], col(EntryRow.idx) <= wanted[-1])
             rows = conn.execute(query)
         else:
-            rows = conn.execute(select(EntryRow).where(EntryRow.idx.in_(wanted)))
+            rows = conn.execute(select(EntryRow).where(col(EntryRow.idx).in_(wanted)))
         for row in rows:
             out[row.idx] = RecordedEntry.from_row(row)
     return out
@@ -88,7 +89,7 @@ def deed_match_count(ledger: Ledger, search: str | None) -> int:
         return ledger.deed_count()
     pattern = f"%{search.strip().lower()}%"
     query = select(func.count()).select_from(DeedRow).where(
-        func.lower(DeedRow.parcel).like(pattern) | func.lower(DeedRow.address).like(pattern)
-        | func.lower(DeedRow.owner).like(pattern))
+        func.lower(col(DeedRow.parcel)).like(pattern) | func.lower(col(DeedRow.address)).like(pattern)
+        | func.lower(col(DeedRow.owner)).like(pattern))
     with ledger.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())

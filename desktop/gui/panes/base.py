@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLayout, QPushButton,
+                               QSizePolicy,
                                QTableView, QVBoxLayout, QWidget)
 
 from desktop.gui import theme
@@ -66,6 +67,15 @@ def banner(tone: str) -> tuple[QFrame, QHBoxLayout]:
     return frame, layout
 
 
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget of `layout` (before filling it again)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
 def set_role(widget: QWidget, role: str) -> None:
     widget.setProperty("role", role)
     widget.style().unpolish(widget)
@@ -116,7 +126,7 @@ class Pane(QWidget):
             else:
                 self._stale = True  # refresh when shown, not in the background
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
+    def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         if self._stale:
             self._stale = False

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollAre
 from core.errors import DeedbookError
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
-from desktop.gui.panes.base import button, card, label
+from desktop.gui.panes.base import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
 
 if TYPE_CHECKING:
@@ -197,10 +197,7 @@ class DeedDetail(QScrollArea):
         self.holders.setFixedHeight(height + 4)
 
     def _fill_grid(self, grid: QGridLayout, rows: list[tuple[str, str]], columns: int = 1) -> None:
-        while grid.count():
-            item = grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(grid)
         for i, (name, value) in enumerate(rows):
             row, col = divmod(i, columns)
             key = label(name, "muted")

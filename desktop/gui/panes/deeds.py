@@ -1,7 +1,7 @@
 """The deeds pane: every deed in a lazy table with instant search and SQL sort, and its detail."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -82,7 +82,7 @@ class DeedsPane(Pane):
         self._searching = False
         self._count()
 
-    def _column_menu(self, position: object) -> None:
+    def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         for column in DeedColumn:
             if column == DeedColumn.DEED:
@@ -91,7 +91,7 @@ class DeedsPane(Pane):
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
             action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(position))  # type: ignore[arg-type]
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
 
     # -- searching and selecting ------------------------------------------------------------
     def focus_search(self) -> None:

@@ -98,12 +98,15 @@ class DocumentsPane(Pane):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        pdf_classes: tuple[Any, Any] | None
         try:
             from PySide6.QtPdf import QPdfDocument
             from PySide6.QtPdfWidgets import QPdfView
+
+            pdf_classes = (QPdfDocument, QPdfView)
         except ImportError:  # since PySide6 6.8 QtPdf is its own wheel (PySide6-Pdf); documents still work
-            QPdfDocument = QPdfView = None  # noqa: N806
-        self.has_preview = QPdfDocument is not None
+            pdf_classes = None
+        self.has_preview = pdf_classes is not None
 
         self.new_button = QToolButton()
         self.new_button.setText("New document")
@@ -125,12 +128,13 @@ class DocumentsPane(Pane):
         left_layout.addWidget(label(f"In {ctx.home.documents}", "muted", wrap=True))
         left_layout.addWidget(self.files, 1)
 
-        if QPdfDocument is not None and QPdfView is not None:
-            self.document: Any = QPdfDocument(self)
-            self.view: Any = QPdfView()
+        if pdf_classes is not None:
+            document_class, view_class = pdf_classes
+            self.document: Any = document_class(self)
+            self.view: Any = view_class()
             self.view.setDocument(self.document)
-            self.view.setPageMode(QPdfView.PageMode.MultiPage)
-            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.view.setPageMode(view_class.PageMode.MultiPage)
+            self.view.setZoomMode(view_class.ZoomMode.FitToWidth)
             self.view.setPageSpacing(12)
         else:
             self.document = None
@@ -170,7 +174,7 @@ class DocumentsPane(Pane):
 
         self.path: Path | None = None
         self.open_button.clicked.connect(self._open_dialog)
-        self.files.currentItemChanged.connect(lambda item, _p: item and self.open_path(item.data(Qt.ItemDataRole.UserRole)))
+        self.files.currentItemChanged.connect(self._file_chosen)
         if self.has_preview:
             self.page.valueChanged.connect(
                 lambda n: self.view.pageNavigator().jump(n - 1, self.view.pageNavigator().currentLocation()))
@@ -181,6 +185,10 @@ class DocumentsPane(Pane):
         self._build_menu()
         self._set_enabled(False)
         self.reload()
+
+    def _file_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is not None:
+            self.open_path(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _build_menu(self) -> None:
         self.new_menu.clear()
@@ -372,7 +380,7 @@ def print_pdf(document: Any, printer: Any) -> int:
     if not painter.begin(printer):
         raise DeedbookError("The printer cannot be used.")
     try:
-        pages = document.pageCount()
+        pages = int(document.pageCount())
         for page in range(pages):
             if page:
                 printer.newPage()

@@ -94,9 +94,9 @@ class KeysPane(Pane):
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
     def _copy_key_address(self) -> None:
-        row = self.keys_table.currentRow()
-        if row >= 0:
-            QGuiApplication.clipboard().setText(self.keys_table.item(row, 1).text())
+        item = self.keys_table.item(self.keys_table.currentRow(), 1)
+        if item is not None:
+            QGuiApplication.clipboard().setText(item.text())
 
     def create_key(self) -> None:
         dialog = NewKeyDialog(self)

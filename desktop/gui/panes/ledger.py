@@ -98,7 +98,7 @@ class LedgerPane(Pane):
         self.kind.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.clear_deed.clicked.connect(lambda: self.show_deed_entries(None))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_detail(cur.row()))
-        self.verdict_show.clicked.connect(lambda: self._bad is not None and self.reveal(self._bad))
+        self.verdict_show.clicked.connect(self._show_bad)
         self._bad: int | None = None
         self._deed: int | None = None
         self.report: "VerifyReport | None" = None
@@ -153,6 +153,10 @@ class LedgerPane(Pane):
         if row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _show_bad(self) -> None:
+        if self._bad is not None:
+            self.reveal(self._bad)
 
     def _show_detail(self, row: int) -> None:
         entry = self.model.entry(row)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QWidget)
 
 from core.errors import DeedbookError
-from desktop.gui import prompts
+from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.panes.base import Pane, button, card, label
@@ -137,7 +137,7 @@ class NotaryPane(Pane):
         keys, name, password = self.ctx.keys, self.key.key_name() or "", self.key.secret()
         index, act, place = self.entry.value(), self.act.currentText(), self.place.text()
         evidence, number = self.evidence.currentText(), self.id_number.text() or None
-        act_date = self.act_date.date().toPython()
+        act_date = fmt.qdate(self.act_date.date())
 
         def work() -> int:
             from core.notary import attest
@@ -209,7 +209,7 @@ class NotaryPane(Pane):
         notary = None
         if self.mine.isChecked() and self.key.key_name():
             notary = self.ctx.keys.get(self.key.key_name() or "").address
-        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+        start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
 
         def work() -> list["JournalRecord"]:
             from core.notary import journal
@@ -265,7 +265,7 @@ class NotaryPane(Pane):
         ledger, paper = self.ctx.require_ledger(), self.ctx.settings.paper_size
         notary = self.ctx.keys.get(self.key.key_name() or "").address if self.mine.isChecked() and self.key.key_name() \
             else None
-        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+        start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
 
         def work() -> str:
             if path.suffix.lower() == ".pdf":

@@ -311,9 +311,13 @@ class ValuationPane(Pane):
         for widget in (self.train_quick, self.train_full, self.retrain):
             widget.setEnabled(False)
         op = self.ctx.ops.task(self, job, changes=Changes.VALUATIONS, title="Training the valuation model")
-        op.on_progress(lambda f, m: (self.progress.setValue(int(f * 1000)), self.progress_text.setText(m or "")))
+        op.on_progress(self._train_progress)
         self.cancel_button.clicked.connect(op.cancel)
         self._job = op.success(self.show_card).done(self._train_done).run()
+
+    def _train_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress_text.setText(message or "")
 
     def _train_done(self) -> None:
         try:
