@@ -32,6 +32,9 @@ DROPPED = re.compile(
     r"^(brkitr|unit|curr|lang|region|translit|rbnf)/"  # not used by Qt
     r"|^zone/(?!root\.res|en\.res|pool\.res|res_index\.res|tzdbNames\.res)"  # tz names: English only
     r"|\.cnv$"  # code-page converters: only the large (East Asian, EBCDIC) ones go, see SMALL_CONVERTER
+    # Per-locale bundles of the main tree (de.res, fr_CA.res, ...: number and date formats,
+    # display names) serve ICU's formatting APIs; Qt formats with its own CLDR tables.
+    r"|^(?!root\.res$|pool\.res$|res_index\.res$)[a-z]{2,3}(_[A-Za-z0-9]+)*\.res$"
 )
 # Single-byte code pages (windows-1252, ISO 8859-x, KOI8, ...) are a few kB each and stay,
 # so QStringDecoder("windows-1252") keeps working; the multi-byte tables are up to 0.5 MB.
