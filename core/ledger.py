@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from core import merkle
@@ -26,7 +26,7 @@ from core.projection import DbState, load_deed, write_deeds
 from core.state import ApplyContext, DeedState
 from sqlmodel import col
 
-from core.store import DeedRow, EntryRow, LedgerRow, make_engine, migrate
+from core.store import LIKE_ESCAPE, DeedRow, EntryRow, LedgerRow, like_contains, make_engine, migrate
 
 Progress = Callable[[int, int], None]
 
@@ -249,6 +249,19 @@ class Ledger:
         with self.engine.connect() as conn:
             return [d for d in (load_deed(conn, i) for i in ids) if d is not None]
 
+    def _deed_search(self, search: str | None) -> Any:
+        """The condition "parcel, address or owner contains `search`", ignoring case.
+
+        SQLite's LIKE already ignores ASCII case, and without lower() it can scan the
+        (parcel, address, owner) index instead of every row; elsewhere ILIKE does it."""
+        if not search or not search.strip():
+            return None
+        pattern = like_contains(search.strip())
+        columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
+        if self.engine.dialect.name == "sqlite":
+            return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+        return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
+
     def deed_ids(self, *, search: str | None = None, order_by: str = "deed_id", descending: bool = False,
                  limit: int | None = None, offset: int = 0) -> list[int]:
         """Deed numbers matching `search` (parcel, address or owner), sorted in SQL."""
@@ -256,19 +269,21 @@ class Ledger:
         if column is None:
             raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
         query = select(col(DeedRow.deed_id))
-        if search:
-            pattern = f"%{search.strip().lower()}%"
-            query = query.where(func.lower(col(DeedRow.parcel)).like(pattern) | func.lower(col(DeedRow.address)).like(pattern)
-                                | func.lower(col(DeedRow.owner)).like(pattern))
+        if (condition := self._deed_search(search)) is not None:
+            query = query.where(condition)
         query = query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [int(i) for i in conn.execute(query).scalars()]
 
-    def deed_count(self) -> int:
+    def deed_count(self, *, search: str | None = None) -> int:
+        """How many deeds there are (that match `search`, with the same rule as `deed_ids`)."""
+        query = select(func.count()).select_from(DeedRow)
+        if (condition := self._deed_search(search)) is not None:
+            query = query.where(condition)
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(DeedRow)).scalar_one())
+            return int(conn.execute(query).scalar_one())
 
     def history(self, reference: str | int) -> list[RecordedEntry]:
         deed_id = self.resolve_deed(reference)

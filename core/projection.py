@@ -12,7 +12,7 @@ from core.identity import LedgerIdentity
 from core.state import DeedState, LedgerState, Lien, parcel_key
 from sqlmodel import col
 
-from core.store import DeedRow, EntryRow, HoldingRow, LienRow
+from core.store import LIKE_ESCAPE, DeedRow, EntryRow, HoldingRow, LienRow, like_contains
 
 
 def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
@@ -136,9 +136,9 @@ class DbState(LedgerState):
             return True
         # Stored messages are canonical JSON, so the field is spelled exactly like this; the deed index keeps it cheap.
         fragment = json.dumps({field: value}, separators=(",", ":"))[1:-1]
-        pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = select(col(EntryRow.idx)).where(col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == kind,
-                                                col(EntryRow.message).like(pattern, escape="\\")).limit(1)
+        query = select(col(EntryRow.idx)).where(
+            col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == kind,
+            col(EntryRow.message).like(like_contains(fragment), escape=LIKE_ESCAPE)).limit(1)
         return self.conn.execute(query).first() is not None
 
     def _row(self, index: int) -> Any:

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError
 
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -100,6 +100,12 @@ class SettingRow(SQLModel, table=True):
 
 
 PROJECTION_TABLES = ("deeds", "holdings", "liens")
+LIKE_ESCAPE = "\\"
+
+
+def like_contains(text: str) -> str:
+    """A LIKE pattern for "contains `text`", its own % and _ escaped (use with escape=LIKE_ESCAPE)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

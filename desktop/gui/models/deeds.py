@@ -17,7 +17,7 @@ from desktop.gui import fmt
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
     from core.ledger import Ledger
-    from desktop.gui.models.queries import DeedSummary
+    from core.browse import DeedSummary
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -231,7 +231,7 @@ class DeedTableModel(QAbstractTableModel):
             return cached
         if self._ledger is None:
             return None
-        from desktop.gui.models.queries import deed_summaries
+        from core.browse import deed_summaries
 
         start = max(0, row - self.BLOCK // 4)
         block = [d for d in self._ids[start:start + self.BLOCK] if d not in self._cache]

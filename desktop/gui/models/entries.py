@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.ledger import Ledger, RecordedEntry
 from desktop.gui import fmt
-from desktop.gui.models.queries import entries_at, entry_indexes
+from core.browse import entries_at, entry_indexes
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_INDEX_ROLE = Qt.ItemDataRole.UserRole + 2

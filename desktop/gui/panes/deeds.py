@@ -134,9 +134,7 @@ class DeedsPane(Pane):
             return
 
         def count() -> tuple[str, int, int]:
-            from desktop.gui.models.queries import deed_match_count
-
-            return search, deed_match_count(ledger, search), ledger.deed_count()
+            return search, ledger.deed_count(search=search), ledger.deed_count()
 
         self.ctx.ops.op(self, count).success(self._show_count).failure(lambda _e: None).run()
 

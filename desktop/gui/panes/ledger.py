@@ -117,7 +117,7 @@ class LedgerPane(Pane):
         self.info.setText(f"<b>{ledger.identity.name}</b> \u2022 {ledger.size():,} entries \u2022 id "
                           f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
                           f"\u2022 {cp}")
-        from desktop.gui.models.queries import entry_kinds
+        from core.browse import entry_kinds
 
         current = self.kind.currentData()
         self.kind.blockSignals(True)

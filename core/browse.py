@@ -1,8 +1,7 @@
-"""Read-only lookups the tables need that the Ledger API does not offer in bulk.
+"""Bulk reads for browsing a ledger page by page (the GUI's tables call these).
 
-Only SELECTs over the projection and entry tables (core.store), batched so a
-visible page of rows costs one statement.  No rule is decided here; if
-`Ledger` grows the same reads, these become one-line calls to it.
+Only SELECTs over the projection and entry tables, batched so a visible page of
+rows costs one statement.  Nothing here decides a rule.
 """
 from __future__ import annotations
 
@@ -81,15 +80,3 @@ def entries_at(ledger: Ledger, indexes: Iterable[int]) -> dict[int, RecordedEntr
         for row in rows:
             out[row.idx] = RecordedEntry.from_row(row)
     return out
-
-
-def deed_match_count(ledger: Ledger, search: str | None) -> int:
-    """How many deeds `Ledger.deed_ids(search=...)` would list (same matching rule)."""
-    if not search or not search.strip():
-        return ledger.deed_count()
-    pattern = f"%{search.strip().lower()}%"
-    query = select(func.count()).select_from(DeedRow).where(
-        func.lower(col(DeedRow.parcel)).like(pattern) | func.lower(col(DeedRow.address)).like(pattern)
-        | func.lower(col(DeedRow.owner)).like(pattern))
-    with ledger.engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
