@@ -25,7 +25,10 @@ class NotFound(DeedbookError):
 
 
 class Cancelled(DeedbookError):
-    """The user stopped a long operation; nothing was written."""
+    """The user stopped a long operation; nothing was written (unless the message says otherwise)."""
+
+    def __init__(self, message: str = "Cancelled; nothing was written.") -> None:
+        super().__init__(message)
 
 
 class VerificationFailed(Exception):

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from core.errors import DeedbookError
+from core.errors import Cancelled
+
+__all__ = ["Cancelled", "CancelFn", "ProgressFn", "Steps"]
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
-
-
-class Cancelled(DeedbookError):
-    """The user cancelled a training or evaluation; nothing was written."""
-
-    def __init__(self) -> None:
-        super().__init__("Cancelled; nothing was written.")
 
 
 class Steps:

@@ -25,17 +25,12 @@ from typing import Any, Callable, Generic, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from core.errors import DeedbookError, VerificationFailed
+from core.errors import Cancelled, DeedbookError, VerificationFailed
 from desktop.gui import prompts
 from desktop.gui.events import Changes, Events
 
 T = TypeVar("T")
 log = logging.getLogger("deedbook.gui")
-
-
-class Cancelled(DeedbookError):
-    def __init__(self) -> None:
-        super().__init__("Cancelled; nothing was written.")
 
 
 def describe_error(error: BaseException) -> str:
