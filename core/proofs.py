@@ -19,6 +19,7 @@ from core.entries import Entry, SignatureRecord, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
 from core.kinds import check_signatures, get_kind, typed_data
+from core.userfiles import read_user_file
 
 if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of `verify-proof`
     from core.ledger import Ledger
@@ -123,9 +124,8 @@ def verify_proof(data: Any) -> ProofReport:
 
 
 def read_proof_file(path: Path) -> Any:
+    raw = read_user_file(path, "a proof file", max_bytes=64 * 2**20)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DeedbookError(f"There is no file {path}.") from None
-    except (OSError, UnicodeDecodeError, ValueError):
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise DeedbookError(f"{path} is not a readable proof file (it is not valid JSON).") from None

@@ -37,6 +37,7 @@ from core.keys import UnlockedKey
 from core.kinds import EntryKind, kinds, schema, typed_data
 from core.money import format_amount, is_currency
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
+from core.userfiles import json_nests_deeper_than, read_user_file
 
 FORMAT = "deedbook-signing-request/1"
 FORMAT_FAMILY = "deedbook-signing-request/"
@@ -250,33 +251,11 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
 
 def read_json_file(path: str | os.PathLike[str], what: str = "file") -> Any:
     """A JSON file as a value; missing, huge, binary or broken files are one sentence."""
-    p = Path(path)
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise RequestError(f"{p} is too large to be a signing {what}.")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise RequestError(f"There is no file {p}.") from None
-    except IsADirectoryError:
-        raise RequestError(f"{p} is a folder, not a signing {what} file.") from None
-    except OSError as error:
-        raise RequestError(f"{p} cannot be read ({error.strerror or error}).") from None
-    return parse_json_bytes(raw, f"{p}")
+    raw = read_user_file(path, f"a signing {what} file", max_bytes=MAX_FILE_BYTES, error=RequestError)
+    return parse_json_bytes(raw, f"{Path(path)}")
 
 
-# A string to its closing quote (or to the end when unterminated), possessively: linear on any input.
-_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 MAX_DEPTH = 32  # a request nests 5 deep; much deeper JSON can exhaust the C stack of the decoder
-
-
-def _too_deep(text: str) -> bool:
-    depth = 0
-    for ch in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
-        depth += 1 if ch in "[{" else -1
-        if depth > MAX_DEPTH:
-            return True
-    return False
 
 
 def parse_json_bytes(raw: bytes, label: str) -> Any:
@@ -284,7 +263,7 @@ def parse_json_bytes(raw: bytes, label: str) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RequestError(f"{label} is not a signing request: it is not text.") from None
-    if _too_deep(text):
+    if json_nests_deeper_than(text, MAX_DEPTH):
         raise RequestError(f"{label} is not a signing request: its JSON is nested far too deep.")
     try:
         return json.loads(text)

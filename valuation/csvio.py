@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DeedbookError
+from core.userfiles import read_user_file
 
 # Spellings of "no value" found in exported tables; compared case-insensitively.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "nil", "missing"})
@@ -111,15 +112,5 @@ def parse_text(text: str, source: str = "the table", sha256: str = "") -> RawTab
 def read_table(path: str | Path) -> RawTable:
     """Read a CSV (or .csv.gz) file; a clear DeedbookError for anything unreadable."""
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise DeedbookError(f"{p} is larger than {MAX_BYTES // 2**20} MB; split it first.")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise DeedbookError(f"There is no file {p}.") from None
-    except IsADirectoryError:
-        raise DeedbookError(f"{p} is a folder, not a CSV file.") from None
-    except OSError as error:
-        raise DeedbookError(f"Cannot read {p} ({error.strerror}).") from None
+    data = read_user_file(p, "a sales table to read at once: split it first", max_bytes=MAX_BYTES)
     return parse_text(_decode(data, str(p)), str(p), hashlib.sha256(data).hexdigest())

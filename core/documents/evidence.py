@@ -30,6 +30,7 @@ from core import merkle
 from core.entries import canonical_json
 from core.errors import DeedbookError, NotFound, VerificationFailed
 from core.identity import LedgerIdentity
+from core.userfiles import json_nests_deeper_than
 
 if TYPE_CHECKING:  # reading a document needs no database layer; building one is given a ledger
     from core.ledger import Ledger, RecordedEntry
@@ -257,19 +258,7 @@ def _names(ledger: "Ledger", addresses: set[str]) -> dict[str, str]:
 
 # -- reading and checking an embedded record ------------------------------------------
 
-# A JSON string to its closing quote (or the end), possessively so it is linear on any input.
-_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 MAX_DEPTH = 24  # a record nests 7 deep; very deep JSON can exhaust the C stack of the decoder
-
-
-def _too_deep(text: str) -> bool:
-    depth = 0
-    for ch in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
-        depth += 1 if ch in "[{" else -1
-        if depth > MAX_DEPTH:
-            return True
-    return False
 
 
 def parse_record(raw: bytes) -> Record:
@@ -277,7 +266,7 @@ def parse_record(raw: bytes) -> Record:
     DeedbookError when it is a newer format this version does not know."""
     try:
         text = raw.decode("utf-8")
-        if _too_deep(text):
+        if json_nests_deeper_than(text, MAX_DEPTH):
             raise RecordInvalid("The embedded record is not a Deedbook record: it nests far deeper than one does.")
         data = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):

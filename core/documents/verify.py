@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from core.documents import attachment
 from core.documents.evidence import Record, RecordInvalid, check_record, parse_record
 from core.errors import DeedbookError, VerificationFailed
+from core.userfiles import read_user_file
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -83,14 +84,7 @@ def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source), "The document"
     path = Path(source)
-    try:
-        return path.read_bytes(), str(path)
-    except FileNotFoundError:
-        raise DeedbookError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise DeedbookError(f"{path} is a folder, not a PDF file.") from None
-    except OSError as error:
-        raise DeedbookError(f"{path} cannot be read ({error.strerror or error}).") from None
+    return read_user_file(path, "a PDF file"), str(path)
 
 
 def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None) -> PdfReport:
