@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLayout, QPushButton,
-                               QSizePolicy,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLayout, QProgressBar,
+                               QPushButton, QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
 from desktop.gui import theme
 from desktop.gui.context import AppContext
@@ -137,3 +136,20 @@ class Pane(QWidget):
 
     def activated(self) -> None:
         """The pane became the visible one."""
+
+
+class ProgressRow(QWidget):
+    """A progress bar, what is being done, and Cancel: shown while a long job runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.text = label("", "muted")
+        self.cancel_button = button("Cancel", "cancel")
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.text)
+        layout.addWidget(self.cancel_button)
+        self.hide()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-                               QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QSplitter, QVBoxLayout, QWidget)
 
 from core.errors import DeedbookError
 from desktop.gui import fmt, prompts, theme
@@ -15,7 +15,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.entries import EntryColumn, EntryTableModel
 from desktop.gui.operations import TaskHandle
-from desktop.gui.panes.base import Pane, banner, button, label, make_table, set_role
+from desktop.gui.panes.base import Pane, ProgressRow, banner, button, label, make_table, set_role
 from desktop.gui.widgets.fields import KeyPicker
 
 if TYPE_CHECKING:
@@ -39,17 +39,9 @@ class LedgerPane(Pane):
 
         self.info = label("", "muted", wrap=True, selectable=True)
         self.body.addWidget(self.info)
-        self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress_text = label("", "muted")
-        self.cancel_button = button("Cancel", "cancel")
-        progress_layout.addWidget(self.progress, 1)
-        progress_layout.addWidget(self.progress_text)
-        progress_layout.addWidget(self.cancel_button)
-        self.progress_row.hide()
+        self.progress_row = ProgressRow()
+        self.progress, self.progress_text = self.progress_row.bar, self.progress_row.text
+        self.cancel_button = self.progress_row.cancel_button
         self.body.addWidget(self.progress_row)
 
         self.verdict, verdict_layout = banner("good")

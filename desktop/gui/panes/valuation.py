@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QProgressBar, QScrollArea, QSpinBox,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QScrollArea, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
-from desktop.gui.panes.base import Pane, banner, button, card, label
+from desktop.gui.panes.base import Pane, ProgressRow, banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 
 
@@ -57,17 +57,9 @@ class ValuationPane(Pane):
         no_model_layout.addWidget(self.train_full)
         self.no_model.hide()
         self.body.addWidget(self.no_model)
-        self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress_text = label("", "muted")
-        self.cancel_button = button("Cancel", "cancel")
-        progress_layout.addWidget(self.progress, 1)
-        progress_layout.addWidget(self.progress_text)
-        progress_layout.addWidget(self.cancel_button)
-        self.progress_row.hide()
+        self.progress_row = ProgressRow()
+        self.progress, self.progress_text = self.progress_row.bar, self.progress_row.text
+        self.cancel_button = self.progress_row.cancel_button
         self.body.addWidget(self.progress_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
