@@ -200,7 +200,6 @@ class FeatureBuilder:
     def _add_interactions(self, x: FloatArray) -> FloatArray:
         if not self.interact:
             return x
-        base = self.linear_names
         # centred on the training means so a product does not just repeat its factors
         z = x[:, self.interact] - self.interact_centre
         extra = [z[:, a] * z[:, b] for a in range(len(self.interact)) for b in range(a, len(self.interact))]

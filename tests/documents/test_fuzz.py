@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from core.documents.evidence import RecordInvalid, parse_record
@@ -47,6 +47,8 @@ def test_a_value_anywhere_in_the_record_replaced(docs: dict[str, Path], data: st
     target = original
     for key in path[:-1]:
         target = target[key]
+    # Replacing a value by an equal one changes nothing: that record is still genuine.
+    assume(json.dumps(target[path[-1]], sort_keys=True) != json.dumps(replacement, sort_keys=True))
     target[path[-1]] = replacement
     _check(json.dumps(original).encode(), docs[name].read_bytes())
 
