@@ -3,7 +3,8 @@
 #
 # Runs the bundled executable the way a user would, on a throwaway data folder:
 # --version, a demo ledger, verify (also with worker processes), the documents
-# (pdf + verify-pdf), a valuation, and the GUI offscreen (--smoke, --screenshots).
+# (pdf + verify-pdf), a valuation, and the GUI offscreen (--smoke, --screenshots) and,
+# when xvfb-run is installed, on X11.
 # A step runs only if its command exists in this build (read from `Deedbook --help`),
 # so the script passes while the app grows, and fails as soon as a command that
 # exists breaks.  Any Python traceback in any output is a failure too.
@@ -54,7 +55,7 @@ run() {
 }
 
 has() { [[ " $COMMANDS " == *" $1 "* ]]; }
-skip() { skipped+=("$1"); echo "skip  $1 (not in this build)"; }
+skip() { skipped+=("$1"); echo "skip  $1"; }
 
 echo "smoke: $EXE (data in $DEEDBOOK_HOME)"
 
@@ -73,7 +74,7 @@ done
 if has demo; then
   run "demo --deeds 20 --transfers 5" 0 "$EXE" demo --deeds 20 --transfers 5
 else
-  skip demo
+  skip "demo (not in this build)"
 fi
 if has verify; then
   run "verify" 0 "$EXE" verify
@@ -85,7 +86,7 @@ if has verify; then
     run "verify --jobs 2 (worker processes)" 0 "$EXE" --data-dir "$WORK/big" verify --jobs 2
   fi
 else
-  skip verify
+  skip "verify (not in this build)"
 fi
 if has deed; then
   run "deed list" 0 "$EXE" deed list
@@ -108,7 +109,7 @@ if has pdf && has verify-pdf; then
 elif has verify-pdf; then
   run "verify-pdf on a non-PDF exits 2" 2 "$EXE" verify-pdf "$0"
 else
-  skip "pdf/verify-pdf"
+  skip "pdf/verify-pdf (not in this build)"
 fi
 
 # --- valuation (scikit-learn's hidden imports show up here) -----------------------------
@@ -122,12 +123,19 @@ if has valuation; then
     run "valuation evaluate --quick --folds 2" 0 "$EXE" valuation evaluate --quick --folds 2
   fi
 else
-  skip valuation
+  skip "valuation (not in this build)"
 fi
 
 # --- the GUI, offscreen ----------------------------------------------------------------
 if has gui; then
   run "gui --smoke" 0 "$EXE" gui --smoke
+  if command -v xvfb-run >/dev/null 2>&1; then
+    # The X11 platform plugin and the libraries it loads, on a virtual display.
+    run "gui --smoke on X11 (xvfb)" 0 env QT_QPA_PLATFORM=xcb \
+      xvfb-run -a -s "-screen 0 1440x900x24" "$EXE" gui --smoke
+  else
+    skip "gui on X11 (no xvfb-run)"
+  fi
   if [ -z "${SMOKE_QUICK:-}" ] && "$EXE" gui --help 2>/dev/null | grep -q -- "--screenshots"; then
     run "gui --screenshots" 0 "$EXE" gui --screenshots "$WORK/shots"
     shots=$(find "$WORK/shots" -name "*.png" -size +1k 2>/dev/null | wc -l)
@@ -139,7 +147,7 @@ if has gui; then
     fi
   fi
 else
-  skip gui
+  skip "gui (not in this build)"
 fi
 
 # --- libraries (Linux): nothing dropped that something still links to -----------------
