@@ -157,7 +157,7 @@ def _valuation_result(ctx: CliContext, ledger: Any, deed: str) -> dict[str, Any]
               "(about 15 seconds)...", file=sys.stderr, flush=True)
         service.train(ctx.home, ledger=ledger)
     _, valuation, card = service.value_deed(ctx.home, ledger, deed_id)
-    return valuation_input(valuation.to_json(), card)
+    return dict(valuation_input(valuation.to_json(), card))
 
 
 def _local_ledger(ctx: CliContext) -> tuple[Any, str | None]:
@@ -182,9 +182,9 @@ def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
         if problem:
             data["local_ledger"] = {"status": "unavailable", "notes": [problem], "problems": []}
         print_json(data)
-        return report.exit_code
+        return int(report.exit_code)
     _print_report(report, problem)
-    return report.exit_code
+    return int(report.exit_code)
 
 
 def _print_report(report: Any, problem: str | None) -> None:

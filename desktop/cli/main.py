@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
 from core import __version__
 from core.errors import DeedbookError, VerificationFailed
@@ -27,7 +28,7 @@ COMMAND_MODULES = [
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exit code is 2 as well; keep its one line
+    def error(self, message: str) -> NoReturn:  # argparse's own exit code is 2 as well; keep its one line
         self.print_usage(sys.stderr)
         print(f"deedbook: {message}", file=sys.stderr)
         raise SystemExit(2)
