@@ -12,6 +12,7 @@ import gc
 import json
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -154,8 +155,15 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
                 replay.step(row, None)
             tick()
         return
-    # spawn, not fork: the GUI calls this from a worker thread, and forking a threaded process can deadlock.
-    context = multiprocessing.get_context("spawn")
+    # fork is fastest (workers start with everything imported) but forking a process with other
+    # threads running can deadlock: the GUI verifies from a worker thread, so it gets forkserver.
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+    elif "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["core.verify"])
+    else:
+        context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(ledger.identity.as_json(),)) as pool:
         pending: list[tuple[Sequence[Any], Any]] = []
