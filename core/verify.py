@@ -157,11 +157,12 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
         return
     # fork is fastest (workers start with everything imported) but forking a process with other
     # threads running can deadlock: the GUI verifies from a worker thread, so it gets forkserver.
+    context: multiprocessing.context.BaseContext
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
     elif "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_forkserver_preload(["core.verify"])
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["core.verify"])
     else:
         context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
