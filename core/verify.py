@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
@@ -258,7 +259,14 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
     collecting = gc.isenabled()
     gc.disable()  # the replay allocates millions of short-lived objects and frees none of them in cycles
     try:
-        _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
+        try:
+            _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
+        except (BrokenProcessPool, OSError):
+            # Worker processes could not start or died (a restricted machine, a broken frozen
+            # build): verify again, from the start, in this process alone.
+            report.warnings.append("Worker processes were not available; the ledger was verified in one process.")
+            replay = _Replay(ledger.identity)
+            _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
         _check_witness(ledger, replay, report)
         _check_projection(ledger, replay)
     except _Bad as bad:

@@ -131,3 +131,23 @@ def test_parallel_verification_names_the_same_entry(tmp_path: Path) -> None:
     db.close()
     one, two = verify_ledger(ledger, jobs=1), verify_ledger(ledger, jobs=2, chunk_size=32)
     assert (one.ok, one.first_bad, one.reason) == (two.ok, two.first_bad, two.reason) == (False, 500, one.reason)
+
+
+def test_verification_falls_back_to_one_process_when_workers_die(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from core import verify as verify_module
+    from core.demo import build_demo
+    from core.ledger import Ledger
+    from core.paths import DataDir
+
+    home = DataDir.resolve(tmp_path / "demo")
+    build_demo(home, deeds=200)
+
+    def broken_pool(*args: object, **kwargs: object) -> object:
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+    monkeypatch.setattr(verify_module, "ProcessPoolExecutor", broken_pool)
+    report = verify_ledger(Ledger.open(home), jobs=2, chunk_size=16)
+    assert report.ok and report.entries == 202
+    assert any("one process" in w for w in report.warnings)
