@@ -15,7 +15,7 @@ from desktop.gui.panes.base import label
 # (distribution, licence as its authors state it); versions are read from the installed metadata
 COMPONENTS = (
     ("PySide6-Essentials", "LGPL-3.0 (Qt for Python)"),
-    ("PySide6-Addons", "LGPL-3.0 (Qt for Python)"),
+    ("PySide6-Pdf", "LGPL-3.0 (Qt for Python)"),
     ("shiboken6", "LGPL-3.0"),
     ("SQLAlchemy", "MIT"),
     ("sqlmodel", "MIT"),
