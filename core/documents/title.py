@@ -23,18 +23,32 @@ _ATTRIBUTES = (
 )
 
 
-def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4") -> Record:
-    """The record of a deed's certificate of title: every entry about the deed, proved against the
-    latest checkpoint (which must cover them all)."""
+def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
+    """Entries about `deed` recorded after the latest checkpoint: a certificate made as of that
+    checkpoint leaves them out (until the operator signs a newer one)."""
+    checkpoint = ledger.latest_checkpoint()
+    size = 0 if checkpoint is None else int(checkpoint.message["size"])
+    return [e.index for e in ledger.history(deed) if e.index >= size]
+
+
+def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4", *, complete: bool = False) -> Record:
+    """The record of a deed's certificate of title: every entry about the deed up to the latest
+    checkpoint, proved against it.  Like a title report's effective date, the certificate is as of
+    that checkpoint; `complete=True` refuses (NotCheckpointed) when later entries would be left out."""
     deed_id = ledger.resolve_deed(deed)
     history = ledger.history(deed_id)
+    checkpoint = ledger.latest_checkpoint()
+    covered = [e for e in history if checkpoint is not None and e.index < int(checkpoint.message["size"])]
+    if covered and not complete:
+        history = covered  # else build_record says which entry no checkpoint covers yet
     return build_record(ledger, "title", [e.index for e in history], paper=paper, params={"deedId": deed_id},
                         entries=history)
 
 
-def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4") -> bytes:
-    """Certificate of title for `deed` (a deed number or parcel number), as PDF bytes."""
-    return render_record(collect_title(ledger, deed, paper))
+def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4", *, complete: bool = False) -> bytes:
+    """Certificate of title for `deed` (a deed number or parcel number), as PDF bytes, as of the
+    latest checkpoint (see `collect_title`)."""
+    return render_record(collect_title(ledger, deed, paper, complete=complete))
 
 
 def draw_title(record: Record) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -112,11 +113,20 @@ def _transfer(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _title(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents import build_title_pdf
+    from core.documents.title import build_title_pdf, uncovered_entries
 
     ledger = ctx.ledger()
-    return _make(args, ctx, lambda: build_title_pdf(ledger, args.deed, _paper(args)),
+    # With --checkpoint-key the certificate includes everything (a checkpoint is signed if needed);
+    # without, it is as of the latest checkpoint, and says what that leaves out.
+    complete = bool(args.checkpoint_key)
+    code = _make(args, ctx, lambda: build_title_pdf(ledger, args.deed, _paper(args), complete=complete),
                  f"certificate of title of deed {args.deed}")
+    if not complete and (later := uncovered_entries(ledger, args.deed)):
+        listed = ", ".join(str(i) for i in later[:5]) + (" ..." if len(later) > 5 else "")
+        print(f"Note: the certificate is as of the latest checkpoint; {len(later)} later "
+              f"entr{'y' if len(later) == 1 else 'ies'} about this deed ({listed}) will appear once the operator "
+              "signs a new checkpoint (add --checkpoint-key OPERATOR to do it now).", file=sys.stderr)
+    return code
 
 
 def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -146,8 +156,6 @@ def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _valuation_result(ctx: CliContext, ledger: Any, deed: str) -> dict[str, Any]:
     """The valuation of `deed` as plain data (core never imports valuation/: the result is passed in)."""
-    import sys
-
     from core.documents import valuation_input
     from valuation import service
 

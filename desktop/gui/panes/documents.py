@@ -275,7 +275,8 @@ class DocumentsPane(Pane):
         def build(ledger: "Ledger", paper: str) -> bytes:
             from core.documents import build_title_pdf
 
-            return bytes(build_title_pdf(ledger, deed_id, paper=paper))
+            # complete: entries newer than the last checkpoint make the pane offer to sign one first
+            return bytes(build_title_pdf(ledger, deed_id, paper=paper, complete=True))
 
         generate(self.ctx, self, f"title-deed{deed_id}", build)
 
