@@ -29,6 +29,11 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setShowGrid(False)
     table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     table.horizontalHeader().setHighlightSections(False)
+    # every column as wide as its contents, the last one taking the rest
+    for column in range(len(headers)):
+        last = column == len(headers) - 1
+        table.horizontalHeader().setSectionResizeMode(
+            column, QHeaderView.ResizeMode.Stretch if last else QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 
@@ -74,11 +79,6 @@ class KeysPane(Pane):
         row.addWidget(self.export_key)
         layout.addLayout(row)
         self.keys_table = _table(["Name", "Address", "Role on this ledger", "Keystore file"])
-        header = self.keys_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.keys_table, 1)
         layout.addWidget(label(f"Keystore files live in {self.ctx.home.keys}.", "muted", wrap=True, selectable=True))
         self.new_key.clicked.connect(self.create_key)
@@ -157,11 +157,6 @@ class KeysPane(Pane):
         row.addWidget(self.remove_contact)
         layout.addLayout(row)
         self.contacts_table = _table(["Name", "Role", "Address", "Note"])
-        header = self.contacts_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.contacts_table, 1)
         self.contact_search.textChanged.connect(lambda _t: self._load_contacts())
         self.role_filter.currentIndexChanged.connect(lambda _i: self._load_contacts())
