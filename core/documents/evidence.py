@@ -22,7 +22,6 @@ verification report says so.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -89,6 +88,16 @@ class Record:
             if e.index == index:
                 return e
         raise RecordInvalid(f"The embedded record does not carry entry {index}, which the document names.")
+
+    def subject(self, kind: str, what: str) -> EmbeddedEntry:
+        """The entry the document is about (params["index"]), which must be a `kind` entry."""
+        index = self.params.get("index")
+        if not isinstance(index, int):
+            raise RecordInvalid(f"The embedded record does not say which {what} it is about.")
+        entry = self.entry(index)
+        if entry.kind != kind:
+            raise RecordInvalid(f"Entry {index} in the embedded record is not {'an' if what[0] in 'aeiou' else 'a'} {what}.")
+        return entry
 
     def of_kind(self, *kinds: str) -> list[EmbeddedEntry]:
         return [e for e in self.entries if e.kind in kinds]

@@ -43,12 +43,7 @@ def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4") -> by
 
 
 def draw_notary_record(record: Record) -> bytes:
-    index = record.params.get("index")
-    if not isinstance(index, int):
-        raise RecordInvalid("The embedded record does not say which attestation it is about.")
-    a = record.entry(index)
-    if a.kind != "Attestation":
-        raise RecordInvalid(f"Entry {index} in the embedded record is not an attestation.")
+    a = record.subject("Attestation", "attestation")
     m = a.message
     attested = record.entry(m["entryIndex"])
     if attested.leaf_hash != m["entryHash"]:

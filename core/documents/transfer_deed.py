@@ -52,12 +52,7 @@ def build_transfer_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
 
 
 def draw_transfer(record: Record) -> bytes:
-    index = record.params.get("index")
-    if not isinstance(index, int):
-        raise RecordInvalid("The embedded record does not say which transfer the deed is about.")
-    t = record.entry(index)
-    if t.kind != "Transfer":
-        raise RecordInvalid(f"Entry {index} in the embedded record is not a transfer.")
+    t = record.subject("Transfer", "transfer")
     m = t.message
     reg = record.registration(m["deedId"])
     r = reg.message
