@@ -172,7 +172,7 @@ class Ledger:
                         raise RuleViolation(f"The {entry.kind} entry is malformed ({malformed}).") from None
                     leaf = entry_leaf_hash(now, digest, entry.signatures)
                     previous = chain_hash(previous, leaf)
-                    state.record(index, entry.kind, leaf, deed_id, entry.message)
+                    state.record(index, entry.kind, leaf, deed_id)
                     rows.append({
                         "idx": index, "kind": entry.kind, "deed_id": deed_id,
                         "signers": " ".join(s.signer.lower() for s in entry.signatures),

@@ -57,7 +57,7 @@ def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     """The same shape as `stored_rows`, from a replayed state."""
     ordered = sorted(deeds, key=lambda d: d.deed_id)
     return [
-        [tuple(deed_row(d).values()) for d in ordered],
+        [tuple(row[c] for c in DEED_COLUMNS) for row in map(deed_row, ordered)],
         [(d.deed_id, holder, shares) for d in ordered for holder, shares in sorted(d.holders.items())],
         [(d.deed_id, lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind, lien.opened_index,
           lien.released_index) for d in ordered for lien in sorted(d.liens.values(), key=lambda x: x.lien_id)],
@@ -109,7 +109,7 @@ class DbState(LedgerState):
         super().__init__(identity)
         self.conn = conn
         self.size = size
-        self._pending: dict[int, tuple[str, bytes, int | None, dict[str, Any]]] = {}
+        self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
         self._new_parcels: set[str] = set()
         if size > 0:
             self.registrars.add(identity.operator.lower())
@@ -160,17 +160,12 @@ class DbState(LedgerState):
         row = self._row(index)
         return row.kind, row.deed_id
 
-    def entry_message(self, index: int) -> dict[str, Any]:
-        if index in self._pending:
-            return self._pending[index][3]
-        return dict(json.loads(self._row(index).message))
-
     def root_at(self, size: int) -> bytes:
         stored = [bytes.fromhex(h[2:]) for h in self.conn.execute(
             select(col(EntryRow.leaf_hash)).where(col(EntryRow.idx) < size).order_by(col(EntryRow.idx))).scalars()]
         stored += [self._pending[i][1] for i in sorted(self._pending) if i < size]
         return merkle.root(stored)
 
-    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
-        super().record(index, kind, leaf, deed_id, message)
-        self._pending[index] = (kind, leaf, deed_id, message)
+    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
+        super().record(index, kind, leaf, deed_id)
+        self._pending[index] = (kind, leaf, deed_id)

@@ -140,13 +140,10 @@ class LedgerState:
     def entry_kind_and_deed(self, index: int) -> tuple[str, int | None]:
         raise NotImplementedError
 
-    def entry_message(self, index: int) -> dict[str, Any]:
-        raise NotImplementedError
-
     def root_at(self, size: int) -> bytes:
         raise NotImplementedError
 
-    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
+    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         """Called after an entry is applied."""
         self.size = index + 1
 
@@ -159,7 +156,6 @@ class InMemoryState(LedgerState):
         self.leaves: list[bytes] = []
         self.kinds: list[str] = []
         self.entry_deeds: list[int | None] = []
-        self.messages: dict[int, dict[str, Any]] = {}  # kept only for kinds other rules look back at
         self._parcels: set[str] = set()
         self._tree = Accumulator()
 
@@ -176,22 +172,12 @@ class InMemoryState(LedgerState):
     def entry_kind_and_deed(self, index: int) -> tuple[str, int | None]:
         return self.kinds[index], self.entry_deeds[index]
 
-    def entry_message(self, index: int) -> dict[str, Any]:
-        return self.messages[index]
-
     def root_at(self, size: int) -> bytes:
         return self._tree.root() if size == self._tree.size else root(self.leaves[:size])
 
-    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None, message: dict[str, Any]) -> None:
-        super().record(index, kind, leaf, deed_id, message)
+    def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
+        super().record(index, kind, leaf, deed_id)
         self._tree.append(leaf)
         self.leaves.append(leaf)
         self.kinds.append(kind)
         self.entry_deeds.append(deed_id)
-        if kind in LOOKED_BACK_AT:
-            self.messages[index] = message
-
-
-# Kinds whose messages a later entry's rule may read (an attestation reads the
-# entry it attests); kinds register here instead of every message being kept.
-LOOKED_BACK_AT: set[str] = set()

@@ -127,7 +127,7 @@ class _Replay:
             raise _Bad(idx, f"Entry {idx} ({kind_name}) is filed under deed {deed_id} but concerns deed {concerned}.")
         if signers != " ".join(s.signer.lower() for s in signatures):
             raise _Bad(idx, f"Entry {idx} ({kind_name}): its signer index does not match its signatures.")
-        self.state.record(idx, kind_name, leaf, concerned, message)
+        self.state.record(idx, kind_name, leaf, concerned)
 
 
 def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:

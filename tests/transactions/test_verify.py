@@ -43,7 +43,7 @@ def test_replay_in_memory_refuses_a_reused_transfer_id(parties: Parties) -> None
     state = InMemoryState(parties.ledger.identity)
     for recorded in parties.ledger.entries():
         get_kind(recorded.kind).apply(state, recorded.entry, ApplyContext(recorded.index, recorded.recorded_at))
-        state.record(recorded.index, recorded.kind, recorded.leaf_hash, recorded.deed_id, recorded.message)
+        state.record(recorded.index, recorded.kind, recorded.leaf_hash, recorded.deed_id)
     with pytest.raises(RuleViolation, match="used before"):
         get_kind("Transfer").apply(state, again, ApplyContext(state.size, 2**40))
 
