@@ -42,6 +42,7 @@ class Office:
     appointment: int  # the AddRegistrar entry
     registration: int  # the clerk's registration entry
     sale: int  # a transfer of the clerk's deed
+    valued: int  # deed registered by the operator, valued by the clerk
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +57,17 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     by_clerk = world.register("0526301101", alice.address, registrar=clerk)
     registration = ledger.size() - 1
     sale = transfer(world, by_clerk, alice, bob, None, 250_000_00, T0 + DAY)
+    valued = world.register("0526301102", alice.address)
+    ledger.append([ledger.sign("Valuation", valuation_message(world, valued), clerk, "appraiser")])
     make_checkpoint(ledger, world.operator)
-    return Office(world, clerk, mallory, alice, by_operator, by_clerk, appointment, registration, sale)
+    return Office(world, clerk, mallory, alice, by_operator, by_clerk, appointment, registration, sale, valued)
+
+
+def valuation_message(world: World, deed_id: int) -> dict[str, Any]:
+    deed = world.ledger.deed(deed_id)
+    return {"deedId": deed_id, "parcel": deed.parcel, "deedVersion": deed.version, "modelHash": "0x" + "27" * 32,
+            "inputHash": "0x" + "47" * 32, "estimate": 203_109_00, "low": 177_239_00, "high": 230_956_00,
+            "currency": "USD", "coverage": 90, "asOf": "2024-06", "supersedes": 0}
 
 
 # -- genuine documents and proofs carry the evidence ------------------------------------
@@ -75,6 +85,15 @@ def test_a_registrars_title_embeds_its_appointment_and_verifies_offline(office: 
 def test_an_operators_title_carries_no_appointment(office: Office) -> None:
     record = collect_title(office.world.ledger, office.by_operator)
     assert [e.kind for e in record.entries] == ["RegisterDeed"]
+
+
+def test_a_valuation_recorded_by_a_registrar_brings_its_appointment(office: Office) -> None:
+    record = collect_title(office.world.ledger, office.valued)
+    assert [e.kind for e in record.entries] == ["AddRegistrar", "RegisterDeed", "Valuation"]
+    assert verify_pdf(render_record(record)).ok
+    bare = replace(record, entries=[e for e in record.entries if e.kind != "AddRegistrar"])
+    with pytest.raises(VerificationFailed, match=r"was signed \(a Valuation\) by .*which this record does not show"):
+        check_record(bare)
 
 
 def test_a_registration_proof_carries_the_appointment(office: Office, tmp_path: Path,
