@@ -5,6 +5,15 @@ and the operator's signed checkpoint it was proved against.  `verify_proof`
 needs nothing else: it recomputes the entry's EIP-712 digest and leaf hash,
 walks the audit path to the checkpoint's root, and checks the checkpoint's
 signature by the ledger's operator (compare that address with one you trust).
+
+It also checks who signed, as far as the entry shows without the ledger, so
+that a proof never rests on the operator's checkpoint signature alone: each
+party signs in the role its kind declares (the seller of a transfer is its
+`from`, ...), an operator's act is signed by the operator, and a registrar's
+act (a registration, a recorded valuation) is signed by the operator or by a
+key the proof shows was made registrar: the operator's `AddRegistrar` entry,
+recorded before, with its own audit path to the same checkpoint
+(`"registrar": {"entry", "leafHash", "auditPath"}`).
 """
 from __future__ import annotations
 
@@ -18,11 +27,11 @@ from core.checkpoints import checkpoint_json
 from core.entries import Entry, SignatureRecord, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
-from core.kinds import check_signatures, get_kind, typed_data
+from core.kinds import EntryKind, article, check_signatures, get_kind, registrar_to_prove, same_address, typed_data
 from core.userfiles import read_user_file
 
 if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of `verify-proof`
-    from core.ledger import Ledger
+    from core.ledger import Ledger, RecordedEntry
 
 FORMAT = "deedbook-proof/1"
 
@@ -44,6 +53,22 @@ class ProofReport:
         return {"ok": True, **self.__dict__}
 
 
+def appointment(ledger: Ledger, registrar: str, before: int) -> RecordedEntry | None:
+    """The operator's AddRegistrar that made `registrar` one, if it was recorded before entry `before`."""
+    for recorded in ledger.entries(0, before, kind="AddRegistrar"):
+        if same_address(str(recorded.message["registrar"]), registrar):
+            return recorded
+    return None
+
+
+def _proved(recorded: RecordedEntry, leaves: list[bytes]) -> dict[str, Any]:
+    """An entry with its audit path: the part of a proof that does not repeat the checkpoint."""
+    return {"entry": {"index": recorded.index, "kind": recorded.kind, "recordedAt": recorded.recorded_at,
+                      "message": recorded.message, "signatures": [s.as_json() for s in recorded.signatures]},
+            "leafHash": "0x" + recorded.leaf_hash.hex(),
+            "auditPath": ["0x" + h.hex() for h in merkle.inclusion_proof(recorded.index, leaves)]}
+
+
 def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
     recorded = ledger.entry(index)
     checkpoint = ledger.latest_checkpoint(covering=index)
@@ -51,17 +76,22 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
         raise NotFound(f"No checkpoint covers entry {index} yet: run 'deedbook checkpoint' first.")
     size = checkpoint.message["size"]
     leaves = ledger.leaves(size)
-    return {
+    proved = _proved(recorded, leaves)
+    proof = {
         "format": FORMAT,
         "ledger": ledger.identity.as_json(),
-        "entry": {"index": index, "kind": recorded.kind, "recordedAt": recorded.recorded_at,
-                  "message": recorded.message, "signatures": [s.as_json() for s in recorded.signatures]},
+        "entry": proved["entry"],
         "typedData": typed_data(ledger.identity, recorded.kind, recorded.message),
-        "leafHash": "0x" + recorded.leaf_hash.hex(),
+        "leafHash": proved["leafHash"],
         "treeSize": size,
-        "auditPath": ["0x" + h.hex() for h in merkle.inclusion_proof(index, leaves)],
+        "auditPath": proved["auditPath"],
         "checkpoint": checkpoint_json(checkpoint),
     }
+    registrar = registrar_to_prove(ledger.identity, get_kind(recorded.kind), recorded.entry)
+    made = appointment(ledger, registrar, index) if registrar else None
+    if made is not None:
+        proof["registrar"] = _proved(made, leaves)
+    return proof
 
 
 def _hex32(value: Any, what: str) -> bytes:
@@ -85,8 +115,10 @@ def _entry(data: Any, what: str) -> tuple[Entry, int, int]:
         raise DeedbookError(f"The proof's {what} is malformed.") from None
 
 
-def verify_proof(data: Any) -> ProofReport:
-    """Raises VerificationFailed (not genuine) or DeedbookError (not a proof file)."""
+def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
+    """Raises VerificationFailed (not genuine) or DeedbookError (not a proof file).
+
+    `holder` names what carries the proof in sentences ("this proof", "this record")."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DeedbookError("This is not a Deedbook proof file.")
     try:
@@ -98,10 +130,11 @@ def verify_proof(data: Any) -> ProofReport:
     checkpoint, _, _ = _entry({**data.get("checkpoint", {}), "kind": "Checkpoint"}, "checkpoint") \
         if isinstance(data.get("checkpoint"), dict) else _entry(None, "checkpoint")
     try:
-        get_kind(entry.kind)
+        kind = get_kind(entry.kind)
         digest = check_signatures(identity, entry)
     except RuleViolation as bad:
         raise VerificationFailed(f"Entry {index} does not check: {bad}", index) from None
+    _check_signers(identity, kind, entry, index)
     leaf = entry_leaf_hash(recorded_at, digest, entry.signatures)
     if "0x" + leaf.hex() != data.get("leafHash"):
         raise VerificationFailed(f"Entry {index}'s content does not match its leaf hash.", index)
@@ -118,9 +151,62 @@ def verify_proof(data: Any) -> ProofReport:
     root = _hex32(m.get("root"), "checkpoint root")
     if not merkle.verify_inclusion(leaf, index, tree_size, path, root):
         raise VerificationFailed(f"Entry {index} is not in the tree the checkpoint signs (the audit path fails).", index)
+    registrar = registrar_to_prove(identity, kind, entry)
+    if registrar is not None:
+        _check_appointment(data, registrar, entry.kind, index, holder)
     return ProofReport(index, entry.kind, get_kind(entry.kind).describe(entry.message), "0x" + leaf.hex(),
                        tree_size, "0x" + root.hex(), identity.operator, identity.name, identity.ledger_id_hex,
                        int(m.get("timestamp", 0)))
+
+
+def _check_signers(identity: LedgerIdentity, kind: EntryKind, entry: Entry, index: int) -> None:
+    """Who signed, as far as the entry alone shows: what its kind declares (core.kinds)."""
+    act = kind.ledger_act
+    if act is None:
+        for record in entry.signatures:
+            party = kind.party(record.signed_type)
+            if party is None or party.role != record.role:
+                raise VerificationFailed(f"Entry {index} carries a {record.role} signature over {record.signed_type}, "
+                                         f"which {article(kind.name)} does not take.", index)
+            named = entry.message[party.signer_field] if party.signer_field else record.signer
+            if not same_address(str(named), record.signer):
+                raise VerificationFailed(f"Entry {index}'s {party.role} signature is by {record.signer}, but the "
+                                         f"{kind.name} names {named} as its {party.role}.", index)
+        return
+    if len(entry.signatures) != 1 or entry.signatures[0].role != act.role:
+        raise VerificationFailed(f"Entry {index} is {article(kind.name)}, which carries exactly one signature, by its "
+                                 f"{act.role}.", index)
+    signer = entry.signatures[0].signer
+    if act.by == "operator" and not same_address(signer, identity.operator):
+        raise VerificationFailed(f"Entry {index} is {article(kind.name)} signed by {signer}, not by the ledger's operator "
+                                 f"{identity.operator}.", index)
+
+
+def _check_appointment(data: dict[str, Any], registrar: str, kind: str, index: int, holder: str) -> None:
+    """`registrar` signed entry `index`: the proof must carry the operator's AddRegistrar that made it one,
+    recorded before the entry and proved in the same checkpoint (checked as a proof of its own)."""
+    done = "registered" if kind == "RegisterDeed" else f"signed ({article(kind)})"
+    not_shown = f"Entry {index} was {done} by {registrar}, which this {holder} does not show to be a registrar"
+    evidence = data.get("registrar")
+    if evidence is None:
+        raise VerificationFailed(f"{not_shown}: it carries no AddRegistrar signed by the ledger's operator.", index)
+    if not isinstance(evidence, dict) or not isinstance(evidence.get("entry"), dict):
+        raise DeedbookError(f"The {holder}'s registrar evidence is malformed.")
+    made = evidence["entry"]
+    if made.get("kind") != "AddRegistrar" or not isinstance(made.get("message"), dict) \
+            or not same_address(str(made["message"].get("registrar", "")), registrar):
+        raise VerificationFailed(f"{not_shown}: the entry it carries as evidence does not make that key a registrar.",
+                                 index)
+    at = made.get("index")
+    if type(at) is not int or not 0 <= at < index:
+        raise VerificationFailed(f"{not_shown}: the AddRegistrar it carries is not recorded before the entry.", index)
+    nested = {"format": FORMAT, "ledger": data["ledger"], "entry": made, "leafHash": evidence.get("leafHash"),
+              "treeSize": data["treeSize"], "auditPath": evidence.get("auditPath"), "checkpoint": data["checkpoint"]}
+    try:
+        verify_proof(nested, holder=holder)  # signed by the operator, in the tree the same checkpoint signs
+    except VerificationFailed as bad:
+        why = bad.reason[:1].lower() + bad.reason[1:].rstrip(".")
+        raise VerificationFailed(f"{not_shown}: its AddRegistrar does not check ({why}).", index) from None
 
 
 def read_proof_file(path: Path) -> Any:

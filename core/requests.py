@@ -15,6 +15,12 @@ typed data itself (the `summary` field of a file is never trusted), after the
 parser has checked that the types are exactly Deedbook's, so what is shown is
 what the signature covers.  The parser turns any malformed file into one
 `DeedbookError` sentence.
+
+Requests are for parties' own acts only: the signed types an entry kind lists
+in its `parties` (core.kinds).  A request or response for anything else — a
+checkpoint, a registrar, a registration — is refused wherever it enters
+(`make_request`, `parse_request`, `sign_request`, `entry_from_responses`),
+because those are signed on the ledger's machine by its own commands.
 """
 from __future__ import annotations
 
@@ -34,7 +40,7 @@ from core.entries import Entry, SignatureRecord, canonical_json
 from core.errors import DeedbookError
 from core.identity import DOMAIN_VERSION, LedgerIdentity
 from core.keys import UnlockedKey
-from core.kinds import EntryKind, kinds, schema, typed_data
+from core.kinds import EntryKind, Party, article, get_kind, kinds, schema, typed_data
 from core.money import format_amount, is_currency
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
 from core.userfiles import json_nests_deeper_than, read_user_file
@@ -44,32 +50,18 @@ FORMAT_FAMILY = "deedbook-signing-request/"
 MAX_FILE_BYTES = 1_000_000
 DOMAIN_PREFIX = "Deedbook: "
 
-# The role each signed type is signed in (a file's `role` must agree).
-ROLE_OF_TYPE = {
-    "Transfer": "seller",
-    "Acceptance": "buyer",
-    "LienPayoff": "lienholder",
-    "Lien": "lienholder",
-    "LienRelease": "lienholder",
-    "Attestation": "notary",
-    "RegisterDeed": "registrar",
-    "Checkpoint": "operator",
-    "AddRegistrar": "operator",
-    "LedgerGenesis": "operator",
-}
-# The message field naming the address that must sign, per signed type.
-SIGNER_FIELD = {"Transfer": "from", "Acceptance": "to", "Lien": "holder", "LienRelease": "holder"}
-ROLE_ORDER = ("registrar", "operator", "seller", "buyer", "lienholder", "notary")
-_ROLE_PHRASE = {
-    "seller": "You authorise this transfer as the seller (current holder).",
-    "buyer": "You accept this transfer as the buyer.",
-    "lienholder": "You sign as lienholder.",
-    "notary": "You attest this entry as notary.",
-}
-
 
 class RequestError(DeedbookError):
     """A signing request or response file that cannot be used."""
+
+
+def party_for(kind: EntryKind, signed_type: str, what: str = "This request",
+              verb: str = "asks for a signature over") -> Party:
+    """The party that signs `signed_type` of `kind` by request; a `RequestError` saying why when none may."""
+    party = kind.party(signed_type)
+    if party is None:
+        raise RequestError(f"{what} {verb} {article(signed_type)}, {kind.not_by_request(signed_type)}.")
+    return party
 
 
 @dataclass(frozen=True)
@@ -122,12 +114,15 @@ class SigningRequest:
 
 def make_request(identity: LedgerIdentity, kind: str, message: Mapping[str, Any], signed_type: str,
                  signer: str, *, now: int | None = None) -> SigningRequest:
-    """A request for `signer` to sign `message` (of entry `kind`) as `signed_type` in this ledger's domain."""
+    """A request for `signer` to sign `message` (of entry `kind`) as `signed_type` in this ledger's domain.
+
+    Only a party's own act can be requested (see `party_for`)."""
+    party = party_for(get_kind(kind), signed_type, "A request", "cannot ask for a signature over")
     data = {
         "format": FORMAT,
         "typedData": typed_data(identity, kind, message, signed_type),
         "signer": checksum_address(parse_address(signer)),
-        "role": ROLE_OF_TYPE.get(signed_type, "signer"),
+        "role": party.role,
         "createdAt": int(time.time()) if now is None else now,
     }
     request = parse_request(data)
@@ -137,6 +132,7 @@ def make_request(identity: LedgerIdentity, kind: str, message: Mapping[str, Any]
 
 def sign_request(request: SigningRequest, key: UnlockedKey, *, now: int | None = None) -> SigningRequest:
     """The response: `request` signed by `key` (which must be the request's signer)."""
+    party_for(get_kind(request.kind), request.signed_type)  # a request built by hand is held to the same rule
     if key.address.lower() != request.signer.lower():
         raise RequestError(f"This request is for {request.signer}, but the key '{key.name}' is {key.address}.")
     deadline = request.message.get("deadline") if request.kind == "Transfer" else None
@@ -204,6 +200,9 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
     if not isinstance(primary, str):
         raise RequestError(f"{what} has a primaryType that is not text.")
     kind, wrapper_field = _kind_for(primary)
+    # Before anything else in it is read: a party's own act, or refused with the reason.
+    party = party_for(kind, primary, what, "carries a signature over" if "signature" in data else
+                      "asks for a signature over")
     wrapped = td["message"]
     if not isinstance(wrapped, dict):
         raise RequestError(f"{what}: the typed data's message is not an object.")
@@ -224,7 +223,7 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
     digest = signing_digest(domain_separator(td["domain"]), schema().hash_struct(primary, wrapped))
 
     role = data.get("role")
-    expected_role = ROLE_OF_TYPE.get(primary, "signer")
+    expected_role = party.role
     if role != expected_role:
         raise RequestError(f"{what} names the role '{_clean(str(role), 30)}', but a {primary} is signed by the "
                            f"{expected_role}.")
@@ -232,7 +231,7 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
     if not isinstance(signer_text, str) or re.fullmatch(r"0x[0-9a-fA-F]{40}", signer_text) is None:
         raise RequestError(f"{what} does not say who must sign (signer: a 0x address).")
     signer = checksum_address(parse_address(signer_text))
-    named = SIGNER_FIELD.get(primary)
+    named = party.signer_field
     if named is not None and message[named].lower() != signer.lower():
         raise RequestError(f"{what} asks {signer} to sign, but the {expected_role} in its content is "
                            f"{checksum_address(bytes.fromhex(message[named][2:]))}.")
@@ -304,8 +303,10 @@ def entry_from_responses(responses: list[SigningRequest]) -> Entry:
         raise RequestError("No signed responses were given.")
     first = responses[0]
     message_json = canonical_json(first.message)
+    kind = get_kind(first.kind)
     chosen: dict[tuple[str, str], SigningRequest] = {}
     for response in responses:
+        party_for(get_kind(response.kind), response.signed_type, "A response", "carries a signature over")
         if response.signature is None:
             raise RequestError("A request without a signature cannot be submitted; have it signed first.")
         if response.domain != first.domain:
@@ -318,8 +319,8 @@ def entry_from_responses(responses: list[SigningRequest]) -> Entry:
             raise RequestError(f"Two different {response.role} signatures by {response.signer} were given; "
                                "keep one.")
         chosen[slot] = response
-    ordered = sorted(chosen.values(), key=lambda r: (ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99,
-                                                     r.signer.lower()))
+    order = list(kind.parties)  # signatures are kept in the order the kind lists its parties
+    ordered = sorted(chosen.values(), key=lambda r: (order.index(r.signed_type), r.signer.lower()))
     return Entry(first.kind, dict(first.message), tuple(r.record() for r in ordered))
 
 
@@ -436,7 +437,8 @@ def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int
     current = int(time.time()) if now is None else now
     warnings: list[str] = []
     title, lines = _kind_lines(request, current, warnings)
-    role_phrase = _ROLE_PHRASE.get(request.role, f"You sign as {request.role}.")
+    party = get_kind(request.kind).party(request.signed_type)
+    role_phrase = party.phrase if party is not None else f"You sign as {request.role}."
     ledger_line = (f"{_clean(request.ledger_name, 80)} (id {request.ledger_id[:10]}\u2026{request.ledger_id[-8:]}, "
                    f"chain {request.domain['chainId']})")
     head = [("Ledger", ledger_line), ("Signer", f"{request.signer} ({request.role})")]

@@ -16,6 +16,9 @@ no spaces, UTF-8), embedded in the PDF as `deedbook-record.json`:
 
 Each entry expands to a `deedbook-proof/1` proof and is checked by
 `core.proofs.verify_proof`, the same code as `deedbook verify-proof`.
+A registration (or recorded valuation) signed by a registrar other than the
+operator is shown genuine only with the operator's `AddRegistrar` that made that
+key a registrar: `build_record` embeds it, and the registration's proof carries it.
 `names` and `extra` (a valuation's model output) are not signed by anyone: a
 verification report says so.
 """
@@ -140,12 +143,36 @@ class Record:
         return parse_record(self.to_bytes())
 
     def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
-        """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData)."""
-        return {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(),
-                "entry": {"index": entry.index, "kind": entry.kind, "recordedAt": entry.recorded_at,
-                          "message": entry.message, "signatures": entry.signatures},
-                "leafHash": entry.leaf_hash, "treeSize": self.checkpoint_size, "auditPath": entry.audit_path,
-                "checkpoint": self.checkpoint}
+        """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData),
+        with the AddRegistrar this record carries for its signer when it is a registrar's act."""
+        proof = {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(), **_proved(entry),
+                 "treeSize": self.checkpoint_size, "checkpoint": self.checkpoint}
+        made = self.appointment(entry)
+        if made is not None:
+            proof["registrar"] = _proved(made)
+        return proof
+
+    def appointment(self, entry: EmbeddedEntry) -> EmbeddedEntry | None:
+        """The embedded AddRegistrar, recorded before `entry`, that made one of its signers a registrar
+        (looked for only when `entry` is a registrar's act: a long journal needs no search per entry)."""
+        from core.kinds import kinds
+
+        kind = kinds().get(entry.kind)
+        act = kind.ledger_act if kind is not None else None
+        if act is None or act.by != "registrar":
+            return None
+        signers = {str(s.get("signer", "")).lower() for s in entry.signatures if isinstance(s, dict)}
+        for e in self.entries:
+            if e.index < entry.index and e.kind == "AddRegistrar" \
+                    and str(e.message.get("registrar", "")).lower() in signers:
+                return e
+        return None
+
+
+def _proved(entry: EmbeddedEntry) -> dict[str, Any]:
+    return {"entry": {"index": entry.index, "kind": entry.kind, "recordedAt": entry.recorded_at,
+                      "message": entry.message, "signatures": entry.signatures},
+            "leafHash": entry.leaf_hash, "auditPath": entry.audit_path}
 
 
 # -- building a record from a ledger -----------------------------------------------
@@ -202,7 +229,8 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
     """The record of a document about the entries `indexes` (pass `entries` when they are already read).
 
     Every proof is made against the ledger's latest checkpoint, which must cover
-    all the entries (`NotCheckpointed` otherwise).
+    all the entries (`NotCheckpointed` otherwise).  A registrar's act signed by a
+    key other than the operator brings the AddRegistrar that made it a registrar.
     """
     if doc_type not in DOCUMENT_TYPES:
         raise DeedbookError(f"'{doc_type}' is not a kind of document (use one of: {', '.join(DOCUMENT_TYPES)}).")
@@ -220,6 +248,9 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
         else:
             for i in missing:
                 by_index[i] = ledger.entry(i)
+    appointments = _appointments(ledger, [by_index[i] for i in wanted])
+    by_index.update((made.index, made) for made in appointments)
+    wanted = sorted({*wanted, *(made.index for made in appointments)})
     tree = _Tree(ledger.leaves(size))
     embedded = []
     for i in wanted:
@@ -232,6 +263,21 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
 
     return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, checkpoint_json(checkpoint),
                   embedded, names, dict(extra or {}))
+
+
+def _appointments(ledger: "Ledger", recorded: "Sequence[RecordedEntry]") -> "list[RecordedEntry]":
+    """The AddRegistrar entries that registrars' acts among `recorded` rest on (none when the operator signed)."""
+    from core.kinds import get_kind, registrar_to_prove
+    from core.proofs import appointment
+
+    found: dict[str, RecordedEntry] = {}
+    for e in recorded:
+        registrar = registrar_to_prove(ledger.identity, get_kind(e.kind), e.entry)
+        if registrar is not None and registrar.lower() not in found:
+            made = appointment(ledger, registrar, e.index)
+            if made is not None:
+                found[registrar.lower()] = made
+    return list(found.values())
 
 
 def normal_paper(paper: str) -> str:
@@ -351,7 +397,7 @@ def check_record(record: Record) -> "list[ProofReport]":
     reports = []
     for entry in record.entries:
         try:
-            reports.append(verify_proof(record.proof(entry)))
+            reports.append(verify_proof(record.proof(entry), holder="record"))
         except VerificationFailed:
             raise
         except DeedbookError as bad:

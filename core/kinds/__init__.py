@@ -1,8 +1,19 @@
-"""The registry of entry kinds: each kind's EIP-712 type and its rule.
+"""The registry of entry kinds: each kind's EIP-712 type, its rule, and who signs it.
 
 One module per kind (or per family of kinds) in this package calls `register`.
 Adding a kind needs no database migration: entries are stored generically.
 `KIND_MODULES` is the one list to extend.
+
+Every kind says who signs it, in one of two ways:
+- `parties`: a party's own act (a seller's transfer, a buyer's acceptance, a
+  lienholder's lien, a notary's attestation).  Only these signatures may travel
+  as signing request files, to be signed on the party's own machine or wallet;
+  each names its role and, where the message says who must sign, that field.
+- `ledger_act`: an act of whoever keeps the ledger (checkpoints, registrars,
+  genesis, registrations, recorded valuations).  It is signed only by the
+  ledger's own command on the machine holding the ledger, never by request:
+  an operator tricked into signing a crafted checkpoint could otherwise make
+  forged documents verify offline.
 """
 from __future__ import annotations
 
@@ -33,6 +44,32 @@ ApplyRule = Callable[[LedgerState, Entry, ApplyContext], "int | None"]
 
 
 @dataclass(frozen=True)
+class Party:
+    """A signature a party makes for its own act; it may travel as a signing request file."""
+
+    role: str  # the role the signature is recorded in
+    phrase: str  # what the signer reads under the summary's title
+    signer_field: str | None = None  # the message field naming who must sign (None: a rule decides)
+
+
+@dataclass(frozen=True)
+class LedgerAct:
+    """An act of whoever keeps the ledger: signed on the ledger's machine by `command`, never by request."""
+
+    role: str  # the role its one signature is recorded in
+    by: str  # "operator" (the ledger's operator key) or "registrar" (the operator or a key made registrar)
+    command: str  # the command that signs it, named when a request for it is refused
+
+    def __post_init__(self) -> None:
+        if self.by not in ("operator", "registrar"):
+            raise ValueError(f"A ledger act is signed by the operator or a registrar, not by {self.by!r}.")
+
+    @property
+    def keeper(self) -> str:
+        return "the ledger operator" if self.by == "operator" else "a registrar"
+
+
+@dataclass(frozen=True)
 class EntryKind:
     name: str  # the EIP-712 primaryType
     fields: Fields
@@ -42,9 +79,30 @@ class EntryKind:
     # party signs "I accept <this transfer>" over the same content: {"Acceptance": "transfer"}.
     wrappers: Mapping[str, str] = field(default_factory=dict)
     extra_types: Mapping[str, Fields] = field(default_factory=dict)
+    # Who signs it (exactly one of the two): the signed types (the kind itself, its wrappers) that
+    # parties sign by request, in the order their signatures are kept; or the ledger keeper's act.
+    parties: Mapping[str, Party] = field(default_factory=dict)
+    ledger_act: LedgerAct | None = None
 
     def __post_init__(self) -> None:
+        if bool(self.parties) == (self.ledger_act is not None):
+            raise ValueError(f"The kind {self.name} must say who signs it: parties or a ledger act, not both.")
+        unknown = set(self.parties) - {self.name, *self.wrappers}
+        if unknown:
+            raise ValueError(f"The kind {self.name} has no signed type {sorted(unknown)} for a party to sign.")
         object.__setattr__(self, "check_message", compile_message_check(self.name, self.fields))
+
+    def party(self, signed_type: str) -> Party | None:
+        """The party that signs `signed_type` by request; None when no request may ask for it."""
+        return self.parties.get(signed_type)
+
+    def not_by_request(self, signed_type: str) -> str:
+        """Why a signature over `signed_type` never travels as a request, as the end of a sentence
+        ("…, the ledger operator's own act: it is signed by 'deedbook checkpoint' on …")."""
+        if self.ledger_act is not None:
+            return (f"{self.ledger_act.keeper}'s own act: it is signed by '{self.ledger_act.command}' on the "
+                    "ledger's machine, never by request")
+        return "which no party signs by request"
 
 
 _KINDS: dict[str, EntryKind] = {}
@@ -146,6 +204,27 @@ def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
                 "(wrong key, altered content, or a signature for another ledger)."
             )
     return primary_digest
+
+
+def article(name: str) -> str:
+    """ "a Checkpoint", "an AddRegistrar" """
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
+def registrar_to_prove(identity: LedgerIdentity, kind: EntryKind, entry: Entry) -> str | None:
+    """The signer whose being a registrar an entry rests on, when the entry alone cannot show it.
+
+    A registrar's act (a registration, a recorded valuation) signed by the operator
+    needs nothing more; signed by another key, it is genuine only if that key was made
+    registrar by an AddRegistrar the operator signed earlier.
+    """
+    act = kind.ledger_act
+    if act is None or act.by != "registrar":
+        return None
+    signers = [s.signer for s in entry.signatures if s.role == act.role]
+    if len(signers) != 1 or same_address(signers[0], identity.operator):
+        return None
+    return signers[0]
 
 
 def signature_of(entry: Entry, role: str) -> SignatureRecord:

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 from core.dates import DAY, is_iso_date, iso_date_to_epoch
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, require_roles, signature_of
+from core.kinds import EntryKind, Party, register, require_roles, signature_of
 from core.state import ApplyContext, LedgerState
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -80,4 +80,5 @@ ATTESTATION = register(EntryKind(
     ),
     apply=_apply,
     describe=describe_attestation,
+    parties={"Attestation": Party("notary", "You attest this entry as notary.")},  # any key may attest
 ))

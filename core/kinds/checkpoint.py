@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, require_roles, same_address, signature_of
+from core.kinds import EntryKind, LedgerAct, register, require_roles, same_address, signature_of
 from core.state import ApplyContext, LedgerState
 
 CLOCK_SKEW = 300  # seconds a checkpoint's own time may run ahead of its recording
@@ -42,4 +42,5 @@ CHECKPOINT = register(EntryKind(
     fields=(("ledgerId", "bytes32"), ("size", "uint256"), ("root", "bytes32"), ("timestamp", "uint256")),
     apply=_apply,
     describe=_describe,
+    ledger_act=LedgerAct("operator", "operator", "deedbook checkpoint"),
 ))

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, require_roles, same_address, signature_of
+from core.kinds import EntryKind, LedgerAct, register, require_roles, same_address, signature_of
 from core.signing import checksum_address
 from core.state import ApplyContext, LedgerState
 
@@ -52,6 +52,7 @@ GENESIS = register(EntryKind(
     fields=(("ledgerId", "bytes32"), ("name", "string"), ("operator", "address")),
     apply=_apply_genesis,
     describe=_describe_genesis,
+    ledger_act=LedgerAct("operator", "operator", "deedbook init"),
 ))
 
 ADD_REGISTRAR = register(EntryKind(
@@ -59,4 +60,5 @@ ADD_REGISTRAR = register(EntryKind(
     fields=(("ledgerId", "bytes32"), ("registrar", "address")),
     apply=_apply_add_registrar,
     describe=_describe_add_registrar,
+    ledger_act=LedgerAct("operator", "operator", "deedbook registrar add"),
 ))

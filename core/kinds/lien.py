@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, require_roles, same_address, signature_of
+from core.kinds import EntryKind, Party, register, require_roles, same_address, signature_of
 from core.kinds.transfer import ZERO_ADDRESS, deed_at_version
 from core.money import format_amount, is_currency
 from core.signing import checksum_address
@@ -91,6 +91,7 @@ LIEN = register(EntryKind(
     ),
     apply=_apply_lien,
     describe=_describe_lien,
+    parties={"Lien": Party("lienholder", "You sign as lienholder.", "holder")},
 ))
 
 LIEN_RELEASE = register(EntryKind(
@@ -104,4 +105,5 @@ LIEN_RELEASE = register(EntryKind(
     ),
     apply=_apply_release,
     describe=_describe_release,
+    parties={"LienRelease": Party("lienholder", "You sign as lienholder.", "holder")},
 ))

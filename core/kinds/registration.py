@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, require_roles, signature_of
+from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
 
@@ -68,4 +68,5 @@ REGISTER_DEED = register(EntryKind(
     ),
     apply=_apply,
     describe=_describe,
+    ledger_act=LedgerAct("registrar", "registrar", "deedbook deed register"),
 ))

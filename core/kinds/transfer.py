@@ -21,14 +21,20 @@ from typing import Any, Mapping
 from core.dates import is_iso_date, iso_date_to_epoch
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, same_address
+from core.kinds import EntryKind, Party, register, same_address
 from core.money import format_amount, is_currency
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_ID = "0x" + "00" * 32
-ROLE_TYPES = {"seller": "Transfer", "buyer": "Acceptance", "lienholder": "LienPayoff"}
+# Every signature on a transfer is a party's own act, signed by request; the order is the order kept.
+PARTIES = {
+    "Transfer": Party("seller", "You authorise this transfer as the seller (current holder).", "from"),
+    "Acceptance": Party("buyer", "You accept this transfer as the buyer.", "to"),
+    "LienPayoff": Party("lienholder", "You sign as lienholder."),
+}
+ROLE_TYPES = {party.role: signed_type for signed_type, party in PARTIES.items()}
 
 
 def transfer_id_used(state: LedgerState, deed_id: int, transfer_id: str) -> bool:
@@ -178,4 +184,5 @@ TRANSFER = register(EntryKind(
     apply=_apply,
     describe=describe_transfer,
     wrappers={"Acceptance": "transfer", "LienPayoff": "transfer"},
+    parties=PARTIES,
 ))

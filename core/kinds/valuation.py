@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, register, require_roles, signature_of
+from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
 from core.kinds.transfer import deed_at_version
 from core.money import format_amount, is_currency
 from core.state import ApplyContext, LedgerState
@@ -81,4 +81,5 @@ VALUATION = register(EntryKind(
     ),
     apply=_apply,
     describe=_describe,
+    ledger_act=LedgerAct("appraiser", "registrar", "deedbook value DEED --record"),
 ))
