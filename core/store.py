@@ -130,8 +130,8 @@ _POSTGRES_LOCK_TIMEOUT = "55P03"  # lock_not_available
 # ledger's tables live in (advisory locks are already per database), so two ledgers never
 # wait for each other and two creators of one ledger always do.
 _ADVISORY_CLASS = 0x44424B31  # "DBK1"
-_POSTGRES_LOCK = ("SELECT pg_advisory_xact_lock(%d, ('x' || substr(md5(coalesce(current_schema(), '')), 1, 8))"
-                  "::bit(32)::int)" % _ADVISORY_CLASS)
+POSTGRES_WRITE_LOCK = (f"SELECT pg_advisory_xact_lock({_ADVISORY_CLASS}, "
+                       "('x' || substr(md5(coalesce(current_schema(), '')), 1, 8))::bit(32)::int)")
 
 
 def _sqlite_own_transactions(dbapi_connection: Any, _record: Any) -> None:
@@ -156,7 +156,7 @@ def _postgres_begin(conn: Connection) -> None:
     if wait is None:
         return
     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
-    conn.exec_driver_sql(_POSTGRES_LOCK)
+    conn.exec_driver_sql(POSTGRES_WRITE_LOCK)
     conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
 
 PASSWORD = "correct horse battery"
 OPERATIONS = ("register", "lien", "release", "checkpoint", "attest")
@@ -110,3 +114,31 @@ def run_writers(jobs: list[Job], timeout: float = 240.0) -> list[Outcome]:
             if process.is_alive():
                 process.kill()
     return outcomes
+
+
+class HeldLock:
+    """Another program holding the ledger's write lock, as a busy writer would."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        if ledger.engine.dialect.name == "sqlite":
+            self._sqlite = sqlite3.connect(ledger.home.database, isolation_level=None, check_same_thread=False)
+            self._sqlite.execute("BEGIN IMMEDIATE")
+        else:
+            from sqlalchemy import create_engine
+
+            from core import store
+
+            self._engine = create_engine(ledger.engine.url)
+            self._conn = self._engine.connect()
+            self._transaction = self._conn.begin()
+            self._conn.exec_driver_sql(store.POSTGRES_WRITE_LOCK)
+
+    def release(self) -> None:
+        if self.ledger.engine.dialect.name == "sqlite":
+            self._sqlite.execute("ROLLBACK")
+            self._sqlite.close()
+        else:
+            self._transaction.rollback()
+            self._conn.close()
+            self._engine.dispose()

@@ -8,15 +8,12 @@ so in one sentence and writes nothing.
 """
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-
 from core.deeds import register_deed
 from core.errors import DeedbookError
 from core.keys import KeyStore
@@ -24,7 +21,7 @@ from core.ledger import Ledger
 from core.paths import DataDir
 from core.verify import verify_ledger
 from tests.helpers import PASSWORD
-from tests.writers import Job, Outcome, run_writers
+from tests.writers import HeldLock, Job, Outcome, run_writers
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -88,32 +85,6 @@ def test_registrations_liens_and_checkpoints_from_several_writers(tmp_path: Path
     report = verify_ledger(Ledger.open(ledger.home, db_url), jobs=1)
     assert report.ok, report.reason
     assert report.warnings == []
-
-
-class HeldLock:
-    """Another program holding the ledger's write lock, as a busy writer would."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        if ledger.engine.dialect.name == "sqlite":
-            self._sqlite = sqlite3.connect(ledger.home.database, isolation_level=None, check_same_thread=False)
-            self._sqlite.execute("BEGIN IMMEDIATE")
-        else:
-            from core import store
-
-            self._engine = create_engine(ledger.engine.url)
-            self._conn = self._engine.connect()
-            self._transaction = self._conn.begin()
-            self._conn.exec_driver_sql(store._POSTGRES_LOCK)
-
-    def release(self) -> None:
-        if self.ledger.engine.dialect.name == "sqlite":
-            self._sqlite.execute("ROLLBACK")
-            self._sqlite.close()
-        else:
-            self._transaction.rollback()
-            self._conn.close()
-            self._engine.dispose()
 
 
 def test_a_writer_waits_for_the_lock_and_then_records(tmp_path: Path, db_url: str | None) -> None:
