@@ -192,9 +192,9 @@ class Ledger:
                 if not is_lock_timeout(error):
                     raise _database_error(error) from None
                 if attempt == self.lock_attempts:
-                    seconds = round(self.lock_wait * self.lock_attempts)
                     raise DeedbookError(f"The ledger is busy: another program kept it locked for writing for over "
-                                        f"{seconds} seconds; nothing was written, try again.") from None
+                                        f"{self.lock_wait * self.lock_attempts:g} seconds; nothing was written, "
+                                        "try again.") from None
         raise AssertionError("unreachable")  # lock_attempts >= 1
 
     def _write(self) -> Connection:
