@@ -1,10 +1,10 @@
 """Several processes writing to one ledger at once, for the concurrency tests.
 
-Each writer is its own process (forked from a clean server process, so nothing is
-shared but the database):
-it opens the ledger, unlocks its keys, waits at a barrier until every writer is
-ready, then runs its operations as fast as it can and reports what each gave,
-including every refusal, so a test can say exactly what went wrong.
+Each writer is its own process (forked from a clean, preloaded server process, so
+nothing is shared but the database): it opens the ledger, unlocks its keys, waits at
+a barrier until every writer is ready, then runs its operations as fast as it can and
+reports what each gave, including every refusal, so a test can say exactly what went
+wrong.
 """
 from __future__ import annotations
 
