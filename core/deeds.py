@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from core.entries import canonical_json
+from core.entries import Entry, canonical_json
 from core.errors import DeedbookError
 from core.keys import UnlockedKey
 from core.kinds.registration import DEFAULT_SHARES
 from core.ledger import Ledger
 from core.signing import checksum_address, parse_address
-from core.state import DeedState
+from core.state import DeedState, LedgerState
 
 
 def registration_message(deed_id: int, *, parcel: str, address: str, owner: str, legal: str = "",
@@ -30,11 +30,21 @@ def registration_message(deed_id: int, *, parcel: str, address: str, owner: str,
 
 def register_deed(ledger: Ledger, key: UnlockedKey, *, parcel: str, address: str, owner: str, legal: str = "",
                   attributes: dict[str, Any] | None = None, shares: int = DEFAULT_SHARES) -> DeedState:
-    """Sign a RegisterDeed with the registrar `key` and record it; returns the new deed."""
-    deed_id = ledger.deed_count() + 1
-    message = registration_message(deed_id, parcel=parcel, address=address, owner=owner, legal=legal,
-                                   attributes=attributes, shares=shares)
-    ledger.append([ledger.sign("RegisterDeed", message, key, "registrar")])
+    """Sign a RegisterDeed with the registrar `key` and record it; returns the new deed.
+
+    The deed number is the next one at the moment of recording (taken inside the
+    write lock), so registrars working at once all get theirs, in some order."""
+    registration_message(0, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes,
+                         shares=shares)  # refuse bad input before waiting for the lock
+
+    def build(state: LedgerState) -> list[Entry]:
+        message = registration_message(state.next_deed_id, parcel=parcel, address=address, owner=owner, legal=legal,
+                                       attributes=attributes, shares=shares)
+        return [ledger.sign("RegisterDeed", message, key, "registrar")]
+
+    [index] = ledger.append_built(build)
+    deed_id = ledger.entry(index).deed_id
+    assert deed_id is not None
     return ledger.deed(deed_id)
 
 

@@ -10,11 +10,13 @@ import time
 from typing import Any, Callable
 
 from core.deeds import registration_message
+from core.entries import Entry
 from core.errors import Cancelled, DeedbookError
 from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
 from core.ledger import Ledger
 from core.marketdata import ames_rows, deed_attributes
 from core.paths import DataDir
+from core.state import LedgerState
 
 DEMO_PASSWORD = "deedbook-demo"
 DEMO_OWNERS = 12
@@ -47,24 +49,31 @@ def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | N
     ledger = Ledger.create(home, db_url, "Ames Demo Ledger", operator)
     rows = ames_rows()
     total_work = deeds + transfers
-    batch: list[Any] = []
     started = int(time.time())
-    for number in range(deeds):
-        row = rows[number % len(rows)]
-        repeat = number // len(rows)
-        parcel = f"{int(row['PID']):010d}" + (f"-{repeat}" if repeat else "")
-        message = registration_message(
-            number + 1, parcel=parcel, address=demo_address(number, row), owner=owners[number % DEMO_OWNERS].address,
-            legal=f"Lot {number % 40 + 1}, {row['Neighborhood']} subdivision, City of Ames, Story County, Iowa",
-            attributes=deed_attributes(row))
-        batch.append(ledger.sign("RegisterDeed", message, operator, "registrar"))
-        if len(batch) == BATCH or number == deeds - 1:
-            if should_cancel is not None and should_cancel():
-                raise Cancelled("The demo was cancelled; the deeds recorded so far stay.")
-            ledger.append(batch, recorded_at=started)
+
+    def registrations(first: int, stop: int) -> Callable[[LedgerState], list[Entry]]:
+        def build(state: LedgerState) -> list[Entry]:  # deed numbers as the ledger is when the batch is recorded
             batch = []
-            if progress is not None:
-                progress(number + 1, total_work)
+            for offset, number in enumerate(range(first, stop)):
+                row = rows[number % len(rows)]
+                repeat = number // len(rows)
+                parcel = f"{int(row['PID']):010d}" + (f"-{repeat}" if repeat else "")
+                message = registration_message(
+                    state.next_deed_id + offset, parcel=parcel, address=demo_address(number, row),
+                    owner=owners[number % DEMO_OWNERS].address,
+                    legal=f"Lot {number % 40 + 1}, {row['Neighborhood']} subdivision, City of Ames, Story County, Iowa",
+                    attributes=deed_attributes(row))
+                batch.append(ledger.sign("RegisterDeed", message, operator, "registrar"))
+            return batch
+        return build
+
+    for first in range(0, deeds, BATCH):
+        if should_cancel is not None and should_cancel():
+            raise Cancelled("The demo was cancelled; the deeds recorded so far stay.")
+        stop = min(first + BATCH, deeds)
+        ledger.append_built(registrations(first, stop), recorded_at=started)
+        if progress is not None:
+            progress(stop, total_work)
     recorded_transfers = 0
     if transfers:
         from core.demo_transfers import add_demo_transfers  # the transactions flow

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Sequence
 
@@ -26,11 +27,12 @@ from core.entries import Entry
 from core.errors import Cancelled
 from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
 from core.ledger import Ledger
-from core.liens import lien_message, release_message
+from core.liens import lien_on, lien_terms, release_of
 from core.marketdata import ames_rows
 from core.notary import attestation_message
 from core.requests import sign_request
 from core.store import LienRow
+from core.state import LedgerState
 from core.transactions import prepare_transfer, submit_batch
 
 Progress = Callable[[int, int], None]
@@ -142,9 +144,11 @@ def _sell(ledger: Ledger, deed_id: int, owners: Sequence[UnlockedKey], keys: dic
 
 def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
                 treasurer: UnlockedKey, notary: UnlockedKey, rng: random.Random, deed_count: int) -> None:
-    """After a round: mortgages on some sales, notarised sales, a few tax liens recorded or released."""
-    entries: list[Entry] = []
-    next_lien = None
+    """After a round: mortgages on some sales, notarised sales, a few tax liens recorded or released.
+
+    What to record is decided here; liens and releases are made in the write lock
+    (lien numbers and deed versions as the ledger is then), as `add_lien` makes them."""
+    plan: list[Entry | _Lien | _Release] = []
     touched = set()
     for deed_id, index in sales:
         recorded = ledger.entry(index)
@@ -154,13 +158,9 @@ def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
                                           id_kind=rng.choice(("driver's license", "passport", "state ID")),
                                           id_number=f"{rng.randrange(10**8, 10**9)}",
                                           act_date=date.fromisoformat(m["closingDate"]))
-            entries.append(ledger.sign("Attestation", message, notary, "notary"))
+            plan.append(ledger.sign("Attestation", message, notary, "notary"))
         if m["shares"] == m["totalShares"] and rng.random() < 0.3:
-            message = lien_message(ledger, deed_id, bank.address, m["price"] * 8 // 10, "mortgage")
-            next_lien = message["lienId"] if next_lien is None else next_lien
-            message["lienId"] = next_lien
-            next_lien += 1
-            entries.append(ledger.sign("Lien", message, bank, "lienholder"))
+            plan.append(_Lien(deed_id, bank, lien_terms(m["price"] * 8 // 10, "mortgage")))
             touched.add(deed_id)
     # The county: tax liens on a few deeds, and releases of some recorded earlier (paid taxes).
     with ledger.engine.connect() as conn:
@@ -169,18 +169,42 @@ def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
                 col(LienRow.holder) == treasurer.address, col(LienRow.released_index).is_(None)))]
     for deed_id, lien_id in open_tax:
         if deed_id not in touched and rng.random() < 0.5:
-            message = release_message(ledger, deed_id, lien_id, treasurer.address)
-            entries.append(ledger.sign("LienRelease", message, treasurer, "lienholder"))
+            plan.append(_Release(deed_id, lien_id, treasurer))
             touched.add(deed_id)
     for _ in range(max(1, len(sales) // 40)):
         deed_id = rng.randrange(1, deed_count + 1)
         if deed_id in touched:
             continue
-        message = lien_message(ledger, deed_id, treasurer.address, rng.randrange(800, 6000) * 100, "property tax")
-        next_lien = message["lienId"] if next_lien is None else next_lien
-        message["lienId"] = next_lien
-        next_lien += 1
-        entries.append(ledger.sign("Lien", message, treasurer, "lienholder"))
+        plan.append(_Lien(deed_id, treasurer, lien_terms(rng.randrange(800, 6000) * 100, "property tax")))
         touched.add(deed_id)
-    if entries:
-        ledger.append(entries)
+
+    def build(state: LedgerState) -> list[Entry]:
+        entries, lien_id = [], state.next_lien_id
+        for item in plan:  # each deed at most once, so its version as read here is the one the rule checks
+            if isinstance(item, _Lien):
+                message = lien_on(state.deed(item.deed_id), lien_id, item.holder.address, item.terms)
+                entries.append(ledger.sign("Lien", message, item.holder, "lienholder"))
+                lien_id += 1
+            elif isinstance(item, _Release):
+                message = release_of(state.deed(item.deed_id), item.lien_id, item.holder.address)
+                entries.append(ledger.sign("LienRelease", message, item.holder, "lienholder"))
+            else:
+                entries.append(item)
+        return entries
+
+    if plan:
+        ledger.append_built(build)
+
+
+@dataclass(frozen=True)
+class _Lien:
+    deed_id: int
+    holder: UnlockedKey
+    terms: tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class _Release:
+    deed_id: int
+    lien_id: int
+    holder: UnlockedKey

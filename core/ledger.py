@@ -23,12 +23,14 @@ from core.keys import UnlockedKey
 from core.kinds import check_signatures, digest_for, get_kind
 from core.paths import DataDir
 from core.projection import DbState, load_deed, write_deeds
-from core.state import ApplyContext, DeedState
+from core.state import ApplyContext, DeedState, LedgerState
 from sqlmodel import col
 
-from core.store import LIKE_ESCAPE, DeedRow, EntryRow, LedgerRow, like_contains, make_engine, migrate
+from core.store import (LIKE_ESCAPE, LOCK_WAIT_SECONDS, WRITE_LOCK, DeedRow, EntryRow, LedgerRow, is_lock_timeout,
+                        like_contains, make_engine, migrate)
 
 Progress = Callable[[int, int], None]
+Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,18 @@ class RecordedEntry:
         )
 
 
+def _reason(error: DatabaseError) -> str:
+    return str(getattr(error, "orig", error)).strip().rstrip(".")
+
+
 def _database_error(error: DatabaseError) -> DeedbookError:
     return DeedbookError(f"The ledger database cannot be used: {getattr(error, 'orig', error)}.")
 
 
 class Ledger:
+    lock_wait = LOCK_WAIT_SECONDS  # how long one attempt waits for the write lock
+    lock_attempts = 3
+
     def __init__(self, home: DataDir, engine: Engine, identity: LedgerIdentity) -> None:
         self.home = home
         self.engine = engine
@@ -113,16 +122,23 @@ class Ledger:
         if not name:
             raise DeedbookError("A ledger needs a name.")
         engine = cls._engine(home, db_url, create=True)
+        taken = f"There is a ledger in {home.root} already; use another --data-dir for a new one."
         with engine.connect() as conn:
             if conn.execute(select(LedgerRow)).first() is not None:
-                raise DeedbookError(f"There is a ledger in {home.root} already; use another --data-dir for a new one.")
+                raise DeedbookError(taken)
         identity = LedgerIdentity(os.urandom(32), name, operator.address, chain_id)
         ledger = cls(home, engine, identity)
         genesis = ledger.sign("LedgerGenesis", {
             "ledgerId": identity.ledger_id_hex, "name": name, "operator": operator.address}, operator, "operator")
-        ledger.append([genesis], _before=lambda conn: conn.execute(insert(LedgerRow).values(
-            ledger_id=identity.ledger_id_hex, name=name, operator=operator.address, chain_id=chain_id,
-            created_at=int(time.time()))))
+
+        def claim(conn: Connection) -> None:  # in the write lock: a second `init` racing this one finds it here
+            if conn.execute(select(LedgerRow)).first() is not None:
+                raise DeedbookError(taken)
+            conn.execute(insert(LedgerRow).values(ledger_id=identity.ledger_id_hex, name=name,
+                                                  operator=operator.address, chain_id=chain_id,
+                                                  created_at=int(time.time())))
+
+        ledger.append([genesis], _before=claim)
         return ledger
 
     def close(self) -> None:
@@ -142,49 +158,85 @@ class Ledger:
 
     def append(self, entries: Sequence[Entry], *, recorded_at: int | None = None,
                _before: Callable[[Connection], Any] | None = None) -> list[int]:
-        """Check and record `entries` in one transaction; returns their indexes.
+        """Check and record `entries`, signed already, in one transaction; returns their indexes.
 
         Any broken rule or bad signature raises `RuleViolation` naming the entry,
-        and nothing of the batch is written.
+        and nothing of the batch is written.  Entries signed elsewhere keep what
+        they were signed for: one made for a deed version that another writer
+        has moved on is refused as stale.
         """
         if not entries:
             return []
-        now = int(time.time()) if recorded_at is None else recorded_at
-        try:
-            with self.engine.begin() as conn:
-                if _before is not None:
-                    _before(conn)
-                last = conn.execute(select(col(EntryRow.idx), col(EntryRow.chain_hash)).order_by(col(EntryRow.idx).desc()).limit(1)).first()
-                start = 0 if last is None else last.idx + 1
-                previous = self.identity.ledger_id if last is None else bytes.fromhex(last.chain_hash[2:])
-                state = DbState(conn, self.identity, start)
-                rows = []
-                for offset, entry in enumerate(entries):
-                    index = start + offset
-                    try:
-                        kind = get_kind(entry.kind)
-                        digest = check_signatures(self.identity, entry)
-                        deed_id = kind.apply(state, entry, ApplyContext(index, now))
-                    except RuleViolation as broken:
-                        where = f"Entry {offset + 1} of {len(entries)}: " if len(entries) > 1 else ""
-                        raise RuleViolation(f"{where}{broken}") from None
-                    except (KeyError, TypeError, ValueError) as malformed:
-                        raise RuleViolation(f"The {entry.kind} entry is malformed ({malformed}).") from None
-                    leaf = entry_leaf_hash(now, digest, entry.signatures)
-                    previous = chain_hash(previous, leaf)
-                    state.record(index, entry.kind, leaf, deed_id)
-                    rows.append({
-                        "idx": index, "kind": entry.kind, "deed_id": deed_id,
-                        "signers": " ".join(s.signer.lower() for s in entry.signatures),
-                        "message": entry.message_json(), "signatures": entry.signatures_json(),
-                        "recorded_at": now, "leaf_hash": "0x" + leaf.hex(), "chain_hash": "0x" + previous.hex(),
-                    })
-                conn.execute(insert(EntryRow), rows)
-                write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
-        except IntegrityError:
-            raise DeedbookError("The ledger changed while this was being recorded; nothing was written, try again.") from None
-        except DatabaseError as error:
-            raise _database_error(error) from None
+        batch = list(entries)
+        return self.append_built(lambda _state: batch, recorded_at=recorded_at, _before=_before)
+
+    def append_built(self, build: Build, *, recorded_at: int | None = None,
+                     _before: Callable[[Connection], Any] | None = None) -> list[int]:
+        """Build entries from the ledger as it is inside the write lock, check and record them.
+
+        `build(state)` computes what depends on the ledger (the next deed or lien
+        number, a deed's version, a checkpoint's size and root) and signs; it runs
+        while this process holds the database's write lock, so no other writer can
+        make it stale, and again from scratch if an attempt has to be repeated.
+        A writer that cannot get the lock within `lock_wait` seconds tries
+        `lock_attempts` times, then gives up with one sentence.
+        """
+        for attempt in range(1, self.lock_attempts + 1):
+            try:
+                return self._append_locked(build, recorded_at, _before)
+            except IntegrityError as error:  # only without a write lock, or with damaged deed tables
+                if attempt == self.lock_attempts:
+                    raise DeedbookError(f"The ledger database refused the write ({_reason(error)}); nothing was "
+                                        "written: 'deedbook verify' checks the ledger.") from None
+            except DatabaseError as error:
+                if not is_lock_timeout(error):
+                    raise _database_error(error) from None
+                if attempt == self.lock_attempts:
+                    raise DeedbookError(f"The ledger is busy: another program kept it locked for writing for over "
+                                        f"{self.lock_wait * self.lock_attempts:g} seconds; nothing was written, "
+                                        "try again.") from None
+        raise AssertionError("unreachable")  # lock_attempts >= 1
+
+    def _write(self) -> Connection:
+        """A connection whose transaction takes the database's write lock (core.store.WRITE_LOCK)."""
+        return self.engine.connect().execution_options(**{WRITE_LOCK: self.lock_wait})
+
+    def _append_locked(self, build: Build, recorded_at: int | None,
+                       before: Callable[[Connection], Any] | None) -> list[int]:
+        with self._write() as conn, conn.begin():
+            if before is not None:
+                before(conn)
+            now = int(time.time()) if recorded_at is None else recorded_at  # the time it is recorded, in the lock
+            last = conn.execute(select(col(EntryRow.idx), col(EntryRow.chain_hash)).order_by(col(EntryRow.idx).desc()).limit(1)).first()
+            start = 0 if last is None else last.idx + 1
+            previous = self.identity.ledger_id if last is None else bytes.fromhex(last.chain_hash[2:])
+            state = DbState(conn, self.identity, start)
+            entries = list(build(state))  # build reads the state; the rules below change it
+            if not entries:
+                return []
+            rows = []
+            for offset, entry in enumerate(entries):
+                index = start + offset
+                try:
+                    kind = get_kind(entry.kind)
+                    digest = check_signatures(self.identity, entry)
+                    deed_id = kind.apply(state, entry, ApplyContext(index, now))
+                except RuleViolation as broken:
+                    where = f"Entry {offset + 1} of {len(entries)}: " if len(entries) > 1 else ""
+                    raise RuleViolation(f"{where}{broken}") from None
+                except (KeyError, TypeError, ValueError) as malformed:
+                    raise RuleViolation(f"The {entry.kind} entry is malformed ({malformed}).") from None
+                leaf = entry_leaf_hash(now, digest, entry.signatures)
+                previous = chain_hash(previous, leaf)
+                state.record(index, entry.kind, leaf, deed_id)
+                rows.append({
+                    "idx": index, "kind": entry.kind, "deed_id": deed_id,
+                    "signers": " ".join(s.signer.lower() for s in entry.signatures),
+                    "message": entry.message_json(), "signatures": entry.signatures_json(),
+                    "recorded_at": now, "leaf_hash": "0x" + leaf.hex(), "chain_hash": "0x" + previous.hex(),
+                })
+            conn.execute(insert(EntryRow), rows)
+            write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
         return [start + i for i in range(len(entries))]
 
     # -- reading ---------------------------------------------------------

@@ -103,12 +103,18 @@ def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
 
 
 class DbState(LedgerState):
-    """The state an append checks against: deeds are loaded from the projection on demand."""
+    """The state an append builds and checks its entries against, inside the write lock.
+
+    Deeds are loaded from the projection on demand.  Builders (`Ledger.append_built`)
+    read it for the next deed and lien numbers, a deed's version and the tree's size
+    and root; the rules then change it as they apply each entry."""
 
     def __init__(self, conn: Connection, identity: LedgerIdentity, size: int) -> None:
         super().__init__(identity)
         self.conn = conn
         self.size = size
+        self.stored_size = size  # entries recorded before this append (`size` grows as it applies its own)
+        self._stored_roots: dict[int, bytes] = {}  # a checkpoint's builder and its rule ask for the same root
         self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
         self._new_parcels: set[str] = set()
         if size > 0:
@@ -161,10 +167,15 @@ class DbState(LedgerState):
         return row.kind, row.deed_id
 
     def root_at(self, size: int) -> bytes:
+        if size <= self.stored_size and size in self._stored_roots:
+            return self._stored_roots[size]
         stored = [bytes.fromhex(h[2:]) for h in self.conn.execute(
             select(col(EntryRow.leaf_hash)).where(col(EntryRow.idx) < size).order_by(col(EntryRow.idx))).scalars()]
         stored += [self._pending[i][1] for i in sorted(self._pending) if i < size]
-        return merkle.root(stored)
+        found = merkle.root(stored)
+        if size <= self.stored_size:  # stored entries do not change while the write lock is held
+            self._stored_roots[size] = found
+        return found
 
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         super().record(index, kind, leaf, deed_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Field, SQLModel
 
@@ -116,6 +116,67 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# -- the write lock -------------------------------------------------------------------------------
+# A connection given the execution option WRITE_LOCK (seconds to wait) takes the database's
+# write lock when its transaction begins, so the check-and-write of an append is never
+# interleaved with another writer's: SQLite `BEGIN IMMEDIATE`, PostgreSQL a transaction-scoped
+# advisory lock.  Every other transaction begins as before (a plain, deferred BEGIN on SQLite).
+WRITE_LOCK = "deedbook_write_lock"
+LOCK_WAIT_SECONDS = 10.0
+_SQLITE_BUSY_MS = 10000  # the busy timeout _sqlite_pragmas gives every SQLite connection, restored after locking
+_SQLITE_BUSY = 5  # SQLITE_BUSY: the lock was not free within the busy timeout
+_POSTGRES_LOCK_TIMEOUT = "55P03"  # lock_not_available
+# pg_advisory_xact_lock(int4, int4): a constant for Deedbook's appends, and the schema the
+# ledger's tables live in (advisory locks are already per database), so two ledgers never
+# wait for each other and two creators of one ledger always do.
+_ADVISORY_CLASS = 0x44424B31  # "DBK1"
+POSTGRES_WRITE_LOCK = (f"SELECT pg_advisory_xact_lock({_ADVISORY_CLASS}, "
+                       "('x' || substr(md5(coalesce(current_schema(), '')), 1, 8))::bit(32)::int)")
+
+
+def _sqlite_own_transactions(dbapi_connection: Any, _record: Any) -> None:
+    """Turn off the driver's own BEGIN (it cannot say IMMEDIATE): `_sqlite_begin` emits it (SQLAlchemy's recipe)."""
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    wait = conn.get_execution_options().get(WRITE_LOCK)
+    if wait is None:
+        conn.exec_driver_sql("BEGIN")
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={max(1, int(wait * 1000))}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+
+
+def _postgres_begin(conn: Connection) -> None:
+    wait = conn.get_execution_options().get(WRITE_LOCK)
+    if wait is None:
+        return
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
+    conn.exec_driver_sql(POSTGRES_WRITE_LOCK)
+    conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+
+
+def install_write_lock(engine: Engine) -> None:
+    """Make WRITE_LOCK transactions take the database's write lock (other databases: no lock)."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_own_transactions)
+        event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _postgres_begin)
+
+
+def is_lock_timeout(error: DatabaseError) -> bool:
+    """Did this fail only because another writer held the write lock for longer than we waited?"""
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlite_errorcode", None) == _SQLITE_BUSY:
+        return True
+    return getattr(orig, "sqlstate", None) == _POSTGRES_LOCK_TIMEOUT
+
+
 def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url)
@@ -123,6 +184,7 @@ def make_engine(url: str) -> Engine:
         raise DeedbookError(f"Cannot use the database URL {url!r}: {error}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    install_write_lock(engine)
     return engine
 
 

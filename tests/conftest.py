@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+from tests import postgres
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["DEEDBOOK_SCRYPT_N"] = "1024"
@@ -28,3 +31,19 @@ def password_file(tmp_path: Path) -> Path:
     path = tmp_path / "password.txt"
     path.write_text(PASSWORD + "\n")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    """One throwaway PostgreSQL server for the session, started only if a test asks for it."""
+    server = postgres.start()
+    try:
+        yield server
+    finally:
+        postgres.stop(server)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: postgres.Server) -> str:
+    """The URL of a fresh, empty PostgreSQL database for this test."""
+    return postgres_server.new_database()

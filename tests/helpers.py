@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.entries import canonical_json
+from core.entries import Entry, canonical_json
 from core.keys import KeyStore, UnlockedKey
 from core.ledger import Ledger
 from core.paths import DataDir
+from core.state import LedgerState
 
 PASSWORD = "correct horse battery"
 
@@ -26,15 +27,17 @@ class World:
 
     def register(self, parcel: str, owner: str, *, attributes: dict[str, object] | None = None,
                  shares: int = 10_000, registrar: UnlockedKey | None = None) -> int:
-        deed_id = self.ledger_state_next_deed()
-        message = {"deedId": deed_id, "parcel": parcel, "propertyAddress": f"{parcel} Main Street, Ames, IA",
-                   "legalDescription": f"Lot {parcel}", "owner": owner, "totalShares": shares,
-                   "attributes": canonical_json(attributes or {"Gr_Liv_Area": 1500}), "nonce": 0}
-        self.ledger.append([self.ledger.sign("RegisterDeed", message, registrar or self.operator, "registrar")])
-        return deed_id
+        def build(state: LedgerState) -> list[Entry]:  # the deed number as the ledger is when it is recorded
+            message = {"deedId": state.next_deed_id, "parcel": parcel,
+                       "propertyAddress": f"{parcel} Main Street, Ames, IA", "legalDescription": f"Lot {parcel}",
+                       "owner": owner, "totalShares": shares,
+                       "attributes": canonical_json(attributes or {"Gr_Liv_Area": 1500}), "nonce": 0}
+            return [self.ledger.sign("RegisterDeed", message, registrar or self.operator, "registrar")]
 
-    def ledger_state_next_deed(self) -> int:
-        return self.ledger.deed_count() + 1
+        [index] = self.ledger.append_built(build)
+        deed_id = self.ledger.entry(index).deed_id
+        assert deed_id is not None
+        return deed_id
 
 
 def make_world(root: Path, name: str = "Test County") -> World:

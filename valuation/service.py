@@ -25,6 +25,8 @@ LAYOUT = 1
 DEFAULT_CURRENCY = "USD"  # the bundled market's; a user's CSV is assumed to be in the ledger's currency too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
+    from core.entries import Entry
+    from core.state import LedgerState
     from valuation.model import ModelParams
     from valuation.training import TrainedModel
     from valuation.valuer import Valuation
@@ -203,18 +205,27 @@ def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "
 
 def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],
                      key: Any) -> int:
-    """Append a signed Valuation entry (key: the agent's unlocked registrar key); returns its index."""
+    """Append a signed Valuation entry (key: the agent's unlocked registrar key); returns its index.
+
+    The deed's version and the valuation it supersedes are read when it is
+    recorded (inside the ledger's write lock): a deed's attributes, which the
+    estimate rests on, never change, so another writer's entry in between
+    does not make it stale."""
     from core.money import decimals
 
     currency = str(model_card.get("currency", DEFAULT_CURRENCY))
     unit = 10 ** decimals(currency)
     as_of = valuation.as_of or datetime.now(timezone.utc).strftime("%Y-%m")
-    message = {
-        "deedId": deed.deed_id, "parcel": deed.parcel, "deedVersion": deed.version,
+    figures = {
         "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
         "estimate": int(round(valuation.estimate * unit)), "low": int(round(valuation.low * unit)),
         "high": int(round(valuation.high * unit)), "currency": currency, "coverage": 90, "asOf": as_of,
-        "supersedes": deed.last_valuation_index or 0,
     }
-    entry = ledger.sign("Valuation", message, key, "appraiser")
-    return int(ledger.append([entry])[0])
+
+    def build(state: LedgerState) -> list[Entry]:
+        now = state.deed(deed.deed_id)
+        message = {"deedId": now.deed_id, "parcel": now.parcel, "deedVersion": now.version, **figures,
+                   "supersedes": now.last_valuation_index or 0}
+        return [ledger.sign("Valuation", message, key, "appraiser")]
+
+    return int(ledger.append_built(build)[0])
