@@ -24,6 +24,17 @@ class NotFound(DeedbookError):
     pass
 
 
+class LedgerDamaged(DeedbookError):
+    """The ledger's database cannot be read as a ledger (a damaged file, bytes that are not text...).
+
+    Raised at the storage boundary, so every command ends with this sentence;
+    `verify` reports it as a verification failure (exit 1)."""
+
+
+class ReadOnlyFolder(DeedbookError):
+    """A command that must write was run on a data folder that cannot be written."""
+
+
 class Cancelled(DeedbookError):
     """The user stopped a long operation; nothing was written (unless the message says otherwise)."""
 
