@@ -165,6 +165,10 @@ def database_problem(engine: Engine, error: BaseException, statement: str = "") 
     code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
     message = str(original)
     database = _database_file(engine)
+    if message.startswith("Could not decode to UTF-8 column"):
+        column = message.split("'")[1] if message.count("'") >= 2 else "a column"
+        return LedgerDamaged(f"The ledger database {database} is damaged: its column '{column}' holds text that "
+                             "is not UTF-8.")
     if code == _SQLITE_READONLY:
         return ReadOnlyFolder(f"The data folder {database.parent} is read-only; nothing can be recorded there "
                               "(nothing was written).")

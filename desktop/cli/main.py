@@ -16,7 +16,7 @@ import traceback
 from typing import NoReturn
 
 from core import __version__
-from core.errors import DeedbookError, VerificationFailed
+from core.errors import DeedbookError, VerificationFailed, database_error_sentence
 from desktop.cli.context import CliContext
 
 COMMAND_MODULES = [
@@ -87,11 +87,8 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 def last_resort_sentence(error: BaseException, ctx: CliContext) -> str:
     """The sentence for an error no command turned into one (they should; this keeps tracebacks out)."""
-    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")  # loaded only if a command touched a database
-    if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.DBAPIError):
-        return f"The ledger database cannot be used: {_one_line(str(error.orig))}."
-    if type(error).__module__ == "sqlite3":
-        return f"The ledger database cannot be used: {_one_line(str(error))}."
+    if (sentence := database_error_sentence(error)) is not None:
+        return sentence
     if isinstance(error, MemoryError):
         return "Deedbook ran out of memory; nothing was written."
     if isinstance(error, OSError):
