@@ -119,6 +119,9 @@ class Ledger:
         except DatabaseError as error:
             raise _database_error(error) from None
         if row is None:
+            with engine.connect() as conn:
+                if conn.execute(select(func.count()).select_from(EntryRow)).scalar_one():
+                    raise LedgerDamaged("The ledger database is damaged: it has entries but no ledger identity.")
             raise NotFound(f"There is no ledger in {home.root}: create one with 'deedbook init'.")
         try:
             identity = LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, int(row.chain_id))
