@@ -218,9 +218,9 @@ def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> Non
     checkpoints = [i for i, kind in enumerate(replay.state.kinds) if kind == "Checkpoint"]
     if witness is None:
         if checkpoints:
+            count = f"{len(checkpoints)} checkpoint{'s' if len(checkpoints) != 1 else ''}"
             raise _Bad(None, f"There is no witness file for this ledger in {ledger.home.witness}, though it has "
-                             f"{len(checkpoints)} checkpoints, so a rollback cannot be ruled out: restore the file "
-                             "from your copy.")
+                             f"{count}, so a rollback cannot be ruled out: restore the file from your copy.")
         return
     state = replay.state
     found = disagreement(witness, state.size, state.entry_leaf, state.root_at)
