@@ -144,6 +144,7 @@ def _document(identity: LedgerIdentity, checkpoint: dict[str, Any]) -> bytes:
 def check_witness_target(home: DataDir, identity: LedgerIdentity) -> Path:
     """The witness path, once it is known a witness can be written there: one sentence if not."""
     home.require_writable("recording a checkpoint")
+    home.ensure()  # a ledger on a database server may have no data folder yet
     folder, path = home.witness, witness_path(home, identity)
     if os.path.lexists(folder) and not folder.is_dir():
         raise DeedbookError(f"{folder} is in the way: the witness folder must be a folder; move it aside.")
