@@ -68,6 +68,9 @@ def read_witness(home: DataDir, identity: LedgerIdentity) -> Witness | None:
         return None
     if path.is_symlink() and not path.exists():
         raise UnusableWitness(f"The witness file {path} is a link to a file that is not there.")
+    if not path.is_file():  # looked at, never opened: a FIFO put there must not hang verification
+        what = "a folder" if path.is_dir() else "not a regular file (a device or a pipe)"
+        raise UnusableWitness(f"The witness file {path} is {what}, not a witness file.")
     raw = read_user_file(path, "a witness file", max_bytes=MAX_BYTES, error=UnusableWitness)
     return parse_witness(path, raw, identity)
 

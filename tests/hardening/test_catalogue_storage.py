@@ -6,6 +6,7 @@ writes nothing; every other refusal is the harness's one line on stderr, exit 2.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import stat
@@ -68,6 +69,11 @@ def _folder(path: Path) -> None:
     (path / "inside.json").write_text("{}")
 
 
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
 def _broken_link(path: Path) -> None:
     path.unlink()
     path.symlink_to(path.parent / "nowhere.json")
@@ -78,6 +84,7 @@ WITNESS_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "deleted": (Path.unlink, "There is no witness file"),
     "a folder": (_folder, "is a folder"),
     "a broken link": (_broken_link, "a link to a file that is not there"),
+    "a FIFO": (_fifo, "not a regular file"),
     "empty": (_replace_with(b""), "not a witness file"),
     "random bytes": (_replace_with(bytes(range(256)) * 4), "not a witness file"),
     "not UTF-8": (_replace_with(b'{"format": "deedbook-witness/1", "x": "\xff\xfe"}'), "not a witness file"),
@@ -123,8 +130,8 @@ def test_checkpoint_refuses_to_sign_over_an_unusable_witness(office: Office, cap
     change(path)
     before = office.fingerprint()
     outcome = run_cli(office.keyed("checkpoint"), capsys)
-    assert_refused(outcome, 2, says="no checkpoint was recorded" if damage not in ("a folder", "a broken link")
-                   else "witness")
+    in_the_way = damage in ("a folder", "a broken link", "a FIFO")  # refused before the witness is even read
+    assert_refused(outcome, 2, says="witness" if in_the_way else "no checkpoint was recorded")
     assert office.fingerprint() == before
     assert not list(path.parent.glob(".*.tmp")), "a staged witness was left behind"
 
