@@ -5,6 +5,8 @@ it and exits 2, the GUI shows it in a dialog. Anything else escaping is a bug.
 """
 from __future__ import annotations
 
+import sys
+
 
 class DeedbookError(Exception):
     """A user mistake, a bad file or a refused operation. Nothing was written."""
@@ -24,6 +26,17 @@ class NotFound(DeedbookError):
     pass
 
 
+class LedgerDamaged(DeedbookError):
+    """The ledger's database cannot be read as a ledger (a damaged file, bytes that are not text...).
+
+    Raised at the storage boundary, so every command ends with this sentence;
+    `verify` reports it as a verification failure (exit 1)."""
+
+
+class ReadOnlyFolder(DeedbookError):
+    """A command that must write was run on a data folder that cannot be written."""
+
+
 class Cancelled(DeedbookError):
     """The user stopped a long operation; nothing was written (unless the message says otherwise)."""
 
@@ -40,3 +53,19 @@ class VerificationFailed(Exception):
         super().__init__(reason)
         self.reason = reason
         self.index = index
+
+
+def database_error_sentence(error: BaseException) -> str | None:
+    """The sentence for a database driver's error that escaped the storage layer (None if it is not one).
+
+    The storage layer turns a damaged or read-only SQLite file into the errors
+    above; this is the last resort of the command line and the GUI for the rest."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")  # only loaded if something touched a database
+    if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.DBAPIError):
+        error = error.orig
+    if type(error).__module__ in ("sqlite3", "psycopg", "psycopg.errors") or (
+            sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError)):
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        plain = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in first)[:200]
+        return f"The ledger database cannot be used: {plain}."
+    return None

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from core import merkle
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
-from core.errors import DeedbookError, NotFound, RuleViolation
+from core.errors import DeedbookError, LedgerDamaged, NotFound, RuleViolation
 from core.identity import LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import check_signatures, digest_for, get_kind
@@ -26,8 +26,8 @@ from core.projection import DbState, load_deed, write_deeds
 from core.state import ApplyContext, DeedState, LedgerState
 from sqlmodel import col
 
-from core.store import (LIKE_ESCAPE, LOCK_WAIT_SECONDS, WRITE_LOCK, DeedRow, EntryRow, LedgerRow, is_lock_timeout,
-                        like_contains, make_engine, migrate)
+from core.store import (LIKE_ESCAPE, LOCK_WAIT_SECONDS, WRITE_LOCK, DeedRow, EntryRow, LedgerRow, check_schema,
+                        is_lock_timeout, like_contains, make_engine, migrate, sqlite_read_only_url)
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
@@ -62,12 +62,21 @@ class RecordedEntry:
 
     @classmethod
     def from_row(cls, row: Any) -> "RecordedEntry":
-        return cls(
-            index=row.idx, kind=row.kind, deed_id=row.deed_id, message=json.loads(row.message),
-            signatures=tuple(SignatureRecord.from_json(s) for s in json.loads(row.signatures)),
-            recorded_at=row.recorded_at, leaf_hash=bytes.fromhex(row.leaf_hash[2:]),
-            chain_hash=bytes.fromhex(row.chain_hash[2:]),
-        )
+        """An entry as stored; one whose columns cannot be read as an entry of its kind is damage,
+        said in a sentence here rather than as a KeyError wherever the entry is shown."""
+        try:
+            message = json.loads(row.message)
+            get_kind(row.kind).check_message(message)  # type: ignore[attr-defined]
+            return cls(
+                index=int(row.idx), kind=row.kind, deed_id=row.deed_id, message=message,
+                signatures=tuple(SignatureRecord.from_json(s) for s in json.loads(row.signatures)),
+                recorded_at=int(row.recorded_at), leaf_hash=bytes.fromhex(row.leaf_hash[2:]),
+                chain_hash=bytes.fromhex(row.chain_hash[2:]),
+            )
+        except (DeedbookError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            which = f"Entry {row.idx}" if type(row.idx) is int else "An entry"
+            raise LedgerDamaged(f"{which} in the ledger database is damaged: it cannot be read as a ledger entry "
+                                "(run 'deedbook verify').") from None
 
 
 def _reason(error: DatabaseError) -> str:
@@ -95,7 +104,13 @@ class Ledger:
                 raise NotFound(
                     f"There is no ledger in {home.root}: create one with 'deedbook init' or choose another --data-dir."
                 )
-            home.ensure()
+            if home.read_only:  # an auditor's DVD, a read-only mount: read, never migrate or write
+                if create:
+                    home.require_writable("creating a ledger")
+                engine = make_engine(sqlite_read_only_url(home.database), read_only=True)
+                check_schema(engine, read_only=True)
+                return engine
+            home.ensure().ensure_database_file()
         engine = make_engine(db_url or home.default_db_url)
         try:
             migrate(engine)
@@ -112,8 +127,17 @@ class Ledger:
         except DatabaseError as error:
             raise _database_error(error) from None
         if row is None:
+            with engine.connect() as conn:
+                if conn.execute(select(func.count()).select_from(EntryRow)).scalar_one():
+                    raise LedgerDamaged("The ledger database is damaged: it has entries but no ledger identity.")
             raise NotFound(f"There is no ledger in {home.root}: create one with 'deedbook init'.")
-        return cls(home, engine, LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, row.chain_id))
+        try:
+            identity = LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, int(row.chain_id))
+            if len(identity.ledger_id) != 32 or not isinstance(row.name, str) or not isinstance(row.operator, str):
+                raise ValueError
+        except (ValueError, TypeError, AttributeError):
+            raise LedgerDamaged("The ledger database is damaged: its ledger identity cannot be read.") from None
+        return cls(home, engine, identity)
 
     @classmethod
     def create(cls, home: DataDir, db_url: str | None, name: str, operator: UnlockedKey, *,

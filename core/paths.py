@@ -56,6 +56,51 @@ class DataDir:
     def documents(self) -> Path:
         return self.root / "documents"
 
+    @property
+    def read_only(self) -> bool:
+        """Whether this folder (or its ledger file) cannot be written: a read-only mount,
+        an auditor's DVD, or permissions. (root passes permission checks; a read-only
+        mount still binds it.)"""
+        if not self.root.is_dir():
+            return False
+        if not os.access(self.root, os.W_OK):
+            return True
+        return self.database.exists() and not os.access(self.database, os.W_OK)
+
+    def require_writable(self, doing: str) -> None:
+        """Refuse, in one sentence, to start `doing` ("recording a checkpoint") here if nothing can be written."""
+        from core.errors import ReadOnlyFolder
+
+        if self.read_only:
+            raise ReadOnlyFolder(f"The data folder {self.root} is read-only; {doing} needs to write there "
+                                 "(nothing was written).")
+
     def ensure(self) -> "DataDir":
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Create the folder if needed, readable by its owner alone (like the keystores in it)."""
+        if not self.root.is_dir():
+            try:
+                self.root.parent.mkdir(parents=True, exist_ok=True)
+                self.root.mkdir(mode=0o700)
+                os.chmod(self.root, 0o700)  # mkdir's mode is narrowed by the umask, never widened: be exact
+            except FileExistsError:
+                pass  # made by someone else meanwhile (or a file is in the way: the next step says so)
+            except OSError as error:
+                from core.errors import DeedbookError
+
+                raise DeedbookError(f"Cannot create the data folder {self.root} "
+                                    f"({error.strerror or error}).") from None
         return self
+
+    def ensure_database_file(self) -> None:
+        """Create the SQLite file owner-only before SQLite does (its -wal and -shm files copy its mode)."""
+        try:
+            fd = os.open(self.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return
+        except OSError as error:
+            from core.errors import DeedbookError
+
+            raise DeedbookError(f"Cannot create the ledger database {self.database} "
+                                f"({error.strerror or error}).") from None
+        os.close(fd)
+        os.chmod(self.database, 0o600)

@@ -7,14 +7,18 @@ pragmas are applied only to SQLite engines.
 """
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Field, SQLModel
 
-from core.errors import DeedbookError
+from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
 SCHEMA_HEAD = "0002"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -108,12 +112,15 @@ def like_contains(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _run_pragmas(dbapi_connection: Any, pragmas: tuple[str, ...]) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+    try:
+        for pragma in pragmas:
+            cursor.execute(pragma)
+    except UnicodeDecodeError:  # SQLite's error message quoted a damaged schema's bytes
+        raise LedgerDamaged("The ledger database is damaged: its schema cannot be read.") from None
+    finally:
+        cursor.close()
 
 
 # -- the write lock -------------------------------------------------------------------------------
@@ -177,13 +184,102 @@ def is_lock_timeout(error: DatabaseError) -> bool:
     return getattr(orig, "sqlstate", None) == _POSTGRES_LOCK_TIMEOUT
 
 
-def make_engine(url: str) -> Engine:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    _run_pragmas(dbapi_connection, ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000"))
+
+
+def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    _run_pragmas(dbapi_connection, ("PRAGMA busy_timeout=10000",))  # no journal_mode: setting it is a write
+
+
+# SQLite's primary result codes (sqlite3.h) that say something about the file itself. Others
+# pass through: locks (writers wait or retry on them), constraints (the caller decides), and
+# SQLITE_ERROR ("no such table" is how a new database looks).  Python's own decoding errors
+# ("Could not decode to UTF-8") carry no code, and are damage too.
+_DAMAGE = {0, 10, 11, 20, 24, 25, 26}  # none, IOERR, CORRUPT, MISMATCH, FORMAT, RANGE, NOTADB
+_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_FULL = 8, 14, 13
+
+
+def _database_file(engine: Engine) -> Path:
+    name = engine.url.database or ""
+    return Path(name.removeprefix("file:").split("?", 1)[0])
+
+
+def _plain(message: str) -> str:
+    """SQLite's message, without the undecodable text it may quote (it can hold any bytes)."""
+    message = message.split(" with text ", 1)[0]
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in message)[:200]
+
+
+def database_problem(engine: Engine, error: BaseException, statement: str = "") -> DeedbookError | None:
+    """The sentence for a SQLite error about the file itself, or None for any other error.
+
+    A damaged file (malformed pages, a broken schema, text that is not UTF-8) is
+    `LedgerDamaged`; a read-only file `ReadOnlyFolder`.  Locks, constraints and
+    programming errors get None: their callers handle them."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, UnicodeDecodeError):
+        return LedgerDamaged("The ledger database is damaged: it holds text that is not UTF-8.")
+    if not isinstance(original, sqlite3.DatabaseError) or isinstance(
+            original, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.NotSupportedError)):
+        return None
+    code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
+    message = str(original)
+    database = _database_file(engine)
+    if message.startswith("Could not decode to UTF-8 column"):
+        column = message.split("'")[1] if message.count("'") >= 2 else "a column"
+        return LedgerDamaged(f"The ledger database {database} is damaged: its column '{column}' holds text that "
+                             "is not UTF-8.")
+    if code == _SQLITE_READONLY:
+        return ReadOnlyFolder(f"The data folder {database.parent} is read-only; nothing can be recorded there "
+                              "(nothing was written).")
+    if code == _SQLITE_FULL:
+        return DeedbookError(f"The disk holding {database} is full; nothing was written.")
+    if code == _SQLITE_CANTOPEN:
+        return DeedbookError(f"The ledger database {database} cannot be opened.")
+    # A table or column of Deedbook's own schema that is not there: the schema text was damaged
+    # (the probe for alembic_version is how a new database is recognised, so it is left alone).
+    missing = code == 1 and message.startswith(("no such table", "no such column")) and "alembic_version" not in statement
+    if code in _DAMAGE or missing:
+        return LedgerDamaged(f"The ledger database {database} is damaged: {_plain(message)}.")
+    return None
+
+
+def _translate_sqlite_error(context: ExceptionContext) -> None:
+    """At the storage boundary: SQLite's errors about the file itself become one sentence."""
+    if context.engine is not None:
+        problem = database_problem(context.engine, context.original_exception, context.statement or "")
+        if problem is not None:
+            raise problem
+
+
+def sqlite_read_only_url(database: Path) -> str:
+    """A URL that opens `database` without writing anything, not even SQLite's shared-memory file.
+
+    `mode=ro` needs the WAL's -shm file to exist or be creatable; on read-only media
+    (an auditor's DVD) it cannot be, and a database no one can change is opened
+    `immutable` instead.  Changes still in a -wal file would then go unseen, so
+    that case is refused."""
+    shm, wal = Path(f"{database}-shm"), Path(f"{database}-wal")
+    folder_writable = os.access(database.parent, os.W_OK)
+    if folder_writable or shm.exists():
+        mode = "mode=ro"
+    elif wal.exists() and wal.stat().st_size > 0:
+        raise ReadOnlyFolder(f"The data folder {database.parent} is read-only and the ledger's last changes are "
+                             f"still in {wal.name}; copy the folder to a writable place to open it.")
+    else:
+        mode = "immutable=1"
+    return f"sqlite:///file:{quote(str(database))}?{mode}&uri=true"
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         engine = create_engine(url)
     except Exception as error:  # an unparsable URL or a missing driver
         raise DeedbookError(f"Cannot use the database URL {url!r}: {error}") from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
+        event.listen(engine, "handle_error", _translate_sqlite_error)
     install_write_lock(engine)
     return engine
 
@@ -192,19 +288,43 @@ def schema_version(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except (OperationalError, ProgrammingError):
-        return None
+    except ProgrammingError:
+        return None  # PostgreSQL: a new, empty database
+    except OperationalError as error:
+        if "no such table" in str(error.orig):
+            return None  # SQLite: a new, empty database
+        raise DeedbookError(f"The ledger database cannot be used: {_plain(str(error.orig))}.") from None
     except DatabaseError as error:
-        raise DeedbookError(f"The ledger database is damaged or is not a database ({error.orig}).") from None
+        raise LedgerDamaged(f"The ledger database is damaged or is not a database ({error.orig}).") from None
+
+
+def _known_revision(version: str) -> bool:
+    return (MIGRATIONS / "versions").is_dir() and any(
+        path.name.startswith(version + "_") for path in (MIGRATIONS / "versions").glob("*.py"))
+
+
+def check_schema(engine: Engine, *, read_only: bool = False) -> str | None:
+    """The schema version, if it can be opened as it is; a sentence if it cannot be opened at all."""
+    current = schema_version(engine)
+    if current == SCHEMA_HEAD:
+        return current
+    if current is not None and not isinstance(current, str):
+        raise LedgerDamaged("The ledger database is damaged: its schema version is not readable.")
+    if current is not None and current > SCHEMA_HEAD:
+        raise DeedbookError(f"This ledger was made by a newer Deedbook (schema {current}); update Deedbook to open it.")
+    if current is not None and not _known_revision(current):
+        raise LedgerDamaged(f"The ledger database is damaged: its schema version {current!r} is not one Deedbook made.")
+    if read_only:
+        what = "has no ledger" if current is None else f"needs an upgrade from schema {current}"
+        raise ReadOnlyFolder(f"The ledger database {_database_file(engine)} {what}, and its folder is read-only; "
+                             "copy the folder to a writable place to open it.")
+    return current
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to SCHEMA_HEAD (alembic only runs when it has work to do)."""
-    current = schema_version(engine)
-    if current == SCHEMA_HEAD:
+    if check_schema(engine) == SCHEMA_HEAD:
         return
-    if current is not None and current > SCHEMA_HEAD:
-        raise DeedbookError(f"This ledger was made by a newer Deedbook (schema {current}); update Deedbook to open it.")
     from alembic import command
     from alembic.config import Config
 
@@ -213,6 +333,30 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def integrity_problem(engine: Engine) -> str | None:
+    """SQLite's own check of the file's pages and indexes: None if sound, else its first finding.
+
+    (Other databases keep their own storage sound; nothing to check from here.)"""
+    if engine.dialect.name != "sqlite":
+        return None
+    with engine.connect() as conn:
+        findings = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA integrity_check(5)")]
+    if findings == ["ok"]:
+        return None
+    return _plain(findings[0]) if findings else "the integrity check gave no answer"
+
+
+def make_durable(engine: Engine) -> None:
+    """Push committed transactions to stable storage before something outside the database depends on them.
+
+    SQLite in WAL mode with synchronous=NORMAL syncs at WAL checkpoints, not at
+    each commit (a process killed still keeps them; a power cut may not).  A
+    passive WAL checkpoint syncs the log first.  Other databases sync commits."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def guard_statements(dialect: str) -> list[str]:

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
-from core.errors import Cancelled, RuleViolation
+from core.errors import Cancelled, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
 from core.kinds import check_signatures, get_kind
 from core.ledger import Ledger
 from core.projection import DEED_COLUMNS, expected_rows, stored_rows
 from core.state import ApplyContext, InMemoryState
-from core.store import guards_present
-from core.witness import read_witness
+from core.store import database_problem, guards_present, integrity_problem
+from core.witness import UnusableWitness, disagreement, read_witness
 
 Progress = Callable[[int, int], None]
 ROWS = "SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries ORDER BY idx"
@@ -135,11 +135,32 @@ def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:
         # The DB-API cursor directly: SQLAlchemy's row objects cost more than the rest of a row's reading.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(ROWS)
-            while rows := cursor.fetchmany(chunk):
+            _execute(ledger, cursor)
+            while rows := _fetch(ledger, cursor, chunk):
                 yield list(rows)
         finally:
             cursor.close()
+
+
+def _execute(ledger: Ledger, cursor: Any) -> None:
+    try:
+        cursor.execute(ROWS)
+    except Exception as error:
+        problem = database_problem(ledger.engine, error)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _fetch(ledger: Ledger, cursor: Any, chunk: int) -> list[Any]:
+    """A chunk of rows; the driver's errors about a damaged file said as SQLAlchemy's would be (no wrapper here)."""
+    try:
+        return list(cursor.fetchmany(chunk))
+    except Exception as error:
+        problem = database_problem(ledger.engine, error)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress: Progress | None,
@@ -189,31 +210,26 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
 
 
 def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> None:
-    witness = read_witness(ledger.home, ledger.identity)
-    if witness is None:
-        if "Checkpoint" in replay.state.kinds:
-            report.warnings.append("There is no witness file for this ledger's checkpoints in this data folder.")
-        return
-    if "unreadable" in witness:
-        report.warnings.append(f"The witness file {witness['unreadable']} cannot be read.")
-        return
+    """Fails closed: a witness that is there must be usable, and one must be there once there are checkpoints."""
     try:
-        message, size = witness["message"], int(witness["message"]["size"])
-        signatures = tuple(SignatureRecord.from_json(s) for s in witness["signatures"])
-        check_signatures(ledger.identity, Entry("Checkpoint", message, signatures))
-        if not any(s.role == "operator" and s.signer.lower() == ledger.identity.operator.lower() for s in signatures):
-            raise RuleViolation("not signed by the operator")
-    except (RuleViolation, KeyError, TypeError, ValueError):
-        report.warnings.append("The witness file's checkpoint does not carry a valid operator signature.")
+        witness = read_witness(ledger.home, ledger.identity)
+    except UnusableWitness as unusable:
+        raise _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.") from None
+    checkpoints = [i for i, kind in enumerate(replay.state.kinds) if kind == "Checkpoint"]
+    if witness is None:
+        if checkpoints:
+            count = f"{len(checkpoints)} checkpoint{'s' if len(checkpoints) != 1 else ''}"
+            raise _Bad(None, f"There is no witness file for this ledger in {ledger.home.witness}, though it has "
+                             f"{count}, so a rollback cannot be ruled out: restore the file from your copy.")
         return
-    have = replay.state.size
-    if have < size or (witness.get("index") is not None and have <= int(witness["index"])):
-        covered = max(size, int(witness.get("index", size - 1)) + 1)
-        raise _Bad(have, f"The ledger has {have} entries but its witness checkpoint covers {covered}: "
-                         "entries were removed (truncated or rolled back).")
-    if "0x" + replay.state.root_at(size).hex() != str(message["root"]).lower():
-        raise _Bad(size - 1, f"The first {size} entries no longer have the root the witness checkpoint signed: "
-                             "the ledger was rewritten.")
+    state = replay.state
+    found = disagreement(witness, state.size, state.entry_leaf, state.root_at)
+    if found is not None:
+        raise _Bad(*found)
+    if checkpoints and checkpoints[-1] > witness.index:
+        report.warnings.append(f"The witness file holds checkpoint {witness.index}, not the latest ({checkpoints[-1]}): "
+                               "a checkpoint was interrupted before its witness was replaced, or this folder's "
+                               "witness is a copy from before it.")
 
 
 def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
@@ -253,12 +269,15 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
                   should_cancel: Callable[[], bool] | None = None, chunk_size: int = CHUNK) -> VerifyReport:
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
-    total = ledger.size()
+    report = VerifyReport(ok=True, entries=0, seconds=0.0)
     replay = _Replay(ledger.identity)
-    report = VerifyReport(ok=True, entries=total, seconds=0.0)
     collecting = gc.isenabled()
     gc.disable()  # the replay allocates millions of short-lived objects and frees none of them in cycles
     try:
+        # SQLite's own check of the file first: a damaged page is named as such, not as a bad entry.
+        if (problem := integrity_problem(ledger.engine)) is not None:
+            raise _Bad(None, f"The ledger database is damaged: SQLite's integrity check found \u201c{problem}\u201d.")
+        total = report.entries = ledger.size()
         try:
             _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
         except (BrokenProcessPool, OSError):
@@ -269,15 +288,26 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
             _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
         _check_witness(ledger, replay, report)
         _check_projection(ledger, replay)
+        if total == 0:
+            raise _Bad(0, "The ledger has no entries, not even its first.")
     except _Bad as bad:
         report.ok, report.first_bad, report.reason = False, bad.index, bad.reason
+    except LedgerDamaged as damage:
+        report.ok, report.first_bad, report.reason = False, None, str(damage)
     finally:
         if collecting:
             gc.enable()
-    if report.ok and total == 0:
-        report.ok, report.first_bad, report.reason = False, 0, "The ledger has no entries, not even its first."
-    if guards_present(ledger.engine) is False:
-        report.warnings.append("The append-only guard on the entries table has been removed from the database.")
+    try:
+        if guards_present(ledger.engine) is False:
+            report.warnings.append("The append-only guard on the entries table has been removed from the database.")
+    except LedgerDamaged as damage:
+        if report.ok:
+            report.ok, report.reason = False, str(damage)
     report.deeds = len(replay.state.deeds())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def damaged_report(damage: LedgerDamaged) -> VerifyReport:
+    """The report for a ledger whose database could not even be opened."""
+    return VerifyReport(ok=False, entries=0, seconds=0.0, reason=str(damage))

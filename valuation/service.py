@@ -97,6 +97,7 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
           seed: int = 0, quick: bool = False, progress: ProgressFn | None = None,
           should_cancel: CancelFn | None = None) -> dict[str, Any]:
     """Train on a market (+ the ledger's sales when `ledger` is given), store it, return its card."""
+    home.require_writable("training a model")  # before minutes of work, not after
     steps = Steps(progress, should_cancel)
     steps.report(0.0, "reading sales")
     market = read_market(csv, target, date_column, lat, lon, keep_all_sales)

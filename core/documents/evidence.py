@@ -316,6 +316,13 @@ def _names(ledger: "Ledger", addresses: set[str]) -> dict[str, str]:
 MAX_DEPTH = 24  # a record nests 7 deep; very deep JSON can exhaust the C stack of the decoder
 
 
+def _whole(value: Any) -> int:
+    """A JSON integer as written (not true, 1.0 or "1", which int() would take: the record has one spelling)."""
+    if type(value) is not int:
+        raise TypeError
+    return value
+
+
 def parse_record(raw: bytes) -> Record:
     """The record from an attachment's bytes; `RecordInvalid` when it is damaged or malformed,
     DeedbookError when it is a newer format this version does not know."""
@@ -333,7 +340,7 @@ def parse_record(raw: bytes) -> Record:
                             f"{data['format']}); this version reads {FORMAT}.")
     try:
         document = data["document"]
-        doc_type, layout = str(document["type"]), int(document["layout"])
+        doc_type, layout = str(document["type"]), _whole(document["layout"])
         paper, params = normal_paper(str(document["paper"])), dict(document["params"])
         identity = LedgerIdentity.from_json(data["ledger"])
         checkpoint = data["checkpoint"]
@@ -344,7 +351,7 @@ def parse_record(raw: bytes) -> Record:
             if not isinstance(e["message"], dict) or not isinstance(e["signatures"], list) \
                     or not isinstance(e["auditPath"], list):
                 raise TypeError
-            entries.append(EmbeddedEntry(int(e["index"]), str(e["kind"]), int(e["recordedAt"]), e["message"],
+            entries.append(EmbeddedEntry(_whole(e["index"]), str(e["kind"]), _whole(e["recordedAt"]), e["message"],
                                          list(e["signatures"]), str(e["leafHash"]), [str(h) for h in e["auditPath"]]))
         names = {str(k).lower(): str(v) for k, v in dict(data.get("names", {})).items()}
         extra = dict(data.get("extra", {}))

@@ -40,6 +40,13 @@ class CliContext:
             self._ledger = Ledger.open(self.home, self.db_url)
         return self._ledger
 
+    def data_dir_is_parent_of(self, path: object) -> bool:
+        """Whether `path` lies in the data folder (to say which folder a refused write was in)."""
+        try:
+            return Path(str(path)).resolve().is_relative_to(self.home.root)
+        except (OSError, ValueError):
+            return False
+
     def unlock(self, key_name: str, password_file: str | None) -> "UnlockedKey":
         info = self.keys.get(key_name)  # fail on an unknown key before asking for a password
         return self.keys.unlock(info.name, read_password(password_file, f"Password for key '{key_name}': "))

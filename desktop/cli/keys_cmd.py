@@ -40,12 +40,14 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
 
     check_key_name(args.name)
     password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
+    ctx.home.ensure()  # the first key often makes the data folder: owner-only, like the key
     info = ctx.keys.create(args.name, password)
     print(info.address)
     return 0
 
 
 def _import(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.home.ensure()  # owner-only if this makes the data folder
     if args.keystore:
         password = read_password(args.password_file, "Password of the keystore: ")
         info = ctx.keys.import_keystore(args.name, existing_file(args.keystore), password)

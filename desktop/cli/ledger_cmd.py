@@ -21,6 +21,8 @@ def register(commands: Any) -> None:
 
     checkpoint = commands.add_parser("checkpoint", help="sign a tree head over the whole ledger (operator key)")
     checkpoint.add_argument("--key", required=True)
+    checkpoint.add_argument("--new-witness", action="store_true",
+                            help="start the witness afresh from the ledger as it is (the old file is kept, renamed)")
     add_password_file(checkpoint)
     checkpoint.set_defaults(handler=_checkpoint)
 
@@ -67,7 +69,7 @@ def _checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.checkpoints import make_checkpoint
 
     ledger = ctx.ledger()
-    recorded = make_checkpoint(ledger, ctx.unlock(args.key, args.password_file))
+    recorded = make_checkpoint(ledger, ctx.unlock(args.key, args.password_file), new_witness=args.new_witness)
     m = recorded.message
     print(f"Checkpoint {recorded.index}: {m['size']} entries, root {m['root']}")
     return 0
@@ -101,11 +103,17 @@ def _verify_proof(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.verify import verify_ledger
+    from core.errors import LedgerDamaged
+    from core.verify import damaged_report, verify_ledger
 
     if args.jobs is not None and args.jobs < 1:
         raise DeedbookError("--jobs must be at least 1.")
-    report = verify_ledger(ctx.ledger(), jobs=args.jobs)
+    try:
+        ledger = ctx.ledger()
+    except LedgerDamaged as damage:  # not even openable: a verification failure all the same
+        report = damaged_report(damage)
+    else:
+        report = verify_ledger(ledger, jobs=args.jobs)
     if args.json:
         print_json(report.as_json())
     else:

@@ -8,12 +8,15 @@ or refused operation (one sentence on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
+import traceback
 from typing import NoReturn
 
 from core import __version__
-from core.errors import DeedbookError, VerificationFailed
+from core.errors import DeedbookError, VerificationFailed, database_error_sentence
 from desktop.cli.context import CliContext
 
 COMMAND_MODULES = [
@@ -70,3 +73,28 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # noqa: BLE001 - the last resort: one sentence, never a traceback
+        if os.environ.get("DEEDBOOK_DEBUG"):
+            traceback.print_exc()
+        print(f"deedbook: {last_resort_sentence(error, ctx)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in first)[:limit]
+
+
+def last_resort_sentence(error: BaseException, ctx: CliContext) -> str:
+    """The sentence for an error no command turned into one (they should; this keeps tracebacks out)."""
+    if (sentence := database_error_sentence(error)) is not None:
+        return sentence
+    if isinstance(error, MemoryError):
+        return "Deedbook ran out of memory; nothing was written."
+    if isinstance(error, OSError):
+        where = error.filename if error.filename else "a file"
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and ctx.data_dir_is_parent_of(where):
+            return f"The data folder {ctx.home.root} is read-only; this command needs to write there."
+        return f"Cannot use {where}: {_one_line(error.strerror or str(error))}."
+    return (f"Deedbook failed unexpectedly ({type(error).__name__}: {_one_line(str(error), 120)}); "
+            "run it again with DEEDBOOK_DEBUG=1 to see where.")

@@ -16,6 +16,7 @@ exception is logged with its traceback and shown as a dialog too.
 """
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import threading
@@ -25,7 +26,7 @@ from typing import Any, Callable, Generic, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from core.errors import Cancelled, DeedbookError, VerificationFailed
+from core.errors import Cancelled, DeedbookError, VerificationFailed, database_error_sentence
 from desktop.gui import prompts
 from desktop.gui.events import Changes, Events
 
@@ -39,6 +40,10 @@ def describe_error(error: BaseException) -> str:
         return str(error) or "The operation was refused; nothing was written."
     if isinstance(error, VerificationFailed):
         return error.reason
+    if (sentence := database_error_sentence(error)) is not None:
+        return sentence
+    if isinstance(error, OSError) and error.errno == errno.EROFS:
+        return f"Deedbook cannot write {error.filename or 'there'}: it is on a read-only disk or folder."
     if isinstance(error, PermissionError):
         return f"Deedbook may not use {error.filename or 'that file'}: permission denied."
     if isinstance(error, FileNotFoundError):
