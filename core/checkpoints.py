@@ -7,14 +7,17 @@ Order, so that no failure leaves a checkpoint without a witness story:
 3. commit the checkpoint entry (the witness is discarded if that fails);
 4. sync the database, then rename the staged witness into place.
 A crash before 4 leaves the previous witness, which the ledger still agrees with.
+All four run under a lock on the witness file, so two processes of one machine
+checkpointing at once take turns instead of each finding the other's half done.
 """
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import DeedbookError
-from core.witness import StagedWitness, UnusableWitness, check_witness_target, disagreement, read_witness
+from core.witness import StagedWitness, witness_lock, UnusableWitness, check_witness_target, disagreement, read_witness
 
 if TYPE_CHECKING:  # the ledger (and SQLAlchemy) only when a checkpoint is made, not to read one
     from core.entries import Entry
@@ -33,6 +36,11 @@ def make_checkpoint(ledger: Ledger, key: UnlockedKey, *, new_witness: bool = Fal
     if key.address.lower() != ledger.identity.operator.lower():
         raise DeedbookError(f"Checkpoints are signed by the ledger's operator {ledger.identity.operator}, not {key.address}.")
     target = check_witness_target(ledger.home, ledger.identity)
+    with witness_lock(target):
+        return _checkpoint_and_witness(ledger, key, target, new_witness)
+
+
+def _checkpoint_and_witness(ledger: Ledger, key: UnlockedKey, target: Path, new_witness: bool) -> RecordedEntry:
     if not new_witness:
         _check_current_witness(ledger, ledger.leaves())
     staged: list[StagedWitness] = []  # staged inside the lock, once the checkpoint is signed

@@ -13,13 +13,15 @@ in between leaves the previous witness, which the ledger still agrees with.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from core.entries import Entry, SignatureRecord, canonical_json, entry_leaf_hash
 from core.errors import DeedbookError, RuleViolation
@@ -165,6 +167,34 @@ def check_witness_target(home: DataDir, identity: LedgerIdentity) -> Path:
     if not os.access(folder, os.W_OK):
         raise DeedbookError(f"The witness folder {folder} cannot be written; nothing was recorded.")
     return path
+
+
+@contextlib.contextmanager
+def witness_lock(path: Path) -> Iterator[None]:
+    """Hold the witness for one checkpoint at a time on this machine.
+
+    A checkpoint is committed, then its witness renamed into place; another
+    process checkpointing in between would find the ledger ahead of the witness
+    (or no witness at all after the first checkpoint) and refuse.  The lock file
+    sits beside the witness; the operating system releases it if the process dies."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise DeedbookError(f"Cannot lock the witness folder {path.parent} ({error.strerror or error}); "
+                            "nothing was recorded.") from None
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for ~10 s, then raises OSError
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock on both systems
 
 
 class StagedWitness:
