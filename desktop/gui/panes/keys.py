@@ -130,7 +130,8 @@ class KeysPane(Pane):
         if path is None:
             return
         keys = self.ctx.keys
-        self.ctx.ops.op(self, lambda: keys.export(name, path), title="Exporting a key").success(
+        # The save dialog asked before replacing a file.
+        self.ctx.ops.op(self, lambda: keys.export(name, path, force=True), title="Exporting a key").success(
             lambda out: prompts.inform(self, f"The keystore of '{name}' is saved in {out}; it is still encrypted "
                                              "with the key's password.")).run()
 
