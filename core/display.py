@@ -18,7 +18,7 @@ _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # Hangul): folded into one so only a real mixture is flagged.
 _EAST_ASIAN = {"CJK": "Han", "HIRAGANA": "Han", "KATAKANA": "Han", "HANGUL": "Han", "BOPOMOFO": "Han",
                "IDEOGRAPHIC": "Han"}
-_WIDTH_PREFIXES = ("FULLWIDTH", "HALFWIDTH", "MATHEMATICAL", "SMALL", "CAPITAL", "MODIFIER")
+_WIDTH_PREFIXES = ("FULLWIDTH", "HALFWIDTH", "MATHEMATICAL", "SMALL", "CAPITAL")
 
 
 def _escape(ch: str) -> str:
@@ -61,14 +61,18 @@ def terminal_safe_json(text: str) -> str:
 
 
 def _script(ch: str) -> str | None:
-    if not unicodedata.category(ch).startswith("L"):
+    """The script of a letter, from its Unicode name ("CYRILLIC SMALL LETTER A" -> "Cyrillic").
+
+    Modifier letters (Lm: the kana length mark, a modifier apostrophe) belong to no one script."""
+    if unicodedata.category(ch) not in {"Lu", "Ll", "Lt", "Lo"}:
         return None
     words = unicodedata.name(ch, "").split()
     while words and words[0] in _WIDTH_PREFIXES:
         words = words[1:]
     if not words:
         return None
-    return _EAST_ASIAN.get(words[0], words[0].title())
+    first = words[0].split("-")[0]
+    return _EAST_ASIAN.get(first, first.title())
 
 
 def scripts_of(text: str) -> list[str]:
