@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from core.contacts import ROLES, Contact
 from core.keys import KeyInfo
-from desktop.gui import prompts, theme
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
 from desktop.gui.events import Change, Changes
@@ -38,7 +38,7 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 def _item(text: str, data: Any = None, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
+    item = QTableWidgetItem(fmt.plain(text))  # a contact's name or note is shown as typed, escaped
     if data is not None:
         item.setData(Qt.ItemDataRole.UserRole, data)
     if tip:

@@ -203,7 +203,7 @@ class ValuationPane(Pane):
             cells = [comp["label"], comp.get("sold") or "", fmt.dollars(comp["price"]), distance,
                      fmt.dollars(comp["adjusted_price"])]
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(str(text))
+                item = QTableWidgetItem(fmt.plain(text))  # labels come from a CSV or a ledger
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if comp.get("differences") and column == 0:
