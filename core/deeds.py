@@ -1,12 +1,15 @@
 """Registering deeds: the service behind `deed register` and the GUI's register form."""
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable
 
+from core.display import clean, script_note
 from core.entries import Entry, canonical_json
 from core.errors import DeedbookError
 from core.keys import UnlockedKey
-from core.kinds.registration import DEFAULT_SHARES
+from core.kinds.registration import (DEFAULT_SHARES, MAX_ATTRIBUTES, check_attribute, check_attributes,
+                                     normalize_parcel)
 from core.ledger import Ledger
 from core.signing import checksum_address, parse_address
 from core.state import DeedState, LedgerState
@@ -14,9 +17,7 @@ from core.state import DeedState, LedgerState
 
 def registration_message(deed_id: int, *, parcel: str, address: str, owner: str, legal: str = "",
                          attributes: dict[str, Any] | None = None, shares: int = DEFAULT_SHARES) -> dict[str, Any]:
-    parcel, address = parcel.strip(), address.strip()
-    if not parcel:
-        raise DeedbookError("A deed needs a parcel number.")
+    parcel, address = normalize_parcel(parcel), address.strip()
     if not address:
         raise DeedbookError("A deed needs a property address.")
     if shares < 1:
@@ -24,7 +25,7 @@ def registration_message(deed_id: int, *, parcel: str, address: str, owner: str,
     return {
         "deedId": deed_id, "parcel": parcel, "propertyAddress": address, "legalDescription": legal.strip(),
         "owner": checksum_address(parse_address(owner)), "totalShares": shares,
-        "attributes": canonical_json(attributes or {}), "nonce": 0,
+        "attributes": check_attributes(_attributes_json(attributes or {})), "nonce": 0,
     }
 
 
@@ -48,28 +49,55 @@ def register_deed(ledger: Ledger, key: UnlockedKey, *, parcel: str, address: str
     return ledger.deed(deed_id)
 
 
+def _attributes_json(attributes: dict[str, Any]) -> str:
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise DeedbookError(f"A deed has at most {MAX_ATTRIBUTES} attributes; {len(attributes):,} were given.")
+    for name, value in attributes.items():
+        check_attribute(name, value)
+    try:
+        return canonical_json(attributes)
+    except (TypeError, ValueError):
+        raise DeedbookError("A deed's attributes are text, finite numbers, true, false or null.") from None
+
+
 def parse_attribute_value(text: str) -> Any:
-    """'1500' -> 1500, '7.5' -> 7.5, anything else stays text (as a person means it)."""
+    """'1500' -> 1500, '7.5' -> 7.5, anything else stays text (as a person means it).
+
+    'inf', 'nan' and '1e999' are refused: they are no number JSON can hold, and as
+    text they would read as a number that is not there."""
     stripped = text.strip()
-    for convert in (int, float):
-        try:
-            value = convert(stripped)
-        except ValueError:
-            continue
-        if convert is float and value != value:  # NaN is not an attribute value
-            break
-        return value
-    return stripped
+    try:
+        return int(stripped)
+    except ValueError:
+        pass
+    try:
+        value = float(stripped)
+    except ValueError:
+        return stripped
+    if not math.isfinite(value):
+        raise DeedbookError(f"'{clean(stripped, 40)}' is not a finite number; give an attribute a real number or "
+                            "plain text.")
+    return value
 
 
 def parse_attribute_pairs(pairs: Iterable[str]) -> dict[str, Any]:
+    """KEY=VALUE pairs (as typed on a command line) as attributes, within the ledger's bounds."""
     attributes: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise DeedbookError(f"'{pair}' is not an attribute: write KEY=VALUE, e.g. Gr_Liv_Area=1500.")
-        attributes[name.strip()] = parse_attribute_value(value)
+            raise DeedbookError(f"'{clean(pair, 60)}' is not an attribute: write KEY=VALUE, e.g. Gr_Liv_Area=1500.")
+        if len(attributes) >= MAX_ATTRIBUTES and name.strip() not in attributes:
+            raise DeedbookError(f"A deed has at most {MAX_ATTRIBUTES} attributes.")
+        attributes[name.strip()] = parsed = parse_attribute_value(value)
+        check_attribute(name.strip(), parsed)
     return attributes
+
+
+def deed_notes(deed: DeedState) -> list[str]:
+    """What a reader of this deed should double-check: text mixing look-alike scripts."""
+    texts = [("parcel number", deed.parcel), ("property address", deed.address), ("legal description", deed.legal)]
+    return [note for what, text in texts if (note := script_note(what, text)) is not None]
 
 
 def deed_json(deed: DeedState, *, full: bool = False) -> dict[str, Any]:

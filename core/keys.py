@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.errors import DeedbookError, NotFound, WrongPassword
-from core.signing import address_of_private_key, checksum_address, sign_digest
+from core.outfiles import write_output
+from core.signing import SECP256K1_N, address_of_private_key, checksum_address, sign_digest
+from core.userfiles import json_nests_deeper_than, read_user_text
 
 # geth's "standard" scrypt cost.  DEEDBOOK_SCRYPT_N lowers it for test suites and
 # demo ledgers only: decryption reads n from each file, so either kind opens.
@@ -65,44 +66,142 @@ def check_key_name(name: str) -> str:
     return name
 
 
+MAX_KEYSTORE_BYTES = 2**20  # a keystore is about 500 bytes; anything near this is not one
+MAX_KEY_FILE_BYTES = 4096  # a raw private key file: 64 hex digits and some white space
+_HEX = re.compile(r"(?:0x)?([0-9a-fA-F]*)")
+
+# Key-derivation cost a keystore may ask for, checked before deriving anything.  geth's
+# standard is scrypt n=2**18, r=8, p=1, dklen=32 (256 MiB, under a second) and eth-account
+# writes pbkdf2 with c=1,000,000; the bounds allow several times that, and stop files asking
+# for minutes of CPU or gigabytes of memory.
+SCRYPT_MAX_N = 2**20
+SCRYPT_MAX_R = 32
+SCRYPT_MAX_P = 16
+SCRYPT_MAX_MEMORY = 2**30  # bytes: 128 * n * r
+SCRYPT_MAX_WORK = 2**24  # n * r * p: 8 times geth's standard
+PBKDF2_MAX_C = 2**22
+DKLEN_RANGE = (32, 64)  # 16 bytes of AES key and 16 of MAC key at least
+MAX_SALT_BYTES = 256
+
+
+def _lower_keys(value: Any) -> Any:
+    """Field names in any case, as geth and eth-keyfile read them ("Crypto" is "crypto")."""
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower_keys(v) for k, v in value.items()}
+    return value
+
+
 def _read_keystore(path: Path) -> dict[str, Any]:
+    text = read_user_text(path, "a keystore file", max_bytes=MAX_KEYSTORE_BYTES)
+    if json_nests_deeper_than(text, 8):
+        raise DeedbookError(f"{path} is not a keystore file (its JSON is nested far too deep).")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DeedbookError(f"There is no file {path}.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(text)
+    except (ValueError, RecursionError):
         raise DeedbookError(f"{path} is not a keystore file (it is not readable JSON).") from None
-    crypto = data.get("crypto") or data.get("Crypto") if isinstance(data, dict) else None
-    if not isinstance(data, dict) or data.get("version") != 3 or not isinstance(crypto, dict):
+    crypto = _lower_keys(data).get("crypto") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or _lower_keys(data).get("version") != 3 or not isinstance(crypto, dict):
         raise DeedbookError(f"{path} is not a version 3 keystore file.")
     return data
 
 
+def _hex_bytes(value: Any, what: str, label: str, *, size: int | None = None, most: int = MAX_SALT_BYTES) -> bytes:
+    match = _HEX.fullmatch(value) if isinstance(value, str) else None
+    digits = match.group(1) if match else None
+    if digits is None or len(digits) % 2 or (size is not None and len(digits) != 2 * size) or len(digits) > 2 * most:
+        need = f"{size} bytes of hex" if size is not None else "hex"
+        raise DeedbookError(f"The keystore {label} is damaged: its {what} is not {need}.")
+    return bytes.fromhex(digits)
+
+
+def _whole(params: dict[str, Any], name: str, low: int, high: int, label: str) -> int:
+    value = params.get(name)
+    if type(value) is not int:
+        raise DeedbookError(f"The keystore {label} is damaged: its key-derivation parameter {name} is not a whole "
+                            "number.")
+    if not low <= value <= high:
+        raise DeedbookError(f"The keystore {label} asks for key derivation with {name} = {value:,}, outside "
+                            f"{low:,} to {high:,}; Deedbook does not open it (it would take too long or too much "
+                            "memory).")
+    return value
+
+
+def check_keystore_params(keystore: dict[str, Any], label: str) -> None:
+    """Refuse, in a sentence and before any derivation, a keystore whose cipher or KDF we would not run."""
+    crypto = _lower_keys(keystore).get("crypto")
+    if not isinstance(crypto, dict):
+        raise DeedbookError(f"The keystore {label} is not a version 3 keystore.")
+    if crypto.get("cipher") != "aes-128-ctr":
+        raise DeedbookError(f"The keystore {label} uses a cipher other than aes-128-ctr; it cannot be opened.")
+    params = crypto.get("cipherparams")
+    _hex_bytes(params.get("iv") if isinstance(params, dict) else None, "cipher iv", label, size=16)
+    _hex_bytes(crypto.get("ciphertext"), "ciphertext", label, size=32)
+    _hex_bytes(crypto.get("mac"), "MAC", label, size=32)
+    kdf, kdfparams = crypto.get("kdf"), crypto.get("kdfparams")
+    if not isinstance(kdfparams, dict):
+        raise DeedbookError(f"The keystore {label} is damaged: it has no key-derivation parameters.")
+    _hex_bytes(kdfparams.get("salt"), "salt", label)
+    _whole(kdfparams, "dklen", *DKLEN_RANGE, label)
+    if kdf == "scrypt":
+        n = _whole(kdfparams, "n", 2, SCRYPT_MAX_N, label)
+        r = _whole(kdfparams, "r", 1, SCRYPT_MAX_R, label)
+        p = _whole(kdfparams, "p", 1, SCRYPT_MAX_P, label)
+        if n & (n - 1):
+            raise DeedbookError(f"The keystore {label} is damaged: its scrypt n ({n:,}) is not a power of two.")
+        if 128 * n * r > SCRYPT_MAX_MEMORY or n * r * p > SCRYPT_MAX_WORK:
+            raise DeedbookError(f"The keystore {label} asks for scrypt with n = {n:,}, r = {r}, p = {p}, more work "
+                                "or memory than Deedbook spends on opening a key; it does not open it.")
+    elif kdf == "pbkdf2":
+        _whole(kdfparams, "c", 1, PBKDF2_MAX_C, label)
+        if kdfparams.get("prf") != "hmac-sha256":
+            raise DeedbookError(f"The keystore {label} uses pbkdf2 with a function other than hmac-sha256; it cannot "
+                                "be opened.")
+    else:
+        raise DeedbookError(f"The keystore {label} uses an unknown key derivation; only scrypt and pbkdf2 are read.")
+
+
+def keystore_address(keystore: dict[str, Any], label: str) -> str:
+    """The EIP-55 address a keystore says it holds; a missing or malformed one is a sentence."""
+    value = _lower_keys(keystore).get("address")
+    match = _HEX.fullmatch(value) if isinstance(value, str) else None
+    if match is None or len(match.group(1)) != 40:
+        raise DeedbookError(f"The keystore {label} does not say which address it holds (an 'address' of 40 hex "
+                            "digits), so it is not used.")
+    return checksum_address(bytes.fromhex(match.group(1)))
+
+
+def check_private_key(secret: bytes, label: str) -> bytes:
+    """A secp256k1 private key is 32 bytes, 0 < k < n (the curve order, not the field prime)."""
+    if len(secret) != 32 or not 0 < int.from_bytes(secret, "big") < SECP256K1_N:
+        raise DeedbookError(f"{label} does not hold a valid secp256k1 private key.")
+    return secret
+
+
 def _decrypt(keystore: dict[str, Any], password: str, label: str) -> bytes:
+    """The key inside a keystore, after its parameters are checked; it must be the key of the address it names."""
+    check_keystore_params(keystore, f"for '{label}'")
+    claimed = keystore_address(keystore, f"for '{label}'")
     from eth_keyfile.keyfile import decode_keyfile_json  # lazy: eth-keyfile pulls in pycryptodome
 
     try:
-        return bytes(decode_keyfile_json(keystore, password.encode("utf-8")))
+        secret = bytes(decode_keyfile_json(keystore, password.encode("utf-8")))
     except ValueError as error:
         if "MAC" in str(error):
             raise WrongPassword(f"Wrong password for key '{label}'.") from None
-        raise DeedbookError(f"The keystore for '{label}' cannot be read: {error}.") from None
-    except (KeyError, TypeError):
-        raise DeedbookError(f"The keystore for '{label}' is damaged or incomplete.") from None
+        raise DeedbookError(f"The keystore for '{label}' is damaged and cannot be opened.") from None
+    except Exception:  # noqa: BLE001 - a third-party decoder on a damaged file: any failure is "damaged"
+        raise DeedbookError(f"The keystore for '{label}' is damaged and cannot be opened.") from None
+    check_private_key(secret, f"The keystore for '{label}'")
+    actual = checksum_address(address_of_private_key(secret))
+    if actual != claimed:
+        raise DeedbookError(f"The keystore for '{label}' says it holds the key of {claimed}, but it holds the key of "
+                            f"{actual}; it was edited or damaged, so it is not used.")
+    return secret
 
 
 def _write_private(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically with owner-only permissions (the file is still encrypted)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write atomically with owner-only permissions (the file is still encrypted), never over a key."""
+    write_output(path, json.dumps(data), private=True, make_folder=True)
 
 
 class KeyStore:
@@ -114,12 +213,11 @@ class KeyStore:
 
     def list(self) -> list[KeyInfo]:
         keys = []
-        for path in sorted(self.folder.glob("*.json")):
+        for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                address = checksum_address(bytes.fromhex(str(data["address"]).removeprefix("0x")))
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # not one of ours; leave it alone
+                address = keystore_address(_read_keystore(path), str(path))
+            except DeedbookError:
+                continue  # not one of ours, or damaged; leave it alone
             keys.append(KeyInfo(path.stem, address, path))
         return keys
 
@@ -128,67 +226,71 @@ class KeyStore:
         if not path.exists():
             known = ", ".join(k.name for k in self.list()) or "none yet"
             raise NotFound(f"There is no key named '{name}' (keys: {known}).")
-        data = _read_keystore(path)
-        return KeyInfo(name, checksum_address(bytes.fromhex(str(data["address"]).removeprefix("0x"))), path)
+        return KeyInfo(name, keystore_address(_read_keystore(path), f"of key '{name}'"), path)
 
     def find_by_address(self, address: str) -> KeyInfo | None:
         wanted = address.lower()
         return next((k for k in self.list() if k.address.lower() == wanted), None)
 
+    def _check_new(self, name: str, address: str) -> Path:
+        path = self._path(name)
+        if path.exists() or path.is_symlink():
+            raise DeedbookError(f"A key named '{name}' exists already.")
+        if (existing := self.find_by_address(address)) is not None:
+            raise DeedbookError(f"This key is already here, under the name '{existing.name}'.")
+        return path
+
     def _store(self, name: str, secret: bytes, password: str, *, n: int | None = None) -> KeyInfo:
         from eth_keyfile.keyfile import create_keyfile_json
 
-        path = self._path(name)
-        if path.exists():
-            raise DeedbookError(f"A key named '{name}' exists already.")
         address = checksum_address(address_of_private_key(secret))
-        if (existing := self.find_by_address(address)) is not None:
-            raise DeedbookError(f"This key is already here, under the name '{existing.name}'.")
+        path = self._check_new(name, address)
         data = create_keyfile_json(secret, password.encode("utf-8"), kdf="scrypt", iterations=n or scrypt_n())
         _write_private(path, data)
         return KeyInfo(name, address, path)
 
     def create(self, name: str, password: str, *, n: int | None = None) -> KeyInfo:
         check_password(password)
-        return self._store(name, os.urandom(32), password, n=n)
+        secret = os.urandom(32)
+        while not 0 < int.from_bytes(secret, "big") < SECP256K1_N:  # about 1 in 2**128
+            secret = os.urandom(32)
+        return self._store(name, secret, password, n=n)
 
     def import_private_key(self, name: str, key_file: Path, password: str) -> KeyInfo:
         check_password(password)
-        try:
-            text = key_file.read_text(encoding="utf-8").strip().removeprefix("0x")
-            secret = bytes.fromhex(text)
-        except FileNotFoundError:
-            raise DeedbookError(f"There is no file {key_file}.") from None
-        except (OSError, UnicodeDecodeError, ValueError):
-            raise DeedbookError(f"{key_file} does not hold a private key as 64 hex digits.") from None
-        if len(secret) != 32 or not 0 < int.from_bytes(secret, "big") < 2**256 - 2**32 - 977:
-            raise DeedbookError(f"{key_file} does not hold a valid secp256k1 private key.")
+        text = read_user_text(key_file, "a private key file", max_bytes=MAX_KEY_FILE_BYTES).strip()
+        match = _HEX.fullmatch(text)
+        if match is None or len(match.group(1)) != 64:
+            raise DeedbookError(f"{key_file} does not hold a private key as 64 hex digits.")
+        secret = check_private_key(bytes.fromhex(match.group(1)), str(key_file))
         return self._store(name, secret, password)
 
     def import_keystore(self, name: str, keystore_file: Path, password: str) -> KeyInfo:
-        """Import a geth/MetaMask keystore; the password must open it, so a typo is caught now."""
-        data = _read_keystore(keystore_file)
-        _decrypt(data, password, name)
-        path = self._path(name)
-        if path.exists():
-            raise DeedbookError(f"A key named '{name}' exists already.")
-        address = str(data.get("address", "")).removeprefix("0x").lower()
-        if (existing := self.find_by_address("0x" + address)) is not None:
-            raise DeedbookError(f"This key is already here, under the name '{existing.name}'.")
-        _write_private(path, data)
-        return self.get(name)
+        """Import a geth/MetaMask keystore; the password must open it, so a typo is caught now.
 
-    def export(self, name: str, out: Path) -> Path:
+        Everything is checked before anything is written: the file's form, its
+        key-derivation cost, the password, and that the key inside is the key of
+        the address the file names (a keystore naming another address is refused).
+        """
+        data = _read_keystore(keystore_file)
+        check_keystore_params(data, str(keystore_file))
+        address = keystore_address(data, str(keystore_file))
+        path = self._check_new(check_key_name(name), address)
+        _decrypt(data, password, name)
+        _write_private(path, data)
+        return KeyInfo(name, address, path)
+
+    def export(self, name: str, out: Path, *, force: bool = False) -> Path:
         """Copy the keystore file as it is: still encrypted, importable by geth and MetaMask."""
         info = self.get(name)
-        if out.exists():
-            raise DeedbookError(f"{out} exists already; choose another file name.")
-        _write_private(out, _read_keystore(info.path))
+        write_output(out, json.dumps(_read_keystore(info.path)), private=True, force=force)
         return out
 
     def unlock(self, name: str, password: str) -> UnlockedKey:
         info = self.get(name)
         secret = _decrypt(_read_keystore(info.path), password, name)
+        if checksum_address(address_of_private_key(secret)) != info.address:  # the file changed since `get`
+            raise DeedbookError(f"The keystore of key '{name}' does not hold the key of {info.address}.")
         return UnlockedKey(name, info.address, secret)
 
 

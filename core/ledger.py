@@ -31,6 +31,7 @@ from core.store import (LIKE_ESCAPE, LOCK_WAIT_SECONDS, WRITE_LOCK, DeedRow, Ent
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
+MAX_SEARCH_CHARS = 200  # a parcel, an address or an owner address is far shorter
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,8 @@ class Ledger:
         (parcel, address, owner) index instead of every row; elsewhere ILIKE does it."""
         if not search or not search.strip():
             return None
+        if len(search.strip()) > MAX_SEARCH_CHARS:  # LIKE patterns have a length limit (SQLite: 50,000 bytes)
+            raise DeedbookError(f"A search is at most {MAX_SEARCH_CHARS} characters; shorten it.")
         pattern = like_contains(search.strip())
         columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
         if self.engine.dialect.name == "sqlite":

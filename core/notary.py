@@ -10,10 +10,13 @@ the salt), and the notary can still check a number against the journal later
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from core.csvexport import write_csv
 from core.dates import parse_date, today_utc
 from core.errors import DeedbookError
 from core.hashing import keccak
@@ -117,6 +120,15 @@ class JournalRecord:
             "id_evidence": m["idEvidence"],
             "id_number_hash": None if m["idNumberHash"] == ZERO_HASH else m["idNumberHash"],
         }
+
+
+JOURNAL_COLUMNS = ("index", "notary", "recorded_at", "act", "date", "place", "entry_index", "entry_kind",
+                   "entry_hash", "deed_id", "signers", "id_evidence", "id_number_hash")
+
+
+def write_journal_csv(path: str | os.PathLike[str], records: list[JournalRecord], *, force: bool = False) -> Path:
+    """The journal as a spreadsheet-safe CSV (one row per act); the GUI's export and `journal --csv`."""
+    return write_csv(path, JOURNAL_COLUMNS, (r.as_json() for r in records), force=force)
 
 
 def _record(entry: RecordedEntry) -> JournalRecord:

@@ -28,7 +28,7 @@ from core.entries import Entry, SignatureRecord, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
 from core.kinds import EntryKind, article, check_signatures, get_kind, registrar_to_prove, same_address, typed_data
-from core.userfiles import read_user_file
+from core.userfiles import json_nests_deeper_than, read_user_file
 
 if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of `verify-proof`
     from core.ledger import Ledger, RecordedEntry
@@ -159,6 +159,9 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
                        int(m.get("timestamp", 0)))
 
 
+MAX_PROOF_BYTES = 16 * 2**20  # a proof is a few KB: an entry, ~40 hashes and a checkpoint
+
+
 def _check_signers(identity: LedgerIdentity, kind: EntryKind, entry: Entry, index: int) -> None:
     """Who signed, as far as the entry alone shows: what its kind declares (core.kinds)."""
     act = kind.ledger_act
@@ -210,8 +213,11 @@ def _check_appointment(data: dict[str, Any], registrar: str, kind: str, index: i
 
 
 def read_proof_file(path: Path) -> Any:
-    raw = read_user_file(path, "a proof file", max_bytes=64 * 2**20)
+    raw = read_user_file(path, "a proof file", max_bytes=MAX_PROOF_BYTES)
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        if json_nests_deeper_than(text, 32):  # a proof nests 5 deep; far deeper can exhaust the decoder's stack
+            raise ValueError("nested too deep")
+        return json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise DeedbookError(f"{path} is not a readable proof file (it is not valid JSON).") from None

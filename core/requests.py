@@ -27,14 +27,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from core.dates import describe_interval, format_instant
+from core.display import clean, script_note
 from core.eip712 import domain_separator, signing_digest
 from core.entries import Entry, SignatureRecord, canonical_json
 from core.errors import DeedbookError
@@ -42,6 +41,7 @@ from core.identity import DOMAIN_VERSION, LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import EntryKind, Party, article, get_kind, kinds, schema, typed_data
 from core.money import format_amount, is_currency
+from core.outfiles import write_output
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
 from core.userfiles import json_nests_deeper_than, read_user_file
 
@@ -213,6 +213,9 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
             raise RequestError(f"{what}: a {primary} message holds exactly one field, '{wrapper_field}'.")
         message = wrapped[wrapper_field]
     kind.check_message(message)  # type: ignore[attr-defined]  # compiled per kind by core.kinds
+    if kind.name == "Transfer" and not 1 <= message["shares"] <= message["totalShares"]:
+        raise RequestError(f"{what} moves {message['shares']:,} of {message['totalShares']:,} shares; a transfer "
+                           "moves at least one share and no more than the deed has.")
     identity = _identity_of(td["domain"])
     expected = typed_data(identity, kind.name, message, primary)
     if td["types"] != expected["types"]:
@@ -282,19 +285,8 @@ def load_response(path: str | os.PathLike[str]) -> SigningRequest:
 
 def write_json(path: str | os.PathLike[str], data: Any, *, overwrite: bool = False) -> Path:
     """Write atomically (a half-written request never exists); refuse to replace a file unless asked."""
-    p = Path(path)
-    if p.exists() and not overwrite:
-        raise RequestError(f"{p} exists already; choose another name or remove it.")
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".deedbook-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, p)
-    except OSError as error:
-        raise RequestError(f"Cannot write {p} ({error.strerror or error}).") from None
-    return p
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return write_output(path, text, force=overwrite)
 
 
 def entry_from_responses(responses: list[SigningRequest]) -> Entry:
@@ -328,15 +320,7 @@ def entry_from_responses(responses: list[SigningRequest]) -> Entry:
 
 def _clean(value: Any, limit: int = 200) -> str:
     """Text from a file, made safe to show: control and direction-changing characters escaped, length capped."""
-    text = str(value)
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    shown = "".join(out)
-    return shown if len(shown) <= limit else shown[:limit] + "\u2026"
+    return clean(value, limit)
 
 
 @dataclass(frozen=True)
@@ -448,8 +432,15 @@ def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int
         if local is None:
             warnings.append(f"This machine has no Deedbook ledger, so it cannot confirm the ledger: check with the "
                             f"agent that the ledger id is {request.ledger_id}.")
+        elif local.domain() != request.domain and (request.ledger_id, request.ledger_name) == (
+                local.ledger_id_hex, local.name):
+            warnings.append(f"This request is for chain id {request.domain['chainId']}, but this machine's ledger "
+                            f"uses chain id {local.chain_id}: the ledger will refuse the signature.")
         elif local.domain() != request.domain:
             warnings.append(f"This request is for the ledger \u201c{_clean(request.ledger_name, 80)}\u201d "
                             f"({request.ledger_id[:10]}\u2026), not this machine's ledger \u201c{local.name}\u201d "
                             f"({local.ledger_id_hex[:10]}\u2026).")
+    texts = [("ledger name", request.ledger_name)] + [(name, value) for name, value in request.message.items()
+                                                       if isinstance(value, str)]
+    warnings += [note for name, value in texts if (note := script_note(name, value)) is not None]
     return Summary(f"{title}\n{role_phrase}", head + lines + tail, warnings)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
+from core.display import clean
 from core.entries import Entry
 from core.errors import Cancelled, DeedbookError, RuleViolation
 from core.identity import LedgerIdentity
@@ -30,6 +31,7 @@ from core.kinds.transfer import check_transfer_message, holding_of
 from core.keys import UnlockedKey
 from core.ledger import Ledger
 from core.money import check_currency, parse_amount
+from core.outfiles import check_output
 from core.requests import (SigningRequest, entry_from_responses, load_response, make_request, parse_request,
                            sign_request, write_json)
 from core.signing import checksum_address, parse_address
@@ -156,8 +158,9 @@ def write_requests(requests: Sequence[SigningRequest], out_dir: str | os.PathLik
         raise DeedbookError(f"{folder} is a file, not a folder.")
     targets = [folder / request_file_name(r) for r in requests]
     for target in targets:
-        if target.exists():
+        if target.exists() or target.is_symlink():
             raise DeedbookError(f"{target} exists already; choose another folder.")
+        check_output(target, make_folder=True)  # the folder is made if needed; a read-only one is a sentence
     written: list[Path] = []
     try:
         for request, target in zip(requests, targets):
@@ -214,6 +217,16 @@ def _ledger_label(identity: LedgerIdentity) -> str:
     return f"\u201c{identity.name}\u201d ({identity.ledger_id_hex[:10]}\u2026)"
 
 
+def _other_ledger(response: SigningRequest, identity: LedgerIdentity) -> str:
+    """Why a response's domain is not this ledger's, naming only what differs."""
+    same_id = response.ledger_id.lower() == identity.ledger_id_hex
+    if same_id and response.ledger_name == identity.name and response.domain["chainId"] != identity.chain_id:
+        return (f"A response was signed for chain id {response.domain['chainId']}, but this ledger "
+                f"{_ledger_label(identity)} uses chain id {identity.chain_id}; it cannot be used here.")
+    return (f"A response was signed for the ledger \u201c{clean(response.ledger_name, 80)}\u201d "
+            f"({response.ledger_id[:10]}\u2026), not for this ledger {_ledger_label(identity)}; it cannot be used here.")
+
+
 def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
     """Parse, check and combine the responses of one transaction into its entry (nothing is written)."""
     parsed = [_as_response(r) for r in responses]
@@ -221,11 +234,7 @@ def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
         raise DeedbookError("Give the signed responses to submit.")
     for response in parsed:
         if not response.for_ledger(ledger.identity):
-            raise DeedbookError(
-                f"A response was signed for the ledger \u201c{response.ledger_name}\u201d "
-                f"({response.ledger_id[:10]}\u2026), not for this ledger {_ledger_label(ledger.identity)}; "
-                "it cannot be used here."
-            )
+            raise DeedbookError(_other_ledger(response, ledger.identity))
     entry = entry_from_responses(parsed)
     if entry.kind == "Transfer":
         m = entry.message

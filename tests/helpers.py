@@ -1,8 +1,14 @@
 """Building blocks for tests: a real ledger with real keys in a temporary folder."""
 from __future__ import annotations
 
+import os
+import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
+
+import pytest
 
 from core.entries import Entry, canonical_json
 from core.keys import KeyStore, UnlockedKey
@@ -46,3 +52,26 @@ def make_world(root: Path, name: str = "Test County") -> World:
     keys.create("operator", PASSWORD)
     operator = keys.unlock("operator", PASSWORD)
     return World(home, keys, Ledger.create(home, None, name, operator), operator)
+
+
+@contextmanager
+def read_only_folder(path: Path) -> Iterator[Path]:
+    """An empty folder nothing can be written into, as on a DVD or a read-only mount.
+
+    Permissions do not stop root, so as root the folder is a read-only tmpfs mount."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        try:
+            yield path
+        finally:
+            path.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot make a read-only folder as root here: {mounted.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)

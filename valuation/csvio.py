@@ -11,11 +11,12 @@ import csv
 import gzip
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DeedbookError
-from core.userfiles import read_user_file
+from core.userfiles import describe_size, read_user_file
 
 # Spellings of "no value" found in exported tables; compared case-insensitively.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "nil", "missing"})
@@ -41,10 +42,13 @@ def is_missing(text: str) -> bool:
 
 def _decode(data: bytes, source: str) -> str:
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError):
+        try:  # read at most one byte past the limit: a small file can decompress to gigabytes
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+                data = unpacked.read(MAX_BYTES + 1)
+        except (OSError, EOFError, zlib.error):
             raise DeedbookError(f"{source} looks gzip-compressed but cannot be decompressed.") from None
+        if len(data) > MAX_BYTES:
+            raise DeedbookError(f"{source} decompresses to more than {describe_size(MAX_BYTES)}; split it first.")
     if b"\x00" in data[:4096]:
         raise DeedbookError(f"{source} is not a text (CSV) file.")
     try:

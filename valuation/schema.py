@@ -204,6 +204,18 @@ def _guess_time(infos: dict[str, ColumnInfo]) -> tuple[list[str], str]:
     return ([dates[0]], "date") if len(dates) == 1 else ([], "")
 
 
+def _check_dates(raw: RawTable, column: str, fmt: str) -> None:
+    """A date column chosen by name must hold dates (or years): most of its values, not by accident."""
+    present = [v for v in raw.columns[column] if v is not None]
+    readable = sum(time_of([v], fmt) is not None for v in present)
+    if readable == 0:
+        raise DeedbookError(f"The date column '{column}' holds no dates: none of its {len(present):,} values reads "
+                            "as a date (YYYY-MM-DD, DD/MM/YYYY, ...) or a year.")
+    if readable < 0.5 * len(present):
+        raise DeedbookError(f"The date column '{column}' holds few dates: only {readable:,} of its {len(present):,} "
+                            "values read as a date or a year; choose the sale date column.")
+
+
 def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
                  lat: str | None = None, lon: str | None = None) -> Schema:
     """Classify every column and assign the roles; explicit choices win over guesses."""
@@ -230,6 +242,8 @@ def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
         time_cols, fmt = _guess_time(infos)
     if fmt == "date" and _looks_day_first([v for v in raw.columns[time_cols[0]] if v][:2000]):
         fmt = "date_day_first"
+    if date_column is not None:
+        _check_dates(raw, date_column, fmt)
     roles = {target: "the price", **{c: "the time of sale" for c in time_cols}}
     if lat and lon:
         roles.update({lat: "the latitude", lon: "the longitude"})

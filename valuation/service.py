@@ -129,8 +129,24 @@ def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds:
 
     result = cross_validate(market.data, folds, _params(quick, seed), steps.sub(0.02, 1.0))
     result["data"] = {**market.source, "rows_read": market.data.rows_read, "sales_used": len(market.data),
-                      "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters]}
+                      "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters],
+                      "dates": dates_used(market)}
     return result
+
+
+def dates_used(market: Market) -> dict[str, Any]:
+    """Which column gave the sale dates, how it was read, and the span of dates it gave."""
+    schema = market.spec.schema
+    times = market.data.time[np.isfinite(market.data.time)]
+
+    def month(t: float) -> str:
+        year = int(t)
+        return f"{year:04d}-{min(12, int((t - year) * 12) + 1):02d}"
+
+    return {"columns": list(schema.time), "format": schema.time_format or None,
+            "sales_with_date": int(times.size), "sales": len(market.data),
+            "first": month(float(times.min())) if times.size else None,
+            "last": month(float(times.max())) if times.size else None}
 
 
 def has_model(home: DataDir) -> bool:

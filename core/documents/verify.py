@@ -80,11 +80,14 @@ class PdfReport:
                 "local_ledger": self.local.as_json() if self.local else None}
 
 
+MAX_PDF_BYTES = 64 * 2**20  # our largest documents (long journals, long titles) are a few MB
+
+
 def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source), "The document"
     path = Path(source)
-    return read_user_file(path, "a PDF file"), str(path)
+    return read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), str(path)
 
 
 def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None) -> PdfReport:

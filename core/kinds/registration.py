@@ -1,8 +1,13 @@
 """RegisterDeed: a registrar records a property deed as a token held by an owner."""
 from __future__ import annotations
 
+import json
+import math
+import re
+import unicodedata
 from typing import Any, Mapping
 
+from core.display import clean
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
@@ -11,11 +16,88 @@ from core.state import ApplyContext, DeedState, LedgerState
 
 DEFAULT_SHARES = 10_000  # every deed is divisible; a whole-deed transfer moves them all
 
+# A parcel number is a plain identifier: ASCII letters, digits, and space . / _ - inside, at most
+# 64 characters.  Input is NFKC-normalised first (a full-width "０５２６" is "0526"); what is left
+# outside the set (a zero-width space, a Hangul filler, a Cyrillic "О") is refused, so two parcel
+# numbers that look the same are the same.
+PARCEL_MAX = 64
+_PARCEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./_-]*[A-Za-z0-9./_-])?")
+
+# A deed's attributes: a JSON object of at most this many names, each name at most
+# MAX_ATTRIBUTE_NAME characters, each value a string (at most MAX_ATTRIBUTE_VALUE characters),
+# a finite number, true, false or null; the whole at most MAX_ATTRIBUTES_BYTES of UTF-8.
+MAX_ATTRIBUTES = 200
+MAX_ATTRIBUTE_NAME = 64
+MAX_ATTRIBUTE_VALUE = 1000
+MAX_ATTRIBUTES_BYTES = 64 * 1024
+
+
+def normalize_parcel(text: str) -> str:
+    """The parcel number as it is stored: NFKC, no spaces around; RuleViolation if outside the plain set."""
+    parcel = unicodedata.normalize("NFKC", text).strip()
+    check_parcel(parcel)
+    return parcel
+
+
+def check_parcel(parcel: str) -> str:
+    if not parcel:
+        raise RuleViolation("A deed needs a parcel number.")
+    if len(parcel) > PARCEL_MAX:
+        raise RuleViolation(f"A parcel number has at most {PARCEL_MAX} characters.")
+    if _PARCEL.fullmatch(parcel) is None:
+        odd = next((ch for ch in parcel if not (ch.isascii() and (ch.isalnum() or ch in " ./_-"))), None)
+        name = unicodedata.name(odd, "") if odd else ""
+        found = f" ({clean(parcel, 80)} has {clean(odd)}{', ' + name if name else ''})" if odd else ""
+        raise RuleViolation("A parcel number is written with the letters A-Z, digits, and space . / _ - after the "
+                            f"first letter or digit{found}.")
+    return parcel
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity, -Infinity: not JSON numbers
+
+
+def check_attribute(name: Any, value: Any) -> None:
+    """One attribute: a short name, and a short string, a finite number, a boolean or null."""
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_ATTRIBUTE_NAME:
+        raise RuleViolation(f"An attribute name is 1 to {MAX_ATTRIBUTE_NAME} characters "
+                            f"({clean(name, 40)!r} is not).")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RuleViolation(f"The attribute {clean(name, 40)} is not a finite number.")
+    if isinstance(value, str):
+        if len(value) > MAX_ATTRIBUTE_VALUE:
+            raise RuleViolation(f"The attribute {clean(name, 40)} is longer than {MAX_ATTRIBUTE_VALUE:,} characters.")
+    elif value is not None and not isinstance(value, (bool, int, float)):
+        raise RuleViolation(f"The attribute {clean(name, 40)} is not text, a number, true, false or null.")
+    elif isinstance(value, int) and len(str(abs(value))) > MAX_ATTRIBUTE_VALUE:
+        raise RuleViolation(f"The attribute {clean(name, 40)} is a number of more than {MAX_ATTRIBUTE_VALUE:,} digits.")
+
 
 def check_attributes(text: str) -> str:
-    """A JSON object; cheap first-character test, so verification need not parse every one."""
+    """A JSON object of bounded size whose values are short text, finite numbers, booleans or null."""
     if not text.startswith("{") or not text.endswith("}"):
         raise RuleViolation("A deed's attributes must be a JSON object.")
+    if len(text) > MAX_ATTRIBUTES_BYTES or len(text.encode("utf-8")) > MAX_ATTRIBUTES_BYTES:
+        raise RuleViolation(f"A deed's attributes take at most {MAX_ATTRIBUTES_BYTES // 1024} KB.")
+    try:
+        pairs = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=list)
+    except (ValueError, RecursionError):
+        raise RuleViolation("A deed's attributes must be a JSON object of finite values.") from None
+    if len(pairs) > MAX_ATTRIBUTES:
+        raise RuleViolation(f"A deed has at most {MAX_ATTRIBUTES} attributes; this one has {len(pairs):,}.")
+    if len({name for name, _ in pairs}) != len(pairs):
+        raise RuleViolation("A deed's attributes name an attribute twice.")
+    for name, value in pairs:
+        if isinstance(value, list):  # a nested object (object_pairs_hook) or array
+            raise RuleViolation(f"The attribute {clean(name, 40)} is not text, a number, true, false or null.")
+        check_attribute(name, value)
     return text
 
 
@@ -29,9 +111,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         raise RuleViolation("A new deed starts at version 0; this registration names another.")
     if m["deedId"] != state.next_deed_id:
         raise RuleViolation(f"The next deed number is {state.next_deed_id}, not {m['deedId']} (replayed or stale registration).")
-    parcel = m["parcel"].strip()
-    if not parcel or parcel != m["parcel"]:
-        raise RuleViolation("A parcel number must not be empty or carry spaces around it.")
+    parcel = check_parcel(m["parcel"])
     if state.parcel_taken(parcel):
         raise RuleViolation(f"Parcel {parcel} is registered already.")
     if not m["propertyAddress"].strip():

@@ -55,11 +55,9 @@ class CliContext:
 def read_password(password_file: str | None, prompt: str, *, confirm: bool = False) -> str:
     """The first line of --password-file, or a prompt; never a command-line argument."""
     if password_file:
-        try:
-            with open(password_file, encoding="utf-8") as handle:
-                line = handle.readline().rstrip("\r\n")
-        except OSError:
-            raise DeedbookError(f"Cannot read the password file {password_file}.") from None
+        from core.userfiles import read_first_line
+
+        line = read_first_line(password_file, "a password file")
         if not line:
             raise DeedbookError(f"The password file {password_file} is empty.")
         return line
@@ -72,16 +70,22 @@ def read_password(password_file: str | None, prompt: str, *, confirm: bool = Fal
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """JSON on stdout; characters that could steer a terminal are \\u-escaped (the same JSON value)."""
+    from core.display import terminal_safe_json
+
+    sys.stdout.write(terminal_safe_json(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
 
 
 def add_password_file(parser: Any) -> None:
     parser.add_argument("--password-file", metavar="F", help="read the password from the first line of F")
 
 
-def existing_file(path: str) -> Path:
-    p = Path(path)
-    if not p.is_file():
-        raise DeedbookError(f"There is no file {path}.")
-    return p
+def existing_file(path: str, what: str = "a file to read") -> Path:
+    """A regular file to read, checked before a password is asked (its contents are read later)."""
+    from core.userfiles import check_user_file
+
+    return check_user_file(path, what)
+
+
+def add_force(parser: Any) -> None:
+    parser.add_argument("--force", action="store_true", help="replace the output file if it exists")

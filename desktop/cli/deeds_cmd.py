@@ -5,6 +5,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from core.display import clean
 from desktop.cli.context import CliContext, add_password_file, print_json
 
 
@@ -64,29 +65,32 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json([deed_json(d) for d in deeds])
         return 0
     if not deeds:
-        print("No deeds." if not args.search else f"No deed matches '{args.search}'.")
+        print("No deeds." if not args.search else f"No deed matches '{clean(args.search, 80)}'.")
     for d in deeds:
-        print(f"{d.deed_id:>6}  {d.parcel:<14} {d.address[:38]:<38} {d.owner}  v{d.version}")
+        print(f"{d.deed_id:>6}  {clean(d.parcel):<14} {clean(d.address, 37):<38} {d.owner}  v{d.version}")
     return 0
 
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.deeds import deed_json
+    from core.deeds import deed_json, deed_notes
 
     deed = ctx.ledger().deed(args.deed)
     if args.json:
-        print_json(deed_json(deed, full=True))
+        print_json({**deed_json(deed, full=True), "notes": deed_notes(deed)})
         return 0
-    print(f"Deed {deed.deed_id} \u2014 parcel {deed.parcel}, version {deed.version}")
-    print(f"  {deed.address}")
+    print(f"Deed {deed.deed_id} \u2014 parcel {clean(deed.parcel)}, version {deed.version}")
+    print(f"  {clean(deed.address)}")
     if deed.legal:
-        print(f"  Legal description: {deed.legal}")
+        print(f"  Legal description: {clean(deed.legal)}")
     for holder, shares in sorted(deed.holders.items(), key=lambda item: -item[1]):
         print(f"  holder {holder}  {shares}/{deed.total_shares} ({100 * shares / deed.total_shares:.2f}%)")
     for lien in deed.open_liens():
-        print(f"  open lien {lien.lien_id}: {lien.kind}, {lien.amount / 100:,.2f} {lien.currency}, holder {lien.holder}")
+        print(f"  open lien {lien.lien_id}: {clean(lien.kind)}, {lien.amount / 100:,.2f} {clean(lien.currency)}, "
+              f"holder {lien.holder}")
     for name, value in sorted(deed.attributes.items()):
-        print(f"  {name} = {value}")
+        print(f"  {clean(name)} = {clean(value)}")
+    for note in deed_notes(deed):
+        print(f"  note: {note}")
     return 0
 
 
@@ -97,5 +101,5 @@ def _history(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for e in entries:
         when = dt.datetime.fromtimestamp(e.recorded_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
-        print(f"{e.index:>7}  {when}  {e.kind:<12} {e.describe()}")
+        print(f"{e.index:>7}  {when}  {clean(e.kind):<12} {clean(e.describe())}")
     return 0

@@ -8,14 +8,12 @@ operator's decision, so it takes the operator's key and password).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 from core.errors import DeedbookError, NotFound
-from desktop.cli.context import CliContext, add_password_file, print_json
+from desktop.cli.context import CliContext, add_force, add_password_file, print_json
 
 
 def register(commands: Any) -> None:
@@ -53,6 +51,7 @@ def register(commands: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespace, CliContext], int]) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="where to write the PDF")
+    add_force(parser)
     parser.add_argument("--paper", type=str.lower, choices=("a4", "letter"),
                         help="paper size (default: the paper size in the settings, A4 unless changed)")
     parser.add_argument("--checkpoint-key", metavar="KEY",
@@ -72,7 +71,10 @@ def _paper(args: argparse.Namespace) -> str:
 def _make(args: argparse.Namespace, ctx: CliContext, build: Callable[[], bytes], what: str) -> int:
     """Build (signing a checkpoint first if asked and needed), write atomically, say what was written."""
     from core.documents.evidence import NotCheckpointed
+    from core.outfiles import check_output, write_output
 
+    out = Path(args.out)
+    check_output(out, force=args.force)  # refuse a taken name before the work (and any checkpoint)
     try:
         data = build()
     except NotCheckpointed:
@@ -83,25 +85,9 @@ def _make(args: argparse.Namespace, ctx: CliContext, build: Callable[[], bytes],
         recorded = make_checkpoint(ctx.ledger(), ctx.unlock(args.checkpoint_key, args.password_file))
         print(f"Signed checkpoint {recorded.index} over {recorded.message['size']} entries.")
         data = build()
-    out = Path(args.out)
-    _write(out, data)
+    write_output(out, data, force=args.force)
     print(f"Wrote the {what} to {out} ({len(data) / 1024:.0f} KB). Check it anywhere with: deedbook verify-pdf {out}")
     return 0
-
-
-def _write(out: Path, data: bytes) -> None:
-    if out.is_dir():
-        raise DeedbookError(f"{out} is a folder: give --out a file name, e.g. {out / 'document.pdf'}.")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise DeedbookError(f"The folder {folder} does not exist.")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".deedbook-", suffix=".pdf")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, out)
-    except OSError as error:
-        raise DeedbookError(f"Cannot write {out} ({error.strerror or error}).") from None
 
 
 def _transfer(args: argparse.Namespace, ctx: CliContext) -> int:

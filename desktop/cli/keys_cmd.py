@@ -5,7 +5,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.context import CliContext, add_password_file, existing_file, print_json, read_password
+from desktop.cli.context import (CliContext, add_force, add_password_file, existing_file, print_json,
+                                 read_password)
 
 
 def register(commands: Any) -> None:
@@ -28,6 +29,7 @@ def register(commands: Any) -> None:
     exp = sub.add_parser("export", help="write the key's keystore file (still encrypted)")
     exp.add_argument("name")
     exp.add_argument("--out", metavar="F", required=True)
+    add_force(exp)
     exp.set_defaults(handler=_export)
 
     lst = sub.add_parser("list", help="list keys with their addresses")
@@ -49,10 +51,11 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
 def _import(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.home.ensure()  # owner-only if this makes the data folder
     if args.keystore:
+        keystore = existing_file(args.keystore, "a keystore file")
         password = read_password(args.password_file, "Password of the keystore: ")
-        info = ctx.keys.import_keystore(args.name, existing_file(args.keystore), password)
+        info = ctx.keys.import_keystore(args.name, keystore, password)
     else:
-        key_file = existing_file(args.private_key_file)
+        key_file = existing_file(args.private_key_file, "a private key file")
         password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
         info = ctx.keys.import_private_key(args.name, key_file, password)
     print(f"{info.name} {info.address}")
@@ -60,7 +63,7 @@ def _import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
-    out = ctx.keys.export(args.name, Path(args.out))
+    out = ctx.keys.export(args.name, Path(args.out), force=args.force)
     print(f"Wrote {out} (keystore v3, still protected by the key's password).")
     return 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DeedbookError
-from desktop.cli.context import CliContext, add_password_file, print_json
+from desktop.cli.context import CliContext, add_force, add_password_file, print_json
 
 
 def register(commands: Any) -> None:
@@ -29,6 +29,7 @@ def register(commands: Any) -> None:
     proof = commands.add_parser("proof", help="an inclusion proof of one entry that anyone can check offline")
     proof.add_argument("index", type=int)
     proof.add_argument("--out", metavar="F")
+    add_force(proof)
     proof.set_defaults(handler=_proof)
 
     verify_proof = commands.add_parser("verify-proof", help="check a proof file; needs no ledger")
@@ -81,7 +82,9 @@ def _proof(args: argparse.Namespace, ctx: CliContext) -> int:
     proof = build_proof(ctx.ledger(), args.index)
     text = json.dumps(proof, indent=2, ensure_ascii=False) + "\n"
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        from core.outfiles import write_output
+
+        write_output(args.out, text, force=args.force)
         print(f"Wrote the proof of entry {args.index} to {args.out}.")
     else:
         sys.stdout.write(text)

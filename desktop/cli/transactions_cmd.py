@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from core.display import clean
 from core.errors import DeedbookError
-from desktop.cli.context import CliContext, add_password_file, print_json
+from desktop.cli.context import CliContext, add_force, add_password_file, print_json
 
 
 def register(commands: Any) -> None:
@@ -38,6 +38,7 @@ def register(commands: Any) -> None:
     add_password_file(sign)
     sign.add_argument("--yes", action="store_true", help="do not ask for confirmation (the summary is still printed)")
     sign.add_argument("--out", metavar="FILE", help="response file (default: REQUEST with .signed.json)")
+    add_force(sign)
     sign.set_defaults(handler=_sign)
 
     lien = commands.add_parser("lien", help="record or release a lien (signed by the lienholder)")
@@ -77,6 +78,8 @@ def register(commands: Any) -> None:
     journal.add_argument("--from", dest="date_from", metavar="DATE")
     journal.add_argument("--to", dest="date_to", metavar="DATE")
     journal.add_argument("--json", action="store_true")
+    journal.add_argument("--csv", metavar="FILE", help="also write the acts listed to a CSV file (spreadsheet-safe)")
+    add_force(journal)
     journal.set_defaults(handler=_journal)
 
 
@@ -159,6 +162,7 @@ def _open_signer(ctx: CliContext) -> int:
 
 
 def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.outfiles import check_output
     from core.requests import load_request, sign_request, summarize, write_json
 
     if args.request is None:
@@ -171,15 +175,14 @@ def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
         raise DeedbookError(f"This request must be signed by {request.signer}, but the key '{info.name}' is "
                             f"{info.address}.")
     out = args.out or _default_out(args.request)
-    if Path(out).exists():
-        raise DeedbookError(f"{out} exists already; choose another --out.")
+    check_output(out, force=args.force)  # before the summary and the password, not after
     print(summarize(request, _local_identity(ctx)).text())
     print()
     if not args.yes and not _confirm():
         raise DeedbookError("Not signed: the signature was not confirmed.")
     key = ctx.unlock(args.key, args.password_file)
     response = sign_request(request, key)
-    path = write_json(out, response.as_json())
+    path = write_json(out, response.as_json(), overwrite=args.force)
     print(f"Signed as {request.role} by {key.address}; response written to {path}")
     return 0
 
@@ -223,11 +226,9 @@ def _lien_release(args: argparse.Namespace, ctx: CliContext) -> int:
 def _read_id_number(path: str | None) -> str | None:
     if not path:
         return None
-    try:
-        with open(path, encoding="utf-8") as handle:
-            line = handle.readline().strip()
-    except (OSError, UnicodeDecodeError):
-        raise DeedbookError(f"Cannot read the identity number file {path}.") from None
+    from core.userfiles import read_first_line
+
+    line = read_first_line(path, "an identity number file").strip()
     if not line:
         raise DeedbookError(f"The identity number file {path} is empty.")
     return line
@@ -251,9 +252,12 @@ def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.notary import journal
+    from core.notary import journal, write_journal_csv
 
     records = journal(ctx.ledger(), args.notary, args.date_from, args.date_to)
+    if args.csv:
+        write_journal_csv(args.csv, records, force=args.force)
+        print(f"Wrote {len(records):,} act(s) to {args.csv}.", file=sys.stderr)
     if args.json:
         print_json([r.as_json() for r in records])
         return 0
@@ -263,7 +267,8 @@ def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
         j = r.as_json()
         deed = f" deed {j['deed_id']}" if j["deed_id"] else ""
         idn = ", id number hashed" if j["id_number_hash"] else ""
-        print(f"{j['date']}  #{r.index:<6} {j['act']:<16} {j['place'][:24]:<24} entry {j['entry_index']} "
-              f"({j['entry_kind']}{deed})  notary {r.notary}  evidence: {j['id_evidence'] or '-'}{idn}")
-        print(f"            signers: {', '.join(j['signers'])}")
+        print(f"{clean(j['date'])}  #{r.index:<6} {clean(j['act'], 40):<16} {clean(j['place'], 23):<24} "
+              f"entry {j['entry_index']} ({clean(j['entry_kind'], 40)}{deed})  notary {r.notary}  "
+              f"evidence: {clean(j['id_evidence'], 60) or '-'}{idn}")
+        print(f"            signers: {', '.join(clean(s, 42) for s in j['signers'])}")
     return 0

@@ -67,7 +67,7 @@ def _progress(enabled: bool) -> Any:
 
 def _market_args(args: argparse.Namespace) -> dict[str, Any]:
     if args.csv is not None:
-        existing_file(args.csv)
+        existing_file(args.csv, "a sales table (CSV)")
     return {"csv": args.csv, "target": args.target, "date_column": args.date, "lat": args.lat, "lon": args.lon,
             "keep_all_sales": args.keep_all_sales, "seed": args.seed, "quick": args.quick}
 
@@ -98,6 +98,12 @@ def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
           "of the estimate")
     print(f"  IAAO: median ratio {result['median_ratio']:.3f}   COD {result['cod']:.2f}   PRD {result['prd']:.3f}   "
           f"PRB {result['prb']:+.4f}")
+    dates = result["data"].get("dates") or {}
+    if dates.get("sales_with_date"):
+        print(f"  sale dates from {', '.join(dates['columns'])}: {dates['sales_with_date']:,} of {dates['sales']:,} "
+              f"sales, {dates['first']} to {dates['last']}")
+    else:
+        print("  no sale dates: the model cannot follow prices over time")
     for rule in result["data"]["filters"]:
         print(f"  left out: {rule}")
     return 0

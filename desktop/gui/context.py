@@ -6,6 +6,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
+from core.display import clean
 from core.errors import DeedbookError
 from core.paths import DataDir
 from core.settings import Settings
@@ -62,7 +63,7 @@ class AppContext:
                     names.update(self.address_book().names_by_address())  # a contact's name wins over a key file's
                 except DeedbookError:
                     pass
-            self._names = names
+            self._names = {address: clean(name, 80) for address, name in names.items()}  # shown everywhere: escaped
         return self._names.get(address.lower())
 
     def label_for(self, address: str) -> str:

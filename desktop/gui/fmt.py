@@ -1,8 +1,11 @@
 """How values read on screen: money, shares, addresses, dates."""
 from __future__ import annotations
 
+import html
 import time
 from datetime import date
+
+from core.display import clean
 
 SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
 
@@ -32,6 +35,16 @@ def share_pct(count: int, total: int) -> str:
     pct = 100 * count / total if total else 0
     pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
     return f"{count:,} ({pct_text}%)"
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """Stored text (a parcel, an address, a place) as shown: control and direction characters escaped."""
+    return clean(value, limit)
+
+
+def rich(value: object, limit: int | None = None) -> str:
+    """Stored text to put inside a rich-text (HTML) label: escaped twice over, as text and as HTML."""
+    return html.escape(clean(value, limit))
 
 
 def short_address(address: str) -> str:

@@ -6,6 +6,7 @@ data itself by core.requests.summarize, never from the file's own text.
 """
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,10 +75,10 @@ class SignerWindow(QMainWindow):
         warn_layout.addWidget(self.warning_text, 1)
         content.addWidget(self.warnings)
         summary_card, summary_layout = card()
-        self.summary_title = label("", "section", wrap=True)
+        self.summary_title = label("", "section", wrap=True, plain=True)  # request text is never HTML
         self.summary_title.setProperty("role", "title")
         summary_layout.addWidget(self.summary_title)
-        self.role_line = label("", "muted", wrap=True)
+        self.role_line = label("", "muted", wrap=True, plain=True)
         summary_layout.addWidget(self.role_line)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(14)
@@ -142,9 +143,9 @@ class SignerWindow(QMainWindow):
         self.role_line.setText(role_phrase)
         clear_layout(self.grid)
         for row, (name, value) in enumerate(summary.lines):
-            key = label(name, "muted")
+            key = label(name, "muted", plain=True)
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            text = label(value, wrap=True, selectable=True)
+            text = label(value, wrap=True, selectable=True, plain=True)
             if name in ("Digest", "Domain hash", "Transfer id") or value.startswith("0x"):
                 text.setProperty("role", "mono")
             self.grid.addWidget(key, row, 0)
@@ -152,7 +153,7 @@ class SignerWindow(QMainWindow):
         if request.is_response:
             summary.warnings.insert(0, "This file is already signed (a response); signing it again is not needed.")
         self.warnings.setVisible(bool(summary.warnings))
-        self.warning_text.setText("<br>".join(f"\u26a0 {w}" for w in summary.warnings))
+        self.warning_text.setText("<br>".join(f"\u26a0 {html.escape(w)}" for w in summary.warnings))
         self.raw.setPlainText(json.dumps(request.typed_data, indent=2, ensure_ascii=False))
         found = self.keys.find_by_address(request.signer)
         if found is not None:

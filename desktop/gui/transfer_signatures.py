@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QTab
                                QVBoxLayout, QWizardPage)
 
 from core.errors import DeedbookError
-from desktop.gui import prompts, theme
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.panes.base import button, label
 
@@ -80,7 +80,7 @@ class SignaturesPage(QWizardPage):
             status = "\u2713 signed" if signed else ("waiting \u2022 key on this machine" if here else "waiting")
             cells = [request.role.capitalize(), f"{self.w.ctx.label_for(request.signer)}  {request.signer}", status]
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(fmt.plain(text))
                 if column == 2:
                     item.setIcon(theme.icon("ok" if signed else "signer"))
                 self.table.setItem(row, column, item)

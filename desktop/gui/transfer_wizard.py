@@ -172,10 +172,10 @@ class ReviewPage(QWizardPage):
         ledger = self.w.ctx.require_ledger()
         responses = [self.w.responses[r] for r in sorted(self.w.responses)]
         summary = summarize(responses[0], ledger.identity)
-        rows = "".join(f"<tr><td style='padding-right:14px;color:gray'>{k}</td><td>{v}</td></tr>"
+        rows = "".join(f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(k)}</td><td>{fmt.rich(v)}</td></tr>"
                        for k, v in summary.lines if k not in ("Digest", "Domain hash", "Ledger"))
-        signers = "".join(f"<li>{r.role}: {self.w.ctx.label_for(r.signer)}</li>" for r in responses)
-        self.summary.setText(f"<p><b>{summary.title.splitlines()[0]}</b></p><table>{rows}</table>"
+        signers = "".join(f"<li>{fmt.rich(r.role)}: {fmt.rich(self.w.ctx.label_for(r.signer))}</li>" for r in responses)
+        self.summary.setText(f"<p><b>{fmt.rich(summary.title.splitlines()[0])}</b></p><table>{rows}</table>"
                              f"<p><b>Signed by</b></p><ul>{signers}</ul>")
         try:
             build_entry(ledger, responses)

@@ -43,7 +43,7 @@ def test_later_entries_wait_for_the_next_checkpoint(tmp_path: Path, capsys: pyte
     home = ["--data-dir", str(world.home.root)]
     assert run([*home, "pdf", "title", "T-1", "--out", str(out)]) == 0
     assert "1 later entry about this deed" in capsys.readouterr().err
-    assert run([*home, "pdf", "title", "T-1", "--out", str(out), "--checkpoint-key", "operator",
+    assert run([*home, "pdf", "title", "T-1", "--out", str(out), "--force", "--checkpoint-key", "operator",
                 "--password-file", str(password_file)]) == 0
     assert uncovered_entries(world.ledger, deed.deed_id) == []
     report = verify_pdf(out.read_bytes())

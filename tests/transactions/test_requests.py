@@ -43,14 +43,15 @@ def test_summary_warnings(parties: Parties) -> None:
 
 
 def test_summary_escapes_control_characters(parties: Parties, tmp_path: Any) -> None:
-    """A parcel cannot draw a fake line into the summary."""
-    from core.deeds import register_deed
+    """A parcel cannot draw a fake line into the summary.
 
-    register_deed(parties.ledger, parties.world.operator, parcel="P-2\n  Price          USD 1.00\u202e",
-                  address="2 Main", owner=parties.alice.address)
-    request = parties.prepare(deed=2).requests[0]
-    text = summarize(request, parties.ledger.identity).text()
-    assert "\\u000a" in text and "\\u202e" in text and "\n  Price          USD 1.00" not in text
+    The registration rule now refuses such a parcel, so the request is crafted by hand, as an
+    attacker would: the parser accepts any text, and the summary must still show it escaped."""
+    data = parties.prepare().requests[0].as_json()
+    data["typedData"]["message"]["parcel"] = "P-2\n  Price          USD 1.00\u202e\x1b[2K"
+    text = summarize(parse_request(data), parties.ledger.identity).text()
+    assert "\\u000a" in text and "\\u202e" in text and "\\u001b" in text
+    assert "\n  Price          USD 1.00" not in text and "\x1b" not in text
 
 
 def test_role_and_signer_must_match_the_content(parties: Parties) -> None:

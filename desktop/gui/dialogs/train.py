@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 from pathlib import Path
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit,
                                QRadioButton, QVBoxLayout, QWidget)
 
+from core.errors import DeedbookError
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from desktop.gui.panes.base import button, label
@@ -17,9 +19,11 @@ PRICE_WORDS = ("sale_price", "saleprice", "price", "sold_price", "close_price", 
 
 def read_header(path: Path) -> list[str]:
     """The column names of a CSV (plain or gzip), for choosing the price column."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        sample = handle.read(64_000)
+    from core.userfiles import open_user_file
+
+    with open_user_file(path, "a sales table (CSV)") as raw:  # a FIFO or device is refused, never read
+        binary = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
+        sample = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="").read(64_000)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
@@ -77,8 +81,11 @@ class TrainDialog(QDialog):
         self.own.setChecked(True)
         try:
             columns = read_header(path)
-        except OSError as error:
-            prompts.show_error(self, f"Cannot read {path}: {error.strerror or error}.")
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            columns = []
+        except (OSError, EOFError) as error:  # a damaged gzip file
+            prompts.show_error(self, f"Cannot read {path}: {getattr(error, 'strerror', None) or error}.")
             columns = []
         self.price.clear()
         self.price.addItems(columns)

@@ -209,11 +209,11 @@ class DeedTableModel(QAbstractTableModel):
         if column == DeedColumn.DEED:
             return str(s.deed_id)
         if column == DeedColumn.PARCEL:
-            return s.parcel
+            return fmt.plain(s.parcel)
         if column == DeedColumn.ADDRESS:
-            return s.address
+            return fmt.plain(s.address)
         if column == DeedColumn.OWNER:
-            return self._label(s.owner)
+            return fmt.plain(self._label(s.owner))
         if column == DeedColumn.HOLDERS:
             return f"{s.holders} \u2022 lien" if s.open_liens else str(s.holders)
         if column == DeedColumn.VERSION:

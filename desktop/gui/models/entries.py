@@ -161,16 +161,17 @@ class EntryTableModel(QAbstractTableModel):
         if column == EntryColumn.RECORDED:
             return fmt.when(entry.recorded_at)
         if column == EntryColumn.KIND:
-            return entry.kind
+            return fmt.plain(entry.kind)
         if column == EntryColumn.DEED:
             return "" if entry.deed_id is None else str(entry.deed_id)
         if column == EntryColumn.SUMMARY:
             return _describe(entry)
-        return ", ".join(f"{self._label(s.signer)} ({s.role})" for s in entry.signatures)
+        return ", ".join(f"{fmt.plain(self._label(s.signer))} ({fmt.plain(s.role)})" for s in entry.signatures)
 
 
 def _describe(entry: RecordedEntry) -> str:
+    """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row)."""
     try:
-        return entry.describe()
+        return fmt.plain(entry.describe())
     except Exception:  # noqa: BLE001 - a kind this build does not know still lists
-        return entry.kind
+        return fmt.plain(entry.kind)

@@ -10,8 +10,12 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 
 
-def label(text: str = "", role: str | None = None, *, wrap: bool = False, selectable: bool = False) -> QLabel:
+def label(text: str = "", role: str | None = None, *, wrap: bool = False, selectable: bool = False,
+          plain: bool = False) -> QLabel:
+    """A label; `plain` for text from a ledger or a file, which must never be read as HTML."""
     widget = QLabel(text)
+    if plain:
+        widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)

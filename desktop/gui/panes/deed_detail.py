@@ -1,6 +1,7 @@
 """One deed in full: holders and shares, facts, liens, attributes and the chain of title."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +28,12 @@ def _pretty(name: str) -> str:
 
 
 def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
+    """One dot of the chain of title, its stored text escaped (a lien kind cannot hide or reorder text)."""
+    item = _timeline_item(entry, ctx)
+    return replace(item, title=fmt.plain(item.title), detail=fmt.plain(item.detail))
+
+
+def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
     m, when = entry.message, fmt.when(entry.recorded_at)
     where = f"entry #{entry.index}"
     if entry.kind == "RegisterDeed":
@@ -89,10 +96,13 @@ class DeedDetail(QScrollArea):
         layout.addWidget(self.content)
         layout.addStretch(1)
 
-        self.heading = label("", "title", wrap=True, selectable=True)
-        self.address = label("", "subtitle", wrap=True, selectable=True)
+        self.heading = label("", "title", wrap=True, selectable=True, plain=True)
+        self.address = label("", "subtitle", wrap=True, selectable=True, plain=True)
+        self.notes = label("", "bad", wrap=True, plain=True)  # text mixing look-alike scripts
+        self.notes.hide()
         content.addWidget(self.heading)
         content.addWidget(self.address)
+        content.addWidget(self.notes)
         actions = QHBoxLayout()
         actions.setSpacing(6)
         self.buttons: dict[str, Any] = {}
@@ -138,7 +148,7 @@ class DeedDetail(QScrollArea):
 
         self.liens_card, liens_layout = card()
         liens_layout.addWidget(label("Liens", "section"))
-        self.liens = label("", wrap=True, selectable=True)
+        self.liens = label("", wrap=True, selectable=True, plain=True)
         liens_layout.addWidget(self.liens)
         content.addWidget(self.liens_card)
 
@@ -172,8 +182,13 @@ class DeedDetail(QScrollArea):
             self.clear()
             return
         self.deed = deed
-        self.heading.setText(f"Deed {deed.deed_id} \u00b7 parcel {deed.parcel}")
-        self.address.setText(deed.address)
+        from core.deeds import deed_notes
+
+        self.heading.setText(f"Deed {deed.deed_id} \u00b7 parcel {fmt.plain(deed.parcel)}")
+        self.address.setText(fmt.plain(deed.address))
+        notes = deed_notes(deed)
+        self.notes.setText("\n".join(f"\u26a0 {note}" for note in notes))
+        self.notes.setVisible(bool(notes))
         self._fill_holders(deed)
         self._fill_facts(deed)
         self._fill_liens(deed)
@@ -186,7 +201,7 @@ class DeedDetail(QScrollArea):
         holders = sorted(deed.holders.items(), key=lambda item: (-item[1], item[0].lower()))
         self.holders.setRowCount(len(holders))
         for row, (address, count) in enumerate(holders):
-            who = QTableWidgetItem(self.ctx.label_for(address))
+            who = QTableWidgetItem(fmt.plain(self.ctx.label_for(address)))
             who.setToolTip(address)
             self.holders.setItem(row, 0, who)
             amount = QTableWidgetItem(fmt.share_pct(count, deed.total_shares))
@@ -200,9 +215,9 @@ class DeedDetail(QScrollArea):
         clear_layout(grid)
         for i, (name, value) in enumerate(rows):
             row, col = divmod(i, columns)
-            key = label(name, "muted")
+            key = label(fmt.plain(name), "muted", plain=True)
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            val = label(value, wrap=True, selectable=True)
+            val = label(fmt.plain(value), wrap=True, selectable=True, plain=True)
             grid.addWidget(key, row, col * 2)
             grid.addWidget(val, row, col * 2 + 1)
 
@@ -222,8 +237,8 @@ class DeedDetail(QScrollArea):
         lines = []
         for lien in sorted(deed.liens.values(), key=lambda item: item.lien_id):
             state = "open" if lien.is_open else f"released (entry #{lien.released_index})"
-            lines.append(f"Lien {lien.lien_id}: {lien.kind}, {fmt.money(lien.amount, lien.currency)} held by "
-                         f"{self.ctx.label_for(lien.holder)} \u2014 {state}")
+            lines.append(f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(fmt.money(lien.amount, lien.currency))}"
+                         f" held by {fmt.plain(self.ctx.label_for(lien.holder))} \u2014 {state}")
         self.liens.setText("\n".join(lines))
 
     def _fill_attributes(self, deed: "DeedState") -> None:

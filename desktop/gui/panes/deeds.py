@@ -12,6 +12,8 @@ from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
 from desktop.gui.panes.base import Pane, label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
+SEARCH_MAX_LENGTH = 200  # core.ledger.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
+
 WIDTHS = {DeedColumn.DEED: 64, DeedColumn.PARCEL: 104, DeedColumn.ADDRESS: 220, DeedColumn.OWNER: 128,
           DeedColumn.HOLDERS: 76, DeedColumn.VERSION: 76, DeedColumn.LAST_SALE: 96, DeedColumn.LAST_VALUATION: 100}
 HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE,)
@@ -32,6 +34,7 @@ class DeedsPane(Pane):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(320)
+        self.search.setMaxLength(SEARCH_MAX_LENGTH)
         self.count = label("", "muted")
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

@@ -6,7 +6,6 @@ this pane is first shown.
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QListWidget, QListWidgetI
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.errors import DeedbookError
-from desktop.gui import prompts, theme
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.panes.base import Pane, banner, button, label, set_role
@@ -44,11 +43,11 @@ def generate(ctx: AppContext, parent: QWidget | None, stem: str, build: Builder,
     folder = ctx.home.documents
 
     def work() -> Path:
+        from core.outfiles import write_output
+
         data = build(ledger, paper)
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}.pdf"
-        path.write_bytes(data)
-        return path
+        return write_output(path, data, force=True, make_folder=True)  # the data folder's own documents
 
     def failed(error: BaseException) -> None:
         if type(error).__name__ == "NotCheckpointed":
@@ -337,14 +336,15 @@ class DocumentsPane(Pane):
     def show_report(self, report: Any) -> None:
         if report.ok:
             set_role(self.verdict, "banner-good")
-            lines = [f"<b>Genuine {report.document_name}.</b> Its signatures and inclusion proofs check against the "
+            lines = [f"<b>Genuine {fmt.rich(report.document_name)}.</b> Its signatures and inclusion proofs check against the "
                      f"checkpoint signed by the ledger's operator."]
         else:
             set_role(self.verdict, "banner-bad")
-            lines = [f"<b>Not genuine.</b> {report.reason or ''}"]
-            lines += [f"\u2022 {d}" for d in report.differences[:6]]
+            lines = [f"<b>Not genuine.</b> {fmt.rich(report.reason or '')}"]
+            lines += [f"\u2022 {fmt.rich(d)}" for d in report.differences[:6]]
         if report.local is not None:
-            lines += [f"\u26a0 {p}" for p in report.local.problems] + [f"\u2139 {n}" for n in report.local.notes]
+            lines += [f"\u26a0 {fmt.rich(p)}" for p in report.local.problems]
+            lines += [f"\u2139 {fmt.rich(n)}" for n in report.local.notes]
         self.verdict_text.setText("<br>".join(lines))
         self.verdict.show()
 
@@ -353,10 +353,13 @@ class DocumentsPane(Pane):
             return
         target = prompts.save_file(self, "Save the document", self.path.name, "PDF documents (*.pdf)")
         if target is not None and target != self.path:
-            try:
-                shutil.copyfile(self.path, target)
-            except OSError as error:
-                prompts.show_error(self, f"Cannot write {target}: {error.strerror or error}.")
+            from core.outfiles import write_output
+            from core.userfiles import read_user_file
+
+            try:  # the save dialog asked before replacing a file; links are still never written through
+                write_output(target, read_user_file(self.path, "a PDF document"), force=True)
+            except DeedbookError as error:
+                prompts.show_error(self, str(error))
 
     def print_document(self) -> None:
         if self.path is None or self.document is None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from core.contacts import ROLES, Contact
 from core.keys import KeyInfo
-from desktop.gui import prompts, theme
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
 from desktop.gui.events import Change, Changes
@@ -38,7 +38,7 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 def _item(text: str, data: Any = None, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
+    item = QTableWidgetItem(fmt.plain(text))  # a contact's name or note is shown as typed, escaped
     if data is not None:
         item.setData(Qt.ItemDataRole.UserRole, data)
     if tip:
@@ -130,7 +130,8 @@ class KeysPane(Pane):
         if path is None:
             return
         keys = self.ctx.keys
-        self.ctx.ops.op(self, lambda: keys.export(name, path), title="Exporting a key").success(
+        # The save dialog asked before replacing a file.
+        self.ctx.ops.op(self, lambda: keys.export(name, path, force=True), title="Exporting a key").success(
             lambda out: prompts.inform(self, f"The keystore of '{name}' is saved in {out}; it is still encrypted "
                                              "with the key's password.")).run()
 

@@ -9,7 +9,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
                                QPlainTextEdit, QSplitter, QVBoxLayout, QWidget)
 
-from core.errors import DeedbookError
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -106,7 +105,7 @@ class LedgerPane(Pane):
         checkpoint = ledger.latest_checkpoint()
         cp = (f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
               f"{fmt.when(checkpoint.recorded_at)}" if checkpoint else "no checkpoint yet")
-        self.info.setText(f"<b>{ledger.identity.name}</b> \u2022 {ledger.size():,} entries \u2022 id "
+        self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {ledger.size():,} entries \u2022 id "
                           f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
                           f"\u2022 {cp}")
         from core.browse import entry_kinds
@@ -214,10 +213,10 @@ class LedgerPane(Pane):
             set_role(self.verdict, "banner-bad")
             self.verdict_icon.setPixmap(theme.icon("error").pixmap(28, 28))
             where = f" First bad entry: #{report.first_bad}." if report.first_bad is not None else ""
-            text = f"<b>The ledger does not verify.</b> {report.reason}{where}"
+            text = f"<b>The ledger does not verify.</b> {fmt.rich(report.reason)}{where}"
             self._bad = report.first_bad
         if report.warnings:
-            text += "<br>" + "<br>".join(f"\u26a0 {w}" for w in report.warnings)
+            text += "<br>" + "<br>".join(f"\u26a0 {fmt.rich(w)}" for w in report.warnings)
         self.verdict_text.setText(text)
         self.verdict_show.setVisible(self._bad is not None)
         self.verdict.show()
@@ -259,11 +258,11 @@ class LedgerPane(Pane):
         def work() -> str:
             from core.proofs import build_proof
 
+            from core.outfiles import write_output
+
             proof = build_proof(ledger, index)
-            if path.exists():
-                raise DeedbookError(f"{path} exists already; choose another file name.")
-            path.write_text(json.dumps(proof, indent=2), encoding="utf-8")
-            return str(path)
+            # The save dialog asked before replacing a file; links are still never written through.
+            return str(write_output(path, json.dumps(proof, indent=2, ensure_ascii=False) + "\n", force=True))
 
         self.ctx.ops.op(self, work, title="Exporting a proof").success(
             lambda where: prompts.inform(self, f"The proof of entry #{index} is in {where}.")).run()

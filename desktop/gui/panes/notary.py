@@ -1,7 +1,6 @@
 """The notary desk: attest a recorded transaction with the journal fields, browse and export the journal."""
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -227,7 +226,7 @@ class NotaryPane(Pane):
                       ", ".join(self.ctx.short_label(s) for s in m["signers"]), m["place"], m["idEvidence"],
                       f"#{record.index}"]
             for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
+                item = QTableWidgetItem(fmt.plain(value))
                 item.setData(Qt.ItemDataRole.UserRole, record.index)
                 if column == 5:
                     item.setToolTip("\n".join(m["signers"]))
@@ -267,20 +266,22 @@ class NotaryPane(Pane):
             else None
         start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
 
+        journal_records = list(self.records)
+
         def work() -> str:
+            from core.outfiles import write_output
+
+            # The save dialog asked before replacing a file; links are still never written through.
             if path.suffix.lower() == ".pdf":
                 from core.documents import build_journal_pdf
 
-                path.write_bytes(build_journal_pdf(ledger, notary, start, end, paper=paper))
+                write_output(path, bytes(build_journal_pdf(ledger, notary, start, end, paper=paper)), force=True)
             elif path.suffix.lower() == ".json":
-                path.write_text(json.dumps({"journal": records}, indent=2), encoding="utf-8")
+                write_output(path, json.dumps({"journal": records}, indent=2, ensure_ascii=False) + "\n", force=True)
             else:
-                with path.open("w", newline="", encoding="utf-8") as handle:
-                    fields = list(records[0]) if records else ["index"]
-                    writer = csv.DictWriter(handle, fieldnames=fields)
-                    writer.writeheader()
-                    for record in records:
-                        writer.writerow({k: " ".join(v) if isinstance(v, list) else v for k, v in record.items()})
+                from core.notary import write_journal_csv
+
+                write_journal_csv(path, journal_records, force=True)
             return str(path)
 
         self.ctx.ops.op(self, work, title="Exporting the journal").success(

@@ -239,6 +239,13 @@ class RegisterPane(Pane):
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return
+        try:  # a parcel number outside the plain set is said before the key is unlocked
+            from core.kinds.registration import normalize_parcel
+
+            normalize_parcel(self.parcel.text())
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return
         ledger = self.ctx.require_ledger()
         keys, key_name, password = self.ctx.keys, self.key.key_name() or "", self.key.secret()
         owner = self.owner.address() or ""

@@ -203,7 +203,7 @@ class ValuationPane(Pane):
             cells = [comp["label"], comp.get("sold") or "", fmt.dollars(comp["price"]), distance,
                      fmt.dollars(comp["adjusted_price"])]
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(str(text))
+                item = QTableWidgetItem(fmt.plain(text))  # labels come from a CSV or a ledger
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if comp.get("differences") and column == 0:
@@ -270,11 +270,11 @@ class ValuationPane(Pane):
             return
         data, metrics, model = model_card.get("data", {}), model_card.get("metrics", {}), model_card.get("model", {})
         features = [f for f in model_card.get("features", []) if f.get("used")][:8]
-        rows = "".join(f"<tr><td>{_pretty(f['name'])}</td><td align='right'>{fmt.dollars(f['importance'])}</td></tr>"
+        rows = "".join(f"<tr><td>{fmt.rich(_pretty(f['name']))}</td><td align='right'>{fmt.dollars(f['importance'])}</td></tr>"
                        for f in features)
         html = f"""
         <p><b>Trained</b> {model_card.get('created', '')[:16].replace('T', ' ')} on
-        {data.get('sales_used', 0):,} sales ({data.get('name', '')}{', + ' + str(data.get('ledger_sales')) +
+        {data.get('sales_used', 0):,} sales ({fmt.rich(data.get('name', ''))}{', + ' + str(data.get('ledger_sales')) +
         ' from this ledger' if data.get('ledger_sales') else ''}), valued as of {model_card.get('valuation_date')}.</p>
         <p><b>Accuracy</b> (each sale valued by a model that never saw it): median error
         {metrics.get('mdape', 0):.1f}%, {100 * metrics.get('within_10', 0):.0f}% within 10%,

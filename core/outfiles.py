@@ -1,0 +1,116 @@
+"""Writing a file a person named: a PDF, a proof, a signed response, an exported key or table.
+
+One writer for every output, so each gets the same guarantees:
+
+- atomic: the bytes go to a temporary file in the same folder, which is then
+  linked or renamed into place, so a half-written file never exists;
+- never through a symlink: a name that is a symlink (even a dangling one) is
+  refused, and the final rename replaces a name, never writes into a target;
+- never over an existing file unless `force=True` (without it the temporary file
+  is hard-linked into place, which fails if the name was taken meanwhile);
+- a missing or read-only folder, or a name that is a folder, is one sentence.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from core.errors import DeedbookError
+
+
+def _read_umask() -> int:
+    current = os.umask(0o022)  # read once, at import: changing it later would race other threads
+    os.umask(current)
+    return current
+
+
+_UMASK = _read_umask()
+
+
+def _refuse_target(p: Path, force: bool) -> None:
+    if p.is_symlink():
+        raise DeedbookError(f"{p} is a symbolic link; Deedbook does not write through links: choose another name.")
+    if p.is_dir():
+        raise DeedbookError(f"{p} is a folder: give a file name, e.g. {p / 'output'}.")
+    if p.exists():
+        if not p.is_file():
+            raise DeedbookError(f"{p} is not a regular file; choose another name.")
+        if not force:
+            raise DeedbookError(f"{p} exists already; choose another name, or add --force to replace it.")
+
+
+def _folder_problem(folder: Path, error: OSError) -> DeedbookError:
+    if error.errno == errno.EROFS:
+        return DeedbookError(f"The folder {folder} is on a read-only disk; choose another folder.")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return DeedbookError(f"The folder {folder} cannot be written to (permission denied); choose another folder.")
+    if error.errno == errno.ENOSPC:
+        return DeedbookError(f"The disk holding {folder} is full; nothing was written.")
+    return DeedbookError(f"Cannot write in the folder {folder} ({error.strerror or error}).")
+
+
+def check_output(path: str | os.PathLike[str], *, force: bool = False, make_folder: bool = False) -> Path:
+    """Whether `path` can be written (call it before long work); a sentence if not. `write_output` checks again."""
+    p = Path(path)
+    if not p.name or p.name in (".", ".."):
+        raise DeedbookError(f"{path} is not a file name.")
+    _refuse_target(p, force)
+    folder = p.parent
+    if make_folder:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _folder_problem(folder, error) from None
+    if not folder.is_dir():
+        raise DeedbookError(f"The folder {folder} does not exist; create it first or choose another.")
+    return p
+
+
+def write_output(path: str | os.PathLike[str], data: bytes | str, *, force: bool = False,
+                 private: bool = False, make_folder: bool = False) -> Path:
+    """Write `data` (text is UTF-8) to `path` atomically; returns the path written.
+
+    `private` makes the file owner-only (0600), for keystores; `make_folder`
+    creates a missing folder (the data folder's own subfolders), otherwise a
+    missing folder is refused.
+    """
+    p = check_output(path, force=force, make_folder=make_folder)
+    folder = p.parent
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".deedbook-", suffix=".tmp")
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600 if private else 0o666 & ~_UMASK)  # mkstemp made it 0600; a plain file follows the umask
+        _put_in_place(tmp, p, force)
+    except DeedbookError:
+        raise
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return p
+
+
+def _put_in_place(tmp: Path, p: Path, force: bool) -> None:
+    if force:
+        _refuse_target(p, force)  # one planted after this look is replaced by the rename, never followed
+        os.replace(tmp, p)
+        return
+    try:
+        os.link(tmp, p)  # fails if the name exists by now: no check-then-write race
+    except FileExistsError:
+        raise DeedbookError(f"{p} exists already; choose another name, or add --force to replace it.") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        _refuse_target(p, force)  # a file system without hard links: check, then rename
+        os.replace(tmp, p)
