@@ -41,6 +41,7 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.keys import check_key_name
 
     check_key_name(args.name)
+    ctx.home.require_writable("creating a key")  # before the password is asked for
     password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
     ctx.home.ensure()  # the first key often makes the data folder: owner-only, like the key
     info = ctx.keys.create(args.name, password)
@@ -49,6 +50,7 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _import(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.home.require_writable("importing a key")
     ctx.home.ensure()  # owner-only if this makes the data folder
     if args.keystore:
         keystore = existing_file(args.keystore, "a keystore file")
