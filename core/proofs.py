@@ -135,6 +135,9 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
     except RuleViolation as bad:
         raise VerificationFailed(f"Entry {index} does not check: {bad}", index) from None
     _check_signers(identity, kind, entry, index)
+    if "typedData" in data and data["typedData"] != typed_data(identity, entry.kind, entry.message):
+        raise VerificationFailed(f"The proof's typedData is not the typed data of entry {index}: another tool "
+                                 "reading it would show what the signatures do not cover.", index)
     leaf = entry_leaf_hash(recorded_at, digest, entry.signatures)
     if "0x" + leaf.hex() != data.get("leafHash"):
         raise VerificationFailed(f"Entry {index}'s content does not match its leaf hash.", index)
