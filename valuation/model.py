@@ -199,13 +199,13 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
         oof_linear, oof_trees = oof_linear[kept], oof_trees[kept]
         equity, oof = _calibrate(log_price, blend, params)
         errors = MarketErrors.from_oof(log_price, oof)
-    train = data.take(kept)
+    sales = data.take(kept)
     lower, upper = conformal_bounds(log_price - oof, params.coverage)
-    spread = fit_spread(train, log_price, oof, params.seed)
+    spread = fit_spread(sales, log_price, oof, params.seed)
     steps.report(len(folds) / total, "fitting the final model on all sales")
-    regressor = Regressor.fit(train, log_price, params)
+    regressor = Regressor.fit(sales, log_price, params)
     steps.report(1.0, "model fitted")
-    price = train.price
+    price = sales.price
     cv = avm_metrics(price, np.exp(oof), np.exp(oof + lower), np.exp(oof + upper))
     tried = {
         "trees": avm_metrics(price, np.exp(oof_trees))["mdape"],
