@@ -20,7 +20,7 @@ INTERVAL_METHOD = ("split-conformal: 5th and 95th percentile ranks (finite-sampl
                    "log-price residuals from the inner cross-validation, added to the log estimate")
 EQUITY_METHOD = ("log estimates stretched about their median by the factor nearest 1 that brings the "
                  "out-of-fold PRB within +/-0.04 and PRD within 0.98-1.025 (IAAO: +/-0.05, 0.98-1.03); "
-                 "applied only if it costs at most 5% more out-of-fold MdAPE, else not at all")
+                 "applied only if it costs at most 2% more out-of-fold MdAPE, else not at all")
 FSD_METHOD = ("boosted trees on the log of the out-of-fold absolute log error (property numbers, time, place, "
               "estimate), scaled so that 68.3% of cross-fitted training sales fall within one FSD")
 MODEL_KIND = ("blend of HistGradientBoostingRegressor and Ridge (one robust refit) on log price; "

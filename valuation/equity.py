@@ -13,10 +13,12 @@ k = 1 when the model already meets them.
 
 Stretching makes the estimates as spread out as prices are, which costs accuracy
 when the model is noisy.  So it is all or nothing: applied when its out-of-fold
-cost is at most 5% more MdAPE (relative), otherwise not at all, and the card
+cost is at most 2% more MdAPE (relative), otherwise not at all, and the card
 says what it would have needed and cost.  A market the model values roughly
 (COD well above the IAAO's 15) fails the IAAO standard on uniformity anyway; a
-half-way stretch would cost accuracy without meeting either.
+half-way stretch would cost accuracy without meeting either.  (Measured on four
+such markets with a 5% budget: the stretch was affordable in some folds only,
+cost 3-4% MdAPE held out, and left PRB near -0.10; see docs/valuation.md.)
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from valuation.metrics import prb, prd
 PRB_BAND = 0.04
 PRD_BAND = (0.98, 1.025)
 STRETCHES = np.round(np.arange(0.80, 2.0001, 0.01), 2)
-MAX_COST = 0.05  # at most 5% more out-of-fold MdAPE (relative) for vertical equity
+MAX_COST = 0.02  # at most 2% more out-of-fold MdAPE (relative) for vertical equity
 
 
 def _mdape(log_price: FloatArray, log_estimate: FloatArray) -> float:

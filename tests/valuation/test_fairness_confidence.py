@@ -69,7 +69,7 @@ def test_equity_calibration_is_not_bought_at_any_price(monkeypatch: pytest.Monke
     log_estimate = 12.0 + 0.3 * rng.standard_normal(3000)
     log_price = log_estimate + 0.2 * rng.standard_normal(3000)
     affordable = EquityCalibration.fit(log_price, log_estimate)
-    assert affordable.applied and affordable.cost is not None and 0.005 < affordable.cost <= MAX_COST
+    assert affordable.applied and affordable.cost is not None and 0.005 < affordable.cost <= MAX_COST  # 1.0%
     monkeypatch.setattr(valuation.equity, "MAX_COST", 0.005)
     refused = EquityCalibration.fit(log_price, log_estimate)
     assert not refused.applied and refused.stretch == 1.0
