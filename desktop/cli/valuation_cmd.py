@@ -166,7 +166,7 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     if not service.has_current_model(ctx.home):
         what = "No usable valuation model" if service.has_model(ctx.home) else "No valuation model yet"
         print(f"{what}: training one on the bundled Ames market and the ledger's sales "
-              "(about 15 seconds)...", file=sys.stderr, flush=True)
+              "(about 20 seconds)...", file=sys.stderr, flush=True)
         service.train(ctx.home, ledger=ledger)
     key = ctx.unlock(args.key, args.password_file) if args.record else None
     deed, valuation, card = service.value_deed(ctx.home, ledger, deed.deed_id)

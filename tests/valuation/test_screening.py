@@ -65,6 +65,13 @@ def test_roundness(price: float, zeros: int) -> None:
     assert roundness(np.array([price]))[0] == zeros
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 10**6).filter(lambda k: k % 10), st.integers(0, 5), st.booleans())
+def test_roundness_counts_trailing_zeros_up_to_three(k: int, zeros: int, cents: bool) -> None:
+    price = float(k * 10**zeros) + (0.25 if cents else 0.0)
+    assert roundness(np.array([price]))[0] == (0 if cents else min(zeros, 3))
+
+
 def test_age_is_from_the_earliest_year() -> None:
     numeric = {"built": np.array([1950.0, np.nan, 2009.0]), "remodelled": np.array([1990.0, np.nan, np.nan])}
     age = sale_age(np.array([2010.5, 2010.5, 2010.5]), numeric, ["built", "remodelled"])
@@ -150,7 +157,7 @@ def test_screening_a_sale_gives_reasons_in_money(small_model: Any, all_rows: lis
         assert {"code", "text", "weight"} <= set(s.reasons[0])
     gap = next(r for r in cheap.reasons if r["code"] == "price_below_estimate")
     assert f"USD {cheap_price:,.0f}" in gap["text"] and f"USD {cheap.estimate:,.0f}" in gap["text"]
-    assert f"USD {cheap.low:,.0f}" in gap["text"] and "below the 90% range" in gap["text"]
+    assert f"USD {cheap.low:,.0f}\u2013{cheap.high:,.0f}" in gap["text"] and "below the 90% range" in gap["text"]
     assert " of " in gap["text"] and gap["weight"] > 0
     assert cheap.to_json()["level"] == cheap.level and "reasons" in cheap.to_json()
 

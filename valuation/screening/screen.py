@@ -69,7 +69,7 @@ def _gap_text(price: float, estimate: float, low: float, high: float, errors: Ma
                                      f"{_money(currency, estimate)}.")
     below = ratio < 0
     where = ("below" if price < low else "above" if price > high else "inside")
-    span = f"{_money(currency, low)}\u2013{_money(currency, high)}"
+    span = f"{_money(currency, low)}\u2013{high:,.0f}"
     share = errors.share_at_or_below(residual) if below else errors.share_at_or_above(residual)
     text = (f"Price {_money(currency, price, True)} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
             f"{_money(currency, estimate)}, {where} the 90% range {span}; {_one_in(share, errors.residuals.size)}.")
