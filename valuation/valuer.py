@@ -18,6 +18,7 @@ from valuation import comparables
 from valuation.dataset import SalesData, fill_absent, from_records, known_columns
 from valuation.explain import LOCATION, TIME, in_money, shapley
 from valuation.training import TrainedModel
+from valuation.uncertainty import confidence
 
 TOP_DRIVERS = 8
 
@@ -35,10 +36,14 @@ class Valuation:
     assumed: list[str]
     input_sha256: str
     warnings: list[str] = field(default_factory=list)
+    fsd: float | None = None  # forecast standard deviation, a fraction of the estimate (0.08 = 8%)
+    confidence: int | None = None  # 100 x (1 - FSD): lenders read above 85 as high confidence
+    confidence_level: str | None = None  # high | medium | low
 
     def to_json(self) -> dict[str, Any]:
         return {
             "estimate": self.estimate, "low": self.low, "high": self.high, "coverage": 0.90,
+            "fsd": self.fsd, "confidence": self.confidence, "confidence_level": self.confidence_level,
             "as_of": self.as_of, "typical_sale": self.typical, "drivers": self.drivers,
             "other_effects": self.other_effects, "comparables": self.comparables,
             "assumed_typical": self.assumed, "input_sha256": self.input_sha256, "warnings": self.warnings,
@@ -93,10 +98,13 @@ def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float 
         })
     other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
     comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel)
+    fsd = float(model.fsd(subject, np.array([log_estimate]))[0])
+    score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
         _money(estimate), _money(estimate * np.exp(model.lower)), _money(estimate * np.exp(model.upper)),
         comparables.date_text(when) if np.isfinite(when) else None, _money(typical), drivers,
-        _money(other), comps, assumed, input_hash(record), warnings)
+        _money(other), comps, assumed, input_hash(record), warnings,
+        round(fsd, 4) if np.isfinite(fsd) else None, score, band)
 
 
 def _describe(row: SalesData, label: str) -> Any:
