@@ -36,7 +36,7 @@ def _files(tmp: Path) -> dict[str, str]:
     (["screen", "evaluate", "--folds", "1"], "folds must be between 2 and 20"),
     (["screen", "evaluate", "--folds", "0"], "folds must be between 2 and 20"),
     (["screen", "evaluate", "--csv", "{missing}", "--target", "price"], "no file"),
-    (["screen", "evaluate", "--csv", "{folder}", "--target", "price"], "no file"),
+    (["screen", "evaluate", "--csv", "{folder}", "--target", "price"], "is a folder"),
     (["screen", "evaluate", "--csv", "{binary}", "--target", "price"], "not a text"),
     (["screen", "evaluate", "--csv", "{broken}", "--target", "price"], "cannot be decompressed"),
     (["screen", "evaluate", "--csv", "{windsor}", "--target", "price"], "no sale-condition column"),
