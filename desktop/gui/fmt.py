@@ -1,4 +1,4 @@
-"""How values read on screen: money, shares, addresses, dates."""
+"""How values read on screen: money, shares, stored text, dates (amounts and addresses through core)."""
 from __future__ import annotations
 
 import html
@@ -6,23 +6,15 @@ import time
 from datetime import date
 
 from core.display import clean
+from core.money import format_amount
 
-SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
 
-
-def money(minor: int | float | None, currency: str | None = "USD", *, cents: bool = False) -> str:
-    """Minor units (cents) as '$250,000' (or '250,000 CHF')."""
-    if minor is None:
+def money(minor: int | None, currency: str | None) -> str:
+    """A recorded amount (minor units) exactly, in its own currency: 'JPY 25,000,000', 'USD 250,000.00'.
+    Empty when there is none.  core.money does the work; this only spares callers the None check."""
+    if minor is None or currency is None:
         return ""
-    value = minor / 100
-    text = f"{value:,.2f}" if cents else f"{value:,.0f}"
-    symbol = SYMBOLS.get((currency or "USD").upper())
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
-
-
-def dollars(value: float | None) -> str:
-    """Whole currency units (valuation figures) as '$250,000'."""
-    return "" if value is None else f"${value:,.0f}"
+    return format_amount(minor, currency)
 
 
 def shares(count: int, total: int) -> str:
@@ -45,10 +37,6 @@ def plain(value: object, limit: int | None = None) -> str:
 def rich(value: object, limit: int | None = None) -> str:
     """Stored text to put inside a rich-text (HTML) label: escaped twice over, as text and as HTML."""
     return html.escape(clean(value, limit))
-
-
-def short_address(address: str) -> str:
-    return f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address
 
 
 def when(epoch: int | float | None, *, seconds: bool = False) -> str:
@@ -74,3 +62,6 @@ def qdate(value: object) -> date:
     py = value.toPython()  # type: ignore[attr-defined]
     assert isinstance(py, date)
     return py
+
+
+__all__ = ["money", "shares", "share_pct", "plain", "rich", "when", "day", "duration", "qdate"]
