@@ -70,7 +70,8 @@ def to_minor(units: float, currency: str) -> int:
 
 def to_units(minor: int, currency: str) -> float:
     """Minor units as a number of whole units, for arithmetic and charts (never for the ledger)."""
-    return minor / 10 ** decimals(currency)
+    unit: int = 10 ** decimals(currency)
+    return minor / unit
 
 
 def _round_whole(minor: int, unit: int) -> int:
@@ -99,6 +100,17 @@ def format_amount(minor: int, currency: str, *, whole: bool = False, signed: boo
     A negative amount (an effect that lowers an estimate) reads '-USD 9,000'."""
     sign = "-" if minor < 0 else ("+" if signed else "")
     return f"{sign}{currency} {amount_text(abs(int(minor)), currency, whole=whole)}"
+
+
+def figure_text(units: float, *, signed: bool = False) -> str:
+    """A model's figure given as a number of whole units (as a valuation record carries it), rounded
+    to whole units: 231578.93 -> '231,579'; signed=True: '+231,579'."""
+    return f"{float(units):+,.0f}" if signed else f"{float(units):,.0f}"
+
+
+def format_figure(units: float, currency: str) -> str:
+    """231578.93, 'USD' -> 'USD 231,579'."""
+    return f"{currency} {figure_text(units)}"
 
 
 @total_ordering

@@ -22,7 +22,7 @@ from valuation.progress import CancelFn, ProgressFn, Steps
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so
 # a model trained by another version is refused (and retrained) instead of failing mid-valuation.
 LAYOUT = 1
-DEFAULT_CURRENCY = "USD"  # the bundled market's; a user's CSV is assumed to be in the ledger's currency too
+DEFAULT_CURRENCY = "USD"  # the bundled market's (dataset.BUNDLED_CURRENCY); a user's CSV is assumed to be in it too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
     from core.entries import Entry
@@ -199,8 +199,8 @@ def value(home: DataDir, attributes: Mapping[str, Any], *, as_of: float | None =
     """Estimate, 90% range, comparables and reasons for a property described by `attributes`."""
     from valuation.valuer import value_record
 
-    trained, _ = load(home)
-    return value_record(trained, attributes, as_of)
+    trained, model_card = load(home)
+    return value_record(trained, attributes, as_of, currency=market_currency(model_card))
 
 
 def deed_record(deed: Any, trained: "TrainedModel") -> dict[str, Any]:
@@ -217,7 +217,14 @@ def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "
 
     deed = ledger.deed(reference)
     trained, model_card = load(home)
-    return deed, value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel), model_card
+    valuation = value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel,
+                             currency=market_currency(model_card))
+    return deed, valuation, model_card
+
+
+def market_currency(model_card: Mapping[str, Any]) -> str:
+    """The currency the model's prices are in (its card says; models from before it did were USD)."""
+    return str(model_card.get("currency") or DEFAULT_CURRENCY)
 
 
 def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],
@@ -228,15 +235,11 @@ def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card:
     recorded (inside the ledger's write lock): a deed's attributes, which the
     estimate rests on, never change, so another writer's entry in between
     does not make it stale."""
-    from core.money import decimals
-
-    currency = str(model_card.get("currency", DEFAULT_CURRENCY))
-    unit = 10 ** decimals(currency)
     as_of = valuation.as_of or datetime.now(timezone.utc).strftime("%Y-%m")
     figures = {
         "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
-        "estimate": int(round(valuation.estimate * unit)), "low": int(round(valuation.low * unit)),
-        "high": int(round(valuation.high * unit)), "currency": currency, "coverage": 90, "asOf": as_of,
+        "estimate": valuation.estimate.minor, "low": valuation.low.minor, "high": valuation.high.minor,
+        "currency": valuation.currency, "coverage": 90, "asOf": as_of,
     }
 
     def build(state: LedgerState) -> list[Entry]:
