@@ -39,6 +39,8 @@ def _a(name: str, label: str, kind: Kind, unit: str = "", low: float | None = No
 
 
 SQ_FT = "sq ft"
+# Certificates of title print the `certificate` headings: documents are verified by drawing them again,
+# so changing one of those labels (or units) breaks every certificate issued before (docs/documents.md).
 CATALOGUE: tuple[Attribute, ...] = (
     _a("Gr_Liv_Area", "Living area", "int", SQ_FT, 100, 20_000, form=True, certificate=True),
     _a("Lot_Area", "Lot area", "int", SQ_FT, 100, 500_000, form=True, certificate=True),

@@ -13,15 +13,8 @@ from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
                                    section, title_block)
+from core.attributes import certificate_attributes, number_text
 from core.ledger import Ledger
-
-# Attributes worth a line on a certificate, in this order, with their plain names.
-_ATTRIBUTES = (
-    ("Gr_Liv_Area", "Living area (sq ft)"), ("Lot_Area", "Lot area (sq ft)"), ("Year_Built", "Year built"),
-    ("Bedroom_AbvGr", "Bedrooms"), ("Full_Bath", "Full bathrooms"), ("Bldg_Type", "Building type"),
-    ("House_Style", "Style"), ("Neighborhood", "Neighbourhood"), ("MS_Zoning", "Zoning"),
-)
-
 
 def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
     """Entries about `deed` recorded after the latest checkpoint: a certificate made as of that
@@ -122,10 +115,10 @@ def _attribute_pairs(attributes_json: str) -> list[tuple[str, Any]]:
     if not isinstance(attributes, dict):
         return []
     pairs = []
-    for key, label in _ATTRIBUTES:
-        value = attributes.get(key)
+    for attribute in certificate_attributes():  # a layout prints these words: the catalogue must keep them
+        value = attributes.get(attribute.name)
         if value not in (None, ""):
-            pairs.append((label, f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)))
+            pairs.append((attribute.heading, number_text(value)))
     return pairs
 
 
