@@ -91,3 +91,25 @@ def test_no_model_offers_training_and_cancel_is_quiet(window: Any, qtbot: Any, m
     qtbot.mouseClick(pane.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not pane.progress_row.isVisible(), timeout=10_000)
     assert prompt_log.errors == [] and pane.retrain.isEnabled()
+
+
+def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def yen(units: int) -> Money:
+        return Money(units, "JPY")  # the yen has no minor unit
+
+    valuation = FakeValuation(currency="JPY", estimate=yen(25_000_000), low=yen(22_000_000), high=yen(28_500_000),
+                              typical=yen(18_000_000), drivers=[Driver("Gr_Liv_Area", yen(4_000_000), 2200, 1440)],
+                              other_effects=yen(3_000_000),
+                              comparables=[Comparable("parcel 1", yen(24_000_000), "2010-05", 0.4, yen(25_100_000), 0.3)])
+    card = {**CARD, "currency": "JPY", "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 1_500_000}]}
+    monkeypatch.setattr(service, "has_model", lambda _home: True)
+    monkeypatch.setattr(service, "card", lambda _home: card)
+    monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), valuation, card))
+    deed_id = world.register("V-2", OWNERS[0])
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert pane.estimate.text() == "JPY 25,000,000"
+    assert "JPY 22,000,000 to JPY 28,500,000" in pane.estimate_note.text()
+    assert pane.comps.item(0, 2).text() == "JPY 24,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
+    qtbot.waitUntil(lambda: "JPY 1,500,000" in pane.card_text.text(), timeout=10_000)
