@@ -1,4 +1,5 @@
-"""How values read on screen: money, shares, stored text, dates (amounts and addresses through core)."""
+"""How values read on screen: shares, stored text, dates.  Amounts are core.money's to format
+(in their own currency), addresses core.display.short_address's to shorten."""
 from __future__ import annotations
 
 import html
@@ -6,15 +7,6 @@ import time
 from datetime import date
 
 from core.display import clean
-from core.money import format_amount
-
-
-def money(minor: int | None, currency: str | None) -> str:
-    """A recorded amount (minor units) exactly, in its own currency: 'JPY 25,000,000', 'USD 250,000.00'.
-    Empty when there is none.  core.money does the work; this only spares callers the None check."""
-    if minor is None or currency is None:
-        return ""
-    return format_amount(minor, currency)
 
 
 def shares(count: int, total: int) -> str:
@@ -62,6 +54,3 @@ def qdate(value: object) -> date:
     py = value.toPython()  # type: ignore[attr-defined]
     assert isinstance(py, date)
     return py
-
-
-__all__ = ["money", "shares", "share_pct", "plain", "rich", "when", "day", "duration", "qdate"]
