@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.money import format_figure  # noqa: E402
 from core.paths import DataDir  # noqa: E402
 from valuation import service  # noqa: E402
-from valuation.dataset import BUNDLED_CURRENCY, bundled_market_path  # noqa: E402
+from valuation.dataset import bundled_market_path  # noqa: E402
 
 # metric -> (lowest allowed, highest allowed)
 GOALS: dict[str, tuple[float, float]] = {
@@ -93,7 +93,7 @@ def main() -> int:
         print(f"  MdAPE {e['mdape']:.2f}%  within 5% {e['within_5']:.3f}  within 10% {e['within_10']:.3f}  "
               f"within 20% {e['within_20']:.3f}  RMSE(log) {e['rmse_log']:.4f}")
         print(f"  coverage {e['coverage']:.3f}  mean width {e['mean_interval_width']:.3f} of the estimate "
-              f"({format_figure(e['mean_interval_width_money'], BUNDLED_CURRENCY)})")
+              f"({format_figure(e['mean_interval_width_money'], e['currency'])})")
         print(f"  median ratio {e['median_ratio']:.4f}  COD {e['cod']:.2f}  PRD {e['prd']:.4f}  PRB {e['prb']:+.4f}")
         goals = report["goals"]
         assert isinstance(goals, dict)

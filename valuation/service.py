@@ -119,15 +119,17 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
 
 def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
              date_column: str | None = None, lat: str | None = None, lon: str | None = None,
-             keep_all_sales: bool = False, seed: int = 0, quick: bool = False,
+             keep_all_sales: bool = False, seed: int = 0, quick: bool = False, currency: str = DEFAULT_CURRENCY,
              progress: ProgressFn | None = None, should_cancel: CancelFn | None = None) -> dict[str, Any]:
-    """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures."""
+    """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures (the money ones,
+    such as `mean_interval_width_money`, in `currency`: the table's, as for `train`)."""
     steps = Steps(progress, should_cancel)
     steps.report(0.0, "reading sales")
     market = read_market(csv, target, date_column, lat, lon, keep_all_sales)
     from valuation.evaluate import cross_validate
 
     result = cross_validate(market.data, folds, _params(quick, seed), steps.sub(0.02, 1.0))
+    result["currency"] = currency
     result["data"] = {**market.source, "rows_read": market.data.rows_read, "sales_used": len(market.data),
                       "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters],
                       "dates": dates_used(market)}
