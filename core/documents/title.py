@@ -6,6 +6,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from core.attributes import certificate_attributes, number_text
 from core.documents import blocks
 from core.documents.blocks import day, money, moment, party, percent, shares_text
 from core.documents.chain import TitleState, replay
@@ -13,8 +14,8 @@ from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
                                    section, title_block)
-from core.attributes import certificate_attributes, number_text
 from core.ledger import Ledger
+
 
 def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
     """Entries about `deed` recorded after the latest checkpoint: a certificate made as of that

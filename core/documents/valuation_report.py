@@ -171,7 +171,8 @@ def draw_valuation(record: Record) -> bytes:
     story += title_block(
         "Valuation Report",
         f"Deed {deed_id} \u00b7 parcel {esc(r['parcel'])} \u00b7 {esc(r['propertyAddress'])}",
-        [("Estimate", esc(format_figure(estimate, currency))), ("90% range", esc(f"{figure_text(low)} \u2013 {figure_text(high)}")),
+        [("Estimate", esc(format_figure(estimate, currency))),
+         ("90% range", esc(f"{figure_text(low)} \u2013 {figure_text(high)}")),
          ("As of", esc(v.get("as_of") or "\u2014")), ("Model", esc(model_hash[:10] or "\u2014")),
          ("Recorded", f"entry {recorded.index}" if recorded else "not recorded")], width)
 
@@ -350,8 +351,8 @@ def range_chart(v: Mapping[str, Any], currency: str, width: float) -> Drawing:
     band_y = height - label_h - band_h
     d.add(Rect(x(low), band_y, x(high) - x(low), band_h, fillColor=BAND, strokeColor=None))
     d.add(Line(x(estimate), band_y - 3, x(estimate), band_y + band_h + 2, strokeColor=INK, strokeWidth=1.6))
-    d.add(String(x(estimate), band_y + band_h + 3.5, f"estimate {figure_text(estimate)}", fontName=SANS_BOLD, fontSize=6.5,
-                 fillColor=INK, textAnchor="middle"))
+    d.add(String(x(estimate), band_y + band_h + 3.5, f"estimate {figure_text(estimate)}", fontName=SANS_BOLD,
+                 fontSize=6.5, fillColor=INK, textAnchor="middle"))
     d.add(String(x(low) - 2, band_y + 3.5, figure_text(low), fontName=SANS, fontSize=5.8, fillColor=MUTED,
                  textAnchor="end"))
     d.add(String(x(high) + 2, band_y + 3.5, figure_text(high), fontName=SANS, fontSize=5.8, fillColor=MUTED))
@@ -422,13 +423,14 @@ def drivers_chart(v: Mapping[str, Any], currency: str, width: float) -> Drawing:
     line(0, "Typical sale", "the market\u2019s typical property", lo, typical, figure_text(typical), RULE, True)
     running = typical
     for i, (label, detail, effect) in enumerate(steps, start=1):
-        line(i, label, detail, running, running + effect, figure_text(effect, signed=True), GOOD if effect >= 0 else ALERT, False)
+        line(i, label, detail, running, running + effect, figure_text(effect, signed=True),
+             GOOD if effect >= 0 else ALERT, False)
         d.add(Line(x(running), height - i * row - 1, x(running), height - (i + 1) * row + 7.5, strokeColor=MUTED,
                    strokeWidth=0.3))
         running += effect
     line(rows - 1, "Estimate", "", lo, running, figure_text(v['estimate']), INK, True)
-    d.add(String(left, 0, f"{currency}; bars start at {figure_text(lo)}, not zero: green raises the estimate, red lowers it",
-                 fontName=SANS, fontSize=5.8, fillColor=MUTED))
+    d.add(String(left, 0, f"{currency}; bars start at {figure_text(lo)}, not zero: green raises the estimate, "
+                          "red lowers it", fontName=SANS, fontSize=5.8, fillColor=MUTED))
     return d
 
 

@@ -100,7 +100,8 @@ def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkey
     valuation = FakeValuation(currency="JPY", estimate=yen(25_000_000), low=yen(22_000_000), high=yen(28_500_000),
                               typical=yen(18_000_000), drivers=[Driver("Gr_Liv_Area", yen(4_000_000), 2200, 1440)],
                               other_effects=yen(3_000_000),
-                              comparables=[Comparable("parcel 1", yen(24_000_000), "2010-05", 0.4, yen(25_100_000), 0.3)])
+                              comparables=[Comparable("parcel 1", yen(24_000_000), "2010-05", 0.4, yen(25_100_000),
+                                                      0.3)])
     card = {**CARD, "currency": "JPY", "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 1_500_000}]}
     monkeypatch.setattr(service, "has_model", lambda _home: True)
     monkeypatch.setattr(service, "card", lambda _home: card)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from core.ledger import RecordedEntry
     from core.state import DeedState
 
+
 def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
     """One dot of the chain of title, its stored text escaped (a lien kind cannot hide or reorder text)."""
     item = _timeline_item(entry, ctx)
@@ -53,8 +54,8 @@ def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
     if entry.kind == "Valuation":
         currency = m["currency"]
         return TimelineItem(entry.index, when, f"Valued at {format_amount(m['estimate'], currency)}",
-                            f"90% range {format_amount(m['low'], currency)} to {format_amount(m['high'], currency)}, as of "
-                            f"{m.get('asOf', '')} \u2022 {where}", "valuation", "accent")
+                            f"90% range {format_amount(m['low'], currency)} to {format_amount(m['high'], currency)}, "
+                            f"as of {m.get('asOf', '')} \u2022 {where}", "valuation", "accent")
     try:
         detail = entry.describe()
     except Exception:  # noqa: BLE001 - a kind this build does not describe
@@ -234,7 +235,8 @@ class DeedDetail(QScrollArea):
         lines = []
         for lien in sorted(deed.liens.values(), key=lambda item: item.lien_id):
             state = "open" if lien.is_open else f"released (entry #{lien.released_index})"
-            lines.append(f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(format_amount(lien.amount, lien.currency))}"
+            amount = format_amount(lien.amount, lien.currency)
+            lines.append(f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(amount)}"
                          f" held by {fmt.plain(self.ctx.label_for(lien.holder))} \u2014 {state}")
         self.liens.setText("\n".join(lines))
 
@@ -242,4 +244,3 @@ class DeedDetail(QScrollArea):
         shown = {n: v for n, v in deed.attributes.items() if n not in attributes.COORDINATES}
         rows = [(attributes.label(n), attributes.value_text(n, shown[n])) for n in attributes.ordered(shown)]
         self._fill_grid(self.attributes, rows or [("", "No attributes recorded.")])
-
