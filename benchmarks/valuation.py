@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.money import format_figure  # noqa: E402
 from core.paths import DataDir  # noqa: E402
 from valuation import service  # noqa: E402
 from valuation.dataset import bundled_market_path  # noqa: E402
@@ -92,7 +93,7 @@ def main() -> int:
         print(f"  MdAPE {e['mdape']:.2f}%  within 5% {e['within_5']:.3f}  within 10% {e['within_10']:.3f}  "
               f"within 20% {e['within_20']:.3f}  RMSE(log) {e['rmse_log']:.4f}")
         print(f"  coverage {e['coverage']:.3f}  mean width {e['mean_interval_width']:.3f} of the estimate "
-              f"(${e['mean_interval_width_money']:,.0f})")
+              f"({format_figure(e['mean_interval_width_money'], e['currency'])})")
         print(f"  median ratio {e['median_ratio']:.4f}  COD {e['cod']:.2f}  PRD {e['prd']:.4f}  PRB {e['prb']:+.4f}")
         print(f"  FSD median {e['fsd_median']:.2f}%, {e['fsd_within_1']:.3f} of sales within one FSD (0.683 if "
               f"calibrated); equity stretch per fold {e['equity']['stretch_per_fold']}; validated out "

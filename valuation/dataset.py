@@ -335,6 +335,7 @@ def bundled_market_path() -> Path:
 
 
 BUNDLED_TARGET = "Sale_Price"
+BUNDLED_CURRENCY = "USD"  # Ames sold in US dollars
 BUNDLED_ATTRIBUTION = ("Ames, Iowa residential sales 2006-2010: Dean De Cock, Journal of Statistics "
                        "Education 19(3), 2011; data from the Ames City Assessor's Office.")
 

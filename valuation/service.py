@@ -22,7 +22,7 @@ from valuation.progress import CancelFn, ProgressFn, Steps
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so
 # a model trained by another version is refused (and retrained) instead of failing mid-valuation.
 LAYOUT = 2  # 2: equity calibration, error distribution, FSD model and sales validation in ValuationModel
-DEFAULT_CURRENCY = "USD"  # the bundled market's; a user's CSV is assumed to be in the ledger's currency too
+DEFAULT_CURRENCY = "USD"  # the bundled market's (dataset.BUNDLED_CURRENCY); a user's CSV is assumed to be in it too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
     from core.entries import Entry
@@ -125,10 +125,11 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
 def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
              date_column: str | None = None, lat: str | None = None, lon: str | None = None,
              keep_all_sales: bool = False, seed: int = 0, quick: bool = False, trim: bool = False,
-             equity: bool = True, progress: ProgressFn | None = None,
+             equity: bool = True, currency: str = DEFAULT_CURRENCY, progress: ProgressFn | None = None,
              should_cancel: CancelFn | None = None) -> dict[str, Any]:
     """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures on
-    validated sales (`trim`: also the IAAO 3 x IQR outlier trim of ratios)."""
+    validated sales (`trim`: also the IAAO 3 x IQR outlier trim of ratios); the money figures, such as
+    `mean_interval_width_money`, in `currency` (the table's, as for `train`)."""
     steps = Steps(progress, should_cancel)
     steps.report(0.0, "reading sales")
     market = read_market(csv, target, date_column, lat, lon, keep_all_sales)
@@ -137,6 +138,7 @@ def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds:
     result = cross_validate(market.data, folds, _params(quick, seed, keep_all_sales, equity), steps.sub(0.02, 1.0),
                             trim=trim)
     result.pop("kept")
+    result["currency"] = currency
     result["data"] = {**market.source, "rows_read": market.data.rows_read, "sales_used": len(market.data),
                       "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters],
                       "dates": dates_used(market)}
@@ -248,8 +250,8 @@ def value(home: DataDir, attributes: Mapping[str, Any], *, as_of: float | None =
     """Estimate, 90% range, comparables and reasons for a property described by `attributes`."""
     from valuation.valuer import value_record
 
-    trained, _ = load(home)
-    return value_record(trained, attributes, as_of)
+    trained, model_card = load(home)
+    return value_record(trained, attributes, as_of, currency=market_currency(model_card))
 
 
 def deed_record(deed: Any, trained: "TrainedModel") -> dict[str, Any]:
@@ -266,7 +268,14 @@ def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "
 
     deed = ledger.deed(reference)
     trained, model_card = load(home)
-    return deed, value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel), model_card
+    valuation = value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel,
+                             currency=market_currency(model_card))
+    return deed, valuation, model_card
+
+
+def market_currency(model_card: Mapping[str, Any]) -> str:
+    """The currency the model's prices are in (its card says; models from before it did were USD)."""
+    return str(model_card.get("currency") or DEFAULT_CURRENCY)
 
 
 def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],
@@ -277,15 +286,11 @@ def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card:
     recorded (inside the ledger's write lock): a deed's attributes, which the
     estimate rests on, never change, so another writer's entry in between
     does not make it stale."""
-    from core.money import decimals
-
-    currency = str(model_card.get("currency", DEFAULT_CURRENCY))
-    unit = 10 ** decimals(currency)
     as_of = valuation.as_of or datetime.now(timezone.utc).strftime("%Y-%m")
     figures = {
         "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
-        "estimate": int(round(valuation.estimate * unit)), "low": int(round(valuation.low * unit)),
-        "high": int(round(valuation.high * unit)), "currency": currency, "coverage": 90, "asOf": as_of,
+        "estimate": valuation.estimate.minor, "low": valuation.low.minor, "high": valuation.high.minor,
+        "currency": valuation.currency, "coverage": 90, "asOf": as_of,
     }
 
     def build(state: LedgerState) -> list[Entry]:

@@ -7,6 +7,7 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from core.dates import parse_date
+from core.display import short_address
 from core.documents import blocks
 from core.documents.blocks import day, moment, party
 from core.documents.render import render_record
@@ -224,7 +225,7 @@ def draw_journal(record: Record) -> bytes:
 
 
 def _short_party(record: Record, address: str) -> str:
-    return record.name_of(address) or f"{address[:8]}\u2026{address[-6:]}"
+    return record.name_of(address) or short_address(address, 8, 6)  # this layout's width: keep it
 
 
 __all__ = ["build_notary_record_pdf", "build_journal_pdf", "collect_notary_record", "collect_journal",

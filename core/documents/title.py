@@ -6,6 +6,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from core.attributes import certificate_attributes, number_text
 from core.documents import blocks
 from core.documents.blocks import day, money, moment, party, percent, shares_text
 from core.documents.chain import TitleState, replay
@@ -14,13 +15,6 @@ from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_
 from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
                                    section, title_block)
 from core.ledger import Ledger
-
-# Attributes worth a line on a certificate, in this order, with their plain names.
-_ATTRIBUTES = (
-    ("Gr_Liv_Area", "Living area (sq ft)"), ("Lot_Area", "Lot area (sq ft)"), ("Year_Built", "Year built"),
-    ("Bedroom_AbvGr", "Bedrooms"), ("Full_Bath", "Full bathrooms"), ("Bldg_Type", "Building type"),
-    ("House_Style", "Style"), ("Neighborhood", "Neighbourhood"), ("MS_Zoning", "Zoning"),
-)
 
 
 def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
@@ -122,10 +116,10 @@ def _attribute_pairs(attributes_json: str) -> list[tuple[str, Any]]:
     if not isinstance(attributes, dict):
         return []
     pairs = []
-    for key, label in _ATTRIBUTES:
-        value = attributes.get(key)
+    for attribute in certificate_attributes():  # a layout prints these words: the catalogue must keep them
+        value = attributes.get(attribute.name)
         if value not in (None, ""):
-            pairs.append((label, f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)))
+            pairs.append((attribute.heading, number_text(value)))
     return pairs
 
 

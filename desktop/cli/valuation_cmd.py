@@ -179,31 +179,31 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     index = service.record_valuation(ledger, deed, valuation, card, key) if key is not None else None
     if args.json:
         out = {"deed_id": deed.deed_id, "parcel": deed.parcel, **valuation.to_json(),
-               "model_sha256": card["model_sha256"], "currency": card.get("currency", "USD")}
+               "model_sha256": card["model_sha256"]}
         if index is not None:
             out["entry_index"] = index
         print_json(out)
         return 0
-    currency = card.get("currency", "USD")
     print(f"Deed {deed.deed_id} (parcel {deed.parcel})" + (f", as of {valuation.as_of}:" if valuation.as_of else ":"))
-    print(f"  estimate {currency} {valuation.estimate:,.0f}   90% range {valuation.low:,.0f} to {valuation.high:,.0f}")
+    print(f"  estimate {valuation.estimate.text(whole=True)}   90% range {valuation.low.text(whole=True)} to "
+          f"{valuation.high.text(whole=True)}")
     if valuation.fsd is not None:
         print(f"  forecast standard deviation {valuation.fsd:.1%}: confidence {valuation.confidence} "
               f"({valuation.confidence_level})")
-    print(f"  a typical sale in this market: {valuation.typical:,.0f}; what makes the difference:")
+    print(f"  a typical sale in this market: {valuation.typical.text(whole=True)}; what makes the difference:")
     for d in valuation.drivers:
-        print(f"    {d['effect']:+12,.0f}  {d['feature']} = {d['value']} (typical {d['typical']})")
+        print(f"    {d.effect.text(whole=True, signed=True):>16}  {d.feature} = {d.value} (typical {d.typical})")
     if valuation.other_effects:
-        print(f"    {valuation.other_effects:+12,.0f}  everything else")
+        print(f"    {valuation.other_effects.text(whole=True, signed=True):>16}  everything else")
     if valuation.assumed:
         shown = ", ".join(valuation.assumed[:8]) + (f" and {len(valuation.assumed) - 8} more"
                                                      if len(valuation.assumed) > 8 else "")
         print(f"  assumed typical (not in the deed): {shown}")
     print("  comparable sales:")
     for c in valuation.comparables:
-        where = f", {c['distance_km']} km" if c["distance_km"] is not None else ""
-        print(f"    {c['label']:<28} sold {c['sold']} for {c['price']:>10,.0f}{where}; adjusted to this "
-              f"property {c['adjusted_price']:,.0f}")
+        where = f", {c.distance_km} km" if c.distance_km is not None else ""
+        print(f"    {c.label:<28} sold {c.sold} for {c.price.text(whole=True):>16}{where}; adjusted to this "
+              f"property {c.adjusted_price.text(whole=True)}")
     for warning in valuation.warnings:
         print(f"  note: {warning}")
     if index is not None:

@@ -6,7 +6,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
-from core.display import clean
+from core.display import clean, short_address
 from core.errors import DeedbookError
 from core.paths import DataDir
 from core.settings import Settings
@@ -68,13 +68,13 @@ class AppContext:
 
     def label_for(self, address: str) -> str:
         name = self.name_for(address)
-        short = f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address
+        short = short_address(address)
         return f"{name} ({short})" if name else short
 
     def short_label(self, address: str) -> str:
         """The name alone if known (tables), else the shortened address."""
         name = self.name_for(address)
-        return name or (f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address)
+        return name or short_address(address)
 
     def _on_changed(self, change: Change) -> None:
         if change.concerns(Changes.CONTACTS | Changes.KEYS):

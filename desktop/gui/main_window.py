@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSizePolicy,
                                QStackedWidget, QToolButton, QWidget)
 
+from core.display import short_address
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
             return
         self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
         self.ledger_label.setText(f"{ledger.identity.name} \u2022 {ledger.size():,} entries \u2022 "
-                                  f"operator {ledger.identity.operator[:8]}\u2026 \u2022 {self.ctx.home.root}")
+                                  f"operator {short_address(ledger.identity.operator)} \u2022 {self.ctx.home.root}")
 
     def _on_changed(self, change: Change) -> None:
         if change.concerns(Changes.LEDGER | Changes.DEEDS):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout
                                QWidget, QWizard, QWizardPage)
 
 from core.errors import DeedbookError
+from core.money import amount_text, decimals, to_minor, to_units
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Changes
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from core.requests import SigningRequest
     from core.transactions import PreparedTransfer
 
-CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF")
+# Offered first; the currency of the deed's last sale is added when it is not among them.
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "KWD")
 
 
 class TransferWizard(QWizard):
@@ -70,11 +72,12 @@ class TermsPage(QWizardPage):
         self.buyer.set_choices(names)
         self.price = QDoubleSpinBox()
         self.price.setRange(0, 1e12)
-        self.price.setDecimals(2)
         self.price.setGroupSeparatorShown(True)
         self.price.setSingleStep(1000)
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
+        self.currency.currentTextChanged.connect(self._currency_changed)
+        self._currency_changed(self.currency.currentText())
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.currency)
@@ -119,8 +122,20 @@ class TermsPage(QWizardPage):
                                 (holder, count))
         self.seller.blockSignals(False)
         self._seller_changed()
-        if deed.last_price and not self.price.value():
-            self.price.setValue(deed.last_price / 100)
+        if deed.last_price and deed.last_currency and not self.price.value():
+            if self.currency.findText(deed.last_currency) < 0:
+                self.currency.addItem(deed.last_currency)
+            self.currency.setCurrentText(deed.last_currency)
+            self.price.setValue(to_units(deed.last_price, deed.last_currency))
+
+    def _currency_changed(self, currency: str) -> None:
+        """The price takes as many decimals as the currency has (JPY none, KWD three)."""
+        self.price.setDecimals(decimals(currency))
+
+    def price_text(self) -> str:
+        """The price as typed, in the decimals of its currency, for core to parse."""
+        currency = self.currency.currentText()
+        return amount_text(to_minor(self.price.value(), currency), currency, grouped=False)
 
     def _seller_changed(self, _index: int = 0) -> None:
         data = self.seller.currentData()
@@ -139,7 +154,7 @@ class TermsPage(QWizardPage):
         deadline = int(time.time()) + self.deadline.value() * 86400
         try:
             self.w.prepared = prepare_transfer(
-                self.w.ctx.require_ledger(), self.deed.value(), self.buyer.address() or "", f"{self.price.value():.2f}",
+                self.w.ctx.require_ledger(), self.deed.value(), self.buyer.address() or "", self.price_text(),
                 self.currency.currentText(), shares=self.shares.value(), deadline=deadline,
                 closing_date=fmt.qdate(self.closing.date()), seller=seller)
         except DeedbookError as error:

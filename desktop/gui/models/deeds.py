@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from core.display import short_address
 from desktop.gui import fmt
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
@@ -59,7 +60,7 @@ class DeedTableModel(QAbstractTableModel):
                  parent: Any = None) -> None:
         super().__init__(parent)
         self._ledger = ledger
-        self._label = label or fmt.short_address
+        self._label = label or short_address
         self._ids: list[int] = []
         self._rows_of: dict[int, int] = {}
         self._more = False
@@ -218,9 +219,8 @@ class DeedTableModel(QAbstractTableModel):
             return f"{s.holders} \u2022 lien" if s.open_liens else str(s.holders)
         if column == DeedColumn.VERSION:
             return str(s.version)
-        if column == DeedColumn.LAST_SALE:
-            return fmt.money(s.last_price, s.last_currency)
-        return fmt.money(s.last_valuation, s.last_currency)
+        amount = s.last_sale if column == DeedColumn.LAST_SALE else s.valuation
+        return "" if amount is None else str(amount)
 
     # -- rows ----------------------------------------------------------------------------
     def summary(self, row: int) -> "DeedSummary | None":

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from core.ledger import Ledger, RecordedEntry
+from core.display import short_address
 from desktop.gui import fmt
 from core.browse import entries_at, entry_indexes
 
@@ -42,7 +43,7 @@ class EntryTableModel(QAbstractTableModel):
                  parent: Any = None) -> None:
         super().__init__(parent)
         self._ledger = ledger
-        self._label = label or fmt.short_address
+        self._label = label or short_address
         self._kind: str | None = None
         self._deed: int | None = None
         self._indexes: list[int] | None = None  # None: every entry, row == index
