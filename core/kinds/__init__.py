@@ -164,6 +164,13 @@ def register(kind: EntryKind) -> EntryKind:
     return kind
 
 
+def unregister(name: str) -> None:
+    """Forget a kind registered at run time (a test's throwaway kind)."""
+    global _schema
+    _KINDS.pop(name, None)
+    _schema = None
+
+
 def _load() -> None:
     global _loaded
     if not _loaded:
