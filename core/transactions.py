@@ -240,7 +240,8 @@ def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
     kind = get_kind(entry.kind)
     recorded = _recorded_already(ledger, entry)
     if recorded is not None:
-        raise DeedbookError(f"This {kind.noun} is already recorded (entry {recorded}); a response cannot be used twice.")
+        raise DeedbookError(f"This {kind.noun} is already recorded (entry {recorded}); a response cannot be used "
+                            "twice.")
     roles = {s.role for s in entry.signatures}
     for party in kind.parties.values():
         if party.required and party.role not in roles:

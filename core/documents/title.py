@@ -145,7 +145,8 @@ def event_row(record: Record, e: EmbeddedEntry, state: TitleState | None = None)
         parties += [party(record, address) for address in role.addresses]
     terms = "<br/>".join(_phrase(record, line) for line in d.brief)
     return [plain(str(e.index), Styles.cell_bold), plain(day(e.recorded_at), Styles.cell),
-            plain("".join(_text(record, part) for part in d.event), Styles.cell_bold), parties, para(terms, Styles.cell)]
+            plain("".join(_text(record, part) for part in d.event), Styles.cell_bold), parties,
+            para(terms, Styles.cell)]
 
 
 def _text(record: Record, part: str | Fact) -> str:

@@ -183,7 +183,8 @@ def present_transfer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
         parties=(Role("From", (m["from"],)), Role("To", (m["to"],)),
                  *((Role("Liens paid off, signed by", payoffs),) if payoffs else ())),
         brief=((price,), (Shares(m["shares"], m["totalShares"]),), ("closing ", Date(m["closingDate"]))),
-        headline=("Sold to ", Address(m["to"])) if whole else (Count(m["shares"]), " shares sold to ", Address(m["to"])),
+        headline=(("Sold to ", Address(m["to"])) if whole
+                  else (Count(m["shares"]), " shares sold to ", Address(m["to"]))),
         detail=("from ", Address(m["from"]), " \u2022 ", price, " \u2022 closing ", Date(m["closingDate"])),
         icon="sale", tone="gold",
         warnings=("The price is zero: this transfer is a gift.",) if m["price"] == 0 else (),

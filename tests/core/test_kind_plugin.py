@@ -31,7 +31,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     m = entry.message
     deed = state.deed(m["deedId"])
     if m["parcel"] != deed.parcel:
-        raise RuleViolation(f"The easement names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}.")
+        raise RuleViolation(f"The easement names parcel {m['parcel']}; deed {deed.deed_id} is parcel {deed.parcel}.")
     [grant] = entry.signatures
     if grant.role != "grantor" or not same_address(grant.signer, m["grantor"]):
         raise RuleViolation("An easement is signed by its grantor.")

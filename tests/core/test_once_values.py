@@ -80,9 +80,8 @@ def test_migration_0003_fills_the_table_from_a_0002_ledger(database: str, tmp_pa
     assert find_transfer(reopened, int(deed), transfer_id.upper().replace("0X", "0x")) == index
     assert find_transfer(reopened, int(deed) + 1, transfer_id) is None  # per deed
     # ...and the append's rule: a reused id is refused with the entry that used it.
-    holder = reopened.deed(int(deed)).owner
-    prepared = prepare_transfer(reopened, int(deed), keys["bob" if holder == keys["alice"].address else "alice"].address,
-                                "1", transfer_id=transfer_id)
+    buyer = "bob" if reopened.deed(int(deed)).owner == keys["alice"].address else "alice"
+    prepared = prepare_transfer(reopened, int(deed), keys[buyer].address, "1", transfer_id=transfer_id)
     by_address = {k.address.lower(): k for k in keys.values()}
     with pytest.raises(DeedbookError, match=f"already recorded \\(entry {index}\\)"):
         submit(reopened, [sign_request(r, by_address[r.signer.lower()]) for r in prepared.requests])
