@@ -42,7 +42,7 @@ from core.keys import UnlockedKey
 from core.kinds import EntryKind, Party, article, describe_entry, get_kind, kinds, schema, typed_data
 from core.money import format_amount, is_currency
 from core.outfiles import write_output
-from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text
+from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text, facts
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
 from core.userfiles import json_nests_deeper_than, read_user_file
 
@@ -136,10 +136,12 @@ def sign_request(request: SigningRequest, key: UnlockedKey, *, now: int | None =
     party_for(get_kind(request.kind), request.signed_type)  # a request built by hand is held to the same rule
     if key.address.lower() != request.signer.lower():
         raise RequestError(f"This request is for {request.signer}, but the key '{key.name}' is {key.address}.")
-    deadline = request.message.get("deadline") if request.kind == "Transfer" else None
     current = int(time.time()) if now is None else now
-    if isinstance(deadline, int) and deadline < current:
-        raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new one.")
+    described = describe_entry(request.kind, request.message, [(request.role, request.signer)])
+    for deadline in (f.seconds for term in described.terms for f in facts(term.value) if isinstance(f, Deadline)):
+        if deadline < current:
+            raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new "
+                               "one.")
     signature = key.sign(request.digest)
     extra = dict(request.extra)
     extra["signedAt"] = current
@@ -214,9 +216,8 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
             raise RequestError(f"{what}: a {primary} message holds exactly one field, '{wrapper_field}'.")
         message = wrapped[wrapper_field]
     kind.check_message(message)  # type: ignore[attr-defined]  # compiled per kind by core.kinds
-    if kind.name == "Transfer" and not 1 <= message["shares"] <= message["totalShares"]:
-        raise RequestError(f"{what} moves {message['shares']:,} of {message['totalShares']:,} shares; a transfer "
-                           "moves at least one share and no more than the deed has.")
+    if kind.check_request is not None and (problem := kind.check_request(message)) is not None:
+        raise RequestError(f"{what} {problem}")
     identity = _identity_of(td["domain"])
     expected = typed_data(identity, kind.name, message, primary)
     if td["types"] != expected["types"]:

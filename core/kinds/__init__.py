@@ -117,6 +117,9 @@ class EntryKind:
     # How it reads (None: the generic description, built from `describe`), and its replay keys.
     present: Present | None = None
     once: tuple[OneTime, ...] = ()
+    # What a request for it must make sense of before it is shown to a signer (the ledger's rules
+    # need the ledger; this needs only the message): the end of a sentence, or None when it is fine.
+    check_request: Callable[[Mapping[str, Any]], str | None] | None = None
 
     def __post_init__(self) -> None:
         if bool(self.parties) == (self.ledger_act is not None):

@@ -161,6 +161,13 @@ def describe_transfer(m: Mapping[str, Any]) -> str:
             f"{format_amount(m['price'], m['currency'])}, closing {m['closingDate']}")
 
 
+def _request_problem(m: Mapping[str, Any]) -> str | None:
+    if not 1 <= m["shares"] <= m["totalShares"]:
+        return (f"moves {m['shares']:,} of {m['totalShares']:,} shares; a transfer moves at least one share and no "
+                "more than the deed has.")
+    return None
+
+
 def present_transfer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     whole = m["shares"] == m["totalShares"]
     price = Money(m["price"], m["currency"])
@@ -213,4 +220,5 @@ TRANSFER = register(EntryKind(
     parties=PARTIES,
     present=present_transfer,
     once=(TRANSFER_ID,),
+    check_request=_request_problem,
 ))
