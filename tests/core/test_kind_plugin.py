@@ -149,3 +149,20 @@ def test_the_throwaway_kind_is_gone_afterwards() -> None:
     from core.kinds import kinds
 
     assert "Easement" not in kinds()
+
+
+def test_docs_kinds_md_shows_this_same_kind_and_it_runs() -> None:
+    """docs/kinds.md's "smallest complete kind" is this module's kind, and runs as a module."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "kinds.md").read_text(encoding="utf-8")
+    source = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {"__name__": "core.kinds.easement"}
+    try:
+        exec(compile(source, "docs/kinds.md", "exec"), namespace)
+        documented = namespace["EASEMENT"]
+    finally:
+        unregister("Easement")
+    assert (documented.name, documented.fields, documented.parties, documented.once) == \
+        (EASEMENT.name, EASEMENT.fields, EASEMENT.parties, EASEMENT.once)
+    message = {"deedId": 3, "parcel": "P", "grantor": "0x" + "11" * 20, "grantee": "0x" + "22" * 20,
+               "purpose": "a path", "fee": 5, "currency": "EUR", "easementId": "0x" + "33" * 32}
+    assert documented.present(message, []) == EASEMENT.present(message, [])  # type: ignore[misc]
