@@ -96,7 +96,7 @@ def check_transfer_message(deed: DeedState, m: Mapping[str, Any], recorded_at: i
 
 def _signatures_by_role(entry: Entry) -> dict[str, list[SignatureRecord]]:
     found: dict[str, list[SignatureRecord]] = {}
-    roles = {party.role: signed_type for signed_type, party in PARTIES.items()}
+    roles = TRANSFER.roles  # role -> the signed type, from PARTIES
     for record in entry.signatures:
         expected = roles.get(record.role)
         if expected is None:
