@@ -25,7 +25,7 @@ from sqlmodel import col
 from core.dates import DAY, today_utc
 from core.entries import Entry
 from core.errors import Cancelled
-from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
+from core.keys import DEMO_PASSWORD, DEMO_SCRYPT_N, KeyStore, UnlockedKey
 from core.ledger import Ledger
 from core.liens import lien_on, lien_terms, release_of
 from core.marketdata import ames_rows
@@ -93,8 +93,6 @@ def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[Unlocke
                        progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
                        done_before: int = 0, total: int | None = None, password: str | None = None) -> int:
     """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count."""
-    from core.demo import DEMO_PASSWORD
-
     deed_count = ledger.deed_count()
     if transfers <= 0 or deed_count == 0 or len(owners) < 2:
         return 0

@@ -75,7 +75,7 @@ def draw_notary_record(record: Record) -> bytes:
                        "the notary can recompute to match a document later and nobody else can reverse.", Styles.fine))
 
     story += section("Signers identified", width, f"{len(m['signers'])} signer{'s' if len(m['signers']) != 1 else ''}")
-    roles = {s["signer"].lower(): blocks.ROLE_NAMES.get(s["role"], s["role"]) for s in attested.signatures}
+    roles = {s["signer"].lower(): blocks.role_label(s["role"]) for s in attested.signatures}
     rows = [[party(record, s), roles.get(s.lower(), "\u2014"), m["idEvidence"] or "\u2014"] for s in m["signers"]]
     story.append(data_table(["Signer", "Role in the attested entry", "Identity evidence"], rows,
                             [width - 230, 120, 110]))

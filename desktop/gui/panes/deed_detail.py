@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollAre
 
 from core import attributes
 from core.errors import DeedbookError
+from core.kinds import describe_entry
 from core.money import format_amount
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
+from desktop.gui.phrases import phrase_text
 from desktop.gui.panes.base import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
 
@@ -28,39 +30,10 @@ def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
 
 
 def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
-    m, when = entry.message, fmt.when(entry.recorded_at)
-    where = f"entry #{entry.index}"
-    if entry.kind == "RegisterDeed":
-        return TimelineItem(entry.index, when, f"Registered to {ctx.short_label(m['owner'])}",
-                            f"{m['totalShares']:,} shares \u2022 {where}", "registration", "accent")
-    if entry.kind == "Transfer":
-        whole = m.get("shares") == m.get("totalShares")
-        what = "Sold" if whole else f"{m['shares']:,} shares sold"
-        price = format_amount(m["price"], m["currency"])
-        return TimelineItem(entry.index, when, f"{what} to {ctx.short_label(m['to'])}",
-                            f"from {ctx.short_label(m['from'])} \u2022 {price} \u2022 closing {m.get('closingDate', '')}"
-                            f" \u2022 {where}", "sale", "gold")
-    if entry.kind == "Lien":
-        return TimelineItem(entry.index, when, f"Lien {m['lienId']}: {m['lienKind']}",
-                            f"{format_amount(m['amount'], m['currency'])} held by "
-                            f"{ctx.short_label(m['holder'])} \u2022 {where}", "lien", "bad")
-    if entry.kind == "LienRelease":
-        return TimelineItem(entry.index, when, f"Lien {m['lienId']} released",
-                            f"by {ctx.short_label(m['holder'])} \u2022 {where}", "release", "good")
-    if entry.kind == "Attestation":
-        return TimelineItem(entry.index, when, f"Notarised: {m['act']}",
-                            f"attests entry #{m['entryIndex']} ({m['entryKind']}) on {m['actDate']} \u2022 {where}",
-                            "attest", "good")
-    if entry.kind == "Valuation":
-        currency = m["currency"]
-        return TimelineItem(entry.index, when, f"Valued at {format_amount(m['estimate'], currency)}",
-                            f"90% range {format_amount(m['low'], currency)} to {format_amount(m['high'], currency)}, "
-                            f"as of {m.get('asOf', '')} \u2022 {where}", "valuation", "accent")
-    try:
-        detail = entry.describe()
-    except Exception:  # noqa: BLE001 - a kind this build does not describe
-        detail = entry.kind
-    return TimelineItem(entry.index, when, entry.kind, f"{detail} \u2022 {where}", "ledger", "accent")
+    d = describe_entry(entry.kind, entry.message, [(s.role, s.signer) for s in entry.signatures])
+    detail = phrase_text(d.detail, ctx.short_label)
+    return TimelineItem(entry.index, fmt.when(entry.recorded_at), phrase_text(d.headline, ctx.short_label),
+                        f"{detail} \u2022 entry #{entry.index}", d.icon, d.tone)
 
 
 class DeedDetail(QScrollArea):
