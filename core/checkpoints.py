@@ -42,7 +42,7 @@ def make_checkpoint(ledger: Ledger, key: UnlockedKey, *, new_witness: bool = Fal
 
 def _checkpoint_and_witness(ledger: Ledger, key: UnlockedKey, target: Path, new_witness: bool) -> RecordedEntry:
     if not new_witness:
-        _check_current_witness(ledger, ledger.leaves())
+        _check_current_witness(ledger)
     staged: list[StagedWitness] = []  # staged inside the lock, once the checkpoint is signed
 
     def build(state: LedgerState) -> list[Entry]:  # in the write lock: the tree as it is when recorded
@@ -80,10 +80,8 @@ def _checkpoint_and_witness(ledger: Ledger, key: UnlockedKey, target: Path, new_
     return recorded
 
 
-def _check_current_witness(ledger: Ledger, leaves: list[bytes]) -> None:
+def _check_current_witness(ledger: Ledger) -> None:
     """Refuse to sign over a ledger that no longer agrees with its witness, or whose witness is gone."""
-    from core import merkle
-
     try:
         witness = read_witness(ledger.home, ledger.identity)
     except UnusableWitness as unusable:
@@ -93,7 +91,8 @@ def _check_current_witness(ledger: Ledger, leaves: list[bytes]) -> None:
             raise UnusableWitness(f"There is no witness file in {ledger.home.witness}, though this ledger has "
                                   f"checkpoints; no checkpoint was recorded: {NEW_WITNESS_HINT}.")
         return
-    found = disagreement(witness, len(leaves), leaves.__getitem__, lambda size: merkle.root(leaves[:size]))
+    tree, size = ledger.tree(), ledger.size()
+    found = disagreement(witness, size, tree.leaf, tree.root)
     if found is not None:
         raise UnusableWitness(f"{found[1].rstrip('.')}; no checkpoint was recorded, since one now would hide "
                               "this (see 'deedbook verify').")

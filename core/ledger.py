@@ -23,6 +23,7 @@ from core.keys import UnlockedKey
 from core.kinds import apply_entry, check_signatures, digest_for, get_kind
 from core.paths import DataDir
 from core.projection import DbState, find_once, load_deed, write_deeds, write_once
+from core.tree import LedgerTree
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
@@ -382,8 +383,12 @@ class Ledger:
         with self.engine.connect() as conn:
             return find_once(conn, key)
 
+    def tree(self) -> LedgerTree:
+        """The Merkle tree of the entries recorded so far (roots, inclusion and consistency proofs)."""
+        return LedgerTree(self.leaves)
+
     def merkle_root(self, size: int | None = None) -> bytes:
-        return merkle.root(self.leaves(size))
+        return self.tree().root(self.size() if size is None else size)
 
     def registrars(self) -> list[str]:
         with self.engine.connect() as conn:

@@ -32,6 +32,7 @@ from core.userfiles import json_nests_deeper_than, read_user_file
 
 if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of `verify-proof`
     from core.ledger import Ledger, RecordedEntry
+    from core.tree import LedgerTree
 
 FORMAT = "deedbook-proof/1"
 
@@ -61,12 +62,12 @@ def appointment(ledger: Ledger, registrar: str, before: int) -> RecordedEntry | 
     return None
 
 
-def _proved(recorded: RecordedEntry, leaves: list[bytes]) -> dict[str, Any]:
+def _proved(recorded: RecordedEntry, tree: LedgerTree, size: int) -> dict[str, Any]:
     """An entry with its audit path: the part of a proof that does not repeat the checkpoint."""
     return {"entry": {"index": recorded.index, "kind": recorded.kind, "recordedAt": recorded.recorded_at,
                       "message": recorded.message, "signatures": [s.as_json() for s in recorded.signatures]},
             "leafHash": "0x" + recorded.leaf_hash.hex(),
-            "auditPath": ["0x" + h.hex() for h in merkle.inclusion_proof(recorded.index, leaves)]}
+            "auditPath": ["0x" + h.hex() for h in tree.inclusion(recorded.index, size)]}
 
 
 def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
@@ -75,8 +76,8 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
     if checkpoint is None:
         raise NotFound(f"No checkpoint covers entry {index} yet: run 'deedbook checkpoint' first.")
     size = checkpoint.message["size"]
-    leaves = ledger.leaves(size)
-    proved = _proved(recorded, leaves)
+    tree = ledger.tree()
+    proved = _proved(recorded, tree, size)
     proof = {
         "format": FORMAT,
         "ledger": ledger.identity.as_json(),
@@ -90,7 +91,7 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
     registrar = registrar_to_prove(ledger.identity, get_kind(recorded.kind), recorded.entry)
     made = appointment(ledger, registrar, index) if registrar else None
     if made is not None:
-        proof["registrar"] = _proved(made, leaves)
+        proof["registrar"] = _proved(made, tree, size)
     return proof
 
 

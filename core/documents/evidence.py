@@ -177,39 +177,6 @@ def _proved(entry: EmbeddedEntry) -> dict[str, Any]:
 
 # -- building a record from a ledger -----------------------------------------------
 
-class _Tree:
-    """Subtree roots of one tree size, memoised: k proofs cost one pass over the leaves, not k."""
-
-    def __init__(self, leaves: Sequence[bytes]) -> None:
-        self.leaves = leaves
-        self._memo: dict[tuple[int, int], bytes] = {}
-
-    def root(self, lo: int, hi: int) -> bytes:
-        if hi - lo == 1:
-            return self.leaves[lo]
-        key = (lo, hi)
-        found = self._memo.get(key)
-        if found is None:
-            k = 1 << ((hi - lo - 1).bit_length() - 1)
-            found = self._memo[key] = merkle.node_hash(self.root(lo, lo + k), self.root(lo + k, hi))
-        return found
-
-    def path(self, index: int) -> list[bytes]:
-        """PATH(m, D[n]) of RFC 6962, leaf first: the same as `merkle.inclusion_proof`."""
-        path: list[bytes] = []
-        lo, hi = 0, len(self.leaves)
-        while hi - lo > 1:
-            k = 1 << ((hi - lo - 1).bit_length() - 1)
-            if index - lo < k:
-                path.append(self.root(lo + k, hi))
-                hi = lo + k
-            else:
-                path.append(self.root(lo, lo + k))
-                lo = lo + k
-        path.reverse()
-        return path
-
-
 def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
     """The latest checkpoint, which must cover entry `newest`; a clear error saying what to do otherwise."""
     checkpoint = ledger.latest_checkpoint()
@@ -251,13 +218,13 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
     appointments = _appointments(ledger, [by_index[i] for i in wanted])
     by_index.update((made.index, made) for made in appointments)
     wanted = sorted({*wanted, *(made.index for made in appointments)})
-    tree = _Tree(ledger.leaves(size))
+    tree = ledger.tree()
     embedded = []
     for i in wanted:
         recorded = by_index[i]
         embedded.append(EmbeddedEntry(
             i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
-            "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.path(i)]))
+            "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.inclusion(i, size)]))
     names = _names(ledger, _addresses(embedded))
     from core.checkpoints import checkpoint_json
 
