@@ -28,7 +28,6 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from core import merkle
 from core.entries import canonical_json
 from core.errors import DeedbookError, NotFound, VerificationFailed
 from core.identity import LedgerIdentity
