@@ -25,7 +25,7 @@ from sqlmodel import col
 from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
 from core.display import clean
 from core.entries import Entry
-from core.errors import Cancelled, DeedbookError, RuleViolation
+from core.errors import Cancelled, DeedbookError, Remedy, RuleViolation
 from core.identity import LedgerIdentity
 from core.kinds.transfer import check_transfer_message, holding_of
 from core.keys import UnlockedKey
@@ -88,7 +88,8 @@ def _seller_of(deed: DeedState, seller: str | None) -> str:
             raise DeedbookError(f"{seller} holds no shares of deed {deed.deed_id}.")
         return checksum_address(bytes.fromhex(key[2:]))
     if len(deed.holders) != 1:
-        raise DeedbookError(f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells (--from).")
+        raise DeedbookError(f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells.",
+                            remedy=Remedy.NAME_SELLER)
     return checksum_address(bytes.fromhex(next(iter(deed.holders))[2:]))
 
 
