@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainW
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Op
+from desktop.gui.operations import Latest, Op
 from desktop.gui.panes.base import Pane, label
 
 
@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(980, 620))
         self.panes: dict[str, Pane] = {}
         self._specs = {spec.key: spec for spec in PANES}
+        self._latest = Latest(ctx.ops, self)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -219,8 +220,15 @@ class MainWindow(QMainWindow):
             self.ledger_label.setText(f"{state} \u2022 {self.ctx.home.root}")
             return
         self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
-        self.ledger_label.setText(f"{ledger.identity.name} \u2022 {ledger.size():,} entries \u2022 "
-                                  f"operator {ledger.identity.operator[:8]}\u2026 \u2022 {self.ctx.home.root}")
+        identity, root = ledger.identity, self.ctx.home.root
+
+        def status(size: int | None) -> None:
+            entries = f"{size:,} entries" if size is not None else "counting entries\u2026"
+            self.ledger_label.setText(f"{identity.name} \u2022 {entries} \u2022 "
+                                      f"operator {identity.operator[:8]}\u2026 \u2022 {root}")
+
+        status(None)
+        self._latest.read("size", ledger.size, status, failed=lambda _error: None, title="Counting the entries")
 
     def _on_changed(self, change: Change) -> None:
         if change.concerns(Changes.LEDGER | Changes.DEEDS):

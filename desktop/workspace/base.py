@@ -25,11 +25,12 @@ if TYPE_CHECKING:
 
 class WorkspaceBase:
     def __init__(self, home: DataDir, db_url: str | None = None, *, settings: Settings | None = None,
-                 ledger: "Ledger | None" = None) -> None:
+                 ledger: "Ledger | None" = None, keys: "KeyStore | None" = None) -> None:
         self.home = home
         self.db_url = db_url
         self._settings = settings
         self._ledger = ledger
+        self._keys = keys  # another folder's keys (an offline signer's), else the data folder's
         self._opening = threading.Lock()  # two workers asking for the ledger at once open it once
 
     @classmethod
@@ -44,11 +45,20 @@ class WorkspaceBase:
             self._settings = Settings.load()
         return self._settings
 
+    def save_settings(self) -> Done[str | None]:
+        """Keep the preferences (changed in `settings`); the value is why they could not be saved, if so
+        (they stay changed for this session all the same)."""
+        try:
+            self.settings.save()
+        except OSError as error:
+            return Done(f"The settings cannot be saved: {error.strerror or error}.", Receipt(settings=True))
+        return Done(None, Receipt(settings=True))
+
     @property
     def keys(self) -> "KeyStore":
         from core.keys import KeyStore
 
-        return KeyStore(self.home.keys)
+        return self._keys if self._keys is not None else KeyStore(self.home.keys)
 
     def ledger_may_exist(self) -> bool:
         """Worth trying to open (a database URL always is; a folder only if it holds the file)."""
@@ -64,6 +74,10 @@ class WorkspaceBase:
 
                     self._ledger = Ledger.open(self.home, self.db_url)
         return self._ledger
+
+    def open_ledger(self) -> Done["Ledger"]:
+        """Open the ledger now (the GUI does it on a worker); the receipt says a ledger came into use."""
+        return Done(self.ledger, Receipt(folder=True))
 
     @property
     def opened(self) -> "Ledger | None":
@@ -88,17 +102,20 @@ class WorkspaceBase:
         return AddressBook(self.ledger.engine)
 
     def names(self) -> dict[str, str]:
-        """Lower-case address -> the name this machine knows it by: a key file's, or a contact's (which wins)."""
+        """Lower-case address -> the name this machine knows it by: a key file's, or a contact's (which wins).
+        Contacts are read only from a ledger already open (asking for names never opens one)."""
         names: dict[str, str] = {}
         try:
             names.update({k.address.lower(): k.name for k in self.keys.list()})
         except OSError:
             pass
-        if self.ledger_may_exist():
+        if self._ledger is not None:
+            from core.contacts import AddressBook
+
             try:
-                names.update(self.address_book().names_by_address())
+                names.update(AddressBook(self._ledger.engine).names_by_address())
             except DeedbookError:
-                pass  # no ledger (yet): the keys' names alone
+                pass
         return names
 
     def close(self) -> None:

@@ -69,7 +69,7 @@ class Document:
     def stem(self) -> str:
         """The start of its file name in the data folder's documents."""
         return {"transfer": f"transfer-entry{self.subject}", "title": f"title-deed{self.subject}",
-                "notary": f"notary-entry{self.subject}", "journal": "notary-journal",
+                "notary": f"notary-record-entry{self.subject}", "journal": "notary-journal",
                 "valuation": f"valuation-deed{self.subject}"}[self.kind]
 
 

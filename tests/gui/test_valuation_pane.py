@@ -42,6 +42,7 @@ class FakeValuation:
 def model(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     state: dict[str, Any] = {"trained": True}
     monkeypatch.setattr(service, "has_model", lambda _home: state["trained"])
+    monkeypatch.setattr(service, "has_current_model", lambda _home: state["trained"])
     monkeypatch.setattr(service, "card", lambda _home: CARD)
     monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), FakeValuation(), CARD))
     return state
@@ -51,6 +52,7 @@ def test_estimate_is_drawn_with_range_reasons_and_comparables(window: Any, world
                                                               model: dict[str, Any]) -> None:
     deed_id = world.register("V-1", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
     window.show_deed(deed_id)
+    qtbot.waitUntil(lambda: window.panes["deeds"].detail.deed is not None)  # read on a worker
     qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
     pane = window.panes["valuation"]
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
