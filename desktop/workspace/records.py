@@ -32,8 +32,18 @@ class RecordOps(WorkspaceBase):
     # -- the ledger itself ---------------------------------------------------------------------------
     def init_ledger(self, name: str, operator: Signer, *, chain_id: int = 1) -> Done["Ledger"]:
         """A new ledger operated by a key already here (the operator is its first registrar)."""
+        from core.errors import DeedbookError, NotFound, Remedy
         from core.ledger import Ledger
 
+        if self.db_url is None:
+            self.home.require_writable("creating a ledger")
+        if self.ledger_may_exist():  # said before the password (Ledger.create checks again, in its lock)
+            try:
+                self.ledger
+            except NotFound:
+                pass
+            else:
+                raise DeedbookError(f"There is a ledger in {self.home.root} already.", remedy=Remedy.OTHER_DATA_FOLDER)
         key = self.unlock(operator)
         ledger = Ledger.create(self.home, self.db_url, name, key, chain_id=chain_id)
         self.close()
