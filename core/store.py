@@ -97,12 +97,6 @@ class ContactRow(SQLModel, table=True):
     note: str = ""
 
 
-class SettingRow(SQLModel, table=True):
-    __tablename__ = "settings"
-    key: str = Field(primary_key=True)
-    value: str
-
-
 PROJECTION_TABLES = ("deeds", "holdings", "liens")
 LIKE_ESCAPE = "\\"
 

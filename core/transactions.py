@@ -28,7 +28,6 @@ from core.entries import Entry
 from core.errors import Cancelled, DeedbookError, Remedy, RuleViolation
 from core.identity import LedgerIdentity
 from core.kinds.transfer import check_transfer_message, holding_of
-from core.keys import UnlockedKey
 from core.ledger import Ledger
 from core.money import check_currency, parse_amount
 from core.outfiles import check_output
@@ -286,12 +285,3 @@ def submit_batch(ledger: Ledger, transactions: Sequence[Sequence[Response]], *, 
         if progress is not None:
             progress(number, len(transactions))
     return ledger.append(entries, recorded_at=recorded_at)
-
-
-def sign_file(request_path: str | os.PathLike[str], key: UnlockedKey, out: str | os.PathLike[str], *,
-              now: int | None = None) -> Path:
-    """Convenience for scripts: load a request, sign it with an unlocked key, write the response."""
-    from core.requests import load_request
-
-    response = sign_request(load_request(request_path), key, now=now)
-    return write_json(out, response.as_json())
