@@ -115,3 +115,31 @@ def test_entries_model_jumps_and_filters(world: World, qtbot: Any, ops: Operatio
     model.mark_bad(7)
     assert model.index(7, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
     del tester
+
+
+def test_a_row_read_for_an_older_search_is_read_again(world: World, qtbot: Any, ops: Operations) -> None:
+    """A block asked for just before a new search arrives is dropped with its generation, and asked again."""
+    import threading
+
+    _fill(world, 12)
+    model = DeedTableModel(ops)
+    model.BLOCK = 2
+    model.set_ledger(world.ledger)
+    _loaded(qtbot, model)
+    read = model._rows_reader()
+    assert read is not None
+    gate, calls = threading.Event(), []
+
+    def gated(ids: Any) -> Any:
+        calls.append(list(ids))
+        if len(calls) == 1:
+            gate.wait(10)  # the first answer comes back after the search below
+        return read(ids)
+
+    model._rows_reader = lambda: gated  # type: ignore[method-assign]
+    assert model.index(9, DeedColumn.PARCEL).data() is None  # not read yet: asked for now
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    ids = list(range(1, 13))
+    model.apply_search("P-", (ids, {}))  # a new search's first page, its rows still to read
+    gate.set()
+    assert cells(qtbot, model, DeedColumn.PARCEL, 10)[9] == "P-009"

@@ -80,7 +80,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
     def apply_search(self, text: str, result: tuple[list[int], dict[int, "DeedSummary"]]) -> None:
         """Show the first page of a search queried elsewhere (`page_query`, on a worker)."""
         ids, rows = result
-        self._generation += 1  # answers to earlier questions are stale now
+        self._new_generation()  # answers to earlier questions are stale now
         self._search = text.strip()
         self._apply((ids[:self.PAGE], len(ids) > self.PAGE, rows), clear=False)
         self.search_applied.emit(self._search)

@@ -73,11 +73,16 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
             return
         self._ops.op(None, fn, title=title).success(answer).failure(failed).run()
 
-    def _start(self, query: Callable[[], tuple[Sequence[int], bool, dict[int, Row]]] | None, title: str) -> None:
-        """A new generation: run `query` (keys, more?, first rows) and reset the model with its answer."""
+    def _new_generation(self) -> None:
+        """Answers to earlier questions are stale from now on; rows and pages they were reading are free
+        to be asked for again."""
         self._generation += 1
         self._pending.clear()
         self._fetching = False
+
+    def _start(self, query: Callable[[], tuple[Sequence[int], bool, dict[int, Row]]] | None, title: str) -> None:
+        """A new generation: run `query` (keys, more?, first rows) and reset the model with its answer."""
+        self._new_generation()
         if query is None:
             self._apply(([], False, {}), clear=True)
             return
