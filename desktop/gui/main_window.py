@@ -6,7 +6,7 @@ from functools import partial
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSizePolicy,
                                QStackedWidget, QToolButton, QWidget)
@@ -16,6 +16,9 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, Op
 from desktop.gui.panes.base import Pane, label
+
+
+SHOW_BUSY_AFTER_MS = 300  # a task's progress and Cancel appear in the status bar if it lasts longer
 
 
 @dataclass(frozen=True)
@@ -197,8 +200,13 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(op.title)
         self.busy_bar.setRange(0, 0)
         op.on_progress(self._op_progress)
-        for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
-            widget.show()
+        # nor does a task that turns out quick (an estimate whose model needs no training)
+        QTimer.singleShot(SHOW_BUSY_AFTER_MS, lambda: self._show_busy(op))
+
+    def _show_busy(self, op: Op[Any]) -> None:
+        if op is self._tracked:
+            for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
+                widget.show()
 
     def _op_progress(self, fraction: float, message: str) -> None:
         self.busy_bar.setRange(0, 1000)

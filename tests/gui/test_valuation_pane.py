@@ -86,3 +86,24 @@ def test_no_model_offers_training_and_cancel_is_quiet(window: Any, qtbot: Any, m
     qtbot.mouseClick(pane.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not pane.progress_row.isVisible(), timeout=10_000)
     assert prompt_log.errors == [] and pane.retrain.isEnabled()
+
+
+def test_an_estimate_with_no_model_trains_one_first(window: Any, world: World, qtbot: Any, model: dict[str, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspace's policy, as on the command line: no usable model, so train (bundled market + ledger)."""
+    model["trained"] = False
+    trained: list[dict[str, Any]] = []
+
+    def train(_home: Any, **options: Any) -> dict[str, Any]:
+        trained.append(options)
+        model["trained"] = True
+        return CARD
+
+    monkeypatch.setattr(service, "train", train)
+    deed_id = world.register("V-2", OWNERS[1], attributes={"Gr_Liv_Area": 2200})
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert len(trained) == 1 and trained[0]["ledger"] is not None and not trained[0]["quick"]
+    assert pane.estimate.text() == "$250,000"
+    qtbot.waitUntil(lambda: not pane.no_model.isVisible())  # the new model's card is read (Changes.VALUATIONS)
