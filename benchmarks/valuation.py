@@ -3,9 +3,9 @@
     python benchmarks/valuation.py            # everything (about 2 minutes on 2 cores)
     python benchmarks/valuation.py --no-eval  # training and latency only
 
-Goals (issue 4): training <= 30 s; one valuation with range, comparables and
+Goals (issues 4 and 15): training <= 30 s; one valuation with range, comparables and
 reasons <= 100 ms once loaded; 5-fold MdAPE <= 5.0 %, within 10 % >= 80 %,
-coverage 0.88-0.92, COD <= 10, PRD 0.98-1.03.
+coverage 0.88-0.92, COD <= 10, PRD 0.98-1.03, PRB -0.05-+0.05.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.money import format_figure  # noqa: E402
 from core.paths import DataDir  # noqa: E402
 from valuation import service  # noqa: E402
 from valuation.dataset import bundled_market_path  # noqa: E402
@@ -29,7 +30,7 @@ from valuation.dataset import bundled_market_path  # noqa: E402
 # metric -> (lowest allowed, highest allowed)
 GOALS: dict[str, tuple[float, float]] = {
     "mdape": (0.0, 5.0), "within_10": (0.80, 1.0), "coverage": (0.88, 0.92), "cod": (0.0, 10.0),
-    "prd": (0.98, 1.03),
+    "prd": (0.98, 1.03), "prb": (-0.05, 0.05),
 }
 
 
@@ -92,8 +93,11 @@ def main() -> int:
         print(f"  MdAPE {e['mdape']:.2f}%  within 5% {e['within_5']:.3f}  within 10% {e['within_10']:.3f}  "
               f"within 20% {e['within_20']:.3f}  RMSE(log) {e['rmse_log']:.4f}")
         print(f"  coverage {e['coverage']:.3f}  mean width {e['mean_interval_width']:.3f} of the estimate "
-              f"(${e['mean_interval_width_money']:,.0f})")
+              f"({format_figure(e['mean_interval_width_money'], e['currency'])})")
         print(f"  median ratio {e['median_ratio']:.4f}  COD {e['cod']:.2f}  PRD {e['prd']:.4f}  PRB {e['prb']:+.4f}")
+        print(f"  FSD median {e['fsd_median']:.2f}%, {e['fsd_within_1']:.3f} of sales within one FSD (0.683 if "
+              f"calibrated); equity stretch per fold {e['equity']['stretch_per_fold']}; validated out "
+              f"{e['validated_out']}")
         goals = report["goals"]
         assert isinstance(goals, dict)
         print("  goals: " + ", ".join(f"{k} {'met' if ok else 'MISSED'}" for k, ok in goals.items()))

@@ -5,13 +5,15 @@ rows costs one statement.  Nothing here decides a rule.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import col
 
 from core.ledger import Ledger, RecordedEntry
+from core.money import Money
 from core.store import DeedRow, EntryRow, LienRow
 
 
@@ -27,6 +29,18 @@ class DeedSummary:
     last_currency: str | None
     last_valuation: int | None
     open_liens: int
+    valuation_currency: str | None = None  # the model's, which need not be the last sale's
+
+    @property
+    def last_sale(self) -> Money | None:
+        return None if self.last_price is None or self.last_currency is None else Money(self.last_price,
+                                                                                           self.last_currency)
+
+    @property
+    def valuation(self) -> Money | None:
+        if self.last_valuation is None or self.valuation_currency is None:
+            return None
+        return Money(self.last_valuation, self.valuation_currency)
 
 
 def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSummary]:
@@ -42,11 +56,30 @@ def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSum
             rows = conn.execute(select(
                 col(DeedRow.deed_id), col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner), col(DeedRow.holders_count),
                 col(DeedRow.version), col(DeedRow.last_price), col(DeedRow.last_currency), col(DeedRow.last_valuation),
-            ).where(col(DeedRow.deed_id).in_(part)))
+                col(DeedRow.last_valuation_index),
+            ).where(col(DeedRow.deed_id).in_(part))).all()
+            currencies = _valuation_currencies(conn, [r.last_valuation_index for r in rows
+                                                      if r.last_valuation_index is not None])
             for r in rows:
                 out[r.deed_id] = DeedSummary(r.deed_id, r.parcel, r.address, r.owner, r.holders_count, r.version,
                                              r.last_price, r.last_currency, r.last_valuation,
-                                             int(liens.get(r.deed_id, 0)))
+                                             int(liens.get(r.deed_id, 0)), currencies.get(r.last_valuation_index))
+    return out
+
+
+def _valuation_currencies(conn: Connection, indexes: list[int]) -> dict[int, str]:
+    """The currency each Valuation entry names (the deed row keeps only the amount)."""
+    if not indexes:
+        return {}
+    rows = conn.execute(select(col(EntryRow.idx), col(EntryRow.message)).where(col(EntryRow.idx).in_(indexes)))
+    out: dict[int, str] = {}
+    for idx, message in rows:
+        try:
+            currency = json.loads(message).get("currency")
+        except (ValueError, AttributeError):
+            continue  # a damaged entry: verification says so; the table shows no valuation
+        if isinstance(currency, str):
+            out[int(idx)] = currency
     return out
 
 

@@ -11,6 +11,7 @@ from core.keys import UnlockedKey
 from core.kinds.registration import (DEFAULT_SHARES, MAX_ATTRIBUTES, check_attribute, check_attributes,
                                      normalize_parcel)
 from core.ledger import Ledger
+from core.money import Money
 from core.signing import checksum_address, parse_address
 from core.state import DeedState, LedgerState
 
@@ -98,6 +99,21 @@ def deed_notes(deed: DeedState) -> list[str]:
     """What a reader of this deed should double-check: text mixing look-alike scripts."""
     texts = [("parcel number", deed.parcel), ("property address", deed.address), ("legal description", deed.legal)]
     return [note for what, text in texts if (note := script_note(what, text)) is not None]
+
+
+def last_sale(deed: DeedState) -> Money | None:
+    """The price of the deed's last recorded sale, in the currency it was paid in."""
+    if deed.last_price is None or deed.last_currency is None:
+        return None
+    return Money(deed.last_price, deed.last_currency)
+
+
+def last_valuation(ledger: Ledger, deed: DeedState) -> Money | None:
+    """The deed's last recorded valuation in its own currency: the model's, which need not be the
+    last sale's, so it is read from the Valuation entry (the deed row keeps the amount only)."""
+    if deed.last_valuation is None or deed.last_valuation_index is None:
+        return None
+    return Money(deed.last_valuation, str(ledger.entry(deed.last_valuation_index).message["currency"]))
 
 
 def deed_json(deed: DeedState, *, full: bool = False) -> dict[str, Any]:

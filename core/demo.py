@@ -12,13 +12,13 @@ from typing import Any, Callable
 from core.deeds import registration_message
 from core.entries import Entry
 from core.errors import Cancelled, DeedbookError, Remedy
-from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
+from core.keys import DEMO_PASSWORD, DEMO_SCRYPT_N, KeyStore, UnlockedKey
 from core.ledger import Ledger
 from core.marketdata import ames_rows, deed_attributes
 from core.paths import DataDir
 from core.state import LedgerState
 
-DEMO_PASSWORD = "deedbook-demo"
+__all__ = ["DEMO_PASSWORD", "DEMO_OWNERS", "build_demo", "demo_address"]
 DEMO_OWNERS = 12
 BATCH = 500  # entries per transaction: a killed import keeps whole batches only
 STREETS = ("Oak Ave", "Maple St", "Lincoln Way", "Duff Ave", "Grand Ave", "Ash Ave", "Clark Ave", "Hyland Ave",

@@ -25,10 +25,11 @@ from sqlmodel import col
 from core.dates import DAY, today_utc
 from core.entries import Entry
 from core.errors import Cancelled
-from core.keys import DEMO_SCRYPT_N, KeyStore, UnlockedKey
+from core.keys import DEMO_PASSWORD, DEMO_SCRYPT_N, KeyStore, UnlockedKey
 from core.ledger import Ledger
 from core.liens import lien_on, lien_terms, release_of
 from core.marketdata import ames_rows
+from core.money import to_minor
 from core.notary import attestation_message
 from core.requests import sign_request
 from core.store import LienRow
@@ -82,18 +83,16 @@ class _Market:
         return min(self.today, last + timedelta(days=max(30, step)))
 
     def price(self, base_price: int, base_day: date, closing: date, fraction: float) -> int:
-        """Cents, rounded to $100."""
+        """Minor units of USD (the Ames market's currency), rounded to a hundred dollars."""
         drift = market_index(closing) / market_index(base_day)
         dollars = base_price * drift * self.rng.lognormvariate(0, 0.06) * fraction
-        return int(round(dollars / 100)) * 100 * 100
+        return to_minor(int(round(dollars / 100)) * 100, "USD")
 
 
 def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[UnlockedKey], transfers: int, *,
                        progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
                        done_before: int = 0, total: int | None = None, password: str | None = None) -> int:
     """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count."""
-    from core.demo import DEMO_PASSWORD
-
     deed_count = ledger.deed_count()
     if transfers <= 0 or deed_count == 0 or len(owners) < 2:
         return 0
@@ -175,7 +174,7 @@ def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
         deed_id = rng.randrange(1, deed_count + 1)
         if deed_id in touched:
             continue
-        plan.append(_Lien(deed_id, treasurer, lien_terms(rng.randrange(800, 6000) * 100, "property tax")))
+        plan.append(_Lien(deed_id, treasurer, lien_terms(to_minor(rng.randrange(800, 6000), "USD"), "property tax")))
         touched.add(deed_id)
 
     def build(state: LedgerState) -> list[Entry]:

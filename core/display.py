@@ -60,6 +60,12 @@ def terminal_safe_json(text: str) -> str:
     return _JSON_HIDDEN.sub(_json_escape, text)
 
 
+def short_address(address: str, head: int = 6, tail: int = 4) -> str:
+    """'0x1234\u2026abcd': an address shortened where a name would go, when no name is known.
+    `head` counts the '0x'.  Shorter text is left whole."""
+    return f"{address[:head]}\u2026{address[-tail:]}" if len(address) > head + tail + 2 else address
+
+
 def _script(ch: str) -> str | None:
     """The script of a letter, from its Unicode name ("CYRILLIC SMALL LETTER A" -> "Cyrillic").
 

@@ -22,6 +22,7 @@ from core.userfiles import json_nests_deeper_than, read_user_text
 # demo ledgers only: decryption reads n from each file, so either kind opens.
 STANDARD_SCRYPT_N = 262144
 DEMO_SCRYPT_N = 16384
+DEMO_PASSWORD = "deedbook-demo"  # every demo key's password (the README says so): demo keys guard nothing
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 

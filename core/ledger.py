@@ -20,10 +20,10 @@ from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
 from core.keys import UnlockedKey
-from core.kinds import check_signatures, digest_for, get_kind
+from core.kinds import apply_entry, check_signatures, digest_for, get_kind
 from core.paths import DataDir
-from core.projection import DbState, load_deed, write_deeds
-from core.state import ApplyContext, DeedState, LedgerState
+from core.projection import DbState, find_once, load_deed, write_deeds, write_once
+from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
 from core.store import (LIKE_ESCAPE, LOCK_WAIT_SECONDS, WRITE_LOCK, DeedRow, EntryRow, LedgerRow, check_schema,
@@ -241,9 +241,8 @@ class Ledger:
             for offset, entry in enumerate(entries):
                 index = start + offset
                 try:
-                    kind = get_kind(entry.kind)
                     digest = check_signatures(self.identity, entry)
-                    deed_id = kind.apply(state, entry, ApplyContext(index, now))
+                    deed_id = apply_entry(state, entry, ApplyContext(index, now))
                 except RuleViolation as broken:
                     where = f"Entry {offset + 1} of {len(entries)}: " if len(entries) > 1 else ""
                     raise RuleViolation(f"{where}{broken}") from None
@@ -260,6 +259,7 @@ class Ledger:
                 })
             conn.execute(insert(EntryRow), rows)
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
+            write_once(conn, state.once)
         return [start + i for i in range(len(entries))]
 
     # -- reading ---------------------------------------------------------
@@ -374,6 +374,11 @@ class Ledger:
             if covering is None or entry.message["size"] > covering:
                 return entry
         return None
+
+    def used_once(self, key: OnceKey) -> int | None:
+        """The entry that used a one-time value (core.kinds.OneTime.key), or None."""
+        with self.engine.connect() as conn:
+            return find_once(conn, key)
 
     def merkle_root(self, size: int | None = None) -> bytes:
         return merkle.root(self.leaves(size))

@@ -7,18 +7,13 @@ import io
 from functools import lru_cache
 from typing import Any
 
+from core.attributes import market_names
 from core.paths import RESOURCES
 
 AMES = RESOURCES / "market" / "ames.csv.gz"
 
-# The attributes a demo deed carries: the ones an appraiser and the valuation model use.
-DEED_ATTRIBUTES = (
-    "Gr_Liv_Area", "Overall_Qual", "Overall_Cond", "Year_Built", "Year_Remod_Add", "Total_Bsmt_SF",
-    "First_Flr_SF", "Second_Flr_SF", "Full_Bath", "Half_Bath", "Bsmt_Full_Bath", "Bedroom_AbvGr",
-    "TotRms_AbvGrd", "Kitchen_Qual", "Exter_Qual", "Bsmt_Qual", "Fireplaces", "Garage_Cars", "Garage_Area",
-    "Lot_Area", "Lot_Frontage", "Neighborhood", "MS_Zoning", "MS_SubClass", "Bldg_Type", "House_Style",
-    "Central_Air", "Foundation", "Mas_Vnr_Area", "Wood_Deck_SF", "Open_Porch_SF", "Pool_Area", "Longitude", "Latitude",
-)
+# The attributes a demo deed carries: every one the catalogue describes (an appraiser's and the model's).
+DEED_ATTRIBUTES = market_names()
 
 
 def _number(text: str) -> Any:

@@ -1,11 +1,22 @@
-"""Amounts of money: decimal text in, integer minor units (cents) in the ledger.
+"""Amounts of money: decimal text in, integer minor units in the ledger, one way to show them.
 
-The ledger never holds a float: "250000.50" USD is stored as 25000050.  The
-number of decimals follows ISO 4217 for the currencies that differ from two.
+The ledger never holds a float: USD 250,000.50 is stored as 25000050 (cents),
+JPY 25,000,000 as 25000000 (the yen has no minor unit), KWD 1,234.500 as
+1234500 (fils).  The number of decimals follows ISO 4217.  Every front end (the
+command line, the GUI, the PDFs, valuation) converts and formats amounts here,
+so an amount always reads with its own currency and its own decimals:
+
+- a recorded amount (a price, a lien, a recorded valuation) exactly:
+  'JPY 25,000,000', 'USD 250,000.50', 'KWD 1,234.500';
+- a model's figure (an estimate, a range, an effect) rounded to whole units,
+  `whole=True`: 'USD 215,000'.  Cents of an estimate are noise; cents of a
+  price are money.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import total_ordering
 
 from core.errors import DeedbookError
 
@@ -32,7 +43,8 @@ def check_currency(code: str) -> str:
 
 
 def decimals(currency: str) -> int:
-    return int(_DECIMALS.get(currency, 2))
+    """Digits after the decimal point (ISO 4217): JPY 0, USD 2, KWD 3; 2 for a code it does not list."""
+    return int(_DECIMALS.get(currency, 2)) if is_currency(currency) else 2
 
 
 def parse_amount(text: str, currency: str, what: str = "amount") -> int:
@@ -51,9 +63,106 @@ def parse_amount(text: str, currency: str, what: str = "amount") -> int:
     return minor
 
 
-def format_amount(minor: int, currency: str) -> str:
-    """25000050, 'USD' -> 'USD 250,000.50'."""
-    places = decimals(currency) if is_currency(currency) else 2
-    whole, fraction = divmod(minor, 10**places) if places else (minor, 0)
-    text = f"{whole:,}" + (f".{fraction:0{places}d}" if places else "")
-    return f"{currency} {text}"
+def to_minor(units: float, currency: str) -> int:
+    """A figure in whole units (a model's estimate, a spin box's value) as minor units, rounded."""
+    return int(round(float(units) * 10 ** decimals(currency)))
+
+
+def to_units(minor: int, currency: str) -> float:
+    """Minor units as a number of whole units, for arithmetic and charts (never for the ledger)."""
+    unit: int = 10 ** decimals(currency)
+    return minor / unit
+
+
+def _round_whole(minor: int, unit: int) -> int:
+    """Minor units rounded to whole units, half to even (as Python's round and '{:.0f}' do)."""
+    quotient, rest = divmod(minor, unit)
+    if rest * 2 > unit or (rest * 2 == unit and quotient % 2):
+        quotient += 1
+    return quotient
+
+
+def amount_text(minor: int, currency: str, *, whole: bool = False, grouped: bool = True) -> str:
+    """The number alone: '250,000.50' (a table under a currency heading); grouped=False: '250000.50',
+    as parse_amount reads it back (an input field)."""
+    places = decimals(currency)
+    sign = "-" if minor < 0 else ""
+    minor = abs(int(minor))
+    if whole:
+        minor, places = _round_whole(minor, 10**places), 0
+    units, fraction = divmod(minor, 10**places)
+    text = f"{units:,}" if grouped else str(units)
+    return sign + text + (f".{fraction:0{places}d}" if places else "")
+
+
+def format_amount(minor: int, currency: str, *, whole: bool = False, signed: bool = False) -> str:
+    """25000050, 'USD' -> 'USD 250,000.50'; whole=True -> 'USD 250,001'; signed=True -> '+USD 250,000.50'.
+    A negative amount (an effect that lowers an estimate) reads '-USD 9,000'."""
+    sign = "-" if minor < 0 else ("+" if signed else "")
+    return f"{sign}{currency} {amount_text(abs(int(minor)), currency, whole=whole)}"
+
+
+def figure_text(units: float, *, signed: bool = False) -> str:
+    """A model's figure given as a number of whole units (as a valuation record carries it), rounded
+    to whole units: 231578.93 -> '231,579'; signed=True: '+231,579'."""
+    return f"{float(units):+,.0f}" if signed else f"{float(units):,.0f}"
+
+
+def format_figure(units: float, currency: str) -> str:
+    """231578.93, 'USD' -> 'USD 231,579'."""
+    return f"{currency} {figure_text(units)}"
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Money:
+    """An amount in its currency's minor units: what valuation results carry instead of bare floats."""
+
+    minor: int
+    currency: str
+
+    @classmethod
+    def of(cls, units: float, currency: str, *, whole: bool = False) -> Money:
+        """A figure in whole units (a model's output); whole=True rounds it to whole units first."""
+        if whole:
+            return cls(int(round(float(units))) * 10 ** decimals(currency), currency)
+        return cls(to_minor(units, currency), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @property
+    def units(self) -> float:
+        return to_units(self.minor, self.currency)
+
+    def text(self, *, whole: bool = False, signed: bool = False) -> str:
+        return format_amount(self.minor, self.currency, whole=whole, signed=signed)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _same(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} with {other.currency}")
+        return other
+
+    def __add__(self, other: object) -> Money:
+        return Money(self.minor + self._same(other).minor, self.currency)
+
+    def __sub__(self, other: object) -> Money:
+        return Money(self.minor - self._same(other).minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.minor), self.currency)
+
+    def __lt__(self, other: object) -> bool:
+        return self.minor < self._same(other).minor
+
+    def __bool__(self) -> bool:
+        return self.minor != 0

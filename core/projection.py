@@ -1,5 +1,5 @@
-"""The deed tables as a projection of the ledger: read, write, and the
-database-backed `LedgerState` that appends check their rules against."""
+"""The deed tables and the one-time values as projections of the ledger: read,
+write, and the database-backed `LedgerState` that appends check their rules against."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,10 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from core import merkle
 from core.identity import LedgerIdentity
-from core.state import DeedState, LedgerState, Lien, parcel_key
+from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
 from sqlmodel import col
 
-from core.store import LIKE_ESCAPE, DeedRow, EntryRow, HoldingRow, LienRow, like_contains
+from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow
 
 
 def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
@@ -102,6 +102,62 @@ def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
         conn.execute(insert(LienRow), liens)
 
 
+# -- one-time values (core.kinds.OneTime) ---------------------------------------------------------
+ONCE_QUERY = "SELECT kind, name, scope, value, entry_idx FROM once_values ORDER BY kind, name, scope, value"
+
+
+def once_rows(used: dict[OnceKey, int]) -> list[dict[str, Any]]:
+    return [{"kind": k, "name": n, "scope": s, "value": v, "entry_idx": i} for (k, n, s, v), i in used.items()]
+
+
+def write_once(conn: Connection, used: dict[OnceKey, int]) -> None:
+    if used:
+        conn.execute(insert(OnceValueRow), once_rows(used))
+
+
+def stored_once(conn: Connection) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in conn.exec_driver_sql(ONCE_QUERY)]
+
+
+def expected_once(used: dict[OnceKey, int]) -> list[tuple[Any, ...]]:
+    """The same shape as `stored_once`, from a replayed state."""
+    return [(*key, index) for key, index in sorted(used.items())]
+
+
+def find_once(conn: Connection, key: OnceKey) -> int | None:
+    """The entry that used this one-time value (one lookup in the table's unique index), or None."""
+    kind, name, scope, value = key
+    found = conn.execute(select(col(OnceValueRow.entry_idx)).where(
+        col(OnceValueRow.kind) == kind, col(OnceValueRow.name) == name, col(OnceValueRow.scope) == scope,
+        col(OnceValueRow.value) == value)).scalar()
+    return None if found is None else int(found)
+
+
+def refill_once(conn: Connection) -> int:
+    """Rebuild the one-time values table from the stored entries (a migration that adds a kind's
+    replay keys to entries already recorded); returns how many it holds.  An entry that cannot be
+    read, or a value used twice, is left for `verify` to name: the first use is kept."""
+    from core.kinds import kinds  # the registry loads every kind module; the migration runs before any append
+
+    conn.execute(delete(OnceValueRow))
+    used: dict[OnceKey, int] = {}
+    for kind in kinds().values():
+        if not kind.once:
+            continue
+        rows = conn.execute(select(col(EntryRow.idx), col(EntryRow.message))
+                            .where(col(EntryRow.kind) == kind.name).order_by(col(EntryRow.idx)))
+        for index, message_json in rows:
+            try:
+                message = json.loads(message_json)
+                keys = [key for _, key in kind.once_keys(message)]
+            except (ValueError, KeyError, TypeError, RecursionError):
+                continue
+            for key in keys:
+                used.setdefault(key, int(index))
+    write_once(conn, used)
+    return len(used)
+
+
 class DbState(LedgerState):
     """The state an append builds and checks its entries against, inside the write lock.
 
@@ -137,15 +193,9 @@ class DbState(LedgerState):
         super().add_deed(deed)
         self._new_parcels.add(parcel_key(deed.parcel))
 
-    def used_before(self, deed_id: int, kind: str, field: str, value: str) -> bool:
-        if super().used_before(deed_id, kind, field, value):
-            return True
-        # Stored messages are canonical JSON, so the field is spelled exactly like this; the deed index keeps it cheap.
-        fragment = json.dumps({field: value}, separators=(",", ":"))[1:-1]
-        query = select(col(EntryRow.idx)).where(
-            col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == kind,
-            col(EntryRow.message).like(like_contains(fragment), escape=LIKE_ESCAPE)).limit(1)
-        return self.conn.execute(query).first() is not None
+    def used_before(self, key: OnceKey) -> int | None:
+        found = super().used_before(key)  # this batch's own
+        return found if found is not None else find_once(self.conn, key)
 
     def _row(self, index: int) -> Any:
         row = self.conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()

@@ -109,8 +109,10 @@ def _entry(data: Any, what: str) -> tuple[Entry, int, int]:
         raise DeedbookError(f"The proof's {what} is missing.")
     try:
         signatures = tuple(SignatureRecord.from_json(s) for s in data["signatures"])
-        return Entry(str(data.get("kind", "Checkpoint")), dict(data["message"]), signatures), \
-            int(data.get("index", -1)), int(data["recordedAt"])
+        index, recorded_at = data.get("index", -1), data["recordedAt"]
+        if type(index) is not int or type(recorded_at) is not int or not 0 <= recorded_at < 2**63:
+            raise ValueError  # JSON integers as written (not true, 1.0 or "7"); a time the leaf can hold
+        return Entry(str(data.get("kind", "Checkpoint")), dict(data["message"]), signatures), index, recorded_at
     except (KeyError, TypeError, ValueError):
         raise DeedbookError(f"The proof's {what} is malformed.") from None
 
@@ -135,6 +137,9 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
     except RuleViolation as bad:
         raise VerificationFailed(f"Entry {index} does not check: {bad}", index) from None
     _check_signers(identity, kind, entry, index)
+    if "typedData" in data and data["typedData"] != typed_data(identity, entry.kind, entry.message):
+        raise VerificationFailed(f"The proof's typedData is not the typed data of entry {index}: another tool "
+                                 "reading it would show what the signatures do not cover.", index)
     leaf = entry_leaf_hash(recorded_at, digest, entry.signatures)
     if "0x" + leaf.hex() != data.get("leafHash"):
         raise VerificationFailed(f"Entry {index}'s content does not match its leaf hash.", index)

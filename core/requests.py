@@ -39,9 +39,10 @@ from core.entries import Entry, SignatureRecord, canonical_json
 from core.errors import DeedbookError
 from core.identity import DOMAIN_VERSION, LedgerIdentity
 from core.keys import UnlockedKey
-from core.kinds import EntryKind, Party, article, get_kind, kinds, schema, typed_data
+from core.kinds import EntryKind, Party, article, describe_entry, get_kind, kinds, schema, typed_data
 from core.money import format_amount, is_currency
 from core.outfiles import write_output
+from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text, facts
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
 from core.userfiles import json_nests_deeper_than, read_user_file
 
@@ -135,10 +136,12 @@ def sign_request(request: SigningRequest, key: UnlockedKey, *, now: int | None =
     party_for(get_kind(request.kind), request.signed_type)  # a request built by hand is held to the same rule
     if key.address.lower() != request.signer.lower():
         raise RequestError(f"This request is for {request.signer}, but the key '{key.name}' is {key.address}.")
-    deadline = request.message.get("deadline") if request.kind == "Transfer" else None
     current = int(time.time()) if now is None else now
-    if isinstance(deadline, int) and deadline < current:
-        raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new one.")
+    described = describe_entry(request.kind, request.message, [(request.role, request.signer)])
+    for deadline in (f.seconds for term in described.terms for f in facts(term.value) if isinstance(f, Deadline)):
+        if deadline < current:
+            raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new "
+                               "one.")
     signature = key.sign(request.digest)
     extra = dict(request.extra)
     extra["signedAt"] = current
@@ -213,9 +216,8 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
             raise RequestError(f"{what}: a {primary} message holds exactly one field, '{wrapper_field}'.")
         message = wrapped[wrapper_field]
     kind.check_message(message)  # type: ignore[attr-defined]  # compiled per kind by core.kinds
-    if kind.name == "Transfer" and not 1 <= message["shares"] <= message["totalShares"]:
-        raise RequestError(f"{what} moves {message['shares']:,} of {message['totalShares']:,} shares; a transfer "
-                           "moves at least one share and no more than the deed has.")
+    if kind.check_request is not None and (problem := kind.check_request(message)) is not None:
+        raise RequestError(f"{what} {problem}")
     identity = _identity_of(td["domain"])
     expected = typed_data(identity, kind.name, message, primary)
     if td["types"] != expected["types"]:
@@ -341,8 +343,7 @@ class Summary:
         return "\n".join(out)
 
 
-def _shares(m: Mapping[str, Any]) -> str:
-    shares, total = m["shares"], m["totalShares"]
+def _shares(shares: int, total: int) -> str:
     if shares == total:
         return f"{shares:,} of {total:,} (the whole deed)"
     share = 100 * shares / total if total else 0
@@ -353,62 +354,33 @@ def _amount(amount: int, currency: str) -> str:
     return format_amount(amount, currency) if is_currency(currency) else f"{amount:,} minor units of {_clean(currency, 20)}"
 
 
-def _kind_lines(request: SigningRequest, now: int, warnings: list[str]) -> tuple[str, list[tuple[str, str]]]:
-    m, kind = request.message, request.kind
-    if kind == "Transfer":
-        whole = m["shares"] == m["totalShares"]
-        title = (f"Transfer of {'deed' if whole else 'shares of deed'} {m['deedId']} "
-                 f"(parcel {_clean(m['parcel'], 60)})")
-        if request.signed_type == "LienPayoff":
-            title += " \u2014 lienholder's consent: your open liens on this deed are released when it is recorded"
-        lines = [
-            ("Deed", f"{m['deedId']}, parcel {_clean(m['parcel'])}"),
-            ("From (seller)", checksum_address(bytes.fromhex(m["from"][2:]))),
-            ("To (buyer)", checksum_address(bytes.fromhex(m["to"][2:]))),
-            ("Shares", _shares(m)),
-            ("Price", _amount(m["price"], m["currency"])),
-            ("Closing date", _clean(m["closingDate"], 40)),
-            ("Deadline", f"{format_instant(m['deadline'])}" + (
-                f" (in {describe_interval(m['deadline'] - now)})" if m["deadline"] >= now else " (PASSED)")),
-            ("Deed version", str(m["deedVersion"])),
-            ("Transfer id", m["transferId"]),
-        ]
-        if m["deadline"] < now:
-            warnings.append(f"The deadline passed on {format_instant(m['deadline'])}: the ledger will refuse this "
+def _fact(fact: Fact, now: int, warnings: list[str]) -> str:
+    """One fact as the signer reads it: addresses whole and checksummed, stored text escaped."""
+    if isinstance(fact, Text):
+        return _clean(fact.value, fact.limit or 200)
+    if isinstance(fact, Money):
+        return _amount(fact.minor, fact.currency)
+    if isinstance(fact, Shares):
+        return _shares(fact.count, fact.total)
+    if isinstance(fact, Count):
+        return f"{fact.value:,}"
+    if isinstance(fact, Date):
+        return _clean(fact.iso, 40)
+    if isinstance(fact, Deadline):
+        if fact.seconds < now:
+            warnings.append(f"The deadline passed on {format_instant(fact.seconds)}: the ledger will refuse this "
                             "signature. Ask for a new request.")
-        if m["price"] == 0:
-            warnings.append("The price is zero: this transfer is a gift.")
-        return title, lines
-    if kind == "Lien":
-        return (f"Lien on deed {m['deedId']} (parcel {_clean(m['parcel'], 60)})", [
-            ("Deed", f"{m['deedId']}, parcel {_clean(m['parcel'])}"),
-            ("Lien number", str(m["lienId"])),
-            ("Lienholder", checksum_address(bytes.fromhex(m["holder"][2:]))),
-            ("Amount", _amount(m["amount"], m["currency"])),
-            ("Kind", _clean(m["lienKind"])),
-            ("Deed version", str(m["deedVersion"])),
-        ])
-    if kind == "LienRelease":
-        return (f"Release of lien {m['lienId']} on deed {m['deedId']} (parcel {_clean(m['parcel'], 60)})", [
-            ("Deed", f"{m['deedId']}, parcel {_clean(m['parcel'])}"),
-            ("Lien number", str(m["lienId"])),
-            ("Lienholder", checksum_address(bytes.fromhex(m["holder"][2:]))),
-            ("Deed version", str(m["deedVersion"])),
-        ])
-    if kind == "Attestation":
-        has_id = int(m["idNumberHash"], 16) != 0
-        return (f"Notarial attestation of entry {m['entryIndex']} ({_clean(m['entryKind'], 40)})", [
-            ("Entry", f"{m['entryIndex']} ({_clean(m['entryKind'], 40)}" + (f", deed {m['deedId']})" if m["deedId"] else ")")),
-            ("Entry hash", _clean(m["entryHash"], 70)),
-            ("Act", _clean(m["act"])),
-            ("Date", _clean(m["actDate"], 40)),
-            ("Place", _clean(m["place"]) or "(not given)"),
-            ("Signers", ", ".join(_clean(s, 42) for s in m["signers"])),
-            ("Identity evidence", _clean(m["idEvidence"]) or "(not given)"),
-            ("Identity number", "recorded as a keyed hash only" if has_id else "(none)"),
-        ])
-    return f"{kind} entry", [(name, _clean(canonical_json(value) if not isinstance(value, str) else value))
-                             for name, value in m.items()]
+            return f"{format_instant(fact.seconds)} (PASSED)"
+        return f"{format_instant(fact.seconds)} (in {describe_interval(fact.seconds - now)})"
+    if isinstance(fact, EntryRef):
+        return str(fact.index)
+    if isinstance(fact, Address):
+        return checksum_address(parse_address(fact.address))
+    return _clean(fact.value, 70)  # Hex
+
+
+def _phrase(phrase: Phrase, now: int, warnings: list[str]) -> str:
+    return "".join(part if isinstance(part, str) else _fact(part, now, warnings) for part in phrase)
 
 
 def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int | None = None,
@@ -420,8 +392,11 @@ def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int
     """
     current = int(time.time()) if now is None else now
     warnings: list[str] = []
-    title, lines = _kind_lines(request, current, warnings)
+    described = describe_entry(request.kind, request.message, [(request.role, request.signer)])
     party = get_kind(request.kind).party(request.signed_type)
+    title = _phrase(described.title, current, warnings) + (party.title_note if party is not None else "")
+    lines = [(term.label, _phrase(term.value, current, warnings)) for term in described.terms]
+    warnings += described.warnings
     role_phrase = party.phrase if party is not None else f"You sign as {request.role}."
     ledger_line = (f"{_clean(request.ledger_name, 80)} (id {request.ledger_id[:10]}\u2026{request.ledger_id[-8:]}, "
                    f"chain {request.domain['chainId']})")

@@ -65,6 +65,9 @@ class DeedState:
         return [lien for lien in self.liens.values() if lien.is_open]
 
 
+OnceKey = tuple[str, str, str, str]  # a one-time value: (kind, field, scope, value); see core.kinds.OneTime
+
+
 @dataclass(frozen=True)
 class ApplyContext:
     index: int
@@ -87,7 +90,7 @@ class LedgerState:
         self.size = 0
         self._deeds: dict[int, DeedState] = {}
         self.dirty: set[int] = set()
-        self._used_once: set[tuple[int, str, str, str]] = set()
+        self.once: dict[OnceKey, int] = {}  # one-time values used (by this replay or this append) -> entry
 
     # deeds ------------------------------------------------------------
     def _load_deed(self, deed_id: int) -> DeedState | None:
@@ -122,16 +125,16 @@ class LedgerState:
     def deeds(self) -> list[DeedState]:
         return list(self._deeds.values())
 
-    # values a deed's entries may use only once (transfer ids) -------------
-    def used_before(self, deed_id: int, kind: str, field: str, value: str) -> bool:
-        """Did an earlier `kind` entry about this deed carry `value` in `field`?
+    # values an entry may carry only once (transfer ids): core.kinds.apply_entry --------
+    def used_before(self, key: OnceKey) -> int | None:
+        """The earlier entry that used this one-time value, if any.
 
         A replay sees every earlier entry, so what it remembered is complete; a
-        database-backed state also looks at the stored entries."""
-        return (deed_id, kind, field, value) in self._used_once
+        database-backed state also looks in the stored `once_values` table."""
+        return self.once.get(key)
 
-    def remember_use(self, deed_id: int, kind: str, field: str, value: str) -> None:
-        self._used_once.add((deed_id, kind, field, value))
+    def remember_use(self, key: OnceKey, index: int) -> None:
+        self.once[key] = index
 
     # entries ----------------------------------------------------------
     def entry_leaf(self, index: int) -> bytes:

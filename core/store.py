@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -86,6 +86,18 @@ class LienRow(SQLModel, table=True):
     released_index: int | None = None
 
 
+class OnceValueRow(SQLModel, table=True):
+    """One-time values used by entries (a transfer's id on its deed): the replay guard of
+    core.kinds.OneTime.  The primary key is the unique index that makes a second use fail."""
+
+    __tablename__ = "once_values"
+    kind: str = Field(primary_key=True)
+    name: str = Field(primary_key=True)  # the message field
+    scope: str = Field(primary_key=True)  # the scope field's value ("" when the whole ledger)
+    value: str = Field(primary_key=True)
+    entry_idx: int  # the entry that used it
+
+
 class ContactRow(SQLModel, table=True):
     """The address book: named counterparties (not part of the ledger)."""
 
@@ -97,7 +109,7 @@ class ContactRow(SQLModel, table=True):
     note: str = ""
 
 
-PROJECTION_TABLES = ("deeds", "holdings", "liens")
+PROJECTION_TABLES = ("deeds", "holdings", "liens", "once_values")
 LIKE_ESCAPE = "\\"
 
 

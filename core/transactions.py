@@ -19,15 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import select
-from sqlmodel import col
-
 from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
 from core.display import clean
 from core.entries import Entry
 from core.errors import Cancelled, DeedbookError, Remedy, RuleViolation
 from core.identity import LedgerIdentity
-from core.kinds.transfer import check_transfer_message, holding_of
+from core.kinds import get_kind
+from core.kinds.transfer import TRANSFER_ID, check_transfer_message, holding_of
 from core.ledger import Ledger
 from core.money import check_currency, parse_amount
 from core.outfiles import check_output
@@ -35,7 +33,6 @@ from core.requests import (SigningRequest, entry_from_responses, load_response, 
                            sign_request, write_json)
 from core.signing import checksum_address, parse_address
 from core.state import DeedState
-from core.store import EntryRow
 
 DEFAULT_DEADLINE_DAYS = 7
 Response = SigningRequest | dict[str, Any] | str | os.PathLike[str]
@@ -146,7 +143,8 @@ def transfer_requests(ledger: Ledger, message: dict[str, Any], *, now: int | Non
 def request_file_name(request: SigningRequest) -> str:
     m = request.message
     stem = f"transfer-deed{m['deedId']}-v{m['deedVersion']}-{m['transferId'][2:10]}-{request.role}"
-    if request.role == "lienholder":
+    party = get_kind(request.kind).party(request.signed_type)
+    if party is not None and not party.required:  # several may sign in this role: name each file apart
         stem += f"-{request.signer[2:10].lower()}"
     return stem + ".json"
 
@@ -195,12 +193,15 @@ def prepare_transfer(ledger: Ledger, deed: str | int | DeedState, to: str, price
 
 def find_transfer(ledger: Ledger, deed_id: int, transfer_id: str) -> int | None:
     """The index of the recorded transfer of this deed with this id, if any."""
-    pattern = f'%"transferId":"{transfer_id.lower()}"%'
-    query = select(col(EntryRow.idx)).where(col(EntryRow.deed_id) == deed_id, col(EntryRow.kind) == "Transfer",
-                                            col(EntryRow.message).like(pattern)).limit(1)
-    with ledger.engine.connect() as conn:
-        found = conn.execute(query).scalar()
-    return None if found is None else int(found)
+    return ledger.used_once(TRANSFER_ID.key("Transfer", {"deedId": deed_id, "transferId": transfer_id.lower()}))
+
+
+def _recorded_already(ledger: Ledger, entry: Entry) -> int | None:
+    """The entry that used one of `entry`'s one-time values (the same transaction, submitted before)."""
+    for _, key in get_kind(entry.kind).once_keys(entry.message):
+        if (found := ledger.used_once(key)) is not None:
+            return found
+    return None
 
 
 def _as_response(item: Response) -> SigningRequest:
@@ -236,16 +237,16 @@ def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
         if not response.for_ledger(ledger.identity):
             raise DeedbookError(_other_ledger(response, ledger.identity))
     entry = entry_from_responses(parsed)
-    if entry.kind == "Transfer":
-        m = entry.message
-        recorded = find_transfer(ledger, m["deedId"], m["transferId"])
-        if recorded is not None:
-            raise DeedbookError(f"This transfer is already recorded (entry {recorded}); a response cannot be used twice.")
-        roles = {s.role for s in entry.signatures}
-        if "seller" not in roles:
-            raise DeedbookError(f"The transfer still needs the seller's signature (from {m['from']}).")
-        if "buyer" not in roles:
-            raise DeedbookError(f"The transfer still needs the buyer's acceptance (from {m['to']}).")
+    kind = get_kind(entry.kind)
+    recorded = _recorded_already(ledger, entry)
+    if recorded is not None:
+        raise DeedbookError(f"This {kind.noun} is already recorded (entry {recorded}); a response cannot be used "
+                            "twice.")
+    roles = {s.role for s in entry.signatures}
+    for party in kind.parties.values():
+        if party.required and party.role not in roles:
+            signer = f" (from {entry.message[party.signer_field]})" if party.signer_field else ""
+            raise DeedbookError(f"The {kind.noun} still needs the {party.role}'s {party.act}{signer}.")
     return entry
 
 

@@ -1,5 +1,5 @@
 """Verify a whole ledger: every signature, every rule, the hash chain, the
-checkpoints, the witness, and the deed tables against a replay.
+checkpoints, the witness, and the deed and one-time value tables against a replay.
 
 With `jobs == 1` one pass does everything.  With more jobs, worker processes
 recover signatures and recompute leaf hashes (the expensive part, independent
@@ -19,12 +19,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
+from core.display import clean
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
-from core.kinds import check_signatures, get_kind
+from core.kinds import apply_entry, check_signatures, get_kind
 from core.ledger import Ledger
-from core.projection import DEED_COLUMNS, expected_rows, stored_rows
+from core.projection import DEED_COLUMNS, expected_once, expected_rows, stored_once, stored_rows
 from core.state import ApplyContext, InMemoryState
 from core.store import database_problem, guards_present, integrity_problem
 from core.witness import UnusableWitness, disagreement, read_witness
@@ -107,12 +108,12 @@ class _Replay:
             message = json.loads(message_json)
             signatures = _signatures(signatures_json)
             entry = Entry(kind_name, message, signatures)
-            kind = get_kind(kind_name)
+            get_kind(kind_name)
             if leaf_or_error is None:  # one process: check the signatures here
                 leaf_or_error = entry_leaf_hash(recorded_at, check_signatures(self.identity, entry), signatures)
             elif isinstance(leaf_or_error, str):
                 raise RuleViolation(leaf_or_error)
-            concerned = kind.apply(self.state, entry, ApplyContext(idx, recorded_at))
+            concerned = apply_entry(self.state, entry, ApplyContext(idx, recorded_at))
         except RuleViolation as broken:
             raise _Bad(idx, f"Entry {idx} ({kind_name}): {broken}") from None
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -239,6 +240,27 @@ def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
     return grouped
 
 
+def _check_once(ledger: Ledger, replay: _Replay) -> None:
+    """The one-time values table against the replay: a row added, dropped or changed is named."""
+    with ledger.engine.connect() as conn:
+        stored = stored_once(conn)
+    expected = expected_once(replay.state.once)
+    if stored == expected:
+        return
+    def at(row: tuple[Any, ...]) -> int:  # a tampered row may hold anything in its entry column
+        return row[4] if type(row[4]) is int else -1
+
+    have, want = set(stored), set(expected)
+    extra, missing = sorted(have - want, key=at), sorted(want - have, key=at)
+    if missing and (not extra or at(missing[0]) <= at(extra[0])):
+        kind, name, _scope, value, index = missing[0]
+        raise _Bad(index, f"The one-time values table has lost the {name} {clean(value, 18)} that entry {index} "
+                          f"({kind}) used: it disagrees with the ledger.")
+    kind, name, _scope, value, index = extra[0]
+    raise _Bad(None, f"The one-time values table holds a {clean(kind, 40)} {clean(name, 40)} {clean(value, 18)} "
+                     f"(said to be used by entry {clean(index)}) that no entry used: it disagrees with the ledger.")
+
+
 def _check_projection(ledger: Ledger, replay: _Replay) -> None:
     with ledger.engine.connect() as conn:
         stored = stored_rows(conn)
@@ -288,6 +310,7 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
             _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
         _check_witness(ledger, replay, report)
         _check_projection(ledger, replay)
+        _check_once(ledger, replay)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")
     except _Bad as bad:

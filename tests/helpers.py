@@ -75,3 +75,30 @@ def read_only_folder(path: Path) -> Iterator[Path]:
         yield path
     finally:
         subprocess.run(["umount", str(path)], check=True)
+
+
+@dataclass(frozen=True)
+class Sale:
+    deed: int
+    old_lien: int  # entry of the seller's lien, paid off by the sale
+    sale: int  # entry of the transfer
+    new_lien: int  # entry of the buyer's lien, still open
+
+
+def sell_with_liens(world: World, parcel: str, *, price: str, lien: str, currency: str) -> Sale:
+    """A deed with the seller's mortgage (`lien`), sold for `price` with the bank co-signing (the mortgage is
+    paid off), then mortgaged again by the buyer for `lien`: every amount in `currency`, through the real services."""
+    from core.deeds import register_deed
+    from core.liens import add_lien
+    from core.requests import sign_request
+    from core.transactions import prepare_transfer, submit
+
+    seller, buyer, bank = world.key("seller"), world.key("buyer"), world.key("bank")
+    deed = register_deed(world.ledger, world.operator, parcel=parcel, address=f"{parcel} Sakura-dori",
+                         owner=seller.address, attributes={"Gr_Liv_Area": 1500}).deed_id
+    old = add_lien(world.ledger, deed, bank, lien, "mortgage", currency).index
+    prepared = prepare_transfer(world.ledger, deed, buyer.address, price, currency, closing_date="2026-03-31")
+    signers = {k.address.lower(): k for k in (seller, buyer, bank)}
+    sale = submit(world.ledger, [sign_request(r, signers[r.signer.lower()]) for r in prepared.requests])
+    new = add_lien(world.ledger, deed, bank, lien, "mortgage", currency).index
+    return Sale(deed, old, sale, new)

@@ -18,6 +18,11 @@ from valuation.training import TrainedModel
 
 INTERVAL_METHOD = ("split-conformal: 5th and 95th percentile ranks (finite-sample corrected) of out-of-fold "
                    "log-price residuals from the inner cross-validation, added to the log estimate")
+EQUITY_METHOD = ("log estimates stretched about their median by the factor nearest 1 that brings the "
+                 "out-of-fold PRB within +/-0.04 and PRD within 0.98-1.025 (IAAO: +/-0.05, 0.98-1.03); "
+                 "applied only if it costs at most 2% more out-of-fold MdAPE, else not at all")
+FSD_METHOD = ("boosted trees on the log of the out-of-fold absolute log error (property numbers, time, place, "
+              "estimate), scaled so that 68.3% of cross-fitted training sales fall within one FSD")
 MODEL_KIND = ("blend of HistGradientBoostingRegressor and Ridge (one robust refit) on log price; "
               "blend weight chosen by inner K-fold cross-validation")
 
@@ -32,10 +37,26 @@ def library_versions() -> dict[str, str]:
             "scikit-learn": sklearn.__version__, "deedbook": __version__}
 
 
+def _validation(trained: TrainedModel, data: SalesData) -> dict[str, Any]:
+    """Which sales were left out and by which rule (the card states the rules, the counts prove them)."""
+    from valuation.validation import SCREEN_RULE
+
+    spec, model = trained.spec, trained.model
+    rules = [f"sale condition: {f.describe()}" for f in spec.filters]
+    if model.params.screen_sales:
+        rules.append(f"price screen: {SCREEN_RULE}")
+    return {"rules": rules or ["none: every priced sale is used"],
+            "screened": model.validation.get("screened", 0),
+            "screened_out": model.validation.get("screened_out", 0),
+            "screened_out_sales": [data.labels[i] for i in np.setdiff1d(np.arange(len(data)), model.kept)][:50]}
+
+
 def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -> dict[str, Any]:
+    """`data`: the sales the model was given (before sales validation left any out)."""
     spec = trained.spec
     schema = spec.schema
     model = trained.model
+    kept = trained.comps.sales
     builder = model.regressor.builder
     features: list[dict[str, Any]] = []
     for info in spec.feature_infos():
@@ -45,18 +66,20 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
     features.sort(key=lambda f: -float(f["importance"]))
     left_out = [{"name": c.name, "kind": c.kind, "note": c.note} for c in schema.columns
                 if c.kind not in FEATURE_KINDS and c.kind != "role"]
-    t = data.time[np.isfinite(data.time)]
+    t = kept.time[np.isfinite(kept.time)]
+    spread = model.spread
     return {
         "format": 1,
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "data": {
             **source,
             "rows_read": data.rows_read,
-            "sales_used": len(data),
+            "sales_used": len(kept),
             "excluded": data.dropped,
             "filters": [f.describe() for f in spec.filters],
+            "validation": _validation(trained, data),
             "price_column": schema.target,
-            "price_range": [round(float(data.price.min()), 2), round(float(data.price.max()), 2)],
+            "price_range": [round(float(kept.price.min()), 2), round(float(kept.price.max()), 2)],
             "time_columns": schema.time,
             "time_range": [date_text(float(t.min())), date_text(float(t.max()))] if t.size else None,
             "coordinates": [schema.lat, schema.lon] if schema.lat else None,
@@ -78,6 +101,9 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
                          "relative": [round(float(np.exp(model.lower)) - 1, 4),
                                       round(float(np.exp(model.upper)) - 1, 4)]},
             "candidates_mdape": model.weights_tried,
+            "equity": {"method": EQUITY_METHOD, "stretch": model.equity.stretch,
+                       "needed": model.equity.needed, "cost_if_applied": model.equity.cost},
+            "fsd": {"method": FSD_METHOD, **(spread.calibration if spread is not None else {})},
         },
         "metrics": {"method": f"out-of-fold estimates of the {model.params.inner_folds}-fold inner "
                               "cross-validation (every sale valued by a model that never saw it)",
@@ -86,7 +112,7 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
         "seed": model.params.seed,
         "training_seconds": trained.info.get("training_seconds"),
         "limits": [
-            "Values market (arm's-length) sales; sales excluded by the filters above are outside its scope.",
+            "Values market (arm's-length) sales; sales left out by the validation rules above are outside its scope.",
             "The time trend is not extrapolated: valuations are as of the latest sale in the data.",
             "Attributes not given are assumed typical for the market, and the answer lists them.",
         ],

@@ -10,12 +10,13 @@ sales-comparison approach with the model supplying the adjustments.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from valuation.dataset import FloatArray, SalesData
+from core.money import Money
+from valuation.dataset import BUNDLED_CURRENCY, FloatArray, SalesData
 from valuation.location import project
 
 VALUE_SCALE = 0.10  # 10% apart in model value counts as much as...
@@ -34,6 +35,24 @@ class CompIndex:
     key_categorical: list[str]
     spreads: dict[str, float]  # interquartile range of each key numeric: its unit of difference
     lat0: float = 0.0
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """A recorded sale like the subject, with its price adjusted to the subject."""
+
+    label: str
+    price: Money
+    sold: str | None  # YYYY-MM
+    distance_km: float | None
+    adjusted_price: Money
+    similarity: float
+    differences: list[dict[str, Any]] = field(default_factory=list)  # {feature, subject, comparable}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "price": self.price.units, "sold": self.sold, "distance_km": self.distance_km,
+                "adjusted_price": self.adjusted_price.units, "similarity": self.similarity,
+                "differences": self.differences}
 
 
 def format_value(value: Any) -> str | float | int | None:
@@ -67,9 +86,9 @@ def names_parcel(label: str, parcel: str) -> bool:
 
 
 def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5,
-         subject_parcel: str | None = None) -> list[dict[str, Any]]:
-    """The k most similar sales.  Sales of the subject itself (its parcel) are its sale
-    history, not comparables: an appraiser's grid leaves them out."""
+         subject_parcel: str | None = None, currency: str = BUNDLED_CURRENCY) -> list[Comparable]:
+    """The k most similar sales (prices in `currency`, the market's).  Sales of the subject itself
+    (its parcel) are its sale history, not comparables: an appraiser's grid leaves them out."""
     sales = index.sales
     d2 = ((subject_log - index.oof_log) / VALUE_SCALE) ** 2
     if subject_parcel:
@@ -100,13 +119,13 @@ def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5,
             if fa != fb:
                 differences.append({"feature": name, "subject": fa, "comparable": fb})
         price = float(sales.price[i])
-        out.append({
-            "label": sales.labels[i],
-            "price": round(price, 2),
-            "sold": date_text(float(sales.time[i])),
-            "distance_km": round(float(km[i]), 2) if np.isfinite(km[i]) else None,
-            "adjusted_price": round(price * float(np.exp(subject_log - index.oof_log[i])), 2),
-            "similarity": round(float(1.0 / (1.0 + np.sqrt(d2[i]))), 3),
-            "differences": differences,
-        })
+        out.append(Comparable(
+            label=sales.labels[i],
+            price=Money.of(price, currency),
+            sold=date_text(float(sales.time[i])),
+            distance_km=round(float(km[i]), 2) if np.isfinite(km[i]) else None,
+            adjusted_price=Money.of(price * float(np.exp(subject_log - index.oof_log[i])), currency),
+            similarity=round(float(1.0 / (1.0 + np.sqrt(d2[i]))), 3),
+            differences=differences,
+        ))
     return out

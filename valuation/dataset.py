@@ -17,11 +17,12 @@ import numpy.typing as npt
 
 from core.errors import DeedbookError
 from valuation.csvio import RawTable, is_missing, read_table
-from valuation.schema import (CATEGORICAL, NUMERIC, TEXT, ColumnInfo, Schema, _has, infer_schema,
+from valuation.schema import (CATEGORICAL, NUMERIC, SALE_TERMS, TEXT, ColumnInfo, Schema, _has, infer_schema,
                               parse_number, time_of)
 
 FloatArray = npt.NDArray[np.float64]
 ObjArray = npt.NDArray[np.object_]
+BoolArray = npt.NDArray[np.bool_]
 
 MIN_SALES = 30  # fewer priced sales than this cannot support a model or its range
 
@@ -54,9 +55,16 @@ class SalesData:
     labels: list[str]  # a short name per sale for comparables (address, parcel or row)
     rows_read: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    # True where a sale-condition column vouched for the sale as a market sale; the others
+    # (the ledger's own sales, tables without such a column) are validated by screening.
+    vetted: BoolArray | None = None
 
     def __len__(self) -> int:
         return int(self.price.shape[0])
+
+    @property
+    def vetted_mask(self) -> BoolArray:
+        return np.zeros(len(self), dtype=bool) if self.vetted is None else self.vetted
 
     def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> "SalesData":
         idx = np.asarray(index)
@@ -64,7 +72,8 @@ class SalesData:
         return SalesData(self.price[idx], self.time[idx], self.lat[idx], self.lon[idx],
                          {k: v[idx] for k, v in self.numeric.items()},
                          {k: v[idx] for k, v in self.categorical.items()},
-                         labels, self.rows_read, dict(self.dropped))
+                         labels, self.rows_read, dict(self.dropped),
+                         None if self.vetted is None else self.vetted[idx])
 
     @property
     def has_time(self) -> bool:
@@ -83,7 +92,8 @@ def concat(parts: Sequence[SalesData]) -> SalesData:
         {k: np.concatenate([p.numeric[k] for p in parts]) for k in first.numeric},
         {k: np.concatenate([p.categorical[k] for p in parts]) for k in first.categorical},
         [label for p in parts for label in p.labels], sum(p.rows_read for p in parts),
-        {k: sum(p.dropped.get(k, 0) for p in parts) for k in {k for p in parts for k in p.dropped}})
+        {k: sum(p.dropped.get(k, 0) for p in parts) for k in {k for p in parts for k in p.dropped}},
+        None if all(p.vetted is None for p in parts) else np.concatenate([p.vetted_mask for p in parts]))
 
 
 def street_of(address: str | None) -> str | None:
@@ -119,9 +129,7 @@ def sale_filters(raw: RawTable, schema: Schema) -> list[SaleFilter]:
     """
     filters = []
     for info in schema.columns:
-        if info.kind != CATEGORICAL or not _has(info.name, "sale", "sales", "transaction", "deed"):
-            continue
-        if not _has(info.name, "condition", "cond", "validity", "valid", "qualification", "type", "arms"):
+        if info.kind != SALE_TERMS:
             continue
         values = sorted({v for v in raw.columns[info.name] if v is not None and _NON_MARKET.search(v)})
         if values:
@@ -189,17 +197,61 @@ def _floats(values: Iterable[str | None]) -> FloatArray:
     return np.array([np.nan if v is None else v for v in out], dtype=np.float64)
 
 
+def _rule_hits(raw: RawTable, spec: TableSpec) -> tuple[list[tuple[SaleFilter, BoolArray]], BoolArray]:
+    """Per filter, the rows it leaves out; and the rows whose sale condition is stated at all."""
+    n = raw.n_rows
+    hits = []
+    stated = np.zeros(n, dtype=bool)
+    for rule in spec.filters:
+        column = raw.columns.get(rule.column, [None] * n)
+        hits.append((rule, np.array([v in rule.values for v in column], dtype=bool)))
+        stated |= np.array([v is not None for v in column], dtype=bool)
+    return hits, stated
+
+
 def build(raw: RawTable, spec: TableSpec) -> SalesData:
     """Typed sales from a raw table: unpriced rows and filtered sales are dropped and counted."""
+    data, priced = _typed(raw, spec)
+    keep = priced.copy()
+    dropped = {"no price": int((~keep).sum())}
+    hits, stated = _rule_hits(raw, spec)
+    for rule, hit in hits:
+        dropped[rule.describe()] = int((hit & keep).sum())
+        keep &= ~hit
+    data.dropped = {k: v for k, v in dropped.items() if v}
+    data.vetted = stated if spec.filters else None
+    data = data.take(np.flatnonzero(keep))
+    if len(data) < MIN_SALES:
+        raise DeedbookError(f"Only {len(data)} usable sales in {raw.source}; at least {MIN_SALES} are needed.")
+    return data
+
+
+def build_labelled(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
+    """Every priced sale, market or not, and which ones the sale-condition filters call non-market:
+    the labels the screening model learns from and is evaluated on."""
+    if not spec.filters:
+        raise DeedbookError(f"{raw.source} has no sale-condition column naming non-market sales, so it has "
+                            "no labels to learn or evaluate screening on.")
+    data, priced = _typed(raw, spec)
+    hits, stated = _rule_hits(raw, spec)
+    data.vetted = stated  # the column decided for these rows, either way: never screened out of training
+    non_market = np.zeros(raw.n_rows, dtype=bool)
+    for _, hit in hits:
+        non_market |= hit
+    data.dropped = {"no price": int((~priced).sum())} if (~priced).any() else {}
+    keep = np.flatnonzero(priced)
+    data = data.take(keep)
+    if len(data) < MIN_SALES:
+        raise DeedbookError(f"Only {len(data)} usable sales in {raw.source}; at least {MIN_SALES} are needed.")
+    return data, non_market[keep]
+
+
+def _typed(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
+    """Every row typed (nothing dropped yet), and which rows have a usable price."""
     schema = spec.schema
     n = raw.n_rows
     price = _floats(raw.columns[schema.target])
-    keep = np.isfinite(price) & (price > 0)
-    dropped = {"no price": int((~keep).sum())}
-    for rule in spec.filters:
-        hit = np.array([v in rule.values for v in raw.columns.get(rule.column, [None] * n)], dtype=bool)
-        dropped[rule.describe()] = int((hit & keep).sum())
-        keep &= ~hit
+    priced = np.isfinite(price) & (price > 0)
     if schema.time:
         cols = [raw.columns[c] for c in schema.time]
         time = np.array([np.nan if (t := time_of(vals, schema.time_format)) is None else t
@@ -215,11 +267,7 @@ def build(raw: RawTable, spec: TableSpec) -> SalesData:
         labels = [v or f"row {i + 1}" for i, v in enumerate(raw.columns[spec.label])]
     else:
         labels = [f"row {i + 1}" for i in range(n)]
-    data = SalesData(price, time, lat, lon, numeric, categorical, labels, n, {k: v for k, v in dropped.items() if v})
-    data = data.take(np.flatnonzero(keep))
-    if len(data) < MIN_SALES:
-        raise DeedbookError(f"Only {len(data)} usable sales in {raw.source}; at least {MIN_SALES} are needed.")
-    return data
+    return SalesData(price, time, lat, lon, numeric, categorical, labels, n), priced
 
 
 def from_records(records: Sequence[Mapping[str, Any]], spec: TableSpec,
@@ -271,6 +319,15 @@ def load_csv(path: str | Path, target: str, date_column: str | None = None, lat:
     return raw, spec, build(raw, spec)
 
 
+def load_labelled(path: str | Path, target: str, date_column: str | None = None, lat: str | None = None,
+                  lon: str | None = None) -> tuple[RawTable, TableSpec, SalesData, BoolArray]:
+    """Every priced sale of a table with a sale-condition column, and which ones are non-market."""
+    raw = read_table(path)
+    spec = make_spec(raw, target, date_column, lat, lon)
+    data, non_market = build_labelled(raw, spec)
+    return raw, spec, data, non_market
+
+
 def bundled_market_path() -> Path:
     from core.paths import RESOURCES
 
@@ -278,6 +335,7 @@ def bundled_market_path() -> Path:
 
 
 BUNDLED_TARGET = "Sale_Price"
+BUNDLED_CURRENCY = "USD"  # Ames sold in US dollars
 BUNDLED_ATTRIBUTION = ("Ames, Iowa residential sales 2006-2010: Dean De Cock, Journal of Statistics "
                        "Education 19(3), 2011; data from the Ames City Assessor's Office.")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.money import to_units
 from valuation.schema import parse_date
 
 
@@ -28,8 +29,6 @@ class LedgerSales:
 
 def read_sales(ledger: Any, currency: str) -> LedgerSales:
     """Whole-deed transfers priced in `currency`, with the deed's attributes (ledger: core.ledger.Ledger)."""
-    from core.money import decimals
-
     out = LedgerSales()
     deeds: dict[int, tuple[dict[str, Any], str]] = {}
     for entry in ledger.entries(kind="Transfer"):
@@ -51,6 +50,6 @@ def read_sales(ledger: Any, currency: str) -> LedgerSales:
         record, parcel = deeds[deed_id]
         out.records.append(record)
         out.labels.append(f"parcel {parcel} (ledger entry {entry.index})")
-        out.prices.append(m["price"] / 10 ** decimals(currency))
+        out.prices.append(to_units(m["price"], currency))
         out.times.append(when)
     return out

@@ -28,6 +28,11 @@ def prb(estimate: FloatArray, price: FloatArray) -> float:
     return float((xc * (yv - yv.mean())).sum() / denom) if denom > 0 else 0.0
 
 
+def prd(estimate: FloatArray, price: FloatArray) -> float:
+    """Price-related differential: mean ratio over the sales-weighted mean ratio (IAAO 2013)."""
+    return float(np.mean(estimate / price)) / float(estimate.sum() / price.sum())
+
+
 def avm_metrics(price: FloatArray, estimate: FloatArray, low: FloatArray | None = None,
                 high: FloatArray | None = None) -> dict[str, Any]:
     ratio = estimate / price
@@ -44,7 +49,7 @@ def avm_metrics(price: FloatArray, estimate: FloatArray, low: FloatArray | None 
         # coefficient of dispersion: average % deviation of ratios from their median
         "cod": round(100.0 * float(np.mean(np.abs(ratio - median_ratio))) / median_ratio, 3),
         # price-related differential: mean ratio over the sales-weighted mean ratio
-        "prd": round(float(np.mean(ratio)) / float(estimate.sum() / price.sum()), 4),
+        "prd": round(prd(estimate, price), 4),
         "prb": round(prb(estimate, price), 4),
     }
     if low is not None and high is not None:

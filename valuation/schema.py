@@ -19,6 +19,10 @@ from valuation.csvio import RawTable
 
 NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT = (
     "numeric", "categorical", "text", "date", "identifier", "constant")
+# A column describing the sale rather than the property (sale condition, sale type, validity code):
+# it decides which sales are market sales (dataset.sale_filters) and is never a feature, because a
+# property being valued has no sale yet and the screening model must not see how a sale was coded.
+SALE_TERMS = "sale terms"
 FEATURE_KINDS = (NUMERIC, CATEGORICAL)
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -163,6 +167,12 @@ def classify(name: str, values: Sequence[str | None]) -> tuple[str, str]:
     return CATEGORICAL, f"{len(distinct)} categories"
 
 
+def describes_sale(name: str) -> bool:
+    """Named like a sale-condition, sale-type or validity code ("Sale_Condition", "deed type")."""
+    return (_has(name, "sale", "sales", "transaction", "deed")
+            and _has(name, "condition", "cond", "validity", "valid", "qualification", "type", "arms"))
+
+
 def _find(columns: dict[str, ColumnInfo], want: str | None, role: str, kinds: Sequence[str]) -> str | None:
     if want is None:
         return None
@@ -225,6 +235,8 @@ def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
     for name in raw.header:
         kind, note = classify(name, raw.columns[name])
         values = raw.columns[name]
+        if kind == CATEGORICAL and describes_sale(name):
+            kind, note = SALE_TERMS, "describes the sale, not the property: validates sales, never a feature"
         infos[name] = ColumnInfo(name, kind, sum(v is None for v in values),
                                  len({v for v in values if v is not None}), note)
     if infos[target].kind not in (NUMERIC, IDENTIFIER):  # all-distinct prices are still prices

@@ -21,13 +21,14 @@ from valuation.progress import CancelFn, ProgressFn, Steps
 
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so
 # a model trained by another version is refused (and retrained) instead of failing mid-valuation.
-LAYOUT = 1
-DEFAULT_CURRENCY = "USD"  # the bundled market's; a user's CSV is assumed to be in the ledger's currency too
+LAYOUT = 2  # 2: equity calibration, error distribution, FSD model and sales validation in ValuationModel
+DEFAULT_CURRENCY = "USD"  # the bundled market's (dataset.BUNDLED_CURRENCY); a user's CSV is assumed to be in it too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
     from core.entries import Entry
     from core.state import LedgerState
     from valuation.model import ModelParams
+    from valuation.screening.screen import Screening
     from valuation.training import TrainedModel
     from valuation.valuer import Valuation
 
@@ -85,10 +86,14 @@ def add_ledger_sales(market: Market, ledger: Any, currency: str = DEFAULT_CURREN
     return len(sales.records)
 
 
-def _params(quick: bool, seed: int) -> "ModelParams":
+def _params(quick: bool, seed: int, keep_all_sales: bool = False, equity: bool = True) -> "ModelParams":
+    """keep_all_sales turns off both validation rules (the sale-condition filter and the price screen)."""
+    from dataclasses import replace
+
     from valuation.model import ModelParams
 
-    return ModelParams.small(seed) if quick else ModelParams(seed=seed)
+    base = ModelParams.small(seed) if quick else ModelParams(seed=seed)
+    return replace(base, screen_sales=not keep_all_sales, equity=equity)
 
 
 def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = None,
@@ -106,7 +111,7 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
     from valuation.card import build_card
     from valuation.training import train_model
 
-    trained = train_model(market.data, market.spec, _params(quick, seed), steps.sub(0.03, 0.98))
+    trained = train_model(market.data, market.spec, _params(quick, seed, keep_all_sales), steps.sub(0.03, 0.98))
     card = build_card(trained, market.data, market.source)
     card["currency"] = currency
     card["layout"] = LAYOUT
@@ -119,15 +124,21 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
 
 def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
              date_column: str | None = None, lat: str | None = None, lon: str | None = None,
-             keep_all_sales: bool = False, seed: int = 0, quick: bool = False,
-             progress: ProgressFn | None = None, should_cancel: CancelFn | None = None) -> dict[str, Any]:
-    """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures."""
+             keep_all_sales: bool = False, seed: int = 0, quick: bool = False, trim: bool = False,
+             equity: bool = True, currency: str = DEFAULT_CURRENCY, progress: ProgressFn | None = None,
+             should_cancel: CancelFn | None = None) -> dict[str, Any]:
+    """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures on
+    validated sales (`trim`: also the IAAO 3 x IQR outlier trim of ratios); the money figures, such as
+    `mean_interval_width_money`, in `currency` (the table's, as for `train`)."""
     steps = Steps(progress, should_cancel)
     steps.report(0.0, "reading sales")
     market = read_market(csv, target, date_column, lat, lon, keep_all_sales)
     from valuation.evaluate import cross_validate
 
-    result = cross_validate(market.data, folds, _params(quick, seed), steps.sub(0.02, 1.0))
+    result = cross_validate(market.data, folds, _params(quick, seed, keep_all_sales, equity), steps.sub(0.02, 1.0),
+                            trim=trim)
+    result.pop("kept")
+    result["currency"] = currency
     result["data"] = {**market.source, "rows_read": market.data.rows_read, "sales_used": len(market.data),
                       "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters],
                       "dates": dates_used(market)}
@@ -147,6 +158,46 @@ def dates_used(market: Market) -> dict[str, Any]:
             "sales_with_date": int(times.size), "sales": len(market.data),
             "first": month(float(times.min())) if times.size else None,
             "last": month(float(times.max())) if times.size else None}
+
+
+def evaluate_screen(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
+                    date_column: str | None = None, lat: str | None = None, lon: str | None = None,
+                    seed: int = 0, quick: bool = False, progress: ProgressFn | None = None,
+                    should_cancel: CancelFn | None = None) -> dict[str, Any]:
+    """Nested out-of-fold evaluation of the price screen on a table whose sale-condition column labels
+    the non-market sales (the bundled Ames market by default): AUC, precision at a 5% review rate."""
+    from valuation import dataset
+    from valuation.screening.evaluate import cross_validate_screen
+
+    steps = Steps(progress, should_cancel)
+    steps.report(0.0, "reading sales")
+    if csv is None:
+        path, target = dataset.bundled_market_path(), target or dataset.BUNDLED_TARGET
+    elif not target:
+        raise DeedbookError("Say which column holds the sale price with --target COLUMN.")
+    else:
+        path = Path(csv)
+    raw, spec, data, non_market = dataset.load_labelled(path, target, date_column, lat, lon)
+    result = cross_validate_screen(data, non_market, folds, _params(quick, seed), steps.sub(0.02, 1.0))
+    result.pop("scores")
+    result["data"] = {"name": str(path), "sha256": raw.sha256,
+                      "labels": [f"non-market: {f.describe()}" for f in spec.filters],
+                      "not_inputs": [c.name for c in spec.schema.columns if c.kind == "sale terms"]}
+    return result
+
+
+def screen_sales(home: DataDir, records: list[Mapping[str, Any]], prices: list[float], times: list[float],
+                 currency: str = DEFAULT_CURRENCY) -> list["Screening"]:
+    """Price screening of sales (deed attributes, price in currency units, closing time as a fractional
+    year; NaN: the model's valuation date) with the stored model: score, level, reasons."""
+    from valuation.screening import shipped
+    from valuation.screening.screen import screen_sales as screen
+
+    trained, model_card = load(home)
+    if currency != model_card.get("currency", DEFAULT_CURRENCY):
+        raise DeedbookError(f"The valuation model prices in {model_card.get('currency', DEFAULT_CURRENCY)}, "
+                            f"not {currency}: a sale in {currency} cannot be screened against it.")
+    return screen(trained, records, prices, times, shipped.load(), currency)
 
 
 def has_model(home: DataDir) -> bool:
@@ -199,8 +250,8 @@ def value(home: DataDir, attributes: Mapping[str, Any], *, as_of: float | None =
     """Estimate, 90% range, comparables and reasons for a property described by `attributes`."""
     from valuation.valuer import value_record
 
-    trained, _ = load(home)
-    return value_record(trained, attributes, as_of)
+    trained, model_card = load(home)
+    return value_record(trained, attributes, as_of, currency=market_currency(model_card))
 
 
 def deed_record(deed: Any, trained: "TrainedModel") -> dict[str, Any]:
@@ -217,7 +268,14 @@ def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "
 
     deed = ledger.deed(reference)
     trained, model_card = load(home)
-    return deed, value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel), model_card
+    valuation = value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel,
+                             currency=market_currency(model_card))
+    return deed, valuation, model_card
+
+
+def market_currency(model_card: Mapping[str, Any]) -> str:
+    """The currency the model's prices are in (its card says; models from before it did were USD)."""
+    return str(model_card.get("currency") or DEFAULT_CURRENCY)
 
 
 def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],
@@ -228,15 +286,11 @@ def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card:
     recorded (inside the ledger's write lock): a deed's attributes, which the
     estimate rests on, never change, so another writer's entry in between
     does not make it stale."""
-    from core.money import decimals
-
-    currency = str(model_card.get("currency", DEFAULT_CURRENCY))
-    unit = 10 ** decimals(currency)
     as_of = valuation.as_of or datetime.now(timezone.utc).strftime("%Y-%m")
     figures = {
         "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
-        "estimate": int(round(valuation.estimate * unit)), "low": int(round(valuation.low * unit)),
-        "high": int(round(valuation.high * unit)), "currency": currency, "coverage": 90, "asOf": as_of,
+        "estimate": valuation.estimate.minor, "low": valuation.low.minor, "high": valuation.high.minor,
+        "currency": valuation.currency, "coverage": 90, "asOf": as_of,
     }
 
     def build(state: LedgerState) -> list[Entry]:

@@ -78,6 +78,7 @@ def train_model(data: SalesData, spec: TableSpec, params: ModelParams = ModelPar
     steps = steps or Steps()
     started = time.perf_counter()
     model = fit_model(data, params, steps.sub(0.0, 0.92))
+    data = data.take(model.kept)  # the sales validation kept: comparables and reasons come from them
     builder = model.regressor.builder
     valuation_time = builder.time_range[1] if builder.use_time else float("nan")
     baseline = typical_sale(data, valuation_time)

@@ -14,34 +14,65 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from core.money import Money
 from valuation import comparables
-from valuation.dataset import SalesData, fill_absent, from_records, known_columns
+from valuation.comparables import Comparable
+from valuation.dataset import BUNDLED_CURRENCY, SalesData, fill_absent, from_records, known_columns
 from valuation.explain import LOCATION, TIME, in_money, shapley
 from valuation.training import TrainedModel
+from valuation.uncertainty import confidence
 
 TOP_DRIVERS = 8
 
 
+@dataclass(frozen=True)
+class Driver:
+    """One reason: how much an attribute moves the estimate from the market's typical sale."""
+
+    feature: str
+    effect: Money  # in whole units: positive raises the estimate
+    value: Any  # the subject's value, as shown
+    typical: Any  # the typical sale's
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.effect.minor >= 0 else "down"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"feature": self.feature, "effect": self.effect.units, "direction": self.direction,
+                "value": self.value, "typical": self.typical}
+
+
 @dataclass
 class Valuation:
-    estimate: float
-    low: float
-    high: float
+    """A model's answer in money of the market's currency (figures rounded to whole units)."""
+
+    currency: str
+    estimate: Money
+    low: Money
+    high: Money
     as_of: str | None
-    typical: float  # estimate of the market's typical sale: drivers explain the gap to it
-    drivers: list[dict[str, Any]]
-    other_effects: float  # the smaller effects, so drivers + other = estimate - typical
-    comparables: list[dict[str, Any]]
+    typical: Money  # estimate of the market's typical sale: drivers explain the gap to it
+    drivers: list[Driver]
+    other_effects: Money  # the smaller effects, so drivers + other = estimate - typical
+    comparables: list[Comparable]
     assumed: list[str]
     input_sha256: str
     warnings: list[str] = field(default_factory=list)
+    fsd: float | None = None  # forecast standard deviation, a fraction of the estimate (0.08 = 8%)
+    confidence: int | None = None  # 100 x (1 - FSD): lenders read above 85 as high confidence
+    confidence_level: str | None = None  # high | medium | low
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data (`value --json`, the valuation report's record): amounts as numbers of whole units
+        of `currency`, as they always were."""
         return {
-            "estimate": self.estimate, "low": self.low, "high": self.high, "coverage": 0.90,
-            "as_of": self.as_of, "typical_sale": self.typical, "drivers": self.drivers,
-            "other_effects": self.other_effects, "comparables": self.comparables,
+            "estimate": self.estimate.units, "low": self.low.units, "high": self.high.units, "coverage": 0.90,
+            "fsd": self.fsd, "confidence": self.confidence, "confidence_level": self.confidence_level,
+            "as_of": self.as_of, "typical_sale": self.typical.units, "drivers": [d.to_json() for d in self.drivers],
+            "other_effects": self.other_effects.units, "comparables": [c.to_json() for c in self.comparables],
             "assumed_typical": self.assumed, "input_sha256": self.input_sha256, "warnings": self.warnings,
+            "currency": self.currency,
         }
 
 
@@ -58,12 +89,10 @@ def _fill_unknown(trained: TrainedModel, subject: SalesData, record: Mapping[str
     return [name for name in assumed if trained.importance.get(name, 0.0) > 0]
 
 
-def _money(x: float) -> float:
-    return float(round(x, 0))
-
-
 def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float | None = None,
-                 comparables_count: int = 5, subject_parcel: str | None = None) -> Valuation:
+                 comparables_count: int = 5, subject_parcel: str | None = None,
+                 currency: str = BUNDLED_CURRENCY) -> Valuation:
+    """Value one property; `currency` is the market's (the model card's), in which prices were given."""
     spec = trained.spec
     when = trained.valuation_time if as_of is None else as_of
     subject = from_records([record], spec, times=[when])
@@ -83,20 +112,23 @@ def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float 
                                                        trained.groups, model.params.seed)
     estimate = float(np.exp(log_estimate))
     typical = float(np.exp(log_typical))
+
+    def whole(x: float) -> Money:  # a model's figure: cents would be noise
+        return Money.of(x, currency, whole=True)
+
     money = in_money(contributions, typical, estimate)
     ranked = sorted(money.items(), key=lambda kv: -abs(kv[1]))
-    drivers = []
-    for label, amount in ranked[:TOP_DRIVERS]:
-        drivers.append({
-            "feature": label, "effect": _money(amount), "direction": "up" if amount >= 0 else "down",
-            "value": _describe(subject, label), "typical": _describe(trained.baseline, label),
-        })
+    drivers = [Driver(label, whole(amount), _describe(subject, label), _describe(trained.baseline, label))
+               for label, amount in ranked[:TOP_DRIVERS]]
     other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
-    comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel)
+    comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel, currency)
+    fsd = float(model.fsd(subject, np.array([log_estimate]))[0])
+    score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
-        _money(estimate), _money(estimate * np.exp(model.lower)), _money(estimate * np.exp(model.upper)),
-        comparables.date_text(when) if np.isfinite(when) else None, _money(typical), drivers,
-        _money(other), comps, assumed, input_hash(record), warnings)
+        currency, whole(estimate), whole(estimate * np.exp(model.lower)), whole(estimate * np.exp(model.upper)),
+        comparables.date_text(when) if np.isfinite(when) else None, whole(typical), drivers,
+        whole(other), comps, assumed, input_hash(record), warnings,
+        round(fsd, 4) if np.isfinite(fsd) else None, score, band)
 
 
 def _describe(row: SalesData, label: str) -> Any:

@@ -12,10 +12,9 @@ from core.documents import qr
 from core.documents.evidence import EmbeddedEntry, Record
 from core.documents.layout import (MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para,
                                    plain, section)
+from core.kinds import role_label
 from core.money import format_amount
 
-ROLE_NAMES = {"seller": "Seller (grantor)", "buyer": "Buyer (grantee)", "lienholder": "Lienholder",
-              "registrar": "Registrar", "operator": "Operator", "notary": "Notary", "agent": "Agent"}
 
 
 def day(seconds: int) -> str:
@@ -75,7 +74,7 @@ def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: fl
         for s in entry.signatures:
             rows.append([
                 plain(str(entry.index), Styles.cell),
-                plain(ROLE_NAMES.get(s["role"], s["role"].title()), Styles.cell),
+                plain(role_label(s["role"]), Styles.cell),
                 party(record, s["signer"]),
                 plain(s.get("signedType", ""), Styles.cell),
                 mono_wrapped(s["signature"][2:], Styles.mono_small, 8),
@@ -142,4 +141,4 @@ def entry_reference(entry: EmbeddedEntry) -> str:
 
 
 __all__ = ["day", "moment", "money", "party", "heading", "signatures_table", "verification_panel", "qr_payload",
-           "shares_text", "percent", "short", "entry_reference", "ROLE_NAMES", "RULE"]
+           "shares_text", "percent", "short", "entry_reference", "role_label", "RULE"]

@@ -8,12 +8,26 @@ hands, a lien was recorded, more acts were notarised.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from core.documents.chain import deed_of
 from core.documents.evidence import Record
-from core.documents.verify import LocalCheck
 from core.ledger import Ledger, RecordedEntry
 
 MAX_LISTED = 8
+
+
+@dataclass
+class LocalCheck:
+    """What the ledger in the data folder says about the document."""
+
+    status: str  # "same ledger", "other ledger"
+    notes: list[str] = field(default_factory=list)  # informational: the ledger moved on, is behind...
+    problems: list[str] = field(default_factory=list)  # the ledger contradicts the document
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": self.status, "notes": self.notes, "problems": self.problems}
 
 
 def compare_with_ledger(record: Record, ledger: Ledger) -> LocalCheck:

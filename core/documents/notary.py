@@ -7,6 +7,7 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from core.dates import parse_date
+from core.display import short_address
 from core.documents import blocks
 from core.documents.blocks import day, moment, party
 from core.documents.render import render_record
@@ -74,7 +75,7 @@ def draw_notary_record(record: Record) -> bytes:
                        "the notary can recompute to match a document later and nobody else can reverse.", Styles.fine))
 
     story += section("Signers identified", width, f"{len(m['signers'])} signer{'s' if len(m['signers']) != 1 else ''}")
-    roles = {s["signer"].lower(): blocks.ROLE_NAMES.get(s["role"], s["role"]) for s in attested.signatures}
+    roles = {s["signer"].lower(): blocks.role_label(s["role"]) for s in attested.signatures}
     rows = [[party(record, s), roles.get(s.lower(), "\u2014"), m["idEvidence"] or "\u2014"] for s in m["signers"]]
     story.append(data_table(["Signer", "Role in the attested entry", "Identity evidence"], rows,
                             [width - 230, 120, 110]))
@@ -224,7 +225,7 @@ def draw_journal(record: Record) -> bytes:
 
 
 def _short_party(record: Record, address: str) -> str:
-    return record.name_of(address) or f"{address[:8]}\u2026{address[-6:]}"
+    return record.name_of(address) or short_address(address, 8, 6)  # this layout's width: keep it
 
 
 __all__ = ["build_notary_record_pdf", "build_journal_pdf", "collect_notary_record", "collect_journal",

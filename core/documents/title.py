@@ -6,6 +6,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from core.attributes import certificate_attributes, number_text
 from core.documents import blocks
 from core.documents.blocks import day, money, moment, party, percent, shares_text
 from core.documents.chain import TitleState, replay
@@ -13,14 +14,9 @@ from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
                                    section, title_block)
+from core.kinds import describe_entry
 from core.ledger import Ledger
-
-# Attributes worth a line on a certificate, in this order, with their plain names.
-_ATTRIBUTES = (
-    ("Gr_Liv_Area", "Living area (sq ft)"), ("Lot_Area", "Lot area (sq ft)"), ("Year_Built", "Year built"),
-    ("Bedroom_AbvGr", "Bedrooms"), ("Full_Bath", "Full bathrooms"), ("Bldg_Type", "Building type"),
-    ("House_Style", "Style"), ("Neighborhood", "Neighbourhood"), ("MS_Zoning", "Zoning"),
-)
+from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares
 
 
 def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
@@ -122,10 +118,10 @@ def _attribute_pairs(attributes_json: str) -> list[tuple[str, Any]]:
     if not isinstance(attributes, dict):
         return []
     pairs = []
-    for key, label in _ATTRIBUTES:
-        value = attributes.get(key)
+    for attribute in certificate_attributes():  # a layout prints these words: the catalogue must keep them
+        value = attributes.get(attribute.name)
         if value not in (None, ""):
-            pairs.append((label, f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)))
+            pairs.append((attribute.heading, number_text(value)))
     return pairs
 
 
@@ -134,63 +130,47 @@ def _lines(*items: Paragraph) -> list[Paragraph]:
 
 
 def event_row(record: Record, e: EmbeddedEntry, state: TitleState | None = None) -> list[Any]:
-    """One chain-of-title row: entry, date, event, parties, terms."""
-    m = e.message
-    event, parties, terms = e.kind, [], ""
-    if e.kind == "RegisterDeed":
-        event = "Registration"
-        parties = [_role("Registered to"), party(record, m["owner"]),
-                   _role("Registrar"), party(record, _signer(e, "registrar"))]
-        terms = f"{m['totalShares']:,} shares created"
-    elif e.kind == "Transfer":
-        event = "Transfer" if m["shares"] != m["totalShares"] else "Transfer of the whole deed"
-        parties = [_role("From"), party(record, m["from"]), _role("To"), party(record, m["to"])]
-        payoffs = e.signers("lienholder")
-        if payoffs:
-            parties += [_role("Liens paid off, signed by")] + [party(record, s["signer"]) for s in payoffs]
-        terms = (f"{money(m['price'], m['currency'])}<br/>{shares_text(m['shares'], m['totalShares'])}<br/>"
-                 f"closing {m['closingDate']}")
-    elif e.kind == "Lien":
-        event = f"Lien {m['lienId']} recorded"
-        parties = [_role("Lienholder"), party(record, m["holder"])]
-        terms = f"{esc(m['lienKind'])}<br/>{money(m['amount'], m['currency'])}"
-    elif e.kind == "LienRelease":
-        event = f"Lien {m['lienId']} released"
-        parties = [_role("Lienholder"), party(record, m["holder"])]
-        terms = "released by the lienholder"
-    elif e.kind == "Attestation":
-        event = f"Notarial act: {m['act']}"
-        parties = [_role("Notary"), party(record, _signer(e, "notary"))]
-        where = f", {esc(m['place'])}" if m.get("place") else ""
-        terms = f"attests entry {m['entryIndex']} ({esc(m['entryKind'])})<br/>{m['actDate']}{where}"
-    elif e.kind == "Valuation":
-        event = "Valuation recorded"
-        parties = [_role("Appraiser"), party(record, _signer(e, "appraiser"))]
-        terms = (f"{money(m['estimate'], m['currency'])}<br/>{m['coverage']}% range {money(m['low'], m['currency'])} "
-                 f"to {money(m['high'], m['currency'])}<br/>as of {esc(m['asOf'])}")
-    else:
-        parties = [party(record, s["signer"]) for s in e.signatures]
-        terms = esc(_describe(e))
+    """One chain-of-title row: entry, date, event, parties, terms, in the words of the entry's kind."""
+    d = describe_entry(e.kind, e.message, [(s.get("role", ""), s.get("signer", "")) for s in e.signatures])
+    parties: list[Paragraph] = []
+    for role in d.parties:
+        if role.label:
+            parties.append(_role(role.label))
+        parties += [party(record, address) for address in role.addresses]
+    terms = "<br/>".join(_phrase(record, line) for line in d.brief)
     return [plain(str(e.index), Styles.cell_bold), plain(day(e.recorded_at), Styles.cell),
-            plain(event, Styles.cell_bold), parties, para(terms, Styles.cell)]
+            plain("".join(_text(record, part) for part in d.event), Styles.cell_bold), parties,
+            para(terms, Styles.cell)]
+
+
+def _text(record: Record, part: str | Fact) -> str:
+    """A phrase's part as plain text: amounts and shares in the certificate's words, names from the record."""
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Money):
+        return money(part.minor, part.currency)
+    if isinstance(part, Shares):
+        return shares_text(part.count, part.total)
+    if isinstance(part, Count):
+        return f"{part.value:,}"
+    if isinstance(part, (Date,)):
+        return part.iso
+    if isinstance(part, Deadline):
+        return moment(part.seconds)
+    if isinstance(part, EntryRef):
+        return str(part.index)
+    if isinstance(part, Address):
+        return record.name_of(part.address) or part.address
+    return part.value  # Text, Hex
+
+
+def _phrase(record: Record, phrase: Phrase) -> str:
+    """A phrase inside a Paragraph: every part escaped."""
+    return "".join(esc(_text(record, part)) for part in phrase)
 
 
 def _role(text: str) -> Paragraph:
     return plain(text.upper(), Styles.label)
-
-
-def _signer(e: EmbeddedEntry, role: str) -> str:
-    found = e.signers(role)
-    return found[0]["signer"] if found else (e.signatures[0]["signer"] if e.signatures else "")
-
-
-def _describe(e: EmbeddedEntry) -> str:
-    from core.kinds import get_kind
-
-    try:
-        return get_kind(e.kind).describe(e.message)
-    except Exception:
-        return e.kind
 
 
 __all__ = ["build_title_pdf", "collect_title", "draw_title", "event_row", "mono_wrapped"]

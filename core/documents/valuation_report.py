@@ -28,7 +28,7 @@ from core.documents.layout import (ACCENT, ALERT, GOOD, INK, MUTED, RULE, SHADE,
 from core.documents.title import _attribute_pairs
 from core.errors import DeedbookError
 from core.ledger import Ledger, RecordedEntry
-from core.money import decimals
+from core.money import figure_text, format_figure, to_minor
 
 BAND = colors.HexColor("#E7DCCB")
 TOP_FEATURES = 12
@@ -71,10 +71,6 @@ def _trim_card(card: Mapping[str, Any]) -> dict[str, Any]:
     return trimmed
 
 
-def _minor(value: Any, currency: str) -> int:
-    return int(round(float(value) * 10 ** decimals(currency)))
-
-
 def _matching_valuation(history: list[RecordedEntry], v: Mapping[str, Any], currency: str,
                         model_hash: str) -> RecordedEntry | None:
     """The deed's latest Valuation entry, if it records exactly this valuation."""
@@ -83,15 +79,15 @@ def _matching_valuation(history: list[RecordedEntry], v: Mapping[str, Any], curr
             continue
         m = e.message
         same = (m["modelHash"] == model_hash and m["inputHash"] == "0x" + str(v.get("input_sha256", ""))
-                and m["currency"] == currency and m["estimate"] == _minor(v["estimate"], currency)
-                and m["low"] == _minor(v["low"], currency) and m["high"] == _minor(v["high"], currency))
+                and m["currency"] == currency and m["estimate"] == to_minor(v["estimate"], currency)
+                and m["low"] == to_minor(v["low"], currency) and m["high"] == to_minor(v["high"], currency))
         return e if same else None
     return None
 
 
 def valuation_input(valuation: Mapping[str, Any], model_card: Mapping[str, Any]) -> dict[str, Any]:
     """What `build_valuation_pdf` takes, from `Valuation.to_json()` and the model card (both plain data)."""
-    return {**valuation, "currency": model_card.get("currency", "USD"),
+    return {**valuation, "currency": valuation.get("currency") or model_card.get("currency", "USD"),
             "model_sha256": model_card.get("model_sha256", ""), "model_card": dict(model_card)}
 
 
@@ -141,17 +137,13 @@ def build_valuation_pdf(ledger: Ledger, deed: str | int, valuation: Mapping[str,
 
 # -- drawing ------------------------------------------------------------------------
 
-def _k(value: float, currency: str) -> str:
-    return f"{currency} {value:,.0f}"
-
-
 def _check_signed(record: Record, v: Mapping[str, Any], recorded: EmbeddedEntry | None) -> None:
     if recorded is None:
         return
     m = recorded.message
     currency = str(v.get("currency"))
-    if (m["currency"] != currency or m["estimate"] != _minor(v["estimate"], currency)
-            or m["low"] != _minor(v["low"], currency) or m["high"] != _minor(v["high"], currency)
+    if (m["currency"] != currency or m["estimate"] != to_minor(v["estimate"], currency)
+            or m["low"] != to_minor(v["low"], currency) or m["high"] != to_minor(v["high"], currency)
             or m["modelHash"] != "0x" + str(v.get("model_sha256")) or m["inputHash"] != "0x" + str(v.get("input_sha256"))):
         raise RecordInvalid(f"The valuation figures in the record are not the ones Valuation entry {recorded.index} signs.")
 
@@ -179,16 +171,17 @@ def draw_valuation(record: Record) -> bytes:
     story += title_block(
         "Valuation Report",
         f"Deed {deed_id} \u00b7 parcel {esc(r['parcel'])} \u00b7 {esc(r['propertyAddress'])}",
-        [("Estimate", esc(_k(estimate, currency))), ("90% range", esc(f"{low:,.0f} \u2013 {high:,.0f}")),
+        [("Estimate", esc(format_figure(estimate, currency))),
+         ("90% range", esc(f"{figure_text(low)} \u2013 {figure_text(high)}")),
          ("As of", esc(v.get("as_of") or "\u2014")), ("Model", esc(model_hash[:10] or "\u2014")),
          ("Recorded", f"entry {recorded.index}" if recorded else "not recorded")], width)
 
     coverage = card.get("metrics", {}).get("coverage")
     headline = [
         plain("ESTIMATED MARKET VALUE", Styles.label),
-        plain(_k(estimate, currency), Styles.big),
+        plain(format_figure(estimate, currency), Styles.big),
         Spacer(1, 3),
-        para(f"90% range <b>{esc(_k(low, currency))}</b> to <b>{esc(_k(high, currency))}</b> "
+        para(f"90% range <b>{esc(format_figure(low, currency))}</b> to <b>{esc(format_figure(high, currency))}</b> "
              f"({(low / estimate - 1) * 100:+.1f}% / {(high / estimate - 1) * 100:+.1f}%).", Styles.body),
         Spacer(1, 2),
         plain("Nine in ten sales like this one fall within the range: it is calibrated on sales the model did not "
@@ -222,9 +215,9 @@ def draw_valuation(record: Record) -> bytes:
             diffs = "; ".join(f"{d['feature']} {d['comparable']} (subject {d['subject']})"
                               for d in (c.get("differences") or [])[:3])
             rows.append([f"C{n}", plain(c.get("label") or "\u2014", Styles.cell), c.get("sold") or "\u2014",
-                         f"{float(c['price']):,.0f}",
+                         figure_text(c['price']),
                          f"{c['distance_km']:.2f}" if isinstance(c.get("distance_km"), (int, float)) else "\u2014",
-                         f"{float(c['adjusted_price']):,.0f}", plain(diffs or "\u2014", Styles.cell)])
+                         figure_text(c['adjusted_price']), plain(diffs or "\u2014", Styles.cell)])
         story.append(data_table(["", "Sale", "Sold", f"Price ({currency})", "km", "Adjusted", "Main differences"],
                                 rows, [20, 128, 42, 62, 32, 58, width - 342], right=(3, 4, 5)))
     else:
@@ -358,11 +351,11 @@ def range_chart(v: Mapping[str, Any], currency: str, width: float) -> Drawing:
     band_y = height - label_h - band_h
     d.add(Rect(x(low), band_y, x(high) - x(low), band_h, fillColor=BAND, strokeColor=None))
     d.add(Line(x(estimate), band_y - 3, x(estimate), band_y + band_h + 2, strokeColor=INK, strokeWidth=1.6))
-    d.add(String(x(estimate), band_y + band_h + 3.5, f"estimate {estimate:,.0f}", fontName=SANS_BOLD, fontSize=6.5,
-                 fillColor=INK, textAnchor="middle"))
-    d.add(String(x(low) - 2, band_y + 3.5, f"{low:,.0f}", fontName=SANS, fontSize=5.8, fillColor=MUTED,
+    d.add(String(x(estimate), band_y + band_h + 3.5, f"estimate {figure_text(estimate)}", fontName=SANS_BOLD,
+                 fontSize=6.5, fillColor=INK, textAnchor="middle"))
+    d.add(String(x(low) - 2, band_y + 3.5, figure_text(low), fontName=SANS, fontSize=5.8, fillColor=MUTED,
                  textAnchor="end"))
-    d.add(String(x(high) + 2, band_y + 3.5, f"{high:,.0f}", fontName=SANS, fontSize=5.8, fillColor=MUTED))
+    d.add(String(x(high) + 2, band_y + 3.5, figure_text(high), fontName=SANS, fontSize=5.8, fillColor=MUTED))
     if isinstance(typical, (int, float)):
         d.add(Line(x(float(typical)), axis_y, x(float(typical)), band_y - 4, strokeColor=MUTED, strokeWidth=0.5,
                    strokeDashArray=[1.5, 1.5]))
@@ -427,16 +420,17 @@ def drivers_chart(v: Mapping[str, Any], currency: str, width: float) -> Drawing:
         d.add(String(width - 2, y + 1.5, amount, fontName=SANS_BOLD if bold else SANS, fontSize=6.8, fillColor=INK,
                      textAnchor="end"))
 
-    line(0, "Typical sale", "the market\u2019s typical property", lo, typical, f"{typical:,.0f}", RULE, True)
+    line(0, "Typical sale", "the market\u2019s typical property", lo, typical, figure_text(typical), RULE, True)
     running = typical
     for i, (label, detail, effect) in enumerate(steps, start=1):
-        line(i, label, detail, running, running + effect, f"{effect:+,.0f}", GOOD if effect >= 0 else ALERT, False)
+        line(i, label, detail, running, running + effect, figure_text(effect, signed=True),
+             GOOD if effect >= 0 else ALERT, False)
         d.add(Line(x(running), height - i * row - 1, x(running), height - (i + 1) * row + 7.5, strokeColor=MUTED,
                    strokeWidth=0.3))
         running += effect
-    line(rows - 1, "Estimate", "", lo, running, f"{float(v['estimate']):,.0f}", INK, True)
-    d.add(String(left, 0, f"{currency}; bars start at {lo:,.0f}, not zero: green raises the estimate, red lowers it",
-                 fontName=SANS, fontSize=5.8, fillColor=MUTED))
+    line(rows - 1, "Estimate", "", lo, running, figure_text(v['estimate']), INK, True)
+    d.add(String(left, 0, f"{currency}; bars start at {figure_text(lo)}, not zero: green raises the estimate, "
+                          "red lowers it", fontName=SANS, fontSize=5.8, fillColor=MUTED))
     return d
 
 

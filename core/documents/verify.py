@@ -34,22 +34,11 @@ from core.errors import DeedbookError, VerificationFailed
 from core.userfiles import read_user_file
 
 if TYPE_CHECKING:
+    from core.documents.local import LocalCheck
     from core.ledger import Ledger
 
 DOCUMENT_NAMES = {"transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
                   "journal": "notary journal export", "valuation": "valuation report"}
-
-
-@dataclass
-class LocalCheck:
-    """What the ledger in the data folder says about the document."""
-
-    status: str  # "same ledger", "other ledger"
-    notes: list[str] = field(default_factory=list)  # informational: the ledger moved on, is behind...
-    problems: list[str] = field(default_factory=list)  # the ledger contradicts the document
-
-    def as_json(self) -> dict[str, Any]:
-        return {"status": self.status, "notes": self.notes, "problems": self.problems}
 
 
 @dataclass
@@ -242,4 +231,4 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
-__all__ = ["PdfReport", "LocalCheck", "verify_pdf", "verify_record", "differences", "RecordInvalid"]
+__all__ = ["PdfReport", "verify_pdf", "verify_record", "differences", "RecordInvalid"]

@@ -1,8 +1,13 @@
-"""The registry of entry kinds: each kind's EIP-712 type, its rule, and who signs it.
+"""The registry of entry kinds: each kind owns its whole lifecycle.
 
-One module per kind (or per family of kinds) in this package calls `register`.
-Adding a kind needs no database migration: entries are stored generically.
-`KIND_MODULES` is the one list to extend.
+One module per kind (or per family of kinds) in this package calls `register`
+with an `EntryKind`: its EIP-712 type, its rule, who signs it (below), how it
+reads (`present`: the plain-data `Description` the signer's summary, the chain of
+title and the GUI timeline all render), and its one-time values (`once`: replay
+keys kept in the `once_values` table, checked by `apply_entry` for every kind).
+Adding a kind needs no database migration: entries and one-time values are
+stored generically.  `KIND_MODULES` is the one list to extend; docs/kinds.md
+shows a complete kind.
 
 Every kind says who signs it, in one of two ways:
 - `parties`: a party's own act (a seller's transfer, a buyer's acceptance, a
@@ -18,16 +23,19 @@ Every kind says who signs it, in one of two ways:
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
+from core.display import clean
 from core.eip712 import TypedSchema, domain_types, signing_digest
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
 from core.messages import compile_message_check
+from core.presentation import Description, Signer, generic
 from core.signing import BadSignature, recover_address
-from core.state import ApplyContext, LedgerState
+from core.state import ApplyContext, LedgerState, OnceKey
 
 KIND_MODULES = [
     "core.kinds.genesis",
@@ -41,6 +49,7 @@ KIND_MODULES = [
 
 Fields = tuple[tuple[str, str], ...]
 ApplyRule = Callable[[LedgerState, Entry, ApplyContext], "int | None"]
+Present = Callable[[Mapping[str, Any], Sequence[Signer]], Description]
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,10 @@ class Party:
     role: str  # the role the signature is recorded in
     phrase: str  # what the signer reads under the summary's title
     signer_field: str | None = None  # the message field naming who must sign (None: a rule decides)
+    label: str = ""  # the role as documents name it ("Seller (grantor)"); default: the role, capitalised
+    act: str = "signature"  # what the party gives, in "the transfer still needs the buyer's acceptance"
+    required: bool = True  # False: as many as the rule asks for, maybe none (one payoff per open lien)
+    title_note: str = ""  # added to the summary's title for this signed type (a lienholder's consent)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class LedgerAct:
     role: str  # the role its one signature is recorded in
     by: str  # "operator" (the ledger's operator key) or "registrar" (the operator or a key made registrar)
     command: str  # the command that signs it, named when a request for it is refused
+    label: str = ""  # the role as documents name it; default: the role, capitalised
 
     def __post_init__(self) -> None:
         if self.by not in ("operator", "registrar"):
@@ -67,6 +81,23 @@ class LedgerAct:
     @property
     def keeper(self) -> str:
         return "the ledger operator" if self.by == "operator" else "a registrar"
+
+
+@dataclass(frozen=True)
+class OneTime:
+    """A value an entry may carry only once within its scope: a replay guard (a transfer's id, per deed).
+
+    The ledger keeps every one used in the `once_values` table (unique on kind, field, scope and
+    value), so an append checks it with one indexed lookup however long the ledger; `verify`
+    replays them in memory and compares the table with the replay."""
+
+    field: str  # the message field holding the value
+    scope: str | None  # the message field naming its scope (a deed); None: once in the whole ledger
+    refusal: str  # the sentence when it was used before: {value}, {short} (cut), {scope}, {entry}
+
+    def key(self, kind: str, message: Mapping[str, Any]) -> OnceKey:
+        scope = "" if self.scope is None else str(message[self.scope])
+        return (kind, self.field, scope, str(message[self.field]))
 
 
 @dataclass(frozen=True)
@@ -83,6 +114,12 @@ class EntryKind:
     # parties sign by request, in the order their signatures are kept; or the ledger keeper's act.
     parties: Mapping[str, Party] = field(default_factory=dict)
     ledger_act: LedgerAct | None = None
+    # How it reads (None: the generic description, built from `describe`), and its replay keys.
+    present: Present | None = None
+    once: tuple[OneTime, ...] = ()
+    # What a request for it must make sense of before it is shown to a signer (the ledger's rules
+    # need the ledger; this needs only the message): the end of a sentence, or None when it is fine.
+    check_request: Callable[[Mapping[str, Any]], str | None] | None = None
 
     def __post_init__(self) -> None:
         if bool(self.parties) == (self.ledger_act is not None):
@@ -91,6 +128,19 @@ class EntryKind:
         if unknown:
             raise ValueError(f"The kind {self.name} has no signed type {sorted(unknown)} for a party to sign.")
         object.__setattr__(self, "check_message", compile_message_check(self.name, self.fields))
+
+    @property
+    def noun(self) -> str:
+        """The kind in a sentence: "transfer", "lien release"."""
+        return re.sub(r"(?<!^)(?=[A-Z])", " ", self.name).lower()
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """role -> the signed type a party signs in it, in the order signatures are kept."""
+        return {party.role: signed_type for signed_type, party in self.parties.items()}
+
+    def once_keys(self, message: Mapping[str, Any]) -> list[tuple[OneTime, OnceKey]]:
+        return [(one, one.key(self.name, message)) for one in self.once]
 
     def party(self, signed_type: str) -> Party | None:
         """The party that signs `signed_type` by request; None when no request may ask for it."""
@@ -117,6 +167,13 @@ def register(kind: EntryKind) -> EntryKind:
     return kind
 
 
+def unregister(name: str) -> None:
+    """Forget a kind registered at run time (a test's throwaway kind)."""
+    global _schema
+    _KINDS.pop(name, None)
+    _schema = None
+
+
 def _load() -> None:
     global _loaded
     if not _loaded:
@@ -136,6 +193,51 @@ def get_kind(name: str) -> EntryKind:
     if kind is None:
         raise RuleViolation(f"'{name}' is not a kind of entry this ledger knows.")
     return kind
+
+
+def apply_entry(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | None:
+    """Check an entry's one-time values, apply its kind's rule, remember the values: what every
+    append and every replay does with each entry.  Returns the deed the entry concerns."""
+    kind = _KINDS.get(entry.kind) or get_kind(entry.kind)
+    keys = kind.once_keys(entry.message) if kind.once else []
+    for one, key in keys:
+        earlier = state.used_before(key)
+        if earlier is not None:
+            value = key[3]
+            raise RuleViolation(one.refusal.format(value=clean(value), short=clean(value, 18), scope=clean(key[2]),
+                                                   entry=earlier))
+    concerned = kind.apply(state, entry, ctx)
+    for _, key in keys:
+        state.remember_use(key, ctx.index)
+    return concerned
+
+
+def describe_entry(kind_name: str, message: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    """How an entry reads, in its kind's words; a generic description for a kind without its own
+    (or one this build does not know, or a message its presentation cannot read)."""
+    _load()
+    kind = _KINDS.get(kind_name)
+    if kind is not None and kind.present is not None:
+        try:
+            return kind.present(message, signers)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a damaged message: said generically below, and by `verify`
+    try:
+        line = kind.describe(message) if kind is not None else kind_name
+    except (KeyError, TypeError, ValueError, AttributeError):
+        line = kind_name
+    return generic(kind_name, message, signers, line)
+
+
+def role_label(role: str) -> str:
+    """A role as documents name it ("Seller (grantor)"), from the kinds' declarations."""
+    for kind in kinds().values():
+        for party in kind.parties.values():
+            if party.role == role and party.label:
+                return party.label
+        if kind.ledger_act is not None and kind.ledger_act.role == role and kind.ledger_act.label:
+            return kind.ledger_act.label
+    return role.capitalize()
 
 
 def _as_types(fields: Fields) -> list[dict[str, str]]:

@@ -15,12 +15,13 @@ deed's history.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from core.dates import DAY, is_iso_date, iso_date_to_epoch
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, Party, register, require_roles, signature_of
+from core.presentation import Date, Description, EntryRef, Hex, Phrase, Role, Signer, Term, Text, signer_of
 from core.state import ApplyContext, LedgerState
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -64,6 +65,35 @@ def describe_attestation(m: Mapping[str, Any]) -> str:
     return f"Notarial {m['act']} on {m['actDate']}{where}: entry {m['entryIndex']} ({m['entryKind']}{deed})"
 
 
+def _listed(parts: list[Text]) -> Phrase:
+    return tuple(piece for i, part in enumerate(parts) for piece in ((", ", part) if i else (part,)))
+
+
+def present_attestation(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    attested = ("entry ", EntryRef(m["entryIndex"]), " (", Text(m["entryKind"], 40), ")")
+    has_id = int(m["idNumberHash"], 16) != 0
+    return Description(
+        title=("Notarial attestation of ", *attested),
+        terms=(
+            Term("Entry", (EntryRef(m["entryIndex"]), " (", Text(m["entryKind"], 40),
+                           f", deed {m['deedId']})" if m["deedId"] else ")")),
+            Term("Entry hash", (Hex(m["entryHash"]),)),
+            Term("Act", (Text(m["act"]),)),
+            Term("Date", (Date(m["actDate"]),)),
+            Term("Place", (Text(m["place"]),) if m["place"] else ("(not given)",)),
+            Term("Signers", _listed([Text(s, 42) for s in m["signers"]])),
+            Term("Identity evidence", (Text(m["idEvidence"]),) if m["idEvidence"] else ("(not given)",)),
+            Term("Identity number", ("recorded as a keyed hash only" if has_id else "(none)",)),
+        ),
+        event=("Notarial act: ", Text(m["act"])),
+        parties=(Role("Notary", (signer_of(signers, "notary"),)),),
+        brief=(("attests ", *attested), (Date(m["actDate"]), *((", ", Text(m["place"])) if m["place"] else ()))),
+        headline=("Notarised: ", Text(m["act"])),
+        detail=("attests ", *attested, " on ", Date(m["actDate"])),
+        icon="attest", tone="good",
+    )
+
+
 ATTESTATION = register(EntryKind(
     name="Attestation",
     fields=(
@@ -80,5 +110,6 @@ ATTESTATION = register(EntryKind(
     ),
     apply=_apply,
     describe=describe_attestation,
+    present=present_attestation,
     parties={"Attestation": Party("notary", "You attest this entry as notary.")},  # any key may attest
 ))

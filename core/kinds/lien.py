@@ -7,13 +7,14 @@ unless the lienholder co-signs the transfer (see core.kinds.transfer).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, Party, register, require_roles, same_address, signature_of
 from core.kinds.transfer import ZERO_ADDRESS, deed_at_version
 from core.money import format_amount, is_currency
+from core.presentation import Address, Description, Money, Role, Signer, Term, Text
 from core.signing import checksum_address
 from core.state import ApplyContext, LedgerState, Lien
 
@@ -77,6 +78,40 @@ def _describe_release(m: Mapping[str, Any]) -> str:
     return f"Lien {m['lienId']} on deed {m['deedId']} (parcel {m['parcel']}) released by {m['holder']}"
 
 
+def _deed_line(m: Mapping[str, Any]) -> Term:
+    return Term("Deed", (f"{m['deedId']}, parcel ", Text(m["parcel"])))
+
+
+def _present_lien(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    amount = Money(m["amount"], m["currency"])
+    return Description(
+        title=(f"Lien on deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"),
+        terms=(_deed_line(m), Term("Lien number", (str(m["lienId"]),)), Term("Lienholder", (Address(m["holder"]),)),
+               Term("Amount", (amount,)), Term("Kind", (Text(m["lienKind"]),)),
+               Term("Deed version", (str(m["deedVersion"]),))),
+        event=(f"Lien {m['lienId']} recorded",),
+        parties=(Role("Lienholder", (m["holder"],)),),
+        brief=((Text(m["lienKind"]),), (amount,)),
+        headline=(f"Lien {m['lienId']}: ", Text(m["lienKind"])),
+        detail=(amount, " held by ", Address(m["holder"])),
+        icon="lien", tone="bad",
+    )
+
+
+def _present_release(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    return Description(
+        title=(f"Release of lien {m['lienId']} on deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"),
+        terms=(_deed_line(m), Term("Lien number", (str(m["lienId"]),)), Term("Lienholder", (Address(m["holder"]),)),
+               Term("Deed version", (str(m["deedVersion"]),))),
+        event=(f"Lien {m['lienId']} released",),
+        parties=(Role("Lienholder", (m["holder"],)),),
+        brief=(("released by the lienholder",),),
+        headline=(f"Lien {m['lienId']} released",),
+        detail=("by ", Address(m["holder"])),
+        icon="release", tone="good",
+    )
+
+
 LIEN = register(EntryKind(
     name="Lien",
     fields=(
@@ -91,6 +126,7 @@ LIEN = register(EntryKind(
     ),
     apply=_apply_lien,
     describe=_describe_lien,
+    present=_present_lien,
     parties={"Lien": Party("lienholder", "You sign as lienholder.", "holder")},
 ))
 
@@ -105,5 +141,6 @@ LIEN_RELEASE = register(EntryKind(
     ),
     apply=_apply_release,
     describe=_describe_release,
+    present=_present_release,
     parties={"LienRelease": Party("lienholder", "You sign as lienholder.", "holder")},
 ))

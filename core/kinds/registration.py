@@ -5,12 +5,13 @@ import json
 import math
 import re
 import unicodedata
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from core.display import clean
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
+from core.presentation import Address, Count, Description, Role, Signer, signer_of
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
 
@@ -134,6 +135,17 @@ def _describe(m: Mapping[str, Any]) -> str:
     return f"Deed {m['deedId']}: parcel {m['parcel']}, {m['propertyAddress']}, registered to {m['owner']}"
 
 
+def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    shares = Count(m["totalShares"])
+    return Description(
+        title=(f"Registration of deed {m['deedId']}",), terms=(), event=("Registration",),
+        parties=(Role("Registered to", (m["owner"],)), Role("Registrar", (signer_of(signers, "registrar"),))),
+        brief=((shares, " shares created"),),
+        headline=("Registered to ", Address(m["owner"])), detail=(shares, " shares"),
+        icon="registration", tone="accent",
+    )
+
+
 REGISTER_DEED = register(EntryKind(
     name="RegisterDeed",
     fields=(
@@ -148,5 +160,6 @@ REGISTER_DEED = register(EntryKind(
     ),
     apply=_apply,
     describe=_describe,
+    present=_present,
     ledger_act=LedgerAct("registrar", "registrar", "deedbook deed register"),
 ))

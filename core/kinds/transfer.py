@@ -16,13 +16,15 @@ Rules (at append and again at verification):
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from core.dates import is_iso_date, iso_date_to_epoch
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
-from core.kinds import EntryKind, Party, register, same_address
+from core.kinds import EntryKind, OneTime, Party, register, same_address
 from core.money import format_amount, is_currency
+from core.presentation import (Address, Count, Date, Deadline, Description, Hex, Money, Role, Shares, Signer, Term,
+                               Text)
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
 
@@ -30,21 +32,18 @@ ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_ID = "0x" + "00" * 32
 # Every signature on a transfer is a party's own act, signed by request; the order is the order kept.
 PARTIES = {
-    "Transfer": Party("seller", "You authorise this transfer as the seller (current holder).", "from"),
-    "Acceptance": Party("buyer", "You accept this transfer as the buyer.", "to"),
-    "LienPayoff": Party("lienholder", "You sign as lienholder."),
+    "Transfer": Party("seller", "You authorise this transfer as the seller (current holder).", "from",
+                      label="Seller (grantor)"),
+    "Acceptance": Party("buyer", "You accept this transfer as the buyer.", "to", label="Buyer (grantee)",
+                        act="acceptance"),
+    "LienPayoff": Party("lienholder", "You sign as lienholder.", required=False,
+                        title_note=" \u2014 lienholder's consent: your open liens on this deed are released when it "
+                                   "is recorded"),
 }
-ROLE_TYPES = {party.role: signed_type for signed_type, party in PARTIES.items()}
-
-
-def transfer_id_used(state: LedgerState, deed_id: int, transfer_id: str) -> bool:
-    """Did an earlier transfer of this deed use `transfer_id`?
-
-    The id is checked per deed: a signature covers the deed, so a transfer can
-    only be replayed on its own deed, and the deed index keeps the check cheap
-    however large the ledger.
-    """
-    return state.used_before(deed_id, "Transfer", "transferId", transfer_id)
+# The id is used once per deed: a signature covers the deed, so a transfer can only be replayed on
+# its own deed.  core.kinds.apply_entry checks it (one lookup in the once_values table).
+TRANSFER_ID = OneTime("transferId", "deedId", "The transfer id {short} was used before on deed {scope}: this "
+                                              "transfer is a replay.")
 
 
 def deed_at_version(state: LedgerState, m: Mapping[str, Any], what: str) -> DeedState:
@@ -97,14 +96,15 @@ def check_transfer_message(deed: DeedState, m: Mapping[str, Any], recorded_at: i
 
 def _signatures_by_role(entry: Entry) -> dict[str, list[SignatureRecord]]:
     found: dict[str, list[SignatureRecord]] = {}
+    roles = TRANSFER.roles  # role -> the signed type, from PARTIES
     for record in entry.signatures:
-        expected = ROLE_TYPES.get(record.role)
+        expected = roles.get(record.role)
         if expected is None:
             raise RuleViolation(f"A transfer is signed by its seller, its buyer and lienholders, not by a {record.role}.")
         if record.signed_type != expected:
             raise RuleViolation(f"The {record.role} must sign {expected}, not {record.signed_type}.")
         found.setdefault(record.role, []).append(record)
-    for role in ("seller", "buyer"):
+    for role in (party.role for party in PARTIES.values() if party.required):
         if len(found.get(role, [])) != 1:
             raise RuleViolation(f"A transfer needs exactly one {role} signature.")
     return found
@@ -113,9 +113,6 @@ def _signatures_by_role(entry: Entry) -> dict[str, list[SignatureRecord]]:
 def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     m = entry.message
     signatures = _signatures_by_role(entry)
-    if transfer_id_used(state, m["deedId"], m["transferId"]):
-        raise RuleViolation(f"The transfer id {m['transferId'][:18]}\u2026 was used before on deed {m['deedId']}: "
-                            "this transfer is a replay.")
     deed = deed_at_version(state, m, "transfer")
     check_transfer_message(deed, m, ctx.recorded_at)
     if not same_address(signatures["seller"][0].signer, m["from"]):
@@ -154,7 +151,6 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     deed.last_sale_at = iso_date_to_epoch(m["closingDate"])
     deed.version += 1
     state.touch(deed, ctx.index)
-    state.remember_use(deed.deed_id, "Transfer", "transferId", m["transferId"])
     return deed.deed_id
 
 
@@ -163,6 +159,43 @@ def describe_transfer(m: Mapping[str, Any]) -> str:
     what = "the whole deed" if whole else f"{m['shares']:,} of {m['totalShares']:,} shares"
     return (f"Deed {m['deedId']} (parcel {m['parcel']}): {what} from {m['from']} to {m['to']} for "
             f"{format_amount(m['price'], m['currency'])}, closing {m['closingDate']}")
+
+
+def _request_problem(m: Mapping[str, Any]) -> str | None:
+    if not 1 <= m["shares"] <= m["totalShares"]:
+        return (f"moves {m['shares']:,} of {m['totalShares']:,} shares; a transfer moves at least one share and no "
+                "more than the deed has.")
+    return None
+
+
+def present_transfer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    whole = m["shares"] == m["totalShares"]
+    price = Money(m["price"], m["currency"])
+    payoffs = tuple(address for role, address in signers if role == "lienholder")
+    return Description(
+        title=(f"Transfer of {'deed' if whole else 'shares of deed'} {m['deedId']} (parcel ", Text(m["parcel"], 60),
+               ")"),
+        terms=(
+            Term("Deed", (f"{m['deedId']}, parcel ", Text(m["parcel"]))),
+            Term("From (seller)", (Address(m["from"]),)),
+            Term("To (buyer)", (Address(m["to"]),)),
+            Term("Shares", (Shares(m["shares"], m["totalShares"]),)),
+            Term("Price", (price,)),
+            Term("Closing date", (Date(m["closingDate"]),)),
+            Term("Deadline", (Deadline(m["deadline"]),)),
+            Term("Deed version", (str(m["deedVersion"]),)),
+            Term("Transfer id", (Hex(m["transferId"]),)),
+        ),
+        event=("Transfer of the whole deed" if whole else "Transfer",),
+        parties=(Role("From", (m["from"],)), Role("To", (m["to"],)),
+                 *((Role("Liens paid off, signed by", payoffs),) if payoffs else ())),
+        brief=((price,), (Shares(m["shares"], m["totalShares"]),), ("closing ", Date(m["closingDate"]))),
+        headline=(("Sold to ", Address(m["to"])) if whole
+                  else (Count(m["shares"]), " shares sold to ", Address(m["to"]))),
+        detail=("from ", Address(m["from"]), " \u2022 ", price, " \u2022 closing ", Date(m["closingDate"])),
+        icon="sale", tone="gold",
+        warnings=("The price is zero: this transfer is a gift.",) if m["price"] == 0 else (),
+    )
 
 
 TRANSFER = register(EntryKind(
@@ -185,4 +218,7 @@ TRANSFER = register(EntryKind(
     describe=describe_transfer,
     wrappers={"Acceptance": "transfer", "LienPayoff": "transfer"},
     parties=PARTIES,
+    present=present_transfer,
+    once=(TRANSFER_ID,),
+    check_request=_request_problem,
 ))

@@ -13,13 +13,14 @@ over a newer one.  Only a registrar of the ledger (the agency) signs one.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
 from core.kinds.transfer import deed_at_version
 from core.money import format_amount, is_currency
+from core.presentation import Description, Money, Role, Signer, Text, signer_of
 from core.state import ApplyContext, LedgerState
 
 _BYTES32 = re.compile(r"^0x[0-9a-f]{64}$")
@@ -63,6 +64,19 @@ def _describe(m: Mapping[str, Any]) -> str:
             f"model {m['modelHash'][:10]}\u2026")
 
 
+def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    estimate, low, high = (Money(m[name], m["currency"]) for name in ("estimate", "low", "high"))
+    return Description(
+        title=(f"Valuation of deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"), terms=(),
+        event=("Valuation recorded",),
+        parties=(Role("Appraiser", (signer_of(signers, "appraiser"),)),),
+        brief=((estimate,), (f"{m['coverage']}% range ", low, " to ", high), ("as of ", Text(m["asOf"]))),
+        headline=("Valued at ", estimate),
+        detail=(f"{m['coverage']}% range ", low, " to ", high, ", as of ", Text(m["asOf"])),
+        icon="valuation", tone="accent",
+    )
+
+
 VALUATION = register(EntryKind(
     name="Valuation",
     fields=(
@@ -81,5 +95,6 @@ VALUATION = register(EntryKind(
     ),
     apply=_apply,
     describe=_describe,
+    present=_present,
     ledger_act=LedgerAct("appraiser", "registrar", "deedbook value DEED --record"),
 ))

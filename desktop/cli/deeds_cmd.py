@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from core.display import clean
+from core.money import format_amount
 from desktop.cli.context import CliContext, add_password_file, print_json
 
 
@@ -69,11 +70,15 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.deeds import deed_json, deed_notes
+    from core.dates import today_utc
+    from core.deeds import deed_json, deed_notes, last_sale, last_valuation
 
-    deed = ctx.ledger().deed(args.deed)
+    ledger = ctx.ledger()
+    deed = ledger.deed(args.deed)
+    sale, valuation = last_sale(deed), last_valuation(ledger, deed)
     if args.json:
-        print_json({**deed_json(deed, full=True), "notes": deed_notes(deed)})
+        print_json({**deed_json(deed, full=True), "notes": deed_notes(deed),
+                    "last_valuation_currency": valuation.currency if valuation else None})
         return 0
     print(f"Deed {deed.deed_id} \u2014 parcel {clean(deed.parcel)}, version {deed.version}")
     print(f"  {clean(deed.address)}")
@@ -81,8 +86,13 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"  Legal description: {clean(deed.legal)}")
     for holder, shares in sorted(deed.holders.items(), key=lambda item: -item[1]):
         print(f"  holder {holder}  {shares}/{deed.total_shares} ({100 * shares / deed.total_shares:.2f}%)")
+    if sale is not None:
+        closing = f", closing {today_utc(deed.last_sale_at).isoformat()}" if deed.last_sale_at is not None else ""
+        print(f"  last sale: {sale}{closing}")
+    if valuation is not None:
+        print(f"  last valuation: {valuation} (entry {deed.last_valuation_index})")
     for lien in deed.open_liens():
-        print(f"  open lien {lien.lien_id}: {clean(lien.kind)}, {lien.amount / 100:,.2f} {clean(lien.currency)}, "
+        print(f"  open lien {lien.lien_id}: {clean(lien.kind)}, {clean(format_amount(lien.amount, lien.currency))}, "
               f"holder {lien.holder}")
     for name, value in sorted(deed.attributes.items()):
         print(f"  {clean(name)} = {clean(value)}")

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "desktop.cli.deeds_cmd",
     "desktop.cli.transactions_cmd",
     "desktop.cli.valuation_cmd",
+    "desktop.cli.screen_cmd",
     "desktop.cli.documents_cmd",
     "desktop.cli.gui_cmd",
 ]

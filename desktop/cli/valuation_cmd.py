@@ -36,6 +36,10 @@ def register(commands: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="K-fold cross-validation: MdAPE, coverage, COD, PRD, PRB")
     _csv_options(evaluate)
     evaluate.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
+    evaluate.add_argument("--trim-outliers", action="store_true",
+                          help="IAAO outlier trim: leave ratios beyond 3 interquartile ranges out of the figures")
+    evaluate.add_argument("--no-equity", action="store_true",
+                          help="no equity calibration (the estimates as fitted, for comparison)")
     evaluate.set_defaults(handler=_evaluate)
 
     card = sub.add_parser("card", help="the stored model's card: data, features, metrics, versions")
@@ -83,11 +87,13 @@ def _train(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
-    result = ctx.ws.evaluate(folds=args.folds, progress=_progress(not args.json), **_market_args(args))
+    result = ctx.ws.evaluate(folds=args.folds, trim=args.trim_outliers, equity=not args.no_equity,
+                             progress=_progress(not args.json), **_market_args(args))
     if args.json:
         print_json(result)
         return 0
-    print(f"{result['folds']}-fold cross-validation on {result['n']} sales ({result['seconds']} s)")
+    print(f"{result['folds']}-fold cross-validation on {result['n']} validated sales ({result['seconds']} s; "
+          f"{result['validated_out']} left out by validation)")
     print(f"  MdAPE {result['mdape']:.2f}%   within 5% {result['within_5']:.1%}   within 10% "
           f"{result['within_10']:.1%}   within 20% {result['within_20']:.1%}   RMSE(log) {result['rmse_log']:.4f}")
     print(f"  90% range: coverage {result['coverage']:.3f}, mean width {result['mean_interval_width']:.1%} "
@@ -100,8 +106,16 @@ def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
               f"sales, {dates['first']} to {dates['last']}")
     else:
         print("  no sale dates: the model cannot follow prices over time")
-    for rule in result["data"]["filters"]:
-        print(f"  left out: {rule}")
+    before = result["equity"]["before"]
+    print(f"  before the equity calibration (stretch {', '.join(map(str, result['equity']['stretch_per_fold']))}): "
+          f"MdAPE {before['mdape']:.2f}%   PRD {before['prd']:.3f}   PRB {before['prb']:+.4f}")
+    print(f"  forecast standard deviation: median {result['fsd_median']:.1f}%, {result['fsd_within_1']:.1%} of sales "
+          f"within one FSD (68.3% if calibrated); high confidence for {result['confidence_high_share']:.0%}")
+    validation = result["validation"]
+    print(f"  left out: {validation['sale_condition']} by sale condition, {validation['screened_out']} by the price "
+          f"screen, {validation['trimmed']} by the outlier trim")
+    for rule in validation["rules"]:
+        print(f"    rule: {rule}")
     return 0
 
 
@@ -148,28 +162,31 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     deed, valuation, card = valued.deed, valued.valuation, valued.card
     if args.json:
         out = {"deed_id": deed.deed_id, "parcel": deed.parcel, **valuation.to_json(),
-               "model_sha256": card["model_sha256"], "currency": card.get("currency", "USD")}
+               "model_sha256": card["model_sha256"]}
         if index is not None:
             out["entry_index"] = index
         print_json(out)
         return 0
-    currency = card.get("currency", "USD")
     print(f"Deed {deed.deed_id} (parcel {deed.parcel})" + (f", as of {valuation.as_of}:" if valuation.as_of else ":"))
-    print(f"  estimate {currency} {valuation.estimate:,.0f}   90% range {valuation.low:,.0f} to {valuation.high:,.0f}")
-    print(f"  a typical sale in this market: {valuation.typical:,.0f}; what makes the difference:")
+    print(f"  estimate {valuation.estimate.text(whole=True)}   90% range {valuation.low.text(whole=True)} to "
+          f"{valuation.high.text(whole=True)}")
+    if valuation.fsd is not None:
+        print(f"  forecast standard deviation {valuation.fsd:.1%}: confidence {valuation.confidence} "
+              f"({valuation.confidence_level})")
+    print(f"  a typical sale in this market: {valuation.typical.text(whole=True)}; what makes the difference:")
     for d in valuation.drivers:
-        print(f"    {d['effect']:+12,.0f}  {d['feature']} = {d['value']} (typical {d['typical']})")
+        print(f"    {d.effect.text(whole=True, signed=True):>16}  {d.feature} = {d.value} (typical {d.typical})")
     if valuation.other_effects:
-        print(f"    {valuation.other_effects:+12,.0f}  everything else")
+        print(f"    {valuation.other_effects.text(whole=True, signed=True):>16}  everything else")
     if valuation.assumed:
         shown = ", ".join(valuation.assumed[:8]) + (f" and {len(valuation.assumed) - 8} more"
                                                      if len(valuation.assumed) > 8 else "")
         print(f"  assumed typical (not in the deed): {shown}")
     print("  comparable sales:")
     for c in valuation.comparables:
-        where = f", {c['distance_km']} km" if c["distance_km"] is not None else ""
-        print(f"    {c['label']:<28} sold {c['sold']} for {c['price']:>10,.0f}{where}; adjusted to this "
-              f"property {c['adjusted_price']:,.0f}")
+        where = f", {c.distance_km} km" if c.distance_km is not None else ""
+        print(f"    {c.label:<28} sold {c.sold} for {c.price.text(whole=True):>16}{where}; adjusted to this "
+              f"property {c.adjusted_price.text(whole=True)}")
     for warning in valuation.warnings:
         print(f"  note: {warning}")
     if index is not None:

@@ -10,12 +10,11 @@ import logging
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
-from core.display import clean
+from core.display import clean, short_address
 from core.errors import DeedbookError
 from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui.events import Change, Changes, Events
-from desktop.gui.fmt import short_address
 from desktop.gui.operations import Operations
 from desktop.workspace import Workspace
 

@@ -1,4 +1,5 @@
-"""How values read on screen: money, shares, addresses, dates."""
+"""How values read on screen: shares, stored text, dates.  Amounts are core.money's to format
+(in their own currency), addresses core.display.short_address's to shorten."""
 from __future__ import annotations
 
 import html
@@ -6,23 +7,6 @@ import time
 from datetime import date
 
 from core.display import clean
-
-SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
-
-
-def money(minor: int | float | None, currency: str | None = "USD", *, cents: bool = False) -> str:
-    """Minor units (cents) as '$250,000' (or '250,000 CHF')."""
-    if minor is None:
-        return ""
-    value = minor / 100
-    text = f"{value:,.2f}" if cents else f"{value:,.0f}"
-    symbol = SYMBOLS.get((currency or "USD").upper())
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
-
-
-def dollars(value: float | None) -> str:
-    """Whole currency units (valuation figures) as '$250,000'."""
-    return "" if value is None else f"${value:,.0f}"
 
 
 def shares(count: int, total: int) -> str:
@@ -45,10 +29,6 @@ def plain(value: object, limit: int | None = None) -> str:
 def rich(value: object, limit: int | None = None) -> str:
     """Stored text to put inside a rich-text (HTML) label: escaped twice over, as text and as HTML."""
     return html.escape(clean(value, limit))
-
-
-def short_address(address: str) -> str:
-    return f"{address[:6]}\u2026{address[-4:]}" if len(address) > 12 else address
 
 
 def when(epoch: int | float | None, *, seconds: bool = False) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSizePolicy,
                                QStackedWidget, QToolButton, QWidget)
 
+from core.display import short_address
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -233,7 +234,7 @@ class MainWindow(QMainWindow):
         def status(size: int | None) -> None:
             entries = f"{size:,} entries" if size is not None else "counting entries\u2026"
             self.ledger_label.setText(f"{identity.name} \u2022 {entries} \u2022 "
-                                      f"operator {identity.operator[:8]}\u2026 \u2022 {root}")
+                                      f"operator {short_address(identity.operator)} \u2022 {root}")
 
         status(None)
         self._latest.read("size", ledger.size, status, failed=lambda _error: None, title="Counting the entries")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout
                                QWidget, QWizard, QWizardPage)
 
 from core.errors import DeedbookError
+from core.money import amount_text, decimals, to_minor, to_units
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from core.state import DeedState
     from core.transactions import PreparedTransfer
 
-CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF")
+# Offered first; the currency of the deed's last sale is added when it is not among them.
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "KWD")
 
 
 class TransferWizard(QWizard):
@@ -72,11 +74,12 @@ class TermsPage(QWizardPage):
         self.buyer.set_choices([(k.name, k.address) for k in ctx.keys.list()])  # + the address book, once read
         self.price = QDoubleSpinBox()
         self.price.setRange(0, 1e12)
-        self.price.setDecimals(2)
         self.price.setGroupSeparatorShown(True)
         self.price.setSingleStep(1000)
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
+        self.currency.currentTextChanged.connect(self._currency_changed)
+        self._currency_changed(self.currency.currentText())
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.currency)
@@ -146,8 +149,20 @@ class TermsPage(QWizardPage):
                                 (holder, count))
         self.seller.blockSignals(False)
         self._seller_changed()
-        if deed.last_price and not self.price.value():
-            self.price.setValue(deed.last_price / 100)
+        if deed.last_price and deed.last_currency and not self.price.value():
+            if self.currency.findText(deed.last_currency) < 0:
+                self.currency.addItem(deed.last_currency)
+            self.currency.setCurrentText(deed.last_currency)
+            self.price.setValue(to_units(deed.last_price, deed.last_currency))
+
+    def _currency_changed(self, currency: str) -> None:
+        """The price takes as many decimals as the currency has (JPY none, KWD three)."""
+        self.price.setDecimals(decimals(currency))
+
+    def price_text(self) -> str:
+        """The price as typed, in the decimals of its currency, for core to parse."""
+        currency = self.currency.currentText()
+        return amount_text(to_minor(self.price.value(), currency), currency, grouped=False)
 
     def _seller_changed(self, _index: int = 0) -> None:
         data = self.seller.currentData()
@@ -168,7 +183,7 @@ class TermsPage(QWizardPage):
             return False
         ws = self.w.ctx.ws
         seller, deed, buyer = self.seller.currentData()[0], self.deed.value(), self.buyer.address() or ""
-        price, currency, shares = f"{self.price.value():.2f}", self.currency.currentText(), self.shares.value()
+        price, currency, shares = self.price_text(), self.currency.currentText(), self.shares.value()
         days, closing = self.deadline.value(), fmt.qdate(self.closing.date())
 
         def prepare() -> Done["PreparedTransfer"]:

@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from core.money import Money
 from tests.gui.conftest import OWNERS, Prompts
 from tests.helpers import World
 from valuation import service
+from valuation.comparables import Comparable
 from valuation.progress import Cancelled
+from valuation.valuer import Driver
 
 CARD = {"created": "2026-01-02T03:04:05", "data": {"sales_used": 2713, "name": "bundled Ames market"},
         "metrics": {"mdape": 4.8, "within_10": 0.81, "coverage": 0.9, "cod": 6.8, "prd": 1.01},
@@ -19,20 +22,24 @@ CARD = {"created": "2026-01-02T03:04:05", "data": {"sales_used": 2713, "name": "
         "limits": ["Values market sales."], "model_sha256": "ab" * 32, "currency": "USD"}
 
 
+def usd(units: int) -> Money:
+    return Money(units * 100, "USD")
+
+
 @dataclass
 class FakeValuation:
-    estimate: float = 250_000
-    low: float = 220_000
-    high: float = 285_000
+    currency: str = "USD"
+    estimate: Money = usd(250_000)
+    low: Money = usd(220_000)
+    high: Money = usd(285_000)
     as_of: str | None = "2010-07"
-    typical: float = 180_000
-    drivers: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"feature": "Gr_Liv_Area", "effect": 40_000.0, "value": 2200, "typical": 1440},
-        {"feature": "Year_Built", "effect": -9_000.0, "value": 1950, "typical": 1975}])
-    other_effects: float = 39_000
-    comparables: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"label": "parcel 1", "price": 240_000, "sold": "2010-05", "distance_km": 0.4, "adjusted_price": 251_000,
-         "differences": [{"feature": "Gr_Liv_Area", "subject": 2200, "comparable": 2100}]}])
+    typical: Money = usd(180_000)
+    drivers: list[Driver] = field(default_factory=lambda: [
+        Driver("Gr_Liv_Area", usd(40_000), 2200, 1440), Driver("Year_Built", usd(-9_000), 1950, 1975)])
+    other_effects: Money = usd(39_000)
+    comparables: list[Comparable] = field(default_factory=lambda: [
+        Comparable("parcel 1", usd(240_000), "2010-05", 0.4, usd(251_000), 0.3,
+                   [{"feature": "Gr_Liv_Area", "subject": 2200, "comparable": 2100}])])
     assumed: list[str] = field(default_factory=lambda: ["Lot_Area"])
     input_sha256: str = "cd" * 32
     warnings: list[str] = field(default_factory=list)
@@ -56,11 +63,11 @@ def test_estimate_is_drawn_with_range_reasons_and_comparables(window: Any, world
     qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
     pane = window.panes["valuation"]
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
-    assert pane.estimate.text() == "$250,000"
-    assert pane.range_chart._estimate == 250_000 and pane.range_chart._comps == [240_000]
-    assert [row[0] for row in pane.drivers._rows] == ["Gr Liv Area = 2200", "Year Built = 1950"]
-    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "$251,000"
-    assert "Lot Area" in pane.assumed.text()
+    assert pane.estimate.text() == "USD 250,000"
+    assert pane.range_chart._estimate == usd(250_000) and pane.range_chart._comps == [usd(240_000)]
+    assert [row[0] for row in pane.drivers._rows] == ["Living area = 2200", "Year built = 1950"]
+    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "USD 251,000"
+    assert "Lot area" in pane.assumed.text() and "+USD 39,000" in pane.drivers_note.text()
     qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
 
 
@@ -105,5 +112,29 @@ def test_an_estimate_with_no_model_trains_one_first(window: Any, world: World, q
     pane.value_deed(deed_id)
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
     assert len(trained) == 1 and trained[0]["ledger"] is not None and not trained[0]["quick"]
-    assert pane.estimate.text() == "$250,000"
+    assert pane.estimate.text() == "USD 250,000"
     qtbot.waitUntil(lambda: not pane.no_model.isVisible())  # the new model's card is read (Changes.VALUATIONS)
+
+
+def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def yen(units: int) -> Money:
+        return Money(units, "JPY")  # the yen has no minor unit
+
+    valuation = FakeValuation(currency="JPY", estimate=yen(25_000_000), low=yen(22_000_000), high=yen(28_500_000),
+                              typical=yen(18_000_000), drivers=[Driver("Gr_Liv_Area", yen(4_000_000), 2200, 1440)],
+                              other_effects=yen(3_000_000),
+                              comparables=[Comparable("parcel 1", yen(24_000_000), "2010-05", 0.4, yen(25_100_000),
+                                                      0.3)])
+    card = {**CARD, "currency": "JPY", "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 1_500_000}]}
+    monkeypatch.setattr(service, "has_model", lambda _home: True)
+    monkeypatch.setattr(service, "has_current_model", lambda _home: True)  # the workspace's "train first?"
+    monkeypatch.setattr(service, "card", lambda _home: card)
+    monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), valuation, card))
+    deed_id = world.register("V-2", OWNERS[0])
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert pane.estimate.text() == "JPY 25,000,000"
+    assert "JPY 22,000,000 to JPY 28,500,000" in pane.estimate_note.text()
+    assert pane.comps.item(0, 2).text() == "JPY 24,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
+    qtbot.waitUntil(lambda: "JPY 1,500,000" in pane.card_text.text(), timeout=10_000)

@@ -7,7 +7,7 @@ import pytest
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import get_kind
+from core.kinds import apply_entry
 from core.liens import add_lien, release_lien
 from core.notary import attest
 from core.requests import entry_from_responses
@@ -42,10 +42,10 @@ def test_replay_in_memory_refuses_a_reused_transfer_id(parties: Parties) -> None
                                                               transfer_id=first.transfer_id)))
     state = InMemoryState(parties.ledger.identity)
     for recorded in parties.ledger.entries():
-        get_kind(recorded.kind).apply(state, recorded.entry, ApplyContext(recorded.index, recorded.recorded_at))
+        apply_entry(state, recorded.entry, ApplyContext(recorded.index, recorded.recorded_at))
         state.record(recorded.index, recorded.kind, recorded.leaf_hash, recorded.deed_id)
     with pytest.raises(RuleViolation, match="used before"):
-        get_kind("Transfer").apply(state, again, ApplyContext(state.size, 2**40))
+        apply_entry(state, again, ApplyContext(state.size, 2**40))
 
 
 def test_an_edited_transfer_is_named_by_verify(parties: Parties) -> None:

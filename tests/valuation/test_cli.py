@@ -62,8 +62,9 @@ def test_quick_train_and_evaluate_json(capsys: pytest.CaptureFixture[str], tmp_p
                        "--folds", "2", "--quick", "--json")
     result = json.loads(out)
     wanted = {"mdape", "within_5", "within_10", "within_20", "rmse_log", "coverage", "mean_interval_width",
-              "median_ratio", "cod", "prd", "prb", "folds", "n"}
+              "median_ratio", "cod", "prd", "prb", "folds", "n", "mean_interval_width_money", "currency"}
     assert code == 0 and wanted <= set(result) and result["folds"] == 2 and 0 <= result["coverage"] <= 1
+    assert result["currency"] == card["currency"] == "USD"  # money figures say which money they are
 
 
 def _world_with_deed(home: DataDir, row: dict[str, str]) -> tuple[Any, int]:
@@ -84,6 +85,8 @@ def test_value_record_and_replay(capsys: pytest.CaptureFixture[str], home_with_m
     assert code == 0 and v["low"] < v["estimate"] < v["high"]
     assert {"estimate", "low", "high", "comparables", "drivers"} <= set(v)
     assert isinstance(v["comparables"], list) and len(v["comparables"]) == 5 and isinstance(v["drivers"], list)
+    code, out, _ = cli(capsys, *home, "value", str(deed_id))
+    assert code == 0 and f"estimate USD {v['estimate']:,.0f}   90% range USD {v['low']:,.0f}" in out and "$" not in out
 
     code, out, _ = cli(capsys, *home, "value", "P-100", "--record", "--key", "operator",
                        "--password-file", str(password_file), "--json")

@@ -20,7 +20,7 @@ def test_the_subjects_own_sale_is_not_a_comparable(small_model: Any, slice_rows:
     label = next(label for label in small_model.comps.sales.labels if names_parcel(label, row["PID"]))
     record = {k: v for k, v in row.items() if k != "Sale_Price"}
     plain = value_record(small_model, record)
-    assert label in [c["label"] for c in plain.comparables]  # its own sale is among the most similar...
+    assert label in [c.label for c in plain.comparables]  # its own sale is among the most similar...
     excluded = value_record(small_model, record, subject_parcel=f"{int(row['PID']):010d}")
-    labels = [c["label"] for c in excluded.comparables]
+    labels = [c.label for c in excluded.comparables]
     assert label not in labels and len(labels) == len(plain.comparables)  # ...and is left out for the deed

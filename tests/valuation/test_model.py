@@ -42,11 +42,13 @@ def test_drivers_add_up_to_the_gap_from_a_typical_sale(small_model: Any, all_row
     for row in all_rows[100:104]:
         v = value_record(small_model, row)
         assert v.low < v.estimate < v.high
-        total = sum(d["effect"] for d in v.drivers) + v.other_effects
-        assert total == pytest.approx(v.estimate - v.typical, abs=len(v.drivers) + 2)  # whole-unit rounding
-        effects = [abs(d["effect"]) for d in v.drivers]
+        assert {v.estimate.currency, v.typical.currency, *(d.effect.currency for d in v.drivers)} == {"USD"}
+        total = sum((d.effect for d in v.drivers), v.other_effects)
+        assert total.units == pytest.approx((v.estimate - v.typical).units, abs=len(v.drivers) + 2)  # whole units
+        effects = [abs(d.effect) for d in v.drivers]
         assert effects == sorted(effects, reverse=True)
-        assert all(d["direction"] == ("up" if d["effect"] >= 0 else "down") for d in v.drivers)
+        assert all(d.direction == ("up" if d.effect.minor >= 0 else "down") for d in v.drivers)
+        assert all(m.minor % 100 == 0 for m in (v.estimate, v.low, v.high, v.typical))  # estimates: whole dollars
 
 
 def test_a_bigger_house_is_worth_more_and_says_why(small_model: Any, all_rows: list[dict[str, str]]) -> None:
@@ -55,27 +57,27 @@ def test_a_bigger_house_is_worth_more_and_says_why(small_model: Any, all_rows: l
     row["Gr_Liv_Area"] = str(int(float(row["Gr_Liv_Area"])) + 800)
     row["Second_Flr_SF"] = str(int(float(row["Second_Flr_SF"])) + 800)
     bigger = value_record(small_model, row)
-    assert bigger.estimate > base.estimate * 1.05
+    assert bigger.estimate.units > base.estimate.units * 1.05
 
     def effect(v: Any) -> float:
-        return sum(d["effect"] for d in v.drivers if d["feature"] == "Gr_Liv_Area")
+        return sum(d.effect.units for d in v.drivers if d.feature == "Gr_Liv_Area")
 
     assert effect(bigger) > 0 and effect(bigger) > effect(base)
-    assert "Gr_Liv_Area" in [d["feature"] for d in bigger.drivers[:3]]
+    assert "Gr_Liv_Area" in [d.feature for d in bigger.drivers[:3]]
 
 
 def test_comparables_are_nearby_similar_sales(small_model: Any, all_rows: list[dict[str, str]]) -> None:
     subject = all_rows[1000]
     v = value_record(small_model, subject, comparables_count=5)
     assert len(v.comparables) == 5
-    sims = [c["similarity"] for c in v.comparables]
+    sims = [c.similarity for c in v.comparables]
     assert sims == sorted(sims, reverse=True)
     for c in v.comparables:
-        assert c["price"] > 0 and c["distance_km"] is not None and c["distance_km"] < 10
+        assert c.price.minor > 0 and c.distance_km is not None and c.distance_km < 10
         # adjusted to the subject by the model: within a factor of two of the estimate
-        assert 0.5 < c["adjusted_price"] / v.estimate < 2.0
-    median_adjusted = float(np.median([c["adjusted_price"] for c in v.comparables]))
-    assert 0.75 < median_adjusted / v.estimate < 1.33
+        assert 0.5 < c.adjusted_price.units / v.estimate.units < 2.0
+    median_adjusted = float(np.median([c.adjusted_price.units for c in v.comparables]))
+    assert 0.75 < median_adjusted / v.estimate.units < 1.33
 
 
 def test_few_attributes_are_filled_with_typical_values_and_said(small_model: Any) -> None:
@@ -83,7 +85,7 @@ def test_few_attributes_are_filled_with_typical_values_and_said(small_model: Any
     assert "Overall_Qual" not in v.assumed and "Location" in v.assumed and "Year_Built" in v.assumed
     assert v.estimate > v.typical
     empty = value_record(small_model, {})
-    assert empty.estimate == pytest.approx(empty.typical, rel=1e-6) and empty.drivers == []
+    assert empty.estimate.units == pytest.approx(empty.typical.units, rel=1e-6) and empty.drivers == []
     odd = value_record(small_model, {"Gr_Liv_Area": 25000, "Colour": "blue"})
     assert any("outside the range" in w for w in odd.warnings) and any("Colour" in w for w in odd.warnings)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from core.display import short_address
 from desktop.gui import fmt
 from desktop.gui.models.lazy import LazyTableModel, Reader
 from desktop.gui.operations import Operations
@@ -58,7 +59,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
                  label: Callable[[str], str] | None = None, parent: Any = None) -> None:
         super().__init__(ops, len(DeedColumn), parent)
         self._ledger = ledger
-        self._label = label or fmt.short_address
+        self._label = label or short_address
         self._rows_of: dict[int, int] = {}
         self._search = ""
         self._sort = DeedColumn.DEED
@@ -245,9 +246,8 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
             return f"{s.holders} \u2022 lien" if s.open_liens else str(s.holders)
         if column == DeedColumn.VERSION:
             return str(s.version)
-        if column == DeedColumn.LAST_SALE:
-            return fmt.money(s.last_price, s.last_currency)
-        return fmt.money(s.last_valuation, s.last_currency)
+        amount = s.last_sale if column == DeedColumn.LAST_SALE else s.valuation
+        return "" if amount is None else str(amount)
 
     # -- rows ----------------------------------------------------------------------------
     def summary(self, row: int) -> "DeedSummary | None":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from core.display import short_address
 from desktop.gui import fmt
 from desktop.gui.models.lazy import LazyTableModel, Reader
 from desktop.gui.operations import Operations
@@ -46,7 +47,7 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
                  label: Callable[[str], str] | None = None, parent: Any = None) -> None:
         super().__init__(ops, len(EntryColumn), parent)
         self._ledger = ledger
-        self._label = label or fmt.short_address
+        self._label = label or short_address
         self._kind: str | None = None
         self._deed: int | None = None
         self._bad: int | None = None

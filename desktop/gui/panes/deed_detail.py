@@ -8,23 +8,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollArea, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from core import attributes
+from core.kinds import describe_entry
+from core.money import format_amount
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
+from desktop.gui.phrases import phrase_text
 from desktop.gui.panes.base import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
 
 if TYPE_CHECKING:
     from core.ledger import RecordedEntry
     from core.state import DeedState
-
-# Attributes worth a line in the summary, in this order; the rest follow alphabetically.
-FIRST_ATTRIBUTES = ("Gr_Liv_Area", "Lot_Area", "Year_Built", "Overall_Qual", "Bedroom_AbvGr", "Full_Bath",
-                    "Garage_Cars", "Neighborhood", "Bldg_Type", "House_Style")
-
-
-def _pretty(name: str) -> str:
-    return name.replace("_", " ").replace("AbvGr", "above grade").replace("Gr Liv", "Living").strip()
 
 
 def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
@@ -34,39 +30,10 @@ def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
 
 
 def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
-    m, when = entry.message, fmt.when(entry.recorded_at)
-    where = f"entry #{entry.index}"
-    if entry.kind == "RegisterDeed":
-        return TimelineItem(entry.index, when, f"Registered to {ctx.short_label(m['owner'])}",
-                            f"{m['totalShares']:,} shares \u2022 {where}", "registration", "accent")
-    if entry.kind == "Transfer":
-        whole = m.get("shares") == m.get("totalShares")
-        what = "Sold" if whole else f"{m['shares']:,} shares sold"
-        price = fmt.money(m.get("price"), m.get("currency"))
-        return TimelineItem(entry.index, when, f"{what} to {ctx.short_label(m['to'])}",
-                            f"from {ctx.short_label(m['from'])} \u2022 {price} \u2022 closing {m.get('closingDate', '')}"
-                            f" \u2022 {where}", "sale", "gold")
-    if entry.kind == "Lien":
-        return TimelineItem(entry.index, when, f"Lien {m['lienId']}: {m['lienKind']}",
-                            f"{fmt.money(m['amount'], m['currency'], cents=False)} held by "
-                            f"{ctx.short_label(m['holder'])} \u2022 {where}", "lien", "bad")
-    if entry.kind == "LienRelease":
-        return TimelineItem(entry.index, when, f"Lien {m['lienId']} released",
-                            f"by {ctx.short_label(m['holder'])} \u2022 {where}", "release", "good")
-    if entry.kind == "Attestation":
-        return TimelineItem(entry.index, when, f"Notarised: {m['act']}",
-                            f"attests entry #{m['entryIndex']} ({m['entryKind']}) on {m['actDate']} \u2022 {where}",
-                            "attest", "good")
-    if entry.kind == "Valuation":
-        currency = m.get("currency", "USD")
-        return TimelineItem(entry.index, when, f"Valued at {fmt.money(m['estimate'], currency)}",
-                            f"90% range {fmt.money(m['low'], currency)} to {fmt.money(m['high'], currency)}, as of "
-                            f"{m.get('asOf', '')} \u2022 {where}", "valuation", "accent")
-    try:
-        detail = entry.describe()
-    except Exception:  # noqa: BLE001 - a kind this build does not describe
-        detail = entry.kind
-    return TimelineItem(entry.index, when, entry.kind, f"{detail} \u2022 {where}", "ledger", "accent")
+    d = describe_entry(entry.kind, entry.message, [(s.role, s.signer) for s in entry.signatures])
+    detail = phrase_text(d.detail, ctx.short_label)
+    return TimelineItem(entry.index, fmt.when(entry.recorded_at), phrase_text(d.headline, ctx.short_label),
+                        f"{detail} \u2022 entry #{entry.index}", d.icon, d.tone)
 
 
 class DeedDetail(QScrollArea):
@@ -204,7 +171,7 @@ class DeedDetail(QScrollArea):
         self.notes.setText("\n".join(f"\u26a0 {note}" for note in notes))
         self.notes.setVisible(bool(notes))
         self._fill_holders(deed)
-        self._fill_facts(deed)
+        self._fill_facts(deed, history)
         self._fill_liens(deed)
         self._fill_attributes(deed)
         self.timeline.set_items([timeline_item(e, self.ctx) for e in reversed(history)])
@@ -240,13 +207,17 @@ class DeedDetail(QScrollArea):
             grid.addWidget(key, row, col * 2)
             grid.addWidget(val, row, col * 2 + 1)
 
-    def _fill_facts(self, deed: "DeedState") -> None:
+    def _fill_facts(self, deed: "DeedState", history: "list[RecordedEntry]") -> None:
+        from core.deeds import last_sale
+
         rows = [("Legal", deed.legal or "\u2014"), ("Version", str(deed.version)),
                 ("Shares", f"{deed.total_shares:,}"), ("Registered", f"entry #{deed.registered_index}")]
-        if deed.last_price is not None:
-            rows.append(("Last sale", f"{fmt.money(deed.last_price, deed.last_currency)} on {fmt.day(deed.last_sale_at)}"))
-        if deed.last_valuation is not None:
-            rows.append(("Last valuation", fmt.money(deed.last_valuation, deed.last_currency)))
+        sale = last_sale(deed)
+        if sale is not None:
+            rows.append(("Last sale", f"{sale} on {fmt.day(deed.last_sale_at)}"))
+        valued = next((e for e in history if e.index == deed.last_valuation_index), None)
+        if deed.last_valuation is not None and valued is not None:  # in the valuation's own currency
+            rows.append(("Last valuation", format_amount(deed.last_valuation, valued.message["currency"])))
         self._fill_grid(self.facts, rows)
 
     def _fill_liens(self, deed: "DeedState") -> None:
@@ -256,17 +227,12 @@ class DeedDetail(QScrollArea):
         lines = []
         for lien in sorted(deed.liens.values(), key=lambda item: item.lien_id):
             state = "open" if lien.is_open else f"released (entry #{lien.released_index})"
-            lines.append(f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(fmt.money(lien.amount, lien.currency))}"
+            amount = format_amount(lien.amount, lien.currency)
+            lines.append(f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(amount)}"
                          f" held by {fmt.plain(self.ctx.label_for(lien.holder))} \u2014 {state}")
         self.liens.setText("\n".join(lines))
 
     def _fill_attributes(self, deed: "DeedState") -> None:
-        names = [n for n in FIRST_ATTRIBUTES if n in deed.attributes]
-        names += sorted(n for n in deed.attributes if n not in names and n not in ("Longitude", "Latitude"))
-        rows = [(_pretty(n), str(deed.attributes[n])) for n in names]
+        shown = {n: v for n, v in deed.attributes.items() if n not in attributes.COORDINATES}
+        rows = [(attributes.label(n), attributes.value_text(n, shown[n])) for n in attributes.ordered(shown)]
         self._fill_grid(self.attributes, rows or [("", "No attributes recorded.")])
-
-
-def attribute_label(name: str) -> str:
-    return _pretty(name)
-

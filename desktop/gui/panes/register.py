@@ -1,12 +1,12 @@
 """Register a deed: a validated form whose attributes are the valuation model's features."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit,
                                QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from core.attributes import Attribute, form_attributes
 from core.errors import DeedbookError
 from core.state import DeedState
 from desktop.gui import prompts
@@ -18,38 +18,8 @@ from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done
 
 
-@dataclass(frozen=True)
-class AttributeField:
-    name: str  # the attribute (and the valuation feature) name
-    text: str
-    kind: str  # "int", "float" or "choice"
-    low: float = 0
-    high: float = 0
-    suffix: str = ""
-
-
-# The features an appraiser fills first; names match resources/market/ames.csv.gz and core.marketdata.
-ATTRIBUTES = (
-    AttributeField("Gr_Liv_Area", "Living area", "int", 100, 20_000, " sq ft"),
-    AttributeField("Lot_Area", "Lot area", "int", 100, 500_000, " sq ft"),
-    AttributeField("Year_Built", "Year built", "int", 1700, 2100),
-    AttributeField("Year_Remod_Add", "Remodelled", "int", 1700, 2100),
-    AttributeField("Overall_Qual", "Overall quality", "int", 1, 10, " / 10"),
-    AttributeField("Overall_Cond", "Overall condition", "int", 1, 10, " / 10"),
-    AttributeField("Bedroom_AbvGr", "Bedrooms", "int", 0, 20),
-    AttributeField("Full_Bath", "Full baths", "int", 0, 10),
-    AttributeField("Half_Bath", "Half baths", "int", 0, 10),
-    AttributeField("Total_Bsmt_SF", "Basement", "int", 0, 10_000, " sq ft"),
-    AttributeField("Garage_Cars", "Garage", "int", 0, 10, " cars"),
-    AttributeField("Fireplaces", "Fireplaces", "int", 0, 10),
-    AttributeField("Neighborhood", "Neighborhood", "choice"),
-    AttributeField("Bldg_Type", "Building type", "choice"),
-    AttributeField("House_Style", "House style", "choice"),
-    AttributeField("Kitchen_Qual", "Kitchen quality", "choice"),
-    AttributeField("Central_Air", "Central air", "choice"),
-    AttributeField("Latitude", "Latitude", "float", -90, 90),
-    AttributeField("Longitude", "Longitude", "float", -180, 180),
-)
+# The attributes an appraiser fills first, as core.attributes describes them (the valuation model's features).
+ATTRIBUTES = form_attributes()
 NOT_GIVEN = "\u2014"
 
 
@@ -144,7 +114,7 @@ class RegisterPane(Pane):
         for i, field in enumerate(ATTRIBUTES):
             widget = self._field_widget(field)
             self.fields[field.name] = widget
-            grid.addWidget(label(field.text, "muted"), i, 0)
+            grid.addWidget(label(field.label, "muted"), i, 0)
             grid.addWidget(widget, i, 1)
         attr_layout.addLayout(grid)
         attr_layout.addWidget(label("Other attributes, one KEY=VALUE per line", "muted"))
@@ -168,7 +138,7 @@ class RegisterPane(Pane):
         ctx.ops.op(self, _choices).success(self._fill_choices).failure(lambda _e: None).run()
         self._validate()
 
-    def _field_widget(self, field: AttributeField) -> QWidget:
+    def _field_widget(self, field: Attribute) -> QWidget:
         if field.kind == "choice":
             combo = QComboBox()
             combo.setEditable(True)
@@ -180,10 +150,11 @@ class RegisterPane(Pane):
         else:
             spin = QSpinBox()
             spin.setGroupSeparatorShown(True)
-        spin.setRange(field.low - 1, field.high)  # type: ignore[arg-type]
-        spin.setValue(field.low - 1)  # type: ignore[arg-type]
+        low, high = field.low or 0, field.high or 0
+        spin.setRange(low - 1, high)  # type: ignore[arg-type]
+        spin.setValue(low - 1)  # type: ignore[arg-type]
         spin.setSpecialValueText(NOT_GIVEN)  # the value below the range means "not given"
-        spin.setSuffix(field.suffix)
+        spin.setSuffix(f" {field.unit}" if field.unit else "")
         return spin
 
     def _fill_choices(self, choices: dict[str, list[str]]) -> None:
@@ -219,7 +190,7 @@ class RegisterPane(Pane):
                 text = widget.currentText().strip()
                 if text and text != NOT_GIVEN:
                     values[field.name] = text
-            elif isinstance(widget, (QSpinBox, QDoubleSpinBox)) and widget.value() >= field.low:
+            elif isinstance(widget, (QSpinBox, QDoubleSpinBox)) and widget.value() >= (field.low or 0):
                 values[field.name] = widget.value()
         lines = [line for line in self.extra.toPlainText().splitlines() if line.strip()]
         values.update(parse_attribute_pairs(lines))

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QScrollArea, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from core import attributes
+from core.money import format_figure
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -16,10 +18,6 @@ from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane, ProgressRow, banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.workspace import Document, Done, Valued
-
-
-def _pretty(name: str) -> str:
-    return name.replace("_", " ")
 
 
 class ValuationPane(Pane):
@@ -194,33 +192,32 @@ class ValuationPane(Pane):
         self.result = result
         self.record_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
-        self.estimate.setText(fmt.dollars(valuation.estimate))
+        self.estimate.setText(valuation.estimate.text(whole=True))
         as_of = f" as of {valuation.as_of}" if valuation.as_of else ""
         self.estimate_note.setText(
-            f"Deed {deed.deed_id}, parcel {deed.parcel}{as_of}. 90% range {fmt.dollars(valuation.low)} to "
-            f"{fmt.dollars(valuation.high)}; a typical sale in this market: {fmt.dollars(valuation.typical)}.")
+            f"Deed {deed.deed_id}, parcel {deed.parcel}{as_of}. 90% range {valuation.low.text(whole=True)} to "
+            f"{valuation.high.text(whole=True)}; a typical sale in this market: {valuation.typical.text(whole=True)}.")
         self.range_chart.set_range(valuation.estimate, valuation.low, valuation.high,
-                                   [c.get("price") for c in valuation.comparables])
-        self.drivers.set_drivers([(f"{_pretty(d['feature'])} = {d['value']}", float(d["effect"]), str(d["value"]))
+                                   [c.price for c in valuation.comparables])
+        self.drivers.set_drivers([(f"{attributes.label(d.feature)} = {d.value}", d.effect, str(d.value))
                                   for d in valuation.drivers])
-        sign = "+" if valuation.other_effects >= 0 else "\u2212"
         warnings = " \u26a0 " + "; ".join(valuation.warnings) if valuation.warnings else ""
-        self.drivers_note.setText(f"Everything else: {sign}{fmt.dollars(abs(valuation.other_effects))}.{warnings}")
+        self.drivers_note.setText(f"Everything else: {valuation.other_effects.text(whole=True, signed=True)}.{warnings}")
         self.comps.setRowCount(len(valuation.comparables))
         for row, comp in enumerate(valuation.comparables):
-            distance = f"{comp['distance_km']:.1f} km" if comp.get("distance_km") is not None else ""
-            cells = [comp["label"], comp.get("sold") or "", fmt.dollars(comp["price"]), distance,
-                     fmt.dollars(comp["adjusted_price"])]
+            distance = f"{comp.distance_km:.1f} km" if comp.distance_km is not None else ""
+            cells = [comp.label, comp.sold or "", comp.price.text(whole=True), distance,
+                     comp.adjusted_price.text(whole=True)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(fmt.plain(text))  # labels come from a CSV or a ledger
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if comp.get("differences") and column == 0:
-                    item.setToolTip("\n".join(f"{d['feature']}: {d['comparable']} (this one: {d['subject']})"
-                                              for d in comp["differences"]))
+                if comp.differences and column == 0:
+                    item.setToolTip("\n".join(f"{attributes.label(d['feature'])}: {d['comparable']} "
+                                              f"(this one: {d['subject']})" for d in comp.differences))
                 self.comps.setItem(row, column, item)
         self.comps.setFixedHeight(self.comps.horizontalHeader().height() + 30 * max(1, len(valuation.comparables)) + 4)
-        assumed = ", ".join(_pretty(a) for a in valuation.assumed[:12])
+        assumed = ", ".join(attributes.label(a) for a in valuation.assumed[:12])
         more = f" and {len(valuation.assumed) - 12} more" if len(valuation.assumed) > 12 else ""
         self.assumed.setText(f"Assumed typical (not recorded on the deed): {assumed}{more}." if assumed else "")
 
@@ -233,8 +230,9 @@ class ValuationPane(Pane):
         valued, ws = self.result, self.ctx.ws
         deed, valuation = valued.deed, valued.valuation
         dialog = KeyDialog(self.ctx, "Record the valuation",
-                           f"Sign the estimate {fmt.dollars(valuation.estimate)} (90% range {fmt.dollars(valuation.low)}"
-                           f" to {fmt.dollars(valuation.high)}) for deed {deed.deed_id} into the ledger.", self)
+                           f"Sign the estimate {valuation.estimate.text(whole=True)} (90% range "
+                           f"{valuation.low.text(whole=True)} to {valuation.high.text(whole=True)}) for deed "
+                           f"{deed.deed_id} into the ledger.", self)
         if not dialog.exec():
             return
         signer = dialog.signer()
@@ -260,8 +258,9 @@ class ValuationPane(Pane):
             return
         data, metrics, model = model_card.get("data", {}), model_card.get("metrics", {}), model_card.get("model", {})
         features = [f for f in model_card.get("features", []) if f.get("used")][:8]
-        rows = "".join(f"<tr><td>{fmt.rich(_pretty(f['name']))}</td><td align='right'>{fmt.dollars(f['importance'])}</td></tr>"
-                       for f in features)
+        currency = str(model_card.get("currency") or "USD")  # cards from before they named it were USD
+        rows = "".join(f"<tr><td>{fmt.rich(attributes.label(f['name']))}</td><td align='right'>"
+                       f"{format_figure(f['importance'], currency)}</td></tr>" for f in features)
         html = f"""
         <p><b>Trained</b> {model_card.get('created', '')[:16].replace('T', ' ')} on
         {data.get('sales_used', 0):,} sales ({fmt.rich(data.get('name', ''))}{', + ' + str(data.get('ledger_sales')) +

@@ -8,7 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from desktop.gui import fmt, theme
+from core.money import Money
+from desktop.gui import theme
 
 
 class RangeChart(QWidget):
@@ -16,16 +17,18 @@ class RangeChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._estimate: float | None = None
-        self._low = self._high = 0.0
-        self._comps: list[float] = []
+        self._estimate: Money | None = None
+        self._low: Money | None = None
+        self._high: Money | None = None
+        self._comps: list[Money] = []
         self.setMinimumHeight(112)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def set_range(self, estimate: float | None, low: float = 0.0, high: float = 0.0,
-                  comparables: list[float] | None = None) -> None:
-        self._estimate, self._low, self._high = estimate, low, high
-        self._comps = [c for c in (comparables or []) if c and c > 0]
+    def set_range(self, estimate: Money | None, low: Money | None = None, high: Money | None = None,
+                  comparables: list[Money] | None = None) -> None:
+        """The estimate and its range (all in one currency), and the comparables' prices."""
+        self._estimate, self._low, self._high = estimate, low or estimate, high or estimate
+        self._comps = [c for c in (comparables or []) if c.minor > 0]
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -36,11 +39,12 @@ class RangeChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         muted, accent = theme.color("muted"), theme.color("accent")
         text = self.palette().color(self.palette().ColorRole.Text)
-        if self._estimate is None:
+        if self._estimate is None or self._low is None or self._high is None:
             painter.setPen(muted)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No estimate yet")
             return
-        values = [self._low, self._high, self._estimate, *self._comps]
+        estimate, low, high = self._estimate.units, self._low.units, self._high.units
+        values = [low, high, estimate, *(c.units for c in self._comps)]
         lo, hi = min(values), max(values)
         pad = (hi - lo) * 0.12 or max(hi * 0.1, 1.0)
         lo, hi = lo - pad, hi + pad
@@ -54,30 +58,30 @@ class RangeChart(QWidget):
         band.setAlpha(60)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(band)
-        painter.drawRoundedRect(QRectF(x(self._low), axis_y - band_h / 2, x(self._high) - x(self._low), band_h), 5, 5)
+        painter.drawRoundedRect(QRectF(x(low), axis_y - band_h / 2, x(high) - x(low), band_h), 5, 5)
         painter.setPen(QPen(muted, 1))
         painter.drawLine(QPointF(left, axis_y), QPointF(right, axis_y))
         gold = theme.color("gold")
         painter.setPen(QPen(gold, 1.5))
         painter.setBrush(QColor(gold.red(), gold.green(), gold.blue(), 140))
         for comp in self._comps:
-            painter.drawEllipse(QPointF(x(comp), axis_y + 24), 4, 4)
+            painter.drawEllipse(QPointF(x(comp.units), axis_y + 24), 4, 4)
         painter.setPen(QPen(accent, 3))
-        painter.drawLine(QPointF(x(self._estimate), axis_y - 16), QPointF(x(self._estimate), axis_y + 16))
+        painter.drawLine(QPointF(x(estimate), axis_y - 16), QPointF(x(estimate), axis_y + 16))
         bold = self.font()
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text)
-        label = fmt.dollars(self._estimate)
+        label = self._estimate.text(whole=True)
         width = QFontMetrics(bold).horizontalAdvance(label)
-        cx = min(max(x(self._estimate) - width / 2, left), right - width)
+        cx = min(max(x(estimate) - width / 2, left), right - width)
         painter.drawText(QPointF(cx, axis_y - 22), label)
         painter.setFont(self.font())
         painter.setPen(muted)
         metrics = QFontMetrics(self.font())
-        low_text, high_text = fmt.dollars(self._low), fmt.dollars(self._high)
-        painter.drawText(QPointF(max(left, x(self._low) - metrics.horizontalAdvance(low_text) / 2), axis_y + 48), low_text)
-        hx = min(right - metrics.horizontalAdvance(high_text), x(self._high) - metrics.horizontalAdvance(high_text) / 2)
+        low_text, high_text = self._low.text(whole=True), self._high.text(whole=True)
+        painter.drawText(QPointF(max(left, x(low) - metrics.horizontalAdvance(low_text) / 2), axis_y + 48), low_text)
+        hx = min(right - metrics.horizontalAdvance(high_text), x(high) - metrics.horizontalAdvance(high_text) / 2)
         painter.drawText(QPointF(hx, axis_y + 48), high_text)
         if self._comps:
             painter.drawText(QPointF(left, self.height() - 4), "\u25cf comparable sales (price paid)")
@@ -93,12 +97,12 @@ class DriverChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, float, str]] = []
+        self._rows: list[tuple[str, Money, str]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.ROW)
 
-    def set_drivers(self, rows: list[tuple[str, float, str]]) -> None:
-        """(label, effect in money, value shown) from the biggest effect down."""
+    def set_drivers(self, rows: list[tuple[str, Money, str]]) -> None:
+        """(label, effect, value shown) from the biggest effect down."""
         self._rows = rows
         self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 6))
         self.update()
@@ -117,13 +121,14 @@ class DriverChart(QWidget):
             return
         metrics = QFontMetrics(self.font())
         label_w = min(max(metrics.horizontalAdvance(r[0]) for r in self._rows) + 12, self.width() * 0.36)
-        value_w = 86.0
-        top = max(abs(r[1]) for r in self._rows) or 1.0
+        value_w = max(86.0, max(metrics.horizontalAdvance(r[1].text(whole=True, signed=True)) for r in self._rows) + 8.0)
+        top = max(abs(r[1].units) for r in self._rows) or 1.0
         zero = label_w + (self.width() - label_w - value_w) / 2
         half = (self.width() - label_w - value_w) / 2 - 4
         painter.setPen(QPen(theme.color("border"), 1))
         painter.drawLine(QPointF(zero, 0), QPointF(zero, self.height()))
-        for row, (label, effect, _shown) in enumerate(self._rows):
+        for row, (label, amount, _shown) in enumerate(self._rows):
+            effect = amount.units
             y = 3 + row * self.ROW
             painter.setPen(text)
             painter.drawText(QRectF(0, y, label_w - 8, self.ROW - 6), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -136,8 +141,7 @@ class DriverChart(QWidget):
                 QRectF(zero - length, y + 4, length, self.ROW - 14)
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(muted)
-            sign = "+" if effect >= 0 else "\u2212"
             painter.drawText(QRectF(self.width() - value_w, y, value_w, self.ROW - 6),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{sign}{fmt.dollars(abs(effect))}")
+                             amount.text(whole=True, signed=True))
         painter.end()

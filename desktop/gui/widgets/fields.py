@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
                                QVBoxLayout, QWidget)
 
+from core.display import short_address
 from core.errors import DeedbookError
 from core.signing import checksum_address, parse_address
 
@@ -207,7 +208,7 @@ class KeyPicker(QWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         for name, address in self._keys():
-            self.combo.addItem(f"{name} ({address[:8]}\u2026{address[-4:]})", name)
+            self.combo.addItem(f"{name} ({short_address(address)})", name)
         if current:
             index = self.combo.findData(current)
             if index >= 0:

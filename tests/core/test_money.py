@@ -1,0 +1,96 @@
+"""core.money: ISO 4217 decimals, exact formatting of recorded amounts, whole units for estimates."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.errors import DeedbookError
+from core.money import (MAX_AMOUNT, Money, amount_text, decimals, format_amount, parse_amount, to_minor,
+                        to_units)
+
+CURRENCIES = st.sampled_from(["USD", "EUR", "JPY", "KRW", "KWD", "BHD", "CHF", "XOF"])
+
+
+@pytest.mark.parametrize(("minor", "currency", "shown"), [
+    (25_000_000, "JPY", "JPY 25,000,000"),
+    (18_000_000, "JPY", "JPY 18,000,000"),
+    (25_000_050, "USD", "USD 250,000.50"),
+    (21_500_000, "USD", "USD 215,000.00"),
+    (95_000_250, "KWD", "KWD 95,000.250"),
+    (1_234_500, "KWD", "KWD 1,234.500"),
+    (5, "USD", "USD 0.05"),
+    (0, "JPY", "JPY 0"),
+])
+def test_recorded_amounts_read_exactly_with_their_own_decimals(minor: int, currency: str, shown: str) -> None:
+    assert format_amount(minor, currency) == shown
+    assert str(Money(minor, currency)) == shown
+
+
+@pytest.mark.parametrize(("minor", "currency", "shown"), [
+    (23_157_893, "USD", "USD 231,579"),
+    (23_157_850, "USD", "USD 231,578"),  # half to even, as '{:,.0f}' rounds
+    (23_157_950, "USD", "USD 231,580"),
+    (25_000_000, "JPY", "JPY 25,000,000"),
+    (80_000_499, "KWD", "KWD 80,000"),
+    (-900_000, "USD", "-USD 9,000"),
+])
+def test_estimates_read_in_whole_units(minor: int, currency: str, shown: str) -> None:
+    assert format_amount(minor, currency, whole=True) == shown
+
+
+def test_signs_and_bare_numbers() -> None:
+    assert format_amount(4_000_000, "USD", whole=True, signed=True) == "+USD 40,000"
+    assert format_amount(-4_000_000, "USD", whole=True, signed=True) == "-USD 40,000"
+    assert amount_text(95_000_250, "KWD") == "95,000.250"
+    assert amount_text(95_000_250, "KWD", grouped=False) == "95000.250"
+    assert amount_text(25_000_000, "JPY", grouped=False) == "25000000"
+
+
+def test_decimals_follow_iso_4217() -> None:
+    assert (decimals("JPY"), decimals("USD"), decimals("KWD"), decimals("EUR")) == (0, 2, 3, 2)
+    assert decimals("not a code") == 2
+
+
+@given(st.integers(min_value=0, max_value=MAX_AMOUNT - 1), CURRENCIES)
+def test_what_is_shown_parses_back_to_the_same_minor_units(minor: int, currency: str) -> None:
+    assert parse_amount(amount_text(minor, currency), currency) == minor
+    assert parse_amount(amount_text(minor, currency, grouped=False), currency) == minor
+    assert format_amount(minor, currency).startswith(f"{currency} ")
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15), CURRENCIES)
+def test_whole_units_round_like_python(minor: int, currency: str) -> None:
+    unit = 10 ** decimals(currency)
+    from fractions import Fraction
+
+    expected = round(Fraction(abs(minor), unit))
+    shown = amount_text(minor, currency, whole=True)
+    assert shown == ("-" if minor < 0 else "") + f"{expected:,}"
+
+
+@given(st.integers(min_value=0, max_value=10**13), CURRENCIES)
+def test_units_and_minor_units_convert_both_ways(minor: int, currency: str) -> None:
+    assert to_minor(to_units(minor, currency), currency) == minor
+
+
+def test_parse_refuses_more_decimals_than_the_currency_has() -> None:
+    assert parse_amount("25000000", "JPY") == 25_000_000
+    assert parse_amount("1.250", "KWD") == 1250
+    with pytest.raises(DeedbookError, match="JPY amounts have 0 decimal places"):
+        parse_amount("100.5", "JPY")
+    with pytest.raises(DeedbookError, match="KWD amounts have 3 decimal places"):
+        parse_amount("1.2345", "KWD")
+
+
+def test_money_adds_within_one_currency_only() -> None:
+    a, b = Money(1_000, "USD"), Money(250, "USD")
+    assert a + b == Money(1_250, "USD") and a - b == Money(750, "USD") and -b == Money(-250, "USD")
+    assert abs(Money(-3, "JPY")) == Money(3, "JPY") and b < a and not Money.zero("USD")
+    assert Money.of(231_578.93, "USD") == Money(23_157_893, "USD")
+    assert Money.of(231_578.5, "USD", whole=True) == Money(23_157_800, "USD")
+    assert Money.of(25_000_000.0, "JPY").units == 25_000_000
+    with pytest.raises(ValueError, match="USD with JPY"):
+        _ = a + Money(1, "JPY")
+    with pytest.raises(ValueError):
+        _ = a < Money(1, "JPY")

@@ -1,0 +1,72 @@
+"""Each kind's description (core.presentation): stored text only ever travels as a fact, so every front
+end escapes it; the signer's summary shows none of it raw; unknown kinds fall back to a generic one."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.display import is_hidden
+from core.kinds import describe_entry, kinds
+from core.presentation import Description, Money, Phrase, Text, facts, generic
+from core.requests import _phrase as summary_phrase
+
+MARK = "\u202eMARK"  # a direction override and a word: visible only if a front end leaves it raw
+
+_ADDRESS = st.binary(min_size=20, max_size=20).map(lambda b: "0x" + b.hex())
+_FIELD = {
+    "uint256": st.integers(min_value=0, max_value=10**15),
+    "address": _ADDRESS,
+    "bytes32": st.binary(min_size=32, max_size=32).map(lambda b: "0x" + b.hex()),
+    "string": st.text(max_size=12).map(lambda t: t + MARK),
+    "address[]": st.lists(_ADDRESS, min_size=1, max_size=3),
+}
+PRESENTED = sorted(name for name, kind in kinds().items() if kind.present is not None)
+
+
+def _messages(kind_name: str) -> st.SearchStrategy[dict[str, Any]]:
+    fields = kinds()[kind_name].fields
+    return st.fixed_dictionaries({name: _FIELD[kind] for name, kind in fields})
+
+
+def _phrases(d: Description) -> list[Phrase]:
+    return [d.title, d.event, d.headline, d.detail, *d.brief, *(t.value for t in d.terms)]
+
+
+def test_the_kinds_of_this_ledger_present_themselves() -> None:
+    assert PRESENTED == ["Attestation", "Lien", "LienRelease", "RegisterDeed", "Transfer", "Valuation"]
+
+
+@pytest.mark.parametrize("kind", PRESENTED)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_stored_text_is_only_ever_a_fact(kind: str, data: st.DataObject) -> None:
+    message = data.draw(_messages(kind))
+    signers = [("someone", data.draw(_ADDRESS))]
+    d = describe_entry(kind, message, signers)
+    assert d.title and d.event and d.headline and d.icon and d.tone in ("accent", "gold", "good", "bad")
+    for phrase in _phrases(d):
+        literal = "".join(part for part in phrase if isinstance(part, str))
+        assert MARK not in literal, (kind, phrase)
+        for fact in facts(phrase):
+            if isinstance(fact, Money):
+                assert fact.currency == message["currency"]
+    # ...so the signer's summary shows every part of it with hidden characters escaped.
+    warnings: list[str] = []
+    for phrase in _phrases(d):
+        shown = summary_phrase(phrase, 0, warnings)
+        assert not any(is_hidden(ch) for ch in shown), (kind, shown)
+
+
+def test_a_kind_this_build_does_not_know_is_described_generically() -> None:
+    d = describe_entry("Ballot", {"question": "Paint it" + MARK, "yes": 3}, [("voter", "0x" + "11" * 20)])
+    assert d == generic("Ballot", {"question": "Paint it" + MARK, "yes": 3}, [("voter", "0x" + "11" * 20)], "Ballot")
+    assert d.title == ("Ballot entry",) and [t.label for t in d.terms] == ["question", "yes"]
+    assert d.terms[1].value == (Text("3"),) and d.parties[0].addresses == ("0x" + "11" * 20,)
+
+
+def test_a_message_its_kind_cannot_read_falls_back_instead_of_failing() -> None:
+    d = describe_entry("Transfer", {"deedId": 1}, [])  # a damaged entry: verify names it, screens still draw
+    assert d.title == ("Transfer entry",) and d.event == ("Transfer",)

@@ -1,0 +1,147 @@
+"""Screen sales on price: a risk score, a level and reasons in plain words and money.
+
+What the ledger calls, at prepare time, at submit time or for a recorded
+transfer: the deed's attributes, the price and the closing date go in; the
+valuation model values the property as of that date, and the shipped price
+screen reads the gap.  Only what the ledger and the model know at that time is
+used.  The results are internal (never printed on public records).
+
+Each reason has a `code`, a `text` and a `weight`: its effect on the log-odds of
+the score against a typical market sale.  The weights add up:
+logit(score) = logit(base_score) + sum(weights).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+from valuation.dataset import fill_absent, from_records
+from valuation.screening.classifier import NEW_HOME, NEW_HOME_YEARS
+from valuation.screening.features import AGE, GAP, LEVEL, ROUND, MarketErrors, inputs, sale_age
+from valuation.screening.shipped import PriceScreen
+
+if TYPE_CHECKING:
+    from valuation.training import TrainedModel
+
+NEAR = 0.02  # a price within 2% of the estimate is "at the estimate"
+
+
+@dataclass
+class Screening:
+    score: float  # 0..1: the screen's probability that the sale is not at arm's length
+    level: str  # low | review | high
+    reasons: list[dict[str, Any]]  # code, text, weight; strongest first
+    base_score: float  # the score of a typical market sale
+    estimate: float
+    low: float
+    high: float
+    as_of: str | None
+    inputs: dict[str, float | None] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"score": self.score, "level": self.level, "reasons": self.reasons, "base_score": self.base_score,
+                "estimate": self.estimate, "low": self.low, "high": self.high, "as_of": self.as_of}
+
+
+def _money(currency: str, amount: float, exact: bool = False) -> str:
+    """Whole units, as estimates are stated; `exact` keeps a price's cents if it has any."""
+    if exact and abs(amount - round(amount)) >= 0.005:
+        return f"{currency} {amount:,.2f}"
+    return f"{currency} {amount:,.0f}"
+
+
+def _one_in(share: float, total: int) -> str:
+    if share <= 0.0:
+        return f"none of the {total:,} market sales the model learnt from was this far off"
+    if share >= 0.5:
+        return "prices this far off are common among market sales"
+    return f"a price this far off happens in 1 of {max(2, int(round(1.0 / share))):,} market sales"
+
+
+def _gap_text(price: float, estimate: float, low: float, high: float, errors: MarketErrors, currency: str) -> tuple[str, str]:
+    ratio = price / estimate - 1.0
+    residual = math.log(price) - math.log(estimate)
+    if abs(ratio) < NEAR:
+        return "price_at_estimate", (f"Price {_money(currency, price, True)} is within {NEAR:.0%} of the estimate "
+                                     f"{_money(currency, estimate)}.")
+    below = ratio < 0
+    where = ("below" if price < low else "above" if price > high else "inside")
+    span = f"{_money(currency, low)}\u2013{high:,.0f}"
+    share = errors.share_at_or_below(residual) if below else errors.share_at_or_above(residual)
+    text = (f"Price {_money(currency, price, True)} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
+            f"{_money(currency, estimate)}, {where} the 90% range {span}; {_one_in(share, errors.residuals.size)}.")
+    return ("price_below_estimate" if below else "price_above_estimate"), text
+
+
+def _level_text(log_estimate: float, estimate: float, errors: MarketErrors, currency: str) -> tuple[str, str]:
+    cheaper = errors.share_cheaper(log_estimate)
+    if cheaper < 0.25:
+        return "low_price_segment", (f"Estimated at {_money(currency, estimate)}, among the cheapest {max(cheaper, 0.01):.0%} "
+                                     "of this market: family and distressed sales are more common there.")
+    if cheaper > 0.75:
+        return "high_price_segment", (f"Estimated at {_money(currency, estimate)}, dearer than {cheaper:.0%} of this "
+                                      "market's sales.")
+    return "mid_market", (f"Estimated at {_money(currency, estimate)}, mid-market (dearer than {cheaper:.0%} of "
+                          "this market's sales).")
+
+
+def _reason(group: str, weight: float, price: float, estimate: float, low: float, high: float,
+            log_estimate: float, x: np.ndarray, errors: MarketErrors, currency: str) -> dict[str, Any]:
+    if group == GAP:
+        code, text = _gap_text(price, estimate, low, high, errors, currency)
+    elif group == LEVEL:
+        code, text = _level_text(log_estimate, estimate, errors, currency)
+    elif group == AGE:
+        age = float(x[2])
+        code = "property_age"
+        text = (f"The property was about {age:.0f} years old at the sale." if age >= NEW_HOME_YEARS
+                else "The property was new at the sale.")
+    elif group == NEW_HOME:
+        code = "new_home_off_estimate"
+        text = ("A new home sold away from its estimate: new homes are often sold before completion at "
+                "contract prices, which is seldom a sign of a non-market sale.")
+    else:  # ROUND
+        zeros = int(x[3])
+        code = "unround_price" if zeros < 2 else "round_price"
+        text = (f"The price {_money(currency, price, True)} is not a round amount: negotiated prices usually are; "
+                "computed ones (an allocation between deeds, a share of a property, a court-set price) often are not."
+                if zeros < 2 else f"The price {_money(currency, price, True)} is a round amount, as negotiated prices are.")
+    return {"code": code, "text": text, "weight": round(weight, 3)}
+
+
+def screen_sales(trained: "TrainedModel", records: Sequence[Mapping[str, Any]], prices: Sequence[float],
+                 times: Sequence[float], screen: PriceScreen, currency: str = "USD") -> list[Screening]:
+    """Screen sales of properties described by `records` at `prices` (currency units) and `times`
+    (fractional years; NaN = the model's valuation date).  Vectorised: one call for many sales."""
+    from valuation.comparables import date_text
+
+    model = trained.model
+    if model.errors is None:
+        raise ValueError("this model was trained without its error distribution")
+    spec = trained.spec
+    when = [trained.valuation_time if not np.isfinite(t) else float(t) for t in times]
+    subject = from_records(records, spec, times=when)
+    fill_absent(subject, records, spec, trained.baseline)
+    price = np.asarray(prices, dtype=np.float64)
+    log_estimate = model.predict_log(subject)
+    x = inputs(model.errors, price, log_estimate, sale_age(subject.time, subject.numeric, model.years))
+    scores = screen.model.score(x)
+    contributions = screen.model.contributions(x)
+    base = 1.0 / (1.0 + math.exp(-screen.model.reference_logit))
+    out = []
+    for i in range(len(records)):
+        estimate = float(np.exp(log_estimate[i]))
+        low, high = estimate * math.exp(model.lower), estimate * math.exp(model.upper)
+        reasons = [_reason(group, w, float(price[i]), estimate, low, high, float(log_estimate[i]), x[i],
+                           model.errors, currency)
+                   for group, w in contributions[i].items() if abs(w) >= 0.0005]
+        reasons.sort(key=lambda r: -r["weight"])
+        score = float(scores[i])
+        out.append(Screening(round(score, 4), screen.level(score), reasons, round(base, 4), round(estimate),
+                             round(low), round(high), date_text(when[i]) if np.isfinite(when[i]) else None,
+                             {name: (None if not np.isfinite(v) else round(float(v), 4))
+                              for name, v in zip((GAP, LEVEL, AGE, ROUND), x[i])}))
+    return out
