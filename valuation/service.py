@@ -174,7 +174,7 @@ def evaluate_screen(*, csv: str | Path | None = None, target: str | None = None,
     if csv is None:
         path, target = dataset.bundled_market_path(), target or dataset.BUNDLED_TARGET
     elif not target:
-        raise DeedbookError("Say which column holds the sale price with --target COLUMN.")
+        raise DeedbookError("Say which column holds the sale price.", remedy=Remedy.PRICE_COLUMN)
     else:
         path = Path(csv)
     raw, spec, data, non_market = dataset.load_labelled(path, target, date_column, lat, lon)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 Fraction = Callable[[float, str], None]  # valuation's progress(fraction, message)
 Cancel = Callable[[], bool]
-TRAINING_NOTE = "training one on the bundled Ames market and the ledger's sales (about 15 seconds)"
+TRAINING_NOTE = "training one on the bundled Ames market and the ledger's sales (about 20 seconds)"
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class Valued:
 
     @property
     def currency(self) -> str:
-        return str(self.card.get("currency", "USD"))
+        """The currency the estimate is in (the market's, as the model card says)."""
+        return self.valuation.currency
 
 
 class ModelOps(WorkspaceBase):
@@ -110,8 +111,29 @@ class ModelOps(WorkspaceBase):
         index = service.record_valuation(ledger, ledger.deed(valued.deed.deed_id), valued.valuation, valued.card, key)
         return Done(index, self.recorded([index]))
 
-    def evaluate(self, **options: Any) -> dict[str, Any]:
-        """Cross-validation on a sales table (no data folder involved); see valuation.service.evaluate."""
+    def evaluate(self, *, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
+                 date_column: str | None = None, lat: str | None = None, lon: str | None = None,
+                 keep_all_sales: bool = False, seed: int = 0, quick: bool = False, trim: bool = False,
+                 equity: bool = True, currency: str | None = None, progress: Fraction | None = None,
+                 should_cancel: Cancel | None = None) -> dict[str, Any]:
+        """Cross-validation on a sales table (no data folder involved): AVM and IAAO figures on validated
+        sales, FSD and confidence; `trim` adds the IAAO outlier trim, `equity=False` leaves the estimates
+        as fitted, `currency` is the table's (default: the bundled market's).  See valuation.service.evaluate."""
         from valuation import service
 
-        return service.evaluate(**options)
+        return service.evaluate(csv=csv, target=target, folds=folds, date_column=date_column, lat=lat, lon=lon,
+                                keep_all_sales=keep_all_sales, seed=seed, quick=quick, trim=trim, equity=equity,
+                                currency=currency or service.DEFAULT_CURRENCY, progress=progress,
+                                should_cancel=should_cancel)
+
+    def evaluate_screen(self, *, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
+                        date_column: str | None = None, lat: str | None = None, lon: str | None = None,
+                        seed: int = 0, quick: bool = False, progress: Fraction | None = None,
+                        should_cancel: Cancel | None = None) -> dict[str, Any]:
+        """How well the price screen finds non-market sales, on a table whose sale-condition column labels
+        them (default: the bundled Ames market); no data folder involved.  See valuation.service.evaluate_screen."""
+        from valuation import service
+
+        return service.evaluate_screen(csv=csv, target=target, folds=folds, date_column=date_column, lat=lat,
+                                       lon=lon, seed=seed, quick=quick, progress=progress,
+                                       should_cancel=should_cancel)
