@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import DeedbookError
+from core.errors import DeedbookError, Remedy
 from core.witness import StagedWitness, witness_lock, UnusableWitness, check_witness_target, disagreement, read_witness
 
 if TYPE_CHECKING:  # the ledger (and SQLAlchemy) only when a checkpoint is made, not to read one
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the ledger (and SQLAlchemy) only when a checkpoint is made,
     from core.ledger import Ledger, RecordedEntry
     from core.state import LedgerState
 
-NEW_WITNESS_HINT = "restore it from your copy, or start a new witness with 'deedbook checkpoint --new-witness'"
+NEW_WITNESS_HINT = "restore it from your copy, or start a new witness"  # + Remedy.NEW_WITNESS: how, per front end
 
 
 def make_checkpoint(ledger: Ledger, key: UnlockedKey, *, new_witness: bool = False) -> RecordedEntry:
@@ -85,11 +85,13 @@ def _check_current_witness(ledger: Ledger) -> None:
     try:
         witness = read_witness(ledger.home, ledger.identity)
     except UnusableWitness as unusable:
-        raise UnusableWitness(f"{str(unusable).rstrip('.')}; no checkpoint was recorded: {NEW_WITNESS_HINT}.") from None
+        raise UnusableWitness(f"{str(unusable).rstrip('.')}; no checkpoint was recorded: {NEW_WITNESS_HINT}.",
+                              remedy=Remedy.NEW_WITNESS) from None
     if witness is None:
         if ledger.latest_checkpoint() is not None:
             raise UnusableWitness(f"There is no witness file in {ledger.home.witness}, though this ledger has "
-                                  f"checkpoints; no checkpoint was recorded: {NEW_WITNESS_HINT}.")
+                                  f"checkpoints; no checkpoint was recorded: {NEW_WITNESS_HINT}.",
+                                  remedy=Remedy.NEW_WITNESS)
         return
     tree, size = ledger.tree(), ledger.size()
     found = disagreement(witness, size, tree.leaf, tree.root)

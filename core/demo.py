@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from core.deeds import registration_message
 from core.entries import Entry
-from core.errors import Cancelled, DeedbookError
+from core.errors import Cancelled, DeedbookError, Remedy
 from core.keys import DEMO_PASSWORD, DEMO_SCRYPT_N, KeyStore, UnlockedKey
 from core.ledger import Ledger
 from core.marketdata import ames_rows, deed_attributes
@@ -41,7 +41,7 @@ def demo_address(number: int, row: dict[str, str]) -> str:
 def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | None = None,
                progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
     if home.database.exists() and db_url is None:
-        raise DeedbookError(f"There is a ledger in {home.root} already; choose an empty --data-dir for the demo.")
+        raise DeedbookError(f"There is a ledger in {home.root} already.", remedy=Remedy.EMPTY_DATA_FOLDER)
     home.ensure()
     store = KeyStore(home.keys)
     operator = _key(store, "demo-operator")

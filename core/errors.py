@@ -5,13 +5,36 @@ it and exits 2, the GUI shows it in a dialog. Anything else escaping is a bug.
 """
 from __future__ import annotations
 
+import enum
 import sys
 
 
+class Remedy(enum.Enum):
+    """What a person can do about an error, named neutrally: core states the fact, and each front
+    end says how to do it in its own terms (the command line names its options, desktop/cli/hints.py)."""
+
+    OVERWRITE = "overwrite"  # replace the existing output file
+    CHOOSE_DATA_FOLDER = "choose-data-folder"  # there is no ledger here: create one, or look elsewhere
+    OTHER_DATA_FOLDER = "other-data-folder"  # there is a ledger here already: use another folder
+    EMPTY_DATA_FOLDER = "empty-data-folder"  # a demo needs a folder without a ledger
+    NAME_SELLER = "name-seller"  # a deed with several holders: say which one sells
+    SIGN_CHECKPOINT = "sign-checkpoint"  # a document needs a newer checkpoint
+    NEW_WITNESS = "new-witness"  # the witness file is lost or untrusted: start a new one
+    PRICE_COLUMN = "price-column"  # a sales table needs its price column named
+    LOCATION_COLUMNS = "location-columns"  # latitude and longitude columns come in pairs
+
+
 class DeedbookError(Exception):
-    """A user mistake, a bad file or a refused operation. Nothing was written."""
+    """A user mistake, a bad file or a refused operation. Nothing was written.
+
+    `remedy`, when given, names what the person can do; the sentence itself never
+    names a command-line option (the command line adds that from the remedy)."""
 
     exit_code = 2
+
+    def __init__(self, *args: object, remedy: Remedy | None = None) -> None:
+        super().__init__(*args)
+        self.remedy = remedy
 
 
 class WrongPassword(DeedbookError):

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from core import merkle
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
-from core.errors import DeedbookError, LedgerDamaged, NotFound, RuleViolation
+from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import apply_entry, check_signatures, digest_for, get_kind
@@ -103,9 +103,7 @@ class Ledger:
     def _engine(home: DataDir, db_url: str | None, *, create: bool) -> Engine:
         if db_url is None:
             if not create and not home.database.exists():
-                raise NotFound(
-                    f"There is no ledger in {home.root}: create one with 'deedbook init' or choose another --data-dir."
-                )
+                raise NotFound(f"There is no ledger in {home.root}.", remedy=Remedy.CHOOSE_DATA_FOLDER)
             if home.read_only:  # an auditor's DVD, a read-only mount: read, never migrate or write
                 if create:
                     home.require_writable("creating a ledger")
@@ -132,7 +130,7 @@ class Ledger:
             with engine.connect() as conn:
                 if conn.execute(select(func.count()).select_from(EntryRow)).scalar_one():
                     raise LedgerDamaged("The ledger database is damaged: it has entries but no ledger identity.")
-            raise NotFound(f"There is no ledger in {home.root}: create one with 'deedbook init'.")
+            raise NotFound(f"There is no ledger in {home.root}.", remedy=Remedy.CHOOSE_DATA_FOLDER)
         try:
             identity = LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, int(row.chain_id))
             if len(identity.ledger_id) != 32 or not isinstance(row.name, str) or not isinstance(row.operator, str):
@@ -148,10 +146,10 @@ class Ledger:
         if not name:
             raise DeedbookError("A ledger needs a name.")
         engine = cls._engine(home, db_url, create=True)
-        taken = f"There is a ledger in {home.root} already; use another --data-dir for a new one."
+        taken = f"There is a ledger in {home.root} already."
         with engine.connect() as conn:
             if conn.execute(select(LedgerRow)).first() is not None:
-                raise DeedbookError(taken)
+                raise DeedbookError(taken, remedy=Remedy.OTHER_DATA_FOLDER)
         identity = LedgerIdentity(os.urandom(32), name, operator.address, chain_id)
         ledger = cls(home, engine, identity)
         genesis = ledger.sign("LedgerGenesis", {
@@ -159,7 +157,7 @@ class Ledger:
 
         def claim(conn: Connection) -> None:  # in the write lock: a second `init` racing this one finds it here
             if conn.execute(select(LedgerRow)).first() is not None:
-                raise DeedbookError(taken)
+                raise DeedbookError(taken, remedy=Remedy.OTHER_DATA_FOLDER)
             conn.execute(insert(LedgerRow).values(ledger_id=identity.ledger_id_hex, name=name,
                                                   operator=operator.address, chain_id=chain_id,
                                                   created_at=int(time.time())))

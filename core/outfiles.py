@@ -7,7 +7,8 @@ One writer for every output, so each gets the same guarantees:
 - never through a symlink: a name that is a symlink (even a dangling one) is
   refused, and the final rename replaces a name, never writes into a target;
 - never over an existing file unless `force=True` (without it the temporary file
-  is hard-linked into place, which fails if the name was taken meanwhile);
+  is hard-linked into place, which fails if the name was taken meanwhile; the
+  refusal carries `Remedy.OVERWRITE`, which each front end words its own way);
 - a missing or read-only folder, or a name that is a folder, is one sentence.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from core.errors import DeedbookError
+from core.errors import DeedbookError, Remedy
 
 
 def _read_umask() -> int:
@@ -38,7 +39,7 @@ def _refuse_target(p: Path, force: bool) -> None:
         if not p.is_file():
             raise DeedbookError(f"{p} is not a regular file; choose another name.")
         if not force:
-            raise DeedbookError(f"{p} exists already; choose another name, or add --force to replace it.")
+            raise DeedbookError(f"{p} exists already; choose another name.", remedy=Remedy.OVERWRITE)
 
 
 def _folder_problem(folder: Path, error: OSError) -> DeedbookError:
@@ -108,7 +109,7 @@ def _put_in_place(tmp: Path, p: Path, force: bool) -> None:
     try:
         os.link(tmp, p)  # fails if the name exists by now: no check-then-write race
     except FileExistsError:
-        raise DeedbookError(f"{p} exists already; choose another name, or add --force to replace it.") from None
+        raise DeedbookError(f"{p} exists already; choose another name.", remedy=Remedy.OVERWRITE) from None
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise

@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -107,12 +107,6 @@ class ContactRow(SQLModel, table=True):
     address: str = Field(index=True)
     role: str = ""
     note: str = ""
-
-
-class SettingRow(SQLModel, table=True):
-    __tablename__ = "settings"
-    key: str = Field(primary_key=True)
-    value: str
 
 
 PROJECTION_TABLES = ("deeds", "holdings", "liens", "once_values")

@@ -22,11 +22,10 @@ from typing import Any, Callable, Sequence
 from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
 from core.display import clean
 from core.entries import Entry
-from core.errors import Cancelled, DeedbookError, RuleViolation
+from core.errors import Cancelled, DeedbookError, Remedy, RuleViolation
 from core.identity import LedgerIdentity
 from core.kinds import get_kind
 from core.kinds.transfer import TRANSFER_ID, check_transfer_message, holding_of
-from core.keys import UnlockedKey
 from core.ledger import Ledger
 from core.money import check_currency, parse_amount
 from core.outfiles import check_output
@@ -85,7 +84,8 @@ def _seller_of(deed: DeedState, seller: str | None) -> str:
             raise DeedbookError(f"{seller} holds no shares of deed {deed.deed_id}.")
         return checksum_address(bytes.fromhex(key[2:]))
     if len(deed.holders) != 1:
-        raise DeedbookError(f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells (--from).")
+        raise DeedbookError(f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells.",
+                            remedy=Remedy.NAME_SELLER)
     return checksum_address(bytes.fromhex(next(iter(deed.holders))[2:]))
 
 
@@ -286,12 +286,3 @@ def submit_batch(ledger: Ledger, transactions: Sequence[Sequence[Response]], *, 
         if progress is not None:
             progress(number, len(transactions))
     return ledger.append(entries, recorded_at=recorded_at)
-
-
-def sign_file(request_path: str | os.PathLike[str], key: UnlockedKey, out: str | os.PathLike[str], *,
-              now: int | None = None) -> Path:
-    """Convenience for scripts: load a request, sign it with an unlocked key, write the response."""
-    from core.requests import load_request
-
-    response = sign_request(load_request(request_path), key, now=now)
-    return write_json(out, response.as_json())

@@ -116,7 +116,7 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
         raise bad(f"does not carry a signature by this ledger's operator {identity.operator}")
     try:
         digest = check_signatures(identity, Entry("Checkpoint", message, signatures))
-    except (DeedbookError, ValueError):  # RuleViolation, or a value EIP-712 cannot encode (a size past uint256)
+    except (DeedbookError, ValueError):  # a rule, or a size EIP-712 cannot encode (negative, past uint256)
         raise bad("does not carry a valid operator signature for this ledger (it was edited, "
                   "or is another ledger's)") from None
     return Witness(path, index, recorded_at, message, signatures, entry_leaf_hash(recorded_at, digest, signatures))

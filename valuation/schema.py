@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from core.errors import DeedbookError
+from core.errors import DeedbookError, Remedy
 from valuation.csvio import RawTable
 
 NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT = (
@@ -242,7 +242,8 @@ def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
     if infos[target].kind not in (NUMERIC, IDENTIFIER):  # all-distinct prices are still prices
         raise DeedbookError(f"The price column '{target}' does not hold numbers.")
     if (lat is None) != (lon is None):
-        raise DeedbookError("Give both --lat and --lon, or neither.")
+        raise DeedbookError("Give both a latitude and a longitude column, or neither.",
+                            remedy=Remedy.LOCATION_COLUMNS)
     lat = _find(infos, lat, "latitude", (NUMERIC,))
     lon = _find(infos, lon, "longitude", (NUMERIC,))
     if lat is None:

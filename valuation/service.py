@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from core.errors import DeedbookError
+from core.errors import DeedbookError, Remedy
 from core.paths import DataDir
 from valuation import store
 from valuation.progress import CancelFn, ProgressFn, Steps
@@ -55,7 +55,7 @@ def read_market(csv: str | Path | None = None, target: str | None = None, date_c
     else:
         path = Path(csv)
         if not target:
-            raise DeedbookError("Say which column holds the sale price with --target COLUMN.")
+            raise DeedbookError("Say which column holds the sale price.", remedy=Remedy.PRICE_COLUMN)
         name, attribution = str(path), None
     raw, spec, data = dataset.load_csv(path, target, date_column, lat, lon, keep_all_sales)
     source = {"name": name, "sha256": raw.sha256, "ragged_rows": raw.ragged_rows}
@@ -174,7 +174,7 @@ def evaluate_screen(*, csv: str | Path | None = None, target: str | None = None,
     if csv is None:
         path, target = dataset.bundled_market_path(), target or dataset.BUNDLED_TARGET
     elif not target:
-        raise DeedbookError("Say which column holds the sale price with --target COLUMN.")
+        raise DeedbookError("Say which column holds the sale price.", remedy=Remedy.PRICE_COLUMN)
     else:
         path = Path(csv)
     raw, spec, data, non_market = dataset.load_labelled(path, target, date_column, lat, lon)

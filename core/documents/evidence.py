@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from core.entries import canonical_json
-from core.errors import DeedbookError, NotFound, VerificationFailed
+from core.errors import DeedbookError, NotFound, Remedy, VerificationFailed
 from core.identity import LedgerIdentity
 from core.userfiles import json_nests_deeper_than
 
@@ -183,9 +183,7 @@ def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
         covered = "no entry" if checkpoint is None else f"entries 0 to {checkpoint.message['size'] - 1}"
         raise NotCheckpointed(
             f"Entry {newest} is not covered by a checkpoint yet (the latest covers {covered}), so a document "
-            "about it could not be verified: run 'deedbook checkpoint --key OPERATOR' (or add --checkpoint-key "
-            "OPERATOR to this command) and make the document again."
-        )
+            "about it could not be verified.", remedy=Remedy.SIGN_CHECKPOINT)
     return checkpoint
 
 

@@ -1,4 +1,4 @@
-"""What every command needs: the data folder, the ledger, passwords, output."""
+"""What every command needs: the workspace on the data folder, passwords, output."""
 from __future__ import annotations
 
 import getpass
@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import DeedbookError
 from core.paths import DataDir
+from desktop.workspace import Signer, Workspace
 
 if TYPE_CHECKING:
-    from core.keys import KeyStore, UnlockedKey
+    from core.keys import KeyStore
     from core.ledger import Ledger
 
 
@@ -20,25 +21,26 @@ if TYPE_CHECKING:
 class CliContext:
     data_dir: str | None = None
     db_url: str | None = None
-    _ledger: "Ledger | None" = field(default=None, repr=False)
+    _workspace: Workspace | None = field(default=None, repr=False)
+
+    @property
+    def ws(self) -> Workspace:
+        """The workspace on --data-dir (or $DEEDBOOK_HOME, or the user data folder) and --db-url."""
+        if self._workspace is None:
+            self._workspace = Workspace.open(self.data_dir, self.db_url)
+        return self._workspace
 
     @property
     def home(self) -> DataDir:
-        return DataDir.resolve(self.data_dir)
+        return self.ws.home
 
     @property
     def keys(self) -> "KeyStore":
-        from core.keys import KeyStore
-
-        return KeyStore(self.home.keys)
+        return self.ws.keys
 
     def ledger(self) -> "Ledger":
         """The ledger in the data folder (or at --db-url); a clear error if there is none."""
-        if self._ledger is None:
-            from core.ledger import Ledger
-
-            self._ledger = Ledger.open(self.home, self.db_url)
-        return self._ledger
+        return self.ws.ledger
 
     def data_dir_is_parent_of(self, path: object) -> bool:
         """Whether `path` lies in the data folder (to say which folder a refused write was in)."""
@@ -47,9 +49,9 @@ class CliContext:
         except (OSError, ValueError):
             return False
 
-    def unlock(self, key_name: str, password_file: str | None) -> "UnlockedKey":
-        info = self.keys.get(key_name)  # fail on an unknown key before asking for a password
-        return self.keys.unlock(info.name, read_password(password_file, f"Password for key '{key_name}': "))
+    def signer(self, key: str, password_file: str | None) -> Signer:
+        """The local key --key names (or its address); its password is read only when it is unlocked."""
+        return Signer(key, lambda: read_password(password_file, f"Password for key '{key}': "))
 
 
 def read_password(password_file: str | None, prompt: str, *, confirm: bool = False) -> str:
@@ -67,6 +69,11 @@ def read_password(password_file: str | None, prompt: str, *, confirm: bool = Fal
     if confirm and getpass.getpass("Repeat the password: ") != password:
         raise DeedbookError("The two passwords differ; nothing was created.")
     return password
+
+
+def say(line: str) -> None:
+    """A note on stderr (what is about to take a while), so stdout stays the command's output."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def print_json(value: Any) -> None:

@@ -43,14 +43,11 @@ def register(commands: Any) -> None:
 
 
 def _register(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.deeds import deed_json, parse_attribute_pairs, register_deed
-    from core.kinds.registration import DEFAULT_SHARES
+    from core.deeds import deed_json, parse_attribute_pairs
 
     attributes = parse_attribute_pairs(args.attr)
-    ledger = ctx.ledger()
-    key = ctx.unlock(args.key, args.password_file)
-    deed = register_deed(ledger, key, parcel=args.parcel, address=args.address, owner=args.owner, legal=args.legal,
-                         attributes=attributes, shares=args.shares or DEFAULT_SHARES)
+    deed = ctx.ws.register_deed(ctx.signer(args.key, args.password_file), parcel=args.parcel, address=args.address,
+                                owner=args.owner, legal=args.legal, attributes=attributes, shares=args.shares).value
     if args.json:
         print_json(deed_json(deed, full=True))
     else:

@@ -3,17 +3,17 @@
 A document is proved against the ledger's latest checkpoint, which must cover
 the entries it shows.  When it does not, the command says so and changes
 nothing; `--checkpoint-key OPERATOR` lets it sign a new checkpoint first (the
-operator's decision, so it takes the operator's key and password).
+operator's decision, so it takes the operator's key and password).  That policy,
+the drawing and the writing are the workspace's (`Workspace.make_document`).
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, Callable
 
-from core.errors import DeedbookError, NotFound
-from desktop.cli.context import CliContext, add_force, add_password_file, print_json
+from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
+from desktop.workspace import Document
 
 
 def register(commands: Any) -> None:
@@ -60,54 +60,29 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
     parser.set_defaults(handler=handler)
 
 
-def _paper(args: argparse.Namespace) -> str:
-    if args.paper:
-        return "Letter" if args.paper == "letter" else "A4"
-    from core.settings import Settings
-
-    return Settings.load().paper_size
-
-
-def _make(args: argparse.Namespace, ctx: CliContext, build: Callable[[], bytes], what: str) -> int:
-    """Build (signing a checkpoint first if asked and needed), write atomically, say what was written."""
-    from core.documents.evidence import NotCheckpointed
-    from core.outfiles import check_output, write_output
-
-    out = Path(args.out)
-    check_output(out, force=args.force)  # refuse a taken name before the work (and any checkpoint)
-    try:
-        data = build()
-    except NotCheckpointed:
-        if not args.checkpoint_key:
-            raise
-        from core.checkpoints import make_checkpoint
-
-        recorded = make_checkpoint(ctx.ledger(), ctx.unlock(args.checkpoint_key, args.password_file))
-        print(f"Signed checkpoint {recorded.index} over {recorded.message['size']} entries.")
-        data = build()
-    write_output(out, data, force=args.force)
-    print(f"Wrote the {what} to {out} ({len(data) / 1024:.0f} KB). Check it anywhere with: deedbook verify-pdf {out}")
+def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
+    """Draw and write the document (signing a checkpoint first if asked and needed); say what was written."""
+    operator = ctx.signer(args.checkpoint_key, args.password_file) if args.checkpoint_key else None
+    done = ctx.ws.make_document(document, out=args.out, force=args.force, paper=args.paper, operator=operator,
+                                before_training=say)
+    for index in done.receipt.of_kind("Checkpoint"):
+        print(f"Signed checkpoint {index} over {index} entries.")  # a checkpoint covers every entry before it
+    size = done.value.stat().st_size
+    print(f"Wrote the {document.describe()} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
+          f"deedbook verify-pdf {args.out}")
     return 0
 
 
 def _transfer(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents import build_transfer_pdf
-
-    ledger = ctx.ledger()
-    return _make(args, ctx, lambda: build_transfer_pdf(ledger, args.index, _paper(args)),
-                 f"transfer deed of entry {args.index}")
+    return _make(args, ctx, Document.transfer(args.index))
 
 
 def _title(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents.title import build_title_pdf, uncovered_entries
-
-    ledger = ctx.ledger()
     # With --checkpoint-key the certificate includes everything (a checkpoint is signed if needed);
     # without, it is as of the latest checkpoint, and says what that leaves out.
     complete = bool(args.checkpoint_key)
-    code = _make(args, ctx, lambda: build_title_pdf(ledger, args.deed, _paper(args), complete=complete),
-                 f"certificate of title of deed {args.deed}")
-    if not complete and (later := uncovered_entries(ledger, args.deed)):
+    code = _make(args, ctx, Document.title(args.deed, complete=complete))
+    if not complete and (later := ctx.ws.entries_after_checkpoint(args.deed)):
         listed = ", ".join(str(i) for i in later[:5]) + (" ..." if len(later) > 5 else "")
         print(f"Note: the certificate is as of the latest checkpoint; {len(later)} later "
               f"entr{'y' if len(later) == 1 else 'ies'} about this deed ({listed}) will appear once the operator "
@@ -116,61 +91,21 @@ def _title(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents import build_notary_record_pdf
-
-    ledger = ctx.ledger()
-    return _make(args, ctx, lambda: build_notary_record_pdf(ledger, args.index, _paper(args)),
-                 f"notary journal record of entry {args.index}")
+    return _make(args, ctx, Document.notary_record(args.index))
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents import build_journal_pdf
-
-    ledger = ctx.ledger()
-    return _make(args, ctx, lambda: build_journal_pdf(ledger, args.notary, args.date_from, args.date_to, _paper(args)),
-                 "notary journal")
+    return _make(args, ctx, Document.journal(args.notary, args.date_from, args.date_to))
 
 
 def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents import build_valuation_pdf
-
-    ledger = ctx.ledger()
-    result = _valuation_result(ctx, ledger, args.deed)
-    return _make(args, ctx, lambda: build_valuation_pdf(ledger, args.deed, result, _paper(args)),
-                 f"valuation report of deed {args.deed}")
-
-
-def _valuation_result(ctx: CliContext, ledger: Any, deed: str) -> dict[str, Any]:
-    """The valuation of `deed` as plain data (core never imports valuation/: the result is passed in)."""
-    from core.documents import valuation_input
-    from valuation import service
-
-    deed_id = ledger.deed(deed).deed_id  # an unknown deed fails before any training
-    if not service.has_model(ctx.home):
-        print("No valuation model yet: training one on the bundled Ames market and the ledger's sales "
-              "(about 15 seconds)...", file=sys.stderr, flush=True)
-        service.train(ctx.home, ledger=ledger)
-    _, valuation, card = service.value_deed(ctx.home, ledger, deed_id)
-    return dict(valuation_input(valuation.to_json(), card))
-
-
-def _local_ledger(ctx: CliContext) -> tuple[Any, str | None]:
-    """The ledger in the data folder, if there is one; never creates anything."""
-    if ctx.db_url is None and not ctx.home.database.exists():
-        return None, None
-    try:
-        return ctx.ledger(), None
-    except NotFound:
-        return None, None
-    except DeedbookError as error:
-        return None, f"The ledger in the data folder could not be opened ({error}); the document was checked alone."
+    return _make(args, ctx, Document.valuation(args.deed))  # values the deed (training a model if needed)
 
 
 def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.documents import verify_pdf
-
-    ledger, problem = _local_ledger(ctx)
-    report = verify_pdf(args.file, ledger)
+    report, problem = ctx.ws.verify_document(args.file)
+    if problem:
+        problem += "; the document was checked alone."
     if args.json:
         data = report.as_json()
         if problem:

@@ -5,8 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.context import (CliContext, add_force, add_password_file, existing_file, print_json,
-                                 read_password)
+from desktop.cli.context import CliContext, add_force, add_password_file, print_json, read_password
 
 
 def register(commands: Any) -> None:
@@ -38,34 +37,25 @@ def register(commands: Any) -> None:
 
 
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.keys import check_key_name
-
-    check_key_name(args.name)
-    ctx.home.require_writable("creating a key")  # before the password is asked for
-    password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
-    ctx.home.ensure()  # the first key often makes the data folder: owner-only, like the key
-    info = ctx.keys.create(args.name, password)
-    print(info.address)
+    done = ctx.ws.create_key(args.name, lambda: read_password(
+        args.password_file, f"New password for key '{args.name}': ", confirm=True))
+    print(done.value.address)
     return 0
 
 
 def _import(args: argparse.Namespace, ctx: CliContext) -> int:
-    ctx.home.require_writable("importing a key")
-    ctx.home.ensure()  # owner-only if this makes the data folder
     if args.keystore:
-        keystore = existing_file(args.keystore, "a keystore file")
-        password = read_password(args.password_file, "Password of the keystore: ")
-        info = ctx.keys.import_keystore(args.name, keystore, password)
+        done = ctx.ws.import_keystore(args.name, args.keystore, lambda: read_password(
+            args.password_file, "Password of the keystore: "))
     else:
-        key_file = existing_file(args.private_key_file, "a private key file")
-        password = read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
-        info = ctx.keys.import_private_key(args.name, key_file, password)
-    print(f"{info.name} {info.address}")
+        done = ctx.ws.import_private_key(args.name, args.private_key_file, lambda: read_password(
+            args.password_file, f"New password for key '{args.name}': ", confirm=True))
+    print(f"{done.value.name} {done.value.address}")
     return 0
 
 
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
-    out = ctx.keys.export(args.name, Path(args.out), force=args.force)
+    out = ctx.ws.export_key(args.name, Path(args.out), force=args.force).value
     print(f"Wrote {out} (keystore v3, still protected by the key's password).")
     return 0
 

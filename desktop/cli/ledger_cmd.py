@@ -57,37 +57,27 @@ def register(commands: Any) -> None:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.ledger import Ledger
-
-    key = ctx.unlock(args.operator, args.password_file)
-    ledger = Ledger.create(ctx.home, ctx.db_url, args.name, key, chain_id=args.chain_id)
+    ledger = ctx.ws.init_ledger(args.name, ctx.signer(args.operator, args.password_file), chain_id=args.chain_id).value
     print(f"Created ledger \u201c{ledger.identity.name}\u201d {ledger.identity.ledger_id_hex}")
-    print(f"Operator and first registrar: {key.address}")
+    print(f"Operator and first registrar: {ledger.identity.operator}")
     return 0
 
 
 def _checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.checkpoints import make_checkpoint
-
-    ledger = ctx.ledger()
-    recorded = make_checkpoint(ledger, ctx.unlock(args.key, args.password_file), new_witness=args.new_witness)
+    recorded = ctx.ws.checkpoint(ctx.signer(args.key, args.password_file), new_witness=args.new_witness).value
     m = recorded.message
     print(f"Checkpoint {recorded.index}: {m['size']} entries, root {m['root']}")
     return 0
 
 
 def _proof(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.out:
+        ctx.ws.write_proof(args.index, args.out, force=args.force)
+        print(f"Wrote the proof of entry {args.index} to {args.out}.")
+        return 0
     from core.proofs import build_proof
 
-    proof = build_proof(ctx.ledger(), args.index)
-    text = json.dumps(proof, indent=2, ensure_ascii=False) + "\n"
-    if args.out:
-        from core.outfiles import write_output
-
-        write_output(args.out, text, force=args.force)
-        print(f"Wrote the proof of entry {args.index} to {args.out}.")
-    else:
-        sys.stdout.write(text)
+    sys.stdout.write(json.dumps(build_proof(ctx.ledger(), args.index), indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -106,17 +96,9 @@ def _verify_proof(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.errors import LedgerDamaged
-    from core.verify import damaged_report, verify_ledger
-
     if args.jobs is not None and args.jobs < 1:
         raise DeedbookError("--jobs must be at least 1.")
-    try:
-        ledger = ctx.ledger()
-    except LedgerDamaged as damage:  # not even openable: a verification failure all the same
-        report = damaged_report(damage)
-    else:
-        report = verify_ledger(ledger, jobs=args.jobs)
+    report = ctx.ws.verify(jobs=args.jobs)  # a ledger that cannot even be opened fails verification (exit 1)
     if args.json:
         print_json(report.as_json())
     else:
@@ -130,7 +112,7 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.demo import DEMO_PASSWORD, build_demo
+    from core.demo import DEMO_PASSWORD
 
     if args.deeds < 1 or args.transfers < 0:
         raise DeedbookError("A demo needs at least one deed and no negative number of transfers.")
@@ -139,7 +121,7 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    summary = build_demo(ctx.home, deeds=args.deeds, transfers=args.transfers, progress=progress, db_url=ctx.db_url)
+    summary = ctx.ws.build_demo(deeds=args.deeds, transfers=args.transfers, progress=progress).value
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"Demo ledger in {ctx.home.root}: {summary['deeds']} deeds, {summary['transfers']} transfers, "
@@ -149,12 +131,6 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _registrar_add(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.signing import checksum_address, parse_address
-
-    ledger = ctx.ledger()
-    key = ctx.unlock(args.key, args.password_file)
-    address = checksum_address(parse_address(args.address))
-    ledger.append([ledger.sign("AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex, "registrar": address},
-                               key, "operator")])
+    address = ctx.ws.add_registrar(ctx.signer(args.key, args.password_file), args.address).value
     print(f"{address} may now register deeds.")
     return 0

@@ -1,8 +1,9 @@
 """Parse the command line, run one command, turn errors into exit codes.
 
 Each module named in COMMAND_MODULES has `register(commands)` adding its
-sub-parsers; a sub-parser's `handler(args, ctx) -> int` calls into core/ or
-valuation/ and prints.  Exit codes: 0 success, 1 verification failed, 2 bad input
+sub-parsers; a sub-parser's `handler(args, ctx) -> int` calls the workspace
+(desktop.workspace, through `ctx.ws`) and prints.  Core's sentences name no
+option; `hints.with_hint` adds the one that fixes the problem.  Exit codes: 0 success, 1 verification failed, 2 bad input
 or refused operation (one sentence on stderr, never a traceback).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import NoReturn
 from core import __version__
 from core.errors import DeedbookError, VerificationFailed, database_error_sentence
 from desktop.cli.context import CliContext
+from desktop.cli.hints import with_hint
 
 COMMAND_MODULES = [
     "desktop.cli.keys_cmd",
@@ -45,13 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db-url", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name == name:  # a command group not written yet
-                continue
-            raise
-        module.register(commands)
+        importlib.import_module(name).register(commands)
     return parser
 
 
@@ -64,7 +60,7 @@ def run(argv: list[str]) -> int:
     try:
         return int(args.handler(args, ctx) or 0)
     except DeedbookError as error:
-        print(f"deedbook: {error}", file=sys.stderr)
+        print(f"deedbook: {with_hint(error)}", file=sys.stderr)
         return 2
     except VerificationFailed as failure:
         print(f"deedbook: {failure.reason}", file=sys.stderr)

@@ -1,9 +1,9 @@
 """deedbook screen evaluate: how well the price screen finds non-market sales.
 
-Argument parsing and printing only: the work is in valuation.service.  Screening
-recorded transfers and requests (`deedbook screen ENTRY`, `screen request FILE`,
-`screen review`) comes with the ledger-history patterns; they will call
-valuation.service.screen_sales for the price part.
+Argument parsing and printing only: the work is the workspace's (valuation.service
+underneath).  Screening recorded transfers and requests (`deedbook screen ENTRY`,
+`screen request FILE`, `screen review`) comes with the ledger-history patterns; they
+will call valuation.service.screen_sales for the price part.
 """
 from __future__ import annotations
 
@@ -30,12 +30,10 @@ def register(commands: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
-    from valuation import service
-
     if args.csv is not None:
         existing_file(args.csv)
-    result = service.evaluate_screen(csv=args.csv, target=args.target, folds=args.folds, seed=args.seed,
-                                     quick=args.quick, progress=_progress(not args.json))
+    result = ctx.ws.evaluate_screen(csv=args.csv, target=args.target, folds=args.folds, seed=args.seed,
+                                    quick=args.quick, progress=_progress(not args.json))
     if args.json:
         print_json(result)
         return 0

@@ -88,12 +88,11 @@ def register(commands: Any) -> None:
 def _prepare(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.dates import format_instant
     from core.money import format_amount
-    from core.transactions import prepare_transfer
 
     if args.shares is not None and args.shares < 1:
         raise DeedbookError("--shares must be at least 1.")
-    prepared = prepare_transfer(ctx.ledger(), args.deed, args.to, args.price, args.currency, args.shares,
-                                args.deadline, args.closing_date, out_dir=args.out_dir, seller=args.seller)
+    prepared = ctx.ws.prepare_transfer(args.deed, args.to, args.price, args.currency, args.shares, args.deadline,
+                                       args.closing_date, out_dir=args.out_dir, seller=args.seller).value
     if args.json:
         print_json(prepared.as_json())
         return 0
@@ -107,29 +106,17 @@ def _prepare(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.requests import load_response
-    from core.transactions import submit
 
-    ledger = ctx.ledger()
     responses = [load_response(path) for path in args.responses]
-    index = submit(ledger, responses)
+    index = ctx.ws.submit(responses).value
     if args.json:
-        print_json(ledger.entry(index).as_json())
+        print_json(ctx.ledger().entry(index).as_json())
     else:
         print(index)
     return 0
 
 
 # -- sign (no ledger needed) --------------------------------------------------
-
-def _local_identity(ctx: CliContext) -> Any:
-    """This machine's ledger identity, or None: signing never needs a ledger, so never create one."""
-    if ctx.db_url is None and not ctx.home.database.exists():
-        return None
-    try:
-        return ctx.ledger().identity
-    except DeedbookError:
-        return None
-
 
 def _default_out(request_path: str) -> str:
     name = request_path[:-5] if request_path.endswith(".json") else request_path
@@ -145,17 +132,9 @@ def _confirm() -> bool:
 
 def _open_signer(ctx: CliContext) -> int:
     """`deedbook sign` with no request: the GUI's offline signer (it needs no ledger either)."""
-    import importlib
-
-    try:
-        window: Any = importlib.import_module("desktop.gui.signer_window")
-    except ModuleNotFoundError:
-        window = None
-    if window is not None and hasattr(window, "run_signer"):
-        return int(window.run_signer() or 0)
     try:
         from desktop.gui import app
-    except ImportError as missing:
+    except ImportError as missing:  # a build without Qt still signs on the command line
         raise DeedbookError(f"The offline signer window cannot start ({missing}); sign with: "
                             "deedbook sign REQUEST --key KEY.") from None
     return int(app.run(ctx.data_dir, ctx.db_url, signer=True) or 0)
@@ -163,40 +142,33 @@ def _open_signer(ctx: CliContext) -> int:
 
 def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.outfiles import check_output
-    from core.requests import load_request, sign_request, summarize, write_json
+    from core.requests import load_request, summarize
 
     if args.request is None:
         return _open_signer(ctx)
     if not args.key:
         raise DeedbookError("Say which key signs: --key KEY.")
     request = load_request(args.request)
-    info = ctx.keys.get(args.key)
-    if info.address.lower() != request.signer.lower():
-        raise DeedbookError(f"This request must be signed by {request.signer}, but the key '{info.name}' is "
-                            f"{info.address}.")
+    ctx.ws.resolve_key(args.key, must_be=request.signer, what="This request")
     out = args.out or _default_out(args.request)
     check_output(out, force=args.force)  # before the summary and the password, not after
-    print(summarize(request, _local_identity(ctx)).text())
+    ledger, _ = ctx.ws.local_ledger()  # signing never needs a ledger, and never creates one
+    print(summarize(request, ledger.identity if ledger is not None else None).text())
     print()
     if not args.yes and not _confirm():
         raise DeedbookError("Not signed: the signature was not confirmed.")
-    key = ctx.unlock(args.key, args.password_file)
-    response = sign_request(request, key)
-    path = write_json(out, response.as_json(), overwrite=args.force)
-    print(f"Signed as {request.role} by {key.address}; response written to {path}")
+    path = ctx.ws.sign_to_file(request, ctx.signer(args.key, args.password_file), out, force=args.force).value
+    print(f"Signed as {request.role} by {request.signer}; response written to {path}")
     return 0
 
 
 # -- liens ---------------------------------------------------------------------
 
 def _lien_add(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.liens import add_lien
     from core.money import format_amount
 
-    ledger = ctx.ledger()
-    ledger.deed(args.deed)  # an unknown deed is said before the password is asked
-    key = ctx.unlock(args.holder, args.password_file)
-    record = add_lien(ledger, args.deed, key, args.amount, args.kind, args.currency)
+    record = ctx.ws.add_lien(args.deed, ctx.signer(args.holder, args.password_file), args.amount, args.kind,
+                             args.currency).value
     if args.json:
         print_json(record.as_json())
     else:
@@ -207,13 +179,7 @@ def _lien_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _lien_release(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.liens import release_lien, release_message
-
-    ledger = ctx.ledger()
-    info = ctx.keys.get(args.holder)
-    release_message(ledger, args.deed, args.lien, info.address)  # refuse before asking for the password
-    key = ctx.unlock(args.holder, args.password_file)
-    record = release_lien(ledger, args.deed, args.lien, key)
+    record = ctx.ws.release_lien(args.deed, args.lien, ctx.signer(args.holder, args.password_file)).value
     if args.json:
         print_json(record.as_json())
     else:
@@ -235,16 +201,12 @@ def _read_id_number(path: str | None) -> str | None:
 
 
 def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.notary import attest
-
-    ledger = ctx.ledger()
-    attested = ledger.entry(args.index)  # an unknown entry is said before the password is asked
+    attested = ctx.ledger().entry(args.index)  # an unknown entry is said before the password is asked
     id_number = _read_id_number(args.id_number_file)
-    key = ctx.unlock(args.key, args.password_file)
-    index = attest(ledger, args.index, key, act=args.act, place=args.place, id_kind=args.id_kind,
-                   id_number=id_number, act_date=args.date)
+    index = ctx.ws.attest(args.index, ctx.signer(args.key, args.password_file), act=args.act, place=args.place,
+                          id_kind=args.id_kind, id_number=id_number, act_date=args.date).value
     if args.json:
-        print_json(ledger.entry(index).as_json())
+        print_json(ctx.ledger().entry(index).as_json())
     else:
         deed = f" of deed {attested.deed_id}" if attested.deed_id else ""
         print(f"Attestation recorded as entry {index}: {args.act} of entry {args.index} ({attested.kind}{deed}).")
@@ -252,11 +214,9 @@ def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.notary import journal, write_journal_csv
-
-    records = journal(ctx.ledger(), args.notary, args.date_from, args.date_to)
+    records = ctx.ws.journal(args.notary, args.date_from, args.date_to)
     if args.csv:
-        write_journal_csv(args.csv, records, force=args.force)
+        ctx.ws.write_journal_csv(args.csv, records, force=args.force)
         print(f"Wrote {len(records):,} act(s) to {args.csv}.", file=sys.stderr)
     if args.json:
         print_json([r.as_json() for r in records])

@@ -1,6 +1,6 @@
 """deedbook valuation train|evaluate|card, and deedbook value DEED.
 
-Argument parsing and printing only: the work is in valuation.service.
+Argument parsing and printing only: the work (and when to train) is the workspace's.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import argparse
 import sys
 from typing import Any
 
-from desktop.cli.context import CliContext, add_password_file, existing_file, print_json
+from desktop.cli.context import CliContext, add_password_file, existing_file, print_json, say
 
 
 def _csv_options(parser: argparse.ArgumentParser, target_required: bool = False) -> None:
@@ -77,10 +77,8 @@ def _market_args(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _train(args: argparse.Namespace, ctx: CliContext) -> int:
-    from valuation import service
-
-    ledger = None if args.no_ledger or args.csv is not None else _ledger_if_any(ctx)
-    card = service.train(ctx.home, ledger=ledger, progress=_progress(not args.json), **_market_args(args))
+    with_ledger = not args.no_ledger and args.csv is None  # a table of your own is trained on alone
+    card = ctx.ws.train(with_ledger=with_ledger, progress=_progress(not args.json), **_market_args(args)).value
     if args.json:
         print_json(card)
     else:
@@ -89,10 +87,8 @@ def _train(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
-    from valuation import service
-
-    result = service.evaluate(folds=args.folds, trim=args.trim_outliers, equity=not args.no_equity,
-                              progress=_progress(not args.json), **_market_args(args))
+    result = ctx.ws.evaluate(folds=args.folds, trim=args.trim_outliers, equity=not args.no_equity,
+                             progress=_progress(not args.json), **_market_args(args))
     if args.json:
         print_json(result)
         return 0
@@ -124,9 +120,11 @@ def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _card(args: argparse.Namespace, ctx: CliContext) -> int:
-    from valuation import service
+    from core.errors import DeedbookError
 
-    card = service.card(ctx.home)
+    card = ctx.ws.model_card()
+    if card is None:
+        raise DeedbookError("No valuation model has been trained yet: run 'deedbook valuation train'.")
     if args.json:
         print_json(card)
     else:
@@ -152,31 +150,16 @@ def _print_card_summary(card: dict[str, Any]) -> None:
           f"trained in {card['training_seconds']} s")
 
 
-def _ledger_if_any(ctx: CliContext) -> Any:
-    from core.errors import DeedbookError
-
-    try:
-        return ctx.ledger()
-    except DeedbookError:
-        return None  # no ledger yet: the bundled market alone
-
-
 def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.errors import DeedbookError
-    from valuation import service
 
     if args.record and not args.key:
         raise DeedbookError("Recording a valuation needs the agent's key: add --key KEY.")
-    ledger = ctx.ledger()
-    deed = ledger.deed(args.deed)  # an unknown deed fails before any training
-    if not service.has_current_model(ctx.home):
-        what = "No usable valuation model" if service.has_model(ctx.home) else "No valuation model yet"
-        print(f"{what}: training one on the bundled Ames market and the ledger's sales "
-              "(about 20 seconds)...", file=sys.stderr, flush=True)
-        service.train(ctx.home, ledger=ledger)
-    key = ctx.unlock(args.key, args.password_file) if args.record else None
-    deed, valuation, card = service.value_deed(ctx.home, ledger, deed.deed_id)
-    index = service.record_valuation(ledger, deed, valuation, card, key) if key is not None else None
+    if args.record:
+        ctx.ws.resolve_key(args.key)  # an unknown key is said before any training
+    valued = ctx.ws.value_deed(args.deed, before_training=say).value  # trains first if the model is missing or stale
+    index = ctx.ws.record_valuation(valued, ctx.signer(args.key, args.password_file)).value if args.record else None
+    deed, valuation, card = valued.deed, valued.valuation, valued.card
     if args.json:
         out = {"deed_id": deed.deed_id, "parcel": deed.parcel, **valuation.to_json(),
                "model_sha256": card["model_sha256"]}

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from core.errors import DeedbookError, NotFound
+from core.errors import NotFound
 from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui import theme
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from core.ledger import Ledger
+    from desktop.gui.signer import SignerWindow
 
 STARTED = time.perf_counter()
 
@@ -63,29 +64,24 @@ def build_context(data_dir: str | None, db_url: str | None) -> AppContext:
 
 def ledger_may_exist(ctx: AppContext) -> bool:
     """Worth trying to open (a database URL always is; a folder only if it holds the file)."""
-    return ctx.db_url is not None or ctx.home.database.exists()
+    return ctx.ws.ledger_may_exist()
 
 
 def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: bool = True) -> None:
     """Open the ledger on a worker while the window is already on screen (SQLAlchemy loads there)."""
-    home, db_url = ctx.home, ctx.db_url
+    ws = ctx.ws
     ctx.opening = True
 
-    def work() -> "Ledger":
-        from core.ledger import Ledger
-
-        return Ledger.open(home, db_url)
-
-    def opened(ledger: "Ledger") -> None:
+    def opened(_ledger: "Ledger") -> None:
         ctx.opening = False
-        ctx.open_folder(home, ledger)
+        ctx.use(ws)
 
     def failed(error: BaseException) -> None:
         from desktop.gui.events import Changes
         from desktop.gui.operations import report_error
 
         ctx.opening = False
-        ctx.events.announce(Changes.DATA_FOLDER)
+        ctx.events.announce(Changes.DATA_FOLDER)  # not a change: the panes stop saying "opening"
         if isinstance(error, NotFound) and first_run:
             from desktop.gui.dialogs.first_run import FirstRunDialog
 
@@ -93,7 +89,7 @@ def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: 
         elif not isinstance(error, NotFound):
             report_error(parent, error)
 
-    ctx.ops.op(parent, work, title="Opening the ledger").success(opened).failure(failed).run()
+    ctx.ops.op(parent, ws.open_ledger, title="Opening the ledger").success(opened).failure(failed).run()
 
 
 def run(data_dir: str | None = None, db_url: str | None = None, *, smoke: bool = False,
@@ -128,39 +124,29 @@ def run(data_dir: str | None = None, db_url: str | None = None, *, smoke: bool =
     return int(code)
 
 
-def open_now(ctx: AppContext) -> str | None:
-    """Open the ledger on this thread (the signer and the screenshot tour); the sentence if it cannot be."""
-    from core.ledger import Ledger
-
-    if not ledger_may_exist(ctx):
-        return None
-    try:
-        ctx.ledger = Ledger.open(ctx.home, ctx.db_url)
-    except NotFound:
-        return None
-    except DeedbookError as error:
-        return str(error)
-    return None
-
-
 def run_signer(ctx: AppContext, request: str | None = None) -> int:
-    """The offline signer alone (`deedbook sign` with no arguments): no ledger required."""
+    """The offline signer alone (`deedbook sign` with no arguments): no ledger required.  The ledger,
+    if this folder has one, is opened on a worker, only to say which ledger this machine holds."""
     from desktop.gui.signer import SignerWindow
 
-    if ctx.ledger is None:
-        open_now(ctx)
     window = SignerWindow(ctx.home, ctx.ledger.identity if ctx.ledger else None, ctx.keys)
-    if request:
-        window.load(Path(request))
     window.show()
+    if ctx.ledger is None and ledger_may_exist(ctx):
+        ws = ctx.ws
+
+        def opened(ledger: "Ledger") -> None:
+            window.set_identity(ledger.identity)
+            _load(window, request)
+
+        (ctx.ops.op(window, lambda: ws.ledger, title="Opening the ledger").success(opened)
+         .failure(lambda _e: _load(window, request)).run())  # no usable ledger: the signer needs none
+    else:
+        _load(window, request)
     code = QApplication.instance().exec()  # type: ignore[union-attr]
     ctx.close()
     return int(code)
 
 
-def run_offline_signer(data_dir: str | None = None, request: str | None = None) -> int:
-    """Entry point for the command line's `deedbook sign` with no request (or with --gui)."""
-    app = make_app()
-    ctx = build_context(data_dir, None)
-    theme.apply_theme(app, ctx.settings.theme)
-    return run_signer(ctx, request)
+def _load(window: "SignerWindow", request: str | None) -> None:
+    if request:
+        window.load(Path(request))

@@ -1,5 +1,9 @@
-"""What every pane needs: the data folder, the open ledger, keys, contacts, settings,
-the operation runner and the event bus.  Plain attributes, no globals."""
+"""What every pane needs: the workspace (data folder, keys, ledger, settings), the operation
+runner, the event bus, and the names this machine knows addresses by.  Plain attributes, no globals.
+
+The GUI is an adapter over `desktop.workspace.Workspace`: panes call its operations
+through `ctx.ops` (off the UI thread) and never open or read the ledger themselves.
+"""
 from __future__ import annotations
 
 import logging
@@ -12,9 +16,9 @@ from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui.events import Change, Changes, Events
 from desktop.gui.operations import Operations
+from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
-    from core.contacts import AddressBook
     from core.keys import KeyStore
     from core.ledger import Ledger
 
@@ -22,48 +26,63 @@ if TYPE_CHECKING:
 class AppContext:
     def __init__(self, home: DataDir, settings: Settings, ledger: "Ledger | None" = None,
                  db_url: str | None = None) -> None:
-        self.home = home
-        self.settings = settings
-        self.ledger = ledger
-        self.db_url = db_url
+        self.ws = Workspace(home, db_url, settings=settings, ledger=ledger)
         self.opening = False  # the ledger is being opened in the background
         self.remember_folders = True  # unattended runs (--smoke, --screenshots) leave the settings alone
         self.events = Events()
         self.ops = Operations(self.events)
-        self._names: dict[str, str] | None = None
+        self._names: dict[str, str] = {}
+        self._names_asked = 0
         self.events.changed.connect(self._on_changed)
+        self.load_names()
 
-    # -- services -----------------------------------------------------------
+    # -- the workspace's parts ------------------------------------------------------
+    @property
+    def home(self) -> DataDir:
+        return self.ws.home
+
+    @property
+    def db_url(self) -> str | None:
+        return self.ws.db_url
+
+    @property
+    def settings(self) -> Settings:
+        return self.ws.settings
+
+    @property
+    def ledger(self) -> "Ledger | None":
+        """The open ledger, or None (never opens one: the GUI opens it in the background)."""
+        return self.ws.opened
+
     @property
     def keys(self) -> "KeyStore":
-        from core.keys import KeyStore
-
-        return KeyStore(self.home.keys)
+        return self.ws.keys
 
     def require_ledger(self) -> "Ledger":
         if self.ledger is None:
             raise DeedbookError("No ledger is open: create one, or open a data folder that holds one.")
         return self.ledger
 
-    def address_book(self) -> "AddressBook":
-        from core.contacts import AddressBook
+    # -- names ------------------------------------------------------------------------
+    def load_names(self) -> None:
+        """Read the key and contact names on a worker; the panes relabel when they are in (Changes.NAMES)."""
+        ws = self.ws
+        self._names_asked += 1
+        asked = self._names_asked
 
-        return AddressBook(self.require_ledger().engine)
+        def names() -> dict[str, str]:
+            # shown everywhere: escaped once, here
+            return {address: clean(name, 80) for address, name in ws.names().items()}
+
+        def loaded(found: dict[str, str]) -> None:
+            if asked == self._names_asked and ws is self.ws:
+                self._names = found
+                self.events.announce(Changes.NAMES)
+
+        self.ops.op(None, names, title="Reading names").success(loaded).failure(lambda _e: None).run()
 
     def name_for(self, address: str) -> str | None:
-        """The contact or key name for an address, if this machine knows one."""
-        if self._names is None:
-            names: dict[str, str] = {}
-            try:
-                names.update({k.address.lower(): k.name for k in self.keys.list()})
-            except OSError:
-                pass
-            if self.ledger is not None:
-                try:
-                    names.update(self.address_book().names_by_address())  # a contact's name wins over a key file's
-                except DeedbookError:
-                    pass
-            self._names = {address: clean(name, 80) for address, name in names.items()}  # shown everywhere: escaped
+        """The contact or key name for an address, if this machine knows one (as last read)."""
         return self._names.get(address.lower())
 
     def label_for(self, address: str) -> str:
@@ -73,31 +92,37 @@ class AppContext:
 
     def short_label(self, address: str) -> str:
         """The name alone if known (tables), else the shortened address."""
-        name = self.name_for(address)
-        return name or short_address(address)
+        return self.name_for(address) or short_address(address)
 
     def _on_changed(self, change: Change) -> None:
-        if change.concerns(Changes.CONTACTS | Changes.KEYS):
-            self._names = None
+        if change.what & (Changes.CONTACTS | Changes.KEYS | Changes.DATA_FOLDER):
+            self.load_names()
 
-    # -- switching ledgers ------------------------------------------------------
-    def open_folder(self, home: DataDir, ledger: "Ledger | None") -> None:
-        if self.ledger is not None and self.ledger is not ledger:
-            self.ledger.close()
-        self.home, self.ledger = home, ledger
+    # -- switching ledgers ------------------------------------------------------------
+    def use(self, ws: Workspace, *, announce: bool = False) -> None:
+        """Work on `ws` from now on (another data folder, or this one's new ledger).  The operation that
+        opened or made it broadcasts the change (its receipt says `folder`); `announce` is for a switch
+        no operation made (an empty folder chosen)."""
+        if ws is not self.ws:
+            self.ws.close()
+            self.ws = ws
+        self._names = {}
         if self.remember_folders:
-            self.settings.remember_data_dir(home.root)
+            self.settings.remember_data_dir(ws.home.root)
             try:
                 self.settings.save()
             except OSError:
                 pass  # a read-only config folder must not stop the switch
-        self._names = None
-        self.events.announce(Changes.DATA_FOLDER)
+        if announce:
+            self.events.announce(Changes.DATA_FOLDER)
+
+    def workspace_for(self, home: DataDir) -> Workspace:
+        """A workspace on another data folder, with these settings (not opened yet)."""
+        return Workspace(home, None, settings=self.settings)
 
     def close(self) -> None:
         self.ops.shutdown()
-        if self.ledger is not None:
-            self.ledger.close()
+        self.ws.close()
 
 
 def setup_logging(home: DataDir) -> None:

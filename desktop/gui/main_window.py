@@ -6,7 +6,7 @@ from functools import partial
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSizePolicy,
                                QStackedWidget, QToolButton, QWidget)
@@ -15,8 +15,11 @@ from core.display import short_address
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Op
+from desktop.gui.operations import Latest, Op
 from desktop.gui.panes.base import Pane, label
+
+
+SHOW_BUSY_AFTER_MS = 300  # a task's progress and Cancel appear in the status bar if it lasts longer
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(980, 620))
         self.panes: dict[str, Pane] = {}
         self._specs = {spec.key: spec for spec in PANES}
+        self._latest = Latest(ctx.ops, self)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -197,8 +201,13 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(op.title)
         self.busy_bar.setRange(0, 0)
         op.on_progress(self._op_progress)
-        for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
-            widget.show()
+        # nor does a task that turns out quick (an estimate whose model needs no training)
+        QTimer.singleShot(SHOW_BUSY_AFTER_MS, lambda: self._show_busy(op))
+
+    def _show_busy(self, op: Op[Any]) -> None:
+        if op is self._tracked:
+            for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
+                widget.show()
 
     def _op_progress(self, fraction: float, message: str) -> None:
         self.busy_bar.setRange(0, 1000)
@@ -220,8 +229,15 @@ class MainWindow(QMainWindow):
             self.ledger_label.setText(f"{state} \u2022 {self.ctx.home.root}")
             return
         self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
-        self.ledger_label.setText(f"{ledger.identity.name} \u2022 {ledger.size():,} entries \u2022 "
-                                  f"operator {short_address(ledger.identity.operator)} \u2022 {self.ctx.home.root}")
+        identity, root = ledger.identity, self.ctx.home.root
+
+        def status(size: int | None) -> None:
+            entries = f"{size:,} entries" if size is not None else "counting entries\u2026"
+            self.ledger_label.setText(f"{identity.name} \u2022 {entries} \u2022 "
+                                      f"operator {short_address(identity.operator)} \u2022 {root}")
+
+        status(None)
+        self._latest.read("size", ledger.size, status, failed=lambda _error: None, title="Counting the entries")
 
     def _on_changed(self, change: Change) -> None:
         if change.concerns(Changes.LEDGER | Changes.DEEDS):

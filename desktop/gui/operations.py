@@ -1,18 +1,21 @@
-"""Run a core function off the UI thread and route its outcome back by signal.
+"""Run a workspace call off the UI thread and route its outcome back by signal.
 
-    ops.op(self, lambda: register_deed(ledger, key, ...), write=True, changes=Changes.DEEDS) \
+    ops.op(self, lambda: ws.register_deed(signer, parcel=...), write=True) \
        .success(self.on_registered).run()
 
-    ops.task(self, lambda task: verify_ledger(ledger, progress=task.progress,
-                                              should_cancel=task.should_cancel)) \
+    ops.task(self, lambda task: ws.verify(progress=task.progress, should_cancel=task.should_cancel)) \
        .on_progress(bar.update).success(show_report).run()
 
 Writes go to a one-thread pool, so they are serialised; reads and model fitting
 run in parallel on a second pool, each with its own database connection.  The
 function receives plain values (and, for `task`, a `TaskHandle` of plain
-callables), never a widget.  A failure becomes one sentence in a dialog
-(`describe_error` is the one place that decides the sentence); an unexpected
-exception is logged with its traceback and shown as a dialog too.
+callables), never a widget.  A function that returns the workspace's
+`Done(value, receipt)` has its receipt broadcast (`Events.announce_receipt`, after
+the success callbacks, which get the value): no caller declares what changed.
+Every ledger read goes through here too (`Latest` keeps only the newest answer
+to a question asked again meanwhile).  A failure becomes one sentence in a
+dialog (`describe_error` is the one place that decides the sentence); an
+unexpected exception is logged with its traceback and shown as a dialog too.
 """
 from __future__ import annotations
 
@@ -21,14 +24,15 @@ import logging
 import os
 import threading
 import traceback
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar, overload
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from core.errors import Cancelled, DeedbookError, VerificationFailed, database_error_sentence
 from desktop.gui import prompts
-from desktop.gui.events import Changes, Events
+from desktop.gui.events import Events
+from desktop.workspace.receipt import Done
 
 T = TypeVar("T")
 log = logging.getLogger("deedbook.gui")
@@ -121,11 +125,11 @@ class Op(QObject, Generic[T]):
     _progressed = Signal(float, str)
     finished = Signal(bool)  # True on success
 
-    def __init__(self, ops: "Operations", parent: QWidget | None, fn: Callable[..., T], *, write: bool,
-                 changes: Changes, deed_ids: Callable[[T], Any] | None, takes_handle: bool, title: str) -> None:
+    def __init__(self, ops: "Operations", parent: QWidget | None, fn: Callable[..., Any], *, write: bool,
+                 takes_handle: bool, title: str) -> None:
         super().__init__()
         self.ops, self.parent_widget, self.fn = ops, parent, fn
-        self.write, self.changes, self.deed_ids, self.takes_handle = write, changes, deed_ids, takes_handle
+        self.write, self.takes_handle = write, takes_handle
         self.title = title
         self.handle = TaskHandle(self._progressed.emit)
         self._on_success: list[Callable[[T], Any]] = []
@@ -164,15 +168,18 @@ class Op(QObject, Generic[T]):
 
     @Slot(object)
     def _success(self, result: Any) -> None:
+        value = result.value if isinstance(result, Done) else result
         try:
-            ids = self.deed_ids(result) if self.deed_ids is not None else ()
-            self.ops.events.announce(self.changes, frozenset(ids or ()))
             for callback in self._on_success:
-                callback(result)
+                callback(value)
         except BaseException as error:  # noqa: BLE001 - a bug in a callback still ends the operation
             report_error(self.parent_widget, error, self.title)
         finally:
-            self._finish(True)
+            try:
+                if isinstance(result, Done):  # what changed is said once the caller has its answer
+                    self.ops.events.announce_receipt(result.receipt)
+            finally:
+                self._finish(True)
 
     @Slot(object)
     def _failure(self, error: BaseException) -> None:
@@ -218,15 +225,31 @@ class Operations(QObject):
         self.active: list[Op[Any]] = []  # also keeps each Op alive until it ends
         self._closed = False
 
-    def op(self, parent: QWidget | None, fn: Callable[[], T], *, write: bool = False,
-           changes: Changes = Changes.NONE, deed_ids: Callable[[T], Any] | None = None,
-           title: str = "Deedbook") -> Op[T]:
-        return Op(self, parent, fn, write=write, changes=changes, deed_ids=deed_ids, takes_handle=False, title=title)
+    @overload
+    def op(self, parent: QWidget | None, fn: Callable[[], Done[T]], *, write: bool = False,
+           title: str = "Deedbook") -> Op[T]: ...
 
+    @overload
+    def op(self, parent: QWidget | None, fn: Callable[[], T], *, write: bool = False,
+           title: str = "Deedbook") -> Op[T]: ...
+
+    def op(self, parent: QWidget | None, fn: Callable[[], Any], *, write: bool = False,
+           title: str = "Deedbook") -> Op[Any]:
+        """`fn` on a worker; callbacks get its result (a `Done`'s value, its receipt broadcast)."""
+        return Op(self, parent, fn, write=write, takes_handle=False, title=title)
+
+    @overload
+    def task(self, parent: QWidget | None, fn: Callable[[TaskHandle], Done[T]], *, write: bool = False,
+             title: str = "Deedbook") -> Op[T]: ...
+
+    @overload
     def task(self, parent: QWidget | None, fn: Callable[[TaskHandle], T], *, write: bool = False,
-             changes: Changes = Changes.NONE, deed_ids: Callable[[T], Any] | None = None,
-             title: str = "Deedbook") -> Op[T]:
-        return Op(self, parent, fn, write=write, changes=changes, deed_ids=deed_ids, takes_handle=True, title=title)
+             title: str = "Deedbook") -> Op[T]: ...
+
+    def task(self, parent: QWidget | None, fn: Callable[[TaskHandle], Any], *, write: bool = False,
+             title: str = "Deedbook") -> Op[Any]:
+        """A long `fn(handle)`: progress and Cancel in the status bar."""
+        return Op(self, parent, fn, write=write, takes_handle=True, title=title)
 
     @property
     def busy(self) -> bool:
@@ -263,3 +286,41 @@ class Operations(QObject):
         self.writes.clear()
         self.reads.clear()
         return bool(done)
+
+
+class Latest:
+    """Ledger reads whose answers replace each other: only the newest answer to each question is shown.
+
+    A pane asks "deed 12's history" and, before the answer is back, "deed 13's":
+    the first answer arrives late and is dropped.  Failures of a stale read are
+    dropped too; the newest one's go to `failed` (default: a dialog)."""
+
+    def __init__(self, ops: Operations, parent: QWidget | None) -> None:
+        self.ops, self.parent = ops, parent
+        self._asked: dict[str, int] = {}
+
+    def read(self, question: str, fn: Callable[[], T], then: Callable[[T], Any], *,
+             failed: Callable[[BaseException], Any] | None = None, title: str = "Reading the ledger") -> Op[T]:
+        token = self._asked.get(question, 0) + 1
+        self._asked[question] = token
+
+        def current() -> bool:
+            return self._asked.get(question) == token
+
+        def answer(result: T) -> None:
+            if current():
+                then(result)
+
+        def refused(error: BaseException) -> None:
+            if not current():
+                return
+            if failed is not None:
+                failed(error)
+            else:
+                report_error(self.parent, error, title)
+
+        return self.ops.op(self.parent, fn, title=title).success(answer).failure(refused).run()
+
+    def forget(self, question: str) -> None:
+        """Drop whatever answer to `question` is still coming."""
+        self._asked[question] = self._asked.get(question, 0) + 1

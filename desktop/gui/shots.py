@@ -64,7 +64,7 @@ class Driver(QObject):
         self.loop = QEventLoop()
 
     def run(self) -> int:
-        from desktop.gui.app import ledger_may_exist, open_now
+        from desktop.gui.app import ledger_may_exist
 
         _quiet_prompts()
         self.ctx.remember_folders = False
@@ -73,10 +73,7 @@ class Driver(QObject):
         elif self.smoke:
             self._steps = self.smoke_script()
         else:
-            problem = open_now(self.ctx)
-            if problem:
-                print(f"deedbook: {problem}", file=sys.stderr)
-            self._steps = self.screenshot_script() if self.ctx.ledger is not None else self.first_run_script()
+            self._steps = self.screenshot_script()
         # a local loop, and no quit when a shot window closes: QCoreApplication.quit() would
         # leave the application unable to run event loops if it came while none was running
         quit_on_close = self.app.quitOnLastWindowClosed()  # type: ignore[union-attr]
@@ -164,7 +161,7 @@ class Driver(QObject):
         ready_at, ready_age = time.time(), process_age()
         if shown_age is None or ready_age is None:
             shown_age, ready_age = 0.0, ready_at - shown_at
-        deeds = self.ctx.ledger.deed_count() if self.ctx.ledger else 0
+        deeds = window.panes["deeds"].total  # counted on a worker by the deeds pane
         print(f"Main window shown {shown_age:.2f} s after the process started; ledger open with its first "
               f"{window.panes['deeds'].model.rowCount():,} of {deeds:,} deeds listed and idle at {ready_age:.2f} s; "
               f"shown_at={shown_at:.6f} ready_at={ready_at:.6f}")
@@ -200,6 +197,22 @@ class Driver(QObject):
             yield from Steps(self).all()
 
     def screenshot_script(self) -> Iterator[Wait | None]:
+        from core.errors import NotFound
         from desktop.gui.shots_steps import Steps
 
-        yield from Steps(self).all()
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, NotFound):
+                from desktop.gui.operations import describe_error
+
+                print(f"deedbook: {describe_error(error)}", file=sys.stderr)
+
+        ws = self.ctx.ws
+        self.ctx.ops.op(None, ws.open_ledger, title="Opening the ledger").success(
+            lambda _ledger: self.ctx.use(ws)).failure(failed).run()
+        yield None  # until the ledger is open (on a worker, as at a normal start)
+        if self.ctx.ledger is None:
+            yield from self.first_run_script()
+            return
+        steps = Steps(self)
+        yield from steps.prepare()
+        yield from steps.all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
 from PySide6.QtWidgets import QApplication
@@ -18,17 +19,52 @@ if TYPE_CHECKING:
     from desktop.gui.shots import Driver, Wait
 
 
+@dataclass
+class Facts:
+    """What the tour reads from the ledger before it starts (on a worker, like every ledger read)."""
+
+    deed: int = 1  # a deed with some history (sold, liens) makes the better picture
+    holders: frozenset[str] = frozenset()  # its holders, lower-case
+    seller: str | None = None  # the one holding the most shares
+    last_transfer: int | None = None  # the newest Transfer entry, if any
+    request: Path | None = None  # a transfer request for the offline signer's picture
+
+
 class Steps:
     def __init__(self, driver: "Driver") -> None:
         self.d = driver
         self.ctx = driver.ctx
-        self.ledger = driver.ctx.require_ledger()
+        self.ctx.require_ledger()
         self.tmp = Path(tempfile.mkdtemp(prefix="deedbook-shots-"))
+        self.facts = Facts()
+
+    def prepare(self) -> Iterator["Wait | None"]:
+        ws, tmp = self.ctx.ws, self.tmp
+
+        def read() -> Facts:
+            ledger = ws.ledger
+            ids = ledger.deed_ids(order_by="version", descending=True, limit=1)
+            deed = ids[0] if ids else 1
+            state = ledger.deed(deed)
+            holders = frozenset(a.lower() for a in state.holders)
+            seller = max(state.holders.items(), key=lambda item: item[1])[0] if state.holders else None
+            transfers = ledger.entries(kind="Transfer")
+            buyer = next((k for k in ws.keys.list() if k.address.lower() not in holders), None)
+            request = None
+            if buyer is not None and seller is not None:  # files in a temporary folder; the ledger is untouched
+                prepared = ws.prepare_transfer(deed, buyer.address, "238500.00", "USD", seller=seller,
+                                               out_dir=tmp / "requests").value
+                request = prepared.paths[0]
+            return Facts(deed, holders, seller, transfers[-1].index if transfers else None, request)
+
+        self.ctx.ops.op(None, read, title="Reading the ledger").success(
+            lambda facts: setattr(self, "facts", facts)).run()
+        yield None
 
     def all(self) -> Iterator["Wait | None"]:
         window = self.d._main_window()
         yield None
-        deed = self.showcase_deed()
+        deed = self.facts.deed
         yield from self.deeds(window, deed)
         yield from self.register(window)
         yield from self.transfer(window, deed)
@@ -41,11 +77,6 @@ class Steps:
         yield from self.dialogs(window)
         yield from self.dark(window, deed)
         window.close()
-
-    def showcase_deed(self) -> int:
-        """A deed with some history (sold, liens) makes the better picture."""
-        ids = self.ledger.deed_ids(order_by="version", descending=True, limit=1)
-        return ids[0] if ids else 1
 
     # -- the screens -------------------------------------------------------------------------------------------
     def deeds(self, window: Any, deed: int) -> Iterator["Wait | None"]:
@@ -73,35 +104,29 @@ class Steps:
     def transfer(self, window: Any, deed: int) -> Iterator["Wait | None"]:
         wizard = window.open_transfer(deed)
         yield None
-        holders = {a.lower() for a in self.ledger.deed(deed).holders}
+        holders = self.facts.holders
         buyer = next((k for k in self.ctx.keys.list() if k.address.lower() not in holders), None)
         if buyer is not None:
             wizard.terms.buyer.set_address(buyer.address)
         wizard.resize(900, 640)
         yield None
         self.d.shot("transfer-wizard", wizard)
-        if buyer is not None and wizard.terms.validatePage():
-            wizard.next()
+        if buyer is not None:
+            wizard.next()  # the terms are checked (and the requests made) on a worker, then the next page shows
             yield None
-            self.d.shot("transfer-signatures", wizard)
+            if wizard.currentPage() is wizard.signatures:
+                self.d.shot("transfer-signatures", wizard)
         wizard.close()
 
     def signer(self, deed: int) -> Iterator["Wait | None"]:
-        from core.transactions import prepare_transfer
         from desktop.gui.signer import SignerWindow
 
-        state = self.ledger.deed(deed)
-        holders = {a.lower() for a in state.holders}
-        buyer = next((k for k in self.ctx.keys.list() if k.address.lower() not in holders), None)
-        seller = max(state.holders.items(), key=lambda item: item[1])[0]
-        if buyer is None:
+        if self.facts.request is None:
             return
-        prepared = prepare_transfer(self.ledger, deed, buyer.address, "238500.00", "USD", seller=seller,
-                                    out_dir=self.tmp / "requests")
         window = SignerWindow(self.ctx.home, None, self.ctx.keys)  # as on an air-gapped laptop: no ledger
         window.resize(900, 760)
         window.show()
-        window.load(prepared.paths[0])
+        window.load(self.facts.request)
         window.picker.password.setText("\u2022" * 10)
         yield None
         self.d.shot("offline-signer", window)
@@ -121,9 +146,8 @@ class Steps:
 
     def notary(self, window: Any) -> Iterator["Wait | None"]:
         pane = window.show_pane("notary")
-        transfers = self.ledger.entries(kind="Transfer")
-        if transfers:
-            pane.select_entry(transfers[-1].index)
+        if self.facts.last_transfer is not None:
+            pane.select_entry(self.facts.last_transfer)
         for key in self.ctx.keys.list():
             if "notary" in key.name:
                 pane.key.select(key.name)
@@ -134,10 +158,8 @@ class Steps:
     def valuation(self, window: Any, deed: int) -> Iterator["Wait | None"]:
         pane = window.show_pane("valuation")
         yield None
-        from valuation.service import has_model
-
-        if not has_model(self.ctx.home):
-            pane.train(quick=True)
+        if self.ctx.ws.model_state().needs_training:
+            pane.train(quick=True)  # quick, for the picture (an estimate alone would train the full model)
             yield None
         pane.value_deed(deed)
         yield None
@@ -147,20 +169,16 @@ class Steps:
         pane = window.show_pane("ledger")
         pane.verify()
         yield None
-        transfers = self.ledger.entries(kind="Transfer")
-        if transfers:
-            pane.reveal(transfers[-1].index)
+        if self.facts.last_transfer is not None:
+            pane.reveal(self.facts.last_transfer)
         yield None
         self.d.shot("ledger-verified", window)
 
     def document(self, window: Any, deed: int) -> Iterator["Wait | None"]:
-        from desktop.gui.panes.documents import available
-
         pane = window.show_pane("documents")
-        if available("title"):
-            pane.certificate(deed)
-            yield None
-            yield None  # the preview opens on the success signal
+        pane.certificate(deed)
+        yield None
+        yield None  # the preview opens on the success signal
         self.d.shot("document-preview", window)
 
     def dialogs(self, window: Any) -> Iterator["Wait | None"]:

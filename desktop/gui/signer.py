@@ -25,6 +25,7 @@ from desktop.gui.events import Events
 from desktop.gui.operations import Operations
 from desktop.gui.panes.base import clear_layout, banner, button, card, label
 from desktop.gui.widgets.fields import KeyPicker
+from desktop.workspace import Done, Workspace
 
 if TYPE_CHECKING:
     from core.requests import SigningRequest
@@ -35,6 +36,7 @@ class SignerWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.home, self.identity, self.keys = home, identity, keys
+        self.ws = Workspace(home, keys=keys)  # signs through the workspace's key resolver; needs no ledger
         self.events = Events()
         self.ops = Operations(self.events)  # its own pool: the signer may run with no main window
         self.request: "SigningRequest | None" = None
@@ -53,10 +55,9 @@ class SignerWindow(QMainWindow):
         icon.setPixmap(theme.icon("signer").pixmap(28, 28))
         titles = QVBoxLayout()
         titles.addWidget(label("Offline signer", "title"))
-        where = (f"This machine's ledger: \u201c{identity.name}\u201d ({identity.ledger_id_hex[:10]}\u2026)"
-                 if identity else "No ledger on this machine: check the ledger id with the agent.")
-        titles.addWidget(label(f"Open a signing request, read it, sign it with your key. {where}", "subtitle",
-                               wrap=True))
+        self.where = label("", "subtitle", wrap=True)
+        titles.addWidget(self.where)
+        self.set_identity(identity)
         self.open_button = button("Open request\u2026", "import")
         head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         head.addLayout(titles, 1)
@@ -121,6 +122,13 @@ class SignerWindow(QMainWindow):
         self.picker.changed.connect(self._update)
         self.sign_button.clicked.connect(self.sign)
         self.last_response: Path | None = None
+
+    def set_identity(self, identity: LedgerIdentity | None) -> None:
+        """The ledger this machine holds (read on a worker when the signer starts alone), or None."""
+        self.identity = identity
+        where = (f"This machine's ledger: \u201c{identity.name}\u201d ({identity.ledger_id_hex[:10]}\u2026)"
+                 if identity else "No ledger on this machine: check the ledger id with the agent.")
+        self.where.setText(f"Open a signing request, read it, sign it with your key. {where}")
 
     # -- loading ---------------------------------------------------------------------------------------------
     def _open_dialog(self) -> None:
@@ -187,14 +195,10 @@ class SignerWindow(QMainWindow):
         target = prompts.save_file(self, "Save the signed response", str(suggested), "Signing responses (*.json)")
         if target is None:
             return
-        request, keys = self.request, self.keys
-        name, password = self.picker.key_name() or "", self.picker.secret()
+        request, ws, signer = self.request, self.ws, self.picker.signer()
 
-        def work() -> Path:
-            from core.requests import sign_request, write_json
-
-            response = sign_request(request, keys.unlock(name, password))
-            return write_json(target, response.as_json(), overwrite=True)
+        def work() -> Done[Path]:  # the save dialog asked before replacing a file
+            return ws.sign_to_file(request, signer, target, force=True)
 
         self.sign_button.setEnabled(False)
         self.ops.op(self, work, title="Signing").success(self._signed).done(self._update).run()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
@@ -95,7 +94,3 @@ def style_sheet(colors: dict[str, str]) -> str:
     for key in sorted(colors, key=len, reverse=True):
         text = text.replace(f"@{key}", colors[key])
     return text
-
-
-def resource_path(*parts: str) -> Path:
-    return RESOURCES.joinpath(*parts)

@@ -106,14 +106,8 @@ class SignaturesPage(QWizardPage):
         folder = prompts.choose_folder(self, "Save the signing requests in", str(Path.home()))
         if folder is None or self.w.prepared is None:
             return
-        requests = self.requests()
-
-        def work() -> list[Path]:
-            from core.transactions import write_requests
-
-            return write_requests(requests, folder)
-
-        self.w.ctx.ops.op(self, work, title="Saving the requests").success(
+        requests, ws = self.requests(), self.w.ctx.ws
+        self.w.ctx.ops.op(self, lambda: ws.write_requests(requests, folder), title="Saving the requests").success(
             lambda paths: prompts.inform(self, f"{len(paths)} request file(s) saved in {folder}.")).run()
 
     def copy_request(self) -> None:
@@ -132,12 +126,10 @@ class SignaturesPage(QWizardPage):
                            prefer=request.signer)
         if not dialog.exec():
             return
-        keys, name, password = self.w.ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
+        ws, signer = self.w.ctx.ws, dialog.signer()
 
         def work() -> "SigningRequest":
-            from core.requests import sign_request
-
-            return sign_request(request, keys.unlock(name, password))
+            return ws.sign(request, signer)
 
         self.w.ctx.ops.op(self, work, title="Signing").success(lambda response: self._accept(row, response)).run()
 

@@ -1,12 +1,13 @@
 """The transfer wizard: terms -> signing requests out, signed responses in -> review -> record -> PDF.
 
-Every check is core.transactions' own (prepare_transfer, build_entry, submit);
-the wizard only gathers values and moves files.
+Every check is core.transactions' own, through the workspace (prepare_transfer,
+check_transfer, submit), and every ledger read runs on a worker: the wizard only
+gathers values, moves files and shows what comes back.
 """
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QHBoxLayout, QSpinBox, QVBoxLayout,
@@ -16,12 +17,14 @@ from core.errors import DeedbookError
 from core.money import amount_text, decimals, to_minor, to_units
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
-from desktop.gui.events import Changes
+from desktop.gui.operations import Latest
 from desktop.gui.panes.base import banner, button, label, set_role
 from desktop.gui.widgets.fields import AddressField
+from desktop.workspace import Document, Done
 
 if TYPE_CHECKING:
     from core.requests import SigningRequest
+    from core.state import DeedState
     from core.transactions import PreparedTransfer
 
 # Offered first; the currency of the deed's last sale is added when it is not among them.
@@ -61,15 +64,14 @@ class TermsPage(QWizardPage):
         form = QFormLayout(self)
         form.setVerticalSpacing(10)
         self.deed = QSpinBox()
-        self.deed.setRange(1, max(1, ctx.require_ledger().deed_count()))
+        self.deed.setRange(1, max(1, deed_id or 1))  # widened when the deeds are counted
         self.deed.setPrefix("Deed ")
         self.deed_info = label("", "muted", wrap=True)
         self.seller = QComboBox()
         self.shares = QSpinBox()
         self.shares.setGroupSeparatorShown(True)
         self.buyer = AddressField()
-        names = [(c.name, c.address) for c in ctx.address_book().list()] + [(k.name, k.address) for k in ctx.keys.list()]
-        self.buyer.set_choices(names)
+        self.buyer.set_choices([(k.name, k.address) for k in ctx.keys.list()])  # + the address book, once read
         self.price = QDoubleSpinBox()
         self.price.setRange(0, 1e12)
         self.price.setGroupSeparatorShown(True)
@@ -99,18 +101,43 @@ class TermsPage(QWizardPage):
         self.deed.valueChanged.connect(self._deed_changed)
         self.seller.currentIndexChanged.connect(self._seller_changed)
         self.buyer.validity_changed.connect(lambda _v: self.completeChanged.emit())
+        self._latest = Latest(ctx.ops, self)
+        self._preparing = self._ready = False
         if deed_id:
             self.deed.setValue(deed_id)
+        self._read_choices()
         self._deed_changed(self.deed.value())
 
+    def _read_choices(self) -> None:
+        ws = self.w.ctx.ws
+
+        def read() -> tuple[int, list[tuple[str, str]]]:
+            contacts = [(c.name, c.address) for c in ws.address_book().list()]
+            return ws.ledger.deed_count(), contacts + [(k.name, k.address) for k in ws.keys.list()]
+
+        def show(found: tuple[int, list[tuple[str, str]]]) -> None:
+            count, names = found
+            self.deed.setMaximum(max(1, count, self.deed.value()))
+            self.buyer.set_choices(names)
+
+        self._latest.read("choices", read, show, title="Reading the address book")
+
     def _deed_changed(self, deed_id: int) -> None:
+        ws = self.w.ctx.ws
+        self.deed_info.setText(f"Reading deed {deed_id}\u2026")
+        self.seller.clear()
+        self.completeChanged.emit()
+        self._latest.read("deed", lambda: ws.ledger.deed(deed_id), self._show_deed, failed=self._no_deed,
+                          title="Reading the deed")
+
+    def _no_deed(self, error: BaseException) -> None:
+        from desktop.gui.operations import describe_error
+
+        self.deed_info.setText(describe_error(error))
+        self.seller.clear()
+
+    def _show_deed(self, deed: "DeedState") -> None:
         ctx = self.w.ctx
-        try:
-            deed = ctx.require_ledger().deed(deed_id)
-        except DeedbookError as error:
-            self.deed_info.setText(str(error))
-            self.seller.clear()
-            return
         liens = len(deed.open_liens())
         self.deed_info.setText(f"Parcel {deed.parcel}, {deed.address} \u2022 version {deed.version} \u2022 "
                                f"{deed.total_shares:,} shares"
@@ -145,23 +172,39 @@ class TermsPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.seller.currentData() is not None and self.buyer.is_valid()
+        return self.seller.currentData() is not None and self.buyer.is_valid() and not self._preparing
 
     def validatePage(self) -> bool:
-        from core.transactions import prepare_transfer
-
-        seller = self.seller.currentData()[0]
-        deadline = int(time.time()) + self.deadline.value() * 86400
-        try:
-            self.w.prepared = prepare_transfer(
-                self.w.ctx.require_ledger(), self.deed.value(), self.buyer.address() or "", self.price_text(),
-                self.currency.currentText(), shares=self.shares.value(), deadline=deadline,
-                closing_date=fmt.qdate(self.closing.date()), seller=seller)
-        except DeedbookError as error:
-            prompts.show_error(self, str(error))
+        """Next: the requests are prepared on a worker; the page turns when they are (or says why not)."""
+        if self._ready:
+            self._ready = False
+            return True
+        if self._preparing:
             return False
-        self.w.responses.clear()
-        return True
+        ws = self.w.ctx.ws
+        seller, deed, buyer = self.seller.currentData()[0], self.deed.value(), self.buyer.address() or ""
+        price, currency, shares = self.price_text(), self.currency.currentText(), self.shares.value()
+        days, closing = self.deadline.value(), fmt.qdate(self.closing.date())
+
+        def prepare() -> Done["PreparedTransfer"]:
+            return ws.prepare_transfer(deed, buyer, price, currency, shares=shares,
+                                       deadline=int(time.time()) + days * 86400, closing_date=closing, seller=seller)
+
+        def prepared(result: "PreparedTransfer") -> None:
+            self.w.prepared = result
+            self.w.responses.clear()
+            self._ready = True
+            self.w.next()
+
+        self._preparing = True
+        self.completeChanged.emit()
+        (self.w.ctx.ops.op(self, prepare, title="Preparing the requests").success(prepared)
+         .done(self._prepared).run())
+        return False
+
+    def _prepared(self) -> None:
+        self._preparing = False
+        self.completeChanged.emit()
 
 
 class ReviewPage(QWizardPage):
@@ -179,12 +222,12 @@ class ReviewPage(QWizardPage):
         layout.addWidget(self.check)
         layout.addStretch(1)
         self._ok = False
+        self._latest = Latest(wizard.ctx.ops, self)
 
     def initializePage(self) -> None:
         from core.requests import summarize
-        from core.transactions import build_entry
 
-        ledger = self.w.ctx.require_ledger()
+        ledger, ws = self.w.ctx.require_ledger(), self.w.ctx.ws
         responses = [self.w.responses[r] for r in sorted(self.w.responses)]
         summary = summarize(responses[0], ledger.identity)
         rows = "".join(f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(k)}</td><td>{fmt.rich(v)}</td></tr>"
@@ -192,17 +235,28 @@ class ReviewPage(QWizardPage):
         signers = "".join(f"<li>{fmt.rich(r.role)}: {fmt.rich(self.w.ctx.label_for(r.signer))}</li>" for r in responses)
         self.summary.setText(f"<p><b>{fmt.rich(summary.title.splitlines()[0])}</b></p><table>{rows}</table>"
                              f"<p><b>Signed by</b></p><ul>{signers}</ul>")
-        try:
-            build_entry(ledger, responses)
-        except DeedbookError as error:
-            self._ok = False
-            set_role(self.check, "banner-bad")
-            self.check_text.setText(str(error))
-        else:
-            self._ok = True
-            set_role(self.check, "banner-good")
-            self.check_text.setText("Every signature matches its signer and this ledger; the deed's version, the "
-                                    "seller's shares, the deadline and the liens all allow this transfer.")
+        self._ok = False
+        set_role(self.check, "banner-good")
+        self.check_text.setText("Checking the signatures and the ledger's rules\u2026")
+        self.completeChanged.emit()
+        self._latest.read("check", lambda: ws.check_transfer(responses), self._checked, failed=self._refused,
+                          title="Checking the transfer")
+
+    def _checked(self, _entry: object) -> None:
+        self._ok = True
+        set_role(self.check, "banner-good")
+        self.check_text.setText("Every signature matches its signer and this ledger; the deed's version, the "
+                                "seller's shares, the deadline and the liens all allow this transfer.")
+        self.completeChanged.emit()
+
+    def _refused(self, error: BaseException) -> None:
+        from desktop.gui.operations import describe_error, report_error
+
+        if not isinstance(error, DeedbookError):
+            report_error(self, error)
+        self._ok = False
+        set_role(self.check, "banner-bad")
+        self.check_text.setText(describe_error(error))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -232,15 +286,10 @@ class RecordPage(QWizardPage):
         self.setFinalPage(True)
 
     def record(self) -> None:
-        from core.transactions import submit
-
-        ledger = self.w.ctx.require_ledger()
+        ws = self.w.ctx.ws
         responses = [self.w.responses[r] for r in sorted(self.w.responses)]
-        deed_id = int(responses[0].message["deedId"])
         self.record_button.setEnabled(False)
-        (self.w.ctx.ops.op(self, lambda: submit(ledger, responses), write=True,
-                           changes=Changes.LEDGER | Changes.DEEDS, deed_ids=lambda _i: {deed_id},
-                           title="Recording the transfer")
+        (self.w.ctx.ops.op(self, lambda: ws.submit(responses), write=True, title="Recording the transfer")
          .success(self._recorded).failure(self._failed).run())
 
     def _failed(self, error: BaseException) -> None:
@@ -250,15 +299,10 @@ class RecordPage(QWizardPage):
         prompts.show_error(self, describe_error(error))
 
     def _recorded(self, index: int) -> None:
-        from desktop.gui.panes.documents import available
-
         self.w.recorded = index
         self.result.setText(f"Recorded as entry #{index}. The deed has its new holder; the chain of title shows the "
                             "sale.")
         self.pdf_button.setVisible(True)
-        self.pdf_button.setEnabled(available("transfer"))
-        if not available("transfer"):
-            self.pdf_button.setToolTip("The transfer deed PDF is not in this build yet.")
         self.completeChanged.emit()
 
     def make_pdf(self) -> None:
@@ -266,14 +310,7 @@ class RecordPage(QWizardPage):
             return
         from desktop.gui.panes.documents import generate
 
-        index = self.w.recorded
-
-        def build(ledger: Any, paper: str) -> bytes:
-            from core.documents import build_transfer_pdf
-
-            return bytes(build_transfer_pdf(ledger, index, paper=paper))
-
-        generate(self.w.ctx, self, f"transfer-entry{index}", build)
+        generate(self.w.ctx, self, Document.transfer(self.w.recorded))
 
     def isComplete(self) -> bool:
         return self.w.recorded is not None

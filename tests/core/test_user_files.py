@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import DeedbookError
+from core.errors import DeedbookError, Remedy
 from core.outfiles import check_output, write_output
 from core.userfiles import (check_user_file, describe_size, read_first_line, read_user_file, read_user_text)
 from tests.helpers import read_only_folder
@@ -123,8 +123,9 @@ def test_writes_atomically_and_refuses_to_overwrite_without_force(tmp_path: Path
     out = tmp_path / "proof.json"
     write_output(out, "first\n")
     assert out.read_text() == "first\n"
-    with pytest.raises(DeedbookError, match="exists already; choose another name, or add --force"):
+    with pytest.raises(DeedbookError, match="exists already; choose another name.$") as refused:
         write_output(out, "second\n")
+    assert refused.value.remedy is Remedy.OVERWRITE  # the command line words it as --force (desktop/cli/hints.py)
     assert out.read_text() == "first\n"
     write_output(out, b"second\n", force=True)
     assert out.read_bytes() == b"second\n"

@@ -38,6 +38,15 @@ def outcome(world: World, raw: bytes, leaves: list[bytes]) -> Witness | None:
     return witness if found is None else None
 
 
+@pytest.mark.parametrize("size", [-1, 2**256, "3"])
+def test_a_size_typed_data_cannot_hold_is_refused_in_a_sentence(witnessed: tuple[World, bytes, list[bytes]],
+                                                                 size: object) -> None:
+    world, raw, leaves = witnessed  # found by the mutation test below: size -1 escaped as a TypedDataError
+    document = json.loads(raw)
+    document["checkpoint"]["message"]["size"] = size
+    assert outcome(world, json.dumps(document).encode(), leaves) is None
+
+
 def test_the_real_witness_is_accepted(witnessed: tuple[World, bytes, list[bytes]]) -> None:
     world, raw, leaves = witnessed
     witness = outcome(world, raw, leaves)

@@ -11,6 +11,7 @@ from core.documents import build_title_pdf, build_transfer_pdf, verify_pdf
 from core.documents import qr
 from core.documents.blocks import qr_payload
 from core.documents.evidence import parse_record
+from core.errors import Remedy
 from tests.documents import tampering
 from tests.documents.builders import DAY, T0, Scene, make_scene, transfer
 from tests.helpers import make_world
@@ -56,8 +57,9 @@ def test_a_document_needs_a_checkpoint(tmp_path: Path) -> None:
     from core.documents import NotCheckpointed
 
     scene = make_scene(tmp_path / "home", checkpoint=False)
-    with pytest.raises(NotCheckpointed, match="deedbook checkpoint"):
+    with pytest.raises(NotCheckpointed, match="not covered by a checkpoint") as refused:
         build_transfer_pdf(scene.ledger, scene.transfers[0])
+    assert refused.value.remedy is Remedy.SIGN_CHECKPOINT  # the command line names the command that signs one
     make_checkpoint(scene.ledger, scene.world.operator)
     assert verify_pdf(build_transfer_pdf(scene.ledger, scene.transfers[0])).ok
 

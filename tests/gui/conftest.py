@@ -72,6 +72,16 @@ def populate(world: World, count: int) -> list[int]:
             for i in range(count)]
 
 
+def cells(qtbot: Any, model: Any, column: int, count: int | None = None, timeout: int = 10_000) -> list[Any]:
+    """The shown text of `column` in the model's rows (all, or the first `count`), once a reader thread has
+    read them: lazy models read rows off the UI thread and show nothing until they are in."""
+    def shown() -> list[Any]:
+        return [model.index(r, column).data() for r in range(model.rowCount() if count is None else count)]
+
+    qtbot.waitUntil(lambda: None not in shown(), timeout=timeout)
+    return shown()
+
+
 @pytest.fixture
 def answer_key_dialog(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Make the next KeyDialog pick `name` and type `password` (a user would), then press Sign."""

@@ -10,6 +10,7 @@ import pytest
 
 from desktop.gui.events import Changes
 from desktop.gui.models.deeds import DeedColumn
+from tests.gui.conftest import cells
 from tests.helpers import Sale, World, sell_with_liens
 
 
@@ -19,9 +20,12 @@ def sales(world: World) -> tuple[Sale, Sale]:
             sell_with_liens(world, "KW-0001", price="95000.25", lien="1234.5", currency="KWD"))
 
 
-def _row_of(pane: Any, deed_id: int) -> int:
-    model = pane.model
-    return next(r for r in range(model.rowCount()) if model.index(r, DeedColumn.DEED).data() == str(deed_id))
+def _show_deed(window: Any, qtbot: Any, deed_id: int) -> Any:
+    """The detail pane once it shows the deed (read on a worker)."""
+    window.show_deed(deed_id)
+    detail = window.panes["deeds"].detail
+    qtbot.waitUntil(lambda: detail.deed is not None and detail.deed.deed_id == deed_id)
+    return detail
 
 
 def _detail_text(detail: Any) -> str:
@@ -32,19 +36,19 @@ def _detail_text(detail: Any) -> str:
     return " | ".join([*facts, detail.liens.text(), *lines])
 
 
-def test_deeds_table_shows_each_last_price_in_its_currency(window: Any, sales: tuple[Sale, Sale]) -> None:
+def test_deeds_table_shows_each_last_price_in_its_currency(window: Any, qtbot: Any, sales: tuple[Sale, Sale]) -> None:
     yen, dinar = sales
     window.ctx.events.announce(Changes.DEEDS)
-    pane = window.panes["deeds"]
-    price = {deed: pane.model.index(_row_of(pane, deed), DeedColumn.LAST_SALE).data()
-             for deed in (yen.deed, dinar.deed)}
+    model = window.panes["deeds"].model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)  # rows are read on a worker
+    price = {int(deed): text for deed, text in zip(cells(qtbot, model, DeedColumn.DEED),
+                                                   cells(qtbot, model, DeedColumn.LAST_SALE))}
     assert price == {yen.deed: "JPY 25,000,000", dinar.deed: "KWD 95,000.250"}
 
 
-def test_detail_and_timeline_show_yen_whole(window: Any, sales: tuple[Sale, Sale]) -> None:
+def test_detail_and_timeline_show_yen_whole(window: Any, qtbot: Any, sales: tuple[Sale, Sale]) -> None:
     yen, _ = sales
-    window.show_deed(yen.deed)
-    text = _detail_text(window.panes["deeds"].detail)
+    text = _detail_text(_show_deed(window, qtbot, yen.deed))
     assert "JPY 25,000,000 on" in text  # the last sale, among the facts
     assert re.search(r"Lien 2: mortgage, JPY 18,000,000 held by", text)  # the open lien
     assert "Sold to" in text and "\u2022 JPY 25,000,000 \u2022" in text  # the sale in the timeline
@@ -52,10 +56,10 @@ def test_detail_and_timeline_show_yen_whole(window: Any, sales: tuple[Sale, Sale
     assert not re.search(r"JPY [\d,]+\.\d|\$|250,000 |180,000 ", text)
 
 
-def test_detail_and_timeline_show_dinars_with_three_decimals(window: Any, sales: tuple[Sale, Sale]) -> None:
+def test_detail_and_timeline_show_dinars_with_three_decimals(window: Any, qtbot: Any,
+                                                             sales: tuple[Sale, Sale]) -> None:
     _, dinar = sales
-    window.show_deed(dinar.deed)
-    text = _detail_text(window.panes["deeds"].detail)
+    text = _detail_text(_show_deed(window, qtbot, dinar.deed))
     assert "KWD 95,000.250 on" in text and "\u2022 KWD 95,000.250 \u2022" in text
     assert text.count("KWD 1,234.500 held by") == 4
 
@@ -71,6 +75,7 @@ def test_transfer_wizard_takes_the_price_in_the_deeds_currency(window: Any, qtbo
     wizard = window.open_transfer(sale.deed)
     qtbot.addWidget(wizard)
     terms = wizard.terms
+    qtbot.waitUntil(lambda: terms.seller.currentData() is not None)  # the deed is read on a worker
     currency = "JPY" if which == 0 else "KWD"
     assert terms.currency.currentText() == currency
     assert terms.price.decimals() == decimals and terms.price.value() == price  # the last price, not a hundredth

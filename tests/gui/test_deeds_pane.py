@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from desktop.gui.events import Changes
 from desktop.gui.models.deeds import DeedColumn
-from tests.gui.conftest import OWNERS, populate
+from tests.gui.conftest import OWNERS, cells, populate
 from tests.helpers import World
 
 
@@ -19,15 +19,14 @@ def test_search_select_and_detail(window: Any, world: World, qtbot: Any) -> None
     populate(world, 30)
     window.ctx.events.announce(Changes.DEEDS)  # deeds registered behind the window's back
     pane = window.panes["deeds"]
-    assert pane.model.rowCount() == 30
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 30)  # read on a worker
     qtbot.keyClicks(pane.search, "p-001")
     qtbot.waitUntil(lambda: pane.model.search == "p-001")  # searched on a worker, one keystroke behind at most
-    assert [pane.model.index(r, DeedColumn.PARCEL).data() for r in range(pane.model.rowCount())] == \
-        [f"P-00{i}" for i in range(10, 20)]
+    assert cells(qtbot, pane.model, DeedColumn.PARCEL) == [f"P-00{i}" for i in range(10, 20)]
     qtbot.waitUntil(lambda: pane.count.text() == "10 of 30 deeds")
     qtbot.mouseClick(pane.table.viewport(), Qt.MouseButton.LeftButton, pos=_row_rect_center(pane.table, 2))
     assert pane.selected_deed() == 13
-    assert "P-0012" in pane.detail.heading.text()
+    qtbot.waitUntil(lambda: "P-0012" in pane.detail.heading.text())
     items = pane.detail.timeline.items()
     assert len(items) == 1 and items[0].title.startswith("Registered to")
     qtbot.keyClick(pane.search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -42,9 +41,11 @@ def test_sort_by_clicking_a_header(window: Any, world: World, qtbot: Any) -> Non
     pane = window.panes["deeds"]
     header = pane.table.horizontalHeader()
     x = header.sectionViewportPosition(DeedColumn.PARCEL) + 10
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 5)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
-    parcels = [pane.model.index(r, DeedColumn.PARCEL).data() for r in range(5)]
+    qtbot.waitUntil(lambda: not pane.model.loading)
+    parcels = cells(qtbot, pane.model, DeedColumn.PARCEL, 5)
     assert parcels == sorted(parcels, reverse=True) or parcels == sorted(parcels)
     assert len(set(parcels)) == 5
 
@@ -52,10 +53,10 @@ def test_sort_by_clicking_a_header(window: Any, world: World, qtbot: Any) -> Non
 def test_owner_names_come_from_the_address_book(window: Any, world: World, qtbot: Any) -> None:
     populate(world, 2)
     window.ctx.events.announce(Changes.DEEDS)
-    window.ctx.address_book().add("Harbor Bank", OWNERS[0])
+    window.ctx.ws.add_contact("Harbor Bank", OWNERS[0])
     window.ctx.events.announce(Changes.CONTACTS)
     pane = window.panes["deeds"]
-    assert pane.model.index(0, DeedColumn.OWNER).data() == "Harbor Bank"
+    qtbot.waitUntil(lambda: pane.model.index(0, DeedColumn.OWNER).data() == "Harbor Bank")  # names read on a worker
 
 
 def test_keyboard_shortcuts_switch_panes(window: Any, qtbot: Any) -> None:

@@ -18,6 +18,7 @@ def test_certificate_preview_verify_save_print(window: Any, world: World, qtbot:
     answer_key_dialog("operator")  # no checkpoint yet: the pane offers to sign one, then draws
     window.show_deed(deed_id)
     pane = window.panes["deeds"]
+    qtbot.waitUntil(lambda: pane.detail.deed is not None)  # the deed is read on a worker, then its buttons shown
     with qtbot.waitSignal(window.ctx.events.show_document, timeout=60_000):
         qtbot.mouseClick(pane.detail.buttons["certificate"], Qt.MouseButton.LeftButton)
     assert prompt_log.questions and "checkpoint" in prompt_log.questions[0].lower()
@@ -31,6 +32,7 @@ def test_certificate_preview_verify_save_print(window: Any, world: World, qtbot:
     copy = tmp_path / "copy.pdf"
     prompt_log.files.append(copy)
     qtbot.mouseClick(docs.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(copy.exists)  # copied on a worker
     assert copy.read_bytes() == docs.path.read_bytes()
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

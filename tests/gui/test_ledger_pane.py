@@ -30,8 +30,9 @@ def test_tampering_is_named_and_highlighted(window: Any, world: World, qtbot: An
     qtbot.waitUntil(lambda: pane.report is not None, timeout=30_000)
     assert not pane.report.ok and pane.report.first_bad == 3
     assert "does not verify" in pane.verdict_text.text()
+    qtbot.waitUntil(lambda: pane.model.row_of(3) is not None)
     row = pane.model.row_of(3)
-    assert pane.table.currentIndex().row() == row
+    qtbot.waitUntil(lambda: pane.table.currentIndex().row() == row)
     assert pane.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
@@ -44,6 +45,7 @@ def test_checkpoint_then_export_and_check_a_proof(window: Any, world: World, qtb
     qtbot.waitUntil(lambda: world.ledger.latest_checkpoint() is not None, timeout=10_000)
     qtbot.waitUntil(lambda: "checkpoint: entry #4" in pane.info.text(), timeout=5_000)
     pane.reveal(2)
+    qtbot.waitUntil(lambda: pane.model.entry_index_at(pane.table.currentIndex().row()) == 2)
     proof = tmp_path / "proof.json"
     prompt_log.files.append(proof)
     qtbot.mouseClick(pane.proof_button, Qt.MouseButton.LeftButton)
@@ -58,7 +60,9 @@ def test_filter_by_kind_and_by_deed(window: Any, world: World, qtbot: Any) -> No
     populate(world, 4)
     pane = window.show_pane("ledger")
     window.ctx.events.announce(Changes.LEDGER)  # the entries appeared behind the window's back
+    qtbot.waitUntil(lambda: pane.kind.findData("RegisterDeed") >= 0)  # the kinds are read on a worker
     pane.kind.setCurrentIndex(pane.kind.findData("RegisterDeed"))
-    assert pane.model.rowCount() == 4
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 4)
     window.deed_action("ledger", 2)
-    assert pane.model.rowCount() == 1 and pane.clear_deed.isVisible()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1)
+    assert pane.clear_deed.isVisible()

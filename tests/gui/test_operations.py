@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,34 +10,50 @@ from PySide6.QtCore import QThread
 
 from core.errors import DeedbookError
 from desktop.gui.context import AppContext
-from desktop.gui.events import Change, Changes
+from desktop.gui.events import Change, Changes, changes_of
 from desktop.gui.operations import Cancelled, TaskHandle, describe_error
+from desktop.workspace import Done, Receipt
 from tests.gui.conftest import Prompts
 
 
-def test_success_runs_off_thread_and_broadcasts(ctx: AppContext, qtbot: Any) -> None:
+def test_success_runs_off_thread_and_broadcasts_the_receipt(ctx: AppContext, qtbot: Any) -> None:
     seen: dict[str, Any] = {}
     changes: list[Change] = []
-    ctx.events.changed.connect(changes.append)
 
-    def work() -> int:
+    def work() -> Done[int]:
         seen["thread"] = threading.current_thread()
-        return 42
+        return Done(42, Receipt(entries=(7,), kinds=("Transfer",), deed_ids=frozenset({42})))
 
-    op = ctx.ops.op(None, work, write=True, changes=Changes.DEEDS, deed_ids=lambda r: {r})
-    op.success(lambda r: seen.update(result=r, gui=QThread.currentThread()))
+    op = ctx.ops.op(None, work, write=True)
+    op.success(lambda r: seen.update(result=r, gui=QThread.currentThread(), heard=list(changes)))
+    ctx.events.changed.connect(lambda change: change.what != Changes.NAMES and changes.append(change))
     with qtbot.waitSignal(op.finished, timeout=5000):
         op.run()
-    assert seen["result"] == 42 and seen["thread"] is not threading.main_thread()
+    assert seen["result"] == 42 and seen["thread"] is not threading.main_thread()  # the value, not the Done
     assert seen["gui"] is QThread.currentThread()
-    assert changes and changes[0].what == Changes.DEEDS and changes[0].deed_ids == {42}
+    assert seen["heard"] == []  # the caller has its answer before the panes hear of the change
+    assert changes == [Change(Changes.LEDGER | Changes.DEEDS, frozenset({42}))]
+
+
+@pytest.mark.parametrize("receipt, flags", [
+    (Receipt(), Changes.NONE),
+    (Receipt(entries=(3,), kinds=("Checkpoint",)), Changes.LEDGER),
+    (Receipt(entries=(4,), kinds=("Attestation",), deed_ids=frozenset({1})),
+     Changes.LEDGER | Changes.DEEDS | Changes.JOURNAL),
+    (Receipt(files=(Path("a/title.pdf"),)), Changes.DOCUMENTS),
+    (Receipt(files=(Path("requests/transfer-seller.json"),)), Changes.NONE),
+    (Receipt(keys=True, contacts=True), Changes.KEYS | Changes.CONTACTS),
+    (Receipt(model=True, settings=True, folder=True), Changes.VALUATIONS | Changes.SETTINGS | Changes.DATA_FOLDER),
+])
+def test_receipts_map_to_refreshes_in_one_place(receipt: Receipt, flags: Changes) -> None:
+    assert changes_of(receipt).what == flags
 
 
 def test_core_error_is_one_sentence_in_a_dialog(ctx: AppContext, qtbot: Any, prompt_log: Prompts) -> None:
     def refuse() -> None:
         raise DeedbookError("Parcel P-1 is registered already.")
 
-    op = ctx.ops.op(None, refuse, write=True, changes=Changes.DEEDS)
+    op = ctx.ops.op(None, refuse, write=True)
     with qtbot.waitSignal(op.finished, timeout=5000) as blocker:
         op.run()
     assert blocker.args == [False]

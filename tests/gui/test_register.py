@@ -5,6 +5,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from desktop.gui.events import Changes
 from tests.gui.conftest import OWNERS, PASSWORD, Prompts
 from tests.helpers import World
 
@@ -26,16 +27,17 @@ def test_register_a_deed(window: Any, world: World, qtbot: Any) -> None:
     assert not pane.submit.isEnabled()
     _fill(pane, qtbot, "R-100")
     assert pane.submit.isEnabled(), pane.problem.text()
-    with qtbot.waitSignal(window.ctx.events.changed, timeout=10_000) as changed:
+    with qtbot.waitSignal(window.ctx.events.changed, timeout=10_000,
+                          check_params_cb=lambda change: bool(change.what & Changes.DEEDS)) as changed:
         qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
-    assert changed.args[0].deed_ids == {1}
+    assert changed.args[0].deed_ids == {1}  # said by the registration's receipt
     qtbot.waitUntil(pane.result.isVisible)
     deed = world.ledger.deed(1)
     assert (deed.parcel, deed.owner.lower(), deed.legal) == ("R-100", OWNERS[3], "Lot 4, Elm Addition")
     assert deed.attributes == {"Gr_Liv_Area": 1520, "Year_Built": 1988, "Pool_Area": 0}
     assert pane.parcel.text() == "" and pane.key.secret() == ""
     qtbot.mouseClick(pane.show_button, Qt.MouseButton.LeftButton)
-    assert window.panes["deeds"].model.rowCount() == 1  # the deeds table heard about it when shown
+    qtbot.waitUntil(lambda: window.panes["deeds"].model.rowCount() == 1)  # the deeds table heard about it when shown
     assert window.panes["deeds"].selected_deed() == 1
 
 

@@ -13,6 +13,7 @@ from core.transactions import prepare_transfer
 from desktop.gui.events import Changes
 from desktop.gui.models.deeds import DeedColumn
 from desktop.gui.signer import SignerWindow
+from tests.gui.conftest import cells
 from tests.helpers import World
 
 HOSTILE = "<b>1 M\u0430in St</b>\x1b[31m\r\u202eDIAP <img src='file:///etc/passwd'>"
@@ -29,10 +30,11 @@ def test_the_deed_detail_shows_stored_text_as_text(window: Any, world: World, qt
     window.ctx.events.announce(Changes.DEEDS)
     pane = window.panes["deeds"]
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1)
-    shown = pane.model.index(0, DeedColumn.ADDRESS).data()
+    shown = cells(qtbot, pane.model, DeedColumn.ADDRESS)[0]
     assert not any(ch in shown for ch in HIDDEN) and "\\u001b[31m" in shown and "<b>" in shown
     pane.detail.show_deed(deed_id)
     detail = pane.detail
+    qtbot.waitUntil(lambda: detail.deed is not None)  # read on a worker
     assert detail.address.textFormat() == Qt.TextFormat.PlainText
     assert detail.address.text().startswith("<b>1 M") and not any(ch in detail.address.text() for ch in HIDDEN)
     assert detail.notes.isVisibleTo(detail) and "mixes Latin and Cyrillic letters" in detail.notes.text()

@@ -35,11 +35,13 @@ def _history(world: World) -> tuple[int, dict[str, str]]:
 
 def test_every_kind_reads_in_its_own_words(window: Any, world: World, qtbot: Any, tmp_path: Path) -> None:
     deed, who = _history(world)
-    window.ctx.address_book().add("Harbor Bank", who["bank"])
+    window.ctx.ws.address_book().add("Harbor Bank", who["bank"])
     window.ctx.events.announce(Changes.DEEDS | Changes.CONTACTS)
     pane = window.panes["deeds"]
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.ctx.name_for(who["bank"]) == "Harbor Bank")  # the names are read on a worker
     pane.detail.show_deed(deed)
+    qtbot.waitUntil(lambda: pane.detail.deed is not None and pane.detail.deed.deed_id == deed)  # and the deed
     items = pane.detail.timeline.items()
     short = {name: window.ctx.short_label(address) for name, address in who.items() if name != "sale"}
     assert short["alice"] == "alice" and short["bank"] in ("Harbor Bank", "bank")  # the key's or contact's name

@@ -49,6 +49,7 @@ class FakeValuation:
 def model(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     state: dict[str, Any] = {"trained": True}
     monkeypatch.setattr(service, "has_model", lambda _home: state["trained"])
+    monkeypatch.setattr(service, "has_current_model", lambda _home: state["trained"])
     monkeypatch.setattr(service, "card", lambda _home: CARD)
     monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), FakeValuation(), CARD))
     return state
@@ -58,6 +59,7 @@ def test_estimate_is_drawn_with_range_reasons_and_comparables(window: Any, world
                                                               model: dict[str, Any]) -> None:
     deed_id = world.register("V-1", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
     window.show_deed(deed_id)
+    qtbot.waitUntil(lambda: window.panes["deeds"].detail.deed is not None)  # read on a worker
     qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
     pane = window.panes["valuation"]
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
@@ -93,6 +95,27 @@ def test_no_model_offers_training_and_cancel_is_quiet(window: Any, qtbot: Any, m
     assert prompt_log.errors == [] and pane.retrain.isEnabled()
 
 
+def test_an_estimate_with_no_model_trains_one_first(window: Any, world: World, qtbot: Any, model: dict[str, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspace's policy, as on the command line: no usable model, so train (bundled market + ledger)."""
+    model["trained"] = False
+    trained: list[dict[str, Any]] = []
+
+    def train(_home: Any, **options: Any) -> dict[str, Any]:
+        trained.append(options)
+        model["trained"] = True
+        return CARD
+
+    monkeypatch.setattr(service, "train", train)
+    deed_id = world.register("V-2", OWNERS[1], attributes={"Gr_Liv_Area": 2200})
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert len(trained) == 1 and trained[0]["ledger"] is not None and not trained[0]["quick"]
+    assert pane.estimate.text() == "USD 250,000"
+    qtbot.waitUntil(lambda: not pane.no_model.isVisible())  # the new model's card is read (Changes.VALUATIONS)
+
+
 def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     def yen(units: int) -> Money:
         return Money(units, "JPY")  # the yen has no minor unit
@@ -104,6 +127,7 @@ def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkey
                                                       0.3)])
     card = {**CARD, "currency": "JPY", "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 1_500_000}]}
     monkeypatch.setattr(service, "has_model", lambda _home: True)
+    monkeypatch.setattr(service, "has_current_model", lambda _home: True)  # the workspace's "train first?"
     monkeypatch.setattr(service, "card", lambda _home: card)
     monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), valuation, card))
     deed_id = world.register("V-2", OWNERS[0])

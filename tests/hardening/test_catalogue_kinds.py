@@ -56,8 +56,9 @@ def test_a_replayed_response_is_one_sentence(sold: Sold, capsys: pytest.CaptureF
 
 TAMPERING = {
     "a row deleted": ("DELETE FROM once_values", "has lost the transferId"),
-    "a value changed": ("UPDATE once_values SET value = '0x' || substr(value, 3, 63) || 'f'",
-                        "has lost the transferId"),
+    # the last hex digit swapped for another (the id is random: setting it to 'f' left one id in 16 as it was)
+    "a value changed": ("UPDATE once_values SET value = substr(value, 1, 65) || "
+                        "CASE WHEN substr(value, 66, 1) = 'f' THEN 'e' ELSE 'f' END", "has lost the transferId"),
     "the entry changed": ("UPDATE once_values SET entry_idx = entry_idx - 1", "said to be used by entry"),
     "a row added": ("INSERT INTO once_values VALUES ('Transfer', 'transferId', '1', '0x' || hex(zeroblob(32)), 1)",
                     "that no entry used"),

@@ -8,37 +8,19 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QCommandLinkButton, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QProgressBar,
                                QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
-from core.errors import DeedbookError
 from core.paths import DataDir
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import TaskHandle
 from desktop.gui.panes.base import button, label
 from desktop.gui.widgets.fields import NewPasswordField
+from desktop.workspace import Done, Workspace
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
 
 DEMO_DEEDS = 400
 DEMO_TRANSFERS = 60
-
-
-def create_ledger(home: DataDir, db_url: str | None, name: str, key_name: str, password: str) -> "Ledger":
-    """A new operator key and a ledger it operates; the key is removed again if the ledger cannot be made."""
-    from core.keys import KeyStore, check_key_name, check_password
-    from core.ledger import Ledger
-
-    if not name.strip():
-        raise DeedbookError("A ledger needs a name.")
-    check_key_name(key_name)
-    check_password(password)
-    keys = KeyStore(home.ensure().keys)
-    info = keys.create(key_name, password)
-    try:
-        return Ledger.create(home, db_url, name, keys.unlock(key_name, password))
-    except BaseException:
-        info.path.unlink(missing_ok=True)
-        raise
 
 
 def demo_home(home: DataDir) -> DataDir:
@@ -187,26 +169,24 @@ class FirstRunDialog(QDialog):
         if password is None:
             prompts.show_error(self, "Type the same password of at least 8 characters twice.")
             return
-        home, db_url = self.ctx.home, self.ctx.db_url
+        ws = self.ctx.ws
         name, key_name = self.ledger_name.text(), self.key_name.text().strip()
         self.create_button.setEnabled(False)
-        (self.ctx.ops.op(self, lambda: create_ledger(home, db_url, name, key_name, password), write=True,
+        (self.ctx.ops.op(self, lambda: ws.create_ledger(name, key_name, password), write=True,
                          title="Creating the ledger")
-         .success(lambda ledger: self._opened(home, ledger))
+         .success(lambda _ledger: self._opened(ws))
          .done(self._update_create).run())
 
     def build_demo(self) -> None:
-        home = demo_home(self.ctx.home)
+        ws = self.ctx.workspace_for(demo_home(self.ctx.home))
         deeds, transfers = self.demo_deeds.value(), self.demo_transfers.value()
 
-        def job(task: TaskHandle) -> "Ledger":
-            from core.demo import build_demo
-            from core.ledger import Ledger
-
-            if not home.database.exists():
-                build_demo(home, deeds=deeds, transfers=transfers, progress=task.progress,
-                           should_cancel=task.should_cancel)
-            return Ledger.open(home)
+        def job(task: TaskHandle) -> Done["Ledger"]:
+            if not ws.home.database.exists():
+                built = ws.build_demo(deeds=deeds, transfers=transfers, progress=task.progress,
+                                      should_cancel=task.should_cancel)
+                return Done(ws.ledger, built.receipt)
+            return ws.open_ledger()
 
         self.demo_button.setEnabled(False)
         self.demo_progress.setValue(0)
@@ -215,7 +195,7 @@ class FirstRunDialog(QDialog):
         op = self.ctx.ops.task(self, job, write=True, title="Building the demo ledger")
         self.demo_cancel.clicked.connect(op.cancel)
         op.on_progress(lambda f, _m: self.demo_progress.setValue(int(f * 1000)))
-        op.success(lambda ledger: self._opened(home, ledger)).done(self._demo_done).run()
+        op.success(lambda _ledger: self._opened(ws)).done(self._demo_done).run()
         self.demo_op = op
 
     def _demo_done(self) -> None:
@@ -223,8 +203,8 @@ class FirstRunDialog(QDialog):
         self.demo_cancel.hide()
         self.demo_progress.hide()
 
-    def _opened(self, home: DataDir, ledger: "Ledger") -> None:
-        self.ctx.open_folder(home, ledger)
+    def _opened(self, ws: Workspace) -> None:
+        self.ctx.use(ws)  # the operation's receipt tells the panes (another ledger is in use)
         self.accept()
 
 
@@ -233,15 +213,10 @@ def open_data_folder(ctx: AppContext, parent: QWidget | None, on_open: Any = Non
     folder = prompts.choose_folder(parent, "Open a Deedbook data folder", str(ctx.home.root))
     if folder is None:
         return
-    home = DataDir.resolve(Path(folder))
+    ws = ctx.workspace_for(DataDir.resolve(Path(folder)))
 
-    def open_it() -> "Ledger":
-        from core.ledger import Ledger
-
-        return Ledger.open(home)
-
-    def opened(ledger: "Ledger") -> None:
-        ctx.open_folder(home, ledger)
+    def opened(_ledger: "Ledger") -> None:
+        ctx.use(ws)
         if on_open is not None:
             on_open()
 
@@ -251,10 +226,10 @@ def open_data_folder(ctx: AppContext, parent: QWidget | None, on_open: Any = Non
 
         if not isinstance(error, NotFound) or isinstance(parent, FirstRunDialog):
             report_error(parent, error)
-        elif prompts.ask(parent, f"There is no ledger in {home.root}. Create one there?", yes="Create a ledger"):
-            ctx.open_folder(home, None)
+        elif prompts.ask(parent, f"There is no ledger in {ws.home.root}. Create one there?", yes="Create a ledger"):
+            ctx.use(ws, announce=True)  # no operation opened it: say so here
             FirstRunDialog(ctx, parent).exec()
             if on_open is not None and ctx.ledger is not None:
                 on_open()
 
-    ctx.ops.op(parent, open_it, title="Opening the ledger").success(opened).failure(failed).run()
+    ctx.ops.op(parent, ws.open_ledger, title="Opening the ledger").success(opened).failure(failed).run()

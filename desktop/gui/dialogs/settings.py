@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBo
 from core.settings import PAPER_SIZES, THEMES
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
-from desktop.gui.events import Changes
 from desktop.gui.panes.base import button, label
 
 THEME_NAMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -69,11 +68,10 @@ class SettingsDialog(QDialog):
         settings = self.ctx.settings
         settings.set_paper_size(str(self.paper.currentData()))
         settings.set_theme(str(self.theme.currentData()))
-        try:
-            settings.save()
-        except OSError as error:
-            prompts.show_error(self, f"The settings cannot be saved: {error.strerror or error}.")
-        self.ctx.events.announce(Changes.SETTINGS)
+        saved = self.ctx.ws.save_settings()  # a small file, written here: nothing to wait for
+        if saved.value:
+            prompts.show_error(self, saved.value)
+        self.ctx.events.announce_receipt(saved.receipt)
         super().accept()
 
     def reject(self) -> None:

@@ -1,20 +1,21 @@
-"""The deeds table: a lazy model that holds deed ids and fetches rows on demand.
+"""The deeds table: a lazy model that holds deed ids and fetches rows on demand, off the UI thread.
 
 Ids come from `Ledger.deed_ids` a page at a time (canFetchMore/fetchMore), sorted
 and filtered in SQL, so 100,000 deeds cost one short query per page and a
 search never loads the whole table.  Row contents are read a block at a time for
-the rows a view asks for, and kept in a bounded cache.
+the rows a view asks for, and kept in a bounded cache (models/lazy.py).
 """
 from __future__ import annotations
 
 import enum
-from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from core.display import short_address
 from desktop.gui import fmt
+from desktop.gui.models.lazy import LazyTableModel, Reader
+from desktop.gui.operations import Operations
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
     from core.ledger import Ledger
@@ -49,22 +50,17 @@ NUMERIC = {DeedColumn.DEED, DeedColumn.HOLDERS, DeedColumn.VERSION, DeedColumn.L
 DEED_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class DeedTableModel(QAbstractTableModel):
+class DeedTableModel(LazyTableModel["DeedSummary"]):
     PAGE = 200  # ids per fetchMore
-    BLOCK = 64  # rows read together when a view first asks for one of them
-    CACHE = 4000  # rows kept
 
     search_applied = Signal(str)  # after the first page for a new search is in
 
-    def __init__(self, ledger: "Ledger | None" = None, label: Callable[[str], str] | None = None,
-                 parent: Any = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ops: Operations | None, ledger: "Ledger | None" = None,
+                 label: Callable[[str], str] | None = None, parent: Any = None) -> None:
+        super().__init__(ops, len(DeedColumn), parent)
         self._ledger = ledger
         self._label = label or short_address
-        self._ids: list[int] = []
         self._rows_of: dict[int, int] = {}
-        self._more = False
-        self._cache: OrderedDict[int, "DeedSummary"] = OrderedDict()
         self._search = ""
         self._sort = DeedColumn.DEED
         self._descending = False
@@ -73,7 +69,6 @@ class DeedTableModel(QAbstractTableModel):
     # -- what to show ---------------------------------------------------------------
     def set_ledger(self, ledger: "Ledger | None") -> None:
         self._ledger = ledger
-        self._cache.clear()
         self._reload(self.PAGE)
 
     def set_search(self, text: str) -> None:
@@ -81,27 +76,26 @@ class DeedTableModel(QAbstractTableModel):
         if text == self._search:
             return
         self._search = text
-        self._reload(self.PAGE)
-        self.search_applied.emit(text)
+        self._reload(self.PAGE, searched=True)
 
-    def apply_search(self, text: str, ids: list[int]) -> None:
+    def apply_search(self, text: str, result: tuple[list[int], dict[int, "DeedSummary"]]) -> None:
         """Show the first page of a search queried elsewhere (`page_query`, on a worker)."""
+        ids, rows = result
+        self._new_generation()  # answers to earlier questions are stale now
         self._search = text.strip()
-        self.beginResetModel()
-        self._more = len(ids) > self.PAGE
-        self._ids = ids[:self.PAGE]
-        self._rows_of = {deed_id: row for row, deed_id in enumerate(self._ids)}
-        self.endResetModel()
+        self._apply((ids[:self.PAGE], len(ids) > self.PAGE, rows), clear=False)
         self.search_applied.emit(self._search)
 
-    def page_query(self, text: str) -> Callable[[], list[int]]:
-        """The first page of ids for `text` in the current order, as a function a worker can run."""
+    def page_query(self, text: str) -> Callable[[], tuple[list[int], dict[int, "DeedSummary"]]]:
+        """The first page of ids for `text` in the current order, and its first rows, as a function a worker runs."""
         ledger, key, descending, limit = self._ledger, SORT_KEYS[self._sort], self._descending, self.PAGE + 1
+        reader = self._rows_reader()
 
-        def query() -> list[int]:
+        def query() -> tuple[list[int], dict[int, "DeedSummary"]]:
             if ledger is None:
-                return []
-            return ledger.deed_ids(search=text.strip() or None, order_by=key, descending=descending, limit=limit)
+                return [], {}
+            ids = ledger.deed_ids(search=text.strip() or None, order_by=key, descending=descending, limit=limit)
+            return ids, self.first_rows(reader, ids[:self.PAGE])
 
         return query
 
@@ -114,65 +108,96 @@ class DeedTableModel(QAbstractTableModel):
             return
         self._sort = DeedColumn(column)
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._reload(max(self.PAGE, len(self._ids)))  # a reset: views keep no stale rows
+        self._reload(max(self.PAGE, len(self._keys)))  # a reset: views keep no stale rows
 
     def refresh(self, deed_ids: frozenset[int] | None = None) -> None:
         """Re-read changed deeds; a new or removed deed (or None: unknown) re-queries the ids."""
         if deed_ids and all(d in self._rows_of for d in deed_ids):
-            for deed_id in deed_ids:
-                self._cache.pop(deed_id, None)
-                row = self._rows_of[deed_id]
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(DeedColumn) - 1))
+            self.forget(sorted(deed_ids))
             return
-        self._cache.clear()
-        self._reload(max(self.PAGE, len(self._ids)))
+        self._reload(max(self.PAGE, len(self._keys)))
 
     def relabel(self) -> None:
         """Names of owners changed (address book, keys): repaint that column only."""
-        if self._ids:
-            self.dataChanged.emit(self.index(0, DeedColumn.OWNER), self.index(len(self._ids) - 1, DeedColumn.OWNER))
+        if self._keys:
+            self.dataChanged.emit(self.index(0, DeedColumn.OWNER), self.index(len(self._keys) - 1, DeedColumn.OWNER))
 
-    def _query_ids(self, limit: int, offset: int) -> list[int]:
-        if self._ledger is None:
-            return []
-        return self._ledger.deed_ids(search=self._search or None, order_by=SORT_KEYS[self._sort],
-                                     descending=self._descending, limit=limit, offset=offset)
-
-    def _reload(self, count: int) -> None:
-        ids = self._query_ids(count + 1, 0)  # one more than wanted says whether more exist
-        self.beginResetModel()
-        self._more = len(ids) > count
-        self._ids = ids[:count]
-        self._rows_of = {deed_id: row for row, deed_id in enumerate(self._ids)}
-        self.endResetModel()
-
-    # -- lazy paging ----------------------------------------------------------------------
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or not self._more:
+    def reveal(self, deed_id: int, then: Callable[[int | None], Any]) -> None:
+        """Page in ids (on a worker) until `deed_id` is among them, then call `then` with its row."""
+        row = self._rows_of.get(deed_id)
+        if row is not None or self._ledger is None:
+            then(row)
             return
-        page = self._query_ids(self.PAGE + 1, len(self._ids))
-        self._more = len(page) > self.PAGE
-        page = page[:self.PAGE]
-        if not page:
-            self._more = False
+        ledger, search, key, descending = self._ledger, self._search or None, SORT_KEYS[self._sort], self._descending
+        reader, page = self._rows_reader(), max(self.PAGE, 1000)
+
+        def query() -> tuple[list[int], bool, dict[int, "DeedSummary"]]:
+            ids: list[int] = []
+            while True:
+                chunk = ledger.deed_ids(search=search, order_by=key, descending=descending, limit=page + 1,
+                                        offset=len(ids))
+                more = len(chunk) > page
+                ids.extend(chunk[:page])
+                if deed_id in ids or not more:
+                    break
+            at = ids.index(deed_id) if deed_id in ids else 0
+            start = max(0, at - self.BLOCK // 2)
+            return ids, more, reader(ids[start:start + self.BLOCK]) if reader is not None else {}
+
+        self.when_loaded(lambda: then(self._rows_of.get(deed_id)))
+        self._start(query, "Finding the deed")
+
+    # -- reading ----------------------------------------------------------------------------
+    def _rows_reader(self) -> Reader | None:
+        ledger = self._ledger
+        if ledger is None:
+            return None
+
+        def read(ids: Sequence[int]) -> dict[int, Any]:
+            from core.browse import deed_summaries
+
+            return dict(deed_summaries(ledger, list(ids)))
+
+        return read
+
+    def _reload(self, count: int, *, searched: bool = False) -> None:
+        ledger = self._ledger
+        if ledger is None:
+            self._start(None, "Reading the deeds")
             return
-        start = len(self._ids)
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)  # last row is start + n - 1
-        self._ids.extend(page)
-        for offset, deed_id in enumerate(page):
-            self._rows_of[deed_id] = start + offset
-        self.endInsertRows()
+        search, key, descending, reader = self._search or None, SORT_KEYS[self._sort], self._descending, \
+            self._rows_reader()
+
+        def query() -> tuple[list[int], bool, dict[int, "DeedSummary"]]:
+            ids = ledger.deed_ids(search=search, order_by=key, descending=descending, limit=count + 1)
+            return ids[:count], len(ids) > count, self.first_rows(reader, ids[:count])
+
+        self._start(query, "Reading the deeds")
+        if searched:
+            wanted = self._search
+            self.when_loaded(lambda: self.search_applied.emit(wanted))
+
+    def _page(self) -> Callable[[], tuple[Sequence[int], bool]] | None:
+        ledger = self._ledger
+        if ledger is None:
+            return None
+        search, key, descending, offset = self._search or None, SORT_KEYS[self._sort], self._descending, \
+            len(self._keys)
+
+        def page() -> tuple[Sequence[int], bool]:
+            ids = ledger.deed_ids(search=search, order_by=key, descending=descending, limit=self.PAGE + 1,
+                                  offset=offset)
+            return ids[:self.PAGE], len(ids) > self.PAGE
+
+        return page
+
+    def _keys_changed(self) -> None:
+        self._rows_of = {deed_id: row for row, deed_id in enumerate(self._keys)}
+
+    def _row_of_key(self, key: int) -> int | None:
+        return self._rows_of.get(key)
 
     # -- the model interface ------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(DeedColumn)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(DeedColumn):
             if role == Qt.ItemDataRole.DisplayRole:
@@ -185,16 +210,18 @@ class DeedTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids) or not 0 <= index.column() < len(DeedColumn):
+        if not index.isValid() or not 0 <= index.row() < len(self._keys) or not 0 <= index.column() < len(DeedColumn):
             return None
         column = DeedColumn(index.column())
         if role == DEED_ID_ROLE:
-            return self._ids[index.row()]
+            return self._keys[index.row()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int((Qt.AlignmentFlag.AlignRight if column in NUMERIC else Qt.AlignmentFlag.AlignLeft)
                        | Qt.AlignmentFlag.AlignVCenter)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        if column == DeedColumn.DEED and role == Qt.ItemDataRole.DisplayRole:
+            return str(self._keys[index.row()])  # known before the row's other cells are read
         summary = self.summary(index.row())
         if summary is None:
             return None
@@ -224,24 +251,11 @@ class DeedTableModel(QAbstractTableModel):
 
     # -- rows ----------------------------------------------------------------------------
     def summary(self, row: int) -> "DeedSummary | None":
-        deed_id = self._ids[row]
-        cached = self._cache.get(deed_id)
-        if cached is not None:
-            self._cache.move_to_end(deed_id)
-            return cached
-        if self._ledger is None:
-            return None
-        from core.browse import deed_summaries
-
-        start = max(0, row - self.BLOCK // 4)
-        block = [d for d in self._ids[start:start + self.BLOCK] if d not in self._cache]
-        self._cache.update(deed_summaries(self._ledger, block))
-        while len(self._cache) > self.CACHE:
-            self._cache.popitem(last=False)
-        return self._cache.get(deed_id)
+        """The row's summary if it is in (else None, and it is read in the background)."""
+        return self.cached(row)
 
     def deed_id_at(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return self._keys[row] if 0 <= row < len(self._keys) else None
 
     def row_of(self, deed_id: int) -> int | None:
         return self._rows_of.get(deed_id)

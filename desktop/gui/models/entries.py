@@ -1,22 +1,26 @@
-"""The ledger explorer's table: entry indexes held, entries read a block at a time.
+"""The ledger explorer's table: entry indexes held, entries read a block at a time, off the UI thread.
 
 Unfiltered, row r is entry r (entries are numbered densely), so the model knows
 its size with one COUNT and can jump to any entry without reading the ones
-before it.  Filtered by kind, it holds that kind's indexes (one SQL query).
+before it.  Filtered by kind or deed, it holds those indexes (one SQL query).
+The reading and caching are models/lazy.py's.
 """
 from __future__ import annotations
 
 import enum
-from collections import OrderedDict
-from typing import Any, Callable
+from bisect import bisect_left
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from core.ledger import Ledger, RecordedEntry
 from core.display import short_address
 from desktop.gui import fmt
-from core.browse import entries_at, entry_indexes
+from desktop.gui.models.lazy import LazyTableModel, Reader
+from desktop.gui.operations import Operations
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
+    from core.ledger import Ledger, RecordedEntry
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,27 +39,37 @@ HEADERS = {EntryColumn.INDEX: "#", EntryColumn.RECORDED: "Recorded", EntryColumn
            EntryColumn.DEED: "Deed", EntryColumn.SUMMARY: "Summary", EntryColumn.SIGNERS: "Signed by"}
 
 
-class EntryTableModel(QAbstractTableModel):
+class EntryTableModel(LazyTableModel["RecordedEntry"]):
     BLOCK = 200
     CACHE = 5000
 
-    def __init__(self, ledger: Ledger | None = None, label: Callable[[str], str] | None = None,
-                 parent: Any = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ops: Operations | None, ledger: "Ledger | None" = None,
+                 label: Callable[[str], str] | None = None, parent: Any = None) -> None:
+        super().__init__(ops, len(EntryColumn), parent)
         self._ledger = ledger
         self._label = label or short_address
         self._kind: str | None = None
         self._deed: int | None = None
-        self._indexes: list[int] | None = None  # None: every entry, row == index
-        self._size = 0
-        self._cache: OrderedDict[int, RecordedEntry] = OrderedDict()
         self._bad: int | None = None
         self.reload()
 
-    def set_ledger(self, ledger: Ledger | None) -> None:
+    def set_ledger(self, ledger: "Ledger | None") -> None:
         self._ledger = ledger
         self._bad = None
         self.reload()
+
+    def set_source(self, ledger: "Ledger | None", kind: str | None = None, deed_id: int | None = None) -> None:
+        """The ledger and the filter at once (one read)."""
+        if ledger is not self._ledger:
+            self._bad = None
+        self._ledger, self._kind, self._deed = ledger, kind or None, deed_id
+        self.reload()
+
+    def relabel(self) -> None:
+        """The names signers are known by changed: repaint that column only."""
+        if len(self._keys):
+            self.dataChanged.emit(self.index(0, EntryColumn.SIGNERS), self.index(len(self._keys) - 1,
+                                                                                  EntryColumn.SIGNERS))
 
     def set_kind(self, kind: str | None) -> None:
         self.set_filter(kind, self._deed)
@@ -74,53 +88,52 @@ class EntryTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(EntryColumn) - 1))
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self._cache.clear()
-        if self._ledger is None:
-            self._indexes, self._size = [], 0
-        elif self._kind or self._deed is not None:
-            self._indexes = entry_indexes(self._ledger, kind=self._kind, deed_id=self._deed)
-            self._size = len(self._indexes)
-        else:
-            self._indexes, self._size = None, self._ledger.size()
-        self.endResetModel()
+        ledger, kind, deed = self._ledger, self._kind, self._deed
+        if ledger is None:
+            self._start(None, "Reading the ledger")
+            return
+        reader = self._rows_reader()
+
+        def query() -> tuple[Sequence[int], bool, dict[int, Any]]:
+            from core.browse import entry_indexes
+
+            keys: Sequence[int] = (entry_indexes(ledger, kind=kind, deed_id=deed) if kind or deed is not None
+                                   else range(ledger.size()))
+            tail = list(keys[-self.BLOCK:])  # the newest entries are shown first (the table scrolls to them)
+            return keys, False, reader(tail) if reader is not None else {}
+
+        self._start(query, "Reading the ledger")
+
+    def _rows_reader(self) -> Reader | None:
+        ledger = self._ledger
+        if ledger is None:
+            return None
+
+        def read(indexes: Sequence[int]) -> dict[int, Any]:
+            from core.browse import entries_at
+
+            return dict(entries_at(ledger, indexes))
+
+        return read
+
+    def _row_of_key(self, key: int) -> int | None:
+        return self.row_of(key)
 
     def entry_index_at(self, row: int) -> int | None:
-        if not 0 <= row < self._size:
-            return None
-        return row if self._indexes is None else self._indexes[row]
+        return self._keys[row] if 0 <= row < len(self._keys) else None
 
     def row_of(self, entry_index: int) -> int | None:
-        if self._indexes is None:
-            return entry_index if 0 <= entry_index < self._size else None
-        from bisect import bisect_left
+        keys = self._keys
+        if isinstance(keys, range):
+            return entry_index if 0 <= entry_index < len(keys) else None
+        pos = bisect_left(keys, entry_index)
+        return pos if pos < len(keys) and keys[pos] == entry_index else None
 
-        pos = bisect_left(self._indexes, entry_index)
-        return pos if pos < len(self._indexes) and self._indexes[pos] == entry_index else None
-
-    def entry(self, row: int) -> RecordedEntry | None:
-        entry_index = self.entry_index_at(row)
-        if entry_index is None or self._ledger is None:
-            return None
-        cached = self._cache.get(entry_index)
-        if cached is not None:
-            self._cache.move_to_end(entry_index)
-            return cached
-        start = max(0, row - self.BLOCK // 4)
-        stop = min(self._size, start + self.BLOCK)
-        wanted = [i for i in (self.entry_index_at(r) for r in range(start, stop)) if i is not None]
-        self._cache.update(entries_at(self._ledger, wanted))
-        while len(self._cache) > self.CACHE:
-            self._cache.popitem(last=False)
-        return self._cache.get(entry_index)
+    def entry(self, row: int) -> "RecordedEntry | None":
+        """The entry at `row` if it is in (else None, and it is read in the background)."""
+        return self.cached(row)
 
     # -- the model interface ----------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self._size
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(EntryColumn)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < len(EntryColumn):
@@ -133,7 +146,7 @@ class EntryTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._size or not 0 <= index.column() < len(EntryColumn):
+        if not index.isValid() or not 0 <= index.row() < len(self._keys) or not 0 <= index.column() < len(EntryColumn):
             return None
         column = EntryColumn(index.column())
         if role == ENTRY_INDEX_ROLE:
@@ -148,6 +161,8 @@ class EntryTableModel(QAbstractTableModel):
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        if column == EntryColumn.INDEX and role == Qt.ItemDataRole.DisplayRole:
+            return str(self._keys[index.row()])  # known before the entry itself is read
         entry = self.entry(index.row())
         if entry is None:
             return None
@@ -170,7 +185,7 @@ class EntryTableModel(QAbstractTableModel):
         return ", ".join(f"{fmt.plain(self._label(s.signer))} ({fmt.plain(s.role)})" for s in entry.signatures)
 
 
-def _describe(entry: RecordedEntry) -> str:
+def _describe(entry: "RecordedEntry") -> str:
     """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row)."""
     try:
         return fmt.plain(entry.describe())

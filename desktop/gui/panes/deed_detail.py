@@ -9,11 +9,11 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollAre
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core import attributes
-from core.errors import DeedbookError
 from core.kinds import describe_entry
 from core.money import format_amount
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
+from desktop.gui.operations import Latest
 from desktop.gui.phrases import phrase_text
 from desktop.gui.panes.base import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
@@ -40,11 +40,14 @@ class DeedDetail(QScrollArea):
     """Shows one deed; emits requests for actions the window carries out."""
 
     action = Signal(str, int)  # ("transfer" | "value" | "certificate" | "ledger" | "lien", deed id)
+    EMPTY = "Select a deed to see its holders, liens and chain of title."
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.deed: "DeedState | None" = None
+        self._history: list["RecordedEntry"] = []
+        self._latest = Latest(ctx.ops, self)
         self.setWidgetResizable(True)
         self.setMinimumWidth(400)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -53,7 +56,7 @@ class DeedDetail(QScrollArea):
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(4, 0, 6, 8)
         layout.setSpacing(10)
-        self.empty = label("Select a deed to see its holders, liens and chain of title.", "muted", wrap=True)
+        self.empty = label(self.EMPTY, "muted", wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
         self.content = QWidget()
@@ -135,20 +138,31 @@ class DeedDetail(QScrollArea):
 
     def clear(self) -> None:
         self.deed = None
+        self._history = []
+        self._latest.forget("deed")
         self.content.hide()
+        self.empty.setText(self.EMPTY)
         self.empty.show()
 
     def show_deed(self, deed_id: int | None) -> None:
+        """Read the deed and its history on a worker, then show them (the newest request wins)."""
+        ws = self.ctx.ws
         if deed_id is None or self.ctx.ledger is None:
             self.clear()
             return
-        try:
-            deed = self.ctx.ledger.deed(deed_id)
-            history = self.ctx.ledger.history(deed_id)
-        except DeedbookError:
-            self.clear()
-            return
-        self.deed = deed
+        if self.deed is None or self.deed.deed_id != deed_id:
+            self.content.hide()
+            self.empty.setText(f"Reading deed {deed_id}\u2026")
+            self.empty.show()
+
+        def read() -> tuple["DeedState", list["RecordedEntry"]]:
+            return ws.ledger.deed(deed_id), ws.ledger.history(deed_id)
+
+        self._latest.read("deed", read, self._show, failed=lambda _error: self.clear(), title="Reading the deed")
+
+    def _show(self, found: tuple["DeedState", list["RecordedEntry"]]) -> None:
+        deed, history = found
+        self.deed, self._history = deed, history
         from core.deeds import deed_notes
 
         self.heading.setText(f"Deed {deed.deed_id} \u00b7 parcel {fmt.plain(deed.parcel)}")
@@ -163,6 +177,11 @@ class DeedDetail(QScrollArea):
         self.timeline.set_items([timeline_item(e, self.ctx) for e in reversed(history)])
         self.empty.hide()
         self.content.show()
+
+    def relabel(self) -> None:
+        """The names addresses are known by changed: show the same deed again with them (nothing is read)."""
+        if self.deed is not None:
+            self._show((self.deed, self._history))
 
     def _fill_holders(self, deed: "DeedState") -> None:
         holders = sorted(deed.holders.items(), key=lambda item: (-item[1], item[0].lower()))

@@ -1,5 +1,9 @@
-"""The deeds pane: every deed in a lazy table with instant search and SQL sort, and its detail."""
+"""The deeds pane: every deed in a lazy table with instant search and SQL sort, and its detail.
+
+Every read (the ids, the rows, the counts, the detail) runs on a reader thread."""
 from __future__ import annotations
+
+from typing import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSplitter,
@@ -23,7 +27,7 @@ class DeedsPane(Pane):
     title = "Deeds"
     subtitle = "Every property on this ledger. Search by parcel, address or owner; click a column to sort."
     icon = "deeds"
-    listens_to = Changes.DEEDS | Changes.CONTACTS | Changes.KEYS
+    listens_to = Changes.DEEDS | Changes.NAMES
 
     action = Signal(str, int)  # forwarded from the detail: ("transfer", deed id)...
 
@@ -40,7 +44,7 @@ class DeedsPane(Pane):
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
 
-        self.model = DeedTableModel(ctx.ledger, ctx.short_label, self)
+        self.model = DeedTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
         self.table = make_table(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(DeedColumn.DEED, Qt.SortOrder.AscendingOrder)
@@ -83,6 +87,7 @@ class DeedsPane(Pane):
         self._selected: int | None = None
         self._wanted = ""
         self._searching = False
+        self.total = 0  # deeds in the ledger, as last counted
         self._count()
 
     def _column_menu(self, position: QPoint) -> None:
@@ -114,7 +119,7 @@ class DeedsPane(Pane):
         text = self._wanted
         self._searching = True
         (self.ctx.ops.op(self, self.model.page_query(text), title="Searching")
-         .success(lambda ids: self.model.apply_search(text, ids))
+         .success(lambda result: self.model.apply_search(text, result))
          .failure(self._search_failed).done(self._search_done).run())
 
     def _search_failed(self, error: BaseException) -> None:
@@ -145,6 +150,7 @@ class DeedsPane(Pane):
         search, matching, total = result
         if search != self.model.search:
             return  # an older search's answer
+        self.total = total
         self.count.setText(f"{total:,} deeds" if not search else f"{matching:,} of {total:,} deeds")
 
     def _row_changed(self, row: int) -> None:
@@ -167,34 +173,38 @@ class DeedsPane(Pane):
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def select_deed(self, deed_id: int) -> None:
-        """Show `deed_id`, clearing a search that hides it."""
-        row = self.model.row_of(deed_id)
-        if row is None and (self.model.search or self.search.text()):
+        """Show `deed_id`, clearing a search that hides it (the ids are paged in on a worker)."""
+        self._selected = deed_id
+        self.detail.show_deed(deed_id)
+        if self.model.row_of(deed_id) is None and (self.model.search or self.search.text()):
             self.search.blockSignals(True)
             self.search.clear()
             self.search.blockSignals(False)
             self._wanted = ""
             self.model.set_search("")
-            row = self.model.row_of(deed_id)
-        while row is None and self.model.canFetchMore():
-            self.model.fetchMore()
-            row = self.model.row_of(deed_id)
-        self._selected = deed_id
-        if row is not None:
-            self._select_row(row)
-        self.detail.show_deed(deed_id)
+            self._count()
+        self.model.when_loaded(lambda: self.model.reveal(deed_id, self._revealed(deed_id)))
+
+    def _revealed(self, deed_id: int) -> Callable[[int | None], None]:
+        def select(row: int | None) -> None:
+            if row is not None and self._selected == deed_id:
+                self._select_row(row)
+
+        return select
 
     def selected_deed(self) -> int | None:
         return self._selected
 
     # -- broadcasts ---------------------------------------------------------------------------
     def on_changed(self, change: Change) -> None:
-        if change.concerns(Changes.DATA_FOLDER) and change.what & Changes.DATA_FOLDER:
+        if change.what & Changes.DATA_FOLDER:
             self._selected = None
             self.model.set_ledger(self.ctx.ledger)
             self.detail.clear()
-        elif change.what & (Changes.CONTACTS | Changes.KEYS) and not change.what & Changes.DEEDS:
+        elif change.what == Changes.NAMES:
             self.model.relabel()
+            self.detail.relabel()
+            return
         else:
             self.model.refresh(change.deed_ids or None)
         if self._selected is not None:

@@ -1,14 +1,14 @@
 """Documents: generate, preview (QtPdf), verify, save and print the PDFs Deedbook writes.
 
-reportlab loads in the worker that draws the first document; QtPdf loads when
-this pane is first shown.
+Drawing, the checkpoint-then-retry policy and the writing are the workspace's
+(`Workspace.make_document`); this pane asks the questions (sign a checkpoint
+now? with which key?) and shows the result.  reportlab loads in the worker that
+draws the first document; QtPdf loads when this pane is first shown.
 """
 from __future__ import annotations
 
-import importlib.util
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QMenu, QSpinBox, QSplitter,
@@ -18,74 +18,61 @@ from core.errors import DeedbookError
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
+from desktop.gui.operations import TaskHandle
 from desktop.gui.panes.base import Pane, banner, button, label, set_role
-
-if TYPE_CHECKING:
-    from core.ledger import Ledger
-
-Builder = Callable[["Ledger", str], bytes]
-MODULES = {"title": "core.documents.title", "transfer": "core.documents.transfer_deed",
-           "notary": "core.documents.notary", "valuation": "core.documents.valuation_report"}
+from desktop.workspace import Document, Done, Signer
 
 
-def available(document: str) -> bool:
-    """Whether this build has the builder of `document` (the documents module lands piece by piece)."""
-    try:
-        return importlib.util.find_spec(MODULES[document]) is not None
-    except ModuleNotFoundError:
-        return False
+def generate(ctx: AppContext, parent: QWidget | None, document: Document,
+             on_done: Callable[[Path], Any] | None = None, operator: Signer | None = None, *,
+             out: Path | None = None) -> None:
+    """Draw `document` off the UI thread into the data folder's documents and show it (or, given `out`,
+    write it there: a save dialog asked already before replacing a file).
 
+    A document about entries newer than the latest checkpoint asks whether to sign
+    one; the workspace then signs it with the operator key given and draws again."""
+    ws = ctx.ws
+    slow = document.kind == "valuation" and document.valued is None  # may value (and train) first
 
-def generate(ctx: AppContext, parent: QWidget | None, stem: str, build: Builder,
-             on_done: Callable[[Path], Any] | None = None) -> None:
-    """Draw a PDF off the UI thread, write it in the data folder's documents, show it."""
-    ledger, paper = ctx.require_ledger(), ctx.settings.paper_size
-    folder = ctx.home.documents
-
-    def work() -> Path:
-        from core.outfiles import write_output
-
-        data = build(ledger, paper)
-        path = folder / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}.pdf"
-        return write_output(path, data, force=True, make_folder=True)  # the data folder's own documents
+    def work(task: TaskHandle | None) -> Done[Path]:
+        return ws.make_document(document, out=out, force=out is not None, operator=operator,
+                                progress=task.fraction if task else None,
+                                should_cancel=task.should_cancel if task else None)
 
     def failed(error: BaseException) -> None:
-        if type(error).__name__ == "NotCheckpointed":
+        from core.documents.evidence import NotCheckpointed  # loaded already: the builder raised it
+
+        if isinstance(error, NotCheckpointed) and operator is None:
             if prompts.ask(parent, f"{error} Sign a checkpoint now with the operator key, then make the document?",
                            yes="Checkpoint"):
-                checkpoint_then(ctx, parent, lambda: generate(ctx, parent, stem, build, on_done))
+                signer = ask_operator(ctx, parent)
+                if signer is not None:
+                    generate(ctx, parent, document, on_done, signer, out=out)
             return
         from desktop.gui.operations import report_error
 
         report_error(parent, error)
 
     def done(path: Path) -> None:
-        ctx.events.show_document.emit(str(path))
+        if out is None:
+            ctx.events.show_document.emit(str(path))
         if on_done is not None:
             on_done(path)
 
-    (ctx.ops.op(parent, work, changes=Changes.DOCUMENTS, title="Drawing the document")
-     .success(done).failure(failed).run())
+    write, title = operator is not None, "Drawing the document"  # with an operator, a checkpoint may be recorded
+    op = ctx.ops.task(parent, work, write=write, title=title) if slow else \
+        ctx.ops.op(parent, lambda: work(None), write=write, title=title)
+    op.success(done).failure(failed).run()
 
 
-def checkpoint_then(ctx: AppContext, parent: QWidget | None, then: Callable[[], Any]) -> None:
-    """Ask for the operator key, sign a checkpoint, then carry on with `then`."""
+def ask_operator(ctx: AppContext, parent: QWidget | None) -> Signer | None:
+    """The operator's key and password, asked for in a dialog (None if the person declines)."""
     from desktop.gui.panes.ledger import KeyDialog
 
     ledger = ctx.require_ledger()
     dialog = KeyDialog(ctx, "Sign a checkpoint", f"Documents are proved against a checkpoint signed by the operator "
                        f"{ledger.identity.operator}.", parent, prefer=ledger.identity.operator)
-    if not dialog.exec():
-        return
-    keys, name, password = ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
-
-    def work() -> Any:
-        from core.checkpoints import make_checkpoint
-
-        return make_checkpoint(ledger, keys.unlock(name, password))
-
-    ctx.ops.op(parent, work, write=True, changes=Changes.LEDGER, title="Signing a checkpoint") \
-        .success(lambda _entry: then()).run()
+    return dialog.signer() if dialog.exec() else None
 
 
 class DocumentsPane(Pane):
@@ -196,10 +183,6 @@ class DocumentsPane(Pane):
                           ("notary", "Notary journal record for the selected entry"),
                           ("journal", "Notary journal export")):
             action = self.new_menu.addAction(theme.icon("documents"), text)
-            module = "notary" if key == "journal" else key
-            action.setEnabled(available(module))
-            if not available(module):
-                action.setText(text + " (not in this build yet)")
             action.triggered.connect(lambda _c=False, k=key: self.new_document(k))
 
     # -- the list -------------------------------------------------------------------------------------------
@@ -271,21 +254,11 @@ class DocumentsPane(Pane):
 
     # -- making documents ----------------------------------------------------------------------------------------
     def certificate(self, deed_id: int) -> None:
-        def build(ledger: "Ledger", paper: str) -> bytes:
-            from core.documents import build_title_pdf
-
-            # complete: entries newer than the last checkpoint make the pane offer to sign one first
-            return bytes(build_title_pdf(ledger, deed_id, paper=paper, complete=True))
-
-        generate(self.ctx, self, f"title-deed{deed_id}", build)
+        # complete: entries newer than the last checkpoint make the pane offer to sign one first
+        generate(self.ctx, self, Document.title(deed_id, complete=True))
 
     def transfer_deed(self, index: int) -> None:
-        def build(ledger: "Ledger", paper: str) -> bytes:
-            from core.documents import build_transfer_pdf
-
-            return bytes(build_transfer_pdf(ledger, index, paper=paper))
-
-        generate(self.ctx, self, f"transfer-entry{index}", build)
+        generate(self.ctx, self, Document.transfer(index))
 
     def new_document(self, key: str) -> None:
         window = self.window()
@@ -298,42 +271,25 @@ class DocumentsPane(Pane):
             self.certificate(deed)
             return
         if key == "journal":
-            def build_journal(ledger: "Ledger", paper: str) -> bytes:
-                from core.documents import build_journal_pdf
-
-                return bytes(build_journal_pdf(ledger, paper=paper))
-
-            generate(self.ctx, self, "notary-journal", build_journal)
+            generate(self.ctx, self, Document.journal())
             return
         ledger_pane = panes.get("ledger")
         index = ledger_pane.model.entry_index_at(ledger_pane.table.currentIndex().row()) if ledger_pane else None
         if index is None:
             prompts.show_error(self, "Select the entry in the Ledger pane first.")
             return
-        if key == "transfer":
-            self.transfer_deed(index)
-        else:
-            def build_record(ledger: "Ledger", paper: str) -> bytes:
-                from core.documents import build_notary_record_pdf
-
-                return bytes(build_notary_record_pdf(ledger, index, paper=paper))
-
-            generate(self.ctx, self, f"notary-entry{index}", build_record)
+        generate(self.ctx, self, Document.transfer(index) if key == "transfer" else Document.notary_record(index))
 
     # -- verify, save, print --------------------------------------------------------------------------------------------
     def verify(self) -> None:
         if self.path is None:
             return
-        path, ledger = self.path, self.ctx.ledger
+        path, ws = self.path, self.ctx.ws
+        self.ctx.ops.op(self, lambda: ws.verify_document(path), title="Verifying the document").success(
+            self.show_report).run()
 
-        def work() -> Any:
-            from core.documents import verify_pdf
-
-            return verify_pdf(path, ledger)
-
-        self.ctx.ops.op(self, work, title="Verifying the document").success(self.show_report).run()
-
-    def show_report(self, report: Any) -> None:
+    def show_report(self, result: tuple[Any, str | None]) -> None:
+        report, problem = result
         if report.ok:
             set_role(self.verdict, "banner-good")
             lines = [f"<b>Genuine {fmt.rich(report.document_name)}.</b> Its signatures and inclusion proofs check against the "
@@ -342,7 +298,9 @@ class DocumentsPane(Pane):
             set_role(self.verdict, "banner-bad")
             lines = [f"<b>Not genuine.</b> {fmt.rich(report.reason or '')}"]
             lines += [f"\u2022 {fmt.rich(d)}" for d in report.differences[:6]]
-        if report.local is not None:
+        if problem:
+            lines.append(f"\u26a0 {fmt.rich(problem)}; the document was checked alone.")
+        elif report.local is not None:
             lines += [f"\u26a0 {fmt.rich(p)}" for p in report.local.problems]
             lines += [f"\u2139 {fmt.rich(n)}" for n in report.local.notes]
         self.verdict_text.setText("<br>".join(lines))
@@ -352,14 +310,17 @@ class DocumentsPane(Pane):
         if self.path is None:
             return
         target = prompts.save_file(self, "Save the document", self.path.name, "PDF documents (*.pdf)")
-        if target is not None and target != self.path:
-            from core.outfiles import write_output
+        if target is None or target == self.path:
+            return
+        source, ws = self.path, self.ctx.ws
+
+        def copy() -> Done[Path]:
             from core.userfiles import read_user_file
 
-            try:  # the save dialog asked before replacing a file; links are still never written through
-                write_output(target, read_user_file(self.path, "a PDF document"), force=True)
-            except DeedbookError as error:
-                prompts.show_error(self, str(error))
+            # the save dialog asked before replacing a file; links are still never written through
+            return ws.write_file(target, read_user_file(source, "a PDF document"), force=True)
+
+        self.ctx.ops.op(self, copy, title="Saving the document").run()
 
     def print_document(self) -> None:
         if self.path is None or self.document is None:

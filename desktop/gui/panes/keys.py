@@ -14,7 +14,9 @@ from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
 from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, button, label
+from desktop.workspace import Done
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -59,6 +61,7 @@ class KeysPane(Pane):
         self.tabs.addTab(self._keys_tab(), theme.icon("keys"), "Keys")
         self.tabs.addTab(self._contacts_tab(), theme.icon("contacts"), "Address book")
         self.body.addWidget(self.tabs, 1)
+        self._latest = Latest(ctx.ops, self)
         self.reload()
 
     # -- keys -------------------------------------------------------------------------------------------
@@ -102,21 +105,20 @@ class KeysPane(Pane):
         dialog = NewKeyDialog(self)
         if not dialog.exec():
             return
-        keys, name, password = self.ctx.keys, dialog.name.text().strip(), dialog.password.password() or ""
-        self.ctx.ops.op(self, lambda: keys.create(name, password), write=True, changes=Changes.KEYS,
+        ws, name, password = self.ctx.ws, dialog.name.text().strip(), dialog.password.password() or ""
+        self.ctx.ops.op(self, lambda: ws.create_key(name, password), write=True,
                         title="Creating a key").success(self._key_added).run()
 
     def import_key(self, *, raw: bool) -> None:
         dialog = ImportKeyDialog(self, raw=raw)
         if not dialog.exec():
             return
-        keys, name, path, password = self.ctx.keys, dialog.name.text().strip(), dialog.file(), dialog.secret()
+        ws, name, path, password = self.ctx.ws, dialog.name.text().strip(), dialog.file(), dialog.secret()
 
-        def work() -> KeyInfo:
-            return keys.import_private_key(name, path, password) if raw else keys.import_keystore(name, path, password)
+        def work() -> Done[KeyInfo]:
+            return ws.import_private_key(name, path, password) if raw else ws.import_keystore(name, path, password)
 
-        self.ctx.ops.op(self, work, write=True, changes=Changes.KEYS, title="Importing a key") \
-            .success(self._key_added).run()
+        self.ctx.ops.op(self, work, write=True, title="Importing a key").success(self._key_added).run()
 
     def _key_added(self, info: KeyInfo) -> None:
         prompts.inform(self, f"The key '{info.name}' ({info.address}) is ready.")
@@ -129,9 +131,9 @@ class KeysPane(Pane):
         path = prompts.save_file(self, "Export keystore", f"{name}.json", "Keystore files (*.json)")
         if path is None:
             return
-        keys = self.ctx.keys
+        ws = self.ctx.ws
         # The save dialog asked before replacing a file.
-        self.ctx.ops.op(self, lambda: keys.export(name, path, force=True), title="Exporting a key").success(
+        self.ctx.ops.op(self, lambda: ws.export_key(name, path, force=True), title="Exporting a key").success(
             lambda out: prompts.inform(self, f"The keystore of '{name}' is saved in {out}; it is still encrypted "
                                              "with the key's password.")).run()
 
@@ -176,9 +178,9 @@ class KeysPane(Pane):
         dialog = ContactDialog(self)
         if not dialog.exec():
             return
-        book, (name, address, role, note) = self.ctx.address_book(), dialog.values()
-        self.ctx.ops.op(self, lambda: book.add(name, address, role, note), write=True,
-                        changes=Changes.CONTACTS, title="Adding a contact").run()
+        ws, (name, address, role, note) = self.ctx.ws, dialog.values()
+        self.ctx.ops.op(self, lambda: ws.add_contact(name, address, role, note), write=True,
+                        title="Adding a contact").run()
 
     def change_contact(self) -> None:
         contact = self._selected_contact()
@@ -187,18 +189,17 @@ class KeysPane(Pane):
         dialog = ContactDialog(self, contact)
         if not dialog.exec():
             return
-        book, (name, address, role, note) = self.ctx.address_book(), dialog.values()
-        self.ctx.ops.op(self, lambda: book.update(contact.id, name=name, address=address, role=role, note=note),
-                        write=True, changes=Changes.CONTACTS, title="Saving a contact").run()
+        ws, (name, address, role, note) = self.ctx.ws, dialog.values()
+        self.ctx.ops.op(self, lambda: ws.update_contact(contact.id, name=name, address=address, role=role, note=note),
+                        write=True, title="Saving a contact").run()
 
     def delete_contact(self) -> None:
         contact = self._selected_contact()
         if contact is None or not prompts.ask(self, f"Remove {contact.name} from the address book? The ledger is "
                                                     "not affected.", yes="Remove"):
             return
-        book = self.ctx.address_book()
-        self.ctx.ops.op(self, lambda: book.remove(contact.id), write=True, changes=Changes.CONTACTS,
-                        title="Removing a contact").run()
+        ws = self.ctx.ws
+        self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact").run()
 
     # -- loading ------------------------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -206,10 +207,18 @@ class KeysPane(Pane):
         self._load_contacts()
 
     def _load_keys(self) -> None:
-        keys = self.ctx.keys.list()
+        keys = self.ctx.keys.list()  # the keystore files: no ledger read
+        self._show_keys(keys, set(), "")
         ledger = self.ctx.ledger
-        registrars = set(ledger.registrars()) if ledger is not None else set()
-        operator = ledger.identity.operator.lower() if ledger is not None else ""
+        if ledger is None:
+            return
+
+        def read() -> tuple[set[str], str]:
+            return {r.lower() for r in ledger.registrars()}, ledger.identity.operator.lower()
+
+        self._latest.read("roles", read, lambda found: self._show_keys(keys, *found), title="Reading the registrars")
+
+    def _show_keys(self, keys: list[KeyInfo], registrars: set[str], operator: str) -> None:
         self.keys_table.setRowCount(len(keys))
         for row, info in enumerate(keys):
             role = "operator, registrar" if info.address.lower() == operator else \
@@ -223,8 +232,11 @@ class KeysPane(Pane):
         if self.ctx.ledger is None:
             self.contacts_table.setRowCount(0)
             return
-        contacts = self.ctx.address_book().list(search=self.contact_search.text() or None,
-                                                role=self.role_filter.currentData() or None)
+        ws, search, role = self.ctx.ws, self.contact_search.text() or None, self.role_filter.currentData() or None
+        self._latest.read("contacts", lambda: ws.address_book().list(search=search, role=role), self._show_contacts,
+                          title="Reading the address book")
+
+    def _show_contacts(self, contacts: list[Contact]) -> None:
         self.contacts_table.setRowCount(len(contacts))
         for row, contact in enumerate(contacts):
             self.contacts_table.setItem(row, 0, _item(contact.name, contact))

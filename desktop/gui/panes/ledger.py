@@ -13,9 +13,10 @@ from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.entries import EntryColumn, EntryTableModel
-from desktop.gui.operations import TaskHandle
+from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane, ProgressRow, banner, button, label, make_table, set_role
 from desktop.gui.widgets.fields import KeyPicker
+from desktop.workspace import Signer, resolve_key
 
 if TYPE_CHECKING:
     from core.verify import VerifyReport
@@ -25,7 +26,7 @@ class LedgerPane(Pane):
     title = "Ledger"
     subtitle = "Every signed entry, hash-linked. Verify it end to end, checkpoint it, export inclusion proofs."
     icon = "ledger"
-    listens_to = Changes.LEDGER | Changes.CONTACTS | Changes.KEYS
+    listens_to = Changes.LEDGER | Changes.NAMES
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -66,7 +67,7 @@ class LedgerPane(Pane):
         filters.addStretch(1)
         self.body.addLayout(filters)
 
-        self.model = EntryTableModel(ctx.ledger, ctx.short_label, self)
+        self.model = EntryTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
         self.table = make_table(self.model, 26)
         for column, width in ((EntryColumn.INDEX, 60), (EntryColumn.RECORDED, 130), (EntryColumn.KIND, 120),
                               (EntryColumn.DEED, 60), (EntryColumn.SUMMARY, 420), (EntryColumn.SIGNERS, 230)):
@@ -92,29 +93,41 @@ class LedgerPane(Pane):
         self.verdict_show.clicked.connect(self._show_bad)
         self._bad: int | None = None
         self._deed: int | None = None
+        self._size = 0  # entries in the ledger, as last read
         self.report: "VerifyReport | None" = None
         self._verify_op: Any = None
+        self._latest = Latest(ctx.ops, self)
         self._refresh()
 
     # -- what is shown -------------------------------------------------------------------------------
     def _refresh(self) -> None:
         ledger = self.ctx.ledger
         if ledger is None:
-            self.info.setText("No ledger is open.")
+            self.info.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger is open.")
+            self.model.set_source(None)
             return
-        checkpoint = ledger.latest_checkpoint()
+        self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 reading the ledger\u2026")
+
+        def read() -> tuple[Any, int, list[str]]:
+            from core.browse import entry_kinds
+
+            return ledger.latest_checkpoint(), ledger.size(), entry_kinds(ledger)
+
+        self._latest.read("summary", read, self._show_summary, title="Reading the ledger")
+
+    def _show_summary(self, found: tuple[Any, int, list[str]]) -> None:
+        checkpoint, self._size, kinds = found
+        ledger = self.ctx.require_ledger()
         cp = (f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
               f"{fmt.when(checkpoint.recorded_at)}" if checkpoint else "no checkpoint yet")
-        self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {ledger.size():,} entries \u2022 id "
+        self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {self._size:,} entries \u2022 id "
                           f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
                           f"\u2022 {cp}")
-        from core.browse import entry_kinds
-
         current = self.kind.currentData()
         self.kind.blockSignals(True)
         self.kind.clear()
         self.kind.addItem("All entries", None)
-        for kind in entry_kinds(ledger):
+        for kind in kinds:
             self.kind.addItem(kind, kind)
         index = self.kind.findData(current)
         self.kind.setCurrentIndex(max(0, index))
@@ -122,11 +135,10 @@ class LedgerPane(Pane):
         self._apply_filter()
 
     def _apply_filter(self) -> None:
-        self.model.set_ledger(self.ctx.ledger)
-        self.model.set_filter(self.kind.currentData(), self._deed)
+        self.model.set_source(self.ctx.ledger, self.kind.currentData(), self._deed)
         self.model.mark_bad(self._bad)
         if self._deed is None and self.kind.currentData() is None:
-            self.table.scrollToBottom()
+            self.model.when_loaded(self.table.scrollToBottom)
 
     def show_deed_entries(self, deed_id: int | None) -> None:
         self._deed = deed_id
@@ -135,31 +147,46 @@ class LedgerPane(Pane):
         self._apply_filter()
 
     def reveal(self, index: int) -> None:
-        row = self.model.row_of(index)
-        if row is None:
-            self._deed = None
-            self.kind.setCurrentIndex(0)
-            self.show_deed_entries(None)
+        """Select entry `index`, clearing the filters if they hide it (once the entries are read)."""
+        def select() -> None:
             row = self.model.row_of(index)
-        if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+            if row is None and (self._deed is not None or self.kind.currentData() is not None):
+                self._deed = None
+                self.kind.blockSignals(True)
+                self.kind.setCurrentIndex(0)
+                self.kind.blockSignals(False)
+                self.show_deed_entries(None)
+                self.model.when_loaded(select)
+                return
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+        self.model.when_loaded(select)
 
     def _show_bad(self) -> None:
         if self._bad is not None:
             self.reveal(self._bad)
 
     def _show_detail(self, row: int) -> None:
-        entry = self.model.entry(row)
-        if entry is None:
-            self.detail.clear()
-            return
-        data = entry.as_json()
-        data.pop("signatures", None)
-        data["signatures"] = [s.as_json() for s in entry.signatures]
-        self.detail.setPlainText(json.dumps(data, indent=2, ensure_ascii=False))
+        wanted = self.model.entry_index_at(row)
+
+        def show(entry: Any) -> None:
+            if entry is None or self.model.entry_index_at(self.table.currentIndex().row()) != wanted:
+                if entry is None:
+                    self.detail.clear()
+                return  # the selection moved on meanwhile
+            data = entry.as_json()
+            data.pop("signatures", None)
+            data["signatures"] = [s.as_json() for s in entry.signatures]
+            self.detail.setPlainText(json.dumps(data, indent=2, ensure_ascii=False))
+
+        self.model.fetch_row(row, show)
 
     def on_changed(self, change: Change) -> None:
+        if change.what == Changes.NAMES:
+            self.model.relabel()
+            return
         if change.what & Changes.DATA_FOLDER:
             self._bad, self._deed, self.report = None, None, None
             self.verdict.hide()
@@ -167,14 +194,13 @@ class LedgerPane(Pane):
 
     # -- verification ---------------------------------------------------------------------------------
     def verify(self) -> None:
-        ledger = self.ctx.require_ledger()
+        self.ctx.require_ledger()
+        ws = self.ctx.ws
         if self._verify_op is not None:
             return
 
         def job(task: TaskHandle) -> "VerifyReport":
-            from core.verify import verify_ledger
-
-            return verify_ledger(ledger, progress=task.progress, should_cancel=task.should_cancel)
+            return ws.verify(progress=task.progress, should_cancel=task.should_cancel)
 
         self.verify_button.setEnabled(False)
         self.progress.setValue(0)
@@ -187,7 +213,7 @@ class LedgerPane(Pane):
 
     def _progress(self, fraction: float, _message: str) -> None:
         self.progress.setValue(int(fraction * 1000))
-        total = self.ctx.ledger.size() if self.ctx.ledger else 0
+        total = self._size  # as last read: progress ticks never query the ledger
         self.progress_text.setText(f"{int(fraction * total):,} of {total:,} entries")
 
     def _verify_done(self) -> None:
@@ -227,25 +253,21 @@ class LedgerPane(Pane):
     # -- checkpoints and proofs ------------------------------------------------------------------------------
     def checkpoint(self) -> None:
         ledger = self.ctx.require_ledger()
+        ws = self.ctx.ws
         dialog = KeyDialog(self.ctx, "Sign a checkpoint",
-                           f"A checkpoint signs the Merkle root of all {ledger.size():,} entries with the operator key "
+                           f"A checkpoint signs the Merkle root of all {self._size:,} entries with the operator key "
                            f"{ledger.identity.operator}. Proofs and documents are checked against it.", self,
                            prefer=ledger.identity.operator)
         if not dialog.exec():
             return
-        keys, name, password = self.ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
-
-        def work() -> Any:
-            from core.checkpoints import make_checkpoint
-
-            return make_checkpoint(ledger, keys.unlock(name, password))
-
-        (self.ctx.ops.op(self, work, write=True, changes=Changes.LEDGER, title="Signing a checkpoint")
+        signer = dialog.signer()
+        (self.ctx.ops.op(self, lambda: ws.checkpoint(signer), write=True, title="Signing a checkpoint")
          .success(lambda entry: prompts.inform(self, f"Checkpoint recorded as entry #{entry.index}, covering "
                                                      f"{entry.message['size']:,} entries.")).run())
 
     def export_proof(self) -> None:
-        ledger = self.ctx.require_ledger()
+        self.ctx.require_ledger()
+        ws = self.ctx.ws
         row = self.table.currentIndex().row()
         index = self.model.entry_index_at(row)
         if index is None:
@@ -254,17 +276,8 @@ class LedgerPane(Pane):
         path = prompts.save_file(self, "Save inclusion proof", f"proof-entry-{index}.json", "Proof files (*.json)")
         if path is None:
             return
-
-        def work() -> str:
-            from core.proofs import build_proof
-
-            from core.outfiles import write_output
-
-            proof = build_proof(ledger, index)
-            # The save dialog asked before replacing a file; links are still never written through.
-            return str(write_output(path, json.dumps(proof, indent=2, ensure_ascii=False) + "\n", force=True))
-
-        self.ctx.ops.op(self, work, title="Exporting a proof").success(
+        # The save dialog asked before replacing a file; links are still never written through.
+        self.ctx.ops.op(self, lambda: ws.write_proof(index, path, force=True), title="Exporting a proof").success(
             lambda where: prompts.inform(self, f"The proof of entry #{index} is in {where}.")).run()
 
     def check_proof(self) -> None:
@@ -297,8 +310,7 @@ class KeyDialog(QDialog):
         layout.addWidget(label(text, wrap=True))
         self.picker = KeyPicker(lambda: [(k.name, k.address) for k in ctx.keys.list()])
         if prefer:
-            found = ctx.keys.find_by_address(prefer) if prefer.startswith("0x") else None
-            self.picker.select(found.name if found else prefer)
+            self.picker.select(preferred_key(ctx, prefer))
         layout.addWidget(self.picker)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -308,3 +320,16 @@ class KeyDialog(QDialog):
         self.ok.setEnabled(False)
         self.picker.changed.connect(lambda: self.ok.setEnabled(self.picker.ready()))
         layout.addWidget(buttons)
+
+    def signer(self) -> Signer:
+        return self.picker.signer()
+
+
+def preferred_key(ctx: AppContext, prefer: str) -> str:
+    """The name of the local key `prefer` names (a key name or an address), through the workspace's resolver."""
+    from core.errors import DeedbookError
+
+    try:
+        return resolve_key(ctx.keys, prefer).name
+    except DeedbookError:
+        return prefer  # no such key here: the picker keeps its first choice

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
@@ -10,14 +11,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QHeaderView, QLineEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
                                QWidget)
 
-from core.errors import DeedbookError
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Latest, describe_error
 from desktop.gui.panes.base import Pane, button, card, label
 from desktop.gui.widgets.fields import KeyPicker
+from desktop.workspace import Document, Done
 
 if TYPE_CHECKING:
+    from core.ledger import RecordedEntry
     from core.notary import JournalRecord
 
 ACTS = ("Acknowledgment", "Jurat", "Signature witnessing", "Copy certification", "Oath or affirmation")
@@ -30,7 +33,7 @@ class NotaryPane(Pane):
     subtitle = ("Attest a recorded transaction: the attestation is itself a signed ledger entry, and your journal "
                 "is read from the ledger. Identity numbers are kept only as a keyed hash.")
     icon = "notary"
-    listens_to = Changes.LEDGER | Changes.KEYS | Changes.JOURNAL | Changes.CONTACTS
+    listens_to = Changes.LEDGER | Changes.KEYS | Changes.JOURNAL | Changes.NAMES
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -44,6 +47,7 @@ class NotaryPane(Pane):
         splitter.setChildrenCollapsible(False)
         self.body.addWidget(splitter, 1)
         self.records: list["JournalRecord"] = []
+        self._latest = Latest(ctx.ops, self)
         self._preview()
         self.load_journal()
 
@@ -102,19 +106,22 @@ class NotaryPane(Pane):
     def _preview(self) -> None:
         ledger = self.ctx.ledger
         self._entry_ok = False
+        self._validate()
         if ledger is None:
             self.entry_preview.setText("No ledger is open.")
-        else:
-            try:
-                entry = ledger.entry(self.entry.value())
-            except DeedbookError as error:
-                self.entry_preview.setText(str(error))
-            else:
-                signers = ", ".join(f"{self.ctx.short_label(s.signer)} ({s.role})" for s in entry.signatures)
-                self.entry_preview.setText(f"{entry.kind}: {entry.describe()}\nSigned by {signers}.")
-                self._entry_ok = entry.kind not in ("Attestation", "Checkpoint", "LedgerGenesis")
-                if not self._entry_ok:
-                    self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")
+            return
+        index = self.entry.value()
+        self.entry_preview.setText(f"Reading entry {index}\u2026")
+        self._latest.read("entry", lambda: ledger.entry(index), self._show_entry,
+                          failed=lambda error: self.entry_preview.setText(describe_error(error)),
+                          title="Reading the entry")
+
+    def _show_entry(self, entry: "RecordedEntry") -> None:
+        signers = ", ".join(f"{self.ctx.short_label(s.signer)} ({s.role})" for s in entry.signatures)
+        self.entry_preview.setText(f"{entry.kind}: {entry.describe()}\nSigned by {signers}.")
+        self._entry_ok = entry.kind not in ("Attestation", "Checkpoint", "LedgerGenesis")
+        if not self._entry_ok:
+            self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")
         self._validate()
 
     def _validate(self) -> None:
@@ -132,21 +139,18 @@ class NotaryPane(Pane):
         self.entry.setValue(index)
 
     def attest(self) -> None:
-        ledger = self.ctx.require_ledger()
-        keys, name, password = self.ctx.keys, self.key.key_name() or "", self.key.secret()
+        self.ctx.require_ledger()
+        ws, signer = self.ctx.ws, self.key.signer()
         index, act, place = self.entry.value(), self.act.currentText(), self.place.text()
         evidence, number = self.evidence.currentText(), self.id_number.text() or None
         act_date = fmt.qdate(self.act_date.date())
 
-        def work() -> int:
-            from core.notary import attest
-
-            return attest(ledger, index, keys.unlock(name, password), act=act, place=place, id_kind=evidence,
-                          id_number=number, act_date=act_date)
+        def work() -> Done[int]:
+            return ws.attest(index, signer, act=act, place=place, id_kind=evidence, id_number=number,
+                             act_date=act_date)
 
         self.attest_button.setEnabled(False)
-        (self.ctx.ops.op(self, work, write=True, changes=Changes.LEDGER | Changes.JOURNAL | Changes.DEEDS,
-                         title="Recording the attestation")
+        (self.ctx.ops.op(self, work, write=True, title="Recording the attestation")
          .success(self._attested).done(self._validate).run())
 
     def _attested(self, index: int) -> None:
@@ -208,14 +212,9 @@ class NotaryPane(Pane):
         notary = None
         if self.mine.isChecked() and self.key.key_name():
             notary = self.ctx.keys.get(self.key.key_name() or "").address
-        start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
-
-        def work() -> list["JournalRecord"]:
-            from core.notary import journal
-
-            return journal(ledger, notary, start, end)
-
-        self.ctx.ops.op(self, work, title="Reading the journal").success(self._show_journal).run()
+        start, end, ws = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date()), self.ctx.ws
+        self._latest.read("journal", lambda: ws.journal(notary, start, end), self._show_journal,
+                          title="Reading the journal")
 
     def _show_journal(self, records: list["JournalRecord"]) -> None:
         self.records = records
@@ -248,48 +247,43 @@ class NotaryPane(Pane):
         index = int(item.data(Qt.ItemDataRole.UserRole))
         from desktop.gui.panes.documents import generate
 
-        def build(ledger: Any, paper: str) -> bytes:
-            from core.documents import build_notary_record_pdf
-
-            return bytes(build_notary_record_pdf(ledger, index, paper=paper))
-
-        generate(self.ctx, self, f"notary-record-entry{index}", build)
+        generate(self.ctx, self, Document.notary_record(index))
 
     def export(self) -> None:
         path = prompts.save_file(self, "Export the journal", f"notary-journal-{date.today().isoformat()}.pdf",
                                  "PDF (*.pdf);;CSV (*.csv);;JSON (*.json)")
         if path is None:
             return
+        self.ctx.require_ledger()
         records = [r.as_json() for r in self.records]
-        ledger, paper = self.ctx.require_ledger(), self.ctx.settings.paper_size
         notary = self.ctx.keys.get(self.key.key_name() or "").address if self.mine.isChecked() and self.key.key_name() \
             else None
         start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
 
-        journal_records = list(self.records)
+        def saved(where: Path) -> None:
+            prompts.inform(self, f"{len(records):,} journal record(s) saved in {where}.")
 
-        def work() -> str:
-            from core.outfiles import write_output
+        if path.suffix.lower() == ".pdf":  # drawn, and checkpointed first if need be, as every document is
+            from desktop.gui.panes.documents import generate
 
+            generate(self.ctx, self, Document.journal(notary, start, end), saved, out=path)
+            return
+        ws, journal_records = self.ctx.ws, list(self.records)
+
+        def work() -> Done[Path]:
             # The save dialog asked before replacing a file; links are still never written through.
-            if path.suffix.lower() == ".pdf":
-                from core.documents import build_journal_pdf
+            if path.suffix.lower() == ".json":
+                return ws.write_file(path, json.dumps({"journal": records}, indent=2, ensure_ascii=False) + "\n",
+                                     force=True)
+            return ws.write_journal_csv(path, journal_records, force=True)
 
-                write_output(path, bytes(build_journal_pdf(ledger, notary, start, end, paper=paper)), force=True)
-            elif path.suffix.lower() == ".json":
-                write_output(path, json.dumps({"journal": records}, indent=2, ensure_ascii=False) + "\n", force=True)
-            else:
-                from core.notary import write_journal_csv
-
-                write_journal_csv(path, journal_records, force=True)
-            return str(path)
-
-        self.ctx.ops.op(self, work, title="Exporting the journal").success(
-            lambda where: prompts.inform(self, f"{len(records):,} journal record(s) saved in {where}.")).run()
+        self.ctx.ops.op(self, work, title="Exporting the journal").success(saved).run()
 
     def on_changed(self, change: Change) -> None:
         if change.what & Changes.KEYS or change.what & Changes.DATA_FOLDER:
             self.key.reload()
+        if change.what == Changes.NAMES:  # relabel what is shown (the journal's signers, the entry's)
+            self._show_journal(self.records)
         self._preview()
         self.load_journal()
 

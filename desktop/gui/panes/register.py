@@ -12,8 +12,10 @@ from core.state import DeedState
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, banner, button, card, label
 from desktop.gui.widgets.fields import AddressField, KeyPicker
+from desktop.workspace import Done
 
 
 # The attributes an appraiser fills first, as core.attributes describes them (the valuation model's features).
@@ -129,6 +131,7 @@ class RegisterPane(Pane):
         self.submit.clicked.connect(self.register)
         self._new_deed: int | None = None
         self.show_button.clicked.connect(lambda: self._new_deed and self.ctx.events.show_deed.emit(self._new_deed))
+        self._latest = Latest(ctx.ops, self)
         self._reload_choices()
         if ctx.settings.last_key:
             self.key.select(ctx.settings.last_key)
@@ -166,10 +169,12 @@ class RegisterPane(Pane):
 
     def _reload_choices(self) -> None:
         names = [(k.name, k.address) for k in self.ctx.keys.list()]
-        if self.ctx.ledger is not None:
-            names = [(c.name, c.address) for c in self.ctx.address_book().list()] + names
         self.owner.set_choices(names)
         self.key.reload()
+        if self.ctx.ledger is not None:  # the address book's names come first, once read
+            ws = self.ctx.ws
+            self._latest.read("contacts", lambda: [(c.name, c.address) for c in ws.address_book().list()],
+                              lambda contacts: self.owner.set_choices(contacts + names), title="Reading the address book")
 
     def on_changed(self, change: Change) -> None:
         self._reload_choices()
@@ -210,30 +215,19 @@ class RegisterPane(Pane):
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return
-        try:  # a parcel number outside the plain set is said before the key is unlocked
-            from core.kinds.registration import normalize_parcel
-
-            normalize_parcel(self.parcel.text())
-        except DeedbookError as error:
-            prompts.show_error(self, str(error))
-            return
-        ledger = self.ctx.require_ledger()
-        keys, key_name, password = self.ctx.keys, self.key.key_name() or "", self.key.secret()
+        self.ctx.require_ledger()
+        ws, signer = self.ctx.ws, self.key.signer()
         owner = self.owner.address() or ""
         parcel, address, legal = self.parcel.text(), self.address.text(), self.legal.toPlainText()
         shares = self.shares.value()
 
-        def work() -> DeedState:
-            from core.deeds import register_deed
-
-            key = keys.unlock(key_name, password)
-            return register_deed(ledger, key, parcel=parcel, address=address, owner=owner, legal=legal,
-                                 attributes=attributes, shares=shares)
+        def work() -> Done[DeedState]:  # a parcel outside the plain set is refused before the key is unlocked
+            return ws.register_deed(signer, parcel=parcel, address=address, owner=owner, legal=legal,
+                                    attributes=attributes, shares=shares)
 
         self.submit.setEnabled(False)
-        self.ctx.settings.last_key = key_name
-        (self.ctx.ops.op(self, work, write=True, changes=Changes.DEEDS | Changes.LEDGER,
-                         deed_ids=lambda deed: {deed.deed_id}, title="Registering the deed")
+        self.ctx.settings.last_key = signer.key
+        (self.ctx.ops.op(self, work, write=True, title="Registering the deed")
          .success(self._registered).done(self._validate).run())
 
     def _registered(self, deed: DeedState) -> None:

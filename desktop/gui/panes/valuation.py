@@ -1,8 +1,9 @@
 """Valuation: a deed's estimate with its range drawn, comparable sales, reasons, the model card,
-and retraining in the background.  valuation/ (and scikit-learn) load in the worker, never at start."""
+and retraining in the background.  valuation/ (and scikit-learn) load in the worker, never at start.
+An estimate asked for with no usable model trains one first (the workspace's `ensure_model`)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QScrollArea, QSpinBox,
@@ -13,9 +14,10 @@ from core.money import format_figure
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import TaskHandle
+from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane, ProgressRow, banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
+from desktop.workspace import Document, Done, Valued
 
 
 class ValuationPane(Pane):
@@ -74,8 +76,9 @@ class ValuationPane(Pane):
         self.retrain.clicked.connect(self.retrain_dialog)
         self.record_button.clicked.connect(self.record)
         self.pdf_button.clicked.connect(self.report_pdf)
-        self.result: tuple[Any, Any, dict[str, Any]] | None = None
+        self.result: Valued | None = None
         self._job: Any = None
+        self._latest = Latest(ctx.ops, self)
         self._deed_changed(self.deed.value())
         self.load_card()
 
@@ -149,37 +152,43 @@ class ValuationPane(Pane):
         if ledger is None:
             self.deed_label.setText("No ledger is open.")
             return
-        self.deed.setMaximum(max(1, ledger.deed_count()))
-        try:
-            deed = ledger.deed(deed_id)
-        except Exception:  # noqa: BLE001 - an unknown number just shows nothing
-            self.deed_label.setText("")
-            return
-        self.deed_label.setText(f"parcel {deed.parcel} \u2022 {deed.address}")
+        self.deed_label.setText("Reading the deed\u2026")
+
+        def read() -> tuple[int, Any]:
+            from core.errors import NotFound
+
+            try:
+                return ledger.deed_count(), ledger.deed(deed_id)
+            except NotFound:  # an unknown number just shows nothing
+                return ledger.deed_count(), None
+
+        self._latest.read("deed", read, self._show_deed, failed=lambda _error: self.deed_label.setText(""),
+                          title="Reading the deed")
+
+    def _show_deed(self, found: tuple[int, Any]) -> None:
+        count, deed = found
+        self.deed.blockSignals(True)
+        self.deed.setMaximum(max(1, count))
+        self.deed.blockSignals(False)
+        self.deed_label.setText(f"parcel {deed.parcel} \u2022 {deed.address}" if deed is not None else "")
 
     def value_deed(self, deed_id: int) -> None:
-        ledger, home = self.ctx.require_ledger(), self.ctx.home
+        self.ctx.require_ledger()
+        ws = self.ctx.ws
         if self.deed.value() != deed_id:
             self.deed.setValue(deed_id)
 
-        def work() -> tuple[Any, Any, dict[str, Any]]:
-            from valuation.service import has_model, value_deed
-
-            if not has_model(home):
-                return None, None, {}
-            return value_deed(home, ledger, deed_id)
+        def work(task: TaskHandle) -> Done[Valued]:
+            return ws.value_deed(deed_id, task.fraction, task.should_cancel,
+                                 before_training=lambda note: task.fraction(0.0, note))
 
         self.value_button.setEnabled(False)
         self.estimate_note.setText("Estimating\u2026")
-        (self.ctx.ops.op(self, work, title="Estimating the value").success(self.show_result)
+        (self.ctx.ops.task(self, work, title="Estimating the value").success(self.show_result)
          .done(lambda: self.value_button.setEnabled(True)).run())
 
-    def show_result(self, result: tuple[Any, Any, dict[str, Any]]) -> None:
-        deed, valuation, model_card = result
-        if valuation is None:
-            self.no_model.show()
-            self.estimate_note.setText("Train a model first.")
-            return
+    def show_result(self, result: Valued) -> None:
+        deed, valuation = result.deed, cast(Any, result.valuation)  # its comparables are plain dicts
         self.result = result
         self.record_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
@@ -218,48 +227,29 @@ class ValuationPane(Pane):
             return
         from desktop.gui.panes.ledger import KeyDialog
 
-        deed, valuation, model_card = self.result
-        ledger = self.ctx.require_ledger()
+        valued, ws = self.result, self.ctx.ws
+        deed, valuation = valued.deed, valued.valuation
         dialog = KeyDialog(self.ctx, "Record the valuation",
                            f"Sign the estimate {valuation.estimate.text(whole=True)} (90% range "
                            f"{valuation.low.text(whole=True)} to {valuation.high.text(whole=True)}) for deed "
                            f"{deed.deed_id} into the ledger.", self)
         if not dialog.exec():
             return
-        keys, name, password = self.ctx.keys, dialog.picker.key_name() or "", dialog.picker.secret()
-
-        def work() -> int:
-            from valuation.service import record_valuation
-
-            return record_valuation(ledger, ledger.deed(deed.deed_id), valuation, model_card, keys.unlock(name, password))
-
-        (self.ctx.ops.op(self, work, write=True, changes=Changes.LEDGER | Changes.DEEDS,
-                         deed_ids=lambda _i: {deed.deed_id}, title="Recording the valuation")
+        signer = dialog.signer()
+        (self.ctx.ops.op(self, lambda: ws.record_valuation(valued, signer), write=True, title="Recording the valuation")
          .success(lambda index: prompts.inform(self, f"Valuation recorded as entry #{index}.")).run())
 
     def report_pdf(self) -> None:
         if self.result is None:
             return
-        deed, valuation, model_card = self.result
         from desktop.gui.panes.documents import generate
 
-        def build(ledger: Any, paper: str) -> bytes:
-            from core.documents import build_valuation_pdf
-
-            return bytes(build_valuation_pdf(ledger, deed.deed_id, valuation, paper=paper, model_card=model_card))
-
-        generate(self.ctx, self, f"valuation-deed{deed.deed_id}", build)
+        generate(self.ctx, self, Document.valuation(self.result.deed.deed_id, self.result))
 
     # -- the model ---------------------------------------------------------------------------------------------------
     def load_card(self) -> None:
-        home = self.ctx.home
-
-        def work() -> dict[str, Any] | None:
-            from valuation.service import card, has_model
-
-            return card(home) if has_model(home) else None
-
-        self.ctx.ops.op(self, work, title="Reading the model card").success(self.show_card).run()
+        ws = self.ctx.ws
+        self.ctx.ops.op(self, ws.model_card, title="Reading the model card").success(self.show_card).run()
 
     def show_card(self, model_card: dict[str, Any] | None) -> None:
         self.no_model.setVisible(model_card is None)
@@ -288,20 +278,18 @@ class ValuationPane(Pane):
     def train(self, *, quick: bool, csv: str | None = None, target: str | None = None, with_ledger: bool = True) -> None:
         if self._job is not None:
             return
-        home, ledger = self.ctx.home, self.ctx.ledger if with_ledger else None
+        ws = self.ctx.ws
 
-        def job(task: TaskHandle) -> dict[str, Any]:
-            from valuation.service import train
-
-            return train(home, csv=csv, target=target, ledger=ledger, quick=quick, progress=task.fraction,
-                         should_cancel=task.should_cancel)
+        def job(task: TaskHandle) -> Done[dict[str, Any]]:
+            return ws.train(csv=csv, target=target, with_ledger=with_ledger, quick=quick, progress=task.fraction,
+                            should_cancel=task.should_cancel)
 
         self.progress.setValue(0)
         self.progress_text.setText("Training\u2026")
         self.progress_row.show()
         for widget in (self.train_quick, self.train_full, self.retrain):
             widget.setEnabled(False)
-        op = self.ctx.ops.task(self, job, changes=Changes.VALUATIONS, title="Training the valuation model")
+        op = self.ctx.ops.task(self, job, title="Training the valuation model")
         op.on_progress(self._train_progress)
         self.cancel_button.clicked.connect(op.cancel)
         self._job = op.success(self.show_card).done(self._train_done).run()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import string
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
@@ -12,6 +12,9 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QHBoxLayout, 
 from core.display import short_address
 from core.errors import DeedbookError
 from core.signing import checksum_address, parse_address
+
+if TYPE_CHECKING:
+    from desktop.workspace.signers import Signer
 
 
 def _mark(widget: QWidget, valid: bool | None) -> None:
@@ -226,6 +229,12 @@ class KeyPicker(QWidget):
 
     def ready(self) -> bool:
         return self.key_name() is not None and bool(self.password.text())
+
+    def signer(self) -> "Signer":
+        """The chosen key and its typed password, for the workspace (which resolves and unlocks it)."""
+        from desktop.workspace.signers import Signer
+
+        return Signer(self.key_name() or "", self.secret())
 
     def clear_password(self) -> None:
         self.password.clear()

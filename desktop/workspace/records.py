@@ -1,0 +1,221 @@
+"""Operations that append to the ledger (or prepare what others sign), each returning its receipt.
+
+Every one takes plain values and a `Signer`; whatever can be refused without the
+key (an unknown deed, an entry that is not there, a key that is not the one a
+request names) is refused before the signer's password is asked for.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from desktop.workspace.base import WorkspaceBase
+from desktop.workspace.receipt import Done, Receipt
+from desktop.workspace.signers import Signer
+
+if TYPE_CHECKING:
+    from core.entries import Entry
+    from core.ledger import Ledger, RecordedEntry
+    from core.liens import LienRecord
+    from core.notary import JournalRecord
+    from core.requests import SigningRequest
+    from core.state import DeedState
+    from core.transactions import PreparedTransfer
+    from core.verify import VerifyReport
+
+Progress = Callable[[int, int], None]
+
+
+class RecordOps(WorkspaceBase):
+    # -- the ledger itself ---------------------------------------------------------------------------
+    def init_ledger(self, name: str, operator: Signer, *, chain_id: int = 1) -> Done["Ledger"]:
+        """A new ledger operated by a key already here (the operator is its first registrar)."""
+        from core.errors import DeedbookError, NotFound, Remedy
+        from core.ledger import Ledger
+
+        if self.db_url is None:
+            self.home.require_writable("creating a ledger")
+        if self.ledger_may_exist():  # said before the password (Ledger.create checks again, in its lock)
+            try:
+                self.ledger
+            except NotFound:
+                pass
+            else:
+                raise DeedbookError(f"There is a ledger in {self.home.root} already.", remedy=Remedy.OTHER_DATA_FOLDER)
+        key = self.unlock(operator)
+        ledger = Ledger.create(self.home, self.db_url, name, key, chain_id=chain_id)
+        self.close()
+        self._ledger = ledger
+        return Done(ledger, Receipt(entries=(0,), kinds=("LedgerGenesis",), folder=True))
+
+    def create_ledger(self, name: str, key_name: str, password: str) -> Done["Ledger"]:
+        """A new operator key and a ledger it operates; the key is removed again if the ledger cannot be made."""
+        from core.errors import DeedbookError
+        from core.keys import check_key_name, check_password
+        from core.ledger import Ledger
+
+        if not name.strip():
+            raise DeedbookError("A ledger needs a name.")
+        check_key_name(key_name)
+        check_password(password)
+        self.home.ensure()
+        info = self.keys.create(key_name, password)
+        try:
+            ledger = Ledger.create(self.home, self.db_url, name, self.keys.unlock(key_name, password))
+        except BaseException:
+            info.path.unlink(missing_ok=True)
+            raise
+        self.close()
+        self._ledger = ledger
+        return Done(ledger, Receipt(entries=(0,), kinds=("LedgerGenesis",), keys=True, folder=True))
+
+    def build_demo(self, *, deeds: int, transfers: int = 0, progress: Progress | None = None,
+                   should_cancel: Callable[[], bool] | None = None) -> Done[dict[str, Any]]:
+        from core.demo import build_demo
+
+        summary = build_demo(self.home, deeds=deeds, transfers=transfers, db_url=self.db_url, progress=progress,
+                             should_cancel=should_cancel)
+        return Done(summary, Receipt(keys=True, folder=True))
+
+    def checkpoint(self, operator: Signer, *, new_witness: bool = False) -> Done["RecordedEntry"]:
+        from core.checkpoints import make_checkpoint
+
+        ledger = self.ledger
+        key = self.unlock(operator, must_be=ledger.identity.operator, what="A checkpoint")
+        recorded = make_checkpoint(ledger, key, new_witness=new_witness)
+        return Done(recorded, Receipt(entries=(recorded.index,), kinds=(recorded.kind,)))
+
+    def add_registrar(self, operator: Signer, address: str) -> Done[str]:
+        from core.signing import checksum_address, parse_address
+
+        ledger = self.ledger
+        registrar = checksum_address(parse_address(address))  # a mistyped address is said before the password
+        key = self.unlock(operator)
+        indexes = ledger.append([ledger.sign("AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex,
+                                                              "registrar": registrar}, key, "operator")])
+        return Done(registrar, self.recorded(indexes))
+
+    def verify(self, *, jobs: int | None = None, progress: Progress | None = None,
+               should_cancel: Callable[[], bool] | None = None) -> "VerifyReport":
+        """Verify the ledger; one that cannot even be opened is a failed verification, not an error."""
+        from core.errors import LedgerDamaged
+        from core.verify import damaged_report, verify_ledger
+
+        try:
+            ledger = self.ledger
+        except LedgerDamaged as damage:
+            return damaged_report(damage)
+        return verify_ledger(ledger, jobs=jobs, progress=progress, should_cancel=should_cancel)
+
+    def write_proof(self, index: int, out: str | os.PathLike[str], *, force: bool = False) -> Done[Path]:
+        import json
+
+        from core.proofs import build_proof
+
+        proof = build_proof(self.ledger, index)
+        return self.write_file(out, json.dumps(proof, indent=2, ensure_ascii=False) + "\n", force=force)
+
+    # -- deeds ---------------------------------------------------------------------------------------
+    def register_deed(self, registrar: Signer, *, parcel: str, address: str, owner: str, legal: str = "",
+                      attributes: Mapping[str, Any] | None = None, shares: int | None = None) -> Done["DeedState"]:
+        from core.deeds import register_deed
+        from core.kinds.registration import DEFAULT_SHARES, normalize_parcel
+
+        ledger = self.ledger
+        normalize_parcel(parcel)  # a parcel number outside the plain set is said before the key is unlocked
+        key = self.unlock(registrar)
+        deed = register_deed(ledger, key, parcel=parcel, address=address, owner=owner, legal=legal,
+                             attributes=dict(attributes or {}), shares=shares or DEFAULT_SHARES)
+        return Done(deed, self.recorded([deed.registered_index]))
+
+    # -- transfers -------------------------------------------------------------------------------------
+    def prepare_transfer(self, deed: str | int, to: str, price: int | str, currency: str = "USD",
+                         shares: int | None = None, deadline: int | str | None = None,
+                         closing_date: date | str | None = None, *, out_dir: str | os.PathLike[str] | None = None,
+                         seller: str | None = None) -> Done["PreparedTransfer"]:
+        """The signing requests of a transfer (one per party), written to `out_dir` if given."""
+        from core.transactions import prepare_transfer
+
+        prepared = prepare_transfer(self.ledger, deed, to, price, currency, shares, deadline, closing_date,
+                                    out_dir=out_dir, seller=seller)
+        return Done(prepared, Receipt(files=tuple(prepared.paths)))
+
+    def write_requests(self, requests: Sequence["SigningRequest"], folder: str | os.PathLike[str]) -> Done[list[Path]]:
+        from core.transactions import write_requests
+
+        paths = write_requests(requests, folder)
+        return Done(paths, Receipt(files=tuple(paths)))
+
+    def check_transfer(self, responses: Sequence["SigningRequest"]) -> "Entry":
+        """The entry the responses make, checked against the ledger's rules as it is now; nothing is written."""
+        from core.transactions import build_entry
+
+        return build_entry(self.ledger, responses)
+
+    def submit(self, responses: Sequence["SigningRequest"]) -> Done[int]:
+        """Record a transaction from its signed responses (a transfer, or a request signed in a wallet)."""
+        from core.transactions import submit
+
+        index = submit(self.ledger, responses)
+        return Done(index, self.recorded([index]))
+
+    def sign(self, request: "SigningRequest", signer: Signer) -> "SigningRequest":
+        """The signed response to `request`, by the local key it names (nothing is written)."""
+        from core.requests import sign_request
+
+        return sign_request(request, self.unlock(signer, must_be=request.signer, what="This request"))
+
+    def sign_to_file(self, request: "SigningRequest", signer: Signer, out: str | os.PathLike[str], *,
+                     force: bool = False) -> Done[Path]:
+        from core.outfiles import check_output
+        from core.requests import write_json
+
+        check_output(out, force=force)  # a taken name is said before the password
+        response = self.sign(request, signer)
+        path = write_json(out, response.as_json(), overwrite=force)
+        return Done(path, Receipt(files=(path,)))
+
+    # -- liens -----------------------------------------------------------------------------------------
+    def add_lien(self, deed: str | int, holder: Signer, amount: int | str, kind: str,
+                 currency: str = "USD") -> Done["LienRecord"]:
+        from core.liens import add_lien
+
+        ledger = self.ledger
+        ledger.deed(deed)  # an unknown deed is said before the password is asked
+        record = add_lien(ledger, deed, self.unlock(holder), amount, kind, currency)
+        return Done(record, self.recorded([record.index]))
+
+    def release_lien(self, deed: str | int, lien_id: int, holder: Signer) -> Done["LienRecord"]:
+        from core.liens import release_lien, release_message
+
+        ledger = self.ledger
+        info = self.resolve_key(holder.key)
+        release_message(ledger, deed, lien_id, info.address)  # refused before the password is asked
+        record = release_lien(ledger, deed, lien_id, self.unlock(holder))
+        return Done(record, self.recorded([record.index]))
+
+    # -- the notary --------------------------------------------------------------------------------------
+    def attest(self, index: int, notary: Signer, *, act: str, place: str = "", id_kind: str = "",
+               id_number: str | None = None, act_date: date | str | None = None) -> Done[int]:
+        from core.notary import attest
+
+        ledger = self.ledger
+        ledger.entry(index)  # an unknown entry is said before the password is asked
+        attestation = attest(ledger, index, self.unlock(notary), act=act, place=place, id_kind=id_kind,
+                             id_number=id_number, act_date=act_date)
+        return Done(attestation, self.recorded([attestation]))
+
+    def journal(self, notary: str | None = None, date_from: date | str | None = None,
+                date_to: date | str | None = None) -> list["JournalRecord"]:
+        from core.notary import journal
+
+        return journal(self.ledger, notary, date_from, date_to)
+
+    def write_journal_csv(self, out: str | os.PathLike[str], records: list["JournalRecord"], *,
+                          force: bool = False) -> Done[Path]:
+        from core.notary import write_journal_csv
+
+        path = write_journal_csv(out, records, force=force)
+        return Done(path, Receipt(files=(path,)))
