@@ -43,7 +43,7 @@ def _with_checksum(data: bytes) -> bytes:
 
 
 def _checked(body: bytes) -> bytes:
-    if len(body) < 5:
+    if len(body) < 4:
         raise UrError("The text is too short to be bytewords (it has no checksum).")
     data, checksum = body[:-4], body[-4:]
     if crc32(data).to_bytes(4, "big") != checksum:
