@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from core.errors import DeedbookError
 from core.kinds import kinds
@@ -29,7 +30,14 @@ from core.requests import FORMAT, SigningRequest, parse_json_bytes, parse_reques
 from core.signing import checksum_address
 from core.ur import cbor
 from core.ur.errors import UrError
-from core.ur.eth import SIGN_REQUEST, SIGNATURE, TYPED_DATA, EthSignature, EthSignRequest, KeyPath
+from core.ur.eth import (
+    SIGN_REQUEST,
+    SIGNATURE,
+    TYPED_DATA,
+    EthSignature,
+    EthSignRequest,
+    KeyPath,
+)
 from core.ur.fountain import FountainEncoder
 from core.ur.ur import UR, UrDecoder, encode_part, encode_single
 

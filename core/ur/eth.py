@@ -44,7 +44,7 @@ class KeyPath:
         return Tagged(KEYPATH_TAG, value)
 
     @classmethod
-    def from_cbor(cls, value: Any) -> "KeyPath":
+    def from_cbor(cls, value: Any) -> KeyPath:
         if isinstance(value, Tagged):
             if value.tag != KEYPATH_TAG:
                 raise UrError("The sign request's key path has the wrong CBOR tag.")
@@ -90,7 +90,7 @@ class EthSignRequest:
         return cbor.dumps(value)
 
     @classmethod
-    def from_cbor(cls, raw: bytes) -> "EthSignRequest":
+    def from_cbor(cls, raw: bytes) -> EthSignRequest:
         value = cbor.loads(raw)
         if not isinstance(value, dict):
             raise UrError("This eth-sign-request is not a CBOR map.")
@@ -127,7 +127,7 @@ class EthSignature:
         return cbor.dumps(value)
 
     @classmethod
-    def from_cbor(cls, raw: bytes) -> "EthSignature":
+    def from_cbor(cls, raw: bytes) -> EthSignature:
         value = cbor.loads(raw)
         if not isinstance(value, dict):
             raise UrError("This eth-signature is not a CBOR map.")

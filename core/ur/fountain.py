@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from core.ur import cbor
 from core.ur.bytewords import crc32
@@ -134,7 +134,7 @@ class Part:
         return cbor.dumps([self.seq_num, self.seq_len, self.message_len, self.checksum, self.data])
 
     @classmethod
-    def from_cbor(cls, raw: bytes) -> "Part":
+    def from_cbor(cls, raw: bytes) -> Part:
         value = cbor.loads(raw)
         if (not isinstance(value, list) or len(value) != 5 or not all(type(v) is int for v in value[:4])
                 or not isinstance(value[4], bytes)):

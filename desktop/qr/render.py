@@ -7,7 +7,7 @@ screen is sharp, and a frame a camera misreads is made up by the fountain code.
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 from PIL import Image
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 

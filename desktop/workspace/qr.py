@@ -9,9 +9,10 @@ wallet's eth-signature, the response made of the request it answers.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from desktop.workspace.base import WorkspaceBase
 from desktop.workspace.receipt import Done, Receipt
@@ -25,7 +26,7 @@ DEFAULT_FPS = 5.0
 
 @dataclass(frozen=True)
 class QrFrames:
-    request: "SigningRequest"  # what the frames carry (a request or a signed response)
+    request: SigningRequest  # what the frames carry (a request or a signed response)
     parts: list[str]  # the deedbook-request UR parts, one per frame
     frames: list[Path]  # their PNG files
     animation: Path  # the GIF of them
@@ -36,7 +37,7 @@ class QrFrames:
 
 @dataclass(frozen=True)
 class QrRead:
-    received: "Received"
+    received: Received
     codes: int  # QR codes read
     images_without_code: list[Path]
 
@@ -119,7 +120,7 @@ class QrOps(WorkspaceBase):
         data = self.qr_file(read.received, request)
         return Done((read, self.write_file(out, data, force=force).value), Receipt(files=(Path(out),)))
 
-    def qr_file(self, received: "Received", request: str | os.PathLike[str] | None) -> bytes:
+    def qr_file(self, received: Received, request: str | os.PathLike[str] | None) -> bytes:
         """The bytes of the file `received` stands for (a response, for a signature and its request)."""
         from core.airgap import response_from_signature
         from core.errors import DeedbookError, Remedy

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from core.ur import bytewords, cbor
 from core.ur.cbor import Tagged
 from core.ur.errors import UrError
-from core.ur.fountain import FountainDecoder, FountainEncoder, Part, RandomSampler, Xoshiro256, choose_fragments
+from core.ur.fountain import (
+    FountainDecoder,
+    FountainEncoder,
+    Part,
+    RandomSampler,
+    Xoshiro256,
+    choose_fragments,
+)
 from core.ur.ur import UR, UrDecoder, encode_parts, encode_single, parse
 
 
