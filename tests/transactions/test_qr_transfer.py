@@ -103,7 +103,7 @@ def test_request_and_response_cross_as_qr_codes_byte_identical(parties: Parties,
     assert request.address == bytes.fromhex(parties.bob.address[2:])
     answer = encode_single(UR("eth-signature", EthSignature(request.request_id, signed_message.signature).cbor()))
     (tmp_path / "wallet-screen.png").write_bytes(png_bytes(frame_image(answer)))
-    code, out, err = cli(capsys, "qr", "decode", str(tmp_path / "wallet-screen.png"), "--request", str(buyer_file),
+    code, _, err = cli(capsys, "qr", "decode", str(tmp_path / "wallet-screen.png"), "--request", str(buyer_file),
                          "--out", str(tmp_path / "buyer-signed.json"))
     assert code == 0, err
     assert load_response(tmp_path / "buyer-signed.json").signer == parties.bob.address
