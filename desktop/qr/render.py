@@ -22,7 +22,8 @@ def frame_image(text: str, module_px: int = MODULE_PX) -> Image.Image:
     code.add_data(text.upper())
     code.make(fit=True)
     image = code.make_image(fill_color="black", back_color="white").get_image()
-    return image.convert("L")
+    gray: Image.Image = image.convert("L")
+    return gray
 
 
 def png_bytes(image: Image.Image) -> bytes:

@@ -36,7 +36,7 @@ def texts_in_image(image: Image.Image) -> list[str]:
     import zxingcpp
 
     picture = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
-    found = zxingcpp.read_barcodes(picture.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(picture.convert("L"), formats=zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.QRCode]))
     return [code.text for code in found if code.valid and code.text]
 
 

@@ -134,3 +134,27 @@ class QrOps(WorkspaceBase):
                                 "request it answers to make the signed response.", remedy=Remedy.GIVE_REQUEST)
         raw = read_user_file(request, "a signing request file", max_bytes=MAX_FILE_BYTES, error=RequestError)
         return response_from_signature(raw, received.signature, str(request))
+
+    def qr_answer(self, received: Received, requests: list[SigningRequest]) -> tuple[int, SigningRequest, bytes]:
+        """Which of `requests` the QR codes answer, with the signed response and its file's bytes: a response
+        file read whole, or a wallet's signature made into one. Anything else is a sentence."""
+        import json
+
+        from core.airgap import request_id, response_from_signature
+        from core.errors import DeedbookError
+        from core.requests import parse_json_bytes, parse_request
+
+        if received.signature is not None:
+            for index, request in enumerate(requests):
+                if received.signature.request_id in (None, request_id(request)):
+                    raw = (json.dumps(request.as_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+                    raw = response_from_signature(raw, received.signature)
+                    return index, parse_request(parse_json_bytes(raw, "The response"), require_signature=True), raw
+            raise DeedbookError("The signature read from the QR codes answers none of these requests.")
+        response = received.parsed
+        if response is None or not response.is_response:
+            raise DeedbookError("These QR codes hold a request, not a signed response.")
+        for index, request in enumerate(requests):
+            if (response.digest, response.signer) == (request.digest, request.signer):
+                return index, response, received.raw
+        raise DeedbookError("The response read from the QR codes answers none of these requests.")
