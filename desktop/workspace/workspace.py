@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from desktop.workspace.documents import DocumentOps
 from desktop.workspace.people import PeopleOps
+from desktop.workspace.qr import QrOps
 
 
-class Workspace(DocumentOps, PeopleOps):
+class Workspace(DocumentOps, PeopleOps, QrOps):
     """A data folder (+ an optional database URL): its keys, ledger, address book and settings, and
     every operation the command line and the GUI offer, each returning `Done(value, receipt)`.
 
