@@ -11,7 +11,6 @@ from core.display import short_address
 from core.documents.evidence import Record, RecordInvalid, build_record
 from core.errors import DeedbookError
 from core.ledger import Ledger
-from core.notary import ZERO_HASH, journal_entries
 from core.signing import checksum_address, parse_address
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, party
@@ -22,6 +21,8 @@ from desktop.documents.registry import DocumentType, register, render_record
 
 def collect_journal(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
                     date_to: date | str | None = None, paper: str = "A4") -> Record:
+    from core.notary import journal_entries  # loaded for a journal only (it brings the request machinery)
+
     acts = journal_entries(ledger, notary, date_from, date_to)
     params: dict[str, Any] = {
         "notary": checksum_address(parse_address(notary)) if notary else None,
@@ -52,6 +53,8 @@ def _period(params: dict[str, Any]) -> str:
 
 
 def draw_journal(record: Record) -> bytes:
+    from core.notary import ZERO_HASH  # loaded for a journal only (it brings the request machinery)
+
     params = record.params
     acts = sorted(record.of_kind("Attestation"), key=lambda e: (str(e.message["actDate"]), e.index))
     if not acts or len(acts) != len(record.entries):

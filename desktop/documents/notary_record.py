@@ -6,7 +6,6 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from core.documents.evidence import Record, RecordInvalid, build_record
 from core.errors import DeedbookError
 from core.ledger import Ledger
-from core.notary import ZERO_HASH
 from desktop.documents import blocks
 from desktop.documents.blocks import moment, party
 from desktop.documents.entries import acknowledgement, event_row, notary_of
@@ -45,6 +44,8 @@ def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4") -> by
 
 
 def draw_notary_record(record: Record) -> bytes:
+    from core.notary import ZERO_HASH  # loaded for a notarial record only (it brings the request machinery)
+
     a = record.subject("Attestation", "attestation")
     m = a.message
     attested = record.entry(m["entryIndex"])
