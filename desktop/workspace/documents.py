@@ -103,7 +103,9 @@ class DocumentOps(ModelOps, RecordOps):
                                                      paper=paper))
         if document.kind == "valuation" and document.valued is not None:
             valued = document.valued
-            card = documents.ModelCard.from_card(valued.card)
+            from desktop.documents.valuation_data import ModelCard
+
+            card = ModelCard.from_card(valued.card)
             return bytes(documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, card,
                                                        paper=paper))
         raise ValueError(f"not a document Deedbook draws: {document.kind}")
