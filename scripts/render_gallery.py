@@ -101,14 +101,8 @@ def main() -> int:
         print("pdftoppm is needed (Debian: apt-get install poppler-utils)", file=sys.stderr)
         return 2
     from core.outfiles import write_output
-    from desktop.documents import (
-        build_journal_pdf,
-        build_notary_record_pdf,
-        build_title_pdf,
-        build_transfer_pdf,
-        build_valuation_pdf,
-        verify_pdf,
-    )
+    from desktop.documents import (build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf,
+                                   build_valuation_pdf, verify_pdf)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -15,17 +15,8 @@ the documents layer's, above core and valuation: desktop/documents.
 """
 from __future__ import annotations
 
-from core.documents.evidence import (
-                                     ATTACHMENT_NAME,
-                                     FORMAT,
-                                     EmbeddedEntry,
-                                     NotCheckpointed,
-                                     Record,
-                                     RecordInvalid,
-                                     build_record,
-                                     check_record,
-                                     parse_record,
-)
+from core.documents.evidence import (ATTACHMENT_NAME, FORMAT, EmbeddedEntry, NotCheckpointed, Record, RecordInvalid,
+                                     build_record, check_record, parse_record)
 
 __all__ = ["ATTACHMENT_NAME", "FORMAT", "EmbeddedEntry", "NotCheckpointed", "Record", "RecordInvalid", "build_record",
            "check_record", "parse_record"]

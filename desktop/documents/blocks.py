@@ -11,19 +11,8 @@ from core.documents import qr
 from core.documents.evidence import EmbeddedEntry, Record
 from core.kinds import role_label
 from core.money import format_amount
-from desktop.documents.layout import (
-    MUTED,
-    RULE,
-    Heading,
-    Styles,
-    boxed,
-    data_table,
-    esc,
-    mono_wrapped,
-    para,
-    plain,
-    section,
-)
+from desktop.documents.layout import (MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para, plain,
+                                      section)
 from desktop.documents.qr_code import qr_flowable
 
 

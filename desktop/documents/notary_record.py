@@ -9,18 +9,8 @@ from core.ledger import Ledger
 from desktop.documents import blocks
 from desktop.documents.blocks import moment, party
 from desktop.documents.entries import acknowledgement, event_row, notary_of
-from desktop.documents.layout import (
-    Styles,
-    data_table,
-    esc,
-    fields,
-    mono_wrapped,
-    page_of,
-    plain,
-    render_pdf,
-    section,
-    title_block,
-)
+from desktop.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
+                                      section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
 

@@ -11,18 +11,8 @@ from core.ledger import Ledger
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, party, percent
 from desktop.documents.entries import attribute_pairs, event_row
-from desktop.documents.layout import (
-    Styles,
-    data_table,
-    esc,
-    fields,
-    page_of,
-    para,
-    plain,
-    render_pdf,
-    section,
-    title_block,
-)
+from desktop.documents.layout import (Styles, data_table, esc, fields, page_of, para, plain, render_pdf, section,
+                                      title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
 

@@ -11,21 +11,8 @@ from core.ledger import Ledger, RecordedEntry
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, named, party, shares_text
 from desktop.documents.entries import acknowledgement
-from desktop.documents.layout import (
-    INK,
-    RULE,
-    Styles,
-    data_table,
-    esc,
-    fields,
-    mono_wrapped,
-    page_of,
-    para,
-    plain,
-    render_pdf,
-    section,
-    title_block,
-)
+from desktop.documents.layout import (INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+                                      render_pdf, section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
 

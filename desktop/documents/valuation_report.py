@@ -23,20 +23,8 @@ from desktop.documents import blocks
 from desktop.documents.blocks import moment, money, party
 from desktop.documents.charts import drivers_chart, range_chart
 from desktop.documents.entries import attribute_pairs
-from desktop.documents.layout import (
-    Styles,
-    boxed,
-    data_table,
-    esc,
-    fields,
-    mono_wrapped,
-    page_of,
-    para,
-    plain,
-    render_pdf,
-    section,
-    title_block,
-)
+from desktop.documents.layout import (Styles, boxed, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+                                      render_pdf, section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 from desktop.documents.valuation_data import CardData, ModelCard, ReportValuation
 

@@ -60,13 +60,8 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
 @pytest.fixture(scope="module")
 def docs(scene: Scene, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every kind of document about the scene, written to files."""
-    from desktop.documents import (
-        build_journal_pdf,
-        build_notary_record_pdf,
-        build_title_pdf,
-        build_transfer_pdf,
-        build_valuation_pdf,
-    )
+    from desktop.documents import (build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf,
+                                   build_valuation_pdf)
 
     folder = tmp_path_factory.mktemp("docs")
     made = {
