@@ -34,6 +34,15 @@ def parse_date(text: str, what: str = "date") -> date:
     return date.fromisoformat(stripped)
 
 
+def optional_date(value: date | str | None, what: str = "date") -> str | None:
+    """A bound given as a date, as YYYY-MM-DD text, or not at all ("" or None), as ISO text or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return parse_date(value, what).isoformat()
+
+
 def parse_deadline(text: str) -> int:
     """A deadline as Unix seconds: a date means the end of that day (UTC); a date and time means that moment."""
     stripped = (text or "").strip()
@@ -70,6 +79,14 @@ def format_instant(seconds: int) -> str:
         return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     except (OverflowError, OSError, ValueError):
         return f"{seconds} (Unix seconds)"
+
+
+def format_day(seconds: int) -> str:
+    """'2024-06-30', the UTC day of an instant (years past 9999 or before 1: the raw number)."""
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
 
 
 def describe_interval(seconds: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.dates import format_day
 from core.documents.chain import deed_of
 from core.documents.evidence import Record
 from core.ledger import Ledger, RecordedEntry
@@ -77,15 +78,9 @@ def _subject_deeds(record: Record) -> list[int]:
 
 def _line(e: RecordedEntry) -> str:
     try:
-        return f"entry {e.index} ({e.kind}, {_day(e.recorded_at)}): {e.describe()}"
+        return f"entry {e.index} ({e.kind}, {format_day(e.recorded_at)}): {e.describe()}"
     except Exception:
         return f"entry {e.index} ({e.kind})"
-
-
-def _day(seconds: int) -> str:
-    from core.documents.blocks import day
-
-    return day(seconds)
 
 
 def _deed_news(record: Record, ledger: Ledger, deed_id: int, check: LocalCheck) -> None:
@@ -124,7 +119,7 @@ def _deed_news(record: Record, ledger: Ledger, deed_id: int, check: LocalCheck) 
 
 
 def _journal_news(record: Record, ledger: Ledger, check: LocalCheck) -> None:
-    from core.documents.notary import journal_entries
+    from core.notary import journal_entries  # the journal's query, loaded only for a journal
 
     params = record.params
     acts = journal_entries(ledger, params.get("notary"), params.get("from"), params.get("to"))

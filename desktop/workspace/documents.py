@@ -4,8 +4,8 @@ A document is proved against the ledger's latest checkpoint, which must cover
 the entries it shows.  When it does not, `make_document` raises `NotCheckpointed`
 unless the caller brought the operator's key (the command line's
 --checkpoint-key, the GUI's answer to "sign a checkpoint now?"): then it signs a
-checkpoint and draws again.  `draw` is the one place that calls the builders in
-core.documents, so moving the drawing elsewhere touches this file alone.
+checkpoint and draws again.  `draw` is the one place that calls the builders of
+the documents layer (desktop.documents).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from desktop.workspace.records import RecordOps
 from desktop.workspace.signers import Signer
 
 if TYPE_CHECKING:
-    from core.documents.verify import PdfReport
+    from desktop.documents.verify import PdfReport
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class DocumentOps(ModelOps, RecordOps):
 
     def draw(self, document: Document, paper: str) -> bytes:
         """The PDF bytes of `document` (a valuation report needs its `valued`): the one call into the builders."""
-        from core import documents
+        from desktop import documents
 
         ledger = self.ledger
         if document.kind == "transfer":
@@ -103,8 +103,11 @@ class DocumentOps(ModelOps, RecordOps):
                                                      paper=paper))
         if document.kind == "valuation" and document.valued is not None:
             valued = document.valued
-            return bytes(documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, paper=paper,
-                                                       model_card=valued.card))
+            from desktop.documents.valuation_data import ModelCard
+
+            card = ModelCard.from_card(valued.card)
+            return bytes(documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, card,
+                                                       paper=paper))
         raise ValueError(f"not a document Deedbook draws: {document.kind}")
 
     def make_document(self, document: Document, *, out: str | os.PathLike[str] | None = None, force: bool = False,
@@ -146,14 +149,14 @@ class DocumentOps(ModelOps, RecordOps):
 
     def entries_after_checkpoint(self, deed: int | str) -> list[int]:
         """Entries about `deed` newer than the latest checkpoint (a certificate as of it leaves them out)."""
-        from core.documents.title import uncovered_entries
+        from desktop.documents.title import uncovered_entries
 
         return uncovered_entries(self.ledger, deed)
 
     def verify_document(self, path: str | os.PathLike[str] | bytes) -> "tuple[PdfReport, str | None]":
         """Check a PDF alone and, when this folder holds a ledger, against it; the second value says
         why the local ledger could not be used, if it could not."""
-        from core.documents import verify_pdf
+        from desktop.documents import verify_pdf
 
         ledger, problem = self.local_ledger()
         return verify_pdf(path, ledger), problem

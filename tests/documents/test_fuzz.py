@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from core.documents.evidence import RecordInvalid, parse_record
-from core.documents.verify import verify_record
 from core.errors import DeedbookError
+from desktop.documents.verify import verify_record
 from tests.documents import tampering
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)

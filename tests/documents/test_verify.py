@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.documents import verify_pdf
 from core.documents.evidence import Record, parse_record
 from core.errors import DeedbookError
+from desktop.documents import verify_pdf
 from tests.documents import tampering
 from tests.documents.builders import Scene
 
@@ -24,7 +24,7 @@ def test_every_document_is_genuine_offline(docs: dict[str, Path], name: str) -> 
 
 
 def test_same_entries_same_bytes(scene: Scene, docs: dict[str, Path]) -> None:
-    from core.documents import build_title_pdf, build_transfer_pdf
+    from desktop.documents import build_title_pdf, build_transfer_pdf
 
     assert build_title_pdf(scene.ledger, scene.deed) == docs["title"].read_bytes()
     assert build_transfer_pdf(scene.ledger, scene.transfers[0]) == docs["transfer"].read_bytes()
@@ -55,7 +55,7 @@ def _forged(record: Record, **changes: object) -> Record:
 
 
 def test_a_changed_digit_in_the_visible_text_is_caught(docs: dict[str, Path]) -> None:
-    from core.documents.transfer_deed import draw_transfer
+    from desktop.documents.transfer_deed import draw_transfer
 
     pdf = docs["transfer"].read_bytes()
     record = parse_record(tampering.record_bytes(pdf))

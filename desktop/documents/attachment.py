@@ -1,5 +1,8 @@
 """The embedded record as a PDF file attachment: written with reportlab, read with pypdf.
 
+The record's format and checks are core's (core.documents.evidence); putting it in
+a PDF and taking it out are the documents layer's, so core needs no PDF library.
+
 The record goes in the document catalogue's /EmbeddedFiles name tree (what every
 PDF viewer lists as an attachment), Flate-compressed, with its size and
 /AFRelationship /Data (the data the document was made from).  Its file
@@ -19,8 +22,7 @@ MARKER = ATTACHMENT_NAME.encode("ascii")
 
 def embed(doc: Any, data: bytes, description: str) -> None:
     """Add `data` to reportlab's PDFDocument `doc` as the attachment ATTACHMENT_NAME."""
-    from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFObjectReference, PDFStream, PDFString,
-                                          PDFZCompress)
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFObjectReference, PDFStream, PDFString, PDFZCompress
 
     # The file specification (which names the record) is numbered before the stream it points to, so it is
     # written near the start of the file, ahead of the compressed data.

@@ -1,19 +1,22 @@
 """`verify-pdf`: is this PDF a genuine, unchanged Deedbook document?
 
 Offline, with nothing but the file:
-1. take the embedded record out of the PDF;
+1. take the embedded record out of the PDF (pypdf, here) and read it (core's
+   `parse_record`); this version must know its document type and layout
+   (`registry.check_document`);
 2. check every entry's signatures and Merkle inclusion proof, and the operator's
-   signature on the checkpoint (`core.proofs.verify_proof`, once per entry);
-3. redraw the document from the record and compare it with the file, byte for
-   byte.  Generation is deterministic, so a genuine document is reproduced
+   signature on the checkpoint (core's `check_record`: `core.proofs.verify_proof`,
+   once per entry);
+3. redraw the document from the record (`registry.render_record`) and compare it
+   with the file, byte for byte.  Generation is deterministic, so a genuine document is reproduced
    exactly, and any change — a digit in the visible text, a byte in the record,
    another document's record swapped in, a truncated file — makes a difference.
    When there is one, the texts of the two are compared to say what differs.
 
-With the ledger at hand (same ledger id), it also checks that the entries are
-the ledger's own and reports what has happened since (the deed changed hands,
-more notarial acts...): that part is informational unless the ledger contradicts
-the document.
+With the ledger at hand (same ledger id), it also checks (core's
+`compare_with_ledger`) that the entries are the ledger's own and reports what has
+happened since (the deed changed hands, more notarial acts...): that part is
+informational unless the ledger contradicts the document.
 
 Results: a `PdfReport` with ok=True (genuine) or ok=False and a reason (not
 genuine, exit 1); `DeedbookError` for a file that is not a PDF, not a Deedbook
@@ -28,17 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.documents import attachment
 from core.documents.evidence import Record, RecordInvalid, check_record, parse_record
 from core.errors import DeedbookError, VerificationFailed
 from core.userfiles import read_user_file
+from desktop.documents import attachment
+from desktop.documents.registry import check_document, label, render_record
 
 if TYPE_CHECKING:
     from core.documents.local import LocalCheck
     from core.ledger import Ledger
-
-DOCUMENT_NAMES = {"transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
-                  "journal": "notary journal export", "valuation": "valuation report"}
 
 
 @dataclass
@@ -60,7 +61,7 @@ class PdfReport:
 
     @property
     def document_name(self) -> str:
-        return DOCUMENT_NAMES.get(self.document or "", "document")
+        return label(self.document)
 
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "reason": self.reason, "document": self.document, "paper": self.paper,
@@ -105,16 +106,15 @@ def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" =
 def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None) -> PdfReport:
     """Steps 2 and 3 (and the ledger comparison) for a record already taken out of the PDF `raw`."""
     try:
-        record = parse_record(embedded)
-        proofs = check_record(record)
+        record = parse_record(embedded)  # core: the record's format
+        check_document(record)  # this layer: a type, layout and parameters it draws (a sentence if not)
+        proofs = check_record(record)  # core: every signature and proof
     except VerificationFailed as failure:
         return PdfReport(False, failure.reason, differences=[failure.reason])
     report = PdfReport(False, None, record.doc_type, record.paper, record.ledger.as_json(), _checkpoint(record),
                        [{"index": p.index, "kind": p.kind, "summary": p.summary, "hash": p.leaf_hash} for p in proofs],
                        unsigned=_unsigned(record))
     try:
-        from core.documents.render import render_record
-
         genuine = render_record(record)
     except VerificationFailed as failure:
         report.reason = failure.reason

@@ -1,22 +1,19 @@
 """Certificate of title: who holds a deed, what encumbers it, and its full chain of title."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
-from core.attributes import certificate_attributes, number_text
-from core.documents import blocks
-from core.documents.blocks import day, money, moment, party, percent, shares_text
-from core.documents.chain import TitleState, replay
-from core.documents.render import render_record
-from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
-from core.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain, render_pdf,
-                                   section, title_block)
-from core.kinds import describe_entry
+from core.documents.chain import replay
+from core.documents.evidence import Record, RecordInvalid, build_record
 from core.ledger import Ledger
-from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares
+from desktop.documents import blocks
+from desktop.documents.blocks import day, moment, money, party, percent
+from desktop.documents.entries import attribute_pairs, event_row
+from desktop.documents.layout import (Styles, data_table, esc, fields, page_of, para, plain, render_pdf, section,
+                                      title_block)
+from desktop.documents.registry import DocumentType, register, render_record
 
 
 def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
@@ -37,8 +34,8 @@ def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4", *, complet
     covered = [e for e in history if checkpoint is not None and e.index < int(checkpoint.message["size"])]
     if covered and not complete:
         history = covered  # else build_record says which entry no checkpoint covers yet
-    return build_record(ledger, "title", [e.index for e in history], paper=paper, params={"deedId": deed_id},
-                        entries=history)
+    return build_record(ledger, TITLE.name, [e.index for e in history], paper=paper, params={"deedId": deed_id},
+                        entries=history, layout=TITLE.layout)
 
 
 def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4", *, complete: bool = False) -> bytes:
@@ -75,7 +72,7 @@ def draw_title(record: Record) -> bytes:
         ("Legal description", state.legal or "\u2014"),
         ("Registered", f"{day(state.registration.recorded_at)} (entry {state.registration.index})"),
     ]
-    pairs += _attribute_pairs(state.attributes)
+    pairs += attribute_pairs(state.attributes)
     story.append(fields(pairs, width))
 
     story += section("Holders of record", width, f"{len(state.holders)} holder{'s' if len(state.holders) != 1 else ''}")
@@ -97,7 +94,7 @@ def draw_title(record: Record) -> bytes:
         story.append(plain("No open lien is recorded against this deed.", Styles.body))
 
     story += section("Chain of title", width, f"{len(record.entries)} entries, oldest first")
-    chain_rows = [event_row(record, e, state) for e in record.entries]
+    chain_rows = [event_row(record, e) for e in record.entries]
     story.append(data_table(["Entry", "Recorded", "Event", "Parties", "Terms"], chain_rows,
                             [34, 56, 82, width - 292, 120]))
     story.append(Spacer(1, 4))
@@ -110,67 +107,4 @@ def draw_title(record: Record) -> bytes:
                       subject=f"Chain of title of deed {deed_id} ({state.address})", keywords="deedbook title")
 
 
-def _attribute_pairs(attributes_json: str) -> list[tuple[str, Any]]:
-    try:
-        attributes = json.loads(attributes_json)
-    except ValueError:
-        return []
-    if not isinstance(attributes, dict):
-        return []
-    pairs = []
-    for attribute in certificate_attributes():  # a layout prints these words: the catalogue must keep them
-        value = attributes.get(attribute.name)
-        if value not in (None, ""):
-            pairs.append((attribute.heading, number_text(value)))
-    return pairs
-
-
-def _lines(*items: Paragraph) -> list[Paragraph]:
-    return list(items)
-
-
-def event_row(record: Record, e: EmbeddedEntry, state: TitleState | None = None) -> list[Any]:
-    """One chain-of-title row: entry, date, event, parties, terms, in the words of the entry's kind."""
-    d = describe_entry(e.kind, e.message, [(s.get("role", ""), s.get("signer", "")) for s in e.signatures])
-    parties: list[Paragraph] = []
-    for role in d.parties:
-        if role.label:
-            parties.append(_role(role.label))
-        parties += [party(record, address) for address in role.addresses]
-    terms = "<br/>".join(_phrase(record, line) for line in d.brief)
-    return [plain(str(e.index), Styles.cell_bold), plain(day(e.recorded_at), Styles.cell),
-            plain("".join(_text(record, part) for part in d.event), Styles.cell_bold), parties,
-            para(terms, Styles.cell)]
-
-
-def _text(record: Record, part: str | Fact) -> str:
-    """A phrase's part as plain text: amounts and shares in the certificate's words, names from the record."""
-    if isinstance(part, str):
-        return part
-    if isinstance(part, Money):
-        return money(part.minor, part.currency)
-    if isinstance(part, Shares):
-        return shares_text(part.count, part.total)
-    if isinstance(part, Count):
-        return f"{part.value:,}"
-    if isinstance(part, (Date,)):
-        return part.iso
-    if isinstance(part, Deadline):
-        return moment(part.seconds)
-    if isinstance(part, EntryRef):
-        return str(part.index)
-    if isinstance(part, Address):
-        return record.name_of(part.address) or part.address
-    return part.value  # Text, Hex
-
-
-def _phrase(record: Record, phrase: Phrase) -> str:
-    """A phrase inside a Paragraph: every part escaped."""
-    return "".join(esc(_text(record, part)) for part in phrase)
-
-
-def _role(text: str) -> Paragraph:
-    return plain(text.upper(), Styles.label)
-
-
-__all__ = ["build_title_pdf", "collect_title", "draw_title", "event_row", "mono_wrapped"]
+TITLE = register(DocumentType("title", "certificate of title", {"deedId": (int,)}, {1: draw_title}))

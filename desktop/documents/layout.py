@@ -13,7 +13,7 @@ import hashlib
 import io
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -22,12 +22,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import DummyDoc, PDFText
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer,
-                                Table, TableStyle)
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table,
+                                TableStyle)
 
-from core.documents import attachment
 from core.documents.evidence import Record
-from core.documents.fonts import MONO, SANS, SANS_BOLD, SERIF_BOLD, register_fonts, runs
+from desktop.documents import attachment
+from desktop.documents.fonts import MONO, SANS, SANS_BOLD, SERIF_BOLD, register_fonts, runs
 
 register_fonts()  # paragraphs look their fonts up when they are made, before anything is drawn
 
@@ -352,6 +352,3 @@ def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title
                                  "shows, their Merkle inclusion proofs and the checkpoint they were proved against")
     doc.build(story, canvasmaker=canvas_class)
     return out.getvalue()
-
-
-Drawer = Callable[[Record], bytes]

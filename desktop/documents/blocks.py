@@ -1,27 +1,23 @@
 """Pieces several documents share: parties, dates, signatures, the verification panel with its QR code."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from core.dates import format_instant
+from core.dates import format_day, format_instant
 from core.documents import qr
 from core.documents.evidence import EmbeddedEntry, Record
-from core.documents.layout import (MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para,
-                                   plain, section)
 from core.kinds import role_label
 from core.money import format_amount
-
+from desktop.documents.layout import (MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para, plain,
+                                      section)
+from desktop.documents.qr_code import qr_flowable
 
 
 def day(seconds: int) -> str:
-    try:
-        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
-    except (OverflowError, OSError, ValueError):
-        return str(seconds)
+    return format_day(seconds)
 
 
 def moment(seconds: int) -> str:
@@ -47,10 +43,6 @@ def percent(shares: int, total: int) -> str:
     return f"{text}%"
 
 
-def short(hex_text: str, keep: int = 10) -> str:
-    return hex_text[:keep + 2] + "\u2026" if len(hex_text) > keep + 2 else hex_text
-
-
 def party(record: Record, address: str, style_name: Any = None, mono: Any = None) -> Paragraph:
     """A name (when the issuer's address book knows one) over the address, which is what is signed."""
     name = record.name_of(address)
@@ -61,6 +53,13 @@ def party(record: Record, address: str, style_name: Any = None, mono: Any = None
     if name:
         return para(f"<b>{esc(name)}</b><br/>{address_html}", style_name or Styles.cell)
     return para(address_html, style_name or Styles.cell)
+
+
+def named(record: Record, address: str) -> str:
+    """Paragraph markup for a party inside a sentence: the name in bold and the address in brackets, or the address."""
+    name = record.name_of(address)
+    mono = f'<font name="{Styles.cell_mono.fontName}" size="8">{esc(address)}</font>'
+    return f"<b>{esc(name)}</b> ({mono})" if name else mono
 
 
 def heading(record: Record, document: str, subject: str) -> Heading:
@@ -84,17 +83,10 @@ def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: fl
                       zebra=False)
 
 
-def qr_payload(record: Record, entry: EmbeddedEntry) -> qr.QrPayload:
-    cp = record.checkpoint
-    signature = next((s["signature"] for s in cp.get("signatures", []) if s.get("role") == "operator"), "0x" + "00" * 65)
-    return qr.QrPayload(record.ledger.ledger_id_hex, record.ledger.chain_id, entry.index, entry.leaf_hash,
-                        record.checkpoint_size, str(cp["message"]["root"]), record.checkpoint_time, signature)
-
-
 def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> list[Flowable]:
     """The QR code and what anyone needs to check the document, kept together on one page."""
     cp = record.checkpoint
-    payload = qr_payload(record, subject)
+    payload = qr.payload(record, subject)
     qr_size = 31 * mm
     count = len(record.entries)
     names_note = (" Names beside addresses come from the issuer\u2019s address book and are not signed; the "
@@ -122,7 +114,7 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.9),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9),
                               *[("TOPPADDING", (0, i), (0, i), 2.4) for i in range(len(info))]]))
-    qr_cell = [qr.qr_flowable(payload.text(), qr_size),
+    qr_cell = [qr_flowable(payload.text(), qr_size),
                plain("Scan: ledger, entry, checkpoint", _caption())]
     panel = boxed([[qr_cell, [*lines, grid]]], [qr_size + 10, width - qr_size - 10])
     return [KeepTogether([*section("Verification", width), panel])]
@@ -136,9 +128,5 @@ def _caption() -> Any:
                           textColor=MUTED)
 
 
-def entry_reference(entry: EmbeddedEntry) -> str:
-    return f"entry {entry.index}, recorded {moment(entry.recorded_at)}"
-
-
-__all__ = ["day", "moment", "money", "party", "heading", "signatures_table", "verification_panel", "qr_payload",
-           "shares_text", "percent", "short", "entry_reference", "role_label", "RULE"]
+__all__ = ["day", "moment", "money", "party", "named", "heading", "signatures_table", "verification_panel",
+           "shares_text", "percent", "role_label", "RULE"]

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from core.documents import blocks
-from core.documents.blocks import day, money, moment, party, shares_text
-from core.documents.render import render_record
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
-from core.documents.layout import (ACCENT, INK, MUTED, PANEL, RULE, Styles, boxed, esc, fields, mono_wrapped, page_of,
-                                   para, plain, render_pdf, section, title_block)
 from core.errors import DeedbookError
 from core.ledger import Ledger, RecordedEntry
+from desktop.documents import blocks
+from desktop.documents.blocks import day, moment, money, named, party, shares_text
+from desktop.documents.entries import acknowledgement
+from desktop.documents.layout import (INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+                                      render_pdf, section, title_block)
+from desktop.documents.registry import DocumentType, register, render_record
 
 
 def collect_transfer(ledger: Ledger, index: int, paper: str = "A4") -> Record:
@@ -27,8 +27,8 @@ def collect_transfer(ledger: Ledger, index: int, paper: str = "A4") -> Record:
     history = ledger.history(entry.deed_id)
     wanted = [history[0].index, index, *(e.index for e in _paid_off(history, index))]
     wanted += [e.index for e in history if e.kind == "Attestation" and e.message.get("entryIndex") == index]
-    return build_record(ledger, "transfer", wanted, paper=paper, params={"index": index, "deedId": entry.deed_id},
-                        entries=history)
+    return build_record(ledger, TRANSFER.name, wanted, paper=paper, params={"index": index, "deedId": entry.deed_id},
+                        entries=history, layout=TRANSFER.layout)
 
 
 def _paid_off(history: list[RecordedEntry], index: int) -> list[RecordedEntry]:
@@ -68,7 +68,7 @@ def draw_transfer(record: Record) -> bytes:
         [("Deed", str(m["deedId"])), ("Parcel", esc(m["parcel"])),
          ("Shares conveyed", f"{m['shares']:,} ({blocks.percent(m['shares'], m['totalShares'])})"), ("Consideration", esc(price)),
          ("Closing date", m["closingDate"])], width)
-    grantor, grantee = _name(record, m["from"]), _name(record, m["to"])
+    grantor, grantee = named(record, m["from"]), named(record, m["to"])
     story.append(para(
         f"The <b>grantor</b>, {grantor}, holder of record of the shares conveyed, for the consideration of "
         f"<b>{esc(price)}</b>, conveys to the <b>grantee</b>, {grantee}, <b>{conveyed}</b> of the property described "
@@ -99,8 +99,6 @@ def draw_transfer(record: Record) -> bytes:
         story += section("Liens paid off at this transfer", width)
         rows = [[f"Lien {e.message['lienId']}", e.message["lienKind"], party(record, e.message["holder"]),
                  money(e.message["amount"], e.message["currency"]), f"entry {e.index}"] for e in liens]
-        from core.documents.layout import data_table
-
         story.append(data_table(["Lien", "Kind", "Lienholder (co-signed the transfer)", "Amount", "Recorded"], rows,
                                 [45, 70, width - 265, 90, 60], right=(3,)))
         story.append(Spacer(1, 2))
@@ -131,12 +129,6 @@ def draw_transfer(record: Record) -> bytes:
                       keywords="deedbook transfer")
 
 
-def _name(record: Record, address: str) -> str:
-    name = record.name_of(address)
-    mono = f'<font name="{Styles.cell_mono.fontName}" size="8">{esc(address)}</font>'
-    return f"<b>{esc(name)}</b> ({mono})" if name else mono
-
-
 def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
     m = t.message
     half = (width - 10) / 2
@@ -160,60 +152,5 @@ def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
     return table
 
 
-class Seal(Flowable):  # type: ignore[misc]
-    """A round notarial seal drawn in vector: the act, its date and the attestation's entry."""
-
-    def __init__(self, act: str, date: str, index: int, size: float = 25 * mm) -> None:
-        super().__init__()
-        self.act, self.date, self.index = act, date, index
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        from core.documents.fonts import SANS, SANS_BOLD
-        from core.documents.layout import draw_text
-
-        c = self.canv
-        r = self.width / 2
-        c.saveState()
-        c.translate(r, r)
-        c.setStrokeColor(ACCENT)
-        c.setLineWidth(1.4)
-        c.circle(0, 0, r - 1, stroke=1, fill=0)
-        c.setLineWidth(0.5)
-        c.circle(0, 0, r - 4, stroke=1, fill=0)
-        c.setDash(1, 1.5)
-        c.circle(0, 0, r - 6.5, stroke=1, fill=0)
-        c.setDash()
-        c.setFillColor(ACCENT)
-        for text, y, font, size in (("NOTARIAL ACT", 7, SANS_BOLD, 5.6), (self.date, -1, SANS_BOLD, 6.4),
-                                    (f"LEDGER ENTRY {self.index}", -9, SANS, 5)):
-            width = c.stringWidth(text, font, size)
-            draw_text(c, -width / 2, y, text, font, size)
-        c.restoreState()
-
-
-def acknowledgement(record: Record, a: EmbeddedEntry, width: float) -> Table:
-    """The notary's acknowledgement of the attested entry, as the attestation records it."""
-    m = a.message
-    notary = a.signers("notary")[0]["signer"] if a.signers("notary") else ""
-    signers = ", ".join(_name(record, s) for s in m["signers"])
-    where = f" at <b>{esc(m['place'])}</b>" if m.get("place") else ""
-    evidence = esc(m["idEvidence"]) if m.get("idEvidence") else "not stated"
-    id_hash = m.get("idNumberHash", "")
-    id_line = ("no identity number was recorded" if set(str(id_hash)[2:]) <= {"0"}
-               else f"the identity number is kept only as a keyed hash ({esc(str(id_hash)[:18])}\u2026), never in clear")
-    text = [
-        para(f"On <b>{m['actDate']}</b>{where}, the notary {_name(record, notary)} performed a notarial "
-             f"<b>{esc(m['act'])}</b> of ledger entry {m['entryIndex']} ({esc(m['entryKind'])}), whose hash is "
-             f"<font name='{Styles.cell_mono.fontName}' size='7'>{esc(m['entryHash'])}</font>.", Styles.body),
-        Spacer(1, 3),
-        para(f"Signers identified: {signers}.", Styles.body),
-        Spacer(1, 3),
-        para(f"Identity evidence seen: {evidence}; {id_line}. The notary signed this attestation with its key; the "
-             f"ledger recorded it as entry {a.index} on {esc(moment(a.recorded_at))}.", Styles.fine),
-    ]
-    seal = Seal(str(m["act"]).upper()[:18], m["actDate"], a.index)
-    return boxed([[seal, text]], [seal.width + 16, width - seal.width - 16], background=PANEL)
-
-
-__all__ = ["build_transfer_pdf", "collect_transfer", "draw_transfer", "acknowledgement", "MUTED"]
+TRANSFER = register(DocumentType("transfer", "transfer deed", {"index": (int,), "deedId": (int,)},
+                                 {1: draw_transfer}))
