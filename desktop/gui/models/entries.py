@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from core.display import short_address
+from core.errors import DeedbookError
 from desktop.gui import fmt
 from desktop.gui.models.lazy import LazyTableModel, Reader
 from desktop.gui.operations import Operations
@@ -189,5 +190,5 @@ def _describe(entry: "RecordedEntry") -> str:
     """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row)."""
     try:
         return fmt.plain(entry.describe())
-    except Exception:  # noqa: BLE001 - a kind this build does not know still lists
+    except (DeedbookError, KeyError, TypeError, ValueError, AttributeError):  # an unknown kind or a damaged message
         return fmt.plain(entry.kind)
