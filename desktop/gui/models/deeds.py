@@ -104,7 +104,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         return self._search
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column not in SORT_KEYS.keys():
+        if column not in SORT_KEYS:
             return
         self._sort = DeedColumn(column)
         self._descending = order == Qt.SortOrder.DescendingOrder
@@ -199,9 +199,9 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
 
     # -- the model interface ------------------------------------------------------------------
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(DeedColumn):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[DeedColumn(section)]
+        if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(DeedColumn)
+                and role == Qt.ItemDataRole.DisplayRole):
+            return HEADERS[DeedColumn(section)]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
