@@ -48,10 +48,6 @@ class UnlockedKey:
     address: str
     _secret: bytes
 
-    @property
-    def address_bytes(self) -> bytes:
-        return bytes.fromhex(self.address[2:])
-
     def sign(self, digest: bytes) -> bytes:
         return sign_digest(self._secret, digest)
 

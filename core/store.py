@@ -109,7 +109,6 @@ class ContactRow(SQLModel, table=True):
     note: str = ""
 
 
-PROJECTION_TABLES = ("deeds", "holdings", "liens", "once_values")
 LIKE_ESCAPE = "\\"
 
 
