@@ -12,7 +12,7 @@ and facts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Mapping, Sequence
 
 from core.entries import canonical_json
 
@@ -77,8 +77,8 @@ class Hex:
     value: str
 
 
-Fact = Union[Text, Money, Shares, Count, Date, Deadline, EntryRef, Address, Hex]
-Phrase = tuple[Union[str, Fact], ...]  # literal words and facts, in reading order
+Fact = Text | Money | Shares | Count | Date | Deadline | EntryRef | Address | Hex
+Phrase = tuple[str | Fact, ...]  # literal words and facts, in reading order
 Signer = tuple[str, str]  # (role, address) of one signature
 
 

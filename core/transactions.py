@@ -79,7 +79,7 @@ def _closing(closing_date: date | str | None, now: int) -> str:
 
 def _seller_of(deed: DeedState, seller: str | None) -> str:
     if seller is not None:
-        key, held = holding_of(deed, checksum_address(parse_address(seller)))
+        key, _ = holding_of(deed, checksum_address(parse_address(seller)))
         if key is None:
             raise DeedbookError(f"{seller} holds no shares of deed {deed.deed_id}.")
         return checksum_address(bytes.fromhex(key[2:]))
@@ -161,7 +161,7 @@ def write_requests(requests: Sequence[SigningRequest], out_dir: str | os.PathLik
         check_output(target, make_folder=True)  # the folder is made if needed; a read-only one is a sentence
     written: list[Path] = []
     try:
-        for request, target in zip(requests, targets):
+        for request, target in zip(requests, targets, strict=True):
             written.append(write_json(target, request.as_json()))
     except BaseException:
         for path in written:

@@ -12,6 +12,7 @@ import gc
 import json
 import multiprocessing
 import os
+import sqlite3
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -146,7 +147,7 @@ def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:
 def _execute(ledger: Ledger, cursor: Any) -> None:
     try:
         cursor.execute(ROWS)
-    except Exception as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
         problem = database_problem(ledger.engine, error)
         if problem is None:
             raise
@@ -157,7 +158,7 @@ def _fetch(ledger: Ledger, cursor: Any, chunk: int) -> list[Any]:
     """A chunk of rows; the driver's errors about a damaged file said as SQLAlchemy's would be (no wrapper here)."""
     try:
         return list(cursor.fetchmany(chunk))
-    except Exception as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
         problem = database_problem(ledger.engine, error)
         if problem is None:
             raise
@@ -197,11 +198,11 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
                 pending.append((chunk, pool.submit(_leaves_of_chunk, [(r[0], r[1], r[4], r[5], r[6]) for r in chunk])))
                 if len(pending) > 2 * jobs:  # keep the workers busy, memory bounded
                     done_chunk, future = pending.pop(0)
-                    for row, leaf in zip(done_chunk, future.result()):
+                    for row, leaf in zip(done_chunk, future.result(), strict=True):
                         replay.step(row, leaf)
                     tick()
             for done_chunk, future in pending:
-                for row, leaf in zip(done_chunk, future.result()):
+                for row, leaf in zip(done_chunk, future.result(), strict=True):
                     replay.step(row, leaf)
                 tick()
         except BaseException:
@@ -269,7 +270,7 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
         return
     # Slow path, only on failure: find the first deed whose rows differ and say how.
     by_id = {d.deed_id: d for d in replay.state.deeds()}
-    for table, have_rows, want_rows in zip(("deeds", "holdings", "liens"), stored, expected):
+    for table, have_rows, want_rows in zip(("deeds", "holdings", "liens"), stored, expected, strict=True):
         have, want = _group(have_rows), _group(want_rows)
         for deed_id in sorted(set(have) | set(want)):
             if have.get(deed_id) == want.get(deed_id):
@@ -282,7 +283,7 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
             elif deed_id not in have:
                 detail = "it is missing from the deeds table"
             else:
-                detail = next(c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0]) if a != b)
+                detail = next(c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0], strict=True) if a != b)
             raise _Bad(changed_by, f"The deed tables disagree with the ledger about deed {deed_id} "
                                    f"({detail}; last changed by entry {changed_by}).")
 

@@ -1,6 +1,7 @@
 """The main window: a sidebar of panes (each built when first shown), menus, shortcuts, status."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 from functools import partial
 from dataclasses import dataclass
@@ -325,9 +326,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ctx.settings.window_state = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        try:
+        with contextlib.suppress(OSError):  # a read-only config folder must not stop the quit
             self.ctx.settings.save()
-        except OSError:
-            pass
         self.ctx.ops.shutdown()
         event.accept()

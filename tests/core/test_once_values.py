@@ -95,10 +95,9 @@ def test_the_unique_index_refuses_a_second_use_in_the_database_itself(database: 
     ledger, keys = _ledger(tmp_path / "home", url)
     [row, *_] = _busy(ledger, keys)
     kind, name, scope, value, _ = row
-    with pytest.raises(IntegrityError):
-        with ledger.engine.begin() as conn:
-            conn.execute(text("INSERT INTO once_values (kind, name, scope, value, entry_idx) "
-                              "VALUES (:k, :n, :s, :v, 99)"), {"k": kind, "n": name, "s": scope, "v": value})
+    with pytest.raises(IntegrityError), ledger.engine.begin() as conn:
+        conn.execute(text("INSERT INTO once_values (kind, name, scope, value, entry_idx) "
+                          "VALUES (:k, :n, :s, :v, 99)"), {"k": kind, "n": name, "s": scope, "v": value})
     ledger.close()
 
 
