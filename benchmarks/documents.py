@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.checkpoints import make_checkpoint  # noqa: E402
-from core.deeds import registration_message  # noqa: E402
-from core.keys import DEMO_SCRYPT_N, KeyStore  # noqa: E402
-from core.ledger import Ledger  # noqa: E402
-from core.paths import DataDir  # noqa: E402
+from core.checkpoints import make_checkpoint
+from core.deeds import registration_message
+from core.keys import DEMO_SCRYPT_N, KeyStore
+from core.ledger import Ledger
+from core.paths import DataDir
 
 PASSWORD = "benchmark-password"
 

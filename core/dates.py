@@ -84,7 +84,7 @@ def format_instant(seconds: int) -> str:
 def format_day(seconds: int) -> str:
     """'2024-06-30', the UTC day of an instant (years past 9999 or before 1: the raw number)."""
     try:
-        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(seconds, UTC).date().isoformat()
     except (OverflowError, OSError, ValueError):
         return str(seconds)
 

@@ -269,10 +269,12 @@ def _addresses(entries: Iterable[EmbeddedEntry]) -> set[str]:
 def _names(ledger: "Ledger", addresses: set[str]) -> dict[str, str]:
     """Names from the issuer's address book for the addresses the document shows (unsigned)."""
     try:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from core.contacts import AddressBook
 
         known = AddressBook(ledger.engine).names_by_address()
-    except Exception:  # an old database without an address book: names are a nicety
+    except SQLAlchemyError:  # an old database without an address book: names are a nicety
         return {}
     return {a: known[a] for a in sorted(addresses) if a in known}
 

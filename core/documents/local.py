@@ -13,6 +13,7 @@ from typing import Any
 
 from core.dates import format_day
 from core.documents.chain import deed_of
+from core.errors import DeedbookError
 from core.documents.evidence import Record
 from core.ledger import Ledger, RecordedEntry
 
@@ -79,14 +80,14 @@ def _subject_deeds(record: Record) -> list[int]:
 def _line(e: RecordedEntry) -> str:
     try:
         return f"entry {e.index} ({e.kind}, {format_day(e.recorded_at)}): {e.describe()}"
-    except Exception:
+    except Exception:  # noqa: BLE001 - an entry this version cannot describe still gets its line
         return f"entry {e.index} ({e.kind})"
 
 
 def _deed_news(record: Record, ledger: Ledger, deed_id: int, check: LocalCheck) -> None:
     try:
         history = ledger.history(deed_id)
-    except Exception:
+    except DeedbookError:
         check.problems.append(f"the local ledger has no deed {deed_id}.")
         return
     embedded = {e.index for e in record.entries}

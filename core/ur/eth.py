@@ -55,7 +55,7 @@ class KeyPath:
         if len(flat) % 2:
             raise UrError("The sign request's key path has an index without its hardened flag.")
         pairs = []
-        for index, hardened in zip(flat[::2], flat[1::2]):
+        for index, hardened in zip(flat[::2], flat[1::2], strict=True):
             if type(index) is not int or not 0 <= index < 2**31 or not isinstance(hardened, bool):
                 raise UrError("The sign request's key path holds an index Deedbook cannot read.")
             pairs.append((index, hardened))

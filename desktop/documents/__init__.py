@@ -47,7 +47,7 @@ _EXPORTS = {
     "document_types": "desktop.documents.registry",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = list(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:

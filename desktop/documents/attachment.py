@@ -65,7 +65,7 @@ def extract(raw: bytes) -> bytes | None:
         found = reader.attachments.get(ATTACHMENT_NAME)
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as error:
         raise ValueError(str(error) or type(error).__name__) from None
-    except Exception as error:  # pypdf raises assorted errors on damaged streams (zlib.error among them)
+    except Exception as error:  # noqa: BLE001 - pypdf raises assorted errors on damaged streams (zlib.error among them)
         raise ValueError(str(error) or type(error).__name__) from None
     if not found:
         return None

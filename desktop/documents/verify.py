@@ -176,7 +176,7 @@ def _page_texts(raw: bytes) -> list[str] | None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         return [page.extract_text() or "" for page in PdfReader(io.BytesIO(raw), strict=False).pages]
-    except Exception:  # a damaged file: the byte comparison has already said it is not genuine
+    except Exception:  # noqa: BLE001 - pypdf on a damaged file: the byte comparison has already said it is not genuine
         return None
 
 
@@ -195,13 +195,13 @@ def differences(raw: bytes, genuine: bytes, embedded: bytes, record: Record) -> 
     if mine is not None and theirs is not None:
         if len(mine) != len(theirs):
             found.append(f"The file has {len(mine)} page(s); the genuine document has {len(theirs)}.")
-        for number, (seen, expected) in enumerate(zip(mine, theirs), start=1):
+        for number, (seen, expected) in enumerate(zip(mine, theirs, strict=False), start=1):
             if seen != expected:
                 found.extend(_text_changes(number, seen, expected))
             if len(found) >= 6:
                 break
     if not found:
-        at = next((i for i, (a, b) in enumerate(zip(raw, genuine)) if a != b), min(len(raw), len(genuine)))
+        at = next((i for i, (a, b) in enumerate(zip(raw, genuine, strict=False)) if a != b), min(len(raw), len(genuine)))
         found.append(f"The text is the same, but the file's bytes differ from the genuine document from byte {at:,} "
                      "on (drawing, fonts, attachments or metadata were changed).")
     return found

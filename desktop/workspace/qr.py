@@ -71,7 +71,7 @@ class QrOps(WorkspaceBase):
         planned: list[tuple[Path, list[str]]] = []  # each file and the parts it shows
         for label, texts in groups:
             names = [folder / f"{stem}-{label}-{i:03d}.png" for i in range(1, len(texts) + 1)]
-            planned += [(name, [text]) for name, text in zip(names, texts)]
+            planned += [(name, [text]) for name, text in zip(names, texts, strict=True)]
             planned.append((folder / f"{stem}-{label}.gif", texts))
         for target, _ in planned:  # every name is free (or may be replaced) before anything is drawn
             check_output(target, force=force, make_folder=True)

@@ -9,7 +9,7 @@ import pytest
 
 os.environ["DEEDBOOK_SCRYPT_N"] = "1024"  # module-scoped fixtures run before the autouse per-test set-up
 
-from tests.documents.builders import Scene, make_scene  # noqa: E402
+from tests.documents.builders import Scene, make_scene
 
 if TYPE_CHECKING:
     from desktop.documents import ModelCard

@@ -174,7 +174,7 @@ def test_a_forged_registrar_appointment_does_not_help(office: Office) -> None:
     registration = forged_registration(ledger, office.mallory, office.mallory.address)
     record = forge_record(ledger, office.world.operator, "title", {"deedId": registration.message["deedId"]},
                           forged=[appointment, registration])
-    with pytest.raises(VerificationFailed, match="is an AddRegistrar signed by .*, not by the ledger's operator"):
+    with pytest.raises(VerificationFailed, match=r"is an AddRegistrar signed by .*, not by the ledger's operator"):
         check_record(record)
 
 

@@ -74,7 +74,7 @@ def test_request_and_response_cross_as_qr_codes_byte_identical(parties: Parties,
     assert missing, "the drawn frames should let some fragments go missing"
     seen = [str(f) for i, f in enumerate(frames) if i not in missing]
     random.Random(1).shuffle(seen)
-    code, out, err = cli(capsys, "qr", "decode", *seen, "--out", str(tmp_path / "read-request.json"))
+    code, _out, err = cli(capsys, "qr", "decode", *seen, "--out", str(tmp_path / "read-request.json"))
     assert code == 0, err
     assert (tmp_path / "read-request.json").read_bytes() == seller_file.read_bytes()
 
@@ -86,7 +86,7 @@ def test_request_and_response_cross_as_qr_codes_byte_identical(parties: Parties,
     _, back_folder = frames_of(signed, "response-frames")
     assert not list(back_folder.glob("*-wallet-*"))  # a response has nothing left for a wallet to sign
     images = sorted(back_folder.glob("*-qr-*.png"), reverse=True)
-    code, out, err = cli(capsys, "qr", "decode", *map(str, images), "--out", str(tmp_path / "agency-seller.json"))
+    code, _out, err = cli(capsys, "qr", "decode", *map(str, images), "--out", str(tmp_path / "agency-seller.json"))
     assert code == 0, err
     assert (tmp_path / "agency-seller.json").read_bytes() == signed.read_bytes()
 
