@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from core import merkle
+from core.compliance.store import write_compliance
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
@@ -261,6 +262,7 @@ class Ledger:
             conn.execute(insert(EntryRow), rows)
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
             write_once(conn, state.once)
+            write_compliance(conn, state.compliance)
         return [start + i for i in range(len(entries))]
 
     # -- reading ---------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0006"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -109,7 +109,7 @@ class ContactRow(SQLModel, table=True):
     note: str = ""
 
 
-PROJECTION_TABLES = ("deeds", "holdings", "liens", "once_values")
+PROJECTION_TABLES = ("deeds", "holdings", "liens", "once_values", "compliance")
 LIKE_ESCAPE = "\\"
 
 
