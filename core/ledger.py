@@ -391,8 +391,9 @@ class Ledger:
         return self.tree().root(self.size() if size is None else size)
 
     def registrars(self) -> list[str]:
-        with self.engine.connect() as conn:
-            return sorted(DbState(conn, self.identity, 0).registrars)
+        with self.engine.connect() as conn:  # a state of size 0 reads no AddRegistrar: give it the ledger's size
+            size = int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())
+            return sorted(DbState(conn, self.identity, size).registrars)
 
     def raw_execute(self, sql: str) -> None:
         """For tests and repair tools only."""
