@@ -12,8 +12,7 @@ import pytest
 
 from core.compliance import claims, holds, recovery, rules
 from core.compliance.judge import TransferRefused
-from core.compliance.schema import parse_rules
-from core.entries import Entry, chain_hash, entry_leaf_hash
+from core.entries import chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, RuleViolation
 from core.hashing import keccak
 from core.kinds import check_signatures
@@ -77,7 +76,7 @@ def test_each_rule_refuses_with_its_code_and_names_it(office: Office, code: str)
     signed = _signed_before(o, 1, "bob", shares=1000)
     o.rules(**CASES[code][0])
     refused_everywhere(o, 1, "bob", code, CASES[code][1], shares=1000, signed=signed)
-    assert f"Under rules v1 (" in rules.can_transfer(o.ledger, 1, o.key("bob").address, shares=1000).reason
+    assert "Under rules v1 (" in rules.can_transfer(o.ledger, 1, o.key("bob").address, shares=1000).reason
     assert verify_ledger(o.ledger, jobs=1).ok
 
 
@@ -384,8 +383,8 @@ def test_who_may_approve(office: Office) -> None:
 
 @pytest.mark.parametrize("statement, says", [
     ("DELETE FROM compliance WHERE kind = 'claim'", "has lost the claim"),
-    ("UPDATE compliance SET data = replace(data, '\"how\":\"registration\"', '\"how\":\"purchase\"') "
-     "WHERE kind = 'acquired'", "disagrees with the ledger about the acquired"),
+    (("UPDATE compliance SET data = replace(data, '\"how\":\"registration\"', '\"how\":\"purchase\"') "
+      "WHERE kind = 'acquired'"), "disagrees with the ledger about the acquired"),
     ("INSERT INTO compliance VALUES ('hold', '0x' || hex(zeroblob(32)), '{}')", "holds a hold"),
     ("UPDATE compliance SET data = '{\"next\": 1}' WHERE kind = 'counter' AND key = 'rules'", "counter rules"),
 ])

@@ -12,9 +12,24 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from core.compliance.judge import CODES, judge_transfer
-from core.compliance.schema import (FORMAT, RecoveryStep, RuleSet, RulesError, describe_changes, parse_rules,
-                                    parse_rules_text, rule_lines)
-from core.compliance.state import Claim, Compliance, Hold, Issuer, RulesVersion, claim_key
+from core.compliance.schema import (
+    FORMAT,
+    RecoveryStep,
+    RulesError,
+    RuleSet,
+    describe_changes,
+    parse_rules,
+    parse_rules_text,
+    rule_lines,
+)
+from core.compliance.state import (
+    Claim,
+    Compliance,
+    Hold,
+    Issuer,
+    RulesVersion,
+    claim_key,
+)
 from core.state import DeedState
 
 PLACES = ["US", "CA", "FR", "KP", "US-NY", "US-CA", "CA-QC", "IR"]
@@ -103,16 +118,15 @@ def test_anything_else_is_refused_with_a_sentence(data: st.DataObject, base: Rul
     ('{"format": "deedbook-rules/1", "max_holders_per_deed": 5, "max_holders_per_deed": 6}', "twice"),
     ('{"format": "deedbook-rules/1", "max_holders_per_deed": true}', "whole number"),
     ('{"format": "deedbook-rules/1", "max_share_percent": 33.333}', "two decimals"),
-    ('{"format": "deedbook-rules/1", "jurisdictions": {"allowed": ["US"], "blocked": ["US"]}}', "both allowed and "
-                                                                                                  "blocked"),
+    ('{"format": "deedbook-rules/1", "jurisdictions": {"allowed": ["US"], "blocked": ["US"]}}', "both allowed"),
     ('{"format": "deedbook-rules/1", "jurisdictions": {"allowed": []}}', "leave it out"),
     ('{"format": "deedbook-rules/1", "jurisdictions": {"allowed": ["usa"]}}', "not a country code"),
     ('{"format": "deedbook-rules/1", "recovery": {"approvals": [{"role": "notary", "by": "registrars"}]}}',
      "waiting_days"),
-    ('{"format": "deedbook-rules/1", "recovery": {"approvals": [{"role": "notary", "by": "anyone"}], '
-     '"waiting_days": 3}}', "a list of addresses"),
-    ('{"format": "deedbook-rules/1", "recovery": {"approvals": [{"role": "notary", "by": "registrars"}], '
-     '"waiting_days": 0}}', "from 1"),
+    (('{"format": "deedbook-rules/1", "recovery": {"approvals": [{"role": "notary", "by": "anyone"}], '
+      '"waiting_days": 3}}'), "a list of addresses"),
+    (('{"format": "deedbook-rules/1", "recovery": {"approvals": [{"role": "notary", "by": "registrars"}], '
+      '"waiting_days": 0}}'), "from 1"),
     ('{"format": "deedbook-rules/1", "lockup": {"after_sale_days": 3}}', "'after_sale_days'"),
     ('{"format": "deedbook-rules/1", "min_holding_shares": NaN}', "not a JSON number"),
     ("{", "not valid JSON"),
