@@ -20,6 +20,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import banner, button, label, set_role
 from desktop.gui.widgets.fields import AddressField
+from desktop.gui.widgets.verdict import TransferCheck
 from desktop.workspace import Document, Done
 
 if TYPE_CHECKING:
@@ -98,6 +99,11 @@ class TermsPage(QWizardPage):
         form.addRow("Price", price_row)
         form.addRow("Closing date", self.closing)
         form.addRow("Deadline", self.deadline)
+        self.check = TransferCheck(ctx)  # "Can this transfer happen?", asked as the terms change
+        form.addRow("", self.check)
+        self.check.answered.connect(lambda _allowed: self.completeChanged.emit())
+        self.shares.valueChanged.connect(lambda _v: self._recheck())
+        self.buyer.validity_changed.connect(lambda _v: self._recheck())
         self.deed.valueChanged.connect(self._deed_changed)
         self.seller.currentIndexChanged.connect(self._seller_changed)
         self.buyer.validity_changed.connect(lambda _v: self.completeChanged.emit())
@@ -169,10 +175,17 @@ class TermsPage(QWizardPage):
         held = data[1] if data else 1
         self.shares.setRange(1, max(1, held))
         self.shares.setValue(held)
+        self._recheck()
         self.completeChanged.emit()
 
+    def _recheck(self) -> None:
+        data = self.seller.currentData()
+        self.check.check(self.deed.value(), self.buyer.address() if self.buyer.is_valid() else None,
+                         self.shares.value(), data[0] if data else None)
+
     def isComplete(self) -> bool:
-        return self.seller.currentData() is not None and self.buyer.is_valid() and not self._preparing
+        return (self.seller.currentData() is not None and self.buyer.is_valid() and not self._preparing
+                and self.check.allowed is True)
 
     def validatePage(self) -> bool:
         """Next: the requests are prepared on a worker; the page turns when they are (or says why not)."""
