@@ -5,18 +5,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import (
-    QCommandLinkButton,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QProgressBar,
-    QSpinBox,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QCommandLinkButton, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QProgressBar,
+                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from core.paths import DataDir
 from desktop.gui import prompts, theme
@@ -191,7 +181,7 @@ class FirstRunDialog(QDialog):
         ws = self.ctx.workspace_for(demo_home(self.ctx.home))
         deeds, transfers = self.demo_deeds.value(), self.demo_transfers.value()
 
-        def job(task: TaskHandle) -> Done[Ledger]:
+        def job(task: TaskHandle) -> Done["Ledger"]:
             if not ws.home.database.exists():
                 built = ws.build_demo(deeds=deeds, transfers=transfers, progress=task.progress,
                                       should_cancel=task.should_cancel)
@@ -225,7 +215,7 @@ def open_data_folder(ctx: AppContext, parent: QWidget | None, on_open: Any = Non
         return
     ws = ctx.workspace_for(DataDir.resolve(Path(folder)))
 
-    def opened(_ledger: Ledger) -> None:
+    def opened(_ledger: "Ledger") -> None:
         ctx.use(ws)
         if on_open is not None:
             on_open()

@@ -1,16 +1,8 @@
 """Settings: the data folder, the paper size of documents, the theme (applied at once)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QVBoxLayout, QWidget)
 
 from core.settings import PAPER_SIZES, THEMES
 from desktop.gui import prompts, theme
