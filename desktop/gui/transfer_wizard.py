@@ -101,9 +101,8 @@ class TermsPage(QWizardPage):
         form.addRow("Deadline", self.deadline)
         self.check = TransferCheck(ctx)  # "Can this transfer happen?", asked as the terms change
         form.addRow("", self.check)
-        self.check.answered.connect(lambda _allowed: self.completeChanged.emit())
         self.shares.valueChanged.connect(lambda _v: self._recheck())
-        self.buyer.validity_changed.connect(lambda _v: self._recheck())
+        self.buyer.combo.editTextChanged.connect(lambda _t: self._recheck())  # every change, not just validity
         self.deed.valueChanged.connect(self._deed_changed)
         self.seller.currentIndexChanged.connect(self._seller_changed)
         self.buyer.validity_changed.connect(lambda _v: self.completeChanged.emit())
@@ -184,8 +183,8 @@ class TermsPage(QWizardPage):
                          self.shares.value(), data[0] if data else None)
 
     def isComplete(self) -> bool:
-        return (self.seller.currentData() is not None and self.buyer.is_valid() and not self._preparing
-                and self.check.allowed is True)
+        # The check informs; preparing asks the same judge again and refuses with the same sentence.
+        return self.seller.currentData() is not None and self.buyer.is_valid() and not self._preparing
 
     def validatePage(self) -> bool:
         """Next: the requests are prepared on a worker; the page turns when they are (or says why not)."""
