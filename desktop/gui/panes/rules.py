@@ -261,7 +261,7 @@ class RulesPane(Pane):
         fill(self.recoveries_table, [[v.recovery.recovery_id[:10] + "\u2026", self.who(v.recovery.lost),
                                       self.who(v.recovery.new),
                                       f"court order {v.recovery.order}" if v.recovery.forced else "lost key",
-                                      v.state, v.summary] for v in overview.recoveries],
+                                      v.state.replace("-", " "), v.summary] for v in overview.recoveries],
              [v.recovery.recovery_id for v in overview.recoveries])
 
     def _frozen(self, hold: Hold) -> str:
