@@ -103,6 +103,12 @@ def _what(m: Mapping[str, Any]) -> tuple[Any, ...]:
     return ("the shares of deed ", f"{m['deedId']} held by ", Address(m["holder"]))
 
 
+def _target_words(m: Mapping[str, Any]) -> str:
+    if m["deedId"] == 0:
+        return f"every share held by {m['holder']}"
+    return f"deed {m['deedId']}" if is_zero(m["holder"]) else f"the shares of deed {m['deedId']} held by {m['holder']}"
+
+
 def _terms(m: Mapping[str, Any]) -> tuple[Term, ...]:
     return (Term("Frozen", _what(m)), Term("Court order", (Text(m["order"], ORDER_MAX),)),
             Term("Reason", (Text(m["reason"], REASON_MAX),)), Term("Registrar", (Address(m["registrar"]),)),
@@ -138,8 +144,7 @@ HOLD = register(EntryKind(
     name="Hold",
     fields=FIELDS,
     apply=_apply_hold,
-    describe=lambda m: (f"Hold {m['holdId'][:10]}: deed {m['deedId'] or 'any'}, holder {m['holder']}, order "
-                        f"{m['order']}: {m['reason']}"),
+    describe=lambda m: f"Hold {m['holdId'][:10]} on {_target_words(m)} (order {m['order']}): {m['reason']}",
     wrappers={"HoldApproval": "hold"},
     parties={"Hold": Party("registrar", "You freeze this holding as a registrar of the ledger.", "registrar",
                            label="Registrar"),

@@ -434,3 +434,69 @@ def test_migration_0006_fills_acquisitions_from_a_0004_ledger(database: str, tmp
         assert stored_compliance(conn) == expected
     assert verify_ledger(reopened, jobs=1).ok
     reopened.close()
+
+
+
+def test_a_certificate_of_title_shows_who_holds_after_a_recovery(office: Office,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The certificate replays the deed's entries on its own: a recovery's move is one of them, and the hold
+    and its release are rows of the chain of title."""
+    import io
+
+    from pypdf import PdfReader
+
+    from core.checkpoints import make_checkpoint
+    from core.documents import verify_pdf
+    from core.documents.title import build_title_pdf
+
+    o = office
+    o.sell(1, "bob", shares=2500)
+    o.rules(**policy(o))
+    hold = o.hold(deed=1)
+    o.release(hold["holdId"])
+    rid = o.open_recovery("alice", "dave", deed=1)
+    o.approve(rid, "operator", "notary", "court")
+    later(monkeypatch, 3.5)
+    case = recovery.find(o.ledger, rid)
+    recovery.complete(o.ledger, o.world.operator, case, recovery.check_complete(o.ledger, o.world.operator.address,
+                                                                                  case))
+    make_checkpoint(o.ledger, o.world.operator)
+    pdf = build_title_pdf(o.ledger, 1)
+    report = verify_pdf(pdf, o.ledger)
+    assert report.ok, report.reason
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    dave, alice = o.key("dave").address, o.key("alice").address
+    assert dave[:20].lower() in text.lower() and "Key recovery" in text and "Frozen (hold)" in text
+    holders = text.split("HOLDERS OF RECORD")[1].split("ENCUMBRANCES")[0]
+    assert dave[:20].lower() in holders.lower() and alice[:20].lower() not in holders.lower()
+
+
+def test_every_kind_of_this_area_proves_offline(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inclusion proof of each new entry checks with no ledger, signers and all (a registrar's act by a key
+    made registrar carries the operator's AddRegistrar)."""
+    from core.checkpoints import make_checkpoint
+    from core.proofs import build_proof, verify_proof
+
+    o = office
+    o.claim("bob", "identity")
+    o.rules(**policy(o))
+    hold = o.hold(deed=1)
+    o.release(hold["holdId"])
+    registrar2 = o.second_registrar()
+    message = recovery.start_message(o.ledger, registrar2.address, lost=o.key("alice").address,
+                                     new=o.key("dave").address, reason="lost")
+    recovery.start(o.ledger, registrar2, message)
+    o.approve(message["recoveryId"], "operator", "notary", "court")
+    later(monkeypatch, 3.5)
+    case = recovery.find(o.ledger, message["recoveryId"])
+    recovery.complete(o.ledger, registrar2, case, recovery.check_complete(o.ledger, registrar2.address, case))
+    make_checkpoint(o.ledger, o.world.operator)
+    seen = set()
+    for entry in o.ledger.entries():
+        if entry.kind in ("LedgerGenesis", "Checkpoint", "RegisterDeed", "AddRegistrar"):
+            continue
+        report = verify_proof(build_proof(o.ledger, entry.index))
+        assert report.index == entry.index and report.kind == entry.kind
+        seen.add(entry.kind)
+    assert seen == {"ClaimIssuer", "Claim", "RulesVersion", "Hold", "HoldRelease", "RecoveryStart", "RecoveryApproval",
+                    "RecoveryTransfer"}
