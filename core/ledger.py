@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from core import merkle
+from core.compliance.store import write_compliance
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
@@ -260,6 +262,7 @@ class Ledger:
             conn.execute(insert(EntryRow), rows)
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
             write_once(conn, state.once)
+            write_compliance(conn, state.compliance)
         return [start + i for i in range(len(entries))]
 
     # -- reading ---------------------------------------------------------
@@ -388,8 +391,9 @@ class Ledger:
         return self.tree().root(self.size() if size is None else size)
 
     def registrars(self) -> list[str]:
-        with self.engine.connect() as conn:
-            return sorted(DbState(conn, self.identity, 0).registrars)
+        with self.engine.connect() as conn:  # a state of size 0 reads no AddRegistrar: give it the ledger's size
+            size = int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())
+            return sorted(DbState(conn, self.identity, size).registrars)
 
     def raw_execute(self, sql: str) -> None:
         """For tests and repair tools only."""

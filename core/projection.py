@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from core import merkle
+from core.compliance.store import DbCompliance
 from core.identity import LedgerIdentity
 from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
 from sqlmodel import col
@@ -173,6 +174,7 @@ class DbState(LedgerState):
         self._stored_roots: dict[int, bytes] = {}  # a checkpoint's builder and its rule ask for the same root
         self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
         self._new_parcels: set[str] = set()
+        self.compliance = DbCompliance(conn)
         if size > 0:
             self.registrars.add(identity.operator.lower())
             for message in conn.execute(select(col(EntryRow.message)).where(col(EntryRow.kind) == "AddRegistrar")).scalars():

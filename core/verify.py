@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
+from core.compliance.store import compliance_disagreement, stored_compliance
 from core.display import clean
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, LedgerDamaged, RuleViolation
@@ -262,6 +263,15 @@ def _check_once(ledger: Ledger, replay: _Replay) -> None:
                      f"(said to be used by entry {clean(index)}) that no entry used: it disagrees with the ledger.")
 
 
+def _check_compliance(ledger: Ledger, replay: _Replay) -> None:
+    """The compliance table (claims, rules, holds, recoveries, acquisition times) against the replay."""
+    with ledger.engine.connect() as conn:
+        stored = stored_compliance(conn)
+    problem = compliance_disagreement(stored, replay.state.compliance.rows())
+    if problem is not None:
+        raise _Bad(None, clean(problem, 300))
+
+
 def _check_projection(ledger: Ledger, replay: _Replay) -> None:
     with ledger.engine.connect() as conn:
         stored = stored_rows(conn)
@@ -312,6 +322,7 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
         _check_witness(ledger, replay, report)
         _check_projection(ledger, replay)
         _check_once(ledger, replay)
+        _check_compliance(ledger, replay)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")
     except _Bad as bad:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any, Mapping, Sequence
 
+from core.compliance.judge import note_acquired
 from core.display import clean
 from core.entries import Entry
 from core.errors import RuleViolation
@@ -127,6 +128,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         attributes_json=check_attributes(m["attributes"]), total_shares=m["totalShares"], holders={owner: m["totalShares"]},
         version=1, registered_index=ctx.index, updated_index=ctx.index,
     ))
+    note_acquired(state, m["deedId"], owner, ctx.recorded_at, "registration")  # a lock-up counts from here
     state.next_deed_id += 1
     return int(m["deedId"])
 

@@ -19,6 +19,7 @@ HINTS: dict[Remedy, str] = {
     Remedy.PRICE_COLUMN: " with --target COLUMN",
     Remedy.LOCATION_COLUMNS: " (--lat and --lon)",
     Remedy.GIVE_REQUEST: " with --request REQUEST",
+    Remedy.NAME_APPROVER: " with --approver ADDRESS",
 }
 
 

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "desktop.cli.screen_cmd",
     "desktop.cli.documents_cmd",
     "desktop.cli.qr_cmd",
+    "desktop.cli.rules_cmd",
     "desktop.cli.gui_cmd",
 ]
 

@@ -39,6 +39,7 @@ PANES = (
     PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane"),
     PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane"),
     PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
+    PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane"),
 )
 
 
