@@ -15,7 +15,6 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from core import merkle
 from core.compliance.store import write_compliance
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation

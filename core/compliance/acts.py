@@ -66,7 +66,7 @@ def write_files(items: Sequence[tuple[SigningRequest, str]], out_dir: str | os.P
         check_output(target, make_folder=True)
     written: list[Path] = []
     try:
-        for (request, _), target in zip(items, targets):
+        for (request, _), target in zip(items, targets, strict=True):
             written.append(write_json(target, request.as_json()))
     except BaseException:
         for path in written:

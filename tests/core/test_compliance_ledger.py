@@ -261,7 +261,7 @@ def later(monkeypatch: pytest.MonkeyPatch, days: float) -> None:
 def test_no_recovery_without_a_policy(office: Office) -> None:
     o = office
     before = snapshot(o.ledger)
-    with pytest.raises(DeedbookError, match="name no recovery policy|version 0"):
+    with pytest.raises(DeedbookError, match=r"name no recovery policy|version 0"):
         recovery.start_message(o.ledger, o.world.operator.address, lost=o.key("alice").address,
                                new=o.key("dave").address, reason="lost")
     assert snapshot(o.ledger) == before
@@ -290,7 +290,7 @@ def test_a_lost_key_recovery_in_order_with_a_waiting_period(office: Office, monk
     view = recovery.status(o.ledger, rid)[0]
     assert view.state == "waiting" and [s.approver for s in view.steps] == [
         o.world.operator.address, o.key("notary").address, o.key("court").address]
-    with pytest.raises(DeedbookError, match="waiting period .* ends"):
+    with pytest.raises(DeedbookError, match=r"waiting period .* ends"):
         recovery.check_complete(o.ledger, o.world.operator.address, recovery.find(o.ledger, rid))
     later(monkeypatch, 3.01)
     assert recovery.status(o.ledger, rid)[0].state == "ready"

@@ -168,7 +168,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
               if draw(st.integers(0, 4)) > 0]
     claims += [(a, t, "US" if t == "jurisdiction" else "") for a, t in draw(st.lists(
         st.tuples(st.sampled_from(ADDRESSES), st.sampled_from(TYPES)), max_size=4))]
-    return {"holders": dict(zip(holders, counts)), "total": max(total, sum(counts)), "seller": seller,
+    return {"holders": dict(zip(holders, counts, strict=True)), "total": max(total, sum(counts)), "seller": seller,
             "buyer": buyer, "shares": draw(st.integers(1, counts[0])), "claims": claims,
             "days": draw(st.integers(0, 500)), "how": draw(st.sampled_from(["registration", "purchase"]))}
 

@@ -94,7 +94,7 @@ def test_a_lost_key_is_recovered_through_three_approvers_on_three_machines(
     held = f.run(f.office, "can-transfer", "1", "--to", a["bob"], "--json")
     assert held.code == 1 and json.loads(held.out)["code"] == "recovery-pending"
 
-    responses = {name: f.sign(name, request) for name, request in zip(("registrar2", "notary", "court"), requests)}
+    responses = {name: f.sign(name, request) for name, request in zip(("registrar2", "notary", "court"), requests, strict=True)}
     for name in ("registrar2", "notary", "court"):  # each machine holds only its own key
         assert [p.stem for p in (f.at(name) / "keys").glob("*.json")] == [name]
         assert not (f.at(name) / "ledger.sqlite").exists()
