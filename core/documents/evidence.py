@@ -9,7 +9,7 @@ no spaces, UTF-8), embedded in the PDF as `deedbook-record.json`:
     {"format": "deedbook-document/1",
      "document": {"type": "title", "layout": 1, "paper": "A4", "params": {...}},
      "ledger": {"ledgerId", "name", "operator", "chainId"},
-     "checkpoint": {"index", "recordedAt", "message", "signatures"},
+     "checkpoint": {"index", "recordedAt", "message", "signatures", "cosignatures" (when witnesses cosigned it)},
      "entries": [{"index", "kind", "recordedAt", "message", "signatures", "leafHash", "auditPath"}, ...],
      "names": {"0x<address, lower case>": "name from the issuer's address book"},
      "extra": {...}}
@@ -223,9 +223,9 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
             i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
             "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.inclusion(i, size)]))
     names = _names(ledger, _addresses(embedded))
-    from core.checkpoints import checkpoint_json
+    from core.cosignatures import cosigned_json  # the checkpoint with its witnesses' cosignatures, if any
 
-    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, checkpoint_json(checkpoint),
+    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, cosigned_json(ledger, checkpoint),
                   embedded, names, dict(extra or {}))
 
 
