@@ -21,8 +21,8 @@ proves a fork (exit 1), does not (exit 0), or is not a fork proof (exit 2).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Sequence
 
 from core.checkpoint_note import NotSigned, SignedCheckpoint, identity_of, ledger_vkey, open_checkpoint
@@ -133,7 +133,7 @@ def verify_fork(data: Any) -> ForkVerdict:
                          f"first {a.size:,} entries are different ones.", sizes)
 
 
-def read_fork_file(path: str | Path) -> Any:
+def read_fork_file(path: str | os.PathLike[str]) -> Any:
     raw = read_user_file(path, "a fork proof", max_bytes=MAX_FORK_BYTES)
     try:
         text = raw.decode("utf-8")

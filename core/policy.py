@@ -17,8 +17,8 @@ Keys are verifier keys (core.notes); Deedbook verifies its own key types.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from core.checkpoint_note import Body, WitnessKey, check_cosignature, identity_of, origin, witness_of
@@ -71,6 +71,8 @@ class Policy:
             return f"witness {name}"
         group = self.groups[name]
         parts = [m if m in self.witnesses else f"({self._describe(m)})" for m in group.members]
+        if len(parts) == 1:
+            return parts[0].strip("()")
         what = "all" if group.threshold == len(parts) and len(parts) > 1 else str(group.threshold)
         return f"{what} of {', '.join(parts)}"
 
@@ -168,7 +170,7 @@ def _threshold(amount: str, members: int, bad: Any, number: int) -> int:
     return int(amount)
 
 
-def read_policy(path: str | Path) -> Policy:
+def read_policy(path: str | os.PathLike[str]) -> Policy:
     raw = read_user_file(path, "a policy file", max_bytes=MAX_POLICY_BYTES, error=BadPolicy)
     return parse_policy(raw, f"The file {path}")
 
@@ -205,8 +207,20 @@ def format_policy(identity: LedgerIdentity, witnesses: list[tuple[str, WitnessKe
     lines += [f"witness {name} {witness.vkey.text()}" for name, witness in witnesses]
     if not witnesses:
         lines.append("quorum none")
+    elif len(witnesses) == 1:
+        lines.append(f"quorum {witnesses[0][0]}")
     else:
         k = len(witnesses) if quorum is None else quorum
         lines.append(f"group required {k} {' '.join(name for name, _ in witnesses)}")
         lines.append("quorum required")
     return "\n".join(lines) + "\n"
+
+
+def checkpoint_quorum(policy: Policy, identity: LedgerIdentity, checkpoint: Any) -> QuorumCheck:
+    """The quorum of a checkpoint as a proof or a document's record carries it (its operator signature
+    checked already), with its cosignature lines."""
+    from core.checkpoint_note import carried_lines
+
+    message = checkpoint["message"]
+    root = bytes.fromhex(str(message["root"])[2:])
+    return check_quorum(policy, identity, int(message["size"]), root, carried_lines(checkpoint))

@@ -23,8 +23,8 @@ omits it when the old size is a power of two).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from core.checkpoint_note import identity_of, ledger_vkey, note_of
@@ -123,7 +123,11 @@ def parse_request(raw: bytes, label: str = "The request") -> CheckpointRequest:
         note = parse_note(str(data.get("checkpoint", "")))
     except MalformedNote as bad:
         raise BadRequest(f"{label} is damaged: {bad}") from None
-    entries = data.get("consistency")
+    return CheckpointRequest(identity, note, parse_candidates(data.get("consistency"), label))
+
+
+def parse_candidates(entries: Any, label: str) -> tuple[Candidate, ...]:
+    """The consistency proofs of a request file or an export bundle."""
     if not isinstance(entries, list) or len(entries) > MAX_CANDIDATES:
         raise BadRequest(f"{label} is damaged: its consistency proofs are not a list of at most {MAX_CANDIDATES}.")
     candidates = []
@@ -137,10 +141,10 @@ def parse_request(raw: bytes, label: str = "The request") -> CheckpointRequest:
         old_root = _hash(item["oldRoot"], f"{label}'s root at size {item['old']}") if "oldRoot" in item else None
         candidates.append(Candidate(item["old"], old_root,
                                     tuple(_hash(h, f"{label}'s consistency proof") for h in proof)))
-    return CheckpointRequest(identity, note, tuple(candidates))
+    return tuple(candidates)
 
 
-def read_request(path: str | Path) -> CheckpointRequest:
+def read_request(path: str | os.PathLike[str]) -> CheckpointRequest:
     raw = read_user_file(path, "a checkpoint request", max_bytes=MAX_REQUEST_BYTES, error=BadRequest)
     return parse_request(raw, f"The file {path}")
 

@@ -14,7 +14,7 @@ no spaces, UTF-8), embedded in the PDF as `deedbook-record.json`:
      "names": {"0x<address, lower case>": "name from the issuer's address book"},
      "extra": {...}}
 
-Each entry expands to a `deedbook-proof/1` proof and is checked by
+Each entry expands to a `deedbook-proof/2` proof and is checked by
 `core.proofs.verify_proof`, the same code as `deedbook verify-proof`.
 A registration (or recorded valuation) signed by a registrar other than the
 operator is shown genuine only with the operator's `AddRegistrar` that made that
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # reading a document needs no database layer; building one is
     from core.ledger import Ledger, RecordedEntry
     from core.proofs import ProofReport
 
-PROOF_FORMAT = "deedbook-proof/1"  # core.proofs.FORMAT, checked there on every proof
+PROOF_FORMAT = "deedbook-proof/2"  # core.proofs.FORMAT, checked there on every proof
 FORMAT = "deedbook-document/1"
 ATTACHMENT_NAME = "deedbook-record.json"
 PAPERS = ("A4", "Letter")
@@ -142,7 +142,7 @@ class Record:
         return parse_record(self.to_bytes())
 
     def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
-        """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData),
+        """One entry as a stand-alone `deedbook-proof/2` file (what `deedbook proof` writes, minus typedData),
         with the AddRegistrar this record carries for its signer when it is a registrar's act."""
         proof = {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(), **_proved(entry),
                  "treeSize": self.checkpoint_size, "checkpoint": self.checkpoint}

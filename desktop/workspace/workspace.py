@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from desktop.workspace.documents import DocumentOps
 from desktop.workspace.people import PeopleOps
+from desktop.workspace.witnessing import WitnessOps
 
 
-class Workspace(DocumentOps, PeopleOps):
+class Workspace(DocumentOps, PeopleOps, WitnessOps):
     """A data folder (+ an optional database URL): its keys, ledger, address book and settings, and
     every operation the command line and the GUI offer, each returning `Done(value, receipt)`.
 
