@@ -38,6 +38,7 @@ PANES = (
     PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane"),
     PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane"),
     PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
+    PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane"),
 )
 
 

@@ -67,7 +67,31 @@ class CosignStatus:
     witnesses: tuple[WitnessedBy, ...]
 
 
+@dataclass(frozen=True)
+class Overview:
+    """Everything the "Witness & replicas" pane shows, read at once (on a worker)."""
+
+    ledger_name: str | None
+    operator: str | None  # this folder's ledger's operator
+    status: CosignStatus | None  # this folder's ledger's checkpoint and witnesses (None: no ledger)
+    role: "WitnessRole | None"  # this folder as a witness
+    followed: tuple["Followed", ...]  # the ledgers it witnesses
+    replica: dict[str, Any] | None  # this folder as a replica: its last sync
+    problem: str | None = None  # why the ledger could not be read, if it could not
+
+
 class WitnessOps(RecordOps):
+    def overview(self) -> Overview:
+        """This folder as an operator's ledger, a witness and a replica (a read; never creates a ledger)."""
+        from core.witnessing import followed, read_role
+
+        ledger, problem = self.local_ledger()
+        status = self.cosign_status() if ledger is not None else None
+        role = read_role(self.home)
+        return Overview(ledger.identity.name if ledger is not None else None,
+                        ledger.identity.operator if ledger is not None else None, status, role,
+                        tuple(followed(self.home)) if role is not None else (), self.replica_state(), problem)
+
     # -- the operator: requests, cosignatures, policies ------------------------------------------------
     def latest_checkpoint(self) -> "RecordedEntry":
         from core.errors import NotFound
