@@ -141,13 +141,20 @@ def _open(home: DataDir, db_url: str | None) -> "Ledger | None":
         return None
 
 
-def sync(home: DataDir, db_url: str | None, source: Source, *, now: int | None = None) -> SyncReport:
-    """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False."""
+def sync(home: DataDir, db_url: str | None, source: Source, *, now: int | None = None,
+         since: int | None = None) -> SyncReport:
+    """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
+
+    The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
+    the replica holds beyond it, which no signature of the operator covers yet, are compared one by one."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
     replica = _open(home, db_url)
     held = replica.size() if replica is not None else 0
-    bundle = source.bundle(held)
+    if since is None:
+        latest = replica.latest_checkpoint() if replica is not None else None
+        since = min(held, int(latest.message["size"])) if latest is not None else 0
+    bundle = source.bundle(min(since, held))
     report = SyncReport(True, source.label, held, more=bundle.more)
     if replica is not None and bundle.identity != replica.identity:
         raise DeedbookError(f"{source.label} is the ledger \u201c{bundle.identity.name}\u201d "

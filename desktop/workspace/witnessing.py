@@ -340,10 +340,13 @@ class WitnessOps(RecordOps):
         try:
             report = sync(self.home, self.db_url, origin)
             total = report.appended
-            while report.ok and report.more and report.appended:
-                report = sync(self.home, self.db_url, origin)
+            while report.ok and report.more:  # a server's next page, from where this one ended
+                reached = report.size
+                report = sync(self.home, self.db_url, origin, since=reached)
                 total += report.appended
                 report.appended = total
+                if report.size == reached:
+                    break
         finally:
             if isinstance(origin, LedgerSource):
                 origin.ledger.close()
