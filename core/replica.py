@@ -310,8 +310,17 @@ def _append(home: DataDir, db_url: str | None, replica: "Ledger | None", bundle:
                              f"{batch[0].index:,} on: {broken} Nothing from that batch was synced.")
             report.size = replica.size()
             report.appended = report.size - (new[0].index if new else 0)
+            if started and report.size == 0 and db_url is None:
+                _discard(home, replica)
             return replica, started
     return replica, started
+
+
+def _discard(home: DataDir, replica: "Ledger") -> None:
+    """A replica that could not even start leaves no empty database behind."""
+    replica.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{home.database}{suffix}").unlink(missing_ok=True)
 
 
 def _claim(home: DataDir, bundle: Bundle, created: int) -> Any:
