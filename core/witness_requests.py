@@ -79,7 +79,7 @@ def proof_sizes(ledger: "Ledger", size: int, asked: Iterable[int] = ()) -> list[
     from core.cosignatures import last_cosigned
 
     earlier = [int(e.message["size"]) for e in ledger.entries(kind="Checkpoint") if int(e.message["size"]) < size]
-    sizes = set(earlier[-RECENT_CHECKPOINTS:]) | {s for s, _ in last_cosigned(ledger).values()} | set(asked)
+    sizes = set(earlier[-RECENT_CHECKPOINTS:]) | {s for s, _ in last_cosigned(ledger).values()} | set(asked) | {size}
     return sorted(s for s in sizes if 0 < s <= size)
 
 
