@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0010"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

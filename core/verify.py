@@ -1,5 +1,6 @@
 """Verify a whole ledger: every signature, every rule, the hash chain, the
-checkpoints, the witness, and the deed and one-time value tables against a replay.
+checkpoints, the witness, the deed and one-time value tables against a replay, and the
+witnesses' cosignatures kept beside it.
 
 With `jobs == 1` one pass does everything.  With more jobs, worker processes
 recover signatures and recompute leaf hashes (the expensive part, independent
@@ -298,6 +299,15 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
                                    f"({detail}; last changed by entry {changed_by}).")
 
 
+def _check_cosignatures(ledger: Ledger) -> None:
+    """Witnesses' cosignatures kept beside the ledger each check against their checkpoint (core.cosignatures)."""
+    from core.cosignatures import check_stored
+
+    found = check_stored(ledger)
+    if found is not None:
+        raise _Bad(*found)
+
+
 def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
                   should_cancel: Callable[[], bool] | None = None, chunk_size: int = CHUNK) -> VerifyReport:
     jobs = jobs or os.cpu_count() or 1
@@ -323,6 +333,7 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
         _check_projection(ledger, replay)
         _check_once(ledger, replay)
         _check_compliance(ledger, replay)
+        _check_cosignatures(ledger)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")
     except _Bad as bad:

@@ -9,12 +9,12 @@ no spaces, UTF-8), embedded in the PDF as `deedbook-record.json`:
     {"format": "deedbook-document/1",
      "document": {"type": "title", "layout": 1, "paper": "A4", "params": {...}},
      "ledger": {"ledgerId", "name", "operator", "chainId"},
-     "checkpoint": {"index", "recordedAt", "message", "signatures"},
+     "checkpoint": {"index", "recordedAt", "message", "signatures", "cosignatures" (when witnesses cosigned it)},
      "entries": [{"index", "kind", "recordedAt", "message", "signatures", "leafHash", "auditPath"}, ...],
      "names": {"0x<address, lower case>": "name from the issuer's address book"},
      "extra": {...}}
 
-Each entry expands to a `deedbook-proof/1` proof and is checked by
+Each entry expands to a `deedbook-proof/2` proof and is checked by
 `core.proofs.verify_proof`, the same code as `deedbook verify-proof`.
 A registration (or recorded valuation) signed by a registrar other than the
 operator is shown genuine only with the operator's `AddRegistrar` that made that
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # reading a document needs no database layer; building one is
     from core.ledger import Ledger, RecordedEntry
     from core.proofs import ProofReport
 
-PROOF_FORMAT = "deedbook-proof/1"  # core.proofs.FORMAT, checked there on every proof
+PROOF_FORMAT = "deedbook-proof/2"  # core.proofs.FORMAT, checked there on every proof
 FORMAT = "deedbook-document/1"
 ATTACHMENT_NAME = "deedbook-record.json"
 PAPERS = ("A4", "Letter")
@@ -145,7 +145,7 @@ class Record:
         return parse_record(self.to_bytes())
 
     def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
-        """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData),
+        """One entry as a stand-alone `deedbook-proof/2` file (what `deedbook proof` writes, minus typedData),
         with the AddRegistrar this record carries for its signer when it is a registrar's act."""
         proof = {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(), **_proved(entry),
                  "treeSize": self.checkpoint_size, "checkpoint": self.checkpoint}
@@ -225,9 +225,9 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
             i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
             "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.inclusion(i, size)]))
     names = _names(ledger, _addresses(embedded))
-    from core.checkpoints import checkpoint_json
+    from core.cosignatures import cosigned_json  # the checkpoint with its witnesses' cosignatures, if any
 
-    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, checkpoint_json(checkpoint),
+    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, cosigned_json(ledger, checkpoint),
                   embedded, names, dict(extra or {}), layout)
 
 

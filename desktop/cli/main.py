@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "desktop.cli.documents_cmd",
     "desktop.cli.qr_cmd",
     "desktop.cli.rules_cmd",
+    "desktop.cli.witness_cmd",
     "desktop.cli.gui_cmd",
 ]
 

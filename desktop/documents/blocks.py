@@ -105,6 +105,7 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
         ("Operator", mono_wrapped(record.ledger.operator, Styles.cell_mono, 66)),
         ("Checkpoint", para(f"{record.checkpoint_size:,} entries, signed {esc(moment(record.checkpoint_time))} "
                             f"(entry {cp.get('index', '?')})", Styles.cell)),
+        *_witnesses(record),
         ("Merkle root", mono_wrapped(str(cp["message"]["root"]), Styles.cell_mono, 66)),
         ("QR entry", para(f"entry {subject.index} \u00b7 <font name='{Styles.cell_mono.fontName}' size='6.6'>"
                           f"{esc(subject.leaf_hash)}</font>", Styles.cell)),
@@ -118,6 +119,20 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
                plain("Scan: ledger, entry, checkpoint", _caption())]
     panel = boxed([[qr_cell, [*lines, grid]]], [qr_size + 10, width - qr_size - 10])
     return [KeepTogether([*section("Verification", width), panel])]
+
+
+def _witnesses(record: Record) -> list[tuple[str, Flowable]]:
+    """A row naming the witnesses whose cosignatures on the checkpoint check (none: no row, as before witnesses)."""
+    from core.checkpoint_note import Body, carried_lines, check_cosignature, origin
+
+    body = Body(origin(record.ledger), record.checkpoint_size, bytes.fromhex(str(record.checkpoint["message"]["root"])[2:]))
+    from core.display import short_address
+
+    found = (check_cosignature(body, line) for line in carried_lines(record.checkpoint))
+    names = sorted({f"{c.name} ({short_address(c.address)})" for c in found if c is not None})
+    if not names:
+        return []
+    return [("Witnesses", para(f"cosigned by {esc(', '.join(names))}", Styles.cell))]
 
 
 def _caption() -> Any:

@@ -23,6 +23,7 @@ from desktop.workspace.signers import Signer
 
 if TYPE_CHECKING:
     from desktop.documents.verify import PdfReport
+    from core.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,16 @@ class DocumentOps(ModelOps, RecordOps):
     def make_document(self, document: Document, *, out: str | os.PathLike[str] | None = None, force: bool = False,
                       paper: str | None = None, operator: Signer | None = None, progress: Fraction | None = None,
                       should_cancel: Cancel | None = None,
-                      before_training: Callable[[str], None] | None = None) -> Done[Path]:
+                      before_training: Callable[[str], None] | None = None,
+                      policy: "Policy | None" = None) -> Done[Path]:
         """Draw `document` and write it to `out` (default: a new file in the data folder's documents).
 
         Entries newer than the latest checkpoint raise `NotCheckpointed`, unless
         `operator` is given: then a checkpoint is signed and the document drawn
         again.  A valuation report made without an estimate values the deed first
-        (training a model if there is none).  Nothing is written if anything fails."""
+        (training a model if there is none).  With a `policy`, the checkpoint the document
+        is proved against must carry its quorum of cosignatures.  Nothing is written if
+        anything fails."""
         from core.documents.evidence import NotCheckpointed
         from core.outfiles import check_output
 
@@ -142,8 +146,23 @@ class DocumentOps(ModelOps, RecordOps):
         except NotCheckpointed:
             if operator is None:
                 raise
+            if policy is not None:  # a checkpoint signed now has no cosignatures: it could not meet the policy
+                from core.errors import DeedbookError
+
+                raise DeedbookError("The document needs a newer checkpoint, which must be cosigned before a document "
+                                    "is issued under this policy: sign one, have the witnesses cosign it, then issue "
+                                    "the document; nothing was signed.") from None
             receipt = receipt | self.checkpoint(operator).receipt
             data = self.draw(document, sheet)
+        if policy is not None:  # issued under a policy: its checkpoint must carry the quorum's cosignatures
+            from desktop.workspace.witnessing import record_quorum
+
+            quorum = record_quorum(data, policy)
+            if not quorum.ok:
+                from core.errors import DeedbookError
+
+                raise DeedbookError(f"{(quorum.reason or '').rstrip('.')}: the {document.describe()} was not "
+                                    "written; have the witnesses cosign the latest checkpoint first.")
         written = self.write_file(out, data, force=force, make_folder=make_folder)
         return Done(written.value, receipt | written.receipt)
 
