@@ -364,7 +364,7 @@ class WitnessOps(RecordOps):
 def record_quorum(pdf: bytes, policy: "Policy") -> "QuorumCheck":
     """Whether the checkpoint a document's embedded record carries meets `policy` (its signatures checked
     already, by verify-pdf or because this machine drew it)."""
-    from core.documents import attachment
+    from desktop.documents import attachment
     from core.documents.evidence import parse_record
     from core.policy import QuorumCheck, checkpoint_quorum
 
