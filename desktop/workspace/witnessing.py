@@ -298,7 +298,7 @@ class WitnessOps(RecordOps):
 
     def pdf_quorum(self, path: str | os.PathLike[str], policy: "Policy") -> "QuorumCheck":
         """Whether a PDF's embedded checkpoint meets `policy` (call once verify-pdf found the PDF genuine)."""
-        from core.documents.verify import MAX_PDF_BYTES
+        from desktop.documents.verify import MAX_PDF_BYTES
         from core.userfiles import read_user_file
 
         return record_quorum(read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), policy)

@@ -10,12 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +23,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, banner, button, label, set_role
+from desktop.gui.widgets.plain_table import fill, selected_key, table
 
 if TYPE_CHECKING:
     from core.compliance.claims import ClaimView
@@ -54,43 +51,6 @@ class Overview:
 def read_overview(ws: Workspace) -> Overview:
     return Overview(ws.rules_in_force(), ws.rules_history(), ws.claims(), ws.issuers(), ws.holds(),
                     ws.recovery_status())
-
-
-def table(columns: list[str]) -> QTableWidget:
-    widget = QTableWidget(0, len(columns))
-    widget.setHorizontalHeaderLabels(columns)
-    widget.verticalHeader().setVisible(False)
-    widget.verticalHeader().setDefaultSectionSize(28)
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.setAlternatingRowColors(True)
-    widget.setShowGrid(False)
-    widget.setWordWrap(False)
-    header = widget.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return widget
-
-
-def fill(widget: QTableWidget, rows: list[list[str]], keys: list[Any] | None = None,
-         tips: list[str] | None = None) -> None:
-    widget.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(fmt.plain(value, 200))
-            if keys is not None:
-                item.setData(Qt.ItemDataRole.UserRole, keys[r])
-            if tips is not None and tips[r]:
-                item.setToolTip(tips[r])
-            widget.setItem(r, c, item)
-
-
-def selected_key(widget: QTableWidget) -> Any:
-    row = widget.currentRow()
-    item = widget.item(row, 0) if row >= 0 else None
-    return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
 def empty_note(text: str) -> QWidget:
