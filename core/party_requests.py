@@ -126,13 +126,15 @@ def _check_fresh(ledger: Ledger, entry: Entry, taken: set[int]) -> None:
     """Said plainly before the rules run: a lien number taken since the request was prepared."""
     if entry.kind != "Lien":
         return
-    wanted = int(entry.message["lienId"])
+    m = entry.message
+    wanted = int(m["lienId"])
     with ledger.engine.connect() as conn:
-        row = conn.execute(select(LienRow).where(col(LienRow.lien_id) == wanted)).first()
-    if row is not None or wanted in taken:
-        by = f" by entry {row[0].opened_index}" if row is not None else " by another response given here"
-        raise DeedbookError(f"This lien request was prepared as lien number {wanted}, but that number was taken "
-                            f"since{by}: the request is stale; prepare it again.")
+        opened = conn.execute(select(col(LienRow.opened_index)).where(col(LienRow.lien_id) == wanted)).scalar()
+    if opened is not None or wanted in taken:
+        by = f" by entry {opened}" if opened is not None else " by another response given here"
+        raise DeedbookError(f"This lien request was prepared as lien number {wanted} on version {m['deedVersion']} "
+                            f"of deed {m['deedId']}, but that number was taken since{by}: the request is stale; "
+                            "prepare it again.")
     taken.add(wanted)
 
 
