@@ -36,7 +36,7 @@ def _journal(tmp_path: Path, key: UnlockedKey, rows: int = 3) -> NotaryJournal:
     journal = NotaryJournal(tmp_path)
     for n in range(rows):
         journal.append(key, row_type="act", profile=profile("california"),
-                       act={"entryIndex": n, "actDate": "2026-01-0%d" % (n + 1)}, fields=parse_fields(FIELDS))
+                       act={"entryIndex": n, "actDate": f"2026-01-0{n + 1}"}, fields=parse_fields(FIELDS))
     return journal
 
 
