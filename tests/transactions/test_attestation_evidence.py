@@ -41,7 +41,7 @@ def test_a_genuine_request_checks_and_its_response_is_recorded(parties: Parties)
 
 
 def test_a_request_naming_another_entry_than_its_proof_fails(parties: Parties) -> None:
-    index, request = _request(parties)
+    _, request = _request(parties)
     other = attestation_request(parties.ledger, 0, parties.notary.address, act="acknowledgment")
     # the agency's message (signed by nobody yet) for entry 0, carrying the lien's proof
     swapped = replace(other, extra={**other.extra, EVIDENCE: request.extra[EVIDENCE]})
