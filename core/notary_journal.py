@@ -245,3 +245,24 @@ def act_of(response: SigningRequest) -> dict[str, Any]:
 
 def in_period(rows: list[JournalRow], date_from: str | None, date_to: str | None) -> list[JournalRow]:
     return [r for r in rows if (not date_from or r.day >= date_from) and (not date_to or r.day <= date_to)]
+
+
+CSV_COLUMNS = ("row", "date", "type", "ref", "profile", "act", "entry_index", "entry_kind", "deed_id", "ledger",
+               "document", "signers", "id_evidence", "fee", "thumbprint", "reason", "hash")
+
+
+def csv_rows(rows: list[JournalRow]) -> list[dict[str, Any]]:
+    """One flat dict a row for a spreadsheet: names and evidence types, never a number (sealed or kept tail)."""
+    out = []
+    for row in rows:
+        d = row.data
+        act, fields = d.get("act") or {}, d.get("fields") or {}
+        signers = fields.get("signers", [])
+        out.append({"row": row.seq, "date": row.day, "type": row.type, "ref": d.get("ref"),
+                    "profile": d.get("profile"), "act": act.get("act"), "entry_index": act.get("entryIndex"),
+                    "entry_kind": act.get("entryKind"), "deed_id": act.get("deedId"), "ledger": act.get("ledgerName"),
+                    "document": fields.get("document"), "signers": "; ".join(str(s.get("name")) for s in signers),
+                    "id_evidence": "; ".join(str((s.get("id") or {}).get("type", "")) for s in signers),
+                    "fee": fields.get("fee"), "thumbprint": fields.get("thumbprint"), "reason": d.get("reason"),
+                    "hash": d.get("hash")})
+    return out

@@ -209,6 +209,10 @@ def journal_verify(args: argparse.Namespace, ctx: CliContext) -> int:
 def journal_list(args: argparse.Namespace, ctx: CliContext) -> int:
     """The notary's own journal (this data folder holds one)."""
     rows = ctx.ws.journal_rows(args.date_from, args.date_to)
+    for option, export in ((args.csv, ctx.ws.export_journal_csv), (args.pdf, ctx.ws.export_journal_pdf)):
+        if option:
+            export(option, args.date_from, args.date_to, force=args.force)
+            print(f"Wrote {len(rows):,} journal row(s) to {option}.", file=sys.stderr)
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0

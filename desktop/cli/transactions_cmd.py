@@ -91,6 +91,8 @@ def register(commands: Any) -> None:
     journal.add_argument("--to", dest="date_to", metavar="DATE")
     journal.add_argument("--json", action="store_true")
     journal.add_argument("--csv", metavar="FILE", help="also write the acts listed to a CSV file (spreadsheet-safe)")
+    journal.add_argument("--pdf", metavar="FILE", help="on a notary's machine: also write the notary's own journal "
+                                                      "(the rows listed) as a PDF")
     add_force(journal)
     journal.set_defaults(handler=_journal)
 
@@ -245,6 +247,9 @@ def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
         return parties_cmd.journal_verify(args, ctx)
     if ctx.ws.has_notary_journal() and not args.notary:  # the notary's own machine: its own journal
         return parties_cmd.journal_list(args, ctx)
+    if args.pdf:
+        raise DeedbookError("This data folder holds no notary's journal; the ledger's acts are exported with "
+                            "'deedbook pdf journal'.")
     records = ctx.ws.journal(args.notary, args.date_from, args.date_to)
     if args.csv:
         ctx.ws.write_journal_csv(args.csv, records, force=args.force)

@@ -190,3 +190,26 @@ class PartyOps(WorkspaceBase):
         if not 0 <= seq < len(rows):
             raise DeedbookError(f"There is no journal row {seq}.")
         return self.notary_journal.reveal(self.unlock(notary), rows[seq])
+
+    def export_journal_pdf(self, out: str | os.PathLike[str], date_from: str | None = None,
+                           date_to: str | None = None, *, force: bool = False) -> Done[Path]:
+        """The notary's own journal (the rows in the period) as a PDF, with the result of its check."""
+        from core.errors import DeedbookError
+        from desktop.documents.own_journal import build_own_journal_pdf
+
+        rows = self.journal_rows(date_from, date_to)
+        if not rows:
+            raise DeedbookError("The notary's journal has no rows in that period: there is nothing to export.")
+        check = self.verify_notary_journal()
+        period = f"{date_from or rows[0].day} to {date_to or rows[-1].day}"
+        pdf = build_own_journal_pdf(rows, check, notary=str(rows[0].data["notary"]), period=period)
+        return self.write_file(out, pdf, force=force)
+
+    def export_journal_csv(self, out: str | os.PathLike[str], date_from: str | None = None,
+                           date_to: str | None = None, *, force: bool = False) -> Done[Path]:
+        """The rows in the period as a spreadsheet-safe CSV (sealed numbers stay out of it)."""
+        from core.notary_journal import CSV_COLUMNS, csv_rows
+        from core.csvexport import write_csv
+
+        path = write_csv(out, CSV_COLUMNS, csv_rows(self.journal_rows(date_from, date_to)), force=force)
+        return Done(path, Receipt(files=(path,)))
