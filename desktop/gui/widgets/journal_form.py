@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, Q
 
 from core.errors import DeedbookError
 from core.jurisdictions import NAMES, JournalFields, parse_fields, profile
-from desktop.gui.panes.base import label
+from desktop.gui.panes.base import clear_layout, label
 
 
 class _SignerRow:
@@ -77,6 +77,7 @@ class JournalForm(QWidget):
         self.grid = QGridLayout()
         self.grid.setVerticalSpacing(4)
         layout.addLayout(self.grid)
+        layout.addStretch(1)  # the rows stay together at the top, however tall the form is
         self.rows: list[_SignerRow] = []
         self.profile.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.thumbprint.toggled.connect(lambda _b: self.changed.emit())
@@ -84,10 +85,7 @@ class JournalForm(QWidget):
             widget.textChanged.connect(lambda _t: self.changed.emit())
 
     def set_signers(self, addresses: list[str]) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.grid)
         self.rows = [_SignerRow(self.grid, 4 * n, address) for n, address in enumerate(addresses)]
         for row in self.rows:
             for widget in row.widgets():
