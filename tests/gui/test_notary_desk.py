@@ -169,3 +169,34 @@ def test_the_agency_writes_a_notarisation_request(ctx: AppContext, world: World,
     assert not prompt_log.errors
     [written] = list((tmp_path / "out").glob("*.json"))
     assert json.loads(written.read_text())["evidence"]["entry"]["kind"] == "RegisterDeed"
+
+
+def test_the_offline_signer_sends_an_attestation_to_the_notary_desk(world: World, qtbot: Any, tmp_path: Path) -> None:
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    window = SignerWindow(home, None, keys)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.load(request)
+    qtbot.keyClicks(window.picker.password, PASSWORD)
+    assert not window.sign_button.isEnabled() and "notary's desk" in window.key_note.text()
+
+
+def test_the_agency_submits_a_lien_response_after_asking(ctx: AppContext, world: World, qtbot: Any,
+                                                                    tmp_path: Path, prompt_log: Prompts) -> None:
+    from core.requests import sign_request
+    from desktop.gui.dialogs.party_requests import submit_responses
+
+    deed = world.register("S-9", world.key("alice").address)
+    bank = world.key("bank")
+    lien = sign_request(prepare_lien(world.ledger, deed, bank.address, "1000", "tax").request, bank)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    prompt_log.answer = False  # asked first: nothing is recorded when the agent says no
+    submit_responses(ctx, parent, [lien])
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
+    assert "Lien" in prompt_log.questions[0] and world.ledger.size() == 2
+    prompt_log.answer = True
+    submit_responses(ctx, parent, [lien])
+    qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)
+    assert world.ledger.entry(2).kind == "Lien" and "#2" in prompt_log.infos[-1]

@@ -126,18 +126,24 @@ def submit_responses_dialog(ctx: "AppContext", parent: QWidget) -> None:
     paths = prompts.open_files(parent, "Submit signed responses", "Signing responses (*.json);;All files (*)")
     if not paths:
         return
-    ws = ctx.ws
 
-    def check() -> tuple[list[Any], int]:
+    def read() -> list[Any]:
         from core.requests import load_response
 
-        responses = [load_response(p) for p in paths]
-        return responses, ws.check_responses(responses)
+        return [load_response(p) for p in paths]
 
-    def confirm(got: tuple[list[Any], int]) -> None:
-        responses, count = got
-        if not prompts.ask(parent, f"The {len(responses)} response(s) check and make {count} ledger entr"
-                           f"{'y' if count == 1 else 'ies'}. Record them now? This cannot be undone.",
+    ctx.ops.op(parent, read, title="Reading the responses").success(
+        lambda responses: submit_responses(ctx, parent, responses)).run()
+
+
+def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -> None:
+    """Check `responses` against the ledger on a worker, say what they make, ask, record them all or none."""
+    ws = ctx.ws
+
+    def confirm(count: int) -> None:
+        kinds = ", ".join(sorted({r.kind for r in responses}))
+        if not prompts.ask(parent, f"The {len(responses)} signed response(s) ({kinds}) check and make {count} ledger "
+                           f"entr{'y' if count == 1 else 'ies'}. Record them now? This cannot be undone.",
                            yes="Record"):
             return
         (ctx.ops.op(parent, lambda: ws.submit_responses(responses), write=True, title="Recording responses")
@@ -145,4 +151,4 @@ def submit_responses_dialog(ctx: "AppContext", parent: QWidget) -> None:
                                                  f"{'y' if len(indexes) == 1 else 'ies'} "
                                                  f"{', '.join(f'#{i}' for i in indexes)}.")).run())
 
-    ctx.ops.op(parent, check, title="Checking the responses").success(confirm).run()
+    ctx.ops.op(parent, lambda: ws.check_responses(responses), title="Checking the responses").success(confirm).run()
