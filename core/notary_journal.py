@@ -133,6 +133,8 @@ def _problem(row: JournalRow, position: int, prev: str, notary: str | None) -> s
         return "a correction or a void must name the row it is about"
     if d.get("hash") != "0x" + row_hash(row.body).hex():
         return "its content does not match its hash (it was edited)"
+    if notary is not None and str(d.get("notary", "")).lower() != notary.lower():
+        return f"it names {str(d.get('notary'))[:42]} as notary, not this journal's notary {notary}"
     try:
         signer = checksum_address(recover_address(bytes.fromhex(str(d["hash"])[2:]), parse_signature(d["signature"])))
     except (DeedbookError, KeyError, ValueError, TypeError):
@@ -177,33 +179,57 @@ class NotaryJournal:
         """Seal the identity numbers, sign and append one row; refused if the journal is not intact."""
         if row_type not in ROW_TYPES:
             raise JournalError(f"'{row_type}' is not a journal row type.")
-        rows = self.rows()
-        check = verify_rows(rows)
-        if not check.ok:
-            raise JournalError(f"The notary's journal is damaged ({check.reason}); nothing was added to it.")
-        if check.notary is not None and check.notary.lower() != key.address.lower():
-            raise JournalError(f"This journal is kept by {check.notary}; the key '{key.name}' cannot write in it.")
-        if ref is not None and not 0 <= ref < len(rows):
+        raw = self._raw()
+        lines = [line for line in raw.decode("utf-8", "replace").splitlines() if line.strip()]
+        ends = _ends(lines)  # the first and last rows: enough to chain a new row onto
+        notary = str(ends[0].data.get("notary")) if ends else None
+        if ends:
+            last = ends[-1]
+            problem = _problem(last, len(lines) - 1, str(last.data.get("prev")), notary)
+            if problem is not None:
+                raise JournalError(f"The notary's journal is damaged (journal row {len(lines) - 1}: {problem}); "
+                                   "nothing was added to it.")
+        if notary is not None and notary.lower() != key.address.lower():
+            raise JournalError(f"This journal is kept by {notary}; the key '{key.name}' cannot write in it.")
+        if ref is not None and not 0 <= ref < len(lines):
             raise JournalError(f"There is no journal row {ref} to refer to.")
-        seq = len(rows)
+        seq = len(lines)
         clear, sealed = _kept_fields(profile, fields, key, seq) if fields is not None else ({}, {})
-        body = {"seq": seq, "prev": rows[-1].data["hash"] if rows else ZERO,
+        body = {"seq": seq, "prev": ends[-1].data["hash"] if ends else ZERO,
                 "at": int(datetime.now(UTC).timestamp()) if now is None else now, "notary": key.address,
                 "type": row_type, "ref": ref, "profile": profile.name, "act": act, "fields": clear,
                 "sealed": sealed, "reason": " ".join(reason.split())}
         digest = row_hash(body)
         row = JournalRow({**body, "hash": "0x" + digest.hex(), "signature": "0x" + key.sign(digest).hex()})
-        self._write([*rows, row])
+        # the rows before are written back byte for byte (never re-serialised), the new one after them
+        text = "".join(line + "\n" for line in lines) + json.dumps(row.data, ensure_ascii=False, sort_keys=True) + "\n"
+        write_output(self.path, text, force=True, make_folder=True)
         return row
 
-    def _write(self, rows: list[JournalRow]) -> None:
-        text = "".join(json.dumps(r.data, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
-        write_output(self.path, text, force=True, make_folder=True)
+    def _raw(self) -> bytes:
+        if not self.path.exists():
+            return b""
+        return read_user_file(self.path, "the notary's journal", max_bytes=MAX_JOURNAL_BYTES, error=JournalError)
 
     def reveal(self, key: UnlockedKey, row: JournalRow) -> dict[str, str]:
         """The identity numbers sealed in `row`, opened with the notary's key."""
         return {name: open_sealed(key, value, _context(row.seq, name))
                 for name, value in (row.data.get("sealed") or {}).items()}
+
+
+def _ends(lines: list[str]) -> list[JournalRow]:
+    """The first and the last row (one row: itself), parsed; the rows between are not read."""
+    picked = [lines[0], lines[-1]] if len(lines) > 1 else lines
+    rows = []
+    for line in picked:
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            data = None
+        if not isinstance(data, dict):
+            raise JournalError("The notary's journal has a row that cannot be read; nothing was added to it.")
+        rows.append(JournalRow(data))
+    return rows
 
 
 def _context(seq: int, name: str) -> str:

@@ -179,3 +179,20 @@ def test_any_fields_file_parses_or_is_one_sentence(data: object) -> None:
         return
     for name in NAMES:
         profile(name).missing(fields, real_property=True)  # never raises on what parsed
+
+
+def test_a_row_re_signed_by_another_key_in_the_notarys_name_is_named(tmp_path: Path, notary: UnlockedKey) -> None:
+    journal = _journal(tmp_path, notary, rows=3)
+    forger = _key("forger")
+    lines = _lines(journal)
+    row = json.loads(lines[1])
+    row["fields"]["fee"] = "0"  # changed, re-hashed and signed again, still naming the notary
+    from core.notary_journal import row_hash
+
+    body = {k: v for k, v in row.items() if k not in ("hash", "signature")}
+    digest = row_hash(body)
+    row.update(hash="0x" + digest.hex(), signature="0x" + forger.sign(digest).hex())
+    lines[1] = json.dumps(row)
+    _store(journal, lines)
+    check = journal.verify()
+    assert not check.ok and check.first_bad == 1 and f"signed by {forger.address}" in check.reason
