@@ -195,6 +195,42 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
     return 0
 
 
+def add_journal_actions(journal: Any) -> None:
+    journal.add_argument("action", nargs="?", choices=["verify", "void", "correct", "reveal"],
+                         metavar="verify|void|correct|reveal",
+                         help="on a notary's machine: verify the journal (exit 1 names the first bad row); void or "
+                              "correct row ROW (a new row naming it: nothing is edited); reveal row ROW's sealed "
+                              "identity numbers (needs the notary's key)")
+    journal.add_argument("row", nargs="?", type=int, metavar="ROW", help="with void, correct, reveal: the row")
+    journal.add_argument("--reason", default="", metavar="TEXT", help="with void or correct: why (kept in the journal)")
+    journal.add_argument("--key", metavar="NOTARY", help="with void, correct, reveal: the notary's key")
+    journal.add_argument("--journal-fields", metavar="FILE", help="with correct: the corrected journal fields (JSON)")
+    journal.add_argument("--password-file", metavar="F", help="read the password from the first line of F")
+
+
+def journal_action(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.action == "verify":
+        return journal_verify(args, ctx)
+    if args.row is None or not args.key:
+        raise DeedbookError(f"Say which row and which key: journal {args.action} ROW --key NOTARY.")
+    signer = ctx.signer(args.key, args.password_file)
+    if args.action == "reveal":
+        numbers = ctx.ws.reveal_journal_row(signer, args.row)
+        if args.json:
+            print_json(numbers)
+            return 0
+        if not numbers:
+            print(f"Journal row {args.row} holds no sealed identity number.")
+        for name, value in numbers.items():
+            print(f"{name}: {clean(value, 80)}")
+        return 0
+    fields = _read_fields(args.journal_fields) if args.journal_fields else None
+    kind = "void" if args.action == "void" else "correction"
+    row = ctx.ws.amend_journal(signer, ref=args.row, row_type=kind, reason=args.reason, fields=fields).value
+    print(f"Journal row {row.seq}: {kind} of row {args.row}.")
+    return 0
+
+
 def journal_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     check = ctx.ws.verify_notary_journal()
     if args.json:

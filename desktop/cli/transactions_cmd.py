@@ -84,8 +84,7 @@ def register(commands: Any) -> None:
 
     journal = commands.add_parser("journal", help="a notary's journal: the notary's own on a notary's machine, "
                                                  "else the ledger's attestations ('journal verify' checks it)")
-    journal.add_argument("action", nargs="?", choices=["verify"], metavar="verify",
-                         help="check the notary's own journal (exit 1 names the first bad row)")
+    parties_cmd.add_journal_actions(journal)
     journal.add_argument("--notary", metavar="ADDRESS")
     journal.add_argument("--from", dest="date_from", metavar="DATE")
     journal.add_argument("--to", dest="date_to", metavar="DATE")
@@ -243,8 +242,8 @@ def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
-    if args.action == "verify":
-        return parties_cmd.journal_verify(args, ctx)
+    if args.action is not None:
+        return parties_cmd.journal_action(args, ctx)
     if ctx.ws.has_notary_journal() and not args.notary:  # the notary's own machine: its own journal
         return parties_cmd.journal_list(args, ctx)
     if args.pdf:

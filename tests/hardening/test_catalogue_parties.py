@@ -225,3 +225,18 @@ def test_an_iowa_notary_who_declines_journals_the_refusal(desk: Desk, capsys: py
     assert not (desk.root / "a.json").exists()
     [row] = json.loads(run_cli(desk.notary_argv("journal", "--json"), capsys).out)
     assert row["type"] == "refusal" and row["reason"] == "the signer had no identification"
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["journal", "void", "--key", "notary"], "which row"),
+    (["journal", "void", "0", "--key", "notary", "--reason", "x"], "no journal row 0"),
+    (["journal", "reveal", "0"], "which row and which key"),
+    (["journal", "reveal", "0", "--key", "notary"], "no journal row 0"),
+    (["journal", "correct", "0", "--key", "notary", "--reason", "x", "--journal-fields", "/nonexistent.json"],
+     "no file"),
+])
+def test_journal_amendments_refuse_bad_input(args: list[str], says: str, desk: Desk,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = run_cli(desk.notary_argv(*args, "--password-file", str(desk.office.password_file)), capsys)
+    assert_refused(outcome, 2, says=says)
+    assert desk.journal_digest() == "none"

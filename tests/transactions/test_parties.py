@@ -148,6 +148,15 @@ def test_a_notary_with_no_ledger_attests_a_transfer(machines: Machines, capsys: 
     assert "D1234567" not in done.out
     listed = json.loads(m.run(m.agency, "journal", "--json", capsys=capsys).out)  # the agency: the ledger's acts
     assert [a["entry_index"] for a in listed] == [index]
+    # only the notary's key opens the sealed number; a void is a new row naming the act, never an edit
+    revealed = m.keyed(m.notary, "journal", "reveal", "0", "--json", key="notary", capsys=capsys)
+    assert json.loads(revealed.out) == {"signer1.id.number": "D1234567"}
+    first_row = journal.read_text()
+    assert m.keyed(m.notary, "journal", "void", "0", "--reason", "wrong fee", key="notary", capsys=capsys).code == 0
+    assert journal.read_text().startswith(first_row)
+    rows = json.loads(m.run(m.notary, "journal", "--json", capsys=capsys).out)
+    assert [(r["type"], r["ref"], r["reason"]) for r in rows] == [("act", None, ""), ("void", 0, "wrong fee")]
+    assert m.run(m.notary, "journal", "verify", capsys=capsys).code == 0
     # an edited journal row is caught, and named
     lines = journal.read_text().splitlines()
     lines[0] = lines[0].replace("Ana Banker", "Someone Else")
