@@ -261,6 +261,8 @@ class NotaryDeskWindow(QMainWindow):
             widget.setDisplayFormat("yyyy-MM-dd")
             widget.dateChanged.connect(lambda _d: self.load_journal())
         self.verify_button = button("Verify journal", "verify", tip="Check every row's hash, link and signature")
+        self.void_button = button("Void row\u2026", "remove", tip="Void the selected row: a new row naming it "
+                                  "(nothing is edited)")
         self.pdf_button = button("Export PDF\u2026", "export")
         self.csv_button = button("Export CSV\u2026", "export")
         row.addWidget(label("From", "muted"))
@@ -268,7 +270,7 @@ class NotaryDeskWindow(QMainWindow):
         row.addWidget(label("to", "muted"))
         row.addWidget(self.date_to)
         row.addStretch(1)
-        for action in (self.verify_button, self.pdf_button, self.csv_button):
+        for action in (self.void_button, self.verify_button, self.pdf_button, self.csv_button):
             row.addWidget(action)
         layout.addLayout(row)
         self.journal_state = label("", "muted", wrap=True)
@@ -285,6 +287,7 @@ class NotaryDeskWindow(QMainWindow):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.verify_button.clicked.connect(self.verify_journal)
+        self.void_button.clicked.connect(self.void_row)
         self.pdf_button.clicked.connect(lambda: self._export("pdf"))
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         return page
@@ -310,10 +313,31 @@ class NotaryDeskWindow(QMainWindow):
             for column, text in enumerate(cells):
                 self.table.setItem(n, column, QTableWidgetItem(fmt.plain(text, 80)))
         self.pdf_button.setEnabled(bool(rows))
+        self.void_button.setEnabled(bool(rows))
         self.csv_button.setEnabled(bool(rows))
         self.verify_button.setEnabled(self.ws.has_notary_journal())
         self.journal_state.setText(f"{len(rows)} row(s) in the period." if rows else
                                    "No journal rows yet: the first attestation you sign writes the first row.")
+
+    def void_row(self) -> None:
+        """Void the selected row with the notary key chosen on the first tab (its password asked here)."""
+        from desktop.workspace import Signer
+
+        selected = self.table.currentRow()
+        key = self.picker.key_name()
+        if selected < 0 or selected >= len(self.rows) or key is None:
+            prompts.show_error(self, "Select a journal row, and choose your notary key on the first tab.")
+            return
+        seq = self.rows[selected].seq
+        reason, ok = QInputDialog.getText(self, "Void a journal row", f"Why is row {seq} void? (kept in the journal)")
+        if not ok or not reason.strip():
+            return
+        password = prompts.password(self, f"Password of the key '{key}'")
+        if password is None:
+            return
+        ws, signer = self.ws, Signer(key, password)
+        (self.ops.op(self, lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason),
+                     title="Voiding the row").success(lambda _row: self.load_journal()).run())
 
     def verify_journal(self) -> None:
         ws = self.ws

@@ -65,8 +65,8 @@ def _fill_california(desk: NotaryDeskWindow, qtbot: Any) -> None:
         qtbot.keyClicks(widget, text)
 
 
-def test_the_notary_desk_attests_with_no_ledger(world: World, qtbot: Any, tmp_path: Path,
-                                                prompt_log: Prompts) -> None:
+def test_the_notary_desk_attests_with_no_ledger(world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
+                                                monkeypatch: Any) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)
     desk = NotaryDeskWindow(home, keys)
@@ -99,6 +99,15 @@ def test_the_notary_desk_attests_with_no_ledger(world: World, qtbot: Any, tmp_pa
     desk.verify_journal()
     qtbot.waitUntil(lambda: "intact" in desk.journal_state.text(), timeout=10_000)
     _shot(desk, "notary-desk-4-journal")
+    # a void is a new row naming the act
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("wrong fee", True))
+    desk.table.selectRow(0)
+    prompt_log.passwords.append(PASSWORD)
+    qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(desk.rows) == 2, timeout=10_000)
+    assert desk.table.item(1, 2).text() == "void (row 0)" and not prompt_log.errors
     pdf = tmp_path / "journal.pdf"
     prompt_log.files.append(pdf)
     qtbot.mouseClick(desk.pdf_button, Qt.MouseButton.LeftButton)
