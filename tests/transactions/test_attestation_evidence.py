@@ -74,3 +74,43 @@ def test_no_request_without_a_checkpoint_covering_the_entry(parties: Parties) ->
         attestation_request(parties.ledger, lien.index, parties.notary.address, act="jurat")
     with pytest.raises(DeedbookError, match="Name the notarial act"):
         attestation_request(parties.ledger, lien.index, parties.notary.address, act="  ")
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every place in a JSON value (dict keys and list positions), to damage one at a time."""
+    found: list[tuple[object, ...]] = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            found += _paths(inner, (*prefix, n))
+    return found
+
+
+def test_any_damage_to_the_evidence_is_a_failed_check_never_an_error(parties: Parties) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    _, request = _request(parties)
+    evidence = request.extra[EVIDENCE]
+    places = _paths(evidence)
+    junk = st.one_of(st.none(), st.booleans(), st.integers(-2, 2**70), st.text(max_size=8),
+                     st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+
+    @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sampled_from(places), junk)
+    def damaged(place: tuple[object, ...], value: object) -> None:
+        copy_ = copy.deepcopy(evidence)
+        target = copy_
+        for step in place[:-1]:
+            target = target[step]  # type: ignore[index]
+        if target[place[-1]] == value:  # type: ignore[index]
+            return
+        target[place[-1]] = value  # type: ignore[index]
+        report = check_evidence(replace(request, extra={**request.extra, EVIDENCE: copy_}))
+        # the cosignature lines and the timestamp carry no weight the checks rely on; anything else must fail
+        if not any(str(step) in ("cosignatures", "timestamp", "recordedAt") for step in place):
+            assert not report.ok, place
+
+    damaged()
