@@ -51,6 +51,19 @@ class UnlockedKey:
     def sign(self, digest: bytes) -> bytes:
         return sign_digest(self._secret, digest)
 
+    @property
+    def public_key(self) -> bytes:
+        """The compressed secp256k1 public key (33 bytes): what data is sealed to (core.sealing)."""
+        from coincurve import PrivateKey
+
+        return bytes(PrivateKey(self._secret).public_key.format(compressed=True))
+
+    def shared_secret(self, peer_public_key: bytes) -> bytes:
+        """ECDH with another public key (opening data sealed to this key); the secret itself never leaves."""
+        from coincurve import PrivateKey
+
+        return bytes(PrivateKey(self._secret).ecdh(peer_public_key))
+
     def __repr__(self) -> str:  # never show the secret, even in a traceback
         return f"UnlockedKey({self.name!r}, {self.address})"
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "desktop.cli.ledger_cmd",
     "desktop.cli.deeds_cmd",
     "desktop.cli.transactions_cmd",
+    "desktop.cli.parties_cmd",
     "desktop.cli.valuation_cmd",
     "desktop.cli.screen_cmd",
     "desktop.cli.documents_cmd",

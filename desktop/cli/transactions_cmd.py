@@ -7,6 +7,7 @@ from typing import Any
 
 from core.display import clean
 from core.errors import DeedbookError
+from desktop.cli import parties_cmd
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json
 
 
@@ -39,6 +40,7 @@ def register(commands: Any) -> None:
     sign.add_argument("--yes", action="store_true", help="do not ask for confirmation (the summary is still printed)")
     sign.add_argument("--out", metavar="FILE", help="response file (default: REQUEST with .signed.json)")
     add_force(sign)
+    parties_cmd.add_journal_profile(sign)
     sign.set_defaults(handler=_sign)
 
     lien = commands.add_parser("lien", help="record or release a lien (signed by the lienholder)")
@@ -52,17 +54,24 @@ def register(commands: Any) -> None:
     add_password_file(add)
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=_lien_add)
-    release = lien_sub.add_parser("release", help="release an open lien")
-    release.add_argument("deed", metavar="DEED")
+    parties_cmd.add_lien_prepare(lien_sub)
+    release = lien_sub.add_parser("release", help="release an open lien (or 'release prepare LIEN --out-dir DIR': "
+                                                  "the lienholder's request)")
+    release.add_argument("deed", metavar="DEED", help="the deed (or 'prepare')")
     release.add_argument("lien", type=int, metavar="LIEN", help="the lien number")
-    release.add_argument("--holder", required=True, metavar="KEY")
+    release.add_argument("--holder", metavar="KEY")
+    release.add_argument("--out-dir", metavar="DIR", help="with 'prepare': folder for the lienholder's request")
     add_password_file(release)
     release.add_argument("--json", action="store_true")
     release.set_defaults(handler=_lien_release)
 
-    attest = commands.add_parser("attest", help="notarial attestation of a recorded entry")
-    attest.add_argument("index", type=int, metavar="INDEX", help="the entry attested")
-    attest.add_argument("--key", required=True, metavar="NOTARY")
+    attest = commands.add_parser("attest", help="notarial attestation of a recorded entry (or 'attest prepare "
+                                               "ENTRY': the notary's request)")
+    attest.add_argument("index", metavar="INDEX", help="the entry attested (or 'prepare')")
+    attest.add_argument("entry", nargs="?", metavar="ENTRY", help="with 'prepare': the entry to be attested")
+    attest.add_argument("--key", metavar="NOTARY")
+    attest.add_argument("--notary", metavar="ADDRESS", help="with 'prepare': the notary's address")
+    attest.add_argument("--out-dir", metavar="DIR", help="with 'prepare': folder for the notary's request")
     attest.add_argument("--act", required=True, metavar="TEXT", help="acknowledgment, jurat, ...")
     attest.add_argument("--place", default="", metavar="TEXT")
     attest.add_argument("--date", metavar="ISO-DATE", help="date of the act (default: today)")
@@ -73,12 +82,16 @@ def register(commands: Any) -> None:
     attest.add_argument("--json", action="store_true")
     attest.set_defaults(handler=_attest)
 
-    journal = commands.add_parser("journal", help="a notary's journal of attestations")
+    journal = commands.add_parser("journal", help="a notary's journal: the notary's own on a notary's machine, "
+                                                 "else the ledger's attestations ('journal verify' checks it)")
+    parties_cmd.add_journal_actions(journal)
     journal.add_argument("--notary", metavar="ADDRESS")
     journal.add_argument("--from", dest="date_from", metavar="DATE")
     journal.add_argument("--to", dest="date_to", metavar="DATE")
     journal.add_argument("--json", action="store_true")
     journal.add_argument("--csv", metavar="FILE", help="also write the acts listed to a CSV file (spreadsheet-safe)")
+    journal.add_argument("--pdf", metavar="FILE", help="on a notary's machine: also write the notary's own journal "
+                                                      "(the rows listed) as a PDF")
     add_force(journal)
     journal.set_defaults(handler=_journal)
 
@@ -155,6 +168,10 @@ def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
     ledger, _ = ctx.ws.local_ledger()  # signing never needs a ledger, and never creates one
     print(summarize(request, ledger.identity if ledger is not None else None).text())
     print()
+    if request.kind == "Attestation":  # the notary checks the evidence and keeps its own journal
+        return parties_cmd.sign_attestation(args, ctx, request, out)
+    if args.journal_profile or args.journal_fields:
+        raise DeedbookError("Journal fields are for a notary's attestation; this request is not one.")
     if not args.yes and not _confirm():
         raise DeedbookError("Not signed: the signature was not confirmed.")
     path = ctx.ws.sign_to_file(request, ctx.signer(args.key, args.password_file), out, force=args.force).value
@@ -179,6 +196,10 @@ def _lien_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _lien_release(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.deed == "prepare":
+        return parties_cmd.release_prepare(args, ctx)
+    if not args.holder:
+        raise DeedbookError("Say which key holds the lien: --holder KEY.")
     record = ctx.ws.release_lien(args.deed, args.lien, ctx.signer(args.holder, args.password_file)).value
     if args.json:
         print_json(record.as_json())
@@ -201,6 +222,13 @@ def _read_id_number(path: str | None) -> str | None:
 
 
 def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.index == "prepare":
+        return parties_cmd.attest_prepare(args, ctx)
+    if not args.index.isdigit() or args.entry is not None:
+        raise DeedbookError("Give the entry to attest as a number: attest INDEX --key NOTARY --act TEXT.")
+    if not args.key:
+        raise DeedbookError("Say which key attests: --key NOTARY.")
+    args.index = int(args.index)
     attested = ctx.ledger().entry(args.index)  # an unknown entry is said before the password is asked
     id_number = _read_id_number(args.id_number_file)
     index = ctx.ws.attest(args.index, ctx.signer(args.key, args.password_file), act=args.act, place=args.place,
@@ -214,6 +242,13 @@ def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.action is not None:
+        return parties_cmd.journal_action(args, ctx)
+    if ctx.ws.has_notary_journal() and not args.notary:  # the notary's own machine: its own journal
+        return parties_cmd.journal_list(args, ctx)
+    if args.pdf:
+        raise DeedbookError("This data folder holds no notary's journal; the ledger's acts are exported with "
+                            "'deedbook pdf journal'.")
     records = ctx.ws.journal(args.notary, args.date_from, args.date_to)
     if args.csv:
         ctx.ws.write_journal_csv(args.csv, records, force=args.force)

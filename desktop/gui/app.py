@@ -89,12 +89,14 @@ def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: 
 
 
 def run(data_dir: str | None = None, db_url: str | None = None, *, smoke: bool = False,
-        screenshots: str | None = None, signer: bool = False) -> int:
+        screenshots: str | None = None, signer: bool = False, notary: bool = False) -> int:
     app = make_app()
     ctx = build_context(data_dir, db_url)
     theme.apply_theme(app, ctx.settings.theme)
     if signer:
         return run_signer(ctx)
+    if notary:
+        return run_notary_desk(ctx)
     if smoke or screenshots:
         from desktop.gui.shots import Driver
 
@@ -138,6 +140,17 @@ def run_signer(ctx: AppContext, request: str | None = None) -> int:
          .failure(lambda _e: _load(window, request)).run())  # no usable ledger: the signer needs none
     else:
         _load(window, request)
+    code = QApplication.instance().exec()  # type: ignore[union-attr]
+    ctx.close()
+    return int(code)
+
+
+def run_notary_desk(ctx: AppContext) -> int:
+    """The notary's desk alone (`deedbook gui --notary-desk`): request files in, journal on this machine."""
+    from desktop.gui.notary_desk import NotaryDeskWindow
+
+    window = NotaryDeskWindow(ctx.home, ctx.keys)
+    window.show()
     code = QApplication.instance().exec()  # type: ignore[union-attr]
     ctx.close()
     return int(code)

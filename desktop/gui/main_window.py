@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainW
                                QStackedWidget, QToolButton, QWidget)
 
 from core.display import short_address
-from desktop.gui import prompts, theme
+from desktop.gui import party_actions, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, Op
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         go_menu = menu.addMenu("&Go")
         for action in self.actions()[-len(PANES):]:
             go_menu.addAction(action)
+        party_actions.install(self)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.act_about)
 

@@ -209,6 +209,12 @@ class SignerWindow(QMainWindow):
         return True
 
     def _update(self) -> None:
+        if self.request is not None and self.request.kind == "Attestation":
+            # a notary signs at the notary's desk: it checks the evidence and writes the notary's journal
+            self.key_note.setText("An attestation is signed at the notary's desk (deedbook gui --notary-desk, or "
+                                  "the Parties menu), which checks its evidence and keeps your journal.")
+            self.sign_button.setEnabled(False)
+            return
         ok = self.request is not None and self.picker.ready()
         if ok and self.request is not None:
             name = self.picker.key_name() or ""

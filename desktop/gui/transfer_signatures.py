@@ -176,6 +176,7 @@ class SignaturesPage(QWizardPage):
     def import_files(self, paths: list[Path]) -> None:
         from core.requests import load_response
 
+        others: list[SigningRequest] = []  # a bank's lien or a notary's attestation, dropped here too
         for path in paths:
             try:
                 response = load_response(path)
@@ -183,11 +184,18 @@ class SignaturesPage(QWizardPage):
                 prompts.show_error(self, str(error))
                 continue
             row = self.match(response)
+            if row is None and response.kind != "Transfer":
+                others.append(response)
+                continue
             if row is None:
                 prompts.show_error(self, f"{path.name} is not a signed response to this transfer's requests.")
                 continue
             self.w.responses[row] = response
         self.refresh()
+        if others:
+            from desktop.gui.dialogs.party_requests import submit_responses
+
+            submit_responses(self.w.ctx, self, others)
 
     def match(self, response: "SigningRequest") -> int | None:
         for row, request in enumerate(self.requests()):

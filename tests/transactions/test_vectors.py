@@ -83,3 +83,24 @@ def test_ethers_signed_transfer_is_accepted_by_submit(world: vector_world.Vector
     with pytest.raises(Exception, match="already recorded"):
         submit(world.ledger, [str(p) for p in responses])
     assert world.ledger.size() == before + 1
+
+
+@pytest.mark.parametrize("name", ["lien", "lien-release", "attestation"])
+def test_ethers_signed_party_requests_are_accepted_by_submit(name: str, tmp_path: Path, capsys: Any) -> None:
+    """A bank's lien and release and a notary's attestation, each signed by ethers' wallet, recorded by `submit`."""
+    import os
+
+    os.environ.setdefault("DEEDBOOK_SCRYPT_N", "1024")
+    fresh = vector_world.build(tmp_path / "home")  # each on its own ledger: a lien and a release both move deed 1
+    vector = BY_NAME[name]
+    response = write_json(tmp_path / f"{name}.json", _with_signature(vector, vector["ethersSignature"]))
+    code = run(["--data-dir", str(fresh.ledger.home.root), "submit", str(response), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    [recorded] = json.loads(out)
+    assert recorded["kind"] == vector["request"]["typedData"]["primaryType"]
+    signer = recorded["signatures"][0]["signer"]
+    assert signer == vector["signer"]
+    assert verify_ledger(fresh.ledger, jobs=1).ok
+    code = run(["--data-dir", str(fresh.ledger.home.root), "submit", str(response)])
+    assert code == 2 and "already recorded" in capsys.readouterr().err

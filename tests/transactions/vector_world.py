@@ -68,6 +68,10 @@ def build(root: Path) -> VectorWorld:
     partial = prepare_transfer(ledger, 1, keys["buyer"].address, "62500", "EUR", 2500, DEADLINE, "2024-07-01",
                                transfer_id="0x" + "5a" * 32, now=T0)
     requests["partial-transfer-seller"] = partial.requests[0]
+    # a bank's new lien, as `deedbook lien prepare` writes it (lien 2 on version 2 of deed 1)
+    requests["lien"] = make_request(ledger.identity, "Lien", lien_message(ledger, 1, keys["bank"].address, "50000",
+                                                                         "home equity", "USD"),
+                                    "Lien", keys["bank"].address, now=T0)
     requests["lien-release"] = make_request(ledger.identity, "LienRelease", {
         "deedId": 1, "parcel": "0526301100", "lienId": 1, "holder": keys["bank"].address, "deedVersion": 2},
         "LienRelease", keys["bank"].address, now=T0)

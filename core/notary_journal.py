@@ -1,0 +1,294 @@
+"""The notary's own journal: append-only, hash-linked, every row signed by the notary's key.
+
+It lives in the notary's data folder (`notary/journal.jsonl`, one JSON row a
+line), on the notary's machine, and belongs to the notary: the agency's ledger
+gets only the attestation.  A row is
+
+    {"seq": n, "prev": hash of row n-1 (zeros for the first), "at": unix seconds,
+     "notary": address, "type": "act" | "refusal" | "correction" | "void",
+     "ref": the row a refusal/correction/void is about (or null), "profile": "california",
+     "act": the attestation as signed (ledger, entry, act, date, digest, signature) or null,
+     "fields": the profile's journal fields in clear, "sealed": identity numbers sealed to the notary's key,
+     "reason": text, "hash": keccak of the rest, "signature": the notary's over the hash}
+
+Nothing is ever edited: a correction or a voided act is a new row naming the
+earlier one.  `verify_journal` checks every row's hash, its link to the row
+before, its number, and its signature by the journal's notary, and names the
+first row that fails (so an edited, deleted, reordered or foreign row is found).
+Identity numbers are sealed (core.sealing) to the notary's key: reading them
+needs the key unlocked.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.entries import canonical_json
+from core.errors import DeedbookError
+from core.hashing import keccak
+from core.jurisdictions import JournalFields, Profile, fields_json
+from core.keys import UnlockedKey
+from core.outfiles import write_output
+from core.requests import SigningRequest
+from core.sealing import open_sealed, seal
+from core.signing import checksum_address, parse_signature, recover_address
+from core.userfiles import read_user_file
+
+FILE_NAME = "journal.jsonl"
+ROW_TYPES = ("act", "refusal", "correction", "void")
+_LABEL = b"deedbook/notary-journal/1\x00"  # a row's signature can never be taken for an EIP-712 one
+ZERO = "0x" + "00" * 32
+MAX_JOURNAL_BYTES = 256 * 2**20
+
+
+class JournalError(DeedbookError):
+    """A journal that cannot be read or written."""
+
+
+def journal_path(folder: str | os.PathLike[str]) -> Path:
+    return Path(folder) / "notary" / FILE_NAME
+
+
+def row_hash(body: dict[str, Any]) -> bytes:
+    return keccak(_LABEL + canonical_json(body).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    data: dict[str, Any]  # everything, as stored
+
+    @property
+    def seq(self) -> int:
+        return int(self.data["seq"])
+
+    @property
+    def type(self) -> str:
+        return str(self.data["type"])
+
+    @property
+    def at(self) -> int:
+        return int(self.data["at"])
+
+    @property
+    def day(self) -> str:
+        act = self.data.get("act") or {}
+        return str(act.get("actDate") or datetime.fromtimestamp(self.at, UTC).date().isoformat())
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items() if k not in ("hash", "signature")}
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.data)
+
+
+@dataclass(frozen=True)
+class JournalCheck:
+    ok: bool
+    rows: int
+    first_bad: int | None
+    reason: str
+    notary: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "rows": self.rows, "first_bad": self.first_bad, "reason": self.reason,
+                "notary": self.notary}
+
+
+def read_rows(path: Path) -> list[JournalRow]:
+    """The rows as stored (no checking beyond each line being a JSON object)."""
+    if not path.exists():
+        return []
+    raw = read_user_file(path, "the notary's journal", max_bytes=MAX_JOURNAL_BYTES, error=JournalError)
+    rows = []
+    for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            raise JournalError(f"Line {number} of the notary's journal is not a readable row.") from None
+        if not isinstance(data, dict):
+            raise JournalError(f"Line {number} of the notary's journal is not a row.")
+        rows.append(JournalRow(data))
+    return rows
+
+
+def _problem(row: JournalRow, position: int, prev: str, notary: str | None) -> str | None:
+    d = row.data
+    if type(d.get("seq")) is not int or d["seq"] != position:
+        return f"it is numbered {d.get('seq')!r} where row {position} belongs (a row was deleted, added or moved)"
+    if d.get("type") not in ROW_TYPES:
+        return "its type is not one a journal row has"
+    if d.get("prev") != prev:
+        return "it does not follow the row before it (a row before it was changed, deleted or moved)"
+    ref = d.get("ref")
+    if ref is not None and (type(ref) is not int or not 0 <= ref < position):
+        return "it refers to a row that is not before it"
+    if d.get("type") != "act" and ref is None and d.get("type") != "refusal":
+        return "a correction or a void must name the row it is about"
+    if d.get("hash") != "0x" + row_hash(row.body).hex():
+        return "its content does not match its hash (it was edited)"
+    if notary is not None and str(d.get("notary", "")).lower() != notary.lower():
+        return f"it names {str(d.get('notary'))[:42]} as notary, not this journal's notary {notary}"
+    try:
+        signer = checksum_address(recover_address(bytes.fromhex(str(d["hash"])[2:]), parse_signature(d["signature"])))
+    except (DeedbookError, KeyError, ValueError, TypeError):
+        return "its signature is missing or malformed"
+    if signer.lower() != str(d.get("notary", "")).lower():
+        return f"it is signed by {signer}, not by the notary it names"
+    if notary is not None and signer.lower() != notary.lower():
+        return f"it is signed by {signer}, not by this journal's notary {notary}"
+    return None
+
+
+def verify_rows(rows: list[JournalRow], notary: str | None = None) -> JournalCheck:
+    """Every row checked in order; `notary` (else the first row's) is who must have signed them all."""
+    prev = ZERO
+    for position, row in enumerate(rows):
+        problem = _problem(row, position, prev, notary)
+        if problem is not None:
+            return JournalCheck(False, len(rows), position, f"Journal row {position}: {problem}.", notary)
+        prev, notary = str(row.data["hash"]), notary or str(row.data["notary"])
+    return JournalCheck(True, len(rows), None, f"The journal's {len(rows):,} row(s) are intact.", notary)
+
+
+class NotaryJournal:
+    """The journal in a data folder; appends are whole rows, written atomically."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.path = journal_path(folder)
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def rows(self) -> list[JournalRow]:
+        return read_rows(self.path)
+
+    def verify(self, notary: str | None = None) -> JournalCheck:
+        return verify_rows(self.rows(), notary)
+
+    def append(self, key: UnlockedKey, *, row_type: str, profile: Profile, act: dict[str, Any] | None = None,
+               fields: JournalFields | None = None, ref: int | None = None, reason: str = "",
+               now: int | None = None) -> JournalRow:
+        """Seal the identity numbers, sign and append one row; refused if the journal is not intact."""
+        if row_type not in ROW_TYPES:
+            raise JournalError(f"'{row_type}' is not a journal row type.")
+        raw = self._raw()
+        lines = [line for line in raw.decode("utf-8", "replace").splitlines() if line.strip()]
+        ends = _ends(lines)  # the first and last rows: enough to chain a new row onto
+        notary = str(ends[0].data.get("notary")) if ends else None
+        if ends:
+            last = ends[-1]
+            problem = _problem(last, len(lines) - 1, str(last.data.get("prev")), notary)
+            if problem is not None:
+                raise JournalError(f"The notary's journal is damaged (journal row {len(lines) - 1}: {problem}); "
+                                   "nothing was added to it.")
+        if notary is not None and notary.lower() != key.address.lower():
+            raise JournalError(f"This journal is kept by {notary}; the key '{key.name}' cannot write in it.")
+        if ref is not None and not 0 <= ref < len(lines):
+            raise JournalError(f"There is no journal row {ref} to refer to.")
+        seq = len(lines)
+        clear, sealed = _kept_fields(profile, fields, key, seq) if fields is not None else ({}, {})
+        body = {"seq": seq, "prev": ends[-1].data["hash"] if ends else ZERO,
+                "at": int(datetime.now(UTC).timestamp()) if now is None else now, "notary": key.address,
+                "type": row_type, "ref": ref, "profile": profile.name, "act": act, "fields": clear,
+                "sealed": sealed, "reason": " ".join(reason.split())}
+        digest = row_hash(body)
+        row = JournalRow({**body, "hash": "0x" + digest.hex(), "signature": "0x" + key.sign(digest).hex()})
+        # the rows before are written back byte for byte (never re-serialised), the new one after them
+        text = "".join(line + "\n" for line in lines) + json.dumps(row.data, ensure_ascii=False, sort_keys=True) + "\n"
+        write_output(self.path, text, force=True, make_folder=True)
+        return row
+
+    def _raw(self) -> bytes:
+        if not self.path.exists():
+            return b""
+        return read_user_file(self.path, "the notary's journal", max_bytes=MAX_JOURNAL_BYTES, error=JournalError)
+
+    def reveal(self, key: UnlockedKey, row: JournalRow) -> dict[str, str]:
+        """The identity numbers sealed in `row`, opened with the notary's key."""
+        return {name: open_sealed(key, value, _context(row.seq, name))
+                for name, value in (row.data.get("sealed") or {}).items()}
+
+
+def _ends(lines: list[str]) -> list[JournalRow]:
+    """The first and the last row (one row: itself), parsed; the rows between are not read."""
+    picked = [lines[0], lines[-1]] if len(lines) > 1 else lines
+    rows = []
+    for line in picked:
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            data = None
+        if not isinstance(data, dict):
+            raise JournalError("The notary's journal has a row that cannot be read; nothing was added to it.")
+        rows.append(JournalRow(data))
+    return rows
+
+
+def _context(seq: int, name: str) -> str:
+    return f"deedbook notary journal row {seq} {name}"
+
+
+def _kept_fields(profile: Profile, fields: JournalFields, key: UnlockedKey,
+                 seq: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what the row keeps in clear, the sealed numbers): numbers sealed, or only their tail kept, per profile."""
+    clear = fields_json(fields)
+    clear["fee"] = profile.fee_text(fields.fee)
+    sealed: dict[str, Any] = {}
+    for number, (person, out) in enumerate(zip(fields.signers, clear["signers"], strict=True), 1):
+        if person.id is None or "id" not in out:
+            continue
+        ident = dict(out["id"])
+        secret = ident.pop("number", "")
+        if secret:
+            kept = profile.kept_number(secret)
+            if kept is not None:
+                ident["numberKept"] = kept
+            else:
+                name = f"signer{number}.id.number"
+                sealed[name] = seal(key.public_key, secret, _context(seq, name))
+                ident["numberSealed"] = name
+        out["id"] = ident
+    return clear, sealed
+
+
+def act_of(response: SigningRequest) -> dict[str, Any]:
+    """What a journal row keeps of a signed attestation: the act as signed, its ledger, digest and signature."""
+    m = response.message
+    return {"ledgerId": response.ledger_id, "ledgerName": response.ledger_name, "entryIndex": m["entryIndex"],
+            "entryHash": m["entryHash"], "entryKind": m["entryKind"], "deedId": m["deedId"], "act": m["act"],
+            "actDate": m["actDate"], "place": m["place"], "signers": list(m["signers"]),
+            "idEvidence": m["idEvidence"], "idNumberHash": m["idNumberHash"], "digest": "0x" + response.digest.hex(),
+            "signature": "0x" + response.signature.hex() if response.signature is not None else None}
+
+
+def in_period(rows: list[JournalRow], date_from: str | None, date_to: str | None) -> list[JournalRow]:
+    return [r for r in rows if (not date_from or r.day >= date_from) and (not date_to or r.day <= date_to)]
+
+
+CSV_COLUMNS = ("row", "date", "type", "ref", "profile", "act", "entry_index", "entry_kind", "deed_id", "ledger",
+               "document", "signers", "id_evidence", "fee", "thumbprint", "reason", "hash")
+
+
+def csv_rows(rows: list[JournalRow]) -> list[dict[str, Any]]:
+    """One flat dict a row for a spreadsheet: names and evidence types, never a number (sealed or kept tail)."""
+    out = []
+    for row in rows:
+        d = row.data
+        act, fields = d.get("act") or {}, d.get("fields") or {}
+        signers = fields.get("signers", [])
+        out.append({"row": row.seq, "date": row.day, "type": row.type, "ref": d.get("ref"),
+                    "profile": d.get("profile"), "act": act.get("act"), "entry_index": act.get("entryIndex"),
+                    "entry_kind": act.get("entryKind"), "deed_id": act.get("deedId"), "ledger": act.get("ledgerName"),
+                    "document": fields.get("document"), "signers": "; ".join(str(s.get("name")) for s in signers),
+                    "id_evidence": "; ".join(str((s.get("id") or {}).get("type", "")) for s in signers),
+                    "fee": fields.get("fee"), "thumbprint": fields.get("thumbprint"), "reason": d.get("reason"),
+                    "hash": d.get("hash")})
+    return out

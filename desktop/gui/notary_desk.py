@@ -1,0 +1,376 @@
+"""The notary's own desk: attest from a request file on a machine with no ledger, and keep the journal.
+
+Open an attestation request (or drop it) -> the evidence is checked offline and
+each check shown pass/fail -> the jurisdiction's journal form -> attest (sign,
+save the response for the agency, write the journal row) or refuse (journaled).
+The second tab is the notary's own journal: rows by date, verify, export PDF/CSV.
+Every file read and every signature runs off the UI thread (the operation helper).
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QGridLayout, QHBoxLayout, QHeaderView, QInputDialog,
+                               QMainWindow, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from core.errors import DeedbookError
+from core.keys import KeyStore
+from core.paths import DataDir
+from desktop.gui import fmt, prompts, theme
+from desktop.gui.events import Events
+from desktop.gui.operations import Operations
+from desktop.gui.panes.base import banner, button, card, clear_layout, label, set_role
+from desktop.gui.widgets.fields import KeyPicker
+from desktop.gui.widgets.journal_form import JournalForm
+from desktop.workspace import Done, Workspace
+
+if TYPE_CHECKING:
+    from core.attestation_requests import EvidenceReport
+    from core.notary_journal import JournalCheck, JournalRow
+    from core.requests import SigningRequest
+    from desktop.workspace.parties import Attested
+
+STEPS = ("1 Open the request", "2 Check it", "3 Journal fields", "4 Attest")
+COLUMNS = ["Row", "Date", "Type", "Act", "Entry", "Ledger", "Signers", "Document", "Fee", "Profile"]
+
+
+class NotaryDeskWindow(QMainWindow):
+    def __init__(self, home: DataDir, keys: KeyStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = Workspace(home, keys=keys)  # needs no ledger: the request carries its evidence
+        self.keys = keys
+        self.events = Events()
+        self.ops = Operations(self.events)
+        self.request: "SigningRequest | None" = None
+        self.source: Path | None = None
+        self.report: "EvidenceReport | None" = None
+        self.rows: list["JournalRow"] = []
+        self.setWindowTitle("Deedbook \u2014 notary's desk")
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(QSize(980, 720))
+        self.setAcceptDrops(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._attest_tab(), theme.icon("notary"), "Attest a request")
+        self.tabs.addTab(self._journal_tab(), theme.icon("journal"), "My journal")
+        self.setCentralWidget(self.tabs)
+        self.load_journal()
+
+    # -- attesting ---------------------------------------------------------------------------------------------
+    def _attest_tab(self) -> QWidget:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(18, 14, 18, 14)
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(label("Notary's desk", "title"))
+        titles.addWidget(label("Attest from a request file: no copy of the agency's ledger is needed. The journal "
+                               "is yours, on this machine; the agency gets only the signed attestation.", "subtitle",
+                               wrap=True))
+        self.open_button = button("Open request\u2026", "import")
+        head.addLayout(titles, 1)
+        head.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(head)
+        self.steps = label("", "muted")
+        outer.addWidget(self.steps)
+        self.placeholder = label("Open an attestation request, or drop it on this window.", "muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.placeholder, 1)
+
+        self.content = QWidget()
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
+        self.verdict, verdict_layout = banner("good")
+        self.verdict_text = label("", wrap=True)
+        verdict_layout.addWidget(self.verdict_text, 1)
+        content.addWidget(self.verdict)
+        top = QHBoxLayout()
+        check_card, check_layout = card()
+        check_layout.addWidget(label("What was checked on this machine", "section"))
+        self.checks = QGridLayout()
+        self.checks.setColumnStretch(1, 1)
+        check_layout.addLayout(self.checks)
+        check_layout.addStretch(1)
+        act_card, act_layout = card()
+        act_layout.addWidget(label("The act", "section"))
+        self.act_grid = QGridLayout()
+        self.act_grid.setColumnStretch(1, 1)
+        act_layout.addLayout(self.act_grid)
+        act_layout.addStretch(1)
+        top.addWidget(check_card, 1)
+        top.addWidget(act_card, 1)
+        content.addLayout(top, 2)
+        form_card, form_layout = card()
+        form_layout.addWidget(label("Journal fields", "section"))
+        self.form = JournalForm()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        form_layout.addWidget(scroll, 1)
+        content.addWidget(form_card, 3)
+        sign_card, sign_layout = card()
+        self.picker = KeyPicker(lambda: [(k.name, k.address) for k in self.keys.list()])
+        sign_layout.addWidget(self.picker)
+        row = QHBoxLayout()
+        self.problem = label("", "muted", wrap=True)
+        self.refuse_button = button("Refuse\u2026", "cancel", tip="Refuse the request and keep the refusal in "
+                                    "the journal (Iowa requires it)")
+        self.attest_button = button("Attest and save response\u2026", primary=True)
+        row.addWidget(self.problem, 1)
+        row.addWidget(self.refuse_button)
+        row.addWidget(self.attest_button)
+        sign_layout.addLayout(row)
+        content.addWidget(sign_card)
+        outer.addWidget(self.content, 1)
+        self.content.hide()
+        self.open_button.clicked.connect(self._open_dialog)
+        self.form.changed.connect(self._update)
+        self.picker.changed.connect(self._update)
+        self.attest_button.clicked.connect(self.attest)
+        self.refuse_button.clicked.connect(self.refuse)
+        self._set_step(0)
+        return page
+
+    def _set_step(self, current: int) -> None:
+        self.steps.setText("   \u203a   ".join(f"<b>{s}</b>" if i == current else s for i, s in enumerate(STEPS)))
+
+    def _open_dialog(self) -> None:
+        path = prompts.open_file(self, "Open an attestation request", "Signing requests (*.json);;All files (*)")
+        if path is not None:
+            self.load(path)
+
+    def load(self, path: Path) -> None:
+        """Read and check the request on a worker (the proof is verified there), then show it."""
+        from core.requests import load_request
+
+        ws = self.ws
+
+        def work() -> tuple["SigningRequest", "EvidenceReport"]:
+            request = load_request(path)
+            if request.kind != "Attestation":
+                raise DeedbookError(f"{path.name} asks for {request.kind}, not a notarial attestation: sign it in the "
+                                    "offline signer.")
+            return request, ws.check_attestation_request(request)
+
+        self.ops.op(self, work, title="Checking the request").success(lambda got: self.show_request(path, *got)).run()
+
+    def show_request(self, path: Path, request: "SigningRequest", report: "EvidenceReport") -> None:
+        from core.requests import summarize
+
+        self.request, self.source, self.report = request, path, report
+        clear_layout(self.checks)
+        for row, check in enumerate(report.checks):
+            mark = label("\u2714 pass" if check.ok else "\u2718 FAIL", "good" if check.ok else "bad")
+            self.checks.addWidget(mark, 2 * row, 0, Qt.AlignmentFlag.AlignTop)
+            self.checks.addWidget(label(check.label, "section"), 2 * row, 1)
+            self.checks.addWidget(label(check.detail, "muted", wrap=True, plain=True), 2 * row + 1, 1)
+        if report.ok:
+            set_role(self.verdict, "banner-good")
+            self.verdict_text.setText("The request checks: the entry is in the agency's ledger as the signed "
+                                      "checkpoint says, and the attestation names exactly that entry.")
+        else:
+            set_role(self.verdict, "banner-bad")
+            failed = report.first_failure
+            self.verdict_text.setText(html.escape(f"Do not attest: {failed.label.lower()}: {failed.detail}"
+                                                  if failed else "Do not attest."))
+        summary = summarize(request, None, warn_ledger=False)
+        clear_layout(self.act_grid)
+        shown = [(k, v) for k, v in summary.lines if k not in ("Identity evidence", "Identity number", "Domain hash")]
+        for row, (name, value) in enumerate(shown):
+            self.act_grid.addWidget(label(name, "muted", plain=True), row, 0, Qt.AlignmentFlag.AlignTop)
+            self.act_grid.addWidget(label(value, wrap=True, selectable=True, plain=True), row, 1)
+        self.form.set_signers(list(request.message["signers"]))
+        found = self.keys.find_by_address(request.signer)
+        self.picker.reload(prefer=found.name if found is not None else None)
+        self.placeholder.hide()
+        self.content.show()
+        self.setWindowTitle(f"{path.name} \u2014 Deedbook notary's desk")
+        self._update()
+
+    def _update(self) -> None:
+        if self.request is None or self.report is None:
+            return
+        problem = None if self.report.ok else "The request does not check; it cannot be attested."
+        if problem is None:
+            problem = self.form.problem(real_property=bool(self.request.message["deedId"]))
+            step = 2 if problem else 3
+        else:
+            step = 1
+        if problem is None and not self.picker.ready():
+            problem = "Choose your notary key and type its password."
+        self._set_step(step)
+        self.problem.setText(problem or "Ready to attest.")
+        self.attest_button.setEnabled(problem is None)
+        self.refuse_button.setEnabled(self.picker.ready())
+
+    def attest(self) -> None:
+        if self.request is None or self.source is None:
+            return
+        try:
+            fields = self.form.fields()
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return
+        suggested = self.source.with_name(self.source.stem + "-attested.json")
+        target = prompts.save_file(self, "Save the signed attestation", str(suggested), "Signing responses (*.json)")
+        if target is None:
+            return
+        request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()
+
+        def work() -> "Done[Attested]":  # the save dialog asked before replacing a file
+            return ws.attest_request(request, signer, profile=profile, fields=fields, out=target, force=True)
+
+        self.attest_button.setEnabled(False)
+        self.ops.op(self, work, title="Attesting").success(self._attested).done(self._update).run()
+
+    def _attested(self, done: "Attested") -> None:
+        self.picker.clear_password()
+        self.load_journal()
+        prompts.inform(self, f"Attested. Journal row {done.row.seq} is written on this machine; give {done.path} to "
+                       "the agency, which records the attestation in its ledger.")
+
+    def refuse(self) -> None:
+        if self.request is None:
+            return
+        reason, ok = QInputDialog.getText(self, "Refuse the request", "Why is it refused? (kept in your journal)")
+        if not ok or not reason.strip():
+            return
+        request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()
+        (self.ops.op(self, lambda: ws.refuse_request(request, signer, profile=profile, reason=reason),
+                     title="Journaling the refusal")
+         .success(self._refused).run())
+
+    def _refused(self, row: "JournalRow") -> None:
+        self.load_journal()
+        prompts.inform(self, f"Refused; the refusal is journal row {row.seq}. Nothing was signed.")
+
+    # -- the journal -------------------------------------------------------------------------------------------
+    def _journal_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(18, 14, 18, 14)
+        row = QHBoxLayout()
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-10))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for widget in (self.date_from, self.date_to):
+            widget.setCalendarPopup(True)
+            widget.setDisplayFormat("yyyy-MM-dd")
+            widget.dateChanged.connect(lambda _d: self.load_journal())
+        self.verify_button = button("Verify journal", "verify", tip="Check every row's hash, link and signature")
+        self.void_button = button("Void row\u2026", "remove", tip="Void the selected row: a new row naming it "
+                                  "(nothing is edited)")
+        self.pdf_button = button("Export PDF\u2026", "export")
+        self.csv_button = button("Export CSV\u2026", "export")
+        row.addWidget(label("From", "muted"))
+        row.addWidget(self.date_from)
+        row.addWidget(label("to", "muted"))
+        row.addWidget(self.date_to)
+        row.addStretch(1)
+        for action in (self.void_button, self.verify_button, self.pdf_button, self.csv_button):
+            row.addWidget(action)
+        layout.addLayout(row)
+        self.journal_state = label("", "muted", wrap=True)
+        layout.addWidget(self.journal_state)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.verify_button.clicked.connect(self.verify_journal)
+        self.void_button.clicked.connect(self.void_row)
+        self.pdf_button.clicked.connect(lambda: self._export("pdf"))
+        self.csv_button.clicked.connect(lambda: self._export("csv"))
+        return page
+
+    def _period(self) -> tuple[str, str]:
+        return fmt.qdate(self.date_from.date()).isoformat(), fmt.qdate(self.date_to.date()).isoformat()
+
+    def load_journal(self) -> None:
+        ws, (start, end) = self.ws, self._period()
+        self.ops.op(self, lambda: ws.journal_rows(start, end), title="Reading the journal").success(self._rows).run()
+
+    def _rows(self, rows: list["JournalRow"]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for n, r in enumerate(rows):
+            d = r.data
+            act, fields = d.get("act") or {}, d.get("fields") or {}
+            ref = f" (row {d['ref']})" if d.get("ref") is not None else ""
+            cells = [str(r.seq), r.day, f"{r.type}{ref}", str(act.get("act") or d.get("reason") or ""),
+                     f"{act.get('entryIndex', '')} {act.get('entryKind', '')}".strip(), str(act.get("ledgerName", "")),
+                     ", ".join(str(s.get("name", "")) for s in fields.get("signers", [])),
+                     str(fields.get("document", "")), str(fields.get("fee", "")), str(d.get("profile", ""))]
+            for column, text in enumerate(cells):
+                self.table.setItem(n, column, QTableWidgetItem(fmt.plain(text, 80)))
+        self.pdf_button.setEnabled(bool(rows))
+        self.void_button.setEnabled(bool(rows))
+        self.csv_button.setEnabled(bool(rows))
+        self.verify_button.setEnabled(self.ws.has_notary_journal())
+        self.journal_state.setText(f"{len(rows)} row(s) in the period." if rows else
+                                   "No journal rows yet: the first attestation you sign writes the first row.")
+
+    def void_row(self) -> None:
+        """Void the selected row with the notary key chosen on the first tab (its password asked here)."""
+        from desktop.workspace import Signer
+
+        selected = self.table.currentRow()
+        key = self.picker.key_name()
+        if selected < 0 or selected >= len(self.rows) or key is None:
+            prompts.show_error(self, "Select a journal row, and choose your notary key on the first tab.")
+            return
+        seq = self.rows[selected].seq
+        reason, ok = QInputDialog.getText(self, "Void a journal row", f"Why is row {seq} void? (kept in the journal)")
+        if not ok or not reason.strip():
+            return
+        password = prompts.password(self, f"Password of the key '{key}'")
+        if password is None:
+            return
+        ws, signer = self.ws, Signer(key, password)
+        (self.ops.op(self, lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason),
+                     title="Voiding the row").success(lambda _row: self.load_journal()).run())
+
+    def verify_journal(self) -> None:
+        ws = self.ws
+        self.ops.op(self, ws.verify_notary_journal, title="Verifying the journal").success(self._verified).run()
+
+    def _verified(self, check: "JournalCheck") -> None:
+        self.journal_state.setText(check.reason if check.ok else f"\u2718 {check.reason}")
+        (prompts.inform if check.ok else prompts.show_error)(self, check.reason)
+
+    def _export(self, kind: str) -> None:
+        start, end = self._period()
+        target = prompts.save_file(self, f"Export the journal as {kind.upper()}", f"journal-{start}-{end}.{kind}",
+                                   f"{kind.upper()} files (*.{kind})")
+        if target is None:
+            return
+        ws = self.ws
+        export = ws.export_journal_pdf if kind == "pdf" else ws.export_journal_csv
+        (self.ops.op(self, lambda: export(target, start, end, force=True), title="Exporting the journal")
+         .success(lambda path: prompts.inform(self, f"Wrote {path}.")).run())
+
+    # -- drag and drop ---------------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.tabs.setCurrentIndex(0)
+                self.load(Path(url.toLocalFile()))
+                break
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: object) -> None:
+        self.ops.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,211 @@
+"""The notary's desk on a machine with no ledger, the bank's lien signing, and the agency's request dialogs.
+
+Each step is also saved as a PNG when DEEDBOOK_SHOTS names a folder (for looking at the windows)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from core.attestation_requests import attestation_request
+from core.checkpoints import make_checkpoint
+from core.keys import KeyStore
+from core.liens import add_lien
+from core.paths import DataDir
+from core.party_requests import prepare_lien, write_request
+from core.requests import load_response
+from desktop.gui.context import AppContext
+from desktop.gui.dialogs.party_requests import PartyRequestDialog
+from desktop.gui.notary_desk import NotaryDeskWindow
+from desktop.gui.signer import SignerWindow
+from tests.gui.conftest import PASSWORD, Prompts
+from tests.helpers import World
+
+
+def _shot(widget: QWidget, name: str) -> None:
+    folder = os.environ.get("DEEDBOOK_SHOTS")
+    if folder:
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.gui import theme
+
+        theme.apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]  # as the app looks
+        widget.repaint()
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def _attestation_file(world: World, folder: Path, notary: str) -> Path:
+    deed = world.register("N-1", world.key("alice").address)
+    lien = add_lien(world.ledger, deed, world.key("bank"), "200000", "mortgage")
+    make_checkpoint(world.ledger, world.operator)
+    request = attestation_request(world.ledger, lien.index, notary, act="acknowledgment", place="Ames, Iowa")
+    return write_request(request, folder)
+
+
+def _notary_machine(tmp_path: Path) -> tuple[DataDir, KeyStore, str]:
+    home = DataDir.resolve(tmp_path / "notary-machine").ensure()
+    keys = KeyStore(home.keys)
+    info = keys.create("notary", PASSWORD)
+    return home, keys, info.address
+
+
+def _fill_california(desk: NotaryDeskWindow, qtbot: Any) -> None:
+    desk.form.select_profile("california")
+    qtbot.keyClicks(desk.form.document, "Deed of trust")
+    qtbot.keyClicks(desk.form.fee, "15.00")
+    row = desk.form.rows[0]
+    for widget, text in ((row.name, "Ana Banker"), (row.address, "2 Bank St, Ames"), (row.id_type, "driver licence"),
+                         (row.issuer, "California DMV"), (row.number, "D1234567"), (row.issued, "2020-01-02"),
+                         (row.expires, "2028-01-02")):
+        qtbot.keyClicks(widget, text)
+
+
+def test_the_notary_desk_attests_with_no_ledger(world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
+                                                monkeypatch: Any) -> None:
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.resize(1180, 900)
+    desk.show()
+    _shot(desk, "notary-desk-1-empty")
+    desk.load(request)
+    qtbot.waitUntil(lambda: desk.report is not None, timeout=10_000)
+    assert desk.report is not None and desk.report.ok and not prompt_log.errors
+    assert "request checks" in desk.verdict_text.text()
+    _shot(desk, "notary-desk-2-checked")
+    assert not desk.attest_button.isEnabled() and "Still needed" in desk.problem.text()
+    _fill_california(desk, qtbot)
+    assert "thumbprint" in desk.problem.text()  # California: a document affecting real property
+    desk.form.thumbprint.setChecked(True)
+    qtbot.keyClicks(desk.picker.password, PASSWORD)
+    assert desk.attest_button.isEnabled(), desk.problem.text()
+    _shot(desk, "notary-desk-3-form")
+    out = tmp_path / "attested.json"
+    prompt_log.files.append(out)
+    qtbot.mouseClick(desk.attest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: out.exists() and len(desk.rows) == 1, timeout=10_000)
+    assert not prompt_log.errors, prompt_log.errors
+    response = load_response(out)
+    assert response.message["idEvidence"] == "driver licence"
+    assert not (home.root / "ledger.sqlite").exists()
+    desk.tabs.setCurrentIndex(1)
+    assert desk.table.item(0, 2).text() == "act" and desk.table.item(0, 6).text() == "Ana Banker"
+    desk.verify_journal()
+    qtbot.waitUntil(lambda: "intact" in desk.journal_state.text(), timeout=10_000)
+    _shot(desk, "notary-desk-4-journal")
+    # a void is a new row naming the act
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("wrong fee", True))
+    desk.table.selectRow(0)
+    prompt_log.passwords.append(PASSWORD)
+    qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(desk.rows) == 2, timeout=10_000)
+    assert desk.table.item(1, 2).text() == "void (row 0)" and not prompt_log.errors
+    pdf = tmp_path / "journal.pdf"
+    prompt_log.files.append(pdf)
+    qtbot.mouseClick(desk.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pdf.exists(), timeout=10_000)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_desk_refuses_a_request_whose_evidence_fails(world: World, qtbot: Any, tmp_path: Path,
+                                                        prompt_log: Prompts) -> None:
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    data = json.loads(request.read_text())
+    data["evidence"]["auditPath"][0] = "0x" + "22" * 32
+    request.write_text(json.dumps(data))
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.resize(1180, 900)
+    desk.show()
+    desk.load(request)
+    qtbot.waitUntil(lambda: desk.report is not None, timeout=10_000)
+    assert "Do not attest" in desk.verdict_text.text()
+    _fill_california(desk, qtbot)
+    desk.form.thumbprint.setChecked(True)
+    qtbot.keyClicks(desk.picker.password, PASSWORD)
+    assert not desk.attest_button.isEnabled()
+    _shot(desk, "notary-desk-failed-check")
+
+
+def test_the_bank_signs_a_lien_request_in_the_offline_signer(world: World, qtbot: Any, tmp_path: Path,
+                                                              prompt_log: Prompts) -> None:
+    deed = world.register("B-1", world.key("alice").address)
+    bank_home = DataDir.resolve(tmp_path / "bank").ensure()
+    keys = KeyStore(bank_home.keys)
+    bank = keys.create("bank", PASSWORD).address
+    path = prepare_lien(world.ledger, deed, bank, "312,500.00", "mortgage", "EUR", out_dir=tmp_path / "req").path
+    assert path is not None
+    window = SignerWindow(bank_home, None, keys)
+    qtbot.addWidget(window)
+    window.resize(900, 760)
+    window.show()
+    assert window.load(path)
+    shown = [window.grid.itemAt(i).widget().text() for i in range(window.grid.count())]
+    assert "EUR 312,500.00" in shown and any("B-1" in text for text in shown)
+    assert "Lien on deed" in window.summary_title.text()
+    qtbot.keyClicks(window.picker.password, PASSWORD)
+    _shot(window, "bank-signs-lien")
+    out = tmp_path / "lien-signed.json"
+    prompt_log.files.append(out)
+    qtbot.mouseClick(window.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.last_response == out, timeout=10_000)
+    assert load_response(out).kind == "Lien"
+
+
+def test_the_agency_writes_a_notarisation_request(ctx: AppContext, world: World, qtbot: Any, tmp_path: Path,
+                                                  prompt_log: Prompts) -> None:
+    deed = world.register("R-1", world.key("alice").address)
+    make_checkpoint(world.ledger, world.operator)
+    notary = world.key("notary").address
+    dialog = PartyRequestDialog(ctx, "notarise", entry=world.ledger.history(deed)[0].index)
+    qtbot.addWidget(dialog)
+    dialog.party.set_address(notary)
+    dialog.place.setText("Ames")
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.show()
+    _shot(dialog, "agency-request-notarisation")
+    qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.prepared is not None, timeout=10_000)
+    assert not prompt_log.errors
+    [written] = list((tmp_path / "out").glob("*.json"))
+    assert json.loads(written.read_text())["evidence"]["entry"]["kind"] == "RegisterDeed"
+
+
+def test_the_offline_signer_sends_an_attestation_to_the_notary_desk(world: World, qtbot: Any, tmp_path: Path) -> None:
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    window = SignerWindow(home, None, keys)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.load(request)
+    qtbot.keyClicks(window.picker.password, PASSWORD)
+    assert not window.sign_button.isEnabled() and "notary's desk" in window.key_note.text()
+
+
+def test_the_agency_submits_a_lien_response_after_asking(ctx: AppContext, world: World, qtbot: Any,
+                                                                    tmp_path: Path, prompt_log: Prompts) -> None:
+    from core.requests import sign_request
+    from desktop.gui.dialogs.party_requests import submit_responses
+
+    deed = world.register("S-9", world.key("alice").address)
+    bank = world.key("bank")
+    lien = sign_request(prepare_lien(world.ledger, deed, bank.address, "1000", "tax").request, bank)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    prompt_log.answer = False  # asked first: nothing is recorded when the agent says no
+    submit_responses(ctx, parent, [lien])
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
+    assert "Lien" in prompt_log.questions[0] and world.ledger.size() == 2
+    prompt_log.answer = True
+    submit_responses(ctx, parent, [lien])
+    qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)
+    assert world.ledger.entry(2).kind == "Lien" and "#2" in prompt_log.infos[-1]
