@@ -9,6 +9,8 @@ statement whose holding or amount was edited does not verify (core.servicing).
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 from reportlab.platypus import Flowable, Spacer
 
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
@@ -69,6 +71,11 @@ def _checked(record: Record) -> tuple[EmbeddedEntry, EmbeddedEntry, dict[str, ob
     return d, checkpoint, mine[0]
 
 
+def _fraction(part: int, whole: int) -> str:
+    reduced = Fraction(part, whole)
+    return f"{reduced.numerator:,}/{reduced.denominator:,}"
+
+
 def draw_statement(record: Record) -> bytes:
     d, checkpoint, mine = _checked(record)
     m = d.message
@@ -93,7 +100,8 @@ def draw_statement(record: Record) -> bytes:
     story.append(fields([
         ("Holding", shares_text(shares, total)), ("Record date", f"checkpoint entry {checkpoint.index}"),
         ("Exact share", f"{money(amount, currency)} \u00d7 {shares:,} / {held:,}"
-                        + (f" = {money(exact_whole, currency)} and {rest:,}/{held:,} of a minor unit" if rest else "")),
+                        + (f" = {money(exact_whole, currency)} and {_fraction(rest, held)} of a minor unit" if rest
+                           else f" = {money(exact_whole, currency)} exactly")),
         ("Paid", money(paid, currency) + (" (one minor unit left over by rounding)" if extra else "")),
         ("Distribution entry", str(d.index)), ("Recorded", moment(d.recorded_at)),
     ], width))
