@@ -23,7 +23,7 @@ from core.compliance.state import RECORDS
 from core.dates import format_instant
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, LedgerAct, OneTime, Party, register, require_roles, same_address, signature_of
+from core.kinds import EntryKind, LedgerAct, Party, register, require_roles, same_address, signature_of
 from core.presentation import (Address, Count, Deadline, Description, EntryRef, Role, Signer, Term, Text)
 from core.servicing.record_date import holders_at_record_date
 from core.servicing.snapshot import lower_keys
@@ -185,7 +185,5 @@ BALLOT = register(EntryKind(
     parties={"Ballot": Party("voter", "You vote as a holder of the deed at the record date; a ballot is final.",
                              "voter", label="Holder (voter)", act="ballot")},
     present=_present_ballot,
-    once=(OneTime("voter", "proposalId", "{value} has voted on proposal {scope} already (entry {entry}): a holder "
-                                         "votes once."),),
     check_request=_ballot_problem,
 ))
