@@ -91,10 +91,10 @@ class DistributionDialog(_RecordDated):
         self.preview_button.clicked.connect(self.preview)
         self.form.addRow("", self.preview_button)
         self.payouts = table(["Holder", "Shares", "Exact share", "Paid", "Rounding"])
-        self.payouts.setMinimumHeight(210)
+        self.payouts.setMinimumHeight(190)
         self.form.addRow("Payouts", self.payouts)
         self.rule = label("", "muted", wrap=True)
-        self.form.addRow("", self.rule)
+        self.layout_.addWidget(self.rule)
         self.finish_layout("Registrar's key")
 
     def terms_changed(self) -> None:
@@ -135,6 +135,7 @@ class DistributionDialog(_RecordDated):
         fill(self.payouts, rows)
         self.rule.setText(plan.rule)
         self.validate()
+        self.adjustSize()
 
     def act(self) -> None:
         plan = self.plan
