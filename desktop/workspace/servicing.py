@@ -90,7 +90,9 @@ class ServicingOps(RecordOps):
         `Signer` one is signed first when it is not."""
         from core.outfiles import check_output
         from core.servicing.distributions import find_distribution, payout_of
+        from core.signing import checksum_address, parse_address
 
+        holder = checksum_address(parse_address(holder))
         check_output(out, force=force)
         payout_of(find_distribution(self.ledger, distribution_id), holder)  # said before any checkpoint
         data, receipt = self._statement_bytes(distribution_id, holder, paper, operator)
