@@ -49,7 +49,7 @@ def sign_with(dialog: Any, name: str) -> None:
 
 
 def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_written(
-        pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, tmp_path: Path) -> None:
+        pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, tmp_path: Path, answer_key_dialog: Any) -> None:
     assert not pane.distributions_empty.isHidden() and not pane.votes_empty.isHidden()  # the empty states
     dialog = pane.dialog("DistributionDialog")
     qtbot.addWidget(dialog)
@@ -76,9 +76,12 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     qtbot.waitUntil(lambda: pane.payouts_table.rowCount() == 3)
     dialog.amount.setText("5")  # a changed term needs a new preview
     assert dialog.plan is None and dialog.payouts.rowCount() == 0
-    make_checkpoint(thirds.ledger, thirds.operator)  # statements are proved against a checkpoint covering them
+    # Statements are proved against a checkpoint covering the distribution: none does yet, so the pane asks to
+    # sign one with the operator key, then writes them.
+    answer_key_dialog("operator")
     prompt_log.folders.append(tmp_path / "statements")
     pane.write_statements()
+    qtbot.waitUntil(lambda: any("Sign a checkpoint now" in q for q in prompt_log.questions), timeout=30_000)
     qtbot.waitUntil(lambda: bool(prompt_log.infos) and "Wrote 3 statements" in prompt_log.infos[-1], timeout=30_000)
     written = sorted((tmp_path / "statements").glob("*.pdf"))
     assert len(written) == 3 and all(verify_pdf(p.read_bytes()).ok for p in written)

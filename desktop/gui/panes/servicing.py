@@ -264,12 +264,14 @@ class ServicingPane(Pane):
         dialog.open()
         return dialog
 
-    def write_statements(self) -> None:
+    def write_statements(self, folder: Any = None, operator: Any = None) -> None:
+        """Every holder's statement into a folder, with progress and Cancel; when no checkpoint covers the
+        distribution yet, the person is asked whether to sign one with the operator key first."""
         entry = self._distribution()
         if entry is None:
             prompts.show_error(self, "Select a distribution first.")
             return
-        folder = prompts.choose_folder(self, "Folder for the holders' statements")
+        folder = folder or prompts.choose_folder(self, "Folder for the holders' statements")
         if folder is None:
             return
         ws, number = self.ctx.ws, int(entry.message["distributionId"])
@@ -278,19 +280,33 @@ class ServicingPane(Pane):
         row.text.setText("Writing statements\u2026")
 
         def work(handle: Any) -> Any:
-            return ws.write_statements(number, folder, progress=handle.fraction, should_cancel=handle.should_cancel)
+            return ws.write_statements(number, folder, operator=operator, progress=handle.fraction,
+                                       should_cancel=handle.should_cancel)
 
         def written(paths: list[Any]) -> None:
             prompts.inform(self, f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} to {folder}. Each "
                                  "verifies offline with deedbook verify-pdf.")
 
-        op = self.ctx.ops.task(self, work, title="Writing statements").success(written)
+        def failed(error: BaseException) -> None:
+            from core.documents.evidence import NotCheckpointed
+            from desktop.gui.operations import report_error
+            from desktop.gui.panes.documents import ask_operator
+
+            if isinstance(error, NotCheckpointed) and operator is None:
+                if prompts.ask(self, f"{error} Sign a checkpoint now with the operator key, then write the "
+                                     "statements?", yes="Checkpoint"):
+                    signer = ask_operator(self.ctx, self)
+                    if signer is not None:
+                        self.write_statements(folder, signer)
+                return
+            report_error(self, error)
+
         def progressed(fraction: float, text: str) -> None:
             row.bar.setValue(int(fraction * 1000))
             row.text.setText(text)
 
-        op.on_progress(progressed)
-        op.done(row.hide)
+        op = self.ctx.ops.task(self, work, write=operator is not None, title="Writing statements")
+        op.success(written).failure(failed).on_progress(progressed).done(row.hide)
         row.cancel_button.clicked.connect(op.cancel)
         op.run()
 
