@@ -3,18 +3,24 @@ rounding, confirmed and signed, every holder's statement written with progress; 
 signed ballots imported and the tally against the threshold line.  Reads run off the UI thread."""
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import Engine, event
 
 from core.checkpoints import make_checkpoint
 from core.requests import load_request, sign_request
+from core.servicing import distributions as dist
+from core.servicing import votes
 from core.transactions import prepare_transfer, submit
 from desktop.documents.verify import verify_pdf
 from desktop.gui.events import Changes
 from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.test_reads_off_ui_thread import Guard
 from tests.helpers import World
 
 
@@ -119,3 +125,39 @@ def test_a_proposal_ballots_imported_and_the_tally_passes(pane: Any, thirds: Wor
     assert "yes 2, no 0, abstain 0 of 3 shares" in pane.tally_text.text()
     assert pane.tally_bar.tally is not None and pane.tally_bar.tally.reached
     assert pane.ballots_table.rowCount() == 2 and prompt_log.errors == []
+
+
+@pytest.fixture
+def guard() -> Iterator[Guard]:
+    watching = Guard()
+    event.listen(Engine, "before_cursor_execute", watching)
+    yield watching
+    event.remove(Engine, "before_cursor_execute", watching)
+
+
+def test_the_pane_and_its_dialogs_read_the_ledger_off_the_ui_thread(window: Any, thirds: World, qtbot: Any,
+                                                                     guard: Guard, prompt_log: Prompts) -> None:
+    ledger = thirds.ledger
+    dist.record_distribution(ledger, thirds.operator, dist.preview(ledger, 1, "10", "USD"))
+    votes.propose(ledger, thirds.operator, dist.snapshot(ledger, 1), "Sell?", 6000, int(time.time()) + 3600)
+    guard.on = True
+    window.ctx.events.announce(Changes.LEDGER)
+    pane = window.show_pane("servicing")
+    qtbot.waitUntil(lambda: pane.data is not None and pane.proposals_table.rowCount() == 1, timeout=10_000)
+    for index in range(pane.tabs.count()):
+        pane.tabs.setCurrentIndex(index)
+    for name in ("DistributionDialog", "ProposalDialog"):
+        dialog = pane.dialog(name)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda d=dialog: d.record_date.count() == 1)
+    dialog = pane.dialog("DistributionDialog")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.record_date.count() == 1)
+    dialog.deed.setText("1")
+    dialog.amount.setText("7")
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+    guard.on = False
+    assert guard.offences == [], guard.report()
+    assert prompt_log.errors == []
