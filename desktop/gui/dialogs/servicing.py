@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
@@ -128,7 +129,9 @@ class DistributionDialog(_RecordDated):
         rows = []
         for p in plan.payouts:
             whole, rest = divmod(plan.amount * p.shares, held)
-            exact = format_amount(whole, plan.currency) + (f" + {rest}/{held}" if rest else "")
+            part = Fraction(rest, held)
+            exact = format_amount(whole, plan.currency) + (f" + {part.numerator}/{part.denominator} unit" if rest
+                                                           else "")
             rows.append([f"{self.ctx.short_label(p.holder)} ({short_address(p.holder)})", f"{p.shares:,}", exact,
                          format_amount(p.minor, plan.currency), "+1 unit" if p.extra else ""])
         rows.append(["Total", f"{held:,}", "", format_amount(sum(p.minor for p in plan.payouts), plan.currency), ""])
