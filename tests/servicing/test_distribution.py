@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,21 @@ class _State:
 
     def counter(self, name: str) -> int:
         return self._next
+
+
+def test_the_command_line_hands_out_exactly_100000_cents_and_says_so_in_json(
+        thirds: Thirds, password_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli.main import run
+
+    home = ["--data-dir", str(thirds.world.home.root)]
+    assert run([*home, "distribution", "new", "1", "--amount", "1,000.00", "--currency", "USD", "--preview"]) == 0
+    assert "Largest remainder" in capsys.readouterr().out and thirds.world.ledger.entries(kind="Distribution") == []
+    assert run([*home, "distribution", "new", "1", "--amount", "1,000.00", "--currency", "USD", "--key", "operator",
+                "--password-file", str(password_file), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == 1 and data["rounding"] == "largest-remainder"
+    assert sum(p["minor"] for p in data["payouts"]) == 100_000 and len(data["payouts"]) == 3
+    assert {p["holder"] for p in data["payouts"]} == {k.address for k in (thirds.alice, thirds.bob, thirds.carol)}
+    assert run([*home, "distribution", "show", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["payouts"] == data["payouts"]
+    assert run([*home, "verify"]) == 0
