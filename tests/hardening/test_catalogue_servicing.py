@@ -163,3 +163,20 @@ def test_forged_and_misdirected_ballots_are_refused(serviced: Serviced, tmp_path
     after = o.fingerprint()
     assert_refused(run_cli(o.argv("transfer", "submit", str(signed)), capsys))
     assert o.fingerprint() == after
+
+
+def test_output_files_and_folders_already_taken_are_refused(serviced: Serviced, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    o = serviced.office
+    taken = tmp_path / "taken.pdf"
+    taken.write_bytes(b"someone's file")
+    before = o.fingerprint()
+    assert_refused(run_cli(o.argv("distribution", "statement", "1", "--holder", o.alice, "--out", str(taken)), capsys),
+                   says="exists")
+    assert taken.read_bytes() == b"someone's file"
+    assert_refused(run_cli(o.argv("vote", "ballot-requests", "1", "--out-dir", str(taken)), capsys), says="is a file")
+    again = tmp_path / "again"
+    assert run_cli(o.argv("vote", "ballot-requests", "1", "--holder", o.alice, "--out-dir", str(again)), capsys).code == 0
+    assert_refused(run_cli(o.argv("vote", "ballot-requests", "1", "--holder", o.alice, "--out-dir", str(again)),
+                           capsys), says="exists already")
+    assert o.fingerprint() == before
