@@ -232,3 +232,15 @@ class DbState(LedgerState):
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         super().record(index, kind, leaf, deed_id)
         self._pending[index] = (kind, leaf, deed_id)
+
+    def holders_at_checkpoint(self, deed_id: int, checkpoint: int) -> dict[str, int]:
+        """The holders at a record date, from the share-moving entries stored before it (core.servicing.snapshot)."""
+        from core.errors import RuleViolation
+        from core.servicing.snapshot import SHARE_KINDS, fold
+
+        if checkpoint >= self.stored_size:
+            raise RuleViolation("A record date must be a checkpoint recorded before the entry that uses it.")
+        rows = self.conn.execute(select(col(EntryRow.kind), col(EntryRow.message)).where(
+            col(EntryRow.deed_id) == deed_id, col(EntryRow.idx) < checkpoint,
+            col(EntryRow.kind).in_(SHARE_KINDS)).order_by(col(EntryRow.idx)))
+        return fold(((kind, json.loads(message)) for kind, message in rows), deed_id)

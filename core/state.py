@@ -93,6 +93,9 @@ class LedgerState:
         self.dirty: set[int] = set()
         self.once: dict[OnceKey, int] = {}  # one-time values used (by this replay or this append) -> entry
         self.compliance = Compliance()  # claims, rules, holds, recoveries (core.compliance); DbState's reads storage
+        # Holders of each deed as of each checkpoint that followed a change to it: a record date (core.servicing).
+        self._record_dates: dict[int, list[tuple[int, dict[str, int]]]] = {}
+        self._changed_since_checkpoint: set[int] = set()
 
     # deeds ------------------------------------------------------------
     def _load_deed(self, deed_id: int) -> DeedState | None:
@@ -151,6 +154,25 @@ class LedgerState:
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         """Called after an entry is applied."""
         self.size = index + 1
+        if deed_id is not None:
+            self._changed_since_checkpoint.add(deed_id)
+        elif kind == "Checkpoint":  # a record date: keep the holders of the deeds changed since the last one
+            for changed in self._changed_since_checkpoint:
+                deed = self.find_deed(changed)
+                if deed is not None:
+                    self._record_dates.setdefault(changed, []).append((index, dict(deed.holders)))
+            self._changed_since_checkpoint.clear()
+
+    def holders_at_checkpoint(self, deed_id: int, checkpoint: int) -> dict[str, int]:
+        """Who held how many shares of a deed just before the checkpoint entry `checkpoint` (a record date),
+        from the snapshots this state took at each checkpoint; empty when the deed was not registered yet.
+        The caller checks that `checkpoint` is a Checkpoint covering every entry before it."""
+        found: dict[str, int] = {}
+        for at, holders in self._record_dates.get(deed_id, []):
+            if at > checkpoint:
+                break
+            found = holders
+        return dict(found)
 
 
 class InMemoryState(LedgerState):

@@ -86,9 +86,14 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
         current, result, card = service.value_deed(home, ledger, deed.deed_id)
         service.record_valuation(ledger, current, result, card, keys["demo-operator"])
         valuation = (result, ModelCard.from_card(card))
+    make_checkpoint(ledger, keys["demo-operator"])  # the record date of the rent paid to the deed's two holders
+    from core.servicing.distributions import preview, record_distribution
+
+    rent = record_distribution(ledger, keys["demo-operator"], preview(ledger, deed.deed_id, "2450.01", "USD",
+                                                                      purpose="Rent for March 2026"))
     make_checkpoint(ledger, keys["demo-operator"])
     return {"ledger": ledger, "deed": deed.deed_id, "sale": sale, "mortgage": mortgage, "notarised": acknowledgement,
-            "jurat": jurat, "valuation": valuation}
+            "jurat": jurat, "valuation": valuation, "rent": rent, "third": keys[third].address}
 
 
 def main() -> int:
@@ -96,6 +101,8 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "documents"))
     parser.add_argument("--resolution", type=int, default=70)
     parser.add_argument("--no-valuation", action="store_true", help="skip the valuation report (no training)")
+    parser.add_argument("--only", metavar="NAME", help="write only this document (e.g. distribution-statement), "
+                                                       "leaving the others as they are")
     args = parser.parse_args()
     if shutil.which("pdftoppm") is None:
         print("pdftoppm is needed (Debian: apt-get install poppler-utils)", file=sys.stderr)
@@ -106,7 +113,7 @@ def main() -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for old in [*out.glob("*.png"), *out.glob("*.pdf")]:
+    for old in [*out.glob(f"{args.only or '*'}.pdf"), *out.glob(f"{args.only or '*'}-*.png")]:
         old.unlink()
     with tempfile.TemporaryDirectory() as folder:
         home = DataDir.resolve(folder).ensure()
@@ -119,10 +126,17 @@ def main() -> int:
             "notary-record": build_notary_record_pdf(ledger, made["notarised"], "A4"),  # type: ignore[arg-type]
             "notary-journal": build_journal_pdf(ledger, paper="A4"),
         }
+        from desktop.documents.statement import build_statement_pdf
+
+        rent = ledger.entry(made["rent"]).message  # type: ignore[arg-type]
+        documents["distribution-statement"] = build_statement_pdf(ledger, rent["distributionId"], made["third"],
+                                                                  "A4")  # type: ignore[arg-type]
         if made["valuation"] is not None:
             result, card = made["valuation"]  # type: ignore[misc]
             documents["valuation-report"] = build_valuation_pdf(ledger, made["deed"], result, card, "A4")
         for name, pdf in documents.items():
+            if args.only and name != args.only:
+                continue
             path = write_output(out / f"{name}.pdf", pdf, force=True)
             report = verify_pdf(path)
             if not report.ok:

@@ -9,6 +9,7 @@ compare row for row.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -147,7 +148,8 @@ class Compliance:
     group + ":")` finds a group's records without looking at the others."""
 
     def __init__(self) -> None:
-        self._items: dict[str, dict[str, Any]] = {kind: {} for kind in RECORDS}
+        # Every kind in RECORDS, and those a kind module adds later (core.kinds.vote's proposals).
+        self._items: dict[str, dict[str, Any]] = defaultdict(dict, {kind: {} for kind in RECORDS})
         self._groups: dict[tuple[str, str], set[str]] = {}  # (kind, "group:") -> keys
         self._missing: set[RowKey] = set()  # asked for and not found (the store need not be asked again)
         self._complete: set[tuple[str, str]] = set()  # (kind, prefix) fully fetched; prefix "" is the whole kind

@@ -49,6 +49,8 @@ KIND_MODULES = [
     "core.kinds.rules_version",
     "core.kinds.holds",
     "core.kinds.recovery",
+    "core.kinds.distribution",
+    "core.kinds.vote",
 ]
 
 Fields = tuple[tuple[str, str], ...]

@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "desktop.cli.qr_cmd",
     "desktop.cli.rules_cmd",
     "desktop.cli.witness_cmd",
+    "desktop.cli.servicing_cmd",
     "desktop.cli.gui_cmd",
 ]
 

@@ -29,6 +29,7 @@ TYPE_MODULES = [
     "desktop.documents.notary_record",
     "desktop.documents.journal",
     "desktop.documents.valuation_report",
+    "desktop.documents.statement",
 ]
 
 Drawer = Callable[[Record], bytes]

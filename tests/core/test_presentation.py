@@ -22,6 +22,8 @@ _FIELD = {
     "bytes32": st.binary(min_size=32, max_size=32).map(lambda b: "0x" + b.hex()),
     "string": st.text(max_size=12).map(lambda t: t + MARK),
     "address[]": st.lists(_ADDRESS, min_size=1, max_size=3),
+    "Payout[]": st.lists(st.fixed_dictionaries({"holder": _ADDRESS, "shares": st.integers(1, 10**6),
+                                                "minor": st.integers(0, 10**9)}), min_size=1, max_size=3),
 }
 PRESENTED = sorted(name for name, kind in kinds().items() if kind.present is not None)
 
@@ -36,9 +38,9 @@ def _phrases(d: Description) -> list[Phrase]:
 
 
 def test_the_kinds_of_this_ledger_present_themselves() -> None:
-    assert PRESENTED == ["Attestation", "Claim", "ClaimIssuer", "ClaimRevocation", "Hold", "HoldRelease", "Lien",
-                         "LienRelease", "RecoveryApproval", "RecoveryObjection", "RecoveryStart", "RecoveryTransfer",
-                         "RegisterDeed", "RulesVersion", "Transfer", "Valuation"]
+    assert PRESENTED == ["Attestation", "Ballot", "Claim", "ClaimIssuer", "ClaimRevocation", "Distribution", "Hold",
+                         "HoldRelease", "Lien", "LienRelease", "Proposal", "RecoveryApproval", "RecoveryObjection",
+                         "RecoveryStart", "RecoveryTransfer", "RegisterDeed", "RulesVersion", "Transfer", "Valuation"]
 
 
 @pytest.mark.parametrize("kind", PRESENTED)

@@ -18,7 +18,7 @@ def test_each_type_module_registers_its_type() -> None:
     types = document_types()
     assert {name: t.label for name, t in types.items()} == {
         "transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
-        "journal": "notary journal export", "valuation": "valuation report"}
+        "journal": "notary journal export", "valuation": "valuation report", "statement": "distribution statement"}
     assert all(t.layout == 1 for t in types.values())
     assert registry.label("title") == "certificate of title" and registry.label(None) == "document"
 

@@ -26,12 +26,13 @@ PARTY_ACTS = {"Transfer": "seller", "Acceptance": "buyer", "LienPayoff": "lienho
               "LienRelease": "lienholder", "Attestation": "notary",
               "Claim": "issuer", "ClaimRevocation": "issuer", "Hold": "registrar", "HoldApproval": "approver",
               "HoldRelease": "registrar", "HoldReleaseApproval": "approver", "RecoveryApproval": "approver",
-              "RecoveryObjection": "holder"}
+              "RecoveryObjection": "holder", "Ballot": "voter"}
 LEDGER_ACTS = {"LedgerGenesis": "deedbook init", "AddRegistrar": "deedbook registrar add",
                "Checkpoint": "deedbook checkpoint", "RegisterDeed": "deedbook deed register",
                "Valuation": "deedbook value DEED --record", "ClaimIssuer": "deedbook claims issuer add",
                "RulesVersion": "deedbook rules set", "RecoveryStart": "deedbook recovery start",
-               "RecoveryTransfer": "deedbook recovery complete"}
+               "RecoveryTransfer": "deedbook recovery complete", "Distribution": "deedbook distribution new",
+               "Proposal": "deedbook vote propose"}
 
 
 def test_the_allow_list_is_declared_by_the_kinds() -> None:
@@ -64,6 +65,12 @@ def ledger_act_message(parties: Parties, kind: str) -> dict[str, Any]:
         "RecoveryTransfer": {"recoveryId": "0x" + "44" * 32, "deedId": deed.deed_id, "parcel": deed.parcel,
                              "from": parties.alice.address, "to": parties.carol.address, "shares": 1, "order": "",
                              "deedVersion": deed.version},
+        "Distribution": {"distributionId": 1, "deedId": deed.deed_id, "parcel": deed.parcel, "recordCheckpoint": 0,
+                         "totalShares": deed.total_shares, "amount": 100, "currency": "USD", "purpose": "",
+                         "rounding": "largest-remainder",
+                         "payouts": [{"holder": parties.carol.address, "shares": deed.total_shares, "minor": 100}]},
+        "Proposal": {"proposalId": 1, "deedId": deed.deed_id, "parcel": deed.parcel, "recordCheckpoint": 0,
+                     "totalShares": deed.total_shares, "text": "Sell?", "thresholdBps": 5000, "closes": 2_000_000_000},
     }
     return messages[kind]
 

@@ -1,0 +1,341 @@
+"""Servicing: distributions to a deed's holders (and each holder's statement PDF) and holders' votes
+(proposals, ballot requests, signed ballots, the live tally against the threshold line).  Every read runs
+on a worker; the actions open dialogs (desktop/gui/dialogs/servicing.py) or run workspace operations."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from core.display import short_address
+from core.money import format_amount
+from desktop.gui import fmt, prompts, theme
+from desktop.gui.context import AppContext
+from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Latest
+from desktop.gui.panes.base import Pane, ProgressRow, banner, button, label, set_role
+from desktop.gui.panes.rules import empty_note, fill, selected_key, table
+
+if TYPE_CHECKING:
+    from core.ledger import RecordedEntry
+    from core.servicing.tally import Tally
+    from desktop.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Servicing:
+    """Everything the pane shows, read together on a worker."""
+
+    distributions: list[RecordedEntry]
+    tallies: list[Tally]
+    now: int
+
+
+def read_servicing(ws: Workspace) -> Servicing:
+    return Servicing(ws.distributions(), [ws.tally(p.message["proposalId"]) for p in ws.proposals()], int(time.time()))
+
+
+class TallyBar(QWidget):
+    """Yes, no and abstain as parts of ALL the deed's shares, and the threshold as a line across."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tally: Tally | None = None
+        self.setMinimumHeight(54)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_tally(self, tally: Tally | None) -> None:
+        self.tally = tally
+        self.update()
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar = QRectF(4, 8, self.width() - 8, 22)
+        painter.setPen(QPen(theme.color("border"), 1))
+        painter.setBrush(theme.color("card"))
+        painter.drawRoundedRect(bar, 4, 4)
+        t = self.tally
+        if t is None or t.total_shares == 0:
+            painter.end()
+            return
+        x = bar.left()
+        for choice, tone in (("yes", "good"), ("no", "bad"), ("abstain", "muted")):
+            width = bar.width() * t.weights[choice] / t.total_shares
+            if width > 0:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(theme.color(tone))
+                painter.drawRect(QRectF(x, bar.top(), width, bar.height()))
+                x += width
+        line = bar.left() + bar.width() * t.needed / t.total_shares
+        painter.setPen(QPen(theme.color("text") if theme.color("text").isValid() else QColor("black"), 2))
+        painter.drawLine(int(line), int(bar.top()) - 5, int(line), int(bar.bottom()) + 5)
+        painter.setPen(theme.color("muted"))
+        text = f"threshold: {t.threshold_bps / 100:g}% of all shares ({t.needed:,})"
+        metrics = painter.fontMetrics()
+        left = min(max(line - metrics.horizontalAdvance(text) / 2, bar.left()),
+                   bar.right() - metrics.horizontalAdvance(text))
+        painter.drawText(int(left), int(bar.bottom()) + 18, text)
+        painter.end()
+
+
+class ServicingPane(Pane):
+    title = "Servicing"
+    subtitle = ("Pay a deed's holders their share of rent or proceeds at a record date, give each a statement they "
+                "can verify offline, and put questions to the holders, who vote with ballots signed on their own "
+                "machines.")
+    icon = "sale"
+    listens_to = Changes.LEDGER | Changes.NAMES
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.data: Servicing | None = None
+        self._latest = Latest(ctx.ops, self)
+        self.new_distribution_button = button("New distribution\u2026", primary=True)
+        self.new_proposal_button = button("New proposal\u2026", "add")
+        self.import_button = button("Import signed ballots\u2026", "import",
+                                    tip="Ballots the holders signed on their own machines (deedbook sign or a wallet)")
+        for widget in (self.new_distribution_button, self.new_proposal_button, self.import_button):
+            self.header_actions.addWidget(widget)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._distributions_tab(), "Distributions")
+        self.tabs.addTab(self._votes_tab(), "Votes")
+        self.body.addWidget(self.tabs, 1)
+        self.new_distribution_button.clicked.connect(lambda: self.dialog("DistributionDialog"))
+        self.new_proposal_button.clicked.connect(lambda: self.dialog("ProposalDialog"))
+        self.import_button.clicked.connect(self.import_ballots)
+        self.reload()
+
+    # -- tabs -------------------------------------------------------------------------------------------------------
+    def _distributions_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 10, 0, 0)
+        self.distributions_empty = empty_note("No distributions yet. \u201cNew distribution\u2026\u201d splits an "
+                                              "amount over a deed's holders at a record date (a checkpoint).")
+        layout.addWidget(self.distributions_empty)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.distributions_table = table(["#", "Deed", "Amount", "Record date", "Holders", "Purpose", "Entry"])
+        self.payouts_table = table(["Holder", "Shares", "Paid", "Rounding"])
+        split.addWidget(self.distributions_table)
+        holder_page = QWidget()
+        holder_layout = QVBoxLayout(holder_page)
+        holder_layout.setContentsMargins(0, 6, 0, 0)
+        row = QWidget()
+        from PySide6.QtWidgets import QHBoxLayout
+
+        actions = QHBoxLayout(row)
+        actions.setContentsMargins(0, 0, 0, 0)
+        self.payouts_title = label("Select a distribution to see its payouts.", "section")
+        self.statements_button = button("Write statements\u2026", "documents",
+                                        tip="One PDF per holder, each proving its holding at the record date")
+        actions.addWidget(self.payouts_title, 1)
+        actions.addWidget(self.statements_button)
+        holder_layout.addWidget(row)
+        holder_layout.addWidget(self.payouts_table, 1)
+        self.statements_progress = ProgressRow()
+        holder_layout.addWidget(self.statements_progress)
+        split.addWidget(holder_page)
+        layout.addWidget(split, 1)
+        self.distributions_table.itemSelectionChanged.connect(self._show_payouts)
+        self.statements_button.clicked.connect(self.write_statements)
+        return page
+
+    def _votes_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 10, 0, 0)
+        self.votes_empty = empty_note("No proposals yet. \u201cNew proposal\u2026\u201d asks a deed's holders a "
+                                      "yes/no question; each signs a ballot on their own machine.")
+        layout.addWidget(self.votes_empty)
+        self.proposals_table = table(["#", "Deed", "Question", "Threshold", "Closes", "State", "Outcome"])
+        layout.addWidget(self.proposals_table, 2)
+        self.tally_banner, banner_layout = banner("good")
+        self.tally_text = label("Select a proposal to see its tally.", wrap=True, plain=True)
+        banner_layout.addWidget(self.tally_text, 1)
+        self.requests_button = button("Write ballot requests\u2026", "export",
+                                      tip="Three files per holder (yes, no, abstain): the holder signs the one chosen")
+        banner_layout.addWidget(self.requests_button)
+        layout.addWidget(self.tally_banner)
+        self.tally_bar = TallyBar()
+        layout.addWidget(self.tally_bar)
+        self.ballots_table = table(["Voter", "Vote", "Shares", "Entry"])
+        layout.addWidget(self.ballots_table, 1)
+        self.proposals_table.itemSelectionChanged.connect(self._show_tally)
+        self.requests_button.clicked.connect(self.write_requests)
+        return page
+
+    # -- reading ----------------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self.ctx.ledger is None:
+            self.payouts_title.setText("No ledger is open.")
+            return
+        ws = self.ctx.ws
+        self._latest.read("servicing", lambda: read_servicing(ws), self.show_data, title="Reading distributions and votes")
+
+    def on_changed(self, change: Change) -> None:
+        if change.what == Changes.NAMES and self.data is not None:
+            self.show_data(self.data)
+            return
+        self.reload()
+
+    def who(self, address: str) -> str:
+        return f"{self.ctx.short_label(address)} ({short_address(address)})"
+
+    def show_data(self, data: Servicing) -> None:
+        self.data = data
+        chosen_distribution = selected_key(self.distributions_table)
+        chosen_proposal = selected_key(self.proposals_table)
+        rows, keys = [], []
+        for e in reversed(data.distributions):
+            m = e.message
+            rows.append([str(m["distributionId"]), str(m["deedId"]), format_amount(m["amount"], m["currency"]),
+                         f"checkpoint #{m['recordCheckpoint']}", str(len(m["payouts"])), m["purpose"], f"#{e.index}"])
+            keys.append(m["distributionId"])
+        fill(self.distributions_table, rows, keys)
+        self.distributions_empty.setVisible(not rows)
+        self._reselect(self.distributions_table, keys, chosen_distribution)
+        rows, keys = [], []
+        for t in reversed(data.tallies):
+            rows.append([str(t.proposal_id), str(t.deed_id), t.text, f"{t.threshold_bps / 100:g}% of all shares",
+                         fmt.when(t.closes), t.state(data.now), t.outcome(data.now)])
+            keys.append(t.proposal_id)
+        fill(self.proposals_table, rows, keys)
+        self.votes_empty.setVisible(not rows)
+        self._reselect(self.proposals_table, keys, chosen_proposal)
+        self._show_payouts()
+        self._show_tally()
+
+    @staticmethod
+    def _reselect(widget: Any, keys: list[Any], chosen: Any) -> None:
+        if keys:
+            widget.selectRow(keys.index(chosen) if chosen in keys else 0)
+
+    def _distribution(self) -> RecordedEntry | None:
+        chosen = selected_key(self.distributions_table)
+        found = [e for e in (self.data.distributions if self.data else []) if e.message["distributionId"] == chosen]
+        return found[0] if found else None
+
+    def _tally(self) -> Tally | None:
+        chosen = selected_key(self.proposals_table)
+        found = [t for t in (self.data.tallies if self.data else []) if t.proposal_id == chosen]
+        return found[0] if found else None
+
+    def _show_payouts(self) -> None:
+        entry = self._distribution()
+        self.statements_button.setEnabled(entry is not None)
+        if entry is None:
+            fill(self.payouts_table, [])
+            return
+        m = entry.message
+        held = sum(p["shares"] for p in m["payouts"])
+        self.payouts_title.setText(f"Distribution {m['distributionId']}: {format_amount(m['amount'], m['currency'])} "
+                                   f"to {len(m['payouts'])} holders of deed {m['deedId']}")
+        fill(self.payouts_table, [[self.who(p["holder"]), f"{p['shares']:,}", format_amount(p["minor"], m["currency"]),
+                                   "+1 unit" if p["minor"] * held > m["amount"] * p["shares"] else ""]
+                                  for p in m["payouts"]])
+
+    def _show_tally(self) -> None:
+        t = self._tally()
+        self.requests_button.setEnabled(t is not None and self.data is not None and t.state(self.data.now) == "open")
+        self.tally_bar.show_tally(t)
+        if t is None or self.data is None:
+            fill(self.ballots_table, [])
+            return
+        outcome = t.outcome(self.data.now)
+        set_role(self.tally_banner, {"passed": "banner-good", "failed": "banner-bad"}.get(outcome, "banner-warn"))
+        self.tally_text.setText(
+            f"Proposal {t.proposal_id} is {t.state(self.data.now)} (closes {fmt.when(t.closes)}): yes {t.weights['yes']:,}"
+            f", no {t.weights['no']:,}, abstain {t.weights['abstain']:,} of {t.total_shares:,} shares. It passes at "
+            f"{t.needed:,} yes \u2014 {outcome}.")
+        fill(self.ballots_table, [[self.who(v), c, f"{w:,}", f"#{i}"] for v, (c, w, i) in sorted(t.voters.items())])
+
+    # -- actions ----------------------------------------------------------------------------------------------------
+    def dialog(self, name: str, **kwargs: Any) -> Any:
+        from desktop.gui.dialogs import servicing
+
+        self.ctx.require_ledger()
+        dialog = getattr(servicing, name)(self.ctx, self, **kwargs)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def write_statements(self, folder: Any = None, operator: Any = None) -> None:
+        """Every holder's statement into a folder, with progress and Cancel; when no checkpoint covers the
+        distribution yet, the person is asked whether to sign one with the operator key first."""
+        entry = self._distribution()
+        if entry is None:
+            prompts.show_error(self, "Select a distribution first.")
+            return
+        folder = folder or prompts.choose_folder(self, "Folder for the holders' statements")
+        if folder is None:
+            return
+        ws, number = self.ctx.ws, int(entry.message["distributionId"])
+        row = self.statements_progress
+        row.show()
+        row.text.setText("Writing statements\u2026")
+
+        def work(handle: Any) -> Any:
+            return ws.write_statements(number, folder, operator=operator, progress=handle.fraction,
+                                       should_cancel=handle.should_cancel)
+
+        def written(paths: list[Any]) -> None:
+            prompts.inform(self, f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} to {folder}. Each "
+                                 "verifies offline with deedbook verify-pdf.")
+
+        def failed(error: BaseException) -> None:
+            from core.documents.evidence import NotCheckpointed
+            from desktop.gui.operations import report_error
+            from desktop.gui.panes.documents import ask_operator
+
+            if isinstance(error, NotCheckpointed) and operator is None:
+                if prompts.ask(self, f"{error} Sign a checkpoint now with the operator key, then write the "
+                                     "statements?", yes="Checkpoint"):
+                    signer = ask_operator(self.ctx, self)
+                    if signer is not None:
+                        self.write_statements(folder, signer)
+                return
+            report_error(self, error)
+
+        def progressed(fraction: float, text: str) -> None:
+            row.bar.setValue(int(fraction * 1000))
+            row.text.setText(text)
+
+        op = self.ctx.ops.task(self, work, write=operator is not None, title="Writing statements")
+        op.success(written).failure(failed).on_progress(progressed).done(row.hide)
+        row.cancel_button.clicked.connect(op.cancel)
+        op.run()
+
+    def write_requests(self) -> None:
+        t = self._tally()
+        if t is None:
+            prompts.show_error(self, "Select a proposal first.")
+            return
+        folder = prompts.choose_folder(self, "Folder for the ballot requests")
+        if folder is None:
+            return
+        ws, number = self.ctx.ws, t.proposal_id
+        self.ctx.ops.op(self, lambda: ws.ballot_requests(number, folder), title="Writing ballot requests").success(
+            lambda paths: prompts.inform(self, f"Wrote {len(paths)} ballot requests to {folder}: three per holder "
+                                               "(yes, no, abstain). Each holder signs the one of their choice on "
+                                               "their own machine and sends it back.")).run()
+
+    def import_ballots(self) -> None:
+        self.ctx.require_ledger()
+        paths = prompts.open_files(self, "Signed ballots", "Signed ballots (*.json);;All files (*)")
+        if not paths:
+            return
+        ws = self.ctx.ws
+
+        def record() -> Any:
+            from core.requests import load_response
+
+            return ws.record_ballots([load_response(p) for p in paths])
+
+        self.ctx.ops.op(self, record, write=True, title="Recording ballots").success(
+            lambda indexes: prompts.inform(self, f"Recorded {len(indexes)} ballot{'s' if len(indexes) != 1 else ''}."
+                                           )).run()
