@@ -112,11 +112,10 @@ class _Injector:
                              t0 + timedelta(days=self.rng.randint(120, 400))), [first]
         if pattern == "new_party_many_deeds":
             buyer = self.newcomer()
-            setup = [self.sell(deed, owner, buyer, value, t0)]
-            for k in (1,):
-                other = deeds.pop()
-                setup.append(self.sell(other, self.ledger.deed(other).owner, buyer, self.value(other),
-                                       t0 + timedelta(days=20 * k)))
+            second = deeds.pop()
+            setup = [self.sell(deed, owner, buyer, value, t0),
+                     self.sell(second, self.ledger.deed(second).owner, buyer, self.value(second),
+                               t0 + timedelta(days=20))]
             last = deeds.pop()
             return self.sell(last, self.ledger.deed(last).owner, buyer, self.value(last),
                              t0 + timedelta(days=55)), setup
@@ -165,7 +164,7 @@ def inject_suspicious(ledger: Ledger, store: KeyStore, owners: Sequence[Unlocked
     rng.shuffle(fresh)
     injector = _Injector(ledger, store, owners, rng)
     manifest = []
-    for k in range(per_pattern):
+    for _ in range(per_pattern):
         for pattern in PATTERNS:
             target, setup = injector.case(pattern, fresh)
             manifest.append({"pattern": pattern, "entry": target, "deed": ledger.entry(target).deed_id,
