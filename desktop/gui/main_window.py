@@ -40,6 +40,7 @@ PANES = (
     PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane"),
     PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
     PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane"),
+    PaneSpec("review", "Review", "warning", "desktop.gui.panes.review:ReviewPane"),
     PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane"),
 )
 

@@ -1,0 +1,78 @@
+"""The Review pane on a demo with injected cases: the flagged queue with each reason, the chain-of-title
+link, and a decision recorded as a signed entry (pytest-qt, offscreen)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.demo import DEMO_PASSWORD
+from core.ledger import Ledger
+from core.paths import DataDir
+from core.settings import Settings
+from desktop.gui.context import AppContext
+from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any:  # noqa: F811
+    root = tmp_path / "office"
+    shutil.copytree(suspicious_demo.root, root)
+    home = DataDir.resolve(root)
+    context = AppContext(home, Settings.load(), Ledger.open(home))
+    yield context
+    context.ops.shutdown()
+
+
+def test_the_queue_shows_flagged_transfers_with_reasons_and_records_a_review(
+        office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any, prompt_log: Any,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.gui.panes.review import ReviewDialog, ReviewPane
+
+    pane = ReviewPane(office)
+    qtbot.addWidget(pane)
+    pane.resize(1100, 760)
+    pane.show()
+    qtbot.waitUntil(lambda: bool(pane.found), timeout=60_000)
+    entries = {a.entry for a in pane.found}
+    target = suspicious_demo.target("circular_transfer")
+    assert target in entries and all(a.level in ("review", "high") for a in pane.found)
+    row = [a.entry for a in pane.found].index(target)
+    pane.queue.selectRow(row)
+    assert pane.view.assessment is not None and pane.view.assessment.entry == target
+    texts = [pane.view.reasons.itemAt(i).widget().findChildren(type(pane.empty))[-1].text()
+             for i in range(pane.view.reasons.count())]
+    assert "former holder" in texts[0] and any("USD" in t for t in texts)
+    shown = []
+    office.events.show_deed.connect(shown.append)
+    pane.deed_button.click()
+    assert shown == [pane.view.assessment.deed_id]
+
+    def answer(dialog: ReviewDialog) -> int:
+        dialog.text.setPlainText("The seller bought it back after the buyer's loan fell through; documents seen.")
+        dialog.picker.select("demo-operator")
+        dialog.picker.password.setText(DEMO_PASSWORD)
+        assert dialog.ok.isEnabled()
+        return 1
+
+    monkeypatch.setattr(ReviewDialog, "exec", answer)
+    before = office.ws.ledger.size()
+    pane.clear_button.click()
+    qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=30_000)
+    assert prompt_log.errors == [] and "Review recorded as entry" in prompt_log.infos[0]
+    assert office.ws.ledger.size() == before + 1
+    review = office.ws.reviews()[target]
+    assert review.decision == "clear" and "documents seen" in review.note
+    qtbot.waitUntil(lambda: any(a.extra.get("review") for a in pane.found), timeout=60_000)
+
+
+def test_an_empty_queue_says_so(office: AppContext, qtbot: Any) -> None:
+    from desktop.gui.panes.review import ReviewPane
+
+    pane = ReviewPane(office)
+    qtbot.addWidget(pane)
+    pane.show_queue([])
+    assert "nothing to review" in pane.empty.text()
+    assert not pane.clear_button.isEnabled()
