@@ -212,10 +212,13 @@ def screen_transfers(home: DataDir, ledger: Any, *, wanted: set[int] | None = No
 
 
 def screen_transfer_message(home: DataDir, ledger: Any, message: Mapping[str, Any],
-                            recorded_at: int) -> "Assessment":
-    """A prepared transfer's message, screened against the ledger as it is now."""
+                            recorded_at: int, *, with_model: bool = True) -> "Assessment":
+    """A prepared transfer's message, screened against the ledger as it is now (`with_model=False`: the
+    ledger's history only, the price not screened)."""
     from valuation.screening.transfers import screen_message
 
+    if not with_model:
+        return screen_message(None, DEFAULT_CURRENCY, ledger.iter_entries(), message, recorded_at, ledger.size())
     trained, model_card = load(home)
     return screen_message(trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at,
                           ledger.size())

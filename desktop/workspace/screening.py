@@ -82,9 +82,10 @@ class ScreeningOps(ModelOps):
         return self.screen_prepared(load_request(path), progress, should_cancel, before_training=before_training)
 
     def screen_prepared(self, request: "SigningRequest", progress: Fraction | None = None,
-                        should_cancel: Cancel | None = None, *,
+                        should_cancel: Cancel | None = None, *, train: bool = True,
                         before_training: Callable[[str], None] | None = None) -> "Assessment":
-        """A prepared transfer (one of its requests), before anything is recorded."""
+        """A prepared transfer (one of its requests), before anything is recorded.  `train=False` (the
+        transfer wizard): without a usable model the price is not screened rather than a model trained."""
         from valuation import service
 
         if request.kind != "Transfer":
@@ -93,8 +94,11 @@ class ScreeningOps(ModelOps):
         if not request.for_ledger(ledger.identity):
             raise DeedbookError(f"This request is for the ledger '{request.ledger_name}', not this one.")
         ledger.deed(int(request.message["deedId"]))  # an unknown deed is a sentence
-        self._screen_ready(progress, should_cancel, before_training)
-        return service.screen_transfer_message(self.home, ledger, request.message, int(time.time()))
+        with_model = train or not self.model_state().needs_training
+        if with_model:
+            self._screen_ready(progress, should_cancel, before_training)
+        return service.screen_transfer_message(self.home, ledger, request.message, int(time.time()),
+                                               with_model=with_model)
 
     def reviews(self) -> dict[int, Review]:
         """The latest review of each reviewed transfer."""

@@ -76,3 +76,23 @@ def test_an_empty_queue_says_so(office: AppContext, qtbot: Any) -> None:
     pane.show_queue([])
     assert "nothing to review" in pane.empty.text()
     assert not pane.clear_button.isEnabled()
+
+
+def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
+        office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any) -> None:  # noqa: F811
+    """Terms that send a deed straight back to the holder it came from: the signatures page shows the
+    circle and the price against the estimate, before a request is saved or signed."""
+    from desktop.gui.transfer_wizard import TransferWizard
+
+    ws = office.ws
+    m = ws.ledger.entry(suspicious_demo.target("quick_resale")).message
+    wizard = TransferWizard(office, m["deedId"])
+    qtbot.addWidget(wizard)
+    wizard.prepared = ws.prepare_transfer(m["deedId"], m["from"], m["price"] // 2, "USD",
+                                          closing_date="2026-12-01", seller=m["to"]).value
+    page = wizard.signatures
+    page.initializePage()
+    qtbot.waitUntil(lambda: page.screen.assessment is not None, timeout=60_000)
+    codes = [r["code"] for r in page.screen.assessment.reasons]
+    assert "circular_transfer" in codes and any(c.startswith("price_") for c in codes)
+    assert page.screen.assessment.level == "high" and "High risk" in page.screen.title.text()

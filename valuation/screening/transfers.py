@@ -36,13 +36,13 @@ class _Pending:
     liens_open: int
 
 
-def _record(message: Mapping[str, Any], trained: "TrainedModel") -> dict[str, Any]:
+def _record(message: Mapping[str, Any], trained: "TrainedModel | None") -> dict[str, Any]:
     """A deed's attributes as signed at registration, as the model reads them."""
     try:
         record = dict(json.loads(message["attributes"]))
     except (TypeError, ValueError):
         record = {}
-    for source in trained.spec.streets.values():
+    for source in (trained.spec.streets.values() if trained is not None else ()):
         record.setdefault(source, message.get("propertyAddress", ""))
     return record
 
@@ -56,7 +56,7 @@ def _pending(history: History, sale: Sale, record: dict[str, Any]) -> _Pending:
 class TransferScreen:
     """The stored model + the shipped price screen, ready to judge transfers."""
 
-    def __init__(self, trained: "TrainedModel", currency: str) -> None:
+    def __init__(self, trained: "TrainedModel | None", currency: str) -> None:
         from valuation.screening import shipped
 
         self.trained, self.currency = trained, currency
@@ -72,7 +72,11 @@ class TransferScreen:
         out: list[PriceResult] = [(self.base, [], None) for _ in pending]
         todo = []
         for i, p in enumerate(pending):
-            if p.sale.currency != self.currency:
+            if self.trained is None:
+                out[i] = (self.base, [{"code": "price_not_screened", "weight": 0.0,
+                                       "text": "There is no valuation model yet, so the price was not screened "
+                                               "(train one to screen prices)."}], None)
+            elif p.sale.currency != self.currency:
                 out[i] = (self.base, [{"code": "price_not_screened", "weight": 0.0,
                                        "text": f"The price is in {p.sale.currency}; the valuation model prices in "
                                                f"{self.currency}, so the price was not screened."}], None)
@@ -81,7 +85,7 @@ class TransferScreen:
                                        "text": "The price is zero (a gift), so there is no price to screen."}], None)
             else:
                 todo.append(i)
-        if not todo:
+        if not todo or self.trained is None:
             return out
         prices = [to_units(round(pending[i].sale.whole_price), self.currency) for i in todo]
         times = [parse_date(pending[i].sale.closing_date) or math.nan for i in todo]
@@ -132,7 +136,7 @@ def screen_recorded(trained: "TrainedModel", currency: str, entries: Iterable[An
     return TransferScreen(trained, currency).judge(pending)
 
 
-def screen_message(trained: "TrainedModel", currency: str, entries: Iterable[Any], message: Mapping[str, Any],
+def screen_message(trained: "TrainedModel | None", currency: str, entries: Iterable[Any], message: Mapping[str, Any],
                    recorded_at: int, index: int) -> Assessment:
     """A prepared transfer (its message) against the ledger as it is now; `index` is the entry it would be."""
     history = History()

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.gui import fmt
 from desktop.gui.panes.base import banner, label, set_role
 
 if TYPE_CHECKING:
+    from core.requests import SigningRequest
     from core.screening.combine import Assessment
+    from desktop.gui.context import AppContext
 
 TONES = {"low": "banner-good", "review": "banner-warn", "high": "banner-bad"}
 HEADLINES = {"low": "Low risk", "review": "Review before going on", "high": "High risk"}
@@ -93,3 +95,30 @@ def reason_row(reason: dict[str, Any]) -> QWidget:
     layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
     layout.addWidget(text, 1)
     return row
+
+
+def scrolled(view: ScreenView, min_height: int = 210) -> QScrollArea:
+    """`view` in a frameless scroll area of at least `min_height`: reasons wrap onto several lines."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setMinimumHeight(min_height)
+    area.setWidget(view)
+    return area
+
+
+def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, request: "SigningRequest") -> None:
+    """Screen a prepared transfer on a worker (training a model first if there is none) and show it in `view`;
+    a failure is said in the view, not in a dialog: screening informs, it does not stop the transfer."""
+    from desktop.gui.operations import TaskHandle, describe_error
+
+    ws = ctx.ws
+    view.show_message("Screening this transfer against the ledger and the valuation model\u2026")
+
+    def work(task: TaskHandle) -> "Assessment":
+        return ws.screen_prepared(request, task.fraction, task.should_cancel, train=False)
+
+    def failed(error: BaseException) -> None:
+        view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
+
+    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
