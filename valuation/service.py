@@ -202,11 +202,13 @@ def screen_sales(home: DataDir, records: list[Mapping[str, Any]], prices: list[f
 
 
 def screen_transfers(home: DataDir, ledger: Any, *, wanted: set[int] | None = None,
-                     stop: int | None = None) -> list["Assessment"]:
+                     stop: int | None = None, with_model: bool = True) -> list["Assessment"]:
     """Recorded transfers (all, or the entries in `wanted`), each screened on price and on the ledger's
-    history as of its recording (valuation.screening.transfers)."""
+    history as of its recording (valuation.screening.transfers); `with_model=False`: history only."""
     from valuation.screening.transfers import screen_recorded
 
+    if not with_model:
+        return screen_recorded(None, DEFAULT_CURRENCY, ledger.iter_entries(), wanted=wanted, stop=stop)
     trained, model_card = load(home)
     return screen_recorded(trained, market_currency(model_card), ledger.iter_entries(), wanted=wanted, stop=stop)
 

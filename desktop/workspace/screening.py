@@ -48,16 +48,19 @@ class ScreeningOps(ModelOps):
         self.ensure_model(progress, should_cancel, before_training=before_training)
 
     def screen_entry(self, index: int, progress: Fraction | None = None, should_cancel: Cancel | None = None, *,
-                     before_training: Callable[[str], None] | None = None) -> "Assessment":
-        """One recorded transfer, screened as of its recording."""
+                     train: bool = True, before_training: Callable[[str], None] | None = None) -> "Assessment":
+        """One recorded transfer, screened as of its recording (`train=False`: without a usable model, the
+        history only, rather than training one first)."""
         from valuation import service
 
         ledger = self.ledger
         entry = ledger.entry(index)  # an unknown entry is a sentence before any training
         if entry.kind != "Transfer":
             raise DeedbookError(f"Entry {index} is a {entry.kind}, not a transfer: only transfers are screened.")
-        self._screen_ready(progress, should_cancel, before_training)
-        [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, stop=index)
+        with_model = train or not self.model_state().needs_training
+        if with_model:
+            self._screen_ready(progress, should_cancel, before_training)
+        [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, stop=index, with_model=with_model)
         return self._with_review(assessment)
 
     def screen_all(self, *, level: str = "low", progress: Fraction | None = None, should_cancel: Cancel | None = None,

@@ -96,3 +96,30 @@ def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
     codes = [r["code"] for r in page.screen.assessment.reasons]
     assert "circular_transfer" in codes and any(c.startswith("price_") for c in codes)
     assert page.screen.assessment.level == "high" and "High risk" in page.screen.title.text()
+
+
+def test_the_notary_desk_shows_the_screen_of_the_transfer_being_attested(
+        office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any) -> None:  # noqa: F811
+    from desktop.gui.panes.notary import NotaryPane
+
+    pane = NotaryPane(office)
+    qtbot.addWidget(pane)
+    pane.select_entry(suspicious_demo.target("loan_before_sale"))
+    qtbot.waitUntil(lambda: pane.screen.assessment is not None, timeout=60_000)
+    assert "loan_before_sale" in [r["code"] for r in pane.screen.assessment.reasons]
+    pane.select_entry(1)  # a registration
+    qtbot.waitUntil(lambda: "Only transfers" in pane.screen.title.text(), timeout=30_000)
+
+
+def test_a_notary_machine_without_the_ledger_says_screening_is_not_available(tmp_path: Path, qtbot: Any) -> None:
+    from desktop.gui.panes.notary import NotaryPane
+
+    home = DataDir.resolve(tmp_path / "notary").ensure()
+    context = AppContext(home, Settings.load(), None)
+    try:
+        pane = NotaryPane(context)
+        qtbot.addWidget(pane)
+        pane._preview()
+        assert "not available here" in pane.screen.title.text()
+    finally:
+        context.ops.shutdown()

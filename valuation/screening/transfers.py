@@ -116,7 +116,7 @@ class TransferScreen:
         return out
 
 
-def screen_recorded(trained: "TrainedModel", currency: str, entries: Iterable[Any], *,
+def screen_recorded(trained: "TrainedModel | None", currency: str, entries: Iterable[Any], *,
                     wanted: set[int] | None = None, stop: int | None = None) -> list[Assessment]:
     """The recorded transfers in `entries` (ledger order, RecordedEntry-like), or those in `wanted`,
     each judged as of its recording.  `stop`: read no further than this entry."""

@@ -122,3 +122,24 @@ def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, re
         view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
 
     ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
+
+
+def screen_entry_into(ctx: "AppContext", parent: QWidget, view: ScreenView, index: int) -> None:
+    """Screen a recorded transfer (as of its recording) on a worker and show it in `view`; no model is
+    trained for it (the price is then not screened); on a machine without the ledger, say so."""
+    from desktop.gui.operations import TaskHandle, describe_error
+
+    if ctx.ledger is None:
+        view.show_message("Screening is not available here: this machine holds no copy of the agency's ledger.",
+                          "banner-warn")
+        return
+    ws = ctx.ws
+    view.show_message(f"Screening transfer #{index}\u2026")
+
+    def work(task: TaskHandle) -> "Assessment":
+        return ws.screen_entry(index, task.fraction, task.should_cancel, train=False)
+
+    def failed(error: BaseException) -> None:
+        view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
+
+    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
