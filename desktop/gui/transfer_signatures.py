@@ -35,8 +35,8 @@ class SignaturesPage(QWizardPage):
         layout = QVBoxLayout(self)
         from desktop.gui.widgets.screening import ScreenView, scrolled
 
-        self.screen = ScreenView()  # the agency's own screen of these terms, before any request leaves
-        layout.addWidget(scrolled(self.screen), 2)
+        self.screening = ScreenView()  # the agency's own screen of these terms, before any request leaves
+        layout.addWidget(scrolled(self.screening), 2)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Role", "Signer", "Status"])
         self.table.verticalHeader().setVisible(False)
@@ -81,7 +81,7 @@ class SignaturesPage(QWizardPage):
 
         self.refresh()
         if self.w.prepared and self.w.prepared.requests:
-            screen_request_into(self.w.ctx, self, self.screen, self.w.prepared.requests[0])
+            screen_request_into(self.w.ctx, self, self.screening, self.w.prepared.requests[0])
 
     def requests(self) -> list["SigningRequest"]:
         return self.w.prepared.requests if self.w.prepared else []

@@ -92,10 +92,10 @@ def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
                                           closing_date="2026-12-01", seller=m["to"]).value
     page = wizard.signatures
     page.initializePage()
-    qtbot.waitUntil(lambda: page.screen.assessment is not None, timeout=60_000)
-    codes = [r["code"] for r in page.screen.assessment.reasons]
+    qtbot.waitUntil(lambda: page.screening.assessment is not None, timeout=60_000)
+    codes = [r["code"] for r in page.screening.assessment.reasons]
     assert "circular_transfer" in codes and any(c.startswith("price_") for c in codes)
-    assert page.screen.assessment.level == "high" and "High risk" in page.screen.title.text()
+    assert page.screening.assessment.level == "high" and "High risk" in page.screening.title.text()
 
 
 def test_the_notary_desk_shows_the_screen_of_the_transfer_being_attested(
@@ -105,10 +105,10 @@ def test_the_notary_desk_shows_the_screen_of_the_transfer_being_attested(
     pane = NotaryPane(office)
     qtbot.addWidget(pane)
     pane.select_entry(suspicious_demo.target("loan_before_sale"))
-    qtbot.waitUntil(lambda: pane.screen.assessment is not None, timeout=60_000)
-    assert "loan_before_sale" in [r["code"] for r in pane.screen.assessment.reasons]
+    qtbot.waitUntil(lambda: pane.screening.assessment is not None, timeout=60_000)
+    assert "loan_before_sale" in [r["code"] for r in pane.screening.assessment.reasons]
     pane.select_entry(1)  # a registration
-    qtbot.waitUntil(lambda: "Only transfers" in pane.screen.title.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Only transfers" in pane.screening.title.text(), timeout=30_000)
 
 
 def test_a_notary_machine_without_the_ledger_says_screening_is_not_available(tmp_path: Path, qtbot: Any) -> None:
@@ -120,6 +120,6 @@ def test_a_notary_machine_without_the_ledger_says_screening_is_not_available(tmp
         pane = NotaryPane(context)
         qtbot.addWidget(pane)
         pane._preview()
-        assert "not available here" in pane.screen.title.text()
+        assert "not available here" in pane.screening.title.text()
     finally:
         context.ops.shutdown()

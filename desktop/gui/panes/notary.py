@@ -79,9 +79,9 @@ class NotaryPane(Pane):
         form.addRow("", self.entry_preview)
         from desktop.gui.widgets.screening import ScreenView, scrolled
 
-        self.screen = ScreenView()  # the agency's screen of a transfer, before the notary attests it
-        self.screen.show_message("Choose a transfer to see its screening (internal, on the agency's ledger only).")
-        form.addRow("Screening", scrolled(self.screen, 160))
+        self.screening = ScreenView()  # the agency's screen of a transfer, before the notary attests it
+        self.screening.show_message("Choose a transfer to see its screening (internal, on the agency's ledger only).")
+        form.addRow("Screening", scrolled(self.screening, 160))
         form.addRow("Act", self.act)
         form.addRow("Date", self.act_date)
         form.addRow("Place", self.place)
@@ -114,7 +114,7 @@ class NotaryPane(Pane):
         self._validate()
         if ledger is None:
             self.entry_preview.setText("No ledger is open.")
-            self.screen.show_message("Screening is not available here: this machine holds no copy of the "
+            self.screening.show_message("Screening is not available here: this machine holds no copy of the "
                                      "agency's ledger.")
             return
         index = self.entry.value()
@@ -133,9 +133,9 @@ class NotaryPane(Pane):
         if entry.kind == "Transfer":
             from desktop.gui.widgets.screening import screen_entry_into
 
-            screen_entry_into(self.ctx, self, self.screen, entry.index)
+            screen_entry_into(self.ctx, self, self.screening, entry.index)
         else:
-            self.screen.show_message("Only transfers are screened.", "banner-good")
+            self.screening.show_message("Only transfers are screened.", "banner-good")
 
     def _validate(self) -> None:
         missing = []
