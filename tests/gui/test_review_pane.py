@@ -123,3 +123,18 @@ def test_a_notary_machine_without_the_ledger_says_screening_is_not_available(tmp
         assert "not available here" in pane.screening.title.text()
     finally:
         context.ops.shutdown()
+
+
+def test_the_valuation_pane_shows_the_forecast_standard_deviation_and_confidence(
+        office: AppContext, qtbot: Any) -> None:
+    from desktop.gui.panes.valuation import ValuationPane
+
+    pane = ValuationPane(office)
+    qtbot.addWidget(pane)
+    pane.value_deed(12)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=60_000)
+    v = pane.result.valuation
+    assert v.fsd is not None and abs(v.confidence - 100 * (1 - v.fsd)) <= 1
+    text = pane.estimate_note.text()
+    assert f"Forecast standard deviation {100 * v.fsd:.1f}%" in text
+    assert f"confidence {v.confidence}, {v.confidence_level}" in text
