@@ -151,15 +151,16 @@ NEEDS = {"new_party_many_deeds": 3}  # deeds a case uses (1 for the others)
 
 def inject_suspicious(ledger: Ledger, store: KeyStore, owners: Sequence[UnlockedKey], per_pattern: int, *,
                       progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """`per_pattern` cases of each pattern, on deeds never sold before; the manifest of what was injected."""
+    """`per_pattern` cases of each pattern, on deeds never sold nor encumbered before (a case shows its pattern
+    alone); the manifest of what was injected."""
     if per_pattern <= 0:
         return []
-    sold = {e.deed_id for e in ledger.entries(kind="Transfer")}
+    sold = {e.deed_id for e in ledger.entries(kind="Transfer")} | {e.deed_id for e in ledger.entries(kind="Lien")}
     fresh = [d for d in range(1, ledger.deed_count() + 1) if d not in sold]
     needed = per_pattern * sum(NEEDS.get(p, 1) for p in PATTERNS)
     if len(fresh) < needed:
-        raise DeedbookError(f"{per_pattern} suspicious cases of each pattern need {needed} deeds never sold in the "
-                            f"demo; it has {len(fresh)}: ask for more deeds or fewer transfers.")
+        raise DeedbookError(f"{per_pattern} suspicious cases of each pattern need {needed} deeds never sold or "
+                            f"encumbered in the demo; it has {len(fresh)}: ask for more deeds or fewer transfers.")
     rng = random.Random(SEED)
     rng.shuffle(fresh)
     injector = _Injector(ledger, store, owners, rng)
