@@ -39,7 +39,8 @@ def demo_address(number: int, row: dict[str, str]) -> str:
 
 
 def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | None = None,
-               progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
+               progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
+               suspicious: int = 0) -> dict[str, Any]:
     if home.database.exists() and db_url is None:
         raise DeedbookError(f"There is a ledger in {home.root} already.", remedy=Remedy.EMPTY_DATA_FOLDER)
     home.ensure()
@@ -80,8 +81,13 @@ def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | N
 
         recorded_transfers = add_demo_transfers(ledger, store, owners, transfers, progress=progress,
                                                 should_cancel=should_cancel, done_before=deeds, total=total_work)
+    injected: list[dict[str, Any]] = []
+    if suspicious:
+        from core.demo_suspicious import inject_suspicious  # screening's test cases (docs/screening.md)
+
+        injected = inject_suspicious(ledger, store, owners, suspicious)
     from core.checkpoints import make_checkpoint
 
     make_checkpoint(ledger, operator)
     return {"deeds": deeds, "transfers": recorded_transfers, "entries": ledger.size(),
-            "keys": [k.name for k in store.list()]}
+            "keys": [k.name for k in store.list()], "suspicious": injected}

@@ -9,6 +9,7 @@ as signed at registration.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from core.money import to_units
@@ -30,6 +31,8 @@ class LedgerSales:
 def read_sales(ledger: Any, currency: str) -> LedgerSales:
     """Whole-deed transfers priced in `currency`, with the deed's attributes (ledger: core.ledger.Ledger)."""
     out = LedgerSales()
+    now = datetime.now(UTC)
+    today = parse_date(now.date().isoformat()) or float(now.year)
     deeds: dict[int, tuple[dict[str, Any], str]] = {}
     for entry in ledger.entries(kind="Transfer"):
         m = entry.message
@@ -42,6 +45,9 @@ def read_sales(ledger: Any, currency: str) -> LedgerSales:
         when = parse_date(m["closingDate"])
         if when is None or m["price"] <= 0:
             out.skip("no usable price or date")
+            continue
+        if when > today:  # agreed, not closed: a price of the future is no sale yet (and would move the as-of date)
+            out.skip("closing in the future")
             continue
         deed_id = int(m["deedId"])
         if deed_id not in deeds:

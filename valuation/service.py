@@ -26,6 +26,7 @@ DEFAULT_CURRENCY = "USD"  # the bundled market's (dataset.BUNDLED_CURRENCY); a u
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
     from core.entries import Entry
+    from core.screening.combine import Assessment
     from core.state import LedgerState
     from valuation.model import ModelParams
     from valuation.screening.screen import Screening
@@ -198,6 +199,31 @@ def screen_sales(home: DataDir, records: list[Mapping[str, Any]], prices: list[f
         raise DeedbookError(f"The valuation model prices in {model_card.get('currency', DEFAULT_CURRENCY)}, "
                             f"not {currency}: a sale in {currency} cannot be screened against it.")
     return screen(trained, records, prices, times, shipped.load(), currency)
+
+
+def screen_transfers(home: DataDir, ledger: Any, *, wanted: set[int] | None = None,
+                     stop: int | None = None, with_model: bool = True) -> list["Assessment"]:
+    """Recorded transfers (all, or the entries in `wanted`), each screened on price and on the ledger's
+    history as of its recording (valuation.screening.transfers); `with_model=False`: history only."""
+    from valuation.screening.transfers import screen_recorded
+
+    if not with_model:
+        return screen_recorded(None, DEFAULT_CURRENCY, ledger.iter_entries(), wanted=wanted, stop=stop)
+    trained, model_card = load(home)
+    return screen_recorded(trained, market_currency(model_card), ledger.iter_entries(), wanted=wanted, stop=stop)
+
+
+def screen_transfer_message(home: DataDir, ledger: Any, message: Mapping[str, Any],
+                            recorded_at: int, *, with_model: bool = True) -> "Assessment":
+    """A prepared transfer's message, screened against the ledger as it is now (`with_model=False`: the
+    ledger's history only, the price not screened)."""
+    from valuation.screening.transfers import screen_message
+
+    if not with_model:
+        return screen_message(None, DEFAULT_CURRENCY, ledger.iter_entries(), message, recorded_at, ledger.size())
+    trained, model_card = load(home)
+    return screen_message(trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at,
+                          ledger.size())
 
 
 def has_model(home: DataDir) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -51,6 +52,7 @@ KIND_MODULES = [
     "core.kinds.recovery",
     "core.kinds.distribution",
     "core.kinds.vote",
+    "core.kinds.screening_review",
 ]
 
 Fields = tuple[tuple[str, str], ...]
@@ -180,12 +182,23 @@ def unregister(name: str) -> None:
     _schema = None
 
 
+_load_lock = threading.RLock()
+_loading = False
+
+
 def _load() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for module in KIND_MODULES:
-            importlib.import_module(module)
+    global _loaded, _loading
+    if _loaded:
+        return
+    with _load_lock:  # two GUI workers reading entries at once must not see a half-filled registry
+        if not _loaded and not _loading:  # (a kind module asking during the load: as before, go on)
+            _loading = True
+            try:
+                for module in KIND_MODULES:
+                    importlib.import_module(module)
+                _loaded = True
+            finally:
+                _loading = False
 
 
 def kinds() -> dict[str, EntryKind]:

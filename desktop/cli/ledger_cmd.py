@@ -51,6 +51,8 @@ def register(commands: Any) -> None:
     demo = commands.add_parser("demo", help="build a demo ledger from the bundled Ames market data")
     demo.add_argument("--deeds", type=int, required=True)
     demo.add_argument("--transfers", type=int, default=0)
+    demo.add_argument("--with-suspicious", type=int, default=0, metavar="K",
+                      help="add K injected cases of each pattern the screen looks for (see docs/screening.md)")
     demo.set_defaults(handler=_demo)
 
     registrar = commands.add_parser("registrar", help="manage who may register deeds")
@@ -127,19 +129,25 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
 def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.demo import DEMO_PASSWORD
 
-    if args.deeds < 1 or args.transfers < 0:
-        raise DeedbookError("A demo needs at least one deed and no negative number of transfers.")
+    if args.deeds < 1 or args.transfers < 0 or args.with_suspicious < 0:
+        raise DeedbookError("A demo needs at least one deed and no negative number of transfers or cases.")
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    summary = ctx.ws.build_demo(deeds=args.deeds, transfers=args.transfers, progress=progress).value
+    summary = ctx.ws.build_demo(deeds=args.deeds, transfers=args.transfers, progress=progress,
+                                suspicious=args.with_suspicious).value
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"Demo ledger in {ctx.home.root}: {summary['deeds']} deeds, {summary['transfers']} transfers, "
           f"{summary['entries']} entries.")
     print(f"Demo keys ({', '.join(summary['keys'][:4])}, ...) use the password '{DEMO_PASSWORD}'.")
+    if summary["suspicious"]:
+        cases = summary["suspicious"]
+        print(f"{len(cases)} suspicious cases injected (each pattern {args.with_suspicious} times); their transfers: "
+              + ", ".join(f"{c['entry']} ({c['pattern']})" for c in cases[:9])
+              + (", ..." if len(cases) > 9 else "") + ". See them with 'deedbook screen --all'.")
     return 0
 
 

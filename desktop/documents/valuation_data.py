@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # never run: the report reads the result as plain data (no sc
 Scalar = str | int | float | bool | None
 TOP_FEATURES = 12
 _VALUATION_KEYS = ("estimate", "low", "high", "coverage", "as_of", "typical_sale", "drivers", "other_effects",
-                   "comparables", "assumed_typical", "input_sha256", "warnings")
+                   "comparables", "assumed_typical", "input_sha256", "warnings", "fsd", "confidence",
+                   "confidence_level")
 _METRICS = ("n", "mdape", "within_5", "within_10", "within_20", "coverage", "mean_interval_width", "median_ratio",
             "cod", "prd", "prb")
 
@@ -190,6 +191,9 @@ class ReportValuation:
     comparables: tuple[ComparableSale, ...] = ()
     assumed_typical: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    fsd: float | None = None  # forecast standard deviation, a share of the estimate (layout 2 shows it)
+    confidence: float | None = None  # 100 x (1 - FSD)
+    confidence_level: str | None = None  # high | medium | low
 
     @classmethod
     def of(cls, valuation: Valuation, card: ModelCard) -> ReportValuation:
@@ -214,7 +218,8 @@ class ReportValuation:
                 _opt_number(v.get("other_effects")), tuple(Driver.from_json(d) for d in _items(v.get("drivers"))),
                 tuple(ComparableSale.from_json(c) for c in _items(v.get("comparables"))),
                 tuple(_text(a) for a in _items(v.get("assumed_typical"))),
-                tuple(_text(w) for w in _items(v.get("warnings"))))
+                tuple(_text(w) for w in _items(v.get("warnings"))),
+                _opt_number(v.get("fsd")), _opt_number(v.get("confidence")), _opt_text(v.get("confidence_level")))
         except _Malformed:
             raise RecordInvalid("The valuation carried in the embedded record is malformed.") from None
 
@@ -224,7 +229,10 @@ class ReportValuation:
                 "as_of": self.as_of, "typical_sale": self.typical_sale, "other_effects": self.other_effects,
                 "drivers": [d.to_json() for d in self.drivers],
                 "comparables": [c.to_json() for c in self.comparables],
-                "assumed_typical": list(self.assumed_typical), "warnings": list(self.warnings)}
+                "assumed_typical": list(self.assumed_typical), "warnings": list(self.warnings),
+                # only when known: a record made before they were carried reads (and redraws) as it was
+                **({"fsd": self.fsd, "confidence": self.confidence, "confidence_level": self.confidence_level}
+                   if self.fsd is not None else {})}
 
 
 # -- the model card ----------------------------------------------------------------------------------

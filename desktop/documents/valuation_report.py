@@ -92,6 +92,27 @@ def _check_signed(v: ReportValuation, recorded: EmbeddedEntry | None) -> None:
 
 
 def draw_valuation(record: Record) -> bytes:
+    """Layout 1 (the first issued): no forecast standard deviation."""
+    return _draw(record, confidence=False)
+
+
+def draw_valuation_v2(record: Record) -> bytes:
+    """Layout 2: layout 1 + the forecast standard deviation and confidence under the range."""
+    return _draw(record, confidence=True)
+
+
+def _confidence_lines(v: ReportValuation) -> list[Flowable]:
+    if v.fsd is None or v.confidence is None:
+        return [plain("No forecast standard deviation was computed for this estimate.", Styles.fine)]
+    share = 100 * v.fsd
+    return [Spacer(1, 2), para(f"Forecast standard deviation <b>{share:.1f}%</b> \u2014 confidence "
+                               f"<b>{v.confidence:.0f}</b> ({esc(v.confidence_level or '')}).", Styles.body),
+            plain(f"About two sales in three of properties like this one sell within {share:.0f}% of their "
+                  "estimate; confidence is 100 \u00d7 (1 \u2212 FSD), high above 85, as lenders read it.",
+                  Styles.fine)]
+
+
+def _draw(record: Record, *, confidence: bool) -> bytes:
     deed_id = record.params.get("deedId")
     if not isinstance(deed_id, int):
         raise RecordInvalid("The embedded record does not say which deed was valued.")
@@ -131,6 +152,8 @@ def draw_valuation(record: Record) -> bytes:
               "learn from" + (f" (measured coverage {coverage:.1%})." if coverage is not None else "."),
               Styles.fine),
     ]
+    if confidence:
+        headline += _confidence_lines(v)
     story.append(boxed([[headline, range_chart(v, currency, width * 0.58)]], [width * 0.42, width * 0.58]))
 
     story += section("Subject property", width)
@@ -251,4 +274,4 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
 
 
 VALUATION = register(DocumentType("valuation", "valuation report", {"deedId": (int,), "recorded": (int, type(None))},
-                                  {1: draw_valuation}))
+                                  {1: draw_valuation, 2: draw_valuation_v2}))

@@ -41,6 +41,7 @@ PANES = (
     PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
     PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane"),
     PaneSpec("servicing", "Servicing", "sale", "desktop.gui.panes.servicing:ServicingPane"),
+    PaneSpec("review", "Review", "warning", "desktop.gui.panes.review:ReviewPane"),
     PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane"),
 )
 

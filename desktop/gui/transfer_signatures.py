@@ -33,6 +33,10 @@ class SignaturesPage(QWizardPage):
                          "with a key on this machine, then import the signed responses (or drop the files here).")
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
+        from desktop.gui.widgets.screening import ScreenView, scrolled
+
+        self.screening = ScreenView()  # the agency's own screen of these terms, before any request leaves
+        layout.addWidget(scrolled(self.screening), 2)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Role", "Signer", "Status"])
         self.table.verticalHeader().setVisible(False)
@@ -73,7 +77,11 @@ class SignaturesPage(QWizardPage):
         self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
 
     def initializePage(self) -> None:
+        from desktop.gui.widgets.screening import screen_request_into
+
         self.refresh()
+        if self.w.prepared and self.w.prepared.requests:
+            screen_request_into(self.w.ctx, self, self.screening, self.w.prepared.requests[0])
 
     def requests(self) -> list["SigningRequest"]:
         return self.w.prepared.requests if self.w.prepared else []

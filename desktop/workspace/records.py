@@ -72,11 +72,11 @@ class RecordOps(WorkspaceBase):
         return Done(ledger, Receipt(entries=(0,), kinds=("LedgerGenesis",), keys=True, folder=True))
 
     def build_demo(self, *, deeds: int, transfers: int = 0, progress: Progress | None = None,
-                   should_cancel: Callable[[], bool] | None = None) -> Done[dict[str, Any]]:
+                   should_cancel: Callable[[], bool] | None = None, suspicious: int = 0) -> Done[dict[str, Any]]:
         from core.demo import build_demo
 
         summary = build_demo(self.home, deeds=deeds, transfers=transfers, db_url=self.db_url, progress=progress,
-                             should_cancel=should_cancel)
+                             should_cancel=should_cancel, suspicious=suspicious)
         return Done(summary, Receipt(keys=True, folder=True))
 
     def checkpoint(self, operator: Signer, *, new_witness: bool = False) -> Done["RecordedEntry"]:

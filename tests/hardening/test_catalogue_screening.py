@@ -56,3 +56,27 @@ def test_screening_refusals_leave_the_office_as_it_was(office: Office, capsys: p
     before = office.fingerprint()
     assert_refused(run_cli(office.argv(*argv), capsys), 2, says=says)
     assert office.fingerprint() == before
+
+
+@pytest.mark.parametrize("args, says", [
+    (["screen", "0"], "not a transfer"),
+    (["screen", "1"], "not a transfer"),
+    (["screen", "4000000"], "there is no entry 4000000"),
+    (["screen"], "say what to screen"),
+    (["screen", "request", "{missing}"], "no file"),
+    (["screen", "request", "{folder}"], "is a folder"),
+    (["screen", "request", "{binary}"], "request"),
+    (["screen", "review", "0", "--decision", "clear", "--note", "fine", "--key", "registrar"], "not a transfer"),
+    (["screen", "review", "99", "--decision", "clear", "--note", "fine", "--key", "registrar"], "no entry 99"),
+])
+def test_screening_a_transfer_refuses_bad_input_and_writes_nothing(office: Office,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  tmp_path: Path, args: list[str],
+                                                                  says: str) -> None:
+    files = _files(tmp_path)
+    argv = [a.format(**files) if a.startswith("{") else a for a in args]
+    if "review" in argv:
+        argv += ["--password-file", str(office.password_file)]
+    before = office.fingerprint()
+    assert_refused(run_cli(office.argv(*argv), capsys), 2, says=says)
+    assert office.fingerprint() == before

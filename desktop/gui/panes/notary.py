@@ -77,6 +77,11 @@ class NotaryPane(Pane):
         self.id_number.setPlaceholderText("Number on the document seen (optional; hashed, never stored)")
         form.addRow("Entry #", self.entry)
         form.addRow("", self.entry_preview)
+        from desktop.gui.widgets.screening import ScreenView, scrolled
+
+        self.screening = ScreenView()  # the agency's screen of a transfer, before the notary attests it
+        self.screening.show_message("Choose a transfer to see its screening (internal, on the agency's ledger only).")
+        form.addRow("Screening", scrolled(self.screening, 160))
         form.addRow("Act", self.act)
         form.addRow("Date", self.act_date)
         form.addRow("Place", self.place)
@@ -109,6 +114,8 @@ class NotaryPane(Pane):
         self._validate()
         if ledger is None:
             self.entry_preview.setText("No ledger is open.")
+            self.screening.show_message("Screening is not available here: this machine holds no copy of the "
+                                     "agency's ledger.")
             return
         index = self.entry.value()
         self.entry_preview.setText(f"Reading entry {index}\u2026")
@@ -123,6 +130,12 @@ class NotaryPane(Pane):
         if not self._entry_ok:
             self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")
         self._validate()
+        if entry.kind == "Transfer":
+            from desktop.gui.widgets.screening import screen_entry_into
+
+            screen_entry_into(self.ctx, self, self.screening, entry.index)
+        else:
+            self.screening.show_message("Only transfers are screened.", "banner-good")
 
     def _validate(self) -> None:
         missing = []

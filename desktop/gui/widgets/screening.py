@@ -1,0 +1,145 @@
+"""A transfer's screen as people read it: its level in a coloured banner, then each reason with its weight.
+
+Shared by the transfer wizard, the notary desk and the Review pane.  The texts come
+from the screen (core.screening, valuation.screening) and are shown as plain text.
+Screening results are internal: this widget is for the agency's eyes only.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from desktop.gui import fmt
+from desktop.gui.panes.base import banner, label, set_role
+
+if TYPE_CHECKING:
+    from core.requests import SigningRequest
+    from core.screening.combine import Assessment
+    from desktop.gui.context import AppContext
+
+TONES = {"low": "banner-good", "review": "banner-warn", "high": "banner-bad"}
+HEADLINES = {"low": "Low risk", "review": "Review before going on", "high": "High risk"}
+
+
+def headline(a: "Assessment") -> str:
+    return f"{HEADLINES[a.level]} \u2022 screening score {a.score:.2f}"
+
+
+class ScreenView(QWidget):
+    """The level and the reasons of one screen (or a sentence when there is none)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.banner, banner_layout = banner("warn")
+        self.title = label("", wrap=True)
+        self.title.setProperty("role", "section")
+        banner_layout.addWidget(self.title, 1)
+        layout.addWidget(self.banner)
+        self.reasons = QVBoxLayout()
+        self.reasons.setSpacing(4)
+        layout.addLayout(self.reasons)
+        self.note = label("", "muted", wrap=True)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        self.assessment: Assessment | None = None
+        self.show_message("Not screened yet.")
+
+    def _clear(self) -> None:
+        while self.reasons.count():
+            item = self.reasons.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # gone now, not when the event loop gets to deleting it
+                widget.deleteLater()
+
+    def show_message(self, text: str, tone: str = "banner-warn") -> None:
+        self.assessment = None
+        set_role(self.banner, tone)
+        self.title.setText(text)
+        self._clear()
+        self.note.setText("")
+
+    def show_assessment(self, a: "Assessment", *, limit: int = 8) -> None:
+        self.assessment = a
+        set_role(self.banner, TONES[a.level])
+        self.title.setText(headline(a))
+        self._clear()
+        shown = [r for r in a.reasons if abs(float(r["weight"])) >= 0.05 or r.get("source") == "history"][:limit]
+        for reason in shown:
+            self.reasons.addWidget(reason_row(reason))
+        review: dict[str, Any] | None = a.extra.get("review")
+        notes = []
+        if review:
+            notes.append(f"Reviewed: {review['decision']} (entry #{review['review_entry']}) \u2014 "
+                         f"{fmt.plain(review['note'], 300)}")
+        notes.append("Internal to the agency: screening is never printed on deeds, certificates or requests.")
+        self.note.setText("\n".join(notes))
+
+
+def reason_row(reason: dict[str, Any]) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    weight = float(reason["weight"])
+    badge = QLabel(f"{weight:+.2f}")
+    badge.setProperty("role", "muted" if abs(weight) < 1 else "section")
+    badge.setMinimumWidth(46)
+    badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    badge.setToolTip("Effect on the log-odds of the score; the pattern's code: " + str(reason["code"]))
+    text = label(fmt.plain(reason["text"], 600), wrap=True, plain=True)
+    layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(text, 1)
+    return row
+
+
+def scrolled(view: ScreenView, min_height: int = 210) -> QScrollArea:
+    """`view` in a frameless scroll area of at least `min_height`: reasons wrap onto several lines."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setMinimumHeight(min_height)
+    area.setWidget(view)
+    return area
+
+
+def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, request: "SigningRequest") -> None:
+    """Screen a prepared transfer on a worker (training a model first if there is none) and show it in `view`;
+    a failure is said in the view, not in a dialog: screening informs, it does not stop the transfer."""
+    from desktop.gui.operations import TaskHandle, describe_error
+
+    ws = ctx.ws
+    view.show_message("Screening this transfer against the ledger and the valuation model\u2026")
+
+    def work(task: TaskHandle) -> "Assessment":
+        return ws.screen_prepared(request, task.fraction, task.should_cancel, train=False)
+
+    def failed(error: BaseException) -> None:
+        view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
+
+    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
+
+
+def screen_entry_into(ctx: "AppContext", parent: QWidget, view: ScreenView, index: int) -> None:
+    """Screen a recorded transfer (as of its recording) on a worker and show it in `view`; no model is
+    trained for it (the price is then not screened); on a machine without the ledger, say so."""
+    from desktop.gui.operations import TaskHandle, describe_error
+
+    if ctx.ledger is None:
+        view.show_message("Screening is not available here: this machine holds no copy of the agency's ledger.",
+                          "banner-warn")
+        return
+    ws = ctx.ws
+    view.show_message(f"Screening transfer #{index}\u2026")
+
+    def work(task: TaskHandle) -> "Assessment":
+        return ws.screen_entry(index, task.fraction, task.should_cancel, train=False)
+
+    def failed(error: BaseException) -> None:
+        view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
+
+    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
