@@ -36,6 +36,12 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 27 * mm  # below the header band
 MARGIN_BOTTOM = 20 * mm  # above the footer
 CREATOR = "Deedbook documents (deedbook-document/1)"
+ARCHIVAL_CREATOR = "Deedbook documents (deedbook-document/1, PDF/A-3b)"
+# Layouts: 1 = the first drawing (reportlab only, kept so issued documents still verify); 2 = the same pages as
+# PDF/A-3b with associated files; 3 = PDF/A-3b on recording-ready pages (US Letter, the recorder's space).
+ARCHIVAL = 2
+RECORDING = 3
+LAYOUTS = (1, ARCHIVAL)
 
 INK = colors.HexColor("#1B2B40")
 ACCENT = colors.HexColor("#8C6D3F")
@@ -264,7 +270,8 @@ def _fixed_timestamp(moment: int) -> Any:
     return stamp
 
 
-def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, description: str) -> type[Canvas]:
+def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, description: str,
+                  embed: bool = True) -> type[Canvas]:
     class DocumentCanvas(Canvas):  # type: ignore[misc]
         """Defers each page to the end so the footer can say "page 2 of 3"."""
 
@@ -277,7 +284,8 @@ def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, descriptio
             digest = hashlib.sha256(record_bytes).digest()[:16]
             ident = PDFText(digest, enc="raw").format(DummyDoc())
             doc._ID = b"\n[" + ident + ident + b"]\n"
-            attachment.embed(doc, record_bytes, description)
+            if embed:  # layout 1 only: the archival layouts attach their files with pikepdf (desktop/documents/pdfa.py)
+                attachment.embed(doc, record_bytes, description)
 
         def showPage(self) -> None:
             self._page_states.append(dict(self.__dict__))
@@ -347,8 +355,18 @@ def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    archival = record.layout >= ARCHIVAL
     canvas_class = _canvas_class(record_bytes, record.checkpoint_time, heading,
                                  f"Deedbook record: the signed ledger entries this {record.doc_type} document "
-                                 "shows, their Merkle inclusion proofs and the checkpoint they were proved against")
+                                 "shows, their Merkle inclusion proofs and the checkpoint they were proved against",
+                                 embed=not archival)
     doc.build(story, canvasmaker=canvas_class)
-    return out.getvalue()
+    if not archival:
+        return out.getvalue()
+    from desktop.documents import pdfa
+
+    info = {"Title": title, "Author": record.ledger.name, "Subject": subject, "Keywords": keywords,
+            "Creator": ARCHIVAL_CREATOR, "Producer": ARCHIVAL_CREATOR}
+    subject_entry = record.params.get("index")
+    return pdfa.make_archival(out.getvalue(), record, pdfa.associated_files(record), info,
+                              subject_entry if isinstance(subject_entry, int) else None)

@@ -9,7 +9,7 @@ from core.ledger import Ledger
 from desktop.documents import blocks
 from desktop.documents.blocks import moment, party
 from desktop.documents.entries import acknowledgement, event_row, notary_of
-from desktop.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
+from desktop.documents.layout import (LAYOUTS, Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
                                       section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
@@ -95,4 +95,4 @@ def draw_notary_record(record: Record) -> bytes:
 
 
 NOTARY_RECORD = register(DocumentType("notary", "notary journal record", {"index": (int,), "deedId": (int,)},
-                                      {1: draw_notary_record}))
+                                      dict.fromkeys(LAYOUTS, draw_notary_record)))

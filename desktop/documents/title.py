@@ -11,7 +11,7 @@ from core.ledger import Ledger
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, party, percent
 from desktop.documents.entries import attribute_pairs, event_row
-from desktop.documents.layout import (Styles, data_table, esc, fields, page_of, para, plain, render_pdf, section,
+from desktop.documents.layout import (LAYOUTS, Styles, data_table, esc, fields, page_of, para, plain, render_pdf, section,
                                       title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
@@ -107,4 +107,4 @@ def draw_title(record: Record) -> bytes:
                       subject=f"Chain of title of deed {deed_id} ({state.address})", keywords="deedbook title")
 
 
-TITLE = register(DocumentType("title", "certificate of title", {"deedId": (int,)}, {1: draw_title}))
+TITLE = register(DocumentType("title", "certificate of title", {"deedId": (int,)}, dict.fromkeys(LAYOUTS, draw_title)))

@@ -11,7 +11,7 @@ from core.ledger import Ledger, RecordedEntry
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, named, party, shares_text
 from desktop.documents.entries import acknowledgement
-from desktop.documents.layout import (INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+from desktop.documents.layout import (LAYOUTS, INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
                                       render_pdf, section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
@@ -153,4 +153,4 @@ def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
 
 
 TRANSFER = register(DocumentType("transfer", "transfer deed", {"index": (int,), "deedId": (int,)},
-                                 {1: draw_transfer}))
+                                 dict.fromkeys(LAYOUTS, draw_transfer)))

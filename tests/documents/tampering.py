@@ -35,8 +35,8 @@ def edit_page_text(pdf: bytes, old: bytes, new: bytes, page: int = 0, incrementa
 
 def _record_stream(writer: PdfWriter) -> Any:
     names = writer._root_object["/Names"]["/EmbeddedFiles"]["/Names"]
-    assert names[0] == ATTACHMENT_NAME
-    return names[1].get_object()["/EF"]["/F"].get_object()
+    at = list(names).index(ATTACHMENT_NAME)  # layout 1 carries only the record; the archival layouts three files
+    return names[at + 1].get_object()["/EF"]["/F"].get_object()
 
 
 def replace_record(pdf: bytes, change: Callable[[bytes], bytes]) -> bytes:
@@ -61,8 +61,16 @@ def change_json(record: bytes, edit: Callable[[dict[str, Any]], None]) -> bytes:
 
 def flip_byte_in_record_stream(pdf: bytes, offset: int = 200) -> bytes:
     """Change one byte inside the compressed attachment, leaving every other byte of the file as it was."""
-    at = pdf.index(b"/Type /EmbeddedFile")
+    at = _record_stream_offset(pdf)
     start = pdf.index(b"stream\n", at) + len(b"stream\n")
     raw = bytearray(pdf)
     raw[start + offset] ^= 0x01
     return bytes(raw)
+
+
+def _record_stream_offset(pdf: bytes) -> int:
+    """Where the record's own stream object starts in the file (the archival layouts carry three attachments)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    names = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
+    number = names[list(names).index(ATTACHMENT_NAME) + 1].get_object()["/EF"].raw_get("/F").idnum
+    return pdf.index(b"\n%d 0 obj" % number) + 1

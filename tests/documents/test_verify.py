@@ -41,7 +41,7 @@ def test_creation_date_comes_from_the_checkpoint(scene: Scene, docs: dict[str, P
     stamp = scene.ledger.latest_checkpoint().message["timestamp"]
     expected = datetime.fromtimestamp(stamp, UTC).strftime("D:%Y%m%d%H%M%S")
     assert meta["/CreationDate"].startswith(expected)
-    assert meta["/Producer"] == meta["/Creator"] == "Deedbook documents (deedbook-document/1)"
+    assert meta["/Producer"] == meta["/Creator"] == "Deedbook documents (deedbook-document/1, PDF/A-3b)"
 
 
 def _forged(record: Record, **changes: object) -> Record:
