@@ -46,6 +46,8 @@ def register(commands: Any) -> None:
                                                     "1 not genuine, 2 not a Deedbook document)")
     verify.add_argument("file", metavar="FILE")
     verify.add_argument("--policy", metavar="P", help="also require the cosignatures the policy file P asks for")
+    verify.add_argument("--strict", action="store_true",
+                        help="require the file byte for byte as Deedbook wrote it (a re-saved copy fails)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify_pdf)
 
@@ -108,7 +110,7 @@ def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
     policy = ctx.ws.read_policy(args.policy) if args.policy else None  # a bad policy is said before the PDF
-    report, problem = ctx.ws.verify_document(args.file)
+    report, problem = ctx.ws.verify_document(args.file, strict=args.strict)
     if problem:
         problem += "; the document was checked alone."
     quorum = ctx.ws.pdf_quorum(args.file, policy) if policy is not None and report.ok else None
@@ -131,8 +133,11 @@ def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
 def _print_report(report: Any, problem: str | None) -> None:
     from core.dates import format_instant
 
-    if report.ok:
+    if report.ok and not report.resaved:
         print(f"GENUINE: this {report.document_name} is exactly the document its signed entries produce.")
+    elif report.ok:
+        print(f"GENUINE (re-saved): this {report.document_name} says and shows exactly what its signed entries "
+              "produce, though its bytes were rewritten.")
     else:
         print(f"NOT GENUINE: {report.reason}")
         for line in report.differences[1:]:
@@ -148,7 +153,11 @@ def _print_report(report: Any, problem: str | None) -> None:
             print(f"  {e['index']:>7}  {e['kind']:<13} {e['summary']}")
         if len(report.entries) > 20:
             print(f"  ... and {len(report.entries) - 20} more")
-    for note in report.unsigned:
+    if report.seal:
+        print(f"Seal:       {report.seal.get('summary', '')}")
+    for change in report.changes_after_seal:
+        print(f"After seal: {change}")
+    for note in [*report.notes, *report.unsigned]:
         print(f"Note:       {note}")
     if problem:
         print(f"Local:      {problem}")

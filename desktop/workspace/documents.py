@@ -172,10 +172,11 @@ class DocumentOps(ModelOps, RecordOps):
 
         return uncovered_entries(self.ledger, deed)
 
-    def verify_document(self, path: str | os.PathLike[str] | bytes) -> "tuple[PdfReport, str | None]":
+    def verify_document(self, path: str | os.PathLike[str] | bytes, *,
+                        strict: bool = False) -> "tuple[PdfReport, str | None]":
         """Check a PDF alone and, when this folder holds a ledger, against it; the second value says
-        why the local ledger could not be used, if it could not."""
+        why the local ledger could not be used, if it could not.  `strict`: byte for byte only."""
         from desktop.documents import verify_pdf
 
         ledger, problem = self.local_ledger()
-        return verify_pdf(path, ledger), problem
+        return verify_pdf(path, ledger, strict=strict), problem
