@@ -49,6 +49,7 @@ KIND_MODULES = [
     "core.kinds.rules_version",
     "core.kinds.holds",
     "core.kinds.recovery",
+    "core.kinds.seal_certificate",
 ]
 
 Fields = tuple[tuple[str, str], ...]

@@ -13,6 +13,7 @@ import sys
 from typing import Any, Callable
 
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
+from desktop.cli.seal_cmd import add_seal_password_file, seal_signer
 from desktop.workspace import Document
 
 
@@ -61,6 +62,9 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
                         help="if no checkpoint covers the entries yet, sign one first with this operator key")
     parser.add_argument("--policy", metavar="P", help="issue it only if its checkpoint has the cosignatures the "
                                                      "policy file P asks for")
+    parser.add_argument("--seal", metavar="CERT_NAME", help="seal it with the office's seal CERT_NAME (PAdES; "
+                                                           "'deedbook seal cert new' makes one)")
+    add_seal_password_file(parser)
     add_password_file(parser)
     parser.set_defaults(handler=handler)
 
@@ -69,12 +73,14 @@ def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
     """Draw and write the document (signing a checkpoint first if asked and needed); say what was written."""
     operator = ctx.signer(args.checkpoint_key, args.password_file) if args.checkpoint_key else None
     policy = ctx.ws.read_policy(args.policy) if args.policy else None
+    seal = seal_signer(args.seal, args.seal_password_file) if args.seal else None
     done = ctx.ws.make_document(document, out=args.out, force=args.force, paper=args.paper, operator=operator,
-                                before_training=say, policy=policy)
+                                before_training=say, policy=policy, seal=seal)
     for index in done.receipt.of_kind("Checkpoint"):
         print(f"Signed checkpoint {index} over {index} entries.")  # a checkpoint covers every entry before it
     size = done.value.stat().st_size
-    print(f"Wrote the {document.describe()} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
+    sealed = f", sealed with '{args.seal}'" if args.seal else ""
+    print(f"Wrote the {document.describe()}{sealed} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
           f"deedbook verify-pdf {args.out}")
     return 0
 

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "desktop.cli.qr_cmd",
     "desktop.cli.rules_cmd",
     "desktop.cli.witness_cmd",
+    "desktop.cli.seal_cmd",
     "desktop.cli.gui_cmd",
 ]
 

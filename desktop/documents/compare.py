@@ -68,6 +68,8 @@ def _annotations(pdf: Any) -> list[Annotation]:
     found = []
     for number, page in enumerate(pdf.pages, start=1):
         for annot in page.obj.get("/Annots", []):
+            if annot.get("/FT") == "/Sig" or annot.get("/Parent", {}).get("/FT") == "/Sig":
+                continue  # a signature field's widget: the seal itself, checked on its own
             rect = tuple(float(v) for v in annot.get("/Rect", [0, 0, 0, 0]))
             found.append(Annotation(number, str(annot.get("/Subtype", "/Unknown")).lstrip("/"),
                                     (rect[0], rect[1], rect[2], rect[3]), str(annot.get("/Contents", ""))))

@@ -115,7 +115,7 @@ class DocumentOps(ModelOps, RecordOps):
                       paper: str | None = None, operator: Signer | None = None, progress: Fraction | None = None,
                       should_cancel: Cancel | None = None,
                       before_training: Callable[[str], None] | None = None,
-                      policy: "Policy | None" = None) -> Done[Path]:
+                      policy: "Policy | None" = None, seal: Signer | None = None) -> Done[Path]:
         """Draw `document` and write it to `out` (default: a new file in the data folder's documents).
 
         Entries newer than the latest checkpoint raise `NotCheckpointed`, unless
@@ -123,7 +123,7 @@ class DocumentOps(ModelOps, RecordOps):
         again.  A valuation report made without an estimate values the deed first
         (training a model if there is none).  With a `policy`, the checkpoint the document
         is proved against must carry its quorum of cosignatures.  Nothing is written if
-        anything fails."""
+        anything fails.  With `seal` (a seal's name and password), the office's PAdES seal is applied."""
         from core.documents.evidence import NotCheckpointed
         from core.outfiles import check_output
 
@@ -163,6 +163,8 @@ class DocumentOps(ModelOps, RecordOps):
 
                 raise DeedbookError(f"{(quorum.reason or '').rstrip('.')}: the {document.describe()} was not "
                                     "written; have the witnesses cosign the latest checkpoint first.")
+        if seal is not None:
+            data = self.seal_document(data, seal)  # type: ignore[attr-defined]  # SealOps, on the same Workspace
         written = self.write_file(out, data, force=force, make_folder=make_folder)
         return Done(written.value, receipt | written.receipt)
 

@@ -5,10 +5,11 @@ from desktop.workspace.compliance import ComplianceOps
 from desktop.workspace.documents import DocumentOps
 from desktop.workspace.people import PeopleOps
 from desktop.workspace.qr import QrOps
+from desktop.workspace.sealing import SealOps
 from desktop.workspace.witnessing import WitnessOps
 
 
-class Workspace(DocumentOps, PeopleOps, QrOps, ComplianceOps, WitnessOps):
+class Workspace(DocumentOps, PeopleOps, QrOps, ComplianceOps, WitnessOps, SealOps):
     """A data folder (+ an optional database URL): its keys, ledger, address book and settings, and
     every operation the command line and the GUI offer, each returning `Done(value, receipt)`.
 
