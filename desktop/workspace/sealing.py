@@ -34,7 +34,7 @@ class SealOps(WorkspaceBase):
         check_name(name)
         if name in self.seals.names():
             raise DeedbookError(f"A seal named '{name}' already exists in this data folder.")
-        key = self.unlock(operator, must_be=ledger.identity.operator, what="A document seal")
+        key = self.unlock(operator, must_be=ledger.identity.operator, what="A document seal's binding to the ledger")
         cert = self.seals.create(name, seal_password.secret(), office=ledger.identity.name, operator=key.address,
                                  now=int(time.time()))
         index = bind_seal(ledger, key, name, cert)
