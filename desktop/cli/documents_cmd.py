@@ -62,6 +62,9 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
                         help="if no checkpoint covers the entries yet, sign one first with this operator key")
     parser.add_argument("--policy", metavar="P", help="issue it only if its checkpoint has the cosignatures the "
                                                      "policy file P asks for")
+    parser.add_argument("--recording-layout", action="store_true",
+                        help="recording-ready pages for a county recorder: US Letter, the top 2.5 inches of page 1 "
+                             "left for the recorder's stamp, 10-point type (transfer, title, notary)")
     parser.add_argument("--seal", metavar="CERT_NAME", help="seal it with the office's seal CERT_NAME (PAdES; "
                                                            "'deedbook seal cert new' makes one)")
     add_seal_password_file(parser)
@@ -75,7 +78,7 @@ def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
     policy = ctx.ws.read_policy(args.policy) if args.policy else None
     seal = seal_signer(args.seal, args.seal_password_file) if args.seal else None
     done = ctx.ws.make_document(document, out=args.out, force=args.force, paper=args.paper, operator=operator,
-                                before_training=say, policy=policy, seal=seal)
+                                before_training=say, policy=policy, seal=seal, recording=args.recording_layout)
     for index in done.receipt.of_kind("Checkpoint"):
         print(f"Signed checkpoint {index} over {index} entries.")  # a checkpoint covers every entry before it
     size = done.value.stat().st_size

@@ -128,7 +128,7 @@ def acknowledgement(record: Record, a: EmbeddedEntry, width: float) -> Table:
     text = [
         para(f"On <b>{m['actDate']}</b>{where}, the notary {named(record, notary)} performed a notarial "
              f"<b>{esc(m['act'])}</b> of ledger entry {m['entryIndex']} ({esc(m['entryKind'])}), whose hash is "
-             f"<font name='{Styles.cell_mono.fontName}' size='7'>{esc(m['entryHash'])}</font>.", Styles.body),
+             f"<font name='{Styles.cell_mono.fontName}' size='{max(7, Styles.cell_mono.fontSize):g}'>{esc(m['entryHash'])}</font>.", Styles.body),
         Spacer(1, 3),
         para(f"Signers identified: {signers}.", Styles.body),
         Spacer(1, 3),

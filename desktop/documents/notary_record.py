@@ -9,7 +9,7 @@ from core.ledger import Ledger
 from desktop.documents import blocks
 from desktop.documents.blocks import moment, party
 from desktop.documents.entries import acknowledgement, event_row, notary_of
-from desktop.documents.layout import (LAYOUTS, Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
+from desktop.documents.layout import (LAYOUTS, RECORDING, as_recording, Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
                                       section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
@@ -28,9 +28,10 @@ def collect_notary_record(ledger: Ledger, index: int, paper: str = "A4") -> Reco
                         params={"index": index, "deedId": attested.deed_id or 0}, layout=NOTARY_RECORD.layout)
 
 
-def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
-    """Notary journal record for the Attestation entry at `index`, as PDF bytes."""
-    return render_record(collect_notary_record(ledger, index, paper))
+def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4", *, recording: bool = False) -> bytes:
+    """Notary journal record for the Attestation entry at `index`, as PDF bytes (`recording`: recording-ready)."""
+    record = collect_notary_record(ledger, index, paper)
+    return render_record(as_recording(record) if recording else record)
 
 
 def draw_notary_record(record: Record) -> bytes:
@@ -95,4 +96,4 @@ def draw_notary_record(record: Record) -> bytes:
 
 
 NOTARY_RECORD = register(DocumentType("notary", "notary journal record", {"index": (int,), "deedId": (int,)},
-                                      dict.fromkeys(LAYOUTS, draw_notary_record)))
+                                      alternatives=(RECORDING,), layouts=dict.fromkeys(LAYOUTS, draw_notary_record)))

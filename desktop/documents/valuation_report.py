@@ -23,7 +23,7 @@ from desktop.documents import blocks
 from desktop.documents.blocks import moment, money, party
 from desktop.documents.charts import drivers_chart, range_chart
 from desktop.documents.entries import attribute_pairs
-from desktop.documents.layout import (LAYOUTS, Styles, boxed, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+from desktop.documents.layout import (STANDARD_LAYOUTS, Styles, boxed, data_table, esc, fields, mono_wrapped, page_of, para, plain,
                                       render_pdf, section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 from desktop.documents.valuation_data import CardData, ModelCard, ReportValuation
@@ -251,4 +251,4 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
 
 
 VALUATION = register(DocumentType("valuation", "valuation report", {"deedId": (int,), "recorded": (int, type(None))},
-                                  dict.fromkeys(LAYOUTS, draw_valuation)))
+                                  dict.fromkeys(STANDARD_LAYOUTS, draw_valuation)))
