@@ -17,6 +17,7 @@ one whose rectangle covers printed text fails.
 """
 from __future__ import annotations
 
+import difflib
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,8 +138,6 @@ def compare_pages(raw: bytes, genuine: bytes) -> Comparison:
         return result
     for number, ((ink, text, height), (ink0, text0, _)) in enumerate(zip(shown, drawn, strict=True), start=1):
         if _keep(text) != _keep(text0):
-            from desktop.documents.verify import text_changes
-
             result.differences.extend(text_changes(number, _lines(text), _lines(text0)) or [
                 f"The text of page {number} differs from the genuine document's."])
         if ink.shape != ink0.shape:
@@ -162,3 +161,27 @@ def _covers_ink(annot: Annotation, ink: np.ndarray, height: float) -> bool:
     top, bottom = sorted((int((height - y1) * SCALE), int((height - y0) * SCALE)))
     area = ink[max(top, 0):max(bottom, 0), max(left, 0):max(right, 0)]
     return bool(area.size and area.any())
+
+
+def text_changes(page: int, seen: str, expected: str) -> list[str]:
+    a, b = expected.splitlines(), seen.splitlines()
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        genuine_text = " / ".join(a[i1:i2]).strip()
+        file_text = " / ".join(b[j1:j2]).strip()
+        if tag == "replace":
+            changes.append(f"Page {page} reads \u201c{_clip(file_text)}\u201d where the embedded record gives "
+                           f"\u201c{_clip(genuine_text)}\u201d.")
+        elif tag == "delete":
+            changes.append(f"Page {page} is missing \u201c{_clip(genuine_text)}\u201d.")
+        else:
+            changes.append(f"Page {page} has added text \u201c{_clip(file_text)}\u201d.")
+        if len(changes) >= 3:
+            break
+    return changes
+
+
+def _clip(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"

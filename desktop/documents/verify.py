@@ -24,7 +24,6 @@ document, or cannot be read (exit 2).
 """
 from __future__ import annotations
 
-import difflib
 import io
 import os
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from core.documents.evidence import ATTACHMENT_NAME, Record, RecordInvalid, chec
 from core.errors import DeedbookError, VerificationFailed
 from core.userfiles import read_user_file
 from desktop.documents import attachment
+from desktop.documents.compare import text_changes
 from desktop.documents.registry import check_document, label, render_record
 
 if TYPE_CHECKING:
@@ -297,30 +297,6 @@ def differences(raw: bytes, genuine: bytes, embedded: bytes, record: Record) -> 
         found.append(f"The text is the same, but the file's bytes differ from the genuine document from byte {at:,} "
                      "on (drawing, fonts, attachments or metadata were changed).")
     return found
-
-
-def text_changes(page: int, seen: str, expected: str) -> list[str]:
-    a, b = expected.splitlines(), seen.splitlines()
-    changes = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        genuine_text = " / ".join(a[i1:i2]).strip()
-        file_text = " / ".join(b[j1:j2]).strip()
-        if tag == "replace":
-            changes.append(f"Page {page} reads \u201c{_clip(file_text)}\u201d where the embedded record gives "
-                           f"\u201c{_clip(genuine_text)}\u201d.")
-        elif tag == "delete":
-            changes.append(f"Page {page} is missing \u201c{_clip(genuine_text)}\u201d.")
-        else:
-            changes.append(f"Page {page} has added text \u201c{_clip(file_text)}\u201d.")
-        if len(changes) >= 3:
-            break
-    return changes
-
-
-def _clip(text: str, limit: int = 140) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 __all__ = ["PdfReport", "verify_pdf", "verify_record", "differences", "resaved_differences", "RecordInvalid"]
