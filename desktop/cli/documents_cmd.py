@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any, Callable
 
+from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
 from desktop.cli.seal_cmd import add_seal_password_file, seal_signer
 from desktop.workspace import Document
@@ -31,6 +32,10 @@ def register(commands: Any) -> None:
 
     notary = sub.add_parser("notary", help="notary journal record of one Attestation entry")
     notary.add_argument("index", type=int, metavar="INDEX", help="the Attestation entry's index")
+    notary.add_argument("--jurisdiction", metavar="PROFILE",
+                        help="the certificate wording's profile: generic (default), california, iowa")
+    notary.add_argument("--commission", metavar="NUMBER", help="the notary's commission number")
+    notary.add_argument("--commission-expires", metavar="DATE", help="when the notary's commission expires")
     _common(notary, _notary)
 
     journal = sub.add_parser("journal", help="notary journal export: one row per act over a date range")
@@ -106,7 +111,15 @@ def _title(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _make(args, ctx, Document.notary_record(args.index))
+    from desktop.documents.notary_wording import PROFILES
+
+    if args.jurisdiction and args.jurisdiction.lower() not in PROFILES:
+        raise DeedbookError(f"'{args.jurisdiction}' is not a jurisdiction profile this version knows "
+                            f"({', '.join(sorted(PROFILES))}).")
+    commission = {k: v for k, v in (("profile", args.jurisdiction and args.jurisdiction.lower()),
+                                    ("commission", args.commission), ("commissionExpires", args.commission_expires))
+                  if v}
+    return _make(args, ctx, Document.notary_record(args.index, commission))
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -246,7 +246,10 @@ def _unsigned(record: Record) -> list[str]:
     if record.names:
         notes.append(f"{len(record.names)} name(s) shown beside addresses come from the issuer's address book; "
                      "they are not signed (the addresses are).")
-    if record.extra:
+    if isinstance(record.extra.get("notary"), dict):
+        notes.append("The jurisdiction profile and the notary's commission number and expiry are the issuer's "
+                     "statement; they are not signed (the notarial act is).")
+    if record.extra and set(record.extra) != {"notary"}:
         notes.append("The valuation figures, comparables and reasons are the model's output carried in the record; "
                      "only what a recorded Valuation entry states is signed.")
     if record.doc_type == "journal":

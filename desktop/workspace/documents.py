@@ -38,6 +38,7 @@ class Document:
     date_from: date | str | None = None
     date_to: date | str | None = None
     valued: Valued | None = None  # valuation: an estimate already made (else made now)
+    commission: dict[str, str] | None = None  # notary: jurisdiction profile, commission number and expiry
 
     @classmethod
     def transfer(cls, index: int) -> "Document":
@@ -48,8 +49,8 @@ class Document:
         return cls("title", deed, complete=complete)
 
     @classmethod
-    def notary_record(cls, index: int) -> "Document":
-        return cls("notary", index)
+    def notary_record(cls, index: int, commission: dict[str, str] | None = None) -> "Document":
+        return cls("notary", index, commission=commission or None)
 
     @classmethod
     def journal(cls, notary: str | None = None, date_from: date | str | None = None,
@@ -101,7 +102,7 @@ class DocumentOps(ModelOps, RecordOps):
                                                    complete=document.complete, recording=recording))
         if document.kind == "notary":
             return bytes(documents.build_notary_record_pdf(ledger, _index(document), paper=paper,
-                                                           recording=recording))
+                                                           recording=recording, commission=document.commission))
         if document.kind == "journal":
             return bytes(documents.build_journal_pdf(ledger, document.notary, document.date_from, document.date_to,
                                                      paper=paper))
