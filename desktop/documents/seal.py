@@ -46,6 +46,7 @@ class SealCheck:
     resaved: bool = False
     changes_after: list[str] = field(default_factory=list)
     file_names: tuple[str, ...] = (SEAL_FILE,)
+    exact: bool = False  # the file is the genuine document and the seal's revision, nothing added since
 
 
 def seal_pdf(pdf: bytes, cert_der: bytes, key_der: bytes, binding_proof: dict[str, Any], *, office: str,
@@ -140,7 +141,7 @@ def _check(sig: Any, raw: bytes, genuine: bytes, record: Record) -> SealCheck:
                      + (f" ({_level(level)})" if level is not None else ""))
     who["summary"] = (f"sealed by \u201c{who['certificate']}\u201d, certificate {who['certSha256'][:18]}\u2026 bound to "
                       f"the ledger by entry {who.get('entry')}")
-    return SealCheck(who, None, False, after)
+    return SealCheck(who, None, False, after, exact=len(raw) == signed_end)
 
 
 def _level(level: Any) -> str:

@@ -159,6 +159,9 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *
                 report.reason, report.differences = sealed.problem, [sealed.problem]
                 return report
         added: list[str] = []
+        if sealed is not None and sealed.exact:  # the genuine bytes, then the seal's own revision and nothing else
+            report.ok = True
+            return _with_ledger(report, record, ledger)
         if genuine.startswith(raw):  # a prefix of the genuine bytes is a cut file, whatever a reader recovers of it
             strict = True
         if strict:
@@ -182,6 +185,11 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *
         report.notes += [f"Added after it was {'sealed' if sealed else 'made'}: {a}."
                          for a in (report.changes_after_seal if sealed else added)]
     report.ok = True
+    return _with_ledger(report, record, ledger)
+
+
+def _with_ledger(report: PdfReport, record: Record, ledger: "Ledger | None") -> PdfReport:
+    """A genuine document compared with the local ledger, when there is one."""
     if ledger is not None:
         from core.documents.local import compare_with_ledger
 
