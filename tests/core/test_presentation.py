@@ -38,7 +38,7 @@ def _phrases(d: Description) -> list[Phrase]:
 def test_the_kinds_of_this_ledger_present_themselves() -> None:
     assert PRESENTED == ["Attestation", "Claim", "ClaimIssuer", "ClaimRevocation", "Hold", "HoldRelease", "Lien",
                          "LienRelease", "RecoveryApproval", "RecoveryObjection", "RecoveryStart", "RecoveryTransfer",
-                         "RegisterDeed", "RulesVersion", "Transfer", "Valuation"]
+                         "RegisterDeed", "RulesVersion", "SealCertificate", "Transfer", "Valuation"]
 
 
 @pytest.mark.parametrize("kind", PRESENTED)

@@ -46,7 +46,7 @@ def test_seal_made_then_a_recording_ready_sealed_certificate_verified(window: An
     qtbot.mouseClick(docs.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(docs.verdict.isVisible, timeout=60_000)
     text = docs.verdict_text.text()
-    assert "Genuine certificate of title" in text and "sealed by" in text
+    assert "Genuine certificate of title" in text and "Sealed:" in text and "sealed by" in text
     docs.resize(1100, 800)
     shot = tmp_path / "documents-pane.png"
     assert docs.grab().save(str(shot)) and shot.stat().st_size > 10_000

@@ -309,7 +309,7 @@ class DocumentsPane(Pane):
             lines = [f"<b>Genuine {fmt.rich(report.document_name)}.</b> Its signatures and inclusion proofs check against the "
                      f"checkpoint signed by the ledger's operator."]
             if report.sealed and report.seal:
-                lines.append(f"\U0001F50F {fmt.rich(str(report.seal.get('summary', 'Sealed by the office.')))}")
+                lines.append(f"<b>Sealed:</b> {fmt.rich(str(report.seal.get('summary', 'by the office.')))}")
             lines += [f"\u2139 {fmt.rich(n)}" for n in report.notes]
         else:
             set_role(self.verdict, "banner-bad")
