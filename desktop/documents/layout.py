@@ -223,7 +223,8 @@ def section(text: str, width: float, note: str = "", room: float = 90) -> list[F
     are left below it: a heading is never left alone at the foot of a page, and a long table after it
     still starts on the same page and runs on (grouping the two with keepWithNext would push the whole
     table to the next page)."""
-    return [CondPageBreak(room), SectionHeading(text, width, note)]
+    scale = max(1.0, Styles.body.fontSize / 9)  # the recording layout's larger type needs more room below
+    return [CondPageBreak(room * scale * scale), SectionHeading(text, width, note)]
 
 
 def fields(pairs: Sequence[tuple[str, Flowable | str]], width: float, columns: int = 2,

@@ -80,9 +80,13 @@ def draw_notary_record(record: Record) -> bytes:
     story.append(data_table(["Signer", "Role in the attested entry", "Identity evidence"], rows,
                             [width - 230, 120, 110]))
 
-    story += section("The record attested", width)
-    story.append(data_table(["Entry", "Recorded", "Event", "Parties", "Terms"],
-                            [event_row(record, attested)], [34, 56, 82, width - 292, 120], zebra=False))
+    attested_row = data_table(["Entry", "Recorded", "Event", "Parties", "Terms"],
+                              [event_row(record, attested)], [34, 56, 82, width - 292, 120], zebra=False)
+    if record.layout == RECORDING:  # one tall row at 10 points: keep the heading with it
+        story.append(KeepTogether([*section("The record attested", width), attested_row]))
+    else:
+        story += section("The record attested", width)
+        story.append(attested_row)
     if attested.message.get("deedId"):
         reg = record.registration(attested.message["deedId"]).message
         story.append(Spacer(1, 4))
