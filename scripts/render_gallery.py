@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ from core.paths import DataDir  # noqa: E402
 from core.requests import sign_request  # noqa: E402
 from core.transactions import prepare_transfer, submit  # noqa: E402
 
+SEAL_PASSWORD = "gallery seal password"  # a throwaway ledger's throwaway seal
 NAMES = {
     "demo-owner-1": "Zoë Ðorđević", "demo-owner-2": "José Müller-Łukasiewicz", "demo-owner-3": "王芳 (Wang Fang)",
     "demo-owner-4": "Siobhán Ó Briain", "demo-owner-5": "Ngozi Okonkwo", "demo-owner-6": "Αλέξης Παπαδόπουλος",
@@ -86,6 +88,14 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
         current, result, card = service.value_deed(home, ledger, deed.deed_id)
         service.record_valuation(ledger, current, result, card, keys["demo-operator"])
         valuation = (result, ModelCard.from_card(card))
+    # The office's document seal (PAdES), bound to the ledger by the operator; make_checkpoint below covers it.
+    from core.seals import SealStore, bind_seal
+
+    seals = SealStore(home.root / "seals")
+    cert = seals.create("county-recorder", SEAL_PASSWORD, office=ledger.identity.name,
+                        operator=keys["demo-operator"].address, now=int(time.time()))
+    bind_seal(ledger, keys["demo-operator"], "county-recorder", cert)
+
     make_checkpoint(ledger, keys["demo-operator"])  # the record date of the rent paid to the deed's two holders
     from core.servicing.distributions import preview, record_distribution
 
@@ -120,17 +130,31 @@ def main() -> int:
         made = build(home, not args.no_valuation)
         ledger = made["ledger"]
         assert isinstance(ledger, Ledger)
+        commission = {"profile": "iowa", "commission": "IA-771204", "commissionExpires": "2029-06-30"}
         documents = {
             "title": build_title_pdf(ledger, made["deed"], "A4"),
             "transfer-deed": build_transfer_pdf(ledger, made["sale"], "Letter"),  # type: ignore[arg-type]
-            "notary-record": build_notary_record_pdf(ledger, made["notarised"], "A4"),  # type: ignore[arg-type]
+            "notary-record": build_notary_record_pdf(ledger, made["notarised"], "A4",  # type: ignore[arg-type]
+                                                     commission=commission),
             "notary-journal": build_journal_pdf(ledger, paper="A4"),
+            # Recording-ready pages (layout 3): US Letter, the recorder's band, 10-point type.
+            "transfer-deed-recording": build_transfer_pdf(ledger, made["sale"], recording=True),  # type: ignore[arg-type]
+            "title-recording": build_title_pdf(ledger, made["deed"], recording=True),
+            "notary-record-recording": build_notary_record_pdf(ledger, made["jurat"],  # type: ignore[arg-type]
+                                                               recording=True, commission={
+                                                                   **commission, "profile": "california"}),
         }
         from desktop.documents.statement import build_statement_pdf
 
         rent = ledger.entry(made["rent"]).message  # type: ignore[arg-type]
         documents["distribution-statement"] = build_statement_pdf(ledger, rent["distributionId"], made["third"],
                                                                   "A4")  # type: ignore[arg-type]
+        # One sealed document: the same certificate of title with the office's PAdES seal (pdfsig shows it).
+        from desktop.workspace import Workspace
+        from desktop.workspace.signers import Signer
+
+        documents["title-sealed"] = Workspace(home, ledger=ledger).seal_document(documents["title"],
+                                                                  Signer("county-recorder", SEAL_PASSWORD))
         if made["valuation"] is not None:
             result, card = made["valuation"]  # type: ignore[misc]
             documents["valuation-report"] = build_valuation_pdf(ledger, made["deed"], result, card, "A4")

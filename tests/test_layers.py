@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 QT = {"PySide6", "shiboken6"}
-PDF = {"reportlab", "pypdf", "pikepdf", "fitz", "qrcode"}
+PDF = {"reportlab", "pypdf", "pikepdf", "fitz", "qrcode", "pyhanko", "pypdfium2"}
 FORBIDDEN: dict[str, set[str]] = {
     "core": QT | PDF | {"sklearn", "valuation", "desktop"},
     "valuation": QT | PDF | {"desktop"},

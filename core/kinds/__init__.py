@@ -53,6 +53,7 @@ KIND_MODULES = [
     "core.kinds.distribution",
     "core.kinds.vote",
     "core.kinds.screening_review",
+    "core.kinds.seal_certificate",
 ]
 
 Fields = tuple[tuple[str, str], ...]

@@ -12,7 +12,9 @@ import argparse
 import sys
 from typing import Any, Callable
 
+from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
+from desktop.cli.seal_cmd import add_seal_password_file, seal_signer
 from desktop.workspace import Document
 
 
@@ -30,6 +32,10 @@ def register(commands: Any) -> None:
 
     notary = sub.add_parser("notary", help="notary journal record of one Attestation entry")
     notary.add_argument("index", type=int, metavar="INDEX", help="the Attestation entry's index")
+    notary.add_argument("--jurisdiction", metavar="PROFILE",
+                        help="the certificate wording's profile: generic (default), california, iowa")
+    notary.add_argument("--commission", metavar="NUMBER", help="the notary's commission number")
+    notary.add_argument("--commission-expires", metavar="DATE", help="when the notary's commission expires")
     _common(notary, _notary)
 
     journal = sub.add_parser("journal", help="notary journal export: one row per act over a date range")
@@ -46,6 +52,8 @@ def register(commands: Any) -> None:
                                                     "1 not genuine, 2 not a Deedbook document)")
     verify.add_argument("file", metavar="FILE")
     verify.add_argument("--policy", metavar="P", help="also require the cosignatures the policy file P asks for")
+    verify.add_argument("--strict", action="store_true",
+                        help="require the file byte for byte as Deedbook wrote it (a re-saved copy fails)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify_pdf)
 
@@ -59,6 +67,12 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
                         help="if no checkpoint covers the entries yet, sign one first with this operator key")
     parser.add_argument("--policy", metavar="P", help="issue it only if its checkpoint has the cosignatures the "
                                                      "policy file P asks for")
+    parser.add_argument("--recording-layout", action="store_true",
+                        help="recording-ready pages for a county recorder: US Letter, the top 2.5 inches of page 1 "
+                             "left for the recorder's stamp, 10-point type (transfer, title, notary)")
+    parser.add_argument("--seal", metavar="CERT_NAME", help="seal it with the office's seal CERT_NAME (PAdES; "
+                                                           "'deedbook seal cert new' makes one)")
+    add_seal_password_file(parser)
     add_password_file(parser)
     parser.set_defaults(handler=handler)
 
@@ -67,12 +81,14 @@ def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
     """Draw and write the document (signing a checkpoint first if asked and needed); say what was written."""
     operator = ctx.signer(args.checkpoint_key, args.password_file) if args.checkpoint_key else None
     policy = ctx.ws.read_policy(args.policy) if args.policy else None
+    seal = seal_signer(args.seal, args.seal_password_file) if args.seal else None
     done = ctx.ws.make_document(document, out=args.out, force=args.force, paper=args.paper, operator=operator,
-                                before_training=say, policy=policy)
+                                before_training=say, policy=policy, seal=seal, recording=args.recording_layout)
     for index in done.receipt.of_kind("Checkpoint"):
         print(f"Signed checkpoint {index} over {index} entries.")  # a checkpoint covers every entry before it
     size = done.value.stat().st_size
-    print(f"Wrote the {document.describe()} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
+    sealed = f", sealed with '{args.seal}'" if args.seal else ""
+    print(f"Wrote the {document.describe()}{sealed} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
           f"deedbook verify-pdf {args.out}")
     return 0
 
@@ -95,7 +111,15 @@ def _title(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _make(args, ctx, Document.notary_record(args.index))
+    from desktop.documents.notary_wording import PROFILES
+
+    if args.jurisdiction and args.jurisdiction.lower() not in PROFILES:
+        raise DeedbookError(f"'{args.jurisdiction}' is not a jurisdiction profile this version knows "
+                            f"({', '.join(sorted(PROFILES))}).")
+    commission = {k: v for k, v in (("profile", args.jurisdiction and args.jurisdiction.lower()),
+                                    ("commission", args.commission), ("commissionExpires", args.commission_expires))
+                  if v}
+    return _make(args, ctx, Document.notary_record(args.index, commission))
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -108,7 +132,7 @@ def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
     policy = ctx.ws.read_policy(args.policy) if args.policy else None  # a bad policy is said before the PDF
-    report, problem = ctx.ws.verify_document(args.file)
+    report, problem = ctx.ws.verify_document(args.file, strict=args.strict)
     if problem:
         problem += "; the document was checked alone."
     quorum = ctx.ws.pdf_quorum(args.file, policy) if policy is not None and report.ok else None
@@ -131,8 +155,11 @@ def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
 def _print_report(report: Any, problem: str | None) -> None:
     from core.dates import format_instant
 
-    if report.ok:
+    if report.ok and not report.resaved:
         print(f"GENUINE: this {report.document_name} is exactly the document its signed entries produce.")
+    elif report.ok:
+        print(f"GENUINE (re-saved): this {report.document_name} says and shows exactly what its signed entries "
+              "produce, though its bytes were rewritten.")
     else:
         print(f"NOT GENUINE: {report.reason}")
         for line in report.differences[1:]:
@@ -148,7 +175,11 @@ def _print_report(report: Any, problem: str | None) -> None:
             print(f"  {e['index']:>7}  {e['kind']:<13} {e['summary']}")
         if len(report.entries) > 20:
             print(f"  ... and {len(report.entries) - 20} more")
-    for note in report.unsigned:
+    if report.seal:
+        print(f"Seal:       {report.seal.get('summary', '')}")
+    for change in report.changes_after_seal:
+        print(f"After seal: {change}")
+    for note in [*report.notes, *report.unsigned]:
         print(f"Note:       {note}")
     if problem:
         print(f"Local:      {problem}")

@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "desktop.cli.rules_cmd",
     "desktop.cli.witness_cmd",
     "desktop.cli.servicing_cmd",
+    "desktop.cli.seal_cmd",
     "desktop.cli.gui_cmd",
 ]
 

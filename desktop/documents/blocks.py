@@ -11,7 +11,7 @@ from core.documents import qr
 from core.documents.evidence import EmbeddedEntry, Record
 from core.kinds import role_label
 from core.money import format_amount
-from desktop.documents.layout import (MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para, plain,
+from desktop.documents.layout import (MIN_RECORDING_SIZE, MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para, plain,
                                       section)
 from desktop.documents.qr_code import qr_flowable
 
@@ -58,7 +58,7 @@ def party(record: Record, address: str, style_name: Any = None, mono: Any = None
 def named(record: Record, address: str) -> str:
     """Paragraph markup for a party inside a sentence: the name in bold and the address in brackets, or the address."""
     name = record.name_of(address)
-    mono = f'<font name="{Styles.cell_mono.fontName}" size="8">{esc(address)}</font>'
+    mono = f'<font name="{Styles.cell_mono.fontName}" size="{max(8, Styles.cell_mono.fontSize)}">{esc(address)}</font>'
     return f"<b>{esc(name)}</b> ({mono})" if name else mono
 
 
@@ -96,7 +96,8 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
              "file (<b>deedbook-record.json</b>), each with its Merkle inclusion proof and the operator-signed "
              "checkpoint below. Anyone can check it offline, without the ledger: <b>deedbook verify-pdf FILE</b> "
              "checks every signature and proof, then redraws the document from the embedded entries and compares "
-             f"it byte for byte.{names_note}", Styles.fine),
+             + ("it byte for byte." if record.layout == 1 else "what its pages say and show (a copy re-saved by "
+                "another program still checks; an edited fact does not).") + names_note, Styles.fine),
         Spacer(1, 3),
     ]
     info = [
@@ -107,7 +108,8 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
                             f"(entry {cp.get('index', '?')})", Styles.cell)),
         *_witnesses(record),
         ("Merkle root", mono_wrapped(str(cp["message"]["root"]), Styles.cell_mono, 66)),
-        ("QR entry", para(f"entry {subject.index} \u00b7 <font name='{Styles.cell_mono.fontName}' size='6.6'>"
+        ("QR entry", para(f"entry {subject.index} \u00b7 <font name='{Styles.cell_mono.fontName}' "
+                          f"size='{Styles.cell_mono.fontSize}'>"
                           f"{esc(subject.leaf_hash)}</font>", Styles.cell)),
     ]
     grid = Table([[plain(k.upper(), Styles.label), v] for k, v in info], colWidths=[22 * mm, width - qr_size - 22 * mm - 26])
@@ -139,8 +141,9 @@ def _caption() -> Any:
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
 
-    return ParagraphStyle("caption", parent=Styles.fine, fontSize=5.8, leading=7, alignment=TA_CENTER,
-                          textColor=MUTED)
+    small = Styles.fine.fontSize < MIN_RECORDING_SIZE  # the recording layout's type is never under 10 points
+    return ParagraphStyle("caption", parent=Styles.fine, fontSize=5.8 if small else Styles.fine.fontSize,
+                          leading=7 if small else Styles.fine.leading, alignment=TA_CENTER, textColor=MUTED)
 
 
 __all__ = ["day", "moment", "money", "party", "named", "heading", "signatures_table", "verification_panel",

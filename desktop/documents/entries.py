@@ -92,7 +92,9 @@ class Seal(Flowable):  # type: ignore[misc]
     def __init__(self, act: str, date: str, index: int, size: float = 25 * mm) -> None:
         super().__init__()
         self.act, self.date, self.index = act, date, index
-        self.width = self.height = size
+        # The recording layout's 10-point type needs a larger seal (its styles are scaled up while it is drawn).
+        self.scale = max(1.0, Styles.fine.fontSize / 7.2 * 1.25) if Styles.fine.fontSize > 7.2 else 1.0
+        self.width = self.height = size * self.scale
 
     def draw(self) -> None:
         c = self.canv
@@ -108,8 +110,9 @@ class Seal(Flowable):  # type: ignore[misc]
         c.circle(0, 0, r - 6.5, stroke=1, fill=0)
         c.setDash()
         c.setFillColor(ACCENT)
-        for text, y, font, size in (("NOTARIAL ACT", 7, SANS_BOLD, 5.6), (self.date, -1, SANS_BOLD, 6.4),
-                                    (f"LEDGER ENTRY {self.index}", -9, SANS, 5)):
+        k = self.scale
+        for text, y, font, size in (("NOTARIAL ACT", 7 * k, SANS_BOLD, 5.6 * k), (self.date, -1 * k, SANS_BOLD, 6.4 * k),
+                                    (f"LEDGER ENTRY {self.index}", -9 * k, SANS, 5 * k)):
             width = c.stringWidth(text, font, size)
             draw_text(c, -width / 2, y, text, font, size)
         c.restoreState()
@@ -128,7 +131,7 @@ def acknowledgement(record: Record, a: EmbeddedEntry, width: float) -> Table:
     text = [
         para(f"On <b>{m['actDate']}</b>{where}, the notary {named(record, notary)} performed a notarial "
              f"<b>{esc(m['act'])}</b> of ledger entry {m['entryIndex']} ({esc(m['entryKind'])}), whose hash is "
-             f"<font name='{Styles.cell_mono.fontName}' size='7'>{esc(m['entryHash'])}</font>.", Styles.body),
+             f"<font name='{Styles.cell_mono.fontName}' size='{max(7, Styles.cell_mono.fontSize):g}'>{esc(m['entryHash'])}</font>.", Styles.body),
         Spacer(1, 3),
         para(f"Signers identified: {signers}.", Styles.body),
         Spacer(1, 3),

@@ -15,7 +15,7 @@ from core.signing import checksum_address, parse_address
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, party
 from desktop.documents.entries import notary_of
-from desktop.documents.layout import Styles, data_table, esc, page_of, para, plain, render_pdf, section, title_block
+from desktop.documents.layout import STANDARD_LAYOUTS, Styles, data_table, esc, page_of, para, plain, render_pdf, section, title_block
 from desktop.documents.registry import DocumentType, register, render_record
 
 
@@ -123,4 +123,4 @@ def _check_period(params: Mapping[str, Any]) -> None:
 
 JOURNAL = register(DocumentType("journal", "notary journal export",
                                 {"notary": (str, type(None)), "from": (str, type(None)), "to": (str, type(None))},
-                                {1: draw_journal}, _check_period))
+                                dict.fromkeys(STANDARD_LAYOUTS, draw_journal), _check_period))

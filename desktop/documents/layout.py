@@ -12,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfdoc import DummyDoc, PDFText
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table,
@@ -36,6 +37,16 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 27 * mm  # below the header band
 MARGIN_BOTTOM = 20 * mm  # above the footer
 CREATOR = "Deedbook documents (deedbook-document/1)"
+ARCHIVAL_CREATOR = "Deedbook documents (deedbook-document/1, PDF/A-3b)"
+# Layouts: 1 = the first drawing (reportlab only, kept so issued documents still verify); 2 = the same pages as
+# PDF/A-3b with associated files; 3 = PDF/A-3b on recording-ready pages (US Letter, the recorder's space).
+ARCHIVAL = 2
+RECORDING = 3
+LAYOUTS = (1, ARCHIVAL, RECORDING)  # the documents a county recorder records (RECORDABLE) are drawn in all three
+STANDARD_LAYOUTS = (1, ARCHIVAL)  # the others
+RECORDABLE = ("transfer", "title", "notary")  # what a county recorder records; journals and valuations are not
+MIN_RECORDING_SIZE = 10.0  # points: California Gov. Code \u00a727361.6 asks for type no smaller than 10 point
+RECORDER_BAND = 2.5 * inch  # the top of page 1 left blank for the recorder's stamp
 
 INK = colors.HexColor("#1B2B40")
 ACCENT = colors.HexColor("#8C6D3F")
@@ -70,6 +81,39 @@ class Styles:
     cell_head_right = _style("cell_head_right", SANS_BOLD, 6.8, 8.6, MUTED, alignment=TA_RIGHT)
     cell_mono = _style("cell_mono", MONO, 6.6, 8.6)
     big = _style("big", SANS_BOLD, 15, 18)
+
+
+def as_recording(record: Record) -> Record:
+    """The same record drawn on recording-ready pages (US Letter; layout RECORDING)."""
+    import dataclasses
+
+    if record.doc_type not in RECORDABLE:
+        from core.errors import DeedbookError
+
+        raise DeedbookError(f"The recording layout is for documents a county recorder records (transfer deeds, "
+                            f"certificates of title, notary records), not a {record.doc_type} document.")
+    return dataclasses.replace(record, layout=RECORDING, paper="Letter")
+
+
+@contextmanager
+def styles_for(record: Record) -> Iterator[None]:
+    """Draw `record` with its layout's type sizes: the recording layout sets nothing smaller than 10 points
+    (every style scaled up to it, leading with it); the others keep the styles as they are."""
+    if record.layout != RECORDING:
+        yield
+        return
+    saved = {name: (style.fontSize, style.leading) for name, style in vars(Styles).items()
+             if isinstance(style, ParagraphStyle)}
+    try:
+        for name, (size, leading) in saved.items():
+            style = getattr(Styles, name)
+            if size < MIN_RECORDING_SIZE:
+                style.fontSize, style.leading = MIN_RECORDING_SIZE, leading * MIN_RECORDING_SIZE / size
+        yield
+    finally:
+        for name, (size, leading) in saved.items():
+            style = getattr(Styles, name)
+            style.fontSize, style.leading = size, leading
 
 
 def _xml(text: str) -> str:
@@ -118,7 +162,7 @@ class Page:
 
 
 def page_of(record: Record, landscape: bool = False) -> Page:
-    width, height = PAGE_SIZES[record.paper]
+    width, height = LETTER if record.layout == RECORDING else PAGE_SIZES[record.paper]
     return Page(height, width) if landscape else Page(width, height)
 
 
@@ -179,7 +223,8 @@ def section(text: str, width: float, note: str = "", room: float = 90) -> list[F
     are left below it: a heading is never left alone at the foot of a page, and a long table after it
     still starts on the same page and runs on (grouping the two with keepWithNext would push the whole
     table to the next page)."""
-    return [CondPageBreak(room), SectionHeading(text, width, note)]
+    scale = max(1.0, Styles.body.fontSize / 9)  # the recording layout's larger type needs more room below
+    return [CondPageBreak(room * scale * scale), SectionHeading(text, width, note)]
 
 
 def fields(pairs: Sequence[tuple[str, Flowable | str]], width: float, columns: int = 2,
@@ -264,7 +309,8 @@ def _fixed_timestamp(moment: int) -> Any:
     return stamp
 
 
-def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, description: str) -> type[Canvas]:
+def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, description: str,
+                  embed: bool = True, recording: "Recording | None" = None) -> type[Canvas]:
     class DocumentCanvas(Canvas):  # type: ignore[misc]
         """Defers each page to the end so the footer can say "page 2 of 3"."""
 
@@ -277,7 +323,13 @@ def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, descriptio
             digest = hashlib.sha256(record_bytes).digest()[:16]
             ident = PDFText(digest, enc="raw").format(DummyDoc())
             doc._ID = b"\n[" + ident + ident + b"]\n"
-            attachment.embed(doc, record_bytes, description)
+            if embed:  # layout 1 only: the archival layouts attach their files with pikepdf (desktop/documents/pdfa.py)
+                attachment.embed(doc, record_bytes, description)
+
+        def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+            if recording is not None:  # text drawn straight on the page is never under 10 points either
+                size = max(size, MIN_RECORDING_SIZE)
+            super().setFont(psfontname, size, leading)
 
         def showPage(self) -> None:
             self._page_states.append(dict(self.__dict__))
@@ -287,7 +339,10 @@ def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, descriptio
             total = len(self._page_states)
             for number, state in enumerate(self._page_states, start=1):
                 self.__dict__.update(state)
-                _draw_furniture(self, heading, number, total)
+                if recording is None:
+                    _draw_furniture(self, heading, number, total)
+                else:
+                    _draw_recording_furniture(self, heading, number, total, recording)
                 super().showPage()
             super().save()
 
@@ -316,19 +371,117 @@ def _draw_furniture(c: Canvas, h: Heading, number: int, total: int) -> None:
     c.setLineWidth(0.4)
     c.line(left, top - 16.2, right, top - 16.2)
 
+    _draw_footer(c, h, number, total, own_state=False)
+
+
+def _draw_footer(c: Canvas, h: Heading, number: int, total: int, *, own_state: bool = True) -> None:
+    width, _ = c._pagesize
+    left, right = MARGIN_X, width - MARGIN_X
+    if own_state:
+        c.saveState()
     bottom = 11 * mm
     c.setStrokeColor(RULE)
     c.setLineWidth(0.4)
     c.line(left, bottom + 10, right, bottom + 10)
     c.setFont(SANS, 6.4)
     c.setFillColor(MUTED)
-    c.drawString(left, bottom + 2.5, f"Proved against the operator-signed {h.checkpoint}.")
-    c.drawString(left, bottom - 5, "The signed entries and their proofs are embedded (deedbook-record.json): "
-                                   "check this file offline with  deedbook verify-pdf FILE")
+    if c._fontsize >= MIN_RECORDING_SIZE:  # the recording layout: the same, said in fewer words at 10 points
+        c.drawString(left, bottom + 2.5, f"Proved against the {h.checkpoint}.")
+        c.drawString(left, bottom - 8, "Signed entries embedded: check offline with  deedbook verify-pdf FILE")
+    else:
+        c.drawString(left, bottom + 2.5, f"Proved against the operator-signed {h.checkpoint}.")
+        c.drawString(left, bottom - 5, "The signed entries and their proofs are embedded (deedbook-record.json): "
+                                       "check this file offline with  deedbook verify-pdf FILE")
     c.setFont(SANS_BOLD, 7)
     c.setFillColor(INK)
     c.drawRightString(right, bottom + 2.5, f"Page {number} of {total}")
+    if own_state:
+        c.restoreState()
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the recording layout prints in the top-left box of page 1 (the rest of the band stays blank)."""
+
+    requested_by: str
+    mail_to: tuple[str, ...]
+    references: str  # the earlier recordings this document changes, by entry number ("" if none)
+
+
+def recording_of(record: Record) -> Recording:
+    """Who asks for the recording (the ledger's office) and where the recorded document goes: the party who
+    receives it (a transfer's grantee, a title's first holder), named as the record names them."""
+    mail_to: list[str] = []
+    if record.doc_type == "transfer" and isinstance(record.params.get("index"), int):
+        transfer = record.entry(record.params["index"])
+        to = str(transfer.message.get("to", ""))
+        mail_to = [record.name_of(to) or "Grantee of record", to]
+        cites = [f"deed registered as entry {e.index}" for e in record.of_kind("RegisterDeed")]
+        cites += [f"lien recorded as entry {e.index}" for e in record.of_kind("Lien")]
+        references = "This conveyance changes the " + "; the ".join(cites) + "." if cites else ""
+    elif record.doc_type == "notary" and isinstance(record.params.get("index"), int):
+        attested = record.entry(record.params["index"]).message.get("entryIndex")
+        references = f"This record concerns the instrument recorded as entry {attested}." if attested is not None \
+            else ""
+        mail_to = [record.ledger.name]
+    else:
+        references = ""
+        mail_to = [record.ledger.name]
+    return Recording(record.ledger.name, tuple(mail_to), references)
+
+
+def _draw_recording_furniture(c: Canvas, h: Heading, number: int, total: int, rec: Recording) -> None:
+    width, height = c._pagesize
+    left, right = MARGIN_X, width - MARGIN_X
+    if number > 1:  # a running header in two lines at 10 points: the ledger and the document, then the subject
+        top = height - 12 * mm
+        c.saveState()
+        c.setFillColor(INK)
+        draw_text(c, left, top, _fit(c, h.ledger_name, (right - left) / 2 - 8), SANS_BOLD, MIN_RECORDING_SIZE)
+        c.setFillColor(ACCENT)
+        draw_text(c, right, top, h.document.upper(), SANS_BOLD, MIN_RECORDING_SIZE, right=True)
+        c.setFillColor(MUTED)
+        draw_text(c, right, top - 12, h.subject, SANS, MIN_RECORDING_SIZE, right=True)
+        c.setStrokeColor(INK)
+        c.setLineWidth(1.1)
+        c.line(left, top - 17, right, top - 17)
+        _draw_footer(c, h, number, total, own_state=False)
+        c.restoreState()
+        return
+    c.saveState()
+    # The recorder's band: the top 2.5 inches.  Top left: who asks for the recording and where it is mailed;
+    # the right 3.5 inches stay blank for the recorder's stamp.
+    box_w, box_top, box_h = 3.9 * inch, height - 0.45 * inch, 1.75 * inch
+    c.setStrokeColor(INK)
+    c.setLineWidth(0.6)
+    c.rect(left, box_top - box_h, box_w, box_h)
+    c.setFillColor(INK)
+    y = box_top - 14
+    draw_text(c, left + 6, y, "RECORDING REQUESTED BY:", SANS_BOLD, MIN_RECORDING_SIZE)
+    y -= 13
+    draw_text(c, left + 6, y, _fit(c, rec.requested_by, box_w - 12), SANS, MIN_RECORDING_SIZE)
+    y -= 20
+    draw_text(c, left + 6, y, "WHEN RECORDED MAIL TO:", SANS_BOLD, MIN_RECORDING_SIZE)
+    for line in rec.mail_to[:3]:
+        y -= 13
+        draw_text(c, left + 6, y, _fit(c, line, box_w - 12), SANS if not line.startswith("0x") else MONO,
+                  MIN_RECORDING_SIZE)
+    band = height - RECORDER_BAND
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.5)
+    c.line(left, band, right, band)
+    c.setFillColor(MUTED)
+    draw_text(c, right, band + 3, "SPACE ABOVE THIS LINE FOR RECORDER\u2019S USE", SANS, MIN_RECORDING_SIZE,
+              right=True)
     c.restoreState()
+    _draw_footer(c, h, number, total)
+
+
+def _fit(c: Canvas, text: str, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` at the recording size (names can be long)."""
+    while text and c.stringWidth(text, SANS, MIN_RECORDING_SIZE) > width:
+        text = text[:-2] + "\u2026"
+    return text
 
 
 def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title: str, subject: str,
@@ -346,9 +499,29 @@ def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title
         initialFontName=SANS, initialFontSize=9, lang="en")
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    recording = recording_of(record) if record.layout == RECORDING else None
+    if recording is None:
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    else:  # page 1 starts below the recorder's band; the title is the first thing under it
+        top = height - RECORDER_BAND - 14
+        first = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, top - MARGIN_BOTTOM, leftPadding=0,
+                      rightPadding=0, topPadding=0, bottomPadding=0, id="first")
+        doc.addPageTemplates([PageTemplate(id="first", frames=[first], autoNextPageTemplate="page"),
+                              PageTemplate(id="page", frames=[frame])])
+        if recording.references:
+            story = [story[0], Spacer(1, 3), Paragraph(esc(recording.references), Styles.value_bold), *story[1:]]
+    archival = record.layout >= ARCHIVAL
     canvas_class = _canvas_class(record_bytes, record.checkpoint_time, heading,
                                  f"Deedbook record: the signed ledger entries this {record.doc_type} document "
-                                 "shows, their Merkle inclusion proofs and the checkpoint they were proved against")
+                                 "shows, their Merkle inclusion proofs and the checkpoint they were proved against",
+                                 embed=not archival, recording=recording)
     doc.build(story, canvasmaker=canvas_class)
-    return out.getvalue()
+    if not archival:
+        return out.getvalue()
+    from desktop.documents import pdfa
+
+    info = {"Title": title, "Author": record.ledger.name, "Subject": subject, "Keywords": keywords,
+            "Creator": ARCHIVAL_CREATOR, "Producer": ARCHIVAL_CREATOR}
+    subject_entry = record.params.get("index")
+    return pdfa.make_archival(out.getvalue(), record, pdfa.associated_files(record), info,
+                              subject_entry if isinstance(subject_entry, int) else None)

@@ -1,21 +1,25 @@
 """Notary journal record: one notarial act, the entry it attests, the acknowledgement and signatures."""
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from typing import Mapping
 
-from core.documents.evidence import Record, RecordInvalid, build_record
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.errors import DeedbookError
 from core.ledger import Ledger
-from desktop.documents import blocks
+from desktop.documents import blocks, notary_wording
 from desktop.documents.blocks import moment, party
 from desktop.documents.entries import acknowledgement, event_row, notary_of
-from desktop.documents.layout import (Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
+from desktop.documents.layout import (ARCHIVAL, LAYOUTS, RECORDING, RULE, as_recording, Styles, data_table, esc, fields, mono_wrapped, page_of, plain, render_pdf,
                                       section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
 
-def collect_notary_record(ledger: Ledger, index: int, paper: str = "A4") -> Record:
-    """The record of one notarial act: the attestation, the entry it attests, and that deed's registration."""
+def collect_notary_record(ledger: Ledger, index: int, paper: str = "A4",
+                          commission: Mapping[str, str] | None = None) -> Record:
+    """The record of one notarial act: the attestation, the entry it attests, and that deed's registration;
+    `commission` (profile, commission, commissionExpires: the issuer's statement, unsigned) goes in extra.notary."""
     entry = ledger.entry(index)
     if entry.kind != "Attestation":
         raise DeedbookError(f"Entry {index} is a {entry.kind}, not a notarial attestation: a journal record is made "
@@ -25,12 +29,16 @@ def collect_notary_record(ledger: Ledger, index: int, paper: str = "A4") -> Reco
     if attested.deed_id:
         wanted.append(ledger.deed(attested.deed_id).registered_index)
     return build_record(ledger, NOTARY_RECORD.name, wanted, paper=paper,
-                        params={"index": index, "deedId": attested.deed_id or 0}, layout=NOTARY_RECORD.layout)
+                        params={"index": index, "deedId": attested.deed_id or 0}, layout=NOTARY_RECORD.layout,
+                        extra={"notary": dict(commission)} if commission else None)
 
 
-def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
-    """Notary journal record for the Attestation entry at `index`, as PDF bytes."""
-    return render_record(collect_notary_record(ledger, index, paper))
+def build_notary_record_pdf(ledger: Ledger, index: int, paper: str = "A4", *, recording: bool = False,
+                            commission: Mapping[str, str] | None = None) -> bytes:
+    """Notary journal record for the Attestation entry at `index`, as PDF bytes (`recording`: recording-ready;
+    `commission`: the jurisdiction profile and the notary's commission, for the notary's certificate)."""
+    record = collect_notary_record(ledger, index, paper, commission)
+    return render_record(as_recording(record) if recording else record)
 
 
 def draw_notary_record(record: Record) -> bytes:
@@ -72,9 +80,13 @@ def draw_notary_record(record: Record) -> bytes:
     story.append(data_table(["Signer", "Role in the attested entry", "Identity evidence"], rows,
                             [width - 230, 120, 110]))
 
-    story += section("The record attested", width)
-    story.append(data_table(["Entry", "Recorded", "Event", "Parties", "Terms"],
-                            [event_row(record, attested)], [34, 56, 82, width - 292, 120], zebra=False))
+    attested_row = data_table(["Entry", "Recorded", "Event", "Parties", "Terms"],
+                              [event_row(record, attested)], [34, 56, 82, width - 292, 120], zebra=False)
+    if record.layout == RECORDING:  # one tall row at 10 points: keep the heading with it
+        story.append(KeepTogether([*section("The record attested", width), attested_row]))
+    else:
+        story += section("The record attested", width)
+        story.append(attested_row)
     if attested.message.get("deedId"):
         reg = record.registration(attested.message["deedId"]).message
         story.append(Spacer(1, 4))
@@ -86,6 +98,8 @@ def draw_notary_record(record: Record) -> bytes:
                         columns=1))
 
     story.append(KeepTogether([*section("Acknowledgement", width), acknowledgement(record, a, width)]))
+    if record.layout >= ARCHIVAL:  # the archival layouts add the notary's certificate in the profile's words
+        story.append(KeepTogether(notary_certificate(record, a, attested, width)))
     story += section("Signatures", width, "as recorded in the ledger")
     story.append(blocks.signatures_table(record, [a, attested], width))
     story += blocks.verification_panel(record, a, width)
@@ -94,5 +108,34 @@ def draw_notary_record(record: Record) -> bytes:
                       subject=f"Notarial {m['act']} of ledger entry {m['entryIndex']}", keywords="deedbook notary")
 
 
+def notary_certificate(record: Record, a: EmbeddedEntry, attested: EmbeddedEntry, width: float) -> list[Flowable]:
+    """The notary's certificate (acknowledgment or jurat) in the words of the record's jurisdiction profile, the
+    notary's name, commission and expiry, and the area for the notary's seal image."""
+    from reportlab.lib.units import mm
+
+    m = a.message
+    facts = notary_wording.details(record.extra)
+    profile = facts.get("profile", "generic")
+    cert = notary_wording.certificate(profile, str(m["act"]))
+    notary = notary_of(a)
+    notary_name = record.name_of(notary) or notary
+    signers = ", ".join(record.name_of(s) or s for s in m["signers"]) or "the signers"
+    venue = f"Place: {m['place']}" if m.get("place") else "Place: not stated"
+    text = cert.fill(venue=venue, date=str(m["actDate"]), signers=signers, notary=notary_name,
+                     evidence=str(m["idEvidence"] or "satisfactory evidence"))
+    seal_w = 38 * mm
+    area = Table([[plain("NOTARY SEAL", Styles.label)]], colWidths=[seal_w], rowHeights=[28 * mm])
+    area.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, RULE, None, (2, 2)), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    commission = [("Notary public", notary_name), ("Notary's key", notary),
+                  ("Commission no.", facts.get("commission", "not stated")),
+                  ("Commission expires", facts.get("commissionExpires", "not stated")),
+                  ("Signature", f"signed with the notary\u2019s key: ledger entry {a.index}")]
+    right = fields(commission, width - seal_w - 14, columns=1, label_width=34 * mm)
+    return [*section(cert.heading, width, f"profile: {profile}"), plain(text, Styles.body), Spacer(1, 5),
+            Table([[area, right]], colWidths=[seal_w + 14, width - seal_w - 14],
+                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))]
+
+
 NOTARY_RECORD = register(DocumentType("notary", "notary journal record", {"index": (int,), "deedId": (int,)},
-                                      {1: draw_notary_record}))
+                                      alternatives=(RECORDING,), layouts=dict.fromkeys(LAYOUTS, draw_notary_record)))

@@ -43,6 +43,7 @@ class DocumentType:
     params: Mapping[str, tuple[type, ...]]  # the parameters its record names, and their JSON types
     layouts: Mapping[int, Drawer]  # every layout ever issued, by number
     check_params: ParamCheck | None = field(default=None)  # what the types alone cannot say (a period of dates)
+    alternatives: tuple[int, ...] = ()  # layouts drawn only when asked for (the recording layout), never by default
 
     def __post_init__(self) -> None:
         if not self.layouts or any(not isinstance(n, int) or n < 1 for n in self.layouts):
@@ -50,8 +51,8 @@ class DocumentType:
 
     @property
     def layout(self) -> int:
-        """The layout new documents are drawn with: the newest."""
-        return max(self.layouts)
+        """The layout new documents are drawn with: the newest that is not an alternative."""
+        return max(n for n in self.layouts if n not in self.alternatives)
 
     def check(self, record: Record) -> None:
         """Refuse a record this version cannot draw as this type: a layout it does not know (DeedbookError:
@@ -113,5 +114,9 @@ def check_document(record: Record) -> DocumentType:
 def render_record(record: Record) -> bytes:
     """The document `record` describes, as deterministic PDF bytes, drawn from its canonical form (what a
     reader of the PDF will parse), so that drawing again from the embedded copy gives the same bytes."""
+    from desktop.documents.layout import styles_for
+
     record = record.canonical()
-    return check_document(record).layouts[record.layout](record)
+    drawer = check_document(record).layouts[record.layout]
+    with styles_for(record):  # the recording layout's type sizes, for this drawing only
+        return drawer(record)

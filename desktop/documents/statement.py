@@ -24,7 +24,7 @@ from core.signing import checksum_address, parse_address
 from desktop.documents import blocks
 from desktop.documents.blocks import moment, money, party, shares_text
 from desktop.documents.entries import event_row
-from desktop.documents.layout import Styles, data_table, esc, fields, page_of, plain, render_pdf, section, title_block
+from desktop.documents.layout import STANDARD_LAYOUTS, Styles, data_table, esc, fields, page_of, plain, render_pdf, section, title_block
 from desktop.documents.registry import DocumentType, register, render_record
 
 
@@ -131,4 +131,4 @@ def draw_statement(record: Record) -> bytes:
 
 
 STATEMENT = register(DocumentType("statement", "distribution statement", {"index": (int,), "holder": (str,)},
-                                  {1: draw_statement}))
+                                  dict.fromkeys(STANDARD_LAYOUTS, draw_statement)))

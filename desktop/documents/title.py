@@ -11,7 +11,7 @@ from core.ledger import Ledger
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, party, percent
 from desktop.documents.entries import attribute_pairs, event_row
-from desktop.documents.layout import (Styles, data_table, esc, fields, page_of, para, plain, render_pdf, section,
+from desktop.documents.layout import (LAYOUTS, RECORDING, as_recording, Styles, data_table, esc, fields, page_of, para, plain, render_pdf, section,
                                       title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
@@ -38,10 +38,12 @@ def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4", *, complet
                         entries=history, layout=TITLE.layout)
 
 
-def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4", *, complete: bool = False) -> bytes:
+def build_title_pdf(ledger: Ledger, deed: str | int, paper: str = "A4", *, complete: bool = False,
+                    recording: bool = False) -> bytes:
     """Certificate of title for `deed` (a deed number or parcel number), as PDF bytes, as of the
-    latest checkpoint (see `collect_title`)."""
-    return render_record(collect_title(ledger, deed, paper, complete=complete))
+    latest checkpoint (see `collect_title`); `recording`: on recording-ready pages."""
+    record = collect_title(ledger, deed, paper, complete=complete)
+    return render_record(as_recording(record) if recording else record)
 
 
 def draw_title(record: Record) -> bytes:
@@ -107,4 +109,5 @@ def draw_title(record: Record) -> bytes:
                       subject=f"Chain of title of deed {deed_id} ({state.address})", keywords="deedbook title")
 
 
-TITLE = register(DocumentType("title", "certificate of title", {"deedId": (int,)}, {1: draw_title}))
+TITLE = register(DocumentType("title", "certificate of title", {"deedId": (int,)},
+                              dict.fromkeys(LAYOUTS, draw_title), alternatives=(RECORDING,)))

@@ -11,7 +11,7 @@ from core.ledger import Ledger, RecordedEntry
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, named, party, shares_text
 from desktop.documents.entries import acknowledgement
-from desktop.documents.layout import (INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+from desktop.documents.layout import (LAYOUTS, RECORDING, as_recording, INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
                                       render_pdf, section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 
@@ -46,9 +46,10 @@ def _paid_off(history: list[RecordedEntry], index: int) -> list[RecordedEntry]:
     return list(open_liens.values())
 
 
-def build_transfer_pdf(ledger: Ledger, index: int, paper: str = "A4") -> bytes:
-    """Transfer deed for the Transfer entry at `index`, as PDF bytes."""
-    return render_record(collect_transfer(ledger, index, paper))
+def build_transfer_pdf(ledger: Ledger, index: int, paper: str = "A4", *, recording: bool = False) -> bytes:
+    """Transfer deed for the Transfer entry at `index`, as PDF bytes (`recording`: on recording-ready pages)."""
+    record = collect_transfer(ledger, index, paper)
+    return render_record(as_recording(record) if recording else record)
 
 
 def draw_transfer(record: Record) -> bytes:
@@ -153,4 +154,4 @@ def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
 
 
 TRANSFER = register(DocumentType("transfer", "transfer deed", {"index": (int,), "deedId": (int,)},
-                                 {1: draw_transfer}))
+                                 alternatives=(RECORDING,), layouts=dict.fromkeys(LAYOUTS, draw_transfer)))

@@ -23,7 +23,7 @@ from desktop.documents import blocks
 from desktop.documents.blocks import moment, money, party
 from desktop.documents.charts import drivers_chart, range_chart
 from desktop.documents.entries import attribute_pairs
-from desktop.documents.layout import (Styles, boxed, data_table, esc, fields, mono_wrapped, page_of, para, plain,
+from desktop.documents.layout import (ARCHIVAL, Styles, boxed, data_table, esc, fields, mono_wrapped, page_of, para, plain,
                                       render_pdf, section, title_block)
 from desktop.documents.registry import DocumentType, register, render_record
 from desktop.documents.valuation_data import CardData, ModelCard, ReportValuation
@@ -274,4 +274,4 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
 
 
 VALUATION = register(DocumentType("valuation", "valuation report", {"deedId": (int,), "recorded": (int, type(None))},
-                                  {1: draw_valuation, 2: draw_valuation_v2}))
+                                  {1: draw_valuation, ARCHIVAL: draw_valuation_v2}))

@@ -24,17 +24,17 @@ document, or cannot be read (exit 2).
 """
 from __future__ import annotations
 
-import difflib
 import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.documents.evidence import Record, RecordInvalid, check_record, parse_record
+from core.documents.evidence import ATTACHMENT_NAME, Record, RecordInvalid, check_record, parse_record
 from core.errors import DeedbookError, VerificationFailed
 from core.userfiles import read_user_file
 from desktop.documents import attachment
+from desktop.documents.compare import text_changes
 from desktop.documents.registry import check_document, label, render_record
 
 if TYPE_CHECKING:
@@ -54,6 +54,11 @@ class PdfReport:
     differences: list[str] = field(default_factory=list)
     unsigned: list[str] = field(default_factory=list)
     local: LocalCheck | None = None
+    resaved: bool = False  # the bytes are not the genuine document's, but what it says and shows is
+    sealed: bool = False  # a PAdES seal covers the genuine document (desktop/documents/seal.py)
+    seal: dict[str, Any] | None = None  # who sealed it and the ledger entry binding the certificate
+    changes_after_seal: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what changed that does not change what the document says
 
     @property
     def exit_code(self) -> int:
@@ -64,7 +69,9 @@ class PdfReport:
         return label(self.document)
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "reason": self.reason, "document": self.document, "paper": self.paper,
+        return {"genuine": self.ok, "resaved": self.resaved, "sealed": self.sealed,
+                "changes_after_seal": self.changes_after_seal, "seal": self.seal, "notes": self.notes,
+                "ok": self.ok, "reason": self.reason, "document": self.document, "paper": self.paper,
                 "ledger": self.ledger, "checkpoint": self.checkpoint, "entries": self.entries,
                 "differences": self.differences, "unsigned": self.unsigned,
                 "local_ledger": self.local.as_json() if self.local else None}
@@ -80,8 +87,11 @@ def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     return read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), str(path)
 
 
-def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None) -> PdfReport:
+def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None, *,
+               strict: bool = False) -> PdfReport:
     """Check a Deedbook PDF (a path or its bytes); with `ledger`, compare it with that ledger too.
+    `strict`: the file must be the genuine document byte for byte (else a re-saved file that says and
+    shows the same passes, with a note).
 
     Returns a report (ok or not genuine); raises DeedbookError when the file is
     not a PDF, not a Deedbook document, or unreadable.
@@ -97,13 +107,29 @@ def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" =
             raise DeedbookError(f"{label} cannot be read as a PDF ({error}).") from None
         return _damaged(raw, f"The document is damaged or truncated: its embedded record cannot be read ({error}).")
     if embedded is None:
+        if not marked and _made_by_deedbook(raw):
+            return _damaged(raw, "The embedded record is missing: this file was made from a Deedbook document but "
+                                 "carries none of its attachments (a program that rewrote it dropped them), so "
+                                 "nothing it shows can be checked.")
         if not marked:
             raise DeedbookError(f"{label} is not a Deedbook document: it carries no embedded Deedbook record.")
         return _damaged(raw, "The document is damaged: it names a Deedbook record but the record cannot be found.")
-    return verify_record(embedded, raw, ledger)
+    return verify_record(embedded, raw, ledger, strict=strict)
 
 
-def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None) -> PdfReport:
+def _made_by_deedbook(raw: bytes) -> bool:
+    """Does the file's metadata say Deedbook made it?  (A rewrite that drops attachments keeps it.)"""
+    try:
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(raw)) as pdf:
+            return str(pdf.docinfo.get("/Creator", "")).startswith("Deedbook documents")
+    except Exception:  # noqa: BLE001 - an unreadable file is said by the caller
+        return False
+
+
+def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *,
+                  strict: bool = False) -> PdfReport:
     """Steps 2 and 3 (and the ledger comparison) for a record already taken out of the PDF `raw`."""
     try:
         record = parse_record(embedded)  # core: the record's format
@@ -124,11 +150,46 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None) -
                          f"({type(error).__name__}: {error}).")
         return report
     if genuine != raw:
-        report.differences = differences(raw, genuine, embedded, record)
-        report.reason = (f"This is not the genuine {report.document_name}: the file differs from the document its "
-                         f"signed entries produce. {report.differences[0]}")
-        return report
+        from desktop.documents import seal
+
+        sealed = seal.check_sealed(raw, genuine, record)
+        if sealed is not None:
+            report.sealed, report.seal, report.changes_after_seal = True, sealed.who, sealed.changes_after
+            if sealed.problem:
+                report.reason, report.differences = sealed.problem, [sealed.problem]
+                return report
+        added: list[str] = []
+        if sealed is not None and sealed.exact:  # the genuine bytes, then the seal's own revision and nothing else
+            report.ok = True
+            return _with_ledger(report, record, ledger)
+        if genuine.startswith(raw):  # a prefix of the genuine bytes is a cut file, whatever a reader recovers of it
+            strict = True
+        if strict:
+            found = differences(raw, genuine, embedded, record)
+        else:
+            found, added = resaved_differences(raw, genuine, sealed.file_names if sealed else ())
+        if found:
+            if raw.startswith(genuine) and not strict and sealed is None:
+                found.insert(1, f"{len(raw) - len(genuine):,} bytes were added after the end of the genuine document "
+                                "(an incremental update: an edit, annotation or stamp made afterwards).")
+            report.differences = found
+            report.reason = (f"This is not the genuine {report.document_name}: the file differs from the document "
+                             f"its signed entries produce{' byte for byte' if strict else ''}. {found[0]}")
+            return report
+        report.resaved = sealed is None or sealed.resaved
+        if report.resaved:
+            report.notes.append("The file was re-saved (its bytes are not the ones Deedbook wrote), but it carries the "
+                                "same attachments and its pages say and show exactly what the signed record draws.")
+        if sealed is not None:
+            report.changes_after_seal = sorted(set(report.changes_after_seal) | set(added))
+        report.notes += [f"Added after it was {'sealed' if sealed else 'made'}: {a}."
+                         for a in (report.changes_after_seal if sealed else added)]
     report.ok = True
+    return _with_ledger(report, record, ledger)
+
+
+def _with_ledger(report: PdfReport, record: Record, ledger: "Ledger | None") -> PdfReport:
+    """A genuine document compared with the local ledger, when there is one."""
     if ledger is not None:
         from core.documents.local import compare_with_ledger
 
@@ -137,6 +198,45 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None) -
             report.ok = False
             report.reason = "The local ledger contradicts this document: " + report.local.problems[0]
     return report
+
+
+def resaved_differences(raw: bytes, genuine: bytes, sealing_files: Any = ()) -> tuple[list[str], list[str]]:
+    """How a file that is not byte for byte the genuine document departs from what it says and shows: its
+    attachments (each, byte for byte; `sealing_files` are the ones a seal adds) and its pages (text and drawing);
+    and, second, the annotations it has that the genuine document has not (which change nothing it says)."""
+    from desktop.documents import pdfa
+    from desktop.documents.compare import compare_pages
+
+    try:
+        mine = pdfa.attachments(raw)
+    except ValueError as error:
+        return [f"The file cannot be read as a PDF ({error})."], []
+    theirs = pdfa.attachments(genuine)
+    found = []
+    for name, data in theirs.items():
+        if name not in mine:
+            found.append(f"The attachment {name} was removed.")
+        elif mine[name] != data and name == ATTACHMENT_NAME and _same_json(mine[name], data):
+            found.append("The embedded record was edited or re-encoded: its entries still check, but its bytes are "
+                         "not the ones the document was made with.")
+        elif mine[name] != data:
+            found.append(f"The attachment {name} was changed: it is {pdfa.describe(mine[name])} where the genuine "
+                         f"document carries {pdfa.describe(data)}.")
+    found += [f"An attachment {name} was added." for name in mine if name not in theirs and name not in sealing_files]
+    try:
+        pages = compare_pages(raw, genuine)
+    except Exception as error:  # noqa: BLE001 - pdfium or qpdf on a damaged file: said, not raised
+        return [*found, f"The file's pages cannot be read ({type(error).__name__}: {error})."], []
+    return pages.differences + found, [a.describe() for a in pages.added]  # what a reader sees first
+
+
+def _same_json(a: bytes, b: bytes) -> bool:
+    import json
+
+    try:
+        return bool(json.loads(a) == json.loads(b))
+    except ValueError:
+        return False
 
 
 def _damaged(raw: bytes, reason: str) -> PdfReport:
@@ -154,7 +254,10 @@ def _unsigned(record: Record) -> list[str]:
     if record.names:
         notes.append(f"{len(record.names)} name(s) shown beside addresses come from the issuer's address book; "
                      "they are not signed (the addresses are).")
-    if record.extra:
+    if isinstance(record.extra.get("notary"), dict):
+        notes.append("The jurisdiction profile and the notary's commission number and expiry are the issuer's "
+                     "statement; they are not signed (the notarial act is).")
+    if record.extra and set(record.extra) != {"notary"}:
         notes.append("The valuation figures, comparables and reasons are the model's output carried in the record; "
                      "only what a recorded Valuation entry states is signed.")
     if record.doc_type == "journal":
@@ -197,7 +300,7 @@ def differences(raw: bytes, genuine: bytes, embedded: bytes, record: Record) -> 
             found.append(f"The file has {len(mine)} page(s); the genuine document has {len(theirs)}.")
         for number, (seen, expected) in enumerate(zip(mine, theirs, strict=False), start=1):
             if seen != expected:
-                found.extend(_text_changes(number, seen, expected))
+                found.extend(text_changes(number, seen, expected))
             if len(found) >= 6:
                 break
     if not found:
@@ -207,28 +310,4 @@ def differences(raw: bytes, genuine: bytes, embedded: bytes, record: Record) -> 
     return found
 
 
-def _text_changes(page: int, seen: str, expected: str) -> list[str]:
-    a, b = expected.splitlines(), seen.splitlines()
-    changes = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        genuine_text = " / ".join(a[i1:i2]).strip()
-        file_text = " / ".join(b[j1:j2]).strip()
-        if tag == "replace":
-            changes.append(f"Page {page} reads \u201c{_clip(file_text)}\u201d where the embedded record gives "
-                           f"\u201c{_clip(genuine_text)}\u201d.")
-        elif tag == "delete":
-            changes.append(f"Page {page} is missing \u201c{_clip(genuine_text)}\u201d.")
-        else:
-            changes.append(f"Page {page} has added text \u201c{_clip(file_text)}\u201d.")
-        if len(changes) >= 3:
-            break
-    return changes
-
-
-def _clip(text: str, limit: int = 140) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
-
-
-__all__ = ["PdfReport", "verify_pdf", "verify_record", "differences", "RecordInvalid"]
+__all__ = ["PdfReport", "verify_pdf", "verify_record", "differences", "resaved_differences", "RecordInvalid"]

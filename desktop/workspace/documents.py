@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from core.errors import DeedbookError
 from desktop.workspace.model import Cancel, Fraction, ModelOps, Valued
 from desktop.workspace.receipt import Done, Receipt
 from desktop.workspace.records import RecordOps
@@ -37,6 +38,7 @@ class Document:
     date_from: date | str | None = None
     date_to: date | str | None = None
     valued: Valued | None = None  # valuation: an estimate already made (else made now)
+    commission: dict[str, str] | None = None  # notary: jurisdiction profile, commission number and expiry
 
     @classmethod
     def transfer(cls, index: int) -> "Document":
@@ -47,8 +49,8 @@ class Document:
         return cls("title", deed, complete=complete)
 
     @classmethod
-    def notary_record(cls, index: int) -> "Document":
-        return cls("notary", index)
+    def notary_record(cls, index: int, commission: dict[str, str] | None = None) -> "Document":
+        return cls("notary", index, commission=commission or None)
 
     @classmethod
     def journal(cls, notary: str | None = None, date_from: date | str | None = None,
@@ -87,18 +89,20 @@ class DocumentOps(ModelOps, RecordOps):
             return self.settings.paper_size
         return "Letter" if paper.lower() == "letter" else "A4"
 
-    def draw(self, document: Document, paper: str) -> bytes:
-        """The PDF bytes of `document` (a valuation report needs its `valued`): the one call into the builders."""
+    def draw(self, document: Document, paper: str, *, recording: bool = False) -> bytes:
+        """The PDF bytes of `document` (a valuation report needs its `valued`): the one call into the builders.
+        `recording`: on recording-ready pages (transfer deeds, certificates of title and notary records only)."""
         from desktop import documents
 
         ledger = self.ledger
         if document.kind == "transfer":
-            return bytes(documents.build_transfer_pdf(ledger, _index(document), paper=paper))
+            return bytes(documents.build_transfer_pdf(ledger, _index(document), paper=paper, recording=recording))
         if document.kind == "title":
             return bytes(documents.build_title_pdf(ledger, str(document.subject), paper=paper,
-                                                   complete=document.complete))
+                                                   complete=document.complete, recording=recording))
         if document.kind == "notary":
-            return bytes(documents.build_notary_record_pdf(ledger, _index(document), paper=paper))
+            return bytes(documents.build_notary_record_pdf(ledger, _index(document), paper=paper,
+                                                           recording=recording, commission=document.commission))
         if document.kind == "journal":
             return bytes(documents.build_journal_pdf(ledger, document.notary, document.date_from, document.date_to,
                                                      paper=paper))
@@ -115,7 +119,8 @@ class DocumentOps(ModelOps, RecordOps):
                       paper: str | None = None, operator: Signer | None = None, progress: Fraction | None = None,
                       should_cancel: Cancel | None = None,
                       before_training: Callable[[str], None] | None = None,
-                      policy: "Policy | None" = None) -> Done[Path]:
+                      policy: "Policy | None" = None, seal: Signer | None = None,
+                      recording: bool = False) -> Done[Path]:
         """Draw `document` and write it to `out` (default: a new file in the data folder's documents).
 
         Entries newer than the latest checkpoint raise `NotCheckpointed`, unless
@@ -123,7 +128,7 @@ class DocumentOps(ModelOps, RecordOps):
         again.  A valuation report made without an estimate values the deed first
         (training a model if there is none).  With a `policy`, the checkpoint the document
         is proved against must carry its quorum of cosignatures.  Nothing is written if
-        anything fails."""
+        anything fails.  With `seal` (a seal's name and password), the office's PAdES seal is applied."""
         from core.documents.evidence import NotCheckpointed
         from core.outfiles import check_output
 
@@ -134,6 +139,9 @@ class DocumentOps(ModelOps, RecordOps):
         else:
             make_folder = False
         check_output(out, force=force, make_folder=make_folder)  # a taken name is said before any work
+        if recording and document.kind not in ("transfer", "title", "notary"):
+            raise DeedbookError(f"The recording layout is for documents a county recorder records (transfer deeds, "
+                                f"certificates of title, notary records), not a {document.describe()}.")
         receipt = Receipt()
         if document.kind == "valuation" and document.valued is None:
             done = self.value_deed(str(document.subject), progress, should_cancel, before_training=before_training)
@@ -142,27 +150,25 @@ class DocumentOps(ModelOps, RecordOps):
             ledger.resolve_deed(str(document.subject))  # an unknown deed is said before any checkpoint
         sheet = self.paper(paper)
         try:
-            data = self.draw(document, sheet)
+            data = self.draw(document, sheet, recording=recording)
         except NotCheckpointed:
             if operator is None:
                 raise
             if policy is not None:  # a checkpoint signed now has no cosignatures: it could not meet the policy
-                from core.errors import DeedbookError
-
                 raise DeedbookError("The document needs a newer checkpoint, which must be cosigned before a document "
                                     "is issued under this policy: sign one, have the witnesses cosign it, then issue "
                                     "the document; nothing was signed.") from None
             receipt = receipt | self.checkpoint(operator).receipt
-            data = self.draw(document, sheet)
+            data = self.draw(document, sheet, recording=recording)
         if policy is not None:  # issued under a policy: its checkpoint must carry the quorum's cosignatures
             from desktop.workspace.witnessing import record_quorum
 
             quorum = record_quorum(data, policy)
             if not quorum.ok:
-                from core.errors import DeedbookError
-
                 raise DeedbookError(f"{(quorum.reason or '').rstrip('.')}: the {document.describe()} was not "
                                     "written; have the witnesses cosign the latest checkpoint first.")
+        if seal is not None:
+            data = self.seal_document(data, seal)  # type: ignore[attr-defined]  # SealOps, on the same Workspace
         written = self.write_file(out, data, force=force, make_folder=make_folder)
         return Done(written.value, receipt | written.receipt)
 
@@ -172,10 +178,11 @@ class DocumentOps(ModelOps, RecordOps):
 
         return uncovered_entries(self.ledger, deed)
 
-    def verify_document(self, path: str | os.PathLike[str] | bytes) -> "tuple[PdfReport, str | None]":
+    def verify_document(self, path: str | os.PathLike[str] | bytes, *,
+                        strict: bool = False) -> "tuple[PdfReport, str | None]":
         """Check a PDF alone and, when this folder holds a ledger, against it; the second value says
-        why the local ledger could not be used, if it could not."""
+        why the local ledger could not be used, if it could not.  `strict`: byte for byte only."""
         from desktop.documents import verify_pdf
 
         ledger, problem = self.local_ledger()
-        return verify_pdf(path, ledger), problem
+        return verify_pdf(path, ledger, strict=strict), problem

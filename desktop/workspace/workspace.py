@@ -7,11 +7,13 @@ from desktop.workspace.parties import PartyOps
 from desktop.workspace.people import PeopleOps
 from desktop.workspace.qr import QrOps
 from desktop.workspace.screening import ScreeningOps
+from desktop.workspace.sealing import SealOps
 from desktop.workspace.servicing import ServicingOps
 from desktop.workspace.witnessing import WitnessOps
 
 
-class Workspace(DocumentOps, PeopleOps, QrOps, ComplianceOps, WitnessOps, PartyOps, ServicingOps, ScreeningOps):
+class Workspace(DocumentOps, PeopleOps, QrOps, ComplianceOps, WitnessOps, PartyOps, ServicingOps, ScreeningOps,
+                SealOps):
     """A data folder (+ an optional database URL): its keys, ledger, address book and settings, and
     every operation the command line and the GUI offer, each returning `Done(value, receipt)`.
 

@@ -41,7 +41,7 @@ def test_the_kinds_of_this_ledger_present_themselves() -> None:
     assert PRESENTED == ["Attestation", "Ballot", "Claim", "ClaimIssuer", "ClaimRevocation", "Distribution", "Hold",
                          "HoldRelease", "Lien", "LienRelease", "Proposal", "RecoveryApproval", "RecoveryObjection",
                          "RecoveryStart", "RecoveryTransfer", "RegisterDeed", "RulesVersion", "ScreeningReview",
-                         "Transfer", "Valuation"]
+                         "SealCertificate", "Transfer", "Valuation"]
 
 
 @pytest.mark.parametrize("kind", PRESENTED)

@@ -13,14 +13,17 @@ import pytest
 from desktop.documents import verify_pdf
 
 GALLERY = Path(__file__).resolve().parents[2] / "docs" / "documents"
-PDFS = sorted(GALLERY.glob("*.pdf"))
+PDFS = sorted(GALLERY.rglob("*.pdf"))  # the gallery, and documents of earlier layouts kept in issued-layout-N/
 
 
 def test_the_gallery_is_committed() -> None:
-    assert {p.stem for p in PDFS} >= {"transfer-deed", "title", "notary-record", "notary-journal", "valuation-report"}
+    assert {p.stem for p in PDFS} >= {"transfer-deed", "title", "notary-record", "notary-journal", "valuation-report",
+                                      "transfer-deed-recording", "title-recording", "notary-record-recording",
+                                      "title-sealed"}
+    assert len([p for p in PDFS if p.parent.name == "issued-layout-1"]) == 5  # layout 1 documents, as first issued
 
 
-@pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
+@pytest.mark.parametrize("pdf", PDFS, ids=[f"{p.parent.name}/{p.stem}" for p in PDFS])
 def test_issued_documents_still_verify(pdf: Path) -> None:
     report = verify_pdf(pdf)
     assert report.ok, report.reason

@@ -19,7 +19,7 @@ def test_each_type_module_registers_its_type() -> None:
     assert {name: t.label for name, t in types.items()} == {
         "transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
         "journal": "notary journal export", "valuation": "valuation report", "statement": "distribution statement"}
-    assert all(t.layout == 1 for t in types.values())
+    assert all(t.layout == 2 for t in types.values())  # 1: the first drawing, kept; 2: the same as PDF/A-3b
     assert registry.label("title") == "certificate of title" and registry.label(None) == "document"
 
 
@@ -39,11 +39,11 @@ def test_a_type_or_layout_this_version_does_not_draw_is_refused_plainly(docs: di
         data["document"]["type"] = "deed-of-trust"
 
     def newer_layout(data: dict[str, Any]) -> None:
-        data["document"]["layout"] = 2
+        data["document"]["layout"] = 9
 
     with pytest.raises(DeedbookError, match="'deed-of-trust', which this version of Deedbook does not know"):
         verify_pdf(_edited(docs["title"], other_type))
-    with pytest.raises(DeedbookError, match="layout 2 of a title; this version of Deedbook draws layout 1"):
+    with pytest.raises(DeedbookError, match="layout 9 of a title; this version of Deedbook draws layout 1, 2"):
         verify_pdf(_edited(docs["title"], newer_layout))
 
 

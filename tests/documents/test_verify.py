@@ -41,7 +41,7 @@ def test_creation_date_comes_from_the_checkpoint(scene: Scene, docs: dict[str, P
     stamp = scene.ledger.latest_checkpoint().message["timestamp"]
     expected = datetime.fromtimestamp(stamp, UTC).strftime("D:%Y%m%d%H%M%S")
     assert meta["/CreationDate"].startswith(expected)
-    assert meta["/Producer"] == meta["/Creator"] == "Deedbook documents (deedbook-document/1)"
+    assert meta["/Producer"] == meta["/Creator"] == "Deedbook documents (deedbook-document/1, PDF/A-3b)"
 
 
 def _forged(record: Record, **changes: object) -> Record:
@@ -86,7 +86,9 @@ def test_an_incremental_update_is_caught(docs: dict[str, Path]) -> None:
     assert edited.startswith(pdf)
     report = verify_pdf(edited)
     assert not report.ok
-    assert "added after the end of the genuine document" in report.reason
+    assert "USD 219,000.00" in report.reason and "USD 215,000.00" in report.reason
+    assert any("added after the end of the genuine document" in d for d in report.differences)
+    assert "added after the end of the genuine document" in verify_pdf(edited, strict=True).reason
 
 
 def test_a_digit_changed_in_the_attachment_is_caught(scene: Scene, docs: dict[str, Path]) -> None:

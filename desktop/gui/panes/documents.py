@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QListWidget, QListWidgetI
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.errors import DeedbookError
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import fmt, prompts, seal_dialogs, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
@@ -25,7 +25,7 @@ from desktop.workspace import Document, Done, Signer
 
 def generate(ctx: AppContext, parent: QWidget | None, document: Document,
              on_done: Callable[[Path], Any] | None = None, operator: Signer | None = None, *,
-             out: Path | None = None) -> None:
+             out: Path | None = None, recording: bool = False, seal: Signer | None = None) -> None:
     """Draw `document` off the UI thread into the data folder's documents and show it (or, given `out`,
     write it there: a save dialog asked already before replacing a file).
 
@@ -37,7 +37,7 @@ def generate(ctx: AppContext, parent: QWidget | None, document: Document,
     def work(task: TaskHandle | None) -> Done[Path]:
         return ws.make_document(document, out=out, force=out is not None, operator=operator,
                                 progress=task.fraction if task else None,
-                                should_cancel=task.should_cancel if task else None)
+                                should_cancel=task.should_cancel if task else None, recording=recording, seal=seal)
 
     def failed(error: BaseException) -> None:
         from core.documents.evidence import NotCheckpointed  # loaded already: the builder raised it
@@ -47,7 +47,7 @@ def generate(ctx: AppContext, parent: QWidget | None, document: Document,
                            yes="Checkpoint"):
                 signer = ask_operator(ctx, parent)
                 if signer is not None:
-                    generate(ctx, parent, document, on_done, signer, out=out)
+                    generate(ctx, parent, document, on_done, signer, out=out, recording=recording, seal=seal)
             return
         from desktop.gui.operations import report_error
 
@@ -184,6 +184,13 @@ class DocumentsPane(Pane):
                           ("journal", "Notary journal export")):
             action = self.new_menu.addAction(theme.icon("documents"), text)
             action.triggered.connect(lambda _c=False, k=key: self.new_document(k))
+        # Archival options (docs/documents.md): recording-ready pages, and the office's PAdES seal.
+        self.new_menu.addSeparator()
+        self.recording_action = self.new_menu.addAction("Recording-ready pages (for a county recorder)")
+        self.recording_action.setCheckable(True)
+        self.seal_action = self.new_menu.addAction("Seal with the office seal")
+        self.seal_action.setCheckable(True)
+        self.new_menu.addAction("New office seal\u2026").triggered.connect(lambda: seal_dialogs.new_seal(self.ctx, self))
 
     # -- the list -------------------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -253,9 +260,19 @@ class DocumentsPane(Pane):
             self.view.setZoomMode(mode)
 
     # -- making documents ----------------------------------------------------------------------------------------
+    def _make(self, document: Document) -> None:
+        """Draw `document` with the archival options chosen in the New menu (a seal asks for its password)."""
+        recording = bool(getattr(self, "recording_action", None) and self.recording_action.isChecked())
+        seal = None
+        if getattr(self, "seal_action", None) is not None and self.seal_action.isChecked():
+            seal = seal_dialogs.choose_seal(self.ctx, self)
+            if seal is None:
+                return
+        generate(self.ctx, self, document, recording=recording, seal=seal)
+
     def certificate(self, deed_id: int) -> None:
         # complete: entries newer than the last checkpoint make the pane offer to sign one first
-        generate(self.ctx, self, Document.title(deed_id, complete=True))
+        self._make(Document.title(deed_id, complete=True))
 
     def new_document(self, key: str) -> None:
         window = self.window()
@@ -268,14 +285,14 @@ class DocumentsPane(Pane):
             self.certificate(deed)
             return
         if key == "journal":
-            generate(self.ctx, self, Document.journal())
+            self._make(Document.journal())
             return
         ledger_pane = panes.get("ledger")
         index = ledger_pane.model.entry_index_at(ledger_pane.table.currentIndex().row()) if ledger_pane else None
         if index is None:
             prompts.show_error(self, "Select the entry in the Ledger pane first.")
             return
-        generate(self.ctx, self, Document.transfer(index) if key == "transfer" else Document.notary_record(index))
+        self._make(Document.transfer(index) if key == "transfer" else Document.notary_record(index))
 
     # -- verify, save, print --------------------------------------------------------------------------------------------
     def verify(self) -> None:
@@ -291,6 +308,9 @@ class DocumentsPane(Pane):
             set_role(self.verdict, "banner-good")
             lines = [f"<b>Genuine {fmt.rich(report.document_name)}.</b> Its signatures and inclusion proofs check against the "
                      f"checkpoint signed by the ledger's operator."]
+            if report.sealed and report.seal:
+                lines.append(f"<b>Sealed:</b> {fmt.rich(str(report.seal.get('summary', 'by the office.')))}")
+            lines += [f"\u2139 {fmt.rich(n)}" for n in report.notes]
         else:
             set_role(self.verdict, "banner-bad")
             lines = [f"<b>Not genuine.</b> {fmt.rich(report.reason or '')}"]
