@@ -53,12 +53,6 @@ def read_overview(ws: Workspace) -> Overview:
                     ws.recovery_status())
 
 
-def empty_note(text: str) -> QWidget:
-    note = label(text, "muted", wrap=True)
-    note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return note
-
-
 class RulesPane(Pane):
     title = "Rules & claims"
     subtitle = ("Who may hold, how much, and when: each transfer is judged by the rules in force when it is "

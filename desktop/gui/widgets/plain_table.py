@@ -1,12 +1,14 @@
-"""A read-only table of plain text rows, each row keyed (the Rules & claims pane and the recovery wizard)."""
+"""A read-only table of plain text rows, each row keyed, and the note an empty one shows (the Rules &
+claims, Servicing and Review panes, the recovery wizard, the servicing dialogs)."""
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop.gui import fmt
+from desktop.gui.panes.base import label
 
 
 def table(columns: list[str]) -> QTableWidget:
@@ -44,3 +46,9 @@ def selected_key(widget: QTableWidget) -> Any:
     row = widget.currentRow()
     item = widget.item(row, 0) if row >= 0 else None
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+def empty_note(text: str) -> QWidget:
+    note = label(text, "muted", wrap=True)
+    note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return note
