@@ -170,6 +170,14 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
 
     chosen = profile(args.journal_profile or "generic")
     if not print_checks(request, ctx):
+        if chosen.refusals_journaled:  # Iowa: a refused request is journaled too
+            failed = ctx.ws.check_attestation_request(request).first_failure
+            reason = f"the request does not check ({failed.label.lower()}: {failed.detail})" if failed else \
+                "the request does not check"
+            row = ctx.ws.refuse_request(request, ctx.signer(args.key, args.password_file), profile=chosen.name,
+                                        reason=reason).value
+            raise DeedbookError(f"The attestation request does not check (see above); nothing was signed, and the "
+                                f"refusal is journal row {row.seq}.")
         raise DeedbookError("The attestation request does not check (see above); nothing was signed.")
     if args.journal_fields:
         fields = _read_fields(args.journal_fields)

@@ -240,3 +240,16 @@ def test_journal_amendments_refuse_bad_input(args: list[str], says: str, desk: D
     outcome = run_cli(desk.notary_argv(*args, "--password-file", str(desk.office.password_file)), capsys)
     assert_refused(outcome, 2, says=says)
     assert desk.journal_digest() == "none"
+
+
+def test_an_iowa_notary_journals_a_request_that_does_not_check(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(desk.attest_request.read_text())
+    data["evidence"]["auditPath"] = []
+    request = _write(desk, "bad-proof.json", data)
+    argv = desk.notary_argv("sign", request, "--key", "notary", "--password-file", str(desk.office.password_file),
+                            "--yes", "--journal-profile", "iowa", "--journal-fields", _write(desk, "f.json", FIELDS_OK),
+                            "--out", str(desk.root / "a.json"))
+    assert_refused(run_cli(argv, capsys), 2, says="refusal is journal row 0")
+    [row] = json.loads(run_cli(desk.notary_argv("journal", "--json"), capsys).out)
+    assert row["type"] == "refusal" and "does not check" in row["reason"]
+    assert not (desk.root / "a.json").exists()
