@@ -32,7 +32,8 @@ LEDGER_ACTS = {"LedgerGenesis": "deedbook init", "AddRegistrar": "deedbook regis
                "Valuation": "deedbook value DEED --record", "ClaimIssuer": "deedbook claims issuer add",
                "RulesVersion": "deedbook rules set", "RecoveryStart": "deedbook recovery start",
                "RecoveryTransfer": "deedbook recovery complete", "Distribution": "deedbook distribution new",
-               "Proposal": "deedbook vote propose"}
+               "Proposal": "deedbook vote propose", "ScreeningReview": "deedbook screen review ENTRY",
+               "SealCertificate": "deedbook seal cert new"}
 
 
 def test_the_allow_list_is_declared_by_the_kinds() -> None:
@@ -71,6 +72,9 @@ def ledger_act_message(parties: Parties, kind: str) -> dict[str, Any]:
                          "payouts": [{"holder": parties.carol.address, "shares": deed.total_shares, "minor": 100}]},
         "Proposal": {"proposalId": 1, "deedId": deed.deed_id, "parcel": deed.parcel, "recordCheckpoint": 0,
                      "totalShares": deed.total_shares, "text": "Sell?", "thresholdBps": 5000, "closes": 2_000_000_000},
+        "ScreeningReview": {"entry": 1, "decision": "clear", "note": "looks fine", "reviewId": "0x" + "55" * 32},
+        "SealCertificate": {"name": "county-recorder", "certSha256": "0x" + "66" * 32, "notBefore": 1_750_000_000,
+                            "notAfter": 2_000_000_000},
     }
     return messages[kind]
 
