@@ -86,16 +86,16 @@ def test_ballots_from_holders_folders_reach_the_threshold_of_all_shares(folders:
     assert done.code == 0, done.err
     assert len(list(requests.glob("*.json"))) == 9  # three holders, one file per choice
     for name, choice in (("alice", "yes"), ("carol", "no")):
-        recorded = f.cli(capsys, "transfer", "submit", str(_ballot(f, capsys, proposal, name, choice, requests)))
+        recorded = f.cli(capsys, "submit", str(_ballot(f, capsys, proposal, name, choice, requests)))
         assert recorded.code == 0, recorded.err
     tally = _tally(f, capsys, proposal)
     assert (tally["yes"], tally["no"], tally["needed"], tally["outcome"]) == (5, 2, 6, "pending")  # 5 of 10 < 60%
     # A holder votes once: alice's second ballot (another choice) is refused and nothing changes.
     again = _ballot(f, capsys, proposal, "alice", "no", requests)
     before = fingerprint(f.office.home.root)
-    assert_refused(f.cli(capsys, "transfer", "submit", str(again)), says="votes once")
+    assert_refused(f.cli(capsys, "submit", str(again)), says="votes once")
     assert fingerprint(f.office.home.root) == before
-    recorded = f.cli(capsys, "transfer", "submit", str(_ballot(f, capsys, proposal, "bob", "yes", requests)))
+    recorded = f.cli(capsys, "submit", str(_ballot(f, capsys, proposal, "bob", "yes", requests)))
     assert recorded.code == 0, recorded.err
     tally = _tally(f, capsys, proposal)
     assert (tally["yes"], tally["no"], tally["abstain"], tally["outcome"], tally["state"]) == (8, 2, 0, "passed", "open")
@@ -109,12 +109,12 @@ def test_a_vote_that_does_not_reach_its_threshold_fails_at_the_close_and_late_ba
     requests = tmp_path / "ballots"
     assert f.cli(capsys, "vote", "ballot-requests", str(proposal), "--out-dir", str(requests)).code == 0
     for name, choice in (("alice", "yes"), ("bob", "abstain")):
-        assert f.cli(capsys, "transfer", "submit", str(_ballot(f, capsys, proposal, name, choice, requests))).code == 0
+        assert f.cli(capsys, "submit", str(_ballot(f, capsys, proposal, name, choice, requests))).code == 0
     late = _ballot(f, capsys, proposal, "carol", "yes", requests)
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 8 * 86400)  # after the close
     before = fingerprint(f.office.home.root)
-    refused = f.cli(capsys, "transfer", "submit", str(late))
+    refused = f.cli(capsys, "submit", str(late))
     assert refused.code == 2 and "closed" in refused.err and "too late" in refused.err, refused.err
     assert fingerprint(f.office.home.root) == before
     tally = _tally(f, capsys, proposal)

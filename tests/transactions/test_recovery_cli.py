@@ -57,7 +57,7 @@ class Folders:
         return out
 
     def submit(self, *responses: Path) -> Outcome:
-        return self.run(self.office, "transfer", "submit", *map(str, responses))
+        return self.run(self.office, "submit", *map(str, responses))
 
 
 @pytest.fixture
