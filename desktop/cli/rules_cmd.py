@@ -3,7 +3,7 @@
 An adapter over the workspace's compliance operations (desktop/workspace/compliance.py).
 Acts that need a second person's signature (a hold's approver, a recovery's
 approvers, the old key's objection) write request files; their signed responses are
-recorded with `deedbook transfer submit`, which records any kind's responses.
+recorded with `deedbook submit`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from core.display import clean
 from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_password_file, print_json
 
-SUBMIT = "deedbook transfer submit"
+SUBMIT = "deedbook submit"
 
 
 def _keyed(parser: Any, key_help: str) -> None:

@@ -2,7 +2,7 @@
 
 An adapter over the workspace's servicing operations (desktop/workspace/servicing.py).
 A holder's ballot is signed on the holder's own machine from its request file
-(`deedbook sign`, or any EIP-712 wallet) and recorded with `deedbook transfer submit`,
+(`deedbook sign`, or any EIP-712 wallet) and recorded with `deedbook submit`,
 which records any kind's signed responses.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from core.display import clean
 from core.money import format_amount
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json
 
-SUBMIT = "deedbook transfer submit"
+SUBMIT = "deedbook submit"
 
 
 def _keyed(parser: Any, key_help: str) -> None:
