@@ -15,7 +15,6 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from core import merkle
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
@@ -24,6 +23,7 @@ from core.kinds import apply_entry, check_signatures, digest_for, get_kind
 from core.paths import DataDir
 from core.projection import DbState, find_once, load_deed, write_deeds, write_once
 from core.tree import LedgerTree
+from core.treestore import stored_tree, write_nodes
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
@@ -259,6 +259,7 @@ class Ledger:
                     "recorded_at": now, "leaf_hash": "0x" + leaf.hex(), "chain_hash": "0x" + previous.hex(),
                 })
             conn.execute(insert(EntryRow), rows)
+            write_nodes(conn, state.new_nodes)
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
             write_once(conn, state.once)
         return [start + i for i in range(len(entries))]
@@ -382,8 +383,9 @@ class Ledger:
             return find_once(conn, key)
 
     def tree(self) -> LedgerTree:
-        """The Merkle tree of the entries recorded so far (roots, inclusion and consistency proofs)."""
-        return LedgerTree(self.leaves)
+        """The Merkle tree of the entries recorded so far (roots, inclusion and consistency proofs),
+        read from its stored nodes: each question costs O(log n)."""
+        return stored_tree(self.engine)
 
     def merkle_root(self, size: int | None = None) -> bytes:
         return self.tree().root(self.size() if size is None else size)

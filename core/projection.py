@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from core import merkle
 from core.identity import LedgerIdentity
+from core.merkle import Accumulator
 from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
 from sqlmodel import col
 
 from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow
+from core.tree import LedgerTree
+from core.treestore import NodeRow, frontier, read_nodes
 
 
 def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
@@ -170,7 +172,9 @@ class DbState(LedgerState):
         self.conn = conn
         self.size = size
         self.stored_size = size  # entries recorded before this append (`size` grows as it applies its own)
-        self._stored_roots: dict[int, bytes] = {}  # a checkpoint's builder and its rule ask for the same root
+        self._accumulator: Accumulator | None = None  # the tree as stored, then this batch's leaves
+        self._stored: LedgerTree | None = None
+        self.new_nodes: list[NodeRow] = []  # tree nodes this batch's entries complete, written with them
         self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
         self._new_parcels: set[str] = set()
         if size > 0:
@@ -216,17 +220,35 @@ class DbState(LedgerState):
         row = self._row(index)
         return row.kind, row.deed_id
 
+    def _tree(self) -> Accumulator:
+        """The stored tree's right edge, carried on with this batch's leaves (their new nodes go to `new_nodes`)."""
+        if self._accumulator is None:
+            def keep(level: int, index: int, node: bytes) -> None:
+                self.new_nodes.append((level, index, node))
+
+            self._accumulator = Accumulator.resume(self.stored_size, frontier(self.conn, self.stored_size), keep)
+            for i in sorted(self._pending):
+                self._accumulator.append(self._pending[i][1])
+        return self._accumulator
+
     def root_at(self, size: int) -> bytes:
-        if size <= self.stored_size and size in self._stored_roots:
-            return self._stored_roots[size]
-        stored = [bytes.fromhex(h[2:]) for h in self.conn.execute(
-            select(col(EntryRow.leaf_hash)).where(col(EntryRow.idx) < size).order_by(col(EntryRow.idx))).scalars()]
-        stored += [self._pending[i][1] for i in sorted(self._pending) if i < size]
-        found = merkle.root(stored)
-        if size <= self.stored_size:  # stored entries do not change while the write lock is held
-            self._stored_roots[size] = found
-        return found
+        """The root at `size`: O(log n) stored nodes (the checkpoint rule and its builder ask for it)."""
+        current = self._tree()
+        if size == current.size:
+            return current.root()
+        if size <= self.stored_size:
+            if self._stored is None:
+                self._stored = LedgerTree(lambda keys: read_nodes(self.conn, keys))
+            return self._stored.root(size)
+        partial = Accumulator.resume(self.stored_size, frontier(self.conn, self.stored_size))
+        for i in range(self.stored_size, size):  # a checkpoint covering part of its own batch
+            partial.append(self._pending[i][1])
+        return partial.root()
 
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         super().record(index, kind, leaf, deed_id)
         self._pending[index] = (kind, leaf, deed_id)
+        if self._accumulator is None:
+            self._tree()  # made from the stored edge and every pending leaf, this one included
+        else:
+            self._accumulator.append(leaf)

@@ -1,5 +1,6 @@
 """Verify a whole ledger: every signature, every rule, the hash chain, the
-checkpoints, the witness, and the deed and one-time value tables against a replay.
+checkpoints, the witness, the stored Merkle tree, and the deed and one-time value tables
+against a replay.
 
 With `jobs == 1` one pass does everything.  With more jobs, worker processes
 recover signatures and recompute leaf hashes (the expensive part, independent
@@ -28,6 +29,7 @@ from core.ledger import Ledger
 from core.projection import DEED_COLUMNS, expected_once, expected_rows, stored_once, stored_rows
 from core.state import ApplyContext, InMemoryState
 from core.store import database_problem, guards_present, integrity_problem
+from core.treestore import stored_nodes
 from core.witness import UnusableWitness, disagreement, read_witness
 
 Progress = Callable[[int, int], None]
@@ -233,6 +235,34 @@ def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> Non
                                "witness is a copy from before it.")
 
 
+def _check_tree(ledger: Ledger, replay: _Replay) -> None:
+    """The stored Merkle tree against the one the replay rebuilt: a node changed, added or lost is named."""
+    built = replay.state.nodes
+    expected = ((level, index) for level in range(1, len(built.levels)) for index in range(built.count(level)))
+    want = next(expected, None)
+
+    def span(level: int, index: int) -> str:
+        return f"entries {index << level} to {((index + 1) << level) - 1}"
+
+    with ledger.engine.connect() as conn:
+        for level, index, node in stored_nodes(conn):
+            if type(level) is not int or type(index) is not int or not isinstance(node, (bytes, memoryview)):
+                raise _Bad(None, "The stored Merkle tree (the tree_nodes table) holds a row that is not a tree node: "
+                                 "it was changed.")
+            if want is None or (level, index) < want:
+                raise _Bad(None, f"The stored Merkle tree holds a node over {span(level, index)} (level {level}) "
+                                 "that the entries do not make: the tree_nodes table was changed.")
+            if (level, index) > want:
+                break
+            if bytes(node) != built.node(*want):
+                raise _Bad(None, f"The stored Merkle tree node over {span(*want)} (level {want[0]}) does not match "
+                                 "those entries: the tree_nodes table was changed.")
+            want = next(expected, None)
+    if want is not None:
+        raise _Bad(None, f"The stored Merkle tree has lost its node over {span(*want)} (level {want[0]}): the "
+                         "tree_nodes table was changed.")
+
+
 def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
     grouped: dict[Any, list[tuple[Any, ...]]] = {}
     for row in rows:
@@ -309,6 +339,7 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
             replay = _Replay(ledger.identity)
             _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
         _check_witness(ledger, replay, report)
+        _check_tree(ledger, replay)
         _check_projection(ledger, replay)
         _check_once(ledger, replay)
         if total == 0:
