@@ -46,10 +46,14 @@ class VerifyReport:
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     deeds: int = 0
+    since: int | None = None  # entries before this were not re-read (verify --since-checkpoint)
+    checked: str = "every entry, its signatures and rules, the hash chain, the checkpoints, the witness, the stored " \
+                   "tree and the deed tables"
 
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "entries": self.entries, "seconds": round(self.seconds, 6), "first_bad": self.first_bad,
-                "reason": self.reason, "warnings": self.warnings, "deeds": self.deeds}
+                "reason": self.reason, "warnings": self.warnings, "deeds": self.deeds, "since": self.since,
+                "checked": self.checked}
 
 
 class _Bad(Exception):
@@ -317,6 +321,18 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
                                    f"({detail}; last changed by entry {changed_by}).")
 
 
+def _remember(ledger: Ledger, replay: _Replay) -> None:
+    """The latest checkpoint, now verified in full, for `verify --since-checkpoint` (core.verify_since)."""
+    from core.verify_since import remember
+
+    state = replay.state
+    last = next((i for i in range(state.size - 1, -1, -1) if state.kinds[i] == "Checkpoint"), None)
+    if last is None:
+        return
+    message = ledger.entry(last).message
+    remember(ledger, last, int(message["size"]), bytes.fromhex(message["root"][2:]), state.entry_leaf(last), state.size)
+
+
 def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
                   should_cancel: Callable[[], bool] | None = None, chunk_size: int = CHUNK) -> VerifyReport:
     jobs = jobs or os.cpu_count() or 1
@@ -344,6 +360,7 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
         _check_once(ledger, replay)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")
+        _remember(ledger, replay)
     except _Bad as bad:
         report.ok, report.first_bad, report.reason = False, bad.index, bad.reason
     except LedgerDamaged as damage:
