@@ -52,7 +52,15 @@ PART_QUERIES = (
 def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
     """The projection as stored: deeds, holdings, liens as ordered tuples (raw SQL: this runs over every deed)."""
     queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds ORDER BY deed_id", *PART_QUERIES)
-    return [[tuple(row) for row in conn.exec_driver_sql(query)] for query in queries]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples: no Row objects
+    try:
+        found = []
+        for query in queries:
+            cursor.execute(query)
+            found.append([tuple(row) for row in cursor.fetchall()])
+        return found
+    finally:
+        cursor.close()
 
 
 def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
