@@ -24,6 +24,7 @@ from core.paths import DataDir
 from core.projection import DbState, find_once, load_deed, write_deeds, write_once
 from core.tree import LedgerTree
 from core.treestore import stored_tree, write_nodes
+from core.watch import notify
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
@@ -260,6 +261,7 @@ class Ledger:
                 })
             conn.execute(insert(EntryRow), rows)
             write_nodes(conn, state.new_nodes)
+            notify(conn, start + len(entries))  # other desktops on a shared ledger hear of it at commit
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
             write_once(conn, state.once)
         return [start + i for i in range(len(entries))]

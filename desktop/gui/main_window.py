@@ -15,6 +15,7 @@ from core.display import short_address
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
+from desktop.gui.live import LiveRefresh
 from desktop.gui.operations import Latest, Op
 from desktop.gui.panes.base import Pane, label
 
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         ctx.events.show_deed.connect(self.show_deed)
         ctx.events.show_entry.connect(self._show_entry)
         ctx.events.show_document.connect(self._show_document)
+        self.live = LiveRefresh(ctx, self)  # entries other desktops record, refreshed as our own
         self.sidebar.setCurrentRow(0)
         self._update_title()
         if ctx.settings.window_state:
@@ -329,5 +331,6 @@ class MainWindow(QMainWindow):
             self.ctx.settings.save()
         except OSError:
             pass
+        self.live.stop()
         self.ctx.ops.shutdown()
         event.accept()
