@@ -9,12 +9,16 @@ writes.  The watcher reads on its own thread and connection, never on the UI thr
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 
-from core.watch import LedgerWatcher, NewEntries
 from desktop.gui.context import AppContext
 from desktop.gui.events import JOURNAL_KINDS, Change, Changes
+
+if TYPE_CHECKING:  # SQLAlchemy only once a ledger is open: start-up stays light
+    from core.watch import LedgerWatcher, NewEntries
 
 ACTIVE_SECONDS = 1.0  # SQLite: how often the size is asked while the window is in front
 BACKGROUND_SECONDS = 5.0  # and while it is not
@@ -26,9 +30,9 @@ class LiveRefresh(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.watcher: LedgerWatcher | None = None
+        self.watcher: "LedgerWatcher | None" = None
         self._ledger: object | None = None
-        running: list[LedgerWatcher] = []  # the thread outlives this object unless stopped: stop it with the window
+        running: "list[LedgerWatcher]" = []  # the thread outlives this object unless stopped: stop it with the window
         self._running = running
         self.destroyed.connect(lambda *_: [w.stop(timeout=0) for w in running])
         self.arrived.connect(self._announce, Qt.ConnectionType.QueuedConnection)
@@ -47,6 +51,8 @@ class LiveRefresh(QObject):
         self.stop()
         self._ledger = ledger
         if ledger is not None:
+            from core.watch import LedgerWatcher
+
             self.watcher = LedgerWatcher(ledger.engine, self.arrived.emit, interval=self.interval).start()
             self._running[:] = [self.watcher]
 
@@ -68,7 +74,7 @@ class LiveRefresh(QObject):
         if change.what & (Changes.DATA_FOLDER | Changes.LEDGER):
             self.follow()
 
-    def _announce(self, news: NewEntries) -> None:
+    def _announce(self, news: "NewEntries") -> None:
         if self.watcher is None or self._ledger is not self.ctx.ledger:
             return  # news of a ledger no longer shown
         what = Changes.LEDGER
