@@ -11,7 +11,7 @@ plans first and reads in one batch, so its cost does not grow with the ledger.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from core import merkle
 
@@ -78,7 +78,7 @@ class LedgerTree:
         self._known: dict[NodeKey, bytes] = {}
 
     @classmethod
-    def of_leaves(cls, leaves: Sequence[bytes]) -> "LedgerTree":
+    def of_leaves(cls, leaves: Sequence[bytes]) -> LedgerTree:
         """A tree over leaves held in memory (tests, and tools that have the leaves already)."""
         return cls(leaves_reader(leaves))
 

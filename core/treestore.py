@@ -9,7 +9,8 @@ entry.  Leaves (level 0) are not repeated here: they are the entries' own
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, tuple_
 from sqlmodel import col
@@ -44,9 +45,9 @@ def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes
                             .where(col(EntryRow.idx).in_(leaves[start:start + _CHUNK])))
         found.update(((0, int(index)), _leaf(index, stored)) for index, stored in rows)
     for start in range(0, len(inner), _CHUNK):
-        rows = conn.execute(select(col(TreeNodeRow.level), col(TreeNodeRow.idx), col(TreeNodeRow.hash))
+        rows: Any = conn.execute(select(col(TreeNodeRow.level), col(TreeNodeRow.idx), col(TreeNodeRow.hash))
                             .where(tuple_(col(TreeNodeRow.level), col(TreeNodeRow.idx)).in_(inner[start:start + _CHUNK])))
-        found.update(((int(level), int(index)), bytes(node)) for level, index, node in rows)
+        found.update(((int(row[0]), int(row[1])), bytes(row[2])) for row in rows)
     return found
 
 

@@ -62,7 +62,7 @@ class _Bad(Exception):
         self.index, self.reason = index, reason
 
 
-_scan = json.JSONDecoder().scan_once  # the C scanner json.loads ends in, without its three Python layers
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner json.loads ends in, without its three Python layers
 
 
 def _json(text: str) -> Any:

@@ -25,8 +25,9 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from core import merkle
 from core.entries import Entry, chain_hash, entry_leaf_hash

@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
@@ -74,7 +75,7 @@ class LedgerWatcher:
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="deedbook-ledger-watcher", daemon=True)
 
-    def start(self) -> "LedgerWatcher":
+    def start(self) -> LedgerWatcher:
         self._thread.start()
         return self
 
@@ -103,7 +104,7 @@ class LedgerWatcher:
             self.seen = found.size
             try:
                 self.on_new(found)
-            except Exception:  # noqa: BLE001 - the receiver's bug must not stop the watching
+            except Exception:
                 log.exception("a listener of new entries failed")
 
     def _run(self) -> None:

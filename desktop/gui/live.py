@@ -30,11 +30,15 @@ class LiveRefresh(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.watcher: "LedgerWatcher | None" = None
+        self.watcher: LedgerWatcher | None = None
         self._ledger: object | None = None
-        running: "list[LedgerWatcher]" = []  # the thread outlives this object unless stopped: stop it with the window
+        running: list[LedgerWatcher] = []  # the thread outlives this object unless stopped: stop it with the window
         self._running = running
-        self.destroyed.connect(lambda *_: [w.stop(timeout=0) for w in running])
+        def stop_running(*_: object) -> None:
+            for watcher in running:
+                watcher.stop(timeout=0)
+
+        self.destroyed.connect(stop_running)
         self.arrived.connect(self._announce, Qt.ConnectionType.QueuedConnection)
         ctx.events.changed.connect(self._changed)
         app = QGuiApplication.instance()
@@ -74,7 +78,7 @@ class LiveRefresh(QObject):
         if change.what & (Changes.DATA_FOLDER | Changes.LEDGER):
             self.follow()
 
-    def _announce(self, news: "NewEntries") -> None:
+    def _announce(self, news: NewEntries) -> None:
         if self.watcher is None or self._ledger is not self.ctx.ledger:
             return  # news of a ledger no longer shown
         what = Changes.LEDGER

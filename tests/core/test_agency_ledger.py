@@ -3,6 +3,7 @@ no fork, gap, duplicate or lost entry, and the ledger verifies (its stored tree 
 program's watcher hears every commit."""
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -64,7 +65,7 @@ def test_eight_processes_append_two_hundred_entries_each_at_once(tmp_path: Path,
         assert checkpoint.message["size"] == checkpoint.index
         assert checkpoint.message["root"] == "0x" + merkle.root(leaves[:checkpoint.index]).hex()
     # Every commit was heard, in order, each news starting where the last ended.
-    assert heard[0].first == 1 and all(a.size == b.first for a, b in zip(heard, heard[1:]))
+    assert heard[0].first == 1 and all(a.size == b.first for a, b in itertools.pairwise(heard))
     report = verify_ledger(Ledger.open(home, postgres_url), jobs=2)
     assert report.ok, report.reason
     assert report.entries == 1 + WRITERS * EACH and report.deeds == len(registered)

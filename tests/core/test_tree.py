@@ -3,7 +3,7 @@ O(log n) complete nodes per question; the nodes an append stores, and the ones `
 are exactly the tree's complete nodes."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
