@@ -45,9 +45,9 @@ def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes
                             .where(col(EntryRow.idx).in_(leaves[start:start + _CHUNK])))
         found.update(((0, int(index)), _leaf(index, stored)) for index, stored in rows)
     for start in range(0, len(inner), _CHUNK):
-        rows: Any = conn.execute(select(col(TreeNodeRow.level), col(TreeNodeRow.idx), col(TreeNodeRow.hash))
+        nodes: Any = conn.execute(select(col(TreeNodeRow.level), col(TreeNodeRow.idx), col(TreeNodeRow.hash))
                             .where(tuple_(col(TreeNodeRow.level), col(TreeNodeRow.idx)).in_(inner[start:start + _CHUNK])))
-        found.update(((int(row[0]), int(row[1])), bytes(row[2])) for row in rows)
+        found.update(((int(row[0]), int(row[1])), bytes(row[2])) for row in nodes)
     return found
 
 
