@@ -63,6 +63,19 @@ def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
         cursor.close()
 
 
+def stored_rows_of(conn: Connection, deed_ids: list[int]) -> list[list[tuple[Any, ...]]]:
+    """`stored_rows` for these deeds only (what an incremental verify compares)."""
+    found: list[list[tuple[Any, ...]]] = [[], [], []]
+    queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds", PART_QUERIES[0].split(" ORDER BY")[0],
+               PART_QUERIES[1].split(" ORDER BY")[0])
+    orders = ("deed_id", "deed_id, holder", "deed_id, lien_id")
+    for start in range(0, len(deed_ids), 500):
+        ids = ", ".join(str(int(d)) for d in deed_ids[start:start + 500])
+        for table, (query, order) in enumerate(zip(queries, orders, strict=True)):
+            found[table] += [tuple(row) for row in conn.exec_driver_sql(f"{query} WHERE deed_id IN ({ids}) ORDER BY {order}")]
+    return found
+
+
 def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     """The same shape as `stored_rows`, from a replayed state."""
     ordered = sorted(deeds, key=lambda d: d.deed_id)

@@ -124,3 +124,54 @@ def test_a_lost_witness_fails_and_a_damaged_record_means_a_full_verify(tmp_path:
         witness.unlink()
     report = verify_since_checkpoint(world.ledger)
     assert not report.ok and "no witness file" in (report.reason or "")
+
+
+def test_new_entries_on_old_deeds_are_checked_against_the_deeds_as_they_were(tmp_path: Path) -> None:
+    """A sale with liens on a deed registered (and mortgaged) before the checkpoint: its rules replay against the
+    deed rebuilt from its own history, and the deed tables of the deeds it touched are compared."""
+    from core.deeds import register_deed
+    from core.liens import add_lien
+    from core.requests import sign_request
+    from core.transactions import prepare_transfer, submit
+
+    world = _world(tmp_path)
+    seller, buyer, bank = world.key("seller"), world.key("buyer"), world.key("bank")
+    deed = register_deed(world.ledger, world.operator, parcel="OLD-1", address="1 Old Rd", owner=seller.address).deed_id
+    add_lien(world.ledger, deed, bank, "50000", "mortgage")
+    make_checkpoint(world.ledger, world.operator)
+    assert verify_ledger(world.ledger, jobs=1).ok
+    prepared = prepare_transfer(world.ledger, deed, buyer.address, "100000", "USD", closing_date="2026-03-31")
+    signers = {k.address.lower(): k for k in (seller, buyer, bank)}
+    submit(world.ledger, [sign_request(r, signers[r.signer.lower()]) for r in prepared.requests])
+    add_lien(world.ledger, deed, bank, "80000", "mortgage")
+    report = verify_since_checkpoint(world.ledger)
+    assert report.ok and report.since is not None, report.reason
+    assert "rules (against the ledger as it was at that checkpoint)" in report.checked
+    _sql(world, f"UPDATE holdings SET shares = 1 WHERE deed_id = {deed}")
+    report = verify_since_checkpoint(world.ledger)
+    assert not report.ok and f"about deed {deed} (its holdings" in (report.reason or ""), report.reason
+
+
+def test_a_new_entry_that_breaks_a_rule_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registration by a key that is no registrar, slipped past the append's rule (signed, hashed, chained and
+    in the tree like any entry): only the rule can tell, and the incremental verify does."""
+    from core.projection import DbState
+
+    world = _world(tmp_path)
+    assert verify_ledger(world.ledger, jobs=1).ok
+    world.register("FINE-1", world.operator.address)
+    mallory = world.key("mallory")
+    made = DbState.__init__
+
+    def lenient(self: DbState, *args: object, **kwargs: object) -> None:
+        made(self, *args, **kwargs)  # type: ignore[arg-type]
+        self.registrars.add(mallory.address.lower())
+
+    with monkeypatch.context() as patched:
+        patched.setattr(DbState, "__init__", lenient)
+        forged = world.register("FORGED-1", mallory.address, registrar=mallory)
+    assert world.ledger.deed(forged).parcel == "FORGED-1"
+    report = verify_since_checkpoint(world.ledger)
+    assert not report.ok and report.first_bad == 9, report.reason
+    assert f"{mallory.address} is not a registrar" in (report.reason or "")
+    assert not verify_ledger(world.ledger, jobs=1).ok  # and a full verify agrees
