@@ -373,10 +373,18 @@ class Ledger:
             return [RecordedEntry.from_row(row) for row in rows]
 
     def latest_checkpoint(self, covering: int | None = None) -> RecordedEntry | None:
-        """The newest checkpoint entry (one that covers entry `covering`, if given)."""
-        for entry in reversed(self.entries(kind="Checkpoint")):
-            if covering is None or entry.message["size"] > covering:
-                return entry
+        """The newest checkpoint entry (one that covers entry `covering`, if given).
+
+        Read newest first, one at a time: the newest nearly always covers, so a proof on a ledger
+        of many checkpoints does not parse them all."""
+        query = select(EntryRow).where(col(EntryRow.kind) == "Checkpoint").order_by(col(EntryRow.idx).desc())
+        if covering is not None:
+            query = query.where(col(EntryRow.idx) > covering)  # a checkpoint covers only entries before it
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                entry = RecordedEntry.from_row(row)
+                if covering is None or entry.message["size"] > covering:
+                    return entry
         return None
 
     def used_once(self, key: OnceKey) -> int | None:
