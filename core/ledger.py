@@ -15,7 +15,6 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from core import deedsearch
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
@@ -329,7 +328,7 @@ class Ledger:
         with self.engine.connect() as conn:
             return [d for d in (load_deed(conn, i) for i in ids) if d is not None]
 
-    def _deed_search(self, search: str | None, columns: Any = None) -> Any:
+    def _deed_search(self, search: str | None) -> Any:
         """The condition "parcel, address or owner contains `search`", ignoring case.
 
         SQLite's LIKE already ignores ASCII case, and without lower() it can scan the
@@ -339,49 +338,31 @@ class Ledger:
         if len(search.strip()) > MAX_SEARCH_CHARS:  # LIKE patterns have a length limit (SQLite: 50,000 bytes)
             raise DeedbookError(f"A search is at most {MAX_SEARCH_CHARS} characters; shorten it.")
         pattern = like_contains(search.strip())
-        of = (columns.parcel, columns.address, columns.owner) if columns is not None else (
-            col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
+        columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
         if self.engine.dialect.name == "sqlite":
-            return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in of))
-        return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in of))
+            return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+        return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
 
     def deed_ids(self, *, search: str | None = None, order_by: str = "deed_id", descending: bool = False,
                  limit: int | None = None, offset: int = 0) -> list[int]:
-        """Deed numbers matching `search` (parcel, address or owner), sorted in SQL.
-
-        On SQLite a search of 3 characters or more is narrowed by the trigram index
-        (core.deedsearch), after a look at the first rows in this order, which is where a
-        search matching many deeds finds its page soonest."""
+        """Deed numbers matching `search` (parcel, address or owner), sorted in SQL."""
         column = getattr(DeedRow, order_by, None) if order_by in DeedRow.model_fields else None
         if column is None:
             raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
-        order = (col(column).desc() if descending else col(column), col(DeedRow.deed_id))
-        condition = self._deed_search(search)
-        query = select(col(DeedRow.deed_id)).order_by(*order).offset(offset)
+        query = select(col(DeedRow.deed_id))
+        if (condition := self._deed_search(search)) is not None:
+            query = query.where(condition)
+        query = query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
-            if condition is None:
-                return [int(i) for i in conn.execute(query).scalars()]
-            wanted = str(search).strip()
-            if deedsearch.indexed(self.engine.dialect.name, wanted) and limit is not None:
-                window = select(DeedRow).order_by(*order).limit(deedsearch.PROBE_ROWS).subquery()
-                probe = (select(window.c.deed_id).where(self._deed_search(search, window.c)).offset(offset).limit(limit)
-                         .order_by(window.c[order_by].desc() if descending else window.c[order_by], window.c.deed_id))
-                found = [int(i) for i in conn.execute(probe).scalars()]
-                if len(found) == limit:  # the first matches in this order all lie in the first rows: exact
-                    return found
-            if deedsearch.indexed(self.engine.dialect.name, wanted):
-                query = query.where(deedsearch.candidates(wanted))
-            return [int(i) for i in conn.execute(query.where(condition)).scalars()]
+            return [int(i) for i in conn.execute(query).scalars()]
 
     def deed_count(self, *, search: str | None = None) -> int:
         """How many deeds there are (that match `search`, with the same rule as `deed_ids`)."""
         query = select(func.count()).select_from(DeedRow)
         if (condition := self._deed_search(search)) is not None:
             query = query.where(condition)
-            if deedsearch.indexed(self.engine.dialect.name, str(search).strip()):
-                query = query.where(deedsearch.candidates(str(search).strip()))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
