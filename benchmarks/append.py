@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.deeds import register_deed, registration_message  # noqa: E402
-from core.requests import sign_request  # noqa: E402
-from core.transactions import prepare_transfer, submit  # noqa: E402
-from core.keys import DEMO_SCRYPT_N, KeyStore  # noqa: E402
-from core.ledger import Ledger  # noqa: E402
-from core.marketdata import ames_rows, deed_attributes  # noqa: E402
-from core.paths import DataDir  # noqa: E402
+from core.deeds import register_deed, registration_message
+from core.requests import sign_request
+from core.transactions import prepare_transfer, submit
+from core.keys import DEMO_SCRYPT_N, KeyStore
+from core.ledger import Ledger
+from core.marketdata import ames_rows, deed_attributes
+from core.paths import DataDir
 
 
 def main() -> None:

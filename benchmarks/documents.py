@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.checkpoints import make_checkpoint  # noqa: E402
-from core.deeds import registration_message  # noqa: E402
-from core.keys import DEMO_SCRYPT_N, KeyStore  # noqa: E402
-from core.ledger import Ledger  # noqa: E402
-from core.paths import DataDir  # noqa: E402
+from core.checkpoints import make_checkpoint
+from core.deeds import registration_message
+from core.keys import DEMO_SCRYPT_N, KeyStore
+from core.ledger import Ledger
+from core.paths import DataDir
 
 PASSWORD = "benchmark-password"
 
@@ -94,14 +94,14 @@ def main() -> int:
         home = DataDir.resolve(folder).ensure()
         ledger, deed_id = build(home, args.deeds, args.chain)
         history = ledger.history(deed_id)
-        from core.documents import build_title_pdf, verify_pdf
+        from core.outfiles import write_output
+        from desktop.documents import build_title_pdf, verify_pdf
 
         started = time.perf_counter()
         pdf = build_title_pdf(ledger, deed_id)
         first = time.perf_counter() - started
         title = median_seconds(lambda: build_title_pdf(ledger, deed_id), args.repeat)
-        path = Path(folder) / "title.pdf"
-        path.write_bytes(pdf)
+        path = write_output(Path(folder) / "title.pdf", pdf)
         report = verify_pdf(path)
         assert report.ok, report.reason
         offline = median_seconds(lambda: verify_pdf(path), args.repeat)

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.money import format_figure  # noqa: E402
-from core.paths import DataDir  # noqa: E402
-from valuation import service  # noqa: E402
-from valuation.dataset import bundled_market_path  # noqa: E402
+from core.money import format_figure
+from core.paths import DataDir
+from valuation import service
+from valuation.dataset import bundled_market_path
 
 # metric -> (lowest allowed, highest allowed)
 GOALS: dict[str, tuple[float, float]] = {

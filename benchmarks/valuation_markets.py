@@ -73,7 +73,7 @@ def main() -> int:
     for name, target in MARKETS.items():
         if args.market and name not in args.market:
             continue
-        _, spec, data = load_csv(ROOT / "tests" / "data" / "markets" / f"{name}.csv.gz", target)
+        _, _, data = load_csv(ROOT / "tests" / "data" / "markets" / f"{name}.csv.gz", target)
         started = time.perf_counter()
         ours = cross_validate(data, args.folds, ModelParams(seed=args.seed))
         kept = ours["kept"]  # the validated sales: both models are judged on the same ones

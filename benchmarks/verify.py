@@ -21,14 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coincurve import PublicKey  # noqa: E402
+from coincurve import PublicKey
 
-from core.demo import build_demo  # noqa: E402
-from core.entries import Entry, SignatureRecord  # noqa: E402
-from core.kinds import digest_for, get_kind  # noqa: E402
-from core.ledger import Ledger  # noqa: E402
-from core.paths import DataDir  # noqa: E402
-from core.verify import verify_ledger  # noqa: E402
+from core.demo import build_demo
+from core.kinds import digest_for, get_kind
+from core.ledger import Ledger
+from core.paths import DataDir
+from core.verify import verify_ledger
 
 
 def ledger_for(deeds: int, transfers: int, fresh: bool) -> Ledger:

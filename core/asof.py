@@ -6,6 +6,11 @@ entry before it: counters, registrars, parcels and one-time values come from the
 tables limited to what was recorded before (`registered_index`, `opened_index`,
 `entry_idx` < size), and a deed a new entry touches is rebuilt by replaying that deed's
 own earlier entries (their rules passed the full verify; here they only rebuild it).
+
+The compliance records (claims, rule versions, holds, recoveries: core.compliance) are
+not rebuilt as they were: their table keeps only the latest state.  A ledger holding any
+entry of those kinds is verified in full (`COMPLIANCE_MODULES`, `compliance_entry`);
+without them that state is empty, as it is here.
 """
 from __future__ import annotations
 
@@ -18,15 +23,30 @@ from sqlalchemy import Connection, text
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
-from core.kinds import get_kind
+from core.kinds import get_kind, kinds
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey, parcel_key
 
 _HISTORY = text("SELECT idx, kind, message, signatures, recorded_at FROM entries WHERE deed_id = :deed AND idx < :size "
                 "ORDER BY idx")
+COMPLIANCE_MODULES = ("core.kinds.claims", "core.kinds.rules_version", "core.kinds.holds", "core.kinds.recovery")
 _ENTRY = text("SELECT kind, deed_id, leaf_hash FROM entries WHERE idx = :idx")
 _PARCEL = text("SELECT 1 FROM deeds WHERE parcel_key = :key AND registered_index < :size LIMIT 1")
 _ONCE = text("SELECT entry_idx FROM once_values WHERE kind = :kind AND name = :name AND scope = :scope "
              "AND value = :value AND entry_idx < :size")
+
+
+def compliance_kinds() -> list[str]:
+    """The entry kinds whose rules read or write compliance records (their module is in COMPLIANCE_MODULES)."""
+    return sorted(name for name, kind in kinds().items() if kind.apply.__module__ in COMPLIANCE_MODULES)
+
+
+def compliance_entry(conn: Connection) -> tuple[int, str] | None:
+    """The first entry of a compliance kind, if the ledger has one (the kind column is indexed)."""
+    names = compliance_kinds()
+    marks = ", ".join(f":k{i}" for i in range(len(names)))
+    row = conn.execute(text(f"SELECT idx, kind FROM entries WHERE kind IN ({marks}) ORDER BY idx LIMIT 1"),
+                       {f"k{i}": name for i, name in enumerate(names)}).first()
+    return None if row is None else (int(row[0]), str(row[1]))
 
 
 class AsOf(LedgerState):

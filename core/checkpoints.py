@@ -28,26 +28,29 @@ if TYPE_CHECKING:  # the ledger (and SQLAlchemy) only when a checkpoint is made,
 NEW_WITNESS_HINT = "restore it from your copy, or start a new witness"  # + Remedy.NEW_WITNESS: how, per front end
 
 
-def make_checkpoint(ledger: Ledger, key: UnlockedKey, *, new_witness: bool = False) -> RecordedEntry:
+def make_checkpoint(ledger: Ledger, key: UnlockedKey, *, new_witness: bool = False,
+                    now: int | None = None) -> RecordedEntry:
     """Checkpoint every entry so far (signed by the operator) and update the witness.
 
     `new_witness` starts the witness afresh from the ledger as it is, when the
-    old one is lost or no longer agrees with the ledger (it is kept beside, renamed)."""
+    old one is lost or no longer agrees with the ledger (it is kept beside, renamed).
+    `now` dates and records it at another time than the clock's (tests of a week's work)."""
     if key.address.lower() != ledger.identity.operator.lower():
         raise DeedbookError(f"Checkpoints are signed by the ledger's operator {ledger.identity.operator}, not {key.address}.")
     target = check_witness_target(ledger.home, ledger.identity)
     with witness_lock(target):
-        return _checkpoint_and_witness(ledger, key, target, new_witness)
+        return _checkpoint_and_witness(ledger, key, target, new_witness, now)
 
 
-def _checkpoint_and_witness(ledger: Ledger, key: UnlockedKey, target: Path, new_witness: bool) -> RecordedEntry:
+def _checkpoint_and_witness(ledger: Ledger, key: UnlockedKey, target: Path, new_witness: bool,
+                            now: int | None) -> RecordedEntry:
     if not new_witness:
         _check_current_witness(ledger)
     staged: list[StagedWitness] = []  # staged inside the lock, once the checkpoint is signed
 
     def build(state: LedgerState) -> list[Entry]:  # in the write lock: the tree as it is when recorded
         message = {"ledgerId": ledger.identity.ledger_id_hex, "size": state.size,
-                   "root": "0x" + state.root_at(state.size).hex(), "timestamp": int(time.time())}
+                   "root": "0x" + state.root_at(state.size).hex(), "timestamp": int(time.time()) if now is None else now}
         entry = ledger.sign("Checkpoint", message, key, "operator")
         for earlier in staged:  # a repeated attempt: stage again for this one
             earlier.discard()
@@ -57,7 +60,7 @@ def _checkpoint_and_witness(ledger: Ledger, key: UnlockedKey, target: Path, new_
         return [entry]
 
     try:
-        [index] = ledger.append_built(build)
+        [index] = ledger.append_built(build, recorded_at=now)
     except BaseException:
         for earlier in staged:
             earlier.discard()

@@ -7,7 +7,7 @@ same request reads the same on every machine.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 
 from core.errors import DeedbookError
 
@@ -34,6 +34,15 @@ def parse_date(text: str, what: str = "date") -> date:
     return date.fromisoformat(stripped)
 
 
+def optional_date(value: date | str | None, what: str = "date") -> str | None:
+    """A bound given as a date, as YYYY-MM-DD text, or not at all ("" or None), as ISO text or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return parse_date(value, what).isoformat()
+
+
 def parse_deadline(text: str) -> int:
     """A deadline as Unix seconds: a date means the end of that day (UTC); a date and time means that moment."""
     stripped = (text or "").strip()
@@ -46,13 +55,13 @@ def parse_deadline(text: str) -> int:
             f"'{text}' is not a deadline: write a date (2024-06-30) or a date and time (2024-06-30T17:00Z)."
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
 
 
 def date_to_epoch(day: date) -> int:
     """Midnight UTC at the start of `day`."""
-    return int(datetime.combine(day, time(0), tzinfo=timezone.utc).timestamp())
+    return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
 
 
 def iso_date_to_epoch(text: str) -> int:
@@ -60,16 +69,24 @@ def iso_date_to_epoch(text: str) -> int:
 
 
 def today_utc(now: float | None = None) -> date:
-    moment = datetime.now(timezone.utc) if now is None else datetime.fromtimestamp(now, timezone.utc)
+    moment = datetime.now(UTC) if now is None else datetime.fromtimestamp(now, UTC)
     return moment.date()
 
 
 def format_instant(seconds: int) -> str:
     """'2024-06-30 23:59 UTC' (years past 9999 or before 1 shown as a raw number)."""
     try:
-        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (OverflowError, OSError, ValueError):
         return f"{seconds} (Unix seconds)"
+
+
+def format_day(seconds: int) -> str:
+    """'2024-06-30', the UTC day of an instant (years past 9999 or before 1: the raw number)."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
 
 
 def describe_interval(seconds: int) -> str:
@@ -83,5 +100,5 @@ def describe_interval(seconds: int) -> str:
 
 
 def days_from_now(days: int, now: float | None = None) -> int:
-    base = datetime.now(timezone.utc) if now is None else datetime.fromtimestamp(now, timezone.utc)
+    base = datetime.now(UTC) if now is None else datetime.fromtimestamp(now, UTC)
     return int((base + timedelta(days=days)).timestamp())

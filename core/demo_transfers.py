@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import select
@@ -86,7 +86,7 @@ class _Market:
         """Minor units of USD (the Ames market's currency), rounded to a hundred dollars."""
         drift = market_index(closing) / market_index(base_day)
         dollars = base_price * drift * self.rng.lognormvariate(0, 0.06) * fraction
-        return to_minor(int(round(dollars / 100)) * 100, "USD")
+        return to_minor(round(dollars / 100) * 100, "USD")
 
 
 def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[UnlockedKey], transfers: int, *,
@@ -115,7 +115,7 @@ def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[Unlocke
             sold.append(deed_id)
         indexes = submit_batch(ledger, groups)
         done += len(indexes)
-        _follow_ups(ledger, list(zip(sold, indexes)), bank, treasurer, notary, rng, deed_count)
+        _follow_ups(ledger, list(zip(sold, indexes, strict=True)), bank, treasurer, notary, rng, deed_count)
         if progress is not None:
             progress(done_before + done, total)
     return done
@@ -132,7 +132,7 @@ def _sell(ledger: Ledger, deed_id: int, owners: Sequence[UnlockedKey], keys: dic
         partial = [s for s in PARTIAL_SHARES if s < held]
         shares = rng.choice(partial) if partial else held
     base_day, base_price = market.original_sale(deed.parcel)
-    last_day = datetime.fromtimestamp(deed.last_sale_at, timezone.utc).date() if deed.last_sale_at else base_day
+    last_day = datetime.fromtimestamp(deed.last_sale_at, UTC).date() if deed.last_sale_at else base_day
     closing = market.closing_after(last_day)
     price = market.price(base_price, base_day, closing, shares / deed.total_shares)
     prepared = prepare_transfer(ledger, deed, buyer.address, price, "USD", shares, now + 7 * DAY,

@@ -6,7 +6,7 @@ control characters (ANSI escapes, carriage returns, C1 controls), format
 characters (bidi overrides, zero-width spaces) and line/paragraph separators.
 `mixed_scripts` says when a name mixes alphabets whose letters look alike
 (Latin "a" and Cyrillic "а"), so a listing can flag it.
-"""
+"""  # noqa: RUF002 - the look-alike is the example
 from __future__ import annotations
 
 import re

@@ -22,6 +22,8 @@ class Remedy(enum.Enum):
     NEW_WITNESS = "new-witness"  # the witness file is lost or untrusted: start a new one
     PRICE_COLUMN = "price-column"  # a sales table needs its price column named
     LOCATION_COLUMNS = "location-columns"  # latitude and longitude columns come in pairs
+    GIVE_REQUEST = "give-request"  # a wallet's bare signature needs the request it answers
+    NAME_APPROVER = "name-approver"  # several people may co-sign a hold: say which one
 
 
 class DeedbookError(Exception):

@@ -48,10 +48,6 @@ class UnlockedKey:
     address: str
     _secret: bytes
 
-    @property
-    def address_bytes(self) -> bytes:
-        return bytes.fromhex(self.address[2:])
-
     def sign(self, digest: bytes) -> bytes:
         return sign_digest(self._secret, digest)
 
@@ -190,7 +186,8 @@ def _decrypt(keystore: dict[str, Any], password: str, label: str) -> bytes:
         if "MAC" in str(error):
             raise WrongPassword(f"Wrong password for key '{label}'.") from None
         raise DeedbookError(f"The keystore for '{label}' is damaged and cannot be opened.") from None
-    except Exception:  # noqa: BLE001 - a third-party decoder on a damaged file: any failure is "damaged"
+    except (LookupError, TypeError, AttributeError, ArithmeticError, AssertionError, NotImplementedError):
+        # what eth-keyfile's decoder raises on a damaged file the checks above let through (another version, a wrong type)
         raise DeedbookError(f"The keystore for '{label}' is damaged and cannot be opened.") from None
     check_private_key(secret, f"The keystore for '{label}'")
     actual = checksum_address(address_of_private_key(secret))

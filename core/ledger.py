@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from core.compliance.store import write_compliance
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
 from core.identity import LedgerIdentity
@@ -181,9 +182,12 @@ class Ledger:
         record = SignatureRecord(role, key.address, key.sign(digest), signed_type)
         return Entry(entry.kind, entry.message, (*entry.signatures, record))
 
-    def append(self, entries: Sequence[Entry], *, recorded_at: int | None = None,
+    def append(self, entries: Sequence[Entry], *, recorded_at: int | Sequence[int] | None = None,
                _before: Callable[[Connection], Any] | None = None) -> list[int]:
         """Check and record `entries`, signed already, in one transaction; returns their indexes.
+
+        `recorded_at` is the recording time of all of them (default: now), or one time per
+        entry (a replica copies the times its source recorded, which its leaves bind).
 
         Any broken rule or bad signature raises `RuleViolation` naming the entry,
         and nothing of the batch is written.  Entries signed elsewhere keep what
@@ -195,7 +199,7 @@ class Ledger:
         batch = list(entries)
         return self.append_built(lambda _state: batch, recorded_at=recorded_at, _before=_before)
 
-    def append_built(self, build: Build, *, recorded_at: int | None = None,
+    def append_built(self, build: Build, *, recorded_at: int | Sequence[int] | None = None,
                      _before: Callable[[Connection], Any] | None = None) -> list[int]:
         """Build entries from the ledger as it is inside the write lock, check and record them.
 
@@ -226,12 +230,12 @@ class Ledger:
         """A connection whose transaction takes the database's write lock (core.store.WRITE_LOCK)."""
         return self.engine.connect().execution_options(**{WRITE_LOCK: self.lock_wait})
 
-    def _append_locked(self, build: Build, recorded_at: int | None,
+    def _append_locked(self, build: Build, recorded_at: int | Sequence[int] | None,
                        before: Callable[[Connection], Any] | None) -> list[int]:
         with self._write() as conn, conn.begin():
             if before is not None:
                 before(conn)
-            now = int(time.time()) if recorded_at is None else recorded_at  # the time it is recorded, in the lock
+            clock = int(time.time()) if recorded_at is None else recorded_at  # the time it is recorded, in the lock
             last = conn.execute(select(col(EntryRow.idx), col(EntryRow.chain_hash)).order_by(col(EntryRow.idx).desc()).limit(1)).first()
             start = 0 if last is None else last.idx + 1
             previous = self.identity.ledger_id if last is None else bytes.fromhex(last.chain_hash[2:])
@@ -239,8 +243,11 @@ class Ledger:
             entries = list(build(state))  # build reads the state; the rules below change it
             if not entries:
                 return []
+            times = [clock] * len(entries) if isinstance(clock, int) else list(clock)
+            if len(times) != len(entries):
+                raise ValueError("one recording time per entry")
             rows = []
-            for offset, entry in enumerate(entries):
+            for offset, (entry, now) in enumerate(zip(entries, times, strict=True)):
                 index = start + offset
                 try:
                     digest = check_signatures(self.identity, entry)
@@ -264,6 +271,7 @@ class Ledger:
             notify(conn, start + len(entries))  # other desktops on a shared ledger hear of it at commit
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
             write_once(conn, state.once)
+            write_compliance(conn, state.compliance)
         return [start + i for i in range(len(entries))]
 
     # -- reading ---------------------------------------------------------
@@ -401,8 +409,9 @@ class Ledger:
         return self.tree().root(self.size() if size is None else size)
 
     def registrars(self) -> list[str]:
-        with self.engine.connect() as conn:
-            return sorted(DbState(conn, self.identity, 0).registrars)
+        with self.engine.connect() as conn:  # a state of size 0 reads no AddRegistrar: give it the ledger's size
+            size = int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())
+            return sorted(DbState(conn, self.identity, size).registrars)
 
     def raw_execute(self, sql: str) -> None:
         """For tests and repair tools only."""

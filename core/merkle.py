@@ -168,7 +168,7 @@ class Accumulator:
         if len(levels) != len(roots):
             raise ValueError("a tree of that size has another number of perfect subtrees")
         made = cls(sink)
-        made._stack = [(level, root) for (level, _), root in zip(levels, roots)]
+        made._stack = [(level, root) for (level, _), root in zip(levels, roots, strict=True)]
         made.size = size
         return made
 

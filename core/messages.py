@@ -8,7 +8,7 @@ Checkers are compiled once per kind: verification runs them on every entry.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any, Callable
 
 from core.errors import RuleViolation
@@ -57,7 +57,7 @@ def _predicate(type_name: str) -> Callable[[Any], bool]:
     return _anything
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_message_check(kind_name: str, fields: tuple[tuple[str, str], ...]) -> Callable[[Any], None]:
     names = frozenset(name for name, _ in fields)
     checks = [(name, type_name, _predicate(type_name)) for name, type_name in fields]

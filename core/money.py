@@ -65,7 +65,7 @@ def parse_amount(text: str, currency: str, what: str = "amount") -> int:
 
 def to_minor(units: float, currency: str) -> int:
     """A figure in whole units (a model's estimate, a spin box's value) as minor units, rounded."""
-    return int(round(float(units) * 10 ** decimals(currency)))
+    return round(float(units) * 10.0 ** decimals(currency))
 
 
 def to_units(minor: int, currency: str) -> float:
@@ -125,7 +125,7 @@ class Money:
     def of(cls, units: float, currency: str, *, whole: bool = False) -> Money:
         """A figure in whole units (a model's output); whole=True rounds it to whole units first."""
         if whole:
-            return cls(int(round(float(units))) * 10 ** decimals(currency), currency)
+            return cls(round(float(units)) * 10 ** decimals(currency), currency)
         return cls(to_minor(units, currency), currency)
 
     @classmethod

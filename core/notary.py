@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.csvexport import write_csv
-from core.dates import parse_date, today_utc
+from core.dates import optional_date, parse_date, today_utc
 from core.errors import DeedbookError
 from core.hashing import keccak
 from core.identity import LedgerIdentity
@@ -136,19 +136,27 @@ def _record(entry: RecordedEntry) -> JournalRecord:
     return JournalRecord(entry.index, notary, entry.recorded_at, entry.message)
 
 
-def journal(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
-            date_to: date | str | None = None) -> list[JournalRecord]:
-    """Attestations (of one notary, if given) whose act date is within [date_from, date_to], oldest first."""
-    start = parse_date(date_from, "start date") if isinstance(date_from, str) else date_from
-    end = parse_date(date_to, "end date") if isinstance(date_to, str) else date_to
+def journal_entries(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
+                    date_to: date | str | None = None) -> list[RecordedEntry]:
+    """Attestations (by `notary`, if given) whose act date is within [date_from, date_to] (an empty
+    date is no bound), by date of the act, then entry."""
+    start, end = optional_date(date_from, "start date"), optional_date(date_to, "final date")
     if start and end and start > end:
         raise DeedbookError("The start date is after the end date.")
     address = checksum_address(parse_address(notary)) if notary else None
-    records = [_record(e) for e in ledger.entries(kind="Attestation", signer=address)]
-    if address is not None:
-        records = [r for r in records if r.notary.lower() == address.lower()]
-    if start is not None:
-        records = [r for r in records if r.act_date >= start.isoformat()]
-    if end is not None:
-        records = [r for r in records if r.act_date <= end.isoformat()]
-    return sorted(records, key=lambda r: (r.act_date, r.index))
+    found = []
+    for e in ledger.entries(kind="Attestation", signer=address):
+        signer = next((s.signer for s in e.signatures if s.role == "notary"), "")
+        if address is not None and signer.lower() != address.lower():
+            continue
+        act_date = str(e.message["actDate"])
+        if (start and act_date < start) or (end and act_date > end):
+            continue
+        found.append(e)
+    return sorted(found, key=lambda e: (str(e.message["actDate"]), e.index))
+
+
+def journal(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
+            date_to: date | str | None = None) -> list[JournalRecord]:
+    """The journal records of `journal_entries`: one notary's acts (or everyone's) over a period, oldest first."""
+    return [_record(e) for e in journal_entries(ledger, notary, date_from, date_to)]

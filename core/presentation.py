@@ -3,7 +3,7 @@
 Each entry kind turns its message (and who signed it) into a `Description`: the
 words it is known by, with the values in them kept as typed facts (an address,
 an amount of money, a count of shares, stored text someone typed).  The signer's
-summary (core.requests), the certificate's chain of title (core.documents.title)
+summary (core.requests), the certificate's chain of title (desktop.documents.entries)
 and the GUI's timeline (desktop.gui) each render the same description with their
 own name lookup, escaping and formatting, so a kind's words live in its module
 and nowhere else.  No Qt and no reportlab here: a phrase is a tuple of strings
@@ -12,7 +12,7 @@ and facts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Mapping, Sequence
 
 from core.entries import canonical_json
 
@@ -77,8 +77,8 @@ class Hex:
     value: str
 
 
-Fact = Union[Text, Money, Shares, Count, Date, Deadline, EntryRef, Address, Hex]
-Phrase = tuple[Union[str, Fact], ...]  # literal words and facts, in reading order
+Fact = Text | Money | Shares | Count | Date | Deadline | EntryRef | Address | Hex
+Phrase = tuple[str | Fact, ...]  # literal words and facts, in reading order
 Signer = tuple[str, str]  # (role, address) of one signature
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
 
+from core.compliance.store import DbCompliance
 from core.identity import LedgerIdentity
 from core.merkle import Accumulator
 from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
@@ -203,6 +204,7 @@ class DbState(LedgerState):
         self.new_nodes: list[NodeRow] = []  # tree nodes this batch's entries complete, written with them
         self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
         self._new_parcels: set[str] = set()
+        self.compliance = DbCompliance(conn)
         if size > 0:
             self.registrars.add(identity.operator.lower())
             for message in conn.execute(select(col(EntryRow.message)).where(col(EntryRow.kind) == "AddRegistrar")).scalars():

@@ -14,6 +14,13 @@ act (a registration, a recorded valuation) is signed by the operator or by a
 key the proof shows was made registrar: the operator's `AddRegistrar` entry,
 recorded before, with its own audit path to the same checkpoint
 (`"registrar": {"entry", "leafHash", "auditPath"}`).
+
+Format /2 (what `deedbook proof` writes now) carries the witnesses' cosignatures
+with the checkpoint (`"checkpoint": {..., "cosignatures": ["— name base64", ...]}`,
+the signature lines of its C2SP note): with them the file is a self-contained
+proof in the spirit of c2sp.org/tlog-proof.  A reader reports the cosignatures
+that check; a policy (core.policy) decides how many it needs.  /1 files (no
+cosignatures) verify as before.
 """
 from __future__ import annotations
 
@@ -23,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import merkle
-from core.checkpoints import checkpoint_json
 from core.entries import Entry, SignatureRecord, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
@@ -34,7 +40,8 @@ if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of
     from core.ledger import Ledger, RecordedEntry
     from core.tree import LedgerTree
 
-FORMAT = "deedbook-proof/1"
+FORMAT = "deedbook-proof/2"
+FORMATS = ("deedbook-proof/1", FORMAT)  # /1: without cosignatures, as issued before witnesses
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,10 @@ class ProofReport:
     ledger_name: str
     ledger_id: str
     checkpoint_time: int
+    cosigners: tuple[dict[str, Any], ...] = ()  # the witnesses whose cosignatures check
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": True, **self.__dict__}
+        return {"ok": True, **self.__dict__, "cosigners": list(self.cosigners)}
 
 
 def appointment(ledger: Ledger, registrar: str, before: int) -> RecordedEntry | None:
@@ -75,6 +83,8 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
     checkpoint = ledger.latest_checkpoint(covering=index)
     if checkpoint is None:
         raise NotFound(f"No checkpoint covers entry {index} yet: run 'deedbook checkpoint' first.")
+    from core.cosignatures import cosigned_json
+
     size = checkpoint.message["size"]
     tree = ledger.tree()
     proved = _proved(recorded, tree, size)
@@ -86,7 +96,7 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
         "leafHash": proved["leafHash"],
         "treeSize": size,
         "auditPath": proved["auditPath"],
-        "checkpoint": checkpoint_json(checkpoint),
+        "checkpoint": cosigned_json(ledger, checkpoint),
     }
     registrar = registrar_to_prove(ledger.identity, get_kind(recorded.kind), recorded.entry)
     made = appointment(ledger, registrar, index) if registrar else None
@@ -122,7 +132,7 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
     """Raises VerificationFailed (not genuine) or DeedbookError (not a proof file).
 
     `holder` names what carries the proof in sentences ("this proof", "this record")."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in FORMATS:
         raise DeedbookError("This is not a Deedbook proof file.")
     try:
         identity = LedgerIdentity.from_json(data["ledger"])
@@ -162,7 +172,16 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
         _check_appointment(data, registrar, entry.kind, index, holder)
     return ProofReport(index, entry.kind, get_kind(entry.kind).describe(entry.message), "0x" + leaf.hex(),
                        tree_size, "0x" + root.hex(), identity.operator, identity.name, identity.ledger_id_hex,
-                       int(m.get("timestamp", 0)))
+                       int(m.get("timestamp", 0)), _cosigners(identity, tree_size, root, data["checkpoint"]))
+
+
+def _cosigners(identity: LedgerIdentity, size: int, root: bytes, checkpoint: Any) -> tuple[dict[str, Any], ...]:
+    """The cosignatures the checkpoint carries that check (lines that do not are ignored, as signed-note says)."""
+    from core.checkpoint_note import Body, carried_lines, check_cosignature, origin
+
+    body = Body(origin(identity), size, root)
+    found = [check_cosignature(body, line) for line in carried_lines(checkpoint)]
+    return tuple({"name": c.name, "address": c.address, "timestamp": c.timestamp} for c in found if c is not None)
 
 
 MAX_PROOF_BYTES = 16 * 2**20  # a proof is a few KB: an entry, ~40 hashes and a checkpoint
@@ -209,7 +228,7 @@ def _check_appointment(data: dict[str, Any], registrar: str, kind: str, index: i
     at = made.get("index")
     if type(at) is not int or not 0 <= at < index:
         raise VerificationFailed(f"{not_shown}: the AddRegistrar it carries is not recorded before the entry.", index)
-    nested = {"format": FORMAT, "ledger": data["ledger"], "entry": made, "leafHash": evidence.get("leafHash"),
+    nested = {"format": data["format"], "ledger": data["ledger"], "entry": made, "leafHash": evidence.get("leafHash"),
               "treeSize": data["treeSize"], "auditPath": evidence.get("auditPath"), "checkpoint": data["checkpoint"]}
     try:
         verify_proof(nested, holder=holder)  # signed by the operator, in the tree the same checkpoint signs

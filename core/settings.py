@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -107,5 +107,3 @@ class Settings:
             raise
         self.path = path
 
-
-SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "path")

@@ -69,7 +69,7 @@ def recover_address(digest: bytes, signature: bytes) -> bytes:
         public_key = PublicKey.from_signature_and_message(
             signature[:64] + bytes([signature[64] - 27]), digest, hasher=None
         )
-    except Exception:  # libsecp256k1 rejects points not on the curve
+    except ValueError:  # coincurve's word for a signature libsecp256k1 recovers no point from
         raise BadSignature("The signature does not belong to any key.") from None
     point = public_key.format(compressed=False)
     address = _ADDRESS_OF_POINT.get(point)

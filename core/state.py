@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.compliance.state import Compliance
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
 from core.merkle import Accumulator
@@ -92,6 +93,7 @@ class LedgerState:
         self._deeds: dict[int, DeedState] = {}
         self.dirty: set[int] = set()
         self.once: dict[OnceKey, int] = {}  # one-time values used (by this replay or this append) -> entry
+        self.compliance = Compliance()  # claims, rules, holds, recoveries (core.compliance); DbState's reads storage
 
     # deeds ------------------------------------------------------------
     def _load_deed(self, deed_id: int) -> DeedState | None:

@@ -15,12 +15,12 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0012"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -118,7 +118,6 @@ class ContactRow(SQLModel, table=True):
     note: str = ""
 
 
-PROJECTION_TABLES = ("deeds", "holdings", "liens", "once_values")
 LIKE_ESCAPE = "\\"
 
 
@@ -290,7 +289,7 @@ def sqlite_read_only_url(database: Path) -> str:
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         engine = create_engine(url)
-    except Exception as error:  # an unparsable URL or a missing driver
+    except (ArgumentError, ImportError, ValueError) as error:  # unparsable; a missing driver; a bad port or option
         raise DeedbookError(f"Cannot use the database URL {url!r}: {error}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)

@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from core.compliance.judge import TransferRefused, Verdict
+from core.compliance.rules import note_verdict, verdict_for
 from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
 from core.display import clean
 from core.entries import Entry
@@ -46,6 +48,7 @@ class PreparedTransfer:
     message: dict[str, Any]  # the Transfer every party signs
     requests: list[SigningRequest]  # seller, buyer, then one per lienholder
     paths: list[Path]  # the request files written (same order), empty if none were written
+    verdict: Verdict | None = None  # the ledger's rules on it when it was prepared (core.compliance)
 
     @property
     def transfer_id(self) -> str:
@@ -60,6 +63,7 @@ class PreparedTransfer:
             "requests": [{"role": r.role, "signer": r.signer,
                           "path": str(self.paths[i]) if i < len(self.paths) else None}
                          for i, r in enumerate(self.requests)],
+            "rules_version": self.verdict.rules_version if self.verdict else None,
         }
 
 
@@ -79,7 +83,7 @@ def _closing(closing_date: date | str | None, now: int) -> str:
 
 def _seller_of(deed: DeedState, seller: str | None) -> str:
     if seller is not None:
-        key, held = holding_of(deed, checksum_address(parse_address(seller)))
+        key, _ = holding_of(deed, checksum_address(parse_address(seller)))
         if key is None:
             raise DeedbookError(f"{seller} holds no shares of deed {deed.deed_id}.")
         return checksum_address(bytes.fromhex(key[2:]))
@@ -161,7 +165,7 @@ def write_requests(requests: Sequence[SigningRequest], out_dir: str | os.PathLik
         check_output(target, make_folder=True)  # the folder is made if needed; a read-only one is a sentence
     written: list[Path] = []
     try:
-        for request, target in zip(requests, targets):
+        for request, target in zip(requests, targets, strict=True):
             written.append(write_json(target, request.as_json()))
     except BaseException:
         for path in written:
@@ -181,14 +185,19 @@ def prepare_transfer(ledger: Ledger, deed: str | int | DeedState, to: str, price
 
     Refuses (DeedbookError) anything `submit` would refuse for its content: an
     unknown deed, a seller who does not hold the shares, a passed deadline, a
-    bad currency, price or date.  Open liens add a request per lienholder.
+    bad currency, price or date, a hold, or the ledger's rules in force
+    (TransferRefused, with its code).  Open liens add a request per lienholder;
+    each request carries the agent's note "allowed under rules vN".
     """
     state = deed if isinstance(deed, DeedState) else ledger.deed(deed)
     message = transfer_message(ledger, state, to, price, currency, shares=shares, deadline=deadline,
                                closing_date=closing_date, seller=seller, transfer_id=transfer_id, now=now)
-    requests = transfer_requests(ledger, message, now=now, deed=state)
+    verdict = verdict_for(ledger, message, int(time.time()) if now is None else now)  # holds and rules, as submit
+    if not verdict.allowed:
+        raise TransferRefused(verdict)
+    requests = note_verdict(transfer_requests(ledger, message, now=now, deed=state), verdict)
     paths = write_requests(requests, out_dir) if out_dir is not None else []
-    return PreparedTransfer(message, requests, paths)
+    return PreparedTransfer(message, requests, paths, verdict)
 
 
 def find_transfer(ledger: Ledger, deed_id: int, transfer_id: str) -> int | None:

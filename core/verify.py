@@ -1,6 +1,6 @@
 """Verify a whole ledger: every signature, every rule, the hash chain, the
-checkpoints, the witness, the stored Merkle tree, and the deed and one-time value tables
-against a replay.
+checkpoints, the witness, the stored Merkle tree, the deed and one-time value tables
+against a replay, and the witnesses' cosignatures kept beside it.
 
 With `jobs == 1` one pass does everything.  With more jobs, worker processes
 recover signatures and recompute leaf hashes (the expensive part, independent
@@ -13,6 +13,7 @@ import gc
 import json
 import multiprocessing
 import os
+import sqlite3
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
+from core.compliance.store import compliance_disagreement, stored_compliance
 from core.display import clean
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, LedgerDamaged, RuleViolation
@@ -164,7 +166,7 @@ def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:
 def _execute(ledger: Ledger, cursor: Any) -> None:
     try:
         cursor.execute(ROWS)
-    except Exception as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
         problem = database_problem(ledger.engine, error)
         if problem is None:
             raise
@@ -175,7 +177,7 @@ def _fetch(ledger: Ledger, cursor: Any, chunk: int) -> list[Any]:
     """A chunk of rows; the driver's errors about a damaged file said as SQLAlchemy's would be (no wrapper here)."""
     try:
         return list(cursor.fetchmany(chunk))
-    except Exception as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
         problem = database_problem(ledger.engine, error)
         if problem is None:
             raise
@@ -215,11 +217,11 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
                 pending.append((chunk, pool.submit(_leaves_of_chunk, [(r[0], r[1], r[4], r[5], r[6]) for r in chunk])))
                 if len(pending) > 2 * jobs:  # keep the workers busy, memory bounded
                     done_chunk, future = pending.pop(0)
-                    for row, leaf in zip(done_chunk, future.result()):
+                    for row, leaf in zip(done_chunk, future.result(), strict=True):
                         replay.step(row, leaf)
                     tick()
             for done_chunk, future in pending:
-                for row, leaf in zip(done_chunk, future.result()):
+                for row, leaf in zip(done_chunk, future.result(), strict=True):
                     replay.step(row, leaf)
                 tick()
         except BaseException:
@@ -307,6 +309,15 @@ def _check_once(ledger: Ledger, replay: _Replay) -> None:
                      f"(said to be used by entry {clean(index)}) that no entry used: it disagrees with the ledger.")
 
 
+def _check_compliance(ledger: Ledger, replay: _Replay) -> None:
+    """The compliance table (claims, rules, holds, recoveries, acquisition times) against the replay."""
+    with ledger.engine.connect() as conn:
+        stored = stored_compliance(conn)
+    problem = compliance_disagreement(stored, replay.state.compliance.rows())
+    if problem is not None:
+        raise _Bad(None, clean(problem, 300))
+
+
 def _check_projection(ledger: Ledger, replay: _Replay) -> None:
     with ledger.engine.connect() as conn:
         stored = stored_rows(conn)
@@ -315,7 +326,7 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
         return
     # Slow path, only on failure: find the first deed whose rows differ and say how.
     by_id = {d.deed_id: d for d in replay.state.deeds()}
-    for table, have_rows, want_rows in zip(("deeds", "holdings", "liens"), stored, expected):
+    for table, have_rows, want_rows in zip(("deeds", "holdings", "liens"), stored, expected, strict=True):
         have, want = _group(have_rows), _group(want_rows)
         for deed_id in sorted(set(have) | set(want)):
             if have.get(deed_id) == want.get(deed_id):
@@ -328,7 +339,7 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
             elif deed_id not in have:
                 detail = "it is missing from the deeds table"
             else:
-                detail = next(c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0]) if a != b)
+                detail = next(c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0], strict=True) if a != b)
             raise _Bad(changed_by, f"The deed tables disagree with the ledger about deed {deed_id} "
                                    f"({detail}; last changed by entry {changed_by}).")
 
@@ -343,6 +354,15 @@ def _remember(ledger: Ledger, replay: _Replay) -> None:
         return
     message = ledger.entry(last).message
     remember(ledger, last, int(message["size"]), bytes.fromhex(message["root"][2:]), state.entry_leaf(last), state.size)
+
+
+def _check_cosignatures(ledger: Ledger) -> None:
+    """Witnesses' cosignatures kept beside the ledger each check against their checkpoint (core.cosignatures)."""
+    from core.cosignatures import check_stored
+
+    found = check_stored(ledger)
+    if found is not None:
+        raise _Bad(*found)
 
 
 def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
@@ -370,6 +390,8 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
         _check_tree(ledger, replay)
         _check_projection(ledger, replay)
         _check_once(ledger, replay)
+        _check_compliance(ledger, replay)
+        _check_cosignatures(ledger)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")
         _remember(ledger, replay)

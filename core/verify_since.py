@@ -9,15 +9,17 @@ incremental verify
   from its size to the ledger's, made from the stored nodes, against the root
   recomputed from the new entries (and the remembered checkpoint is still the
   same entry);
-- checks every entry after it as a full verify does, except the deed rules:
-  form, signatures, leaf hash, hash chain, signer index, its one-time values,
-  checkpoints' roots; and the tree nodes those entries complete;
+- checks every entry after it as a full verify does: form, signatures, rules (against
+  the ledger as it was at that checkpoint: core.asof), leaf hash, hash chain, signer
+  index, its one-time values, checkpoints' roots; the tree nodes those entries complete
+  and the deed rows of the deeds they touch;
 - checks the witness.
 
-What it does not re-read, it says: the entries before the checkpoint (their
-tree, not their content), the rules that need every deed as it was (transfers,
-liens, registrations replay against the deeds), the deed tables, and SQLite's
-check of the whole file.  A full verify does all of that.
+What it does not re-read, it says: the entries before the checkpoint (their tree, not
+their content), the other deeds' rows, the compliance table, and SQLite's check of the
+whole file.  A ledger with compliance records (claims, rules, holds, recoveries) is
+verified in full instead, said in a warning: their state as of a checkpoint is not
+rebuilt.  A full verify does all of that.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core import merkle
-from core.asof import AsOf
+from core.asof import AsOf, compliance_entry
 from core.entries import Entry, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, DeedbookError, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
@@ -169,7 +171,7 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
     if tree.root() != known.root:
         raise _Bad(s - 1, f"The stored tree of the first {s:,} entries no longer has the root verified in full here "
                           f"on {when}: the ledger was rewritten.")
-    known_nodes = dict(zip(merkle.perfect_subtrees(s), edge))
+    known_nodes = dict(zip(merkle.perfect_subtrees(s), edge, strict=True))
 
     def ours(keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:  # the verified edge, then what this check computed
         return {k: v for k in keys if (v := known_nodes.get(k) or new_nodes.get(k) or new_leaves.get(k)) is not None}
@@ -178,6 +180,9 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
     previous = known.chain
     expected = s
     with ledger.engine.connect() as conn, ledger.engine.connect() as lookups:
+        if (record := compliance_entry(lookups)) is not None:
+            raise Unsupported(f"entry {record[0]} ({record[1]}) is a compliance record, and the compliance state as "
+                              "it was at a checkpoint is not rebuilt")
         state = AsOf(lookups, identity, s, roots.root_at)
         for row in conn.execute(_text(ROWS), {"start": s}):
             idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row
@@ -211,6 +216,7 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
         "hash chain, one-time values and tree nodes, and the deed tables of the deeds they touch; the consistency "
         f"of the ledger's tree with the verified root of {s:,} entries; the witness. Not re-read: the {s:,} entries "
         "before, beyond their tree and the histories of the deeds the new entries touch; the other deeds' rows; "
+        "the compliance table (this ledger has no compliance records: claims, rules, holds, recoveries); "
         "SQLite's check of the whole file (a full verify does)")
 
 

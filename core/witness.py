@@ -256,7 +256,7 @@ def _remove_stale(path: Path) -> None:
 
 
 def write_witness(home: DataDir, identity: LedgerIdentity, checkpoint: dict[str, Any]) -> Path:
-    """Write a witness outright (staged, then renamed): for tests and repair tools."""
+    """Write a witness outright (staged, then renamed): a replica's own rollback guard after a sync."""
     staged = StagedWitness(check_witness_target(home, identity), identity, checkpoint)
     staged.install()
     return staged.path

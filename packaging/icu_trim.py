@@ -111,7 +111,7 @@ def trim(blob: bytes, dropped: re.Pattern[str] = DROPPED) -> tuple[bytes, int, i
         data_offsets.append(data_start + len(payload))
         payload += data
         payload += b"\0" * (-len(payload) % 16)
-    for name_offset, data_offset in zip(name_offsets, data_offsets):
+    for name_offset, data_offset in zip(name_offsets, data_offsets, strict=True):
         body += struct.pack("<II", name_offset, data_offset)
     body += names
     body += b"\0" * (data_start - len(body))

@@ -112,6 +112,20 @@ else
   skip "pdf/verify-pdf (not in this build)"
 fi
 
+# --- requests as QR codes (zxing-cpp and Pillow are carried) -----------------------------
+if has qr && has transfer && has key; then
+  buyer=$("$EXE" key list | awk '$1 == "demo-notary" {print $2}')
+  seller=$("$EXE" deed show 1 --json | grep -o '"address": "0x[0-9a-fA-F]\{40\}"' | head -1 | grep -o '0x[0-9a-fA-F]*')
+  run "transfer prepare 1" 0 "$EXE" transfer prepare 1 --from "$seller" --to "$buyer" --price 250000 \
+    --out-dir "$WORK/requests"
+  request=$(find "$WORK/requests" -name "*-buyer.json" | head -1)
+  run "qr encode" 0 "$EXE" qr encode "$request" --out-dir "$WORK/qr"
+  run "qr decode (zxing-cpp)" 0 "$EXE" qr decode "$WORK"/qr/*-qr-*.png --out "$WORK/request-back.json"
+  cmp -s "$request" "$WORK/request-back.json" || { echo "FAIL  qr decode did not give the request back"; failures=$((failures + 1)); }
+else
+  skip "qr (not in this build)"
+fi
+
 # --- valuation (scikit-learn's hidden imports show up here) -----------------------------
 if has valuation; then
   run "valuation train --quick" 0 "$EXE" valuation train --quick

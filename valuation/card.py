@@ -6,7 +6,7 @@ can be read without unpickling anything.
 from __future__ import annotations
 
 import platform
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 import numpy as np
@@ -70,7 +70,7 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
     spread = model.spread
     return {
         "format": 1,
-        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "data": {
             **source,
             "rows_read": data.rows_read,

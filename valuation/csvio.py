@@ -105,7 +105,7 @@ def parse_text(text: str, source: str = "the table", sha256: str = "") -> RawTab
         if len(row) != width:
             ragged += 1
             row = (row + [""] * width)[:width]
-        for values, cell in zip(lists, row):
+        for values, cell in zip(lists, row, strict=True):
             cell = cell.strip()
             values.append(None if cell.lower() in MISSING_TOKENS else cell)
     if not sha256:

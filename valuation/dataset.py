@@ -255,7 +255,7 @@ def _typed(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
     if schema.time:
         cols = [raw.columns[c] for c in schema.time]
         time = np.array([np.nan if (t := time_of(vals, schema.time_format)) is None else t
-                         for vals in zip(*cols)], dtype=np.float64)
+                         for vals in zip(*cols, strict=True)], dtype=np.float64)
     else:
         time = np.full(n, np.nan)
     lat = _floats(raw.columns[schema.lat]) if schema.lat else np.full(n, np.nan)

@@ -117,7 +117,7 @@ def shapley(predict_log: Callable[[SalesData], FloatArray], subject: SalesData, 
         phi[order] += np.diff(path)
     if orders:
         phi /= len(orders)
-    return {g.label: float(v) for g, v in zip(active, phi)}, base, own
+    return {g.label: float(v) for g, v in zip(active, phi, strict=True)}, base, own
 
 
 def log_mean(a: float, b: float) -> float:

@@ -43,6 +43,14 @@ def _scale_for(values: ObjArray) -> dict[str, float] | None:
     return None
 
 
+def _encoding(codes: npt.NDArray[np.intp], y: FloatArray, mask: npt.NDArray[np.bool_], size: int,
+              prior: float) -> FloatArray:
+    """Each category's smoothed mean price among the sales in `mask` (the prior where it has none)."""
+    sums = np.bincount(codes[mask], weights=y[mask], minlength=size)
+    counts = np.bincount(codes[mask], minlength=size)
+    return (sums + SMOOTHING * prior) / (counts + SMOOTHING)
+
+
 def _skewed(column: FloatArray) -> bool:
     x = column[np.isfinite(column)]
     if x.size < 10 or x.min() < 0 or np.mean(x > 0) < 0.1:
@@ -203,7 +211,7 @@ class FeatureBuilder:
         # centred on the training means so a product does not just repeat its factors
         z = x[:, self.interact] - self.interact_centre
         extra = [z[:, a] * z[:, b] for a in range(len(self.interact)) for b in range(a, len(self.interact))]
-        return np.column_stack([x] + extra)
+        return np.column_stack([x, *extra])
 
     def _interaction_names(self) -> list[str]:
         base = self.linear_names
@@ -263,16 +271,10 @@ class FeatureBuilder:
         for name, cats in self.categories.items():
             codes = self._codes(name, data.categorical[name])
             size = len(cats) + 2
-
-            def table(mask: npt.NDArray[np.bool_]) -> FloatArray:
-                sums = np.bincount(codes[mask], weights=y[mask], minlength=size)
-                counts = np.bincount(codes[mask], minlength=size)
-                return (sums + SMOOTHING * prior) / (counts + SMOOTHING)
-
-            self.encodings[name] = table(np.ones(n, dtype=bool))
+            self.encodings[name] = _encoding(codes, y, np.ones(n, dtype=bool), size, prior)
             out = np.empty(n)
             for f in range(ENCODING_FOLDS):
                 held = folds == f
-                out[held] = table(~held)[codes[held]]
+                out[held] = _encoding(codes, y, ~held, size, prior)[codes[held]]
             train_encoded[name] = out
         return train_encoded

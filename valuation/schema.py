@@ -8,6 +8,7 @@ and the import report can say why a column was used or dropped.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -148,7 +149,7 @@ def classify(name: str, values: Sequence[str | None]) -> tuple[str, str]:
     if len(parsed) >= 0.95 * n:
         integral = all(x == int(x) for x in parsed)
         if integral and len(set(parsed)) == len(parsed) and len(parsed) > 20:
-            row_number = all(b - a == 1 for a, b in zip(parsed, parsed[1:]))
+            row_number = all(b - a == 1 for a, b in itertools.pairwise(parsed))
             if row_number or _has(name, *_ID_WORDS):
                 return IDENTIFIER, "distinct whole numbers (a row or parcel number)"
         if integral and _has(name, *_CODE_WORDS) and len(set(parsed)) <= max(50, n // 10):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -286,7 +286,7 @@ def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card:
     recorded (inside the ledger's write lock): a deed's attributes, which the
     estimate rests on, never change, so another writer's entry in between
     does not make it stale."""
-    as_of = valuation.as_of or datetime.now(timezone.utc).strftime("%Y-%m")
+    as_of = valuation.as_of or datetime.now(UTC).strftime("%Y-%m")
     figures = {
         "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
         "estimate": valuation.estimate.minor, "low": valuation.low.minor, "high": valuation.high.minor,

@@ -166,7 +166,8 @@ def load(folder: Path, layout: int | None = None) -> tuple[Any, dict[str, Any]]:
         model = _RestrictedUnpickler(io.BytesIO(blob)).load()
     except ModelRefused:
         raise
-    except Exception:  # noqa: BLE001 - a verified but unreadable file (e.g. other library versions)
+    except (pickle.UnpicklingError, EOFError, ImportError, AttributeError, LookupError, TypeError, ValueError):
+        # a verified file that other library versions wrote: unpickling and __setstate__ fail in these ways
         raise ModelRefused("The stored model cannot be read by this version of the libraries; "
                            "train again with 'deedbook valuation train'.") from None
     return model, card

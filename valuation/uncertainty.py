@@ -93,6 +93,6 @@ def fit_spread(data: SalesData, log_price: FloatArray, oof_log: FloatArray, seed
 
 def confidence(fsd: float) -> tuple[int, str]:
     """The confidence score (0-100) and its band, from an FSD."""
-    score = int(round(100.0 * (1.0 - min(max(fsd, 0.0), 1.0))))
+    score = round(100.0 * (1.0 - min(max(fsd, 0.0), 1.0)))
     band = "high" if score > HIGH_CONFIDENCE else "medium" if score >= LOW_CONFIDENCE else "low"
     return score, band

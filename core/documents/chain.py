@@ -79,6 +79,14 @@ def replay(entries: list[EmbeddedEntry], deed_id: int) -> TitleState:
             for lien in state.open_liens():  # a transfer records only when every open lien is paid off or released
                 lien.closed, lien.closed_by = e, "payoff"
             state.last_sale = e
+        elif e.kind == "RecoveryTransfer":  # a key recovery or court order: every share of `from` moves, no sale
+            lost = _key(state.holders, m["from"])
+            if lost is None or state.holders[lost] != m["shares"]:
+                raise RecordInvalid(f"Entry {e.index} moves shares its holder does not hold in the embedded chain.")
+            del state.holders[lost]
+            new = _key(state.holders, m["to"]) or m["to"]
+            state.holders[new] = state.holders.get(new, 0) + m["shares"]
+            state.since[new] = e
         elif e.kind == "Lien":
             state.liens[m["lienId"]] = LienInfo(m["lienId"], m["holder"], m["amount"], m["currency"], m["lienKind"], e)
         elif e.kind == "LienRelease":

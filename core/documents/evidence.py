@@ -9,18 +9,22 @@ no spaces, UTF-8), embedded in the PDF as `deedbook-record.json`:
     {"format": "deedbook-document/1",
      "document": {"type": "title", "layout": 1, "paper": "A4", "params": {...}},
      "ledger": {"ledgerId", "name", "operator", "chainId"},
-     "checkpoint": {"index", "recordedAt", "message", "signatures"},
+     "checkpoint": {"index", "recordedAt", "message", "signatures", "cosignatures" (when witnesses cosigned it)},
      "entries": [{"index", "kind", "recordedAt", "message", "signatures", "leafHash", "auditPath"}, ...],
      "names": {"0x<address, lower case>": "name from the issuer's address book"},
      "extra": {...}}
 
-Each entry expands to a `deedbook-proof/1` proof and is checked by
+Each entry expands to a `deedbook-proof/2` proof and is checked by
 `core.proofs.verify_proof`, the same code as `deedbook verify-proof`.
 A registration (or recorded valuation) signed by a registrar other than the
 operator is shown genuine only with the operator's `AddRegistrar` that made that
 key a registrar: `build_record` embeds it, and the registration's proof carries it.
 `names` and `extra` (a valuation's model output) are not signed by anyone: a
 verification report says so.
+
+This is what a record *is* and what it *proves*; which document types exist, the
+parameters each takes and how each is drawn are the documents layer's
+(desktop/documents), which checks them after `parse_record` and before drawing.
 """
 from __future__ import annotations
 
@@ -37,11 +41,10 @@ if TYPE_CHECKING:  # reading a document needs no database layer; building one is
     from core.ledger import Ledger, RecordedEntry
     from core.proofs import ProofReport
 
-PROOF_FORMAT = "deedbook-proof/1"  # core.proofs.FORMAT, checked there on every proof
+PROOF_FORMAT = "deedbook-proof/2"  # core.proofs.FORMAT, checked there on every proof
 FORMAT = "deedbook-document/1"
 ATTACHMENT_NAME = "deedbook-record.json"
 PAPERS = ("A4", "Letter")
-DOCUMENT_TYPES = ("transfer", "title", "notary", "journal", "valuation")
 
 
 class NotCheckpointed(NotFound):
@@ -142,7 +145,7 @@ class Record:
         return parse_record(self.to_bytes())
 
     def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
-        """One entry as a stand-alone `deedbook-proof/1` file (what `deedbook proof` writes, minus typedData),
+        """One entry as a stand-alone `deedbook-proof/2` file (what `deedbook proof` writes, minus typedData),
         with the AddRegistrar this record carries for its signer when it is a registrar's act."""
         proof = {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(), **_proved(entry),
                  "treeSize": self.checkpoint_size, "checkpoint": self.checkpoint}
@@ -189,15 +192,14 @@ def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
 
 def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, paper: str = "A4",
                  params: Mapping[str, Any] | None = None, extra: Mapping[str, Any] | None = None,
-                 entries: "Sequence[RecordedEntry] | None" = None) -> Record:
-    """The record of a document about the entries `indexes` (pass `entries` when they are already read).
+                 entries: "Sequence[RecordedEntry] | None" = None, layout: int = 1) -> Record:
+    """The record of a `doc_type` document (drawn with `layout`) about the entries `indexes` (pass
+    `entries` when they are already read).
 
     Every proof is made against the ledger's latest checkpoint, which must cover
     all the entries (`NotCheckpointed` otherwise).  A registrar's act signed by a
     key other than the operator brings the AddRegistrar that made it a registrar.
     """
-    if doc_type not in DOCUMENT_TYPES:
-        raise DeedbookError(f"'{doc_type}' is not a kind of document (use one of: {', '.join(DOCUMENT_TYPES)}).")
     wanted = sorted(set(indexes))
     if not wanted:
         raise DeedbookError("A document needs at least one ledger entry to be about.")
@@ -223,10 +225,10 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
             i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
             "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.inclusion(i, size)]))
     names = _names(ledger, _addresses(embedded))
-    from core.checkpoints import checkpoint_json
+    from core.cosignatures import cosigned_json  # the checkpoint with its witnesses' cosignatures, if any
 
-    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, checkpoint_json(checkpoint),
-                  embedded, names, dict(extra or {}))
+    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, cosigned_json(ledger, checkpoint),
+                  embedded, names, dict(extra or {}), layout)
 
 
 def _appointments(ledger: "Ledger", recorded: "Sequence[RecordedEntry]") -> "list[RecordedEntry]":
@@ -267,10 +269,12 @@ def _addresses(entries: Iterable[EmbeddedEntry]) -> set[str]:
 def _names(ledger: "Ledger", addresses: set[str]) -> dict[str, str]:
     """Names from the issuer's address book for the addresses the document shows (unsigned)."""
     try:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from core.contacts import AddressBook
 
         known = AddressBook(ledger.engine).names_by_address()
-    except Exception:  # an old database without an address book: names are a nicety
+    except SQLAlchemyError:  # an old database without an address book: names are a nicety
         return {}
     return {a: known[a] for a in sorted(addresses) if a in known}
 
@@ -289,7 +293,8 @@ def _whole(value: Any) -> int:
 
 def parse_record(raw: bytes) -> Record:
     """The record from an attachment's bytes; `RecordInvalid` when it is damaged or malformed,
-    DeedbookError when it is a newer format this version does not know."""
+    DeedbookError when it is a newer format this version does not know.  Whether its document
+    type, layout and parameters are ones this version draws is the documents layer's to say."""
     try:
         text = raw.decode("utf-8")
         if json_nests_deeper_than(text, MAX_DEPTH):
@@ -321,41 +326,10 @@ def parse_record(raw: bytes) -> Record:
         extra = dict(data.get("extra", {}))
     except (KeyError, TypeError, ValueError, AttributeError, DeedbookError):
         raise RecordInvalid("The embedded record is incomplete or malformed.") from None
-    if doc_type not in DOCUMENT_TYPES:
-        raise DeedbookError(f"This document is a '{doc_type}', which this version of Deedbook does not know.")
-    if layout != 1:
-        raise DeedbookError(f"This document uses layout {layout} of a {doc_type}; this version of Deedbook "
-                            "draws layout 1, so it cannot redraw it to compare.")
-    _check_params(doc_type, params)
     indexes = [e.index for e in entries]
     if not entries or indexes != sorted(set(indexes)):
         raise RecordInvalid("The embedded record's entries are missing, repeated or out of order.")
     return Record(doc_type, paper, params, identity, checkpoint, entries, names, extra, layout)
-
-
-_PARAMS: dict[str, dict[str, tuple[type, ...]]] = {
-    "transfer": {"index": (int,), "deedId": (int,)},
-    "title": {"deedId": (int,)},
-    "notary": {"index": (int,), "deedId": (int,)},
-    "journal": {"notary": (str, type(None)), "from": (str, type(None)), "to": (str, type(None))},
-    "valuation": {"deedId": (int,), "recorded": (int, type(None))},
-}
-
-
-def _check_params(doc_type: str, params: dict[str, Any]) -> None:
-    """The (unsigned) parameters a document type takes, of the types it takes: anything else is not
-    what a genuine document carries."""
-    expected = _PARAMS[doc_type]
-    if set(params) != set(expected) or any(
-            not isinstance(params[k], types) or isinstance(params[k], bool) for k, types in expected.items()):
-        raise RecordInvalid(f"The embedded record's parameters are not those of a {doc_type} document.")
-    for key in ("from", "to"):
-        value = params.get(key)
-        if isinstance(value, str):
-            from core.dates import is_iso_date
-
-            if not is_iso_date(value):
-                raise RecordInvalid("The embedded journal's period is not made of dates.")
 
 
 def check_record(record: Record) -> "list[ProofReport]":

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.dates import format_day
 from core.documents.chain import deed_of
+from core.errors import DeedbookError
 from core.documents.evidence import Record
 from core.ledger import Ledger, RecordedEntry
 
@@ -77,21 +79,15 @@ def _subject_deeds(record: Record) -> list[int]:
 
 def _line(e: RecordedEntry) -> str:
     try:
-        return f"entry {e.index} ({e.kind}, {_day(e.recorded_at)}): {e.describe()}"
-    except Exception:
+        return f"entry {e.index} ({e.kind}, {format_day(e.recorded_at)}): {e.describe()}"
+    except Exception:  # noqa: BLE001 - an entry this version cannot describe still gets its line
         return f"entry {e.index} ({e.kind})"
-
-
-def _day(seconds: int) -> str:
-    from core.documents.blocks import day
-
-    return day(seconds)
 
 
 def _deed_news(record: Record, ledger: Ledger, deed_id: int, check: LocalCheck) -> None:
     try:
         history = ledger.history(deed_id)
-    except Exception:
+    except DeedbookError:
         check.problems.append(f"the local ledger has no deed {deed_id}.")
         return
     embedded = {e.index for e in record.entries}
@@ -124,7 +120,7 @@ def _deed_news(record: Record, ledger: Ledger, deed_id: int, check: LocalCheck) 
 
 
 def _journal_news(record: Record, ledger: Ledger, check: LocalCheck) -> None:
-    from core.documents.notary import journal_entries
+    from core.notary import journal_entries  # the journal's query, loaded only for a journal
 
     params = record.params
     acts = journal_entries(ledger, params.get("notary"), params.get("from"), params.get("to"))

@@ -8,12 +8,15 @@ at error-correction level M).  With the ledger's name printed on the document,
 the QR alone lets anyone recover the address that signed the checkpoint (the
 checkpoint message is {ledgerId, size, root, timestamp} in the ledger's EIP-712
 domain) and look the entry up in the ledger; the embedded record carries the rest.
+Drawing the code is the documents layer's (desktop/documents/qr_code.py).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from core.documents.evidence import EmbeddedEntry, Record
 
 PREFIX = "DEEDBOOK"
 VERSION = "1"
@@ -58,50 +61,9 @@ def parse(text: str) -> QrPayload:
                      "0x" + root.lower(), int(moment), "0x" + signature.lower())
 
 
-def matrix(text: str) -> list[list[bool]]:
-    """The QR modules (no quiet zone), error correction M."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(text)
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
-
-
-def qr_flowable(text: str, size: float) -> Any:
-    """A reportlab Flowable drawing the QR code as vector squares, `size` points wide, quiet zone included."""
-    from reportlab.platypus import Flowable
-
-    modules = matrix(text)
-
-    class _Qr(Flowable):  # type: ignore[misc]
-        def __init__(self) -> None:
-            super().__init__()
-            self.width = self.height = size
-
-        def draw(self) -> None:
-            n = len(modules)
-            quiet = 4
-            unit = size / (n + 2 * quiet)
-            canvas = self.canv
-            canvas.saveState()
-            canvas.setFillColorRGB(1, 1, 1)
-            canvas.rect(0, 0, size, size, stroke=0, fill=1)
-            canvas.setFillColorRGB(0, 0, 0)
-            path = canvas.beginPath()
-            for r, row in enumerate(modules):
-                y = size - (quiet + r + 1) * unit
-                c = 0
-                while c < n:  # one rectangle per horizontal run keeps the drawing small
-                    if row[c]:
-                        start = c
-                        while c < n and row[c]:
-                            c += 1
-                        path.rect((quiet + start) * unit, y, (c - start) * unit, unit)
-                    else:
-                        c += 1
-            canvas.drawPath(path, stroke=0, fill=1)
-            canvas.restoreState()
-
-    return _Qr()
+def payload(record: Record, entry: EmbeddedEntry) -> QrPayload:
+    """What the QR code of a document drawn from `record` says, naming `entry` (the document's subject)."""
+    cp = record.checkpoint
+    signature = next((s["signature"] for s in cp.get("signatures", []) if s.get("role") == "operator"), "0x" + "00" * 65)
+    return QrPayload(record.ledger.ledger_id_hex, record.ledger.chain_id, entry.index, entry.leaf_hash,
+                     record.checkpoint_size, str(cp["message"]["root"]), record.checkpoint_time, signature)

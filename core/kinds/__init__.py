@@ -45,6 +45,10 @@ KIND_MODULES = [
     "core.kinds.lien",
     "core.kinds.attestation",
     "core.kinds.valuation",
+    "core.kinds.claims",
+    "core.kinds.rules_version",
+    "core.kinds.holds",
+    "core.kinds.recovery",
 ]
 
 Fields = tuple[tuple[str, str], ...]

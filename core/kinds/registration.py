@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any, Mapping, Sequence
 
+from core.compliance.judge import note_acquired
 from core.display import clean
 from core.entries import Entry
 from core.errors import RuleViolation
@@ -18,8 +19,8 @@ from core.state import ApplyContext, DeedState, LedgerState
 DEFAULT_SHARES = 10_000  # every deed is divisible; a whole-deed transfer moves them all
 
 # A parcel number is a plain identifier: ASCII letters, digits, and space . / _ - inside, at most
-# 64 characters.  Input is NFKC-normalised first (a full-width "０５２６" is "0526"); what is left
-# outside the set (a zero-width space, a Hangul filler, a Cyrillic "О") is refused, so two parcel
+# 64 characters.  Input is NFKC-normalised first (a full-width "０５２６" is "0526"); what is left  # noqa: RUF003 - the example
+# outside the set (a zero-width space, a Hangul filler, a Cyrillic "О") is refused, so two parcel  # noqa: RUF003 - the example
 # numbers that look the same are the same.
 PARCEL_MAX = 64
 _PARCEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./_-]*[A-Za-z0-9./_-])?")
@@ -133,6 +134,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         attributes_json=check_attributes(m["attributes"]), total_shares=m["totalShares"], holders={owner: m["totalShares"]},
         version=1, registered_index=ctx.index, updated_index=ctx.index,
     ))
+    note_acquired(state, m["deedId"], owner, ctx.recorded_at, "registration")  # a lock-up counts from here
     state.next_deed_id += 1
     return int(m["deedId"])
 

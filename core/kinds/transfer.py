@@ -11,13 +11,16 @@ Rules (at append and again at verification):
   and the entry is recorded no later than `deadline`;
 - `transferId` was never used by an earlier transfer of the deed;
 - every open lien on the deed is either released before, or its holder co-signs
-  this transfer with `LienPayoff`, which releases the lien at this entry.
+  this transfer with `LienPayoff`, which releases the lien at this entry;
+- no hold or open recovery freezes it, and the ledger's rules in force when it is
+  recorded allow it (core.compliance.judge: claims, jurisdictions, lock-up, limits).
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Mapping, Sequence
 
+from core.compliance.judge import enforce_transfer_rules, note_acquired
 from core.dates import is_iso_date, iso_date_to_epoch
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
@@ -136,6 +139,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         if signer not in holders_of_open:
             raise RuleViolation(f"{checksum_address(bytes.fromhex(signer[2:]))} holds no open lien on deed "
                                 f"{deed.deed_id}, so it has no payoff to sign.")
+    enforce_transfer_rules(state, deed, m, ctx.recorded_at)  # holds and the rules in force now (core.compliance)
 
     seller_key, held = holding_of(deed, m["from"])
     assert seller_key is not None
@@ -145,6 +149,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         deed.holders[seller_key] = held - m["shares"]
     buyer_key, bought = holding_of(deed, m["to"])
     deed.holders[buyer_key or checksum_address(bytes.fromhex(m["to"][2:]))] = bought + m["shares"]
+    note_acquired(state, deed.deed_id, m["to"], ctx.recorded_at, "purchase")  # a lock-up counts from here
     for lien in open_liens:
         lien.released_index = ctx.index
     deed.last_price, deed.last_currency = m["price"], m["currency"]

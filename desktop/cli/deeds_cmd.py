@@ -107,6 +107,6 @@ def _history(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json([e.as_json() for e in entries])
         return 0
     for e in entries:
-        when = dt.datetime.fromtimestamp(e.recorded_at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        when = dt.datetime.fromtimestamp(e.recorded_at, dt.UTC).strftime("%Y-%m-%d %H:%M")
         print(f"{e.index:>7}  {when}  {clean(e.kind):<12} {clean(e.describe())}")
     return 0

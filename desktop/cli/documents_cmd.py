@@ -45,6 +45,7 @@ def register(commands: Any) -> None:
     verify = commands.add_parser("verify-pdf", help="check a Deedbook PDF; needs no ledger (exit 0 genuine, "
                                                     "1 not genuine, 2 not a Deedbook document)")
     verify.add_argument("file", metavar="FILE")
+    verify.add_argument("--policy", metavar="P", help="also require the cosignatures the policy file P asks for")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify_pdf)
 
@@ -56,6 +57,8 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
                         help="paper size (default: the paper size in the settings, A4 unless changed)")
     parser.add_argument("--checkpoint-key", metavar="KEY",
                         help="if no checkpoint covers the entries yet, sign one first with this operator key")
+    parser.add_argument("--policy", metavar="P", help="issue it only if its checkpoint has the cosignatures the "
+                                                     "policy file P asks for")
     add_password_file(parser)
     parser.set_defaults(handler=handler)
 
@@ -63,8 +66,9 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
 def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
     """Draw and write the document (signing a checkpoint first if asked and needed); say what was written."""
     operator = ctx.signer(args.checkpoint_key, args.password_file) if args.checkpoint_key else None
+    policy = ctx.ws.read_policy(args.policy) if args.policy else None
     done = ctx.ws.make_document(document, out=args.out, force=args.force, paper=args.paper, operator=operator,
-                                before_training=say)
+                                before_training=say, policy=policy)
     for index in done.receipt.of_kind("Checkpoint"):
         print(f"Signed checkpoint {index} over {index} entries.")  # a checkpoint covers every entry before it
     size = done.value.stat().st_size
@@ -103,16 +107,24 @@ def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
+    policy = ctx.ws.read_policy(args.policy) if args.policy else None  # a bad policy is said before the PDF
     report, problem = ctx.ws.verify_document(args.file)
     if problem:
         problem += "; the document was checked alone."
+    quorum = ctx.ws.pdf_quorum(args.file, policy) if policy is not None and report.ok else None
+    if quorum is not None and not quorum.ok:
+        report.ok, report.reason = False, f"The policy does not accept it: {quorum.reason}"
     if args.json:
         data = report.as_json()
         if problem:
             data["local_ledger"] = {"status": "unavailable", "notes": [problem], "problems": []}
+        if quorum is not None:
+            data["policy"] = quorum.as_json()
         print_json(data)
         return int(report.exit_code)
     _print_report(report, problem)
+    if quorum is not None and quorum.ok:
+        print(f"Policy:     accepted, cosigned by {', '.join(quorum.cosigned) or 'no witness it needs'}")
     return int(report.exit_code)
 
 

@@ -18,6 +18,8 @@ HINTS: dict[Remedy, str] = {
     Remedy.NEW_WITNESS: " with 'deedbook checkpoint --new-witness'",
     Remedy.PRICE_COLUMN: " with --target COLUMN",
     Remedy.LOCATION_COLUMNS: " (--lat and --lon)",
+    Remedy.GIVE_REQUEST: " with --request REQUEST",
+    Remedy.NAME_APPROVER: " with --approver ADDRESS",
 }
 
 

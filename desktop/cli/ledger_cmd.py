@@ -9,6 +9,7 @@ from typing import Any
 
 from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json
+from desktop.cli.witness_cmd import add_checkpoint_actions, sign_checkpoint
 
 
 def register(commands: Any) -> None:
@@ -19,12 +20,16 @@ def register(commands: Any) -> None:
     add_password_file(init)
     init.set_defaults(handler=_init)
 
-    checkpoint = commands.add_parser("checkpoint", help="sign a tree head over the whole ledger (operator key)")
-    checkpoint.add_argument("--key", required=True)
+    checkpoint = commands.add_parser("checkpoint", help="sign a tree head over the whole ledger (operator key); "
+                                                        "its actions serve witnesses (docs/witnesses.md)")
+    checkpoint.add_argument("--key", help="the operator key (signing a checkpoint)")
     checkpoint.add_argument("--new-witness", action="store_true",
                             help="start the witness afresh from the ledger as it is (the old file is kept, renamed)")
+    checkpoint.add_argument("--request-out", metavar="FILE", help="also write what witnesses need to cosign it")
     add_password_file(checkpoint)
-    checkpoint.set_defaults(handler=_checkpoint)
+    add_force(checkpoint)
+    checkpoint.set_defaults(handler=sign_checkpoint)
+    add_checkpoint_actions(checkpoint)
 
     proof = commands.add_parser("proof", help="an inclusion proof of one entry that anyone can check offline")
     proof.add_argument("index", type=int)
@@ -34,6 +39,7 @@ def register(commands: Any) -> None:
 
     verify_proof = commands.add_parser("verify-proof", help="check a proof file; needs no ledger")
     verify_proof.add_argument("file")
+    verify_proof.add_argument("--policy", metavar="P", help="require the cosignatures the policy file P asks for")
     verify_proof.add_argument("--json", action="store_true")
     verify_proof.set_defaults(handler=_verify_proof)
 
@@ -65,13 +71,6 @@ def _init(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
-    recorded = ctx.ws.checkpoint(ctx.signer(args.key, args.password_file), new_witness=args.new_witness).value
-    m = recorded.message
-    print(f"Checkpoint {recorded.index}: {m['size']} entries, root {m['root']}")
-    return 0
-
-
 def _proof(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.out:
         ctx.ws.write_proof(args.index, args.out, force=args.force)
@@ -84,17 +83,31 @@ def _proof(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _verify_proof(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.identity import LedgerIdentity
+    from core.policy import checkpoint_quorum
     from core.proofs import read_proof_file, verify_proof
 
-    report = verify_proof(read_proof_file(Path(args.file)))
+    policy = ctx.ws.read_policy(args.policy) if args.policy else None  # a bad policy is said before the proof
+    data = read_proof_file(Path(args.file))
+    report = verify_proof(data)
+    quorum = checkpoint_quorum(policy, LedgerIdentity.from_json(data["ledger"]), data["checkpoint"]) \
+        if policy is not None else None
     if args.json:
-        print_json(report.as_json())
+        print_json({**report.as_json(), "ok": quorum is None or quorum.ok,
+                    "policy": quorum.as_json() if quorum is not None else None})
     else:
         print(f"Genuine: entry {report.index} ({report.kind}) \u2014 {report.summary}")
         print(f"is in ledger \u201c{report.ledger_name}\u201d {report.ledger_id} at tree size {report.tree_size},")
         print(f"root {report.root}, checkpoint signed by the operator {report.operator}.")
-        print("Compare the operator address with one you trust.")
-    return 0
+        if report.cosigners:
+            print("Cosigned by " + ", ".join(f"{c['name']} ({c['address']})" for c in report.cosigners) + ".")
+        if quorum is None:
+            print("Compare the operator address with one you trust (or check it against a policy: --policy P).")
+        elif quorum.ok:
+            print(f"The policy accepts it: cosigned by {', '.join(quorum.cosigned) or 'no witness it needs'}.")
+        else:
+            print(f"NOT ACCEPTED by the policy: {quorum.reason}")
+    return 0 if quorum is None or quorum.ok else 1
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -29,6 +29,9 @@ COMMAND_MODULES = [
     "desktop.cli.valuation_cmd",
     "desktop.cli.screen_cmd",
     "desktop.cli.documents_cmd",
+    "desktop.cli.qr_cmd",
+    "desktop.cli.rules_cmd",
+    "desktop.cli.witness_cmd",
     "desktop.cli.gui_cmd",
 ]
 

@@ -99,7 +99,7 @@ def _prepare(args: argparse.Namespace, ctx: CliContext) -> int:
     m = prepared.message
     print(f"Transfer of deed {m['deedId']}: {m['shares']:,} of {m['totalShares']:,} shares from {m['from']} to "
           f"{m['to']} for {format_amount(m['price'], m['currency'])}; sign by {format_instant(m['deadline'])}.")
-    for request, path in zip(prepared.requests, prepared.paths):
+    for request, path in zip(prepared.requests, prepared.paths, strict=True):
         print(f"  {request.role:<10} {request.signer}  {path}")
     return 0
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,9 +25,6 @@ if TYPE_CHECKING:
 
     from core.ledger import Ledger
     from desktop.gui.signer import SignerWindow
-
-STARTED = time.perf_counter()
-
 
 def make_app() -> QApplication:
     app = QApplication.instance()

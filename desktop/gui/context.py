@@ -6,6 +6,7 @@ through `ctx.ops` (off the UI thread) and never open or read the ledger themselv
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
@@ -109,10 +110,8 @@ class AppContext:
         self._names = {}
         if self.remember_folders:
             self.settings.remember_data_dir(ws.home.root)
-            try:
+            with contextlib.suppress(OSError):  # a read-only config folder must not stop the switch
                 self.settings.save()
-            except OSError:
-                pass  # a read-only config folder must not stop the switch
         if announce:
             self.events.announce(Changes.DATA_FOLDER)
 

@@ -1,6 +1,7 @@
 """The main window: a sidebar of panes (each built when first shown), menus, shortcuts, status."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 from functools import partial
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ PANES = (
     PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane"),
     PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane"),
     PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
+    PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane"),
+    PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane"),
 )
 
 
@@ -327,10 +330,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ctx.settings.window_state = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        try:
+        with contextlib.suppress(OSError):  # a read-only config folder must not stop the quit
             self.ctx.settings.save()
-        except OSError:
-            pass
         self.live.stop()
         self.ctx.ops.shutdown()
         event.accept()

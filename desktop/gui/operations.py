@@ -202,7 +202,7 @@ class Op(QObject, Generic[T]):
         for callback in self._on_done:
             try:
                 callback()
-            except BaseException as error:  # noqa: BLE001
+            except BaseException as error:  # noqa: BLE001 - a bug in a "done" callback is reported, and the operation still ends
                 report_error(self.parent_widget, error, self.title)
         self.finished.emit(ok)
         self.ops._ended(self)

@@ -74,6 +74,7 @@ class Steps:
         yield from self.valuation(window, deed)
         yield from self.ledger_verify(window)
         yield from self.document(window, deed)
+        yield from self.rules(window)
         yield from self.dialogs(window)
         yield from self.dark(window, deed)
         window.close()
@@ -180,6 +181,11 @@ class Steps:
         yield None
         yield None  # the preview opens on the success signal
         self.d.shot("document-preview", window)
+
+    def rules(self, window: Any) -> Iterator["Wait | None"]:
+        window.show_pane("rules")  # the rules in force, or what to do when there are none
+        yield None
+        self.d.shot("rules-and-claims", window)
 
     def dialogs(self, window: Any) -> Iterator["Wait | None"]:
         settings = window.open_settings()

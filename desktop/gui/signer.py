@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QMainWindow, QPlainTextEdit, QScrollArea, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QGridLayout, QHBoxLayout, QMainWindow, QPlainTextEdit, QScrollArea,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from core.errors import DeedbookError
 from core.identity import LedgerIdentity
@@ -28,6 +28,7 @@ from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done, Workspace
 
 if TYPE_CHECKING:
+    from core.airgap import Received
     from core.requests import SigningRequest
 
 
@@ -59,8 +60,10 @@ class SignerWindow(QMainWindow):
         titles.addWidget(self.where)
         self.set_identity(identity)
         self.open_button = button("Open request\u2026", "import")
+        self.read_qr_button = button("Read QR codes\u2026", "qr", tip="Read a request from images of its QR codes")
         head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         head.addLayout(titles, 1)
+        head.addWidget(self.read_qr_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(head)
 
@@ -109,6 +112,15 @@ class SignerWindow(QMainWindow):
         self.picker = KeyPicker(lambda: [(k.name, k.address) for k in self.keys.list()])
         sign_layout.addWidget(self.picker)
         row = QHBoxLayout()
+        self.show_qr_button = button("Show as QR\u2026", "qr", tip="Show this request as animated QR codes (for a QR "
+                                     "wallet, or another offline machine)")
+        self.wallet_button = button("Read wallet signature\u2026", "import", tip="Read a QR wallet's answer "
+                                    "(eth-signature) and save it as the response")
+        self.response_qr_button = button("Show response as QR\u2026", "qr", tip="Show the signed response as animated "
+                                         "QR codes for the agency")
+        self.response_qr_button.setEnabled(False)
+        for widget in (self.show_qr_button, self.wallet_button, self.response_qr_button):
+            row.addWidget(widget)
         row.addStretch(1)
         self.sign_button = button("Sign and save response\u2026", primary=True)
         row.addWidget(self.sign_button)
@@ -119,9 +131,15 @@ class SignerWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.open_button.clicked.connect(self._open_dialog)
+        self.read_qr_button.clicked.connect(self.read_request_qr)
+        self.show_qr_button.clicked.connect(self.show_request_qr)
+        self.wallet_button.clicked.connect(self.read_wallet_signature)
+        self.response_qr_button.clicked.connect(self.show_response_qr)
         self.picker.changed.connect(self._update)
         self.sign_button.clicked.connect(self.sign)
         self.last_response: Path | None = None
+        self.request_bytes = b""  # the request's file as read (shown as QR codes byte for byte)
+        self.qr_dialog: QDialog | None = None
 
     def set_identity(self, identity: LedgerIdentity | None) -> None:
         """The ledger this machine holds (read on a worker when the signer starts alone), or None."""
@@ -137,15 +155,28 @@ class SignerWindow(QMainWindow):
             self.load(path)
 
     def load(self, path: Path) -> bool:
-        from core.requests import load_request, summarize
+        from core.requests import MAX_FILE_BYTES, RequestError, parse_json_bytes, parse_request
+        from core.userfiles import read_user_file
 
         try:
-            request = load_request(path)
+            raw = read_user_file(path, "a signing request file", max_bytes=MAX_FILE_BYTES, error=RequestError)
+            request = parse_request(parse_json_bytes(raw, str(path)), what=str(path))
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return False
+        return self.show_request(request, raw, path)
+
+    def show_request(self, request: SigningRequest, raw: bytes, path: Path) -> bool:
+        """Show what `request` signs (from a file, or read from QR codes; `path` names where it would be saved)."""
+        from core.requests import summarize
+
+        try:
             summary = summarize(request, self.identity)
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return False
-        self.request, self.source = request, path
+        self.request, self.source, self.request_bytes = request, path, raw
+        self.response_qr_button.setEnabled(False)
         title, _, role_phrase = summary.title.partition("\n")
         self.summary_title.setText(title)
         self.role_line.setText(role_phrase)
@@ -206,7 +237,70 @@ class SignerWindow(QMainWindow):
     def _signed(self, path: Path) -> None:
         self.last_response = path
         self.picker.clear_password()
-        prompts.inform(self, f"Signed. Give {path} back to the agent; it holds your signature, not your key.")
+        self.response_qr_button.setEnabled(True)
+        prompts.inform(self, f"Signed. Give {path} back to the agent (or show it as QR codes); it holds your "
+                       "signature, not your key.")
+
+    # -- QR codes ---------------------------------------------------------------------------------------------
+    def _show_qr(self, request: SigningRequest, raw: bytes) -> None:
+        from desktop.gui.dialogs.qr_show import QrShowDialog
+
+        self.qr_dialog = QrShowDialog(request, raw, self)
+        self.qr_dialog.show()
+
+    def show_request_qr(self) -> None:
+        if self.request is not None:
+            self._show_qr(self.request, self.request_bytes)
+
+    def show_response_qr(self) -> None:
+        from core.requests import MAX_FILE_BYTES, RequestError, load_response
+        from core.userfiles import read_user_file
+
+        if self.last_response is None:
+            return
+        try:
+            raw = read_user_file(self.last_response, "a signed response", max_bytes=MAX_FILE_BYTES, error=RequestError)
+            self._show_qr(load_response(self.last_response), raw)
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+
+    def read_request_qr(self) -> None:
+        from desktop.gui.dialogs.qr_read import QrReadDialog
+
+        def requests_only(received: Received) -> None:
+            if received.parsed is None or received.parsed.is_response:
+                raise DeedbookError("These QR codes hold a signature, not a request to sign.")
+
+        dialog = QrReadDialog(self.ops, "Read a request from QR codes", "Read the request the agent shows as QR "
+                              "codes; it is checked and shown here before anything is signed.", self, requests_only)
+        self.qr_dialog = dialog
+        if dialog.exec() and dialog.received is not None and dialog.received.parsed is not None:
+            request = dialog.received.parsed
+            name = f"{request.role}-request-from-qr.json"
+            self.show_request(request, dialog.received.raw, Path.home() / name)
+
+    def read_wallet_signature(self) -> None:
+        from desktop.gui.dialogs.qr_read import QrReadDialog
+
+        if self.request is None or self.source is None:
+            return
+        request, ws = self.request, self.ws
+        answered: list[tuple[int, SigningRequest, bytes]] = []
+
+        def check(received: Received) -> None:
+            answered.append(ws.qr_answer(received, [request]))
+
+        dialog = QrReadDialog(self.ops, "Read the wallet's signature", "Read the QR code the wallet shows after "
+                              "signing (eth-signature); it must be the signer's, over this request.", self, check)
+        self.qr_dialog = dialog
+        if not dialog.exec() or not answered:
+            return
+        _, _, raw = answered[-1]
+        suggested = self.source.with_name(self.source.stem.replace("-request", "") + "-signed.json")
+        target = prompts.save_file(self, "Save the signed response", str(suggested), "Signing responses (*.json)")
+        if target is None:
+            return
+        self.ops.op(self, lambda: ws.write_file(target, raw, force=True), title="Saving").success(self._signed).run()
 
     # -- drag and drop ----------------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -7,7 +7,7 @@ platform's colour scheme (Qt 6.5+).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
@@ -33,7 +33,7 @@ _ROLES = {
 _current: dict[str, str] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     path = ICONS / f"{name}.svg"
     return QIcon(str(path)) if path.exists() else QIcon()
@@ -43,7 +43,7 @@ def app_icon() -> QIcon:
     return icon("deedbook")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _palettes() -> dict[str, dict[str, str]]:
     data = json.loads((STYLE / "palettes.json").read_text(encoding="utf-8"))
     return {k: v for k, v in data.items() if not k.startswith("_")}

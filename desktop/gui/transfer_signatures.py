@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWizardPage)
 
 from core.errors import DeedbookError
@@ -17,6 +17,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.panes.base import button, label
 
 if TYPE_CHECKING:
+    from core.airgap import Received
     from core.requests import SigningRequest
     from desktop.gui.transfer_wizard import TransferWizard
 
@@ -50,14 +51,21 @@ class SignaturesPage(QWizardPage):
         self.copy_button = button("Copy request", "copy")
         self.sign_button = button("Sign here\u2026", "signer")
         self.import_button = button("Import responses\u2026", "import")
-        for widget in (self.save_button, self.copy_button, self.sign_button):
+        self.qr_button = button("Show QR\u2026", "qr", tip="Show the selected request as animated QR codes")
+        self.read_qr_button = button("Read QR\u2026", "qr", tip="Read signed responses (or a QR wallet's signature) "
+                                     "from images of their QR codes")
+        for widget in (self.save_button, self.copy_button, self.qr_button, self.sign_button):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.read_qr_button)
         row.addWidget(self.import_button)
         layout.addLayout(row)
         self.hint = label("", "muted", wrap=True)
         layout.addWidget(self.hint)
         self.save_button.clicked.connect(self.save_requests)
+        self.qr_button.clicked.connect(self.show_qr)
+        self.read_qr_button.clicked.connect(self.read_qr)
+        self.qr_dialog: QDialog | None = None
         self.copy_button.clicked.connect(self.copy_request)
         self.sign_button.clicked.connect(self.sign_here)
         self.import_button.clicked.connect(lambda: self.import_files(prompts.open_files(
@@ -98,6 +106,7 @@ class SignaturesPage(QWizardPage):
         here = row >= 0 and self.w.ctx.keys.find_by_address(requests[row].signer) is not None
         self.sign_button.setEnabled(here and row not in self.w.responses)
         self.copy_button.setEnabled(row >= 0)
+        self.qr_button.setEnabled(row >= 0)
 
     def isComplete(self) -> bool:
         return bool(self.requests()) and len(self.w.responses) == len(self.requests())
@@ -117,6 +126,33 @@ class SignaturesPage(QWizardPage):
             self.hint.setText(f"The {self.requests()[row].role}'s request is on the clipboard (eth_signTypedData_v4 "
                               "JSON inside).")
 
+    def show_qr(self) -> None:
+        from desktop.gui.dialogs.qr_show import QrShowDialog
+
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        request = self.requests()[row]
+        raw = (json.dumps(request.as_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        self.qr_dialog = QrShowDialog(request, raw, self)
+        self.qr_dialog.show()
+
+    def read_qr(self) -> None:
+        from desktop.gui.dialogs.qr_read import QrReadDialog
+
+        ws, requests = self.w.ctx.ws, self.requests()
+
+        def take(received: "Received") -> None:
+            row, response, _ = ws.qr_answer(received, requests)
+            self.w.responses[row] = response
+
+        dialog = QrReadDialog(self.w.ctx.ops, "Read a signed response from QR codes",
+                              "Read the response a party's offline signer shows, or a QR wallet's signature "
+                              "(eth-signature) for one of these requests.", self, take)
+        self.qr_dialog = dialog
+        dialog.exec()
+        self.refresh()
+
     def sign_here(self) -> None:
         from desktop.gui.panes.ledger import KeyDialog
 
@@ -128,12 +164,12 @@ class SignaturesPage(QWizardPage):
             return
         ws, signer = self.w.ctx.ws, dialog.signer()
 
-        def work() -> "SigningRequest":
+        def work() -> SigningRequest:
             return ws.sign(request, signer)
 
         self.w.ctx.ops.op(self, work, title="Signing").success(lambda response: self._accept(row, response)).run()
 
-    def _accept(self, row: int, response: "SigningRequest") -> None:
+    def _accept(self, row: int, response: SigningRequest) -> None:
         self.w.responses[row] = response
         self.refresh()
 

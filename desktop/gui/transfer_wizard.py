@@ -20,6 +20,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import banner, button, label, set_role
 from desktop.gui.widgets.fields import AddressField
+from desktop.gui.widgets.verdict import TransferCheck
 from desktop.workspace import Document, Done
 
 if TYPE_CHECKING:
@@ -98,6 +99,10 @@ class TermsPage(QWizardPage):
         form.addRow("Price", price_row)
         form.addRow("Closing date", self.closing)
         form.addRow("Deadline", self.deadline)
+        self.check = TransferCheck(ctx)  # "Can this transfer happen?", asked as the terms change
+        form.addRow("", self.check)
+        self.shares.valueChanged.connect(lambda _v: self._recheck())
+        self.buyer.combo.editTextChanged.connect(lambda _t: self._recheck())  # every change, not just validity
         self.deed.valueChanged.connect(self._deed_changed)
         self.seller.currentIndexChanged.connect(self._seller_changed)
         self.buyer.validity_changed.connect(lambda _v: self.completeChanged.emit())
@@ -169,9 +174,16 @@ class TermsPage(QWizardPage):
         held = data[1] if data else 1
         self.shares.setRange(1, max(1, held))
         self.shares.setValue(held)
+        self._recheck()
         self.completeChanged.emit()
 
+    def _recheck(self) -> None:
+        data = self.seller.currentData()
+        self.check.check(self.deed.value(), self.buyer.address() if self.buyer.is_valid() else None,
+                         self.shares.value(), data[0] if data else None)
+
     def isComplete(self) -> bool:
+        # The check informs; preparing asks the same judge again and refuses with the same sentence.
         return self.seller.currentData() is not None and self.buyer.is_valid() and not self._preparing
 
     def validatePage(self) -> bool:

@@ -6,6 +6,7 @@ its window is shown.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -105,17 +106,13 @@ class WorkspaceBase:
         """Lower-case address -> the name this machine knows it by: a key file's, or a contact's (which wins).
         Contacts are read only from a ledger already open (asking for names never opens one)."""
         names: dict[str, str] = {}
-        try:
+        with contextlib.suppress(OSError):  # an unreadable keys folder: names are a nicety
             names.update({k.address.lower(): k.name for k in self.keys.list()})
-        except OSError:
-            pass
         if self._ledger is not None:
             from core.contacts import AddressBook
 
-            try:
+            with contextlib.suppress(DeedbookError):  # nor is a damaged address book a reason to fail
                 names.update(AddressBook(self._ledger.engine).names_by_address())
-            except DeedbookError:
-                pass
         return names
 
     def close(self) -> None:

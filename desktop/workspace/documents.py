@@ -4,8 +4,8 @@ A document is proved against the ledger's latest checkpoint, which must cover
 the entries it shows.  When it does not, `make_document` raises `NotCheckpointed`
 unless the caller brought the operator's key (the command line's
 --checkpoint-key, the GUI's answer to "sign a checkpoint now?"): then it signs a
-checkpoint and draws again.  `draw` is the one place that calls the builders in
-core.documents, so moving the drawing elsewhere touches this file alone.
+checkpoint and draws again.  `draw` is the one place that calls the builders of
+the documents layer (desktop.documents).
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from desktop.workspace.records import RecordOps
 from desktop.workspace.signers import Signer
 
 if TYPE_CHECKING:
-    from core.documents.verify import PdfReport
+    from desktop.documents.verify import PdfReport
+    from core.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class DocumentOps(ModelOps, RecordOps):
 
     def draw(self, document: Document, paper: str) -> bytes:
         """The PDF bytes of `document` (a valuation report needs its `valued`): the one call into the builders."""
-        from core import documents
+        from desktop import documents
 
         ledger = self.ledger
         if document.kind == "transfer":
@@ -103,20 +104,26 @@ class DocumentOps(ModelOps, RecordOps):
                                                      paper=paper))
         if document.kind == "valuation" and document.valued is not None:
             valued = document.valued
-            return bytes(documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, paper=paper,
-                                                       model_card=valued.card))
+            from desktop.documents.valuation_data import ModelCard
+
+            card = ModelCard.from_card(valued.card)
+            return bytes(documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, card,
+                                                       paper=paper))
         raise ValueError(f"not a document Deedbook draws: {document.kind}")
 
     def make_document(self, document: Document, *, out: str | os.PathLike[str] | None = None, force: bool = False,
                       paper: str | None = None, operator: Signer | None = None, progress: Fraction | None = None,
                       should_cancel: Cancel | None = None,
-                      before_training: Callable[[str], None] | None = None) -> Done[Path]:
+                      before_training: Callable[[str], None] | None = None,
+                      policy: "Policy | None" = None) -> Done[Path]:
         """Draw `document` and write it to `out` (default: a new file in the data folder's documents).
 
         Entries newer than the latest checkpoint raise `NotCheckpointed`, unless
         `operator` is given: then a checkpoint is signed and the document drawn
         again.  A valuation report made without an estimate values the deed first
-        (training a model if there is none).  Nothing is written if anything fails."""
+        (training a model if there is none).  With a `policy`, the checkpoint the document
+        is proved against must carry its quorum of cosignatures.  Nothing is written if
+        anything fails."""
         from core.documents.evidence import NotCheckpointed
         from core.outfiles import check_output
 
@@ -139,21 +146,36 @@ class DocumentOps(ModelOps, RecordOps):
         except NotCheckpointed:
             if operator is None:
                 raise
+            if policy is not None:  # a checkpoint signed now has no cosignatures: it could not meet the policy
+                from core.errors import DeedbookError
+
+                raise DeedbookError("The document needs a newer checkpoint, which must be cosigned before a document "
+                                    "is issued under this policy: sign one, have the witnesses cosign it, then issue "
+                                    "the document; nothing was signed.") from None
             receipt = receipt | self.checkpoint(operator).receipt
             data = self.draw(document, sheet)
+        if policy is not None:  # issued under a policy: its checkpoint must carry the quorum's cosignatures
+            from desktop.workspace.witnessing import record_quorum
+
+            quorum = record_quorum(data, policy)
+            if not quorum.ok:
+                from core.errors import DeedbookError
+
+                raise DeedbookError(f"{(quorum.reason or '').rstrip('.')}: the {document.describe()} was not "
+                                    "written; have the witnesses cosign the latest checkpoint first.")
         written = self.write_file(out, data, force=force, make_folder=make_folder)
         return Done(written.value, receipt | written.receipt)
 
     def entries_after_checkpoint(self, deed: int | str) -> list[int]:
         """Entries about `deed` newer than the latest checkpoint (a certificate as of it leaves them out)."""
-        from core.documents.title import uncovered_entries
+        from desktop.documents.title import uncovered_entries
 
         return uncovered_entries(self.ledger, deed)
 
     def verify_document(self, path: str | os.PathLike[str] | bytes) -> "tuple[PdfReport, str | None]":
         """Check a PDF alone and, when this folder holds a ledger, against it; the second value says
         why the local ledger could not be used, if it could not."""
-        from core.documents import verify_pdf
+        from desktop.documents import verify_pdf
 
         ledger, problem = self.local_ledger()
         return verify_pdf(path, ledger), problem

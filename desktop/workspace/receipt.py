@@ -37,7 +37,7 @@ class Receipt:
 
     def of_kind(self, kind: str) -> tuple[int, ...]:
         """The indexes of the entries of `kind` this operation appended."""
-        return tuple(index for index, k in zip(self.entries, self.kinds) if k == kind)
+        return tuple(index for index, k in zip(self.entries, self.kinds, strict=True) if k == kind)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class RecordOps(WorkspaceBase):
             self.home.require_writable("creating a ledger")
         if self.ledger_may_exist():  # said before the password (Ledger.create checks again, in its lock)
             try:
-                self.ledger
+                _ = self.ledger  # opening it is the question
             except NotFound:
                 pass
             else:

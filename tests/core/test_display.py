@@ -85,8 +85,8 @@ def test_csv_cells_cannot_start_a_formula(value: Any, written: Any) -> None:
 @given(st.lists(st.text(), min_size=1, max_size=4))
 def test_no_text_cell_of_an_export_starts_a_formula(cells: list[str]) -> None:
     header = [f"c{i}" for i in range(len(cells))]
-    rows = list(csv.reader(io.StringIO(csv_text(header, [dict(zip(header, cells))]), newline="")))
+    rows = list(csv.reader(io.StringIO(csv_text(header, [dict(zip(header, cells, strict=True))]), newline="")))
     assert rows[0] == header
-    for original, read in zip(cells, rows[1]):
+    for original, read in zip(cells, rows[1], strict=True):
         assert not read.startswith(("=", "+", "-", "@", "\t", "\r"))
         assert read in (original, "'" + original)

@@ -144,7 +144,7 @@ def test_a_stored_keystore_edited_to_another_address_does_not_sign(tmp_path: Pat
     data["address"] = "22" * 20
     info.path.write_text(json.dumps(data))
     assert store.get("alice").address == "0x" + "22" * 20  # what the file claims, until it is opened
-    with pytest.raises(DeedbookError, match="says it holds the key of 0x2222.*it was edited or damaged"):
+    with pytest.raises(DeedbookError, match=r"says it holds the key of 0x2222.*it was edited or damaged"):
         store.unlock("alice", PASSWORD)
 
 

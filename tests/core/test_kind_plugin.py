@@ -119,7 +119,7 @@ def test_a_kind_declared_in_one_module_is_summarised_shown_recorded_and_replay_g
 
     # A chain-of-title row, drawn from the same description.
     from core.documents.evidence import EmbeddedEntry, Record
-    from core.documents.title import event_row
+    from desktop.documents.entries import event_row
 
     recorded = world.ledger.entry(index)
     embedded = EmbeddedEntry(index, "Easement", recorded.recorded_at, recorded.message,

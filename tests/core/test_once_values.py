@@ -55,7 +55,7 @@ def _busy(ledger: Ledger, keys: dict[str, UnlockedKey]) -> list[tuple[str, str, 
 def _back_to_0002(ledger: Ledger) -> None:
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP TABLE once_values"))
-        conn.execute(text("DROP TABLE tree_nodes"))  # 0005's, after 0002
+        conn.execute(text("DROP TABLE tree_nodes"))  # 0012's, after 0002
         conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
 
 
@@ -96,10 +96,9 @@ def test_the_unique_index_refuses_a_second_use_in_the_database_itself(database: 
     ledger, keys = _ledger(tmp_path / "home", url)
     [row, *_] = _busy(ledger, keys)
     kind, name, scope, value, _ = row
-    with pytest.raises(IntegrityError):
-        with ledger.engine.begin() as conn:
-            conn.execute(text("INSERT INTO once_values (kind, name, scope, value, entry_idx) "
-                              "VALUES (:k, :n, :s, :v, 99)"), {"k": kind, "n": name, "s": scope, "v": value})
+    with pytest.raises(IntegrityError), ledger.engine.begin() as conn:
+        conn.execute(text("INSERT INTO once_values (kind, name, scope, value, entry_idx) "
+                          "VALUES (:k, :n, :s, :v, 99)"), {"k": kind, "n": name, "s": scope, "v": value})
     ledger.close()
 
 

@@ -36,7 +36,9 @@ def _phrases(d: Description) -> list[Phrase]:
 
 
 def test_the_kinds_of_this_ledger_present_themselves() -> None:
-    assert PRESENTED == ["Attestation", "Lien", "LienRelease", "RegisterDeed", "Transfer", "Valuation"]
+    assert PRESENTED == ["Attestation", "Claim", "ClaimIssuer", "ClaimRevocation", "Hold", "HoldRelease", "Lien",
+                         "LienRelease", "RecoveryApproval", "RecoveryObjection", "RecoveryStart", "RecoveryTransfer",
+                         "RegisterDeed", "RulesVersion", "Transfer", "Valuation"]
 
 
 @pytest.mark.parametrize("kind", PRESENTED)

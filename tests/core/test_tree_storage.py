@@ -1,6 +1,6 @@
 """The Merkle tree stored in `tree_nodes`: written by every append (batches, checkpoints inside a
 batch), read in O(log n) by roots and proofs, rebuilt and compared by `verify` (a changed, lost or
-added node is named), and filled by migration 0005 for a ledger from before it, on SQLite and
+added node is named), and filled by migration 0012 for a ledger from before it, on SQLite and
 PostgreSQL."""
 from __future__ import annotations
 
@@ -152,18 +152,18 @@ def test_an_append_on_a_ledger_that_lost_its_tree_is_one_sentence(tmp_path: Path
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_migration_0005_fills_the_tree_of_a_0004_ledger(database: str, tmp_path: Path,
+def test_migration_0012_fills_the_tree_of_a_0010_ledger(database: str, tmp_path: Path,
                                                         request: pytest.FixtureRequest) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     ledger, operator = _office(tmp_path, url)
     _grow(ledger, operator)
     expected = _stored(ledger)
-    with ledger.engine.begin() as conn:  # the database as 0004 left it: no tree_nodes table
+    with ledger.engine.begin() as conn:  # the database as 0010 (the head before) left it: no tree_nodes table
         conn.execute(text("DROP TABLE tree_nodes"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
     ledger.close()
 
-    reopened = Ledger.open(ledger.home, url)  # migrates 0004 -> 0005
+    reopened = Ledger.open(ledger.home, url)  # migrates 0010 -> 0012
     with reopened.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
     assert inspect(reopened.engine).has_table("tree_nodes")

@@ -123,7 +123,7 @@ def test_writes_atomically_and_refuses_to_overwrite_without_force(tmp_path: Path
     out = tmp_path / "proof.json"
     write_output(out, "first\n")
     assert out.read_text() == "first\n"
-    with pytest.raises(DeedbookError, match="exists already; choose another name.$") as refused:
+    with pytest.raises(DeedbookError, match=r"exists already; choose another name\.$") as refused:
         write_output(out, "second\n")
     assert refused.value.remedy is Remedy.OVERWRITE  # the command line words it as --force (desktop/cli/hints.py)
     assert out.read_text() == "first\n"
@@ -148,7 +148,7 @@ def test_never_writes_through_a_symlink(tmp_path: Path) -> None:
 
 
 def test_folder_problems_are_sentences(tmp_path: Path) -> None:
-    with pytest.raises(DeedbookError, match="The folder .* does not exist"):
+    with pytest.raises(DeedbookError, match=r"The folder .* does not exist"):
         write_output(tmp_path / "missing" / "out.pdf", b"%PDF")
     with pytest.raises(DeedbookError, match="is a folder: give a file name"):
         write_output(tmp_path, b"%PDF")

@@ -175,3 +175,18 @@ def test_a_new_entry_that_breaks_a_rule_is_named(tmp_path: Path, monkeypatch: py
     assert not report.ok and report.first_bad == 9, report.reason
     assert f"{mallory.address} is not a registrar" in (report.reason or "")
     assert not verify_ledger(world.ledger, jobs=1).ok  # and a full verify agrees
+
+
+def test_a_ledger_with_compliance_records_is_verified_in_full_and_says_why(tmp_path: Path) -> None:
+    from tests.compliance_helpers import Office
+
+    world = _world(tmp_path)
+    office = Office(world, tmp_path / "requests")
+    office.rules()  # a rules version: compliance state the incremental check does not rebuild as it was
+    make_checkpoint(world.ledger, world.operator)
+    assert verify_ledger(world.ledger, jobs=1).ok
+    world.register("AFTER-RULES", world.operator.address)
+    report = verify_since_checkpoint(world.ledger, jobs=1)
+    assert report.ok, report.reason
+    assert report.since is None and report.entries == world.ledger.size()
+    assert "is a compliance record" in report.warnings[0] and "every entry was verified" in report.warnings[0]

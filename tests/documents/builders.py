@@ -14,6 +14,7 @@ from core.checkpoints import make_checkpoint
 from core.contacts import AddressBook
 from core.keys import UnlockedKey
 from tests.helpers import World, make_world
+from datetime import UTC
 
 T0 = 1_717_200_000  # 2024-06-01 00:00 UTC
 DAY = 86_400
@@ -93,9 +94,9 @@ def attest(world: World, index: int, notary: UnlockedKey, when: int, act: str = 
 
 
 def _date(seconds: int) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(seconds, UTC).date().isoformat()
 
 
 def make_scene(root: Path, *, checkpoint: bool = True) -> Scene:

@@ -14,8 +14,8 @@ from typing import Any, Sequence
 from core import merkle
 from core.documents.evidence import EmbeddedEntry, Record
 from core.entries import Entry, entry_leaf_hash
-from core.kinds import check_signatures
 from core.keys import UnlockedKey
+from core.kinds import check_signatures
 from core.ledger import Ledger
 
 FORGED_AT = 1_750_000_000  # 2025-06-15
@@ -66,7 +66,7 @@ def forged_registration(ledger: Ledger, registrar: UnlockedKey, owner: str, parc
 
 def forged_title(ledger: Ledger, operator: UnlockedKey, registrar: UnlockedKey, owner: str) -> bytes:
     """A certificate of title for a deed that was never registered, its registration signed by `registrar`."""
-    from core.documents.render import render_record
+    from desktop.documents.registry import render_record
 
     entry = forged_registration(ledger, registrar, owner)
     record = forge_record(ledger, operator, "title", {"deedId": entry.message["deedId"]}, forged=[entry])

@@ -66,7 +66,7 @@ def test_valuation_report(docs: dict[str, Path]) -> None:
 
 
 def test_paper_sizes_and_orientation(docs: dict[str, Path], scene: Scene) -> None:
-    from core.documents import build_title_pdf
+    from desktop.documents import build_title_pdf
 
     def size(data: bytes) -> tuple[int, int]:
         box = PdfReader(io.BytesIO(data)).pages[0].mediabox
@@ -101,8 +101,8 @@ def test_transfer_record_holds_what_the_deed_needs(scene: Scene, docs: dict[str,
 
 
 def test_documents_refuse_the_wrong_entry(scene: Scene) -> None:
-    from core.documents import build_notary_record_pdf, build_transfer_pdf
     from core.errors import DeedbookError
+    from desktop.documents import build_notary_record_pdf, build_transfer_pdf
 
     with pytest.raises(DeedbookError, match="not a transfer"):
         build_transfer_pdf(scene.ledger, scene.registration)
@@ -113,8 +113,8 @@ def test_documents_refuse_the_wrong_entry(scene: Scene) -> None:
 
 
 def test_journal_filters(scene: Scene) -> None:
-    from core.documents.notary import collect_journal
     from core.errors import DeedbookError
+    from desktop.documents.journal import collect_journal
 
     record = collect_journal(scene.ledger, scene.keys["notary"].address, "2024-07-01", "2024-07-31")
     assert [e.index for e in record.entries] == [scene.attestations[1]]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.documents import verify_pdf
+from desktop.documents import verify_pdf
 
 GALLERY = Path(__file__).resolve().parents[2] / "docs" / "documents"
 PDFS = sorted(GALLERY.glob("*.pdf"))

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from core.checkpoints import make_checkpoint
-from core.documents import build_title_pdf, build_transfer_pdf, verify_pdf
 from core.documents import qr
-from core.documents.blocks import qr_payload
 from core.documents.evidence import parse_record
 from core.errors import Remedy
+from desktop.documents import build_title_pdf, build_transfer_pdf, verify_pdf
 from tests.documents import tampering
 from tests.documents.builders import DAY, T0, Scene, make_scene, transfer
 from tests.helpers import make_world
@@ -35,7 +34,7 @@ def test_the_ledger_moved_on_is_reported_and_still_genuine(tmp_path: Path) -> No
 def test_an_omitted_entry_is_caught_with_the_ledger(tmp_path: Path) -> None:
     """A certificate drawn from a record that leaves a lien out checks offline (every listed entry is genuine)
     but the ledger shows it incomplete."""
-    from core.documents.render import render_record
+    from desktop.documents.registry import render_record
 
     scene = make_scene(tmp_path / "home")
     record = parse_record(tampering.record_bytes(build_title_pdf(scene.ledger, scene.deed)))
@@ -67,7 +66,7 @@ def test_a_document_needs_a_checkpoint(tmp_path: Path) -> None:
 def test_qr_payload_round_trips(docs: dict[str, Path]) -> None:
     record = parse_record(tampering.record_bytes(docs["transfer"].read_bytes()))
     subject = record.entry(record.params["index"])
-    payload = qr_payload(record, subject)
+    payload = qr.payload(record, subject)
     text = payload.text()
     assert text.startswith("DEEDBOOK:1:") and set(text) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ:")
     assert qr.parse(text) == payload
@@ -84,7 +83,7 @@ def test_qr_signature_recovers_the_operator(docs: dict[str, Path]) -> None:
     from core.signing import recover_address
 
     record = parse_record(tampering.record_bytes(docs["title"].read_bytes()))
-    payload = qr.parse(qr_payload(record, record.entries[-1]).text())
+    payload = qr.parse(qr.payload(record, record.entries[-1]).text())
     identity = LedgerIdentity(bytes.fromhex(payload.ledger_id[2:]), record.ledger.name, "", payload.chain_id)
     message = {"ledgerId": payload.ledger_id, "size": payload.checkpoint_size, "root": payload.checkpoint_root,
                "timestamp": payload.checkpoint_time}
@@ -108,4 +107,4 @@ def test_the_printed_qr_code_scans(docs: dict[str, Path], tmp_path: Path, name: 
     assert scanned.returncode == 0, scanned.stderr
     record = parse_record(tampering.record_bytes(pdf.read_bytes()))
     subject = record.entries[-1]
-    assert scanned.stdout.strip() == qr_payload(record, subject).text()
+    assert scanned.stdout.strip() == qr.payload(record, subject).text()

@@ -18,15 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.checkpoints import make_checkpoint
-from core.documents import build_title_pdf, build_transfer_pdf, verify_pdf
 from core.documents.evidence import check_record
-from core.documents.render import render_record
-from core.documents.title import collect_title
 from core.errors import DeedbookError, VerificationFailed
 from core.keys import UnlockedKey
 from core.proofs import build_proof, verify_proof
 from desktop.cli.main import run
-from tests.documents.builders import T0, DAY, transfer
+from desktop.documents import build_title_pdf, build_transfer_pdf, verify_pdf
+from desktop.documents.registry import render_record
+from desktop.documents.title import collect_title
+from tests.documents.builders import DAY, T0, transfer
 from tests.documents.forgery import forge_record, forged_registration, forged_title
 from tests.helpers import World, make_world
 
@@ -174,7 +174,7 @@ def test_a_forged_registrar_appointment_does_not_help(office: Office) -> None:
     registration = forged_registration(ledger, office.mallory, office.mallory.address)
     record = forge_record(ledger, office.world.operator, "title", {"deedId": registration.message["deedId"]},
                           forged=[appointment, registration])
-    with pytest.raises(VerificationFailed, match="is an AddRegistrar signed by .*, not by the ledger's operator"):
+    with pytest.raises(VerificationFailed, match=r"is an AddRegistrar signed by .*, not by the ledger's operator"):
         check_record(record)
 
 

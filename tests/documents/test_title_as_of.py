@@ -8,9 +8,9 @@ import pytest
 from core.checkpoints import make_checkpoint
 from core.deeds import register_deed
 from core.documents.evidence import NotCheckpointed
-from core.documents.title import build_title_pdf, collect_title, uncovered_entries
-from core.documents.verify import verify_pdf
 from desktop.cli.main import run
+from desktop.documents.title import build_title_pdf, collect_title, uncovered_entries
+from desktop.documents.verify import verify_pdf
 from tests.helpers import make_world
 
 

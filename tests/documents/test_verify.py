@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core.documents import verify_pdf
 from core.documents.evidence import Record, parse_record
 from core.errors import DeedbookError
+from desktop.documents import verify_pdf
 from tests.documents import tampering
 from tests.documents.builders import Scene
+from datetime import UTC
 
 
 @pytest.mark.parametrize("name", ["title", "transfer", "notary", "journal", "valuation"])
@@ -24,7 +25,7 @@ def test_every_document_is_genuine_offline(docs: dict[str, Path], name: str) -> 
 
 
 def test_same_entries_same_bytes(scene: Scene, docs: dict[str, Path]) -> None:
-    from core.documents import build_title_pdf, build_transfer_pdf
+    from desktop.documents import build_title_pdf, build_transfer_pdf
 
     assert build_title_pdf(scene.ledger, scene.deed) == docs["title"].read_bytes()
     assert build_transfer_pdf(scene.ledger, scene.transfers[0]) == docs["transfer"].read_bytes()
@@ -32,13 +33,13 @@ def test_same_entries_same_bytes(scene: Scene, docs: dict[str, Path]) -> None:
 
 
 def test_creation_date_comes_from_the_checkpoint(scene: Scene, docs: dict[str, Path]) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pypdf import PdfReader
 
     meta = PdfReader(docs["title"]).metadata
     stamp = scene.ledger.latest_checkpoint().message["timestamp"]
-    expected = datetime.fromtimestamp(stamp, timezone.utc).strftime("D:%Y%m%d%H%M%S")
+    expected = datetime.fromtimestamp(stamp, UTC).strftime("D:%Y%m%d%H%M%S")
     assert meta["/CreationDate"].startswith(expected)
     assert meta["/Producer"] == meta["/Creator"] == "Deedbook documents (deedbook-document/1)"
 
@@ -55,7 +56,7 @@ def _forged(record: Record, **changes: object) -> Record:
 
 
 def test_a_changed_digit_in_the_visible_text_is_caught(docs: dict[str, Path]) -> None:
-    from core.documents.transfer_deed import draw_transfer
+    from desktop.documents.transfer_deed import draw_transfer
 
     pdf = docs["transfer"].read_bytes()
     record = parse_record(tampering.record_bytes(pdf))
@@ -162,7 +163,7 @@ def test_not_a_deedbook_document(tmp_path: Path) -> None:
         verify_pdf(b"")
     with pytest.raises(DeedbookError, match="no file"):
         verify_pdf(tmp_path / "missing.pdf")
-    with pytest.raises(DeedbookError, match="cannot be read as a PDF|not a Deedbook document"):
+    with pytest.raises(DeedbookError, match=r"cannot be read as a PDF|not a Deedbook document"):
         verify_pdf(b"%PDF-1.4\n" + bytes(range(256)) * 4)
 
 

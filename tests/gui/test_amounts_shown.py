@@ -42,7 +42,7 @@ def test_deeds_table_shows_each_last_price_in_its_currency(window: Any, qtbot: A
     model = window.panes["deeds"].model
     qtbot.waitUntil(lambda: model.rowCount() == 2)  # rows are read on a worker
     price = {int(deed): text for deed, text in zip(cells(qtbot, model, DeedColumn.DEED),
-                                                   cells(qtbot, model, DeedColumn.LAST_SALE))}
+                                                   cells(qtbot, model, DeedColumn.LAST_SALE), strict=True)}
     assert price == {yen.deed: "JPY 25,000,000", dinar.deed: "KWD 95,000.250"}
 
 

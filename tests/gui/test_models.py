@@ -107,10 +107,10 @@ def test_entries_model_jumps_and_filters(world: World, qtbot: Any, ops: Operatio
     assert model.rowCount() == 31  # genesis + 30 registrations
     assert model.index(30, EntryColumn.KIND).data() == "RegisterDeed"  # the newest block comes with the count
     assert cells(qtbot, model, EntryColumn.KIND, 1) == ["LedgerGenesis"]  # another block, read when asked for
-    model.set_kind("LedgerGenesis")
+    model.set_filter("LedgerGenesis")
     _loaded(qtbot, model)
     assert model.rowCount() == 1
-    model.set_kind(None)
+    model.set_filter(None)
     _loaded(qtbot, model)
     model.mark_bad(7)
     assert model.index(7, 0).data(Qt.ItemDataRole.BackgroundRole) is not None

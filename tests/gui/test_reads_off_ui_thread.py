@@ -97,7 +97,7 @@ def test_every_pane_reads_the_ledger_off_the_ui_thread(guard: Guard, window: Any
     assert [item.title.split()[0] for item in deeds.detail.timeline.items()][:2] == ["Lien", "Sold"]
 
     # every other pane, shown
-    for key in ("register", "keys", "notary", "valuation", "ledger", "documents"):
+    for key in ("register", "keys", "notary", "valuation", "ledger", "documents", "witnesses"):
         window.show_pane(key)
         qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=20_000)
 

@@ -337,7 +337,7 @@ def test_listings_escape_stored_control_characters(office: Office, capsys: pytes
         assert not hidden, (argv, hidden)
     shown = run_cli(office.argv("deed", "show", "2"), capsys).out
     assert "\\u001b[31mPAID IN FULL" in shown and "\\u000d" in shown
-    assert "mixes Latin and Cyrillic letters" in shown  # the Cyrillic "а" at the end of the address
+    assert "mixes Latin and Cyrillic letters" in shown  # the Cyrillic "а" at the end of the address  # noqa: RUF003 - the example
     data = json.loads(run_cli(office.argv("deed", "show", "2", "--json"), capsys).out)
     assert data["address"] == HOSTILE  # JSON keeps the stored value exactly, only escaped
 

@@ -362,11 +362,11 @@ def test_a_read_only_data_folder_can_be_read_and_refuses_writes(office: Office, 
     commands = [argv for argv, _ in READS] + [["pdf", "title", "1", "--out", str(pdf)]]
     commands += [[a.format(bob=office.bob, password=office.password_file) for a in argv] for argv in WRITES]
     outcomes = on_read_only_mount(office.home, commands)
-    for (argv, shows), outcome in zip(READS, outcomes):
+    for (argv, shows), outcome in zip(READS, outcomes, strict=False):
         assert outcome.code == 0, (argv, outcome.err)
         assert shows in outcome.out, (argv, outcome.out)
     assert outcomes[len(READS)].code == 0 and pdf.read_bytes().startswith(b"%PDF"), outcomes[len(READS)].err
-    for argv, outcome in zip(WRITES, outcomes[len(READS) + 1:]):
+    for argv, outcome in zip(WRITES, outcomes[len(READS) + 1:], strict=True):
         assert_refused(outcome, 2, says="is read-only")
         assert "The data folder" in outcome.err, (argv, outcome.err)
     assert office.fingerprint() == before

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.checkpoints import make_checkpoint
-from core.documents import build_title_pdf, build_transfer_pdf
+from desktop.documents import build_title_pdf, build_transfer_pdf
 from tests.hardening.harness import run_cli
 from tests.helpers import Sale, World, make_world, sell_with_liens
 

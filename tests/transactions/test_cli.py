@@ -49,7 +49,8 @@ class Office:
         return cli(self.capsys, "--data-dir", str(self.root / f"laptop-{name}"), *argv)
 
     def size(self) -> int:
-        code, out, _ = self.agent("deed", "history", "1", "--json")
+        code, out, err = self.agent("deed", "history", "1", "--json")
+        assert code == 0, err
         return len(json.loads(out))
 
     def sign_all(self, requests: list[dict[str, str]], folder: Path) -> list[str]:
@@ -169,7 +170,7 @@ def test_refusals_are_one_sentence(office: Office, tmp_path: Path) -> None:
     ]
     for argv, match in cases:
         code, out, err = office.agent(*argv)
-        assert code == 2 and match in err and err.count("\n") == 1, (argv, err)
+        assert code == 2 and match in err and err.count("\n") == 1 and not out, (argv, err, out)
     assert office.size() == size and not list(tmp_path.glob("transfer-*.json"))
 
 

@@ -1,7 +1,7 @@
 """Liens, releases, attestations and the notary's journal."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from core.dates import today_utc
 
@@ -36,7 +36,7 @@ def test_only_the_lienholder_releases_once(parties: Parties) -> None:
     for holder in (parties.alice.address, parties.bank.address):
         message = dict(release_message(parties.ledger, parties.deed, lien.lien_id, parties.bank.address),
                        holder=holder)
-        with pytest.raises(RuleViolation, match="Only the lienholder|signed by"):
+        with pytest.raises(RuleViolation, match=r"Only the lienholder|signed by"):
             parties.ledger.append([parties.ledger.sign("LienRelease", message, parties.alice, "lienholder")])
     with pytest.raises(DeedbookError, match="no lien 9"):
         release_lien(parties.ledger, parties.deed, 9, parties.bank)
@@ -53,7 +53,7 @@ def test_lien_replay_and_bad_values_are_refused(parties: Parties) -> None:
     entry = parties.ledger.sign("Lien", message, parties.bank, "lienholder")
     parties.ledger.append([entry])
     before = snapshot(parties.ledger)
-    with pytest.raises(RuleViolation, match="lien number|version"):
+    with pytest.raises(RuleViolation, match=r"lien number|version"):
         parties.ledger.append([entry])
     for change, match in (({"amount": 0}, "at least one"), ({"currency": "usd"}, "currency"),
                           ({"lienKind": " "}, "kind"), ({"parcel": "other"}, "names parcel")):

@@ -23,10 +23,15 @@ from core.transactions import submit
 from tests.transactions.conftest import Parties, snapshot
 
 PARTY_ACTS = {"Transfer": "seller", "Acceptance": "buyer", "LienPayoff": "lienholder", "Lien": "lienholder",
-              "LienRelease": "lienholder", "Attestation": "notary"}
+              "LienRelease": "lienholder", "Attestation": "notary",
+              "Claim": "issuer", "ClaimRevocation": "issuer", "Hold": "registrar", "HoldApproval": "approver",
+              "HoldRelease": "registrar", "HoldReleaseApproval": "approver", "RecoveryApproval": "approver",
+              "RecoveryObjection": "holder"}
 LEDGER_ACTS = {"LedgerGenesis": "deedbook init", "AddRegistrar": "deedbook registrar add",
                "Checkpoint": "deedbook checkpoint", "RegisterDeed": "deedbook deed register",
-               "Valuation": "deedbook value DEED --record"}
+               "Valuation": "deedbook value DEED --record", "ClaimIssuer": "deedbook claims issuer add",
+               "RulesVersion": "deedbook rules set", "RecoveryStart": "deedbook recovery start",
+               "RecoveryTransfer": "deedbook recovery complete"}
 
 
 def test_the_allow_list_is_declared_by_the_kinds() -> None:
@@ -52,6 +57,13 @@ def ledger_act_message(parties: Parties, kind: str) -> dict[str, Any]:
         "Valuation": {"deedId": deed.deed_id, "parcel": deed.parcel, "deedVersion": deed.version,
                       "modelHash": "0x" + "11" * 32, "inputHash": "0x" + "22" * 32, "estimate": 1, "low": 1,
                       "high": 1, "currency": "USD", "coverage": 90, "asOf": "2025-06", "supersedes": 0},
+        "ClaimIssuer": {"changeId": "0x" + "33" * 32, "issuer": parties.carol.address, "claimTypes": "identity"},
+        "RulesVersion": {"version": 1, "rules": '{"format":"deedbook-rules/1"}'},
+        "RecoveryStart": {"recoveryId": "0x" + "44" * 32, "lost": parties.alice.address, "new": parties.carol.address,
+                          "deedId": 0, "order": "", "reason": "lost", "rulesVersion": 1},
+        "RecoveryTransfer": {"recoveryId": "0x" + "44" * 32, "deedId": deed.deed_id, "parcel": deed.parcel,
+                             "from": parties.alice.address, "to": parties.carol.address, "shares": 1, "order": "",
+                             "deedVersion": deed.version},
     }
     return messages[kind]
 

@@ -1,6 +1,7 @@
 """Request/response files: the summary a signer reads, and a parser that never falls over."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from typing import Any
@@ -157,10 +158,8 @@ def test_file_bytes_never_crash(raw: bytes) -> None:
     except DeedbookError as error:
         assert str(error)
         return
-    try:
+    with contextlib.suppress(DeedbookError):  # a refusal is fine; anything else fails the test
         parse_request(value, require_signature=True)
-    except DeedbookError:
-        pass
 
 
 def test_deeply_nested_and_huge_json_are_sentences() -> None:

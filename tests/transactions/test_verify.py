@@ -5,7 +5,6 @@ import sqlite3
 
 import pytest
 
-from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import apply_entry
 from core.liens import add_lien, release_lien

@@ -85,7 +85,7 @@ def test_gzip_and_latin1(tmp_path: Path) -> None:
                                                  for i in range(40))
     path = tmp_path / "ventes.csv.gz"
     path.write_bytes(gzip.compress(text.encode("latin-1")))
-    _, spec, data = load_csv(path, "prix")
+    _, _, data = load_csv(path, "prix")
     assert set(data.categorical["quartier"]) == {"Gare", "Église"}
 
 
@@ -154,8 +154,8 @@ def test_parser_round_trips_any_table(rows: list[list[str]], delimiter: str) -> 
     assert table.header == ["a", "b", "c"]
     kept = [r for r in rows if any(c.strip() for c in r)]  # blank rows are skipped
     assert table.n_rows == len(kept)
-    for name, index in zip(table.header, range(3)):
-        for got, row in zip(table.columns[name], kept):
+    for name, index in zip(table.header, range(3), strict=False):
+        for got, row in zip(table.columns[name], kept, strict=True):
             want = row[index].strip()
             assert got == (None if want.lower() in {"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a",
                                                     "nil", "missing"} else want)

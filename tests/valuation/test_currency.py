@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from core.checkpoints import make_checkpoint
-from core.documents import build_valuation_pdf, verify_pdf
 from core.money import Money
+from desktop.documents import ModelCard, build_valuation_pdf, verify_pdf
 from tests.helpers import make_world
 
 
@@ -51,7 +51,7 @@ def test_a_yen_valuation_is_recorded_and_reported_in_yen(small_model: Any, all_r
     assert Money(m["estimate"], "JPY") == v.estimate  # whole yen, not yen * 100
 
     make_checkpoint(world.ledger, world.operator)
-    pdf = build_valuation_pdf(world.ledger, deed_id, v, model_card=card)
+    pdf = build_valuation_pdf(world.ledger, deed_id, v, ModelCard.from_card(card))
     assert verify_pdf(pdf, world.ledger).ok  # the drawn figures are the signed ones
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert v.estimate.text(whole=True) in text and "$" not in text

@@ -6,7 +6,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from valuation.dataset import from_records
 from valuation.evaluate import cross_validate
 from valuation.intervals import conformal_bounds
 from valuation.metrics import avm_metrics

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from valuation.dataset import bundled_market_path, load_labelled
 from valuation.model import ModelParams
 from valuation.screening import shipped
-from valuation.screening.classifier import REFERENCE, TERMS, AdditiveLogit
+from valuation.screening.classifier import REFERENCE, TERMS
 from valuation.screening.evaluate import cross_validate_screen, precision_at
 from valuation.screening.features import INPUTS, MarketErrors, roundness, sale_age
 
@@ -89,7 +89,7 @@ def test_contributions_add_up_to_the_log_odds(rows: list[tuple[float, float, flo
     screen = shipped.load().model
     x = np.array(rows, dtype=np.float64)
     logits = screen.logit(x)
-    for row, parts in zip(logits, screen.contributions(x)):
+    for row, parts in zip(logits, screen.contributions(x), strict=True):
         assert row == pytest.approx(screen.reference_logit + sum(parts.values()), abs=1e-9)
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from core.documents import verify_pdf
 from core.documents.evidence import NotCheckpointed
 from core.errors import DeedbookError, Remedy
+from desktop.documents import verify_pdf
 from desktop.workspace import Document, Signer, Workspace
 from tests.helpers import PASSWORD, World, make_world
 

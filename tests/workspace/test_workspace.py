@@ -122,5 +122,5 @@ def test_the_ledger_opens_once_and_lazily(world: World) -> None:
     nowhere = Workspace.open(world.home.root / "nowhere")
     assert nowhere.local_ledger() == (None, None) and not nowhere.home.root.exists()  # asking creates nothing
     with pytest.raises(NotFound, match="There is no ledger in") as missing:
-        nowhere.ledger
+        _ = nowhere.ledger
     assert missing.value.remedy is not None and "--" not in str(missing.value)  # the command line adds its option

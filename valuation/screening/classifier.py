@@ -64,7 +64,6 @@ TERMS = (
 )
 # A typical market sale: on its estimate, mid-market, 30 years old, a round price.
 REFERENCE = {GAP: 0.0, LEVEL: 0.0, AGE: 30.0, ROUND: 3.0}
-GROUPS = (GAP, LEVEL, AGE, ROUND, NEW_HOME)
 
 
 def design(x: FloatArray) -> tuple[FloatArray, list[tuple[str, int, int]]]:

@@ -60,7 +60,7 @@ def model_inputs(data: SalesData, train: np.ndarray, market: np.ndarray, params:
 
 def precision_at(scores: FloatArray, y: BoolArray, share: float) -> tuple[float, float, int]:
     """Precision and recall among the `share` highest scores (ties broken by order)."""
-    k = max(1, int(round(share * scores.size)))
+    k = max(1, round(share * scores.size))
     top = np.argsort(-scores, kind="stable")[:k]
     hits = int(y[top].sum())
     return hits / k, hits / max(1, int(y.sum())), k

@@ -58,7 +58,7 @@ def _one_in(share: float, total: int) -> str:
         return f"none of the {total:,} market sales the model learnt from was this far off"
     if share >= 0.5:
         return "prices this far off are common among market sales"
-    return f"a price this far off happens in 1 of {max(2, int(round(1.0 / share))):,} market sales"
+    return f"a price this far off happens in 1 of {max(2, round(1.0 / share)):,} market sales"
 
 
 def _gap_text(price: float, estimate: float, low: float, high: float, errors: MarketErrors, currency: str) -> tuple[str, str]:
@@ -143,5 +143,5 @@ def screen_sales(trained: "TrainedModel", records: Sequence[Mapping[str, Any]], 
         out.append(Screening(round(score, 4), screen.level(score), reasons, round(base, 4), round(estimate),
                              round(low), round(high), date_text(when[i]) if np.isfinite(when[i]) else None,
                              {name: (None if not np.isfinite(v) else round(float(v), 4))
-                              for name, v in zip((GAP, LEVEL, AGE, ROUND), x[i])}))
+                              for name, v in zip((GAP, LEVEL, AGE, ROUND), x[i], strict=True)}))
     return out

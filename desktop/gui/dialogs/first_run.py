@@ -196,7 +196,6 @@ class FirstRunDialog(QDialog):
         self.demo_cancel.clicked.connect(op.cancel)
         op.on_progress(lambda f, _m: self.demo_progress.setValue(int(f * 1000)))
         op.success(lambda _ledger: self._opened(ws)).done(self._demo_done).run()
-        self.demo_op = op
 
     def _demo_done(self) -> None:
         self.demo_button.setEnabled(True)

@@ -10,18 +10,15 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 
-from core.display import short_address
 from desktop.gui import fmt
-from desktop.gui.models.lazy import LazyTableModel, Reader
+from desktop.gui.models.lazy import LazyTableModel
 from desktop.gui.operations import Operations
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
-    from core.ledger import Ledger
     from core.browse import DeedSummary
-
-Index = QModelIndex | QPersistentModelIndex
+    from core.ledger import Ledger
 
 
 class DeedColumn(enum.IntEnum):
@@ -57,9 +54,8 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
 
     def __init__(self, ops: Operations | None, ledger: "Ledger | None" = None,
                  label: Callable[[str], str] | None = None, parent: Any = None) -> None:
-        super().__init__(ops, len(DeedColumn), parent)
-        self._ledger = ledger
-        self._label = label or short_address
+        super().__init__(ops, [HEADERS[c] for c in DeedColumn], key_role=DEED_ID_ROLE, right_aligned=frozenset(NUMERIC),
+                         ledger=ledger, label=label, parent=parent)
         self._rows_of: dict[int, int] = {}
         self._search = ""
         self._sort = DeedColumn.DEED
@@ -104,7 +100,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         return self._search
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column not in SORT_KEYS.keys():
+        if column not in SORT_KEYS:
             return
         self._sort = DeedColumn(column)
         self._descending = order == Qt.SortOrder.DescendingOrder
@@ -119,8 +115,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
 
     def relabel(self) -> None:
         """Names of owners changed (address book, keys): repaint that column only."""
-        if self._keys:
-            self.dataChanged.emit(self.index(0, DeedColumn.OWNER), self.index(len(self._keys) - 1, DeedColumn.OWNER))
+        self.repaint_column(DeedColumn.OWNER)
 
     def reveal(self, deed_id: int, then: Callable[[int | None], Any]) -> None:
         """Page in ids (on a worker) until `deed_id` is among them, then call `then` with its row."""
@@ -148,17 +143,11 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         self._start(query, "Finding the deed")
 
     # -- reading ----------------------------------------------------------------------------
-    def _rows_reader(self) -> Reader | None:
-        ledger = self._ledger
-        if ledger is None:
-            return None
+    @staticmethod
+    def _read_rows(ledger: "Ledger", keys: Sequence[int]) -> dict[int, "DeedSummary"]:
+        from core.browse import deed_summaries
 
-        def read(ids: Sequence[int]) -> dict[int, Any]:
-            from core.browse import deed_summaries
-
-            return dict(deed_summaries(ledger, list(ids)))
-
-        return read
+        return dict(deed_summaries(ledger, list(keys)))
 
     def _reload(self, count: int, *, searched: bool = False) -> None:
         ledger = self._ledger
@@ -197,43 +186,15 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
     def _row_of_key(self, key: int) -> int | None:
         return self._rows_of.get(key)
 
-    # -- the model interface ------------------------------------------------------------------
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(DeedColumn):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[DeedColumn(section)]
+    # -- what a cell shows ------------------------------------------------------------------
+    def _tooltip(self, s: "DeedSummary", column: int) -> str | None:
+        if column == DeedColumn.OWNER:
+            return s.owner
+        if column == DeedColumn.HOLDERS and s.open_liens:
+            return f"{s.open_liens} open lien(s)"
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._keys) or not 0 <= index.column() < len(DeedColumn):
-            return None
-        column = DeedColumn(index.column())
-        if role == DEED_ID_ROLE:
-            return self._keys[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignRight if column in NUMERIC else Qt.AlignmentFlag.AlignLeft)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        if column == DeedColumn.DEED and role == Qt.ItemDataRole.DisplayRole:
-            return str(self._keys[index.row()])  # known before the row's other cells are read
-        summary = self.summary(index.row())
-        if summary is None:
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == DeedColumn.OWNER:
-                return summary.owner
-            if column == DeedColumn.HOLDERS and summary.open_liens:
-                return f"{summary.open_liens} open lien(s)"
-            return None
-        return self._display(summary, column)
-
-    def _display(self, s: "DeedSummary", column: DeedColumn) -> str:
+    def _display(self, s: "DeedSummary", column: int) -> str:
         if column == DeedColumn.DEED:
             return str(s.deed_id)
         if column == DeedColumn.PARCEL:
@@ -255,7 +216,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         return self.cached(row)
 
     def deed_id_at(self, row: int) -> int | None:
-        return self._keys[row] if 0 <= row < len(self._keys) else None
+        return self.key_at(row)
 
     def row_of(self, deed_id: int) -> int | None:
         return self._rows_of.get(deed_id)

@@ -11,18 +11,16 @@ import enum
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from core.display import short_address
+from core.errors import DeedbookError
 from desktop.gui import fmt
-from desktop.gui.models.lazy import LazyTableModel, Reader
+from desktop.gui.models.lazy import LazyTableModel
 from desktop.gui.operations import Operations
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
     from core.ledger import Ledger, RecordedEntry
-
-Index = QModelIndex | QPersistentModelIndex
 ENTRY_INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
@@ -45,9 +43,9 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
 
     def __init__(self, ops: Operations | None, ledger: "Ledger | None" = None,
                  label: Callable[[str], str] | None = None, parent: Any = None) -> None:
-        super().__init__(ops, len(EntryColumn), parent)
-        self._ledger = ledger
-        self._label = label or short_address
+        super().__init__(ops, [HEADERS[c] for c in EntryColumn], key_role=ENTRY_INDEX_ROLE,
+                         right_aligned=frozenset({EntryColumn.INDEX, EntryColumn.DEED}), ledger=ledger, label=label,
+                         parent=parent)
         self._kind: str | None = None
         self._deed: int | None = None
         self._bad: int | None = None
@@ -67,12 +65,7 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
 
     def relabel(self) -> None:
         """The names signers are known by changed: repaint that column only."""
-        if len(self._keys):
-            self.dataChanged.emit(self.index(0, EntryColumn.SIGNERS), self.index(len(self._keys) - 1,
-                                                                                  EntryColumn.SIGNERS))
-
-    def set_kind(self, kind: str | None) -> None:
-        self.set_filter(kind, self._deed)
+        self.repaint_column(EntryColumn.SIGNERS)
 
     def set_filter(self, kind: str | None, deed_id: int | None = None) -> None:
         """Only entries of one kind and/or about one deed (None: all)."""
@@ -104,23 +97,17 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
 
         self._start(query, "Reading the ledger")
 
-    def _rows_reader(self) -> Reader | None:
-        ledger = self._ledger
-        if ledger is None:
-            return None
+    @staticmethod
+    def _read_rows(ledger: "Ledger", keys: Sequence[int]) -> dict[int, "RecordedEntry"]:
+        from core.browse import entries_at
 
-        def read(indexes: Sequence[int]) -> dict[int, Any]:
-            from core.browse import entries_at
-
-            return dict(entries_at(ledger, indexes))
-
-        return read
+        return dict(entries_at(ledger, keys))
 
     def _row_of_key(self, key: int) -> int | None:
         return self.row_of(key)
 
     def entry_index_at(self, row: int) -> int | None:
-        return self._keys[row] if 0 <= row < len(self._keys) else None
+        return self.key_at(row)
 
     def row_of(self, entry_index: int) -> int | None:
         keys = self._keys
@@ -133,45 +120,20 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         """The entry at `row` if it is in (else None, and it is read in the background)."""
         return self.cached(row)
 
-    # -- the model interface ----------------------------------------------------------------
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(EntryColumn):
-            return HEADERS[EntryColumn(section)]
+    # -- what a cell shows ------------------------------------------------------------------
+    def _other_role(self, row: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and self._bad is not None and self.key_at(row) == self._bad:
+            return QBrush(QColor(208, 80, 74, 90))  # the first bad entry a verification found
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def _tooltip(self, entry: "RecordedEntry", column: int) -> str | None:
+        if column == EntryColumn.SIGNERS:
+            return "\n".join(f"{s.role}: {s.signer}" for s in entry.signatures)
+        if column == EntryColumn.SUMMARY:
+            return _describe(entry)
+        return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._keys) or not 0 <= index.column() < len(EntryColumn):
-            return None
-        column = EntryColumn(index.column())
-        if role == ENTRY_INDEX_ROLE:
-            return self.entry_index_at(index.row())
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = column in (EntryColumn.INDEX, EntryColumn.DEED)
-            return int((Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if self._bad is not None and self.entry_index_at(index.row()) == self._bad:
-                return QBrush(QColor(208, 80, 74, 90))
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        if column == EntryColumn.INDEX and role == Qt.ItemDataRole.DisplayRole:
-            return str(self._keys[index.row()])  # known before the entry itself is read
-        entry = self.entry(index.row())
-        if entry is None:
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == EntryColumn.SIGNERS:
-                return "\n".join(f"{s.role}: {s.signer}" for s in entry.signatures)
-            if column == EntryColumn.SUMMARY:
-                return _describe(entry)
-            return None
+    def _display(self, entry: "RecordedEntry", column: int) -> str:
         if column == EntryColumn.INDEX:
             return str(entry.index)
         if column == EntryColumn.RECORDED:
@@ -189,5 +151,5 @@ def _describe(entry: "RecordedEntry") -> str:
     """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row)."""
     try:
         return fmt.plain(entry.describe())
-    except Exception:  # noqa: BLE001 - a kind this build does not know still lists
+    except (DeedbookError, KeyError, TypeError, ValueError, AttributeError):  # an unknown kind or a damaged message
         return fmt.plain(entry.kind)

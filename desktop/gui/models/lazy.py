@@ -1,4 +1,5 @@
-"""What the deeds and entries tables share: keys held, rows read a block at a time, all off the UI thread.
+"""What the deeds and entries tables share: keys held, rows read a block at a time, all off the UI thread,
+and the model interface around them (headers, flags, alignment, the key column, tooltips).
 
 A lazy table holds the keys of its rows (deed numbers, entry indexes) and a
 bounded cache of rows.  Every read runs on a reader thread through the
@@ -7,15 +8,23 @@ asks for (a block around the first one missing).  Until a block is in, its cells
 are empty; when it arrives `dataChanged` repaints them.  Each reload starts a new
 generation, and an answer from an older one is dropped, so a late reply never
 shows a search or a ledger that is no longer the current one.
+
+A subclass says what its columns are called, how to read rows from a ledger,
+and what a row shows in a column (`_display`, `_tooltip`); the first column
+shows the row's key, known before the row itself is read.
 """
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Generic, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Sequence, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from core.display import short_address
 from desktop.gui.operations import Operations
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the ledger, after the window is shown
+    from core.ledger import Ledger
 
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -28,10 +37,17 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     loaded = Signal()  # a reload's keys (and first rows) are in
 
-    def __init__(self, ops: Operations | None, columns: int, parent: Any = None) -> None:
+    def __init__(self, ops: Operations | None, headers: Sequence[str], *, key_role: int,
+                 right_aligned: frozenset[int] = frozenset(), ledger: "Ledger | None" = None,
+                 label: Callable[[str], str] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._ops = ops
-        self._columns = columns
+        self._headers = tuple(headers)
+        self._columns = len(self._headers)
+        self._key_role = key_role  # the data role that answers a row's key (a deed id, an entry index)
+        self._right_aligned = right_aligned  # the numeric columns
+        self._ledger = ledger
+        self._label = label or short_address  # what an address is shown as (a name this machine knows)
         self._keys: Sequence[int] = []
         self._more = False
         self._cache: OrderedDict[int, Row] = OrderedDict()
@@ -42,15 +58,33 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._after_load: list[Callable[[], Any]] = []
 
     # -- what a subclass provides ----------------------------------------------------------------
-    def _rows_reader(self) -> Reader | None:
-        """A function (run on a worker) reading rows by key, or None when there is nothing to read."""
+    @staticmethod
+    def _read_rows(ledger: "Ledger", keys: Sequence[int]) -> dict[int, Row]:
+        """The rows of these keys (run on a worker)."""
         raise NotImplementedError
 
     def _row_of_key(self, key: int) -> int | None:
         raise NotImplementedError
 
+    def _display(self, row: Row, column: int) -> str:
+        raise NotImplementedError
+
+    def _tooltip(self, row: Row, column: int) -> str | None:
+        return None
+
+    def _other_role(self, row: int, role: int) -> Any:
+        """A role other than text, alignment and the key (a background, say)."""
+        return None
+
     def _keys_changed(self) -> None:
         """The keys were replaced or extended (a subclass re-indexes them)."""
+
+    def _rows_reader(self) -> Reader | None:
+        """A function (run on a worker) reading rows by key, or None when there is no ledger."""
+        ledger, read = self._ledger, self._read_rows
+        if ledger is None:
+            return None
+        return lambda keys: read(ledger, list(keys))
 
     # -- running reads ------------------------------------------------------------------------------
     def _run(self, fn: Callable[[], Any], then: Callable[[Any], Any], title: str) -> None:
@@ -175,6 +209,15 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
         self._run(lambda: reader(block), arrived, "Reading rows")
 
+    def key_at(self, row: int) -> int | None:
+        """The key of the row (known before its contents are read)."""
+        return self._keys[row] if 0 <= row < len(self._keys) else None
+
+    def repaint_column(self, column: int) -> None:
+        """Repaint one column's cells (the names addresses are shown by changed)."""
+        if len(self._keys):
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._keys) - 1, column))
+
     def forget(self, keys: Sequence[int]) -> None:
         """Drop these rows from the cache and repaint them (they are read again when shown)."""
         for key in keys:
@@ -220,3 +263,32 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self._columns
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and 0 <= section < self._columns
+                and role == Qt.ItemDataRole.DisplayRole):
+            return self._headers[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row, column = index.row(), index.column()
+        if not index.isValid() or not 0 <= row < len(self._keys) or not 0 <= column < self._columns:
+            return None
+        if role == self._key_role:
+            return self._keys[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            side = Qt.AlignmentFlag.AlignRight if column in self._right_aligned else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._other_role(row, role)
+        if column == 0 and role == Qt.ItemDataRole.DisplayRole:
+            return str(self._keys[row])  # known before the row's other cells are read
+        found = self.cached(row)
+        if found is None:
+            return None
+        return self._tooltip(found, column) if role == Qt.ItemDataRole.ToolTipRole else self._display(found, column)

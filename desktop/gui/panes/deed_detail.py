@@ -9,12 +9,10 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollAre
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core import attributes
-from core.kinds import describe_entry
 from core.money import format_amount
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
-from desktop.gui.phrases import phrase_text
 from desktop.gui.panes.base import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
 
@@ -30,6 +28,10 @@ def timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
 
 
 def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
+    # the kinds, their presentation and libsecp256k1 load with the first chain of title shown, not at start
+    from core.kinds import describe_entry
+    from desktop.gui.phrases import phrase_text
+
     d = describe_entry(entry.kind, entry.message, [(s.role, s.signer) for s in entry.signatures])
     detail = phrase_text(d.detail, ctx.short_label)
     return TimelineItem(entry.index, fmt.when(entry.recorded_at), phrase_text(d.headline, ctx.short_label),

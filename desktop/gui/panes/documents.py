@@ -257,9 +257,6 @@ class DocumentsPane(Pane):
         # complete: entries newer than the last checkpoint make the pane offer to sign one first
         generate(self.ctx, self, Document.title(deed_id, complete=True))
 
-    def transfer_deed(self, index: int) -> None:
-        generate(self.ctx, self, Document.transfer(index))
-
     def new_document(self, key: str) -> None:
         window = self.window()
         panes = getattr(window, "panes", {})

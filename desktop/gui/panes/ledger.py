@@ -1,6 +1,7 @@
 """The ledger: explore entries, verify with progress and a verdict, checkpoint, export and check proofs."""
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -225,10 +226,8 @@ class LedgerPane(Pane):
                                    else f"{int(fraction * total):,} of {total:,} entries")
 
     def _verify_done(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected: PySide6 says so by raising
             self.cancel_button.clicked.disconnect()
-        except (RuntimeError, TypeError):
-            pass
         self._verify_op = None
         self.verify_button.setEnabled(True)
         self.verify_new_button.setEnabled(True)

@@ -3,6 +3,7 @@ and retraining in the background.  valuation/ (and scikit-learn) load in the wor
 An estimate asked for with no usable model trains one first (the workspace's `ensure_model`)."""
 from __future__ import annotations
 
+import contextlib
 from typing import Any, cast
 
 from PySide6.QtCore import Qt
@@ -299,10 +300,8 @@ class ValuationPane(Pane):
         self.progress_text.setText(message or "")
 
     def _train_done(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected: PySide6 says so by raising
             self.cancel_button.clicked.disconnect()
-        except (RuntimeError, TypeError):
-            pass
         self._job = None
         self.progress_row.hide()
         for widget in (self.train_quick, self.train_full, self.retrain):

@@ -1,0 +1,152 @@
+"""Export bundles: a ledger's entries from N on, with what a replica needs to check them.
+
+    {"format": "deedbook-export/1",
+     "ledger": {...}, "ledgerKey": "<verifier key>",
+     "since": N, "size": M, "total": <entries in the source>,
+     "entries": [{"index", "kind", "recordedAt", "message", "signatures"}, ...],   # N .. M-1
+     "checkpoint": {"index", "recordedAt", "message", "signatures", "cosignatures"},  # the latest
+     "consistency": [{"old", "oldRoot", "proof"}, ...],   # from earlier sizes to the checkpoint's
+     "frontierSize": F, "frontier": ["<base64>", ...]}     # the source's tree at F = min(N, checkpoint size)
+
+The frontier (the roots of the perfect subtrees of the first F entries) lets a
+replica whose own first F entries differ find where: it folds to the root at F,
+which a consistency proof ties to the signed checkpoint.  Entries carry the
+recording time the source gave them (the leaf hash binds it).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.checkpoint_note import identity_of, ledger_vkey
+from core.consistency import frontier
+from core.entries import Entry
+from core.errors import DeedbookError
+from core.identity import LedgerIdentity
+from core.notes import MalformedNote, b64, strict_b64
+from core.userfiles import json_nests_deeper_than, read_user_file
+from core.witness_requests import BadRequest, Candidate, parse_candidates, proof_sizes
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+FORMAT = "deedbook-export/1"
+MAX_BUNDLE_BYTES = 1 << 30
+
+
+class BadBundle(DeedbookError):
+    """A file or answer that is not an export bundle this version reads."""
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    index: int
+    recorded_at: int
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class Bundle:
+    identity: LedgerIdentity
+    since: int
+    entries: tuple[BundleEntry, ...]
+    total: int  # how many entries the source holds
+    checkpoint: dict[str, Any] | None
+    candidates: tuple[Candidate, ...]
+    frontier_size: int
+    frontier: tuple[bytes, ...]
+
+    @property
+    def size(self) -> int:
+        return self.since + len(self.entries)
+
+    @property
+    def more(self) -> bool:
+        return self.size < self.total
+
+    def candidate(self, old: int) -> Candidate | None:
+        return next((c for c in self.candidates if c.old == old), None)
+
+
+def build_bundle(ledger: "Ledger", since: int, *, limit: int | None = None) -> dict[str, Any]:
+    """The bundle of entries `since` .. (at most `limit` of them), with the latest checkpoint and its proofs."""
+    from core.cosignatures import cosigned_json
+
+    total = ledger.size()
+    if not 0 <= since <= total:
+        raise DeedbookError(f"The ledger has {total:,} entries; an export starts at an entry from 0 to {total:,}.")
+    stop = total if limit is None else min(total, since + limit)
+    entries = ledger.entries(since, stop)
+    data: dict[str, Any] = {
+        "format": FORMAT, "ledger": ledger.identity.as_json(), "ledgerKey": ledger_vkey(ledger.identity).text(),
+        "since": since, "size": stop, "total": total,
+        "entries": [{"index": e.index, "kind": e.kind, "recordedAt": e.recorded_at, "message": e.message,
+                     "signatures": [s.as_json() for s in e.signatures]} for e in entries],
+        "checkpoint": None, "consistency": [], "frontierSize": 0, "frontier": []}
+    checkpoint = ledger.latest_checkpoint()
+    if checkpoint is None:
+        return data
+    size = int(checkpoint.message["size"])
+    tree = ledger.tree()
+    at = min(since, size)
+    data["checkpoint"] = cosigned_json(ledger, checkpoint)
+    data["consistency"] = [Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
+                           .as_json() for old in proof_sizes(ledger, size, [at] if at else [])]
+    data["frontierSize"] = at
+    data["frontier"] = [b64(h) for h in frontier(tree, at)]
+    return data
+
+
+def bundle_text(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BadBundle(f"{label} is not a Deedbook export bundle ({FORMAT}).")
+    try:
+        identity = identity_of(str(data.get("ledgerKey", "")))
+        if LedgerIdentity.from_json(data["ledger"]) != identity:
+            raise BadBundle(f"{label} is damaged: its ledger and its ledger key disagree.")
+        since, total = data["since"], data["total"]
+        if type(since) is not int or type(total) is not int or not 0 <= since <= total:
+            raise ValueError
+        entries = []
+        for offset, item in enumerate(data["entries"]):
+            if not isinstance(item, dict) or item.get("index") != since + offset \
+                    or type(item.get("recordedAt")) is not int or not 0 <= item["recordedAt"] < 2**63:
+                raise ValueError
+            entries.append(BundleEntry(since + offset, item["recordedAt"], Entry.from_json(item)))
+        if since + len(entries) > total or data.get("size") != since + len(entries):
+            raise ValueError
+        checkpoint = data.get("checkpoint")
+        if checkpoint is not None and (not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("message"), dict)
+                                       or not isinstance(checkpoint.get("signatures"), list)):
+            raise ValueError
+        candidates = parse_candidates(data.get("consistency", []), label)  # as a checkpoint request's
+        frontier_size, roots = data.get("frontierSize", 0), data.get("frontier", [])
+        if type(frontier_size) is not int or not 0 <= frontier_size <= since or not isinstance(roots, list) \
+                or len(roots) != bin(frontier_size).count("1"):
+            raise ValueError
+        frontier_roots = tuple(strict_b64(str(h), "A frontier hash") for h in roots)
+        if any(len(h) != 32 for h in frontier_roots):
+            raise ValueError
+    except (KeyError, TypeError, ValueError, AttributeError, MalformedNote, BadRequest, DeedbookError) as bad:
+        if isinstance(bad, BadBundle):
+            raise
+        raise BadBundle(f"{label} is damaged or incomplete; it cannot be synced from.") from None
+    return Bundle(identity, since, tuple(entries), total, checkpoint, candidates, frontier_size, frontier_roots)
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    raw = read_user_file(path, "an export bundle", max_bytes=MAX_BUNDLE_BYTES, error=BadBundle)
+    try:
+        text = raw.decode("utf-8")
+        if json_nests_deeper_than(text, 16):
+            raise ValueError
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadBundle(f"{path} is not an export bundle (not JSON).") from None
+    return parse_bundle(data, f"The file {path}")

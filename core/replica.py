@@ -1,0 +1,371 @@
+"""Replicas: a bank's or county's own copy of a ledger, following it entry by entry.
+
+A replica is a real ledger in its own data folder, with the source's identity.
+`sync` takes the source's bundle of entries from the replica's size on (a file
+made by `deedbook export`, another data folder, or a `serve` URL: see `Source`)
+and, before writing anything:
+
+- checks the source's checkpoint is signed by the ledger's operator;
+- compares every entry it already holds that the bundle repeats, leaf by leaf;
+- checks the source's tree at min(since, checkpoint size) is the replica's own
+  (the bundle's frontier, tied to the signed checkpoint by a consistency proof),
+  and if not finds where it differs (exactly, when the source can give its leaf
+  hashes for the span that differs);
+
+then appends the new entries through the same rules as any append (signatures,
+deed rules, and every checkpoint's root against the replica's own tree), with
+the recording times the source gave them.  A source that rewrote what the
+replica holds is refused, naming the first entry that differs, and when two
+operator-signed checkpoints contradict each other the replica keeps a fork proof.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from core.bundles import Bundle, build_bundle, parse_bundle
+from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
+from core.consistency import first_difference, fold, frontier, spans, subtree_root
+from core.entries import SignatureRecord, entry_leaf_hash
+from core.errors import DeedbookError, NotFound, RuleViolation
+from core.forks import fork_evidence, fork_text, make_fork, verify_fork
+from core.kinds import check_signatures
+from core.merkle import verify_consistency
+from core.outfiles import write_output
+from core.paths import DataDir
+from core.witness_requests import Candidate
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+STATE_FORMAT = "deedbook-replica/1"
+BATCH = 2000  # entries per transaction: a sync stopped midway keeps whole, checked batches
+
+
+class Source(Protocol):
+    """Where a replica syncs from."""
+
+    label: str
+
+    def bundle(self, since: int) -> Bundle: ...
+
+    def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
+        """The source's leaf hashes start .. stop-1, or None when it cannot give them (a file)."""
+
+    def candidate(self, old: int, size: int) -> Candidate | None:
+        """A consistency proof from `old` to `size` (the source's latest checkpoint), or None."""
+
+
+class BundleSource:
+    """A bundle file written by `deedbook export`."""
+
+    def __init__(self, bundle: Bundle, label: str) -> None:
+        self._bundle, self.label = bundle, label
+
+    def bundle(self, since: int) -> Bundle:
+        return self._bundle
+
+    def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
+        return None
+
+    def candidate(self, old: int, size: int) -> Candidate | None:
+        return self._bundle.candidate(old)
+
+
+class LedgerSource:
+    """Another data folder's ledger (opened read-only when its folder cannot be written)."""
+
+    def __init__(self, ledger: "Ledger", label: str) -> None:
+        self.ledger, self.label = ledger, label
+
+    def bundle(self, since: int) -> Bundle:
+        return parse_bundle(build_bundle(self.ledger, min(since, self.ledger.size())), f"The ledger in {self.label}")
+
+    def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
+        return [e.leaf_hash for e in self.ledger.entries(start, stop)]
+
+    def candidate(self, old: int, size: int) -> Candidate | None:
+        if not 0 < old <= size <= self.ledger.size():
+            return None
+        tree = self.ledger.tree()
+        return Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
+
+
+@dataclass
+class SyncReport:
+    ok: bool
+    source: str
+    size: int = 0  # entries the replica holds now
+    appended: int = 0
+    started: bool = False  # this sync made the replica
+    checkpoint_size: int | None = None
+    cosigners: list[dict[str, Any]] = field(default_factory=list)
+    first_bad: int | None = None  # the first entry that differs from the replica's, when known exactly
+    span: tuple[int, int] | None = None  # entries span[0] .. span[1]-1 hold it, when only that is known
+    reason: str | None = None
+    fork_proof: Path | None = None
+    more: bool = False  # the source holds more than it sent (a server's page)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "source": self.source, "size": self.size, "appended": self.appended,
+                "started": self.started, "checkpoint_size": self.checkpoint_size, "cosigners": self.cosigners,
+                "first_bad": self.first_bad, "span": list(self.span) if self.span else None, "reason": self.reason,
+                "fork_proof": str(self.fork_proof) if self.fork_proof else None}
+
+
+def state_path(home: DataDir) -> Path:
+    return home.root / "replica.json"
+
+
+def read_state(home: DataDir) -> dict[str, Any] | None:
+    """What the last sync recorded (None: this folder has never synced as a replica)."""
+    path = state_path(home)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
+
+
+def _open(home: DataDir, db_url: str | None) -> "Ledger | None":
+    from core.ledger import Ledger
+
+    try:
+        return Ledger.open(home, db_url)
+    except NotFound:
+        return None
+
+
+def sync(home: DataDir, db_url: str | None, source: Source, *, now: int | None = None,
+         since: int | None = None) -> SyncReport:
+    """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
+
+    The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
+    the replica holds beyond it, which no signature of the operator covers yet, are compared one by one."""
+    now = int(time.time()) if now is None else now
+    home.require_writable("syncing a replica")
+    replica = _open(home, db_url)
+    held = replica.size() if replica is not None else 0
+    if since is None:
+        latest = replica.latest_checkpoint() if replica is not None else None
+        since = min(held, int(latest.message["size"])) if latest is not None else 0
+    bundle = source.bundle(min(since, held))
+    report = SyncReport(True, source.label, held, more=bundle.more)
+    if replica is not None and bundle.identity != replica.identity:
+        raise DeedbookError(f"{source.label} is the ledger \u201c{bundle.identity.name}\u201d "
+                            f"({bundle.identity.ledger_id_hex[:18]}\u2026); this replica follows "
+                            f"\u201c{replica.identity.name}\u201d ({replica.identity.ledger_id_hex[:18]}\u2026).")
+    if bundle.since > held:
+        raise DeedbookError(f"{source.label} starts at entry {bundle.since:,}, but this replica holds {held:,} "
+                            f"entries: it needs the entries from {held:,} on.")
+    signed = _signed(bundle, source.label)
+    if replica is not None:
+        differs = _compare(replica, bundle, signed, source)
+        if differs is not None:
+            first_bad, span, why = differs
+            report.ok, report.first_bad, report.span, report.reason = False, first_bad, span, why
+            report.fork_proof = _keep_fork(home, replica, signed, source, first_bad if first_bad is not None
+                                           else span[0] if span else 0, now)
+            if report.fork_proof is not None:
+                report.reason += f" The fork proof is in {report.fork_proof}."
+            return report
+    new = [e for e in bundle.entries if e.index >= held]
+    replica, report.started = _append(home, db_url, replica, bundle, new, report)
+    if not report.ok:
+        return report
+    report.appended, report.size = len(new), held + len(new)
+    if signed is not None:
+        report.checkpoint_size = signed.size
+        report.cosigners = _keep_cosignatures(replica, bundle, signed, now)
+    _update_witness(home, replica)
+    _write_state(home, report, now)
+    return report
+
+
+def _signed(bundle: Bundle, label: str) -> SignedCheckpoint | None:
+    cp = bundle.checkpoint
+    if cp is None:
+        return None
+    try:
+        records = tuple(SignatureRecord.from_json(s) for s in cp["signatures"])
+        signed = open_checkpoint(note_of(bundle.identity, cp["message"], records), bundle.identity)
+    except (NotSigned, DeedbookError, KeyError, TypeError, ValueError) as bad:
+        raise DeedbookError(f"The checkpoint {label} carries cannot be trusted ({str(bad).rstrip('.')}); nothing was "
+                            "synced.") from None
+    return signed
+
+
+def _leaf(bundle: Bundle, index: int) -> bytes:
+    item = bundle.entries[index - bundle.since]
+    try:
+        digest = check_signatures(bundle.identity, item.entry)
+    except (RuleViolation, KeyError, TypeError, ValueError):
+        return b""  # an entry that does not even check differs from any the replica holds
+    return entry_leaf_hash(item.recorded_at, digest, item.entry.signatures)
+
+
+def _compare(replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint | None,
+             source: Source) -> tuple[int | None, tuple[int, int] | None, str] | None:
+    """Where the source's history differs from the replica's: (entry, or span, sentence), or None."""
+    held = replica.size()
+    mine = {e.index: e.leaf_hash for e in replica.entries(bundle.since, held)} if bundle.since < held else {}
+    for index in sorted(mine):
+        if index < bundle.size and _leaf(bundle, index) != mine[index]:
+            return index, None, (f"{source.label} rewrote history: its entry {index} is not the entry {index} this "
+                                 "replica holds; nothing was synced.")
+    if signed is None or not bundle.frontier_size:
+        return None
+    at, size = bundle.frontier_size, signed.size
+    if at < size:
+        proof = bundle.candidate(at)
+        if proof is None or proof.old_root is None or \
+                not verify_consistency(at, size, proof.old_root, signed.root, list(proof.proof)):
+            raise DeedbookError(f"{source.label} does not prove its first {at:,} entries are part of its signed "
+                                "checkpoint (its consistency proof is missing or does not check); nothing was synced.")
+        theirs = proof.old_root
+    else:
+        theirs = signed.root
+    if fold(bundle.frontier) != theirs:
+        raise DeedbookError(f"{source.label} is damaged: its frontier is not its tree of {at:,} entries; nothing was "
+                            "synced.")
+    tree = replica.tree()
+    if tree.root(at) == theirs:
+        return None
+    span = first_difference(at, frontier(tree, at), bundle.frontier)
+    assert span is not None
+    exact = _first_in_span(replica, source, at, span, bundle.frontier)
+    where = f"its entry {exact} is not the entry {exact} this replica holds" if exact is not None else \
+        f"one of its entries {span[0]:,} to {span[1] - 1:,} is not the one this replica holds"
+    return exact, None if exact is not None else span, (f"{source.label} rewrote history: {where} (its signed "
+                                                         "checkpoint says so); nothing was synced.")
+
+
+def _first_in_span(replica: "Ledger", source: Source, at: int, span: tuple[int, int],
+                   theirs: tuple[bytes, ...]) -> int | None:
+    """The first entry of `span` whose leaf differs, when the source can give its leaves (checked against the
+    frontier's root for the span, so a source cannot point at an innocent entry)."""
+    root = dict(zip(spans(at), theirs, strict=True))[span]
+    leaves = source.leaf_hashes(*span)
+    if leaves is None or len(leaves) != span[1] - span[0] or subtree_root(leaves) != root:
+        return None
+    mine = [e.leaf_hash for e in replica.entries(*span)]
+    return next((span[0] + i for i, (a, b) in enumerate(zip(mine, leaves, strict=True)) if a != b), None)
+
+
+def _keep_fork(home: DataDir, replica: "Ledger", signed: SignedCheckpoint | None, source: Source, first_bad: int,
+               now: int) -> Path | None:
+    """A fork proof, when one of the replica's own checkpoints covers the entry that differs and the source's
+    signed checkpoint contradicts it provably."""
+    if signed is None:
+        return None
+    for recorded in replica.entries(kind="Checkpoint"):
+        size = int(recorded.message["size"])
+        if size <= first_bad:
+            continue
+        try:
+            held = open_checkpoint(note_of(replica.identity, recorded.message, recorded.signatures), replica.identity)
+        except NotSigned:
+            continue
+        candidate = source.candidate(size, signed.size)
+        if candidate is None:
+            continue
+        evidence = fork_evidence(held, signed, candidate.old_root, candidate.proof)
+        if evidence is None:
+            continue
+        fork = make_fork(held, signed, evidence[0], evidence[1], found_by=f"replica of {source.label}"[:120],
+                         found_at=now, note=f"A replica holding the first checkpoint was sent the second by "
+                                            f"{source.label}; its entry {first_bad} differs.")
+        if not verify_fork(fork).proved:
+            continue
+        path = home.root / "replica-forks" / f"fork-{replica.identity.ledger_id.hex()[:16]}-{size}-{signed.size}-{now}.json"
+        return write_output(path, fork_text(fork), force=True, make_folder=True)
+    return None
+
+
+def _append(home: DataDir, db_url: str | None, replica: "Ledger | None", bundle: Bundle, new: list[Any],
+            report: SyncReport) -> tuple["Ledger", bool]:
+    """Append the new entries through the ledger's own rules, in batches; the first that breaks one is named."""
+    from core.ledger import Ledger
+
+    started = replica is None
+    if replica is None:
+        if not new or new[0].index != 0:
+            raise DeedbookError(f"{report.source} does not start at the ledger's first entry, which a new replica "
+                                "needs.")
+        engine = Ledger._engine(home, db_url, create=True)
+        replica = Ledger(home, engine, bundle.identity)
+    for start in range(0, len(new), BATCH):
+        batch = new[start:start + BATCH]
+        before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else None
+        try:
+            replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
+        except RuleViolation as broken:
+            report.ok, report.first_bad = False, None
+            report.reason = (f"{report.source} sent an entry this ledger's rules refuse, from entry "
+                             f"{batch[0].index:,} on: {broken} Nothing from that batch was synced.")
+            report.size = replica.size()
+            report.appended = report.size - (new[0].index if new else 0)
+            if started and report.size == 0 and db_url is None:
+                _discard(home, replica)
+            return replica, started
+    return replica, started
+
+
+def _discard(home: DataDir, replica: "Ledger") -> None:
+    """A replica that could not even start leaves no empty database behind."""
+    replica.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{home.database}{suffix}").unlink(missing_ok=True)
+
+
+def _claim(home: DataDir, bundle: Bundle, created: int) -> Any:
+    """Make the folder this ledger's replica, in the transaction that appends its first entries."""
+    from sqlalchemy import insert, select
+
+    from core.store import LedgerRow
+
+    identity = bundle.identity
+
+    def claim(conn: Any) -> None:
+        if conn.execute(select(LedgerRow)).first() is not None:
+            raise DeedbookError(f"There is a ledger in {home.root} already.")
+        conn.execute(insert(LedgerRow).values(ledger_id=identity.ledger_id_hex, name=identity.name,
+                                              operator=identity.operator, chain_id=identity.chain_id,
+                                              created_at=created))
+
+    return claim
+
+
+def _keep_cosignatures(replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint, now: int) -> list[dict[str, Any]]:
+    """The witnesses' cosignatures the source's checkpoint carries, kept here too when they check."""
+    from core.checkpoint_note import carried_lines
+    from core.cosignatures import add_cosignatures, checkpoint_of_size
+
+    lines = carried_lines(bundle.checkpoint)
+    found = cosigners(signed.note.with_signatures(tuple(lines)), signed.body)
+    if not found or checkpoint_of_size(replica, signed.size) is None:
+        return [c.as_json() for c in found]
+    add_cosignatures(replica, [("the source's checkpoint",
+                                signed.operator_only().with_signatures(tuple(c.line for c in found)))], now=now)
+    return [c.as_json() for c in found]
+
+
+def _update_witness(home: DataDir, replica: "Ledger") -> None:
+    """The replica's own rollback guard: its witness file holds its latest checkpoint, as an operator's does."""
+    from core.checkpoints import checkpoint_json
+    from core.witness import write_witness
+
+    latest = replica.latest_checkpoint()
+    if latest is not None:
+        write_witness(home, replica.identity, checkpoint_json(latest))
+
+
+def _write_state(home: DataDir, report: SyncReport, now: int) -> None:
+    data = {"format": STATE_FORMAT, "source": report.source, "lastSync": now, "size": report.size,
+            "checkpointSize": report.checkpoint_size, "cosigners": report.cosigners}
+    write_output(state_path(home), json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)

@@ -1,0 +1,354 @@
+"""The page template every document shares: paper, styles, header, footer, and the PDF's own bytes.
+
+`render_pdf(record, title, subject, story)` turns a list of flowables into
+deterministic PDF bytes: reportlab's invariant mode, a creation date taken from
+the record's checkpoint (never the clock), a document ID derived from the
+record, no application version in the file, and the record embedded as an
+attachment.  The same record therefore always gives the same bytes, which is
+what lets `verify-pdf` redraw a document and compare.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import DummyDoc, PDFText
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table,
+                                TableStyle)
+
+from core.documents.evidence import Record
+from desktop.documents import attachment
+from desktop.documents.fonts import MONO, SANS, SANS_BOLD, SERIF_BOLD, register_fonts, runs
+
+register_fonts()  # paragraphs look their fonts up when they are made, before anything is drawn
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+MARGIN_X = 18 * mm
+MARGIN_TOP = 27 * mm  # below the header band
+MARGIN_BOTTOM = 20 * mm  # above the footer
+CREATOR = "Deedbook documents (deedbook-document/1)"
+
+INK = colors.HexColor("#1B2B40")
+ACCENT = colors.HexColor("#8C6D3F")
+MUTED = colors.HexColor("#5B6675")
+RULE = colors.HexColor("#C9D1DB")
+SHADE = colors.HexColor("#F2F4F7")
+PANEL = colors.HexColor("#F7F5F0")
+ALERT = colors.HexColor("#9B2C2C")
+GOOD = colors.HexColor("#2F6B3A")
+
+
+def _style(name: str, font: str = SANS, size: float = 9, leading: float | None = None, color: Any = INK,
+           **more: Any) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.32, textColor=color, **more)
+
+
+class Styles:
+    title = _style("title", SERIF_BOLD, 21, 25)
+    subtitle = _style("subtitle", SANS, 10, 13.5, MUTED)
+    section = _style("section", SANS_BOLD, 9, 11, INK)
+    body = _style("body", SANS, 9, 12.6)
+    fine = _style("fine", SANS, 7.2, 9.4, MUTED)
+    label = _style("label", SANS, 6.6, 8.4, MUTED)
+    value = _style("value", SANS, 9, 11.6)
+    value_bold = _style("value_bold", SANS_BOLD, 9, 11.6)
+    mono = _style("mono", MONO, 7.2, 9.2)
+    mono_small = _style("mono_small", MONO, 6.3, 8)
+    cell = _style("cell", SANS, 7.6, 9.6)
+    cell_bold = _style("cell_bold", SANS_BOLD, 7.6, 9.6)
+    cell_right = _style("cell_right", SANS, 7.6, 9.6, alignment=TA_RIGHT)
+    cell_head = _style("cell_head", SANS_BOLD, 6.8, 8.6, MUTED)
+    cell_head_right = _style("cell_head_right", SANS_BOLD, 6.8, 8.6, MUTED, alignment=TA_RIGHT)
+    cell_mono = _style("cell_mono", MONO, 6.6, 8.6)
+    big = _style("big", SANS_BOLD, 15, 18)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def esc(text: object) -> str:
+    """Text safe inside a reportlab Paragraph (which reads a little XML), in fonts that have its characters."""
+    return "".join(_xml(run) if font is None else f'<font name="{font}">{_xml(run)}</font>'
+                   for font, run in runs(str(text)))
+
+
+def draw_text(c: Canvas, x: float, y: float, text: str, font: str, size: float, right: bool = False) -> None:
+    """canvas.drawString with the fallback font for characters `font` lacks."""
+    parts = [(f or font, run) for f, run in runs(text)]
+    width = sum(c.stringWidth(run, f, size) for f, run in parts)
+    x = x - width if right else x
+    for f, run in parts:
+        c.setFont(f, size)
+        c.drawString(x, y, run)
+        x += c.stringWidth(run, f, size)
+
+
+def para(text: str, style: ParagraphStyle = Styles.body) -> Paragraph:
+    return Paragraph(text, style)
+
+
+def plain(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
+    return Paragraph(esc(text), style)
+
+
+def mono_wrapped(text: str, style: ParagraphStyle = Styles.mono, every: int = 0) -> Paragraph:
+    """Hex in a monospaced face; a value wider than its column is split where it reaches the edge
+    (reportlab's splitLongWords), so no invisible break characters enter the text."""
+    return Paragraph(esc(text), style)
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+
+    @property
+    def frame_width(self) -> float:
+        return float(self.width - 2 * MARGIN_X)
+
+
+def page_of(record: Record, landscape: bool = False) -> Page:
+    width, height = PAGE_SIZES[record.paper]
+    return Page(height, width) if landscape else Page(width, height)
+
+
+# -- building blocks ----------------------------------------------------------------
+
+def title_block(title: str, subtitle: str, facts: Sequence[tuple[str, str]], width: float) -> list[Flowable]:
+    """The document's name, one line saying what it is, and a band of key facts."""
+    items: list[Flowable] = [plain(title, Styles.title), Spacer(1, 3), para(subtitle, Styles.subtitle), Spacer(1, 8)]
+    if facts:
+        cells = [[plain(label.upper(), Styles.label) for label, _ in facts],
+                 [para(value, Styles.value_bold) for _, value in facts]]
+        band = Table(cells, colWidths=[width / len(facts)] * len(facts))
+        band.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+            ("LINEABOVE", (0, 0), (-1, 0), 1.2, INK),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 7), ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+            ("TOPPADDING", (0, 0), (-1, 0), 5), ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), 1), ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        items.append(band)
+    items.append(Spacer(1, 10))
+    return items
+
+
+class SectionHeading(Flowable):  # type: ignore[misc]
+    """An upper-case heading over a hairline, with the space around it; kept with what follows."""
+
+    SPACE_BELOW = 5
+
+    def __init__(self, text: str, width: float, note: str = "") -> None:
+        super().__init__()
+        self.text, self.note, self.width, self.height = text.upper(), note, width, 21 + self.SPACE_BELOW
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.translate(0, self.SPACE_BELOW)
+        c.setFillColor(INK)
+        draw_text(c, 0, 5, self.text, SANS_BOLD, 8.6)
+        if self.note:
+            c.setFillColor(MUTED)
+            c.setFont(SANS, 7)
+            c.drawRightString(self.width, 5, self.note)
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(0.8)
+        c.line(0, 1.5, 34, 1.5)
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.4)
+        c.line(34, 1.5, self.width, 1.5)
+
+
+def section(text: str, width: float, note: str = "", room: float = 90) -> list[Flowable]:
+    """A section heading (as a list, to splice into a story), on a new page when less than `room` points
+    are left below it: a heading is never left alone at the foot of a page, and a long table after it
+    still starts on the same page and runs on (grouping the two with keepWithNext would push the whole
+    table to the next page)."""
+    return [CondPageBreak(room), SectionHeading(text, width, note)]
+
+
+def fields(pairs: Sequence[tuple[str, Flowable | str]], width: float, columns: int = 2,
+           label_width: float = 0.0) -> Table:
+    """Label / value pairs laid out in `columns` column pairs; a str value becomes a plain paragraph."""
+    label_w = label_width or (30 * mm if columns == 2 else 36 * mm)
+    value_w = width / columns - label_w
+    rows: list[list[Any]] = []
+    row: list[Any] = []
+    for label, value in pairs:
+        row.extend([plain(label.upper(), Styles.label), plain(value, Styles.value) if isinstance(value, str) else value])
+        if len(row) == 2 * columns:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row + [""] * (2 * columns - len(row)))
+    table = Table(rows, colWidths=[label_w, value_w] * columns)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        *[("TOPPADDING", (i, 0), (i, -1), 3.4) for i in range(0, 2 * columns, 2)],
+    ]))
+    return table
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
+               right: Sequence[int] = (), zebra: bool = True) -> Table:
+    """A table with a repeated header row; str cells become paragraphs (right-aligned in `right` columns)."""
+    head = [plain(h.upper(), Styles.cell_head_right if i in right else Styles.cell_head) for i, h in enumerate(header)]
+    body = [[plain(c, Styles.cell_right if i in right else Styles.cell) if isinstance(c, str) else c
+             for i, c in enumerate(r)] for r in rows]
+    table = Table([head, *body], colWidths=list(widths), repeatRows=1)
+    commands: list[Any] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3.5), ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if zebra:
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def boxed(content: Sequence[Sequence[Any]], widths: Sequence[float], background: Any = PANEL,
+          border: Any = RULE) -> Table:
+    table = Table([list(r) for r in content], colWidths=list(widths))
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), background),
+        ("BOX", (0, 0), (-1, -1), 0.6, border),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 7), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return table
+
+
+# -- the page and the file ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Heading:
+    """What the running header and footer say."""
+
+    document: str  # "Certificate of Title"
+    subject: str  # "Deed 12 · Parcel 0526301100"
+    ledger_name: str
+    ledger_id: str
+    checkpoint: str  # "checkpoint of 1,234 entries, 2024-06-30 12:00 UTC"
+
+
+def _fixed_timestamp(moment: int) -> Any:
+    from reportlab.lib.utils import TimeStamp
+
+    stamp = TimeStamp(invariant=True)
+    stamp.t = moment
+    stamp.lt = time.gmtime(moment)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+    return stamp
+
+
+def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, description: str) -> type[Canvas]:
+    class DocumentCanvas(Canvas):  # type: ignore[misc]
+        """Defers each page to the end so the footer can say "page 2 of 3"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+            doc = self._doc
+            doc._timeStamp = _fixed_timestamp(moment)
+            # The file identifier is derived from the record, not from the clock or the environment.
+            digest = hashlib.sha256(record_bytes).digest()[:16]
+            ident = PDFText(digest, enc="raw").format(DummyDoc())
+            doc._ID = b"\n[" + ident + ident + b"]\n"
+            attachment.embed(doc, record_bytes, description)
+
+        def showPage(self) -> None:
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            for number, state in enumerate(self._page_states, start=1):
+                self.__dict__.update(state)
+                _draw_furniture(self, heading, number, total)
+                super().showPage()
+            super().save()
+
+    return DocumentCanvas
+
+
+def _draw_furniture(c: Canvas, h: Heading, number: int, total: int) -> None:
+    width, height = c._pagesize
+    left, right = MARGIN_X, width - MARGIN_X
+    top = height - 12 * mm
+    c.saveState()
+    c.setFillColor(INK)
+    draw_text(c, left, top, h.ledger_name, SANS_BOLD, 9.5)
+    c.setFont(SANS, 6.4)
+    c.setFillColor(MUTED)
+    c.drawString(left, top - 9, f"DEEDBOOK LEDGER  {h.ledger_id}")
+    c.setFillColor(ACCENT)
+    c.setFont(SANS_BOLD, 8)
+    c.drawRightString(right, top, h.document.upper())
+    c.setFillColor(MUTED)
+    draw_text(c, right, top - 9, h.subject, SANS, 7, right=True)
+    c.setStrokeColor(INK)
+    c.setLineWidth(1.1)
+    c.line(left, top - 14, right, top - 14)
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(0.4)
+    c.line(left, top - 16.2, right, top - 16.2)
+
+    bottom = 11 * mm
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.4)
+    c.line(left, bottom + 10, right, bottom + 10)
+    c.setFont(SANS, 6.4)
+    c.setFillColor(MUTED)
+    c.drawString(left, bottom + 2.5, f"Proved against the operator-signed {h.checkpoint}.")
+    c.drawString(left, bottom - 5, "The signed entries and their proofs are embedded (deedbook-record.json): "
+                                   "check this file offline with  deedbook verify-pdf FILE")
+    c.setFont(SANS_BOLD, 7)
+    c.setFillColor(INK)
+    c.drawRightString(right, bottom + 2.5, f"Page {number} of {total}")
+    c.restoreState()
+
+
+def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title: str, subject: str,
+               keywords: str = "", landscape: bool = False) -> bytes:
+    """The document's bytes: `story` on the shared page template, with `record` embedded."""
+    register_fonts()
+    page = page_of(record, landscape)
+    width, height = page.width, page.height
+    record_bytes = record.to_bytes()
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out, pagesize=(width, height), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, invariant=1, pageCompression=1, title=title, author=record.ledger.name,
+        subject=subject, creator=CREATOR, producer=CREATOR, keywords=keywords,
+        initialFontName=SANS, initialFontSize=9, lang="en")
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    canvas_class = _canvas_class(record_bytes, record.checkpoint_time, heading,
+                                 f"Deedbook record: the signed ledger entries this {record.doc_type} document "
+                                 "shows, their Merkle inclusion proofs and the checkpoint they were proved against")
+    doc.build(story, canvasmaker=canvas_class)
+    return out.getvalue()

@@ -1,0 +1,352 @@
+"""Witness & replicas: the ledgers this office follows (as a replica, or as a witness) with their last cosigned
+size, and the witnesses of this office's own ledger.  Every read and write runs on a worker (ctx.ops)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from core.display import short_address
+from desktop.gui import fmt, prompts
+from desktop.gui.context import AppContext
+from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
+from desktop.gui.events import Change, Changes
+from desktop.gui.operations import Latest
+from desktop.gui.panes.base import Pane, button, card, label
+from desktop.gui.panes.ledger import KeyDialog
+from desktop.workspace.witnessing import Overview
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(28)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for column in range(len(headers)):
+        table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == len(headers) - 1
+                                                      else QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _item(text: str, tip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(fmt.plain(text))  # names and ledger names come from files: shown as text
+    if tip:
+        item.setToolTip(tip)
+    return item
+
+
+class WitnessesPane(Pane):
+    title = "Witness & replicas"
+    subtitle = ("Other offices hold this ledger to account: witnesses cosign its checkpoints after checking it only "
+                "grew, replicas keep a checked copy. This office can do the same for theirs.")
+    icon = "witness"
+    listens_to = Changes.LEDGER | Changes.KEYS
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.check_fork_button = button("Check fork proof\u2026", "verify", tip="Anyone can check one; no ledger needed")
+        self.header_actions.addWidget(self.check_fork_button)
+        self.overview: Overview | None = None
+        self._latest = Latest(ctx.ops, self)
+
+        followed, followed_layout = card()
+        followed_layout.addWidget(label("Ledgers this office follows", "section"))
+        self.followed_info = label("Reading\u2026", "muted", wrap=True, selectable=True)
+        followed_layout.addWidget(self.followed_info)
+        self.followed_table = _table(["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated",
+                                      "State"])
+        followed_layout.addWidget(self.followed_table, 1)
+        row = QHBoxLayout()
+        self.become_button = button("Become a witness\u2026", "add")
+        self.follow_button = button("Follow a ledger\u2026", "add")
+        self.cosign_button = button("Cosign a request\u2026", "checkpoint")
+        self.copy_key_button = button("Copy witness key", "copy")
+        self.sync_button = button("Sync replica\u2026", "refresh")
+        for widget in (self.become_button, self.follow_button, self.cosign_button, self.copy_key_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.sync_button)
+        followed_layout.addLayout(row)
+        self.body.addWidget(followed, 1)
+
+        own, own_layout = card()
+        own_layout.addWidget(label("Witnesses of this ledger", "section"))
+        self.own_info = label("", "muted", wrap=True, selectable=True)
+        own_layout.addWidget(self.own_info)
+        self.witness_table = _table(["Witness", "Address", "Last cosigned size", "Cosigned at", "On the latest"])
+        own_layout.addWidget(self.witness_table, 1)
+        row = QHBoxLayout()
+        self.request_button = button("Write request for witnesses\u2026", "export")
+        self.add_button = button("Add cosignatures\u2026", "import")
+        self.send_button = button("Send to witness servers\u2026", "checkpoint")
+        self.policy_button = button("Write policy\u2026", "save")
+        for widget in (self.request_button, self.add_button, self.send_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.policy_button)
+        own_layout.addLayout(row)
+        self.body.addWidget(own, 1)
+
+        self.check_fork_button.clicked.connect(self.check_fork)
+        self.become_button.clicked.connect(self.become_witness)
+        self.follow_button.clicked.connect(self.follow)
+        self.cosign_button.clicked.connect(self.cosign)
+        self.copy_key_button.clicked.connect(self.copy_witness_key)
+        self.sync_button.clicked.connect(self.sync)
+        self.request_button.clicked.connect(self.write_request)
+        self.add_button.clicked.connect(self.add_cosignatures)
+        self.send_button.clicked.connect(self.send)
+        self.policy_button.clicked.connect(self.write_policy)
+        self.reload()
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        self._latest.read("overview", ws.overview, self.show_overview, title="Reading witnesses and replicas")
+
+    def on_changed(self, change: Change) -> None:
+        self.reload()
+
+    def show_overview(self, overview: Overview) -> None:
+        self.overview = overview
+        self._show_followed(overview)
+        self._show_own(overview)
+
+    def _show_followed(self, o: Overview) -> None:
+        rows: list[list[tuple[str, str]]] = []
+        replica = o.replica
+        if replica is not None:
+            cosigners = replica.get("cosigners") or []
+            size = replica.get("checkpointSize")
+            rows.append([("Replica", ""), (o.ledger_name or "", ""),
+                         (short_address(o.operator) if o.operator else "", o.operator or ""),
+                         (f"{int(replica.get('size', 0)):,}", ""),
+                         (f"{int(size):,}" if size else "no checkpoint", ""),
+                         (fmt.when(int(replica.get("lastSync", 0))), ""),
+                         (f"from {replica.get('source')}; cosigned by {len(cosigners)} witness(es)",
+                          str(replica.get("source", "")))])
+        for f in o.followed:
+            state = f"{len(f.forks)} FORK PROOF(S) KEPT" if f.forks else "consistent so far"
+            rows.append([("Witness", ""), (f.identity.name, f.identity.ledger_id_hex),
+                         (short_address(f.identity.operator), f.identity.operator), ("\u2014", ""),
+                         (f"{f.size:,}" if f.size else "none yet", ""),
+                         (fmt.when(f.cosigned_at) if f.cosigned_at else "\u2014", ""),
+                         (state, "\n".join(str(p) for p in f.forks))])
+        self.followed_table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, (text, tip) in enumerate(cells):
+                self.followed_table.setItem(r, c, _item(text, tip))
+        role = o.role
+        if role is not None:
+            self.followed_info.setText(f"This folder is the witness <b>{fmt.rich(role.name)}</b>, cosigning with "
+                                       f"{role.address}."
+                                       + ("" if o.followed else " It follows no ledger yet: follow one to cosign "
+                                                                "its checkpoints."))
+        elif replica is None:
+            self.followed_info.setText("This office follows no other ledger. <b>Become a witness</b> to cosign "
+                                       "another office's checkpoints, or <b>sync a replica</b> (in its own data "
+                                       "folder) to keep a checked copy of its ledger.")
+        else:
+            self.followed_info.setText("This folder is a replica: it holds a checked copy of another office's "
+                                       "ledger, and can issue certificates of title and proofs from it.")
+        self.become_button.setVisible(role is None)
+        self.follow_button.setVisible(role is not None)
+        self.cosign_button.setVisible(role is not None)
+        self.copy_key_button.setVisible(role is not None)
+        self.cosign_button.setEnabled(bool(o.followed))
+
+    def _show_own(self, o: Overview) -> None:
+        status = o.status
+        for widget in (self.request_button, self.add_button, self.send_button, self.policy_button):
+            widget.setEnabled(status is not None and status.checkpoint is not None)
+        if status is None:
+            self.own_info.setText(o.problem or "No ledger is open in this folder.")
+            self.witness_table.setRowCount(0)
+            return
+        latest = status.checkpoint
+        if latest is None:
+            self.own_info.setText("The ledger has no checkpoint yet: sign one (Ledger \u203a Checkpoint), then ask "
+                                  "witnesses to cosign it.")
+        else:
+            on = ", ".join(fmt.rich(c.name) for c in status.cosigners) or "no witness yet"
+            self.own_info.setText(f"Latest checkpoint: entry #{latest.index}, {latest.message['size']:,} entries, "
+                                  f"{fmt.when(latest.recorded_at)} \u2022 cosigned by {on}."
+                                  + ("" if status.witnesses else " Write a request for the witnesses of other "
+                                                                 "offices (or send it to their servers), then add "
+                                                                 "the cosignatures they return."))
+        on_latest = {(c.name, c.address) for c in status.cosigners}
+        self.witness_table.setRowCount(len(status.witnesses))
+        for r, w in enumerate(status.witnesses):
+            cells = [(w.name, ""), (w.address, ""), (f"{w.size:,}", ""), (fmt.when(w.cosigned_at), ""),
+                     ("yes" if (w.name, w.address) in on_latest else "no", "")]
+            for c, (text, tip) in enumerate(cells):
+                self.witness_table.setItem(r, c, _item(text, tip))
+
+    # -- this office as a witness ----------------------------------------------------------------------------
+    def become_witness(self) -> None:
+        dialog = BecomeWitnessDialog([(k.name, k.address) for k in self.ctx.keys.list()], self)
+        if not dialog.exec():
+            return
+        ws, (name, key) = self.ctx.ws, dialog.values()
+
+        def made(role: Any) -> None:
+            prompts.inform(self, f"This folder is now the witness {role.name}. Give its key to the offices whose "
+                                 f"ledgers it witnesses, for their policies:\n{role.witness_key.vkey.text()}")
+            self.reload()
+
+        self.ctx.ops.op(self, lambda: ws.witness_init(name, key), write=True, title="Becoming a witness") \
+            .success(made).run()
+
+    def follow(self) -> None:
+        dialog = FollowDialog(self)
+        if not dialog.exec():
+            return
+        ws, source = self.ctx.ws, dialog.value()
+
+        def followed(f: Any) -> None:
+            prompts.inform(self, f"Following \u201c{f.identity.name}\u201d, whose operator is {f.identity.operator}. "
+                                 "Compare that address with the one its office gives you before cosigning anything.")
+            self.reload()
+
+        self.ctx.ops.op(self, lambda: ws.witness_follow(source), write=True, title="Following a ledger") \
+            .success(followed).run()
+
+    def copy_witness_key(self) -> None:
+        if self.overview is not None and self.overview.role is not None:
+            QGuiApplication.clipboard().setText(self.overview.role.witness_key.vkey.text())
+
+    def cosign(self) -> None:
+        role = self.overview.role if self.overview is not None else None
+        if role is None:
+            return
+        request = prompts.open_file(self, "A checkpoint request to cosign", "Checkpoint requests (*.json);;All files (*)")
+        if request is None:
+            return
+        dialog = KeyDialog(self.ctx, "Cosign the checkpoint", f"The witness {role.name} checks the checkpoint is "
+                           "signed by the ledger's operator and consistent with the one it last cosigned, then "
+                           "cosigns it with its key.", self, prefer=role.address)
+        if not dialog.exec():
+            return
+        out = prompts.save_file(self, "Save the cosignature for the operator", f"cosignature-{Path(request).stem}.txt",
+                                "Cosignatures (*.txt);;All files (*)")
+        if out is None:
+            return
+        ws, signer = self.ctx.ws, dialog.signer()
+
+        def done(result: Any) -> None:
+            if result.fork is not None:
+                prompts.show_error(self, result.sentence, "Fork")
+            else:
+                prompts.inform(self, f"{result.sentence} Send {out} back to the operator.")
+            self.reload()
+
+        self.ctx.ops.op(self, lambda: ws.witness_cosign(request, signer, out, force=True), write=True,
+                        title="Cosigning a checkpoint").success(done).run()
+
+    # -- this office's own ledger ----------------------------------------------------------------------------
+    def write_request(self) -> None:
+        path = prompts.save_file(self, "Save the request for witnesses", "checkpoint-request.json",
+                                 "Checkpoint requests (*.json)")
+        if path is None:
+            return
+        ws = self.ctx.ws
+        self.ctx.ops.op(self, lambda: ws.checkpoint_request(path, force=True), title="Writing a request").success(
+            lambda where: prompts.inform(self, f"The request is in {where}. Each witness cosigns it with "
+                                               "'deedbook witness cosign' and sends back its cosignature.")).run()
+
+    def add_cosignatures(self) -> None:
+        paths = prompts.open_files(self, "Witnesses' cosignatures", "Cosignatures (*.txt);;All files (*)")
+        if not paths:
+            return
+        ws = self.ctx.ws
+
+        def added(found: list[Any]) -> None:
+            names = ", ".join(sorted({a.cosigner.name for a in found}))
+            prompts.inform(self, f"Kept {len(found)} cosignature(s), by {names}.")
+            self.reload()
+
+        self.ctx.ops.op(self, lambda: ws.add_cosignatures(paths), write=True, title="Adding cosignatures") \
+            .success(added).run()
+
+    def send(self) -> None:
+        dialog = SendDialog(self)
+        if not dialog.exec():
+            return
+        ws, urls = self.ctx.ws, dialog.values()
+
+        def sent(results: list[Any]) -> None:
+            lines = [f"{r.url}: " + ("cosigned." if r.cosigned else r.sentence) for r in results]
+            (prompts.inform if all(r.cosigned for r in results) else prompts.show_error)(self, "\n".join(lines))
+            self.reload()
+
+        self.ctx.ops.op(self, lambda: ws.send_checkpoint(urls), write=True, title="Asking witnesses to cosign") \
+            .success(sent).run()
+
+    def write_policy(self) -> None:
+        status = self.overview.status if self.overview is not None else None
+        if status is None:
+            return
+        from core.checkpoint_note import WitnessKey
+
+        known = [(w.name, w.address, WitnessKey(w.name, w.address).vkey.text()) for w in status.witnesses]
+        dialog = PolicyDialog(known, self)
+        if not dialog.exec():
+            return
+        path = prompts.save_file(self, "Save the policy", "policy.txt", "Policies (*.txt);;All files (*)")
+        if path is None:
+            return
+        ws, keys = self.ctx.ws, dialog.keys()
+        quorum = dialog.quorum.value() if keys else None
+        self.ctx.ops.op(self, lambda: ws.make_policy(keys, path, quorum=quorum, force=True), title="Writing a policy") \
+            .success(lambda where: prompts.inform(self, f"The policy is in {where}.")).run()
+
+    # -- replicas and fork proofs -------------------------------------------------------------------------------
+    def sync(self) -> None:
+        replica = self.overview.replica if self.overview is not None else None
+        dialog = SyncDialog(self, str(replica.get("source", "")) if replica else "")
+        if not dialog.exec():
+            return
+        ws, source = self.ctx.ws, dialog.value()
+        if self.overview is not None and self.overview.ledger_name is None and not prompts.ask(
+                self, f"This folder holds no ledger: syncing makes it a replica of the ledger at {source}. Continue?",
+                yes="Start the replica"):
+            return
+
+        def synced(report: Any) -> None:
+            if report.ok:
+                prompts.inform(self, f"{report.appended:,} new entries checked and appended; the replica holds "
+                                     f"{report.size:,}.")
+                if report.started:
+                    self.ctx.ops.op(self, ws.open_ledger, title="Opening the replica").run()
+            else:
+                prompts.show_error(self, report.reason or "The source was refused.", "Replica")
+            self.reload()
+
+        self.ctx.ops.op(self, lambda: ws.replica_sync(source), write=True, title="Syncing the replica") \
+            .success(synced).run()
+
+    def check_fork(self) -> None:
+        path = prompts.open_file(self, "Check a fork proof", "Fork proofs (*.json);;All files (*)")
+        if path is None:
+            return
+        ws = self.ctx.ws
+
+        def shown(verdict: Any) -> None:
+            if verdict.proved:
+                prompts.show_error(self, f"This file proves a fork. {verdict.reason}", "Fork proved")
+            else:
+                prompts.inform(self, verdict.reason)
+
+        self.ctx.ops.op(self, lambda: ws.verify_fork(path), title="Checking a fork proof").success(shown).run()
+
+
+__all__ = ["WitnessesPane"]

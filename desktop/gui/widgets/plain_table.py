@@ -1,0 +1,46 @@
+"""A read-only table of plain text rows, each row keyed (the Rules & claims pane and the recovery wizard)."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from desktop.gui import fmt
+
+
+def table(columns: list[str]) -> QTableWidget:
+    widget = QTableWidget(0, len(columns))
+    widget.setHorizontalHeaderLabels(columns)
+    widget.verticalHeader().setVisible(False)
+    widget.verticalHeader().setDefaultSectionSize(28)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    widget.setAlternatingRowColors(True)
+    widget.setShowGrid(False)
+    widget.setWordWrap(False)
+    header = widget.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return widget
+
+
+def fill(widget: QTableWidget, rows: list[list[str]], keys: list[Any] | None = None,
+         tips: list[str] | None = None) -> None:
+    widget.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(fmt.plain(value, 200))
+            if keys is not None:
+                item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            if tips is not None and tips[r]:
+                item.setToolTip(tips[r])
+            widget.setItem(r, c, item)
+
+
+def selected_key(widget: QTableWidget) -> Any:
+    row = widget.currentRow()
+    item = widget.item(row, 0) if row >= 0 else None
+    return item.data(Qt.ItemDataRole.UserRole) if item is not None else None

@@ -1,0 +1,118 @@
+"""The client side of `deedbook serve`: a replica syncing from a URL, an operator asking a witness to cosign.
+
+Only http(s) URLs a person gave; answers are size-bounded and every request has
+a timeout.  Any failure to reach the server, or an answer that is not what the
+server should send, is one sentence (DeedbookError).
+"""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from core.bundles import Bundle, BadBundle, parse_bundle
+from core.errors import DeedbookError
+from core.notes import Note, NoteSignature
+from core.witness_requests import Candidate, format_add_checkpoint, parse_candidates
+
+TIMEOUT = 30.0
+MAX_ANSWER = 512 * 2**20  # a page of an export of at most 50,000 entries
+MAX_LEAVES = 65_536
+
+
+def check_url(url: str) -> str:
+    """A server's base URL as a person typed it (http or https, a host; no query)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise DeedbookError(f"{url.strip()[:100]!r} is not a server's address (http://host:port).")
+    return url.strip().rstrip("/")
+
+
+def _open(request: urllib.request.Request, label: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # http(s) only: check_url
+            return answer.status, answer.headers.get("Content-Type", ""), _read(answer, label)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers.get("Content-Type", ""), _read(error, label)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise DeedbookError(f"Cannot reach {label} ({reason}).") from None
+
+
+def _read(answer: Any, label: str) -> bytes:
+    body = answer.read(MAX_ANSWER + 1)
+    if len(body) > MAX_ANSWER:
+        raise DeedbookError(f"{label} answered with more than {MAX_ANSWER // 2**20} MB.")
+    return bytes(body)
+
+
+def _get_json(base: str, path: str, query: dict[str, int]) -> Any:
+    status, _type, body = _open(urllib.request.Request(f"{base}{path}?{urlencode(query)}"), base)
+    if status != 200:
+        first = body.decode("utf-8", "replace").strip().splitlines()[0][:200] if body.strip() else f"status {status}"
+        raise DeedbookError(f"{base} refused: {first}")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise DeedbookError(f"{base} did not answer with JSON.") from None
+
+
+class UrlSource:
+    """A `serve` URL as a replica's source (core.replica.Source)."""
+
+    def __init__(self, url: str) -> None:
+        self.base = check_url(url)
+        self.label = self.base
+
+    def bundle(self, since: int) -> Bundle:
+        data = _get_json(self.base, "/export", {"since": since})
+        try:
+            return parse_bundle(data, f"The answer of {self.base}")
+        except BadBundle:
+            raise
+        except DeedbookError as bad:
+            raise BadBundle(str(bad)) from None
+
+    def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
+        found: list[bytes] = []
+        while start + len(found) < stop:
+            at = start + len(found)
+            data = _get_json(self.base, "/leaf-hashes", {"start": at, "stop": min(stop, at + MAX_LEAVES)})
+            hashes = data.get("leafHashes") if isinstance(data, dict) else None
+            if not isinstance(hashes, list) or not hashes:
+                return None
+            try:
+                found += [bytes.fromhex(str(h)[2:]) for h in hashes]
+            except ValueError:
+                return None
+        return found[:stop - start]
+
+    def candidate(self, old: int, size: int) -> Candidate | None:
+        try:
+            data = _get_json(self.base, "/consistency", {"old": old, "size": size})
+            [found] = parse_candidates([data], f"The answer of {self.base}")
+        except (DeedbookError, ValueError):
+            return None
+        return found if found.old == old else None
+
+
+def add_checkpoint(url: str, old: int, proof: tuple[bytes, ...], note: Note) -> tuple[int, str]:
+    """POST an add-checkpoint request (tlog-witness); the status and the answer's text."""
+    base = check_url(url)
+    request = urllib.request.Request(f"{base}/add-checkpoint", data=format_add_checkpoint(old, proof, note),
+                                     method="POST", headers={"Content-Type": "text/plain; charset=utf-8"})
+    status, _type, body = _open(request, base)
+    return status, body.decode("utf-8", "replace")
+
+
+def parse_cosignatures(text: str) -> tuple[NoteSignature, ...]:
+    """The signature lines of a witness's 200 answer."""
+    from core.notes import MalformedNote, parse_note
+
+    try:
+        return parse_note("x\n\n" + text).signatures
+    except MalformedNote as bad:
+        raise DeedbookError(f"The witness's answer is not cosignature lines: {bad}") from None

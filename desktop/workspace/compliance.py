@@ -1,0 +1,232 @@
+"""Rules that protect owners, as operations both front ends call: claims and their issuers, the ledger's
+transfer rules and "can this transfer happen?", holds, and key recovery.
+
+Everything that can be refused without a key (an unknown deed, an issuer not trusted
+for the type, rules identical to those in force, a hold or recovery the ledger's
+rules would refuse) is refused before the signer's password is asked for.  The rules
+themselves are core.compliance's and core.kinds'.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import DeedbookError
+from desktop.workspace.base import WorkspaceBase
+from desktop.workspace.receipt import Done, Receipt
+from desktop.workspace.signers import Signer
+
+if TYPE_CHECKING:
+    from core.compliance.acts import PreparedAct
+    from core.compliance.claims import ClaimView
+    from core.compliance.judge import Verdict
+    from core.compliance.recovery import RecoveryView
+    from core.compliance.rules import RulesInForce
+    from core.compliance.schema import RuleSet
+    from core.compliance.state import Hold, Issuer, RulesVersion
+
+
+def _writable_folder(folder: Path) -> None:
+    """A folder request files can be written to (made if missing); a sentence if not."""
+    if folder.exists() and not folder.is_dir():
+        raise DeedbookError(f"{folder} is a file, not a folder.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DeedbookError(f"The folder {folder} cannot be made ({error.strerror or error}).") from None
+    if not os.access(folder, os.W_OK):
+        raise DeedbookError(f"The folder {folder} cannot be written to; choose another.")
+
+
+@dataclass(frozen=True)
+class StartedRecovery:
+    index: int  # the RecoveryStart entry
+    recovery_id: str
+    requests: list[Path]  # the approvers' request files written
+
+    def as_json(self) -> dict[str, Any]:
+        return {"index": self.index, "id": self.recovery_id, "requests": [str(p) for p in self.requests]}
+
+
+class ComplianceOps(WorkspaceBase):
+    # -- claims ----------------------------------------------------------------------------------------------
+    def add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> Done[int]:
+        from core.compliance.claims import claim_types
+        from core.signing import checksum_address, parse_address
+
+        ledger = self.ledger
+        checksum_address(parse_address(address))
+        claim_types(types)  # said before the password
+        key = self.unlock(operator, must_be=ledger.identity.operator, what="Trusting a claim issuer")
+        from core.compliance.claims import add_issuer
+
+        index = add_issuer(ledger, key, address, types)
+        return Done(index, self.recorded([index]))
+
+    def issue_claim(self, issuer: Signer, subject: str, claim_type: str, *, evidence_file: str | os.PathLike[str],
+                    value: str = "", expires: str | None = None) -> Done[tuple[int, int]]:
+        """Record a claim signed by the issuer's local key; (entry, claim number).  Only the evidence's hash is kept."""
+        from core.compliance.claims import (
+            check_issuer,
+            claim_terms,
+            evidence_hash,
+            expiry,
+            issue_claim,
+        )
+
+        ledger = self.ledger
+        subject, claim_type, value = claim_terms(subject, claim_type, value)
+        until = expiry(expires)
+        evidence = evidence_hash(evidence_file)
+        info = self.resolve_key(issuer.key)
+        check_issuer(ledger, info.address, claim_type)
+        index, claim_id = issue_claim(ledger, self.unlock(issuer), subject, claim_type, value, until, evidence)
+        return Done((index, claim_id), self.recorded([index]))
+
+    def revoke_claim(self, issuer: Signer, claim_id: int) -> Done[int]:
+        from core.compliance.claims import find_claim, revoke_claim
+
+        ledger = self.ledger
+        claim = find_claim(ledger, claim_id)
+        if claim.revoked_index is not None:
+            raise DeedbookError(f"Claim {claim_id} was revoked already (entry {claim.revoked_index}).")
+        key = self.unlock(issuer, must_be=claim.issuer, what=f"Revoking claim {claim_id}")
+        index = revoke_claim(ledger, key, claim)
+        return Done(index, self.recorded([index]))
+
+    def claims(self, subject: str | None = None) -> list[ClaimView]:
+        from core.compliance.claims import list_claims
+
+        return list_claims(self.ledger, subject)
+
+    def issuers(self) -> list[Issuer]:
+        from core.compliance.claims import list_issuers
+
+        return list_issuers(self.ledger)
+
+    # -- rules -----------------------------------------------------------------------------------------------
+    def rules_in_force(self) -> RulesInForce:
+        from core.compliance.rules import rules_now
+
+        return rules_now(self.ledger)
+
+    def rules_history(self) -> list[RulesVersion]:
+        from core.compliance.rules import rules_history
+
+        return rules_history(self.ledger)
+
+    def read_rules(self, path: str | os.PathLike[str]) -> RuleSet:
+        from core.compliance.rules import read_rules_file
+
+        return read_rules_file(path)
+
+    def rules_changes(self, rules: RuleSet) -> tuple[int, list[str]]:
+        """(the version `rules` would be, what they change against those in force); refused if identical."""
+        from core.compliance.rules import changes
+
+        return changes(self.ledger, rules)
+
+    def set_rules(self, operator: Signer, rules: RuleSet) -> Done[int]:
+        from core.compliance.rules import set_rules
+
+        ledger = self.ledger
+        self.rules_changes(rules)
+        key = self.unlock(operator, must_be=ledger.identity.operator, what="The ledger's rules")
+        index = set_rules(ledger, key, rules)
+        return Done(index, self.recorded([index]))
+
+    def can_transfer(self, deed: str | int, to: str, *, shares: int | None = None,
+                     frm: str | None = None) -> Verdict:
+        from core.compliance.rules import can_transfer
+
+        return can_transfer(self.ledger, deed, to, shares=shares, frm=frm)
+
+    # -- holds -----------------------------------------------------------------------------------------------
+    def prepare_hold(self, registrar: Signer, *, deed: str | int | None, holder: str | None, reason: str,
+                     order: str, out_dir: str | os.PathLike[str], approver: str | None = None) -> Done[PreparedAct]:
+        """The registrar signs a hold here; the second approver's request is written beside it."""
+        from core.compliance.holds import hold_message, write_hold
+
+        ledger = self.ledger
+        info = self.resolve_key(registrar.key)
+        message = hold_message(ledger, info.address, deed=deed, holder=holder, reason=reason, order=order,
+                               approver=approver)
+        act = write_hold(ledger, message, self.unlock(registrar), out_dir)
+        return Done(act, Receipt(files=tuple(path for _, _, path in act.files)))
+
+    def prepare_hold_release(self, registrar: Signer, hold: str, *, reason: str, out_dir: str | os.PathLike[str],
+                             approver: str | None = None) -> Done[PreparedAct]:
+        from core.compliance.holds import find_hold, release_message, write_release
+
+        ledger = self.ledger
+        info = self.resolve_key(registrar.key)
+        message = release_message(ledger, info.address, find_hold(ledger, hold), reason, approver)
+        act = write_release(ledger, message, self.unlock(registrar), out_dir)
+        return Done(act, Receipt(files=tuple(path for _, _, path in act.files)))
+
+    def holds(self) -> list[Hold]:
+        from core.compliance.holds import list_holds
+
+        return list_holds(self.ledger)
+
+    # -- recovery ------------------------------------------------------------------------------------------------
+    def start_recovery(self, registrar: Signer, *, lost: str, new: str, reason: str, order: str = "",
+                       deed: str | int | None = None,
+                       out_dir: str | os.PathLike[str] | None = None) -> Done[StartedRecovery]:
+        """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`."""
+        from core.compliance import recovery
+
+        ledger = self.ledger
+        info = self.resolve_key(registrar.key)
+        message = recovery.start_message(ledger, info.address, lost=lost, new=new, reason=reason, order=order,
+                                         deed=deed)
+        if out_dir is not None:
+            _writable_folder(Path(out_dir))  # before anything is recorded
+        index = recovery.start(ledger, self.unlock(registrar), message)
+        receipt = self.recorded([index])
+        paths: list[Path] = []
+        if out_dir is not None:
+            started = recovery.find(ledger, message["recoveryId"])
+            try:
+                paths = [Path(p) for p in recovery.write_approval_requests(ledger, started, out_dir)]
+            except DeedbookError as error:
+                raise DeedbookError(f"Recovery {message['recoveryId'][:10]}\u2026 was opened (entry {index}), but its "
+                                    f"approvers' requests could not be written ({str(error).rstrip('.')}); write them "
+                                    "again from the recovery's status.") from None
+            receipt = receipt | Receipt(files=tuple(paths))
+        return Done(StartedRecovery(index, message["recoveryId"], paths), receipt)
+
+    def recovery_requests(self, reference: str, out_dir: str | os.PathLike[str]) -> Done[list[Path]]:
+        """Write the requests of the approvals still missing (again, or to another folder)."""
+        from core.compliance import recovery
+
+        ledger = self.ledger
+        paths = [Path(p) for p in recovery.write_approval_requests(ledger, recovery.find(ledger, reference), out_dir)]
+        return Done(paths, Receipt(files=tuple(paths)))
+
+    def objection_request(self, reference: str, out_dir: str | os.PathLike[str]) -> Done[Path]:
+        """The request the key called lost signs to object, written to `out_dir`."""
+        from core.compliance import recovery
+        from core.compliance.acts import write_files
+
+        ledger = self.ledger
+        [path] = write_files([recovery.objection_request(ledger, recovery.find(ledger, reference))], out_dir)
+        return Done(path, Receipt(files=(path,)))
+
+    def complete_recovery(self, registrar: Signer, reference: str) -> Done[list[int]]:
+        """Move the lost key's shares (one entry per deed) once every approval and the waiting period are in."""
+        from core.compliance import recovery
+
+        ledger = self.ledger
+        info = self.resolve_key(registrar.key)
+        case = recovery.find(ledger, reference)
+        deeds = recovery.check_complete(ledger, info.address, case)
+        indexes = recovery.complete(ledger, self.unlock(registrar), case, deeds)
+        return Done(indexes, self.recorded(indexes))
+
+    def recovery_status(self, reference: str | None = None) -> list[RecoveryView]:
+        from core.compliance import recovery
+
+        return recovery.status(self.ledger, reference)

@@ -1,0 +1,395 @@
+"""Witnesses, cosignatures, policies, fork proofs, exports and replicas: what both front ends call.
+
+The operator's side: a checkpoint request for witnesses (by file), cosignatures
+added back, or a checkpoint sent to witnesses' `serve --witness` URLs; a policy
+naming the ledger and its witnesses.  A witness's side: its own state (init,
+follow) and cosigning a request.  Anyone's: checking a fork proof.  A replica's:
+syncing from a bundle, a data folder or a URL.  Plain Python; each operation
+that writes returns `Done(value, receipt)`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from desktop.workspace.receipt import Done, Receipt
+from desktop.workspace.records import RecordOps
+from desktop.workspace.signers import Signer
+
+if TYPE_CHECKING:
+    from core.checkpoint_note import Cosigner
+    from core.cosignatures import Added
+    from core.forks import ForkVerdict
+    from core.ledger import RecordedEntry
+    from core.policy import Policy, QuorumCheck
+    from core.replica import Source, SyncReport
+    from core.witnessing import CosignResult, Followed, WitnessRole
+
+MAX_NOTE_FILE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one witness answered to a checkpoint sent to its URL."""
+
+    url: str
+    status: int
+    sentence: str
+    added: tuple["Added", ...] = ()
+
+    @property
+    def cosigned(self) -> bool:
+        return self.status == 200
+
+    def as_json(self) -> dict[str, Any]:
+        return {"url": self.url, "status": self.status, "sentence": self.sentence,
+                "cosignatures": [a.as_json() for a in self.added]}
+
+
+@dataclass(frozen=True)
+class WitnessedBy:
+    """One witness as this ledger knows it: the largest checkpoint it cosigned here, and when."""
+
+    name: str
+    address: str
+    size: int
+    cosigned_at: int
+
+
+@dataclass(frozen=True)
+class CosignStatus:
+    """The ledger's latest checkpoint, the witnesses that cosigned it, and every witness's last cosigned size."""
+
+    checkpoint: "RecordedEntry | None"
+    cosigners: tuple["Cosigner", ...]
+    witnesses: tuple[WitnessedBy, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the "Witness & replicas" pane shows, read at once (on a worker)."""
+
+    ledger_name: str | None
+    operator: str | None  # this folder's ledger's operator
+    status: CosignStatus | None  # this folder's ledger's checkpoint and witnesses (None: no ledger)
+    role: "WitnessRole | None"  # this folder as a witness
+    followed: tuple["Followed", ...]  # the ledgers it witnesses
+    replica: dict[str, Any] | None  # this folder as a replica: its last sync
+    problem: str | None = None  # why the ledger could not be read, if it could not
+
+
+class WitnessOps(RecordOps):
+    def overview(self) -> Overview:
+        """This folder as an operator's ledger, a witness and a replica (a read; never creates a ledger)."""
+        from core.witnessing import followed, read_role
+
+        ledger, problem = self.local_ledger()
+        status = self.cosign_status() if ledger is not None else None
+        role = read_role(self.home)
+        return Overview(ledger.identity.name if ledger is not None else None,
+                        ledger.identity.operator if ledger is not None else None, status, role,
+                        tuple(followed(self.home)) if role is not None else (), self.replica_state(), problem)
+
+    # -- the operator: requests, cosignatures, policies ------------------------------------------------
+    def latest_checkpoint(self) -> "RecordedEntry":
+        from core.errors import NotFound
+
+        latest = self.ledger.latest_checkpoint()
+        if latest is None:
+            raise NotFound("The ledger has no checkpoint yet: sign one first.")
+        return latest
+
+    def checkpoint_request(self, out: str | os.PathLike[str], *, asked: Sequence[int] = (),
+                           force: bool = False) -> Done[Path]:
+        """Write what witnesses need to cosign the latest checkpoint (core.witness_requests) to `out`."""
+        from core.outfiles import check_output
+        from core.witness_requests import build_request
+
+        check_output(out, force=force)
+        request = build_request(self.ledger, self.latest_checkpoint(), asked)
+        return self.write_file(out, request.to_text(), force=force)
+
+    def checkpoint_for_witnesses(self, operator: Signer, *, new_witness: bool = False,
+                                 request_out: str | os.PathLike[str] | None = None,
+                                 force: bool = False) -> Done["tuple[RecordedEntry, Path | None]"]:
+        """Sign a checkpoint and, if asked, write the request witnesses cosign it from (a taken name is said first)."""
+        from core.outfiles import check_output
+
+        if request_out is not None:
+            check_output(request_out, force=force)
+        signed = self.checkpoint(operator, new_witness=new_witness)
+        if request_out is None:
+            return Done((signed.value, None), signed.receipt)
+        written = self.checkpoint_request(request_out, force=force)
+        return Done((signed.value, written.value), signed.receipt | written.receipt)
+
+    def add_cosignatures(self, paths: Sequence[str | os.PathLike[str]]) -> Done[list["Added"]]:
+        """Keep the cosignatures in witnesses' answer files (cosigned checkpoint notes), each checked first."""
+        from core.cosignatures import add_cosignatures
+        from core.errors import DeedbookError
+        from core.notes import MalformedNote, parse_note
+        from core.userfiles import read_user_file
+
+        if not paths:
+            raise DeedbookError("Name at least one cosignature file.")
+        notes = []
+        for path in paths:
+            raw = read_user_file(path, "a cosignature file", max_bytes=MAX_NOTE_FILE)
+            try:
+                notes.append((str(path), parse_note(raw)))
+            except MalformedNote as bad:
+                raise DeedbookError(f"{path} is not a cosigned checkpoint: {bad}") from None
+        return Done(add_cosignatures(self.ledger, notes), Receipt())
+
+    def send_checkpoint(self, urls: Sequence[str]) -> Done[list[Sent]]:
+        """Ask each witness at `urls` (`serve --witness`) to cosign the latest checkpoint, as tlog-witness's
+        add-checkpoint does (size 0 first; on 409 again from the size the witness gives); keep what comes back."""
+        from core.checkpoint_note import note_of
+        from core.cosignatures import add_cosignatures
+        from core.errors import DeedbookError
+        from desktop.serve.client import add_checkpoint, check_url, parse_cosignatures
+
+        checked = [check_url(url) for url in urls]
+        if not checked:
+            raise DeedbookError("Name at least one witness's address.")
+        ledger, latest = self.ledger, self.latest_checkpoint()
+        note = note_of(ledger.identity, latest.message, latest.signatures)
+        size = int(latest.message["size"])
+        results = []
+        for url in checked:
+            status, text = add_checkpoint(url, 0, (), note)
+            if status == 409 and text.strip().isdigit():
+                held = int(text.strip())
+                if held > size:
+                    results.append(Sent(url, 409, f"The witness has cosigned {held:,} entries of this ledger, more "
+                                                  f"than its latest checkpoint's {size:,}."))
+                    continue
+                proof = tuple(ledger.tree().consistency(held, size)) if 0 < held < size else ()
+                status, text = add_checkpoint(url, held, proof, note)
+            if status != 200:
+                first = text.strip().splitlines()[0][:200] if text.strip() else "no reason given"
+                results.append(Sent(url, status, f"The witness refused ({status}): {first}"))
+                continue
+            cosigned = note.with_signatures(parse_cosignatures(text))
+            added = add_cosignatures(ledger, [(url, cosigned)])
+            results.append(Sent(url, 200, "Cosigned.", tuple(added)))
+        return Done(results, Receipt())
+
+    def cosign_status(self) -> CosignStatus:
+        """The latest checkpoint's cosigners and each witness's last cosigned size (a read: GUI workers call it)."""
+        from core.checkpoint_note import cosigners
+        from core.cosignatures import last_cosigned, note_of_checkpoint
+
+        ledger = self.ledger
+        latest = ledger.latest_checkpoint()
+        found = tuple(cosigners(note_of_checkpoint(ledger, latest))) if latest is not None else ()
+        witnesses = tuple(WitnessedBy(name, address, size, when)
+                          for (name, address), (size, when) in sorted(last_cosigned(ledger).items()))
+        return CosignStatus(latest, found, witnesses)
+
+    def make_policy(self, witness_keys: Sequence[str], out: str | os.PathLike[str], *, quorum: int | None = None,
+                    names: Sequence[str] = (), force: bool = False) -> Done[Path]:
+        """A policy naming this ledger and the witnesses whose verifier keys are given, k of n of them (all by
+        default) as its quorum; `names` are the policy's names for them (default w1, w2, ...)."""
+        from core.checkpoint_note import witness_of
+        from core.errors import DeedbookError
+        from core.notes import MalformedNote
+        from core.policy import format_policy, parse_policy
+
+        try:
+            witnesses = [witness_of(key) for key in witness_keys]
+        except MalformedNote as bad:
+            raise DeedbookError(f"A witness key cannot be used: {bad}") from None
+        labels = list(names) or [f"w{i}" for i in range(1, len(witnesses) + 1)]
+        if len(labels) != len(witnesses):
+            raise DeedbookError("Give one name per witness key.")
+        if quorum is not None and not (1 <= quorum <= len(witnesses)):
+            raise DeedbookError(f"The quorum is a number from 1 to {len(witnesses)} (the witnesses named).")
+        text = format_policy(self.ledger.identity, list(zip(labels, witnesses, strict=True)), quorum)
+        parse_policy(text.encode("utf-8"))  # what is written is a policy this version reads (no duplicate keys...)
+        return self.write_file(out, text, force=force)
+
+    def require_quorum(self, policy: "Policy") -> None:
+        """Refuse unless the latest checkpoint meets `policy` (a document issued under a policy needs it)."""
+        from core.errors import DeedbookError
+        from core.policy import check_quorum
+
+        latest = self.latest_checkpoint()
+        status = self.cosign_status()
+        m = latest.message
+        lines = [c.line for c in status.cosigners]
+        found = check_quorum(policy, self.ledger.identity, int(m["size"]), bytes.fromhex(str(m["root"])[2:]), lines)
+        if not found.ok:
+            raise DeedbookError(f"{(found.reason or '').rstrip('.')}: the latest checkpoint (entry {latest.index}) "
+                                "needs its witnesses' cosignatures before a document is issued under this policy.")
+
+    # -- a witness -------------------------------------------------------------------------------------
+    def witness_init(self, name: str, key: str) -> Done["WitnessRole"]:
+        from core.witnessing import init_role
+
+        info = self.resolve_key(key)
+        role = init_role(self.home, name, info.name, info.address)
+        return Done(role, Receipt(files=(role.folder / "witness.json",)))
+
+    def witness_follow(self, source: str) -> Done["Followed"]:
+        """Follow a ledger, named by its key (a verifier key) or by a request or bundle file that carries it."""
+        from core.checkpoint_note import ORIGIN_PREFIX, identity_of
+        from core.errors import DeedbookError
+        from core.notes import MalformedNote
+        from core.witnessing import follow
+
+        text = source.strip()
+        try:
+            if text.startswith(ORIGIN_PREFIX) and "+" in text:
+                identity = identity_of(text)
+            else:
+                identity = identity_of(_ledger_key_in(Path(text)))
+        except MalformedNote as bad:
+            raise DeedbookError(f"The ledger key cannot be used: {bad}") from None
+        followed = follow(self.home, identity)
+        return Done(followed, Receipt())
+
+    def witness_state(self) -> "tuple[WitnessRole | None, list[Followed]]":
+        from core.witnessing import followed, read_role
+
+        role = read_role(self.home)
+        return role, followed(self.home) if role is not None else []
+
+    def witness_cosign(self, request: str | os.PathLike[str], signer: Signer, out: str | os.PathLike[str], *,
+                       fork_out: str | os.PathLike[str] | None = None, force: bool = False) -> Done["CosignResult"]:
+        """Cosign a checkpoint request file as this folder's witness; a fork is a result (with its fork proof
+        written to `fork_out` too), any other refusal an error.  The key is unlocked last."""
+        from core.errors import DeedbookError
+        from core.outfiles import check_output
+        from core.witness_requests import read_request
+        from core.witnessing import add_checkpoint, require_role
+
+        role = require_role(self.home)
+        info = self.resolve_key(signer.key, must_be=role.address, what=f"A cosignature by the witness {role.name}")
+        check_output(out, force=force)
+        if fork_out is not None:
+            check_output(fork_out, force=force)
+        parsed = read_request(request)
+        result = add_checkpoint(self.home, parsed.note, parsed.candidates,
+                                lambda: self.keys.unlock(info.name, signer.secret()), any_candidate=True)
+        if result.fork is not None:
+            written: tuple[Path, ...] = ()
+            if fork_out is not None:
+                from core.forks import fork_text
+
+                written = (self.write_file(fork_out, fork_text(result.fork), force=force).value,)
+            return Done(result, Receipt(files=written))
+        if not result.cosigned or result.note is None:
+            raise DeedbookError(result.sentence)
+        return Done(result, self.write_file(out, result.note.serialize(), force=force).receipt)
+
+    # -- anyone ----------------------------------------------------------------------------------------------
+    def verify_fork(self, path: str | os.PathLike[str]) -> "ForkVerdict":
+        from core.forks import read_fork_file, verify_fork
+
+        return verify_fork(read_fork_file(path))
+
+    def read_policy(self, path: str | os.PathLike[str]) -> "Policy":
+        from core.policy import read_policy
+
+        return read_policy(path)
+
+    def pdf_quorum(self, path: str | os.PathLike[str], policy: "Policy") -> "QuorumCheck":
+        """Whether a PDF's embedded checkpoint meets `policy` (call once verify-pdf found the PDF genuine)."""
+        from desktop.documents.verify import MAX_PDF_BYTES
+        from core.userfiles import read_user_file
+
+        return record_quorum(read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), policy)
+
+    # -- replicas --------------------------------------------------------------------------------------------
+    def export_bundle(self, since: int, out: str | os.PathLike[str], *, force: bool = False) -> Done[Path]:
+        from core.bundles import build_bundle, bundle_text
+        from core.outfiles import check_output
+
+        check_output(out, force=force)
+        return self.write_file(out, bundle_text(build_bundle(self.ledger, since)), force=force)
+
+    def replica_source(self, source: str) -> "Source":
+        """A bundle file, another data folder, or a `serve` URL."""
+        from core.bundles import read_bundle
+        from core.errors import DeedbookError
+        from core.ledger import Ledger
+        from core.paths import DataDir
+        from core.replica import BundleSource, LedgerSource
+
+        text = source.strip()
+        if text.startswith(("http://", "https://")):
+            from desktop.serve.client import UrlSource
+
+            return UrlSource(text)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            home = DataDir.resolve(path)
+            if home.root == self.home.root:
+                raise DeedbookError("A replica syncs from another data folder than its own.")
+            return LedgerSource(Ledger.open(home), str(home.root))
+        return BundleSource(read_bundle(path), str(path))
+
+    def replica_sync(self, source: str) -> Done["SyncReport"]:
+        """Sync this folder's replica from `source` (starting one in an empty folder), page after page."""
+        from core.replica import LedgerSource, sync
+
+        origin = self.replica_source(source)
+        try:
+            report = sync(self.home, self.db_url, origin)
+            total = report.appended
+            while report.ok and report.more:  # a server's next page, from where this one ended
+                reached = report.size
+                report = sync(self.home, self.db_url, origin, since=reached)
+                total += report.appended
+                report.appended = total
+                if report.size == reached:
+                    break
+        finally:
+            if isinstance(origin, LedgerSource):
+                origin.ledger.close()
+        changed = Receipt(folder=True) if report.appended or report.started else Receipt()
+        if report.fork_proof is not None:
+            changed = changed | Receipt(files=(report.fork_proof,))
+        return Done(report, changed)
+
+    def replica_state(self) -> dict[str, Any] | None:
+        from core.replica import read_state
+
+        return read_state(self.home)
+
+
+def record_quorum(pdf: bytes, policy: "Policy") -> "QuorumCheck":
+    """Whether the checkpoint a document's embedded record carries meets `policy` (its signatures checked
+    already, by verify-pdf or because this machine drew it)."""
+    from desktop.documents import attachment
+    from core.documents.evidence import parse_record
+    from core.policy import QuorumCheck, checkpoint_quorum
+
+    embedded = attachment.extract(pdf)
+    if embedded is None:
+        return QuorumCheck(False, (), "The document carries no record to check against the policy.")
+    record = parse_record(embedded)
+    return checkpoint_quorum(policy, record.ledger, record.checkpoint)
+
+
+def _ledger_key_in(path: Path) -> str:
+    """The ledger key a checkpoint request or an export bundle names."""
+    import json
+
+    from core.bundles import MAX_BUNDLE_BYTES
+    from core.errors import DeedbookError
+    from core.userfiles import json_nests_deeper_than, read_user_file
+
+    raw = read_user_file(path, "a checkpoint request or export bundle", max_bytes=MAX_BUNDLE_BYTES)
+    try:
+        text = raw.decode("utf-8")
+        data = None if json_nests_deeper_than(text, 16) else json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = None
+    key = data.get("ledgerKey") if isinstance(data, dict) else None
+    if not isinstance(key, str):
+        raise DeedbookError(f"{path} names no ledger: give a ledger key, a checkpoint request or an export bundle.")
+    return key

@@ -1,0 +1,102 @@
+"""Replicas: started in an empty folder, kept up to date from a bundle, a folder or a URL; every entry goes
+through the ledger's rules; a replica verifies, proves and issues certificates of title itself."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.bundles import build_bundle, parse_bundle
+from core.checkpoints import make_checkpoint
+from core.errors import DeedbookError
+from core.ledger import Ledger
+from core.paths import DataDir
+from core.replica import BundleSource, LedgerSource, read_state, sync
+from core.verify import verify_ledger
+from tests.hardening.harness import run_cli
+from tests.helpers import World, make_world
+
+
+def grow(world: World, count: int, checkpoint: bool = True) -> None:
+    for _ in range(count):
+        world.register(f"R-{world.ledger.size()}", world.operator.address)
+    if checkpoint:
+        make_checkpoint(world.ledger, world.operator)
+
+
+def test_a_replica_started_from_bundles_is_the_ledger(operator: World, tmp_path: Path) -> None:
+    grow(operator, 4)
+    home = DataDir.resolve(tmp_path / "replica")
+    bundle = tmp_path / "b0.json"
+    assert run_cli(["--data-dir", str(operator.home.root), "export", "--since", "0", "--out", str(bundle)]).code == 0
+    started = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(bundle)])
+    assert started.code == 0 and "Started the replica: 6 new entries" in started.out, started.err
+    grow(operator, 3, checkpoint=False)
+    grow(operator, 2)
+    held = Ledger.open(home).size()
+    later = tmp_path / "b1.json"
+    assert run_cli(["--data-dir", str(operator.home.root), "export", "--since", str(held), "--out", str(later)]).code == 0
+    again = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(later), "--json"])
+    report = json.loads(again.out)
+    assert again.code == 0 and report["appended"] == operator.ledger.size() - held
+    replica = Ledger.open(home)
+    assert replica.identity == operator.ledger.identity
+    assert [e.leaf_hash for e in replica.entries()] == [e.leaf_hash for e in operator.ledger.entries()]
+    assert verify_ledger(replica, jobs=1).ok
+    assert read_state(home)["size"] == replica.size()
+    # a replica proves entries and issues certificates of title that verify anywhere
+    proof, title = tmp_path / "proof.json", tmp_path / "title.pdf"
+    assert run_cli(["--data-dir", str(home.root), "proof", "3", "--out", str(proof)]).code == 0
+    assert run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-proof", str(proof)]).code == 0
+    assert run_cli(["--data-dir", str(home.root), "pdf", "title", "2", "--out", str(title)]).code == 0
+    assert run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-pdf", str(title)]).code == 0
+
+
+def test_a_bundle_that_breaks_a_rule_is_refused_whole(operator: World, tmp_path: Path) -> None:
+    grow(operator, 3)
+    home = DataDir.resolve(tmp_path / "replica")
+    data = build_bundle(operator.ledger, 0)
+    data["entries"][2]["message"]["owner"] = operator.key("mallory").address  # the signature no longer matches
+    report = sync(home, None, BundleSource(parse_bundle(data), "tampered.json"))
+    assert not report.ok and "rules refuse" in (report.reason or "") and "signature" in (report.reason or "")
+    assert not home.database.exists()  # a replica that could not start leaves nothing behind
+
+
+def test_a_source_that_is_not_this_replicas_ledger_or_leaves_a_gap_is_refused(operator: World, tmp_path: Path) -> None:
+    grow(operator, 2)
+    home = DataDir.resolve(tmp_path / "replica")
+    assert sync(home, None, LedgerSource(operator.ledger, "source")).ok
+    stranger = make_world(tmp_path / "stranger")
+    with pytest.raises(DeedbookError, match="this replica follows"):
+        sync(home, None, LedgerSource(stranger.ledger, "the stranger"))
+    grow(operator, 4)
+    gap = parse_bundle(build_bundle(operator.ledger, operator.ledger.size() - 1))
+    with pytest.raises(DeedbookError, match="it needs the entries from"):
+        sync(home, None, BundleSource(gap, "gap.json"))
+    with pytest.raises(DeedbookError, match="holds 0 entries: it needs the entries from 0 on"):
+        sync(DataDir.resolve(tmp_path / "empty"), None, BundleSource(gap, "gap.json"))
+
+
+def test_a_checkpoint_not_signed_by_the_operator_is_refused(operator: World, tmp_path: Path) -> None:
+    grow(operator, 2)
+    data = build_bundle(operator.ledger, 0)
+    data["checkpoint"]["message"]["timestamp"] += 1
+    with pytest.raises(DeedbookError, match="cannot be trusted"):
+        sync(DataDir.resolve(tmp_path / "replica"), None, BundleSource(parse_bundle(data), "forged.json"))
+    assert not (tmp_path / "replica" / "ledger.sqlite").exists()
+
+
+def test_a_bundle_whose_frontier_or_proof_lies_is_refused(operator: World, tmp_path: Path) -> None:
+    grow(operator, 3)
+    home = DataDir.resolve(tmp_path / "replica")
+    assert sync(home, None, LedgerSource(operator.ledger, "source")).ok
+    grow(operator, 3)
+    data = build_bundle(operator.ledger, Ledger.open(home).size())
+    data["frontier"][0] = data["frontier"][-1]
+    with pytest.raises(DeedbookError, match="frontier"):
+        sync(home, None, BundleSource(parse_bundle(data), "lying.json"))
+    data = build_bundle(operator.ledger, Ledger.open(home).size())
+    data["consistency"] = []
+    with pytest.raises(DeedbookError, match="does not prove"):
+        sync(home, None, BundleSource(parse_bundle(data), "unproved.json"))

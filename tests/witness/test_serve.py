@@ -1,0 +1,148 @@
+"""`deedbook serve` on the loopback address: the witness endpoint answers as tlog-witness's add-checkpoint
+(409 with the size, 422, 200 with the cosignature), the ledger's data is read-only, requests are bounded,
+and a replica and an operator use it from the other side."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from core.checkpoint_note import note_of
+from core.checkpoints import make_checkpoint
+from core.ledger import Ledger
+from core.notes import parse_note
+from core.witness_requests import format_add_checkpoint
+from desktop.serve.server import MAX_BODY, Server, make_server
+from desktop.workspace import Workspace
+from tests.helpers import PASSWORD, World
+from tests.witness.conftest import Witness
+
+
+def call(url: str, body: bytes | None = None) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+@pytest.fixture
+def served(operator: World, witnesses: Callable[..., list[Witness]]) -> Iterator[tuple[Server, Server, Witness]]:
+    """The operator's ledger and a witness, each served on an ephemeral loopback port."""
+    [witness] = witnesses("w.example/1")
+    ledger_server = make_server(operator.home, operator.ledger, quiet=True).start()
+    witness_server = make_server(witness.home, None, witness_key=witness.key, quiet=True).start()
+    try:
+        yield ledger_server, witness_server, witness
+    finally:
+        ledger_server.stop()
+        witness_server.stop()
+
+
+def checkpoint(world: World, count: int) -> Any:
+    for _ in range(count):
+        world.register(f"S-{world.ledger.size()}", world.operator.address)
+    recorded = make_checkpoint(world.ledger, world.operator)
+    return recorded, note_of(world.ledger.identity, recorded.message, recorded.signatures)
+
+
+def test_the_witness_endpoint_answers_409_422_and_200(operator: World,
+                                                       served: tuple[Server, Server, Witness]) -> None:
+    _, server, _ = served
+    assert server.url.startswith("http://127.0.0.1:")
+    add = server.url + "/add-checkpoint"
+    _, note = checkpoint(operator, 2)
+    status, kind, body = call(add, format_add_checkpoint(0, (), note))
+    assert status == 200 and body.startswith("\u2014 w.example/1 ") and body.endswith("\n")
+    assert parse_note(note.serialize() + body).signatures[-1].name == "w.example/1"
+    status, kind, body = call(add, format_add_checkpoint(0, (), note))
+    assert (status, kind, body) == (409, "text/x.tlog.size", "3\n")
+    _, note2 = checkpoint(operator, 3)
+    status, _, body = call(add, format_add_checkpoint(3, (b"\x01" * 32, b"\x02" * 32), note2))
+    assert status == 422 and "does not check" in body
+    proof = tuple(operator.ledger.tree().consistency(3, 7))
+    status, _, body = call(add, format_add_checkpoint(3, proof, note2))
+    assert status == 200
+    assert call(add, format_add_checkpoint(8, (), note2))[0] == 400
+    assert call(add, b"old x\n\nnot a note")[0] == 400
+    assert call(server.url + "/add-checkpoint")[0] == 405
+    assert call(server.url + "/ledger")[0] == 404  # a witness alone serves no ledger
+
+
+def test_requests_are_bounded(served: tuple[Server, Server, Witness]) -> None:
+    _, server, _ = served
+    assert call(server.url + "/add-checkpoint", b"x" * (MAX_BODY + 1))[0] == 413
+    host, port = server.server_address[:2]
+    with socket.create_connection((str(host), int(port)), timeout=5) as raw:  # no Content-Length
+        raw.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 411")
+
+
+def test_the_ledger_is_served_read_only(operator: World, served: tuple[Server, Server, Witness]) -> None:
+    server, _, _ = served
+    recorded, note = checkpoint(operator, 2)
+    status, _, text = call(server.url + "/checkpoint")
+    assert status == 200 and text == note.serialize()
+    summary = json.loads(call(server.url + "/ledger")[2])
+    assert summary["size"] == operator.ledger.size() and summary["checkpointSize"] == recorded.message["size"]
+    bundle = json.loads(call(server.url + "/export?since=1&limit=2")[2])
+    assert [e["index"] for e in bundle["entries"]] == [1, 2] and bundle["total"] == operator.ledger.size()
+    leaves = json.loads(call(server.url + "/leaf-hashes?start=0&stop=2")[2])["leafHashes"]
+    assert leaves == ["0x" + operator.ledger.entry(i).leaf_hash.hex() for i in range(2)]
+    proof = json.loads(call(server.url + "/proof?index=1")[2])
+    assert proof["format"] == "deedbook-proof/2"
+    assert call(server.url + "/proof?index=99")[0] == 404
+    assert call(server.url + "/export?since=-1")[0] == 400
+    assert call(server.url + "/export?limit=0")[0] == 400
+    assert call(server.url + "/leaf-hashes?start=0&stop=999999")[0] == 400
+    assert call(server.url + "/consistency?old=9&size=2")[0] == 400
+    assert call(server.url + "/nothing")[0] == 404
+    assert call(server.url + "/add-checkpoint", b"old 0\n\n")[0] == 404  # not a witness
+
+
+def test_a_replica_syncs_and_an_operator_gets_cosigned_over_http(operator: World, tmp_path: Path,
+                                                                  served: tuple[Server, Server, Witness]) -> None:
+    ledger_server, witness_server, _ = served
+    checkpoint(operator, 3)
+    ws = Workspace.open(operator.home.root)
+    [sent] = ws.send_checkpoint([witness_server.url]).value
+    assert sent.cosigned and sent.added[0].cosigner.name == "w.example/1"
+    checkpoint(operator, 2)
+    [again] = ws.send_checkpoint([witness_server.url]).value  # 409 with the size, then a proof from it
+    assert again.cosigned
+    replica = Workspace.open(tmp_path / "replica")
+    report = replica.replica_sync(ledger_server.url).value
+    assert report.ok and report.started and report.size == operator.ledger.size()
+    assert [c["name"] for c in report.cosigners] == ["w.example/1"]
+    assert Ledger.open(replica.home).size() == operator.ledger.size()
+
+
+def test_serve_from_the_command_line_stops_on_an_interrupt(operator: World, tmp_path: Path) -> None:
+    password = tmp_path / "pw"
+    password.write_text(PASSWORD + "\n")
+    checkpoint(operator, 1)
+    env = {"PYTHONPATH": ":".join(p for p in sys.path if p), "DEEDBOOK_SCRYPT_N": "1024", "PATH": "/usr/bin:/bin"}
+    process = subprocess.Popen([sys.executable, "-m", "desktop", "--data-dir", str(operator.home.root), "serve",
+                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert "Serving the ledger (read-only) on http://127.0.0.1:" in line, line
+        url = line.split(" on ")[1].split(" ")[0]
+        assert call(url + "/ledger")[0] == 200
+    finally:
+        process.send_signal(2)  # Ctrl-C
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert process.returncode == 0
