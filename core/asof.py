@@ -78,7 +78,7 @@ class AsOf(LedgerState):
         history = _History(self)
         for index, kind_name, message_json, signatures_json, recorded_at in self.conn.execute(
                 _HISTORY, {"deed": deed_id, "size": self.base}):
-            from core.verify import _signatures
+            from core.stored_json import stored_signatures as _signatures
 
             message = json.loads(message_json)
             history.next_deed_id = message.get("deedId", history.next_deed_id)  # counters follow the entries

@@ -3,6 +3,7 @@ write, and the database-backed `LedgerState` that appends check their rules agai
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
@@ -13,7 +14,7 @@ from core.merkle import Accumulator
 from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
 from sqlmodel import col
 
-from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow
+from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow, database_problem
 from core.tree import LedgerTree
 from core.treestore import NodeRow, frontier, read_nodes
 
@@ -60,6 +61,11 @@ def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
             cursor.execute(query)
             found.append([tuple(row) for row in cursor.fetchall()])
         return found
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
+        problem = database_problem(conn.engine, error)
+        if problem is None:
+            raise
+        raise problem from None
     finally:
         cursor.close()
 

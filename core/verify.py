@@ -10,7 +10,6 @@ The report names the first entry that is wrong and why.
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import sqlite3
@@ -33,6 +32,7 @@ from core.state import ApplyContext, InMemoryState
 from core.store import database_problem, guards_present, integrity_problem
 from core.treestore import stored_nodes
 from core.witness import UnusableWitness, disagreement, read_witness
+from core.stored_json import stored_json, stored_signatures
 
 Progress = Callable[[int, int], None]
 ROWS = "SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries ORDER BY idx"
@@ -64,21 +64,7 @@ class _Bad(Exception):
         self.index, self.reason = index, reason
 
 
-_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner json.loads ends in, without its three Python layers
-
-
-def _json(text: str) -> Any:
-    """json.loads for a stored column (every entry's message and signatures go through here)."""
-    try:
-        value, end = _scan(text, 0)
-    except StopIteration:
-        value, end = None, -1
-    return value if end == len(text) else json.loads(text)  # anything unusual: the ordinary path, and its error
-
-
-def _signatures(raw: str) -> tuple[SignatureRecord, ...]:
-    return tuple(SignatureRecord(s["role"], s["signer"], bytes.fromhex(s["signature"][2:]), s["signedType"])
-                 for s in _json(raw))
+_json, _signatures = stored_json, stored_signatures  # the names this module's readers use
 
 
 def _leaf_of(identity: LedgerIdentity, kind: str, message: dict[str, Any], signatures: tuple[SignatureRecord, ...],
@@ -346,7 +332,7 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
 
 def _remember(ledger: Ledger, replay: _Replay) -> None:
     """The latest checkpoint, now verified in full, for `verify --since-checkpoint` (core.verify_since)."""
-    from core.verify_since import remember
+    from core.verified import remember
 
     state = replay.state
     last = next((i for i in range(state.size - 1, -1, -1) if state.kinds[i] == "Checkpoint"), None)

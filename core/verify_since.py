@@ -24,90 +24,29 @@ rebuilt.  A full verify does all of that.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core import merkle
 from core.asof import AsOf, compliance_entry
 from core.entries import Entry, chain_hash, entry_leaf_hash
-from core.errors import Cancelled, DeedbookError, LedgerDamaged, RuleViolation
+from core.errors import Cancelled, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
 from core.kinds import apply_entry, check_signatures, get_kind
-from core.paths import DataDir
 from core.projection import find_once
 from core.state import ApplyContext, LedgerState
 from core.tree import LedgerTree, NodeKey
 from core.treestore import frontier, read_nodes
-from core.userfiles import read_user_file
+from core.verified import Verified, read_verified, remember, verified_path  # noqa: F401 - callers import them here
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
     from core.verify import VerifyReport
 
-FORMAT = "deedbook-verified/1"
 ROWS = ("SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries "
         "WHERE idx >= :start ORDER BY idx")
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Verified:
-    """The latest checkpoint a full verify of this data folder passed."""
-
-    index: int  # the checkpoint entry
-    size: int  # the entries it covers
-    root: bytes
-    leaf: bytes  # the checkpoint entry's own leaf hash
-    chain: bytes  # the hash chain after entry size - 1 (the ledger id when size is 0)
-    entries: int  # entries the full verify checked
-    at: int  # when (seconds since the epoch)
-
-
-def verified_path(home: DataDir, identity: LedgerIdentity) -> Any:
-    return home.root / "verified" / f"{identity.ledger_id_hex}.json"
-
-
-def read_verified(home: DataDir, identity: LedgerIdentity) -> Verified | None:
-    """What this folder remembers; None when nothing (or nothing usable: a full verify is then run)."""
-    path = verified_path(home, identity)
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(read_user_file(path, "a verification record", max_bytes=64 * 1024).decode("utf-8"))
-        if data.get("format") != FORMAT or str(data.get("ledgerId")).lower() != identity.ledger_id_hex:
-            return None
-        c = data["checkpoint"]
-        found = Verified(int(c["index"]), int(c["size"]), bytes.fromhex(c["root"][2:]), bytes.fromhex(c["leaf"][2:]),
-                         bytes.fromhex(c["chain"][2:]), int(data["entries"]), int(data["at"]))
-    except (DeedbookError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError):
-        return None
-    if not 0 < found.size <= found.index or len(found.root) != 32 or len(found.leaf) != 32 or len(found.chain) != 32:
-        return None
-    return found
-
-
-def remember(ledger: Ledger, index: int, size: int, root: bytes, leaf: bytes, entries: int) -> None:
-    """After a full verify that passed: remember its latest checkpoint (quietly nothing on a read-only folder)."""
-    home = ledger.home
-    if home.read_only or not home.root.is_dir():
-        return
-    chain = ledger.entry(size - 1).chain_hash if size > 0 else ledger.identity.ledger_id
-    record = {"format": FORMAT, "ledgerId": ledger.identity.ledger_id_hex, "entries": entries, "at": int(time.time()),
-              "checkpoint": {"index": index, "size": size, "root": "0x" + root.hex(), "leaf": "0x" + leaf.hex(),
-                             "chain": "0x" + chain.hex()}}
-    path = verified_path(home, ledger.identity)
-    try:
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle)
-        os.replace(name, path)
-    except OSError:
-        pass  # a folder that cannot be written: the next --since-checkpoint verifies in full
 
 
 class Unsupported(Exception):
@@ -234,7 +173,7 @@ def _read(ledger: Ledger, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
 def _check_entry(conn: Any, state: AsOf, idx: int, kind_name: str, deed_id: Any, message_json: str,
                  signatures_json: str, recorded_at: int, signers: str, stored_leaf: str) -> bytes:
     """One new entry, as a full verify checks it, its rules against the ledger as of the verified checkpoint."""
-    from core.verify import _signatures
+    from core.stored_json import stored_signatures as _signatures
 
     assert state.identity is not None
     try:
