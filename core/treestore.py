@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, tuple_
+from sqlalchemy import Connection, Engine, insert, select
 from sqlmodel import col
 
 from core.errors import LedgerDamaged
@@ -45,8 +45,15 @@ def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes
                             .where(col(EntryRow.idx).in_(leaves[start:start + _CHUNK])))
         found.update(((0, int(index)), _leaf(index, stored)) for index, stored in rows)
     for start in range(0, len(inner), _CHUNK):
-        nodes: Any = conn.execute(select(col(TreeNodeRow.level), col(TreeNodeRow.idx), col(TreeNodeRow.hash))
-                            .where(tuple_(col(TreeNodeRow.level), col(TreeNodeRow.idx)).in_(inner[start:start + _CHUNK])))
+        by_level: dict[int, list[int]] = {}
+        for level, index in inner[start:start + _CHUNK]:
+            by_level.setdefault(level, []).append(index)
+        # One "level = L AND idx IN (...)" per level, OR'ed: each a primary-key search (a row-value
+        # "(level, idx) IN (VALUES ...)" made SQLite scan the whole table: 0.4 s on 1,000,000 entries).
+        # Plain SQL over int() values: building it as an expression cost more than running it.
+        wanted = " OR ".join(f"(level = {int(level)} AND idx IN ({', '.join(str(int(i)) for i in indexes)}))"
+                             for level, indexes in by_level.items())
+        nodes: Any = conn.exec_driver_sql(f"SELECT level, idx, hash FROM tree_nodes WHERE {wanted}")
         found.update(((int(row[0]), int(row[1])), bytes(row[2])) for row in nodes)
     return found
 
