@@ -24,6 +24,8 @@ from core.kinds import apply_entry, check_signatures, digest_for, get_kind
 from core.paths import DataDir
 from core.projection import DbState, find_once, load_deed, write_deeds, write_once
 from core.tree import LedgerTree
+from core.treestore import stored_tree, write_nodes
+from core.watch import notify
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
@@ -265,6 +267,8 @@ class Ledger:
                     "recorded_at": now, "leaf_hash": "0x" + leaf.hex(), "chain_hash": "0x" + previous.hex(),
                 })
             conn.execute(insert(EntryRow), rows)
+            write_nodes(conn, state.new_nodes)
+            notify(conn, start + len(entries))  # other desktops on a shared ledger hear of it at commit
             write_deeds(conn, [state.deed(d) for d in sorted(state.dirty)])
             write_once(conn, state.once)
             write_compliance(conn, state.compliance)
@@ -377,10 +381,18 @@ class Ledger:
             return [RecordedEntry.from_row(row) for row in rows]
 
     def latest_checkpoint(self, covering: int | None = None) -> RecordedEntry | None:
-        """The newest checkpoint entry (one that covers entry `covering`, if given)."""
-        for entry in reversed(self.entries(kind="Checkpoint")):
-            if covering is None or entry.message["size"] > covering:
-                return entry
+        """The newest checkpoint entry (one that covers entry `covering`, if given).
+
+        Read newest first, one at a time: the newest nearly always covers, so a proof on a ledger
+        of many checkpoints does not parse them all."""
+        query = select(EntryRow).where(col(EntryRow.kind) == "Checkpoint").order_by(col(EntryRow.idx).desc())
+        if covering is not None:
+            query = query.where(col(EntryRow.idx) > covering)  # a checkpoint covers only entries before it
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                entry = RecordedEntry.from_row(row)
+                if covering is None or entry.message["size"] > covering:
+                    return entry
         return None
 
     def used_once(self, key: OnceKey) -> int | None:
@@ -389,8 +401,9 @@ class Ledger:
             return find_once(conn, key)
 
     def tree(self) -> LedgerTree:
-        """The Merkle tree of the entries recorded so far (roots, inclusion and consistency proofs)."""
-        return LedgerTree(self.leaves)
+        """The Merkle tree of the entries recorded so far (roots, inclusion and consistency proofs),
+        read from its stored nodes: each question costs O(log n)."""
+        return stored_tree(self.engine)
 
     def merkle_root(self, size: int | None = None) -> bytes:
         return self.tree().root(self.size() if size is None else size)

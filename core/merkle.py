@@ -6,7 +6,7 @@ pass for a node.  Functions take the list of *leaf hashes*; proofs are lists of
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from core.hashing import keccak
 
@@ -133,25 +133,55 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
     return sn == 0 and fr == first_root and sr == second_root
 
 
+def perfect_subtrees(size: int) -> list[tuple[int, int]]:
+    """The perfect subtrees the first `size` leaves split into, left to right, as (level, index):
+    the node at level L and index i covers leaves [i * 2**L, (i + 1) * 2**L)."""
+    found, offset = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            found.append((level, offset >> level))
+            offset += 1 << level
+    return found
+
+
+NodeSink = Callable[[int, int, bytes], None]  # (level, index, hash) of a node that just became complete
+
+
 class Accumulator:
     """The right edge of a growing tree: the roots of its perfect subtrees.
 
     Appending is amortised O(1) and the current root O(log n), so verification can
     check every checkpoint's root while it replays, without rebuilding the tree.
+    A `sink` is told every interior node as it becomes complete (the nodes the
+    ledger stores, core.treestore), with its level and index.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sink: NodeSink | None = None) -> None:
         self._stack: list[tuple[int, bytes]] = []  # (height, hash), left to right
         self.size = 0
+        self._sink = sink
+
+    @classmethod
+    def resume(cls, size: int, roots: Sequence[bytes], sink: NodeSink | None = None) -> "Accumulator":
+        """Carry on from a tree of `size` leaves whose perfect subtrees (`perfect_subtrees(size)`) have `roots`."""
+        levels = perfect_subtrees(size)
+        if len(levels) != len(roots):
+            raise ValueError("a tree of that size has another number of perfect subtrees")
+        made = cls(sink)
+        made._stack = [(level, root) for (level, _), root in zip(levels, roots, strict=True)]
+        made.size = size
+        return made
 
     def append(self, leaf: bytes) -> None:
         height, node = 0, leaf
         stack = self._stack
+        self.size += 1
         while stack and stack[-1][0] == height:
             node = node_hash(stack.pop()[1], node)
             height += 1
+            if self._sink is not None:
+                self._sink(height, (self.size >> height) - 1, node)
         stack.append((height, node))
-        self.size += 1
 
     def root(self) -> bytes:
         if not self._stack:

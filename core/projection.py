@@ -3,17 +3,20 @@ write, and the database-backed `LedgerState` that appends check their rules agai
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text
 
-from core import merkle
 from core.compliance.store import DbCompliance
 from core.identity import LedgerIdentity
+from core.merkle import Accumulator
 from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
 from sqlmodel import col
 
-from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow
+from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow, database_problem
+from core.tree import LedgerTree
+from core.treestore import NodeRow, frontier, read_nodes
 
 
 def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
@@ -51,7 +54,33 @@ PART_QUERIES = (
 def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
     """The projection as stored: deeds, holdings, liens as ordered tuples (raw SQL: this runs over every deed)."""
     queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds ORDER BY deed_id", *PART_QUERIES)
-    return [[tuple(row) for row in conn.exec_driver_sql(query)] for query in queries]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples: no Row objects
+    try:
+        found = []
+        for query in queries:
+            cursor.execute(query)
+            found.append([tuple(row) for row in cursor.fetchall()])
+        return found
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
+        problem = database_problem(conn.engine, error)
+        if problem is None:
+            raise
+        raise problem from None
+    finally:
+        cursor.close()
+
+
+def stored_rows_of(conn: Connection, deed_ids: list[int]) -> list[list[tuple[Any, ...]]]:
+    """`stored_rows` for these deeds only (what an incremental verify compares)."""
+    found: list[list[tuple[Any, ...]]] = [[], [], []]
+    queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds", PART_QUERIES[0].split(" ORDER BY")[0],
+               PART_QUERIES[1].split(" ORDER BY")[0])
+    orders = ("deed_id", "deed_id, holder", "deed_id, lien_id")
+    for start in range(0, len(deed_ids), 500):
+        ids = ", ".join(str(int(d)) for d in deed_ids[start:start + 500])
+        for table, (query, order) in enumerate(zip(queries, orders, strict=True)):
+            found[table] += [tuple(row) for row in conn.exec_driver_sql(f"{query} WHERE deed_id IN ({ids}) ORDER BY {order}")]
+    return found
 
 
 def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
@@ -159,6 +188,11 @@ def refill_once(conn: Connection) -> int:
     return len(used)
 
 
+# One statement, built once: a registration asks it inside the write lock, and building a select()
+# each time cost four times its execution (a bulk import registers thousands in one batch).
+_PARCEL_TAKEN = text("SELECT 1 FROM deeds WHERE parcel_key = :key LIMIT 1")
+
+
 class DbState(LedgerState):
     """The state an append builds and checks its entries against, inside the write lock.
 
@@ -171,7 +205,9 @@ class DbState(LedgerState):
         self.conn = conn
         self.size = size
         self.stored_size = size  # entries recorded before this append (`size` grows as it applies its own)
-        self._stored_roots: dict[int, bytes] = {}  # a checkpoint's builder and its rule ask for the same root
+        self._accumulator: Accumulator | None = None  # the tree as stored, then this batch's leaves
+        self._stored: LedgerTree | None = None
+        self.new_nodes: list[NodeRow] = []  # tree nodes this batch's entries complete, written with them
         self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
         self._new_parcels: set[str] = set()
         self.compliance = DbCompliance(conn)
@@ -189,7 +225,7 @@ class DbState(LedgerState):
         key = parcel_key(parcel)
         if key in self._new_parcels:
             return True
-        return self.conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.parcel_key) == key)).first() is not None
+        return self.conn.execute(_PARCEL_TAKEN, {"key": key}).first() is not None
 
     def add_deed(self, deed: DeedState) -> None:
         super().add_deed(deed)
@@ -218,20 +254,38 @@ class DbState(LedgerState):
         row = self._row(index)
         return row.kind, row.deed_id
 
+    def _tree(self) -> Accumulator:
+        """The stored tree's right edge, carried on with this batch's leaves (their new nodes go to `new_nodes`)."""
+        if self._accumulator is None:
+            def keep(level: int, index: int, node: bytes) -> None:
+                self.new_nodes.append((level, index, node))
+
+            self._accumulator = Accumulator.resume(self.stored_size, frontier(self.conn, self.stored_size), keep)
+            for i in sorted(self._pending):
+                self._accumulator.append(self._pending[i][1])
+        return self._accumulator
+
     def root_at(self, size: int) -> bytes:
-        if size <= self.stored_size and size in self._stored_roots:
-            return self._stored_roots[size]
-        stored = [bytes.fromhex(h[2:]) for h in self.conn.execute(
-            select(col(EntryRow.leaf_hash)).where(col(EntryRow.idx) < size).order_by(col(EntryRow.idx))).scalars()]
-        stored += [self._pending[i][1] for i in sorted(self._pending) if i < size]
-        found = merkle.root(stored)
-        if size <= self.stored_size:  # stored entries do not change while the write lock is held
-            self._stored_roots[size] = found
-        return found
+        """The root at `size`: O(log n) stored nodes (the checkpoint rule and its builder ask for it)."""
+        current = self._tree()
+        if size == current.size:
+            return current.root()
+        if size <= self.stored_size:
+            if self._stored is None:
+                self._stored = LedgerTree(lambda keys: read_nodes(self.conn, keys))
+            return self._stored.root(size)
+        partial = Accumulator.resume(self.stored_size, frontier(self.conn, self.stored_size))
+        for i in range(self.stored_size, size):  # a checkpoint covering part of its own batch
+            partial.append(self._pending[i][1])
+        return partial.root()
 
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         super().record(index, kind, leaf, deed_id)
         self._pending[index] = (kind, leaf, deed_id)
+        if self._accumulator is None:
+            self._tree()  # made from the stored edge and every pending leaf, this one included
+        else:
+            self._accumulator.append(leaf)
 
     def holders_at_checkpoint(self, deed_id: int, checkpoint: int) -> dict[str, int]:
         """The holders at a record date, from the share-moving entries stored before it (core.servicing.snapshot)."""

@@ -13,7 +13,8 @@ from typing import Any
 from core.compliance.state import Compliance
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
-from core.merkle import Accumulator, root
+from core.merkle import Accumulator
+from core.tree import LedgerTree, LevelsReader
 
 
 @dataclass
@@ -176,15 +177,20 @@ class LedgerState:
 
 
 class InMemoryState(LedgerState):
-    """The state verification builds by replaying every entry."""
+    """The state verification builds by replaying every entry.
+
+    The Merkle tree is kept as its complete nodes, level by level (32 bytes each, about
+    64 bytes per entry in all), so any past root costs O(log n) and `verify` can compare
+    the nodes with the ones the ledger stores."""
 
     def __init__(self, identity: LedgerIdentity | None) -> None:
         super().__init__(identity)
-        self.leaves: list[bytes] = []
+        self.nodes = LevelsReader()  # level 0: the leaves
         self.kinds: list[str] = []
         self.entry_deeds: list[int | None] = []
         self._parcels: set[str] = set()
-        self._tree = Accumulator()
+        self._tree = Accumulator(self.nodes.add)
+        self._past = LedgerTree(self.nodes)  # a node never changes once complete: its answers can be kept
 
     def parcel_taken(self, parcel: str) -> bool:
         return parcel_key(parcel) in self._parcels
@@ -194,17 +200,19 @@ class InMemoryState(LedgerState):
         self._parcels.add(parcel_key(deed.parcel))  # the rule checked parcel_taken just before: cheap
 
     def entry_leaf(self, index: int) -> bytes:
-        return self.leaves[index]
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        return self.nodes.node(0, index)
 
     def entry_kind_and_deed(self, index: int) -> tuple[str, int | None]:
         return self.kinds[index], self.entry_deeds[index]
 
     def root_at(self, size: int) -> bytes:
-        return self._tree.root() if size == self._tree.size else root(self.leaves[:size])
+        return self._tree.root() if size == self._tree.size else self._past.root(size)
 
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         super().record(index, kind, leaf, deed_id)
+        self.nodes.levels[0] += leaf
         self._tree.append(leaf)
-        self.leaves.append(leaf)
         self.kinds.append(kind)
         self.entry_deeds.append(deed_id)

@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0012"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -44,6 +44,15 @@ class EntryRow(SQLModel, table=True):
     recorded_at: int = Field(index=True)
     leaf_hash: str
     chain_hash: str
+
+
+class TreeNodeRow(SQLModel, table=True):
+    """The ledger's Merkle tree: every complete interior node (core.treestore), written with its entries."""
+
+    __tablename__ = "tree_nodes"
+    level: int = Field(primary_key=True)  # >= 1: the leaves are the entries' leaf_hash
+    idx: int = Field(primary_key=True)  # covers entries [idx * 2**level, (idx + 1) * 2**level)
+    hash: bytes
 
 
 class DeedRow(SQLModel, table=True):

@@ -1,6 +1,6 @@
 """Verify a whole ledger: every signature, every rule, the hash chain, the
-checkpoints, the witness, the deed and one-time value tables against a replay, and the
-witnesses' cosignatures kept beside it.
+checkpoints, the witness, the stored Merkle tree, the deed and one-time value tables
+against a replay, and the witnesses' cosignatures kept beside it.
 
 With `jobs == 1` one pass does everything.  With more jobs, worker processes
 recover signatures and recompute leaf hashes (the expensive part, independent
@@ -10,7 +10,6 @@ The report names the first entry that is wrong and why.
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import sqlite3
@@ -31,7 +30,9 @@ from core.ledger import Ledger
 from core.projection import DEED_COLUMNS, expected_once, expected_rows, stored_once, stored_rows
 from core.state import ApplyContext, InMemoryState
 from core.store import database_problem, guards_present, integrity_problem
+from core.treestore import stored_nodes
 from core.witness import UnusableWitness, disagreement, read_witness
+from core.stored_json import stored_json, stored_signatures
 
 Progress = Callable[[int, int], None]
 ROWS = "SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries ORDER BY idx"
@@ -47,10 +48,14 @@ class VerifyReport:
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     deeds: int = 0
+    since: int | None = None  # entries before this were not re-read (verify --since-checkpoint)
+    checked: str = "every entry, its signatures and rules, the hash chain, the checkpoints, the witness, the stored " \
+                   "tree and the deed tables"
 
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "entries": self.entries, "seconds": round(self.seconds, 6), "first_bad": self.first_bad,
-                "reason": self.reason, "warnings": self.warnings, "deeds": self.deeds}
+                "reason": self.reason, "warnings": self.warnings, "deeds": self.deeds, "since": self.since,
+                "checked": self.checked}
 
 
 class _Bad(Exception):
@@ -59,9 +64,7 @@ class _Bad(Exception):
         self.index, self.reason = index, reason
 
 
-def _signatures(raw: str) -> tuple[SignatureRecord, ...]:
-    return tuple(SignatureRecord(s["role"], s["signer"], bytes.fromhex(s["signature"][2:]), s["signedType"])
-                 for s in json.loads(raw))
+_json, _signatures = stored_json, stored_signatures  # the names this module's readers use
 
 
 def _leaf_of(identity: LedgerIdentity, kind: str, message: dict[str, Any], signatures: tuple[SignatureRecord, ...],
@@ -85,7 +88,7 @@ def _leaves_of_chunk(rows: Sequence[tuple[int, str, str, str, int]]) -> list[byt
     out: list[bytes | str] = []
     for _idx, kind, message, signatures, recorded_at in rows:
         try:
-            out.append(_leaf_of(_worker_identity, kind, json.loads(message), _signatures(signatures), recorded_at))
+            out.append(_leaf_of(_worker_identity, kind, _json(message), _signatures(signatures), recorded_at))
         except RuleViolation as bad:
             out.append(str(bad))
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -108,7 +111,7 @@ class _Replay:
                                       f"{self.expected - 1} to {idx}.")
         self.expected += 1
         try:
-            message = json.loads(message_json)
+            message = _json(message_json)
             signatures = _signatures(signatures_json)
             entry = Entry(kind_name, message, signatures)
             get_kind(kind_name)
@@ -236,6 +239,34 @@ def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> Non
                                "witness is a copy from before it.")
 
 
+def _check_tree(ledger: Ledger, replay: _Replay) -> None:
+    """The stored Merkle tree against the one the replay rebuilt: a node changed, added or lost is named."""
+    built = replay.state.nodes
+    expected = ((level, index) for level in range(1, len(built.levels)) for index in range(built.count(level)))
+    want = next(expected, None)
+
+    def span(level: int, index: int) -> str:
+        return f"entries {index << level} to {((index + 1) << level) - 1}"
+
+    with ledger.engine.connect() as conn:
+        for level, index, node in stored_nodes(conn):
+            if type(level) is not int or type(index) is not int or not isinstance(node, (bytes, memoryview)):
+                raise _Bad(None, "The stored Merkle tree (the tree_nodes table) holds a row that is not a tree node: "
+                                 "it was changed.")
+            if want is None or (level, index) < want:
+                raise _Bad(None, f"The stored Merkle tree holds a node over {span(level, index)} (level {level}) "
+                                 "that the entries do not make: the tree_nodes table was changed.")
+            if (level, index) > want:
+                break
+            if bytes(node) != built.node(*want):
+                raise _Bad(None, f"The stored Merkle tree node over {span(*want)} (level {want[0]}) does not match "
+                                 "those entries: the tree_nodes table was changed.")
+            want = next(expected, None)
+    if want is not None:
+        raise _Bad(None, f"The stored Merkle tree has lost its node over {span(*want)} (level {want[0]}): the "
+                         "tree_nodes table was changed.")
+
+
 def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
     grouped: dict[Any, list[tuple[Any, ...]]] = {}
     for row in rows:
@@ -299,6 +330,18 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
                                    f"({detail}; last changed by entry {changed_by}).")
 
 
+def _remember(ledger: Ledger, replay: _Replay) -> None:
+    """The latest checkpoint, now verified in full, for `verify --since-checkpoint` (core.verify_since)."""
+    from core.verified import remember
+
+    state = replay.state
+    last = next((i for i in range(state.size - 1, -1, -1) if state.kinds[i] == "Checkpoint"), None)
+    if last is None:
+        return
+    message = ledger.entry(last).message
+    remember(ledger, last, int(message["size"]), bytes.fromhex(message["root"][2:]), state.entry_leaf(last), state.size)
+
+
 def _check_cosignatures(ledger: Ledger) -> None:
     """Witnesses' cosignatures kept beside the ledger each check against their checkpoint (core.cosignatures)."""
     from core.cosignatures import check_stored
@@ -330,12 +373,14 @@ def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress
             replay = _Replay(ledger.identity)
             _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
         _check_witness(ledger, replay, report)
+        _check_tree(ledger, replay)
         _check_projection(ledger, replay)
         _check_once(ledger, replay)
         _check_compliance(ledger, replay)
         _check_cosignatures(ledger)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")
+        _remember(ledger, replay)
     except _Bad as bad:
         report.ok, report.first_bad, report.reason = False, bad.index, bad.reason
     except LedgerDamaged as damage:

@@ -35,8 +35,9 @@ def password_file(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[postgres.Server]:
-    """One throwaway PostgreSQL server for the session, started only if a test asks for it."""
-    server = postgres.start()
+    """The server `.ci/run` started (DEEDBOOK_TEST_PG_URL), or one of our own for the session, started only if
+    a test asks for it."""
+    server = postgres.from_environment() or postgres.start()
     try:
         yield server
     finally:

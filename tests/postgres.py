@@ -1,8 +1,10 @@
 """A throwaway PostgreSQL server for tests: in a temporary folder, on a Unix socket only (no TCP).
 
-`.ci/run` installs Debian's postgresql; the binaries are found on PATH or under
-/usr/lib/postgresql/*/bin.  The fixtures in tests/conftest.py start one server per
-test session and give each test a database of its own.
+`.ci/run` installs Debian's postgresql, starts one server for the whole run (scripts/test_postgres.py)
+and hands its URL over in DEEDBOOK_TEST_PG_URL; the fixtures in tests/conftest.py then use that
+server.  Without it (`python3 dev.py test` on a developer's machine) they start one of their own per
+test session.  Either way each test gets a database of its own.  The binaries are found on PATH
+or under /usr/lib/postgresql/*/bin.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url
 
 PORT = 54329
 
@@ -31,12 +33,18 @@ def _as_server_user(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv  # initdb refuses root
 
 
+ENV_URL = "DEEDBOOK_TEST_PG_URL"  # a server someone else started: a URL of one of its databases
+
+
 @dataclass(frozen=True)
 class Server:
-    folder: Path
+    folder: Path | None  # None: a server started by someone else (ENV_URL), not ours to stop
     port: int
+    given: str | None = None
 
     def url(self, database: str = "postgres") -> str:
+        if self.given is not None:
+            return make_url(self.given).set(database=database).render_as_string(hide_password=False)
         return f"postgresql+psycopg://deedbook@/{database}?host={self.folder}&port={self.port}"
 
     def new_database(self) -> str:
@@ -49,6 +57,11 @@ class Server:
         finally:
             engine.dispose()
         return self.url(name)
+
+
+def from_environment() -> Server | None:
+    given = os.environ.get(ENV_URL)
+    return Server(None, 0, given) if given else None
 
 
 def start(port: int = PORT) -> Server:
@@ -65,6 +78,8 @@ def start(port: int = PORT) -> Server:
 
 
 def stop(server: Server) -> None:
+    if server.folder is None:
+        return  # started by whoever gave its URL, and stopped by them
     subprocess.run(_as_server_user([_binary("pg_ctl"), "-D", str(server.folder / "data"), "-m", "immediate", "stop"]),
                    capture_output=True)
     shutil.rmtree(server.folder, ignore_errors=True)

@@ -45,6 +45,8 @@ def register(commands: Any) -> None:
 
     verify = commands.add_parser("verify", help="check every signature, rule, hash and the deed tables")
     verify.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    verify.add_argument("--since-checkpoint", action="store_true",
+                        help="check only what is new since the last checkpoint verified in full in this data folder")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify)
 
@@ -113,11 +115,16 @@ def _verify_proof(args: argparse.Namespace, ctx: CliContext) -> int:
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise DeedbookError("--jobs must be at least 1.")
-    report = ctx.ws.verify(jobs=args.jobs)  # a ledger that cannot even be opened fails verification (exit 1)
+    # a ledger that cannot even be opened fails verification (exit 1)
+    report = ctx.ws.verify(jobs=args.jobs, since_checkpoint=args.since_checkpoint)
     if args.json:
         print_json(report.as_json())
     else:
-        if report.ok:
+        if report.ok and report.since is not None:
+            print(f"ok: {report.entries - report.since} new entries verified in {report.seconds:.2f} s "
+                  f"({report.entries} in the ledger, {report.deeds} deeds)")
+            print(f"checked: {report.checked}.")
+        elif report.ok:
             print(f"ok: {report.entries} entries, {report.deeds} deeds verified in {report.seconds:.2f} s")
         else:
             print(f"NOT OK: {report.reason}")

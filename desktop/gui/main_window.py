@@ -16,6 +16,7 @@ from core.display import short_address
 from desktop.gui import party_actions, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
+from desktop.gui.live import LiveRefresh
 from desktop.gui.operations import Latest, Op
 from desktop.gui.panes.base import Pane, label
 
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         ctx.events.show_deed.connect(self.show_deed)
         ctx.events.show_entry.connect(self._show_entry)
         ctx.events.show_document.connect(self._show_document)
+        self.live = LiveRefresh(ctx, self)  # entries other desktops record, refreshed as our own
         self.sidebar.setCurrentRow(0)
         self._update_title()
         if ctx.settings.window_state:
@@ -333,5 +335,6 @@ class MainWindow(QMainWindow):
         self.ctx.settings.window_state = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         with contextlib.suppress(OSError):  # a read-only config folder must not stop the quit
             self.ctx.settings.save()
+        self.live.stop()
         self.ctx.ops.shutdown()
         event.accept()

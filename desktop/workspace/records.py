@@ -98,16 +98,19 @@ class RecordOps(WorkspaceBase):
         return Done(registrar, self.recorded(indexes))
 
     def verify(self, *, jobs: int | None = None, progress: Progress | None = None,
-               should_cancel: Callable[[], bool] | None = None) -> "VerifyReport":
-        """Verify the ledger; one that cannot even be opened is a failed verification, not an error."""
+               should_cancel: Callable[[], bool] | None = None, since_checkpoint: bool = False) -> "VerifyReport":
+        """Verify the ledger (only what is new since the last checkpoint verified in full here, if asked);
+        one that cannot even be opened is a failed verification, not an error."""
         from core.errors import LedgerDamaged
         from core.verify import damaged_report, verify_ledger
+        from core.verify_since import verify_since_checkpoint
 
         try:
             ledger = self.ledger
         except LedgerDamaged as damage:
             return damaged_report(damage)
-        return verify_ledger(ledger, jobs=jobs, progress=progress, should_cancel=should_cancel)
+        run = verify_since_checkpoint if since_checkpoint else verify_ledger
+        return run(ledger, jobs=jobs, progress=progress, should_cancel=should_cancel)
 
     def write_proof(self, index: int, out: str | os.PathLike[str], *, force: bool = False) -> Done[Path]:
         import json

@@ -23,6 +23,7 @@ def _back_to_0003(ledger: Ledger, *, with_table: bool) -> None:
         if with_table:
             conn.execute(text("CREATE TABLE settings (key VARCHAR NOT NULL PRIMARY KEY, value TEXT NOT NULL)"))
             conn.execute(text("INSERT INTO settings (key, value) VALUES ('paper', 'A4')"))
+        conn.execute(text("DROP TABLE tree_nodes"))  # 0012's, after 0003
         conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
 
 

@@ -25,6 +25,7 @@ def test_a_ledger_at_schema_0001_is_migrated_and_still_verifies(tmp_path: Path) 
     db.execute("DROP INDEX ix_deeds_by_owner")
     db.execute("CREATE INDEX ix_deeds_owner ON deeds (owner)")
     db.execute("DROP TABLE once_values")  # added by 0003
+    db.execute("DROP TABLE tree_nodes")  # added by 0012
     db.execute("UPDATE alembic_version SET version_num='0001'")
     db.commit()
     db.close()

@@ -89,7 +89,7 @@ def test_a_truncated_ledger_is_caught_by_the_witness(world: World) -> None:
 def test_a_rewritten_tail_is_caught_by_the_witness(world: World) -> None:
     """Re-signing history needs the operator key; even with it, the witness root no longer matches."""
     sql(world, "DELETE FROM entries WHERE idx >= 6", "DELETE FROM deeds WHERE deed_id >= 6",
-        "DELETE FROM holdings WHERE deed_id >= 6")
+        "DELETE FROM holdings WHERE deed_id >= 6", "DELETE FROM tree_nodes WHERE ((idx + 1) << level) > 6")
     register_deed(world.ledger, world.operator, parcel="P-X", address="rewritten", owner=world.operator.address)
     register_deed(world.ledger, world.operator, parcel="P-Y", address="rewritten", owner=world.operator.address)
     # The witness still holds the old checkpoint (size 7): same size, another root.

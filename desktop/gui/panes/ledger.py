@@ -32,10 +32,13 @@ class LedgerPane(Pane):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.verify_button = button("Verify", "verify", primary=True, tip="Check every signature, rule and hash (Ctrl+Shift+V)")
+        self.verify_new_button = button("Verify new", "verify", tip="Check only the entries recorded since the last "
+                                        "checkpoint verified in full on this computer, and that the tree still "
+                                        "extends it")
         self.checkpoint_button = button("Checkpoint\u2026", "checkpoint", tip="Sign the current tree head with the operator key")
         self.proof_button = button("Export proof\u2026", "proof", tip="An inclusion proof of the selected entry")
         self.check_proof_button = button("Check proof file\u2026", "verify")
-        for widget in (self.verify_button, self.checkpoint_button, self.proof_button, self.check_proof_button):
+        for widget in (self.verify_button, self.verify_new_button, self.checkpoint_button, self.proof_button, self.check_proof_button):
             self.header_actions.addWidget(widget)
 
         self.info = label("", "muted", wrap=True, selectable=True)
@@ -85,6 +88,7 @@ class LedgerPane(Pane):
         self.body.addWidget(splitter, 1)
 
         self.verify_button.clicked.connect(self.verify)
+        self.verify_new_button.clicked.connect(lambda: self.verify(since_checkpoint=True))
         self.checkpoint_button.clicked.connect(self.checkpoint)
         self.proof_button.clicked.connect(self.export_proof)
         self.check_proof_button.clicked.connect(self.check_proof)
@@ -97,6 +101,7 @@ class LedgerPane(Pane):
         self._size = 0  # entries in the ledger, as last read
         self.report: "VerifyReport | None" = None
         self._verify_op: Any = None
+        self._only_new = False
         self._latest = Latest(ctx.ops, self)
         self._refresh()
 
@@ -194,16 +199,18 @@ class LedgerPane(Pane):
         self._refresh()
 
     # -- verification ---------------------------------------------------------------------------------
-    def verify(self) -> None:
+    def verify(self, since_checkpoint: bool = False) -> None:
         self.ctx.require_ledger()
         ws = self.ctx.ws
         if self._verify_op is not None:
             return
 
         def job(task: TaskHandle) -> "VerifyReport":
-            return ws.verify(progress=task.progress, should_cancel=task.should_cancel)
+            return ws.verify(progress=task.progress, should_cancel=task.should_cancel, since_checkpoint=since_checkpoint)
 
+        self._only_new = since_checkpoint
         self.verify_button.setEnabled(False)
+        self.verify_new_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress_text.setText("Verifying\u2026")
         self.progress_row.show()
@@ -215,19 +222,27 @@ class LedgerPane(Pane):
     def _progress(self, fraction: float, _message: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         total = self._size  # as last read: progress ticks never query the ledger
-        self.progress_text.setText(f"{int(fraction * total):,} of {total:,} entries")
+        self.progress_text.setText(f"{fraction:.0%} of the new entries" if self._only_new
+                                   else f"{int(fraction * total):,} of {total:,} entries")
 
     def _verify_done(self) -> None:
         with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected: PySide6 says so by raising
             self.cancel_button.clicked.disconnect()
         self._verify_op = None
         self.verify_button.setEnabled(True)
+        self.verify_new_button.setEnabled(True)
         self.progress_row.hide()
 
     def show_report(self, report: "VerifyReport") -> None:
         self.report = report
         rate = report.entries / report.seconds if report.seconds else 0
-        if report.ok:
+        if report.ok and report.since is not None:
+            set_role(self.verdict, "banner-good")
+            self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
+            text = (f"<b>The new entries are genuine</b> (checked in {fmt.duration(report.seconds)}). "
+                    f"Checked: {fmt.rich(report.checked)}.")
+            self._bad = None
+        elif report.ok:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
             text = (f"<b>The ledger is genuine.</b> {report.entries:,} entries and {report.deeds:,} deeds checked in "

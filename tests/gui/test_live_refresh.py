@@ -1,0 +1,115 @@
+"""Another program records entries in the ledger this window shows: the deeds list, the deed shown
+and the ledger view show them within 2 seconds, on SQLite (polling) and on PostgreSQL (LISTEN/NOTIFY)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.keys import KeyStore
+from core.ledger import Ledger
+from core.paths import DataDir
+from core.settings import Settings
+from desktop.gui.context import AppContext
+from tests.helpers import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+ELSEWHERE = textwrap.dedent("""
+    import sys, time
+    from core.deeds import register_deed
+    from core.keys import KeyStore
+    from core.ledger import Ledger
+    from core.liens import add_lien
+    from core.paths import DataDir
+    home = DataDir.resolve(sys.argv[1])
+    ledger = Ledger.open(home, sys.argv[2] or None)
+    keys = KeyStore(home.keys)
+    operator, bank = keys.unlock("operator", sys.argv[3]), keys.unlock("bank", sys.argv[3])
+    for step in sys.argv[4].split(","):
+        if step == "register":
+            register_deed(ledger, operator, parcel="ELSEWHERE-" + str(ledger.size()), address="9 Other Desk Rd",
+                          owner=operator.address)
+        else:
+            add_lien(ledger, 1, bank, "1500", "mortgage")
+        print(step, time.time(), flush=True)
+""")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office(request: pytest.FixtureRequest, tmp_path: Path, qtbot: Any) -> Iterator[tuple[Any, str | None]]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    home = DataDir.resolve(tmp_path / "office").ensure()
+    keys = KeyStore(home.keys)
+    keys.create("operator", PASSWORD)
+    keys.create("bank", PASSWORD)
+    operator = keys.unlock("operator", PASSWORD)
+    ledger = Ledger.create(home, url, "Shared County", operator)
+    from core.deeds import register_deed
+
+    for i in range(3):
+        register_deed(ledger, operator, parcel=f"HERE-{i}", address=f"{i} This Desk Rd", owner=operator.address)
+    from desktop.gui.main_window import MainWindow
+
+    ctx = AppContext(home, Settings.load(), Ledger.open(home, url), db_url=url)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.live.set_active(True)  # offscreen, the application is never "active" by itself
+    yield window, url
+    window.close()
+    ctx.ops.shutdown()
+
+
+def _elsewhere(window: Any, url: str | None, steps: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-c", ELSEWHERE, str(window.ctx.home.root), url or "", PASSWORD, steps],
+                            stdout=subprocess.PIPE, text=True, env=env)
+
+
+def _seen_within(qtbot: Any, process: subprocess.Popen[str], checks: dict[str, Any]) -> dict[str, float]:
+    """Wait for every check to hold; when each first held, against when the other program committed."""
+    seen: dict[str, float] = {}
+
+    def all_seen() -> bool:
+        for name, check in checks.items():
+            if name not in seen and check():
+                seen[name] = time.time()
+        return len(seen) == len(checks)
+
+    qtbot.waitUntil(all_seen, timeout=60_000)
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    committed = max(float(line.split()[1]) for line in out.splitlines())
+    return {name: at - committed for name, at in seen.items()}
+
+
+def test_entries_recorded_elsewhere_are_shown_within_two_seconds(office: tuple[Any, str | None], qtbot: Any) -> None:
+    window, url = office
+    assert window.live.watcher is not None
+    if url is not None:
+        qtbot.waitUntil(lambda: window.live.watcher.listening)  # LISTEN, not polling
+    deeds = window.show_pane("deeds")
+    qtbot.waitUntil(lambda: deeds.model.rowCount() == 3 and deeds.count.text() == "3 deeds")
+    deeds.select_deed(1)
+    qtbot.waitUntil(lambda: "HERE-0" in deeds.detail.heading.text() and deeds.detail.liens.text() == "No liens.")
+
+    late = _seen_within(qtbot, _elsewhere(window, url, "register,lien"), {
+        "deeds list": lambda: deeds.model.rowCount() == 4 and deeds.count.text() == "4 deeds",
+        "deed detail": lambda: deeds.detail.liens.text().startswith("Lien 1: mortgage"),
+    })
+    assert max(late.values()) <= 2.0, late
+
+    ledger = window.show_pane("ledger")
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 6)
+    late = _seen_within(qtbot, _elsewhere(window, url, "register"), {
+        "ledger view": lambda: ledger.model.rowCount() == 7,
+    })
+    assert max(late.values()) <= 2.0, late
