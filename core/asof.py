@@ -7,10 +7,11 @@ tables limited to what was recorded before (`registered_index`, `opened_index`,
 `entry_idx` < size), and a deed a new entry touches is rebuilt by replaying that deed's
 own earlier entries (their rules passed the full verify; here they only rebuild it).
 
-The compliance records (claims, rule versions, holds, recoveries: core.compliance) are
-not rebuilt as they were: their table keeps only the latest state.  A ledger holding any
-entry of those kinds is verified in full (`COMPLIANCE_MODULES`, `compliance_entry`);
-without them that state is empty, as it is here.
+The compliance records (claims, rule versions, holds, recoveries: core.compliance; the
+servicing's proposals and ballots kept beside them) are not rebuilt as they were: their
+table keeps only the latest state; nor are the holders at a record date a distribution or a
+proposal names.  A ledger holding any entry of those kinds is verified in full
+(`COMPLIANCE_MODULES`, `compliance_entry`); without them that state is empty, as it is here.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from core.state import ApplyContext, DeedState, LedgerState, OnceKey, parcel_key
 
 _HISTORY = text("SELECT idx, kind, message, signatures, recorded_at FROM entries WHERE deed_id = :deed AND idx < :size "
                 "ORDER BY idx")
-COMPLIANCE_MODULES = ("core.kinds.claims", "core.kinds.rules_version", "core.kinds.holds", "core.kinds.recovery")
+COMPLIANCE_MODULES = ("core.kinds.claims", "core.kinds.rules_version", "core.kinds.holds", "core.kinds.recovery",
+                      "core.kinds.distribution", "core.kinds.vote")
 _ENTRY = text("SELECT kind, deed_id, leaf_hash FROM entries WHERE idx = :idx")
 _PARCEL = text("SELECT 1 FROM deeds WHERE parcel_key = :key AND registered_index < :size LIMIT 1")
 _ONCE = text("SELECT entry_idx FROM once_values WHERE kind = :kind AND name = :name AND scope = :scope "

@@ -120,8 +120,8 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
     expected = s
     with ledger.engine.connect() as conn, ledger.engine.connect() as lookups:
         if (record := compliance_entry(lookups)) is not None:
-            raise Unsupported(f"entry {record[0]} ({record[1]}) is a compliance record, and the compliance state as "
-                              "it was at a checkpoint is not rebuilt")
+            raise Unsupported(f"entry {record[0]} ({record[1]}) is a compliance or servicing record, and that state "
+                              "as it was at a checkpoint is not rebuilt")
         state = AsOf(lookups, identity, s, roots.root_at)
         for row in conn.execute(_text(ROWS), {"start": s}):
             idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row

@@ -189,4 +189,20 @@ def test_a_ledger_with_compliance_records_is_verified_in_full_and_says_why(tmp_p
     report = verify_since_checkpoint(world.ledger, jobs=1)
     assert report.ok, report.reason
     assert report.since is None and report.entries == world.ledger.size()
-    assert "is a compliance record" in report.warnings[0] and "every entry was verified" in report.warnings[0]
+    assert "is a compliance or servicing record" in report.warnings[0]
+    assert "every entry was verified" in report.warnings[0]
+
+
+def test_a_distribution_after_the_verified_checkpoint_is_verified_in_full(tmp_path: Path) -> None:
+    """A distribution's rule asks who held the deed at its record date, which the state as of a checkpoint does
+    not rebuild: the check says so and verifies everything (it wrongly failed the honest entry before)."""
+    from core.servicing.distributions import preview, record_distribution
+
+    world = _world(tmp_path)
+    make_checkpoint(world.ledger, world.operator)
+    assert verify_ledger(world.ledger, jobs=1).ok  # remembers this checkpoint as verified in full
+    record_distribution(world.ledger, world.operator, preview(world.ledger, 1, "1000", "USD", purpose="Rent"))
+    make_checkpoint(world.ledger, world.operator)
+    report = verify_since_checkpoint(world.ledger, jobs=1)
+    assert report.ok, report.reason
+    assert report.since is None and "(Distribution) is a compliance or servicing record" in report.warnings[0]
