@@ -33,7 +33,7 @@ def register(commands: Any) -> None:
     notary = sub.add_parser("notary", help="notary journal record of one Attestation entry")
     notary.add_argument("index", type=int, metavar="INDEX", help="the Attestation entry's index")
     notary.add_argument("--jurisdiction", metavar="PROFILE",
-                        help="the certificate wording's profile: generic (default), california, iowa")
+                        help="the certificate wording's profile: generic (default), california, pennsylvania, iowa")
     notary.add_argument("--commission", metavar="NUMBER", help="the notary's commission number")
     notary.add_argument("--commission-expires", metavar="DATE", help="when the notary's commission expires")
     _common(notary, _notary)
@@ -111,12 +111,12 @@ def _title(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.documents.notary_wording import PROFILES
+    from desktop.documents.notary_wording import NAMES
 
-    if args.jurisdiction and args.jurisdiction.lower() not in PROFILES:
+    if args.jurisdiction and args.jurisdiction.strip().lower() not in NAMES:
         raise DeedbookError(f"'{args.jurisdiction}' is not a jurisdiction profile this version knows "
-                            f"({', '.join(sorted(PROFILES))}).")
-    commission = {k: v for k, v in (("profile", args.jurisdiction and args.jurisdiction.lower()),
+                            f"({', '.join(sorted(NAMES))}).")
+    commission = {k: v for k, v in (("profile", args.jurisdiction and args.jurisdiction.strip().lower()),
                                     ("commission", args.commission), ("commissionExpires", args.commission_expires))
                   if v}
     return _make(args, ctx, Document.notary_record(args.index, commission))

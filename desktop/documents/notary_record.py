@@ -120,9 +120,9 @@ def notary_certificate(record: Record, a: EmbeddedEntry, attested: EmbeddedEntry
     notary = notary_of(a)
     notary_name = record.name_of(notary) or notary
     signers = ", ".join(record.name_of(s) or s for s in m["signers"]) or "the signers"
-    venue = f"Place: {m['place']}" if m.get("place") else "Place: not stated"
-    text = cert.fill(venue=venue, date=str(m["actDate"]), signers=signers, notary=notary_name,
-                     evidence=str(m["idEvidence"] or "satisfactory evidence"))
+    text = cert.fill(**notary_wording.placeholders(
+        profile, place=str(m.get("place") or ""), date=str(m["actDate"]), signers=signers, notary_name=notary_name,
+        commission=facts.get("commission", ""), commission_expires=facts.get("commissionExpires", "")))
     seal_w = 38 * mm
     area = Table([[plain("NOTARY SEAL", Styles.label)]], colWidths=[seal_w], rowHeights=[28 * mm])
     area.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, RULE, None, (2, 2)), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -132,7 +132,11 @@ def notary_certificate(record: Record, a: EmbeddedEntry, attested: EmbeddedEntry
                   ("Commission expires", facts.get("commissionExpires", "not stated")),
                   ("Signature", f"signed with the notary\u2019s key: ledger entry {a.index}")]
     right = fields(commission, width - seal_w - 14, columns=1, label_width=34 * mm)
-    return [*section(cert.heading, width, f"profile: {profile}"), plain(text, Styles.body), Spacer(1, 5),
+    paragraphs: list[Flowable] = []
+    for para in (p for p in text.split("\n\n") if p.strip()):  # core's wording parts its paragraphs by blank lines
+        paragraphs += [Spacer(1, 3)] if paragraphs else []
+        paragraphs.append(plain(para, Styles.body))
+    return [*section(cert.heading, width, f"profile: {profile}"), *paragraphs, Spacer(1, 5),
             Table([[area, right]], colWidths=[seal_w + 14, width - seal_w - 14],
                   style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))]
 

@@ -1,11 +1,11 @@
-"""The notary's certificate wording, per jurisdiction profile: acknowledgment or jurat.
+"""The notary's certificate, as the documents layer draws it: core.jurisdictions' wording, a heading, the facts.
 
-An interim interface of the documents layer, keyed by profile name: issue 12's jurisdiction
-profiles (core/jurisdictions.py, `profile(name).certificate(act)`) are being written in parallel;
-when they land, `certificate()` below should ask them and this table should go.  The wording is
-Deedbook's own plain rendering of what such certificates state (venue, date, who appeared, how
-they were identified, what the notary certifies), not a statutory form: a jurisdiction whose law
-prescribes exact words needs its profile to carry them.
+core/jurisdictions.py (issue 12) is the one source of the wording: `profile(name).certificate(act)` gives
+each jurisdiction profile's acknowledgment or jurat with placeholders, and `fill` fills them.  What this
+module adds on top is what the notary record PDF needs:
+
+    certificate("california", "jurat")        # Certificate(kind, heading, text with core's placeholders)
+    certificate(...).fill(**placeholders(...)) # the text, every placeholder filled from the record's facts
 
 A record carries the profile and the notary's commission in `extra.notary` (unsigned, like the
 names from the address book: the issuer's statement, and verify-pdf says so).
@@ -15,64 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from core import jurisdictions
+
 ACKNOWLEDGMENT, JURAT = "acknowledgment", "jurat"
+NAMES = jurisdictions.NAMES  # the profile names `pdf notary --jurisdiction` accepts
+BLANK = "________"  # a fact the record does not state: a line for the notary to write on
 
 
 @dataclass(frozen=True)
 class Certificate:
     kind: str  # ACKNOWLEDGMENT or JURAT
     heading: str
-    text: str  # with {venue}, {date}, {signers}, {notary}, {evidence}
+    text: str  # core.jurisdictions' wording, with its placeholders ({state}, {county}, {date}, {signers}, ...)
 
-    def fill(self, **facts: str) -> str:
-        return self.text.format(**facts)
-
-
-_GENERIC = {
-    ACKNOWLEDGMENT: Certificate(
-        ACKNOWLEDGMENT, "Certificate of acknowledgment",
-        "{venue}. On {date}, before me, {notary}, a notary public, appeared {signers}, identified to me on the basis "
-        "of {evidence}, who acknowledged that they signed the instrument described above, recorded in the ledger, "
-        "of their own free will and for the purposes stated in it."),
-    JURAT: Certificate(
-        JURAT, "Jurat",
-        "{venue}. Subscribed and sworn to (or affirmed) before me on {date} by {signers}, identified to me on the basis "
-        "of {evidence}. {notary}, notary public."),
-}
-
-PROFILES: dict[str, dict[str, Certificate]] = {
-    "generic": _GENERIC,
-    "california": {
-        ACKNOWLEDGMENT: Certificate(
-            ACKNOWLEDGMENT, "Certificate of acknowledgment (California)",
-            "A notary public or other officer completing this certificate verifies only the identity of the individual "
-            "who signed the document to which this certificate is attached, and not the truthfulness, accuracy, or "
-            "validity of that document. {venue}. On {date} before me, {notary}, notary public, personally appeared "
-            "{signers}, who proved to me on the basis of satisfactory evidence ({evidence}) to be the person(s) whose "
-            "name(s) is/are subscribed to the within instrument and acknowledged to me that he/she/they executed the "
-            "same in his/her/their authorized capacity(ies), and that by his/her/their signature(s) on the instrument "
-            "the person(s), or the entity upon behalf of which the person(s) acted, executed the instrument. I certify "
-            "under PENALTY OF PERJURY under the laws of the State of California that the foregoing paragraph is true "
-            "and correct. WITNESS my hand and official seal."),
-        JURAT: Certificate(
-            JURAT, "Jurat (California)",
-            "A notary public or other officer completing this certificate verifies only the identity of the individual "
-            "who signed the document to which this certificate is attached, and not the truthfulness, accuracy, or "
-            "validity of that document. {venue}. Subscribed and sworn to (or affirmed) before me on {date}, by "
-            "{signers}, proved to me on the basis of satisfactory evidence ({evidence}) to be the person(s) who "
-            "appeared before me."),
-    },
-    "iowa": {
-        ACKNOWLEDGMENT: Certificate(
-            ACKNOWLEDGMENT, "Acknowledgment (Iowa, individual capacity)",
-            "{venue}. This record was acknowledged before me on {date} by {signers} (identified by {evidence}). "
-            "{notary}, notary public."),
-        JURAT: Certificate(
-            JURAT, "Verification on oath or affirmation (Iowa)",
-            "{venue}. Signed and sworn to (or affirmed) before me on {date} by {signers} (identified by {evidence}). "
-            "{notary}, notary public."),
-    },
-}
+    def fill(self, **values: str) -> str:
+        return jurisdictions.fill(self.text, **values)
 
 
 def kind_of(act: str) -> str:
@@ -82,8 +39,30 @@ def kind_of(act: str) -> str:
 
 
 def certificate(profile: str, act: str) -> Certificate:
-    """The certificate profile `profile` names for `act` (the generic wording for a profile this version lacks)."""
-    return PROFILES.get(profile.lower(), _GENERIC)[kind_of(act)]
+    """The certificate profile `profile` (a core.jurisdictions profile) gives `act`; an unknown profile is
+    refused in one sentence (a DeedbookError naming the profiles)."""
+    found = jurisdictions.profile(profile)
+    kind = kind_of(act)
+    heading = "Certificate of acknowledgment" if kind == ACKNOWLEDGMENT else "Jurat"
+    if found.name != "generic":
+        heading += f" ({found.title})"
+    return Certificate(kind, heading, found.certificate(kind))
+
+
+def placeholders(profile: str, *, place: str, date: str, signers: str, notary_name: str,
+                 commission: str = "", commission_expires: str = "") -> dict[str, str]:
+    """Core's placeholder values from a record's facts: the act's place ("Ames, Story County, Iowa") gives the
+    state (its last part; a state profile's own state otherwise) and the county (a part ending "County");
+    what the record does not state is a blank line."""
+    parts = [p.strip() for p in place.split(",") if p.strip()]
+    county = next((p[: -len(" County")].strip() for p in parts if p.lower().endswith(" county")), "")
+    state = parts[-1] if len(parts) > 1 and not parts[-1].lower().endswith(" county") else ""
+    found = jurisdictions.profile(profile)
+    if found.name != "generic":
+        state = found.title
+    return {"state": state or BLANK, "county": county or BLANK, "date": date or BLANK, "signers": signers or BLANK,
+            "notary_name": notary_name or BLANK, "commission_number": commission or BLANK,
+            "commission_expiry": commission_expires or BLANK}
 
 
 def details(extra: Mapping[str, Any]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from core.documents.evidence import parse_record
 from core.errors import DeedbookError
 from desktop.documents import build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf, verify_pdf
 from desktop.documents.layout import RECORDING
-from desktop.documents.notary_wording import ACKNOWLEDGMENT, JURAT, PROFILES, certificate, kind_of
+from desktop.documents.notary_wording import ACKNOWLEDGMENT, JURAT, NAMES, certificate, kind_of, placeholders
 from tests.documents import tampering
 from tests.documents.builders import Scene
 
@@ -102,9 +102,25 @@ def test_the_notary_certificate_names_profile_commission_and_seal_area(recorded:
                                        ("verification on oath", JURAT), ("copy certification", ACKNOWLEDGMENT)])
 def test_which_certificate_an_act_takes(act: str, kind: str) -> None:
     assert kind_of(act) == kind
-    for profile in PROFILES:
+    for profile in NAMES:
         made = certificate(profile, act)
         assert made.kind == kind
-        filled = made.fill(venue="Place: Ames", date="2026-01-02", signers="A B", notary="N O", evidence="ID")
-        assert "2026-01-02" in filled and "A B" in filled
-    assert certificate("atlantis", act) == certificate("generic", act)
+        filled = made.fill(**placeholders(profile, place="Ames, Story County, Iowa", date="2026-01-02",
+                                          signers="A B", notary_name="N O", commission="123",
+                                          commission_expires="2030-01-01"))
+        assert "2026-01-02" in filled and "A B" in filled and "N O" in filled and "123" in filled
+        assert "{" not in filled and "}" not in filled, (profile, act, filled)
+    with pytest.raises(DeedbookError, match="There is no journal profile 'atlantis'; the profiles are"):
+        certificate("atlantis", act)
+
+
+@pytest.mark.parametrize("profile", NAMES)
+@pytest.mark.parametrize("act", ["acknowledgment", "jurat"])
+def test_every_certificate_is_core_wording_with_every_placeholder_filled(profile: str, act: str) -> None:
+    from core.jurisdictions import profile as profile_named
+
+    made = certificate(profile, act)
+    assert made.text == profile_named(profile).certificate(act)  # core.jurisdictions is the one wording
+    for place in ("", "Ames, Iowa", "Ames, Story County, Iowa"):
+        filled = made.fill(**placeholders(profile, place=place, date="2026-01-02", signers="A B", notary_name="N O"))
+        assert "{" not in filled and "}" not in filled, (profile, act, place, filled)
