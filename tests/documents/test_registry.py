@@ -19,7 +19,8 @@ def test_each_type_module_registers_its_type() -> None:
     assert {name: t.label for name, t in types.items()} == {
         "transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
         "journal": "notary journal export", "valuation": "valuation report"}
-    assert all(t.layout == 1 for t in types.values())
+    assert {name: t.layout for name, t in types.items()} == {"transfer": 1, "title": 1, "notary": 1, "journal": 1,
+                                                             "valuation": 2}  # 2: FSD and confidence
     assert registry.label("title") == "certificate of title" and registry.label(None) == "document"
 
 

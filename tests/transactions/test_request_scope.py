@@ -31,7 +31,7 @@ LEDGER_ACTS = {"LedgerGenesis": "deedbook init", "AddRegistrar": "deedbook regis
                "Checkpoint": "deedbook checkpoint", "RegisterDeed": "deedbook deed register",
                "Valuation": "deedbook value DEED --record", "ClaimIssuer": "deedbook claims issuer add",
                "RulesVersion": "deedbook rules set", "RecoveryStart": "deedbook recovery start",
-               "RecoveryTransfer": "deedbook recovery complete"}
+               "RecoveryTransfer": "deedbook recovery complete", "ScreeningReview": "deedbook screen review ENTRY"}
 
 
 def test_the_allow_list_is_declared_by_the_kinds() -> None:
@@ -64,6 +64,7 @@ def ledger_act_message(parties: Parties, kind: str) -> dict[str, Any]:
         "RecoveryTransfer": {"recoveryId": "0x" + "44" * 32, "deedId": deed.deed_id, "parcel": deed.parcel,
                              "from": parties.alice.address, "to": parties.carol.address, "shares": 1, "order": "",
                              "deedVersion": deed.version},
+        "ScreeningReview": {"entry": 1, "decision": "clear", "note": "fine", "reviewId": "0x" + "55" * 32},
     }
     return messages[kind]
 

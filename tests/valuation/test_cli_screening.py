@@ -37,7 +37,7 @@ def test_screen_evaluate_text(capsys: pytest.CaptureFixture[str], tmp_path: Path
     (["screen", "evaluate", "--csv", str(MARKETS / "windsor.csv.gz"), "--target", "price"], "no sale-condition column"),
     (["screen", "evaluate", "--csv", str(MARKETS / "windsor.csv.gz")], "--target"),
     (["screen", "evaluate", "--folds", "x"], "invalid int"),
-    (["screen"], "required"),
+    (["screen"], "Say what to screen"),
 ])
 def test_screen_bad_input_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                           argv: list[str], fragment: str) -> None:
