@@ -322,7 +322,7 @@ def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
             raise RuleViolation(f"The {record.role} signature is invalid: {bad}") from None
         if recovered.hex() != record.signer[2:].lower():
             raise RuleViolation(
-                f"The {record.role} signature was not made by {record.signer} for this ledger "
+                f"The {clean(record.role, 40)} signature was not made by {clean(record.signer, 60)} for this ledger "
                 "(wrong key, altered content, or a signature for another ledger)."
             )
     return primary_digest
