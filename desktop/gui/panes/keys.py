@@ -5,8 +5,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from core.contacts import ROLES, Contact
 from core.keys import KeyInfo
@@ -16,27 +15,8 @@ from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialo
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, button, label
+from desktop.gui.widgets.plain_table import table
 from desktop.workspace import Done
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(28)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    table.horizontalHeader().setHighlightSections(False)
-    # every column as wide as its contents, the last one taking the rest
-    for column in range(len(headers)):
-        last = column == len(headers) - 1
-        table.horizontalHeader().setSectionResizeMode(
-            column, QHeaderView.ResizeMode.Stretch if last else QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 def _item(text: str, data: Any = None, tip: str = "") -> QTableWidgetItem:
@@ -81,7 +61,7 @@ class KeysPane(Pane):
         row.addWidget(self.copy_address)
         row.addWidget(self.export_key)
         layout.addLayout(row)
-        self.keys_table = _table(["Name", "Address", "Role on this ledger", "Keystore file"])
+        self.keys_table = table(["Name", "Address", "Role on this ledger", "Keystore file"])
         layout.addWidget(self.keys_table, 1)
         layout.addWidget(label(f"Keystore files live in {self.ctx.home.keys}.", "muted", wrap=True, selectable=True))
         self.new_key.clicked.connect(self.create_key)
@@ -159,7 +139,7 @@ class KeysPane(Pane):
         row.addWidget(self.edit_contact)
         row.addWidget(self.remove_contact)
         layout.addLayout(row)
-        self.contacts_table = _table(["Name", "Role", "Address", "Note"])
+        self.contacts_table = table(["Name", "Role", "Address", "Note"])
         layout.addWidget(self.contacts_table, 1)
         self.contact_search.textChanged.connect(lambda _t: self._load_contacts())
         self.role_filter.currentIndexChanged.connect(lambda _i: self._load_contacts())

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QWidget
 
 from core.display import short_address
 from desktop.gui import fmt, prompts
@@ -16,25 +15,9 @@ from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, Polic
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, button, card, label
+from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(28)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    for column in range(len(headers)):
-        table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == len(headers) - 1
-                                                      else QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 def _item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -62,7 +45,7 @@ class WitnessesPane(Pane):
         followed_layout.addWidget(label("Ledgers this office follows", "section"))
         self.followed_info = label("Reading\u2026", "muted", wrap=True, selectable=True)
         followed_layout.addWidget(self.followed_info)
-        self.followed_table = _table(["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated",
+        self.followed_table = table(["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated",
                                       "State"])
         followed_layout.addWidget(self.followed_table, 1)
         row = QHBoxLayout()
@@ -82,7 +65,7 @@ class WitnessesPane(Pane):
         own_layout.addWidget(label("Witnesses of this ledger", "section"))
         self.own_info = label("", "muted", wrap=True, selectable=True)
         own_layout.addWidget(self.own_info)
-        self.witness_table = _table(["Witness", "Address", "Last cosigned size", "Cosigned at", "On the latest"])
+        self.witness_table = table(["Witness", "Address", "Last cosigned size", "Cosigned at", "On the latest"])
         own_layout.addWidget(self.witness_table, 1)
         row = QHBoxLayout()
         self.request_button = button("Write request for witnesses\u2026", "export")

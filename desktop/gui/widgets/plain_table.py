@@ -1,5 +1,5 @@
-"""A read-only table of plain text rows, each row keyed, and the note an empty one shows (the Rules &
-claims, Servicing and Review panes, the recovery wizard, the servicing dialogs)."""
+"""A read-only table of plain text rows, each row keyed, and the note an empty one shows (the Keys,
+Witness, Rules & claims, Servicing and Review panes, the recovery wizard, the servicing dialogs)."""
 from __future__ import annotations
 
 from typing import Any
@@ -24,6 +24,7 @@ def table(columns: list[str]) -> QTableWidget:
     widget.setWordWrap(False)
     header = widget.horizontalHeader()
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return widget
