@@ -5,7 +5,7 @@
     python3 dev.py test     # the whole test suite
     python3 dev.py bench    # the benchmarks
     python3 dev.py typecheck  # mypy: strict on core/ and valuation/, checked on desktop/
-    python3 dev.py lint     # ruff check (rules in pyproject.toml's [tool.ruff])
+    python3 dev.py lint     # ruff check and ruff format --check (pyproject.toml's [tool.ruff])
     python3 dev.py bundle   # the PyInstaller one-folder app in dist/Deedbook
 
 The first call creates `.venv` and installs the project with its `dev` extra;
@@ -54,8 +54,9 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PYTHON), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
     if command == "typecheck":
         return subprocess.call([str(PYTHON), "-m", "mypy", "core", "valuation", "desktop", *rest], cwd=ROOT)
-    if command == "lint":
-        return subprocess.call([str(PYTHON), "-m", "ruff", "check", ".", *rest], cwd=ROOT)
+    if command == "lint":  # the rules, then the formatting (ruff format --check changes nothing)
+        found = subprocess.call([str(PYTHON), "-m", "ruff", "check", ".", *rest], cwd=ROOT)
+        return found or subprocess.call([str(PYTHON), "-m", "ruff", "format", "--check", "--quiet", "."], cwd=ROOT)
     if command == "bench":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         return subprocess.call([str(PYTHON), str(ROOT / "benchmarks" / "run_all.py"), *rest], cwd=ROOT, env=env)
