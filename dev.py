@@ -11,6 +11,7 @@
 The first call creates `.venv` and installs the project with its `dev` extra;
 later calls reinstall only when pyproject.toml changed.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -7,6 +7,7 @@ a single interactive append well under 50 ms.  The transfer figure times `submit
 responses already signed (checks, the transfer-id lookup, the write), each of
 another deed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,17 +41,34 @@ def main() -> None:
         rows = ames_rows()
         started = time.perf_counter()
         for start in range(0, args.entries, 500):
-            batch = [ledger.sign("RegisterDeed", registration_message(
-                i + 1, parcel=f"B-{i}", address=f"{i} Bench St", owner=operator.address,
-                attributes=deed_attributes(rows[i % len(rows)])), operator, "registrar")
-                for i in range(start, min(start + 500, args.entries))]
+            batch = [
+                ledger.sign(
+                    "RegisterDeed",
+                    registration_message(
+                        i + 1,
+                        parcel=f"B-{i}",
+                        address=f"{i} Bench St",
+                        owner=operator.address,
+                        attributes=deed_attributes(rows[i % len(rows)]),
+                    ),
+                    operator,
+                    "registrar",
+                )
+                for i in range(start, min(start + 500, args.entries))
+            ]
             ledger.append(batch)
         bulk = args.entries / (time.perf_counter() - started)
         latencies = []
         for i in range(50):
             t = time.perf_counter()
-            register_deed(ledger, operator, parcel=f"I-{i}", address=f"{i} Interactive Ave", owner=operator.address,
-                          attributes=deed_attributes(rows[i]))
+            register_deed(
+                ledger,
+                operator,
+                parcel=f"I-{i}",
+                address=f"{i} Interactive Ave",
+                owner=operator.address,
+                attributes=deed_attributes(rows[i]),
+            )
             latencies.append((time.perf_counter() - t) * 1000)
         keys.create("buyer", "benchmark-password", n=DEMO_SCRYPT_N)
         buyer = keys.unlock("buyer", "benchmark-password")
@@ -63,12 +81,18 @@ def main() -> None:
             t = time.perf_counter()
             submit(ledger, responses)
             transfers.append((time.perf_counter() - t) * 1000)
-        print(f"bulk append: {bulk:,.0f} signed entries/s ({args.entries} registrations in batches of 500, "
-              "signing included)")
-        print(f"interactive append on a {args.entries}-entry ledger: median {statistics.median(latencies):.1f} ms, "
-              f"p95 {sorted(latencies)[int(len(latencies) * 0.95)]:.1f} ms")
-        print(f"transfer submit on a {args.entries + 50}-entry ledger: median {statistics.median(transfers):.1f} ms, "
-              f"p95 {sorted(transfers)[int(len(transfers) * 0.95)]:.1f} ms")
+        print(
+            f"bulk append: {bulk:,.0f} signed entries/s ({args.entries} registrations in batches of 500, "
+            "signing included)"
+        )
+        print(
+            f"interactive append on a {args.entries}-entry ledger: median {statistics.median(latencies):.1f} ms, "
+            f"p95 {sorted(latencies)[int(len(latencies) * 0.95)]:.1f} ms"
+        )
+        print(
+            f"transfer submit on a {args.entries + 50}-entry ledger: median {statistics.median(transfers):.1f} ms, "
+            f"p95 {sorted(transfers)[int(len(transfers) * 0.95)]:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ same demo ledger: the moment the main window is shown (and "ready": ledger open,
 of deeds listed, idle), minus the moment just before the process was launched.  Also the
 command line's start (`--version`).  Medians.  Without a bundle it says so and exits 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,13 @@ def size(folder: Path) -> tuple[int, int, int]:
 
 def build() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "build.spec"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "build.spec"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -52,8 +58,11 @@ def demo_ledger(deeds: int) -> Path:
     folder = CACHE / f"demo-{deeds}"
     if not (folder / "ledger.sqlite").exists():
         print(f"building a {deeds:,}-deed demo ledger in {folder} (cached for next time)...", flush=True)
-        subprocess.run([str(EXE), "--data-dir", str(folder), "demo", "--deeds", str(deeds),
-                        "--transfers", str(deeds // 50)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(EXE), "--data-dir", str(folder), "demo", "--deeds", str(deeds), "--transfers", str(deeds // 50)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return folder
 
 
@@ -99,29 +108,36 @@ def main(argv: list[str]) -> int:
     for _ in range(args.runs):
         for name, command in cli.items():
             cli_times[name].append(launch(command, env)["exit"])
-    print(f"--version: bundle {statistics.median(cli_times['bundle']):.2f} s, "
-          f"source {statistics.median(cli_times['source']):.2f} s  (median of {args.runs})")
+    print(
+        f"--version: bundle {statistics.median(cli_times['bundle']):.2f} s, "
+        f"source {statistics.median(cli_times['source']):.2f} s  (median of {args.runs})"
+    )
 
     if subprocess.run([str(EXE), "gui", "--help"], capture_output=True).returncode != 0:
         print("no gui command in this build: start time of the window not measured")
         return 0
     ledger = demo_ledger(args.deeds)
-    commands = {"bundle": [str(EXE), "--data-dir", str(ledger), "gui", "--smoke"],
-                "source": [str(SOURCE), "--data-dir", str(ledger), "gui", "--smoke"]}
+    commands = {
+        "bundle": [str(EXE), "--data-dir", str(ledger), "gui", "--smoke"],
+        "source": [str(SOURCE), "--data-dir", str(ledger), "gui", "--smoke"],
+    }
     for command in commands.values():  # warm the file cache and the bytecode cache once
         launch(command, env)
     runs: dict[str, list[dict[str, float]]] = {"bundle": [], "source": []}
     for _ in range(args.runs):
         for name, command in commands.items():
             runs[name].append(launch(command, env))
-    print(f"gui --smoke on a {args.deeds:,}-deed demo ledger, median of {args.runs} alternating runs "
-          f"(QT_QPA_PLATFORM={env.get('QT_QPA_PLATFORM', 'native')}):")
+    print(
+        f"gui --smoke on a {args.deeds:,}-deed demo ledger, median of {args.runs} alternating runs "
+        f"(QT_QPA_PLATFORM={env.get('QT_QPA_PLATFORM', 'native')}):"
+    )
     for name in ("bundle", "source"):
         shown = statistics.median(r["shown_at"] for r in runs[name])
         ready = statistics.median(r.get("ready_at", float("nan")) for r in runs[name])
         print(f"  {name:6s}  window shown {shown:.2f} s, ready {ready:.2f} s")
     ratio = statistics.median(r["shown_at"] for r in runs["bundle"]) / statistics.median(
-        r["shown_at"] for r in runs["source"])
+        r["shown_at"] for r in runs["source"]
+    )
     print(f"  bundle/source (shown): {ratio:.2f}x")
     return 0
 

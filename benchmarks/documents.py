@@ -8,6 +8,7 @@ made in a tree of realistic size.  Times are medians of in-process calls (fonts
 already loaded, as in the GUI); the command line's wall-clock time, interpreter
 start and imports included, is printed too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,31 +42,88 @@ def build(home: DataDir, deeds: int, chain: int) -> tuple[Ledger, int]:
     op, alice, bob, bank = made["op"], made["alice"], made["bob"], made["bank"]
     ledger = Ledger.create(home, None, "Benchmark County", op)
     for start in range(0, deeds, 500):
-        ledger.append([ledger.sign("RegisterDeed", registration_message(
-            i + 1, parcel=f"B-{i:06d}", address=f"{i} Bench Street", owner=op.address), op, "registrar")
-            for i in range(start, min(deeds, start + 500))])
+        ledger.append(
+            [
+                ledger.sign(
+                    "RegisterDeed",
+                    registration_message(i + 1, parcel=f"B-{i:06d}", address=f"{i} Bench Street", owner=op.address),
+                    op,
+                    "registrar",
+                )
+                for i in range(start, min(deeds, start + 500))
+            ]
+        )
     deed_id = deeds + 1
-    ledger.append([ledger.sign("RegisterDeed", registration_message(
-        deed_id, parcel="CHAIN-1", address="1 Chain Street, Ames, IA", owner=alice.address,
-        legal="Lot 1, Chain subdivision", attributes={"Gr_Liv_Area": 1500, "Year_Built": 1990}), op, "registrar")])
+    ledger.append(
+        [
+            ledger.sign(
+                "RegisterDeed",
+                registration_message(
+                    deed_id,
+                    parcel="CHAIN-1",
+                    address="1 Chain Street, Ames, IA",
+                    owner=alice.address,
+                    legal="Lot 1, Chain subdivision",
+                    attributes={"Gr_Liv_Area": 1500, "Year_Built": 1990},
+                ),
+                op,
+                "registrar",
+            )
+        ]
+    )
     holder, other = alice, bob
     version, lien_id, entries = 1, 1, []
     while len(entries) < chain - 1:
         if len(entries) % 5 == 3 and len(entries) + 2 < chain - 1:  # a lien, released two entries later
-            entries.append(ledger.sign("Lien", {"deedId": deed_id, "parcel": "CHAIN-1", "lienId": lien_id,
-                                                "holder": bank.address, "amount": 100_000_00, "currency": "USD",
-                                                "lienKind": "mortgage", "deedVersion": version}, bank, "lienholder"))
+            entries.append(
+                ledger.sign(
+                    "Lien",
+                    {
+                        "deedId": deed_id,
+                        "parcel": "CHAIN-1",
+                        "lienId": lien_id,
+                        "holder": bank.address,
+                        "amount": 100_000_00,
+                        "currency": "USD",
+                        "lienKind": "mortgage",
+                        "deedVersion": version,
+                    },
+                    bank,
+                    "lienholder",
+                )
+            )
             version += 1
-            entries.append(ledger.sign("LienRelease", {"deedId": deed_id, "parcel": "CHAIN-1", "lienId": lien_id,
-                                                       "holder": bank.address, "deedVersion": version}, bank,
-                                       "lienholder"))
+            entries.append(
+                ledger.sign(
+                    "LienRelease",
+                    {
+                        "deedId": deed_id,
+                        "parcel": "CHAIN-1",
+                        "lienId": lien_id,
+                        "holder": bank.address,
+                        "deedVersion": version,
+                    },
+                    bank,
+                    "lienholder",
+                )
+            )
             version += 1
             lien_id += 1
             continue
-        message = {"deedId": deed_id, "parcel": "CHAIN-1", "from": holder.address, "to": other.address,
-                   "shares": 10_000, "totalShares": 10_000, "price": 200_000_00 + len(entries) * 1000_00,
-                   "currency": "USD", "closingDate": "2024-06-30", "deedVersion": version,
-                   "deadline": int(time.time()) + 86_400, "transferId": "0x" + os.urandom(32).hex()}
+        message = {
+            "deedId": deed_id,
+            "parcel": "CHAIN-1",
+            "from": holder.address,
+            "to": other.address,
+            "shares": 10_000,
+            "totalShares": 10_000,
+            "price": 200_000_00 + len(entries) * 1000_00,
+            "currency": "USD",
+            "closingDate": "2024-06-30",
+            "deedVersion": version,
+            "deadline": int(time.time()) + 86_400,
+            "transferId": "0x" + os.urandom(32).hex(),
+        }
         entry = ledger.cosign(ledger.sign("Transfer", message, holder, "seller"), other, "buyer", "Acceptance")
         entries.append(entry)
         version += 1
@@ -108,8 +166,9 @@ def main() -> int:
         with_ledger = median_seconds(lambda: verify_pdf(path, ledger), args.repeat)
         env = {**os.environ, "DEEDBOOK_HOME": str(Path(folder) / "elsewhere")}
         started = time.perf_counter()
-        code = subprocess.call([sys.executable, "-m", "desktop", "verify-pdf", str(path)], env=env,
-                               stdout=subprocess.DEVNULL)
+        code = subprocess.call(
+            [sys.executable, "-m", "desktop", "verify-pdf", str(path)], env=env, stdout=subprocess.DEVNULL
+        )
         cli = time.perf_counter() - started
         pages = int(report.checkpoint is not None) and len(__import__("pypdf").PdfReader(path).pages)
         # Archival: a copy re-saved by qpdf (judged by what it says and shows), the office's seal, and a sealed file.
@@ -129,8 +188,9 @@ def main() -> int:
         resaved = median_seconds(lambda: verify_pdf(resaved_pdf), max(3, args.repeat // 2))
         operator = KeyStore(home.keys).unlock("op", PASSWORD)
         store = SealStore(home.root / "seals")
-        cert = store.create("bench", PASSWORD, office="Benchmark County", operator=operator.address,
-                            now=int(time.time()))
+        cert = store.create(
+            "bench", PASSWORD, office="Benchmark County", operator=operator.address, now=int(time.time())
+        )
         bind_seal(ledger, operator, "bench", cert)
         make_checkpoint(ledger, operator)
         workspace = Workspace(home, ledger=ledger)
@@ -139,14 +199,17 @@ def main() -> int:
         seal = median_seconds(lambda: workspace.seal_document(fresh, Signer("bench", PASSWORD)), args.repeat)
         assert verify_pdf(sealed_pdf).sealed
         sealed = median_seconds(lambda: verify_pdf(sealed_pdf), args.repeat)
-        print(f"ledger: {ledger.size():,} entries; deed {deed_id}: chain of {len(history)} entries; "
-              f"certificate: {pages} pages, {len(pdf) / 1024:.0f} KB")
-        print(f"certificate of title:       {title * 1000:6.0f} ms  (goal <= 500 ms; first call, fonts loading: "
-              f"{first * 1000:.0f} ms)")
+        print(
+            f"ledger: {ledger.size():,} entries; deed {deed_id}: chain of {len(history)} entries; "
+            f"certificate: {pages} pages, {len(pdf) / 1024:.0f} KB"
+        )
+        print(
+            f"certificate of title:       {title * 1000:6.0f} ms  (goal <= 500 ms; first call, fonts loading: "
+            f"{first * 1000:.0f} ms)"
+        )
         print(f"verify-pdf, offline:        {offline * 1000:6.0f} ms  (goal <= 500 ms)")
         print(f"verify-pdf, with the ledger:{with_ledger * 1000:6.0f} ms")
-        print(f"deedbook verify-pdf (CLI):  {cli * 1000:6.0f} ms  wall clock, interpreter start included "
-              f"(exit {code})")
+        print(f"deedbook verify-pdf (CLI):  {cli * 1000:6.0f} ms  wall clock, interpreter start included (exit {code})")
         print(f"seal a certificate (PAdES): {seal * 1000:6.0f} ms  (the seal key's scrypt unlock included)")
         print(f"verify-pdf, sealed:         {sealed * 1000:6.0f} ms")
         print(f"verify-pdf, re-saved copy:  {resaved * 1000:6.0f} ms  (pages rendered and compared)")

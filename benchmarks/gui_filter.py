@@ -8,6 +8,7 @@ repeated with a suffix past the 2,930 in the data), built once and cached under
 /tmp (DEEDBOOK_BENCH_DIR); or the ledger of any data folder (`--folder`: benchmarks/scale.py
 hands it its 1,000,000-deed ledger).  Goal: every search <= 100 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,23 @@ def ledger(deeds: int) -> Path:
     folder = CACHE / f"demo-{deeds}"
     if not (folder / "ledger.sqlite").exists():
         print(f"building a {deeds:,}-deed ledger in {folder} (about {deeds // 3000 + 5} s; cached)...", flush=True)
-        subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(folder), "demo", "--deeds", str(deeds),
-                        "--transfers", "0"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "desktop",
+                "--data-dir",
+                str(folder),
+                "demo",
+                "--deeds",
+                str(deeds),
+                "--transfers",
+                "0",
+            ],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
     return folder
 
 

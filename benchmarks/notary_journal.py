@@ -6,6 +6,7 @@ An append rewrites the file atomically (whole or not at all), so its cost grows 
 the journal; a busy notary journals a few thousand acts a year.  `journal verify`
 recovers one signature a row.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,24 @@ from core.ledger import Ledger
 from core.notary_journal import NotaryJournal
 from core.paths import DataDir
 
-FIELDS = {"document": "Grant deed", "fee": "15", "thumbprint": True,
-          "signers": [{"name": "Ana", "address": "1 Main St",
-                       "id": {"type": "passport", "issuer": "US", "number": "X12345678", "issued": "2019-05-01",
-                              "expires": "2029-05-01"}}]}
+FIELDS = {
+    "document": "Grant deed",
+    "fee": "15",
+    "thumbprint": True,
+    "signers": [
+        {
+            "name": "Ana",
+            "address": "1 Main St",
+            "id": {
+                "type": "passport",
+                "issuer": "US",
+                "number": "X12345678",
+                "issued": "2019-05-01",
+                "expires": "2029-05-01",
+            },
+        }
+    ],
+}
 
 
 def main() -> None:
@@ -56,8 +71,10 @@ def main() -> None:
         started = time.perf_counter()
         check = journal.verify()
         verify = time.perf_counter() - started
-        print(f"journal: {args.rows:,} rows ({size / 1e6:.1f} MB) appended in {total:.1f} s; the last append took "
-              f"{final * 1000:.0f} ms; verify {verify:.2f} s ({args.rows / verify:,.0f} rows/s), ok={check.ok}")
+        print(
+            f"journal: {args.rows:,} rows ({size / 1e6:.1f} MB) appended in {total:.1f} s; the last append took "
+            f"{final * 1000:.0f} ms; verify {verify:.2f} s ({args.rows / verify:,.0f} rows/s), ok={check.ok}"
+        )
 
         ledger = Ledger.create(home, None, "Benchmark", notary)
         deed = register_deed(ledger, notary, parcel="B-1", address="1 Main St", owner=notary.address)

@@ -9,6 +9,7 @@ and the share per holder and set a lock-up (each refusal path is not timed: ever
 is allowed).  Figures: the median can-transfer answer, the mean submit, and verify's time per
 entry over the whole ledger (one process).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,15 @@ def main() -> None:
         out, next_id = [], state.compliance.counter("claims")
         for subject in subjects:
             for claim_type, value in (("identity", ""), ("jurisdiction", "US-NY")):
-                message = {"claimId": next_id, "subject": subject, "claimType": claim_type, "value": value,
-                           "issuer": kyc.address, "expires": 0, "evidenceHash": "0x" + "5e" * 32}
+                message = {
+                    "claimId": next_id,
+                    "subject": subject,
+                    "claimType": claim_type,
+                    "value": value,
+                    "issuer": kyc.address,
+                    "expires": 0,
+                    "evidenceHash": "0x" + "5e" * 32,
+                }
                 out.append(ledger.sign("Claim", message, kyc, "issuer"))
                 next_id += 1
         return out
@@ -73,21 +81,38 @@ def main() -> None:
         return asked, time.perf_counter() - began
 
     figures = {}
-    for label, deeds in (("no rules", range(1, args.rounds + 1)),
-                         ("rules", range(args.rounds + 1, 2 * args.rounds + 1))):
+    for label, deeds in (
+        ("no rules", range(1, args.rounds + 1)),
+        ("rules", range(args.rounds + 1, 2 * args.rounds + 1)),
+    ):
         if label == "rules":
-            rules.set_rules(ledger, world.operator, parse_rules({
-                "format": "deedbook-rules/1", "required_claims": ["identity"],
-                "jurisdictions": {"allowed": ["US", "CA"], "blocked": ["KP"]}, "max_holders_per_deed": 50,
-                "max_share_percent": 60, "min_holding_shares": 10, "lockup": {"after_purchase_days": 30}}))
+            rules.set_rules(
+                ledger,
+                world.operator,
+                parse_rules(
+                    {
+                        "format": "deedbook-rules/1",
+                        "required_claims": ["identity"],
+                        "jurisdictions": {"allowed": ["US", "CA"], "blocked": ["KP"]},
+                        "max_holders_per_deed": 50,
+                        "max_share_percent": 60,
+                        "min_holding_shares": 10,
+                        "lockup": {"after_purchase_days": 30},
+                    }
+                ),
+            )
         timings = [round_trip((d - 1) % args.deeds + 1) for d in deeds]
         figures[label] = (statistics.median(a for a, _ in timings), statistics.mean(s for _, s in timings))
-        print(f"{label:>8}: can-transfer median {figures[label][0] * 1000:.1f} ms, submit mean "
-              f"{figures[label][1] * 1000:.1f} ms ({args.rounds} transfers)")
+        print(
+            f"{label:>8}: can-transfer median {figures[label][0] * 1000:.1f} ms, submit mean "
+            f"{figures[label][1] * 1000:.1f} ms ({args.rounds} transfers)"
+        )
     report = verify_ledger(ledger, jobs=1)
     assert report.ok, report.reason
-    print(f"verify: {report.entries:,} entries in {report.seconds:.2f} s "
-          f"({report.seconds / report.entries * 1e6:.0f} \u00b5s per entry, one process)")
+    print(
+        f"verify: {report.entries:,} entries in {report.seconds:.2f} s "
+        f"({report.seconds / report.entries * 1e6:.0f} \u00b5s per entry, one process)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Run every benchmark script in this folder, one after the other, printing their figures."""
+
 from __future__ import annotations
 
 import subprocess

@@ -21,6 +21,7 @@ small ledger for the ratio:
 Appends with 1, 4 and 8 concurrent writers on SQLite and PostgreSQL: benchmarks/writers.py.
 These are measurements, not tests: nothing here runs in CI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,13 @@ def _sign_batch(first_deed: int, count: int) -> list[Any]:
         parcel = f"{int(row['PID']):010d}" + (f"-{repeat}" if repeat else "")
         attributes = {k: row[k] for k in ("Neighborhood", "Bldg_Type") if row.get(k)}
         attributes["Gr_Liv_Area"] = int(row["Gr_Liv_Area"])
-        message = registration_message(deed, parcel=parcel, address=_address(number, row),
-                                       owner=owners[number % len(owners)], attributes=attributes)
+        message = registration_message(
+            deed,
+            parcel=parcel,
+            address=_address(number, row),
+            owner=owners[number % len(owners)],
+            attributes=attributes,
+        )
         raw = key.sign_recoverable(digest_for(ledger.identity, kind, message, "RegisterDeed"), hasher=None)
         signature = SignatureRecord("registrar", operator.address, raw[:64] + bytes([raw[64] + 27]), "RegisterDeed")
         entries.append(Entry("RegisterDeed", message, (signature,)))
@@ -101,8 +107,9 @@ def build(folder: Path, entries: int) -> float:
     ledger = Ledger.create(home, None, f"Scale County ({entries:,})", operator)
     from coincurve import PrivateKey
 
-    _signer.update(ledger=ledger, operator=operator, owners=owners, rows=ames_rows(),
-                   key=PrivateKey(operator._secret))  # the bench's own signer, in memory only
+    _signer.update(
+        ledger=ledger, operator=operator, owners=owners, rows=ames_rows(), key=PrivateKey(operator._secret)
+    )  # the bench's own signer, in memory only
     # Entries: genesis, then registrations, with a checkpoint at every multiple of CHECKPOINT_EVERY.
     plan: list[tuple[int, int]] = []  # (first deed, count) per batch; (0, 0) is a checkpoint
     size, deed = 1, 1
@@ -131,8 +138,11 @@ def build(folder: Path, entries: int) -> float:
                 done = pending.get()
                 ledger.append_built(lambda _state, done=done: done)
             if number % 20 == 0:
-                print(f"\r  {ledger.size():,} / {entries:,} entries, {time.perf_counter() - started:.0f} s", end="",
-                      flush=True)
+                print(
+                    f"\r  {ledger.size():,} / {entries:,} entries, {time.perf_counter() - started:.0f} s",
+                    end="",
+                    flush=True,
+                )
     make_checkpoint(ledger, operator)
     print()
     ledger.close()
@@ -206,19 +216,24 @@ def on_the_big_one(folder: Path, full_verify: bool) -> None:
     if full_verify:
         report = verify_ledger(ledger)
         assert report.ok, report.reason
-        print(f"  full verify (all {os.cpu_count()} cores) of {report.entries:,} entries: {report.seconds:.1f} s "
-              f"({report.entries / report.seconds:,.0f} entries/s)")
+        print(
+            f"  full verify (all {os.cpu_count()} cores) of {report.entries:,} entries: {report.seconds:.1f} s "
+            f"({report.entries / report.seconds:,.0f} entries/s)"
+        )
     started = time.perf_counter()
     base = ledger.size()
     for i in range(1000):
-        register_deed(ledger, operator, parcel=f"SCALE-{base}-{i}", address=f"{i} Scale Rd, Ames, IA",
-                      owner=operator.address)
+        register_deed(
+            ledger, operator, parcel=f"SCALE-{base}-{i}", address=f"{i} Scale Rd, Ames, IA", owner=operator.address
+        )
     seconds = time.perf_counter() - started
     print(f"  1,000 registrations one at a time on the {base:,}-entry ledger: {1000 / seconds:,.0f} appends/s")
     report = verify_since_checkpoint(ledger)
     assert report.ok, report.reason
-    print(f"  verify --since-checkpoint: {report.entries - (report.since or 0):,} new entries in {report.seconds:.2f} s"
-          + ("" if report.since is not None else " (no checkpoint verified in full: everything was verified)"))
+    print(
+        f"  verify --since-checkpoint: {report.entries - (report.since or 0):,} new entries in {report.seconds:.2f} s"
+        + ("" if report.since is not None else " (no checkpoint verified in full: everything was verified)")
+    )
     with ledger.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         try:
@@ -227,8 +242,10 @@ def on_the_big_one(folder: Path, full_verify: bool) -> None:
             tree_bytes = None
     size = ledger.size()
     on_disk = home.database.stat().st_size
-    print(f"  on disk: {on_disk / 2**20:,.0f} MB, {on_disk / size:,.0f} bytes per entry"
-          + (f" (the stored tree: {tree_bytes / size:,.0f} bytes per entry)" if tree_bytes else ""))
+    print(
+        f"  on disk: {on_disk / 2**20:,.0f} MB, {on_disk / size:,.0f} bytes per entry"
+        + (f" (the stored tree: {tree_bytes / size:,.0f} bytes per entry)" if tree_bytes else "")
+    )
     ledger.close()
 
 
@@ -249,8 +266,9 @@ def main() -> None:
     print(f"  proof latency ratio {args.entries:,} / {args.small:,}: {large / little:.2f} (goal <= 2; <= 50 ms)")
     on_the_big_one(big, not args.no_full_verify)
     if not args.no_gui:
-        subprocess.call([sys.executable, str(ROOT / "benchmarks" / "gui_filter.py"), "--folder", str(big),
-                         "--repeat", "3"])
+        subprocess.call(
+            [sys.executable, str(ROOT / "benchmarks" / "gui_filter.py"), "--folder", str(big), "--repeat", "3"]
+        )
 
 
 if __name__ == "__main__":

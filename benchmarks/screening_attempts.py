@@ -10,6 +10,7 @@ folds' sales and scores the held-out fold.  Inputs never include the sale condit
 or the sale type (they are not in SalesData's features at all).  Prints AUC and
 precision/recall at 5% and 1% for each attempt.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,19 +66,32 @@ def main() -> None:
             mask[cat] = True
             model = HistGradientBoostingClassifier(categorical_features=mask, random_state=0, **kw)
             return model.fit(x, yy)
+
         return fit
 
     small = dict(max_depth=3, learning_rate=0.04, max_iter=300, min_samples_leaf=40, l2_regularization=1.0)
     attempts: dict[str, tuple[Callable[[np.ndarray, np.ndarray], Any], str]] = {
-        "shipped additive logit (gap, level, age, roundness)": (lambda x, yy: AdditiveLogit.fit(x, yy, SCREEN_C),
-                                                                 "screen"),
+        "shipped additive logit (gap, level, age, roundness)": (
+            lambda x, yy: AdditiveLogit.fit(x, yy, SCREEN_C),
+            "screen",
+        ),
         "boosted trees on the screen's 4 inputs": (boosted([], **small), "screen"),
         "boosted trees: 4 inputs + every attribute + time": (boosted([4 + 1 + i for i in cat_idx], **small), "all"),
-        "boosted trees: as above + gap x quality, gap x age": (boosted([4 + 1 + i for i in cat_idx], **small),
-                                                               "all+inter"),
-        "boosted trees, slower learning (0.02, 600 rounds, leaves 60)":
-            (boosted([4 + 1 + i for i in cat_idx], max_depth=3, learning_rate=0.02, max_iter=600,
-                     min_samples_leaf=60, l2_regularization=2.0), "all+inter"),
+        "boosted trees: as above + gap x quality, gap x age": (
+            boosted([4 + 1 + i for i in cat_idx], **small),
+            "all+inter",
+        ),
+        "boosted trees, slower learning (0.02, 600 rounds, leaves 60)": (
+            boosted(
+                [4 + 1 + i for i in cat_idx],
+                max_depth=3,
+                learning_rate=0.02,
+                max_iter=600,
+                min_samples_leaf=60,
+                l2_regularization=2.0,
+            ),
+            "all+inter",
+        ),
     }
     scores = {name: np.zeros(n) for name in attempts}
     quality = attrs[:, names.index("Overall_Qual")] if "Overall_Qual" in names else np.zeros(n)
@@ -91,15 +105,20 @@ def main() -> None:
         for name, (fit, which) in attempts.items():
             x = matrices[which]
             model = fit(x[train], y[train])
-            scores[name][test] = (model.score(x[test]) if hasattr(model, "contributions")
-                                  else model.predict_proba(x[test])[:, 1])
+            scores[name][test] = (
+                model.score(x[test]) if hasattr(model, "contributions") else model.predict_proba(x[test])[:, 1]
+            )
         print(f"fold {k + 1}/{args.folds} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
-    print(f"{args.folds}-fold nested, {n} sales, {int(y.sum())} non-market; valuation model "
-          f"{'small' if args.quick else 'default'}; {time.perf_counter() - started:.0f} s")
+    print(
+        f"{args.folds}-fold nested, {n} sales, {int(y.sum())} non-market; valuation model "
+        f"{'small' if args.quick else 'default'}; {time.perf_counter() - started:.0f} s"
+    )
     for name, s in scores.items():
         f = ranking_figures(s, y)
-        print(f"  AUC {f['auc']:.3f}  precision@5% {f['precision_at_5pct']:.1%}  recall@5% {f['recall_at_5pct']:.1%}"
-              f"  precision@1% {f['precision_at_1pct']:.1%}   {name}")
+        print(
+            f"  AUC {f['auc']:.3f}  precision@5% {f['precision_at_5pct']:.1%}  recall@5% {f['recall_at_5pct']:.1%}"
+            f"  precision@1% {f['precision_at_1pct']:.1%}   {name}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ cases were found (the target transfer carries the pattern and is at least `revie
 the false alarms per 1,000 honest transfers (any pattern firing), plus the share of honest
 transfers the combined screen flags for any reason (the price screen flags ~5% by design).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,20 +49,35 @@ def main() -> None:
         screened = time.perf_counter() - started
         result = measure(found, summary["suspicious"])
         ws.close()
-    result.update({"deeds": args.deeds, "transfers_screened": len(found), "seconds_demo": round(built, 1),
-                   "seconds_training": round(trained, 1), "seconds_screening": round(screened, 1)})
+    result.update(
+        {
+            "deeds": args.deeds,
+            "transfers_screened": len(found),
+            "seconds_demo": round(built, 1),
+            "seconds_training": round(trained, 1),
+            "seconds_screening": round(screened, 1),
+        }
+    )
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"demo: {args.deeds} deeds, {summary['transfers']} honest transfers + {len(summary['suspicious'])} "
-          f"injected cases ({built:.0f} s); model {trained:.0f} s; screening {len(found)} transfers {screened:.1f} s")
+    print(
+        f"demo: {args.deeds} deeds, {summary['transfers']} honest transfers + {len(summary['suspicious'])} "
+        f"injected cases ({built:.0f} s); model {trained:.0f} s; screening {len(found)} transfers {screened:.1f} s"
+    )
     for pattern, r in result["recall"].items():
-        print(f"  {pattern:30s} found {r['found']:3d} of {r['cases']:3d}  recall {r['recall']:.2f}"
-              + (f"  missed: {r['missed']}" if r["missed"] else ""))
-    print(f"  false alarms: {result['false_alarms']} on {result['honest_transfers']} honest transfers = "
-          f"{result['false_alarms_per_1000']} per 1,000 {result['false_alarms_by_pattern'] or ''}")
-    print(f"  honest transfers flagged for any reason (price included): "
-          f"{result['honest_flagged_any_reason_per_1000']} per 1,000")
+        print(
+            f"  {pattern:30s} found {r['found']:3d} of {r['cases']:3d}  recall {r['recall']:.2f}"
+            + (f"  missed: {r['missed']}" if r["missed"] else "")
+        )
+    print(
+        f"  false alarms: {result['false_alarms']} on {result['honest_transfers']} honest transfers = "
+        f"{result['false_alarms_per_1000']} per 1,000 {result['false_alarms_by_pattern'] or ''}"
+    )
+    print(
+        f"  honest transfers flagged for any reason (price included): "
+        f"{result['honest_flagged_any_reason_per_1000']} per 1,000"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ a checkpoint (the record date), then: the preview (the snapshot and the split), 
 distribution (the append recomputes the snapshot in the write lock), one holder's statement PDF,
 and `verify` of the whole ledger with 10 distributions on it.  Also the split alone for 100,000 holders.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,16 +44,28 @@ def main() -> None:
         ledger = Ledger.create(home, None, "Benchmark", operator)
         rows = ames_rows()
         for start in range(0, args.entries, 500):
-            ledger.append([ledger.sign("RegisterDeed", registration_message(
-                i + 1, parcel=f"B-{i}", address=f"{i} Bench St", owner=operator.address,
-                attributes=deed_attributes(rows[i % len(rows)])), operator, "registrar")
-                for i in range(start, min(start + 500, args.entries))])
+            ledger.append(
+                [
+                    ledger.sign(
+                        "RegisterDeed",
+                        registration_message(
+                            i + 1,
+                            parcel=f"B-{i}",
+                            address=f"{i} Bench St",
+                            owner=operator.address,
+                            attributes=deed_attributes(rows[i % len(rows)]),
+                        ),
+                        operator,
+                        "registrar",
+                    )
+                    for i in range(start, min(start + 500, args.entries))
+                ]
+            )
         deed = 1
         for i in range(args.holders):
             keys.create(f"h{i}", "benchmark-password", n=DEMO_SCRYPT_N)
             buyer = keys.unlock(f"h{i}", "benchmark-password")
-            prepared = prepare_transfer(ledger, deed, buyer.address, "100", shares=7 + i % 5,
-                                        seller=operator.address)
+            prepared = prepare_transfer(ledger, deed, buyer.address, "100", shares=7 + i % 5, seller=operator.address)
             submit(ledger, [sign_request(r, operator if r.role == "seller" else buyer) for r in prepared.requests])
         make_checkpoint(ledger, operator)
         t = time.perf_counter()
@@ -78,8 +91,10 @@ def main() -> None:
     t = time.perf_counter()
     split(10**12, holders)
     split_ms = (time.perf_counter() - t) * 1000
-    print(f"record-date snapshot and split of a deed with {len(plan.payouts)} holders on a {size:,}-entry ledger: "
-          f"{preview_ms:.1f} ms")
+    print(
+        f"record-date snapshot and split of a deed with {len(plan.payouts)} holders on a {size:,}-entry ledger: "
+        f"{preview_ms:.1f} ms"
+    )
     print(f"distribution recorded (snapshot recomputed in the write lock): {record_ms:.1f} ms")
     print(f"statement PDF ({len(pdf) // 1024} KB, {args.holders + 3} entries embedded): {statement_ms:.0f} ms")
     print(f"verify of the {size:,}-entry ledger with 10 distributions, one process: {verify_s:.2f} s")

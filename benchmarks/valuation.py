@@ -7,6 +7,7 @@ Goals (issues 4 and 15): training <= 30 s; one valuation with range, comparables
 reasons <= 100 ms once loaded; 5-fold MdAPE <= 5.0 %, within 10 % >= 80 %,
 coverage 0.88-0.92, COD <= 10, PRD 0.98-1.03, PRB -0.05-+0.05.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,12 @@ from valuation.dataset import bundled_market_path
 
 # metric -> (lowest allowed, highest allowed)
 GOALS: dict[str, tuple[float, float]] = {
-    "mdape": (0.0, 5.0), "within_10": (0.80, 1.0), "coverage": (0.88, 0.92), "cod": (0.0, 10.0),
-    "prd": (0.98, 1.03), "prb": (-0.05, 0.05),
+    "mdape": (0.0, 5.0),
+    "within_10": (0.80, 1.0),
+    "coverage": (0.88, 0.92),
+    "cod": (0.0, 10.0),
+    "prd": (0.98, 1.03),
+    "prb": (-0.05, 0.05),
 }
 
 
@@ -80,24 +85,34 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"training on Ames ({report['train_sales']} sales): {report['train_seconds']} s "
-          f"(fit {report['train_fit_seconds']} s; goal <= 30 s)")
+    print(
+        f"training on Ames ({report['train_sales']} sales): {report['train_seconds']} s "
+        f"(fit {report['train_fit_seconds']} s; goal <= 30 s)"
+    )
     print(f"loading the stored model: {report['load_seconds']} s")
-    print(f"one valuation (estimate, range, 5 comparables, reasons), {len(timings)} Ames properties: "
-          f"median {report['valuation_ms_median']} ms, max {report['valuation_ms_max']} ms (goal <= 100 ms); "
-          f"a deed with 3 attributes: {report['valuation_ms_three_attributes']} ms")
+    print(
+        f"one valuation (estimate, range, 5 comparables, reasons), {len(timings)} Ames properties: "
+        f"median {report['valuation_ms_median']} ms, max {report['valuation_ms_max']} ms (goal <= 100 ms); "
+        f"a deed with 3 attributes: {report['valuation_ms_three_attributes']} ms"
+    )
     if not args.no_eval:
         e = report["evaluate"]
         assert isinstance(e, dict)
         print(f"{args.folds}-fold evaluation on {e['n']} sales ({e['seconds']} s):")
-        print(f"  MdAPE {e['mdape']:.2f}%  within 5% {e['within_5']:.3f}  within 10% {e['within_10']:.3f}  "
-              f"within 20% {e['within_20']:.3f}  RMSE(log) {e['rmse_log']:.4f}")
-        print(f"  coverage {e['coverage']:.3f}  mean width {e['mean_interval_width']:.3f} of the estimate "
-              f"({format_figure(e['mean_interval_width_money'], e['currency'])})")
+        print(
+            f"  MdAPE {e['mdape']:.2f}%  within 5% {e['within_5']:.3f}  within 10% {e['within_10']:.3f}  "
+            f"within 20% {e['within_20']:.3f}  RMSE(log) {e['rmse_log']:.4f}"
+        )
+        print(
+            f"  coverage {e['coverage']:.3f}  mean width {e['mean_interval_width']:.3f} of the estimate "
+            f"({format_figure(e['mean_interval_width_money'], e['currency'])})"
+        )
         print(f"  median ratio {e['median_ratio']:.4f}  COD {e['cod']:.2f}  PRD {e['prd']:.4f}  PRB {e['prb']:+.4f}")
-        print(f"  FSD median {e['fsd_median']:.2f}%, {e['fsd_within_1']:.3f} of sales within one FSD (0.683 if "
-              f"calibrated); equity stretch per fold {e['equity']['stretch_per_fold']}; validated out "
-              f"{e['validated_out']}")
+        print(
+            f"  FSD median {e['fsd_median']:.2f}%, {e['fsd_within_1']:.3f} of sales within one FSD (0.683 if "
+            f"calibrated); equity stretch per fold {e['equity']['stretch_per_fold']}; validated out "
+            f"{e['validated_out']}"
+        )
         goals = report["goals"]
         assert isinstance(goals, dict)
         print("  goals: " + ", ".join(f"{k} {'met' if ok else 'MISSED'}" for k, ok in goals.items()))

@@ -13,6 +13,7 @@ settings on log price, fed every column the import reads as a number
 Goal (issue 15): our MdAPE at least 8% lower than the plain model's (relative),
 and the 90% range covering 0.88-0.92 of held-out sales.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,28 +82,41 @@ def main() -> int:
         improvement = 1.0 - ours["mdape"] / plain["mdape"]
         before = ours["equity"]["before"]  # the same folds' estimates before the equity calibration
         row = {
-            "n": len(data), "mdape": ours["mdape"], "plain_gbm_mdape": plain["mdape"],
-            "improvement": round(improvement, 4), "coverage": ours["coverage"],
-            "mean_interval_width": ours["mean_interval_width"], "prb": ours["prb"], "prd": ours["prd"],
-            "cod": ours["cod"], "plain_gbm_prb": plain["prb"], "plain_gbm_prd": plain["prd"],
+            "n": len(data),
+            "mdape": ours["mdape"],
+            "plain_gbm_mdape": plain["mdape"],
+            "improvement": round(improvement, 4),
+            "coverage": ours["coverage"],
+            "mean_interval_width": ours["mean_interval_width"],
+            "prb": ours["prb"],
+            "prd": ours["prd"],
+            "cod": ours["cod"],
+            "plain_gbm_prb": plain["prb"],
+            "plain_gbm_prd": plain["prd"],
             "without_equity": {**before, "improvement": round(1.0 - before["mdape"] / plain["mdape"], 4)},
             "equity_stretch": ours["equity"]["stretch_per_fold"],
-            "fsd_median": ours["fsd_median"], "fsd_within_1": ours["fsd_within_1"],
-            "validated_out": ours["validated_out"], "seconds": round(time.perf_counter() - started, 1),
+            "fsd_median": ours["fsd_median"],
+            "fsd_within_1": ours["fsd_within_1"],
+            "validated_out": ours["validated_out"],
+            "seconds": round(time.perf_counter() - started, 1),
         }
-        row["goal_met"] = bool(improvement >= IMPROVEMENT_GOAL
-                               and COVERAGE_GOAL[0] <= ours["coverage"] <= COVERAGE_GOAL[1])
+        row["goal_met"] = bool(
+            improvement >= IMPROVEMENT_GOAL and COVERAGE_GOAL[0] <= ours["coverage"] <= COVERAGE_GOAL[1]
+        )
         report[name] = row
         if not args.json:
             b = row["without_equity"]
-            print(f"{name:<11} n={row['n']:>5}  MdAPE {row['mdape']:6.2f}%  plain GBM {row['plain_gbm_mdape']:6.2f}%  "
-                  f"better by {improvement:6.1%}  coverage {row['coverage']:.3f}  width {row['mean_interval_width']:.1%}"
-                  f"  PRB {row['prb']:+.3f}  PRD {row['prd']:.3f}  FSD {row['fsd_median']:.1f}% "
-                  f"(within 1 FSD {row['fsd_within_1']:.3f})  {'goal met' if row['goal_met'] else 'GOAL MISSED'}"
-                  f"  [{row['seconds']} s]\n{'':<19}before the equity calibration: MdAPE {b['mdape']:6.2f}% "
-                  f"(better by {b['improvement']:6.1%})  PRB {b['prb']:+.3f}  PRD {b['prd']:.3f}; plain GBM "
-                  f"PRB {row['plain_gbm_prb']:+.3f} PRD {row['plain_gbm_prd']:.3f}; validated out "
-                  f"{row['validated_out']}", flush=True)
+            print(
+                f"{name:<11} n={row['n']:>5}  MdAPE {row['mdape']:6.2f}%  plain GBM {row['plain_gbm_mdape']:6.2f}%  "
+                f"better by {improvement:6.1%}  coverage {row['coverage']:.3f}  width {row['mean_interval_width']:.1%}"
+                f"  PRB {row['prb']:+.3f}  PRD {row['prd']:.3f}  FSD {row['fsd_median']:.1f}% "
+                f"(within 1 FSD {row['fsd_within_1']:.3f})  {'goal met' if row['goal_met'] else 'GOAL MISSED'}"
+                f"  [{row['seconds']} s]\n{'':<19}before the equity calibration: MdAPE {b['mdape']:6.2f}% "
+                f"(better by {b['improvement']:6.1%})  PRB {b['prb']:+.3f}  PRD {b['prd']:.3f}; plain GBM "
+                f"PRB {row['plain_gbm_prb']:+.3f} PRD {row['plain_gbm_prd']:.3f}; validated out "
+                f"{row['validated_out']}",
+                flush=True,
+            )
     if args.json:
         print(json.dumps(report, indent=2))
     return 0

@@ -8,6 +8,7 @@ own digests and signatures), `verify --jobs 1`, and `verify --jobs N` for every 
 up to the core count.  The goal of the ledger issue: jobs 1 at >= 0.75x bare
 recovery per entry, and jobs N scaling across cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,12 @@ def signature_pairs(ledger: Ledger) -> list[tuple[bytes, bytes]]:
     for recorded in ledger.iter_entries():
         kind = get_kind(recorded.kind)
         for s in recorded.signatures:
-            pairs.append((digest_for(ledger.identity, kind, recorded.message, s.signed_type),
-                          s.signature[:64] + bytes([s.signature[64] - 27])))
+            pairs.append(
+                (
+                    digest_for(ledger.identity, kind, recorded.message, s.signed_type),
+                    s.signature[:64] + bytes([s.signature[64] - 27]),
+                )
+            )
     return pairs
 
 
@@ -77,9 +82,12 @@ def main() -> None:
         best = min((verify_ledger(ledger, jobs=jobs) for _ in range(3)), key=lambda r: r.seconds)
         assert best.ok, best.reason
         per_entry = entries / best.seconds
-        results[f"jobs_{jobs}"] = {"seconds": round(best.seconds, 3), "entries_per_s": round(per_entry),
-                                   "signatures_per_s": round(len(pairs) / best.seconds),
-                                   "entries_vs_bare": round(per_entry / bare, 3)}
+        results[f"jobs_{jobs}"] = {
+            "seconds": round(best.seconds, 3),
+            "entries_per_s": round(per_entry),
+            "signatures_per_s": round(len(pairs) / best.seconds),
+            "entries_vs_bare": round(per_entry / bare, 3),
+        }
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -88,8 +96,10 @@ def main() -> None:
     for key, value in results.items():
         if key.startswith("jobs_"):
             v = value  # type: ignore[assignment]
-            print(f"verify --jobs {key[5:]}: {v['seconds']:.3f} s, {v['entries_per_s']:,} entries/s, "
-                  f"{v['signatures_per_s']:,} signatures/s = {v['entries_vs_bare']:.2f}x bare recovery per entry")
+            print(
+                f"verify --jobs {key[5:]}: {v['seconds']:.3f} s, {v['entries_per_s']:,} entries/s, "
+                f"{v['signatures_per_s']:,} signatures/s = {v['entries_vs_bare']:.2f}x bare recovery per entry"
+            )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ appends over the time from the barrier to the last append.  SQLite always;
 PostgreSQL too when its server binaries are installed (a throwaway server on a
 Unix socket, as the tests use).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,14 @@ def _writer(root: str, db_url: str | None, worker: int, appends: int, barrier: A
     failed = 0
     for i in range(appends):
         try:
-            register_deed(ledger, key, parcel=f"B{worker}-{i}", address=f"{i} Bench St", owner=key.address,
-                          attributes={"Gr_Liv_Area": 1000 + i})
+            register_deed(
+                ledger,
+                key,
+                parcel=f"B{worker}-{i}",
+                address=f"{i} Bench St",
+                owner=key.address,
+                attributes={"Gr_Liv_Area": 1000 + i},
+            )
         except DeedbookError:  # counted, not hidden: a refused writer is what this measures against
             failed += 1
     results.put((started, time.perf_counter(), failed))
@@ -66,8 +73,9 @@ def measure(db_url: str | None, writers: int, appends: int) -> tuple[float, int]
         context.set_forkserver_preload(["core.deeds", "core.keys", "core.ledger", "eth_keyfile.keyfile", "psycopg"])
         barrier, results = context.Barrier(writers), context.Queue()
         share = appends // writers
-        processes = [context.Process(target=_writer, args=(folder, db_url, w, share, barrier, results))
-                     for w in range(writers)]
+        processes = [
+            context.Process(target=_writer, args=(folder, db_url, w, share, barrier, results)) for w in range(writers)
+        ]
         for process in processes:
             process.start()
         reports = [results.get(timeout=600) for _ in processes]
@@ -92,8 +100,19 @@ class Postgres:
             shutil.chown(self.folder, "postgres")
         data = self.folder / "data"
         self._run([str(_postgres_binary("initdb")), "-D", str(data), "-A", "trust", "-U", "deedbook"])
-        self._run([str(_postgres_binary("pg_ctl")), "-D", str(data), "-l", str(self.folder / "log"), "-w", "-o",
-                   f"-k {self.folder} -p 54330 -c listen_addresses=''", "start"])
+        self._run(
+            [
+                str(_postgres_binary("pg_ctl")),
+                "-D",
+                str(data),
+                "-l",
+                str(self.folder / "log"),
+                "-w",
+                "-o",
+                f"-k {self.folder} -p 54330 -c listen_addresses=''",
+                "start",
+            ]
+        )
 
     @staticmethod
     def _run(argv: list[str]) -> None:
@@ -105,8 +124,9 @@ class Postgres:
 
         self.count += 1
         name = f"bench{self.count}"
-        engine = create_engine(f"postgresql+psycopg://deedbook@/postgres?host={self.folder}&port=54330",
-                               isolation_level="AUTOCOMMIT")
+        engine = create_engine(
+            f"postgresql+psycopg://deedbook@/postgres?host={self.folder}&port=54330", isolation_level="AUTOCOMMIT"
+        )
         with engine.connect() as conn:
             conn.exec_driver_sql(f"CREATE DATABASE {name}")
         engine.dispose()
@@ -133,8 +153,10 @@ def main() -> None:
         for name, pg in engines:
             for writers in counts:
                 rate, refused = measure(pg.url() if pg else None, writers, args.appends)
-                print(f"{name}: {writers} writer{'s' if writers > 1 else ' '} x {args.appends // writers} "
-                      f"registrations: {rate:,.0f} appends/s, {refused} refused")
+                print(
+                    f"{name}: {writers} writer{'s' if writers > 1 else ' '} x {args.appends // writers} "
+                    f"registrations: {rate:,.0f} appends/s, {refused} refused"
+                )
     finally:
         if server is not None:
             server.stop()

@@ -16,6 +16,7 @@ Three UR types travel (docs/parties-qr.md says why):
 Everything read here is checked as a request or response (`core.requests.parse_request`)
 before it is handed on; any problem is one `DeedbookError` sentence.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,15 @@ def wallet_ur(request: SigningRequest) -> UR:
     if request.is_response:
         raise DeedbookError("This file is signed already (a response); a wallet has nothing left to sign.")
     sign_data = json.dumps(request.typed_data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    message = EthSignRequest(request_id(request), sign_data, TYPED_DATA, int(request.domain["chainId"]), KeyPath(),
-                             bytes.fromhex(request.signer[2:]), ORIGIN)
+    message = EthSignRequest(
+        request_id(request),
+        sign_data,
+        TYPED_DATA,
+        int(request.domain["chainId"]),
+        KeyPath(),
+        bytes.fromhex(request.signer[2:]),
+        ORIGIN,
+    )
     return UR(SIGN_REQUEST, message.cbor())
 
 
@@ -100,6 +108,7 @@ class PartStream:
 
 # -- reading ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Received:
     """What a set of scanned QR codes held, once complete."""
@@ -126,8 +135,10 @@ class Collector:
         self.scanned += 1
         new = self.decoder.receive(text)
         if self.decoder.type not in (FILE_TYPE, SIGN_REQUEST, SIGNATURE):
-            raise UrError(f"These QR codes hold a '{self.decoder.type}', which is neither a Deedbook request or "
-                          "response nor a wallet's signature.")
+            raise UrError(
+                f"These QR codes hold a '{self.decoder.type}', which is neither a Deedbook request or "
+                "response nor a wallet's signature."
+            )
         return new
 
     def add_all(self, texts: Iterable[str]) -> None:
@@ -169,18 +180,25 @@ def _from_wallet_request(message: EthSignRequest) -> Received:
     what = "The eth-sign-request read from the QR codes"
     if message.data_type != TYPED_DATA:
         kind = {1: "a transaction", 3: "a personal message", 4: "a typed transaction"}.get(message.data_type, "data")
-        raise DeedbookError(f"{what} asks for a signature over {kind}, not over EIP-712 typed data; Deedbook signs "
-                            "typed data only.")
+        raise DeedbookError(
+            f"{what} asks for a signature over {kind}, not over EIP-712 typed data; Deedbook signs typed data only."
+        )
     if message.address is None:
         raise DeedbookError(f"{what} does not say which address must sign it.")
     typed = parse_json_bytes(message.sign_data, what)
     primary = typed.get("primaryType") if isinstance(typed, dict) else None
-    data: dict[str, Any] = {"format": FORMAT, "typedData": typed, "signer": checksum_address(message.address),
-                            "role": _role_of(primary) if isinstance(primary, str) else ""}
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "typedData": typed,
+        "signer": checksum_address(message.address),
+        "role": _role_of(primary) if isinstance(primary, str) else "",
+    }
     parsed = parse_request(data, what=what)
     if request_id(parsed) != message.request_id:
-        raise DeedbookError(f"{what} has a request id that is not the digest of its typed data; it was not made by "
-                            "Deedbook, or was changed.")
+        raise DeedbookError(
+            f"{what} has a request id that is not the digest of its typed data; it was not made by "
+            "Deedbook, or was changed."
+        )
     raw = (json.dumps(parsed.as_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return Received(SIGN_REQUEST, raw, parsed)
 
@@ -191,7 +209,9 @@ def response_from_signature(request_raw: bytes, signature: EthSignature, what: s
     data = parse_json_bytes(request_raw, what)
     request = parse_request(data, what=what[:1].upper() + what[1:])
     if request.is_response:
-        raise DeedbookError(f"{what[:1].upper() + what[1:]} is signed already (a response); give the request the wallet signed.")
+        raise DeedbookError(
+            f"{what[:1].upper() + what[1:]} is signed already (a response); give the request the wallet signed."
+        )
     if signature.request_id is not None and signature.request_id != request_id(request):
         raise DeedbookError(f"The signature read from the QR codes answers another request, not {what}.")
     response = dict(data, signature="0x" + signature.signature.hex())

@@ -13,6 +13,7 @@ table keeps only the latest state; nor are the holders at a record date a distri
 proposal names.  A ledger holding any entry of those kinds is verified in full
 (`COMPLIANCE_MODULES`, `compliance_entry`); without them that state is empty, as it is here.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,14 +28,23 @@ from core.identity import LedgerIdentity
 from core.kinds import get_kind, kinds
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey, parcel_key
 
-_HISTORY = text("SELECT idx, kind, message, signatures, recorded_at FROM entries WHERE deed_id = :deed AND idx < :size "
-                "ORDER BY idx")
-COMPLIANCE_MODULES = ("core.kinds.claims", "core.kinds.rules_version", "core.kinds.holds", "core.kinds.recovery",
-                      "core.kinds.distribution", "core.kinds.vote")
+_HISTORY = text(
+    "SELECT idx, kind, message, signatures, recorded_at FROM entries WHERE deed_id = :deed AND idx < :size ORDER BY idx"
+)
+COMPLIANCE_MODULES = (
+    "core.kinds.claims",
+    "core.kinds.rules_version",
+    "core.kinds.holds",
+    "core.kinds.recovery",
+    "core.kinds.distribution",
+    "core.kinds.vote",
+)
 _ENTRY = text("SELECT kind, deed_id, leaf_hash FROM entries WHERE idx = :idx")
 _PARCEL = text("SELECT 1 FROM deeds WHERE parcel_key = :key AND registered_index < :size LIMIT 1")
-_ONCE = text("SELECT entry_idx FROM once_values WHERE kind = :kind AND name = :name AND scope = :scope "
-             "AND value = :value AND entry_idx < :size")
+_ONCE = text(
+    "SELECT entry_idx FROM once_values WHERE kind = :kind AND name = :name AND scope = :scope "
+    "AND value = :value AND entry_idx < :size"
+)
 
 
 def compliance_kinds() -> list[str]:
@@ -46,8 +56,10 @@ def compliance_entry(conn: Connection) -> tuple[int, str] | None:
     """The first entry of a compliance kind, if the ledger has one (the kind column is indexed)."""
     names = compliance_kinds()
     marks = ", ".join(f":k{i}" for i in range(len(names)))
-    row = conn.execute(text(f"SELECT idx, kind FROM entries WHERE kind IN ({marks}) ORDER BY idx LIMIT 1"),
-                       {f"k{i}": name for i, name in enumerate(names)}).first()
+    row = conn.execute(
+        text(f"SELECT idx, kind FROM entries WHERE kind IN ({marks}) ORDER BY idx LIMIT 1"),
+        {f"k{i}": name for i, name in enumerate(names)},
+    ).first()
     return None if row is None else (int(row[0]), str(row[1]))
 
 
@@ -60,13 +72,16 @@ class AsOf(LedgerState):
         self.size = size
         if size > 0:
             self.registrars.add(identity.operator.lower())
-        for (message,) in conn.execute(text("SELECT message FROM entries WHERE kind = 'AddRegistrar' AND idx < :size"),
-                                       {"size": size}):
+        for (message,) in conn.execute(
+            text("SELECT message FROM entries WHERE kind = 'AddRegistrar' AND idx < :size"), {"size": size}
+        ):
             self.registrars.add(str(json.loads(message)["registrar"]).lower())
-        self.next_deed_id = 1 + int(conn.execute(text("SELECT count(*) FROM deeds WHERE registered_index < :size"),
-                                                 {"size": size}).scalar_one())
-        self.next_lien_id = 1 + int(conn.execute(text("SELECT count(*) FROM liens WHERE opened_index < :size"),
-                                                 {"size": size}).scalar_one())
+        self.next_deed_id = 1 + int(
+            conn.execute(text("SELECT count(*) FROM deeds WHERE registered_index < :size"), {"size": size}).scalar_one()
+        )
+        self.next_lien_id = 1 + int(
+            conn.execute(text("SELECT count(*) FROM liens WHERE opened_index < :size"), {"size": size}).scalar_one()
+        )
         self._new: dict[int, tuple[str, bytes, int | None]] = {}
 
     def _stored_entry(self, index: int) -> Any:
@@ -79,14 +94,16 @@ class AsOf(LedgerState):
         """The deed as its entries before `base` made it."""
         history = _History(self)
         for index, kind_name, message_json, signatures_json, recorded_at in self.conn.execute(
-                _HISTORY, {"deed": deed_id, "size": self.base}):
+            _HISTORY, {"deed": deed_id, "size": self.base}
+        ):
             from core.stored_json import stored_signatures as _signatures
 
             message = json.loads(message_json)
             history.next_deed_id = message.get("deedId", history.next_deed_id)  # counters follow the entries
             history.next_lien_id = message.get("lienId", history.next_lien_id)
-            get_kind(kind_name).apply(history, Entry(kind_name, message, _signatures(signatures_json)),
-                                      ApplyContext(index, recorded_at))
+            get_kind(kind_name).apply(
+                history, Entry(kind_name, message, _signatures(signatures_json)), ApplyContext(index, recorded_at)
+            )
         return history.find_deed(deed_id)
 
     def parcel_taken(self, parcel: str) -> bool:
@@ -99,8 +116,9 @@ class AsOf(LedgerState):
         if found is not None:
             return found
         kind, name, scope, value = key
-        earlier = self.conn.execute(_ONCE, {"kind": kind, "name": name, "scope": scope, "value": value,
-                                            "size": self.base}).scalar()
+        earlier = self.conn.execute(
+            _ONCE, {"kind": kind, "name": name, "scope": scope, "value": value, "size": self.base}
+        ).scalar()
         return None if earlier is None else int(earlier)
 
     def entry_leaf(self, index: int) -> bytes:

@@ -12,6 +12,7 @@ The agency leaves the notary's own fields open: on the notary's machine,
 and the keyed hash of its number (only the notary's key can make it) into the
 message before it is signed.  Everything the agency put in stays as it was.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -32,8 +33,9 @@ from core.signing import checksum_address, parse_address
 EVIDENCE = "evidence"
 
 
-def attestation_request(ledger: Ledger, index: int, notary: str, *, act: str, place: str = "",
-                        now: int | None = None) -> SigningRequest:
+def attestation_request(
+    ledger: Ledger, index: int, notary: str, *, act: str, place: str = "", now: int | None = None
+) -> SigningRequest:
     """The notary's request to attest entry `index`, carrying its proof (a checkpoint must cover the entry)."""
     entry = ledger.entry(index)
     act = " ".join(act.split())
@@ -43,11 +45,21 @@ def attestation_request(ledger: Ledger, index: int, notary: str, *, act: str, pl
     if not signers:
         raise DeedbookError(f"Entry {index} has no signers to attest.")
     proof = build_proof(ledger, index)  # NotFound, in a sentence, when no checkpoint covers it yet
-    message = {"entryIndex": index, "entryHash": "0x" + entry.leaf_hash.hex(), "entryKind": entry.kind,
-               "deedId": entry.deed_id or 0, "act": act, "actDate": today_utc().isoformat(),
-               "place": " ".join(place.split()), "signers": signers, "idEvidence": "", "idNumberHash": ZERO_HASH}
-    request = make_request(ledger.identity, "Attestation", message, "Attestation",
-                           checksum_address(parse_address(notary)), now=now)
+    message = {
+        "entryIndex": index,
+        "entryHash": "0x" + entry.leaf_hash.hex(),
+        "entryKind": entry.kind,
+        "deedId": entry.deed_id or 0,
+        "act": act,
+        "actDate": today_utc().isoformat(),
+        "place": " ".join(place.split()),
+        "signers": signers,
+        "idEvidence": "",
+        "idNumberHash": ZERO_HASH,
+    }
+    request = make_request(
+        ledger.identity, "Attestation", message, "Attestation", checksum_address(parse_address(notary)), now=now
+    )
     return replace(request, extra={**request.extra, EVIDENCE: proof})
 
 
@@ -74,9 +86,12 @@ class EvidenceReport:
         return next((c for c in self.checks if not c.ok), None)
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "checks": [c.__dict__ for c in self.checks],
-                "operator": self.proof.operator if self.proof else None,
-                "ledger": self.proof.ledger_name if self.proof else None}
+        return {
+            "ok": self.ok,
+            "checks": [c.__dict__ for c in self.checks],
+            "operator": self.proof.operator if self.proof else None,
+            "ledger": self.proof.ledger_name if self.proof else None,
+        }
 
 
 def check_evidence(request: SigningRequest) -> EvidenceReport:
@@ -86,39 +101,80 @@ def check_evidence(request: SigningRequest) -> EvidenceReport:
     checks: list[Check] = []
     evidence = request.extra.get(EVIDENCE)
     if not isinstance(evidence, dict):
-        return EvidenceReport((Check("Evidence", False, "The request carries no proof of the entry, so it cannot be "
-                                     "checked here; ask the agency for a request made by 'attest prepare'."),), None)
+        return EvidenceReport(
+            (
+                Check(
+                    "Evidence",
+                    False,
+                    "The request carries no proof of the entry, so it cannot be "
+                    "checked here; ask the agency for a request made by 'attest prepare'.",
+                ),
+            ),
+            None,
+        )
     try:
         report = verify_proof(evidence, holder="request")
     except VerificationFailed as failed:
         return EvidenceReport((Check("Proof of the entry", False, failed.reason),), None)
     except DeedbookError as bad:
         return EvidenceReport((Check("Proof of the entry", False, str(bad)),), None)
-    checks.append(Check("Proof of the entry", True,
-                        f"entry {report.index} is in the ledger's tree of {report.tree_size:,} entries, under a "
-                        f"checkpoint signed by its operator {report.operator}"))
+    checks.append(
+        Check(
+            "Proof of the entry",
+            True,
+            f"entry {report.index} is in the ledger's tree of {report.tree_size:,} entries, under a "
+            f"checkpoint signed by its operator {report.operator}",
+        )
+    )
     if report.cosigners:
         names = ", ".join(str(c["name"]) for c in report.cosigners)
         checks.append(Check("Witnesses", True, f"the checkpoint is cosigned by {names}"))
-    same_ledger = (report.ledger_id == request.ledger_id.lower() and report.ledger_name == request.ledger_name
-                   and evidence.get("ledger", {}).get("chainId") == request.domain["chainId"])
-    checks.append(Check("Same ledger", same_ledger, "the proof is of the ledger the request is for" if same_ledger
-                        else "the proof is of another ledger than the one the request is for"))
+    same_ledger = (
+        report.ledger_id == request.ledger_id.lower()
+        and report.ledger_name == request.ledger_name
+        and evidence.get("ledger", {}).get("chainId") == request.domain["chainId"]
+    )
+    checks.append(
+        Check(
+            "Same ledger",
+            same_ledger,
+            "the proof is of the ledger the request is for"
+            if same_ledger
+            else "the proof is of another ledger than the one the request is for",
+        )
+    )
     m = request.message
     entry = evidence["entry"]
-    named = [(m["entryIndex"] == report.index, f"index {m['entryIndex']}"),
-             (m["entryHash"] == report.leaf_hash, "leaf hash"),
-             (m["entryKind"] == report.kind, f"kind {m['entryKind']}"),
-             (m["deedId"] == (entry["message"].get("deedId") or 0) if report.kind != "RegisterDeed"
-              else True, f"deed {m['deedId']}")]
+    named = [
+        (m["entryIndex"] == report.index, f"index {m['entryIndex']}"),
+        (m["entryHash"] == report.leaf_hash, "leaf hash"),
+        (m["entryKind"] == report.kind, f"kind {m['entryKind']}"),
+        (
+            m["deedId"] == (entry["message"].get("deedId") or 0) if report.kind != "RegisterDeed" else True,
+            f"deed {m['deedId']}",
+        ),
+    ]
     wrong = [what for ok, what in named if not ok]
-    checks.append(Check("Names that entry", not wrong, f"the attestation names entry {report.index} exactly "
-                        "(index, hash, kind, deed)" if not wrong else
-                        f"the attestation's {', '.join(wrong)} do not match the entry proved"))
+    checks.append(
+        Check(
+            "Names that entry",
+            not wrong,
+            f"the attestation names entry {report.index} exactly (index, hash, kind, deed)"
+            if not wrong
+            else f"the attestation's {', '.join(wrong)} do not match the entry proved",
+        )
+    )
     signed = {s["signer"].lower() for s in entry["signatures"]}
     outsiders = [s for s in m["signers"] if s.lower() not in signed]
-    checks.append(Check("Signers", not outsiders, "every signer named signed the entry" if not outsiders else
-                        f"{outsiders[0]} is named as a signer but did not sign the entry"))
+    checks.append(
+        Check(
+            "Signers",
+            not outsiders,
+            "every signer named signed the entry"
+            if not outsiders
+            else f"{outsiders[0]} is named as a signer but did not sign the entry",
+        )
+    )
     return EvidenceReport(tuple(checks), report)
 
 
@@ -128,22 +184,42 @@ def identity_of(request: SigningRequest) -> LedgerIdentity:
     return LedgerIdentity(bytes.fromhex(request.ledger_id[2:]), request.ledger_name, "", int(domain["chainId"]))
 
 
-def complete_attestation(request: SigningRequest, notary_key: UnlockedKey, *, id_kind: str = "",
-                         id_number: str | None = None, act_date: date | str | None = None) -> SigningRequest:
+def complete_attestation(
+    request: SigningRequest,
+    notary_key: UnlockedKey,
+    *,
+    id_kind: str = "",
+    id_number: str | None = None,
+    act_date: date | str | None = None,
+) -> SigningRequest:
     """The request with the notary's own fields written in (ready to sign); the agency's fields unchanged."""
     if request.kind != "Attestation":
         raise RequestError(f"This request asks for {request.kind}, not a notarial attestation.")
-    day = today_utc() if act_date is None else act_date if isinstance(act_date, date) else parse_date(act_date,
-                                                                                                       "date of the act")
+    day = (
+        today_utc()
+        if act_date is None
+        else act_date
+        if isinstance(act_date, date)
+        else parse_date(act_date, "date of the act")
+    )
     if day > today_utc():
         raise DeedbookError("The date of the act cannot be in the future.")
     identity = identity_of(request)
     message = dict(request.message)
-    message.update({"actDate": day.isoformat(), "idEvidence": " ".join(id_kind.split()),
-                    "idNumberHash": id_number_hash(identity, notary_key, id_number) if id_number else ZERO_HASH})
-    data = {**request.extra, "format": "deedbook-signing-request/1",
-            "typedData": {**typed_data(identity, "Attestation", message), "domain": request.domain},
-            "signer": request.signer, "role": request.role}
+    message.update(
+        {
+            "actDate": day.isoformat(),
+            "idEvidence": " ".join(id_kind.split()),
+            "idNumberHash": id_number_hash(identity, notary_key, id_number) if id_number else ZERO_HASH,
+        }
+    )
+    data = {
+        **request.extra,
+        "format": "deedbook-signing-request/1",
+        "typedData": {**typed_data(identity, "Attestation", message), "domain": request.domain},
+        "signer": request.signer,
+        "role": request.role,
+    }
     completed = parse_request(data)
     summary = summarize(completed, None, warn_ledger=False).text()
     return replace(completed, extra={**completed.extra, "summary": summary})

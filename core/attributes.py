@@ -8,6 +8,7 @@ prints the `certificate` ones, a demo deed carries all of them, and every
 screen labels attributes through `label`, which gives an unknown name a
 readable label too.  Plain data: no Qt, nothing drawn.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,17 @@ class Attribute:
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
 
-def _a(name: str, label: str, kind: Kind, unit: str = "", low: float | None = None, high: float | None = None, *,
-       form: bool = False, certificate: bool = False) -> Attribute:
+def _a(
+    name: str,
+    label: str,
+    kind: Kind,
+    unit: str = "",
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    form: bool = False,
+    certificate: bool = False,
+) -> Attribute:
     return Attribute(name, label, kind, unit, low, high, form, certificate)
 
 

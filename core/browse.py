@@ -3,6 +3,7 @@
 Only SELECTs over the projection and entry tables, batched so a visible page of
 rows costs one statement.  Nothing here decides a rule.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,11 @@ class DeedSummary:
 
     @property
     def last_sale(self) -> Money | None:
-        return None if self.last_price is None or self.last_currency is None else Money(self.last_price,
-                                                                                           self.last_currency)
+        return (
+            None
+            if self.last_price is None or self.last_currency is None
+            else Money(self.last_price, self.last_currency)
+        )
 
     @property
     def valuation(self) -> Money | None:
@@ -49,21 +53,45 @@ def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSum
     out: dict[int, DeedSummary] = {}
     with ledger.engine.connect() as conn:
         for start in range(0, len(deed_ids), 500):
-            part = list(deed_ids[start:start + 500])
-            liens: dict[int, int] = dict(conn.execute(
-                select(col(LienRow.deed_id), func.count()).where(col(LienRow.deed_id).in_(part), col(LienRow.released_index).is_(None))
-                .group_by(col(LienRow.deed_id))).all())
-            rows = conn.execute(select(
-                col(DeedRow.deed_id), col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner), col(DeedRow.holders_count),
-                col(DeedRow.version), col(DeedRow.last_price), col(DeedRow.last_currency), col(DeedRow.last_valuation),
-                col(DeedRow.last_valuation_index),
-            ).where(col(DeedRow.deed_id).in_(part))).all()
-            currencies = _valuation_currencies(conn, [r.last_valuation_index for r in rows
-                                                      if r.last_valuation_index is not None])
+            part = list(deed_ids[start : start + 500])
+            liens: dict[int, int] = dict(
+                conn.execute(
+                    select(col(LienRow.deed_id), func.count())
+                    .where(col(LienRow.deed_id).in_(part), col(LienRow.released_index).is_(None))
+                    .group_by(col(LienRow.deed_id))
+                ).all()
+            )
+            rows = conn.execute(
+                select(
+                    col(DeedRow.deed_id),
+                    col(DeedRow.parcel),
+                    col(DeedRow.address),
+                    col(DeedRow.owner),
+                    col(DeedRow.holders_count),
+                    col(DeedRow.version),
+                    col(DeedRow.last_price),
+                    col(DeedRow.last_currency),
+                    col(DeedRow.last_valuation),
+                    col(DeedRow.last_valuation_index),
+                ).where(col(DeedRow.deed_id).in_(part))
+            ).all()
+            currencies = _valuation_currencies(
+                conn, [r.last_valuation_index for r in rows if r.last_valuation_index is not None]
+            )
             for r in rows:
-                out[r.deed_id] = DeedSummary(r.deed_id, r.parcel, r.address, r.owner, r.holders_count, r.version,
-                                             r.last_price, r.last_currency, r.last_valuation,
-                                             int(liens.get(r.deed_id, 0)), currencies.get(r.last_valuation_index))
+                out[r.deed_id] = DeedSummary(
+                    r.deed_id,
+                    r.parcel,
+                    r.address,
+                    r.owner,
+                    r.holders_count,
+                    r.version,
+                    r.last_price,
+                    r.last_currency,
+                    r.last_valuation,
+                    int(liens.get(r.deed_id, 0)),
+                    currencies.get(r.last_valuation_index),
+                )
     return out
 
 

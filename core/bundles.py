@@ -13,6 +13,7 @@ replica whose own first F entries differ find where: it folds to the root at F,
 which a consistency proof ties to the signed checkpoint.  Entries carry the
 recording time the source gave them (the leaf hash binds it).
 """
+
 from __future__ import annotations
 
 import json
@@ -80,11 +81,27 @@ def build_bundle(ledger: "Ledger", since: int, *, limit: int | None = None) -> d
     stop = total if limit is None else min(total, since + limit)
     entries = ledger.entries(since, stop)
     data: dict[str, Any] = {
-        "format": FORMAT, "ledger": ledger.identity.as_json(), "ledgerKey": ledger_vkey(ledger.identity).text(),
-        "since": since, "size": stop, "total": total,
-        "entries": [{"index": e.index, "kind": e.kind, "recordedAt": e.recorded_at, "message": e.message,
-                     "signatures": [s.as_json() for s in e.signatures]} for e in entries],
-        "checkpoint": None, "consistency": [], "frontierSize": 0, "frontier": []}
+        "format": FORMAT,
+        "ledger": ledger.identity.as_json(),
+        "ledgerKey": ledger_vkey(ledger.identity).text(),
+        "since": since,
+        "size": stop,
+        "total": total,
+        "entries": [
+            {
+                "index": e.index,
+                "kind": e.kind,
+                "recordedAt": e.recorded_at,
+                "message": e.message,
+                "signatures": [s.as_json() for s in e.signatures],
+            }
+            for e in entries
+        ],
+        "checkpoint": None,
+        "consistency": [],
+        "frontierSize": 0,
+        "frontier": [],
+    }
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is None:
         return data
@@ -92,8 +109,10 @@ def build_bundle(ledger: "Ledger", since: int, *, limit: int | None = None) -> d
     tree = ledger.tree()
     at = min(since, size)
     data["checkpoint"] = cosigned_json(ledger, checkpoint)
-    data["consistency"] = [Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
-                           .as_json() for old in proof_sizes(ledger, size, [at] if at else [])]
+    data["consistency"] = [
+        Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ()).as_json()
+        for old in proof_sizes(ledger, size, [at] if at else [])
+    ]
     data["frontierSize"] = at
     data["frontier"] = [b64(h) for h in frontier(tree, at)]
     return data
@@ -115,20 +134,31 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
             raise ValueError
         entries = []
         for offset, item in enumerate(data["entries"]):
-            if not isinstance(item, dict) or item.get("index") != since + offset \
-                    or type(item.get("recordedAt")) is not int or not 0 <= item["recordedAt"] < 2**63:
+            if (
+                not isinstance(item, dict)
+                or item.get("index") != since + offset
+                or type(item.get("recordedAt")) is not int
+                or not 0 <= item["recordedAt"] < 2**63
+            ):
                 raise ValueError
             entries.append(BundleEntry(since + offset, item["recordedAt"], Entry.from_json(item)))
         if since + len(entries) > total or data.get("size") != since + len(entries):
             raise ValueError
         checkpoint = data.get("checkpoint")
-        if checkpoint is not None and (not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("message"), dict)
-                                       or not isinstance(checkpoint.get("signatures"), list)):
+        if checkpoint is not None and (
+            not isinstance(checkpoint, dict)
+            or not isinstance(checkpoint.get("message"), dict)
+            or not isinstance(checkpoint.get("signatures"), list)
+        ):
             raise ValueError
         candidates = parse_candidates(data.get("consistency", []), label)  # as a checkpoint request's
         frontier_size, roots = data.get("frontierSize", 0), data.get("frontier", [])
-        if type(frontier_size) is not int or not 0 <= frontier_size <= since or not isinstance(roots, list) \
-                or len(roots) != bin(frontier_size).count("1"):
+        if (
+            type(frontier_size) is not int
+            or not 0 <= frontier_size <= since
+            or not isinstance(roots, list)
+            or len(roots) != bin(frontier_size).count("1")
+        ):
             raise ValueError
         frontier_roots = tuple(strict_b64(str(h), "A frontier hash") for h in roots)
         if any(len(h) != 32 for h in frontier_roots):

@@ -24,6 +24,7 @@ follow signed-note; a witness's key is its 20-byte address, recovered from the
 signature and compared, and the ledger's key is its whole EIP-712 identity.
 See docs/witnesses.md.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,18 @@ from core.entries import Entry, SignatureRecord
 from core.errors import DeedbookError, RuleViolation
 from core.hashing import keccak
 from core.identity import LedgerIdentity
-from core.notes import (MalformedNote, Note, NoteSignature, VerifierKey, b64, key_id, make_vkey, parse_note,
-                        parse_vkey, strict_b64)
+from core.notes import (
+    MalformedNote,
+    Note,
+    NoteSignature,
+    VerifierKey,
+    b64,
+    key_id,
+    make_vkey,
+    parse_note,
+    parse_vkey,
+    strict_b64,
+)
 from core.signing import BadSignature, checksum_address, recover_address
 
 if TYPE_CHECKING:
@@ -58,8 +69,12 @@ def origin(identity: LedgerIdentity) -> str:
 # -- verifier keys ---------------------------------------------------------------------
 def ledger_vkey(identity: LedgerIdentity) -> VerifierKey:
     """The ledger's verifier key: its origin as the name, its whole EIP-712 identity as the key."""
-    material = (identity.ledger_id + identity.chain_id.to_bytes(32, "big") + bytes.fromhex(identity.operator[2:])
-                + identity.name.encode("utf-8"))
+    material = (
+        identity.ledger_id
+        + identity.chain_id.to_bytes(32, "big")
+        + bytes.fromhex(identity.operator[2:])
+        + identity.name.encode("utf-8")
+    )
     return make_vkey(origin(identity), CHECKPOINT_TYPE, material)
 
 
@@ -68,7 +83,7 @@ def identity_of(vkey: VerifierKey | str) -> LedgerIdentity:
     key = parse_vkey(vkey) if isinstance(vkey, str) else vkey
     if not key.material.startswith(CHECKPOINT_TYPE):
         raise MalformedNote(f"The key {key.name} is not a Deedbook ledger key.")
-    raw = key.material[len(CHECKPOINT_TYPE):]
+    raw = key.material[len(CHECKPOINT_TYPE) :]
     if len(raw) < 32 + 32 + 20 + 1:
         raise MalformedNote(f"The ledger key {key.name} is too short to name a ledger.")
     try:
@@ -95,7 +110,7 @@ def witness_of(vkey: VerifierKey | str) -> WitnessKey:
     key = parse_vkey(vkey) if isinstance(vkey, str) else vkey
     if not key.material.startswith(COSIGNATURE_TYPE) or len(key.material) != len(COSIGNATURE_TYPE) + 20:
         raise MalformedNote(f"The key {key.name} is not a Deedbook witness key.")
-    return WitnessKey(key.name, checksum_address(key.material[len(COSIGNATURE_TYPE):]))
+    return WitnessKey(key.name, checksum_address(key.material[len(COSIGNATURE_TYPE) :]))
 
 
 # -- the body --------------------------------------------------------------------------
@@ -116,8 +131,13 @@ def parse_body(text: str) -> Body:
     origin_line, size_line, root_line = lines[:3]
     if not origin_line:
         raise MalformedNote("The checkpoint's origin line is empty.")
-    if not size_line.isascii() or not size_line.isdigit() or (size_line != "0" and size_line.startswith("0")) \
-            or len(size_line) > 19 or int(size_line) > MAX_TIMESTAMP:
+    if (
+        not size_line.isascii()
+        or not size_line.isdigit()
+        or (size_line != "0" and size_line.startswith("0"))
+        or len(size_line) > 19
+        or int(size_line) > MAX_TIMESTAMP
+    ):
         raise MalformedNote("The checkpoint's size is not a decimal number without leading zeros.")
     root = strict_b64(root_line, "The checkpoint's root hash")
     if len(root) != 32:
@@ -139,8 +159,12 @@ def operator_line(identity: LedgerIdentity, message: Mapping[str, Any], signatur
     return NoteSignature(key.name, key.key_id, _timestamped(int(message["timestamp"]), signature))
 
 
-def note_of(identity: LedgerIdentity, message: Mapping[str, Any], signatures: Sequence[SignatureRecord],
-            cosignatures: Sequence[NoteSignature] = ()) -> Note:
+def note_of(
+    identity: LedgerIdentity,
+    message: Mapping[str, Any],
+    signatures: Sequence[SignatureRecord],
+    cosignatures: Sequence[NoteSignature] = (),
+) -> Note:
     """The note of a Checkpoint entry (its message and operator signature), with cosignature lines."""
     operator = [s for s in signatures if s.role == "operator"]
     if len(operator) != 1:
@@ -186,8 +210,12 @@ def open_checkpoint(note: Note, identity: LedgerIdentity) -> SignedCheckpoint:
     if len(line.signature) != SIGNATURE_BYTES:
         raise NotSigned("The operator's signature line on the checkpoint is not a Deedbook checkpoint signature.")
     timestamp = int.from_bytes(line.signature[:8], "big")
-    message = {"ledgerId": identity.ledger_id_hex, "size": body.size, "root": "0x" + body.root.hex(),
-               "timestamp": timestamp}
+    message = {
+        "ledgerId": identity.ledger_id_hex,
+        "size": body.size,
+        "root": "0x" + body.root.hex(),
+        "timestamp": timestamp,
+    }
     record = SignatureRecord("operator", identity.operator, line.signature[8:], "Checkpoint")
     from core.kinds import check_signatures
 
@@ -196,8 +224,10 @@ def open_checkpoint(note: Note, identity: LedgerIdentity) -> SignedCheckpoint:
             raise RuleViolation("its time is out of range")
         check_signatures(identity, Entry("Checkpoint", message, (record,)))
     except (RuleViolation, DeedbookError) as bad:
-        raise NotSigned(f"The operator's signature on the checkpoint of {body.size} entries does not check "
-                        f"({str(bad).rstrip('.')}).") from None
+        raise NotSigned(
+            f"The operator's signature on the checkpoint of {body.size} entries does not check "
+            f"({str(bad).rstrip('.')})."
+        ) from None
     return SignedCheckpoint(identity, body, message, record, note)
 
 
@@ -219,8 +249,12 @@ class Cosigner:
     line: NoteSignature
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "address": self.address, "timestamp": self.timestamp,
-                "line": self.line.line().rstrip("\n")}
+        return {
+            "name": self.name,
+            "address": self.address,
+            "timestamp": self.timestamp,
+            "line": self.line.line().rstrip("\n"),
+        }
 
 
 def cosign(body: Body, name: str, key: "UnlockedKey", timestamp: int) -> NoteSignature:

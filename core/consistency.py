@@ -11,6 +11,7 @@ make it up, left to right (13 = 8 + 4 + 1); comparing two frontiers narrows a
 difference to one subtree.  It is read through the ledger's tree (one inclusion
 proof and one leaf), never by reading every leaf.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -21,8 +22,9 @@ from core.tree import LedgerTree
 Span = tuple[int, int]  # leaves lo .. hi-1
 
 
-def derive_roots(first: int, second: int, proof: Sequence[bytes],
-                 first_root: bytes | None = None) -> tuple[bytes, bytes] | None:
+def derive_roots(
+    first: int, second: int, proof: Sequence[bytes], first_root: bytes | None = None
+) -> tuple[bytes, bytes] | None:
     """(the old root, the new root) that PROOF(first, D[second]) implies (RFC 9162 §2.1.4.2), or None
     when the proof has the wrong shape.  When `first` is a power of two the proof leaves the old root
     out (the verifier knows it): it must then be given, and is returned as it is."""

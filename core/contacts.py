@@ -5,6 +5,7 @@ ledger: they are the agent's own notes, never signed, never verified.  Every
 address is stored in its EIP-55 checksummed form; a mistyped mixed-case address
 is refused by `core.signing.parse_address` before anything is written.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,8 +63,11 @@ class AddressBook:
         query = select(ContactRow).order_by(func.lower(col(ContactRow.name)), col(ContactRow.id))
         if search and search.strip():
             pattern = f"%{search.strip().lower()}%"
-            query = query.where(func.lower(col(ContactRow.name)).like(pattern) | func.lower(col(ContactRow.address)).like(pattern)
-                                | func.lower(col(ContactRow.note)).like(pattern))
+            query = query.where(
+                func.lower(col(ContactRow.name)).like(pattern)
+                | func.lower(col(ContactRow.address)).like(pattern)
+                | func.lower(col(ContactRow.note)).like(pattern)
+            )
         if role:
             query = query.where(col(ContactRow.role) == _clean_role(role))
         with self.engine.connect() as conn:
@@ -97,13 +101,21 @@ class AddressBook:
         address = checksum_address(parse_address(address))
         self._refuse_duplicate(address)
         with self.engine.begin() as conn:
-            result = conn.execute(insert(ContactRow).values(name=name, address=address, role=role,
-                                                            note=(note or "").strip()))
+            result = conn.execute(
+                insert(ContactRow).values(name=name, address=address, role=role, note=(note or "").strip())
+            )
             new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         return self.get(new_id)
 
-    def update(self, contact_id: int, *, name: str | None = None, address: str | None = None,
-               role: str | None = None, note: str | None = None) -> Contact:
+    def update(
+        self,
+        contact_id: int,
+        *,
+        name: str | None = None,
+        address: str | None = None,
+        role: str | None = None,
+        note: str | None = None,
+    ) -> Contact:
         self.get(contact_id)
         values: dict[str, str] = {}
         if name is not None:

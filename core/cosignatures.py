@@ -8,6 +8,7 @@ its line names) and `verify` checks every stored one again, so an edited row is
 found.  Proofs, documents and exports carry them with their checkpoint, as the
 cosignature lines of its C2SP note (core.checkpoint_note).
 """
+
 from __future__ import annotations
 
 import time
@@ -63,8 +64,15 @@ def checkpoint_of_size(ledger: "Ledger", size: int) -> "RecordedEntry | None":
 def lines_of(ledger: "Ledger", checkpoint_index: int) -> list[NoteSignature]:
     """The cosignature lines kept for one checkpoint, oldest witness first."""
     with ledger.engine.connect() as conn:
-        rows = conn.execute(select(col(CosignatureRow.line)).where(col(CosignatureRow.checkpoint_idx) == checkpoint_index)
-                            .order_by(col(CosignatureRow.added_at), col(CosignatureRow.witness_name))).scalars().all()
+        rows = (
+            conn.execute(
+                select(col(CosignatureRow.line))
+                .where(col(CosignatureRow.checkpoint_idx) == checkpoint_index)
+                .order_by(col(CosignatureRow.added_at), col(CosignatureRow.witness_name))
+            )
+            .scalars()
+            .all()
+        )
     found: list[NoteSignature] = []
     for line in rows:
         try:
@@ -119,11 +127,14 @@ def add_cosignatures(ledger: "Ledger", notes: Sequence[tuple[str, Note]], *, now
             raise DeedbookError(f"{label} cosigns a checkpoint of another ledger ({body.origin[:90]}).")
         recorded = checkpoint_of_size(ledger, body.size)
         if recorded is None:
-            raise DeedbookError(f"{label} cosigns a checkpoint of {body.size:,} entries, which this ledger has not "
-                                "recorded.")
+            raise DeedbookError(
+                f"{label} cosigns a checkpoint of {body.size:,} entries, which this ledger has not recorded."
+            )
         if body_of(identity, recorded.message) != body:
-            raise DeedbookError(f"{label} cosigns a checkpoint of {body.size:,} entries with another root than the "
-                                f"one this ledger recorded (entry {recorded.index}); nothing was added.")
+            raise DeedbookError(
+                f"{label} cosigns a checkpoint of {body.size:,} entries with another root than the "
+                f"one this ledger recorded (entry {recorded.index}); nothing was added."
+            )
         operator_key = note_of(identity, recorded.message, recorded.signatures).signatures[0]
         found = 0
         for line in note.signatures:
@@ -131,11 +142,14 @@ def add_cosignatures(ledger: "Ledger", notes: Sequence[tuple[str, Note]], *, now
                 continue
             cosigner = check_cosignature(body, line)
             if cosigner is None:
-                raise DeedbookError(f"The cosignature by {line.name[:80]} in {label} does not check (it is damaged, "
-                                    "or not a Deedbook witness's); nothing was added.")
+                raise DeedbookError(
+                    f"The cosignature by {line.name[:80]} in {label} does not check (it is damaged, "
+                    "or not a Deedbook witness's); nothing was added."
+                )
             if cosigner.timestamp > now + CLOCK_SKEW:
-                raise DeedbookError(f"The cosignature by {line.name[:80]} in {label} is dated in the future; "
-                                    "nothing was added.")
+                raise DeedbookError(
+                    f"The cosignature by {line.name[:80]} in {label} is dated in the future; nothing was added."
+                )
             added.append(Added(recorded.index, body.size, cosigner))
             found += 1
         if not found:
@@ -143,12 +157,22 @@ def add_cosignatures(ledger: "Ledger", notes: Sequence[tuple[str, Note]], *, now
     with ledger.engine.begin() as conn:
         for item in added:
             c = item.cosigner
-            key = (col(CosignatureRow.checkpoint_idx) == item.checkpoint) & (col(CosignatureRow.witness_name) == c.name) \
+            key = (
+                (col(CosignatureRow.checkpoint_idx) == item.checkpoint)
+                & (col(CosignatureRow.witness_name) == c.name)
                 & (col(CosignatureRow.witness_address) == c.address)
+            )
             conn.execute(delete(CosignatureRow).where(key))  # a newer cosignature by the same witness replaces it
-            conn.execute(insert(CosignatureRow).values(checkpoint_idx=item.checkpoint, witness_name=c.name,
-                                                       witness_address=c.address, cosigned_at=c.timestamp,
-                                                       line=c.line.line().rstrip("\n"), added_at=now))
+            conn.execute(
+                insert(CosignatureRow).values(
+                    checkpoint_idx=item.checkpoint,
+                    witness_name=c.name,
+                    witness_address=c.address,
+                    cosigned_at=c.timestamp,
+                    line=c.line.line().rstrip("\n"),
+                    added_at=now,
+                )
+            )
     return added
 
 
@@ -168,14 +192,22 @@ def check_stored(ledger: "Ledger") -> tuple[int | None, str] | None:
         body = bodies[index]
         who = f"witness {str(row.witness_name)[:80]}"
         if body is None:
-            return None, f"The cosignatures table holds a cosignature by {who} on entry {index}, which is not a checkpoint."
+            return (
+                None,
+                f"The cosignatures table holds a cosignature by {who} on entry {index}, which is not a checkpoint.",
+            )
         try:
             [line] = parse_note("x\n\n" + str(row.line) + "\n").signatures
         except (MalformedNote, ValueError):
             return int(index), f"The cosignature by {who} on checkpoint {index} is damaged in the cosignatures table."
         found = check_cosignature(body, line)
-        if found is None or found.name != row.witness_name or found.address != row.witness_address \
-                or found.timestamp != row.cosigned_at:
-            return int(index), (f"The cosignature by {who} on checkpoint {index} does not check: the cosignatures "
-                                "table was edited.")
+        if (
+            found is None
+            or found.name != row.witness_name
+            or found.address != row.witness_address
+            or found.timestamp != row.cosigned_at
+        ):
+            return int(index), (
+                f"The cosignature by {who} on checkpoint {index} does not check: the cosignatures table was edited."
+            )
     return None

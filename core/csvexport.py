@@ -6,6 +6,7 @@ programs also after a tab or carriage return) as a formula, so a notary's
 OWASP's advice such text cells get a leading apostrophe, which spreadsheets show
 as text; numbers are written as numbers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,7 +43,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     return out.getvalue()
 
 
-def write_csv(path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
-              force: bool = False) -> Path:
+def write_csv(
+    path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Mapping[str, Any]], *, force: bool = False
+) -> Path:
     """Write the rows (dicts keyed by `header`) as UTF-8 CSV, atomically, through the one output writer."""
     return write_output(path, csv_text(header, rows), force=force)

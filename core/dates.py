@@ -4,6 +4,7 @@ The ledger keeps calendar dates as ISO text ("2024-06-30": a wallet shows it as
 is) and instants as Unix seconds (a deadline).  Everything here is UTC, so the
 same request reads the same on every machine.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Registering deeds: the service behind `deed register` and the GUI's register form."""
+
 from __future__ import annotations
 
 import math
@@ -8,40 +9,69 @@ from core.display import clean, script_note
 from core.entries import Entry, canonical_json
 from core.errors import DeedbookError
 from core.keys import UnlockedKey
-from core.kinds.registration import (DEFAULT_SHARES, MAX_ATTRIBUTES, check_attribute, check_attributes,
-                                     normalize_parcel)
+from core.kinds.registration import DEFAULT_SHARES, MAX_ATTRIBUTES, check_attribute, check_attributes, normalize_parcel
 from core.ledger import Ledger
 from core.money import Money
 from core.signing import checksum_address, parse_address
 from core.state import DeedState, LedgerState
 
 
-def registration_message(deed_id: int, *, parcel: str, address: str, owner: str, legal: str = "",
-                         attributes: dict[str, Any] | None = None, shares: int = DEFAULT_SHARES) -> dict[str, Any]:
+def registration_message(
+    deed_id: int,
+    *,
+    parcel: str,
+    address: str,
+    owner: str,
+    legal: str = "",
+    attributes: dict[str, Any] | None = None,
+    shares: int = DEFAULT_SHARES,
+) -> dict[str, Any]:
     parcel, address = normalize_parcel(parcel), address.strip()
     if not address:
         raise DeedbookError("A deed needs a property address.")
     if shares < 1:
         raise DeedbookError("A deed has at least one share.")
     return {
-        "deedId": deed_id, "parcel": parcel, "propertyAddress": address, "legalDescription": legal.strip(),
-        "owner": checksum_address(parse_address(owner)), "totalShares": shares,
-        "attributes": check_attributes(_attributes_json(attributes or {})), "nonce": 0,
+        "deedId": deed_id,
+        "parcel": parcel,
+        "propertyAddress": address,
+        "legalDescription": legal.strip(),
+        "owner": checksum_address(parse_address(owner)),
+        "totalShares": shares,
+        "attributes": check_attributes(_attributes_json(attributes or {})),
+        "nonce": 0,
     }
 
 
-def register_deed(ledger: Ledger, key: UnlockedKey, *, parcel: str, address: str, owner: str, legal: str = "",
-                  attributes: dict[str, Any] | None = None, shares: int = DEFAULT_SHARES) -> DeedState:
+def register_deed(
+    ledger: Ledger,
+    key: UnlockedKey,
+    *,
+    parcel: str,
+    address: str,
+    owner: str,
+    legal: str = "",
+    attributes: dict[str, Any] | None = None,
+    shares: int = DEFAULT_SHARES,
+) -> DeedState:
     """Sign a RegisterDeed with the registrar `key` and record it; returns the new deed.
 
     The deed number is the next one at the moment of recording (taken inside the
     write lock), so registrars working at once all get theirs, in some order."""
-    registration_message(0, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes,
-                         shares=shares)  # refuse bad input before waiting for the lock
+    registration_message(
+        0, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
+    )  # refuse bad input before waiting for the lock
 
     def build(state: LedgerState) -> list[Entry]:
-        message = registration_message(state.next_deed_id, parcel=parcel, address=address, owner=owner, legal=legal,
-                                       attributes=attributes, shares=shares)
+        message = registration_message(
+            state.next_deed_id,
+            parcel=parcel,
+            address=address,
+            owner=owner,
+            legal=legal,
+            attributes=attributes,
+            shares=shares,
+        )
         return [ledger.sign("RegisterDeed", message, key, "registrar")]
 
     [index] = ledger.append_built(build)
@@ -76,8 +106,9 @@ def parse_attribute_value(text: str) -> Any:
     except ValueError:
         return stripped
     if not math.isfinite(value):
-        raise DeedbookError(f"'{clean(stripped, 40)}' is not a finite number; give an attribute a real number or "
-                            "plain text.")
+        raise DeedbookError(
+            f"'{clean(stripped, 40)}' is not a finite number; give an attribute a real number or plain text."
+        )
     return value
 
 
@@ -118,19 +149,38 @@ def last_valuation(ledger: Ledger, deed: DeedState) -> Money | None:
 
 def deed_json(deed: DeedState, *, full: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "deed_id": deed.deed_id, "parcel": deed.parcel, "address": deed.address, "owner": deed.owner,
-        "version": deed.version, "total_shares": deed.total_shares,
+        "deed_id": deed.deed_id,
+        "parcel": deed.parcel,
+        "address": deed.address,
+        "owner": deed.owner,
+        "version": deed.version,
+        "total_shares": deed.total_shares,
         "holders": [{"address": a, "shares": s} for a, s in sorted(deed.holders.items(), key=lambda i: -i[1])],
     }
     if full:
-        data.update({
-            "legal": deed.legal, "attributes": deed.attributes, "registered_index": deed.registered_index,
-            "updated_index": deed.updated_index,
-            "liens": [{"lien_id": lien.lien_id, "holder": lien.holder, "amount": lien.amount,
-                       "currency": lien.currency, "kind": lien.kind, "open": lien.is_open,
-                       "opened_index": lien.opened_index, "released_index": lien.released_index}
-                      for lien in deed.liens.values()],
-            "last_price": deed.last_price, "last_currency": deed.last_currency, "last_sale_at": deed.last_sale_at,
-            "last_valuation": deed.last_valuation,
-        })
+        data.update(
+            {
+                "legal": deed.legal,
+                "attributes": deed.attributes,
+                "registered_index": deed.registered_index,
+                "updated_index": deed.updated_index,
+                "liens": [
+                    {
+                        "lien_id": lien.lien_id,
+                        "holder": lien.holder,
+                        "amount": lien.amount,
+                        "currency": lien.currency,
+                        "kind": lien.kind,
+                        "open": lien.is_open,
+                        "opened_index": lien.opened_index,
+                        "released_index": lien.released_index,
+                    }
+                    for lien in deed.liens.values()
+                ],
+                "last_price": deed.last_price,
+                "last_currency": deed.last_currency,
+                "last_sale_at": deed.last_sale_at,
+                "last_valuation": deed.last_valuation,
+            }
+        )
     return data

@@ -4,6 +4,7 @@
 `build_demo`.  Every demo key uses DEMO_PASSWORD (the README says so) and a
 lighter scrypt cost than real keys: demo keys guard nothing.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,8 +22,23 @@ from core.state import LedgerState
 __all__ = ["DEMO_PASSWORD", "DEMO_OWNERS", "build_demo", "demo_address"]
 DEMO_OWNERS = 12
 BATCH = 500  # entries per transaction: a killed import keeps whole batches only
-STREETS = ("Oak Ave", "Maple St", "Lincoln Way", "Duff Ave", "Grand Ave", "Ash Ave", "Clark Ave", "Hyland Ave",
-           "Stange Rd", "Ontario St", "Garden Rd", "Story St", "Kellogg Ave", "Carroll Ave", "Burnett Ave")
+STREETS = (
+    "Oak Ave",
+    "Maple St",
+    "Lincoln Way",
+    "Duff Ave",
+    "Grand Ave",
+    "Ash Ave",
+    "Clark Ave",
+    "Hyland Ave",
+    "Stange Rd",
+    "Ontario St",
+    "Garden Rd",
+    "Story St",
+    "Kellogg Ave",
+    "Carroll Ave",
+    "Burnett Ave",
+)
 
 Progress = Callable[[int, int], None]
 
@@ -38,9 +54,16 @@ def demo_address(number: int, row: dict[str, str]) -> str:
     return f"{100 + (number * 37) % 4800} {street}, Ames, IA 5001{number % 5}"
 
 
-def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | None = None,
-               progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
-               suspicious: int = 0) -> dict[str, Any]:
+def build_demo(
+    home: DataDir,
+    *,
+    deeds: int,
+    transfers: int = 0,
+    db_url: str | None = None,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    suspicious: int = 0,
+) -> dict[str, Any]:
     if home.database.exists() and db_url is None:
         raise DeedbookError(f"There is a ledger in {home.root} already.", remedy=Remedy.EMPTY_DATA_FOLDER)
     home.ensure()
@@ -60,12 +83,16 @@ def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | N
                 repeat = number // len(rows)
                 parcel = f"{int(row['PID']):010d}" + (f"-{repeat}" if repeat else "")
                 message = registration_message(
-                    state.next_deed_id + offset, parcel=parcel, address=demo_address(number, row),
+                    state.next_deed_id + offset,
+                    parcel=parcel,
+                    address=demo_address(number, row),
                     owner=owners[number % DEMO_OWNERS].address,
                     legal=f"Lot {number % 40 + 1}, {row['Neighborhood']} subdivision, City of Ames, Story County, Iowa",
-                    attributes=deed_attributes(row))
+                    attributes=deed_attributes(row),
+                )
                 batch.append(ledger.sign("RegisterDeed", message, operator, "registrar"))
             return batch
+
         return build
 
     for first in range(0, deeds, BATCH):
@@ -79,8 +106,16 @@ def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | N
     if transfers:
         from core.demo_transfers import add_demo_transfers  # the transactions flow
 
-        recorded_transfers = add_demo_transfers(ledger, store, owners, transfers, progress=progress,
-                                                should_cancel=should_cancel, done_before=deeds, total=total_work)
+        recorded_transfers = add_demo_transfers(
+            ledger,
+            store,
+            owners,
+            transfers,
+            progress=progress,
+            should_cancel=should_cancel,
+            done_before=deeds,
+            total=total_work,
+        )
     injected: list[dict[str, Any]] = []
     if suspicious:
         from core.demo_suspicious import inject_suspicious  # screening's test cases (docs/screening.md)
@@ -89,5 +124,10 @@ def build_demo(home: DataDir, *, deeds: int, transfers: int = 0, db_url: str | N
     from core.checkpoints import make_checkpoint
 
     make_checkpoint(ledger, operator)
-    return {"deeds": deeds, "transfers": recorded_transfers, "entries": ledger.size(),
-            "keys": [k.name for k in store.list()], "suspicious": injected}
+    return {
+        "deeds": deeds,
+        "transfers": recorded_transfers,
+        "entries": ledger.size(),
+        "keys": [k.name for k in store.list()],
+        "suspicious": injected,
+    }

@@ -11,6 +11,7 @@ an honest transfer.  Returns the manifest the benchmark reads
 Times: sales close over the last 14 months; liens are recorded at the times the
 pattern needs (a lien's recording time is what the screen compares).
 """
+
 from __future__ import annotations
 
 import random
@@ -30,8 +31,17 @@ from core.requests import sign_request
 from core.state import LedgerState
 from core.transactions import prepare_transfer, submit
 
-PATTERNS = ("quick_resale", "flip_chain", "circular_transfer", "new_party_many_deeds", "liens_beyond_value",
-            "stacked_loans", "loan_before_sale", "sub_threshold_split", "closing_long_after_deadline")
+PATTERNS = (
+    "quick_resale",
+    "flip_chain",
+    "circular_transfer",
+    "new_party_many_deeds",
+    "liens_beyond_value",
+    "stacked_loans",
+    "loan_before_sale",
+    "sub_threshold_split",
+    "closing_long_after_deadline",
+)
 SEED = 1512
 
 
@@ -69,18 +79,31 @@ class _Injector:
         lowered = {a.lower() for a in not_these}
         return self.rng.choice([o for o in self.owners if o.address.lower() not in lowered])
 
-    def sell(self, deed_id: int, seller: str, buyer: UnlockedKey, dollars: int, closing: date,
-             shares: int | None = None) -> int:
-        prepared = prepare_transfer(self.ledger, deed_id, buyer.address, to_minor(dollars, "USD"), "USD", shares,
-                                    self.now + 7 * DAY, closing.isoformat(), seller=seller, now=self.now,
-                                    transfer_id="0x" + self.rng.getrandbits(256).to_bytes(32, "big").hex())
-        return submit(self.ledger, [sign_request(r, self.keys[r.signer.lower()], now=self.now)
-                                    for r in prepared.requests])
+    def sell(
+        self, deed_id: int, seller: str, buyer: UnlockedKey, dollars: int, closing: date, shares: int | None = None
+    ) -> int:
+        prepared = prepare_transfer(
+            self.ledger,
+            deed_id,
+            buyer.address,
+            to_minor(dollars, "USD"),
+            "USD",
+            shares,
+            self.now + 7 * DAY,
+            closing.isoformat(),
+            seller=seller,
+            now=self.now,
+            transfer_id="0x" + self.rng.getrandbits(256).to_bytes(32, "big").hex(),
+        )
+        return submit(
+            self.ledger, [sign_request(r, self.keys[r.signer.lower()], now=self.now) for r in prepared.requests]
+        )
 
     def lien(self, deed_id: int, holder: UnlockedKey, dollars: int, recorded: date, kind: str = "mortgage") -> int:
         def build(state: LedgerState) -> list[Entry]:
-            message = lien_on(state.deed(deed_id), state.next_lien_id, holder.address,
-                              lien_terms(to_minor(dollars, "USD"), kind))
+            message = lien_on(
+                state.deed(deed_id), state.next_lien_id, holder.address, lien_terms(to_minor(dollars, "USD"), kind)
+            )
             return [self.ledger.sign("Lien", message, holder, "lienholder")]
 
         [index] = self.ledger.append_built(build, recorded_at=date_to_epoch(recorded) + 12 * 3600)
@@ -96,40 +119,61 @@ class _Injector:
             b = self.other(owner)
             first = self.sell(deed, owner, b, value, t0)
             rise = self.rng.choice((1.35, 1.5, 0.7))
-            return self.sell(deed, b.address, self.other(owner, b.address), int(value * rise // 100 * 100),
-                             t0 + timedelta(days=self.rng.randint(40, 200))), [first]
+            return self.sell(
+                deed,
+                b.address,
+                self.other(owner, b.address),
+                int(value * rise // 100 * 100),
+                t0 + timedelta(days=self.rng.randint(40, 200)),
+            ), [first]
         if pattern == "flip_chain":
             b = self.other(owner)
             c = self.other(owner, b.address)
             first = self.sell(deed, owner, b, value, t0)
             second = self.sell(deed, b.address, c, int(value * 1.04 // 100 * 100), t0 + timedelta(days=140))
-            return self.sell(deed, c.address, self.other(owner, b.address, c.address), int(value * 1.08 // 100 * 100),
-                             t0 + timedelta(days=290)), [first, second]
+            return self.sell(
+                deed,
+                c.address,
+                self.other(owner, b.address, c.address),
+                int(value * 1.08 // 100 * 100),
+                t0 + timedelta(days=290),
+            ), [first, second]
         if pattern == "circular_transfer":
             b = self.other(owner)
             first = self.sell(deed, owner, b, value, t0)
-            return self.sell(deed, b.address, self.keys[owner.lower()], int(value * 1.03 // 100 * 100),
-                             t0 + timedelta(days=self.rng.randint(120, 400))), [first]
+            return self.sell(
+                deed,
+                b.address,
+                self.keys[owner.lower()],
+                int(value * 1.03 // 100 * 100),
+                t0 + timedelta(days=self.rng.randint(120, 400)),
+            ), [first]
         if pattern == "new_party_many_deeds":
             buyer = self.newcomer()
             second = deeds.pop()
-            setup = [self.sell(deed, owner, buyer, value, t0),
-                     self.sell(second, self.ledger.deed(second).owner, buyer, self.value(second),
-                               t0 + timedelta(days=20))]
+            setup = [
+                self.sell(deed, owner, buyer, value, t0),
+                self.sell(second, self.ledger.deed(second).owner, buyer, self.value(second), t0 + timedelta(days=20)),
+            ]
             last = deeds.pop()
-            return self.sell(last, self.ledger.deed(last).owner, buyer, self.value(last),
-                             t0 + timedelta(days=55)), setup
+            return self.sell(
+                last, self.ledger.deed(last).owner, buyer, self.value(last), t0 + timedelta(days=55)
+            ), setup
         if pattern == "liens_beyond_value":
-            lien = self.lien(deed, self.rng.choice(self.lenders), int(value * self.rng.uniform(1.3, 2.0)),
-                             t0 - timedelta(days=300))
+            lien = self.lien(
+                deed, self.rng.choice(self.lenders), int(value * self.rng.uniform(1.3, 2.0)), t0 - timedelta(days=300)
+            )
             return self.sell(deed, owner, self.other(owner), value, t0), [lien]
         if pattern == "stacked_loans":
-            setup = [self.lien(deed, lender, int(value * 0.3), t0 - timedelta(days=200 - 9 * i))
-                     for i, lender in enumerate(self.lenders)]
+            setup = [
+                self.lien(deed, lender, int(value * 0.3), t0 - timedelta(days=200 - 9 * i))
+                for i, lender in enumerate(self.lenders)
+            ]
             return self.sell(deed, owner, self.other(owner), value, t0), setup
         if pattern == "loan_before_sale":
-            lien = self.lien(deed, self.rng.choice(self.lenders), int(value * 0.5),
-                             t0 - timedelta(days=self.rng.randint(10, 50)))
+            lien = self.lien(
+                deed, self.rng.choice(self.lenders), int(value * 0.5), t0 - timedelta(days=self.rng.randint(10, 50))
+            )
             return self.sell(deed, owner, self.other(owner), value, t0), [lien]
         if pattern == "sub_threshold_split":
             buyers: list[str] = [owner]
@@ -138,19 +182,27 @@ class _Injector:
                 b = self.other(*buyers)
                 buyers.append(b.address)
                 setup.append(self.sell(deed, owner, b, value * 24 // 100, t0 + timedelta(days=30 * k), shares=2400))
-            return self.sell(deed, owner, self.other(*buyers), value * 24 // 100, t0 + timedelta(days=90),
-                             shares=2400), setup
+            return self.sell(
+                deed, owner, self.other(*buyers), value * 24 // 100, t0 + timedelta(days=90), shares=2400
+            ), setup
         if pattern == "closing_long_after_deadline":
-            return self.sell(deed, owner, self.other(owner), value,
-                             self.today + timedelta(days=self.rng.randint(220, 500))), []
+            return self.sell(
+                deed, owner, self.other(owner), value, self.today + timedelta(days=self.rng.randint(220, 500))
+            ), []
         raise ValueError(pattern)
 
 
 NEEDS = {"new_party_many_deeds": 3}  # deeds a case uses (1 for the others)
 
 
-def inject_suspicious(ledger: Ledger, store: KeyStore, owners: Sequence[UnlockedKey], per_pattern: int, *,
-                      progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+def inject_suspicious(
+    ledger: Ledger,
+    store: KeyStore,
+    owners: Sequence[UnlockedKey],
+    per_pattern: int,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
     """`per_pattern` cases of each pattern, on deeds never sold nor encumbered before (a case shows its pattern
     alone); the manifest of what was injected."""
     if per_pattern <= 0:
@@ -159,8 +211,10 @@ def inject_suspicious(ledger: Ledger, store: KeyStore, owners: Sequence[Unlocked
     fresh = [d for d in range(1, ledger.deed_count() + 1) if d not in sold]
     needed = per_pattern * sum(NEEDS.get(p, 1) for p in PATTERNS)
     if len(fresh) < needed:
-        raise DeedbookError(f"{per_pattern} suspicious cases of each pattern need {needed} deeds never sold or "
-                            f"encumbered in the demo; it has {len(fresh)}: ask for more deeds or fewer transfers.")
+        raise DeedbookError(
+            f"{per_pattern} suspicious cases of each pattern need {needed} deeds never sold or "
+            f"encumbered in the demo; it has {len(fresh)}: ask for more deeds or fewer transfers."
+        )
     rng = random.Random(SEED)
     rng.shuffle(fresh)
     injector = _Injector(ledger, store, owners, rng)
@@ -168,8 +222,7 @@ def inject_suspicious(ledger: Ledger, store: KeyStore, owners: Sequence[Unlocked
     for _ in range(per_pattern):
         for pattern in PATTERNS:
             target, setup = injector.case(pattern, fresh)
-            manifest.append({"pattern": pattern, "entry": target, "deed": ledger.entry(target).deed_id,
-                             "setup": setup})
+            manifest.append({"pattern": pattern, "entry": target, "deed": ledger.entry(target).deed_id, "setup": setup})
             if progress is not None:
                 progress(len(manifest), per_pattern * len(PATTERNS))
     return manifest

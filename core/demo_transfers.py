@@ -11,6 +11,7 @@ Transfers are recorded in rounds: within a round each deed appears once, so a
 round's transfers are prepared against the ledger as it is and appended in one
 atomic batch (`submit_batch`), then its liens and attestations in a second one.
 """
+
 from __future__ import annotations
 
 import random
@@ -41,9 +42,27 @@ ROUND = 400  # transfers per atomic batch
 SEED = 2011
 # Yearly change of a Midwest house-price index (roughly the FHFA shape: flat through
 # the 2008 crisis, steady growth after, the 2021 jump); later years grow 3 %.
-INDEX_CHANGE = {2006: 0.01, 2007: -0.01, 2008: -0.03, 2009: -0.02, 2010: -0.01, 2011: 0.0, 2012: 0.03,
-                2013: 0.04, 2014: 0.04, 2015: 0.05, 2016: 0.05, 2017: 0.05, 2018: 0.05, 2019: 0.04, 2020: 0.08,
-                2021: 0.15, 2022: 0.08, 2023: 0.04, 2024: 0.04}
+INDEX_CHANGE = {
+    2006: 0.01,
+    2007: -0.01,
+    2008: -0.03,
+    2009: -0.02,
+    2010: -0.01,
+    2011: 0.0,
+    2012: 0.03,
+    2013: 0.04,
+    2014: 0.04,
+    2015: 0.05,
+    2016: 0.05,
+    2017: 0.05,
+    2018: 0.05,
+    2019: 0.04,
+    2020: 0.08,
+    2021: 0.15,
+    2022: 0.08,
+    2023: 0.04,
+    2024: 0.04,
+}
 PARTIAL_SHARES = (1000, 2500, 2500, 5000)
 BANK, TREASURER, NOTARY = "demo-bank", "demo-county-treasurer", "demo-notary"
 EXTRA_KEYS = (BANK, TREASURER, NOTARY)
@@ -89,9 +108,18 @@ class _Market:
         return to_minor(round(dollars / 100) * 100, "USD")
 
 
-def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[UnlockedKey], transfers: int, *,
-                       progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
-                       done_before: int = 0, total: int | None = None, password: str | None = None) -> int:
+def add_demo_transfers(
+    ledger: Ledger,
+    store: KeyStore,
+    owners: Sequence[UnlockedKey],
+    transfers: int,
+    *,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    done_before: int = 0,
+    total: int | None = None,
+    password: str | None = None,
+) -> int:
     """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count."""
     deed_count = ledger.deed_count()
     if transfers <= 0 or deed_count == 0 or len(owners) < 2:
@@ -121,8 +149,15 @@ def add_demo_transfers(ledger: Ledger, store: KeyStore, owners: Sequence[Unlocke
     return done
 
 
-def _sell(ledger: Ledger, deed_id: int, owners: Sequence[UnlockedKey], keys: dict[str, UnlockedKey],
-          market: _Market, rng: random.Random, now: int) -> list[Any]:
+def _sell(
+    ledger: Ledger,
+    deed_id: int,
+    owners: Sequence[UnlockedKey],
+    keys: dict[str, UnlockedKey],
+    market: _Market,
+    rng: random.Random,
+    now: int,
+) -> list[Any]:
     deed = ledger.deed(deed_id)
     seller = rng.choice(sorted(deed.holders))
     held = deed.holders[seller]
@@ -135,14 +170,31 @@ def _sell(ledger: Ledger, deed_id: int, owners: Sequence[UnlockedKey], keys: dic
     last_day = datetime.fromtimestamp(deed.last_sale_at, UTC).date() if deed.last_sale_at else base_day
     closing = market.closing_after(last_day)
     price = market.price(base_price, base_day, closing, shares / deed.total_shares)
-    prepared = prepare_transfer(ledger, deed, buyer.address, price, "USD", shares, now + 7 * DAY,
-                                closing.isoformat(), seller=seller, now=now,
-                                transfer_id="0x" + rng.getrandbits(256).to_bytes(32, "big").hex())
+    prepared = prepare_transfer(
+        ledger,
+        deed,
+        buyer.address,
+        price,
+        "USD",
+        shares,
+        now + 7 * DAY,
+        closing.isoformat(),
+        seller=seller,
+        now=now,
+        transfer_id="0x" + rng.getrandbits(256).to_bytes(32, "big").hex(),
+    )
     return [sign_request(request, keys[request.signer.lower()], now=now) for request in prepared.requests]
 
 
-def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
-                treasurer: UnlockedKey, notary: UnlockedKey, rng: random.Random, deed_count: int) -> None:
+def _follow_ups(
+    ledger: Ledger,
+    sales: list[tuple[int, int]],
+    bank: UnlockedKey,
+    treasurer: UnlockedKey,
+    notary: UnlockedKey,
+    rng: random.Random,
+    deed_count: int,
+) -> None:
     """After a round: mortgages on some sales, notarised sales, a few tax liens recorded or released.
 
     What to record is decided here; liens and releases are made in the write lock
@@ -153,19 +205,30 @@ def _follow_ups(ledger: Ledger, sales: list[tuple[int, int]], bank: UnlockedKey,
         recorded = ledger.entry(index)
         m = recorded.message
         if rng.random() < 0.25:
-            message = attestation_message(ledger, index, notary, act="acknowledgment", place="Ames, Story County, IA",
-                                          id_kind=rng.choice(("driver's license", "passport", "state ID")),
-                                          id_number=f"{rng.randrange(10**8, 10**9)}",
-                                          act_date=date.fromisoformat(m["closingDate"]))
+            message = attestation_message(
+                ledger,
+                index,
+                notary,
+                act="acknowledgment",
+                place="Ames, Story County, IA",
+                id_kind=rng.choice(("driver's license", "passport", "state ID")),
+                id_number=f"{rng.randrange(10**8, 10**9)}",
+                act_date=date.fromisoformat(m["closingDate"]),
+            )
             plan.append(ledger.sign("Attestation", message, notary, "notary"))
         if m["shares"] == m["totalShares"] and rng.random() < 0.3:
             plan.append(_Lien(deed_id, bank, lien_terms(m["price"] * 8 // 10, "mortgage")))
             touched.add(deed_id)
     # The county: tax liens on a few deeds, and releases of some recorded earlier (paid taxes).
     with ledger.engine.connect() as conn:
-        open_tax = [(int(d), int(i)) for d, i in conn.execute(
-            select(col(LienRow.deed_id), col(LienRow.lien_id)).where(
-                col(LienRow.holder) == treasurer.address, col(LienRow.released_index).is_(None)))]
+        open_tax = [
+            (int(d), int(i))
+            for d, i in conn.execute(
+                select(col(LienRow.deed_id), col(LienRow.lien_id)).where(
+                    col(LienRow.holder) == treasurer.address, col(LienRow.released_index).is_(None)
+                )
+            )
+        ]
     for deed_id, lien_id in open_tax:
         if deed_id not in touched and rng.random() < 0.5:
             plan.append(_Release(deed_id, lien_id, treasurer))

@@ -7,6 +7,7 @@ characters (bidi overrides, zero-width spaces) and line/paragraph separators.
 `mixed_scripts` says when a name mixes alphabets whose letters look alike
 (Latin "a" and Cyrillic "а"), so a listing can flag it.
 """  # noqa: RUF002 - the look-alike is the example
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,14 @@ from typing import Any
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # Scripts written together as a matter of course (Japanese mixes Han and kana, Korean Han and
 # Hangul): folded into one so only a real mixture is flagged.
-_EAST_ASIAN = {"CJK": "Han", "HIRAGANA": "Han", "KATAKANA": "Han", "HANGUL": "Han", "BOPOMOFO": "Han",
-               "IDEOGRAPHIC": "Han"}
+_EAST_ASIAN = {
+    "CJK": "Han",
+    "HIRAGANA": "Han",
+    "KATAKANA": "Han",
+    "HANGUL": "Han",
+    "BOPOMOFO": "Han",
+    "IDEOGRAPHIC": "Han",
+}
 _WIDTH_PREFIXES = ("FULLWIDTH", "HALFWIDTH", "MATHEMATICAL", "SMALL", "CAPITAL")
 
 
@@ -40,10 +47,12 @@ def clean(value: Any, limit: int | None = None) -> str:
 
 # The code points `is_hidden` escapes above ASCII (Unicode 14 categories Cc, Cf, Zl, Zp), plus DEL,
 # as one class: json.dumps escapes only C0 controls, and a class is fast on long output.
-_JSON_HIDDEN = re.compile("[\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-                          "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-                          "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
-                          "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+_JSON_HIDDEN = re.compile(
+    "[\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -109,5 +118,4 @@ def script_note(what: str, text: str) -> str | None:
     if not mixed:
         return None
     names = ", ".join(mixed[:-1]) + f" and {mixed[-1]}"
-    return (f"The {what} mixes {names} letters: look-alike letters can make two different names read the same; "
-            "check it.")
+    return f"The {what} mixes {names} letters: look-alike letters can make two different names read the same; check it."

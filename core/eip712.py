@@ -6,6 +6,7 @@ generic path costs several times the signature recovery it precedes.  Each struc
 type is compiled once into a list of field encoders; tests check the result
 against eth-account and against ethers.js vectors.
 """
+
 from __future__ import annotations
 
 import re
@@ -130,7 +131,11 @@ class TypedSchema:
                 raise TypedDataError(f"Type {type_name} must be a list of fields.")
             checked = []
             for f in fields:
-                if not isinstance(f, Mapping) or not isinstance(f.get("name"), str) or not isinstance(f.get("type"), str):
+                if (
+                    not isinstance(f, Mapping)
+                    or not isinstance(f.get("name"), str)
+                    or not isinstance(f.get("type"), str)
+                ):
                     raise TypedDataError(f"Type {type_name} has a field without a name and type.")
                 checked.append({"name": f["name"], "type": f["type"]})
             self.types[type_name] = checked
@@ -206,7 +211,9 @@ class TypedSchema:
         if compiled is None:
             if primary not in self.types:
                 raise TypedDataError(f"Unknown type {primary}.")
-            compiled = [(f["name"], self._encoder_for(f["type"], f"{primary}.{f['name']}")) for f in self.types[primary]]
+            compiled = [
+                (f["name"], self._encoder_for(f["type"], f"{primary}.{f['name']}")) for f in self.types[primary]
+            ]
             self._encoders[primary] = compiled
         return compiled
 

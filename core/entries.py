@@ -9,6 +9,7 @@ ledger's domain, and each signature is 65 bytes (r || s || v).  That keeps a lea
 checkable by an Ethereum contract (no JSON parsing), and binds the recording time
 so a deadline rule can be re-checked at verification.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,14 +29,22 @@ class SignatureRecord:
     signed_type: str  # the primaryType that was signed: the entry's kind or a wrapper of it
 
     def as_json(self) -> dict[str, str]:
-        return {"role": self.role, "signer": self.signer, "signature": "0x" + self.signature.hex(),
-                "signedType": self.signed_type}
+        return {
+            "role": self.role,
+            "signer": self.signer,
+            "signature": "0x" + self.signature.hex(),
+            "signedType": self.signed_type,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "SignatureRecord":
         try:
-            return cls(str(data["role"]), str(data["signer"]), bytes.fromhex(str(data["signature"])[2:]),
-                       str(data["signedType"]))
+            return cls(
+                str(data["role"]),
+                str(data["signer"]),
+                bytes.fromhex(str(data["signature"])[2:]),
+                str(data["signedType"]),
+            )
         except (KeyError, TypeError, ValueError):
             raise DeedbookError("A signature record is malformed.") from None
 
@@ -57,7 +66,11 @@ class Entry:
 
     @classmethod
     def from_json(cls, data: Any) -> "Entry":
-        if not isinstance(data, dict) or not isinstance(data.get("message"), dict) or not isinstance(data.get("kind"), str):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("message"), dict)
+            or not isinstance(data.get("kind"), str)
+        ):
             raise DeedbookError("An entry is malformed: it needs a kind, a message and signatures.")
         signatures = data.get("signatures", [])
         if not isinstance(signatures, list):

@@ -3,6 +3,7 @@
 A `DeedbookError` carries one clear sentence for the user: the command line prints
 it and exits 2, the GUI shows it in a dialog. Anything else escaping is a bug.
 """
+
 from __future__ import annotations
 
 import enum
@@ -89,7 +90,8 @@ def database_error_sentence(error: BaseException) -> str | None:
     if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.DBAPIError):
         error = error.orig
     if type(error).__module__ in ("sqlite3", "psycopg", "psycopg.errors") or (
-            sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError)):
+        sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError)
+    ):
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         plain = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in first)[:200]
         return f"The ledger database cannot be used: {plain}."

@@ -18,6 +18,7 @@ holds keeps both, with what makes the contradiction checkable by anyone:
 two operator signatures and the hashes alone.  `verify_fork` says whether a file
 proves a fork (exit 1), does not (exit 0), or is not a fork proof (exit 2).
 """
+
 from __future__ import annotations
 
 import json
@@ -45,12 +46,18 @@ class ForkVerdict:
     found_by: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"fork": self.proved, "reason": self.reason, "ledger": self.ledger, "sizes": list(self.sizes),
-                "found_by": self.found_by}
+        return {
+            "fork": self.proved,
+            "reason": self.reason,
+            "ledger": self.ledger,
+            "sizes": list(self.sizes),
+            "found_by": self.found_by,
+        }
 
 
-def fork_evidence(held: SignedCheckpoint, offered: SignedCheckpoint, old_root: bytes | None,
-                  proof: Sequence[bytes]) -> tuple[bytes | None, tuple[bytes, ...]] | None:
+def fork_evidence(
+    held: SignedCheckpoint, offered: SignedCheckpoint, old_root: bytes | None, proof: Sequence[bytes]
+) -> tuple[bytes | None, tuple[bytes, ...]] | None:
     """Whether `offered` contradicts `held` provably, and with what: (the root `offered`'s tree has at
     the smaller size, the proof), or None when the evidence at hand does not show a fork."""
     if held.size == offered.size:
@@ -68,11 +75,22 @@ def fork_evidence(held: SignedCheckpoint, offered: SignedCheckpoint, old_root: b
     return None
 
 
-def make_fork(first: SignedCheckpoint, second: SignedCheckpoint, root_at_smaller: bytes | None,
-              proof: Sequence[bytes], *, found_by: str, found_at: int, note: str = "") -> dict[str, Any]:
+def make_fork(
+    first: SignedCheckpoint,
+    second: SignedCheckpoint,
+    root_at_smaller: bytes | None,
+    proof: Sequence[bytes],
+    *,
+    found_by: str,
+    found_at: int,
+    note: str = "",
+) -> dict[str, Any]:
     small, large = sorted((first, second), key=lambda c: c.size)
-    data: dict[str, Any] = {"format": FORMAT, "ledgerKey": ledger_vkey(first.identity).text(),
-                            "checkpoints": [small.operator_only().serialize(), large.operator_only().serialize()]}
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "ledgerKey": ledger_vkey(first.identity).text(),
+        "checkpoints": [small.operator_only().serialize(), large.operator_only().serialize()],
+    }
     if small.size != large.size:
         data["rootAtSmaller"] = b64(root_at_smaller or b"")
         data["consistency"] = [b64(h) for h in proof]
@@ -112,25 +130,40 @@ def verify_fork(data: Any) -> ForkVerdict:
     who = f"the operator {identity.operator} of the ledger \u201c{identity.name}\u201d"
     if a.size == b.size:
         if a.root == b.root:
-            return verdict(False, f"It does not prove a fork: both checkpoints state the same tree of {a.size:,} "
-                                  "entries.", sizes)
+            return verdict(
+                False, f"It does not prove a fork: both checkpoints state the same tree of {a.size:,} entries.", sizes
+            )
         return verdict(True, f"Fork: {who} signed two different trees of {a.size:,} entries.", sizes)
     try:
         root = strict_b64(str(data.get("rootAtSmaller", "")), "The fork proof's root at the smaller size")
-        proof = [strict_b64(h, "A hash of the fork proof's consistency proof") if isinstance(h, str) else b""
-                 for h in data.get("consistency", [])]
+        proof = [
+            strict_b64(h, "A hash of the fork proof's consistency proof") if isinstance(h, str) else b""
+            for h in data.get("consistency", [])
+        ]
     except (MalformedNote, TypeError):
         raise DeedbookError("The fork proof is damaged: its consistency evidence is not base64 hashes.") from None
     if len(root) != 32 or any(len(h) != 32 for h in proof) or len(proof) > 63:
         raise DeedbookError("The fork proof is damaged: its consistency evidence is not 32-byte hashes.")
     if not verify_consistency(a.size, b.size, root, b.root, proof):
-        return verdict(False, f"It does not prove a fork: its consistency proof does not lead from {a.size:,} to the "
-                              f"signed tree of {b.size:,} entries.", sizes)
+        return verdict(
+            False,
+            f"It does not prove a fork: its consistency proof does not lead from {a.size:,} to the "
+            f"signed tree of {b.size:,} entries.",
+            sizes,
+        )
     if root == a.root:
-        return verdict(False, f"It does not prove a fork: the tree of {b.size:,} entries extends the one of "
-                              f"{a.size:,} (they are consistent).", sizes)
-    return verdict(True, f"Fork: {who} signed a tree of {a.size:,} entries and a tree of {b.size:,} entries whose "
-                         f"first {a.size:,} entries are different ones.", sizes)
+        return verdict(
+            False,
+            f"It does not prove a fork: the tree of {b.size:,} entries extends the one of "
+            f"{a.size:,} (they are consistent).",
+            sizes,
+        )
+    return verdict(
+        True,
+        f"Fork: {who} signed a tree of {a.size:,} entries and a tree of {b.size:,} entries whose "
+        f"first {a.size:,} entries are different ones.",
+        sizes,
+    )
 
 
 def read_fork_file(path: str | os.PathLike[str]) -> Any:

@@ -1,4 +1,5 @@
 """keccak-256, the hash of Ethereum, EIP-712 and our Merkle tree."""
+
 from __future__ import annotations
 
 import sha3  # safe-pysha3: a C keccak with far less per-call overhead than pycryptodome

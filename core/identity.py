@@ -3,6 +3,7 @@
 The domain's salt is the ledger id, so a signature made for one ledger recovers
 to a different address (and is refused) on any other.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,12 @@ class LedgerIdentity:
         return "0x" + self.ledger_id.hex()
 
     def domain(self) -> dict[str, Any]:
-        return {"name": f"Deedbook: {self.name}", "version": DOMAIN_VERSION, "chainId": self.chain_id,
-                "salt": self.ledger_id_hex}
+        return {
+            "name": f"Deedbook: {self.name}",
+            "version": DOMAIN_VERSION,
+            "chainId": self.chain_id,
+            "salt": self.ledger_id_hex,
+        }
 
     @property
     def separator(self) -> bytes:
@@ -40,5 +45,6 @@ class LedgerIdentity:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "LedgerIdentity":
-        return cls(bytes.fromhex(str(data["ledgerId"])[2:]), str(data["name"]), str(data["operator"]),
-                   int(data["chainId"]))
+        return cls(
+            bytes.fromhex(str(data["ledgerId"])[2:]), str(data["name"]), str(data["operator"]), int(data["chainId"])
+        )

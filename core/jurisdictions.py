@@ -20,6 +20,7 @@ with placeholders {notary_name}, {commission_number}, {commission_expiry},
 {state}, {county}, {date} and {signers} for whoever prints them (the archival
 PDFs fill them in with `fill`).
 """
+
 from __future__ import annotations
 
 import re
@@ -68,6 +69,7 @@ class FieldsError(DeedbookError):
 
 # -- reading the fields (the --journal-fields file, the GUI's form) ---------------------------
 
+
 def _text(value: Any, what: str, *, limit: int = MAX_TEXT) -> str:
     if value is None:
         return ""
@@ -94,9 +96,13 @@ def _id(value: Any, who: str) -> IdEvidence | None:
     unknown = set(value) - {"type", "issuer", "number", "issued", "expires"}
     if unknown:
         raise FieldsError(f"The identity evidence of {who} has an unknown field '{sorted(unknown)[0][:40]}'.")
-    return IdEvidence(_text(value.get("type"), f"{who} id type"), _text(value.get("issuer"), f"{who} id issuer"),
-                      _text(value.get("number"), f"{who} id number", limit=64),
-                      _date(value.get("issued"), f"{who} id issued"), _date(value.get("expires"), f"{who} id expires"))
+    return IdEvidence(
+        _text(value.get("type"), f"{who} id type"),
+        _text(value.get("issuer"), f"{who} id issuer"),
+        _text(value.get("number"), f"{who} id number", limit=64),
+        _date(value.get("issued"), f"{who} id issued"),
+        _date(value.get("expires"), f"{who} id expires"),
+    )
 
 
 def _people(value: Any, what: str, *, ids: bool) -> tuple[Person, ...]:
@@ -113,8 +119,13 @@ def _people(value: Any, what: str, *, ids: bool) -> tuple[Person, ...]:
         unknown = set(item) - allowed
         if unknown:
             raise FieldsError(f"{who[:1].upper()}{who[1:]} has an unknown field '{sorted(unknown)[0][:40]}'.")
-        people.append(Person(_text(item.get("name"), f"{who} name"), _text(item.get("address"), f"{who} address"),
-                             _id(item.get("id"), who) if ids else None))
+        people.append(
+            Person(
+                _text(item.get("name"), f"{who} name"),
+                _text(item.get("address"), f"{who} address"),
+                _id(item.get("id"), who) if ids else None,
+            )
+        )
     return tuple(people)
 
 
@@ -134,26 +145,37 @@ def parse_fields(data: Any) -> JournalFields:
     fee_text = _text(fee, "fee", limit=20)
     if fee_text and fee_text.upper() != "N/C" and not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", fee_text):
         raise FieldsError("The journal field fee must be an amount like 15 or 15.00 (or empty when none).")
-    return JournalFields(_text(data.get("document"), "document"), fee_text, thumb,
-                         _people(data.get("signers"), "signer", ids=True),
-                         _people(data.get("witnesses"), "credible witness", ids=False),
-                         _text(data.get("notes"), "notes", limit=1000))
+    return JournalFields(
+        _text(data.get("document"), "document"),
+        fee_text,
+        thumb,
+        _people(data.get("signers"), "signer", ids=True),
+        _people(data.get("witnesses"), "credible witness", ids=False),
+        _text(data.get("notes"), "notes", limit=1000),
+    )
 
 
 def fields_json(fields: JournalFields) -> dict[str, Any]:
     """The fields back as the JSON `parse_fields` reads (what the GUI's form saves)."""
+
     def person(p: Person) -> dict[str, Any]:
         out: dict[str, Any] = {"name": p.name, "address": p.address}
         if p.id is not None:
             out["id"] = dict(p.id.__dict__)
         return out
 
-    return {"document": fields.document, "fee": fields.fee, "thumbprint": fields.thumbprint,
-            "signers": [person(p) for p in fields.signers], "witnesses": [person(w) for w in fields.witnesses],
-            "notes": fields.notes}
+    return {
+        "document": fields.document,
+        "fee": fields.fee,
+        "thumbprint": fields.thumbprint,
+        "signers": [person(p) for p in fields.signers],
+        "witnesses": [person(w) for w in fields.witnesses],
+        "notes": fields.notes,
+    }
 
 
 # -- the profiles ---------------------------------------------------------------------------------
+
 
 def _no_fee(fee: str) -> bool:
     return fee in ("", "N/C", "n/c") or re.fullmatch(r"0+(\.0+)?", fee) is not None
@@ -178,15 +200,19 @@ class Profile:
             return self.jurat
         if "acknowledg" in word:
             return self.acknowledgment
-        raise DeedbookError(f"The {self.title} profile has certificate wording for an acknowledgment or a jurat, "
-                            f"not for '{act[:60]}'.")
+        raise DeedbookError(
+            f"The {self.title} profile has certificate wording for an acknowledgment or a jurat, not for '{act[:60]}'."
+        )
 
     def check(self, fields: JournalFields, *, real_property: bool) -> None:
         """Refuse (one sentence naming the first thing missing) fields this jurisdiction does not accept."""
         missing = self.missing(fields, real_property=real_property)
         if missing:
-            raise FieldsError(f"The {self.title} journal needs {missing[0]}" +
-                              (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "") + "; nothing was signed.")
+            raise FieldsError(
+                f"The {self.title} journal needs {missing[0]}"
+                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                + "; nothing was signed."
+            )
 
     def missing(self, fields: JournalFields, *, real_property: bool) -> list[str]:
         """Everything this profile requires that `fields` lacks, as phrases, in form order."""
@@ -206,8 +232,12 @@ class Profile:
                 if ident is None or not ident.type:
                     out.append(f"signer {number}'s identity evidence (or a credible witness)")
                     continue
-                for attr, phrase in (("issuer", "issuing agency"), ("number", "serial number"),
-                                     ("issued", "issue date"), ("expires", "expiry date")):
+                for attr, phrase in (
+                    ("issuer", "issuing agency"),
+                    ("number", "serial number"),
+                    ("issued", "issue date"),
+                    ("expires", "expiry date"),
+                ):
                     if attr in self._id_parts() and not getattr(ident, attr):
                         out.append(f"signer {number}'s identity document {phrase}")
         for number, witness in enumerate(fields.witnesses, 1):
@@ -249,7 +279,8 @@ _CA_ACK = (
     "acted, executed the instrument.\n\n"
     "I certify under PENALTY OF PERJURY under the laws of the State of California that the foregoing paragraph is "
     "true and correct.\n\nWITNESS my hand and official seal.\n\n"
-    "{notary_name}, Notary Public, commission no. {commission_number}, expires {commission_expiry}")
+    "{notary_name}, Notary Public, commission no. {commission_number}, expires {commission_expiry}"
+)
 _CA_JURAT = (
     "A notary public or other officer completing this certificate verifies only the identity of the individual who "
     "signed the document to which this certificate is attached, and not the truthfulness, accuracy, or validity of "
@@ -257,46 +288,77 @@ _CA_JURAT = (
     "State of {state}, County of {county}\n\n"
     "Subscribed and sworn to (or affirmed) before me on {date}, by {signers}, proved to me on the basis of "
     "satisfactory evidence to be the person(s) who appeared before me.\n\n"
-    "{notary_name}, Notary Public, commission no. {commission_number}, expires {commission_expiry}")
+    "{notary_name}, Notary Public, commission no. {commission_number}, expires {commission_expiry}"
+)
 _PA_ACK = (
     "Commonwealth of Pennsylvania, County of {county}\n\n"
     "On {date}, before me, the undersigned notary public, personally appeared {signers}, known to me (or "
     "satisfactorily proven) to be the person(s) whose name(s) is/are subscribed to the within instrument, and "
     "acknowledged that he/she/they executed the same for the purposes therein contained.\n\n"
     "In witness whereof, I hereunto set my hand and official seal.\n\n"
-    "{notary_name}, Notary Public, commission no. {commission_number}, my commission expires {commission_expiry}")
+    "{notary_name}, Notary Public, commission no. {commission_number}, my commission expires {commission_expiry}"
+)
 _PA_JURAT = (
     "Commonwealth of Pennsylvania, County of {county}\n\n"
     "Sworn to (or affirmed) and subscribed before me on {date}, by {signers}.\n\n"
-    "{notary_name}, Notary Public, commission no. {commission_number}, my commission expires {commission_expiry}")
+    "{notary_name}, Notary Public, commission no. {commission_number}, my commission expires {commission_expiry}"
+)
 _IA_ACK = (
     "State of Iowa, County of {county}\n\n"
     "This record was acknowledged before me on {date} by {signers}.\n\n"
     "{notary_name}, Notary Public in and for the State of Iowa, commission no. {commission_number}, my commission "
-    "expires {commission_expiry}")
+    "expires {commission_expiry}"
+)
 _IA_JURAT = (
     "State of Iowa, County of {county}\n\n"
     "Signed and sworn to (or affirmed) before me on {date} by {signers}.\n\n"
     "{notary_name}, Notary Public in and for the State of Iowa, commission no. {commission_number}, my commission "
-    "expires {commission_expiry}")
+    "expires {commission_expiry}"
+)
 _GENERIC_ACK = (
     "{state}, {county}\n\n"
     "On {date}, {signers} appeared before me and acknowledged signing this record.\n\n"
-    "{notary_name}, notary, commission no. {commission_number}, expires {commission_expiry}")
+    "{notary_name}, notary, commission no. {commission_number}, expires {commission_expiry}"
+)
 _GENERIC_JURAT = (
     "{state}, {county}\n\n"
     "Signed and sworn to (or affirmed) before me on {date} by {signers}.\n\n"
-    "{notary_name}, notary, commission no. {commission_number}, expires {commission_expiry}")
+    "{notary_name}, notary, commission no. {commission_number}, expires {commission_expiry}"
+)
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (
-    Profile("california", "California", "Gov. Code \u00a78206", _CA_ACK, _CA_JURAT,
-            requires=("document", "address", "id", "fee", "thumbprint")),
-    Profile("pennsylvania", "Pennsylvania", "57 Pa.C.S. \u00a7319", _PA_ACK, _PA_JURAT, full_id_numbers=False,
-            no_fee_text="N/C", requires=("document", "address", "id", "fee")),
-    Profile("iowa", "Iowa", "Iowa Code ch. 9B", _IA_ACK, _IA_JURAT, refusals_journaled=True,
-            requires=("document", "address")),
-    Profile("generic", "generic", "no jurisdiction's rules", _GENERIC_ACK, _GENERIC_JURAT),
-)}
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile(
+            "california",
+            "California",
+            "Gov. Code \u00a78206",
+            _CA_ACK,
+            _CA_JURAT,
+            requires=("document", "address", "id", "fee", "thumbprint"),
+        ),
+        Profile(
+            "pennsylvania",
+            "Pennsylvania",
+            "57 Pa.C.S. \u00a7319",
+            _PA_ACK,
+            _PA_JURAT,
+            full_id_numbers=False,
+            no_fee_text="N/C",
+            requires=("document", "address", "id", "fee"),
+        ),
+        Profile(
+            "iowa",
+            "Iowa",
+            "Iowa Code ch. 9B",
+            _IA_ACK,
+            _IA_JURAT,
+            refusals_journaled=True,
+            requires=("document", "address"),
+        ),
+        Profile("generic", "generic", "no jurisdiction's rules", _GENERIC_ACK, _GENERIC_JURAT),
+    )
+}
 NAMES = tuple(PROFILES)
 
 
@@ -309,5 +371,6 @@ def profile(name: str) -> Profile:
 
 def fill(text: str, **values: str) -> str:
     """A certificate with its placeholders filled (a missing one is left as a blank line to write on)."""
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "________") if m.group(1) in PLACEHOLDERS
-                  else m.group(0), text)
+    return re.sub(
+        r"\{(\w+)\}", lambda m: values.get(m.group(1), "________") if m.group(1) in PLACEHOLDERS else m.group(0), text
+    )

@@ -4,6 +4,7 @@ The files are the ones geth and MetaMask import and export, one per key in
 `<data dir>/keys/<name>.json`.  A private key exists in clear only in memory,
 for the moment it signs; it is never written, logged or put in the database.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,9 +71,7 @@ class UnlockedKey:
 
 def check_key_name(name: str) -> str:
     if not _NAME.match(name or ""):
-        raise DeedbookError(
-            f"'{name}' is not a usable key name: use letters, digits, '.', '_' or '-' (at most 64)."
-        )
+        raise DeedbookError(f"'{name}' is not a usable key name: use letters, digits, '.', '_' or '-' (at most 64).")
     return name
 
 
@@ -127,12 +126,15 @@ def _hex_bytes(value: Any, what: str, label: str, *, size: int | None = None, mo
 def _whole(params: dict[str, Any], name: str, low: int, high: int, label: str) -> int:
     value = params.get(name)
     if type(value) is not int:
-        raise DeedbookError(f"The keystore {label} is damaged: its key-derivation parameter {name} is not a whole "
-                            "number.")
+        raise DeedbookError(
+            f"The keystore {label} is damaged: its key-derivation parameter {name} is not a whole number."
+        )
     if not low <= value <= high:
-        raise DeedbookError(f"The keystore {label} asks for key derivation with {name} = {value:,}, outside "
-                            f"{low:,} to {high:,}; Deedbook does not open it (it would take too long or too much "
-                            "memory).")
+        raise DeedbookError(
+            f"The keystore {label} asks for key derivation with {name} = {value:,}, outside "
+            f"{low:,} to {high:,}; Deedbook does not open it (it would take too long or too much "
+            "memory)."
+        )
     return value
 
 
@@ -159,13 +161,16 @@ def check_keystore_params(keystore: dict[str, Any], label: str) -> None:
         if n & (n - 1):
             raise DeedbookError(f"The keystore {label} is damaged: its scrypt n ({n:,}) is not a power of two.")
         if 128 * n * r > SCRYPT_MAX_MEMORY or n * r * p > SCRYPT_MAX_WORK:
-            raise DeedbookError(f"The keystore {label} asks for scrypt with n = {n:,}, r = {r}, p = {p}, more work "
-                                "or memory than Deedbook spends on opening a key; it does not open it.")
+            raise DeedbookError(
+                f"The keystore {label} asks for scrypt with n = {n:,}, r = {r}, p = {p}, more work "
+                "or memory than Deedbook spends on opening a key; it does not open it."
+            )
     elif kdf == "pbkdf2":
         _whole(kdfparams, "c", 1, PBKDF2_MAX_C, label)
         if kdfparams.get("prf") != "hmac-sha256":
-            raise DeedbookError(f"The keystore {label} uses pbkdf2 with a function other than hmac-sha256; it cannot "
-                                "be opened.")
+            raise DeedbookError(
+                f"The keystore {label} uses pbkdf2 with a function other than hmac-sha256; it cannot be opened."
+            )
     else:
         raise DeedbookError(f"The keystore {label} uses an unknown key derivation; only scrypt and pbkdf2 are read.")
 
@@ -175,8 +180,10 @@ def keystore_address(keystore: dict[str, Any], label: str) -> str:
     value = _lower_keys(keystore).get("address")
     match = _HEX.fullmatch(value) if isinstance(value, str) else None
     if match is None or len(match.group(1)) != 40:
-        raise DeedbookError(f"The keystore {label} does not say which address it holds (an 'address' of 40 hex "
-                            "digits), so it is not used.")
+        raise DeedbookError(
+            f"The keystore {label} does not say which address it holds (an 'address' of 40 hex "
+            "digits), so it is not used."
+        )
     return checksum_address(bytes.fromhex(match.group(1)))
 
 
@@ -205,8 +212,10 @@ def _decrypt(keystore: dict[str, Any], password: str, label: str) -> bytes:
     check_private_key(secret, f"The keystore for '{label}'")
     actual = checksum_address(address_of_private_key(secret))
     if actual != claimed:
-        raise DeedbookError(f"The keystore for '{label}' says it holds the key of {claimed}, but it holds the key of "
-                            f"{actual}; it was edited or damaged, so it is not used.")
+        raise DeedbookError(
+            f"The keystore for '{label}' says it holds the key of {claimed}, but it holds the key of "
+            f"{actual}; it was edited or damaged, so it is not used."
+        )
     return secret
 
 

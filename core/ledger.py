@@ -4,6 +4,7 @@ Every change goes through `Ledger.append`, which checks each entry's signatures
 and rules against the current state and writes the entries and the projections
 in one transaction: all of a batch is recorded, or none of it.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,20 @@ from core.watch import notify
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
-from core.store import (LIKE_ESCAPE, LOCK_WAIT_SECONDS, WRITE_LOCK, DeedRow, EntryRow, LedgerRow, check_schema,
-                        is_lock_timeout, like_contains, make_engine, migrate, sqlite_read_only_url)
+from core.store import (
+    LIKE_ESCAPE,
+    LOCK_WAIT_SECONDS,
+    WRITE_LOCK,
+    DeedRow,
+    EntryRow,
+    LedgerRow,
+    check_schema,
+    is_lock_timeout,
+    like_contains,
+    make_engine,
+    migrate,
+    sqlite_read_only_url,
+)
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
@@ -57,9 +70,14 @@ class RecordedEntry:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "index": self.index, "kind": self.kind, "deed_id": self.deed_id, "hash": "0x" + self.leaf_hash.hex(),
-            "chain_hash": "0x" + self.chain_hash.hex(), "recorded_at": self.recorded_at,
-            "summary": self.describe(), "message": self.message,
+            "index": self.index,
+            "kind": self.kind,
+            "deed_id": self.deed_id,
+            "hash": "0x" + self.leaf_hash.hex(),
+            "chain_hash": "0x" + self.chain_hash.hex(),
+            "recorded_at": self.recorded_at,
+            "summary": self.describe(),
+            "message": self.message,
             "signers": [{"role": s.role, "address": s.signer} for s in self.signatures],
             "signatures": [s.as_json() for s in self.signatures],
         }
@@ -72,15 +90,21 @@ class RecordedEntry:
             message = json.loads(row.message)
             get_kind(row.kind).check_message(message)  # type: ignore[attr-defined]
             return cls(
-                index=int(row.idx), kind=row.kind, deed_id=row.deed_id, message=message,
+                index=int(row.idx),
+                kind=row.kind,
+                deed_id=row.deed_id,
+                message=message,
                 signatures=tuple(SignatureRecord.from_json(s) for s in json.loads(row.signatures)),
-                recorded_at=int(row.recorded_at), leaf_hash=bytes.fromhex(row.leaf_hash[2:]),
+                recorded_at=int(row.recorded_at),
+                leaf_hash=bytes.fromhex(row.leaf_hash[2:]),
                 chain_hash=bytes.fromhex(row.chain_hash[2:]),
             )
         except (DeedbookError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             which = f"Entry {row.idx}" if type(row.idx) is int else "An entry"
-            raise LedgerDamaged(f"{which} in the ledger database is damaged: it cannot be read as a ledger entry "
-                                "(run 'deedbook verify').") from None
+            raise LedgerDamaged(
+                f"{which} in the ledger database is damaged: it cannot be read as a ledger entry "
+                "(run 'deedbook verify')."
+            ) from None
 
 
 def _reason(error: DatabaseError) -> str:
@@ -142,8 +166,9 @@ class Ledger:
         return cls(home, engine, identity)
 
     @classmethod
-    def create(cls, home: DataDir, db_url: str | None, name: str, operator: UnlockedKey, *,
-               chain_id: int = 1) -> "Ledger":
+    def create(
+        cls, home: DataDir, db_url: str | None, name: str, operator: UnlockedKey, *, chain_id: int = 1
+    ) -> "Ledger":
         name = name.strip()
         if not name:
             raise DeedbookError("A ledger needs a name.")
@@ -154,15 +179,25 @@ class Ledger:
                 raise DeedbookError(taken, remedy=Remedy.OTHER_DATA_FOLDER)
         identity = LedgerIdentity(os.urandom(32), name, operator.address, chain_id)
         ledger = cls(home, engine, identity)
-        genesis = ledger.sign("LedgerGenesis", {
-            "ledgerId": identity.ledger_id_hex, "name": name, "operator": operator.address}, operator, "operator")
+        genesis = ledger.sign(
+            "LedgerGenesis",
+            {"ledgerId": identity.ledger_id_hex, "name": name, "operator": operator.address},
+            operator,
+            "operator",
+        )
 
         def claim(conn: Connection) -> None:  # in the write lock: a second `init` racing this one finds it here
             if conn.execute(select(LedgerRow)).first() is not None:
                 raise DeedbookError(taken, remedy=Remedy.OTHER_DATA_FOLDER)
-            conn.execute(insert(LedgerRow).values(ledger_id=identity.ledger_id_hex, name=name,
-                                                  operator=operator.address, chain_id=chain_id,
-                                                  created_at=int(time.time())))
+            conn.execute(
+                insert(LedgerRow).values(
+                    ledger_id=identity.ledger_id_hex,
+                    name=name,
+                    operator=operator.address,
+                    chain_id=chain_id,
+                    created_at=int(time.time()),
+                )
+            )
 
         ledger.append([genesis], _before=claim)
         return ledger
@@ -171,8 +206,9 @@ class Ledger:
         self.engine.dispose()
 
     # -- writing ---------------------------------------------------------
-    def sign(self, kind: str, message: dict[str, Any], key: UnlockedKey, role: str,
-             signed_type: str | None = None) -> Entry:
+    def sign(
+        self, kind: str, message: dict[str, Any], key: UnlockedKey, role: str, signed_type: str | None = None
+    ) -> Entry:
         """An entry carrying one signature by `key` (more can be added with `cosign`)."""
         return self.cosign(Entry(kind, message), key, role, signed_type)
 
@@ -182,8 +218,13 @@ class Ledger:
         record = SignatureRecord(role, key.address, key.sign(digest), signed_type)
         return Entry(entry.kind, entry.message, (*entry.signatures, record))
 
-    def append(self, entries: Sequence[Entry], *, recorded_at: int | Sequence[int] | None = None,
-               _before: Callable[[Connection], Any] | None = None) -> list[int]:
+    def append(
+        self,
+        entries: Sequence[Entry],
+        *,
+        recorded_at: int | Sequence[int] | None = None,
+        _before: Callable[[Connection], Any] | None = None,
+    ) -> list[int]:
         """Check and record `entries`, signed already, in one transaction; returns their indexes.
 
         `recorded_at` is the recording time of all of them (default: now), or one time per
@@ -199,8 +240,13 @@ class Ledger:
         batch = list(entries)
         return self.append_built(lambda _state: batch, recorded_at=recorded_at, _before=_before)
 
-    def append_built(self, build: Build, *, recorded_at: int | Sequence[int] | None = None,
-                     _before: Callable[[Connection], Any] | None = None) -> list[int]:
+    def append_built(
+        self,
+        build: Build,
+        *,
+        recorded_at: int | Sequence[int] | None = None,
+        _before: Callable[[Connection], Any] | None = None,
+    ) -> list[int]:
         """Build entries from the ledger as it is inside the write lock, check and record them.
 
         `build(state)` computes what depends on the ledger (the next deed or lien
@@ -215,28 +261,35 @@ class Ledger:
                 return self._append_locked(build, recorded_at, _before)
             except IntegrityError as error:  # only without a write lock, or with damaged deed tables
                 if attempt == self.lock_attempts:
-                    raise DeedbookError(f"The ledger database refused the write ({_reason(error)}); nothing was "
-                                        "written: 'deedbook verify' checks the ledger.") from None
+                    raise DeedbookError(
+                        f"The ledger database refused the write ({_reason(error)}); nothing was "
+                        "written: 'deedbook verify' checks the ledger."
+                    ) from None
             except DatabaseError as error:
                 if not is_lock_timeout(error):
                     raise _database_error(error) from None
                 if attempt == self.lock_attempts:
-                    raise DeedbookError(f"The ledger is busy: another program kept it locked for writing for over "
-                                        f"{self.lock_wait * self.lock_attempts:g} seconds; nothing was written, "
-                                        "try again.") from None
+                    raise DeedbookError(
+                        f"The ledger is busy: another program kept it locked for writing for over "
+                        f"{self.lock_wait * self.lock_attempts:g} seconds; nothing was written, "
+                        "try again."
+                    ) from None
         raise AssertionError("unreachable")  # lock_attempts >= 1
 
     def _write(self) -> Connection:
         """A connection whose transaction takes the database's write lock (core.store.WRITE_LOCK)."""
         return self.engine.connect().execution_options(**{WRITE_LOCK: self.lock_wait})
 
-    def _append_locked(self, build: Build, recorded_at: int | Sequence[int] | None,
-                       before: Callable[[Connection], Any] | None) -> list[int]:
+    def _append_locked(
+        self, build: Build, recorded_at: int | Sequence[int] | None, before: Callable[[Connection], Any] | None
+    ) -> list[int]:
         with self._write() as conn, conn.begin():
             if before is not None:
                 before(conn)
             clock = int(time.time()) if recorded_at is None else recorded_at  # the time it is recorded, in the lock
-            last = conn.execute(select(col(EntryRow.idx), col(EntryRow.chain_hash)).order_by(col(EntryRow.idx).desc()).limit(1)).first()
+            last = conn.execute(
+                select(col(EntryRow.idx), col(EntryRow.chain_hash)).order_by(col(EntryRow.idx).desc()).limit(1)
+            ).first()
             start = 0 if last is None else last.idx + 1
             previous = self.identity.ledger_id if last is None else bytes.fromhex(last.chain_hash[2:])
             state = DbState(conn, self.identity, start)
@@ -260,12 +313,19 @@ class Ledger:
                 leaf = entry_leaf_hash(now, digest, entry.signatures)
                 previous = chain_hash(previous, leaf)
                 state.record(index, entry.kind, leaf, deed_id)
-                rows.append({
-                    "idx": index, "kind": entry.kind, "deed_id": deed_id,
-                    "signers": " ".join(s.signer.lower() for s in entry.signatures),
-                    "message": entry.message_json(), "signatures": entry.signatures_json(),
-                    "recorded_at": now, "leaf_hash": "0x" + leaf.hex(), "chain_hash": "0x" + previous.hex(),
-                })
+                rows.append(
+                    {
+                        "idx": index,
+                        "kind": entry.kind,
+                        "deed_id": deed_id,
+                        "signers": " ".join(s.signer.lower() for s in entry.signatures),
+                        "message": entry.message_json(),
+                        "signatures": entry.signatures_json(),
+                        "recorded_at": now,
+                        "leaf_hash": "0x" + leaf.hex(),
+                        "chain_hash": "0x" + previous.hex(),
+                    }
+                )
             conn.execute(insert(EntryRow), rows)
             write_nodes(conn, state.new_nodes)
             notify(conn, start + len(entries))  # other desktops on a shared ledger hear of it at commit
@@ -286,8 +346,9 @@ class Ledger:
             raise NotFound(f"There is no entry {index}: the ledger has {self.size()} entries (0 to {self.size() - 1}).")
         return RecordedEntry.from_row(row)
 
-    def entries(self, start: int = 0, stop: int | None = None, *, kind: str | None = None,
-                signer: str | None = None) -> list[RecordedEntry]:
+    def entries(
+        self, start: int = 0, stop: int | None = None, *, kind: str | None = None, signer: str | None = None
+    ) -> list[RecordedEntry]:
         query = select(EntryRow).where(col(EntryRow.idx) >= start).order_by(col(EntryRow.idx))
         if stop is not None:
             query = query.where(col(EntryRow.idx) < stop)
@@ -351,8 +412,15 @@ class Ledger:
             return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
         return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
 
-    def deed_ids(self, *, search: str | None = None, order_by: str = "deed_id", descending: bool = False,
-                 limit: int | None = None, offset: int = 0) -> list[int]:
+    def deed_ids(
+        self,
+        *,
+        search: str | None = None,
+        order_by: str = "deed_id",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[int]:
         """Deed numbers matching `search` (parcel, address or owner), sorted in SQL."""
         column = getattr(DeedRow, order_by, None) if order_by in DeedRow.model_fields else None
         if column is None:

@@ -4,6 +4,7 @@ The service behind `deedbook lien add|release` and the GUI.  A lienholder whose
 key lives elsewhere (a bank's own wallet) can be sent a signing request instead:
 `lien_request(...)`, then `core.transactions.submit` with the response.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,9 +31,18 @@ class LienRecord:
 
     def as_json(self) -> dict[str, Any]:
         lien = self.lien
-        return {"index": self.index, "deed_id": self.deed_id, "lien_id": lien.lien_id, "holder": lien.holder,
-                "amount": lien.amount, "currency": lien.currency, "kind": lien.kind, "open": lien.is_open,
-                "opened_index": lien.opened_index, "released_index": lien.released_index}
+        return {
+            "index": self.index,
+            "deed_id": self.deed_id,
+            "lien_id": lien.lien_id,
+            "holder": lien.holder,
+            "amount": lien.amount,
+            "currency": lien.currency,
+            "kind": lien.kind,
+            "open": lien.is_open,
+            "opened_index": lien.opened_index,
+            "released_index": lien.released_index,
+        }
 
 
 def next_lien_id(ledger: Ledger) -> int:
@@ -55,9 +65,16 @@ def lien_terms(amount: int | str, lien_kind: str, currency: str = "USD") -> tupl
 def lien_on(deed: DeedState, lien_id: int, holder: str, terms: tuple[int, str, str]) -> dict[str, Any]:
     """A Lien message: lien `lien_id` on `deed` as it is (its version), held by `holder`."""
     minor, lien_kind, currency = terms
-    return {"deedId": deed.deed_id, "parcel": deed.parcel, "lienId": lien_id,
-            "holder": checksum_address(parse_address(holder)), "amount": minor, "currency": currency,
-            "lienKind": lien_kind, "deedVersion": deed.version}
+    return {
+        "deedId": deed.deed_id,
+        "parcel": deed.parcel,
+        "lienId": lien_id,
+        "holder": checksum_address(parse_address(holder)),
+        "amount": minor,
+        "currency": currency,
+        "lienKind": lien_kind,
+        "deedVersion": deed.version,
+    }
 
 
 def release_of(deed: DeedState, lien_id: int, holder: str) -> dict[str, Any]:
@@ -67,15 +84,23 @@ def release_of(deed: DeedState, lien_id: int, holder: str) -> dict[str, Any]:
         known = ", ".join(str(i) for i in sorted(deed.liens)) or "none"
         raise DeedbookError(f"Deed {deed.deed_id} has no lien {lien_id} (its liens: {known}).")
     if not lien.is_open:
-        raise DeedbookError(f"Lien {lien_id} on deed {deed.deed_id} was released already (entry {lien.released_index}).")
+        raise DeedbookError(
+            f"Lien {lien_id} on deed {deed.deed_id} was released already (entry {lien.released_index})."
+        )
     if lien.holder.lower() != holder.lower():
         raise DeedbookError(f"Only the lienholder {lien.holder} can release lien {lien_id}.")
-    return {"deedId": deed.deed_id, "parcel": deed.parcel, "lienId": lien_id, "holder": lien.holder,
-            "deedVersion": deed.version}
+    return {
+        "deedId": deed.deed_id,
+        "parcel": deed.parcel,
+        "lienId": lien_id,
+        "holder": lien.holder,
+        "deedVersion": deed.version,
+    }
 
 
-def lien_message(ledger: Ledger, deed: str | int, holder: str, amount: int | str, lien_kind: str,
-                 currency: str = "USD") -> dict[str, Any]:
+def lien_message(
+    ledger: Ledger, deed: str | int, holder: str, amount: int | str, lien_kind: str, currency: str = "USD"
+) -> dict[str, Any]:
     """A Lien message on the deed as it is now (for a signing request); `amount` in minor units or decimal text."""
     state = ledger.deed(deed)
     return lien_on(state, next_lien_id(ledger), holder, lien_terms(amount, lien_kind, currency))
@@ -85,8 +110,9 @@ def release_message(ledger: Ledger, deed: str | int, lien_id: int, holder: str) 
     return release_of(ledger.deed(deed), lien_id, holder)
 
 
-def add_lien(ledger: Ledger, deed: str | int, holder_key: UnlockedKey, amount: int | str, lien_kind: str,
-             currency: str = "USD") -> LienRecord:
+def add_lien(
+    ledger: Ledger, deed: str | int, holder_key: UnlockedKey, amount: int | str, lien_kind: str, currency: str = "USD"
+) -> LienRecord:
     """Record a lien held (and signed) by `holder_key`; returns the entry index and the new lien.
 
     The lien number and the deed's version are those at the moment of recording
@@ -116,13 +142,16 @@ def release_lien(ledger: Ledger, deed: str | int, lien_id: int, holder_key: Unlo
     return LienRecord(index, deed_id, ledger.deed(deed_id).liens[lien_id])
 
 
-def lien_request(ledger: Ledger, deed: str | int, holder: str, amount: int | str, lien_kind: str,
-                 currency: str = "USD") -> SigningRequest:
+def lien_request(
+    ledger: Ledger, deed: str | int, holder: str, amount: int | str, lien_kind: str, currency: str = "USD"
+) -> SigningRequest:
     """A signing request for a lienholder who signs elsewhere (a wallet); submit the response."""
-    return make_request(ledger.identity, "Lien", lien_message(ledger, deed, holder, amount, lien_kind, currency),
-                        "Lien", holder)
+    return make_request(
+        ledger.identity, "Lien", lien_message(ledger, deed, holder, amount, lien_kind, currency), "Lien", holder
+    )
 
 
 def release_request(ledger: Ledger, deed: str | int, lien_id: int, holder: str) -> SigningRequest:
-    return make_request(ledger.identity, "LienRelease", release_message(ledger, deed, lien_id, holder),
-                        "LienRelease", holder)
+    return make_request(
+        ledger.identity, "LienRelease", release_message(ledger, deed, lien_id, holder), "LienRelease", holder
+    )

@@ -1,4 +1,5 @@
 """The bundled Ames sales as plain rows (no numeric libraries: core stays light)."""
+
 from __future__ import annotations
 
 import csv

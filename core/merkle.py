@@ -4,6 +4,7 @@ Leaves and interior nodes get distinct prefixes (0x00, 0x01), so a leaf can neve
 pass for a node.  Functions take the list of *leaf hashes*; proofs are lists of
 32-byte hashes.  Verification follows RFC 9162 §2.1.3.2 and §2.1.4.2.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -50,10 +51,10 @@ def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     while hi - lo > 1:
         k = _split(hi - lo)
         if index - lo < k:
-            path.append(root(leaves[lo + k:hi]))
+            path.append(root(leaves[lo + k : hi]))
             hi = lo + k
         else:
-            path.append(root(leaves[lo:lo + k]))
+            path.append(root(leaves[lo : lo + k]))
             lo = lo + k
     path.reverse()
     return path
@@ -69,10 +70,10 @@ def consistency_proof(first: int, leaves: Sequence[bytes]) -> list[bytes]:
     while m != hi - lo:
         k = _split(hi - lo)
         if m <= k:
-            proof.append(root(leaves[lo + k:hi]))
+            proof.append(root(leaves[lo + k : hi]))
             hi = lo + k
         else:
-            proof.append(root(leaves[lo:lo + k]))
+            proof.append(root(leaves[lo : lo + k]))
             lo, m, complete = lo + k, m - k, False
     if not complete:
         proof.append(root(leaves[lo:hi]))
@@ -100,8 +101,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, path: Sequence[bytes], 
     return sn == 0 and r == expected_root
 
 
-def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes,
-                       proof: Sequence[bytes]) -> bool:
+def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]) -> bool:
     if not 0 < first <= second:
         return False
     if first == second:

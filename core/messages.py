@@ -5,6 +5,7 @@ one spelling (numbers for uints, 0x-hex for addresses and bytes, text for
 strings) so rules can compare values directly and a re-spelled message is refused.
 Checkers are compiled once per kind: verification runs them on every entry.
 """
+
 from __future__ import annotations
 
 import re

@@ -12,6 +12,7 @@ so an amount always reads with its own currency and its own decimals:
   `whole=True`: 'USD 215,000'.  Cents of an estimate are noise; cents of a
   price are money.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,29 @@ from core.errors import DeedbookError
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _AMOUNT = re.compile(r"^(\d+)(?:\.(\d+))?$")
 _DECIMALS = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0, "RWF": 0,
-    "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
 }
 MAX_AMOUNT = 10**30  # far above any property price, far below uint256
 
@@ -52,7 +73,9 @@ def parse_amount(text: str, currency: str, what: str = "amount") -> int:
     cleaned = str(text).strip().replace(",", "").replace("_", "")
     match = _AMOUNT.match(cleaned)
     if match is None:
-        raise DeedbookError(f"'{text}' is not a valid {what}: write digits with an optional decimal point, e.g. 250000.50.")
+        raise DeedbookError(
+            f"'{text}' is not a valid {what}: write digits with an optional decimal point, e.g. 250000.50."
+        )
     places = decimals(currency)
     fraction = match.group(2) or ""
     if len(fraction.rstrip("0")) > places:

@@ -8,6 +8,7 @@ So the hash cannot be reversed by trying every possible number (nobody else has
 the salt), and the notary can still check a number against the journal later
 (`id_number_matches`).
 """
+
 from __future__ import annotations
 
 import os
@@ -43,9 +44,18 @@ def id_number_hash(identity: LedgerIdentity, notary_key: UnlockedKey, number: st
     return "0x" + keccak(salt + normalise_id_number(number).encode("utf-8")).hex()
 
 
-def attestation_message(ledger: Ledger, index: int, notary_key: UnlockedKey, *, act: str, place: str = "",
-                        id_kind: str = "", id_number: str | None = None, act_date: date | str | None = None,
-                        signers: list[str] | None = None) -> dict[str, Any]:
+def attestation_message(
+    ledger: Ledger,
+    index: int,
+    notary_key: UnlockedKey,
+    *,
+    act: str,
+    place: str = "",
+    id_kind: str = "",
+    id_number: str | None = None,
+    act_date: date | str | None = None,
+    signers: list[str] | None = None,
+) -> dict[str, Any]:
     """An Attestation of entry `index`; signers default to everyone who signed that entry."""
     entry = ledger.entry(index)
     act = " ".join(act.split())
@@ -67,23 +77,47 @@ def attestation_message(ledger: Ledger, index: int, notary_key: UnlockedKey, *, 
     if not unique:
         raise DeedbookError(f"Entry {index} has no signers to attest.")
     return {
-        "entryIndex": index, "entryHash": "0x" + entry.leaf_hash.hex(), "entryKind": entry.kind,
-        "deedId": entry.deed_id or 0, "act": act, "actDate": day.isoformat(), "place": " ".join(place.split()),
-        "signers": unique, "idEvidence": " ".join(id_kind.split()),
+        "entryIndex": index,
+        "entryHash": "0x" + entry.leaf_hash.hex(),
+        "entryKind": entry.kind,
+        "deedId": entry.deed_id or 0,
+        "act": act,
+        "actDate": day.isoformat(),
+        "place": " ".join(place.split()),
+        "signers": unique,
+        "idEvidence": " ".join(id_kind.split()),
         "idNumberHash": id_number_hash(ledger.identity, notary_key, id_number) if id_number else ZERO_HASH,
     }
 
 
-def attest(ledger: Ledger, index: int, notary_key: UnlockedKey, *, act: str, place: str = "", id_kind: str = "",
-           id_number: str | None = None, act_date: date | str | None = None,
-           signers: list[str] | None = None) -> int:
+def attest(
+    ledger: Ledger,
+    index: int,
+    notary_key: UnlockedKey,
+    *,
+    act: str,
+    place: str = "",
+    id_kind: str = "",
+    id_number: str | None = None,
+    act_date: date | str | None = None,
+    signers: list[str] | None = None,
+) -> int:
     """Record the notary's attestation of entry `index`; returns the attestation's own index.
 
     `id_number` (the number on the identity document seen) is hashed with the
     notary's key and never stored, logged or returned in clear.
     """
-    message = attestation_message(ledger, index, notary_key, act=act, place=place, id_kind=id_kind,
-                                  id_number=id_number, act_date=act_date, signers=signers)
+    message = attestation_message(
+        ledger,
+        index,
+        notary_key,
+        act=act,
+        place=place,
+        id_kind=id_kind,
+        id_number=id_number,
+        act_date=act_date,
+        signers=signers,
+    )
     return ledger.append([ledger.sign("Attestation", message, notary_key, "notary")])[0]
 
 
@@ -114,16 +148,37 @@ class JournalRecord:
     def as_json(self) -> dict[str, Any]:
         m = self.message
         return {
-            "index": self.index, "notary": self.notary, "recorded_at": self.recorded_at, "act": m["act"],
-            "date": m["actDate"], "place": m["place"], "entry_index": m["entryIndex"], "entry_kind": m["entryKind"],
-            "entry_hash": m["entryHash"], "deed_id": m["deedId"] or None, "signers": list(m["signers"]),
+            "index": self.index,
+            "notary": self.notary,
+            "recorded_at": self.recorded_at,
+            "act": m["act"],
+            "date": m["actDate"],
+            "place": m["place"],
+            "entry_index": m["entryIndex"],
+            "entry_kind": m["entryKind"],
+            "entry_hash": m["entryHash"],
+            "deed_id": m["deedId"] or None,
+            "signers": list(m["signers"]),
             "id_evidence": m["idEvidence"],
             "id_number_hash": None if m["idNumberHash"] == ZERO_HASH else m["idNumberHash"],
         }
 
 
-JOURNAL_COLUMNS = ("index", "notary", "recorded_at", "act", "date", "place", "entry_index", "entry_kind",
-                   "entry_hash", "deed_id", "signers", "id_evidence", "id_number_hash")
+JOURNAL_COLUMNS = (
+    "index",
+    "notary",
+    "recorded_at",
+    "act",
+    "date",
+    "place",
+    "entry_index",
+    "entry_kind",
+    "entry_hash",
+    "deed_id",
+    "signers",
+    "id_evidence",
+    "id_number_hash",
+)
 
 
 def write_journal_csv(path: str | os.PathLike[str], records: list[JournalRecord], *, force: bool = False) -> Path:
@@ -136,8 +191,9 @@ def _record(entry: RecordedEntry) -> JournalRecord:
     return JournalRecord(entry.index, notary, entry.recorded_at, entry.message)
 
 
-def journal_entries(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
-                    date_to: date | str | None = None) -> list[RecordedEntry]:
+def journal_entries(
+    ledger: Ledger, notary: str | None = None, date_from: date | str | None = None, date_to: date | str | None = None
+) -> list[RecordedEntry]:
     """Attestations (by `notary`, if given) whose act date is within [date_from, date_to] (an empty
     date is no bound), by date of the act, then entry."""
     start, end = optional_date(date_from, "start date"), optional_date(date_to, "final date")
@@ -156,7 +212,8 @@ def journal_entries(ledger: Ledger, notary: str | None = None, date_from: date |
     return sorted(found, key=lambda e: (str(e.message["actDate"]), e.index))
 
 
-def journal(ledger: Ledger, notary: str | None = None, date_from: date | str | None = None,
-            date_to: date | str | None = None) -> list[JournalRecord]:
+def journal(
+    ledger: Ledger, notary: str | None = None, date_from: date | str | None = None, date_to: date | str | None = None
+) -> list[JournalRecord]:
     """The journal records of `journal_entries`: one notary's acts (or everyone's) over a period, oldest first."""
     return [_record(e) for e in journal_entries(ledger, notary, date_from, date_to)]

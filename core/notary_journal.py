@@ -18,6 +18,7 @@ first row that fails (so an edited, deleted, reordered or foreign row is found).
 Identity numbers are sealed (core.sealing) to the notary's key: reading them
 needs the key unlocked.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,8 +96,13 @@ class JournalCheck:
     notary: str | None
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "rows": self.rows, "first_bad": self.first_bad, "reason": self.reason,
-                "notary": self.notary}
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "first_bad": self.first_bad,
+            "reason": self.reason,
+            "notary": self.notary,
+        }
 
 
 def read_rows(path: Path) -> list[JournalRow]:
@@ -173,9 +179,18 @@ class NotaryJournal:
     def verify(self, notary: str | None = None) -> JournalCheck:
         return verify_rows(self.rows(), notary)
 
-    def append(self, key: UnlockedKey, *, row_type: str, profile: Profile, act: dict[str, Any] | None = None,
-               fields: JournalFields | None = None, ref: int | None = None, reason: str = "",
-               now: int | None = None) -> JournalRow:
+    def append(
+        self,
+        key: UnlockedKey,
+        *,
+        row_type: str,
+        profile: Profile,
+        act: dict[str, Any] | None = None,
+        fields: JournalFields | None = None,
+        ref: int | None = None,
+        reason: str = "",
+        now: int | None = None,
+    ) -> JournalRow:
         """Seal the identity numbers, sign and append one row; refused if the journal is not intact."""
         if row_type not in ROW_TYPES:
             raise JournalError(f"'{row_type}' is not a journal row type.")
@@ -187,18 +202,29 @@ class NotaryJournal:
             last = ends[-1]
             problem = _problem(last, len(lines) - 1, str(last.data.get("prev")), notary)
             if problem is not None:
-                raise JournalError(f"The notary's journal is damaged (journal row {len(lines) - 1}: {problem}); "
-                                   "nothing was added to it.")
+                raise JournalError(
+                    f"The notary's journal is damaged (journal row {len(lines) - 1}: {problem}); "
+                    "nothing was added to it."
+                )
         if notary is not None and notary.lower() != key.address.lower():
             raise JournalError(f"This journal is kept by {notary}; the key '{key.name}' cannot write in it.")
         if ref is not None and not 0 <= ref < len(lines):
             raise JournalError(f"There is no journal row {ref} to refer to.")
         seq = len(lines)
         clear, sealed = _kept_fields(profile, fields, key, seq) if fields is not None else ({}, {})
-        body = {"seq": seq, "prev": ends[-1].data["hash"] if ends else ZERO,
-                "at": int(datetime.now(UTC).timestamp()) if now is None else now, "notary": key.address,
-                "type": row_type, "ref": ref, "profile": profile.name, "act": act, "fields": clear,
-                "sealed": sealed, "reason": " ".join(reason.split())}
+        body = {
+            "seq": seq,
+            "prev": ends[-1].data["hash"] if ends else ZERO,
+            "at": int(datetime.now(UTC).timestamp()) if now is None else now,
+            "notary": key.address,
+            "type": row_type,
+            "ref": ref,
+            "profile": profile.name,
+            "act": act,
+            "fields": clear,
+            "sealed": sealed,
+            "reason": " ".join(reason.split()),
+        }
         digest = row_hash(body)
         row = JournalRow({**body, "hash": "0x" + digest.hex(), "signature": "0x" + key.sign(digest).hex()})
         # the rows before are written back byte for byte (never re-serialised), the new one after them
@@ -213,8 +239,10 @@ class NotaryJournal:
 
     def reveal(self, key: UnlockedKey, row: JournalRow) -> dict[str, str]:
         """The identity numbers sealed in `row`, opened with the notary's key."""
-        return {name: open_sealed(key, value, _context(row.seq, name))
-                for name, value in (row.data.get("sealed") or {}).items()}
+        return {
+            name: open_sealed(key, value, _context(row.seq, name))
+            for name, value in (row.data.get("sealed") or {}).items()
+        }
 
 
 def _ends(lines: list[str]) -> list[JournalRow]:
@@ -236,8 +264,9 @@ def _context(seq: int, name: str) -> str:
     return f"deedbook notary journal row {seq} {name}"
 
 
-def _kept_fields(profile: Profile, fields: JournalFields, key: UnlockedKey,
-                 seq: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _kept_fields(
+    profile: Profile, fields: JournalFields, key: UnlockedKey, seq: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(what the row keeps in clear, the sealed numbers): numbers sealed, or only their tail kept, per profile."""
     clear = fields_json(fields)
     clear["fee"] = profile.fee_text(fields.fee)
@@ -262,19 +291,47 @@ def _kept_fields(profile: Profile, fields: JournalFields, key: UnlockedKey,
 def act_of(response: SigningRequest) -> dict[str, Any]:
     """What a journal row keeps of a signed attestation: the act as signed, its ledger, digest and signature."""
     m = response.message
-    return {"ledgerId": response.ledger_id, "ledgerName": response.ledger_name, "entryIndex": m["entryIndex"],
-            "entryHash": m["entryHash"], "entryKind": m["entryKind"], "deedId": m["deedId"], "act": m["act"],
-            "actDate": m["actDate"], "place": m["place"], "signers": list(m["signers"]),
-            "idEvidence": m["idEvidence"], "idNumberHash": m["idNumberHash"], "digest": "0x" + response.digest.hex(),
-            "signature": "0x" + response.signature.hex() if response.signature is not None else None}
+    return {
+        "ledgerId": response.ledger_id,
+        "ledgerName": response.ledger_name,
+        "entryIndex": m["entryIndex"],
+        "entryHash": m["entryHash"],
+        "entryKind": m["entryKind"],
+        "deedId": m["deedId"],
+        "act": m["act"],
+        "actDate": m["actDate"],
+        "place": m["place"],
+        "signers": list(m["signers"]),
+        "idEvidence": m["idEvidence"],
+        "idNumberHash": m["idNumberHash"],
+        "digest": "0x" + response.digest.hex(),
+        "signature": "0x" + response.signature.hex() if response.signature is not None else None,
+    }
 
 
 def in_period(rows: list[JournalRow], date_from: str | None, date_to: str | None) -> list[JournalRow]:
     return [r for r in rows if (not date_from or r.day >= date_from) and (not date_to or r.day <= date_to)]
 
 
-CSV_COLUMNS = ("row", "date", "type", "ref", "profile", "act", "entry_index", "entry_kind", "deed_id", "ledger",
-               "document", "signers", "id_evidence", "fee", "thumbprint", "reason", "hash")
+CSV_COLUMNS = (
+    "row",
+    "date",
+    "type",
+    "ref",
+    "profile",
+    "act",
+    "entry_index",
+    "entry_kind",
+    "deed_id",
+    "ledger",
+    "document",
+    "signers",
+    "id_evidence",
+    "fee",
+    "thumbprint",
+    "reason",
+    "hash",
+)
 
 
 def csv_rows(rows: list[JournalRow]) -> list[dict[str, Any]]:
@@ -284,11 +341,25 @@ def csv_rows(rows: list[JournalRow]) -> list[dict[str, Any]]:
         d = row.data
         act, fields = d.get("act") or {}, d.get("fields") or {}
         signers = fields.get("signers", [])
-        out.append({"row": row.seq, "date": row.day, "type": row.type, "ref": d.get("ref"),
-                    "profile": d.get("profile"), "act": act.get("act"), "entry_index": act.get("entryIndex"),
-                    "entry_kind": act.get("entryKind"), "deed_id": act.get("deedId"), "ledger": act.get("ledgerName"),
-                    "document": fields.get("document"), "signers": "; ".join(str(s.get("name")) for s in signers),
-                    "id_evidence": "; ".join(str((s.get("id") or {}).get("type", "")) for s in signers),
-                    "fee": fields.get("fee"), "thumbprint": fields.get("thumbprint"), "reason": d.get("reason"),
-                    "hash": d.get("hash")})
+        out.append(
+            {
+                "row": row.seq,
+                "date": row.day,
+                "type": row.type,
+                "ref": d.get("ref"),
+                "profile": d.get("profile"),
+                "act": act.get("act"),
+                "entry_index": act.get("entryIndex"),
+                "entry_kind": act.get("entryKind"),
+                "deed_id": act.get("deedId"),
+                "ledger": act.get("ledgerName"),
+                "document": fields.get("document"),
+                "signers": "; ".join(str(s.get("name")) for s in signers),
+                "id_evidence": "; ".join(str((s.get("id") or {}).get("type", "")) for s in signers),
+                "fee": fields.get("fee"),
+                "thumbprint": fields.get("thumbprint"),
+                "reason": d.get("reason"),
+                "hash": d.get("hash"),
+            }
+        )
     return out

@@ -14,6 +14,7 @@ and the key ID is SHA-256(name || 0x0A || type || key)[:4].
 This module knows the format only; what is signed and how (Deedbook's
 checkpoint and cosignature types) is core.checkpoint_note's.
 """
+
 from __future__ import annotations
 
 import base64
@@ -106,7 +107,7 @@ def parse_note(data: str | bytes) -> Note:
     split = data.rfind("\n\n")
     if split < 0:
         raise MalformedNote("A signed note has an empty line between its text and its signatures; this has none.")
-    text, block = data[:split + 1], data[split + 2:]
+    text, block = data[: split + 1], data[split + 2 :]
     if not block or not block.endswith("\n"):
         raise MalformedNote("A signed note ends with signature lines, each ending in a line break.")
     lines = block[:-1].split("\n")

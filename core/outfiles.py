@@ -11,6 +11,7 @@ One writer for every output, so each gets the same guarantees:
   refusal carries `Remedy.OVERWRITE`, which each front end words its own way);
 - a missing or read-only folder, or a name that is a folder, is one sentence.
 """
+
 from __future__ import annotations
 
 import errno
@@ -69,8 +70,14 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False, make_fold
     return p
 
 
-def write_output(path: str | os.PathLike[str], data: bytes | str, *, force: bool = False,
-                 private: bool = False, make_folder: bool = False) -> Path:
+def write_output(
+    path: str | os.PathLike[str],
+    data: bytes | str,
+    *,
+    force: bool = False,
+    private: bool = False,
+    make_folder: bool = False,
+) -> Path:
     """Write `data` (text is UTF-8) to `path` atomically; returns the path written.
 
     `private` makes the file owner-only (0600), for keystores; `make_folder`

@@ -13,6 +13,7 @@ takes the number), the response is stale and is refused saying so; prepare it
 again.  (`core.liens.add_lien`, signed on the ledger's machine, reads both in
 the write lock instead.)
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,14 @@ class PreparedRequest:
 
     def as_json(self) -> dict[str, Any]:
         r = self.request
-        return {"kind": r.kind, "role": r.role, "signer": r.signer, "path": str(self.path) if self.path else None,
-                "message": r.message, "digest": "0x" + r.digest.hex()}
+        return {
+            "kind": r.kind,
+            "role": r.role,
+            "signer": r.signer,
+            "path": str(self.path) if self.path else None,
+            "message": r.message,
+            "digest": "0x" + r.digest.hex(),
+        }
 
 
 def request_file_name(request: SigningRequest) -> str:
@@ -72,8 +79,16 @@ def _written(request: SigningRequest, out_dir: str | os.PathLike[str] | None) ->
     return PreparedRequest(request, write_request(request, out_dir) if out_dir is not None else None)
 
 
-def prepare_lien(ledger: Ledger, deed: str | int, holder: str, amount: int | str, lien_kind: str,
-                 currency: str = "USD", *, out_dir: str | os.PathLike[str] | None = None) -> PreparedRequest:
+def prepare_lien(
+    ledger: Ledger,
+    deed: str | int,
+    holder: str,
+    amount: int | str,
+    lien_kind: str,
+    currency: str = "USD",
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+) -> PreparedRequest:
     """The lienholder's request for a new lien on `deed` (its number and the deed's version fixed now)."""
     return _written(lien_request(ledger, deed, holder, amount, lien_kind, currency), out_dir)
 
@@ -87,8 +102,7 @@ def lien_deed(ledger: Ledger, lien_id: int) -> int:
     return int(found)
 
 
-def prepare_release(ledger: Ledger, lien_id: int, *,
-                    out_dir: str | os.PathLike[str] | None = None) -> PreparedRequest:
+def prepare_release(ledger: Ledger, lien_id: int, *, out_dir: str | os.PathLike[str] | None = None) -> PreparedRequest:
     """The lienholder's request to release open lien `lien_id` (refused if it is released already)."""
     deed_id = lien_deed(ledger, lien_id)
     holder = ledger.deed(deed_id).liens[lien_id].holder
@@ -96,6 +110,7 @@ def prepare_release(ledger: Ledger, lien_id: int, *,
 
 
 # -- submitting any responses ----------------------------------------------------------------------
+
 
 def _same_transaction(response: SigningRequest) -> tuple[str, str, str]:
     return (response.ledger_id.lower(), response.kind, canonical_json(response.message))
@@ -132,9 +147,11 @@ def _check_fresh(ledger: Ledger, entry: Entry, taken: set[int]) -> None:
         opened = conn.execute(select(col(LienRow.opened_index)).where(col(LienRow.lien_id) == wanted)).scalar()
     if opened is not None or wanted in taken:
         by = f" by entry {opened}" if opened is not None else " by another response given here"
-        raise DeedbookError(f"This lien request was prepared as lien number {wanted} on version {m['deedVersion']} "
-                            f"of deed {m['deedId']}, but that number was taken since{by}: the request is stale; "
-                            "prepare it again.")
+        raise DeedbookError(
+            f"This lien request was prepared as lien number {wanted} on version {m['deedVersion']} "
+            f"of deed {m['deedId']}, but that number was taken since{by}: the request is stale; "
+            "prepare it again."
+        )
     taken.add(wanted)
 
 
@@ -152,8 +169,9 @@ def check_responses(ledger: Ledger, responses: Sequence[Response]) -> list[Entry
             entry = build_entry(ledger, group)
             again = recorded_already(ledger, entry)
             if again is not None:
-                raise DeedbookError(f"This {entry.kind} is already recorded (entry {again}); a response cannot be "
-                                    "used twice.")
+                raise DeedbookError(
+                    f"This {entry.kind} is already recorded (entry {again}); a response cannot be used twice."
+                )
             _check_fresh(ledger, entry, taken)
         except DeedbookError as refused:
             if len(groups) == 1:
@@ -167,8 +185,9 @@ def check_responses(ledger: Ledger, responses: Sequence[Response]) -> list[Entry
     return entries
 
 
-def submit_responses(ledger: Ledger, responses: Sequence[Response], *,
-                     should_cancel: Callable[[], bool] | None = None) -> list[int]:
+def submit_responses(
+    ledger: Ledger, responses: Sequence[Response], *, should_cancel: Callable[[], bool] | None = None
+) -> list[int]:
     """Record every transaction the responses make, atomically (all or none); the new entries' indexes.
 
     The rules apply in the order the transactions were first given, so a release

@@ -5,6 +5,7 @@ The data folder comes from, in order: an explicit argument (`--data-dir`), the
 directory.  Everything else — keys, the SQLite ledger, the checkpoint witness,
 the trained model — lives below it.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,8 +73,9 @@ class DataDir:
         from core.errors import ReadOnlyFolder
 
         if self.read_only:
-            raise ReadOnlyFolder(f"The data folder {self.root} is read-only; {doing} needs to write there "
-                                 "(nothing was written).")
+            raise ReadOnlyFolder(
+                f"The data folder {self.root} is read-only; {doing} needs to write there (nothing was written)."
+            )
 
     def ensure(self) -> "DataDir":
         """Create the folder if needed, readable by its owner alone (like the keystores in it)."""
@@ -87,8 +89,7 @@ class DataDir:
             except OSError as error:
                 from core.errors import DeedbookError
 
-                raise DeedbookError(f"Cannot create the data folder {self.root} "
-                                    f"({error.strerror or error}).") from None
+                raise DeedbookError(f"Cannot create the data folder {self.root} ({error.strerror or error}).") from None
         return self
 
     def ensure_database_file(self) -> None:
@@ -100,7 +101,8 @@ class DataDir:
         except OSError as error:
             from core.errors import DeedbookError
 
-            raise DeedbookError(f"Cannot create the ledger database {self.database} "
-                                f"({error.strerror or error}).") from None
+            raise DeedbookError(
+                f"Cannot create the ledger database {self.database} ({error.strerror or error})."
+            ) from None
         os.close(fd)
         os.chmod(self.database, 0o600)

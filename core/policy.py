@@ -15,6 +15,7 @@ is every member); `quorum none` asks for no cosignature.  Names are defined
 before they are used and each is used once per group, so groups cannot loop.
 Keys are verifier keys (core.notes); Deedbook verifies its own key types.
 """
+
 from __future__ import annotations
 
 import os
@@ -175,12 +176,17 @@ def read_policy(path: str | os.PathLike[str]) -> Policy:
     return parse_policy(raw, f"The file {path}")
 
 
-def check_quorum(policy: Policy, identity: LedgerIdentity, size: int, root: bytes,
-                 lines: list[NoteSignature]) -> QuorumCheck:
+def check_quorum(
+    policy: Policy, identity: LedgerIdentity, size: int, root: bytes, lines: list[NoteSignature]
+) -> QuorumCheck:
     """Whether a checkpoint (already checked as signed by `identity`'s operator) meets the policy."""
     if not policy.names_ledger(identity):
-        return QuorumCheck(False, (), f"The policy does not name the ledger \u201c{identity.name}\u201d "
-                                      f"({identity.ledger_id_hex[:18]}\u2026, operator {identity.operator}).")
+        return QuorumCheck(
+            False,
+            (),
+            f"The policy does not name the ledger \u201c{identity.name}\u201d "
+            f"({identity.ledger_id_hex[:18]}\u2026, operator {identity.operator}).",
+        )
     body = Body(origin(identity), size, root)
     cosigned = []
     for name, witness in policy.witnesses.items():
@@ -194,16 +200,22 @@ def check_quorum(policy: Policy, identity: LedgerIdentity, size: int, root: byte
     if policy.counts(policy.quorum, set(cosigned)):
         return QuorumCheck(True, tuple(cosigned))
     have = ", ".join(cosigned) if cosigned else "none of its witnesses"
-    return QuorumCheck(False, tuple(cosigned), f"The checkpoint of {size:,} entries is cosigned by {have}; the "
-                                               f"policy's quorum needs {policy.describe_quorum()}.")
+    return QuorumCheck(
+        False,
+        tuple(cosigned),
+        f"The checkpoint of {size:,} entries is cosigned by {have}; the "
+        f"policy's quorum needs {policy.describe_quorum()}.",
+    )
 
 
 def format_policy(identity: LedgerIdentity, witnesses: list[tuple[str, WitnessKey]], quorum: int | None) -> str:
     """A policy naming this ledger and `witnesses` (policy name, key), with a k-of-n quorum."""
     from core.checkpoint_note import ledger_vkey
 
-    lines = [f"# Deedbook policy for the ledger \u201c{identity.name}\u201d (operator {identity.operator})",
-             f"log {ledger_vkey(identity).text()}"]
+    lines = [
+        f"# Deedbook policy for the ledger \u201c{identity.name}\u201d (operator {identity.operator})",
+        f"log {ledger_vkey(identity).text()}",
+    ]
     lines += [f"witness {name} {witness.vkey.text()}" for name, witness in witnesses]
     if not witnesses:
         lines.append("quorum none")

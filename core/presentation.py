@@ -9,6 +9,7 @@ own name lookup, escaping and formatting, so a kind's words live in its module
 and nowhere else.  No Qt and no reportlab here: a phrase is a tuple of strings
 and facts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -124,12 +125,19 @@ def signer_of(signers: Sequence[Signer], role: str) -> str:
 
 def generic(kind: str, message: Mapping[str, Any], signers: Sequence[Signer], line: str) -> Description:
     """For a kind that describes itself in one line only (`line`), or one this build does not know."""
-    fields = tuple(Term(name, (Text(value if isinstance(value, str) else canonical_json(value)),))
-                   for name, value in message.items())
+    fields = tuple(
+        Term(name, (Text(value if isinstance(value, str) else canonical_json(value)),))
+        for name, value in message.items()
+    )
     return Description(
-        title=(f"{kind} entry",), terms=fields, event=(kind,),
+        title=(f"{kind} entry",),
+        terms=fields,
+        event=(kind,),
         parties=(Role("", tuple(address for _, address in signers)),),
-        brief=((Text(line),),), headline=(kind,), detail=(Text(line),))
+        brief=((Text(line),),),
+        headline=(kind,),
+        detail=(Text(line),),
+    )
 
 
 def facts(phrase: Phrase) -> list[Fact]:

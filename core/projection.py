@@ -1,5 +1,6 @@
 """The deed tables and the one-time values as projections of the ledger: read,
 write, and the database-backed `LedgerState` that appends check their rules against."""
+
 from __future__ import annotations
 
 import json
@@ -21,14 +22,27 @@ from core.treestore import NodeRow, frontier, read_nodes
 
 def _deed_from_rows(row: Any, holdings: list[Any], liens: list[Any]) -> DeedState:
     return DeedState(
-        deed_id=row.deed_id, parcel=row.parcel, address=row.address, legal=row.legal,
-        attributes_json=row.attributes, total_shares=row.total_shares,
-        holders={h.holder: h.shares for h in holdings}, version=row.version,
-        registered_index=row.registered_index, updated_index=row.updated_index,
-        liens={lien.lien_id: Lien(lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind,
-                                  lien.opened_index, lien.released_index) for lien in liens},
-        last_price=row.last_price, last_currency=row.last_currency, last_sale_at=row.last_sale_at,
-        last_valuation=row.last_valuation, last_valuation_index=row.last_valuation_index,
+        deed_id=row.deed_id,
+        parcel=row.parcel,
+        address=row.address,
+        legal=row.legal,
+        attributes_json=row.attributes,
+        total_shares=row.total_shares,
+        holders={h.holder: h.shares for h in holdings},
+        version=row.version,
+        registered_index=row.registered_index,
+        updated_index=row.updated_index,
+        liens={
+            lien.lien_id: Lien(
+                lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind, lien.opened_index, lien.released_index
+            )
+            for lien in liens
+        },
+        last_price=row.last_price,
+        last_currency=row.last_currency,
+        last_sale_at=row.last_sale_at,
+        last_valuation=row.last_valuation,
+        last_valuation_index=row.last_valuation_index,
     )
 
 
@@ -41,9 +55,25 @@ def load_deed(conn: Connection, deed_id: int) -> DeedState | None:
     return _deed_from_rows(row, holdings, liens)
 
 
-DEED_COLUMNS = ("deed_id", "parcel", "parcel_key", "address", "legal", "attributes", "total_shares", "owner",
-                "holders_count", "version", "registered_index", "updated_index", "last_price", "last_currency",
-                "last_sale_at", "last_valuation", "last_valuation_index")
+DEED_COLUMNS = (
+    "deed_id",
+    "parcel",
+    "parcel_key",
+    "address",
+    "legal",
+    "attributes",
+    "total_shares",
+    "owner",
+    "holders_count",
+    "version",
+    "registered_index",
+    "updated_index",
+    "last_price",
+    "last_currency",
+    "last_sale_at",
+    "last_valuation",
+    "last_valuation_index",
+)
 PART_QUERIES = (
     "SELECT deed_id, holder, shares FROM holdings ORDER BY deed_id, holder",
     "SELECT deed_id, lien_id, holder, amount, currency, kind, opened_index, released_index FROM liens "
@@ -73,13 +103,18 @@ def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
 def stored_rows_of(conn: Connection, deed_ids: list[int]) -> list[list[tuple[Any, ...]]]:
     """`stored_rows` for these deeds only (what an incremental verify compares)."""
     found: list[list[tuple[Any, ...]]] = [[], [], []]
-    queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds", PART_QUERIES[0].split(" ORDER BY")[0],
-               PART_QUERIES[1].split(" ORDER BY")[0])
+    queries = (
+        f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds",
+        PART_QUERIES[0].split(" ORDER BY")[0],
+        PART_QUERIES[1].split(" ORDER BY")[0],
+    )
     orders = ("deed_id", "deed_id, holder", "deed_id, lien_id")
     for start in range(0, len(deed_ids), 500):
-        ids = ", ".join(str(int(d)) for d in deed_ids[start:start + 500])
+        ids = ", ".join(str(int(d)) for d in deed_ids[start : start + 500])
         for table, (query, order) in enumerate(zip(queries, orders, strict=True)):
-            found[table] += [tuple(row) for row in conn.exec_driver_sql(f"{query} WHERE deed_id IN ({ids}) ORDER BY {order}")]
+            found[table] += [
+                tuple(row) for row in conn.exec_driver_sql(f"{query} WHERE deed_id IN ({ids}) ORDER BY {order}")
+            ]
     return found
 
 
@@ -89,30 +124,68 @@ def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     return [
         [tuple(row[c] for c in DEED_COLUMNS) for row in map(deed_row, ordered)],
         [(d.deed_id, holder, shares) for d in ordered for holder, shares in sorted(d.holders.items())],
-        [(d.deed_id, lien.lien_id, lien.holder, lien.amount, lien.currency, lien.kind, lien.opened_index,
-          lien.released_index) for d in ordered for lien in sorted(d.liens.values(), key=lambda x: x.lien_id)],
+        [
+            (
+                d.deed_id,
+                lien.lien_id,
+                lien.holder,
+                lien.amount,
+                lien.currency,
+                lien.kind,
+                lien.opened_index,
+                lien.released_index,
+            )
+            for d in ordered
+            for lien in sorted(d.liens.values(), key=lambda x: x.lien_id)
+        ],
     ]
 
 
 def deed_row(deed: DeedState) -> dict[str, Any]:
     return {
-        "deed_id": deed.deed_id, "parcel": deed.parcel, "parcel_key": parcel_key(deed.parcel),
-        "address": deed.address, "legal": deed.legal, "attributes": deed.attributes_json,
-        "total_shares": deed.total_shares, "owner": deed.owner, "holders_count": len(deed.holders),
-        "version": deed.version, "registered_index": deed.registered_index, "updated_index": deed.updated_index,
-        "last_price": deed.last_price, "last_currency": deed.last_currency, "last_sale_at": deed.last_sale_at,
-        "last_valuation": deed.last_valuation, "last_valuation_index": deed.last_valuation_index,
+        "deed_id": deed.deed_id,
+        "parcel": deed.parcel,
+        "parcel_key": parcel_key(deed.parcel),
+        "address": deed.address,
+        "legal": deed.legal,
+        "attributes": deed.attributes_json,
+        "total_shares": deed.total_shares,
+        "owner": deed.owner,
+        "holders_count": len(deed.holders),
+        "version": deed.version,
+        "registered_index": deed.registered_index,
+        "updated_index": deed.updated_index,
+        "last_price": deed.last_price,
+        "last_currency": deed.last_currency,
+        "last_sale_at": deed.last_sale_at,
+        "last_valuation": deed.last_valuation,
+        "last_valuation_index": deed.last_valuation_index,
     }
 
 
 def holding_rows(deeds: list[DeedState]) -> list[dict[str, Any]]:
-    return [{"deed_id": d.deed_id, "holder": holder, "shares": shares} for d in deeds for holder, shares in d.holders.items()]
+    return [
+        {"deed_id": d.deed_id, "holder": holder, "shares": shares}
+        for d in deeds
+        for holder, shares in d.holders.items()
+    ]
 
 
 def lien_rows(deeds: list[DeedState]) -> list[dict[str, Any]]:
-    return [{"lien_id": lien.lien_id, "deed_id": d.deed_id, "holder": lien.holder, "amount": lien.amount,
-             "currency": lien.currency, "kind": lien.kind, "opened_index": lien.opened_index,
-             "released_index": lien.released_index} for d in deeds for lien in d.liens.values()]
+    return [
+        {
+            "lien_id": lien.lien_id,
+            "deed_id": d.deed_id,
+            "holder": lien.holder,
+            "amount": lien.amount,
+            "currency": lien.currency,
+            "kind": lien.kind,
+            "opened_index": lien.opened_index,
+            "released_index": lien.released_index,
+        }
+        for d in deeds
+        for lien in d.liens.values()
+    ]
 
 
 def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
@@ -121,7 +194,7 @@ def write_deeds(conn: Connection, deeds: list[DeedState]) -> None:
         return
     ids = [d.deed_id for d in deeds]
     for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
+        part = ids[chunk : chunk + 500]
         conn.execute(delete(HoldingRow).where(col(HoldingRow.deed_id).in_(part)))
         conn.execute(delete(LienRow).where(col(LienRow.deed_id).in_(part)))
         conn.execute(delete(DeedRow).where(col(DeedRow.deed_id).in_(part)))
@@ -157,9 +230,14 @@ def expected_once(used: dict[OnceKey, int]) -> list[tuple[Any, ...]]:
 def find_once(conn: Connection, key: OnceKey) -> int | None:
     """The entry that used this one-time value (one lookup in the table's unique index), or None."""
     kind, name, scope, value = key
-    found = conn.execute(select(col(OnceValueRow.entry_idx)).where(
-        col(OnceValueRow.kind) == kind, col(OnceValueRow.name) == name, col(OnceValueRow.scope) == scope,
-        col(OnceValueRow.value) == value)).scalar()
+    found = conn.execute(
+        select(col(OnceValueRow.entry_idx)).where(
+            col(OnceValueRow.kind) == kind,
+            col(OnceValueRow.name) == name,
+            col(OnceValueRow.scope) == scope,
+            col(OnceValueRow.value) == value,
+        )
+    ).scalar()
     return None if found is None else int(found)
 
 
@@ -174,8 +252,11 @@ def refill_once(conn: Connection) -> int:
     for kind in kinds().values():
         if not kind.once:
             continue
-        rows = conn.execute(select(col(EntryRow.idx), col(EntryRow.message))
-                            .where(col(EntryRow.kind) == kind.name).order_by(col(EntryRow.idx)))
+        rows = conn.execute(
+            select(col(EntryRow.idx), col(EntryRow.message))
+            .where(col(EntryRow.kind) == kind.name)
+            .order_by(col(EntryRow.idx))
+        )
         for index, message_json in rows:
             try:
                 message = json.loads(message_json)
@@ -213,7 +294,9 @@ class DbState(LedgerState):
         self.compliance = DbCompliance(conn)
         if size > 0:
             self.registrars.add(identity.operator.lower())
-            for message in conn.execute(select(col(EntryRow.message)).where(col(EntryRow.kind) == "AddRegistrar")).scalars():
+            for message in conn.execute(
+                select(col(EntryRow.message)).where(col(EntryRow.kind) == "AddRegistrar")
+            ).scalars():
                 self.registrars.add(json.loads(message)["registrar"].lower())
         self.next_deed_id = int(conn.execute(select(func.coalesce(func.max(col(DeedRow.deed_id)), 0))).scalar_one()) + 1
         self.next_lien_id = int(conn.execute(select(func.coalesce(func.max(col(LienRow.lien_id)), 0))).scalar_one()) + 1
@@ -257,6 +340,7 @@ class DbState(LedgerState):
     def _tree(self) -> Accumulator:
         """The stored tree's right edge, carried on with this batch's leaves (their new nodes go to `new_nodes`)."""
         if self._accumulator is None:
+
             def keep(level: int, index: int, node: bytes) -> None:
                 self.new_nodes.append((level, index, node))
 
@@ -294,7 +378,11 @@ class DbState(LedgerState):
 
         if checkpoint >= self.stored_size:
             raise RuleViolation("A record date must be a checkpoint recorded before the entry that uses it.")
-        rows = self.conn.execute(select(col(EntryRow.kind), col(EntryRow.message)).where(
-            col(EntryRow.deed_id) == deed_id, col(EntryRow.idx) < checkpoint,
-            col(EntryRow.kind).in_(SHARE_KINDS)).order_by(col(EntryRow.idx)))
+        rows = self.conn.execute(
+            select(col(EntryRow.kind), col(EntryRow.message))
+            .where(
+                col(EntryRow.deed_id) == deed_id, col(EntryRow.idx) < checkpoint, col(EntryRow.kind).in_(SHARE_KINDS)
+            )
+            .order_by(col(EntryRow.idx))
+        )
         return fold(((kind, json.loads(message)) for kind, message in rows), deed_id)

@@ -22,6 +22,7 @@ proof in the spirit of c2sp.org/tlog-proof.  A reader reports the cosignatures
 that check; a policy (core.policy) decides how many it needs.  /1 files (no
 cosignatures) verify as before.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,10 +73,17 @@ def appointment(ledger: Ledger, registrar: str, before: int) -> RecordedEntry | 
 
 def _proved(recorded: RecordedEntry, tree: LedgerTree, size: int) -> dict[str, Any]:
     """An entry with its audit path: the part of a proof that does not repeat the checkpoint."""
-    return {"entry": {"index": recorded.index, "kind": recorded.kind, "recordedAt": recorded.recorded_at,
-                      "message": recorded.message, "signatures": [s.as_json() for s in recorded.signatures]},
-            "leafHash": "0x" + recorded.leaf_hash.hex(),
-            "auditPath": ["0x" + h.hex() for h in tree.inclusion(recorded.index, size)]}
+    return {
+        "entry": {
+            "index": recorded.index,
+            "kind": recorded.kind,
+            "recordedAt": recorded.recorded_at,
+            "message": recorded.message,
+            "signatures": [s.as_json() for s in recorded.signatures],
+        },
+        "leafHash": "0x" + recorded.leaf_hash.hex(),
+        "auditPath": ["0x" + h.hex() for h in tree.inclusion(recorded.index, size)],
+    }
 
 
 def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
@@ -140,8 +148,11 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
     except (KeyError, TypeError, ValueError):
         raise DeedbookError("The proof file is incomplete or malformed.") from None
     entry, index, recorded_at = _entry(data.get("entry"), "entry")
-    checkpoint, _, _ = _entry({**data.get("checkpoint", {}), "kind": "Checkpoint"}, "checkpoint") \
-        if isinstance(data.get("checkpoint"), dict) else _entry(None, "checkpoint")
+    checkpoint, _, _ = (
+        _entry({**data.get("checkpoint", {}), "kind": "Checkpoint"}, "checkpoint")
+        if isinstance(data.get("checkpoint"), dict)
+        else _entry(None, "checkpoint")
+    )
     try:
         kind = get_kind(entry.kind)
         digest = check_signatures(identity, entry)
@@ -149,8 +160,11 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
         raise VerificationFailed(f"Entry {index} does not check: {bad}", index) from None
     _check_signers(identity, kind, entry, index)
     if "typedData" in data and data["typedData"] != typed_data(identity, entry.kind, entry.message):
-        raise VerificationFailed(f"The proof's typedData is not the typed data of entry {index}: another tool "
-                                 "reading it would show what the signatures do not cover.", index)
+        raise VerificationFailed(
+            f"The proof's typedData is not the typed data of entry {index}: another tool "
+            "reading it would show what the signatures do not cover.",
+            index,
+        )
     leaf = entry_leaf_hash(recorded_at, digest, entry.signatures)
     if "0x" + leaf.hex() != data.get("leafHash"):
         raise VerificationFailed(f"Entry {index}'s content does not match its leaf hash.", index)
@@ -166,13 +180,25 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
         raise VerificationFailed("The checkpoint belongs to another ledger or another tree size.")
     root = _hex32(m.get("root"), "checkpoint root")
     if not merkle.verify_inclusion(leaf, index, tree_size, path, root):
-        raise VerificationFailed(f"Entry {index} is not in the tree the checkpoint signs (the audit path fails).", index)
+        raise VerificationFailed(
+            f"Entry {index} is not in the tree the checkpoint signs (the audit path fails).", index
+        )
     registrar = registrar_to_prove(identity, kind, entry)
     if registrar is not None:
         _check_appointment(data, registrar, entry.kind, index, holder)
-    return ProofReport(index, entry.kind, get_kind(entry.kind).describe(entry.message), "0x" + leaf.hex(),
-                       tree_size, "0x" + root.hex(), identity.operator, identity.name, identity.ledger_id_hex,
-                       int(m.get("timestamp", 0)), _cosigners(identity, tree_size, root, data["checkpoint"]))
+    return ProofReport(
+        index,
+        entry.kind,
+        get_kind(entry.kind).describe(entry.message),
+        "0x" + leaf.hex(),
+        tree_size,
+        "0x" + root.hex(),
+        identity.operator,
+        identity.name,
+        identity.ledger_id_hex,
+        int(m.get("timestamp", 0)),
+        _cosigners(identity, tree_size, root, data["checkpoint"]),
+    )
 
 
 def _cosigners(identity: LedgerIdentity, size: int, root: bytes, checkpoint: Any) -> tuple[dict[str, Any], ...]:
@@ -194,20 +220,30 @@ def _check_signers(identity: LedgerIdentity, kind: EntryKind, entry: Entry, inde
         for record in entry.signatures:
             party = kind.party(record.signed_type)
             if party is None or party.role != record.role:
-                raise VerificationFailed(f"Entry {index} carries a {record.role} signature over {record.signed_type}, "
-                                         f"which {article(kind.name)} does not take.", index)
+                raise VerificationFailed(
+                    f"Entry {index} carries a {record.role} signature over {record.signed_type}, "
+                    f"which {article(kind.name)} does not take.",
+                    index,
+                )
             named = entry.message[party.signer_field] if party.signer_field else record.signer
             if not same_address(str(named), record.signer):
-                raise VerificationFailed(f"Entry {index}'s {party.role} signature is by {record.signer}, but the "
-                                         f"{kind.name} names {named} as its {party.role}.", index)
+                raise VerificationFailed(
+                    f"Entry {index}'s {party.role} signature is by {record.signer}, but the "
+                    f"{kind.name} names {named} as its {party.role}.",
+                    index,
+                )
         return
     if len(entry.signatures) != 1 or entry.signatures[0].role != act.role:
-        raise VerificationFailed(f"Entry {index} is {article(kind.name)}, which carries exactly one signature, by its "
-                                 f"{act.role}.", index)
+        raise VerificationFailed(
+            f"Entry {index} is {article(kind.name)}, which carries exactly one signature, by its {act.role}.", index
+        )
     signer = entry.signatures[0].signer
     if act.by == "operator" and not same_address(signer, identity.operator):
-        raise VerificationFailed(f"Entry {index} is {article(kind.name)} signed by {signer}, not by the ledger's operator "
-                                 f"{identity.operator}.", index)
+        raise VerificationFailed(
+            f"Entry {index} is {article(kind.name)} signed by {signer}, not by the ledger's operator "
+            f"{identity.operator}.",
+            index,
+        )
 
 
 def _check_appointment(data: dict[str, Any], registrar: str, kind: str, index: int, holder: str) -> None:
@@ -221,15 +257,26 @@ def _check_appointment(data: dict[str, Any], registrar: str, kind: str, index: i
     if not isinstance(evidence, dict) or not isinstance(evidence.get("entry"), dict):
         raise DeedbookError(f"The {holder}'s registrar evidence is malformed.")
     made = evidence["entry"]
-    if made.get("kind") != "AddRegistrar" or not isinstance(made.get("message"), dict) \
-            or not same_address(str(made["message"].get("registrar", "")), registrar):
-        raise VerificationFailed(f"{not_shown}: the entry it carries as evidence does not make that key a registrar.",
-                                 index)
+    if (
+        made.get("kind") != "AddRegistrar"
+        or not isinstance(made.get("message"), dict)
+        or not same_address(str(made["message"].get("registrar", "")), registrar)
+    ):
+        raise VerificationFailed(
+            f"{not_shown}: the entry it carries as evidence does not make that key a registrar.", index
+        )
     at = made.get("index")
     if type(at) is not int or not 0 <= at < index:
         raise VerificationFailed(f"{not_shown}: the AddRegistrar it carries is not recorded before the entry.", index)
-    nested = {"format": data["format"], "ledger": data["ledger"], "entry": made, "leafHash": evidence.get("leafHash"),
-              "treeSize": data["treeSize"], "auditPath": evidence.get("auditPath"), "checkpoint": data["checkpoint"]}
+    nested = {
+        "format": data["format"],
+        "ledger": data["ledger"],
+        "entry": made,
+        "leafHash": evidence.get("leafHash"),
+        "treeSize": data["treeSize"],
+        "auditPath": evidence.get("auditPath"),
+        "checkpoint": data["checkpoint"],
+    }
     try:
         verify_proof(nested, holder=holder)  # signed by the operator, in the tree the same checkpoint signs
     except VerificationFailed as bad:

@@ -18,6 +18,7 @@ the recording times the source gave them.  A source that rewrote what the
 replica holds is refused, naming the first entry that differs, and when two
 operator-signed checkpoints contradict each other the replica keeps a fork proof.
 """
+
 from __future__ import annotations
 
 import json
@@ -110,10 +111,19 @@ class SyncReport:
     more: bool = False  # the source holds more than it sent (a server's page)
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "source": self.source, "size": self.size, "appended": self.appended,
-                "started": self.started, "checkpoint_size": self.checkpoint_size, "cosigners": self.cosigners,
-                "first_bad": self.first_bad, "span": list(self.span) if self.span else None, "reason": self.reason,
-                "fork_proof": str(self.fork_proof) if self.fork_proof else None}
+        return {
+            "ok": self.ok,
+            "source": self.source,
+            "size": self.size,
+            "appended": self.appended,
+            "started": self.started,
+            "checkpoint_size": self.checkpoint_size,
+            "cosigners": self.cosigners,
+            "first_bad": self.first_bad,
+            "span": list(self.span) if self.span else None,
+            "reason": self.reason,
+            "fork_proof": str(self.fork_proof) if self.fork_proof else None,
+        }
 
 
 def state_path(home: DataDir) -> Path:
@@ -141,8 +151,9 @@ def _open(home: DataDir, db_url: str | None) -> "Ledger | None":
         return None
 
 
-def sync(home: DataDir, db_url: str | None, source: Source, *, now: int | None = None,
-         since: int | None = None) -> SyncReport:
+def sync(
+    home: DataDir, db_url: str | None, source: Source, *, now: int | None = None, since: int | None = None
+) -> SyncReport:
     """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
 
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
@@ -157,20 +168,25 @@ def sync(home: DataDir, db_url: str | None, source: Source, *, now: int | None =
     bundle = source.bundle(min(since, held))
     report = SyncReport(True, source.label, held, more=bundle.more)
     if replica is not None and bundle.identity != replica.identity:
-        raise DeedbookError(f"{source.label} is the ledger \u201c{bundle.identity.name}\u201d "
-                            f"({bundle.identity.ledger_id_hex[:18]}\u2026); this replica follows "
-                            f"\u201c{replica.identity.name}\u201d ({replica.identity.ledger_id_hex[:18]}\u2026).")
+        raise DeedbookError(
+            f"{source.label} is the ledger \u201c{bundle.identity.name}\u201d "
+            f"({bundle.identity.ledger_id_hex[:18]}\u2026); this replica follows "
+            f"\u201c{replica.identity.name}\u201d ({replica.identity.ledger_id_hex[:18]}\u2026)."
+        )
     if bundle.since > held:
-        raise DeedbookError(f"{source.label} starts at entry {bundle.since:,}, but this replica holds {held:,} "
-                            f"entries: it needs the entries from {held:,} on.")
+        raise DeedbookError(
+            f"{source.label} starts at entry {bundle.since:,}, but this replica holds {held:,} "
+            f"entries: it needs the entries from {held:,} on."
+        )
     signed = _signed(bundle, source.label)
     if replica is not None:
         differs = _compare(replica, bundle, signed, source)
         if differs is not None:
             first_bad, span, why = differs
             report.ok, report.first_bad, report.span, report.reason = False, first_bad, span, why
-            report.fork_proof = _keep_fork(home, replica, signed, source, first_bad if first_bad is not None
-                                           else span[0] if span else 0, now)
+            report.fork_proof = _keep_fork(
+                home, replica, signed, source, first_bad if first_bad is not None else span[0] if span else 0, now
+            )
             if report.fork_proof is not None:
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
@@ -195,8 +211,9 @@ def _signed(bundle: Bundle, label: str) -> SignedCheckpoint | None:
         records = tuple(SignatureRecord.from_json(s) for s in cp["signatures"])
         signed = open_checkpoint(note_of(bundle.identity, cp["message"], records), bundle.identity)
     except (NotSigned, DeedbookError, KeyError, TypeError, ValueError) as bad:
-        raise DeedbookError(f"The checkpoint {label} carries cannot be trusted ({str(bad).rstrip('.')}); nothing was "
-                            "synced.") from None
+        raise DeedbookError(
+            f"The checkpoint {label} carries cannot be trusted ({str(bad).rstrip('.')}); nothing was synced."
+        ) from None
     return signed
 
 
@@ -209,44 +226,64 @@ def _leaf(bundle: Bundle, index: int) -> bytes:
     return entry_leaf_hash(item.recorded_at, digest, item.entry.signatures)
 
 
-def _compare(replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint | None,
-             source: Source) -> tuple[int | None, tuple[int, int] | None, str] | None:
+def _compare(
+    replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint | None, source: Source
+) -> tuple[int | None, tuple[int, int] | None, str] | None:
     """Where the source's history differs from the replica's: (entry, or span, sentence), or None."""
     held = replica.size()
     mine = {e.index: e.leaf_hash for e in replica.entries(bundle.since, held)} if bundle.since < held else {}
     for index in sorted(mine):
         if index < bundle.size and _leaf(bundle, index) != mine[index]:
-            return index, None, (f"{source.label} rewrote history: its entry {index} is not the entry {index} this "
-                                 "replica holds; nothing was synced.")
+            return (
+                index,
+                None,
+                (
+                    f"{source.label} rewrote history: its entry {index} is not the entry {index} this "
+                    "replica holds; nothing was synced."
+                ),
+            )
     if signed is None or not bundle.frontier_size:
         return None
     at, size = bundle.frontier_size, signed.size
     if at < size:
         proof = bundle.candidate(at)
-        if proof is None or proof.old_root is None or \
-                not verify_consistency(at, size, proof.old_root, signed.root, list(proof.proof)):
-            raise DeedbookError(f"{source.label} does not prove its first {at:,} entries are part of its signed "
-                                "checkpoint (its consistency proof is missing or does not check); nothing was synced.")
+        if (
+            proof is None
+            or proof.old_root is None
+            or not verify_consistency(at, size, proof.old_root, signed.root, list(proof.proof))
+        ):
+            raise DeedbookError(
+                f"{source.label} does not prove its first {at:,} entries are part of its signed "
+                "checkpoint (its consistency proof is missing or does not check); nothing was synced."
+            )
         theirs = proof.old_root
     else:
         theirs = signed.root
     if fold(bundle.frontier) != theirs:
-        raise DeedbookError(f"{source.label} is damaged: its frontier is not its tree of {at:,} entries; nothing was "
-                            "synced.")
+        raise DeedbookError(
+            f"{source.label} is damaged: its frontier is not its tree of {at:,} entries; nothing was synced."
+        )
     tree = replica.tree()
     if tree.root(at) == theirs:
         return None
     span = first_difference(at, frontier(tree, at), bundle.frontier)
     assert span is not None
     exact = _first_in_span(replica, source, at, span, bundle.frontier)
-    where = f"its entry {exact} is not the entry {exact} this replica holds" if exact is not None else \
-        f"one of its entries {span[0]:,} to {span[1] - 1:,} is not the one this replica holds"
-    return exact, None if exact is not None else span, (f"{source.label} rewrote history: {where} (its signed "
-                                                         "checkpoint says so); nothing was synced.")
+    where = (
+        f"its entry {exact} is not the entry {exact} this replica holds"
+        if exact is not None
+        else f"one of its entries {span[0]:,} to {span[1] - 1:,} is not the one this replica holds"
+    )
+    return (
+        exact,
+        None if exact is not None else span,
+        (f"{source.label} rewrote history: {where} (its signed checkpoint says so); nothing was synced."),
+    )
 
 
-def _first_in_span(replica: "Ledger", source: Source, at: int, span: tuple[int, int],
-                   theirs: tuple[bytes, ...]) -> int | None:
+def _first_in_span(
+    replica: "Ledger", source: Source, at: int, span: tuple[int, int], theirs: tuple[bytes, ...]
+) -> int | None:
     """The first entry of `span` whose leaf differs, when the source can give its leaves (checked against the
     frontier's root for the span, so a source cannot point at an innocent entry)."""
     root = dict(zip(spans(at), theirs, strict=True))[span]
@@ -257,8 +294,9 @@ def _first_in_span(replica: "Ledger", source: Source, at: int, span: tuple[int, 
     return next((span[0] + i for i, (a, b) in enumerate(zip(mine, leaves, strict=True)) if a != b), None)
 
 
-def _keep_fork(home: DataDir, replica: "Ledger", signed: SignedCheckpoint | None, source: Source, first_bad: int,
-               now: int) -> Path | None:
+def _keep_fork(
+    home: DataDir, replica: "Ledger", signed: SignedCheckpoint | None, source: Source, first_bad: int, now: int
+) -> Path | None:
     """A fork proof, when one of the replica's own checkpoints covers the entry that differs and the source's
     signed checkpoint contradicts it provably."""
     if signed is None:
@@ -277,37 +315,52 @@ def _keep_fork(home: DataDir, replica: "Ledger", signed: SignedCheckpoint | None
         evidence = fork_evidence(held, signed, candidate.old_root, candidate.proof)
         if evidence is None:
             continue
-        fork = make_fork(held, signed, evidence[0], evidence[1], found_by=f"replica of {source.label}"[:120],
-                         found_at=now, note=f"A replica holding the first checkpoint was sent the second by "
-                                            f"{source.label}; its entry {first_bad} differs.")
+        fork = make_fork(
+            held,
+            signed,
+            evidence[0],
+            evidence[1],
+            found_by=f"replica of {source.label}"[:120],
+            found_at=now,
+            note=f"A replica holding the first checkpoint was sent the second by "
+            f"{source.label}; its entry {first_bad} differs.",
+        )
         if not verify_fork(fork).proved:
             continue
-        path = home.root / "replica-forks" / f"fork-{replica.identity.ledger_id.hex()[:16]}-{size}-{signed.size}-{now}.json"
+        path = (
+            home.root
+            / "replica-forks"
+            / f"fork-{replica.identity.ledger_id.hex()[:16]}-{size}-{signed.size}-{now}.json"
+        )
         return write_output(path, fork_text(fork), force=True, make_folder=True)
     return None
 
 
-def _append(home: DataDir, db_url: str | None, replica: "Ledger | None", bundle: Bundle, new: list[Any],
-            report: SyncReport) -> tuple["Ledger", bool]:
+def _append(
+    home: DataDir, db_url: str | None, replica: "Ledger | None", bundle: Bundle, new: list[Any], report: SyncReport
+) -> tuple["Ledger", bool]:
     """Append the new entries through the ledger's own rules, in batches; the first that breaks one is named."""
     from core.ledger import Ledger
 
     started = replica is None
     if replica is None:
         if not new or new[0].index != 0:
-            raise DeedbookError(f"{report.source} does not start at the ledger's first entry, which a new replica "
-                                "needs.")
+            raise DeedbookError(
+                f"{report.source} does not start at the ledger's first entry, which a new replica needs."
+            )
         engine = Ledger._engine(home, db_url, create=True)
         replica = Ledger(home, engine, bundle.identity)
     for start in range(0, len(new), BATCH):
-        batch = new[start:start + BATCH]
+        batch = new[start : start + BATCH]
         before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else None
         try:
             replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
         except RuleViolation as broken:
             report.ok, report.first_bad = False, None
-            report.reason = (f"{report.source} sent an entry this ledger's rules refuse, from entry "
-                             f"{batch[0].index:,} on: {broken} Nothing from that batch was synced.")
+            report.reason = (
+                f"{report.source} sent an entry this ledger's rules refuse, from entry "
+                f"{batch[0].index:,} on: {broken} Nothing from that batch was synced."
+            )
             report.size = replica.size()
             report.appended = report.size - (new[0].index if new else 0)
             if started and report.size == 0 and db_url is None:
@@ -334,9 +387,15 @@ def _claim(home: DataDir, bundle: Bundle, created: int) -> Any:
     def claim(conn: Any) -> None:
         if conn.execute(select(LedgerRow)).first() is not None:
             raise DeedbookError(f"There is a ledger in {home.root} already.")
-        conn.execute(insert(LedgerRow).values(ledger_id=identity.ledger_id_hex, name=identity.name,
-                                              operator=identity.operator, chain_id=identity.chain_id,
-                                              created_at=created))
+        conn.execute(
+            insert(LedgerRow).values(
+                ledger_id=identity.ledger_id_hex,
+                name=identity.name,
+                operator=identity.operator,
+                chain_id=identity.chain_id,
+                created_at=created,
+            )
+        )
 
     return claim
 
@@ -350,8 +409,11 @@ def _keep_cosignatures(replica: "Ledger", bundle: Bundle, signed: SignedCheckpoi
     found = cosigners(signed.note.with_signatures(tuple(lines)), signed.body)
     if not found or checkpoint_of_size(replica, signed.size) is None:
         return [c.as_json() for c in found]
-    add_cosignatures(replica, [("the source's checkpoint",
-                                signed.operator_only().with_signatures(tuple(c.line for c in found)))], now=now)
+    add_cosignatures(
+        replica,
+        [("the source's checkpoint", signed.operator_only().with_signatures(tuple(c.line for c in found)))],
+        now=now,
+    )
     return [c.as_json() for c in found]
 
 
@@ -366,6 +428,12 @@ def _update_witness(home: DataDir, replica: "Ledger") -> None:
 
 
 def _write_state(home: DataDir, report: SyncReport, now: int) -> None:
-    data = {"format": STATE_FORMAT, "source": report.source, "lastSync": now, "size": report.size,
-            "checkpointSize": report.checkpoint_size, "cosigners": report.cosigners}
+    data = {
+        "format": STATE_FORMAT,
+        "source": report.source,
+        "lastSync": now,
+        "size": report.size,
+        "checkpointSize": report.checkpoint_size,
+        "cosigners": report.cosigners,
+    }
     write_output(state_path(home), json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)

@@ -22,6 +22,7 @@ checkpoint, a registrar, a registration — is refused wherever it enters
 (`make_request`, `parse_request`, `sign_request`, `entry_from_responses`),
 because those are signed on the ledger's machine by its own commands.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,9 @@ class RequestError(DeedbookError):
     """A signing request or response file that cannot be used."""
 
 
-def party_for(kind: EntryKind, signed_type: str, what: str = "This request",
-              verb: str = "asks for a signature over") -> Party:
+def party_for(
+    kind: EntryKind, signed_type: str, what: str = "This request", verb: str = "asks for a signature over"
+) -> Party:
     """The party that signs `signed_type` of `kind` by request; a `RequestError` saying why when none may."""
     party = kind.party(signed_type)
     if party is None:
@@ -89,7 +91,7 @@ class SigningRequest:
 
     @property
     def ledger_name(self) -> str:
-        return str(self.typed_data["domain"]["name"])[len(DOMAIN_PREFIX):]
+        return str(self.typed_data["domain"]["name"])[len(DOMAIN_PREFIX) :]
 
     @property
     def is_response(self) -> bool:
@@ -113,8 +115,16 @@ class SigningRequest:
 
 # -- building ----------------------------------------------------------------
 
-def make_request(identity: LedgerIdentity, kind: str, message: Mapping[str, Any], signed_type: str,
-                 signer: str, *, now: int | None = None) -> SigningRequest:
+
+def make_request(
+    identity: LedgerIdentity,
+    kind: str,
+    message: Mapping[str, Any],
+    signed_type: str,
+    signer: str,
+    *,
+    now: int | None = None,
+) -> SigningRequest:
     """A request for `signer` to sign `message` (of entry `kind`) as `signed_type` in this ledger's domain.
 
     Only a party's own act can be requested (see `party_for`)."""
@@ -140,16 +150,25 @@ def sign_request(request: SigningRequest, key: UnlockedKey, *, now: int | None =
     described = describe_entry(request.kind, request.message, [(request.role, request.signer)])
     for deadline in (f.seconds for term in described.terms for f in facts(term.value) if isinstance(f, Deadline)):
         if deadline < current:
-            raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new "
-                               "one.")
+            raise RequestError(f"The deadline of this request passed on {format_instant(deadline)}; ask for a new one.")
     signature = key.sign(request.digest)
     extra = dict(request.extra)
     extra["signedAt"] = current
-    return SigningRequest(request.typed_data, request.signer, request.role, request.kind, request.signed_type,
-                          request.message, request.digest, signature, extra)
+    return SigningRequest(
+        request.typed_data,
+        request.signer,
+        request.role,
+        request.kind,
+        request.signed_type,
+        request.message,
+        request.digest,
+        signature,
+        extra,
+    )
 
 
 # -- parsing -----------------------------------------------------------------
+
 
 def _kind_for(primary: str) -> tuple[EntryKind, str | None]:
     """The entry kind a primaryType belongs to, and the wrapper's field (None when it is the kind)."""
@@ -168,13 +187,15 @@ def _identity_of(domain: Any) -> LedgerIdentity:
     if not isinstance(name, str) or not name.startswith(DOMAIN_PREFIX):
         raise RequestError("The request's domain does not name a Deedbook ledger.")
     if version != DOMAIN_VERSION:
-        raise RequestError(f"The request's domain has version {_clean(str(version), 20)}; this Deedbook signs "
-                           f"version {DOMAIN_VERSION} only.")
+        raise RequestError(
+            f"The request's domain has version {_clean(str(version), 20)}; this Deedbook signs "
+            f"version {DOMAIN_VERSION} only."
+        )
     if type(chain) is not int or not 0 <= chain < 2**256:
         raise RequestError("The request's domain chainId must be a whole number.")
     if not isinstance(salt, str) or re.fullmatch(r"0x[0-9a-f]{64}", salt) is None:
         raise RequestError("The request's domain salt (the ledger id) must be 32 bytes of lower-case hex.")
-    return LedgerIdentity(bytes.fromhex(salt[2:]), name[len(DOMAIN_PREFIX):], "", chain)
+    return LedgerIdentity(bytes.fromhex(salt[2:]), name[len(DOMAIN_PREFIX) :], "", chain)
 
 
 def parse_request(data: Any, *, require_signature: bool = False, what: str = "The file") -> SigningRequest:
@@ -193,8 +214,9 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
     fmt = data.get("format")
     if fmt != FORMAT:
         if isinstance(fmt, str) and fmt.startswith(FORMAT_FAMILY):
-            raise RequestError(f"{what} uses the format {_clean(fmt, 60)}, which this Deedbook does not know; "
-                               "update Deedbook.")
+            raise RequestError(
+                f"{what} uses the format {_clean(fmt, 60)}, which this Deedbook does not know; update Deedbook."
+            )
         raise RequestError(f"{what} is not a Deedbook signing request (its format is not {FORMAT}).")
     td = data.get("typedData")
     if not isinstance(td, dict) or set(td) != {"types", "primaryType", "domain", "message"}:
@@ -204,8 +226,9 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
         raise RequestError(f"{what} has a primaryType that is not text.")
     kind, wrapper_field = _kind_for(primary)
     # Before anything else in it is read: a party's own act, or refused with the reason.
-    party = party_for(kind, primary, what, "carries a signature over" if "signature" in data else
-                      "asks for a signature over")
+    party = party_for(
+        kind, primary, what, "carries a signature over" if "signature" in data else "asks for a signature over"
+    )
     wrapped = td["message"]
     if not isinstance(wrapped, dict):
         raise RequestError(f"{what}: the typed data's message is not an object.")
@@ -221,8 +244,10 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
     identity = _identity_of(td["domain"])
     expected = typed_data(identity, kind.name, message, primary)
     if td["types"] != expected["types"]:
-        raise RequestError(f"{what}: its types are not Deedbook's {primary} types, so what it shows may not be what "
-                           "it signs; refusing it.")
+        raise RequestError(
+            f"{what}: its types are not Deedbook's {primary} types, so what it shows may not be what "
+            "it signs; refusing it."
+        )
     if td != expected:
         raise RequestError(f"{what}: its typed data is not in Deedbook's form.")
     digest = signing_digest(domain_separator(td["domain"]), schema().hash_struct(primary, wrapped))
@@ -230,23 +255,28 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
     role = data.get("role")
     expected_role = party.role
     if role != expected_role:
-        raise RequestError(f"{what} names the role '{_clean(str(role), 30)}', but a {primary} is signed by the "
-                           f"{expected_role}.")
+        raise RequestError(
+            f"{what} names the role '{_clean(str(role), 30)}', but a {primary} is signed by the {expected_role}."
+        )
     signer_text = data.get("signer")
     if not isinstance(signer_text, str) or re.fullmatch(r"0x[0-9a-fA-F]{40}", signer_text) is None:
         raise RequestError(f"{what} does not say who must sign (signer: a 0x address).")
     signer = checksum_address(parse_address(signer_text))
     named = party.signer_field
     if named is not None and message[named].lower() != signer.lower():
-        raise RequestError(f"{what} asks {signer} to sign, but the {expected_role} in its content is "
-                           f"{checksum_address(bytes.fromhex(message[named][2:]))}.")
+        raise RequestError(
+            f"{what} asks {signer} to sign, but the {expected_role} in its content is "
+            f"{checksum_address(bytes.fromhex(message[named][2:]))}."
+        )
 
     signature: bytes | None = None
     if "signature" in data:
         signature = parse_signature(data["signature"])
         if recover_address(digest, signature) != bytes.fromhex(signer[2:]):
-            raise RequestError(f"{what}: its signature was not made by {signer} over this content (wrong key, or the "
-                               "content was changed after signing).")
+            raise RequestError(
+                f"{what}: its signature was not made by {signer} over this content (wrong key, or the "
+                "content was changed after signing)."
+            )
     elif require_signature:
         raise RequestError(f"{what} is a request, not a signed response: it has no signature yet.")
     extra = {k: v for k, v in data.items() if k not in {"format", "typedData", "signer", "role", "signature"}}
@@ -306,12 +336,13 @@ def entry_from_responses(responses: list[SigningRequest]) -> Entry:
         if response.domain != first.domain:
             raise RequestError("These responses were signed for different ledgers; they cannot be submitted together.")
         if response.kind != first.kind or canonical_json(response.message) != message_json:
-            raise RequestError("These responses belong to different transactions; submit each transaction's "
-                               "responses together and on their own.")
+            raise RequestError(
+                "These responses belong to different transactions; submit each transaction's "
+                "responses together and on their own."
+            )
         slot = (response.role, response.signer.lower())
         if slot in chosen and chosen[slot].signature != response.signature:
-            raise RequestError(f"Two different {response.role} signatures by {response.signer} were given; "
-                               "keep one.")
+            raise RequestError(f"Two different {response.role} signatures by {response.signer} were given; keep one.")
         chosen[slot] = response
     order = list(kind.parties)  # signatures are kept in the order the kind lists its parties
     ordered = sorted(chosen.values(), key=lambda r: (order.index(r.signed_type), r.signer.lower()))
@@ -319,6 +350,7 @@ def entry_from_responses(responses: list[SigningRequest]) -> Entry:
 
 
 # -- the summary people read -------------------------------------------------
+
 
 def _clean(value: Any, limit: int = 200) -> str:
     """Text from a file, made safe to show: control and direction-changing characters escaped, length capped."""
@@ -351,7 +383,11 @@ def _shares(shares: int, total: int) -> str:
 
 
 def _amount(amount: int, currency: str) -> str:
-    return format_amount(amount, currency) if is_currency(currency) else f"{amount:,} minor units of {_clean(currency, 20)}"
+    return (
+        format_amount(amount, currency)
+        if is_currency(currency)
+        else f"{amount:,} minor units of {_clean(currency, 20)}"
+    )
 
 
 def _fact(fact: Fact, now: int, warnings: list[str]) -> str:
@@ -368,8 +404,10 @@ def _fact(fact: Fact, now: int, warnings: list[str]) -> str:
         return _clean(fact.iso, 40)
     if isinstance(fact, Deadline):
         if fact.seconds < now:
-            warnings.append(f"The deadline passed on {format_instant(fact.seconds)}: the ledger will refuse this "
-                            "signature. Ask for a new request.")
+            warnings.append(
+                f"The deadline passed on {format_instant(fact.seconds)}: the ledger will refuse this "
+                "signature. Ask for a new request."
+            )
             return f"{format_instant(fact.seconds)} (PASSED)"
         return f"{format_instant(fact.seconds)} (in {describe_interval(fact.seconds - now)})"
     if isinstance(fact, EntryRef):
@@ -383,8 +421,9 @@ def _phrase(phrase: Phrase, now: int, warnings: list[str]) -> str:
     return "".join(part if isinstance(part, str) else _fact(part, now, warnings) for part in phrase)
 
 
-def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int | None = None,
-              warn_ledger: bool = True) -> Summary:
+def summarize(
+    request: SigningRequest, local: LedgerIdentity | None, *, now: int | None = None, warn_ledger: bool = True
+) -> Summary:
     """The plain-language summary of what `request` signs, from its typed data alone.
 
     `local` is the ledger of the machine showing it (None: no ledger here); a
@@ -398,24 +437,34 @@ def summarize(request: SigningRequest, local: LedgerIdentity | None, *, now: int
     lines = [(term.label, _phrase(term.value, current, warnings)) for term in described.terms]
     warnings += described.warnings
     role_phrase = party.phrase if party is not None else f"You sign as {request.role}."
-    ledger_line = (f"{_clean(request.ledger_name, 80)} (id {request.ledger_id[:10]}\u2026{request.ledger_id[-8:]}, "
-                   f"chain {request.domain['chainId']})")
+    ledger_line = (
+        f"{_clean(request.ledger_name, 80)} (id {request.ledger_id[:10]}\u2026{request.ledger_id[-8:]}, "
+        f"chain {request.domain['chainId']})"
+    )
     head = [("Ledger", ledger_line), ("Signer", f"{request.signer} ({request.role})")]
-    tail = [("Digest", "0x" + request.digest.hex()),
-            ("Domain hash", "0x" + domain_separator(request.domain).hex())]
+    tail = [("Digest", "0x" + request.digest.hex()), ("Domain hash", "0x" + domain_separator(request.domain).hex())]
     if warn_ledger:
         if local is None:
-            warnings.append(f"This machine has no Deedbook ledger, so it cannot confirm the ledger: check with the "
-                            f"agent that the ledger id is {request.ledger_id}.")
+            warnings.append(
+                f"This machine has no Deedbook ledger, so it cannot confirm the ledger: check with the "
+                f"agent that the ledger id is {request.ledger_id}."
+            )
         elif local.domain() != request.domain and (request.ledger_id, request.ledger_name) == (
-                local.ledger_id_hex, local.name):
-            warnings.append(f"This request is for chain id {request.domain['chainId']}, but this machine's ledger "
-                            f"uses chain id {local.chain_id}: the ledger will refuse the signature.")
+            local.ledger_id_hex,
+            local.name,
+        ):
+            warnings.append(
+                f"This request is for chain id {request.domain['chainId']}, but this machine's ledger "
+                f"uses chain id {local.chain_id}: the ledger will refuse the signature."
+            )
         elif local.domain() != request.domain:
-            warnings.append(f"This request is for the ledger \u201c{_clean(request.ledger_name, 80)}\u201d "
-                            f"({request.ledger_id[:10]}\u2026), not this machine's ledger \u201c{local.name}\u201d "
-                            f"({local.ledger_id_hex[:10]}\u2026).")
-    texts = [("ledger name", request.ledger_name)] + [(name, value) for name, value in request.message.items()
-                                                       if isinstance(value, str)]
+            warnings.append(
+                f"This request is for the ledger \u201c{_clean(request.ledger_name, 80)}\u201d "
+                f"({request.ledger_id[:10]}\u2026), not this machine's ledger \u201c{local.name}\u201d "
+                f"({local.ledger_id_hex[:10]}\u2026)."
+            )
+    texts = [("ledger name", request.ledger_name)] + [
+        (name, value) for name, value in request.message.items() if isinstance(value, str)
+    ]
     warnings += [note for name, value in texts if (note := script_note(name, value)) is not None]
     return Summary(f"{title}\n{role_phrase}", head + lines + tail, warnings)

@@ -8,6 +8,7 @@ another row or field no longer opens.  Only the recipient's private key opens
 it (`UnlockedKey.shared_secret`), and the private key never leaves core.keys.
 No cipher is written here: the `cryptography` package does the AES-GCM and HKDF.
 """
+
 from __future__ import annotations
 
 import base64
@@ -47,8 +48,9 @@ def seal(recipient_public_key: bytes, plaintext: str, context: str) -> dict[str,
     shared = ephemeral.ecdh(recipient)
     ephemeral_public = ephemeral.public_key.format(compressed=True)
     nonce = os.urandom(12)
-    box = AESGCM(_key(shared, ephemeral_public, recipient)).encrypt(nonce, plaintext.encode("utf-8"),
-                                                                   context.encode("utf-8"))
+    box = AESGCM(_key(shared, ephemeral_public, recipient)).encrypt(
+        nonce, plaintext.encode("utf-8"), context.encode("utf-8")
+    )
     return {"scheme": SCHEME, "ephemeral": _b64(ephemeral_public), "nonce": _b64(nonce), "box": _b64(box)}
 
 
@@ -64,7 +66,8 @@ def open_sealed(key: UnlockedKey, sealed: Any, context: str) -> str:
         aes = AESGCM(_key(shared, ephemeral, key.public_key))
         return aes.decrypt(nonce, box, context.encode("utf-8")).decode("utf-8")
     except InvalidTag:
-        raise SealError(f"A sealed value does not open with the key '{key.name}': it was sealed to another key, or "
-                        "changed.") from None
+        raise SealError(
+            f"A sealed value does not open with the key '{key.name}': it was sealed to another key, or changed."
+        ) from None
     except (ValueError, TypeError, KeyError, UnicodeDecodeError):
         raise SealError("A sealed value is malformed.") from None

@@ -7,6 +7,7 @@ the key encrypted with a password (PKCS#8, scrypt-protected PEM: never in clear)
 certificate in the data folder's `seals/`, and records the binding.  The documents layer seals a
 PDF with them (desktop/documents/seal.py); verify-pdf walks ledger -> certificate -> signature.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,14 @@ class SealInfo:
     bound_at: int | None  # the SealCertificate entry, when the ledger holds one for this certificate
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "certSha256": self.fingerprint, "subject": self.subject,
-                "notBefore": self.not_before, "notAfter": self.not_after, "entry": self.bound_at}
+        return {
+            "name": self.name,
+            "certSha256": self.fingerprint,
+            "subject": self.subject,
+            "notBefore": self.not_before,
+            "notAfter": self.not_after,
+            "entry": self.bound_at,
+        }
 
 
 def fingerprint(cert_der: bytes) -> str:
@@ -65,7 +72,7 @@ class SealStore:
     def names(self) -> list[str]:
         if not self.folder.is_dir():
             return []
-        return sorted(p.name[:-len(".crt.pem")] for p in self.folder.glob("*.crt.pem"))
+        return sorted(p.name[: -len(".crt.pem")] for p in self.folder.glob("*.crt.pem"))
 
     def create(self, name: str, password: str, *, office: str, operator: str, now: int) -> bytes:
         """Make the key and certificate of a new seal; the certificate's DER.  Refuses an existing name."""
@@ -80,24 +87,46 @@ class SealStore:
         if len(password) < 8:
             raise DeedbookError("A seal's password must be at least 8 characters.")
         key = ec.generate_private_key(ec.SECP256R1())
-        subject = x509.Name([
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{office[:40]} document seal {name}"[:64]),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office[:64] or "Deedbook office"),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, operator),
-        ])
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, f"{office[:40]} document seal {name}"[:64]),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, office[:64] or "Deedbook office"),
+                x509.NameAttribute(NameOID.SERIAL_NUMBER, operator),
+            ]
+        )
         start = dt.datetime.fromtimestamp(now, dt.UTC).replace(microsecond=0)
-        cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(start)
-                .not_valid_after(start + dt.timedelta(days=VALID_DAYS))
-                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                             data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                             crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-                .add_extension(x509.ExtendedKeyUsage([ObjectIdentifier(DOCUMENT_SIGNING)]), critical=False)
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-                .sign(key, hashes.SHA256()))
-        encrypted = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.BestAvailableEncryption(password.encode("utf-8")))
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start)
+            .not_valid_after(start + dt.timedelta(days=VALID_DAYS))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(x509.ExtendedKeyUsage([ObjectIdentifier(DOCUMENT_SIGNING)]), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        encrypted = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password.encode("utf-8")),
+        )
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_new(key_path, encrypted, 0o600)
         _write_new(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
@@ -127,8 +156,9 @@ class SealStore:
             key = serialization.load_pem_private_key(key_path.read_bytes(), password.encode("utf-8"))
         except (ValueError, TypeError):
             raise DeedbookError(f"Wrong password for seal '{name}' (or its key file is damaged).") from None
-        return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption())
+        return key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
@@ -141,15 +171,22 @@ def validity(cert_der: bytes) -> tuple[int, int, str]:
     from cryptography import x509
 
     cert = x509.load_der_x509_certificate(cert_der)
-    return (int(cert.not_valid_before_utc.timestamp()), int(cert.not_valid_after_utc.timestamp()),
-            cert.subject.rfc4514_string())
+    return (
+        int(cert.not_valid_before_utc.timestamp()),
+        int(cert.not_valid_after_utc.timestamp()),
+        cert.subject.rfc4514_string(),
+    )
 
 
 def bind_seal(ledger: Ledger, operator: UnlockedKey, name: str, cert_der: bytes) -> int:
     """Record the operator's SealCertificate entry for `cert_der`; its index."""
     not_before, not_after, _ = validity(cert_der)
-    message = {"name": check_name(name), "certSha256": fingerprint(cert_der), "notBefore": not_before,
-               "notAfter": not_after}
+    message = {
+        "name": check_name(name),
+        "certSha256": fingerprint(cert_der),
+        "notBefore": not_before,
+        "notAfter": not_after,
+    }
     return ledger.append_built(lambda state: [ledger.sign("SealCertificate", message, operator, "operator")])[0]
 
 

@@ -6,6 +6,7 @@ folder, and when `DEEDBOOK_HOME` is set (tests, portable installs) the file sits
 there.  A damaged or hand-edited file never stops the application: unknown keys
 are ignored and bad values fall back to the defaults.
 """
+
 from __future__ import annotations
 
 import json
@@ -106,4 +107,3 @@ class Settings:
             Path(tmp).unlink(missing_ok=True)
             raise
         self.path = path
-

@@ -4,6 +4,7 @@ libsecp256k1 (through coincurve) does the curve work.  Only low-s signatures
 (EIP-2) are accepted, so a signature cannot be re-encoded into a second valid
 form and replayed as a "different" one.
 """
+
 from __future__ import annotations
 
 import re

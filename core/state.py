@@ -4,6 +4,7 @@ The rules in `core.kinds` read and change a `LedgerState`.  Verification replays
 the whole ledger into an `InMemoryState`; an append works on a `LedgerState`
 backed by the database projection (core.store), so one set of rules serves both.
 """
+
 from __future__ import annotations
 
 import json

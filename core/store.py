@@ -5,6 +5,7 @@ Every other table is a projection that verification rebuilds and compares.
 Nothing here depends on SQLite: the URL may name PostgreSQL; the SQLite-specific
 pragmas are applied only to SQLite engines.
 """
+
 from __future__ import annotations
 
 import os
@@ -151,8 +152,10 @@ _POSTGRES_LOCK_TIMEOUT = "55P03"  # lock_not_available
 # ledger's tables live in (advisory locks are already per database), so two ledgers never
 # wait for each other and two creators of one ledger always do.
 _ADVISORY_CLASS = 0x44424B31  # "DBK1"
-POSTGRES_WRITE_LOCK = (f"SELECT pg_advisory_xact_lock({_ADVISORY_CLASS}, "
-                       "('x' || substr(md5(coalesce(current_schema(), '')), 1, 8))::bit(32)::int)")
+POSTGRES_WRITE_LOCK = (
+    f"SELECT pg_advisory_xact_lock({_ADVISORY_CLASS}, "
+    "('x' || substr(md5(coalesce(current_schema(), '')), 1, 8))::bit(32)::int)"
+)
 
 
 def _sqlite_own_transactions(dbapi_connection: Any, _record: Any) -> None:
@@ -199,7 +202,9 @@ def is_lock_timeout(error: DatabaseError) -> bool:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    _run_pragmas(dbapi_connection, ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000"))
+    _run_pragmas(
+        dbapi_connection, ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000")
+    )
 
 
 def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -235,25 +240,30 @@ def database_problem(engine: Engine, error: BaseException, statement: str = "") 
     if isinstance(original, UnicodeDecodeError):
         return LedgerDamaged("The ledger database is damaged: it holds text that is not UTF-8.")
     if not isinstance(original, sqlite3.DatabaseError) or isinstance(
-            original, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.NotSupportedError)):
+        original, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.NotSupportedError)
+    ):
         return None
     code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
     message = str(original)
     database = _database_file(engine)
     if message.startswith("Could not decode to UTF-8 column"):
         column = message.split("'")[1] if message.count("'") >= 2 else "a column"
-        return LedgerDamaged(f"The ledger database {database} is damaged: its column '{column}' holds text that "
-                             "is not UTF-8.")
+        return LedgerDamaged(
+            f"The ledger database {database} is damaged: its column '{column}' holds text that is not UTF-8."
+        )
     if code == _SQLITE_READONLY:
-        return ReadOnlyFolder(f"The data folder {database.parent} is read-only; nothing can be recorded there "
-                              "(nothing was written).")
+        return ReadOnlyFolder(
+            f"The data folder {database.parent} is read-only; nothing can be recorded there (nothing was written)."
+        )
     if code == _SQLITE_FULL:
         return DeedbookError(f"The disk holding {database} is full; nothing was written.")
     if code == _SQLITE_CANTOPEN:
         return DeedbookError(f"The ledger database {database} cannot be opened.")
     # A table or column of Deedbook's own schema that is not there: the schema text was damaged
     # (the probe for alembic_version is how a new database is recognised, so it is left alone).
-    missing = code == 1 and message.startswith(("no such table", "no such column")) and "alembic_version" not in statement
+    missing = (
+        code == 1 and message.startswith(("no such table", "no such column")) and "alembic_version" not in statement
+    )
     if code in _DAMAGE or missing:
         return LedgerDamaged(f"The ledger database {database} is damaged: {_plain(message)}.")
     return None
@@ -279,8 +289,10 @@ def sqlite_read_only_url(database: Path) -> str:
     if folder_writable or shm.exists():
         mode = "mode=ro"
     elif wal.exists() and wal.stat().st_size > 0:
-        raise ReadOnlyFolder(f"The data folder {database.parent} is read-only and the ledger's last changes are "
-                             f"still in {wal.name}; copy the folder to a writable place to open it.")
+        raise ReadOnlyFolder(
+            f"The data folder {database.parent} is read-only and the ledger's last changes are "
+            f"still in {wal.name}; copy the folder to a writable place to open it."
+        )
     else:
         mode = "immutable=1"
     return f"sqlite:///file:{quote(str(database))}?{mode}&uri=true"
@@ -314,7 +326,8 @@ def schema_version(engine: Engine) -> str | None:
 
 def _known_revision(version: str) -> bool:
     return (MIGRATIONS / "versions").is_dir() and any(
-        path.name.startswith(version + "_") for path in (MIGRATIONS / "versions").glob("*.py"))
+        path.name.startswith(version + "_") for path in (MIGRATIONS / "versions").glob("*.py")
+    )
 
 
 def check_schema(engine: Engine, *, read_only: bool = False) -> str | None:
@@ -330,8 +343,10 @@ def check_schema(engine: Engine, *, read_only: bool = False) -> str | None:
         raise LedgerDamaged(f"The ledger database is damaged: its schema version {current!r} is not one Deedbook made.")
     if read_only:
         what = "has no ledger" if current is None else f"needs an upgrade from schema {current}"
-        raise ReadOnlyFolder(f"The ledger database {_database_file(engine)} {what}, and its folder is read-only; "
-                             "copy the folder to a writable place to open it.")
+        raise ReadOnlyFolder(
+            f"The ledger database {_database_file(engine)} {what}, and its folder is read-only; "
+            "copy the folder to a writable place to open it."
+        )
     return current
 
 

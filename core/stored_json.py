@@ -1,6 +1,7 @@
 """Reading the entries table's JSON columns fast: the message and the signatures of every entry.
 
 Shared by `verify` (core.verify) and the incremental one (core.verify_since, core.asof)."""
+
 from __future__ import annotations
 
 import json
@@ -21,5 +22,7 @@ def stored_json(text: str) -> Any:
 
 
 def stored_signatures(raw: str) -> tuple[SignatureRecord, ...]:
-    return tuple(SignatureRecord(s["role"], s["signer"], bytes.fromhex(s["signature"][2:]), s["signedType"])
-                 for s in stored_json(raw))
+    return tuple(
+        SignatureRecord(s["role"], s["signer"], bytes.fromhex(s["signature"][2:]), s["signedType"])
+        for s in stored_json(raw)
+    )

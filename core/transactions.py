@@ -10,6 +10,7 @@ transfer wizard and offline signer call:
 Nothing is written to the ledger until `submit`, which checks every signature
 and rule and appends the transfer atomically, or raises one `DeedbookError`.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,16 +32,33 @@ from core.kinds.transfer import TRANSFER_ID, check_transfer_message, holding_of
 from core.ledger import Ledger
 from core.money import check_currency, parse_amount
 from core.outfiles import check_output
-from core.requests import (SigningRequest, entry_from_responses, load_response, make_request, parse_request,
-                           sign_request, write_json)
+from core.requests import (
+    SigningRequest,
+    entry_from_responses,
+    load_response,
+    make_request,
+    parse_request,
+    sign_request,
+    write_json,
+)
 from core.signing import checksum_address, parse_address
 from core.state import DeedState
 
 DEFAULT_DEADLINE_DAYS = 7
 Response = SigningRequest | dict[str, Any] | str | os.PathLike[str]
 
-__all__ = ["PreparedTransfer", "prepare_transfer", "transfer_message", "transfer_requests", "write_requests",
-           "sign_request", "submit", "submit_batch", "build_entry", "find_transfer"]
+__all__ = [
+    "PreparedTransfer",
+    "prepare_transfer",
+    "transfer_message",
+    "transfer_requests",
+    "write_requests",
+    "sign_request",
+    "submit",
+    "submit_batch",
+    "build_entry",
+    "find_transfer",
+]
 
 
 @dataclass(frozen=True)
@@ -56,13 +74,20 @@ class PreparedTransfer:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "deed_id": self.message["deedId"], "transfer_id": self.transfer_id, "from": self.message["from"],
-            "to": self.message["to"], "shares": self.message["shares"], "price": self.message["price"],
-            "currency": self.message["currency"], "closing_date": self.message["closingDate"],
-            "deadline": self.message["deadline"], "deed_version": self.message["deedVersion"],
-            "requests": [{"role": r.role, "signer": r.signer,
-                          "path": str(self.paths[i]) if i < len(self.paths) else None}
-                         for i, r in enumerate(self.requests)],
+            "deed_id": self.message["deedId"],
+            "transfer_id": self.transfer_id,
+            "from": self.message["from"],
+            "to": self.message["to"],
+            "shares": self.message["shares"],
+            "price": self.message["price"],
+            "currency": self.message["currency"],
+            "closing_date": self.message["closingDate"],
+            "deadline": self.message["deadline"],
+            "deed_version": self.message["deedVersion"],
+            "requests": [
+                {"role": r.role, "signer": r.signer, "path": str(self.paths[i]) if i < len(self.paths) else None}
+                for i, r in enumerate(self.requests)
+            ],
             "rules_version": self.verdict.rules_version if self.verdict else None,
         }
 
@@ -88,15 +113,26 @@ def _seller_of(deed: DeedState, seller: str | None) -> str:
             raise DeedbookError(f"{seller} holds no shares of deed {deed.deed_id}.")
         return checksum_address(bytes.fromhex(key[2:]))
     if len(deed.holders) != 1:
-        raise DeedbookError(f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells.",
-                            remedy=Remedy.NAME_SELLER)
+        raise DeedbookError(
+            f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells.", remedy=Remedy.NAME_SELLER
+        )
     return checksum_address(bytes.fromhex(next(iter(deed.holders))[2:]))
 
 
-def transfer_message(ledger: Ledger, deed: str | int | DeedState, to: str, price: int | str, currency: str = "USD", *,
-                     shares: int | None = None, deadline: int | str | None = None,
-                     closing_date: date | str | None = None, seller: str | None = None,
-                     transfer_id: str | None = None, now: int | None = None) -> dict[str, Any]:
+def transfer_message(
+    ledger: Ledger,
+    deed: str | int | DeedState,
+    to: str,
+    price: int | str,
+    currency: str = "USD",
+    *,
+    shares: int | None = None,
+    deadline: int | str | None = None,
+    closing_date: date | str | None = None,
+    seller: str | None = None,
+    transfer_id: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
     """The Transfer message, checked against the deed as it is now (the same rules `submit` applies).
 
     `price` is integer minor units, or decimal text ("250000.50"); `shares`
@@ -119,9 +155,16 @@ def transfer_message(ledger: Ledger, deed: str | int | DeedState, to: str, price
     if deadline_s <= current:
         raise DeedbookError(f"The deadline {format_instant(deadline_s)} is already past.")
     message: dict[str, Any] = {
-        "deedId": state.deed_id, "parcel": state.parcel, "from": frm, "to": buyer, "shares": count,
-        "totalShares": state.total_shares, "price": minor, "currency": currency,
-        "closingDate": _closing(closing_date, current), "deedVersion": state.version,
+        "deedId": state.deed_id,
+        "parcel": state.parcel,
+        "from": frm,
+        "to": buyer,
+        "shares": count,
+        "totalShares": state.total_shares,
+        "price": minor,
+        "currency": currency,
+        "closingDate": _closing(closing_date, current),
+        "deedVersion": state.version,
         "deadline": deadline_s,
         "transferId": transfer_id or "0x" + os.urandom(32).hex(),
     }
@@ -132,13 +175,16 @@ def transfer_message(ledger: Ledger, deed: str | int | DeedState, to: str, price
     return message
 
 
-def transfer_requests(ledger: Ledger, message: dict[str, Any], *, now: int | None = None,
-                      deed: DeedState | None = None) -> list[SigningRequest]:
+def transfer_requests(
+    ledger: Ledger, message: dict[str, Any], *, now: int | None = None, deed: DeedState | None = None
+) -> list[SigningRequest]:
     """One request per required signer: the seller, the buyer, and each holder of an open lien."""
     identity = ledger.identity
     deed = deed if deed is not None else ledger.deed(message["deedId"])
-    requests = [make_request(identity, "Transfer", message, "Transfer", message["from"], now=now),
-                make_request(identity, "Transfer", message, "Acceptance", message["to"], now=now)]
+    requests = [
+        make_request(identity, "Transfer", message, "Transfer", message["from"], now=now),
+        make_request(identity, "Transfer", message, "Acceptance", message["to"], now=now),
+    ]
     lienholders = sorted({lien.holder for lien in deed.open_liens()}, key=str.lower)
     requests += [make_request(identity, "Transfer", message, "LienPayoff", holder, now=now) for holder in lienholders]
     return requests
@@ -174,11 +220,21 @@ def write_requests(requests: Sequence[SigningRequest], out_dir: str | os.PathLik
     return written
 
 
-def prepare_transfer(ledger: Ledger, deed: str | int | DeedState, to: str, price: int | str, currency: str = "USD",
-                     shares: int | None = None, deadline: int | str | None = None,
-                     closing_date: date | str | None = None, *, out_dir: str | os.PathLike[str] | None = None,
-                     seller: str | None = None, transfer_id: str | None = None,
-                     now: int | None = None) -> PreparedTransfer:
+def prepare_transfer(
+    ledger: Ledger,
+    deed: str | int | DeedState,
+    to: str,
+    price: int | str,
+    currency: str = "USD",
+    shares: int | None = None,
+    deadline: int | str | None = None,
+    closing_date: date | str | None = None,
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    seller: str | None = None,
+    transfer_id: str | None = None,
+    now: int | None = None,
+) -> PreparedTransfer:
     """Prepare a transfer of `deed` (or of `shares` of it) to `to` and, with `out_dir`, write its request files.
 
     `deed` is a deed or parcel number (or a `DeedState` just read from this ledger).
@@ -190,8 +246,19 @@ def prepare_transfer(ledger: Ledger, deed: str | int | DeedState, to: str, price
     each request carries the agent's note "allowed under rules vN".
     """
     state = deed if isinstance(deed, DeedState) else ledger.deed(deed)
-    message = transfer_message(ledger, state, to, price, currency, shares=shares, deadline=deadline,
-                               closing_date=closing_date, seller=seller, transfer_id=transfer_id, now=now)
+    message = transfer_message(
+        ledger,
+        state,
+        to,
+        price,
+        currency,
+        shares=shares,
+        deadline=deadline,
+        closing_date=closing_date,
+        seller=seller,
+        transfer_id=transfer_id,
+        now=now,
+    )
     verdict = verdict_for(ledger, message, int(time.time()) if now is None else now)  # holds and rules, as submit
     if not verdict.allowed:
         raise TransferRefused(verdict)
@@ -231,10 +298,14 @@ def _other_ledger(response: SigningRequest, identity: LedgerIdentity) -> str:
     """Why a response's domain is not this ledger's, naming only what differs."""
     same_id = response.ledger_id.lower() == identity.ledger_id_hex
     if same_id and response.ledger_name == identity.name and response.domain["chainId"] != identity.chain_id:
-        return (f"A response was signed for chain id {response.domain['chainId']}, but this ledger "
-                f"{_ledger_label(identity)} uses chain id {identity.chain_id}; it cannot be used here.")
-    return (f"A response was signed for the ledger \u201c{clean(response.ledger_name, 80)}\u201d "
-            f"({response.ledger_id[:10]}\u2026), not for this ledger {_ledger_label(identity)}; it cannot be used here.")
+        return (
+            f"A response was signed for chain id {response.domain['chainId']}, but this ledger "
+            f"{_ledger_label(identity)} uses chain id {identity.chain_id}; it cannot be used here."
+        )
+    return (
+        f"A response was signed for the ledger \u201c{clean(response.ledger_name, 80)}\u201d "
+        f"({response.ledger_id[:10]}\u2026), not for this ledger {_ledger_label(identity)}; it cannot be used here."
+    )
 
 
 def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
@@ -249,8 +320,9 @@ def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
     kind = get_kind(entry.kind)
     recorded = _recorded_already(ledger, entry)
     if recorded is not None:
-        raise DeedbookError(f"This {kind.noun} is already recorded (entry {recorded}); a response cannot be used "
-                            "twice.")
+        raise DeedbookError(
+            f"This {kind.noun} is already recorded (entry {recorded}); a response cannot be used twice."
+        )
     roles = {s.role for s in entry.signatures}
     for party in kind.parties.values():
         if party.required and party.role not in roles:
@@ -259,8 +331,7 @@ def build_entry(ledger: Ledger, responses: Sequence[Response]) -> Entry:
     return entry
 
 
-def submit(ledger: Ledger, responses: Sequence[Response], *,
-           recorded_at: int | None = None) -> int:
+def submit(ledger: Ledger, responses: Sequence[Response], *, recorded_at: int | None = None) -> int:
     """Record one transaction from its signed responses; returns the new entry's index.
 
     Every signature is checked against its signer, the ledger's domain, and the
@@ -273,9 +344,14 @@ def submit(ledger: Ledger, responses: Sequence[Response], *,
     return ledger.append([entry], recorded_at=recorded_at)[0]
 
 
-def submit_batch(ledger: Ledger, transactions: Sequence[Sequence[Response]], *, recorded_at: int | None = None,
-                 progress: Callable[[int, int], None] | None = None,
-                 should_cancel: Callable[[], bool] | None = None) -> list[int]:
+def submit_batch(
+    ledger: Ledger,
+    transactions: Sequence[Sequence[Response]],
+    *,
+    recorded_at: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> list[int]:
     """Record several transactions (each a list of its responses) in one atomic append; their indexes.
 
     Each is checked as by `submit`; if any is refused, none is recorded.  The

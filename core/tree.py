@@ -9,6 +9,7 @@ level L and index i is the root of the perfect subtree over leaves
 consistency proof at any size is made of O(log n) of them, which a question
 plans first and reads in one batch, so its cost does not grow with the ledger.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -133,6 +134,7 @@ class LedgerTree:
 
 def leaves_reader(leaves: Sequence[bytes]) -> NodeReader:
     """Complete nodes computed from a list of leaves (each node from its own leaves: for tests and small trees)."""
+
     def read(keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
         found = {}
         for level, index in keys:
@@ -160,8 +162,7 @@ class LevelsReader:
         return len(self.levels[level]) // 32 if level < len(self.levels) else 0
 
     def node(self, level: int, index: int) -> bytes:
-        return bytes(self.levels[level][index * 32:index * 32 + 32])
+        return bytes(self.levels[level][index * 32 : index * 32 + 32])
 
     def __call__(self, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
-        return {(level, index): self.node(level, index) for level, index in keys
-                if 0 <= index < self.count(level)}
+        return {(level, index): self.node(level, index) for level, index in keys if 0 <= index < self.count(level)}

@@ -7,6 +7,7 @@ holds exactly the complete nodes of the entries recorded: about one node per
 entry.  Leaves (level 0) are not repeated here: they are the entries' own
 `leaf_hash`.  `verify` recomputes every node from the entries and compares.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -31,8 +32,9 @@ def _leaf(index: Any, stored: Any) -> bytes:
             return leaf
     except (TypeError, ValueError):
         pass
-    raise LedgerDamaged(f"The ledger database is damaged: the hash of entry {index} cannot be read "
-                        "(run 'deedbook verify').")
+    raise LedgerDamaged(
+        f"The ledger database is damaged: the hash of entry {index} cannot be read (run 'deedbook verify')."
+    )
 
 
 def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
@@ -41,18 +43,23 @@ def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes
     leaves = [index for level, index in keys if level == 0]
     inner = [(level, index) for level, index in keys if level > 0]
     for start in range(0, len(leaves), _CHUNK):
-        rows = conn.execute(select(col(EntryRow.idx), col(EntryRow.leaf_hash))
-                            .where(col(EntryRow.idx).in_(leaves[start:start + _CHUNK])))
+        rows = conn.execute(
+            select(col(EntryRow.idx), col(EntryRow.leaf_hash)).where(
+                col(EntryRow.idx).in_(leaves[start : start + _CHUNK])
+            )
+        )
         found.update(((0, int(index)), _leaf(index, stored)) for index, stored in rows)
     for start in range(0, len(inner), _CHUNK):
         by_level: dict[int, list[int]] = {}
-        for level, index in inner[start:start + _CHUNK]:
+        for level, index in inner[start : start + _CHUNK]:
             by_level.setdefault(level, []).append(index)
         # One "level = L AND idx IN (...)" per level, OR'ed: each a primary-key search (a row-value
         # "(level, idx) IN (VALUES ...)" made SQLite scan the whole table: 0.4 s on 1,000,000 entries).
         # Plain SQL over int() values: building it as an expression cost more than running it.
-        wanted = " OR ".join(f"(level = {int(level)} AND idx IN ({', '.join(str(int(i)) for i in indexes)}))"
-                             for level, indexes in by_level.items())
+        wanted = " OR ".join(
+            f"(level = {int(level)} AND idx IN ({', '.join(str(int(i)) for i in indexes)}))"
+            for level, indexes in by_level.items()
+        )
         nodes: Any = conn.exec_driver_sql(f"SELECT level, idx, hash FROM tree_nodes WHERE {wanted}")
         found.update(((int(row[0]), int(row[1])), bytes(row[2])) for row in nodes)
     return found
@@ -60,6 +67,7 @@ def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes
 
 def stored_tree(engine: Engine) -> LedgerTree:
     """The tree as stored; each question reads its O(log n) nodes in one short read."""
+
     def read(keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
         with engine.connect() as conn:
             return read_nodes(conn, keys)
@@ -74,14 +82,18 @@ def frontier(conn: Connection, size: int) -> list[bytes]:
     missing = [key for key in keys if key not in found]
     if missing:
         level, index = missing[0]
-        raise LedgerDamaged(f"The ledger database is damaged: its stored Merkle tree has no node for entries "
-                            f"{index << level} to {((index + 1) << level) - 1} (run 'deedbook verify').")
+        raise LedgerDamaged(
+            f"The ledger database is damaged: its stored Merkle tree has no node for entries "
+            f"{index << level} to {((index + 1) << level) - 1} (run 'deedbook verify')."
+        )
     return [found[key] for key in keys]
 
 
 def write_nodes(conn: Connection, nodes: Sequence[NodeRow]) -> None:
     if nodes:
-        conn.execute(insert(TreeNodeRow), [{"level": level, "idx": index, "hash": node} for level, index, node in nodes])
+        conn.execute(
+            insert(TreeNodeRow), [{"level": level, "idx": index, "hash": node} for level, index, node in nodes]
+        )
 
 
 def stored_nodes(conn: Connection) -> Iterator[tuple[Any, Any, Any]]:
@@ -104,8 +116,14 @@ def backfill(conn: Connection) -> int:
     tree = Accumulator(keep)
     start = 0
     while True:
-        rows = list(conn.execute(select(col(EntryRow.idx), col(EntryRow.leaf_hash)).where(col(EntryRow.idx) >= start)
-                                 .order_by(col(EntryRow.idx)).limit(10_000)))
+        rows = list(
+            conn.execute(
+                select(col(EntryRow.idx), col(EntryRow.leaf_hash))
+                .where(col(EntryRow.idx) >= start)
+                .order_by(col(EntryRow.idx))
+                .limit(10_000)
+            )
+        )
         if not rows:
             break
         for index, stored in rows:

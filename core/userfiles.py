@@ -8,6 +8,7 @@ size limits count the bytes actually read, not what `stat` claims.
 Everything that can go wrong is one sentence (a DeedbookError, or the subclass the
 caller names), never a traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,15 @@ def describe_size(count: int) -> str:
 def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:
     if stat.S_ISDIR(mode):
         return error(f"{p} is a folder, not {what}.")
-    kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    kind = (
+        "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
     return error(f"{p} is {kind}, not {what}; give a regular file.")
 
 
@@ -61,8 +69,7 @@ def check_user_file(path: str | os.PathLike[str], what: str, *, error: type[Deed
     return p
 
 
-def open_user_file(path: str | os.PathLike[str], what: str, *,
-                   error: type[DeedbookError] = DeedbookError) -> BinaryIO:
+def open_user_file(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> BinaryIO:
     """The opened file a person chose, refused unless it is a regular file; the caller closes it."""
     p = check_user_file(path, what, error=error)
     try:
@@ -80,8 +87,13 @@ def open_user_file(path: str | os.PathLike[str], what: str, *,
     return os.fdopen(fd, "rb")
 
 
-def read_user_file(path: str | os.PathLike[str], what: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                   error: type[DeedbookError] = DeedbookError) -> bytes:
+def read_user_file(
+    path: str | os.PathLike[str],
+    what: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    error: type[DeedbookError] = DeedbookError,
+) -> bytes:
     """The bytes of a file a person chose; `what` names what it should be ("a CSV file").
 
     At most `max_bytes + 1` bytes are ever read, so a file that grows while it is
@@ -107,8 +119,13 @@ def read_user_file(path: str | os.PathLike[str], what: str, *, max_bytes: int = 
     return b"".join(chunks)
 
 
-def read_user_text(path: str | os.PathLike[str], what: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                   error: type[DeedbookError] = DeedbookError) -> str:
+def read_user_text(
+    path: str | os.PathLike[str],
+    what: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    error: type[DeedbookError] = DeedbookError,
+) -> str:
     """A text file a person chose, decoded as UTF-8 (a byte-order mark is allowed)."""
     raw = read_user_file(path, what, max_bytes=max_bytes, error=error)
     try:

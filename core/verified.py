@@ -3,6 +3,7 @@
 Kept outside the database, like the witness (`<data dir>/verified/<ledger id>.json`), written by
 `verify` when it passes (core.verify) and read by `verify --since-checkpoint` (core.verify_since).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,15 @@ def read_verified(home: DataDir, identity: LedgerIdentity) -> Verified | None:
         if data.get("format") != FORMAT or str(data.get("ledgerId")).lower() != identity.ledger_id_hex:
             return None
         c = data["checkpoint"]
-        found = Verified(int(c["index"]), int(c["size"]), bytes.fromhex(c["root"][2:]), bytes.fromhex(c["leaf"][2:]),
-                         bytes.fromhex(c["chain"][2:]), int(data["entries"]), int(data["at"]))
+        found = Verified(
+            int(c["index"]),
+            int(c["size"]),
+            bytes.fromhex(c["root"][2:]),
+            bytes.fromhex(c["leaf"][2:]),
+            bytes.fromhex(c["chain"][2:]),
+            int(data["entries"]),
+            int(data["at"]),
+        )
     except (DeedbookError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError):
         return None
     if not 0 < found.size <= found.index or len(found.root) != 32 or len(found.leaf) != 32 or len(found.chain) != 32:
@@ -65,9 +73,19 @@ def remember(ledger: Ledger, index: int, size: int, root: bytes, leaf: bytes, en
     if home.read_only or not home.root.is_dir():
         return
     chain = ledger.entry(size - 1).chain_hash if size > 0 else ledger.identity.ledger_id
-    record = {"format": FORMAT, "ledgerId": ledger.identity.ledger_id_hex, "entries": entries, "at": int(time.time()),
-              "checkpoint": {"index": index, "size": size, "root": "0x" + root.hex(), "leaf": "0x" + leaf.hex(),
-                             "chain": "0x" + chain.hex()}}
+    record = {
+        "format": FORMAT,
+        "ledgerId": ledger.identity.ledger_id_hex,
+        "entries": entries,
+        "at": int(time.time()),
+        "checkpoint": {
+            "index": index,
+            "size": size,
+            "root": "0x" + root.hex(),
+            "leaf": "0x" + leaf.hex(),
+            "chain": "0x" + chain.hex(),
+        },
+    }
     path = verified_path(home, ledger.identity)
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)

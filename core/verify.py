@@ -7,6 +7,7 @@ recover signatures and recompute leaf hashes (the expensive part, independent
 per entry) while this process replays the rules in order, which are cheap.
 The report names the first entry that is wrong and why.
 """
+
 from __future__ import annotations
 
 import gc
@@ -49,13 +50,23 @@ class VerifyReport:
     warnings: list[str] = field(default_factory=list)
     deeds: int = 0
     since: int | None = None  # entries before this were not re-read (verify --since-checkpoint)
-    checked: str = "every entry, its signatures and rules, the hash chain, the checkpoints, the witness, the stored " \
-                   "tree and the deed tables"
+    checked: str = (
+        "every entry, its signatures and rules, the hash chain, the checkpoints, the witness, the stored "
+        "tree and the deed tables"
+    )
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "entries": self.entries, "seconds": round(self.seconds, 6), "first_bad": self.first_bad,
-                "reason": self.reason, "warnings": self.warnings, "deeds": self.deeds, "since": self.since,
-                "checked": self.checked}
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "seconds": round(self.seconds, 6),
+            "first_bad": self.first_bad,
+            "reason": self.reason,
+            "warnings": self.warnings,
+            "deeds": self.deeds,
+            "since": self.since,
+            "checked": self.checked,
+        }
 
 
 class _Bad(Exception):
@@ -67,8 +78,13 @@ class _Bad(Exception):
 _json, _signatures = stored_json, stored_signatures  # the names this module's readers use
 
 
-def _leaf_of(identity: LedgerIdentity, kind: str, message: dict[str, Any], signatures: tuple[SignatureRecord, ...],
-             recorded_at: int) -> bytes:
+def _leaf_of(
+    identity: LedgerIdentity,
+    kind: str,
+    message: dict[str, Any],
+    signatures: tuple[SignatureRecord, ...],
+    recorded_at: int,
+) -> bytes:
     digest = check_signatures(identity, Entry(kind, message, signatures))
     return entry_leaf_hash(recorded_at, digest, signatures)
 
@@ -107,8 +123,10 @@ class _Replay:
     def step(self, row: Any, leaf_or_error: bytes | str | None) -> None:
         idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row
         if idx != self.expected:
-            raise _Bad(self.expected, f"Entry {self.expected} is missing: the ledger jumps from entry "
-                                      f"{self.expected - 1} to {idx}.")
+            raise _Bad(
+                self.expected,
+                f"Entry {self.expected} is missing: the ledger jumps from entry {self.expected - 1} to {idx}.",
+            )
         self.expected += 1
         try:
             message = _json(message_json)
@@ -170,8 +188,15 @@ def _fetch(ledger: Ledger, cursor: Any, chunk: int) -> list[Any]:
         raise problem from None
 
 
-def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress: Progress | None,
-                should_cancel: Callable[[], bool] | None, chunk_size: int) -> None:
+def _replay_all(
+    ledger: Ledger,
+    replay: _Replay,
+    jobs: int,
+    total: int,
+    progress: Progress | None,
+    should_cancel: Callable[[], bool] | None,
+    chunk_size: int,
+) -> None:
     def tick() -> None:
         if should_cancel is not None and should_cancel():
             raise Cancelled("Verification was cancelled.")
@@ -194,8 +219,9 @@ def _replay_all(ledger: Ledger, replay: _Replay, jobs: int, total: int, progress
         context = multiprocessing.get_context("forkserver")
     else:
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(ledger.identity.as_json(),)) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(ledger.identity.as_json(),)
+    ) as pool:
         pending: list[tuple[Sequence[Any], Any]] = []
         chunks = _rows(ledger, chunk_size)
         try:
@@ -226,17 +252,22 @@ def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> Non
     if witness is None:
         if checkpoints:
             count = f"{len(checkpoints)} checkpoint{'s' if len(checkpoints) != 1 else ''}"
-            raise _Bad(None, f"There is no witness file for this ledger in {ledger.home.witness}, though it has "
-                             f"{count}, so a rollback cannot be ruled out: restore the file from your copy.")
+            raise _Bad(
+                None,
+                f"There is no witness file for this ledger in {ledger.home.witness}, though it has "
+                f"{count}, so a rollback cannot be ruled out: restore the file from your copy.",
+            )
         return
     state = replay.state
     found = disagreement(witness, state.size, state.entry_leaf, state.root_at)
     if found is not None:
         raise _Bad(*found)
     if checkpoints and checkpoints[-1] > witness.index:
-        report.warnings.append(f"The witness file holds checkpoint {witness.index}, not the latest ({checkpoints[-1]}): "
-                               "a checkpoint was interrupted before its witness was replaced, or this folder's "
-                               "witness is a copy from before it.")
+        report.warnings.append(
+            f"The witness file holds checkpoint {witness.index}, not the latest ({checkpoints[-1]}): "
+            "a checkpoint was interrupted before its witness was replaced, or this folder's "
+            "witness is a copy from before it."
+        )
 
 
 def _check_tree(ledger: Ledger, replay: _Replay) -> None:
@@ -251,20 +282,32 @@ def _check_tree(ledger: Ledger, replay: _Replay) -> None:
     with ledger.engine.connect() as conn:
         for level, index, node in stored_nodes(conn):
             if type(level) is not int or type(index) is not int or not isinstance(node, (bytes, memoryview)):
-                raise _Bad(None, "The stored Merkle tree (the tree_nodes table) holds a row that is not a tree node: "
-                                 "it was changed.")
+                raise _Bad(
+                    None,
+                    "The stored Merkle tree (the tree_nodes table) holds a row that is not a tree node: "
+                    "it was changed.",
+                )
             if want is None or (level, index) < want:
-                raise _Bad(None, f"The stored Merkle tree holds a node over {span(level, index)} (level {level}) "
-                                 "that the entries do not make: the tree_nodes table was changed.")
+                raise _Bad(
+                    None,
+                    f"The stored Merkle tree holds a node over {span(level, index)} (level {level}) "
+                    "that the entries do not make: the tree_nodes table was changed.",
+                )
             if (level, index) > want:
                 break
             if bytes(node) != built.node(*want):
-                raise _Bad(None, f"The stored Merkle tree node over {span(*want)} (level {want[0]}) does not match "
-                                 "those entries: the tree_nodes table was changed.")
+                raise _Bad(
+                    None,
+                    f"The stored Merkle tree node over {span(*want)} (level {want[0]}) does not match "
+                    "those entries: the tree_nodes table was changed.",
+                )
             want = next(expected, None)
     if want is not None:
-        raise _Bad(None, f"The stored Merkle tree has lost its node over {span(*want)} (level {want[0]}): the "
-                         "tree_nodes table was changed.")
+        raise _Bad(
+            None,
+            f"The stored Merkle tree has lost its node over {span(*want)} (level {want[0]}): the "
+            "tree_nodes table was changed.",
+        )
 
 
 def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
@@ -281,6 +324,7 @@ def _check_once(ledger: Ledger, replay: _Replay) -> None:
     expected = expected_once(replay.state.once)
     if stored == expected:
         return
+
     def at(row: tuple[Any, ...]) -> int:  # a tampered row may hold anything in its entry column
         return row[4] if type(row[4]) is int else -1
 
@@ -288,11 +332,17 @@ def _check_once(ledger: Ledger, replay: _Replay) -> None:
     extra, missing = sorted(have - want, key=at), sorted(want - have, key=at)
     if missing and (not extra or at(missing[0]) <= at(extra[0])):
         kind, name, _scope, value, index = missing[0]
-        raise _Bad(index, f"The one-time values table has lost the {name} {clean(value, 18)} that entry {index} "
-                          f"({kind}) used: it disagrees with the ledger.")
+        raise _Bad(
+            index,
+            f"The one-time values table has lost the {name} {clean(value, 18)} that entry {index} "
+            f"({kind}) used: it disagrees with the ledger.",
+        )
     kind, name, _scope, value, index = extra[0]
-    raise _Bad(None, f"The one-time values table holds a {clean(kind, 40)} {clean(name, 40)} {clean(value, 18)} "
-                     f"(said to be used by entry {clean(index)}) that no entry used: it disagrees with the ledger.")
+    raise _Bad(
+        None,
+        f"The one-time values table holds a {clean(kind, 40)} {clean(name, 40)} {clean(value, 18)} "
+        f"(said to be used by entry {clean(index)}) that no entry used: it disagrees with the ledger.",
+    )
 
 
 def _check_compliance(ledger: Ledger, replay: _Replay) -> None:
@@ -325,9 +375,14 @@ def _check_projection(ledger: Ledger, replay: _Replay) -> None:
             elif deed_id not in have:
                 detail = "it is missing from the deeds table"
             else:
-                detail = next(c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0], strict=True) if a != b)
-            raise _Bad(changed_by, f"The deed tables disagree with the ledger about deed {deed_id} "
-                                   f"({detail}; last changed by entry {changed_by}).")
+                detail = next(
+                    c for c, a, b in zip(DEED_COLUMNS, have[deed_id][0], want[deed_id][0], strict=True) if a != b
+                )
+            raise _Bad(
+                changed_by,
+                f"The deed tables disagree with the ledger about deed {deed_id} "
+                f"({detail}; last changed by entry {changed_by}).",
+            )
 
 
 def _remember(ledger: Ledger, replay: _Replay) -> None:
@@ -351,8 +406,14 @@ def _check_cosignatures(ledger: Ledger) -> None:
         raise _Bad(*found)
 
 
-def verify_ledger(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
-                  should_cancel: Callable[[], bool] | None = None, chunk_size: int = CHUNK) -> VerifyReport:
+def verify_ledger(
+    ledger: Ledger,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    chunk_size: int = CHUNK,
+) -> VerifyReport:
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     report = VerifyReport(ok=True, entries=0, seconds=0.0)

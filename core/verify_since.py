@@ -21,6 +21,7 @@ whole file.  A ledger with compliance records (claims, rules, holds, recoveries)
 verified in full instead, said in a warning: their state as of a checkpoint is not
 rebuilt.  A full verify does all of that.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,10 @@ if TYPE_CHECKING:
     from core.ledger import Ledger
     from core.verify import VerifyReport
 
-ROWS = ("SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries "
-        "WHERE idx >= :start ORDER BY idx")
+ROWS = (
+    "SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries "
+    "WHERE idx >= :start ORDER BY idx"
+)
 Progress = Callable[[int, int], None]
 
 
@@ -79,8 +82,14 @@ class _Roots(LedgerState):
         return root
 
 
-def verify_since(ledger: Ledger, remembered: Verified, report: VerifyReport, *, progress: Progress | None = None,
-                 should_cancel: Callable[[], bool] | None = None) -> None:
+def verify_since(
+    ledger: Ledger,
+    remembered: Verified,
+    report: VerifyReport,
+    *,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> None:
     """Check everything after `remembered` into `report` (ok, first_bad, reason, checked)."""
     try:
         _verify_since(ledger, remembered, report, progress, should_cancel)
@@ -90,26 +99,40 @@ def verify_since(ledger: Ledger, remembered: Verified, report: VerifyReport, *, 
         report.ok, report.first_bad, report.reason = False, None, str(damage)
 
 
-def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progress: Progress | None,
-                  should_cancel: Callable[[], bool] | None) -> None:
+def _verify_since(
+    ledger: Ledger,
+    known: Verified,
+    report: VerifyReport,
+    progress: Progress | None,
+    should_cancel: Callable[[], bool] | None,
+) -> None:
     identity, s = ledger.identity, known.size
     total = report.entries = ledger.size()
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(known.at))
     if total <= known.index:
-        raise _Bad(total, f"The ledger has {total:,} entries, but checkpoint {known.index} was verified in full "
-                          f"here on {when}: entries were removed (truncated or rolled back).")
+        raise _Bad(
+            total,
+            f"The ledger has {total:,} entries, but checkpoint {known.index} was verified in full "
+            f"here on {when}: entries were removed (truncated or rolled back).",
+        )
     stored = LedgerTree(lambda keys: _read(ledger, keys))
     if stored.leaf(known.index) != known.leaf:
-        raise _Bad(known.index, f"Entry {known.index} is no longer the checkpoint verified in full here on {when}: "
-                                "the ledger was rewritten.")
+        raise _Bad(
+            known.index,
+            f"Entry {known.index} is no longer the checkpoint verified in full here on {when}: "
+            "the ledger was rewritten.",
+        )
     with ledger.engine.connect() as conn:
         edge = frontier(conn, s)
     new_nodes: dict[NodeKey, bytes] = {}
     new_leaves: dict[NodeKey, bytes] = {}
     tree = merkle.Accumulator.resume(s, edge, lambda level, index, node: new_nodes.__setitem__((level, index), node))
     if tree.root() != known.root:
-        raise _Bad(s - 1, f"The stored tree of the first {s:,} entries no longer has the root verified in full here "
-                          f"on {when}: the ledger was rewritten.")
+        raise _Bad(
+            s - 1,
+            f"The stored tree of the first {s:,} entries no longer has the root verified in full here "
+            f"on {when}: the ledger was rewritten.",
+        )
     known_nodes = dict(zip(merkle.perfect_subtrees(s), edge, strict=True))
 
     def ours(keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:  # the verified edge, then what this check computed
@@ -120,16 +143,32 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
     expected = s
     with ledger.engine.connect() as conn, ledger.engine.connect() as lookups:
         if (record := compliance_entry(lookups)) is not None:
-            raise Unsupported(f"entry {record[0]} ({record[1]}) is a compliance or servicing record, and that state "
-                              "as it was at a checkpoint is not rebuilt")
+            raise Unsupported(
+                f"entry {record[0]} ({record[1]}) is a compliance or servicing record, and that state "
+                "as it was at a checkpoint is not rebuilt"
+            )
         state = AsOf(lookups, identity, s, roots.root_at)
         for row in conn.execute(_text(ROWS), {"start": s}):
-            idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row
+            idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = (
+                row
+            )
             if idx != expected:
-                raise _Bad(expected, f"Entry {expected} is missing: the ledger jumps from entry {expected - 1} to {idx}.")
+                raise _Bad(
+                    expected, f"Entry {expected} is missing: the ledger jumps from entry {expected - 1} to {idx}."
+                )
             expected += 1
-            leaf = _check_entry(lookups, state, idx, kind_name, deed_id, message_json, signatures_json, recorded_at,
-                                signers, stored_leaf)
+            leaf = _check_entry(
+                lookups,
+                state,
+                idx,
+                kind_name,
+                deed_id,
+                message_json,
+                signatures_json,
+                recorded_at,
+                signers,
+                stored_leaf,
+            )
             previous = chain_hash(previous, leaf)
             if stored_chain != "0x" + previous.hex():
                 raise _Bad(idx, f"Entry {idx} ({kind_name}): the hash chain is broken here.")
@@ -146,8 +185,11 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
     if total > s:
         proof = stored.consistency(s, total)
         if not merkle.verify_consistency(s, total, known.root, tree.root(), proof):
-            raise _Bad(None, f"The stored tree of {total:,} entries is not consistent with the root verified in full "
-                             f"here on {when}: the ledger was rewritten.")
+            raise _Bad(
+                None,
+                f"The stored tree of {total:,} entries is not consistent with the root verified in full "
+                f"here on {when}: the ledger was rewritten.",
+            )
     _check_witness(ledger, stored, total)
     report.checked = (
         f"entries {s:,} to {total - 1:,} ({total - s:,} since checkpoint {known.index:,}, verified in full here on "
@@ -156,7 +198,8 @@ def _verify_since(ledger: Ledger, known: Verified, report: VerifyReport, progres
         f"of the ledger's tree with the verified root of {s:,} entries; the witness. Not re-read: the {s:,} entries "
         "before, beyond their tree and the histories of the deeds the new entries touch; the other deeds' rows; "
         "the compliance table (this ledger has no compliance records: claims, rules, holds, recoveries); "
-        "SQLite's check of the whole file (a full verify does)")
+        "SQLite's check of the whole file (a full verify does)"
+    )
 
 
 def _text(sql: str) -> Any:
@@ -170,8 +213,18 @@ def _read(ledger: Ledger, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
         return read_nodes(conn, keys)
 
 
-def _check_entry(conn: Any, state: AsOf, idx: int, kind_name: str, deed_id: Any, message_json: str,
-                 signatures_json: str, recorded_at: int, signers: str, stored_leaf: str) -> bytes:
+def _check_entry(
+    conn: Any,
+    state: AsOf,
+    idx: int,
+    kind_name: str,
+    deed_id: Any,
+    message_json: str,
+    signatures_json: str,
+    recorded_at: int,
+    signers: str,
+    stored_leaf: str,
+) -> bytes:
     """One new entry, as a full verify checks it, its rules against the ledger as of the verified checkpoint."""
     from core.stored_json import stored_signatures as _signatures
 
@@ -218,11 +271,20 @@ def _check_touched_deeds(conn: Any, state: AsOf) -> None:
             mine = [r for r in have if r[0] == deed.deed_id]
             theirs = [r for r in want if r[0] == deed.deed_id]
             if mine != theirs:
-                detail = f"its {table}" if table != "deeds" else (
-                    "it is missing from the deeds table" if not mine
-                    else next(c for c, a, b in zip(DEED_COLUMNS, mine[0], theirs[0], strict=True) if a != b))
-                raise _Bad(deed.updated_index, f"The deed tables disagree with the ledger about deed {deed.deed_id} "
-                                               f"({detail}; last changed by entry {deed.updated_index}).")
+                detail = (
+                    f"its {table}"
+                    if table != "deeds"
+                    else (
+                        "it is missing from the deeds table"
+                        if not mine
+                        else next(c for c, a, b in zip(DEED_COLUMNS, mine[0], theirs[0], strict=True) if a != b)
+                    )
+                )
+                raise _Bad(
+                    deed.updated_index,
+                    f"The deed tables disagree with the ledger about deed {deed.deed_id} "
+                    f"({detail}; last changed by entry {deed.updated_index}).",
+                )
 
 
 def _check_new_nodes(ledger: Ledger, s: int, total: int, computed: dict[NodeKey, bytes]) -> None:
@@ -230,18 +292,24 @@ def _check_new_nodes(ledger: Ledger, s: int, total: int, computed: dict[NodeKey,
     found: dict[NodeKey, bytes] = {}
     with ledger.engine.connect() as conn:
         for level in range(1, max(total.bit_length(), 1) + 1):
-            rows = conn.execute(_text("SELECT idx, hash FROM tree_nodes WHERE level = :level AND idx >= :first"),
-                                {"level": level, "first": s >> level})
+            rows = conn.execute(
+                _text("SELECT idx, hash FROM tree_nodes WHERE level = :level AND idx >= :first"),
+                {"level": level, "first": s >> level},
+            )
             found.update(((level, int(index)), bytes(node)) for index, node in rows)
-        beyond = conn.execute(_text("SELECT level, idx FROM tree_nodes WHERE level > :top LIMIT 1"),
-                              {"top": max(total.bit_length(), 1)}).first()
+        beyond = conn.execute(
+            _text("SELECT level, idx FROM tree_nodes WHERE level > :top LIMIT 1"), {"top": max(total.bit_length(), 1)}
+        ).first()
     if beyond is not None:
         found[(int(beyond[0]), int(beyond[1]))] = b""
     for key in sorted(set(found) | set(computed), key=lambda k: ((k[1] + 1) << k[0], k[0])):
         if found.get(key) != computed.get(key):
             level, index = key
-            raise _Bad(None, f"The stored Merkle tree node over entries {index << level} to {((index + 1) << level) - 1} "
-                             f"(level {level}) does not match those entries: the tree_nodes table was changed.")
+            raise _Bad(
+                None,
+                f"The stored Merkle tree node over entries {index << level} to {((index + 1) << level) - 1} "
+                f"(level {level}) does not match those entries: the tree_nodes table was changed.",
+            )
 
 
 def _check_witness(ledger: Ledger, stored: LedgerTree, total: int) -> None:
@@ -252,15 +320,23 @@ def _check_witness(ledger: Ledger, stored: LedgerTree, total: int) -> None:
     except UnusableWitness as unusable:
         raise _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.") from None
     if witness is None:
-        raise _Bad(None, f"There is no witness file for this ledger in {ledger.home.witness}, though it has "
-                         "checkpoints, so a rollback cannot be ruled out: restore the file from your copy.")
+        raise _Bad(
+            None,
+            f"There is no witness file for this ledger in {ledger.home.witness}, though it has "
+            "checkpoints, so a rollback cannot be ruled out: restore the file from your copy.",
+        )
     found = disagreement(witness, total, stored.leaf, stored.root)
     if found is not None:
         raise _Bad(*found)
 
 
-def verify_since_checkpoint(ledger: Ledger, *, jobs: int | None = None, progress: Progress | None = None,
-                            should_cancel: Callable[[], bool] | None = None) -> VerifyReport:
+def verify_since_checkpoint(
+    ledger: Ledger,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> VerifyReport:
     """Verify what is new since the last checkpoint verified in full here; everything when none is remembered."""
     from core.store import guards_present
     from core.verify import VerifyReport, verify_ledger
@@ -268,8 +344,9 @@ def verify_since_checkpoint(ledger: Ledger, *, jobs: int | None = None, progress
     known = read_verified(ledger.home, ledger.identity)
     if known is None:
         report = verify_ledger(ledger, jobs=jobs, progress=progress, should_cancel=should_cancel)
-        report.warnings.insert(0, "This data folder remembers no checkpoint verified in full, so every entry was "
-                                  "verified.")
+        report.warnings.insert(
+            0, "This data folder remembers no checkpoint verified in full, so every entry was verified."
+        )
         return report
     started = time.perf_counter()
     report = VerifyReport(ok=True, entries=0, seconds=0.0, since=known.size)
@@ -277,8 +354,11 @@ def verify_since_checkpoint(ledger: Ledger, *, jobs: int | None = None, progress
         verify_since(ledger, known, report, progress=progress, should_cancel=should_cancel)
     except Unsupported as why:
         report = verify_ledger(ledger, jobs=jobs, progress=progress, should_cancel=should_cancel)
-        report.warnings.insert(0, f"What is new could not be checked from the last checkpoint verified in full ({why}), "
-                                  "so every entry was verified.")
+        report.warnings.insert(
+            0,
+            f"What is new could not be checked from the last checkpoint verified in full ({why}), "
+            "so every entry was verified.",
+        )
         return report
     try:
         if guards_present(ledger.engine) is False:

@@ -10,6 +10,7 @@ notifications: the watcher asks for the ledger's size (`max(idx)`, one index loo
 The watcher is a plain thread that calls `on_new(NewEntries)` from that thread: a front
 end turns it into its own refresh (desktop/gui/live.py).  No Qt here.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,13 +54,18 @@ def new_entries(engine: Engine, seen: int) -> NewEntries | None:
         size = ledger_size(conn)
         if size <= seen:
             return None
-        rows = list(conn.execute(text("SELECT idx, kind, deed_id FROM entries WHERE idx >= :seen AND idx < :stop"),
-                                 {"seen": seen, "stop": seen + LISTED}))
+        rows = list(
+            conn.execute(
+                text("SELECT idx, kind, deed_id FROM entries WHERE idx >= :seen AND idx < :stop"),
+                {"seen": seen, "stop": seen + LISTED},
+            )
+        )
     kinds = frozenset(str(kind) for _, kind, _ in rows)
     if size - seen > LISTED:
         return NewEntries(seen, size, kinds, None, None)
-    return NewEntries(seen, size, kinds, frozenset(int(d) for _, _, d in rows if d is not None),
-                      frozenset(int(i) for i, _, _ in rows))
+    return NewEntries(
+        seen, size, kinds, frozenset(int(d) for _, _, d in rows if d is not None), frozenset(int(i) for i, _, _ in rows)
+    )
 
 
 class LedgerWatcher:

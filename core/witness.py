@@ -11,6 +11,7 @@ A new witness is staged (written to a temporary file beside it and synced)
 before its checkpoint entry is committed, and renamed into place after: a crash
 in between leaves the previous witness, which the ledger still agrees with.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -106,8 +107,9 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
 
     try:
         get_kind("Checkpoint").check_message(message)  # type: ignore[attr-defined]
-        signatures = tuple(SignatureRecord.from_json(s) if isinstance(s, dict) else _raise(ValueError())
-                           for s in signatures_json)
+        signatures = tuple(
+            SignatureRecord.from_json(s) if isinstance(s, dict) else _raise(ValueError()) for s in signatures_json
+        )
     except (RuleViolation, DeedbookError, ValueError):
         raise bad("is damaged: its checkpoint is not a well-formed checkpoint entry") from None
     if str(message["ledgerId"]).lower() != identity.ledger_id_hex:
@@ -117,8 +119,9 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
     try:
         digest = check_signatures(identity, Entry("Checkpoint", message, signatures))
     except (DeedbookError, ValueError):  # a rule, or a size EIP-712 cannot encode (negative, past uint256)
-        raise bad("does not carry a valid operator signature for this ledger (it was edited, "
-                  "or is another ledger's)") from None
+        raise bad(
+            "does not carry a valid operator signature for this ledger (it was edited, or is another ledger's)"
+        ) from None
     return Witness(path, index, recorded_at, message, signatures, entry_leaf_hash(recorded_at, digest, signatures))
 
 
@@ -126,18 +129,24 @@ def _raise(error: Exception) -> Any:
     raise error
 
 
-def disagreement(witness: Witness, size: int, leaf_at: Callable[[int], bytes],
-                 root_at: Callable[[int], bytes]) -> tuple[int, str] | None:
+def disagreement(
+    witness: Witness, size: int, leaf_at: Callable[[int], bytes], root_at: Callable[[int], bytes]
+) -> tuple[int, str] | None:
     """Whether a ledger of `size` entries still holds the witnessed checkpoint: None, or (entry, why not)."""
     if size <= witness.index:
-        return size, (f"The ledger has {size} entries but its witness checkpoint is entry {witness.index}: "
-                      "entries were removed (truncated or rolled back).")
+        return size, (
+            f"The ledger has {size} entries but its witness checkpoint is entry {witness.index}: "
+            "entries were removed (truncated or rolled back)."
+        )
     if leaf_at(witness.index) != witness.leaf:
-        return witness.index, (f"Entry {witness.index} is not the checkpoint the witness file holds: "
-                               "the ledger was rewritten.")
+        return witness.index, (
+            f"Entry {witness.index} is not the checkpoint the witness file holds: the ledger was rewritten."
+        )
     if witness.size > witness.index or root_at(witness.size) != witness.root:
-        return witness.size - 1, (f"The first {witness.size} entries no longer have the root the witness checkpoint "
-                                  "signed: the ledger was rewritten.")
+        return witness.size - 1, (
+            f"The first {witness.size} entries no longer have the root the witness checkpoint "
+            "signed: the ledger was rewritten."
+        )
     return None
 
 
@@ -155,15 +164,18 @@ def check_witness_target(home: DataDir, identity: LedgerIdentity) -> Path:
         raise DeedbookError(f"{folder} is in the way: the witness folder must be a folder; move it aside.")
     if os.path.lexists(path):
         if path.is_symlink():
-            raise DeedbookError(f"The witness file {path} is a link; the witness is only replaced as a regular "
-                                "file: put a copy of its target there instead.")
+            raise DeedbookError(
+                f"The witness file {path} is a link; the witness is only replaced as a regular "
+                "file: put a copy of its target there instead."
+            )
         if not path.is_file():
             raise DeedbookError(f"{path} is in the way: the witness file is not a regular file; move it aside.")
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as error:
-        raise DeedbookError(f"Cannot create the witness folder {folder} ({error.strerror or error}); "
-                            "nothing was recorded.") from None
+        raise DeedbookError(
+            f"Cannot create the witness folder {folder} ({error.strerror or error}); nothing was recorded."
+        ) from None
     if not os.access(folder, os.W_OK):
         raise DeedbookError(f"The witness folder {folder} cannot be written; nothing was recorded.")
     return path
@@ -181,8 +193,9 @@ def witness_lock(path: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
-        raise DeedbookError(f"Cannot lock the witness folder {path.parent} ({error.strerror or error}); "
-                            "nothing was recorded.") from None
+        raise DeedbookError(
+            f"Cannot lock the witness folder {path.parent} ({error.strerror or error}); nothing was recorded."
+        ) from None
     try:
         if sys.platform == "win32":
             import msvcrt
@@ -206,8 +219,9 @@ class StagedWitness:
         try:
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         except OSError as error:
-            raise DeedbookError(f"Cannot write in the witness folder {path.parent} ({error.strerror or error}); "
-                                "nothing was recorded.") from None
+            raise DeedbookError(
+                f"Cannot write in the witness folder {path.parent} ({error.strerror or error}); nothing was recorded."
+            ) from None
         self.staged = Path(name)
         self._write(fd, checkpoint)
 
@@ -219,8 +233,10 @@ class StagedWitness:
                 os.fsync(handle.fileno())
         except OSError as error:
             self.discard()
-            raise DeedbookError(f"Cannot write the witness file in {self.path.parent} "
-                                f"({error.strerror or error}); nothing was recorded.") from None
+            raise DeedbookError(
+                f"Cannot write the witness file in {self.path.parent} "
+                f"({error.strerror or error}); nothing was recorded."
+            ) from None
 
     def rewrite(self, checkpoint: dict[str, Any]) -> None:
         """Replace the staged content with the checkpoint as recorded (its index and recording time)."""

@@ -20,6 +20,7 @@ omits it when the old size is a power of two).
      "checkpoint": "<the operator-signed note>",
      "consistency": [{"old": 12, "oldRoot": "<base64>", "proof": ["<base64>", ...]}, ...]}
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,12 @@ class CheckpointRequest:
     candidates: tuple[Candidate, ...]
 
     def as_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "ledgerKey": ledger_vkey(self.identity).text(), "checkpoint": self.note.serialize(),
-                "consistency": [c.as_json() for c in self.candidates]}
+        return {
+            "format": FORMAT,
+            "ledgerKey": ledger_vkey(self.identity).text(),
+            "checkpoint": self.note.serialize(),
+            "consistency": [c.as_json() for c in self.candidates],
+        }
 
     def to_text(self) -> str:
         return json.dumps(self.as_json(), indent=2, ensure_ascii=False) + "\n"
@@ -87,11 +92,15 @@ def build_request(ledger: "Ledger", checkpoint: "RecordedEntry", asked: Iterable
     size = int(checkpoint.message["size"])
     for s in asked:
         if not 0 < s <= size:
-            raise DeedbookError(f"A proof from size {s} cannot be made for a checkpoint of {size:,} entries "
-                                f"(a size from 1 to {size:,}).")
+            raise DeedbookError(
+                f"A proof from size {s} cannot be made for a checkpoint of {size:,} entries "
+                f"(a size from 1 to {size:,})."
+            )
     tree = ledger.tree()
-    candidates = [Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
-                  for old in proof_sizes(ledger, size, asked)]
+    candidates = [
+        Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
+        for old in proof_sizes(ledger, size, asked)
+    ]
     note = note_of(ledger.identity, checkpoint.message, checkpoint.signatures)
     return CheckpointRequest(ledger.identity, note, tuple(candidates))
 
@@ -136,11 +145,13 @@ def parse_candidates(entries: Any, label: str) -> tuple[Candidate, ...]:
             raise BadRequest(f"{label} is damaged: a consistency proof has no size it starts from.")
         proof = item.get("proof")
         if not isinstance(proof, list) or len(proof) > MAX_PROOF_HASHES:
-            raise BadRequest(f"{label} is damaged: a consistency proof is not a list of at most "
-                             f"{MAX_PROOF_HASHES} hashes.")
+            raise BadRequest(
+                f"{label} is damaged: a consistency proof is not a list of at most {MAX_PROOF_HASHES} hashes."
+            )
         old_root = _hash(item["oldRoot"], f"{label}'s root at size {item['old']}") if "oldRoot" in item else None
-        candidates.append(Candidate(item["old"], old_root,
-                                    tuple(_hash(h, f"{label}'s consistency proof") for h in proof)))
+        candidates.append(
+            Candidate(item["old"], old_root, tuple(_hash(h, f"{label}'s consistency proof") for h in proof))
+        )
     return tuple(candidates)
 
 
@@ -166,8 +177,13 @@ def parse_add_checkpoint(body: bytes) -> tuple[Candidate, Note]:
         raise BadRequest("The request body has no empty line before its checkpoint.")
     lines = head.split("\n")
     first = lines[0]
-    if not first.startswith("old ") or not first[4:].isascii() or not first[4:].isdigit() \
-            or (first[4:] != "0" and first[4:].startswith("0")) or len(first[4:]) > 19:
+    if (
+        not first.startswith("old ")
+        or not first[4:].isascii()
+        or not first[4:].isdigit()
+        or (first[4:] != "0" and first[4:].startswith("0"))
+        or len(first[4:]) > 19
+    ):
         raise BadRequest("The request body does not start with 'old <size>'.")
     if len(lines) - 1 > MAX_PROOF_HASHES:
         raise BadRequest(f"The request body carries more than {MAX_PROOF_HASHES} consistency proof lines.")

@@ -14,6 +14,7 @@ answering, under a lock, so two requests can never roll it back.  Shown a
 checkpoint that contradicts the one it holds (the same size with another root,
 or a proof showing the earlier entries changed), it keeps both as a fork proof.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from core.checkpoint_note import (NotSigned, SignedCheckpoint, WitnessKey, cosign, identity_of, ledger_vkey,
-                                  open_checkpoint, parse_body)
+from core.checkpoint_note import (
+    NotSigned,
+    SignedCheckpoint,
+    WitnessKey,
+    cosign,
+    identity_of,
+    ledger_vkey,
+    open_checkpoint,
+    parse_body,
+)
 from core.errors import DeedbookError, NotFound
 from core.forks import fork_evidence, fork_text, make_fork
 from core.identity import LedgerIdentity
@@ -57,8 +66,7 @@ class WitnessRole:
         return WitnessKey(self.name, self.address)
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "address": self.address, "key": self.key,
-                "witnessKey": self.witness_key.vkey.text()}
+        return {"name": self.name, "address": self.address, "key": self.key, "witnessKey": self.witness_key.vkey.text()}
 
 
 @dataclass(frozen=True)
@@ -72,9 +80,15 @@ class Followed:
     forks: tuple[Path, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        return {"ledger": self.identity.as_json(), "ledgerKey": ledger_vkey(self.identity).text(), "size": self.size,
-                "root": b64(self.root) if self.root else None, "cosignedAt": self.cosigned_at,
-                "followedAt": self.followed_at, "forks": [str(p) for p in self.forks]}
+        return {
+            "ledger": self.identity.as_json(),
+            "ledgerKey": ledger_vkey(self.identity).text(),
+            "size": self.size,
+            "root": b64(self.root) if self.root else None,
+            "cosignedAt": self.cosigned_at,
+            "followedAt": self.followed_at,
+            "forks": [str(p) for p in self.forks],
+        }
 
 
 @dataclass(frozen=True)
@@ -113,8 +127,9 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    write_output(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True, private=True,
-                 make_folder=True)
+    write_output(
+        path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True, private=True, make_folder=True
+    )
 
 
 def read_role(home: DataDir) -> WitnessRole | None:
@@ -133,8 +148,9 @@ def read_role(home: DataDir) -> WitnessRole | None:
 def require_role(home: DataDir) -> WitnessRole:
     role = read_role(home)
     if role is None:
-        raise NotAWitness(f"The data folder {home.root} is not a witness's: make it one with 'deedbook witness "
-                          "init' first.")
+        raise NotAWitness(
+            f"The data folder {home.root} is not a witness's: make it one with 'deedbook witness init' first."
+        )
     return role
 
 
@@ -151,8 +167,16 @@ def init_role(home: DataDir, name: str, key_name: str, address: str, *, now: int
     if existing is not None:
         raise DeedbookError(f"The data folder {home.root} is the witness {existing.name} already.")
     home.ensure()
-    _write_json(folder(home) / "witness.json", {"format": ROLE_FORMAT, "name": name, "address": address,
-                                                "key": key_name, "created": int(time.time()) if now is None else now})
+    _write_json(
+        folder(home) / "witness.json",
+        {
+            "format": ROLE_FORMAT,
+            "name": name,
+            "address": address,
+            "key": key_name,
+            "created": int(time.time()) if now is None else now,
+        },
+    )
     return WitnessRole(name, address, key_name, folder(home))
 
 
@@ -161,8 +185,11 @@ def _ledger_path(role: WitnessRole, identity: LedgerIdentity) -> Path:
 
 
 def _forks_of(role: WitnessRole, identity: LedgerIdentity) -> tuple[Path, ...]:
-    found = sorted((role.folder / "forks").glob(f"{identity.ledger_id.hex()}-*.json")) \
-        if (role.folder / "forks").is_dir() else []
+    found = (
+        sorted((role.folder / "forks").glob(f"{identity.ledger_id.hex()}-*.json"))
+        if (role.folder / "forks").is_dir()
+        else []
+    )
     return tuple(found)
 
 
@@ -178,12 +205,17 @@ def _read_followed(role: WitnessRole, path: Path) -> Followed:
         root_bytes = strict_b64(str(root), "root") if root is not None else None
         checkpoint = data.get("checkpoint")
         cosigned_at, followed_at = data.get("cosignedAt"), data.get("followedAt", 0)
-        if (checkpoint is not None and not isinstance(checkpoint, str)) or type(followed_at) is not int \
-                or (cosigned_at is not None and type(cosigned_at) is not int):
+        if (
+            (checkpoint is not None and not isinstance(checkpoint, str))
+            or type(followed_at) is not int
+            or (cosigned_at is not None and type(cosigned_at) is not int)
+        ):
             raise ValueError
     except (KeyError, ValueError, MalformedNote):
-        raise DeedbookError(f"The witness's record of a ledger, {path}, is damaged; it cannot cosign for that "
-                            "ledger until it is restored.") from None
+        raise DeedbookError(
+            f"The witness's record of a ledger, {path}, is damaged; it cannot cosign for that "
+            "ledger until it is restored."
+        ) from None
     return Followed(identity, size, root_bytes, checkpoint, cosigned_at, followed_at, _forks_of(role, identity))
 
 
@@ -206,9 +238,18 @@ def follow(home: DataDir, identity: LedgerIdentity, *, now: int | None = None) -
 
 
 def _save(path: Path, record: Followed) -> None:
-    _write_json(path, {"format": LEDGER_FORMAT, "ledgerKey": ledger_vkey(record.identity).text(), "size": record.size,
-                       "root": b64(record.root) if record.root else None, "checkpoint": record.checkpoint,
-                       "cosignedAt": record.cosigned_at, "followedAt": record.followed_at})
+    _write_json(
+        path,
+        {
+            "format": LEDGER_FORMAT,
+            "ledgerKey": ledger_vkey(record.identity).text(),
+            "size": record.size,
+            "root": b64(record.root) if record.root else None,
+            "checkpoint": record.checkpoint,
+            "cosignedAt": record.cosigned_at,
+            "followedAt": record.followed_at,
+        },
+    )
 
 
 def _find(role: WitnessRole, note: Note) -> tuple[Path, LedgerIdentity] | None:
@@ -216,7 +257,7 @@ def _find(role: WitnessRole, note: Note) -> tuple[Path, LedgerIdentity] | None:
     from core.checkpoint_note import ORIGIN_PREFIX
 
     body = parse_body(note.text)
-    hex_id = body.origin[len(ORIGIN_PREFIX):] if body.origin.startswith(ORIGIN_PREFIX) else ""
+    hex_id = body.origin[len(ORIGIN_PREFIX) :] if body.origin.startswith(ORIGIN_PREFIX) else ""
     if len(hex_id) != 64 or any(c not in "0123456789abcdef" for c in hex_id):
         return None
     path = role.folder / "ledgers" / f"{hex_id}.json"
@@ -225,8 +266,15 @@ def _find(role: WitnessRole, note: Note) -> tuple[Path, LedgerIdentity] | None:
     return path, _read_followed(role, path).identity
 
 
-def add_checkpoint(home: DataDir, note: Note, candidates: Sequence[Candidate], unlock: Callable[[], UnlockedKey],
-                   *, now: int | None = None, any_candidate: bool = False) -> CosignResult:
+def add_checkpoint(
+    home: DataDir,
+    note: Note,
+    candidates: Sequence[Candidate],
+    unlock: Callable[[], UnlockedKey],
+    *,
+    now: int | None = None,
+    any_candidate: bool = False,
+) -> CosignResult:
     """Cosign `note` if a candidate proof leads from this witness's size to it (tlog-witness's add-checkpoint).
 
     `candidates` is the one old size of an HTTP request, or every proof a request
@@ -251,9 +299,16 @@ def add_checkpoint(home: DataDir, note: Note, candidates: Sequence[Candidate], u
         return _decide(role, path, state, offered, candidates, unlock, now, any_candidate)
 
 
-def _decide(role: WitnessRole, path: Path, state: Followed, offered: SignedCheckpoint,
-            candidates: Sequence[Candidate], unlock: Callable[[], UnlockedKey], now: int,
-            any_candidate: bool) -> CosignResult:
+def _decide(
+    role: WitnessRole,
+    path: Path,
+    state: Followed,
+    offered: SignedCheckpoint,
+    candidates: Sequence[Candidate],
+    unlock: Callable[[], UnlockedKey],
+    now: int,
+    any_candidate: bool,
+) -> CosignResult:
     name = state.identity.name
     if any_candidate:
         chosen = next((c for c in candidates if c.old == state.size), None)
@@ -261,21 +316,33 @@ def _decide(role: WitnessRole, path: Path, state: Followed, offered: SignedCheck
             if state.size == 0:
                 chosen = Candidate(0, None, ())
             elif offered.size < state.size:
-                return CosignResult(409, f"The checkpoint covers {offered.size:,} entries, fewer than the "
-                                         f"{state.size:,} this witness cosigned for \u201c{name}\u201d already.",
-                                    size=state.size)
+                return CosignResult(
+                    409,
+                    f"The checkpoint covers {offered.size:,} entries, fewer than the "
+                    f"{state.size:,} this witness cosigned for \u201c{name}\u201d already.",
+                    size=state.size,
+                )
             else:
-                return CosignResult(409, f"The request carries no consistency proof from {state.size:,} entries, the "
-                                         f"size this witness last cosigned for \u201c{name}\u201d: ask the operator "
-                                         f"for a request from size {state.size}.", size=state.size)
+                return CosignResult(
+                    409,
+                    f"The request carries no consistency proof from {state.size:,} entries, the "
+                    f"size this witness last cosigned for \u201c{name}\u201d: ask the operator "
+                    f"for a request from size {state.size}.",
+                    size=state.size,
+                )
     else:
         [chosen] = candidates
     if chosen.old > offered.size:
-        return CosignResult(400, f"The request's old size {chosen.old:,} is larger than the checkpoint's "
-                                 f"{offered.size:,}.")
+        return CosignResult(
+            400, f"The request's old size {chosen.old:,} is larger than the checkpoint's {offered.size:,}."
+        )
     if chosen.old != state.size:
-        return CosignResult(409, f"The request starts from {chosen.old:,} entries; this witness last cosigned "
-                                 f"\u201c{name}\u201d at {state.size:,}.", size=state.size)
+        return CosignResult(
+            409,
+            f"The request starts from {chosen.old:,} entries; this witness last cosigned "
+            f"\u201c{name}\u201d at {state.size:,}.",
+            size=state.size,
+        )
     held = None
     if state.checkpoint is not None:
         held = open_checkpoint(parse_note(state.checkpoint), state.identity)
@@ -287,29 +354,58 @@ def _decide(role: WitnessRole, path: Path, state: Followed, offered: SignedCheck
             evidence = fork_evidence(held, offered, chosen.old_root, chosen.proof)
             if evidence is not None:
                 return _forked(role, state, held, offered, evidence[0], evidence[1], now, 422)
-            return CosignResult(422, f"The consistency proof from {chosen.old:,} to {offered.size:,} entries does "
-                                     "not check; nothing was cosigned.")
+            return CosignResult(
+                422,
+                f"The consistency proof from {chosen.old:,} to {offered.size:,} entries does "
+                "not check; nothing was cosigned.",
+            )
     elif chosen.old == 0 and chosen.proof:
         return CosignResult(400, "A request from size 0 carries no consistency proof.")
     key = unlock()
     if key.address.lower() != role.address.lower():
         raise DeedbookError(f"The witness {role.name} signs with {role.address}, not with {key.address}.")
     line = cosign(offered.body, role.name, key, now)
-    _save(path, Followed(state.identity, offered.size, offered.root, offered.operator_only().serialize(), now,
-                         state.followed_at))
+    _save(
+        path,
+        Followed(
+            state.identity, offered.size, offered.root, offered.operator_only().serialize(), now, state.followed_at
+        ),
+    )
     cosigned = offered.operator_only().with_signatures((line,))
-    return CosignResult(200, f"Cosigned the checkpoint of {offered.size:,} entries of \u201c{name}\u201d.",
-                        cosigned, line)
+    return CosignResult(
+        200, f"Cosigned the checkpoint of {offered.size:,} entries of \u201c{name}\u201d.", cosigned, line
+    )
 
 
-def _forked(role: WitnessRole, state: Followed, held: SignedCheckpoint, offered: SignedCheckpoint,
-            root: bytes | None, proof: Sequence[bytes], now: int, status: int) -> CosignResult:
-    fork = make_fork(held, offered, root, proof, found_by=role.name, found_at=now,
-                     note=f"Witness {role.name} held the first checkpoint when it was shown the second.")
+def _forked(
+    role: WitnessRole,
+    state: Followed,
+    held: SignedCheckpoint,
+    offered: SignedCheckpoint,
+    root: bytes | None,
+    proof: Sequence[bytes],
+    now: int,
+    status: int,
+) -> CosignResult:
+    fork = make_fork(
+        held,
+        offered,
+        root,
+        proof,
+        found_by=role.name,
+        found_at=now,
+        note=f"Witness {role.name} held the first checkpoint when it was shown the second.",
+    )
     name = f"{state.identity.ledger_id.hex()}-{held.size}-{offered.size}-{now}.json"
     kept = role.folder / "forks" / name
     write_output(kept, fork_text(fork), force=True, make_folder=True)
-    return CosignResult(status, f"FORK: the operator of \u201c{state.identity.name}\u201d signed a checkpoint of "
-                                f"{offered.size:,} entries that cannot be true together with the one of "
-                                f"{held.size:,} entries this witness cosigned; nothing was cosigned, and the fork "
-                                f"proof is kept in {kept}.", size=state.size, fork=fork, fork_path=kept)
+    return CosignResult(
+        status,
+        f"FORK: the operator of \u201c{state.identity.name}\u201d signed a checkpoint of "
+        f"{offered.size:,} entries that cannot be true together with the one of "
+        f"{held.size:,} entries this witness cosigned; nothing was cosigned, and the fork "
+        f"proof is kept in {kept}.",
+        size=state.size,
+        fork=fork,
+        fork_path=kept,
+    )

@@ -4,6 +4,7 @@ With no command it opens the GUI on the embedded default data folder; with a
 command it is the command line.  Imports stay light here: Qt, scikit-learn and
 reportlab are imported only by the commands that need them.
 """
+
 from __future__ import annotations
 
 import sys

@@ -8,6 +8,7 @@ that something kept still needs.  A library that is missing on this machine anyw
 is reported as a note, not an error, since the user's system provides it.
 Linux only (it runs `ldd`); elsewhere it says so and passes.
 """
+
 from __future__ import annotations
 
 import os

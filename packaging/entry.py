@@ -5,6 +5,7 @@ It only adds what a frozen program needs before the ordinary entry point
 the "spawn" method (Windows, macOS; `deedbook verify --jobs N`, scikit-learn's
 joblib) re-enter this executable as workers instead of starting a second app.
 """
+
 import multiprocessing
 import sys
 

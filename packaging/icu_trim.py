@@ -19,6 +19,7 @@ with either library (see docs/release.md for what does change).
 Needs a C compiler driver (`cc`) and `nm`; without them the caller ships the
 original library.  Linux only (Windows and macOS Qt use the system's ICU).
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,9 @@ SMALL_CONVERTER = 16 * 1024
 
 def read_blob(library: Path) -> tuple[str, bytes]:
     """The data symbol's name and bytes (its file offset equals its address in this library)."""
-    listing = subprocess.run(["nm", "-D", "-S", "--defined-only", str(library)],
-                             capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        ["nm", "-D", "-S", "--defined-only", str(library)], capture_output=True, text=True, check=True
+    ).stdout
     for line in listing.splitlines():
         parts = line.split()
         if len(parts) == 4 and re.fullmatch(r"icudt\d+_dat", parts[3]):
@@ -54,17 +56,19 @@ def read_blob(library: Path) -> tuple[str, bytes]:
             data = library.read_bytes()
             # Map the address to a file offset through the program headers.
             offset = _file_offset(data, address)
-            return name, data[offset:offset + size]
+            return name, data[offset : offset + size]
     raise ValueError(f"{library}: no icudtNN_dat symbol")
 
 
 def _file_offset(elf: bytes, address: int) -> int:
     if elf[:4] != b"\x7fELF" or elf[4] != 2:
         raise ValueError("not a 64-bit ELF file")
-    e_phoff, = struct.unpack_from("<Q", elf, 0x20)
+    (e_phoff,) = struct.unpack_from("<Q", elf, 0x20)
     e_phentsize, e_phnum = struct.unpack_from("<HH", elf, 0x36)
     for i in range(e_phnum):
-        p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from("<IIQQQQ", elf, e_phoff + i * e_phentsize)
+        p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from(
+            "<IIQQQQ", elf, e_phoff + i * e_phentsize
+        )
         if p_type == 1 and p_vaddr <= address < p_vaddr + p_filesz:
             return address - p_vaddr + p_offset
     raise ValueError("data symbol outside the loaded segments")
@@ -76,17 +80,18 @@ def trim(blob: bytes, dropped: re.Pattern[str] = DROPPED) -> tuple[bytes, int, i
     if (magic1, magic2) != (0xDA, 0x27) or blob[12:16] != b"CmnD":
         raise ValueError("not an ICU common-data package (CmnD)")
     toc = header_size
-    count, = struct.unpack_from("<I", blob, toc)
+    (count,) = struct.unpack_from("<I", blob, toc)
     entries = [struct.unpack_from("<II", blob, toc + 4 + 8 * i) for i in range(count)]
 
     def name_at(offset: int) -> str:
         start = toc + offset
-        return blob[start:blob.index(b"\0", start)].decode("ascii")
+        return blob[start : blob.index(b"\0", start)].decode("ascii")
 
     items = []
     for i, (name_offset, data_offset) in enumerate(entries):
         end = entries[i + 1][1] if i + 1 < count else len(blob) - toc
-        items.append((name_at(name_offset), blob[toc + data_offset:toc + end]))
+        items.append((name_at(name_offset), blob[toc + data_offset : toc + end]))
+
     def wanted(name: str, data: bytes) -> bool:
         path = name.split("/", 1)[1]
         if path.endswith(".cnv"):
@@ -131,8 +136,11 @@ def build_library(symbol: str, soname: str, blob: bytes, out: Path) -> None:
             "\t.section .note.GNU-stack,\"\",@progbits\n"
         )
         out.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["cc", "-shared", "-nostdlib", f"-Wl,-soname,{soname}", "-o", str(out), str(asm)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["cc", "-shared", "-nostdlib", f"-Wl,-soname,{soname}", "-o", str(out), str(asm)],
+            check=True,
+            capture_output=True,
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -143,8 +151,10 @@ def main(argv: list[str]) -> int:
     symbol, blob = read_blob(source)
     small, before, after = trim(blob)
     build_library(symbol, source.name, small, out)
-    print(f"icu_trim: {source.name}: {before} -> {after} items, "
-          f"{source.stat().st_size / 2**20:.1f} -> {out.stat().st_size / 2**20:.1f} MB")
+    print(
+        f"icu_trim: {source.name}: {before} -> {after} items, "
+        f"{source.stat().st_size / 2**20:.1f} -> {out.stat().st_size / 2**20:.1f} MB"
+    )
     return 0
 
 

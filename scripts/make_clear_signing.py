@@ -9,6 +9,7 @@ hand.  The display block is a placeholder: every field gets a "TODO" label, addr
 time is a `date`, an amount says its minor units) and the `required` list are human work: a
 maintainer reads the kind's module and writes what the signer agrees to, in plain words.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ from core.identity import LedgerIdentity  # noqa: E402
 from core.kinds import kinds, schema  # noqa: E402
 
 SPEC = "https://github.com/LedgerHQ/clear-signing-erc7730-registry/blob/master/specs/erc7730-v1.schema.json"
-NOTE = ("Amounts are whole minor units of the named ISO 4217 currency (cents for USD); the domain name is "
-        "'Deedbook: ' + the ledger's name and its salt the ledger id.")
+NOTE = (
+    "Amounts are whole minor units of the named ISO 4217 currency (cents for USD); the domain name is "
+    "'Deedbook: ' + the ledger's name and its salt the ledger id."
+)
 ADDRESS_PARAMS = {"type": "eoa", "sources": ["local", "ens"]}
 
 
@@ -53,11 +56,20 @@ def draft(signed: str) -> dict[str, Any]:
     types = bound_types(signed)
     return {
         "$schema": SPEC,
-        "context": {"$id": f"Deedbook {signed}",
-                    "eip712": {"domain": {"version": "1"}, "schemas": [{"types": types, "primaryType": signed}]}},
+        "context": {
+            "$id": f"Deedbook {signed}",
+            "eip712": {"domain": {"version": "1"}, "schemas": [{"types": types, "primaryType": signed}]},
+        },
         "metadata": {"owner": "Deedbook", "constants": {"note": NOTE}},
-        "display": {"formats": {signed: {"intent": "TODO: what the signer agrees to",
-                                         "fields": placeholder_fields(types, signed), "required": []}}},
+        "display": {
+            "formats": {
+                signed: {
+                    "intent": "TODO: what the signer agrees to",
+                    "fields": placeholder_fields(types, signed),
+                    "required": [],
+                }
+            }
+        },
     }
 
 

@@ -11,6 +11,7 @@ beyond Latin-1), signs a checkpoint, and makes every document.  Page images come
 from `pdftoppm` (Debian's poppler-utils).  The valuation report needs a trained
 model: training on the bundled market takes about 15 seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,17 +38,28 @@ from core.transactions import prepare_transfer, submit  # noqa: E402
 
 SEAL_PASSWORD = "gallery seal password"  # a throwaway ledger's throwaway seal
 NAMES = {
-    "demo-owner-1": "Zoë Ðorđević", "demo-owner-2": "José Müller-Łukasiewicz", "demo-owner-3": "王芳 (Wang Fang)",
-    "demo-owner-4": "Siobhán Ó Briain", "demo-owner-5": "Ngozi Okonkwo", "demo-owner-6": "Αλέξης Παπαδόπουλος",
-    "demo-owner-7": "Мария Иванова", "demo-owner-8": "Søren Kierkegaard-Ødegaard", "demo-owner-9": "Nguyễn Thị Mai",
-    "demo-owner-10": "Zsófia Kovács", "demo-owner-11": "Jürgen Weiß", "demo-owner-12": "Amélie Lefèvre",
-    "demo-bank": "First Ames Bank", "demo-county-treasurer": "Story County Treasurer",
-    "demo-notary": "Åsa Lindqvist, notary public", "demo-operator": "Story County Recorder",
+    "demo-owner-1": "Zoë Ðorđević",
+    "demo-owner-2": "José Müller-Łukasiewicz",
+    "demo-owner-3": "王芳 (Wang Fang)",
+    "demo-owner-4": "Siobhán Ó Briain",
+    "demo-owner-5": "Ngozi Okonkwo",
+    "demo-owner-6": "Αλέξης Παπαδόπουλος",
+    "demo-owner-7": "Мария Иванова",
+    "demo-owner-8": "Søren Kierkegaard-Ødegaard",
+    "demo-owner-9": "Nguyễn Thị Mai",
+    "demo-owner-10": "Zsófia Kovács",
+    "demo-owner-11": "Jürgen Weiß",
+    "demo-owner-12": "Amélie Lefèvre",
+    "demo-bank": "First Ames Bank",
+    "demo-county-treasurer": "Story County Treasurer",
+    "demo-notary": "Åsa Lindqvist, notary public",
+    "demo-operator": "Story County Recorder",
 }
 
 
-def sell(ledger: Ledger, keys: dict[str, UnlockedKey], deed: int, buyer: str, price: str,
-         shares: int | None = None) -> int:
+def sell(
+    ledger: Ledger, keys: dict[str, UnlockedKey], deed: int, buyer: str, price: str, shares: int | None = None
+) -> int:
     """A transfer through the real flow: prepare, each required party signs its request, submit."""
     prepared = prepare_transfer(ledger, deed, keys[buyer].address, price, shares=shares)
     by_address = {k.address.lower(): k for k in keys.values()}
@@ -71,11 +83,25 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
     third = "demo-owner-2" if owner != "demo-owner-2" else "demo-owner-5"
     mortgage = add_lien(ledger, deed.deed_id, keys["demo-bank"], "164000", "mortgage")
     sale = sell(ledger, keys, deed.deed_id, buyer, "238500")  # the bank co-signs: the mortgage is paid off
-    acknowledgement = attest(ledger, sale, keys["demo-notary"], act="acknowledgment", place="Ames, Iowa",
-                             id_kind="passport", id_number="X1234567")
+    acknowledgement = attest(
+        ledger,
+        sale,
+        keys["demo-notary"],
+        act="acknowledgment",
+        place="Ames, Iowa",
+        id_kind="passport",
+        id_number="X1234567",
+    )
     half = sell(ledger, keys, deed.deed_id, third, "121000", shares=5000)
-    jurat = attest(ledger, half, keys["demo-notary"], act="jurat", place="Nevada, Iowa", id_kind="driver's licence",
-                   id_number="IA-998877")
+    jurat = attest(
+        ledger,
+        half,
+        keys["demo-notary"],
+        act="jurat",
+        place="Nevada, Iowa",
+        id_kind="driver's licence",
+        id_number="IA-998877",
+    )
     tax = add_lien(ledger, deed.deed_id, keys["demo-county-treasurer"], "3180.44", "property tax")
     release_lien(ledger, deed.deed_id, tax.lien.lien_id, keys["demo-county-treasurer"])
     valuation = None
@@ -92,18 +118,33 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
     from core.seals import SealStore, bind_seal
 
     seals = SealStore(home.root / "seals")
-    cert = seals.create("county-recorder", SEAL_PASSWORD, office=ledger.identity.name,
-                        operator=keys["demo-operator"].address, now=int(time.time()))
+    cert = seals.create(
+        "county-recorder",
+        SEAL_PASSWORD,
+        office=ledger.identity.name,
+        operator=keys["demo-operator"].address,
+        now=int(time.time()),
+    )
     bind_seal(ledger, keys["demo-operator"], "county-recorder", cert)
 
     make_checkpoint(ledger, keys["demo-operator"])  # the record date of the rent paid to the deed's two holders
     from core.servicing.distributions import preview, record_distribution
 
-    rent = record_distribution(ledger, keys["demo-operator"], preview(ledger, deed.deed_id, "2450.01", "USD",
-                                                                      purpose="Rent for March 2026"))
+    rent = record_distribution(
+        ledger, keys["demo-operator"], preview(ledger, deed.deed_id, "2450.01", "USD", purpose="Rent for March 2026")
+    )
     make_checkpoint(ledger, keys["demo-operator"])
-    return {"ledger": ledger, "deed": deed.deed_id, "sale": sale, "mortgage": mortgage, "notarised": acknowledgement,
-            "jurat": jurat, "valuation": valuation, "rent": rent, "third": keys[third].address}
+    return {
+        "ledger": ledger,
+        "deed": deed.deed_id,
+        "sale": sale,
+        "mortgage": mortgage,
+        "notarised": acknowledgement,
+        "jurat": jurat,
+        "valuation": valuation,
+        "rent": rent,
+        "third": keys[third].address,
+    }
 
 
 def main() -> int:
@@ -111,15 +152,24 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "documents"))
     parser.add_argument("--resolution", type=int, default=70)
     parser.add_argument("--no-valuation", action="store_true", help="skip the valuation report (no training)")
-    parser.add_argument("--only", metavar="NAME", help="write only this document (e.g. distribution-statement), "
-                                                       "leaving the others as they are")
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        help="write only this document (e.g. distribution-statement), leaving the others as they are",
+    )
     args = parser.parse_args()
     if shutil.which("pdftoppm") is None:
         print("pdftoppm is needed (Debian: apt-get install poppler-utils)", file=sys.stderr)
         return 2
     from core.outfiles import write_output
-    from desktop.documents import (build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf,
-                                   build_valuation_pdf, verify_pdf)
+    from desktop.documents import (
+        build_journal_pdf,
+        build_notary_record_pdf,
+        build_title_pdf,
+        build_transfer_pdf,
+        build_valuation_pdf,
+        verify_pdf,
+    )
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -134,27 +184,34 @@ def main() -> int:
         documents = {
             "title": build_title_pdf(ledger, made["deed"], "A4"),
             "transfer-deed": build_transfer_pdf(ledger, made["sale"], "Letter"),  # type: ignore[arg-type]
-            "notary-record": build_notary_record_pdf(ledger, made["notarised"], "A4",  # type: ignore[arg-type]
-                                                     commission=commission),
+            "notary-record": build_notary_record_pdf(
+                ledger,
+                made["notarised"],
+                "A4",  # type: ignore[arg-type]
+                commission=commission,
+            ),
             "notary-journal": build_journal_pdf(ledger, paper="A4"),
             # Recording-ready pages (layout 3): US Letter, the recorder's band, 10-point type.
             "transfer-deed-recording": build_transfer_pdf(ledger, made["sale"], recording=True),  # type: ignore[arg-type]
             "title-recording": build_title_pdf(ledger, made["deed"], recording=True),
-            "notary-record-recording": build_notary_record_pdf(ledger, made["jurat"],  # type: ignore[arg-type]
-                                                               recording=True, commission={
-                                                                   **commission, "profile": "california"}),
+            "notary-record-recording": build_notary_record_pdf(
+                ledger,
+                made["jurat"],  # type: ignore[arg-type]
+                recording=True,
+                commission={**commission, "profile": "california"},
+            ),
         }
         from desktop.documents.statement import build_statement_pdf
 
         rent = ledger.entry(made["rent"]).message  # type: ignore[arg-type]
-        documents["distribution-statement"] = build_statement_pdf(ledger, rent["distributionId"], made["third"],
-                                                                  "A4")  # type: ignore[arg-type]
+        documents["distribution-statement"] = build_statement_pdf(ledger, rent["distributionId"], made["third"], "A4")  # type: ignore[arg-type]
         # One sealed document: the same certificate of title with the office's PAdES seal (pdfsig shows it).
         from desktop.workspace import Workspace
         from desktop.workspace.signers import Signer
 
-        documents["title-sealed"] = Workspace(home, ledger=ledger).seal_document(documents["title"],
-                                                                  Signer("county-recorder", SEAL_PASSWORD))
+        documents["title-sealed"] = Workspace(home, ledger=ledger).seal_document(
+            documents["title"], Signer("county-recorder", SEAL_PASSWORD)
+        )
         if made["valuation"] is not None:
             result, card = made["valuation"]  # type: ignore[misc]
             documents["valuation-report"] = build_valuation_pdf(ledger, made["deed"], result, card, "A4")

@@ -5,6 +5,7 @@
 A throwaway ledger in a temporary folder: a deed held in thirds, a checkpoint, a distribution, and a
 proposal with two ballots, all through the real services.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,14 +31,22 @@ def build(root: Path) -> object:
     alice, bob, carol = world.key("alice"), world.key("bob"), world.key("carol")
     deed = world.register("0526301100", alice.address, shares=3)
     for buyer in (bob, carol):
-        prepared = prepare_transfer(world.ledger, deed, buyer.address, "100", "USD", shares=1,
-                                    closing_date="2026-03-31", seller=alice.address)
+        prepared = prepare_transfer(
+            world.ledger, deed, buyer.address, "100", "USD", shares=1, closing_date="2026-03-31", seller=alice.address
+        )
         submit(world.ledger, [sign_request(r, alice if r.role == "seller" else buyer) for r in prepared.requests])
     make_checkpoint(world.ledger, world.operator)
-    dist.record_distribution(world.ledger, world.operator,
-                             dist.preview(world.ledger, deed, "1000", "USD", purpose="Rent for March 2026"))
-    votes.propose(world.ledger, world.operator, dist.snapshot(world.ledger, deed), "Replace the roof for USD 18,000?",
-                  6000, int(time.time()) + 14 * 86400)
+    dist.record_distribution(
+        world.ledger, world.operator, dist.preview(world.ledger, deed, "1000", "USD", purpose="Rent for March 2026")
+    )
+    votes.propose(
+        world.ledger,
+        world.operator,
+        dist.snapshot(world.ledger, deed),
+        "Replace the roof for USD 18,000?",
+        6000,
+        int(time.time()) + 14 * 86400,
+    )
     votes.ballot_requests(world.ledger, 1, root / "ballots")
     for key, choice in ((alice, "yes"), (carol, "no")):
         request = load_request(next((root / "ballots").glob(f"*-{key.address[2:10].lower()}-{choice}.json")))

@@ -3,6 +3,7 @@
 DEEDBOOK_SCRYPT_N lowers the keystore's scrypt cost for speed; the files stay
 standard keystore v3 (decryption reads n from each file).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Building blocks for tests: a real ledger with real keys in a temporary folder."""
+
 from __future__ import annotations
 
 import os
@@ -31,13 +32,26 @@ class World:
             self.keys.create(name, PASSWORD)
         return self.keys.unlock(name, PASSWORD)
 
-    def register(self, parcel: str, owner: str, *, attributes: dict[str, object] | None = None,
-                 shares: int = 10_000, registrar: UnlockedKey | None = None) -> int:
+    def register(
+        self,
+        parcel: str,
+        owner: str,
+        *,
+        attributes: dict[str, object] | None = None,
+        shares: int = 10_000,
+        registrar: UnlockedKey | None = None,
+    ) -> int:
         def build(state: LedgerState) -> list[Entry]:  # the deed number as the ledger is when it is recorded
-            message = {"deedId": state.next_deed_id, "parcel": parcel,
-                       "propertyAddress": f"{parcel} Main Street, Ames, IA", "legalDescription": f"Lot {parcel}",
-                       "owner": owner, "totalShares": shares,
-                       "attributes": canonical_json(attributes or {"Gr_Liv_Area": 1500}), "nonce": 0}
+            message = {
+                "deedId": state.next_deed_id,
+                "parcel": parcel,
+                "propertyAddress": f"{parcel} Main Street, Ames, IA",
+                "legalDescription": f"Lot {parcel}",
+                "owner": owner,
+                "totalShares": shares,
+                "attributes": canonical_json(attributes or {"Gr_Liv_Area": 1500}),
+                "nonce": 0,
+            }
             return [self.ledger.sign("RegisterDeed", message, registrar or self.operator, "registrar")]
 
         [index] = self.ledger.append_built(build)
@@ -67,8 +81,9 @@ def read_only_folder(path: Path) -> Iterator[Path]:
         finally:
             path.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot make a read-only folder as root here: {mounted.stderr.strip()}")
     try:
@@ -94,8 +109,14 @@ def sell_with_liens(world: World, parcel: str, *, price: str, lien: str, currenc
     from core.transactions import prepare_transfer, submit
 
     seller, buyer, bank = world.key("seller"), world.key("buyer"), world.key("bank")
-    deed = register_deed(world.ledger, world.operator, parcel=parcel, address=f"{parcel} Sakura-dori",
-                         owner=seller.address, attributes={"Gr_Liv_Area": 1500}).deed_id
+    deed = register_deed(
+        world.ledger,
+        world.operator,
+        parcel=parcel,
+        address=f"{parcel} Sakura-dori",
+        owner=seller.address,
+        attributes={"Gr_Liv_Area": 1500},
+    ).deed_id
     old = add_lien(world.ledger, deed, bank, lien, "mortgage", currency).index
     prepared = prepare_transfer(world.ledger, deed, buyer.address, price, currency, closing_date="2026-03-31")
     signers = {k.address.lower(): k for k in (seller, buyer, bank)}

@@ -6,6 +6,7 @@ server.  Without it (`python3 dev.py test` on a developer's machine) they start 
 test session.  Either way each test gets a database of its own.  The binaries are found on PATH
 or under /usr/lib/postgresql/*/bin.
 """
+
 from __future__ import annotations
 
 import glob
@@ -69,17 +70,36 @@ def start(port: int = PORT) -> Server:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
     data = folder / "data"
-    subprocess.run(_as_server_user([_binary("initdb"), "-D", str(data), "-A", "trust", "-U", "deedbook"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_server_user([_binary("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-                                    f"-k {folder} -p {port} -c listen_addresses=''", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_server_user([_binary("initdb"), "-D", str(data), "-A", "trust", "-U", "deedbook"]),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        _as_server_user(
+            [
+                _binary("pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "-o",
+                f"-k {folder} -p {port} -c listen_addresses=''",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     return Server(folder, port)
 
 
 def stop(server: Server) -> None:
     if server.folder is None:
         return  # started by whoever gave its URL, and stopped by them
-    subprocess.run(_as_server_user([_binary("pg_ctl"), "-D", str(server.folder / "data"), "-m", "immediate", "stop"]),
-                   capture_output=True)
+    subprocess.run(
+        _as_server_user([_binary("pg_ctl"), "-D", str(server.folder / "data"), "-m", "immediate", "stop"]),
+        capture_output=True,
+    )
     shutil.rmtree(server.folder, ignore_errors=True)

@@ -8,6 +8,7 @@ load their modules by name with importlib, as plug-ins; that is not an import
 statement and is not counted.  (core never imports desktop, tests/test_layers.py
 checks it, so no circle can run through both.)
 """
+
 from __future__ import annotations
 
 import ast
@@ -31,7 +32,8 @@ def module_name(path: Path) -> str:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
@@ -64,7 +66,7 @@ def imports_of(path: Path, name: str, modules: set[str]) -> set[str]:
             continue
         if node.level:
             base = package.split(".")
-            base = base[:len(base) - node.level + 1]
+            base = base[: len(base) - node.level + 1]
             source = ".".join(base + ([node.module] if node.module else []))
         else:
             source = node.module or ""
@@ -119,9 +121,11 @@ def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 
 
 def test_the_graph_sees_lazy_imports_and_skips_type_checking_ones(tmp_path: Path) -> None:
-    source = ("from __future__ import annotations\nfrom typing import TYPE_CHECKING\nimport core.a\n"
-              "if TYPE_CHECKING:\n    from core.b import B\nelse:\n    from core import c\n"
-              "def later() -> None:\n    from core.d import thing\n    from .e import other\n")
+    source = (
+        "from __future__ import annotations\nfrom typing import TYPE_CHECKING\nimport core.a\n"
+        "if TYPE_CHECKING:\n    from core.b import B\nelse:\n    from core import c\n"
+        "def later() -> None:\n    from core.d import thing\n    from .e import other\n"
+    )
     modules = {"core.a", "core.b", "core.c", "core.d", "core.x.e", "core.x.m", "core.x"}
     tree_file = tmp_path / "m.py"
     tree_file.write_text(source)
@@ -133,8 +137,13 @@ def test_the_documents_layer_is_seen() -> None:
     """The document types import the registry and the shared drawing, never one another or back."""
     graph = graph_of("desktop")
     assert "desktop.documents.registry" in graph["desktop.documents.title"]
-    types = {"desktop.documents.transfer_deed", "desktop.documents.title", "desktop.documents.notary_record",
-             "desktop.documents.journal", "desktop.documents.valuation_report"}
+    types = {
+        "desktop.documents.transfer_deed",
+        "desktop.documents.title",
+        "desktop.documents.notary_record",
+        "desktop.documents.journal",
+        "desktop.documents.valuation_report",
+    }
     assert all(not graph[t] & types for t in types)
     assert not graph["desktop.documents.registry"] & types
 

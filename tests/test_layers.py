@@ -13,6 +13,7 @@ Every import counts: at the top of a module, inside a function (a lazy import is
 dependency, it only runs later), under `if TYPE_CHECKING:`, relative ones (resolved), and
 `importlib.import_module("name")` / `__import__("name")` with a literal name.
 """
+
 from __future__ import annotations
 
 import ast
@@ -52,14 +53,18 @@ def imported_modules(path: Path, name: str | None = None) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
             names.add(source)
             names.update(f"{source}.{alias.name}" for alias in node.names if alias.name != "*")
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                and isinstance(node.args[0].value, str):
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if called in LOADERS:
                 names.add(node.args[0].value)
@@ -82,16 +87,28 @@ def offenders(folder: str) -> list[str]:
 
 
 def test_the_scan_sees_every_kind_of_import(tmp_path: Path) -> None:
-    source = ("from __future__ import annotations\nimport importlib\nfrom typing import TYPE_CHECKING\n"
-              "if TYPE_CHECKING:\n    from reportlab.platypus import Flowable\n"
-              "def later() -> None:\n    import pypdf\n    from qrcode import constants\n"
-              "    importlib.import_module('PySide6.QtCore')\n    __import__('sklearn')\n"
-              "    from . import sibling\n    from ..up import thing\n")
+    source = (
+        "from __future__ import annotations\nimport importlib\nfrom typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from reportlab.platypus import Flowable\n"
+        "def later() -> None:\n    import pypdf\n    from qrcode import constants\n"
+        "    importlib.import_module('PySide6.QtCore')\n    __import__('sklearn')\n"
+        "    from . import sibling\n    from ..up import thing\n"
+    )
     probe = tmp_path / "m.py"
     probe.write_text(source)
     seen = imported_modules(probe, "core.x.m")
-    assert {"reportlab.platypus", "pypdf", "qrcode", "qrcode.constants", "PySide6.QtCore", "sklearn",
-            "core.x", "core.x.sibling", "core.up", "core.up.thing"} <= seen
+    assert {
+        "reportlab.platypus",
+        "pypdf",
+        "qrcode",
+        "qrcode.constants",
+        "PySide6.QtCore",
+        "sklearn",
+        "core.x",
+        "core.x.sibling",
+        "core.up",
+        "core.up.thing",
+    } <= seen
     assert _matches("reportlab.platypus.Flowable", FORBIDDEN["core"]) == "reportlab"
     assert _matches("desktop.documents", FORBIDDEN["desktop/documents"]) is None
     assert _matches("desktop.gui.fmt", FORBIDDEN["desktop/documents"]) == "desktop.gui"

@@ -6,6 +6,7 @@ a barrier until every writer is ready, then runs its operations as fast as it ca
 reports what each gave, including every refusal, so a test can say exactly what went
 wrong.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -20,8 +21,17 @@ if TYPE_CHECKING:
 
 PASSWORD = "correct horse battery"
 OPERATIONS = ("register", "lien", "release", "checkpoint", "attest")
-_PRELOAD = ["core.checkpoints", "core.deeds", "core.keys", "core.ledger", "core.liens", "core.notary", "core.verify",
-            "eth_keyfile.keyfile", "psycopg"]  # what every writer needs, imported once
+_PRELOAD = [
+    "core.checkpoints",
+    "core.deeds",
+    "core.keys",
+    "core.ledger",
+    "core.liens",
+    "core.notary",
+    "core.verify",
+    "eth_keyfile.keyfile",
+    "psycopg",
+]  # what every writer needs, imported once
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,13 @@ def _run(job: Job, barrier: Any, results: Any) -> None:
     for step, operation in enumerate(job.plan):
         try:
             if operation == "register":
-                deed = register_deed(ledger, operator, parcel=f"W{job.worker}-{step}", address=f"{step} Writer St",
-                                     owner=operator.address)
+                deed = register_deed(
+                    ledger,
+                    operator,
+                    parcel=f"W{job.worker}-{step}",
+                    address=f"{step} Writer St",
+                    owner=operator.address,
+                )
                 value = deed.deed_id
             elif operation == "lien":
                 assert bank is not None
@@ -106,8 +121,10 @@ def run_writers(jobs: list[Job], timeout: float = 240.0) -> list[Outcome]:
                 outcomes.append(results.get(timeout=1.0))
             except queue.Empty:
                 if time.monotonic() > deadline or not any(p.is_alive() for p in processes):
-                    raise AssertionError(f"only {len(outcomes)} of {expected} operations were reported "
-                                         f"(writers' exit codes {[p.exitcode for p in processes]})") from None
+                    raise AssertionError(
+                        f"only {len(outcomes)} of {expected} operations were reported "
+                        f"(writers' exit codes {[p.exitcode for p in processes]})"
+                    ) from None
     finally:
         for process in processes:
             process.join(timeout=30)

@@ -5,4 +5,5 @@ Nothing here imports Qt; scikit-learn is imported only inside the functions that
 fit or predict, so importing this package costs nothing at application start.
 The functions the CLI and the GUI call live in `valuation.service`.
 """
+
 from __future__ import annotations

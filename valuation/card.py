@@ -3,6 +3,7 @@
 Stored as JSON beside the model (and authenticated with it, see store.py) so it
 can be read without unpickling anything.
 """
+
 from __future__ import annotations
 
 import platform
@@ -16,15 +17,23 @@ from valuation.dataset import SalesData
 from valuation.schema import FEATURE_KINDS
 from valuation.training import TrainedModel
 
-INTERVAL_METHOD = ("split-conformal: 5th and 95th percentile ranks (finite-sample corrected) of out-of-fold "
-                   "log-price residuals from the inner cross-validation, added to the log estimate")
-EQUITY_METHOD = ("log estimates stretched about their median by the factor nearest 1 that brings the "
-                 "out-of-fold PRB within +/-0.04 and PRD within 0.98-1.025 (IAAO: +/-0.05, 0.98-1.03); "
-                 "applied only if it costs at most 2% more out-of-fold MdAPE, else not at all")
-FSD_METHOD = ("boosted trees on the log of the out-of-fold absolute log error (property numbers, time, place, "
-              "estimate), scaled so that 68.3% of cross-fitted training sales fall within one FSD")
-MODEL_KIND = ("blend of HistGradientBoostingRegressor and Ridge (one robust refit) on log price; "
-              "blend weight chosen by inner K-fold cross-validation")
+INTERVAL_METHOD = (
+    "split-conformal: 5th and 95th percentile ranks (finite-sample corrected) of out-of-fold "
+    "log-price residuals from the inner cross-validation, added to the log estimate"
+)
+EQUITY_METHOD = (
+    "log estimates stretched about their median by the factor nearest 1 that brings the "
+    "out-of-fold PRB within +/-0.04 and PRD within 0.98-1.025 (IAAO: +/-0.05, 0.98-1.03); "
+    "applied only if it costs at most 2% more out-of-fold MdAPE, else not at all"
+)
+FSD_METHOD = (
+    "boosted trees on the log of the out-of-fold absolute log error (property numbers, time, place, "
+    "estimate), scaled so that 68.3% of cross-fitted training sales fall within one FSD"
+)
+MODEL_KIND = (
+    "blend of HistGradientBoostingRegressor and Ridge (one robust refit) on log price; "
+    "blend weight chosen by inner K-fold cross-validation"
+)
 
 
 def library_versions() -> dict[str, str]:
@@ -33,8 +42,13 @@ def library_versions() -> dict[str, str]:
 
     from core import __version__
 
-    return {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
-            "scikit-learn": sklearn.__version__, "deedbook": __version__}
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "deedbook": __version__,
+    }
 
 
 def _validation(trained: TrainedModel, data: SalesData) -> dict[str, Any]:
@@ -45,10 +59,12 @@ def _validation(trained: TrainedModel, data: SalesData) -> dict[str, Any]:
     rules = [f"sale condition: {f.describe()}" for f in spec.filters]
     if model.params.screen_sales:
         rules.append(f"price screen: {SCREEN_RULE}")
-    return {"rules": rules or ["none: every priced sale is used"],
-            "screened": model.validation.get("screened", 0),
-            "screened_out": model.validation.get("screened_out", 0),
-            "screened_out_sales": [data.labels[i] for i in np.setdiff1d(np.arange(len(data)), model.kept)][:50]}
+    return {
+        "rules": rules or ["none: every priced sale is used"],
+        "screened": model.validation.get("screened", 0),
+        "screened_out": model.validation.get("screened_out", 0),
+        "screened_out_sales": [data.labels[i] for i in np.setdiff1d(np.arange(len(data)), model.kept)][:50],
+    }
 
 
 def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -> dict[str, Any]:
@@ -61,11 +77,21 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
     features: list[dict[str, Any]] = []
     for info in spec.feature_infos():
         used = info.name in builder.numeric or info.name in builder.categories
-        features.append({"name": info.name, "kind": info.kind, "note": info.note, "used": used,
-                         "importance": trained.importance.get(info.name, 0.0)})
+        features.append(
+            {
+                "name": info.name,
+                "kind": info.kind,
+                "note": info.note,
+                "used": used,
+                "importance": trained.importance.get(info.name, 0.0),
+            }
+        )
     features.sort(key=lambda f: -float(f["importance"]))
-    left_out = [{"name": c.name, "kind": c.kind, "note": c.note} for c in schema.columns
-                if c.kind not in FEATURE_KINDS and c.kind != "role"]
+    left_out = [
+        {"name": c.name, "kind": c.kind, "note": c.note}
+        for c in schema.columns
+        if c.kind not in FEATURE_KINDS and c.kind != "role"
+    ]
     t = kept.time[np.isfinite(kept.time)]
     spread = model.spread
     return {
@@ -96,18 +122,26 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
             "linear_columns": len(builder.linear_names),
             "tree_columns": len(builder.gbm_names),
             "params": {k: v for k, v in vars(model.params).items()},
-            "interval": {"method": INTERVAL_METHOD, "coverage": model.params.coverage,
-                         "log_offsets": [round(model.lower, 5), round(model.upper, 5)],
-                         "relative": [round(float(np.exp(model.lower)) - 1, 4),
-                                      round(float(np.exp(model.upper)) - 1, 4)]},
+            "interval": {
+                "method": INTERVAL_METHOD,
+                "coverage": model.params.coverage,
+                "log_offsets": [round(model.lower, 5), round(model.upper, 5)],
+                "relative": [round(float(np.exp(model.lower)) - 1, 4), round(float(np.exp(model.upper)) - 1, 4)],
+            },
             "candidates_mdape": model.weights_tried,
-            "equity": {"method": EQUITY_METHOD, "stretch": model.equity.stretch,
-                       "needed": model.equity.needed, "cost_if_applied": model.equity.cost},
+            "equity": {
+                "method": EQUITY_METHOD,
+                "stretch": model.equity.stretch,
+                "needed": model.equity.needed,
+                "cost_if_applied": model.equity.cost,
+            },
             "fsd": {"method": FSD_METHOD, **(spread.calibration if spread is not None else {})},
         },
-        "metrics": {"method": f"out-of-fold estimates of the {model.params.inner_folds}-fold inner "
-                              "cross-validation (every sale valued by a model that never saw it)",
-                    **model.cv_metrics},
+        "metrics": {
+            "method": f"out-of-fold estimates of the {model.params.inner_folds}-fold inner "
+            "cross-validation (every sale valued by a model that never saw it)",
+            **model.cv_metrics,
+        },
         "libraries": library_versions(),
         "seed": model.params.seed,
         "training_seconds": trained.info.get("training_seconds"),

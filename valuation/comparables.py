@@ -7,6 +7,7 @@ market.  Each comparable's price is adjusted to the subject by the model's view
 of their difference, price x estimate(subject) / estimate(comparable) — the
 sales-comparison approach with the model supplying the adjustments.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,9 +51,15 @@ class Comparable:
     differences: list[dict[str, Any]] = field(default_factory=list)  # {feature, subject, comparable}
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "price": self.price.units, "sold": self.sold, "distance_km": self.distance_km,
-                "adjusted_price": self.adjusted_price.units, "similarity": self.similarity,
-                "differences": self.differences}
+        return {
+            "label": self.label,
+            "price": self.price.units,
+            "sold": self.sold,
+            "distance_km": self.distance_km,
+            "adjusted_price": self.adjusted_price.units,
+            "similarity": self.similarity,
+            "differences": self.differences,
+        }
 
 
 def format_value(value: Any) -> str | float | int | None:
@@ -85,8 +92,14 @@ def names_parcel(label: str, parcel: str) -> bool:
     return len(wanted) >= 4 and any(token.lstrip("0").lower() == wanted for token in _TOKEN.findall(label))
 
 
-def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5,
-         subject_parcel: str | None = None, currency: str = BUNDLED_CURRENCY) -> list[Comparable]:
+def find(
+    index: CompIndex,
+    subject: SalesData,
+    subject_log: float,
+    k: int = 5,
+    subject_parcel: str | None = None,
+    currency: str = BUNDLED_CURRENCY,
+) -> list[Comparable]:
     """The k most similar sales (prices in `currency`, the market's).  Sales of the subject itself
     (its parcel) are its sale history, not comparables: an appraiser's grid leaves them out."""
     sales = index.sales
@@ -119,13 +132,15 @@ def find(index: CompIndex, subject: SalesData, subject_log: float, k: int = 5,
             if fa != fb:
                 differences.append({"feature": name, "subject": fa, "comparable": fb})
         price = float(sales.price[i])
-        out.append(Comparable(
-            label=sales.labels[i],
-            price=Money.of(price, currency),
-            sold=date_text(float(sales.time[i])),
-            distance_km=round(float(km[i]), 2) if np.isfinite(km[i]) else None,
-            adjusted_price=Money.of(price * float(np.exp(subject_log - index.oof_log[i])), currency),
-            similarity=round(float(1.0 / (1.0 + np.sqrt(d2[i]))), 3),
-            differences=differences,
-        ))
+        out.append(
+            Comparable(
+                label=sales.labels[i],
+                price=Money.of(price, currency),
+                sold=date_text(float(sales.time[i])),
+                distance_km=round(float(km[i]), 2) if np.isfinite(km[i]) else None,
+                adjusted_price=Money.of(price * float(np.exp(subject_log - index.oof_log[i])), currency),
+                similarity=round(float(1.0 / (1.0 + np.sqrt(d2[i]))), 3),
+                differences=differences,
+            )
+        )
     return out

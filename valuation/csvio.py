@@ -5,6 +5,7 @@ Users bring spreadsheets exported from anywhere, so the reader is lenient about
 the delimiter (comma, semicolon, tab, pipe), the encoding (UTF-8 with or without
 BOM, else Latin-1), ragged rows and the many spellings of "missing".
 """
+
 from __future__ import annotations
 
 import csv

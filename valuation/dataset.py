@@ -5,6 +5,7 @@ The same `Schema` reads both, so a value typed into a deed is parsed exactly as
 the training rows were.  Sales that are not market transactions are excluded by
 declared rules (see `sale_filters`), identically in training and evaluation.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,18 @@ import numpy.typing as npt
 
 from core.errors import DeedbookError
 from valuation.csvio import RawTable, is_missing, read_table
-from valuation.schema import (CATEGORICAL, NUMERIC, SALE_TERMS, TEXT, ColumnInfo, Schema, _has, infer_schema,
-                              parse_number, time_of)
+from valuation.schema import (
+    CATEGORICAL,
+    NUMERIC,
+    SALE_TERMS,
+    TEXT,
+    ColumnInfo,
+    Schema,
+    _has,
+    infer_schema,
+    parse_number,
+    time_of,
+)
 
 FloatArray = npt.NDArray[np.float64]
 ObjArray = npt.NDArray[np.object_]
@@ -27,8 +38,11 @@ BoolArray = npt.NDArray[np.bool_]
 MIN_SALES = 30  # fewer priced sales than this cannot support a model or its range
 
 # Sale-condition vocabularies of assessors and MLS exports meaning "not an open-market sale".
-_NON_MARKET = re.compile(r"abnorm|family|adjland|adjoin|alloca|foreclos|short.?sale|related|relative|"
-                         r"\breo\b|bank.?owned|estate|divorce|gift|trade|non.?arm|distress", re.I)
+_NON_MARKET = re.compile(
+    r"abnorm|family|adjland|adjoin|alloca|foreclos|short.?sale|related|relative|"
+    r"\breo\b|bank.?owned|estate|divorce|gift|trade|non.?arm|distress",
+    re.I,
+)
 _ADDRESS_WORDS = ("address", "addr", "street", "location", "situs")
 
 
@@ -69,11 +83,18 @@ class SalesData:
     def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> "SalesData":
         idx = np.asarray(index)
         labels = [self.labels[i] for i in (np.flatnonzero(idx) if idx.dtype == bool else idx)]
-        return SalesData(self.price[idx], self.time[idx], self.lat[idx], self.lon[idx],
-                         {k: v[idx] for k, v in self.numeric.items()},
-                         {k: v[idx] for k, v in self.categorical.items()},
-                         labels, self.rows_read, dict(self.dropped),
-                         None if self.vetted is None else self.vetted[idx])
+        return SalesData(
+            self.price[idx],
+            self.time[idx],
+            self.lat[idx],
+            self.lon[idx],
+            {k: v[idx] for k, v in self.numeric.items()},
+            {k: v[idx] for k, v in self.categorical.items()},
+            labels,
+            self.rows_read,
+            dict(self.dropped),
+            None if self.vetted is None else self.vetted[idx],
+        )
 
     @property
     def has_time(self) -> bool:
@@ -87,13 +108,17 @@ class SalesData:
 def concat(parts: Sequence[SalesData]) -> SalesData:
     first = parts[0]
     return SalesData(
-        np.concatenate([p.price for p in parts]), np.concatenate([p.time for p in parts]),
-        np.concatenate([p.lat for p in parts]), np.concatenate([p.lon for p in parts]),
+        np.concatenate([p.price for p in parts]),
+        np.concatenate([p.time for p in parts]),
+        np.concatenate([p.lat for p in parts]),
+        np.concatenate([p.lon for p in parts]),
         {k: np.concatenate([p.numeric[k] for p in parts]) for k in first.numeric},
         {k: np.concatenate([p.categorical[k] for p in parts]) for k in first.categorical},
-        [label for p in parts for label in p.labels], sum(p.rows_read for p in parts),
+        [label for p in parts for label in p.labels],
+        sum(p.rows_read for p in parts),
         {k: sum(p.dropped.get(k, 0) for p in parts) for k in {k for p in parts for k in p.dropped}},
-        None if all(p.vetted is None for p in parts) else np.concatenate([p.vetted_mask for p in parts]))
+        None if all(p.vetted is None for p in parts) else np.concatenate([p.vetted_mask for p in parts]),
+    )
 
 
 def street_of(address: str | None) -> str | None:
@@ -169,8 +194,14 @@ class TableSpec:
         return self.schema.features + extra
 
 
-def make_spec(raw: RawTable, target: str, date_column: str | None = None, lat: str | None = None,
-              lon: str | None = None, keep_all_sales: bool = False) -> TableSpec:
+def make_spec(
+    raw: RawTable,
+    target: str,
+    date_column: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    keep_all_sales: bool = False,
+) -> TableSpec:
     schema = infer_schema(raw, target, date_column, lat, lon)
     if not schema.features:
         raise DeedbookError(f"The table {raw.source} has no usable feature columns besides the price.")
@@ -230,8 +261,10 @@ def build_labelled(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray
     """Every priced sale, market or not, and which ones the sale-condition filters call non-market:
     the labels the screening model learns from and is evaluated on."""
     if not spec.filters:
-        raise DeedbookError(f"{raw.source} has no sale-condition column naming non-market sales, so it has "
-                            "no labels to learn or evaluate screening on.")
+        raise DeedbookError(
+            f"{raw.source} has no sale-condition column naming non-market sales, so it has "
+            "no labels to learn or evaluate screening on."
+        )
     data, priced = _typed(raw, spec)
     hits, stated = _rule_hits(raw, spec)
     data.vetted = stated  # the column decided for these rows, either way: never screened out of training
@@ -254,8 +287,10 @@ def _typed(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
     priced = np.isfinite(price) & (price > 0)
     if schema.time:
         cols = [raw.columns[c] for c in schema.time]
-        time = np.array([np.nan if (t := time_of(vals, schema.time_format)) is None else t
-                         for vals in zip(*cols, strict=True)], dtype=np.float64)
+        time = np.array(
+            [np.nan if (t := time_of(vals, schema.time_format)) is None else t for vals in zip(*cols, strict=True)],
+            dtype=np.float64,
+        )
     else:
         time = np.full(n, np.nan)
     lat = _floats(raw.columns[schema.lat]) if schema.lat else np.full(n, np.nan)
@@ -270,8 +305,12 @@ def _typed(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
     return SalesData(price, time, lat, lon, numeric, categorical, labels, n), priced
 
 
-def from_records(records: Sequence[Mapping[str, Any]], spec: TableSpec,
-                 prices: Sequence[float] | None = None, times: Sequence[float] | None = None) -> SalesData:
+def from_records(
+    records: Sequence[Mapping[str, Any]],
+    spec: TableSpec,
+    prices: Sequence[float] | None = None,
+    times: Sequence[float] | None = None,
+) -> SalesData:
     """Sales (or properties to value) from attribute dictionaries, read with the training schema.
 
     A key that is absent stays None (unknown: the model fills it with a typical
@@ -298,8 +337,9 @@ def from_records(records: Sequence[Mapping[str, Any]], spec: TableSpec,
     lat = _floats(get(schema.lat)) if schema.lat else np.full(n, np.nan)
     lon = _floats(get(schema.lon)) if schema.lon else np.full(n, np.nan)
     price = np.array(prices if prices is not None else [np.nan] * n, dtype=np.float64)
-    labels = [str(r.get(spec.label) or f"record {i + 1}") if spec.label else f"record {i + 1}"
-              for i, r in enumerate(records)]
+    labels = [
+        str(r.get(spec.label) or f"record {i + 1}") if spec.label else f"record {i + 1}" for i, r in enumerate(records)
+    ]
     return SalesData(price, time, lat, lon, numeric, categorical, labels, n)
 
 
@@ -312,15 +352,22 @@ def known_columns(record: Mapping[str, Any], spec: TableSpec) -> set[str]:
     return known
 
 
-def load_csv(path: str | Path, target: str, date_column: str | None = None, lat: str | None = None,
-             lon: str | None = None, keep_all_sales: bool = False) -> tuple[RawTable, TableSpec, SalesData]:
+def load_csv(
+    path: str | Path,
+    target: str,
+    date_column: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    keep_all_sales: bool = False,
+) -> tuple[RawTable, TableSpec, SalesData]:
     raw = read_table(path)
     spec = make_spec(raw, target, date_column, lat, lon, keep_all_sales)
     return raw, spec, build(raw, spec)
 
 
-def load_labelled(path: str | Path, target: str, date_column: str | None = None, lat: str | None = None,
-                  lon: str | None = None) -> tuple[RawTable, TableSpec, SalesData, BoolArray]:
+def load_labelled(
+    path: str | Path, target: str, date_column: str | None = None, lat: str | None = None, lon: str | None = None
+) -> tuple[RawTable, TableSpec, SalesData, BoolArray]:
     """Every priced sale of a table with a sale-condition column, and which ones are non-market."""
     raw = read_table(path)
     spec = make_spec(raw, target, date_column, lat, lon)
@@ -336,12 +383,15 @@ def bundled_market_path() -> Path:
 
 BUNDLED_TARGET = "Sale_Price"
 BUNDLED_CURRENCY = "USD"  # Ames sold in US dollars
-BUNDLED_ATTRIBUTION = ("Ames, Iowa residential sales 2006-2010: Dean De Cock, Journal of Statistics "
-                       "Education 19(3), 2011; data from the Ames City Assessor's Office.")
+BUNDLED_ATTRIBUTION = (
+    "Ames, Iowa residential sales 2006-2010: Dean De Cock, Journal of Statistics "
+    "Education 19(3), 2011; data from the Ames City Assessor's Office."
+)
 
 
-def fill_absent(data: SalesData, records: Sequence[Mapping[str, Any]], spec: TableSpec,
-                typical: SalesData) -> list[list[str]]:
+def fill_absent(
+    data: SalesData, records: Sequence[Mapping[str, Any]], spec: TableSpec, typical: SalesData
+) -> list[list[str]]:
     """Give each record's absent attributes the market's typical value; returns what was assumed.
 
     Used both for properties to value and for the ledger's own sales, so a sale

@@ -20,6 +20,7 @@ half-way stretch would cost accuracy without meeting either.  (Measured on four
 such markets with a 5% budget: the stretch was affordable in some folds only,
 cost 3-4% MdAPE held out, and left PRB near -0.10; see docs/valuation.md.)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -11,6 +11,7 @@ have left out of training by the same rule (valuation.validation) are counted
 under `validated_out` and left out of the figures too; `all_sales` gives the
 figures on every held-out sale when any were left out.
 """
+
 from __future__ import annotations
 
 import time
@@ -52,8 +53,9 @@ class OutOfFold:
     folds: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]
 
 
-def predict_out_of_fold(data: SalesData, folds: int = 5, params: ModelParams = ModelParams(),
-                        steps: Steps | None = None) -> OutOfFold:
+def predict_out_of_fold(
+    data: SalesData, folds: int = 5, params: ModelParams = ModelParams(), steps: Steps | None = None
+) -> OutOfFold:
     steps = steps or Steps()
     if not 2 <= folds <= 20:
         raise DeedbookError("The number of folds must be between 2 and 20.")
@@ -86,8 +88,9 @@ def predict_out_of_fold(data: SalesData, folds: int = 5, params: ModelParams = M
     return OutOfFold(estimate, low, high, raw, fsd, out, weights, stretches, needed, costs, splits)
 
 
-def cross_validate(data: SalesData, folds: int = 5, params: ModelParams = ModelParams(),
-                   steps: Steps | None = None, trim: bool = False) -> dict[str, Any]:
+def cross_validate(
+    data: SalesData, folds: int = 5, params: ModelParams = ModelParams(), steps: Steps | None = None, trim: bool = False
+) -> dict[str, Any]:
     started = time.perf_counter()
     oof = predict_out_of_fold(data, folds, params, steps)
     price, estimate, fsd = data.price, oof.estimate, oof.fsd
@@ -105,23 +108,33 @@ def cross_validate(data: SalesData, folds: int = 5, params: ModelParams = ModelP
         rules.append(SCREEN_RULE)
     if trim:
         rules.append(TRIM_RULE)
-    result.update({
-        "folds": folds,
-        "seconds": round(time.perf_counter() - started, 1),
-        "fsd_median": round(100.0 * float(np.median(fsd[keep])), 2),  # % of the estimate
-        "fsd_within_1": round(float(np.mean(error[keep] <= fsd[keep])), 4),  # calibrated: about 0.683
-        "confidence_high_share": round(float(np.mean(fsd[keep] < 0.15)), 4),
-        "validated_out": int(by_condition + oof.screened_out.sum() + trimmed),
-        "validation": {"rules": rules, "sale_condition": int(by_condition),
-                       "screened_out": int(oof.screened_out.sum()), "trimmed": trimmed},
-        "equity": {"stretch_per_fold": [round(s, 2) for s in oof.stretches],
-                   "needed_per_fold": oof.needed, "cost_if_applied_per_fold": oof.costs,
-                   "before": _equity_figures(price[keep], oof.before_equity[keep]),
-                   "after": _equity_figures(price[keep], estimate[keep])},
-        "blend_tree_weights": [round(w, 2) for w in oof.weights],
-        "per_fold_mdape": [avm_metrics(price[te][keep[te]], estimate[te][keep[te]])["mdape"]
-                           for _, te in oof.folds],
-    })
+    result.update(
+        {
+            "folds": folds,
+            "seconds": round(time.perf_counter() - started, 1),
+            "fsd_median": round(100.0 * float(np.median(fsd[keep])), 2),  # % of the estimate
+            "fsd_within_1": round(float(np.mean(error[keep] <= fsd[keep])), 4),  # calibrated: about 0.683
+            "confidence_high_share": round(float(np.mean(fsd[keep] < 0.15)), 4),
+            "validated_out": int(by_condition + oof.screened_out.sum() + trimmed),
+            "validation": {
+                "rules": rules,
+                "sale_condition": int(by_condition),
+                "screened_out": int(oof.screened_out.sum()),
+                "trimmed": trimmed,
+            },
+            "equity": {
+                "stretch_per_fold": [round(s, 2) for s in oof.stretches],
+                "needed_per_fold": oof.needed,
+                "cost_if_applied_per_fold": oof.costs,
+                "before": _equity_figures(price[keep], oof.before_equity[keep]),
+                "after": _equity_figures(price[keep], estimate[keep]),
+            },
+            "blend_tree_weights": [round(w, 2) for w in oof.weights],
+            "per_fold_mdape": [
+                avm_metrics(price[te][keep[te]], estimate[te][keep[te]])["mdape"] for _, te in oof.folds
+            ],
+        }
+    )
     if not keep.all():
         result["all_sales"] = {"n": len(data), **_equity_figures(price, estimate)}
     result["kept"] = keep  # which sales the figures are on (callers comparing models use it; not printed)

@@ -12,6 +12,7 @@ An attribute equal to the typical value has no effect by construction, so only
 the differing ones are evaluated: a deed with three known attributes costs a
 handful of predictions; a fully described house about 600, in one batch.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,8 +55,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def differs(group: Group, subject: SalesData, baseline: SalesData) -> bool:
-    pairs: list[tuple[Any, Any]] = [(float(subject.numeric[c][0]), float(baseline.numeric[c][0]))
-                                    for c in group.numeric]
+    pairs: list[tuple[Any, Any]] = [
+        (float(subject.numeric[c][0]), float(baseline.numeric[c][0])) for c in group.numeric
+    ]
     pairs += [(subject.categorical[c][0], baseline.categorical[c][0]) for c in group.categorical]
     if group.coordinates:
         pairs += [(float(subject.lat[0]), float(baseline.lat[0])), (float(subject.lon[0]), float(baseline.lon[0]))]
@@ -64,8 +66,9 @@ def differs(group: Group, subject: SalesData, baseline: SalesData) -> bool:
     return not all(_same(a, b) for a, b in pairs)
 
 
-def blend_rows(subject: SalesData, baseline: SalesData, groups: list[Group],
-               take: np.ndarray[Any, np.dtype[np.bool_]]) -> SalesData:
+def blend_rows(
+    subject: SalesData, baseline: SalesData, groups: list[Group], take: np.ndarray[Any, np.dtype[np.bool_]]
+) -> SalesData:
     """Rows mixing the subject (where take[row, group]) with the baseline (elsewhere)."""
     rows = take.shape[0]
 
@@ -74,8 +77,11 @@ def blend_rows(subject: SalesData, baseline: SalesData, groups: list[Group],
 
     numeric = {k: np.repeat(v[:1], rows) for k, v in baseline.numeric.items()}
     categorical = {k: np.repeat(v[:1], rows) for k, v in baseline.categorical.items()}
-    lat, lon, time = (np.repeat(baseline.lat[:1], rows), np.repeat(baseline.lon[:1], rows),
-                      np.repeat(baseline.time[:1], rows))
+    lat, lon, time = (
+        np.repeat(baseline.lat[:1], rows),
+        np.repeat(baseline.lon[:1], rows),
+        np.repeat(baseline.time[:1], rows),
+    )
     for g, group in enumerate(groups):
         mask = take[:, g]
         for c in group.numeric:
@@ -86,12 +92,25 @@ def blend_rows(subject: SalesData, baseline: SalesData, groups: list[Group],
             lat, lon = mix(subject.lat, baseline.lat, mask), mix(subject.lon, baseline.lon, mask)
         if group.time:
             time = mix(subject.time, baseline.time, mask)
-    return SalesData(np.full(rows, np.nan), time.astype(np.float64), lat.astype(np.float64),
-                     lon.astype(np.float64), numeric, categorical, [""] * rows)
+    return SalesData(
+        np.full(rows, np.nan),
+        time.astype(np.float64),
+        lat.astype(np.float64),
+        lon.astype(np.float64),
+        numeric,
+        categorical,
+        [""] * rows,
+    )
 
 
-def shapley(predict_log: Callable[[SalesData], FloatArray], subject: SalesData, baseline: SalesData,
-            groups: list[Group], seed: int = 0, pairs: int = PERMUTATION_PAIRS) -> tuple[dict[str, float], float, float]:
+def shapley(
+    predict_log: Callable[[SalesData], FloatArray],
+    subject: SalesData,
+    baseline: SalesData,
+    groups: list[Group],
+    seed: int = 0,
+    pairs: int = PERMUTATION_PAIRS,
+) -> tuple[dict[str, float], float, float]:
     """({group label: log contribution}, log baseline, log subject), contributions summing exactly.
 
     The subject itself is the first row of the one batch predicted, so a valuation
@@ -113,7 +132,7 @@ def shapley(predict_log: Callable[[SalesData], FloatArray], subject: SalesData, 
     own, base = float(values[0]), float(values[1])
     phi = np.zeros(p)
     for o, order in enumerate(orders):
-        path = np.concatenate([[base], values[2 + o * p: 2 + (o + 1) * p]])
+        path = np.concatenate([[base], values[2 + o * p : 2 + (o + 1) * p]])
         phi[order] += np.diff(path)
     if orders:
         phi /= len(orders)

@@ -7,6 +7,7 @@ from any column spelled in the usual assessor scales (Ex/Gd/TA/Fa/Po,
 excellent..poor, yes/no), interactions from whichever features correlate most
 with price, and location from the neighbours' prices where coordinates exist.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,7 @@ from valuation.location import NeighbourPrices
 # Grade vocabularies; "none" (missing: no basement, no pool) scores 0 below "poor".
 _SCALES: list[dict[str, float]] = [
     {"po": 1, "fa": 2, "ta": 3, "av": 3, "gd": 4, "ex": 5},
-    {"poor": 1, "fair": 2, "average": 3, "avg": 3, "typical": 3, "good": 4, "very good": 4.5,
-     "excellent": 5},
+    {"poor": 1, "fair": 2, "average": 3, "avg": 3, "typical": 3, "good": 4, "very good": 4.5, "excellent": 5},
     {"n": 0, "no": 0, "false": 0, "y": 1, "yes": 1, "true": 1},
 ]
 _YEAR_NAME = re.compile(r"year|yr|built|remod|construct|renovat", re.I)
@@ -43,8 +43,9 @@ def _scale_for(values: ObjArray) -> dict[str, float] | None:
     return None
 
 
-def _encoding(codes: npt.NDArray[np.intp], y: FloatArray, mask: npt.NDArray[np.bool_], size: int,
-              prior: float) -> FloatArray:
+def _encoding(
+    codes: npt.NDArray[np.intp], y: FloatArray, mask: npt.NDArray[np.bool_], size: int, prior: float
+) -> FloatArray:
     """Each category's smoothed mean price among the sales in `mask` (the prior where it has none)."""
     sums = np.bincount(codes[mask], weights=y[mask], minlength=size)
     counts = np.bincount(codes[mask], minlength=size)
@@ -116,8 +117,7 @@ class FeatureBuilder:
             scale = _scale_for(labels)
             if scale is not None:
                 self.ordinal[name] = scale
-            values, counts = np.unique(np.array([v for v in labels if v is not None], dtype=str),
-                                       return_counts=True)
+            values, counts = np.unique(np.array([v for v in labels if v is not None], dtype=str), return_counts=True)
             order = np.argsort(-counts, kind="stable")
             self.categories[name] = [str(values[i]) for i in order[:MAX_CATEGORIES]]
             self.levels[name] = [str(values[i]) for i in order if counts[i] >= MIN_LEVEL]
@@ -157,8 +157,14 @@ class FeatureBuilder:
         out = []
         for name, scale in self.ordinal.items():
             col = data.categorical[name]
-            out.append((f"{name} grade", np.array(
-                [0.0 if v is None else scale.get(str(v).strip().lower(), np.nan) for v in col], dtype=np.float64)))
+            out.append(
+                (
+                    f"{name} grade",
+                    np.array(
+                        [0.0 if v is None else scale.get(str(v).strip().lower(), np.nan) for v in col], dtype=np.float64
+                    ),
+                )
+            )
         return out
 
     def _linear_raw(self, data: SalesData, loc: FloatArray | None) -> tuple[FloatArray, list[str]]:
@@ -198,10 +204,10 @@ class FeatureBuilder:
         if x.shape[1] < 2:
             return []
         xc = x - x.mean(axis=0)
-        sd = np.sqrt((xc ** 2).sum(axis=0))
+        sd = np.sqrt((xc**2).sum(axis=0))
         yc = y - y.mean()
         with np.errstate(invalid="ignore", divide="ignore"):
-            corr = np.abs(xc.T @ yc) / (sd * np.sqrt((yc ** 2).sum()))
+            corr = np.abs(xc.T @ yc) / (sd * np.sqrt((yc**2).sum()))
         corr = np.nan_to_num(corr)
         return [int(i) for i in np.argsort(-corr)[:N_INTERACT]]
 
@@ -218,8 +224,9 @@ class FeatureBuilder:
         k = self.interact
         return [f"{base[k[a]]} x {base[k[b]]}" for a in range(len(k)) for b in range(a, len(k))]
 
-    def _gbm(self, data: SalesData, loc: FloatArray | None,
-             encoded: dict[str, FloatArray] | None = None) -> tuple[FloatArray, list[str], list[bool]]:
+    def _gbm(
+        self, data: SalesData, loc: FloatArray | None, encoded: dict[str, FloatArray] | None = None
+    ) -> tuple[FloatArray, list[str], list[bool]]:
         n = len(data)
         cols: list[FloatArray] = [data.numeric[name] for name in self.numeric]
         labels = list(self.numeric)

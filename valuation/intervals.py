@@ -6,6 +6,7 @@ quantile because price errors are skewed (over-valuing a run-down house happens
 more than under-valuing), and the finite-sample rank ceil((n+1)(1-a/2)) gives at
 least the nominal coverage for exchangeable sales.
 """
+
 from __future__ import annotations
 
 import math

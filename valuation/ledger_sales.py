@@ -6,6 +6,7 @@ sale of that property at its closing date; partial-share transfers are left out
 another currency than the market's.  The property's attributes are the deed's,
 as signed at registration.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -4,6 +4,7 @@ Coordinates are projected onto a local flat plane in kilometres (equirectangular
 around the data's mean latitude): exact enough within a market, and it lets a
 k-d tree answer "the nearest sales" in microseconds.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,8 +38,14 @@ class NeighbourPrices:
     def fit(cls, lat: FloatArray, lon: FloatArray, log_price: FloatArray, k: int = NEIGHBOURS) -> "NeighbourPrices":
         ok = np.isfinite(lat) & np.isfinite(lon)
         lat0 = float(np.mean(lat[ok]))
-        return cls(project(lat[ok], lon[ok], lat0), log_price[ok].astype(np.float64), lat0,
-                   float(np.mean(log_price)), min(k, max(1, int(ok.sum()) - 1)), _train_mask=ok)
+        return cls(
+            project(lat[ok], lon[ok], lat0),
+            log_price[ok].astype(np.float64),
+            lat0,
+            float(np.mean(log_price)),
+            min(k, max(1, int(ok.sum()) - 1)),
+            _train_mask=ok,
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

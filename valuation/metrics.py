@@ -5,6 +5,7 @@ estimates within 5/10/20% of the price), the calibration of the 90% range, and
 the IAAO Standard on Ratio Studies (2013) statistics assessors use for uniformity
 (COD) and vertical equity (PRD, PRB), with ratio = estimate / sale price.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,7 +25,7 @@ def prb(estimate: FloatArray, price: FloatArray) -> float:
     x = np.log(value) / math.log(2.0)
     yv = (ratio - median) / median
     xc = x - x.mean()
-    denom = float((xc ** 2).sum())
+    denom = float((xc**2).sum())
     return float((xc * (yv - yv.mean())).sum() / denom) if denom > 0 else 0.0
 
 
@@ -33,8 +34,9 @@ def prd(estimate: FloatArray, price: FloatArray) -> float:
     return float(np.mean(estimate / price)) / float(estimate.sum() / price.sum())
 
 
-def avm_metrics(price: FloatArray, estimate: FloatArray, low: FloatArray | None = None,
-                high: FloatArray | None = None) -> dict[str, Any]:
+def avm_metrics(
+    price: FloatArray, estimate: FloatArray, low: FloatArray | None = None, high: FloatArray | None = None
+) -> dict[str, Any]:
     ratio = estimate / price
     ape = np.abs(ratio - 1.0)
     median_ratio = float(np.median(ratio))

@@ -10,6 +10,7 @@ user's own market gets its own weight and its own honest interval.
 
 scikit-learn is imported inside the functions: importing this module is free.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -101,11 +102,18 @@ class Regressor:
         if keep.sum() >= 0.8 * len(keep):
             ridge = Ridge(alpha=float(ridge.alpha_)).fit(linear[keep], log_price[keep])
         gbm = HistGradientBoostingRegressor(
-            loss=params.gbm_loss, learning_rate=params.learning_rate, max_iter=params.gbm_iterations,
-            max_leaf_nodes=params.max_leaf_nodes, min_samples_leaf=params.min_samples_leaf,
-            l2_regularization=params.l2_regularization, early_stopping=False,
-            categorical_features=np.array(builder.gbm_categorical, dtype=bool) if any(builder.gbm_categorical)
-            else None, random_state=params.seed)
+            loss=params.gbm_loss,
+            learning_rate=params.learning_rate,
+            max_iter=params.gbm_iterations,
+            max_leaf_nodes=params.max_leaf_nodes,
+            min_samples_leaf=params.min_samples_leaf,
+            l2_regularization=params.l2_regularization,
+            early_stopping=False,
+            categorical_features=np.array(builder.gbm_categorical, dtype=bool)
+            if any(builder.gbm_categorical)
+            else None,
+            random_state=params.seed,
+        )
         gbm.fit(trees, log_price)
         return cls(builder, ridge, gbm, int((~keep).sum()))
 
@@ -213,7 +221,10 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
         "blend": avm_metrics(price, np.exp(blend))["mdape"],
         "blend, equity-calibrated": cv["mdape"],
     }
-    validation = {"screened": int((~data.vetted_mask).sum()) if params.screen_sales else 0,
-                  "screened_out": int(n - kept.size)}
-    return ValuationModel(regressor, weight, lower, upper, oof, params, cv, tried, equity, errors, spread,
-                          list(years), kept, validation)
+    validation = {
+        "screened": int((~data.vetted_mask).sum()) if params.screen_sales else 0,
+        "screened_out": int(n - kept.size),
+    }
+    return ValuationModel(
+        regressor, weight, lower, upper, oof, params, cv, tried, equity, errors, spread, list(years), kept, validation
+    )

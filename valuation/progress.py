@@ -4,6 +4,7 @@ The GUI runs these jobs on a worker thread: it passes a `progress(fraction, mess
 callback and a `should_cancel()` check.  Jobs call `Steps.check()` between
 units of work (one model fit each), so a cancel is honoured within about a second.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -19,8 +20,13 @@ CancelFn = Callable[[], bool]
 class Steps:
     """Maps the progress of a sub-job onto a slice [start, end] of the whole bar."""
 
-    def __init__(self, progress: ProgressFn | None = None, should_cancel: CancelFn | None = None,
-                 start: float = 0.0, end: float = 1.0) -> None:
+    def __init__(
+        self,
+        progress: ProgressFn | None = None,
+        should_cancel: CancelFn | None = None,
+        start: float = 0.0,
+        end: float = 1.0,
+    ) -> None:
         self._progress = progress
         self._cancel = should_cancel
         self.start = start

@@ -6,6 +6,7 @@ integer column called "zip" is a category, an all-distinct integer column called
 "PID" is an identifier).  Every decision carries a short note so the model card
 and the import report can say why a column was used or dropped.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,7 +20,13 @@ from core.errors import DeedbookError, Remedy
 from valuation.csvio import RawTable
 
 NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT = (
-    "numeric", "categorical", "text", "date", "identifier", "constant")
+    "numeric",
+    "categorical",
+    "text",
+    "date",
+    "identifier",
+    "constant",
+)
 # A column describing the sale rather than the property (sale condition, sale type, validity code):
 # it decides which sales are market sales (dataset.sale_filters) and is never a feature, because a
 # property being valued has no sale yet and the screening model must not see how a sale was coded.
@@ -122,8 +129,24 @@ class Schema:
 
 
 _ID_WORDS = ("id", "pid", "order", "index", "idx", "parcel", "apn", "no", "number", "key", "uid", "row")
-_CODE_WORDS = ("zip", "zipcode", "postal", "postcode", "code", "class", "subclass", "type", "zone",
-               "zoning", "district", "tract", "block", "ward", "county", "area_code")
+_CODE_WORDS = (
+    "zip",
+    "zipcode",
+    "postal",
+    "postcode",
+    "code",
+    "class",
+    "subclass",
+    "type",
+    "zone",
+    "zoning",
+    "district",
+    "tract",
+    "block",
+    "ward",
+    "county",
+    "area_code",
+)
 _TEXT_AVG_LEN = 40
 
 
@@ -170,8 +193,9 @@ def classify(name: str, values: Sequence[str | None]) -> tuple[str, str]:
 
 def describes_sale(name: str) -> bool:
     """Named like a sale-condition, sale-type or validity code ("Sale_Condition", "deed type")."""
-    return (_has(name, "sale", "sales", "transaction", "deed")
-            and _has(name, "condition", "cond", "validity", "valid", "qualification", "type", "arms"))
+    return _has(name, "sale", "sales", "transaction", "deed") and _has(
+        name, "condition", "cond", "validity", "valid", "qualification", "type", "arms"
+    )
 
 
 def _find(columns: dict[str, ColumnInfo], want: str | None, role: str, kinds: Sequence[str]) -> str | None:
@@ -204,10 +228,16 @@ def _guess_time(infos: dict[str, ColumnInfo]) -> tuple[list[str], str]:
     for name in dates:
         if _has(name, *sale_words) or _has(name, "date"):
             return [name], "date"
-    years = [n for n, i in infos.items() if i.kind in (NUMERIC, CATEGORICAL)
-             and _has(n, "yr", "year") and _has(n, *sale_words)]
-    months = [n for n, i in infos.items() if i.kind in (NUMERIC, CATEGORICAL)
-              and _has(n, "mo", "month") and _has(n, *sale_words)]
+    years = [
+        n
+        for n, i in infos.items()
+        if i.kind in (NUMERIC, CATEGORICAL) and _has(n, "yr", "year") and _has(n, *sale_words)
+    ]
+    months = [
+        n
+        for n, i in infos.items()
+        if i.kind in (NUMERIC, CATEGORICAL) and _has(n, "mo", "month") and _has(n, *sale_words)
+    ]
     if years and months:
         return [years[0], months[0]], "year_month"
     if years:
@@ -220,15 +250,20 @@ def _check_dates(raw: RawTable, column: str, fmt: str) -> None:
     present = [v for v in raw.columns[column] if v is not None]
     readable = sum(time_of([v], fmt) is not None for v in present)
     if readable == 0:
-        raise DeedbookError(f"The date column '{column}' holds no dates: none of its {len(present):,} values reads "
-                            "as a date (YYYY-MM-DD, DD/MM/YYYY, ...) or a year.")
+        raise DeedbookError(
+            f"The date column '{column}' holds no dates: none of its {len(present):,} values reads "
+            "as a date (YYYY-MM-DD, DD/MM/YYYY, ...) or a year."
+        )
     if readable < 0.5 * len(present):
-        raise DeedbookError(f"The date column '{column}' holds few dates: only {readable:,} of its {len(present):,} "
-                            "values read as a date or a year; choose the sale date column.")
+        raise DeedbookError(
+            f"The date column '{column}' holds few dates: only {readable:,} of its {len(present):,} "
+            "values read as a date or a year; choose the sale date column."
+        )
 
 
-def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
-                 lat: str | None = None, lon: str | None = None) -> Schema:
+def infer_schema(
+    raw: RawTable, target: str, date_column: str | None = None, lat: str | None = None, lon: str | None = None
+) -> Schema:
     """Classify every column and assign the roles; explicit choices win over guesses."""
     if target not in raw.columns:
         raise DeedbookError(f"The table {raw.source} has no column '{target}' to use as the price.")
@@ -238,13 +273,13 @@ def infer_schema(raw: RawTable, target: str, date_column: str | None = None,
         values = raw.columns[name]
         if kind == CATEGORICAL and describes_sale(name):
             kind, note = SALE_TERMS, "describes the sale, not the property: validates sales, never a feature"
-        infos[name] = ColumnInfo(name, kind, sum(v is None for v in values),
-                                 len({v for v in values if v is not None}), note)
+        infos[name] = ColumnInfo(
+            name, kind, sum(v is None for v in values), len({v for v in values if v is not None}), note
+        )
     if infos[target].kind not in (NUMERIC, IDENTIFIER):  # all-distinct prices are still prices
         raise DeedbookError(f"The price column '{target}' does not hold numbers.")
     if (lat is None) != (lon is None):
-        raise DeedbookError("Give both a latitude and a longitude column, or neither.",
-                            remedy=Remedy.LOCATION_COLUMNS)
+        raise DeedbookError("Give both a latitude and a longitude column, or neither.", remedy=Remedy.LOCATION_COLUMNS)
     lat = _find(infos, lat, "latitude", (NUMERIC,))
     lon = _find(infos, lon, "longitude", (NUMERIC,))
     if lat is None:

@@ -4,6 +4,7 @@ Every function takes plain values and returns plain values (dicts, dataclasses);
 long ones take `progress(fraction, message)` and `should_cancel()` so the GUI
 can run them on a worker thread with a progress bar and a Cancel button.
 """
+
 from __future__ import annotations
 
 import threading
@@ -43,8 +44,14 @@ class Market:
     source: dict[str, Any]
 
 
-def read_market(csv: str | Path | None = None, target: str | None = None, date_column: str | None = None,
-                lat: str | None = None, lon: str | None = None, keep_all_sales: bool = False) -> Market:
+def read_market(
+    csv: str | Path | None = None,
+    target: str | None = None,
+    date_column: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    keep_all_sales: bool = False,
+) -> Market:
     """The bundled Ames market when `csv` is None, else the user's file (then `target` is required)."""
     from valuation import dataset
 
@@ -97,11 +104,22 @@ def _params(quick: bool, seed: int, keep_all_sales: bool = False, equity: bool =
     return replace(base, screen_sales=not keep_all_sales, equity=equity)
 
 
-def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = None,
-          date_column: str | None = None, lat: str | None = None, lon: str | None = None,
-          keep_all_sales: bool = False, ledger: Any = None, currency: str = DEFAULT_CURRENCY,
-          seed: int = 0, quick: bool = False, progress: ProgressFn | None = None,
-          should_cancel: CancelFn | None = None) -> dict[str, Any]:
+def train(
+    home: DataDir,
+    *,
+    csv: str | Path | None = None,
+    target: str | None = None,
+    date_column: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    keep_all_sales: bool = False,
+    ledger: Any = None,
+    currency: str = DEFAULT_CURRENCY,
+    seed: int = 0,
+    quick: bool = False,
+    progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+) -> dict[str, Any]:
     """Train on a market (+ the ledger's sales when `ledger` is given), store it, return its card."""
     home.require_writable("training a model")  # before minutes of work, not after
     steps = Steps(progress, should_cancel)
@@ -123,11 +141,23 @@ def train(home: DataDir, *, csv: str | Path | None = None, target: str | None = 
     return card
 
 
-def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
-             date_column: str | None = None, lat: str | None = None, lon: str | None = None,
-             keep_all_sales: bool = False, seed: int = 0, quick: bool = False, trim: bool = False,
-             equity: bool = True, currency: str = DEFAULT_CURRENCY, progress: ProgressFn | None = None,
-             should_cancel: CancelFn | None = None) -> dict[str, Any]:
+def evaluate(
+    *,
+    csv: str | Path | None = None,
+    target: str | None = None,
+    folds: int = 5,
+    date_column: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    keep_all_sales: bool = False,
+    seed: int = 0,
+    quick: bool = False,
+    trim: bool = False,
+    equity: bool = True,
+    currency: str = DEFAULT_CURRENCY,
+    progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+) -> dict[str, Any]:
     """K-fold cross-validation of the whole pipeline on a sales table; AVM and IAAO figures on
     validated sales (`trim`: also the IAAO 3 x IQR outlier trim of ratios); the money figures, such as
     `mean_interval_width_money`, in `currency` (the table's, as for `train`)."""
@@ -136,13 +166,19 @@ def evaluate(*, csv: str | Path | None = None, target: str | None = None, folds:
     market = read_market(csv, target, date_column, lat, lon, keep_all_sales)
     from valuation.evaluate import cross_validate
 
-    result = cross_validate(market.data, folds, _params(quick, seed, keep_all_sales, equity), steps.sub(0.02, 1.0),
-                            trim=trim)
+    result = cross_validate(
+        market.data, folds, _params(quick, seed, keep_all_sales, equity), steps.sub(0.02, 1.0), trim=trim
+    )
     result.pop("kept")
     result["currency"] = currency
-    result["data"] = {**market.source, "rows_read": market.data.rows_read, "sales_used": len(market.data),
-                      "excluded": market.data.dropped, "filters": [f.describe() for f in market.spec.filters],
-                      "dates": dates_used(market)}
+    result["data"] = {
+        **market.source,
+        "rows_read": market.data.rows_read,
+        "sales_used": len(market.data),
+        "excluded": market.data.dropped,
+        "filters": [f.describe() for f in market.spec.filters],
+        "dates": dates_used(market),
+    }
     return result
 
 
@@ -155,16 +191,29 @@ def dates_used(market: Market) -> dict[str, Any]:
         year = int(t)
         return f"{year:04d}-{min(12, int((t - year) * 12) + 1):02d}"
 
-    return {"columns": list(schema.time), "format": schema.time_format or None,
-            "sales_with_date": int(times.size), "sales": len(market.data),
-            "first": month(float(times.min())) if times.size else None,
-            "last": month(float(times.max())) if times.size else None}
+    return {
+        "columns": list(schema.time),
+        "format": schema.time_format or None,
+        "sales_with_date": int(times.size),
+        "sales": len(market.data),
+        "first": month(float(times.min())) if times.size else None,
+        "last": month(float(times.max())) if times.size else None,
+    }
 
 
-def evaluate_screen(*, csv: str | Path | None = None, target: str | None = None, folds: int = 5,
-                    date_column: str | None = None, lat: str | None = None, lon: str | None = None,
-                    seed: int = 0, quick: bool = False, progress: ProgressFn | None = None,
-                    should_cancel: CancelFn | None = None) -> dict[str, Any]:
+def evaluate_screen(
+    *,
+    csv: str | Path | None = None,
+    target: str | None = None,
+    folds: int = 5,
+    date_column: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    seed: int = 0,
+    quick: bool = False,
+    progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+) -> dict[str, Any]:
     """Nested out-of-fold evaluation of the price screen on a table whose sale-condition column labels
     the non-market sales (the bundled Ames market by default): AUC, precision at a 5% review rate."""
     from valuation import dataset
@@ -181,14 +230,22 @@ def evaluate_screen(*, csv: str | Path | None = None, target: str | None = None,
     raw, spec, data, non_market = dataset.load_labelled(path, target, date_column, lat, lon)
     result = cross_validate_screen(data, non_market, folds, _params(quick, seed), steps.sub(0.02, 1.0))
     result.pop("scores")
-    result["data"] = {"name": str(path), "sha256": raw.sha256,
-                      "labels": [f"non-market: {f.describe()}" for f in spec.filters],
-                      "not_inputs": [c.name for c in spec.schema.columns if c.kind == "sale terms"]}
+    result["data"] = {
+        "name": str(path),
+        "sha256": raw.sha256,
+        "labels": [f"non-market: {f.describe()}" for f in spec.filters],
+        "not_inputs": [c.name for c in spec.schema.columns if c.kind == "sale terms"],
+    }
     return result
 
 
-def screen_sales(home: DataDir, records: list[Mapping[str, Any]], prices: list[float], times: list[float],
-                 currency: str = DEFAULT_CURRENCY) -> list["Screening"]:
+def screen_sales(
+    home: DataDir,
+    records: list[Mapping[str, Any]],
+    prices: list[float],
+    times: list[float],
+    currency: str = DEFAULT_CURRENCY,
+) -> list["Screening"]:
     """Price screening of sales (deed attributes, price in currency units, closing time as a fractional
     year; NaN: the model's valuation date) with the stored model: score, level, reasons."""
     from valuation.screening import shipped
@@ -196,13 +253,16 @@ def screen_sales(home: DataDir, records: list[Mapping[str, Any]], prices: list[f
 
     trained, model_card = load(home)
     if currency != model_card.get("currency", DEFAULT_CURRENCY):
-        raise DeedbookError(f"The valuation model prices in {model_card.get('currency', DEFAULT_CURRENCY)}, "
-                            f"not {currency}: a sale in {currency} cannot be screened against it.")
+        raise DeedbookError(
+            f"The valuation model prices in {model_card.get('currency', DEFAULT_CURRENCY)}, "
+            f"not {currency}: a sale in {currency} cannot be screened against it."
+        )
     return screen(trained, records, prices, times, shipped.load(), currency)
 
 
-def screen_transfers(home: DataDir, ledger: Any, *, wanted: set[int] | None = None,
-                     stop: int | None = None, with_model: bool = True) -> list["Assessment"]:
+def screen_transfers(
+    home: DataDir, ledger: Any, *, wanted: set[int] | None = None, stop: int | None = None, with_model: bool = True
+) -> list["Assessment"]:
     """Recorded transfers (all, or the entries in `wanted`), each screened on price and on the ledger's
     history as of its recording (valuation.screening.transfers); `with_model=False`: history only."""
     from valuation.screening.transfers import screen_recorded
@@ -213,8 +273,9 @@ def screen_transfers(home: DataDir, ledger: Any, *, wanted: set[int] | None = No
     return screen_recorded(trained, market_currency(model_card), ledger.iter_entries(), wanted=wanted, stop=stop)
 
 
-def screen_transfer_message(home: DataDir, ledger: Any, message: Mapping[str, Any],
-                            recorded_at: int, *, with_model: bool = True) -> "Assessment":
+def screen_transfer_message(
+    home: DataDir, ledger: Any, message: Mapping[str, Any], recorded_at: int, *, with_model: bool = True
+) -> "Assessment":
     """A prepared transfer's message, screened against the ledger as it is now (`with_model=False`: the
     ledger's history only, the price not screened)."""
     from valuation.screening.transfers import screen_message
@@ -222,8 +283,9 @@ def screen_transfer_message(home: DataDir, ledger: Any, message: Mapping[str, An
     if not with_model:
         return screen_message(None, DEFAULT_CURRENCY, ledger.iter_entries(), message, recorded_at, ledger.size())
     trained, model_card = load(home)
-    return screen_message(trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at,
-                          ledger.size())
+    return screen_message(
+        trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at, ledger.size()
+    )
 
 
 def has_model(home: DataDir) -> bool:
@@ -294,8 +356,9 @@ def value_deed(home: DataDir, ledger: Any, reference: str | int) -> tuple[Any, "
 
     deed = ledger.deed(reference)
     trained, model_card = load(home)
-    valuation = value_record(trained, deed_record(deed, trained), subject_parcel=deed.parcel,
-                             currency=market_currency(model_card))
+    valuation = value_record(
+        trained, deed_record(deed, trained), subject_parcel=deed.parcel, currency=market_currency(model_card)
+    )
     return deed, valuation, model_card
 
 
@@ -304,8 +367,7 @@ def market_currency(model_card: Mapping[str, Any]) -> str:
     return str(model_card.get("currency") or DEFAULT_CURRENCY)
 
 
-def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any],
-                     key: Any) -> int:
+def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card: Mapping[str, Any], key: Any) -> int:
     """Append a signed Valuation entry (key: the agent's unlocked registrar key); returns its index.
 
     The deed's version and the valuation it supersedes are read when it is
@@ -314,15 +376,25 @@ def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card:
     does not make it stale."""
     as_of = valuation.as_of or datetime.now(UTC).strftime("%Y-%m")
     figures = {
-        "modelHash": "0x" + str(model_card["model_sha256"]), "inputHash": "0x" + valuation.input_sha256,
-        "estimate": valuation.estimate.minor, "low": valuation.low.minor, "high": valuation.high.minor,
-        "currency": valuation.currency, "coverage": 90, "asOf": as_of,
+        "modelHash": "0x" + str(model_card["model_sha256"]),
+        "inputHash": "0x" + valuation.input_sha256,
+        "estimate": valuation.estimate.minor,
+        "low": valuation.low.minor,
+        "high": valuation.high.minor,
+        "currency": valuation.currency,
+        "coverage": 90,
+        "asOf": as_of,
     }
 
     def build(state: LedgerState) -> list[Entry]:
         now = state.deed(deed.deed_id)
-        message = {"deedId": now.deed_id, "parcel": now.parcel, "deedVersion": now.version, **figures,
-                   "supersedes": now.last_valuation_index or 0}
+        message = {
+            "deedId": now.deed_id,
+            "parcel": now.parcel,
+            "deedVersion": now.version,
+            **figures,
+            "supersedes": now.last_valuation_index or 0,
+        }
         return [ledger.sign("Valuation", message, key, "appraiser")]
 
     return int(ledger.append_built(build)[0])

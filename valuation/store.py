@@ -13,6 +13,7 @@ Unpickling runs code, so a model file is only ever unpickled after three checks:
 Files are written to temporary names then renamed, so a crash or a cancel never
 leaves a half-written model that would be loaded.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,17 +37,40 @@ FORMAT = 1
 # Classes may come from these packages; functions only from the short list below
 # (numpy's and scikit-learn's own reconstruction helpers).
 _CLASS_PACKAGES = frozenset({"numpy", "scipy", "sklearn", "valuation"})
-_FUNCTIONS = frozenset({
-    "numpy._core.multiarray._reconstruct", "numpy.core.multiarray._reconstruct",
-    "numpy._core.multiarray.scalar", "numpy.core.multiarray.scalar",
-    "numpy._core.numeric._frombuffer", "numpy.core.numeric._frombuffer",
-    "numpy.random._pickle.__bit_generator_ctor", "numpy.random._pickle.__generator_ctor",
-    "numpy.random._pickle.__randomstate_ctor",
-    "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
-    "sklearn.utils.validation.check_array",
-})
-_BUILTINS = frozenset({"set", "frozenset", "slice", "complex", "range", "bytearray", "dict", "list", "tuple",
-                       "float", "int", "bool", "str", "bytes", "object"})
+_FUNCTIONS = frozenset(
+    {
+        "numpy._core.multiarray._reconstruct",
+        "numpy.core.multiarray._reconstruct",
+        "numpy._core.multiarray.scalar",
+        "numpy.core.multiarray.scalar",
+        "numpy._core.numeric._frombuffer",
+        "numpy.core.numeric._frombuffer",
+        "numpy.random._pickle.__bit_generator_ctor",
+        "numpy.random._pickle.__generator_ctor",
+        "numpy.random._pickle.__randomstate_ctor",
+        "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
+        "sklearn.utils.validation.check_array",
+    }
+)
+_BUILTINS = frozenset(
+    {
+        "set",
+        "frozenset",
+        "slice",
+        "complex",
+        "range",
+        "bytearray",
+        "dict",
+        "list",
+        "tuple",
+        "float",
+        "int",
+        "bool",
+        "str",
+        "bytes",
+        "object",
+    }
+)
 
 
 class ModelRefused(DeedbookError):
@@ -56,15 +80,15 @@ class ModelRefused(DeedbookError):
 class _RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         qualified = f"{module}.{name}"
-        if (module == "builtins" and name in _BUILTINS) or qualified in _FUNCTIONS \
-                or qualified == "functools.partial":
+        if (module == "builtins" and name in _BUILTINS) or qualified in _FUNCTIONS or qualified == "functools.partial":
             return super().find_class(module, name)
         if module.split(".")[0] in _CLASS_PACKAGES and "__" not in name:
             found = super().find_class(module, name)
             if isinstance(found, type):
                 return found
-        raise ModelRefused(f"The model file refers to {qualified}, which a Deedbook model never does; "
-                           "it was not loaded.")
+        raise ModelRefused(
+            f"The model file refers to {qualified}, which a Deedbook model never does; it was not loaded."
+        )
 
 
 def _machine_key(folder: Path, create: bool) -> bytes:
@@ -74,8 +98,10 @@ def _machine_key(folder: Path, create: bool) -> bytes:
         if len(key) == 32:
             return key
     if not create:
-        raise ModelRefused("This machine has no model signing key, so the stored model cannot be trusted; "
-                           "train again with 'deedbook valuation train'.")
+        raise ModelRefused(
+            "This machine has no model signing key, so the stored model cannot be trusted; "
+            "train again with 'deedbook valuation train'."
+        )
     folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -106,8 +132,12 @@ def save(folder: Path, model: Any, card: dict[str, Any]) -> dict[str, Any]:
     card = {**card, "model_sha256": model_sha, "model_bytes": len(blob)}
     card_bytes = json.dumps(card, indent=2, ensure_ascii=False).encode("utf-8")
     card_sha = hashlib.sha256(card_bytes).hexdigest()
-    manifest = {"format": FORMAT, "model_sha256": model_sha, "card_sha256": card_sha,
-                "hmac_sha256": _mac(key, model_sha, card_sha)}
+    manifest = {
+        "format": FORMAT,
+        "model_sha256": model_sha,
+        "card_sha256": card_sha,
+        "hmac_sha256": _mac(key, model_sha, card_sha),
+    }
     # the manifest goes last: until it is replaced, the old manifest refuses the new files
     _write(folder / MODEL_FILE, blob)
     _write(folder / CARD_FILE, card_bytes)
@@ -127,12 +157,15 @@ def _verified(folder: Path) -> tuple[dict[str, Any], bytes, dict[str, Any]]:
         card_bytes = (folder / CARD_FILE).read_bytes()
         model_sha, card_sha, mac = manifest["model_sha256"], manifest["card_sha256"], manifest["hmac_sha256"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise ModelRefused("The stored model's manifest or card is missing or unreadable; "
-                           "train again with 'deedbook valuation train'.") from None
+        raise ModelRefused(
+            "The stored model's manifest or card is missing or unreadable; train again with 'deedbook valuation train'."
+        ) from None
     key = _machine_key(folder, create=False)
     if not hmac.compare_digest(_mac(key, str(model_sha), str(card_sha)), str(mac)):
-        raise ModelRefused("The stored model was not produced by this machine's training (its manifest "
-                           "does not authenticate); it was not loaded.")
+        raise ModelRefused(
+            "The stored model was not produced by this machine's training (its manifest "
+            "does not authenticate); it was not loaded."
+        )
     if hashlib.sha256(card_bytes).hexdigest() != card_sha:
         raise ModelRefused("The model card was changed after training; the model was not loaded.")
     card = json.loads(card_bytes)
@@ -152,22 +185,28 @@ def load(folder: Path, layout: int | None = None) -> tuple[Any, dict[str, Any]]:
     """
     manifest, _, card = _verified(folder)
     if layout is not None and card.get("layout") != layout:
-        raise ModelRefused("The stored model was trained by another version of Deedbook; "
-                           "train again with 'deedbook valuation train'.")
+        raise ModelRefused(
+            "The stored model was trained by another version of Deedbook; train again with 'deedbook valuation train'."
+        )
     try:
         blob = (folder / MODEL_FILE).read_bytes()
     except OSError:
         raise ModelRefused("The model file is missing; train again with 'deedbook valuation train'.") from None
-    if hashlib.sha256(blob).hexdigest() != manifest["model_sha256"] or card.get("model_sha256") != manifest[
-            "model_sha256"]:
-        raise ModelRefused("The model file does not match the SHA-256 in its card (it was changed or "
-                           "replaced); it was not loaded.")
+    if (
+        hashlib.sha256(blob).hexdigest() != manifest["model_sha256"]
+        or card.get("model_sha256") != manifest["model_sha256"]
+    ):
+        raise ModelRefused(
+            "The model file does not match the SHA-256 in its card (it was changed or replaced); it was not loaded."
+        )
     try:
         model = _RestrictedUnpickler(io.BytesIO(blob)).load()
     except ModelRefused:
         raise
     except (pickle.UnpicklingError, EOFError, ImportError, AttributeError, LookupError, TypeError, ValueError):
         # a verified file that other library versions wrote: unpickling and __setstate__ fail in these ways
-        raise ModelRefused("The stored model cannot be read by this version of the libraries; "
-                           "train again with 'deedbook valuation train'.") from None
+        raise ModelRefused(
+            "The stored model cannot be read by this version of the libraries; "
+            "train again with 'deedbook valuation train'."
+        ) from None
     return model, card

@@ -5,6 +5,7 @@ A `TrainedModel` is everything the stored file holds: how to read attributes
 (for comparables), the typical sale (the reference point for reasons) and the
 attributes' importance in this market.
 """
+
 from __future__ import annotations
 
 import time
@@ -53,13 +54,13 @@ def typical_sale(data: SalesData, valuation_time: float) -> SalesData:
     if ok.any():
         d = (data.lat - np.median(data.lat[ok])) ** 2 + (data.lon - np.median(data.lon[ok])) ** 2
         i = int(np.nanargmin(np.where(ok, d, np.nan)))
-        lat, lon = data.lat[i:i + 1].copy(), data.lon[i:i + 1].copy()
-    return SalesData(np.array([np.nan]), np.array([valuation_time]), lat, lon, numeric, categorical,
-                     ["a typical sale"])
+        lat, lon = data.lat[i : i + 1].copy(), data.lon[i : i + 1].copy()
+    return SalesData(np.array([np.nan]), np.array([valuation_time]), lat, lon, numeric, categorical, ["a typical sale"])
 
 
-def _importance(model: ValuationModel, data: SalesData, baseline: SalesData, groups: list[Group],
-                seed: int) -> dict[str, float]:
+def _importance(
+    model: ValuationModel, data: SalesData, baseline: SalesData, groups: list[Group], seed: int
+) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(data), size=min(IMPORTANCE_SAMPLE, len(data)), replace=False)
     totals = {g.label: 0.0 for g in groups}
@@ -73,8 +74,9 @@ def _importance(model: ValuationModel, data: SalesData, baseline: SalesData, gro
     return {k: round(v / len(rows), 2) for k, v in ranked}
 
 
-def train_model(data: SalesData, spec: TableSpec, params: ModelParams = ModelParams(),
-                steps: Steps | None = None) -> TrainedModel:
+def train_model(
+    data: SalesData, spec: TableSpec, params: ModelParams = ModelParams(), steps: Steps | None = None
+) -> TrainedModel:
     steps = steps or Steps()
     started = time.perf_counter()
     model = fit_model(data, params, steps.sub(0.0, 0.92))

@@ -13,6 +13,7 @@ that, cross-fitted on those same sales, 68.3% of them fall within one FSD: the
 share a normal error would have, without assuming errors are normal.  The
 evaluation checks that share on held-out sales.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,8 +63,14 @@ class SpreadModel:
 def _gbm(seed: int) -> Any:
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    return HistGradientBoostingRegressor(learning_rate=0.05, max_iter=150, max_leaf_nodes=7, min_samples_leaf=40,
-                                         l2_regularization=1.0, random_state=seed)
+    return HistGradientBoostingRegressor(
+        learning_rate=0.05,
+        max_iter=150,
+        max_leaf_nodes=7,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        random_state=seed,
+    )
 
 
 def fit_spread(data: SalesData, log_price: FloatArray, oof_log: FloatArray, seed: int = 0) -> SpreadModel:
@@ -86,8 +93,10 @@ def fit_spread(data: SalesData, log_price: FloatArray, oof_log: FloatArray, seed
         model.gbm = _gbm(seed).fit(x, target)
     model.factor = float(np.quantile(error / raw, ONE_SD))
     fsd = np.clip(model.factor * raw, *FSD_RANGE)
-    model.calibration = {"within_1_fsd": round(float(np.mean(error <= fsd)), 4),
-                         "median_fsd": round(float(np.median(fsd)), 4)}
+    model.calibration = {
+        "within_1_fsd": round(float(np.mean(error <= fsd)), 4),
+        "median_fsd": round(float(np.median(fsd)), 4),
+    }
     return model
 
 

@@ -15,6 +15,7 @@ Two rules, stated in the model card, the same in training and evaluation:
 And one option for the figures only: the IAAO outlier trim of ratios (estimate /
 price) beyond 3 interquartile ranges from the quartiles.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,10 +24,12 @@ from valuation.dataset import BoolArray, FloatArray, SalesData
 from valuation.screening.features import MarketErrors, inputs, sale_age
 
 EXTREME_GAP = 6.0  # robust error spreads: 0.4% of Ames market sales are this far off, 7% of non-market ones
-SCREEN_RULE = ("sales no sale-condition column vouches for (the ledger's own sales, tables without such a "
-               "column) are screened on price against the model's out-of-fold estimate; those the price "
-               "screen rates high risk (the top 1% of the labelled Ames sales), or priced more than "
-               f"{EXTREME_GAP:g} robust error spreads from the estimate, are left out")
+SCREEN_RULE = (
+    "sales no sale-condition column vouches for (the ledger's own sales, tables without such a "
+    "column) are screened on price against the model's out-of-fold estimate; those the price "
+    "screen rates high risk (the top 1% of the labelled Ames sales), or priced more than "
+    f"{EXTREME_GAP:g} robust error spreads from the estimate, are left out"
+)
 TRIM_IQR = 3.0
 TRIM_RULE = f"IAAO outlier trim: ratios beyond {TRIM_IQR:g} interquartile ranges from the quartiles"
 

@@ -5,6 +5,7 @@ median or most common value) and listed under `assumed`, so a deed known only by
 its floor area still gets an honest answer that says what it took for granted.
 An attribute given as empty means "none" (no garage), exactly as in the CSV.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,13 @@ class Driver:
         return "up" if self.effect.minor >= 0 else "down"
 
     def to_json(self) -> dict[str, Any]:
-        return {"feature": self.feature, "effect": self.effect.units, "direction": self.direction,
-                "value": self.value, "typical": self.typical}
+        return {
+            "feature": self.feature,
+            "effect": self.effect.units,
+            "direction": self.direction,
+            "value": self.value,
+            "typical": self.typical,
+        }
 
 
 @dataclass
@@ -67,19 +73,33 @@ class Valuation:
         """Plain data (`value --json`, the valuation report's record): amounts as numbers of whole units
         of `currency`, as they always were."""
         return {
-            "estimate": self.estimate.units, "low": self.low.units, "high": self.high.units, "coverage": 0.90,
-            "fsd": self.fsd, "confidence": self.confidence, "confidence_level": self.confidence_level,
-            "as_of": self.as_of, "typical_sale": self.typical.units, "drivers": [d.to_json() for d in self.drivers],
-            "other_effects": self.other_effects.units, "comparables": [c.to_json() for c in self.comparables],
-            "assumed_typical": self.assumed, "input_sha256": self.input_sha256, "warnings": self.warnings,
+            "estimate": self.estimate.units,
+            "low": self.low.units,
+            "high": self.high.units,
+            "coverage": 0.90,
+            "fsd": self.fsd,
+            "confidence": self.confidence,
+            "confidence_level": self.confidence_level,
+            "as_of": self.as_of,
+            "typical_sale": self.typical.units,
+            "drivers": [d.to_json() for d in self.drivers],
+            "other_effects": self.other_effects.units,
+            "comparables": [c.to_json() for c in self.comparables],
+            "assumed_typical": self.assumed,
+            "input_sha256": self.input_sha256,
+            "warnings": self.warnings,
             "currency": self.currency,
         }
 
 
 def input_hash(record: Mapping[str, Any]) -> str:
     """SHA-256 of the attributes as canonical JSON: what a recorded valuation was computed from."""
-    canonical = json.dumps({str(k): None if v is None else str(v) for k, v in record.items()},
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(
+        {str(k): None if v is None else str(v) for k, v in record.items()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -89,17 +109,26 @@ def _fill_unknown(trained: TrainedModel, subject: SalesData, record: Mapping[str
     return [name for name in assumed if trained.importance.get(name, 0.0) > 0]
 
 
-def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float | None = None,
-                 comparables_count: int = 5, subject_parcel: str | None = None,
-                 currency: str = BUNDLED_CURRENCY) -> Valuation:
+def value_record(
+    trained: TrainedModel,
+    record: Mapping[str, Any],
+    as_of: float | None = None,
+    comparables_count: int = 5,
+    subject_parcel: str | None = None,
+    currency: str = BUNDLED_CURRENCY,
+) -> Valuation:
     """Value one property; `currency` is the market's (the model card's), in which prices were given."""
     spec = trained.spec
     when = trained.valuation_time if as_of is None else as_of
     subject = from_records([record], spec, times=[when])
     warnings = []
     assumed = _fill_unknown(trained, subject, record)
-    unknown = sorted(k for k in record if k not in known_columns(record, spec)
-                     and k not in (spec.schema.lat, spec.schema.lon, spec.schema.target, *spec.schema.time))
+    unknown = sorted(
+        k
+        for k in record
+        if k not in known_columns(record, spec)
+        and k not in (spec.schema.lat, spec.schema.lon, spec.schema.target, *spec.schema.time)
+    )
     if unknown:
         warnings.append(f"not used by this model: {', '.join(unknown[:10])}" + (" ..." if len(unknown) > 10 else ""))
     for name, column in subject.numeric.items():
@@ -108,8 +137,9 @@ def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float 
         if np.isfinite(value) and np.isfinite(train).any() and not (np.nanmin(train) <= value <= np.nanmax(train)):
             warnings.append(f"{name} = {value:g} is outside the range of the sales the model learnt from")
     model = trained.model
-    contributions, log_typical, log_estimate = shapley(model.predict_log, subject, trained.baseline,
-                                                       trained.groups, model.params.seed)
+    contributions, log_typical, log_estimate = shapley(
+        model.predict_log, subject, trained.baseline, trained.groups, model.params.seed
+    )
     estimate = float(np.exp(log_estimate))
     typical = float(np.exp(log_typical))
 
@@ -118,17 +148,31 @@ def value_record(trained: TrainedModel, record: Mapping[str, Any], as_of: float 
 
     money = in_money(contributions, typical, estimate)
     ranked = sorted(money.items(), key=lambda kv: -abs(kv[1]))
-    drivers = [Driver(label, whole(amount), _describe(subject, label), _describe(trained.baseline, label))
-               for label, amount in ranked[:TOP_DRIVERS]]
+    drivers = [
+        Driver(label, whole(amount), _describe(subject, label), _describe(trained.baseline, label))
+        for label, amount in ranked[:TOP_DRIVERS]
+    ]
     other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
     comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel, currency)
     fsd = float(model.fsd(subject, np.array([log_estimate]))[0])
     score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
-        currency, whole(estimate), whole(estimate * np.exp(model.lower)), whole(estimate * np.exp(model.upper)),
-        comparables.date_text(when) if np.isfinite(when) else None, whole(typical), drivers,
-        whole(other), comps, assumed, input_hash(record), warnings,
-        round(fsd, 4) if np.isfinite(fsd) else None, score, band)
+        currency,
+        whole(estimate),
+        whole(estimate * np.exp(model.lower)),
+        whole(estimate * np.exp(model.upper)),
+        comparables.date_text(when) if np.isfinite(when) else None,
+        whole(typical),
+        drivers,
+        whole(other),
+        comps,
+        assumed,
+        input_hash(record),
+        warnings,
+        round(fsd, 4) if np.isfinite(fsd) else None,
+        score,
+        band,
+    )
 
 
 def _describe(row: SalesData, label: str) -> Any:

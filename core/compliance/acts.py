@@ -1,6 +1,7 @@
 """What the compliance services share: the ledger's state read outside the write lock, a dry run of an
 entry's rules (so an act that would be refused is said before any file is written), request files,
 and finding a hold or a recovery by the first digits of its id."""
+
 from __future__ import annotations
 
 import os
@@ -27,18 +28,24 @@ PLACEHOLDER = b"\x00" * 65  # a signature still to come, for a dry run of the ru
 def reading(ledger: Ledger) -> Iterator[DbState]:
     """The ledger's state as it is now, for reads and dry runs (nothing it does is written)."""
     with ledger.engine.connect() as conn:
-        size = int(conn.exec_driver_sql("SELECT coalesce(max(idx), -1) + 1 FROM entries").scalar_one())  # the index, not a count
+        size = int(
+            conn.exec_driver_sql("SELECT coalesce(max(idx), -1) + 1 FROM entries").scalar_one()
+        )  # the index, not a count
         yield DbState(conn, ledger.identity, size)
 
 
-def dry_run(ledger: Ledger, entry: Entry, *, pending: Sequence[tuple[str, str, str]] = (),
-            now: int | None = None) -> None:
+def dry_run(
+    ledger: Ledger, entry: Entry, *, pending: Sequence[tuple[str, str, str]] = (), now: int | None = None
+) -> None:
     """Apply `entry`'s rules to the ledger as it is now, with signatures still to come standing in as
     (role, signer, signed type): a RuleViolation says what submit would refuse.  Nothing is written."""
     waiting = tuple(SignatureRecord(role, signer, PLACEHOLDER, signed) for role, signer, signed in pending)
     with reading(ledger) as state:
-        apply_entry(state, Entry(entry.kind, entry.message, entry.signatures + waiting),
-                    ApplyContext(state.size, int(time.time()) if now is None else now))
+        apply_entry(
+            state,
+            Entry(entry.kind, entry.message, entry.signatures + waiting),
+            ApplyContext(state.size, int(time.time()) if now is None else now),
+        )
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,11 @@ class PreparedAct:
     files: list[tuple[str, str, Path]]  # (role, signer, path): a request to sign, or a response signed here
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message,
-                "files": [{"role": role, "signer": signer, "path": str(path)} for role, signer, path in self.files]}
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "files": [{"role": role, "signer": signer, "path": str(path)} for role, signer, path in self.files],
+        }
 
 
 def write_files(items: Sequence[tuple[SigningRequest, str]], out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -81,8 +91,7 @@ def by_prefix(found: Sequence[Any], reference: str, what: str, attribute: str) -
     if not text.startswith("0x"):
         text = "0x" + text
     if len(text) < 8 or any(ch not in "0123456789abcdef" for ch in text[2:]):
-        raise DeedbookError(f"Name a {what} by its id (0x and at least 6 of its hex digits), not "
-                            f"'{reference[:70]}'.")
+        raise DeedbookError(f"Name a {what} by its id (0x and at least 6 of its hex digits), not '{reference[:70]}'.")
     matches = [r for r in found if getattr(r, attribute).startswith(text)]
     if not matches:
         raise NotFound(f"There is no {what} {text[:18]} in this ledger.")

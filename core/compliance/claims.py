@@ -4,6 +4,7 @@ The service behind `deedbook claims …` and the GUI's rules and claims pane.  A
 issuer whose key lives elsewhere can sign a claim request in a wallet instead
 (`claim_request`), submitted like any response.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,7 +42,9 @@ def claim_types(text: str | list[str]) -> str:
     items = text.split(",") if isinstance(text, str) else text
     types = sorted({t.strip().lower() for t in items if t.strip()})
     if not 1 <= len(types) <= MAX_TYPES:
-        raise DeedbookError(f"Name 1 to {MAX_TYPES} claim types the issuer is trusted for (e.g. identity,jurisdiction).")
+        raise DeedbookError(
+            f"Name 1 to {MAX_TYPES} claim types the issuer is trusted for (e.g. identity,jurisdiction)."
+        )
     for claim_type in types:
         try:
             check_claim_type(claim_type)
@@ -52,8 +55,11 @@ def claim_types(text: str | list[str]) -> str:
 
 def add_issuer(ledger: Ledger, operator: UnlockedKey, address: str, types: str | list[str]) -> int:
     """Trust `address` to issue claims of `types` (replacing the types it was trusted for); the entry's index."""
-    message = {"changeId": "0x" + os.urandom(32).hex(), "issuer": _address(address, "an issuer's address"),
-               "claimTypes": claim_types(types)}
+    message = {
+        "changeId": "0x" + os.urandom(32).hex(),
+        "issuer": _address(address, "an issuer's address"),
+        "claimTypes": claim_types(types),
+    }
     return ledger.append([ledger.sign("ClaimIssuer", message, operator, "operator")])[0]
 
 
@@ -85,10 +91,18 @@ def claim_terms(subject: str, claim_type: str, value: str) -> tuple[str, str, st
     return subject, claim_type, value
 
 
-def claim_message(state: LedgerState, subject: str, claim_type: str, value: str, issuer: str, expires: int,
-                  evidence: str) -> dict[str, Any]:
-    return {"claimId": state.compliance.counter("claims"), "subject": subject, "claimType": claim_type,
-            "value": value, "issuer": issuer, "expires": expires, "evidenceHash": evidence}
+def claim_message(
+    state: LedgerState, subject: str, claim_type: str, value: str, issuer: str, expires: int, evidence: str
+) -> dict[str, Any]:
+    return {
+        "claimId": state.compliance.counter("claims"),
+        "subject": subject,
+        "claimType": claim_type,
+        "value": value,
+        "issuer": issuer,
+        "expires": expires,
+        "evidenceHash": evidence,
+    }
 
 
 def check_issuer(ledger: Ledger, issuer: str, claim_type: str) -> None:
@@ -98,12 +112,14 @@ def check_issuer(ledger: Ledger, issuer: str, claim_type: str) -> None:
     if trusted is None:
         raise DeedbookError(f"{issuer} is not a claim issuer this ledger's operator trusts.")
     if claim_type not in trusted.types:
-        raise DeedbookError(f"{trusted.address} is trusted for {', '.join(trusted.types)} claims, not for "
-                            f"'{claim_type}'.")
+        raise DeedbookError(
+            f"{trusted.address} is trusted for {', '.join(trusted.types)} claims, not for '{claim_type}'."
+        )
 
 
-def issue_claim(ledger: Ledger, issuer: UnlockedKey, subject: str, claim_type: str, value: str, expires: int,
-                evidence: str) -> tuple[int, int]:
+def issue_claim(
+    ledger: Ledger, issuer: UnlockedKey, subject: str, claim_type: str, value: str, expires: int, evidence: str
+) -> tuple[int, int]:
     """Record a claim signed by `issuer`; (entry index, claim number).  The number is taken in the write lock."""
     subject, claim_type, value = claim_terms(subject, claim_type, value)
 
@@ -115,13 +131,15 @@ def issue_claim(ledger: Ledger, issuer: UnlockedKey, subject: str, claim_type: s
     return index, int(ledger.entry(index).message["claimId"])
 
 
-def claim_request(ledger: Ledger, subject: str, claim_type: str, value: str, issuer: str, expires: int,
-                  evidence: str) -> SigningRequest:
+def claim_request(
+    ledger: Ledger, subject: str, claim_type: str, value: str, issuer: str, expires: int, evidence: str
+) -> SigningRequest:
     """A claim for an issuer who signs in a wallet: the request (submit the response)."""
     subject, claim_type, value = claim_terms(subject, claim_type, value)
     with reading(ledger) as state:
-        message = claim_message(state, subject, claim_type, value, _address(issuer, "an issuer's address"), expires,
-                                evidence)
+        message = claim_message(
+            state, subject, claim_type, value, _address(issuer, "an issuer's address"), expires, evidence
+        )
     return make_request(ledger.identity, "Claim", message, "Claim", issuer)
 
 
@@ -132,9 +150,18 @@ class ClaimView:
 
     def as_json(self) -> dict[str, Any]:
         c = self.claim
-        return {"claim_id": c.claim_id, "subject": c.subject, "type": c.claim_type, "value": c.value,
-                "issuer": c.issuer, "expires": c.expires or None, "evidence_hash": c.evidence_hash,
-                "issued_index": c.issued_index, "revoked_index": c.revoked_index, "status": self.status}
+        return {
+            "claim_id": c.claim_id,
+            "subject": c.subject,
+            "type": c.claim_type,
+            "value": c.value,
+            "issuer": c.issuer,
+            "expires": c.expires or None,
+            "evidence_hash": c.evidence_hash,
+            "issued_index": c.issued_index,
+            "revoked_index": c.revoked_index,
+            "status": self.status,
+        }
 
     def line(self) -> str:
         c = self.claim
@@ -173,8 +200,7 @@ def find_claim(ledger: Ledger, claim_id: int) -> Claim:
 
 
 def revocation_message(claim: Claim) -> dict[str, Any]:
-    return {"claimId": claim.claim_id, "subject": claim.subject, "claimType": claim.claim_type,
-            "issuer": claim.issuer}
+    return {"claimId": claim.claim_id, "subject": claim.subject, "claimType": claim.claim_type, "issuer": claim.issuer}
 
 
 def revoke_claim(ledger: Ledger, issuer: UnlockedKey, claim: Claim) -> int:

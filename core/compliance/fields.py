@@ -1,4 +1,5 @@
 """The shapes the compliance entries' fields must have, checked by their rules (at append and in verify)."""
+
 from __future__ import annotations
 
 import re
@@ -34,24 +35,30 @@ def check_note(value: str, what: str, limit: int, *, required: bool = True) -> N
     if required and not value:
         raise RuleViolation(f"{what[:1].upper()}{what[1:]} is needed.")
     if value != value.strip() or len(value) > limit or any(not ch.isprintable() for ch in value):
-        raise RuleViolation(f"{what[:1].upper()}{what[1:]} is one line of at most {limit} characters, without "
-                            "spaces around it.")
+        raise RuleViolation(
+            f"{what[:1].upper()}{what[1:]} is one line of at most {limit} characters, without spaces around it."
+        )
 
 
 def check_claim_type(value: str) -> None:
     if CLAIM_TYPE.fullmatch(value) is None:
-        raise RuleViolation("A claim type is 1 to 32 lower-case letters, digits and hyphens, starting with a letter "
-                            "(identity, jurisdiction, accredited, entity-type).")
+        raise RuleViolation(
+            "A claim type is 1 to 32 lower-case letters, digits and hyphens, starting with a letter "
+            "(identity, jurisdiction, accredited, entity-type)."
+        )
 
 
 def check_claim_value(claim_type: str, value: str) -> None:
     if claim_type == "jurisdiction":
         if JURISDICTION.fullmatch(value) is None:
-            raise RuleViolation("A jurisdiction claim's value is a country code (US) or a subdivision (US-NY), in "
-                                "capitals.")
+            raise RuleViolation(
+                "A jurisdiction claim's value is a country code (US) or a subdivision (US-NY), in capitals."
+            )
     elif value and _VALUE.fullmatch(value) is None:
-        raise RuleViolation("A claim's value is a short category (at most 64 letters, digits, spaces and . _ / -), "
-                            "never personal data: the evidence stays with the issuer.")
+        raise RuleViolation(
+            "A claim's value is a short category (at most 64 letters, digits, spaces and . _ / -), "
+            "never personal data: the evidence stays with the issuer."
+        )
 
 
 def claim_problem(m: Mapping[str, Any]) -> str | None:

@@ -7,6 +7,7 @@ is checked before a file is written, with the approver's signature standing in
 (core.compliance.acts.dry_run), so an approver is never sent something the ledger
 would refuse for another reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,24 +55,43 @@ def second_approver(state: LedgerState, registrar: str, approver: str | None) ->
     if len(choices) == 1:
         return choices[0]
     if not choices:
-        raise DeedbookError("A hold needs a second approver, and this ledger has none besides the registrar: the "
-                            "operator adds a registrar, or names approvers in the rules.")
-    raise DeedbookError(f"Several people may co-sign this ({', '.join(choices)}): say which one.",
-                        remedy=Remedy.NAME_APPROVER)
+        raise DeedbookError(
+            "A hold needs a second approver, and this ledger has none besides the registrar: the "
+            "operator adds a registrar, or names approvers in the rules."
+        )
+    raise DeedbookError(
+        f"Several people may co-sign this ({', '.join(choices)}): say which one.", remedy=Remedy.NAME_APPROVER
+    )
 
 
-def _signed_here(ledger: Ledger, kind: str, message: dict[str, Any], registrar: UnlockedKey, wrapper: str,
-                 stem: str, out_dir: str | os.PathLike[str]) -> PreparedAct:
+def _signed_here(
+    ledger: Ledger,
+    kind: str,
+    message: dict[str, Any],
+    registrar: UnlockedKey,
+    wrapper: str,
+    stem: str,
+    out_dir: str | os.PathLike[str],
+) -> PreparedAct:
     identity = ledger.identity
     mine = sign_request(make_request(identity, kind, message, kind, registrar.address), registrar)
     theirs = make_request(identity, kind, message, wrapper, message["approver"])
     paths = write_files([(mine, f"{stem}-registrar.signed.json"), (theirs, f"{stem}-approver.json")], out_dir)
-    return PreparedAct(kind, message, [("registrar", registrar.address, paths[0]),
-                                       ("approver", message["approver"], paths[1])])
+    return PreparedAct(
+        kind, message, [("registrar", registrar.address, paths[0]), ("approver", message["approver"], paths[1])]
+    )
 
 
-def hold_message(ledger: Ledger, registrar: str, *, deed: str | int | None, holder: str | None, reason: str,
-                 order: str, approver: str | None) -> dict[str, Any]:
+def hold_message(
+    ledger: Ledger,
+    registrar: str,
+    *,
+    deed: str | int | None,
+    holder: str | None,
+    reason: str,
+    order: str,
+    approver: str | None,
+) -> dict[str, Any]:
     """A hold's message, every rule checked (the two signatures to come stand in): nothing is written."""
     if deed is None and holder is None:
         raise DeedbookError("Say what to freeze: a deed, a holder, or a holder's shares of a deed.")
@@ -79,21 +99,30 @@ def hold_message(ledger: Ledger, registrar: str, *, deed: str | int | None, hold
     registrar = checksum_address(parse_address(registrar))
     target = None if deed is None else ledger.deed(deed)
     with reading(ledger) as state:
-        message: dict[str, Any] = {"holdId": "0x" + os.urandom(32).hex(), "deedId": target.deed_id if target else 0,
-                   "parcel": target.parcel if target else "",
-                   "holder": checksum_address(parse_address(holder)) if holder else ZERO_ADDRESS,
-                   "reason": reason, "order": order, "registrar": registrar,
-                   "approver": second_approver(state, registrar, approver)}
+        message: dict[str, Any] = {
+            "holdId": "0x" + os.urandom(32).hex(),
+            "deedId": target.deed_id if target else 0,
+            "parcel": target.parcel if target else "",
+            "holder": checksum_address(parse_address(holder)) if holder else ZERO_ADDRESS,
+            "reason": reason,
+            "order": order,
+            "registrar": registrar,
+            "approver": second_approver(state, registrar, approver),
+        }
     try:
-        dry_run(ledger, Entry("Hold", message), pending=[("registrar", registrar, "Hold"),
-                                                         ("approver", message["approver"], "HoldApproval")])
+        dry_run(
+            ledger,
+            Entry("Hold", message),
+            pending=[("registrar", registrar, "Hold"), ("approver", message["approver"], "HoldApproval")],
+        )
     except RuleViolation as bad:
         raise refusal(bad) from None
     return message
 
 
-def write_hold(ledger: Ledger, message: dict[str, Any], registrar: UnlockedKey,
-               out_dir: str | os.PathLike[str]) -> PreparedAct:
+def write_hold(
+    ledger: Ledger, message: dict[str, Any], registrar: UnlockedKey, out_dir: str | os.PathLike[str]
+) -> PreparedAct:
     """The registrar's signed response and the approver's request, in `out_dir`."""
     return _signed_here(ledger, "Hold", message, registrar, "HoldApproval", f"hold-{message['holdId'][2:10]}", out_dir)
 
@@ -114,19 +143,36 @@ def release_message(ledger: Ledger, registrar: str, hold: Hold, reason: str, app
     registrar = checksum_address(parse_address(registrar))
     with reading(ledger) as state:
         parcel = state.deed(hold.deed_id).parcel if hold.deed_id else ""
-        message: dict[str, Any] = {"holdId": hold.hold_id, "deedId": hold.deed_id, "parcel": parcel, "holder": hold.holder,
-                   "reason": _note(reason, "a release's reason", REASON_MAX), "order": hold.order,
-                   "registrar": registrar, "approver": second_approver(state, registrar, approver)}
+        message: dict[str, Any] = {
+            "holdId": hold.hold_id,
+            "deedId": hold.deed_id,
+            "parcel": parcel,
+            "holder": hold.holder,
+            "reason": _note(reason, "a release's reason", REASON_MAX),
+            "order": hold.order,
+            "registrar": registrar,
+            "approver": second_approver(state, registrar, approver),
+        }
     try:
-        dry_run(ledger, Entry("HoldRelease", message), pending=[("registrar", registrar, "HoldRelease"),
-                                                                ("approver", message["approver"],
-                                                                 "HoldReleaseApproval")])
+        dry_run(
+            ledger,
+            Entry("HoldRelease", message),
+            pending=[("registrar", registrar, "HoldRelease"), ("approver", message["approver"], "HoldReleaseApproval")],
+        )
     except RuleViolation as bad:
         raise refusal(bad) from None
     return message
 
 
-def write_release(ledger: Ledger, message: dict[str, Any], registrar: UnlockedKey,
-                  out_dir: str | os.PathLike[str]) -> PreparedAct:
-    return _signed_here(ledger, "HoldRelease", message, registrar, "HoldReleaseApproval",
-                        f"hold-{message['holdId'][2:10]}-release", out_dir)
+def write_release(
+    ledger: Ledger, message: dict[str, Any], registrar: UnlockedKey, out_dir: str | os.PathLike[str]
+) -> PreparedAct:
+    return _signed_here(
+        ledger,
+        "HoldRelease",
+        message,
+        registrar,
+        "HoldReleaseApproval",
+        f"hold-{message['holdId'][2:10]}-release",
+        out_dir,
+    )

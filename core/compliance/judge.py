@@ -7,6 +7,7 @@ transfer by the rules in force when it was recorded.  Codes are stable (scripts 
 rely on them) and each carries the status byte of ERC-1400's ERC-1066 "0x5*" range,
 in the spirit of ERC-1404's detectTransferRestriction / messageForTransferRestriction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -31,23 +32,26 @@ class Code:
     rule: str  # the rule it names, as docs/rules.md lists it
 
 
-CODES = {c.name: c for c in (
-    Code("ok", "0x51", "allowed"),
-    Code("invalid-transfer", "0x50", "a transfer moves at least one share between two different addresses"),
-    Code("insufficient-shares", "0x52", "the seller holds the shares it sells"),
-    Code("deed-frozen", "0x54", "holds: a frozen deed"),
-    Code("sender-frozen", "0x56", "holds: a frozen holder"),
-    Code("receiver-frozen", "0x57", "holds: a frozen holder"),
-    Code("recovery-pending", "0x56", "recovery: a holding under recovery"),
-    Code("lockup", "0x55", "lock-up after registration or purchase"),
-    Code("claim-missing", "0x57", "claims required to hold"),
-    Code("jurisdiction-blocked", "0x57", "blocked jurisdictions"),
-    Code("jurisdiction-not-allowed", "0x57", "allowed jurisdictions"),
-    Code("not-accredited", "0x57", "accredited investors only, for fractional holdings"),
-    Code("below-minimum-holding", "0x50", "minimum holding"),
-    Code("above-maximum-share", "0x50", "largest share per holder"),
-    Code("too-many-holders", "0x50", "most holders per deed"),
-)}
+CODES = {
+    c.name: c
+    for c in (
+        Code("ok", "0x51", "allowed"),
+        Code("invalid-transfer", "0x50", "a transfer moves at least one share between two different addresses"),
+        Code("insufficient-shares", "0x52", "the seller holds the shares it sells"),
+        Code("deed-frozen", "0x54", "holds: a frozen deed"),
+        Code("sender-frozen", "0x56", "holds: a frozen holder"),
+        Code("receiver-frozen", "0x57", "holds: a frozen holder"),
+        Code("recovery-pending", "0x56", "recovery: a holding under recovery"),
+        Code("lockup", "0x55", "lock-up after registration or purchase"),
+        Code("claim-missing", "0x57", "claims required to hold"),
+        Code("jurisdiction-blocked", "0x57", "blocked jurisdictions"),
+        Code("jurisdiction-not-allowed", "0x57", "allowed jurisdictions"),
+        Code("not-accredited", "0x57", "accredited investors only, for fractional holdings"),
+        Code("below-minimum-holding", "0x50", "minimum holding"),
+        Code("above-maximum-share", "0x50", "largest share per holder"),
+        Code("too-many-holders", "0x50", "most holders per deed"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,14 @@ class Verdict:
         return CODES[self.code].status
 
     def as_json(self) -> dict[str, Any]:
-        return {"allowed": self.allowed, "code": self.code, "status": self.status, "reason": self.reason,
-                "rules_version": self.rules_version, "needs": list(self.needs)}
+        return {
+            "allowed": self.allowed,
+            "code": self.code,
+            "status": self.status,
+            "reason": self.reason,
+            "rules_version": self.rules_version,
+            "needs": list(self.needs),
+        }
 
 
 class TransferRefused(RuleViolation):
@@ -137,14 +147,23 @@ def hold_refusal(compliance: Compliance, deed_id: int, frm: str, to: str, versio
         if not hold.active or hold.deed_id not in (0, deed_id):
             continue
         if _same(hold.holder, ZERO):
-            return refused("deed-frozen", f"Deed {deed_id} is frozen ({_hold_words(hold)}): no share of it can move "
-                                          "until the hold is released.", version)
+            return refused(
+                "deed-frozen",
+                f"Deed {deed_id} is frozen ({_hold_words(hold)}): no share of it can move until the hold is released.",
+                version,
+            )
         if _same(hold.holder, frm):
-            return refused("sender-frozen", f"The shares of {frm} are frozen ({_hold_words(hold)}): they cannot move "
-                                            "until the hold is released.", version)
+            return refused(
+                "sender-frozen",
+                f"The shares of {frm} are frozen ({_hold_words(hold)}): they cannot move until the hold is released.",
+                version,
+            )
         if _same(hold.holder, to):
-            return refused("receiver-frozen", f"{to} is frozen ({_hold_words(hold)}): it cannot receive shares until "
-                                              "the hold is released.", version)
+            return refused(
+                "receiver-frozen",
+                f"{to} is frozen ({_hold_words(hold)}): it cannot receive shares until the hold is released.",
+                version,
+            )
     return None
 
 
@@ -156,9 +175,13 @@ def frozen(compliance: Compliance, deed_id: int, frm: str, to: str, version: int
     for recovery in compliance.recoveries():
         if recovery.open and _same(recovery.lost, frm) and recovery.deed_id in (0, deed_id):
             what = "a court-ordered transfer" if recovery.forced else "a key recovery"
-            return refused("recovery-pending", f"The shares of {frm} are held by {what} to {recovery.new} (recovery "
-                                               f"{recovery.recovery_id[:10]}\u2026): they cannot move while it is "
-                                               "open.", version)
+            return refused(
+                "recovery-pending",
+                f"The shares of {frm} are held by {what} to {recovery.new} (recovery "
+                f"{recovery.recovery_id[:10]}\u2026): they cannot move while it is "
+                "open.",
+                version,
+            )
     return None
 
 
@@ -177,54 +200,87 @@ def judge_transfer(compliance: Compliance, deed: DeedState, frm: str, to: str, s
 
     acquired = compliance.acquired(deed.deed_id, frm)
     if acquired is not None:
-        days = rules.lockup_after_registration_days if acquired.how == "registration" else \
-            rules.lockup_after_purchase_days
+        days = (
+            rules.lockup_after_registration_days if acquired.how == "registration" else rules.lockup_after_purchase_days
+        )
         until = acquired.at + days * DAY
         if days and now < until:
-            return refused("lockup", f"{under} (lock-up of {days} days after {acquired.how}), {frm} acquired its "
-                                     f"shares of deed {deed.deed_id} on {format_instant(acquired.at)} and cannot sell "
-                                     f"them before {format_instant(until)}.", version)
+            return refused(
+                "lockup",
+                f"{under} (lock-up of {days} days after {acquired.how}), {frm} acquired its "
+                f"shares of deed {deed.deed_id} on {format_instant(acquired.at)} and cannot sell "
+                f"them before {format_instant(until)}.",
+                version,
+            )
     for claim_type in rules.required_claims:
         if not valid_claims(compliance, to, claim_type, now):
             why = _why_no_claim(compliance, to, claim_type, now)
-            return refused("claim-missing", f"{under} (claims required to hold: "
-                                            f"{', '.join(rules.required_claims)}), {to} {why}.", version)
+            return refused(
+                "claim-missing",
+                f"{under} (claims required to hold: {', '.join(rules.required_claims)}), {to} {why}.",
+                version,
+            )
     if rules.allowed_jurisdictions is not None or rules.blocked_jurisdictions:
         places = valid_claims(compliance, to, "jurisdiction", now)
         if not places:
             why = _why_no_claim(compliance, to, "jurisdiction", now)
-            return refused("claim-missing", f"{under} (jurisdictions), {to} {why}, so its jurisdiction is not "
-                                            "known.", version)
+            return refused(
+                "claim-missing", f"{under} (jurisdictions), {to} {why}, so its jurisdiction is not known.", version
+            )
         place = places[-1].value
         blocked = [p for p in rules.blocked_jurisdictions if _within(place, p)]
         if blocked:
-            return refused("jurisdiction-blocked", f"{under} (blocked jurisdictions), {to} is in {clean(place, 12)}, "
-                                                   f"which is blocked ({blocked[0]}).", version)
+            return refused(
+                "jurisdiction-blocked",
+                f"{under} (blocked jurisdictions), {to} is in {clean(place, 12)}, which is blocked ({blocked[0]}).",
+                version,
+            )
         allowed = rules.allowed_jurisdictions
         if allowed is not None and not any(_within(place, p) for p in allowed):
-            return refused("jurisdiction-not-allowed", f"{under} (allowed jurisdictions: {', '.join(allowed)}), {to} "
-                                                       f"is in {clean(place, 12)}, which is not allowed.", version)
-    if rules.accredited_only_for_fractions and after < deed.total_shares and \
-            not valid_claims(compliance, to, "accredited", now):
+            return refused(
+                "jurisdiction-not-allowed",
+                f"{under} (allowed jurisdictions: {', '.join(allowed)}), {to} "
+                f"is in {clean(place, 12)}, which is not allowed.",
+                version,
+            )
+    if (
+        rules.accredited_only_for_fractions
+        and after < deed.total_shares
+        and not valid_claims(compliance, to, "accredited", now)
+    ):
         why = _why_no_claim(compliance, to, "accredited", now)
-        return refused("not-accredited", f"{under} (accredited investors only, for fractions), {to} would hold "
-                                         f"{after:,} of {deed.total_shares:,} shares of deed {deed.deed_id} but {why}.",
-                       version)
+        return refused(
+            "not-accredited",
+            f"{under} (accredited investors only, for fractions), {to} would hold "
+            f"{after:,} of {deed.total_shares:,} shares of deed {deed.deed_id} but {why}.",
+            version,
+        )
     minimum = rules.min_holding_shares
     if minimum is not None and (0 < left < minimum or after < minimum):
         who, count = (frm, left) if 0 < left < minimum else (to, after)
-        return refused("below-minimum-holding", f"{under} (smallest holding {minimum:,} shares), this transfer would "
-                                                f"leave {who} holding {count:,} shares of deed {deed.deed_id}.",
-                       version)
+        return refused(
+            "below-minimum-holding",
+            f"{under} (smallest holding {minimum:,} shares), this transfer would "
+            f"leave {who} holding {count:,} shares of deed {deed.deed_id}.",
+            version,
+        )
     if rules.max_share_bp is not None and after * 10_000 > rules.max_share_bp * deed.total_shares:
-        return refused("above-maximum-share", f"{under} (largest share per holder {percent_text(rules.max_share_bp)}),"
-                                              f" {to} would hold {after:,} of {deed.total_shares:,} shares of deed "
-                                              f"{deed.deed_id}.", version)
+        return refused(
+            "above-maximum-share",
+            f"{under} (largest share per holder {percent_text(rules.max_share_bp)}),"
+            f" {to} would hold {after:,} of {deed.total_shares:,} shares of deed "
+            f"{deed.deed_id}.",
+            version,
+        )
     if rules.max_holders_per_deed is not None:
         count = len(deed.holders) - (1 if left == 0 else 0) + (1 if before == 0 else 0)
         if count > rules.max_holders_per_deed:
-            return refused("too-many-holders", f"{under} (at most {rules.max_holders_per_deed:,} holders per deed), "
-                                               f"deed {deed.deed_id} would have {count:,} holders.", version)
+            return refused(
+                "too-many-holders",
+                f"{under} (at most {rules.max_holders_per_deed:,} holders per deed), "
+                f"deed {deed.deed_id} would have {count:,} holders.",
+                version,
+            )
     return Verdict(True, "ok", f"Allowed under rules v{version}.", version)
 
 

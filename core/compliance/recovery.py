@@ -4,6 +4,7 @@ stands, write the old key's objection request, and move the holdings once it is 
 The rules are core.kinds.recovery's (checked again at every submit and by `verify`);
 this module prepares what people sign and says what is still needed.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,22 +42,30 @@ def _note(text: str, what: str, limit: int, required: bool = True) -> str:
     return value
 
 
-def start_message(ledger: Ledger, registrar: str, *, lost: str, new: str, reason: str, order: str = "",
-                  deed: str | int | None = None) -> dict[str, Any]:
+def start_message(
+    ledger: Ledger, registrar: str, *, lost: str, new: str, reason: str, order: str = "", deed: str | int | None = None
+) -> dict[str, Any]:
     """A RecoveryStart, every rule checked (the registrar's signature to come stands in): nothing is written."""
     deed_id = 0 if deed is None else ledger.resolve_deed(deed)
     with reading(ledger) as state:
         current = state.compliance.rules()
-    message: dict[str, Any] = {"recoveryId": "0x" + os.urandom(32).hex(), "lost": checksum_address(parse_address(lost)),
-               "new": checksum_address(parse_address(new)), "deedId": deed_id,
-               "order": _note(order, "a court order reference", ORDER_MAX, required=False),
-               "reason": _note(reason, "a recovery's reason", REASON_MAX),
-               "rulesVersion": current.version if current else 0}
+    message: dict[str, Any] = {
+        "recoveryId": "0x" + os.urandom(32).hex(),
+        "lost": checksum_address(parse_address(lost)),
+        "new": checksum_address(parse_address(new)),
+        "deedId": deed_id,
+        "order": _note(order, "a court order reference", ORDER_MAX, required=False),
+        "reason": _note(reason, "a recovery's reason", REASON_MAX),
+        "rulesVersion": current.version if current else 0,
+    }
     if deed_id == 0 and not deeds_held(ledger, message["lost"]):
         raise DeedbookError(f"{message['lost']} holds no shares of any deed, so there is nothing to recover.")
     try:
-        dry_run(ledger, Entry("RecoveryStart", message),
-                pending=[("registrar", checksum_address(parse_address(registrar)), "RecoveryStart")])
+        dry_run(
+            ledger,
+            Entry("RecoveryStart", message),
+            pending=[("registrar", checksum_address(parse_address(registrar)), "RecoveryStart")],
+        )
     except RuleViolation as bad:
         raise refusal(bad) from None
     return message
@@ -77,8 +86,13 @@ def find(ledger: Ledger, reference: str) -> Recovery:
 
 
 def _case(recovery: Recovery) -> dict[str, Any]:
-    return {"recoveryId": recovery.recovery_id, "lost": recovery.lost, "new": recovery.new,
-            "deedId": recovery.deed_id, "order": recovery.order}
+    return {
+        "recoveryId": recovery.recovery_id,
+        "lost": recovery.lost,
+        "new": recovery.new,
+        "deedId": recovery.deed_id,
+        "order": recovery.order,
+    }
 
 
 def _slug(text: str) -> str:
@@ -116,19 +130,24 @@ def write_approval_requests(ledger: Ledger, recovery: Recovery, out_dir: str | o
 def objection_request(ledger: Ledger, recovery: Recovery) -> tuple[SigningRequest, str]:
     """The request the key called lost signs to object (a lost-key recovery only)."""
     if recovery.forced:
-        raise DeedbookError(f"Recovery {recovery.recovery_id[:10]}\u2026 carries out a court order "
-                            f"({recovery.order}): the holder cannot cancel it by objecting.")
+        raise DeedbookError(
+            f"Recovery {recovery.recovery_id[:10]}\u2026 carries out a court order "
+            f"({recovery.order}): the holder cannot cancel it by objecting."
+        )
     if recovery.objected_index is not None or recovery.moved:
         raise DeedbookError(f"Recovery {recovery.recovery_id[:10]}\u2026 is over: nothing to object to.")
     message = {"recoveryId": recovery.recovery_id, "lost": recovery.lost, "new": recovery.new}
-    return (make_request(ledger.identity, "RecoveryObjection", message, "RecoveryObjection", recovery.lost),
-            f"recovery-{recovery.recovery_id[2:10]}-objection.json")
+    return (
+        make_request(ledger.identity, "RecoveryObjection", message, "RecoveryObjection", recovery.lost),
+        f"recovery-{recovery.recovery_id[2:10]}-objection.json",
+    )
 
 
 def deeds_held(ledger: Ledger, address: str) -> list[int]:
     with ledger.engine.connect() as conn:
-        found = conn.execute(select(col(HoldingRow.deed_id)).where(col(HoldingRow.holder) == address)
-                             .order_by(col(HoldingRow.deed_id)))
+        found = conn.execute(
+            select(col(HoldingRow.deed_id)).where(col(HoldingRow.holder) == address).order_by(col(HoldingRow.deed_id))
+        )
         return [int(d) for d in found.scalars()]
 
 
@@ -138,9 +157,18 @@ def _moves(state: LedgerState, recovery: Recovery, deed_ids: list[int]) -> list[
         deed = state.deed(deed_id)
         _, held = holding_of(deed, recovery.lost)
         if held and str(deed_id) not in recovery.moved:
-            messages.append({"recoveryId": recovery.recovery_id, "deedId": deed_id, "parcel": deed.parcel,
-                             "from": recovery.lost, "to": recovery.new, "shares": held, "order": recovery.order,
-                             "deedVersion": deed.version})
+            messages.append(
+                {
+                    "recoveryId": recovery.recovery_id,
+                    "deedId": deed_id,
+                    "parcel": deed.parcel,
+                    "from": recovery.lost,
+                    "to": recovery.new,
+                    "shares": held,
+                    "order": recovery.order,
+                    "deedVersion": deed.version,
+                }
+            )
     return messages
 
 
@@ -150,8 +178,9 @@ def check_complete(ledger: Ledger, registrar: str, recovery: Recovery) -> list[i
     with reading(ledger) as state:
         messages = _moves(state, recovery, deed_ids)
     if not messages:
-        raise DeedbookError(f"{recovery.lost} holds no shares left to move under recovery "
-                            f"{recovery.recovery_id[:10]}\u2026.")
+        raise DeedbookError(
+            f"{recovery.lost} holds no shares left to move under recovery {recovery.recovery_id[:10]}\u2026."
+        )
     signer = checksum_address(parse_address(registrar))
     try:
         for message in messages:
@@ -163,16 +192,17 @@ def check_complete(ledger: Ledger, registrar: str, recovery: Recovery) -> list[i
 
 def complete(ledger: Ledger, registrar: UnlockedKey, recovery: Recovery, deed_ids: list[int]) -> list[int]:
     """Move the lost key's shares of every deed, one RecoveryTransfer each, in one atomic append."""
+
     def build(state: LedgerState) -> list[Entry]:
         current = state.compliance.recovery(recovery.recovery_id)
         assert current is not None
-        return [ledger.sign("RecoveryTransfer", m, registrar, "registrar")
-                for m in _moves(state, current, deed_ids)]
+        return [ledger.sign("RecoveryTransfer", m, registrar, "registrar") for m in _moves(state, current, deed_ids)]
 
     return ledger.append_built(build)
 
 
 # -- where a recovery stands --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StepView:
@@ -195,13 +225,35 @@ class RecoveryView:
 
     def as_json(self) -> dict[str, Any]:
         r = self.recovery
-        return {"id": r.recovery_id, "lost": r.lost, "new": r.new, "deed_id": r.deed_id or None,
-                "order": r.order or None, "forced": r.forced, "reason": r.reason, "rules_version": r.rules_version,
-                "started_index": r.started_index, "started_at": r.started_at, "state": self.state,
-                "summary": self.summary, "waiting_days": self.waiting_days, "ready_at": self.ready_at,
-                "objected_index": r.objected_index, "moved": {int(k): v for k, v in r.moved.items()},
-                "approvals": [{"step": s.step, "role": s.role, "by": s.by or "registrars", "approver": s.approver,
-                               "index": s.index, "at": s.at} for s in self.steps]}
+        return {
+            "id": r.recovery_id,
+            "lost": r.lost,
+            "new": r.new,
+            "deed_id": r.deed_id or None,
+            "order": r.order or None,
+            "forced": r.forced,
+            "reason": r.reason,
+            "rules_version": r.rules_version,
+            "started_index": r.started_index,
+            "started_at": r.started_at,
+            "state": self.state,
+            "summary": self.summary,
+            "waiting_days": self.waiting_days,
+            "ready_at": self.ready_at,
+            "objected_index": r.objected_index,
+            "moved": {int(k): v for k, v in r.moved.items()},
+            "approvals": [
+                {
+                    "step": s.step,
+                    "role": s.role,
+                    "by": s.by or "registrars",
+                    "approver": s.approver,
+                    "index": s.index,
+                    "at": s.at,
+                }
+                for s in self.steps
+            ],
+        }
 
 
 def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
@@ -211,25 +263,44 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
     steps = []
     for number, step in enumerate(policy.recovery_steps, 1):
         given = recovery.approvals[number - 1] if number <= len(recovery.approvals) else None
-        steps.append(StepView(number, step.role, list(step.by) if step.by else None,
-                              given.approver if given else None, given.index if given else None,
-                              given.recorded_at if given else None))
+        steps.append(
+            StepView(
+                number,
+                step.role,
+                list(step.by) if step.by else None,
+                given.approver if given else None,
+                given.index if given else None,
+                given.recorded_at if given else None,
+            )
+        )
     ready = None
     if len(recovery.approvals) == len(steps):
         ready = recovery.approvals[-1].recorded_at + policy.recovery_waiting_days * DAY
     rid = recovery.recovery_id[:10] + "\u2026"
     if recovery.objected_index is not None:
-        status, line = "cancelled", f"Recovery {rid} was cancelled: the holder objected (entry {recovery.objected_index})."
+        status, line = (
+            "cancelled",
+            f"Recovery {rid} was cancelled: the holder objected (entry {recovery.objected_index}).",
+        )
     elif recovery.moved:
-        status, line = "completed", (f"Recovery {rid} is done: the holdings of {len(recovery.moved)} deed(s) moved to "
-                                     f"{recovery.new}.")
+        status, line = (
+            "completed",
+            (f"Recovery {rid} is done: the holdings of {len(recovery.moved)} deed(s) moved to {recovery.new}."),
+        )
     elif ready is None:
         missing = steps[len(recovery.approvals)]
-        status, line = "awaiting-approval", (f"Recovery {rid} awaits approval {missing.step} of {len(steps)} "
-                                             f"({missing.role}).")
+        status, line = (
+            "awaiting-approval",
+            (f"Recovery {rid} awaits approval {missing.step} of {len(steps)} ({missing.role})."),
+        )
     elif now < ready:
-        status, line = "waiting", (f"Recovery {rid} is approved; the old key may object until {format_instant(ready)}, "
-                                   "then the holdings can move.")
+        status, line = (
+            "waiting",
+            (
+                f"Recovery {rid} is approved; the old key may object until {format_instant(ready)}, "
+                "then the holdings can move."
+            ),
+        )
     else:
         status, line = "ready", f"Recovery {rid} is approved and its waiting period is over: the holdings can move."
     return RecoveryView(recovery, steps, policy.recovery_waiting_days, ready, status, line)

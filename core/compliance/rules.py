@@ -4,6 +4,7 @@
 `transfer prepare` ask; it judges with the same function the transfer rule runs at
 submit and in `verify` (core.compliance.judge), on the ledger as it is now.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,16 +41,22 @@ class RulesInForce:
     recorded: RulesVersion | None
 
     def as_json(self) -> dict[str, Any]:
-        return {"version": self.version, "rules": self.rules.as_json() if self.rules else None,
-                "entry": self.recorded.index if self.recorded else None,
-                "recorded_at": self.recorded.recorded_at if self.recorded else None}
+        return {
+            "version": self.version,
+            "rules": self.rules.as_json() if self.rules else None,
+            "entry": self.recorded.index if self.recorded else None,
+            "recorded_at": self.recorded.recorded_at if self.recorded else None,
+        }
 
 
 def rules_now(ledger: Ledger) -> RulesInForce:
     with reading(ledger) as state:
         current = state.compliance.rules()
-    return RulesInForce(0, None, None) if current is None else RulesInForce(current.version, rules_of(current.text),
-                                                                           current)
+    return (
+        RulesInForce(0, None, None)
+        if current is None
+        else RulesInForce(current.version, rules_of(current.text), current)
+    )
 
 
 def rules_history(ledger: Ledger) -> list[RulesVersion]:
@@ -62,8 +69,7 @@ def changes(ledger: Ledger, new: RuleSet) -> tuple[int, list[str]]:
     current = rules_now(ledger)
     lines = describe_changes(current.rules, new)
     if current.rules is not None and current.rules.canonical() == new.canonical():
-        raise DeedbookError(f"These are the rules in force already (version {current.version}); nothing was "
-                            "recorded.")
+        raise DeedbookError(f"These are the rules in force already (version {current.version}); nothing was recorded.")
     return current.version + 1, lines
 
 
@@ -80,12 +86,14 @@ def set_rules(ledger: Ledger, operator: UnlockedKey, rules: RuleSet) -> int:
 
 # -- can this transfer happen? -------------------------------------------------------------------------------
 
+
 def _seller(deed: DeedState, frm: str | None) -> str:
     if frm is not None:
         return checksum_address(parse_address(frm))
     if len(deed.holders) != 1:
-        raise DeedbookError(f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells.",
-                            remedy=Remedy.NAME_SELLER)
+        raise DeedbookError(
+            f"Deed {deed.deed_id} has {len(deed.holders)} holders: say which one sells.", remedy=Remedy.NAME_SELLER
+        )
     return checksum_address(bytes.fromhex(next(iter(deed.holders))[2:]))
 
 
@@ -94,21 +102,33 @@ def judge_on(state: LedgerState, deed: DeedState, frm: str, to: str, shares: int
     what it still needs."""
     version = state.compliance.counter("rules") - 1
     if shares < 1 or to.lower() == frm.lower() or int(to, 16) == 0:
-        return refused("invalid-transfer", "A transfer moves at least one share to another, non-zero address.",
-                       version)
+        return refused("invalid-transfer", "A transfer moves at least one share to another, non-zero address.", version)
     held = holding_of(deed, frm)[1]
     if held < shares:
-        return refused("insufficient-shares", f"{frm} holds {held:,} shares of deed {deed.deed_id}, fewer than the "
-                                              f"{shares:,} this transfer moves.", version)
+        return refused(
+            "insufficient-shares",
+            f"{frm} holds {held:,} shares of deed {deed.deed_id}, fewer than the {shares:,} this transfer moves.",
+            version,
+        )
     verdict = judge_transfer(state.compliance, deed, frm, to, shares, now)
-    needs = tuple(f"the consent of lienholder {lien.holder} (lien {lien.lien_id}), who co-signs the transfer"
-                  for lien in deed.open_liens())
-    return Verdict(verdict.allowed, verdict.code, verdict.reason, verdict.rules_version, needs if verdict.allowed
-                   else ())
+    needs = tuple(
+        f"the consent of lienholder {lien.holder} (lien {lien.lien_id}), who co-signs the transfer"
+        for lien in deed.open_liens()
+    )
+    return Verdict(
+        verdict.allowed, verdict.code, verdict.reason, verdict.rules_version, needs if verdict.allowed else ()
+    )
 
 
-def can_transfer(ledger: Ledger, deed: str | int, to: str, *, shares: int | None = None, frm: str | None = None,
-                 now: int | None = None) -> Verdict:
+def can_transfer(
+    ledger: Ledger,
+    deed: str | int,
+    to: str,
+    *,
+    shares: int | None = None,
+    frm: str | None = None,
+    now: int | None = None,
+) -> Verdict:
     """Would a transfer of `shares` of `deed` (default: all the seller holds) from `frm` to `to` be recorded
     now?  Bad input (an unknown deed, an address that is not one) is a DeedbookError, not a verdict."""
     moment = int(time.time()) if now is None else now
@@ -132,8 +152,11 @@ def note_verdict(requests: Sequence[SigningRequest], verdict: Verdict) -> list[S
     what it shows from the typed data, which is what the signature covers, and never reads this)."""
     from dataclasses import replace
 
-    line = (f"Rules: allowed under rules v{verdict.rules_version}, as checked by the agent's ledger when "
-            "prepared." if verdict.rules_version else "Rules: this ledger had no transfer rules when it was prepared.")
+    line = (
+        f"Rules: allowed under rules v{verdict.rules_version}, as checked by the agent's ledger when prepared."
+        if verdict.rules_version
+        else "Rules: this ledger had no transfer rules when it was prepared."
+    )
     noted = []
     for request in requests:
         extra = dict(request.extra)

@@ -7,6 +7,7 @@ one, a number where a list belongs) instead of ignoring it: a rule silently drop
 is a rule not enforced.  Every key but `format` may be left out; what is left out
 does not restrict.  See docs/rules.md for the schema and an example.
 """
+
 from __future__ import annotations
 
 import json
@@ -79,14 +80,19 @@ class RuleSet:
         if self.max_share_bp is not None:
             out["max_share_percent"] = _percent_value(self.max_share_bp)
         if self.lockup_after_registration_days or self.lockup_after_purchase_days:
-            out["lockup"] = {"after_registration_days": self.lockup_after_registration_days,
-                             "after_purchase_days": self.lockup_after_purchase_days}
+            out["lockup"] = {
+                "after_registration_days": self.lockup_after_registration_days,
+                "after_purchase_days": self.lockup_after_purchase_days,
+            }
         if self.hold_approvers is not None:
             out["holds"] = {"second_approvers": list(self.hold_approvers)}
         if self.recovery_steps:
-            out["recovery"] = {"approvals": [{"role": s.role, "by": REGISTRARS if s.by is None else list(s.by)}
-                                             for s in self.recovery_steps],
-                               "waiting_days": self.recovery_waiting_days}
+            out["recovery"] = {
+                "approvals": [
+                    {"role": s.role, "by": REGISTRARS if s.by is None else list(s.by)} for s in self.recovery_steps
+                ],
+                "waiting_days": self.recovery_waiting_days,
+            }
         return out
 
     def canonical(self) -> str:
@@ -105,6 +111,7 @@ def percent_text(bp: int) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------------------
+
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
@@ -137,14 +144,24 @@ def parse_rules(data: Any) -> RuleSet:
         raise RulesError("The rules must be a JSON object.")
     if data.get("format") != FORMAT:
         raise RulesError(f"The rules must say \"format\": \"{FORMAT}\".")
-    readers = {"format": None, "jurisdictions": _jurisdictions, "required_claims": _claims,
-               "accredited_only_for_fractions": _accredited, "max_holders_per_deed": _max_holders,
-               "min_holding_shares": _min_holding, "max_share_percent": _max_share, "lockup": _lockup,
-               "holds": _holds, "recovery": _recovery}
+    readers = {
+        "format": None,
+        "jurisdictions": _jurisdictions,
+        "required_claims": _claims,
+        "accredited_only_for_fractions": _accredited,
+        "max_holders_per_deed": _max_holders,
+        "min_holding_shares": _min_holding,
+        "max_share_percent": _max_share,
+        "lockup": _lockup,
+        "holds": _holds,
+        "recovery": _recovery,
+    }
     unknown = sorted(set(data) - set(readers))
     if unknown:
-        raise RulesError(f"The rules have a key this Deedbook does not know: '{clean(unknown[0], 40)}' "
-                         f"(known: {', '.join(k for k in readers if k != 'format')}).")
+        raise RulesError(
+            f"The rules have a key this Deedbook does not know: '{clean(unknown[0], 40)}' "
+            f"(known: {', '.join(k for k in readers if k != 'format')})."
+        )
     values: dict[str, Any] = {}
     for key, reader in readers.items():
         if reader is not None and key in data:
@@ -174,23 +191,29 @@ def _object(value: Any, what: str, keys: set[str]) -> dict[str, Any]:
         raise RulesError(f"{what} must be a JSON object.")
     unknown = sorted(set(value) - keys)
     if unknown:
-        raise RulesError(f"{what} has a key this Deedbook does not know: '{clean(unknown[0], 40)}' "
-                         f"(known: {', '.join(sorted(keys))}).")
+        raise RulesError(
+            f"{what} has a key this Deedbook does not know: '{clean(unknown[0], 40)}' "
+            f"(known: {', '.join(sorted(keys))})."
+        )
     return value
 
 
 def _jurisdictions(value: Any) -> dict[str, Any]:
     places = _object(value, "\"jurisdictions\"", {"allowed", "blocked"})
     code = "a country code (US) or subdivision (US-NY) in capitals"
-    allowed = _strings(places["allowed"], "\"jurisdictions.allowed\"", JURISDICTION, code) if "allowed" in places \
-        else None
-    blocked = _strings(places["blocked"], "\"jurisdictions.blocked\"", JURISDICTION, code) if "blocked" in places \
-        else []
+    allowed = (
+        _strings(places["allowed"], "\"jurisdictions.allowed\"", JURISDICTION, code) if "allowed" in places else None
+    )
+    blocked = (
+        _strings(places["blocked"], "\"jurisdictions.blocked\"", JURISDICTION, code) if "blocked" in places else []
+    )
     both = sorted(set(allowed or ()) & set(blocked))
     if both:
         raise RulesError(f"The jurisdiction {both[0]} is both allowed and blocked.")
-    return {"allowed_jurisdictions": None if allowed is None else tuple(allowed),
-            "blocked_jurisdictions": tuple(blocked)}
+    return {
+        "allowed_jurisdictions": None if allowed is None else tuple(allowed),
+        "blocked_jurisdictions": tuple(blocked),
+    }
 
 
 def _claims(value: Any) -> dict[str, Any]:
@@ -227,10 +250,14 @@ def _max_share(value: Any) -> dict[str, Any]:
 
 def _lockup(value: Any) -> dict[str, Any]:
     lock = _object(value, "\"lockup\"", {"after_registration_days", "after_purchase_days"})
-    return {"lockup_after_registration_days": _int(lock.get("after_registration_days", 0),
-                                                   "\"lockup.after_registration_days\"", 0, MAX_DAYS),
-            "lockup_after_purchase_days": _int(lock.get("after_purchase_days", 0), "\"lockup.after_purchase_days\"",
-                                               0, MAX_DAYS)}
+    return {
+        "lockup_after_registration_days": _int(
+            lock.get("after_registration_days", 0), "\"lockup.after_registration_days\"", 0, MAX_DAYS
+        ),
+        "lockup_after_purchase_days": _int(
+            lock.get("after_purchase_days", 0), "\"lockup.after_purchase_days\"", 0, MAX_DAYS
+        ),
+    }
 
 
 def _addresses(value: Any, what: str) -> tuple[str, ...] | None:
@@ -274,11 +301,14 @@ def _recovery(value: Any) -> dict[str, Any]:
         raise RulesError("\"recovery.approvals\" names a role twice; each approval is given by a different role.")
     if "waiting_days" not in policy:
         raise RulesError("\"recovery\" must say its \"waiting_days\" (how long the old key may object).")
-    return {"recovery_steps": tuple(found),
-            "recovery_waiting_days": _int(policy["waiting_days"], "\"recovery.waiting_days\"", 1, 3650)}
+    return {
+        "recovery_steps": tuple(found),
+        "recovery_waiting_days": _int(policy["waiting_days"], "\"recovery.waiting_days\"", 1, 3650),
+    }
 
 
 # -- saying them ----------------------------------------------------------------------------------------
+
 
 def _who(by: tuple[str, ...] | None) -> str:
     return "any registrar" if by is None else ", ".join(by)
@@ -288,8 +318,10 @@ def rule_lines(rules: RuleSet) -> list[tuple[str, str]]:
     """(rule, what it says) for every rule, restricting or not: `rules show` and the GUI list."""
     r = rules
     places = "any" if r.allowed_jurisdictions is None else ", ".join(r.allowed_jurisdictions)
-    lock = (f"{r.lockup_after_registration_days} days after registration, {r.lockup_after_purchase_days} days after "
-            "purchase")
+    lock = (
+        f"{r.lockup_after_registration_days} days after registration, {r.lockup_after_purchase_days} days after "
+        "purchase"
+    )
     steps = " \u2192 ".join(f"{s.role} ({_who(s.by)})" for s in r.recovery_steps)
     return [
         ("Allowed jurisdictions", places),
@@ -301,8 +333,12 @@ def rule_lines(rules: RuleSet) -> list[tuple[str, str]]:
         ("Largest share per holder", "no limit" if r.max_share_bp is None else percent_text(r.max_share_bp)),
         ("Lock-up", lock if r.lockup_after_registration_days or r.lockup_after_purchase_days else "none"),
         ("Hold co-signed by", _who(r.hold_approvers) if r.hold_approvers is not None else "another registrar"),
-        ("Key recovery approvals", f"{steps}; then {r.recovery_waiting_days} days for the old key to object"
-         if r.recovery_steps else "no recovery policy (key recovery is not possible)"),
+        (
+            "Key recovery approvals",
+            f"{steps}; then {r.recovery_waiting_days} days for the old key to object"
+            if r.recovery_steps
+            else "no recovery policy (key recovery is not possible)",
+        ),
     ]
 
 

@@ -7,6 +7,7 @@ replay keeps them all in memory, an append a database-backed subclass
 that turn into one canonical JSON spelling, so the stored projection and a replay
 compare row for row.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -112,8 +113,15 @@ class Acquisition:
     how: str
 
 
-RECORDS: dict[str, type[Any]] = {"issuer": Issuer, "claim": Claim, "rules": RulesVersion, "hold": Hold,
-                                  "recovery": Recovery, "acquired": Acquisition, "counter": dict}
+RECORDS: dict[str, type[Any]] = {
+    "issuer": Issuer,
+    "claim": Claim,
+    "rules": RulesVersion,
+    "hold": Hold,
+    "recovery": Recovery,
+    "acquired": Acquisition,
+    "counter": dict,
+}
 RowKey = tuple[str, str]
 
 
@@ -205,8 +213,11 @@ class Compliance:
 
     def rows(self, keys: Iterable[RowKey] | None = None) -> list[tuple[str, str, str]]:
         """(kind, key, canonical JSON) of the records named (default: all), sorted: what the table holds."""
-        chosen = sorted((kind, key) for kind, items in self._items.items() for key in items) if keys is None \
+        chosen = (
+            sorted((kind, key) for kind, items in self._items.items() for key in items)
+            if keys is None
             else sorted(keys)
+        )
         return [(kind, key, canonical_json(record_data(self._items[kind][key]))) for kind, key in chosen]
 
     # -- what the rules ask for --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ rule versions, holds, recoveries and acquisition times are few and small, each i
 looked up by its key (a subject's claims by their key's group), and `verify`
 compares the whole table with its replay in one pass, as it does the deed tables.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,8 @@ from core.errors import LedgerDamaged
 TABLE = "compliance"
 metadata = MetaData()
 compliance_table = Table(
-    TABLE, metadata,
+    TABLE,
+    metadata,
     Column("kind", String(), primary_key=True),
     Column("key", String(), primary_key=True),
     Column("data", Text(), nullable=False),
@@ -42,8 +44,10 @@ def _record(kind: str, key: str, data: str) -> Any:
     try:
         return record_from(kind, json.loads(data))
     except (ValueError, KeyError, TypeError, RecursionError):
-        raise LedgerDamaged(f"The ledger database is damaged: its compliance record {kind} {key[:24]} cannot be read "
-                            "(run 'deedbook verify').") from None
+        raise LedgerDamaged(
+            f"The ledger database is damaged: its compliance record {kind} {key[:24]} cannot be read "
+            "(run 'deedbook verify')."
+        ) from None
 
 
 class DbCompliance(Compliance):
@@ -75,8 +79,9 @@ def write_compliance(conn: Connection, compliance: Compliance) -> None:
     for kind in {kind for kind, _ in compliance.dirty}:
         keys = [key for k, key in compliance.dirty if k == kind]
         for start in range(0, len(keys), 500):
-            conn.execute(delete(compliance_table).where(_COLUMNS.kind == kind,
-                                                        _COLUMNS.key.in_(keys[start:start + 500])))
+            conn.execute(
+                delete(compliance_table).where(_COLUMNS.kind == kind, _COLUMNS.key.in_(keys[start : start + 500]))
+            )
     conn.execute(insert(compliance_table), [{"kind": k, "key": key, "data": data} for k, key, data in rows])
 
 
@@ -107,8 +112,9 @@ def refill_acquisitions(conn: Connection) -> int:
     """When each holder acquired its shares, from the registrations and transfers already recorded (the
     migration that adds lock-ups); returns how many it wrote.  Unreadable entries are left to `verify`."""
     latest: dict[str, dict[str, Any]] = {}
-    rows = conn.exec_driver_sql("SELECT kind, message, recorded_at FROM entries WHERE kind IN "
-                                "('RegisterDeed', 'Transfer') ORDER BY idx")
+    rows = conn.exec_driver_sql(
+        "SELECT kind, message, recorded_at FROM entries WHERE kind IN ('RegisterDeed', 'Transfer') ORDER BY idx"
+    )
     for kind, message_json, recorded_at in rows:
         try:
             message = json.loads(message_json)
@@ -119,6 +125,8 @@ def refill_acquisitions(conn: Connection) -> int:
         latest[key] = {"at": int(recorded_at), "how": "registration" if kind == "RegisterDeed" else "purchase"}
     conn.execute(delete(compliance_table).where(_COLUMNS.kind == "acquired"))
     if latest:
-        conn.execute(insert(compliance_table), [{"kind": "acquired", "key": key, "data": canonical_json(data)}
-                                                for key, data in latest.items()])
+        conn.execute(
+            insert(compliance_table),
+            [{"kind": "acquired", "key": key, "data": canonical_json(data)} for key, data in latest.items()],
+        )
     return len(latest)

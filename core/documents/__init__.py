@@ -13,10 +13,29 @@ checkpoint they lead to.  This package holds
 Drawing a document from its record, reading it out of a PDF and `verify-pdf` are
 the documents layer's, above core and valuation: desktop/documents.
 """
+
 from __future__ import annotations
 
-from core.documents.evidence import (ATTACHMENT_NAME, FORMAT, EmbeddedEntry, NotCheckpointed, Record, RecordInvalid,
-                                     build_record, check_record, parse_record)
+from core.documents.evidence import (
+    ATTACHMENT_NAME,
+    FORMAT,
+    EmbeddedEntry,
+    NotCheckpointed,
+    Record,
+    RecordInvalid,
+    build_record,
+    check_record,
+    parse_record,
+)
 
-__all__ = ["ATTACHMENT_NAME", "FORMAT", "EmbeddedEntry", "NotCheckpointed", "Record", "RecordInvalid", "build_record",
-           "check_record", "parse_record"]
+__all__ = [
+    "ATTACHMENT_NAME",
+    "FORMAT",
+    "EmbeddedEntry",
+    "NotCheckpointed",
+    "Record",
+    "RecordInvalid",
+    "build_record",
+    "check_record",
+    "parse_record",
+]

@@ -6,6 +6,7 @@ up holdings and liens, the way the ledger's projection does, to say who holds
 the deed and what encumbers it as of the last entry.  Nothing comes from a
 database, so a document can be redrawn from its embedded record.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -60,8 +61,16 @@ def replay(entries: list[EmbeddedEntry], deed_id: int) -> TitleState:
         if e.kind == "RegisterDeed":
             if m.get("deedId") != deed_id:
                 continue
-            state = TitleState(deed_id, m["parcel"], m["propertyAddress"], m["legalDescription"], m["totalShares"],
-                               m["attributes"], e, {m["owner"]: m["totalShares"]})
+            state = TitleState(
+                deed_id,
+                m["parcel"],
+                m["propertyAddress"],
+                m["legalDescription"],
+                m["totalShares"],
+                m["attributes"],
+                e,
+                {m["owner"]: m["totalShares"]},
+            )
             state.since[m["owner"]] = e
             continue
         if state is None or m.get("deedId", deed_id) != deed_id:

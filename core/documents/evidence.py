@@ -26,6 +26,7 @@ This is what a record *is* and what it *proves*; which document types exist, the
 parameters each takes and how each is drawn are the documents layer's
 (desktop/documents), which checks them after `parse_record` and before drawing.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,15 @@ class EmbeddedEntry:
         return [s for s in self.signatures if role is None or s.get("role") == role]
 
     def as_json(self) -> dict[str, Any]:
-        return {"index": self.index, "kind": self.kind, "recordedAt": self.recorded_at, "message": self.message,
-                "signatures": self.signatures, "leafHash": self.leaf_hash, "auditPath": self.audit_path}
+        return {
+            "index": self.index,
+            "kind": self.kind,
+            "recordedAt": self.recorded_at,
+            "message": self.message,
+            "signatures": self.signatures,
+            "leafHash": self.leaf_hash,
+            "auditPath": self.audit_path,
+        }
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,9 @@ class Record:
             raise RecordInvalid(f"The embedded record does not say which {what} it is about.")
         entry = self.entry(index)
         if entry.kind != kind:
-            raise RecordInvalid(f"Entry {index} in the embedded record is not {'an' if what[0] in 'aeiou' else 'a'} {what}.")
+            raise RecordInvalid(
+                f"Entry {index} in the embedded record is not {'an' if what[0] in 'aeiou' else 'a'} {what}."
+            )
         return entry
 
     def of_kind(self, *kinds: str) -> list[EmbeddedEntry]:
@@ -129,8 +139,10 @@ class Record:
         data: dict[str, Any] = {
             "format": FORMAT,
             "document": {"type": self.doc_type, "layout": self.layout, "paper": self.paper, "params": self.params},
-            "ledger": self.ledger.as_json(), "checkpoint": self.checkpoint,
-            "entries": [e.as_json() for e in self.entries], "names": self.names,
+            "ledger": self.ledger.as_json(),
+            "checkpoint": self.checkpoint,
+            "entries": [e.as_json() for e in self.entries],
+            "names": self.names,
         }
         if self.extra:
             data["extra"] = self.extra
@@ -147,8 +159,13 @@ class Record:
     def proof(self, entry: EmbeddedEntry) -> dict[str, Any]:
         """One entry as a stand-alone `deedbook-proof/2` file (what `deedbook proof` writes, minus typedData),
         with the AddRegistrar this record carries for its signer when it is a registrar's act."""
-        proof = {"format": PROOF_FORMAT, "ledger": self.ledger.as_json(), **_proved(entry),
-                 "treeSize": self.checkpoint_size, "checkpoint": self.checkpoint}
+        proof = {
+            "format": PROOF_FORMAT,
+            "ledger": self.ledger.as_json(),
+            **_proved(entry),
+            "treeSize": self.checkpoint_size,
+            "checkpoint": self.checkpoint,
+        }
         made = self.appointment(entry)
         if made is not None:
             proof["registrar"] = _proved(made)
@@ -165,19 +182,31 @@ class Record:
             return None
         signers = {str(s.get("signer", "")).lower() for s in entry.signatures if isinstance(s, dict)}
         for e in self.entries:
-            if e.index < entry.index and e.kind == "AddRegistrar" \
-                    and str(e.message.get("registrar", "")).lower() in signers:
+            if (
+                e.index < entry.index
+                and e.kind == "AddRegistrar"
+                and str(e.message.get("registrar", "")).lower() in signers
+            ):
                 return e
         return None
 
 
 def _proved(entry: EmbeddedEntry) -> dict[str, Any]:
-    return {"entry": {"index": entry.index, "kind": entry.kind, "recordedAt": entry.recorded_at,
-                      "message": entry.message, "signatures": entry.signatures},
-            "leafHash": entry.leaf_hash, "auditPath": entry.audit_path}
+    return {
+        "entry": {
+            "index": entry.index,
+            "kind": entry.kind,
+            "recordedAt": entry.recorded_at,
+            "message": entry.message,
+            "signatures": entry.signatures,
+        },
+        "leafHash": entry.leaf_hash,
+        "auditPath": entry.audit_path,
+    }
 
 
 # -- building a record from a ledger -----------------------------------------------
+
 
 def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
     """The latest checkpoint, which must cover entry `newest`; a clear error saying what to do otherwise."""
@@ -186,13 +215,23 @@ def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
         covered = "no entry" if checkpoint is None else f"entries 0 to {checkpoint.message['size'] - 1}"
         raise NotCheckpointed(
             f"Entry {newest} is not covered by a checkpoint yet (the latest covers {covered}), so a document "
-            "about it could not be verified.", remedy=Remedy.SIGN_CHECKPOINT)
+            "about it could not be verified.",
+            remedy=Remedy.SIGN_CHECKPOINT,
+        )
     return checkpoint
 
 
-def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, paper: str = "A4",
-                 params: Mapping[str, Any] | None = None, extra: Mapping[str, Any] | None = None,
-                 entries: "Sequence[RecordedEntry] | None" = None, layout: int = 1) -> Record:
+def build_record(
+    ledger: "Ledger",
+    doc_type: str,
+    indexes: Iterable[int],
+    *,
+    paper: str = "A4",
+    params: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    entries: "Sequence[RecordedEntry] | None" = None,
+    layout: int = 1,
+) -> Record:
     """The record of a `doc_type` document (drawn with `layout`) about the entries `indexes` (pass
     `entries` when they are already read).
 
@@ -221,14 +260,31 @@ def build_record(ledger: "Ledger", doc_type: str, indexes: Iterable[int], *, pap
     embedded = []
     for i in wanted:
         recorded = by_index[i]
-        embedded.append(EmbeddedEntry(
-            i, recorded.kind, recorded.recorded_at, recorded.message, [s.as_json() for s in recorded.signatures],
-            "0x" + recorded.leaf_hash.hex(), ["0x" + h.hex() for h in tree.inclusion(i, size)]))
+        embedded.append(
+            EmbeddedEntry(
+                i,
+                recorded.kind,
+                recorded.recorded_at,
+                recorded.message,
+                [s.as_json() for s in recorded.signatures],
+                "0x" + recorded.leaf_hash.hex(),
+                ["0x" + h.hex() for h in tree.inclusion(i, size)],
+            )
+        )
     names = _names(ledger, _addresses(embedded))
     from core.cosignatures import cosigned_json  # the checkpoint with its witnesses' cosignatures, if any
 
-    return Record(doc_type, normal_paper(paper), dict(params or {}), ledger.identity, cosigned_json(ledger, checkpoint),
-                  embedded, names, dict(extra or {}), layout)
+    return Record(
+        doc_type,
+        normal_paper(paper),
+        dict(params or {}),
+        ledger.identity,
+        cosigned_json(ledger, checkpoint),
+        embedded,
+        names,
+        dict(extra or {}),
+        layout,
+    )
 
 
 def _appointments(ledger: "Ledger", recorded: "Sequence[RecordedEntry]") -> "list[RecordedEntry]":
@@ -305,8 +361,10 @@ def parse_record(raw: bytes) -> Record:
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("deedbook-document/"):
         raise RecordInvalid("The embedded record is not a Deedbook document record.")
     if data["format"] != FORMAT:
-        raise DeedbookError(f"This document was made by another version of Deedbook (record format "
-                            f"{data['format']}); this version reads {FORMAT}.")
+        raise DeedbookError(
+            f"This document was made by another version of Deedbook (record format "
+            f"{data['format']}); this version reads {FORMAT}."
+        )
     try:
         document = data["document"]
         doc_type, layout = str(document["type"]), _whole(document["layout"])
@@ -317,11 +375,23 @@ def parse_record(raw: bytes) -> Record:
             raise TypeError
         entries = []
         for e in data["entries"]:
-            if not isinstance(e["message"], dict) or not isinstance(e["signatures"], list) \
-                    or not isinstance(e["auditPath"], list):
+            if (
+                not isinstance(e["message"], dict)
+                or not isinstance(e["signatures"], list)
+                or not isinstance(e["auditPath"], list)
+            ):
                 raise TypeError
-            entries.append(EmbeddedEntry(_whole(e["index"]), str(e["kind"]), _whole(e["recordedAt"]), e["message"],
-                                         list(e["signatures"]), str(e["leafHash"]), [str(h) for h in e["auditPath"]]))
+            entries.append(
+                EmbeddedEntry(
+                    _whole(e["index"]),
+                    str(e["kind"]),
+                    _whole(e["recordedAt"]),
+                    e["message"],
+                    list(e["signatures"]),
+                    str(e["leafHash"]),
+                    [str(h) for h in e["auditPath"]],
+                )
+            )
         names = {str(k).lower(): str(v) for k, v in dict(data.get("names", {})).items()}
         extra = dict(data.get("extra", {}))
     except (KeyError, TypeError, ValueError, AttributeError, DeedbookError):
@@ -346,7 +416,9 @@ def check_record(record: Record) -> "list[ProofReport]":
         except VerificationFailed:
             raise
         except DeedbookError as bad:
-            raise RecordInvalid(f"Entry {entry.index} in the embedded record is malformed: {bad}", entry.index) from None
+            raise RecordInvalid(
+                f"Entry {entry.index} in the embedded record is malformed: {bad}", entry.index
+            ) from None
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
             raise RecordInvalid(f"Entry {entry.index} in the embedded record is malformed.", entry.index) from None
     return reports

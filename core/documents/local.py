@@ -6,6 +6,7 @@ out an entry the ledger recorded before the checkpoint.  Notes (informational):
 the ledger is behind the checkpoint, or has moved on since — the deed changed
 hands, a lien was recorded, more acts were notarised.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,31 +35,45 @@ class LocalCheck:
 
 def compare_with_ledger(record: Record, ledger: Ledger) -> LocalCheck:
     if ledger.identity.ledger_id != record.ledger.ledger_id:
-        return LocalCheck("other ledger", [f"The ledger in this data folder ({ledger.identity.name}, "
-                                           f"{ledger.identity.ledger_id_hex}) is another ledger; the document was "
-                                           "not compared with it."])
+        return LocalCheck(
+            "other ledger",
+            [
+                f"The ledger in this data folder ({ledger.identity.name}, "
+                f"{ledger.identity.ledger_id_hex}) is another ledger; the document was "
+                "not compared with it."
+            ],
+        )
     check = LocalCheck("same ledger")
     size = ledger.size()
     cp_size = record.checkpoint_size
     if size < cp_size:
-        check.notes.append(f"The local ledger has {size:,} entries, fewer than the {cp_size:,} the document's "
-                           "checkpoint covers: it is behind, so only the entries it has were compared.")
+        check.notes.append(
+            f"The local ledger has {size:,} entries, fewer than the {cp_size:,} the document's "
+            "checkpoint covers: it is behind, so only the entries it has were compared."
+        )
     embedded = {e.index: e for e in record.entries}
     lo, hi = min(embedded), max(embedded) + 1
-    local = {e.index: e for e in ledger.entries(lo, hi)} if hi - lo <= 4 * len(embedded) + 64 \
+    local = (
+        {e.index: e for e in ledger.entries(lo, hi)}
+        if hi - lo <= 4 * len(embedded) + 64
         else {i: ledger.entry(i) for i in embedded if i < size}
+    )
     for index, e in embedded.items():
         mine = local.get(index)
         if mine is None:
             continue
         if "0x" + mine.leaf_hash.hex() != e.leaf_hash:
-            check.problems.append(f"entry {index} in the document is not entry {index} of the local ledger "
-                                  f"(the ledger has a {mine.kind} with hash {'0x' + mine.leaf_hash.hex()}).")
+            check.problems.append(
+                f"entry {index} in the document is not entry {index} of the local ledger "
+                f"(the ledger has a {mine.kind} with hash {'0x' + mine.leaf_hash.hex()})."
+            )
     if size >= cp_size:
         root = "0x" + ledger.merkle_root(cp_size).hex()
         if root != record.checkpoint["message"]["root"]:
-            check.problems.append(f"the local ledger's first {cp_size:,} entries have root {root}, not the "
-                                  "checkpoint's: one of them disagrees with what the operator signed.")
+            check.problems.append(
+                f"the local ledger's first {cp_size:,} entries have root {root}, not the "
+                "checkpoint's: one of them disagrees with what the operator signed."
+            )
     if check.problems:
         return check
     if record.doc_type == "journal":
@@ -95,25 +110,35 @@ def _deed_news(record: Record, ledger: Ledger, deed_id: int, check: LocalCheck) 
     if record.doc_type == "title":
         omitted = [e for e in history if e.index < cp_size and e.index not in embedded]
         for e in omitted[:MAX_LISTED]:
-            check.problems.append(f"the certificate leaves out {_line(e)}, which the ledger records for deed "
-                                  f"{deed_id} before the checkpoint.")
+            check.problems.append(
+                f"the certificate leaves out {_line(e)}, which the ledger records for deed "
+                f"{deed_id} before the checkpoint."
+            )
         since = [e for e in history if e.index >= cp_size]
     else:
-        newest = max(e.index for e in record.entries if deed_of(e) == deed_id) if any(
-            deed_of(e) == deed_id for e in record.entries) else -1
+        newest = (
+            max(e.index for e in record.entries if deed_of(e) == deed_id)
+            if any(deed_of(e) == deed_id for e in record.entries)
+            else -1
+        )
         since = [e for e in history if e.index > newest and e.index not in embedded]
     if not since:
         check.notes.append(f"Deed {deed_id} has no entry in the local ledger after this document's.")
         return
     transfers = [e for e in since if e.kind == "Transfer"]
     if transfers:
-        check.notes.append(f"Deed {deed_id} changed hands since this document ({len(transfers)} transfer"
-                           f"{'s' if len(transfers) != 1 else ''}); the local ledger's holders now: "
-                           + ", ".join(f"{a} ({s:,} shares)" for a, s in sorted(
-                               ledger.deed(deed_id).holders.items(), key=lambda i: -i[1])) + ".")
+        check.notes.append(
+            f"Deed {deed_id} changed hands since this document ({len(transfers)} transfer"
+            f"{'s' if len(transfers) != 1 else ''}); the local ledger's holders now: "
+            + ", ".join(
+                f"{a} ({s:,} shares)" for a, s in sorted(ledger.deed(deed_id).holders.items(), key=lambda i: -i[1])
+            )
+            + "."
+        )
     else:
-        check.notes.append(f"Deed {deed_id} has {len(since)} newer entr{'ies' if len(since) != 1 else 'y'} in the "
-                           "local ledger.")
+        check.notes.append(
+            f"Deed {deed_id} has {len(since)} newer entr{'ies' if len(since) != 1 else 'y'} in the local ledger."
+        )
     check.notes.extend(f"Since: {_line(e)}" for e in since[:MAX_LISTED])
     if len(since) > MAX_LISTED:
         check.notes.append(f"\u2026 and {len(since) - MAX_LISTED} more.")

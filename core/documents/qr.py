@@ -10,6 +10,7 @@ checkpoint message is {ledgerId, size, root, timestamp} in the ledger's EIP-712
 domain) and look the entry up in the ledger; the embedded record carries the rest.
 Drawing the code is the documents layer's (desktop/documents/qr_code.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,20 @@ class QrPayload:
         def up(h: str) -> str:
             return h[2:].upper()
 
-        return ":".join([PREFIX, VERSION, up(self.ledger_id), str(self.chain_id), str(self.entry_index),
-                         up(self.entry_hash), str(self.checkpoint_size), up(self.checkpoint_root),
-                         str(self.checkpoint_time), up(self.checkpoint_signature)])
+        return ":".join(
+            [
+                PREFIX,
+                VERSION,
+                up(self.ledger_id),
+                str(self.chain_id),
+                str(self.entry_index),
+                up(self.entry_hash),
+                str(self.checkpoint_size),
+                up(self.checkpoint_root),
+                str(self.checkpoint_time),
+                up(self.checkpoint_signature),
+            ]
+        )
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -57,13 +69,31 @@ def parse(text: str) -> QrPayload:
         raise ValueError("a hash or signature in the QR code is malformed")
     if not all(p.isdigit() for p in (chain, index, size, moment)):
         raise ValueError("a number in the QR code is malformed")
-    return QrPayload("0x" + ledger.lower(), int(chain), int(index), "0x" + entry.lower(), int(size),
-                     "0x" + root.lower(), int(moment), "0x" + signature.lower())
+    return QrPayload(
+        "0x" + ledger.lower(),
+        int(chain),
+        int(index),
+        "0x" + entry.lower(),
+        int(size),
+        "0x" + root.lower(),
+        int(moment),
+        "0x" + signature.lower(),
+    )
 
 
 def payload(record: Record, entry: EmbeddedEntry) -> QrPayload:
     """What the QR code of a document drawn from `record` says, naming `entry` (the document's subject)."""
     cp = record.checkpoint
-    signature = next((s["signature"] for s in cp.get("signatures", []) if s.get("role") == "operator"), "0x" + "00" * 65)
-    return QrPayload(record.ledger.ledger_id_hex, record.ledger.chain_id, entry.index, entry.leaf_hash,
-                     record.checkpoint_size, str(cp["message"]["root"]), record.checkpoint_time, signature)
+    signature = next(
+        (s["signature"] for s in cp.get("signatures", []) if s.get("role") == "operator"), "0x" + "00" * 65
+    )
+    return QrPayload(
+        record.ledger.ledger_id_hex,
+        record.ledger.chain_id,
+        entry.index,
+        entry.leaf_hash,
+        record.checkpoint_size,
+        str(cp["message"]["root"]),
+        record.checkpoint_time,
+        signature,
+    )

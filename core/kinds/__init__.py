@@ -20,6 +20,7 @@ Every kind says who signs it, in one of two ways:
   an operator tricked into signing a crafted checkpoint could otherwise make
   forged documents verify offline.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -159,8 +160,10 @@ class EntryKind:
         """Why a signature over `signed_type` never travels as a request, as the end of a sentence
         ("…, the ledger operator's own act: it is signed by 'deedbook checkpoint' on …")."""
         if self.ledger_act is not None:
-            return (f"{self.ledger_act.keeper}'s own act: it is signed by '{self.ledger_act.command}' on the "
-                    "ledger's machine, never by request")
+            return (
+                f"{self.ledger_act.keeper}'s own act: it is signed by '{self.ledger_act.command}' on the "
+                "ledger's machine, never by request"
+            )
         return "which no party signs by request"
 
 
@@ -224,8 +227,9 @@ def apply_entry(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | No
         earlier = state.used_before(key)
         if earlier is not None:
             value = key[3]
-            raise RuleViolation(one.refusal.format(value=clean(value), short=clean(value, 18), scope=clean(key[2]),
-                                                   entry=earlier))
+            raise RuleViolation(
+                one.refusal.format(value=clean(value), short=clean(value, 18), scope=clean(key[2]), entry=earlier)
+            )
     concerned = kind.apply(state, entry, ctx)
     for _, key in keys:
         state.remember_use(key, ctx.index)
@@ -295,8 +299,9 @@ def digest_for(identity: LedgerIdentity, kind: EntryKind, message: Mapping[str, 
     return signing_digest(identity.separator, schema().hash_struct(primary, data))
 
 
-def typed_data(identity: LedgerIdentity, kind_name: str, message: Mapping[str, Any],
-               signed_type: str | None = None) -> dict[str, Any]:
+def typed_data(
+    identity: LedgerIdentity, kind_name: str, message: Mapping[str, Any], signed_type: str | None = None
+) -> dict[str, Any]:
     """The complete `eth_signTypedData_v4` object for one signature, as wallets take it."""
     kind = get_kind(kind_name)
     primary, data = signed_struct(kind, message, signed_type or kind.name)
@@ -314,8 +319,11 @@ def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
     kind.check_message(entry.message)  # type: ignore[attr-defined]
     primary_digest = signing_digest(identity.separator, schema().hash_struct(kind.name, entry.message))
     for record in entry.signatures:
-        digest = primary_digest if record.signed_type == kind.name else digest_for(
-            identity, kind, entry.message, record.signed_type)
+        digest = (
+            primary_digest
+            if record.signed_type == kind.name
+            else digest_for(identity, kind, entry.message, record.signed_type)
+        )
         try:
             recovered = recover_address(digest, record.signature)
         except BadSignature as bad:

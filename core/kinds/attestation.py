@@ -12,6 +12,7 @@ deed state (it does not bump the version, so it never makes a pending transfer
 stale), but it is filed under the attested entry's deed, so it shows in the
 deed's history.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,11 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | None:
     if iso_date_to_epoch(m["actDate"]) > ctx.recorded_at + DAY:
         raise RuleViolation("The act date is after the attestation was recorded.")
     signers = m["signers"]
-    if not isinstance(signers, list) or not 1 <= len(signers) <= MAX_SIGNERS \
-            or not all(isinstance(s, str) and _ADDRESS.match(s) for s in signers):
+    if (
+        not isinstance(signers, list)
+        or not 1 <= len(signers) <= MAX_SIGNERS
+        or not all(isinstance(s, str) and _ADDRESS.match(s) for s in signers)
+    ):
         raise RuleViolation(f"An attestation names between 1 and {MAX_SIGNERS} signers, each an address.")
     if len({s.lower() for s in signers}) != len(signers):
         raise RuleViolation("An attestation names a signer twice.")
@@ -75,8 +79,15 @@ def present_attestation(m: Mapping[str, Any], signers: Sequence[Signer]) -> Desc
     return Description(
         title=("Notarial attestation of ", *attested),
         terms=(
-            Term("Entry", (EntryRef(m["entryIndex"]), " (", Text(m["entryKind"], 40),
-                           f", deed {m['deedId']})" if m["deedId"] else ")")),
+            Term(
+                "Entry",
+                (
+                    EntryRef(m["entryIndex"]),
+                    " (",
+                    Text(m["entryKind"], 40),
+                    f", deed {m['deedId']})" if m["deedId"] else ")",
+                ),
+            ),
             Term("Entry hash", (Hex(m["entryHash"]),)),
             Term("Act", (Text(m["act"]),)),
             Term("Date", (Date(m["actDate"]),)),
@@ -90,26 +101,29 @@ def present_attestation(m: Mapping[str, Any], signers: Sequence[Signer]) -> Desc
         brief=(("attests ", *attested), (Date(m["actDate"]), *((", ", Text(m["place"])) if m["place"] else ()))),
         headline=("Notarised: ", Text(m["act"])),
         detail=("attests ", *attested, " on ", Date(m["actDate"])),
-        icon="attest", tone="good",
+        icon="attest",
+        tone="good",
     )
 
 
-ATTESTATION = register(EntryKind(
-    name="Attestation",
-    fields=(
-        ("entryIndex", "uint256"),
-        ("entryHash", "bytes32"),
-        ("entryKind", "string"),
-        ("deedId", "uint256"),
-        ("act", "string"),
-        ("actDate", "string"),
-        ("place", "string"),
-        ("signers", "address[]"),
-        ("idEvidence", "string"),
-        ("idNumberHash", "bytes32"),
-    ),
-    apply=_apply,
-    describe=describe_attestation,
-    present=present_attestation,
-    parties={"Attestation": Party("notary", "You attest this entry as notary.")},  # any key may attest
-))
+ATTESTATION = register(
+    EntryKind(
+        name="Attestation",
+        fields=(
+            ("entryIndex", "uint256"),
+            ("entryHash", "bytes32"),
+            ("entryKind", "string"),
+            ("deedId", "uint256"),
+            ("act", "string"),
+            ("actDate", "string"),
+            ("place", "string"),
+            ("signers", "address[]"),
+            ("idEvidence", "string"),
+            ("idNumberHash", "bytes32"),
+        ),
+        apply=_apply,
+        describe=describe_attestation,
+        present=present_attestation,
+        parties={"Attestation": Party("notary", "You attest this entry as notary.")},  # any key may attest
+    )
+)

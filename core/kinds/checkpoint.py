@@ -3,6 +3,7 @@
 It is also written to a witness file outside the database (core.witness), so a
 ledger truncated or rolled back behind it is detected.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -37,10 +38,12 @@ def _describe(m: Mapping[str, Any]) -> str:
     return f"Checkpoint of {m['size']} entries, root {m['root'][:18]}\u2026"
 
 
-CHECKPOINT = register(EntryKind(
-    name="Checkpoint",
-    fields=(("ledgerId", "bytes32"), ("size", "uint256"), ("root", "bytes32"), ("timestamp", "uint256")),
-    apply=_apply,
-    describe=_describe,
-    ledger_act=LedgerAct("operator", "operator", "deedbook checkpoint"),
-))
+CHECKPOINT = register(
+    EntryKind(
+        name="Checkpoint",
+        fields=(("ledgerId", "bytes32"), ("size", "uint256"), ("root", "bytes32"), ("timestamp", "uint256")),
+        apply=_apply,
+        describe=_describe,
+        ledger_act=LedgerAct("operator", "operator", "deedbook checkpoint"),
+    )
+)

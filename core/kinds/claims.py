@@ -6,6 +6,7 @@ its expiry and a hash of its evidence are on the ledger; the evidence itself sta
 with the issuer, who can show it matches the hash.  A claim counts for the transfer
 rules while it is unrevoked, unexpired, and its issuer is trusted for its type.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -72,8 +73,10 @@ def _apply_issuer(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     for claim_type in types:
         check_claim_type(claim_type)
     if not 1 <= len(types) <= MAX_TYPES or ",".join(sorted(set(types))) != m["claimTypes"]:
-        raise RuleViolation(f"An issuer is trusted for 1 to {MAX_TYPES} claim types, listed once each in alphabetical "
-                            "order and separated by commas.")
+        raise RuleViolation(
+            f"An issuer is trusted for 1 to {MAX_TYPES} claim types, listed once each in alphabetical "
+            "order and separated by commas."
+        )
     issuer = Issuer(checksummed(m["issuer"]), tuple(types), ctx.index)
     state.compliance.put("issuer", issuer.address.lower(), issuer)
 
@@ -96,8 +99,9 @@ def _apply_claim(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     if issuer is None:
         raise RuleViolation(f"{m['issuer']} is not a claim issuer this ledger's operator trusts.")
     if m["claimType"] not in issuer.types:
-        raise RuleViolation(f"{issuer.address} is trusted for {', '.join(issuer.types)} claims, not for "
-                            f"'{m['claimType']}'.")
+        raise RuleViolation(
+            f"{issuer.address} is trusted for {', '.join(issuer.types)} claims, not for '{m['claimType']}'."
+        )
     expected = compliance.counter("claims")
     if m["claimId"] != expected:
         raise RuleViolation(f"The next claim number is {expected}, not {m['claimId']} (a replayed or stale claim).")
@@ -106,8 +110,16 @@ def _apply_claim(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     if m["expires"] != 0 and not ctx.recorded_at < m["expires"] <= MAX_SECONDS:
         raise RuleViolation("The claim's expiry has passed (or is not a time); the issuer must issue a new one.")
     check_id(m["evidenceHash"], "claim's evidence hash")
-    claim = Claim(m["claimId"], checksummed(m["subject"]), m["claimType"], m["value"], issuer.address, m["expires"],
-                  m["evidenceHash"], ctx.index)
+    claim = Claim(
+        m["claimId"],
+        checksummed(m["subject"]),
+        m["claimType"],
+        m["value"],
+        issuer.address,
+        m["expires"],
+        m["evidenceHash"],
+        ctx.index,
+    )
     compliance.put("claim", claim_key(claim.subject, claim.claim_id), claim)
     compliance.bump("claims")
 
@@ -119,8 +131,10 @@ def _apply_revocation(state: LedgerState, entry: Entry, ctx: ApplyContext) -> No
     if claim is None:
         raise RuleViolation(f"There is no claim {m['claimId']} about {m['subject']}.")
     if claim.claim_type != m["claimType"] or not same_address(claim.issuer, m["issuer"]):
-        raise RuleViolation(f"Claim {claim.claim_id} is a '{claim.claim_type}' claim issued by {claim.issuer}; only its "
-                            "issuer can revoke it, and the revocation must say so.")
+        raise RuleViolation(
+            f"Claim {claim.claim_id} is a '{claim.claim_type}' claim issued by {claim.issuer}; only its "
+            "issuer can revoke it, and the revocation must say so."
+        )
     if claim.revoked_index is not None:
         raise RuleViolation(f"Claim {claim.claim_id} was revoked already (entry {claim.revoked_index}).")
     claim.revoked_index = ctx.index
@@ -130,19 +144,28 @@ def _apply_revocation(state: LedgerState, entry: Entry, ctx: ApplyContext) -> No
 def _claim_terms(m: Mapping[str, Any]) -> tuple[Term, ...]:
     expires = (Deadline(m["expires"]),) if m["expires"] else ("never",)
     value = (Text(m["value"], 64),) if m["value"] else ("(none)",)
-    return (Term("About", (Address(m["subject"]),)), Term("Claim", (Text(m["claimType"], 32),)),
-            Term("Value", value), Term("Issuer", (Address(m["issuer"]),)), Term("Expires", expires),
-            Term("Evidence hash", (Hex(m["evidenceHash"]),)), Term("Claim number", (Count(m["claimId"]),)))
+    return (
+        Term("About", (Address(m["subject"]),)),
+        Term("Claim", (Text(m["claimType"], 32),)),
+        Term("Value", value),
+        Term("Issuer", (Address(m["issuer"]),)),
+        Term("Expires", expires),
+        Term("Evidence hash", (Hex(m["evidenceHash"]),)),
+        Term("Claim number", (Count(m["claimId"]),)),
+    )
 
 
 def _present_claim(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
         title=("Claim about ", Address(m["subject"]), ": ", Text(m["claimType"], 32)),
-        terms=_claim_terms(m), event=("Claim issued",),
+        terms=_claim_terms(m),
+        event=("Claim issued",),
         parties=(Role("About", (m["subject"],)), Role("Issuer", (m["issuer"],))),
         brief=((Text(m["claimType"], 32),),),
         headline=("Claim ", Text(m["claimType"], 32), " about ", Address(m["subject"])),
-        detail=("by ", Address(m["issuer"])), icon="verify", tone="accent",
+        detail=("by ", Address(m["issuer"])),
+        icon="verify",
+        tone="accent",
         warnings=("The evidence this claim rests on stays with you: keep the file whose hash is shown.",),
     )
 
@@ -150,11 +173,19 @@ def _present_claim(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descripti
 def _present_revocation(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
         title=(f"Revocation of claim {m['claimId']} about ", Address(m["subject"])),
-        terms=(Term("About", (Address(m["subject"]),)), Term("Claim", (Text(m["claimType"], 32),)),
-               Term("Claim number", (Count(m["claimId"]),)), Term("Issuer", (Address(m["issuer"]),))),
-        event=("Claim revoked",), parties=(Role("About", (m["subject"],)), Role("Issuer", (m["issuer"],))),
+        terms=(
+            Term("About", (Address(m["subject"]),)),
+            Term("Claim", (Text(m["claimType"], 32),)),
+            Term("Claim number", (Count(m["claimId"]),)),
+            Term("Issuer", (Address(m["issuer"]),)),
+        ),
+        event=("Claim revoked",),
+        parties=(Role("About", (m["subject"],)), Role("Issuer", (m["issuer"],))),
         brief=((Text(m["claimType"], 32),),),
-        headline=(f"Claim {m['claimId']} revoked",), detail=("by ", Address(m["issuer"])), icon="cancel", tone="bad",
+        headline=(f"Claim {m['claimId']} revoked",),
+        detail=("by ", Address(m["issuer"])),
+        icon="cancel",
+        tone="bad",
     )
 
 
@@ -162,41 +193,66 @@ def _present_issuer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descript
     return Description(
         title=("Trusted claim issuer ", Address(m["issuer"])),
         terms=(Term("Issuer", (Address(m["issuer"]),)), Term("Claim types", (Text(m["claimTypes"], 400),))),
-        event=("Claim issuer trusted",), parties=(Role("Issuer", (m["issuer"],)),),
+        event=("Claim issuer trusted",),
+        parties=(Role("Issuer", (m["issuer"],)),),
         brief=((Text(m["claimTypes"], 400),),),
-        headline=("Claim issuer ", Address(m["issuer"])), detail=(Text(m["claimTypes"], 200),), icon="keys",
+        headline=("Claim issuer ", Address(m["issuer"])),
+        detail=(Text(m["claimTypes"], 200),),
+        icon="keys",
     )
 
 
-CLAIM_ISSUER = register(EntryKind(
-    name="ClaimIssuer",
-    fields=(("changeId", "bytes32"), ("issuer", "address"), ("claimTypes", "string")),
-    apply=_apply_issuer,
-    describe=lambda m: f"{m['issuer']} is trusted to issue claims: {m['claimTypes']}",
-    present=_present_issuer,
-    ledger_act=LedgerAct("operator", "operator", "deedbook claims issuer add"),
-    once=(OneTime("changeId", None, "This issuer change ({short}) was recorded before (entry {entry})."),),
-))
+CLAIM_ISSUER = register(
+    EntryKind(
+        name="ClaimIssuer",
+        fields=(("changeId", "bytes32"), ("issuer", "address"), ("claimTypes", "string")),
+        apply=_apply_issuer,
+        describe=lambda m: f"{m['issuer']} is trusted to issue claims: {m['claimTypes']}",
+        present=_present_issuer,
+        ledger_act=LedgerAct("operator", "operator", "deedbook claims issuer add"),
+        once=(OneTime("changeId", None, "This issuer change ({short}) was recorded before (entry {entry})."),),
+    )
+)
 
-CLAIM = register(EntryKind(
-    name="Claim",
-    fields=(("claimId", "uint256"), ("subject", "address"), ("claimType", "string"), ("value", "string"),
-            ("issuer", "address"), ("expires", "uint256"), ("evidenceHash", "bytes32")),
-    apply=_apply_claim,
-    describe=lambda m: (f"Claim {m['claimId']}: {m['subject']} is {m['claimType']}"
-                        f"{' ' + m['value'] if m['value'] else ''} (issued by {m['issuer']})"),
-    present=_present_claim,
-    parties={"Claim": Party("issuer", "You issue this claim as a trusted claim issuer; the evidence stays with you.",
-                            "issuer", label="Claim issuer")},
-    check_request=claim_problem,
-))
+CLAIM = register(
+    EntryKind(
+        name="Claim",
+        fields=(
+            ("claimId", "uint256"),
+            ("subject", "address"),
+            ("claimType", "string"),
+            ("value", "string"),
+            ("issuer", "address"),
+            ("expires", "uint256"),
+            ("evidenceHash", "bytes32"),
+        ),
+        apply=_apply_claim,
+        describe=lambda m: (
+            f"Claim {m['claimId']}: {m['subject']} is {m['claimType']}"
+            f"{' ' + m['value'] if m['value'] else ''} (issued by {m['issuer']})"
+        ),
+        present=_present_claim,
+        parties={
+            "Claim": Party(
+                "issuer",
+                "You issue this claim as a trusted claim issuer; the evidence stays with you.",
+                "issuer",
+                label="Claim issuer",
+            )
+        },
+        check_request=claim_problem,
+    )
+)
 
-CLAIM_REVOCATION = register(EntryKind(
-    name="ClaimRevocation",
-    fields=(("claimId", "uint256"), ("subject", "address"), ("claimType", "string"), ("issuer", "address")),
-    apply=_apply_revocation,
-    describe=lambda m: f"Claim {m['claimId']} ({m['claimType']}) about {m['subject']} revoked by {m['issuer']}",
-    present=_present_revocation,
-    parties={"ClaimRevocation": Party("issuer", "You revoke this claim as its issuer.", "issuer",
-                                      label="Claim issuer")},
-))
+CLAIM_REVOCATION = register(
+    EntryKind(
+        name="ClaimRevocation",
+        fields=(("claimId", "uint256"), ("subject", "address"), ("claimType", "string"), ("issuer", "address")),
+        apply=_apply_revocation,
+        describe=lambda m: f"Claim {m['claimId']} ({m['claimType']}) about {m['subject']} revoked by {m['issuer']}",
+        present=_present_revocation,
+        parties={
+            "ClaimRevocation": Party("issuer", "You revoke this claim as its issuer.", "issuer", label="Claim issuer")
+        },
+    )
+)

@@ -8,6 +8,7 @@ that the payouts are the largest-remainder split of the amount (core.servicing.s
 listed in address order, so they add up to the amount with no minor unit lost.
 Distributions are numbered 1, 2, … in the ledger (a replayed one is refused).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -33,9 +34,12 @@ def check_payouts(payouts: Any) -> list[dict[str, Any]]:
         raise RuleViolation("A distribution lists at least one payout.")
     names = {name for name, _ in PAYOUT_FIELDS}
     for payout in payouts:
-        if not isinstance(payout, dict) or set(payout) != names or any(
-                type(payout[k]) is not int or payout[k] < 0 for k in ("shares", "minor")) \
-                or not isinstance(payout["holder"], str):
+        if (
+            not isinstance(payout, dict)
+            or set(payout) != names
+            or any(type(payout[k]) is not int or payout[k] < 0 for k in ("shares", "minor"))
+            or not isinstance(payout["holder"], str)
+        ):
             raise RuleViolation("Each payout of a distribution is a holder, its shares and the minor units paid.")
     return payouts
 
@@ -52,15 +56,18 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     m = entry.message
     expected = state.compliance.counter("distribution")
     if m["distributionId"] != expected:
-        raise RuleViolation(f"The next distribution is number {expected}, not {m['distributionId']} (a replayed or "
-                            "stale distribution).")
+        raise RuleViolation(
+            f"The next distribution is number {expected}, not {m['distributionId']} (a replayed or stale distribution)."
+        )
     deed = state.deed(m["deedId"])
     if m["parcel"] != deed.parcel:
-        raise RuleViolation(f"The distribution names parcel {m['parcel']}, but deed {deed.deed_id} is parcel "
-                            f"{deed.parcel}.")
+        raise RuleViolation(
+            f"The distribution names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}."
+        )
     if m["totalShares"] != deed.total_shares:
-        raise RuleViolation(f"The distribution says deed {deed.deed_id} has {m['totalShares']} shares; it has "
-                            f"{deed.total_shares}.")
+        raise RuleViolation(
+            f"The distribution says deed {deed.deed_id} has {m['totalShares']} shares; it has {deed.total_shares}."
+        )
     if not is_currency(m["currency"]):
         raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
     if not 0 < m["amount"] < MAX_AMOUNT:
@@ -73,11 +80,15 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     payouts = check_payouts(m["payouts"])
     stated = [{"holder": p["holder"].lower(), "shares": p["shares"], "minor": p["minor"]} for p in payouts]
     if sorted((p["holder"], p["shares"]) for p in stated) != sorted(lower_keys(holders).items()):
-        raise RuleViolation(f"The distribution's holders are not those of deed {deed.deed_id} at checkpoint "
-                            f"{m['recordCheckpoint']} (its record date).")
+        raise RuleViolation(
+            f"The distribution's holders are not those of deed {deed.deed_id} at checkpoint "
+            f"{m['recordCheckpoint']} (its record date)."
+        )
     if stated != expected_payouts(m["amount"], holders):
-        raise RuleViolation(f"The payouts are not the {RULE} split of {format_amount(m['amount'], m['currency'])} "
-                            "over the holdings at the record date (in address order).")
+        raise RuleViolation(
+            f"The payouts are not the {RULE} split of {format_amount(m['amount'], m['currency'])} "
+            "over the holdings at the record date (in address order)."
+        )
     state.compliance.bump("distribution")
     return int(deed.deed_id)
 
@@ -86,34 +97,58 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     paid = Money(m["amount"], m["currency"])
     holders = len(m["payouts"]) if isinstance(m["payouts"], list) else 0
     return Description(
-        title=(f"Distribution {m['distributionId']} to the holders of deed {m['deedId']} (parcel ",
-               Text(m["parcel"], 60), ")"),
-        terms=(Term("Amount", (paid,)), Term("Record date", ("checkpoint ", EntryRef(m["recordCheckpoint"]))),
-               Term("Holders paid", (Count(holders),)), Term("Rounding", (Text(m["rounding"], 40),)),
-               Term("Purpose", (Text(m["purpose"], MAX_PURPOSE),))),
+        title=(
+            f"Distribution {m['distributionId']} to the holders of deed {m['deedId']} (parcel ",
+            Text(m["parcel"], 60),
+            ")",
+        ),
+        terms=(
+            Term("Amount", (paid,)),
+            Term("Record date", ("checkpoint ", EntryRef(m["recordCheckpoint"]))),
+            Term("Holders paid", (Count(holders),)),
+            Term("Rounding", (Text(m["rounding"], 40),)),
+            Term("Purpose", (Text(m["purpose"], MAX_PURPOSE),)),
+        ),
         event=("Distribution to holders",),
         parties=(Role("Recorded by", tuple(a for _, a in signers)),),
-        brief=((paid, " to ", Count(holders), " holders"), ("record date: checkpoint ", EntryRef(m["recordCheckpoint"])),
-               (Text(m["purpose"], 80),)),
+        brief=(
+            (paid, " to ", Count(holders), " holders"),
+            ("record date: checkpoint ", EntryRef(m["recordCheckpoint"])),
+            (Text(m["purpose"], 80),),
+        ),
         headline=("Distribution ", str(m["distributionId"]), ": ", paid),
         detail=(Count(holders), " holders \u2022 record date checkpoint ", EntryRef(m["recordCheckpoint"])),
-        icon="ledger", tone="good",
+        icon="ledger",
+        tone="good",
     )
 
 
 def _describe(m: Mapping[str, Any]) -> str:
-    return (f"Distribution {m['distributionId']} of {format_amount(m['amount'], m['currency'])} to the holders of deed "
-            f"{m['deedId']} at checkpoint {m['recordCheckpoint']}")
+    return (
+        f"Distribution {m['distributionId']} of {format_amount(m['amount'], m['currency'])} to the holders of deed "
+        f"{m['deedId']} at checkpoint {m['recordCheckpoint']}"
+    )
 
 
-DISTRIBUTION = register(EntryKind(
-    name="Distribution",
-    fields=(("distributionId", "uint256"), ("deedId", "uint256"), ("parcel", "string"),
-            ("recordCheckpoint", "uint256"), ("totalShares", "uint256"), ("amount", "uint256"),
-            ("currency", "string"), ("purpose", "string"), ("rounding", "string"), ("payouts", "Payout[]")),
-    extra_types={"Payout": PAYOUT_FIELDS},
-    apply=_apply,
-    describe=_describe,
-    present=_present,
-    ledger_act=LedgerAct("registrar", "registrar", "deedbook distribution new", label="Registrar"),
-))
+DISTRIBUTION = register(
+    EntryKind(
+        name="Distribution",
+        fields=(
+            ("distributionId", "uint256"),
+            ("deedId", "uint256"),
+            ("parcel", "string"),
+            ("recordCheckpoint", "uint256"),
+            ("totalShares", "uint256"),
+            ("amount", "uint256"),
+            ("currency", "string"),
+            ("purpose", "string"),
+            ("rounding", "string"),
+            ("payouts", "Payout[]"),
+        ),
+        extra_types={"Payout": PAYOUT_FIELDS},
+        apply=_apply,
+        describe=_describe,
+        present=_present,
+        ledger_act=LedgerAct("registrar", "registrar", "deedbook distribution new", label="Registrar"),
+    )
+)

@@ -1,5 +1,6 @@
 """LedgerGenesis (entry 0: the ledger's identity, signed by its operator) and
 AddRegistrar (the operator lets another key register deeds)."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -17,8 +18,11 @@ def _apply_genesis(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
         raise RuleViolation("A LedgerGenesis can only be the first entry of a ledger.")
     require_roles(entry, "operator")
     m = entry.message
-    if m["ledgerId"].lower() != identity.ledger_id_hex or m["name"] != identity.name \
-            or not same_address(m["operator"], identity.operator):
+    if (
+        m["ledgerId"].lower() != identity.ledger_id_hex
+        or m["name"] != identity.name
+        or not same_address(m["operator"], identity.operator)
+    ):
         raise RuleViolation("The first entry does not describe this ledger (id, name or operator differ).")
     if not same_address(signature_of(entry, "operator").signer, identity.operator):
         raise RuleViolation("The first entry must be signed by the ledger's operator.")
@@ -47,18 +51,22 @@ def _describe_add_registrar(m: Mapping[str, Any]) -> str:
     return f"{m['registrar']} may register deeds"
 
 
-GENESIS = register(EntryKind(
-    name="LedgerGenesis",
-    fields=(("ledgerId", "bytes32"), ("name", "string"), ("operator", "address")),
-    apply=_apply_genesis,
-    describe=_describe_genesis,
-    ledger_act=LedgerAct("operator", "operator", "deedbook init"),
-))
+GENESIS = register(
+    EntryKind(
+        name="LedgerGenesis",
+        fields=(("ledgerId", "bytes32"), ("name", "string"), ("operator", "address")),
+        apply=_apply_genesis,
+        describe=_describe_genesis,
+        ledger_act=LedgerAct("operator", "operator", "deedbook init"),
+    )
+)
 
-ADD_REGISTRAR = register(EntryKind(
-    name="AddRegistrar",
-    fields=(("ledgerId", "bytes32"), ("registrar", "address")),
-    apply=_apply_add_registrar,
-    describe=_describe_add_registrar,
-    ledger_act=LedgerAct("operator", "operator", "deedbook registrar add"),
-))
+ADD_REGISTRAR = register(
+    EntryKind(
+        name="AddRegistrar",
+        fields=(("ledgerId", "bytes32"), ("registrar", "address")),
+        apply=_apply_add_registrar,
+        describe=_describe_add_registrar,
+        ledger_act=LedgerAct("operator", "operator", "deedbook registrar add"),
+    )
+)

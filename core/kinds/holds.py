@@ -6,6 +6,7 @@ The second approver is another registrar, or one the rules in force name
 (`holds.second_approvers`).  While a hold is active the frozen shares cannot move
 (core.compliance.judge), and every attempt is refused with the hold's order and reason.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -49,8 +50,9 @@ def _signers(state: LedgerState, entry: Entry, wrapper: str) -> None:
     if approvers is None and m["approver"].lower() not in state.registrars:
         raise RuleViolation(f"{m['approver']} is not a registrar, so it cannot co-sign a hold.")
     if approvers is not None and not any(same_address(a, m["approver"]) for a in approvers):
-        raise RuleViolation(f"Under rules v{version}, a hold is co-signed by {', '.join(approvers)}, not by "
-                            f"{m['approver']}.")
+        raise RuleViolation(
+            f"Under rules v{version}, a hold is co-signed by {', '.join(approvers)}, not by {m['approver']}."
+        )
 
 
 def _target(state: LedgerState, m: Mapping[str, Any]) -> int | None:
@@ -72,8 +74,16 @@ def _apply_hold(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | No
     check_note(m["order"], "a hold's court order reference", ORDER_MAX)
     _signers(state, entry, "HoldApproval")
     deed_id = _target(state, m)
-    hold = Hold(m["holdId"], m["deedId"], checksummed(m["holder"]), m["reason"], m["order"],
-                checksummed(m["registrar"]), checksummed(m["approver"]), ctx.index)
+    hold = Hold(
+        m["holdId"],
+        m["deedId"],
+        checksummed(m["holder"]),
+        m["reason"],
+        m["order"],
+        checksummed(m["registrar"]),
+        checksummed(m["approver"]),
+        ctx.index,
+    )
     state.compliance.put("hold", hold.hold_id, hold)
     return deed_id
 
@@ -110,17 +120,27 @@ def _target_words(m: Mapping[str, Any]) -> str:
 
 
 def _terms(m: Mapping[str, Any]) -> tuple[Term, ...]:
-    return (Term("Frozen", _what(m)), Term("Court order", (Text(m["order"], ORDER_MAX),)),
-            Term("Reason", (Text(m["reason"], REASON_MAX),)), Term("Registrar", (Address(m["registrar"]),)),
-            Term("Second approver", (Address(m["approver"]),)), Term("Hold id", (Hex(m["holdId"]),)))
+    return (
+        Term("Frozen", _what(m)),
+        Term("Court order", (Text(m["order"], ORDER_MAX),)),
+        Term("Reason", (Text(m["reason"], REASON_MAX),)),
+        Term("Registrar", (Address(m["registrar"]),)),
+        Term("Second approver", (Address(m["approver"]),)),
+        Term("Hold id", (Hex(m["holdId"]),)),
+    )
 
 
 def _present_hold(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
-        title=("Hold: freeze ", *_what(m)), terms=_terms(m), event=("Frozen (hold)",),
+        title=("Hold: freeze ", *_what(m)),
+        terms=_terms(m),
+        event=("Frozen (hold)",),
         parties=(Role("Registrar", (m["registrar"],)), Role("Approved by", (m["approver"],))),
         brief=(("order ", Text(m["order"], 80)), (Text(m["reason"], 120),)),
-        headline=("Frozen: ", Text(m["order"], 60)), detail=(Text(m["reason"], 120),), icon="warning", tone="bad",
+        headline=("Frozen: ", Text(m["order"], 60)),
+        detail=(Text(m["reason"], 120),),
+        icon="warning",
+        tone="bad",
         warnings=("While this hold is active the frozen shares cannot be sold, bought or recovered.",),
     )
 
@@ -132,38 +152,68 @@ def _present_release(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
         event=("Hold released",),
         parties=(Role("Registrar", (m["registrar"],)), Role("Approved by", (m["approver"],))),
         brief=(("order ", Text(m["order"], 80)), (Text(m["reason"], 120),)),
-        headline=("Hold released: ", Text(m["order"], 60)), detail=(Text(m["reason"], 120),), icon="release",
+        headline=("Hold released: ", Text(m["order"], 60)),
+        detail=(Text(m["reason"], 120),),
+        icon="release",
         tone="good",
     )
 
 
-FIELDS = (("holdId", "bytes32"), ("deedId", "uint256"), ("parcel", "string"), ("holder", "address"),
-          ("reason", "string"), ("order", "string"), ("registrar", "address"), ("approver", "address"))
+FIELDS = (
+    ("holdId", "bytes32"),
+    ("deedId", "uint256"),
+    ("parcel", "string"),
+    ("holder", "address"),
+    ("reason", "string"),
+    ("order", "string"),
+    ("registrar", "address"),
+    ("approver", "address"),
+)
 
-HOLD = register(EntryKind(
-    name="Hold",
-    fields=FIELDS,
-    apply=_apply_hold,
-    describe=lambda m: f"Hold {m['holdId'][:10]} on {_target_words(m)} (order {m['order']}): {m['reason']}",
-    wrappers={"HoldApproval": "hold"},
-    parties={"Hold": Party("registrar", "You freeze this holding as a registrar of the ledger.", "registrar",
-                           label="Registrar"),
-             "HoldApproval": Party("approver", "You approve this hold as its second approver.", "approver",
-                                   label="Approver", act="approval")},
-    present=_present_hold,
-    once=(OneTime("holdId", None, "The hold {short} was recorded before (entry {entry})."),),
-))
+HOLD = register(
+    EntryKind(
+        name="Hold",
+        fields=FIELDS,
+        apply=_apply_hold,
+        describe=lambda m: f"Hold {m['holdId'][:10]} on {_target_words(m)} (order {m['order']}): {m['reason']}",
+        wrappers={"HoldApproval": "hold"},
+        parties={
+            "Hold": Party(
+                "registrar", "You freeze this holding as a registrar of the ledger.", "registrar", label="Registrar"
+            ),
+            "HoldApproval": Party(
+                "approver",
+                "You approve this hold as its second approver.",
+                "approver",
+                label="Approver",
+                act="approval",
+            ),
+        },
+        present=_present_hold,
+        once=(OneTime("holdId", None, "The hold {short} was recorded before (entry {entry})."),),
+    )
+)
 
-HOLD_RELEASE = register(EntryKind(
-    name="HoldRelease",
-    fields=FIELDS,
-    apply=_apply_release,
-    describe=lambda m: f"Hold {m['holdId'][:10]} released: {m['reason']}",
-    wrappers={"HoldReleaseApproval": "release"},
-    parties={"HoldRelease": Party("registrar", "You release this hold as a registrar of the ledger.", "registrar",
-                                  label="Registrar"),
-             "HoldReleaseApproval": Party("approver", "You approve releasing this hold as its second approver.",
-                                          "approver", label="Approver", act="approval")},
-    present=_present_release,
-    once=(OneTime("holdId", None, "The hold {short} was released before (entry {entry})."),),
-))
+HOLD_RELEASE = register(
+    EntryKind(
+        name="HoldRelease",
+        fields=FIELDS,
+        apply=_apply_release,
+        describe=lambda m: f"Hold {m['holdId'][:10]} released: {m['reason']}",
+        wrappers={"HoldReleaseApproval": "release"},
+        parties={
+            "HoldRelease": Party(
+                "registrar", "You release this hold as a registrar of the ledger.", "registrar", label="Registrar"
+            ),
+            "HoldReleaseApproval": Party(
+                "approver",
+                "You approve releasing this hold as its second approver.",
+                "approver",
+                label="Approver",
+                act="approval",
+            ),
+        },
+        present=_present_release,
+        once=(OneTime("holdId", None, "The hold {short} was released before (entry {entry})."),),
+    )
+)

@@ -1,4 +1,5 @@
 """RegisterDeed: a registrar records a property deed as a token held by an owner."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,10 @@ def check_parcel(parcel: str) -> str:
         odd = next((ch for ch in parcel if not (ch.isascii() and (ch.isalnum() or ch in " ./_-"))), None)
         name = unicodedata.name(odd, "") if odd else ""
         found = f" ({clean(parcel, 80)} has {clean(odd)}{', ' + name if name else ''})" if odd else ""
-        raise RuleViolation("A parcel number is written with the letters A-Z, digits, and space . / _ - after the "
-                            f"first letter or digit{found}.")
+        raise RuleViolation(
+            "A parcel number is written with the letters A-Z, digits, and space . / _ - after the "
+            f"first letter or digit{found}."
+        )
     return parcel
 
 
@@ -62,8 +65,7 @@ def _no_constant(name: str) -> Any:
 def check_attribute(name: Any, value: Any) -> None:
     """One attribute: a short name, and a short string, a finite number, a boolean or null."""
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_ATTRIBUTE_NAME:
-        raise RuleViolation(f"An attribute name is 1 to {MAX_ATTRIBUTE_NAME} characters "
-                            f"({clean(name, 40)!r} is not).")
+        raise RuleViolation(f"An attribute name is 1 to {MAX_ATTRIBUTE_NAME} characters ({clean(name, 40)!r} is not).")
     if isinstance(value, float) and not math.isfinite(value):
         raise RuleViolation(f"The attribute {clean(name, 40)} is not a finite number.")
     if isinstance(value, str):
@@ -75,7 +77,7 @@ def check_attribute(name: Any, value: Any) -> None:
         raise RuleViolation(f"The attribute {clean(name, 40)} is a number of more than {MAX_ATTRIBUTE_VALUE:,} digits.")
 
 
-_TOO_LARGE = 10 ** MAX_ATTRIBUTE_VALUE  # an integer of more than MAX_ATTRIBUTE_VALUE digits is at least this
+_TOO_LARGE = 10**MAX_ATTRIBUTE_VALUE  # an integer of more than MAX_ATTRIBUTE_VALUE digits is at least this
 
 
 def check_attributes(text: str) -> str:
@@ -99,9 +101,17 @@ def check_attributes(text: str) -> str:
         kind = type(value)
         if kind is float and not math.isfinite(value):  # 1e999: a number JSON writes, but not a finite one
             raise RuleViolation(finite)
-        if (0 < len(name) <= MAX_ATTRIBUTE_NAME and not name.isspace() and (
-                (kind is str and len(value) <= MAX_ATTRIBUTE_VALUE) or kind is float or value is None or kind is bool
-                or (kind is int and -_TOO_LARGE < value < _TOO_LARGE))):
+        if (
+            0 < len(name) <= MAX_ATTRIBUTE_NAME
+            and not name.isspace()
+            and (
+                (kind is str and len(value) <= MAX_ATTRIBUTE_VALUE)
+                or kind is float
+                or value is None
+                or kind is bool
+                or (kind is int and -_TOO_LARGE < value < _TOO_LARGE)
+            )
+        ):
             continue
         if isinstance(value, list):  # a nested object (object_pairs_hook) or array
             raise RuleViolation(f"The attribute {clean(name, 40)} is not text, a number, true, false or null.")
@@ -118,7 +128,9 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     if m["nonce"] != 0:
         raise RuleViolation("A new deed starts at version 0; this registration names another.")
     if m["deedId"] != state.next_deed_id:
-        raise RuleViolation(f"The next deed number is {state.next_deed_id}, not {m['deedId']} (replayed or stale registration).")
+        raise RuleViolation(
+            f"The next deed number is {state.next_deed_id}, not {m['deedId']} (replayed or stale registration)."
+        )
     parcel = check_parcel(m["parcel"])
     if state.parcel_taken(parcel):
         raise RuleViolation(f"Parcel {parcel} is registered already.")
@@ -129,11 +141,20 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     owner = checksum_address(bytes.fromhex(m["owner"][2:]))
     if int(owner, 16) == 0:
         raise RuleViolation("A deed cannot be registered to the zero address.")
-    state.add_deed(DeedState(
-        deed_id=m["deedId"], parcel=parcel, address=m["propertyAddress"], legal=m["legalDescription"],
-        attributes_json=check_attributes(m["attributes"]), total_shares=m["totalShares"], holders={owner: m["totalShares"]},
-        version=1, registered_index=ctx.index, updated_index=ctx.index,
-    ))
+    state.add_deed(
+        DeedState(
+            deed_id=m["deedId"],
+            parcel=parcel,
+            address=m["propertyAddress"],
+            legal=m["legalDescription"],
+            attributes_json=check_attributes(m["attributes"]),
+            total_shares=m["totalShares"],
+            holders={owner: m["totalShares"]},
+            version=1,
+            registered_index=ctx.index,
+            updated_index=ctx.index,
+        )
+    )
     note_acquired(state, m["deedId"], owner, ctx.recorded_at, "registration")  # a lock-up counts from here
     state.next_deed_id += 1
     return int(m["deedId"])
@@ -146,28 +167,34 @@ def _describe(m: Mapping[str, Any]) -> str:
 def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     shares = Count(m["totalShares"])
     return Description(
-        title=(f"Registration of deed {m['deedId']}",), terms=(), event=("Registration",),
+        title=(f"Registration of deed {m['deedId']}",),
+        terms=(),
+        event=("Registration",),
         parties=(Role("Registered to", (m["owner"],)), Role("Registrar", (signer_of(signers, "registrar"),))),
         brief=((shares, " shares created"),),
-        headline=("Registered to ", Address(m["owner"])), detail=(shares, " shares"),
-        icon="registration", tone="accent",
+        headline=("Registered to ", Address(m["owner"])),
+        detail=(shares, " shares"),
+        icon="registration",
+        tone="accent",
     )
 
 
-REGISTER_DEED = register(EntryKind(
-    name="RegisterDeed",
-    fields=(
-        ("deedId", "uint256"),
-        ("parcel", "string"),
-        ("propertyAddress", "string"),
-        ("legalDescription", "string"),
-        ("owner", "address"),
-        ("totalShares", "uint256"),
-        ("attributes", "string"),
-        ("nonce", "uint256"),
-    ),
-    apply=_apply,
-    describe=_describe,
-    present=_present,
-    ledger_act=LedgerAct("registrar", "registrar", "deedbook deed register"),
-))
+REGISTER_DEED = register(
+    EntryKind(
+        name="RegisterDeed",
+        fields=(
+            ("deedId", "uint256"),
+            ("parcel", "string"),
+            ("propertyAddress", "string"),
+            ("legalDescription", "string"),
+            ("owner", "address"),
+            ("totalShares", "uint256"),
+            ("attributes", "string"),
+            ("nonce", "uint256"),
+        ),
+        apply=_apply,
+        describe=_describe,
+        present=_present,
+        ledger_act=LedgerAct("registrar", "registrar", "deedbook deed register"),
+    )
+)

@@ -7,6 +7,7 @@ version and is not part of any deed's history, so it never appears on a
 certificate of title or a transfer deed (screening is internal).  A transfer may
 be reviewed again; the latest review stands.  The review id is used once.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,9 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
         raise RuleViolation(f"{record.signer} is not a registrar of this ledger, so it cannot review transfers.")
     m = entry.message
     if not 0 <= m["entry"] < ctx.index:
-        raise RuleViolation(f"A review recorded as entry {ctx.index} can only concern an earlier entry, not "
-                            f"{m['entry']}.")
+        raise RuleViolation(
+            f"A review recorded as entry {ctx.index} can only concern an earlier entry, not {m['entry']}."
+        )
     kind, _ = state.entry_kind_and_deed(m["entry"])
     if kind != "Transfer":
         raise RuleViolation(f"Entry {m['entry']} is a {kind}, not a transfer: only transfers are screened.")
@@ -55,23 +57,29 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     decision = "cleared" if m["decision"] == "clear" else "escalated"
     return Description(
         title=("Screening review of entry ", EntryRef(m["entry"])),
-        terms=(Term("Transfer", (EntryRef(m["entry"]),)), Term("Decision", (Text(m["decision"], 20),)),
-               Term("Note", (Text(m["note"], NOTE_LIMIT),))),
+        terms=(
+            Term("Transfer", (EntryRef(m["entry"]),)),
+            Term("Decision", (Text(m["decision"], 20),)),
+            Term("Note", (Text(m["note"], NOTE_LIMIT),)),
+        ),
         event=(f"Screening review: {decision}",),
         parties=(Role("Reviewer", (signer_of(signers, "reviewer"),)),),
         brief=((Text(m["decision"], 20),), (Text(m["note"]),)),
         headline=(f"Transfer {decision} after review",),
         detail=("entry ", EntryRef(m["entry"]), ": ", Text(m["note"])),
-        icon="ledger", tone="accent" if m["decision"] == "clear" else "bad",
+        icon="ledger",
+        tone="accent" if m["decision"] == "clear" else "bad",
     )
 
 
-SCREENING_REVIEW = register(EntryKind(
-    name="ScreeningReview",
-    fields=(("entry", "uint256"), ("decision", "string"), ("note", "string"), ("reviewId", "bytes32")),
-    apply=_apply,
-    describe=_describe,
-    present=_present,
-    ledger_act=LedgerAct("reviewer", "registrar", "deedbook screen review ENTRY"),
-    once=(OneTime("reviewId", None, "The review {short} was recorded before (entry {entry}): it is a replay."),),
-))
+SCREENING_REVIEW = register(
+    EntryKind(
+        name="ScreeningReview",
+        fields=(("entry", "uint256"), ("decision", "string"), ("note", "string"), ("reviewId", "bytes32")),
+        apply=_apply,
+        describe=_describe,
+        present=_present,
+        ledger_act=LedgerAct("reviewer", "registrar", "deedbook screen review ENTRY"),
+        once=(OneTime("reviewId", None, "The review {short} was recorded before (entry {entry}): it is a replay."),),
+    )
+)

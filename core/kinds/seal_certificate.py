@@ -5,6 +5,7 @@ entry, signed by the operator and proved in a checkpoint, is what lets anyone wa
 certificate -> PDF signature offline: the certificate's SHA-256 fingerprint and validity, under
 the name the office gave the seal.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -41,20 +42,29 @@ def _day(seconds: int) -> Date:
 def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
         title=("Document seal \u201c", Text(m["name"], NAME_LIMIT), "\u201d bound to the ledger"),
-        terms=(Term("Seal", (Text(m["name"], NAME_LIMIT),)), Term("Certificate SHA-256", (Hex(m["certSha256"]),)),
-               Term("Valid", (_day(m["notBefore"]), " to ", _day(m["notAfter"])))),
-        event=("Document seal bound",), parties=(Role("Operator", tuple(a for _, a in signers)),),
+        terms=(
+            Term("Seal", (Text(m["name"], NAME_LIMIT),)),
+            Term("Certificate SHA-256", (Hex(m["certSha256"]),)),
+            Term("Valid", (_day(m["notBefore"]), " to ", _day(m["notAfter"]))),
+        ),
+        event=("Document seal bound",),
+        parties=(Role("Operator", tuple(a for _, a in signers)),),
         brief=((Text(m["name"], NAME_LIMIT),), ("certificate ", Hex(m["certSha256"]))),
         headline=("Document seal \u201c", Text(m["name"], NAME_LIMIT), "\u201d bound"),
-        detail=("valid to ", _day(m["notAfter"])), icon="settings",
+        detail=("valid to ", _day(m["notAfter"])),
+        icon="settings",
     )
 
 
-SEAL_CERTIFICATE = register(EntryKind(
-    name="SealCertificate",
-    fields=(("name", "string"), ("certSha256", "bytes32"), ("notBefore", "uint256"), ("notAfter", "uint256")),
-    apply=_apply,
-    describe=lambda m: f"Document seal '{m['name']}' bound to the ledger (certificate {str(m['certSha256'])[:18]}\u2026)",
-    present=_present,
-    ledger_act=LedgerAct("operator", "operator", "deedbook seal cert new"),
-))
+SEAL_CERTIFICATE = register(
+    EntryKind(
+        name="SealCertificate",
+        fields=(("name", "string"), ("certSha256", "bytes32"), ("notBefore", "uint256"), ("notAfter", "uint256")),
+        apply=_apply,
+        describe=lambda m: (
+            f"Document seal '{m['name']}' bound to the ledger (certificate {str(m['certSha256'])[:18]}\u2026)"
+        ),
+        present=_present,
+        ledger_act=LedgerAct("operator", "operator", "deedbook seal cert new"),
+    )
+)

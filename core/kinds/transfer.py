@@ -15,6 +15,7 @@ Rules (at append and again at verification):
 - no hold or open recovery freezes it, and the ledger's rules in force when it is
   recorded allow it (core.compliance.judge: claims, jurisdictions, lock-up, limits).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,7 @@ from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
 from core.kinds import EntryKind, OneTime, Party, register, same_address
 from core.money import format_amount, is_currency
-from core.presentation import (Address, Count, Date, Deadline, Description, Hex, Money, Role, Shares, Signer, Term,
-                               Text)
+from core.presentation import Address, Count, Date, Deadline, Description, Hex, Money, Role, Shares, Signer, Term, Text
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
 
@@ -35,18 +35,24 @@ ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_ID = "0x" + "00" * 32
 # Every signature on a transfer is a party's own act, signed by request; the order is the order kept.
 PARTIES = {
-    "Transfer": Party("seller", "You authorise this transfer as the seller (current holder).", "from",
-                      label="Seller (grantor)"),
-    "Acceptance": Party("buyer", "You accept this transfer as the buyer.", "to", label="Buyer (grantee)",
-                        act="acceptance"),
-    "LienPayoff": Party("lienholder", "You sign as lienholder.", required=False,
-                        title_note=" \u2014 lienholder's consent: your open liens on this deed are released when it "
-                                   "is recorded"),
+    "Transfer": Party(
+        "seller", "You authorise this transfer as the seller (current holder).", "from", label="Seller (grantor)"
+    ),
+    "Acceptance": Party(
+        "buyer", "You accept this transfer as the buyer.", "to", label="Buyer (grantee)", act="acceptance"
+    ),
+    "LienPayoff": Party(
+        "lienholder",
+        "You sign as lienholder.",
+        required=False,
+        title_note=" \u2014 lienholder's consent: your open liens on this deed are released when it is recorded",
+    ),
 }
 # The id is used once per deed: a signature covers the deed, so a transfer can only be replayed on
 # its own deed.  core.kinds.apply_entry checks it (one lookup in the once_values table).
-TRANSFER_ID = OneTime("transferId", "deedId", "The transfer id {short} was used before on deed {scope}: this "
-                                              "transfer is a replay.")
+TRANSFER_ID = OneTime(
+    "transferId", "deedId", "The transfer id {short} was used before on deed {scope}: this transfer is a replay."
+)
 
 
 def deed_at_version(state: LedgerState, m: Mapping[str, Any], what: str) -> DeedState:
@@ -77,16 +83,18 @@ def check_transfer_message(deed: DeedState, m: Mapping[str, Any], recorded_at: i
     if same_address(m["from"], m["to"]):
         raise RuleViolation("A transfer's buyer must differ from its seller.")
     if m["totalShares"] != deed.total_shares:
-        raise RuleViolation(f"The transfer says deed {deed.deed_id} has {m['totalShares']} shares; it has "
-                            f"{deed.total_shares}.")
+        raise RuleViolation(
+            f"The transfer says deed {deed.deed_id} has {m['totalShares']} shares; it has {deed.total_shares}."
+        )
     if m["shares"] < 1:
         raise RuleViolation("A transfer moves at least one share.")
     _, held = holding_of(deed, m["from"])
     if held == 0:
         raise RuleViolation(f"{m['from']} holds no shares of deed {deed.deed_id}, so it cannot sell any.")
     if m["shares"] > held:
-        raise RuleViolation(f"{m['from']} holds {held} shares of deed {deed.deed_id}, fewer than the {m['shares']} "
-                            "this transfer moves.")
+        raise RuleViolation(
+            f"{m['from']} holds {held} shares of deed {deed.deed_id}, fewer than the {m['shares']} this transfer moves."
+        )
     if not is_currency(m["currency"]):
         raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
     if not is_iso_date(m["closingDate"]):
@@ -103,7 +111,9 @@ def _signatures_by_role(entry: Entry) -> dict[str, list[SignatureRecord]]:
     for record in entry.signatures:
         expected = roles.get(record.role)
         if expected is None:
-            raise RuleViolation(f"A transfer is signed by its seller, its buyer and lienholders, not by a {record.role}.")
+            raise RuleViolation(
+                f"A transfer is signed by its seller, its buyer and lienholders, not by a {record.role}."
+            )
         if record.signed_type != expected:
             raise RuleViolation(f"The {record.role} must sign {expected}, not {record.signed_type}.")
         found.setdefault(record.role, []).append(record)
@@ -119,11 +129,14 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     deed = deed_at_version(state, m, "transfer")
     check_transfer_message(deed, m, ctx.recorded_at)
     if not same_address(signatures["seller"][0].signer, m["from"]):
-        raise RuleViolation(f"Only the holder {m['from']} can sell its shares; the seller signature is by "
-                            f"{signatures['seller'][0].signer}.")
+        raise RuleViolation(
+            f"Only the holder {m['from']} can sell its shares; the seller signature is by "
+            f"{signatures['seller'][0].signer}."
+        )
     if not same_address(signatures["buyer"][0].signer, m["to"]):
-        raise RuleViolation(f"The acceptance must be signed by the buyer {m['to']}, not by "
-                            f"{signatures['buyer'][0].signer}.")
+        raise RuleViolation(
+            f"The acceptance must be signed by the buyer {m['to']}, not by {signatures['buyer'][0].signer}."
+        )
     payoff = [s.signer.lower() for s in signatures.get("lienholder", [])]
     if len(set(payoff)) != len(payoff):
         raise RuleViolation("A lienholder signed this transfer twice.")
@@ -137,8 +150,10 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     holders_of_open = {lien.holder.lower() for lien in open_liens}
     for signer in payoff:
         if signer not in holders_of_open:
-            raise RuleViolation(f"{checksum_address(bytes.fromhex(signer[2:]))} holds no open lien on deed "
-                                f"{deed.deed_id}, so it has no payoff to sign.")
+            raise RuleViolation(
+                f"{checksum_address(bytes.fromhex(signer[2:]))} holds no open lien on deed "
+                f"{deed.deed_id}, so it has no payoff to sign."
+            )
     enforce_transfer_rules(state, deed, m, ctx.recorded_at)  # holds and the rules in force now (core.compliance)
 
     seller_key, held = holding_of(deed, m["from"])
@@ -162,14 +177,18 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
 def describe_transfer(m: Mapping[str, Any]) -> str:
     whole = m["shares"] == m["totalShares"]
     what = "the whole deed" if whole else f"{m['shares']:,} of {m['totalShares']:,} shares"
-    return (f"Deed {m['deedId']} (parcel {m['parcel']}): {what} from {m['from']} to {m['to']} for "
-            f"{format_amount(m['price'], m['currency'])}, closing {m['closingDate']}")
+    return (
+        f"Deed {m['deedId']} (parcel {m['parcel']}): {what} from {m['from']} to {m['to']} for "
+        f"{format_amount(m['price'], m['currency'])}, closing {m['closingDate']}"
+    )
 
 
 def _request_problem(m: Mapping[str, Any]) -> str | None:
     if not 1 <= m["shares"] <= m["totalShares"]:
-        return (f"moves {m['shares']:,} of {m['totalShares']:,} shares; a transfer moves at least one share and no "
-                "more than the deed has.")
+        return (
+            f"moves {m['shares']:,} of {m['totalShares']:,} shares; a transfer moves at least one share and no "
+            "more than the deed has."
+        )
     return None
 
 
@@ -178,8 +197,11 @@ def present_transfer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
     price = Money(m["price"], m["currency"])
     payoffs = tuple(address for role, address in signers if role == "lienholder")
     return Description(
-        title=(f"Transfer of {'deed' if whole else 'shares of deed'} {m['deedId']} (parcel ", Text(m["parcel"], 60),
-               ")"),
+        title=(
+            f"Transfer of {'deed' if whole else 'shares of deed'} {m['deedId']} (parcel ",
+            Text(m["parcel"], 60),
+            ")",
+        ),
         terms=(
             Term("Deed", (f"{m['deedId']}, parcel ", Text(m["parcel"]))),
             Term("From (seller)", (Address(m["from"]),)),
@@ -192,38 +214,45 @@ def present_transfer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
             Term("Transfer id", (Hex(m["transferId"]),)),
         ),
         event=("Transfer of the whole deed" if whole else "Transfer",),
-        parties=(Role("From", (m["from"],)), Role("To", (m["to"],)),
-                 *((Role("Liens paid off, signed by", payoffs),) if payoffs else ())),
+        parties=(
+            Role("From", (m["from"],)),
+            Role("To", (m["to"],)),
+            *((Role("Liens paid off, signed by", payoffs),) if payoffs else ()),
+        ),
         brief=((price,), (Shares(m["shares"], m["totalShares"]),), ("closing ", Date(m["closingDate"]))),
-        headline=(("Sold to ", Address(m["to"])) if whole
-                  else (Count(m["shares"]), " shares sold to ", Address(m["to"]))),
+        headline=(
+            ("Sold to ", Address(m["to"])) if whole else (Count(m["shares"]), " shares sold to ", Address(m["to"]))
+        ),
         detail=("from ", Address(m["from"]), " \u2022 ", price, " \u2022 closing ", Date(m["closingDate"])),
-        icon="sale", tone="gold",
+        icon="sale",
+        tone="gold",
         warnings=("The price is zero: this transfer is a gift.",) if m["price"] == 0 else (),
     )
 
 
-TRANSFER = register(EntryKind(
-    name="Transfer",
-    fields=(
-        ("deedId", "uint256"),
-        ("parcel", "string"),
-        ("from", "address"),
-        ("to", "address"),
-        ("shares", "uint256"),
-        ("totalShares", "uint256"),
-        ("price", "uint256"),
-        ("currency", "string"),
-        ("closingDate", "string"),
-        ("deedVersion", "uint256"),
-        ("deadline", "uint256"),
-        ("transferId", "bytes32"),
-    ),
-    apply=_apply,
-    describe=describe_transfer,
-    wrappers={"Acceptance": "transfer", "LienPayoff": "transfer"},
-    parties=PARTIES,
-    present=present_transfer,
-    once=(TRANSFER_ID,),
-    check_request=_request_problem,
-))
+TRANSFER = register(
+    EntryKind(
+        name="Transfer",
+        fields=(
+            ("deedId", "uint256"),
+            ("parcel", "string"),
+            ("from", "address"),
+            ("to", "address"),
+            ("shares", "uint256"),
+            ("totalShares", "uint256"),
+            ("price", "uint256"),
+            ("currency", "string"),
+            ("closingDate", "string"),
+            ("deedVersion", "uint256"),
+            ("deadline", "uint256"),
+            ("transferId", "bytes32"),
+        ),
+        apply=_apply,
+        describe=describe_transfer,
+        wrappers={"Acceptance": "transfer", "LienPayoff": "transfer"},
+        parties=PARTIES,
+        present=present_transfer,
+        once=(TRANSFER_ID,),
+        check_request=_request_problem,
+    )
+)

@@ -10,6 +10,7 @@ names the valuation it supersedes (the deed's last valuation entry, 0 when
 none: entry 0 is always the genesis), so an old valuation cannot be replayed
 over a newer one.  Only a registrar of the ledger (the agency) signs one.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,10 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         raise RuleViolation(f"The valuation date '{m['asOf']}' is not written YYYY-MM or YYYY-MM-DD.")
     previous = deed.last_valuation_index or 0
     if m["supersedes"] != previous:
-        raise RuleViolation(f"The valuation supersedes entry {m['supersedes']}, but the deed's last valuation is "
-                            f"entry {previous}: it is stale or a replay.")
+        raise RuleViolation(
+            f"The valuation supersedes entry {m['supersedes']}, but the deed's last valuation is "
+            f"entry {previous}: it is stale or a replay."
+        )
     deed.last_valuation = m["estimate"]
     deed.last_valuation_index = ctx.index
     state.touch(deed, ctx.index)
@@ -58,43 +61,49 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
 
 
 def _describe(m: Mapping[str, Any]) -> str:
-    return (f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) as of {m['asOf']}: "
-            f"{format_amount(m['estimate'], m['currency'])} ({m['coverage']}% range "
-            f"{format_amount(m['low'], m['currency'])} to {format_amount(m['high'], m['currency'])}), "
-            f"model {m['modelHash'][:10]}\u2026")
+    return (
+        f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) as of {m['asOf']}: "
+        f"{format_amount(m['estimate'], m['currency'])} ({m['coverage']}% range "
+        f"{format_amount(m['low'], m['currency'])} to {format_amount(m['high'], m['currency'])}), "
+        f"model {m['modelHash'][:10]}\u2026"
+    )
 
 
 def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     estimate, low, high = (Money(m[name], m["currency"]) for name in ("estimate", "low", "high"))
     return Description(
-        title=(f"Valuation of deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"), terms=(),
+        title=(f"Valuation of deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"),
+        terms=(),
         event=("Valuation recorded",),
         parties=(Role("Appraiser", (signer_of(signers, "appraiser"),)),),
         brief=((estimate,), (f"{m['coverage']}% range ", low, " to ", high), ("as of ", Text(m["asOf"]))),
         headline=("Valued at ", estimate),
         detail=(f"{m['coverage']}% range ", low, " to ", high, ", as of ", Text(m["asOf"])),
-        icon="valuation", tone="accent",
+        icon="valuation",
+        tone="accent",
     )
 
 
-VALUATION = register(EntryKind(
-    name="Valuation",
-    fields=(
-        ("deedId", "uint256"),
-        ("parcel", "string"),
-        ("deedVersion", "uint256"),
-        ("modelHash", "bytes32"),
-        ("inputHash", "bytes32"),
-        ("estimate", "uint256"),
-        ("low", "uint256"),
-        ("high", "uint256"),
-        ("currency", "string"),
-        ("coverage", "uint256"),
-        ("asOf", "string"),
-        ("supersedes", "uint256"),
-    ),
-    apply=_apply,
-    describe=_describe,
-    present=_present,
-    ledger_act=LedgerAct("appraiser", "registrar", "deedbook value DEED --record"),
-))
+VALUATION = register(
+    EntryKind(
+        name="Valuation",
+        fields=(
+            ("deedId", "uint256"),
+            ("parcel", "string"),
+            ("deedVersion", "uint256"),
+            ("modelHash", "bytes32"),
+            ("inputHash", "bytes32"),
+            ("estimate", "uint256"),
+            ("low", "uint256"),
+            ("high", "uint256"),
+            ("currency", "string"),
+            ("coverage", "uint256"),
+            ("asOf", "string"),
+            ("supersedes", "uint256"),
+        ),
+        apply=_apply,
+        describe=_describe,
+        present=_present,
+        ledger_act=LedgerAct("appraiser", "registrar", "deedbook value DEED --record"),
+    )
+)

@@ -13,6 +13,7 @@
 Both are checked at append and again by `verify`; the tally (core.servicing.tally) is
 recomputed from the entries alone.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from core.dates import format_instant
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, Party, register, require_roles, same_address, signature_of
-from core.presentation import (Address, Count, Deadline, Description, EntryRef, Role, Signer, Term, Text)
+from core.presentation import Address, Count, Deadline, Description, EntryRef, Role, Signer, Term, Text
 from core.servicing.record_date import holders_at_record_date
 from core.servicing.snapshot import lower_keys
 from core.state import ApplyContext, LedgerState
@@ -67,14 +68,18 @@ def _apply_proposal(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     m = entry.message
     expected = state.compliance.counter("proposal")
     if m["proposalId"] != expected:
-        raise RuleViolation(f"The next proposal is number {expected}, not {m['proposalId']} (a replayed or stale "
-                            "proposal).")
+        raise RuleViolation(
+            f"The next proposal is number {expected}, not {m['proposalId']} (a replayed or stale proposal)."
+        )
     deed = state.deed(m["deedId"])
     if m["parcel"] != deed.parcel:
-        raise RuleViolation(f"The proposal names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}.")
+        raise RuleViolation(
+            f"The proposal names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}."
+        )
     if m["totalShares"] != deed.total_shares:
-        raise RuleViolation(f"The proposal says deed {deed.deed_id} has {m['totalShares']} shares; it has "
-                            f"{deed.total_shares}.")
+        raise RuleViolation(
+            f"The proposal says deed {deed.deed_id} has {m['totalShares']} shares; it has {deed.total_shares}."
+        )
     if not m["text"].strip() or len(m["text"]) > MAX_TEXT:
         raise RuleViolation(f"A proposal's text is between 1 and {MAX_TEXT} characters.")
     if not 1 <= m["thresholdBps"] <= 10000:
@@ -82,8 +87,13 @@ def _apply_proposal(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     if m["closes"] <= ctx.recorded_at:
         raise RuleViolation("A proposal must close after it is recorded.")
     holders_at_record_date(state, deed, m["recordCheckpoint"], ctx, "proposal")
-    state.compliance.put("proposal", _proposal_key(m["proposalId"]), Proposal(
-        m["proposalId"], deed.deed_id, m["recordCheckpoint"], m["text"], m["thresholdBps"], m["closes"], ctx.index))
+    state.compliance.put(
+        "proposal",
+        _proposal_key(m["proposalId"]),
+        Proposal(
+            m["proposalId"], deed.deed_id, m["recordCheckpoint"], m["text"], m["thresholdBps"], m["closes"], ctx.index
+        ),
+    )
     state.compliance.bump("proposal")
     return int(deed.deed_id)
 
@@ -99,26 +109,32 @@ def _apply_ballot(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     if proposal is None:
         raise RuleViolation(f"There is no proposal {m['proposalId']} in this ledger.")
     if m["deedId"] != proposal.deed_id or m["text"] != proposal.text or m["closes"] != proposal.closes:
-        raise RuleViolation(f"The ballot does not match proposal {proposal.proposal_id} (its deed, text or closing "
-                            "time differ).")
+        raise RuleViolation(
+            f"The ballot does not match proposal {proposal.proposal_id} (its deed, text or closing time differ)."
+        )
     if m["choice"] not in CHOICES:
         raise RuleViolation(f"A ballot's choice is yes, no or abstain, not '{m['choice'][:20]}'.")
     if ctx.recorded_at > proposal.closes:
-        raise RuleViolation(f"Proposal {proposal.proposal_id} closed {format_instant(proposal.closes)}: the ballot "
-                            "came too late.")
-    holders = lower_keys(holders_at_record_date(state, state.deed(proposal.deed_id), proposal.record_checkpoint,
-                                                ctx, "proposal"))
+        raise RuleViolation(
+            f"Proposal {proposal.proposal_id} closed {format_instant(proposal.closes)}: the ballot came too late."
+        )
+    holders = lower_keys(
+        holders_at_record_date(state, state.deed(proposal.deed_id), proposal.record_checkpoint, ctx, "proposal")
+    )
     held = holders.get(m["voter"].lower(), 0)
     if held == 0:
-        raise RuleViolation(f"{m['voter']} held no shares of deed {proposal.deed_id} at the record date (checkpoint "
-                            f"{proposal.record_checkpoint}), so it has no vote on proposal {proposal.proposal_id}.")
+        raise RuleViolation(
+            f"{m['voter']} held no shares of deed {proposal.deed_id} at the record date (checkpoint "
+            f"{proposal.record_checkpoint}), so it has no vote on proposal {proposal.proposal_id}."
+        )
     earlier = proposal.ballots.get(m["voter"].lower())
     if earlier is not None:
-        raise RuleViolation(f"{m['voter']} has voted on proposal {proposal.proposal_id} already (entry "
-                            f"{earlier['index']}): a holder votes once.")
+        raise RuleViolation(
+            f"{m['voter']} has voted on proposal {proposal.proposal_id} already (entry "
+            f"{earlier['index']}): a holder votes once."
+        )
     if m["weight"] != held:
-        raise RuleViolation(f"{m['voter']} held {held:,} shares at the record date; the ballot states "
-                            f"{m['weight']:,}.")
+        raise RuleViolation(f"{m['voter']} held {held:,} shares at the record date; the ballot states {m['weight']:,}.")
     proposal.ballots[m["voter"].lower()] = {"choice": m["choice"], "weight": held, "index": ctx.index}
     state.compliance.put("proposal", _proposal_key(proposal.proposal_id), proposal)
     return proposal.deed_id
@@ -131,30 +147,42 @@ def _threshold(bps: int) -> str:
 def _present_proposal(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
         title=(f"Proposal {m['proposalId']} to the holders of deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"),
-        terms=(Term("Question", (Text(m["text"], MAX_TEXT),)),
-               Term("Passes with", (f"yes from holders of {_threshold(m['thresholdBps'])} of all ",
-                                    Count(m["totalShares"]), " shares"),),
-               Term("Record date", ("checkpoint ", EntryRef(m["recordCheckpoint"]))),
-               Term("Closes", (Deadline(m["closes"]),))),
-        event=("Proposal to holders",), parties=(Role("Put by", tuple(a for _, a in signers)),),
+        terms=(
+            Term("Question", (Text(m["text"], MAX_TEXT),)),
+            Term(
+                "Passes with",
+                (f"yes from holders of {_threshold(m['thresholdBps'])} of all ", Count(m["totalShares"]), " shares"),
+            ),
+            Term("Record date", ("checkpoint ", EntryRef(m["recordCheckpoint"]))),
+            Term("Closes", (Deadline(m["closes"]),)),
+        ),
+        event=("Proposal to holders",),
+        parties=(Role("Put by", tuple(a for _, a in signers)),),
         brief=((Text(m["text"], 120),), (f"threshold {_threshold(m['thresholdBps'])} of all shares",)),
         headline=(f"Proposal {m['proposalId']}: ", Text(m["text"], 60)),
         detail=(f"threshold {_threshold(m['thresholdBps'])} \u2022 closes ", Deadline(m["closes"])),
-        icon="ledger", tone="accent",
+        icon="ledger",
+        tone="accent",
     )
 
 
 def _present_ballot(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
         title=(f"Ballot on proposal {m['proposalId']} (deed {m['deedId']})",),
-        terms=(Term("Question", (Text(m["text"], MAX_TEXT),)), Term("Your vote", (Text(m["choice"], 20),)),
-               Term("Voter", (Address(m["voter"]),)), Term("Weight", (Count(m["weight"]), " shares at the record date")),
-               Term("Closes", (Deadline(m["closes"]),))),
-        event=("Ballot cast",), parties=(Role("Voter", (m["voter"],)),),
+        terms=(
+            Term("Question", (Text(m["text"], MAX_TEXT),)),
+            Term("Your vote", (Text(m["choice"], 20),)),
+            Term("Voter", (Address(m["voter"]),)),
+            Term("Weight", (Count(m["weight"]), " shares at the record date")),
+            Term("Closes", (Deadline(m["closes"]),)),
+        ),
+        event=("Ballot cast",),
+        parties=(Role("Voter", (m["voter"],)),),
         brief=((Text(m["choice"], 20), " on proposal ", str(m["proposalId"])), (Count(m["weight"]), " shares")),
         headline=("Ballot: ", Text(m["choice"], 20), " on proposal ", str(m["proposalId"])),
         detail=(Address(m["voter"]), " \u2022 ", Count(m["weight"]), " shares"),
-        icon="ledger", tone="accent",
+        icon="ledger",
+        tone="accent",
     )
 
 
@@ -166,24 +194,52 @@ def _ballot_problem(m: Mapping[str, Any]) -> str | None:
     return None
 
 
-PROPOSAL = register(EntryKind(
-    name="Proposal",
-    fields=(("proposalId", "uint256"), ("deedId", "uint256"), ("parcel", "string"), ("recordCheckpoint", "uint256"),
-            ("totalShares", "uint256"), ("text", "string"), ("thresholdBps", "uint256"), ("closes", "uint256")),
-    apply=_apply_proposal,
-    describe=lambda m: f"Proposal {m['proposalId']} to the holders of deed {m['deedId']}: {m['text'][:80]}",
-    present=_present_proposal,
-    ledger_act=LedgerAct("registrar", "registrar", "deedbook vote propose", label="Registrar"),
-))
+PROPOSAL = register(
+    EntryKind(
+        name="Proposal",
+        fields=(
+            ("proposalId", "uint256"),
+            ("deedId", "uint256"),
+            ("parcel", "string"),
+            ("recordCheckpoint", "uint256"),
+            ("totalShares", "uint256"),
+            ("text", "string"),
+            ("thresholdBps", "uint256"),
+            ("closes", "uint256"),
+        ),
+        apply=_apply_proposal,
+        describe=lambda m: f"Proposal {m['proposalId']} to the holders of deed {m['deedId']}: {m['text'][:80]}",
+        present=_present_proposal,
+        ledger_act=LedgerAct("registrar", "registrar", "deedbook vote propose", label="Registrar"),
+    )
+)
 
-BALLOT = register(EntryKind(
-    name="Ballot",
-    fields=(("proposalId", "uint256"), ("deedId", "uint256"), ("text", "string"), ("closes", "uint256"),
-            ("voter", "address"), ("weight", "uint256"), ("choice", "string")),
-    apply=_apply_ballot,
-    describe=lambda m: f"Ballot '{m['choice']}' on proposal {m['proposalId']} by {m['voter']} ({m['weight']:,} shares)",
-    parties={"Ballot": Party("voter", "You vote as a holder of the deed at the record date; a ballot is final.",
-                             "voter", label="Holder (voter)", act="ballot")},
-    present=_present_ballot,
-    check_request=_ballot_problem,
-))
+BALLOT = register(
+    EntryKind(
+        name="Ballot",
+        fields=(
+            ("proposalId", "uint256"),
+            ("deedId", "uint256"),
+            ("text", "string"),
+            ("closes", "uint256"),
+            ("voter", "address"),
+            ("weight", "uint256"),
+            ("choice", "string"),
+        ),
+        apply=_apply_ballot,
+        describe=lambda m: (
+            f"Ballot '{m['choice']}' on proposal {m['proposalId']} by {m['voter']} ({m['weight']:,} shares)"
+        ),
+        parties={
+            "Ballot": Party(
+                "voter",
+                "You vote as a holder of the deed at the record date; a ballot is final.",
+                "voter",
+                label="Holder (voter)",
+                act="ballot",
+            )
+        },
+        present=_present_ballot,
+        check_request=_ballot_problem,
+    )
+)

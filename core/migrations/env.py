@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection core.store.migrate hands over."""
+
 from alembic import context
 
 connection = context.config.attributes["connection"]

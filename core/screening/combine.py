@@ -9,6 +9,7 @@ labelled sales), and a transfer where any history pattern fires is at least
 `review`: a pattern is a rule, as the scenario rules banks run beside a model's
 score, and a dear house at a round price does not excuse a flip.
 """
+
 from __future__ import annotations
 
 import math
@@ -57,8 +58,11 @@ class Assessment:
         return [r["code"] for r in self.reasons if r.get("source") == "history"]
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"score": self.score, "level": self.level,
-                               "reasons": [{k: r[k] for k in ("code", "text", "weight")} for r in self.reasons]}
+        out: dict[str, Any] = {
+            "score": self.score,
+            "level": self.level,
+            "reasons": [{k: r[k] for k in ("code", "text", "weight")} for r in self.reasons],
+        }
         if self.entry is not None:
             out["entry"] = self.entry
         if self.deed_id is not None:
@@ -68,8 +72,9 @@ class Assessment:
         return {**out, **self.extra}
 
 
-def combine(price_score: float, price_reasons: list[dict[str, Any]], history: list[dict[str, Any]],
-            thresholds: Thresholds) -> tuple[float, str, list[dict[str, Any]]]:
+def combine(
+    price_score: float, price_reasons: list[dict[str, Any]], history: list[dict[str, Any]], thresholds: Thresholds
+) -> tuple[float, str, list[dict[str, Any]]]:
     """The combined score (rounded to 4 places), its level and every reason, strongest first."""
     total = logit(price_score) + sum(r["weight"] for r in history)
     score = round(sigmoid(total), 4)

@@ -10,6 +10,7 @@ core/screening/combine.py).  A pattern that does not fire says nothing.
 Times: sales are compared by their closing dates (the dates the sales happened),
 liens by when they were recorded.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,9 +62,20 @@ class Sale:
 
     @classmethod
     def from_message(cls, index: int, m: Mapping[str, Any], recorded_at: int) -> "Sale":
-        return cls(index, int(m["deedId"]), str(m["from"]).lower(), str(m["to"]).lower(), int(m["shares"]),
-                   int(m["totalShares"]), int(m["price"]), str(m["currency"]), iso_date_to_epoch(m["closingDate"]),
-                   str(m["closingDate"]), int(m["deadline"]), recorded_at)
+        return cls(
+            index,
+            int(m["deedId"]),
+            str(m["from"]).lower(),
+            str(m["to"]).lower(),
+            int(m["shares"]),
+            int(m["totalShares"]),
+            int(m["price"]),
+            str(m["currency"]),
+            iso_date_to_epoch(m["closingDate"]),
+            str(m["closingDate"]),
+            int(m["deadline"]),
+            recorded_at,
+        )
 
 
 @dataclass
@@ -124,8 +136,9 @@ class History:
     def _seen(self, address: str, index: int) -> None:
         self.first_seen.setdefault(address.lower(), index)
 
-    def add(self, index: int, kind: str, message: Mapping[str, Any], recorded_at: int,
-            signers: tuple[str, ...] = ()) -> None:
+    def add(
+        self, index: int, kind: str, message: Mapping[str, Any], recorded_at: int, signers: tuple[str, ...] = ()
+    ) -> None:
         """One recorded entry, in ledger order."""
         for signer in signers:
             self._seen(signer, index)
@@ -139,9 +152,15 @@ class History:
         elif kind == "Lien":
             deed = self.deeds.get(int(m["deedId"]))
             if deed is not None:
-                deed.liens[int(m["lienId"])] = LienRecord(int(m["lienId"]), index, str(m["holder"]).lower(),
-                                                          int(m["amount"]), str(m["currency"]), str(m["lienKind"]),
-                                                          recorded_at)
+                deed.liens[int(m["lienId"])] = LienRecord(
+                    int(m["lienId"]),
+                    index,
+                    str(m["holder"]).lower(),
+                    int(m["amount"]),
+                    str(m["currency"]),
+                    str(m["lienKind"]),
+                    recorded_at,
+                )
         elif kind == "LienRelease":
             deed = self.deeds.get(int(m["deedId"]))
             lien = deed.liens.get(int(m["lienId"])) if deed is not None else None
@@ -168,11 +187,21 @@ class History:
         """The patterns `sale` shows against the history so far (call before `add_sale`); `value` is the
         model's estimate of the whole property in minor units of the sale's currency, if known."""
         deed = self.deeds.get(sale.deed_id) or _Deed(sale.total)
-        reasons = [r for r in (
-            self._quick_resale(sale, deed), self._chain(sale, deed), self._circle(sale, deed),
-            self._new_party(sale), self._liens_beyond_value(sale, deed, value), self._stacked_loans(sale, deed),
-            self._loan_before_sale(sale, deed), self._split(sale, deed), self._deadline(sale),
-        ) if r is not None]
+        reasons = [
+            r
+            for r in (
+                self._quick_resale(sale, deed),
+                self._chain(sale, deed),
+                self._circle(sale, deed),
+                self._new_party(sale),
+                self._liens_beyond_value(sale, deed, value),
+                self._stacked_loans(sale, deed),
+                self._loan_before_sale(sale, deed),
+                self._split(sale, deed),
+                self._deadline(sale),
+            )
+            if r is not None
+        ]
         reasons.sort(key=lambda r: -r["weight"])
         return reasons
 
@@ -187,10 +216,12 @@ class History:
         if abs(ratio - 1.0) < RESALE_CHANGE:
             return None
         whole = "" if sale.shares == sale.total and last.shares == last.total else " (for the whole deed, per share)"
-        text = (f"Deed {sale.deed_id} is sold again {_months(gap)} after its previous sale (entry {last.index}, "
-                f"closing {last.closing_date}, {_money(last.whole_price, sale.currency)}), for "
-                f"{_money(sale.whole_price, sale.currency)}{whole}: {abs(ratio - 1.0):.0%} "
-                f"{'higher' if ratio > 1 else 'lower'}.")
+        text = (
+            f"Deed {sale.deed_id} is sold again {_months(gap)} after its previous sale (entry {last.index}, "
+            f"closing {last.closing_date}, {_money(last.whole_price, sale.currency)}), for "
+            f"{_money(sale.whole_price, sale.currency)}{whole}: {abs(ratio - 1.0):.0%} "
+            f"{'higher' if ratio > 1 else 'lower'}."
+        )
         weight = 2.2 + min(1.5, abs(math.log(ratio))) + (0.5 if gap <= 92 * DAY else 0.0)
         return _reason("quick_resale", text, weight)
 
@@ -208,8 +239,10 @@ class History:
         links.reverse()
         path = " \u2192 ".join(short_address(a) for a in [links[0].seller, *(s.buyer for s in links), sale.buyer])
         entries = ", ".join(str(s.index) for s in links)
-        text = (f"This is sale {len(links) + 1} of deed {sale.deed_id} along one chain of holders within two years "
-                f"(earlier: entries {entries}), {path}: the property passes quickly from hand to hand.")
+        text = (
+            f"This is sale {len(links) + 1} of deed {sale.deed_id} along one chain of holders within two years "
+            f"(earlier: entries {entries}), {path}: the property passes quickly from hand to hand."
+        )
         return _reason("flip_chain", text, 2.4 + 0.4 * (len(links) - 1))
 
     def _circle(self, sale: Sale, deed: _Deed) -> Reason | None:
@@ -219,9 +252,13 @@ class History:
                 break
             if earlier.seller == sale.buyer and gap >= 0:
                 since = [s for s in deed.sales if s.index >= earlier.index]
-                path = " \u2192 ".join(short_address(a) for a in [earlier.seller, *(s.buyer for s in since), sale.buyer])
-                text = (f"The deed goes back to a former holder: the buyer {short_address(sale.buyer)} sold shares of "
-                        f"deed {sale.deed_id} {_months(gap)} before this sale (entry {earlier.index}); {path}.")
+                path = " \u2192 ".join(
+                    short_address(a) for a in [earlier.seller, *(s.buyer for s in since), sale.buyer]
+                )
+                text = (
+                    f"The deed goes back to a former holder: the buyer {short_address(sale.buyer)} sold shares of "
+                    f"deed {sale.deed_id} {_months(gap)} before this sale (entry {earlier.index}); {path}."
+                )
                 return _reason("circular_transfer", text, 2.8)
         return None
 
@@ -232,8 +269,10 @@ class History:
         if len(deeds) < NEW_PARTY_DEEDS or first is None or not bought or first < min(s.index for s in bought):
             return None  # it was on the ledger before this buying started
         listed = ", ".join(str(d) for d in sorted(deeds))
-        text = (f"The buyer {short_address(sale.buyer)} is new to the ledger (first named at entry {first}) and buys "
-                f"its {_ordinal(len(deeds))} deed within a year (deeds {listed}).")
+        text = (
+            f"The buyer {short_address(sale.buyer)} is new to the ledger (first named at entry {first}) and buys "
+            f"its {_ordinal(len(deeds))} deed within a year (deeds {listed})."
+        )
         return _reason("new_party_many_deeds", text, 2.2 + 0.3 * (len(deeds) - NEW_PARTY_DEEDS))
 
     def _open_liens(self, sale: Sale, deed: _Deed) -> list[LienRecord]:
@@ -254,10 +293,12 @@ class History:
             return None
         span = best[-1].recorded_at - best[0].recorded_at
         lenders = len({x.holder for x in best})
-        text = (f"{len(best)} loans were recorded against deed {sale.deed_id} within {_months(span)} (liens "
-                f"{', '.join(str(x.lien_id) for x in best)}, {lenders} lender{'s' if lenders != 1 else ''}, "
-                f"{_money(sum(x.amount for x in best), sale.currency)} in all) and are still open: the shotgun-"
-                "mortgage pattern.")
+        text = (
+            f"{len(best)} loans were recorded against deed {sale.deed_id} within {_months(span)} (liens "
+            f"{', '.join(str(x.lien_id) for x in best)}, {lenders} lender{'s' if lenders != 1 else ''}, "
+            f"{_money(sum(x.amount for x in best), sale.currency)} in all) and are still open: the shotgun-"
+            "mortgage pattern."
+        )
         return _reason("stacked_loans", text, 2.5 + 0.5 * (len(best) - 2))
 
     def _loan_before_sale(self, sale: Sale, deed: _Deed) -> Reason | None:
@@ -265,10 +306,12 @@ class History:
         for lien in sorted(self._open_liens(sale, deed), key=lambda x: -x.recorded_at):
             before = sale.closing - lien.recorded_at
             if lien.is_loan and lien.index > acquired and 0 <= before <= LIEN_BEFORE_SALE:
-                text = (f"A loan of {_money(lien.amount, sale.currency)} (lien {lien.lien_id}, held by "
-                        f"{short_address(lien.holder)}) was recorded against deed {sale.deed_id} "
-                        f"{_months(before)} before this sale closes, and this sale pays it off: borrowing just "
-                        "before selling.")
+                text = (
+                    f"A loan of {_money(lien.amount, sale.currency)} (lien {lien.lien_id}, held by "
+                    f"{short_address(lien.holder)}) was recorded against deed {sale.deed_id} "
+                    f"{_months(before)} before this sale closes, and this sale pays it off: borrowing just "
+                    "before selling."
+                )
                 return _reason("loan_before_sale", text, 2.3)
         return None
 
@@ -283,17 +326,21 @@ class History:
         largest = max(after.values(), default=0)
         if before < SPLIT_THRESHOLD or largest >= SPLIT_THRESHOLD * sale.total or len(after) < 2:
             return None
-        text = (f"After this sale deed {sale.deed_id} has {len(after)} holders and none holds {SPLIT_THRESHOLD:.0%} or "
-                f"more of it (the largest {largest:,} of {sale.total:,} shares, {largest / sale.total:.0%}): a split "
-                f"that keeps every holder under the {SPLIT_THRESHOLD:.0%} reporting threshold.")
+        text = (
+            f"After this sale deed {sale.deed_id} has {len(after)} holders and none holds {SPLIT_THRESHOLD:.0%} or "
+            f"more of it (the largest {largest:,} of {sale.total:,} shares, {largest / sale.total:.0%}): a split "
+            f"that keeps every holder under the {SPLIT_THRESHOLD:.0%} reporting threshold."
+        )
         return _reason("sub_threshold_split", text, 2.4)
 
     def _deadline(self, sale: Sale) -> Reason | None:
         gap = sale.closing - sale.deadline
         if gap < DEADLINE_GAP:
             return None
-        text = (f"The sale closes on {sale.closing_date}, {_months(gap)} after its signing deadline "
-                f"{format_day(sale.deadline)}: the parties sign now for a sale that closes much later.")
+        text = (
+            f"The sale closes on {sale.closing_date}, {_months(gap)} after its signing deadline "
+            f"{format_day(sale.deadline)}: the parties sign now for a sale that closes much later."
+        )
         return _reason("closing_long_after_deadline", text, 2.2)
 
 
@@ -303,12 +350,26 @@ def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -
     worth = max(sale.whole_price, value or 0.0)
     if count == 0 or worth <= 0 or total <= LIEN_VALUE_RATIO * worth:
         return None
-    basis = (f"the estimate {_money(value, sale.currency)}, the price {_money(sale.whole_price, sale.currency)}"
-             if value else f"the price {_money(sale.whole_price, sale.currency)}")
-    text = (f"Open liens on deed {sale.deed_id} total {_money(total, sale.currency)} ({count} "
-            f"lien{'s' if count != 1 else ''}), {total / worth:.1f} times what the property is worth ({basis}).")
+    basis = (
+        f"the estimate {_money(value, sale.currency)}, the price {_money(sale.whole_price, sale.currency)}"
+        if value
+        else f"the price {_money(sale.whole_price, sale.currency)}"
+    )
+    text = (
+        f"Open liens on deed {sale.deed_id} total {_money(total, sale.currency)} ({count} "
+        f"lien{'s' if count != 1 else ''}), {total / worth:.1f} times what the property is worth ({basis})."
+    )
     return _reason("liens_beyond_value", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
 
 
-PATTERNS = ("quick_resale", "flip_chain", "circular_transfer", "new_party_many_deeds", "liens_beyond_value",
-            "stacked_loans", "loan_before_sale", "sub_threshold_split", "closing_long_after_deadline")
+PATTERNS = (
+    "quick_resale",
+    "flip_chain",
+    "circular_transfer",
+    "new_party_many_deeds",
+    "liens_beyond_value",
+    "stacked_loans",
+    "loan_before_sale",
+    "sub_threshold_split",
+    "closing_long_after_deadline",
+)

@@ -6,6 +6,7 @@ transfer (neither a target nor a case's setup) is a false alarm when any history
 pattern fires on it.  The combined level's rate on honest transfers (the price
 screen included, which flags about 5% of market sales by design) is reported beside.
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -22,9 +23,12 @@ def measure(assessments: Sequence[Assessment], manifest: Sequence[dict[str, Any]
     for pattern in PATTERNS:
         cases = [e for e, p in targets.items() if p == pattern]
         found = [e for e in cases if e in by_entry and pattern in by_entry[e].patterns and by_entry[e].flagged]
-        recall[pattern] = {"cases": len(cases), "found": len(found),
-                           "recall": (len(found) / len(cases)) if cases else None,
-                           "missed": sorted(set(cases) - set(found))}
+        recall[pattern] = {
+            "cases": len(cases),
+            "found": len(found),
+            "recall": (len(found) / len(cases)) if cases else None,
+            "missed": sorted(set(cases) - set(found)),
+        }
     honest = [a for a in assessments if a.entry not in targets and a.entry not in setup]
     alarms = [a for a in honest if a.patterns]
     flagged = [a for a in honest if a.flagged]

@@ -3,6 +3,7 @@
 The front ends call these through the workspace (desktop/workspace/servicing.py); the
 rule that checks a recorded distribution is core/kinds/distribution.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,10 +30,16 @@ class Snapshot:
     entries: list[RecordedEntry]  # the share-moving entries of the deed before the checkpoint
 
     def as_json(self) -> dict[str, Any]:
-        return {"deed": self.deed.deed_id, "record_checkpoint": self.checkpoint.index,
-                "recorded_at": self.checkpoint.recorded_at, "total_shares": self.deed.total_shares,
-                "holders": [{"holder": h, "shares": s} for h, s in sorted(self.holders.items(), key=lambda i: i[0].lower())],
-                "entries": [e.index for e in self.entries]}
+        return {
+            "deed": self.deed.deed_id,
+            "record_checkpoint": self.checkpoint.index,
+            "recorded_at": self.checkpoint.recorded_at,
+            "total_shares": self.deed.total_shares,
+            "holders": [
+                {"holder": h, "shares": s} for h, s in sorted(self.holders.items(), key=lambda i: i[0].lower())
+            ],
+            "entries": [e.index for e in self.entries],
+        }
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,17 @@ class Preview:
         return RULE_TEXT
 
     def as_json(self) -> dict[str, Any]:
-        return {"deed": self.snapshot.deed.deed_id, "record_checkpoint": self.snapshot.checkpoint.index,
-                "amount": self.amount, "currency": self.currency, "purpose": self.purpose, "rounding": RULE,
-                "payouts": [{"holder": p.holder, "shares": p.shares, "minor": p.minor, "extra_unit": p.extra}
-                            for p in self.payouts]}
+        return {
+            "deed": self.snapshot.deed.deed_id,
+            "record_checkpoint": self.snapshot.checkpoint.index,
+            "amount": self.amount,
+            "currency": self.currency,
+            "purpose": self.purpose,
+            "rounding": RULE,
+            "payouts": [
+                {"holder": p.holder, "shares": p.shares, "minor": p.minor, "extra_unit": p.extra} for p in self.payouts
+            ],
+        }
 
 
 def record_checkpoint(ledger: Ledger, index: int | None = None) -> RecordedEntry:
@@ -78,13 +92,22 @@ def snapshot(ledger: Ledger, deed: str | int, checkpoint: int | None = None) -> 
     entries = [e for e in ledger.history(state.deed_id) if e.index < mark.index and e.kind in SHARE_KINDS]
     holders = fold(((e.kind, e.message) for e in entries), state.deed_id)
     if not holders:
-        raise DeedbookError(f"Deed {state.deed_id} was registered after checkpoint {mark.index}, so it had no holders "
-                            "at that record date.")
+        raise DeedbookError(
+            f"Deed {state.deed_id} was registered after checkpoint {mark.index}, so it had no holders "
+            "at that record date."
+        )
     return Snapshot(state, mark, holders, entries)
 
 
-def preview(ledger: Ledger, deed: str | int, amount: str | int, currency: str, *, checkpoint: int | None = None,
-            purpose: str = "") -> Preview:
+def preview(
+    ledger: Ledger,
+    deed: str | int,
+    amount: str | int,
+    currency: str,
+    *,
+    checkpoint: int | None = None,
+    purpose: str = "",
+) -> Preview:
     """The split of `amount` over the holders at the record date, before anything is signed."""
     code = check_currency(currency)
     minor = amount if isinstance(amount, int) else parse_amount(amount, code)
@@ -99,14 +122,23 @@ def preview(ledger: Ledger, deed: str | int, amount: str | int, currency: str, *
 
 def distribution_message(state: LedgerState, plan: Preview) -> dict[str, Any]:
     deed = plan.snapshot.deed
-    return {"distributionId": state.compliance.counter("distribution"), "deedId": deed.deed_id,
-            "parcel": deed.parcel, "recordCheckpoint": plan.snapshot.checkpoint.index,
-            "totalShares": deed.total_shares, "amount": plan.amount, "currency": plan.currency,
-            "purpose": plan.purpose, "rounding": RULE, "payouts": [p.as_message() for p in plan.payouts]}
+    return {
+        "distributionId": state.compliance.counter("distribution"),
+        "deedId": deed.deed_id,
+        "parcel": deed.parcel,
+        "recordCheckpoint": plan.snapshot.checkpoint.index,
+        "totalShares": deed.total_shares,
+        "amount": plan.amount,
+        "currency": plan.currency,
+        "purpose": plan.purpose,
+        "rounding": RULE,
+        "payouts": [p.as_message() for p in plan.payouts],
+    }
 
 
 def record_distribution(ledger: Ledger, key: UnlockedKey, plan: Preview) -> int:
     """Sign and record the distribution (the next number, inside the write lock); its entry index."""
+
     def build(state: LedgerState) -> list[Entry]:
         return [ledger.sign("Distribution", distribution_message(state, plan), key, "registrar")]
 
@@ -138,5 +170,7 @@ def payout_of(entry: RecordedEntry, holder: str) -> dict[str, Any]:
 
 def summary_line(entry: RecordedEntry) -> str:
     m = entry.message
-    return (f"Distribution {m['distributionId']} (entry {entry.index}): {format_amount(m['amount'], m['currency'])} "
-            f"to {len(m['payouts'])} holders of deed {m['deedId']}, record date checkpoint {m['recordCheckpoint']}")
+    return (
+        f"Distribution {m['distributionId']} (entry {entry.index}): {format_amount(m['amount'], m['currency'])} "
+        f"to {len(m['payouts'])} holders of deed {m['deedId']}, record date checkpoint {m['recordCheckpoint']}"
+    )

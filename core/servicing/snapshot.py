@@ -8,6 +8,7 @@ checked with offline, from the entries the statement embeds (each with its inclu
 proof).  `verify`'s replay keeps the same holdings as snapshots it takes at every
 checkpoint (core.state), so the two ways are compared for every recorded distribution.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -38,8 +39,9 @@ def fold(entries: Iterable[tuple[str, Mapping[str, Any]]], deed_id: int) -> dict
         seller, buyer, shares = _address(m["from"]), _address(m["to"]), int(m["shares"])
         held = holders.get(seller, 0)
         if shares < 1 or shares > held:
-            raise RuleViolation(f"The entries of deed {deed_id} do not add up: {seller} sells {shares:,} shares "
-                                f"holding {held:,}.")
+            raise RuleViolation(
+                f"The entries of deed {deed_id} do not add up: {seller} sells {shares:,} shares holding {held:,}."
+            )
         if held == shares:
             del holders[seller]
         else:

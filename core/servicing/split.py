@@ -6,14 +6,17 @@ holders) go one each to the holders with the largest remainders.  Ties are broke
 more shares first, then by the lower-case address in ascending order: the result never
 depends on the order holders are listed in.  Everything is integer arithmetic.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 RULE = "largest-remainder"
-RULE_TEXT = ("Largest remainder: each holder gets the whole minor units of its exact share; the units left over go "
-             "one each to the largest remainders, ties to more shares, then to the lower address.")
+RULE_TEXT = (
+    "Largest remainder: each holder gets the whole minor units of its exact share; the units left over go "
+    "one each to the largest remainders, ties to more shares, then to the lower address."
+)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ voted yes, so staying away never helps a proposal pass.  Abstentions count as ca
 yes.  Ballots are final (one per holder), so a threshold once reached stays reached, and
 the outcome is "passed" as soon as it is; "failed" once the vote closed without it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -45,13 +46,25 @@ class Tally:
         return "failed" if now > self.closes else "pending"
 
     def as_json(self, now: int) -> dict[str, Any]:
-        return {"id": self.proposal_id, "deed": self.deed_id, "text": self.text,
-                "threshold": self.threshold_bps / 10000, "threshold_of": "all shares at the record date",
-                "needed": self.needed, "total_shares": self.total_shares, "record_checkpoint": self.record_checkpoint,
-                "closes": self.closes, "state": self.state(now), "outcome": self.outcome(now),
-                "yes": self.weights["yes"], "no": self.weights["no"], "abstain": self.weights["abstain"],
-                "ballots": [{"voter": v, "choice": c, "weight": w, "entry": i}
-                            for v, (c, w, i) in sorted(self.voters.items())]}
+        return {
+            "id": self.proposal_id,
+            "deed": self.deed_id,
+            "text": self.text,
+            "threshold": self.threshold_bps / 10000,
+            "threshold_of": "all shares at the record date",
+            "needed": self.needed,
+            "total_shares": self.total_shares,
+            "record_checkpoint": self.record_checkpoint,
+            "closes": self.closes,
+            "state": self.state(now),
+            "outcome": self.outcome(now),
+            "yes": self.weights["yes"],
+            "no": self.weights["no"],
+            "abstain": self.weights["abstain"],
+            "ballots": [
+                {"voter": v, "choice": c, "weight": w, "entry": i} for v, (c, w, i) in sorted(self.voters.items())
+            ],
+        }
 
 
 def tally(proposal: Mapping[str, Any], ballots: Iterable[tuple[int, Mapping[str, Any]]]) -> Tally:
@@ -64,5 +77,14 @@ def tally(proposal: Mapping[str, Any], ballots: Iterable[tuple[int, Mapping[str,
             continue
         weights[ballot["choice"]] += ballot["weight"]
         voters[ballot["voter"]] = (ballot["choice"], ballot["weight"], index)
-    return Tally(proposal["proposalId"], proposal["deedId"], proposal["text"], proposal["thresholdBps"],
-                 proposal["closes"], proposal["totalShares"], proposal["recordCheckpoint"], weights, voters)
+    return Tally(
+        proposal["proposalId"],
+        proposal["deedId"],
+        proposal["text"],
+        proposal["thresholdBps"],
+        proposal["closes"],
+        proposal["totalShares"],
+        proposal["recordCheckpoint"],
+        weights,
+        voters,
+    )

@@ -1,4 +1,5 @@
 """Votes as services: put a proposal, write each holder's ballot request, find and tally proposals."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ def threshold_bps(text: str | float) -> int:
         value = -1.0
     bps = round(value * 10000)
     if not 0 < value <= 1 or abs(value * 10000 - bps) > 1e-6:
-        raise DeedbookError(f"'{raw[:20]}' is not a threshold: give a share of all shares above 0 and at most 1 "
-                            "(0.6 or 60%), to two decimals of a percent.")
+        raise DeedbookError(
+            f"'{raw[:20]}' is not a threshold: give a share of all shares above 0 and at most 1 "
+            "(0.6 or 60%), to two decimals of a percent."
+        )
     return bps
 
 
@@ -42,7 +45,9 @@ def closing_time(text: str, now: int) -> int:
         else:
             moment = datetime.strptime(raw.rstrip("Z"), "%Y-%m-%dT%H:%M").replace(tzinfo=UTC).timestamp()
     except ValueError:
-        raise DeedbookError(f"'{raw[:30]}' is not a closing date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC).") from None
+        raise DeedbookError(
+            f"'{raw[:30]}' is not a closing date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)."
+        ) from None
     if moment <= now:
         raise DeedbookError(f"The closing date {raw} has passed; a vote closes in the future.")
     return int(moment)
@@ -57,9 +62,16 @@ def check_text(text: str) -> str:
 
 def proposal_message(state: LedgerState, snap: Snapshot, text: str, bps: int, closes: int) -> dict[str, Any]:
     deed = snap.deed
-    return {"proposalId": state.compliance.counter("proposal"), "deedId": deed.deed_id, "parcel": deed.parcel,
-            "recordCheckpoint": snap.checkpoint.index, "totalShares": deed.total_shares, "text": text,
-            "thresholdBps": bps, "closes": closes}
+    return {
+        "proposalId": state.compliance.counter("proposal"),
+        "deedId": deed.deed_id,
+        "parcel": deed.parcel,
+        "recordCheckpoint": snap.checkpoint.index,
+        "totalShares": deed.total_shares,
+        "text": text,
+        "thresholdBps": bps,
+        "closes": closes,
+    }
 
 
 def propose(ledger: Ledger, key: UnlockedKey, snap: Snapshot, text: str, bps: int, closes: int) -> int:
@@ -91,18 +103,27 @@ def proposal_snapshot(ledger: Ledger, proposal: RecordedEntry) -> Snapshot:
     return snapshot(ledger, proposal.message["deedId"], proposal.message["recordCheckpoint"])
 
 
-def ballot_request(ledger: Ledger, proposal: RecordedEntry, holder: str, *, weight: int,
-                   choice: str = "yes") -> SigningRequest:
+def ballot_request(
+    ledger: Ledger, proposal: RecordedEntry, holder: str, *, weight: int, choice: str = "yes"
+) -> SigningRequest:
     """A request for `holder` to sign a ballot.  The choice is part of what is signed, so one request is written per
     choice the holder may make (`ballot_requests`); the holder signs the one they mean and hands it back."""
     m = proposal.message
-    message = {"proposalId": m["proposalId"], "deedId": m["deedId"], "text": m["text"], "closes": m["closes"],
-               "voter": holder, "weight": weight, "choice": choice}
+    message = {
+        "proposalId": m["proposalId"],
+        "deedId": m["deedId"],
+        "text": m["text"],
+        "closes": m["closes"],
+        "voter": holder,
+        "weight": weight,
+        "choice": choice,
+    }
     return make_request(ledger.identity, "Ballot", message, "Ballot", holder)
 
 
-def ballot_requests(ledger: Ledger, proposal_id: int, out_dir: str | Path, holder: str | None = None,
-                    now: int | None = None) -> list[Path]:
+def ballot_requests(
+    ledger: Ledger, proposal_id: int, out_dir: str | Path, holder: str | None = None, now: int | None = None
+) -> list[Path]:
     """For each holder at the record date (or only `holder`): three request files, one per choice
     (proposal-N-<address>-yes.json, -no, -abstain), all written or none."""
     import time
@@ -115,9 +136,13 @@ def ballot_requests(ledger: Ledger, proposal_id: int, out_dir: str | Path, holde
         wanted = checksum_address(parse_address(holder))
         match = [h for h in holders if h.lower() == wanted.lower()]
         if not match:
-            raise DeedbookError(f"{wanted} held no shares of deed {proposal.message['deedId']} at the record date, so "
-                                "it has no vote.")
+            raise DeedbookError(
+                f"{wanted} held no shares of deed {proposal.message['deedId']} at the record date, so it has no vote."
+            )
         holders = {match[0]: holders[match[0]]}
-    items = [(ballot_request(ledger, proposal, h, weight=w, choice=c), f"proposal-{proposal_id}-{h[2:10].lower()}-{c}.json")
-             for h, w in sorted(holders.items(), key=lambda i: i[0].lower()) for c in CHOICES]
+    items = [
+        (ballot_request(ledger, proposal, h, weight=w, choice=c), f"proposal-{proposal_id}-{h[2:10].lower()}-{c}.json")
+        for h, w in sorted(holders.items(), key=lambda i: i[0].lower())
+        for c in CHOICES
+    ]
     return write_files(items, out_dir)

@@ -8,6 +8,7 @@ writers may pad), refuses anything left over, and bounds depth and sizes by the
 input it was given, so a scanned part can never make it build
 more than it holds.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ class _Reader:
     def take(self, count: int) -> bytes:
         if count > len(self.data) - self.at:
             raise UrError("The CBOR data ends in the middle of an item.")
-        chunk = self.data[self.at:self.at + count]
+        chunk = self.data[self.at : self.at + count]
         self.at += count
         return chunk
 

@@ -1,4 +1,5 @@
 """The one error the UR codec raises: a sentence about what was scanned or given."""
+
 from __future__ import annotations
 
 from core.errors import DeedbookError

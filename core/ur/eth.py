@@ -10,6 +10,7 @@ is `{1: components, ? 2: source fingerprint, ? 3: depth}`; Deedbook's keys are
 keystore files, not derived from a seed, so it sends an empty path and names
 the key by its address instead (see docs/parties-qr.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,8 +80,12 @@ class EthSignRequest:
     origin: str | None = None
 
     def cbor(self) -> bytes:
-        value: dict[int, Any] = {1: Tagged(UUID_TAG, self.request_id), 2: self.sign_data, 3: self.data_type,
-                                 5: self.key_path.as_cbor()}
+        value: dict[int, Any] = {
+            1: Tagged(UUID_TAG, self.request_id),
+            2: self.sign_data,
+            3: self.data_type,
+            5: self.key_path.as_cbor(),
+        }
         if self.chain_id is not None:
             value[4] = self.chain_id
         if self.address is not None:
@@ -108,8 +113,15 @@ class EthSignRequest:
         origin = value.get(7)
         if origin is not None and not isinstance(origin, str):
             raise UrError("This eth-sign-request's origin is not text.")
-        return cls(_request_id(value.get(1)), sign_data, data_type, chain, KeyPath.from_cbor(value.get(5, {1: []})),
-                   address, origin)
+        return cls(
+            _request_id(value.get(1)),
+            sign_data,
+            data_type,
+            chain,
+            KeyPath.from_cbor(value.get(5, {1: []})),
+            address,
+            origin,
+        )
 
 
 @dataclass(frozen=True)
@@ -135,8 +147,9 @@ class EthSignature:
         if not isinstance(signature, bytes) or len(signature) != 65:
             raise UrError("This eth-signature does not hold a 65-byte signature.")
         origin = value.get(3)
-        return cls(_request_id(value.get(1)) if 1 in value else None, signature,
-                   origin if isinstance(origin, str) else None)
+        return cls(
+            _request_id(value.get(1)) if 1 in value else None, signature, origin if isinstance(origin, str) else None
+        )
 
 
 def _request_id(value: Any) -> bytes:

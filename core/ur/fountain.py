@@ -11,6 +11,7 @@ The decoder takes parts in any order, with any gaps: each mixed part is reduced
 by the fragments already known (XOR), and a part reduced to one fragment is a
 new known fragment, which may reduce others in turn.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,7 +33,7 @@ class Xoshiro256:
 
     def __init__(self, seed: bytes) -> None:
         digest = hashlib.sha256(seed).digest()
-        self.s = [int.from_bytes(digest[i:i + 8], "big") for i in range(0, 32, 8)]
+        self.s = [int.from_bytes(digest[i : i + 8], "big") for i in range(0, 32, 8)]
 
     def next(self) -> int:
         s = self.s
@@ -136,12 +137,21 @@ class Part:
     @classmethod
     def from_cbor(cls, raw: bytes) -> Part:
         value = cbor.loads(raw)
-        if (not isinstance(value, list) or len(value) != 5 or not all(type(v) is int for v in value[:4])
-                or not isinstance(value[4], bytes)):
+        if (
+            not isinstance(value, list)
+            or len(value) != 5
+            or not all(type(v) is int for v in value[:4])
+            or not isinstance(value[4], bytes)
+        ):
             raise UrError("This QR part is not a UR fragment (seqNum, seqLen, messageLen, checksum, data).")
         seq_num, seq_len, message_len, checksum, data = value
-        if not (1 <= seq_num < 2**32 and 1 <= seq_len <= MAX_SEQ_LEN and 1 <= message_len <= MAX_MESSAGE_BYTES
-                and 0 <= checksum < 2**32 and data):
+        if not (
+            1 <= seq_num < 2**32
+            and 1 <= seq_len <= MAX_SEQ_LEN
+            and 1 <= message_len <= MAX_MESSAGE_BYTES
+            and 0 <= checksum < 2**32
+            and data
+        ):
             raise UrError("This QR part's sequence numbers or lengths are out of range.")
         if seq_len * len(data) < message_len or (seq_len - 1) * len(data) >= message_len:
             raise UrError("This QR part's lengths do not agree with each other.")
@@ -155,15 +165,16 @@ class Part:
 class FountainEncoder:
     """Parts of `message`: the first `seq_len` are its fragments, later ones mixes of them."""
 
-    def __init__(self, message: bytes, max_fragment_len: int, first_seq_num: int = 0,
-                 min_fragment_len: int = 10) -> None:
+    def __init__(
+        self, message: bytes, max_fragment_len: int, first_seq_num: int = 0, min_fragment_len: int = 10
+    ) -> None:
         if not message:
             raise ValueError("An empty message has no parts.")
         self.message = bytes(message)
         self.checksum = crc32(self.message)
         self.fragment_len = fragment_length(len(message), min_fragment_len, max_fragment_len)
         padded = self.message.ljust(-(-len(message) // self.fragment_len) * self.fragment_len, b"\0")
-        self.fragments = [padded[i:i + self.fragment_len] for i in range(0, len(padded), self.fragment_len)]
+        self.fragments = [padded[i : i + self.fragment_len] for i in range(0, len(padded), self.fragment_len)]
         self.seq_num = first_seq_num
 
     @property
@@ -237,7 +248,7 @@ class FountainDecoder:
                 self.mixed[indexes] = data
 
     def _finish(self, part: Part) -> None:
-        message = b"".join(self.known[i] for i in range(part.seq_len))[:part.message_len]
+        message = b"".join(self.known[i] for i in range(part.seq_len))[: part.message_len]
         if crc32(message) != part.checksum:
             raise UrError("The reassembled data does not match its checksum: a QR code was misread or changed.")
         self.result = message

@@ -5,6 +5,7 @@ for part n of a message in m fragments (n > m: a fountain mix).
 in any order, ignores repeats, and gives the type and the CBOR message once it
 has enough parts.  Texts are case-insensitive (QR codes carry them upper case).
 """
+
 from __future__ import annotations
 
 import re

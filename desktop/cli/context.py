@@ -1,4 +1,5 @@
 """What every command needs: the workspace on the data folder, passwords, output."""
+
 from __future__ import annotations
 
 import getpass

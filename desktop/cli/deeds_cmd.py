@@ -1,4 +1,5 @@
 """deedbook deed register|list|show|history"""
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,15 @@ def _register(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.deeds import deed_json, parse_attribute_pairs
 
     attributes = parse_attribute_pairs(args.attr)
-    deed = ctx.ws.register_deed(ctx.signer(args.key, args.password_file), parcel=args.parcel, address=args.address,
-                                owner=args.owner, legal=args.legal, attributes=attributes, shares=args.shares).value
+    deed = ctx.ws.register_deed(
+        ctx.signer(args.key, args.password_file),
+        parcel=args.parcel,
+        address=args.address,
+        owner=args.owner,
+        legal=args.legal,
+        attributes=attributes,
+        shares=args.shares,
+    ).value
     if args.json:
         print_json(deed_json(deed, full=True))
     else:
@@ -77,8 +85,13 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
     deed = ledger.deed(args.deed)
     sale, valuation = last_sale(deed), last_valuation(ledger, deed)
     if args.json:
-        print_json({**deed_json(deed, full=True), "notes": deed_notes(deed),
-                    "last_valuation_currency": valuation.currency if valuation else None})
+        print_json(
+            {
+                **deed_json(deed, full=True),
+                "notes": deed_notes(deed),
+                "last_valuation_currency": valuation.currency if valuation else None,
+            }
+        )
         return 0
     print(f"Deed {deed.deed_id} \u2014 parcel {clean(deed.parcel)}, version {deed.version}")
     print(f"  {clean(deed.address)}")
@@ -92,8 +105,10 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
     if valuation is not None:
         print(f"  last valuation: {valuation} (entry {deed.last_valuation_index})")
     for lien in deed.open_liens():
-        print(f"  open lien {lien.lien_id}: {clean(lien.kind)}, {clean(format_amount(lien.amount, lien.currency))}, "
-              f"holder {lien.holder}")
+        print(
+            f"  open lien {lien.lien_id}: {clean(lien.kind)}, {clean(format_amount(lien.amount, lien.currency))}, "
+            f"holder {lien.holder}"
+        )
     for name, value in sorted(deed.attributes.items()):
         print(f"  {clean(name)} = {clean(value)}")
     for note in deed_notes(deed):

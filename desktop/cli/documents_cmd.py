@@ -6,6 +6,7 @@ nothing; `--checkpoint-key OPERATOR` lets it sign a new checkpoint first (the
 operator's decision, so it takes the operator's key and password).  That policy,
 the drawing and the writing are the workspace's (`Workspace.make_document`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,11 @@ def register(commands: Any) -> None:
 
     notary = sub.add_parser("notary", help="notary journal record of one Attestation entry")
     notary.add_argument("index", type=int, metavar="INDEX", help="the Attestation entry's index")
-    notary.add_argument("--jurisdiction", metavar="PROFILE",
-                        help="the certificate wording's profile: generic (default), california, pennsylvania, iowa")
+    notary.add_argument(
+        "--jurisdiction",
+        metavar="PROFILE",
+        help="the certificate wording's profile: generic (default), california, pennsylvania, iowa",
+    )
     notary.add_argument("--commission", metavar="NUMBER", help="the notary's commission number")
     notary.add_argument("--commission-expires", metavar="DATE", help="when the notary's commission expires")
     _common(notary, _notary)
@@ -48,12 +52,17 @@ def register(commands: Any) -> None:
     valuation.add_argument("deed", metavar="DEED", help="deed number or parcel number")
     _common(valuation, _valuation)
 
-    verify = commands.add_parser("verify-pdf", help="check a Deedbook PDF; needs no ledger (exit 0 genuine, "
-                                                    "1 not genuine, 2 not a Deedbook document)")
+    verify = commands.add_parser(
+        "verify-pdf",
+        help="check a Deedbook PDF; needs no ledger (exit 0 genuine, 1 not genuine, 2 not a Deedbook document)",
+    )
     verify.add_argument("file", metavar="FILE")
     verify.add_argument("--policy", metavar="P", help="also require the cosignatures the policy file P asks for")
-    verify.add_argument("--strict", action="store_true",
-                        help="require the file byte for byte as Deedbook wrote it (a re-saved copy fails)")
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="require the file byte for byte as Deedbook wrote it (a re-saved copy fails)",
+    )
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify_pdf)
 
@@ -61,17 +70,31 @@ def register(commands: Any) -> None:
 def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespace, CliContext], int]) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="where to write the PDF")
     add_force(parser)
-    parser.add_argument("--paper", type=str.lower, choices=("a4", "letter"),
-                        help="paper size (default: the paper size in the settings, A4 unless changed)")
-    parser.add_argument("--checkpoint-key", metavar="KEY",
-                        help="if no checkpoint covers the entries yet, sign one first with this operator key")
-    parser.add_argument("--policy", metavar="P", help="issue it only if its checkpoint has the cosignatures the "
-                                                     "policy file P asks for")
-    parser.add_argument("--recording-layout", action="store_true",
-                        help="recording-ready pages for a county recorder: US Letter, the top 2.5 inches of page 1 "
-                             "left for the recorder's stamp, 10-point type (transfer, title, notary)")
-    parser.add_argument("--seal", metavar="CERT_NAME", help="seal it with the office's seal CERT_NAME (PAdES; "
-                                                           "'deedbook seal cert new' makes one)")
+    parser.add_argument(
+        "--paper",
+        type=str.lower,
+        choices=("a4", "letter"),
+        help="paper size (default: the paper size in the settings, A4 unless changed)",
+    )
+    parser.add_argument(
+        "--checkpoint-key",
+        metavar="KEY",
+        help="if no checkpoint covers the entries yet, sign one first with this operator key",
+    )
+    parser.add_argument(
+        "--policy", metavar="P", help="issue it only if its checkpoint has the cosignatures the policy file P asks for"
+    )
+    parser.add_argument(
+        "--recording-layout",
+        action="store_true",
+        help="recording-ready pages for a county recorder: US Letter, the top 2.5 inches of page 1 "
+        "left for the recorder's stamp, 10-point type (transfer, title, notary)",
+    )
+    parser.add_argument(
+        "--seal",
+        metavar="CERT_NAME",
+        help="seal it with the office's seal CERT_NAME (PAdES; 'deedbook seal cert new' makes one)",
+    )
     add_seal_password_file(parser)
     add_password_file(parser)
     parser.set_defaults(handler=handler)
@@ -82,14 +105,25 @@ def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
     operator = ctx.signer(args.checkpoint_key, args.password_file) if args.checkpoint_key else None
     policy = ctx.ws.read_policy(args.policy) if args.policy else None
     seal = seal_signer(args.seal, args.seal_password_file) if args.seal else None
-    done = ctx.ws.make_document(document, out=args.out, force=args.force, paper=args.paper, operator=operator,
-                                before_training=say, policy=policy, seal=seal, recording=args.recording_layout)
+    done = ctx.ws.make_document(
+        document,
+        out=args.out,
+        force=args.force,
+        paper=args.paper,
+        operator=operator,
+        before_training=say,
+        policy=policy,
+        seal=seal,
+        recording=args.recording_layout,
+    )
     for index in done.receipt.of_kind("Checkpoint"):
         print(f"Signed checkpoint {index} over {index} entries.")  # a checkpoint covers every entry before it
     size = done.value.stat().st_size
     sealed = f", sealed with '{args.seal}'" if args.seal else ""
-    print(f"Wrote the {document.describe()}{sealed} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
-          f"deedbook verify-pdf {args.out}")
+    print(
+        f"Wrote the {document.describe()}{sealed} to {args.out} ({size / 1024:.0f} KB). Check it anywhere with: "
+        f"deedbook verify-pdf {args.out}"
+    )
     return 0
 
 
@@ -104,9 +138,12 @@ def _title(args: argparse.Namespace, ctx: CliContext) -> int:
     code = _make(args, ctx, Document.title(args.deed, complete=complete))
     if not complete and (later := ctx.ws.entries_after_checkpoint(args.deed)):
         listed = ", ".join(str(i) for i in later[:5]) + (" ..." if len(later) > 5 else "")
-        print(f"Note: the certificate is as of the latest checkpoint; {len(later)} later "
-              f"entr{'y' if len(later) == 1 else 'ies'} about this deed ({listed}) will appear once the operator "
-              "signs a new checkpoint (add --checkpoint-key OPERATOR to do it now).", file=sys.stderr)
+        print(
+            f"Note: the certificate is as of the latest checkpoint; {len(later)} later "
+            f"entr{'y' if len(later) == 1 else 'ies'} about this deed ({listed}) will appear once the operator "
+            "signs a new checkpoint (add --checkpoint-key OPERATOR to do it now).",
+            file=sys.stderr,
+        )
     return code
 
 
@@ -114,11 +151,18 @@ def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.documents.notary_wording import NAMES
 
     if args.jurisdiction and args.jurisdiction.strip().lower() not in NAMES:
-        raise DeedbookError(f"'{args.jurisdiction}' is not a jurisdiction profile this version knows "
-                            f"({', '.join(sorted(NAMES))}).")
-    commission = {k: v for k, v in (("profile", args.jurisdiction and args.jurisdiction.strip().lower()),
-                                    ("commission", args.commission), ("commissionExpires", args.commission_expires))
-                  if v}
+        raise DeedbookError(
+            f"'{args.jurisdiction}' is not a jurisdiction profile this version knows ({', '.join(sorted(NAMES))})."
+        )
+    commission = {
+        k: v
+        for k, v in (
+            ("profile", args.jurisdiction and args.jurisdiction.strip().lower()),
+            ("commission", args.commission),
+            ("commissionExpires", args.commission_expires),
+        )
+        if v
+    }
     return _make(args, ctx, Document.notary_record(args.index, commission))
 
 
@@ -158,8 +202,10 @@ def _print_report(report: Any, problem: str | None) -> None:
     if report.ok and not report.resaved:
         print(f"GENUINE: this {report.document_name} is exactly the document its signed entries produce.")
     elif report.ok:
-        print(f"GENUINE (re-saved): this {report.document_name} says and shows exactly what its signed entries "
-              "produce, though its bytes were rewritten.")
+        print(
+            f"GENUINE (re-saved): this {report.document_name} says and shows exactly what its signed entries "
+            "produce, though its bytes were rewritten."
+        )
     else:
         print(f"NOT GENUINE: {report.reason}")
         for line in report.differences[1:]:
@@ -167,8 +213,10 @@ def _print_report(report: Any, problem: str | None) -> None:
     if report.ledger:
         cp = report.checkpoint
         print(f"Ledger:     \u201c{report.ledger['name']}\u201d {report.ledger['ledgerId']}")
-        print(f"Checkpoint: {cp['size']:,} entries, root {cp['root']}, signed {format_instant(cp['timestamp'])} "
-              f"by the operator {cp['operator']} (compare it with an address you trust)")
+        print(
+            f"Checkpoint: {cp['size']:,} entries, root {cp['root']}, signed {format_instant(cp['timestamp'])} "
+            f"by the operator {cp['operator']} (compare it with an address you trust)"
+        )
     if report.entries:
         print(f"Entries:    {len(report.entries)} signed, each proved in the checkpoint:")
         for e in report.entries[:20]:

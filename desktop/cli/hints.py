@@ -3,6 +3,7 @@
 Core and valuation/ never name a command-line option in a sentence (the GUI shows
 the same sentences); an error may carry a `Remedy`, which becomes the clause below.
 """
+
 from __future__ import annotations
 
 from core.errors import DeedbookError, Remedy
@@ -13,8 +14,10 @@ HINTS: dict[Remedy, str] = {
     Remedy.OTHER_DATA_FOLDER: "; use another --data-dir for a new one",
     Remedy.EMPTY_DATA_FOLDER: "; choose an empty --data-dir for the demo",
     Remedy.NAME_SELLER: " (--from)",
-    Remedy.SIGN_CHECKPOINT: (": run 'deedbook checkpoint --key OPERATOR' (or add --checkpoint-key OPERATOR to this "
-                             "command) and make the document again"),
+    Remedy.SIGN_CHECKPOINT: (
+        ": run 'deedbook checkpoint --key OPERATOR' (or add --checkpoint-key OPERATOR to this "
+        "command) and make the document again"
+    ),
     Remedy.NEW_WITNESS: " with 'deedbook checkpoint --new-witness'",
     Remedy.PRICE_COLUMN: " with --target COLUMN",
     Remedy.LOCATION_COLUMNS: " (--lat and --lon)",

@@ -1,4 +1,5 @@
 """deedbook key new|import|export|list"""
+
 from __future__ import annotations
 
 import argparse
@@ -37,19 +38,24 @@ def register(commands: Any) -> None:
 
 
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
-    done = ctx.ws.create_key(args.name, lambda: read_password(
-        args.password_file, f"New password for key '{args.name}': ", confirm=True))
+    done = ctx.ws.create_key(
+        args.name, lambda: read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True)
+    )
     print(done.value.address)
     return 0
 
 
 def _import(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.keystore:
-        done = ctx.ws.import_keystore(args.name, args.keystore, lambda: read_password(
-            args.password_file, "Password of the keystore: "))
+        done = ctx.ws.import_keystore(
+            args.name, args.keystore, lambda: read_password(args.password_file, "Password of the keystore: ")
+        )
     else:
-        done = ctx.ws.import_private_key(args.name, args.private_key_file, lambda: read_password(
-            args.password_file, f"New password for key '{args.name}': ", confirm=True))
+        done = ctx.ws.import_private_key(
+            args.name,
+            args.private_key_file,
+            lambda: read_password(args.password_file, f"New password for key '{args.name}': ", confirm=True),
+        )
     print(f"{done.value.name} {done.value.address}")
     return 0
 

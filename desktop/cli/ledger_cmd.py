@@ -1,4 +1,5 @@
 """deedbook init | checkpoint | proof | verify-proof | verify | demo | registrar add"""
+
 from __future__ import annotations
 
 import argparse
@@ -20,11 +21,16 @@ def register(commands: Any) -> None:
     add_password_file(init)
     init.set_defaults(handler=_init)
 
-    checkpoint = commands.add_parser("checkpoint", help="sign a tree head over the whole ledger (operator key); "
-                                                        "its actions serve witnesses (docs/witnesses.md)")
+    checkpoint = commands.add_parser(
+        "checkpoint",
+        help="sign a tree head over the whole ledger (operator key); its actions serve witnesses (docs/witnesses.md)",
+    )
     checkpoint.add_argument("--key", help="the operator key (signing a checkpoint)")
-    checkpoint.add_argument("--new-witness", action="store_true",
-                            help="start the witness afresh from the ledger as it is (the old file is kept, renamed)")
+    checkpoint.add_argument(
+        "--new-witness",
+        action="store_true",
+        help="start the witness afresh from the ledger as it is (the old file is kept, renamed)",
+    )
     checkpoint.add_argument("--request-out", metavar="FILE", help="also write what witnesses need to cosign it")
     add_password_file(checkpoint)
     add_force(checkpoint)
@@ -45,16 +51,24 @@ def register(commands: Any) -> None:
 
     verify = commands.add_parser("verify", help="check every signature, rule, hash and the deed tables")
     verify.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
-    verify.add_argument("--since-checkpoint", action="store_true",
-                        help="check only what is new since the last checkpoint verified in full in this data folder")
+    verify.add_argument(
+        "--since-checkpoint",
+        action="store_true",
+        help="check only what is new since the last checkpoint verified in full in this data folder",
+    )
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_verify)
 
     demo = commands.add_parser("demo", help="build a demo ledger from the bundled Ames market data")
     demo.add_argument("--deeds", type=int, required=True)
     demo.add_argument("--transfers", type=int, default=0)
-    demo.add_argument("--with-suspicious", type=int, default=0, metavar="K",
-                      help="add K injected cases of each pattern the screen looks for (see docs/screening.md)")
+    demo.add_argument(
+        "--with-suspicious",
+        type=int,
+        default=0,
+        metavar="K",
+        help="add K injected cases of each pattern the screen looks for (see docs/screening.md)",
+    )
     demo.set_defaults(handler=_demo)
 
     registrar = commands.add_parser("registrar", help="manage who may register deeds")
@@ -92,11 +106,19 @@ def _verify_proof(args: argparse.Namespace, ctx: CliContext) -> int:
     policy = ctx.ws.read_policy(args.policy) if args.policy else None  # a bad policy is said before the proof
     data = read_proof_file(Path(args.file))
     report = verify_proof(data)
-    quorum = checkpoint_quorum(policy, LedgerIdentity.from_json(data["ledger"]), data["checkpoint"]) \
-        if policy is not None else None
+    quorum = (
+        checkpoint_quorum(policy, LedgerIdentity.from_json(data["ledger"]), data["checkpoint"])
+        if policy is not None
+        else None
+    )
     if args.json:
-        print_json({**report.as_json(), "ok": quorum is None or quorum.ok,
-                    "policy": quorum.as_json() if quorum is not None else None})
+        print_json(
+            {
+                **report.as_json(),
+                "ok": quorum is None or quorum.ok,
+                "policy": quorum.as_json() if quorum is not None else None,
+            }
+        )
     else:
         print(f"Genuine: entry {report.index} ({report.kind}) \u2014 {report.summary}")
         print(f"is in ledger \u201c{report.ledger_name}\u201d {report.ledger_id} at tree size {report.tree_size},")
@@ -121,8 +143,10 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json(report.as_json())
     else:
         if report.ok and report.since is not None:
-            print(f"ok: {report.entries - report.since} new entries verified in {report.seconds:.2f} s "
-                  f"({report.entries} in the ledger, {report.deeds} deeds)")
+            print(
+                f"ok: {report.entries - report.since} new entries verified in {report.seconds:.2f} s "
+                f"({report.entries} in the ledger, {report.deeds} deeds)"
+            )
             print(f"checked: {report.checked}.")
         elif report.ok:
             print(f"ok: {report.entries} entries, {report.deeds} deeds verified in {report.seconds:.2f} s")
@@ -143,18 +167,24 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    summary = ctx.ws.build_demo(deeds=args.deeds, transfers=args.transfers, progress=progress,
-                                suspicious=args.with_suspicious).value
+    summary = ctx.ws.build_demo(
+        deeds=args.deeds, transfers=args.transfers, progress=progress, suspicious=args.with_suspicious
+    ).value
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"Demo ledger in {ctx.home.root}: {summary['deeds']} deeds, {summary['transfers']} transfers, "
-          f"{summary['entries']} entries.")
+    print(
+        f"Demo ledger in {ctx.home.root}: {summary['deeds']} deeds, {summary['transfers']} transfers, "
+        f"{summary['entries']} entries."
+    )
     print(f"Demo keys ({', '.join(summary['keys'][:4])}, ...) use the password '{DEMO_PASSWORD}'.")
     if summary["suspicious"]:
         cases = summary["suspicious"]
-        print(f"{len(cases)} suspicious cases injected (each pattern {args.with_suspicious} times); their transfers: "
-              + ", ".join(f"{c['entry']} ({c['pattern']})" for c in cases[:9])
-              + (", ..." if len(cases) > 9 else "") + ". See them with 'deedbook screen --all'.")
+        print(
+            f"{len(cases)} suspicious cases injected (each pattern {args.with_suspicious} times); their transfers: "
+            + ", ".join(f"{c['entry']} ({c['pattern']})" for c in cases[:9])
+            + (", ..." if len(cases) > 9 else "")
+            + ". See them with 'deedbook screen --all'."
+        )
     return 0
 
 

@@ -6,6 +6,7 @@ sub-parsers; a sub-parser's `handler(args, ctx) -> int` calls the workspace
 option; `hints.with_hint` adds the one that fixes the problem.  Exit codes: 0 success, 1 verification failed, 2 bad input
 or refused operation (one sentence on stderr, never a traceback).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,9 +48,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="deedbook", description="Deedbook: signed property deeds, offline transfers, verifiable records.")
+    parser = _Parser(
+        prog="deedbook", description="Deedbook: signed property deeds, offline transfers, verifiable records."
+    )
     parser.add_argument("--version", action="version", version=f"Deedbook {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: $DEEDBOOK_HOME or the user data directory)")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="data folder (default: $DEEDBOOK_HOME or the user data directory)"
+    )
     parser.add_argument("--db-url", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
@@ -99,5 +104,7 @@ def last_resort_sentence(error: BaseException, ctx: CliContext) -> str:
         if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and ctx.data_dir_is_parent_of(where):
             return f"The data folder {ctx.home.root} is read-only; this command needs to write there."
         return f"Cannot use {where}: {_one_line(error.strerror or str(error))}."
-    return (f"Deedbook failed unexpectedly ({type(error).__name__}: {_one_line(str(error), 120)}); "
-            "run it again with DEEDBOOK_DEBUG=1 to see where.")
+    return (
+        f"Deedbook failed unexpectedly ({type(error).__name__}: {_one_line(str(error), 120)}); "
+        "run it again with DEEDBOOK_DEBUG=1 to see where."
+    )

@@ -3,6 +3,7 @@
 `submit` is a command of its own; the others extend the `lien`, `attest`, `sign`
 and `journal` commands that transactions_cmd defines (it calls the hooks here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
 
 
 def register(commands: Any) -> None:
-    submit = commands.add_parser("submit", help="record signed responses of any kind (transfers, liens, releases, "
-                                                "attestations), all or none")
+    submit = commands.add_parser(
+        "submit", help="record signed responses of any kind (transfers, liens, releases, attestations), all or none"
+    )
     submit.add_argument("responses", nargs="+", metavar="RESPONSE")
     submit.add_argument("--json", action="store_true")
     submit.set_defaults(handler=_submit)
@@ -43,13 +45,21 @@ def add_lien_prepare(lien_sub: Any) -> None:
 def add_journal_profile(sign: Any) -> None:
     from core.jurisdictions import NAMES
 
-    sign.add_argument("--journal-profile", choices=NAMES, metavar="|".join(NAMES),
-                      help="for an attestation: the jurisdiction whose journal fields are asked for (default generic)")
-    sign.add_argument("--journal-fields", metavar="FILE", help="for an attestation: the journal fields as JSON "
-                                                               "(document, fee, thumbprint, signers, witnesses)")
+    sign.add_argument(
+        "--journal-profile",
+        choices=NAMES,
+        metavar="|".join(NAMES),
+        help="for an attestation: the jurisdiction whose journal fields are asked for (default generic)",
+    )
+    sign.add_argument(
+        "--journal-fields",
+        metavar="FILE",
+        help="for an attestation: the journal fields as JSON (document, fee, thumbprint, signers, witnesses)",
+    )
 
 
 # -- the agency ------------------------------------------------------------------------------------
+
 
 def _print_prepared(prepared: "PreparedRequest", lead: str, as_json: bool) -> int:
     if as_json:
@@ -64,13 +74,18 @@ def _print_prepared(prepared: "PreparedRequest", lead: str, as_json: bool) -> in
 def _lien_prepare(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.money import format_amount
 
-    prepared = ctx.ws.prepare_lien_request(args.deed, args.holder, args.amount, args.kind, args.currency,
-                                           out_dir=args.out_dir).value
+    prepared = ctx.ws.prepare_lien_request(
+        args.deed, args.holder, args.amount, args.kind, args.currency, out_dir=args.out_dir
+    ).value
     m = prepared.request.message
-    return _print_prepared(prepared, f"Lien {m['lienId']} on deed {m['deedId']} (version {m['deedVersion']}): "
-                                     f"{clean(m['lienKind'], 60)}, {format_amount(m['amount'], m['currency'])}. The "
-                                     "lien number and deed version are fixed now: if the deed changes first, prepare "
-                                     "it again.", args.json)
+    return _print_prepared(
+        prepared,
+        f"Lien {m['lienId']} on deed {m['deedId']} (version {m['deedVersion']}): "
+        f"{clean(m['lienKind'], 60)}, {format_amount(m['amount'], m['currency'])}. The "
+        "lien number and deed version are fixed now: if the deed changes first, prepare "
+        "it again.",
+        args.json,
+    )
 
 
 def release_prepare(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -79,8 +94,9 @@ def release_prepare(args: argparse.Namespace, ctx: CliContext) -> int:
         raise DeedbookError("Say where the request goes: --out-dir DIR.")
     prepared = ctx.ws.prepare_release_request(args.lien, out_dir=args.out_dir).value
     m = prepared.request.message
-    return _print_prepared(prepared, f"Release of lien {m['lienId']} on deed {m['deedId']} (version "
-                                     f"{m['deedVersion']}).", args.json)
+    return _print_prepared(
+        prepared, f"Release of lien {m['lienId']} on deed {m['deedId']} (version {m['deedVersion']}).", args.json
+    )
 
 
 def attest_prepare(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -90,11 +106,16 @@ def attest_prepare(args: argparse.Namespace, ctx: CliContext) -> int:
     missing = [opt for opt, value in (("--notary ADDRESS", args.notary), ("--out-dir DIR", args.out_dir)) if not value]
     if missing:
         raise DeedbookError(f"A notarisation request needs {' and '.join(missing)}.")
-    prepared = ctx.ws.prepare_attestation_request(int(args.entry), args.notary, act=args.act, place=args.place,
-                                                  out_dir=args.out_dir).value
+    prepared = ctx.ws.prepare_attestation_request(
+        int(args.entry), args.notary, act=args.act, place=args.place, out_dir=args.out_dir
+    ).value
     m = prepared.request.message
-    return _print_prepared(prepared, f"Notarisation request ({clean(m['act'], 40)}) of entry {m['entryIndex']} "
-                                     f"({m['entryKind']}), with its proof for the notary to check offline.", args.json)
+    return _print_prepared(
+        prepared,
+        f"Notarisation request ({clean(m['act'], 40)}) of entry {m['entryIndex']} "
+        f"({m['entryKind']}), with its proof for the notary to check offline.",
+        args.json,
+    )
 
 
 def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -112,6 +133,7 @@ def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- the notary's machine --------------------------------------------------------------------------
 
+
 def _ask(prompt: str) -> str:
     sys.stdout.write(prompt)
     sys.stdout.flush()
@@ -123,18 +145,24 @@ def _prompt_fields(request: "SigningRequest", profile_name: str) -> "JournalFiel
     from core.jurisdictions import parse_fields
 
     print(f"Journal fields ({profile_name}); leave empty what does not apply.")
-    data: dict[str, Any] = {"document": _ask("Character of the document (e.g. grant deed): "),
-                            "fee": _ask("Fee charged (e.g. 15.00; empty or 0 when none): "),
-                            "thumbprint": _ask("Thumbprint taken? [y/N] ").lower() in ("y", "yes")}
+    data: dict[str, Any] = {
+        "document": _ask("Character of the document (e.g. grant deed): "),
+        "fee": _ask("Fee charged (e.g. 15.00; empty or 0 when none): "),
+        "thumbprint": _ask("Thumbprint taken? [y/N] ").lower() in ("y", "yes"),
+    }
     signers, witnesses = [], []
     for address in request.message["signers"]:
         print(f"Signer {address}:")
         person: dict[str, Any] = {"name": _ask("  name: "), "address": _ask("  address: ")}
         id_type = _ask("  identity document type (empty: credible witnesses): ")
         if id_type:
-            person["id"] = {"type": id_type, "issuer": _ask("  issuing agency: "),
-                            "number": _ask("  serial number: "), "issued": _ask("  issued (YYYY-MM-DD): "),
-                            "expires": _ask("  expires (YYYY-MM-DD): ")}
+            person["id"] = {
+                "type": id_type,
+                "issuer": _ask("  issuing agency: "),
+                "number": _ask("  serial number: "),
+                "issued": _ask("  issued (YYYY-MM-DD): "),
+                "expires": _ask("  expires (YYYY-MM-DD): "),
+            }
         else:
             while name := _ask("  credible witness name (empty: done): "):
                 witnesses.append({"name": name, "address": _ask("  credible witness address: ")})
@@ -172,12 +200,18 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
     if not print_checks(request, ctx):
         if chosen.refusals_journaled:  # Iowa: a refused request is journaled too
             failed = ctx.ws.check_attestation_request(request).first_failure
-            reason = f"the request does not check ({failed.label.lower()}: {failed.detail})" if failed else \
-                "the request does not check"
-            row = ctx.ws.refuse_request(request, ctx.signer(args.key, args.password_file), profile=chosen.name,
-                                        reason=reason).value
-            raise DeedbookError(f"The attestation request does not check (see above); nothing was signed, and the "
-                                f"refusal is journal row {row.seq}.")
+            reason = (
+                f"the request does not check ({failed.label.lower()}: {failed.detail})"
+                if failed
+                else "the request does not check"
+            )
+            row = ctx.ws.refuse_request(
+                request, ctx.signer(args.key, args.password_file), profile=chosen.name, reason=reason
+            ).value
+            raise DeedbookError(
+                f"The attestation request does not check (see above); nothing was signed, and the "
+                f"refusal is journal row {row.seq}."
+            )
         raise DeedbookError("The attestation request does not check (see above); nothing was signed.")
     if args.journal_fields:
         fields = _read_fields(args.journal_fields)
@@ -192,23 +226,31 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             if chosen.refusals_journaled:
                 reason = _ask("Why is it refused (kept in the journal)? ") or "refused by the notary"
-                row = ctx.ws.refuse_request(request, ctx.signer(args.key, args.password_file), profile=chosen.name,
-                                            reason=reason).value
+                row = ctx.ws.refuse_request(
+                    request, ctx.signer(args.key, args.password_file), profile=chosen.name, reason=reason
+                ).value
                 raise DeedbookError(f"Not signed: the refusal is journal row {row.seq}.")
             raise DeedbookError("Not signed: the attestation was not confirmed.")
-    done = ctx.ws.attest_request(request, ctx.signer(args.key, args.password_file), profile=chosen.name,
-                                 fields=fields, out=out, force=args.force).value
-    print(f"Attested as notary by {request.signer}; response written to {done.path}; journal row {done.row.seq} "
-          f"({chosen.title}).")
+    done = ctx.ws.attest_request(
+        request, ctx.signer(args.key, args.password_file), profile=chosen.name, fields=fields, out=out, force=args.force
+    ).value
+    print(
+        f"Attested as notary by {request.signer}; response written to {done.path}; journal row {done.row.seq} "
+        f"({chosen.title})."
+    )
     return 0
 
 
 def add_journal_actions(journal: Any) -> None:
-    journal.add_argument("action", nargs="?", choices=["verify", "void", "correct", "reveal"],
-                         metavar="verify|void|correct|reveal",
-                         help="on a notary's machine: verify the journal (exit 1 names the first bad row); void or "
-                              "correct row ROW (a new row naming it: nothing is edited); reveal row ROW's sealed "
-                              "identity numbers (needs the notary's key)")
+    journal.add_argument(
+        "action",
+        nargs="?",
+        choices=["verify", "void", "correct", "reveal"],
+        metavar="verify|void|correct|reveal",
+        help="on a notary's machine: verify the journal (exit 1 names the first bad row); void or "
+        "correct row ROW (a new row naming it: nothing is edited); reveal row ROW's sealed "
+        "identity numbers (needs the notary's key)",
+    )
     journal.add_argument("row", nargs="?", type=int, metavar="ROW", help="with void, correct, reveal: the row")
     journal.add_argument("--reason", default="", metavar="TEXT", help="with void or correct: why (kept in the journal)")
     journal.add_argument("--key", metavar="NOTARY", help="with void, correct, reveal: the notary's key")
@@ -266,14 +308,22 @@ def journal_list(args: argparse.Namespace, ctx: CliContext) -> int:
         d = r.data
         act = d.get("act") or {}
         ref = f" (about row {d['ref']})" if d.get("ref") is not None else ""
-        what = (f"{clean(act.get('act') or '', 30)} of entry {act.get('entryIndex')} ({clean(act.get('entryKind'), 30)}"
-                f") on {clean(act.get('ledgerName'), 40)}") if act else ""
+        what = (
+            (
+                f"{clean(act.get('act') or '', 30)} of entry {act.get('entryIndex')} ({clean(act.get('entryKind'), 30)}"
+                f") on {clean(act.get('ledgerName'), 40)}"
+            )
+            if act
+            else ""
+        )
         print(f"{r.day}  row {r.seq:<4} {r.type:<10} {what}{ref}  [{d.get('profile')}]")
         fields = d.get("fields") or {}
         if fields:
             names = ", ".join(clean(s.get("name"), 40) for s in fields.get("signers", []))
-            print(f"            signers: {names or '-'}; document: {clean(fields.get('document'), 60) or '-'}; "
-                  f"fee: {clean(fields.get('fee'), 20) or '-'}; thumbprint: {'yes' if fields.get('thumbprint') else 'no'}")
+            print(
+                f"            signers: {names or '-'}; document: {clean(fields.get('document'), 60) or '-'}; "
+                f"fee: {clean(fields.get('fee'), 20) or '-'}; thumbprint: {'yes' if fields.get('thumbprint') else 'no'}"
+            )
         if d.get("reason"):
             print(f"            reason: {clean(d['reason'], 200)}")
     return 0

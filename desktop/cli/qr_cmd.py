@@ -1,4 +1,5 @@
 """deedbook qr encode|decode: request and response files as animated QR codes, and back."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,9 @@ def register(commands: Any) -> None:
     encode.set_defaults(handler=_encode)
 
     decode = sub.add_parser("decode", help="rebuild the file from images of its QR frames (any order, with gaps)")
-    decode.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG or GIF images: frames, screenshots, "
-                                                                   "photos of a screen")
+    decode.add_argument(
+        "images", nargs="+", metavar="IMAGE", help="PNG, JPEG or GIF images: frames, screenshots, photos of a screen"
+    )
     decode.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     decode.add_argument("--request", metavar="REQUEST", help="the request a wallet's eth-signature answers")
     add_force(decode)
@@ -32,16 +34,27 @@ def register(commands: Any) -> None:
 def _encode(args: argparse.Namespace, ctx: CliContext) -> int:
     frames = ctx.ws.qr_encode(args.request, args.out_dir, fps=args.fps, force=args.force).value
     if args.json:
-        print_json({"parts": frames.parts, "frames": [str(p) for p in frames.frames], "animation": str(frames.animation),
-                    "wallet_parts": frames.wallet_parts, "wallet_frames": [str(p) for p in frames.wallet_frames],
-                    "wallet_animation": str(frames.wallet_animation) if frames.wallet_animation else None})
+        print_json(
+            {
+                "parts": frames.parts,
+                "frames": [str(p) for p in frames.frames],
+                "animation": str(frames.animation),
+                "wallet_parts": frames.wallet_parts,
+                "wallet_frames": [str(p) for p in frames.wallet_frames],
+                "wallet_animation": str(frames.wallet_animation) if frames.wallet_animation else None,
+            }
+        )
         return 0
     what = "response" if frames.request.is_response else "request"
-    say(f"The {frames.request.role}'s {what}: {len(frames.parts)} frame(s) in {args.out_dir} "
-        f"({frames.animation.name} loops them at {args.fps:g} per second).")
+    say(
+        f"The {frames.request.role}'s {what}: {len(frames.parts)} frame(s) in {args.out_dir} "
+        f"({frames.animation.name} loops them at {args.fps:g} per second)."
+    )
     if frames.wallet_animation is not None:
-        say(f"For a QR wallet (EIP-4527 eth-sign-request): {len(frames.wallet_parts)} frame(s), "
-            f"{frames.wallet_animation.name}.")
+        say(
+            f"For a QR wallet (EIP-4527 eth-sign-request): {len(frames.wallet_parts)} frame(s), "
+            f"{frames.wallet_animation.name}."
+        )
     for part in frames.parts:
         print(part)
     return 0
@@ -50,10 +63,20 @@ def _encode(args: argparse.Namespace, ctx: CliContext) -> int:
 def _decode(args: argparse.Namespace, ctx: CliContext) -> int:
     read, path = ctx.ws.qr_decode(args.images, args.out, request=args.request, force=args.force).value
     received = read.received
-    kinds = {"deedbook-request": "file", "eth-sign-request": "wallet's sign request", "eth-signature": "wallet's signature"}
+    kinds = {
+        "deedbook-request": "file",
+        "eth-sign-request": "wallet's sign request",
+        "eth-signature": "wallet's signature",
+    }
     if args.json:
-        print_json({"type": received.type, "codes": read.codes, "out": str(path),
-                    "images_without_code": [str(p) for p in read.images_without_code]})
+        print_json(
+            {
+                "type": received.type,
+                "codes": read.codes,
+                "out": str(path),
+                "images_without_code": [str(p) for p in read.images_without_code],
+            }
+        )
         return 0
     parsed = received.parsed
     what = ("signed response" if parsed is not None and parsed.is_response else "request") if parsed else "response"

@@ -5,6 +5,7 @@ Acts that need a second person's signature (a hold's approver, a recovery's
 approvers, the old key's objection) write request files; their signed responses are
 recorded with `deedbook submit`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,9 @@ def register(commands: Any) -> None:
     issuers.add_argument("--json", action="store_true")
     issuers.set_defaults(handler=_issuer_list)
 
-    issue = claims_sub.add_parser("issue", help="issue a claim about an address (the issuer signs; only the "
-                                                "evidence's hash is recorded)")
+    issue = claims_sub.add_parser(
+        "issue", help="issue a claim about an address (the issuer signs; only the evidence's hash is recorded)"
+    )
     issue.add_argument("address", metavar="ADDRESS")
     issue.add_argument("--type", required=True, metavar="T", help="identity, jurisdiction, accredited, entity-type")
     issue.add_argument("--value", default="", metavar="V", help="a category: a country code for jurisdiction")
@@ -71,8 +73,10 @@ def register(commands: Any) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_rules_show)
 
-    can = commands.add_parser("can-transfer", help="would the rules allow this transfer now? exit 0 allowed, "
-                                                   "1 refused (with its code and reason)")
+    can = commands.add_parser(
+        "can-transfer",
+        help="would the rules allow this transfer now? exit 0 allowed, 1 refused (with its code and reason)",
+    )
     can.add_argument("deed", metavar="DEED")
     can.add_argument("--to", required=True, metavar="ADDRESS")
     can.add_argument("--shares", type=int, metavar="N", help="default: all the seller holds")
@@ -83,8 +87,9 @@ def register(commands: Any) -> None:
     hold = commands.add_parser("hold", help="freeze a deed or a holder's shares (two signatures), and release it")
     hold_sub = hold.add_subparsers(dest="hold_command", metavar="ACTION", required=True)
     hadd = hold_sub.add_parser("add", help="sign a hold here and write the second approver's request")
-    hadd.add_argument("deed", nargs="?", metavar="DEED", help="the deed to freeze (with --holder: that holder's "
-                                                              "shares of it)")
+    hadd.add_argument(
+        "deed", nargs="?", metavar="DEED", help="the deed to freeze (with --holder: that holder's shares of it)"
+    )
     hadd.add_argument("--holder", metavar="ADDRESS", help="freeze this holder's shares (of DEED, or of every deed)")
     hadd.add_argument("--reason", required=True, metavar="TEXT")
     hadd.add_argument("--order", required=True, metavar="REF", help="the court order's reference")
@@ -105,12 +110,14 @@ def register(commands: Any) -> None:
     hlist.add_argument("--json", action="store_true")
     hlist.set_defaults(handler=_hold_list)
 
-    rec = commands.add_parser("recovery", help="move a lost key's holdings (or a court-ordered transfer) through "
-                                               "ordered approvals")
+    rec = commands.add_parser(
+        "recovery", help="move a lost key's holdings (or a court-ordered transfer) through ordered approvals"
+    )
     rec_sub = rec.add_subparsers(dest="recovery_command", metavar="ACTION", required=True)
     start = rec_sub.add_parser("start", help="open a recovery (a registrar signs) and write the approvers' requests")
-    start.add_argument("--lost", required=True, metavar="ADDRESS", help="the lost key (or the holder a court order "
-                                                                        "names)")
+    start.add_argument(
+        "--lost", required=True, metavar="ADDRESS", help="the lost key (or the holder a court order names)"
+    )
     start.add_argument("--new", required=True, metavar="ADDRESS", help="where the holdings go")
     start.add_argument("--order", default="", metavar="REF", help="a court order's reference: a forced transfer")
     start.add_argument("--deed", metavar="DEED", help="only this deed (default: every deed the key holds)")
@@ -140,6 +147,7 @@ def register(commands: Any) -> None:
 
 # -- claims ----------------------------------------------------------------------------------------------------
 
+
 def _issuer_add(args: argparse.Namespace, ctx: CliContext) -> int:
     index = ctx.ws.add_issuer(ctx.signer(args.key, args.password_file), args.address, args.types).value
     entry = ctx.ledger().entry(index)
@@ -162,9 +170,14 @@ def _issuer_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _claim_issue(args: argparse.Namespace, ctx: CliContext) -> int:
-    index, claim_id = ctx.ws.issue_claim(ctx.signer(args.key, args.password_file), args.address, args.type,
-                                         evidence_file=args.evidence_file, value=args.value,
-                                         expires=args.expires).value
+    index, claim_id = ctx.ws.issue_claim(
+        ctx.signer(args.key, args.password_file),
+        args.address,
+        args.type,
+        evidence_file=args.evidence_file,
+        value=args.value,
+        expires=args.expires,
+    ).value
     if args.json:
         print_json({"claim_id": claim_id, **ctx.ledger().entry(index).as_json()})
     else:
@@ -195,6 +208,7 @@ def _claim_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- rules ---------------------------------------------------------------------------------------------------
 
+
 def _rules_set(args: argparse.Namespace, ctx: CliContext) -> int:
     rules = ctx.ws.read_rules(args.file)
     version, lines = ctx.ws.rules_changes(rules)
@@ -216,8 +230,17 @@ def _rules_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.history:
         versions = ctx.ws.rules_history()
         if args.json:
-            print_json([{"version": v.version, "index": v.index, "recorded_at": v.recorded_at,
-                         "rules": rules_of(v.text).as_json()} for v in versions])
+            print_json(
+                [
+                    {
+                        "version": v.version,
+                        "index": v.index,
+                        "recorded_at": v.recorded_at,
+                        "rules": rules_of(v.text).as_json(),
+                    }
+                    for v in versions
+                ]
+            )
             return 0
         if not versions:
             print("No rules have been set: every transfer is judged only by holds and liens.")
@@ -231,8 +254,7 @@ def _rules_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if current.rules is None or current.recorded is None:
         print("No rules have been set: every transfer is judged only by holds and liens.")
         return 0
-    print(f"Rules v{current.version} (entry {current.recorded.index}, "
-          f"{format_instant(current.recorded.recorded_at)}):")
+    print(f"Rules v{current.version} (entry {current.recorded.index}, {format_instant(current.recorded.recorded_at)}):")
     lines = rule_lines(current.rules)
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
@@ -256,6 +278,7 @@ def _can_transfer(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- holds -------------------------------------------------------------------------------------------------------
 
+
 def _files(act: Any, what: str) -> None:
     mine = next(path for role, _, path in act.files if role == "registrar")
     theirs = next((signer, path) for role, signer, path in act.files if role == "approver")
@@ -265,9 +288,15 @@ def _files(act: Any, what: str) -> None:
 
 
 def _hold_add(args: argparse.Namespace, ctx: CliContext) -> int:
-    act = ctx.ws.prepare_hold(ctx.signer(args.key, args.password_file), deed=args.deed, holder=args.holder,
-                              reason=args.reason, order=args.order, out_dir=args.out_dir,
-                              approver=args.approver).value
+    act = ctx.ws.prepare_hold(
+        ctx.signer(args.key, args.password_file),
+        deed=args.deed,
+        holder=args.holder,
+        reason=args.reason,
+        order=args.order,
+        out_dir=args.out_dir,
+        approver=args.approver,
+    ).value
     if args.json:
         print_json(act.as_json())
     else:
@@ -276,8 +305,13 @@ def _hold_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _hold_release(args: argparse.Namespace, ctx: CliContext) -> int:
-    act = ctx.ws.prepare_hold_release(ctx.signer(args.key, args.password_file), args.hold, reason=args.reason,
-                                      out_dir=args.out_dir, approver=args.approver).value
+    act = ctx.ws.prepare_hold_release(
+        ctx.signer(args.key, args.password_file),
+        args.hold,
+        reason=args.reason,
+        out_dir=args.out_dir,
+        approver=args.approver,
+    ).value
     if args.json:
         print_json(act.as_json())
     else:
@@ -288,15 +322,32 @@ def _hold_release(args: argparse.Namespace, ctx: CliContext) -> int:
 def _hold_list(args: argparse.Namespace, ctx: CliContext) -> int:
     holds = ctx.ws.holds()
     if args.json:
-        print_json([{"id": h.hold_id, "deed_id": h.deed_id or None, "holder": None if int(h.holder, 16) == 0 else
-                     h.holder, "reason": h.reason, "order": h.order, "registrar": h.registrar, "approver": h.approver,
-                     "index": h.index, "released_index": h.released_index, "active": h.active} for h in holds])
+        print_json(
+            [
+                {
+                    "id": h.hold_id,
+                    "deed_id": h.deed_id or None,
+                    "holder": None if int(h.holder, 16) == 0 else h.holder,
+                    "reason": h.reason,
+                    "order": h.order,
+                    "registrar": h.registrar,
+                    "approver": h.approver,
+                    "index": h.index,
+                    "released_index": h.released_index,
+                    "active": h.active,
+                }
+                for h in holds
+            ]
+        )
         return 0
     if not holds:
         print("No holds.")
     for h in holds:
-        what = (f"deed {h.deed_id}" if int(h.holder, 16) == 0 else
-                f"{h.holder}" + (f" on deed {h.deed_id}" if h.deed_id else " (every deed)"))
+        what = (
+            f"deed {h.deed_id}"
+            if int(h.holder, 16) == 0
+            else f"{h.holder}" + (f" on deed {h.deed_id}" if h.deed_id else " (every deed)")
+        )
         state = "active" if h.active else f"released (entry {h.released_index})"
         print(f"{h.hold_id[:10]}\u2026  {what}  order {clean(h.order, 60)}: {clean(h.reason, 80)}  [{state}]")
     return 0
@@ -304,10 +355,18 @@ def _hold_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- recovery --------------------------------------------------------------------------------------------------
 
+
 def _recovery_start(args: argparse.Namespace, ctx: CliContext) -> int:
     reason = args.reason or (f"Court order {args.order}" if args.order else "The holder lost the key.")
-    started = ctx.ws.start_recovery(ctx.signer(args.key, args.password_file), lost=args.lost, new=args.new,
-                                    reason=reason, order=args.order, deed=args.deed, out_dir=args.out_dir).value
+    started = ctx.ws.start_recovery(
+        ctx.signer(args.key, args.password_file),
+        lost=args.lost,
+        new=args.new,
+        reason=reason,
+        order=args.order,
+        deed=args.deed,
+        out_dir=args.out_dir,
+    ).value
     if args.json:
         print_json(started.as_json())
         return 0

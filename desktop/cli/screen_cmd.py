@@ -6,6 +6,7 @@ action in the same place: a number goes to the hidden `entry` action, so
 `screen 12`, `screen --all`, `screen request F`, `screen review 12 ...` and
 `screen evaluate` all parse.  Screening results are printed here and nowhere else.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,13 @@ class _EntryOrAction(argparse._SubParsersAction):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self._name_parser_map = self.choices = _Actions()
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         if isinstance(values, list) and values and str(values[0]).isdigit():
             values = ["entry", *values]
         super().__call__(parser, namespace, values, option_string)
@@ -45,17 +51,24 @@ class _EntryOrAction(argparse._SubParsersAction):  # type: ignore[type-arg]
 
 def register(commands: Any) -> None:
     group = commands.add_parser(
-        "screen", help="transaction screening: risk with reasons for transfers (internal, never on public records)",
+        "screen",
+        help="transaction screening: risk with reasons for transfers (internal, never on public records)",
         description="Screen a recorded transfer (deedbook screen ENTRY), every transfer (--all), a prepared "
-                    "request (screen request FILE); record a review (screen review ENTRY); measure the price "
-                    "screen (screen evaluate).")
+        "request (screen request FILE); record a review (screen review ENTRY); measure the price "
+        "screen (screen evaluate).",
+    )
     group.add_argument("--all", action="store_true", help="screen every recorded transfer, each as of its recording")
-    group.add_argument("--level", choices=LEVELS, default=None,
-                       help="with --all: only transfers at this level or above (default: review)")
+    group.add_argument(
+        "--level",
+        choices=LEVELS,
+        default=None,
+        help="with --all: only transfers at this level or above (default: review)",
+    )
     group.add_argument("--json", action="store_true")
     group.set_defaults(handler=_all, screen_command=None)
-    sub = group.add_subparsers(dest="screen_command", metavar="ENTRY | request | review | evaluate",
-                               action=_EntryOrAction)
+    sub = group.add_subparsers(
+        dest="screen_command", metavar="ENTRY | request | review | evaluate", action=_EntryOrAction
+    )
 
     entry = sub.add_parser("entry", help="ENTRY: screen one recorded transfer, as of its recording")
     entry.add_argument("entry", type=int, metavar="ENTRY", help="the transfer's entry number")
@@ -76,11 +89,15 @@ def register(commands: Any) -> None:
     review.add_argument("--json", action="store_true")
     review.set_defaults(handler=_review)
 
-    evaluate = sub.add_parser("evaluate", help="nested out-of-fold AUC and precision at a 5%% review rate, "
-                                               "on sales labelled by their sale condition (default: Ames)")
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="nested out-of-fold AUC and precision at a 5%% review rate, "
+        "on sales labelled by their sale condition (default: Ames)",
+    )
     evaluate.add_argument("--folds", type=int, default=5, metavar="K", help="number of outer folds (default 5)")
-    evaluate.add_argument("--csv", metavar="FILE", help="a sales table with a sale-condition column "
-                                                        "(default: the bundled Ames market)")
+    evaluate.add_argument(
+        "--csv", metavar="FILE", help="a sales table with a sale-condition column (default: the bundled Ames market)"
+    )
     evaluate.add_argument("--target", metavar="COLUMN", help="the sale price column (with --csv)")
     evaluate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     evaluate.add_argument("--quick", action="store_true", help="a smaller, faster valuation model (for previews)")
@@ -92,6 +109,7 @@ def _training_note(json_out: bool) -> Any:
     def note(line: str) -> None:
         if not json_out:
             print(line, file=sys.stderr, flush=True)
+
     return note
 
 
@@ -103,8 +121,10 @@ def _print(a: "Assessment") -> None:
         print(f"  {reason['weight']:+.2f}  {reason['text']}")
     review = a.extra.get("review")
     if review:
-        print(f"  reviewed: {review['decision']} (entry {review['review_entry']}, by {review['reviewer']}): "
-              f"{review['note']}")
+        print(
+            f"  reviewed: {review['decision']} (entry {review['review_entry']}, by {review['reviewer']}): "
+            f"{review['note']}"
+        )
 
 
 def _entry(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -115,11 +135,9 @@ def _entry(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _all(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.all:
-        raise DeedbookError("Say what to screen: an entry number, --all, 'request FILE', 'review ENTRY' or "
-                            "'evaluate'.")
+        raise DeedbookError("Say what to screen: an entry number, --all, 'request FILE', 'review ENTRY' or 'evaluate'.")
     level = args.level or "review"
-    found = ctx.ws.screen_all(level=level, progress=_progress(not args.json),
-                              before_training=_training_note(args.json))
+    found = ctx.ws.screen_all(level=level, progress=_progress(not args.json), before_training=_training_note(args.json))
     if args.json:
         print_json({"level": level, "count": len(found), "transfers": [a.to_json() for a in found]})
         return 0
@@ -138,8 +156,7 @@ def _request(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _review(args: argparse.Namespace, ctx: CliContext) -> int:
-    index = ctx.ws.review_transfer(args.entry, args.decision, args.note,
-                                   ctx.signer(args.key, args.password_file)).value
+    index = ctx.ws.review_transfer(args.entry, args.decision, args.note, ctx.signer(args.key, args.password_file)).value
     if args.json:
         print_json({"index": index, "entry": args.entry, "decision": args.decision})
     else:
@@ -151,17 +168,26 @@ def _review(args: argparse.Namespace, ctx: CliContext) -> int:
 def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.csv is not None:
         existing_file(args.csv)
-    result = ctx.ws.evaluate_screen(csv=args.csv, target=args.target, folds=args.folds, seed=args.seed,
-                                    quick=args.quick, progress=_progress(not args.json))
+    result = ctx.ws.evaluate_screen(
+        csv=args.csv,
+        target=args.target,
+        folds=args.folds,
+        seed=args.seed,
+        quick=args.quick,
+        progress=_progress(not args.json),
+    )
     if args.json:
         print_json(result)
         return 0
     base = result["baseline_price_gap_only"]
-    print(f"{result['folds']}-fold nested evaluation on {result['n']} sales, {result['positives']} of them "
-          f"not at arm's length (base rate {result['base_rate']:.1%}; {result['seconds']} s)")
-    print(f"  ROC AUC {result['auc']:.3f}   precision at a 5% review rate {result['precision_at_5pct']:.1%} "
-          f"(recall {result['recall_at_5pct']:.1%})   at 1%: {result['precision_at_1pct']:.1%}")
+    print(
+        f"{result['folds']}-fold nested evaluation on {result['n']} sales, {result['positives']} of them "
+        f"not at arm's length (base rate {result['base_rate']:.1%}; {result['seconds']} s)"
+    )
+    print(
+        f"  ROC AUC {result['auc']:.3f}   precision at a 5% review rate {result['precision_at_5pct']:.1%} "
+        f"(recall {result['recall_at_5pct']:.1%})   at 1%: {result['precision_at_1pct']:.1%}"
+    )
     print(f"  the price gap alone: AUC {base['auc']:.3f}, precision at 5% {base['precision_at_5pct']:.1%}")
-    print(f"  labels: {'; '.join(result['data']['labels'])}; never inputs: "
-          f"{', '.join(result['data']['not_inputs'])}")
+    print(f"  labels: {'; '.join(result['data']['labels'])}; never inputs: {', '.join(result['data']['not_inputs'])}")
     return 0

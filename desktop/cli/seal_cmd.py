@@ -1,4 +1,5 @@
 """deedbook seal cert new NAME --key OPERATOR, deedbook seal cert list: the office's document seal."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,8 @@ def register(commands: Any) -> None:
     seal = commands.add_parser("seal", help="the office's document seal (a PAdES signature PDF readers check)")
     sub = seal.add_subparsers(dest="seal_command", metavar="COMMAND", required=True)
     cert = sub.add_parser("cert", help="the seal's key and certificate").add_subparsers(
-        dest="cert_command", metavar="COMMAND", required=True)
+        dest="cert_command", metavar="COMMAND", required=True
+    )
     new = cert.add_parser("new", help="make a seal's key and certificate and bind it to the ledger (operator)")
     new.add_argument("name", metavar="NAME", help="the seal's name (letters, digits, . _ -)")
     new.add_argument("--key", required=True, metavar="OPERATOR", help="the ledger operator's key, which binds it")
@@ -36,12 +38,17 @@ def seal_signer(name: str, password_file: str | None, *, confirm: bool = False) 
 
 
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
-    done = ctx.ws.new_seal(ctx.signer(args.key, args.password_file), args.name,
-                           seal_signer(args.name, args.seal_password_file, confirm=True))
+    done = ctx.ws.new_seal(
+        ctx.signer(args.key, args.password_file),
+        args.name,
+        seal_signer(args.name, args.seal_password_file, confirm=True),
+    )
     info = done.value
     bound, checkpoint = done.receipt.entries[0], done.receipt.entries[-1]
-    print(f"Made seal '{info.name}': certificate {info.fingerprint}, valid {format_day(info.not_before)} to "
-          f"{format_day(info.not_after)}; bound to the ledger by entry {bound}, covered by checkpoint {checkpoint}.")
+    print(
+        f"Made seal '{info.name}': certificate {info.fingerprint}, valid {format_day(info.not_before)} to "
+        f"{format_day(info.not_after)}; bound to the ledger by entry {bound}, covered by checkpoint {checkpoint}."
+    )
     print(f"Seal documents with: deedbook pdf ... --seal {info.name}")
     return 0
 

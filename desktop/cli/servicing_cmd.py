@@ -5,6 +5,7 @@ A holder's ballot is signed on the holder's own machine from its request file
 (`deedbook sign`, or any EIP-712 wallet) and recorded with `deedbook submit`,
 which records any kind's signed responses.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,20 @@ def _keyed(parser: Any, key_help: str) -> None:
 def register(commands: Any) -> None:
     dist = commands.add_parser("distribution", help="pay a deed's holders pro rata at a record date; statements")
     sub = dist.add_subparsers(dest="distribution_command", metavar="ACTION", required=True)
-    new = sub.add_parser("new", help="split an amount over the holders at a record date and record it (a registrar "
-                                     "signs); payouts in minor units, largest remainder, no unit lost")
+    new = sub.add_parser(
+        "new",
+        help="split an amount over the holders at a record date and record it (a registrar "
+        "signs); payouts in minor units, largest remainder, no unit lost",
+    )
     new.add_argument("deed", metavar="DEED")
     new.add_argument("--amount", required=True, metavar="A", help="e.g. 1000.00")
     new.add_argument("--currency", required=True, metavar="C", help="ISO 4217 code, e.g. USD")
-    new.add_argument("--record-checkpoint", type=int, metavar="INDEX",
-                     help="the checkpoint entry that is the record date (default: the latest checkpoint)")
+    new.add_argument(
+        "--record-checkpoint",
+        type=int,
+        metavar="INDEX",
+        help="the checkpoint entry that is the record date (default: the latest checkpoint)",
+    )
     new.add_argument("--purpose", default="", metavar="TEXT", help="rent for March, sale proceeds, ...")
     new.add_argument("--preview", action="store_true", help="show the payouts only; nothing is signed")
     new.add_argument("--key", metavar="K", help="the registrar's key (required unless --preview)")
@@ -58,8 +66,12 @@ def register(commands: Any) -> None:
     show.set_defaults(handler=_show)
 
     for name, many in (("statement", False), ("statements", True)):
-        st = sub.add_parser(name, help="every holder's statement PDF, into a folder" if many else
-                            "a holder's statement PDF: its payout and the proof of its holding (verify-pdf checks it)")
+        st = sub.add_parser(
+            name,
+            help="every holder's statement PDF, into a folder"
+            if many
+            else "a holder's statement PDF: its payout and the proof of its holding (verify-pdf checks it)",
+        )
         st.add_argument("id", type=int, metavar="ID")
         if many:
             st.add_argument("--out-dir", required=True, metavar="DIR")
@@ -68,28 +80,34 @@ def register(commands: Any) -> None:
             st.add_argument("--out", required=True, metavar="F.pdf")
             add_force(st)
         st.add_argument("--paper", type=str.lower, choices=("a4", "letter"), default="a4")
-        st.add_argument("--checkpoint-key", metavar="KEY",
-                        help="if no checkpoint covers the distribution yet, sign one first with this operator key")
+        st.add_argument(
+            "--checkpoint-key",
+            metavar="KEY",
+            help="if no checkpoint covers the distribution yet, sign one first with this operator key",
+        )
         add_password_file(st)
         st.set_defaults(handler=_statements if many else _statement)
 
     vote = commands.add_parser("vote", help="holders' votes: proposals, ballots signed by request, tallies")
     vsub = vote.add_subparsers(dest="vote_command", metavar="ACTION", required=True)
-    propose = vsub.add_parser("propose", help="put a question to a deed's holders at a record date (a registrar "
-                                              "signs)")
+    propose = vsub.add_parser("propose", help="put a question to a deed's holders at a record date (a registrar signs)")
     propose.add_argument("deed", metavar="DEED")
     propose.add_argument("--text", required=True, metavar="TEXT")
-    propose.add_argument("--threshold", required=True, metavar="T",
-                         help="share of ALL the deed's shares that must vote yes: 0.6 or 60%%")
-    propose.add_argument("--closes", required=True, metavar="DATE", help="YYYY-MM-DD (end of day, UTC) or "
-                                                                         "YYYY-MM-DDTHH:MM (UTC)")
+    propose.add_argument(
+        "--threshold", required=True, metavar="T", help="share of ALL the deed's shares that must vote yes: 0.6 or 60%%"
+    )
+    propose.add_argument(
+        "--closes", required=True, metavar="DATE", help="YYYY-MM-DD (end of day, UTC) or YYYY-MM-DDTHH:MM (UTC)"
+    )
     propose.add_argument("--record-checkpoint", type=int, metavar="INDEX", help="default: the latest checkpoint")
     _keyed(propose, "the registrar's key")
     propose.add_argument("--json", action="store_true")
     propose.set_defaults(handler=_propose)
 
-    requests = vsub.add_parser("ballot-requests", help="write each holder's ballot requests (one file per choice: "
-                                                       "yes, no, abstain) to sign on their own machine")
+    requests = vsub.add_parser(
+        "ballot-requests",
+        help="write each holder's ballot requests (one file per choice: yes, no, abstain) to sign on their own machine",
+    )
     requests.add_argument("id", type=int, metavar="ID")
     requests.add_argument("--out-dir", required=True, metavar="DIR")
     requests.add_argument("--holder", metavar="ADDRESS", help="only this holder (default: every holder)")
@@ -108,37 +126,55 @@ def register(commands: Any) -> None:
 
 # -- distributions ----------------------------------------------------------------------------------------------
 
+
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
-    plan = ctx.ws.distribution_preview(args.deed, args.amount, args.currency, checkpoint=args.record_checkpoint,
-                                       purpose=args.purpose)
+    plan = ctx.ws.distribution_preview(
+        args.deed, args.amount, args.currency, checkpoint=args.record_checkpoint, purpose=args.purpose
+    )
     if args.preview:
         if args.json:
             print_json(plan.as_json())
         else:
-            _print_payouts(plan.as_json()["payouts"], plan.currency, plan.amount,
-                           f"Preview: {format_amount(plan.amount, plan.currency)} over the holders of deed "
-                           f"{plan.snapshot.deed.deed_id} at checkpoint {plan.snapshot.checkpoint.index}")
+            _print_payouts(
+                plan.as_json()["payouts"],
+                plan.currency,
+                plan.amount,
+                f"Preview: {format_amount(plan.amount, plan.currency)} over the holders of deed "
+                f"{plan.snapshot.deed.deed_id} at checkpoint {plan.snapshot.checkpoint.index}",
+            )
             print(plan.rule)
         return 0
     if not args.key:
         from core.errors import DeedbookError
 
-        raise DeedbookError("Recording a distribution needs the registrar's key: give --key (or --preview to only "
-                            "see the payouts).")
+        raise DeedbookError(
+            "Recording a distribution needs the registrar's key: give --key (or --preview to only see the payouts)."
+        )
     index = ctx.ws.record_distribution(ctx.signer(args.key, args.password_file), plan).value
     entry = ctx.ws.ledger.entry(index)
     m = entry.message
     if args.json:
-        print_json({"id": m["distributionId"], "entry": index, "deed": m["deedId"],
-                    "record_checkpoint": m["recordCheckpoint"], "amount": m["amount"], "currency": m["currency"],
-                    "rounding": m["rounding"],
-                    "payouts": [{"holder": p["holder"], "shares": p["shares"], "minor": p["minor"]}
-                                for p in m["payouts"]]})
+        print_json(
+            {
+                "id": m["distributionId"],
+                "entry": index,
+                "deed": m["deedId"],
+                "record_checkpoint": m["recordCheckpoint"],
+                "amount": m["amount"],
+                "currency": m["currency"],
+                "rounding": m["rounding"],
+                "payouts": [{"holder": p["holder"], "shares": p["shares"], "minor": p["minor"]} for p in m["payouts"]],
+            }
+        )
         return 0
-    _print_payouts(plan.as_json()["payouts"], plan.currency, plan.amount,
-                   f"Distribution {m['distributionId']} recorded (entry {index}): "
-                   f"{format_amount(m['amount'], m['currency'])} to the holders of deed {m['deedId']} at checkpoint "
-                   f"{m['recordCheckpoint']}")
+    _print_payouts(
+        plan.as_json()["payouts"],
+        plan.currency,
+        plan.amount,
+        f"Distribution {m['distributionId']} recorded (entry {index}): "
+        f"{format_amount(m['amount'], m['currency'])} to the holders of deed {m['deedId']} at checkpoint "
+        f"{m['recordCheckpoint']}",
+    )
     print(plan.rule)
     return 0
 
@@ -148,8 +184,10 @@ def _print_payouts(payouts: list[dict[str, Any]], currency: str, amount: int, ti
     for p in payouts:
         note = "  (+1 left over by rounding)" if p.get("extra_unit") else ""
         print(f"  {p['holder']}  {p['shares']:>12,} shares  {format_amount(p['minor'], currency):>22}{note}")
-    print(f"  {'total':<42}  {sum(p['shares'] for p in payouts):>12,} shares  "
-          f"{format_amount(sum(p['minor'] for p in payouts), currency):>22}  (of {format_amount(amount, currency)})")
+    print(
+        f"  {'total':<42}  {sum(p['shares'] for p in payouts):>12,} shares  "
+        f"{format_amount(sum(p['minor'] for p in payouts), currency):>22}  (of {format_amount(amount, currency)})"
+    )
 
 
 def _snapshot(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -157,7 +195,9 @@ def _snapshot(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         print_json(snap.as_json())
         return 0
-    print(f"Deed {snap.deed.deed_id} at checkpoint {snap.checkpoint.index} ({format_instant(snap.checkpoint.recorded_at)}):")
+    print(
+        f"Deed {snap.deed.deed_id} at checkpoint {snap.checkpoint.index} ({format_instant(snap.checkpoint.recorded_at)}):"
+    )
     for holder, shares in sorted(snap.holders.items(), key=lambda i: i[0].lower()):
         print(f"  {holder}  {shares:>12,} of {snap.deed.total_shares:,} shares")
     print(f"From entries {', '.join(str(e.index) for e in snap.entries)}.")
@@ -166,10 +206,18 @@ def _snapshot(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _entry_json(entry: Any) -> dict[str, Any]:
     m = entry.message
-    return {"id": m["distributionId"], "entry": entry.index, "deed": m["deedId"],
-            "record_checkpoint": m["recordCheckpoint"], "amount": m["amount"], "currency": m["currency"],
-            "purpose": m["purpose"], "rounding": m["rounding"], "recorded_at": entry.recorded_at,
-            "payouts": [{"holder": p["holder"], "shares": p["shares"], "minor": p["minor"]} for p in m["payouts"]]}
+    return {
+        "id": m["distributionId"],
+        "entry": entry.index,
+        "deed": m["deedId"],
+        "record_checkpoint": m["recordCheckpoint"],
+        "amount": m["amount"],
+        "currency": m["currency"],
+        "purpose": m["purpose"],
+        "rounding": m["rounding"],
+        "recorded_at": entry.recorded_at,
+        "payouts": [{"holder": p["holder"], "shares": p["shares"], "minor": p["minor"]} for p in m["payouts"]],
+    }
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -206,15 +254,22 @@ def _operator(args: argparse.Namespace, ctx: CliContext) -> Any:
 
 
 def _statement(args: argparse.Namespace, ctx: CliContext) -> int:
-    path = ctx.ws.write_statement(args.id, args.holder, args.out, force=args.force, paper=args.paper.capitalize()
-                                  if args.paper == "letter" else "A4", operator=_operator(args, ctx)).value
+    path = ctx.ws.write_statement(
+        args.id,
+        args.holder,
+        args.out,
+        force=args.force,
+        paper=args.paper.capitalize() if args.paper == "letter" else "A4",
+        operator=_operator(args, ctx),
+    ).value
     print(f"Wrote the statement of distribution {args.id} for {args.holder} to {path}")
     return 0
 
 
 def _statements(args: argparse.Namespace, ctx: CliContext) -> int:
-    paths = ctx.ws.write_statements(args.id, args.out_dir, paper="Letter" if args.paper == "letter" else "A4",
-                                    operator=_operator(args, ctx)).value
+    paths = ctx.ws.write_statements(
+        args.id, args.out_dir, paper="Letter" if args.paper == "letter" else "A4", operator=_operator(args, ctx)
+    ).value
     print(f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} of distribution {args.id}:")
     for path in paths:
         print(f"  {path}")
@@ -223,18 +278,35 @@ def _statements(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- votes ------------------------------------------------------------------------------------------------------
 
+
 def _propose(args: argparse.Namespace, ctx: CliContext) -> int:
-    proposal_id = ctx.ws.propose(ctx.signer(args.key, args.password_file), args.deed, args.text, args.threshold,
-                                 args.closes, checkpoint=args.record_checkpoint).value
+    proposal_id = ctx.ws.propose(
+        ctx.signer(args.key, args.password_file),
+        args.deed,
+        args.text,
+        args.threshold,
+        args.closes,
+        checkpoint=args.record_checkpoint,
+    ).value
     entry = ctx.ws.proposal(proposal_id)
     m = entry.message
     if args.json:
-        print_json({"id": proposal_id, "entry": entry.index, "deed": m["deedId"], "record_checkpoint":
-                    m["recordCheckpoint"], "threshold": m["thresholdBps"] / 10000, "closes": m["closes"]})
+        print_json(
+            {
+                "id": proposal_id,
+                "entry": entry.index,
+                "deed": m["deedId"],
+                "record_checkpoint": m["recordCheckpoint"],
+                "threshold": m["thresholdBps"] / 10000,
+                "closes": m["closes"],
+            }
+        )
         return 0
-    print(f"Proposal {proposal_id} recorded (entry {entry.index}) for the holders of deed {m['deedId']} at checkpoint "
-          f"{m['recordCheckpoint']}; it passes with yes from {m['thresholdBps'] / 100:g}% of all shares and closes "
-          f"{format_instant(m['closes'])}.")
+    print(
+        f"Proposal {proposal_id} recorded (entry {entry.index}) for the holders of deed {m['deedId']} at checkpoint "
+        f"{m['recordCheckpoint']}; it passes with yes from {m['thresholdBps'] / 100:g}% of all shares and closes "
+        f"{format_instant(m['closes'])}."
+    )
     print(f"Next: deedbook vote ballot-requests {proposal_id} --out-dir DIR")
     return 0
 
@@ -247,16 +319,20 @@ def _ballot_requests(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"Wrote {len(paths)} ballot requests (one per holder and choice):")
     for path in paths:
         print(f"  {path}")
-    print(f"Each holder signs the one file of their choice (deedbook sign FILE, or a wallet); record each signed "
-          f"ballot with: {SUBMIT} FILE.signed.json")
+    print(
+        f"Each holder signs the one file of their choice (deedbook sign FILE, or a wallet); record each signed "
+        f"ballot with: {SUBMIT} FILE.signed.json"
+    )
     return 0
 
 
 def _tally_lines(t: Any, now: int) -> list[str]:
-    return [f"Proposal {t.proposal_id} on deed {t.deed_id}: {clean(t.text, 200)}",
-            f"  {t.state(now)} (closes {format_instant(t.closes)}); outcome: {t.outcome(now)}",
-            f"  yes {t.weights['yes']:,}   no {t.weights['no']:,}   abstain {t.weights['abstain']:,}   of "
-            f"{t.total_shares:,} shares; passes at {t.needed:,} yes ({t.threshold_bps / 100:g}% of all shares)"]
+    return [
+        f"Proposal {t.proposal_id} on deed {t.deed_id}: {clean(t.text, 200)}",
+        f"  {t.state(now)} (closes {format_instant(t.closes)}); outcome: {t.outcome(now)}",
+        f"  yes {t.weights['yes']:,}   no {t.weights['no']:,}   abstain {t.weights['abstain']:,}   of "
+        f"{t.total_shares:,} shares; passes at {t.needed:,} yes ({t.threshold_bps / 100:g}% of all shares)",
+    ]
 
 
 def _vote_list(args: argparse.Namespace, ctx: CliContext) -> int:

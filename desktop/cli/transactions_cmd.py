@@ -1,4 +1,5 @@
 """deedbook transfer prepare|submit, sign, lien add|release, attest, journal"""
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,9 @@ def register(commands: Any) -> None:
     prep.add_argument("--currency", default="USD", help="ISO 4217 code (default USD)")
     prep.add_argument("--shares", type=int, metavar="N", help="number of shares (default: all the seller holds)")
     prep.add_argument("--from", dest="seller", metavar="ADDRESS", help="the selling holder, when a deed has several")
-    prep.add_argument("--deadline", metavar="ISO-DATE", help="last day the transfer can be recorded (default: in 7 days)")
+    prep.add_argument(
+        "--deadline", metavar="ISO-DATE", help="last day the transfer can be recorded (default: in 7 days)"
+    )
     prep.add_argument("--closing-date", metavar="ISO-DATE", help="the closing date (default: today)")
     prep.add_argument("--out-dir", required=True, metavar="DIR", help="folder for the request files")
     prep.add_argument("--json", action="store_true")
@@ -55,8 +58,9 @@ def register(commands: Any) -> None:
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=_lien_add)
     parties_cmd.add_lien_prepare(lien_sub)
-    release = lien_sub.add_parser("release", help="release an open lien (or 'release prepare LIEN --out-dir DIR': "
-                                                  "the lienholder's request)")
+    release = lien_sub.add_parser(
+        "release", help="release an open lien (or 'release prepare LIEN --out-dir DIR': the lienholder's request)"
+    )
     release.add_argument("deed", metavar="DEED", help="the deed (or 'prepare')")
     release.add_argument("lien", type=int, metavar="LIEN", help="the lien number")
     release.add_argument("--holder", metavar="KEY")
@@ -65,8 +69,9 @@ def register(commands: Any) -> None:
     release.add_argument("--json", action="store_true")
     release.set_defaults(handler=_lien_release)
 
-    attest = commands.add_parser("attest", help="notarial attestation of a recorded entry (or 'attest prepare "
-                                               "ENTRY': the notary's request)")
+    attest = commands.add_parser(
+        "attest", help="notarial attestation of a recorded entry (or 'attest prepare ENTRY': the notary's request)"
+    )
     attest.add_argument("index", metavar="INDEX", help="the entry attested (or 'prepare')")
     attest.add_argument("entry", nargs="?", metavar="ENTRY", help="with 'prepare': the entry to be attested")
     attest.add_argument("--key", metavar="NOTARY")
@@ -76,27 +81,37 @@ def register(commands: Any) -> None:
     attest.add_argument("--place", default="", metavar="TEXT")
     attest.add_argument("--date", metavar="ISO-DATE", help="date of the act (default: today)")
     attest.add_argument("--id-kind", default="", metavar="TEXT", help="identity evidence seen: passport, ...")
-    attest.add_argument("--id-number-file", metavar="F", help="file whose first line is the identity number "
-                                                            "(stored only as a keyed hash)")
+    attest.add_argument(
+        "--id-number-file",
+        metavar="F",
+        help="file whose first line is the identity number (stored only as a keyed hash)",
+    )
     add_password_file(attest)
     attest.add_argument("--json", action="store_true")
     attest.set_defaults(handler=_attest)
 
-    journal = commands.add_parser("journal", help="a notary's journal: the notary's own on a notary's machine, "
-                                                 "else the ledger's attestations ('journal verify' checks it)")
+    journal = commands.add_parser(
+        "journal",
+        help="a notary's journal: the notary's own on a notary's machine, "
+        "else the ledger's attestations ('journal verify' checks it)",
+    )
     parties_cmd.add_journal_actions(journal)
     journal.add_argument("--notary", metavar="ADDRESS")
     journal.add_argument("--from", dest="date_from", metavar="DATE")
     journal.add_argument("--to", dest="date_to", metavar="DATE")
     journal.add_argument("--json", action="store_true")
     journal.add_argument("--csv", metavar="FILE", help="also write the acts listed to a CSV file (spreadsheet-safe)")
-    journal.add_argument("--pdf", metavar="FILE", help="on a notary's machine: also write the notary's own journal "
-                                                      "(the rows listed) as a PDF")
+    journal.add_argument(
+        "--pdf",
+        metavar="FILE",
+        help="on a notary's machine: also write the notary's own journal (the rows listed) as a PDF",
+    )
     add_force(journal)
     journal.set_defaults(handler=_journal)
 
 
 # -- transfer ------------------------------------------------------------------
+
 
 def _prepare(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.dates import format_instant
@@ -104,14 +119,25 @@ def _prepare(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.shares is not None and args.shares < 1:
         raise DeedbookError("--shares must be at least 1.")
-    prepared = ctx.ws.prepare_transfer(args.deed, args.to, args.price, args.currency, args.shares, args.deadline,
-                                       args.closing_date, out_dir=args.out_dir, seller=args.seller).value
+    prepared = ctx.ws.prepare_transfer(
+        args.deed,
+        args.to,
+        args.price,
+        args.currency,
+        args.shares,
+        args.deadline,
+        args.closing_date,
+        out_dir=args.out_dir,
+        seller=args.seller,
+    ).value
     if args.json:
         print_json(prepared.as_json())
         return 0
     m = prepared.message
-    print(f"Transfer of deed {m['deedId']}: {m['shares']:,} of {m['totalShares']:,} shares from {m['from']} to "
-          f"{m['to']} for {format_amount(m['price'], m['currency'])}; sign by {format_instant(m['deadline'])}.")
+    print(
+        f"Transfer of deed {m['deedId']}: {m['shares']:,} of {m['totalShares']:,} shares from {m['from']} to "
+        f"{m['to']} for {format_amount(m['price'], m['currency'])}; sign by {format_instant(m['deadline'])}."
+    )
     for request, path in zip(prepared.requests, prepared.paths, strict=True):
         print(f"  {request.role:<10} {request.signer}  {path}")
     return 0
@@ -131,6 +157,7 @@ def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- sign (no ledger needed) --------------------------------------------------
 
+
 def _default_out(request_path: str) -> str:
     name = request_path[:-5] if request_path.endswith(".json") else request_path
     return name + ".signed.json"
@@ -148,8 +175,9 @@ def _open_signer(ctx: CliContext) -> int:
     try:
         from desktop.gui import app
     except ImportError as missing:  # a build without Qt still signs on the command line
-        raise DeedbookError(f"The offline signer window cannot start ({missing}); sign with: "
-                            "deedbook sign REQUEST --key KEY.") from None
+        raise DeedbookError(
+            f"The offline signer window cannot start ({missing}); sign with: deedbook sign REQUEST --key KEY."
+        ) from None
     return int(app.run(ctx.data_dir, ctx.db_url, signer=True) or 0)
 
 
@@ -181,17 +209,21 @@ def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
 
 # -- liens ---------------------------------------------------------------------
 
+
 def _lien_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.money import format_amount
 
-    record = ctx.ws.add_lien(args.deed, ctx.signer(args.holder, args.password_file), args.amount, args.kind,
-                             args.currency).value
+    record = ctx.ws.add_lien(
+        args.deed, ctx.signer(args.holder, args.password_file), args.amount, args.kind, args.currency
+    ).value
     if args.json:
         print_json(record.as_json())
     else:
         lien = record.lien
-        print(f"Lien {lien.lien_id} on deed {record.deed_id} recorded as entry {record.index}: {lien.kind}, "
-              f"{format_amount(lien.amount, lien.currency)}, held by {lien.holder}.")
+        print(
+            f"Lien {lien.lien_id} on deed {record.deed_id} recorded as entry {record.index}: {lien.kind}, "
+            f"{format_amount(lien.amount, lien.currency)}, held by {lien.holder}."
+        )
     return 0
 
 
@@ -209,6 +241,7 @@ def _lien_release(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 # -- notary --------------------------------------------------------------------
+
 
 def _read_id_number(path: str | None) -> str | None:
     if not path:
@@ -231,8 +264,15 @@ def _attest(args: argparse.Namespace, ctx: CliContext) -> int:
     args.index = int(args.index)
     attested = ctx.ledger().entry(args.index)  # an unknown entry is said before the password is asked
     id_number = _read_id_number(args.id_number_file)
-    index = ctx.ws.attest(args.index, ctx.signer(args.key, args.password_file), act=args.act, place=args.place,
-                          id_kind=args.id_kind, id_number=id_number, act_date=args.date).value
+    index = ctx.ws.attest(
+        args.index,
+        ctx.signer(args.key, args.password_file),
+        act=args.act,
+        place=args.place,
+        id_kind=args.id_kind,
+        id_number=id_number,
+        act_date=args.date,
+    ).value
     if args.json:
         print_json(ctx.ledger().entry(index).as_json())
     else:
@@ -247,8 +287,9 @@ def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.ws.has_notary_journal() and not args.notary:  # the notary's own machine: its own journal
         return parties_cmd.journal_list(args, ctx)
     if args.pdf:
-        raise DeedbookError("This data folder holds no notary's journal; the ledger's acts are exported with "
-                            "'deedbook pdf journal'.")
+        raise DeedbookError(
+            "This data folder holds no notary's journal; the ledger's acts are exported with 'deedbook pdf journal'."
+        )
     records = ctx.ws.journal(args.notary, args.date_from, args.date_to)
     if args.csv:
         ctx.ws.write_journal_csv(args.csv, records, force=args.force)
@@ -262,8 +303,10 @@ def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
         j = r.as_json()
         deed = f" deed {j['deed_id']}" if j["deed_id"] else ""
         idn = ", id number hashed" if j["id_number_hash"] else ""
-        print(f"{clean(j['date'])}  #{r.index:<6} {clean(j['act'], 40):<16} {clean(j['place'], 23):<24} "
-              f"entry {j['entry_index']} ({clean(j['entry_kind'], 40)}{deed})  notary {r.notary}  "
-              f"evidence: {clean(j['id_evidence'], 60) or '-'}{idn}")
+        print(
+            f"{clean(j['date'])}  #{r.index:<6} {clean(j['act'], 40):<16} {clean(j['place'], 23):<24} "
+            f"entry {j['entry_index']} ({clean(j['entry_kind'], 40)}{deed})  notary {r.notary}  "
+            f"evidence: {clean(j['id_evidence'], 60) or '-'}{idn}"
+        )
         print(f"            signers: {', '.join(clean(s, 42) for s in j['signers'])}")
     return 0

@@ -2,6 +2,7 @@
 
 Argument parsing and printing only: the work (and when to train) is the workspace's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,13 +13,16 @@ from desktop.cli.context import CliContext, add_password_file, existing_file, pr
 
 
 def _csv_options(parser: argparse.ArgumentParser, target_required: bool = False) -> None:
-    parser.add_argument("--csv", metavar="FILE", help="a sales table (CSV, or .csv.gz); default: the bundled Ames market")
+    parser.add_argument(
+        "--csv", metavar="FILE", help="a sales table (CSV, or .csv.gz); default: the bundled Ames market"
+    )
     parser.add_argument("--target", metavar="COLUMN", required=target_required, help="the sale price column")
     parser.add_argument("--date", metavar="COLUMN", help="the sale date column (default: inferred)")
     parser.add_argument("--lat", metavar="COLUMN", help="latitude column (default: inferred)")
     parser.add_argument("--lon", metavar="COLUMN", help="longitude column (default: inferred)")
-    parser.add_argument("--keep-all-sales", action="store_true",
-                        help="do not leave out non-market sales (family, foreclosure, ...)")
+    parser.add_argument(
+        "--keep-all-sales", action="store_true", help="do not leave out non-market sales (family, foreclosure, ...)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--quick", action="store_true", help="a smaller, faster model (for previews)")
     parser.add_argument("--json", action="store_true")
@@ -36,10 +40,14 @@ def register(commands: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="K-fold cross-validation: MdAPE, coverage, COD, PRD, PRB")
     _csv_options(evaluate)
     evaluate.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
-    evaluate.add_argument("--trim-outliers", action="store_true",
-                          help="IAAO outlier trim: leave ratios beyond 3 interquartile ranges out of the figures")
-    evaluate.add_argument("--no-equity", action="store_true",
-                          help="no equity calibration (the estimates as fitted, for comparison)")
+    evaluate.add_argument(
+        "--trim-outliers",
+        action="store_true",
+        help="IAAO outlier trim: leave ratios beyond 3 interquartile ranges out of the figures",
+    )
+    evaluate.add_argument(
+        "--no-equity", action="store_true", help="no equity calibration (the estimates as fitted, for comparison)"
+    )
     evaluate.set_defaults(handler=_evaluate)
 
     card = sub.add_parser("card", help="the stored model's card: data, features, metrics, versions")
@@ -72,8 +80,16 @@ def _progress(enabled: bool) -> Any:
 def _market_args(args: argparse.Namespace) -> dict[str, Any]:
     if args.csv is not None:
         existing_file(args.csv, "a sales table (CSV)")
-    return {"csv": args.csv, "target": args.target, "date_column": args.date, "lat": args.lat, "lon": args.lon,
-            "keep_all_sales": args.keep_all_sales, "seed": args.seed, "quick": args.quick}
+    return {
+        "csv": args.csv,
+        "target": args.target,
+        "date_column": args.date,
+        "lat": args.lat,
+        "lon": args.lon,
+        "keep_all_sales": args.keep_all_sales,
+        "seed": args.seed,
+        "quick": args.quick,
+    }
 
 
 def _train(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -87,33 +103,54 @@ def _train(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
-    result = ctx.ws.evaluate(folds=args.folds, trim=args.trim_outliers, equity=not args.no_equity,
-                             progress=_progress(not args.json), **_market_args(args))
+    result = ctx.ws.evaluate(
+        folds=args.folds,
+        trim=args.trim_outliers,
+        equity=not args.no_equity,
+        progress=_progress(not args.json),
+        **_market_args(args),
+    )
     if args.json:
         print_json(result)
         return 0
-    print(f"{result['folds']}-fold cross-validation on {result['n']} validated sales ({result['seconds']} s; "
-          f"{result['validated_out']} left out by validation)")
-    print(f"  MdAPE {result['mdape']:.2f}%   within 5% {result['within_5']:.1%}   within 10% "
-          f"{result['within_10']:.1%}   within 20% {result['within_20']:.1%}   RMSE(log) {result['rmse_log']:.4f}")
-    print(f"  90% range: coverage {result['coverage']:.3f}, mean width {result['mean_interval_width']:.1%} "
-          "of the estimate")
-    print(f"  IAAO: median ratio {result['median_ratio']:.3f}   COD {result['cod']:.2f}   PRD {result['prd']:.3f}   "
-          f"PRB {result['prb']:+.4f}")
+    print(
+        f"{result['folds']}-fold cross-validation on {result['n']} validated sales ({result['seconds']} s; "
+        f"{result['validated_out']} left out by validation)"
+    )
+    print(
+        f"  MdAPE {result['mdape']:.2f}%   within 5% {result['within_5']:.1%}   within 10% "
+        f"{result['within_10']:.1%}   within 20% {result['within_20']:.1%}   RMSE(log) {result['rmse_log']:.4f}"
+    )
+    print(
+        f"  90% range: coverage {result['coverage']:.3f}, mean width {result['mean_interval_width']:.1%} "
+        "of the estimate"
+    )
+    print(
+        f"  IAAO: median ratio {result['median_ratio']:.3f}   COD {result['cod']:.2f}   PRD {result['prd']:.3f}   "
+        f"PRB {result['prb']:+.4f}"
+    )
     dates = result["data"].get("dates") or {}
     if dates.get("sales_with_date"):
-        print(f"  sale dates from {', '.join(dates['columns'])}: {dates['sales_with_date']:,} of {dates['sales']:,} "
-              f"sales, {dates['first']} to {dates['last']}")
+        print(
+            f"  sale dates from {', '.join(dates['columns'])}: {dates['sales_with_date']:,} of {dates['sales']:,} "
+            f"sales, {dates['first']} to {dates['last']}"
+        )
     else:
         print("  no sale dates: the model cannot follow prices over time")
     before = result["equity"]["before"]
-    print(f"  before the equity calibration (stretch {', '.join(map(str, result['equity']['stretch_per_fold']))}): "
-          f"MdAPE {before['mdape']:.2f}%   PRD {before['prd']:.3f}   PRB {before['prb']:+.4f}")
-    print(f"  forecast standard deviation: median {result['fsd_median']:.1f}%, {result['fsd_within_1']:.1%} of sales "
-          f"within one FSD (68.3% if calibrated); high confidence for {result['confidence_high_share']:.0%}")
+    print(
+        f"  before the equity calibration (stretch {', '.join(map(str, result['equity']['stretch_per_fold']))}): "
+        f"MdAPE {before['mdape']:.2f}%   PRD {before['prd']:.3f}   PRB {before['prb']:+.4f}"
+    )
+    print(
+        f"  forecast standard deviation: median {result['fsd_median']:.1f}%, {result['fsd_within_1']:.1%} of sales "
+        f"within one FSD (68.3% if calibrated); high confidence for {result['confidence_high_share']:.0%}"
+    )
     validation = result["validation"]
-    print(f"  left out: {validation['sale_condition']} by sale condition, {validation['screened_out']} by the price "
-          f"screen, {validation['trimmed']} by the outlier trim")
+    print(
+        f"  left out: {validation['sale_condition']} by sale condition, {validation['screened_out']} by the price "
+        f"screen, {validation['trimmed']} by the outlier trim"
+    )
     for rule in validation["rules"]:
         print(f"    rule: {rule}")
     return 0
@@ -136,18 +173,24 @@ def _print_card_summary(card: dict[str, Any]) -> None:
     data, metrics, model = card["data"], card["metrics"], card["model"]
     print(f"Model {card['model_sha256'][:16]}\u2026 trained {card['created']} on {data['name']}")
     as_of = f"; valuations as of {card['valuation_date']}" if card.get("valuation_date") else ""
-    print(f"  {data['sales_used']} sales (data SHA-256 {data['sha256'][:16]}\u2026), "
-          f"{data.get('ledger_sales', 0)} from the ledger{as_of}")
+    print(
+        f"  {data['sales_used']} sales (data SHA-256 {data['sha256'][:16]}\u2026), "
+        f"{data.get('ledger_sales', 0)} from the ledger{as_of}"
+    )
     for rule in data["filters"]:
         print(f"  left out: {rule}")
     used = [f["name"] for f in card["features"] if f["used"]]
     print(f"  {len(used)} features; the most important: {', '.join(list(card['drivers_importance'])[:6])}")
     print(f"  blend: {model['tree_weight']:.0%} boosted trees, {1 - model['tree_weight']:.0%} ridge")
-    print(f"  out-of-fold: MdAPE {metrics['mdape']:.2f}%, within 10% {metrics['within_10']:.1%}, "
-          f"90% range coverage {metrics['coverage']:.3f}, COD {metrics['cod']:.2f}, PRD {metrics['prd']:.3f}")
+    print(
+        f"  out-of-fold: MdAPE {metrics['mdape']:.2f}%, within 10% {metrics['within_10']:.1%}, "
+        f"90% range coverage {metrics['coverage']:.3f}, COD {metrics['cod']:.2f}, PRD {metrics['prd']:.3f}"
+    )
     libs = card["libraries"]
-    print(f"  scikit-learn {libs['scikit-learn']}, numpy {libs['numpy']}, scipy {libs['scipy']}; "
-          f"trained in {card['training_seconds']} s")
+    print(
+        f"  scikit-learn {libs['scikit-learn']}, numpy {libs['numpy']}, scipy {libs['scipy']}; "
+        f"trained in {card['training_seconds']} s"
+    )
 
 
 def _value(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -161,32 +204,43 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     index = ctx.ws.record_valuation(valued, ctx.signer(args.key, args.password_file)).value if args.record else None
     deed, valuation, card = valued.deed, valued.valuation, valued.card
     if args.json:
-        out = {"deed_id": deed.deed_id, "parcel": deed.parcel, **valuation.to_json(),
-               "model_sha256": card["model_sha256"]}
+        out = {
+            "deed_id": deed.deed_id,
+            "parcel": deed.parcel,
+            **valuation.to_json(),
+            "model_sha256": card["model_sha256"],
+        }
         if index is not None:
             out["entry_index"] = index
         print_json(out)
         return 0
     print(f"Deed {deed.deed_id} (parcel {deed.parcel})" + (f", as of {valuation.as_of}:" if valuation.as_of else ":"))
-    print(f"  estimate {valuation.estimate.text(whole=True)}   90% range {valuation.low.text(whole=True)} to "
-          f"{valuation.high.text(whole=True)}")
+    print(
+        f"  estimate {valuation.estimate.text(whole=True)}   90% range {valuation.low.text(whole=True)} to "
+        f"{valuation.high.text(whole=True)}"
+    )
     if valuation.fsd is not None:
-        print(f"  forecast standard deviation {valuation.fsd:.1%}: confidence {valuation.confidence} "
-              f"({valuation.confidence_level})")
+        print(
+            f"  forecast standard deviation {valuation.fsd:.1%}: confidence {valuation.confidence} "
+            f"({valuation.confidence_level})"
+        )
     print(f"  a typical sale in this market: {valuation.typical.text(whole=True)}; what makes the difference:")
     for d in valuation.drivers:
         print(f"    {d.effect.text(whole=True, signed=True):>16}  {d.feature} = {d.value} (typical {d.typical})")
     if valuation.other_effects:
         print(f"    {valuation.other_effects.text(whole=True, signed=True):>16}  everything else")
     if valuation.assumed:
-        shown = ", ".join(valuation.assumed[:8]) + (f" and {len(valuation.assumed) - 8} more"
-                                                     if len(valuation.assumed) > 8 else "")
+        shown = ", ".join(valuation.assumed[:8]) + (
+            f" and {len(valuation.assumed) - 8} more" if len(valuation.assumed) > 8 else ""
+        )
         print(f"  assumed typical (not in the deed): {shown}")
     print("  comparable sales:")
     for c in valuation.comparables:
         where = f", {c.distance_km} km" if c.distance_km is not None else ""
-        print(f"    {c.label:<28} sold {c.sold} for {c.price.text(whole=True):>16}{where}; adjusted to this "
-              f"property {c.adjusted_price.text(whole=True)}")
+        print(
+            f"    {c.label:<28} sold {c.sold} for {c.price.text(whole=True):>16}{where}; adjusted to this "
+            f"property {c.adjusted_price.text(whole=True)}"
+        )
     for warning in valuation.warnings:
         print(f"  note: {warning}")
     if index is not None:

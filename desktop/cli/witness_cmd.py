@@ -5,6 +5,7 @@ Adapters over the workspace (desktop/workspace/witnessing.py): they parse, call,
 Exit codes: 0 done; 1 a fork proved (witness cosign, verify-fork) or a source that
 rewrote its history (replica sync); 2 bad input or a refusal (one sentence).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ def register(commands: Any) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_witness_show)
 
-    fork = commands.add_parser("verify-fork", help="check a fork proof; needs no ledger (exit 1: it proves a fork, "
-                                                   "0: it does not, 2: not a fork proof)")
+    fork = commands.add_parser(
+        "verify-fork",
+        help="check a fork proof; needs no ledger (exit 1: it proves a fork, 0: it does not, 2: not a fork proof)",
+    )
     fork.add_argument("file", metavar="FILE")
     fork.add_argument("--json", action="store_true")
     fork.set_defaults(handler=_verify_fork)
@@ -53,16 +56,24 @@ def register(commands: Any) -> None:
     replica = commands.add_parser("replica", help="keep a replica of another office's ledger")
     rsub = replica.add_subparsers(dest="replica_command", metavar="ACTION", required=True)
     sync = rsub.add_parser("sync", help="check and append what the source holds that this replica does not")
-    sync.add_argument("--from", dest="source", required=True, metavar="SOURCE",
-                      help="an export bundle, another data folder, or a serve URL (http://host:port)")
+    sync.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="an export bundle, another data folder, or a serve URL (http://host:port)",
+    )
     sync.add_argument("--json", action="store_true")
     sync.set_defaults(handler=_replica_sync)
     rshow = rsub.add_parser("show", help="where this replica syncs from and how far it is")
     rshow.add_argument("--json", action="store_true")
     rshow.set_defaults(handler=_replica_show)
 
-    serve = commands.add_parser("serve", help="serve this folder's ledger (read-only) and, with --witness, its "
-                                              "witness endpoint; loopback only unless --host says otherwise")
+    serve = commands.add_parser(
+        "serve",
+        help="serve this folder's ledger (read-only) and, with --witness, its "
+        "witness endpoint; loopback only unless --host says otherwise",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0: any free port (default 8080)")
     serve.add_argument("--witness", action="store_true", help="answer add-checkpoint as this folder's witness")
@@ -94,8 +105,15 @@ def add_checkpoint_actions(checkpoint: argparse.ArgumentParser) -> None:
     add.set_defaults(handler=_add_cosignatures)
     request = sub.add_parser("request", help="write what witnesses need to cosign the latest checkpoint")
     request.add_argument("--out", required=True, metavar="FILE")
-    request.add_argument("--from", dest="sizes", type=int, action="append", default=[], metavar="SIZE",
-                         help="also prove consistency from this size (a witness's; repeat)")
+    request.add_argument(
+        "--from",
+        dest="sizes",
+        type=int,
+        action="append",
+        default=[],
+        metavar="SIZE",
+        help="also prove consistency from this size (a witness's; repeat)",
+    )
     add_force(request)
     request.set_defaults(handler=_request)
     send = sub.add_parser("send", help="ask witnesses' serve --witness URLs to cosign the latest checkpoint")
@@ -111,8 +129,12 @@ def sign_checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
     """`checkpoint --key K [--request-out FILE]`."""
     if not args.key:
         raise DeedbookError("A checkpoint is signed with the operator's key: give --key.")
-    done = ctx.ws.checkpoint_for_witnesses(ctx.signer(args.key, args.password_file), new_witness=args.new_witness,
-                                           request_out=args.request_out, force=args.force)
+    done = ctx.ws.checkpoint_for_witnesses(
+        ctx.signer(args.key, args.password_file),
+        new_witness=args.new_witness,
+        request_out=args.request_out,
+        force=args.force,
+    )
     recorded, request = done.value
     m = recorded.message
     print(f"Checkpoint {recorded.index}: {m['size']} entries, root {m['root']}")
@@ -129,8 +151,9 @@ def _add_cosignatures(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for item in added:
         c = item.cosigner
-        print(f"Kept the cosignature of {c.name} ({c.address}) on checkpoint {item.checkpoint} "
-              f"({item.size:,} entries).")
+        print(
+            f"Kept the cosignature of {c.name} ({c.address}) on checkpoint {item.checkpoint} ({item.size:,} entries)."
+        )
     return 0
 
 
@@ -164,14 +187,23 @@ def _checkpoint_show(args: argparse.Namespace, ctx: CliContext) -> int:
         raise DeedbookError("The ledger has no checkpoint yet.")
     note = note_of_checkpoint(ctx.ledger(), latest).serialize()
     if args.json:
-        print_json({"index": latest.index, "size": latest.message["size"], "root": latest.message["root"],
-                    "timestamp": latest.message["timestamp"], "note": note,
-                    "cosigners": [c.as_json() for c in status.cosigners],
-                    "witnesses": [w.__dict__ for w in status.witnesses]})
+        print_json(
+            {
+                "index": latest.index,
+                "size": latest.message["size"],
+                "root": latest.message["root"],
+                "timestamp": latest.message["timestamp"],
+                "note": note,
+                "cosigners": [c.as_json() for c in status.cosigners],
+                "witnesses": [w.__dict__ for w in status.witnesses],
+            }
+        )
         return 0
     sys.stdout.write(note)
-    print(f"Checkpoint {latest.index}: {latest.message['size']:,} entries; cosigned by "
-          f"{len(status.cosigners)} witness{'es' if len(status.cosigners) != 1 else ''}.")
+    print(
+        f"Checkpoint {latest.index}: {latest.message['size']:,} entries; cosigned by "
+        f"{len(status.cosigners)} witness{'es' if len(status.cosigners) != 1 else ''}."
+    )
     for w in status.witnesses:
         print(f"  {w.name} ({w.address}): last cosigned {w.size:,} entries")
     return 0
@@ -188,9 +220,13 @@ def _policy_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
     policy = ctx.ws.read_policy(args.file)
     if args.json:
-        print_json({"ledgers": [{**i.as_json(), "ledgerKey": ledger_vkey(i).text()} for i in policy.logs],
-                    "witnesses": {n: {"name": w.name, "address": w.address} for n, w in policy.witnesses.items()},
-                    "quorum": policy.describe_quorum()})
+        print_json(
+            {
+                "ledgers": [{**i.as_json(), "ledgerKey": ledger_vkey(i).text()} for i in policy.logs],
+                "witnesses": {n: {"name": w.name, "address": w.address} for n, w in policy.witnesses.items()},
+                "quorum": policy.describe_quorum(),
+            }
+        )
         return 0
     for identity in policy.logs:
         print(f"Ledger:  \u201c{identity.name}\u201d {identity.ledger_id_hex} (operator {identity.operator})")
@@ -217,17 +253,26 @@ def _witness_follow(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _witness_cosign(args: argparse.Namespace, ctx: CliContext) -> int:
-    result = ctx.ws.witness_cosign(args.request, ctx.signer(args.key, args.password_file), args.out,
-                                   fork_out=args.fork_proof_out, force=args.force).value
+    result = ctx.ws.witness_cosign(
+        args.request, ctx.signer(args.key, args.password_file), args.out, fork_out=args.fork_proof_out, force=args.force
+    ).value
     if args.json:
-        print_json({"cosigned": result.cosigned, "status": result.status, "sentence": result.sentence,
-                    "fork_proof": str(args.fork_proof_out or result.fork_path) if result.fork else None})
+        print_json(
+            {
+                "cosigned": result.cosigned,
+                "status": result.status,
+                "sentence": result.sentence,
+                "fork_proof": str(args.fork_proof_out or result.fork_path) if result.fork else None,
+            }
+        )
     if result.fork is not None:
         if not args.json:
             print(result.sentence)
             if args.fork_proof_out:
-                print(f"Wrote the fork proof to {args.fork_proof_out}; anyone can check it with: deedbook verify-fork "
-                      f"{args.fork_proof_out}")
+                print(
+                    f"Wrote the fork proof to {args.fork_proof_out}; anyone can check it with: deedbook verify-fork "
+                    f"{args.fork_proof_out}"
+                )
         return 1
     if not args.json:
         print(f"{result.sentence} Wrote the cosignature to {args.out}.")
@@ -237,8 +282,10 @@ def _witness_cosign(args: argparse.Namespace, ctx: CliContext) -> int:
 def _witness_show(args: argparse.Namespace, ctx: CliContext) -> int:
     role, followed = ctx.ws.witness_state()
     if role is None:
-        raise DeedbookError(f"The data folder {ctx.home.root} is not a witness's: make it one with "
-                            "'deedbook witness init NAME --key K'.")
+        raise DeedbookError(
+            f"The data folder {ctx.home.root} is not a witness's: make it one with "
+            "'deedbook witness init NAME --key K'."
+        )
     if args.json:
         print_json({**role.as_json(), "ledgers": [f.as_json() for f in followed]})
         return 0
@@ -248,7 +295,9 @@ def _witness_show(args: argparse.Namespace, ctx: CliContext) -> int:
         print("It follows no ledger yet: deedbook witness follow LEDGER_KEY")
     for f in followed:
         forks = f"; {len(f.forks)} FORK PROOF(S) KEPT" if f.forks else ""
-        print(f"  \u201c{f.identity.name}\u201d {f.identity.ledger_id_hex[:18]}\u2026: last cosigned {f.size:,} entries{forks}")
+        print(
+            f"  \u201c{f.identity.name}\u201d {f.identity.ledger_id_hex[:18]}\u2026: last cosigned {f.size:,} entries{forks}"
+        )
     return 0
 
 
@@ -278,10 +327,15 @@ def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
     elif report.ok:
         started = "Started the replica: " if report.started else ""
         cosigned = f", cosigned by {len(report.cosigners)} witness(es)" if report.cosigners else ""
-        checkpoint = f"; latest checkpoint {report.checkpoint_size:,} entries{cosigned}" \
-            if report.checkpoint_size else "; no checkpoint yet"
-        print(f"{started}{report.appended:,} new entries checked and appended; the replica holds {report.size:,}"
-              f"{checkpoint}.")
+        checkpoint = (
+            f"; latest checkpoint {report.checkpoint_size:,} entries{cosigned}"
+            if report.checkpoint_size
+            else "; no checkpoint yet"
+        )
+        print(
+            f"{started}{report.appended:,} new entries checked and appended; the replica holds {report.size:,}"
+            f"{checkpoint}."
+        )
     else:
         print(f"REFUSED: {report.reason}")
     return 0 if report.ok else 1
@@ -296,9 +350,11 @@ def _replica_show(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     from core.dates import format_instant
 
-    print(f"Replica of {state.get('source')}: {state.get('size', 0):,} entries, last synced "
-          f"{format_instant(int(state.get('lastSync', 0)))}, latest checkpoint {state.get('checkpointSize')} "
-          f"cosigned by {len(state.get('cosigners') or [])} witness(es).")
+    print(
+        f"Replica of {state.get('source')}: {state.get('size', 0):,} entries, last synced "
+        f"{format_instant(int(state.get('lastSync', 0)))}, latest checkpoint {state.get('checkpointSize')} "
+        f"cosigned by {len(state.get('cosigners') or [])} witness(es)."
+    )
     return 0
 
 
@@ -313,8 +369,9 @@ def _serve(args: argparse.Namespace, ctx: CliContext) -> int:
     key = None
     if args.witness:
         role = require_role(ctx.home)
-        key = ctx.ws.unlock(ctx.signer(args.key or role.key, args.password_file), must_be=role.address,
-                            what=f"The witness {role.name}")
+        key = ctx.ws.unlock(
+            ctx.signer(args.key or role.key, args.password_file), must_be=role.address, what=f"The witness {role.name}"
+        )
     try:
         ledger = ctx.ledger() if ctx.ws.ledger_may_exist() else None
     except NotFound:

@@ -16,6 +16,7 @@ Each document type is one module registering itself (registry.py: its name,
 parameters, drawing by layout number).  Names here are imported lazily: importing
 this package costs nothing, reportlab is loaded by the first document drawn.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -10,6 +10,7 @@ specification is the second object of the file, so even a badly truncated
 document is still recognisably a Deedbook document, and fails as damaged (not
 genuine) rather than as foreign.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,14 +28,28 @@ def embed(doc: Any, data: bytes, description: str) -> None:
     # The file specification (which names the record) is numbered before the stream it points to, so it is
     # written near the start of the file, ahead of the compressed data.
     stream_ref = PDFObjectReference("DeedbookRecordStream")
-    spec = PDFDictionary({
-        "Type": "/Filespec", "F": PDFString(ATTACHMENT_NAME), "UF": PDFString(ATTACHMENT_NAME),
-        "Desc": PDFString(description), "AFRelationship": "/Data", "EF": PDFDictionary({"F": stream_ref}),
-    })
+    spec = PDFDictionary(
+        {
+            "Type": "/Filespec",
+            "F": PDFString(ATTACHMENT_NAME),
+            "UF": PDFString(ATTACHMENT_NAME),
+            "Desc": PDFString(description),
+            "AFRelationship": "/Data",
+            "EF": PDFDictionary({"F": stream_ref}),
+        }
+    )
     spec_ref = doc.Reference(spec)
-    stream = PDFStream(PDFDictionary({
-        "Type": "/EmbeddedFile", "Subtype": "/application#2Fjson", "Params": PDFDictionary({"Size": len(data)}),
-    }), content=data, filters=[PDFZCompress])
+    stream = PDFStream(
+        PDFDictionary(
+            {
+                "Type": "/EmbeddedFile",
+                "Subtype": "/application#2Fjson",
+                "Params": PDFDictionary({"Size": len(data)}),
+            }
+        ),
+        content=data,
+        filters=[PDFZCompress],
+    )
     doc.Reference(stream, "DeedbookRecordStream")
     names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(ATTACHMENT_NAME), spec_ref])})})
     doc.Catalog.Names = doc.Reference(names)

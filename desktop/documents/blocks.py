@@ -1,4 +1,5 @@
 """Pieces several documents share: parties, dates, signatures, the verification panel with its QR code."""
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -11,8 +12,20 @@ from core.documents import qr
 from core.documents.evidence import EmbeddedEntry, Record
 from core.kinds import role_label
 from core.money import format_amount
-from desktop.documents.layout import (MIN_RECORDING_SIZE, MUTED, RULE, Heading, Styles, boxed, data_table, esc, mono_wrapped, para, plain,
-                                      section)
+from desktop.documents.layout import (
+    MIN_RECORDING_SIZE,
+    MUTED,
+    RULE,
+    Heading,
+    Styles,
+    boxed,
+    data_table,
+    esc,
+    mono_wrapped,
+    para,
+    plain,
+    section,
+)
 from desktop.documents.qr_code import qr_flowable
 
 
@@ -63,24 +76,32 @@ def named(record: Record, address: str) -> str:
 
 
 def heading(record: Record, document: str, subject: str) -> Heading:
-    return Heading(document, subject, record.ledger.name, record.ledger.ledger_id_hex,
-                   f"checkpoint of {record.checkpoint_size:,} entries, {moment(record.checkpoint_time)}")
+    return Heading(
+        document,
+        subject,
+        record.ledger.name,
+        record.ledger.ledger_id_hex,
+        f"checkpoint of {record.checkpoint_size:,} entries, {moment(record.checkpoint_time)}",
+    )
 
 
 def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: float) -> Table:
     rows = []
     for entry in entries:
         for s in entry.signatures:
-            rows.append([
-                plain(str(entry.index), Styles.cell),
-                plain(role_label(s["role"]), Styles.cell),
-                party(record, s["signer"]),
-                plain(s.get("signedType", ""), Styles.cell),
-                mono_wrapped(s["signature"][2:], Styles.mono_small, 8),
-            ])
+            rows.append(
+                [
+                    plain(str(entry.index), Styles.cell),
+                    plain(role_label(s["role"]), Styles.cell),
+                    party(record, s["signer"]),
+                    plain(s.get("signedType", ""), Styles.cell),
+                    mono_wrapped(s["signature"][2:], Styles.mono_small, 8),
+                ]
+            )
     widths = [36, 62, 180, 56, width - 334]
-    return data_table(["Entry", "Role", "Signer", "Signed", "Signature (r \u2016 s \u2016 v, 65 bytes)"], rows, widths,
-                      zebra=False)
+    return data_table(
+        ["Entry", "Role", "Signer", "Signed", "Signature (r \u2016 s \u2016 v, 65 bytes)"], rows, widths, zebra=False
+    )
 
 
 def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> list[Flowable]:
@@ -89,36 +110,68 @@ def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> 
     payload = qr.payload(record, subject)
     qr_size = 31 * mm
     count = len(record.entries)
-    names_note = (" Names beside addresses come from the issuer\u2019s address book and are not signed; the "
-                  "addresses are." if record.names else "")
+    names_note = (
+        " Names beside addresses come from the issuer\u2019s address book and are not signed; the addresses are."
+        if record.names
+        else ""
+    )
     lines = [
-        para(f"Drawn only from the {count} signed ledger {'entry' if count == 1 else 'entries'} embedded in this "
-             "file (<b>deedbook-record.json</b>), each with its Merkle inclusion proof and the operator-signed "
-             "checkpoint below. Anyone can check it offline, without the ledger: <b>deedbook verify-pdf FILE</b> "
-             "checks every signature and proof, then redraws the document from the embedded entries and compares "
-             + ("it byte for byte." if record.layout == 1 else "what its pages say and show (a copy re-saved by "
-                "another program still checks; an edited fact does not).") + names_note, Styles.fine),
+        para(
+            f"Drawn only from the {count} signed ledger {'entry' if count == 1 else 'entries'} embedded in this "
+            "file (<b>deedbook-record.json</b>), each with its Merkle inclusion proof and the operator-signed "
+            "checkpoint below. Anyone can check it offline, without the ledger: <b>deedbook verify-pdf FILE</b> "
+            "checks every signature and proof, then redraws the document from the embedded entries and compares "
+            + (
+                "it byte for byte."
+                if record.layout == 1
+                else "what its pages say and show (a copy re-saved by "
+                "another program still checks; an edited fact does not)."
+            )
+            + names_note,
+            Styles.fine,
+        ),
         Spacer(1, 3),
     ]
     info = [
         ("Ledger", para(f"{esc(record.ledger.name)} \u00b7 chain id {record.ledger.chain_id}", Styles.cell)),
         ("Ledger id", mono_wrapped(record.ledger.ledger_id_hex, Styles.cell_mono, 66)),
         ("Operator", mono_wrapped(record.ledger.operator, Styles.cell_mono, 66)),
-        ("Checkpoint", para(f"{record.checkpoint_size:,} entries, signed {esc(moment(record.checkpoint_time))} "
-                            f"(entry {cp.get('index', '?')})", Styles.cell)),
+        (
+            "Checkpoint",
+            para(
+                f"{record.checkpoint_size:,} entries, signed {esc(moment(record.checkpoint_time))} "
+                f"(entry {cp.get('index', '?')})",
+                Styles.cell,
+            ),
+        ),
         *_witnesses(record),
         ("Merkle root", mono_wrapped(str(cp["message"]["root"]), Styles.cell_mono, 66)),
-        ("QR entry", para(f"entry {subject.index} \u00b7 <font name='{Styles.cell_mono.fontName}' "
-                          f"size='{Styles.cell_mono.fontSize}'>"
-                          f"{esc(subject.leaf_hash)}</font>", Styles.cell)),
+        (
+            "QR entry",
+            para(
+                f"entry {subject.index} \u00b7 <font name='{Styles.cell_mono.fontName}' "
+                f"size='{Styles.cell_mono.fontSize}'>"
+                f"{esc(subject.leaf_hash)}</font>",
+                Styles.cell,
+            ),
+        ),
     ]
-    grid = Table([[plain(k.upper(), Styles.label), v] for k, v in info], colWidths=[22 * mm, width - qr_size - 22 * mm - 26])
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.9),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9),
-                              *[("TOPPADDING", (0, i), (0, i), 2.4) for i in range(len(info))]]))
-    qr_cell = [qr_flowable(payload.text(), qr_size),
-               plain("Scan: ledger, entry, checkpoint", _caption())]
+    grid = Table(
+        [[plain(k.upper(), Styles.label), v] for k, v in info], colWidths=[22 * mm, width - qr_size - 22 * mm - 26]
+    )
+    grid.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.9),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9),
+                *[("TOPPADDING", (0, i), (0, i), 2.4) for i in range(len(info))],
+            ]
+        )
+    )
+    qr_cell = [qr_flowable(payload.text(), qr_size), plain("Scan: ledger, entry, checkpoint", _caption())]
     panel = boxed([[qr_cell, [*lines, grid]]], [qr_size + 10, width - qr_size - 10])
     return [KeepTogether([*section("Verification", width), panel])]
 
@@ -127,7 +180,9 @@ def _witnesses(record: Record) -> list[tuple[str, Flowable]]:
     """A row naming the witnesses whose cosignatures on the checkpoint check (none: no row, as before witnesses)."""
     from core.checkpoint_note import Body, carried_lines, check_cosignature, origin
 
-    body = Body(origin(record.ledger), record.checkpoint_size, bytes.fromhex(str(record.checkpoint["message"]["root"])[2:]))
+    body = Body(
+        origin(record.ledger), record.checkpoint_size, bytes.fromhex(str(record.checkpoint["message"]["root"])[2:])
+    )
     from core.display import short_address
 
     found = (check_cosignature(body, line) for line in carried_lines(record.checkpoint))
@@ -142,9 +197,27 @@ def _caption() -> Any:
     from reportlab.lib.styles import ParagraphStyle
 
     small = Styles.fine.fontSize < MIN_RECORDING_SIZE  # the recording layout's type is never under 10 points
-    return ParagraphStyle("caption", parent=Styles.fine, fontSize=5.8 if small else Styles.fine.fontSize,
-                          leading=7 if small else Styles.fine.leading, alignment=TA_CENTER, textColor=MUTED)
+    return ParagraphStyle(
+        "caption",
+        parent=Styles.fine,
+        fontSize=5.8 if small else Styles.fine.fontSize,
+        leading=7 if small else Styles.fine.leading,
+        alignment=TA_CENTER,
+        textColor=MUTED,
+    )
 
 
-__all__ = ["day", "moment", "money", "party", "named", "heading", "signatures_table", "verification_panel",
-           "shares_text", "percent", "role_label", "RULE"]
+__all__ = [
+    "day",
+    "moment",
+    "money",
+    "party",
+    "named",
+    "heading",
+    "signatures_table",
+    "verification_panel",
+    "shares_text",
+    "percent",
+    "role_label",
+    "RULE",
+]

@@ -1,5 +1,6 @@
 """The valuation report's charts, drawn with reportlab's graphics (vector, deterministic): the range
 against the comparable sales, and the waterfall of reasons from a typical sale to the estimate."""
+
 from __future__ import annotations
 
 import math
@@ -55,14 +56,35 @@ def range_chart(v: ReportValuation, currency: str, width: float) -> Drawing:
     band_y = height - label_h - band_h
     d.add(Rect(x(low), band_y, x(high) - x(low), band_h, fillColor=BAND, strokeColor=None))
     d.add(Line(x(estimate), band_y - 3, x(estimate), band_y + band_h + 2, strokeColor=INK, strokeWidth=1.6))
-    d.add(String(x(estimate), band_y + band_h + 3.5, f"estimate {figure_text(estimate)}", fontName=SANS_BOLD,
-                 fontSize=6.5, fillColor=INK, textAnchor="middle"))
-    d.add(String(x(low) - 2, band_y + 3.5, figure_text(low), fontName=SANS, fontSize=5.8, fillColor=MUTED,
-                 textAnchor="end"))
+    d.add(
+        String(
+            x(estimate),
+            band_y + band_h + 3.5,
+            f"estimate {figure_text(estimate)}",
+            fontName=SANS_BOLD,
+            fontSize=6.5,
+            fillColor=INK,
+            textAnchor="middle",
+        )
+    )
+    d.add(
+        String(
+            x(low) - 2, band_y + 3.5, figure_text(low), fontName=SANS, fontSize=5.8, fillColor=MUTED, textAnchor="end"
+        )
+    )
     d.add(String(x(high) + 2, band_y + 3.5, figure_text(high), fontName=SANS, fontSize=5.8, fillColor=MUTED))
     if typical is not None:
-        d.add(Line(x(float(typical)), axis_y, x(float(typical)), band_y - 4, strokeColor=MUTED, strokeWidth=0.5,
-                   strokeDashArray=[1.5, 1.5]))
+        d.add(
+            Line(
+                x(float(typical)),
+                axis_y,
+                x(float(typical)),
+                band_y - 4,
+                strokeColor=MUTED,
+                strokeWidth=0.5,
+                strokeDashArray=[1.5, 1.5],
+            )
+        )
     for n, c in enumerate(comps, start=1):
         y = band_y - 4 - n * row
         price, adjusted = float(c.price), float(c.adjusted_price)
@@ -74,8 +96,16 @@ def range_chart(v: ReportValuation, currency: str, width: float) -> Drawing:
     for t in _ticks(lo, hi):
         d.add(Line(x(t), axis_y - 2, x(t), axis_y, strokeColor=MUTED, strokeWidth=0.5))
         d.add(String(x(t), axis_y - 9, _label(t), fontName=SANS, fontSize=5.8, fillColor=MUTED, textAnchor="middle"))
-    d.add(String(left, 0, f"{currency}   \u25cb sale price   \u25cf adjusted to this property   "
-                          "\u2506 typical sale", fontName=SANS, fontSize=5.8, fillColor=MUTED))
+    d.add(
+        String(
+            left,
+            0,
+            f"{currency}   \u25cb sale price   \u25cf adjusted to this property   \u2506 typical sale",
+            fontName=SANS,
+            fontSize=5.8,
+            fillColor=MUTED,
+        )
+    )
     return d
 
 
@@ -120,18 +150,51 @@ def drivers_chart(v: ReportValuation, currency: str, width: float) -> Drawing:
             d.add(String(label_w, y + 1.5, detail, fontName=SANS, fontSize=6.2, fillColor=MUTED))
         a, b = sorted((x(start), x(end)))
         d.add(Rect(a, y - 0.5, max(b - a, 0.8), 8, fillColor=color, strokeColor=None))
-        d.add(String(width - 2, y + 1.5, amount, fontName=SANS_BOLD if bold else SANS, fontSize=6.8, fillColor=INK,
-                     textAnchor="end"))
+        d.add(
+            String(
+                width - 2,
+                y + 1.5,
+                amount,
+                fontName=SANS_BOLD if bold else SANS,
+                fontSize=6.8,
+                fillColor=INK,
+                textAnchor="end",
+            )
+        )
 
     line(0, "Typical sale", "the market\u2019s typical property", lo, typical, figure_text(typical), RULE, True)
     running = typical
     for i, (label, detail, effect) in enumerate(steps, start=1):
-        line(i, label, detail, running, running + effect, figure_text(effect, signed=True),
-             GOOD if effect >= 0 else ALERT, False)
-        d.add(Line(x(running), height - i * row - 1, x(running), height - (i + 1) * row + 7.5, strokeColor=MUTED,
-                   strokeWidth=0.3))
+        line(
+            i,
+            label,
+            detail,
+            running,
+            running + effect,
+            figure_text(effect, signed=True),
+            GOOD if effect >= 0 else ALERT,
+            False,
+        )
+        d.add(
+            Line(
+                x(running),
+                height - i * row - 1,
+                x(running),
+                height - (i + 1) * row + 7.5,
+                strokeColor=MUTED,
+                strokeWidth=0.3,
+            )
+        )
         running += effect
     line(rows - 1, "Estimate", "", lo, running, figure_text(v.estimate), INK, True)
-    d.add(String(left, 0, f"{currency}; bars start at {figure_text(lo)}, not zero: green raises the estimate, "
-                          "red lowers it", fontName=SANS, fontSize=5.8, fillColor=MUTED))
+    d.add(
+        String(
+            left,
+            0,
+            f"{currency}; bars start at {figure_text(lo)}, not zero: green raises the estimate, red lowers it",
+            fontName=SANS,
+            fontSize=5.8,
+            fillColor=MUTED,
+        )
+    )
     return d

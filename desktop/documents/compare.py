@@ -15,6 +15,7 @@ bytes than the document its record draws; what matters is what it says and what 
 Annotations are compared separately: those the genuine document lacks are listed as additions;
 one whose rectangle covers printed text fails.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -72,8 +73,14 @@ def _annotations(pdf: Any) -> list[Annotation]:
             if annot.get("/FT") == "/Sig" or annot.get("/Parent", {}).get("/FT") == "/Sig":
                 continue  # a signature field's widget: the seal itself, checked on its own
             rect = tuple(float(v) for v in annot.get("/Rect", [0, 0, 0, 0]))
-            found.append(Annotation(number, str(annot.get("/Subtype", "/Unknown")).lstrip("/"),
-                                    (rect[0], rect[1], rect[2], rect[3]), str(annot.get("/Contents", ""))))
+            found.append(
+                Annotation(
+                    number,
+                    str(annot.get("/Subtype", "/Unknown")).lstrip("/"),
+                    (rect[0], rect[1], rect[2], rect[3]),
+                    str(annot.get("/Contents", "")),
+                )
+            )
     return found
 
 
@@ -129,7 +136,7 @@ def _unmatched_blocks(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 continue
             counts = _counts(band_a, band_b, dy, dx)
             rows_here = min(counts.shape[0], best.shape[0] - first)
-            best[first:first + rows_here] = np.minimum(best[first:first + rows_here], counts[:rows_here])
+            best[first : first + rows_here] = np.minimum(best[first : first + rows_here], counts[:rows_here])
     return best
 
 
@@ -145,15 +152,19 @@ def compare_pages(raw: bytes, genuine: bytes) -> Comparison:
     result = Comparison()
     with pikepdf.open(io.BytesIO(raw)) as mine, pikepdf.open(io.BytesIO(genuine)) as theirs:
         seen, expected = _annotations(mine), _annotations(theirs)
-    result.added = [a for a in seen if (a.page, a.subtype, a.rect) not in {(e.page, e.subtype, e.rect) for e in expected}]
+    result.added = [
+        a for a in seen if (a.page, a.subtype, a.rect) not in {(e.page, e.subtype, e.rect) for e in expected}
+    ]
     shown, drawn = _render(raw, annots=False), _render(genuine, annots=False)
     if len(shown) != len(drawn):
         result.differences.append(f"The file has {len(shown)} page(s); the genuine document has {len(drawn)}.")
         return result
     for number, ((ink, text, height), (ink0, text0, _)) in enumerate(zip(shown, drawn, strict=True), start=1):
         if _keep(text) != _keep(text0):
-            result.differences.extend(text_changes(number, _lines(text), _lines(text0)) or [
-                f"The text of page {number} differs from the genuine document's."])
+            result.differences.extend(
+                text_changes(number, _lines(text), _lines(text0))
+                or [f"The text of page {number} differs from the genuine document's."]
+            )
         if ink.shape != ink0.shape:
             result.differences.append(f"Page {number} is not the size of the genuine document's page {number}.")
             continue
@@ -162,7 +173,8 @@ def compare_pages(raw: bytes, genuine: bytes) -> Comparison:
         if len(bad):
             result.differences.append(
                 f"Page {number} does not show what the genuine document shows: its drawing differs "
-                f"{_where(int(bad[0][0]), height)} (something was covered, redrawn or added there).")
+                f"{_where(int(bad[0][0]), height)} (something was covered, redrawn or added there)."
+            )
         for annot in (a for a in result.added if a.page == number):
             if _covers_ink(annot, ink0, height):
                 result.differences.append(f"{annot.describe().capitalize()} was added over the printed text.")
@@ -173,7 +185,7 @@ def _covers_ink(annot: Annotation, ink: np.ndarray, height: float) -> bool:
     x0, y0, x1, y1 = annot.rect
     left, right = sorted((int(x0 * SCALE), int(x1 * SCALE)))
     top, bottom = sorted((int((height - y1) * SCALE), int((height - y0) * SCALE)))
-    area = ink[max(top, 0):max(bottom, 0), max(left, 0):max(right, 0)]
+    area = ink[max(top, 0) : max(bottom, 0), max(left, 0) : max(right, 0)]
     return bool(area.size and area.any())
 
 
@@ -186,8 +198,10 @@ def text_changes(page: int, seen: str, expected: str) -> list[str]:
         genuine_text = " / ".join(a[i1:i2]).strip()
         file_text = " / ".join(b[j1:j2]).strip()
         if tag == "replace":
-            changes.append(f"Page {page} reads \u201c{_clip(file_text)}\u201d where the embedded record gives "
-                           f"\u201c{_clip(genuine_text)}\u201d.")
+            changes.append(
+                f"Page {page} reads \u201c{_clip(file_text)}\u201d where the embedded record gives "
+                f"\u201c{_clip(genuine_text)}\u201d."
+            )
         elif tag == "delete":
             changes.append(f"Page {page} is missing \u201c{_clip(genuine_text)}\u201d.")
         else:
@@ -198,4 +212,4 @@ def text_changes(page: int, seen: str, expected: str) -> list[str]:
 
 
 def _clip(text: str, limit: int = 140) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

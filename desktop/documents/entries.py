@@ -1,6 +1,7 @@
 """How signed entries read on a page, wherever a document shows them: a chain-of-title row in the
 words of the entry's kind (core.presentation), a notarial acknowledgement with its seal, and the
 property attributes a registration carries."""
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,13 @@ def event_row(record: Record, e: EmbeddedEntry) -> list[Any]:
             parties.append(_role(role.label))
         parties += [party(record, address) for address in role.addresses]
     terms = "<br/>".join(_phrase(record, line) for line in d.brief)
-    return [plain(str(e.index), Styles.cell_bold), plain(day(e.recorded_at), Styles.cell),
-            plain("".join(_text(record, part) for part in d.event), Styles.cell_bold), parties,
-            para(terms, Styles.cell)]
+    return [
+        plain(str(e.index), Styles.cell_bold),
+        plain(day(e.recorded_at), Styles.cell),
+        plain("".join(_text(record, part) for part in d.event), Styles.cell_bold),
+        parties,
+        para(terms, Styles.cell),
+    ]
 
 
 def _text(record: Record, part: str | Fact) -> str:
@@ -111,8 +116,11 @@ class Seal(Flowable):  # type: ignore[misc]
         c.setDash()
         c.setFillColor(ACCENT)
         k = self.scale
-        for text, y, font, size in (("NOTARIAL ACT", 7 * k, SANS_BOLD, 5.6 * k), (self.date, -1 * k, SANS_BOLD, 6.4 * k),
-                                    (f"LEDGER ENTRY {self.index}", -9 * k, SANS, 5 * k)):
+        for text, y, font, size in (
+            ("NOTARIAL ACT", 7 * k, SANS_BOLD, 5.6 * k),
+            (self.date, -1 * k, SANS_BOLD, 6.4 * k),
+            (f"LEDGER ENTRY {self.index}", -9 * k, SANS, 5 * k),
+        ):
             width = c.stringWidth(text, font, size)
             draw_text(c, -width / 2, y, text, font, size)
         c.restoreState()
@@ -126,17 +134,26 @@ def acknowledgement(record: Record, a: EmbeddedEntry, width: float) -> Table:
     where = f" at <b>{esc(m['place'])}</b>" if m.get("place") else ""
     evidence = esc(m["idEvidence"]) if m.get("idEvidence") else "not stated"
     id_hash = m.get("idNumberHash", "")
-    id_line = ("no identity number was recorded" if set(str(id_hash)[2:]) <= {"0"}
-               else f"the identity number is kept only as a keyed hash ({esc(str(id_hash)[:18])}\u2026), never in clear")
+    id_line = (
+        "no identity number was recorded"
+        if set(str(id_hash)[2:]) <= {"0"}
+        else f"the identity number is kept only as a keyed hash ({esc(str(id_hash)[:18])}\u2026), never in clear"
+    )
     text = [
-        para(f"On <b>{m['actDate']}</b>{where}, the notary {named(record, notary)} performed a notarial "
-             f"<b>{esc(m['act'])}</b> of ledger entry {m['entryIndex']} ({esc(m['entryKind'])}), whose hash is "
-             f"<font name='{Styles.cell_mono.fontName}' size='{max(7, Styles.cell_mono.fontSize):g}'>{esc(m['entryHash'])}</font>.", Styles.body),
+        para(
+            f"On <b>{m['actDate']}</b>{where}, the notary {named(record, notary)} performed a notarial "
+            f"<b>{esc(m['act'])}</b> of ledger entry {m['entryIndex']} ({esc(m['entryKind'])}), whose hash is "
+            f"<font name='{Styles.cell_mono.fontName}' size='{max(7, Styles.cell_mono.fontSize):g}'>{esc(m['entryHash'])}</font>.",
+            Styles.body,
+        ),
         Spacer(1, 3),
         para(f"Signers identified: {signers}.", Styles.body),
         Spacer(1, 3),
-        para(f"Identity evidence seen: {evidence}; {id_line}. The notary signed this attestation with its key; the "
-             f"ledger recorded it as entry {a.index} on {esc(moment(a.recorded_at))}.", Styles.fine),
+        para(
+            f"Identity evidence seen: {evidence}; {id_line}. The notary signed this attestation with its key; the "
+            f"ledger recorded it as entry {a.index} on {esc(moment(a.recorded_at))}.",
+            Styles.fine,
+        ),
     ]
     seal = Seal(str(m["act"]).upper()[:18], m["actDate"], a.index)
     return boxed([[seal, text]], [seal.width + 16, width - seal.width - 16], background=PANEL)

@@ -9,6 +9,7 @@ document for verification: they are part of the application, never taken from
 the system.  (Right-to-left scripts are not shaped: reportlab draws them in
 logical order.)
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,8 +22,12 @@ SANS_BOLD = "DBSans-Bold"
 MONO = "DBMono"
 SERIF_BOLD = "DBSerif-Bold"
 FALLBACK = "DBFallback"
-_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf",
-          SERIF_BOLD: "DejaVuSerif-Bold.ttf"}
+_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    MONO: "DejaVuSansMono.ttf",
+    SERIF_BOLD: "DejaVuSerif-Bold.ttf",
+}
 _FALLBACK_FILE = "DroidSansFallback.ttf"
 _registered = False
 _fallback: Any = None

@@ -7,6 +7,7 @@ record, no application version in the file, and the record embedded as an
 attachment.  The same record therefore always gives the same bytes, which is
 what lets `verify-pdf` redraw a document and compare.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfdoc import DummyDoc, PDFText
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from core.documents.evidence import Record
 from desktop.documents import attachment
@@ -58,8 +68,9 @@ ALERT = colors.HexColor("#9B2C2C")
 GOOD = colors.HexColor("#2F6B3A")
 
 
-def _style(name: str, font: str = SANS, size: float = 9, leading: float | None = None, color: Any = INK,
-           **more: Any) -> ParagraphStyle:
+def _style(
+    name: str, font: str = SANS, size: float = 9, leading: float | None = None, color: Any = INK, **more: Any
+) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.32, textColor=color, **more)
 
 
@@ -90,8 +101,10 @@ def as_recording(record: Record) -> Record:
     if record.doc_type not in RECORDABLE:
         from core.errors import DeedbookError
 
-        raise DeedbookError(f"The recording layout is for documents a county recorder records (transfer deeds, "
-                            f"certificates of title, notary records), not a {record.doc_type} document.")
+        raise DeedbookError(
+            f"The recording layout is for documents a county recorder records (transfer deeds, "
+            f"certificates of title, notary records), not a {record.doc_type} document."
+        )
     return dataclasses.replace(record, layout=RECORDING, paper="Letter")
 
 
@@ -102,8 +115,11 @@ def styles_for(record: Record) -> Iterator[None]:
     if record.layout != RECORDING:
         yield
         return
-    saved = {name: (style.fontSize, style.leading) for name, style in vars(Styles).items()
-             if isinstance(style, ParagraphStyle)}
+    saved = {
+        name: (style.fontSize, style.leading)
+        for name, style in vars(Styles).items()
+        if isinstance(style, ParagraphStyle)
+    }
     try:
         for name, (size, leading) in saved.items():
             style = getattr(Styles, name)
@@ -122,8 +138,9 @@ def _xml(text: str) -> str:
 
 def esc(text: object) -> str:
     """Text safe inside a reportlab Paragraph (which reads a little XML), in fonts that have its characters."""
-    return "".join(_xml(run) if font is None else f'<font name="{font}">{_xml(run)}</font>'
-                   for font, run in runs(str(text)))
+    return "".join(
+        _xml(run) if font is None else f'<font name="{font}">{_xml(run)}</font>' for font, run in runs(str(text))
+    )
 
 
 def draw_text(c: Canvas, x: float, y: float, text: str, font: str, size: float, right: bool = False) -> None:
@@ -168,22 +185,32 @@ def page_of(record: Record, landscape: bool = False) -> Page:
 
 # -- building blocks ----------------------------------------------------------------
 
+
 def title_block(title: str, subtitle: str, facts: Sequence[tuple[str, str]], width: float) -> list[Flowable]:
     """The document's name, one line saying what it is, and a band of key facts."""
     items: list[Flowable] = [plain(title, Styles.title), Spacer(1, 3), para(subtitle, Styles.subtitle), Spacer(1, 8)]
     if facts:
-        cells = [[plain(label.upper(), Styles.label) for label, _ in facts],
-                 [para(value, Styles.value_bold) for _, value in facts]]
+        cells = [
+            [plain(label.upper(), Styles.label) for label, _ in facts],
+            [para(value, Styles.value_bold) for _, value in facts],
+        ]
         band = Table(cells, colWidths=[width / len(facts)] * len(facts))
-        band.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-            ("LINEABOVE", (0, 0), (-1, 0), 1.2, INK),
-            ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 7), ("RIGHTPADDING", (0, 0), (-1, -1), 7),
-            ("TOPPADDING", (0, 0), (-1, 0), 5), ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
-            ("TOPPADDING", (0, 1), (-1, 1), 1), ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
+        band.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                    ("LINEABOVE", (0, 0), (-1, 0), 1.2, INK),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+                    ("TOPPADDING", (0, 0), (-1, 0), 5),
+                    ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
+                    ("TOPPADDING", (0, 1), (-1, 1), 1),
+                    ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         items.append(band)
     items.append(Spacer(1, 10))
     return items
@@ -227,43 +254,64 @@ def section(text: str, width: float, note: str = "", room: float = 90) -> list[F
     return [CondPageBreak(room * scale * scale), SectionHeading(text, width, note)]
 
 
-def fields(pairs: Sequence[tuple[str, Flowable | str]], width: float, columns: int = 2,
-           label_width: float = 0.0) -> Table:
+def fields(
+    pairs: Sequence[tuple[str, Flowable | str]], width: float, columns: int = 2, label_width: float = 0.0
+) -> Table:
     """Label / value pairs laid out in `columns` column pairs; a str value becomes a plain paragraph."""
     label_w = label_width or (30 * mm if columns == 2 else 36 * mm)
     value_w = width / columns - label_w
     rows: list[list[Any]] = []
     row: list[Any] = []
     for label, value in pairs:
-        row.extend([plain(label.upper(), Styles.label), plain(value, Styles.value) if isinstance(value, str) else value])
+        row.extend(
+            [plain(label.upper(), Styles.label), plain(value, Styles.value) if isinstance(value, str) else value]
+        )
         if len(row) == 2 * columns:
             rows.append(row)
             row = []
     if row:
         rows.append(row + [""] * (2 * columns - len(row)))
     table = Table(rows, colWidths=[label_w, value_w] * columns)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        *[("TOPPADDING", (i, 0), (i, -1), 3.4) for i in range(0, 2 * columns, 2)],
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+                *[("TOPPADDING", (i, 0), (i, -1), 3.4) for i in range(0, 2 * columns, 2)],
+            ]
+        )
+    )
     return table
 
 
-def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-               right: Sequence[int] = (), zebra: bool = True) -> Table:
+def data_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    right: Sequence[int] = (),
+    zebra: bool = True,
+) -> Table:
     """A table with a repeated header row; str cells become paragraphs (right-aligned in `right` columns)."""
     head = [plain(h.upper(), Styles.cell_head_right if i in right else Styles.cell_head) for i, h in enumerate(header)]
-    body = [[plain(c, Styles.cell_right if i in right else Styles.cell) if isinstance(c, str) else c
-             for i, c in enumerate(r)] for r in rows]
+    body = [
+        [
+            plain(c, Styles.cell_right if i in right else Styles.cell) if isinstance(c, str) else c
+            for i, c in enumerate(r)
+        ]
+        for r in rows
+    ]
     table = Table([head, *body], colWidths=list(widths), repeatRows=1)
     commands: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3.5), ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     if zebra:
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]))
@@ -271,20 +319,28 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
     return table
 
 
-def boxed(content: Sequence[Sequence[Any]], widths: Sequence[float], background: Any = PANEL,
-          border: Any = RULE) -> Table:
+def boxed(
+    content: Sequence[Sequence[Any]], widths: Sequence[float], background: Any = PANEL, border: Any = RULE
+) -> Table:
     table = Table([list(r) for r in content], colWidths=list(widths))
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), background),
-        ("BOX", (0, 0), (-1, -1), 0.6, border),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 7), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("BOX", (0, 0), (-1, -1), 0.6, border),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
     return table
 
 
 # -- the page and the file ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -309,8 +365,14 @@ def _fixed_timestamp(moment: int) -> Any:
     return stamp
 
 
-def _canvas_class(record_bytes: bytes, moment: int, heading: Heading, description: str,
-                  embed: bool = True, recording: "Recording | None" = None) -> type[Canvas]:
+def _canvas_class(
+    record_bytes: bytes,
+    moment: int,
+    heading: Heading,
+    description: str,
+    embed: bool = True,
+    recording: "Recording | None" = None,
+) -> type[Canvas]:
     class DocumentCanvas(Canvas):  # type: ignore[misc]
         """Defers each page to the end so the footer can say "page 2 of 3"."""
 
@@ -390,8 +452,12 @@ def _draw_footer(c: Canvas, h: Heading, number: int, total: int, *, own_state: b
         c.drawString(left, bottom - 8, "Signed entries embedded: check offline with  deedbook verify-pdf FILE")
     else:
         c.drawString(left, bottom + 2.5, f"Proved against the operator-signed {h.checkpoint}.")
-        c.drawString(left, bottom - 5, "The signed entries and their proofs are embedded (deedbook-record.json): "
-                                       "check this file offline with  deedbook verify-pdf FILE")
+        c.drawString(
+            left,
+            bottom - 5,
+            "The signed entries and their proofs are embedded (deedbook-record.json): "
+            "check this file offline with  deedbook verify-pdf FILE",
+        )
     c.setFont(SANS_BOLD, 7)
     c.setFillColor(INK)
     c.drawRightString(right, bottom + 2.5, f"Page {number} of {total}")
@@ -421,8 +487,9 @@ def recording_of(record: Record) -> Recording:
         references = "This conveyance changes the " + "; the ".join(cites) + "." if cites else ""
     elif record.doc_type == "notary" and isinstance(record.params.get("index"), int):
         attested = record.entry(record.params["index"]).message.get("entryIndex")
-        references = f"This record concerns the instrument recorded as entry {attested}." if attested is not None \
-            else ""
+        references = (
+            f"This record concerns the instrument recorded as entry {attested}." if attested is not None else ""
+        )
         mail_to = [record.ledger.name]
     else:
         references = ""
@@ -464,15 +531,15 @@ def _draw_recording_furniture(c: Canvas, h: Heading, number: int, total: int, re
     draw_text(c, left + 6, y, "WHEN RECORDED MAIL TO:", SANS_BOLD, MIN_RECORDING_SIZE)
     for line in rec.mail_to[:3]:
         y -= 13
-        draw_text(c, left + 6, y, _fit(c, line, box_w - 12), SANS if not line.startswith("0x") else MONO,
-                  MIN_RECORDING_SIZE)
+        draw_text(
+            c, left + 6, y, _fit(c, line, box_w - 12), SANS if not line.startswith("0x") else MONO, MIN_RECORDING_SIZE
+        )
     band = height - RECORDER_BAND
     c.setStrokeColor(RULE)
     c.setLineWidth(0.5)
     c.line(left, band, right, band)
     c.setFillColor(MUTED)
-    draw_text(c, right, band + 3, "SPACE ABOVE THIS LINE FOR RECORDER\u2019S USE", SANS, MIN_RECORDING_SIZE,
-              right=True)
+    draw_text(c, right, band + 3, "SPACE ABOVE THIS LINE FOR RECORDER\u2019S USE", SANS, MIN_RECORDING_SIZE, right=True)
     c.restoreState()
     _draw_footer(c, h, number, total)
 
@@ -484,8 +551,16 @@ def _fit(c: Canvas, text: str, width: float) -> str:
     return text
 
 
-def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title: str, subject: str,
-               keywords: str = "", landscape: bool = False) -> bytes:
+def render_pdf(
+    record: Record,
+    heading: Heading,
+    story: list[Flowable],
+    *,
+    title: str,
+    subject: str,
+    keywords: str = "",
+    landscape: bool = False,
+) -> bytes:
     """The document's bytes: `story` on the shared page template, with `record` embedded."""
     register_fonts()
     page = page_of(record, landscape)
@@ -493,35 +568,87 @@ def render_pdf(record: Record, heading: Heading, story: list[Flowable], *, title
     record_bytes = record.to_bytes()
     out = io.BytesIO()
     doc = BaseDocTemplate(
-        out, pagesize=(width, height), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, invariant=1, pageCompression=1, title=title, author=record.ledger.name,
-        subject=subject, creator=CREATOR, producer=CREATOR, keywords=keywords,
-        initialFontName=SANS, initialFontSize=9, lang="en")
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        out,
+        pagesize=(width, height),
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        invariant=1,
+        pageCompression=1,
+        title=title,
+        author=record.ledger.name,
+        subject=subject,
+        creator=CREATOR,
+        producer=CREATOR,
+        keywords=keywords,
+        initialFontName=SANS,
+        initialFontSize=9,
+        lang="en",
+    )
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        width - 2 * MARGIN_X,
+        height - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
     recording = recording_of(record) if record.layout == RECORDING else None
     if recording is None:
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     else:  # page 1 starts below the recorder's band; the title is the first thing under it
         top = height - RECORDER_BAND - 14
-        first = Frame(MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, top - MARGIN_BOTTOM, leftPadding=0,
-                      rightPadding=0, topPadding=0, bottomPadding=0, id="first")
-        doc.addPageTemplates([PageTemplate(id="first", frames=[first], autoNextPageTemplate="page"),
-                              PageTemplate(id="page", frames=[frame])])
+        first = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            width - 2 * MARGIN_X,
+            top - MARGIN_BOTTOM,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="first",
+        )
+        doc.addPageTemplates(
+            [
+                PageTemplate(id="first", frames=[first], autoNextPageTemplate="page"),
+                PageTemplate(id="page", frames=[frame]),
+            ]
+        )
         if recording.references:
             story = [story[0], Spacer(1, 3), Paragraph(esc(recording.references), Styles.value_bold), *story[1:]]
     archival = record.layout >= ARCHIVAL
-    canvas_class = _canvas_class(record_bytes, record.checkpoint_time, heading,
-                                 f"Deedbook record: the signed ledger entries this {record.doc_type} document "
-                                 "shows, their Merkle inclusion proofs and the checkpoint they were proved against",
-                                 embed=not archival, recording=recording)
+    canvas_class = _canvas_class(
+        record_bytes,
+        record.checkpoint_time,
+        heading,
+        f"Deedbook record: the signed ledger entries this {record.doc_type} document "
+        "shows, their Merkle inclusion proofs and the checkpoint they were proved against",
+        embed=not archival,
+        recording=recording,
+    )
     doc.build(story, canvasmaker=canvas_class)
     if not archival:
         return out.getvalue()
     from desktop.documents import pdfa
 
-    info = {"Title": title, "Author": record.ledger.name, "Subject": subject, "Keywords": keywords,
-            "Creator": ARCHIVAL_CREATOR, "Producer": ARCHIVAL_CREATOR}
+    info = {
+        "Title": title,
+        "Author": record.ledger.name,
+        "Subject": subject,
+        "Keywords": keywords,
+        "Creator": ARCHIVAL_CREATOR,
+        "Producer": ARCHIVAL_CREATOR,
+    }
     subject_entry = record.params.get("index")
-    return pdfa.make_archival(out.getvalue(), record, pdfa.associated_files(record), info,
-                              subject_entry if isinstance(subject_entry, int) else None)
+    return pdfa.make_archival(
+        out.getvalue(),
+        record,
+        pdfa.associated_files(record),
+        info,
+        subject_entry if isinstance(subject_entry, int) else None,
+    )

@@ -10,6 +10,7 @@ module adds on top is what the notary record PDF needs:
 A record carries the profile and the notary's commission in `extra.notary` (unsigned, like the
 names from the address book: the issuer's statement, and verify-pdf says so).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,16 @@ def certificate(profile: str, act: str) -> Certificate:
     return Certificate(kind, heading, found.certificate(kind))
 
 
-def placeholders(profile: str, *, place: str, date: str, signers: str, notary_name: str,
-                 commission: str = "", commission_expires: str = "") -> dict[str, str]:
+def placeholders(
+    profile: str,
+    *,
+    place: str,
+    date: str,
+    signers: str,
+    notary_name: str,
+    commission: str = "",
+    commission_expires: str = "",
+) -> dict[str, str]:
     """Core's placeholder values from a record's facts: the act's place ("Ames, Story County, Iowa") gives the
     state (its last part; a state profile's own state otherwise) and the county (a part ending "County");
     what the record does not state is a blank line."""
@@ -60,9 +69,15 @@ def placeholders(profile: str, *, place: str, date: str, signers: str, notary_na
     found = jurisdictions.profile(profile)
     if found.name != "generic":
         state = found.title
-    return {"state": state or BLANK, "county": county or BLANK, "date": date or BLANK, "signers": signers or BLANK,
-            "notary_name": notary_name or BLANK, "commission_number": commission or BLANK,
-            "commission_expiry": commission_expires or BLANK}
+    return {
+        "state": state or BLANK,
+        "county": county or BLANK,
+        "date": date or BLANK,
+        "signers": signers or BLANK,
+        "notary_name": notary_name or BLANK,
+        "commission_number": commission or BLANK,
+        "commission_expiry": commission_expires or BLANK,
+    }
 
 
 def details(extra: Mapping[str, Any]) -> dict[str, str]:

@@ -10,6 +10,7 @@ embedded file with its MIME type, size and modification date).
 Every value written is derived from the record (dates from its checkpoint, the
 file identifier from its bytes), so the same record still gives the same bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,13 +50,28 @@ def associated_files(record: Record) -> list[Associated]:
     proofs = canonical_json([record.proof(e) for e in record.entries]).encode("utf-8")
     checkpoint = canonical_json(record.checkpoint).encode("utf-8")
     return [
-        Associated(ATTACHMENT_NAME, record_bytes, "application/json", "Source",
-                   f"Deedbook record: the signed ledger entries this {record.doc_type} document shows, their Merkle "
-                   "inclusion proofs and the checkpoint they were proved against"),
-        Associated(PROOFS_NAME, proofs, "application/json", "Data",
-                   "Each entry the document shows as a stand-alone deedbook-proof/2 file (deedbook verify-proof)"),
-        Associated(CHECKPOINT_NAME, checkpoint, "application/json", "Data",
-                   "The operator-signed checkpoint (signed tree head) the proofs lead to, with any cosignatures"),
+        Associated(
+            ATTACHMENT_NAME,
+            record_bytes,
+            "application/json",
+            "Source",
+            f"Deedbook record: the signed ledger entries this {record.doc_type} document shows, their Merkle "
+            "inclusion proofs and the checkpoint they were proved against",
+        ),
+        Associated(
+            PROOFS_NAME,
+            proofs,
+            "application/json",
+            "Data",
+            "Each entry the document shows as a stand-alone deedbook-proof/2 file (deedbook verify-proof)",
+        ),
+        Associated(
+            CHECKPOINT_NAME,
+            checkpoint,
+            "application/json",
+            "Data",
+            "The operator-signed checkpoint (signed tree head) the proofs lead to, with any cosignatures",
+        ),
     ]
 
 
@@ -76,18 +92,22 @@ def _xmp(info: dict[str, str], moment: int, record: Record, subject_entry: int |
     """The XMP packet: Dublin Core, XMP basic, PDF and pdfaid properties only (all predefined for
     PDF/A, so no extension schema is needed); the ledger, entry and document type go in dc:identifier,
     dc:source, dc:type and dc:relation."""
+
     def text(value: str) -> str:
         return escape(value)
 
     def alt(value: str) -> str:
         return f'<rdf:Alt><rdf:li xml:lang="x-default">{text(value)}</rdf:li></rdf:Alt>'
 
-    relations = [f"deedbook:ledger:{record.ledger.ledger_id_hex}",
-                 f"deedbook:checkpoint:{record.checkpoint_size}:{record.checkpoint['message']['root']}"]
+    relations = [
+        f"deedbook:ledger:{record.ledger.ledger_id_hex}",
+        f"deedbook:checkpoint:{record.checkpoint_size}:{record.checkpoint['message']['root']}",
+    ]
     if subject_entry is not None:
         relations.append(f"deedbook:entry:{subject_entry}")
     identifier = f"deedbook:{record.ledger.ledger_id_hex}:{record.doc_type}:" + (
-        str(subject_entry) if subject_entry is not None else str(record.entries[-1].index))
+        str(subject_entry) if subject_entry is not None else str(record.entries[-1].index)
+    )
     when = xmp_date(moment)
     body = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -102,7 +122,9 @@ def _xmp(info: dict[str, str], moment: int, record: Record, subject_entry: int |
         f'<dc:identifier>{text(identifier)}</dc:identifier>'
         f'<dc:source>{text(record.ledger.ledger_id_hex)}</dc:source>'
         f'<dc:type><rdf:Bag><rdf:li>deedbook {text(record.doc_type)}</rdf:li></rdf:Bag></dc:type>'
-        '<dc:relation><rdf:Bag>' + "".join(f"<rdf:li>{text(r)}</rdf:li>" for r in relations) + '</rdf:Bag></dc:relation>'
+        '<dc:relation><rdf:Bag>'
+        + "".join(f"<rdf:li>{text(r)}</rdf:li>" for r in relations)
+        + '</rdf:Bag></dc:relation>'
         '</rdf:Description>\n'
         '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
         f'<xmp:CreateDate>{when}</xmp:CreateDate><xmp:ModifyDate>{when}</xmp:ModifyDate>'
@@ -111,12 +133,14 @@ def _xmp(info: dict[str, str], moment: int, record: Record, subject_entry: int |
         '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
         f'<pdf:Producer>{text(info["Producer"])}</pdf:Producer><pdf:Keywords>{text(info["Keywords"])}</pdf:Keywords>'
         '</rdf:Description>\n'
-        '</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
+        '</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>'
+    )
     return body.encode("utf-8")
 
 
-def make_archival(drawn: bytes, record: Record, files: Sequence[Associated], info: dict[str, str],
-                  subject_entry: int | None) -> bytes:
+def make_archival(
+    drawn: bytes, record: Record, files: Sequence[Associated], info: dict[str, str], subject_entry: int | None
+) -> bytes:
     """`drawn` (reportlab's PDF) as a PDF/A-3b file carrying `files` as associated files."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
@@ -124,16 +148,36 @@ def make_archival(drawn: bytes, record: Record, files: Sequence[Associated], inf
     moment = record.checkpoint_time
     with pikepdf.open(io.BytesIO(drawn)) as pdf:
         # Only the entries the XMP repeats: PDF/A wants the two to agree, and an empty key would not.
-        pdf.trailer.Info = pdf.make_indirect(Dictionary({
-            "/Title": String(info["Title"]), "/Author": String(info["Author"]), "/Subject": String(info["Subject"]),
-            "/Keywords": String(info["Keywords"]), "/Creator": String(info["Creator"]),
-            "/Producer": String(info["Producer"]), "/CreationDate": String(pdf_date(moment)),
-            "/ModDate": String(pdf_date(moment))}))
+        pdf.trailer.Info = pdf.make_indirect(
+            Dictionary(
+                {
+                    "/Title": String(info["Title"]),
+                    "/Author": String(info["Author"]),
+                    "/Subject": String(info["Subject"]),
+                    "/Keywords": String(info["Keywords"]),
+                    "/Creator": String(info["Creator"]),
+                    "/Producer": String(info["Producer"]),
+                    "/CreationDate": String(pdf_date(moment)),
+                    "/ModDate": String(pdf_date(moment)),
+                }
+            )
+        )
         profile = pdf.make_stream(_icc())
         profile.N = 3
-        pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
-            Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String(OUTPUT_CONDITION),
-            Info=String(OUTPUT_CONDITION), RegistryName=String("http://www.color.org"), DestOutputProfile=profile))])
+        pdf.Root.OutputIntents = Array(
+            [
+                pdf.make_indirect(
+                    Dictionary(
+                        Type=Name.OutputIntent,
+                        S=Name.GTS_PDFA1,
+                        OutputConditionIdentifier=String(OUTPUT_CONDITION),
+                        Info=String(OUTPUT_CONDITION),
+                        RegistryName=String("http://www.color.org"),
+                        DestOutputProfile=profile,
+                    )
+                )
+            ]
+        )
         metadata = pdf.make_stream(_xmp(info, moment, record, subject_entry))
         metadata.Type, metadata.Subtype = Name.Metadata, Name.XML
         pdf.Root.Metadata = metadata
@@ -143,11 +187,19 @@ def make_archival(drawn: bytes, record: Record, files: Sequence[Associated], inf
             stream = pdf.make_stream(f.data)
             stream.Type = Name.EmbeddedFile
             stream.Subtype = Name("/" + f.mime)
-            stream.Params = Dictionary(Size=len(f.data), ModDate=String(pdf_date(moment)),
-                                       CheckSum=String(hashlib.md5(f.data).digest()))  # MD5: the checksum PDF defines
-            spec = pdf.make_indirect(Dictionary(
-                Type=Name.Filespec, F=String(f.name), UF=String(f.name), Desc=String(f.description),
-                AFRelationship=Name("/" + f.relationship), EF=Dictionary(F=stream, UF=stream)))
+            stream.Params = Dictionary(
+                Size=len(f.data), ModDate=String(pdf_date(moment)), CheckSum=String(hashlib.md5(f.data).digest())
+            )  # MD5: the checksum PDF defines
+            spec = pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Filespec,
+                    F=String(f.name),
+                    UF=String(f.name),
+                    Desc=String(f.description),
+                    AFRelationship=Name("/" + f.relationship),
+                    EF=Dictionary(F=stream, UF=stream),
+                )
+            )
             specs.append(spec)
             names += [String(f.name), spec]
         pdf.Root.Names = Dictionary(EmbeddedFiles=Dictionary(Names=Array(names)))
@@ -160,8 +212,14 @@ def make_archival(drawn: bytes, record: Record, files: Sequence[Associated], inf
         pdf.trailer.ID = Array([String(digest), String(digest)])
         # Object streams off: the file specifications stay readable in the raw bytes, so a damaged file is still
         # recognisably a Deedbook document; static_id keeps the identifier set above.
-        pdf.save(out, static_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                 compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none, min_version="1.7")
+        pdf.save(
+            out,
+            static_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            compress_streams=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            min_version="1.7",
+        )
         return out.getvalue()
 
 

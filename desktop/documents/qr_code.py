@@ -2,6 +2,7 @@
 
 What the code says is core's (core.documents.qr: `payload`, `parse`); this draws it.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -14,6 +14,7 @@ record's type, layout and parameters?  The type modules are loaded by name with
 importlib (as core.kinds loads entry kinds), so nothing here imports a drawer
 and no drawer imports another.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -59,11 +60,14 @@ class DocumentType:
         a newer Deedbook's document) or parameters a genuine document does not carry (RecordInvalid)."""
         if record.layout not in self.layouts:
             known = ", ".join(str(n) for n in sorted(self.layouts))
-            raise DeedbookError(f"This document uses layout {record.layout} of a {self.name}; this version of "
-                                f"Deedbook draws layout {known}, so it cannot redraw it to compare.")
+            raise DeedbookError(
+                f"This document uses layout {record.layout} of a {self.name}; this version of "
+                f"Deedbook draws layout {known}, so it cannot redraw it to compare."
+            )
         params = record.params
         if set(params) != set(self.params) or any(
-                not isinstance(params[k], types) or isinstance(params[k], bool) for k, types in self.params.items()):
+            not isinstance(params[k], types) or isinstance(params[k], bool) for k, types in self.params.items()
+        ):
             raise RecordInvalid(f"The embedded record's parameters are not those of a {self.name} document.")
         if self.check_params is not None:
             self.check_params(params)

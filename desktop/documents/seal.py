@@ -21,6 +21,7 @@ analysis says whether it is only annotations.
 B-T (a timestamp from a timestamping authority) needs a network service: Deedbook opens no
 network connection, so seals are B-B, and the signing time is the one the office's clock says.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,8 +50,9 @@ class SealCheck:
     exact: bool = False  # the file is the genuine document and the seal's revision, nothing added since
 
 
-def seal_pdf(pdf: bytes, cert_der: bytes, key_der: bytes, binding_proof: dict[str, Any], *, office: str,
-             place: str = "") -> bytes:
+def seal_pdf(
+    pdf: bytes, cert_der: bytes, key_der: bytes, binding_proof: dict[str, Any], *, office: str, place: str = ""
+) -> bytes:
     """`pdf` sealed: the binding proof attached and a PAdES B-B signature over it all, as one incremental update."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
@@ -60,27 +62,43 @@ def seal_pdf(pdf: bytes, cert_der: bytes, key_der: bytes, binding_proof: dict[st
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     cert = asn1_x509.Certificate.load(cert_der)
-    signer = signers.SimpleSigner(signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-                                  cert_registry=SimpleCertificateStore.from_certs([cert]))  # type: ignore[no-untyped-call]
+    signer = signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     data = canonical_json(binding_proof).encode("utf-8")
-    stream = embed.EmbeddedFileObject.from_file_data(writer, data, mime_type="application/json",
-                                                     params=embed.EmbeddedFileParams())
-    spec = embed.FileSpec(file_spec_string=SEAL_FILE, file_name=SEAL_FILE, embedded_data=stream,
-                          description="The ledger entry binding the seal's certificate to the ledger, with its "
-                                      "proof (deedbook-proof/2)").as_pdf_object()
+    stream = embed.EmbeddedFileObject.from_file_data(
+        writer, data, mime_type="application/json", params=embed.EmbeddedFileParams()
+    )
+    spec = embed.FileSpec(
+        file_spec_string=SEAL_FILE,
+        file_name=SEAL_FILE,
+        embedded_data=stream,
+        description="The ledger entry binding the seal's certificate to the ledger, with its proof (deedbook-proof/2)",
+    ).as_pdf_object()
     spec["/AFRelationship"] = generic.NameObject("/Data")
     spec_ref = writer.add_object(spec)
     root = writer.root
     names = list(root["/Names"]["/EmbeddedFiles"]["/Names"]) if "/Names" in root else []
-    root["/Names"] = generic.DictionaryObject({  # type: ignore[no-untyped-call]
-        generic.NameObject("/EmbeddedFiles"): generic.DictionaryObject(  # type: ignore[no-untyped-call]
-        {generic.NameObject("/Names"): generic.ArrayObject([*names, generic.pdf_string(SEAL_FILE), spec_ref])})})
+    root["/Names"] = generic.DictionaryObject(
+        {  # type: ignore[no-untyped-call]
+            generic.NameObject("/EmbeddedFiles"): generic.DictionaryObject(  # type: ignore[no-untyped-call]
+                {generic.NameObject("/Names"): generic.ArrayObject([*names, generic.pdf_string(SEAL_FILE), spec_ref])}
+            )
+        }
+    )
     root["/AF"] = generic.ArrayObject([*root.get("/AF", []), spec_ref])
     writer.update_root()  # type: ignore[no-untyped-call]
-    meta = signers.PdfSignatureMetadata(field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256", reason=f"Issued by {office}",
-                                        location=place or None, name=office)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=f"Issued by {office}",
+        location=place or None,
+        name=office,
+    )
     out = signers.sign_pdf(writer, meta, signer=signer)
     return bytes(out.getvalue())
 
@@ -116,8 +134,10 @@ def _check(sig: Any, raw: bytes, genuine: bytes, record: Record) -> SealCheck:
     from core.seals import fingerprint
 
     cert = sig.signer_cert
-    who: dict[str, Any] = {"certificate": str(cert.subject.native.get("common_name", cert.subject.human_friendly)),
-                           "certSha256": fingerprint(cert.dump())}
+    who: dict[str, Any] = {
+        "certificate": str(cert.subject.native.get("common_name", cert.subject.human_friendly)),
+        "certSha256": fingerprint(cert.dump()),
+    }
     try:  # the office's own certificate is the trust root here: the ledger entry, not a CA, vouches for it
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=[cert], allow_fetching=False))
     except Exception as error:  # noqa: BLE001 - a malformed signature: said
@@ -126,33 +146,48 @@ def _check(sig: Any, raw: bytes, genuine: bytes, record: Record) -> SealCheck:
     signed_end = byte_range[2] + byte_range[3] if len(byte_range) == 4 else 0
     who["signedAt"] = int(status.signer_reported_dt.timestamp()) if status.signer_reported_dt else None
     if not status.intact or not status.valid:
-        return SealCheck(who, "The seal no longer covers the document: its signature does not match the bytes it "
-                              "signed (the file was rewritten or changed after sealing).")
+        return SealCheck(
+            who,
+            "The seal no longer covers the document: its signature does not match the bytes it "
+            "signed (the file was rewritten or changed after sealing).",
+        )
     if not raw.startswith(genuine) or signed_end <= len(genuine):
-        return SealCheck(who, "The seal does not cover this document's record: the revision it signed is not the "
-                              "document the signed entries produce.")
+        return SealCheck(
+            who,
+            "The seal does not cover this document's record: the revision it signed is not the "
+            "document the signed entries produce.",
+        )
     problem = _binding_problem(sig, raw[:signed_end], record, who, verify_proof, VerificationFailed)
     if problem:
         return SealCheck(who, problem)
     after = []
     if len(raw) > signed_end:
         level = getattr(status, "modification_level", None)
-        after.append(f"{len(raw) - signed_end:,} bytes in an incremental update after sealing"
-                     + (f" ({_level(level)})" if level is not None else ""))
-    who["summary"] = (f"sealed by \u201c{who['certificate']}\u201d, certificate {who['certSha256'][:18]}\u2026 bound to "
-                      f"the ledger by entry {who.get('entry')}")
+        after.append(
+            f"{len(raw) - signed_end:,} bytes in an incremental update after sealing"
+            + (f" ({_level(level)})" if level is not None else "")
+        )
+    who["summary"] = (
+        f"sealed by \u201c{who['certificate']}\u201d, certificate {who['certSha256'][:18]}\u2026 bound to "
+        f"the ledger by entry {who.get('entry')}"
+    )
     return SealCheck(who, None, False, after, exact=len(raw) == signed_end)
 
 
 def _level(level: Any) -> str:
     name = str(getattr(level, "name", level))
-    return {"NONE": "no change to the document", "LTA_UPDATES": "validation data only",
-            "FORM_FILLING": "form filling", "ANNOTATIONS": "annotations only",
-            "OTHER": "changes beyond annotations"}.get(name, name.lower())
+    return {
+        "NONE": "no change to the document",
+        "LTA_UPDATES": "validation data only",
+        "FORM_FILLING": "form filling",
+        "ANNOTATIONS": "annotations only",
+        "OTHER": "changes beyond annotations",
+    }.get(name, name.lower())
 
 
-def _binding_problem(sig: Any, signed: bytes, record: Record, who: dict[str, Any], verify_proof: Any,
-                     failed: type[Exception]) -> str | None:
+def _binding_problem(
+    sig: Any, signed: bytes, record: Record, who: dict[str, Any], verify_proof: Any, failed: type[Exception]
+) -> str | None:
     from desktop.documents import pdfa
 
     try:
@@ -168,16 +203,20 @@ def _binding_problem(sig: Any, signed: bytes, record: Record, who: dict[str, Any
     except (ValueError, DeedbookError, failed) as error:
         return f"The seal's binding to the ledger does not check: {error}"
     ledger = proof.get("ledger", {})
-    if str(ledger.get("ledgerId", "")).lower() != record.ledger.ledger_id_hex.lower() or \
-            str(ledger.get("operator", "")).lower() != record.ledger.operator.lower():
+    if (
+        str(ledger.get("ledgerId", "")).lower() != record.ledger.ledger_id_hex.lower()
+        or str(ledger.get("operator", "")).lower() != record.ledger.operator.lower()
+    ):
         return "The seal is bound to another ledger than the one the document's record is from."
     entry = proof["entry"]
     if entry.get("kind") != "SealCertificate":
         return "The seal's binding is not a SealCertificate entry."
     message = entry["message"]
     if str(message.get("certSha256", "")).lower() != who["certSha256"].lower():
-        return (f"The seal was made with certificate {who['certSha256'][:18]}\u2026, but the ledger binds "
-                f"{str(message.get('certSha256'))[:18]}\u2026 under the name \u201c{message.get('name')}\u201d.")
+        return (
+            f"The seal was made with certificate {who['certSha256'][:18]}\u2026, but the ledger binds "
+            f"{str(message.get('certSha256'))[:18]}\u2026 under the name \u201c{message.get('name')}\u201d."
+        )
     signed_at = who.get("signedAt")
     if signed_at is not None and not message["notBefore"] <= signed_at <= message["notAfter"]:
         return "The seal was applied outside the validity its ledger entry gives the certificate."

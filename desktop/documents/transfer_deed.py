@@ -1,4 +1,5 @@
 """Transfer deed: the conveyance a recorded Transfer entry makes, with its notarial acknowledgement."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,8 +12,24 @@ from core.ledger import Ledger, RecordedEntry
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, named, party, shares_text
 from desktop.documents.entries import acknowledgement
-from desktop.documents.layout import (LAYOUTS, RECORDING, as_recording, INK, RULE, Styles, data_table, esc, fields, mono_wrapped, page_of, para, plain,
-                                      render_pdf, section, title_block)
+from desktop.documents.layout import (
+    LAYOUTS,
+    RECORDING,
+    as_recording,
+    INK,
+    RULE,
+    Styles,
+    data_table,
+    esc,
+    fields,
+    mono_wrapped,
+    page_of,
+    para,
+    plain,
+    render_pdf,
+    section,
+    title_block,
+)
 from desktop.documents.registry import DocumentType, register, render_record
 
 
@@ -21,14 +38,23 @@ def collect_transfer(ledger: Ledger, index: int, paper: str = "A4") -> Record:
     the liens it paid off, and every attestation of it."""
     entry = ledger.entry(index)
     if entry.kind != "Transfer":
-        raise DeedbookError(f"Entry {index} is a {entry.kind}, not a transfer: a transfer deed is made for a "
-                            "Transfer entry (see 'deedbook deed history DEED').")
+        raise DeedbookError(
+            f"Entry {index} is a {entry.kind}, not a transfer: a transfer deed is made for a "
+            "Transfer entry (see 'deedbook deed history DEED')."
+        )
     assert entry.deed_id is not None
     history = ledger.history(entry.deed_id)
     wanted = [history[0].index, index, *(e.index for e in _paid_off(history, index))]
     wanted += [e.index for e in history if e.kind == "Attestation" and e.message.get("entryIndex") == index]
-    return build_record(ledger, TRANSFER.name, wanted, paper=paper, params={"index": index, "deedId": entry.deed_id},
-                        entries=history, layout=TRANSFER.layout)
+    return build_record(
+        ledger,
+        TRANSFER.name,
+        wanted,
+        paper=paper,
+        params={"index": index, "deedId": entry.deed_id},
+        entries=history,
+        layout=TRANSFER.layout,
+    )
 
 
 def _paid_off(history: list[RecordedEntry], index: int) -> list[RecordedEntry]:
@@ -66,68 +92,130 @@ def draw_transfer(record: Record) -> bytes:
     story += title_block(
         "Transfer Deed",
         f"Conveyance of {conveyed} of deed {m['deedId']} \u00b7 recorded as entry {t.index} of the ledger",
-        [("Deed", str(m["deedId"])), ("Parcel", esc(m["parcel"])),
-         ("Shares conveyed", f"{m['shares']:,} ({blocks.percent(m['shares'], m['totalShares'])})"), ("Consideration", esc(price)),
-         ("Closing date", m["closingDate"])], width)
+        [
+            ("Deed", str(m["deedId"])),
+            ("Parcel", esc(m["parcel"])),
+            ("Shares conveyed", f"{m['shares']:,} ({blocks.percent(m['shares'], m['totalShares'])})"),
+            ("Consideration", esc(price)),
+            ("Closing date", m["closingDate"]),
+        ],
+        width,
+    )
     grantor, grantee = named(record, m["from"]), named(record, m["to"])
-    story.append(para(
-        f"The <b>grantor</b>, {grantor}, holder of record of the shares conveyed, for the consideration of "
-        f"<b>{esc(price)}</b>, conveys to the <b>grantee</b>, {grantee}, <b>{conveyed}</b> of the property described "
-        f"below. The grantor authorised this transfer and the grantee accepted it, each by signing the same terms with "
-        f"their own key; the ledger <b>{esc(record.ledger.name)}</b> recorded it as entry {t.index} on "
-        f"{esc(moment(t.recorded_at))}.", Styles.body))
+    story.append(
+        para(
+            f"The <b>grantor</b>, {grantor}, holder of record of the shares conveyed, for the consideration of "
+            f"<b>{esc(price)}</b>, conveys to the <b>grantee</b>, {grantee}, <b>{conveyed}</b> of the property described "
+            f"below. The grantor authorised this transfer and the grantee accepted it, each by signing the same terms with "
+            f"their own key; the ledger <b>{esc(record.ledger.name)}</b> recorded it as entry {t.index} on "
+            f"{esc(moment(t.recorded_at))}.",
+            Styles.body,
+        )
+    )
 
     story += section("Parties", width)
     story.append(_parties(record, t, width))
 
     story += section("Property", width)
-    story.append(fields([
-        ("Parcel number", r["parcel"]), ("Deed number", str(r["deedId"])),
-        ("Property address", r["propertyAddress"]), ("Total shares", f"{r['totalShares']:,}"),
-        ("Legal description", r["legalDescription"] or "\u2014"),
-        ("Registered", f"{day(reg.recorded_at)} (entry {reg.index})"),
-    ], width))
+    story.append(
+        fields(
+            [
+                ("Parcel number", r["parcel"]),
+                ("Deed number", str(r["deedId"])),
+                ("Property address", r["propertyAddress"]),
+                ("Total shares", f"{r['totalShares']:,}"),
+                ("Legal description", r["legalDescription"] or "\u2014"),
+                ("Registered", f"{day(reg.recorded_at)} (entry {reg.index})"),
+            ],
+            width,
+        )
+    )
 
     story += section("Terms", width)
-    story.append(fields([
-        ("Shares conveyed", conveyed), ("Consideration", price),
-        ("Closing date", m["closingDate"]), ("Deed version", f"{m['deedVersion']} (the deed as it stood when signed)"),
-        ("Signing deadline", moment(m["deadline"])), ("Transfer id", mono_wrapped(m["transferId"], Styles.cell_mono, 34)),
-    ], width))
+    story.append(
+        fields(
+            [
+                ("Shares conveyed", conveyed),
+                ("Consideration", price),
+                ("Closing date", m["closingDate"]),
+                ("Deed version", f"{m['deedVersion']} (the deed as it stood when signed)"),
+                ("Signing deadline", moment(m["deadline"])),
+                ("Transfer id", mono_wrapped(m["transferId"], Styles.cell_mono, 34)),
+            ],
+            width,
+        )
+    )
 
     liens = record.of_kind("Lien")
     if liens:
         story += section("Liens paid off at this transfer", width)
-        rows = [[f"Lien {e.message['lienId']}", e.message["lienKind"], party(record, e.message["holder"]),
-                 money(e.message["amount"], e.message["currency"]), f"entry {e.index}"] for e in liens]
-        story.append(data_table(["Lien", "Kind", "Lienholder (co-signed the transfer)", "Amount", "Recorded"], rows,
-                                [45, 70, width - 265, 90, 60], right=(3,)))
+        rows = [
+            [
+                f"Lien {e.message['lienId']}",
+                e.message["lienKind"],
+                party(record, e.message["holder"]),
+                money(e.message["amount"], e.message["currency"]),
+                f"entry {e.index}",
+            ]
+            for e in liens
+        ]
+        story.append(
+            data_table(
+                ["Lien", "Kind", "Lienholder (co-signed the transfer)", "Amount", "Recorded"],
+                rows,
+                [45, 70, width - 265, 90, 60],
+                right=(3,),
+            )
+        )
         story.append(Spacer(1, 2))
-        story.append(plain("Each lienholder co-signed this transfer (LienPayoff), which released its lien when the "
-                           "transfer was recorded.", Styles.fine))
+        story.append(
+            plain(
+                "Each lienholder co-signed this transfer (LienPayoff), which released its lien when the "
+                "transfer was recorded.",
+                Styles.fine,
+            )
+        )
 
     attestations = [e for e in record.of_kind("Attestation") if e.message.get("entryIndex") == t.index]
     heading_flow = section("Notarial acknowledgement", width)
     if attestations:
         for n, a in enumerate(attestations):  # the heading stays with the first acknowledgement
-            story.append(KeepTogether([*(heading_flow if n == 0 else []), acknowledgement(record, a, width),
-                                       Spacer(1, 4)]))
+            story.append(
+                KeepTogether([*(heading_flow if n == 0 else []), acknowledgement(record, a, width), Spacer(1, 4)])
+            )
     else:
         story += heading_flow
-        story.append(plain("No notarial attestation of this transfer is recorded in the ledger as of the checkpoint.",
-                           Styles.body))
+        story.append(
+            plain(
+                "No notarial attestation of this transfer is recorded in the ledger as of the checkpoint.", Styles.body
+            )
+        )
 
     story += section("Signatures", width, "as recorded in the ledger")
     story.append(blocks.signatures_table(record, [t, *attestations], width))
     story.append(Spacer(1, 4))
-    story.append(fields([("Ledger entry", f"{t.index}, recorded {moment(t.recorded_at)}"),
-                         ("Entry hash", mono_wrapped(t.leaf_hash, Styles.cell_mono, 66))], width, columns=1))
+    story.append(
+        fields(
+            [
+                ("Ledger entry", f"{t.index}, recorded {moment(t.recorded_at)}"),
+                ("Entry hash", mono_wrapped(t.leaf_hash, Styles.cell_mono, 66)),
+            ],
+            width,
+            columns=1,
+        )
+    )
     story += blocks.verification_panel(record, t, width)
-    heading = blocks.heading(record, "Transfer Deed", f"Deed {m['deedId']} \u00b7 Parcel {m['parcel']} \u00b7 "
-                                                      f"Entry {t.index}")
-    return render_pdf(record, heading, story, title=f"Transfer deed \u2014 deed {m['deedId']}, entry {t.index}",
-                      subject=f"Transfer of parcel {m['parcel']} recorded as ledger entry {t.index}",
-                      keywords="deedbook transfer")
+    heading = blocks.heading(
+        record, "Transfer Deed", f"Deed {m['deedId']} \u00b7 Parcel {m['parcel']} \u00b7 Entry {t.index}"
+    )
+    return render_pdf(
+        record,
+        heading,
+        story,
+        title=f"Transfer deed \u2014 deed {m['deedId']}, entry {t.index}",
+        subject=f"Transfer of parcel {m['parcel']} recorded as ledger entry {t.index}",
+        keywords="deedbook transfer",
+    )
 
 
 def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
@@ -135,23 +223,43 @@ def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
     half = (width - 10) / 2
 
     def card(role: str, address: str, signed: str) -> list[Any]:
-        return [plain(role.upper(), Styles.label), Spacer(1, 2), party(record, address, Styles.value, Styles.mono),
-                Spacer(1, 3), plain(signed, Styles.fine)]
+        return [
+            plain(role.upper(), Styles.label),
+            Spacer(1, 2),
+            party(record, address, Styles.value, Styles.mono),
+            Spacer(1, 3),
+            plain(signed, Styles.fine),
+        ]
 
     seller = t.signers("seller")
     buyer = t.signers("buyer")
     left = card("Grantor (seller)", m["from"], "Signed the Transfer" if seller else "")
     right = card("Grantee (buyer)", m["to"], "Signed the Acceptance of the same Transfer" if buyer else "")
     table = Table([[left, "", right]], colWidths=[half, 10, half])
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (0, 0), 0.6, RULE), ("BOX", (2, 0), (2, 0), 0.6, RULE),
-        ("LINEABOVE", (0, 0), (0, 0), 1.6, INK), ("LINEABOVE", (2, 0), (2, 0), 1.6, INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (0, 0), 0.6, RULE),
+                ("BOX", (2, 0), (2, 0), 0.6, RULE),
+                ("LINEABOVE", (0, 0), (0, 0), 1.6, INK),
+                ("LINEABOVE", (2, 0), (2, 0), 1.6, INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
     return table
 
 
-TRANSFER = register(DocumentType("transfer", "transfer deed", {"index": (int,), "deedId": (int,)},
-                                 alternatives=(RECORDING,), layouts=dict.fromkeys(LAYOUTS, draw_transfer)))
+TRANSFER = register(
+    DocumentType(
+        "transfer",
+        "transfer deed",
+        {"index": (int,), "deedId": (int,)},
+        alternatives=(RECORDING,),
+        layouts=dict.fromkeys(LAYOUTS, draw_transfer),
+    )
+)

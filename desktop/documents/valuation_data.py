@@ -15,6 +15,7 @@ accuracy figures, the data, the range method, the limits).  Nothing here is
 signed: a recorded `Valuation` entry signs the estimate, the range and the
 hashes, and the report checks the figures against it.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,11 +30,36 @@ if TYPE_CHECKING:  # never run: the report reads the result as plain data (no sc
 
 Scalar = str | int | float | bool | None
 TOP_FEATURES = 12
-_VALUATION_KEYS = ("estimate", "low", "high", "coverage", "as_of", "typical_sale", "drivers", "other_effects",
-                   "comparables", "assumed_typical", "input_sha256", "warnings", "fsd", "confidence",
-                   "confidence_level")
-_METRICS = ("n", "mdape", "within_5", "within_10", "within_20", "coverage", "mean_interval_width", "median_ratio",
-            "cod", "prd", "prb")
+_VALUATION_KEYS = (
+    "estimate",
+    "low",
+    "high",
+    "coverage",
+    "as_of",
+    "typical_sale",
+    "drivers",
+    "other_effects",
+    "comparables",
+    "assumed_typical",
+    "input_sha256",
+    "warnings",
+    "fsd",
+    "confidence",
+    "confidence_level",
+)
+_METRICS = (
+    "n",
+    "mdape",
+    "within_5",
+    "within_10",
+    "within_20",
+    "coverage",
+    "mean_interval_width",
+    "median_ratio",
+    "cod",
+    "prd",
+    "prb",
+)
 
 
 class _Malformed(Exception):
@@ -54,6 +80,7 @@ def clean(value: Any) -> Any:
 
 
 # -- reading JSON values strictly: a record either has the types a report was made with, or is malformed --
+
 
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -111,6 +138,7 @@ def _present(pairs: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- the valuation -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Driver:
     """One reason: how much an attribute moves the estimate from the market's typical sale."""
@@ -124,12 +152,22 @@ class Driver:
     @classmethod
     def from_json(cls, data: Any) -> Driver:
         d = _mapping(data)
-        return cls(_text(d.get("feature")), _number(d.get("effect")), _opt_text(d.get("direction")),
-                   _scalar(d.get("value")), _scalar(d.get("typical")))
+        return cls(
+            _text(d.get("feature")),
+            _number(d.get("effect")),
+            _opt_text(d.get("direction")),
+            _scalar(d.get("value")),
+            _scalar(d.get("typical")),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"feature": self.feature, "effect": self.effect, "direction": self.direction, "value": self.value,
-                "typical": self.typical}
+        return {
+            "feature": self.feature,
+            "effect": self.effect,
+            "direction": self.direction,
+            "value": self.value,
+            "typical": self.typical,
+        }
 
 
 @dataclass(frozen=True)
@@ -162,15 +200,26 @@ class ComparableSale:
     @classmethod
     def from_json(cls, data: Any) -> ComparableSale:
         c = _mapping(data)
-        return cls(_opt_text(c.get("label")), _number(c.get("price")), _opt_text(c.get("sold")),
-                   _opt_number(c.get("distance_km")), _number(c.get("adjusted_price")),
-                   _opt_number(c.get("similarity")),
-                   tuple(Difference.from_json(d) for d in _items(c.get("differences"))))
+        return cls(
+            _opt_text(c.get("label")),
+            _number(c.get("price")),
+            _opt_text(c.get("sold")),
+            _opt_number(c.get("distance_km")),
+            _number(c.get("adjusted_price")),
+            _opt_number(c.get("similarity")),
+            tuple(Difference.from_json(d) for d in _items(c.get("differences"))),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "price": self.price, "sold": self.sold, "distance_km": self.distance_km,
-                "adjusted_price": self.adjusted_price, "similarity": self.similarity,
-                "differences": [d.to_json() for d in self.differences]}
+        return {
+            "label": self.label,
+            "price": self.price,
+            "sold": self.sold,
+            "distance_km": self.distance_km,
+            "adjusted_price": self.adjusted_price,
+            "similarity": self.similarity,
+            "differences": [d.to_json() for d in self.differences],
+        }
 
 
 @dataclass(frozen=True)
@@ -212,30 +261,54 @@ class ReportValuation:
         try:
             v = _mapping(data)
             return cls(
-                _text(v.get("currency")), _number(v.get("estimate")), _number(v.get("low")),
-                _number(v.get("high")), _text(v.get("model_sha256", "")), _text(v.get("input_sha256", "")),
-                _opt_number(v.get("coverage")), _opt_text(v.get("as_of")), _opt_number(v.get("typical_sale")),
-                _opt_number(v.get("other_effects")), tuple(Driver.from_json(d) for d in _items(v.get("drivers"))),
+                _text(v.get("currency")),
+                _number(v.get("estimate")),
+                _number(v.get("low")),
+                _number(v.get("high")),
+                _text(v.get("model_sha256", "")),
+                _text(v.get("input_sha256", "")),
+                _opt_number(v.get("coverage")),
+                _opt_text(v.get("as_of")),
+                _opt_number(v.get("typical_sale")),
+                _opt_number(v.get("other_effects")),
+                tuple(Driver.from_json(d) for d in _items(v.get("drivers"))),
                 tuple(ComparableSale.from_json(c) for c in _items(v.get("comparables"))),
                 tuple(_text(a) for a in _items(v.get("assumed_typical"))),
                 tuple(_text(w) for w in _items(v.get("warnings"))),
-                _opt_number(v.get("fsd")), _opt_number(v.get("confidence")), _opt_text(v.get("confidence_level")))
+                _opt_number(v.get("fsd")),
+                _opt_number(v.get("confidence")),
+                _opt_text(v.get("confidence_level")),
+            )
         except _Malformed:
             raise RecordInvalid("The valuation carried in the embedded record is malformed.") from None
 
     def to_json(self) -> dict[str, Any]:
-        return {"currency": self.currency, "estimate": self.estimate, "low": self.low, "high": self.high,
-                "model_sha256": self.model_sha256, "input_sha256": self.input_sha256, "coverage": self.coverage,
-                "as_of": self.as_of, "typical_sale": self.typical_sale, "other_effects": self.other_effects,
-                "drivers": [d.to_json() for d in self.drivers],
-                "comparables": [c.to_json() for c in self.comparables],
-                "assumed_typical": list(self.assumed_typical), "warnings": list(self.warnings),
-                # only when known: a record made before they were carried reads (and redraws) as it was
-                **({"fsd": self.fsd, "confidence": self.confidence, "confidence_level": self.confidence_level}
-                   if self.fsd is not None else {})}
+        return {
+            "currency": self.currency,
+            "estimate": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "model_sha256": self.model_sha256,
+            "input_sha256": self.input_sha256,
+            "coverage": self.coverage,
+            "as_of": self.as_of,
+            "typical_sale": self.typical_sale,
+            "other_effects": self.other_effects,
+            "drivers": [d.to_json() for d in self.drivers],
+            "comparables": [c.to_json() for c in self.comparables],
+            "assumed_typical": list(self.assumed_typical),
+            "warnings": list(self.warnings),
+            # only when known: a record made before they were carried reads (and redraws) as it was
+            **(
+                {"fsd": self.fsd, "confidence": self.confidence, "confidence_level": self.confidence_level}
+                if self.fsd is not None
+                else {}
+            ),
+        }
 
 
 # -- the model card ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CardData:
@@ -254,16 +327,30 @@ class CardData:
     def from_json(cls, data: Any) -> CardData:
         d = _mapping(data or {})
         times, prices = d.get("time_range"), d.get("price_range")
-        return cls(_opt_text(d.get("name")), _opt_text(d.get("sha256")), _opt_text(d.get("attribution")),
-                   _opt_whole(d.get("rows_read")), _opt_whole(d.get("sales_used")), _opt_whole(d.get("ledger_sales")),
-                   None if times is None else tuple(_text(t) for t in _items(times)),
-                   None if prices is None else tuple(_number(p) for p in _items(prices)))
+        return cls(
+            _opt_text(d.get("name")),
+            _opt_text(d.get("sha256")),
+            _opt_text(d.get("attribution")),
+            _opt_whole(d.get("rows_read")),
+            _opt_whole(d.get("sales_used")),
+            _opt_whole(d.get("ledger_sales")),
+            None if times is None else tuple(_text(t) for t in _items(times)),
+            None if prices is None else tuple(_number(p) for p in _items(prices)),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return _present({"name": self.name, "sha256": self.sha256, "attribution": self.attribution,
-                         "rows_read": self.rows_read, "sales_used": self.sales_used, "ledger_sales": self.ledger_sales,
-                         "time_range": None if self.time_range is None else list(self.time_range),
-                         "price_range": None if self.price_range is None else list(self.price_range)})
+        return _present(
+            {
+                "name": self.name,
+                "sha256": self.sha256,
+                "attribution": self.attribution,
+                "rows_read": self.rows_read,
+                "sales_used": self.sales_used,
+                "ledger_sales": self.ledger_sales,
+                "time_range": None if self.time_range is None else list(self.time_range),
+                "price_range": None if self.price_range is None else list(self.price_range),
+            }
+        )
 
     def __bool__(self) -> bool:
         return bool(self.to_json())
@@ -282,14 +369,22 @@ class Interval:
     def from_json(cls, data: Any) -> Interval:
         d = _mapping(data)
         offsets, relative = d.get("log_offsets"), d.get("relative")
-        return cls(_opt_text(d.get("method")), _opt_number(d.get("coverage")),
-                   None if offsets is None else tuple(_number(x) for x in _items(offsets)),
-                   None if relative is None else tuple(_number(x) for x in _items(relative)))
+        return cls(
+            _opt_text(d.get("method")),
+            _opt_number(d.get("coverage")),
+            None if offsets is None else tuple(_number(x) for x in _items(offsets)),
+            None if relative is None else tuple(_number(x) for x in _items(relative)),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return _present({"method": self.method, "coverage": self.coverage,
-                         "log_offsets": None if self.log_offsets is None else list(self.log_offsets),
-                         "relative": None if self.relative is None else list(self.relative)})
+        return _present(
+            {
+                "method": self.method,
+                "coverage": self.coverage,
+                "log_offsets": None if self.log_offsets is None else list(self.log_offsets),
+                "relative": None if self.relative is None else list(self.relative),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -334,15 +429,26 @@ class ModelCard:
         data = card.get("data") or {}
         metrics = card.get("metrics") or {}
         try:
-            return cls.from_json(clean({
-                "created": card.get("created"), "valuation_date": card.get("valuation_date"),
-                "model_sha256": card.get("model_sha256"), "currency": card.get("currency"),
-                "data": {k: v for k, v in data.items() if k in CardData.__dataclass_fields__},
-                "model": {"kind": model.get("kind"), "interval": model.get("interval")},
-                "metrics": {k: metrics[k] for k in _METRICS if k in metrics},
-                "features": [{"name": f.get("name"), "kind": f.get("kind"), "importance": f.get("importance")}
-                             for f in top],
-                "libraries": card.get("libraries"), "limits": card.get("limits"), "seed": card.get("seed")}))
+            return cls.from_json(
+                clean(
+                    {
+                        "created": card.get("created"),
+                        "valuation_date": card.get("valuation_date"),
+                        "model_sha256": card.get("model_sha256"),
+                        "currency": card.get("currency"),
+                        "data": {k: v for k, v in data.items() if k in CardData.__dataclass_fields__},
+                        "model": {"kind": model.get("kind"), "interval": model.get("interval")},
+                        "metrics": {k: metrics[k] for k in _METRICS if k in metrics},
+                        "features": [
+                            {"name": f.get("name"), "kind": f.get("kind"), "importance": f.get("importance")}
+                            for f in top
+                        ],
+                        "libraries": card.get("libraries"),
+                        "limits": card.get("limits"),
+                        "seed": card.get("seed"),
+                    }
+                )
+            )
         except RecordInvalid:
             raise DeedbookError("The model card given to the valuation report is malformed.") from None
 
@@ -357,23 +463,36 @@ class ModelCard:
             libraries = c.get("libraries")
             limits = c.get("limits")
             return cls(
-                _opt_text(c.get("created")), _opt_text(c.get("valuation_date")), _opt_text(c.get("model_sha256")),
-                _opt_text(c.get("currency")), CardData.from_json(c.get("data")), _opt_text(model.get("kind")),
+                _opt_text(c.get("created")),
+                _opt_text(c.get("valuation_date")),
+                _opt_text(c.get("model_sha256")),
+                _opt_text(c.get("currency")),
+                CardData.from_json(c.get("data")),
+                _opt_text(model.get("kind")),
                 None if interval is None else Interval.from_json(interval),
                 {k: _number(metrics[k]) for k in _METRICS if metrics.get(k) is not None},
                 tuple(Feature.from_json(f) for f in _items(c.get("features"))),
                 None if libraries is None else {str(k): _text(v) for k, v in _mapping(libraries).items()},
-                None if limits is None else tuple(_text(x) for x in _items(limits)), _opt_whole(c.get("seed")))
+                None if limits is None else tuple(_text(x) for x in _items(limits)),
+                _opt_whole(c.get("seed")),
+            )
         except _Malformed:
             raise RecordInvalid("The model card carried in the embedded record is malformed.") from None
 
     def to_json(self) -> dict[str, Any]:
-        return {"created": self.created, "valuation_date": self.valuation_date, "model_sha256": self.model_sha256,
-                "currency": self.currency, "data": self.data.to_json(),
-                "model": {"kind": self.kind, "interval": None if self.interval is None else self.interval.to_json()},
-                "metrics": dict(self.metrics), "features": [f.to_json() for f in self.features],
-                "libraries": None if self.libraries is None else dict(self.libraries),
-                "limits": None if self.limits is None else list(self.limits), "seed": self.seed}
+        return {
+            "created": self.created,
+            "valuation_date": self.valuation_date,
+            "model_sha256": self.model_sha256,
+            "currency": self.currency,
+            "data": self.data.to_json(),
+            "model": {"kind": self.kind, "interval": None if self.interval is None else self.interval.to_json()},
+            "metrics": dict(self.metrics),
+            "features": [f.to_json() for f in self.features],
+            "libraries": None if self.libraries is None else dict(self.libraries),
+            "limits": None if self.limits is None else list(self.limits),
+            "seed": self.seed,
+        }
 
     @property
     def given(self) -> bool:

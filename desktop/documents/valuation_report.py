@@ -8,6 +8,7 @@ was recorded (`deedbook value --record`), the Valuation entry with the same
 model, input and figures.  Then the drawn estimate and range must equal the
 signed ones, or the document does not verify.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,8 +24,21 @@ from desktop.documents import blocks
 from desktop.documents.blocks import moment, money, party
 from desktop.documents.charts import drivers_chart, range_chart
 from desktop.documents.entries import attribute_pairs
-from desktop.documents.layout import (ARCHIVAL, Styles, boxed, data_table, esc, fields, mono_wrapped, page_of, para, plain,
-                                      render_pdf, section, title_block)
+from desktop.documents.layout import (
+    ARCHIVAL,
+    Styles,
+    boxed,
+    data_table,
+    esc,
+    fields,
+    mono_wrapped,
+    page_of,
+    para,
+    plain,
+    render_pdf,
+    section,
+    title_block,
+)
 from desktop.documents.registry import DocumentType, register, render_record
 from desktop.documents.valuation_data import CardData, ModelCard, ReportValuation
 
@@ -34,12 +48,17 @@ if TYPE_CHECKING:
 
 # -- the record ---------------------------------------------------------------------
 
+
 def _same_figures(message: Mapping[str, Any], v: ReportValuation) -> bool:
     """Does a Valuation entry's message sign these figures (estimate, range, currency, input)?"""
     currency = v.currency
-    return bool(message["currency"] == currency and message["estimate"] == to_minor(v.estimate, currency)
-                and message["low"] == to_minor(v.low, currency) and message["high"] == to_minor(v.high, currency)
-                and message["inputHash"] == "0x" + v.input_sha256)
+    return bool(
+        message["currency"] == currency
+        and message["estimate"] == to_minor(v.estimate, currency)
+        and message["low"] == to_minor(v.low, currency)
+        and message["high"] == to_minor(v.high, currency)
+        and message["inputHash"] == "0x" + v.input_sha256
+    )
 
 
 def _matching_valuation(history: list[RecordedEntry], v: ReportValuation) -> RecordedEntry | None:
@@ -51,8 +70,9 @@ def _matching_valuation(history: list[RecordedEntry], v: ReportValuation) -> Rec
     return None
 
 
-def collect_valuation(ledger: Ledger, deed: str | int, valuation: Valuation, card: ModelCard,
-                      paper: str = "A4") -> Record:
+def collect_valuation(
+    ledger: Ledger, deed: str | int, valuation: Valuation, card: ModelCard, paper: str = "A4"
+) -> Record:
     """The record of a valuation report: the deed's registration, its last sale, the Valuation entry that
     records exactly this valuation (if one does), and the valuation and its model card as plain data."""
     v = ReportValuation.of(valuation, card)
@@ -70,12 +90,21 @@ def collect_valuation(ledger: Ledger, deed: str | int, valuation: Valuation, car
     carried = dataclasses.replace(card, model_sha256=v.model_sha256, currency=v.currency)
     extra = {"valuation": v.to_json(), "model": carried.to_json()}
     params = {"deedId": deed_id, "recorded": recorded.index if recorded is not None else None}
-    return build_record(ledger, VALUATION.name, wanted, paper=paper, params=params, extra=extra, entries=history,
-                        layout=VALUATION.layout)
+    return build_record(
+        ledger,
+        VALUATION.name,
+        wanted,
+        paper=paper,
+        params=params,
+        extra=extra,
+        entries=history,
+        layout=VALUATION.layout,
+    )
 
 
-def build_valuation_pdf(ledger: Ledger, deed: str | int, valuation: Valuation, card: ModelCard,
-                        paper: str = "A4") -> bytes:
+def build_valuation_pdf(
+    ledger: Ledger, deed: str | int, valuation: Valuation, card: ModelCard, paper: str = "A4"
+) -> bytes:
     """Valuation report for `deed`, as PDF bytes: valuation/'s result and the card of the model that made it.
     When the same valuation was recorded in the ledger, the signed Valuation entry proves its figures."""
     return render_record(collect_valuation(ledger, deed, valuation, card, paper))
@@ -83,12 +112,15 @@ def build_valuation_pdf(ledger: Ledger, deed: str | int, valuation: Valuation, c
 
 # -- drawing ------------------------------------------------------------------------
 
+
 def _check_signed(v: ReportValuation, recorded: EmbeddedEntry | None) -> None:
     if recorded is None:
         return
     m = recorded.message
     if not _same_figures(m, v) or m["modelHash"] != "0x" + v.model_sha256:
-        raise RecordInvalid(f"The valuation figures in the record are not the ones Valuation entry {recorded.index} signs.")
+        raise RecordInvalid(
+            f"The valuation figures in the record are not the ones Valuation entry {recorded.index} signs."
+        )
 
 
 def draw_valuation(record: Record) -> bytes:
@@ -105,11 +137,19 @@ def _confidence_lines(v: ReportValuation) -> list[Flowable]:
     if v.fsd is None or v.confidence is None:
         return [plain("No forecast standard deviation was computed for this estimate.", Styles.fine)]
     share = 100 * v.fsd
-    return [Spacer(1, 2), para(f"Forecast standard deviation <b>{share:.1f}%</b> \u2014 confidence "
-                               f"<b>{v.confidence:.0f}</b> ({esc(v.confidence_level or '')}).", Styles.body),
-            plain(f"About two sales in three of properties like this one sell within {share:.0f}% of their "
-                  "estimate; confidence is 100 \u00d7 (1 \u2212 FSD), high above 85, as lenders read it.",
-                  Styles.fine)]
+    return [
+        Spacer(1, 2),
+        para(
+            f"Forecast standard deviation <b>{share:.1f}%</b> \u2014 confidence "
+            f"<b>{v.confidence:.0f}</b> ({esc(v.confidence_level or '')}).",
+            Styles.body,
+        ),
+        plain(
+            f"About two sales in three of properties like this one sell within {share:.0f}% of their "
+            "estimate; confidence is 100 \u00d7 (1 \u2212 FSD), high above 85, as lenders read it.",
+            Styles.fine,
+        ),
+    ]
 
 
 def _draw(record: Record, *, confidence: bool) -> bytes:
@@ -135,80 +175,144 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
     story += title_block(
         "Valuation Report",
         f"Deed {deed_id} \u00b7 parcel {esc(r['parcel'])} \u00b7 {esc(r['propertyAddress'])}",
-        [("Estimate", esc(format_figure(estimate, currency))),
-         ("90% range", esc(f"{figure_text(low)} \u2013 {figure_text(high)}")),
-         ("As of", esc(v.as_of or "\u2014")), ("Model", esc(model_hash[:10] or "\u2014")),
-         ("Recorded", f"entry {recorded.index}" if recorded else "not recorded")], width)
+        [
+            ("Estimate", esc(format_figure(estimate, currency))),
+            ("90% range", esc(f"{figure_text(low)} \u2013 {figure_text(high)}")),
+            ("As of", esc(v.as_of or "\u2014")),
+            ("Model", esc(model_hash[:10] or "\u2014")),
+            ("Recorded", f"entry {recorded.index}" if recorded else "not recorded"),
+        ],
+        width,
+    )
 
     coverage = card.metrics.get("coverage")
     headline = [
         plain("ESTIMATED MARKET VALUE", Styles.label),
         plain(format_figure(estimate, currency), Styles.big),
         Spacer(1, 3),
-        para(f"90% range <b>{esc(format_figure(low, currency))}</b> to <b>{esc(format_figure(high, currency))}</b> "
-             f"({(low / estimate - 1) * 100:+.1f}% / {(high / estimate - 1) * 100:+.1f}%).", Styles.body),
+        para(
+            f"90% range <b>{esc(format_figure(low, currency))}</b> to <b>{esc(format_figure(high, currency))}</b> "
+            f"({(low / estimate - 1) * 100:+.1f}% / {(high / estimate - 1) * 100:+.1f}%).",
+            Styles.body,
+        ),
         Spacer(1, 2),
-        plain("Nine in ten sales like this one fall within the range: it is calibrated on sales the model did not "
-              "learn from" + (f" (measured coverage {coverage:.1%})." if coverage is not None else "."),
-              Styles.fine),
+        plain(
+            "Nine in ten sales like this one fall within the range: it is calibrated on sales the model did not "
+            "learn from" + (f" (measured coverage {coverage:.1%})." if coverage is not None else "."),
+            Styles.fine,
+        ),
     ]
     if confidence:
         headline += _confidence_lines(v)
     story.append(boxed([[headline, range_chart(v, currency, width * 0.58)]], [width * 0.42, width * 0.58]))
 
     story += section("Subject property", width)
-    pairs: list[tuple[str, Any]] = [("Parcel number", r["parcel"]), ("Deed number", str(deed_id)),
-                                    ("Property address", r["propertyAddress"]),
-                                    ("Legal description", r["legalDescription"] or "\u2014")]
+    pairs: list[tuple[str, Any]] = [
+        ("Parcel number", r["parcel"]),
+        ("Deed number", str(deed_id)),
+        ("Property address", r["propertyAddress"]),
+        ("Legal description", r["legalDescription"] or "\u2014"),
+    ]
     pairs += attribute_pairs(r["attributes"])
     sale = next((e for e in reversed(record.of_kind("Transfer")) if e.message.get("deedId") == deed_id), None)
     if sale is not None:
-        pairs.append(("Last recorded sale", f"{money(sale.message['price'], sale.message['currency'])}, "
-                                            f"{sale.message['closingDate']} (entry {sale.index})"))
+        pairs.append(
+            (
+                "Last recorded sale",
+                f"{money(sale.message['price'], sale.message['currency'])}, "
+                f"{sale.message['closingDate']} (entry {sale.index})",
+            )
+        )
     story.append(fields(pairs, width))
     assumed = v.assumed_typical
     if assumed:
         story.append(Spacer(1, 3))
-        story.append(plain(f"Not in the deed\u2019s attributes, so assumed typical for the market: "
-                           f"{', '.join(str(a) for a in assumed[:24])}"
-                           + (f" and {len(assumed) - 24} more." if len(assumed) > 24 else "."), Styles.fine))
+        story.append(
+            plain(
+                f"Not in the deed\u2019s attributes, so assumed typical for the market: "
+                f"{', '.join(str(a) for a in assumed[:24])}"
+                + (f" and {len(assumed) - 24} more." if len(assumed) > 24 else "."),
+                Styles.fine,
+            )
+        )
 
     story += section("Comparable sales", width, "adjusted to the subject by the model")
     if v.comparables:
         rows = []
         for n, c in enumerate(v.comparables, start=1):
             diffs = "; ".join(f"{d.feature} {d.comparable} (subject {d.subject})" for d in c.differences[:3])
-            rows.append([f"C{n}", plain(c.label or "\u2014", Styles.cell), c.sold or "\u2014", figure_text(c.price),
-                         f"{c.distance_km:.2f}" if c.distance_km is not None else "\u2014",
-                         figure_text(c.adjusted_price), plain(diffs or "\u2014", Styles.cell)])
-        story.append(data_table(["", "Sale", "Sold", f"Price ({currency})", "km", "Adjusted", "Main differences"],
-                                rows, [20, 128, 42, 62, 32, 58, width - 342], right=(3, 4, 5)))
+            rows.append(
+                [
+                    f"C{n}",
+                    plain(c.label or "\u2014", Styles.cell),
+                    c.sold or "\u2014",
+                    figure_text(c.price),
+                    f"{c.distance_km:.2f}" if c.distance_km is not None else "\u2014",
+                    figure_text(c.adjusted_price),
+                    plain(diffs or "\u2014", Styles.cell),
+                ]
+            )
+        story.append(
+            data_table(
+                ["", "Sale", "Sold", f"Price ({currency})", "km", "Adjusted", "Main differences"],
+                rows,
+                [20, 128, 42, 62, 32, 58, width - 342],
+                right=(3, 4, 5),
+            )
+        )
     else:
         story.append(plain("The model found no comparable sale.", Styles.body))
 
-    story.append(KeepTogether([*section("Why this estimate", width, "effects in money, from a typical sale of "
-                                                                      "this market"), drivers_chart(v, currency, width)]))
+    story.append(
+        KeepTogether(
+            [
+                *section("Why this estimate", width, "effects in money, from a typical sale of this market"),
+                drivers_chart(v, currency, width),
+            ]
+        )
+    )
 
     story += section("Record", width)
     if recorded is not None:
-        story.append(fields([
-            ("Ledger entry", f"{recorded.index}, recorded {moment(recorded.recorded_at)}"),
-            ("Appraiser", party(record, recorded.signatures[0]["signer"], Styles.value, Styles.mono)),
-            ("Model hash", mono_wrapped(recorded.message["modelHash"], Styles.cell_mono)),
-            ("Input hash", mono_wrapped(recorded.message["inputHash"], Styles.cell_mono)),
-        ], width, columns=1))
-        story.append(plain("The estimate, the range, the model and the input are signed in the ledger: anyone holding "
-                           "the model with this hash can recompute the same figures.", Styles.fine))
+        story.append(
+            fields(
+                [
+                    ("Ledger entry", f"{recorded.index}, recorded {moment(recorded.recorded_at)}"),
+                    ("Appraiser", party(record, recorded.signatures[0]["signer"], Styles.value, Styles.mono)),
+                    ("Model hash", mono_wrapped(recorded.message["modelHash"], Styles.cell_mono)),
+                    ("Input hash", mono_wrapped(recorded.message["inputHash"], Styles.cell_mono)),
+                ],
+                width,
+                columns=1,
+            )
+        )
+        story.append(
+            plain(
+                "The estimate, the range, the model and the input are signed in the ledger: anyone holding "
+                "the model with this hash can recompute the same figures.",
+                Styles.fine,
+            )
+        )
     else:
-        story.append(para(
-            "This valuation is <b>not recorded</b> in the ledger: its figures are the model\u2019s output carried in "
-            "this document, identified by the model and input hashes below. The property description and the last "
-            "sale are signed entries. To record a valuation: <b>deedbook value DEED --record --key KEY</b>.",
-            Styles.body))
+        story.append(
+            para(
+                "This valuation is <b>not recorded</b> in the ledger: its figures are the model\u2019s output carried in "
+                "this document, identified by the model and input hashes below. The property description and the last "
+                "sale are signed entries. To record a valuation: <b>deedbook value DEED --record --key KEY</b>.",
+                Styles.body,
+            )
+        )
         story.append(Spacer(1, 3))
-        story.append(fields([("Model hash", mono_wrapped("0x" + model_hash, Styles.cell_mono)),
-                             ("Input hash", mono_wrapped("0x" + v.input_sha256, Styles.cell_mono))],
-                            width, columns=1))
+        story.append(
+            fields(
+                [
+                    ("Model hash", mono_wrapped("0x" + model_hash, Styles.cell_mono)),
+                    ("Input hash", mono_wrapped("0x" + v.input_sha256, Styles.cell_mono)),
+                ],
+                width,
+                columns=1,
+            )
+        )
     for warning in v.warnings:
         story.append(plain(f"Note: {warning}", Styles.fine))
 
@@ -220,8 +324,14 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
     subject = recorded or sale or reg
     story += blocks.verification_panel(record, subject, width)
     heading = blocks.heading(record, "Valuation Report", f"Deed {deed_id} \u00b7 Parcel {r['parcel']}")
-    return render_pdf(record, heading, story, title=f"Valuation report \u2014 deed {deed_id}, parcel {r['parcel']}",
-                      subject=f"Automated valuation of {r['propertyAddress']}", keywords="deedbook valuation")
+    return render_pdf(
+        record,
+        heading,
+        story,
+        title=f"Valuation report \u2014 deed {deed_id}, parcel {r['parcel']}",
+        subject=f"Automated valuation of {r['propertyAddress']}",
+        keywords="deedbook valuation",
+    )
 
 
 def _data_line(data: CardData) -> str:
@@ -249,22 +359,40 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
         ("Sales dated", " to ".join(str(t) for t in time_range) if time_range else "\u2014"),
     ]
     out: list[Flowable] = [fields(wide, width, columns=1), fields(pairs, width)]
-    shown = [("MdAPE", "mdape", "{:.2f}%"), ("Within 10%", "within_10", "{:.1%}"), ("Within 20%", "within_20", "{:.1%}"),
-             ("Range coverage", "coverage", "{:.1%}"), ("COD", "cod", "{:.2f}"), ("PRD", "prd", "{:.3f}"),
-             ("PRB", "prb", "{:.3f}"), ("Sales", "n", "{:,}")]
+    shown = [
+        ("MdAPE", "mdape", "{:.2f}%"),
+        ("Within 10%", "within_10", "{:.1%}"),
+        ("Within 20%", "within_20", "{:.1%}"),
+        ("Range coverage", "coverage", "{:.1%}"),
+        ("COD", "cod", "{:.2f}"),
+        ("PRD", "prd", "{:.3f}"),
+        ("PRB", "prb", "{:.3f}"),
+        ("Sales", "n", "{:,}"),
+    ]
     cells = [(label, fmt.format(metrics[key])) for label, key, fmt in shown if key in metrics]
     if cells:
         out.append(Spacer(1, 5))
-        out.append(data_table([c[0] for c in cells], [[c[1] for c in cells]], [width / len(cells)] * len(cells),
-                              right=tuple(range(len(cells))), zebra=False))
+        out.append(
+            data_table(
+                [c[0] for c in cells],
+                [[c[1] for c in cells]],
+                [width / len(cells)] * len(cells),
+                right=tuple(range(len(cells))),
+                zebra=False,
+            )
+        )
         out.append(Spacer(1, 2))
-        out.append(plain("Accuracy measured on out-of-fold estimates (each sale valued by a model that never saw it); "
-                         "COD, PRD and PRB are the IAAO ratio-study statistics.", Styles.fine))
+        out.append(
+            plain(
+                "Accuracy measured on out-of-fold estimates (each sale valued by a model that never saw it); "
+                "COD, PRD and PRB are the IAAO ratio-study statistics.",
+                Styles.fine,
+            )
+        )
     features = card.features
     if features:
         out.append(Spacer(1, 4))
-        out.append(plain("Most influential attributes: " + ", ".join(str(f.name) for f in features) + ".",
-                         Styles.fine))
+        out.append(plain("Most influential attributes: " + ", ".join(str(f.name) for f in features) + ".", Styles.fine))
     for limit in card.limits or ():
         out.append(plain(f"Limit: {limit}", Styles.fine))
     attribution = data.attribution
@@ -273,5 +401,11 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
     return out
 
 
-VALUATION = register(DocumentType("valuation", "valuation report", {"deedId": (int,), "recorded": (int, type(None))},
-                                  {1: draw_valuation, ARCHIVAL: draw_valuation_v2}))
+VALUATION = register(
+    DocumentType(
+        "valuation",
+        "valuation report",
+        {"deedId": (int,), "recorded": (int, type(None))},
+        {1: draw_valuation, ARCHIVAL: draw_valuation_v2},
+    )
+)

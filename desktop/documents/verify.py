@@ -22,6 +22,7 @@ Results: a `PdfReport` with ok=True (genuine) or ok=False and a reason (not
 genuine, exit 1); `DeedbookError` for a file that is not a PDF, not a Deedbook
 document, or cannot be read (exit 2).
 """
+
 from __future__ import annotations
 
 import io
@@ -69,12 +70,24 @@ class PdfReport:
         return label(self.document)
 
     def as_json(self) -> dict[str, Any]:
-        return {"genuine": self.ok, "resaved": self.resaved, "sealed": self.sealed,
-                "changes_after_seal": self.changes_after_seal, "seal": self.seal, "notes": self.notes,
-                "ok": self.ok, "reason": self.reason, "document": self.document, "paper": self.paper,
-                "ledger": self.ledger, "checkpoint": self.checkpoint, "entries": self.entries,
-                "differences": self.differences, "unsigned": self.unsigned,
-                "local_ledger": self.local.as_json() if self.local else None}
+        return {
+            "genuine": self.ok,
+            "resaved": self.resaved,
+            "sealed": self.sealed,
+            "changes_after_seal": self.changes_after_seal,
+            "seal": self.seal,
+            "notes": self.notes,
+            "ok": self.ok,
+            "reason": self.reason,
+            "document": self.document,
+            "paper": self.paper,
+            "ledger": self.ledger,
+            "checkpoint": self.checkpoint,
+            "entries": self.entries,
+            "differences": self.differences,
+            "unsigned": self.unsigned,
+            "local_ledger": self.local.as_json() if self.local else None,
+        }
 
 
 MAX_PDF_BYTES = 64 * 2**20  # our largest documents (long journals, long titles) are a few MB
@@ -87,8 +100,9 @@ def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     return read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), str(path)
 
 
-def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None, *,
-               strict: bool = False) -> PdfReport:
+def verify_pdf(
+    source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" = None, *, strict: bool = False
+) -> PdfReport:
     """Check a Deedbook PDF (a path or its bytes); with `ledger`, compare it with that ledger too.
     `strict`: the file must be the genuine document byte for byte (else a re-saved file that says and
     shows the same passes, with a note).
@@ -108,9 +122,12 @@ def verify_pdf(source: str | os.PathLike[str] | bytes, ledger: "Ledger | None" =
         return _damaged(raw, f"The document is damaged or truncated: its embedded record cannot be read ({error}).")
     if embedded is None:
         if not marked and _made_by_deedbook(raw):
-            return _damaged(raw, "The embedded record is missing: this file was made from a Deedbook document but "
-                                 "carries none of its attachments (a program that rewrote it dropped them), so "
-                                 "nothing it shows can be checked.")
+            return _damaged(
+                raw,
+                "The embedded record is missing: this file was made from a Deedbook document but "
+                "carries none of its attachments (a program that rewrote it dropped them), so "
+                "nothing it shows can be checked.",
+            )
         if not marked:
             raise DeedbookError(f"{label} is not a Deedbook document: it carries no embedded Deedbook record.")
         return _damaged(raw, "The document is damaged: it names a Deedbook record but the record cannot be found.")
@@ -128,8 +145,7 @@ def _made_by_deedbook(raw: bytes) -> bool:
         return False
 
 
-def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *,
-                  strict: bool = False) -> PdfReport:
+def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *, strict: bool = False) -> PdfReport:
     """Steps 2 and 3 (and the ledger comparison) for a record already taken out of the PDF `raw`."""
     try:
         record = parse_record(embedded)  # core: the record's format
@@ -137,17 +153,25 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *
         proofs = check_record(record)  # core: every signature and proof
     except VerificationFailed as failure:
         return PdfReport(False, failure.reason, differences=[failure.reason])
-    report = PdfReport(False, None, record.doc_type, record.paper, record.ledger.as_json(), _checkpoint(record),
-                       [{"index": p.index, "kind": p.kind, "summary": p.summary, "hash": p.leaf_hash} for p in proofs],
-                       unsigned=_unsigned(record))
+    report = PdfReport(
+        False,
+        None,
+        record.doc_type,
+        record.paper,
+        record.ledger.as_json(),
+        _checkpoint(record),
+        [{"index": p.index, "kind": p.kind, "summary": p.summary, "hash": p.leaf_hash} for p in proofs],
+        unsigned=_unsigned(record),
+    )
     try:
         genuine = render_record(record)
     except VerificationFailed as failure:
         report.reason = failure.reason
         return report
     except Exception as error:  # noqa: BLE001 - unsigned parts (names, figures) can be anything; a genuine record draws
-        report.reason = (f"The embedded record cannot be drawn as a {report.document_name} "
-                         f"({type(error).__name__}: {error}).")
+        report.reason = (
+            f"The embedded record cannot be drawn as a {report.document_name} ({type(error).__name__}: {error})."
+        )
         return report
     if genuine != raw:
         from desktop.documents import seal
@@ -170,20 +194,29 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *
             found, added = resaved_differences(raw, genuine, sealed.file_names if sealed else ())
         if found:
             if raw.startswith(genuine) and not strict and sealed is None:
-                found.insert(1, f"{len(raw) - len(genuine):,} bytes were added after the end of the genuine document "
-                                "(an incremental update: an edit, annotation or stamp made afterwards).")
+                found.insert(
+                    1,
+                    f"{len(raw) - len(genuine):,} bytes were added after the end of the genuine document "
+                    "(an incremental update: an edit, annotation or stamp made afterwards).",
+                )
             report.differences = found
-            report.reason = (f"This is not the genuine {report.document_name}: the file differs from the document "
-                             f"its signed entries produce{' byte for byte' if strict else ''}. {found[0]}")
+            report.reason = (
+                f"This is not the genuine {report.document_name}: the file differs from the document "
+                f"its signed entries produce{' byte for byte' if strict else ''}. {found[0]}"
+            )
             return report
         report.resaved = sealed is None or sealed.resaved
         if report.resaved:
-            report.notes.append("The file was re-saved (its bytes are not the ones Deedbook wrote), but it carries the "
-                                "same attachments and its pages say and show exactly what the signed record draws.")
+            report.notes.append(
+                "The file was re-saved (its bytes are not the ones Deedbook wrote), but it carries the "
+                "same attachments and its pages say and show exactly what the signed record draws."
+            )
         if sealed is not None:
             report.changes_after_seal = sorted(set(report.changes_after_seal) | set(added))
-        report.notes += [f"Added after it was {'sealed' if sealed else 'made'}: {a}."
-                         for a in (report.changes_after_seal if sealed else added)]
+        report.notes += [
+            f"Added after it was {'sealed' if sealed else 'made'}: {a}."
+            for a in (report.changes_after_seal if sealed else added)
+        ]
     report.ok = True
     return _with_ledger(report, record, ledger)
 
@@ -217,11 +250,15 @@ def resaved_differences(raw: bytes, genuine: bytes, sealing_files: Any = ()) -> 
         if name not in mine:
             found.append(f"The attachment {name} was removed.")
         elif mine[name] != data and name == ATTACHMENT_NAME and _same_json(mine[name], data):
-            found.append("The embedded record was edited or re-encoded: its entries still check, but its bytes are "
-                         "not the ones the document was made with.")
+            found.append(
+                "The embedded record was edited or re-encoded: its entries still check, but its bytes are "
+                "not the ones the document was made with."
+            )
         elif mine[name] != data:
-            found.append(f"The attachment {name} was changed: it is {pdfa.describe(mine[name])} where the genuine "
-                         f"document carries {pdfa.describe(data)}.")
+            found.append(
+                f"The attachment {name} was changed: it is {pdfa.describe(mine[name])} where the genuine "
+                f"document carries {pdfa.describe(data)}."
+            )
     found += [f"An attachment {name} was added." for name in mine if name not in theirs and name not in sealing_files]
     try:
         pages = compare_pages(raw, genuine)
@@ -245,31 +282,47 @@ def _damaged(raw: bytes, reason: str) -> PdfReport:
 
 def _checkpoint(record: Record) -> dict[str, Any]:
     m = record.checkpoint["message"]
-    return {"index": record.checkpoint.get("index"), "size": m["size"], "root": m["root"], "timestamp": m["timestamp"],
-            "operator": record.ledger.operator}
+    return {
+        "index": record.checkpoint.get("index"),
+        "size": m["size"],
+        "root": m["root"],
+        "timestamp": m["timestamp"],
+        "operator": record.ledger.operator,
+    }
 
 
 def _unsigned(record: Record) -> list[str]:
     notes = []
     if record.names:
-        notes.append(f"{len(record.names)} name(s) shown beside addresses come from the issuer's address book; "
-                     "they are not signed (the addresses are).")
+        notes.append(
+            f"{len(record.names)} name(s) shown beside addresses come from the issuer's address book; "
+            "they are not signed (the addresses are)."
+        )
     if isinstance(record.extra.get("notary"), dict):
-        notes.append("The jurisdiction profile and the notary's commission number and expiry are the issuer's "
-                     "statement; they are not signed (the notarial act is).")
+        notes.append(
+            "The jurisdiction profile and the notary's commission number and expiry are the issuer's "
+            "statement; they are not signed (the notarial act is)."
+        )
     if record.extra and set(record.extra) != {"notary"}:
-        notes.append("The valuation figures, comparables and reasons are the model's output carried in the record; "
-                     "only what a recorded Valuation entry states is signed.")
+        notes.append(
+            "The valuation figures, comparables and reasons are the model's output carried in the record; "
+            "only what a recorded Valuation entry states is signed."
+        )
     if record.doc_type == "journal":
-        notes.append("That the journal lists every act of the period is the issuer's statement; with the ledger, "
-                     "verify-pdf checks it.")
+        notes.append(
+            "That the journal lists every act of the period is the issuer's statement; with the ledger, "
+            "verify-pdf checks it."
+        )
     if record.doc_type == "title":
-        notes.append("That the chain of title is complete up to the checkpoint is the issuer's statement; with the "
-                     "ledger, verify-pdf checks it.")
+        notes.append(
+            "That the chain of title is complete up to the checkpoint is the issuer's statement; with the "
+            "ledger, verify-pdf checks it."
+        )
     return notes
 
 
 # -- saying what differs -------------------------------------------------------------
+
 
 def _page_texts(raw: bytes) -> list[str] | None:
     import logging
@@ -286,14 +339,18 @@ def _page_texts(raw: bytes) -> list[str] | None:
 def differences(raw: bytes, genuine: bytes, embedded: bytes, record: Record) -> list[str]:
     """Plain sentences saying how `raw` departs from the genuine document `genuine` (most telling first)."""
     if raw.startswith(genuine):
-        return [f"{len(raw) - len(genuine):,} bytes were added after the end of the genuine document (an "
-                "incremental update: an edit, annotation or stamp made afterwards)."]
+        return [
+            f"{len(raw) - len(genuine):,} bytes were added after the end of the genuine document (an "
+            "incremental update: an edit, annotation or stamp made afterwards)."
+        ]
     if genuine.startswith(raw):
         return [f"The file is truncated: it has {len(raw):,} of the genuine document's {len(genuine):,} bytes."]
     found: list[str] = []
     if embedded != record.to_bytes():
-        found.append("The embedded record was edited or re-encoded: its entries still check, but its bytes are not "
-                     "the ones the document was made with.")
+        found.append(
+            "The embedded record was edited or re-encoded: its entries still check, but its bytes are not "
+            "the ones the document was made with."
+        )
     mine, theirs = _page_texts(raw), _page_texts(genuine)
     if mine is not None and theirs is not None:
         if len(mine) != len(theirs):
@@ -304,9 +361,13 @@ def differences(raw: bytes, genuine: bytes, embedded: bytes, record: Record) -> 
             if len(found) >= 6:
                 break
     if not found:
-        at = next((i for i, (a, b) in enumerate(zip(raw, genuine, strict=False)) if a != b), min(len(raw), len(genuine)))
-        found.append(f"The text is the same, but the file's bytes differ from the genuine document from byte {at:,} "
-                     "on (drawing, fonts, attachments or metadata were changed).")
+        at = next(
+            (i for i, (a, b) in enumerate(zip(raw, genuine, strict=False)) if a != b), min(len(raw), len(genuine))
+        )
+        found.append(
+            f"The text is the same, but the file's bytes differ from the genuine document from byte {at:,} "
+            "on (drawing, fonts, attachments or metadata were changed)."
+        )
     return found
 
 

@@ -3,6 +3,7 @@
 Start-up imports only Qt widgets, the ledger and the deeds pane; scikit-learn,
 reportlab and valuation/ are imported by the operations that need them.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from core.ledger import Ledger
     from desktop.gui.signer import SignerWindow
+
 
 def make_app() -> QApplication:
     app = QApplication.instance()
@@ -88,8 +90,15 @@ def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: 
     ctx.ops.op(parent, ws.open_ledger, title="Opening the ledger").success(opened).failure(failed).run()
 
 
-def run(data_dir: str | None = None, db_url: str | None = None, *, smoke: bool = False,
-        screenshots: str | None = None, signer: bool = False, notary: bool = False) -> int:
+def run(
+    data_dir: str | None = None,
+    db_url: str | None = None,
+    *,
+    smoke: bool = False,
+    screenshots: str | None = None,
+    signer: bool = False,
+    notary: bool = False,
+) -> int:
     app = make_app()
     ctx = build_context(data_dir, db_url)
     theme.apply_theme(app, ctx.settings.theme)
@@ -136,8 +145,12 @@ def run_signer(ctx: AppContext, request: str | None = None) -> int:
             window.set_identity(ledger.identity)
             _load(window, request)
 
-        (ctx.ops.op(window, lambda: ws.ledger, title="Opening the ledger").success(opened)
-         .failure(lambda _e: _load(window, request)).run())  # no usable ledger: the signer needs none
+        (
+            ctx.ops.op(window, lambda: ws.ledger, title="Opening the ledger")
+            .success(opened)
+            .failure(lambda _e: _load(window, request))
+            .run()
+        )  # no usable ledger: the signer needs none
     else:
         _load(window, request)
     code = QApplication.instance().exec()  # type: ignore[union-attr]

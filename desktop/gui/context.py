@@ -4,6 +4,7 @@ runner, the event bus, and the names this machine knows addresses by.  Plain att
 The GUI is an adapter over `desktop.workspace.Workspace`: panes call its operations
 through `ctx.ops` (off the UI thread) and never open or read the ledger themselves.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 
 
 class AppContext:
-    def __init__(self, home: DataDir, settings: Settings, ledger: "Ledger | None" = None,
-                 db_url: str | None = None) -> None:
+    def __init__(
+        self, home: DataDir, settings: Settings, ledger: "Ledger | None" = None, db_url: str | None = None
+    ) -> None:
         self.ws = Workspace(home, db_url, settings=settings, ledger=ledger)
         self.opening = False  # the ledger is being opened in the background
         self.remember_folders = True  # unattended runs (--smoke, --screenshots) leave the settings alone

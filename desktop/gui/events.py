@@ -5,6 +5,7 @@ operation changed, `changes_of` turns it into `Changes` flags (and the deeds
 concerned) in this one place, and the window-wide `Events` object re-emits it as
 one Qt signal.  Nothing else declares changes by hand.
 """
+
 from __future__ import annotations
 
 import enum
@@ -28,6 +29,7 @@ class Changes(enum.Flag):
     DATA_FOLDER = enum.auto()  # another ledger was opened: everything is new
     NAMES = enum.auto()  # the names this machine knows addresses by were (re)read: relabel, nothing to re-query
     ALL = DEEDS | LEDGER | KEYS | CONTACTS | VALUATIONS | DOCUMENTS | JOURNAL | SETTINGS | DATA_FOLDER | NAMES
+
 
 # Kinds of entry that a notary's journal lists.
 JOURNAL_KINDS = frozenset({"Attestation"})

@@ -1,5 +1,6 @@
 """How values read on screen: shares, stored text, dates.  Amounts are core.money's to format
 (in their own currency), addresses core.display.short_address's to shorten."""
+
 from __future__ import annotations
 
 import html

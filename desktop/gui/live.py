@@ -7,6 +7,7 @@ receipt makes (`Changes.LEDGER`, `DEEDS` with the deeds concerned, `JOURNAL`), s
 deeds list, the deed detail and the ledger view refresh as they do after our own
 writes.  The watcher reads on its own thread and connection, never on the UI thread.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ class LiveRefresh(QObject):
         self._ledger: object | None = None
         running: list[LedgerWatcher] = []  # the thread outlives this object unless stopped: stop it with the window
         self._running = running
+
         def stop_running(*_: object) -> None:
             for watcher in running:
                 watcher.stop(timeout=0)

@@ -1,4 +1,5 @@
 """The main window: a sidebar of panes (each built when first shown), menus, shortcuts, status."""
+
 from __future__ import annotations
 
 import contextlib
@@ -9,8 +10,17 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSizePolicy,
-                               QStackedWidget, QToolButton, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
 
 from core.display import short_address
 from desktop.gui import party_actions, prompts, theme
@@ -125,13 +135,22 @@ class MainWindow(QMainWindow):
         pane.activated()
 
     # -- actions and menus ------------------------------------------------------------------------
-    def _action(self, text: str, icon: str, shortcut: str | QKeySequence.StandardKey | None,
-                slot: Callable[[], Any], tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        icon: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], Any],
+        tip: str = "",
+    ) -> QAction:
         action = QAction(theme.icon(icon), text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{tip or text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                          if shortcut else tip or text)
+        action.setToolTip(
+            f"{tip or text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            if shortcut
+            else tip or text
+        )
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -139,10 +158,16 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         self.act_register = a("Register deed", "register", "Ctrl+N", lambda: self.show_pane("register"))
-        self.act_transfer = a("Transfer\u2026", "transfer", "Ctrl+T", lambda: self.open_transfer(None),
-                              "Prepare, sign and record a transfer")
-        self.act_signer = a("Offline signer\u2026", "signer", "Ctrl+Shift+S", self.open_signer,
-                            "Read and sign a signing request")
+        self.act_transfer = a(
+            "Transfer\u2026",
+            "transfer",
+            "Ctrl+T",
+            lambda: self.open_transfer(None),
+            "Prepare, sign and record a transfer",
+        )
+        self.act_signer = a(
+            "Offline signer\u2026", "signer", "Ctrl+Shift+S", self.open_signer, "Read and sign a signing request"
+        )
         self.act_verify = a("Verify ledger", "verify", "Ctrl+Shift+V", self.verify_ledger)
         self.act_settings = a("Settings\u2026", "settings", QKeySequence.StandardKey.Preferences, self.open_settings)
         self.act_about = a("About Deedbook", "about", None, self.open_about)
@@ -176,7 +201,7 @@ class MainWindow(QMainWindow):
         ledger_menu = menu.addMenu("&Ledger")
         ledger_menu.addAction(self.act_verify)
         go_menu = menu.addMenu("&Go")
-        for action in self.actions()[-len(PANES):]:
+        for action in self.actions()[-len(PANES) :]:
             go_menu.addAction(action)
         party_actions.install(self)
         help_menu = menu.addMenu("&Help")
@@ -241,8 +266,9 @@ class MainWindow(QMainWindow):
 
         def status(size: int | None) -> None:
             entries = f"{size:,} entries" if size is not None else "counting entries\u2026"
-            self.ledger_label.setText(f"{identity.name} \u2022 {entries} \u2022 "
-                                      f"operator {short_address(identity.operator)} \u2022 {root}")
+            self.ledger_label.setText(
+                f"{identity.name} \u2022 {entries} \u2022 operator {short_address(identity.operator)} \u2022 {root}"
+            )
 
         status(None)
         self._latest.read("size", ledger.size, status, failed=lambda _error: None, title="Counting the entries")
@@ -328,8 +354,11 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx.ops.busy and not prompts.ask(
-                self, "An operation is still running. Cancel it and quit? (A write in progress finishes first.)",
-                yes="Cancel and quit", no="Keep working"):
+            self,
+            "An operation is still running. Cancel it and quit? (A write in progress finishes first.)",
+            yes="Cancel and quit",
+            no="Keep working",
+        ):
             event.ignore()
             return
         self.ctx.settings.window_state = bytes(self.saveGeometry().toBase64().data()).decode("ascii")

@@ -6,6 +6,7 @@ save the response for the agency, write the journal row) or refuse (journaled).
 The second tab is the notary's own journal: rows by date, verify, export PDF/CSV.
 Every file read and every signature runs off the UI thread (the operation helper).
 """
+
 from __future__ import annotations
 
 import html
@@ -14,9 +15,21 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QGridLayout, QHBoxLayout, QHeaderView, QInputDialog,
-                               QMainWindow, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QMainWindow,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.errors import DeedbookError
 from core.keys import KeyStore
@@ -68,9 +81,14 @@ class NotaryDeskWindow(QMainWindow):
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(label("Notary's desk", "title"))
-        titles.addWidget(label("Attest from a request file: no copy of the agency's ledger is needed. The journal "
-                               "is yours, on this machine; the agency gets only the signed attestation.", "subtitle",
-                               wrap=True))
+        titles.addWidget(
+            label(
+                "Attest from a request file: no copy of the agency's ledger is needed. The journal "
+                "is yours, on this machine; the agency gets only the signed attestation.",
+                "subtitle",
+                wrap=True,
+            )
+        )
         self.open_button = button("Open request\u2026", "import")
         head.addLayout(titles, 1)
         head.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -117,8 +135,9 @@ class NotaryDeskWindow(QMainWindow):
         sign_layout.addWidget(self.picker)
         row = QHBoxLayout()
         self.problem = label("", "muted", wrap=True)
-        self.refuse_button = button("Refuse\u2026", "cancel", tip="Refuse the request and keep the refusal in "
-                                    "the journal (Iowa requires it)")
+        self.refuse_button = button(
+            "Refuse\u2026", "cancel", tip="Refuse the request and keep the refusal in the journal (Iowa requires it)"
+        )
         self.attest_button = button("Attest and save response\u2026", primary=True)
         row.addWidget(self.problem, 1)
         row.addWidget(self.refuse_button)
@@ -152,8 +171,9 @@ class NotaryDeskWindow(QMainWindow):
         def work() -> tuple["SigningRequest", "EvidenceReport"]:
             request = load_request(path)
             if request.kind != "Attestation":
-                raise DeedbookError(f"{path.name} asks for {request.kind}, not a notarial attestation: sign it in the "
-                                    "offline signer.")
+                raise DeedbookError(
+                    f"{path.name} asks for {request.kind}, not a notarial attestation: sign it in the offline signer."
+                )
             return request, ws.check_attestation_request(request)
 
         self.ops.op(self, work, title="Checking the request").success(lambda got: self.show_request(path, *got)).run()
@@ -170,13 +190,16 @@ class NotaryDeskWindow(QMainWindow):
             self.checks.addWidget(label(check.detail, "muted", wrap=True, plain=True), 2 * row + 1, 1)
         if report.ok:
             set_role(self.verdict, "banner-good")
-            self.verdict_text.setText("The request checks: the entry is in the agency's ledger as the signed "
-                                      "checkpoint says, and the attestation names exactly that entry.")
+            self.verdict_text.setText(
+                "The request checks: the entry is in the agency's ledger as the signed "
+                "checkpoint says, and the attestation names exactly that entry."
+            )
         else:
             set_role(self.verdict, "banner-bad")
             failed = report.first_failure
-            self.verdict_text.setText(html.escape(f"Do not attest: {failed.label.lower()}: {failed.detail}"
-                                                  if failed else "Do not attest."))
+            self.verdict_text.setText(
+                html.escape(f"Do not attest: {failed.label.lower()}: {failed.detail}" if failed else "Do not attest.")
+            )
         summary = summarize(request, None, warn_ledger=False)
         clear_layout(self.act_grid)
         shown = [(k, v) for k, v in summary.lines if k not in ("Identity evidence", "Identity number", "Domain hash")]
@@ -230,8 +253,11 @@ class NotaryDeskWindow(QMainWindow):
     def _attested(self, done: "Attested") -> None:
         self.picker.clear_password()
         self.load_journal()
-        prompts.inform(self, f"Attested. Journal row {done.row.seq} is written on this machine; give {done.path} to "
-                       "the agency, which records the attestation in its ledger.")
+        prompts.inform(
+            self,
+            f"Attested. Journal row {done.row.seq} is written on this machine; give {done.path} to "
+            "the agency, which records the attestation in its ledger.",
+        )
 
     def refuse(self) -> None:
         if self.request is None:
@@ -240,9 +266,15 @@ class NotaryDeskWindow(QMainWindow):
         if not ok or not reason.strip():
             return
         request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()
-        (self.ops.op(self, lambda: ws.refuse_request(request, signer, profile=profile, reason=reason),
-                     title="Journaling the refusal")
-         .success(self._refused).run())
+        (
+            self.ops.op(
+                self,
+                lambda: ws.refuse_request(request, signer, profile=profile, reason=reason),
+                title="Journaling the refusal",
+            )
+            .success(self._refused)
+            .run()
+        )
 
     def _refused(self, row: "JournalRow") -> None:
         self.load_journal()
@@ -261,8 +293,9 @@ class NotaryDeskWindow(QMainWindow):
             widget.setDisplayFormat("yyyy-MM-dd")
             widget.dateChanged.connect(lambda _d: self.load_journal())
         self.verify_button = button("Verify journal", "verify", tip="Check every row's hash, link and signature")
-        self.void_button = button("Void row\u2026", "remove", tip="Void the selected row: a new row naming it "
-                                  "(nothing is edited)")
+        self.void_button = button(
+            "Void row\u2026", "remove", tip="Void the selected row: a new row naming it (nothing is edited)"
+        )
         self.pdf_button = button("Export PDF\u2026", "export")
         self.csv_button = button("Export CSV\u2026", "export")
         row.addWidget(label("From", "muted"))
@@ -306,18 +339,29 @@ class NotaryDeskWindow(QMainWindow):
             d = r.data
             act, fields = d.get("act") or {}, d.get("fields") or {}
             ref = f" (row {d['ref']})" if d.get("ref") is not None else ""
-            cells = [str(r.seq), r.day, f"{r.type}{ref}", str(act.get("act") or d.get("reason") or ""),
-                     f"{act.get('entryIndex', '')} {act.get('entryKind', '')}".strip(), str(act.get("ledgerName", "")),
-                     ", ".join(str(s.get("name", "")) for s in fields.get("signers", [])),
-                     str(fields.get("document", "")), str(fields.get("fee", "")), str(d.get("profile", ""))]
+            cells = [
+                str(r.seq),
+                r.day,
+                f"{r.type}{ref}",
+                str(act.get("act") or d.get("reason") or ""),
+                f"{act.get('entryIndex', '')} {act.get('entryKind', '')}".strip(),
+                str(act.get("ledgerName", "")),
+                ", ".join(str(s.get("name", "")) for s in fields.get("signers", [])),
+                str(fields.get("document", "")),
+                str(fields.get("fee", "")),
+                str(d.get("profile", "")),
+            ]
             for column, text in enumerate(cells):
                 self.table.setItem(n, column, QTableWidgetItem(fmt.plain(text, 80)))
         self.pdf_button.setEnabled(bool(rows))
         self.void_button.setEnabled(bool(rows))
         self.csv_button.setEnabled(bool(rows))
         self.verify_button.setEnabled(self.ws.has_notary_journal())
-        self.journal_state.setText(f"{len(rows)} row(s) in the period." if rows else
-                                   "No journal rows yet: the first attestation you sign writes the first row.")
+        self.journal_state.setText(
+            f"{len(rows)} row(s) in the period."
+            if rows
+            else "No journal rows yet: the first attestation you sign writes the first row."
+        )
 
     def void_row(self) -> None:
         """Void the selected row with the notary key chosen on the first tab (its password asked here)."""
@@ -336,8 +380,13 @@ class NotaryDeskWindow(QMainWindow):
         if password is None:
             return
         ws, signer = self.ws, Signer(key, password)
-        (self.ops.op(self, lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason),
-                     title="Voiding the row").success(lambda _row: self.load_journal()).run())
+        (
+            self.ops.op(
+                self, lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason), title="Voiding the row"
+            )
+            .success(lambda _row: self.load_journal())
+            .run()
+        )
 
     def verify_journal(self) -> None:
         ws = self.ws
@@ -349,14 +398,21 @@ class NotaryDeskWindow(QMainWindow):
 
     def _export(self, kind: str) -> None:
         start, end = self._period()
-        target = prompts.save_file(self, f"Export the journal as {kind.upper()}", f"journal-{start}-{end}.{kind}",
-                                   f"{kind.upper()} files (*.{kind})")
+        target = prompts.save_file(
+            self,
+            f"Export the journal as {kind.upper()}",
+            f"journal-{start}-{end}.{kind}",
+            f"{kind.upper()} files (*.{kind})",
+        )
         if target is None:
             return
         ws = self.ws
         export = ws.export_journal_pdf if kind == "pdf" else ws.export_journal_csv
-        (self.ops.op(self, lambda: export(target, start, end, force=True), title="Exporting the journal")
-         .success(lambda path: prompts.inform(self, f"Wrote {path}.")).run())
+        (
+            self.ops.op(self, lambda: export(target, start, end, force=True), title="Exporting the journal")
+            .success(lambda path: prompts.inform(self, f"Wrote {path}."))
+            .run()
+        )
 
     # -- drag and drop ---------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

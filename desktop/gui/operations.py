@@ -17,6 +17,7 @@ to a question asked again meanwhile).  A failure becomes one sentence in a
 dialog (`describe_error` is the one place that decides the sentence); an
 unexpected exception is logged with its traceback and shown as a dialog too.
 """
+
 from __future__ import annotations
 
 import errno
@@ -57,8 +58,10 @@ def describe_error(error: BaseException) -> str:
         return f"Cannot use the file{where}: {error.strerror or error}."
     if isinstance(error, MemoryError):
         return "Deedbook ran out of memory; nothing was written."
-    return (f"Something went wrong inside Deedbook ({type(error).__name__}); nothing was written. "
-            "The details are in the log file.")
+    return (
+        f"Something went wrong inside Deedbook ({type(error).__name__}); nothing was written. "
+        "The details are in the log file."
+    )
 
 
 def is_expected(error: BaseException) -> bool:
@@ -125,8 +128,16 @@ class Op(QObject, Generic[T]):
     _progressed = Signal(float, str)
     finished = Signal(bool)  # True on success
 
-    def __init__(self, ops: "Operations", parent: QWidget | None, fn: Callable[..., Any], *, write: bool,
-                 takes_handle: bool, title: str) -> None:
+    def __init__(
+        self,
+        ops: "Operations",
+        parent: QWidget | None,
+        fn: Callable[..., Any],
+        *,
+        write: bool,
+        takes_handle: bool,
+        title: str,
+    ) -> None:
         super().__init__()
         self.ops, self.parent_widget, self.fn = ops, parent, fn
         self.write, self.takes_handle = write, takes_handle
@@ -226,28 +237,39 @@ class Operations(QObject):
         self._closed = False
 
     @overload
-    def op(self, parent: QWidget | None, fn: Callable[[], Done[T]], *, write: bool = False,
-           title: str = "Deedbook") -> Op[T]: ...
+    def op(
+        self, parent: QWidget | None, fn: Callable[[], Done[T]], *, write: bool = False, title: str = "Deedbook"
+    ) -> Op[T]: ...
 
     @overload
-    def op(self, parent: QWidget | None, fn: Callable[[], T], *, write: bool = False,
-           title: str = "Deedbook") -> Op[T]: ...
+    def op(
+        self, parent: QWidget | None, fn: Callable[[], T], *, write: bool = False, title: str = "Deedbook"
+    ) -> Op[T]: ...
 
-    def op(self, parent: QWidget | None, fn: Callable[[], Any], *, write: bool = False,
-           title: str = "Deedbook") -> Op[Any]:
+    def op(
+        self, parent: QWidget | None, fn: Callable[[], Any], *, write: bool = False, title: str = "Deedbook"
+    ) -> Op[Any]:
         """`fn` on a worker; callbacks get its result (a `Done`'s value, its receipt broadcast)."""
         return Op(self, parent, fn, write=write, takes_handle=False, title=title)
 
     @overload
-    def task(self, parent: QWidget | None, fn: Callable[[TaskHandle], Done[T]], *, write: bool = False,
-             title: str = "Deedbook") -> Op[T]: ...
+    def task(
+        self,
+        parent: QWidget | None,
+        fn: Callable[[TaskHandle], Done[T]],
+        *,
+        write: bool = False,
+        title: str = "Deedbook",
+    ) -> Op[T]: ...
 
     @overload
-    def task(self, parent: QWidget | None, fn: Callable[[TaskHandle], T], *, write: bool = False,
-             title: str = "Deedbook") -> Op[T]: ...
+    def task(
+        self, parent: QWidget | None, fn: Callable[[TaskHandle], T], *, write: bool = False, title: str = "Deedbook"
+    ) -> Op[T]: ...
 
-    def task(self, parent: QWidget | None, fn: Callable[[TaskHandle], Any], *, write: bool = False,
-             title: str = "Deedbook") -> Op[Any]:
+    def task(
+        self, parent: QWidget | None, fn: Callable[[TaskHandle], Any], *, write: bool = False, title: str = "Deedbook"
+    ) -> Op[Any]:
         """A long `fn(handle)`: progress and Cancel in the status bar."""
         return Op(self, parent, fn, write=write, takes_handle=True, title=title)
 
@@ -299,8 +321,15 @@ class Latest:
         self.ops, self.parent = ops, parent
         self._asked: dict[str, int] = {}
 
-    def read(self, question: str, fn: Callable[[], T], then: Callable[[T], Any], *,
-             failed: Callable[[BaseException], Any] | None = None, title: str = "Reading the ledger") -> Op[T]:
+    def read(
+        self,
+        question: str,
+        fn: Callable[[], T],
+        then: Callable[[T], Any],
+        *,
+        failed: Callable[[BaseException], Any] | None = None,
+        title: str = "Reading the ledger",
+    ) -> Op[T]:
         token = self._asked.get(question, 0) + 1
         self._asked[question] = token
 

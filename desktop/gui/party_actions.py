@@ -1,4 +1,5 @@
 """The main window's "Parties" menu: requests for other parties' signatures, submitting responses, the notary's desk."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -14,15 +15,35 @@ def install(window: "MainWindow") -> None:
     a = window._action
     menu = window.menuBar().addMenu("&Parties")
     actions = [
-        a("Request a lien signature\u2026", "lien", None, lambda: open_request(window, "lien"),
-          "Write a signing request for a bank's lien"),
+        a(
+            "Request a lien signature\u2026",
+            "lien",
+            None,
+            lambda: open_request(window, "lien"),
+            "Write a signing request for a bank's lien",
+        ),
         a("Request a lien release\u2026", "release", None, lambda: open_request(window, "release")),
-        a("Request notarisation\u2026", "notary", None, lambda: open_request(window, "notarise"),
-          "Write a notary's request, with the entry's proof"),
-        a("Submit signed responses\u2026", "import", None, lambda: submit(window),
-          "Record signed responses of any kind (transfer, lien, release, attestation)"),
-        a("Notary's own desk\u2026", "notary", None, lambda: open_notary_desk(window),
-          "Attest from request files and keep your own journal (no ledger needed)"),
+        a(
+            "Request notarisation\u2026",
+            "notary",
+            None,
+            lambda: open_request(window, "notarise"),
+            "Write a notary's request, with the entry's proof",
+        ),
+        a(
+            "Submit signed responses\u2026",
+            "import",
+            None,
+            lambda: submit(window),
+            "Record signed responses of any kind (transfer, lien, release, attestation)",
+        ),
+        a(
+            "Notary's own desk\u2026",
+            "notary",
+            None,
+            lambda: open_notary_desk(window),
+            "Attest from request files and keep your own journal (no ledger needed)",
+        ),
     ]
     for number, action in enumerate(actions):
         if number == 3:

@@ -1,5 +1,6 @@
 """An entry's description (core.presentation) in the GUI's words: names from the address book,
 amounts through core.money, entry numbers as "#12"."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -3,6 +3,7 @@
 Panes call `prompts.save_file(...)`, `prompts.ask(...)`... never QFileDialog or
 QMessageBox directly; a test monkeypatches the function it needs (Vorta style).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +19,9 @@ def inform(parent: QWidget | None, sentence: str, title: str = "Deedbook") -> No
     QMessageBox.information(parent, title, sentence)
 
 
-def ask(parent: QWidget | None, question: str, title: str = "Deedbook", *, yes: str = "Yes", no: str = "Cancel") -> bool:
+def ask(
+    parent: QWidget | None, question: str, title: str = "Deedbook", *, yes: str = "Yes", no: str = "Cancel"
+) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)

@@ -5,6 +5,7 @@ The rules are core.compliance's (checked again at every submit and by verify); t
 calls the workspace on a worker and shows where the recovery stands.  The countdown is computed here each
 second from the time the waiting period ends: no ledger read per tick.
 """
+
 from __future__ import annotations
 
 import time
@@ -86,8 +87,10 @@ class CasePage(QWizardPage):
         self.w = wizard
         ctx = wizard.ctx
         self.setTitle("Whose holdings move, and where")
-        self.setSubTitle("Opening it is signed by you as a registrar; from then on the lost key's shares are held "
-                         "until the approvals, the waiting period and the move, or the old key's objection.")
+        self.setSubTitle(
+            "Opening it is signed by you as a registrar; from then on the lost key's shares are held "
+            "until the approvals, the waiting period and the move, or the old key's objection."
+        )
         layout = QVBoxLayout(self)
         self.policy, policy_layout = banner("warn")
         self.policy_text = label("Reading the ledger's recovery policy\u2026", wrap=True)
@@ -109,8 +112,13 @@ class CasePage(QWizardPage):
         self.out_dir = QLineEdit(str(Path.home() / "deedbook-requests"))
         self.key = registrar_picker(ctx)
         self.key.changed.connect(self.completeChanged.emit)
-        for name, widget in (("Lost key (or holder)", self.lost), ("New key (or recipient)", self.new),
-                             ("Court order", self.order), ("Deed", self.deed), ("Reason", self.reason)):
+        for name, widget in (
+            ("Lost key (or holder)", self.lost),
+            ("New key (or recipient)", self.new),
+            ("Court order", self.order),
+            ("Deed", self.deed),
+            ("Reason", self.reason),
+        ):
             form.addRow(name, widget)
         form.addRow("Requests to", folder_row(self, self.out_dir))
         form.addRow("Registrar's key", self.key)
@@ -128,20 +136,33 @@ class CasePage(QWizardPage):
         self._has_policy = bool(rules and rules.recovery_steps)
         if not rules or not rules.recovery_steps:
             set_role(self.policy, "banner-bad")
-            self.policy_text.setText("The rules in force name no recovery policy, so no key can be recovered: the "
-                                     "operator sets one first (Rules & claims \u2192 Set rules).")
+            self.policy_text.setText(
+                "The rules in force name no recovery policy, so no key can be recovered: the "
+                "operator sets one first (Rules & claims \u2192 Set rules)."
+            )
         else:
-            steps = "".join(f"<li>{fmt.rich(s.role)} \u2014 "
-                            f"{'any registrar' if s.by is None else ', '.join(self.w.ctx.label_for(a) for a in s.by)}"
-                            "</li>" for s in rules.recovery_steps)
+            steps = "".join(
+                f"<li>{fmt.rich(s.role)} \u2014 "
+                f"{'any registrar' if s.by is None else ', '.join(self.w.ctx.label_for(a) for a in s.by)}"
+                "</li>"
+                for s in rules.recovery_steps
+            )
             set_role(self.policy, "banner-good")
-            self.policy_text.setText(f"<b>Rules v{current.version}</b>: approvals, in this order:<ol>{steps}</ol>"
-                                     f"then {rules.recovery_waiting_days} days in which the old key may object.")
+            self.policy_text.setText(
+                f"<b>Rules v{current.version}</b>: approvals, in this order:<ol>{steps}</ol>"
+                f"then {rules.recovery_waiting_days} days in which the old key may object."
+            )
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return (self._has_policy and self.lost.is_valid() and self.new.is_valid() and self.key.ready()
-                and bool(self.reason.text().strip()) and not self._starting)
+        return (
+            self._has_policy
+            and self.lost.is_valid()
+            and self.new.is_valid()
+            and self.key.ready()
+            and bool(self.reason.text().strip())
+            and not self._starting
+        )
 
     def validatePage(self) -> bool:
         if self._ready:
@@ -155,8 +176,7 @@ class CasePage(QWizardPage):
         reason, folder = self.reason.text(), self.out_dir.text()
 
         def start() -> Done[StartedRecovery]:
-            return ws.start_recovery(signer, lost=lost, new=new, reason=reason, order=order, deed=deed,
-                                     out_dir=folder)
+            return ws.start_recovery(signer, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=folder)
 
         def started(result: StartedRecovery) -> None:
             self.key.clear_password()
@@ -169,8 +189,13 @@ class CasePage(QWizardPage):
 
         self._starting = True
         self.completeChanged.emit()
-        (self.w.ctx.ops.op(self, start, write=True, title="Opening the recovery").success(started)
-         .failure(refused).done(self._idle).run())
+        (
+            self.w.ctx.ops.op(self, start, write=True, title="Opening the recovery")
+            .success(started)
+            .failure(refused)
+            .done(self._idle)
+            .run()
+        )
         return False
 
     def _idle(self) -> None:
@@ -184,8 +209,10 @@ class StatusPage(QWizardPage):
         self.w = wizard
         ctx = wizard.ctx
         self.setTitle("Approvals and waiting period")
-        self.setSubTitle("Each approver signs their request on their own machine, in order. Record each signed "
-                         "response here; the holdings move once every approval is in and the waiting period is over.")
+        self.setSubTitle(
+            "Each approver signs their request on their own machine, in order. Record each signed "
+            "response here; the holdings move once every approval is in and the waiting period is over."
+        )
         self.view: RecoveryView | None = None
         layout = QVBoxLayout(self)
         self.state, state_layout = banner("warn")
@@ -202,8 +229,11 @@ class StatusPage(QWizardPage):
         row = QHBoxLayout()
         self.record_button = button("Record signed responses\u2026", "import")
         self.requests_button = button("Write requests again\u2026", "export")
-        self.objection_button = button("Objection request\u2026", "cancel",
-                                       tip="The request the old key signs to object (a lost-key recovery only)")
+        self.objection_button = button(
+            "Objection request\u2026",
+            "cancel",
+            tip="The request the old key signs to object (a lost-key recovery only)",
+        )
         for widget in (self.record_button, self.requests_button, self.objection_button):
             row.addWidget(widget)
         row.addStretch(1)
@@ -249,14 +279,19 @@ class StatusPage(QWizardPage):
         self.state_text.setText(fmt.plain(view.summary))
         what = f"court order {fmt.plain(r.order, 80)}" if r.forced else "a lost key"
         deeds = f"deed {r.deed_id}" if r.deed_id else "every deed it holds shares of"
-        self.case.setText(f"{ctx.label_for(r.lost)} \u2192 {ctx.label_for(r.new)}, {deeds}, for {what} "
-                          f"(recovery {r.recovery_id[:10]}\u2026, opened at entry #{r.started_index}, rules "
-                          f"v{r.rules_version}).")
+        self.case.setText(
+            f"{ctx.label_for(r.lost)} \u2192 {ctx.label_for(r.new)}, {deeds}, for {what} "
+            f"(recovery {r.recovery_id[:10]}\u2026, opened at entry #{r.started_index}, rules "
+            f"v{r.rules_version})."
+        )
         rows = []
         for s in view.steps:
             who = "any registrar" if s.by is None else ", ".join(ctx.short_label(a) for a in s.by)
-            state = (f"\u2713 approved by {ctx.label_for(s.approver)} (#{s.index}, {fmt.when(s.at)})" if s.approver
-                     else "waiting for this approval")
+            state = (
+                f"\u2713 approved by {ctx.label_for(s.approver)} (#{s.index}, {fmt.when(s.at)})"
+                if s.approver
+                else "waiting for this approval"
+            )
             rows.append([str(s.step), s.role, who, state])
         fill(self.steps, rows)
         self.objection_button.setVisible(not r.forced)
@@ -266,13 +301,15 @@ class StatusPage(QWizardPage):
     def _tick(self) -> None:
         view = self.view
         if view is None or view.ready_at is None or view.state in ("completed", "cancelled"):
-            self.clock.setText("" if view is None or view.state != "awaiting-approval" else
-                               f"The waiting period of {view.waiting_days} days starts with the last approval.")
+            self.clock.setText(
+                ""
+                if view is None or view.state != "awaiting-approval"
+                else f"The waiting period of {view.waiting_days} days starts with the last approval."
+            )
             return
         left = view.ready_at - time.time()
         if left > 0:
-            self.clock.setText(f"The old key may object for {countdown(left)} more (until "
-                               f"{fmt.when(view.ready_at)}).")
+            self.clock.setText(f"The old key may object for {countdown(left)} more (until {fmt.when(view.ready_at)}).")
         else:
             self.clock.setText("The waiting period is over: the holdings can move.")
             if view.state == "waiting":
@@ -282,8 +319,12 @@ class StatusPage(QWizardPage):
     def _enable(self) -> None:
         view = self.view
         open_ = view is not None and view.state not in ("completed", "cancelled")
-        ready = view is not None and view.ready_at is not None and view.state in ("ready", "waiting") \
+        ready = (
+            view is not None
+            and view.ready_at is not None
+            and view.state in ("ready", "waiting")
             and time.time() >= view.ready_at
+        )
         for widget in (self.record_button, self.requests_button, self.objection_button):
             widget.setEnabled(open_)
         self.complete_button.setEnabled(bool(ready and self.key.ready()))
@@ -299,26 +340,35 @@ class StatusPage(QWizardPage):
         if folder is None:
             return
         self.w.ctx.ops.op(self, lambda: work(folder), title=title).success(
-            lambda _value: prompts.inform(self, said.format(folder=folder))).run()
+            lambda _value: prompts.inform(self, said.format(folder=folder))
+        ).run()
 
     def write_requests(self) -> None:
         ws, rid = self.w.ctx.ws, self.w.recovery_id or ""
-        self._folder_then("Folder for the approvers' requests", lambda f: ws.recovery_requests(rid, f),
-                          "The requests of the approvals still missing are in {folder}.")
+        self._folder_then(
+            "Folder for the approvers' requests",
+            lambda f: ws.recovery_requests(rid, f),
+            "The requests of the approvals still missing are in {folder}.",
+        )
 
     def write_objection(self) -> None:
         ws, rid = self.w.ctx.ws, self.w.recovery_id or ""
-        self._folder_then("Folder for the objection request", lambda f: ws.objection_request(rid, f),
-                          "The objection request is in {folder}: the holder of the old key signs it if the key is not "
-                          "lost after all, and recording it cancels the recovery.")
+        self._folder_then(
+            "Folder for the objection request",
+            lambda f: ws.objection_request(rid, f),
+            "The objection request is in {folder}: the holder of the old key signs it if the key is not "
+            "lost after all, and recording it cancels the recovery.",
+        )
 
     def complete(self) -> None:
         view = self.view
         if view is None or not prompts.ask(
-                self, f"Move every share {short_address(view.recovery.lost)} holds "
-                      f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else ''} to "
-                      f"{short_address(view.recovery.new)}? Each move is a signed entry in the deed's chain of title.",
-                yes="Move the holdings"):
+            self,
+            f"Move every share {short_address(view.recovery.lost)} holds "
+            f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else ''} to "
+            f"{short_address(view.recovery.new)}? Each move is a signed entry in the deed's chain of title.",
+            yes="Move the holdings",
+        ):
             return
         ws, signer, rid = self.w.ctx.ws, self.key.signer(), view.recovery.recovery_id
         self.complete_button.setEnabled(False)
@@ -328,5 +378,9 @@ class StatusPage(QWizardPage):
             prompts.inform(self, f"The holdings moved: entries {', '.join(f'#{i}' for i in indexes)}.")
             self.refresh()
 
-        (self.w.ctx.ops.op(self, lambda: ws.complete_recovery(signer, rid), write=True, title="Moving the holdings")
-         .success(moved).done(self._enable).run())
+        (
+            self.w.ctx.ops.op(self, lambda: ws.complete_recovery(signer, rid), write=True, title="Moving the holdings")
+            .success(moved)
+            .done(self._enable)
+            .run()
+        )

@@ -3,6 +3,7 @@
 Both call the workspace (`Workspace.new_seal`, `make_document(seal=...)`), as `deedbook seal cert new`
 and `deedbook pdf ... --seal` do.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -25,8 +26,13 @@ class SealDialog(QDialog):
         self.setWindowTitle("Seal the document")
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
-        layout.addWidget(label("The office's seal is a PAdES signature any PDF reader shows; the ledger binds its "
-                               "certificate, so verify-pdf checks it offline.", wrap=True))
+        layout.addWidget(
+            label(
+                "The office's seal is a PAdES signature any PDF reader shows; the ledger binds its "
+                "certificate, so verify-pdf checks it offline.",
+                wrap=True,
+            )
+        )
         form = QFormLayout()
         self.names = QComboBox()
         self.names.addItems(names)
@@ -49,8 +55,11 @@ def choose_seal(ctx: "AppContext", parent: QWidget | None) -> Signer | None:
     """A seal and its password, or None (no seal here: said, with how to make one; or declined)."""
     names = ctx.ws.seals.names()  # the data folder's files only: no ledger read on the UI thread
     if not names:
-        prompts.show_error(parent, "This data folder has no document seal yet: make one with New office seal "
-                                   "(the operator binds it to the ledger).")
+        prompts.show_error(
+            parent,
+            "This data folder has no document seal yet: make one with New office seal "
+            "(the operator binds it to the ledger).",
+        )
         return None
     dialog = SealDialog(names, parent)
     return dialog.signer() if dialog.exec() and dialog.password.text() else None
@@ -62,8 +71,7 @@ def new_seal(ctx: "AppContext", parent: QWidget | None) -> None:
 
     from desktop.gui.panes.ledger import KeyDialog
 
-    name, ok = QInputDialog.getText(parent, "New office seal", "Seal name (letters, digits, . _ -):",
-                                    text="office")
+    name, ok = QInputDialog.getText(parent, "New office seal", "Seal name (letters, digits, . _ -):", text="office")
     if not ok or not name.strip():
         return
     first = prompts.password(parent, f"New password for seal '{name.strip()}' (8 characters or more):")
@@ -73,14 +81,27 @@ def new_seal(ctx: "AppContext", parent: QWidget | None) -> None:
         prompts.show_error(parent, "The two passwords differ; nothing was made.")
         return
     ledger = ctx.require_ledger()
-    dialog = KeyDialog(ctx, "Bind the seal to the ledger", f"The operator {ledger.identity.operator} binds the seal's "
-                       "certificate to the ledger with a signed entry, then signs a checkpoint over it.", parent,
-                       prefer=ledger.identity.operator)
+    dialog = KeyDialog(
+        ctx,
+        "Bind the seal to the ledger",
+        f"The operator {ledger.identity.operator} binds the seal's "
+        "certificate to the ledger with a signed entry, then signs a checkpoint over it.",
+        parent,
+        prefer=ledger.identity.operator,
+    )
     if not dialog.exec():
         return
     operator = dialog.signer()
     ws = ctx.ws
-    ctx.ops.op(parent, lambda: ws.new_seal(operator, name.strip(), Signer(name.strip(), first)), write=True,
-               title="Making the seal").success(
-        lambda info: prompts.inform(parent, f"Seal '{info.name}' made (certificate {info.fingerprint[:18]}\u2026) "
-                                            f"and bound to the ledger by entry {info.bound_at}.")).run()
+    ctx.ops.op(
+        parent,
+        lambda: ws.new_seal(operator, name.strip(), Signer(name.strip(), first)),
+        write=True,
+        title="Making the seal",
+    ).success(
+        lambda info: prompts.inform(
+            parent,
+            f"Seal '{info.name}' made (certificate {info.fingerprint[:18]}\u2026) "
+            f"and bound to the ledger by entry {info.bound_at}.",
+        )
+    ).run()

@@ -4,6 +4,7 @@ A small script of steps; each step may wait (polled on the event loop, never
 sleeping) until the operations it started are done.  Modal questions are
 answered on stderr instead of blocking, so both modes always exit.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,6 +35,7 @@ def process_age() -> float | None:
 
 def _quiet_prompts() -> None:
     """No modal dialog may block an unattended run: say it on stderr and answer 'no'."""
+
     def say(_parent: Any, sentence: str, *_a: Any, **_k: Any) -> None:
         print(f"deedbook: {sentence}", file=sys.stderr)
 
@@ -162,9 +164,11 @@ class Driver(QObject):
         if shown_age is None or ready_age is None:
             shown_age, ready_age = 0.0, ready_at - shown_at
         deeds = window.panes["deeds"].total  # counted on a worker by the deeds pane
-        print(f"Main window shown {shown_age:.2f} s after the process started; ledger open with its first "
-              f"{window.panes['deeds'].model.rowCount():,} of {deeds:,} deeds listed and idle at {ready_age:.2f} s; "
-              f"shown_at={shown_at:.6f} ready_at={ready_at:.6f}")
+        print(
+            f"Main window shown {shown_age:.2f} s after the process started; ledger open with its first "
+            f"{window.panes['deeds'].model.rowCount():,} of {deeds:,} deeds listed and idle at {ready_age:.2f} s; "
+            f"shown_at={shown_at:.6f} ready_at={ready_at:.6f}"
+        )
         if self.ctx.ledger is None:
             self.code = 0 if not self.ctx.home.database.exists() else 1
         window.close()
@@ -208,7 +212,8 @@ class Driver(QObject):
 
         ws = self.ctx.ws
         self.ctx.ops.op(None, ws.open_ledger, title="Opening the ledger").success(
-            lambda _ledger: self.ctx.use(ws)).failure(failed).run()
+            lambda _ledger: self.ctx.use(ws)
+        ).failure(failed).run()
         yield None  # until the ledger is open (on a worker, as at a normal start)
         if self.ctx.ledger is None:
             yield from self.first_run_script()

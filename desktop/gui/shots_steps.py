@@ -4,6 +4,7 @@ Nothing here writes to the ledger: the transfer stops before recording, the
 signer saves nothing.  Two things may be added to the data folder: a quick
 valuation model (when there is none) and a certificate of title PDF.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -52,13 +53,15 @@ class Steps:
             buyer = next((k for k in ws.keys.list() if k.address.lower() not in holders), None)
             request = None
             if buyer is not None and seller is not None:  # files in a temporary folder; the ledger is untouched
-                prepared = ws.prepare_transfer(deed, buyer.address, "238500.00", "USD", seller=seller,
-                                               out_dir=tmp / "requests").value
+                prepared = ws.prepare_transfer(
+                    deed, buyer.address, "238500.00", "USD", seller=seller, out_dir=tmp / "requests"
+                ).value
                 request = prepared.paths[0]
             return Facts(deed, holders, seller, transfers[-1].index if transfers else None, request)
 
         self.ctx.ops.op(None, read, title="Reading the ledger").success(
-            lambda facts: setattr(self, "facts", facts)).run()
+            lambda facts: setattr(self, "facts", facts)
+        ).run()
         yield None
 
     def all(self) -> Iterator["Wait | None"]:
@@ -94,8 +97,15 @@ class Steps:
         keys = self.ctx.keys.list()
         if keys:
             pane.owner.set_address(keys[-1].address)
-        for name, value in (("Gr_Liv_Area", 1640), ("Lot_Area", 9600), ("Year_Built", 1994), ("Overall_Qual", 7),
-                            ("Bedroom_AbvGr", 3), ("Full_Bath", 2), ("Garage_Cars", 2)):
+        for name, value in (
+            ("Gr_Liv_Area", 1640),
+            ("Lot_Area", 9600),
+            ("Year_Built", 1994),
+            ("Overall_Qual", 7),
+            ("Bedroom_AbvGr", 3),
+            ("Full_Bath", 2),
+            ("Garage_Cars", 2),
+        ):
             pane.fields[name].setValue(value)
         pane.fields["Neighborhood"].setCurrentText("CollgCr")
         pane.fields["Bldg_Type"].setCurrentText("1Fam")

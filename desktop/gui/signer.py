@@ -4,6 +4,7 @@ Made for the air-gapped laptop: it needs no ledger (a request for an unknown
 ledger is a warning, not a refusal) and the summary is derived from the typed
 data itself by core.requests.summarize, never from the file's own text.
 """
+
 from __future__ import annotations
 
 import html
@@ -13,8 +14,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
-from PySide6.QtWidgets import (QDialog, QGridLayout, QHBoxLayout, QMainWindow, QPlainTextEdit, QScrollArea,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QMainWindow,
+    QPlainTextEdit,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.errors import DeedbookError
 from core.identity import LedgerIdentity
@@ -33,8 +43,9 @@ if TYPE_CHECKING:
 
 
 class SignerWindow(QMainWindow):
-    def __init__(self, home: DataDir, identity: LedgerIdentity | None, keys: KeyStore,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, home: DataDir, identity: LedgerIdentity | None, keys: KeyStore, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.home, self.identity, self.keys = home, identity, keys
         self.ws = Workspace(home, keys=keys)  # signs through the workspace's key resolver; needs no ledger
@@ -112,12 +123,19 @@ class SignerWindow(QMainWindow):
         self.picker = KeyPicker(lambda: [(k.name, k.address) for k in self.keys.list()])
         sign_layout.addWidget(self.picker)
         row = QHBoxLayout()
-        self.show_qr_button = button("Show as QR\u2026", "qr", tip="Show this request as animated QR codes (for a QR "
-                                     "wallet, or another offline machine)")
-        self.wallet_button = button("Read wallet signature\u2026", "import", tip="Read a QR wallet's answer "
-                                    "(eth-signature) and save it as the response")
-        self.response_qr_button = button("Show response as QR\u2026", "qr", tip="Show the signed response as animated "
-                                         "QR codes for the agency")
+        self.show_qr_button = button(
+            "Show as QR\u2026",
+            "qr",
+            tip="Show this request as animated QR codes (for a QR wallet, or another offline machine)",
+        )
+        self.wallet_button = button(
+            "Read wallet signature\u2026",
+            "import",
+            tip="Read a QR wallet's answer (eth-signature) and save it as the response",
+        )
+        self.response_qr_button = button(
+            "Show response as QR\u2026", "qr", tip="Show the signed response as animated QR codes for the agency"
+        )
         self.response_qr_button.setEnabled(False)
         for widget in (self.show_qr_button, self.wallet_button, self.response_qr_button):
             row.addWidget(widget)
@@ -144,8 +162,11 @@ class SignerWindow(QMainWindow):
     def set_identity(self, identity: LedgerIdentity | None) -> None:
         """The ledger this machine holds (read on a worker when the signer starts alone), or None."""
         self.identity = identity
-        where = (f"This machine's ledger: \u201c{identity.name}\u201d ({identity.ledger_id_hex[:10]}\u2026)"
-                 if identity else "No ledger on this machine: check the ledger id with the agent.")
+        where = (
+            f"This machine's ledger: \u201c{identity.name}\u201d ({identity.ledger_id_hex[:10]}\u2026)"
+            if identity
+            else "No ledger on this machine: check the ledger id with the agent."
+        )
         self.where.setText(f"Open a signing request, read it, sign it with your key. {where}")
 
     # -- loading ---------------------------------------------------------------------------------------------
@@ -200,8 +221,10 @@ class SignerWindow(QMainWindow):
             self.key_note.setText(f"The request is for {request.signer}: your key '{found.name}' on this machine.")
         else:
             self.picker.reload()
-            self.key_note.setText(f"The request is for {request.signer}, and no key on this machine has that address. "
-                                  "Import it (keys folder) or sign in your wallet with the typed data above.")
+            self.key_note.setText(
+                f"The request is for {request.signer}, and no key on this machine has that address. "
+                "Import it (keys folder) or sign in your wallet with the typed data above."
+            )
         self.placeholder.hide()
         self.content.show()
         self.setWindowTitle(f"{path.name} \u2014 Deedbook offline signer")
@@ -211,8 +234,10 @@ class SignerWindow(QMainWindow):
     def _update(self) -> None:
         if self.request is not None and self.request.kind == "Attestation":
             # a notary signs at the notary's desk: it checks the evidence and writes the notary's journal
-            self.key_note.setText("An attestation is signed at the notary's desk (deedbook gui --notary-desk, or "
-                                  "the Parties menu), which checks its evidence and keeps your journal.")
+            self.key_note.setText(
+                "An attestation is signed at the notary's desk (deedbook gui --notary-desk, or "
+                "the Parties menu), which checks its evidence and keeps your journal."
+            )
             self.sign_button.setEnabled(False)
             return
         ok = self.request is not None and self.picker.ready()
@@ -244,8 +269,10 @@ class SignerWindow(QMainWindow):
         self.last_response = path
         self.picker.clear_password()
         self.response_qr_button.setEnabled(True)
-        prompts.inform(self, f"Signed. Give {path} back to the agent (or show it as QR codes); it holds your "
-                       "signature, not your key.")
+        prompts.inform(
+            self,
+            f"Signed. Give {path} back to the agent (or show it as QR codes); it holds your signature, not your key.",
+        )
 
     # -- QR codes ---------------------------------------------------------------------------------------------
     def _show_qr(self, request: SigningRequest, raw: bytes) -> None:
@@ -277,8 +304,13 @@ class SignerWindow(QMainWindow):
             if received.parsed is None or received.parsed.is_response:
                 raise DeedbookError("These QR codes hold a signature, not a request to sign.")
 
-        dialog = QrReadDialog(self.ops, "Read a request from QR codes", "Read the request the agent shows as QR "
-                              "codes; it is checked and shown here before anything is signed.", self, requests_only)
+        dialog = QrReadDialog(
+            self.ops,
+            "Read a request from QR codes",
+            "Read the request the agent shows as QR codes; it is checked and shown here before anything is signed.",
+            self,
+            requests_only,
+        )
         self.qr_dialog = dialog
         if dialog.exec() and dialog.received is not None and dialog.received.parsed is not None:
             request = dialog.received.parsed
@@ -296,8 +328,14 @@ class SignerWindow(QMainWindow):
         def check(received: Received) -> None:
             answered.append(ws.qr_answer(received, [request]))
 
-        dialog = QrReadDialog(self.ops, "Read the wallet's signature", "Read the QR code the wallet shows after "
-                              "signing (eth-signature); it must be the signer's, over this request.", self, check)
+        dialog = QrReadDialog(
+            self.ops,
+            "Read the wallet's signature",
+            "Read the QR code the wallet shows after "
+            "signing (eth-signature); it must be the signer's, over this request.",
+            self,
+            check,
+        )
         self.qr_dialog = dialog
         if not dialog.exec() or not answered:
             return

@@ -4,6 +4,7 @@ Icons are SVG (sharp at any device pixel ratio) and cached by name.  The light
 and dark palettes come from resources/style/palettes.json; "system" follows the
 platform's colour scheme (Qt 6.5+).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,14 +20,23 @@ ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style"
 
 _ROLES = {
-    "window": QPalette.ColorRole.Window, "windowText": QPalette.ColorRole.WindowText,
-    "base": QPalette.ColorRole.Base, "alternateBase": QPalette.ColorRole.AlternateBase,
-    "text": QPalette.ColorRole.Text, "button": QPalette.ColorRole.Button,
-    "buttonText": QPalette.ColorRole.ButtonText, "brightText": QPalette.ColorRole.BrightText,
-    "highlight": QPalette.ColorRole.Highlight, "highlightedText": QPalette.ColorRole.HighlightedText,
-    "link": QPalette.ColorRole.Link, "toolTipBase": QPalette.ColorRole.ToolTipBase,
-    "toolTipText": QPalette.ColorRole.ToolTipText, "placeholderText": QPalette.ColorRole.PlaceholderText,
-    "mid": QPalette.ColorRole.Mid, "midlight": QPalette.ColorRole.Midlight, "dark": QPalette.ColorRole.Dark,
+    "window": QPalette.ColorRole.Window,
+    "windowText": QPalette.ColorRole.WindowText,
+    "base": QPalette.ColorRole.Base,
+    "alternateBase": QPalette.ColorRole.AlternateBase,
+    "text": QPalette.ColorRole.Text,
+    "button": QPalette.ColorRole.Button,
+    "buttonText": QPalette.ColorRole.ButtonText,
+    "brightText": QPalette.ColorRole.BrightText,
+    "highlight": QPalette.ColorRole.Highlight,
+    "highlightedText": QPalette.ColorRole.HighlightedText,
+    "link": QPalette.ColorRole.Link,
+    "toolTipBase": QPalette.ColorRole.ToolTipBase,
+    "toolTipText": QPalette.ColorRole.ToolTipText,
+    "placeholderText": QPalette.ColorRole.PlaceholderText,
+    "mid": QPalette.ColorRole.Mid,
+    "midlight": QPalette.ColorRole.Midlight,
+    "dark": QPalette.ColorRole.Dark,
     "shadow": QPalette.ColorRole.Shadow,
 }
 

@@ -1,5 +1,6 @@
 """The transfer wizard's signatures page: requests out (file, clipboard), signed here or elsewhere,
 responses back in (file dialog or drag and drop)."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWizardPage)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from core.errors import DeedbookError
 from desktop.gui import fmt, prompts, theme
@@ -29,8 +38,10 @@ class SignaturesPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Signatures")
-        self.setSubTitle("Save or copy each request for its signer (a wallet or Deedbook's offline signer), sign here "
-                         "with a key on this machine, then import the signed responses (or drop the files here).")
+        self.setSubTitle(
+            "Save or copy each request for its signer (a wallet or Deedbook's offline signer), sign here "
+            "with a key on this machine, then import the signed responses (or drop the files here)."
+        )
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         from desktop.gui.widgets.screening import ScreenView, scrolled
@@ -56,8 +67,11 @@ class SignaturesPage(QWizardPage):
         self.sign_button = button("Sign here\u2026", "signer")
         self.import_button = button("Import responses\u2026", "import")
         self.qr_button = button("Show QR\u2026", "qr", tip="Show the selected request as animated QR codes")
-        self.read_qr_button = button("Read QR\u2026", "qr", tip="Read signed responses (or a QR wallet's signature) "
-                                     "from images of their QR codes")
+        self.read_qr_button = button(
+            "Read QR\u2026",
+            "qr",
+            tip="Read signed responses (or a QR wallet's signature) from images of their QR codes",
+        )
         for widget in (self.save_button, self.copy_button, self.qr_button, self.sign_button):
             row.addWidget(widget)
         row.addStretch(1)
@@ -72,8 +86,11 @@ class SignaturesPage(QWizardPage):
         self.qr_dialog: QDialog | None = None
         self.copy_button.clicked.connect(self.copy_request)
         self.sign_button.clicked.connect(self.sign_here)
-        self.import_button.clicked.connect(lambda: self.import_files(prompts.open_files(
-            self, "Import signed responses", "Signing responses (*.json);;All files (*)")))
+        self.import_button.clicked.connect(
+            lambda: self.import_files(
+                prompts.open_files(self, "Import signed responses", "Signing responses (*.json);;All files (*)")
+            )
+        )
         self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
 
     def initializePage(self) -> None:
@@ -103,8 +120,9 @@ class SignaturesPage(QWizardPage):
         if self.table.currentRow() < 0 and requests:
             self.table.selectRow(0)
         done = len(self.w.responses)
-        self.hint.setText(f"{done} of {len(requests)} signatures in." + (" Ready to review." if done == len(requests)
-                                                                          else ""))
+        self.hint.setText(
+            f"{done} of {len(requests)} signatures in." + (" Ready to review." if done == len(requests) else "")
+        )
         self._update_buttons()
         self.completeChanged.emit()
 
@@ -125,14 +143,16 @@ class SignaturesPage(QWizardPage):
             return
         requests, ws = self.requests(), self.w.ctx.ws
         self.w.ctx.ops.op(self, lambda: ws.write_requests(requests, folder), title="Saving the requests").success(
-            lambda paths: prompts.inform(self, f"{len(paths)} request file(s) saved in {folder}.")).run()
+            lambda paths: prompts.inform(self, f"{len(paths)} request file(s) saved in {folder}.")
+        ).run()
 
     def copy_request(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
             QGuiApplication.clipboard().setText(json.dumps(self.requests()[row].as_json(), indent=2))
-            self.hint.setText(f"The {self.requests()[row].role}'s request is on the clipboard (eth_signTypedData_v4 "
-                              "JSON inside).")
+            self.hint.setText(
+                f"The {self.requests()[row].role}'s request is on the clipboard (eth_signTypedData_v4 JSON inside)."
+            )
 
     def show_qr(self) -> None:
         from desktop.gui.dialogs.qr_show import QrShowDialog
@@ -154,9 +174,14 @@ class SignaturesPage(QWizardPage):
             row, response, _ = ws.qr_answer(received, requests)
             self.w.responses[row] = response
 
-        dialog = QrReadDialog(self.w.ctx.ops, "Read a signed response from QR codes",
-                              "Read the response a party's offline signer shows, or a QR wallet's signature "
-                              "(eth-signature) for one of these requests.", self, take)
+        dialog = QrReadDialog(
+            self.w.ctx.ops,
+            "Read a signed response from QR codes",
+            "Read the response a party's offline signer shows, or a QR wallet's signature "
+            "(eth-signature) for one of these requests.",
+            self,
+            take,
+        )
         self.qr_dialog = dialog
         dialog.exec()
         self.refresh()
@@ -166,8 +191,9 @@ class SignaturesPage(QWizardPage):
 
         row = self.table.currentRow()
         request = self.requests()[row]
-        dialog = KeyDialog(self.w.ctx, f"Sign as {request.role}", request_summary(request, self.w.ctx), self,
-                           prefer=request.signer)
+        dialog = KeyDialog(
+            self.w.ctx, f"Sign as {request.role}", request_summary(request, self.w.ctx), self, prefer=request.signer
+        )
         if not dialog.exec():
             return
         ws, signer = self.w.ctx.ws, dialog.signer()
@@ -207,8 +233,12 @@ class SignaturesPage(QWizardPage):
 
     def match(self, response: "SigningRequest") -> int | None:
         for row, request in enumerate(self.requests()):
-            if (request.signer.lower() == response.signer.lower() and request.signed_type == response.signed_type
-                    and request.message == response.message and request.domain == response.domain):
+            if (
+                request.signer.lower() == response.signer.lower()
+                and request.signed_type == response.signed_type
+                and request.message == response.message
+                and request.domain == response.domain
+            ):
                 return row
         return None
 

@@ -4,14 +4,25 @@ Every check is core.transactions' own, through the workspace (prepare_transfer,
 check_transfer, submit), and every ledger read runs on a worker: the wizard only
 gathers values, moves files and shows what comes back.
 """
+
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QHBoxLayout, QSpinBox, QVBoxLayout,
-                               QWidget, QWizard, QWizardPage)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from core.errors import DeedbookError
 from core.money import amount_text, decimals, to_minor, to_units
@@ -132,8 +143,9 @@ class TermsPage(QWizardPage):
         self.deed_info.setText(f"Reading deed {deed_id}\u2026")
         self.seller.clear()
         self.completeChanged.emit()
-        self._latest.read("deed", lambda: ws.ledger.deed(deed_id), self._show_deed, failed=self._no_deed,
-                          title="Reading the deed")
+        self._latest.read(
+            "deed", lambda: ws.ledger.deed(deed_id), self._show_deed, failed=self._no_deed, title="Reading the deed"
+        )
 
     def _no_deed(self, error: BaseException) -> None:
         from desktop.gui.operations import describe_error
@@ -144,14 +156,17 @@ class TermsPage(QWizardPage):
     def _show_deed(self, deed: "DeedState") -> None:
         ctx = self.w.ctx
         liens = len(deed.open_liens())
-        self.deed_info.setText(f"Parcel {deed.parcel}, {deed.address} \u2022 version {deed.version} \u2022 "
-                               f"{deed.total_shares:,} shares"
-                               + (f" \u2022 {liens} open lien(s): each lienholder must consent" if liens else ""))
+        self.deed_info.setText(
+            f"Parcel {deed.parcel}, {deed.address} \u2022 version {deed.version} \u2022 "
+            f"{deed.total_shares:,} shares"
+            + (f" \u2022 {liens} open lien(s): each lienholder must consent" if liens else "")
+        )
         self.seller.blockSignals(True)
         self.seller.clear()
         for holder, count in sorted(deed.holders.items(), key=lambda item: -item[1]):
-            self.seller.addItem(f"{ctx.label_for(holder)} \u2014 {fmt.share_pct(count, deed.total_shares)}",
-                                (holder, count))
+            self.seller.addItem(
+                f"{ctx.label_for(holder)} \u2014 {fmt.share_pct(count, deed.total_shares)}", (holder, count)
+            )
         self.seller.blockSignals(False)
         self._seller_changed()
         if deed.last_price and deed.last_currency and not self.price.value():
@@ -179,8 +194,12 @@ class TermsPage(QWizardPage):
 
     def _recheck(self) -> None:
         data = self.seller.currentData()
-        self.check.check(self.deed.value(), self.buyer.address() if self.buyer.is_valid() else None,
-                         self.shares.value(), data[0] if data else None)
+        self.check.check(
+            self.deed.value(),
+            self.buyer.address() if self.buyer.is_valid() else None,
+            self.shares.value(),
+            data[0] if data else None,
+        )
 
     def isComplete(self) -> bool:
         # The check informs; preparing asks the same judge again and refuses with the same sentence.
@@ -199,8 +218,16 @@ class TermsPage(QWizardPage):
         days, closing = self.deadline.value(), fmt.qdate(self.closing.date())
 
         def prepare() -> Done["PreparedTransfer"]:
-            return ws.prepare_transfer(deed, buyer, price, currency, shares=shares,
-                                       deadline=int(time.time()) + days * 86400, closing_date=closing, seller=seller)
+            return ws.prepare_transfer(
+                deed,
+                buyer,
+                price,
+                currency,
+                shares=shares,
+                deadline=int(time.time()) + days * 86400,
+                closing_date=closing,
+                seller=seller,
+            )
 
         def prepared(result: "PreparedTransfer") -> None:
             self.w.prepared = result
@@ -210,8 +237,7 @@ class TermsPage(QWizardPage):
 
         self._preparing = True
         self.completeChanged.emit()
-        (self.w.ctx.ops.op(self, prepare, title="Preparing the requests").success(prepared)
-         .done(self._prepared).run())
+        (self.w.ctx.ops.op(self, prepare, title="Preparing the requests").success(prepared).done(self._prepared).run())
         return False
 
     def _prepared(self) -> None:
@@ -242,23 +268,35 @@ class ReviewPage(QWizardPage):
         ledger, ws = self.w.ctx.require_ledger(), self.w.ctx.ws
         responses = [self.w.responses[r] for r in sorted(self.w.responses)]
         summary = summarize(responses[0], ledger.identity)
-        rows = "".join(f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(k)}</td><td>{fmt.rich(v)}</td></tr>"
-                       for k, v in summary.lines if k not in ("Digest", "Domain hash", "Ledger"))
+        rows = "".join(
+            f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(k)}</td><td>{fmt.rich(v)}</td></tr>"
+            for k, v in summary.lines
+            if k not in ("Digest", "Domain hash", "Ledger")
+        )
         signers = "".join(f"<li>{fmt.rich(r.role)}: {fmt.rich(self.w.ctx.label_for(r.signer))}</li>" for r in responses)
-        self.summary.setText(f"<p><b>{fmt.rich(summary.title.splitlines()[0])}</b></p><table>{rows}</table>"
-                             f"<p><b>Signed by</b></p><ul>{signers}</ul>")
+        self.summary.setText(
+            f"<p><b>{fmt.rich(summary.title.splitlines()[0])}</b></p><table>{rows}</table>"
+            f"<p><b>Signed by</b></p><ul>{signers}</ul>"
+        )
         self._ok = False
         set_role(self.check, "banner-good")
         self.check_text.setText("Checking the signatures and the ledger's rules\u2026")
         self.completeChanged.emit()
-        self._latest.read("check", lambda: ws.check_transfer(responses), self._checked, failed=self._refused,
-                          title="Checking the transfer")
+        self._latest.read(
+            "check",
+            lambda: ws.check_transfer(responses),
+            self._checked,
+            failed=self._refused,
+            title="Checking the transfer",
+        )
 
     def _checked(self, _entry: object) -> None:
         self._ok = True
         set_role(self.check, "banner-good")
-        self.check_text.setText("Every signature matches its signer and this ledger; the deed's version, the "
-                                "seller's shares, the deadline and the liens all allow this transfer.")
+        self.check_text.setText(
+            "Every signature matches its signer and this ledger; the deed's version, the "
+            "seller's shares, the deadline and the liens all allow this transfer."
+        )
         self.completeChanged.emit()
 
     def _refused(self, error: BaseException) -> None:
@@ -301,8 +339,12 @@ class RecordPage(QWizardPage):
         ws = self.w.ctx.ws
         responses = [self.w.responses[r] for r in sorted(self.w.responses)]
         self.record_button.setEnabled(False)
-        (self.w.ctx.ops.op(self, lambda: ws.submit(responses), write=True, title="Recording the transfer")
-         .success(self._recorded).failure(self._failed).run())
+        (
+            self.w.ctx.ops.op(self, lambda: ws.submit(responses), write=True, title="Recording the transfer")
+            .success(self._recorded)
+            .failure(self._failed)
+            .run()
+        )
 
     def _failed(self, error: BaseException) -> None:
         from desktop.gui.operations import describe_error
@@ -312,8 +354,9 @@ class RecordPage(QWizardPage):
 
     def _recorded(self, index: int) -> None:
         self.w.recorded = index
-        self.result.setText(f"Recorded as entry #{index}. The deed has its new holder; the chain of title shows the "
-                            "sale.")
+        self.result.setText(
+            f"Recorded as entry #{index}. The deed has its new holder; the chain of title shows the sale."
+        )
         self.pdf_button.setVisible(True)
         self.completeChanged.emit()
 

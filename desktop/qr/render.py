@@ -4,6 +4,7 @@ The texts go upper case, so the QR code uses its alphanumeric mode (the UR
 specification's choice: about 30% denser than bytes).  Error correction L: a
 screen is sharp, and a frame a camera misreads is made up by the fountain code.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,6 +42,14 @@ def gif_bytes(frames: Sequence[Image.Image], fps: float) -> bytes:
         canvas.paste(frame, ((side - frame.size[0]) // 2, (side - frame.size[1]) // 2))
         padded.append(canvas.convert("P"))
     out = io.BytesIO()
-    padded[0].save(out, format="GIF", save_all=True, append_images=padded[1:], duration=round(1000 / fps), loop=0,
-                   optimize=False, disposal=1)
+    padded[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=padded[1:],
+        duration=round(1000 / fps),
+        loop=0,
+        optimize=False,
+        disposal=1,
+    )
     return out.getvalue()

@@ -7,6 +7,7 @@ rotated, tilted or small in a photo.  Every file is read as a user file (regular
 files only, size-capped) and opened by Pillow with a pixel limit, so a hostile
 image cannot take the machine's memory; anything unreadable is a sentence.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,7 +37,9 @@ def texts_in_image(image: Image.Image) -> list[str]:
     import zxingcpp
 
     picture = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
-    found = zxingcpp.read_barcodes(picture.convert("L"), formats=zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.QRCode]))
+    found = zxingcpp.read_barcodes(
+        picture.convert("L"), formats=zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.QRCode])
+    )
     return [code.text for code in found if code.valid and code.text]
 
 

@@ -4,6 +4,7 @@ Only http(s) URLs a person gave; answers are size-bounded and every request has
 a timeout.  Any failure to reach the server, or an answer that is not what the
 server should send, is one sentence (DeedbookError).
 """
+
 from __future__ import annotations
 
 import json
@@ -88,7 +89,7 @@ class UrlSource:
                 found += [bytes.fromhex(str(h)[2:]) for h in hashes]
             except ValueError:
                 return None
-        return found[:stop - start]
+        return found[: stop - start]
 
     def candidate(self, old: int, size: int) -> Candidate | None:
         try:
@@ -102,8 +103,12 @@ class UrlSource:
 def add_checkpoint(url: str, old: int, proof: tuple[bytes, ...], note: Note) -> tuple[int, str]:
     """POST an add-checkpoint request (tlog-witness); the status and the answer's text."""
     base = check_url(url)
-    request = urllib.request.Request(f"{base}/add-checkpoint", data=format_add_checkpoint(old, proof, note),
-                                     method="POST", headers={"Content-Type": "text/plain; charset=utf-8"})
+    request = urllib.request.Request(
+        f"{base}/add-checkpoint",
+        data=format_add_checkpoint(old, proof, note),
+        method="POST",
+        headers={"Content-Type": "text/plain; charset=utf-8"},
+    )
     status, _type, body = _open(request, base)
     return status, body.decode("utf-8", "replace")
 

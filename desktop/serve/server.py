@@ -18,6 +18,7 @@ Nothing is written but the witness's own state.  Bodies are bounded (64 KB),
 every connection has a timeout, and no request runs a program.  It listens on
 the loopback address unless told otherwise.
 """
+
 from __future__ import annotations
 
 import json
@@ -98,8 +99,14 @@ class Service:
 
         if path == "/ledger":
             latest = ledger.latest_checkpoint()
-            return _json({"ledger": ledger.identity.as_json(), "ledgerKey": ledger_vkey(ledger.identity).text(),
-                          "size": ledger.size(), "checkpointSize": latest.message["size"] if latest else None})
+            return _json(
+                {
+                    "ledger": ledger.identity.as_json(),
+                    "ledgerKey": ledger_vkey(ledger.identity).text(),
+                    "size": ledger.size(),
+                    "checkpointSize": latest.message["size"] if latest else None,
+                }
+            )
         if path == "/checkpoint":
             from core.cosignatures import note_of_checkpoint
 
@@ -118,7 +125,9 @@ class Service:
             start, stop = _number(query, "start"), _number(query, "stop")
             if not 0 <= start <= stop or stop - start > MAX_LEAVES:
                 raise BadQuery(f"start..stop is a range of at most {MAX_LEAVES:,} entries.")
-            return _json({"start": start, "leafHashes": ["0x" + e.leaf_hash.hex() for e in ledger.entries(start, stop)]})
+            return _json(
+                {"start": start, "leafHashes": ["0x" + e.leaf_hash.hex() for e in ledger.entries(start, stop)]}
+            )
         if path == "/consistency":
             from core.witness_requests import Candidate
 
@@ -126,8 +135,9 @@ class Service:
             if not 0 < old <= size <= ledger.size():
                 raise BadQuery(f"old and size are sizes of this ledger with old <= size (it has {ledger.size():,}).")
             tree = ledger.tree()
-            return _json(Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
-                         .as_json())
+            return _json(
+                Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ()).as_json()
+            )
         if path == "/proof":
             from core.proofs import build_proof
 
@@ -136,8 +146,10 @@ class Service:
 
     def post(self, path: str, body: bytes) -> Response:
         if path != "/add-checkpoint":
-            return _text(404 if path not in ("/ledger", "/checkpoint", "/export") else 405,
-                         f"There is nothing to post at {path[:80]}.")
+            return _text(
+                404 if path not in ("/ledger", "/checkpoint", "/export") else 405,
+                f"There is nothing to post at {path[:80]}.",
+            )
         if self.witness_key is None:
             return _text(404, "This server is not a witness (start it with --witness).")
         from core.witness_requests import BadRequest, parse_add_checkpoint
@@ -233,8 +245,15 @@ class Server(ThreadingHTTPServer):
             self._thread.join(timeout=5)
 
 
-def make_server(home: "DataDir", ledger: "Ledger | None", host: str = "127.0.0.1", port: int = 0, *,
-                witness_key: "UnlockedKey | None" = None, quiet: bool = False) -> Server:
+def make_server(
+    home: "DataDir",
+    ledger: "Ledger | None",
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    witness_key: "UnlockedKey | None" = None,
+    quiet: bool = False,
+) -> Server:
     """A server bound to host:port (0: a free port), not yet serving; one sentence if it cannot bind."""
     try:
         return Server(Service(home, ledger, witness_key), host, port, quiet=quiet)

@@ -8,6 +8,7 @@
 It owns the policies the front ends used to write twice: train when the model is
 missing or stale, checkpoint then retry, atomic file writes, which local key signs.
 """
+
 from __future__ import annotations
 
 from desktop.workspace.documents import Document

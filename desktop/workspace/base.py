@@ -4,6 +4,7 @@ Everything here is plain Python: no Qt, and nothing heavy at import (SQLAlchemy
 loads when the ledger is first opened), so the GUI can make a workspace before
 its window is shown.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,8 +26,15 @@ if TYPE_CHECKING:
 
 
 class WorkspaceBase:
-    def __init__(self, home: DataDir, db_url: str | None = None, *, settings: Settings | None = None,
-                 ledger: "Ledger | None" = None, keys: "KeyStore | None" = None) -> None:
+    def __init__(
+        self,
+        home: DataDir,
+        db_url: str | None = None,
+        *,
+        settings: Settings | None = None,
+        ledger: "Ledger | None" = None,
+        keys: "KeyStore | None" = None,
+    ) -> None:
         self.home = home
         self.db_url = db_url
         self._settings = settings
@@ -141,11 +149,15 @@ class WorkspaceBase:
             return Receipt()
         entries = self.ledger.entries(wanted[0], wanted[-1] + 1)
         chosen = [e for e in entries if e.index in set(wanted)]
-        return Receipt(entries=tuple(e.index for e in chosen), kinds=tuple(e.kind for e in chosen),
-                       deed_ids=frozenset(e.deed_id for e in chosen if e.deed_id is not None))
+        return Receipt(
+            entries=tuple(e.index for e in chosen),
+            kinds=tuple(e.kind for e in chosen),
+            deed_ids=frozenset(e.deed_id for e in chosen if e.deed_id is not None),
+        )
 
-    def write_file(self, path: str | os.PathLike[str], data: bytes | str, *, force: bool = False,
-                   make_folder: bool = False) -> Done[Path]:
+    def write_file(
+        self, path: str | os.PathLike[str], data: bytes | str, *, force: bool = False, make_folder: bool = False
+    ) -> Done[Path]:
         """Write a file a person named, whole or not at all (core.outfiles), and say so in the receipt."""
         from core.outfiles import write_output
 

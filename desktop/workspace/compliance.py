@@ -6,6 +6,7 @@ for the type, rules identical to those in force, a hold or recovery the ledger's
 rules would refuse) is refused before the signer's password is asked for.  The rules
 themselves are core.compliance's and core.kinds'.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,8 +66,16 @@ class ComplianceOps(WorkspaceBase):
         index = add_issuer(ledger, key, address, types)
         return Done(index, self.recorded([index]))
 
-    def issue_claim(self, issuer: Signer, subject: str, claim_type: str, *, evidence_file: str | os.PathLike[str],
-                    value: str = "", expires: str | None = None) -> Done[tuple[int, int]]:
+    def issue_claim(
+        self,
+        issuer: Signer,
+        subject: str,
+        claim_type: str,
+        *,
+        evidence_file: str | os.PathLike[str],
+        value: str = "",
+        expires: str | None = None,
+    ) -> Done[tuple[int, int]]:
         """Record a claim signed by the issuer's local key; (entry, claim number).  Only the evidence's hash is kept."""
         from core.compliance.claims import (
             check_issuer,
@@ -137,27 +146,37 @@ class ComplianceOps(WorkspaceBase):
         index = set_rules(ledger, key, rules)
         return Done(index, self.recorded([index]))
 
-    def can_transfer(self, deed: str | int, to: str, *, shares: int | None = None,
-                     frm: str | None = None) -> Verdict:
+    def can_transfer(self, deed: str | int, to: str, *, shares: int | None = None, frm: str | None = None) -> Verdict:
         from core.compliance.rules import can_transfer
 
         return can_transfer(self.ledger, deed, to, shares=shares, frm=frm)
 
     # -- holds -----------------------------------------------------------------------------------------------
-    def prepare_hold(self, registrar: Signer, *, deed: str | int | None, holder: str | None, reason: str,
-                     order: str, out_dir: str | os.PathLike[str], approver: str | None = None) -> Done[PreparedAct]:
+    def prepare_hold(
+        self,
+        registrar: Signer,
+        *,
+        deed: str | int | None,
+        holder: str | None,
+        reason: str,
+        order: str,
+        out_dir: str | os.PathLike[str],
+        approver: str | None = None,
+    ) -> Done[PreparedAct]:
         """The registrar signs a hold here; the second approver's request is written beside it."""
         from core.compliance.holds import hold_message, write_hold
 
         ledger = self.ledger
         info = self.resolve_key(registrar.key)
-        message = hold_message(ledger, info.address, deed=deed, holder=holder, reason=reason, order=order,
-                               approver=approver)
+        message = hold_message(
+            ledger, info.address, deed=deed, holder=holder, reason=reason, order=order, approver=approver
+        )
         act = write_hold(ledger, message, self.unlock(registrar), out_dir)
         return Done(act, Receipt(files=tuple(path for _, _, path in act.files)))
 
-    def prepare_hold_release(self, registrar: Signer, hold: str, *, reason: str, out_dir: str | os.PathLike[str],
-                             approver: str | None = None) -> Done[PreparedAct]:
+    def prepare_hold_release(
+        self, registrar: Signer, hold: str, *, reason: str, out_dir: str | os.PathLike[str], approver: str | None = None
+    ) -> Done[PreparedAct]:
         from core.compliance.holds import find_hold, release_message, write_release
 
         ledger = self.ledger
@@ -172,16 +191,25 @@ class ComplianceOps(WorkspaceBase):
         return list_holds(self.ledger)
 
     # -- recovery ------------------------------------------------------------------------------------------------
-    def start_recovery(self, registrar: Signer, *, lost: str, new: str, reason: str, order: str = "",
-                       deed: str | int | None = None,
-                       out_dir: str | os.PathLike[str] | None = None) -> Done[StartedRecovery]:
+    def start_recovery(
+        self,
+        registrar: Signer,
+        *,
+        lost: str,
+        new: str,
+        reason: str,
+        order: str = "",
+        deed: str | int | None = None,
+        out_dir: str | os.PathLike[str] | None = None,
+    ) -> Done[StartedRecovery]:
         """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`."""
         from core.compliance import recovery
 
         ledger = self.ledger
         info = self.resolve_key(registrar.key)
-        message = recovery.start_message(ledger, info.address, lost=lost, new=new, reason=reason, order=order,
-                                         deed=deed)
+        message = recovery.start_message(
+            ledger, info.address, lost=lost, new=new, reason=reason, order=order, deed=deed
+        )
         if out_dir is not None:
             _writable_folder(Path(out_dir))  # before anything is recorded
         index = recovery.start(ledger, self.unlock(registrar), message)
@@ -192,9 +220,11 @@ class ComplianceOps(WorkspaceBase):
             try:
                 paths = [Path(p) for p in recovery.write_approval_requests(ledger, started, out_dir)]
             except DeedbookError as error:
-                raise DeedbookError(f"Recovery {message['recoveryId'][:10]}\u2026 was opened (entry {index}), but its "
-                                    f"approvers' requests could not be written ({str(error).rstrip('.')}); write them "
-                                    "again from the recovery's status.") from None
+                raise DeedbookError(
+                    f"Recovery {message['recoveryId'][:10]}\u2026 was opened (entry {index}), but its "
+                    f"approvers' requests could not be written ({str(error).rstrip('.')}); write them "
+                    "again from the recovery's status."
+                ) from None
             receipt = receipt | Receipt(files=tuple(paths))
         return Done(StartedRecovery(index, message["recoveryId"], paths), receipt)
 

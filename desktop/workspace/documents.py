@@ -7,6 +7,7 @@ unless the caller brought the operator's key (the command line's
 checkpoint and draws again.  `draw` is the one place that calls the builders of
 the documents layer (desktop.documents).
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,9 @@ class Document:
         return cls("notary", index, commission=commission or None)
 
     @classmethod
-    def journal(cls, notary: str | None = None, date_from: date | str | None = None,
-                date_to: date | str | None = None) -> "Document":
+    def journal(
+        cls, notary: str | None = None, date_from: date | str | None = None, date_to: date | str | None = None
+    ) -> "Document":
         return cls("journal", None, notary=notary, date_from=date_from, date_to=date_to)
 
     @classmethod
@@ -63,17 +65,23 @@ class Document:
 
     def describe(self) -> str:
         """What was written, for a sentence ("the transfer deed of entry 12")."""
-        return {"transfer": f"transfer deed of entry {self.subject}",
-                "title": f"certificate of title of deed {self.subject}",
-                "notary": f"notary journal record of entry {self.subject}",
-                "journal": "notary journal",
-                "valuation": f"valuation report of deed {self.subject}"}[self.kind]
+        return {
+            "transfer": f"transfer deed of entry {self.subject}",
+            "title": f"certificate of title of deed {self.subject}",
+            "notary": f"notary journal record of entry {self.subject}",
+            "journal": "notary journal",
+            "valuation": f"valuation report of deed {self.subject}",
+        }[self.kind]
 
     def stem(self) -> str:
         """The start of its file name in the data folder's documents."""
-        return {"transfer": f"transfer-entry{self.subject}", "title": f"title-deed{self.subject}",
-                "notary": f"notary-record-entry{self.subject}", "journal": "notary-journal",
-                "valuation": f"valuation-deed{self.subject}"}[self.kind]
+        return {
+            "transfer": f"transfer-entry{self.subject}",
+            "title": f"title-deed{self.subject}",
+            "notary": f"notary-record-entry{self.subject}",
+            "journal": "notary-journal",
+            "valuation": f"valuation-deed{self.subject}",
+        }[self.kind]
 
 
 def _index(document: Document) -> int:
@@ -84,7 +92,7 @@ def _index(document: Document) -> int:
 
 class DocumentOps(ModelOps, RecordOps):
     def paper(self, paper: str | None = None) -> str:
-        """"A4" or "Letter": as asked, else the settings' paper size."""
+        """ "A4" or "Letter": as asked, else the settings' paper size."""
         if paper is None:
             return self.settings.paper_size
         return "Letter" if paper.lower() == "letter" else "A4"
@@ -98,29 +106,46 @@ class DocumentOps(ModelOps, RecordOps):
         if document.kind == "transfer":
             return bytes(documents.build_transfer_pdf(ledger, _index(document), paper=paper, recording=recording))
         if document.kind == "title":
-            return bytes(documents.build_title_pdf(ledger, str(document.subject), paper=paper,
-                                                   complete=document.complete, recording=recording))
+            return bytes(
+                documents.build_title_pdf(
+                    ledger, str(document.subject), paper=paper, complete=document.complete, recording=recording
+                )
+            )
         if document.kind == "notary":
-            return bytes(documents.build_notary_record_pdf(ledger, _index(document), paper=paper,
-                                                           recording=recording, commission=document.commission))
+            return bytes(
+                documents.build_notary_record_pdf(
+                    ledger, _index(document), paper=paper, recording=recording, commission=document.commission
+                )
+            )
         if document.kind == "journal":
-            return bytes(documents.build_journal_pdf(ledger, document.notary, document.date_from, document.date_to,
-                                                     paper=paper))
+            return bytes(
+                documents.build_journal_pdf(ledger, document.notary, document.date_from, document.date_to, paper=paper)
+            )
         if document.kind == "valuation" and document.valued is not None:
             valued = document.valued
             from desktop.documents.valuation_data import ModelCard
 
             card = ModelCard.from_card(valued.card)
-            return bytes(documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, card,
-                                                       paper=paper))
+            return bytes(
+                documents.build_valuation_pdf(ledger, valued.deed.deed_id, valued.valuation, card, paper=paper)
+            )
         raise ValueError(f"not a document Deedbook draws: {document.kind}")
 
-    def make_document(self, document: Document, *, out: str | os.PathLike[str] | None = None, force: bool = False,
-                      paper: str | None = None, operator: Signer | None = None, progress: Fraction | None = None,
-                      should_cancel: Cancel | None = None,
-                      before_training: Callable[[str], None] | None = None,
-                      policy: "Policy | None" = None, seal: Signer | None = None,
-                      recording: bool = False) -> Done[Path]:
+    def make_document(
+        self,
+        document: Document,
+        *,
+        out: str | os.PathLike[str] | None = None,
+        force: bool = False,
+        paper: str | None = None,
+        operator: Signer | None = None,
+        progress: Fraction | None = None,
+        should_cancel: Cancel | None = None,
+        before_training: Callable[[str], None] | None = None,
+        policy: "Policy | None" = None,
+        seal: Signer | None = None,
+        recording: bool = False,
+    ) -> Done[Path]:
         """Draw `document` and write it to `out` (default: a new file in the data folder's documents).
 
         Entries newer than the latest checkpoint raise `NotCheckpointed`, unless
@@ -140,8 +165,10 @@ class DocumentOps(ModelOps, RecordOps):
             make_folder = False
         check_output(out, force=force, make_folder=make_folder)  # a taken name is said before any work
         if recording and document.kind not in ("transfer", "title", "notary"):
-            raise DeedbookError(f"The recording layout is for documents a county recorder records (transfer deeds, "
-                                f"certificates of title, notary records), not a {document.describe()}.")
+            raise DeedbookError(
+                f"The recording layout is for documents a county recorder records (transfer deeds, "
+                f"certificates of title, notary records), not a {document.describe()}."
+            )
         receipt = Receipt()
         if document.kind == "valuation" and document.valued is None:
             done = self.value_deed(str(document.subject), progress, should_cancel, before_training=before_training)
@@ -155,9 +182,11 @@ class DocumentOps(ModelOps, RecordOps):
             if operator is None:
                 raise
             if policy is not None:  # a checkpoint signed now has no cosignatures: it could not meet the policy
-                raise DeedbookError("The document needs a newer checkpoint, which must be cosigned before a document "
-                                    "is issued under this policy: sign one, have the witnesses cosign it, then issue "
-                                    "the document; nothing was signed.") from None
+                raise DeedbookError(
+                    "The document needs a newer checkpoint, which must be cosigned before a document "
+                    "is issued under this policy: sign one, have the witnesses cosign it, then issue "
+                    "the document; nothing was signed."
+                ) from None
             receipt = receipt | self.checkpoint(operator).receipt
             data = self.draw(document, sheet, recording=recording)
         if policy is not None:  # issued under a policy: its checkpoint must carry the quorum's cosignatures
@@ -165,8 +194,10 @@ class DocumentOps(ModelOps, RecordOps):
 
             quorum = record_quorum(data, policy)
             if not quorum.ok:
-                raise DeedbookError(f"{(quorum.reason or '').rstrip('.')}: the {document.describe()} was not "
-                                    "written; have the witnesses cosign the latest checkpoint first.")
+                raise DeedbookError(
+                    f"{(quorum.reason or '').rstrip('.')}: the {document.describe()} was not "
+                    "written; have the witnesses cosign the latest checkpoint first."
+                )
         if seal is not None:
             data = self.seal_document(data, seal)  # type: ignore[attr-defined]  # SealOps, on the same Workspace
         written = self.write_file(out, data, force=force, make_folder=make_folder)
@@ -178,8 +209,9 @@ class DocumentOps(ModelOps, RecordOps):
 
         return uncovered_entries(self.ledger, deed)
 
-    def verify_document(self, path: str | os.PathLike[str] | bytes, *,
-                        strict: bool = False) -> "tuple[PdfReport, str | None]":
+    def verify_document(
+        self, path: str | os.PathLike[str] | bytes, *, strict: bool = False
+    ) -> "tuple[PdfReport, str | None]":
         """Check a PDF alone and, when this folder holds a ledger, against it; the second value says
         why the local ledger could not be used, if it could not.  `strict`: byte for byte only."""
         from desktop.documents import verify_pdf

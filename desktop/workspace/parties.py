@@ -5,6 +5,7 @@ submit any signed responses).  The notary side needs none: an attestation
 request carries its own evidence, and the notary's journal is a file in the
 notary's data folder (core.notary_journal).
 """
+
 from __future__ import annotations
 
 import os
@@ -35,23 +36,32 @@ class Attested:
 
 class PartyOps(WorkspaceBase):
     # -- the agency: requests for other parties, and submit --------------------------------------------
-    def prepare_lien_request(self, deed: str | int, holder: str, amount: int | str, kind: str,
-                             currency: str = "USD", *,
-                             out_dir: str | os.PathLike[str] | None = None) -> Done["PreparedRequest"]:
+    def prepare_lien_request(
+        self,
+        deed: str | int,
+        holder: str,
+        amount: int | str,
+        kind: str,
+        currency: str = "USD",
+        *,
+        out_dir: str | os.PathLike[str] | None = None,
+    ) -> Done["PreparedRequest"]:
         from core.party_requests import prepare_lien
 
         prepared = prepare_lien(self.ledger, deed, holder, amount, kind, currency, out_dir=out_dir)
         return Done(prepared, Receipt(files=(prepared.path,) if prepared.path else ()))
 
-    def prepare_release_request(self, lien_id: int, *,
-                                out_dir: str | os.PathLike[str] | None = None) -> Done["PreparedRequest"]:
+    def prepare_release_request(
+        self, lien_id: int, *, out_dir: str | os.PathLike[str] | None = None
+    ) -> Done["PreparedRequest"]:
         from core.party_requests import prepare_release
 
         prepared = prepare_release(self.ledger, lien_id, out_dir=out_dir)
         return Done(prepared, Receipt(files=(prepared.path,) if prepared.path else ()))
 
-    def prepare_attestation_request(self, index: int, notary: str, *, act: str, place: str = "",
-                                    out_dir: str | os.PathLike[str] | None = None) -> Done["PreparedRequest"]:
+    def prepare_attestation_request(
+        self, index: int, notary: str, *, act: str, place: str = "", out_dir: str | os.PathLike[str] | None = None
+    ) -> Done["PreparedRequest"]:
         from core.attestation_requests import attestation_request
         from core.party_requests import PreparedRequest, write_request
 
@@ -65,8 +75,9 @@ class PartyOps(WorkspaceBase):
 
         return len(check_responses(self.ledger, responses))
 
-    def submit_responses(self, responses: Sequence["SigningRequest"], *,
-                         should_cancel: Callable[[], bool] | None = None) -> Done[list[int]]:
+    def submit_responses(
+        self, responses: Sequence["SigningRequest"], *, should_cancel: Callable[[], bool] | None = None
+    ) -> Done[list[int]]:
         """Record every transaction the responses make (any kinds), all or none."""
         from core.party_requests import submit_responses
 
@@ -88,8 +99,16 @@ class PartyOps(WorkspaceBase):
 
         return check_evidence(request)
 
-    def attest_request(self, request: "SigningRequest", notary: Signer, *, profile: str, fields: "JournalFields",
-                       out: str | os.PathLike[str], force: bool = False) -> Done[Attested]:
+    def attest_request(
+        self,
+        request: "SigningRequest",
+        notary: Signer,
+        *,
+        profile: str,
+        fields: "JournalFields",
+        out: str | os.PathLike[str],
+        force: bool = False,
+    ) -> Done[Attested]:
         """Check the evidence and the profile's fields, sign the attestation, write the response, journal the act.
 
         Everything that can be refused without the key is refused before the password is asked."""
@@ -104,8 +123,9 @@ class PartyOps(WorkspaceBase):
         report = check_evidence(request)
         failed = report.first_failure
         if failed is not None:
-            raise DeedbookError(f"The request does not check ({failed.label.lower()}: {failed.detail}); nothing was "
-                                "signed.")
+            raise DeedbookError(
+                f"The request does not check ({failed.label.lower()}: {failed.detail}); nothing was signed."
+            )
         chosen.check(fields, real_property=bool(request.message["deedId"]))
         check_output(out, force=force)
         self.resolve_key(notary.key, must_be=request.signer, what="This request")
@@ -117,8 +137,9 @@ class PartyOps(WorkspaceBase):
         first = fields.signers[0] if fields.signers else None
         ident = first.id if first is not None else None
         id_kind = ident.type if ident is not None else ("credible witness" if fields.witnesses else "")
-        completed = complete_attestation(request, key, id_kind=id_kind,
-                                         id_number=ident.number if ident is not None and ident.number else None)
+        completed = complete_attestation(
+            request, key, id_kind=id_kind, id_number=ident.number if ident is not None and ident.number else None
+        )
         response = sign_request(completed, key)
         path = write_json(out, response.as_json(), overwrite=force)
         try:
@@ -128,8 +149,9 @@ class PartyOps(WorkspaceBase):
             raise
         return Done(Attested(response, path, row), Receipt(files=(path, journal.path)))
 
-    def refuse_request(self, request: "SigningRequest", notary: Signer, *, profile: str,
-                       reason: str) -> Done["JournalRow"]:
+    def refuse_request(
+        self, request: "SigningRequest", notary: Signer, *, profile: str, reason: str
+    ) -> Done["JournalRow"]:
         """Journal a refused request (Iowa requires it; any notary may): a row, never a signature."""
         from core.errors import DeedbookError
         from core.jurisdictions import profile as profile_named
@@ -139,14 +161,21 @@ class PartyOps(WorkspaceBase):
             raise DeedbookError("Say why the request is refused; the journal keeps the reason.")
         key = self.unlock(notary, must_be=request.signer, what="This request")
         m = request.message
-        act = {"ledgerId": request.ledger_id, "ledgerName": request.ledger_name, "entryIndex": m.get("entryIndex"),
-               "entryKind": m.get("entryKind"), "deedId": m.get("deedId"), "act": m.get("act"),
-               "digest": "0x" + request.digest.hex()}
+        act = {
+            "ledgerId": request.ledger_id,
+            "ledgerName": request.ledger_name,
+            "entryIndex": m.get("entryIndex"),
+            "entryKind": m.get("entryKind"),
+            "deedId": m.get("deedId"),
+            "act": m.get("act"),
+            "digest": "0x" + request.digest.hex(),
+        }
         row = self.notary_journal.append(key, row_type="refusal", profile=chosen, act=act, reason=reason)
         return Done(row, Receipt(files=(self.notary_journal.path,)))
 
-    def amend_journal(self, notary: Signer, *, ref: int, row_type: str, reason: str,
-                      fields: "JournalFields | None" = None) -> Done["JournalRow"]:
+    def amend_journal(
+        self, notary: Signer, *, ref: int, row_type: str, reason: str, fields: "JournalFields | None" = None
+    ) -> Done["JournalRow"]:
         """A correction or a void of an earlier row: a new row naming it (nothing is edited)."""
         from core.errors import DeedbookError
         from core.jurisdictions import profile as profile_named
@@ -160,8 +189,7 @@ class PartyOps(WorkspaceBase):
             raise DeedbookError(f"There is no journal row {ref} (the journal has {len(rows)}).")
         chosen = profile_named(str(rows[ref].data.get("profile", "generic")))
         key = self.unlock(notary)
-        row = self.notary_journal.append(key, row_type=row_type, profile=chosen, ref=ref, reason=reason,
-                                         fields=fields)
+        row = self.notary_journal.append(key, row_type=row_type, profile=chosen, ref=ref, reason=reason, fields=fields)
         return Done(row, Receipt(files=(self.notary_journal.path,)))
 
     def journal_rows(self, date_from: str | None = None, date_to: str | None = None) -> list["JournalRow"]:
@@ -191,8 +219,14 @@ class PartyOps(WorkspaceBase):
             raise DeedbookError(f"There is no journal row {seq}.")
         return self.notary_journal.reveal(self.unlock(notary), rows[seq])
 
-    def export_journal_pdf(self, out: str | os.PathLike[str], date_from: str | None = None,
-                           date_to: str | None = None, *, force: bool = False) -> Done[Path]:
+    def export_journal_pdf(
+        self,
+        out: str | os.PathLike[str],
+        date_from: str | None = None,
+        date_to: str | None = None,
+        *,
+        force: bool = False,
+    ) -> Done[Path]:
         """The notary's own journal (the rows in the period) as a PDF, with the result of its check."""
         from core.errors import DeedbookError
         from desktop.documents.own_journal import build_own_journal_pdf
@@ -205,8 +239,14 @@ class PartyOps(WorkspaceBase):
         pdf = build_own_journal_pdf(rows, check, notary=str(rows[0].data["notary"]), period=period)
         return self.write_file(out, pdf, force=force)
 
-    def export_journal_csv(self, out: str | os.PathLike[str], date_from: str | None = None,
-                           date_to: str | None = None, *, force: bool = False) -> Done[Path]:
+    def export_journal_csv(
+        self,
+        out: str | os.PathLike[str],
+        date_from: str | None = None,
+        date_to: str | None = None,
+        *,
+        force: bool = False,
+    ) -> Done[Path]:
         """The rows in the period as a spreadsheet-safe CSV (sealed numbers stay out of it)."""
         from core.notary_journal import CSV_COLUMNS, csv_rows
         from core.csvexport import write_csv

@@ -1,4 +1,5 @@
 """Keys and contacts: create, import and export keystores; the address book."""
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,15 @@ class PeopleOps(WorkspaceBase):
     def add_contact(self, name: str, address: str, role: str = "", note: str = "") -> Done["Contact"]:
         return Done(self.address_book().add(name, address, role, note), Receipt(contacts=True))
 
-    def update_contact(self, contact_id: int, *, name: str | None = None, address: str | None = None,
-                       role: str | None = None, note: str | None = None) -> Done["Contact"]:
+    def update_contact(
+        self,
+        contact_id: int,
+        *,
+        name: str | None = None,
+        address: str | None = None,
+        role: str | None = None,
+        note: str | None = None,
+    ) -> Done["Contact"]:
         contact = self.address_book().update(contact_id, name=name, address=address, role=role, note=note)
         return Done(contact, Receipt(contacts=True))
 

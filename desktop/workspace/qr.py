@@ -6,6 +6,7 @@ images in any order, with gaps; `qr_decode` writes what they held: the very
 file that was encoded, a request rebuilt from a wallet's request, or, for a
 wallet's eth-signature, the response made of the request it answers.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,14 @@ def _check_fps(fps: float) -> float:
 
 
 class QrOps(WorkspaceBase):
-    def qr_encode(self, source: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                  fps: float = DEFAULT_FPS, force: bool = False) -> Done[QrFrames]:
+    def qr_encode(
+        self,
+        source: str | os.PathLike[str],
+        out_dir: str | os.PathLike[str],
+        *,
+        fps: float = DEFAULT_FPS,
+        force: bool = False,
+    ) -> Done[QrFrames]:
         """Frames of a request or response file (and, for a request, a wallet's) in `out_dir`, all or none."""
         from core import airgap
         from core.outfiles import check_output
@@ -87,9 +94,15 @@ class QrOps(WorkspaceBase):
             raise
         frames = [p for p in written if "-qr-" in p.name]
         wallet = [p for p in written if "-wallet-" in p.name]
-        result = QrFrames(request, groups[0][1], frames, folder / f"{stem}-qr.gif",
-                          groups[1][1] if len(groups) > 1 else [], wallet,
-                          folder / f"{stem}-wallet.gif" if len(groups) > 1 else None)
+        result = QrFrames(
+            request,
+            groups[0][1],
+            frames,
+            folder / f"{stem}-qr.gif",
+            groups[1][1] if len(groups) > 1 else [],
+            wallet,
+            folder / f"{stem}-wallet.gif" if len(groups) > 1 else None,
+        )
         return Done(result, Receipt(files=tuple(written)))
 
     def qr_read(self, images: Iterable[str | os.PathLike[str]]) -> QrRead:
@@ -106,12 +119,20 @@ class QrOps(WorkspaceBase):
         if not collector.complete:
             known, needed = collector.progress
             missing = f" ({len(scanned.without_code)} image(s) had no readable QR code)" if scanned.without_code else ""
-            raise DeedbookError(f"Not enough QR codes: {known} of the {needed} fragments are known after "
-                                f"{len(scanned.texts)} code(s){missing}; scan more frames of the same animation.")
+            raise DeedbookError(
+                f"Not enough QR codes: {known} of the {needed} fragments are known after "
+                f"{len(scanned.texts)} code(s){missing}; scan more frames of the same animation."
+            )
         return QrRead(collector.result(), len(scanned.texts), scanned.without_code)
 
-    def qr_decode(self, images: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
-                  request: str | os.PathLike[str] | None = None, force: bool = False) -> Done[tuple[QrRead, Path]]:
+    def qr_decode(
+        self,
+        images: Iterable[str | os.PathLike[str]],
+        out: str | os.PathLike[str],
+        *,
+        request: str | os.PathLike[str] | None = None,
+        force: bool = False,
+    ) -> Done[tuple[QrRead, Path]]:
         """Write the file the QR codes carried; a wallet's signature needs the `request` it answers."""
         from core.outfiles import check_output
 
@@ -130,8 +151,11 @@ class QrOps(WorkspaceBase):
         if received.signature is None:
             return received.raw
         if request is None:
-            raise DeedbookError("These QR codes hold a wallet's signature (eth-signature) and nothing else; give the "
-                                "request it answers to make the signed response.", remedy=Remedy.GIVE_REQUEST)
+            raise DeedbookError(
+                "These QR codes hold a wallet's signature (eth-signature) and nothing else; give the "
+                "request it answers to make the signed response.",
+                remedy=Remedy.GIVE_REQUEST,
+            )
         raw = read_user_file(request, "a signing request file", max_bytes=MAX_FILE_BYTES, error=RequestError)
         return response_from_signature(raw, received.signature, str(request))
 

@@ -4,6 +4,7 @@ Front ends never declare by hand what an action may have changed: the workspace
 returns a `Receipt` with every write, the GUI maps it to refreshes in one place
 (`desktop.gui.events.changes_of`), and the command line prints from it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,9 +28,17 @@ class Receipt:
 
     def __or__(self, other: "Receipt") -> "Receipt":
         """Both receipts' changes (a checkpoint signed on the way to a document, say)."""
-        return Receipt(self.entries + other.entries, self.kinds + other.kinds, self.deed_ids | other.deed_ids,
-                       self.files + other.files, self.keys or other.keys, self.contacts or other.contacts,
-                       self.model or other.model, self.settings or other.settings, self.folder or other.folder)
+        return Receipt(
+            self.entries + other.entries,
+            self.kinds + other.kinds,
+            self.deed_ids | other.deed_ids,
+            self.files + other.files,
+            self.keys or other.keys,
+            self.contacts or other.contacts,
+            self.model or other.model,
+            self.settings or other.settings,
+            self.folder or other.folder,
+        )
 
     @property
     def empty(self) -> bool:

@@ -4,6 +4,7 @@ Every one takes plain values and a `Signer`; whatever can be refused without the
 key (an unknown deed, an entry that is not there, a key that is not the one a
 request names) is refused before the signer's password is asked for.
 """
+
 from __future__ import annotations
 
 import os
@@ -71,12 +72,26 @@ class RecordOps(WorkspaceBase):
         self._ledger = ledger
         return Done(ledger, Receipt(entries=(0,), kinds=("LedgerGenesis",), keys=True, folder=True))
 
-    def build_demo(self, *, deeds: int, transfers: int = 0, progress: Progress | None = None,
-                   should_cancel: Callable[[], bool] | None = None, suspicious: int = 0) -> Done[dict[str, Any]]:
+    def build_demo(
+        self,
+        *,
+        deeds: int,
+        transfers: int = 0,
+        progress: Progress | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        suspicious: int = 0,
+    ) -> Done[dict[str, Any]]:
         from core.demo import build_demo
 
-        summary = build_demo(self.home, deeds=deeds, transfers=transfers, db_url=self.db_url, progress=progress,
-                             should_cancel=should_cancel, suspicious=suspicious)
+        summary = build_demo(
+            self.home,
+            deeds=deeds,
+            transfers=transfers,
+            db_url=self.db_url,
+            progress=progress,
+            should_cancel=should_cancel,
+            suspicious=suspicious,
+        )
         return Done(summary, Receipt(keys=True, folder=True))
 
     def checkpoint(self, operator: Signer, *, new_witness: bool = False) -> Done["RecordedEntry"]:
@@ -93,12 +108,23 @@ class RecordOps(WorkspaceBase):
         ledger = self.ledger
         registrar = checksum_address(parse_address(address))  # a mistyped address is said before the password
         key = self.unlock(operator)
-        indexes = ledger.append([ledger.sign("AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex,
-                                                              "registrar": registrar}, key, "operator")])
+        indexes = ledger.append(
+            [
+                ledger.sign(
+                    "AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex, "registrar": registrar}, key, "operator"
+                )
+            ]
+        )
         return Done(registrar, self.recorded(indexes))
 
-    def verify(self, *, jobs: int | None = None, progress: Progress | None = None,
-               should_cancel: Callable[[], bool] | None = None, since_checkpoint: bool = False) -> "VerifyReport":
+    def verify(
+        self,
+        *,
+        jobs: int | None = None,
+        progress: Progress | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        since_checkpoint: bool = False,
+    ) -> "VerifyReport":
         """Verify the ledger (only what is new since the last checkpoint verified in full here, if asked);
         one that cannot even be opened is a failed verification, not an error."""
         from core.errors import LedgerDamaged
@@ -121,28 +147,55 @@ class RecordOps(WorkspaceBase):
         return self.write_file(out, json.dumps(proof, indent=2, ensure_ascii=False) + "\n", force=force)
 
     # -- deeds ---------------------------------------------------------------------------------------
-    def register_deed(self, registrar: Signer, *, parcel: str, address: str, owner: str, legal: str = "",
-                      attributes: Mapping[str, Any] | None = None, shares: int | None = None) -> Done["DeedState"]:
+    def register_deed(
+        self,
+        registrar: Signer,
+        *,
+        parcel: str,
+        address: str,
+        owner: str,
+        legal: str = "",
+        attributes: Mapping[str, Any] | None = None,
+        shares: int | None = None,
+    ) -> Done["DeedState"]:
         from core.deeds import register_deed
         from core.kinds.registration import DEFAULT_SHARES, normalize_parcel
 
         ledger = self.ledger
         normalize_parcel(parcel)  # a parcel number outside the plain set is said before the key is unlocked
         key = self.unlock(registrar)
-        deed = register_deed(ledger, key, parcel=parcel, address=address, owner=owner, legal=legal,
-                             attributes=dict(attributes or {}), shares=shares or DEFAULT_SHARES)
+        deed = register_deed(
+            ledger,
+            key,
+            parcel=parcel,
+            address=address,
+            owner=owner,
+            legal=legal,
+            attributes=dict(attributes or {}),
+            shares=shares or DEFAULT_SHARES,
+        )
         return Done(deed, self.recorded([deed.registered_index]))
 
     # -- transfers -------------------------------------------------------------------------------------
-    def prepare_transfer(self, deed: str | int, to: str, price: int | str, currency: str = "USD",
-                         shares: int | None = None, deadline: int | str | None = None,
-                         closing_date: date | str | None = None, *, out_dir: str | os.PathLike[str] | None = None,
-                         seller: str | None = None) -> Done["PreparedTransfer"]:
+    def prepare_transfer(
+        self,
+        deed: str | int,
+        to: str,
+        price: int | str,
+        currency: str = "USD",
+        shares: int | None = None,
+        deadline: int | str | None = None,
+        closing_date: date | str | None = None,
+        *,
+        out_dir: str | os.PathLike[str] | None = None,
+        seller: str | None = None,
+    ) -> Done["PreparedTransfer"]:
         """The signing requests of a transfer (one per party), written to `out_dir` if given."""
         from core.transactions import prepare_transfer
 
-        prepared = prepare_transfer(self.ledger, deed, to, price, currency, shares, deadline, closing_date,
-                                    out_dir=out_dir, seller=seller)
+        prepared = prepare_transfer(
+            self.ledger, deed, to, price, currency, shares, deadline, closing_date, out_dir=out_dir, seller=seller
+        )
         return Done(prepared, Receipt(files=tuple(prepared.paths)))
 
     def write_requests(self, requests: Sequence["SigningRequest"], folder: str | os.PathLike[str]) -> Done[list[Path]]:
@@ -170,8 +223,9 @@ class RecordOps(WorkspaceBase):
 
         return sign_request(request, self.unlock(signer, must_be=request.signer, what="This request"))
 
-    def sign_to_file(self, request: "SigningRequest", signer: Signer, out: str | os.PathLike[str], *,
-                     force: bool = False) -> Done[Path]:
+    def sign_to_file(
+        self, request: "SigningRequest", signer: Signer, out: str | os.PathLike[str], *, force: bool = False
+    ) -> Done[Path]:
         from core.outfiles import check_output
         from core.requests import write_json
 
@@ -181,8 +235,9 @@ class RecordOps(WorkspaceBase):
         return Done(path, Receipt(files=(path,)))
 
     # -- liens -----------------------------------------------------------------------------------------
-    def add_lien(self, deed: str | int, holder: Signer, amount: int | str, kind: str,
-                 currency: str = "USD") -> Done["LienRecord"]:
+    def add_lien(
+        self, deed: str | int, holder: Signer, amount: int | str, kind: str, currency: str = "USD"
+    ) -> Done["LienRecord"]:
         from core.liens import add_lien
 
         ledger = self.ledger
@@ -200,24 +255,43 @@ class RecordOps(WorkspaceBase):
         return Done(record, self.recorded([record.index]))
 
     # -- the notary --------------------------------------------------------------------------------------
-    def attest(self, index: int, notary: Signer, *, act: str, place: str = "", id_kind: str = "",
-               id_number: str | None = None, act_date: date | str | None = None) -> Done[int]:
+    def attest(
+        self,
+        index: int,
+        notary: Signer,
+        *,
+        act: str,
+        place: str = "",
+        id_kind: str = "",
+        id_number: str | None = None,
+        act_date: date | str | None = None,
+    ) -> Done[int]:
         from core.notary import attest
 
         ledger = self.ledger
         ledger.entry(index)  # an unknown entry is said before the password is asked
-        attestation = attest(ledger, index, self.unlock(notary), act=act, place=place, id_kind=id_kind,
-                             id_number=id_number, act_date=act_date)
+        attestation = attest(
+            ledger,
+            index,
+            self.unlock(notary),
+            act=act,
+            place=place,
+            id_kind=id_kind,
+            id_number=id_number,
+            act_date=act_date,
+        )
         return Done(attestation, self.recorded([attestation]))
 
-    def journal(self, notary: str | None = None, date_from: date | str | None = None,
-                date_to: date | str | None = None) -> list["JournalRecord"]:
+    def journal(
+        self, notary: str | None = None, date_from: date | str | None = None, date_to: date | str | None = None
+    ) -> list["JournalRecord"]:
         from core.notary import journal
 
         return journal(self.ledger, notary, date_from, date_to)
 
-    def write_journal_csv(self, out: str | os.PathLike[str], records: list["JournalRecord"], *,
-                          force: bool = False) -> Done[Path]:
+    def write_journal_csv(
+        self, out: str | os.PathLike[str], records: list["JournalRecord"], *, force: bool = False
+    ) -> Done[Path]:
         from core.notary import write_journal_csv
 
         path = write_journal_csv(out, records, force=force)

@@ -6,6 +6,7 @@ the choices both front ends make: a model is trained first when there is none
 by a registrar's key.  Screening results are internal: nothing here writes them
 anywhere but the screen itself, except the review entry (decision and note).
 """
+
 from __future__ import annotations
 
 import os
@@ -38,17 +39,30 @@ class Review:
     recorded_at: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"review_entry": self.index, "decision": self.decision, "note": self.note, "reviewer": self.reviewer,
-                "recorded_at": self.recorded_at}
+        return {
+            "review_entry": self.index,
+            "decision": self.decision,
+            "note": self.note,
+            "reviewer": self.reviewer,
+            "recorded_at": self.recorded_at,
+        }
 
 
 class ScreeningOps(ModelOps):
-    def _screen_ready(self, progress: Fraction | None, should_cancel: Cancel | None,
-                      before_training: Callable[[str], None] | None) -> None:
+    def _screen_ready(
+        self, progress: Fraction | None, should_cancel: Cancel | None, before_training: Callable[[str], None] | None
+    ) -> None:
         self.ensure_model(progress, should_cancel, before_training=before_training)
 
-    def screen_entry(self, index: int, progress: Fraction | None = None, should_cancel: Cancel | None = None, *,
-                     train: bool = True, before_training: Callable[[str], None] | None = None) -> "Assessment":
+    def screen_entry(
+        self,
+        index: int,
+        progress: Fraction | None = None,
+        should_cancel: Cancel | None = None,
+        *,
+        train: bool = True,
+        before_training: Callable[[str], None] | None = None,
+    ) -> "Assessment":
         """One recorded transfer, screened as of its recording (`train=False`: without a usable model, the
         history only, rather than training one first)."""
         from valuation import service
@@ -63,8 +77,14 @@ class ScreeningOps(ModelOps):
         [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, stop=index, with_model=with_model)
         return self._with_review(assessment)
 
-    def screen_all(self, *, level: str = "low", progress: Fraction | None = None, should_cancel: Cancel | None = None,
-                   before_training: Callable[[str], None] | None = None) -> list["Assessment"]:
+    def screen_all(
+        self,
+        *,
+        level: str = "low",
+        progress: Fraction | None = None,
+        should_cancel: Cancel | None = None,
+        before_training: Callable[[str], None] | None = None,
+    ) -> list["Assessment"]:
         """Every recorded transfer at `level` or above (low: all), each as of its recording, ledger order."""
         from valuation import service
 
@@ -73,20 +93,35 @@ class ScreeningOps(ModelOps):
         ledger = self.ledger
         self._screen_ready(progress, should_cancel, before_training)
         found = service.screen_transfers(self.home, ledger)
-        return [self._with_review(a, reviews) for reviews in [self.reviews()] for a in found
-                if LEVEL_ORDER[a.level] >= LEVEL_ORDER[level]]
+        return [
+            self._with_review(a, reviews)
+            for reviews in [self.reviews()]
+            for a in found
+            if LEVEL_ORDER[a.level] >= LEVEL_ORDER[level]
+        ]
 
-    def screen_request(self, path: str | os.PathLike[str], progress: Fraction | None = None,
-                       should_cancel: Cancel | None = None, *,
-                       before_training: Callable[[str], None] | None = None) -> "Assessment":
+    def screen_request(
+        self,
+        path: str | os.PathLike[str],
+        progress: Fraction | None = None,
+        should_cancel: Cancel | None = None,
+        *,
+        before_training: Callable[[str], None] | None = None,
+    ) -> "Assessment":
         """A transfer's signing request (or response) file, screened against the ledger as it is now."""
         from core.requests import load_request
 
         return self.screen_prepared(load_request(path), progress, should_cancel, before_training=before_training)
 
-    def screen_prepared(self, request: "SigningRequest", progress: Fraction | None = None,
-                        should_cancel: Cancel | None = None, *, train: bool = True,
-                        before_training: Callable[[str], None] | None = None) -> "Assessment":
+    def screen_prepared(
+        self,
+        request: "SigningRequest",
+        progress: Fraction | None = None,
+        should_cancel: Cancel | None = None,
+        *,
+        train: bool = True,
+        before_training: Callable[[str], None] | None = None,
+    ) -> "Assessment":
         """A prepared transfer (one of its requests), before anything is recorded.  `train=False` (the
         transfer wizard): without a usable model the price is not screened rather than a model trained."""
         from valuation import service
@@ -100,16 +135,18 @@ class ScreeningOps(ModelOps):
         with_model = train or not self.model_state().needs_training
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
-        return service.screen_transfer_message(self.home, ledger, request.message, int(time.time()),
-                                               with_model=with_model)
+        return service.screen_transfer_message(
+            self.home, ledger, request.message, int(time.time()), with_model=with_model
+        )
 
     def reviews(self) -> dict[int, Review]:
         """The latest review of each reviewed transfer."""
         out: dict[int, Review] = {}
         for entry in self.ledger.entries(kind="ScreeningReview"):
             m = entry.message
-            out[int(m["entry"])] = Review(entry.index, int(m["entry"]), m["decision"], m["note"],
-                                          entry.signatures[0].signer, entry.recorded_at)
+            out[int(m["entry"])] = Review(
+                entry.index, int(m["entry"]), m["decision"], m["note"], entry.signatures[0].signer, entry.recorded_at
+            )
         return out
 
     def _with_review(self, assessment: "Assessment", reviews: dict[int, Review] | None = None) -> "Assessment":
@@ -135,8 +172,9 @@ class ScreeningOps(ModelOps):
         registrars = {a.lower() for a in ledger.registrars()}
         info = self.resolve_key(reviewer.key)
         if info.address.lower() not in registrars:
-            raise DeedbookError(f"The key '{info.name}' is not a registrar of this ledger, so it cannot record "
-                                "reviews.")
+            raise DeedbookError(
+                f"The key '{info.name}' is not a registrar of this ledger, so it cannot record reviews."
+            )
         key = self.unlock(reviewer)
         message = {"entry": index, "decision": decision, "note": note, "reviewId": "0x" + secrets.token_hex(32)}
         [recorded] = ledger.append([ledger.sign("ScreeningReview", message, key, "reviewer")])

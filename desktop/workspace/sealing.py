@@ -3,6 +3,7 @@
 Both front ends call these (docs/documents.md, "Seals"); the key and certificate are core's
 (core/seals.py), the PAdES signature the documents layer's (desktop/documents/seal.py).
 """
+
 from __future__ import annotations
 
 import time
@@ -35,8 +36,9 @@ class SealOps(WorkspaceBase):
         if name in self.seals.names():
             raise DeedbookError(f"A seal named '{name}' already exists in this data folder.")
         key = self.unlock(operator, must_be=ledger.identity.operator, what="A document seal's binding to the ledger")
-        cert = self.seals.create(name, seal_password.secret(), office=ledger.identity.name, operator=key.address,
-                                 now=int(time.time()))
+        cert = self.seals.create(
+            name, seal_password.secret(), office=ledger.identity.name, operator=key.address, now=int(time.time())
+        )
         index = bind_seal(ledger, key, name, cert)
         checkpoint = make_checkpoint(ledger, key)
         receipt = self.recorded([index]) | Receipt(entries=(checkpoint.index,), kinds=(checkpoint.kind,))

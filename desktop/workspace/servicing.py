@@ -6,6 +6,7 @@ checkpoint, a key that is not a registrar's, a taken file name) is refused befor
 password is asked for.  The rules are core's (core/servicing, core/kinds/distribution.py,
 core/kinds/vote.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,10 @@ class ServicingOps(RecordOps):
     def _registrar(self, signer: Signer, what: str) -> None:
         info = self.resolve_key(signer.key)
         if info.address.lower() not in {r.lower() for r in self.ledger.registrars()}:
-            raise DeedbookError(f"{what} is a registrar's act, and the key '{info.name}' ({info.address}) is not a "
-                                "registrar of this ledger.")
+            raise DeedbookError(
+                f"{what} is a registrar's act, and the key '{info.name}' ({info.address}) is not a "
+                "registrar of this ledger."
+            )
 
     # -- record dates --------------------------------------------------------------------------------------
     def snapshot(self, deed: str | int, checkpoint: int | None = None) -> Snapshot:
@@ -48,8 +51,9 @@ class ServicingOps(RecordOps):
         return self.ledger.entries(kind="Checkpoint")
 
     # -- distributions -------------------------------------------------------------------------------------
-    def distribution_preview(self, deed: str | int, amount: str | int, currency: str, *,
-                             checkpoint: int | None = None, purpose: str = "") -> Preview:
+    def distribution_preview(
+        self, deed: str | int, amount: str | int, currency: str, *, checkpoint: int | None = None, purpose: str = ""
+    ) -> Preview:
         from core.servicing.distributions import preview
 
         return preview(self.ledger, deed, amount, currency, checkpoint=checkpoint, purpose=purpose)
@@ -72,7 +76,9 @@ class ServicingOps(RecordOps):
 
         return find_distribution(self.ledger, distribution_id)
 
-    def _statement_bytes(self, distribution_id: int, holder: str, paper: str, operator: Signer | None) -> tuple[bytes, Receipt]:
+    def _statement_bytes(
+        self, distribution_id: int, holder: str, paper: str, operator: Signer | None
+    ) -> tuple[bytes, Receipt]:
         from core.documents.evidence import NotCheckpointed
         from desktop.documents.statement import build_statement_pdf
 
@@ -84,8 +90,16 @@ class ServicingOps(RecordOps):
             receipt = self.checkpoint(operator).receipt
             return build_statement_pdf(self.ledger, distribution_id, holder, paper), receipt
 
-    def write_statement(self, distribution_id: int, holder: str, out: str | os.PathLike[str], *, force: bool = False,
-                        paper: str = "A4", operator: Signer | None = None) -> Done[Path]:
+    def write_statement(
+        self,
+        distribution_id: int,
+        holder: str,
+        out: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        paper: str = "A4",
+        operator: Signer | None = None,
+    ) -> Done[Path]:
         """One holder's statement PDF.  The distribution must be covered by a checkpoint; with the operator's
         `Signer` one is signed first when it is not."""
         from core.outfiles import check_output
@@ -99,9 +113,16 @@ class ServicingOps(RecordOps):
         written = self.write_file(out, data, force=force)
         return Done(written.value, receipt | written.receipt)
 
-    def write_statements(self, distribution_id: int, folder: str | os.PathLike[str], *, paper: str = "A4",
-                         operator: Signer | None = None, progress: Fraction | None = None,
-                         should_cancel: Cancel | None = None) -> Done[list[Path]]:
+    def write_statements(
+        self,
+        distribution_id: int,
+        folder: str | os.PathLike[str],
+        *,
+        paper: str = "A4",
+        operator: Signer | None = None,
+        progress: Fraction | None = None,
+        should_cancel: Cancel | None = None,
+    ) -> Done[list[Path]]:
         """Every holder's statement, as statement-<id>-<address>.pdf in `folder`; a taken name is refused before any
         is drawn.  Cancelling keeps the statements already written (each one is whole)."""
         from core.outfiles import check_output
@@ -126,8 +147,16 @@ class ServicingOps(RecordOps):
         return Done(written, receipt)
 
     # -- votes ---------------------------------------------------------------------------------------------
-    def propose(self, registrar: Signer, deed: str | int, text: str, threshold: str | float, closes: str, *,
-                checkpoint: int | None = None) -> Done[int]:
+    def propose(
+        self,
+        registrar: Signer,
+        deed: str | int,
+        text: str,
+        threshold: str | float,
+        closes: str,
+        *,
+        checkpoint: int | None = None,
+    ) -> Done[int]:
         """Put a question to the holders of `deed` at the record date; the proposal's number."""
         from core.servicing.distributions import snapshot
         from core.servicing.votes import check_text, closing_time, propose, threshold_bps
@@ -148,8 +177,9 @@ class ServicingOps(RecordOps):
 
         return find_proposal(self.ledger, proposal_id)
 
-    def ballot_requests(self, proposal_id: int, out_dir: str | os.PathLike[str],
-                        holder: str | None = None) -> Done[list[Path]]:
+    def ballot_requests(
+        self, proposal_id: int, out_dir: str | os.PathLike[str], holder: str | None = None
+    ) -> Done[list[Path]]:
         """The ballot requests of every holder at the record date (or one): one file per choice."""
         from core.servicing.votes import ballot_requests
 

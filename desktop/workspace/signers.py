@@ -7,6 +7,7 @@ called only when the key is unlocked, so every check an operation makes before
 (an unknown deed, a key that is not the signer a request names) is said before
 anyone is asked for a password.  Nothing here keeps a password or a key.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,4 +43,3 @@ def resolve_key(keys: "KeyStore", key: str) -> "KeyInfo":
                 raise NotFound(f"No key on this machine has the address {text}.")
             return found
     return keys.get(text)
-

@@ -7,6 +7,7 @@ follow) and cosigning a request.  Anyone's: checking a fork proof.  A replica's:
 syncing from a bundle, a data folder or a URL.  Plain Python; each operation
 that writes returns `Done(value, receipt)`.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,8 +45,12 @@ class Sent:
         return self.status == 200
 
     def as_json(self) -> dict[str, Any]:
-        return {"url": self.url, "status": self.status, "sentence": self.sentence,
-                "cosignatures": [a.as_json() for a in self.added]}
+        return {
+            "url": self.url,
+            "status": self.status,
+            "sentence": self.sentence,
+            "cosignatures": [a.as_json() for a in self.added],
+        }
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,15 @@ class WitnessOps(RecordOps):
         ledger, problem = self.local_ledger()
         status = self.cosign_status() if ledger is not None else None
         role = read_role(self.home)
-        return Overview(ledger.identity.name if ledger is not None else None,
-                        ledger.identity.operator if ledger is not None else None, status, role,
-                        tuple(followed(self.home)) if role is not None else (), self.replica_state(), problem)
+        return Overview(
+            ledger.identity.name if ledger is not None else None,
+            ledger.identity.operator if ledger is not None else None,
+            status,
+            role,
+            tuple(followed(self.home)) if role is not None else (),
+            self.replica_state(),
+            problem,
+        )
 
     # -- the operator: requests, cosignatures, policies ------------------------------------------------
     def latest_checkpoint(self) -> "RecordedEntry":
@@ -101,8 +112,9 @@ class WitnessOps(RecordOps):
             raise NotFound("The ledger has no checkpoint yet: sign one first.")
         return latest
 
-    def checkpoint_request(self, out: str | os.PathLike[str], *, asked: Sequence[int] = (),
-                           force: bool = False) -> Done[Path]:
+    def checkpoint_request(
+        self, out: str | os.PathLike[str], *, asked: Sequence[int] = (), force: bool = False
+    ) -> Done[Path]:
         """Write what witnesses need to cosign the latest checkpoint (core.witness_requests) to `out`."""
         from core.outfiles import check_output
         from core.witness_requests import build_request
@@ -111,9 +123,14 @@ class WitnessOps(RecordOps):
         request = build_request(self.ledger, self.latest_checkpoint(), asked)
         return self.write_file(out, request.to_text(), force=force)
 
-    def checkpoint_for_witnesses(self, operator: Signer, *, new_witness: bool = False,
-                                 request_out: str | os.PathLike[str] | None = None,
-                                 force: bool = False) -> Done["tuple[RecordedEntry, Path | None]"]:
+    def checkpoint_for_witnesses(
+        self,
+        operator: Signer,
+        *,
+        new_witness: bool = False,
+        request_out: str | os.PathLike[str] | None = None,
+        force: bool = False,
+    ) -> Done["tuple[RecordedEntry, Path | None]"]:
         """Sign a checkpoint and, if asked, write the request witnesses cosign it from (a taken name is said first)."""
         from core.outfiles import check_output
 
@@ -163,8 +180,14 @@ class WitnessOps(RecordOps):
             if status == 409 and text.strip().isdigit():
                 held = int(text.strip())
                 if held > size:
-                    results.append(Sent(url, 409, f"The witness has cosigned {held:,} entries of this ledger, more "
-                                                  f"than its latest checkpoint's {size:,}."))
+                    results.append(
+                        Sent(
+                            url,
+                            409,
+                            f"The witness has cosigned {held:,} entries of this ledger, more "
+                            f"than its latest checkpoint's {size:,}.",
+                        )
+                    )
                     continue
                 proof = tuple(ledger.tree().consistency(held, size)) if 0 < held < size else ()
                 status, text = add_checkpoint(url, held, proof, note)
@@ -185,12 +208,21 @@ class WitnessOps(RecordOps):
         ledger = self.ledger
         latest = ledger.latest_checkpoint()
         found = tuple(cosigners(note_of_checkpoint(ledger, latest))) if latest is not None else ()
-        witnesses = tuple(WitnessedBy(name, address, size, when)
-                          for (name, address), (size, when) in sorted(last_cosigned(ledger).items()))
+        witnesses = tuple(
+            WitnessedBy(name, address, size, when)
+            for (name, address), (size, when) in sorted(last_cosigned(ledger).items())
+        )
         return CosignStatus(latest, found, witnesses)
 
-    def make_policy(self, witness_keys: Sequence[str], out: str | os.PathLike[str], *, quorum: int | None = None,
-                    names: Sequence[str] = (), force: bool = False) -> Done[Path]:
+    def make_policy(
+        self,
+        witness_keys: Sequence[str],
+        out: str | os.PathLike[str],
+        *,
+        quorum: int | None = None,
+        names: Sequence[str] = (),
+        force: bool = False,
+    ) -> Done[Path]:
         """A policy naming this ledger and the witnesses whose verifier keys are given, k of n of them (all by
         default) as its quorum; `names` are the policy's names for them (default w1, w2, ...)."""
         from core.checkpoint_note import witness_of
@@ -222,8 +254,10 @@ class WitnessOps(RecordOps):
         lines = [c.line for c in status.cosigners]
         found = check_quorum(policy, self.ledger.identity, int(m["size"]), bytes.fromhex(str(m["root"])[2:]), lines)
         if not found.ok:
-            raise DeedbookError(f"{(found.reason or '').rstrip('.')}: the latest checkpoint (entry {latest.index}) "
-                                "needs its witnesses' cosignatures before a document is issued under this policy.")
+            raise DeedbookError(
+                f"{(found.reason or '').rstrip('.')}: the latest checkpoint (entry {latest.index}) "
+                "needs its witnesses' cosignatures before a document is issued under this policy."
+            )
 
     # -- a witness -------------------------------------------------------------------------------------
     def witness_init(self, name: str, key: str) -> Done["WitnessRole"]:
@@ -257,8 +291,15 @@ class WitnessOps(RecordOps):
         role = read_role(self.home)
         return role, followed(self.home) if role is not None else []
 
-    def witness_cosign(self, request: str | os.PathLike[str], signer: Signer, out: str | os.PathLike[str], *,
-                       fork_out: str | os.PathLike[str] | None = None, force: bool = False) -> Done["CosignResult"]:
+    def witness_cosign(
+        self,
+        request: str | os.PathLike[str],
+        signer: Signer,
+        out: str | os.PathLike[str],
+        *,
+        fork_out: str | os.PathLike[str] | None = None,
+        force: bool = False,
+    ) -> Done["CosignResult"]:
         """Cosign a checkpoint request file as this folder's witness; a fork is a result (with its fork proof
         written to `fork_out` too), any other refusal an error.  The key is unlocked last."""
         from core.errors import DeedbookError
@@ -272,8 +313,13 @@ class WitnessOps(RecordOps):
         if fork_out is not None:
             check_output(fork_out, force=force)
         parsed = read_request(request)
-        result = add_checkpoint(self.home, parsed.note, parsed.candidates,
-                                lambda: self.keys.unlock(info.name, signer.secret()), any_candidate=True)
+        result = add_checkpoint(
+            self.home,
+            parsed.note,
+            parsed.candidates,
+            lambda: self.keys.unlock(info.name, signer.secret()),
+            any_candidate=True,
+        )
         if result.fork is not None:
             written: tuple[Path, ...] = ()
             if fork_out is not None:

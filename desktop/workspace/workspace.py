@@ -1,4 +1,5 @@
 """The one object both front ends call (after Anki's Collection): a data folder and its policies."""
+
 from __future__ import annotations
 
 from desktop.workspace.compliance import ComplianceOps
@@ -12,8 +13,9 @@ from desktop.workspace.servicing import ServicingOps
 from desktop.workspace.witnessing import WitnessOps
 
 
-class Workspace(DocumentOps, PeopleOps, QrOps, ComplianceOps, WitnessOps, PartyOps, ServicingOps, ScreeningOps,
-                SealOps):
+class Workspace(
+    DocumentOps, PeopleOps, QrOps, ComplianceOps, WitnessOps, PartyOps, ServicingOps, ScreeningOps, SealOps
+):
     """A data folder (+ an optional database URL): its keys, ledger, address book and settings, and
     every operation the command line and the GUI offer, each returning `Done(value, receipt)`.
 

@@ -1,6 +1,7 @@
 """One agency ledger on PostgreSQL, many desktops: 8 processes append 200 entries each at once, with
 no fork, gap, duplicate or lost entry, and the ledger verifies (its stored tree included); another
 program's watcher hears every commit."""
+
 from __future__ import annotations
 
 import itertools
@@ -58,12 +59,13 @@ def test_eight_processes_append_two_hundred_entries_each_at_once(tmp_path: Path,
     assert [e.index for e in entries] == list(range(1 + WRITERS * EACH))  # no gap, no duplicate, none lost
     for writer in range(WRITERS):  # each writer's deeds, in the order it registered them
         mine = [o.value for o in outcomes if o.worker == writer and o.operation == "register"]
-        assert [ledger.deed(n).parcel for n in mine if n is not None] == \
-            [f"W{writer}-{s}" for s in range(EACH) if s % 50 != 49]
+        assert [ledger.deed(n).parcel for n in mine if n is not None] == [
+            f"W{writer}-{s}" for s in range(EACH) if s % 50 != 49
+        ]
     leaves = ledger.leaves()
     for checkpoint in ledger.entries(kind="Checkpoint"):  # each covers exactly the entries before it
         assert checkpoint.message["size"] == checkpoint.index
-        assert checkpoint.message["root"] == "0x" + merkle.root(leaves[:checkpoint.index]).hex()
+        assert checkpoint.message["root"] == "0x" + merkle.root(leaves[: checkpoint.index]).hex()
     # Every commit was heard, in order, each news starting where the last ended.
     assert heard[0].first == 1 and all(a.size == b.first for a, b in itertools.pairwise(heard))
     report = verify_ledger(Ledger.open(home, postgres_url), jobs=2)

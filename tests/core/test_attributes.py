@@ -1,4 +1,5 @@
 """core.attributes: one catalogue of property attributes, and readable labels for any other name."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -48,14 +49,27 @@ def test_unknown_names_still_read() -> None:
 
 
 def test_order_puts_the_catalogue_first_then_the_rest_alphabetically() -> None:
-    assert attributes.ordered(["zeta", "Neighborhood", "alpha", "Gr_Liv_Area", "Year_Built"]) == \
-        ["Gr_Liv_Area", "Year_Built", "Neighborhood", "alpha", "zeta"]
+    assert attributes.ordered(["zeta", "Neighborhood", "alpha", "Gr_Liv_Area", "Year_Built"]) == [
+        "Gr_Liv_Area",
+        "Year_Built",
+        "Neighborhood",
+        "alpha",
+        "zeta",
+    ]
 
 
 def test_the_certificate_and_the_form_take_their_subsets_in_catalogue_order() -> None:
     assert [a.heading for a in attributes.certificate_attributes()] == [
-        "Living area (sq ft)", "Lot area (sq ft)", "Year built", "Bedrooms", "Full bathrooms", "Building type",
-        "Style", "Neighbourhood", "Zoning"]
+        "Living area (sq ft)",
+        "Lot area (sq ft)",
+        "Year built",
+        "Bedrooms",
+        "Full bathrooms",
+        "Building type",
+        "Style",
+        "Neighbourhood",
+        "Zoning",
+    ]
     form = [a.name for a in attributes.form_attributes()]
     assert form[:3] == ["Gr_Liv_Area", "Lot_Area", "Year_Built"] and "Latitude" in form
 

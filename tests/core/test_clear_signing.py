@@ -4,6 +4,7 @@ by request, valid against the ERC-7730 v1 JSON schema, and bound to exactly Deed
 A kind added later that parties sign by request fails here until its descriptor (a data file, copied from
 one of these) is added; the failure says which types to put in it.
 """
+
 from __future__ import annotations
 
 import json
@@ -100,8 +101,9 @@ def test_every_field_is_shown_and_nothing_else(signed: str, kind: str) -> None:
     assert set(data["display"]["formats"][signed]["required"]) <= set(leaves)
 
 
-@pytest.mark.parametrize("name", ["transfer-seller", "transfer-buyer", "transfer-lienholder", "lien-release",
-                                  "attestation"])
+@pytest.mark.parametrize(
+    "name", ["transfer-seller", "transfer-buyer", "transfer-lienholder", "lien-release", "attestation"]
+)
 def test_real_requests_match_their_descriptor(name: str) -> None:
     """A request Deedbook writes (and ethers signed) carries exactly the types its descriptor binds."""
     request = parse_request(ur_vectors.VECTORS[name]["request"])

@@ -1,4 +1,5 @@
 """The ledger's command line as a user runs it: exit codes and one clear sentence."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,21 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def home(tmp_path: Path, password_file: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     h = tmp_path / "h"
     assert cli(capsys, "--data-dir", str(h), "key", "new", "registrar", "--password-file", str(password_file))[0] == 0
-    assert cli(capsys, "--data-dir", str(h), "init", "--name", "Story County", "--operator", "registrar",
-               "--password-file", str(password_file))[0] == 0
+    assert (
+        cli(
+            capsys,
+            "--data-dir",
+            str(h),
+            "init",
+            "--name",
+            "Story County",
+            "--operator",
+            "registrar",
+            "--password-file",
+            str(password_file),
+        )[0]
+        == 0
+    )
     return h
 
 
@@ -36,12 +50,32 @@ def owner(capsys: pytest.CaptureFixture[str], home: Path, password_file: Path) -
     return out.strip()
 
 
-def test_register_list_show_history_checkpoint_proof(capsys: pytest.CaptureFixture[str], home: Path,
-                                                     password_file: Path, tmp_path: Path) -> None:
+def test_register_list_show_history_checkpoint_proof(
+    capsys: pytest.CaptureFixture[str], home: Path, password_file: Path, tmp_path: Path
+) -> None:
     alice = owner(capsys, home, password_file)
-    code, out, _ = cli(capsys, "--data-dir", str(home), "deed", "register", "--parcel", "0526301100", "--address",
-                       "1 Main St, Ames", "--owner", alice, "--attr", "Gr_Liv_Area=1656", "--attr", "Neighborhood=NAmes",
-                       "--key", "registrar", "--password-file", str(password_file), "--json")
+    code, out, _ = cli(
+        capsys,
+        "--data-dir",
+        str(home),
+        "deed",
+        "register",
+        "--parcel",
+        "0526301100",
+        "--address",
+        "1 Main St, Ames",
+        "--owner",
+        alice,
+        "--attr",
+        "Gr_Liv_Area=1656",
+        "--attr",
+        "Neighborhood=NAmes",
+        "--key",
+        "registrar",
+        "--password-file",
+        str(password_file),
+        "--json",
+    )
     assert code == 0
     deed = json.loads(out)
     assert deed["owner"] == alice and deed["attributes"] == {"Gr_Liv_Area": 1656, "Neighborhood": "NAmes"}
@@ -49,8 +83,12 @@ def test_register_list_show_history_checkpoint_proof(capsys: pytest.CaptureFixtu
     assert [d["parcel"] for d in json.loads(out)] == ["0526301100"]
     code, out, _ = cli(capsys, "--data-dir", str(home), "deed", "history", "0526301100", "--json")
     assert [e["kind"] for e in json.loads(out)] == ["RegisterDeed"]
-    assert cli(capsys, "--data-dir", str(home), "checkpoint", "--key", "registrar", "--password-file",
-               str(password_file))[0] == 0
+    assert (
+        cli(capsys, "--data-dir", str(home), "checkpoint", "--key", "registrar", "--password-file", str(password_file))[
+            0
+        ]
+        == 0
+    )
     proof = tmp_path / "proof.json"
     assert cli(capsys, "--data-dir", str(home), "proof", "1", "--out", str(proof))[0] == 0
     code, out, _ = cli(capsys, "--data-dir", str(tmp_path / "empty"), "verify-proof", str(proof), "--json")
@@ -63,19 +101,50 @@ def test_register_list_show_history_checkpoint_proof(capsys: pytest.CaptureFixtu
     assert code == 1 and "Traceback" not in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["deed", "show", "42"], "There is no deed '42'"),
-    (["proof", "0"], "No checkpoint covers entry 0"),
-    (["deed", "register", "--parcel", "X", "--address", "A", "--owner", "0x12", "--key", "registrar"], "not an Ethereum address"),
-    (["deed", "register", "--parcel", "X", "--address", "A", "--owner", "0x" + "11" * 20, "--key", "nobody"], "no key named 'nobody'"),
-    (["deed", "register", "--parcel", "X", "--address", "A", "--owner", "0x" + "11" * 20, "--attr", "oops", "--key", "registrar"], "KEY=VALUE"),
-    (["verify", "--jobs", "0"], "--jobs must be at least 1"),
-])
-def test_bad_input_is_exit_2_with_one_sentence(capsys: pytest.CaptureFixture[str], home: Path, argv: list[str],
-                                               message: str, password_file: Path) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["deed", "show", "42"], "There is no deed '42'"),
+        (["proof", "0"], "No checkpoint covers entry 0"),
+        (
+            ["deed", "register", "--parcel", "X", "--address", "A", "--owner", "0x12", "--key", "registrar"],
+            "not an Ethereum address",
+        ),
+        (
+            ["deed", "register", "--parcel", "X", "--address", "A", "--owner", "0x" + "11" * 20, "--key", "nobody"],
+            "no key named 'nobody'",
+        ),
+        (
+            [
+                "deed",
+                "register",
+                "--parcel",
+                "X",
+                "--address",
+                "A",
+                "--owner",
+                "0x" + "11" * 20,
+                "--attr",
+                "oops",
+                "--key",
+                "registrar",
+            ],
+            "KEY=VALUE",
+        ),
+        (["verify", "--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
+def test_bad_input_is_exit_2_with_one_sentence(
+    capsys: pytest.CaptureFixture[str], home: Path, argv: list[str], message: str, password_file: Path
+) -> None:
     size_before = sqlite3.connect(home / "ledger.sqlite").execute("SELECT count(*) FROM entries").fetchone()[0]
-    code, _, err = cli(capsys, "--data-dir", str(home), *argv, *(["--password-file", str(password_file)]
-                                                                  if argv[0] == "deed" and argv[1] == "register" else []))
+    code, _, err = cli(
+        capsys,
+        "--data-dir",
+        str(home),
+        *argv,
+        *(["--password-file", str(password_file)] if argv[0] == "deed" and argv[1] == "register" else []),
+    )
     assert code == 2 and message in err and "Traceback" not in err and err.count("\n") == 1
     assert sqlite3.connect(home / "ledger.sqlite").execute("SELECT count(*) FROM entries").fetchone()[0] == size_before
 
@@ -83,7 +152,9 @@ def test_bad_input_is_exit_2_with_one_sentence(capsys: pytest.CaptureFixture[str
 def test_wrong_password_is_one_sentence(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the password\n")
-    code, _, err = cli(capsys, "--data-dir", str(home), "checkpoint", "--key", "registrar", "--password-file", str(wrong))
+    code, _, err = cli(
+        capsys, "--data-dir", str(home), "checkpoint", "--key", "registrar", "--password-file", str(wrong)
+    )
     assert code == 2 and err.strip() == "deedbook: Wrong password for key 'registrar'."
 
 
@@ -107,8 +178,23 @@ def test_a_ledger_from_a_newer_version_is_refused(capsys: pytest.CaptureFixture[
 
 def test_verify_exit_1_names_the_entry(capsys: pytest.CaptureFixture[str], home: Path, password_file: Path) -> None:
     alice = owner(capsys, home, password_file)
-    cli(capsys, "--data-dir", str(home), "deed", "register", "--parcel", "P1", "--address", "A", "--owner", alice,
-        "--key", "registrar", "--password-file", str(password_file))
+    cli(
+        capsys,
+        "--data-dir",
+        str(home),
+        "deed",
+        "register",
+        "--parcel",
+        "P1",
+        "--address",
+        "A",
+        "--owner",
+        alice,
+        "--key",
+        "registrar",
+        "--password-file",
+        str(password_file),
+    )
     db = sqlite3.connect(home / "ledger.sqlite")
     db.execute("DROP TRIGGER entries_append_only_update")
     db.execute("UPDATE entries SET message=replace(message, 'P1', 'P2') WHERE idx=1")
@@ -122,8 +208,12 @@ def test_a_killed_bulk_import_leaves_a_verifying_ledger(tmp_path: Path) -> None:
     """SIGKILL in the middle of `demo`: whole batches are kept, no partial entry, verify passes."""
     home = tmp_path / "killed"
     env = dict(os.environ, DEEDBOOK_HOME=str(home))
-    process = subprocess.Popen([sys.executable, "-m", "desktop", "demo", "--deeds", "20000"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "demo", "--deeds", "20000"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     database = home / "ledger.sqlite"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until some batches are in, then kill mid-import
@@ -139,6 +229,8 @@ def test_a_killed_bulk_import_leaves_a_verifying_ledger(tmp_path: Path) -> None:
     process.wait()
     count = sqlite3.connect(database).execute("SELECT count(*) FROM entries").fetchone()[0]
     assert 1 < count < 20001 and (count - 1) % 500 == 0  # genesis + whole batches of 500
-    result = subprocess.run([sys.executable, "-m", "desktop", "verify", "--json"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "verify", "--json"], env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["entries"] == count

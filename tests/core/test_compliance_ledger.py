@@ -1,6 +1,7 @@
 """Claims, rules, holds and recoveries on a real ledger: every refusal leaves the ledger as it was and names
 its rule; a transfer is judged by the rules in force when it is recorded, at prepare, at submit and again
 by verify; holds need two people; a recovery follows its approvals, its waiting period and the old key."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -33,12 +34,22 @@ def office(tmp_path: Path) -> Office:
     return o
 
 
-def refused_everywhere(o: Office, deed: int, to: str, code: str, says: str, *, shares: int | None = None,
-                       seller: str | None = None, signed: list[Any] | None = None) -> None:
+def refused_everywhere(
+    o: Office,
+    deed: int,
+    to: str,
+    code: str,
+    says: str,
+    *,
+    shares: int | None = None,
+    seller: str | None = None,
+    signed: list[Any] | None = None,
+) -> None:
     """can-transfer, prepare and submit all refuse with the code's sentence; nothing is written."""
     before = snapshot(o.ledger)
-    verdict = rules.can_transfer(o.ledger, deed, o.key(to).address, shares=shares,
-                                 frm=o.key(seller).address if seller else None)
+    verdict = rules.can_transfer(
+        o.ledger, deed, o.key(to).address, shares=shares, frm=o.key(seller).address if seller else None
+    )
     assert (verdict.allowed, verdict.code) == (False, code) and says in verdict.reason
     with pytest.raises(TransferRefused) as at_prepare:
         o.prepare(deed, to, shares=shares, seller=seller)
@@ -51,6 +62,7 @@ def refused_everywhere(o: Office, deed: int, to: str, code: str, says: str, *, s
 
 
 # -- each rule, refused at can-transfer, prepare and submit -----------------------------------------------------
+
 
 def _signed_before(o: Office, deed: int, to: str, **kw: Any) -> list[Any]:
     """Responses signed while the transfer was still allowed (the restriction comes after)."""
@@ -117,8 +129,7 @@ def test_only_a_trusted_issuer_issues_and_only_its_issuer_revokes(office: Office
     with pytest.raises(RuleViolation, match="not for 'entity-type'"):
         claims.issue_claim(o.ledger, o.key("kyc"), o.key("bob").address, "entity-type", "trust", 0, "0x" + "12" * 32)
     with pytest.raises(DeedbookError, match="country code"):
-        claims.issue_claim(o.ledger, o.key("kyc"), o.key("bob").address, "jurisdiction", "Narnia", 0,
-                           "0x" + "12" * 32)
+        claims.issue_claim(o.ledger, o.key("kyc"), o.key("bob").address, "jurisdiction", "Narnia", 0, "0x" + "12" * 32)
     assert snapshot(o.ledger) == before
     number = o.claim("bob", "identity")
     claim = claims.find_claim(o.ledger, number)
@@ -126,8 +137,16 @@ def test_only_a_trusted_issuer_issues_and_only_its_issuer_revokes(office: Office
     o.trust("kyc2", "identity")
     before = snapshot(o.ledger)
     with pytest.raises(RuleViolation, match="only its issuer can revoke it"):
-        o.ledger.append([o.ledger.sign("ClaimRevocation", {**claims.revocation_message(claim),
-                                                           "issuer": o.key("kyc2").address}, o.key("kyc2"), "issuer")])
+        o.ledger.append(
+            [
+                o.ledger.sign(
+                    "ClaimRevocation",
+                    {**claims.revocation_message(claim), "issuer": o.key("kyc2").address},
+                    o.key("kyc2"),
+                    "issuer",
+                )
+            ]
+        )
     assert snapshot(o.ledger) == before
 
 
@@ -136,13 +155,15 @@ def test_the_evidence_stays_with_the_issuer_only_its_hash_is_recorded(office: Of
     evidence.write_bytes(b"%PDF-1.7 passport of Bob, number X1234567")
     digest = claims.evidence_hash(evidence)
     assert digest == "0x" + keccak(evidence.read_bytes()).hex()
-    index, _ = claims.issue_claim(office.ledger, office.key("kyc"), office.key("bob").address, "identity", "", 0,
-                                  digest)
+    index, _ = claims.issue_claim(
+        office.ledger, office.key("kyc"), office.key("bob").address, "identity", "", 0, digest
+    )
     stored = office.ledger.entry(index).message
     assert stored["evidenceHash"] == digest and "X1234567" not in str(office.ledger.entry(index).as_json())
 
 
 # -- versions: judged by the rules in force when recorded ------------------------------------------------------
+
 
 def test_a_transfer_allowed_under_v1_stays_valid_after_v2_tightens(office: Office) -> None:
     o = office
@@ -172,11 +193,21 @@ def test_verify_catches_a_transfer_that_broke_the_rules_in_force(office: Office)
     db = sqlite3.connect(o.world.home.database)
     db.execute("DROP TRIGGER IF EXISTS entries_append_only_update")
     db.execute("DROP TRIGGER IF EXISTS entries_append_only_delete")
-    db.execute("INSERT INTO entries (idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, "
-               "chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               (index, "Transfer", 1, " ".join(s.signer.lower() for s in entry.signatures), entry.message_json(),
-                entry.signatures_json(), recorded_at, "0x" + leaf.hex(),
-                "0x" + chain_hash(last.chain_hash, leaf).hex()))
+    db.execute(
+        "INSERT INTO entries (idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, "
+        "chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            index,
+            "Transfer",
+            1,
+            " ".join(s.signer.lower() for s in entry.signatures),
+            entry.message_json(),
+            entry.signatures_json(),
+            recorded_at,
+            "0x" + leaf.hex(),
+            "0x" + chain_hash(last.chain_hash, leaf).hex(),
+        ),
+    )
     db.commit()
     db.close()
     report = verify_ledger(ledger, jobs=1)
@@ -186,26 +217,43 @@ def test_verify_catches_a_transfer_that_broke_the_rules_in_force(office: Office)
 
 # -- holds -------------------------------------------------------------------------------------------------------
 
+
 def test_a_hold_takes_two_people_freezes_and_is_released(office: Office) -> None:
     o = office
     before = snapshot(o.ledger)
     with pytest.raises(DeedbookError, match="has none besides the registrar"):
-        holds.hold_message(o.ledger, o.world.operator.address, deed=1, holder=None, reason="r", order="o",
-                           approver=None)
+        holds.hold_message(
+            o.ledger, o.world.operator.address, deed=1, holder=None, reason="r", order="o", approver=None
+        )
     with pytest.raises(DeedbookError, match="cannot be the registrar"):
-        holds.hold_message(o.ledger, o.world.operator.address, deed=1, holder=None, reason="r", order="o",
-                           approver=o.world.operator.address)
+        holds.hold_message(
+            o.ledger,
+            o.world.operator.address,
+            deed=1,
+            holder=None,
+            reason="r",
+            order="o",
+            approver=o.world.operator.address,
+        )
     with pytest.raises(DeedbookError, match="is not a registrar, so it cannot co-sign"):
-        holds.hold_message(o.ledger, o.world.operator.address, deed=1, holder=None, reason="r", order="o",
-                           approver=o.key("bob").address)
+        holds.hold_message(
+            o.ledger,
+            o.world.operator.address,
+            deed=1,
+            holder=None,
+            reason="r",
+            order="o",
+            approver=o.key("bob").address,
+        )
     assert snapshot(o.ledger) == before
     signed = _signed_before(o, 1, "bob")
     hold = o.hold(deed=1, order="CV-7", reason="title fraud inquiry")
     refused_everywhere(o, 1, "bob", "deed-frozen", "order CV-7: title fraud inquiry", signed=signed)
     assert [e.kind for e in o.ledger.history(1)][-1] == "Hold"  # in the deed's chain of title
     with pytest.raises(DeedbookError, match="exists already"):  # a request file is never overwritten
-        holds.write_hold(o.ledger, {**hold, "holdId": hold["holdId"]}, o.world.operator,
-                         o.folder / hold["holdId"][2:10])
+        holds.write_hold(
+            o.ledger, {**hold, "holdId": hold["holdId"]}, o.world.operator, o.folder / hold["holdId"][2:10]
+        )
     o.release(hold["holdId"])
     assert rules.can_transfer(o.ledger, 1, o.key("bob").address).allowed
     with pytest.raises(DeedbookError, match="released already"):
@@ -223,18 +271,27 @@ def test_a_holder_hold_freezes_its_shares_in_every_deed_and_the_approver_is_chec
     refused_everywhere(o, 3, "alice", "receiver-frozen", "cannot receive shares")
     o.rules(holds={"second_approvers": [o.key("court").address]})
     with pytest.raises(DeedbookError, match="a hold is co-signed by"):
-        holds.hold_message(o.ledger, o.world.operator.address, deed=3, holder=None, reason="r", order="o",
-                           approver=o.key("registrar2").address)
-    message = holds.hold_message(o.ledger, o.world.operator.address, deed=3, holder=None, reason="r", order="o",
-                                 approver=None)  # the one approver the rules name
+        holds.hold_message(
+            o.ledger,
+            o.world.operator.address,
+            deed=3,
+            holder=None,
+            reason="r",
+            order="o",
+            approver=o.key("registrar2").address,
+        )
+    message = holds.hold_message(
+        o.ledger, o.world.operator.address, deed=3, holder=None, reason="r", order="o", approver=None
+    )  # the one approver the rules name
     assert message["approver"] == o.key("court").address
 
 
 def test_a_response_missing_the_approvers_signature_is_not_recorded(office: Office) -> None:
     o = office
     approver = o.second_registrar()
-    message = holds.hold_message(o.ledger, o.world.operator.address, deed=1, holder=None, reason="r", order="o",
-                                 approver=approver.address)
+    message = holds.hold_message(
+        o.ledger, o.world.operator.address, deed=1, holder=None, reason="r", order="o", approver=approver.address
+    )
     act = holds.write_hold(o.ledger, message, o.world.operator, o.folder)
     before = snapshot(o.ledger)
     with pytest.raises(DeedbookError, match="still needs the approver's approval"):
@@ -246,11 +303,18 @@ def test_a_response_missing_the_approvers_signature_is_not_recorded(office: Offi
 
 # -- recovery ------------------------------------------------------------------------------------------------------
 
+
 def policy(o: Office) -> dict[str, Any]:
-    return {"recovery": {"approvals": [{"role": "registrar", "by": "registrars"},
-                                       {"role": "notary", "by": [o.key("notary").address]},
-                                       {"role": "court officer", "by": [o.key("court").address]}],
-                         "waiting_days": 3}}
+    return {
+        "recovery": {
+            "approvals": [
+                {"role": "registrar", "by": "registrars"},
+                {"role": "notary", "by": [o.key("notary").address]},
+                {"role": "court officer", "by": [o.key("court").address]},
+            ],
+            "waiting_days": 3,
+        }
+    }
 
 
 def later(monkeypatch: pytest.MonkeyPatch, days: float) -> None:
@@ -262,8 +326,9 @@ def test_no_recovery_without_a_policy(office: Office) -> None:
     o = office
     before = snapshot(o.ledger)
     with pytest.raises(DeedbookError, match=r"name no recovery policy|version 0"):
-        recovery.start_message(o.ledger, o.world.operator.address, lost=o.key("alice").address,
-                               new=o.key("dave").address, reason="lost")
+        recovery.start_message(
+            o.ledger, o.world.operator.address, lost=o.key("alice").address, new=o.key("dave").address, reason="lost"
+        )
     assert snapshot(o.ledger) == before
 
 
@@ -276,8 +341,11 @@ def test_a_lost_key_recovery_in_order_with_a_waiting_period(office: Office, monk
     refused_everywhere(o, 2, "carol", "recovery-pending", "held by a key recovery", seller="alice")
     before = snapshot(o.ledger)
     case = recovery.find(o.ledger, rid)
-    requests = {r.message["step"]: r for r, _ in recovery.approval_requests(o.ledger, case)
-                if r.signer != o.world.operator.address or r.message["step"] == 1}
+    requests = {
+        r.message["step"]: r
+        for r, _ in recovery.approval_requests(o.ledger, case)
+        if r.signer != o.world.operator.address or r.message["step"] == 1
+    }
     with pytest.raises(RuleViolation, match="approval 1 \\(registrar\\) is not recorded yet"):
         submit(o.ledger, o.sign_all([requests[2]]))  # the notary signed first: kept, refused until its turn
     assert snapshot(o.ledger) == before
@@ -289,7 +357,10 @@ def test_a_lost_key_recovery_in_order_with_a_waiting_period(office: Office, monk
     o.approve(rid, "court")
     view = recovery.status(o.ledger, rid)[0]
     assert view.state == "waiting" and [s.approver for s in view.steps] == [
-        o.world.operator.address, o.key("notary").address, o.key("court").address]
+        o.world.operator.address,
+        o.key("notary").address,
+        o.key("court").address,
+    ]
     with pytest.raises(DeedbookError, match=r"waiting period .* ends"):
         recovery.check_complete(o.ledger, o.world.operator.address, recovery.find(o.ledger, rid))
     later(monkeypatch, 3.01)
@@ -321,8 +392,16 @@ def test_an_objection_from_the_old_key_cancels_a_recovery(office: Office) -> Non
     before = snapshot(o.ledger)
     with pytest.raises(DeedbookError, match="is cancelled; it needs no more approvals"):
         o.approve(rid, "court")
-    late = {"recoveryId": rid, "lost": o.key("alice").address, "new": o.key("dave").address, "deedId": 0,
-            "order": "", "step": 3, "role": "court officer", "approver": o.key("court").address}
+    late = {
+        "recoveryId": rid,
+        "lost": o.key("alice").address,
+        "new": o.key("dave").address,
+        "deedId": 0,
+        "order": "",
+        "step": 3,
+        "role": "court officer",
+        "approver": o.key("court").address,
+    }
     with pytest.raises(RuleViolation, match="cancelled by the holder's objection"):  # signed before it was cancelled
         o.ledger.append([o.ledger.sign("RecoveryApproval", late, o.key("court"), "approver")])
     with pytest.raises(DeedbookError, match="nothing to object to"):
@@ -333,7 +412,8 @@ def test_an_objection_from_the_old_key_cancels_a_recovery(office: Office) -> Non
 
 
 def test_a_court_ordered_transfer_follows_the_same_path_and_cannot_be_objected_to(
-        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
     o = office
     o.rules(**policy(o))
     rid = o.open_recovery("alice", "carol", order="Case 24-CV-0091, judgment of 2026-03-02", deed=1)
@@ -347,8 +427,9 @@ def test_a_court_ordered_transfer_follows_the_same_path_and_cannot_be_objected_t
     assert snapshot(o.ledger) == before
     later(monkeypatch, 3.5)
     case = recovery.find(o.ledger, rid)
-    [index] = recovery.complete(o.ledger, o.world.operator, case, recovery.check_complete(
-        o.ledger, o.world.operator.address, case))
+    [index] = recovery.complete(
+        o.ledger, o.world.operator, case, recovery.check_complete(o.ledger, o.world.operator.address, case)
+    )
     assert o.ledger.entry(index).describe().endswith("by court order Case 24-CV-0091, judgment of 2026-03-02")
     assert verify_ledger(o.ledger, jobs=1).ok
 
@@ -364,8 +445,11 @@ def test_who_may_approve(office: Office) -> None:
         ({"step": 1, "role": "registrar", "approver": o.key("bob").address}, "bob", "is not one"),
         ({"step": 1, "role": "notary", "approver": o.world.operator.address}, "operator", "given by the registrar"),
         ({"step": 2, "role": "notary", "approver": o.key("notary").address}, "notary", "not recorded yet"),
-        ({**base, "new": o.key("bob").address, "step": 1, "role": "registrar",
-          "approver": o.world.operator.address}, "operator", "does not describe recovery"),
+        (
+            {**base, "new": o.key("bob").address, "step": 1, "role": "registrar", "approver": o.world.operator.address},
+            "operator",
+            "does not describe recovery",
+        ),
     ]
     keys = {"bob": o.key("bob"), "operator": o.world.operator, "notary": o.key("notary")}
     for extra, signer, says in bad:
@@ -374,20 +458,36 @@ def test_who_may_approve(office: Office) -> None:
     assert snapshot(o.ledger) == before
     o.approve(rid, "operator")
     with pytest.raises(RuleViolation, match="recorded before"):  # the same approval twice: a replay
-        o.ledger.append([o.ledger.sign("RecoveryApproval", {**base, "step": 1, "role": "registrar",
-                                                            "approver": o.world.operator.address},
-                                       o.world.operator, "approver")])
+        o.ledger.append(
+            [
+                o.ledger.sign(
+                    "RecoveryApproval",
+                    {**base, "step": 1, "role": "registrar", "approver": o.world.operator.address},
+                    o.world.operator,
+                    "approver",
+                )
+            ]
+        )
 
 
 # -- the projection ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("statement, says", [
-    ("DELETE FROM compliance WHERE kind = 'claim'", "has lost the claim"),
-    (("UPDATE compliance SET data = replace(data, '\"how\":\"registration\"', '\"how\":\"purchase\"') "
-      "WHERE kind = 'acquired'"), "disagrees with the ledger about the acquired"),
-    ("INSERT INTO compliance VALUES ('hold', '0x' || hex(zeroblob(32)), '{}')", "holds a hold"),
-    ("UPDATE compliance SET data = '{\"next\": 1}' WHERE kind = 'counter' AND key = 'rules'", "counter rules"),
-])
+
+@pytest.mark.parametrize(
+    "statement, says",
+    [
+        ("DELETE FROM compliance WHERE kind = 'claim'", "has lost the claim"),
+        (
+            (
+                "UPDATE compliance SET data = replace(data, '\"how\":\"registration\"', '\"how\":\"purchase\"') "
+                "WHERE kind = 'acquired'"
+            ),
+            "disagrees with the ledger about the acquired",
+        ),
+        ("INSERT INTO compliance VALUES ('hold', '0x' || hex(zeroblob(32)), '{}')", "holds a hold"),
+        ("UPDATE compliance SET data = '{\"next\": 1}' WHERE kind = 'counter' AND key = 'rules'", "counter rules"),
+    ],
+)
 def test_a_tampered_compliance_table_fails_verify(office: Office, statement: str, says: str) -> None:
     office.claim("bob", "identity")
     office.rules(required_claims=["identity"])
@@ -399,8 +499,9 @@ def test_a_tampered_compliance_table_fails_verify(office: Office, statement: str
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_migration_0006_fills_acquisitions_from_a_0004_ledger(database: str, tmp_path: Path,
-                                                              request: pytest.FixtureRequest) -> None:
+def test_migration_0006_fills_acquisitions_from_a_0004_ledger(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     from sqlalchemy import text
 
     from core.compliance.store import stored_compliance
@@ -414,8 +515,12 @@ def test_migration_0006_fills_acquisitions_from_a_0004_ledger(database: str, tmp
     home = DataDir.resolve(tmp_path / "home").ensure()
     keys = KeyStore(home.keys)
     keys.create("operator", PASSWORD)
-    world = World(home, keys, Ledger.create(home, url, "Old County", keys.unlock("operator", PASSWORD)),
-                  keys.unlock("operator", PASSWORD))
+    world = World(
+        home,
+        keys,
+        Ledger.create(home, url, "Old County", keys.unlock("operator", PASSWORD)),
+        keys.unlock("operator", PASSWORD),
+    )
     o = Office(world, tmp_path / "requests")
     for parcel in ("P-1", "P-2"):
         world.register(parcel, o.key("alice").address)
@@ -436,9 +541,9 @@ def test_migration_0006_fills_acquisitions_from_a_0004_ledger(database: str, tmp
     reopened.close()
 
 
-
-def test_a_certificate_of_title_shows_who_holds_after_a_recovery(office: Office,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_certificate_of_title_shows_who_holds_after_a_recovery(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The certificate replays the deed's entries on its own: a recovery's move is one of them, and the hold
     and its release are rows of the chain of title."""
     import io
@@ -457,8 +562,9 @@ def test_a_certificate_of_title_shows_who_holds_after_a_recovery(office: Office,
     o.approve(rid, "operator", "notary", "court")
     later(monkeypatch, 3.5)
     case = recovery.find(o.ledger, rid)
-    recovery.complete(o.ledger, o.world.operator, case, recovery.check_complete(o.ledger, o.world.operator.address,
-                                                                                  case))
+    recovery.complete(
+        o.ledger, o.world.operator, case, recovery.check_complete(o.ledger, o.world.operator.address, case)
+    )
     make_checkpoint(o.ledger, o.world.operator)
     pdf = build_title_pdf(o.ledger, 1)
     report = verify_pdf(pdf, o.ledger)
@@ -482,8 +588,9 @@ def test_every_kind_of_this_area_proves_offline(office: Office, monkeypatch: pyt
     hold = o.hold(deed=1)
     o.release(hold["holdId"])
     registrar2 = o.second_registrar()
-    message = recovery.start_message(o.ledger, registrar2.address, lost=o.key("alice").address,
-                                     new=o.key("dave").address, reason="lost")
+    message = recovery.start_message(
+        o.ledger, registrar2.address, lost=o.key("alice").address, new=o.key("dave").address, reason="lost"
+    )
     recovery.start(o.ledger, registrar2, message)
     o.approve(message["recoveryId"], "operator", "notary", "court")
     later(monkeypatch, 3.5)
@@ -497,5 +604,13 @@ def test_every_kind_of_this_area_proves_offline(office: Office, monkeypatch: pyt
         report = verify_proof(build_proof(o.ledger, entry.index))
         assert report.index == entry.index and report.kind == entry.kind
         seen.add(entry.kind)
-    assert seen == {"ClaimIssuer", "Claim", "RulesVersion", "Hold", "HoldRelease", "RecoveryStart", "RecoveryApproval",
-                    "RecoveryTransfer"}
+    assert seen == {
+        "ClaimIssuer",
+        "Claim",
+        "RulesVersion",
+        "Hold",
+        "HoldRelease",
+        "RecoveryStart",
+        "RecoveryApproval",
+        "RecoveryTransfer",
+    }

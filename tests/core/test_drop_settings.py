@@ -1,6 +1,7 @@
 """Migration 0004 drops the `settings` table nothing read (preferences live in settings.json): a 0003
 ledger, with or without the table, opens at the head, keeps its deeds and still verifies; on SQLite
 and PostgreSQL alike."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,8 +30,9 @@ def _back_to_0003(ledger: Ledger, *, with_table: bool) -> None:
 
 @pytest.mark.parametrize("with_table", [True, False], ids=["table", "no-table"])
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_migration_0004_drops_the_settings_table_of_a_0003_ledger(database: str, with_table: bool, tmp_path: Path,
-                                                                  request: pytest.FixtureRequest) -> None:
+def test_migration_0004_drops_the_settings_table_of_a_0003_ledger(
+    database: str, with_table: bool, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     home = DataDir.resolve(tmp_path / "home").ensure()
     keys = KeyStore(home.keys)

@@ -1,4 +1,5 @@
 """Keystore v3 files: compatible both ways with eth-account (geth/MetaMask format)."""
+
 from __future__ import annotations
 
 import json

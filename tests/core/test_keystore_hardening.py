@@ -3,6 +3,7 @@
 Whatever a keystore file holds, import and unlock end in a key or one sentence, quickly,
 and a refused import leaves nothing in the keys folder.
 """
+
 from __future__ import annotations
 
 import copy
@@ -71,14 +72,16 @@ PBKDF2_OUT_OF_BOUNDS = [
 
 
 @pytest.mark.parametrize("params, says", SCRYPT_OUT_OF_BOUNDS)
-def test_scrypt_out_of_bounds_is_a_quick_sentence(tmp_path: Path, scrypt_keystore: dict[str, Any],
-                                                  params: dict[str, Any], says: str) -> None:
+def test_scrypt_out_of_bounds_is_a_quick_sentence(
+    tmp_path: Path, scrypt_keystore: dict[str, Any], params: dict[str, Any], says: str
+) -> None:
     _refused_quickly(tmp_path, _with(scrypt_keystore, **params), says)
 
 
 @pytest.mark.parametrize("params, says", PBKDF2_OUT_OF_BOUNDS)
-def test_pbkdf2_out_of_bounds_is_a_quick_sentence(tmp_path: Path, pbkdf2_keystore: dict[str, Any],
-                                                  params: dict[str, Any], says: str) -> None:
+def test_pbkdf2_out_of_bounds_is_a_quick_sentence(
+    tmp_path: Path, pbkdf2_keystore: dict[str, Any], params: dict[str, Any], says: str
+) -> None:
     _refused_quickly(tmp_path, _with(pbkdf2_keystore, **params), says)
 
 
@@ -113,17 +116,19 @@ def test_geth_and_eth_account_defaults_are_within_bounds(tmp_path: Path) -> None
         assert info.address == Account.from_key(secret).address
 
 
-@pytest.mark.parametrize("address, says", [
-    ("0x" + "22" * 20, "says it holds the key of 0x2222222222222222222222222222222222222222, but it holds"),
-    (None, "does not say which address it holds"),
-    ("", "does not say which address it holds"),
-    ("0xzz" + "22" * 19, "does not say which address it holds"),
-    ("22" * 19, "does not say which address it holds"),
-    (1234, "does not say which address it holds"),
-    (["0x" + "22" * 20], "does not say which address it holds"),
-])
-def test_the_address_must_be_the_keys(tmp_path: Path, scrypt_keystore: dict[str, Any], address: Any,
-                                      says: str) -> None:
+@pytest.mark.parametrize(
+    "address, says",
+    [
+        ("0x" + "22" * 20, "says it holds the key of 0x2222222222222222222222222222222222222222, but it holds"),
+        (None, "does not say which address it holds"),
+        ("", "does not say which address it holds"),
+        ("0xzz" + "22" * 19, "does not say which address it holds"),
+        ("22" * 19, "does not say which address it holds"),
+        (1234, "does not say which address it holds"),
+        (["0x" + "22" * 20], "does not say which address it holds"),
+    ],
+)
+def test_the_address_must_be_the_keys(tmp_path: Path, scrypt_keystore: dict[str, Any], address: Any, says: str) -> None:
     keystore = copy.deepcopy(scrypt_keystore)
     if address is None:
         del keystore["address"]
@@ -148,17 +153,26 @@ def test_a_stored_keystore_edited_to_another_address_does_not_sign(tmp_path: Pat
         store.unlock("alice", PASSWORD)
 
 
-@pytest.mark.parametrize("value, ok", [
-    (0, False), (1, True), (SECP256K1_N - 1, True), (SECP256K1_N, False), (SECP256K1_N + 1, False),
-    (FIELD_PRIME - 1, False),  # below the field prime, the bound the first release used, but above the order
-    (2**256 - 1, False),
-])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        (0, False),
+        (1, True),
+        (SECP256K1_N - 1, True),
+        (SECP256K1_N, False),
+        (SECP256K1_N + 1, False),
+        (FIELD_PRIME - 1, False),  # below the field prime, the bound the first release used, but above the order
+        (2**256 - 1, False),
+    ],
+)
 def test_a_private_key_is_below_the_curve_order(tmp_path: Path, value: int, ok: bool) -> None:
     raw = tmp_path / "key.txt"
     raw.write_text(f"0x{value:064x}\n")
     store = KeyStore(tmp_path / "keys")
     if ok:
-        assert store.import_private_key("k", raw, PASSWORD).address == Account.from_key(value.to_bytes(32, "big")).address
+        assert (
+            store.import_private_key("k", raw, PASSWORD).address == Account.from_key(value.to_bytes(32, "big")).address
+        )
     else:
         with pytest.raises(DeedbookError, match="not hold a valid secp256k1 private key"):
             store.import_private_key("k", raw, PASSWORD)
@@ -178,10 +192,19 @@ def _forge_keystore(secret: bytes, password: str) -> dict[str, Any]:
     derived = hashlib.scrypt(password.encode(), salt=salt, n=1024, r=8, p=1, dklen=32)
     counter = Counter.new(128, initial_value=int.from_bytes(iv, "big"))
     ciphertext = AES.new(derived[:16], AES.MODE_CTR, counter=counter).encrypt(secret)
-    return {"version": 3, "id": "forged", "address": "11" * 20, "crypto": {
-        "cipher": "aes-128-ctr", "cipherparams": {"iv": iv.hex()}, "ciphertext": ciphertext.hex(),
-        "kdf": "scrypt", "kdfparams": {"n": 1024, "r": 8, "p": 1, "dklen": 32, "salt": salt.hex()},
-        "mac": keccak(derived[16:32] + ciphertext).hex()}}
+    return {
+        "version": 3,
+        "id": "forged",
+        "address": "11" * 20,
+        "crypto": {
+            "cipher": "aes-128-ctr",
+            "cipherparams": {"iv": iv.hex()},
+            "ciphertext": ciphertext.hex(),
+            "kdf": "scrypt",
+            "kdfparams": {"n": 1024, "r": 8, "p": 1, "dklen": 32, "salt": salt.hex()},
+            "mac": keccak(derived[16:32] + ciphertext).hex(),
+        },
+    }
 
 
 @pytest.mark.parametrize("value", [FIELD_PRIME - 1, SECP256K1_N, 0])
@@ -218,9 +241,11 @@ def test_huge_and_odd_keystore_files(tmp_path: Path) -> None:
 
 # -- fuzzing -------------------------------------------------------------------------------------
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=True)
-                    | st.text(max_size=20), lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -256,9 +281,13 @@ def test_random_bytes(tmp_path: Path, raw: bytes) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), replacement=JSON)
-def test_a_value_anywhere_in_a_real_keystore_replaced(tmp_path: Path, scrypt_keystore: dict[str, Any],
-                                                       pbkdf2_keystore: dict[str, Any], data: st.DataObject,
-                                                       replacement: Any) -> None:
+def test_a_value_anywhere_in_a_real_keystore_replaced(
+    tmp_path: Path,
+    scrypt_keystore: dict[str, Any],
+    pbkdf2_keystore: dict[str, Any],
+    data: st.DataObject,
+    replacement: Any,
+) -> None:
     keystore = copy.deepcopy(data.draw(st.sampled_from([scrypt_keystore, pbkdf2_keystore])))
     path = data.draw(st.sampled_from([p for p in _paths(keystore) if p]))
     target = keystore
@@ -273,8 +302,9 @@ def test_a_value_anywhere_in_a_real_keystore_replaced(tmp_path: Path, scrypt_key
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_bytes_of_a_real_keystore_flipped_or_cut(tmp_path: Path, scrypt_keystore: dict[str, Any],
-                                                  data: st.DataObject) -> None:
+def test_bytes_of_a_real_keystore_flipped_or_cut(
+    tmp_path: Path, scrypt_keystore: dict[str, Any], data: st.DataObject
+) -> None:
     raw = bytearray(json.dumps(scrypt_keystore).encode())
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(raw) - 1))

@@ -4,6 +4,7 @@ signer, shown in a chain-of-title row and a timeline line, recorded, replay-guar
 `Easement` (docs/kinds.md walks through the same kind): a holder of a deed grants someone a right
 over the property, for a fee; each easement has an id that may be used once per deed.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,21 +46,34 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     fee = Money(m["fee"], m["currency"])
     return Description(
         title=(f"Easement on deed {m['deedId']} (parcel ", Text(m["parcel"], 60), ")"),
-        terms=(Term("Grantor", (Address(m["grantor"]),)), Term("Grantee", (Address(m["grantee"]),)),
-               Term("Purpose", (Text(m["purpose"]),)), Term("Fee", (fee,))),
+        terms=(
+            Term("Grantor", (Address(m["grantor"]),)),
+            Term("Grantee", (Address(m["grantee"]),)),
+            Term("Purpose", (Text(m["purpose"]),)),
+            Term("Fee", (fee,)),
+        ),
         event=("Easement granted",),
         parties=(Role("Grantor", (m["grantor"],)), Role("Grantee", (m["grantee"],))),
         brief=((Text(m["purpose"]),), (fee,)),
         headline=("Easement to ", Address(m["grantee"])),
         detail=(Text(m["purpose"]), " \u2022 ", fee),
-        icon="ledger", tone="accent",
+        icon="ledger",
+        tone="accent",
     )
 
 
 EASEMENT = EntryKind(
     name="Easement",
-    fields=(("deedId", "uint256"), ("parcel", "string"), ("grantor", "address"), ("grantee", "address"),
-            ("purpose", "string"), ("fee", "uint256"), ("currency", "string"), ("easementId", "bytes32")),
+    fields=(
+        ("deedId", "uint256"),
+        ("parcel", "string"),
+        ("grantor", "address"),
+        ("grantee", "address"),
+        ("purpose", "string"),
+        ("fee", "uint256"),
+        ("currency", "string"),
+        ("easementId", "bytes32"),
+    ),
     apply=_apply,
     describe=lambda m: f"Easement on deed {m['deedId']} to {m['grantee']}: {m['purpose']}",
     parties={"Easement": Party("grantor", "You grant this easement as a holder of the deed.", "grantor")},
@@ -80,12 +94,21 @@ def easement() -> Iterator[EntryKind]:
 
 
 def _message(world: World, deed: int, grantor: str, grantee: str, purpose: str, easement_id: str) -> dict[str, Any]:
-    return {"deedId": deed, "parcel": world.ledger.deed(deed).parcel, "grantor": grantor, "grantee": grantee,
-            "purpose": purpose, "fee": 1_800_000, "currency": "JPY", "easementId": easement_id}
+    return {
+        "deedId": deed,
+        "parcel": world.ledger.deed(deed).parcel,
+        "grantor": grantor,
+        "grantee": grantee,
+        "purpose": purpose,
+        "fee": 1_800_000,
+        "currency": "JPY",
+        "easementId": easement_id,
+    }
 
 
 def test_a_kind_declared_in_one_module_is_summarised_shown_recorded_and_replay_guarded(
-        easement: EntryKind, tmp_path: Path) -> None:
+    easement: EntryKind, tmp_path: Path
+) -> None:
     world = make_world(tmp_path / "plugin")
     alice, bob = world.key("alice"), world.key("bob")
     deed = register_deed(world.ledger, world.operator, parcel="EASE-1", address="1 Lane", owner=alice.address).deed_id
@@ -96,8 +119,12 @@ def test_a_kind_declared_in_one_module_is_summarised_shown_recorded_and_replay_g
     request = make_request(world.ledger.identity, "Easement", message, "Easement", alice.address)
     summary = summarize(request, world.ledger.identity)
     assert summary.title == "Easement on deed 1 (parcel EASE-1)\nYou grant this easement as a holder of the deed."
-    assert summary.lines[2:6] == [("Grantor", alice.address), ("Grantee", bob.address),
-                                  ("Purpose", "right of way to the lake"), ("Fee", "JPY 1,800,000")]
+    assert summary.lines[2:6] == [
+        ("Grantor", alice.address),
+        ("Grantee", bob.address),
+        ("Purpose", "right of way to the lake"),
+        ("Fee", "JPY 1,800,000"),
+    ]
     assert summary.warnings == []
 
     # Recorded by the same submit as any requestable kind; its one-time value goes to the table.
@@ -111,10 +138,19 @@ def test_a_kind_declared_in_one_module_is_summarised_shown_recorded_and_replay_g
     again = _message(world, deed, alice.address, bob.address, "a second path", easement_id)
     with pytest.raises(RuleViolation, match="was granted before on deed 1"):
         world.ledger.append([world.ledger.sign("Easement", again, alice, "grantor")])
-    other_deed = register_deed(world.ledger, world.operator, parcel="EASE-2", address="2 Lane",
-                               owner=alice.address).deed_id
-    world.ledger.append([world.ledger.sign("Easement", _message(world, other_deed, alice.address, bob.address,
-                                                                "a path", easement_id), alice, "grantor")])
+    other_deed = register_deed(
+        world.ledger, world.operator, parcel="EASE-2", address="2 Lane", owner=alice.address
+    ).deed_id
+    world.ledger.append(
+        [
+            world.ledger.sign(
+                "Easement",
+                _message(world, other_deed, alice.address, bob.address, "a path", easement_id),
+                alice,
+                "grantor",
+            )
+        ]
+    )
     assert verify_ledger(world.ledger, jobs=1).ok
 
     # A chain-of-title row, drawn from the same description.
@@ -122,10 +158,24 @@ def test_a_kind_declared_in_one_module_is_summarised_shown_recorded_and_replay_g
     from desktop.documents.entries import event_row
 
     recorded = world.ledger.entry(index)
-    embedded = EmbeddedEntry(index, "Easement", recorded.recorded_at, recorded.message,
-                             [s.as_json() for s in recorded.signatures], "0x" + recorded.leaf_hash.hex(), [])
-    record = Record("title", "A4", {"deedId": deed}, world.ledger.identity, {}, [embedded],
-                    names={bob.address.lower(): "Bob's Boatyard"})
+    embedded = EmbeddedEntry(
+        index,
+        "Easement",
+        recorded.recorded_at,
+        recorded.message,
+        [s.as_json() for s in recorded.signatures],
+        "0x" + recorded.leaf_hash.hex(),
+        [],
+    )
+    record = Record(
+        "title",
+        "A4",
+        {"deedId": deed},
+        world.ledger.identity,
+        {},
+        [embedded],
+        names={bob.address.lower(): "Bob's Boatyard"},
+    )
     _, _, event, parties, terms = event_row(record, embedded)
     assert event.text == "Easement granted"
     shown = [p.text for p in parties]
@@ -161,8 +211,20 @@ def test_docs_kinds_md_shows_this_same_kind_and_it_runs() -> None:
         documented = namespace["EASEMENT"]
     finally:
         unregister("Easement")
-    assert (documented.name, documented.fields, documented.parties, documented.once) == \
-        (EASEMENT.name, EASEMENT.fields, EASEMENT.parties, EASEMENT.once)
-    message = {"deedId": 3, "parcel": "P", "grantor": "0x" + "11" * 20, "grantee": "0x" + "22" * 20,
-               "purpose": "a path", "fee": 5, "currency": "EUR", "easementId": "0x" + "33" * 32}
+    assert (documented.name, documented.fields, documented.parties, documented.once) == (
+        EASEMENT.name,
+        EASEMENT.fields,
+        EASEMENT.parties,
+        EASEMENT.once,
+    )
+    message = {
+        "deedId": 3,
+        "parcel": "P",
+        "grantor": "0x" + "11" * 20,
+        "grantee": "0x" + "22" * 20,
+        "purpose": "a path",
+        "fee": 5,
+        "currency": "EUR",
+        "easementId": "0x" + "33" * 32,
+    }
     assert documented.present(message, []) == EASEMENT.present(message, [])  # type: ignore[misc]

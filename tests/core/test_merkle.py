@@ -1,4 +1,5 @@
 """RFC 6962/9162 Merkle proofs: every proof verifies, every alteration fails."""
+
 from __future__ import annotations
 
 from hypothesis import assume, given, settings
@@ -47,7 +48,9 @@ def test_every_inclusion_proof_verifies_and_any_alteration_fails(leaves: list[by
         position = data.draw(st.integers(0, len(path) - 1))
         flipped = bytearray(path[position])
         flipped[data.draw(st.integers(0, 31))] ^= 1 << data.draw(st.integers(0, 7))
-        assert not merkle.verify_inclusion(leaves[index], index, n, [*path[:position], bytes(flipped), *path[position + 1:]], root)
+        assert not merkle.verify_inclusion(
+            leaves[index], index, n, [*path[:position], bytes(flipped), *path[position + 1 :]], root
+        )
         assert not merkle.verify_inclusion(leaves[index], index, n, path[:-1], root)
     # The size is fixed by the signed checkpoint; an index outside it never verifies.
     assert not merkle.verify_inclusion(leaves[index], n, n, path, root)

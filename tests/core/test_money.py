@@ -1,4 +1,5 @@
 """core.money: ISO 4217 decimals, exact formatting of recorded amounts, whole units for estimates."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,35 +7,40 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import DeedbookError
-from core.money import (MAX_AMOUNT, Money, amount_text, decimals, format_amount, parse_amount, to_minor,
-                        to_units)
+from core.money import MAX_AMOUNT, Money, amount_text, decimals, format_amount, parse_amount, to_minor, to_units
 
 CURRENCIES = st.sampled_from(["USD", "EUR", "JPY", "KRW", "KWD", "BHD", "CHF", "XOF"])
 
 
-@pytest.mark.parametrize(("minor", "currency", "shown"), [
-    (25_000_000, "JPY", "JPY 25,000,000"),
-    (18_000_000, "JPY", "JPY 18,000,000"),
-    (25_000_050, "USD", "USD 250,000.50"),
-    (21_500_000, "USD", "USD 215,000.00"),
-    (95_000_250, "KWD", "KWD 95,000.250"),
-    (1_234_500, "KWD", "KWD 1,234.500"),
-    (5, "USD", "USD 0.05"),
-    (0, "JPY", "JPY 0"),
-])
+@pytest.mark.parametrize(
+    ("minor", "currency", "shown"),
+    [
+        (25_000_000, "JPY", "JPY 25,000,000"),
+        (18_000_000, "JPY", "JPY 18,000,000"),
+        (25_000_050, "USD", "USD 250,000.50"),
+        (21_500_000, "USD", "USD 215,000.00"),
+        (95_000_250, "KWD", "KWD 95,000.250"),
+        (1_234_500, "KWD", "KWD 1,234.500"),
+        (5, "USD", "USD 0.05"),
+        (0, "JPY", "JPY 0"),
+    ],
+)
 def test_recorded_amounts_read_exactly_with_their_own_decimals(minor: int, currency: str, shown: str) -> None:
     assert format_amount(minor, currency) == shown
     assert str(Money(minor, currency)) == shown
 
 
-@pytest.mark.parametrize(("minor", "currency", "shown"), [
-    (23_157_893, "USD", "USD 231,579"),
-    (23_157_850, "USD", "USD 231,578"),  # half to even, as '{:,.0f}' rounds
-    (23_157_950, "USD", "USD 231,580"),
-    (25_000_000, "JPY", "JPY 25,000,000"),
-    (80_000_499, "KWD", "KWD 80,000"),
-    (-900_000, "USD", "-USD 9,000"),
-])
+@pytest.mark.parametrize(
+    ("minor", "currency", "shown"),
+    [
+        (23_157_893, "USD", "USD 231,579"),
+        (23_157_850, "USD", "USD 231,578"),  # half to even, as '{:,.0f}' rounds
+        (23_157_950, "USD", "USD 231,580"),
+        (25_000_000, "JPY", "JPY 25,000,000"),
+        (80_000_499, "KWD", "KWD 80,000"),
+        (-900_000, "USD", "-USD 9,000"),
+    ],
+)
 def test_estimates_read_in_whole_units(minor: int, currency: str, shown: str) -> None:
     assert format_amount(minor, currency, whole=True) == shown
 
@@ -59,7 +65,7 @@ def test_what_is_shown_parses_back_to_the_same_minor_units(minor: int, currency:
     assert format_amount(minor, currency).startswith(f"{currency} ")
 
 
-@given(st.integers(min_value=-10**15, max_value=10**15), CURRENCIES)
+@given(st.integers(min_value=-(10**15), max_value=10**15), CURRENCIES)
 def test_whole_units_round_like_python(minor: int, currency: str) -> None:
     unit = 10 ** decimals(currency)
     from fractions import Fraction

@@ -1,4 +1,5 @@
 """The notary's own journal: hash-linked, signed rows; sealed identity numbers; jurisdiction profiles."""
+
 from __future__ import annotations
 
 import json
@@ -16,10 +17,24 @@ from core.notary_journal import JournalError, NotaryJournal
 from core.sealing import SealError, open_sealed, seal
 from core.signing import address_of_private_key, checksum_address
 
-FIELDS = {"document": "Grant deed", "fee": "15", "thumbprint": True,
-          "signers": [{"name": "Ana", "address": "1 Main St",
-                       "id": {"type": "passport", "issuer": "US State Dept", "number": "X 123-456 78",
-                              "issued": "2019-05-01", "expires": "2029-05-01"}}]}
+FIELDS = {
+    "document": "Grant deed",
+    "fee": "15",
+    "thumbprint": True,
+    "signers": [
+        {
+            "name": "Ana",
+            "address": "1 Main St",
+            "id": {
+                "type": "passport",
+                "issuer": "US State Dept",
+                "number": "X 123-456 78",
+                "issued": "2019-05-01",
+                "expires": "2029-05-01",
+            },
+        }
+    ],
+}
 
 
 def _key(name: str) -> UnlockedKey:
@@ -35,8 +50,13 @@ def notary() -> UnlockedKey:
 def _journal(tmp_path: Path, key: UnlockedKey, rows: int = 3) -> NotaryJournal:
     journal = NotaryJournal(tmp_path)
     for n in range(rows):
-        journal.append(key, row_type="act", profile=profile("california"),
-                       act={"entryIndex": n, "actDate": f"2026-01-0{n + 1}"}, fields=parse_fields(FIELDS))
+        journal.append(
+            key,
+            row_type="act",
+            profile=profile("california"),
+            act={"entryIndex": n, "actDate": f"2026-01-0{n + 1}"},
+            fields=parse_fields(FIELDS),
+        )
     return journal
 
 
@@ -132,8 +152,13 @@ def test_california_requires_a_thumbprint_for_real_property() -> None:
     ca.check(no_thumb, real_property=False)
     no_id = parse_fields({**FIELDS, "signers": [{"name": "Ana", "address": "1 Main St"}]})
     assert ca.missing(no_id, real_property=True) == ["signer 1's identity evidence (or a credible witness)"]
-    with_witness = parse_fields({**FIELDS, "signers": [{"name": "Ana", "address": "1 Main St"}],
-                                 "witnesses": [{"name": "Bo", "address": "2 Elm St"}]})
+    with_witness = parse_fields(
+        {
+            **FIELDS,
+            "signers": [{"name": "Ana", "address": "1 Main St"}],
+            "witnesses": [{"name": "Bo", "address": "2 Elm St"}],
+        }
+    )
     ca.check(with_witness, real_property=True)
     profile("generic").check(parse_fields({"signers": [{"name": "Ana"}]}), real_property=True)
 
@@ -162,11 +187,33 @@ def test_sealed_values_are_bound_to_their_place(notary: UnlockedKey) -> None:
         open_sealed(notary, {**sealed, "box": "!!"}, "row 1")
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-                               st.sampled_from(["document", "fee", "thumbprint", "signers", "witnesses", "name",
-                                                "address", "id", "type", "number", "issued", "x"]), inner,
-                               max_size=4), max_leaves=12)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "document",
+                    "fee",
+                    "thumbprint",
+                    "signers",
+                    "witnesses",
+                    "name",
+                    "address",
+                    "id",
+                    "type",
+                    "number",
+                    "issued",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,6 +1,7 @@
 """One-time values (replay keys) in the once_values table: written with their entries, looked up by
 index, filled by migration 0003 from a 0002 ledger's transfers, compared by verify; on SQLite and
 PostgreSQL alike."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -60,8 +61,9 @@ def _back_to_0002(ledger: Ledger) -> None:
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_migration_0003_fills_the_table_from_a_0002_ledger(database: str, tmp_path: Path,
-                                                           request: pytest.FixtureRequest) -> None:
+def test_migration_0003_fills_the_table_from_a_0002_ledger(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     ledger, keys = _ledger(tmp_path / "home", url)
     expected = _busy(ledger, keys)
@@ -90,15 +92,18 @@ def test_migration_0003_fills_the_table_from_a_0002_ledger(database: str, tmp_pa
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_the_unique_index_refuses_a_second_use_in_the_database_itself(database: str, tmp_path: Path,
-                                                                      request: pytest.FixtureRequest) -> None:
+def test_the_unique_index_refuses_a_second_use_in_the_database_itself(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     ledger, keys = _ledger(tmp_path / "home", url)
     [row, *_] = _busy(ledger, keys)
     kind, name, scope, value, _ = row
     with pytest.raises(IntegrityError), ledger.engine.begin() as conn:
-        conn.execute(text("INSERT INTO once_values (kind, name, scope, value, entry_idx) "
-                          "VALUES (:k, :n, :s, :v, 99)"), {"k": kind, "n": name, "s": scope, "v": value})
+        conn.execute(
+            text("INSERT INTO once_values (kind, name, scope, value, entry_idx) VALUES (:k, :n, :s, :v, 99)"),
+            {"k": kind, "n": name, "s": scope, "v": value},
+        )
     ledger.close()
 
 

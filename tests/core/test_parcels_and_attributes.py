@@ -3,6 +3,7 @@
 The parcel and attribute rules live in the RegisterDeed kind, so they hold at append
 (checked below by signing entries by hand, as a forger would) and again in `verify`.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,20 +53,48 @@ def test_a_look_alike_of_a_registered_parcel_cannot_be_registered(world: World, 
 def test_full_width_digits_are_the_same_parcel(world: World) -> None:
     # NFKC: a non-breaking space is a space (a visibly different parcel), full-width digits are digits
     assert registration_message(2, parcel="0526\u00a0301100", address="2 Main", owner=OWNER)["parcel"] == "0526 301100"
-    assert registration_message(2, parcel=" \uff10\uff15\uff12\uff16\uff13\uff10\uff11\uff11\uff10\uff10 ",
-                                address="2 Main", owner=OWNER)["parcel"] == PARCEL
+    assert (
+        registration_message(
+            2, parcel=" \uff10\uff15\uff12\uff16\uff13\uff10\uff11\uff11\uff10\uff10 ", address="2 Main", owner=OWNER
+        )["parcel"]
+        == PARCEL
+    )
     with pytest.raises(DeedbookError, match="registered already"):
-        register_deed(world.ledger, world.operator, parcel="\uff10\uff15\uff12\uff16\uff13\uff10\uff11\uff11\uff10\uff10",
-                      address="2 Main St", owner=OWNER)
+        register_deed(
+            world.ledger,
+            world.operator,
+            parcel="\uff10\uff15\uff12\uff16\uff13\uff10\uff11\uff11\uff10\uff10",
+            address="2 Main St",
+            owner=OWNER,
+        )
 
 
-@pytest.mark.parametrize("parcel", [LOOK_ALIKES["zero-width space"], LOOK_ALIKES["Cyrillic capital O"],
-                                    "\uff10\uff15\uff12\uff16", " P-9", "P-9 ", "-P9", "x" * 65, "",
-                                    "P-2\n  Price USD 1.00"])
+@pytest.mark.parametrize(
+    "parcel",
+    [
+        LOOK_ALIKES["zero-width space"],
+        LOOK_ALIKES["Cyrillic capital O"],
+        "\uff10\uff15\uff12\uff16",
+        " P-9",
+        "P-9 ",
+        "-P9",
+        "x" * 65,
+        "",
+        "P-2\n  Price USD 1.00",
+    ],
+)
 def test_the_rule_refuses_a_hand_signed_parcel_outside_the_set(world: World, parcel: str) -> None:
     """Even signed by a registrar without the input checks, the ledger refuses it: verify does too."""
-    message = {"deedId": 2, "parcel": parcel, "propertyAddress": "2 Main", "legalDescription": "", "owner": OWNER,
-               "totalShares": 10_000, "attributes": "{}", "nonce": 0}
+    message = {
+        "deedId": 2,
+        "parcel": parcel,
+        "propertyAddress": "2 Main",
+        "legalDescription": "",
+        "owner": OWNER,
+        "totalShares": 10_000,
+        "attributes": "{}",
+        "nonce": 0,
+    }
     with pytest.raises(RuleViolation):
         world.ledger.append([world.ledger.sign("RegisterDeed", message, world.operator, "registrar")])
     assert world.ledger.deed_count() == 1 and verify_ledger(world.ledger, jobs=1).ok
@@ -92,26 +121,37 @@ def test_an_attribute_value_is_text_an_int_or_a_finite_float(text: str) -> None:
 
 
 def _attributes_entry(world: World, attributes_json: str) -> Any:
-    message = {"deedId": 2, "parcel": "P-2", "propertyAddress": "2 Main", "legalDescription": "", "owner": OWNER,
-               "totalShares": 10_000, "attributes": attributes_json, "nonce": 0}
+    message = {
+        "deedId": 2,
+        "parcel": "P-2",
+        "propertyAddress": "2 Main",
+        "legalDescription": "",
+        "owner": OWNER,
+        "totalShares": 10_000,
+        "attributes": attributes_json,
+        "nonce": 0,
+    }
     return world.ledger.sign("RegisterDeed", message, world.operator, "registrar")
 
 
-@pytest.mark.parametrize("attributes_json, says", [
-    ('{"x":Infinity}', "finite"),
-    ('{"x":NaN}', "finite"),
-    ('{"x":-Infinity}', "finite"),
-    ('{"x":1e999}', "finite"),
-    ('{"x":{"nested":1}}', "not text, a number"),
-    ('{"x":[1,2]}', "not text, a number"),
-    ('{"x":1,"x":2}', "twice"),
-    ("{" + ",".join(f'"a{i}":{i}' for i in range(MAX_ATTRIBUTES + 1)) + "}", "at most 200 attributes"),
-    (json.dumps({"n" * 65: 1}), "1 to 64 characters"),
-    (json.dumps({"long": "v" * 1001}), "longer than 1,000 characters"),
-    (json.dumps({f"k{i}": "v" * 900 for i in range(80)}), "at most 64 KB"),
-    ("{oops}", "JSON object"),
-    ("[]", "JSON object"),
-])
+@pytest.mark.parametrize(
+    "attributes_json, says",
+    [
+        ('{"x":Infinity}', "finite"),
+        ('{"x":NaN}', "finite"),
+        ('{"x":-Infinity}', "finite"),
+        ('{"x":1e999}', "finite"),
+        ('{"x":{"nested":1}}', "not text, a number"),
+        ('{"x":[1,2]}', "not text, a number"),
+        ('{"x":1,"x":2}', "twice"),
+        ("{" + ",".join(f'"a{i}":{i}' for i in range(MAX_ATTRIBUTES + 1)) + "}", "at most 200 attributes"),
+        (json.dumps({"n" * 65: 1}), "1 to 64 characters"),
+        (json.dumps({"long": "v" * 1001}), "longer than 1,000 characters"),
+        (json.dumps({f"k{i}": "v" * 900 for i in range(80)}), "at most 64 KB"),
+        ("{oops}", "JSON object"),
+        ("[]", "JSON object"),
+    ],
+)
 def test_the_rule_refuses_unbounded_or_non_finite_attributes(world: World, attributes_json: str, says: str) -> None:
     with pytest.raises(RuleViolation, match=says):
         world.ledger.append([_attributes_entry(world, attributes_json)])
@@ -122,8 +162,9 @@ def test_bounded_attributes_within_the_limits_are_recorded(world: World) -> None
     attributes = {f"a{i}": ("v" * 100 if i % 2 else i + 0.5) for i in range(MAX_ATTRIBUTES)}
     attributes["flag"] = True
     attributes.pop("a0")
-    deed = register_deed(world.ledger, world.operator, parcel="P-2", address="2 Main", owner=OWNER,
-                         attributes=attributes)
+    deed = register_deed(
+        world.ledger, world.operator, parcel="P-2", address="2 Main", owner=OWNER, attributes=attributes
+    )
     assert deed.attributes == attributes
     assert check_attributes(canonical_json(attributes)) and verify_ledger(world.ledger, jobs=1).ok
 

@@ -3,6 +3,7 @@
 The `postgres_url` fixture (tests/conftest.py, tests/postgres.py) is a fresh
 database on a throwaway server listening on a Unix socket only.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,14 @@ def test_ledger_on_postgresql_appends_verifies_and_catches_tampering(postgres_ur
     operator = keys.unlock("operator", PASSWORD)
     ledger = Ledger.create(home, postgres_url, "Postgres County", operator)
     for i in range(1, 6):
-        register_deed(ledger, operator, parcel=f"PG-{i}", address=f"{i} Elm St", owner=operator.address,
-                      attributes={"Gr_Liv_Area": 900 + i})
+        register_deed(
+            ledger,
+            operator,
+            parcel=f"PG-{i}",
+            address=f"{i} Elm St",
+            owner=operator.address,
+            attributes={"Gr_Liv_Area": 900 + i},
+        )
     make_checkpoint(ledger, operator)
     assert ledger.engine.dialect.name == "postgresql"
     assert not home.database.exists()  # nothing went to SQLite

@@ -1,5 +1,6 @@
 """Each kind's description (core.presentation): stored text only ever travels as a fact, so every front
 end escapes it; the signer's summary shows none of it raw; unknown kinds fall back to a generic one."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,8 +23,11 @@ _FIELD = {
     "bytes32": st.binary(min_size=32, max_size=32).map(lambda b: "0x" + b.hex()),
     "string": st.text(max_size=12).map(lambda t: t + MARK),
     "address[]": st.lists(_ADDRESS, min_size=1, max_size=3),
-    "Payout[]": st.lists(st.fixed_dictionaries({"holder": _ADDRESS, "shares": st.integers(1, 10**6),
-                                                "minor": st.integers(0, 10**9)}), min_size=1, max_size=3),
+    "Payout[]": st.lists(
+        st.fixed_dictionaries({"holder": _ADDRESS, "shares": st.integers(1, 10**6), "minor": st.integers(0, 10**9)}),
+        min_size=1,
+        max_size=3,
+    ),
 }
 PRESENTED = sorted(name for name, kind in kinds().items() if kind.present is not None)
 
@@ -38,10 +42,29 @@ def _phrases(d: Description) -> list[Phrase]:
 
 
 def test_the_kinds_of_this_ledger_present_themselves() -> None:
-    assert PRESENTED == ["Attestation", "Ballot", "Claim", "ClaimIssuer", "ClaimRevocation", "Distribution", "Hold",
-                         "HoldRelease", "Lien", "LienRelease", "Proposal", "RecoveryApproval", "RecoveryObjection",
-                         "RecoveryStart", "RecoveryTransfer", "RegisterDeed", "RulesVersion", "ScreeningReview",
-                         "SealCertificate", "Transfer", "Valuation"]
+    assert PRESENTED == [
+        "Attestation",
+        "Ballot",
+        "Claim",
+        "ClaimIssuer",
+        "ClaimRevocation",
+        "Distribution",
+        "Hold",
+        "HoldRelease",
+        "Lien",
+        "LienRelease",
+        "Proposal",
+        "RecoveryApproval",
+        "RecoveryObjection",
+        "RecoveryStart",
+        "RecoveryTransfer",
+        "RegisterDeed",
+        "RulesVersion",
+        "ScreeningReview",
+        "SealCertificate",
+        "Transfer",
+        "Valuation",
+    ]
 
 
 @pytest.mark.parametrize("kind", PRESENTED)

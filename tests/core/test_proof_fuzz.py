@@ -6,6 +6,7 @@ outcomes: still genuine (only when the mutation changed nothing that is proved:
 the file is then the original but for the checkpoint entry's unsigned position), a
 `VerificationFailed` with a reason, or a `DeedbookError` sentence.
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,9 +23,11 @@ from core.errors import DeedbookError, VerificationFailed
 from core.proofs import build_proof, read_proof_file, verify_proof
 from tests.helpers import make_world
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
-                    | st.text(max_size=30), lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -42,9 +45,16 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def genuine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     world = make_world(tmp_path_factory.mktemp("proof-fuzz"))
     registrar = world.key("registrar2")
-    world.ledger.append([world.ledger.sign("AddRegistrar", {"ledgerId": world.ledger.identity.ledger_id_hex,
-                                                            "registrar": registrar.address}, world.operator,
-                                           "operator")])
+    world.ledger.append(
+        [
+            world.ledger.sign(
+                "AddRegistrar",
+                {"ledgerId": world.ledger.identity.ledger_id_hex, "registrar": registrar.address},
+                world.operator,
+                "operator",
+            )
+        ]
+    )
     world.register("0526301100", world.key("alice").address, registrar=registrar)  # needs its appointment
     make_checkpoint(world.ledger, world.operator)
     proof = build_proof(world.ledger, 2)
@@ -79,8 +89,9 @@ def _outcome(data: Any) -> str:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), replacement=JSON)
-def test_any_value_replaced_is_refused_or_changes_nothing(genuine: dict[str, Any], data: st.DataObject,
-                                                          replacement: Any) -> None:
+def test_any_value_replaced_is_refused_or_changes_nothing(
+    genuine: dict[str, Any], data: st.DataObject, replacement: Any
+) -> None:
     mutated = copy.deepcopy(genuine)
     path = data.draw(st.sampled_from(_paths(genuine)))
     target = mutated

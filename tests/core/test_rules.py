@@ -1,4 +1,5 @@
 """Ledger rules at append time: each refusal leaves the ledger exactly as it was."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,8 +42,16 @@ def test_only_registrars_may_register(world: World) -> None:
 
 def test_added_registrar_may_register(world: World) -> None:
     clerk = world.key("clerk")
-    world.ledger.append([world.ledger.sign("AddRegistrar", {"ledgerId": world.ledger.identity.ledger_id_hex,
-                                                            "registrar": clerk.address}, world.operator, "operator")])
+    world.ledger.append(
+        [
+            world.ledger.sign(
+                "AddRegistrar",
+                {"ledgerId": world.ledger.identity.ledger_id_hex, "registrar": clerk.address},
+                world.operator,
+                "operator",
+            )
+        ]
+    )
     register_deed(world.ledger, clerk, parcel="P-2", address="2 Main St", owner=clerk.address)
     assert world.ledger.deed("P-2").owner == clerk.address
     assert verify_ledger(world.ledger, jobs=1).ok
@@ -88,8 +97,11 @@ def test_signature_for_another_ledger_is_refused(tmp_path: Path, world: World) -
 def test_a_signature_claiming_another_signer_is_refused(world: World) -> None:
     message = registration_message(2, parcel="P-2", address="2 Main", owner=world.operator.address)
     honest = world.ledger.sign("RegisterDeed", message, world.key("mallory"), "registrar")
-    forged = Entry(honest.kind, honest.message, (SignatureRecord("registrar", world.operator.address,
-                                                                 honest.signatures[0].signature, "RegisterDeed"),))
+    forged = Entry(
+        honest.kind,
+        honest.message,
+        (SignatureRecord("registrar", world.operator.address, honest.signatures[0].signature, "RegisterDeed"),),
+    )
     before = snapshot(world.ledger)
     with pytest.raises(RuleViolation, match="was not made by"):
         world.ledger.append([forged])
@@ -104,18 +116,29 @@ def test_high_s_signature_is_refused(world: World) -> None:
     sig = entry.signatures[0].signature
     s = int.from_bytes(sig[32:64], "big")
     flipped = sig[:32] + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - sig[64]])
-    malleated = Entry(entry.kind, entry.message, (SignatureRecord("registrar", world.operator.address, flipped,
-                                                                  "RegisterDeed"),))
+    malleated = Entry(
+        entry.kind, entry.message, (SignatureRecord("registrar", world.operator.address, flipped, "RegisterDeed"),)
+    )
     with pytest.raises(RuleViolation, match="low s"):
         world.ledger.append([malleated])
 
 
 def test_a_batch_with_one_bad_entry_writes_nothing(world: World) -> None:
-    good = [world.ledger.sign("RegisterDeed", registration_message(
-        i, parcel=f"B-{i}", address=f"{i} Side St", owner=world.operator.address), world.operator, "registrar")
-        for i in range(2, 7)]
-    bad = world.ledger.sign("RegisterDeed", registration_message(
-        7, parcel="P-1", address="dup", owner=world.operator.address), world.operator, "registrar")
+    good = [
+        world.ledger.sign(
+            "RegisterDeed",
+            registration_message(i, parcel=f"B-{i}", address=f"{i} Side St", owner=world.operator.address),
+            world.operator,
+            "registrar",
+        )
+        for i in range(2, 7)
+    ]
+    bad = world.ledger.sign(
+        "RegisterDeed",
+        registration_message(7, parcel="P-1", address="dup", owner=world.operator.address),
+        world.operator,
+        "registrar",
+    )
     before = snapshot(world.ledger)
     with pytest.raises(RuleViolation, match="Entry 6 of 6"):
         world.ledger.append([*good, bad])
@@ -131,5 +154,10 @@ def test_a_respelled_message_is_refused(world: World) -> None:
 
 def test_bad_owner_address_is_a_clear_error(world: World) -> None:
     with pytest.raises(DeedbookError, match="checksum"):
-        register_deed(world.ledger, world.operator, parcel="P-9", address="9 Main",
-                      owner=world.operator.address[:-1] + ("A" if world.operator.address[-1] != "A" else "B"))
+        register_deed(
+            world.ledger,
+            world.operator,
+            parcel="P-9",
+            address="9 Main",
+            owner=world.operator.address[:-1] + ("A" if world.operator.address[-1] != "A" else "B"),
+        )

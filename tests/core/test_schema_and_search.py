@@ -1,4 +1,5 @@
 """Schema migrations (a ledger made by an older version opens and verifies) and deed search."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -51,12 +52,27 @@ def test_migrations_from_nothing_reach_the_head(tmp_path: Path) -> None:
 def test_search_ignores_case_takes_wildcards_literally_and_counts_alike(tmp_path: Path) -> None:
     world = make_world(tmp_path / "search")
     owner = world.operator.address
-    for parcel, address in [("AB-1", "12 Oak Avenue"), ("ab-2", "14 OAK avenue"), ("CD-3", "100% Main St"),
-                            ("CD_4", "7 Elm Court"), ("EF-5", "9 Birch Lane")]:
+    for parcel, address in [
+        ("AB-1", "12 Oak Avenue"),
+        ("ab-2", "14 OAK avenue"),
+        ("CD-3", "100% Main St"),
+        ("CD_4", "7 Elm Court"),
+        ("EF-5", "9 Birch Lane"),
+    ]:
         register_deed(world.ledger, world.operator, parcel=parcel, address=address, owner=owner)
     ledger = world.ledger
-    cases = {"oak": [1, 2], "AB-": [1, 2], "100%": [3], "%": [3], "CD_": [4], "_": [4], "birch": [5], "": [1, 2, 3, 4, 5],
-             owner.lower()[2:12]: [1, 2, 3, 4, 5], "nothing like it": []}
+    cases = {
+        "oak": [1, 2],
+        "AB-": [1, 2],
+        "100%": [3],
+        "%": [3],
+        "CD_": [4],
+        "_": [4],
+        "birch": [5],
+        "": [1, 2, 3, 4, 5],
+        owner.lower()[2:12]: [1, 2, 3, 4, 5],
+        "nothing like it": [],
+    }
     for search, expected in cases.items():
         assert ledger.deed_ids(search=search) == expected, search
         assert ledger.deed_count(search=search) == len(expected), search

@@ -1,6 +1,7 @@
 """`LedgerTree` answers exactly as the RFC 6962 definitions in core.merkle, at every size, reading
 O(log n) complete nodes per question; the nodes an append stores, and the ones `verify` rebuilds,
 are exactly the tree's complete nodes."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -37,7 +38,9 @@ def test_roots_and_proofs_match_the_definitions(leaves: list[bytes], data: st.Da
     assert tree.root(second) == merkle.root(leaves[:second])
     assert tree.inclusion(index, second) == merkle.inclusion_proof(index, leaves[:second])
     assert tree.consistency(first, second) == merkle.consistency_proof(first, leaves[:second])
-    assert merkle.verify_consistency(first, second, tree.root(first), tree.root(second), tree.consistency(first, second))
+    assert merkle.verify_consistency(
+        first, second, tree.root(first), tree.root(second), tree.consistency(first, second)
+    )
     assert tree.leaf(index) == leaves[index]
     bound = 2 * second.bit_length() + 2  # a question reads O(log n) nodes, never the leaves it does not need
     assert all(count <= bound for count in asked), (asked, bound)
@@ -54,8 +57,9 @@ def test_a_question_reads_a_logarithmic_number_of_nodes_in_one_batch() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(leaves=LEAVES, split=st.integers(0, 70))
-def test_the_accumulator_tells_every_complete_node_once_and_resumes_from_the_stored_edge(leaves: list[bytes],
-                                                                                          split: int) -> None:
+def test_the_accumulator_tells_every_complete_node_once_and_resumes_from_the_stored_edge(
+    leaves: list[bytes], split: int
+) -> None:
     split = min(split, len(leaves))
     told: list[tuple[int, int, bytes]] = []
     first = merkle.Accumulator(lambda level, index, node: told.append((level, index, node)))
@@ -67,8 +71,11 @@ def test_the_accumulator_tells_every_complete_node_once_and_resumes_from_the_sto
     for leaf in leaves[split:]:
         resumed.append(leaf)
     n = len(leaves)
-    expected = {(level, index): merkle.root(leaves[index << level:(index + 1) << level])
-                for level in range(1, n.bit_length()) for index in range(n >> level)}
+    expected = {
+        (level, index): merkle.root(leaves[index << level : (index + 1) << level])
+        for level in range(1, n.bit_length())
+        for index in range(n >> level)
+    }
     assert len(told) == len(expected)  # each once
     assert {(level, index): node for level, index, node in told} == expected
     assert resumed.root() == merkle.root(leaves)

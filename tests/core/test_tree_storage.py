@@ -2,6 +2,7 @@
 batch), read in O(log n) by roots and proofs, rebuilt and compared by `verify` (a changed, lost or
 added node is named), and filled by migration 0012 for a ledger from before it, on SQLite and
 PostgreSQL."""
+
 from __future__ import annotations
 
 import time
@@ -26,20 +27,37 @@ from tests.helpers import PASSWORD, make_world
 
 def _stored(ledger: Ledger) -> dict[tuple[int, int], bytes]:
     with ledger.engine.connect() as conn:
-        return {(int(level), int(idx)): bytes(node) for level, idx, node in
-                conn.execute(text("SELECT level, idx, hash FROM tree_nodes"))}
+        return {
+            (int(level), int(idx)): bytes(node)
+            for level, idx, node in conn.execute(text("SELECT level, idx, hash FROM tree_nodes"))
+        }
 
 
 def _complete_nodes(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
     n = len(leaves)
-    return {(level, index): merkle.root(leaves[index << level:(index + 1) << level])
-            for level in range(1, n.bit_length()) for index in range(n >> level)}
+    return {
+        (level, index): merkle.root(leaves[index << level : (index + 1) << level])
+        for level in range(1, n.bit_length())
+        for index in range(n >> level)
+    }
 
 
 def _registration(ledger: Ledger, key: Any, deed_id: int, parcel: str) -> Entry:
-    return ledger.sign("RegisterDeed", {
-        "deedId": deed_id, "parcel": parcel, "propertyAddress": f"{parcel} Tree Rd", "legalDescription": "",
-        "owner": key.address, "totalShares": 10, "attributes": "{}", "nonce": 0}, key, "registrar")
+    return ledger.sign(
+        "RegisterDeed",
+        {
+            "deedId": deed_id,
+            "parcel": parcel,
+            "propertyAddress": f"{parcel} Tree Rd",
+            "legalDescription": "",
+            "owner": key.address,
+            "totalShares": 10,
+            "attributes": "{}",
+            "nonce": 0,
+        },
+        key,
+        "registrar",
+    )
 
 
 def _office(tmp_path: Path, url: str | None) -> tuple[Ledger, Any]:
@@ -58,15 +76,28 @@ def _grow(ledger: Ledger, operator: Any) -> None:
 
     def batch(count: int, checkpoint: bool) -> Any:
         def build(state: LedgerState) -> list[Entry]:
-            entries = [_registration(ledger, operator, state.next_deed_id + i, f"B{state.size}-{i}") for i in range(count)]
+            entries = [
+                _registration(ledger, operator, state.next_deed_id + i, f"B{state.size}-{i}") for i in range(count)
+            ]
             if checkpoint:  # covering the entries before it, this batch's included (DbState.root_at)
                 size = state.size + count
                 leaves_so_far = ledger.leaves()
                 assert state.root_at(state.size) == merkle.root(leaves_so_far)
-                entries.append(ledger.sign("Checkpoint", {
-                    "ledgerId": ledger.identity.ledger_id_hex, "size": size,
-                    "root": "0x" + _root_with(ledger, entries, now).hex(), "timestamp": 1}, operator, "operator"))
+                entries.append(
+                    ledger.sign(
+                        "Checkpoint",
+                        {
+                            "ledgerId": ledger.identity.ledger_id_hex,
+                            "size": size,
+                            "root": "0x" + _root_with(ledger, entries, now).hex(),
+                            "timestamp": 1,
+                        },
+                        operator,
+                        "operator",
+                    )
+                )
             return entries
+
         return build
 
     now = int(time.time())
@@ -79,13 +110,16 @@ def _root_with(ledger: Ledger, entries: list[Entry], now: int) -> bytes:
     from core.entries import entry_leaf_hash
     from core.kinds import check_signatures
 
-    leaves = ledger.leaves() + [entry_leaf_hash(now, check_signatures(ledger.identity, e), e.signatures) for e in entries]
+    leaves = ledger.leaves() + [
+        entry_leaf_hash(now, check_signatures(ledger.identity, e), e.signatures) for e in entries
+    ]
     return merkle.root(leaves)
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_appends_store_exactly_the_complete_nodes(database: str, tmp_path: Path,
-                                                  request: pytest.FixtureRequest) -> None:
+def test_appends_store_exactly_the_complete_nodes(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     ledger, operator = _office(tmp_path, url)
     _grow(ledger, operator)
@@ -98,7 +132,7 @@ def test_appends_store_exactly_the_complete_nodes(database: str, tmp_path: Path,
     assert tree.inclusion(5, n) == merkle.inclusion_proof(5, leaves)
     assert tree.consistency(6, n) == merkle.consistency_proof(6, leaves)
     for checkpoint in ledger.entries(kind="Checkpoint"):
-        assert checkpoint.message["root"] == "0x" + merkle.root(leaves[:checkpoint.message["size"]]).hex()
+        assert checkpoint.message["root"] == "0x" + merkle.root(leaves[: checkpoint.message["size"]]).hex()
     report = verify_ledger(ledger, jobs=1)
     assert report.ok, report.reason
 
@@ -121,13 +155,18 @@ def test_a_root_or_proof_reads_a_few_nodes_not_every_leaf(tmp_path: Path) -> Non
     assert not any("ORDER BY" in s for s in statements)  # no scan of the entries in order
 
 
-@pytest.mark.parametrize("tamper, says", [
-    ("UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1",
-     "node over entries 4 to 7 (level 2) does not match"),
-    ("DELETE FROM tree_nodes WHERE level = 1 AND idx = 3", "lost its node over entries 6 to 7"),
-    ("INSERT INTO tree_nodes (level, idx, hash) VALUES (1, 500, X'00')", "that the entries do not make"),
-    ("INSERT INTO tree_nodes (level, idx, hash) VALUES (9, 0, X'00')", "that the entries do not make"),
-])
+@pytest.mark.parametrize(
+    "tamper, says",
+    [
+        (
+            "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1",
+            "node over entries 4 to 7 (level 2) does not match",
+        ),
+        ("DELETE FROM tree_nodes WHERE level = 1 AND idx = 3", "lost its node over entries 6 to 7"),
+        ("INSERT INTO tree_nodes (level, idx, hash) VALUES (1, 500, X'00')", "that the entries do not make"),
+        ("INSERT INTO tree_nodes (level, idx, hash) VALUES (9, 0, X'00')", "that the entries do not make"),
+    ],
+)
 def test_verify_names_a_changed_tree_node(tmp_path: Path, tamper: str, says: str) -> None:
     world = make_world(tmp_path / "home")
     for i in range(12):
@@ -152,8 +191,9 @@ def test_an_append_on_a_ledger_that_lost_its_tree_is_one_sentence(tmp_path: Path
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_migration_0012_fills_the_tree_of_a_0010_ledger(database: str, tmp_path: Path,
-                                                        request: pytest.FixtureRequest) -> None:
+def test_migration_0012_fills_the_tree_of_a_0010_ledger(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     ledger, operator = _office(tmp_path, url)
     _grow(ledger, operator)

@@ -5,6 +5,7 @@ Reference answers are those of the BC-UR reference implementation's own tests
 choices, fountain part data, the single-part UR of a 50-byte message); the
 independent JavaScript implementation is checked in test_ur_interop.py.
 """
+
 from __future__ import annotations
 
 import random
@@ -34,6 +35,7 @@ def wolf(count: int) -> bytes:
 
 # -- reference answers ----------------------------------------------------------------------------
 
+
 def test_xoshiro_matches_the_reference() -> None:
     rng = Xoshiro256(b"Wolf")
     assert [rng.next() % 100 for _ in range(12)] == [42, 81, 85, 8, 82, 84, 76, 73, 70, 88, 2, 74]
@@ -60,13 +62,17 @@ def test_fountain_parts_match_the_reference() -> None:
     assert parts[0].data.hex() == "916ec65cf77cadf55cd7f9cda1a1030026ddd42e905b77adc36e4f2d3c"
     assert parts[8].data.hex() == "951e65305b56a3706e3e86eb01c803bbf915d80edcd64d4d0000000000"  # zero padding
     assert parts[9].data.hex() == "330f0f33a05eead4f331df229871bee733b50de71afd2e5a79f196de09"  # a mix
-    assert parts[0].cbor().hex() == "8501091901001a0167aa07581d916ec65cf77cadf55cd7f9cda1a1030026ddd42e905b77adc36e4f2d3c"
+    assert (
+        parts[0].cbor().hex() == "8501091901001a0167aa07581d916ec65cf77cadf55cd7f9cda1a1030026ddd42e905b77adc36e4f2d3c"
+    )
 
 
 def test_single_part_ur_matches_the_reference() -> None:
     text = encode_single(UR("bytes", cbor.dumps(wolf(50))))
-    assert text == ("ur:bytes/hdeymejtswhhylkepmykhhtsytsnoyoyaxaedsuttydmmhhpktpmsrjtgwdpfnsboxgwlbaawzuefywkdplrs"
-                    "rjynbvygabwjldapfcsdwkbrkch")
+    assert text == (
+        "ur:bytes/hdeymejtswhhylkepmykhhtsytsnoyoyaxaedsuttydmmhhpktpmsrjtgwdpfnsboxgwlbaawzuefywkdplrs"
+        "rjynbvygabwjldapfcsdwkbrkch"
+    )
     decoder = UrDecoder()
     decoder.receive(text.upper())  # QR codes carry it upper case
     assert decoder.result() == UR("bytes", cbor.dumps(wolf(50)))
@@ -90,6 +96,7 @@ def test_alias_sampler_follows_its_weights() -> None:
 
 # -- properties -----------------------------------------------------------------------------------
 
+
 @given(st.binary(max_size=300))
 def test_bytewords_round_trip(data: bytes) -> None:
     assert bytewords.decode_minimal(bytewords.encode_minimal(data).upper()) == data
@@ -100,9 +107,9 @@ def test_bytewords_round_trip(data: bytes) -> None:
 def test_bytewords_catch_any_changed_byte(data: bytes, where: int, change: int) -> None:
     text = bytewords.encode_minimal(data)
     i = 2 * (where % (len(text) // 2))
-    changed = bytewords._MINIMAL[(bytewords._BY_MINIMAL[text[i:i + 2]] + change) % 256]
+    changed = bytewords._MINIMAL[(bytewords._BY_MINIMAL[text[i : i + 2]] + change) % 256]
     with pytest.raises(UrError):
-        bytewords.decode_minimal(text[:i] + changed + text[i + 2:])
+        bytewords.decode_minimal(text[:i] + changed + text[i + 2 :])
 
 
 @given(st.binary(max_size=2000))
@@ -114,10 +121,13 @@ def test_crc32_is_zlibs(data: bytes) -> None:
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**64), 2**64 - 1) | st.binary(max_size=40) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.integers(0, 30) | st.text(max_size=5), inner,
-                                                                max_size=4)
-    | st.builds(Tagged, st.integers(0, 2**32), inner),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.integers(0, 30) | st.text(max_size=5), inner, max_size=4)
+        | st.builds(Tagged, st.integers(0, 2**32), inner)
+    ),
+    max_leaves=12,
+)
 
 
 @given(values)
@@ -138,11 +148,11 @@ def test_cbor_never_fails_but_in_a_sentence(raw: bytes) -> None:
 def test_fountain_round_trip_any_order_with_a_third_missing(message: bytes, fragment: int, rng: random.Random) -> None:
     encoder = FountainEncoder(message, fragment)
     stream = [encoder.next_part() for _ in range(3 * encoder.seq_len + 6)]
-    head = stream[:2 * encoder.seq_len + 3]
+    head = stream[: 2 * encoder.seq_len + 3]
     rng.shuffle(head)
     kept = [p for p in head if rng.random() >= 0.3]
     decoder = FountainDecoder()
-    for part in kept + stream[2 * encoder.seq_len + 3:] + [encoder.next_part() for _ in range(20 * encoder.seq_len)]:
+    for part in kept + stream[2 * encoder.seq_len + 3 :] + [encoder.next_part() for _ in range(20 * encoder.seq_len)]:
         decoder.receive(part)
         if decoder.result is not None:
             break
@@ -170,10 +180,16 @@ def test_any_scanned_text_is_a_part_or_a_sentence(text: str) -> None:
         parse(text)
 
 
-@given(st.integers(1, 2**32 - 1), st.integers(1, 50), st.integers(1, 10_000), st.integers(0, 2**32 - 1),
-       st.binary(min_size=1, max_size=60))
-def test_forged_part_headers_are_refused_or_consistent(seq_num: int, seq_len: int, length: int, checksum: int,
-                                                       data: bytes) -> None:
+@given(
+    st.integers(1, 2**32 - 1),
+    st.integers(1, 50),
+    st.integers(1, 10_000),
+    st.integers(0, 2**32 - 1),
+    st.binary(min_size=1, max_size=60),
+)
+def test_forged_part_headers_are_refused_or_consistent(
+    seq_num: int, seq_len: int, length: int, checksum: int, data: bytes
+) -> None:
     raw = cbor.dumps([seq_num, seq_len, length, checksum, data])
     try:
         part = Part.from_cbor(raw)

@@ -4,6 +4,7 @@ The answers were recorded by scripts/make_ur_vectors.mjs (see tests/core/ur_vect
 pytest needs no node.  With node and the two packages installed (UR_TOOLS_DIR, as the script's
 header says), `test_live_round_trip_with_node` asks them again on fresh inputs.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,7 +68,7 @@ def test_our_decoder_reads_their_parts_in_any_order_with_gaps(vector: dict[str, 
     assert _decode(parts) == expected
     assert _decode(list(reversed(parts))) == expected
     if vector["seqLen"] > 1:
-        mixed_only = parts[vector["seqLen"]:]  # none of the plain fragments: every one recovered by XOR
+        mixed_only = parts[vector["seqLen"] :]  # none of the plain fragments: every one recovered by XOR
         assert _decode(mixed_only) == expected
         rng = random.Random(vector["name"])
         for _ in range(5):
@@ -137,8 +138,13 @@ def test_live_round_trip_with_node(tmp_path: Path) -> None:
     inputs, out = tmp_path / "inputs.json", tmp_path / "out.json"
     inputs.write_text(json.dumps(ur_vectors.inputs()))
     script = Path(__file__).resolve().parents[2] / "scripts" / "make_ur_vectors.mjs"
-    subprocess.run(["node", str(script), str(inputs), str(out)], check=True, env={**os.environ, "UR_TOOLS_DIR": str(tools)},
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        ["node", str(script), str(inputs), str(out)],
+        check=True,
+        env={**os.environ, "UR_TOOLS_DIR": str(tools)},
+        capture_output=True,
+        timeout=300,
+    )
     fresh = json.loads(out.read_text())
     for key in ("theirParts", "ourPartsDecoded", "keystoneBuilt", "keystoneParsed"):
         assert fresh[key] == VECTORS[key], key

@@ -1,4 +1,5 @@
 """Files people hand in (one reader) and files written for them (one writer)."""
+
 from __future__ import annotations
 
 import os
@@ -13,11 +14,12 @@ from hypothesis import strategies as st
 
 from core.errors import DeedbookError, Remedy
 from core.outfiles import check_output, write_output
-from core.userfiles import (check_user_file, describe_size, read_first_line, read_user_file, read_user_text)
+from core.userfiles import check_user_file, describe_size, read_first_line, read_user_file, read_user_text
 from tests.helpers import read_only_folder
 
 
 # -- reading -------------------------------------------------------------------------------------
+
 
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
@@ -100,10 +102,21 @@ def test_text_and_first_lines(tmp_path: Path) -> None:
         read_user_text(path, "a password file", max_bytes=64 * 1024)
 
 
-@pytest.mark.parametrize("count, shown", [
-    (0, "0 bytes"), (1, "1 byte"), (1000, "1000 bytes"), (1024, "1 KB"), (1_000_000, "977 KB"),
-    (1536, "1.5 KB"), (2**20, "1 MB"), (64 * 2**20, "64 MB"), (512 * 2**20, "512 MB"), (2**30, "1 GB"),
-])
+@pytest.mark.parametrize(
+    "count, shown",
+    [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (1000, "1000 bytes"),
+        (1024, "1 KB"),
+        (1_000_000, "977 KB"),
+        (1536, "1.5 KB"),
+        (2**20, "1 MB"),
+        (64 * 2**20, "64 MB"),
+        (512 * 2**20, "512 MB"),
+        (2**30, "1 GB"),
+    ],
+)
 def test_sizes_read_as_people_read_them(count: int, shown: str) -> None:
     assert describe_size(count) == shown
 
@@ -118,6 +131,7 @@ def test_a_size_is_never_shown_as_zero_of_a_unit(count: int) -> None:
 
 
 # -- writing -------------------------------------------------------------------------------------
+
 
 def test_writes_atomically_and_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "proof.json"

@@ -1,6 +1,7 @@
 """`verify --since-checkpoint`: a full verify remembers its latest checkpoint in the data folder;
 an incremental one checks only the entries after it, the new tree nodes and the consistency with
 the remembered root, and says what it checked.  Whatever is changed in what it reads is named."""
+
 from __future__ import annotations
 
 import json
@@ -65,15 +66,19 @@ def test_it_checks_only_the_new_entries_and_says_what(tmp_path: Path) -> None:
     assert known is not None and known.index == 13
 
 
-@pytest.mark.parametrize("tamper, first_bad, says", [
-    (["UPDATE entries SET message = replace(message, 'NEW-2', 'NEW-X') WHERE idx = 10"], 10, "signature"),
-    (["UPDATE entries SET chain_hash = '0x' || substr(leaf_hash, 3) WHERE idx = 9"], 9, "hash chain is broken"),
-    (["UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 4"], None, "node over entries 8 to 9"),
-    (["DELETE FROM tree_nodes WHERE level = 2 AND idx = 2"], None, "node over entries 8 to 11"),
-    (["DELETE FROM entries WHERE idx >= 7"], 7, "entries were removed"),
-])
-def test_a_change_after_the_checkpoint_is_named(tmp_path: Path, tamper: list[str], first_bad: int | None,
-                                                says: str) -> None:
+@pytest.mark.parametrize(
+    "tamper, first_bad, says",
+    [
+        (["UPDATE entries SET message = replace(message, 'NEW-2', 'NEW-X') WHERE idx = 10"], 10, "signature"),
+        (["UPDATE entries SET chain_hash = '0x' || substr(leaf_hash, 3) WHERE idx = 9"], 9, "hash chain is broken"),
+        (["UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 4"], None, "node over entries 8 to 9"),
+        (["DELETE FROM tree_nodes WHERE level = 2 AND idx = 2"], None, "node over entries 8 to 11"),
+        (["DELETE FROM entries WHERE idx >= 7"], 7, "entries were removed"),
+    ],
+)
+def test_a_change_after_the_checkpoint_is_named(
+    tmp_path: Path, tamper: list[str], first_bad: int | None, says: str
+) -> None:
     world = _world(tmp_path)
     assert verify_ledger(world.ledger, jobs=1).ok
     for i in range(5):

@@ -1,4 +1,5 @@
 """The witness file, fuzzed: any bytes, any change to a real one, is refused in a sentence or is still the same checkpoint."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ def outcome(world: World, raw: bytes, leaves: list[bytes]) -> Witness | None:
 
 
 @pytest.mark.parametrize("size", [-1, 2**256, "3"])
-def test_a_size_typed_data_cannot_hold_is_refused_in_a_sentence(witnessed: tuple[World, bytes, list[bytes]],
-                                                                 size: object) -> None:
+def test_a_size_typed_data_cannot_hold_is_refused_in_a_sentence(
+    witnessed: tuple[World, bytes, list[bytes]], size: object
+) -> None:
     world, raw, leaves = witnessed  # found by the mutation test below: size -1 escaped as a TypedDataError
     document = json.loads(raw)
     document["checkpoint"]["message"]["size"] = size
@@ -61,10 +63,15 @@ def test_random_bytes_are_refused(witnessed: tuple[World, bytes, list[bytes]], r
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70) | st.floats(allow_nan=False)
-    | st.text(max_size=80) | st.sampled_from(["0x", "0x00", "0x" + "ab" * 32, "0x" + "ab" * 65]),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=80)
+    | st.sampled_from(["0x", "0x00", "0x" + "ab" * 32, "0x" + "ab" * 65]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
-    max_leaves=6)
+    max_leaves=6,
+)
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -97,7 +104,8 @@ def _mutate(document: Any, path: tuple[Any, ...], action: str, value: Any) -> An
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_witnesses_are_refused_unless_nothing_that_matters_changed(
-        witnessed: tuple[World, bytes, list[bytes]], data: st.DataObject) -> None:
+    witnessed: tuple[World, bytes, list[bytes]], data: st.DataObject
+) -> None:
     world, raw, leaves = witnessed
     original = json.loads(raw)
     document = json.loads(raw)
@@ -111,5 +119,6 @@ def test_mutated_witnesses_are_refused_unless_nothing_that_matters_changed(
         assert document["checkpoint"]["index"] == original["checkpoint"]["index"]
         assert document["checkpoint"]["recordedAt"] == original["checkpoint"]["recordedAt"]
         assert document["checkpoint"]["message"] == original["checkpoint"]["message"]
-        assert [s["signature"] for s in document["checkpoint"]["signatures"]] == \
-            [s["signature"] for s in original["checkpoint"]["signatures"]]
+        assert [s["signature"] for s in document["checkpoint"]["signatures"]] == [
+            s["signature"] for s in original["checkpoint"]["signatures"]
+        ]

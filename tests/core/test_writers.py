@@ -6,6 +6,7 @@ have no gap or duplicate, every checkpoint covers exactly the entries before it,
 and the ledger verifies.  A writer that cannot get the write lock in time says
 so in one sentence and writes nothing.
 """
+
 from __future__ import annotations
 
 import threading
@@ -110,8 +111,10 @@ def test_a_lock_held_too_long_is_one_sentence_and_writes_nothing(tmp_path: Path,
         waited = time.perf_counter() - started
     finally:
         held.release()
-    assert str(refused.value) == ("The ledger is busy: another program kept it locked for writing for over 0.6 seconds; "
-                                  "nothing was written, try again.")
+    assert str(refused.value) == (
+        "The ledger is busy: another program kept it locked for writing for over 0.6 seconds; "
+        "nothing was written, try again."
+    )
     assert 0.55 <= waited < 5  # two attempts of 0.3 s, not the default 3 x 10 s
     assert ledger.size() == 1 and ledger.deed_count() == 0
     register_deed(ledger, operator, parcel="LATE-1", address="1 Late Ave", owner=operator.address)  # free again

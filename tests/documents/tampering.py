@@ -1,4 +1,5 @@
 """Ways to change a document after it was made, as someone with a PDF library would."""
+
 from __future__ import annotations
 
 import io
@@ -108,8 +109,7 @@ def remove_attachment(pdf: bytes, name: str | None) -> bytes:
         return out.getvalue()
 
 
-def add_annotation(pdf: bytes, rect: tuple[float, float, float, float], text: str,
-                   subtype: str = "/Text") -> bytes:
+def add_annotation(pdf: bytes, rect: tuple[float, float, float, float], text: str, subtype: str = "/Text") -> bytes:
     """An annotation on page 1 appended as an incremental update (pyHanko's incremental writer), as a PDF
     reader saves a note or a stamp."""
     from pyhanko.pdf_utils import generic
@@ -118,15 +118,18 @@ def add_annotation(pdf: bytes, rect: tuple[float, float, float, float], text: st
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     page_ref = writer.root["/Pages"]["/Kids"][0]
     page = page_ref.get_object()
-    annot = generic.DictionaryObject({
-        generic.NameObject("/Type"): generic.NameObject("/Annot"),
-        generic.NameObject("/Subtype"): generic.NameObject(subtype),
-        generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
-        generic.NameObject("/Contents"): generic.TextStringObject(text),
-        generic.NameObject("/F"): generic.NumberObject(4),
-        generic.NameObject("/C"): generic.ArrayObject([generic.FloatObject(1), generic.FloatObject(1),
-                                                        generic.FloatObject(1)]),
-    })
+    annot = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject(subtype),
+            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+            generic.NameObject("/Contents"): generic.TextStringObject(text),
+            generic.NameObject("/F"): generic.NumberObject(4),
+            generic.NameObject("/C"): generic.ArrayObject(
+                [generic.FloatObject(1), generic.FloatObject(1), generic.FloatObject(1)]
+            ),
+        }
+    )
     if subtype == "/Square":
         annot[generic.NameObject("/IC")] = generic.ArrayObject([generic.FloatObject(1)] * 3)
     ref = writer.add_object(annot)

@@ -1,4 +1,5 @@
 """The command line: deedbook pdf ... and deedbook verify-pdf, their output and exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,24 @@ def fresh(tmp_path: Path) -> Scene:
     return make_scene(tmp_path / "home", checkpoint=False)
 
 
-def test_pdf_commands_write_verifiable_documents(scene: Scene, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pdf_commands_write_verifiable_documents(
+    scene: Scene, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = scene.world.home.root
     commands = {
         "title.pdf": ["pdf", "title", "0526301100"],
         "transfer.pdf": ["pdf", "transfer", scene.transfers[2], "--paper", "letter"],
         "notary.pdf": ["pdf", "notary", scene.attestations[0]],
-        "journal.pdf": ["pdf", "journal", "--notary", scene.keys["notary"].address, "--from", "2024-06-01",
-                        "--to", "2024-06-30"],
+        "journal.pdf": [
+            "pdf",
+            "journal",
+            "--notary",
+            scene.keys["notary"].address,
+            "--from",
+            "2024-06-01",
+            "--to",
+            "2024-06-30",
+        ],
     }
     for name, command in commands.items():
         out = tmp_path / name
@@ -38,8 +49,9 @@ def test_pdf_commands_write_verifiable_documents(scene: Scene, tmp_path: Path, c
     assert not (tmp_path / "nowhere").exists()  # verifying creates nothing
 
 
-def test_verify_pdf_json_and_exit_codes(scene: Scene, docs: dict[str, Path], tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_pdf_json_and_exit_codes(
+    scene: Scene, docs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = scene.world.home.root
     assert deedbook("--data-dir", home, "verify-pdf", docs["title"], "--json") == 0
     report = json.loads(capsys.readouterr().out)
@@ -48,8 +60,9 @@ def test_verify_pdf_json_and_exit_codes(scene: Scene, docs: dict[str, Path], tmp
     assert report["checkpoint"]["size"] == scene.ledger.latest_checkpoint().message["size"]
 
     edited = tmp_path / "edited.pdf"
-    edited.write_bytes(tampering.edit_page_text(docs["transfer"].read_bytes(), b"(USD 215,000.00)",
-                                                b"(USD 215,000.01)"))
+    edited.write_bytes(
+        tampering.edit_page_text(docs["transfer"].read_bytes(), b"(USD 215,000.00)", b"(USD 215,000.01)")
+    )
     assert deedbook("--data-dir", tmp_path / "nowhere", "verify-pdf", edited) == 1
     out = capsys.readouterr().out
     assert out.startswith("NOT GENUINE") and "215,000.01" in out
@@ -69,8 +82,9 @@ def test_verify_pdf_json_and_exit_codes(scene: Scene, docs: dict[str, Path], tmp
     assert deedbook("verify-pdf", tmp_path) == 2
 
 
-def test_no_checkpoint_yet_is_refused_then_made_on_request(fresh: Scene, tmp_path: Path, password_file: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_checkpoint_yet_is_refused_then_made_on_request(
+    fresh: Scene, tmp_path: Path, password_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = fresh.world.home.root
     out = tmp_path / "deed.pdf"
     size = fresh.ledger.size()
@@ -78,8 +92,22 @@ def test_no_checkpoint_yet_is_refused_then_made_on_request(fresh: Scene, tmp_pat
     err = capsys.readouterr().err
     assert "not covered by a checkpoint" in err and "--checkpoint-key" in err
     assert not out.exists() and fresh.ledger.size() == size
-    assert deedbook("--data-dir", home, "pdf", "transfer", fresh.transfers[0], "--out", out,
-                    "--checkpoint-key", "operator", "--password-file", password_file) == 0
+    assert (
+        deedbook(
+            "--data-dir",
+            home,
+            "pdf",
+            "transfer",
+            fresh.transfers[0],
+            "--out",
+            out,
+            "--checkpoint-key",
+            "operator",
+            "--password-file",
+            password_file,
+        )
+        == 0
+    )
     assert "Signed checkpoint" in capsys.readouterr().out
     assert fresh.ledger.size() == size + 1 and out.exists()
     assert deedbook("verify-pdf", out) == 0
@@ -112,8 +140,11 @@ def test_generation_is_deterministic_across_processes(scene: Scene, tmp_path: Pa
     outs = []
     for n in range(2):
         out = tmp_path / f"title{n}.pdf"
-        subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(home), "pdf", "title", "2",
-                        "--out", str(out)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(home), "pdf", "title", "2", "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
 

@@ -1,4 +1,5 @@
 """What each document shows: parcel, parties (Unicode names), terms, paper size, the embedded record."""
+
 from __future__ import annotations
 
 import io
@@ -25,10 +26,22 @@ def record_of(path: Path) -> dict:
 
 def test_title_shows_parcel_holders_liens_and_chain(scene: Scene, docs: dict[str, Path]) -> None:
     text = text_of(docs["title"])
-    for expected in ("Certificate of Title", "0526301100", "1329 Ash Avenue, Łódź Street corner",
-                     "José Müller-Łukasiewicz", "王芳 (Wang Fang)", "Zoë Ðorđević", "First Ames Bank",
-                     "USD 215,000.00", "USD 120,000.00", "USD 180,000.00", "property tax", "Lien 2 released",
-                     "Notarial act: jurat", "Story County Recorder — Ledger Ω"):
+    for expected in (
+        "Certificate of Title",
+        "0526301100",
+        "1329 Ash Avenue, Łódź Street corner",
+        "José Müller-Łukasiewicz",
+        "王芳 (Wang Fang)",
+        "Zoë Ðorđević",
+        "First Ames Bank",
+        "USD 215,000.00",
+        "USD 120,000.00",
+        "USD 180,000.00",
+        "property tax",
+        "Lien 2 released",
+        "Notarial act: jurat",
+        "Story County Recorder — Ledger Ω",
+    ):
         assert expected in text, expected
     assert "No open lien is recorded against this deed." in text
     assert "0526350040" not in text  # the other deed's sale is not in this chain
@@ -38,10 +51,22 @@ def test_title_shows_parcel_holders_liens_and_chain(scene: Scene, docs: dict[str
 
 def test_transfer_deed_has_parties_terms_and_acknowledgement(scene: Scene, docs: dict[str, Path]) -> None:
     text = text_of(docs["transfer"])
-    for expected in ("Transfer Deed", "0526301100", "Zoë Ðorđević", "José Müller-Łukasiewicz", "USD 215,000.00",
-                     "all 10,000 shares (100%)", "2024-06-11", "Lot 14, Block 3, North Ames subdivision",
-                     "LIENS PAID OFF AT THIS TRANSFER", "mortgage", "NOTARIAL ACKNOWLEDGEMENT", "Åsa Notarie",
-                     "Ames, Iowa", "driver's licence"):
+    for expected in (
+        "Transfer Deed",
+        "0526301100",
+        "Zoë Ðorđević",
+        "José Müller-Łukasiewicz",
+        "USD 215,000.00",
+        "all 10,000 shares (100%)",
+        "2024-06-11",
+        "Lot 14, Block 3, North Ames subdivision",
+        "LIENS PAID OFF AT THIS TRANSFER",
+        "mortgage",
+        "NOTARIAL ACKNOWLEDGEMENT",
+        "Åsa Notarie",
+        "Ames, Iowa",
+        "driver's licence",
+    ):
         assert expected in text, expected
     scene_keys = scene.keys
     assert scene_keys["zoe"].address in text.replace(" ", "")
@@ -49,19 +74,44 @@ def test_transfer_deed_has_parties_terms_and_acknowledgement(scene: Scene, docs:
 
 def test_notary_record_and_journal(scene: Scene, docs: dict[str, Path]) -> None:
     record = text_of(docs["notary"])
-    for expected in ("Notarial Journal Record", "jurat", "Nevada, Iowa", "passport", "王芳 (Wang Fang)",
-                     "USD 120,000.00", "0526301100"):
+    for expected in (
+        "Notarial Journal Record",
+        "jurat",
+        "Nevada, Iowa",
+        "passport",
+        "王芳 (Wang Fang)",
+        "USD 120,000.00",
+        "0526301100",
+    ):
         assert expected in record, expected
     journal = text_of(docs["journal"])
-    for expected in ("Notarial Journal", "acknowledgment", "jurat", "Ames, Iowa", "Nevada, Iowa", "2024-06-12",
-                     "2024-07-12", "Åsa Notarie"):
+    for expected in (
+        "Notarial Journal",
+        "acknowledgment",
+        "jurat",
+        "Ames, Iowa",
+        "Nevada, Iowa",
+        "2024-06-12",
+        "2024-07-12",
+        "Åsa Notarie",
+    ):
         assert expected in journal, expected
 
 
 def test_valuation_report(docs: dict[str, Path]) -> None:
     text = text_of(docs["valuation"])
-    for expected in ("Valuation Report", "USD 203,109", "177,239", "230,956", "parcel 0527105030", "Gr Liv Area",
-                     "not recorded", "MDAPE", "4.56%", "0526301100"):
+    for expected in (
+        "Valuation Report",
+        "USD 203,109",
+        "177,239",
+        "230,956",
+        "parcel 0527105030",
+        "Gr Liv Area",
+        "not recorded",
+        "MDAPE",
+        "4.56%",
+        "0526301100",
+    ):
         assert expected in text, expected
 
 
@@ -96,8 +146,12 @@ def test_embedded_record_carries_signed_entries_and_proofs(scene: Scene, docs: d
 def test_transfer_record_holds_what_the_deed_needs(scene: Scene, docs: dict[str, Path]) -> None:
     data = record_of(docs["transfer"])
     kinds = {e["index"]: e["kind"] for e in data["entries"]}
-    assert kinds == {scene.registration: "RegisterDeed", scene.liens[0]: "Lien", scene.transfers[0]: "Transfer",
-                     scene.attestations[0]: "Attestation"}
+    assert kinds == {
+        scene.registration: "RegisterDeed",
+        scene.liens[0]: "Lien",
+        scene.transfers[0]: "Transfer",
+        scene.attestations[0]: "Attestation",
+    }
 
 
 def test_documents_refuse_the_wrong_entry(scene: Scene) -> None:

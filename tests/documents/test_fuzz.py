@@ -1,4 +1,5 @@
 """Whatever the embedded record holds, verification answers with a report or one sentence, never a crash."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,11 @@ from desktop.documents.verify import verify_record
 from tests.documents import tampering
 import contextlib
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
-                    | st.text(max_size=30), lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -55,9 +58,22 @@ def test_a_value_anywhere_in_the_record_replaced(docs: dict[str, Path], data: st
 
 
 def test_damaged_records() -> None:
-    for raw in (b"", b"[]", b"{}", b"[" * 100_000, b'{"format": "deedbook-document/1"}', b"\xff\xfe",
-                json.dumps({"format": "deedbook-document/1", "document": {"type": "title", "layout": 1,
-                                                                            "paper": "A4", "params": {}},
-                            "ledger": {}, "checkpoint": {}, "entries": []}).encode()):
+    for raw in (
+        b"",
+        b"[]",
+        b"{}",
+        b"[" * 100_000,
+        b'{"format": "deedbook-document/1"}',
+        b"\xff\xfe",
+        json.dumps(
+            {
+                "format": "deedbook-document/1",
+                "document": {"type": "title", "layout": 1, "paper": "A4", "params": {}},
+                "ledger": {},
+                "checkpoint": {},
+                "entries": [],
+            }
+        ).encode(),
+    ):
         with contextlib.suppress(RecordInvalid):
             parse_record(raw)

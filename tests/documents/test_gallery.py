@@ -4,6 +4,7 @@ If this fails after a change to how documents are drawn, the change broke every 
 before it. Keep the old drawing under its layout number and give the new one the next
 (docs/documents.md, "a layout is a format"); regenerate the gallery only for a new layout.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,17 @@ PDFS = sorted(GALLERY.rglob("*.pdf"))  # the gallery, and documents of earlier l
 
 
 def test_the_gallery_is_committed() -> None:
-    assert {p.stem for p in PDFS} >= {"transfer-deed", "title", "notary-record", "notary-journal", "valuation-report",
-                                      "transfer-deed-recording", "title-recording", "notary-record-recording",
-                                      "title-sealed"}
+    assert {p.stem for p in PDFS} >= {
+        "transfer-deed",
+        "title",
+        "notary-record",
+        "notary-journal",
+        "valuation-report",
+        "transfer-deed-recording",
+        "title-recording",
+        "notary-record-recording",
+        "title-sealed",
+    }
     assert len([p for p in PDFS if p.parent.name == "issued-layout-1"]) == 5  # layout 1 documents, as first issued
 
 

@@ -1,4 +1,5 @@
 """verify-pdf with the ledger at hand, and the QR code."""
+
 from __future__ import annotations
 
 import subprocess
@@ -85,8 +86,12 @@ def test_qr_signature_recovers_the_operator(docs: dict[str, Path]) -> None:
     record = parse_record(tampering.record_bytes(docs["title"].read_bytes()))
     payload = qr.parse(qr.payload(record, record.entries[-1]).text())
     identity = LedgerIdentity(bytes.fromhex(payload.ledger_id[2:]), record.ledger.name, "", payload.chain_id)
-    message = {"ledgerId": payload.ledger_id, "size": payload.checkpoint_size, "root": payload.checkpoint_root,
-               "timestamp": payload.checkpoint_time}
+    message = {
+        "ledgerId": payload.ledger_id,
+        "size": payload.checkpoint_size,
+        "root": payload.checkpoint_root,
+        "timestamp": payload.checkpoint_time,
+    }
     digest = signing_digest(identity.separator, schema().hash_struct("Checkpoint", message))
     signer = recover_address(digest, bytes.fromhex(payload.checkpoint_signature[2:]))
     assert "0x" + signer.hex() == record.ledger.operator.lower()
@@ -96,14 +101,35 @@ def test_qr_signature_recovers_the_operator(docs: dict[str, Path]) -> None:
 @pytest.mark.parametrize("name", ["title", "journal"])
 def test_the_printed_qr_code_scans(docs: dict[str, Path], tmp_path: Path, name: str) -> None:
     pdf = docs[name]
-    pages = int(next(line.split()[-1] for line in subprocess.run(
-        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if line.startswith("Pages:")))
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", str(pages), "-l", str(pages), str(pdf),
-                    str(tmp_path / "page")], check=True)
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-gray",
+            "-png",
+            "-f",
+            str(pages),
+            "-l",
+            str(pages),
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     [image] = list(tmp_path.glob("page*.png"))
-    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(image)], capture_output=True,
-                             text=True)
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(image)], capture_output=True, text=True
+    )
     assert scanned.returncode == 0, scanned.stderr
     record = parse_record(tampering.record_bytes(pdf.read_bytes()))
     subject = record.entries[-1]

@@ -1,5 +1,6 @@
 """Every document is PDF/A-3b: checked with outside tools (qpdf, poppler's pdfdetach and pdffonts) and with
 pikepdf's PDF/A validator (the veraPDF rule catalogue), property by property where we can say it ourselves."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,9 @@ def test_attachments_are_listed_by_any_pdf_tool(docs: dict[str, Path]) -> None:
     for path in docs.values():
         listed = subprocess.run([_tool("pdfdetach"), "-list", str(path)], capture_output=True, text=True, check=True)
         assert sorted(re.findall(r"^\d+: (\S+)$", listed.stdout, re.M)) == NAMES
-        qpdf = subprocess.run([_tool("qpdf"), "--list-attachments", str(path)], capture_output=True, text=True,
-                              check=True)
+        qpdf = subprocess.run(
+            [_tool("qpdf"), "--list-attachments", str(path)], capture_output=True, text=True, check=True
+        )
         assert sorted(line.split(" ->")[0] for line in qpdf.stdout.splitlines() if " -> " in line) == NAMES
 
 
@@ -102,7 +104,14 @@ def test_same_record_same_bytes_and_layout_one_unchanged(scene, docs: dict[str, 
 
     assert build_title_pdf(scene.ledger, scene.deed) == docs["title"].read_bytes()
     # Layout 1 is still drawn as it always was: reportlab's file, the record its only attachment, no XMP.
-    first = render_record(build_record(scene.ledger, "title", [e.index for e in scene.ledger.history(scene.deed)],
-                                       params={"deedId": scene.deed}, layout=1))
+    first = render_record(
+        build_record(
+            scene.ledger,
+            "title",
+            [e.index for e in scene.ledger.history(scene.deed)],
+            params={"deedId": scene.deed},
+            layout=1,
+        )
+    )
     with pikepdf.open(__import__("io").BytesIO(first)) as pdf:
         assert list(pdf.attachments) == [ATTACHMENT_NAME] and "/Metadata" not in pdf.Root

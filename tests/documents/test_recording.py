@@ -1,4 +1,5 @@
 """Recording-ready pages (California Gov. Code §27361.6 conventions) and the notary's certificate wording."""
+
 from __future__ import annotations
 
 import pypdfium2 as pdfium
@@ -7,7 +8,13 @@ import pytest
 
 from core.documents.evidence import parse_record
 from core.errors import DeedbookError
-from desktop.documents import build_journal_pdf, build_notary_record_pdf, build_title_pdf, build_transfer_pdf, verify_pdf
+from desktop.documents import (
+    build_journal_pdf,
+    build_notary_record_pdf,
+    build_title_pdf,
+    build_transfer_pdf,
+    verify_pdf,
+)
 from desktop.documents.layout import RECORDING
 from desktop.documents.notary_wording import ACKNOWLEDGMENT, JURAT, NAMES, certificate, kind_of, placeholders
 from tests.documents import tampering
@@ -30,11 +37,16 @@ def _chars(pdf: bytes, page: int = 0) -> list[tuple[str, float, tuple[float, flo
 
 @pytest.fixture(scope="module")
 def recorded(scene: Scene) -> dict[str, bytes]:
-    return {"transfer": build_transfer_pdf(scene.ledger, scene.transfers[0], recording=True),
-            "title": build_title_pdf(scene.ledger, scene.deed, recording=True),
-            "notary": build_notary_record_pdf(scene.ledger, scene.attestations[1], recording=True,
-                                              commission={"profile": "california", "commission": "2456789",
-                                                          "commissionExpires": "2029-03-31"})}
+    return {
+        "transfer": build_transfer_pdf(scene.ledger, scene.transfers[0], recording=True),
+        "title": build_title_pdf(scene.ledger, scene.deed, recording=True),
+        "notary": build_notary_record_pdf(
+            scene.ledger,
+            scene.attestations[1],
+            recording=True,
+            commission={"profile": "california", "commission": "2456789", "commissionExpires": "2029-03-31"},
+        ),
+    }
 
 
 def test_us_letter_with_the_recorders_band_blank_but_for_the_request_box(recorded: dict[str, bytes]) -> None:
@@ -60,8 +72,9 @@ def test_ten_point_minimum_type_on_every_page(recorded: dict[str, bytes]) -> Non
             assert min(sizes) >= 10.0, (name, page + 1, sorted(sizes)[:5])
 
 
-def test_the_title_comes_first_below_the_band_and_earlier_recordings_are_cited(scene: Scene,
-                                                                                recorded: dict[str, bytes]) -> None:
+def test_the_title_comes_first_below_the_band_and_earlier_recordings_are_cited(
+    scene: Scene, recorded: dict[str, bytes]
+) -> None:
     below = [(ch, box) for ch, _, box in _chars(recorded["transfer"]) if box[3] < 792 - 2.5 * INCH - 1]
     highest = max(below, key=lambda item: item[1][3])[1]
     middle = (highest[1] + highest[3]) / 2
@@ -86,8 +99,10 @@ def test_recording_documents_verify_and_others_are_refused(scene: Scene, recorde
 
 def test_the_notary_certificate_names_profile_commission_and_seal_area(recorded: dict[str, bytes]) -> None:
     pdf = recorded["notary"]
-    text = " ".join(" ".join(pdfium.PdfDocument(pdf)[p].get_textpage().get_text_bounded().split())
-                    for p in range(len(pdfium.PdfDocument(pdf))))
+    text = " ".join(
+        " ".join(pdfium.PdfDocument(pdf)[p].get_textpage().get_text_bounded().split())
+        for p in range(len(pdfium.PdfDocument(pdf)))
+    )
     record = parse_record(tampering.record_bytes(pdf))
     wording = certificate("california", str(record.entry(record.params["index"]).message["act"]))
     assert wording.heading.upper() in text
@@ -97,17 +112,34 @@ def test_the_notary_certificate_names_profile_commission_and_seal_area(recorded:
     assert any("commission" in note for note in report.unsigned)
 
 
-@pytest.mark.parametrize("act, kind", [("acknowledgment", ACKNOWLEDGMENT), ("acknowledgement", ACKNOWLEDGMENT),
-                                       ("jurat", JURAT), ("oath", JURAT), ("affirmation", JURAT),
-                                       ("verification on oath", JURAT), ("copy certification", ACKNOWLEDGMENT)])
+@pytest.mark.parametrize(
+    "act, kind",
+    [
+        ("acknowledgment", ACKNOWLEDGMENT),
+        ("acknowledgement", ACKNOWLEDGMENT),
+        ("jurat", JURAT),
+        ("oath", JURAT),
+        ("affirmation", JURAT),
+        ("verification on oath", JURAT),
+        ("copy certification", ACKNOWLEDGMENT),
+    ],
+)
 def test_which_certificate_an_act_takes(act: str, kind: str) -> None:
     assert kind_of(act) == kind
     for profile in NAMES:
         made = certificate(profile, act)
         assert made.kind == kind
-        filled = made.fill(**placeholders(profile, place="Ames, Story County, Iowa", date="2026-01-02",
-                                          signers="A B", notary_name="N O", commission="123",
-                                          commission_expires="2030-01-01"))
+        filled = made.fill(
+            **placeholders(
+                profile,
+                place="Ames, Story County, Iowa",
+                date="2026-01-02",
+                signers="A B",
+                notary_name="N O",
+                commission="123",
+                commission_expires="2030-01-01",
+            )
+        )
         assert "2026-01-02" in filled and "A B" in filled and "N O" in filled and "123" in filled
         assert "{" not in filled and "}" not in filled, (profile, act, filled)
     with pytest.raises(DeedbookError, match="There is no journal profile 'atlantis'; the profiles are"):

@@ -5,6 +5,7 @@ key the record shows the operator made registrar (its AddRegistrar entry, record
 before, proved in the same checkpoint); every party signature must be by the party
 its entry names.  The forgeries are what the first release accepted as GENUINE.
 """
+
 from __future__ import annotations
 
 import copy
@@ -51,8 +52,16 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     clerk, mallory, alice, bob = (world.key(n) for n in ("clerk", "mallory", "alice", "bob"))
     ledger = world.ledger
     by_operator = world.register("0526301100", alice.address)
-    ledger.append([ledger.sign("AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex,
-                                                "registrar": clerk.address}, world.operator, "operator")])
+    ledger.append(
+        [
+            ledger.sign(
+                "AddRegistrar",
+                {"ledgerId": ledger.identity.ledger_id_hex, "registrar": clerk.address},
+                world.operator,
+                "operator",
+            )
+        ]
+    )
     appointment = ledger.size() - 1
     by_clerk = world.register("0526301101", alice.address, registrar=clerk)
     registration = ledger.size() - 1
@@ -65,21 +74,38 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
 
 def valuation_message(world: World, deed_id: int) -> dict[str, Any]:
     deed = world.ledger.deed(deed_id)
-    return {"deedId": deed_id, "parcel": deed.parcel, "deedVersion": deed.version, "modelHash": "0x" + "27" * 32,
-            "inputHash": "0x" + "47" * 32, "estimate": 203_109_00, "low": 177_239_00, "high": 230_956_00,
-            "currency": "USD", "coverage": 90, "asOf": "2024-06", "supersedes": 0}
+    return {
+        "deedId": deed_id,
+        "parcel": deed.parcel,
+        "deedVersion": deed.version,
+        "modelHash": "0x" + "27" * 32,
+        "inputHash": "0x" + "47" * 32,
+        "estimate": 203_109_00,
+        "low": 177_239_00,
+        "high": 230_956_00,
+        "currency": "USD",
+        "coverage": 90,
+        "asOf": "2024-06",
+        "supersedes": 0,
+    }
 
 
 # -- genuine documents and proofs carry the evidence ------------------------------------
 
+
 def test_a_registrars_title_embeds_its_appointment_and_verifies_offline(office: Office) -> None:
     record = collect_title(office.world.ledger, office.by_clerk)
-    assert [(e.index, e.kind) for e in record.entries][:2] == [(office.appointment, "AddRegistrar"),
-                                                              (office.registration, "RegisterDeed")]
+    assert [(e.index, e.kind) for e in record.entries][:2] == [
+        (office.appointment, "AddRegistrar"),
+        (office.registration, "RegisterDeed"),
+    ]
     assert verify_pdf(build_title_pdf(office.world.ledger, office.by_clerk)).ok
     transfer_record = verify_pdf(build_transfer_pdf(office.world.ledger, office.sale))
-    assert transfer_record.ok and {e["kind"] for e in transfer_record.entries} == {"AddRegistrar", "RegisterDeed",
-                                                                                 "Transfer"}
+    assert transfer_record.ok and {e["kind"] for e in transfer_record.entries} == {
+        "AddRegistrar",
+        "RegisterDeed",
+        "Transfer",
+    }
 
 
 def test_an_operators_title_carries_no_appointment(office: Office) -> None:
@@ -96,8 +122,9 @@ def test_a_valuation_recorded_by_a_registrar_brings_its_appointment(office: Offi
         check_record(bare)
 
 
-def test_a_registration_proof_carries_the_appointment(office: Office, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_registration_proof_carries_the_appointment(
+    office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     proof = build_proof(office.world.ledger, office.registration)
     assert proof["registrar"]["entry"]["index"] == office.appointment
     assert verify_proof(proof).kind == "RegisterDeed"
@@ -133,8 +160,13 @@ def _evidence_edits(office: Office) -> list[tuple[str, Any]]:
     def wrong_path(evidence: dict[str, Any]) -> None:
         evidence["auditPath"] = list(reversed(evidence["auditPath"]))
 
-    return [("another key", another_key), ("recorded after", later), ("self-appointed", self_appointed),
-            ("not an AddRegistrar", not_an_appointment), ("wrong audit path", wrong_path)]
+    return [
+        ("another key", another_key),
+        ("recorded after", later),
+        ("self-appointed", self_appointed),
+        ("not an AddRegistrar", not_an_appointment),
+        ("wrong audit path", wrong_path),
+    ]
 
 
 def test_evidence_that_does_not_prove_the_appointment_is_refused(office: Office) -> None:
@@ -151,8 +183,10 @@ def test_evidence_that_does_not_prove_the_appointment_is_refused(office: Office)
 
 # -- forgeries made with one operator checkpoint signature --------------------------------
 
-def test_a_title_registered_by_a_key_never_made_registrar_is_not_genuine(office: Office, tmp_path: Path,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_a_title_registered_by_a_key_never_made_registrar_is_not_genuine(
+    office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ledger = office.world.ledger
     forged = forged_title(ledger, office.world.operator, office.mallory, office.mallory.address)
     report = verify_pdf(forged)
@@ -169,11 +203,20 @@ def test_a_title_registered_by_a_key_never_made_registrar_is_not_genuine(office:
 def test_a_forged_registrar_appointment_does_not_help(office: Office) -> None:
     """Mallory appoints itself (an AddRegistrar it signs as 'operator') inside the forged tree."""
     ledger = office.world.ledger
-    appointment = ledger.sign("AddRegistrar", {"ledgerId": ledger.identity.ledger_id_hex,
-                                               "registrar": office.mallory.address}, office.mallory, "operator")
+    appointment = ledger.sign(
+        "AddRegistrar",
+        {"ledgerId": ledger.identity.ledger_id_hex, "registrar": office.mallory.address},
+        office.mallory,
+        "operator",
+    )
     registration = forged_registration(ledger, office.mallory, office.mallory.address)
-    record = forge_record(ledger, office.world.operator, "title", {"deedId": registration.message["deedId"]},
-                          forged=[appointment, registration])
+    record = forge_record(
+        ledger,
+        office.world.operator,
+        "title",
+        {"deedId": registration.message["deedId"]},
+        forged=[appointment, registration],
+    )
     with pytest.raises(VerificationFailed, match=r"is an AddRegistrar signed by .*, not by the ledger's operator"):
         check_record(record)
 
@@ -189,18 +232,32 @@ def test_a_transfer_signed_by_someone_other_than_its_seller_is_not_genuine(offic
     """A forged sale of Alice's deed, signed by Mallory as 'seller': the replayed chain alone would accept it."""
     ledger = office.world.ledger
     deed = ledger.deed(office.by_operator)
-    message = {"deedId": deed.deed_id, "parcel": deed.parcel, "from": office.alice.address,
-               "to": office.mallory.address, "shares": deed.total_shares, "totalShares": deed.total_shares,
-               "price": 1, "currency": "USD", "closingDate": "2025-06-15", "deedVersion": deed.version,
-               "deadline": 1_760_000_000, "transferId": "0x" + "42" * 32}
-    sale = ledger.cosign(ledger.sign("Transfer", message, office.mallory, "seller"), office.mallory, "buyer",
-                         "Acceptance")
-    record = forge_record(ledger, office.world.operator, "title", {"deedId": deed.deed_id},
-                          real=[deed.registered_index], forged=[sale])
+    message = {
+        "deedId": deed.deed_id,
+        "parcel": deed.parcel,
+        "from": office.alice.address,
+        "to": office.mallory.address,
+        "shares": deed.total_shares,
+        "totalShares": deed.total_shares,
+        "price": 1,
+        "currency": "USD",
+        "closingDate": "2025-06-15",
+        "deedVersion": deed.version,
+        "deadline": 1_760_000_000,
+        "transferId": "0x" + "42" * 32,
+    }
+    sale = ledger.cosign(
+        ledger.sign("Transfer", message, office.mallory, "seller"), office.mallory, "buyer", "Acceptance"
+    )
+    record = forge_record(
+        ledger, office.world.operator, "title", {"deedId": deed.deed_id}, real=[deed.registered_index], forged=[sale]
+    )
     report = verify_pdf(render_record(record))
     assert not report.ok and report.reason is not None
-    assert f"seller signature is by {office.mallory.address}, but the Transfer names {office.alice.address}" \
+    assert (
+        f"seller signature is by {office.mallory.address}, but the Transfer names {office.alice.address}"
         in report.reason
+    )
 
 
 # -- any change to the evidence is refused or proves the same appointment ---------------------

@@ -1,4 +1,5 @@
 """Document types are plug-ins: one module each, registered by name, drawn by layout number."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +18,13 @@ from tests.documents.builders import Scene
 def test_each_type_module_registers_its_type() -> None:
     types = document_types()
     assert {name: t.label for name, t in types.items()} == {
-        "transfer": "transfer deed", "title": "certificate of title", "notary": "notary journal record",
-        "journal": "notary journal export", "valuation": "valuation report", "statement": "distribution statement"}
+        "transfer": "transfer deed",
+        "title": "certificate of title",
+        "notary": "notary journal record",
+        "journal": "notary journal export",
+        "valuation": "valuation report",
+        "statement": "distribution statement",
+    }
     assert all(t.layout == 2 for t in types.values())  # 1: the first drawing, kept; 2: the same as PDF/A-3b
     assert registry.label("title") == "certificate of title" and registry.label(None) == "document"
 
@@ -47,14 +53,18 @@ def test_a_type_or_layout_this_version_does_not_draw_is_refused_plainly(docs: di
         verify_pdf(_edited(docs["title"], newer_layout))
 
 
-@pytest.mark.parametrize("name, edit", [
-    ("title", lambda d: d["document"]["params"].update(index=3)),  # a parameter a title does not take
-    ("transfer", lambda d: d["document"]["params"].update(index="3")),  # of another JSON type
-    ("valuation", lambda d: d["document"]["params"].update(recorded=True)),  # a boolean is not an index
-    ("journal", lambda d: d["document"]["params"].update({"from": "last week"})),  # the type's own check
-])
-def test_parameters_a_genuine_document_does_not_carry_are_not_genuine(docs: dict[str, Path], name: str,
-                                                                      edit: Callable[[dict[str, Any]], None]) -> None:
+@pytest.mark.parametrize(
+    "name, edit",
+    [
+        ("title", lambda d: d["document"]["params"].update(index=3)),  # a parameter a title does not take
+        ("transfer", lambda d: d["document"]["params"].update(index="3")),  # of another JSON type
+        ("valuation", lambda d: d["document"]["params"].update(recorded=True)),  # a boolean is not an index
+        ("journal", lambda d: d["document"]["params"].update({"from": "last week"})),  # the type's own check
+    ],
+)
+def test_parameters_a_genuine_document_does_not_carry_are_not_genuine(
+    docs: dict[str, Path], name: str, edit: Callable[[dict[str, Any]], None]
+) -> None:
     report = verify_pdf(_edited(docs[name], edit))
     assert not report.ok and report.exit_code == 1
     assert "parameters are not those of" in report.reason or "period is not made of dates" in report.reason
@@ -70,8 +80,10 @@ def test_a_type_declares_layouts_and_a_name_once() -> None:
 
 # -- adding a document type is its module ---------------------------------------------------
 
+
 def _receipt_drawer(word: str) -> Callable[[Record], bytes]:
     """A small document, drawn with the shared page template and blocks, as a type module would."""
+
     def draw(record: Record) -> bytes:
         from desktop.documents import blocks
         from desktop.documents.layout import page_of, render_pdf, title_block
@@ -81,8 +93,14 @@ def _receipt_drawer(word: str) -> Callable[[Record], bytes]:
         price = blocks.money(entry.message["price"], entry.message["currency"])
         story = title_block(word, f"Transfer recorded as entry {entry.index}", [("Price", price)], width)
         story += blocks.verification_panel(record, entry, width)
-        return render_pdf(record, blocks.heading(record, word, f"Entry {entry.index}"), story, title=word,
-                          subject=f"{word} of entry {entry.index}")
+        return render_pdf(
+            record,
+            blocks.heading(record, word, f"Entry {entry.index}"),
+            story,
+            title=word,
+            subject=f"{word} of entry {entry.index}",
+        )
+
     return draw
 
 
@@ -101,8 +119,12 @@ def test_a_new_document_type_is_one_module(scene: Scene, monkeypatch: pytest.Mon
     assert report.document == "receipt" and report.document_name == "closing receipt"
 
     # A new drawing is a new layout: documents issued with layout 1 keep verifying, new ones use layout 2.
-    second = DocumentType("receipt", "closing receipt", {"index": (int,)},
-                          {1: _receipt_drawer("Receipt"), 2: _receipt_drawer("Closing receipt")})
+    second = DocumentType(
+        "receipt",
+        "closing receipt",
+        {"index": (int,)},
+        {1: _receipt_drawer("Receipt"), 2: _receipt_drawer("Closing receipt")},
+    )
     monkeypatch.setitem(registry._TYPES, "receipt", second)
     assert verify_pdf(issued).ok
     newer = _receipt(scene.ledger, index, second)
@@ -110,8 +132,11 @@ def test_a_new_document_type_is_one_module(scene: Scene, monkeypatch: pytest.Mon
     assert verify_pdf(newer).ok
 
     # Dropping the old layout would break every document issued with it: said as a sentence (exit 2).
-    monkeypatch.setitem(registry._TYPES, "receipt", DocumentType("receipt", "closing receipt", {"index": (int,)},
-                                                                 {2: _receipt_drawer("Closing receipt")}))
+    monkeypatch.setitem(
+        registry._TYPES,
+        "receipt",
+        DocumentType("receipt", "closing receipt", {"index": (int,)}, {2: _receipt_drawer("Closing receipt")}),
+    )
     with pytest.raises(DeedbookError, match="layout 1 of a receipt"):
         verify_pdf(issued)
 

@@ -1,5 +1,6 @@
 """verify-pdf survives re-saving: real rewriters (qpdf, pikepdf, Ghostscript) and an incremental update
 pass with a note; a changed fact, a covered-and-restated price, a swapped or removed attachment fail."""
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,7 @@ def _tool(name: str) -> str:
 
 
 def _qpdf(pdf: Path, out: Path) -> bytes:
-    subprocess.run([_tool("qpdf"), "--object-streams=generate", "--compress-streams=y", str(pdf), str(out)],
-                   check=True)
+    subprocess.run([_tool("qpdf"), "--object-streams=generate", "--compress-streams=y", str(pdf), str(out)], check=True)
     return out.read_bytes()
 
 
@@ -37,20 +37,30 @@ def _pikepdf(pdf: Path) -> bytes:
 
 
 def _ghostscript(pdf: Path, out: Path) -> bytes:
-    subprocess.run([_tool("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-                    f"-sOutputFile={out}", str(pdf)], check=True, capture_output=True)
+    subprocess.run(
+        [_tool("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", f"-sOutputFile={out}", str(pdf)],
+        check=True,
+        capture_output=True,
+    )
     return out.read_bytes()
 
 
 @pytest.mark.parametrize("name", ["title", "transfer"])
-def test_rewritten_by_qpdf_pikepdf_and_ghostscript_still_verifies(docs: dict[str, Path], tmp_path: Path,
-                                                                  name: str) -> None:
+def test_rewritten_by_qpdf_pikepdf_and_ghostscript_still_verifies(
+    docs: dict[str, Path], tmp_path: Path, name: str
+) -> None:
     pdf = docs[name]
-    for label, rewritten in [("qpdf", _qpdf(pdf, tmp_path / "q.pdf")), ("pikepdf", _pikepdf(pdf)),
-                             ("gs", _ghostscript(pdf, tmp_path / "gs.pdf"))]:
+    for label, rewritten in [
+        ("qpdf", _qpdf(pdf, tmp_path / "q.pdf")),
+        ("pikepdf", _pikepdf(pdf)),
+        ("gs", _ghostscript(pdf, tmp_path / "gs.pdf")),
+    ]:
         assert rewritten != pdf.read_bytes(), label
-        if label == "gs" and ATTACHMENT_NAME.encode() not in rewritten and \
-                ATTACHMENT_NAME not in pikepdf.open(io.BytesIO(rewritten)).attachments:
+        if (
+            label == "gs"
+            and ATTACHMENT_NAME.encode() not in rewritten
+            and ATTACHMENT_NAME not in pikepdf.open(io.BytesIO(rewritten)).attachments
+        ):
             report = verify_pdf(rewritten)  # an older Ghostscript drops attachments: said, not a crash
             assert not report.ok and "record is missing" in report.reason
             continue
@@ -68,8 +78,11 @@ def test_the_genuine_file_is_not_said_to_be_resaved(docs: dict[str, Path]) -> No
 def test_an_edited_price_fails_after_any_rewrite(docs: dict[str, Path], tmp_path: Path) -> None:
     edited = tampering.edit_page_text(docs["transfer"].read_bytes(), b"(USD 215,000.00)", b"(USD 215,900.00)")
     (tmp_path / "edited.pdf").write_bytes(edited)
-    for rewritten in (edited, _qpdf(tmp_path / "edited.pdf", tmp_path / "q.pdf"),
-                      _ghostscript(tmp_path / "edited.pdf", tmp_path / "gs.pdf")):
+    for rewritten in (
+        edited,
+        _qpdf(tmp_path / "edited.pdf", tmp_path / "q.pdf"),
+        _ghostscript(tmp_path / "edited.pdf", tmp_path / "gs.pdf"),
+    ):
         report = verify_pdf(rewritten)
         assert not report.ok and report.exit_code == 1
         assert "215,900.00" in report.reason and "215,000.00" in report.reason
@@ -93,8 +106,9 @@ def _cover_and_restate(pdf: bytes, old: str, new: str) -> bytes:
     right, top = max(b[2] for b in boxes) + 1, max(b[3] for b in boxes) + 1
     width, height = right - left, top - bottom
     image = Image.new("RGB", (int(width * 8), int(height * 8)), "white")
-    ImageDraw.Draw(image).text((0, 0), new, fill="black",
-                               font=ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), int(height * 7)))
+    ImageDraw.Draw(image).text(
+        (0, 0), new, fill="black", font=ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), int(height * 7))
+    )
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         target = doc.pages[0]
         raw = io.BytesIO()
@@ -106,9 +120,12 @@ def _cover_and_restate(pdf: bytes, old: str, new: str) -> bytes:
         xobject.Width, xobject.Height = image.width, image.height
         xobject.ColorSpace, xobject.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
         name = target.add_resource(xobject, pikepdf.Name.XObject)
-        target.contents_add(doc.make_stream(
-            f"q 1 g {left:.2f} {bottom:.2f} {width:.2f} {height:.2f} re f "
-            f"{width:.2f} 0 0 {height:.2f} {left:.2f} {bottom:.2f} cm {name} Do Q".encode()))
+        target.contents_add(
+            doc.make_stream(
+                f"q 1 g {left:.2f} {bottom:.2f} {width:.2f} {height:.2f} re f "
+                f"{width:.2f} 0 0 {height:.2f} {left:.2f} {bottom:.2f} cm {name} Do Q".encode()
+            )
+        )
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()

@@ -1,6 +1,7 @@
 """The office's PAdES seal: poppler's pdfsig and pyHanko's validator check it; verify-pdf walks
 ledger -> certificate -> signature, lists an annotation added after sealing, and fails a seal that
 no longer covers the record."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,9 @@ class Sealed:
 
 def _seal(scene: Scene, store: SealStore, name: str) -> tuple[bytes, bytes, int]:
     ledger, operator = scene.ledger, scene.world.operator
-    cert = store.create(name, "seal password", office=ledger.identity.name, operator=operator.address,
-                        now=int(time.time()))
+    cert = store.create(
+        name, "seal password", office=ledger.identity.name, operator=operator.address, now=int(time.time())
+    )
     index = bind_seal(ledger, operator, name, cert)
     make_checkpoint(ledger, operator)
     return cert, store.unlock(name, "seal password"), index
@@ -54,7 +56,9 @@ def test_the_key_is_stored_encrypted_and_a_wrong_password_is_one_sentence(tmp_pa
     store = SealStore(tmp_path / "seals")
     store.create("desk", "correct horse", office="Office", operator="0x" + "11" * 20, now=1_800_000_000)
     key_file = (tmp_path / "seals" / "desk.key.pem").read_bytes()
-    assert b"ENCRYPTED PRIVATE KEY" in key_file and oct(os.stat(tmp_path / "seals" / "desk.key.pem").st_mode)[-3:] == "600"
+    assert (
+        b"ENCRYPTED PRIVATE KEY" in key_file and oct(os.stat(tmp_path / "seals" / "desk.key.pem").st_mode)[-3:] == "600"
+    )
     with pytest.raises(DeedbookError, match="Wrong password for seal 'desk'"):
         store.unlock("desk", "wrong horse!")
     with pytest.raises(DeedbookError, match="already exists"):

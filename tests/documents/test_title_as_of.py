@@ -1,4 +1,5 @@
 """A certificate of title is as of the latest checkpoint, like a title report's effective date."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,16 +15,25 @@ from desktop.documents.verify import verify_pdf
 from tests.helpers import make_world
 
 
-def test_later_entries_wait_for_the_next_checkpoint(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                   password_file: Path) -> None:
+def test_later_entries_wait_for_the_next_checkpoint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], password_file: Path
+) -> None:
     world = make_world(tmp_path / "ledger")
     deed = register_deed(world.ledger, world.operator, parcel="T-1", address="1 Title Rd", owner=world.operator.address)
     make_checkpoint(world.ledger, world.operator)
-    world.ledger.append([world.ledger.sign("AddRegistrar", {"ledgerId": world.ledger.identity.ledger_id_hex,
-                                                            "registrar": world.key("clerk").address},
-                                           world.operator, "operator")])
-    later = register_deed(world.ledger, world.operator, parcel="T-2", address="2 Title Rd",
-                          owner=world.operator.address)
+    world.ledger.append(
+        [
+            world.ledger.sign(
+                "AddRegistrar",
+                {"ledgerId": world.ledger.identity.ledger_id_hex, "registrar": world.key("clerk").address},
+                world.operator,
+                "operator",
+            )
+        ]
+    )
+    later = register_deed(
+        world.ledger, world.operator, parcel="T-2", address="2 Title Rd", owner=world.operator.address
+    )
     lien = world.ledger.size()
     from core.liens import add_lien
 
@@ -43,8 +53,24 @@ def test_later_entries_wait_for_the_next_checkpoint(tmp_path: Path, capsys: pyte
     home = ["--data-dir", str(world.home.root)]
     assert run([*home, "pdf", "title", "T-1", "--out", str(out)]) == 0
     assert "1 later entry about this deed" in capsys.readouterr().err
-    assert run([*home, "pdf", "title", "T-1", "--out", str(out), "--force", "--checkpoint-key", "operator",
-                "--password-file", str(password_file)]) == 0
+    assert (
+        run(
+            [
+                *home,
+                "pdf",
+                "title",
+                "T-1",
+                "--out",
+                str(out),
+                "--force",
+                "--checkpoint-key",
+                "operator",
+                "--password-file",
+                str(password_file),
+            ]
+        )
+        == 0
+    )
     assert uncovered_entries(world.ledger, deed.deed_id) == []
     report = verify_pdf(out.read_bytes())
     assert report.ok

@@ -1,4 +1,5 @@
 """The valuation report's typed inputs and their one conversion to and from the record's JSON."""
+
 from __future__ import annotations
 
 import io
@@ -15,17 +16,36 @@ from core.documents.evidence import RecordInvalid, parse_record
 from core.entries import canonical_json
 from core.errors import DeedbookError
 from desktop.documents import build_valuation_pdf, verify_pdf
-from desktop.documents.valuation_data import (CardData, ComparableSale, Difference, Driver, Feature, Interval,
-                                              ModelCard, ReportValuation)
+from desktop.documents.valuation_data import (
+    CardData,
+    ComparableSale,
+    Difference,
+    Driver,
+    Feature,
+    Interval,
+    ModelCard,
+    ReportValuation,
+)
 from tests.documents import tampering
 from tests.documents.builders import Scene
 from tests.documents.conftest import sample_card, sample_valuation
 
-NUMBER = st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False, width=64)
+NUMBER = st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False, width=64)
 TEXT = st.text(max_size=12)
 SCALAR = st.none() | st.booleans() | NUMBER | TEXT
-METRICS = ("n", "mdape", "within_5", "within_10", "within_20", "coverage", "mean_interval_width", "median_ratio",
-           "cod", "prd", "prb")
+METRICS = (
+    "n",
+    "mdape",
+    "within_5",
+    "within_10",
+    "within_20",
+    "coverage",
+    "mean_interval_width",
+    "median_ratio",
+    "cod",
+    "prd",
+    "prb",
+)
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -37,19 +57,58 @@ def tuples(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[tuple[Any, ...
 
 
 VALUATIONS = st.builds(
-    ReportValuation, TEXT.filter(bool), NUMBER, NUMBER, NUMBER, TEXT, TEXT, maybe(NUMBER), maybe(TEXT), maybe(NUMBER),
-    maybe(NUMBER), tuples(st.builds(Driver, TEXT, NUMBER, maybe(TEXT), SCALAR, SCALAR)),
-    tuples(st.builds(ComparableSale, maybe(TEXT), NUMBER, maybe(TEXT), maybe(NUMBER), NUMBER, maybe(NUMBER),
-                     tuples(st.builds(Difference, SCALAR, SCALAR, SCALAR)))),
-    tuples(TEXT), tuples(TEXT))
+    ReportValuation,
+    TEXT.filter(bool),
+    NUMBER,
+    NUMBER,
+    NUMBER,
+    TEXT,
+    TEXT,
+    maybe(NUMBER),
+    maybe(TEXT),
+    maybe(NUMBER),
+    maybe(NUMBER),
+    tuples(st.builds(Driver, TEXT, NUMBER, maybe(TEXT), SCALAR, SCALAR)),
+    tuples(
+        st.builds(
+            ComparableSale,
+            maybe(TEXT),
+            NUMBER,
+            maybe(TEXT),
+            maybe(NUMBER),
+            NUMBER,
+            maybe(NUMBER),
+            tuples(st.builds(Difference, SCALAR, SCALAR, SCALAR)),
+        )
+    ),
+    tuples(TEXT),
+    tuples(TEXT),
+)
 CARDS = st.builds(
-    ModelCard, maybe(TEXT), maybe(TEXT), maybe(TEXT), maybe(TEXT),
-    st.builds(CardData, maybe(TEXT), maybe(TEXT), maybe(TEXT), maybe(st.integers(0, 10**9)),
-              maybe(st.integers(0, 10**9)), maybe(st.integers(0, 10**9)), maybe(tuples(TEXT)), maybe(tuples(NUMBER))),
-    maybe(TEXT), maybe(st.builds(Interval, maybe(TEXT), maybe(NUMBER), maybe(tuples(NUMBER)), maybe(tuples(NUMBER)))),
+    ModelCard,
+    maybe(TEXT),
+    maybe(TEXT),
+    maybe(TEXT),
+    maybe(TEXT),
+    st.builds(
+        CardData,
+        maybe(TEXT),
+        maybe(TEXT),
+        maybe(TEXT),
+        maybe(st.integers(0, 10**9)),
+        maybe(st.integers(0, 10**9)),
+        maybe(st.integers(0, 10**9)),
+        maybe(tuples(TEXT)),
+        maybe(tuples(NUMBER)),
+    ),
+    maybe(TEXT),
+    maybe(st.builds(Interval, maybe(TEXT), maybe(NUMBER), maybe(tuples(NUMBER)), maybe(tuples(NUMBER)))),
     st.dictionaries(st.sampled_from(METRICS), NUMBER),
     tuples(st.builds(Feature, maybe(TEXT), maybe(TEXT), maybe(NUMBER))),
-    maybe(st.dictionaries(TEXT, TEXT, max_size=3)), maybe(tuples(TEXT)), maybe(st.integers(0, 2**31)))
+    maybe(st.dictionaries(TEXT, TEXT, max_size=3)),
+    maybe(tuples(TEXT)),
+    maybe(st.integers(0, 2**31)),
+)
 
 
 def _embedded(data: dict[str, Any]) -> Any:
@@ -73,13 +132,34 @@ def test_a_model_card_survives_the_record(card: ModelCard) -> None:
     assert ModelCard.from_json(embedded).to_json() == embedded
 
 
-JSON = st.recursive(st.none() | st.booleans() | NUMBER | TEXT,
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3), max_leaves=10)
+JSON = st.recursive(
+    st.none() | st.booleans() | NUMBER | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=10,
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["currency", "estimate", "low", "high", "drivers", "comparables", "as_of",
-                                        "typical_sale", "warnings", "assumed_typical", "model_sha256"]), JSON))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "currency",
+                "estimate",
+                "low",
+                "high",
+                "drivers",
+                "comparables",
+                "as_of",
+                "typical_sale",
+                "warnings",
+                "assumed_typical",
+                "model_sha256",
+            ]
+        ),
+        JSON,
+    )
+)
 def test_whatever_a_record_carries_is_a_valuation_or_malformed(data: dict[str, Any]) -> None:
     try:
         ReportValuation.from_json(data)
@@ -88,8 +168,11 @@ def test_whatever_a_record_carries_is_a_valuation_or_malformed(data: dict[str, A
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["data", "model", "metrics", "features", "libraries", "limits", "seed",
-                                        "created"]), JSON))
+@given(
+    st.dictionaries(
+        st.sampled_from(["data", "model", "metrics", "features", "libraries", "limits", "seed", "created"]), JSON
+    )
+)
 def test_whatever_a_record_carries_is_a_card_or_malformed(data: dict[str, Any]) -> None:
     try:
         ModelCard.from_json(data)
@@ -98,12 +181,19 @@ def test_whatever_a_record_carries_is_a_card_or_malformed(data: dict[str, Any]) 
 
 
 def test_the_card_keeps_what_a_reader_needs() -> None:
-    features = [{"name": f"f{i}", "kind": "numeric", "importance": float(i), "used": i != 19, "note": "n"}
-                for i in range(20)]
-    card = ModelCard.from_card({"model_sha256": "ab" * 32, "currency": "USD", "features": features,
-                                "data": {"name": "market", "rows_read": 10, "filters": ["x"], "time_range": None},
-                                "metrics": {"mdape": float("nan"), "cod": 6.5, "method": "out of fold"},
-                                "model": {"kind": "blend", "params": {"a": 1}}})
+    features = [
+        {"name": f"f{i}", "kind": "numeric", "importance": float(i), "used": i != 19, "note": "n"} for i in range(20)
+    ]
+    card = ModelCard.from_card(
+        {
+            "model_sha256": "ab" * 32,
+            "currency": "USD",
+            "features": features,
+            "data": {"name": "market", "rows_read": 10, "filters": ["x"], "time_range": None},
+            "metrics": {"mdape": float("nan"), "cod": 6.5, "method": "out of fold"},
+            "model": {"kind": "blend", "params": {"a": 1}},
+        }
+    )
     assert [f.name for f in card.features] == [f"f{i}" for i in range(18, 6, -1)]  # the 12 most influential used
     assert card.data == CardData(name="market", rows_read=10)  # unknown facts and absent ones left out
     assert card.metrics == {"cod": 6.5}  # a figure that could not be measured is not shown

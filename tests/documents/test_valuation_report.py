@@ -1,4 +1,5 @@
 """The valuation report: unrecorded figures are carried, recorded ones are bound to the signed entry."""
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,20 @@ from tests.documents.conftest import sample_card, sample_valuation
 def _record_valuation(scene: Any, v: Any, card: ModelCard) -> int:
     ledger = scene.ledger
     deed = ledger.deed(scene.deed)
-    message = {"deedId": deed.deed_id, "parcel": deed.parcel, "deedVersion": deed.version,
-               "modelHash": "0x" + str(card.model_sha256), "inputHash": "0x" + v.input_sha256,
-               "estimate": v.estimate.minor, "low": v.low.minor, "high": v.high.minor,
-               "currency": "USD", "coverage": 90, "asOf": v.as_of, "supersedes": 0}
+    message = {
+        "deedId": deed.deed_id,
+        "parcel": deed.parcel,
+        "deedVersion": deed.version,
+        "modelHash": "0x" + str(card.model_sha256),
+        "inputHash": "0x" + v.input_sha256,
+        "estimate": v.estimate.minor,
+        "low": v.low.minor,
+        "high": v.high.minor,
+        "currency": "USD",
+        "coverage": 90,
+        "asOf": v.as_of,
+        "supersedes": 0,
+    }
     return ledger.append([ledger.sign("Valuation", message, scene.world.operator, "appraiser")])[0]
 
 
@@ -58,8 +69,9 @@ def test_the_record_carries_the_valuation_and_its_card_as_given(docs: dict[str, 
     v, card = sample_valuation(), sample_card()
     given = v.to_json()
     carried = record.extra["valuation"]
-    assert {k: carried[k] for k in ("estimate", "low", "high", "typical_sale", "as_of", "input_sha256")} == \
-        {k: given[k] for k in ("estimate", "low", "high", "typical_sale", "as_of", "input_sha256")}
+    assert {k: carried[k] for k in ("estimate", "low", "high", "typical_sale", "as_of", "input_sha256")} == {
+        k: given[k] for k in ("estimate", "low", "high", "typical_sale", "as_of", "input_sha256")
+    }
     assert carried["drivers"] == json.loads(json.dumps(given["drivers"]))
     assert carried["comparables"] == json.loads(json.dumps(given["comparables"]))
     assert (carried["currency"], carried["model_sha256"]) == ("USD", "27" * 32)

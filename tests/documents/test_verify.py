@@ -1,4 +1,5 @@
 """verify-pdf: genuine documents pass; every kind of change is caught and named."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -143,8 +144,9 @@ def test_a_truncated_file_is_caught(docs: dict[str, Path]) -> None:
 def test_a_reencoded_record_is_caught(docs: dict[str, Path]) -> None:
     import json
 
-    edited = tampering.replace_record(docs["journal"].read_bytes(),
-                                      lambda raw: json.dumps(json.loads(raw), indent=1).encode())
+    edited = tampering.replace_record(
+        docs["journal"].read_bytes(), lambda raw: json.dumps(json.loads(raw), indent=1).encode()
+    )
     report = verify_pdf(edited)
     assert not report.ok
     assert any("re-encoded" in d for d in report.differences)

@@ -1,4 +1,5 @@
 """GUI test fixtures: a real ledger per test, modal dialogs answered, pools joined on teardown."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -68,13 +69,16 @@ OWNERS = ["0x" + f"{i:040x}" for i in range(1, 40)]
 
 def populate(world: World, count: int) -> list[int]:
     """`count` deeds registered by the operator to a handful of owners."""
-    return [world.register(f"P-{i:04d}", OWNERS[i % 7], attributes={"Gr_Liv_Area": 1000 + i, "Year_Built": 1990})
-            for i in range(count)]
+    return [
+        world.register(f"P-{i:04d}", OWNERS[i % 7], attributes={"Gr_Liv_Area": 1000 + i, "Year_Built": 1990})
+        for i in range(count)
+    ]
 
 
 def cells(qtbot: Any, model: Any, column: int, count: int | None = None, timeout: int = 10_000) -> list[Any]:
     """The shown text of `column` in the model's rows (all, or the first `count`), once a reader thread has
     read them: lazy models read rows off the UI thread and show nothing until they are in."""
+
     def shown() -> list[Any]:
         return [model.index(r, column).data() for r in range(model.rowCount() if count is None else count)]
 

@@ -1,4 +1,5 @@
 """Start-up: --smoke, --screenshots, first run without a ledger, and what start-up must not import."""
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,18 @@ def test_screenshots(world: World, qtbot: Any, tmp_path: Path, no_training: None
     assert gui_app.run(str(world.home.root), screenshots=str(shots)) == 0
     names = sorted(p.name for p in shots.glob("*.png"))
     assert len(names) >= 8, names
-    for wanted in ("deeds", "register", "transfer-wizard", "offline-signer", "keys", "notary-desk", "valuation",
-                   "ledger-verified", "document-preview", "settings"):
+    for wanted in (
+        "deeds",
+        "register",
+        "transfer-wizard",
+        "offline-signer",
+        "keys",
+        "notary-desk",
+        "valuation",
+        "ledger-verified",
+        "document-preview",
+        "settings",
+    ):
         assert any(wanted in n for n in names), wanted
     # the tour records nothing: no transfer, no checkpoint, no valuation
     assert all(e.kind in ("LedgerGenesis", "RegisterDeed") for e in world.ledger.entries())
@@ -75,15 +86,22 @@ def test_start_up_imports_no_heavy_modules(world: World, tmp_path: Path) -> None
         "ctx.close()\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-2:] == ["shown []", "ready []"]
 
 
 def test_command_line_smoke(world: World) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(world.home.root), "gui", "--smoke"],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(world.home.root), "gui", "--smoke"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "shown_at=" in result.stdout

@@ -1,5 +1,6 @@
 """Archival documents in the GUI: a seal made and bound (the operator's dialog), a certificate of title drawn on
 recording-ready pages and sealed, verified in the pane (sealed, genuine), and looked at (rendered to PNG)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,10 +13,9 @@ from tests.gui.conftest import OWNERS, Prompts
 from tests.helpers import World
 
 
-def test_seal_made_then_a_recording_ready_sealed_certificate_verified(window: Any, world: World, qtbot: Any,
-                                                                     monkeypatch: Any, tmp_path: Path,
-                                                                     prompt_log: Prompts,
-                                                                     answer_key_dialog: Any) -> None:
+def test_seal_made_then_a_recording_ready_sealed_certificate_verified(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     from PySide6.QtWidgets import QInputDialog
 
     deed_id = world.register("D-7", OWNERS[2])
@@ -50,8 +50,9 @@ def test_seal_made_then_a_recording_ready_sealed_certificate_verified(window: An
     docs.resize(1100, 800)
     shot = tmp_path / "documents-pane.png"
     assert docs.grab().save(str(shot)) and shot.stat().st_size > 10_000
-    if (out := Path(__file__).resolve().parents[2] / "docs" / "screenshots").is_dir() and \
-            __import__("os").environ.get("DEEDBOOK_SCREENSHOTS"):
+    if (out := Path(__file__).resolve().parents[2] / "docs" / "screenshots").is_dir() and __import__("os").environ.get(
+        "DEEDBOOK_SCREENSHOTS"
+    ):
         docs.grab().save(str(out / "documents-sealed.png"))
 
 

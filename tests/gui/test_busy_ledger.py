@@ -6,6 +6,7 @@ registration then takes the next number and its checkpoint covers the other
 program's entry too, instead of being refused.  A lock held too long is one
 sentence in a dialog, and the window answers while its write waits.
 """
+
 from __future__ import annotations
 
 import threading
@@ -39,16 +40,18 @@ class Interloper(threading.Thread):
             self.inside.set()
             self.go.wait(20)
             self.deed_id = state.next_deed_id
-            message = registration_message(state.next_deed_id, parcel=self.parcel, address="9 Other Program Rd",
-                                           owner=OWNERS[5])
+            message = registration_message(
+                state.next_deed_id, parcel=self.parcel, address="9 Other Program Rd", owner=OWNERS[5]
+            )
             return [self.ledger.sign("RegisterDeed", message, self.operator, "registrar")]
 
         self.ledger.append_built(build)
         self.ledger.close()
 
 
-def test_registering_while_another_program_writes_takes_the_next_number(window: Any, world: World, qtbot: Any,
-                                                                        prompt_log: Prompts) -> None:
+def test_registering_while_another_program_writes_takes_the_next_number(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts
+) -> None:
     pane = window.show_pane("register")
     _fill(pane, qtbot, "GUI-1")
     other = Interloper(world, "OTHER-1")
@@ -66,9 +69,9 @@ def test_registering_while_another_program_writes_takes_the_next_number(window: 
     assert [world.ledger.deed(n).parcel for n in (1, 2)] == ["OTHER-1", "GUI-1"]
 
 
-def test_a_checkpoint_covers_what_another_program_recorded_while_it_waited(window: Any, world: World, qtbot: Any,
-                                                                           prompt_log: Prompts,
-                                                                           answer_key_dialog: Any) -> None:
+def test_a_checkpoint_covers_what_another_program_recorded_while_it_waited(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     world.register("P-1", OWNERS[1])
     pane = window.show_pane("ledger")
     other = Interloper(world, "OTHER-2")
@@ -86,8 +89,9 @@ def test_a_checkpoint_covers_what_another_program_recorded_while_it_waited(windo
     assert checkpoint.message["root"] == "0x" + world.ledger.merkle_root(3).hex()
 
 
-def test_a_lock_held_too_long_is_one_sentence(window: Any, world: World, qtbot: Any, prompt_log: Prompts,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_held_too_long_is_one_sentence(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(Ledger, "lock_wait", 0.3)
     monkeypatch.setattr(Ledger, "lock_attempts", 2)
     pane = window.show_pane("register")
@@ -98,8 +102,10 @@ def test_a_lock_held_too_long_is_one_sentence(window: Any, world: World, qtbot: 
         qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=20_000)
     finally:
         held.release()
-    assert prompt_log.errors == ["The ledger is busy: another program kept it locked for writing for over 0.6 seconds; "
-                                 "nothing was written, try again."]
+    assert prompt_log.errors == [
+        "The ledger is busy: another program kept it locked for writing for over 0.6 seconds; "
+        "nothing was written, try again."
+    ]
     assert world.ledger.deed_count() == 0
     qtbot.waitUntil(pane.submit.isEnabled)
     qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)  # the form kept what was typed; the lock is free now

@@ -1,4 +1,5 @@
 """The deeds pane as an agent uses it: search, sort, select, read the detail and its chain of title."""
+
 from __future__ import annotations
 
 from typing import Any

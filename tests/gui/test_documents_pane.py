@@ -1,4 +1,5 @@
 """Documents: a certificate drawn (after a checkpoint asked for), previewed with QtPdf, verified, saved, printed."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,9 @@ from tests.gui.conftest import OWNERS, Prompts
 from tests.helpers import World
 
 
-def test_certificate_preview_verify_save_print(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                              prompt_log: Prompts, answer_key_dialog: Any) -> None:
+def test_certificate_preview_verify_save_print(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     deed_id = world.register("D-1", OWNERS[4])
     answer_key_dialog("operator")  # no checkpoint yet: the pane offers to sign one, then draws
     window.show_deed(deed_id)

@@ -1,4 +1,5 @@
 """First run: create a ledger (password twice, strength hinted) or build a demo in the background."""
+
 from __future__ import annotations
 
 import threading
@@ -61,8 +62,9 @@ def test_explore_a_demo(empty: FirstRunDialog, qtbot: Any) -> None:
     assert empty.ctx.home == demo_home(DataDir.resolve(empty.ctx.home.root.parent))
 
 
-def test_cancel_the_demo(empty: FirstRunDialog, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
-                         prompt_log: Prompts) -> None:
+def test_cancel_the_demo(
+    empty: FirstRunDialog, qtbot: Any, monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts
+) -> None:
     import core.demo
 
     def endless(_home: Any, *, progress: Any, should_cancel: Any, **_kw: Any) -> None:

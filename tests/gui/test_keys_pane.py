@@ -1,4 +1,5 @@
 """Keys and the address book from the keys pane."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,9 @@ def _answer(monkeypatch: pytest.MonkeyPatch, cls: type, fill: Any) -> None:
     monkeypatch.setattr(cls, "exec", exec_)
 
 
-def test_create_export_and_import_keys(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts) -> None:
+def test_create_export_and_import_keys(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts
+) -> None:
     pane = window.show_pane("keys")
     assert pane.keys_table.rowCount() == 1
     qtbot.waitUntil(lambda: pane.keys_table.item(0, 2).text() == "operator, registrar")  # roles read on a worker
@@ -67,8 +69,9 @@ def test_weak_or_different_passwords_keep_create_disabled(qtbot: Any) -> None:
     assert "differ" in dialog.password.hint.text() and not dialog.ok.isEnabled()
 
 
-def test_contacts_add_edit_remove(window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
-                                  prompt_log: Prompts) -> None:
+def test_contacts_add_edit_remove(
+    window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts
+) -> None:
     pane = window.show_pane("keys")
     pane.tabs.setCurrentIndex(1)
 

@@ -1,4 +1,5 @@
 """The ledger pane: verify (with its verdict), checkpoint, proofs."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ def test_tampering_is_named_and_highlighted(window: Any, world: World, qtbot: An
     assert pane.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
-def test_checkpoint_then_export_and_check_a_proof(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                                  prompt_log: Prompts, answer_key_dialog: Any) -> None:
+def test_checkpoint_then_export_and_check_a_proof(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     populate(world, 3)
     pane = window.show_pane("ledger")
     answer_key_dialog("operator")

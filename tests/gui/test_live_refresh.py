@@ -1,5 +1,6 @@
 """Another program records entries in the ledger this window shows: the deeds list, the deed shown
 and the ledger view show them within 2 seconds, on SQLite (polling) and on PostgreSQL (LISTEN/NOTIFY)."""
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,12 @@ def office(request: pytest.FixtureRequest, tmp_path: Path, qtbot: Any) -> Iterat
 
 def _elsewhere(window: Any, url: str | None, steps: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-c", ELSEWHERE, str(window.ctx.home.root), url or "", PASSWORD, steps],
-                            stdout=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-c", ELSEWHERE, str(window.ctx.home.root), url or "", PASSWORD, steps],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _seen_within(qtbot: Any, process: subprocess.Popen[str], checks: dict[str, Any]) -> dict[str, float]:
@@ -101,15 +106,23 @@ def test_entries_recorded_elsewhere_are_shown_within_two_seconds(office: tuple[A
     deeds.select_deed(1)
     qtbot.waitUntil(lambda: "HERE-0" in deeds.detail.heading.text() and deeds.detail.liens.text() == "No liens.")
 
-    late = _seen_within(qtbot, _elsewhere(window, url, "register,lien"), {
-        "deeds list": lambda: deeds.model.rowCount() == 4 and deeds.count.text() == "4 deeds",
-        "deed detail": lambda: deeds.detail.liens.text().startswith("Lien 1: mortgage"),
-    })
+    late = _seen_within(
+        qtbot,
+        _elsewhere(window, url, "register,lien"),
+        {
+            "deeds list": lambda: deeds.model.rowCount() == 4 and deeds.count.text() == "4 deeds",
+            "deed detail": lambda: deeds.detail.liens.text().startswith("Lien 1: mortgage"),
+        },
+    )
     assert max(late.values()) <= 2.0, late
 
     ledger = window.show_pane("ledger")
     qtbot.waitUntil(lambda: ledger.model.rowCount() == 6)
-    late = _seen_within(qtbot, _elsewhere(window, url, "register"), {
-        "ledger view": lambda: ledger.model.rowCount() == 7,
-    })
+    late = _seen_within(
+        qtbot,
+        _elsewhere(window, url, "register"),
+        {
+            "ledger view": lambda: ledger.model.rowCount() == 7,
+        },
+    )
     assert max(late.values()) <= 2.0, late

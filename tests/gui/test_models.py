@@ -1,4 +1,5 @@
 """The lazy deeds and entries models, checked by QAbstractItemModelTester; they read on reader threads."""
+
 from __future__ import annotations
 
 from typing import Any, Iterator

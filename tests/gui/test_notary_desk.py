@@ -1,6 +1,7 @@
 """The notary's desk on a machine with no ledger, the bank's lien signing, and the agency's request dialogs.
 
 Each step is also saved as a PNG when DEEDBOOK_SHOTS names a folder (for looking at the windows)."""
+
 from __future__ import annotations
 
 import json
@@ -59,14 +60,21 @@ def _fill_california(desk: NotaryDeskWindow, qtbot: Any) -> None:
     qtbot.keyClicks(desk.form.document, "Deed of trust")
     qtbot.keyClicks(desk.form.fee, "15.00")
     row = desk.form.rows[0]
-    for widget, text in ((row.name, "Ana Banker"), (row.address, "2 Bank St, Ames"), (row.id_type, "driver licence"),
-                         (row.issuer, "California DMV"), (row.number, "D1234567"), (row.issued, "2020-01-02"),
-                         (row.expires, "2028-01-02")):
+    for widget, text in (
+        (row.name, "Ana Banker"),
+        (row.address, "2 Bank St, Ames"),
+        (row.id_type, "driver licence"),
+        (row.issuer, "California DMV"),
+        (row.number, "D1234567"),
+        (row.issued, "2020-01-02"),
+        (row.expires, "2028-01-02"),
+    ):
         qtbot.keyClicks(widget, text)
 
 
-def test_the_notary_desk_attests_with_no_ledger(world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
-                                                monkeypatch: Any) -> None:
+def test_the_notary_desk_attests_with_no_ledger(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: Any
+) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)
     desk = NotaryDeskWindow(home, keys)
@@ -115,8 +123,9 @@ def test_the_notary_desk_attests_with_no_ledger(world: World, qtbot: Any, tmp_pa
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_the_desk_refuses_a_request_whose_evidence_fails(world: World, qtbot: Any, tmp_path: Path,
-                                                        prompt_log: Prompts) -> None:
+def test_the_desk_refuses_a_request_whose_evidence_fails(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)
     data = json.loads(request.read_text())
@@ -136,8 +145,9 @@ def test_the_desk_refuses_a_request_whose_evidence_fails(world: World, qtbot: An
     _shot(desk, "notary-desk-failed-check")
 
 
-def test_the_bank_signs_a_lien_request_in_the_offline_signer(world: World, qtbot: Any, tmp_path: Path,
-                                                              prompt_log: Prompts) -> None:
+def test_the_bank_signs_a_lien_request_in_the_offline_signer(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     deed = world.register("B-1", world.key("alice").address)
     bank_home = DataDir.resolve(tmp_path / "bank").ensure()
     keys = KeyStore(bank_home.keys)
@@ -161,8 +171,9 @@ def test_the_bank_signs_a_lien_request_in_the_offline_signer(world: World, qtbot
     assert load_response(out).kind == "Lien"
 
 
-def test_the_agency_writes_a_notarisation_request(ctx: AppContext, world: World, qtbot: Any, tmp_path: Path,
-                                                  prompt_log: Prompts) -> None:
+def test_the_agency_writes_a_notarisation_request(
+    ctx: AppContext, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     deed = world.register("R-1", world.key("alice").address)
     make_checkpoint(world.ledger, world.operator)
     notary = world.key("notary").address
@@ -191,8 +202,9 @@ def test_the_offline_signer_sends_an_attestation_to_the_notary_desk(world: World
     assert not window.sign_button.isEnabled() and "notary's desk" in window.key_note.text()
 
 
-def test_the_agency_submits_a_lien_response_after_asking(ctx: AppContext, world: World, qtbot: Any,
-                                                                    tmp_path: Path, prompt_log: Prompts) -> None:
+def test_the_agency_submits_a_lien_response_after_asking(
+    ctx: AppContext, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     from core.requests import sign_request
     from desktop.gui.dialogs.party_requests import submit_responses
 

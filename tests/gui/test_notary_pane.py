@@ -1,4 +1,5 @@
 """The notary desk: attest an entry, see it in the journal, export the journal."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,9 @@ from tests.gui.conftest import OWNERS, PASSWORD, Prompts
 from tests.helpers import World
 
 
-def test_attest_and_export_the_journal(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                       prompt_log: Prompts, answer_key_dialog: Any) -> None:
+def test_attest_and_export_the_journal(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     world.key("county-notary")
     world.register("N-1", OWNERS[2])
     pane = window.show_pane("notary")

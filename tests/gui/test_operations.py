@@ -1,4 +1,5 @@
 """The operation helper: results and failures come back on the GUI thread, by signal."""
+
 from __future__ import annotations
 
 import threading
@@ -35,16 +36,21 @@ def test_success_runs_off_thread_and_broadcasts_the_receipt(ctx: AppContext, qtb
     assert changes == [Change(Changes.LEDGER | Changes.DEEDS, frozenset({42}))]
 
 
-@pytest.mark.parametrize("receipt, flags", [
-    (Receipt(), Changes.NONE),
-    (Receipt(entries=(3,), kinds=("Checkpoint",)), Changes.LEDGER),
-    (Receipt(entries=(4,), kinds=("Attestation",), deed_ids=frozenset({1})),
-     Changes.LEDGER | Changes.DEEDS | Changes.JOURNAL),
-    (Receipt(files=(Path("a/title.pdf"),)), Changes.DOCUMENTS),
-    (Receipt(files=(Path("requests/transfer-seller.json"),)), Changes.NONE),
-    (Receipt(keys=True, contacts=True), Changes.KEYS | Changes.CONTACTS),
-    (Receipt(model=True, settings=True, folder=True), Changes.VALUATIONS | Changes.SETTINGS | Changes.DATA_FOLDER),
-])
+@pytest.mark.parametrize(
+    "receipt, flags",
+    [
+        (Receipt(), Changes.NONE),
+        (Receipt(entries=(3,), kinds=("Checkpoint",)), Changes.LEDGER),
+        (
+            Receipt(entries=(4,), kinds=("Attestation",), deed_ids=frozenset({1})),
+            Changes.LEDGER | Changes.DEEDS | Changes.JOURNAL,
+        ),
+        (Receipt(files=(Path("a/title.pdf"),)), Changes.DOCUMENTS),
+        (Receipt(files=(Path("requests/transfer-seller.json"),)), Changes.NONE),
+        (Receipt(keys=True, contacts=True), Changes.KEYS | Changes.CONTACTS),
+        (Receipt(model=True, settings=True, folder=True), Changes.VALUATIONS | Changes.SETTINGS | Changes.DATA_FOLDER),
+    ],
+)
 def test_receipts_map_to_refreshes_in_one_place(receipt: Receipt, flags: Changes) -> None:
     assert changes_of(receipt).what == flags
 
@@ -60,8 +66,9 @@ def test_core_error_is_one_sentence_in_a_dialog(ctx: AppContext, qtbot: Any, pro
     assert prompt_log.errors == ["Parcel P-1 is registered already."]
 
 
-def test_unexpected_error_is_logged_and_shown(ctx: AppContext, qtbot: Any, prompt_log: Prompts,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_unexpected_error_is_logged_and_shown(
+    ctx: AppContext, qtbot: Any, prompt_log: Prompts, caplog: pytest.LogCaptureFixture
+) -> None:
     op = ctx.ops.op(None, lambda: 1 / 0)
     with qtbot.waitSignal(op.finished, timeout=5000):
         op.run()

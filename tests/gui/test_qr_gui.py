@@ -4,6 +4,7 @@ response, a QR wallet's signature read back, and the transfer wizard showing and
 Reading a dialog's images is driven as a person would (files chosen, a folder watched);
 what the player draws is scanned back with zxing-cpp, so the pixels shown really carry the parts.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,13 @@ def read_images(monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> list[list[Path]]
 
 
 def test_the_player_cycles_scannable_frames(qtbot: Any, world: World, tmp_path: Path) -> None:
-    prepared = prepare_transfer(world.ledger, world.register("Q-1", world.key("alice").address),
-                                world.key("bob").address, "99000", out_dir=tmp_path)
+    prepared = prepare_transfer(
+        world.ledger,
+        world.register("Q-1", world.key("alice").address),
+        world.key("bob").address,
+        "99000",
+        out_dir=tmp_path,
+    )
     ur, _ = airgap.file_ur(prepared.paths[0].read_bytes())
     player = QrPlayer(ur, fps=20)
     qtbot.addWidget(player)
@@ -98,12 +104,13 @@ def test_the_player_cycles_scannable_frames(qtbot: Any, world: World, tmp_path: 
     assert player.shown == shown + 1 and "fragments in all" in player.counter.text()
 
 
-def test_offline_signer_reads_a_request_from_qr_and_shows_its_response(world: World, qtbot: Any, tmp_path: Path,
-                                                                      prompt_log: Prompts,
-                                                                      read_images: list[list[Path]]) -> None:
+def test_offline_signer_reads_a_request_from_qr_and_shows_its_response(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, read_images: list[list[Path]]
+) -> None:
     alice = world.key("alice")
-    prepared = prepare_transfer(world.ledger, world.register("Q-2", alice.address), world.key("bob").address, "99000",
-                                out_dir=tmp_path / "req")
+    prepared = prepare_transfer(
+        world.ledger, world.register("Q-2", alice.address), world.key("bob").address, "99000", out_dir=tmp_path / "req"
+    )
     seller_file = prepared.paths[0]
     laptop = DataDir.resolve(tmp_path / "laptop")
     keys = KeyStore(laptop.keys)
@@ -147,11 +154,13 @@ def test_offline_signer_reads_a_request_from_qr_and_shows_its_response(world: Wo
     shown.close()
 
 
-def test_offline_signer_saves_a_qr_wallets_signature(world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
-                                                    read_images: list[list[Path]]) -> None:
+def test_offline_signer_saves_a_qr_wallets_signature(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, read_images: list[list[Path]]
+) -> None:
     bob = world.key("bob")
-    prepared = prepare_transfer(world.ledger, world.register("Q-3", world.key("alice").address), bob.address, "5000",
-                                out_dir=tmp_path / "req")
+    prepared = prepare_transfer(
+        world.ledger, world.register("Q-3", world.key("alice").address), bob.address, "5000", out_dir=tmp_path / "req"
+    )
     buyer_file = prepared.paths[1]
     request = load_request(buyer_file)
     window = SignerWindow(DataDir.resolve(tmp_path / "relay"), None, KeyStore(tmp_path / "relay" / "keys"))
@@ -162,7 +171,9 @@ def test_offline_signer_saves_a_qr_wallets_signature(world: World, qtbot: Any, t
     read_images.append(_frames([wrong], tmp_path / "wrong"))
     qtbot.mouseClick(window.wallet_button, Qt.MouseButton.LeftButton)
     assert prompt_log.errors and "answers none of these requests" in prompt_log.errors[-1]
-    right = encode_single(UR("eth-signature", EthSignature(airgap.request_id(request), bob.sign(request.digest)).cbor()))
+    right = encode_single(
+        UR("eth-signature", EthSignature(airgap.request_id(request), bob.sign(request.digest)).cbor())
+    )
     read_images.append(_frames([right], tmp_path / "right"))
     out = tmp_path / "bob-signed.json"
     prompt_log.files.append(out)
@@ -172,8 +183,9 @@ def test_offline_signer_saves_a_qr_wallets_signature(world: World, qtbot: Any, t
     assert response.signer == bob.address and json.loads(out.read_text())["createdAt"] == request.extra["createdAt"]
 
 
-def test_wizard_shows_requests_and_reads_responses_as_qr(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                                         read_images: list[list[Path]]) -> None:
+def test_wizard_shows_requests_and_reads_responses_as_qr(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, read_images: list[list[Path]]
+) -> None:
     alice, bob = world.key("alice"), world.key("bob")
     wizard = window.open_transfer(world.register("Q-4", alice.address))
     qtbot.addWidget(wizard)

@@ -5,6 +5,7 @@ The guard listens on the ledger's engine (SQLAlchemy's before_cursor_execute), s
 sees every read whatever the path: Ledger methods, core.browse's bulk reads, the
 address book.  It records the stack of any statement run on the main thread.
 """
+
 from __future__ import annotations
 
 import threading
@@ -42,7 +43,6 @@ class Guard:
             stack = "".join(traceback.format_list(ours[-8:]))
             self.offences.append(f"{statement.split()[0]} ... on the UI thread, from:\n{stack}")
 
-
     def report(self) -> str:
         return "\n\n".join(self.offences[:3])
 
@@ -70,9 +70,16 @@ def test_the_guard_sees_a_read_on_the_ui_thread(guard: Guard, world: World) -> N
     assert any(offence.startswith("SELECT") and "test_the_guard_sees" in offence for offence in guard.offences)
 
 
-def test_every_pane_reads_the_ledger_off_the_ui_thread(guard: Guard, window: Any, world: World, qtbot: Any,
-                                                       tmp_path: Path, prompt_log: Prompts,
-                                                       answer_key_dialog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_pane_reads_the_ledger_off_the_ui_thread(
+    guard: Guard,
+    window: Any,
+    world: World,
+    qtbot: Any,
+    tmp_path: Path,
+    prompt_log: Prompts,
+    answer_key_dialog: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     guard.on = True
     ctx = window.ctx
     ctx.events.announce(Changes.DEEDS)  # deeds registered behind the window's back
@@ -90,8 +97,9 @@ def test_every_pane_reads_the_ledger_off_the_ui_thread(guard: Guard, window: Any
     deeds.table.sortByColumn(DeedColumn.ADDRESS, Qt.SortOrder.DescendingOrder)
     window.show_deed(3)  # clears the search that hides it, pages in until it is there
     qtbot.waitUntil(lambda: deeds.detail.deed is not None and deeds.detail.deed.deed_id == 3)
-    qtbot.waitUntil(lambda: deeds.model.row_of(3) is not None and deeds.table.currentIndex().row() ==
-                    deeds.model.row_of(3))
+    qtbot.waitUntil(
+        lambda: deeds.model.row_of(3) is not None and deeds.table.currentIndex().row() == deeds.model.row_of(3)
+    )
     window.show_deed(15)
     qtbot.waitUntil(lambda: deeds.detail.deed is not None and deeds.detail.deed.deed_id == 15)
     assert [item.title.split()[0] for item in deeds.detail.timeline.items()][:2] == ["Lien", "Sold"]

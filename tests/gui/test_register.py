@@ -1,4 +1,5 @@
 """Registering a deed through the form, as a registrar would."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,8 +28,9 @@ def test_register_a_deed(window: Any, world: World, qtbot: Any) -> None:
     assert not pane.submit.isEnabled()
     _fill(pane, qtbot, "R-100")
     assert pane.submit.isEnabled(), pane.problem.text()
-    with qtbot.waitSignal(window.ctx.events.changed, timeout=10_000,
-                          check_params_cb=lambda change: bool(change.what & Changes.DEEDS)) as changed:
+    with qtbot.waitSignal(
+        window.ctx.events.changed, timeout=10_000, check_params_cb=lambda change: bool(change.what & Changes.DEEDS)
+    ) as changed:
         qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
     assert changed.args[0].deed_ids == {1}  # said by the registration's receipt
     qtbot.waitUntil(pane.result.isVisible)
@@ -48,8 +50,9 @@ def test_owner_with_a_bad_checksum_is_caught_while_typing(window: Any, qtbot: An
     assert not pane.submit.isEnabled()
 
 
-def test_refused_registration_is_one_sentence_and_writes_nothing(window: Any, world: World, qtbot: Any,
-                                                                 prompt_log: Prompts) -> None:
+def test_refused_registration_is_one_sentence_and_writes_nothing(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts
+) -> None:
     world.register("R-7", OWNERS[1])
     pane = window.show_pane("register")
     _fill(pane, qtbot, "R-7")

@@ -1,5 +1,8 @@
 """The Review pane on a demo with injected cases: the flagged queue with each reason, the chain-of-title
 link, and a decision recorded as a signed entry (pytest-qt, offscreen)."""
+
+# ruff: noqa: F811  (the suspicious_demo fixture is imported from its module; pytest hands it to tests by name)
+
 from __future__ import annotations
 
 import shutil
@@ -17,7 +20,7 @@ from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_de
 
 
 @pytest.fixture
-def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any:  # noqa: F811
+def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any:
     root = tmp_path / "office"
     shutil.copytree(suspicious_demo.root, root)
     home = DataDir.resolve(root)
@@ -27,8 +30,12 @@ def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any: 
 
 
 def test_the_queue_shows_flagged_transfers_with_reasons_and_records_a_review(
-        office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any, prompt_log: Any,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    office: AppContext,
+    suspicious_demo: SuspiciousDemo,
+    qtbot: Any,
+    prompt_log: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from desktop.gui.panes.review import ReviewDialog, ReviewPane
 
     pane = ReviewPane(office)
@@ -42,8 +49,10 @@ def test_the_queue_shows_flagged_transfers_with_reasons_and_records_a_review(
     row = [a.entry for a in pane.found].index(target)
     pane.queue.selectRow(row)
     assert pane.view.assessment is not None and pane.view.assessment.entry == target
-    texts = [pane.view.reasons.itemAt(i).widget().findChildren(type(pane.empty))[-1].text()
-             for i in range(pane.view.reasons.count())]
+    texts = [
+        pane.view.reasons.itemAt(i).widget().findChildren(type(pane.empty))[-1].text()
+        for i in range(pane.view.reasons.count())
+    ]
     assert "former holder" in texts[0] and any("USD" in t for t in texts)
     shown = []
     office.events.show_deed.connect(shown.append)
@@ -79,7 +88,8 @@ def test_an_empty_queue_says_so(office: AppContext, qtbot: Any) -> None:
 
 
 def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
-        office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any) -> None:  # noqa: F811
+    office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any
+) -> None:
     """Terms that send a deed straight back to the holder it came from: the signatures page shows the
     circle and the price against the estimate, before a request is saved or signed."""
     from desktop.gui.transfer_wizard import TransferWizard
@@ -88,8 +98,9 @@ def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
     m = ws.ledger.entry(suspicious_demo.target("quick_resale")).message
     wizard = TransferWizard(office, m["deedId"])
     qtbot.addWidget(wizard)
-    wizard.prepared = ws.prepare_transfer(m["deedId"], m["from"], m["price"] // 2, "USD",
-                                          closing_date="2026-12-01", seller=m["to"]).value
+    wizard.prepared = ws.prepare_transfer(
+        m["deedId"], m["from"], m["price"] // 2, "USD", closing_date="2026-12-01", seller=m["to"]
+    ).value
     page = wizard.signatures
     page.initializePage()
     qtbot.waitUntil(lambda: page.screening.assessment is not None, timeout=60_000)
@@ -99,7 +110,8 @@ def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
 
 
 def test_the_notary_desk_shows_the_screen_of_the_transfer_being_attested(
-        office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any) -> None:  # noqa: F811
+    office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any
+) -> None:
     from desktop.gui.panes.notary import NotaryPane
 
     pane = NotaryPane(office)
@@ -126,7 +138,8 @@ def test_a_notary_machine_without_the_ledger_says_screening_is_not_available(tmp
 
 
 def test_the_valuation_pane_shows_the_forecast_standard_deviation_and_confidence(
-        office: AppContext, qtbot: Any) -> None:
+    office: AppContext, qtbot: Any
+) -> None:
     from desktop.gui.panes.valuation import ValuationPane
 
     pane = ValuationPane(office)

@@ -1,5 +1,6 @@
 """The Rules & claims pane, its dialogs, the recovery wizard and the transfer wizard's inline check, driven
 offscreen as a person would; every ledger read they make runs off the UI thread."""
+
 from __future__ import annotations
 
 import json
@@ -75,11 +76,15 @@ def test_an_empty_state_then_the_rules_in_force_and_their_versions(pane: Any, of
     assert cell(pane.versions_table, 0, 3) == "Most holders per deed: no limit \u2192 4"
 
 
-def test_rules_are_set_from_a_file_after_seeing_what_changes(pane: Any, office: Office, qtbot: Any, tmp_path: Path,
-                                                             prompt_log: Prompts) -> None:
+def test_rules_are_set_from_a_file_after_seeing_what_changes(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     path = tmp_path / "rules.json"
-    path.write_text(json.dumps({"format": "deedbook-rules/1", "required_claims": ["identity"],
-                                "lockup": {"after_purchase_days": 90}}))
+    path.write_text(
+        json.dumps(
+            {"format": "deedbook-rules/1", "required_claims": ["identity"], "lockup": {"after_purchase_days": 90}}
+        )
+    )
     dialog = pane.dialog("RulesDialog")
     qtbot.addWidget(dialog)
     prompt_log.files.append(path)
@@ -105,8 +110,9 @@ def test_rules_are_set_from_a_file_after_seeing_what_changes(pane: Any, office: 
     assert prompt_log.errors == []
 
 
-def test_claims_are_issued_and_revoked_from_the_pane(pane: Any, office: Office, qtbot: Any, tmp_path: Path,
-                                                      prompt_log: Prompts) -> None:
+def test_claims_are_issued_and_revoked_from_the_pane(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     evidence = tmp_path / "passport.pdf"
     evidence.write_bytes(b"%PDF scan")
     dialog = pane.dialog("ClaimDialog")
@@ -134,8 +140,9 @@ def test_claims_are_issued_and_revoked_from_the_pane(pane: Any, office: Office, 
     qtbot.waitUntil(lambda: cell(pane.claims_table, 0, 6) == "revoked")
 
 
-def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(pane: Any, office: Office, qtbot: Any, tmp_path: Path,
-                                                                prompt_log: Prompts, several_files: list[Path]) -> None:
+def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts, several_files: list[Path]
+) -> None:
     approver = office.second_registrar()
     dialog = pane.dialog("HoldDialog")
     qtbot.addWidget(dialog)
@@ -160,11 +167,23 @@ def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(pane: Any, offic
 
 
 def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
-        pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts, several_files: list[Path],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"},
-                                         {"role": "notary", "by": [office.key("notary").address]}],
-                           "waiting_days": 3})
+    pane: Any,
+    office: Office,
+    qtbot: Any,
+    tmp_path: Path,
+    prompt_log: Prompts,
+    several_files: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    office.rules(
+        recovery={
+            "approvals": [
+                {"role": "registrar", "by": "registrars"},
+                {"role": "notary", "by": [office.key("notary").address]},
+            ],
+            "waiting_days": 3,
+        }
+    )
     pane.ctx.events.announce(Changes.LEDGER)
     wizard = pane.open_recovery(None)
     qtbot.addWidget(wizard)
@@ -188,8 +207,9 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
         signed.write_text(json.dumps(sign_request(load_request(requests[key.address]), key).as_json()))
         several_files[:] = [signed]
         status.record()
-        qtbot.waitUntil(lambda n=name: f"approved by {n}" in " ".join(cell(status.steps, r, 3) for r in range(2)),
-                        timeout=10_000)
+        qtbot.waitUntil(
+            lambda n=name: f"approved by {n}" in " ".join(cell(status.steps, r, 3) for r in range(2)), timeout=10_000
+        )
     assert re.search(r"may object for 2 days 23:5\d:\d\d more", status.clock.text()), status.clock.text()
     sign_key(status.key, "operator")
     assert not status.complete_button.isEnabled()  # the waiting period is not over
@@ -204,8 +224,9 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     assert prompt_log.errors == [] and "holdings moved" in prompt_log.infos[-1]
 
 
-def test_the_transfer_wizard_says_whether_the_transfer_can_happen(window: Any, office: Office, qtbot: Any,
-                                                                 prompt_log: Prompts) -> None:
+def test_the_transfer_wizard_says_whether_the_transfer_can_happen(
+    window: Any, office: Office, qtbot: Any, prompt_log: Prompts
+) -> None:
     office.claim("bob", "identity")
     office.rules(required_claims=["identity"])
     wizard = window.open_transfer(1)
@@ -235,9 +256,9 @@ def guard() -> Iterator[Guard]:
     event.remove(Engine, "before_cursor_execute", watching)
 
 
-def test_the_pane_and_the_wizards_read_the_ledger_off_the_ui_thread(window: Any, office: Office, qtbot: Any,
-                                                                    guard: Guard, tmp_path: Path,
-                                                                    prompt_log: Prompts) -> None:
+def test_the_pane_and_the_wizards_read_the_ledger_off_the_ui_thread(
+    window: Any, office: Office, qtbot: Any, guard: Guard, tmp_path: Path, prompt_log: Prompts
+) -> None:
     office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 2})
     office.claim("bob", "identity")
     office.hold(deed=1)

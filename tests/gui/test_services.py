@@ -1,4 +1,5 @@
 """The address book and the settings file: the two core services the GUI owns (no Qt)."""
+
 from __future__ import annotations
 
 import json
@@ -28,10 +29,13 @@ def test_contacts_add_list_update_remove(world: World) -> None:
     assert [c.name for c in book.list()] == ["Robert"]
 
 
-@pytest.mark.parametrize("address, words", [
-    ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "wrong checksum"),
-    ("0x1234", "not an Ethereum address"),
-])
+@pytest.mark.parametrize(
+    "address, words",
+    [
+        ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "wrong checksum"),
+        ("0x1234", "not an Ethereum address"),
+    ],
+)
 def test_contacts_refuse_bad_addresses(world: World, address: str, words: str) -> None:
     book = AddressBook(world.ledger.engine)
     with pytest.raises(DeedbookError, match=words):

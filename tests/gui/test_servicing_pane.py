@@ -1,6 +1,7 @@
 """The Servicing pane and its dialogs, driven offscreen as a person would: a distribution previewed with its
 rounding, confirmed and signed, every holder's statement written with progress; a proposal, ballot requests,
 signed ballots imported and the tally against the threshold line.  Reads run off the UI thread."""
+
 from __future__ import annotations
 
 import time
@@ -29,8 +30,9 @@ def thirds(world: World) -> World:
     alice, bob, carol = world.key("alice"), world.key("bob"), world.key("carol")
     deed = world.register("0526301100", alice.address, shares=3)
     for buyer in (bob, carol):
-        prepared = prepare_transfer(world.ledger, deed, buyer.address, "100", "USD", shares=1,
-                                    closing_date="2026-03-31", seller=alice.address)
+        prepared = prepare_transfer(
+            world.ledger, deed, buyer.address, "100", "USD", shares=1, closing_date="2026-03-31", seller=alice.address
+        )
         submit(world.ledger, [sign_request(r, alice if r.role == "seller" else buyer) for r in prepared.requests])
     make_checkpoint(world.ledger, world.operator)
     return world
@@ -55,7 +57,8 @@ def sign_with(dialog: Any, name: str) -> None:
 
 
 def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_written(
-        pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, tmp_path: Path, answer_key_dialog: Any) -> None:
+    pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, tmp_path: Path, answer_key_dialog: Any
+) -> None:
     assert not pane.distributions_empty.isHidden() and not pane.votes_empty.isHidden()  # the empty states
     dialog = pane.dialog("DistributionDialog")
     qtbot.addWidget(dialog)
@@ -94,8 +97,9 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     assert prompt_log.errors == []
 
 
-def test_a_proposal_ballots_imported_and_the_tally_passes(pane: Any, thirds: World, qtbot: Any,
-                                                          prompt_log: Prompts, tmp_path: Path) -> None:
+def test_a_proposal_ballots_imported_and_the_tally_passes(
+    pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, tmp_path: Path
+) -> None:
     dialog = pane.dialog("ProposalDialog")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.record_date.count() == 1)
@@ -135,8 +139,9 @@ def guard() -> Iterator[Guard]:
     event.remove(Engine, "before_cursor_execute", watching)
 
 
-def test_the_pane_and_its_dialogs_read_the_ledger_off_the_ui_thread(window: Any, thirds: World, qtbot: Any,
-                                                                     guard: Guard, prompt_log: Prompts) -> None:
+def test_the_pane_and_its_dialogs_read_the_ledger_off_the_ui_thread(
+    window: Any, thirds: World, qtbot: Any, guard: Guard, prompt_log: Prompts
+) -> None:
     ledger = thirds.ledger
     dist.record_distribution(ledger, thirds.operator, dist.preview(ledger, 1, "10", "USD"))
     votes.propose(ledger, thirds.operator, dist.snapshot(ledger, 1), "Sell?", 6000, int(time.time()) + 3600)

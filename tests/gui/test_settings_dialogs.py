@@ -1,4 +1,5 @@
 """Settings (paper size, theme applied at once, data folder) and the About box."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,21 +30,22 @@ def test_paper_and_theme_are_saved_and_applied(window: Any, qtbot: Any) -> None:
     theme.apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
 
 
-def test_open_another_data_folder(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                  prompt_log: Prompts) -> None:
+def test_open_another_data_folder(window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts) -> None:
     other = make_world(tmp_path / "other", name="Other County")
     other.register("O-1", "0x" + "33" * 20)
     prompt_log.folders.append(other.home.root)
     window.open_folder()
-    qtbot.waitUntil(lambda: window.ctx.ledger is not None and window.ctx.ledger.identity.name == "Other County",
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.ctx.ledger is not None and window.ctx.ledger.identity.name == "Other County", timeout=10_000
+    )
     assert "Other County" in window.windowTitle()
     qtbot.waitUntil(lambda: window.panes["deeds"].model.rowCount() == 1)  # read on a worker
     assert Settings.load().last_data_dir == str(other.home.root)
 
 
-def test_an_empty_folder_offers_a_new_ledger(window: Any, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
-                                             monkeypatch: Any) -> None:
+def test_an_empty_folder_offers_a_new_ledger(
+    window: Any, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: Any
+) -> None:
     from desktop.gui.dialogs import first_run
 
     monkeypatch.setattr(first_run.FirstRunDialog, "exec", lambda self: 0)

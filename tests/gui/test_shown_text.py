@@ -1,4 +1,5 @@
 """Stored text shown in the GUI: control characters escaped, never read as HTML, mixed scripts flagged."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,15 @@ HIDDEN = "\x1b\r\u202e"
 
 
 def _register(world: World) -> int:
-    return register_deed(world.ledger, world.operator, parcel="P-1", address=HOSTILE, owner="0x" + "11" * 20,
-                         legal="Lot <i>7</i>\r\nBlock 2", attributes={"note": "<a href='x'>click</a>\x07"}).deed_id
+    return register_deed(
+        world.ledger,
+        world.operator,
+        parcel="P-1",
+        address=HOSTILE,
+        owner="0x" + "11" * 20,
+        legal="Lot <i>7</i>\r\nBlock 2",
+        attributes={"note": "<a href='x'>click</a>\x07"},
+    ).deed_id
 
 
 def test_the_deed_detail_shows_stored_text_as_text(window: Any, world: World, qtbot: Any, tmp_path: Path) -> None:

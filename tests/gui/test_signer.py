@@ -1,4 +1,5 @@
 """The offline signer on its own: works with no ledger, warns, refuses what it must."""
+
 from __future__ import annotations
 
 from pathlib import Path

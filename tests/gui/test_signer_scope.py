@@ -3,6 +3,7 @@
 The attack: an operator is handed a request that asks for a Checkpoint (or an
 AddRegistrar) and, shown only "You sign as operator" and a root hash, signs it.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,22 @@ from tests.helpers import World
 def _crafted(world: World, folder: Path, kind: str, *, signed: bool = False) -> Path:
     identity = world.ledger.identity
     message: dict[str, Any] = (
-        {"ledgerId": identity.ledger_id_hex, "size": world.ledger.size(), "root": "0x" + "ab" * 32,
-         "timestamp": 1_750_000_000} if kind == "Checkpoint"
-        else {"ledgerId": identity.ledger_id_hex, "registrar": world.key("mallory").address})
-    data: dict[str, Any] = {"format": FORMAT, "typedData": typed_data(identity, kind, message),
-                            "signer": identity.operator, "role": "operator", "summary": "Routine ledger upkeep."}
+        {
+            "ledgerId": identity.ledger_id_hex,
+            "size": world.ledger.size(),
+            "root": "0x" + "ab" * 32,
+            "timestamp": 1_750_000_000,
+        }
+        if kind == "Checkpoint"
+        else {"ledgerId": identity.ledger_id_hex, "registrar": world.key("mallory").address}
+    )
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "typedData": typed_data(identity, kind, message),
+        "signer": identity.operator,
+        "role": "operator",
+        "summary": "Routine ledger upkeep.",
+    }
     if signed:
         data["signature"] = "0x" + world.operator.sign(digest_for(identity, get_kind(kind), message, kind)).hex()
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,8 +55,9 @@ def _signer(world: World, qtbot: Any) -> SignerWindow:
     return window
 
 
-def test_the_signer_refuses_a_checkpoint_request_opened_or_dropped(world: World, qtbot: Any, tmp_path: Path,
-                                                                   prompt_log: Prompts) -> None:
+def test_the_signer_refuses_a_checkpoint_request_opened_or_dropped(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     folder = tmp_path / "inbox"
     window = _signer(world, qtbot)
     prompt_log.files.append(_crafted(world, folder, "Checkpoint"))
@@ -56,8 +69,11 @@ def test_the_signer_refuses_a_checkpoint_request_opened_or_dropped(world: World,
 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(_crafted(world, folder, "AddRegistrar")))])
-    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier))
+    window.dropEvent(
+        QDropEvent(
+            QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+    )
     assert len(prompt_log.errors) == 2 and "AddRegistrar, the ledger operator's own act" in prompt_log.errors[1]
     assert window.request is None
 
@@ -70,8 +86,9 @@ def test_the_signer_refuses_a_checkpoint_request_opened_or_dropped(world: World,
     assert sorted(p.name for p in folder.iterdir()) == ["addregistrar-request.json", "checkpoint-request.json"]
 
 
-def test_the_transfer_wizard_refuses_a_signed_ledger_act(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                                         prompt_log: Prompts) -> None:
+def test_the_transfer_wizard_refuses_a_signed_ledger_act(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     alice, bob = world.key("alice"), world.key("bob")
     deed_id = world.register("T-9", alice.address)
     size = world.ledger.size()

@@ -1,4 +1,5 @@
 """The GUI's side of storage problems: a damaged database, an unusable witness, errors from the driver."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -51,8 +52,9 @@ def test_verify_fails_on_a_missing_witness(window: Any, world: World, qtbot: Any
     assert "though it has 1 checkpoint," in pane.verdict_text.text()
 
 
-def test_checkpoint_over_a_garbled_witness_is_refused_in_a_dialog(window: Any, world: World, qtbot: Any,
-                                                                 prompt_log: Prompts, answer_key_dialog: Any) -> None:
+def test_checkpoint_over_a_garbled_witness_is_refused_in_a_dialog(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     populate(world, 2)
     make_checkpoint(world.ledger, world.operator)
     witness_path(world.home, world.ledger.identity).write_text("garbage")

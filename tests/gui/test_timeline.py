@@ -1,5 +1,6 @@
 """The deed detail's chain of title: one line per entry, in the words each kind declares
 (core.kinds presentation), names from the address book, amounts in their own currency."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,9 @@ from tests.helpers import World
 
 def _history(world: World) -> tuple[int, dict[str, str]]:
     alice, bob, bank, notary = (world.key(n) for n in ("alice", "bob", "bank", "notary"))
-    deed = register_deed(world.ledger, world.operator, parcel="JP-1", address="1-2-3 Ginza, Tokyo",
-                         owner=alice.address).deed_id
+    deed = register_deed(
+        world.ledger, world.operator, parcel="JP-1", address="1-2-3 Ginza, Tokyo", owner=alice.address
+    ).deed_id
     add_lien(world.ledger, deed, bank, "18000000", "mortgage", currency="JPY")
     prepared = prepare_transfer(world.ledger, deed, bob.address, "25000000", "JPY", shares=2_500)
     keys = {k.address.lower(): k for k in (alice, bob, bank)}
@@ -25,10 +27,20 @@ def _history(world: World) -> tuple[int, dict[str, str]]:
     lien = add_lien(world.ledger, deed, bank, "1.250", "tax", currency="KWD").lien
     release_lien(world.ledger, deed, lien.lien_id, bank)
     attest(world.ledger, sale, notary, act="acknowledgment", place="Tokyo", act_date="2025-06-01")
-    message = {"deedId": deed, "parcel": "JP-1", "deedVersion": world.ledger.deed(deed).version,
-               "modelHash": "0x" + "11" * 32, "inputHash": "0x" + "22" * 32, "estimate": 26_000_000,
-               "low": 24_000_000, "high": 28_000_000, "currency": "JPY", "coverage": 90, "asOf": "2025-06",
-               "supersedes": 0}
+    message = {
+        "deedId": deed,
+        "parcel": "JP-1",
+        "deedVersion": world.ledger.deed(deed).version,
+        "modelHash": "0x" + "11" * 32,
+        "inputHash": "0x" + "22" * 32,
+        "estimate": 26_000_000,
+        "low": 24_000_000,
+        "high": 28_000_000,
+        "currency": "JPY",
+        "coverage": 90,
+        "asOf": "2025-06",
+        "supersedes": 0,
+    }
     world.ledger.append([world.ledger.sign("Valuation", message, world.operator, "appraiser")])
     return deed, {"alice": alice.address, "bob": bob.address, "bank": bank.address, "sale": str(sale)}
 

@@ -1,4 +1,5 @@
 """A transfer from the wizard: terms, requests out, one signed here, one signed offline, review, record."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,9 @@ def _click_next(wizard: QWizard, qtbot: Any) -> None:
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
 
 
-def test_transfer_end_to_end(window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts,
-                             answer_key_dialog: Any) -> None:
+def test_transfer_end_to_end(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
     alice, bob = world.key("alice"), world.key("bob")
     deed_id = world.register("T-1", alice.address)
     wizard = window.open_transfer(deed_id)
@@ -62,8 +64,9 @@ def test_transfer_end_to_end(window: Any, world: World, qtbot: Any, tmp_path: Pa
     # ... and comes back by drag and drop
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(response))])
-    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     page.dropEvent(drop)  # Qt delivers drops only during a real drag session; hand it over as Qt would
     assert set(wizard.responses) == {0, 1}, prompt_log.errors
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
@@ -91,8 +94,9 @@ def test_bad_terms_stay_on_the_page(window: Any, world: World, qtbot: Any, promp
     assert len(prompt_log.errors) == 1
 
 
-def test_a_response_for_another_transfer_is_refused(window: Any, world: World, qtbot: Any, tmp_path: Path,
-                                                    prompt_log: Prompts) -> None:
+def test_a_response_for_another_transfer_is_refused(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     alice, bob = world.key("alice"), world.key("bob")
     deed_id = world.register("T-3", alice.address)
     wizard = window.open_transfer(deed_id)

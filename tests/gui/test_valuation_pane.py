@@ -1,4 +1,5 @@
 """The valuation pane's wiring, with the model replaced by a stand-in (valuation/ has its own tests)."""
+
 from __future__ import annotations
 
 import threading
@@ -16,10 +17,16 @@ from valuation.comparables import Comparable
 from valuation.progress import Cancelled
 from valuation.valuer import Driver
 
-CARD = {"created": "2026-01-02T03:04:05", "data": {"sales_used": 2713, "name": "bundled Ames market"},
-        "metrics": {"mdape": 4.8, "within_10": 0.81, "coverage": 0.9, "cod": 6.8, "prd": 1.01},
-        "model": {"kind": "blend"}, "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 15000}],
-        "limits": ["Values market sales."], "model_sha256": "ab" * 32, "currency": "USD"}
+CARD = {
+    "created": "2026-01-02T03:04:05",
+    "data": {"sales_used": 2713, "name": "bundled Ames market"},
+    "metrics": {"mdape": 4.8, "within_10": 0.81, "coverage": 0.9, "cod": 6.8, "prd": 1.01},
+    "model": {"kind": "blend"},
+    "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 15000}],
+    "limits": ["Values market sales."],
+    "model_sha256": "ab" * 32,
+    "currency": "USD",
+}
 
 
 def usd(units: int) -> Money:
@@ -34,12 +41,26 @@ class FakeValuation:
     high: Money = usd(285_000)
     as_of: str | None = "2010-07"
     typical: Money = usd(180_000)
-    drivers: list[Driver] = field(default_factory=lambda: [
-        Driver("Gr_Liv_Area", usd(40_000), 2200, 1440), Driver("Year_Built", usd(-9_000), 1950, 1975)])
+    drivers: list[Driver] = field(
+        default_factory=lambda: [
+            Driver("Gr_Liv_Area", usd(40_000), 2200, 1440),
+            Driver("Year_Built", usd(-9_000), 1950, 1975),
+        ]
+    )
     other_effects: Money = usd(39_000)
-    comparables: list[Comparable] = field(default_factory=lambda: [
-        Comparable("parcel 1", usd(240_000), "2010-05", 0.4, usd(251_000), 0.3,
-                   [{"feature": "Gr_Liv_Area", "subject": 2200, "comparable": 2100}])])
+    comparables: list[Comparable] = field(
+        default_factory=lambda: [
+            Comparable(
+                "parcel 1",
+                usd(240_000),
+                "2010-05",
+                0.4,
+                usd(251_000),
+                0.3,
+                [{"feature": "Gr_Liv_Area", "subject": 2200, "comparable": 2100}],
+            )
+        ]
+    )
     assumed: list[str] = field(default_factory=lambda: ["Lot_Area"])
     input_sha256: str = "cd" * 32
     warnings: list[str] = field(default_factory=list)
@@ -55,8 +76,9 @@ def model(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return state
 
 
-def test_estimate_is_drawn_with_range_reasons_and_comparables(window: Any, world: World, qtbot: Any,
-                                                              model: dict[str, Any]) -> None:
+def test_estimate_is_drawn_with_range_reasons_and_comparables(
+    window: Any, world: World, qtbot: Any, model: dict[str, Any]
+) -> None:
     deed_id = world.register("V-1", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
     window.show_deed(deed_id)
     qtbot.waitUntil(lambda: window.panes["deeds"].detail.deed is not None)  # read on a worker
@@ -71,8 +93,9 @@ def test_estimate_is_drawn_with_range_reasons_and_comparables(window: Any, world
     qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
 
 
-def test_no_model_offers_training_and_cancel_is_quiet(window: Any, qtbot: Any, model: dict[str, Any],
-                                                      monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts) -> None:
+def test_no_model_offers_training_and_cancel_is_quiet(
+    window: Any, qtbot: Any, model: dict[str, Any], monkeypatch: pytest.MonkeyPatch, prompt_log: Prompts
+) -> None:
     model["trained"] = False
     started = threading.Event()
 
@@ -95,8 +118,9 @@ def test_no_model_offers_training_and_cancel_is_quiet(window: Any, qtbot: Any, m
     assert prompt_log.errors == [] and pane.retrain.isEnabled()
 
 
-def test_an_estimate_with_no_model_trains_one_first(window: Any, world: World, qtbot: Any, model: dict[str, Any],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_estimate_with_no_model_trains_one_first(
+    window: Any, world: World, qtbot: Any, model: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The workspace's policy, as on the command line: no usable model, so train (bundled market + ledger)."""
     model["trained"] = False
     trained: list[dict[str, Any]] = []
@@ -120,11 +144,16 @@ def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkey
     def yen(units: int) -> Money:
         return Money(units, "JPY")  # the yen has no minor unit
 
-    valuation = FakeValuation(currency="JPY", estimate=yen(25_000_000), low=yen(22_000_000), high=yen(28_500_000),
-                              typical=yen(18_000_000), drivers=[Driver("Gr_Liv_Area", yen(4_000_000), 2200, 1440)],
-                              other_effects=yen(3_000_000),
-                              comparables=[Comparable("parcel 1", yen(24_000_000), "2010-05", 0.4, yen(25_100_000),
-                                                      0.3)])
+    valuation = FakeValuation(
+        currency="JPY",
+        estimate=yen(25_000_000),
+        low=yen(22_000_000),
+        high=yen(28_500_000),
+        typical=yen(18_000_000),
+        drivers=[Driver("Gr_Liv_Area", yen(4_000_000), 2200, 1440)],
+        other_effects=yen(3_000_000),
+        comparables=[Comparable("parcel 1", yen(24_000_000), "2010-05", 0.4, yen(25_100_000), 0.3)],
+    )
     card = {**CARD, "currency": "JPY", "features": [{"name": "Gr_Liv_Area", "used": True, "importance": 1_500_000}]}
     monkeypatch.setattr(service, "has_model", lambda _home: True)
     monkeypatch.setattr(service, "has_current_model", lambda _home: True)  # the workspace's "train first?"

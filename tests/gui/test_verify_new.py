@@ -1,5 +1,6 @@
 """The ledger pane's "Verify new": after a full verify, only the entries since its checkpoint are checked,
 and the verdict says so; on a folder that remembers none, everything is verified and it says that."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,9 @@ def _verify(pane: Any, qtbot: Any, button: Any) -> Any:
     return pane.report
 
 
-def test_verify_new_checks_what_came_after_the_full_verify(window: Any, world: World, qtbot: Any,
-                                                          tmp_path: Path) -> None:
+def test_verify_new_checks_what_came_after_the_full_verify(
+    window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
     populate(world, 6)
     make_checkpoint(world.ledger, world.operator)
     pane = window.show_pane("ledger")

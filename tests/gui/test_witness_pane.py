@@ -1,5 +1,6 @@
 """The Witness & replicas pane: this ledger's witnesses, becoming a witness, following, cosigning, keeping
 cosignatures, syncing a replica and checking a fork proof, through the pane's own buttons and dialogs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.helpers import World, make_world
 
 def answer(monkeypatch: pytest.MonkeyPatch, dialog: type, fill: Any) -> None:
     """Make the next `dialog` filled by `fill(dialog)` and accepted, as a person would."""
+
     def exec_(self: Any) -> int:
         fill(self)
         return 1 if self.ok.isEnabled() else 0
@@ -32,10 +34,15 @@ def shown(qtbot: Any, pane: Any) -> None:
     qtbot.waitUntil(lambda: pane.overview is not None and not pane.ctx.ops.busy, timeout=10_000)
 
 
-def test_an_office_becomes_a_witness_and_cosigns_another_ledger(window: Any, world: World, qtbot: Any,
-                                                                 tmp_path: Path, prompt_log: Prompts,
-                                                                 monkeypatch: pytest.MonkeyPatch,
-                                                                 answer_key_dialog: Any) -> None:
+def test_an_office_becomes_a_witness_and_cosigns_another_ledger(
+    window: Any,
+    world: World,
+    qtbot: Any,
+    tmp_path: Path,
+    prompt_log: Prompts,
+    monkeypatch: pytest.MonkeyPatch,
+    answer_key_dialog: Any,
+) -> None:
     pane = window.show_pane("witnesses")
     shown(qtbot, pane)
     assert "follows no other ledger" in pane.followed_info.text() and pane.become_button.isVisible()
@@ -69,8 +76,9 @@ def test_an_office_becomes_a_witness_and_cosigns_another_ledger(window: Any, wor
     assert "\u2014 notary.example/w1 " in cosignature.read_text() and prompt_log.errors == []
 
 
-def test_the_operator_keeps_cosignatures_and_sees_its_witnesses(window: Any, world: World, qtbot: Any,
-                                                                 tmp_path: Path, prompt_log: Prompts) -> None:
+def test_the_operator_keeps_cosignatures_and_sees_its_witnesses(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
     from core.witnessing import add_checkpoint, follow, init_role
     from core.witness_requests import read_request
 
@@ -99,8 +107,9 @@ def test_the_operator_keeps_cosignatures_and_sees_its_witnesses(window: Any, wor
     assert "cosigned by bank.example/w1" in pane.own_info.text()
 
 
-def test_a_replica_syncs_and_a_fork_proof_is_checked(qtbot: Any, tmp_path: Path, prompt_log: Prompts,
-                                                      monkeypatch: pytest.MonkeyPatch, world: World) -> None:
+def test_a_replica_syncs_and_a_fork_proof_is_checked(
+    qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World
+) -> None:
     from desktop.gui.main_window import MainWindow
     from tests.witness.rewrite import rewrite_entry
 

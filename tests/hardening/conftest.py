@@ -1,4 +1,5 @@
 """An office with a ledger to throw bad input at: keys, one deed, one checkpoint (so a witness exists)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,14 +39,32 @@ def office_template(tmp_path_factory: pytest.TempPathFactory) -> Office:
     password.write_text("correct horse battery\n")
     home = root / "home"
     pw = ["--password-file", str(password)]
-    for argv in (["key", "new", "registrar", *pw], ["init", "--name", "Hardening County", "--operator", "registrar", *pw]):
+    for argv in (
+        ["key", "new", "registrar", *pw],
+        ["init", "--name", "Hardening County", "--operator", "registrar", *pw],
+    ):
         result = run_cli(["--data-dir", str(home), *argv])
         assert result.code == 0, result.err
     alice = _address(run_cli(["--data-dir", str(home), "key", "new", "alice", *pw]).out)
     bob = _address(run_cli(["--data-dir", str(home), "key", "new", "bob", *pw]).out)
-    for argv in (["deed", "register", "--parcel", "0526301100", "--address", "1 Main St, Ames, IA", "--owner", alice,
-                  "--attr", "Gr_Liv_Area=1656", "--key", "registrar", *pw],
-                 ["checkpoint", "--key", "registrar", *pw]):
+    for argv in (
+        [
+            "deed",
+            "register",
+            "--parcel",
+            "0526301100",
+            "--address",
+            "1 Main St, Ames, IA",
+            "--owner",
+            alice,
+            "--attr",
+            "Gr_Liv_Area=1656",
+            "--key",
+            "registrar",
+            *pw,
+        ],
+        ["checkpoint", "--key", "registrar", *pw],
+    ):
         result = run_cli(["--data-dir", str(home), *argv])
         assert result.code == 0, result.err
     return Office(home, password, alice, bob)

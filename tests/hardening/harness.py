@@ -9,6 +9,7 @@ Cases run in this process by default (fast); `isolated=True` runs them as a
 separate `python -m desktop` process with a time limit, for inputs that could
 hang or exhaust memory (FIFOs, devices, huge files).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,13 +32,25 @@ class Outcome:
     err: str
 
 
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str] | None = None, *, isolated: bool = False,
-            timeout: float = 30.0, stdin: str | None = None) -> Outcome:
+def run_cli(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str] | None = None,
+    *,
+    isolated: bool = False,
+    timeout: float = 30.0,
+    stdin: str | None = None,
+) -> Outcome:
     """`deedbook ARGV`: in process with `capsys`, or as its own process when `isolated`."""
     if isolated or capsys is None:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        result = subprocess.run([sys.executable, "-m", "desktop", *argv], capture_output=True, text=True,
-                                timeout=timeout, env=env, input=stdin if stdin is not None else "")
+        result = subprocess.run(
+            [sys.executable, "-m", "desktop", *argv],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            input=stdin if stdin is not None else "",
+        )
         return Outcome(result.returncode, result.stdout, result.stderr)
     code = run(list(argv))
     out, err = capsys.readouterr()

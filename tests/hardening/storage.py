@@ -1,4 +1,5 @@
 """Helpers for the storage cases: a database at rest, and a data folder that really cannot be written."""
+
 from __future__ import annotations
 
 import functools
@@ -76,8 +77,13 @@ def on_read_only_mount(home: Path, commands: list[list[str]], timeout: float = 3
             path.chmod(modes[path] & ~0o222)
         try:
             argvs = [["--data-dir", str(home), *argv] for argv in commands]
-            result = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps(argvs)], capture_output=True,
-                                    text=True, timeout=timeout, env=env)
+            result = subprocess.run(
+                [sys.executable, "-c", _DRIVER, json.dumps(argvs)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
+            )
         finally:
             for path, mode in modes.items():
                 path.chmod(mode)
@@ -86,7 +92,12 @@ def on_read_only_mount(home: Path, commands: list[list[str]], timeout: float = 3
         target.mkdir(exist_ok=True)
         argvs = [["--data-dir", str(target), *argv] for argv in commands]
         script = f"{_mount_script(home, target)} && exec \"$0\" -c \"$1\" \"$2\""
-        result = subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable, _DRIVER, json.dumps(argvs)],
-                                capture_output=True, text=True, timeout=timeout, env=env)
+        result = subprocess.run(
+            ["unshare", "-m", "sh", "-c", script, sys.executable, _DRIVER, json.dumps(argvs)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
     assert result.returncode == 0, result.stderr
     return [Outcome(code, out, err) for code, out, err in json.loads(result.stdout)]

@@ -4,6 +4,7 @@ A seal asked for wrongly is one sentence (exit 2) and changes nothing (no entry,
 folder entry); a sealed file whose seal no longer covers it, or a re-saved file checked with
 --strict, is "not genuine" (exit 1, the reason on stdout).
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,9 @@ def _seal_password(office: Office) -> Path:
 
 
 def _new_seal(office: Office, capsys: pytest.CaptureFixture[str], name: str = "office") -> None:
-    made = run_cli(office.keyed("seal", "cert", "new", name, "--seal-password-file", str(_seal_password(office))),
-                   capsys)
+    made = run_cli(
+        office.keyed("seal", "cert", "new", name, "--seal-password-file", str(_seal_password(office))), capsys
+    )
     assert made.code == 0, made.err
 
 
@@ -42,8 +44,9 @@ NEW: dict[str, tuple[list[str], str, str]] = {
 def test_a_seal_made_wrongly_is_one_sentence(office: Office, capsys: pytest.CaptureFixture[str], case: str) -> None:
     argv, key, says = NEW[case]
     before = office.fingerprint()
-    outcome = run_cli(office.keyed("seal", "cert", "new", *argv, "--seal-password-file",
-                                   str(_seal_password(office)), key=key), capsys)
+    outcome = run_cli(
+        office.keyed("seal", "cert", "new", *argv, "--seal-password-file", str(_seal_password(office)), key=key), capsys
+    )
     assert_refused(outcome, 2, says=says)
     assert office.fingerprint() == before
     assert not any((office.home / "seals").glob("*")) if (office.home / "seals").exists() else True
@@ -52,8 +55,9 @@ def test_a_seal_made_wrongly_is_one_sentence(office: Office, capsys: pytest.Capt
 def test_a_seal_name_taken_is_refused(office: Office, capsys: pytest.CaptureFixture[str]) -> None:
     _new_seal(office, capsys)
     before = office.fingerprint()
-    outcome = run_cli(office.keyed("seal", "cert", "new", "office", "--seal-password-file",
-                                   str(_seal_password(office))), capsys)
+    outcome = run_cli(
+        office.keyed("seal", "cert", "new", "office", "--seal-password-file", str(_seal_password(office))), capsys
+    )
     assert_refused(outcome, 2, says="already exists")
     assert office.fingerprint() == before
 
@@ -67,24 +71,38 @@ USED: dict[str, tuple[str, str, str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(USED))
-def test_a_seal_used_wrongly_writes_nothing(office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                            case: str) -> None:
+def test_a_seal_used_wrongly_writes_nothing(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
     name, password, says = USED[case]
     _new_seal(office, capsys)
     bad = tmp_path / "pw.txt"
     bad.write_text(password + "\n" if password else "")
     out = tmp_path / "title.pdf"
     before = office.fingerprint()
-    outcome = run_cli(office.argv("pdf", "title", "1", "--out", str(out), "--seal", name,
-                                  "--seal-password-file", str(bad)), capsys)
+    outcome = run_cli(
+        office.argv("pdf", "title", "1", "--out", str(out), "--seal", name, "--seal-password-file", str(bad)), capsys
+    )
     assert_refused(outcome, 2, says=says)
     assert office.fingerprint() == before and not out.exists()
 
 
 def _sealed_title(office: Office, capsys: pytest.CaptureFixture[str], folder: Path) -> bytes:
     _new_seal(office, capsys)
-    made = run_cli(office.argv("pdf", "title", "1", "--out", str(folder / "title.pdf"), "--seal", "office",
-                               "--seal-password-file", str(_seal_password(office))), capsys)
+    made = run_cli(
+        office.argv(
+            "pdf",
+            "title",
+            "1",
+            "--out",
+            str(folder / "title.pdf"),
+            "--seal",
+            "office",
+            "--seal-password-file",
+            str(_seal_password(office)),
+        ),
+        capsys,
+    )
     assert made.code == 0, made.err
     return (folder / "title.pdf").read_bytes()
 
@@ -102,17 +120,27 @@ def _rewritten(pdf: bytes) -> bytes:
 SEALED = {
     "rewritten by another program": (_rewritten, 1, "The seal no longer covers the document"),
     "a price-like digit changed after sealing": (
-        lambda pdf: tampering.edit_page_text(pdf, b"(10,000)", b"(19,000)", incremental=True), 1, "19,000"),
+        lambda pdf: tampering.edit_page_text(pdf, b"(10,000)", b"(19,000)", incremental=True),
+        1,
+        "19,000",
+    ),
     "its binding attachment swapped for another file": (
-        lambda pdf: tampering.replace_attachment(pdf, "deedbook-seal.json", b"{}"), 1, "seal"),
+        lambda pdf: tampering.replace_attachment(pdf, "deedbook-seal.json", b"{}"),
+        1,
+        "seal",
+    ),
     "an annotation in the margin after sealing": (
-        lambda pdf: tampering.add_annotation(pdf, (540, 8, 560, 28), "seen"), 0, ""),
+        lambda pdf: tampering.add_annotation(pdf, (540, 8, 560, 28), "seen"),
+        0,
+        "",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(SEALED))
-def test_a_sealed_document_changed_is_told_apart(office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                 case: str) -> None:
+def test_a_sealed_document_changed_is_told_apart(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
     change, code, says = SEALED[case]
     changed = tmp_path / "changed.pdf"
     changed.write_bytes(change(_sealed_title(office, capsys, tmp_path)))
@@ -125,8 +153,9 @@ def test_a_sealed_document_changed_is_told_apart(office: Office, capsys: pytest.
         assert any("annotation" in c for c in data["changes_after_seal"])
 
 
-def test_strict_refuses_a_resaved_copy_the_default_accepts(office: Office, capsys: pytest.CaptureFixture[str],
-                                                           tmp_path: Path) -> None:
+def test_strict_refuses_a_resaved_copy_the_default_accepts(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     made = run_cli(office.argv("pdf", "title", "1", "--out", str(tmp_path / "title.pdf")), capsys)
     assert made.code == 0, made.err
     copy = tmp_path / "copy.pdf"

@@ -6,6 +6,7 @@ version cannot draw (another type, a newer layout) is "not ours" (exit 2: a newe
 a record whose parameters are not a genuine document's is "not genuine" (exit 1, the reason on stdout).
 Nothing in the data folder changes either way.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,16 +29,19 @@ ASKED: dict[str, tuple[list[str], str]] = {
     "a journal of a notary nobody knows": (["pdf", "journal", "--notary", NOBODY], "there is nothing to export"),
     "a journal from a date that is not a date": (["pdf", "journal", "--from", "last week"], "is not a start date"),
     "a journal to a date that is not a date": (["pdf", "journal", "--to", "2024-02-30"], "is not a final date"),
-    "a journal whose period ends before it starts": (["pdf", "journal", "--from", "2024-03-01", "--to",
-                                                      "2024-02-01"], "The start date is after the end date"),
+    "a journal whose period ends before it starts": (
+        ["pdf", "journal", "--from", "2024-03-01", "--to", "2024-02-01"],
+        "The start date is after the end date",
+    ),
     "a journal of a notary that is not an address": (["pdf", "journal", "--notary", "0x12"], "address"),
     "a certificate of a parcel nobody registered": (["pdf", "title", "0000000000"], "There is no deed"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(ASKED))
-def test_a_document_asked_for_wrongly_is_one_sentence(office: Office, capsys: pytest.CaptureFixture[str],
-                                                      tmp_path: Path, case: str) -> None:
+def test_a_document_asked_for_wrongly_is_one_sentence(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
     argv, says = ASKED[case]
     out = tmp_path / "document.pdf"
     before = office.fingerprint()
@@ -57,34 +61,48 @@ def _set(path: tuple[str, ...], value: Any) -> Callable[[dict[str, Any]], None]:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return edit
 
 
 # case: (what is changed in a genuine certificate's record; exit code; what verify-pdf says)
 RECORDS: dict[str, tuple[Callable[[dict[str, Any]], None], int, str]] = {
     "a document type this version does not know": (
-        _set(("document", "type"), "easement"), 2, "'easement', which this version of Deedbook does not know"),
+        _set(("document", "type"), "easement"),
+        2,
+        "'easement', which this version of Deedbook does not know",
+    ),
     "a layout from a newer version": (
-        _set(("document", "layout"), 9), 2, "layout 9 of a title; this version of Deedbook draws layout 1, 2"),
+        _set(("document", "layout"), 9),
+        2,
+        "layout 9 of a title; this version of Deedbook draws layout 1, 2",
+    ),
     "a layout that is not a number": (_set(("document", "layout"), "1"), 1, "incomplete or malformed"),
     "a paper size no document has": (_set(("document", "paper"), "A3"), 1, "incomplete or malformed"),
     "the parameters of another type": (
-        _set(("document", "params"), {"index": 0, "deedId": 1}), 1, "not those of a title document"),
-    "a deed number written as text": (
-        _set(("document", "params", "deedId"), "1"), 1, "not those of a title document"),
+        _set(("document", "params"), {"index": 0, "deedId": 1}),
+        1,
+        "not those of a title document",
+    ),
+    "a deed number written as text": (_set(("document", "params", "deedId"), "1"), 1, "not those of a title document"),
     "a deed that is not the one the entries are about": (
-        _set(("document", "params", "deedId"), 7), 1, "does not carry the registration of deed 7"),
+        _set(("document", "params", "deedId"), 7),
+        1,
+        "does not carry the registration of deed 7",
+    ),
     "a newer record format": (_set(("format",), "deedbook-document/2"), 2, "another version of Deedbook"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(RECORDS))
-def test_a_record_this_version_does_not_draw(office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                            case: str) -> None:
+def test_a_record_this_version_does_not_draw(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
     edit, code, says = RECORDS[case]
     changed = tmp_path / "changed.pdf"
-    changed.write_bytes(tampering.replace_record(_title(office, capsys, tmp_path),
-                                                 lambda raw: tampering.change_json(raw, edit)))
+    changed.write_bytes(
+        tampering.replace_record(_title(office, capsys, tmp_path), lambda raw: tampering.change_json(raw, edit))
+    )
     before = office.fingerprint()
     outcome = run_cli(office.argv("verify-pdf", str(changed)), capsys)
     if code == 2:

@@ -5,6 +5,7 @@ none, a dinar three.  More decimals than the currency has, a code that is not
 three letters, a sign, an exponent or an absurd size is refused before anything
 is signed or written.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,33 +30,83 @@ BAD_AMOUNTS = [
 
 
 @pytest.mark.parametrize(("case", "amount", "currency", "says"), BAD_AMOUNTS, ids=[c[0] for c in BAD_AMOUNTS])
-def test_transfer_prepare_refuses_a_bad_price(office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                              case: str, amount: str, currency: str, says: str) -> None:
+def test_transfer_prepare_refuses_a_bad_price(
+    office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, amount: str, currency: str, says: str
+) -> None:
     before = office.fingerprint()
     out_dir = tmp_path / "requests"
-    outcome = run_cli(office.argv("transfer", "prepare", "1", "--to", office.bob, "--price", amount,
-                                  "--currency", currency, "--out-dir", str(out_dir)), capsys)
+    outcome = run_cli(
+        office.argv(
+            "transfer",
+            "prepare",
+            "1",
+            "--to",
+            office.bob,
+            "--price",
+            amount,
+            "--currency",
+            currency,
+            "--out-dir",
+            str(out_dir),
+        ),
+        capsys,
+    )
     assert_refused(outcome, says=says)
     assert office.fingerprint() == before
     assert not out_dir.exists() or list(out_dir.iterdir()) == []
 
 
 @pytest.mark.parametrize(("case", "amount", "currency", "says"), BAD_AMOUNTS, ids=[c[0] for c in BAD_AMOUNTS])
-def test_lien_add_refuses_a_bad_amount(office: Office, capsys: pytest.CaptureFixture[str], case: str, amount: str,
-                                       currency: str, says: str) -> None:
+def test_lien_add_refuses_a_bad_amount(
+    office: Office, capsys: pytest.CaptureFixture[str], case: str, amount: str, currency: str, says: str
+) -> None:
     before = office.fingerprint()
-    outcome = run_cli(office.argv("lien", "add", "1", "--holder", "bob", "--amount", amount, "--currency", currency,
-                                  "--kind", "mortgage", "--password-file", str(office.password_file)), capsys)
+    outcome = run_cli(
+        office.argv(
+            "lien",
+            "add",
+            "1",
+            "--holder",
+            "bob",
+            "--amount",
+            amount,
+            "--currency",
+            currency,
+            "--kind",
+            "mortgage",
+            "--password-file",
+            str(office.password_file),
+        ),
+        capsys,
+    )
     assert_refused(outcome, says=says)
     assert office.fingerprint() == before
 
 
-@pytest.mark.parametrize(("amount", "currency", "shown"), [("25000000", "JPY", "JPY 25,000,000"),
-                                                           ("1234.5", "KWD", "KWD 1,234.500")])
-def test_the_same_command_with_a_good_amount_records_it_as_written(office: Office, capsys: pytest.CaptureFixture[str],
-                                                                   amount: str, currency: str, shown: str) -> None:
-    outcome = run_cli(office.argv("lien", "add", "1", "--holder", "bob", "--amount", amount, "--currency", currency,
-                                  "--kind", "mortgage", "--password-file", str(office.password_file)), capsys)
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"), [("25000000", "JPY", "JPY 25,000,000"), ("1234.5", "KWD", "KWD 1,234.500")]
+)
+def test_the_same_command_with_a_good_amount_records_it_as_written(
+    office: Office, capsys: pytest.CaptureFixture[str], amount: str, currency: str, shown: str
+) -> None:
+    outcome = run_cli(
+        office.argv(
+            "lien",
+            "add",
+            "1",
+            "--holder",
+            "bob",
+            "--amount",
+            amount,
+            "--currency",
+            currency,
+            "--kind",
+            "mortgage",
+            "--password-file",
+            str(office.password_file),
+        ),
+        capsys,
+    )
     assert outcome.code == 0, outcome.err
     assert shown in outcome.out
     shown_deed = run_cli(office.argv("deed", "show", "1"), capsys)

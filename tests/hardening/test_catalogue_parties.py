@@ -4,6 +4,7 @@ Each case runs the real command against the office (a ledger, keys registrar/ali
 deed 1, a checkpoint) or against a notary's own folder next to it, and asserts one
 sentence, the exit code, and that the ledger (and the notary's journal) did not change.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,15 +41,44 @@ class Desk:
 @pytest.fixture
 def desk(office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Desk:
     notary_home = tmp_path / "notary"
-    made = run_cli(["--data-dir", str(notary_home), "key", "new", "notary", "--password-file",
-                    str(office.password_file)], capsys)
+    made = run_cli(
+        ["--data-dir", str(notary_home), "key", "new", "notary", "--password-file", str(office.password_file)], capsys
+    )
     assert made.code == 0, made.err
     notary = made.out.strip().split()[-1]
-    lien = run_cli(office.argv("lien", "prepare", "1", "--holder", office.bob, "--amount", "1000", "--kind", "tax",
-                               "--out-dir", str(tmp_path / "lien")), capsys)
+    lien = run_cli(
+        office.argv(
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            office.bob,
+            "--amount",
+            "1000",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(tmp_path / "lien"),
+        ),
+        capsys,
+    )
     assert lien.code == 0, lien.err
-    attest = run_cli(office.argv("attest", "prepare", "1", "--notary", notary, "--act", "acknowledgment", "--place",
-                                 "Ames", "--out-dir", str(tmp_path / "attest")), capsys)
+    attest = run_cli(
+        office.argv(
+            "attest",
+            "prepare",
+            "1",
+            "--notary",
+            notary,
+            "--act",
+            "acknowledgment",
+            "--place",
+            "Ames",
+            "--out-dir",
+            str(tmp_path / "attest"),
+        ),
+        capsys,
+    )
     assert attest.code == 0, attest.err
     [lien_request] = (tmp_path / "lien").glob("*.json")
     [attest_request] = (tmp_path / "attest").glob("*.json")
@@ -63,8 +93,20 @@ def _write(desk: Desk, name: str, content: str | dict[str, object]) -> str:
 
 def _signed_lien(desk: Desk, capsys: pytest.CaptureFixture[str]) -> str:
     out = desk.root / "lien-signed.json"
-    signed = run_cli(desk.office.argv("sign", str(desk.lien_request), "--key", "bob", "--password-file",
-                                      str(desk.office.password_file), "--yes", "--out", str(out)), capsys)
+    signed = run_cli(
+        desk.office.argv(
+            "sign",
+            str(desk.lien_request),
+            "--key",
+            "bob",
+            "--password-file",
+            str(desk.office.password_file),
+            "--yes",
+            "--out",
+            str(out),
+        ),
+        capsys,
+    )
     assert signed.code == 0, signed.err
     return str(out)
 
@@ -73,51 +115,161 @@ Case = Callable[[Desk, pytest.CaptureFixture[str]], list[str]]
 
 # the agency's side: (argv, says)
 AGENCY_CASES: dict[str, tuple[Case, str]] = {
-    "lien on an unknown deed": (lambda d, c: d.office.argv(
-        "lien", "prepare", "99", "--holder", d.office.bob, "--amount", "5", "--kind", "tax", "--out-dir",
-        str(d.root / "x")), "no deed"),
-    "lien for a malformed holder": (lambda d, c: d.office.argv(
-        "lien", "prepare", "1", "--holder", "0x1234", "--amount", "5", "--kind", "tax", "--out-dir",
-        str(d.root / "x")), "address"),
-    "lien of nothing": (lambda d, c: d.office.argv(
-        "lien", "prepare", "1", "--holder", d.office.bob, "--amount", "0", "--kind", "tax", "--out-dir",
-        str(d.root / "x")), "positive"),
-    "lien in a made-up currency": (lambda d, c: d.office.argv(
-        "lien", "prepare", "1", "--holder", d.office.bob, "--amount", "5", "--currency", "XYZQ", "--kind", "tax",
-        "--out-dir", str(d.root / "x")), "currency"),
-    "lien of no kind": (lambda d, c: d.office.argv(
-        "lien", "prepare", "1", "--holder", d.office.bob, "--amount", "5", "--kind", "  ", "--out-dir",
-        str(d.root / "x")), "kind of lien"),
-    "lien into a file, not a folder": (lambda d, c: d.office.argv(
-        "lien", "prepare", "1", "--holder", d.office.bob, "--amount", "5", "--kind", "tax", "--out-dir",
-        str(d.lien_request)), "not a folder"),
-    "release of an unknown lien": (lambda d, c: d.office.argv(
-        "lien", "release", "prepare", "7", "--out-dir", str(d.root / "x")), "no lien 7"),
+    "lien on an unknown deed": (
+        lambda d, c: d.office.argv(
+            "lien",
+            "prepare",
+            "99",
+            "--holder",
+            d.office.bob,
+            "--amount",
+            "5",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(d.root / "x"),
+        ),
+        "no deed",
+    ),
+    "lien for a malformed holder": (
+        lambda d, c: d.office.argv(
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            "0x1234",
+            "--amount",
+            "5",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(d.root / "x"),
+        ),
+        "address",
+    ),
+    "lien of nothing": (
+        lambda d, c: d.office.argv(
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            d.office.bob,
+            "--amount",
+            "0",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(d.root / "x"),
+        ),
+        "positive",
+    ),
+    "lien in a made-up currency": (
+        lambda d, c: d.office.argv(
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            d.office.bob,
+            "--amount",
+            "5",
+            "--currency",
+            "XYZQ",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(d.root / "x"),
+        ),
+        "currency",
+    ),
+    "lien of no kind": (
+        lambda d, c: d.office.argv(
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            d.office.bob,
+            "--amount",
+            "5",
+            "--kind",
+            "  ",
+            "--out-dir",
+            str(d.root / "x"),
+        ),
+        "kind of lien",
+    ),
+    "lien into a file, not a folder": (
+        lambda d, c: d.office.argv(
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            d.office.bob,
+            "--amount",
+            "5",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(d.lien_request),
+        ),
+        "not a folder",
+    ),
+    "release of an unknown lien": (
+        lambda d, c: d.office.argv("lien", "release", "prepare", "7", "--out-dir", str(d.root / "x")),
+        "no lien 7",
+    ),
     "release without a folder": (lambda d, c: d.office.argv("lien", "release", "prepare", "7"), "--out-dir"),
-    "attest prepare of no entry": (lambda d, c: d.office.argv(
-        "attest", "prepare", "--notary", d.notary, "--act", "jurat", "--out-dir", str(d.root / "x")), "which entry"),
-    "attest prepare of an unknown entry": (lambda d, c: d.office.argv(
-        "attest", "prepare", "40", "--notary", d.notary, "--act", "jurat", "--out-dir", str(d.root / "x")),
-        "no entry 40"),
-    "attest prepare of an entry no checkpoint covers": (lambda d, c: d.office.argv(
-        "attest", "prepare", "2", "--notary", d.notary, "--act", "jurat", "--out-dir", str(d.root / "x")),
-        "checkpoint"),
-    "attest prepare without a notary": (lambda d, c: d.office.argv(
-        "attest", "prepare", "1", "--act", "jurat", "--out-dir", str(d.root / "x")), "--notary"),
-    "attest prepare of no act": (lambda d, c: d.office.argv(
-        "attest", "prepare", "1", "--notary", d.notary, "--act", " ", "--out-dir", str(d.root / "x")),
-        "notarial act"),
-    "submit of a file that is not JSON": (lambda d, c: d.office.argv("submit", _write(d, "junk.json", "{no")),
-                                         "not valid JSON"),
-    "submit of a request nobody signed": (lambda d, c: d.office.argv("submit", str(d.lien_request)),
-                                          "no signature"),
-    "submit of a response with its amount changed": (lambda d, c: d.office.argv("submit", _write(
-        d, "changed.json", _changed(_signed_lien(d, c), amount=999))), "not made by"),
-    "submit of a response naming another signer": (lambda d, c: d.office.argv("submit", _write(
-        d, "other-signer.json", {**json.loads(Path(_signed_lien(d, c)).read_text()), "signer": d.office.alice})),
-        "lienholder in its content"),
-    "submit of a response for another ledger": (lambda d, c: d.office.argv("submit", _write(
-        d, "other-ledger.json", _changed(_signed_lien(d, c), domain_salt="0x" + "ab" * 32))), "not made by"),
+    "attest prepare of no entry": (
+        lambda d, c: d.office.argv(
+            "attest", "prepare", "--notary", d.notary, "--act", "jurat", "--out-dir", str(d.root / "x")
+        ),
+        "which entry",
+    ),
+    "attest prepare of an unknown entry": (
+        lambda d, c: d.office.argv(
+            "attest", "prepare", "40", "--notary", d.notary, "--act", "jurat", "--out-dir", str(d.root / "x")
+        ),
+        "no entry 40",
+    ),
+    "attest prepare of an entry no checkpoint covers": (
+        lambda d, c: d.office.argv(
+            "attest", "prepare", "2", "--notary", d.notary, "--act", "jurat", "--out-dir", str(d.root / "x")
+        ),
+        "checkpoint",
+    ),
+    "attest prepare without a notary": (
+        lambda d, c: d.office.argv("attest", "prepare", "1", "--act", "jurat", "--out-dir", str(d.root / "x")),
+        "--notary",
+    ),
+    "attest prepare of no act": (
+        lambda d, c: d.office.argv(
+            "attest", "prepare", "1", "--notary", d.notary, "--act", " ", "--out-dir", str(d.root / "x")
+        ),
+        "notarial act",
+    ),
+    "submit of a file that is not JSON": (
+        lambda d, c: d.office.argv("submit", _write(d, "junk.json", "{no")),
+        "not valid JSON",
+    ),
+    "submit of a request nobody signed": (lambda d, c: d.office.argv("submit", str(d.lien_request)), "no signature"),
+    "submit of a response with its amount changed": (
+        lambda d, c: d.office.argv("submit", _write(d, "changed.json", _changed(_signed_lien(d, c), amount=999))),
+        "not made by",
+    ),
+    "submit of a response naming another signer": (
+        lambda d, c: d.office.argv(
+            "submit",
+            _write(
+                d, "other-signer.json", {**json.loads(Path(_signed_lien(d, c)).read_text()), "signer": d.office.alice}
+            ),
+        ),
+        "lienholder in its content",
+    ),
+    "submit of a response for another ledger": (
+        lambda d, c: d.office.argv(
+            "submit", _write(d, "other-ledger.json", _changed(_signed_lien(d, c), domain_salt="0x" + "ab" * 32))
+        ),
+        "not made by",
+    ),
     "submit of nothing usable (a folder)": (lambda d, c: d.office.argv("submit", str(d.root)), "folder"),
 }
 
@@ -151,30 +303,77 @@ def test_a_replayed_lien_response_is_refused(desk: Desk, capsys: pytest.CaptureF
     assert desk.office.fingerprint() == before
 
 
-FIELDS_OK = {"document": "Grant deed", "fee": "10", "thumbprint": True,
-             "signers": [{"name": "A", "address": "1 Main St",
-                          "id": {"type": "passport", "issuer": "US", "number": "P1", "issued": "2020-01-01",
-                                 "expires": "2030-01-01"}}]}
+FIELDS_OK = {
+    "document": "Grant deed",
+    "fee": "10",
+    "thumbprint": True,
+    "signers": [
+        {
+            "name": "A",
+            "address": "1 Main St",
+            "id": {"type": "passport", "issuer": "US", "number": "P1", "issued": "2020-01-01", "expires": "2030-01-01"},
+        }
+    ],
+}
 
 # the notary's side: (extra argv after `sign REQUEST`, says)
 NOTARY_CASES: dict[str, tuple[Callable[[Desk], list[str]], str]] = {
     "no journal fields with --yes": (lambda d: ["--journal-profile", "california"], "--journal-fields"),
     "a fields file that is not JSON": (lambda d: ["--journal-fields", _write(d, "f.json", "{")], "not valid JSON"),
-    "a fields file with an unknown field": (lambda d: ["--journal-fields", _write(d, "f.json", {"colour": "red"})],
-                                            "unknown field"),
-    "a fee that is not an amount": (lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "fee": "lots"})],
-                                    "fee"),
-    "California without a thumbprint for real property": (lambda d: [
-        "--journal-profile", "california", "--journal-fields",
-        _write(d, "f.json", {**FIELDS_OK, "thumbprint": False})], "thumbprint"),
-    "California without the id's serial number": (lambda d: [
-        "--journal-profile", "california", "--journal-fields", _write(d, "f.json", {**FIELDS_OK, "signers": [
-            {"name": "A", "address": "1 Main St", "id": {"type": "passport", "issuer": "US", "issued": "2020-01-01",
-                                                          "expires": "2030-01-01"}}]})], "serial number"),
-    "an id date that is not a date": (lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "signers": [
-        {"name": "A", "id": {"type": "passport", "expires": "next year"}}]})], "YYYY-MM-DD"),
-    "evidence swapped for another entry's": (lambda d: ["--journal-fields", _write(d, "f.json", FIELDS_OK)],
-                                             "does not check"),
+    "a fields file with an unknown field": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {"colour": "red"})],
+        "unknown field",
+    ),
+    "a fee that is not an amount": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "fee": "lots"})],
+        "fee",
+    ),
+    "California without a thumbprint for real property": (
+        lambda d: [
+            "--journal-profile",
+            "california",
+            "--journal-fields",
+            _write(d, "f.json", {**FIELDS_OK, "thumbprint": False}),
+        ],
+        "thumbprint",
+    ),
+    "California without the id's serial number": (
+        lambda d: [
+            "--journal-profile",
+            "california",
+            "--journal-fields",
+            _write(
+                d,
+                "f.json",
+                {
+                    **FIELDS_OK,
+                    "signers": [
+                        {
+                            "name": "A",
+                            "address": "1 Main St",
+                            "id": {"type": "passport", "issuer": "US", "issued": "2020-01-01", "expires": "2030-01-01"},
+                        }
+                    ],
+                },
+            ),
+        ],
+        "serial number",
+    ),
+    "an id date that is not a date": (
+        lambda d: [
+            "--journal-fields",
+            _write(
+                d,
+                "f.json",
+                {**FIELDS_OK, "signers": [{"name": "A", "id": {"type": "passport", "expires": "next year"}}]},
+            ),
+        ],
+        "YYYY-MM-DD",
+    ),
+    "evidence swapped for another entry's": (
+        lambda d: ["--journal-fields", _write(d, "f.json", FIELDS_OK)],
+        "does not check",
+    ),
 }
 
 
@@ -187,26 +386,62 @@ def test_the_notary_side_refuses_bad_input(name: str, desk: Desk, capsys: pytest
         data["typedData"]["message"]["entryIndex"] = 0  # names the genesis, carries entry 1's proof
         request = _write(desk, "swapped.json", data)
     out = desk.root / "attested.json"
-    argv = desk.notary_argv("sign", request, "--key", "notary", "--password-file", str(desk.office.password_file),
-                            "--yes", "--out", str(out), *extra)
+    argv = desk.notary_argv(
+        "sign",
+        request,
+        "--key",
+        "notary",
+        "--password-file",
+        str(desk.office.password_file),
+        "--yes",
+        "--out",
+        str(out),
+        *extra,
+    )
     outcome = run_cli(argv, capsys)
     assert_refused(outcome, 2, says=NOTARY_CASES[name][1])
     assert not out.exists() and desk.journal_digest() == "none"
 
 
 def test_journal_fields_for_a_lien_request_are_refused(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
-    outcome = run_cli(desk.office.argv("sign", str(desk.lien_request), "--key", "bob", "--password-file",
-                                       str(desk.office.password_file), "--yes", "--journal-profile", "iowa"), capsys)
+    outcome = run_cli(
+        desk.office.argv(
+            "sign",
+            str(desk.lien_request),
+            "--key",
+            "bob",
+            "--password-file",
+            str(desk.office.password_file),
+            "--yes",
+            "--journal-profile",
+            "iowa",
+        ),
+        capsys,
+    )
     assert_refused(outcome, 2, says="not one")
 
 
-def test_journal_verify_without_a_journal_and_with_a_damaged_one(desk: Desk,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_journal_verify_without_a_journal_and_with_a_damaged_one(
+    desk: Desk, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert_refused(run_cli(desk.notary_argv("journal", "verify"), capsys), 2, says="no notary's journal")
     fields = _write(desk, "f.json", FIELDS_OK)
-    signed = run_cli(desk.notary_argv("sign", str(desk.attest_request), "--key", "notary", "--password-file",
-                                      str(desk.office.password_file), "--yes", "--journal-fields", fields,
-                                      "--out", str(desk.root / "a.json")), capsys)
+    signed = run_cli(
+        desk.notary_argv(
+            "sign",
+            str(desk.attest_request),
+            "--key",
+            "notary",
+            "--password-file",
+            str(desk.office.password_file),
+            "--yes",
+            "--journal-fields",
+            fields,
+            "--out",
+            str(desk.root / "a.json"),
+        ),
+        capsys,
+    )
     assert signed.code == 0, signed.err
     journal = desk.notary_home / "notary" / "journal.jsonl"
     journal.write_text(journal.read_text().replace('"fee": "10"', '"fee": "1"'))
@@ -217,9 +452,20 @@ def test_journal_verify_without_a_journal_and_with_a_damaged_one(desk: Desk,
 
 def test_an_iowa_notary_who_declines_journals_the_refusal(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
     fields = _write(desk, "f.json", FIELDS_OK)
-    argv = desk.notary_argv("sign", str(desk.attest_request), "--key", "notary", "--password-file",
-                            str(desk.office.password_file), "--journal-profile", "iowa", "--journal-fields", fields,
-                            "--out", str(desk.root / "a.json"))
+    argv = desk.notary_argv(
+        "sign",
+        str(desk.attest_request),
+        "--key",
+        "notary",
+        "--password-file",
+        str(desk.office.password_file),
+        "--journal-profile",
+        "iowa",
+        "--journal-fields",
+        fields,
+        "--out",
+        str(desk.root / "a.json"),
+    )
     outcome = run_cli(argv, isolated=True, stdin="n\nthe signer had no identification\n")
     assert_refused(outcome, 2, says="refusal is journal row 0")
     assert not (desk.root / "a.json").exists()
@@ -227,16 +473,22 @@ def test_an_iowa_notary_who_declines_journals_the_refusal(desk: Desk, capsys: py
     assert row["type"] == "refusal" and row["reason"] == "the signer had no identification"
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["journal", "void", "--key", "notary"], "which row"),
-    (["journal", "void", "0", "--key", "notary", "--reason", "x"], "no journal row 0"),
-    (["journal", "reveal", "0"], "which row and which key"),
-    (["journal", "reveal", "0", "--key", "notary"], "no journal row 0"),
-    (["journal", "correct", "0", "--key", "notary", "--reason", "x", "--journal-fields", "/nonexistent.json"],
-     "no file"),
-])
-def test_journal_amendments_refuse_bad_input(args: list[str], says: str, desk: Desk,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["journal", "void", "--key", "notary"], "which row"),
+        (["journal", "void", "0", "--key", "notary", "--reason", "x"], "no journal row 0"),
+        (["journal", "reveal", "0"], "which row and which key"),
+        (["journal", "reveal", "0", "--key", "notary"], "no journal row 0"),
+        (
+            ["journal", "correct", "0", "--key", "notary", "--reason", "x", "--journal-fields", "/nonexistent.json"],
+            "no file",
+        ),
+    ],
+)
+def test_journal_amendments_refuse_bad_input(
+    args: list[str], says: str, desk: Desk, capsys: pytest.CaptureFixture[str]
+) -> None:
     outcome = run_cli(desk.notary_argv(*args, "--password-file", str(desk.office.password_file)), capsys)
     assert_refused(outcome, 2, says=says)
     assert desk.journal_digest() == "none"
@@ -246,9 +498,21 @@ def test_an_iowa_notary_journals_a_request_that_does_not_check(desk: Desk, capsy
     data = json.loads(desk.attest_request.read_text())
     data["evidence"]["auditPath"] = []
     request = _write(desk, "bad-proof.json", data)
-    argv = desk.notary_argv("sign", request, "--key", "notary", "--password-file", str(desk.office.password_file),
-                            "--yes", "--journal-profile", "iowa", "--journal-fields", _write(desk, "f.json", FIELDS_OK),
-                            "--out", str(desk.root / "a.json"))
+    argv = desk.notary_argv(
+        "sign",
+        request,
+        "--key",
+        "notary",
+        "--password-file",
+        str(desk.office.password_file),
+        "--yes",
+        "--journal-profile",
+        "iowa",
+        "--journal-fields",
+        _write(desk, "f.json", FIELDS_OK),
+        "--out",
+        str(desk.root / "a.json"),
+    )
     assert_refused(run_cli(argv, capsys), 2, says="refusal is journal row 0")
     [row] = json.loads(run_cli(desk.notary_argv("journal", "--json"), capsys).out)
     assert row["type"] == "refusal" and "does not check" in row["reason"]

@@ -1,4 +1,5 @@
 """Bad input to 'qr encode' and 'qr decode': one sentence, exit 2, nothing written, the ledger unchanged."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,9 @@ from tests.hardening.harness import assert_refused, run_cli
 
 
 def _prepare(office: Office, folder: Path) -> list[Path]:
-    result = run_cli(office.argv("transfer", "prepare", "1", "--to", office.bob, "--price", "1000", "--out-dir",
-                                 str(folder)))
+    result = run_cli(
+        office.argv("transfer", "prepare", "1", "--to", office.bob, "--price", "1000", "--out-dir", str(folder))
+    )
     assert result.code == 0, result.err
     return sorted(folder.glob("*.json"))  # buyer, seller
 
@@ -87,14 +89,26 @@ def _signature_frame(office: Office, tmp: Path, request_id: bytes, signature: by
 
 
 def signature_without_request(office: Office, tmp: Path) -> list[str]:
-    return ["qr", "decode", str(_signature_frame(office, tmp, b"\x01" * 16, b"\x02" * 65)), "--out",
-            str(tmp / "out.json")]
+    return [
+        "qr",
+        "decode",
+        str(_signature_frame(office, tmp, b"\x01" * 16, b"\x02" * 65)),
+        "--out",
+        str(tmp / "out.json"),
+    ]
 
 
 def signature_for_another_request(office: Office, tmp: Path) -> list[str]:
     seller = _prepare(office, tmp / "req")[1]
-    return ["qr", "decode", str(_signature_frame(office, tmp, b"\x01" * 16, b"\x02" * 65)), "--request", str(seller),
-            "--out", str(tmp / "out.json")]
+    return [
+        "qr",
+        "decode",
+        str(_signature_frame(office, tmp, b"\x01" * 16, b"\x02" * 65)),
+        "--request",
+        str(seller),
+        "--out",
+        str(tmp / "out.json"),
+    ]
 
 
 def signature_by_the_wrong_key(office: Office, tmp: Path) -> list[str]:
@@ -111,10 +125,18 @@ def signature_by_the_wrong_key(office: Office, tmp: Path) -> list[str]:
 
 def gif_of_a_response_given_as_request(office: Office, tmp: Path) -> list[str]:
     seller = _prepare(office, tmp / "req")[1]
-    (tmp / "anim.gif").write_bytes(gif_bytes([frame_image(t) for t in airgap.parts(airgap.file_ur(
-        seller.read_bytes())[0])], 5))
-    return ["qr", "decode", str(_signature_frame(office, tmp, b"\x01" * 16, b"\x02" * 65)), "--request",
-            str(tmp / "anim.gif"), "--out", str(tmp / "out.json")]
+    (tmp / "anim.gif").write_bytes(
+        gif_bytes([frame_image(t) for t in airgap.parts(airgap.file_ur(seller.read_bytes())[0])], 5)
+    )
+    return [
+        "qr",
+        "decode",
+        str(_signature_frame(office, tmp, b"\x01" * 16, b"\x02" * 65)),
+        "--request",
+        str(tmp / "anim.gif"),
+        "--out",
+        str(tmp / "out.json"),
+    ]
 
 
 def out_exists(office: Office, tmp: Path) -> list[str]:
@@ -182,8 +204,7 @@ def _files(tmp: Path, office: Office) -> dict[Path, int]:
 
 
 @pytest.mark.parametrize(("case", "says"), CASES, ids=[c.__name__ for c, _ in CASES])
-def test_qr_refusals(case: Case, says: str, office: Office, tmp_path: Path,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_qr_refusals(case: Case, says: str, office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = case(office, tmp_path)
     capsys.readouterr()
     before = office.fingerprint()

@@ -6,6 +6,7 @@ no traceback, and the ledger, witness and keys unchanged.  The files a person ha
 an evidence file) are also tried as a FIFO, a folder, /dev/zero and binary garbage, in their own
 process with a time limit.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, assert_refused, run_cli
+
 
 @dataclass(frozen=True)
 class Governed:
@@ -56,16 +58,42 @@ def governed_template(tmp_path_factory: pytest.TempPathFactory, office_template:
     kyc = _ok(run_cli(office.argv("key", "new", "kyc", *pw))).split()[-1]
     _ok(run_cli(office.keyed("registrar", "add", registrar2)))
     _ok(run_cli(office.keyed("claims", "issuer", "add", kyc, "--types", "identity,jurisdiction")))
-    _ok(run_cli(office.keyed("deed", "register", "--parcel", "0526350040", "--address", "2 Main St", "--owner",
-                             office.bob)))
+    _ok(
+        run_cli(
+            office.keyed("deed", "register", "--parcel", "0526350040", "--address", "2 Main St", "--owner", office.bob)
+        )
+    )
     rules = root / "rules.json"
-    rules.write_text(json.dumps({"format": "deedbook-rules/1", "recovery": {
-        "approvals": [{"role": "registrar", "by": "registrars"}, {"role": "notary", "by": [notary]}],
-        "waiting_days": 5}}))
+    rules.write_text(
+        json.dumps(
+            {
+                "format": "deedbook-rules/1",
+                "recovery": {
+                    "approvals": [{"role": "registrar", "by": "registrars"}, {"role": "notary", "by": [notary]}],
+                    "waiting_days": 5,
+                },
+            }
+        )
+    )
     _ok(run_cli(office.keyed("rules", "set", "--file", str(rules))))
     requests = root / "requests"
-    started = json.loads(_ok(run_cli(office.keyed("recovery", "start", "--lost", office.bob, "--new", office.alice,
-                                                  "--out-dir", str(requests), "--json"))))
+    started = json.loads(
+        _ok(
+            run_cli(
+                office.keyed(
+                    "recovery",
+                    "start",
+                    "--lost",
+                    office.bob,
+                    "--new",
+                    office.alice,
+                    "--out-dir",
+                    str(requests),
+                    "--json",
+                )
+            )
+        )
+    )
     return Governed(office, registrar2, notary, kyc, started["id"], requests, approver_home)
 
 
@@ -74,16 +102,25 @@ def governed(governed_template: Governed, tmp_path: Path) -> Governed:
     home = tmp_path / "home"
     shutil.copytree(governed_template.office.home, home)
     t = governed_template
-    return Governed(Office(home, t.office.password_file, t.office.alice, t.office.bob), t.registrar2, t.notary,
-                    t.kyc, t.recovery, t.requests, t.approver_home)
+    return Governed(
+        Office(home, t.office.password_file, t.office.alice, t.office.bob),
+        t.registrar2,
+        t.notary,
+        t.kyc,
+        t.recovery,
+        t.requests,
+        t.approver_home,
+    )
 
 
 # -- files handed in ------------------------------------------------------------------------------------------
+
 
 def _write(name: str, content: bytes) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         (folder / name).write_bytes(content)
         return folder / name
+
     return make
 
 
@@ -108,8 +145,10 @@ FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "huge": (_write("huge.json", b" " * (65 * 1024) + b"{}"), "too large"),
     "unknown key": (_write("typo.json", b'{"format": "deedbook-rules/1", "max_holder": 3}'), "'max_holder'"),
     "wrong format": (_write("v2.json", b'{"format": "deedbook-rules/9"}'), "deedbook-rules/1"),
-    "a string for a number": (_write("s.json", b'{"format": "deedbook-rules/1", "min_holding_shares": "100"}'),
-                              "whole number"),
+    "a string for a number": (
+        _write("s.json", b'{"format": "deedbook-rules/1", "min_holding_shares": "100"}'),
+        "whole number",
+    ),
 }
 
 
@@ -118,8 +157,11 @@ def test_a_rules_file_that_cannot_be_used_is_one_sentence(office: Office, tmp_pa
     make, says = FILES[case]
     path = make(tmp_path)
     before = office.fingerprint()
-    outcome = run_cli(office.keyed("rules", "set", "--file", str(path), "--password-file", str(office.password_file)),
-                      isolated=True, timeout=60)
+    outcome = run_cli(
+        office.keyed("rules", "set", "--file", str(path), "--password-file", str(office.password_file)),
+        isolated=True,
+        timeout=60,
+    )
     assert_refused(outcome, 2, says=says)
     assert office.fingerprint() == before
 
@@ -129,14 +171,29 @@ def test_an_evidence_file_that_cannot_be_read_is_one_sentence(governed: Governed
     make, says = FILES[case]
     office = governed.office
     before = office.fingerprint()
-    outcome = run_cli(office.argv("claims", "issue", office.alice, "--type", "identity", "--evidence-file",
-                                  str(make(tmp_path)), "--key", "kyc", "--password-file", str(office.password_file)),
-                      isolated=True, timeout=60)
+    outcome = run_cli(
+        office.argv(
+            "claims",
+            "issue",
+            office.alice,
+            "--type",
+            "identity",
+            "--evidence-file",
+            str(make(tmp_path)),
+            "--key",
+            "kyc",
+            "--password-file",
+            str(office.password_file),
+        ),
+        isolated=True,
+        timeout=60,
+    )
     assert_refused(outcome, 2, says=says)
     assert office.fingerprint() == before
 
 
 # -- commands given what they cannot do -------------------------------------------------------------------------
+
 
 def _evidence(tmp: Path) -> str:
     path = tmp / "evidence.pdf"
@@ -146,78 +203,235 @@ def _evidence(tmp: Path) -> str:
 
 CASES: dict[str, tuple[Callable[[Governed, Path], list[str]], str | None, str]] = {
     # (argv, key, what the sentence says)
-    "issuer: not an address": (lambda g, t: ["claims", "issuer", "add", "0x123", "--types", "identity"],
-                               "registrar", "not an Ethereum address"),
-    "issuer: a bad type": (lambda g, t: ["claims", "issuer", "add", g.kyc, "--types", "Identity Checked!"],
-                           "registrar", "claim type"),
-    "issuer: not the operator": (lambda g, t: ["claims", "issuer", "add", g.kyc, "--types", "identity"], "alice",
-                                 "must be signed by"),
-    "claim: untrusted issuer": (lambda g, t: ["claims", "issue", g.office.bob, "--type", "identity",
-                                              "--evidence-file", _evidence(t)], "alice", "not a claim issuer"),
-    "claim: a type the issuer is not trusted for": (lambda g, t: ["claims", "issue", g.office.bob, "--type",
-                                                                  "accredited", "--evidence-file", _evidence(t)],
-                                                    "kyc", "not for 'accredited'"),
-    "claim: a jurisdiction that is not one": (lambda g, t: ["claims", "issue", g.office.bob, "--type",
-                                                            "jurisdiction", "--value", "Atlantis",
-                                                            "--evidence-file", _evidence(t)], "kyc", "country code"),
-    "claim: personal data as a value": (lambda g, t: ["claims", "issue", g.office.bob, "--type", "identity",
-                                                      "--value", "passport X123\u202e", "--evidence-file",
-                                                      _evidence(t)], "kyc", "never personal data"),
-    "claim: expired already": (lambda g, t: ["claims", "issue", g.office.bob, "--type", "identity", "--expires",
-                                             "2001-01-01", "--evidence-file", _evidence(t)], "kyc", "has passed"),
-    "claim: an expiry that is not a date": (lambda g, t: ["claims", "issue", g.office.bob, "--type", "identity",
-                                                          "--expires", "next year", "--evidence-file",
-                                                          _evidence(t)], "kyc", "YYYY-MM-DD"),
+    "issuer: not an address": (
+        lambda g, t: ["claims", "issuer", "add", "0x123", "--types", "identity"],
+        "registrar",
+        "not an Ethereum address",
+    ),
+    "issuer: a bad type": (
+        lambda g, t: ["claims", "issuer", "add", g.kyc, "--types", "Identity Checked!"],
+        "registrar",
+        "claim type",
+    ),
+    "issuer: not the operator": (
+        lambda g, t: ["claims", "issuer", "add", g.kyc, "--types", "identity"],
+        "alice",
+        "must be signed by",
+    ),
+    "claim: untrusted issuer": (
+        lambda g, t: ["claims", "issue", g.office.bob, "--type", "identity", "--evidence-file", _evidence(t)],
+        "alice",
+        "not a claim issuer",
+    ),
+    "claim: a type the issuer is not trusted for": (
+        lambda g, t: ["claims", "issue", g.office.bob, "--type", "accredited", "--evidence-file", _evidence(t)],
+        "kyc",
+        "not for 'accredited'",
+    ),
+    "claim: a jurisdiction that is not one": (
+        lambda g, t: [
+            "claims",
+            "issue",
+            g.office.bob,
+            "--type",
+            "jurisdiction",
+            "--value",
+            "Atlantis",
+            "--evidence-file",
+            _evidence(t),
+        ],
+        "kyc",
+        "country code",
+    ),
+    "claim: personal data as a value": (
+        lambda g, t: [
+            "claims",
+            "issue",
+            g.office.bob,
+            "--type",
+            "identity",
+            "--value",
+            "passport X123\u202e",
+            "--evidence-file",
+            _evidence(t),
+        ],
+        "kyc",
+        "never personal data",
+    ),
+    "claim: expired already": (
+        lambda g, t: [
+            "claims",
+            "issue",
+            g.office.bob,
+            "--type",
+            "identity",
+            "--expires",
+            "2001-01-01",
+            "--evidence-file",
+            _evidence(t),
+        ],
+        "kyc",
+        "has passed",
+    ),
+    "claim: an expiry that is not a date": (
+        lambda g, t: [
+            "claims",
+            "issue",
+            g.office.bob,
+            "--type",
+            "identity",
+            "--expires",
+            "next year",
+            "--evidence-file",
+            _evidence(t),
+        ],
+        "kyc",
+        "YYYY-MM-DD",
+    ),
     "revoke: no such claim": (lambda g, t: ["claims", "revoke", "42"], "kyc", "no claim 42"),
     "rules: not the operator": (lambda g, t: ["rules", "set", "--file", _rules(t)], "alice", "must be signed by"),
     "can-transfer: no such deed": (lambda g, t: ["can-transfer", "77", "--to", g.office.bob], None, "no deed '77'"),
-    "can-transfer: zero shares": (lambda g, t: ["can-transfer", "1", "--to", g.office.bob, "--shares", "0"], None,
-                                  "at least 1"),
-    "can-transfer: a seller that is not an address": (lambda g, t: ["can-transfer", "1", "--to", g.office.bob,
-                                                                    "--from", "alice"], None, "not an Ethereum"),
-    "hold: nothing named": (lambda g, t: ["hold", "add", "--reason", "r", "--order", "o", "--out-dir", str(t / "h")],
-                            "registrar", "Say what to freeze"),
-    "hold: an empty reason": (lambda g, t: ["hold", "add", "1", "--reason", " ", "--order", "o", "--out-dir",
-                                            str(t / "h")], "registrar", "reason is needed"),
-    "hold: a reason of two lines": (lambda g, t: ["hold", "add", "1", "--reason", "a\x1b[2Jb", "--order", "o",
-                                                  "--out-dir", str(t / "h")], "registrar", "one line"),
-    "hold: an approver who is not a registrar": (lambda g, t: ["hold", "add", "1", "--reason", "r", "--order", "o",
-                                                               "--approver", g.office.bob, "--out-dir",
-                                                               str(t / "h")], "registrar", "not a registrar"),
-    "hold: the registrar approving itself": (lambda g, t: ["hold", "add", "1", "--reason", "r", "--order", "o",
-                                                           "--approver", _operator(g), "--out-dir", str(t / "h")],
-                                             "registrar", "two different people"),
-    "hold: signed by a key that is no registrar": (lambda g, t: ["hold", "add", "1", "--reason", "r", "--order", "o",
-                                                                 "--approver", g.registrar2, "--out-dir",
-                                                                 str(t / "h")], "alice", "not a registrar"),
-    "hold: an out-dir that is a file": (lambda g, t: ["hold", "add", "1", "--reason", "r", "--order", "o",
-                                                      "--out-dir", _a_file(t)], "registrar", "is a file"),
-    "hold: no such deed": (lambda g, t: ["hold", "add", "9", "--reason", "r", "--order", "o", "--out-dir",
-                                         str(t / "h")], "registrar", "no deed '9'"),
-    "release: no such hold": (lambda g, t: ["hold", "release", "0xabcdef12", "--reason", "r", "--out-dir",
-                                            str(t / "h")], "registrar", "no hold"),
-    "release: an id that is not one": (lambda g, t: ["hold", "release", "hold-1", "--reason", "r", "--out-dir",
-                                                     str(t / "h")], "registrar", "by its id"),
-    "recovery: to the same key": (lambda g, t: ["recovery", "start", "--lost", g.office.alice, "--new",
-                                                g.office.alice, "--out-dir", str(t / "r")], "registrar",
-                                  "from one address to another"),
-    "recovery: a key holding nothing": (lambda g, t: ["recovery", "start", "--lost", g.notary, "--new",
-                                                      g.office.alice, "--out-dir", str(t / "r")], "registrar",
-                                        "holds no shares"),
-    "recovery: one already open": (lambda g, t: ["recovery", "start", "--lost", g.office.bob, "--new", g.notary,
-                                                 "--out-dir", str(t / "r")], "registrar", "is open already"),
-    "recovery: by a key that is no registrar": (lambda g, t: ["recovery", "start", "--lost", g.office.alice, "--new",
-                                                              g.notary, "--out-dir", str(t / "r")], "alice",
-                                                "not a registrar"),
-    "recovery: an out-dir that is a file": (lambda g, t: ["recovery", "start", "--lost", g.office.alice, "--new",
-                                                          g.notary, "--out-dir", _a_file(t)], "registrar",
-                                            "is a file"),
-    "recovery: complete before its approvals": (lambda g, t: ["recovery", "complete", g.recovery], "registrar",
-                                                "0 of 2 approvals"),
-    "recovery: status of no such recovery": (lambda g, t: ["recovery", "status", "0x000000aa"], None,
-                                             "no recovery"),
-    "recovery: an objection to no such recovery": (lambda g, t: ["recovery", "objection", "0xffffff",
-                                                                 "--out-dir", str(t / "o")], None, "no recovery"),
+    "can-transfer: zero shares": (
+        lambda g, t: ["can-transfer", "1", "--to", g.office.bob, "--shares", "0"],
+        None,
+        "at least 1",
+    ),
+    "can-transfer: a seller that is not an address": (
+        lambda g, t: ["can-transfer", "1", "--to", g.office.bob, "--from", "alice"],
+        None,
+        "not an Ethereum",
+    ),
+    "hold: nothing named": (
+        lambda g, t: ["hold", "add", "--reason", "r", "--order", "o", "--out-dir", str(t / "h")],
+        "registrar",
+        "Say what to freeze",
+    ),
+    "hold: an empty reason": (
+        lambda g, t: ["hold", "add", "1", "--reason", " ", "--order", "o", "--out-dir", str(t / "h")],
+        "registrar",
+        "reason is needed",
+    ),
+    "hold: a reason of two lines": (
+        lambda g, t: ["hold", "add", "1", "--reason", "a\x1b[2Jb", "--order", "o", "--out-dir", str(t / "h")],
+        "registrar",
+        "one line",
+    ),
+    "hold: an approver who is not a registrar": (
+        lambda g, t: [
+            "hold",
+            "add",
+            "1",
+            "--reason",
+            "r",
+            "--order",
+            "o",
+            "--approver",
+            g.office.bob,
+            "--out-dir",
+            str(t / "h"),
+        ],
+        "registrar",
+        "not a registrar",
+    ),
+    "hold: the registrar approving itself": (
+        lambda g, t: [
+            "hold",
+            "add",
+            "1",
+            "--reason",
+            "r",
+            "--order",
+            "o",
+            "--approver",
+            _operator(g),
+            "--out-dir",
+            str(t / "h"),
+        ],
+        "registrar",
+        "two different people",
+    ),
+    "hold: signed by a key that is no registrar": (
+        lambda g, t: [
+            "hold",
+            "add",
+            "1",
+            "--reason",
+            "r",
+            "--order",
+            "o",
+            "--approver",
+            g.registrar2,
+            "--out-dir",
+            str(t / "h"),
+        ],
+        "alice",
+        "not a registrar",
+    ),
+    "hold: an out-dir that is a file": (
+        lambda g, t: ["hold", "add", "1", "--reason", "r", "--order", "o", "--out-dir", _a_file(t)],
+        "registrar",
+        "is a file",
+    ),
+    "hold: no such deed": (
+        lambda g, t: ["hold", "add", "9", "--reason", "r", "--order", "o", "--out-dir", str(t / "h")],
+        "registrar",
+        "no deed '9'",
+    ),
+    "release: no such hold": (
+        lambda g, t: ["hold", "release", "0xabcdef12", "--reason", "r", "--out-dir", str(t / "h")],
+        "registrar",
+        "no hold",
+    ),
+    "release: an id that is not one": (
+        lambda g, t: ["hold", "release", "hold-1", "--reason", "r", "--out-dir", str(t / "h")],
+        "registrar",
+        "by its id",
+    ),
+    "recovery: to the same key": (
+        lambda g, t: [
+            "recovery",
+            "start",
+            "--lost",
+            g.office.alice,
+            "--new",
+            g.office.alice,
+            "--out-dir",
+            str(t / "r"),
+        ],
+        "registrar",
+        "from one address to another",
+    ),
+    "recovery: a key holding nothing": (
+        lambda g, t: ["recovery", "start", "--lost", g.notary, "--new", g.office.alice, "--out-dir", str(t / "r")],
+        "registrar",
+        "holds no shares",
+    ),
+    "recovery: one already open": (
+        lambda g, t: ["recovery", "start", "--lost", g.office.bob, "--new", g.notary, "--out-dir", str(t / "r")],
+        "registrar",
+        "is open already",
+    ),
+    "recovery: by a key that is no registrar": (
+        lambda g, t: ["recovery", "start", "--lost", g.office.alice, "--new", g.notary, "--out-dir", str(t / "r")],
+        "alice",
+        "not a registrar",
+    ),
+    "recovery: an out-dir that is a file": (
+        lambda g, t: ["recovery", "start", "--lost", g.office.alice, "--new", g.notary, "--out-dir", _a_file(t)],
+        "registrar",
+        "is a file",
+    ),
+    "recovery: complete before its approvals": (
+        lambda g, t: ["recovery", "complete", g.recovery],
+        "registrar",
+        "0 of 2 approvals",
+    ),
+    "recovery: status of no such recovery": (lambda g, t: ["recovery", "status", "0x000000aa"], None, "no recovery"),
+    "recovery: an objection to no such recovery": (
+        lambda g, t: ["recovery", "objection", "0xffffff", "--out-dir", str(t / "o")],
+        None,
+        "no recovery",
+    ),
 }
 
 
@@ -239,8 +453,9 @@ def _a_file(tmp: Path) -> str:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_refused_command_is_one_sentence_and_writes_nothing(governed: Governed, tmp_path: Path, case: str,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refused_command_is_one_sentence_and_writes_nothing(
+    governed: Governed, tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     argv, key, says = CASES[case]
     arguments = argv(governed, tmp_path)
     before = governed.office.fingerprint()
@@ -252,17 +467,37 @@ def test_a_refused_command_is_one_sentence_and_writes_nothing(governed: Governed
 
 # -- responses that must not be recorded -------------------------------------------------------------------------
 
+
 def _signed(governed: Governed, request: Path, key: str, home: Path, tmp: Path) -> Path:
     out = tmp / (request.stem + ".signed.json")
-    _ok(run_cli(["--data-dir", str(home), "sign", str(request), "--key", key, "--password-file",
-                 str(governed.office.password_file), "--yes", "--out", str(out)]))
+    _ok(
+        run_cli(
+            [
+                "--data-dir",
+                str(home),
+                "sign",
+                str(request),
+                "--key",
+                key,
+                "--password-file",
+                str(governed.office.password_file),
+                "--yes",
+                "--out",
+                str(out),
+            ]
+        )
+    )
     return out
 
 
-def test_an_approval_edited_after_signing_is_refused(governed: Governed, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    first = next(p for p in governed.requests.glob("*-1-registrar-*.json")
-                 if json.loads(p.read_text())["signer"] == governed.registrar2)
+def test_an_approval_edited_after_signing_is_refused(
+    governed: Governed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = next(
+        p
+        for p in governed.requests.glob("*-1-registrar-*.json")
+        if json.loads(p.read_text())["signer"] == governed.registrar2
+    )
     response = _signed(governed, first, "registrar2", governed.approver_home, tmp_path)
     data = json.loads(response.read_text())
     data["typedData"]["message"]["new"] = governed.notary  # someone redirects the holdings after the approval
@@ -277,8 +512,9 @@ def test_an_approval_edited_after_signing_is_refused(governed: Governed, tmp_pat
     assert governed.office.fingerprint() == before
 
 
-def test_an_approval_by_someone_the_policy_does_not_name_is_refused(governed: Governed, tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_approval_by_someone_the_policy_does_not_name_is_refused(
+    governed: Governed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     second = next(governed.requests.glob("*-2-notary-*.json"))
     data = json.loads(second.read_text())
     alice_request = tmp_path / "alice-as-notary.json"  # a request for alice, crafted from the notary's
@@ -286,18 +522,26 @@ def test_an_approval_by_someone_the_policy_does_not_name_is_refused(governed: Go
     data.pop("summary", None)
     alice_request.write_text(json.dumps(data))
     response = _signed(governed, alice_request, "alice", governed.office.home, tmp_path)
-    first = next(p for p in governed.requests.glob("*-1-registrar-*.json")
-                 if json.loads(p.read_text())["signer"] == governed.registrar2)
-    assert governed.run(capsys, "transfer", "submit", str(_signed(governed, first, "registrar2",
-                                                                   governed.approver_home, tmp_path))).code == 0
+    first = next(
+        p
+        for p in governed.requests.glob("*-1-registrar-*.json")
+        if json.loads(p.read_text())["signer"] == governed.registrar2
+    )
+    assert (
+        governed.run(
+            capsys, "transfer", "submit", str(_signed(governed, first, "registrar2", governed.approver_home, tmp_path))
+        ).code
+        == 0
+    )
     before = governed.office.fingerprint()
     assert_refused(governed.run(capsys, "transfer", "submit", str(response)), 2, says="not by " + governed.office.alice)
     assert governed.office.fingerprint() == before
 
 
 @pytest.mark.parametrize("kind", ["RulesVersion", "ClaimIssuer", "RecoveryStart", "RecoveryTransfer"])
-def test_a_ledger_act_of_this_area_is_never_signed_by_request(governed: Governed, tmp_path: Path, kind: str,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_ledger_act_of_this_area_is_never_signed_by_request(
+    governed: Governed, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from core.kinds import typed_data
     from core.ledger import Ledger
     from core.paths import DataDir
@@ -307,19 +551,45 @@ def test_a_ledger_act_of_this_area_is_never_signed_by_request(governed: Governed
     messages = {
         "RulesVersion": {"version": 2, "rules": '{"format":"deedbook-rules/1"}'},
         "ClaimIssuer": {"changeId": "0x" + "ab" * 32, "issuer": governed.notary, "claimTypes": "identity"},
-        "RecoveryStart": {"recoveryId": "0x" + "cd" * 32, "lost": governed.office.alice, "new": governed.notary,
-                          "deedId": 0, "order": "", "reason": "lost", "rulesVersion": 1},
-        "RecoveryTransfer": {"recoveryId": governed.recovery, "deedId": 2, "parcel": "0526350040",
-                             "from": governed.office.bob, "to": governed.office.alice, "shares": 10_000, "order": "",
-                             "deedVersion": 1},
+        "RecoveryStart": {
+            "recoveryId": "0x" + "cd" * 32,
+            "lost": governed.office.alice,
+            "new": governed.notary,
+            "deedId": 0,
+            "order": "",
+            "reason": "lost",
+            "rulesVersion": 1,
+        },
+        "RecoveryTransfer": {
+            "recoveryId": governed.recovery,
+            "deedId": 2,
+            "parcel": "0526350040",
+            "from": governed.office.bob,
+            "to": governed.office.alice,
+            "shares": 10_000,
+            "order": "",
+            "deedVersion": 1,
+        },
     }
     request = tmp_path / "routine.json"
-    request.write_text(json.dumps({"format": FORMAT, "typedData": typed_data(ledger.identity, kind, messages[kind]),
-                                   "signer": ledger.identity.operator, "role": "operator",
-                                   "summary": "Routine upkeep."}))
+    request.write_text(
+        json.dumps(
+            {
+                "format": FORMAT,
+                "typedData": typed_data(ledger.identity, kind, messages[kind]),
+                "signer": ledger.identity.operator,
+                "role": "operator",
+                "summary": "Routine upkeep.",
+            }
+        )
+    )
     ledger.close()
     before = governed.office.fingerprint()
-    outcome = run_cli(governed.office.argv("sign", str(request), "--key", "registrar", "--password-file",
-                                           str(governed.office.password_file), "--yes"), capsys)
+    outcome = run_cli(
+        governed.office.argv(
+            "sign", str(request), "--key", "registrar", "--password-file", str(governed.office.password_file), "--yes"
+        ),
+        capsys,
+    )
     assert_refused(outcome, 2, says="never by request")
     assert governed.office.fingerprint() == before and not (tmp_path / "routine.signed.json").exists()

@@ -4,6 +4,7 @@ Every case runs one command as a user would against an office's data folder (ali
 checkpoint after it; one distribution and one proposal recorded) and expects exit 2, exactly one sentence on
 stderr naming what is wrong, no traceback, and the ledger, witness and keys unchanged.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,57 +55,128 @@ def serviced(serviced_template: Serviced, tmp_path: Path) -> Serviced:
     home = tmp_path / "home"
     shutil.copytree(serviced_template.office.home, home)
     t = serviced_template
-    return Serviced(Office(home, t.office.password_file, t.office.alice, t.office.bob), t.requests, t.carol_home,
-                    t.carol)
+    return Serviced(
+        Office(home, t.office.password_file, t.office.alice, t.office.bob), t.requests, t.carol_home, t.carol
+    )
 
 
 FAR = "2099-01-01"
 CASES: list[tuple[str, list[str], bool, str]] = [
     # (case, arguments, signed with the registrar's key, what the sentence says)
     ("zero amount", ["distribution", "new", "1", "--amount", "0", "--currency", "USD"], True, "positive"),
-    ("words for an amount", ["distribution", "new", "1", "--amount", "ten", "--currency", "USD"], True,
-     "not a valid amount"),
-    ("too many decimals", ["distribution", "new", "1", "--amount", "10.001", "--currency", "USD"], True,
-     "2 decimal places"),
-    ("not a currency", ["distribution", "new", "1", "--amount", "10", "--currency", "DOLLARS"], True,
-     "not a currency"),
-    ("negative amount", ["distribution", "new", "1", "--amount", "-5", "--currency", "USD"], True, "not a valid amount"),
+    (
+        "words for an amount",
+        ["distribution", "new", "1", "--amount", "ten", "--currency", "USD"],
+        True,
+        "not a valid amount",
+    ),
+    (
+        "too many decimals",
+        ["distribution", "new", "1", "--amount", "10.001", "--currency", "USD"],
+        True,
+        "2 decimal places",
+    ),
+    ("not a currency", ["distribution", "new", "1", "--amount", "10", "--currency", "DOLLARS"], True, "not a currency"),
+    (
+        "negative amount",
+        ["distribution", "new", "1", "--amount", "-5", "--currency", "USD"],
+        True,
+        "not a valid amount",
+    ),
     ("unknown deed", ["distribution", "new", "99", "--amount", "10", "--currency", "USD"], True, "no deed"),
-    ("record date not a checkpoint", ["distribution", "new", "1", "--amount", "10", "--currency", "USD",
-                                      "--record-checkpoint", "1"], True, "not a checkpoint"),
-    ("record date beyond the ledger", ["distribution", "new", "1", "--amount", "10", "--currency", "USD",
-                                       "--record-checkpoint", "999"], True, "no entry 999"),
-    ("purpose too long", ["distribution", "new", "1", "--amount", "10", "--currency", "USD", "--purpose", "x" * 300],
-     True, "at most 200"),
+    (
+        "record date not a checkpoint",
+        ["distribution", "new", "1", "--amount", "10", "--currency", "USD", "--record-checkpoint", "1"],
+        True,
+        "not a checkpoint",
+    ),
+    (
+        "record date beyond the ledger",
+        ["distribution", "new", "1", "--amount", "10", "--currency", "USD", "--record-checkpoint", "999"],
+        True,
+        "no entry 999",
+    ),
+    (
+        "purpose too long",
+        ["distribution", "new", "1", "--amount", "10", "--currency", "USD", "--purpose", "x" * 300],
+        True,
+        "at most 200",
+    ),
     ("no key", ["distribution", "new", "1", "--amount", "10", "--currency", "USD"], False, "registrar's key"),
-    ("unknown distribution", ["distribution", "statement", "7", "--holder", "0x" + "11" * 20, "--out", "{tmp}/s.pdf"],
-     False, "no distribution 7"),
-    ("holder not paid", ["distribution", "statement", "1", "--holder", "0x" + "11" * 20, "--out", "{tmp}/s.pdf"],
-     False, "not among the holders paid"),
-    ("not an address", ["distribution", "statement", "1", "--holder", "alice", "--out", "{tmp}/s.pdf"], False,
-     "not an Ethereum address"),
-    ("threshold above one", ["vote", "propose", "1", "--text", "Q?", "--threshold", "1.5", "--closes", FAR], True,
-     "not a threshold"),
-    ("threshold zero", ["vote", "propose", "1", "--text", "Q?", "--threshold", "0", "--closes", FAR], True,
-     "not a threshold"),
-    ("threshold in words", ["vote", "propose", "1", "--text", "Q?", "--threshold", "most", "--closes", FAR], True,
-     "not a threshold"),
-    ("closed already", ["vote", "propose", "1", "--text", "Q?", "--threshold", "0.6", "--closes", "2001-01-01"], True,
-     "has passed"),
-    ("not a date", ["vote", "propose", "1", "--text", "Q?", "--threshold", "0.6", "--closes", "2026-13-40"], True,
-     "not a closing date"),
-    ("empty question", ["vote", "propose", "1", "--text", "  ", "--threshold", "0.6", "--closes", FAR], True,
-     "between 1 and"),
+    (
+        "unknown distribution",
+        ["distribution", "statement", "7", "--holder", "0x" + "11" * 20, "--out", "{tmp}/s.pdf"],
+        False,
+        "no distribution 7",
+    ),
+    (
+        "holder not paid",
+        ["distribution", "statement", "1", "--holder", "0x" + "11" * 20, "--out", "{tmp}/s.pdf"],
+        False,
+        "not among the holders paid",
+    ),
+    (
+        "not an address",
+        ["distribution", "statement", "1", "--holder", "alice", "--out", "{tmp}/s.pdf"],
+        False,
+        "not an Ethereum address",
+    ),
+    (
+        "threshold above one",
+        ["vote", "propose", "1", "--text", "Q?", "--threshold", "1.5", "--closes", FAR],
+        True,
+        "not a threshold",
+    ),
+    (
+        "threshold zero",
+        ["vote", "propose", "1", "--text", "Q?", "--threshold", "0", "--closes", FAR],
+        True,
+        "not a threshold",
+    ),
+    (
+        "threshold in words",
+        ["vote", "propose", "1", "--text", "Q?", "--threshold", "most", "--closes", FAR],
+        True,
+        "not a threshold",
+    ),
+    (
+        "closed already",
+        ["vote", "propose", "1", "--text", "Q?", "--threshold", "0.6", "--closes", "2001-01-01"],
+        True,
+        "has passed",
+    ),
+    (
+        "not a date",
+        ["vote", "propose", "1", "--text", "Q?", "--threshold", "0.6", "--closes", "2026-13-40"],
+        True,
+        "not a closing date",
+    ),
+    (
+        "empty question",
+        ["vote", "propose", "1", "--text", "  ", "--threshold", "0.6", "--closes", FAR],
+        True,
+        "between 1 and",
+    ),
     ("unknown proposal", ["vote", "tally", "9"], False, "no proposal 9"),
-    ("requests for a stranger", ["vote", "ballot-requests", "1", "--holder", "0x" + "11" * 20, "--out-dir",
-                                 "{tmp}/r"], False, "held no shares"),
+    (
+        "requests for a stranger",
+        ["vote", "ballot-requests", "1", "--holder", "0x" + "11" * 20, "--out-dir", "{tmp}/r"],
+        False,
+        "held no shares",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "args", "keyed", "says"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(serviced: Serviced, tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str], case: str,
-                                                                  args: list[str], keyed: bool, says: str) -> None:
+def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(
+    serviced: Serviced,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: str,
+    args: list[str],
+    keyed: bool,
+    says: str,
+) -> None:
     o = serviced.office
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
     before = o.fingerprint()
@@ -114,28 +186,62 @@ def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(serviced: Serv
     assert not (tmp_path / "s.pdf").exists()
 
 
-def test_a_key_that_is_not_a_registrars_and_a_wrong_password_sign_nothing(serviced: Serviced, tmp_path: Path,
-                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_key_that_is_not_a_registrars_and_a_wrong_password_sign_nothing(
+    serviced: Serviced, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     o = serviced.office
     before = o.fingerprint()
-    assert_refused(run_cli(o.keyed("distribution", "new", "1", "--amount", "10", "--currency", "USD", key="alice"),
-                           capsys), says="not a registrar")
+    assert_refused(
+        run_cli(o.keyed("distribution", "new", "1", "--amount", "10", "--currency", "USD", key="alice"), capsys),
+        says="not a registrar",
+    )
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the password\n")
-    assert_refused(run_cli(o.argv("vote", "propose", "1", "--text", "Q?", "--threshold", "0.6", "--closes", FAR,
-                                  "--key", "registrar", "--password-file", str(wrong)), capsys))
+    assert_refused(
+        run_cli(
+            o.argv(
+                "vote",
+                "propose",
+                "1",
+                "--text",
+                "Q?",
+                "--threshold",
+                "0.6",
+                "--closes",
+                FAR,
+                "--key",
+                "registrar",
+                "--password-file",
+                str(wrong),
+            ),
+            capsys,
+        )
+    )
     assert o.fingerprint() == before
 
 
 def _signed(s: Serviced, capsys: pytest.CaptureFixture[str], request: Path, key: str, home: Path) -> Path:
-    out = run_cli(["--data-dir", str(home), "sign", str(request), "--key", key, "--yes", "--password-file",
-                   str(s.office.password_file)], capsys)
+    out = run_cli(
+        [
+            "--data-dir",
+            str(home),
+            "sign",
+            str(request),
+            "--key",
+            key,
+            "--yes",
+            "--password-file",
+            str(s.office.password_file),
+        ],
+        capsys,
+    )
     assert out.code == 0, out.err
     return request.with_name(request.name.replace(".json", ".signed.json"))
 
 
-def test_forged_and_misdirected_ballots_are_refused(serviced: Serviced, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_forged_and_misdirected_ballots_are_refused(
+    serviced: Serviced, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     s, o = serviced, serviced.office
     work = tmp_path / "work"
     shutil.copytree(s.requests, work)
@@ -165,18 +271,25 @@ def test_forged_and_misdirected_ballots_are_refused(serviced: Serviced, tmp_path
     assert o.fingerprint() == after
 
 
-def test_output_files_and_folders_already_taken_are_refused(serviced: Serviced, tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_files_and_folders_already_taken_are_refused(
+    serviced: Serviced, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     o = serviced.office
     taken = tmp_path / "taken.pdf"
     taken.write_bytes(b"someone's file")
     before = o.fingerprint()
-    assert_refused(run_cli(o.argv("distribution", "statement", "1", "--holder", o.alice, "--out", str(taken)), capsys),
-                   says="exists")
+    assert_refused(
+        run_cli(o.argv("distribution", "statement", "1", "--holder", o.alice, "--out", str(taken)), capsys),
+        says="exists",
+    )
     assert taken.read_bytes() == b"someone's file"
     assert_refused(run_cli(o.argv("vote", "ballot-requests", "1", "--out-dir", str(taken)), capsys), says="is a file")
     again = tmp_path / "again"
-    assert run_cli(o.argv("vote", "ballot-requests", "1", "--holder", o.alice, "--out-dir", str(again)), capsys).code == 0
-    assert_refused(run_cli(o.argv("vote", "ballot-requests", "1", "--holder", o.alice, "--out-dir", str(again)),
-                           capsys), says="exists already")
+    assert (
+        run_cli(o.argv("vote", "ballot-requests", "1", "--holder", o.alice, "--out-dir", str(again)), capsys).code == 0
+    )
+    assert_refused(
+        run_cli(o.argv("vote", "ballot-requests", "1", "--holder", o.alice, "--out-dir", str(again)), capsys),
+        says="exists already",
+    )
     assert o.fingerprint() == before

@@ -3,6 +3,7 @@
 `verify` reports on stdout (`NOT OK: <reason>`, exit 1; `--json` ok=false) and
 writes nothing; every other refusal is the harness's one line on stderr, exit 2.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,6 +45,7 @@ def verify_json(office: Office, capsys: pytest.CaptureFixture[str]) -> dict[str,
 
 def _edit(field: str, value: object) -> Callable[[Path], None]:
     """Change one field of the witness's checkpoint (a dotted path into it) and keep the rest."""
+
     def edit(path: Path) -> None:
         data = json.loads(path.read_text())
         target = data["checkpoint"]
@@ -52,6 +54,7 @@ def _edit(field: str, value: object) -> Callable[[Path], None]:
             target = target[int(part)] if isinstance(target, list) else target[part]
         target[last] = value(target[last]) if callable(value) else value
         path.write_text(json.dumps(data))
+
     return edit
 
 
@@ -110,8 +113,9 @@ WITNESS_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
 
 
 @pytest.mark.parametrize("damage", WITNESS_DAMAGE, ids=list(WITNESS_DAMAGE))
-def test_verify_fails_closed_on_an_unusable_witness(office: Office, capsys: pytest.CaptureFixture[str],
-                                                    damage: str) -> None:
+def test_verify_fails_closed_on_an_unusable_witness(
+    office: Office, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
     change, says = WITNESS_DAMAGE[damage]
     change(witness_file(office))
     before = office.fingerprint()
@@ -122,8 +126,9 @@ def test_verify_fails_closed_on_an_unusable_witness(office: Office, capsys: pyte
 
 
 @pytest.mark.parametrize("damage", WITNESS_DAMAGE, ids=list(WITNESS_DAMAGE))
-def test_checkpoint_refuses_to_sign_over_an_unusable_witness(office: Office, capsys: pytest.CaptureFixture[str],
-                                                            damage: str) -> None:
+def test_checkpoint_refuses_to_sign_over_an_unusable_witness(
+    office: Office, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
     """A checkpoint now would replace the evidence; it is refused, and nothing is written."""
     change, _ = WITNESS_DAMAGE[damage]
     path = witness_file(office)
@@ -149,10 +154,12 @@ def test_a_new_witness_is_started_on_request(office: Office, capsys: pytest.Capt
     assert [k.read_bytes() for k in kept] == ([old] if old is not None else [])
 
 
-@pytest.mark.parametrize("in_the_way", ["witness folder is a file", "witness file is a folder", "broken link",
-                                        "link to a file"])
+@pytest.mark.parametrize(
+    "in_the_way", ["witness folder is a file", "witness file is a folder", "broken link", "link to a file"]
+)
 def test_checkpoint_refuses_a_witness_path_in_the_way_even_for_a_new_witness(
-        office: Office, capsys: pytest.CaptureFixture[str], in_the_way: str, tmp_path: Path) -> None:
+    office: Office, capsys: pytest.CaptureFixture[str], in_the_way: str, tmp_path: Path
+) -> None:
     folder = office.home / "witness"
     path = witness_file(office)
     if in_the_way == "witness folder is a file":
@@ -173,15 +180,18 @@ def test_checkpoint_refuses_a_witness_path_in_the_way_even_for_a_new_witness(
 
 
 def _append_deed_and_checkpoint(office: Office, capsys: pytest.CaptureFixture[str], parcel: str) -> None:
-    for argv in (office.keyed("deed", "register", "--parcel", parcel, "--address", "2 Main St", "--owner", office.bob),
-                 office.keyed("checkpoint")):
+    for argv in (
+        office.keyed("deed", "register", "--parcel", parcel, "--address", "2 Main St", "--owner", office.bob),
+        office.keyed("checkpoint"),
+    ):
         outcome = run_cli(argv, capsys)
         assert outcome.code == 0, outcome.err
 
 
 @pytest.mark.parametrize("witness", ["kept", "deleted", "garbage", "from before the rollback"])
 def test_a_rolled_back_database_fails_whatever_was_done_to_the_witness(
-        office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, witness: str) -> None:
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, witness: str
+) -> None:
     """The database restored from a copy taken after the first checkpoint, the witness then treated as named."""
     fold_wal(office.home)
     snapshot = tmp_path / "snapshot.sqlite"
@@ -191,8 +201,12 @@ def test_a_rolled_back_database_fails_whatever_was_done_to_the_witness(
     fold_wal(office.home)
     shutil.copy(snapshot, office.home / "ledger.sqlite")
     path = witness_file(office)
-    says = {"kept": "entries were removed", "deleted": "There is no witness file",
-            "garbage": "not a witness file", "from before the rollback": ""}[witness]
+    says = {
+        "kept": "entries were removed",
+        "deleted": "There is no witness file",
+        "garbage": "not a witness file",
+        "from before the rollback": "",
+    }[witness]
     if witness == "deleted":
         path.unlink()
     elif witness == "garbage":
@@ -207,12 +221,16 @@ def test_a_rolled_back_database_fails_whatever_was_done_to_the_witness(
         assert_refused(run_cli(office.keyed("checkpoint"), capsys), 2, says="no checkpoint was recorded")
 
 
-def test_a_witness_from_another_ledger_fails(office: Office, capsys: pytest.CaptureFixture[str],
-                                             tmp_path: Path) -> None:
+def test_a_witness_from_another_ledger_fails(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     other = tmp_path / "other"
     pw = ["--password-file", str(office.password_file)]
-    for argv in (["key", "new", "op", *pw], ["init", "--name", "Other County", "--operator", "op", *pw],
-                 ["checkpoint", "--key", "op", *pw]):
+    for argv in (
+        ["key", "new", "op", *pw],
+        ["init", "--name", "Other County", "--operator", "op", *pw],
+        ["checkpoint", "--key", "op", *pw],
+    ):
         assert run_cli(["--data-dir", str(other), *argv], capsys).code == 0
     [foreign] = (other / "witness").glob("*.json")
     shutil.copy(foreign, witness_file(office))
@@ -225,8 +243,9 @@ def test_a_witness_from_another_ledger_fails(office: Office, capsys: pytest.Capt
     assert_verify_fails(run_cli(office.argv("verify"), capsys), "signature by this ledger's operator")
 
 
-def test_an_interrupted_checkpoint_leaves_a_witness_that_still_verifies(office: Office,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_interrupted_checkpoint_leaves_a_witness_that_still_verifies(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
     """What a crash between the commit and the rename leaves: the previous witness (and a staged file)."""
     path = witness_file(office)
     previous = path.read_bytes()
@@ -255,7 +274,7 @@ def _zeroed_page(db: Path) -> None:
     [root] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'entries'").fetchone()
     conn.close()
     data = bytearray(db.read_bytes())
-    data[4096 * (root - 1): 4096 * root] = bytes(4096)
+    data[4096 * (root - 1) : 4096 * root] = bytes(4096)
     db.write_bytes(bytes(data))
 
 
@@ -267,6 +286,7 @@ def _sql(*statements: str) -> Callable[[Path], None]:
             conn.execute(statement)
         conn.commit()
         conn.close()
+
     return run
 
 
@@ -275,12 +295,21 @@ DATABASE_DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "not a database": (_not_a_database, "is damaged"),
     "truncated": (_truncated, "is damaged"),
     "a page of zeros": (_zeroed_page, "is damaged"),
-    "message not UTF-8": (_sql("DROP TRIGGER entries_append_only_update",
-                               "UPDATE entries SET message = CAST(X'7bff22' AS TEXT) WHERE idx = 1"), "not UTF-8"),
+    "message not UTF-8": (
+        _sql(
+            "DROP TRIGGER entries_append_only_update",
+            "UPDATE entries SET message = CAST(X'7bff22' AS TEXT) WHERE idx = 1",
+        ),
+        "not UTF-8",
+    ),
     "deed address not UTF-8": (_sql("UPDATE deeds SET address = CAST(X'41ff42' AS TEXT)"), "not UTF-8"),
     "a table renamed in the schema": (
-        _sql("UPDATE sqlite_master SET sql = replace(sql, 'CREATE TABLE deeds', 'CREATE TABLE deedz'), "
-             "name = 'deedz', tbl_name = 'deedz' WHERE name = 'deeds'"), "damaged"),
+        _sql(
+            "UPDATE sqlite_master SET sql = replace(sql, 'CREATE TABLE deeds', 'CREATE TABLE deedz'), "
+            "name = 'deedz', tbl_name = 'deedz' WHERE name = 'deeds'"
+        ),
+        "damaged",
+    ),
     "schema version unknown": (_sql("UPDATE alembic_version SET version_num = '0001x'"), "schema version"),
     "ledger identity garbled": (_sql("UPDATE ledger SET ledger_id = 'zz'"), "identity cannot be read"),
 }
@@ -288,8 +317,9 @@ READERS = [["deed", "list"], ["deed", "show", "1"], ["deed", "history", "1"], ["
 
 
 @pytest.mark.parametrize("damage", DATABASE_DAMAGE, ids=list(DATABASE_DAMAGE))
-def test_a_damaged_database_is_one_sentence_everywhere(office: Office, capsys: pytest.CaptureFixture[str],
-                                                       damage: str, tmp_path: Path) -> None:
+def test_a_damaged_database_is_one_sentence_everywhere(
+    office: Office, capsys: pytest.CaptureFixture[str], damage: str, tmp_path: Path
+) -> None:
     fold_wal(office.home)
     change, says = DATABASE_DAMAGE[damage]
     change(office.home / "ledger.sqlite")
@@ -304,8 +334,9 @@ def test_a_damaged_database_is_one_sentence_everywhere(office: Office, capsys: p
             assert_refused(outcome, 2)
             readers_failed += 1
     assert readers_failed, "no reader noticed the damage"
-    writer = run_cli(office.keyed("deed", "register", "--parcel", "X-1", "--address", "x", "--owner", office.bob),
-                     capsys)
+    writer = run_cli(
+        office.keyed("deed", "register", "--parcel", "X-1", "--address", "x", "--owner", office.bob), capsys
+    )
     if "UTF-8" in damage:  # one bad value that the rules never read: the file itself takes the append
         assert writer.code == 0, writer.err
     else:
@@ -323,7 +354,7 @@ def test_verify_names_what_sqlites_integrity_check_finds(office: Office, capsys:
     page = (root - 1) * 4096
     cell = data.find(b"RegisterDeed", page, page + 4096)
     assert cell > 0
-    data[cell:cell + 12] = b"RegisterDeef"  # same length: the page stays well-formed
+    data[cell : cell + 12] = b"RegisterDeef"  # same length: the page stays well-formed
     (office.home / "ledger.sqlite").write_bytes(bytes(data))
     assert_verify_fails(run_cli(office.argv("verify", "--jobs", "1"), capsys), "integrity check found")
 
@@ -366,15 +397,14 @@ def test_a_read_only_data_folder_can_be_read_and_refuses_writes(office: Office, 
         assert outcome.code == 0, (argv, outcome.err)
         assert shows in outcome.out, (argv, outcome.out)
     assert outcomes[len(READS)].code == 0 and pdf.read_bytes().startswith(b"%PDF"), outcomes[len(READS)].err
-    for argv, outcome in zip(WRITES, outcomes[len(READS) + 1:], strict=True):
+    for argv, outcome in zip(WRITES, outcomes[len(READS) + 1 :], strict=True):
         assert_refused(outcome, 2, says="is read-only")
         assert "The data folder" in outcome.err, (argv, outcome.err)
     assert office.fingerprint() == before
 
 
 # -- modes ------------------------------------------------------------------------
-def test_a_new_data_folder_is_private(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                      password_file: Path) -> None:
+def test_a_new_data_folder_is_private(tmp_path: Path, capsys: pytest.CaptureFixture[str], password_file: Path) -> None:
     home = tmp_path / "new" / "home"
     pw = ["--password-file", str(password_file)]
     assert run_cli(["--data-dir", str(home), "key", "new", "op", *pw], capsys).code == 0

@@ -4,6 +4,7 @@ Every case runs one command as a user would, in the office (the operator's folde
 own folder, and must refuse with exit 2 and one sentence, leaving both folders exactly as they were
 (a refusal that would need a password says so before asking: no case gives one unless it needs it).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,8 +64,23 @@ def template(office_template: Office, tmp_path_factory: pytest.TempPathFactory) 
     request.write_text(build_request(ledger, latest).to_text())
     assert run_cli(["--data-dir", str(witness), "witness", "follow", str(request)]).code == 0
     cosigned = root / "cosigned.txt"
-    assert run_cli(["--data-dir", str(witness), "witness", "cosign", str(request), "--key", "notary", "--out",
-                    str(cosigned), *pw]).code == 0
+    assert (
+        run_cli(
+            [
+                "--data-dir",
+                str(witness),
+                "witness",
+                "cosign",
+                str(request),
+                "--key",
+                "notary",
+                "--out",
+                str(cosigned),
+                *pw,
+            ]
+        ).code
+        == 0
+    )
     files = {"REQUEST": request, "TAKEN": cosigned, "PW": office.password_file}
     garbage = root / "garbage.txt"
     garbage.write_text('{"not": "what it should be"')
@@ -101,8 +117,13 @@ def scene(template: Scene, tmp_path: Path) -> Scene:
     shutil.copytree(template.office.home, office.home)
     shutil.copytree(template.witness, tmp_path / "witness")
     (tmp_path / "folder").mkdir()
-    files = {**template.files, "OUT": tmp_path / "new-file", "MISSING": tmp_path / "missing",
-             "FOLDER": tmp_path / "folder", "OFFICE": office.home}
+    files = {
+        **template.files,
+        "OUT": tmp_path / "new-file",
+        "MISSING": tmp_path / "missing",
+        "FOLDER": tmp_path / "folder",
+        "OFFICE": office.home,
+    }
     return Scene(office, tmp_path / "witness", files)
 
 
@@ -125,33 +146,66 @@ CASES: dict[str, tuple[str, list[str], str]] = {
     # the operator's side
     "checkpoint without a key": ("office", ["checkpoint"], "give --key"),
     "a request file name that is taken, before signing": (
-        "office", ["checkpoint", "--key", "registrar", "--request-out", "TAKEN"], "exists already"),
+        "office",
+        ["checkpoint", "--key", "registrar", "--request-out", "TAKEN"],
+        "exists already",
+    ),
     "a request from a size past the checkpoint": (
-        "office", ["checkpoint", "request", "--out", "OUT", "--from", "99"], "cannot be made"),
-    "a cosignature file that is not a note": ("office", ["checkpoint", "add-cosignature", "GARBAGE"],
-                                              "is not a cosigned checkpoint"),
-    "a cosignature of another ledger's checkpoint": ("office", ["checkpoint", "add-cosignature", "FOREIGN_NOTE"],
-                                                     "another ledger"),
-    "a cosignature file with no cosignature": ("office", ["checkpoint", "add-cosignature", "OPERATOR_ONLY"],
-                                               "only the operator's signature"),
-    "a cosignature file that is not there": ("office", ["checkpoint", "add-cosignature", "MISSING"], "There is no file"),
+        "office",
+        ["checkpoint", "request", "--out", "OUT", "--from", "99"],
+        "cannot be made",
+    ),
+    "a cosignature file that is not a note": (
+        "office",
+        ["checkpoint", "add-cosignature", "GARBAGE"],
+        "is not a cosigned checkpoint",
+    ),
+    "a cosignature of another ledger's checkpoint": (
+        "office",
+        ["checkpoint", "add-cosignature", "FOREIGN_NOTE"],
+        "another ledger",
+    ),
+    "a cosignature file with no cosignature": (
+        "office",
+        ["checkpoint", "add-cosignature", "OPERATOR_ONLY"],
+        "only the operator's signature",
+    ),
+    "a cosignature file that is not there": (
+        "office",
+        ["checkpoint", "add-cosignature", "MISSING"],
+        "There is no file",
+    ),
     "a cosignature file that is a folder": ("office", ["checkpoint", "add-cosignature", "FOLDER"], "is a folder"),
-    "a witness address that is not http": ("office", ["checkpoint", "send", "ftp://witness.example"],
-                                           "is not a server's address"),
+    "a witness address that is not http": (
+        "office",
+        ["checkpoint", "send", "ftp://witness.example"],
+        "is not a server's address",
+    ),
     "a witness server that is not there": ("office", ["checkpoint", "send", "http://127.0.0.1:9"], "Cannot reach"),
     "a policy that is not one": ("office", ["verify-proof", "REQUEST", "--policy", "GARBAGE"], "not a policy file"),
     "a document whose checkpoint lacks the policy's quorum": (
-        "office", ["pdf", "title", "1", "--out", "OUT", "--policy", "POLICY"], "was not written"),
-    "a policy of a witness key that is not one": ("office", ["policy", "new", "--witness", "garbage", "--out", "OUT"],
-                                                  "cannot be used"),
+        "office",
+        ["pdf", "title", "1", "--out", "OUT", "--policy", "POLICY"],
+        "was not written",
+    ),
+    "a policy of a witness key that is not one": (
+        "office",
+        ["policy", "new", "--witness", "garbage", "--out", "OUT"],
+        "cannot be used",
+    ),
     "a quorum larger than the witnesses": (
-        "office", ["policy", "new", "--witness", WitnessKey("w", "0x" + "11" * 20).vkey.text(), "--quorum", "3",
-                   "--out", "OUT"], "The quorum is a number"),
+        "office",
+        ["policy", "new", "--witness", WitnessKey("w", "0x" + "11" * 20).vkey.text(), "--quorum", "3", "--out", "OUT"],
+        "The quorum is a number",
+    ),
     "an export past the ledger's end": ("office", ["export", "--since", "99", "--out", "OUT"], "starts at an entry"),
     "an export from a negative entry": ("office", ["export", "--since", "-1", "--out", "OUT"], "is an entry number"),
     "a fork proof that is not JSON": ("office", ["verify-fork", "GARBAGE"], "not a fork proof"),
-    "a replica source that is not a bundle": ("office", ["replica", "sync", "--from", "GARBAGE"],
-                                              "not an export bundle"),
+    "a replica source that is not a bundle": (
+        "office",
+        ["replica", "sync", "--from", "GARBAGE"],
+        "not an export bundle",
+    ),
     "a replica of another ledger": ("office", ["replica", "sync", "--from", "STRANGER"], "this replica follows"),
     "a replica of its own folder": ("office", ["replica", "sync", "--from", "OFFICE"], "another data folder"),
     "a folder that never synced": ("office", ["replica", "show"], "never synced"),
@@ -161,29 +215,49 @@ CASES: dict[str, tuple[str, list[str], str]] = {
     "a second witness init": ("witness", ["witness", "init", "other.example/w2", "--key", "notary"], "already"),
     "a witness name with a space": ("witness", ["witness", "init", "a name", "--key", "notary"], "without spaces"),
     "following what names no ledger": ("witness", ["witness", "follow", "GARBAGE"], "names no ledger"),
-    "following a ledger key that is damaged": ("witness", ["witness", "follow", "deedbook/ledger/ab+00000000+AAAA"],
-                                               "cannot be used"),
+    "following a ledger key that is damaged": (
+        "witness",
+        ["witness", "follow", "deedbook/ledger/ab+00000000+AAAA"],
+        "cannot be used",
+    ),
     "following a ledger twice": ("witness", ["witness", "follow", "REQUEST"], "already"),
     "cosigning with another key than the witness's": (
-        "witness", ["witness", "cosign", "REQUEST", "--key", "0x" + "ab" * 20, "--out", "OUT"],
-        "No key on this machine has the address"),
-    "cosigning a request that is not one": ("witness", ["witness", "cosign", "GARBAGE", "--key", "notary", "--out",
-                                                        "OUT"], "not a checkpoint request"),
-    "cosigning for a ledger not followed": ("witness", ["witness", "cosign", "FOREIGN_REQUEST", "--key", "notary",
-                                                        "--out", "OUT"], "does not follow"),
+        "witness",
+        ["witness", "cosign", "REQUEST", "--key", "0x" + "ab" * 20, "--out", "OUT"],
+        "No key on this machine has the address",
+    ),
+    "cosigning a request that is not one": (
+        "witness",
+        ["witness", "cosign", "GARBAGE", "--key", "notary", "--out", "OUT"],
+        "not a checkpoint request",
+    ),
+    "cosigning for a ledger not followed": (
+        "witness",
+        ["witness", "cosign", "FOREIGN_REQUEST", "--key", "notary", "--out", "OUT"],
+        "does not follow",
+    ),
     "cosigning a checkpoint the operator did not sign": (
-        "witness", ["witness", "cosign", "FORGED_REQUEST", "--key", "notary", "--out", "OUT", "--password-file", "PW"],
-        "does not check"),
-    "cosigning over a file that is there": ("witness", ["witness", "cosign", "REQUEST", "--key", "notary", "--out",
-                                                        "TAKEN"], "exists already"),
-    "cosigning in a folder that is no witness's": ("office", ["witness", "cosign", "REQUEST", "--key", "registrar",
-                                                              "--out", "OUT"], "not a witness's"),
+        "witness",
+        ["witness", "cosign", "FORGED_REQUEST", "--key", "notary", "--out", "OUT", "--password-file", "PW"],
+        "does not check",
+    ),
+    "cosigning over a file that is there": (
+        "witness",
+        ["witness", "cosign", "REQUEST", "--key", "notary", "--out", "TAKEN"],
+        "exists already",
+    ),
+    "cosigning in a folder that is no witness's": (
+        "office",
+        ["witness", "cosign", "REQUEST", "--key", "registrar", "--out", "OUT"],
+        "not a witness's",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input_is_one_sentence_and_changes_nothing(case: str, scene: Scene,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_sentence_and_changes_nothing(
+    case: str, scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
     where, argv, says = CASES[case]
     home = scene.office.home if where == "office" else scene.witness
     before = (scene.office.fingerprint(), folder_print(scene.witness))
@@ -202,7 +276,21 @@ def test_a_witness_behind_the_request_is_told_its_size(scene: Scene, capsys: pyt
     behind = scene.files["FOLDER"] / "behind.json"
     behind.write_text(json.dumps(data))
     before = folder_print(scene.witness)
-    outcome = run_cli(["--data-dir", str(scene.witness), "witness", "cosign", str(behind), "--key", "notary",
-                       "--out", str(scene.files["OUT"]), "--password-file", str(scene.files["PW"])], capsys)
+    outcome = run_cli(
+        [
+            "--data-dir",
+            str(scene.witness),
+            "witness",
+            "cosign",
+            str(behind),
+            "--key",
+            "notary",
+            "--out",
+            str(scene.files["OUT"]),
+            "--password-file",
+            str(scene.files["PW"]),
+        ],
+        capsys,
+    )
     assert_refused(outcome, 2, says="last cosigned")
     assert folder_print(scene.witness) == before

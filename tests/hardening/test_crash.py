@@ -5,6 +5,7 @@ witness agreeing with the ledger) and hold every entry the writer reported as
 committed: it prints a line only after `append` (or `make_checkpoint`) returned.
 The kill times come from a seeded generator: a failure names the seed and round.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,13 @@ while True:
 
 def run_writer_and_kill(home: Path, round_: int, rng: random.Random) -> list[tuple[int, str]]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(home), PASSWORD, str(round_)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(home), PASSWORD, str(round_)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout is not None
     ready = writer.stdout.readline()
     assert ready.strip() == "ready", ready + (writer.stderr.read() if writer.stderr else "")
@@ -94,8 +100,9 @@ def test_kill_9_during_appends_and_checkpoints_loses_nothing(tmp_path: Path) -> 
     assert any(kind == "Checkpoint" for _, kind in reported), "no checkpoint was ever committed"
 
 
-def test_a_checkpoint_cut_off_between_its_commit_and_its_witness_verifies(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_checkpoint_cut_off_between_its_commit_and_its_witness_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The moment a kill splits a checkpoint: the entry committed, the staged witness not yet renamed."""
     from core import checkpoints, witness
 

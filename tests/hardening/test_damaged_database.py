@@ -5,6 +5,7 @@ Seeded: a failure names its seed and round, and `flip(seed, round)` rebuilds tha
 (exit 1); every other command succeeds or refuses (exit 2).  What verify passes,
 every reader can read.  Nothing any of them does changes the file.
 """
+
 from __future__ import annotations
 
 import random
@@ -28,8 +29,20 @@ def at_rest(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -
     shutil.copytree(office_template.home, home)
     office = Office(home, office_template.password_file, office_template.alice, office_template.bob)
     for n in range(4):
-        outcome = run_cli(office.keyed("deed", "register", "--parcel", f"05263012{n:02d}", "--address",
-                                       f"{n + 2} Main St, Ames, IA", "--owner", office.bob, "--attr", f"Lot_Area={n}"))
+        outcome = run_cli(
+            office.keyed(
+                "deed",
+                "register",
+                "--parcel",
+                f"05263012{n:02d}",
+                "--address",
+                f"{n + 2} Main St, Ames, IA",
+                "--owner",
+                office.bob,
+                "--attr",
+                f"Lot_Area={n}",
+            )
+        )
         assert outcome.code == 0, outcome.err
     assert run_cli(office.keyed("checkpoint")).code == 0
     fold_wal(home)
@@ -45,8 +58,15 @@ def flip(database: Path, seed: int, round_: int) -> None:
 
 
 def commands(out: Path) -> list[list[str]]:
-    return [["verify", "--jobs", "1"], ["deed", "list"], ["deed", "show", "1"], ["deed", "history", "1"],
-            ["proof", "1"], ["journal"], ["pdf", "title", "1", "--out", str(out)]]
+    return [
+        ["verify", "--jobs", "1"],
+        ["deed", "list"],
+        ["deed", "show", "1"],
+        ["deed", "history", "1"],
+        ["proof", "1"],
+        ["journal"],
+        ["pdf", "title", "1", "--out", str(out)],
+    ]
 
 
 def one_sentence(outcome: Outcome, where: str) -> None:
@@ -59,8 +79,9 @@ def one_sentence(outcome: Outcome, where: str) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_byte_flips_end_in_one_sentence(at_rest: Office, tmp_path: Path, seed: int,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_byte_flips_end_in_one_sentence(
+    at_rest: Office, tmp_path: Path, seed: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     verdicts = []
     for round_ in range(ROUNDS):
         home = tmp_path / f"round{round_}"

@@ -1,4 +1,5 @@
 """A small demo with one injected case of each pattern and a quick valuation model, built once."""
+
 from __future__ import annotations
 
 import shutil

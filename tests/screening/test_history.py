@@ -1,5 +1,6 @@
 """Each ledger-history pattern on a small crafted history: it fires with its reasons in money, and a
 near miss (just outside its window or threshold) says nothing."""
+
 from __future__ import annotations
 
 import math
@@ -35,11 +36,28 @@ class Book:
     def register(self, deed: int, owner: str) -> None:
         self.history.add(self._next(), "RegisterDeed", {"deedId": deed, "owner": owner, "totalShares": WHOLE}, 0)
 
-    def sale(self, deed: int, seller: str, buyer: str, dollars: int, day: date, *, shares: int = WHOLE,
-             deadline: date | None = None) -> Sale:
-        m = {"deedId": deed, "from": seller, "to": buyer, "shares": shares, "totalShares": WHOLE,
-             "price": dollars * 100, "currency": "USD", "closingDate": day.isoformat(),
-             "deadline": date_to_epoch(deadline or day + timedelta(days=7))}
+    def sale(
+        self,
+        deed: int,
+        seller: str,
+        buyer: str,
+        dollars: int,
+        day: date,
+        *,
+        shares: int = WHOLE,
+        deadline: date | None = None,
+    ) -> Sale:
+        m = {
+            "deedId": deed,
+            "from": seller,
+            "to": buyer,
+            "shares": shares,
+            "totalShares": WHOLE,
+            "price": dollars * 100,
+            "currency": "USD",
+            "closingDate": day.isoformat(),
+            "deadline": date_to_epoch(deadline or day + timedelta(days=7)),
+        }
         return Sale.from_message(self._next(), m, date_to_epoch(day))
 
     def record(self, sale: Sale) -> None:
@@ -54,9 +72,19 @@ class Book:
 
     def lien(self, deed: int, holder: str, dollars: int, day: date, kind: str = "mortgage") -> None:
         self.lien_id += 1
-        self.history.add(self._next(), "Lien", {"deedId": deed, "lienId": self.lien_id, "holder": holder,
-                                                "amount": dollars * 100, "currency": "USD", "lienKind": kind},
-                         date_to_epoch(day))
+        self.history.add(
+            self._next(),
+            "Lien",
+            {
+                "deedId": deed,
+                "lienId": self.lien_id,
+                "holder": holder,
+                "amount": dollars * 100,
+                "currency": "USD",
+                "lienKind": kind,
+            },
+            date_to_epoch(day),
+        )
 
     def reasons(self, *args: Any, value: float | None = None, **kwargs: Any) -> list[dict[str, Any]]:
         return self.history.assess(self.sale(*args, **kwargs), value)

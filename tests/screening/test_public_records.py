@@ -1,6 +1,7 @@
 """Screening is internal: every public record made for a flagged, reviewed transfer — the transfer deed,
 the certificate of title, the notary record, the journal, the valuation report, the proof and the parties'
 signing requests — carries no screening text (its page text and its embedded record both checked)."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,18 @@ from tests.hardening.harness import run_cli
 from tests.screening.conftest import SuspiciousDemo
 
 NOTE = "Escalated by compliance officer Zebulon"
-FORBIDDEN = ("screening", "screened", "zebulon", "escalat", "risk", "former holder", "chain of holders", "shotgun",
-             "ScreeningReview".lower(), *PATTERNS)
+FORBIDDEN = (
+    "screening",
+    "screened",
+    "zebulon",
+    "escalat",
+    "risk",
+    "former holder",
+    "chain of holders",
+    "shotgun",
+    "ScreeningReview".lower(),
+    *PATTERNS,
+)
 
 
 def _text_of(pdf: Path) -> str:
@@ -29,8 +40,9 @@ def _text_of(pdf: Path) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("qpdf") is None, reason="poppler/qpdf")
-def test_no_public_record_carries_screening(suspicious_demo: SuspiciousDemo, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_public_record_carries_screening(
+    suspicious_demo: SuspiciousDemo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "office"
     shutil.copytree(suspicious_demo.root, root)
     demo = SuspiciousDemo(root, suspicious_demo.summary)
@@ -45,10 +57,34 @@ def test_no_public_record_carries_screening(suspicious_demo: SuspiciousDemo, tmp
 
     screened = json.loads(ok("screen", str(target), "--json"))
     assert screened["level"] == "high" and "circular_transfer" in [r["code"] for r in screened["reasons"]]
-    ok("screen", "review", str(target), "--decision", "escalate", "--note", NOTE, "--key", "demo-operator",
-       "--password-file", str(pw))
-    attested = json.loads(ok("attest", str(target), "--key", "demo-notary", "--act", "acknowledgment",
-                             "--place", "Ames, IA", "--password-file", str(pw), "--json"))
+    ok(
+        "screen",
+        "review",
+        str(target),
+        "--decision",
+        "escalate",
+        "--note",
+        NOTE,
+        "--key",
+        "demo-operator",
+        "--password-file",
+        str(pw),
+    )
+    attested = json.loads(
+        ok(
+            "attest",
+            str(target),
+            "--key",
+            "demo-notary",
+            "--act",
+            "acknowledgment",
+            "--place",
+            "Ames, IA",
+            "--password-file",
+            str(pw),
+            "--json",
+        )
+    )
     deed = str(screened["deed_id"])
     key = ["--checkpoint-key", "demo-operator", "--password-file", str(pw)]
     made = {

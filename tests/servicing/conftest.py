@@ -1,4 +1,5 @@
 """A deed held in thirds by alice, bob and carol, and a checkpoint after it: the record date."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,16 @@ class Thirds:
     carol: UnlockedKey
 
     def sell(self, seller: UnlockedKey, buyer: UnlockedKey, shares: int) -> int:
-        prepared = prepare_transfer(self.world.ledger, self.deed, buyer.address, "100", "USD", shares=shares,
-                                    closing_date="2026-03-31", seller=seller.address)
+        prepared = prepare_transfer(
+            self.world.ledger,
+            self.deed,
+            buyer.address,
+            "100",
+            "USD",
+            shares=shares,
+            closing_date="2026-03-31",
+            seller=seller.address,
+        )
         keys = {k.address.lower(): k for k in (seller, buyer)}
         return submit(self.world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
 

@@ -1,4 +1,5 @@
 """Distributions on a ledger: the record date, the split checked on append and by verify, refusals."""
+
 from __future__ import annotations
 
 import json
@@ -68,8 +69,9 @@ def test_a_distribution_whose_payouts_differ_from_the_split_is_refused_and_chang
     with pytest.raises(RuleViolation, match="must be a checkpoint; entry 1 is a RegisterDeed"):
         ledger.append([ledger.sign("Distribution", message, thirds.world.operator, "registrar")])
     with pytest.raises(RuleViolation, match="not a registrar"):
-        ledger.append([ledger.sign("Distribution", dist.distribution_message(_State(1), plan), thirds.bob,
-                                   "registrar")])
+        ledger.append(
+            [ledger.sign("Distribution", dist.distribution_message(_State(1), plan), thirds.bob, "registrar")]
+        )
     assert ledger.size() == size
 
 
@@ -91,8 +93,9 @@ def test_verify_catches_a_distribution_whose_payouts_were_altered(thirds: Thirds
     row = json.loads(db.execute("SELECT message FROM entries WHERE idx = ?", (index,)).fetchone()[0])
     original = json.dumps(row, separators=(",", ":"), sort_keys=True)
     row["payouts"][1]["minor"] += 5000
-    db.execute("UPDATE entries SET message = ? WHERE idx = ?", (json.dumps(row, separators=(",", ":"), sort_keys=True),
-                                                                 index))
+    db.execute(
+        "UPDATE entries SET message = ? WHERE idx = ?", (json.dumps(row, separators=(",", ":"), sort_keys=True), index)
+    )
     db.commit()
     report = verify_ledger(ledger, jobs=1)
     assert not report.ok and report.first_bad == index
@@ -111,8 +114,12 @@ def test_verify_catches_a_distribution_whose_payouts_were_altered(thirds: Thirds
 
 def test_bad_terms_are_said_before_anything_is_signed(thirds: Thirds) -> None:
     ledger = thirds.world.ledger
-    for amount, currency, says in (("0", "USD", "positive"), ("10.001", "USD", "2 decimal places"),
-                                   ("ten", "USD", "not a valid amount"), ("10", "DOLLARS", "not a currency")):
+    for amount, currency, says in (
+        ("0", "USD", "positive"),
+        ("10.001", "USD", "2 decimal places"),
+        ("ten", "USD", "not a valid amount"),
+        ("10", "DOLLARS", "not a currency"),
+    ):
         with pytest.raises(DeedbookError, match=says):
             dist.preview(ledger, thirds.deed, amount, currency)
     with pytest.raises(DeedbookError, match="not a checkpoint"):
@@ -133,14 +140,33 @@ class _State:
 
 
 def test_the_command_line_hands_out_exactly_100000_cents_and_says_so_in_json(
-        thirds: Thirds, password_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    thirds: Thirds, password_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from desktop.cli.main import run
 
     home = ["--data-dir", str(thirds.world.home.root)]
     assert run([*home, "distribution", "new", "1", "--amount", "1,000.00", "--currency", "USD", "--preview"]) == 0
     assert "Largest remainder" in capsys.readouterr().out and thirds.world.ledger.entries(kind="Distribution") == []
-    assert run([*home, "distribution", "new", "1", "--amount", "1,000.00", "--currency", "USD", "--key", "operator",
-                "--password-file", str(password_file), "--json"]) == 0
+    assert (
+        run(
+            [
+                *home,
+                "distribution",
+                "new",
+                "1",
+                "--amount",
+                "1,000.00",
+                "--currency",
+                "USD",
+                "--key",
+                "operator",
+                "--password-file",
+                str(password_file),
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["id"] == 1 and data["rounding"] == "largest-remainder"
     assert sum(p["minor"] for p in data["payouts"]) == 100_000 and len(data["payouts"]) == 3

@@ -1,6 +1,7 @@
 """The holdings at a record date, three ways, agree for any history of sales (hypothesis): the fold over the
 deed's entries (what an append and a statement use), the deed as it was when the checkpoint was signed, and
 verify's replay (which checks every distribution recorded against its own snapshots)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -29,9 +30,11 @@ def _world() -> World:
 
 
 # A history: sales (seller, buyer, share of the seller's holding in percent) with checkpoints between them.
-steps = st.lists(st.one_of(st.just("checkpoint"),
-                           st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.integers(1, 100))),
-                 min_size=1, max_size=8)
+steps = st.lists(
+    st.one_of(st.just("checkpoint"), st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.integers(1, 100))),
+    min_size=1,
+    max_size=8,
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -51,9 +54,19 @@ def test_the_three_ways_of_a_record_date_agree(history: list[object], amount: in
         shares = held * percent // 100
         if seller == buyer or shares == 0:
             continue
-        prepared = prepare_transfer(ledger, deed, keys[buyer].address, "1", "USD", shares=shares,
-                                    closing_date="2026-03-31", seller=keys[seller].address)
-        submit(ledger, [sign_request(r, keys[seller] if r.role == "seller" else keys[buyer]) for r in prepared.requests])
+        prepared = prepare_transfer(
+            ledger,
+            deed,
+            keys[buyer].address,
+            "1",
+            "USD",
+            shares=shares,
+            closing_date="2026-03-31",
+            seller=keys[seller].address,
+        )
+        submit(
+            ledger, [sign_request(r, keys[seller] if r.role == "seller" else keys[buyer]) for r in prepared.requests]
+        )
     for checkpoint, holders in seen.items():
         snap = dist.snapshot(ledger, deed, checkpoint)
         assert snap.holders == holders  # the fold over the entries before it == the deed when it was signed

@@ -1,4 +1,5 @@
 """The largest-remainder split: exact totals, within one unit of the exact share, independent of order."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -13,10 +14,16 @@ B = "0x" + "b" * 40
 C = "0x" + "c" * 40
 
 
-def test_a_thousand_over_three_equal_holders_is_exactly_100000_cents_and_the_lowest_address_gets_the_extra_cent() -> None:
+def test_a_thousand_over_three_equal_holders_is_exactly_100000_cents_and_the_lowest_address_gets_the_extra_cent() -> (
+    None
+):
     payouts = split(100_000, {C: 1, A: 1, B: 1})
     assert sum(p.minor for p in payouts) == 100_000
-    assert [(p.holder, p.minor, p.extra) for p in payouts] == [(A, 33_334, True), (B, 33_333, False), (C, 33_333, False)]
+    assert [(p.holder, p.minor, p.extra) for p in payouts] == [
+        (A, 33_334, True),
+        (B, 33_333, False),
+        (C, 33_333, False),
+    ]
 
 
 def test_the_largest_remainder_wins_before_shares_and_address() -> None:
@@ -38,8 +45,9 @@ holdings = st.dictionaries(addresses, st.integers(min_value=1, max_value=10**12)
 
 @settings(max_examples=150, deadline=None)
 @given(holdings, st.integers(min_value=0, max_value=10**24), st.randoms(use_true_random=False))
-def test_any_split_adds_up_is_within_one_unit_and_ignores_order(held: dict[str, int], amount: int,
-                                                               shuffle: object) -> None:
+def test_any_split_adds_up_is_within_one_unit_and_ignores_order(
+    held: dict[str, int], amount: int, shuffle: object
+) -> None:
     payouts = split(amount, held)
     assert sum(p.minor for p in payouts) == amount  # no unit lost or made
     total = sum(held.values())

@@ -1,4 +1,5 @@
 """A holder's statement PDF verifies offline and fails when its holding or amount is edited."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,9 @@ from tests.servicing.conftest import Thirds
 @pytest.fixture
 def paid(thirds: Thirds) -> Thirds:
     ledger = thirds.world.ledger
-    dist.record_distribution(ledger, thirds.world.operator, dist.preview(ledger, thirds.deed, "1000", "USD",
-                                                                         purpose="Rent for March"))
+    dist.record_distribution(
+        ledger, thirds.world.operator, dist.preview(ledger, thirds.deed, "1000", "USD", purpose="Rent for March")
+    )
     return thirds
 
 
@@ -29,12 +31,28 @@ def _cli(o: Thirds, *args: str) -> int:
 
 
 def test_a_statement_needs_a_checkpoint_covering_the_distribution_then_verifies_offline(
-        paid: Thirds, tmp_path: Path, password_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paid: Thirds, tmp_path: Path, password_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "bob.pdf"
     assert _cli(paid, "distribution", "statement", "1", "--holder", paid.bob.address, "--out", str(out)) == 2
     assert "not covered by a checkpoint" in capsys.readouterr().err and not out.exists()
-    assert _cli(paid, "distribution", "statement", "1", "--holder", paid.bob.address, "--out", str(out),
-                "--checkpoint-key", "operator", "--password-file", str(password_file)) == 0
+    assert (
+        _cli(
+            paid,
+            "distribution",
+            "statement",
+            "1",
+            "--holder",
+            paid.bob.address,
+            "--out",
+            str(out),
+            "--checkpoint-key",
+            "operator",
+            "--password-file",
+            str(password_file),
+        )
+        == 0
+    )
     capsys.readouterr()
     assert run(["verify-pdf", str(out)]) == 0  # no data folder: the file alone
     said = capsys.readouterr().out
@@ -45,13 +63,25 @@ def test_a_statement_needs_a_checkpoint_covering_the_distribution_then_verifies_
 
 
 def test_every_holders_statement_is_written_and_a_holder_not_paid_has_none(
-        paid: Thirds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paid: Thirds, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     paid.checkpoint_now()
     assert _cli(paid, "distribution", "statements", "1", "--out-dir", str(tmp_path / "st")) == 0
     written = sorted((tmp_path / "st").glob("*.pdf"))
     assert len(written) == 3 and all(verify_pdf(p.read_bytes()).ok for p in written)
-    assert _cli(paid, "distribution", "statement", "1", "--holder", paid.world.operator.address,
-                "--out", str(tmp_path / "x.pdf")) == 2
+    assert (
+        _cli(
+            paid,
+            "distribution",
+            "statement",
+            "1",
+            "--holder",
+            paid.world.operator.address,
+            "--out",
+            str(tmp_path / "x.pdf"),
+        )
+        == 2
+    )
     assert "is not among the holders paid" in capsys.readouterr().err
 
 
@@ -97,12 +127,29 @@ def test_an_edited_holding_or_payout_in_the_embedded_record_does_not_verify(paid
 def test_the_drawing_itself_refuses_entries_that_do_not_add_up(paid: Thirds) -> None:
     """Even with proofs set aside, a record whose entries do not make the stated holdings is not drawn."""
     record = parse_record(tampering.record_bytes(_statement(paid)))
-    short = type(record)(record.doc_type, record.paper, record.params, record.ledger, record.checkpoint,
-                         [e for e in record.entries if not (e.kind == "Transfer" and e.index == 3)], record.names,
-                         record.extra, record.layout)
+    short = type(record)(
+        record.doc_type,
+        record.paper,
+        record.params,
+        record.ledger,
+        record.checkpoint,
+        [e for e in record.entries if not (e.kind == "Transfer" and e.index == 3)],
+        record.names,
+        record.extra,
+        record.layout,
+    )
     with pytest.raises(RecordInvalid, match="do not add up to the holdings"):
         render_record(short)
-    stranger = type(record)(record.doc_type, record.paper, {**record.params, "holder": "0x" + "12" * 20},
-                            record.ledger, record.checkpoint, record.entries, record.names, record.extra, record.layout)
+    stranger = type(record)(
+        record.doc_type,
+        record.paper,
+        {**record.params, "holder": "0x" + "12" * 20},
+        record.ledger,
+        record.checkpoint,
+        record.entries,
+        record.names,
+        record.extra,
+        record.layout,
+    )
     with pytest.raises(RecordInvalid, match="not among the holders"):
         render_record(stranger)

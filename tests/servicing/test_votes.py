@@ -1,4 +1,5 @@
 """A vote with ballots signed by holders on their own data folders, passed between folders as files only."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,16 @@ def folders(tmp_path: Path) -> Folders:
         holders[name], keys[name] = home.root, store.unlock(name, PASSWORD)
     deed = office.register("0526301100", keys["alice"].address, shares=10)
     for buyer, shares in (("bob", 3), ("carol", 2)):  # the setup's sales, signed with the holders' own keys
-        prepared = prepare_transfer(office.ledger, deed, keys[buyer].address, "100", "USD", shares=shares,
-                                    closing_date="2026-03-31", seller=keys["alice"].address)
+        prepared = prepare_transfer(
+            office.ledger,
+            deed,
+            keys[buyer].address,
+            "100",
+            "USD",
+            shares=shares,
+            closing_date="2026-03-31",
+            seller=keys["alice"].address,
+        )
         by = {k.address.lower(): k for k in keys.values()}
         submit(office.ledger, [sign_request(r, by[r.signer.lower()]) for r in prepared.requests])
     make_checkpoint(office.ledger, office.operator)
@@ -53,19 +62,36 @@ def folders(tmp_path: Path) -> Folders:
 
 def _propose(f: Folders, capsys: pytest.CaptureFixture[str], threshold: str = "0.6") -> int:
     closes = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 86400))
-    done = f.cli(capsys, "vote", "propose", "1", "--text", "Replace the roof for USD 18,000?", "--threshold", threshold,
-                 "--closes", closes, "--key", "operator", "--password-file", str(f.password), "--json")
+    done = f.cli(
+        capsys,
+        "vote",
+        "propose",
+        "1",
+        "--text",
+        "Replace the roof for USD 18,000?",
+        "--threshold",
+        threshold,
+        "--closes",
+        closes,
+        "--key",
+        "operator",
+        "--password-file",
+        str(f.password),
+        "--json",
+    )
     assert done.code == 0, done.err
     return int(json.loads(done.out)["id"])
 
 
-def _ballot(f: Folders, capsys: pytest.CaptureFixture[str], proposal: int, name: str, choice: str,
-            requests: Path) -> Path:
+def _ballot(
+    f: Folders, capsys: pytest.CaptureFixture[str], proposal: int, name: str, choice: str, requests: Path
+) -> Path:
     """The holder signs, in its own folder, the request file of its choice; the signed file comes back."""
     address = f.keys[name].address
     [request] = requests.glob(f"proposal-{proposal}-{address[2:10].lower()}-{choice}.json")
-    signed = f.cli(capsys, "sign", str(request), "--key", name, "--yes", "--password-file", str(f.password),
-                   home=f.holders[name])
+    signed = f.cli(
+        capsys, "sign", str(request), "--key", name, "--yes", "--password-file", str(f.password), home=f.holders[name]
+    )
     assert signed.code == 0, signed.err
     assert "Replace the roof" in signed.out and f"{choice}" in signed.out  # the holder read what it votes on
     return request.with_name(request.name.replace(".json", ".signed.json"))
@@ -77,8 +103,9 @@ def _tally(f: Folders, capsys: pytest.CaptureFixture[str], proposal: int) -> dic
     return dict(json.loads(done.out))
 
 
-def test_ballots_from_holders_folders_reach_the_threshold_of_all_shares(folders: Folders, tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_ballots_from_holders_folders_reach_the_threshold_of_all_shares(
+    folders: Folders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = folders
     proposal = _propose(f, capsys)
     requests = tmp_path / "ballots"
@@ -98,12 +125,19 @@ def test_ballots_from_holders_folders_reach_the_threshold_of_all_shares(folders:
     recorded = f.cli(capsys, "submit", str(_ballot(f, capsys, proposal, "bob", "yes", requests)))
     assert recorded.code == 0, recorded.err
     tally = _tally(f, capsys, proposal)
-    assert (tally["yes"], tally["no"], tally["abstain"], tally["outcome"], tally["state"]) == (8, 2, 0, "passed", "open")
+    assert (tally["yes"], tally["no"], tally["abstain"], tally["outcome"], tally["state"]) == (
+        8,
+        2,
+        0,
+        "passed",
+        "open",
+    )
     assert f.cli(capsys, "verify").code == 0
 
 
 def test_a_vote_that_does_not_reach_its_threshold_fails_at_the_close_and_late_ballots_are_refused(
-        folders: Folders, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    folders: Folders, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = folders
     proposal = _propose(f, capsys, threshold="75%")
     requests = tmp_path / "ballots"
@@ -118,15 +152,23 @@ def test_a_vote_that_does_not_reach_its_threshold_fails_at_the_close_and_late_ba
     assert refused.code == 2 and "closed" in refused.err and "too late" in refused.err, refused.err
     assert fingerprint(f.office.home.root) == before
     tally = _tally(f, capsys, proposal)
-    assert (tally["yes"], tally["abstain"], tally["needed"], tally["state"], tally["outcome"]) == \
-        (5, 3, 8, "closed", "failed")  # 5 + 2 would still be short of 75% of 10
+    assert (tally["yes"], tally["abstain"], tally["needed"], tally["state"], tally["outcome"]) == (
+        5,
+        3,
+        8,
+        "closed",
+        "failed",
+    )  # 5 + 2 would still be short of 75% of 10
 
 
-def test_only_a_holder_at_the_record_date_gets_a_ballot(folders: Folders, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_only_a_holder_at_the_record_date_gets_a_ballot(
+    folders: Folders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = folders
     proposal = _propose(f, capsys)
     stranger = f.office.key("stranger").address
-    assert_refused(f.cli(capsys, "vote", "ballot-requests", str(proposal), "--holder", stranger, "--out-dir",
-                         str(tmp_path / "x")), says="held no shares")
+    assert_refused(
+        f.cli(capsys, "vote", "ballot-requests", str(proposal), "--holder", stranger, "--out-dir", str(tmp_path / "x")),
+        says="held no shares",
+    )
     assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())

@@ -1,4 +1,5 @@
 """A ledger with a deed and its parties, and helpers to sign transfers as each party would."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -55,6 +56,7 @@ class Parties:
 def parties(tmp_path: Path) -> Parties:
     world = make_world(tmp_path / "ledger")
     alice = world.key("alice")
-    deed = register_deed(world.ledger, world.operator, parcel="0526301100", address="1329 Oak Ave, Ames, IA",
-                         owner=alice.address).deed_id
+    deed = register_deed(
+        world.ledger, world.operator, parcel="0526301100", address="1329 Oak Ave, Ames, IA", owner=alice.address
+    ).deed_id
     return Parties(world, alice, world.key("bob"), world.key("carol"), world.key("bank"), world.key("notary"), deed)

@@ -4,6 +4,7 @@ A deed sold for JPY 25,000,000 with a JPY 18,000,000 mortgage shows both whole
 (the yen has no minor unit); a KWD deed shows three decimals.  Before core.money
 was the one formatter, `deed show` divided every amount by 100.
 """
+
 from __future__ import annotations
 
 import io
@@ -39,8 +40,9 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
-def test_deed_show_prints_the_sale_and_the_lien_whole_in_yen(sold: tuple[World, Sale, Sale],
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_deed_show_prints_the_sale_and_the_lien_whole_in_yen(
+    sold: tuple[World, Sale, Sale], capsys: pytest.CaptureFixture[str]
+) -> None:
     world, yen, _ = sold
     out = cli(world, capsys, "deed", "show", str(yen.deed))
     assert "last sale: JPY 25,000,000, closing 2026-03-31" in out
@@ -48,15 +50,17 @@ def test_deed_show_prints_the_sale_and_the_lien_whole_in_yen(sold: tuple[World, 
     assert "180,000.00" not in out and "250,000" not in out
 
 
-def test_deed_show_prints_three_decimals_in_dinars(sold: tuple[World, Sale, Sale],
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_deed_show_prints_three_decimals_in_dinars(
+    sold: tuple[World, Sale, Sale], capsys: pytest.CaptureFixture[str]
+) -> None:
     world, _, dinar = sold
     out = cli(world, capsys, "deed", "show", str(dinar.deed))
     assert "last sale: KWD 95,000.250" in out and "KWD 1,234.500" in out
 
 
-def test_deed_history_describes_every_amount_in_its_currency(sold: tuple[World, Sale, Sale],
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_deed_history_describes_every_amount_in_its_currency(
+    sold: tuple[World, Sale, Sale], capsys: pytest.CaptureFixture[str]
+) -> None:
     world, yen, dinar = sold
     out = cli(world, capsys, "deed", "history", str(yen.deed))
     assert out.count("JPY 18,000,000") == 2 and "JPY 25,000,000" in out
@@ -65,8 +69,9 @@ def test_deed_history_describes_every_amount_in_its_currency(sold: tuple[World, 
     assert out.count("KWD 1,234.500") == 2 and "KWD 95,000.250" in out
 
 
-def test_deed_show_json_keeps_minor_units_and_names_the_currency(sold: tuple[World, Sale, Sale],
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_deed_show_json_keeps_minor_units_and_names_the_currency(
+    sold: tuple[World, Sale, Sale], capsys: pytest.CaptureFixture[str]
+) -> None:
     world, yen, _ = sold
     shown = json.loads(cli(world, capsys, "deed", "show", str(yen.deed), "--json"))
     assert (shown["last_price"], shown["last_currency"]) == (25_000_000, "JPY")

@@ -1,4 +1,5 @@
 """An attestation request's evidence, checked on the notary's machine with no ledger."""
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,9 @@ def _request(parties: Parties, index: int | None = None) -> tuple[int, SigningRe
     lien = add_lien(parties.ledger, parties.deed, parties.bank, "1000", "tax")
     make_checkpoint(parties.ledger, parties.world.operator)
     target = lien.index if index is None else index
-    return target, attestation_request(parties.ledger, target, parties.notary.address, act="acknowledgment",
-                                       place="Ames")
+    return target, attestation_request(
+        parties.ledger, target, parties.notary.address, act="acknowledgment", place="Ames"
+    )
 
 
 def test_a_genuine_request_checks_and_its_response_is_recorded(parties: Parties) -> None:
@@ -30,8 +32,12 @@ def test_a_genuine_request_checks_and_its_response_is_recorded(parties: Parties)
     # the request travels as a file: what the notary reads is the parsed JSON, evidence included
     carried = parse_request(json.loads(json.dumps(request.as_json())))
     report = check_evidence(carried)
-    assert report.ok and [c.label for c in report.checks] == ["Proof of the entry", "Same ledger",
-                                                              "Names that entry", "Signers"]
+    assert report.ok and [c.label for c in report.checks] == [
+        "Proof of the entry",
+        "Same ledger",
+        "Names that entry",
+        "Signers",
+    ]
     completed = complete_attestation(carried, parties.notary, id_kind="passport", id_number="X123")
     assert completed.message["entryHash"] == carried.message["entryHash"] and completed.message["place"] == "Ames"
     response = sign_request(completed, parties.notary)
@@ -95,11 +101,18 @@ def test_any_damage_to_the_evidence_is_a_failed_check_never_an_error(parties: Pa
     _, request = _request(parties)
     evidence = request.extra[EVIDENCE]
     places = _paths(evidence)
-    junk = st.one_of(st.none(), st.booleans(), st.integers(-2, 2**70), st.text(max_size=8),
-                     st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+    junk = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-2, 2**70),
+        st.text(max_size=8),
+        st.lists(st.integers(), max_size=2),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    )
 
-    @settings(max_examples=250, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(st.sampled_from(places), junk)
     def damaged(place: tuple[object, ...], value: object) -> None:
         copy_ = copy.deepcopy(evidence)
@@ -112,7 +125,9 @@ def test_any_damage_to_the_evidence_is_a_failed_check_never_an_error(parties: Pa
         report = check_evidence(replace(request, extra={**request.extra, EVIDENCE: copy_}))
         # what carries no weight the checks rely on: the cosignature lines (a policy counts them), and the
         # checkpoint's own index and kind (its signature covers the ledger, size, root and time); all else must fail
-        free = len(place) > 1 and place[0] == "checkpoint" and place[1] in ("cosignatures", "index", "kind", "recordedAt")
+        free = (
+            len(place) > 1 and place[0] == "checkpoint" and place[1] in ("cosignatures", "index", "kind", "recordedAt")
+        )
         if not free:
             assert not report.ok, place
 

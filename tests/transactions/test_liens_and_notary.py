@@ -1,4 +1,5 @@
 """Liens, releases, attestations and the notary's journal."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,7 @@ def test_only_the_lienholder_releases_once(parties: Parties) -> None:
         release_lien(parties.ledger, parties.deed, lien.lien_id, parties.alice)
     # past the service's check: alice signs a release naming herself as holder, or naming the bank
     for holder in (parties.alice.address, parties.bank.address):
-        message = dict(release_message(parties.ledger, parties.deed, lien.lien_id, parties.bank.address),
-                       holder=holder)
+        message = dict(release_message(parties.ledger, parties.deed, lien.lien_id, parties.bank.address), holder=holder)
         with pytest.raises(RuleViolation, match=r"Only the lienholder|signed by"):
             parties.ledger.append([parties.ledger.sign("LienRelease", message, parties.alice, "lienholder")])
     with pytest.raises(DeedbookError, match="no lien 9"):
@@ -55,8 +55,12 @@ def test_lien_replay_and_bad_values_are_refused(parties: Parties) -> None:
     before = snapshot(parties.ledger)
     with pytest.raises(RuleViolation, match=r"lien number|version"):
         parties.ledger.append([entry])
-    for change, match in (({"amount": 0}, "at least one"), ({"currency": "usd"}, "currency"),
-                          ({"lienKind": " "}, "kind"), ({"parcel": "other"}, "names parcel")):
+    for change, match in (
+        ({"amount": 0}, "at least one"),
+        ({"currency": "usd"}, "currency"),
+        ({"lienKind": " "}, "kind"),
+        ({"parcel": "other"}, "names parcel"),
+    ):
         fresh = dict(lien_message(parties.ledger, parties.deed, parties.bank.address, "500", "tax"), **change)
         with pytest.raises(RuleViolation, match=match):
             parties.ledger.append([parties.ledger.sign("Lien", fresh, parties.bank, "lienholder")])
@@ -68,12 +72,23 @@ def test_lien_replay_and_bad_values_are_refused(parties: Parties) -> None:
 def test_attestation_and_journal(parties: Parties) -> None:
     index = submit(parties.ledger, parties.sign(parties.prepare()))
     today = today_utc()
-    a1 = attest(parties.ledger, index, parties.notary, act="acknowledgment", place="Ames, IA", id_kind="passport",
-                id_number="X 1234-5678", act_date=today - timedelta(days=10))
+    a1 = attest(
+        parties.ledger,
+        index,
+        parties.notary,
+        act="acknowledgment",
+        place="Ames, IA",
+        id_kind="passport",
+        id_number="X 1234-5678",
+        act_date=today - timedelta(days=10),
+    )
     a2 = attest(parties.ledger, 1, parties.notary, act="jurat", act_date=today)
     other = attest(parties.ledger, index, parties.carol, act="acknowledgment", act_date=today - timedelta(days=3))
     entry = parties.ledger.entry(a1)
-    assert entry.deed_id == parties.deed and entry.message["entryHash"] == "0x" + parties.ledger.entry(index).leaf_hash.hex()
+    assert (
+        entry.deed_id == parties.deed
+        and entry.message["entryHash"] == "0x" + parties.ledger.entry(index).leaf_hash.hex()
+    )
     assert entry.message["signers"] == [parties.alice.address, parties.bob.address]
     assert [e.index for e in parties.ledger.history(parties.deed)][-3:] == [a1, a2, other]
     assert parties.ledger.deed(parties.deed).version == 2  # attesting changes no deed state
@@ -82,8 +97,12 @@ def test_attestation_and_journal(parties: Parties) -> None:
     assert [r.index for r in everyone] == [a1, other, a2]  # by act date
     mine = journal(parties.ledger, parties.notary.address)
     assert [r.index for r in mine] == [a1, a2]
-    ranged = journal(parties.ledger, parties.notary.address, (today - timedelta(days=11)).isoformat(),
-                     (today - timedelta(days=1)).isoformat())
+    ranged = journal(
+        parties.ledger,
+        parties.notary.address,
+        (today - timedelta(days=11)).isoformat(),
+        (today - timedelta(days=1)).isoformat(),
+    )
     assert [r.index for r in ranged] == [a1]
     record = ranged[0].as_json()
     assert record["act"] == "acknowledgment" and record["id_evidence"] == "passport"
@@ -94,8 +113,9 @@ def test_attestation_and_journal(parties: Parties) -> None:
 
 
 def test_identity_number_is_never_stored_in_clear(parties: Parties) -> None:
-    index = attest(parties.ledger, 1, parties.notary, act="acknowledgment", id_kind="driver's license",
-                   id_number="D123-456-789")
+    index = attest(
+        parties.ledger, 1, parties.notary, act="acknowledgment", id_kind="driver's license", id_number="D123-456-789"
+    )
     with parties.ledger.engine.connect() as conn:
         from sqlalchemy import inspect, text
 
@@ -114,14 +134,16 @@ def test_attestation_must_name_an_existing_entry_with_its_hash(parties: Parties)
         attest(parties.ledger, 99, parties.notary, act="jurat")
     good = attestation_message(parties.ledger, 1, parties.notary, act="jurat")
     genesis_hash = "0x" + parties.ledger.entry(0).leaf_hash.hex()
-    for change, match in (({"entryHash": genesis_hash}, "hash is not the hash"),
-                          ({"entryIndex": 5}, "recorded before"),
-                          ({"entryKind": "Transfer"}, "not what the attestation says"),
-                          ({"deedId": 7}, "not what the attestation says"),
-                          ({"actDate": "2999-01-01"}, "after the attestation"),
-                          ({"actDate": "01/02/2024"}, "YYYY-MM-DD"),
-                          ({"signers": []}, "between 1 and"),
-                          ({"act": ""}, "names the notarial act")):
+    for change, match in (
+        ({"entryHash": genesis_hash}, "hash is not the hash"),
+        ({"entryIndex": 5}, "recorded before"),
+        ({"entryKind": "Transfer"}, "not what the attestation says"),
+        ({"deedId": 7}, "not what the attestation says"),
+        ({"actDate": "2999-01-01"}, "after the attestation"),
+        ({"actDate": "01/02/2024"}, "YYYY-MM-DD"),
+        ({"signers": []}, "between 1 and"),
+        ({"act": ""}, "names the notarial act"),
+    ):
         with pytest.raises(RuleViolation, match=match):
             parties.ledger.append([parties.ledger.sign("Attestation", dict(good, **change), parties.notary, "notary")])
     with pytest.raises(DeedbookError, match="future"):

@@ -1,4 +1,5 @@
 """Every party signs on its own machine: an agency, a bank and a notary, each its own data folder, sharing only files."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,22 @@ from tests.hardening.harness import Outcome, assert_refused, fingerprint, run_cl
 PASSWORD = "correct horse battery"
 
 CALIFORNIA_FIELDS = {
-    "document": "Deed of trust", "fee": "15.00", "thumbprint": True,
-    "signers": [{"name": "Ana Banker", "address": "2 Bank St, Ames, IA",
-                 "id": {"type": "driver licence", "issuer": "California DMV", "number": "D1234567",
-                        "issued": "2020-01-02", "expires": "2028-01-02"}}],
+    "document": "Deed of trust",
+    "fee": "15.00",
+    "thumbprint": True,
+    "signers": [
+        {
+            "name": "Ana Banker",
+            "address": "2 Bank St, Ames, IA",
+            "id": {
+                "type": "driver licence",
+                "issuer": "California DMV",
+                "number": "D1234567",
+                "issued": "2020-01-02",
+                "expires": "2028-01-02",
+            },
+        }
+    ],
 }
 
 
@@ -51,13 +64,40 @@ def machines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Machines:
     agency, bank, notary = tmp_path / "agency", tmp_path / "bank", tmp_path / "notary"
     pw = ["--password-file", str(password)]
     _new_key(agency, "registrar", password, capsys)
-    assert run_cli(["--data-dir", str(agency), "init", "--name", "Parties County", "--operator", "registrar", *pw],
-                   capsys).code == 0
+    assert (
+        run_cli(
+            ["--data-dir", str(agency), "init", "--name", "Parties County", "--operator", "registrar", *pw], capsys
+        ).code
+        == 0
+    )
     alice, bob = _new_key(agency, "alice", password, capsys), _new_key(agency, "bob", password, capsys)
-    m = Machines(tmp_path, password, agency, bank, notary, alice, bob, _new_key(bank, "bank", password, capsys),
-                 _new_key(notary, "notary", password, capsys))
-    assert m.keyed(agency, "deed", "register", "--parcel", "0526301100", "--address", "1 Main St, Ames, IA",
-                   "--owner", alice, key="registrar", capsys=capsys).code == 0
+    m = Machines(
+        tmp_path,
+        password,
+        agency,
+        bank,
+        notary,
+        alice,
+        bob,
+        _new_key(bank, "bank", password, capsys),
+        _new_key(notary, "notary", password, capsys),
+    )
+    assert (
+        m.keyed(
+            agency,
+            "deed",
+            "register",
+            "--parcel",
+            "0526301100",
+            "--address",
+            "1 Main St, Ames, IA",
+            "--owner",
+            alice,
+            key="registrar",
+            capsys=capsys,
+        ).code
+        == 0
+    )
     return m
 
 
@@ -66,14 +106,29 @@ def _only(folder: Path) -> Path:
     return path
 
 
-def _bank_signs_lien(m: Machines, capsys: pytest.CaptureFixture[str], out_dir: str = "lien",
-                     amount: str = "200,000.00") -> Path:
-    prepared = m.run(m.agency, "lien", "prepare", "1", "--holder", m.bank_address, "--amount", amount,
-                     "--kind", "mortgage", "--out-dir", str(m.root / out_dir), capsys=capsys)
+def _bank_signs_lien(
+    m: Machines, capsys: pytest.CaptureFixture[str], out_dir: str = "lien", amount: str = "200,000.00"
+) -> Path:
+    prepared = m.run(
+        m.agency,
+        "lien",
+        "prepare",
+        "1",
+        "--holder",
+        m.bank_address,
+        "--amount",
+        amount,
+        "--kind",
+        "mortgage",
+        "--out-dir",
+        str(m.root / out_dir),
+        capsys=capsys,
+    )
     assert prepared.code == 0, prepared.err
     response = m.root / f"{out_dir}.signed.json"
-    signed = m.keyed(m.bank, "sign", str(_only(m.root / out_dir)), "--yes", "--out", str(response), key="bank",
-                     capsys=capsys)
+    signed = m.keyed(
+        m.bank, "sign", str(_only(m.root / out_dir)), "--yes", "--out", str(response), key="bank", capsys=capsys
+    )
     assert signed.code == 0, signed.err
     assert f"USD {amount}" in signed.out and "Lien on deed 1" in signed.out  # the bank read what it signs
     return response
@@ -81,8 +136,22 @@ def _bank_signs_lien(m: Machines, capsys: pytest.CaptureFixture[str], out_dir: s
 
 def _transfer(m: Machines, capsys: pytest.CaptureFixture[str]) -> int:
     """alice sells deed 1 to bob, both signing here (the parties' flow is tested elsewhere); the entry's index."""
-    assert m.run(m.agency, "transfer", "prepare", "1", "--to", m.bob, "--price", "250000", "--out-dir",
-                 str(m.root / "transfer"), capsys=capsys).code == 0
+    assert (
+        m.run(
+            m.agency,
+            "transfer",
+            "prepare",
+            "1",
+            "--to",
+            m.bob,
+            "--price",
+            "250000",
+            "--out-dir",
+            str(m.root / "transfer"),
+            capsys=capsys,
+        ).code
+        == 0
+    )
     responses = []
     for request in sorted((m.root / "transfer").glob("*.json")):
         signer = json.loads(request.read_text())["signer"]
@@ -106,11 +175,17 @@ def test_a_bank_signs_a_lien_on_its_own_machine(machines: Machines, capsys: pyte
     shown = m.run(m.agency, "deed", "show", "1", "--json", capsys=capsys)
     assert json.loads(shown.out)["version"] == 2
     # a release, by request, the same way
-    assert m.run(m.agency, "lien", "release", "prepare", "1", "--out-dir", str(m.root / "release"),
-                 capsys=capsys).code == 0
+    assert (
+        m.run(m.agency, "lien", "release", "prepare", "1", "--out-dir", str(m.root / "release"), capsys=capsys).code
+        == 0
+    )
     signed = m.root / "release.signed.json"
-    assert m.keyed(m.bank, "sign", str(_only(m.root / "release")), "--yes", "--out", str(signed), key="bank",
-                   capsys=capsys).code == 0
+    assert (
+        m.keyed(
+            m.bank, "sign", str(_only(m.root / "release")), "--yes", "--out", str(signed), key="bank", capsys=capsys
+        ).code
+        == 0
+    )
     assert m.run(m.agency, "submit", str(signed), capsys=capsys).code == 0
     assert json.loads(m.run(m.agency, "deed", "show", "1", "--json", capsys=capsys).out)["version"] == 3
 
@@ -119,14 +194,39 @@ def test_a_notary_with_no_ledger_attests_a_transfer(machines: Machines, capsys: 
     m = machines
     index = _transfer(m, capsys)
     assert m.keyed(m.agency, "checkpoint", key="registrar", capsys=capsys).code == 0
-    prepared = m.run(m.agency, "attest", "prepare", str(index), "--notary", m.notary_address, "--act",
-                     "acknowledgment", "--place", "Ames, Iowa", "--out-dir", str(m.root / "attest"), capsys=capsys)
+    prepared = m.run(
+        m.agency,
+        "attest",
+        "prepare",
+        str(index),
+        "--notary",
+        m.notary_address,
+        "--act",
+        "acknowledgment",
+        "--place",
+        "Ames, Iowa",
+        "--out-dir",
+        str(m.root / "attest"),
+        capsys=capsys,
+    )
     assert prepared.code == 0, prepared.err
     fields = m.root / "fields.json"
     fields.write_text(json.dumps(CALIFORNIA_FIELDS))
     response = m.root / "attest.signed.json"
-    signed = m.keyed(m.notary, "sign", str(_only(m.root / "attest")), "--yes", "--journal-profile", "california",
-                     "--journal-fields", str(fields), "--out", str(response), key="notary", capsys=capsys)
+    signed = m.keyed(
+        m.notary,
+        "sign",
+        str(_only(m.root / "attest")),
+        "--yes",
+        "--journal-profile",
+        "california",
+        "--journal-fields",
+        str(fields),
+        "--out",
+        str(response),
+        key="notary",
+        capsys=capsys,
+    )
     assert signed.code == 0, signed.err
     assert "[pass] Proof of the entry" in signed.out and "[FAIL]" not in signed.out
     assert not (m.notary / "ledger.sqlite").exists()
@@ -171,8 +271,11 @@ def test_submit_refuses_with_the_ledger_unchanged(machines: Machines, capsys: py
     before = fingerprint(m.agency)
     data = json.loads(lien.read_text())
     tampered = m.root / "tampered.json"
-    tampered.write_text(json.dumps({**data, "typedData": {**data["typedData"], "message": {
-        **data["typedData"]["message"], "amount": 1}}}))
+    tampered.write_text(
+        json.dumps(
+            {**data, "typedData": {**data["typedData"], "message": {**data["typedData"]["message"], "amount": 1}}}
+        )
+    )
     assert_refused(m.run(m.agency, "submit", str(tampered), capsys=capsys), says="signature was not made by")
     # a second lien prepared against the same deed version: stale once the first is recorded
     second = _bank_signs_lien(m, capsys, out_dir="lien2", amount="5,000.00")
@@ -189,17 +292,64 @@ def test_one_submit_records_several_kinds_atomically(machines: Machines, capsys:
     lien = _bank_signs_lien(m, capsys)
     other = m.root / "other"
     _new_key(other, "registrar", m.password, capsys)
-    assert run_cli(["--data-dir", str(other), "init", "--name", "Other County", "--operator", "registrar",
-                    "--password-file", str(m.password)], capsys).code == 0
+    assert (
+        run_cli(
+            [
+                "--data-dir",
+                str(other),
+                "init",
+                "--name",
+                "Other County",
+                "--operator",
+                "registrar",
+                "--password-file",
+                str(m.password),
+            ],
+            capsys,
+        ).code
+        == 0
+    )
     # a response made for another ledger spoils the whole submission: nothing is recorded
     alien_dir = m.root / "alien"
-    assert m.keyed(other, "deed", "register", "--parcel", "X-1", "--address", "9 Elm", "--owner", m.alice,
-                   key="registrar", capsys=capsys).code == 0
-    assert m.run(other, "lien", "prepare", "1", "--holder", m.bank_address, "--amount", "5", "--kind", "tax",
-                 "--out-dir", str(alien_dir), capsys=capsys).code == 0
+    assert (
+        m.keyed(
+            other,
+            "deed",
+            "register",
+            "--parcel",
+            "X-1",
+            "--address",
+            "9 Elm",
+            "--owner",
+            m.alice,
+            key="registrar",
+            capsys=capsys,
+        ).code
+        == 0
+    )
+    assert (
+        m.run(
+            other,
+            "lien",
+            "prepare",
+            "1",
+            "--holder",
+            m.bank_address,
+            "--amount",
+            "5",
+            "--kind",
+            "tax",
+            "--out-dir",
+            str(alien_dir),
+            capsys=capsys,
+        ).code
+        == 0
+    )
     alien = m.root / "alien.signed.json"
-    assert m.keyed(m.bank, "sign", str(_only(alien_dir)), "--yes", "--out", str(alien), key="bank",
-                   capsys=capsys).code == 0
+    assert (
+        m.keyed(m.bank, "sign", str(_only(alien_dir)), "--yes", "--out", str(alien), key="bank", capsys=capsys).code
+        == 0
+    )
     before = fingerprint(m.agency)
     assert_refused(m.run(m.agency, "submit", str(lien), str(alien), capsys=capsys), says="not for this ledger")
     assert fingerprint(m.agency) == before

@@ -7,6 +7,7 @@ wallet reads the eth-sign-request and answers with an eth-signature, from which
 the agency makes the response.  zbarimg (an independent QR reader) scans the
 frames Deedbook draws.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,11 +57,16 @@ def frames_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: igno
         code, out, err = cli(capsys, "qr", "encode", str(path), "--out-dir", str(tmp_path / folder))
         assert code == 0, err
         return out.split(), tmp_path / folder
+
     return encode
 
 
-def test_request_and_response_cross_as_qr_codes_byte_identical(parties: Parties, tmp_path: Path, frames_of,  # type: ignore[no-untyped-def]
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_request_and_response_cross_as_qr_codes_byte_identical(
+    parties: Parties,
+    tmp_path: Path,
+    frames_of,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     prepared = parties.prepare(out_dir=tmp_path / "requests")
     seller_file, buyer_file = prepared.paths
     parts, folder = frames_of(seller_file, "seller-frames")
@@ -103,20 +109,36 @@ def test_request_and_response_cross_as_qr_codes_byte_identical(parties: Parties,
     assert request.address == bytes.fromhex(parties.bob.address[2:])
     answer = encode_single(UR("eth-signature", EthSignature(request.request_id, signed_message.signature).cbor()))
     (tmp_path / "wallet-screen.png").write_bytes(png_bytes(frame_image(answer)))
-    code, _, err = cli(capsys, "qr", "decode", str(tmp_path / "wallet-screen.png"), "--request", str(buyer_file),
-                         "--out", str(tmp_path / "buyer-signed.json"))
+    code, _, err = cli(
+        capsys,
+        "qr",
+        "decode",
+        str(tmp_path / "wallet-screen.png"),
+        "--request",
+        str(buyer_file),
+        "--out",
+        str(tmp_path / "buyer-signed.json"),
+    )
     assert code == 0, err
     assert load_response(tmp_path / "buyer-signed.json").signer == parties.bob.address
 
-    code, _, err = cli(capsys, "--data-dir", str(parties.ledger.home.root), "transfer", "submit",
-                         str(tmp_path / "agency-seller.json"), str(tmp_path / "buyer-signed.json"))
+    code, _, err = cli(
+        capsys,
+        "--data-dir",
+        str(parties.ledger.home.root),
+        "transfer",
+        "submit",
+        str(tmp_path / "agency-seller.json"),
+        str(tmp_path / "buyer-signed.json"),
+    )
     assert code == 0, err
     assert parties.ledger.deed(parties.deed).holders == {parties.bob.address: 10_000}
 
 
 def _zbar(image: Path) -> list[str]:
-    result = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if line]
 

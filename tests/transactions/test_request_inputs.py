@@ -1,4 +1,5 @@
 """Requests whose content is wrong in ways a summary could hide: zero shares, another chain id."""
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,9 @@ from tests.transactions.conftest import Parties, snapshot
 
 @pytest.mark.parametrize("shares, total", [(0, 10_000), (0, 0), (10_001, 10_000)])
 @pytest.mark.parametrize("which", [0, 1])  # the seller's Transfer and the buyer's Acceptance wrapper
-def test_a_request_moving_no_share_or_too_many_is_refused(parties: Parties, shares: int, total: int,
-                                                          which: int) -> None:
+def test_a_request_moving_no_share_or_too_many_is_refused(
+    parties: Parties, shares: int, total: int, which: int
+) -> None:
     data = copy.deepcopy(parties.prepare().requests[which].as_json())
     message = data["typedData"]["message"]
     message = message.get("transfer", message)
@@ -35,10 +37,10 @@ def test_a_response_for_another_chain_id_says_so(parties: Parties) -> None:
     ours = ledger.identity
     other_chain = LedgerIdentity(ours.ledger_id, ours.name, ours.operator, chain_id=5)
     message = parties.prepare().message
-    responses = [sign_request(make_request(other_chain, "Transfer", message, "Transfer", parties.alice.address),
-                              parties.alice),
-                 sign_request(make_request(other_chain, "Transfer", message, "Acceptance", parties.bob.address),
-                              parties.bob)]
+    responses = [
+        sign_request(make_request(other_chain, "Transfer", message, "Transfer", parties.alice.address), parties.alice),
+        sign_request(make_request(other_chain, "Transfer", message, "Acceptance", parties.bob.address), parties.bob),
+    ]
     before = snapshot(ledger)
     with pytest.raises(DeedbookError) as refused:
         submit(ledger, responses)

@@ -6,6 +6,7 @@ is refused wherever it enters (building, parsing, signing, submitting), with the
 reason.  The first release let an operator be tricked into signing a crafted
 checkpoint request, which made forged documents verify offline.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,23 +18,50 @@ from hypothesis import strategies as st
 from core.deeds import registration_message
 from core.errors import DeedbookError
 from core.kinds import digest_for, get_kind, kinds, typed_data
-from core.requests import (FORMAT, SigningRequest, entry_from_responses, make_request, parse_request, sign_request,
-                           summarize)
+from core.requests import (
+    FORMAT,
+    SigningRequest,
+    entry_from_responses,
+    make_request,
+    parse_request,
+    sign_request,
+    summarize,
+)
 from core.transactions import submit
 from tests.transactions.conftest import Parties, snapshot
 
-PARTY_ACTS = {"Transfer": "seller", "Acceptance": "buyer", "LienPayoff": "lienholder", "Lien": "lienholder",
-              "LienRelease": "lienholder", "Attestation": "notary",
-              "Claim": "issuer", "ClaimRevocation": "issuer", "Hold": "registrar", "HoldApproval": "approver",
-              "HoldRelease": "registrar", "HoldReleaseApproval": "approver", "RecoveryApproval": "approver",
-              "RecoveryObjection": "holder", "Ballot": "voter"}
-LEDGER_ACTS = {"LedgerGenesis": "deedbook init", "AddRegistrar": "deedbook registrar add",
-               "Checkpoint": "deedbook checkpoint", "RegisterDeed": "deedbook deed register",
-               "Valuation": "deedbook value DEED --record", "ClaimIssuer": "deedbook claims issuer add",
-               "RulesVersion": "deedbook rules set", "RecoveryStart": "deedbook recovery start",
-               "RecoveryTransfer": "deedbook recovery complete", "Distribution": "deedbook distribution new",
-               "Proposal": "deedbook vote propose", "ScreeningReview": "deedbook screen review ENTRY",
-               "SealCertificate": "deedbook seal cert new"}
+PARTY_ACTS = {
+    "Transfer": "seller",
+    "Acceptance": "buyer",
+    "LienPayoff": "lienholder",
+    "Lien": "lienholder",
+    "LienRelease": "lienholder",
+    "Attestation": "notary",
+    "Claim": "issuer",
+    "ClaimRevocation": "issuer",
+    "Hold": "registrar",
+    "HoldApproval": "approver",
+    "HoldRelease": "registrar",
+    "HoldReleaseApproval": "approver",
+    "RecoveryApproval": "approver",
+    "RecoveryObjection": "holder",
+    "Ballot": "voter",
+}
+LEDGER_ACTS = {
+    "LedgerGenesis": "deedbook init",
+    "AddRegistrar": "deedbook registrar add",
+    "Checkpoint": "deedbook checkpoint",
+    "RegisterDeed": "deedbook deed register",
+    "Valuation": "deedbook value DEED --record",
+    "ClaimIssuer": "deedbook claims issuer add",
+    "RulesVersion": "deedbook rules set",
+    "RecoveryStart": "deedbook recovery start",
+    "RecoveryTransfer": "deedbook recovery complete",
+    "Distribution": "deedbook distribution new",
+    "Proposal": "deedbook vote propose",
+    "ScreeningReview": "deedbook screen review ENTRY",
+    "SealCertificate": "deedbook seal cert new",
+}
 
 
 def test_the_allow_list_is_declared_by_the_kinds() -> None:
@@ -52,29 +80,79 @@ def ledger_act_message(parties: Parties, kind: str) -> dict[str, Any]:
     messages: dict[str, dict[str, Any]] = {
         "LedgerGenesis": {"ledgerId": identity.ledger_id_hex, "name": identity.name, "operator": identity.operator},
         "AddRegistrar": {"ledgerId": identity.ledger_id_hex, "registrar": parties.carol.address},
-        "Checkpoint": {"ledgerId": identity.ledger_id_hex, "size": parties.ledger.size(),
-                       "root": "0x" + "ab" * 32, "timestamp": 1_750_000_000},
-        "RegisterDeed": registration_message(parties.ledger.deed_count() + 1, parcel="0526399999",
-                                             address="9 Forged Lane", owner=parties.carol.address),
-        "Valuation": {"deedId": deed.deed_id, "parcel": deed.parcel, "deedVersion": deed.version,
-                      "modelHash": "0x" + "11" * 32, "inputHash": "0x" + "22" * 32, "estimate": 1, "low": 1,
-                      "high": 1, "currency": "USD", "coverage": 90, "asOf": "2025-06", "supersedes": 0},
+        "Checkpoint": {
+            "ledgerId": identity.ledger_id_hex,
+            "size": parties.ledger.size(),
+            "root": "0x" + "ab" * 32,
+            "timestamp": 1_750_000_000,
+        },
+        "RegisterDeed": registration_message(
+            parties.ledger.deed_count() + 1, parcel="0526399999", address="9 Forged Lane", owner=parties.carol.address
+        ),
+        "Valuation": {
+            "deedId": deed.deed_id,
+            "parcel": deed.parcel,
+            "deedVersion": deed.version,
+            "modelHash": "0x" + "11" * 32,
+            "inputHash": "0x" + "22" * 32,
+            "estimate": 1,
+            "low": 1,
+            "high": 1,
+            "currency": "USD",
+            "coverage": 90,
+            "asOf": "2025-06",
+            "supersedes": 0,
+        },
         "ClaimIssuer": {"changeId": "0x" + "33" * 32, "issuer": parties.carol.address, "claimTypes": "identity"},
         "RulesVersion": {"version": 1, "rules": '{"format":"deedbook-rules/1"}'},
-        "RecoveryStart": {"recoveryId": "0x" + "44" * 32, "lost": parties.alice.address, "new": parties.carol.address,
-                          "deedId": 0, "order": "", "reason": "lost", "rulesVersion": 1},
-        "RecoveryTransfer": {"recoveryId": "0x" + "44" * 32, "deedId": deed.deed_id, "parcel": deed.parcel,
-                             "from": parties.alice.address, "to": parties.carol.address, "shares": 1, "order": "",
-                             "deedVersion": deed.version},
-        "Distribution": {"distributionId": 1, "deedId": deed.deed_id, "parcel": deed.parcel, "recordCheckpoint": 0,
-                         "totalShares": deed.total_shares, "amount": 100, "currency": "USD", "purpose": "",
-                         "rounding": "largest-remainder",
-                         "payouts": [{"holder": parties.carol.address, "shares": deed.total_shares, "minor": 100}]},
-        "Proposal": {"proposalId": 1, "deedId": deed.deed_id, "parcel": deed.parcel, "recordCheckpoint": 0,
-                     "totalShares": deed.total_shares, "text": "Sell?", "thresholdBps": 5000, "closes": 2_000_000_000},
+        "RecoveryStart": {
+            "recoveryId": "0x" + "44" * 32,
+            "lost": parties.alice.address,
+            "new": parties.carol.address,
+            "deedId": 0,
+            "order": "",
+            "reason": "lost",
+            "rulesVersion": 1,
+        },
+        "RecoveryTransfer": {
+            "recoveryId": "0x" + "44" * 32,
+            "deedId": deed.deed_id,
+            "parcel": deed.parcel,
+            "from": parties.alice.address,
+            "to": parties.carol.address,
+            "shares": 1,
+            "order": "",
+            "deedVersion": deed.version,
+        },
+        "Distribution": {
+            "distributionId": 1,
+            "deedId": deed.deed_id,
+            "parcel": deed.parcel,
+            "recordCheckpoint": 0,
+            "totalShares": deed.total_shares,
+            "amount": 100,
+            "currency": "USD",
+            "purpose": "",
+            "rounding": "largest-remainder",
+            "payouts": [{"holder": parties.carol.address, "shares": deed.total_shares, "minor": 100}],
+        },
+        "Proposal": {
+            "proposalId": 1,
+            "deedId": deed.deed_id,
+            "parcel": deed.parcel,
+            "recordCheckpoint": 0,
+            "totalShares": deed.total_shares,
+            "text": "Sell?",
+            "thresholdBps": 5000,
+            "closes": 2_000_000_000,
+        },
         "ScreeningReview": {"entry": 1, "decision": "clear", "note": "looks fine", "reviewId": "0x" + "55" * 32},
-        "SealCertificate": {"name": "county-recorder", "certSha256": "0x" + "66" * 32, "notBefore": 1_750_000_000,
-                            "notAfter": 2_000_000_000},
+        "SealCertificate": {
+            "name": "county-recorder",
+            "certSha256": "0x" + "66" * 32,
+            "notBefore": 1_750_000_000,
+            "notAfter": 2_000_000_000,
+        },
     }
     return messages[kind]
 
@@ -83,8 +161,12 @@ def crafted(parties: Parties, kind: str, *, signed: bool = False, role: str = "o
     """A request file for a ledger act, in Deedbook's exact form, for the operator to sign (and signed, if asked)."""
     identity = parties.ledger.identity
     message = ledger_act_message(parties, kind)
-    data: dict[str, Any] = {"format": FORMAT, "typedData": typed_data(identity, kind, message),
-                            "signer": identity.operator, "role": role}
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "typedData": typed_data(identity, kind, message),
+        "signer": identity.operator,
+        "role": role,
+    }
     if signed:
         digest = digest_for(identity, get_kind(kind), message, kind)
         data["signature"] = "0x" + parties.world.operator.sign(digest).hex()
@@ -118,8 +200,9 @@ def _by_hand(parties: Parties, kind: str, signature: bytes | None = None) -> Sig
     identity = parties.ledger.identity
     message = ledger_act_message(parties, kind)
     digest = digest_for(identity, get_kind(kind), message, kind)
-    return SigningRequest(typed_data(identity, kind, message), identity.operator, "operator", kind, kind, message,
-                          digest, signature)
+    return SigningRequest(
+        typed_data(identity, kind, message), identity.operator, "operator", kind, kind, message, digest, signature
+    )
 
 
 @pytest.mark.parametrize("kind", ["Checkpoint", "AddRegistrar"])
@@ -146,10 +229,15 @@ def test_parties_acts_still_travel(parties: Parties) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kind=st.sampled_from(sorted(LEDGER_ACTS)), role=st.sampled_from([*PARTY_ACTS.values(), "operator", "registrar"])
-       | st.text(max_size=12), signed=st.booleans(), signer_is_party=st.booleans())
-def test_no_envelope_makes_a_ledger_act_requestable(parties: Parties, kind: str, role: str, signed: bool,
-                                                    signer_is_party: bool) -> None:
+@given(
+    kind=st.sampled_from(sorted(LEDGER_ACTS)),
+    role=st.sampled_from([*PARTY_ACTS.values(), "operator", "registrar"]) | st.text(max_size=12),
+    signed=st.booleans(),
+    signer_is_party=st.booleans(),
+)
+def test_no_envelope_makes_a_ledger_act_requestable(
+    parties: Parties, kind: str, role: str, signed: bool, signer_is_party: bool
+) -> None:
     """Whatever role or signer the envelope claims, the typed data's kind decides, and it is refused."""
     data = crafted(parties, kind, signed=signed, role=role)
     if signer_is_party:

@@ -1,4 +1,5 @@
 """Request/response files: the summary a signer reads, and a parser that never falls over."""
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,16 @@ def test_summary_is_derived_from_the_typed_data(parties: Parties) -> None:
     data["summary"] = "Harmless: you sign nothing of value."  # a lying free-text field is not what is shown
     request = parse_request(data)
     text = summarize(request, parties.ledger.identity).text()
-    for expected in ("Transfer of shares of deed 1 (parcel 0526301100)", parties.alice.address, parties.bob.address,
-                     "2,500 of 10,000 (25%)", "USD 250,000.50", "2024-06-30", "Test County", "(seller)"):
+    for expected in (
+        "Transfer of shares of deed 1 (parcel 0526301100)",
+        parties.alice.address,
+        parties.bob.address,
+        "2,500 of 10,000 (25%)",
+        "USD 250,000.50",
+        "2024-06-30",
+        "Test County",
+        "(seller)",
+    ):
         assert expected in text
     assert "Harmless" not in text and "WARNING" not in text
     assert "0x" + request.digest.hex() in text  # what a hardware wallet can be compared against
@@ -124,8 +133,10 @@ def valid_response(parties: Parties) -> dict[str, Any]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=json_values)
 def test_parser_turns_any_json_into_a_sentence(garbage: Any) -> None:
-    for candidate in (garbage, {"format": FORMAT, "typedData": garbage, "signer": garbage, "role": "seller",
-                                "signature": garbage}):
+    for candidate in (
+        garbage,
+        {"format": FORMAT, "typedData": garbage, "signer": garbage, "role": "seller", "signature": garbage},
+    ):
         try:
             parse_request(candidate, require_signature=True)
         except DeedbookError as error:
@@ -137,8 +148,11 @@ def test_parser_turns_any_json_into_a_sentence(garbage: Any) -> None:
 def test_any_mutation_of_a_response_is_refused_or_still_genuine(valid_response: dict[str, Any], data: Any) -> None:
     mutated = copy.deepcopy(valid_response)
     path = data.draw(st.sampled_from(_paths(mutated)[1:]))
-    replacement = data.draw(json_values | st.integers(min_value=2**255, max_value=2**300)
-                            | st.text(alphabet="0123456789abcdefxX", max_size=140).map(lambda t: "0x" + t))
+    replacement = data.draw(
+        json_values
+        | st.integers(min_value=2**255, max_value=2**300)
+        | st.text(alphabet="0123456789abcdefxX", max_size=140).map(lambda t: "0x" + t)
+    )
     mutated = _set(mutated, path, replacement)
     try:
         parsed = parse_request(mutated, require_signature=True)
@@ -168,5 +182,9 @@ def test_deeply_nested_and_huge_json_are_sentences() -> None:
     with pytest.raises(DeedbookError):
         parse_json_bytes(b"1" * 5000, "big.json")
     with pytest.raises(DeedbookError):
-        parse_request(json.loads('{"format": "deedbook-signing-request/1", "typedData": {"types": {}, '
-                                 '"primaryType": "Transfer", "domain": {}, "message": {}}}'))
+        parse_request(
+            json.loads(
+                '{"format": "deedbook-signing-request/1", "typedData": {"types": {}, '
+                '"primaryType": "Transfer", "domain": {}, "message": {}}}'
+            )
+        )

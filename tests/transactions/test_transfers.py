@@ -1,4 +1,5 @@
 """Transfers: the happy paths, and every refusal leaving the ledger exactly as it was."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,8 +41,10 @@ def test_whole_deed_transfer(parties: Parties) -> None:
 
 def test_fractional_transfers_then_a_sale_by_a_co_holder(parties: Parties) -> None:
     submit(parties.ledger, parties.sign(parties.prepare(shares=2_500)))
-    submit(parties.ledger, parties.sign(parties.prepare(shares=1_000, to=parties.carol.address,
-                                                        seller=parties.alice.address)))
+    submit(
+        parties.ledger,
+        parties.sign(parties.prepare(shares=1_000, to=parties.carol.address, seller=parties.alice.address)),
+    )
     deed = parties.ledger.deed(parties.deed)
     assert deed.holders == {parties.alice.address: 6_500, parties.bob.address: 2_500, parties.carol.address: 1_000}
     with pytest.raises(DeedbookError, match="3 holders"):
@@ -63,8 +66,9 @@ def test_more_shares_than_held_is_refused(parties: Parties) -> None:
     # a message crafted past prepare: bob holds 4000 and signs a sale of 5000
     good = parties.prepare(to=parties.carol.address, seller=parties.bob.address)
     message = dict(good.message, shares=5_000)
-    entry = parties.ledger.cosign(parties.ledger.sign("Transfer", message, parties.bob, "seller"), parties.carol,
-                                  "buyer", "Acceptance")
+    entry = parties.ledger.cosign(
+        parties.ledger.sign("Transfer", message, parties.bob, "seller"), parties.carol, "buyer", "Acceptance"
+    )
     before = snapshot(parties.ledger)
     with pytest.raises(RuleViolation, match="holds 4000 shares"):
         parties.ledger.append([entry])
@@ -76,14 +80,19 @@ def test_only_the_holder_can_sell(parties: Parties) -> None:
         parties.prepare(seller=parties.carol.address)
     message = parties.prepare().message
     # carol signs alice's transfer as "seller": the signature is genuine but not the holder's
-    forged = parties.ledger.cosign(parties.ledger.sign("Transfer", message, parties.carol, "seller"), parties.bob,
-                                   "buyer", "Acceptance")
+    forged = parties.ledger.cosign(
+        parties.ledger.sign("Transfer", message, parties.carol, "seller"), parties.bob, "buyer", "Acceptance"
+    )
     before = snapshot(parties.ledger)
     with pytest.raises(RuleViolation, match="Only the holder"):
         parties.ledger.append([forged])
     # and a transfer *from* carol, who holds nothing, signed by carol
-    own = parties.ledger.cosign(parties.ledger.sign("Transfer", dict(message, **{"from": parties.carol.address}),
-                                                    parties.carol, "seller"), parties.bob, "buyer", "Acceptance")
+    own = parties.ledger.cosign(
+        parties.ledger.sign("Transfer", dict(message, **{"from": parties.carol.address}), parties.carol, "seller"),
+        parties.bob,
+        "buyer",
+        "Acceptance",
+    )
     with pytest.raises(RuleViolation, match="holds no shares"):
         parties.ledger.append([own])
     assert snapshot(parties.ledger) == before
@@ -99,13 +108,15 @@ def test_buyer_acceptance_is_required(parties: Parties) -> None:
     with pytest.raises(RuleViolation, match="exactly one buyer"):
         parties.ledger.append([Entry("Transfer", prepared.message, (seller.record(),))])
     # an acceptance by someone other than the buyer
-    wrong = parties.ledger.cosign(Entry("Transfer", prepared.message, (seller.record(),)), parties.carol, "buyer",
-                                  "Acceptance")
+    wrong = parties.ledger.cosign(
+        Entry("Transfer", prepared.message, (seller.record(),)), parties.carol, "buyer", "Acceptance"
+    )
     with pytest.raises(RuleViolation, match="signed by the buyer"):
         parties.ledger.append([wrong])
     # the seller's signature over the wrong type (an Acceptance instead of the Transfer)
-    wrong_type = parties.ledger.cosign(Entry("Transfer", prepared.message, (buyer.record(),)), parties.alice,
-                                       "seller", "Acceptance")
+    wrong_type = parties.ledger.cosign(
+        Entry("Transfer", prepared.message, (buyer.record(),)), parties.alice, "seller", "Acceptance"
+    )
     with pytest.raises(RuleViolation, match="must sign Transfer"):
         parties.ledger.append([wrong_type])
     assert snapshot(parties.ledger) == before
@@ -172,13 +183,15 @@ def test_response_for_another_ledger_is_refused(parties: Parties, tmp_path: Path
         other.keys.import_keystore(name, parties.world.keys.get(name).path, "correct horse battery")
     from core.deeds import register_deed
 
-    register_deed(other.ledger, other.operator, parcel="0526301100", address="1329 Oak Ave, Ames, IA",
-                  owner=parties.alice.address)
+    register_deed(
+        other.ledger, other.operator, parcel="0526301100", address="1329 Oak Ave, Ames, IA", owner=parties.alice.address
+    )
     foreign = parties.sign(prepare_in(other, parties))
     refused(parties, foreign, "signed for the ledger \u201cOther County\u201d")
     # same content, but the domain rewritten to this ledger: the signatures no longer match
-    moved = [dataclasses.replace(r, typed_data=dict(r.typed_data, domain=parties.ledger.identity.domain()))
-             for r in foreign]
+    moved = [
+        dataclasses.replace(r, typed_data=dict(r.typed_data, domain=parties.ledger.identity.domain())) for r in foreign
+    ]
     before = snapshot(parties.ledger)
     with pytest.raises(DeedbookError, match="not made by"):
         submit(parties.ledger, [r.as_json() for r in moved])
@@ -211,8 +224,12 @@ def test_signature_form_is_checked(parties: Parties) -> None:
     assert seller.signature is not None
     r, s, v = seller.signature[:32], int.from_bytes(seller.signature[32:64], "big"), seller.signature[64]
     high_s = r + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - v])  # the same signature, malleated
-    for bad, match in ((high_s, "high s"), (seller.signature[:64], "65 bytes"), (seller.signature + b"\0", "65 bytes"),
-                       (seller.signature[:64] + b"\x01", "v must be 27 or 28")):
+    for bad, match in (
+        (high_s, "high s"),
+        (seller.signature[:64], "65 bytes"),
+        (seller.signature + b"\0", "65 bytes"),
+        (seller.signature[:64] + b"\x01", "v must be 27 or 28"),
+    ):
         data = seller.as_json()
         data["signature"] = "0x" + bad.hex()
         before = snapshot(parties.ledger)
@@ -228,8 +245,9 @@ def test_lien_blocks_transfer_until_payoff_or_release(parties: Parties) -> None:
     responses = parties.sign(prepared)
     refused(parties, responses[:2], "under lien 1 held by " + parties.bank.address)
     # a stranger cannot sign the payoff
-    stranger = sign_request(dataclasses.replace(responses[2], signer=parties.carol.address, signature=None),
-                            parties.carol)
+    stranger = sign_request(
+        dataclasses.replace(responses[2], signer=parties.carol.address, signature=None), parties.carol
+    )
     refused(parties, [*responses[:2], stranger], "holds no open lien|under lien")
     index = submit(parties.ledger, responses)
     deed = parties.ledger.deed(parties.deed)

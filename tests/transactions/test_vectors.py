@@ -3,6 +3,7 @@
 The vectors were made by scripts/make_eip712_vectors.mjs from the requests of a
 deterministic ledger (vector_world.py); pytest needs no node.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,10 @@ def test_digest_and_signatures_agree_with_ethers(vector: dict[str, Any]) -> None
     # a signature made by ethers recovers here to the test key's address ...
     ethers_sig = bytes.fromhex(vector["ethersSignature"][2:])
     assert checksum_address(recover_address(digest, ethers_sig)) == vector["signer"]
-    assert parse_request(_with_signature(vector, vector["ethersSignature"]), require_signature=True).signer \
+    assert (
+        parse_request(_with_signature(vector, vector["ethersSignature"]), require_signature=True).signer
         == vector["signer"]
+    )
     # ... and one made here recovers there to the same address
     assert vector["ethersRecoveredDeedbookSigner"] == vector["signer"]
 
@@ -64,8 +67,9 @@ def test_requests_are_still_the_ones_ethers_signed(world: vector_world.VectorWor
         assert vector["deedbookSignature"] == vector["ethersSignature"]
 
 
-def test_ethers_signed_transfer_is_accepted_by_submit(world: vector_world.VectorWorld, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_ethers_signed_transfer_is_accepted_by_submit(
+    world: vector_world.VectorWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
     before = world.ledger.size()
     responses = []
     for name in ("transfer-seller", "transfer-buyer", "transfer-lienholder"):

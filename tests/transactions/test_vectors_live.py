@@ -4,6 +4,7 @@ tests/transactions/test_vectors.py checks recorded answers without node; this te
 and ethers are installed (ETHERS_DIR, as `.ci/run` does), runs scripts/make_eip712_vectors.mjs on
 fresh requests so that a kind added since the vectors were recorded is checked by ethers too.
 """
+
 from __future__ import annotations
 
 import json

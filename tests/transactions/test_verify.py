@@ -1,4 +1,5 @@
 """The transaction rules hold again at verification, which replays every entry in memory."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -21,8 +22,10 @@ def _busy_ledger(parties: Parties) -> int:
     submit(parties.ledger, parties.sign(parties.prepare(shares=4_000)))  # paid off by the bank's co-signature
     tax = add_lien(parties.ledger, parties.deed, parties.bank, "900", "tax").lien
     release_lien(parties.ledger, parties.deed, tax.lien_id, parties.bank)
-    index = submit(parties.ledger, parties.sign(parties.prepare(shares=1_000, seller=parties.bob.address,
-                                                                to=parties.carol.address)))
+    index = submit(
+        parties.ledger,
+        parties.sign(parties.prepare(shares=1_000, seller=parties.bob.address, to=parties.carol.address)),
+    )
     attest(parties.ledger, index, parties.notary, act="acknowledgment", id_number="123")
     return index
 
@@ -37,8 +40,9 @@ def test_transactions_verify(parties: Parties, jobs: int) -> None:
 def test_replay_in_memory_refuses_a_reused_transfer_id(parties: Parties) -> None:
     first = parties.prepare(shares=10)
     submit(parties.ledger, parties.sign(first))
-    again = entry_from_responses(parties.sign(parties.prepare(shares=10, seller=parties.alice.address,
-                                                              transfer_id=first.transfer_id)))
+    again = entry_from_responses(
+        parties.sign(parties.prepare(shares=10, seller=parties.alice.address, transfer_id=first.transfer_id))
+    )
     state = InMemoryState(parties.ledger.identity)
     for recorded in parties.ledger.entries():
         apply_entry(state, recorded.entry, ApplyContext(recorded.index, recorded.recorded_at))
@@ -51,7 +55,9 @@ def test_an_edited_transfer_is_named_by_verify(parties: Parties) -> None:
     index = _busy_ledger(parties)
     db = sqlite3.connect(parties.ledger.home.database)
     db.execute("DROP TRIGGER IF EXISTS entries_append_only_update")
-    db.execute(f"UPDATE entries SET message = replace(message, '\"shares\":1000', '\"shares\":3000') WHERE idx = {index}")
+    db.execute(
+        f"UPDATE entries SET message = replace(message, '\"shares\":1000', '\"shares\":3000') WHERE idx = {index}"
+    )
     db.commit()
     db.close()
     report = verify_ledger(parties.ledger, jobs=1)

@@ -1,6 +1,7 @@
 """Liens, releases and attestations signed elsewhere (a bank's or a notary's own wallet): the request
 files the service makes are parsed, signed by their key alone and recorded by `submit`.  No command
 offers them yet (issue 12 adds `lien prepare` and `attest prepare`); these tests keep the path working."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def test_a_lien_and_its_release_signed_in_the_banks_wallet(parties: Parties) -> 
     [lien] = parties.ledger.deed(parties.deed).open_liens()
     assert (lien.amount, lien.currency, lien.holder) == (18_000_000, "JPY", parties.bank.address)
     assert parties.ledger.entry(index).kind == "Lien"
-    released = _through_a_file(parties, release_request(parties.ledger, parties.deed, lien.lien_id,
-                                                          parties.bank.address), parties.bank)
+    released = _through_a_file(
+        parties, release_request(parties.ledger, parties.deed, lien.lien_id, parties.bank.address), parties.bank
+    )
     assert parties.ledger.deed(parties.deed).open_liens() == []
     assert parties.ledger.deed(parties.deed).liens[lien.lien_id].released_index == released
     assert verify_ledger(parties.ledger, jobs=1).ok

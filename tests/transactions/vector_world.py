@@ -5,6 +5,7 @@ accounts: never use them for anything real), fixed times and transfer id, so the
 typed data is the same on every run.  `python -m tests.transactions.vector_world OUT`
 writes the input the ethers.js script signs (scripts/make_eip712_vectors.mjs).
 """
+
 from __future__ import annotations
 
 import json
@@ -57,28 +58,72 @@ def build(root: Path) -> VectorWorld:
         keys[name] = store.unlock(name, PASSWORD)
     with mock.patch("core.ledger.os.urandom", lambda n: LEDGER_ID[:n]):
         ledger = Ledger.create(home, None, "Vector County", keys["operator"])
-    registration = registration_message(1, parcel="0526301100", address="1329 Oak Ave, Ames, IA 50014",
-                                        owner=keys["seller"].address, attributes={"Gr_Liv_Area": 1656})
+    registration = registration_message(
+        1,
+        parcel="0526301100",
+        address="1329 Oak Ave, Ames, IA 50014",
+        owner=keys["seller"].address,
+        attributes={"Gr_Liv_Area": 1656},
+    )
     ledger.append([ledger.sign("RegisterDeed", registration, keys["operator"], "registrar")], recorded_at=T0 - 100)
     lien = lien_message(ledger, 1, keys["bank"].address, "172000", "mortgage")
     ledger.append([ledger.sign("Lien", lien, keys["bank"], "lienholder")], recorded_at=T0 - 50)
-    prepared = prepare_transfer(ledger, 1, keys["buyer"].address, "250000.50", "USD", None, DEADLINE, "2024-06-30",
-                                transfer_id=TRANSFER_ID, now=T0)
+    prepared = prepare_transfer(
+        ledger,
+        1,
+        keys["buyer"].address,
+        "250000.50",
+        "USD",
+        None,
+        DEADLINE,
+        "2024-06-30",
+        transfer_id=TRANSFER_ID,
+        now=T0,
+    )
     requests = {f"transfer-{r.role}": r for r in prepared.requests}
-    partial = prepare_transfer(ledger, 1, keys["buyer"].address, "62500", "EUR", 2500, DEADLINE, "2024-07-01",
-                               transfer_id="0x" + "5a" * 32, now=T0)
+    partial = prepare_transfer(
+        ledger,
+        1,
+        keys["buyer"].address,
+        "62500",
+        "EUR",
+        2500,
+        DEADLINE,
+        "2024-07-01",
+        transfer_id="0x" + "5a" * 32,
+        now=T0,
+    )
     requests["partial-transfer-seller"] = partial.requests[0]
     # a bank's new lien, as `deedbook lien prepare` writes it (lien 2 on version 2 of deed 1)
-    requests["lien"] = make_request(ledger.identity, "Lien", lien_message(ledger, 1, keys["bank"].address, "50000",
-                                                                         "home equity", "USD"),
-                                    "Lien", keys["bank"].address, now=T0)
-    requests["lien-release"] = make_request(ledger.identity, "LienRelease", {
-        "deedId": 1, "parcel": "0526301100", "lienId": 1, "holder": keys["bank"].address, "deedVersion": 2},
-        "LienRelease", keys["bank"].address, now=T0)
-    attestation = attestation_message(ledger, 1, keys["notary"], act="acknowledgment", place="Ames, IA",
-                                      id_kind="driver's license", id_number="D123-456-789", act_date="2024-06-09")
-    requests["attestation"] = make_request(ledger.identity, "Attestation", attestation, "Attestation",
-                                           keys["notary"].address, now=T0)
+    requests["lien"] = make_request(
+        ledger.identity,
+        "Lien",
+        lien_message(ledger, 1, keys["bank"].address, "50000", "home equity", "USD"),
+        "Lien",
+        keys["bank"].address,
+        now=T0,
+    )
+    requests["lien-release"] = make_request(
+        ledger.identity,
+        "LienRelease",
+        {"deedId": 1, "parcel": "0526301100", "lienId": 1, "holder": keys["bank"].address, "deedVersion": 2},
+        "LienRelease",
+        keys["bank"].address,
+        now=T0,
+    )
+    attestation = attestation_message(
+        ledger,
+        1,
+        keys["notary"],
+        act="acknowledgment",
+        place="Ames, IA",
+        id_kind="driver's license",
+        id_number="D123-456-789",
+        act_date="2024-06-09",
+    )
+    requests["attestation"] = make_request(
+        ledger.identity, "Attestation", attestation, "Attestation", keys["notary"].address, now=T0
+    )
     return VectorWorld(ledger, keys, requests)
 
 
@@ -89,10 +134,18 @@ def inputs(world: VectorWorld) -> dict[str, object]:
     cases = []
     for name, request in world.requests.items():
         key = world.keys[KEY_OF_ROLE[request.role]]
-        cases.append({"name": name, "request": request.as_json(), "privateKey": "0x" + PRIVATE_KEYS[key.name],
-                      "pythonSignature": "0x" + key.sign(request.digest).hex()})
-    return {"note": "Made by tests/transactions/vector_world.py; signed by scripts/make_eip712_vectors.mjs.",
-            "cases": cases}
+        cases.append(
+            {
+                "name": name,
+                "request": request.as_json(),
+                "privateKey": "0x" + PRIVATE_KEYS[key.name],
+                "pythonSignature": "0x" + key.sign(request.digest).hex(),
+            }
+        )
+    return {
+        "note": "Made by tests/transactions/vector_world.py; signed by scripts/make_eip712_vectors.mjs.",
+        "cases": cases,
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -4,6 +4,7 @@ Everything expensive is session-scoped and small (a 600-sale slice, 150 trees,
 3 inner folds), so the whole valuation suite stays well under a minute and a half
 on two shared cores.
 """
+
 from __future__ import annotations
 
 import csv

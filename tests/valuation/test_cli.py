@@ -1,4 +1,5 @@
 """The command-line contract: JSON fields, exit 2 with one sentence, recorded valuations."""
+
 from __future__ import annotations
 
 import json
@@ -35,16 +36,20 @@ def test_evaluate_without_the_target_column_is_exit_2(capsys: pytest.CaptureFixt
     assert code == 2 and out == "" and one_sentence(err) and "no column 'price'" in err
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["valuation", "evaluate", "--csv", "/nonexistent.csv", "--target", "p"], "no file"),
-    (["valuation", "train", "--csv", "{slice}"], "--target"),
-    (["valuation", "evaluate", "--csv", "{slice}", "--target", "Sale_Price", "--folds", "1"], "folds"),
-    (["valuation", "card"], "No valuation model"),
-    (["valuation", "evaluate", "--csv", "{slice}", "--target", "Sale_Price", "--lat", "Latitude"], "both"),
-    (["valuation", "evaluate", "--csv", "{slice}", "--target", "Neighborhood"], "does not hold numbers"),
-])
-def test_bad_input_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path, slice_csv: Path,
-                                   argv: list[str], fragment: str) -> None:
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["valuation", "evaluate", "--csv", "/nonexistent.csv", "--target", "p"], "no file"),
+        (["valuation", "train", "--csv", "{slice}"], "--target"),
+        (["valuation", "evaluate", "--csv", "{slice}", "--target", "Sale_Price", "--folds", "1"], "folds"),
+        (["valuation", "card"], "No valuation model"),
+        (["valuation", "evaluate", "--csv", "{slice}", "--target", "Sale_Price", "--lat", "Latitude"], "both"),
+        (["valuation", "evaluate", "--csv", "{slice}", "--target", "Neighborhood"], "does not hold numbers"),
+    ],
+)
+def test_bad_input_is_one_sentence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, slice_csv: Path, argv: list[str], fragment: str
+) -> None:
     argv = ["--data-dir", str(tmp_path / "home"), *[a.replace("{slice}", str(slice_csv)) for a in argv]]
     code, _, err = cli(capsys, *argv)
     assert code == 2 and one_sentence(err) and fragment in err
@@ -52,17 +57,45 @@ def test_bad_input_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path:
 
 def test_quick_train_and_evaluate_json(capsys: pytest.CaptureFixture[str], tmp_path: Path, slice_csv: Path) -> None:
     home = ["--data-dir", str(tmp_path / "home")]
-    code, out, _ = cli(capsys, *home, "valuation", "train", "--csv", str(slice_csv), "--target", "Sale_Price",
-                       "--quick", "--json")
+    code, out, _ = cli(
+        capsys, *home, "valuation", "train", "--csv", str(slice_csv), "--target", "Sale_Price", "--quick", "--json"
+    )
     card = json.loads(out)
     assert code == 0 and card["data"]["sales_used"] > 500 and len(card["model_sha256"]) == 64
     code, out, _ = cli(capsys, *home, "valuation", "card", "--json")
     assert code == 0 and json.loads(out)["model_sha256"] == card["model_sha256"]
-    code, out, _ = cli(capsys, *home, "valuation", "evaluate", "--csv", str(slice_csv), "--target", "Sale_Price",
-                       "--folds", "2", "--quick", "--json")
+    code, out, _ = cli(
+        capsys,
+        *home,
+        "valuation",
+        "evaluate",
+        "--csv",
+        str(slice_csv),
+        "--target",
+        "Sale_Price",
+        "--folds",
+        "2",
+        "--quick",
+        "--json",
+    )
     result = json.loads(out)
-    wanted = {"mdape", "within_5", "within_10", "within_20", "rmse_log", "coverage", "mean_interval_width",
-              "median_ratio", "cod", "prd", "prb", "folds", "n", "mean_interval_width_money", "currency"}
+    wanted = {
+        "mdape",
+        "within_5",
+        "within_10",
+        "within_20",
+        "rmse_log",
+        "coverage",
+        "mean_interval_width",
+        "median_ratio",
+        "cod",
+        "prd",
+        "prb",
+        "folds",
+        "n",
+        "mean_interval_width_money",
+        "currency",
+    }
     assert code == 0 and wanted <= set(result) and result["folds"] == 2 and 0 <= result["coverage"] <= 1
     assert result["currency"] == card["currency"] == "USD"  # money figures say which money they are
 
@@ -76,8 +109,9 @@ def _world_with_deed(home: DataDir, row: dict[str, str]) -> tuple[Any, int]:
     return world, deed_id
 
 
-def test_value_record_and_replay(capsys: pytest.CaptureFixture[str], home_with_model: DataDir,
-                                 password_file: Path, all_rows: list[dict[str, str]]) -> None:
+def test_value_record_and_replay(
+    capsys: pytest.CaptureFixture[str], home_with_model: DataDir, password_file: Path, all_rows: list[dict[str, str]]
+) -> None:
     world, deed_id = _world_with_deed(home_with_model, all_rows[42])
     home = ["--data-dir", str(home_with_model.root)]
     code, out, _ = cli(capsys, *home, "value", str(deed_id), "--json")
@@ -88,8 +122,18 @@ def test_value_record_and_replay(capsys: pytest.CaptureFixture[str], home_with_m
     code, out, _ = cli(capsys, *home, "value", str(deed_id))
     assert code == 0 and f"estimate USD {v['estimate']:,.0f}   90% range USD {v['low']:,.0f}" in out and "$" not in out
 
-    code, out, _ = cli(capsys, *home, "value", "P-100", "--record", "--key", "operator",
-                       "--password-file", str(password_file), "--json")
+    code, out, _ = cli(
+        capsys,
+        *home,
+        "value",
+        "P-100",
+        "--record",
+        "--key",
+        "operator",
+        "--password-file",
+        str(password_file),
+        "--json",
+    )
     recorded = json.loads(out)
     entry = world.ledger.entry(recorded["entry_index"])
     m = entry.message
@@ -104,20 +148,32 @@ def test_value_record_and_replay(capsys: pytest.CaptureFixture[str], home_with_m
 
     with pytest.raises(RuleViolation, match="stale or a replay"):
         world.ledger.append([entry.entry])
-    code, out, _ = cli(capsys, *home, "value", "P-100", "--record", "--key", "operator",
-                       "--password-file", str(password_file), "--json")
+    code, out, _ = cli(
+        capsys,
+        *home,
+        "value",
+        "P-100",
+        "--record",
+        "--key",
+        "operator",
+        "--password-file",
+        str(password_file),
+        "--json",
+    )
     assert code == 0 and world.ledger.entry(json.loads(out)["entry_index"]).message["supersedes"] == entry.index
     code, out, err = cli(capsys, *home, "verify")
     assert code == 0, err
 
 
-def test_recording_needs_a_registrar_key(capsys: pytest.CaptureFixture[str], home_with_model: DataDir,
-                                         password_file: Path, all_rows: list[dict[str, str]]) -> None:
+def test_recording_needs_a_registrar_key(
+    capsys: pytest.CaptureFixture[str], home_with_model: DataDir, password_file: Path, all_rows: list[dict[str, str]]
+) -> None:
     world, deed_id = _world_with_deed(home_with_model, all_rows[7])
     world.key("stranger")
     home = ["--data-dir", str(home_with_model.root)]
-    code, _, err = cli(capsys, *home, "value", str(deed_id), "--record", "--key", "stranger",
-                       "--password-file", str(password_file))
+    code, _, err = cli(
+        capsys, *home, "value", str(deed_id), "--record", "--key", "stranger", "--password-file", str(password_file)
+    )
     assert code == 2 and "not a registrar" in err and "Traceback" not in err
     code, _, err = cli(capsys, *home, "value", str(deed_id), "--record")
     assert code == 2 and "--key" in err
@@ -125,19 +181,21 @@ def test_recording_needs_a_registrar_key(capsys: pytest.CaptureFixture[str], hom
     assert code == 2 and one_sentence(err)
 
 
-def test_value_text_output_lists_reasons_and_comparables(capsys: pytest.CaptureFixture[str],
-                                                          home_with_model: DataDir,
-                                                          all_rows: list[dict[str, str]]) -> None:
+def test_value_text_output_lists_reasons_and_comparables(
+    capsys: pytest.CaptureFixture[str], home_with_model: DataDir, all_rows: list[dict[str, str]]
+) -> None:
     _, deed_id = _world_with_deed(home_with_model, all_rows[3])
     code, out, _ = cli(capsys, "--data-dir", str(home_with_model.root), "value", str(deed_id))
     assert code == 0 and "90% range" in out and "comparable sales" in out and "typical" in out
 
 
 def test_scikit_learn_is_not_imported_at_start() -> None:
-    code = ("import sys, desktop.cli.main, valuation.service, valuation.dataset, valuation.store; "
-            "desktop.cli.main.build_parser(); "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')]; "
-            "assert not bad, bad")
+    code = (
+        "import sys, desktop.cli.main, valuation.service, valuation.dataset, valuation.store; "
+        "desktop.cli.main.build_parser(); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -146,9 +204,13 @@ def test_canonical_attributes_helper_is_what_the_ledger_stores() -> None:
     assert PASSWORD
 
 
-def test_value_trains_a_model_first_when_there_is_none(capsys: pytest.CaptureFixture[str], deedbook_home: Path,
-                                                       slice_csv: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       all_rows: list[dict[str, str]]) -> None:
+def test_value_trains_a_model_first_when_there_is_none(
+    capsys: pytest.CaptureFixture[str],
+    deedbook_home: Path,
+    slice_csv: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    all_rows: list[dict[str, str]],
+) -> None:
     from valuation import service
 
     real_train = service.train

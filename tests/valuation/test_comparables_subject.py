@@ -1,4 +1,5 @@
 """A deed's own earlier sales are its sale history, never its comparables."""
+
 from __future__ import annotations
 
 from typing import Any

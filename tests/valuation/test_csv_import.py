@@ -1,4 +1,5 @@
 """CSV import and type inference, on odd files a user might bring."""
+
 from __future__ import annotations
 
 import csv
@@ -14,23 +15,43 @@ from hypothesis import strategies as st
 from core.errors import DeedbookError
 from valuation.csvio import parse_text, read_table
 from valuation.dataset import load_csv, street_of
-from valuation.schema import (CATEGORICAL, CONSTANT, DATE, IDENTIFIER, NUMERIC, TEXT, classify, parse_date,
-                              parse_number)
+from valuation.schema import CATEGORICAL, CONSTANT, DATE, IDENTIFIER, NUMERIC, TEXT, classify, parse_date, parse_number
 
 
-@pytest.mark.parametrize("text, value", [
-    ("215000", 215000.0), ("$215,000", 215000.0), (" 1.5e3 ", 1500.0), ("12%", 12.0), ("-3.25", -3.25),
-    ("€1,234,567.89", 1234567.89), (".5", 0.5), ("1,5", None), ("abc", None), ("", None), ("nan", None),
-    ("inf", None), ("12 000", 12000.0),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("215000", 215000.0),
+        ("$215,000", 215000.0),
+        (" 1.5e3 ", 1500.0),
+        ("12%", 12.0),
+        ("-3.25", -3.25),
+        ("€1,234,567.89", 1234567.89),
+        (".5", 0.5),
+        ("1,5", None),
+        ("abc", None),
+        ("", None),
+        ("nan", None),
+        ("inf", None),
+        ("12 000", 12000.0),
+    ],
+)
 def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text, year", [
-    ("2010-07-02", 2010.5), ("2010/01/01", 2010.0), ("07/02/2010", 2010.5), ("2010-07", None), ("2009", 2009.5),
-    ("2010-02-30", None), ("yesterday", None),
-])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("2010-07-02", 2010.5),
+        ("2010/01/01", 2010.0),
+        ("07/02/2010", 2010.5),
+        ("2010-07", None),
+        ("2009", 2009.5),
+        ("2010-02-30", None),
+        ("yesterday", None),
+    ],
+)
 def test_parse_date(text: str, year: float | None) -> None:
     got = parse_date(text)
     if year is None and text == "2010-07":
@@ -65,8 +86,10 @@ def test_odd_file_semicolons_bom_money_missing_text(tmp_path: Path) -> None:
     for i in range(80):
         price = f'"${150000 + 1000 * i:,}"' if i % 7 else "N/A"
         sqft = str(900 + 13 * i) if i % 11 else ""
-        lines.append(f"{price};{sqft};{2 + i % 3};{styles[i % 3]};{100 + i} {['Oak', 'Elm', 'Ash'][i % 3]} St;"
-                     f"2015-{1 + i % 12:02d}-01;{'needs roof ' * (i % 5)}unit {i}")
+        lines.append(
+            f"{price};{sqft};{2 + i % 3};{styles[i % 3]};{100 + i} {['Oak', 'Elm', 'Ash'][i % 3]} St;"
+            f"2015-{1 + i % 12:02d}-01;{'needs roof ' * (i % 5)}unit {i}"
+        )
     lines.append("1;2")  # a ragged row, padded (and dropped: its price is 1 but no features... kept, counted)
     path = tmp_path / "odd.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -81,8 +104,9 @@ def test_odd_file_semicolons_bom_money_missing_text(tmp_path: Path) -> None:
 
 
 def test_gzip_and_latin1(tmp_path: Path) -> None:
-    text = "prix,surface,quartier\n" + "\n".join(f"{100000 + i * 500},{50 + i},{'Gare' if i % 2 else 'Église'}"
-                                                 for i in range(40))
+    text = "prix,surface,quartier\n" + "\n".join(
+        f"{100000 + i * 500},{50 + i},{'Gare' if i % 2 else 'Église'}" for i in range(40)
+    )
     path = tmp_path / "ventes.csv.gz"
     path.write_bytes(gzip.compress(text.encode("latin-1")))
     _, _, data = load_csv(path, "prix")
@@ -96,12 +120,15 @@ def test_missing_target_column_is_one_clear_sentence(tmp_path: Path) -> None:
         load_csv(path, "price")
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "empty"),
-    ("price,area\nlow,1\nhigh,2\n", "does not hold numbers"),
-    ("price,area\n" + "\n".join(f"{100 + i},{i}" for i in range(10)), "at least 30"),
-    ("price\n" + "\n".join(str(100 + i) for i in range(50)), "no usable feature"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "empty"),
+        ("price,area\nlow,1\nhigh,2\n", "does not hold numbers"),
+        ("price,area\n" + "\n".join(f"{100 + i},{i}" for i in range(10)), "at least 30"),
+        ("price\n" + "\n".join(str(100 + i) for i in range(50)), "no usable feature"),
+    ],
+)
 def test_unusable_files_are_refused(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(content)
@@ -142,8 +169,7 @@ cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_ch
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(cell, min_size=3, max_size=3), min_size=1, max_size=15),
-       st.sampled_from([",", ";", "\t"]))
+@given(st.lists(st.lists(cell, min_size=3, max_size=3), min_size=1, max_size=15), st.sampled_from([",", ";", "\t"]))
 def test_parser_round_trips_any_table(rows: list[list[str]], delimiter: str) -> None:
     """Whatever the cells hold (quotes, delimiters, newlines), reading gives back what was written."""
     buffer = io.StringIO()
@@ -157,8 +183,11 @@ def test_parser_round_trips_any_table(rows: list[list[str]], delimiter: str) -> 
     for name, index in zip(table.header, range(3), strict=False):
         for got, row in zip(table.columns[name], kept, strict=True):
             want = row[index].strip()
-            assert got == (None if want.lower() in {"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a",
-                                                    "nil", "missing"} else want)
+            assert got == (
+                None
+                if want.lower() in {"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "nil", "missing"}
+                else want
+            )
 
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
@@ -167,7 +196,7 @@ def test_parse_number_reads_what_python_writes(x: float) -> None:
     assert parse_number(f"{x:,.2f}") == pytest.approx(round(x, 2), abs=0.006)
 
 
-@given(st.lists(st.one_of(st.none(), cell, st.integers(-10**6, 10**6).map(str)), min_size=0, max_size=40))
+@given(st.lists(st.one_of(st.none(), cell, st.integers(-(10**6), 10**6).map(str)), min_size=0, max_size=40))
 def test_classify_never_fails(values: list[str | None]) -> None:
     kind, note = classify("column", values)
     assert kind in {NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT} and note

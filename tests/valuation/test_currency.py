@@ -4,6 +4,7 @@ The model learns prices as numbers; the card says which currency they are in.  A
 gives estimates in whole yen (the yen has no minor unit), recorded as such and printed as "JPY ...",
 never with a "$" or a hundredth of the amount.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,13 +22,22 @@ from tests.helpers import make_world
 
 
 @pytest.mark.parametrize("currency", ["JPY", "KWD", "USD"])
-def test_every_figure_is_money_of_the_markets_currency(small_model: Any, all_rows: list[dict[str, str]],
-                                                       currency: str) -> None:
+def test_every_figure_is_money_of_the_markets_currency(
+    small_model: Any, all_rows: list[dict[str, str]], currency: str
+) -> None:
     from valuation.valuer import value_record
 
     v = value_record(small_model, all_rows[300], currency=currency)
-    figures = [v.estimate, v.low, v.high, v.typical, v.other_effects, *(d.effect for d in v.drivers),
-               *(c.price for c in v.comparables), *(c.adjusted_price for c in v.comparables)]
+    figures = [
+        v.estimate,
+        v.low,
+        v.high,
+        v.typical,
+        v.other_effects,
+        *(d.effect for d in v.drivers),
+        *(c.price for c in v.comparables),
+        *(c.adjusted_price for c in v.comparables),
+    ]
     assert {m.currency for m in figures} == {currency} and v.currency == currency
     whole = {"JPY": 1, "KWD": 1000, "USD": 100}[currency]
     assert all(m.minor % whole == 0 for m in (v.estimate, v.low, v.high, v.typical))  # estimates: whole units
@@ -36,8 +46,9 @@ def test_every_figure_is_money_of_the_markets_currency(small_model: Any, all_row
     assert [c["price"] for c in data["comparables"]] == [c.price.units for c in v.comparables]
 
 
-def test_a_yen_valuation_is_recorded_and_reported_in_yen(small_model: Any, all_rows: list[dict[str, str]],
-                                                         tmp_path: Path) -> None:
+def test_a_yen_valuation_is_recorded_and_reported_in_yen(
+    small_model: Any, all_rows: list[dict[str, str]], tmp_path: Path
+) -> None:
     from valuation.service import record_valuation
     from valuation.valuer import value_record
 

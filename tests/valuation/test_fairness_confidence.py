@@ -1,5 +1,6 @@
 """IAAO ratio statistics against a hand-worked example, the equity calibration, the
 FSD's calibration on held-out sales, and the outlier trim."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -77,8 +78,17 @@ def test_equity_calibration_is_not_bought_at_any_price(monkeypatch: pytest.Monke
     assert np.array_equal(refused.apply(log_estimate), log_estimate)
 
 
-@pytest.mark.parametrize("fsd, score, band", [(0.05, 95, "high"), (0.149, 85, "medium"), (0.14, 86, "high"),
-                                              (0.25, 75, "medium"), (0.31, 69, "low"), (1.7, 0, "low")])
+@pytest.mark.parametrize(
+    "fsd, score, band",
+    [
+        (0.05, 95, "high"),
+        (0.149, 85, "medium"),
+        (0.14, 86, "high"),
+        (0.25, 75, "medium"),
+        (0.31, 69, "low"),
+        (1.7, 0, "low"),
+    ],
+)
 def test_confidence_is_one_minus_fsd(fsd: float, score: int, band: str) -> None:
     assert confidence(fsd) == (score, band)
 

@@ -1,4 +1,5 @@
 """Long jobs for the GUI: progress, cancel (nothing written), and the ledger's sales as training data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,14 @@ def test_training_reports_progress_and_can_be_cancelled(deedbook_home: Path, sli
         return len(seen) >= 2
 
     with pytest.raises(Cancelled, match="nothing was written"):
-        service.train(home, csv=slice_csv, target="Sale_Price", quick=True,
-                      progress=lambda f, m: seen.append((f, m)), should_cancel=cancel_after_two)
+        service.train(
+            home,
+            csv=slice_csv,
+            target="Sale_Price",
+            quick=True,
+            progress=lambda f, m: seen.append((f, m)),
+            should_cancel=cancel_after_two,
+        )
     assert not store.exists(home.models) and not (home.models / store.MODEL_FILE).exists()
 
     seen.clear()
@@ -33,8 +40,14 @@ def test_training_reports_progress_and_can_be_cancelled(deedbook_home: Path, sli
 def test_evaluation_can_be_cancelled(slice_csv: Path) -> None:
     calls = []
     with pytest.raises(Cancelled):
-        service.evaluate(csv=slice_csv, target="Sale_Price", folds=3, quick=True,
-                         progress=lambda f, m: calls.append(f), should_cancel=lambda: len(calls) > 3)
+        service.evaluate(
+            csv=slice_csv,
+            target="Sale_Price",
+            folds=3,
+            quick=True,
+            progress=lambda f, m: calls.append(f),
+            should_cancel=lambda: len(calls) > 3,
+        )
 
 
 def test_the_ledgers_whole_deed_sales_join_the_training_data(deedbook_home: Path, slice_csv: Path) -> None:

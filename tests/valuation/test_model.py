@@ -1,4 +1,5 @@
 """The model on real data (a slice of Ames): accuracy, calibrated range, reasons, comparables."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -107,10 +108,17 @@ def test_a_new_market_with_few_columns_and_no_coordinates(tmp_path: Any) -> None
         district = ["North", "South", "Harbour", "Old Town"][i % 4]
         year = 2018 + (i % 5)
         premium = {"North": 1.0, "South": 0.85, "Harbour": 1.3, "Old Town": 1.1}[district]
-        price = 3000 * area ** 0.9 * premium * 1.04 ** (year - 2018) * float(rng.lognormal(0, 0.05))
-        rows.append({"Price (EUR)": f"{price:.0f}", "Living m2": f"{area:.1f}", "District": district,
-                     "Sale date": f"{year}-{1 + i % 12:02d}-10", "Street address": f"{i % 90} Rue {i % 30}",
-                     "Energy label": "ABCDEFG"[i % 7] if i % 9 else ""})
+        price = 3000 * area**0.9 * premium * 1.04 ** (year - 2018) * float(rng.lognormal(0, 0.05))
+        rows.append(
+            {
+                "Price (EUR)": f"{price:.0f}",
+                "Living m2": f"{area:.1f}",
+                "District": district,
+                "Sale date": f"{year}-{1 + i % 12:02d}-10",
+                "Street address": f"{i % 90} Rue {i % 30}",
+                "Energy label": "ABCDEFG"[i % 7] if i % 9 else "",
+            }
+        )
     path = write_csv(tmp_path / "town.csv", rows)
     _, spec, data = load_csv(path, "Price (EUR)")
     assert spec.schema.time == ["Sale date"] and spec.schema.lat is None

@@ -1,4 +1,5 @@
 """When the workspace trains: one predicate (missing or stale) for value, pdf valuation and the GUI."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,9 @@ def test_a_current_model_is_used_as_it_is(home_with_model: DataDir, trainings: l
     assert ws.ensure_model() == Receipt() and trainings == []
 
 
-def test_a_missing_model_is_trained_with_the_ledgers_sales(deedbook_home: Path,
-                                                            trainings: list[dict[str, Any]]) -> None:
+def test_a_missing_model_is_trained_with_the_ledgers_sales(
+    deedbook_home: Path, trainings: list[dict[str, Any]]
+) -> None:
     world = make_world(deedbook_home)
     ws = Workspace(world.home, ledger=world.ledger)
     notes: list[str] = []
@@ -42,8 +44,9 @@ def test_a_missing_model_is_trained_with_the_ledgers_sales(deedbook_home: Path,
     assert notes and notes[0].startswith("No valuation model yet: training one")
 
 
-def test_a_model_stored_by_another_version_is_stale(home_with_model: DataDir, trainings: list[dict[str, Any]],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_model_stored_by_another_version_is_stale(
+    home_with_model: DataDir, trainings: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(service, "LAYOUT", service.LAYOUT + 1)  # as if the model classes had changed
     ws = Workspace(home_with_model)
     assert ws.model_state() == ModelState(present=True, usable=False)

@@ -1,5 +1,6 @@
 """The price screen: learnt out of fold from real labels, never from the sale condition,
 and every score explained by reasons that add up and are stated in money."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,9 @@ def test_precision_at_counts_the_top_share() -> None:
     assert precision_at(scores, y, 0.3) == (2 / 3, 2 / 3, 3)
 
 
-@pytest.mark.parametrize("price, zeros", [(250_000, 3), (143_250, 1), (143_200, 2), (143_267, 0),
-                                          (143_250.50, 0), (1_000_000, 3), (90, 1)])
+@pytest.mark.parametrize(
+    "price, zeros", [(250_000, 3), (143_250, 1), (143_200, 2), (143_267, 0), (143_250.50, 0), (1_000_000, 3), (90, 1)]
+)
 def test_roundness(price: float, zeros: int) -> None:
     assert roundness(np.array([price]))[0] == zeros
 
@@ -83,8 +85,18 @@ finite = st.floats(-20, 20, allow_nan=False)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(finite, st.floats(-6, 6), st.one_of(st.just(math.nan), st.floats(0, 300)),
-                          st.sampled_from([0.0, 1.0, 2.0, 3.0])), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            finite,
+            st.floats(-6, 6),
+            st.one_of(st.just(math.nan), st.floats(0, 300)),
+            st.sampled_from([0.0, 1.0, 2.0, 3.0]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_contributions_add_up_to_the_log_odds(rows: list[tuple[float, float, float, float]]) -> None:
     screen = shipped.load().model
     x = np.array(rows, dtype=np.float64)

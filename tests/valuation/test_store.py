@@ -1,4 +1,5 @@
 """The stored model is loaded only if this machine's training produced it, unchanged."""
+
 from __future__ import annotations
 
 import json

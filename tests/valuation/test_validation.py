@@ -1,5 +1,6 @@
 """Sales validation: a sale-condition column decides when there is one; otherwise the price
 screen leaves out the sales it rates high risk, in training and in the figures alike."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,11 @@ INJECTED = 8
 @pytest.fixture(scope="module")
 def unvetted_csv(tmp_path_factory: pytest.TempPathFactory, slice_rows: list[dict[str, str]]) -> tuple[Path, set[str]]:
     """The Ames slice without its sale-condition and sale-type columns, eight prices cut to a quarter."""
-    rows = [{k: v for k, v in r.items() if k not in ("Sale_Condition", "Sale_Type")}
-            for r in slice_rows if r["Sale_Condition"] in ("Normal", "Partial")]
+    rows = [
+        {k: v for k, v in r.items() if k not in ("Sale_Condition", "Sale_Type")}
+        for r in slice_rows
+        if r["Sale_Condition"] in ("Normal", "Partial")
+    ]
     rng = np.random.default_rng(21)
     cut = set()
     for i in rng.choice(len(rows), INJECTED, replace=False):
@@ -39,7 +43,7 @@ def test_ledger_sales_added_to_a_vetted_market_are_not_vetted(slice_market: Any)
     extra = data.take(np.arange(5))
     extra.vetted = None
     both = concat([data, extra])
-    assert both.vetted is not None and both.vetted[: len(data)].all() and not both.vetted[len(data):].any()
+    assert both.vetted is not None and both.vetted[: len(data)].all() and not both.vetted[len(data) :].any()
 
 
 def test_training_leaves_out_the_cut_prices(unvetted_csv: tuple[Path, set[str]], tmp_path: Path) -> None:
@@ -60,8 +64,9 @@ def test_keep_all_sales_turns_validation_off(unvetted_csv: tuple[Path, set[str]]
     from valuation import service
 
     path, _ = unvetted_csv
-    card = service.train(DataDir.resolve(tmp_path / "home"), csv=path, target="Sale_Price", quick=True,
-                         keep_all_sales=True)
+    card = service.train(
+        DataDir.resolve(tmp_path / "home"), csv=path, target="Sale_Price", quick=True, keep_all_sales=True
+    )
     assert card["data"]["validation"]["screened_out"] == 0
     assert card["data"]["sales_used"] == card["data"]["rows_read"]
 

@@ -1,4 +1,5 @@
 """An operator's ledger and witnesses in data folders of their own, each with its own key."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,7 @@ class Witness:
     def cosign(self, request: Path, now: int) -> CosignResult:
         """Cosign a request file as `deedbook witness cosign` does, at `now`."""
         parsed = read_request(request)
-        return add_checkpoint(self.home, parsed.note, parsed.candidates, lambda: self.key, now=now,
-                              any_candidate=True)
+        return add_checkpoint(self.home, parsed.note, parsed.candidates, lambda: self.key, now=now, any_candidate=True)
 
 
 def new_witness(root: Path, name: str, world: World) -> Witness:

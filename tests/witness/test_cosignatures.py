@@ -1,5 +1,6 @@
 """Cosignatures kept beside the ledger: checked when added, checked again by verify, carried by proofs and
 documents; older proofs (deedbook-proof/1) still verify; the table arrives with migration 0010."""
+
 from __future__ import annotations
 
 import json
@@ -45,10 +46,18 @@ def test_what_add_cosignature_refuses(operator: World, cosigned: tuple[Witness, 
         (foreign, "another ledger"),
         (Note(body.text().replace(f"\n{body.size}\n", "\n99\n"), note.signatures), "has not recorded"),
         (Note(note.text, note.signatures[:1]), "only the operator's"),
-        (Note(note.text, (note.signatures[0], note.signatures[1].__class__(note.signatures[1].name,
-                                                                          note.signatures[1].key_id,
-                                                                          note.signatures[1].signature[:-1] + b"\x00"))),
-         "does not check"),
+        (
+            Note(
+                note.text,
+                (
+                    note.signatures[0],
+                    note.signatures[1].__class__(
+                        note.signatures[1].name, note.signatures[1].key_id, note.signatures[1].signature[:-1] + b"\x00"
+                    ),
+                ),
+            ),
+            "does not check",
+        ),
         (note.with_signatures((cosign(body, "w.example/2", witness.key, 4_000_000_000),)), "future"),
     ]
     before = operator.ledger.size()
@@ -76,14 +85,18 @@ def test_verify_finds_an_edited_cosignature(operator: World, cosigned: tuple[Wit
     assert not report.ok and "not a checkpoint" in (report.reason or "")
 
 
-def test_proofs_carry_the_cosignatures_and_old_proofs_still_verify(operator: World,
-                                                                    cosigned: tuple[Witness, Note]) -> None:
+def test_proofs_carry_the_cosignatures_and_old_proofs_still_verify(
+    operator: World, cosigned: tuple[Witness, Note]
+) -> None:
     witness, _ = cosigned
     proof = build_proof(operator.ledger, 1)
     assert proof["format"] == "deedbook-proof/2" and len(proof["checkpoint"]["cosignatures"]) == 1
     assert [c["address"] for c in verify_proof(proof).cosigners] == [witness.key.address]
-    old = {**proof, "format": "deedbook-proof/1", "checkpoint": {k: v for k, v in proof["checkpoint"].items()
-                                                                   if k != "cosignatures"}}
+    old = {
+        **proof,
+        "format": "deedbook-proof/1",
+        "checkpoint": {k: v for k, v in proof["checkpoint"].items() if k != "cosignatures"},
+    }
     assert verify_proof(old).cosigners == ()
     damaged = {**proof, "checkpoint": {**proof["checkpoint"], "cosignatures": "\u2014 x"}}
     with pytest.raises(DeedbookError, match="cosignatures"):
@@ -101,22 +114,25 @@ def test_documents_under_a_policy(operator: World, cosigned: tuple[Witness, Note
     one, two = tmp_path / "one.txt", tmp_path / "two.txt"
     other = WitnessKey("w.example/2", operator.key("nobody").address)
     one.write_text(format_policy(operator.ledger.identity, [("w", WitnessKey(witness.name, witness.key.address))], 1))
-    two.write_text(format_policy(operator.ledger.identity, [("w", WitnessKey(witness.name, witness.key.address)),
-                                                            ("v", other)], 2))
+    two.write_text(
+        format_policy(operator.ledger.identity, [("w", WitnessKey(witness.name, witness.key.address)), ("v", other)], 2)
+    )
     title = tmp_path / "title.pdf"
     assert run_cli(["--data-dir", home, "pdf", "title", "1", "--out", str(title), "--policy", str(one)]).code == 0
     accepted = run_cli(["--data-dir", str(tmp_path / "x"), "verify-pdf", str(title), "--policy", str(one), "--json"])
     assert accepted.code == 0 and json.loads(accepted.out)["policy"]["witnesses"] == ["w"]
     refused = run_cli(["--data-dir", str(tmp_path / "x"), "verify-pdf", str(title), "--policy", str(two)])
     assert refused.code == 1 and "policy does not accept it" in refused.out
-    not_issued = run_cli(["--data-dir", home, "pdf", "title", "1", "--out", str(tmp_path / "t2.pdf"), "--policy",
-                          str(two)])
+    not_issued = run_cli(
+        ["--data-dir", home, "pdf", "title", "1", "--out", str(tmp_path / "t2.pdf"), "--policy", str(two)]
+    )
     assert not_issued.code == 2 and "was not written" in not_issued.err and not (tmp_path / "t2.pdf").exists()
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_migration_0010_adds_the_table_to_a_0004_ledger(database: str, tmp_path: Path,
-                                                        request: pytest.FixtureRequest) -> None:
+def test_migration_0010_adds_the_table_to_a_0004_ledger(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     from core.keys import KeyStore
     from core.paths import DataDir

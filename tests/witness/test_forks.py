@@ -1,5 +1,6 @@
 """Fork proofs: what proves a fork, what does not, and that no change to an honest pair of checkpoints
 can make it look like one (hypothesis)."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ def honest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     first, second = grow(world, 3), grow(world, 5)
     small, large = signed(world, first), signed(world, second)
     tree = world.ledger.tree()
-    data = make_fork(small, large, tree.root(small.size), tree.consistency(small.size, large.size),
-                     found_by="test", found_at=1)
+    data = make_fork(
+        small, large, tree.root(small.size), tree.consistency(small.size, large.size), found_by="test", found_at=1
+    )
     return {"world": world, "data": data}
 
 
@@ -58,14 +60,17 @@ def test_a_rewritten_history_is_a_fork_at_any_old_size(tmp_path: Path) -> None:
     forged = signed(world, make_checkpoint(world.ledger, world.operator, new_witness=True))
     tree = world.ledger.tree()
     for checkpoint, size in zip(held, sizes, strict=True):
-        evidence = fork_evidence(signed(world, checkpoint), forged, tree.root(size), tree.consistency(size, forged.size))
+        evidence = fork_evidence(
+            signed(world, checkpoint), forged, tree.root(size), tree.consistency(size, forged.size)
+        )
         assert evidence is not None, size
         verdict = verify_fork(make_fork(signed(world, checkpoint), forged, *evidence, found_by="t", found_at=1))
         assert verdict.proved and verdict.sizes == (size, forged.size)
 
 
-def test_the_same_size_with_two_roots_is_a_fork(tmp_path: Path, witnesses: Callable[..., list[Witness]],
-                                                 operator: World) -> None:
+def test_the_same_size_with_two_roots_is_a_fork(
+    tmp_path: Path, witnesses: Callable[..., list[Witness]], operator: World
+) -> None:
     """Two ledgers cannot share an identity, but an operator can sign two trees of one size: a witness shown
     the second keeps both (HTTP's 409)."""
     [witness] = witnesses("w.example/1")
@@ -81,23 +86,28 @@ def test_the_same_size_with_two_roots_is_a_fork(tmp_path: Path, witnesses: Calla
     from core.witness_requests import Candidate
     from core.witnessing import add_checkpoint
 
-    result = add_checkpoint(witness.home, note, [Candidate(recorded.message["size"], None, ())],
-                            lambda: witness.key, now=1_760_000_200)
+    result = add_checkpoint(
+        witness.home, note, [Candidate(recorded.message["size"], None, ())], lambda: witness.key, now=1_760_000_200
+    )
     assert result.status == 409 and result.fork is not None
     verdict = verify_fork(result.fork)
     assert verdict.proved and "two different trees" in verdict.reason
     assert held["checkpoint"] in result.fork["checkpoints"]
 
 
-@pytest.mark.parametrize("change, says", [
-    (lambda d: {**d, "format": "deedbook-fork-proof/9"}, "not a Deedbook fork proof"),
-    (lambda d: {**d, "checkpoints": d["checkpoints"][:1]}, "two checkpoints"),
-    (lambda d: {**d, "ledgerKey": "nope"}, "damaged"),
-    (lambda d: {**d, "rootAtSmaller": "AAAA"}, "32-byte"),
-    (lambda d: {**d, "consistency": ["!!"]}, "base64"),
-])
-def test_what_is_not_a_fork_proof_is_said(honest: dict[str, Any], change: Callable[[dict[str, Any]], Any],
-                                          says: str) -> None:
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        (lambda d: {**d, "format": "deedbook-fork-proof/9"}, "not a Deedbook fork proof"),
+        (lambda d: {**d, "checkpoints": d["checkpoints"][:1]}, "two checkpoints"),
+        (lambda d: {**d, "ledgerKey": "nope"}, "damaged"),
+        (lambda d: {**d, "rootAtSmaller": "AAAA"}, "32-byte"),
+        (lambda d: {**d, "consistency": ["!!"]}, "base64"),
+    ],
+)
+def test_what_is_not_a_fork_proof_is_said(
+    honest: dict[str, Any], change: Callable[[dict[str, Any]], Any], says: str
+) -> None:
     with pytest.raises(DeedbookError, match=says):
         verify_fork(change(dict(honest["data"])))
 
@@ -106,8 +116,10 @@ def test_a_checkpoint_not_signed_by_the_operator_proves_nothing(honest: dict[str
     data = dict(honest["data"])
     first = data["checkpoints"][0]
     body, _, sig = first.rpartition("\u2014 ")
-    data["checkpoints"] = [body + "\u2014 " + sig[:-6] + ("A" if sig[-6] != "A" else "B") + sig[-5:],
-                           data["checkpoints"][1]]
+    data["checkpoints"] = [
+        body + "\u2014 " + sig[:-6] + ("A" if sig[-6] != "A" else "B") + sig[-5:],
+        data["checkpoints"][1],
+    ]
     verdict = verify_fork(data)
     assert not verdict.proved and "does not prove a fork" in verdict.reason
 
@@ -117,7 +129,7 @@ def test_a_checkpoint_not_signed_by_the_operator_proves_nothing(honest: dict[str
 def test_no_change_makes_an_honest_pair_prove_a_fork(honest: dict[str, Any], data: st.DataObject) -> None:
     text = json.dumps(honest["data"])
     at = data.draw(st.integers(0, len(text) - 1))
-    mutated = text[:at] + data.draw(st.characters(blacklist_categories=("Cs",))) + text[at + 1:]
+    mutated = text[:at] + data.draw(st.characters(blacklist_categories=("Cs",))) + text[at + 1 :]
     try:
         parsed = json.loads(mutated)
         verdict = verify_fork(parsed)

@@ -1,5 +1,6 @@
 """C2SP signed notes, verifier keys and the checkpoint body: they round-trip, and any change to a signed
 checkpoint or a cosignature is refused or changes nothing (hypothesis)."""
+
 from __future__ import annotations
 
 import base64
@@ -9,18 +10,36 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.checkpoint_note import (Body, NotSigned, WitnessKey, check_cosignature, cosign, cosigners, identity_of,
-                                  ledger_vkey, note_of, open_checkpoint, parse_body, witness_of)
+from core.checkpoint_note import (
+    Body,
+    NotSigned,
+    WitnessKey,
+    check_cosignature,
+    cosign,
+    cosigners,
+    identity_of,
+    ledger_vkey,
+    note_of,
+    open_checkpoint,
+    parse_body,
+    witness_of,
+)
 from core.checkpoints import make_checkpoint
 from core.notes import DASH, MalformedNote, Note, NoteSignature, make_vkey, parse_note, parse_vkey
 from tests.helpers import World, make_world
 
-NAME = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="+\u2014"),
-               min_size=1, max_size=24).filter(lambda n: all(c.isprintable() and not c.isspace() for c in n))
+NAME = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="+\u2014"),
+    min_size=1,
+    max_size=24,
+).filter(lambda n: all(c.isprintable() and not c.isspace() for c in n))
 LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
 SIGNATURE = st.builds(NoteSignature, NAME, st.binary(min_size=4, max_size=4), st.binary(min_size=1, max_size=80))
-NOTE = st.builds(lambda lines, sigs: Note("\n".join(lines) + "\n", tuple(sigs)),
-                 st.lists(LINE, min_size=1, max_size=6), st.lists(SIGNATURE, min_size=1, max_size=5))
+NOTE = st.builds(
+    lambda lines, sigs: Note("\n".join(lines) + "\n", tuple(sigs)),
+    st.lists(LINE, min_size=1, max_size=6),
+    st.lists(SIGNATURE, min_size=1, max_size=5),
+)
 
 
 @given(NOTE)
@@ -35,19 +54,22 @@ def test_a_verifier_key_round_trips(name: str, kind: bytes, key: bytes) -> None:
     assert parse_vkey(made.text()) == made
 
 
-@pytest.mark.parametrize("text, says", [
-    ("no empty line\n\u2014 a AAAAAAA=\n", "empty line"),
-    ("text\n\n", "ends with signature lines"),
-    ("text\n\n\u2014 a AAAAAAA=", "ends with signature lines"),
-    ("text\n\n- a AAAAAAA=\n", "signature line"),
-    ("text\n\n\u2014 a b AAAAAAA=\n", "signature line"),
-    ("text\n\n\u2014 a+b AAAAAAA=\n", "key name"),
-    ("text\n\n\u2014 a AAAA\n", "too short"),
-    ("text\n\n\u2014 a AAAAAAB=\n", "standard spelling"),
-    ("text\n\n\u2014 a not-base64!\n", "not base64"),
-    ("te\x07xt\n\n\u2014 a AAAAAAA=\n", "control characters"),
-    ("text\r\n\n\u2014 a AAAAAAA=\n", "control characters"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("no empty line\n\u2014 a AAAAAAA=\n", "empty line"),
+        ("text\n\n", "ends with signature lines"),
+        ("text\n\n\u2014 a AAAAAAA=", "ends with signature lines"),
+        ("text\n\n- a AAAAAAA=\n", "signature line"),
+        ("text\n\n\u2014 a b AAAAAAA=\n", "signature line"),
+        ("text\n\n\u2014 a+b AAAAAAA=\n", "key name"),
+        ("text\n\n\u2014 a AAAA\n", "too short"),
+        ("text\n\n\u2014 a AAAAAAB=\n", "standard spelling"),
+        ("text\n\n\u2014 a not-base64!\n", "not base64"),
+        ("te\x07xt\n\n\u2014 a AAAAAAA=\n", "control characters"),
+        ("text\r\n\n\u2014 a AAAAAAA=\n", "control characters"),
+    ],
+)
 def test_what_is_not_a_note_is_said(text: str, says: str) -> None:
     with pytest.raises(MalformedNote, match=says):
         parse_note(text)
@@ -60,14 +82,17 @@ def test_a_note_of_invalid_utf8_or_too_large_is_refused() -> None:
         parse_note(b"x" * 70_000 + b"\n\n\xe2\x80\x94 a AAAAAAA=\n")
 
 
-@pytest.mark.parametrize("body, says", [
-    ("o\n1\n" + base64.b64encode(b"\x00" * 32).decode() + "\next\n", "extension"),
-    ("o\n01\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "leading zeros"),
-    ("o\n-1\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "leading zeros"),
-    ("o\n1\n" + base64.b64encode(b"\x00" * 31).decode() + "\n", "32 bytes"),
-    ("\n1\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "origin"),
-    ("o\n99999999999999999999\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "leading zeros"),
-])
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ("o\n1\n" + base64.b64encode(b"\x00" * 32).decode() + "\next\n", "extension"),
+        ("o\n01\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "leading zeros"),
+        ("o\n-1\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "leading zeros"),
+        ("o\n1\n" + base64.b64encode(b"\x00" * 31).decode() + "\n", "32 bytes"),
+        ("\n1\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "origin"),
+        ("o\n99999999999999999999\n" + base64.b64encode(b"\x00" * 32).decode() + "\n", "leading zeros"),
+    ],
+)
 def test_a_checkpoint_body_is_three_exact_lines(body: str, says: str) -> None:
     with pytest.raises(MalformedNote, match=says):
         parse_body(body)
@@ -99,12 +124,13 @@ def test_the_note_is_the_checkpoint_entry_both_ways(signed: tuple[World, str, No
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
-def test_any_change_to_a_cosigned_note_is_refused_or_changes_nothing(signed: tuple[World, str, NoteSignature],
-                                                                      data: st.DataObject) -> None:
+def test_any_change_to_a_cosigned_note_is_refused_or_changes_nothing(
+    signed: tuple[World, str, NoteSignature], data: st.DataObject
+) -> None:
     world, text, line = signed
     at = data.draw(st.integers(0, len(text) - 1))
     replacement = data.draw(st.characters(blacklist_categories=("Cs",)))
-    mutated = text[:at] + replacement + text[at + 1:]
+    mutated = text[:at] + replacement + text[at + 1 :]
     original = open_checkpoint(parse_note(text), world.ledger.identity)
     try:
         note = parse_note(mutated)
@@ -119,7 +145,8 @@ def test_any_change_to_a_cosigned_note_is_refused_or_changes_nothing(signed: tup
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_a_cosignature_moved_to_another_checkpoint_or_altered_does_not_check(
-        signed: tuple[World, str, NoteSignature], data: st.DataObject) -> None:
+    signed: tuple[World, str, NoteSignature], data: st.DataObject
+) -> None:
     world, text, line = signed
     body = parse_body(parse_note(text).text)
     other = Body(body.origin, data.draw(st.integers(1, 2**40).filter(lambda n: n != body.size)), body.root)

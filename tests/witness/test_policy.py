@@ -1,4 +1,5 @@
 """Policies (c2sp.org/tlog-policy): what a file may say, and which cosignatures meet a quorum."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,10 +40,15 @@ def policy(identity: LedgerIdentity, *lines: str) -> Policy:
 
 
 def test_groups_thresholds_any_all_and_none(identity: LedgerIdentity) -> None:
-    p = policy(identity, "# three notaries and two banks", *(witness_line(n, i) for i, n in
-                                                                  enumerate(["n1", "n2", "n3", "b1", "b2"])),
-               "group notaries 2 n1 n2 n3", "  group banks\tany b1 b2  ", "group both all notaries banks",
-               "quorum both")
+    p = policy(
+        identity,
+        "# three notaries and two banks",
+        *(witness_line(n, i) for i, n in enumerate(["n1", "n2", "n3", "b1", "b2"])),
+        "group notaries 2 n1 n2 n3",
+        "  group banks\tany b1 b2  ",
+        "group both all notaries banks",
+        "quorum both",
+    )
     assert p.counts("both", {"n1", "n3", "b2"}) and not p.counts("both", {"n1", "b1", "b2"})
     assert not p.counts("both", {"n1", "n2", "n3"})
     assert p.describe_quorum() == "all of (2 of n1, n2, n3), (1 of b1, b2)"
@@ -51,21 +57,24 @@ def test_groups_thresholds_any_all_and_none(identity: LedgerIdentity) -> None:
     assert single.counts("n1", {"n1"}) and not single.counts("n1", set())
 
 
-@pytest.mark.parametrize("lines, says", [
-    ([], "no quorum line"),
-    (["quorum none", "quorum none"], "one line"),
-    (["quorum n1"], "which no earlier line defines"),
-    (["group g 1 n1", "quorum g"], "which no earlier line defines"),
-    ([witness_line("n1", 0), "group g 2 n1", "quorum g"], "of 1 members"),
-    ([witness_line("n1", 0), "group g 0 n1", "quorum g"], "of 1 members"),
-    ([witness_line("n1", 0), "group g 1 n1 n1", "quorum g"], "twice"),
-    ([witness_line("n1", 0), witness_line("n1", 1), "quorum none"], "already used"),
-    ([witness_line("n1", 0), witness_line("n2", 0), "quorum none"], "already listed"),
-    ([witness_line("none", 0), "quorum none"], "already used"),
-    (["witness n1 garbage", "quorum none"], "cannot be used"),
-    (["witness n1", "quorum none"], "should read"),
-    (["trust everyone", "quorum none"], "log, witness, group or quorum"),
-])
+@pytest.mark.parametrize(
+    "lines, says",
+    [
+        ([], "no quorum line"),
+        (["quorum none", "quorum none"], "one line"),
+        (["quorum n1"], "which no earlier line defines"),
+        (["group g 1 n1", "quorum g"], "which no earlier line defines"),
+        ([witness_line("n1", 0), "group g 2 n1", "quorum g"], "of 1 members"),
+        ([witness_line("n1", 0), "group g 0 n1", "quorum g"], "of 1 members"),
+        ([witness_line("n1", 0), "group g 1 n1 n1", "quorum g"], "twice"),
+        ([witness_line("n1", 0), witness_line("n1", 1), "quorum none"], "already used"),
+        ([witness_line("n1", 0), witness_line("n2", 0), "quorum none"], "already listed"),
+        ([witness_line("none", 0), "quorum none"], "already used"),
+        (["witness n1 garbage", "quorum none"], "cannot be used"),
+        (["witness n1", "quorum none"], "should read"),
+        (["trust everyone", "quorum none"], "log, witness, group or quorum"),
+    ],
+)
 def test_what_a_policy_may_not_say(identity: LedgerIdentity, lines: list[str], says: str) -> None:
     with pytest.raises(BadPolicy, match=says):
         policy(identity, *lines)
@@ -101,7 +110,8 @@ def cosigned(tmp_path_factory: pytest.TempPathFactory) -> tuple[World, list[Note
 
 
 def test_a_quorum_counts_only_the_policys_witnesses_whose_cosignatures_check(
-        cosigned: tuple[World, list[NoteSignature], list[WitnessKey]]) -> None:
+    cosigned: tuple[World, list[NoteSignature], list[WitnessKey]],
+) -> None:
     world, lines, keys = cosigned
     recorded = world.ledger.latest_checkpoint()
     assert recorded is not None

@@ -1,5 +1,6 @@
 """Replicas: started in an empty folder, kept up to date from a bundle, a folder or a URL; every entry goes
 through the ledger's rules; a replica verifies, proves and issues certificates of title itself."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,9 @@ def test_a_replica_started_from_bundles_is_the_ledger(operator: World, tmp_path:
     grow(operator, 2)
     held = Ledger.open(home).size()
     later = tmp_path / "b1.json"
-    assert run_cli(["--data-dir", str(operator.home.root), "export", "--since", str(held), "--out", str(later)]).code == 0
+    assert (
+        run_cli(["--data-dir", str(operator.home.root), "export", "--since", str(held), "--out", str(later)]).code == 0
+    )
     again = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(later), "--json"])
     report = json.loads(again.out)
     assert again.code == 0 and report["appended"] == operator.ledger.size() - held

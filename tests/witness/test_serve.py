@@ -1,6 +1,7 @@
 """`deedbook serve` on the loopback address: the witness endpoint answers as tlog-witness's add-checkpoint
 (409 with the size, 422, 200 with the cosignature), the ledger's data is read-only, requests are bounded,
 and a replica and an operator use it from the other side."""
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,7 @@ def checkpoint(world: World, count: int) -> Any:
     return recorded, note_of(world.ledger.identity, recorded.message, recorded.signatures)
 
 
-def test_the_witness_endpoint_answers_409_422_and_200(operator: World,
-                                                       served: tuple[Server, Server, Witness]) -> None:
+def test_the_witness_endpoint_answers_409_422_and_200(operator: World, served: tuple[Server, Server, Witness]) -> None:
     _, server, _ = served
     assert server.url.startswith("http://127.0.0.1:")
     add = server.url + "/add-checkpoint"
@@ -109,8 +109,9 @@ def test_the_ledger_is_served_read_only(operator: World, served: tuple[Server, S
     assert call(server.url + "/add-checkpoint", b"old 0\n\n")[0] == 404  # not a witness
 
 
-def test_a_replica_syncs_and_an_operator_gets_cosigned_over_http(operator: World, tmp_path: Path,
-                                                                  served: tuple[Server, Server, Witness]) -> None:
+def test_a_replica_syncs_and_an_operator_gets_cosigned_over_http(
+    operator: World, tmp_path: Path, served: tuple[Server, Server, Witness]
+) -> None:
     ledger_server, witness_server, _ = served
     checkpoint(operator, 3)
     ws = Workspace.open(operator.home.root)
@@ -131,8 +132,13 @@ def test_serve_from_the_command_line_stops_on_an_interrupt(operator: World, tmp_
     password.write_text(PASSWORD + "\n")
     checkpoint(operator, 1)
     env = {"PYTHONPATH": ":".join(p for p in sys.path if p), "DEEDBOOK_SCRYPT_N": "1024", "PATH": "/usr/bin:/bin"}
-    process = subprocess.Popen([sys.executable, "-m", "desktop", "--data-dir", str(operator.home.root), "serve",
-                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(operator.home.root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = process.stdout.readline() if process.stdout else ""
         assert "Serving the ledger (read-only) on http://127.0.0.1:" in line, line

@@ -5,6 +5,7 @@ that `verify-fork` confirms, and a replica syncing from the rewritten ledger ref
 Time is simulated: entries are recorded, checkpoints dated and cosignatures made at given moments of
 the week.  The witnesses and the replica live in data folders of their own, with keys of their own.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,18 +32,27 @@ from tests.witness.rewrite import rewrite_entry
 
 def register_at(world: World, parcel: str, owner: str, when: int) -> int:
     """A registration recorded at `when` (the leaf binds the time)."""
+
     def build(state: LedgerState) -> list[Entry]:
-        message = {"deedId": state.next_deed_id, "parcel": parcel, "propertyAddress": f"{parcel} Main St, Ames, IA",
-                   "legalDescription": f"Lot {parcel}", "owner": owner, "totalShares": 10_000,
-                   "attributes": canonical_json({"Gr_Liv_Area": 1500}), "nonce": 0}
+        message = {
+            "deedId": state.next_deed_id,
+            "parcel": parcel,
+            "propertyAddress": f"{parcel} Main St, Ames, IA",
+            "legalDescription": f"Lot {parcel}",
+            "owner": owner,
+            "totalShares": 10_000,
+            "attributes": canonical_json({"Gr_Liv_Area": 1500}),
+            "nonce": 0,
+        }
         return [world.ledger.sign("RegisterDeed", message, world.operator, "registrar")]
 
     [index] = world.ledger.append_built(build, recorded_at=when)
     return index
 
 
-def test_a_week_then_a_rewritten_history(operator: World, witnesses: Callable[..., list[Witness]],
-                                         tmp_path: Path) -> None:
+def test_a_week_then_a_rewritten_history(
+    operator: World, witnesses: Callable[..., list[Witness]], tmp_path: Path
+) -> None:
     notary, bank = witnesses("notary.example/w1", "bank.example/w1")
     replica = DataDir.resolve(tmp_path / "county-replica")
     mailbox = tmp_path / "mailbox"
@@ -66,12 +76,12 @@ def test_a_week_then_a_rewritten_history(operator: World, witnesses: Callable[..
 
     # Anyone holding a proof and the office's policy (both witnesses) accepts an entry of Tuesday.
     policy = tmp_path / "policy.txt"
-    policy.write_text(format_policy(operator.ledger.identity, [("notary", key_of(notary)),
-                                                               ("bank", key_of(bank))], 2))
+    policy.write_text(format_policy(operator.ledger.identity, [("notary", key_of(notary)), ("bank", key_of(bank))], 2))
     proof = tmp_path / "proof.json"
     assert run_cli(["--data-dir", str(operator.home.root), "proof", str(registered[4]), "--out", str(proof)]).code == 0
-    accepted = run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-proof", str(proof), "--policy", str(policy),
-                        "--json"])
+    accepted = run_cli(
+        ["--data-dir", str(tmp_path / "anyone"), "verify-proof", str(proof), "--policy", str(policy), "--json"]
+    )
     assert accepted.code == 0 and json.loads(accepted.out)["policy"]["witnesses"] == ["notary", "bank"]
 
     # The operator rewrites Tuesday's first registration (plain SQL, triggers dropped, hashes recomputed)
@@ -97,8 +107,7 @@ def test_a_week_then_a_rewritten_history(operator: World, witnesses: Callable[..
         assert checked.code == 1 and checked.out.startswith("FORK PROVED"), checked.out + checked.err
 
     # The replica refuses the rewritten source, names the entry, and keeps a fork proof of its own.
-    refused = run_cli(["--data-dir", str(replica.root), "replica", "sync", "--from", str(operator.home.root),
-                       "--json"])
+    refused = run_cli(["--data-dir", str(replica.root), "replica", "sync", "--from", str(operator.home.root), "--json"])
     assert refused.code == 1, refused.err
     report = json.loads(refused.out)
     assert not report["ok"] and report["first_bad"] == rewritten and f"entry {rewritten}" in report["reason"]
@@ -124,7 +133,9 @@ def test_the_replica_names_a_rewritten_entry_from_a_bundle_as_a_span(operator: W
     rewrite_entry(operator.ledger, 2, {"propertyAddress": "7 Elsewhere Rd"}, operator.operator)
     make_checkpoint(operator.ledger, operator.operator, new_witness=True, now=MONDAY + 3 * DAY)
     bundle = tmp_path / "bundle.json"
-    assert run_cli(["--data-dir", str(operator.home.root), "export", "--since", str(held), "--out", str(bundle)]).code == 0
+    assert (
+        run_cli(["--data-dir", str(operator.home.root), "export", "--since", str(held), "--out", str(bundle)]).code == 0
+    )
     outcome = run_cli(["--data-dir", str(replica.root), "replica", "sync", "--from", str(bundle), "--json"])
     assert outcome.code == 1
     report = json.loads(outcome.out)
@@ -151,9 +162,9 @@ def test_an_unwitnessed_rewrite_is_refused_without_a_fork_proof(operator: World,
     assert report.reason is not None and f"entry {late}" in report.reason
 
 
-def test_a_witness_that_missed_checkpoints_asks_for_its_own_size(operator: World,
-                                                                   witnesses: Callable[..., list[Witness]],
-                                                                   tmp_path: Path) -> None:
+def test_a_witness_that_missed_checkpoints_asks_for_its_own_size(
+    operator: World, witnesses: Callable[..., list[Witness]], tmp_path: Path
+) -> None:
     """A request carries proofs from recent checkpoints' sizes; a witness further behind is told which size it
     needs, and a request from that size (checkpoint request --from N) is cosigned."""
     [late] = witnesses("late.example/w1")

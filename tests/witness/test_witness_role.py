@@ -1,4 +1,5 @@
 """The witness role: its answers as c2sp.org/tlog-witness gives them, its state kept atomically, its folder."""
+
 from __future__ import annotations
 
 import threading
@@ -34,7 +35,9 @@ def ask(witness: Witness, old: int, proof: tuple[bytes, ...], note: Note) -> tup
     return result.status, result.sentence, result.size
 
 
-def test_the_answers_of_add_checkpoint(operator: World, witnesses: Callable[..., list[Witness]], tmp_path: Path) -> None:
+def test_the_answers_of_add_checkpoint(
+    operator: World, witnesses: Callable[..., list[Witness]], tmp_path: Path
+) -> None:
     [witness] = witnesses("w.example/1")
     first = grow(operator, 3)
     assert ask(witness, 0, (), first)[0] == 200
@@ -61,8 +64,9 @@ def test_the_answers_of_add_checkpoint(operator: World, witnesses: Callable[...,
     assert state.size == 7 and not state.forks
 
 
-def test_two_requests_at_once_never_roll_the_witness_back(operator: World,
-                                                            witnesses: Callable[..., list[Witness]]) -> None:
+def test_two_requests_at_once_never_roll_the_witness_back(
+    operator: World, witnesses: Callable[..., list[Witness]]
+) -> None:
     """Checking the old size and recording the new one are one step (a lock): of two requests from the same
     size, one is cosigned and the other told the witness's new size."""
     [witness] = witnesses("w.example/1")
@@ -77,8 +81,10 @@ def test_two_requests_at_once_never_roll_the_witness_back(operator: World,
         barrier.wait()
         answers[label] = ask(witness, 3, tuple(tree.consistency(3, size)), note)[0]
 
-    threads = [threading.Thread(target=run, args=("small", small, 6)),
-               threading.Thread(target=run, args=("large", large, 10))]
+    threads = [
+        threading.Thread(target=run, args=("small", small, 6)),
+        threading.Thread(target=run, args=("large", large, 10)),
+    ]
     for t in threads:
         t.start()
     for t in threads:

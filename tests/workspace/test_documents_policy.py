@@ -1,4 +1,5 @@
 """Checkpoint then retry, in one place: a document about entries newer than the latest checkpoint."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,12 +45,16 @@ def test_with_the_operator_it_signs_a_checkpoint_and_draws_again(ws: Workspace, 
     assert again.receipt.of_kind("Checkpoint") == ()  # covered now: no second checkpoint
 
 
-@pytest.mark.parametrize("operator, says", [
-    (Signer("operator", "not the password"), "Wrong password"),
-    (Signer("nobody", PASSWORD), "no key named 'nobody'"),
-])
-def test_a_refused_operator_leaves_no_checkpoint_and_no_file(ws: Workspace, world: World, tmp_path: Path,
-                                                             operator: Signer, says: str) -> None:
+@pytest.mark.parametrize(
+    "operator, says",
+    [
+        (Signer("operator", "not the password"), "Wrong password"),
+        (Signer("nobody", PASSWORD), "no key named 'nobody'"),
+    ],
+)
+def test_a_refused_operator_leaves_no_checkpoint_and_no_file(
+    ws: Workspace, world: World, tmp_path: Path, operator: Signer, says: str
+) -> None:
     out = tmp_path / "title.pdf"
     with pytest.raises(DeedbookError, match=says):
         ws.make_document(Document.title(1), out=out, operator=operator)

@@ -1,5 +1,6 @@
 """Core states the fact, the command line adds its option: no sentence raised in core/ or valuation/
 names a command-line option, and every remedy has the command line's words."""
+
 from __future__ import annotations
 
 import ast
@@ -25,12 +26,21 @@ def test_no_error_raised_in_core_or_valuation_names_an_option() -> None:
     for package in ("core", "valuation"):
         for path in (ROOT / package).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            constants = {t.id: _texts(a.value) for a in ast.walk(tree) if isinstance(a, ast.Assign)
-                         for t in a.targets if isinstance(t, ast.Name)}  # e.g. a hint kept in a constant
+            constants = {
+                t.id: _texts(a.value)
+                for a in ast.walk(tree)
+                if isinstance(a, ast.Assign)
+                for t in a.targets
+                if isinstance(t, ast.Name)
+            }  # e.g. a hint kept in a constant
             for node in ast.walk(tree):
                 if isinstance(node, ast.Raise) and node.exc is not None:
-                    texts = _texts(node.exc) + [text for name in ast.walk(node.exc) if isinstance(name, ast.Name)
-                                                for text in constants.get(name.id, [])]
+                    texts = _texts(node.exc) + [
+                        text
+                        for name in ast.walk(node.exc)
+                        if isinstance(name, ast.Name)
+                        for text in constants.get(name.id, [])
+                    ]
                     offenders += [f"{path.relative_to(ROOT)}:{node.lineno}: {t!r}" for t in texts if OPTION.search(t)]
     assert offenders == []
 

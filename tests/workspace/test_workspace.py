@@ -1,4 +1,5 @@
 """The workspace: operations return what they changed, one key resolver, refusals before passwords."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -81,22 +82,35 @@ def _nothing(_world: World) -> None:
 # case: (what is there first, the operation (given that), what the refusal says)
 REFUSED_BEFORE_THE_PASSWORD: dict[str, tuple[Callable[[World], Any], Callable[[Workspace, Any, Signer], Any], str]] = {
     "lien on an unknown deed": (_nothing, lambda ws, _x, s: ws.add_lien(99, s, "1000", "tax"), "no deed '99'"),
-    "release of an unknown lien": (lambda w: w.register("W-3", OWNER),
-                                   lambda ws, deed, s: ws.release_lien(deed, 7, s), "lien 7"),
+    "release of an unknown lien": (
+        lambda w: w.register("W-3", OWNER),
+        lambda ws, deed, s: ws.release_lien(deed, 7, s),
+        "lien 7",
+    ),
     "attestation of an unknown entry": (_nothing, lambda ws, _x, s: ws.attest(99, s, act="jurat"), "no entry 99"),
-    "a parcel outside the plain set": (_nothing, lambda ws, _x, s: ws.register_deed(s, parcel="P\u202e1", address="x",
-                                                                                    owner=OWNER), "parcel"),
-    "a request for another key": (lambda w: _request_for(w, "bob"), lambda ws, request, s: ws.sign(request, s),
-                                  "must be signed by"),
-    "a checkpoint by a key that is not the operator's": (_nothing, lambda ws, _x, s: ws.checkpoint(s),
-                                                         "must be signed by"),
+    "a parcel outside the plain set": (
+        _nothing,
+        lambda ws, _x, s: ws.register_deed(s, parcel="P\u202e1", address="x", owner=OWNER),
+        "parcel",
+    ),
+    "a request for another key": (
+        lambda w: _request_for(w, "bob"),
+        lambda ws, request, s: ws.sign(request, s),
+        "must be signed by",
+    ),
+    "a checkpoint by a key that is not the operator's": (
+        _nothing,
+        lambda ws, _x, s: ws.checkpoint(s),
+        "must be signed by",
+    ),
     "a registrar with a mistyped address": (_nothing, lambda ws, _x, s: ws.add_registrar(s, "0x1234"), "address"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED_BEFORE_THE_PASSWORD))
-def test_what_can_be_refused_without_the_key_is_refused_before_its_password(ws: Workspace, world: World,
-                                                                             case: str) -> None:
+def test_what_can_be_refused_without_the_key_is_refused_before_its_password(
+    ws: Workspace, world: World, case: str
+) -> None:
     setup, operation, says = REFUSED_BEFORE_THE_PASSWORD[case]
     world.key("alice")
     given = setup(world)

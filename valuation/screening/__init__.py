@@ -10,4 +10,5 @@ valuation model, with reasons in plain words and money.
 The ledger-history patterns (flips, circles, lien stacking) belong to the ledger,
 not here: a caller combines their reasons with these.
 """
+
 from __future__ import annotations

@@ -12,6 +12,7 @@ Fitting uses scikit-learn (imported inside `fit`); scoring is numpy only, and th
 fitted model is a small JSON document, so the screen shipped with Deedbook is
 read without unpickling anything.
 """
+
 from __future__ import annotations
 
 import math
@@ -52,8 +53,7 @@ class Term:
         return len(self.knots) + (0 if self.levels else 1)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "knots": list(self.knots), "low": self.low, "high": self.high,
-                "levels": self.levels}
+        return {"name": self.name, "knots": list(self.knots), "low": self.low, "high": self.high, "levels": self.levels}
 
 
 TERMS = (
@@ -126,12 +126,19 @@ class AdditiveLogit:
         """
         b, spans = design(x)
         ref, _ = design(reference_row())
-        return [{name: float((b[row, a:z] - ref[0, a:z]) @ self.coef[a:z]) for name, a, z in spans}
-                for row in range(b.shape[0])]
+        return [
+            {name: float((b[row, a:z] - ref[0, a:z]) @ self.coef[a:z]) for name, a, z in spans}
+            for row in range(b.shape[0])
+        ]
 
     def to_json(self) -> dict[str, Any]:
-        return {"intercept": self.intercept, "coef": [float(c) for c in self.coef], "C": self.C,
-                "terms": [t.to_json() for t in TERMS], "new_home_years": NEW_HOME_YEARS}
+        return {
+            "intercept": self.intercept,
+            "coef": [float(c) for c in self.coef],
+            "C": self.C,
+            "terms": [t.to_json() for t in TERMS],
+            "new_home_years": NEW_HOME_YEARS,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "AdditiveLogit":

@@ -15,6 +15,7 @@ valuation model says about it.  Evaluation is nested so no figure is flattered:
 That is exactly how the shipped screen is used: a model trained on market sales
 values a new transfer it has never seen, and the screen reads the gap.
 """
+
 from __future__ import annotations
 
 import time
@@ -46,8 +47,9 @@ class FoldInputs:
     errors: MarketErrors
 
 
-def model_inputs(data: SalesData, train: np.ndarray, market: np.ndarray, params: ModelParams,
-                 steps: Steps) -> FoldInputs:
+def model_inputs(
+    data: SalesData, train: np.ndarray, market: np.ndarray, params: ModelParams, steps: Steps
+) -> FoldInputs:
     """Fit the valuation model on `market` rows; inputs for all rows (out-of-fold for `market`)."""
     log_price = np.log(data.price)
     model = fit_model(data.take(market), params, steps)
@@ -71,13 +73,23 @@ def ranking_figures(scores: FloatArray, y: BoolArray) -> dict[str, Any]:
 
     p5, r5, k5 = precision_at(scores, y, REVIEW_SHARE)
     p1, r1, _ = precision_at(scores, y, HIGH_SHARE)
-    return {"auc": round(float(roc_auc_score(y, scores)), 4), "precision_at_5pct": round(p5, 4),
-            "recall_at_5pct": round(r5, 4), "reviewed_at_5pct": k5, "precision_at_1pct": round(p1, 4),
-            "recall_at_1pct": round(r1, 4)}
+    return {
+        "auc": round(float(roc_auc_score(y, scores)), 4),
+        "precision_at_5pct": round(p5, 4),
+        "recall_at_5pct": round(r5, 4),
+        "reviewed_at_5pct": k5,
+        "precision_at_1pct": round(p1, 4),
+        "recall_at_1pct": round(r1, 4),
+    }
 
 
-def cross_validate_screen(data: SalesData, non_market: BoolArray, folds: int = 5,
-                          params: ModelParams = ModelParams(), steps: Steps | None = None) -> dict[str, Any]:
+def cross_validate_screen(
+    data: SalesData,
+    non_market: BoolArray,
+    folds: int = 5,
+    params: ModelParams = ModelParams(),
+    steps: Steps | None = None,
+) -> dict[str, Any]:
     """Nested out-of-fold scores of the price screen on labelled sales, and the figures."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -102,11 +114,18 @@ def cross_validate_screen(data: SalesData, non_market: BoolArray, folds: int = 5
         screen = AdditiveLogit.fit(fold.x[train], y[train], SCREEN_C)
         scores[test] = screen.score(fold.x[test])
         gap[test] = np.abs(fold.x[test, 0])
-    result: dict[str, Any] = {"n": n, "positives": positives, "base_rate": round(positives / n, 4),
-                              "folds": folds, **ranking_figures(scores, y)}
+    result: dict[str, Any] = {
+        "n": n,
+        "positives": positives,
+        "base_rate": round(positives / n, 4),
+        "folds": folds,
+        **ranking_figures(scores, y),
+    }
     result["baseline_price_gap_only"] = ranking_figures(gap, y)
-    result["thresholds"] = {"review": round(float(np.quantile(scores, 1.0 - REVIEW_SHARE)), 4),
-                            "high": round(float(np.quantile(scores, 1.0 - HIGH_SHARE)), 4)}
+    result["thresholds"] = {
+        "review": round(float(np.quantile(scores, 1.0 - REVIEW_SHARE)), 4),
+        "high": round(float(np.quantile(scores, 1.0 - HIGH_SHARE)), 4),
+    }
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["scores"] = scores  # out of fold, for callers that study them (not printed)
     return result
@@ -115,8 +134,14 @@ def cross_validate_screen(data: SalesData, non_market: BoolArray, folds: int = 5
 SCREEN_C = 0.3  # L2 strength of the additive model (fixed, not tuned on the evaluation)
 
 
-def fit_screen(data: SalesData, non_market: BoolArray, source: dict[str, Any], folds: int = 5,
-               params: ModelParams = ModelParams(), steps: Steps | None = None) -> "PriceScreen":
+def fit_screen(
+    data: SalesData,
+    non_market: BoolArray,
+    source: dict[str, Any],
+    folds: int = 5,
+    params: ModelParams = ModelParams(),
+    steps: Steps | None = None,
+) -> "PriceScreen":
     """The screen to ship: evaluated nested out of fold (figures and review/high thresholds), then
     fitted on every labelled sale with the valuation model trained on all market sales."""
     from core import __version__
@@ -130,7 +155,10 @@ def fit_screen(data: SalesData, non_market: BoolArray, source: dict[str, Any], f
     everything = np.arange(len(data))
     fitted = model_inputs(data, everything, everything[~y], params, steps.sub(0.85, 1.0))
     screen = AdditiveLogit.fit(fitted.x, y, SCREEN_C)
-    info = {"trained_on": {**source, "n": len(data), "non_market": int(y.sum())},
-            "evaluation": {"method": "nested stratified K-fold (see valuation/screening/evaluate.py)", **figures},
-            "valuation_params": {k: v for k, v in vars(params).items()}, "deedbook": __version__}
+    info = {
+        "trained_on": {**source, "n": len(data), "non_market": int(y.sum())},
+        "evaluation": {"method": "nested stratified K-fold (see valuation/screening/evaluate.py)", **figures},
+        "valuation_params": {k: v for k, v in vars(params).items()},
+        "deedbook": __version__,
+    }
     return PriceScreen(screen, float(thresholds["review"]), float(thresholds["high"]), info)

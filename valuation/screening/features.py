@@ -8,6 +8,7 @@ distribution, and the property's age at the sale where the table has a year of
 construction.  Nothing here reads a sale-condition or sale-type column: those are
 never features (see valuation.schema.SALE_TERMS).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,14 @@ class MarketErrors:
         r = np.sort(log_price - oof_log)
         centre = float(np.median(r))
         scale = MAD_TO_SD * float(np.median(np.abs(r - centre)))
-        return cls(r, np.sort(log_price), centre, max(scale, 1e-3), float(np.median(log_price)),
-                   max(float(np.std(log_price)), 1e-3))
+        return cls(
+            r,
+            np.sort(log_price),
+            centre,
+            max(scale, 1e-3),
+            float(np.median(log_price)),
+            max(float(np.std(log_price)), 1e-3),
+        )
 
     def share_at_or_below(self, residual: float) -> float:
         """Share of market sales whose price was this far (or further) below their estimate."""

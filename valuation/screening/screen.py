@@ -10,6 +10,7 @@ Each reason has a `code`, a `text` and a `weight`: its effect on the log-odds of
 the score against a typical market sale.  The weights add up:
 logit(score) = logit(base_score) + sum(weights).
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,16 @@ class Screening:
     inputs: dict[str, float | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"score": self.score, "level": self.level, "reasons": self.reasons, "base_score": self.base_score,
-                "estimate": self.estimate, "low": self.low, "high": self.high, "as_of": self.as_of}
+        return {
+            "score": self.score,
+            "level": self.level,
+            "reasons": self.reasons,
+            "base_score": self.base_score,
+            "estimate": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "as_of": self.as_of,
+        }
 
 
 def _money(currency: str, amount: float, exact: bool = False) -> str:
@@ -61,35 +70,54 @@ def _one_in(share: float, total: int) -> str:
     return f"a price this far off happens in 1 of {max(2, round(1.0 / share)):,} market sales"
 
 
-def _gap_text(price: float, estimate: float, low: float, high: float, errors: MarketErrors, currency: str) -> tuple[str, str]:
+def _gap_text(
+    price: float, estimate: float, low: float, high: float, errors: MarketErrors, currency: str
+) -> tuple[str, str]:
     ratio = price / estimate - 1.0
     residual = math.log(price) - math.log(estimate)
     if abs(ratio) < NEAR:
-        return "price_at_estimate", (f"Price {_money(currency, price, True)} is within {NEAR:.0%} of the estimate "
-                                     f"{_money(currency, estimate)}.")
+        return "price_at_estimate", (
+            f"Price {_money(currency, price, True)} is within {NEAR:.0%} of the estimate {_money(currency, estimate)}."
+        )
     below = ratio < 0
-    where = ("below" if price < low else "above" if price > high else "inside")
+    where = "below" if price < low else "above" if price > high else "inside"
     span = f"{_money(currency, low)}\u2013{high:,.0f}"
     share = errors.share_at_or_below(residual) if below else errors.share_at_or_above(residual)
-    text = (f"Price {_money(currency, price, True)} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
-            f"{_money(currency, estimate)}, {where} the 90% range {span}; {_one_in(share, errors.residuals.size)}.")
+    text = (
+        f"Price {_money(currency, price, True)} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
+        f"{_money(currency, estimate)}, {where} the 90% range {span}; {_one_in(share, errors.residuals.size)}."
+    )
     return ("price_below_estimate" if below else "price_above_estimate"), text
 
 
 def _level_text(log_estimate: float, estimate: float, errors: MarketErrors, currency: str) -> tuple[str, str]:
     cheaper = errors.share_cheaper(log_estimate)
     if cheaper < 0.25:
-        return "low_price_segment", (f"Estimated at {_money(currency, estimate)}, among the cheapest {max(cheaper, 0.01):.0%} "
-                                     "of this market: family and distressed sales are more common there.")
+        return "low_price_segment", (
+            f"Estimated at {_money(currency, estimate)}, among the cheapest {max(cheaper, 0.01):.0%} "
+            "of this market: family and distressed sales are more common there."
+        )
     if cheaper > 0.75:
-        return "high_price_segment", (f"Estimated at {_money(currency, estimate)}, dearer than {cheaper:.0%} of this "
-                                      "market's sales.")
-    return "mid_market", (f"Estimated at {_money(currency, estimate)}, mid-market (dearer than {cheaper:.0%} of "
-                          "this market's sales).")
+        return "high_price_segment", (
+            f"Estimated at {_money(currency, estimate)}, dearer than {cheaper:.0%} of this market's sales."
+        )
+    return "mid_market", (
+        f"Estimated at {_money(currency, estimate)}, mid-market (dearer than {cheaper:.0%} of this market's sales)."
+    )
 
 
-def _reason(group: str, weight: float, price: float, estimate: float, low: float, high: float,
-            log_estimate: float, x: np.ndarray, errors: MarketErrors, currency: str) -> dict[str, Any]:
+def _reason(
+    group: str,
+    weight: float,
+    price: float,
+    estimate: float,
+    low: float,
+    high: float,
+    log_estimate: float,
+    x: np.ndarray,
+    errors: MarketErrors,
+    currency: str,
+) -> dict[str, Any]:
     if group == GAP:
         code, text = _gap_text(price, estimate, low, high, errors, currency)
     elif group == LEVEL:
@@ -97,23 +125,37 @@ def _reason(group: str, weight: float, price: float, estimate: float, low: float
     elif group == AGE:
         age = float(x[2])
         code = "property_age"
-        text = (f"The property was about {age:.0f} years old at the sale." if age >= NEW_HOME_YEARS
-                else "The property was new at the sale.")
+        text = (
+            f"The property was about {age:.0f} years old at the sale."
+            if age >= NEW_HOME_YEARS
+            else "The property was new at the sale."
+        )
     elif group == NEW_HOME:
         code = "new_home_off_estimate"
-        text = ("A new home sold away from its estimate: new homes are often sold before completion at "
-                "contract prices, which is seldom a sign of a non-market sale.")
+        text = (
+            "A new home sold away from its estimate: new homes are often sold before completion at "
+            "contract prices, which is seldom a sign of a non-market sale."
+        )
     else:  # ROUND
         zeros = int(x[3])
         code = "unround_price" if zeros < 2 else "round_price"
-        text = (f"The price {_money(currency, price, True)} is not a round amount: negotiated prices usually are; "
-                "computed ones (an allocation between deeds, a share of a property, a court-set price) often are not."
-                if zeros < 2 else f"The price {_money(currency, price, True)} is a round amount, as negotiated prices are.")
+        text = (
+            f"The price {_money(currency, price, True)} is not a round amount: negotiated prices usually are; "
+            "computed ones (an allocation between deeds, a share of a property, a court-set price) often are not."
+            if zeros < 2
+            else f"The price {_money(currency, price, True)} is a round amount, as negotiated prices are."
+        )
     return {"code": code, "text": text, "weight": round(weight, 3)}
 
 
-def screen_sales(trained: "TrainedModel", records: Sequence[Mapping[str, Any]], prices: Sequence[float],
-                 times: Sequence[float], screen: PriceScreen, currency: str = "USD") -> list[Screening]:
+def screen_sales(
+    trained: "TrainedModel",
+    records: Sequence[Mapping[str, Any]],
+    prices: Sequence[float],
+    times: Sequence[float],
+    screen: PriceScreen,
+    currency: str = "USD",
+) -> list[Screening]:
     """Screen sales of properties described by `records` at `prices` (currency units) and `times`
     (fractional years; NaN = the model's valuation date).  Vectorised: one call for many sales."""
     from valuation.comparables import date_text
@@ -135,13 +177,29 @@ def screen_sales(trained: "TrainedModel", records: Sequence[Mapping[str, Any]], 
     for i in range(len(records)):
         estimate = float(np.exp(log_estimate[i]))
         low, high = estimate * math.exp(model.lower), estimate * math.exp(model.upper)
-        reasons = [_reason(group, w, float(price[i]), estimate, low, high, float(log_estimate[i]), x[i],
-                           model.errors, currency)
-                   for group, w in contributions[i].items() if abs(w) >= 0.0005]
+        reasons = [
+            _reason(
+                group, w, float(price[i]), estimate, low, high, float(log_estimate[i]), x[i], model.errors, currency
+            )
+            for group, w in contributions[i].items()
+            if abs(w) >= 0.0005
+        ]
         reasons.sort(key=lambda r: -r["weight"])
         score = float(scores[i])
-        out.append(Screening(round(score, 4), screen.level(score), reasons, round(base, 4), round(estimate),
-                             round(low), round(high), date_text(when[i]) if np.isfinite(when[i]) else None,
-                             {name: (None if not np.isfinite(v) else round(float(v), 4))
-                              for name, v in zip((GAP, LEVEL, AGE, ROUND), x[i], strict=True)}))
+        out.append(
+            Screening(
+                round(score, 4),
+                screen.level(score),
+                reasons,
+                round(base, 4),
+                round(estimate),
+                round(low),
+                round(high),
+                date_text(when[i]) if np.isfinite(when[i]) else None,
+                {
+                    name: (None if not np.isfinite(v) else round(float(v), 4))
+                    for name, v in zip((GAP, LEVEL, AGE, ROUND), x[i], strict=True)
+                },
+            )
+        )
     return out

@@ -4,6 +4,7 @@ scripts/fit_screening.py, stored as JSON in resources/screening/ (read, never un
 Its inputs are measured in each market's own terms (see features.py), so the same
 screen serves the bundled market, the ledger's own sales and a user's table.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,16 +38,24 @@ class PriceScreen:
         return "high" if score >= self.high else "review" if score >= self.review else "low"
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "model": self.model.to_json(),
-                "thresholds": {"review": self.review, "high": self.high}, **self.info}
+        return {
+            "format": FORMAT,
+            "model": self.model.to_json(),
+            "thresholds": {"review": self.review, "high": self.high},
+            **self.info,
+        }
 
 
 def from_json(data: dict[str, Any]) -> PriceScreen:
     if data.get("format") != FORMAT:
         raise ValueError("unknown format")
     info = {k: v for k, v in data.items() if k not in ("format", "model", "thresholds")}
-    return PriceScreen(AdditiveLogit.from_json(data["model"]), float(data["thresholds"]["review"]),
-                       float(data["thresholds"]["high"]), info)
+    return PriceScreen(
+        AdditiveLogit.from_json(data["model"]),
+        float(data["thresholds"]["review"]),
+        float(data["thresholds"]["high"]),
+        info,
+    )
 
 
 def load(path: Path | None = None) -> PriceScreen:
@@ -57,8 +66,10 @@ def load(path: Path | None = None) -> PriceScreen:
             try:
                 _cache[path] = from_json(json.loads(path.read_text("utf-8")))
             except (OSError, ValueError, KeyError, TypeError):
-                raise DeedbookError(f"The price screen {path} is missing or unreadable; reinstall Deedbook "
-                                    "or run scripts/fit_screening.py.") from None
+                raise DeedbookError(
+                    f"The price screen {path} is missing or unreadable; reinstall Deedbook "
+                    "or run scripts/fit_screening.py."
+                ) from None
         return _cache[path]
 
 

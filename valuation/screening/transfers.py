@@ -7,6 +7,7 @@ as it is now.  The price part values the property as of the closing date with th
 stored model; the history part is core.screening.history; the two add up in
 core.screening.combine.  Internal results: never on public records.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,7 @@ def _record(message: Mapping[str, Any], trained: "TrainedModel | None") -> dict[
         record = dict(json.loads(message["attributes"]))
     except (TypeError, ValueError):
         record = {}
-    for source in (trained.spec.streets.values() if trained is not None else ()):
+    for source in trained.spec.streets.values() if trained is not None else ():
         record.setdefault(source, message.get("propertyAddress", ""))
     return record
 
@@ -73,33 +74,77 @@ class TransferScreen:
         todo = []
         for i, p in enumerate(pending):
             if self.trained is None:
-                out[i] = (self.base, [{"code": "price_not_screened", "weight": 0.0,
-                                       "text": "There is no valuation model yet, so the price was not screened "
-                                               "(train one to screen prices)."}], None)
+                out[i] = (
+                    self.base,
+                    [
+                        {
+                            "code": "price_not_screened",
+                            "weight": 0.0,
+                            "text": "There is no valuation model yet, so the price was not screened "
+                            "(train one to screen prices).",
+                        }
+                    ],
+                    None,
+                )
             elif p.sale.currency != self.currency:
-                out[i] = (self.base, [{"code": "price_not_screened", "weight": 0.0,
-                                       "text": f"The price is in {p.sale.currency}; the valuation model prices in "
-                                               f"{self.currency}, so the price was not screened."}], None)
+                out[i] = (
+                    self.base,
+                    [
+                        {
+                            "code": "price_not_screened",
+                            "weight": 0.0,
+                            "text": f"The price is in {p.sale.currency}; the valuation model prices in "
+                            f"{self.currency}, so the price was not screened.",
+                        }
+                    ],
+                    None,
+                )
             elif p.sale.price <= 0:
-                out[i] = (self.base, [{"code": "price_not_screened", "weight": 0.0,
-                                       "text": "The price is zero (a gift), so there is no price to screen."}], None)
+                out[i] = (
+                    self.base,
+                    [
+                        {
+                            "code": "price_not_screened",
+                            "weight": 0.0,
+                            "text": "The price is zero (a gift), so there is no price to screen.",
+                        }
+                    ],
+                    None,
+                )
             else:
                 todo.append(i)
         if not todo or self.trained is None:
             return out
         prices = [to_units(round(pending[i].sale.whole_price), self.currency) for i in todo]
         times = [parse_date(pending[i].sale.closing_date) or math.nan for i in todo]
-        screened = screen_sales(self.trained, [pending[i].record for i in todo], prices, times, self.price_screen,
-                                self.currency)
+        screened = screen_sales(
+            self.trained, [pending[i].record for i in todo], prices, times, self.price_screen, self.currency
+        )
         for i, s in zip(todo, screened, strict=True):
             sale = pending[i].sale
             reasons = list(s.reasons)
             if sale.shares != sale.total:
-                reasons.append({"code": "share_price", "weight": 0.0,
-                                "text": f"A sale of {sale.shares:,} of {sale.total:,} shares: its price is compared "
-                                        "for the whole deed, per share."})
-            out[i] = (s.score, reasons, {"score": s.score, "level": s.level, "estimate": s.estimate, "low": s.low,
-                                         "high": s.high, "as_of": s.as_of, "currency": self.currency})
+                reasons.append(
+                    {
+                        "code": "share_price",
+                        "weight": 0.0,
+                        "text": f"A sale of {sale.shares:,} of {sale.total:,} shares: its price is compared "
+                        "for the whole deed, per share.",
+                    }
+                )
+            out[i] = (
+                s.score,
+                reasons,
+                {
+                    "score": s.score,
+                    "level": s.level,
+                    "estimate": s.estimate,
+                    "low": s.low,
+                    "high": s.high,
+                    "as_of": s.as_of,
+                    "currency": self.currency,
+                },
+            )
         return out
 
     def judge(self, pending: list[_Pending]) -> list[Assessment]:
@@ -107,8 +152,9 @@ class TransferScreen:
         for p, (score, price_reasons, figures) in zip(pending, self._price(pending), strict=True):
             history = list(p.reasons)
             if figures is not None and not any(r["code"] == "liens_beyond_value" for r in history):
-                extra = lien_value_reason(p.sale, p.liens_total, p.liens_open,
-                                          figures["estimate"] * 10 ** decimals(p.sale.currency))
+                extra = lien_value_reason(
+                    p.sale, p.liens_total, p.liens_open, figures["estimate"] * 10 ** decimals(p.sale.currency)
+                )
                 if extra is not None:  # the estimate is dearer than the price: liens beyond it still show
                     history.append(extra)
             total, level, reasons = combine(score, price_reasons, history, self.thresholds)
@@ -116,8 +162,14 @@ class TransferScreen:
         return out
 
 
-def screen_recorded(trained: "TrainedModel | None", currency: str, entries: Iterable[Any], *,
-                    wanted: set[int] | None = None, stop: int | None = None) -> list[Assessment]:
+def screen_recorded(
+    trained: "TrainedModel | None",
+    currency: str,
+    entries: Iterable[Any],
+    *,
+    wanted: set[int] | None = None,
+    stop: int | None = None,
+) -> list[Assessment]:
     """The recorded transfers in `entries` (ledger order, RecordedEntry-like), or those in `wanted`,
     each judged as of its recording.  `stop`: read no further than this entry."""
     history = History()
@@ -136,14 +188,21 @@ def screen_recorded(trained: "TrainedModel | None", currency: str, entries: Iter
     return TransferScreen(trained, currency).judge(pending)
 
 
-def screen_message(trained: "TrainedModel | None", currency: str, entries: Iterable[Any], message: Mapping[str, Any],
-                   recorded_at: int, index: int) -> Assessment:
+def screen_message(
+    trained: "TrainedModel | None",
+    currency: str,
+    entries: Iterable[Any],
+    message: Mapping[str, Any],
+    recorded_at: int,
+    index: int,
+) -> Assessment:
     """A prepared transfer (its message) against the ledger as it is now; `index` is the entry it would be."""
     history = History()
     record: dict[str, Any] = {}
     for entry in entries:
-        history.add(entry.index, entry.kind, entry.message, entry.recorded_at,
-                    tuple(s.signer for s in entry.signatures))
+        history.add(
+            entry.index, entry.kind, entry.message, entry.recorded_at, tuple(s.signer for s in entry.signatures)
+        )
         if entry.kind == "RegisterDeed" and int(entry.message["deedId"]) == int(message["deedId"]):
             record = _record(entry.message, trained)
     sale = Sale.from_message(index, message, recorded_at)

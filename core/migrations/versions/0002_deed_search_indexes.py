@@ -7,6 +7,7 @@ tests the search in it, without touching the table (the deed number is the rowid
 
 Revision ID: 0002
 """
+
 from alembic import op
 
 revision = "0002"

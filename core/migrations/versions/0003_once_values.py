@@ -6,6 +6,7 @@ and a second use of a value fails in the database too.
 
 Revision ID: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 

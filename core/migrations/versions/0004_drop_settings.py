@@ -5,6 +5,7 @@ Dropped only if it is there, so a ledger whose table was already removed by hand
 
 Revision ID: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -7,6 +7,7 @@ A table that is there already is left as it is.
 
 Revision ID: 0006
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -5,6 +5,7 @@ Not part of the ledger (a cosignature is made after its checkpoint is recorded, 
 
 Revision ID: 0010
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -6,6 +6,7 @@ complete, in the same transaction (core.treestore).
 
 Revision ID: 0012
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,12 +1,22 @@
 """About Deedbook: version, the libraries inside and their licences, the data set's attribution."""
+
 from __future__ import annotations
 
 import platform
 from importlib import metadata
 
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import __version__
 from desktop.gui import theme
@@ -53,10 +63,22 @@ class AboutDialog(QDialog):
         head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.addWidget(label(f"Deedbook {__version__}", "title"))
-        text.addWidget(label("Real-estate tokenization on the desktop: signed deeds, offline transfers, valuations "
-                             "and PDF records anyone can verify. MIT licence.", "subtitle", wrap=True))
-        text.addWidget(label(f"Python {platform.python_version()} \u2022 Qt {qVersion()} \u2022 "
-                             f"{platform.system()} {platform.machine()}", "muted", selectable=True))
+        text.addWidget(
+            label(
+                "Real-estate tokenization on the desktop: signed deeds, offline transfers, valuations "
+                "and PDF records anyone can verify. MIT licence.",
+                "subtitle",
+                wrap=True,
+            )
+        )
+        text.addWidget(
+            label(
+                f"Python {platform.python_version()} \u2022 Qt {qVersion()} \u2022 "
+                f"{platform.system()} {platform.machine()}",
+                "muted",
+                selectable=True,
+            )
+        )
         head.addLayout(text, 1)
         layout.addLayout(head)
         layout.addWidget(label("Inside", "section"))
@@ -76,12 +98,16 @@ class AboutDialog(QDialog):
             for column, value in enumerate((name, _version(name), licence)):
                 table.setItem(row, column, QTableWidgetItem(value))
         layout.addWidget(table, 1)
-        layout.addWidget(label("Market data: Ames, Iowa residential sales 2006\u20132010, Dean De Cock, Journal of "
-                               "Statistics Education 19(3), 2011, from the Ames City Assessor's Office. Icons: "
-                               "Deedbook's own (MIT).", "muted", wrap=True))
+        layout.addWidget(
+            label(
+                "Market data: Ames, Iowa residential sales 2006\u20132010, Dean De Cock, Journal of "
+                "Statistics Education 19(3), 2011, from the Ames City Assessor's Office. Icons: "
+                "Deedbook's own (MIT).",
+                "muted",
+                wrap=True,
+            )
+        )
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         box.rejected.connect(self.reject)
         box.accepted.connect(self.accept)
         layout.addWidget(box)
-
-

@@ -1,5 +1,6 @@
 """What the rules & claims dialogs share: a form, the key that signs, a note saying what is still needed
 (or what went wrong, or what was done), and one action run as a workspace operation on a worker."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -91,8 +92,13 @@ class ActDialog(QDialog):
         self._busy = True
         self.validate()
         self.say("Working\u2026", "good")
-        (self.ctx.ops.op(self, fn, write=True, title=self.windowTitle()).success(self._done)
-         .failure(self._refused).done(self._idle).run())
+        (
+            self.ctx.ops.op(self, fn, write=True, title=self.windowTitle())
+            .success(self._done)
+            .failure(self._refused)
+            .done(self._idle)
+            .run()
+        )
 
     def _done(self, value: Any) -> None:
         self._finished = True

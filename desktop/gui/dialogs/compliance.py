@@ -3,6 +3,7 @@ an issuer, issue or revoke a claim, and record responses signed elsewhere (holds
 
 Each gathers plain values and calls one workspace operation on a worker; the ledger's rules decide, and
 a refusal is its sentence, shown in the dialog."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,9 +41,13 @@ class RulesDialog(ActDialog):
     action_text = "Record these rules"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent, "Set the ledger's rules",
-                         "Choose a rules file (JSON, docs/rules.md). You see what it changes before anything is "
-                         "signed; the operator's key records it as the next version.")
+        super().__init__(
+            ctx,
+            parent,
+            "Set the ledger's rules",
+            "Choose a rules file (JSON, docs/rules.md). You see what it changes before anything is "
+            "signed; the operator's key records it as the next version.",
+        )
         self.key_hint = ctx.ledger.identity.operator if ctx.ledger else ""
         self.rules: RuleSet | None = None
         self.version = 0
@@ -91,9 +96,13 @@ class RulesDialog(ActDialog):
         return (["a rules file"] if self.rules is None else []) + super().missing()
 
     def act(self) -> None:
-        if prompts.ask(self, f"Record rules v{self.version}? Transfers recorded from now on are judged by them; "
-                             "those recorded before stay judged by the rules in force then. A version cannot be "
-                             "taken back, only replaced by a later one.", yes=f"Record rules v{self.version}"):
+        if prompts.ask(
+            self,
+            f"Record rules v{self.version}? Transfers recorded from now on are judged by them; "
+            "those recorded before stay judged by the rules in force then. A version cannot be "
+            "taken back, only replaced by a later one.",
+            yes=f"Record rules v{self.version}",
+        ):
             super().act()
 
     def work(self) -> Callable[[], Done[int]]:
@@ -109,9 +118,13 @@ class IssuerDialog(ActDialog):
     action_text = "Trust this issuer"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent, "Trust a claim issuer",
-                         "A claim issuer (a KYC provider, a notary, a registry) vouches for facts about an address. "
-                         "Its claims count only for the types you trust it for; adding it again replaces them.")
+        super().__init__(
+            ctx,
+            parent,
+            "Trust a claim issuer",
+            "A claim issuer (a KYC provider, a notary, a registry) vouches for facts about an address. "
+            "Its claims count only for the types you trust it for; adding it again replaces them.",
+        )
         self.key_hint = ctx.ledger.identity.operator if ctx.ledger else ""
         self.address = AddressField()
         self.address.set_choices([(k.name, k.address) for k in ctx.keys.list()])
@@ -123,8 +136,11 @@ class IssuerDialog(ActDialog):
         self.finish_layout("Operator's key")
 
     def missing(self) -> list[str]:
-        return ((["the issuer's address"] if not self.address.is_valid() else []) +
-                (["a claim type"] if not self.types.text().strip() else []) + super().missing())
+        return (
+            (["the issuer's address"] if not self.address.is_valid() else [])
+            + (["a claim type"] if not self.types.text().strip() else [])
+            + super().missing()
+        )
 
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
@@ -138,9 +154,13 @@ class ClaimDialog(ActDialog):
     action_text = "Issue the claim"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent, "Issue a claim",
-                         "Only the claim's type, value, issuer, expiry and the hash of the evidence file go on the "
-                         "ledger; keep the evidence itself.")
+        super().__init__(
+            ctx,
+            parent,
+            "Issue a claim",
+            "Only the claim's type, value, issuer, expiry and the hash of the evidence file go on the "
+            "ledger; keep the evidence itself.",
+        )
         self.subject = AddressField()
         self.subject.set_choices([(k.name, k.address) for k in ctx.keys.list()])
         self.claim_type = QComboBox()
@@ -177,16 +197,18 @@ class ClaimDialog(ActDialog):
             self.validate()
 
     def missing(self) -> list[str]:
-        return ((["the address it is about"] if not self.subject.is_valid() else []) +
-                (["the evidence file"] if not self.evidence.text() else []) + super().missing())
+        return (
+            (["the address it is about"] if not self.subject.is_valid() else [])
+            + (["the evidence file"] if not self.evidence.text() else [])
+            + super().missing()
+        )
 
     def work(self) -> Callable[[], Done[tuple[int, int]]]:
         ws, signer = self.ctx.ws, self.key.signer()
         subject, claim_type, value = self.subject.address() or "", self.claim_type.currentText(), self.value.text()
         expires = fmt.qdate(self.expiry.date()).isoformat() if self.expires.isChecked() else None
         evidence = self.evidence.text()
-        return lambda: ws.issue_claim(signer, subject, claim_type, evidence_file=evidence, value=value,
-                                      expires=expires)
+        return lambda: ws.issue_claim(signer, subject, claim_type, evidence_file=evidence, value=value, expires=expires)
 
     def done_text(self, value: tuple[int, int]) -> str:
         return f"Claim {value[1]} recorded as entry #{value[0]}. Keep the evidence file: the ledger holds its hash."
@@ -197,10 +219,14 @@ class RevokeDialog(ActDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, view: ClaimView) -> None:
         c = view.claim
-        super().__init__(ctx, parent, f"Revoke claim {c.claim_id}",
-                         f"Revoke claim {c.claim_id} ({c.claim_type}{' ' + c.value if c.value else ''}) about "
-                         f"{ctx.label_for(c.subject)}? Only its issuer, {ctx.label_for(c.issuer)}, can. From then on "
-                         "it no longer counts for any transfer.")
+        super().__init__(
+            ctx,
+            parent,
+            f"Revoke claim {c.claim_id}",
+            f"Revoke claim {c.claim_id} ({c.claim_type}{' ' + c.value if c.value else ''}) about "
+            f"{ctx.label_for(c.subject)}? Only its issuer, {ctx.label_for(c.issuer)}, can. From then on "
+            "it no longer counts for any transfer.",
+        )
         self.key_hint, self.claim_id = c.issuer, c.claim_id
         self.finish_layout("Issuer's key")
 
@@ -231,8 +257,12 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
     def ask(found: tuple[list[SigningRequest], str]) -> None:
         responses, title = found
         who = ", ".join(f"{r.role} {ctx.label_for(r.signer)}" for r in responses)
-        if not prompts.ask(parent, f"Record \u201c{fmt.plain(title, 160)}\u201d, signed by {who}? The ledger checks "
-                                   "every signature and rule first.", yes="Record"):
+        if not prompts.ask(
+            parent,
+            f"Record \u201c{fmt.plain(title, 160)}\u201d, signed by {who}? The ledger checks "
+            "every signature and rule first.",
+            yes="Record",
+        ):
             return
 
         def recorded(index: int) -> None:
@@ -245,5 +275,12 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
     ctx.ops.op(parent, read, title="Reading the responses").success(ask).run()
 
 
-__all__ = ["ClaimDialog", "HoldDialog", "IssuerDialog", "ReleaseDialog", "RevokeDialog", "RulesDialog",
-           "record_responses"]
+__all__ = [
+    "ClaimDialog",
+    "HoldDialog",
+    "IssuerDialog",
+    "ReleaseDialog",
+    "RevokeDialog",
+    "RulesDialog",
+    "record_responses",
+]

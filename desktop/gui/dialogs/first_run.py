@@ -1,12 +1,23 @@
 """First run: create a ledger with a new operator key, open another data folder, or explore a demo."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import (QCommandLinkButton, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QProgressBar,
-                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCommandLinkButton,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.paths import DataDir
 from desktop.gui import prompts, theme
@@ -52,10 +63,11 @@ class FirstRunDialog(QDialog):
         self.stack = QStackedWidget()
         self.choice_buttons: dict[str, QCommandLinkButton] = {}
         for key, title, text, icon in (
-                ("create", "Create a ledger", "With a new operator key, protected by a password.", "new-ledger"),
-                ("open", "Open a data folder", "A folder that already holds a Deedbook ledger.", "folder"),
-                ("demo", "Explore a demo", "Ames, Iowa properties with sales, built in a moment.", "demo"),
-                ("signer", "Only sign a request", "The offline signer: no ledger needed.", "signer")):
+            ("create", "Create a ledger", "With a new operator key, protected by a password.", "new-ledger"),
+            ("open", "Open a data folder", "A folder that already holds a Deedbook ledger.", "folder"),
+            ("demo", "Explore a demo", "Ames, Iowa properties with sales, built in a moment.", "demo"),
+            ("signer", "Only sign a request", "The offline signer: no ledger needed.", "signer"),
+        ):
             link = QCommandLinkButton(title, text)
             link.setIcon(theme.icon(icon))
             link.setIconSize(QSize(24, 24))
@@ -81,8 +93,14 @@ class FirstRunDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(label("Create a ledger", "title"))
-        layout.addWidget(label("The operator key signs checkpoints and is the first registrar. Its password "
-                               "cannot be recovered: keep it somewhere safe.", "subtitle", wrap=True))
+        layout.addWidget(
+            label(
+                "The operator key signs checkpoints and is the first registrar. Its password "
+                "cannot be recovered: keep it somewhere safe.",
+                "subtitle",
+                wrap=True,
+            )
+        )
         form = QFormLayout()
         form.setVerticalSpacing(10)
         self.ledger_name = QLineEdit()
@@ -109,8 +127,14 @@ class FirstRunDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(label("Open a data folder", "title"))
-        layout.addWidget(label("Choose the folder that holds ledger.sqlite and the keys folder (for example a copy "
-                               "from another machine).", "subtitle", wrap=True))
+        layout.addWidget(
+            label(
+                "Choose the folder that holds ledger.sqlite and the keys folder (for example a copy "
+                "from another machine).",
+                "subtitle",
+                wrap=True,
+            )
+        )
         choose = button("Choose folder\u2026", "folder", primary=True)
         choose.clicked.connect(lambda: open_data_folder(self.ctx, self, on_open=self.accept))
         layout.addWidget(choose, 0, Qt.AlignmentFlag.AlignLeft)
@@ -121,9 +145,15 @@ class FirstRunDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(label("Explore a demo ledger", "title"))
-        layout.addWidget(label(f"Real Ames, Iowa properties registered to demo owners, some sold since. It is built in "
-                               f"{demo_home(self.ctx.home).root}, apart from your own data. Every demo key's password "
-                               "is \u201cdeedbook-demo\u201d.", "subtitle", wrap=True))
+        layout.addWidget(
+            label(
+                f"Real Ames, Iowa properties registered to demo owners, some sold since. It is built in "
+                f"{demo_home(self.ctx.home).root}, apart from your own data. Every demo key's password "
+                "is \u201cdeedbook-demo\u201d.",
+                "subtitle",
+                wrap=True,
+            )
+        )
         form = QFormLayout()
         self.demo_deeds = QSpinBox()
         self.demo_deeds.setRange(10, 100_000)
@@ -161,8 +191,9 @@ class FirstRunDialog(QDialog):
 
     # -- creating ----------------------------------------------------------------------------------------
     def _update_create(self) -> None:
-        self.create_button.setEnabled(bool(self.ledger_name.text().strip() and self.key_name.text().strip()
-                                           and self.new_password.password()))
+        self.create_button.setEnabled(
+            bool(self.ledger_name.text().strip() and self.key_name.text().strip() and self.new_password.password())
+        )
 
     def create_ledger(self) -> None:
         password = self.new_password.password()
@@ -172,10 +203,14 @@ class FirstRunDialog(QDialog):
         ws = self.ctx.ws
         name, key_name = self.ledger_name.text(), self.key_name.text().strip()
         self.create_button.setEnabled(False)
-        (self.ctx.ops.op(self, lambda: ws.create_ledger(name, key_name, password), write=True,
-                         title="Creating the ledger")
-         .success(lambda _ledger: self._opened(ws))
-         .done(self._update_create).run())
+        (
+            self.ctx.ops.op(
+                self, lambda: ws.create_ledger(name, key_name, password), write=True, title="Creating the ledger"
+            )
+            .success(lambda _ledger: self._opened(ws))
+            .done(self._update_create)
+            .run()
+        )
 
     def build_demo(self) -> None:
         ws = self.ctx.workspace_for(demo_home(self.ctx.home))
@@ -183,8 +218,9 @@ class FirstRunDialog(QDialog):
 
         def job(task: TaskHandle) -> Done["Ledger"]:
             if not ws.home.database.exists():
-                built = ws.build_demo(deeds=deeds, transfers=transfers, progress=task.progress,
-                                      should_cancel=task.should_cancel)
+                built = ws.build_demo(
+                    deeds=deeds, transfers=transfers, progress=task.progress, should_cancel=task.should_cancel
+                )
                 return Done(ws.ledger, built.receipt)
             return ws.open_ledger()
 

@@ -1,5 +1,6 @@
 """Freeze a holding, or release a hold: signed here by a registrar, with a request written for the second
 approver (core.compliance.holds); both signed responses are then recorded together."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,10 +25,14 @@ class HoldDialog(ActDialog):
     TARGETS = ("The whole deed", "A holder's shares of every deed", "A holder's shares of one deed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent, "Freeze a holding",
-                         "A hold takes two people: you sign it here as a registrar, and a second approver signs "
-                         "the request written for them on their own machine. It is recorded when both signed "
-                         "responses are recorded.")
+        super().__init__(
+            ctx,
+            parent,
+            "Freeze a holding",
+            "A hold takes two people: you sign it here as a registrar, and a second approver signs "
+            "the request written for them on their own machine. It is recorded when both signed "
+            "responses are recorded.",
+        )
         self.key_hint = ctx.ledger.identity.operator if ctx.ledger else ""
         self.target = QComboBox()
         self.target.addItems(self.TARGETS)
@@ -43,8 +48,14 @@ class HoldDialog(ActDialog):
         self.approver = AddressField("The second approver (empty: the only one possible)")
         self.approver.set_choices([(k.name, k.address) for k in ctx.keys.list()])
         self.out_dir = QLineEdit(str(Path.home() / "deedbook-requests"))
-        for name, widget in (("Freeze", self.target), ("Deed", self.deed), ("Holder", self.holder),
-                             ("Reason", self.reason), ("Court order", self.order), ("Second approver", self.approver)):
+        for name, widget in (
+            ("Freeze", self.target),
+            ("Deed", self.deed),
+            ("Holder", self.holder),
+            ("Reason", self.reason),
+            ("Court order", self.order),
+            ("Second approver", self.approver),
+        ):
             self.form.addRow(name, widget)
         self.form.addRow("Write to", folder_row(self, self.out_dir))
         for signal in (self.reason.textChanged, self.order.textChanged, self.out_dir.textChanged):
@@ -58,8 +69,11 @@ class HoldDialog(ActDialog):
         self.deed.setEnabled(target != 1)
         self.holder.setEnabled(target != 0)
         gaps = ["the holder"] if target and not self.holder.is_valid() else []
-        gaps += [what for what, edit in (("a reason", self.reason), ("the court order", self.order),
-                                         ("a folder", self.out_dir)) if not edit.text().strip()]
+        gaps += [
+            what
+            for what, edit in (("a reason", self.reason), ("the court order", self.order), ("a folder", self.out_dir))
+            if not edit.text().strip()
+        ]
         return gaps + super().missing()
 
     def work(self) -> Callable[[], Done[PreparedAct]]:
@@ -69,8 +83,9 @@ class HoldDialog(ActDialog):
         holder = self.holder.address() if target else None
         reason, order, folder = self.reason.text(), self.order.text(), self.out_dir.text()
         approver = self.approver.address() if self.approver.is_valid() else None
-        return lambda: ws.prepare_hold(signer, deed=deed, holder=holder, reason=reason, order=order,
-                                       out_dir=folder, approver=approver)
+        return lambda: ws.prepare_hold(
+            signer, deed=deed, holder=holder, reason=reason, order=order, out_dir=folder, approver=approver
+        )
 
     def done_text(self, act: PreparedAct) -> str:
         return act_files_text(self.ctx, act)
@@ -80,9 +95,13 @@ class ReleaseDialog(ActDialog):
     action_text = "Sign and write the approver's request"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, hold: Hold) -> None:
-        super().__init__(ctx, parent, f"Release hold {hold.hold_id[:10]}\u2026",
-                           f"Release the hold of court order {fmt.plain(hold.order, 80)} ({fmt.plain(hold.reason, 120)})"
-                           "? Like the hold, its release takes a registrar's signature and a second approver's.")
+        super().__init__(
+            ctx,
+            parent,
+            f"Release hold {hold.hold_id[:10]}\u2026",
+            f"Release the hold of court order {fmt.plain(hold.order, 80)} ({fmt.plain(hold.reason, 120)})"
+            "? Like the hold, its release takes a registrar's signature and a second approver's.",
+        )
         self.hold = hold
         self.key_hint = hold.registrar
         self.reason = QLineEdit()
@@ -113,6 +132,8 @@ class ReleaseDialog(ActDialog):
 def act_files_text(ctx: AppContext, act: PreparedAct) -> str:
     mine = next(path for role, _, path in act.files if role == "registrar")
     signer, theirs = next((s, p) for role, s, p in act.files if role == "approver")
-    return (f"Signed by you: {mine.name}. Send {theirs.name} to {ctx.label_for(signer)} to sign on their machine; "
-            "then record both signed files with \u201cRecord signed responses\u2026\u201d. Both are in "
-            f"{mine.parent}.")
+    return (
+        f"Signed by you: {mine.name}. Send {theirs.name} to {ctx.label_for(signer)} to sign on their machine; "
+        "then record both signed files with \u201cRecord signed responses\u2026\u201d. Both are in "
+        f"{mine.parent}."
+    )

@@ -1,10 +1,19 @@
 """Dialogs of the keys pane: a new key, an imported key, a contact."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.contacts import ROLES, Contact
 from desktop.gui import prompts
@@ -23,9 +32,14 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
 class NewKeyDialog(QDialog):
     """A name and a password (twice) for a new key."""
 
-    def __init__(self, parent: QWidget | None = None, *, title: str = "New key",
-                 intro: str = "A new secp256k1 key, stored encrypted (keystore v3, the format geth and MetaMask use). "
-                              "Its password cannot be recovered.") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        title: str = "New key",
+        intro: str = "A new secp256k1 key, stored encrypted (keystore v3, the format geth and MetaMask use). "
+        "Its password cannot be recovered.",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
@@ -57,10 +71,16 @@ class ImportKeyDialog(QDialog):
         self.setWindowTitle("Import a private key" if raw else "Import a keystore")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        layout.addWidget(label(
-            "A file holding the private key as 64 hex digits. It is encrypted with the new password below; "
-            "delete the plain file afterwards." if raw else
-            "A keystore v3 JSON file (geth, MetaMask, Deedbook). Type the password that opens it.", "muted", wrap=True))
+        layout.addWidget(
+            label(
+                "A file holding the private key as 64 hex digits. It is encrypted with the new password below; "
+                "delete the plain file afterwards."
+                if raw
+                else "A keystore v3 JSON file (geth, MetaMask, Deedbook). Type the password that opens it.",
+                "muted",
+                wrap=True,
+            )
+        )
         form = QFormLayout()
         self.name = QLineEdit()
         self.path = QLineEdit()

@@ -6,13 +6,23 @@ the request file goes to the folder chosen, for the bank or the notary to sign
 on its own machine.  `submit_responses_dialog` reads signed responses of any
 kind, says what they will record, asks, and records them all or none.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui import prompts
 from desktop.gui.panes.base import button, label
@@ -23,21 +33,27 @@ if TYPE_CHECKING:
     from desktop.gui.context import AppContext
 
 KINDS = ("lien", "release", "notarise")
-TITLES = {"lien": "Request a lien signature", "release": "Request a lien release",
-          "notarise": "Request notarisation"}
+TITLES = {"lien": "Request a lien signature", "release": "Request a lien release", "notarise": "Request notarisation"}
 INTROS = {
     "lien": "Writes the lienholder's signing request. The bank signs it on its own machine (deedbook sign, the "
-            "offline signer, or any EIP-712 wallet) and sends the response back to submit. The lien number and the "
-            "deed's version are fixed now: if the deed changes first, prepare a new request.",
+    "offline signer, or any EIP-712 wallet) and sends the response back to submit. The lien number and the "
+    "deed's version are fixed now: if the deed changes first, prepare a new request.",
     "release": "Writes the lienholder's request to release an open lien.",
     "notarise": "Writes the notary's request with the entry's proof (a checkpoint must cover the entry), so the notary "
-                "checks it on their own machine with no copy of this ledger, attests, and keeps their own journal.",
+    "checks it on their own machine with no copy of this ledger, attests, and keeps their own journal.",
 }
 
 
 class PartyRequestDialog(QDialog):
-    def __init__(self, ctx: "AppContext", kind: str, parent: QWidget | None = None, *, deed: int | None = None,
-                 entry: int | None = None) -> None:
+    def __init__(
+        self,
+        ctx: "AppContext",
+        kind: str,
+        parent: QWidget | None = None,
+        *,
+        deed: int | None = None,
+        entry: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.kind = ctx, kind
         self.prepared: "PreparedRequest | None" = None
@@ -52,8 +68,13 @@ class PartyRequestDialog(QDialog):
         self.number.setRange(0 if kind == "notarise" else 1, 2_000_000_000)
         self.party = AddressField()
         self.party.set_choices(names)
-        self.amount, self.currency, self.lien_kind, self.act, self.place = (QLineEdit(), QLineEdit("USD"), QComboBox(),
-                                                                             QComboBox(), QLineEdit())
+        self.amount, self.currency, self.lien_kind, self.act, self.place = (
+            QLineEdit(),
+            QLineEdit("USD"),
+            QComboBox(),
+            QComboBox(),
+            QLineEdit(),
+        )
         self.lien_kind.setEditable(True)
         self.lien_kind.addItems(["mortgage", "home equity", "tax", "judgment", "mechanic's"])
         self.act.setEditable(True)
@@ -111,13 +132,20 @@ class PartyRequestDialog(QDialog):
             prompts.show_error(self, "Give the other party's address (or choose a name).")
             return
         self.write_button.setEnabled(False)
-        (self.ctx.ops.op(self, self._work(), title=TITLES[self.kind]).success(self._written)
-         .done(lambda: self.write_button.setEnabled(True)).run())
+        (
+            self.ctx.ops.op(self, self._work(), title=TITLES[self.kind])
+            .success(self._written)
+            .done(lambda: self.write_button.setEnabled(True))
+            .run()
+        )
 
     def _written(self, prepared: "PreparedRequest") -> None:
         self.prepared = prepared
-        prompts.inform(self, f"Wrote {prepared.path}. Send it to {prepared.request.signer} ({prepared.request.role}); "
-                       "submit the signed response when it comes back.")
+        prompts.inform(
+            self,
+            f"Wrote {prepared.path}. Send it to {prepared.request.signer} ({prepared.request.role}); "
+            "submit the signed response when it comes back.",
+        )
         self.accept()
 
 
@@ -133,7 +161,8 @@ def submit_responses_dialog(ctx: "AppContext", parent: QWidget) -> None:
         return [load_response(p) for p in paths]
 
     ctx.ops.op(parent, read, title="Reading the responses").success(
-        lambda responses: submit_responses(ctx, parent, responses)).run()
+        lambda responses: submit_responses(ctx, parent, responses)
+    ).run()
 
 
 def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -> None:
@@ -142,13 +171,22 @@ def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -
 
     def confirm(count: int) -> None:
         kinds = ", ".join(sorted({r.kind for r in responses}))
-        if not prompts.ask(parent, f"The {len(responses)} signed response(s) ({kinds}) check and make {count} ledger "
-                           f"entr{'y' if count == 1 else 'ies'}. Record them now? This cannot be undone.",
-                           yes="Record"):
+        if not prompts.ask(
+            parent,
+            f"The {len(responses)} signed response(s) ({kinds}) check and make {count} ledger "
+            f"entr{'y' if count == 1 else 'ies'}. Record them now? This cannot be undone.",
+            yes="Record",
+        ):
             return
-        (ctx.ops.op(parent, lambda: ws.submit_responses(responses), write=True, title="Recording responses")
-         .success(lambda indexes: prompts.inform(parent, "Recorded as entr"
-                                                 f"{'y' if len(indexes) == 1 else 'ies'} "
-                                                 f"{', '.join(f'#{i}' for i in indexes)}.")).run())
+        (
+            ctx.ops.op(parent, lambda: ws.submit_responses(responses), write=True, title="Recording responses")
+            .success(
+                lambda indexes: prompts.inform(
+                    parent,
+                    f"Recorded as entr{'y' if len(indexes) == 1 else 'ies'} {', '.join(f'#{i}' for i in indexes)}.",
+                )
+            )
+            .run()
+        )
 
     ctx.ops.op(parent, lambda: ws.check_responses(responses), title="Checking the responses").success(confirm).run()

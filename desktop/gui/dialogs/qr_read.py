@@ -6,6 +6,7 @@ phone's pictures dropped in a folder, or a GIF of the animation.  Images are
 read on a worker (zxing-cpp, desktop/qr/scan.py); every QR text goes into one
 `core.airgap.Collector`, which takes parts in any order and says how far it is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,8 +48,14 @@ def _pil_from_qimage(image: QImage) -> Image.Image:
 class QrReadDialog(QDialog):
     """Collects QR codes until one request, response or wallet signature is complete (`received`)."""
 
-    def __init__(self, ops: Operations, title: str, intro: str, parent: QWidget | None = None,
-                 accept_result: Callable[[Received], None] | None = None) -> None:
+    def __init__(
+        self,
+        ops: Operations,
+        title: str,
+        intro: str,
+        parent: QWidget | None = None,
+        accept_result: Callable[[Received], None] | None = None,
+    ) -> None:
         from core.airgap import Collector
 
         super().__init__(parent)
@@ -62,9 +69,15 @@ class QrReadDialog(QDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.addWidget(label(intro, wrap=True))
-        layout.addWidget(label("No camera here (Deedbook's build leaves Qt's camera module out): take screenshots or "
-                               "photos of the other screen, open them, paste one, or watch the folder your phone or "
-                               "scanner saves them in.", "muted", wrap=True))
+        layout.addWidget(
+            label(
+                "No camera here (Deedbook's build leaves Qt's camera module out): take screenshots or "
+                "photos of the other screen, open them, paste one, or watch the folder your phone or "
+                "scanner saves them in.",
+                "muted",
+                wrap=True,
+            )
+        )
         row = QHBoxLayout()
         self.open_button = button("Open images\u2026", "import")
         self.paste_button = button("Paste image", "clipboard")
@@ -100,7 +113,8 @@ class QrReadDialog(QDialog):
 
         self.status.setText(f"Reading {len(paths)} image(s)\u2026")
         self.ops.op(self, lambda: scan_files(paths), title="Reading QR codes").success(
-            lambda scanned: self.take(scanned.texts, len(scanned.without_code))).failure(self._failed).run()
+            lambda scanned: self.take(scanned.texts, len(scanned.without_code))
+        ).failure(self._failed).run()
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()
@@ -115,7 +129,8 @@ class QrReadDialog(QDialog):
             return texts_in_image(picture)
 
         self.ops.op(self, read, title="Reading QR codes").success(
-            lambda texts: self.take(texts, 0 if texts else 1)).failure(self._failed).run()
+            lambda texts: self.take(texts, 0 if texts else 1)
+        ).failure(self._failed).run()
 
     def _choose_folder(self) -> None:
         folder = prompts.choose_folder(self, "Watch this folder for images of the QR codes", str(Path.home()))
@@ -180,5 +195,3 @@ class QrReadDialog(QDialog):
         for path in self.watcher.directories():
             self.watcher.removePath(path)
         super().done(result)
-
-

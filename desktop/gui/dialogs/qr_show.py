@@ -1,4 +1,5 @@
 """A request or response shown as animated QR codes: Deedbook's own format, and a QR wallet's."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,8 +29,10 @@ class QrShowDialog(QDialog):
         self.setWindowTitle(f"The {request.role}'s {what} as QR codes")
         self.setWindowIcon(theme.icon("qr"))
         layout = QVBoxLayout(self)
-        intro = ("Hold the other machine's camera to this screen (or save the frames from the command line: "
-                 "deedbook qr encode). The frames repeat with new fountain mixes, so missed frames are made up.")
+        intro = (
+            "Hold the other machine's camera to this screen (or save the frames from the command line: "
+            "deedbook qr encode). The frames repeat with new fountain mixes, so missed frames are made up."
+        )
         layout.addWidget(label(intro, "muted", wrap=True))
         self.tabs = QTabWidget()
         ur, _ = airgap.file_ur(raw)

@@ -1,5 +1,6 @@
 """Servicing dialogs: a distribution (deed, record date, amount; the payouts previewed with the rounding shown,
 then signed after a confirmation) and a proposal to a deed's holders.  Reads and writes run on workers."""
+
 from __future__ import annotations
 
 import time
@@ -51,8 +52,9 @@ class _RecordDated(ActDialog):
     def _checkpoints(self, found: list[RecordedEntry]) -> None:
         checkpoint_choices(self.record_date, found)
         if not found:
-            self.say("This ledger has no checkpoint yet: sign one (Ledger \u203a Checkpoint); it is the record date.",
-                     "bad")
+            self.say(
+                "This ledger has no checkpoint yet: sign one (Ledger \u203a Checkpoint); it is the record date.", "bad"
+            )
         self.terms_changed()
 
     def checkpoint(self) -> int | None:
@@ -63,18 +65,26 @@ class _RecordDated(ActDialog):
         self.validate()
 
     def missing(self) -> list[str]:
-        return ((["a deed"] if not self.deed.text().strip() else []) +
-                (["a record date (a checkpoint)"] if self.checkpoint() is None else []) + super().missing())
+        return (
+            (["a deed"] if not self.deed.text().strip() else [])
+            + (["a record date (a checkpoint)"] if self.checkpoint() is None else [])
+            + super().missing()
+        )
 
 
 class DistributionDialog(_RecordDated):
     action_text = "Record the distribution\u2026"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, deed: str = "") -> None:
-        super().__init__(ctx, parent, "New distribution",
-                         "Pay an amount (rent, sale proceeds) to the holders of a deed at a record date, pro rata to "
-                         "their shares. Each payout is whole minor units; the units left over by rounding down go one "
-                         "each to the largest remainders, so the payouts add up to the amount exactly.", deed)
+        super().__init__(
+            ctx,
+            parent,
+            "New distribution",
+            "Pay an amount (rent, sale proceeds) to the holders of a deed at a record date, pro rata to "
+            "their shares. Each payout is whole minor units; the units left over by rounding down go one "
+            "each to the largest remainders, so the payouts add up to the amount exactly.",
+            deed,
+        )
         self.setMinimumWidth(760)
         self.plan: Preview | None = None
         self.amount = QLineEdit()
@@ -116,10 +126,13 @@ class DistributionDialog(_RecordDated):
     def preview(self) -> None:
         ws, deed, checkpoint = self.ctx.ws, self.deed.text().strip(), self.checkpoint()
         amount, currency, purpose = self.amount.text(), self.currency.text(), self.purpose.text()
-        self.latest.read("preview", lambda: ws.distribution_preview(deed, amount, currency, checkpoint=checkpoint,
-                                                                    purpose=purpose),
-                         self.show_preview, failed=lambda e: self.say(describe_error(e), "bad"),
-                         title="Splitting the amount")
+        self.latest.read(
+            "preview",
+            lambda: ws.distribution_preview(deed, amount, currency, checkpoint=checkpoint, purpose=purpose),
+            self.show_preview,
+            failed=lambda e: self.say(describe_error(e), "bad"),
+            title="Splitting the amount",
+        )
 
     def show_preview(self, plan: Preview) -> None:
         self.plan = plan
@@ -130,10 +143,18 @@ class DistributionDialog(_RecordDated):
         for p in plan.payouts:
             whole, rest = divmod(plan.amount * p.shares, held)
             part = Fraction(rest, held)
-            exact = format_amount(whole, plan.currency) + (f" + {part.numerator}/{part.denominator} unit" if rest
-                                                           else "")
-            rows.append([f"{self.ctx.short_label(p.holder)} ({short_address(p.holder)})", f"{p.shares:,}", exact,
-                         format_amount(p.minor, plan.currency), "+1 unit" if p.extra else ""])
+            exact = format_amount(whole, plan.currency) + (
+                f" + {part.numerator}/{part.denominator} unit" if rest else ""
+            )
+            rows.append(
+                [
+                    f"{self.ctx.short_label(p.holder)} ({short_address(p.holder)})",
+                    f"{p.shares:,}",
+                    exact,
+                    format_amount(p.minor, plan.currency),
+                    "+1 unit" if p.extra else "",
+                ]
+            )
         rows.append(["Total", f"{held:,}", "", format_amount(sum(p.minor for p in plan.payouts), plan.currency), ""])
         fill(self.payouts, rows)
         self.rule.setText(plan.rule)
@@ -146,9 +167,13 @@ class DistributionDialog(_RecordDated):
             return
         from core.money import format_amount
 
-        if not prompts.ask(self, f"Record a distribution of {format_amount(plan.amount, plan.currency)} to "
-                                 f"{len(plan.payouts)} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
-                                 "the ledger and cannot be undone.", yes="Record"):
+        if not prompts.ask(
+            self,
+            f"Record a distribution of {format_amount(plan.amount, plan.currency)} to "
+            f"{len(plan.payouts)} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
+            "the ledger and cannot be undone.",
+            yes="Record",
+        ):
             return
         super().act()
 
@@ -158,18 +183,25 @@ class DistributionDialog(_RecordDated):
         return lambda: ws.record_distribution(signer, plan)
 
     def done_text(self, index: int) -> str:
-        return (f"Recorded as entry #{index}. Write each holder's statement from the Servicing pane once a checkpoint "
-                "covers it.")
+        return (
+            f"Recorded as entry #{index}. Write each holder's statement from the Servicing pane once a checkpoint "
+            "covers it."
+        )
 
 
 class ProposalDialog(_RecordDated):
     action_text = "Put the proposal"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, deed: str = "") -> None:
-        super().__init__(ctx, parent, "New proposal to holders",
-                         "Ask the holders of a deed at a record date a yes/no question. Each holder signs a ballot on "
-                         "their own machine; it passes when holders of the threshold share of ALL the deed's shares "
-                         "vote yes. A holder votes once; ballots after the close are refused.", deed)
+        super().__init__(
+            ctx,
+            parent,
+            "New proposal to holders",
+            "Ask the holders of a deed at a record date a yes/no question. Each holder signs a ballot on "
+            "their own machine; it passes when holders of the threshold share of ALL the deed's shares "
+            "vote yes. A holder votes once; ballots after the close are refused.",
+            deed,
+        )
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("Replace the roof for USD 18,000?")
         self.text.setFixedHeight(70)
@@ -201,8 +233,10 @@ class ProposalDialog(_RecordDated):
         return lambda: ws.propose(signer, deed, text, threshold, closes, checkpoint=checkpoint)
 
     def done_text(self, proposal_id: int) -> str:
-        return (f"Proposal {proposal_id} recorded ({time.strftime('%Y-%m-%d %H:%M')}). Write the holders' ballot "
-                "requests from the Servicing pane.")
+        return (
+            f"Proposal {proposal_id} recorded ({time.strftime('%Y-%m-%d %H:%M')}). Write the holders' ballot "
+            "requests from the Servicing pane."
+        )
 
 
 __all__ = ["DistributionDialog", "ProposalDialog", "checkpoint_choices"]

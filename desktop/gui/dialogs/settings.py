@@ -1,8 +1,17 @@
 """Settings: the data folder, the paper size of documents, the theme (applied at once)."""
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.settings import PAPER_SIZES, THEMES
 from desktop.gui import prompts, theme
@@ -42,9 +51,15 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(ctx.settings.theme)))
         form.addRow("Theme", self.theme)
         layout.addLayout(form)
-        layout.addWidget(label(f"Keys: {ctx.home.keys}\nDocuments: {ctx.home.documents}\nLogs: {ctx.home.root / 'logs'}\n"
-                               f"Settings file: {ctx.settings.path or '(not saved yet)'}", "muted", wrap=True,
-                               selectable=True))
+        layout.addWidget(
+            label(
+                f"Keys: {ctx.home.keys}\nDocuments: {ctx.home.documents}\nLogs: {ctx.home.root / 'logs'}\n"
+                f"Settings file: {ctx.settings.path or '(not saved yet)'}",
+                "muted",
+                wrap=True,
+                selectable=True,
+            )
+        )
         layout.addStretch(1)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)

@@ -1,4 +1,5 @@
 """Retrain the valuation model: the bundled market or a CSV of your own, with its price column."""
+
 from __future__ import annotations
 
 import csv
@@ -6,8 +7,18 @@ import gzip
 import io
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit,
-                               QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.errors import DeedbookError
 from desktop.gui import prompts
@@ -38,8 +49,14 @@ class TrainDialog(QDialog):
         self.setWindowTitle("Train the valuation model")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        layout.addWidget(label("Training runs in the background; you can keep working, or cancel it. The current "
-                               "model stays until the new one is stored.", "muted", wrap=True))
+        layout.addWidget(
+            label(
+                "Training runs in the background; you can keep working, or cancel it. The current "
+                "model stays until the new one is stored.",
+                "muted",
+                wrap=True,
+            )
+        )
         self.bundled = QRadioButton("The bundled Ames, Iowa market (2,930 sales, 2006\u20132010)")
         self.own = QRadioButton("My own sales table (CSV)")
         self.bundled.setChecked(True)

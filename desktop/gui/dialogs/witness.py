@@ -1,9 +1,23 @@
 """The small dialogs of the "Witness & replicas" pane: become a witness, follow a ledger, sync a replica,
 send a checkpoint to witnesses, write a policy.  Each collects plain values; the pane runs the work."""
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLineEdit, QPlainTextEdit, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.display import short_address
 from desktop.gui import prompts
@@ -32,9 +46,14 @@ class BecomeWitnessDialog(_Dialog):
     """A witness's name (as its signatures carry it) and the local key it cosigns with."""
 
     def __init__(self, keys: list[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__("Become a witness", "Other offices' ledgers can ask this folder to cosign their checkpoints. "
-                         "A witness has a name, written in every cosignature (an address-like name such as "
-                         "notary.example/w1), and its own key.", parent, "Become a witness")
+        super().__init__(
+            "Become a witness",
+            "Other offices' ledgers can ask this folder to cosign their checkpoints. "
+            "A witness has a name, written in every cosignature (an address-like name such as "
+            "notary.example/w1), and its own key.",
+            parent,
+            "Become a witness",
+        )
         form = QFormLayout()
         self.name = QLineEdit()
         self.name.setPlaceholderText("notary.example/w1")
@@ -45,8 +64,9 @@ class BecomeWitnessDialog(_Dialog):
         form.addRow("Key", self.key)
         self.layout_.addLayout(form)
         if not keys:
-            self.layout_.addWidget(label("There is no key on this machine yet: make one in Keys & contacts first.",
-                                         "muted", wrap=True))
+            self.layout_.addWidget(
+                label("There is no key on this machine yet: make one in Keys & contacts first.", "muted", wrap=True)
+            )
         self.name.textChanged.connect(self._update)
         self.finish()
 
@@ -61,9 +81,14 @@ class FollowDialog(_Dialog):
     """A ledger to witness: its key, or a checkpoint request or bundle from its office."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Follow a ledger", "Paste the ledger's key (deedbook/ledger/…+…+…) or choose a checkpoint "
-                         "request or export bundle its office sent. Check the operator's address it shows with the "
-                         "office before you cosign anything.", parent, "Follow")
+        super().__init__(
+            "Follow a ledger",
+            "Paste the ledger's key (deedbook/ledger/…+…+…) or choose a checkpoint "
+            "request or export bundle its office sent. Check the operator's address it shows with the "
+            "office before you cosign anything.",
+            parent,
+            "Follow",
+        )
         row = QHBoxLayout()
         self.source = QLineEdit()
         self.source.setPlaceholderText("deedbook/ledger/…  or a file")
@@ -76,7 +101,9 @@ class FollowDialog(_Dialog):
         self.finish()
 
     def _choose(self) -> None:
-        path = prompts.open_file(self, "A checkpoint request or export bundle", "Deedbook files (*.json);;All files (*)")
+        path = prompts.open_file(
+            self, "A checkpoint request or export bundle", "Deedbook files (*.json);;All files (*)"
+        )
         if path is not None:
             self.source.setText(str(path))
 
@@ -87,13 +114,21 @@ class FollowDialog(_Dialog):
 class SyncDialog(_Dialog):
     """Where a replica syncs from: an export bundle, another data folder, or a `serve` address."""
 
-    KINDS = (("bundle", "An export bundle file (deedbook export)"), ("folder", "Another data folder"),
-             ("url", "A server address (deedbook serve), e.g. http://127.0.0.1:8080"))
+    KINDS = (
+        ("bundle", "An export bundle file (deedbook export)"),
+        ("folder", "Another data folder"),
+        ("url", "A server address (deedbook serve), e.g. http://127.0.0.1:8080"),
+    )
 
     def __init__(self, parent: QWidget | None = None, current: str = "") -> None:
-        super().__init__("Sync the replica", "Every new entry is checked (signatures, rules, and its consistency with "
-                         "what this replica holds) before it is appended. A source that rewrote its history is "
-                         "refused, and the entry that differs is named.", parent, "Sync")
+        super().__init__(
+            "Sync the replica",
+            "Every new entry is checked (signatures, rules, and its consistency with "
+            "what this replica holds) before it is appended. A source that rewrote its history is "
+            "refused, and the entry that differs is named.",
+            parent,
+            "Sync",
+        )
         self.group = QButtonGroup(self)
         for number, (_key, text) in enumerate(self.KINDS):
             radio = QRadioButton(text)
@@ -117,8 +152,11 @@ class SyncDialog(_Dialog):
         return self.KINDS[max(0, self.group.checkedId())][0]
 
     def _choose(self) -> None:
-        path = prompts.choose_folder(self, "The source's data folder") if self.kind() == "folder" else \
-            prompts.open_file(self, "An export bundle", "Export bundles (*.json);;All files (*)")
+        path = (
+            prompts.choose_folder(self, "The source's data folder")
+            if self.kind() == "folder"
+            else prompts.open_file(self, "An export bundle", "Export bundles (*.json);;All files (*)")
+        )
         if path is not None:
             self.source.setText(str(path))
 
@@ -130,9 +168,14 @@ class SendDialog(_Dialog):
     """Witnesses' server addresses (`deedbook serve --witness`), one a line."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Send the checkpoint to witnesses", "Each witness's server is asked to cosign the latest "
-                         "checkpoint, with a consistency proof from the size it last cosigned. The cosignatures it "
-                         "returns are checked and kept.", parent, "Send")
+        super().__init__(
+            "Send the checkpoint to witnesses",
+            "Each witness's server is asked to cosign the latest "
+            "checkpoint, with a consistency proof from the size it last cosigned. The cosignatures it "
+            "returns are checked and kept.",
+            parent,
+            "Send",
+        )
         self.urls = QPlainTextEdit()
         self.urls.setPlaceholderText("http://witness.example:8080")
         self.urls.setFixedHeight(90)
@@ -148,9 +191,14 @@ class PolicyDialog(_Dialog):
     """A policy from the witnesses this ledger knows: which of them, and how many must cosign."""
 
     def __init__(self, witnesses: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
-        super().__init__("Write a policy", "A policy names this ledger's key, the witnesses' keys and how many of "
-                         "them must cosign a checkpoint. Verifiers use it with verify-proof --policy and "
-                         "verify-pdf --policy; documents can be issued only under it.", parent, "Save policy\u2026")
+        super().__init__(
+            "Write a policy",
+            "A policy names this ledger's key, the witnesses' keys and how many of "
+            "them must cosign a checkpoint. Verifiers use it with verify-proof --policy and "
+            "verify-pdf --policy; documents can be issued only under it.",
+            parent,
+            "Save policy\u2026",
+        )
         self.boxes: list[tuple[QCheckBox, str]] = []
         for name, address, key in witnesses:
             box = QCheckBox(f"{name} ({address})")
@@ -159,8 +207,14 @@ class PolicyDialog(_Dialog):
             self.boxes.append((box, key))
             self.layout_.addWidget(box)
         if not witnesses:
-            self.layout_.addWidget(label("No witness has cosigned a checkpoint of this ledger yet: the policy will "
-                                         "ask for no cosignature (quorum none).", "muted", wrap=True))
+            self.layout_.addWidget(
+                label(
+                    "No witness has cosigned a checkpoint of this ledger yet: the policy will "
+                    "ask for no cosignature (quorum none).",
+                    "muted",
+                    wrap=True,
+                )
+            )
         row = QHBoxLayout()
         row.addWidget(label("Cosignatures required"))
         self.quorum = QSpinBox()

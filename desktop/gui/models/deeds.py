@@ -5,6 +5,7 @@ and filtered in SQL, so 100,000 deeds cost one short query per page and a
 search never loads the whole table.  Row contents are read a block at a time for
 the rows a view asks for, and kept in a bounded cache (models/lazy.py).
 """
+
 from __future__ import annotations
 
 import enum
@@ -33,15 +34,25 @@ class DeedColumn(enum.IntEnum):
 
 
 HEADERS = {
-    DeedColumn.DEED: "Deed", DeedColumn.PARCEL: "Parcel", DeedColumn.ADDRESS: "Address",
-    DeedColumn.OWNER: "Owner", DeedColumn.HOLDERS: "Holders", DeedColumn.VERSION: "Version",
-    DeedColumn.LAST_SALE: "Last sale", DeedColumn.LAST_VALUATION: "Valuation",
+    DeedColumn.DEED: "Deed",
+    DeedColumn.PARCEL: "Parcel",
+    DeedColumn.ADDRESS: "Address",
+    DeedColumn.OWNER: "Owner",
+    DeedColumn.HOLDERS: "Holders",
+    DeedColumn.VERSION: "Version",
+    DeedColumn.LAST_SALE: "Last sale",
+    DeedColumn.LAST_VALUATION: "Valuation",
 }
 # the DeedRow column each view column sorts by (in SQL)
 SORT_KEYS = {
-    DeedColumn.DEED: "deed_id", DeedColumn.PARCEL: "parcel", DeedColumn.ADDRESS: "address",
-    DeedColumn.OWNER: "owner", DeedColumn.HOLDERS: "holders_count", DeedColumn.VERSION: "version",
-    DeedColumn.LAST_SALE: "last_price", DeedColumn.LAST_VALUATION: "last_valuation",
+    DeedColumn.DEED: "deed_id",
+    DeedColumn.PARCEL: "parcel",
+    DeedColumn.ADDRESS: "address",
+    DeedColumn.OWNER: "owner",
+    DeedColumn.HOLDERS: "holders_count",
+    DeedColumn.VERSION: "version",
+    DeedColumn.LAST_SALE: "last_price",
+    DeedColumn.LAST_VALUATION: "last_valuation",
 }
 NUMERIC = {DeedColumn.DEED, DeedColumn.HOLDERS, DeedColumn.VERSION, DeedColumn.LAST_SALE, DeedColumn.LAST_VALUATION}
 DEED_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -52,10 +63,22 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
 
     search_applied = Signal(str)  # after the first page for a new search is in
 
-    def __init__(self, ops: Operations | None, ledger: "Ledger | None" = None,
-                 label: Callable[[str], str] | None = None, parent: Any = None) -> None:
-        super().__init__(ops, [HEADERS[c] for c in DeedColumn], key_role=DEED_ID_ROLE, right_aligned=frozenset(NUMERIC),
-                         ledger=ledger, label=label, parent=parent)
+    def __init__(
+        self,
+        ops: Operations | None,
+        ledger: "Ledger | None" = None,
+        label: Callable[[str], str] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(
+            ops,
+            [HEADERS[c] for c in DeedColumn],
+            key_role=DEED_ID_ROLE,
+            right_aligned=frozenset(NUMERIC),
+            ledger=ledger,
+            label=label,
+            parent=parent,
+        )
         self._rows_of: dict[int, int] = {}
         self._search = ""
         self._sort = DeedColumn.DEED
@@ -79,7 +102,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         ids, rows = result
         self._new_generation()  # answers to earlier questions are stale now
         self._search = text.strip()
-        self._apply((ids[:self.PAGE], len(ids) > self.PAGE, rows), clear=False)
+        self._apply((ids[: self.PAGE], len(ids) > self.PAGE, rows), clear=False)
         self.search_applied.emit(self._search)
 
     def page_query(self, text: str) -> Callable[[], tuple[list[int], dict[int, "DeedSummary"]]]:
@@ -91,7 +114,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
             if ledger is None:
                 return [], {}
             ids = ledger.deed_ids(search=text.strip() or None, order_by=key, descending=descending, limit=limit)
-            return ids, self.first_rows(reader, ids[:self.PAGE])
+            return ids, self.first_rows(reader, ids[: self.PAGE])
 
         return query
 
@@ -129,15 +152,16 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         def query() -> tuple[list[int], bool, dict[int, "DeedSummary"]]:
             ids: list[int] = []
             while True:
-                chunk = ledger.deed_ids(search=search, order_by=key, descending=descending, limit=page + 1,
-                                        offset=len(ids))
+                chunk = ledger.deed_ids(
+                    search=search, order_by=key, descending=descending, limit=page + 1, offset=len(ids)
+                )
                 more = len(chunk) > page
                 ids.extend(chunk[:page])
                 if deed_id in ids or not more:
                     break
             at = ids.index(deed_id) if deed_id in ids else 0
             start = max(0, at - self.BLOCK // 2)
-            return ids, more, reader(ids[start:start + self.BLOCK]) if reader is not None else {}
+            return ids, more, reader(ids[start : start + self.BLOCK]) if reader is not None else {}
 
         self.when_loaded(lambda: then(self._rows_of.get(deed_id)))
         self._start(query, "Finding the deed")
@@ -154,8 +178,12 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         if ledger is None:
             self._start(None, "Reading the deeds")
             return
-        search, key, descending, reader = self._search or None, SORT_KEYS[self._sort], self._descending, \
-            self._rows_reader()
+        search, key, descending, reader = (
+            self._search or None,
+            SORT_KEYS[self._sort],
+            self._descending,
+            self._rows_reader(),
+        )
 
         def query() -> tuple[list[int], bool, dict[int, "DeedSummary"]]:
             ids = ledger.deed_ids(search=search, order_by=key, descending=descending, limit=count + 1)
@@ -170,13 +198,13 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         ledger = self._ledger
         if ledger is None:
             return None
-        search, key, descending, offset = self._search or None, SORT_KEYS[self._sort], self._descending, \
-            len(self._keys)
+        search, key, descending, offset = self._search or None, SORT_KEYS[self._sort], self._descending, len(self._keys)
 
         def page() -> tuple[Sequence[int], bool]:
-            ids = ledger.deed_ids(search=search, order_by=key, descending=descending, limit=self.PAGE + 1,
-                                  offset=offset)
-            return ids[:self.PAGE], len(ids) > self.PAGE
+            ids = ledger.deed_ids(
+                search=search, order_by=key, descending=descending, limit=self.PAGE + 1, offset=offset
+            )
+            return ids[: self.PAGE], len(ids) > self.PAGE
 
         return page
 

@@ -5,6 +5,7 @@ its size with one COUNT and can jump to any entry without reading the ones
 before it.  Filtered by kind or deed, it holds those indexes (one SQL query).
 The reading and caching are models/lazy.py's.
 """
+
 from __future__ import annotations
 
 import enum
@@ -33,19 +34,36 @@ class EntryColumn(enum.IntEnum):
     SIGNERS = 5
 
 
-HEADERS = {EntryColumn.INDEX: "#", EntryColumn.RECORDED: "Recorded", EntryColumn.KIND: "Kind",
-           EntryColumn.DEED: "Deed", EntryColumn.SUMMARY: "Summary", EntryColumn.SIGNERS: "Signed by"}
+HEADERS = {
+    EntryColumn.INDEX: "#",
+    EntryColumn.RECORDED: "Recorded",
+    EntryColumn.KIND: "Kind",
+    EntryColumn.DEED: "Deed",
+    EntryColumn.SUMMARY: "Summary",
+    EntryColumn.SIGNERS: "Signed by",
+}
 
 
 class EntryTableModel(LazyTableModel["RecordedEntry"]):
     BLOCK = 200
     CACHE = 5000
 
-    def __init__(self, ops: Operations | None, ledger: "Ledger | None" = None,
-                 label: Callable[[str], str] | None = None, parent: Any = None) -> None:
-        super().__init__(ops, [HEADERS[c] for c in EntryColumn], key_role=ENTRY_INDEX_ROLE,
-                         right_aligned=frozenset({EntryColumn.INDEX, EntryColumn.DEED}), ledger=ledger, label=label,
-                         parent=parent)
+    def __init__(
+        self,
+        ops: Operations | None,
+        ledger: "Ledger | None" = None,
+        label: Callable[[str], str] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(
+            ops,
+            [HEADERS[c] for c in EntryColumn],
+            key_role=ENTRY_INDEX_ROLE,
+            right_aligned=frozenset({EntryColumn.INDEX, EntryColumn.DEED}),
+            ledger=ledger,
+            label=label,
+            parent=parent,
+        )
         self._kind: str | None = None
         self._deed: int | None = None
         self._bad: int | None = None
@@ -90,9 +108,10 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         def query() -> tuple[Sequence[int], bool, dict[int, Any]]:
             from core.browse import entry_indexes
 
-            keys: Sequence[int] = (entry_indexes(ledger, kind=kind, deed_id=deed) if kind or deed is not None
-                                   else range(ledger.size()))
-            tail = list(keys[-self.BLOCK:])  # the newest entries are shown first (the table scrolls to them)
+            keys: Sequence[int] = (
+                entry_indexes(ledger, kind=kind, deed_id=deed) if kind or deed is not None else range(ledger.size())
+            )
+            tail = list(keys[-self.BLOCK :])  # the newest entries are shown first (the table scrolls to them)
             return keys, False, reader(tail) if reader is not None else {}
 
         self._start(query, "Reading the ledger")

@@ -13,6 +13,7 @@ A subclass says what its columns are called, how to read rows from a ledger,
 and what a row shows in a column (`_display`, `_tooltip`); the first column
 shows the row's key, known before the row itself is read.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -37,9 +38,17 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     loaded = Signal()  # a reload's keys (and first rows) are in
 
-    def __init__(self, ops: Operations | None, headers: Sequence[str], *, key_role: int,
-                 right_aligned: frozenset[int] = frozenset(), ledger: "Ledger | None" = None,
-                 label: Callable[[str], str] | None = None, parent: Any = None) -> None:
+    def __init__(
+        self,
+        ops: Operations | None,
+        headers: Sequence[str],
+        *,
+        key_role: int,
+        right_aligned: frozenset[int] = frozenset(),
+        ledger: "Ledger | None" = None,
+        label: Callable[[str], str] | None = None,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._headers = tuple(headers)
@@ -156,7 +165,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     def first_rows(self, reader: Reader | None, keys: Sequence[int]) -> dict[int, Row]:
         """The rows of the first block (read with the keys, so a new page paints at once)."""
-        return reader(list(keys[:self.BLOCK])) if reader is not None and len(keys) else {}
+        return reader(list(keys[: self.BLOCK])) if reader is not None and len(keys) else {}
 
     # -- rows -------------------------------------------------------------------------------------------
     def cached(self, row: int) -> Row | None:
@@ -195,7 +204,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         if reader is None or self._keys[row] in self._pending:
             return
         start = max(0, row - self.BLOCK // 4)
-        block = [k for k in self._keys[start:start + self.BLOCK] if k not in self._cache and k not in self._pending]
+        block = [k for k in self._keys[start : start + self.BLOCK] if k not in self._cache and k not in self._pending]
         if not block:
             return
         self._pending.update(block)
@@ -265,8 +274,11 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else self._columns
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and 0 <= section < self._columns
-                and role == Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and 0 <= section < self._columns
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
             return self._headers[section]
         return None
 

@@ -1,17 +1,31 @@
 """What every pane shares: a header, the context, and a hook for broadcast changes."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLayout, QProgressBar,
-                               QPushButton, QSizePolicy, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui import theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 
 
-def label(text: str = "", role: str | None = None, *, wrap: bool = False, selectable: bool = False,
-          plain: bool = False) -> QLabel:
+def label(
+    text: str = "", role: str | None = None, *, wrap: bool = False, selectable: bool = False, plain: bool = False
+) -> QLabel:
     """A label; `plain` for text from a ledger or a file, which must never be read as HTML."""
     widget = QLabel(text)
     if plain:

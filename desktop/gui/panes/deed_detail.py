@@ -1,12 +1,21 @@
 """One deed in full: holders and shares, facts, liens, attributes and the chain of title."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QScrollArea, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import attributes
 from core.money import format_amount
@@ -34,8 +43,14 @@ def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
 
     d = describe_entry(entry.kind, entry.message, [(s.role, s.signer) for s in entry.signatures])
     detail = phrase_text(d.detail, ctx.short_label)
-    return TimelineItem(entry.index, fmt.when(entry.recorded_at), phrase_text(d.headline, ctx.short_label),
-                        f"{detail} \u2022 entry #{entry.index}", d.icon, d.tone)
+    return TimelineItem(
+        entry.index,
+        fmt.when(entry.recorded_at),
+        phrase_text(d.headline, ctx.short_label),
+        f"{detail} \u2022 entry #{entry.index}",
+        d.icon,
+        d.tone,
+    )
 
 
 class DeedDetail(QScrollArea):
@@ -78,10 +93,12 @@ class DeedDetail(QScrollArea):
         actions = QHBoxLayout()
         actions.setSpacing(6)
         self.buttons: dict[str, Any] = {}
-        for key, text, icon, tip in (("transfer", "Transfer\u2026", "transfer", "Prepare a transfer of this deed (Ctrl+T)"),
-                                     ("value", "Value", "valuation", "Estimate this property's value"),
-                                     ("certificate", "Title PDF", "documents", "Certificate of title (PDF)"),
-                                     ("ledger", "Entries", "ledger", "Show this deed's entries in the ledger")):
+        for key, text, icon, tip in (
+            ("transfer", "Transfer\u2026", "transfer", "Prepare a transfer of this deed (Ctrl+T)"),
+            ("value", "Value", "valuation", "Estimate this property's value"),
+            ("certificate", "Title PDF", "documents", "Certificate of title (PDF)"),
+            ("ledger", "Entries", "ledger", "Show this deed's entries in the ledger"),
+        ):
             widget = button(text, icon, tip=tip)
             widget.setStyleSheet("padding: 4px 8px;")
             widget.clicked.connect(lambda _c=False, k=key: self._act(k))
@@ -212,8 +229,12 @@ class DeedDetail(QScrollArea):
     def _fill_facts(self, deed: "DeedState", history: "list[RecordedEntry]") -> None:
         from core.deeds import last_sale
 
-        rows = [("Legal", deed.legal or "\u2014"), ("Version", str(deed.version)),
-                ("Shares", f"{deed.total_shares:,}"), ("Registered", f"entry #{deed.registered_index}")]
+        rows = [
+            ("Legal", deed.legal or "\u2014"),
+            ("Version", str(deed.version)),
+            ("Shares", f"{deed.total_shares:,}"),
+            ("Registered", f"entry #{deed.registered_index}"),
+        ]
         sale = last_sale(deed)
         if sale is not None:
             rows.append(("Last sale", f"{sale} on {fmt.day(deed.last_sale_at)}"))
@@ -230,8 +251,10 @@ class DeedDetail(QScrollArea):
         for lien in sorted(deed.liens.values(), key=lambda item: item.lien_id):
             state = "open" if lien.is_open else f"released (entry #{lien.released_index})"
             amount = format_amount(lien.amount, lien.currency)
-            lines.append(f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(amount)}"
-                         f" held by {fmt.plain(self.ctx.label_for(lien.holder))} \u2014 {state}")
+            lines.append(
+                f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(amount)}"
+                f" held by {fmt.plain(self.ctx.label_for(lien.holder))} \u2014 {state}"
+            )
         self.liens.setText("\n".join(lines))
 
     def _fill_attributes(self, deed: "DeedState") -> None:

@@ -1,13 +1,22 @@
 """The deeds pane: every deed in a lazy table with instant search and SQL sort, and its detail.
 
 Every read (the ids, the rows, the counts, the detail) runs on a reader thread."""
+
 from __future__ import annotations
 
 from typing import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui import theme
 from desktop.gui.context import AppContext
@@ -18,8 +27,16 @@ from desktop.gui.panes.deed_detail import DeedDetail
 
 SEARCH_MAX_LENGTH = 200  # core.ledger.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
 
-WIDTHS = {DeedColumn.DEED: 64, DeedColumn.PARCEL: 104, DeedColumn.ADDRESS: 220, DeedColumn.OWNER: 128,
-          DeedColumn.HOLDERS: 76, DeedColumn.VERSION: 76, DeedColumn.LAST_SALE: 96, DeedColumn.LAST_VALUATION: 100}
+WIDTHS = {
+    DeedColumn.DEED: 64,
+    DeedColumn.PARCEL: 104,
+    DeedColumn.ADDRESS: 220,
+    DeedColumn.OWNER: 128,
+    DeedColumn.HOLDERS: 76,
+    DeedColumn.VERSION: 76,
+    DeedColumn.LAST_SALE: 96,
+    DeedColumn.LAST_VALUATION: 100,
+}
 HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE,)
 
 
@@ -118,9 +135,13 @@ class DeedsPane(Pane):
             return
         text = self._wanted
         self._searching = True
-        (self.ctx.ops.op(self, self.model.page_query(text), title="Searching")
-         .success(lambda result: self.model.apply_search(text, result))
-         .failure(self._search_failed).done(self._search_done).run())
+        (
+            self.ctx.ops.op(self, self.model.page_query(text), title="Searching")
+            .success(lambda result: self.model.apply_search(text, result))
+            .failure(self._search_failed)
+            .done(self._search_done)
+            .run()
+        )
 
     def _search_failed(self, error: BaseException) -> None:
         from desktop.gui.operations import report_error
@@ -169,7 +190,8 @@ class DeedsPane(Pane):
     def _select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def select_deed(self, deed_id: int) -> None:

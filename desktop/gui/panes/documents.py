@@ -5,14 +5,25 @@ Drawing, the checkpoint-then-retry policy and the writing are the workspace's
 now? with which key?) and shows the result.  reportlab loads in the worker that
 draws the first document; QtPdf loads when this pane is first shown.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QMenu, QSpinBox, QSplitter,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.errors import DeedbookError
 from desktop.gui import fmt, prompts, seal_dialogs, theme
@@ -23,9 +34,17 @@ from desktop.gui.panes.base import Pane, banner, button, label, set_role
 from desktop.workspace import Document, Done, Signer
 
 
-def generate(ctx: AppContext, parent: QWidget | None, document: Document,
-             on_done: Callable[[Path], Any] | None = None, operator: Signer | None = None, *,
-             out: Path | None = None, recording: bool = False, seal: Signer | None = None) -> None:
+def generate(
+    ctx: AppContext,
+    parent: QWidget | None,
+    document: Document,
+    on_done: Callable[[Path], Any] | None = None,
+    operator: Signer | None = None,
+    *,
+    out: Path | None = None,
+    recording: bool = False,
+    seal: Signer | None = None,
+) -> None:
     """Draw `document` off the UI thread into the data folder's documents and show it (or, given `out`,
     write it there: a save dialog asked already before replacing a file).
 
@@ -35,16 +54,26 @@ def generate(ctx: AppContext, parent: QWidget | None, document: Document,
     slow = document.kind == "valuation" and document.valued is None  # may value (and train) first
 
     def work(task: TaskHandle | None) -> Done[Path]:
-        return ws.make_document(document, out=out, force=out is not None, operator=operator,
-                                progress=task.fraction if task else None,
-                                should_cancel=task.should_cancel if task else None, recording=recording, seal=seal)
+        return ws.make_document(
+            document,
+            out=out,
+            force=out is not None,
+            operator=operator,
+            progress=task.fraction if task else None,
+            should_cancel=task.should_cancel if task else None,
+            recording=recording,
+            seal=seal,
+        )
 
     def failed(error: BaseException) -> None:
         from core.documents.evidence import NotCheckpointed  # loaded already: the builder raised it
 
         if isinstance(error, NotCheckpointed) and operator is None:
-            if prompts.ask(parent, f"{error} Sign a checkpoint now with the operator key, then make the document?",
-                           yes="Checkpoint"):
+            if prompts.ask(
+                parent,
+                f"{error} Sign a checkpoint now with the operator key, then make the document?",
+                yes="Checkpoint",
+            ):
                 signer = ask_operator(ctx, parent)
                 if signer is not None:
                     generate(ctx, parent, document, on_done, signer, out=out, recording=recording, seal=seal)
@@ -60,8 +89,11 @@ def generate(ctx: AppContext, parent: QWidget | None, document: Document,
             on_done(path)
 
     write, title = operator is not None, "Drawing the document"  # with an operator, a checkpoint may be recorded
-    op = ctx.ops.task(parent, work, write=write, title=title) if slow else \
-        ctx.ops.op(parent, lambda: work(None), write=write, title=title)
+    op = (
+        ctx.ops.task(parent, work, write=write, title=title)
+        if slow
+        else ctx.ops.op(parent, lambda: work(None), write=write, title=title)
+    )
     op.success(done).failure(failed).run()
 
 
@@ -70,15 +102,22 @@ def ask_operator(ctx: AppContext, parent: QWidget | None) -> Signer | None:
     from desktop.gui.panes.ledger import KeyDialog
 
     ledger = ctx.require_ledger()
-    dialog = KeyDialog(ctx, "Sign a checkpoint", f"Documents are proved against a checkpoint signed by the operator "
-                       f"{ledger.identity.operator}.", parent, prefer=ledger.identity.operator)
+    dialog = KeyDialog(
+        ctx,
+        "Sign a checkpoint",
+        f"Documents are proved against a checkpoint signed by the operator {ledger.identity.operator}.",
+        parent,
+        prefer=ledger.identity.operator,
+    )
     return dialog.signer() if dialog.exec() else None
 
 
 class DocumentsPane(Pane):
     title = "Documents"
-    subtitle = ("Transfer deeds, certificates of title, notary records and valuation reports. Each carries its "
-                "signed entries and proof, so anyone can verify it offline.")
+    subtitle = (
+        "Transfer deeds, certificates of title, notary records and valuation reports. Each carries its "
+        "signed entries and proof, so anyone can verify it offline."
+    )
     icon = "documents"
     listens_to = Changes.DOCUMENTS
 
@@ -124,8 +163,12 @@ class DocumentsPane(Pane):
             self.view.setPageSpacing(12)
         else:
             self.document = None
-            self.view = label("This installation has no PDF preview (the PySide6-Pdf package). Documents are still "
-                              "made, verified and saved; Open shows them in your usual PDF viewer.", "muted", wrap=True)
+            self.view = label(
+                "This installation has no PDF preview (the PySide6-Pdf package). Documents are still "
+                "made, verified and saved; Open shows them in your usual PDF viewer.",
+                "muted",
+                wrap=True,
+            )
             self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tools = QHBoxLayout()
         self.name = label("No document open", "section")
@@ -163,7 +206,8 @@ class DocumentsPane(Pane):
         self.files.currentItemChanged.connect(self._file_chosen)
         if self.has_preview:
             self.page.valueChanged.connect(
-                lambda n: self.view.pageNavigator().jump(n - 1, self.view.pageNavigator().currentLocation()))
+                lambda n: self.view.pageNavigator().jump(n - 1, self.view.pageNavigator().currentLocation())
+            )
         self.zoom.currentIndexChanged.connect(self._zoom)
         self.verify_button.clicked.connect(self.verify)
         self.save_button.clicked.connect(self.save_as)
@@ -178,10 +222,12 @@ class DocumentsPane(Pane):
 
     def _build_menu(self) -> None:
         self.new_menu.clear()
-        for key, text in (("title", "Certificate of title for the selected deed"),
-                          ("transfer", "Transfer deed for the selected ledger entry"),
-                          ("notary", "Notary journal record for the selected entry"),
-                          ("journal", "Notary journal export")):
+        for key, text in (
+            ("title", "Certificate of title for the selected deed"),
+            ("transfer", "Transfer deed for the selected ledger entry"),
+            ("notary", "Notary journal record for the selected entry"),
+            ("journal", "Notary journal export"),
+        ):
             action = self.new_menu.addAction(theme.icon("documents"), text)
             action.triggered.connect(lambda _c=False, k=key: self.new_document(k))
         # Archival options (docs/documents.md): recording-ready pages, and the office's PAdES seal.
@@ -190,7 +236,9 @@ class DocumentsPane(Pane):
         self.recording_action.setCheckable(True)
         self.seal_action = self.new_menu.addAction("Seal with the office seal")
         self.seal_action.setCheckable(True)
-        self.new_menu.addAction("New office seal\u2026").triggered.connect(lambda: seal_dialogs.new_seal(self.ctx, self))
+        self.new_menu.addAction("New office seal\u2026").triggered.connect(
+            lambda: seal_dialogs.new_seal(self.ctx, self)
+        )
 
     # -- the list -------------------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -300,14 +348,17 @@ class DocumentsPane(Pane):
             return
         path, ws = self.path, self.ctx.ws
         self.ctx.ops.op(self, lambda: ws.verify_document(path), title="Verifying the document").success(
-            self.show_report).run()
+            self.show_report
+        ).run()
 
     def show_report(self, result: tuple[Any, str | None]) -> None:
         report, problem = result
         if report.ok:
             set_role(self.verdict, "banner-good")
-            lines = [f"<b>Genuine {fmt.rich(report.document_name)}.</b> Its signatures and inclusion proofs check against the "
-                     f"checkpoint signed by the ledger's operator."]
+            lines = [
+                f"<b>Genuine {fmt.rich(report.document_name)}.</b> Its signatures and inclusion proofs check against the "
+                f"checkpoint signed by the ledger's operator."
+            ]
             if report.sealed and report.seal:
                 lines.append(f"<b>Sealed:</b> {fmt.rich(str(report.seal.get('summary', 'by the office.')))}")
             lines += [f"\u2139 {fmt.rich(n)}" for n in report.notes]

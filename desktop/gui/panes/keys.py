@@ -1,11 +1,12 @@
 """Keys (create, import, export keystores) and the address book (named contacts with roles)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
 
 from core.contacts import ROLES, Contact
 from core.keys import KeyInfo
@@ -30,8 +31,10 @@ def _item(text: str, data: Any = None, tip: str = "") -> QTableWidgetItem:
 
 class KeysPane(Pane):
     title = "Keys & contacts"
-    subtitle = ("Keys that sign on this machine (encrypted keystore files), and the people you deal with. "
-                "Private keys never leave this machine.")
+    subtitle = (
+        "Keys that sign on this machine (encrypted keystore files), and the people you deal with. "
+        "Private keys never leave this machine."
+    )
     icon = "keys"
     listens_to = Changes.KEYS | Changes.CONTACTS
 
@@ -86,8 +89,9 @@ class KeysPane(Pane):
         if not dialog.exec():
             return
         ws, name, password = self.ctx.ws, dialog.name.text().strip(), dialog.password.password() or ""
-        self.ctx.ops.op(self, lambda: ws.create_key(name, password), write=True,
-                        title="Creating a key").success(self._key_added).run()
+        self.ctx.ops.op(self, lambda: ws.create_key(name, password), write=True, title="Creating a key").success(
+            self._key_added
+        ).run()
 
     def import_key(self, *, raw: bool) -> None:
         dialog = ImportKeyDialog(self, raw=raw)
@@ -114,8 +118,10 @@ class KeysPane(Pane):
         ws = self.ctx.ws
         # The save dialog asked before replacing a file.
         self.ctx.ops.op(self, lambda: ws.export_key(name, path, force=True), title="Exporting a key").success(
-            lambda out: prompts.inform(self, f"The keystore of '{name}' is saved in {out}; it is still encrypted "
-                                             "with the key's password.")).run()
+            lambda out: prompts.inform(
+                self, f"The keystore of '{name}' is saved in {out}; it is still encrypted with the key's password."
+            )
+        ).run()
 
     # -- contacts -----------------------------------------------------------------------------------------
     def _contacts_tab(self) -> QWidget:
@@ -159,8 +165,9 @@ class KeysPane(Pane):
         if not dialog.exec():
             return
         ws, (name, address, role, note) = self.ctx.ws, dialog.values()
-        self.ctx.ops.op(self, lambda: ws.add_contact(name, address, role, note), write=True,
-                        title="Adding a contact").run()
+        self.ctx.ops.op(
+            self, lambda: ws.add_contact(name, address, role, note), write=True, title="Adding a contact"
+        ).run()
 
     def change_contact(self) -> None:
         contact = self._selected_contact()
@@ -170,13 +177,18 @@ class KeysPane(Pane):
         if not dialog.exec():
             return
         ws, (name, address, role, note) = self.ctx.ws, dialog.values()
-        self.ctx.ops.op(self, lambda: ws.update_contact(contact.id, name=name, address=address, role=role, note=note),
-                        write=True, title="Saving a contact").run()
+        self.ctx.ops.op(
+            self,
+            lambda: ws.update_contact(contact.id, name=name, address=address, role=role, note=note),
+            write=True,
+            title="Saving a contact",
+        ).run()
 
     def delete_contact(self) -> None:
         contact = self._selected_contact()
-        if contact is None or not prompts.ask(self, f"Remove {contact.name} from the address book? The ledger is "
-                                                    "not affected.", yes="Remove"):
+        if contact is None or not prompts.ask(
+            self, f"Remove {contact.name} from the address book? The ledger is not affected.", yes="Remove"
+        ):
             return
         ws = self.ctx.ws
         self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact").run()
@@ -201,8 +213,13 @@ class KeysPane(Pane):
     def _show_keys(self, keys: list[KeyInfo], registrars: set[str], operator: str) -> None:
         self.keys_table.setRowCount(len(keys))
         for row, info in enumerate(keys):
-            role = "operator, registrar" if info.address.lower() == operator else \
-                "registrar" if info.address.lower() in registrars else ""
+            role = (
+                "operator, registrar"
+                if info.address.lower() == operator
+                else "registrar"
+                if info.address.lower() in registrars
+                else ""
+            )
             self.keys_table.setItem(row, 0, _item(info.name, info.name))
             self.keys_table.setItem(row, 1, _item(info.address))
             self.keys_table.setItem(row, 2, _item(role))
@@ -213,8 +230,12 @@ class KeysPane(Pane):
             self.contacts_table.setRowCount(0)
             return
         ws, search, role = self.ctx.ws, self.contact_search.text() or None, self.role_filter.currentData() or None
-        self._latest.read("contacts", lambda: ws.address_book().list(search=search, role=role), self._show_contacts,
-                          title="Reading the address book")
+        self._latest.read(
+            "contacts",
+            lambda: ws.address_book().list(search=search, role=role),
+            self._show_contacts,
+            title="Reading the address book",
+        )
 
     def _show_contacts(self, contacts: list[Contact]) -> None:
         self.contacts_table.setRowCount(len(contacts))

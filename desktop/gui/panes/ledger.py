@@ -1,4 +1,5 @@
 """The ledger: explore entries, verify with progress and a verdict, checkpoint, export and check proofs."""
+
 from __future__ import annotations
 
 import contextlib
@@ -7,8 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-                               QPlainTextEdit, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
@@ -31,14 +42,28 @@ class LedgerPane(Pane):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.verify_button = button("Verify", "verify", primary=True, tip="Check every signature, rule and hash (Ctrl+Shift+V)")
-        self.verify_new_button = button("Verify new", "verify", tip="Check only the entries recorded since the last "
-                                        "checkpoint verified in full on this computer, and that the tree still "
-                                        "extends it")
-        self.checkpoint_button = button("Checkpoint\u2026", "checkpoint", tip="Sign the current tree head with the operator key")
+        self.verify_button = button(
+            "Verify", "verify", primary=True, tip="Check every signature, rule and hash (Ctrl+Shift+V)"
+        )
+        self.verify_new_button = button(
+            "Verify new",
+            "verify",
+            tip="Check only the entries recorded since the last "
+            "checkpoint verified in full on this computer, and that the tree still "
+            "extends it",
+        )
+        self.checkpoint_button = button(
+            "Checkpoint\u2026", "checkpoint", tip="Sign the current tree head with the operator key"
+        )
         self.proof_button = button("Export proof\u2026", "proof", tip="An inclusion proof of the selected entry")
         self.check_proof_button = button("Check proof file\u2026", "verify")
-        for widget in (self.verify_button, self.verify_new_button, self.checkpoint_button, self.proof_button, self.check_proof_button):
+        for widget in (
+            self.verify_button,
+            self.verify_new_button,
+            self.checkpoint_button,
+            self.proof_button,
+            self.check_proof_button,
+        ):
             self.header_actions.addWidget(widget)
 
         self.info = label("", "muted", wrap=True, selectable=True)
@@ -73,8 +98,14 @@ class LedgerPane(Pane):
 
         self.model = EntryTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
         self.table = make_table(self.model, 26)
-        for column, width in ((EntryColumn.INDEX, 60), (EntryColumn.RECORDED, 130), (EntryColumn.KIND, 120),
-                              (EntryColumn.DEED, 60), (EntryColumn.SUMMARY, 420), (EntryColumn.SIGNERS, 230)):
+        for column, width in (
+            (EntryColumn.INDEX, 60),
+            (EntryColumn.RECORDED, 130),
+            (EntryColumn.KIND, 120),
+            (EntryColumn.DEED, 60),
+            (EntryColumn.SUMMARY, 420),
+            (EntryColumn.SIGNERS, 230),
+        ):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(EntryColumn.SUMMARY, QHeaderView.ResizeMode.Stretch)
         self.detail = QPlainTextEdit()
@@ -124,11 +155,17 @@ class LedgerPane(Pane):
     def _show_summary(self, found: tuple[Any, int, list[str]]) -> None:
         checkpoint, self._size, kinds = found
         ledger = self.ctx.require_ledger()
-        cp = (f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
-              f"{fmt.when(checkpoint.recorded_at)}" if checkpoint else "no checkpoint yet")
-        self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {self._size:,} entries \u2022 id "
-                          f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
-                          f"\u2022 {cp}")
+        cp = (
+            f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
+            f"{fmt.when(checkpoint.recorded_at)}"
+            if checkpoint
+            else "no checkpoint yet"
+        )
+        self.info.setText(
+            f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {self._size:,} entries \u2022 id "
+            f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
+            f"\u2022 {cp}"
+        )
         current = self.kind.currentData()
         self.kind.blockSignals(True)
         self.kind.clear()
@@ -154,6 +191,7 @@ class LedgerPane(Pane):
 
     def reveal(self, index: int) -> None:
         """Select entry `index`, clearing the filters if they hide it (once the entries are read)."""
+
         def select() -> None:
             row = self.model.row_of(index)
             if row is None and (self._deed is not None or self.kind.currentData() is not None):
@@ -206,7 +244,9 @@ class LedgerPane(Pane):
             return
 
         def job(task: TaskHandle) -> "VerifyReport":
-            return ws.verify(progress=task.progress, should_cancel=task.should_cancel, since_checkpoint=since_checkpoint)
+            return ws.verify(
+                progress=task.progress, should_cancel=task.should_cancel, since_checkpoint=since_checkpoint
+            )
 
         self._only_new = since_checkpoint
         self.verify_button.setEnabled(False)
@@ -222,8 +262,11 @@ class LedgerPane(Pane):
     def _progress(self, fraction: float, _message: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         total = self._size  # as last read: progress ticks never query the ledger
-        self.progress_text.setText(f"{fraction:.0%} of the new entries" if self._only_new
-                                   else f"{int(fraction * total):,} of {total:,} entries")
+        self.progress_text.setText(
+            f"{fraction:.0%} of the new entries"
+            if self._only_new
+            else f"{int(fraction * total):,} of {total:,} entries"
+        )
 
     def _verify_done(self) -> None:
         with contextlib.suppress(RuntimeError, TypeError):  # nothing was connected: PySide6 says so by raising
@@ -239,15 +282,19 @@ class LedgerPane(Pane):
         if report.ok and report.since is not None:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
-            text = (f"<b>The new entries are genuine</b> (checked in {fmt.duration(report.seconds)}). "
-                    f"Checked: {fmt.rich(report.checked)}.")
+            text = (
+                f"<b>The new entries are genuine</b> (checked in {fmt.duration(report.seconds)}). "
+                f"Checked: {fmt.rich(report.checked)}."
+            )
             self._bad = None
         elif report.ok:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
-            text = (f"<b>The ledger is genuine.</b> {report.entries:,} entries and {report.deeds:,} deeds checked in "
-                    f"{fmt.duration(report.seconds)} ({rate:,.0f} entries/s): every signature, rule, hash link, "
-                    "checkpoint and the deed tables agree.")
+            text = (
+                f"<b>The ledger is genuine.</b> {report.entries:,} entries and {report.deeds:,} deeds checked in "
+                f"{fmt.duration(report.seconds)} ({rate:,.0f} entries/s): every signature, rule, hash link, "
+                "checkpoint and the deed tables agree."
+            )
             self._bad = None
         else:
             set_role(self.verdict, "banner-bad")
@@ -268,16 +315,26 @@ class LedgerPane(Pane):
     def checkpoint(self) -> None:
         ledger = self.ctx.require_ledger()
         ws = self.ctx.ws
-        dialog = KeyDialog(self.ctx, "Sign a checkpoint",
-                           f"A checkpoint signs the Merkle root of all {self._size:,} entries with the operator key "
-                           f"{ledger.identity.operator}. Proofs and documents are checked against it.", self,
-                           prefer=ledger.identity.operator)
+        dialog = KeyDialog(
+            self.ctx,
+            "Sign a checkpoint",
+            f"A checkpoint signs the Merkle root of all {self._size:,} entries with the operator key "
+            f"{ledger.identity.operator}. Proofs and documents are checked against it.",
+            self,
+            prefer=ledger.identity.operator,
+        )
         if not dialog.exec():
             return
         signer = dialog.signer()
-        (self.ctx.ops.op(self, lambda: ws.checkpoint(signer), write=True, title="Signing a checkpoint")
-         .success(lambda entry: prompts.inform(self, f"Checkpoint recorded as entry #{entry.index}, covering "
-                                                     f"{entry.message['size']:,} entries.")).run())
+        (
+            self.ctx.ops.op(self, lambda: ws.checkpoint(signer), write=True, title="Signing a checkpoint")
+            .success(
+                lambda entry: prompts.inform(
+                    self, f"Checkpoint recorded as entry #{entry.index}, covering {entry.message['size']:,} entries."
+                )
+            )
+            .run()
+        )
 
     def export_proof(self) -> None:
         self.ctx.require_ledger()
@@ -292,7 +349,8 @@ class LedgerPane(Pane):
             return
         # The save dialog asked before replacing a file; links are still never written through.
         self.ctx.ops.op(self, lambda: ws.write_proof(index, path, force=True), title="Exporting a proof").success(
-            lambda where: prompts.inform(self, f"The proof of entry #{index} is in {where}.")).run()
+            lambda where: prompts.inform(self, f"The proof of entry #{index} is in {where}.")
+        ).run()
 
     def check_proof(self) -> None:
         path = prompts.open_file(self, "Check an inclusion proof", "Proof files (*.json);;All files (*)")
@@ -305,9 +363,12 @@ class LedgerPane(Pane):
             return verify_proof(read_proof_file(path))
 
         def shown(report: Any) -> None:
-            prompts.inform(self, f"The proof is valid: entry #{report.index} ({report.summary}) is in the ledger "
-                                 f"\u201c{report.ledger_name}\u201d, whose operator {report.operator} signed a checkpoint "
-                                 f"of {report.tree_size:,} entries on {fmt.when(report.checkpoint_time)}.")
+            prompts.inform(
+                self,
+                f"The proof is valid: entry #{report.index} ({report.summary}) is in the ledger "
+                f"\u201c{report.ledger_name}\u201d, whose operator {report.operator} signed a checkpoint "
+                f"of {report.tree_size:,} entries on {fmt.when(report.checkpoint_time)}.",
+            )
 
         self.ctx.ops.op(self, work, title="Checking a proof").success(shown).run()
 
@@ -315,8 +376,9 @@ class LedgerPane(Pane):
 class KeyDialog(QDialog):
     """Pick a local key and type its password (for one signature)."""
 
-    def __init__(self, ctx: AppContext, title: str, text: str, parent: QWidget | None = None,
-                 prefer: str | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, title: str, text: str, parent: QWidget | None = None, prefer: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)

@@ -1,4 +1,5 @@
 """The notary desk: attest a recorded transaction with the journal fields, browse and export the journal."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLineEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
@@ -30,8 +43,10 @@ COLUMNS = ["Date", "Act", "Entry", "Kind", "Deed", "Signers", "Place", "Evidence
 
 class NotaryPane(Pane):
     title = "Notary desk"
-    subtitle = ("Attest a recorded transaction: the attestation is itself a signed ledger entry, and your journal "
-                "is read from the ledger. Identity numbers are kept only as a keyed hash.")
+    subtitle = (
+        "Attest a recorded transaction: the attestation is itself a signed ledger entry, and your journal "
+        "is read from the ledger. Identity numbers are kept only as a keyed hash."
+    )
     icon = "notary"
     listens_to = Changes.LEDGER | Changes.KEYS | Changes.JOURNAL | Changes.NAMES
 
@@ -114,14 +129,19 @@ class NotaryPane(Pane):
         self._validate()
         if ledger is None:
             self.entry_preview.setText("No ledger is open.")
-            self.screening.show_message("Screening is not available here: this machine holds no copy of the "
-                                     "agency's ledger.")
+            self.screening.show_message(
+                "Screening is not available here: this machine holds no copy of the agency's ledger."
+            )
             return
         index = self.entry.value()
         self.entry_preview.setText(f"Reading entry {index}\u2026")
-        self._latest.read("entry", lambda: ledger.entry(index), self._show_entry,
-                          failed=lambda error: self.entry_preview.setText(describe_error(error)),
-                          title="Reading the entry")
+        self._latest.read(
+            "entry",
+            lambda: ledger.entry(index),
+            self._show_entry,
+            failed=lambda error: self.entry_preview.setText(describe_error(error)),
+            title="Reading the entry",
+        )
 
     def _show_entry(self, entry: "RecordedEntry") -> None:
         signers = ", ".join(f"{self.ctx.short_label(s.signer)} ({s.role})" for s in entry.signatures)
@@ -159,12 +179,15 @@ class NotaryPane(Pane):
         act_date = fmt.qdate(self.act_date.date())
 
         def work() -> Done[int]:
-            return ws.attest(index, signer, act=act, place=place, id_kind=evidence, id_number=number,
-                             act_date=act_date)
+            return ws.attest(index, signer, act=act, place=place, id_kind=evidence, id_number=number, act_date=act_date)
 
         self.attest_button.setEnabled(False)
-        (self.ctx.ops.op(self, work, write=True, title="Recording the attestation")
-         .success(self._attested).done(self._validate).run())
+        (
+            self.ctx.ops.op(self, work, write=True, title="Recording the attestation")
+            .success(self._attested)
+            .done(self._validate)
+            .run()
+        )
 
     def _attested(self, index: int) -> None:
         self.id_number.clear()
@@ -226,25 +249,35 @@ class NotaryPane(Pane):
         if self.mine.isChecked() and self.key.key_name():
             notary = self.ctx.keys.get(self.key.key_name() or "").address
         start, end, ws = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date()), self.ctx.ws
-        self._latest.read("journal", lambda: ws.journal(notary, start, end), self._show_journal,
-                          title="Reading the journal")
+        self._latest.read(
+            "journal", lambda: ws.journal(notary, start, end), self._show_journal, title="Reading the journal"
+        )
 
     def _show_journal(self, records: list["JournalRecord"]) -> None:
         self.records = records
         self.table.setRowCount(len(records))
         for row, record in enumerate(records):
             m = record.message
-            values = [m["actDate"], m["act"], f"#{m['entryIndex']}", m["entryKind"], str(m["deedId"] or ""),
-                      ", ".join(self.ctx.short_label(s) for s in m["signers"]), m["place"], m["idEvidence"],
-                      f"#{record.index}"]
+            values = [
+                m["actDate"],
+                m["act"],
+                f"#{m['entryIndex']}",
+                m["entryKind"],
+                str(m["deedId"] or ""),
+                ", ".join(self.ctx.short_label(s) for s in m["signers"]),
+                m["place"],
+                m["idEvidence"],
+                f"#{record.index}",
+            ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(fmt.plain(value))
                 item.setData(Qt.ItemDataRole.UserRole, record.index)
                 if column == 5:
                     item.setToolTip("\n".join(m["signers"]))
                 self.table.setItem(row, column, item)
-        self.count.setText(f"{len(records):,} attestation(s) \u2022 recorded by "
-                           f"{len({r.notary for r in records})} notary key(s)")
+        self.count.setText(
+            f"{len(records):,} attestation(s) \u2022 recorded by {len({r.notary for r in records})} notary key(s)"
+        )
 
     def _open_record(self, index: Any) -> None:
         item = self.table.item(index.row(), 0)
@@ -263,14 +296,21 @@ class NotaryPane(Pane):
         generate(self.ctx, self, Document.notary_record(index))
 
     def export(self) -> None:
-        path = prompts.save_file(self, "Export the journal", f"notary-journal-{date.today().isoformat()}.pdf",
-                                 "PDF (*.pdf);;CSV (*.csv);;JSON (*.json)")
+        path = prompts.save_file(
+            self,
+            "Export the journal",
+            f"notary-journal-{date.today().isoformat()}.pdf",
+            "PDF (*.pdf);;CSV (*.csv);;JSON (*.json)",
+        )
         if path is None:
             return
         self.ctx.require_ledger()
         records = [r.as_json() for r in self.records]
-        notary = self.ctx.keys.get(self.key.key_name() or "").address if self.mine.isChecked() and self.key.key_name() \
+        notary = (
+            self.ctx.keys.get(self.key.key_name() or "").address
+            if self.mine.isChecked() and self.key.key_name()
             else None
+        )
         start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
 
         def saved(where: Path) -> None:
@@ -286,8 +326,9 @@ class NotaryPane(Pane):
         def work() -> Done[Path]:
             # The save dialog asked before replacing a file; links are still never written through.
             if path.suffix.lower() == ".json":
-                return ws.write_file(path, json.dumps({"journal": records}, indent=2, ensure_ascii=False) + "\n",
-                                     force=True)
+                return ws.write_file(
+                    path, json.dumps({"journal": records}, indent=2, ensure_ascii=False) + "\n", force=True
+                )
             return ws.write_journal_csv(path, journal_records, force=True)
 
         self.ctx.ops.op(self, work, title="Exporting the journal").success(saved).run()
@@ -299,6 +340,3 @@ class NotaryPane(Pane):
             self._show_journal(self.records)
         self._preview()
         self.load_journal()
-
-
-

@@ -1,10 +1,22 @@
 """Register a deed: a validated form whose attributes are the valuation model's features."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit,
-                               QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.attributes import Attribute, form_attributes
 from core.errors import DeedbookError
@@ -173,8 +185,12 @@ class RegisterPane(Pane):
         self.key.reload()
         if self.ctx.ledger is not None:  # the address book's names come first, once read
             ws = self.ctx.ws
-            self._latest.read("contacts", lambda: [(c.name, c.address) for c in ws.address_book().list()],
-                              lambda contacts: self.owner.set_choices(contacts + names), title="Reading the address book")
+            self._latest.read(
+                "contacts",
+                lambda: [(c.name, c.address) for c in ws.address_book().list()],
+                lambda contacts: self.owner.set_choices(contacts + names),
+                title="Reading the address book",
+            )
 
     def on_changed(self, change: Change) -> None:
         self._reload_choices()
@@ -222,18 +238,25 @@ class RegisterPane(Pane):
         shares = self.shares.value()
 
         def work() -> Done[DeedState]:  # a parcel outside the plain set is refused before the key is unlocked
-            return ws.register_deed(signer, parcel=parcel, address=address, owner=owner, legal=legal,
-                                    attributes=attributes, shares=shares)
+            return ws.register_deed(
+                signer, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
+            )
 
         self.submit.setEnabled(False)
         self.ctx.settings.last_key = signer.key
-        (self.ctx.ops.op(self, work, write=True, title="Registering the deed")
-         .success(self._registered).done(self._validate).run())
+        (
+            self.ctx.ops.op(self, work, write=True, title="Registering the deed")
+            .success(self._registered)
+            .done(self._validate)
+            .run()
+        )
 
     def _registered(self, deed: DeedState) -> None:
         self._new_deed = deed.deed_id
-        self.result_text.setText(f"Deed {deed.deed_id} registered: parcel {deed.parcel}, {deed.address}, "
-                                 f"{deed.total_shares:,} shares held by {self.ctx.label_for(deed.owner)}.")
+        self.result_text.setText(
+            f"Deed {deed.deed_id} registered: parcel {deed.parcel}, {deed.address}, "
+            f"{deed.total_shares:,} shares held by {self.ctx.label_for(deed.owner)}."
+        )
         self.result.show()
         self.parcel.clear()
         self.address.clear()

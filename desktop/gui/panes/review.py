@@ -4,13 +4,23 @@ title, and Clear / Escalate buttons that record the reviewer's decision as a sig
 Screening runs on a worker (it may train a model first: progress and Cancel in the
 status bar); what is shown from the ledger is plain text.  Internal to the agency.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QPlainTextEdit, QScrollArea,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
@@ -29,9 +39,11 @@ FILTERS = (("Flagged (review and high)", "review"), ("High risk only", "high"), 
 
 class ReviewPane(Pane):
     title = "Review"
-    subtitle = ("Transfers the screen flagged: the price against the model's estimate, resales, circles, new "
-                "buyers, liens and splits. Each decision is recorded as a signed entry. Internal: never printed "
-                "on public records.")
+    subtitle = (
+        "Transfers the screen flagged: the price against the model's estimate, resales, circles, new "
+        "buyers, liens and splits. Each decision is recorded as a signed entry. Internal: never printed "
+        "on public records."
+    )
     icon = "warning"
     listens_to = Changes.LEDGER | Changes.VALUATIONS
 
@@ -54,8 +66,11 @@ class ReviewPane(Pane):
         actions = QHBoxLayout()
         self.deed_button = button("Chain of title", "deeds", tip="Open the deed and its chain of title")
         self.clear_button = button("Clear\u2026", "ok", tip="Record that the transfer was reviewed and is in order")
-        self.escalate_button = button("Escalate\u2026", "warning", tip="Record that the transfer needs more "
-                                                                         "scrutiny (compliance, the notary, a report)")
+        self.escalate_button = button(
+            "Escalate\u2026",
+            "warning",
+            tip="Record that the transfer needs more scrutiny (compliance, the notary, a report)",
+        )
         for widget in (self.deed_button, self.clear_button, self.escalate_button):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -109,18 +124,29 @@ class ReviewPane(Pane):
         for a in found:
             top = next((r for r in a.reasons if r["weight"] > 0), None)
             review = a.extra.get("review")
-            rows.append([f"#{a.entry}", str(a.deed_id), a.level, f"{a.score:.2f}",
-                         top["text"] if top else "", review["decision"] if review else "not reviewed"])
+            rows.append(
+                [
+                    f"#{a.entry}",
+                    str(a.deed_id),
+                    a.level,
+                    f"{a.score:.2f}",
+                    top["text"] if top else "",
+                    review["decision"] if review else "not reviewed",
+                ]
+            )
         fill(self.queue, rows, [a.entry for a in found], [r[4] for r in rows])
         level = str(self.level.currentData())
         if not found:
-            self.empty.setText("No transfer is flagged: nothing to review." if level != "low"
-                               else "No transfer is recorded yet.")
+            self.empty.setText(
+                "No transfer is flagged: nothing to review." if level != "low" else "No transfer is recorded yet."
+            )
             self.view.show_message("Nothing selected.", "banner-good")
         else:
             reviewed = sum(1 for a in found if a.extra.get("review"))
-            self.empty.setText(f"{len(found):,} transfer{'s' if len(found) != 1 else ''}, {reviewed:,} reviewed. "
-                               "Select one to read its reasons.")
+            self.empty.setText(
+                f"{len(found):,} transfer{'s' if len(found) != 1 else ''}, {reviewed:,} reviewed. "
+                "Select one to read its reasons."
+            )
             self.queue.selectRow(0)
 
     def current(self) -> Assessment | None:
@@ -148,9 +174,16 @@ class ReviewPane(Pane):
         if not dialog.exec():
             return
         ws, signer, note, entry = self.ctx.ws, dialog.signer(), dialog.note(), a.entry
-        (self.ctx.ops.op(self, lambda: ws.review_transfer(entry, decision, note, signer), write=True,
-                         title="Recording the review")
-         .success(lambda index: prompts.inform(self, f"Review recorded as entry #{index}.")).run())
+        (
+            self.ctx.ops.op(
+                self,
+                lambda: ws.review_transfer(entry, decision, note, signer),
+                write=True,
+                title="Recording the review",
+            )
+            .success(lambda index: prompts.inform(self, f"Review recorded as entry #{index}."))
+            .run()
+        )
 
     def on_changed(self, change: Change) -> None:
         self.reload()
@@ -167,8 +200,13 @@ class ReviewDialog(QDialog):
         self.setWindowTitle(f"{verb} transfer #{entry}")
         self.setMinimumWidth(540)
         layout = QVBoxLayout(self)
-        layout.addWidget(label(f"{verb} transfer #{entry}: your decision and note are signed with a registrar's key "
-                               "and recorded on the ledger (the audit trail). Say what you checked.", wrap=True))
+        layout.addWidget(
+            label(
+                f"{verb} transfer #{entry}: your decision and note are signed with a registrar's key "
+                "and recorded on the ledger (the audit trail). Say what you checked.",
+                wrap=True,
+            )
+        )
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("e.g. Called the lender; the second loan refinances the first.")
         self.text.setFixedHeight(90)

@@ -1,6 +1,7 @@
 """Rules & claims: the transfer rules in force and their versions, claims and trusted issuers, holds and
 recoveries; the actions that change them open dialogs (desktop/gui/dialogs/compliance.py) and the
 recovery wizard.  Every read runs on a worker; what is shown from the ledger is escaped."""
+
 from __future__ import annotations
 
 import re
@@ -49,14 +50,17 @@ class Overview:
 
 
 def read_overview(ws: Workspace) -> Overview:
-    return Overview(ws.rules_in_force(), ws.rules_history(), ws.claims(), ws.issuers(), ws.holds(),
-                    ws.recovery_status())
+    return Overview(
+        ws.rules_in_force(), ws.rules_history(), ws.claims(), ws.issuers(), ws.holds(), ws.recovery_status()
+    )
 
 
 class RulesPane(Pane):
     title = "Rules & claims"
-    subtitle = ("Who may hold, how much, and when: each transfer is judged by the rules in force when it is "
-                "recorded. Claims, holds and key recoveries are signed entries like any other.")
+    subtitle = (
+        "Who may hold, how much, and when: each transfer is judged by the rules in force when it is "
+        "recorded. Claims, holds and key recoveries are signed entries like any other."
+    )
     icon = "rules"
     listens_to = Changes.LEDGER | Changes.NAMES
 
@@ -64,12 +68,17 @@ class RulesPane(Pane):
         super().__init__(ctx, parent)
         self.overview: Overview | None = None
         self._latest = Latest(ctx.ops, self)
-        self.set_rules_button = button("Set rules\u2026", "rules", primary=True, tip="Record a new version of the "
-                                                                                     "rules from a JSON file")
-        self.record_button = button("Record signed responses\u2026", "import",
-                                    tip="Approvals, hold co-signatures, objections and claims signed elsewhere")
-        self.recovery_button = button("Recovery\u2026", "recovery", tip="Move a lost key's holdings, or carry out "
-                                                                        "a court order")
+        self.set_rules_button = button(
+            "Set rules\u2026", "rules", primary=True, tip="Record a new version of the rules from a JSON file"
+        )
+        self.record_button = button(
+            "Record signed responses\u2026",
+            "import",
+            tip="Approvals, hold co-signatures, objections and claims signed elsewhere",
+        )
+        self.recovery_button = button(
+            "Recovery\u2026", "recovery", tip="Move a lost key's holdings, or carry out a court order"
+        )
         for widget in (self.set_rules_button, self.record_button, self.recovery_button):
             self.header_actions.addWidget(widget)
         self.tabs = QTabWidget()
@@ -154,8 +163,7 @@ class RulesPane(Pane):
         self.recoveries_table = table(["Recovery", "From", "To", "Kind", "State", "Where it stands"])
         layout.addWidget(self.recoveries_table, 1)
         self.open_recovery_button.clicked.connect(lambda: self.open_recovery(selected_key(self.recoveries_table)))
-        self.recoveries_table.doubleClicked.connect(
-            lambda _i: self.open_recovery(selected_key(self.recoveries_table)))
+        self.recoveries_table.doubleClicked.connect(lambda _i: self.open_recovery(selected_key(self.recoveries_table)))
         return page
 
     # -- reading ---------------------------------------------------------------------------------------------------
@@ -164,7 +172,9 @@ class RulesPane(Pane):
             self.rules_text.setText("No ledger is open.")
             return
         ws = self.ctx.ws
-        self._latest.read("overview", lambda: read_overview(ws), self.show_overview, title="Reading the rules and claims")
+        self._latest.read(
+            "overview", lambda: read_overview(ws), self.show_overview, title="Reading the rules and claims"
+        )
 
     def on_changed(self, change: Change) -> None:
         if change.what == Changes.NAMES and self.overview is not None:
@@ -186,14 +196,18 @@ class RulesPane(Pane):
         current = overview.rules
         if current.rules is None or current.recorded is None:
             set_role(self.rules_banner, "banner-warn")
-            self.rules_text.setText("No rules have been set: transfers are judged only by holds and liens. Set rules "
-                                    "from a file to require claims, limit holders or add a lock-up.")
+            self.rules_text.setText(
+                "No rules have been set: transfers are judged only by holds and liens. Set rules "
+                "from a file to require claims, limit holders or add a lock-up."
+            )
             fill(self.rules_table, [])
         else:
             set_role(self.rules_banner, "banner-good")
-            self.rules_text.setText(f"Rules v{current.version} in force since entry #{current.recorded.index} "
-                                    f"({fmt.when(current.recorded.recorded_at)}). Transfers recorded earlier were "
-                                    "judged by the version in force then.")
+            self.rules_text.setText(
+                f"Rules v{current.version} in force since entry #{current.recorded.index} "
+                f"({fmt.when(current.recorded.recorded_at)}). Transfers recorded earlier were "
+                "judged by the version in force then."
+            )
             fill(self.rules_table, [[rule, self.named(value)] for rule, value in rule_lines(current.rules)])
         from core.compliance.judge import rules_of
 
@@ -201,22 +215,54 @@ class RulesPane(Pane):
         rows = []
         for version in overview.versions:
             now = rules_of(version.text)
-            rows.append([f"v{version.version}", f"#{version.index}", fmt.when(version.recorded_at),
-                         self.named("; ".join(describe_changes(previous, now))) or "(the same as before)"])
+            rows.append(
+                [
+                    f"v{version.version}",
+                    f"#{version.index}",
+                    fmt.when(version.recorded_at),
+                    self.named("; ".join(describe_changes(previous, now))) or "(the same as before)",
+                ]
+            )
             previous = now
         fill(self.versions_table, list(reversed(rows)))
         self._show_claims()
-        fill(self.issuers_table, [[f"{self.who(i.address)} ({short_address(i.address)})", ", ".join(i.types),
-                                   f"#{i.index}"] for i in overview.issuers])
-        fill(self.holds_table, [[h.hold_id[:10] + "\u2026", self._frozen(h), h.order, h.reason,
-                                 f"{self.who(h.registrar)} + {self.who(h.approver)}",
-                                 "active" if h.active else f"released (#{h.released_index})"]
-                                for h in overview.holds], [h.hold_id for h in overview.holds])
-        fill(self.recoveries_table, [[v.recovery.recovery_id[:10] + "\u2026", self.who(v.recovery.lost),
-                                      self.who(v.recovery.new),
-                                      f"court order {v.recovery.order}" if v.recovery.forced else "lost key",
-                                      v.state.replace("-", " "), v.summary] for v in overview.recoveries],
-             [v.recovery.recovery_id for v in overview.recoveries])
+        fill(
+            self.issuers_table,
+            [
+                [f"{self.who(i.address)} ({short_address(i.address)})", ", ".join(i.types), f"#{i.index}"]
+                for i in overview.issuers
+            ],
+        )
+        fill(
+            self.holds_table,
+            [
+                [
+                    h.hold_id[:10] + "\u2026",
+                    self._frozen(h),
+                    h.order,
+                    h.reason,
+                    f"{self.who(h.registrar)} + {self.who(h.approver)}",
+                    "active" if h.active else f"released (#{h.released_index})",
+                ]
+                for h in overview.holds
+            ],
+            [h.hold_id for h in overview.holds],
+        )
+        fill(
+            self.recoveries_table,
+            [
+                [
+                    v.recovery.recovery_id[:10] + "\u2026",
+                    self.who(v.recovery.lost),
+                    self.who(v.recovery.new),
+                    f"court order {v.recovery.order}" if v.recovery.forced else "lost key",
+                    v.state.replace("-", " "),
+                    v.summary,
+                ]
+                for v in overview.recoveries
+            ],
+            [v.recovery.recovery_id for v in overview.recoveries],
+        )
 
     def _frozen(self, hold: Hold) -> str:
         if hold.holder.lower() == ZERO:
@@ -227,17 +273,36 @@ class RulesPane(Pane):
         if self.overview is None:
             return
         needle = self.claim_filter.text().strip().lower()
-        views = [v for v in self.overview.claims
-                 if not needle or needle in " ".join([v.claim.subject.lower(), v.claim.claim_type, v.status,
-                                                      self.who(v.claim.subject).lower()])]
-        fill(self.claims_table, [[str(v.claim.claim_id), self.who(v.claim.subject), v.claim.claim_type,
-                                  v.claim.value, self.who(v.claim.issuer),
-                                  fmt.day(v.claim.expires) if v.claim.expires else "never", v.status]
-                                 for v in views], [v.claim.claim_id for v in views])
+        views = [
+            v
+            for v in self.overview.claims
+            if not needle
+            or needle
+            in " ".join([v.claim.subject.lower(), v.claim.claim_type, v.status, self.who(v.claim.subject).lower()])
+        ]
+        fill(
+            self.claims_table,
+            [
+                [
+                    str(v.claim.claim_id),
+                    self.who(v.claim.subject),
+                    v.claim.claim_type,
+                    v.claim.value,
+                    self.who(v.claim.issuer),
+                    fmt.day(v.claim.expires) if v.claim.expires else "never",
+                    v.status,
+                ]
+                for v in views
+            ],
+            [v.claim.claim_id for v in views],
+        )
         total = len(self.overview.claims)
-        self.claims_note.setText("No claims yet: trust an issuer, then issue claims." if not total else
-                                 f"{len(views):,} of {total:,} claims \u2022 only the evidence's hash is on the "
-                                 "ledger; the evidence stays with its issuer")
+        self.claims_note.setText(
+            "No claims yet: trust an issuer, then issue claims."
+            if not total
+            else f"{len(views):,} of {total:,} claims \u2022 only the evidence's hash is on the "
+            "ledger; the evidence stays with its issuer"
+        )
 
     # -- actions -----------------------------------------------------------------------------------------------------
     def dialog(self, name: str, **kwargs: Any) -> Any:

@@ -1,6 +1,7 @@
 """Servicing: distributions to a deed's holders (and each holder's statement PDF) and holders' votes
 (proposals, ballot requests, signed ballots, the live tally against the threshold line).  Every read runs
 on a worker; the actions open dialogs (desktop/gui/dialogs/servicing.py) or run workspace operations."""
+
 from __future__ import annotations
 
 import time
@@ -77,17 +78,20 @@ class TallyBar(QWidget):
         painter.setPen(theme.color("muted"))
         text = f"threshold: {t.threshold_bps / 100:g}% of all shares ({t.needed:,})"
         metrics = painter.fontMetrics()
-        left = min(max(line - metrics.horizontalAdvance(text) / 2, bar.left()),
-                   bar.right() - metrics.horizontalAdvance(text))
+        left = min(
+            max(line - metrics.horizontalAdvance(text) / 2, bar.left()), bar.right() - metrics.horizontalAdvance(text)
+        )
         painter.drawText(int(left), int(bar.bottom()) + 18, text)
         painter.end()
 
 
 class ServicingPane(Pane):
     title = "Servicing"
-    subtitle = ("Pay a deed's holders their share of rent or proceeds at a record date, give each a statement they "
-                "can verify offline, and put questions to the holders, who vote with ballots signed on their own "
-                "machines.")
+    subtitle = (
+        "Pay a deed's holders their share of rent or proceeds at a record date, give each a statement they "
+        "can verify offline, and put questions to the holders, who vote with ballots signed on their own "
+        "machines."
+    )
     icon = "sale"
     listens_to = Changes.LEDGER | Changes.NAMES
 
@@ -97,8 +101,11 @@ class ServicingPane(Pane):
         self._latest = Latest(ctx.ops, self)
         self.new_distribution_button = button("New distribution\u2026", primary=True)
         self.new_proposal_button = button("New proposal\u2026", "add")
-        self.import_button = button("Import signed ballots\u2026", "import",
-                                    tip="Ballots the holders signed on their own machines (deedbook sign or a wallet)")
+        self.import_button = button(
+            "Import signed ballots\u2026",
+            "import",
+            tip="Ballots the holders signed on their own machines (deedbook sign or a wallet)",
+        )
         for widget in (self.new_distribution_button, self.new_proposal_button, self.import_button):
             self.header_actions.addWidget(widget)
         self.tabs = QTabWidget()
@@ -115,8 +122,10 @@ class ServicingPane(Pane):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 10, 0, 0)
-        self.distributions_empty = empty_note("No distributions yet. \u201cNew distribution\u2026\u201d splits an "
-                                              "amount over a deed's holders at a record date (a checkpoint).")
+        self.distributions_empty = empty_note(
+            "No distributions yet. \u201cNew distribution\u2026\u201d splits an "
+            "amount over a deed's holders at a record date (a checkpoint)."
+        )
         layout.addWidget(self.distributions_empty)
         split = QSplitter(Qt.Orientation.Vertical)
         self.distributions_table = table(["#", "Deed", "Amount", "Record date", "Holders", "Purpose", "Entry"])
@@ -131,8 +140,9 @@ class ServicingPane(Pane):
         actions = QHBoxLayout(row)
         actions.setContentsMargins(0, 0, 0, 0)
         self.payouts_title = label("Select a distribution to see its payouts.", "section")
-        self.statements_button = button("Write statements\u2026", "documents",
-                                        tip="One PDF per holder, each proving its holding at the record date")
+        self.statements_button = button(
+            "Write statements\u2026", "documents", tip="One PDF per holder, each proving its holding at the record date"
+        )
         actions.addWidget(self.payouts_title, 1)
         actions.addWidget(self.statements_button)
         holder_layout.addWidget(row)
@@ -149,16 +159,21 @@ class ServicingPane(Pane):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 10, 0, 0)
-        self.votes_empty = empty_note("No proposals yet. \u201cNew proposal\u2026\u201d asks a deed's holders a "
-                                      "yes/no question; each signs a ballot on their own machine.")
+        self.votes_empty = empty_note(
+            "No proposals yet. \u201cNew proposal\u2026\u201d asks a deed's holders a "
+            "yes/no question; each signs a ballot on their own machine."
+        )
         layout.addWidget(self.votes_empty)
         self.proposals_table = table(["#", "Deed", "Question", "Threshold", "Closes", "State", "Outcome"])
         layout.addWidget(self.proposals_table, 2)
         self.tally_banner, banner_layout = banner("good")
         self.tally_text = label("Select a proposal to see its tally.", wrap=True, plain=True)
         banner_layout.addWidget(self.tally_text, 1)
-        self.requests_button = button("Write ballot requests\u2026", "export",
-                                      tip="Three files per holder (yes, no, abstain): the holder signs the one chosen")
+        self.requests_button = button(
+            "Write ballot requests\u2026",
+            "export",
+            tip="Three files per holder (yes, no, abstain): the holder signs the one chosen",
+        )
         banner_layout.addWidget(self.requests_button)
         layout.addWidget(self.tally_banner)
         self.tally_bar = TallyBar()
@@ -175,7 +190,9 @@ class ServicingPane(Pane):
             self.payouts_title.setText("No ledger is open.")
             return
         ws = self.ctx.ws
-        self._latest.read("servicing", lambda: read_servicing(ws), self.show_data, title="Reading distributions and votes")
+        self._latest.read(
+            "servicing", lambda: read_servicing(ws), self.show_data, title="Reading distributions and votes"
+        )
 
     def on_changed(self, change: Change) -> None:
         if change.what == Changes.NAMES and self.data is not None:
@@ -193,16 +210,34 @@ class ServicingPane(Pane):
         rows, keys = [], []
         for e in reversed(data.distributions):
             m = e.message
-            rows.append([str(m["distributionId"]), str(m["deedId"]), format_amount(m["amount"], m["currency"]),
-                         f"checkpoint #{m['recordCheckpoint']}", str(len(m["payouts"])), m["purpose"], f"#{e.index}"])
+            rows.append(
+                [
+                    str(m["distributionId"]),
+                    str(m["deedId"]),
+                    format_amount(m["amount"], m["currency"]),
+                    f"checkpoint #{m['recordCheckpoint']}",
+                    str(len(m["payouts"])),
+                    m["purpose"],
+                    f"#{e.index}",
+                ]
+            )
             keys.append(m["distributionId"])
         fill(self.distributions_table, rows, keys)
         self.distributions_empty.setVisible(not rows)
         self._reselect(self.distributions_table, keys, chosen_distribution)
         rows, keys = [], []
         for t in reversed(data.tallies):
-            rows.append([str(t.proposal_id), str(t.deed_id), t.text, f"{t.threshold_bps / 100:g}% of all shares",
-                         fmt.when(t.closes), t.state(data.now), t.outcome(data.now)])
+            rows.append(
+                [
+                    str(t.proposal_id),
+                    str(t.deed_id),
+                    t.text,
+                    f"{t.threshold_bps / 100:g}% of all shares",
+                    fmt.when(t.closes),
+                    t.state(data.now),
+                    t.outcome(data.now),
+                ]
+            )
             keys.append(t.proposal_id)
         fill(self.proposals_table, rows, keys)
         self.votes_empty.setVisible(not rows)
@@ -233,11 +268,22 @@ class ServicingPane(Pane):
             return
         m = entry.message
         held = sum(p["shares"] for p in m["payouts"])
-        self.payouts_title.setText(f"Distribution {m['distributionId']}: {format_amount(m['amount'], m['currency'])} "
-                                   f"to {len(m['payouts'])} holders of deed {m['deedId']}")
-        fill(self.payouts_table, [[self.who(p["holder"]), f"{p['shares']:,}", format_amount(p["minor"], m["currency"]),
-                                   "+1 unit" if p["minor"] * held > m["amount"] * p["shares"] else ""]
-                                  for p in m["payouts"]])
+        self.payouts_title.setText(
+            f"Distribution {m['distributionId']}: {format_amount(m['amount'], m['currency'])} "
+            f"to {len(m['payouts'])} holders of deed {m['deedId']}"
+        )
+        fill(
+            self.payouts_table,
+            [
+                [
+                    self.who(p["holder"]),
+                    f"{p['shares']:,}",
+                    format_amount(p["minor"], m["currency"]),
+                    "+1 unit" if p["minor"] * held > m["amount"] * p["shares"] else "",
+                ]
+                for p in m["payouts"]
+            ],
+        )
 
     def _show_tally(self) -> None:
         t = self._tally()
@@ -251,7 +297,8 @@ class ServicingPane(Pane):
         self.tally_text.setText(
             f"Proposal {t.proposal_id} is {t.state(self.data.now)} (closes {fmt.when(t.closes)}): yes {t.weights['yes']:,}"
             f", no {t.weights['no']:,}, abstain {t.weights['abstain']:,} of {t.total_shares:,} shares. It passes at "
-            f"{t.needed:,} yes \u2014 {outcome}.")
+            f"{t.needed:,} yes \u2014 {outcome}."
+        )
         fill(self.ballots_table, [[self.who(v), c, f"{w:,}", f"#{i}"] for v, (c, w, i) in sorted(t.voters.items())])
 
     # -- actions ----------------------------------------------------------------------------------------------------
@@ -280,12 +327,16 @@ class ServicingPane(Pane):
         row.text.setText("Writing statements\u2026")
 
         def work(handle: Any) -> Any:
-            return ws.write_statements(number, folder, operator=operator, progress=handle.fraction,
-                                       should_cancel=handle.should_cancel)
+            return ws.write_statements(
+                number, folder, operator=operator, progress=handle.fraction, should_cancel=handle.should_cancel
+            )
 
         def written(paths: list[Any]) -> None:
-            prompts.inform(self, f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} to {folder}. Each "
-                                 "verifies offline with deedbook verify-pdf.")
+            prompts.inform(
+                self,
+                f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} to {folder}. Each "
+                "verifies offline with deedbook verify-pdf.",
+            )
 
         def failed(error: BaseException) -> None:
             from core.documents.evidence import NotCheckpointed
@@ -293,8 +344,11 @@ class ServicingPane(Pane):
             from desktop.gui.panes.documents import ask_operator
 
             if isinstance(error, NotCheckpointed) and operator is None:
-                if prompts.ask(self, f"{error} Sign a checkpoint now with the operator key, then write the "
-                                     "statements?", yes="Checkpoint"):
+                if prompts.ask(
+                    self,
+                    f"{error} Sign a checkpoint now with the operator key, then write the statements?",
+                    yes="Checkpoint",
+                ):
                     signer = ask_operator(self.ctx, self)
                     if signer is not None:
                         self.write_statements(folder, signer)
@@ -320,9 +374,13 @@ class ServicingPane(Pane):
             return
         ws, number = self.ctx.ws, t.proposal_id
         self.ctx.ops.op(self, lambda: ws.ballot_requests(number, folder), title="Writing ballot requests").success(
-            lambda paths: prompts.inform(self, f"Wrote {len(paths)} ballot requests to {folder}: three per holder "
-                                               "(yes, no, abstain). Each holder signs the one of their choice on "
-                                               "their own machine and sends it back.")).run()
+            lambda paths: prompts.inform(
+                self,
+                f"Wrote {len(paths)} ballot requests to {folder}: three per holder "
+                "(yes, no, abstain). Each holder signs the one of their choice on "
+                "their own machine and sends it back.",
+            )
+        ).run()
 
     def import_ballots(self) -> None:
         self.ctx.require_ledger()
@@ -337,5 +395,5 @@ class ServicingPane(Pane):
             return ws.record_ballots([load_response(p) for p in paths])
 
         self.ctx.ops.op(self, record, write=True, title="Recording ballots").success(
-            lambda indexes: prompts.inform(self, f"Recorded {len(indexes)} ballot{'s' if len(indexes) != 1 else ''}."
-                                           )).run()
+            lambda indexes: prompts.inform(self, f"Recorded {len(indexes)} ballot{'s' if len(indexes) != 1 else ''}.")
+        ).run()

@@ -1,14 +1,25 @@
 """Valuation: a deed's estimate with its range drawn, comparable sales, reasons, the model card,
 and retraining in the background.  valuation/ (and scikit-learn) load in the worker, never at start.
 An estimate asked for with no usable model trains one first (the workspace's `ensure_model`)."""
+
 from __future__ import annotations
 
 import contextlib
 from typing import Any, cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QScrollArea, QSpinBox,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import attributes
 from core.money import format_figure
@@ -23,8 +34,10 @@ from desktop.workspace import Document, Done, Valued
 
 class ValuationPane(Pane):
     title = "Valuation"
-    subtitle = ("An automated estimate with a calibrated 90% range, the comparable sales behind it and the reasons, "
-                "in money, why it differs from a typical sale.")
+    subtitle = (
+        "An automated estimate with a calibrated 90% range, the comparable sales behind it and the reasons, "
+        "in money, why it differs from a typical sale."
+    )
     icon = "valuation"
     listens_to = Changes.VALUATIONS | Changes.DEEDS
 
@@ -49,8 +62,11 @@ class ValuationPane(Pane):
         self.body.addLayout(top)
 
         self.no_model, no_model_layout = banner("warn")
-        self.no_model_text = label("There is no valuation model in this data folder yet. Train one on the bundled "
-                                   "Ames, Iowa market and this ledger's sales (about a minute; quick: ~10 s).", wrap=True)
+        self.no_model_text = label(
+            "There is no valuation model in this data folder yet. Train one on the bundled "
+            "Ames, Iowa market and this ledger's sales (about a minute; quick: ~10 s).",
+            wrap=True,
+        )
         self.train_quick = button("Quick model", "train")
         self.train_full = button("Train model", "train")
         no_model_layout.addWidget(self.no_model_text, 1)
@@ -163,8 +179,9 @@ class ValuationPane(Pane):
             except NotFound:  # an unknown number just shows nothing
                 return ledger.deed_count(), None
 
-        self._latest.read("deed", read, self._show_deed, failed=lambda _error: self.deed_label.setText(""),
-                          title="Reading the deed")
+        self._latest.read(
+            "deed", read, self._show_deed, failed=lambda _error: self.deed_label.setText(""), title="Reading the deed"
+        )
 
     def _show_deed(self, found: tuple[int, Any]) -> None:
         count, deed = found
@@ -180,13 +197,18 @@ class ValuationPane(Pane):
             self.deed.setValue(deed_id)
 
         def work(task: TaskHandle) -> Done[Valued]:
-            return ws.value_deed(deed_id, task.fraction, task.should_cancel,
-                                 before_training=lambda note: task.fraction(0.0, note))
+            return ws.value_deed(
+                deed_id, task.fraction, task.should_cancel, before_training=lambda note: task.fraction(0.0, note)
+            )
 
         self.value_button.setEnabled(False)
         self.estimate_note.setText("Estimating\u2026")
-        (self.ctx.ops.task(self, work, title="Estimating the value").success(self.show_result)
-         .done(lambda: self.value_button.setEnabled(True)).run())
+        (
+            self.ctx.ops.task(self, work, title="Estimating the value")
+            .success(self.show_result)
+            .done(lambda: self.value_button.setEnabled(True))
+            .run()
+        )
 
     def show_result(self, result: Valued) -> None:
         deed, valuation = result.deed, cast(Any, result.valuation)  # its comparables are plain dicts
@@ -198,25 +220,39 @@ class ValuationPane(Pane):
         self.estimate_note.setText(
             f"Deed {deed.deed_id}, parcel {deed.parcel}{as_of}. 90% range {valuation.low.text(whole=True)} to "
             f"{valuation.high.text(whole=True)}; a typical sale in this market: {valuation.typical.text(whole=True)}."
-            + confidence_line(valuation))
-        self.range_chart.set_range(valuation.estimate, valuation.low, valuation.high,
-                                   [c.price for c in valuation.comparables])
-        self.drivers.set_drivers([(f"{attributes.label(d.feature)} = {d.value}", d.effect, str(d.value))
-                                  for d in valuation.drivers])
+            + confidence_line(valuation)
+        )
+        self.range_chart.set_range(
+            valuation.estimate, valuation.low, valuation.high, [c.price for c in valuation.comparables]
+        )
+        self.drivers.set_drivers(
+            [(f"{attributes.label(d.feature)} = {d.value}", d.effect, str(d.value)) for d in valuation.drivers]
+        )
         warnings = " \u26a0 " + "; ".join(valuation.warnings) if valuation.warnings else ""
-        self.drivers_note.setText(f"Everything else: {valuation.other_effects.text(whole=True, signed=True)}.{warnings}")
+        self.drivers_note.setText(
+            f"Everything else: {valuation.other_effects.text(whole=True, signed=True)}.{warnings}"
+        )
         self.comps.setRowCount(len(valuation.comparables))
         for row, comp in enumerate(valuation.comparables):
             distance = f"{comp.distance_km:.1f} km" if comp.distance_km is not None else ""
-            cells = [comp.label, comp.sold or "", comp.price.text(whole=True), distance,
-                     comp.adjusted_price.text(whole=True)]
+            cells = [
+                comp.label,
+                comp.sold or "",
+                comp.price.text(whole=True),
+                distance,
+                comp.adjusted_price.text(whole=True),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(fmt.plain(text))  # labels come from a CSV or a ledger
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if comp.differences and column == 0:
-                    item.setToolTip("\n".join(f"{attributes.label(d['feature'])}: {d['comparable']} "
-                                              f"(this one: {d['subject']})" for d in comp.differences))
+                    item.setToolTip(
+                        "\n".join(
+                            f"{attributes.label(d['feature'])}: {d['comparable']} (this one: {d['subject']})"
+                            for d in comp.differences
+                        )
+                    )
                 self.comps.setItem(row, column, item)
         self.comps.setFixedHeight(self.comps.horizontalHeader().height() + 30 * max(1, len(valuation.comparables)) + 4)
         assumed = ", ".join(attributes.label(a) for a in valuation.assumed[:12])
@@ -231,15 +267,24 @@ class ValuationPane(Pane):
 
         valued, ws = self.result, self.ctx.ws
         deed, valuation = valued.deed, valued.valuation
-        dialog = KeyDialog(self.ctx, "Record the valuation",
-                           f"Sign the estimate {valuation.estimate.text(whole=True)} (90% range "
-                           f"{valuation.low.text(whole=True)} to {valuation.high.text(whole=True)}) for deed "
-                           f"{deed.deed_id} into the ledger.", self)
+        dialog = KeyDialog(
+            self.ctx,
+            "Record the valuation",
+            f"Sign the estimate {valuation.estimate.text(whole=True)} (90% range "
+            f"{valuation.low.text(whole=True)} to {valuation.high.text(whole=True)}) for deed "
+            f"{deed.deed_id} into the ledger.",
+            self,
+        )
         if not dialog.exec():
             return
         signer = dialog.signer()
-        (self.ctx.ops.op(self, lambda: ws.record_valuation(valued, signer), write=True, title="Recording the valuation")
-         .success(lambda index: prompts.inform(self, f"Valuation recorded as entry #{index}.")).run())
+        (
+            self.ctx.ops.op(
+                self, lambda: ws.record_valuation(valued, signer), write=True, title="Recording the valuation"
+            )
+            .success(lambda index: prompts.inform(self, f"Valuation recorded as entry #{index}."))
+            .run()
+        )
 
     def report_pdf(self) -> None:
         if self.result is None:
@@ -261,12 +306,16 @@ class ValuationPane(Pane):
         data, metrics, model = model_card.get("data", {}), model_card.get("metrics", {}), model_card.get("model", {})
         features = [f for f in model_card.get("features", []) if f.get("used")][:8]
         currency = str(model_card.get("currency") or "USD")  # cards from before they named it were USD
-        rows = "".join(f"<tr><td>{fmt.rich(attributes.label(f['name']))}</td><td align='right'>"
-                       f"{format_figure(f['importance'], currency)}</td></tr>" for f in features)
+        rows = "".join(
+            f"<tr><td>{fmt.rich(attributes.label(f['name']))}</td><td align='right'>"
+            f"{format_figure(f['importance'], currency)}</td></tr>"
+            for f in features
+        )
         html = f"""
         <p><b>Trained</b> {model_card.get('created', '')[:16].replace('T', ' ')} on
-        {data.get('sales_used', 0):,} sales ({fmt.rich(data.get('name', ''))}{', + ' + str(data.get('ledger_sales')) +
-        ' from this ledger' if data.get('ledger_sales') else ''}), valued as of {model_card.get('valuation_date')}.</p>
+        {data.get('sales_used', 0):,} sales ({fmt.rich(data.get('name', ''))}{
+            ', + ' + str(data.get('ledger_sales')) + ' from this ledger' if data.get('ledger_sales') else ''
+        }), valued as of {model_card.get('valuation_date')}.</p>
         <p><b>Accuracy</b> (each sale valued by a model that never saw it): median error
         {metrics.get('mdape', 0):.1f}%, {100 * metrics.get('within_10', 0):.0f}% within 10%,
         90% range covers {100 * metrics.get('coverage', 0):.0f}% of sales; COD {metrics.get('cod', 0):.1f},
@@ -277,14 +326,22 @@ class ValuationPane(Pane):
         <p style='color:gray'>{data.get('attribution', '')}</p>"""
         self.card_text.setText(html)
 
-    def train(self, *, quick: bool, csv: str | None = None, target: str | None = None, with_ledger: bool = True) -> None:
+    def train(
+        self, *, quick: bool, csv: str | None = None, target: str | None = None, with_ledger: bool = True
+    ) -> None:
         if self._job is not None:
             return
         ws = self.ctx.ws
 
         def job(task: TaskHandle) -> Done[dict[str, Any]]:
-            return ws.train(csv=csv, target=target, with_ledger=with_ledger, quick=quick, progress=task.fraction,
-                            should_cancel=task.should_cancel)
+            return ws.train(
+                csv=csv,
+                target=target,
+                with_ledger=with_ledger,
+                quick=quick,
+                progress=task.fraction,
+                should_cancel=task.should_cancel,
+            )
 
         self.progress.setValue(0)
         self.progress_text.setText("Training\u2026")
@@ -313,8 +370,12 @@ class ValuationPane(Pane):
 
         dialog = TrainDialog(self.ctx, self)
         if dialog.exec():
-            self.train(quick=dialog.quick.isChecked(), csv=dialog.csv_path(), target=dialog.target(),
-                       with_ledger=dialog.with_ledger.isChecked())
+            self.train(
+                quick=dialog.quick.isChecked(),
+                csv=dialog.csv_path(),
+                target=dialog.target(),
+                with_ledger=dialog.with_ledger.isChecked(),
+            )
 
     def on_changed(self, change: Change) -> None:
         if change.what & (Changes.VALUATIONS | Changes.DATA_FOLDER):
@@ -323,10 +384,12 @@ class ValuationPane(Pane):
 
 
 def confidence_line(valuation: Any) -> str:
-    """"\nForecast standard deviation 6.8% \u2014 confidence 93, high" (nothing for a model without an FSD)."""
+    """ "\nForecast standard deviation 6.8% \u2014 confidence 93, high" (nothing for a model without an FSD)."""
     fsd = getattr(valuation, "fsd", None)
     if fsd is None:
         return ""
-    return (f"\nForecast standard deviation {100 * fsd:.1f}% \u2014 confidence {valuation.confidence}, "
-            f"{valuation.confidence_level} (about two sales in three of properties like this one sell within "
-            f"{100 * fsd:.0f}% of their estimate).")
+    return (
+        f"\nForecast standard deviation {100 * fsd:.1f}% \u2014 confidence {valuation.confidence}, "
+        f"{valuation.confidence_level} (about two sales in three of properties like this one sell within "
+        f"{100 * fsd:.0f}% of their estimate)."
+    )

@@ -1,5 +1,6 @@
 """Witness & replicas: the ledgers this office follows (as a replica, or as a witness) with their last cosigned
 size, and the witnesses of this office's own ledger.  Every read and write runs on a worker (ctx.ops)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,14 +30,18 @@ def _item(text: str, tip: str = "") -> QTableWidgetItem:
 
 class WitnessesPane(Pane):
     title = "Witness & replicas"
-    subtitle = ("Other offices hold this ledger to account: witnesses cosign its checkpoints after checking it only "
-                "grew, replicas keep a checked copy. This office can do the same for theirs.")
+    subtitle = (
+        "Other offices hold this ledger to account: witnesses cosign its checkpoints after checking it only "
+        "grew, replicas keep a checked copy. This office can do the same for theirs."
+    )
     icon = "witness"
     listens_to = Changes.LEDGER | Changes.KEYS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.check_fork_button = button("Check fork proof\u2026", "verify", tip="Anyone can check one; no ledger needed")
+        self.check_fork_button = button(
+            "Check fork proof\u2026", "verify", tip="Anyone can check one; no ledger needed"
+        )
         self.header_actions.addWidget(self.check_fork_button)
         self.overview: Overview | None = None
         self._latest = Latest(ctx.ops, self)
@@ -45,8 +50,9 @@ class WitnessesPane(Pane):
         followed_layout.addWidget(label("Ledgers this office follows", "section"))
         self.followed_info = label("Reading\u2026", "muted", wrap=True, selectable=True)
         followed_layout.addWidget(self.followed_info)
-        self.followed_table = table(["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated",
-                                      "State"])
+        self.followed_table = table(
+            ["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated", "State"]
+        )
         followed_layout.addWidget(self.followed_table, 1)
         row = QHBoxLayout()
         self.become_button = button("Become a witness\u2026", "add")
@@ -110,37 +116,55 @@ class WitnessesPane(Pane):
         if replica is not None:
             cosigners = replica.get("cosigners") or []
             size = replica.get("checkpointSize")
-            rows.append([("Replica", ""), (o.ledger_name or "", ""),
-                         (short_address(o.operator) if o.operator else "", o.operator or ""),
-                         (f"{int(replica.get('size', 0)):,}", ""),
-                         (f"{int(size):,}" if size else "no checkpoint", ""),
-                         (fmt.when(int(replica.get("lastSync", 0))), ""),
-                         (f"from {replica.get('source')}; cosigned by {len(cosigners)} witness(es)",
-                          str(replica.get("source", "")))])
+            rows.append(
+                [
+                    ("Replica", ""),
+                    (o.ledger_name or "", ""),
+                    (short_address(o.operator) if o.operator else "", o.operator or ""),
+                    (f"{int(replica.get('size', 0)):,}", ""),
+                    (f"{int(size):,}" if size else "no checkpoint", ""),
+                    (fmt.when(int(replica.get("lastSync", 0))), ""),
+                    (
+                        f"from {replica.get('source')}; cosigned by {len(cosigners)} witness(es)",
+                        str(replica.get("source", "")),
+                    ),
+                ]
+            )
         for f in o.followed:
             state = f"{len(f.forks)} FORK PROOF(S) KEPT" if f.forks else "consistent so far"
-            rows.append([("Witness", ""), (f.identity.name, f.identity.ledger_id_hex),
-                         (short_address(f.identity.operator), f.identity.operator), ("\u2014", ""),
-                         (f"{f.size:,}" if f.size else "none yet", ""),
-                         (fmt.when(f.cosigned_at) if f.cosigned_at else "\u2014", ""),
-                         (state, "\n".join(str(p) for p in f.forks))])
+            rows.append(
+                [
+                    ("Witness", ""),
+                    (f.identity.name, f.identity.ledger_id_hex),
+                    (short_address(f.identity.operator), f.identity.operator),
+                    ("\u2014", ""),
+                    (f"{f.size:,}" if f.size else "none yet", ""),
+                    (fmt.when(f.cosigned_at) if f.cosigned_at else "\u2014", ""),
+                    (state, "\n".join(str(p) for p in f.forks)),
+                ]
+            )
         self.followed_table.setRowCount(len(rows))
         for r, cells in enumerate(rows):
             for c, (text, tip) in enumerate(cells):
                 self.followed_table.setItem(r, c, _item(text, tip))
         role = o.role
         if role is not None:
-            self.followed_info.setText(f"This folder is the witness <b>{fmt.rich(role.name)}</b>, cosigning with "
-                                       f"{role.address}."
-                                       + ("" if o.followed else " It follows no ledger yet: follow one to cosign "
-                                                                "its checkpoints."))
+            self.followed_info.setText(
+                f"This folder is the witness <b>{fmt.rich(role.name)}</b>, cosigning with "
+                f"{role.address}."
+                + ("" if o.followed else " It follows no ledger yet: follow one to cosign its checkpoints.")
+            )
         elif replica is None:
-            self.followed_info.setText("This office follows no other ledger. <b>Become a witness</b> to cosign "
-                                       "another office's checkpoints, or <b>sync a replica</b> (in its own data "
-                                       "folder) to keep a checked copy of its ledger.")
+            self.followed_info.setText(
+                "This office follows no other ledger. <b>Become a witness</b> to cosign "
+                "another office's checkpoints, or <b>sync a replica</b> (in its own data "
+                "folder) to keep a checked copy of its ledger."
+            )
         else:
-            self.followed_info.setText("This folder is a replica: it holds a checked copy of another office's "
-                                       "ledger, and can issue certificates of title and proofs from it.")
+            self.followed_info.setText(
+                "This folder is a replica: it holds a checked copy of another office's "
+                "ledger, and can issue certificates of title and proofs from it."
+            )
         self.become_button.setVisible(role is None)
         self.follow_button.setVisible(role is not None)
         self.cosign_button.setVisible(role is not None)
@@ -157,20 +181,33 @@ class WitnessesPane(Pane):
             return
         latest = status.checkpoint
         if latest is None:
-            self.own_info.setText("The ledger has no checkpoint yet: sign one (Ledger \u203a Checkpoint), then ask "
-                                  "witnesses to cosign it.")
+            self.own_info.setText(
+                "The ledger has no checkpoint yet: sign one (Ledger \u203a Checkpoint), then ask "
+                "witnesses to cosign it."
+            )
         else:
             on = ", ".join(fmt.rich(c.name) for c in status.cosigners) or "no witness yet"
-            self.own_info.setText(f"Latest checkpoint: entry #{latest.index}, {latest.message['size']:,} entries, "
-                                  f"{fmt.when(latest.recorded_at)} \u2022 cosigned by {on}."
-                                  + ("" if status.witnesses else " Write a request for the witnesses of other "
-                                                                 "offices (or send it to their servers), then add "
-                                                                 "the cosignatures they return."))
+            self.own_info.setText(
+                f"Latest checkpoint: entry #{latest.index}, {latest.message['size']:,} entries, "
+                f"{fmt.when(latest.recorded_at)} \u2022 cosigned by {on}."
+                + (
+                    ""
+                    if status.witnesses
+                    else " Write a request for the witnesses of other "
+                    "offices (or send it to their servers), then add "
+                    "the cosignatures they return."
+                )
+            )
         on_latest = {(c.name, c.address) for c in status.cosigners}
         self.witness_table.setRowCount(len(status.witnesses))
         for r, w in enumerate(status.witnesses):
-            cells = [(w.name, ""), (w.address, ""), (f"{w.size:,}", ""), (fmt.when(w.cosigned_at), ""),
-                     ("yes" if (w.name, w.address) in on_latest else "no", "")]
+            cells = [
+                (w.name, ""),
+                (w.address, ""),
+                (f"{w.size:,}", ""),
+                (fmt.when(w.cosigned_at), ""),
+                ("yes" if (w.name, w.address) in on_latest else "no", ""),
+            ]
             for c, (text, tip) in enumerate(cells):
                 self.witness_table.setItem(r, c, _item(text, tip))
 
@@ -182,12 +219,16 @@ class WitnessesPane(Pane):
         ws, (name, key) = self.ctx.ws, dialog.values()
 
         def made(role: Any) -> None:
-            prompts.inform(self, f"This folder is now the witness {role.name}. Give its key to the offices whose "
-                                 f"ledgers it witnesses, for their policies:\n{role.witness_key.vkey.text()}")
+            prompts.inform(
+                self,
+                f"This folder is now the witness {role.name}. Give its key to the offices whose "
+                f"ledgers it witnesses, for their policies:\n{role.witness_key.vkey.text()}",
+            )
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.witness_init(name, key), write=True, title="Becoming a witness") \
-            .success(made).run()
+        self.ctx.ops.op(self, lambda: ws.witness_init(name, key), write=True, title="Becoming a witness").success(
+            made
+        ).run()
 
     def follow(self) -> None:
         dialog = FollowDialog(self)
@@ -196,12 +237,16 @@ class WitnessesPane(Pane):
         ws, source = self.ctx.ws, dialog.value()
 
         def followed(f: Any) -> None:
-            prompts.inform(self, f"Following \u201c{f.identity.name}\u201d, whose operator is {f.identity.operator}. "
-                                 "Compare that address with the one its office gives you before cosigning anything.")
+            prompts.inform(
+                self,
+                f"Following \u201c{f.identity.name}\u201d, whose operator is {f.identity.operator}. "
+                "Compare that address with the one its office gives you before cosigning anything.",
+            )
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.witness_follow(source), write=True, title="Following a ledger") \
-            .success(followed).run()
+        self.ctx.ops.op(self, lambda: ws.witness_follow(source), write=True, title="Following a ledger").success(
+            followed
+        ).run()
 
     def copy_witness_key(self) -> None:
         if self.overview is not None and self.overview.role is not None:
@@ -211,16 +256,28 @@ class WitnessesPane(Pane):
         role = self.overview.role if self.overview is not None else None
         if role is None:
             return
-        request = prompts.open_file(self, "A checkpoint request to cosign", "Checkpoint requests (*.json);;All files (*)")
+        request = prompts.open_file(
+            self, "A checkpoint request to cosign", "Checkpoint requests (*.json);;All files (*)"
+        )
         if request is None:
             return
-        dialog = KeyDialog(self.ctx, "Cosign the checkpoint", f"The witness {role.name} checks the checkpoint is "
-                           "signed by the ledger's operator and consistent with the one it last cosigned, then "
-                           "cosigns it with its key.", self, prefer=role.address)
+        dialog = KeyDialog(
+            self.ctx,
+            "Cosign the checkpoint",
+            f"The witness {role.name} checks the checkpoint is "
+            "signed by the ledger's operator and consistent with the one it last cosigned, then "
+            "cosigns it with its key.",
+            self,
+            prefer=role.address,
+        )
         if not dialog.exec():
             return
-        out = prompts.save_file(self, "Save the cosignature for the operator", f"cosignature-{Path(request).stem}.txt",
-                                "Cosignatures (*.txt);;All files (*)")
+        out = prompts.save_file(
+            self,
+            "Save the cosignature for the operator",
+            f"cosignature-{Path(request).stem}.txt",
+            "Cosignatures (*.txt);;All files (*)",
+        )
         if out is None:
             return
         ws, signer = self.ctx.ws, dialog.signer()
@@ -232,19 +289,28 @@ class WitnessesPane(Pane):
                 prompts.inform(self, f"{result.sentence} Send {out} back to the operator.")
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.witness_cosign(request, signer, out, force=True), write=True,
-                        title="Cosigning a checkpoint").success(done).run()
+        self.ctx.ops.op(
+            self,
+            lambda: ws.witness_cosign(request, signer, out, force=True),
+            write=True,
+            title="Cosigning a checkpoint",
+        ).success(done).run()
 
     # -- this office's own ledger ----------------------------------------------------------------------------
     def write_request(self) -> None:
-        path = prompts.save_file(self, "Save the request for witnesses", "checkpoint-request.json",
-                                 "Checkpoint requests (*.json)")
+        path = prompts.save_file(
+            self, "Save the request for witnesses", "checkpoint-request.json", "Checkpoint requests (*.json)"
+        )
         if path is None:
             return
         ws = self.ctx.ws
         self.ctx.ops.op(self, lambda: ws.checkpoint_request(path, force=True), title="Writing a request").success(
-            lambda where: prompts.inform(self, f"The request is in {where}. Each witness cosigns it with "
-                                               "'deedbook witness cosign' and sends back its cosignature.")).run()
+            lambda where: prompts.inform(
+                self,
+                f"The request is in {where}. Each witness cosigns it with "
+                "'deedbook witness cosign' and sends back its cosignature.",
+            )
+        ).run()
 
     def add_cosignatures(self) -> None:
         paths = prompts.open_files(self, "Witnesses' cosignatures", "Cosignatures (*.txt);;All files (*)")
@@ -257,8 +323,9 @@ class WitnessesPane(Pane):
             prompts.inform(self, f"Kept {len(found)} cosignature(s), by {names}.")
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.add_cosignatures(paths), write=True, title="Adding cosignatures") \
-            .success(added).run()
+        self.ctx.ops.op(self, lambda: ws.add_cosignatures(paths), write=True, title="Adding cosignatures").success(
+            added
+        ).run()
 
     def send(self) -> None:
         dialog = SendDialog(self)
@@ -271,8 +338,9 @@ class WitnessesPane(Pane):
             (prompts.inform if all(r.cosigned for r in results) else prompts.show_error)(self, "\n".join(lines))
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.send_checkpoint(urls), write=True, title="Asking witnesses to cosign") \
-            .success(sent).run()
+        self.ctx.ops.op(self, lambda: ws.send_checkpoint(urls), write=True, title="Asking witnesses to cosign").success(
+            sent
+        ).run()
 
     def write_policy(self) -> None:
         status = self.overview.status if self.overview is not None else None
@@ -289,8 +357,9 @@ class WitnessesPane(Pane):
             return
         ws, keys = self.ctx.ws, dialog.keys()
         quorum = dialog.quorum.value() if keys else None
-        self.ctx.ops.op(self, lambda: ws.make_policy(keys, path, quorum=quorum, force=True), title="Writing a policy") \
-            .success(lambda where: prompts.inform(self, f"The policy is in {where}.")).run()
+        self.ctx.ops.op(
+            self, lambda: ws.make_policy(keys, path, quorum=quorum, force=True), title="Writing a policy"
+        ).success(lambda where: prompts.inform(self, f"The policy is in {where}.")).run()
 
     # -- replicas and fork proofs -------------------------------------------------------------------------------
     def sync(self) -> None:
@@ -299,23 +368,31 @@ class WitnessesPane(Pane):
         if not dialog.exec():
             return
         ws, source = self.ctx.ws, dialog.value()
-        if self.overview is not None and self.overview.ledger_name is None and not prompts.ask(
-                self, f"This folder holds no ledger: syncing makes it a replica of the ledger at {source}. Continue?",
-                yes="Start the replica"):
+        if (
+            self.overview is not None
+            and self.overview.ledger_name is None
+            and not prompts.ask(
+                self,
+                f"This folder holds no ledger: syncing makes it a replica of the ledger at {source}. Continue?",
+                yes="Start the replica",
+            )
+        ):
             return
 
         def synced(report: Any) -> None:
             if report.ok:
-                prompts.inform(self, f"{report.appended:,} new entries checked and appended; the replica holds "
-                                     f"{report.size:,}.")
+                prompts.inform(
+                    self, f"{report.appended:,} new entries checked and appended; the replica holds {report.size:,}."
+                )
                 if report.started:
                     self.ctx.ops.op(self, ws.open_ledger, title="Opening the replica").run()
             else:
                 prompts.show_error(self, report.reason or "The source was refused.", "Replica")
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.replica_sync(source), write=True, title="Syncing the replica") \
-            .success(synced).run()
+        self.ctx.ops.op(self, lambda: ws.replica_sync(source), write=True, title="Syncing the replica").success(
+            synced
+        ).run()
 
     def check_fork(self) -> None:
         path = prompts.open_file(self, "Check a fork proof", "Fork proofs (*.json);;All files (*)")

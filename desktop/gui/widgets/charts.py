@@ -2,6 +2,7 @@
 
 Plain QPainter (no QtCharts): they start instantly and follow the palette.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -24,8 +25,13 @@ class RangeChart(QWidget):
         self.setMinimumHeight(112)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def set_range(self, estimate: Money | None, low: Money | None = None, high: Money | None = None,
-                  comparables: list[Money] | None = None) -> None:
+    def set_range(
+        self,
+        estimate: Money | None,
+        low: Money | None = None,
+        high: Money | None = None,
+        comparables: list[Money] | None = None,
+    ) -> None:
         """The estimate and its range (all in one currency), and the comparables' prices."""
         self._estimate, self._low, self._high = estimate, low or estimate, high or estimate
         self._comps = [c for c in (comparables or []) if c.minor > 0]
@@ -85,8 +91,7 @@ class RangeChart(QWidget):
         painter.drawText(QPointF(hx, axis_y + 48), high_text)
         if self._comps:
             painter.drawText(QPointF(left, self.height() - 4), "\u25cf comparable sales (price paid)")
-        painter.drawText(QRectF(left, self.height() - 18, right - left, 16), Qt.AlignmentFlag.AlignRight,
-                         "90% range")
+        painter.drawText(QRectF(left, self.height() - 18, right - left, 16), Qt.AlignmentFlag.AlignRight, "90% range")
         painter.end()
 
 
@@ -121,7 +126,9 @@ class DriverChart(QWidget):
             return
         metrics = QFontMetrics(self.font())
         label_w = min(max(metrics.horizontalAdvance(r[0]) for r in self._rows) + 12, self.width() * 0.36)
-        value_w = max(86.0, max(metrics.horizontalAdvance(r[1].text(whole=True, signed=True)) for r in self._rows) + 8.0)
+        value_w = max(
+            86.0, max(metrics.horizontalAdvance(r[1].text(whole=True, signed=True)) for r in self._rows) + 8.0
+        )
         top = max(abs(r[1].units) for r in self._rows) or 1.0
         zero = label_w + (self.width() - label_w - value_w) / 2
         half = (self.width() - label_w - value_w) / 2 - 4
@@ -131,17 +138,25 @@ class DriverChart(QWidget):
             effect = amount.units
             y = 3 + row * self.ROW
             painter.setPen(text)
-            painter.drawText(QRectF(0, y, label_w - 8, self.ROW - 6), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_w - 8)))
+            painter.drawText(
+                QRectF(0, y, label_w - 8, self.ROW - 6),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(label_w - 8)),
+            )
             length = abs(effect) / top * half
             tone = theme.color("good" if effect >= 0 else "bad")
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(tone)
-            rect = QRectF(zero, y + 4, length, self.ROW - 14) if effect >= 0 else \
-                QRectF(zero - length, y + 4, length, self.ROW - 14)
+            rect = (
+                QRectF(zero, y + 4, length, self.ROW - 14)
+                if effect >= 0
+                else QRectF(zero - length, y + 4, length, self.ROW - 14)
+            )
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(muted)
-            painter.drawText(QRectF(self.width() - value_w, y, value_w, self.ROW - 6),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             amount.text(whole=True, signed=True))
+            painter.drawText(
+                QRectF(self.width() - value_w, y, value_w, self.ROW - 6),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                amount.text(whole=True, signed=True),
+            )
         painter.end()

@@ -1,4 +1,5 @@
 """Input fields that check as you type: addresses (EIP-55), passwords (twice, with a hint), keys."""
+
 from __future__ import annotations
 
 import math
@@ -6,8 +7,17 @@ import string
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.display import short_address
 from core.errors import DeedbookError
@@ -32,7 +42,9 @@ class AddressField(QWidget):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, placeholder: str = "0x\u2026 or a name from the address book", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, placeholder: str = "0x\u2026 or a name from the address book", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.combo = QComboBox()
         self.combo.setEditable(True)

@@ -1,11 +1,11 @@
 """The journal fields a notary fills in for one act, per jurisdiction profile (core.jurisdictions decides what is missing)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QLineEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from core.errors import DeedbookError
 from core.jurisdictions import NAMES, JournalFields, parse_fields, profile
@@ -20,11 +20,16 @@ class _SignerRow:
         self.id_type, self.issuer, self.number = QLineEdit(), QLineEdit(), QLineEdit()
         self.issued, self.expires, self.witnesses = QLineEdit(), QLineEdit(), QLineEdit()
         self.number.setEchoMode(QLineEdit.EchoMode.Password)  # shoulder-surfing: it is sealed in the journal
-        for widget, hint in ((self.name, "Full name"), (self.address, "Home address"),
-                             (self.id_type, "ID type (e.g. driver licence)"), (self.issuer, "Issuing agency"),
-                             (self.number, "Serial number (sealed)"), (self.issued, "Issued YYYY-MM-DD"),
-                             (self.expires, "Expires YYYY-MM-DD"),
-                             (self.witnesses, "Or credible witnesses: name, address; name, address")):
+        for widget, hint in (
+            (self.name, "Full name"),
+            (self.address, "Home address"),
+            (self.id_type, "ID type (e.g. driver licence)"),
+            (self.issuer, "Issuing agency"),
+            (self.number, "Serial number (sealed)"),
+            (self.issued, "Issued YYYY-MM-DD"),
+            (self.expires, "Expires YYYY-MM-DD"),
+            (self.witnesses, "Or credible witnesses: name, address; name, address"),
+        ):
             widget.setPlaceholderText(hint)
         grid.addWidget(label(f"Signer {address[:10]}\u2026{address[-4:]}", "muted"), row, 0, 1, 4)
         grid.addWidget(self.name, row + 1, 0, 1, 2)
@@ -36,14 +41,27 @@ class _SignerRow:
         grid.addWidget(self.witnesses, row + 3, 2, 1, 2)
 
     def widgets(self) -> tuple[QLineEdit, ...]:
-        return (self.name, self.address, self.id_type, self.issuer, self.number, self.issued, self.expires,
-                self.witnesses)
+        return (
+            self.name,
+            self.address,
+            self.id_type,
+            self.issuer,
+            self.number,
+            self.issued,
+            self.expires,
+            self.witnesses,
+        )
 
     def data(self) -> tuple[dict[str, Any], list[dict[str, str]]]:
         person: dict[str, Any] = {"name": self.name.text(), "address": self.address.text()}
         if self.id_type.text().strip():
-            person["id"] = {"type": self.id_type.text(), "issuer": self.issuer.text(), "number": self.number.text(),
-                            "issued": self.issued.text(), "expires": self.expires.text()}
+            person["id"] = {
+                "type": self.id_type.text(),
+                "issuer": self.issuer.text(),
+                "number": self.number.text(),
+                "issued": self.issued.text(),
+                "expires": self.expires.text(),
+            }
         witnesses = []
         for pair in filter(None, (p.strip() for p in self.witnesses.text().split(";"))):
             name, _, where = pair.partition(",")
@@ -105,8 +123,15 @@ class JournalForm(QWidget):
             person, found = row.data()
             signers.append(person)
             witnesses += found
-        return parse_fields({"document": self.document.text(), "fee": self.fee.text(),
-                             "thumbprint": self.thumbprint.isChecked(), "signers": signers, "witnesses": witnesses})
+        return parse_fields(
+            {
+                "document": self.document.text(),
+                "fee": self.fee.text(),
+                "thumbprint": self.thumbprint.isChecked(),
+                "signers": signers,
+                "witnesses": witnesses,
+            }
+        )
 
     def problem(self, *, real_property: bool) -> str | None:
         """What the chosen profile still needs, in one line (None: ready)."""

@@ -1,5 +1,6 @@
 """A read-only table of plain text rows, each row keyed, and the note an empty one shows (the Keys,
 Witness, Rules & claims, Servicing and Review panes, the recovery wizard, the servicing dialogs)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,8 +31,9 @@ def table(columns: list[str]) -> QTableWidget:
     return widget
 
 
-def fill(widget: QTableWidget, rows: list[list[str]], keys: list[Any] | None = None,
-         tips: list[str] | None = None) -> None:
+def fill(
+    widget: QTableWidget, rows: list[list[str]], keys: list[Any] | None = None, tips: list[str] | None = None
+) -> None:
     widget.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):

@@ -4,6 +4,7 @@ Parts come from `core.airgap.PartStream`: the plain fragments first, then
 fountain mixes without end, so a camera that missed frames catches up on the
 next ones instead of waiting for the loop to come round.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
@@ -88,8 +89,10 @@ class QrPlayer(QWidget):
         else:
             seq = self.text.split("/")[1].split("-")[0]
             kind = "fragment" if int(seq) <= n else "fountain mix"
-            self.counter.setText(f"Frame {seq} ({kind}) \u2022 {n} fragments in all \u2022 keep the camera on it "
-                                 "until the other side says it has them")
+            self.counter.setText(
+                f"Frame {seq} ({kind}) \u2022 {n} fragments in all \u2022 keep the camera on it "
+                "until the other side says it has them"
+            )
 
     def toggle(self) -> None:
         if self.timer.isActive():

@@ -4,6 +4,7 @@ Shared by the transfer wizard, the notary desk and the Review pane.  The texts c
 from the screen (core.screening, valuation.screening) and are shown as plain text.
 Screening results are internal: this widget is for the agency's eyes only.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -75,8 +76,10 @@ class ScreenView(QWidget):
         review: dict[str, Any] | None = a.extra.get("review")
         notes = []
         if review:
-            notes.append(f"Reviewed: {review['decision']} (entry #{review['review_entry']}) \u2014 "
-                         f"{fmt.plain(review['note'], 300)}")
+            notes.append(
+                f"Reviewed: {review['decision']} (entry #{review['review_entry']}) \u2014 "
+                f"{fmt.plain(review['note'], 300)}"
+            )
         notes.append("Internal to the agency: screening is never printed on deeds, certificates or requests.")
         self.note.setText("\n".join(notes))
 
@@ -130,8 +133,9 @@ def screen_entry_into(ctx: "AppContext", parent: QWidget, view: ScreenView, inde
     from desktop.gui.operations import TaskHandle, describe_error
 
     if ctx.ledger is None:
-        view.show_message("Screening is not available here: this machine holds no copy of the agency's ledger.",
-                          "banner-warn")
+        view.show_message(
+            "Screening is not available here: this machine holds no copy of the agency's ledger.", "banner-warn"
+        )
         return
     ws = ctx.ws
     view.show_message(f"Screening transfer #{index}\u2026")

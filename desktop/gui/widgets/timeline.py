@@ -1,4 +1,5 @@
 """The chain of title as a timeline: one dot per ledger entry about a deed, newest on top."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -98,8 +99,11 @@ class Timeline(QWidget):
             painter.setPen(text_color)
             metrics = QFontMetrics(title_font)
             when_width = QFontMetrics(small).horizontalAdvance(item.when) + 12
-            painter.drawText(QRectF(x, top + 8, available - when_width, 20), Qt.AlignmentFlag.AlignLeft,
-                             metrics.elidedText(item.title, Qt.TextElideMode.ElideRight, int(available - when_width)))
+            painter.drawText(
+                QRectF(x, top + 8, available - when_width, 20),
+                Qt.AlignmentFlag.AlignLeft,
+                metrics.elidedText(item.title, Qt.TextElideMode.ElideRight, int(available - when_width)),
+            )
             painter.setFont(small)
             painter.setPen(muted)
             painter.drawText(QRectF(x, top + 8, available, 20), Qt.AlignmentFlag.AlignRight, item.when)

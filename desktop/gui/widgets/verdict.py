@@ -2,6 +2,7 @@
 the terms of a transfer are typed, before any request is written.  The question is asked on a worker
 (the workspace's can_transfer, the same judge submit and verify run), a quarter of a second after the
 terms stop changing; only the newest answer is shown."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -62,20 +63,32 @@ class TransferCheck(QFrame):
             return
         deed, buyer, shares, seller = self._terms
         ws = self.ctx.ws
-        self._latest.read("verdict", lambda: ws.can_transfer(deed, buyer, shares=shares, frm=seller), self._answer,
-                          failed=lambda error: self._show(False, fmt.rich(describe_error(error)), "bad", "error"),
-                          title="Checking the ledger's rules")
+        self._latest.read(
+            "verdict",
+            lambda: ws.can_transfer(deed, buyer, shares=shares, frm=seller),
+            self._answer,
+            failed=lambda error: self._show(False, fmt.rich(describe_error(error)), "bad", "error"),
+            title="Checking the ledger's rules",
+        )
 
     def _answer(self, verdict: Verdict) -> None:
         self.verdict = verdict
         if verdict.allowed:
             needs = "".join(f"<br>It still needs {fmt.rich(n)}." for n in verdict.needs)
-            version = (f"allowed under rules v{verdict.rules_version}" if verdict.rules_version else
-                       "allowed (this ledger has no transfer rules; holds and liens still apply)")
+            version = (
+                f"allowed under rules v{verdict.rules_version}"
+                if verdict.rules_version
+                else "allowed (this ledger has no transfer rules; holds and liens still apply)"
+            )
             self._show(True, f"<b>Can this transfer happen?</b> Yes: {version}.{needs}", "good", "ok")
         else:
-            self._show(False, f"<b>Can this transfer happen?</b> No \u2014 {fmt.rich(verdict.code)} "
-                              f"({fmt.rich(verdict.status)}): {fmt.rich(verdict.reason)}", "bad", "error")
+            self._show(
+                False,
+                f"<b>Can this transfer happen?</b> No \u2014 {fmt.rich(verdict.code)} "
+                f"({fmt.rich(verdict.status)}): {fmt.rich(verdict.reason)}",
+                "bad",
+                "error",
+            )
 
     def _show(self, allowed: bool | None, text: str, tone: str, icon: str) -> None:
         self.allowed = allowed
