@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import DeedbookError
 from core.paths import DataDir
-from desktop.workspace import Signer, Workspace
 
 if TYPE_CHECKING:
     from core.keys import KeyStore
     from core.ledger import Ledger
+    from desktop.workspace import Signer, Workspace
 
 
 @dataclass
@@ -28,6 +28,8 @@ class CliContext:
     def ws(self) -> Workspace:
         """The workspace on --data-dir (or $DEEDBOOK_HOME, or the user data folder) and --db-url."""
         if self._workspace is None:
+            from desktop.workspace import Workspace  # on first use: `deedbook gui` shows its window without it
+
             self._workspace = Workspace.open(self.data_dir, self.db_url)
         return self._workspace
 
@@ -52,6 +54,8 @@ class CliContext:
 
     def signer(self, key: str, password_file: str | None) -> Signer:
         """The local key --key names (or its address); its password is read only when it is unlocked."""
+        from desktop.workspace import Signer
+
         return Signer(key, lambda: read_password(password_file, f"Password for key '{key}': "))
 
 

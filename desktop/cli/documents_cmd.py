@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
 from desktop.cli.seal_cmd import add_seal_password_file, seal_signer
-from desktop.workspace import Document
+
+
+if TYPE_CHECKING:
+    from desktop.workspace import Document
 
 
 def register(commands: Any) -> None:
@@ -100,6 +103,13 @@ def _common(parser: argparse.ArgumentParser, handler: Callable[[argparse.Namespa
     parser.set_defaults(handler=handler)
 
 
+def _document() -> type[Document]:
+    """The workspace's Document, imported when a command draws one (`deedbook gui` starts without it)."""
+    from desktop.workspace import Document
+
+    return Document
+
+
 def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
     """Draw and write the document (signing a checkpoint first if asked and needed); say what was written."""
     operator = ctx.signer(args.checkpoint_key, args.password_file) if args.checkpoint_key else None
@@ -128,14 +138,14 @@ def _make(args: argparse.Namespace, ctx: CliContext, document: Document) -> int:
 
 
 def _transfer(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _make(args, ctx, Document.transfer(args.index))
+    return _make(args, ctx, _document().transfer(args.index))
 
 
 def _title(args: argparse.Namespace, ctx: CliContext) -> int:
     # With --checkpoint-key the certificate includes everything (a checkpoint is signed if needed);
     # without, it is as of the latest checkpoint, and says what that leaves out.
     complete = bool(args.checkpoint_key)
-    code = _make(args, ctx, Document.title(args.deed, complete=complete))
+    code = _make(args, ctx, _document().title(args.deed, complete=complete))
     if not complete and (later := ctx.ws.entries_after_checkpoint(args.deed)):
         listed = ", ".join(str(i) for i in later[:5]) + (" ..." if len(later) > 5 else "")
         print(
@@ -163,15 +173,15 @@ def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         if v
     }
-    return _make(args, ctx, Document.notary_record(args.index, commission))
+    return _make(args, ctx, _document().notary_record(args.index, commission))
 
 
 def _journal(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _make(args, ctx, Document.journal(args.notary, args.date_from, args.date_to))
+    return _make(args, ctx, _document().journal(args.notary, args.date_from, args.date_to))
 
 
 def _valuation(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _make(args, ctx, Document.valuation(args.deed))  # values the deed (training a model if needed)
+    return _make(args, ctx, _document().valuation(args.deed))  # values the deed (training a model if needed)
 
 
 def _verify_pdf(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.dates import format_day
 from desktop.cli.context import CliContext, add_password_file, print_json, read_password
-from desktop.workspace.signers import Signer
+
+
+if TYPE_CHECKING:
+    from desktop.workspace.signers import Signer
 
 
 def register(commands: Any) -> None:
@@ -34,6 +37,8 @@ def add_seal_password_file(parser: Any) -> None:
 def seal_signer(name: str, password_file: str | None, *, confirm: bool = False) -> Signer:
     """The seal `name`; its password is read (from the file or a prompt) only when it is needed."""
     prompt = f"{'New password' if confirm else 'Password'} for seal '{name}': "
+    from desktop.workspace.signers import Signer
+
     return Signer(name, lambda: read_password(password_file, prompt, confirm=confirm))
 
 
