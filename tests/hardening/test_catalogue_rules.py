@@ -504,11 +504,11 @@ def test_an_approval_edited_after_signing_is_refused(
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data))
     before = governed.office.fingerprint()
-    assert_refused(governed.run(capsys, "transfer", "submit", str(edited)), 2, says="not made by")
+    assert_refused(governed.run(capsys, "submit", str(edited)), 2, says="not made by")
     assert governed.office.fingerprint() == before
-    assert governed.run(capsys, "transfer", "submit", str(response)).code == 0
+    assert governed.run(capsys, "submit", str(response)).code == 0
     before = governed.office.fingerprint()
-    assert_refused(governed.run(capsys, "transfer", "submit", str(response)), 2, says="already recorded")
+    assert_refused(governed.run(capsys, "submit", str(response)), 2, says="already recorded")
     assert governed.office.fingerprint() == before
 
 
@@ -529,12 +529,12 @@ def test_an_approval_by_someone_the_policy_does_not_name_is_refused(
     )
     assert (
         governed.run(
-            capsys, "transfer", "submit", str(_signed(governed, first, "registrar2", governed.approver_home, tmp_path))
+            capsys, "submit", str(_signed(governed, first, "registrar2", governed.approver_home, tmp_path))
         ).code
         == 0
     )
     before = governed.office.fingerprint()
-    assert_refused(governed.run(capsys, "transfer", "submit", str(response)), 2, says="not by " + governed.office.alice)
+    assert_refused(governed.run(capsys, "submit", str(response)), 2, says="not by " + governed.office.alice)
     assert governed.office.fingerprint() == before
 
 
