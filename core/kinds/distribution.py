@@ -16,10 +16,10 @@ from typing import Any
 
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
+from core.kinds import EntryKind, LedgerAct, register
 from core.money import MAX_AMOUNT, format_amount, is_currency
 from core.presentation import Count, Description, EntryRef, Money, Role, Signer, Term, Text
-from core.servicing.record_date import holders_at_record_date
+from core.servicing.record_date import holders_at_record_date, numbered_deed_act
 from core.servicing.snapshot import lower_keys
 from core.servicing.split import RULE, split
 from core.state import ApplyContext, LedgerState
@@ -49,25 +49,8 @@ def expected_payouts(amount: int, holders: Mapping[str, int]) -> list[dict[str, 
 
 
 def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
-    require_roles(entry, "registrar")
-    signer = signature_of(entry, "registrar").signer
-    if signer.lower() not in state.registrars:
-        raise RuleViolation(f"{signer} is not a registrar of this ledger, so it cannot record a distribution.")
+    deed = numbered_deed_act(state, entry, "distribution", "record a distribution")
     m = entry.message
-    expected = state.compliance.counter("distribution")
-    if m["distributionId"] != expected:
-        raise RuleViolation(
-            f"The next distribution is number {expected}, not {m['distributionId']} (a replayed or stale distribution)."
-        )
-    deed = state.deed(m["deedId"])
-    if m["parcel"] != deed.parcel:
-        raise RuleViolation(
-            f"The distribution names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}."
-        )
-    if m["totalShares"] != deed.total_shares:
-        raise RuleViolation(
-            f"The distribution says deed {deed.deed_id} has {m['totalShares']} shares; it has {deed.total_shares}."
-        )
     if not is_currency(m["currency"]):
         raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
     if not 0 < m["amount"] < MAX_AMOUNT:

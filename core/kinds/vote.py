@@ -24,9 +24,9 @@ from core.compliance.state import RECORDS
 from core.dates import format_instant
 from core.entries import Entry
 from core.errors import RuleViolation
-from core.kinds import EntryKind, LedgerAct, Party, register, require_roles, same_address, signature_of
+from core.kinds import EntryKind, LedgerAct, Party, register, same_address
 from core.presentation import Address, Count, Deadline, Description, EntryRef, Role, Signer, Term, Text
-from core.servicing.record_date import holders_at_record_date
+from core.servicing.record_date import holders_at_record_date, numbered_deed_act
 from core.servicing.snapshot import lower_keys
 from core.state import ApplyContext, LedgerState
 
@@ -61,25 +61,8 @@ def find_proposal(state: LedgerState, proposal_id: int) -> Proposal | None:
 
 
 def _apply_proposal(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
-    require_roles(entry, "registrar")
-    signer = signature_of(entry, "registrar").signer
-    if signer.lower() not in state.registrars:
-        raise RuleViolation(f"{signer} is not a registrar of this ledger, so it cannot put a proposal to holders.")
+    deed = numbered_deed_act(state, entry, "proposal", "put a proposal to holders")
     m = entry.message
-    expected = state.compliance.counter("proposal")
-    if m["proposalId"] != expected:
-        raise RuleViolation(
-            f"The next proposal is number {expected}, not {m['proposalId']} (a replayed or stale proposal)."
-        )
-    deed = state.deed(m["deedId"])
-    if m["parcel"] != deed.parcel:
-        raise RuleViolation(
-            f"The proposal names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}."
-        )
-    if m["totalShares"] != deed.total_shares:
-        raise RuleViolation(
-            f"The proposal says deed {deed.deed_id} has {m['totalShares']} shares; it has {deed.total_shares}."
-        )
     if not m["text"].strip() or len(m["text"]) > MAX_TEXT:
         raise RuleViolation(f"A proposal's text is between 1 and {MAX_TEXT} characters.")
     if not 1 <= m["thresholdBps"] <= 10000:

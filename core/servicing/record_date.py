@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
+from core.entries import Entry
 from core.errors import RuleViolation
+from core.kinds import require_roles, signature_of
 from core.state import ApplyContext, DeedState, LedgerState
+
+
+def numbered_deed_act(state: LedgerState, entry: Entry, what: str, may: str) -> DeedState:
+    """What a distribution and a proposal check alike before their own fields: a registrar signed it (`may`
+    says what a registrar may do), it is the next of its numbered series (`what`, counted in the compliance
+    state), and it names its deed's parcel and share count as they are now.  The deed, for the rest."""
+    require_roles(entry, "registrar")
+    signer = signature_of(entry, "registrar").signer
+    if signer.lower() not in state.registrars:
+        raise RuleViolation(f"{signer} is not a registrar of this ledger, so it cannot {may}.")
+    m = entry.message
+    expected = state.compliance.counter(what)
+    if m[f"{what}Id"] != expected:
+        raise RuleViolation(f"The next {what} is number {expected}, not {m[f'{what}Id']} (a replayed or stale {what}).")
+    deed = state.deed(m["deedId"])
+    if m["parcel"] != deed.parcel:
+        raise RuleViolation(f"The {what} names parcel {m['parcel']}, but deed {deed.deed_id} is parcel {deed.parcel}.")
+    if m["totalShares"] != deed.total_shares:
+        raise RuleViolation(
+            f"The {what} says deed {deed.deed_id} has {m['totalShares']} shares; it has {deed.total_shares}."
+        )
+    return deed
 
 
 def holders_at_record_date(
