@@ -279,12 +279,17 @@ def _can_transfer(args: argparse.Namespace, ctx: CliContext) -> int:
 # -- holds -------------------------------------------------------------------------------------------------------
 
 
-def _files(act: Any, what: str) -> None:
+def _prepared(args: argparse.Namespace, act: Any, what: str) -> int:
+    """A hold or its release, signed here and waiting for its second approver: as JSON, or what to do next."""
+    if args.json:
+        print_json(act.as_json())
+        return 0
     mine = next(path for role, _, path in act.files if role == "registrar")
     theirs = next((signer, path) for role, signer, path in act.files if role == "approver")
     print(f"{what}: signed here by the registrar ({mine}).")
     print(f"  Send {theirs[1]} to the second approver {theirs[0]} to sign on their machine;")
     print(f"  then record it with: {SUBMIT} {mine} <their signed response>")
+    return 0
 
 
 def _hold_add(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -297,11 +302,7 @@ def _hold_add(args: argparse.Namespace, ctx: CliContext) -> int:
         out_dir=args.out_dir,
         approver=args.approver,
     ).value
-    if args.json:
-        print_json(act.as_json())
-    else:
-        _files(act, f"Hold {act.message['holdId'][:10]}\u2026 prepared")
-    return 0
+    return _prepared(args, act, f"Hold {act.message['holdId'][:10]}\u2026 prepared")
 
 
 def _hold_release(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -312,11 +313,7 @@ def _hold_release(args: argparse.Namespace, ctx: CliContext) -> int:
         out_dir=args.out_dir,
         approver=args.approver,
     ).value
-    if args.json:
-        print_json(act.as_json())
-    else:
-        _files(act, f"Release of hold {act.message['holdId'][:10]}\u2026 prepared")
-    return 0
+    return _prepared(args, act, f"Release of hold {act.message['holdId'][:10]}\u2026 prepared")
 
 
 def _hold_list(args: argparse.Namespace, ctx: CliContext) -> int:
