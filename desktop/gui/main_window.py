@@ -28,7 +28,8 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.live import LiveRefresh
 from desktop.gui.operations import Latest, Op
-from desktop.gui.panes.base import Pane, label
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import label
 
 
 SHOW_BUSY_AFTER_MS = 300  # a task's progress and Cancel appear in the status bar if it lasts longer

@@ -37,7 +37,7 @@ from core.paths import DataDir
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
-from desktop.gui.panes.base import banner, button, card, clear_layout, label, set_role
+from desktop.gui.widgets.basics import banner, button, card, clear_layout, label, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.gui.widgets.journal_form import JournalForm
 from desktop.workspace import Done, Workspace

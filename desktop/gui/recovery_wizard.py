@@ -32,7 +32,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import folder_row
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, describe_error
-from desktop.gui.panes.base import banner, button, label, set_role
+from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import fill, table
 from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.gui import prompts
-from desktop.gui.panes.base import label
+from desktop.gui.widgets.basics import label
 from desktop.workspace import Signer
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from core.paths import DataDir
 from desktop.gui import prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
-from desktop.gui.panes.base import clear_layout, banner, button, card, label
+from desktop.gui.widgets.basics import clear_layout, banner, button, card, label
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done, Workspace
 

@@ -29,7 +29,7 @@ from core.money import amount_text, decimals, to_minor, to_units
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import banner, button, label, set_role
+from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.fields import AddressField
 from desktop.gui.widgets.verdict import TransferCheck
 from desktop.workspace import Document, Done

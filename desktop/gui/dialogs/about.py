@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from desktop.gui import theme
-from desktop.gui.panes.base import label
+from desktop.gui.widgets.basics import label
 
 # (distribution, licence as its authors state it); versions are read from the installed metadata
 COMPONENTS = (

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from desktop.gui.operations import describe_error
-from desktop.gui.panes.base import banner, button, label, set_role
+from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done
 

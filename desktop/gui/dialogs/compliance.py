@@ -25,7 +25,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog
 from desktop.gui.dialogs.holds import HoldDialog, ReleaseDialog
 from desktop.gui.operations import describe_error
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField
 from desktop.workspace import Done
 

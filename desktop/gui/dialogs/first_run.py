@@ -23,7 +23,7 @@ from core.paths import DataDir
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import TaskHandle
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import NewPasswordField
 from desktop.workspace import Done, Workspace
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from core.contacts import ROLES, Contact
 from desktop.gui import prompts
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField, NewPasswordField
 
 

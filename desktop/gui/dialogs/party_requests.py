@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui import prompts
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import DeedbookError
 from desktop.gui import prompts, theme
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 
 if TYPE_CHECKING:
     from PIL import Image

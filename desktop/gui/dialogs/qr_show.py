@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui import theme
-from desktop.gui.panes.base import label
+from desktop.gui.widgets.basics import label
 from desktop.gui.widgets.qr_player import QrPlayer
 
 if TYPE_CHECKING:

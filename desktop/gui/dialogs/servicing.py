@@ -16,7 +16,7 @@ from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog
 from desktop.gui.operations import Latest, describe_error
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.plain_table import fill, table
 from desktop.workspace import Done
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from core.settings import PAPER_SIZES, THEMES
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 
 THEME_NAMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 PAPER_NAMES = {"A4": "A4 (210 \u00d7 297 mm)", "Letter": "US Letter (8.5 \u00d7 11 in)"}

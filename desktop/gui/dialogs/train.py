@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from core.errors import DeedbookError
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 
 PRICE_WORDS = ("sale_price", "saleprice", "price", "sold_price", "close_price", "amount")
 

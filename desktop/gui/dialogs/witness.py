@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.display import short_address
 from desktop.gui import prompts
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 
 
 class _Dialog(QDialog):

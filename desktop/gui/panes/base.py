@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLayout,
     QProgressBar,
-    QPushButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,82 +15,7 @@ from PySide6.QtWidgets import (
 from desktop.gui import theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-
-
-def label(
-    text: str = "", role: str | None = None, *, wrap: bool = False, selectable: bool = False, plain: bool = False
-) -> QLabel:
-    """A label; `plain` for text from a ledger or a file, which must never be read as HTML."""
-    widget = QLabel(text)
-    if plain:
-        widget.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        widget.setProperty("role", role)
-    widget.setWordWrap(wrap)
-    if selectable:
-        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return widget
-
-
-def button(text: str, icon: str | None = None, *, primary: bool = False, tip: str = "") -> QPushButton:
-    # a primary button is filled with the accent colour: a two-tone icon would vanish on it
-    widget = QPushButton(theme.icon(icon), text) if icon and not primary else QPushButton(text)
-    if primary:
-        widget.setProperty("role", "primary")
-    if tip:
-        widget.setToolTip(tip)
-    return widget
-
-
-def make_table(model: object, row_height: int = 28) -> QTableView:
-    """A read-only, row-selecting table in the house style."""
-    table = QTableView()
-    table.setModel(model)  # type: ignore[arg-type]
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(row_height)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return table
-
-
-def card() -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setProperty("role", "card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(14, 12, 14, 12)
-    layout.setSpacing(8)
-    return frame, layout
-
-
-def banner(tone: str) -> tuple[QFrame, QHBoxLayout]:
-    frame = QFrame()
-    frame.setProperty("role", f"banner-{tone}")
-    layout = QHBoxLayout(frame)
-    layout.setContentsMargins(12, 8, 12, 8)
-    return frame, layout
-
-
-def clear_layout(layout: QLayout) -> None:
-    """Remove and delete every widget of `layout` (before filling it again)."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.deleteLater()
-
-
-def set_role(widget: QWidget, role: str) -> None:
-    widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+from desktop.gui.widgets.basics import button, label
 
 
 class Pane(QWidget):

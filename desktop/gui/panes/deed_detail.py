@@ -22,7 +22,7 @@ from core.money import format_amount
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import clear_layout, button, card, label
+from desktop.gui.widgets.basics import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
 
 if TYPE_CHECKING:

@@ -22,7 +22,8 @@ from desktop.gui import theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
-from desktop.gui.panes.base import Pane, label, make_table
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
 SEARCH_MAX_LENGTH = 200  # core.ledger.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy

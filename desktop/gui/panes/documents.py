@@ -30,7 +30,8 @@ from desktop.gui import fmt, prompts, seal_dialogs, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
-from desktop.gui.panes.base import Pane, banner, button, label, set_role
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.workspace import Document, Done, Signer
 
 

@@ -15,7 +15,8 @@ from desktop.gui.context import AppContext
 from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import Pane, button, label
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.plain_table import table
 from desktop.workspace import Done
 

@@ -26,7 +26,8 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.entries import EntryColumn, EntryTableModel
 from desktop.gui.operations import Latest, TaskHandle
-from desktop.gui.panes.base import Pane, ProgressRow, banner, button, label, make_table, set_role
+from desktop.gui.panes.base import Pane, ProgressRow
+from desktop.gui.widgets.basics import banner, button, label, make_table, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Signer, resolve_key
 

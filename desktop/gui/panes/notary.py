@@ -28,7 +28,8 @@ from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, describe_error
-from desktop.gui.panes.base import Pane, button, card, label
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Document, Done
 

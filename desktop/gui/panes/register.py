@@ -25,7 +25,8 @@ from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import Pane, banner, button, card, label
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import banner, button, card, label
 from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done
 

@@ -26,7 +26,8 @@ from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
-from desktop.gui.panes.base import Pane, button, label
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.plain_table import fill, selected_key, table
 from desktop.gui.widgets.screening import ScreenView
 

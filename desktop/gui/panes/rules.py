@@ -23,7 +23,8 @@ from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import Pane, banner, button, label, set_role
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import fill, selected_key, table
 
 if TYPE_CHECKING:

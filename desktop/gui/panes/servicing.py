@@ -18,7 +18,8 @@ from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import Pane, ProgressRow, banner, button, label, set_role
+from desktop.gui.panes.base import Pane, ProgressRow
+from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import empty_note, fill, selected_key, table
 
 if TYPE_CHECKING:

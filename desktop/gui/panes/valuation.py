@@ -27,7 +27,8 @@ from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, TaskHandle
-from desktop.gui.panes.base import Pane, ProgressRow, banner, button, card, label
+from desktop.gui.panes.base import Pane, ProgressRow
+from desktop.gui.widgets.basics import banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.workspace import Document, Done, Valued
 

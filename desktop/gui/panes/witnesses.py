@@ -15,7 +15,8 @@ from desktop.gui.context import AppContext
 from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
-from desktop.gui.panes.base import Pane, button, card, label
+from desktop.gui.panes.base import Pane
+from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QL
 
 from core.errors import DeedbookError
 from core.jurisdictions import NAMES, JournalFields, parse_fields, profile
-from desktop.gui.panes.base import clear_layout, label
+from desktop.gui.widgets.basics import clear_layout, label
 
 
 class _SignerRow:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop.gui import fmt
-from desktop.gui.panes.base import label
+from desktop.gui.widgets.basics import label
 
 
 def table(columns: list[str]) -> QTableWidget:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSlider, QVBoxLayout, QWidget
 
 from core.airgap import PartStream
 from core.ur.ur import UR
-from desktop.gui.panes.base import button, label
+from desktop.gui.widgets.basics import button, label
 
 
 def qr_pixmap(text: str, side: int) -> QPixmap:

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.gui import fmt
-from desktop.gui.panes.base import banner, label, set_role
+from desktop.gui.widgets.basics import banner, label, set_role
 
 if TYPE_CHECKING:
     from core.requests import SigningRequest

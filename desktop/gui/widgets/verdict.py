@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 from desktop.gui import fmt, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest, describe_error
-from desktop.gui.panes.base import label, set_role
+from desktop.gui.widgets.basics import label, set_role
 
 if TYPE_CHECKING:
     from core.compliance.judge import Verdict
