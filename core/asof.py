@@ -10,8 +10,9 @@ own earlier entries (their rules passed the full verify; here they only rebuild 
 The compliance records (claims, rule versions, holds, recoveries: core.compliance; the
 servicing's proposals and ballots kept beside them) are not rebuilt as they were: their
 table keeps only the latest state; nor are the holders at a record date a distribution or a
-proposal names.  A ledger holding any entry of those kinds is verified in full
-(`COMPLIANCE_MODULES`, `compliance_entry`); without them that state is empty, as it is here.
+proposal names.  A ledger holding any entry of those kinds is verified in full:
+only the kinds that declare `as_of` in their EntryKind are rebuilt here (`compliance_entry`);
+without the others that state is empty, as it is here.
 """
 
 from __future__ import annotations
@@ -31,14 +32,6 @@ from core.state import ApplyContext, DeedState, LedgerState, OnceKey, parcel_key
 _HISTORY = text(
     "SELECT idx, kind, message, signatures, recorded_at FROM entries WHERE deed_id = :deed AND idx < :size ORDER BY idx"
 )
-COMPLIANCE_MODULES = (
-    "core.kinds.claims",
-    "core.kinds.rules_version",
-    "core.kinds.holds",
-    "core.kinds.recovery",
-    "core.kinds.distribution",
-    "core.kinds.vote",
-)
 _ENTRY = text("SELECT kind, deed_id, leaf_hash FROM entries WHERE idx = :idx")
 _PARCEL = text("SELECT 1 FROM deeds WHERE parcel_key = :key AND registered_index < :size LIMIT 1")
 _ONCE = text(
@@ -48,8 +41,8 @@ _ONCE = text(
 
 
 def compliance_kinds() -> list[str]:
-    """The entry kinds whose rules read or write compliance records (their module is in COMPLIANCE_MODULES)."""
-    return sorted(name for name, kind in kinds().items() if kind.apply.__module__ in COMPLIANCE_MODULES)
+    """The entry kinds whose rules read state this module does not rebuild (they do not declare `as_of`)."""
+    return sorted(name for name, kind in kinds().items() if not kind.as_of)
 
 
 def compliance_entry(conn: Connection) -> tuple[int, str] | None:

@@ -130,6 +130,11 @@ class EntryKind:
     # What a request for it must make sense of before it is shown to a signer (the ledger's rules
     # need the ledger; this needs only the message): the end of a sentence, or None when it is fine.
     check_request: Callable[[Mapping[str, Any]], str | None] | None = None
+    # Whether `verify --since-checkpoint` may check it against the ledger rebuilt as of an earlier
+    # size (core/asof.py rebuilds registrars, deeds, parcels, counters and one-time values, no more).
+    # False, the safe default, for a kind whose rule reads other state: a ledger holding one is
+    # verified in full, so a new kind costs speed if it forgets this, never a missed check.
+    as_of: bool = False
 
     def __post_init__(self) -> None:
         if bool(self.parties) == (self.ledger_act is not None):

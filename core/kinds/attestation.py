@@ -109,6 +109,7 @@ def present_attestation(m: Mapping[str, Any], signers: Sequence[Signer]) -> Desc
 ATTESTATION = register(
     EntryKind(
         name="Attestation",
+        as_of=True,
         fields=(
             ("entryIndex", "uint256"),
             ("entryHash", "bytes32"),

@@ -41,6 +41,7 @@ def _describe(m: Mapping[str, Any]) -> str:
 CHECKPOINT = register(
     EntryKind(
         name="Checkpoint",
+        as_of=True,
         fields=(("ledgerId", "bytes32"), ("size", "uint256"), ("root", "bytes32"), ("timestamp", "uint256")),
         apply=_apply,
         describe=_describe,

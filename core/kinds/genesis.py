@@ -54,6 +54,7 @@ def _describe_add_registrar(m: Mapping[str, Any]) -> str:
 GENESIS = register(
     EntryKind(
         name="LedgerGenesis",
+        as_of=True,
         fields=(("ledgerId", "bytes32"), ("name", "string"), ("operator", "address")),
         apply=_apply_genesis,
         describe=_describe_genesis,
@@ -64,6 +65,7 @@ GENESIS = register(
 ADD_REGISTRAR = register(
     EntryKind(
         name="AddRegistrar",
+        as_of=True,
         fields=(("ledgerId", "bytes32"), ("registrar", "address")),
         apply=_apply_add_registrar,
         describe=_describe_add_registrar,

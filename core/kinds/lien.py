@@ -140,6 +140,7 @@ def _present_release(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
 LIEN = register(
     EntryKind(
         name="Lien",
+        as_of=True,
         fields=(
             ("deedId", "uint256"),
             ("parcel", "string"),
@@ -160,6 +161,7 @@ LIEN = register(
 LIEN_RELEASE = register(
     EntryKind(
         name="LienRelease",
+        as_of=True,
         fields=(
             ("deedId", "uint256"),
             ("parcel", "string"),

@@ -182,6 +182,7 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
 REGISTER_DEED = register(
     EntryKind(
         name="RegisterDeed",
+        as_of=True,
         fields=(
             ("deedId", "uint256"),
             ("parcel", "string"),

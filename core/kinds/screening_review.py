@@ -75,6 +75,7 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
 SCREENING_REVIEW = register(
     EntryKind(
         name="ScreeningReview",
+        as_of=True,
         fields=(("entry", "uint256"), ("decision", "string"), ("note", "string"), ("reviewId", "bytes32")),
         apply=_apply,
         describe=_describe,

@@ -59,6 +59,7 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
 SEAL_CERTIFICATE = register(
     EntryKind(
         name="SealCertificate",
+        as_of=True,
         fields=(("name", "string"), ("certSha256", "bytes32"), ("notBefore", "uint256"), ("notAfter", "uint256")),
         apply=_apply,
         describe=lambda m: (

@@ -233,6 +233,7 @@ def present_transfer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
 TRANSFER = register(
     EntryKind(
         name="Transfer",
+        as_of=True,
         fields=(
             ("deedId", "uint256"),
             ("parcel", "string"),

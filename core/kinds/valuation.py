@@ -87,6 +87,7 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
 VALUATION = register(
     EntryKind(
         name="Valuation",
+        as_of=True,
         fields=(
             ("deedId", "uint256"),
             ("parcel", "string"),
