@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from core.jurisdictions import NAMES as JOURNAL_PROFILES
+
 PaperSize = Literal["A4", "Letter"]
 Theme = Literal["system", "light", "dark"]
 PAPER_SIZES: tuple[str, ...] = get_args(PaperSize)
@@ -43,6 +45,7 @@ class Settings:
     last_data_dir: str | None = None
     recent_data_dirs: list[str] = field(default_factory=list)
     last_key: str | None = None  # the signing key chosen last, preselected in forms
+    journal_profile: str = "generic"  # the notary desk's last profile; the command line's default is generic
     window_state: str | None = None  # opaque (the GUI's saved geometry), never interpreted here
     path: Path | None = field(default=None, repr=False, compare=False)
 
@@ -84,6 +87,8 @@ class Settings:
         for name in ("last_data_dir", "last_key", "window_state"):
             if isinstance(data.get(name), str):
                 setattr(settings, name, data[name])
+        if data.get("journal_profile") in JOURNAL_PROFILES:
+            settings.journal_profile = data["journal_profile"]
         recent = data.get("recent_data_dirs")
         if isinstance(recent, list):
             settings.recent_data_dirs = [d for d in recent if isinstance(d, str)][:MAX_RECENT]

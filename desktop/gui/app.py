@@ -162,7 +162,7 @@ def run_notary_desk(ctx: AppContext) -> int:
     """The notary's desk alone (`deedbook gui --notary-desk`): request files in, journal on this machine."""
     from desktop.gui.notary_desk import NotaryDeskWindow
 
-    window = NotaryDeskWindow(ctx.home, ctx.keys)
+    window = NotaryDeskWindow(ctx.home, ctx.keys, settings=ctx.settings)
     window.show()
     code = QApplication.instance().exec()  # type: ignore[union-attr]
     ctx.close()

@@ -9,6 +9,7 @@ Every file read and every signature runs off the UI thread (the operation helper
 
 from __future__ import annotations
 
+import contextlib
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from core.errors import DeedbookError
 from core.keys import KeyStore
 from core.paths import DataDir
+from core.settings import Settings
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
@@ -53,10 +55,13 @@ COLUMNS = ["Row", "Date", "Type", "Act", "Entry", "Ledger", "Signers", "Document
 
 
 class NotaryDeskWindow(QMainWindow):
-    def __init__(self, home: DataDir, keys: KeyStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, home: DataDir, keys: KeyStore, parent: QWidget | None = None, *, settings: Settings | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws = Workspace(home, keys=keys)  # needs no ledger: the request carries its evidence
         self.keys = keys
+        self.settings = settings  # remembers the journal profile chosen last (None: starts on generic)
         self.events = Events()
         self.ops = Operations(self.events)
         self.request: "SigningRequest | None" = None
@@ -125,6 +130,7 @@ class NotaryDeskWindow(QMainWindow):
         form_card, form_layout = card()
         form_layout.addWidget(label("Journal fields", "section"))
         self.form = JournalForm()
+        self.form.select_profile(self.settings.journal_profile if self.settings else "generic")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -250,7 +256,14 @@ class NotaryDeskWindow(QMainWindow):
         self.attest_button.setEnabled(False)
         self.ops.op(self, work, title="Attesting").success(self._attested).done(self._update).run()
 
+    def _remember_profile(self) -> None:
+        if self.settings is not None:
+            self.settings.journal_profile = self.form.profile_name()
+            with contextlib.suppress(OSError):  # a read-only config folder must not fail the act
+                self.settings.save()
+
     def _attested(self, done: "Attested") -> None:
+        self._remember_profile()
         self.picker.clear_password()
         self.load_journal()
         prompts.inform(
@@ -277,6 +290,7 @@ class NotaryDeskWindow(QMainWindow):
         )
 
     def _refused(self, row: "JournalRow") -> None:
+        self._remember_profile()
         self.load_journal()
         prompts.inform(self, f"Refused; the refusal is journal row {row.seq}. Nothing was signed.")
 

@@ -71,7 +71,7 @@ def submit(window: "MainWindow") -> None:
 def open_notary_desk(window: "MainWindow") -> Any:
     from desktop.gui.notary_desk import NotaryDeskWindow
 
-    desk = NotaryDeskWindow(window.ctx.home, window.ctx.keys)
+    desk = NotaryDeskWindow(window.ctx.home, window.ctx.keys, settings=window.ctx.settings)
     desk.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     desk.show()
     window._notary_desk = desk  # type: ignore[attr-defined]  # kept alive while open

@@ -19,6 +19,7 @@ from core.liens import add_lien
 from core.paths import DataDir
 from core.party_requests import prepare_lien, write_request
 from core.requests import load_response
+from core.settings import Settings
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.party_requests import PartyRequestDialog
 from desktop.gui.notary_desk import NotaryDeskWindow
@@ -77,10 +78,12 @@ def test_the_notary_desk_attests_with_no_ledger(
 ) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)
-    desk = NotaryDeskWindow(home, keys)
+    settings = Settings(path=tmp_path / "settings.json")
+    desk = NotaryDeskWindow(home, keys, settings=settings)
     qtbot.addWidget(desk)
     desk.resize(1180, 900)
     desk.show()
+    assert desk.form.profile_name() == "generic"  # as the command line's default
     _shot(desk, "notary-desk-1-empty")
     desk.load(request)
     qtbot.waitUntil(lambda: desk.report is not None, timeout=10_000)
@@ -101,6 +104,10 @@ def test_the_notary_desk_attests_with_no_ledger(
     assert not prompt_log.errors, prompt_log.errors
     response = load_response(out)
     assert response.message["idEvidence"] == "driver licence"
+    assert Settings.load(settings.path).journal_profile == "california"  # remembered for the next act
+    again = NotaryDeskWindow(home, keys, settings=Settings.load(settings.path))
+    qtbot.addWidget(again)
+    assert again.form.profile_name() == "california"
     assert not (home.root / "ledger.sqlite").exists()
     desk.tabs.setCurrentIndex(1)
     assert desk.table.item(0, 2).text() == "act" and desk.table.item(0, 6).text() == "Ana Banker"
