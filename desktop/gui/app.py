@@ -83,11 +83,24 @@ def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: 
         if isinstance(error, NotFound) and first_run:
             from desktop.gui.dialogs.first_run import FirstRunDialog
 
-            FirstRunDialog(ctx, parent).exec()
+            first = FirstRunDialog(ctx, parent)
+            first.exec()
+            open_requested_window(parent, first.window_requested)
         elif not isinstance(error, NotFound):
             report_error(parent, error)
 
     ctx.ops.op(parent, ws.open_ledger, title="Opening the ledger").success(opened).failure(failed).run()
+
+
+def open_requested_window(parent: "QWidget | None", requested: str | None) -> None:
+    """The signer or the notary's desk, asked for on the welcome screen shown over the main window."""
+    from desktop.gui import party_actions
+    from desktop.gui.main_window import MainWindow
+
+    if isinstance(parent, MainWindow) and requested == "signer":
+        parent.open_signer()
+    elif isinstance(parent, MainWindow) and requested == "notary":
+        party_actions.open_notary_desk(parent)
 
 
 def run(
@@ -117,8 +130,10 @@ def run(
         if not first.exec():
             ctx.close()
             return 0
-        if first.signer_requested:
+        if first.window_requested == "signer":
             return run_signer(ctx)
+        if first.window_requested == "notary":
+            return run_notary_desk(ctx)
     from desktop.gui.main_window import MainWindow
 
     ctx.opening = ctx.ledger is None

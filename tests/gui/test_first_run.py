@@ -86,4 +86,10 @@ def test_cancel_the_demo(
 def test_signer_only(empty: FirstRunDialog, qtbot: Any) -> None:
     with qtbot.waitSignal(empty.accepted):
         qtbot.mouseClick(empty.choice_buttons["signer"], Qt.MouseButton.LeftButton)
-    assert empty.signer_requested
+    assert empty.window_requested == "signer"
+
+
+def test_notary_desk_only(empty: FirstRunDialog, qtbot: Any) -> None:
+    with qtbot.waitSignal(empty.accepted):
+        qtbot.mouseClick(empty.choice_buttons["notary"], Qt.MouseButton.LeftButton)
+    assert empty.window_requested == "notary" and empty.ctx.ledger is None

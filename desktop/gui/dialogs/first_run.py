@@ -39,12 +39,13 @@ def demo_home(home: DataDir) -> DataDir:
 
 
 class FirstRunDialog(QDialog):
-    """Accepted once a ledger is open in `ctx` (or `signer_requested` is set)."""
+    """Accepted once a ledger is open in `ctx`, or when a window that needs none is asked for
+    (`window_requested`: "signer" or "notary")."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.signer_requested = False
+        self.window_requested: str | None = None
         self.setWindowTitle("Welcome to Deedbook")
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(QSize(760, 560))
@@ -67,6 +68,7 @@ class FirstRunDialog(QDialog):
             ("open", "Open a data folder", "A folder that already holds a Deedbook ledger.", "folder"),
             ("demo", "Explore a demo", "Ames, Iowa properties with sales, built in a moment.", "demo"),
             ("signer", "Only sign a request", "The offline signer: no ledger needed.", "signer"),
+            ("notary", "Notary's desk", "Attest requests and keep your own journal: no ledger needed.", "notary"),
         ):
             link = QCommandLinkButton(title, text)
             link.setIcon(theme.icon(icon))
@@ -182,8 +184,8 @@ class FirstRunDialog(QDialog):
         return page
 
     def _choose(self, key: str) -> None:
-        if key == "signer":
-            self.signer_requested = True
+        if key in ("signer", "notary"):
+            self.window_requested = key
             self.accept()
             return
         self.choice_buttons[key].setChecked(True)
