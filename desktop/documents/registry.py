@@ -45,6 +45,9 @@ class DocumentType:
     layouts: Mapping[int, Drawer]  # every layout ever issued, by number
     check_params: ParamCheck | None = field(default=None)  # what the types alone cannot say (a period of dates)
     alternatives: tuple[int, ...] = ()  # layouts drawn only when asked for (the recording layout), never by default
+    # Parameters added after documents of this type were issued: a new document carries them, an older one
+    # may lack them (and is drawn as it was).  Any other parameter makes the record one no genuine document has.
+    later_params: Mapping[str, tuple[type, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.layouts or any(not isinstance(n, int) or n < 1 for n in self.layouts):
@@ -64,9 +67,9 @@ class DocumentType:
                 f"This document uses layout {record.layout} of a {self.name}; this version of "
                 f"Deedbook draws layout {known}, so it cannot redraw it to compare."
             )
-        params = record.params
-        if set(params) != set(self.params) or any(
-            not isinstance(params[k], types) or isinstance(params[k], bool) for k, types in self.params.items()
+        params, allowed = record.params, {**self.params, **self.later_params}
+        if not set(self.params) <= set(params) <= set(allowed) or any(
+            not isinstance(params[k], allowed[k]) or isinstance(params[k], bool) for k in params
         ):
             raise RecordInvalid(f"The embedded record's parameters are not those of a {self.name} document.")
         if self.check_params is not None:

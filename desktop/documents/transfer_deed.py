@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
@@ -44,17 +45,45 @@ def collect_transfer(ledger: Ledger, index: int, paper: str = "A4") -> Record:
         )
     assert entry.deed_id is not None
     history = ledger.history(entry.deed_id)
-    wanted = [history[0].index, index, *(e.index for e in _paid_off(history, index))]
+    title = [e.index for e in grantor_title(history, index, entry.message["from"])]
+    wanted = [history[0].index, index, *(e.index for e in _paid_off(history, index)), *title]
     wanted += [e.index for e in history if e.kind == "Attestation" and e.message.get("entryIndex") == index]
     return build_record(
         ledger,
         TRANSFER.name,
-        wanted,
+        sorted(set(wanted)),
         paper=paper,
-        params={"index": index, "deedId": entry.deed_id},
+        params={"index": index, "deedId": entry.deed_id, "grantorTitle": title},
         entries=history,
         layout=TRANSFER.layout,
     )
+
+
+def _received(e: RecordedEntry | EmbeddedEntry) -> tuple[str, int] | None:
+    """Who an entry gave shares of its deed to, and how many (None: it gives none)."""
+    if e.kind == "RegisterDeed":
+        return str(e.message["owner"]).lower(), int(e.message["totalShares"])
+    if e.kind in ("Transfer", "RecoveryTransfer"):
+        return str(e.message["to"]).lower(), int(e.message["shares"])
+    return None
+
+
+def grantor_title(history: list[RecordedEntry], index: int, grantor: str) -> list[RecordedEntry]:
+    """The entries by which `grantor` came to hold the shares it held when the transfer at `index` was
+    recorded (the registration, transfers or recovery moves to it since it last held none): the
+    instruments a recorder's "being the same property conveyed to the grantor by ..." cites."""
+    grantor, held = grantor.lower(), 0
+    since: list[RecordedEntry] = []
+    for e in history:
+        if e.index >= index:
+            break
+        if (got := _received(e)) is not None and got[0] == grantor:
+            held, since = held + got[1], [*since, e]
+        if e.kind in ("Transfer", "RecoveryTransfer") and str(e.message["from"]).lower() == grantor:
+            held -= int(e.message["shares"])
+            if held <= 0:
+                held, since = 0, []
+    return since
 
 
 def _paid_off(history: list[RecordedEntry], index: int) -> list[RecordedEntry]:
@@ -130,6 +159,8 @@ def draw_transfer(record: Record) -> bytes:
             width,
         )
     )
+    if title := _title_rows(record, m["from"]):
+        story.append(fields(title, width, columns=1, label_width=30 * mm))  # aligned with the fields above
 
     story += section("Terms", width)
     story.append(
@@ -218,6 +249,31 @@ def draw_transfer(record: Record) -> bytes:
     )
 
 
+def _check_title_param(params: Mapping[str, Any]) -> None:
+    cited = params.get("grantorTitle", [])
+    if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in cited):
+        raise RecordInvalid("The embedded record's grantor's title names something other than entries.")
+
+
+def _title_rows(record: Record, grantor: str) -> list[tuple[str, str]]:
+    """ "Grantor's title": the recorded entries by which the grantor holds the shares (documents made
+    before this line was added carry no "grantorTitle" and show none)."""
+    cited = record.params.get("grantorTitle")
+    if not isinstance(cited, list) or not cited:
+        return []
+    lines = []
+    for index in cited:
+        e = record.entry(int(index))
+        got = _received(e)
+        if got is None or got[0] != grantor.lower():
+            raise RecordInvalid(f"Entry {e.index} in the embedded record did not give the grantor shares of the deed.")
+        how = {"RegisterDeed": "registered to the grantor", "RecoveryTransfer": "moved to the grantor by recovery"}
+        seller = str(e.message.get("from", ""))
+        what = how.get(e.kind, f"conveyed by {record.name_of(seller) or seller}")
+        lines.append(f"Entry {e.index}: {got[1]:,} shares {what}, recorded {day(e.recorded_at)}")
+    return [("Grantor's title", "; ".join(lines))]
+
+
 def _parties(record: Record, t: EmbeddedEntry, width: float) -> Table:
     m = t.message
     half = (width - 10) / 2
@@ -261,5 +317,7 @@ TRANSFER = register(
         {"index": (int,), "deedId": (int,)},
         alternatives=(RECORDING,),
         layouts=dict.fromkeys(LAYOUTS, draw_transfer),
+        later_params={"grantorTitle": (list,)},
+        check_params=_check_title_param,
     )
 )
