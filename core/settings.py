@@ -46,6 +46,7 @@ class Settings:
     recent_data_dirs: list[str] = field(default_factory=list)
     last_key: str | None = None  # the signing key chosen last, preselected in forms
     journal_profile: str = "generic"  # the notary desk's last profile; the command line's default is generic
+    notary_certificate: dict[str, str] = field(default_factory=dict)  # the last notary record's commission
     window_state: str | None = None  # opaque (the GUI's saved geometry), never interpreted here
     path: Path | None = field(default=None, repr=False, compare=False)
 
@@ -89,6 +90,9 @@ class Settings:
                 setattr(settings, name, data[name])
         if data.get("journal_profile") in JOURNAL_PROFILES:
             settings.journal_profile = data["journal_profile"]
+        certificate = data.get("notary_certificate")
+        if isinstance(certificate, dict):
+            settings.notary_certificate = {k: v for k, v in certificate.items() if isinstance(v, str)}
         recent = data.get("recent_data_dirs")
         if isinstance(recent, list):
             settings.recent_data_dirs = [d for d in recent if isinstance(d, str)][:MAX_RECENT]

@@ -13,7 +13,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, Callable
 
-from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
 from desktop.cli.seal_cmd import add_seal_password_file, seal_signer
 
@@ -158,21 +157,9 @@ def _title(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _notary(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.documents.notary_wording import NAMES
+    from desktop.documents.notary_wording import commission_facts
 
-    if args.jurisdiction and args.jurisdiction.strip().lower() not in NAMES:
-        raise DeedbookError(
-            f"'{args.jurisdiction}' is not a jurisdiction profile this version knows ({', '.join(sorted(NAMES))})."
-        )
-    commission = {
-        k: v
-        for k, v in (
-            ("profile", args.jurisdiction and args.jurisdiction.strip().lower()),
-            ("commission", args.commission),
-            ("commissionExpires", args.commission_expires),
-        )
-        if v
-    }
+    commission = commission_facts(args.jurisdiction, args.commission, args.commission_expires)
     return _make(args, ctx, _document().notary_record(args.index, commission))
 
 

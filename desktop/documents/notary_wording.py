@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from core import jurisdictions
+from core.dates import is_iso_date
+from core.errors import DeedbookError
 
 ACKNOWLEDGMENT, JURAT = "acknowledgment", "jurat"
 NAMES = jurisdictions.NAMES  # the profile names `pdf notary --jurisdiction` accepts
@@ -86,3 +88,32 @@ def details(extra: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(found, dict):
         return {}
     return {k: str(found[k]) for k in ("profile", "commission", "commissionExpires") if found.get(k) is not None}
+
+
+MAX_COMMISSION_CHARS = 80  # a commission number is short; a long paste is a mistake, not a number
+
+
+def commission_facts(
+    profile: str | None = None, number: str | None = None, expires: str | None = None
+) -> dict[str, str]:
+    """The notary's statement a notary record carries (`extra.notary`), checked: a profile this version
+    knows, a commission number of printable text, an expiry date as YYYY-MM-DD; empty values are left out.
+    `pdf notary --jurisdiction/--commission/--commission-expires` and the GUI's dialog both come here."""
+    facts: dict[str, str] = {}
+    if profile and profile.strip():
+        name = profile.strip().lower()
+        if name not in NAMES:
+            raise DeedbookError(
+                f"'{profile.strip()[:40]}' is not a jurisdiction profile this version knows ({', '.join(sorted(NAMES))})."
+            )
+        facts["profile"] = name
+    if number and number.strip():
+        text = number.strip()
+        if len(text) > MAX_COMMISSION_CHARS or not text.isprintable():
+            raise DeedbookError(f"A commission number is printable text of at most {MAX_COMMISSION_CHARS} characters.")
+        facts["commission"] = text
+    if expires and expires.strip():
+        if not is_iso_date(expires.strip()):
+            raise DeedbookError(f"'{expires.strip()[:40]}' is not a date; give the commission's expiry as YYYY-MM-DD.")
+        facts["commissionExpires"] = expires.strip()
+    return facts

@@ -122,6 +122,9 @@ def test_pdf_refusals(scene: Scene, tmp_path: Path, capsys: pytest.CaptureFixtur
         (["pdf", "title", "NO-SUCH-PARCEL"], "no deed"),
         (["pdf", "journal", "--from", "2030-01-01"], "nothing to export"),
         (["pdf", "journal", "--from", "yesterday"], "YYYY-MM-DD"),
+        (["pdf", "notary", scene.attestations[0], "--commission-expires", "June 2029"], "is not a date"),
+        (["pdf", "notary", scene.attestations[0], "--jurisdiction", "mars"], "not a jurisdiction profile"),
+        (["pdf", "notary", scene.attestations[0], "--commission", "A" * 81], "at most 80 characters"),
     ]
     for command, message in cases:
         assert deedbook("--data-dir", home, *command, "--out", tmp_path / "x.pdf") == 2, command

@@ -6,14 +6,24 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
+
+from desktop.gui.dialogs.notary_certificate import NotaryCertificateDialog
+from tests.documents.test_content import record_of
 
 from tests.gui.conftest import OWNERS, PASSWORD, Prompts
 from tests.helpers import World
 
 
 def test_attest_and_export_the_journal(
-    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
+    window: Any,
+    world: World,
+    qtbot: Any,
+    tmp_path: Path,
+    prompt_log: Prompts,
+    answer_key_dialog: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world.key("county-notary")
     world.register("N-1", OWNERS[2])
@@ -43,6 +53,26 @@ def test_attest_and_export_the_journal(
     assert rows[0]["entry_index"] == "1" and rows[0]["place"] == "Ames, Story County, IA"
     pane.table.selectRow(0)
     answer_key_dialog("operator")  # the record is proved against a checkpoint: the pane offers to sign one
+    window.ctx.settings.notary_certificate = {"profile": "california", "commission": "OLD-1"}
+    seen: list[str] = []
+
+    def fill_in(dialog: NotaryCertificateDialog) -> int:  # what a notary types, on the real dialog
+        assert dialog.profile.currentData() == "california" and dialog.number.text() == "OLD-1"  # offered again
+        dialog.profile.setCurrentIndex(dialog.profile.findData("iowa"))
+        dialog.number.setText("IA-771204")
+        dialog.expires.setText("June 2029")
+        seen.append(dialog.problem.text())
+        assert not dialog.ok.isEnabled()
+        dialog.expires.setText("2029-06-30")
+        assert dialog.ok.isEnabled()
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(NotaryCertificateDialog, "exec", fill_in)
     with qtbot.waitSignal(window.ctx.events.show_document, timeout=60_000) as shown:
         qtbot.mouseClick(pane.record_pdf, Qt.MouseButton.LeftButton)
     assert Path(shown.args[0]).name.startswith("notary-record-entry2")
+    assert "is not a date" in seen[0]
+    facts = {"profile": "iowa", "commission": "IA-771204", "commissionExpires": "2029-06-30"}
+    assert record_of(Path(shown.args[0]))["extra"]["notary"] == facts
+    assert window.ctx.settings.notary_certificate == facts  # offered next time

@@ -341,7 +341,12 @@ class DocumentsPane(Pane):
         if index is None:
             prompts.show_error(self, "Select the entry in the Ledger pane first.")
             return
-        self._make(Document.transfer(index) if key == "transfer" else Document.notary_record(index))
+        from desktop.gui.dialogs.notary_certificate import ask_commission
+
+        if key == "transfer":
+            self._make(Document.transfer(index))
+        elif (commission := ask_commission(self.ctx.settings, self)) is not None:
+            self._make(Document.notary_record(index, commission))
 
     # -- verify, save, print --------------------------------------------------------------------------------------------
     def verify(self) -> None:

@@ -292,9 +292,11 @@ class NotaryPane(Pane):
             prompts.show_error(self, "Select an act in the journal first.")
             return
         index = int(item.data(Qt.ItemDataRole.UserRole))
+        from desktop.gui.dialogs.notary_certificate import ask_commission
         from desktop.gui.panes.documents import generate
 
-        generate(self.ctx, self, Document.notary_record(index))
+        if (commission := ask_commission(self.ctx.settings, self)) is not None:
+            generate(self.ctx, self, Document.notary_record(index, commission))
 
     def export(self) -> None:
         path = prompts.save_file(
