@@ -52,7 +52,7 @@ NAMES = {
     "demo-owner-12": "Amélie Lefèvre",
     "demo-bank": "First Ames Bank",
     "demo-county-treasurer": "Story County Treasurer",
-    "demo-notary": "Åsa Lindqvist, notary public",
+    "demo-notary": "Åsa Lindqvist",
     "demo-operator": "Story County Recorder",
 }
 
@@ -88,7 +88,7 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
         sale,
         keys["demo-notary"],
         act="acknowledgment",
-        place="Ames, Iowa",
+        place="Ames, Story County, Iowa",
         id_kind="passport",
         id_number="X1234567",
     )
@@ -98,7 +98,7 @@ def build(home: DataDir, with_valuation: bool) -> dict[str, object]:
         half,
         keys["demo-notary"],
         act="jurat",
-        place="Nevada, Iowa",
+        place="Nevada, Story County, Iowa",
         id_kind="driver's licence",
         id_number="IA-998877",
     )
