@@ -18,8 +18,10 @@ from core.requests import load_request, sign_request
 from core.servicing import distributions as dist
 from core.servicing import votes
 from core.transactions import prepare_transfer, submit
+from core.documents.evidence import parse_record
 from desktop.documents.verify import verify_pdf
 from desktop.gui.events import Changes
+from tests.documents import tampering
 from tests.gui.conftest import PASSWORD, Prompts
 from tests.gui.test_reads_off_ui_thread import Guard
 from tests.helpers import World
@@ -94,6 +96,18 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     qtbot.waitUntil(lambda: bool(prompt_log.infos) and "Wrote 3 statements" in prompt_log.infos[-1], timeout=30_000)
     written = sorted((tmp_path / "statements").glob("*.pdf"))
     assert len(written) == 3 and all(verify_pdf(p.read_bytes()).ok for p in written)
+    assert prompt_log.errors == []
+    # one holder's statement: the selected payout row, saved where asked, then shown in Documents
+    assert not pane.statement_button.isEnabled()  # no holder selected yet
+    pane.payouts_table.selectRow(1)
+    assert pane.statement_button.isEnabled()
+    holder = thirds.ledger.entry(thirds.ledger.size() - 2).message["payouts"][1]["holder"]
+    one = tmp_path / "one.pdf"
+    prompt_log.files.append(one)
+    with qtbot.waitSignal(pane.ctx.events.show_document, timeout=30_000) as shown:
+        qtbot.mouseClick(pane.statement_button, Qt.MouseButton.LeftButton)
+    assert Path(shown.args[0]) == one and verify_pdf(one.read_bytes()).ok
+    assert parse_record(tampering.record_bytes(one.read_bytes())).params["holder"].lower() == holder.lower()
     assert prompt_log.errors == []
 
 

@@ -144,7 +144,12 @@ class ServicingPane(Pane):
         self.statements_button = button(
             "Write statements\u2026", "documents", tip="One PDF per holder, each proving its holding at the record date"
         )
+        self.statement_button = button(
+            "Holder's statement\u2026", "documents", tip="The selected holder's statement PDF, then shown in Documents"
+        )
+        self.statement_button.setEnabled(False)
         actions.addWidget(self.payouts_title, 1)
+        actions.addWidget(self.statement_button)
         actions.addWidget(self.statements_button)
         holder_layout.addWidget(row)
         holder_layout.addWidget(self.payouts_table, 1)
@@ -154,6 +159,10 @@ class ServicingPane(Pane):
         layout.addWidget(split, 1)
         self.distributions_table.itemSelectionChanged.connect(self._show_payouts)
         self.statements_button.clicked.connect(self.write_statements)
+        self.statement_button.clicked.connect(lambda: self.write_statement())
+        self.payouts_table.itemSelectionChanged.connect(
+            lambda: self.statement_button.setEnabled(self._payout_holder() is not None)
+        )
         return page
 
     def _votes_tab(self) -> QWidget:
@@ -264,6 +273,7 @@ class ServicingPane(Pane):
     def _show_payouts(self) -> None:
         entry = self._distribution()
         self.statements_button.setEnabled(entry is not None)
+        self.payouts_table.clearSelection()  # a holder of another distribution is not this one's
         if entry is None:
             fill(self.payouts_table, [])
             return
@@ -340,21 +350,7 @@ class ServicingPane(Pane):
             )
 
         def failed(error: BaseException) -> None:
-            from core.documents.evidence import NotCheckpointed
-            from desktop.gui.operations import report_error
-            from desktop.gui.panes.documents import ask_operator
-
-            if isinstance(error, NotCheckpointed) and operator is None:
-                if prompts.ask(
-                    self,
-                    f"{error} Sign a checkpoint now with the operator key, then write the statements?",
-                    yes="Checkpoint",
-                ):
-                    signer = ask_operator(self.ctx, self)
-                    if signer is not None:
-                        self.write_statements(folder, signer)
-                return
-            report_error(self, error)
+            self._checkpoint_then(error, operator, lambda signer: self.write_statements(folder, signer))
 
         def progressed(fraction: float, text: str) -> None:
             row.bar.setValue(int(fraction * 1000))
@@ -364,6 +360,53 @@ class ServicingPane(Pane):
         op.success(written).failure(failed).on_progress(progressed).done(row.hide)
         row.cancel_button.clicked.connect(op.cancel)
         op.run()
+
+    def _payout_holder(self) -> str | None:
+        entry, row = self._distribution(), self.payouts_table.currentRow()
+        if entry is None or not 0 <= row < len(entry.message["payouts"]) or not self.payouts_table.selectedItems():
+            return None
+        return str(entry.message["payouts"][row]["holder"])
+
+    def write_statement(self, path: Any = None, operator: Any = None) -> None:
+        """The selected holder's statement: saved where the person says, then shown in the Documents pane."""
+        entry, holder = self._distribution(), self._payout_holder()
+        if entry is None or holder is None:
+            prompts.show_error(self, "Select a holder in the distribution's payouts first.")
+            return
+        number = int(entry.message["distributionId"])
+        if path is None:
+            suggested = self.ctx.home.documents / f"statement-{number}-{holder[:10].lower()}.pdf"
+            path = prompts.save_file(self, "Save the holder's statement", str(suggested), "PDF documents (*.pdf)")
+        if path is None:
+            return
+        ws = self.ctx.ws
+
+        def work() -> Any:  # the save dialog asked before replacing a file
+            return ws.write_statement(number, holder, path, force=True, operator=operator)
+
+        def failed(error: BaseException) -> None:
+            self._checkpoint_then(error, operator, lambda signer: self.write_statement(path, signer))
+
+        op = self.ctx.ops.op(self, work, write=operator is not None, title="Writing the statement")
+        op.success(lambda written: self.ctx.events.show_document.emit(str(written))).failure(failed).run()
+
+    def _checkpoint_then(self, error: BaseException, operator: Any, retry: Any) -> None:
+        """No checkpoint covers the distribution yet: offer to sign one with the operator key, then `retry`."""
+        from core.documents.evidence import NotCheckpointed
+        from desktop.gui.operations import report_error
+        from desktop.gui.panes.documents import ask_operator
+
+        if isinstance(error, NotCheckpointed) and operator is None:
+            if prompts.ask(
+                self,
+                f"{error} Sign a checkpoint now with the operator key, then write the statement?",
+                yes="Checkpoint",
+            ):
+                signer = ask_operator(self.ctx, self)
+                if signer is not None:
+                    retry(signer)
+            return
+        report_error(self, error)
 
     def write_requests(self) -> None:
         t = self._tally()
