@@ -21,7 +21,7 @@ from core.entries import Entry
 from core.errors import DeedbookError, NotFound, RuleViolation
 from core.hashing import keccak
 from core.keys import UnlockedKey
-from core.kinds.claims import MAX_TYPES
+from core.kinds.claims import MAX_TYPES, untrusted
 from core.ledger import Ledger
 from core.requests import SigningRequest, make_request
 from core.signing import checksum_address, parse_address
@@ -60,6 +60,23 @@ def add_issuer(ledger: Ledger, operator: UnlockedKey, address: str, types: str |
         "issuer": _address(address, "an issuer's address"),
         "claimTypes": claim_types(types),
     }
+    return ledger.append([ledger.sign("ClaimIssuer", message, operator, "operator")])[0]
+
+
+def check_removable(ledger: Ledger, address: str) -> str:
+    """The issuer's checksummed address, if it is trusted now (said before the operator's password)."""
+    address = _address(address, "an issuer's address")
+    with reading(ledger) as state:
+        trusted = state.compliance.issuer(address)
+    if trusted is None or not trusted.types:
+        raise DeedbookError(f"{address} is not a trusted claim issuer, so there is no trust to remove.")
+    return trusted.address
+
+
+def remove_issuer(ledger: Ledger, operator: UnlockedKey, address: str) -> int:
+    """Stop trusting `address` as a claim issuer: an issuer entry with no claim types.  Its claims stay on
+    the ledger but no longer satisfy any rule; trusting it again (add_issuer) makes them count again."""
+    message = {"changeId": "0x" + os.urandom(32).hex(), "issuer": check_removable(ledger, address), "claimTypes": ""}
     return ledger.append([ledger.sign("ClaimIssuer", message, operator, "operator")])[0]
 
 
@@ -109,12 +126,8 @@ def check_issuer(ledger: Ledger, issuer: str, claim_type: str) -> None:
     """Said before the issuer's password is asked: is it trusted for this type?"""
     with reading(ledger) as state:
         trusted = state.compliance.issuer(issuer)
-    if trusted is None:
-        raise DeedbookError(f"{issuer} is not a claim issuer this ledger's operator trusts.")
-    if claim_type not in trusted.types:
-        raise DeedbookError(
-            f"{trusted.address} is trusted for {', '.join(trusted.types)} claims, not for '{claim_type}'."
-        )
+    if (refusal := untrusted(trusted, issuer, claim_type)) is not None:
+        raise DeedbookError(refusal)
 
 
 def issue_claim(

@@ -72,10 +72,14 @@ def _apply_issuer(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     types = split_types(m["claimTypes"])
     for claim_type in types:
         check_claim_type(claim_type)
-    if not 1 <= len(types) <= MAX_TYPES or ",".join(sorted(set(types))) != m["claimTypes"]:
+    if not types:  # no types: the operator stops trusting the issuer; its claims count for nothing from here on
+        known = state.compliance.issuer(m["issuer"])
+        if known is None or not known.types:
+            raise RuleViolation(f"{m['issuer']} is not a trusted claim issuer, so there is no trust to remove.")
+    elif not len(types) <= MAX_TYPES or ",".join(sorted(set(types))) != m["claimTypes"]:
         raise RuleViolation(
-            f"An issuer is trusted for 1 to {MAX_TYPES} claim types, listed once each in alphabetical "
-            "order and separated by commas."
+            f"An issuer is trusted for 1 to {MAX_TYPES} claim types (none: no longer trusted), listed once "
+            "each in alphabetical order and separated by commas."
         )
     issuer = Issuer(checksummed(m["issuer"]), tuple(types), ctx.index)
     state.compliance.put("issuer", issuer.address.lower(), issuer)
@@ -89,6 +93,18 @@ def _issuer_of(entry: Entry, m: Mapping[str, Any]) -> str:
     return signer
 
 
+def untrusted(issuer: Issuer | None, address: str, claim_type: str) -> str | None:
+    """Why `address` may not issue a `claim_type` claim (None: it may): the rule's sentence, and the one
+    said before the issuer's password is asked."""
+    if issuer is None:
+        return f"{address} is not a claim issuer this ledger's operator trusts."
+    if not issuer.types:
+        return f"{issuer.address} is no longer a trusted claim issuer (entry {issuer.index})."
+    if claim_type not in issuer.types:
+        return f"{issuer.address} is trusted for {', '.join(issuer.types)} claims, not for '{claim_type}'."
+    return None
+
+
 def _apply_claim(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     m = entry.message
     _issuer_of(entry, m)
@@ -96,12 +112,9 @@ def _apply_claim(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     check_claim_type(m["claimType"])
     check_claim_value(m["claimType"], m["value"])
     issuer = compliance.issuer(m["issuer"])
-    if issuer is None:
-        raise RuleViolation(f"{m['issuer']} is not a claim issuer this ledger's operator trusts.")
-    if m["claimType"] not in issuer.types:
-        raise RuleViolation(
-            f"{issuer.address} is trusted for {', '.join(issuer.types)} claims, not for '{m['claimType']}'."
-        )
+    if (refusal := untrusted(issuer, m["issuer"], m["claimType"])) is not None:
+        raise RuleViolation(refusal)
+    assert issuer is not None
     expected = compliance.counter("claims")
     if m["claimId"] != expected:
         raise RuleViolation(f"The next claim number is {expected}, not {m['claimId']} (a replayed or stale claim).")
@@ -190,6 +203,18 @@ def _present_revocation(m: Mapping[str, Any], signers: Sequence[Signer]) -> Desc
 
 
 def _present_issuer(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
+    if not m["claimTypes"]:
+        return Description(
+            title=("Claim issuer no longer trusted: ", Address(m["issuer"])),
+            terms=(Term("Issuer", (Address(m["issuer"]),)), Term("Claim types", ("none: its claims no longer count",))),
+            event=("Claim issuer no longer trusted",),
+            parties=(Role("Issuer", (m["issuer"],)),),
+            brief=(("no longer trusted",),),
+            headline=("Claim issuer removed ", Address(m["issuer"])),
+            detail=("its claims no longer count",),
+            icon="cancel",
+            tone="bad",
+        )
     return Description(
         title=("Trusted claim issuer ", Address(m["issuer"])),
         terms=(Term("Issuer", (Address(m["issuer"]),)), Term("Claim types", (Text(m["claimTypes"], 400),))),
@@ -207,7 +232,11 @@ CLAIM_ISSUER = register(
         name="ClaimIssuer",
         fields=(("changeId", "bytes32"), ("issuer", "address"), ("claimTypes", "string")),
         apply=_apply_issuer,
-        describe=lambda m: f"{m['issuer']} is trusted to issue claims: {m['claimTypes']}",
+        describe=lambda m: (
+            f"{m['issuer']} is trusted to issue claims: {m['claimTypes']}"
+            if m["claimTypes"]
+            else f"{m['issuer']} is no longer trusted to issue claims"
+        ),
         present=_present_issuer,
         ledger_act=LedgerAct("operator", "operator", "deedbook claims issuer add"),
         once=(OneTime("changeId", None, "This issuer change ({short}) was recorded before (entry {entry})."),),

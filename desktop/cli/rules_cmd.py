@@ -34,6 +34,13 @@ def register(commands: Any) -> None:
     _keyed(add, "the operator's key")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=_issuer_add)
+    remove = issuer_sub.add_parser(
+        "remove", help="stop trusting a claim issuer: its claims no longer count (the operator signs)"
+    )
+    remove.add_argument("address", metavar="ADDRESS")
+    _keyed(remove, "the operator's key")
+    remove.add_argument("--json", action="store_true")
+    remove.set_defaults(handler=_issuer_remove)
     issuers = issuer_sub.add_parser("list", help="the trusted issuers and their claim types")
     issuers.add_argument("--json", action="store_true")
     issuers.set_defaults(handler=_issuer_list)
@@ -158,14 +165,28 @@ def _issuer_add(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _issuer_remove(args: argparse.Namespace, ctx: CliContext) -> int:
+    index = ctx.ws.remove_issuer(ctx.signer(args.key, args.password_file), args.address).value
+    entry = ctx.ledger().entry(index)
+    if args.json:
+        print_json(entry.as_json())
+    else:
+        print(
+            f"{entry.message['issuer']} is no longer a trusted claim issuer (entry {index}); its claims no longer "
+            "count. 'deedbook claims issuer add' trusts it again."
+        )
+    return 0
+
+
 def _issuer_list(args: argparse.Namespace, ctx: CliContext) -> int:
     issuers = ctx.ws.issuers()
     if args.json:
         print_json([{"address": i.address, "types": list(i.types), "index": i.index} for i in issuers])
-    elif not issuers:
+        return 0
+    if not issuers:
         print("No claim issuers are trusted yet.")
     for i in issuers:
-        print(f"{i.address}  {', '.join(i.types)}  (entry {i.index})")
+        print(f"{i.address}  {', '.join(i.types) or 'no longer trusted'}  (entry {i.index})")
     return 0
 
 

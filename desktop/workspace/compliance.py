@@ -66,6 +66,16 @@ class ComplianceOps(WorkspaceBase):
         index = add_issuer(ledger, key, address, types)
         return Done(index, self.recorded([index]))
 
+    def remove_issuer(self, operator: Signer, address: str) -> Done[int]:
+        """Stop trusting a claim issuer (its claims no longer satisfy any rule; trusting it again restores them)."""
+        from core.compliance.claims import check_removable, remove_issuer
+
+        ledger = self.ledger
+        check_removable(ledger, address)  # said before the password
+        key = self.unlock(operator, must_be=ledger.identity.operator, what="Removing a claim issuer")
+        index = remove_issuer(ledger, key, address)
+        return Done(index, self.recorded([index]))
+
     def issue_claim(
         self,
         issuer: Signer,

@@ -102,6 +102,34 @@ def test_a_claim_from_an_issuer_not_trusted_for_its_type_does_not_count(office: 
     refused_everywhere(o, 1, "bob", "claim-missing", "from an issuer trusted for that type")
 
 
+def test_an_issuer_no_longer_trusted_counts_for_nothing_until_trusted_again(office: Office) -> None:
+    o = office
+    o.claim("bob", "identity")
+    o.rules(required_claims=["identity"])
+    assert rules.can_transfer(o.ledger, 1, o.key("bob").address).allowed
+    kyc = o.key("kyc").address
+    removed = claims.remove_issuer(o.ledger, o.world.operator, kyc)
+    assert "no longer trusted" in o.ledger.entry(removed).describe()
+    refused_everywhere(o, 1, "bob", "claim-missing", "from an issuer trusted for that type")
+    with pytest.raises(DeedbookError, match=f"no longer a trusted claim issuer \\(entry {removed}\\)"):
+        claims.check_issuer(o.ledger, kyc, "identity")  # said before the issuer's password is asked
+    with pytest.raises(RuleViolation, match="no longer a trusted claim issuer"):
+        o.claim("carol", "identity")  # the rule itself refuses a claim signed anyway
+    before = snapshot(o.ledger)
+    with pytest.raises(DeedbookError, match="no trust to remove"):
+        claims.remove_issuer(o.ledger, o.world.operator, kyc)
+    with pytest.raises(DeedbookError, match="no trust to remove"):
+        claims.remove_issuer(o.ledger, o.world.operator, o.key("carol").address)
+    forged = {"changeId": "0x" + "77" * 32, "issuer": kyc, "claimTypes": ""}  # a removal past the check
+    with pytest.raises(RuleViolation, match="no trust to remove"):
+        o.ledger.append([o.ledger.sign("ClaimIssuer", forged, o.world.operator, "operator")])
+    assert snapshot(o.ledger) == before
+    assert [i.types for i in claims.list_issuers(o.ledger)] == [()]
+    o.trust()  # trusted again: its earlier claims count again
+    assert rules.can_transfer(o.ledger, 1, o.key("bob").address).allowed
+    assert verify_ledger(o.ledger, jobs=1).ok
+
+
 def test_revoked_and_expired_claims_do_not_count(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
     o = office
     first = o.claim("bob", "identity")

@@ -140,6 +140,26 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     qtbot.waitUntil(lambda: cell(pane.claims_table, 0, 6) == "revoked")
 
 
+def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
+    pane: Any, office: Office, qtbot: Any, prompt_log: Prompts, answer_key_dialog: Any
+) -> None:
+    pane.tabs.setCurrentIndex(pane.tabs.indexOf(pane.issuers_table.parentWidget()))
+    assert cell(pane.issuers_table, 0, 1) == "accredited, identity, jurisdiction"
+    size = office.ledger.size()
+    pane.remove_issuer()  # nothing selected
+    assert prompt_log.errors and "Select a trusted issuer" in prompt_log.errors[-1]
+    pane.issuers_table.selectRow(0)
+    prompt_log.answer = False
+    pane.remove_issuer()  # asked, declined: nothing signed
+    assert "Stop trusting" in prompt_log.questions[-1] and office.ledger.size() == size
+    prompt_log.answer = True
+    answer_key_dialog("operator")
+    qtbot.mouseClick(pane.remove_issuer_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cell(pane.issuers_table, 0, 1) == "no longer trusted", timeout=10_000)
+    assert office.ledger.size() == size + 1 and office.ledger.entry(size).kind == "ClaimIssuer"
+    assert len(prompt_log.errors) == 1
+
+
 def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(
     pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts, several_files: list[Path]
 ) -> None:

@@ -218,6 +218,21 @@ CASES: dict[str, tuple[Callable[[Governed, Path], list[str]], str | None, str]] 
         "alice",
         "must be signed by",
     ),
+    "issuer remove: never trusted": (
+        lambda g, t: ["claims", "issuer", "remove", g.office.bob],
+        "registrar",
+        "no trust to remove",
+    ),
+    "issuer remove: not the operator": (
+        lambda g, t: ["claims", "issuer", "remove", g.kyc],
+        "alice",
+        "must be signed by",
+    ),
+    "issuer remove: not an address": (
+        lambda g, t: ["claims", "issuer", "remove", "kyc"],
+        "registrar",
+        "not an Ethereum address",
+    ),
     "claim: untrusted issuer": (
         lambda g, t: ["claims", "issue", g.office.bob, "--type", "identity", "--evidence-file", _evidence(t)],
         "alice",
@@ -463,6 +478,18 @@ def test_a_refused_command_is_one_sentence_and_writes_nothing(
     assert_refused(outcome, 2, says=says)
     assert governed.office.fingerprint() == before
     assert not (tmp_path / "h").exists() and not (tmp_path / "r").exists()
+
+
+def test_an_issuer_removed_from_the_command_line_is_listed_as_no_longer_trusted(
+    governed: Governed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    removed = governed.run(capsys, "claims", "issuer", "remove", governed.kyc, key="registrar")
+    assert removed.code == 0 and "is no longer a trusted claim issuer" in removed.out, removed.err
+    listed = governed.run(capsys, "claims", "issuer", "list", "--json")
+    assert [(i["address"].lower(), i["types"]) for i in json.loads(listed.out)] == [(governed.kyc.lower(), [])]
+    assert "no longer trusted" in governed.run(capsys, "claims", "issuer", "list").out
+    again = governed.run(capsys, "claims", "issuer", "remove", governed.kyc, key="registrar")
+    assert_refused(again, 2, says="no trust to remove")
 
 
 # -- responses that must not be recorded -------------------------------------------------------------------------

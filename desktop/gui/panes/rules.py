@@ -140,10 +140,14 @@ class RulesPane(Pane):
     def _issuers_tab(self) -> QWidget:
         page, layout = self._tab()
         self.issuer_button = button("Trust an issuer\u2026", "add")
-        self._actions(layout, self.issuer_button)
+        self.remove_issuer_button = button(
+            "Stop trusting\u2026", "cancel", tip="The selected issuer's claims no longer count (the operator signs)"
+        )
+        self._actions(layout, self.issuer_button, self.remove_issuer_button)
         self.issuers_table = table(["Issuer", "Trusted for", "Entry"])
         layout.addWidget(self.issuers_table, 1)
         self.issuer_button.clicked.connect(lambda: self.dialog("IssuerDialog"))
+        self.remove_issuer_button.clicked.connect(lambda: self.remove_issuer())
         return page
 
     def _holds_tab(self) -> QWidget:
@@ -230,9 +234,14 @@ class RulesPane(Pane):
         fill(
             self.issuers_table,
             [
-                [f"{self.who(i.address)} ({short_address(i.address)})", ", ".join(i.types), f"#{i.index}"]
+                [
+                    f"{self.who(i.address)} ({short_address(i.address)})",
+                    ", ".join(i.types) or "no longer trusted",
+                    f"#{i.index}",
+                ]
                 for i in overview.issuers
             ],
+            keys=[i.address for i in overview.issuers],
         )
         fill(
             self.holds_table,
@@ -324,6 +333,33 @@ class RulesPane(Pane):
             return None
         view = next(v for v in self.overview.claims if v.claim.claim_id == claim_id)
         return self.dialog("RevokeDialog", view=view)
+
+    def remove_issuer(self, operator: Any = None) -> None:
+        """Stop trusting the selected issuer, after saying what it does (it can be trusted again)."""
+        from desktop.gui import prompts
+        from desktop.gui.panes.documents import ask_operator
+
+        address = selected_key(self.issuers_table)
+        issuer = next((i for i in (self.overview.issuers if self.overview else []) if i.address == address), None)
+        if issuer is None or not issuer.types:
+            prompts.show_error(self, "Select a trusted issuer first.")
+            return
+        if operator is None:
+            if not prompts.ask(
+                self,
+                f"Stop trusting {self.who(issuer.address)} to issue claims? Its {', '.join(issuer.types)} claims "
+                "will no longer satisfy any rule, so transfers that need them are refused. The operator signs "
+                "this; trusting the issuer again later makes its claims count again.",
+                yes="Stop trusting",
+            ):
+                return
+            operator = ask_operator(self.ctx, self)
+            if operator is None:
+                return
+        ws = self.ctx.ws
+        self.ctx.ops.op(
+            self, lambda: ws.remove_issuer(operator, issuer.address), write=True, title="Removing an issuer"
+        ).run()
 
     def release(self) -> Any:
         hold_id = selected_key(self.holds_table)
