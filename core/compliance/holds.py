@@ -109,12 +109,15 @@ def hold_message(
             "registrar": registrar,
             "approver": second_approver(state, registrar, approver),
         }
+    return _checked(ledger, "Hold", message, "HoldApproval")
+
+
+def _checked(ledger: Ledger, kind: str, message: dict[str, Any], approval: str) -> dict[str, Any]:
+    """`message` if the rules would record it once the registrar and the approver have signed (a refusal
+    sentence otherwise): said before any request is written."""
+    pending = [("registrar", message["registrar"], kind), ("approver", message["approver"], approval)]
     try:
-        dry_run(
-            ledger,
-            Entry("Hold", message),
-            pending=[("registrar", registrar, "Hold"), ("approver", message["approver"], "HoldApproval")],
-        )
+        dry_run(ledger, Entry(kind, message), pending=pending)
     except RuleViolation as bad:
         raise refusal(bad) from None
     return message
@@ -153,15 +156,7 @@ def release_message(ledger: Ledger, registrar: str, hold: Hold, reason: str, app
             "registrar": registrar,
             "approver": second_approver(state, registrar, approver),
         }
-    try:
-        dry_run(
-            ledger,
-            Entry("HoldRelease", message),
-            pending=[("registrar", registrar, "HoldRelease"), ("approver", message["approver"], "HoldReleaseApproval")],
-        )
-    except RuleViolation as bad:
-        raise refusal(bad) from None
-    return message
+    return _checked(ledger, "HoldRelease", message, "HoldReleaseApproval")
 
 
 def write_release(
