@@ -213,3 +213,15 @@ def test_a_sale_out_of_season_says_its_month(small_model: Any, all_rows: list[di
     assert "June" in on["text"] and on["weight"] < 0
     assert not any(r["code"].endswith("season_sale") for r in undated.reasons)
     assert january.inputs["season"] == pytest.approx(0.5 / 12, abs=1e-4) and undated.inputs["season"] is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1900, 2100), st.floats(0.0, 0.999).filter(lambda f: abs(f - 0.5) > 1e-6), st.integers(1, 30))
+def test_the_season_repeats_every_year(year: int, fraction: float, years: int) -> None:
+    errors = MarketErrors.from_oof(np.log(np.full(4, 1e5)), np.log(np.full(4, 1e5)) + np.linspace(-0.1, 0.1, 4))
+    time = np.array([year + fraction, year + years + fraction])
+    x = inputs(errors, np.full(2, 1e5), np.log(np.full(2, 1e5)), np.full(2, 30.0), time)
+    assert np.all((x[:, 4] >= 0.0) & (x[:, 4] < 1.0))
+    parts = shipped.load().model.contributions(x)
+    assert parts[1]["season"] == pytest.approx(parts[0]["season"], abs=1e-5)
+    assert abs(parts[0]["season"]) < 1.0  # a smooth yearly cycle, never a reason on its own
