@@ -18,6 +18,7 @@ from valuation.screening import shipped
 from valuation.screening.classifier import REFERENCE, TERMS
 from valuation.screening.evaluate import cross_validate_screen, precision_at
 from valuation.screening.features import INPUTS, MarketErrors, inputs, roundness, sale_age
+from valuation.screening.screen import MONTHS
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +226,25 @@ def test_the_season_repeats_every_year(year: int, fraction: float, years: int) -
     parts = shipped.load().model.contributions(x)
     assert parts[1]["season"] == pytest.approx(parts[0]["season"], abs=1e-5)
     assert abs(parts[0]["season"]) < 1.0  # a smooth yearly cycle, never a reason on its own
+
+
+@pytest.mark.parametrize(
+    "day, month",
+    [
+        ("2009-01-01", "January"),
+        ("2009-02-28", "February"),
+        ("2009-03-01", "March"),
+        ("2008-02-29", "February"),
+        ("2008-03-01", "March"),
+        ("2009-07-02", "July"),
+        ("2009-12-31", "December"),
+        ("2008-12-31", "December"),
+    ],
+)
+def test_the_month_named_is_the_closing_dates(day: str, month: str) -> None:
+    from valuation.schema import parse_date
+    from valuation.screening.screen import month_name
+
+    time = parse_date(day)
+    assert time is not None and month_name(time % 1.0) == month
+    assert month_name((list(MONTHS).index(month) + 0.5) / 12.0) == month  # a year and month: mid-month

@@ -13,6 +13,7 @@ logit(score) = logit(base_score) + sum(weights).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -122,8 +123,17 @@ MONTHS = (
 )
 
 
+DAYS_BEFORE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)  # each month's first day, 0-based
+
+
+def month_name(fraction: float) -> str:
+    """The month of a fraction of a year as valuation.schema makes it (day of the year / its length):
+    months are not twelfths, so 1 March (59/365) is March, not February."""
+    return MONTHS[bisect.bisect_right(DAYS_BEFORE, fraction * 365.0 + 1e-6) - 1]
+
+
 def _season_text(fraction: float, weight: float) -> tuple[str, str]:
-    month = MONTHS[min(11, int(fraction * 12.0))]
+    month = month_name(fraction)
     if weight > 0:
         return "off_season_sale", (
             f"The sale closes in {month}, outside the spring and summer months when most listed homes sell: "
