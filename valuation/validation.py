@@ -42,7 +42,7 @@ def screened_out(data: SalesData, log_estimate: FloatArray, errors: MarketErrors
     from valuation.screening import shipped
 
     screen = shipped.load()
-    x = inputs(errors, data.price, log_estimate, sale_age(data.time, data.numeric, years))
+    x = inputs(errors, data.price, log_estimate, sale_age(data.time, data.numeric, years), data.time)
     # the screen's curves stop at 8 spreads, so a price keyed in at a tenth is no more suspect to it
     # than one at half; validation also drops what no market sale looks like
     suspect = (screen.model.score(x) >= screen.high) | (np.abs(x[:, 0]) > EXTREME_GAP)

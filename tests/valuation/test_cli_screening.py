@@ -45,6 +45,7 @@ def test_screen_evaluate_json(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert result["n"] == 600 and 30 <= result["positives"] <= 90 and 0.0 <= result["auc"] <= 1.0
     assert result["base_rate"] == pytest.approx(result["positives"] / result["n"], abs=1e-4)
     assert result["data"]["not_inputs"] == ["Sale_Type", "Sale_Condition"]
+    assert result["inputs"] == ["gap", "level", "age", "roundness", "season"]
 
 
 def test_screen_evaluate_text(capsys: pytest.CaptureFixture[str], tmp_path: Path, slice_csv: Path) -> None:

@@ -17,7 +17,8 @@ from valuation.model import ModelParams
 from valuation.screening import shipped
 from valuation.screening.classifier import REFERENCE, TERMS
 from valuation.screening.evaluate import cross_validate_screen, precision_at
-from valuation.screening.features import INPUTS, MarketErrors, roundness, sale_age
+from valuation.screening.features import INPUTS, MarketErrors, inputs, roundness, sale_age
+from valuation.screening.screen import MONTHS
 
 
 @pytest.fixture(scope="module")
@@ -92,12 +93,13 @@ finite = st.floats(-20, 20, allow_nan=False)
             st.floats(-6, 6),
             st.one_of(st.just(math.nan), st.floats(0, 300)),
             st.sampled_from([0.0, 1.0, 2.0, 3.0]),
+            st.one_of(st.just(math.nan), st.floats(0, 0.999)),
         ),
         min_size=1,
         max_size=8,
     )
 )
-def test_contributions_add_up_to_the_log_odds(rows: list[tuple[float, float, float, float]]) -> None:
+def test_contributions_add_up_to_the_log_odds(rows: list[tuple[float, float, float, float, float]]) -> None:
     screen = shipped.load().model
     x = np.array(rows, dtype=np.float64)
     logits = screen.logit(x)
@@ -110,7 +112,7 @@ def test_a_typical_sale_has_no_reasons_and_the_json_round_trips() -> None:
     typical = np.array([[REFERENCE[name] for name in INPUTS]])
     assert all(abs(v) < 1e-12 for v in screen.model.contributions(typical)[0].values())
     again = shipped.from_json(screen.to_json())
-    x = np.array([[-3.0, -1.0, 40.0, 1.0], [2.0, 0.5, math.nan, 3.0]])
+    x = np.array([[-3.0, -1.0, 40.0, 1.0, 0.04], [2.0, 0.5, math.nan, 3.0, math.nan]])
     assert np.array_equal(again.model.score(x), screen.model.score(x))
     changed = screen.to_json()
     changed["model"]["terms"][0]["knots"] = [0.0]
@@ -130,13 +132,13 @@ def test_the_shipped_screen_was_fitted_on_the_bundled_labels() -> None:
     assert figures["auc"] > figures["baseline_price_gap_only"]["auc"]
     # fitted with today's valuation model: change the model, rerun scripts/fit_screening.py
     assert screen.info["valuation_params"] == dict(vars(ModelParams()))
-    assert [t.name for t in TERMS] == ["gap", "level", "age", "roundness"]
+    assert [t.name for t in TERMS] == ["gap", "level", "age", "roundness", "season"]
 
 
 def test_the_screen_prefers_prices_far_from_the_estimate() -> None:
     screen = shipped.load().model
     gaps = np.array([-6.0, -3.0, 0.0, 3.0, 6.0])
-    x = np.column_stack([gaps, np.zeros(5), np.full(5, 30.0), np.full(5, 3.0)])
+    x = np.column_stack([gaps, np.zeros(5), np.full(5, 30.0), np.full(5, 3.0), np.full(5, math.nan)])
     s = screen.score(x)
     assert s[0] > s[1] > s[2] and s[4] > s[3] > s[2]
 
@@ -183,3 +185,66 @@ def test_an_unround_price_is_a_stated_reason(small_model: Any, all_rows: list[di
     (odd,) = screen_sales(small_model, [row], [187_333.0], [2009.5], shipped.load())
     reason = next(r for r in odd.reasons if r["code"] == "unround_price")
     assert "USD 187,333" in reason["text"] and reason["weight"] > 0
+
+
+def test_the_season_is_the_closing_month_and_unknown_without_one() -> None:
+    errors = MarketErrors.from_oof(np.log(np.full(10, 1e5)), np.log(np.full(10, 1e5)) + np.linspace(-0.1, 0.1, 10))
+    time = np.array([2009 + 0.5 / 12, 2009 + 5.5 / 12, 2009.5, math.nan])  # January, June, a year alone, none
+    x = inputs(errors, np.full(4, 1e5), np.log(np.full(4, 1e5)), np.full(4, 30.0), time)
+    assert x[0, 4] == pytest.approx(0.5 / 12) and x[1, 4] == pytest.approx(5.5 / 12)
+    assert np.isnan(x[2, 4]) and np.isnan(x[3, 4])
+    parts = shipped.load().model.contributions(x)
+    assert parts[2]["season"] == 0.0 and parts[3]["season"] == 0.0  # no season: the year's average
+    # learnt from Ames: listed homes close mostly in late spring and summer, so a January sale is more
+    # likely not at arm's length than a June one, all else equal
+    assert parts[0]["season"] > 0 > parts[1]["season"]
+
+
+def test_a_sale_out_of_season_says_its_month(small_model: Any, all_rows: list[dict[str, str]]) -> None:
+    from valuation.screening.screen import screen_sales
+
+    row = all_rows[1500]
+    january, june, undated = screen_sales(
+        small_model, [row] * 3, [150_000.0] * 3, [2009 + 0.5 / 12, 2009 + 5.5 / 12, math.nan], shipped.load()
+    )
+    assert january.score > june.score
+    off = next(r for r in january.reasons if r["code"] == "off_season_sale")
+    assert "January" in off["text"] and off["weight"] > 0
+    on = next(r for r in june.reasons if r["code"] == "in_season_sale")
+    assert "June" in on["text"] and on["weight"] < 0
+    assert not any(r["code"].endswith("season_sale") for r in undated.reasons)
+    assert january.inputs["season"] == pytest.approx(0.5 / 12, abs=1e-4) and undated.inputs["season"] is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1900, 2100), st.floats(0.0, 0.999).filter(lambda f: abs(f - 0.5) > 1e-6), st.integers(1, 30))
+def test_the_season_repeats_every_year(year: int, fraction: float, years: int) -> None:
+    errors = MarketErrors.from_oof(np.log(np.full(4, 1e5)), np.log(np.full(4, 1e5)) + np.linspace(-0.1, 0.1, 4))
+    time = np.array([year + fraction, year + years + fraction])
+    x = inputs(errors, np.full(2, 1e5), np.log(np.full(2, 1e5)), np.full(2, 30.0), time)
+    assert np.all((x[:, 4] >= 0.0) & (x[:, 4] < 1.0))
+    parts = shipped.load().model.contributions(x)
+    assert parts[1]["season"] == pytest.approx(parts[0]["season"], abs=1e-5)
+    assert abs(parts[0]["season"]) < 1.0  # a smooth yearly cycle, never a reason on its own
+
+
+@pytest.mark.parametrize(
+    "day, month",
+    [
+        ("2009-01-01", "January"),
+        ("2009-02-28", "February"),
+        ("2009-03-01", "March"),
+        ("2008-02-29", "February"),
+        ("2008-03-01", "March"),
+        ("2009-07-02", "July"),
+        ("2009-12-31", "December"),
+        ("2008-12-31", "December"),
+    ],
+)
+def test_the_month_named_is_the_closing_dates(day: str, month: str) -> None:
+    from valuation.schema import parse_date
+    from valuation.screening.screen import month_name
+
+    time = parse_date(day)
+    assert time is not None and month_name(time % 1.0) == month
+    assert month_name((list(MONTHS).index(month) + 0.5) / 12.0) == month  # a year and month: mid-month

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from valuation.screening.features import AGE, GAP, INPUTS, LEVEL, ROUND
+from valuation.screening.features import AGE, GAP, INPUTS, LEVEL, ROUND, SEASON
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -34,26 +34,41 @@ NEW_HOME = "new home"  # the interaction of a new home with the price gap
 @dataclass(frozen=True)
 class Term:
     """One input's curve.  Hinges: the input clipped to [low, high], then x and max(0, x - k) per
-    knot k.  Levels (knots are the levels, low/high unused): one indicator per level."""
+    knot k.  Levels (knots are the levels, low/high unused): one indicator per level.  Cyclic (a
+    fraction of a year): its cosine and sine, both 0 when unknown (NaN), the year's average."""
 
     name: str
     knots: tuple[float, ...]
     low: float = 0.0
     high: float = 0.0
     levels: bool = False
+    cyclic: bool = False
 
     def basis(self, x: FloatArray) -> FloatArray:
         if self.levels:
             return np.column_stack([(x == k).astype(np.float64) for k in self.knots])
+        if self.cyclic:
+            angle = 2.0 * math.pi * np.nan_to_num(x, nan=0.0)
+            known = np.isfinite(x).astype(np.float64)
+            return np.column_stack([known * np.cos(angle), known * np.sin(angle)])
         c = np.clip(x, self.low, self.high)
         return np.column_stack([c] + [np.maximum(c - k, 0.0) for k in self.knots])
 
     @property
     def width(self) -> int:
-        return len(self.knots) + (0 if self.levels else 1)
+        return 2 if self.cyclic else len(self.knots) + (0 if self.levels else 1)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "knots": list(self.knots), "low": self.low, "high": self.high, "levels": self.levels}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "knots": list(self.knots),
+            "low": self.low,
+            "high": self.high,
+            "levels": self.levels,
+        }
+        if self.cyclic:
+            out["cyclic"] = True
+        return out
 
 
 TERMS = (
@@ -61,16 +76,19 @@ TERMS = (
     Term(LEVEL, (-2.0, -1.0, 0.0, 1.0, 2.0), -4.0, 4.0),  # market spreads of log price
     Term(AGE, (math.log1p(1.0), math.log1p(5.0), math.log1p(20.0), math.log1p(50.0)), 0.0, math.log1p(200.0)),
     Term(ROUND, (0.0, 1.0, 2.0), levels=True),  # 3 (round thousands) is the reference level
+    # listed homes close mostly in spring and summer; family and distressed sales all year round
+    Term(SEASON, (), cyclic=True),
 )
-# A typical market sale: on its estimate, mid-market, 30 years old, a round price.
-REFERENCE = {GAP: 0.0, LEVEL: 0.0, AGE: 30.0, ROUND: 3.0}
+# A typical market sale: on its estimate, mid-market, 30 years old, a round price, at no particular
+# time of year (the season's effect averages to 0 over a year).
+REFERENCE = {GAP: 0.0, LEVEL: 0.0, AGE: 30.0, ROUND: 3.0, SEASON: math.nan}
 
 
 def design(x: FloatArray) -> tuple[FloatArray, list[tuple[str, int, int]]]:
     """The basis matrix and each group's column span.  An unknown age takes the reference age,
     so a market without a year of construction simply has no age effect."""
     age = np.where(np.isfinite(x[:, 2]), x[:, 2], REFERENCE[AGE])
-    values = {GAP: x[:, 0], LEVEL: x[:, 1], AGE: np.log1p(np.maximum(age, 0.0)), ROUND: x[:, 3]}
+    values = {GAP: x[:, 0], LEVEL: x[:, 1], AGE: np.log1p(np.maximum(age, 0.0)), ROUND: x[:, 3], SEASON: x[:, 4]}
     columns = []
     spans = []
     start = 0

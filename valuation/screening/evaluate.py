@@ -29,7 +29,7 @@ from valuation.dataset import BoolArray, FloatArray, SalesData
 from valuation.model import ModelParams, ValuationModel, fit_model
 from valuation.progress import Steps
 from valuation.screening.classifier import AdditiveLogit
-from valuation.screening.features import MarketErrors, inputs, sale_age
+from valuation.screening.features import INPUTS, MarketErrors, inputs, sale_age
 
 if TYPE_CHECKING:
     from valuation.screening.shipped import PriceScreen
@@ -57,7 +57,7 @@ def model_inputs(
     log_estimate = model.predict_log(data)
     log_estimate[market] = model.oof_log  # the market sales it trained on: their out-of-fold estimates
     age = sale_age(data.time, data.numeric, model.regressor.builder.years)
-    return FoldInputs(inputs(errors, data.price, log_estimate, age), model, errors)
+    return FoldInputs(inputs(errors, data.price, log_estimate, age, data.time), model, errors)
 
 
 def precision_at(scores: FloatArray, y: BoolArray, share: float) -> tuple[float, float, int]:
@@ -119,6 +119,7 @@ def cross_validate_screen(
         "positives": positives,
         "base_rate": round(positives / n, 4),
         "folds": folds,
+        "inputs": list(INPUTS),
         **ranking_figures(scores, y),
     }
     result["baseline_price_gap_only"] = ranking_figures(gap, y)

@@ -4,9 +4,10 @@ that mean the same in every market.
 The gap between the price and the estimate is measured in units of the model's own
 out-of-fold error on market sales (so a market the model values roughly does not
 flag every sale), the property's price level as its place in the market's price
-distribution, and the property's age at the sale where the table has a year of
-construction.  Nothing here reads a sale-condition or sale-type column: those are
-never features (see valuation.schema.SALE_TERMS).
+distribution, the property's age at the sale where the table has a year of
+construction, and the time of year of the closing where the sale has a month.
+Nothing here reads a sale-condition or sale-type column: those are never features
+(see valuation.schema.SALE_TERMS).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class MarketErrors:
 
 
 # The inputs of the screen, one column each, in this order.
-GAP, LEVEL, AGE, ROUND = "gap", "level", "age", "roundness"
-INPUTS = (GAP, LEVEL, AGE, ROUND)
+GAP, LEVEL, AGE, ROUND, SEASON = "gap", "level", "age", "roundness", "season"
+INPUTS = (GAP, LEVEL, AGE, ROUND, SEASON)
 
 
 def roundness(price: FloatArray) -> FloatArray:
@@ -77,12 +78,17 @@ def roundness(price: FloatArray) -> FloatArray:
     return out
 
 
-def inputs(errors: MarketErrors, price: FloatArray, log_estimate: FloatArray, age: FloatArray) -> FloatArray:
-    """n x 4: the price gap in error units, the price level in market spreads, the age at the sale
-    (NaN = unknown) and the price's roundness."""
+def inputs(
+    errors: MarketErrors, price: FloatArray, log_estimate: FloatArray, age: FloatArray, time: FloatArray
+) -> FloatArray:
+    """n x 5: the price gap in error units, the price level in market spreads, the age at the sale
+    (NaN = unknown), the price's roundness and the time of year of the closing (0-1, NaN = unknown)."""
     gap = (np.log(price) - log_estimate - errors.centre) / errors.scale
     level = (log_estimate - errors.log_median) / errors.log_spread
-    return np.column_stack([gap, level, np.asarray(age, dtype=np.float64), roundness(price)])
+    season = np.mod(np.asarray(time, dtype=np.float64), 1.0)
+    # a year alone reads as mid-year (valuation.schema): its season is unknown (2 July loses its own)
+    season[season == 0.5] = np.nan
+    return np.column_stack([gap, level, np.asarray(age, dtype=np.float64), roundness(price), season])
 
 
 def sale_age(time: FloatArray, numeric: dict[str, FloatArray], year_columns: list[str]) -> FloatArray:

@@ -13,6 +13,7 @@ logit(score) = logit(base_score) + sum(weights).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -21,7 +22,7 @@ import numpy as np
 
 from valuation.dataset import fill_absent, from_records
 from valuation.screening.classifier import NEW_HOME, NEW_HOME_YEARS
-from valuation.screening.features import AGE, GAP, LEVEL, ROUND, MarketErrors, inputs, sale_age
+from valuation.screening.features import AGE, GAP, INPUTS, LEVEL, SEASON, MarketErrors, inputs, sale_age
 from valuation.screening.shipped import PriceScreen
 
 if TYPE_CHECKING:
@@ -106,6 +107,41 @@ def _level_text(log_estimate: float, estimate: float, errors: MarketErrors, curr
     )
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+DAYS_BEFORE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)  # each month's first day, 0-based
+
+
+def month_name(fraction: float) -> str:
+    """The month of a fraction of a year as valuation.schema makes it (day of the year / its length):
+    months are not twelfths, so 1 March (59/365) is March, not February."""
+    return MONTHS[bisect.bisect_right(DAYS_BEFORE, fraction * 365.0 + 1e-6) - 1]
+
+
+def _season_text(fraction: float, weight: float) -> tuple[str, str]:
+    month = month_name(fraction)
+    if weight > 0:
+        return "off_season_sale", (
+            f"The sale closes in {month}, outside the spring and summer months when most listed homes sell: "
+            "family and distressed sales, which close all year round, are a larger share of sales then."
+        )
+    return "in_season_sale", f"The sale closes in {month}, in the months when most listed homes sell."
+
+
 def _reason(
     group: str,
     weight: float,
@@ -130,6 +166,8 @@ def _reason(
             if age >= NEW_HOME_YEARS
             else "The property was new at the sale."
         )
+    elif group == SEASON:
+        code, text = _season_text(float(x[4]), weight)
     elif group == NEW_HOME:
         code = "new_home_off_estimate"
         text = (
@@ -157,7 +195,7 @@ def screen_sales(
     currency: str = "USD",
 ) -> list[Screening]:
     """Screen sales of properties described by `records` at `prices` (currency units) and `times`
-    (fractional years; NaN = the model's valuation date).  Vectorised: one call for many sales."""
+    (fractional years; NaN = the model's valuation date, and no season).  Vectorised: one call for many sales."""
     from valuation.comparables import date_text
 
     model = trained.model
@@ -169,7 +207,9 @@ def screen_sales(
     fill_absent(subject, records, spec, trained.baseline)
     price = np.asarray(prices, dtype=np.float64)
     log_estimate = model.predict_log(subject)
-    x = inputs(model.errors, price, log_estimate, sale_age(subject.time, subject.numeric, model.years))
+    age = sale_age(subject.time, subject.numeric, model.years)
+    # the season is the closing's: a sale valued as of the model's date has no season of its own
+    x = inputs(model.errors, price, log_estimate, age, np.asarray(times, dtype=np.float64))
     scores = screen.model.score(x)
     contributions = screen.model.contributions(x)
     base = 1.0 / (1.0 + math.exp(-screen.model.reference_logit))
@@ -198,7 +238,7 @@ def screen_sales(
                 date_text(when[i]) if np.isfinite(when[i]) else None,
                 {
                     name: (None if not np.isfinite(v) else round(float(v), 4))
-                    for name, v in zip((GAP, LEVEL, AGE, ROUND), x[i], strict=True)
+                    for name, v in zip(INPUTS, x[i], strict=True)
                 },
             )
         )
