@@ -19,6 +19,7 @@ import numpy as np
 from core.money import Money
 from valuation.dataset import BUNDLED_CURRENCY, FloatArray, SalesData
 from valuation.location import project
+from valuation.schema import calendar_month
 
 VALUE_SCALE = 0.10  # 10% apart in model value counts as much as...
 KM_SCALE = 1.0  # ...one kilometre apart, and as...
@@ -77,8 +78,7 @@ def date_text(t: float) -> str | None:
     """A fractional year as YYYY-MM."""
     if not np.isfinite(t):
         return None
-    year = int(t)
-    month = min(12, int((t - year) * 12) + 1)
+    year, month = calendar_month(t)
     return f"{year}-{month:02d}"
 
 

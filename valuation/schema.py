@@ -68,6 +68,16 @@ def _fractional_year(year: int, month: int, day: int) -> float | None:
     return year + (d.toordinal() - start) / length
 
 
+def calendar_month(t: float) -> tuple[int, int]:
+    """The year and month of a fractional year as `_fractional_year` makes it (the day of the year over
+    the year's length): months are not twelfths, so 1 March (59/365) is March, not February."""
+    year = int(t)
+    start = date(year, 1, 1).toordinal()
+    length = date(year + 1, 1, 1).toordinal() - start
+    day = min(length - 1, max(0, int((t - year) * length + 1e-6)))
+    return year, date.fromordinal(start + day).month
+
+
 def parse_date(text: str | None, day_first: bool = False) -> float | None:
     """A sale date as a fractional year (2010-07-02 -> 2010.5); None if not a date."""
     if text is None:

@@ -75,3 +75,18 @@ def test_the_evaluation_says_which_dates_it_used(
     assert dates["columns"] == ["Sold"] and dates["format"] == "date"
     assert dates["sales_with_date"] == dates["sales"] > 500
     assert dates["first"].startswith(str(years[0])) and dates["last"].startswith(str(years[-1]))
+
+
+@pytest.mark.parametrize(
+    "day, shown",
+    [("2009-03-01", "2009-03"), ("2009-02-28", "2009-02"), ("2008-12-31", "2008-12"), ("2010-01-01", "2010-01")],
+)
+def test_a_sale_date_is_shown_in_its_own_month(day: str, shown: str) -> None:
+    """Comparables, the model card and the screen's reasons name a sale's month by the calendar."""
+    from valuation.comparables import date_text
+    from valuation.schema import parse_date, time_of
+
+    time = parse_date(day)
+    assert time is not None and date_text(time) == shown
+    year, month = shown.split("-")
+    assert date_text(time_of([year, month], "year_month") or 0.0) == shown  # a year and month: mid-month

@@ -13,7 +13,6 @@ logit(score) = logit(base_score) + sum(weights).
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from valuation.dataset import fill_absent, from_records
+from valuation.schema import calendar_month
 from valuation.screening.classifier import NEW_HOME, NEW_HOME_YEARS
 from valuation.screening.features import AGE, GAP, INPUTS, LEVEL, SEASON, MarketErrors, inputs, sale_age
 from valuation.screening.shipped import PriceScreen
@@ -123,13 +123,9 @@ MONTHS = (
 )
 
 
-DAYS_BEFORE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)  # each month's first day, 0-based
-
-
 def month_name(fraction: float) -> str:
-    """The month of a fraction of a year as valuation.schema makes it (day of the year / its length):
-    months are not twelfths, so 1 March (59/365) is March, not February."""
-    return MONTHS[bisect.bisect_right(DAYS_BEFORE, fraction * 365.0 + 1e-6) - 1]
+    """The month of a fraction of a year (read in a common year: the season carries no year)."""
+    return MONTHS[calendar_month(2001.0 + fraction)[1] - 1]
 
 
 def _season_text(fraction: float, weight: float) -> tuple[str, str]:
