@@ -28,20 +28,10 @@ from core.liens import lien_on, lien_terms
 from core.marketdata import ames_rows
 from core.money import to_minor
 from core.requests import sign_request
+from core.screening.history import PATTERNS
 from core.state import LedgerState
 from core.transactions import prepare_transfer, submit
 
-PATTERNS = (
-    "quick_resale",
-    "flip_chain",
-    "circular_transfer",
-    "new_party_many_deeds",
-    "liens_beyond_value",
-    "stacked_loans",
-    "loan_before_sale",
-    "sub_threshold_split",
-    "closing_long_after_deadline",
-)
 SEED = 1512
 
 
@@ -185,6 +175,15 @@ class _Injector:
             return self.sell(
                 deed, owner, self.other(*buyers), value * 24 // 100, t0 + timedelta(days=90), shares=2400
             ), setup
+        if pattern == "loan_after_sale":  # seen only when the sale is screened again later
+            sale = self.sell(deed, owner, self.other(owner), value, t0)
+            lien = self.lien(
+                deed,
+                self.rng.choice(self.lenders),
+                int(value * self.rng.uniform(1.4, 2.0)),
+                t0 + timedelta(days=self.rng.randint(3, 60)),
+            )
+            return sale, [lien]
         if pattern == "closing_long_after_deadline":
             return self.sell(
                 deed, owner, self.other(owner), value, self.today + timedelta(days=self.rng.randint(220, 500))

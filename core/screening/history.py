@@ -372,4 +372,5 @@ PATTERNS = (
     "loan_before_sale",
     "sub_threshold_split",
     "closing_long_after_deadline",
+    "loan_after_sale",  # core/screening/after.py: judged on what followed a recorded transfer
 )
