@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 
-from core.screening.history import DAY, LIEN_VALUE_RATIO, LienRecord, Reason, Sale, _money, _months, _reason
+from core.screening.history import LIEN_VALUE_RATIO
+from core.screening.records import DAY, LienRecord, Reason, Sale, make_reason, money, months
 
 AFTER_WINDOW = 90 * DAY  # loans recorded within three months after the closing day
 
@@ -50,27 +51,27 @@ def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None
         return None
     last = max(x.recorded_at for x in loans)
     when = (
-        f"{_months(last - sale.closing)} after this sale"
+        f"{months(last - sale.closing)} after this sale"
         if last >= sale.closing
-        else f"after this transfer was recorded, {_months(sale.closing - last)} before it closes"
+        else f"after this transfer was recorded, {months(sale.closing - last)} before it closes"
     )
     basis = (
-        f"{total / sale.whole_price:.1f} times its price {_money(sale.whole_price, sale.currency)}"
+        f"{total / sale.whole_price:.1f} times its price {money(sale.whole_price, sale.currency)}"
         if not value or value <= sale.whole_price
-        else f"{total / worth:.1f} times the estimate {_money(value, sale.currency)} (the price "
-        f"{_money(sale.whole_price, sale.currency)})"
+        else f"{total / worth:.1f} times the estimate {money(value, sale.currency)} (the price "
+        f"{money(sale.whole_price, sale.currency)})"
     )
     if len(loans) == 1:
         [loan] = loans
         what = (
-            f"A loan of {_money(total, sale.currency)} (lien {loan.lien_id}, entry {loan.index}) was recorded against "
+            f"A loan of {money(total, sale.currency)} (lien {loan.lien_id}, entry {loan.index}) was recorded against "
             f"deed {sale.deed_id} {when}"
         )
     else:
         liens = ", ".join(str(x.lien_id) for x in loans)
         what = (
-            f"{len(loans)} loans totalling {_money(total, sale.currency)} (liens {liens}) were recorded against deed "
+            f"{len(loans)} loans totalling {money(total, sale.currency)} (liens {liens}) were recorded against deed "
             f"{sale.deed_id}, the last {when}"
         )
     text = f"{what}, {basis}: the buyer borrowed far beyond what the property is worth right after buying."
-    return _reason("loan_after_sale", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
+    return make_reason("loan_after_sale", text, 2.4 + min(1.5, 3 * math.log(total / worth)))

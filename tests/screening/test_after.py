@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.screening.after import AFTER_WINDOW, Followers, after_reason
-from core.screening.history import DAY, LIEN_VALUE_RATIO, Sale
+from core.screening.history import LIEN_VALUE_RATIO
+from core.screening.records import DAY, Sale
 from tests.screening.test_history import A, B, BANK, BANK2, C, Book, days
 
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from core.dates import date_to_epoch
 from core.screening.combine import Thresholds, combine, logit
-from core.screening.history import PATTERNS, History, Sale
+from core.screening.history import PATTERNS, History
+from core.screening.records import Sale
 
 A, B, C, D, E, F = (f"0x{c * 40}" for c in "abcdef")
 BANK, BANK2, BANK3 = (f"0x{c * 39}1" for c in "789")
@@ -225,7 +226,7 @@ def test_only_what_came_before_counts() -> None:
 def test_every_pattern_is_named_and_injected_in_the_demo() -> None:
     from core.demo_suspicious import _Injector
 
-    assert len(PATTERNS) == len(set(PATTERNS)) == 10
+    assert len(PATTERNS) == len(set(PATTERNS)) == 11
     assert all(f'"{p}"' in inspect.getsource(_Injector.case) for p in PATTERNS)
 
 

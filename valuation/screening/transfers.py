@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from core.money import decimals, to_units
 from core.screening.after import Followers, after_reason
 from core.screening.combine import Assessment, Thresholds, combine, sigmoid
-from core.screening.history import History, LienRecord, Sale, lien_value_reason
+from core.screening.history import History, lien_value_reason
+from core.screening.records import LienRecord, Sale
 from valuation.schema import parse_date
 
 if TYPE_CHECKING:
