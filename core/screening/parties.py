@@ -33,20 +33,25 @@ def _round(legs: list[Sale]) -> bool:
 
 
 class PartyTrades:
-    """Every sale so far by its seller, to find the legs that close a circle with a new one."""
+    """The sales so far, by seller and by the week they close in, to find the legs that close a circle with a
+    new sale without reading every sale of a busy seller (a week is as wide as the circle's window)."""
 
     def __init__(self, party: Callable[[str], str]) -> None:
         self.party = party  # an address -> the party it stands for (a recovered key is its old key's party)
-        self.sold_by: dict[str, list[Sale]] = {}
+        self.by_week: dict[tuple[str, int], list[Sale]] = {}
 
     def add(self, sale: Sale) -> None:
-        self.sold_by.setdefault(self.party(sale.seller), []).append(sale)
+        self.by_week.setdefault((self.party(sale.seller), sale.closing // CIRCLE_DAYS), []).append(sale)
 
     def _near(self, seller: str, sale: Sale) -> list[Sale]:
+        """Sales by `seller` of other deeds closing within the window of `sale` and priced within the band."""
+        week = sale.closing // CIRCLE_DAYS
+        low, high = sale.price / (1 + CIRCLE_PRICE), sale.price * (1 + CIRCLE_PRICE)
         return [
             s
-            for s in self.sold_by.get(self.party(seller), [])
-            if abs(s.closing - sale.closing) <= CIRCLE_DAYS and s.deed_id != sale.deed_id
+            for w in (week - 1, week, week + 1)
+            for s in self.by_week.get((seller, w), [])
+            if abs(s.closing - sale.closing) <= CIRCLE_DAYS and s.deed_id != sale.deed_id and low <= s.price <= high
         ]
 
     def circle(self, sale: Sale) -> list[Sale] | None:
@@ -59,7 +64,7 @@ class PartyTrades:
             middle = self.party(first.buyer)
             if middle == seller and _round([sale, first]):
                 return [first]
-            if middle in (buyer,):
+            if middle == buyer:
                 continue
             for second in self._near(middle, sale):
                 if self.party(second.buyer) == seller and _round([sale, first, second]):
