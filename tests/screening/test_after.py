@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from core.screening.after import AFTER_WINDOW, Followers, after_reason
 from core.screening.history import LIEN_VALUE_RATIO
 from core.screening.records import DAY, Sale
+from tests.screening.conftest import SuspiciousDemo
 from tests.screening.test_history import A, B, BANK, BANK2, C, Book, days
 
 
@@ -114,3 +115,24 @@ def test_the_window_and_the_ratio_are_the_edges(day: int, ratio: float) -> None:
     b.lien(1, BANK, loan, days(day))
     fires = day * DAY <= AFTER_WINDOW and loan * 100 > LIEN_VALUE_RATIO * sale.whole_price
     assert (b.after(sale) != []) == fires
+
+
+def test_on_the_demo_the_transfer_is_flagged_later_and_the_submit_time_screen_cannot_know(
+    suspicious_demo: SuspiciousDemo,
+) -> None:
+    """The injected sale was clean as of its recording (the screen then stops at it); screened now, with
+    the loan recorded after it, it carries the reason and is at least `review`."""
+    from desktop.workspace import Workspace
+    from valuation.screening.transfers import screen_recorded
+
+    target = suspicious_demo.target("loan_after_sale")
+    ws = Workspace.open(suspicious_demo.root)
+    try:
+        [then] = screen_recorded(None, "USD", ws.ledger.iter_entries(), wanted={target}, stop=target)
+        now = ws.screen_entry(target, train=False)
+    finally:
+        ws.close()
+    assert "loan_after_sale" not in then.patterns
+    assert "loan_after_sale" in now.patterns and now.level in ("review", "high")
+    [reason] = [r for r in now.reasons if r["code"] == "loan_after_sale"]
+    assert "after this sale" in reason["text"] and "times " in reason["text"] and "USD" in reason["text"]
