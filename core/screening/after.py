@@ -73,5 +73,5 @@ def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None
             f"{len(loans)} loans totalling {money(total, sale.currency)} (liens {liens}) were recorded against deed "
             f"{sale.deed_id}, the last {when}"
         )
-    text = f"{what}, {basis}: the buyer borrowed far beyond what the property is worth right after buying."
+    text = f"{what}, {basis}: borrowing far beyond what the property is worth right after it changed hands."
     return make_reason("loan_after_sale", text, 2.4 + min(1.5, 3 * math.log(total / worth)))

@@ -27,7 +27,7 @@ FORBIDDEN = (
     "chain of holders",
     "shotgun",
     "round trip",
-    "borrowed far beyond",
+    "borrowing far beyond",
     "sale_by_replaced_key",
     "ScreeningReview".lower(),
     *PATTERNS,
