@@ -9,6 +9,11 @@ core/screening/combine.py).  A pattern that does not fire says nothing.
 
 Times: sales are compared by their closing dates (the dates the sales happened),
 liens by when they were recorded.
+
+Recovery moves (RecoveryTransfer) move holdings here too, and the new key is the
+same party as the key it replaced (`party`).  Circles across deeds are in
+core/screening/parties.py; what followed a recorded transfer (loans after it) in
+core/screening/after.py, fed by the same pass.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 `screen_recorded` judges recorded transfers, each on what the ledger knew when it
 was recorded (one pass over the entries in order, the patterns asked before the
-transfer is added); `screen_message` judges a prepared transfer against the ledger
+transfer is added) plus the loans recorded after it (core.screening.after, fed by
+the same pass); `screen_message` judges a prepared transfer against the ledger
 as it is now.  The price part values the property as of the closing date with the
 stored model; the history part is core.screening.history; the two add up in
 core.screening.combine.  Internal results: never on public records.
