@@ -1,6 +1,6 @@
-"""The Review pane lists a transfer flagged only by what followed it (a loan far beyond the price recorded
-after the sale) and a circle of deeds among the same parties, each with its reason in words and money
-(pytest-qt, offscreen)."""
+"""The Review pane shows a transfer flagged only by what followed it (a loan far beyond the price recorded
+after the sale) and a circle of deeds among the same parties, each with its reason in words and money; the
+notary desk shows the former too (pytest-qt, offscreen)."""
 
 # ruff: noqa: F811  (the suspicious_demo fixture is imported from its module; pytest hands it to tests by name)
 
@@ -53,3 +53,17 @@ def test_the_queue_shows_the_later_and_the_cross_deed_patterns(
         for i in range(pane.view.reasons.count())
     ]
     assert any(says in t and "USD" in t for t in texts)
+
+
+def test_the_notary_desk_shows_a_loan_recorded_after_the_transfer_being_attested(
+    office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any
+) -> None:
+    """The notary desk screens a recorded transfer as the queue does: with what followed it."""
+    from desktop.gui.panes.notary import NotaryPane
+
+    pane = NotaryPane(office)
+    qtbot.addWidget(pane)
+    pane.select_entry(suspicious_demo.target("loan_after_sale"))
+    qtbot.waitUntil(lambda: pane.screening.assessment is not None, timeout=60_000)
+    assert "loan_after_sale" in [r["code"] for r in pane.screening.assessment.reasons]
+    assert pane.screening.assessment.level in ("review", "high")
