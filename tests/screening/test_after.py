@@ -106,8 +106,17 @@ def test_a_loan_before_the_sale_is_not_after_it() -> None:
     assert b.after(sale) == []
 
 
+def test_a_loan_recorded_after_the_transfer_but_before_its_closing_day_counts() -> None:
+    b = watched(1, A)
+    sale = b.sale(1, A, B, 200_000, days(30))  # signed and recorded now, closing in a month
+    b.record(sale)
+    b.lien(1, BANK, 400_000, days(10))
+    [text] = b.after(sale)
+    assert "after this transfer was recorded, 1 month before it closes" in text
+
+
 @settings(max_examples=80, deadline=None)
-@given(st.integers(0, 200), st.floats(0.5, 3.0))
+@given(st.integers(-30, 200), st.floats(0.5, 3.0))
 def test_the_window_and_the_ratio_are_the_edges(day: int, ratio: float) -> None:
     b = watched(1, A)
     sale = _sold(b, 200_000)
