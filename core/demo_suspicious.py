@@ -181,7 +181,7 @@ class _Injector:
             lien = self.lien(
                 deed,
                 self.rng.choice(self.lenders),
-                int(value * self.rng.uniform(1.4, 2.0)),
+                int(value * self.rng.uniform(1.6, 2.4)),  # beyond the estimate too: it may be well above the price
                 t0 + timedelta(days=self.rng.randint(3, 60)),
             )
             return sale, [lien]
