@@ -28,20 +28,10 @@ from core.liens import lien_on, lien_terms
 from core.marketdata import ames_rows
 from core.money import to_minor
 from core.requests import sign_request
+from core.screening.history import PATTERNS
 from core.state import LedgerState
 from core.transactions import prepare_transfer, submit
 
-PATTERNS = (
-    "quick_resale",
-    "flip_chain",
-    "circular_transfer",
-    "new_party_many_deeds",
-    "liens_beyond_value",
-    "stacked_loans",
-    "loan_before_sale",
-    "sub_threshold_split",
-    "closing_long_after_deadline",
-)
 SEED = 1512
 
 
@@ -60,6 +50,7 @@ class _Injector:
         self.lenders = [self._new(f"demo-lender-{i + 1}") for i in range(3)]
         self.prices = {f"{int(r['PID']):010d}": int(r["Sale_Price"]) for r in ames_rows()}
         self.newcomers = 0
+        self.circles = 0
 
     def _new(self, name: str) -> UnlockedKey:
         key = _key(self.store, name)
@@ -185,14 +176,46 @@ class _Injector:
             return self.sell(
                 deed, owner, self.other(*buyers), value * 24 // 100, t0 + timedelta(days=90), shares=2400
             ), setup
+        if pattern == "loan_after_sale":  # seen only when the sale is screened again later
+            sale = self.sell(deed, owner, self.other(owner), value, t0)
+            lien = self.lien(
+                deed,
+                self.rng.choice(self.lenders),
+                int(value * self.rng.uniform(1.6, 2.4)),  # beyond the estimate too: it may be well above the price
+                t0 + timedelta(days=self.rng.randint(3, 60)),
+            )
+            return sale, [lien]
+        if pattern == "circle_across_deeds":  # 2 parties, then 3, in turn: each sells a deed on round the circle
+            return self._circle(deed, owner, value, t0, deeds)
         if pattern == "closing_long_after_deadline":
             return self.sell(
                 deed, owner, self.other(owner), value, self.today + timedelta(days=self.rng.randint(220, 500))
             ), []
         raise ValueError(pattern)
 
+    def _circle(self, deed: int, owner: str, value: int, t0: date, deeds: list[int]) -> tuple[int, list[int]]:
+        self.circles += 1
+        legs, holders = [deed], [owner.lower()]
+        while len(legs) < 2 + self.circles % 2:
+            found = next(
+                i for i in reversed(range(len(deeds))) if self.ledger.deed(deeds[i]).owner.lower() not in holders
+            )
+            legs.append(deeds.pop(found))
+            holders.append(self.ledger.deed(legs[-1]).owner.lower())
+        done = [
+            self.sell(
+                leg,
+                holders[k],
+                self.keys[holders[(k + 1) % len(legs)]],
+                int(value * self.rng.uniform(0.99, 1.01)) // 100 * 100,  # the money goes round with the deeds
+                t0 + timedelta(days=self.rng.randint(0, 5) if k else 0),
+            )
+            for k, leg in enumerate(legs)
+        ]
+        return done[-1], done[:-1]
 
-NEEDS = {"new_party_many_deeds": 3}  # deeds a case uses (1 for the others)
+
+NEEDS = {"new_party_many_deeds": 3, "circle_across_deeds": 3}  # deeds a case uses (1 for the others)
 
 
 def inject_suspicious(

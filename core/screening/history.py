@@ -9,6 +9,11 @@ core/screening/combine.py).  A pattern that does not fire says nothing.
 
 Times: sales are compared by their closing dates (the dates the sales happened),
 liens by when they were recorded.
+
+Recovery moves (RecoveryTransfer) move holdings here too, and the new key is the
+same party as the key it replaced (`party`).  Circles across deeds are in
+core/screening/parties.py; what followed a recorded transfer (loans after it) in
+core/screening/after.py, fed by the same pass.
 """
 
 from __future__ import annotations
@@ -17,12 +22,20 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from core.dates import format_day, iso_date_to_epoch
+from core.dates import format_day
 from core.display import short_address
-from core.money import format_amount
+from core.screening.parties import PartyTrades
+from core.screening.records import (
+    DAY,
+    LienRecord,
+    Reason,
+    Sale,
+    make_reason,
+    money,
+    months,
+    ordinal,
+)
 
-DAY = 86_400
-MONTH = 30.44 * DAY
 RESALE_WINDOW = 365 * DAY  # "sold again within months"
 RESALE_CHANGE = 0.20  # ... at a price 20% higher or lower (per share)
 CHAIN_WINDOW = 730 * DAY  # three sales of one deed within two years
@@ -35,65 +48,6 @@ LIEN_BEFORE_SALE = 60 * DAY  # a loan recorded within two months before the sale
 SPLIT_THRESHOLD = 0.25  # the beneficial-ownership reporting threshold many rules use
 DEADLINE_GAP = 180 * DAY  # a closing date half a year or more after the signing deadline
 
-Reason = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Sale:
-    """A transfer as the history sees it (addresses in lower case, amounts in minor units)."""
-
-    index: int  # the entry (or, for a request, the entry it would become)
-    deed_id: int
-    seller: str
-    buyer: str
-    shares: int
-    total: int
-    price: int
-    currency: str
-    closing: int  # seconds since the epoch
-    closing_date: str
-    deadline: int
-    recorded_at: int
-
-    @property
-    def whole_price(self) -> float:
-        """The price of the whole deed at this sale's price per share."""
-        return self.price * self.total / self.shares
-
-    @classmethod
-    def from_message(cls, index: int, m: Mapping[str, Any], recorded_at: int) -> "Sale":
-        return cls(
-            index,
-            int(m["deedId"]),
-            str(m["from"]).lower(),
-            str(m["to"]).lower(),
-            int(m["shares"]),
-            int(m["totalShares"]),
-            int(m["price"]),
-            str(m["currency"]),
-            iso_date_to_epoch(m["closingDate"]),
-            str(m["closingDate"]),
-            int(m["deadline"]),
-            recorded_at,
-        )
-
-
-@dataclass
-class LienRecord:
-    lien_id: int
-    index: int
-    holder: str
-    amount: int
-    currency: str
-    kind: str
-    recorded_at: int
-    open: bool = True
-
-    @property
-    def is_loan(self) -> bool:
-        """A lien securing a loan (a mortgage, a credit line), not one the state holds for taxes."""
-        return "tax" not in self.kind.casefold()
-
 
 @dataclass
 class _Deed:
@@ -103,34 +57,25 @@ class _Deed:
     liens: dict[int, LienRecord] = field(default_factory=dict)
 
 
-def _months(seconds: float) -> str:
-    months = max(0, round(seconds / MONTH))
-    if months == 0:
-        days = max(0, round(seconds / DAY))
-        return f"{days} day{'s' if days != 1 else ''}"
-    return f"{months} month{'s' if months != 1 else ''}"
-
-
-def _ordinal(n: int) -> str:
-    words = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth"}
-    return words.get(n, f"{n}th")
-
-
-def _money(minor: float, currency: str) -> str:
-    return format_amount(round(minor), currency, whole=True)
-
-
-def _reason(code: str, text: str, weight: float) -> Reason:
-    return {"code": code, "text": text, "weight": round(weight, 3)}
-
-
 class History:
     """What the ledger knew, entry by entry."""
 
     def __init__(self) -> None:
         self.deeds: dict[int, _Deed] = {}
         self.first_seen: dict[str, int] = {}  # address -> the first entry naming it
-        self.purchases: dict[str, list[Sale]] = {}
+        self.purchases: dict[str, list[Sale]] = {}  # a party -> its purchases
+        self.aliases: dict[str, str] = {}  # a key a recovery moved holdings to -> the key it replaced
+        self.replaced: dict[str, Replaced] = {}  # a key replaced by a key recovery (not a court order)
+        self.trades = PartyTrades(self.party)
+
+    def party(self, address: str) -> str:
+        """The party an address stands for: a key a recovery moved holdings to is its old key's party."""
+        address = address.lower()
+        seen: set[str] = set()
+        while address in self.aliases and address not in seen:
+            seen.add(address)
+            address = self.aliases[address]
+        return address
 
     # feeding ---------------------------------------------------------------
     def _seen(self, address: str, index: int) -> None:
@@ -161,6 +106,8 @@ class History:
                     str(m["lienKind"]),
                     recorded_at,
                 )
+        elif kind == "RecoveryTransfer":
+            self.add_recovery(index, m)
         elif kind == "LienRelease":
             deed = self.deeds.get(int(m["deedId"]))
             lien = deed.liens.get(int(m["lienId"])) if deed is not None else None
@@ -180,7 +127,23 @@ class History:
         deed.sales.append(sale)
         for lien in deed.liens.values():  # a transfer pays off every open lien (its holders co-sign)
             lien.open = False
-        self.purchases.setdefault(sale.buyer, []).append(sale)
+        self.purchases.setdefault(self.party(sale.buyer), []).append(sale)
+        self.trades.add(sale)
+
+    def add_recovery(self, index: int, m: Mapping[str, Any]) -> None:
+        """A recovery (or a court order) moved every share `from` held of a deed to `to`: the holders follow, and
+        the new key is the same party as the old one (its purchases, when it was first named, its sales)."""
+        old, new = str(m["from"]).lower(), str(m["to"]).lower()
+        deed = self.deeds.get(int(m["deedId"]))
+        if deed is not None:
+            moved = deed.holders.pop(old, 0)
+            deed.holders[new] = deed.holders.get(new, 0) + moved
+        self._seen(new, index)
+        if self.party(old) != new:  # a move back to an older key would make a circle of aliases
+            self.aliases[new] = self.party(old)
+            self.first_seen[new] = min(self.first_seen[new], self.first_seen.get(self.party(old), index))
+        if not m["order"]:
+            self.replaced[old] = Replaced(index, int(m["deedId"]), new)
 
     # asking ----------------------------------------------------------------
     def assess(self, sale: Sale, value: float | None = None) -> list[Reason]:
@@ -199,6 +162,8 @@ class History:
                 self._loan_before_sale(sale, deed),
                 self._split(sale, deed),
                 self._deadline(sale),
+                self.trades.reason(sale),
+                self._replaced_key(sale),
             )
             if r is not None
         ]
@@ -217,13 +182,13 @@ class History:
             return None
         whole = "" if sale.shares == sale.total and last.shares == last.total else " (for the whole deed, per share)"
         text = (
-            f"Deed {sale.deed_id} is sold again {_months(gap)} after its previous sale (entry {last.index}, "
-            f"closing {last.closing_date}, {_money(last.whole_price, sale.currency)}), for "
-            f"{_money(sale.whole_price, sale.currency)}{whole}: {abs(ratio - 1.0):.0%} "
+            f"Deed {sale.deed_id} is sold again {months(gap)} after its previous sale (entry {last.index}, "
+            f"closing {last.closing_date}, {money(last.whole_price, sale.currency)}), for "
+            f"{money(sale.whole_price, sale.currency)}{whole}: {abs(ratio - 1.0):.0%} "
             f"{'higher' if ratio > 1 else 'lower'}."
         )
         weight = 2.2 + min(1.5, abs(math.log(ratio))) + (0.5 if gap <= 92 * DAY else 0.0)
-        return _reason("quick_resale", text, weight)
+        return make_reason("quick_resale", text, weight)
 
     def _chain(self, sale: Sale, deed: _Deed) -> Reason | None:
         links: list[Sale] = []  # earlier sales, each bought by the next one's seller, latest first
@@ -231,7 +196,7 @@ class History:
         for earlier in reversed(deed.sales):
             if sale.closing - earlier.closing > CHAIN_WINDOW:
                 break
-            if earlier.buyer == holder and sale.closing >= earlier.closing:
+            if self.party(earlier.buyer) == self.party(holder) and sale.closing >= earlier.closing:
                 links.append(earlier)
                 holder = earlier.seller
         if len(links) < 2:
@@ -243,37 +208,43 @@ class History:
             f"This is sale {len(links) + 1} of deed {sale.deed_id} along one chain of holders within two years "
             f"(earlier: entries {entries}), {path}: the property passes quickly from hand to hand."
         )
-        return _reason("flip_chain", text, 2.4 + 0.4 * (len(links) - 1))
+        return make_reason("flip_chain", text, 2.4 + 0.4 * (len(links) - 1))
 
     def _circle(self, sale: Sale, deed: _Deed) -> Reason | None:
         for earlier in reversed(deed.sales):
             gap = sale.closing - earlier.closing
             if gap > CIRCLE_WINDOW:
                 break
-            if earlier.seller == sale.buyer and gap >= 0:
+            if self.party(earlier.seller) == self.party(sale.buyer) and gap >= 0:
                 since = [s for s in deed.sales if s.index >= earlier.index]
                 path = " \u2192 ".join(
                     short_address(a) for a in [earlier.seller, *(s.buyer for s in since), sale.buyer]
                 )
                 text = (
                     f"The deed goes back to a former holder: the buyer {short_address(sale.buyer)} sold shares of "
-                    f"deed {sale.deed_id} {_months(gap)} before this sale (entry {earlier.index}); {path}."
+                    f"deed {sale.deed_id} {months(gap)} before this sale (entry {earlier.index}); {path}."
                 )
-                return _reason("circular_transfer", text, 2.8)
+                return make_reason("circular_transfer", text, 2.8)
         return None
 
     def _new_party(self, sale: Sale) -> Reason | None:
         first = self.first_seen.get(sale.buyer)
-        bought = [s for s in self.purchases.get(sale.buyer, []) if 0 <= sale.closing - s.closing <= NEW_PARTY_WINDOW]
+        if first is not None:  # a recovered key was first named when its old key was
+            first = min(first, self.first_seen.get(self.party(sale.buyer), first))
+        bought = [
+            s
+            for s in self.purchases.get(self.party(sale.buyer), [])
+            if 0 <= sale.closing - s.closing <= NEW_PARTY_WINDOW
+        ]
         deeds = {s.deed_id for s in bought} | {sale.deed_id}
         if len(deeds) < NEW_PARTY_DEEDS or first is None or not bought or first < min(s.index for s in bought):
             return None  # it was on the ledger before this buying started
         listed = ", ".join(str(d) for d in sorted(deeds))
         text = (
             f"The buyer {short_address(sale.buyer)} is new to the ledger (first named at entry {first}) and buys "
-            f"its {_ordinal(len(deeds))} deed within a year (deeds {listed})."
+            f"its {ordinal(len(deeds))} deed within a year (deeds {listed})."
         )
-        return _reason("new_party_many_deeds", text, 2.2 + 0.3 * (len(deeds) - NEW_PARTY_DEEDS))
+        return make_reason("new_party_many_deeds", text, 2.2 + 0.3 * (len(deeds) - NEW_PARTY_DEEDS))
 
     def _open_liens(self, sale: Sale, deed: _Deed) -> list[LienRecord]:
         return [lien for lien in deed.liens.values() if lien.open and lien.currency == sale.currency]
@@ -294,25 +265,26 @@ class History:
         span = best[-1].recorded_at - best[0].recorded_at
         lenders = len({x.holder for x in best})
         text = (
-            f"{len(best)} loans were recorded against deed {sale.deed_id} within {_months(span)} (liens "
+            f"{len(best)} loans were recorded against deed {sale.deed_id} within {months(span)} (liens "
             f"{', '.join(str(x.lien_id) for x in best)}, {lenders} lender{'s' if lenders != 1 else ''}, "
-            f"{_money(sum(x.amount for x in best), sale.currency)} in all) and are still open: the shotgun-"
+            f"{money(sum(x.amount for x in best), sale.currency)} in all) and are still open: the shotgun-"
             "mortgage pattern."
         )
-        return _reason("stacked_loans", text, 2.5 + 0.5 * (len(best) - 2))
+        return make_reason("stacked_loans", text, 2.5 + 0.5 * (len(best) - 2))
 
     def _loan_before_sale(self, sale: Sale, deed: _Deed) -> Reason | None:
-        acquired = max((s.index for s in deed.sales if s.buyer == sale.seller), default=-1)
+        seller = self.party(sale.seller)
+        acquired = max((s.index for s in deed.sales if self.party(s.buyer) == seller), default=-1)
         for lien in sorted(self._open_liens(sale, deed), key=lambda x: -x.recorded_at):
             before = sale.closing - lien.recorded_at
             if lien.is_loan and lien.index > acquired and 0 <= before <= LIEN_BEFORE_SALE:
                 text = (
-                    f"A loan of {_money(lien.amount, sale.currency)} (lien {lien.lien_id}, held by "
+                    f"A loan of {money(lien.amount, sale.currency)} (lien {lien.lien_id}, held by "
                     f"{short_address(lien.holder)}) was recorded against deed {sale.deed_id} "
-                    f"{_months(before)} before this sale closes, and this sale pays it off: borrowing just "
+                    f"{months(before)} before this sale closes, and this sale pays it off: borrowing just "
                     "before selling."
                 )
-                return _reason("loan_before_sale", text, 2.3)
+                return make_reason("loan_before_sale", text, 2.3)
         return None
 
     def _split(self, sale: Sale, deed: _Deed) -> Reason | None:
@@ -331,17 +303,37 @@ class History:
             f"more of it (the largest {largest:,} of {sale.total:,} shares, {largest / sale.total:.0%}): a split "
             f"that keeps every holder under the {SPLIT_THRESHOLD:.0%} reporting threshold."
         )
-        return _reason("sub_threshold_split", text, 2.4)
+        return make_reason("sub_threshold_split", text, 2.4)
 
     def _deadline(self, sale: Sale) -> Reason | None:
         gap = sale.closing - sale.deadline
         if gap < DEADLINE_GAP:
             return None
         text = (
-            f"The sale closes on {sale.closing_date}, {_months(gap)} after its signing deadline "
+            f"The sale closes on {sale.closing_date}, {months(gap)} after its signing deadline "
             f"{format_day(sale.deadline)}: the parties sign now for a sale that closes much later."
         )
-        return _reason("closing_long_after_deadline", text, 2.2)
+        return make_reason("closing_long_after_deadline", text, 2.2)
+
+    def _replaced_key(self, sale: Sale) -> Reason | None:
+        replaced = self.replaced.get(sale.seller)
+        if replaced is None:
+            return None
+        text = (
+            f"The seller's key {short_address(sale.seller)} was reported lost: a key recovery moved its shares of "
+            f"deed {replaced.deed_id} to {short_address(replaced.new)} (entry {replaced.index}), yet this sale is "
+            "signed with the old key: someone else may hold it."
+        )
+        return make_reason("sale_by_replaced_key", text, 2.6)
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A key a key recovery replaced: the move's entry, its deed and the new key."""
+
+    index: int
+    deed_id: int
+    new: str
 
 
 def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -> Reason | None:
@@ -351,15 +343,15 @@ def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -
     if count == 0 or worth <= 0 or total <= LIEN_VALUE_RATIO * worth:
         return None
     basis = (
-        f"the estimate {_money(value, sale.currency)}, the price {_money(sale.whole_price, sale.currency)}"
+        f"the estimate {money(value, sale.currency)}, the price {money(sale.whole_price, sale.currency)}"
         if value
-        else f"the price {_money(sale.whole_price, sale.currency)}"
+        else f"the price {money(sale.whole_price, sale.currency)}"
     )
     text = (
-        f"Open liens on deed {sale.deed_id} total {_money(total, sale.currency)} ({count} "
+        f"Open liens on deed {sale.deed_id} total {money(total, sale.currency)} ({count} "
         f"lien{'s' if count != 1 else ''}), {total / worth:.1f} times what the property is worth ({basis})."
     )
-    return _reason("liens_beyond_value", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
+    return make_reason("liens_beyond_value", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
 
 
 PATTERNS = (
@@ -372,4 +364,6 @@ PATTERNS = (
     "loan_before_sale",
     "sub_threshold_split",
     "closing_long_after_deadline",
+    "loan_after_sale",  # core/screening/after.py: judged on what followed a recorded transfer
+    "circle_across_deeds",  # core/screening/parties.py
 )

@@ -63,8 +63,8 @@ class ScreeningOps(ModelOps):
         train: bool = True,
         before_training: Callable[[str], None] | None = None,
     ) -> "Assessment":
-        """One recorded transfer, screened as of its recording (`train=False`: without a usable model, the
-        history only, rather than training one first)."""
+        """One recorded transfer, screened as of its recording plus what followed it (`train=False`: without
+        a usable model, the history only, rather than training one first)."""
         from valuation import service
 
         ledger = self.ledger
@@ -74,7 +74,7 @@ class ScreeningOps(ModelOps):
         with_model = train or not self.model_state().needs_training
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
-        [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, stop=index, with_model=with_model)
+        [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, with_model=with_model)
         return self._with_review(assessment)
 
     def screen_all(
@@ -85,7 +85,8 @@ class ScreeningOps(ModelOps):
         should_cancel: Cancel | None = None,
         before_training: Callable[[str], None] | None = None,
     ) -> list["Assessment"]:
-        """Every recorded transfer at `level` or above (low: all), each as of its recording, ledger order."""
+        """Every recorded transfer at `level` or above (low: all), each as of its recording plus what followed
+        it, ledger order."""
         from valuation import service
 
         if level not in LEVEL_ORDER:

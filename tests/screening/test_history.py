@@ -3,6 +3,7 @@ near miss (just outside its window or threshold) says nothing."""
 
 from __future__ import annotations
 
+import inspect
 import math
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from core.dates import date_to_epoch
 from core.screening.combine import Thresholds, combine, logit
-from core.screening.history import PATTERNS, History, Sale
+from core.screening.history import PATTERNS, History
+from core.screening.records import Sale
 
 A, B, C, D, E, F = (f"0x{c * 40}" for c in "abcdef")
 BANK, BANK2, BANK3 = (f"0x{c * 39}1" for c in "789")
@@ -221,8 +223,11 @@ def test_only_what_came_before_counts() -> None:
     assert b.history.deeds[1].sales == [first]
 
 
-def test_every_pattern_is_named() -> None:
-    assert len(PATTERNS) == len(set(PATTERNS)) == 9
+def test_every_pattern_is_named_and_injected_in_the_demo() -> None:
+    from core.demo_suspicious import _Injector
+
+    assert len(PATTERNS) == len(set(PATTERNS)) == 11
+    assert all(f'"{p}"' in inspect.getsource(_Injector.case) for p in PATTERNS)
 
 
 @settings(max_examples=60, deadline=None)

@@ -26,6 +26,9 @@ FORBIDDEN = (
     "former holder",
     "chain of holders",
     "shotgun",
+    "round trip",
+    "borrowing far beyond",
+    "sale_by_replaced_key",
     "ScreeningReview".lower(),
     *PATTERNS,
 )

@@ -2,7 +2,8 @@
 
 `screen_recorded` judges recorded transfers, each on what the ledger knew when it
 was recorded (one pass over the entries in order, the patterns asked before the
-transfer is added); `screen_message` judges a prepared transfer against the ledger
+transfer is added) plus the loans recorded after it (core.screening.after, fed by
+the same pass); `screen_message` judges a prepared transfer against the ledger
 as it is now.  The price part values the property as of the closing date with the
 stored model; the history part is core.screening.history; the two add up in
 core.screening.combine.  Internal results: never on public records.
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from core.money import decimals, to_units
+from core.screening.after import Followers, after_reason
 from core.screening.combine import Assessment, Thresholds, combine, sigmoid
-from core.screening.history import History, Sale, lien_value_reason
+from core.screening.history import History, lien_value_reason
+from core.screening.records import LienRecord, Sale
 from valuation.schema import parse_date
 
 if TYPE_CHECKING:
@@ -147,16 +150,19 @@ class TransferScreen:
             )
         return out
 
-    def judge(self, pending: list[_Pending]) -> list[Assessment]:
+    def judge(self, pending: list[_Pending], followers: Followers | None = None) -> list[Assessment]:
+        """`followers`: what was recorded after each transfer (none for a prepared one)."""
         out = []
         for p, (score, price_reasons, figures) in zip(pending, self._price(pending), strict=True):
             history = list(p.reasons)
-            if figures is not None and not any(r["code"] == "liens_beyond_value" for r in history):
-                extra = lien_value_reason(
-                    p.sale, p.liens_total, p.liens_open, figures["estimate"] * 10 ** decimals(p.sale.currency)
-                )
+            value = figures["estimate"] * 10 ** decimals(p.sale.currency) if figures is not None else None
+            if value is not None and not any(r["code"] == "liens_beyond_value" for r in history):
+                extra = lien_value_reason(p.sale, p.liens_total, p.liens_open, value)
                 if extra is not None:  # the estimate is dearer than the price: liens beyond it still show
                     history.append(extra)
+            later = after_reason(p.sale, followers.of(p.sale.index), value) if followers is not None else None
+            if later is not None:
+                history.append(later)
             total, level, reasons = combine(score, price_reasons, history, self.thresholds)
             out.append(Assessment(total, level, reasons, figures, p.sale.index, p.sale.deed_id))
         return out
@@ -170,9 +176,11 @@ def screen_recorded(
     wanted: set[int] | None = None,
     stop: int | None = None,
 ) -> list[Assessment]:
-    """The recorded transfers in `entries` (ledger order, RecordedEntry-like), or those in `wanted`,
-    each judged as of its recording.  `stop`: read no further than this entry."""
+    """The recorded transfers in `entries` (ledger order, RecordedEntry-like), or those in `wanted`, each
+    judged on the history as of its recording plus what followed it (core.screening.after).  `stop`: read
+    no further than this entry (what followed it is then unknown)."""
     history = History()
+    followers = Followers()
     records: dict[int, dict[str, Any]] = {}
     pending = []
     for entry in entries:
@@ -181,11 +189,22 @@ def screen_recorded(
         m = entry.message
         if entry.kind == "RegisterDeed":
             records[int(m["deedId"])] = _record(m, trained)
-        elif entry.kind == "Transfer" and (wanted is None or entry.index in wanted):
+        elif entry.kind == "Transfer":
             sale = Sale.from_message(entry.index, m, entry.recorded_at)
-            pending.append(_pending(history, sale, records.get(sale.deed_id, {})))
+            if wanted is None or entry.index in wanted:
+                pending.append(_pending(history, sale, records.get(sale.deed_id, {})))
+            followers.sale(sale)
         history.add(entry.index, entry.kind, m, entry.recorded_at, tuple(s.signer for s in entry.signatures))
-    return TransferScreen(trained, currency).judge(pending)
+        if entry.kind == "Lien":
+            lien = _lien(history, m)
+            if lien is not None:
+                followers.lien(int(m["deedId"]), lien)
+    return TransferScreen(trained, currency).judge(pending, followers)
+
+
+def _lien(history: History, m: Mapping[str, Any]) -> LienRecord | None:
+    deed = history.deeds.get(int(m["deedId"]))
+    return deed.liens.get(int(m["lienId"])) if deed is not None else None
 
 
 def screen_message(

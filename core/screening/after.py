@@ -1,0 +1,77 @@
+"""What followed a recorded transfer: loans recorded against the deed soon after the sale.
+
+The history patterns (core/screening/history.py) judge a transfer on what the
+ledger knew when it was recorded.  Some schemes only show afterwards: the buyer
+takes loans far beyond the price at once ("buy, then borrow"), which a screen at
+prepare or submit time cannot know.  `Followers` is fed the same entries in the
+same order and keeps, for each deed's latest sale, the loans recorded after it
+while its buyer still held the deed (the next sale of the deed ends the watch),
+within `AFTER_WINDOW` of the closing day.  `after_reason` turns them into a
+reason; the text says plainly that the loans were recorded after the sale.
+"""
+
+from __future__ import annotations
+
+import math
+
+from core.screening.history import LIEN_VALUE_RATIO
+from core.screening.records import DAY, LienRecord, Reason, Sale, make_reason, money, months
+
+AFTER_WINDOW = 90 * DAY  # loans recorded within three months after the closing day
+
+
+class Followers:
+    """The loans that followed each recorded sale, fed in ledger order."""
+
+    def __init__(self) -> None:
+        self.latest: dict[int, Sale] = {}  # deed -> its latest sale so far
+        self.after: dict[int, list[LienRecord]] = {}  # a sale's entry -> loans recorded after it
+
+    def sale(self, sale: Sale) -> None:
+        """A transfer was recorded: from now on, loans on its deed follow it (and no longer the one before)."""
+        self.latest[sale.deed_id] = sale
+
+    def lien(self, deed_id: int, lien: LienRecord) -> None:
+        sale = self.latest.get(deed_id)
+        if sale is None or not lien.is_loan or lien.index <= sale.index or lien.currency != sale.currency:
+            return
+        if lien.recorded_at - sale.closing <= AFTER_WINDOW:  # before the closing day counts too: borrowing at once
+            self.after.setdefault(sale.index, []).append(lien)
+
+    def of(self, index: int) -> list[LienRecord]:
+        return self.after.get(index, [])
+
+
+def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None) -> Reason | None:
+    """Loans recorded after `sale` (see `Followers`) that total more than `LIEN_VALUE_RATIO` times the higher of
+    the price (whole deed) and the model's estimate `value` (minor units), if known."""
+    worth = max(sale.whole_price, value or 0.0)
+    total = sum(x.amount for x in loans)
+    if not loans or worth <= 0 or total <= LIEN_VALUE_RATIO * worth:
+        return None
+    last = max(x.recorded_at for x in loans)
+    when = (
+        f"{months(last - sale.closing)} after this sale"
+        if last >= sale.closing
+        else f"after this transfer was recorded, {months(sale.closing - last)} before it closes"
+    )
+    basis = (
+        f"{total / sale.whole_price:.1f} times its price {money(sale.whole_price, sale.currency)}"
+        if not value or value <= sale.whole_price
+        else f"{total / worth:.1f} times the estimate {money(value, sale.currency)} (the price "
+        f"{money(sale.whole_price, sale.currency)})"
+    )
+    if len(loans) == 1:
+        [loan] = loans
+        what = (
+            f"A loan of {money(total, sale.currency)} (lien {loan.lien_id}, entry {loan.index}) was recorded against "
+            f"deed {sale.deed_id} {when}"
+        )
+    else:
+        liens = ", ".join(str(x.lien_id) for x in loans)
+        what = (
+            f"{len(loans)} loans totalling {money(total, sale.currency)} (liens {liens}) were recorded against deed "
+            f"{sale.deed_id}, the last {when}"
+        )
+    text = f"{what}, {basis}: borrowing far beyond what the property is worth right after it changed hands."
+    return make_reason("loan_after_sale", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
