@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
@@ -81,6 +82,9 @@ PART_QUERIES = (
 )
 
 
+_DEED_VALUES = itemgetter(*DEED_COLUMNS)  # a deed_row's values in column order, read in C
+
+
 def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
     """The projection as stored: deeds, holdings, liens as ordered tuples (raw SQL: this runs over every deed)."""
     queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds ORDER BY deed_id", *PART_QUERIES)
@@ -122,7 +126,7 @@ def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     """The same shape as `stored_rows`, from a replayed state."""
     ordered = sorted(deeds, key=lambda d: d.deed_id)
     return [
-        [tuple(row[c] for c in DEED_COLUMNS) for row in map(deed_row, ordered)],
+        list(map(_DEED_VALUES, map(deed_row, ordered))),
         [(d.deed_id, holder, shares) for d in ordered for holder, shares in sorted(d.holders.items())],
         [
             (
