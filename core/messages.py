@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from operator import itemgetter
 from typing import Any, Callable
 
 from core.errors import RuleViolation
@@ -59,40 +58,17 @@ def _predicate(type_name: str) -> Callable[[Any], bool]:
     return _anything
 
 
-# The exact type a value of each predicate must have; the ones with a pattern are checked again after.
-_EXACT: dict[Callable[[Any], bool], type] = {
-    _is_int: int,
-    _is_address: str,
-    _is_hex: str,
-    _is_text: str,
-    _is_bool: bool,
-}
-_PATTERNED = (_is_address, _is_hex)
-
-
 @cache
 def compile_message_check(kind_name: str, fields: tuple[tuple[str, str], ...]) -> Callable[[Any], None]:
     names = frozenset(name for name, _ in fields)
     checks = [(name, type_name, _predicate(type_name)) for name, type_name in fields]
     listed = ", ".join(name for name, _ in fields)
-    # Verification runs this on every entry: when every field is of a plain type, one C-level pass
-    # compares the values' exact types with these, then only addresses and hex are matched.
-    plain = bool(checks) and all(ok in _EXACT for _, _, ok in checks)
-    values = itemgetter(*(name for name, _, _ in checks)) if plain and len(checks) > 1 else None
-    exact = tuple(_EXACT[ok] for _, _, ok in checks) if plain else ()
-    patterned = [(name, ok) for name, _, ok in checks if ok in _PATTERNED]
 
     def check(message: Any) -> None:
         if type(message) is not dict:
             raise RuleViolation(f"A {kind_name} message must be an object.")
         if message.keys() != names:
             raise RuleViolation(f"A {kind_name} message must have exactly the fields {listed}.")
-        if (
-            values is not None
-            and tuple(map(type, values(message))) == exact
-            and all(ok(message[name]) for name, ok in patterned)
-        ):
-            return
         for name, type_name, ok in checks:
             if not ok(message[name]):
                 raise RuleViolation(f"{kind_name}.{name} is not a valid {type_name}.")
