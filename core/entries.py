@@ -78,9 +78,13 @@ class Entry:
         return cls(data["kind"], data["message"], tuple(SignatureRecord.from_json(s) for s in signatures))
 
 
+# json.dumps with these options builds a new encoder on every call; `verify` spells every compliance record.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
     """One spelling per value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def leaf_data(recorded_at: int, digest: bytes, signatures: tuple[SignatureRecord, ...] | list[bytes]) -> bytes:

@@ -122,7 +122,7 @@ def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     """The same shape as `stored_rows`, from a replayed state."""
     ordered = sorted(deeds, key=lambda d: d.deed_id)
     return [
-        [tuple(row[c] for c in DEED_COLUMNS) for row in map(deed_row, ordered)],
+        list(map(deed_values, ordered)),
         [(d.deed_id, holder, shares) for d in ordered for holder, shares in sorted(d.holders.items())],
         [
             (
@@ -141,26 +141,31 @@ def expected_rows(deeds: list[DeedState]) -> list[list[tuple[Any, ...]]]:
     ]
 
 
+def deed_values(deed: DeedState) -> tuple[Any, ...]:
+    """A deed's row of the deeds table, in DEED_COLUMNS order (verify compares these for every deed)."""
+    return (
+        deed.deed_id,
+        deed.parcel,
+        parcel_key(deed.parcel),
+        deed.address,
+        deed.legal,
+        deed.attributes_json,
+        deed.total_shares,
+        deed.owner,
+        len(deed.holders),
+        deed.version,
+        deed.registered_index,
+        deed.updated_index,
+        deed.last_price,
+        deed.last_currency,
+        deed.last_sale_at,
+        deed.last_valuation,
+        deed.last_valuation_index,
+    )
+
+
 def deed_row(deed: DeedState) -> dict[str, Any]:
-    return {
-        "deed_id": deed.deed_id,
-        "parcel": deed.parcel,
-        "parcel_key": parcel_key(deed.parcel),
-        "address": deed.address,
-        "legal": deed.legal,
-        "attributes": deed.attributes_json,
-        "total_shares": deed.total_shares,
-        "owner": deed.owner,
-        "holders_count": len(deed.holders),
-        "version": deed.version,
-        "registered_index": deed.registered_index,
-        "updated_index": deed.updated_index,
-        "last_price": deed.last_price,
-        "last_currency": deed.last_currency,
-        "last_sale_at": deed.last_sale_at,
-        "last_valuation": deed.last_valuation,
-        "last_valuation_index": deed.last_valuation_index,
-    }
+    return dict(zip(DEED_COLUMNS, deed_values(deed), strict=True))
 
 
 def holding_rows(deeds: list[DeedState]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ form and replayed as a "different" one.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from coincurve import PrivateKey, PublicKey
@@ -66,19 +67,55 @@ def check_signature_form(signature: bytes) -> None:
 def recover_address(digest: bytes, signature: bytes) -> bytes:
     """The 20-byte address that made `signature` over `digest`."""
     check_signature_form(signature)
-    try:
-        public_key = PublicKey.from_signature_and_message(
-            signature[:64] + bytes([signature[64] - 27]), digest, hasher=None
-        )
-    except ValueError:  # coincurve's word for a signature libsecp256k1 recovers no point from
-        raise BadSignature("The signature does not belong to any key.") from None
-    point = public_key.format(compressed=False)
+    point = _recover_point(digest, signature)
     address = _ADDRESS_OF_POINT.get(point)
     if address is None:
         if len(_ADDRESS_OF_POINT) > 65536:  # a ledger has few signers; bound the memo anyway
             _ADDRESS_OF_POINT.clear()
         address = _ADDRESS_OF_POINT[point] = keccak(point[1:])[12:]
     return address
+
+
+def _recover_point_coincurve(digest: bytes, signature: bytes) -> bytes:
+    try:
+        public_key = PublicKey.from_signature_and_message(
+            signature[:64] + bytes([signature[64] - 27]), digest, hasher=None
+        )
+    except ValueError:  # coincurve's word for a signature libsecp256k1 recovers no point from
+        raise BadSignature("The signature does not belong to any key.") from None
+    return public_key.format(compressed=False)
+
+
+try:  # the same three libsecp256k1 calls coincurve makes, without its wrappers' allocations (verify's hot path)
+    from coincurve._libsecp256k1 import ffi as _ffi, lib as _lib
+    from coincurve.context import GLOBAL_CONTEXT as _CONTEXT
+except ImportError:  # another coincurve layout: its public API, as before
+    _recover_point = _recover_point_coincurve
+else:
+    _buffers = threading.local()  # cffi lets go of the GIL during the calls: one set of buffers per thread
+
+    def _recover_point(digest: bytes, signature: bytes) -> bytes:
+        """The uncompressed public key (65 bytes) that made a signature already checked for form."""
+        found = getattr(_buffers, "found", None)
+        if found is None:
+            found = _buffers.found = (
+                _ffi.new("secp256k1_ecdsa_recoverable_signature *"),
+                _ffi.new("secp256k1_pubkey *"),
+                _ffi.new("unsigned char[65]"),
+                _ffi.new("size_t *"),
+            )
+        parsed, key, out, size = found
+        if len(digest) != 32:  # (coincurve's ValueError, said as before)
+            raise BadSignature("The signature does not belong to any key.")
+        ctx = _CONTEXT.ctx
+        if not (
+            _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, parsed, signature[:64], signature[64] - 27)
+            and _lib.secp256k1_ecdsa_recover(ctx, key, parsed, digest)
+        ):
+            raise BadSignature("The signature does not belong to any key.")
+        size[0] = 65
+        _lib.secp256k1_ec_pubkey_serialize(ctx, out, size, key, _lib.SECP256K1_EC_UNCOMPRESSED)
+        return bytes(_ffi.buffer(out, 65))
 
 
 # Memo of public key -> address: a ledger's entries are signed by a few keys, and

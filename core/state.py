@@ -62,6 +62,8 @@ class DeedState:
     @property
     def owner(self) -> str:
         """The largest holder (lowest address on a tie): the deed's "owner" in lists."""
+        if len(self.holders) == 1:  # most deeds: no comparison to make
+            return next(iter(self.holders))
         return min(self.holders.items(), key=lambda item: (-item[1], item[0].lower()))[0] if self.holders else ""
 
     def open_liens(self) -> list[Lien]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from core.display import clean
-from core.eip712 import TypedSchema, domain_types, signing_digest
+from core.eip712 import TypedSchema, domain_types
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
@@ -301,7 +301,7 @@ def signed_struct(kind: EntryKind, message: Mapping[str, Any], signed_type: str)
 
 def digest_for(identity: LedgerIdentity, kind: EntryKind, message: Mapping[str, Any], signed_type: str) -> bytes:
     primary, data = signed_struct(kind, message, signed_type)
-    return signing_digest(identity.separator, schema().hash_struct(primary, data))
+    return schema().digest(identity.separator, primary, data)
 
 
 def typed_data(
@@ -322,7 +322,7 @@ def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
     """Every signature must recover to the signer it names; returns the entry's digest."""
     kind = _KINDS.get(entry.kind) or get_kind(entry.kind)
     kind.check_message(entry.message)  # type: ignore[attr-defined]
-    primary_digest = signing_digest(identity.separator, schema().hash_struct(kind.name, entry.message))
+    primary_digest = schema().digest(identity.separator, kind.name, entry.message)
     for record in entry.signatures:
         digest = (
             primary_digest
