@@ -9,8 +9,7 @@ up to the core count.  The goal of the ledger issue: jobs 1 at >= 0.75x bare
 recovery per entry, and jobs N scaling across cores.
 
 The rounds are interleaved (bare, jobs 1, jobs 2, ... then again) and the best of each
-kept, so on a shared machine the figures compared saw the same load.  It says whether
-the compiled hashing (core._speedups) was used.
+kept, so on a shared machine the figures compared saw the same load.
 """
 
 from __future__ import annotations
@@ -29,14 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coincurve import PublicKey
 
 from core.demo import build_demo
-from core import eip712
 from core.kinds import digest_for, get_kind
 from core.ledger import Ledger
 from core.paths import DataDir
 from core.verify import verify_ledger
-
-
-COMPILED = getattr(eip712, "_speedups", None) is not None  # core._speedups built, and used by this checkout
 
 
 def ledger_for(deeds: int, transfers: int, fresh: bool) -> Ledger:
@@ -102,7 +97,6 @@ def main() -> None:
     results: dict[str, object] = {
         "entries": entries,
         "signatures": len(pairs),
-        "compiled_hashing": COMPILED,
         "load_average": round(os.getloadavg()[0], 2),
         "bare_recoveries_per_s": round(bare),
         "cpu_jobs_1_vs_bare": round(cpu_ratio, 3),
@@ -119,10 +113,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(
-        f"ledger: {entries} entries, {len(pairs)} signatures; compiled hashing: {COMPILED}; "
-        f"load average {results['load_average']}"
-    )
+    print(f"ledger: {entries} entries, {len(pairs)} signatures; load average {results['load_average']}")
     print(f"bare libsecp256k1 recovery: {bare:,.0f} /s")
     for key, value in results.items():
         if key.startswith("jobs_"):

@@ -5,12 +5,6 @@ Written against the specification rather than through eth-account's
 generic path costs several times the signature recovery it precedes.  Each struct
 type is compiled once into a list of field encoders; tests check the result
 against eth-account and against ethers.js vectors.
-
-Where the C extension `core._speedups` was built (`pip install -e .`, setup.py), each
-struct type of plain fields is also compiled into a *plan* it hashes in one call; it
-answers None for any value not spelled the way the ledger stores it, and the Python
-encoders below then decide (and raise their own sentences).  Without a compiler the
-module is absent and everything runs here, with the same bytes.
 """
 
 from __future__ import annotations
@@ -21,18 +15,9 @@ from typing import Any, Callable, Mapping, Sequence
 from core.errors import DeedbookError
 from core.hashing import keccak
 
-try:
-    from core import _speedups
-except ImportError:  # built without a C compiler: the Python encoders below give the same bytes
-    _speedups = None  # type: ignore[assignment]
-
 Field = Mapping[str, str]
 Types = Mapping[str, Sequence[Field]]
 Encoder = Callable[[Any], bytes]
-Plan = tuple[bytes, tuple[tuple[str, int, Any], ...]]  # what core/_speedups.c hashes: (type hash, fields)
-
-# The field codes of core/_speedups.c.
-CODE_STRING, CODE_ADDRESS, CODE_BOOL, CODE_UINT, CODE_BYTES_N, CODE_STRUCT = 1, 2, 3, 4, 5, 6
 
 # The order EIP-712 fixes for the domain's optional fields.
 DOMAIN_FIELD_ORDER = (
@@ -156,7 +141,6 @@ class TypedSchema:
             self.types[type_name] = checked
         self._type_hashes: dict[str, bytes] = {}
         self._encoders: dict[str, list[tuple[str, Encoder]]] = {}
-        self._plans: dict[str, Plan | None] = {}
 
     # -- type encoding -------------------------------------------------
     def _dependencies(self, primary: str, found: set[str]) -> set[str]:
@@ -233,52 +217,11 @@ class TypedSchema:
             self._encoders[primary] = compiled
         return compiled
 
-    # -- the compiled path (core/_speedups.c) ----------------------------------
-    def plan(self, primary: str) -> Plan | None:
-        """The type as core._speedups hashes it; None when the module is absent or a field is of a
-        type it does not encode (arrays, bytes, int): then the Python encoders do it all."""
-        if primary not in self._plans:
-            self._plans[primary] = None  # a type that contains itself stays on the Python path
-            self._plans[primary] = self._make_plan(primary)
-        return self._plans[primary]
-
-    def _make_plan(self, primary: str) -> Plan | None:
-        if _speedups is None or primary not in self.types:
-            return None
-        fields: list[tuple[str, int, Any]] = []
-        for f in self.types[primary]:
-            name, type_name = f["name"], f["type"]
-            uint, bytes_n = _UINT.match(type_name), _BYTES_N.match(type_name)
-            if type_name in self.types:
-                nested = self.plan(type_name)
-                if nested is None:
-                    return None
-                fields.append((name, CODE_STRUCT, nested))
-            elif type_name in ("string", "address", "bool"):
-                fields.append((name, {"string": CODE_STRING, "address": CODE_ADDRESS, "bool": CODE_BOOL}[type_name], 0))
-            elif uint is not None and (bits := int(uint.group(1) or 256)) % 8 == 0 and 8 <= bits <= 256:
-                fields.append((name, CODE_UINT, bits))
-            elif bytes_n is not None and 1 <= (size := int(bytes_n.group(1))) <= 32:
-                fields.append((name, CODE_BYTES_N, size))
-            else:
-                return None
-        return self.type_hash(primary), tuple(fields)
+    def digest(self, separator: bytes, primary: str, data: Any) -> bytes:
+        """What a signer signs: signing_digest(separator, hash_struct(primary, data))."""
+        return signing_digest(separator, self.hash_struct(primary, data))
 
     def hash_struct(self, primary: str, data: Any) -> bytes:
-        plan = self._plans[primary] if primary in self._plans else self.plan(primary)
-        if plan is not None and (fast := _speedups.hash_struct(plan, data)) is not None:
-            return fast
-        return self.hash_struct_python(primary, data)
-
-    def digest(self, separator: bytes, primary: str, data: Any) -> bytes:
-        """signing_digest(separator, hash_struct(primary, data)) in one call on the compiled path."""
-        plan = self._plans[primary] if primary in self._plans else self.plan(primary)
-        if plan is not None and (fast := _speedups.hash_struct(plan, data, separator)) is not None:
-            return fast
-        return signing_digest(separator, self.hash_struct_python(primary, data))
-
-    def hash_struct_python(self, primary: str, data: Any) -> bytes:
-        """hashStruct by the Python encoders alone: the reference the compiled path is tested against."""
         if type(data) is not dict and not isinstance(data, Mapping):  # the exact-type test skips a slow ABC check
             raise TypedDataError(f"{primary} must be an object.")
         parts = [self.type_hash(primary)]
