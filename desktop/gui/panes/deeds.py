@@ -25,7 +25,7 @@ from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
 from desktop.gui.panes.base import Pane, label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
-SEARCH_MAX_LENGTH = 200  # core.ledger.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
+SEARCH_MAX_LENGTH = 200  # core.deed_search.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
 
 WIDTHS = {
     DeedColumn.DEED: 64,
