@@ -133,8 +133,12 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
     """How many deeds match `search` (all of them without one); with `at_most`, counting stops
     past it and the answer is at_most + 1 ("more than at_most")."""
     text = clean_search(search)
-    if text is not None and (few := few_matches(conn, text)) is not None:
-        return len(few) if at_most is None else min(len(few), at_most + 1)
+    if text is not None and conn.dialect.name == "sqlite" and len(text) >= TRIGRAM:
+        few = few_matches(conn, text)
+        if few is not None:
+            return len(few) if at_most is None else min(len(few), at_most + 1)
+        if at_most is not None and at_most <= FEW:
+            return at_most + 1  # more than FEW match, so more than at_most: nothing left to count
     condition = None if text is None else matches(conn.dialect.name, text)
     if at_most is None:
         query = select(func.count()).select_from(DeedRow)
