@@ -5,15 +5,17 @@ or owner contains the text, ignoring ASCII case, `%` and `_` taken literally (SQ
 ILIKE elsewhere).  On 1,000,000 deeds that rule alone reads every row before it knows that
 a search matches few or none, so a trigram index answers "which deeds may match":
 
-- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer over the deeds table
-  (external content, no positions: it holds rowids only), kept by triggers in the same
-  transaction as every deed write.  Its answer is a superset (it folds case beyond ASCII
-  and ANDs the search's trigrams), so every candidate is checked with the rule again.
+- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer (contentless, no
+  positions: it holds rowids only), kept by triggers in the same transaction as every deed
+  write.  Each column is indexed with two U+0001 characters after it, so every character of a
+  value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
+  from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
+  beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
 - PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE uses by itself.
 
-The plan (SQLite, searches of 3 characters or more): collect the deeds that match, through
-the index, up to `FEW`.  If they are that few, sort them in SQL (cheap); if there are more,
-matches are dense and the ordered scan of the sort column's index fills a page quickly.
+The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
+only: milliseconds).  If they are that few, read and sort them in SQL (cheap); if there are
+more, matches are dense and the ordered scan of the sort column's index fills a page quickly.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlmodel import col
 
 from core.errors import DeedbookError
@@ -28,29 +31,34 @@ from core.store import LIKE_ESCAPE, DeedRow, like_contains
 
 MAX_SEARCH_CHARS = 200  # a parcel, an address or an owner address is far shorter
 FEW = 5_000  # matches sorted from the index; more, and the ordered scan fills a page sooner
-TRIGRAM = 3  # the index knows nothing about shorter searches
+TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
-# SQLite: the index and the triggers that keep it, in the transaction of each deed write.
+TERMS_TABLE = "deeds_fts_terms"
+COLUMNS = ("parcel", "address", "owner")
+
+
+def _values(row: str) -> str:
+    return ", ".join(f"{row}.{c} || char(1, 1)" for c in COLUMNS)
+
+
+_DELETE = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) VALUES ('delete', old.deed_id, {_values('old')});"
+_INSERT = f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) VALUES (new.deed_id, {_values('new')});"
+# SQLite: the index, its term list, the triggers that keep it in each deed write's transaction,
+# and its contents from the deeds already there (emptied first: this may run again on an old index).
 SQLITE_INDEX = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(parcel, address, owner, "
-    "content='deeds', content_rowid='deed_id', tokenize='trigram', detail='none')",
-    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_insert AFTER INSERT ON deeds BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, parcel, address, owner) "
-    "VALUES (new.deed_id, new.parcel, new.address, new.owner); END",
-    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_delete AFTER DELETE ON deeds BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, parcel, address, owner) "
-    "VALUES ('delete', old.deed_id, old.parcel, old.address, old.owner); END",
-    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_update AFTER UPDATE OF deed_id, parcel, address, owner ON deeds BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, parcel, address, owner) "
-    "VALUES ('delete', old.deed_id, old.parcel, old.address, old.owner); "
-    f"INSERT INTO {FTS_TABLE}(rowid, parcel, address, owner) "
-    "VALUES (new.deed_id, new.parcel, new.address, new.owner); END",
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",  # the deeds already there (and a stale index)
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(COLUMNS)}, "
+    "content='', tokenize='trigram', detail='none')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
+    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_insert AFTER INSERT ON deeds BEGIN {_INSERT} END",
+    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_delete AFTER DELETE ON deeds BEGIN {_DELETE} END",
+    "CREATE TRIGGER IF NOT EXISTS deeds_fts_update AFTER UPDATE OF deed_id, parcel, address, owner ON deeds "
+    f"BEGIN {_DELETE} {_INSERT} END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
+    f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) SELECT deed_id, {_values('deeds')} FROM deeds",
 )
 POSTGRES_INDEX = tuple(
-    f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})"
-    for column in ("parcel", "address", "owner")
+    f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})" for column in COLUMNS
 )
 
 
@@ -78,25 +86,53 @@ def matches(dialect: str, text: str) -> Any:
 def fts_query(text: str) -> str:
     """An FTS5 query for rows holding every trigram of `text` (each quoted: no operators, no columns)."""
     grams = dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1))
-    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+    return " AND ".join(_quoted(gram) for gram in grams)
 
 
-def few_matches(conn: Connection, text: str) -> list[int] | None:
-    """Every deed matching `text` when there are at most FEW, found through the trigram index; else None.
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
-    The index drives the loop (its candidates in rowid order), each is checked with the rule,
-    and the loop stops at FEW + 1 matches: a dense search costs FEW row reads, not a scan."""
-    if conn.dialect.name != "sqlite" or len(text) < TRIGRAM:
+
+def _short_query(conn: Connection, text: str) -> str | None:
+    """For 1 or 2 characters: an FTS5 query for the rows holding a trigram that begins with `text`,
+    if those trigrams are in at most FEW rows (else None); "" when there are none.
+
+    The term list is read in order and left as soon as the rows add up past FEW (a term's count
+    reads its row list).  Only ASCII text: the index folds other letters its own way."""
+    if not text.isascii():
         return None
-    pattern = like_contains(text)
+    low = text.lower()
     rows = conn.exec_driver_sql(
-        f"SELECT deeds.deed_id FROM {FTS_TABLE} JOIN deeds ON deeds.deed_id = {FTS_TABLE}.rowid "
-        f"WHERE {FTS_TABLE} MATCH ? AND (deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? "
-        "OR deeds.owner LIKE ? ESCAPE ?) LIMIT ?",
-        (fts_query(text), *(pattern, LIKE_ESCAPE) * 3, FEW + 1),
+        f"SELECT term, doc FROM {TERMS_TABLE} WHERE term >= ? AND term < ?", (low, low[:-1] + chr(ord(low[-1]) + 1))
     )
-    found = [int(i) for i in rows.scalars()]
-    return found if len(found) <= FEW else None
+    terms, total = [], 0
+    try:
+        for term, docs in rows:
+            total += int(docs)
+            if total > FEW:
+                return None
+            terms.append(str(term))
+    finally:
+        rows.close()
+    return " OR ".join(_quoted(term) for term in terms)
+
+
+def narrowed(conn: Connection, text: str) -> str | None:
+    """An FTS5 query whose rows include every deed matching `text` and are at most FEW ("": no deed
+    can match); None when the index cannot narrow the search that far (dense, or not SQLite).
+
+    Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense.
+    (Many candidates but few real matches, a search's trigrams scattered over the columns,
+    takes the ordered scan: correct, as slow as before the index.)"""
+    if conn.dialect.name != "sqlite":
+        return None
+    if len(text) < TRIGRAM:
+        return _short_query(conn, text)
+    query = fts_query(text)
+    found = conn.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, FEW + 1)
+    ).scalar_one()
+    return query if int(found) <= FEW else None
 
 
 def ordered(query: Select[Any], order_by: str, descending: bool) -> Select[Any]:
@@ -104,6 +140,14 @@ def ordered(query: Select[Any], order_by: str, descending: bool) -> Select[Any]:
     if column is None:
         raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
     return query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id))
+
+
+def _where(conn: Connection, query: Select[Any], text: str, index_query: str | None) -> Select[Any]:
+    query = query.where(matches(conn.dialect.name, text))  # always the rule: the index only narrows
+    if index_query is None:
+        return query
+    candidates = sql_text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=index_query)
+    return query.where(col(DeedRow.deed_id).in_(candidates))
 
 
 def deed_ids(
@@ -115,14 +159,17 @@ def deed_ids(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[int]:
-    """Deed numbers matching `search`, sorted in SQL by `order_by` (then deed number), a page of them."""
+    """Deed numbers matching `search`, sorted in SQL by `order_by` (then deed number), a page of them.
+
+    Few candidates: SQLite reads them by rowid and sorts them.  Many: it walks the sort
+    column's index and stops when the page is full, which dense matches make quick."""
     text = clean_search(search)
     query = ordered(select(col(DeedRow.deed_id)), order_by, descending)
     if text is not None:
-        few = few_matches(conn, text)
-        if few is not None and not few:
+        index_query = narrowed(conn, text)
+        if index_query == "":
             return []
-        query = query.where(matches(conn.dialect.name, text) if few is None else col(DeedRow.deed_id).in_(few))
+        query = _where(conn, query, text, index_query)
     query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -133,19 +180,34 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
     """How many deeds match `search` (all of them without one); with `at_most`, counting stops
     past it and the answer is at_most + 1 ("more than at_most")."""
     text = clean_search(search)
-    if text is not None and conn.dialect.name == "sqlite" and len(text) >= TRIGRAM:
-        few = few_matches(conn, text)
-        if few is not None:
-            return len(few) if at_most is None else min(len(few), at_most + 1)
-        if at_most is not None and at_most <= FEW:
-            return at_most + 1  # more than FEW match, so more than at_most: nothing left to count
-    condition = None if text is None else matches(conn.dialect.name, text)
-    if at_most is None:
-        query = select(func.count()).select_from(DeedRow)
-        return int(conn.execute(query if condition is None else query.where(condition)).scalar_one())
-    page = select(col(DeedRow.deed_id)).limit(at_most + 1)  # the scan stops at at_most + 1 matches
-    page = page if condition is None else page.where(condition)
-    return int(conn.execute(select(func.count()).select_from(page.subquery())).scalar_one())
+    if text is None and at_most is None:
+        return int(conn.execute(select(func.count()).select_from(DeedRow)).scalar_one())
+    query = select(col(DeedRow.deed_id))
+    if text is not None:
+        index_query = narrowed(conn, text)
+        if index_query == "":
+            return 0
+        if index_query is None and at_most is not None and conn.dialect.name == "sqlite" and len(text) >= TRIGRAM:
+            return _count_from_index(conn, text, at_most + 1)
+        query = _where(conn, query, text, index_query)
+    if at_most is not None:
+        query = query.limit(at_most + 1)
+    return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def _count_from_index(conn: Connection, text: str, limit: int) -> int:
+    """The matches of `text`, up to `limit`, counted with the index driving the loop: its candidates
+    are checked one by one in rowid order and the loop stops at `limit` (a dense search costs
+    `limit` row reads, not a scan of every deed)."""
+    pattern = like_contains(text)
+    return int(
+        conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT deeds.deed_id FROM {FTS_TABLE} JOIN deeds ON deeds.deed_id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH ? AND (deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? "
+            "OR deeds.owner LIKE ? ESCAPE ?) LIMIT ?)",
+            (fts_query(text), *(pattern, LIKE_ESCAPE) * 3, limit),
+        ).scalar_one()
+    )
 
 
 def index_statements(dialect: str, trigram_ops: str | None) -> Sequence[str]:
