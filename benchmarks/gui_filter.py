@@ -24,8 +24,8 @@ CACHE = Path(os.environ.get("DEEDBOOK_BENCH_DIR", "/tmp/deedbook-bench"))
 GOAL_MS = 100.0
 
 # What agents type: a parcel prefix, a street, an owner's address fragment, a house number,
-# progressive typing, a single character (matches nearly everything), rare or unmatched short
-# searches (the trigram index knows nothing under 3 characters), and nothing at all.
+# progressive typing, a single character (matches nearly everything), short searches that match
+# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one), and nothing at all.
 SEARCHES = [
     "0527",
     "maple",
@@ -40,6 +40,8 @@ SEARCHES = [
     "zq",
     "q",
     "x7",
+    "3-",
+    "-0",
     "",
 ]
 
