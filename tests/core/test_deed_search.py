@@ -4,6 +4,8 @@ literal), in the same order, on SQLite and PostgreSQL; the index follows every d
 
 from __future__ import annotations
 
+import logging
+import uuid
 from pathlib import Path
 from typing import Iterator
 from unittest import mock
@@ -11,7 +13,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Engine, delete, insert, make_url, select, text
 from sqlmodel import col
 
 from core import deed_search
@@ -121,7 +123,6 @@ def test_sqlite_index_gives_the_rows_of_the_plain_rule(
     _check(sqlite_engine, *case, few)
 
 
-
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=cases())
 def test_postgresql_trigram_index_gives_the_rows_of_a_sequential_scan(
@@ -225,3 +226,27 @@ def test_migration_0014_indexes_the_deeds_of_a_0012_ledger(
     register_deed(reopened, operator, parcel="GH-4", address="4 Maple Court", owner=operator.address)
     assert reopened.deed_ids(search="maple", order_by="address") == [2, 4]
     reopened.close()
+
+
+def test_postgresql_without_pg_trgm_searches_by_scanning_and_says_so(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A role that may not create extensions (no CREATE on its database) still gets a ledger whose
+    searches work; the migration says once why they read every deed."""
+    clerk = f"clerk_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {clerk} LOGIN")
+        conn.exec_driver_sql(f"CREATE SCHEMA office AUTHORIZATION {clerk}")
+        conn.exec_driver_sql(f"ALTER ROLE {clerk} SET search_path = office")
+    admin.dispose()
+    url = make_url(postgres_url).set(username=clerk).render_as_string(hide_password=False)
+    with caplog.at_level(logging.WARNING, logger="deedbook.migrations"):
+        ledger, _operator = _office(tmp_path / "home", url)
+    assert [r.getMessage() for r in caplog.records if "pg_trgm" in r.getMessage()] != []
+    assert "permission denied" in caplog.text
+    with ledger.engine.connect() as conn:
+        names = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'deeds'").scalars())
+    assert not any(name.endswith("_trgm") for name in names)
+    assert ledger.deed_ids(search="MAPLE") == [2] and ledger.deed_count(search="birch", at_most=5) == 1
+    ledger.close()
