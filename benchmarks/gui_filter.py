@@ -25,7 +25,8 @@ GOAL_MS = 100.0
 
 # What agents type: a parcel prefix, a street, an owner's address fragment, a house number,
 # progressive typing, a single character (matches nearly everything), short searches that match
-# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one), and nothing at all.
+# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none), and
+# nothing at all.
 SEARCHES = [
     "0527",
     "maple",
@@ -42,6 +43,7 @@ SEARCHES = [
     "x7",
     "3-",
     "-0",
+    "é",
     "",
 ]
 

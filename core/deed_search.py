@@ -98,12 +98,12 @@ def _short_query(conn: Connection, text: str) -> str | None:
     if those trigrams are in at most FEW rows (else None); "" when there are none.
 
     The term list is read in order and left as soon as the rows add up past FEW (a term's count
-    reads its row list).  Only ASCII text: the index folds other letters its own way."""
-    if not text.isascii():
-        return None
-    low = text.lower()
+    reads its row list)."""
+    folded = _folded(conn, text)
+    after = _next_character(folded[-1])
     rows = conn.exec_driver_sql(
-        f"SELECT term, doc FROM {TERMS_TABLE} WHERE term >= ? AND term < ?", (low, low[:-1] + chr(ord(low[-1]) + 1))
+        f"SELECT term, doc FROM {TERMS_TABLE} WHERE term >= ? AND term < ?",
+        (folded, folded[:-1] + after) if after is not None else (folded, folded + chr(0x10FFFF) * 3),
     )
     terms, total = [], 0
     try:
@@ -115,6 +115,35 @@ def _short_query(conn: Connection, text: str) -> str | None:
     finally:
         rows.close()
     return " OR ".join(_quoted(term) for term in terms)
+
+
+def _folded(conn: Connection, text: str) -> str:
+    """`text` with its letters folded as the index folds them (ASCII: lower case; other letters:
+    the index's tokenizer is asked, one character at a time, through a temporary table that the
+    reader's transaction drops again)."""
+    if text.isascii():
+        return text.lower()
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.deeds_fold USING fts5(x, tokenize='trigram', detail='none')"
+    )
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.deeds_fold_terms USING fts5vocab('temp', 'deeds_fold', 'row')"
+    )
+    folded = ""
+    for character in text:
+        conn.exec_driver_sql("DELETE FROM temp.deeds_fold")
+        conn.exec_driver_sql("INSERT INTO temp.deeds_fold(x) VALUES (? || char(1, 1))", (character,))
+        [term] = conn.exec_driver_sql("SELECT term FROM temp.deeds_fold_terms").scalars()
+        folded += str(term)[0]
+    return folded
+
+
+def _next_character(character: str) -> str | None:
+    """The character right after `character` in code point order (None: there is none)."""
+    following = ord(character) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters
+        following = 0xE000
+    return chr(following) if following <= 0x10FFFF else None
 
 
 def narrowed(conn: Connection, text: str) -> str | None:
