@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import Connection, Engine, func, insert, or_, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from core import deed_search
 from core.compliance.store import write_compliance
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import DeedbookError, LedgerDamaged, NotFound, Remedy, RuleViolation
@@ -31,7 +32,6 @@ from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
 from core.store import (
-    LIKE_ESCAPE,
     LOCK_WAIT_SECONDS,
     WRITE_LOCK,
     DeedRow,
@@ -39,7 +39,6 @@ from core.store import (
     LedgerRow,
     check_schema,
     is_lock_timeout,
-    like_contains,
     make_engine,
     migrate,
     sqlite_read_only_url,
@@ -47,7 +46,6 @@ from core.store import (
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
-MAX_SEARCH_CHARS = 200  # a parcel, an address or an owner address is far shorter
 
 
 @dataclass(frozen=True)
@@ -397,21 +395,6 @@ class Ledger:
         with self.engine.connect() as conn:
             return [d for d in (load_deed(conn, i) for i in ids) if d is not None]
 
-    def _deed_search(self, search: str | None) -> Any:
-        """The condition "parcel, address or owner contains `search`", ignoring case.
-
-        SQLite's LIKE already ignores ASCII case, and without lower() it can scan the
-        (parcel, address, owner) index instead of every row; elsewhere ILIKE does it."""
-        if not search or not search.strip():
-            return None
-        if len(search.strip()) > MAX_SEARCH_CHARS:  # LIKE patterns have a length limit (SQLite: 50,000 bytes)
-            raise DeedbookError(f"A search is at most {MAX_SEARCH_CHARS} characters; shorten it.")
-        pattern = like_contains(search.strip())
-        columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
-        if self.engine.dialect.name == "sqlite":
-            return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
-        return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
-
     def deed_ids(
         self,
         *,
@@ -421,26 +404,17 @@ class Ledger:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[int]:
-        """Deed numbers matching `search` (parcel, address or owner), sorted in SQL."""
-        column = getattr(DeedRow, order_by, None) if order_by in DeedRow.model_fields else None
-        if column is None:
-            raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
-        query = select(col(DeedRow.deed_id))
-        if (condition := self._deed_search(search)) is not None:
-            query = query.where(condition)
-        query = query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id)).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
+        """Deed numbers matching `search` (parcel, address or owner), sorted in SQL (core.deed_search)."""
         with self.engine.connect() as conn:
-            return [int(i) for i in conn.execute(query).scalars()]
+            return deed_search.deed_ids(
+                conn, search, order_by=order_by, descending=descending, limit=limit, offset=offset
+            )
 
-    def deed_count(self, *, search: str | None = None) -> int:
-        """How many deeds there are (that match `search`, with the same rule as `deed_ids`)."""
-        query = select(func.count()).select_from(DeedRow)
-        if (condition := self._deed_search(search)) is not None:
-            query = query.where(condition)
+    def deed_count(self, *, search: str | None = None, at_most: int | None = None) -> int:
+        """How many deeds there are (that match `search`, with the same rule as `deed_ids`);
+        with `at_most`, at_most + 1 means "more than at_most" (counting stops there)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
+            return deed_search.deed_count(conn, search, at_most=at_most)
 
     def history(self, reference: str | int) -> list[RecordedEntry]:
         deed_id = self.resolve_deed(reference)

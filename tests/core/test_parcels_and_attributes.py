@@ -188,7 +188,7 @@ def test_a_search_longer_than_the_limit_is_a_sentence(world: World) -> None:
 
 
 def test_the_gui_search_box_has_the_same_limit() -> None:
-    from core.ledger import MAX_SEARCH_CHARS
+    from core.deed_search import MAX_SEARCH_CHARS
     from desktop.gui.panes.deeds import SEARCH_MAX_LENGTH
 
     assert SEARCH_MAX_LENGTH == MAX_SEARCH_CHARS

@@ -26,7 +26,7 @@ from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
-SEARCH_MAX_LENGTH = 200  # core.ledger.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
+SEARCH_MAX_LENGTH = 200  # core.deed_search.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
 
 WIDTHS = {
     DeedColumn.DEED: 64,
@@ -155,7 +155,7 @@ class DeedsPane(Pane):
         if self._wanted != self.model.search:
             self._run_search()
         else:
-            self._count_timer.start()  # the exact count can wait for a pause in typing
+            self._count_timer.start()  # the count can wait for a pause in typing
 
     def _count(self) -> None:
         ledger, search = self.ctx.ledger, self.model.search
@@ -163,17 +163,20 @@ class DeedsPane(Pane):
             self.count.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger open")
             return
 
-        def count() -> tuple[str, int, int]:
-            return search, ledger.deed_count(search=search), ledger.deed_count()
+        def count() -> tuple[str, int, int, int]:
+            from core.deed_search import FEW  # counted exactly only up to what the index sorts: no scan of every deed
+
+            return search, ledger.deed_count(search=search, at_most=FEW), FEW, ledger.deed_count()
 
         self.ctx.ops.op(self, count).success(self._show_count).failure(lambda _e: None).run()
 
-    def _show_count(self, result: tuple[str, int, int]) -> None:
-        search, matching, total = result
+    def _show_count(self, result: tuple[str, int, int, int]) -> None:
+        search, matching, at_most, total = result
         if search != self.model.search:
             return  # an older search's answer
         self.total = total
-        self.count.setText(f"{total:,} deeds" if not search else f"{matching:,} of {total:,} deeds")
+        shown = f"more than {at_most:,}" if matching > at_most else f"{matching:,}"
+        self.count.setText(f"{total:,} deeds" if not search else f"{shown} of {total:,} deeds")
 
     def _row_changed(self, row: int) -> None:
         deed_id = self.model.deed_id_at(row)

@@ -1,0 +1,248 @@
+"""Searching deeds by parcel, address or owner: the rule, the trigram index and the plan.
+
+The rule is the one `deeds --search` always had: a deed matches when its parcel, address
+or owner contains the text, ignoring ASCII case, `%` and `_` taken literally (SQLite LIKE;
+ILIKE elsewhere).  On 1,000,000 deeds that rule alone reads every row before it knows that
+a search matches few or none, so a trigram index answers "which deeds may match":
+
+- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer (contentless, no
+  positions: it holds rowids only), kept by triggers in the same transaction as every deed
+  write.  Each column is indexed with two U+0001 characters after it, so every character of a
+  value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
+  from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
+  beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
+- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE uses by itself.
+
+The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
+only: milliseconds).  If they are that few, read and sort them in SQL (cheap); if there are
+more, matches are dense and the ordered scan of the sort column's index fills a page quickly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import text as sql_text
+from sqlmodel import col
+
+from core.errors import DeedbookError
+from core.store import LIKE_ESCAPE, DeedRow, like_contains
+
+MAX_SEARCH_CHARS = 200  # a parcel, an address or an owner address is far shorter
+FEW = 5_000  # matches sorted from the index; more, and the ordered scan fills a page sooner
+TRIGRAM = 3
+
+FTS_TABLE = "deeds_fts"
+TERMS_TABLE = "deeds_fts_terms"
+COLUMNS = ("parcel", "address", "owner")
+
+
+def _values(row: str) -> str:
+    return ", ".join(f"{row}.{c} || char(1, 1)" for c in COLUMNS)
+
+
+_DELETE = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) VALUES ('delete', old.deed_id, {_values('old')});"
+_INSERT = f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) VALUES (new.deed_id, {_values('new')});"
+# SQLite: the index, its term list, the triggers that keep it in each deed write's transaction,
+# and its contents from the deeds already there (emptied first: this may run again on an old index).
+SQLITE_INDEX = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(COLUMNS)}, "
+    "content='', tokenize='trigram', detail='none')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
+    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_insert AFTER INSERT ON deeds BEGIN {_INSERT} END",
+    f"CREATE TRIGGER IF NOT EXISTS deeds_fts_delete AFTER DELETE ON deeds BEGIN {_DELETE} END",
+    "CREATE TRIGGER IF NOT EXISTS deeds_fts_update AFTER UPDATE OF deed_id, parcel, address, owner ON deeds "
+    f"BEGIN {_DELETE} {_INSERT} END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
+    f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) SELECT deed_id, {_values('deeds')} FROM deeds",
+)
+POSTGRES_INDEX = tuple(
+    f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})" for column in COLUMNS
+)
+
+
+def clean_search(search: str | None) -> str | None:
+    """The text searched for (None: no search), or one sentence when it is too long."""
+    if not search or not search.strip():
+        return None
+    if len(search.strip()) > MAX_SEARCH_CHARS:  # LIKE patterns have a length limit (SQLite: 50,000 bytes)
+        raise DeedbookError(f"A search is at most {MAX_SEARCH_CHARS} characters; shorten it.")
+    return search.strip()
+
+
+def matches(dialect: str, text: str) -> Any:
+    """The rule: parcel, address or owner contains `text`, ignoring case.
+
+    SQLite's LIKE already ignores ASCII case, and without lower() it can scan the
+    (parcel, address, owner) index instead of every row; elsewhere ILIKE does it."""
+    pattern = like_contains(text)
+    columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
+    if dialect == "sqlite":
+        return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+    return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query for rows holding every trigram of `text` (each quoted: no operators, no columns)."""
+    grams = dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1))
+    return " AND ".join(_quoted(gram) for gram in grams)
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _short_query(conn: Connection, text: str) -> str | None:
+    """For 1 or 2 characters: an FTS5 query for the rows holding a trigram that begins with `text`,
+    if those trigrams are in at most FEW rows (else None); "" when there are none.
+
+    The term list is read in order and left as soon as the rows add up past FEW (a term's count
+    reads its row list)."""
+    folded = _folded(conn, text)
+    after = _next_character(folded[-1])
+    rows = conn.exec_driver_sql(
+        f"SELECT term, doc FROM {TERMS_TABLE} WHERE term >= ? AND term < ?",
+        (folded, folded[:-1] + after) if after is not None else (folded, folded + chr(0x10FFFF) * 3),
+    )
+    terms, total = [], 0
+    try:
+        for term, docs in rows:
+            total += int(docs)
+            if total > FEW:
+                return None
+            terms.append(str(term))
+    finally:
+        rows.close()
+    return " OR ".join(_quoted(term) for term in terms)
+
+
+def _folded(conn: Connection, text: str) -> str:
+    """`text` with its letters folded as the index folds them (ASCII: lower case; other letters:
+    the index's tokenizer is asked, one character at a time, through a temporary table that the
+    reader's transaction drops again)."""
+    if text.isascii():
+        return text.lower()
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.deeds_fold USING fts5(x, tokenize='trigram', detail='none')"
+    )
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.deeds_fold_terms USING fts5vocab('temp', 'deeds_fold', 'row')"
+    )
+    folded = ""
+    for character in text:
+        conn.exec_driver_sql("DELETE FROM temp.deeds_fold")
+        conn.exec_driver_sql("INSERT INTO temp.deeds_fold(x) VALUES (? || char(1, 1))", (character,))
+        [term] = conn.exec_driver_sql("SELECT term FROM temp.deeds_fold_terms").scalars()
+        folded += str(term)[0]
+    return folded
+
+
+def _next_character(character: str) -> str | None:
+    """The character right after `character` in code point order (None: there is none)."""
+    following = ord(character) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters
+        following = 0xE000
+    return chr(following) if following <= 0x10FFFF else None
+
+
+def narrowed(conn: Connection, text: str) -> str | None:
+    """An FTS5 query whose rows include every deed matching `text` and are at most FEW ("": no deed
+    can match); None when the index cannot narrow the search that far (dense, or not SQLite).
+
+    Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense.
+    (Many candidates but few real matches, a search's trigrams scattered over the columns,
+    takes the ordered scan: correct, as slow as before the index.)"""
+    if conn.dialect.name != "sqlite":
+        return None
+    if len(text) < TRIGRAM:
+        return _short_query(conn, text)
+    query = fts_query(text)
+    found = conn.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, FEW + 1)
+    ).scalar_one()
+    return query if int(found) <= FEW else None
+
+
+def ordered(query: Select[Any], order_by: str, descending: bool) -> Select[Any]:
+    column = getattr(DeedRow, order_by, None) if order_by in DeedRow.model_fields else None
+    if column is None:
+        raise DeedbookError(f"Deeds cannot be sorted by {order_by}.")
+    return query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id))
+
+
+def _where(conn: Connection, query: Select[Any], text: str, index_query: str | None) -> Select[Any]:
+    query = query.where(matches(conn.dialect.name, text))  # always the rule: the index only narrows
+    if index_query is None:
+        return query
+    candidates = sql_text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=index_query)
+    return query.where(col(DeedRow.deed_id).in_(candidates))
+
+
+def deed_ids(
+    conn: Connection,
+    search: str | None,
+    *,
+    order_by: str = "deed_id",
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[int]:
+    """Deed numbers matching `search`, sorted in SQL by `order_by` (then deed number), a page of them.
+
+    Few candidates: SQLite reads them by rowid and sorts them.  Many: it walks the sort
+    column's index and stops when the page is full, which dense matches make quick."""
+    text = clean_search(search)
+    query = ordered(select(col(DeedRow.deed_id)), order_by, descending)
+    if text is not None:
+        index_query = narrowed(conn, text)
+        if index_query == "":
+            return []
+        query = _where(conn, query, text, index_query)
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def deed_count(conn: Connection, search: str | None, *, at_most: int | None = None) -> int:
+    """How many deeds match `search` (all of them without one); with `at_most`, counting stops
+    past it and the answer is at_most + 1 ("more than at_most")."""
+    text = clean_search(search)
+    if text is None and at_most is None:
+        return int(conn.execute(select(func.count()).select_from(DeedRow)).scalar_one())
+    query = select(col(DeedRow.deed_id))
+    if text is not None:
+        index_query = narrowed(conn, text)
+        if index_query == "":
+            return 0
+        if index_query is None and at_most is not None and conn.dialect.name == "sqlite" and len(text) >= TRIGRAM:
+            return _count_from_index(conn, text, at_most + 1)
+        query = _where(conn, query, text, index_query)
+    if at_most is not None:
+        query = query.limit(at_most + 1)
+    return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def _count_from_index(conn: Connection, text: str, limit: int) -> int:
+    """The matches of `text`, up to `limit`, counted with the index driving the loop: its candidates
+    are checked one by one in rowid order and the loop stops at `limit` (a dense search costs
+    `limit` row reads, not a scan of every deed)."""
+    pattern = like_contains(text)
+    return int(
+        conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT deeds.deed_id FROM {FTS_TABLE} JOIN deeds ON deeds.deed_id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH ? AND (deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? "
+            "OR deeds.owner LIKE ? ESCAPE ?) LIMIT ?)",
+            (fts_query(text), *(pattern, LIKE_ESCAPE) * 3, limit),
+        ).scalar_one()
+    )
+
+
+def index_statements(dialect: str, trigram_ops: str | None) -> Sequence[str]:
+    """The statements that create (or refresh) the trigram index on this database."""
+    if dialect == "sqlite":
+        return SQLITE_INDEX
+    if dialect == "postgresql" and trigram_ops is not None:
+        return tuple(statement.format(ops=trigram_ops) for statement in POSTGRES_INDEX)
+    return ()

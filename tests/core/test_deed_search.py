@@ -1,0 +1,252 @@
+"""Deed search through the trigram index (core.deed_search, migration 0014) gives exactly the rows
+of the plain rule (parcel, address or owner contains the text, ASCII case ignored, % and _
+literal), in the same order, on SQLite and PostgreSQL; the index follows every deed write."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Iterator
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, delete, insert, make_url, select, text
+from sqlmodel import col
+
+from core import deed_search
+from core.deeds import register_deed
+from core.ledger import Ledger
+from core.store import SCHEMA_HEAD, DeedRow, make_engine, migrate
+from core.keys import KeyStore, UnlockedKey
+from core.paths import DataDir
+from tests.helpers import PASSWORD, make_world, sell_with_liens
+
+# Characters that stress each layer: LIKE's wildcards and escape, FTS5 query syntax (quotes,
+# operators, column filters, prefix stars), ASCII case, non-ASCII case (LIKE keeps it, FTS5
+# folds it), a letter whose fold is longer (ß), and a character outside the BMP.
+ALPHABET = "aAbBzZ09 %_\\\"'*:^()-.éÉßİı😀"
+texts = st.text(ALPHABET, min_size=0, max_size=8)
+searches = st.text(ALPHABET, min_size=1, max_size=5)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
+    """Rows, and a search that is often a piece of one of them with its case changed."""
+    rows = draw(st.lists(st.tuples(texts, texts, texts), max_size=8))
+    values = [value for row in rows for value in row if value]
+    if not values or draw(st.booleans()):
+        return rows, draw(searches)
+    value = draw(st.sampled_from(values))
+    start = draw(st.integers(0, len(value) - 1))
+    piece = value[start : start + draw(st.integers(1, 5))]
+    # swapped case: ignored when ASCII, a different text otherwise (the index folds both: it must be rechecked)
+    return rows, "".join(ch.swapcase() if len(ch.swapcase()) == 1 and draw(st.booleans()) else ch for ch in piece)
+
+
+ORDERS = [("deed_id", False), ("address", True), ("parcel", False), ("owner", True)]
+
+
+HITS = [0, 0]  # trigram searches that matched nothing / something
+
+
+def ascii_fold(value: str) -> str:
+    return "".join(ch.lower() if ch.isascii() else ch for ch in value)
+
+
+def _fill(engine: Engine, rows: list[tuple[str, str, str]]) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(DeedRow))  # the delete trigger takes them out of the index
+        for deed_id, (parcel, address, owner) in enumerate(rows, start=1):
+            conn.execute(
+                insert(DeedRow).values(
+                    deed_id=deed_id,
+                    parcel=parcel,
+                    parcel_key=f"{deed_id}",
+                    address=address,
+                    owner=owner,
+                    legal="",
+                    attributes="{}",
+                    total_shares=1,
+                    holders_count=1,
+                    version=1,
+                    registered_index=deed_id,
+                    updated_index=deed_id,
+                )
+            )
+
+
+def _plain(engine: Engine, search: str, order_by: str, descending: bool) -> list[int]:
+    """The rule alone, no index: what every search answered before migration 0014."""
+    query = select(col(DeedRow.deed_id)).where(deed_search.matches(engine.dialect.name, search.strip()))
+    with engine.connect() as conn:
+        return [int(i) for i in conn.execute(deed_search.ordered(query, order_by, descending)).scalars()]
+
+
+def _check(engine: Engine, rows: list[tuple[str, str, str]], search: str, few: int) -> None:
+    _fill(engine, rows)
+    if not search.strip():
+        return
+    expected = {
+        i for i, row in enumerate(rows, start=1) if any(ascii_fold(search.strip()) in ascii_fold(c) for c in row)
+    }
+    with mock.patch.object(deed_search, "FEW", few), engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            assert set(_plain(engine, search, "deed_id", False)) == expected  # the rule is what it says
+        for order_by, descending in ORDERS:
+            found = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending)
+            assert found == _plain(engine, search, order_by, descending), (search, order_by, descending)
+            page = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending, limit=2, offset=1)
+            assert page == found[1:3]
+        if len(search.strip()) >= deed_search.TRIGRAM:
+            HITS[bool(found)] += 1  # (to check by hand that the generator reaches both outcomes)
+        count = deed_search.deed_count(conn, search)
+        assert count == len(found)
+        assert deed_search.deed_count(conn, search, at_most=1) == min(count, 2)
+
+
+@pytest.fixture(scope="module")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('search') / 'ledger.sqlite'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=cases(), few=st.sampled_from([1, 3, deed_search.FEW]))
+def test_sqlite_index_gives_the_rows_of_the_plain_rule(
+    sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], few: int
+) -> None:
+    _check(sqlite_engine, *case, few)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=cases())
+def test_postgresql_trigram_index_gives_the_rows_of_a_sequential_scan(
+    postgres_url: str, case: tuple[list[tuple[str, str, str]], str]
+) -> None:
+    rows, search = case
+    engine = _pg_engine(postgres_url)
+    _fill(engine, rows)
+    if not search.strip():
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # the trigram indexes answer, however small the table
+        indexed = deed_search.deed_ids(conn, search, order_by="address", descending=True)
+        conn.exec_driver_sql("SET enable_seqscan = on")
+        conn.exec_driver_sql("SET enable_bitmapscan = off")
+        conn.exec_driver_sql("SET enable_indexscan = off")
+        scanned = deed_search.deed_ids(conn, search, order_by="address", descending=True)
+    assert indexed == scanned, search
+
+
+_PG_ENGINES: dict[str, Engine] = {}
+
+
+def _pg_engine(url: str) -> Engine:
+    """One migrated engine per database (hypothesis calls the test many times with the same fixture)."""
+    if url not in _PG_ENGINES:
+        engine = make_engine(url)
+        migrate(engine)
+        _PG_ENGINES[url] = engine
+    return _PG_ENGINES[url]
+
+
+def test_postgresql_search_uses_the_trigram_index(postgres_url: str) -> None:
+    engine = _pg_engine(postgres_url)
+    _fill(engine, [(f"P-{i}", f"{i} Maple Ave", "0xabc") for i in range(50)])
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(
+            str(row[0])
+            for row in conn.exec_driver_sql(
+                "EXPLAIN SELECT deed_id FROM deeds WHERE address ILIKE '%%aple%%' OR parcel ILIKE '%%aple%%'"
+            )
+        )
+    assert "ix_deeds_address_trgm" in plan, plan
+
+
+def _office(home: Path, url: str | None = None) -> tuple[Ledger, UnlockedKey]:
+    folder = DataDir.resolve(home).ensure()
+    keys = KeyStore(folder.keys)
+    keys.create("operator", PASSWORD)
+    operator = keys.unlock("operator", PASSWORD)
+    ledger = Ledger.create(folder, url, "Search County", operator)
+    for parcel, address in [("AB-1", "12 Oak Avenue"), ("CD-2", "100% Maple St"), ("EF-3", "9 Birch")]:
+        register_deed(ledger, operator, parcel=parcel, address=address, owner=operator.address)
+    return ledger, operator
+
+
+def test_every_deed_write_updates_the_index(tmp_path: Path) -> None:
+    world = make_world(tmp_path / "home")
+    sale = sell_with_liens(world, "SK-1", price="100000", lien="50000", currency="USD")
+    seller, buyer = world.key("seller").address, world.key("buyer").address
+    ledger = world.ledger
+    with mock.patch.object(deed_search, "FEW", 10):  # through the index
+        assert ledger.deed_ids(search=buyer[2:12]) == [sale.deed] and ledger.deed_ids(search=seller[2:12]) == []
+        assert ledger.deed_ids(search="sakura") == [sale.deed]
+        ledger.raw_execute("UPDATE deeds SET address = '7 Larch Lane' WHERE deed_id = 1")  # the update trigger
+        assert ledger.deed_ids(search="sakura") == [] and ledger.deed_ids(search="LARCH") == [1]
+    with ledger.engine.connect() as conn:
+        conn.exec_driver_sql("INSERT INTO deeds_fts(deeds_fts, rank) VALUES ('integrity-check', 1)")  # raises if stale
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_migration_0014_indexes_the_deeds_of_a_0012_ledger(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    ledger, operator = _office(tmp_path / "home", url)
+    with ledger.engine.begin() as conn:  # the database as 0012 (the head before) left it
+        if database == "sqlite":
+            for trigger in ("insert", "delete", "update"):
+                conn.execute(text(f"DROP TRIGGER deeds_fts_{trigger}"))
+            conn.execute(text("DROP TABLE deeds_fts_terms"))
+            conn.execute(text("DROP TABLE deeds_fts"))
+        else:
+            for column in ("parcel", "address", "owner"):
+                conn.execute(text(f"DROP INDEX ix_deeds_{column}_trgm"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0012'"))
+    ledger.close()
+
+    reopened = Ledger.open(ledger.home, url)  # migrates 0012 -> 0014
+    with reopened.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+        if database == "sqlite":
+            indexed = conn.exec_driver_sql("SELECT rowid FROM deeds_fts WHERE deeds_fts MATCH '\"apl\"'").scalars()
+            assert list(indexed) == [2]  # filled from the deeds already there
+        else:
+            names = conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'deeds'").scalars()
+            assert {"ix_deeds_parcel_trgm", "ix_deeds_address_trgm", "ix_deeds_owner_trgm"} <= set(names)
+    assert reopened.deed_ids(search="MAPLE", order_by="address", descending=True) == [2]
+    assert reopened.deed_ids(search="birch") == [3] and reopened.deed_count(search="zzz") == 0
+    register_deed(reopened, operator, parcel="GH-4", address="4 Maple Court", owner=operator.address)
+    assert reopened.deed_ids(search="maple", order_by="address") == [2, 4]
+    reopened.close()
+
+
+def test_postgresql_without_pg_trgm_searches_by_scanning_and_says_so(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A role that may not create extensions (no CREATE on its database) still gets a ledger whose
+    searches work; the migration says once why they read every deed."""
+    clerk = f"clerk_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {clerk} LOGIN")
+        conn.exec_driver_sql(f"CREATE SCHEMA office AUTHORIZATION {clerk}")
+        conn.exec_driver_sql(f"ALTER ROLE {clerk} SET search_path = office")
+    admin.dispose()
+    url = make_url(postgres_url).set(username=clerk).render_as_string(hide_password=False)
+    with caplog.at_level(logging.WARNING, logger="deedbook.migrations"):
+        ledger, _operator = _office(tmp_path / "home", url)
+    assert [r.getMessage() for r in caplog.records if "pg_trgm" in r.getMessage()] != []
+    assert "permission denied" in caplog.text
+    with ledger.engine.connect() as conn:
+        names = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'deeds'").scalars())
+    assert not any(name.endswith("_trgm") for name in names)
+    assert ledger.deed_ids(search="MAPLE") == [2] and ledger.deed_count(search="birch", at_most=5) == 1
+    ledger.close()
