@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-
-from coincurve import PrivateKey, PublicKey
+from typing import TYPE_CHECKING, Callable
 
 from core.errors import DeedbookError
 from core.hashing import keccak
+
+if TYPE_CHECKING:  # coincurve (15 ms to import) loads with the first signature made or checked, not at start-up
+    from coincurve import PublicKey
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 HALF_N = SECP256K1_N // 2
@@ -27,6 +29,8 @@ class BadSignature(DeedbookError):
 
 def sign_digest(private_key: bytes, digest: bytes) -> bytes:
     """r || s || v with v in {27, 28}; libsecp256k1 always produces low s."""
+    from coincurve import PrivateKey
+
     raw = PrivateKey(private_key).sign_recoverable(digest, hasher=None)
     return raw[:64] + bytes([raw[64] + 27])
 
@@ -36,6 +40,8 @@ def address_of_public_key(public_key: PublicKey) -> bytes:
 
 
 def address_of_private_key(private_key: bytes) -> bytes:
+    from coincurve import PrivateKey
+
     return address_of_public_key(PrivateKey(private_key).public_key)
 
 
@@ -77,6 +83,8 @@ def recover_address(digest: bytes, signature: bytes) -> bytes:
 
 
 def _recover_point_coincurve(digest: bytes, signature: bytes) -> bytes:
+    from coincurve import PublicKey
+
     try:
         public_key = PublicKey.from_signature_and_message(
             signature[:64] + bytes([signature[64] - 27]), digest, hasher=None
@@ -86,36 +94,50 @@ def _recover_point_coincurve(digest: bytes, signature: bytes) -> bytes:
     return public_key.format(compressed=False)
 
 
-try:  # the same three libsecp256k1 calls coincurve makes, without its wrappers' allocations (verify's hot path)
-    from coincurve._libsecp256k1 import ffi as _ffi, lib as _lib
-    from coincurve.context import GLOBAL_CONTEXT as _CONTEXT
-except ImportError:  # another coincurve layout: its public API, as before
-    _recover_point = _recover_point_coincurve
-else:
-    _buffers = threading.local()  # cffi lets go of the GIL during the calls: one set of buffers per thread
+def _recovery_backend() -> Callable[[bytes, bytes], bytes]:
+    """The same three libsecp256k1 calls coincurve makes, without its wrappers' allocations (verify's hot
+    path); coincurve's public API where its layout differs."""
+    try:
+        from coincurve._libsecp256k1 import ffi, lib
+        from coincurve.context import GLOBAL_CONTEXT
+    except ImportError:  # another coincurve layout: its public API, as before
+        return _recover_point_coincurve
+    buffers = threading.local()  # cffi lets go of the GIL during the calls: one set of buffers per thread
 
-    def _recover_point(digest: bytes, signature: bytes) -> bytes:
+    def recover_point(digest: bytes, signature: bytes) -> bytes:
         """The uncompressed public key (65 bytes) that made a signature already checked for form."""
-        found = getattr(_buffers, "found", None)
+        found = getattr(buffers, "found", None)
         if found is None:
-            found = _buffers.found = (
-                _ffi.new("secp256k1_ecdsa_recoverable_signature *"),
-                _ffi.new("secp256k1_pubkey *"),
-                _ffi.new("unsigned char[65]"),
-                _ffi.new("size_t *"),
+            found = buffers.found = (
+                ffi.new("secp256k1_ecdsa_recoverable_signature *"),
+                ffi.new("secp256k1_pubkey *"),
+                ffi.new("unsigned char[65]"),
+                ffi.new("size_t *"),
             )
         parsed, key, out, size = found
         if len(digest) != 32:  # (coincurve's ValueError, said as before)
             raise BadSignature("The signature does not belong to any key.")
-        ctx = _CONTEXT.ctx
+        ctx = GLOBAL_CONTEXT.ctx
         if not (
-            _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, parsed, signature[:64], signature[64] - 27)
-            and _lib.secp256k1_ecdsa_recover(ctx, key, parsed, digest)
+            lib.secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, parsed, signature[:64], signature[64] - 27)
+            and lib.secp256k1_ecdsa_recover(ctx, key, parsed, digest)
         ):
             raise BadSignature("The signature does not belong to any key.")
         size[0] = 65
-        _lib.secp256k1_ec_pubkey_serialize(ctx, out, size, key, _lib.SECP256K1_EC_UNCOMPRESSED)
-        return bytes(_ffi.buffer(out, 65))
+        lib.secp256k1_ec_pubkey_serialize(ctx, out, size, key, lib.SECP256K1_EC_UNCOMPRESSED)
+        return bytes(ffi.buffer(out, 65))
+
+    return recover_point
+
+
+_backend: Callable[[bytes, bytes], bytes] | None = None  # picked by the first recovery
+
+
+def _recover_point(digest: bytes, signature: bytes) -> bytes:
+    global _backend
+    if _backend is None:
+        _backend = _recovery_backend()
+    return _backend(digest, signature)
 
 
 # Memo of public key -> address: a ledger's entries are signed by a few keys, and

@@ -82,7 +82,7 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
 
 def test_the_office_ledger_is_verified_on_the_fast_path() -> None:
     # What the cases below exercise: recovery goes straight to libsecp256k1, not through coincurve's objects.
-    assert signing._recover_point is not signing._recover_point_coincurve
+    assert signing._recovery_backend() is not signing._recover_point_coincurve
 
 
 @pytest.mark.parametrize("tampered", TAMPERING, ids=list(TAMPERING))
