@@ -45,10 +45,9 @@ def button(text: str, icon: str | None = None, *, primary: bool = False, tip: st
     return widget
 
 
-def make_table(model: object, row_height: int = 28) -> QTableView:
-    """A read-only, row-selecting table in the house style."""
-    table = QTableView()
-    table.setModel(model)  # type: ignore[arg-type]
+def house_table(table: QTableView, row_height: int = 28) -> QTableView:
+    """Read-only, one row selected at a time, alternating rows, no grid, left-aligned headers: the house
+    style of every table (a model's view and a plain QTableWidget alike)."""
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -57,10 +56,17 @@ def make_table(model: object, row_height: int = 28) -> QTableView:
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(row_height)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return table
+
+
+def make_table(model: object, row_height: int = 28) -> QTableView:
+    """A read-only, row-selecting view of `model` in the house style, its rows of fixed height."""
+    table = house_table(QTableView(), row_height)
+    table.setModel(model)  # type: ignore[arg-type]
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     return table
 
 

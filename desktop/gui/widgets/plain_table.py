@@ -6,26 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop.gui import fmt
-from desktop.gui.widgets.basics import label
+from desktop.gui.widgets.basics import house_table, label
 
 
 def table(columns: list[str]) -> QTableWidget:
     widget = QTableWidget(0, len(columns))
     widget.setHorizontalHeaderLabels(columns)
-    widget.verticalHeader().setVisible(False)
-    widget.verticalHeader().setDefaultSectionSize(28)
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.setAlternatingRowColors(True)
-    widget.setShowGrid(False)
-    widget.setWordWrap(False)
+    house_table(widget)
     header = widget.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return widget
