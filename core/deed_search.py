@@ -20,6 +20,8 @@ more, matches are dense and the ordered scan of the sort column's index fills a 
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, Select, func, or_, select
@@ -60,6 +62,18 @@ SQLITE_INDEX = (
 POSTGRES_INDEX = tuple(
     f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})" for column in COLUMNS
 )
+
+
+@functools.cache
+def trigram_supported() -> bool:
+    """Whether this SQLite has FTS5's trigram tokenizer (3.34 and later, built with FTS5): without it the
+    index is not made and searches read every deed, correctly and as slowly as before it."""
+    try:
+        with sqlite3.connect(":memory:") as probe:
+            probe.execute("CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def clean_search(search: str | None) -> str | None:
@@ -153,7 +167,7 @@ def narrowed(conn: Connection, text: str) -> str | None:
     Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense.
     (Many candidates but few real matches, a search's trigrams scattered over the columns,
     takes the ordered scan: correct, as slow as before the index.)"""
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name != "sqlite" or not trigram_supported():
         return None
     if len(text) < TRIGRAM:
         return _short_query(conn, text)
@@ -216,7 +230,13 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
         index_query = narrowed(conn, text)
         if index_query == "":
             return 0
-        if index_query is None and at_most is not None and conn.dialect.name == "sqlite" and len(text) >= TRIGRAM:
+        if (
+            index_query is None
+            and at_most is not None
+            and conn.dialect.name == "sqlite"
+            and trigram_supported()
+            and len(text) >= TRIGRAM
+        ):
             return _count_from_index(conn, text, at_most + 1)
         query = _where(conn, query, text, index_query)
     if at_most is not None:
@@ -242,7 +262,7 @@ def _count_from_index(conn: Connection, text: str, limit: int) -> int:
 def index_statements(dialect: str, trigram_ops: str | None) -> Sequence[str]:
     """The statements that create (or refresh) the trigram index on this database."""
     if dialect == "sqlite":
-        return SQLITE_INDEX
+        return SQLITE_INDEX if trigram_supported() else ()
     if dialect == "postgresql" and trigram_ops is not None:
         return tuple(statement.format(ops=trigram_ops) for statement in POSTGRES_INDEX)
     return ()

@@ -250,3 +250,26 @@ def test_postgresql_without_pg_trgm_searches_by_scanning_and_says_so(
     assert not any(name.endswith("_trgm") for name in names)
     assert ledger.deed_ids(search="MAPLE") == [2] and ledger.deed_count(search="birch", at_most=5) == 1
     ledger.close()
+
+
+def test_sqlite_without_the_trigram_tokenizer_searches_by_scanning_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SQLite older than 3.34 (no trigram tokenizer) still opens and searches every ledger: the
+    migration makes no index and says once why searches read every deed."""
+    monkeypatch.setattr(deed_search, "trigram_supported", lambda: False)
+    with caplog.at_level(logging.WARNING, logger="deedbook.migrations"):
+        ledger, _operator = _office(tmp_path / "home", None)
+    assert "no FTS5 trigram tokenizer" in caplog.text
+    with ledger.engine.connect() as conn:
+        names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
+    assert not any(name.startswith("deeds_fts") for name in names)
+    assert ledger.deed_ids(search="MAPLE") == [2] and ledger.deed_count(search="birch", at_most=5) == 1
+    assert ledger.deed_ids(search="zq") == [] and ledger.deed_count(search="no such street") == 0
+    ledger.close()
+
+
+def test_this_sqlite_has_the_trigram_tokenizer() -> None:
+    """The machines Deedbook is built and tested on (Python 3.11's SQLite 3.40) do: CI uses the index."""
+    deed_search.trigram_supported.cache_clear()
+    assert deed_search.trigram_supported()

@@ -3,18 +3,20 @@
 SQLite: the FTS5 table `deeds_fts` (tokenizer `trigram`, rowids only) and the triggers that
 keep it in every deed write's transaction, filled here from the deeds already recorded.
 PostgreSQL: a GIN `pg_trgm` index on parcel, address and owner.  When the role may not
-create the extension, searches keep the plain scan (correct, slower) and a warning says so.
+create the extension, or SQLite has no trigram tokenizer (before 3.34), searches keep the plain
+scan (correct, slower) and a warning says so.
 See core.deed_search.
 
 Revision ID: 0014
 """
 
 import logging
+import sqlite3
 
 from alembic import op
 from sqlalchemy.exc import DBAPIError
 
-from core.deed_search import index_statements
+from core import deed_search
 
 revision = "0014"
 down_revision = "0012"
@@ -44,5 +46,10 @@ def _postgres_trigram_ops() -> str | None:
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     trigram_ops = _postgres_trigram_ops() if dialect == "postgresql" else None
-    for statement in index_statements(dialect, trigram_ops):
+    if dialect == "sqlite" and not deed_search.trigram_supported():
+        log.warning(
+            "Deed searches will read every deed: this SQLite (%s) has no FTS5 trigram tokenizer (3.34 or later).",
+            sqlite3.sqlite_version,
+        )
+    for statement in deed_search.index_statements(dialect, trigram_ops):
         op.execute(statement)
