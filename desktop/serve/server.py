@@ -22,6 +22,8 @@ the loopback address unless told otherwise.
 from __future__ import annotations
 
 import json
+import logging
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from core.errors import DeedbookError, NotFound
+
+log = logging.getLogger("deedbook.serve")
 
 if TYPE_CHECKING:
     from core.keys import UnlockedKey
@@ -224,6 +228,14 @@ class Server(ThreadingHTTPServer):
         self.service, self.quiet = service, quiet
         super().__init__((host, port), _Handler)
         self._thread: threading.Thread | None = None
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up or went quiet mid-answer is not the server's fault: nothing is printed (the
+        standard library prints a traceback on stderr); anything else goes to the log, not the terminal."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        log.error("Answering %s failed: %s", client_address[0], error, exc_info=error)
 
     @property
     def url(self) -> str:

@@ -152,3 +152,22 @@ def test_serve_from_the_command_line_stops_on_an_interrupt(operator: World, tmp_
             process.kill()
             raise
     assert process.returncode == 0
+
+
+def test_a_client_that_hangs_up_mid_answer_prints_nothing(
+    operator: World, served: tuple[Server, Server, Witness], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The standard library prints a traceback for a client that resets its connection; the server does not."""
+    import struct
+    import time
+
+    server, _, _ = served
+    host, port = server.server_address[:2]
+    for _ in range(5):
+        with socket.create_connection((str(host), int(port))) as client:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+            client.sendall(b"GET /ledger HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.5)  # the server's threads answer into closed connections
+    assert call(server.url + "/ledger")[0] == 200  # still serving
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception occurred" not in err, err
