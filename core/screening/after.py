@@ -12,9 +12,7 @@ reason; the text says plainly that the loans were recorded after the sale.
 
 from __future__ import annotations
 
-import math
-
-from core.screening.history import LIEN_VALUE_RATIO
+from core.screening.history import times_worth, times_worth_weight
 from core.screening.records import DAY, LienRecord, Reason, Sale, make_reason, money, months
 
 AFTER_WINDOW = 90 * DAY  # loans recorded within three months after the closing day
@@ -43,11 +41,10 @@ class Followers:
 
 
 def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None) -> Reason | None:
-    """Loans recorded after `sale` (see `Followers`) that total more than `LIEN_VALUE_RATIO` times the higher of
-    the price (whole deed) and the model's estimate `value` (minor units), if known."""
-    worth = max(sale.whole_price, value or 0.0)
+    """Loans recorded after `sale` (see `Followers`) beyond what the property is worth (`times_worth`)."""
     total = sum(x.amount for x in loans)
-    if not loans or worth <= 0 or total <= LIEN_VALUE_RATIO * worth:
+    ratio = times_worth(sale, total, value)
+    if not loans or ratio is None:
         return None
     last = max(x.recorded_at for x in loans)
     when = (
@@ -58,7 +55,7 @@ def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None
     basis = (
         f"{total / sale.whole_price:.1f} times its price {money(sale.whole_price, sale.currency)}"
         if not value or value <= sale.whole_price
-        else f"{total / worth:.1f} times the estimate {money(value, sale.currency)} (the price "
+        else f"{ratio:.1f} times the estimate {money(value, sale.currency)} (the price "
         f"{money(sale.whole_price, sale.currency)})"
     )
     if len(loans) == 1:
@@ -74,4 +71,4 @@ def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None
             f"{sale.deed_id}, the last {when}"
         )
     text = f"{what}, {basis}: borrowing far beyond what the property is worth right after it changed hands."
-    return make_reason("loan_after_sale", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
+    return make_reason("loan_after_sale", text, times_worth_weight(ratio))

@@ -336,11 +336,24 @@ class Replaced:
     new: str
 
 
-def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -> Reason | None:
-    """Open liens (`count` of them, `total` minor units) beyond what the property is worth: the higher of
-    the sale's price for the whole deed and the model's estimate `value` (minor units), if known."""
+def times_worth(sale: Sale, total: float, value: float | None) -> float | None:
+    """How many times what the property is worth `total` (minor units) is, when more than LIEN_VALUE_RATIO
+    times (None otherwise): worth is the higher of the sale's price for the whole deed and the model's
+    estimate `value` (minor units), if known.  Liens open at a sale and loans that follow it alike."""
     worth = max(sale.whole_price, value or 0.0)
-    if count == 0 or worth <= 0 or total <= LIEN_VALUE_RATIO * worth:
+    if worth <= 0 or total <= LIEN_VALUE_RATIO * worth:
+        return None
+    return total / worth
+
+
+def times_worth_weight(ratio: float) -> float:
+    return 2.4 + min(1.5, 3 * math.log(ratio))
+
+
+def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -> Reason | None:
+    """Open liens (`count` of them, `total` minor units) beyond what the property is worth (`times_worth`)."""
+    ratio = times_worth(sale, total, value)
+    if count == 0 or ratio is None:
         return None
     basis = (
         f"the estimate {money(value, sale.currency)}, the price {money(sale.whole_price, sale.currency)}"
@@ -349,9 +362,9 @@ def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -
     )
     text = (
         f"Open liens on deed {sale.deed_id} total {money(total, sale.currency)} ({count} "
-        f"lien{'s' if count != 1 else ''}), {total / worth:.1f} times what the property is worth ({basis})."
+        f"lien{'s' if count != 1 else ''}), {ratio:.1f} times what the property is worth ({basis})."
     )
-    return make_reason("liens_beyond_value", text, 2.4 + min(1.5, 3 * math.log(total / worth)))
+    return make_reason("liens_beyond_value", text, times_worth_weight(ratio))
 
 
 PATTERNS = (
