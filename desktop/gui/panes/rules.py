@@ -147,7 +147,7 @@ class RulesPane(Pane):
         self.issuers_table = table(["Issuer", "Trusted for", "Entry"])
         layout.addWidget(self.issuers_table, 1)
         self.issuer_button.clicked.connect(lambda: self.dialog("IssuerDialog"))
-        self.remove_issuer_button.clicked.connect(lambda: self.remove_issuer())
+        self.remove_issuer_button.clicked.connect(self.remove_issuer)
         return page
 
     def _holds_tab(self) -> QWidget:
@@ -334,7 +334,7 @@ class RulesPane(Pane):
         view = next(v for v in self.overview.claims if v.claim.claim_id == claim_id)
         return self.dialog("RevokeDialog", view=view)
 
-    def remove_issuer(self, operator: Any = None) -> None:
+    def remove_issuer(self) -> None:
         """Stop trusting the selected issuer, after saying what it does (it can be trusted again)."""
         from desktop.gui import prompts
         from desktop.gui.panes.documents import ask_operator
@@ -344,18 +344,17 @@ class RulesPane(Pane):
         if issuer is None or not issuer.types:
             prompts.show_error(self, "Select a trusted issuer first.")
             return
+        if not prompts.ask(
+            self,
+            f"Stop trusting {self.who(issuer.address)} to issue claims? Its {', '.join(issuer.types)} claims "
+            "will no longer satisfy any rule, so transfers that need them are refused. The operator signs "
+            "this; trusting the issuer again later makes its claims count again.",
+            yes="Stop trusting",
+        ):
+            return
+        operator = ask_operator(self.ctx, self)
         if operator is None:
-            if not prompts.ask(
-                self,
-                f"Stop trusting {self.who(issuer.address)} to issue claims? Its {', '.join(issuer.types)} claims "
-                "will no longer satisfy any rule, so transfers that need them are refused. The operator signs "
-                "this; trusting the issuer again later makes its claims count again.",
-                yes="Stop trusting",
-            ):
-                return
-            operator = ask_operator(self.ctx, self)
-            if operator is None:
-                return
+            return
         ws = self.ctx.ws
         self.ctx.ops.op(
             self, lambda: ws.remove_issuer(operator, issuer.address), write=True, title="Removing an issuer"
