@@ -159,7 +159,9 @@ def _sell(
     now: int,
 ) -> list[Any]:
     deed = ledger.deed(deed_id)
-    seller = rng.choice(sorted(deed.holders))
+    # In the demo keys' order, not the addresses': the keys are new each run, the choices should not be.
+    rank = {address: i for i, address in enumerate(keys)}
+    seller = rng.choice(sorted(deed.holders, key=lambda holder: (rank.get(holder.lower(), len(rank)), holder)))
     held = deed.holders[seller]
     buyer = rng.choice([o for o in owners if o.address.lower() != seller.lower()])
     shares = held
