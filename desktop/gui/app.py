@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -92,6 +92,23 @@ def open_in_background(ctx: AppContext, parent: "QWidget | None", *, first_run: 
     ctx.ops.op(parent, ws.open_ledger, title="Opening the ledger").success(opened).failure(failed).run()
 
 
+def when_exposed(window: "QWidget", then: Callable[[], None]) -> None:
+    """Call `then` once the window is on screen.  Work started before it (the ledger opening on a
+    worker, which imports SQLAlchemy) would compete with the first paint for the GIL."""
+    timer = QTimer(window)
+    timer.setInterval(2)
+
+    def poll() -> None:
+        handle = window.windowHandle()
+        if window.isVisible() and (handle is None or handle.isExposed()):
+            timer.stop()
+            timer.deleteLater()
+            then()
+
+    timer.timeout.connect(poll)
+    timer.start()
+
+
 def open_requested_window(parent: "QWidget | None", requested: str | None) -> None:
     """The signer or the notary's desk, asked for on the welcome screen shown over the main window."""
     from desktop.gui import party_actions
@@ -140,7 +157,7 @@ def run(
     window = MainWindow(ctx)
     window.show()
     if ctx.ledger is None:
-        open_in_background(ctx, window)
+        when_exposed(window, lambda: open_in_background(ctx, window))
     code = app.exec()
     ctx.close()
     return int(code)

@@ -142,23 +142,19 @@ class Driver(QObject):
         return window
 
     def smoke_script(self) -> Iterator[Wait | None]:
-        from desktop.gui.app import open_in_background
+        from desktop.gui.app import open_in_background, when_exposed
 
         self.ctx.opening = True
         window = self._main_window()
-        handle = window.windowHandle()
         marks: dict[str, Any] = {}
 
-        def shown() -> bool:  # the moment is taken on the first poll that sees it, not after settling
-            if "at" not in marks and window.isVisible() and (handle is None or handle.isExposed()):
-                marks.update(at=time.time(), age=process_age())
-            return "at" in marks
+        def shown() -> None:  # exactly what a normal start does once the window is up (desktop.gui.app.run)
+            marks.update(at=time.time(), age=process_age())
+            open_in_background(self.ctx, window, first_run=False)
 
-        self._timer.setInterval(2)
-        yield shown
-        self._timer.setInterval(20)
+        when_exposed(window, shown)
+        yield lambda: "at" in marks
         shown_at, shown_age = marks["at"], marks["age"]
-        open_in_background(self.ctx, window, first_run=False)  # as a normal start does, once the window is up
         yield lambda: not self.ctx.opening and self.idle()
         ready_at, ready_age = time.time(), process_age()
         if shown_age is None or ready_age is None:

@@ -25,6 +25,42 @@ def test_smoke(world: World, qtbot: Any, capsys: pytest.CaptureFixture[str]) -> 
     assert "Main window shown" in out and "first 3 of 3 deeds listed" in out
 
 
+def test_a_normal_start_opens_the_ledger_once_the_window_is_up(world: World, qtbot: Any) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.gui.main_window import MainWindow
+
+    populate(world, 2)
+    seen: dict[str, Any] = {}
+
+    def shown_windows() -> list[MainWindow]:  # earlier tests' windows are closed but may still exist
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+    def check() -> None:
+        windows = shown_windows()
+        if "opened" not in seen and windows and windows[0].ctx.ledger is not None:
+            window = windows[0]
+            seen.update(opened=window.ctx.ledger.deed_count(), exposed=window.windowHandle().isExposed())
+            window.close()  # the last window: the application quits, as when a user closes it
+        elif "opened" not in seen:
+            QTimer.singleShot(10, check)
+
+    def started() -> None:  # the window is made in run(): the first look finds it not yet exposed or opened
+        windows = shown_windows()
+        seen["opening_at_show"] = bool(windows) and windows[0].ctx.ledger is not None
+        check()
+
+    QTimer.singleShot(0, started)
+    guard = QTimer()  # never hang the suite
+    guard.setSingleShot(True)
+    guard.timeout.connect(QApplication.quit)
+    guard.start(60_000)
+    assert gui_app.run(str(world.home.root)) == 0
+    guard.stop()
+    assert seen == {"opening_at_show": False, "opened": 2, "exposed": True}
+
+
 @pytest.fixture
 def no_training(monkeypatch: pytest.MonkeyPatch) -> None:
     def valuation_step(self: Steps, window: Any, deed: int) -> Iterator[None]:
