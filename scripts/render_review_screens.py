@@ -37,6 +37,7 @@ def main() -> int:
     from desktop.gui import theme
     from desktop.gui.context import AppContext
     from desktop.gui.main_window import MainWindow
+    from desktop.gui.panes.review import ReviewPane
     from desktop.workspace import Workspace
     from valuation import service
 
@@ -62,6 +63,7 @@ def main() -> int:
         window.resize(1280, 860)
         window.show()
         pane = window.show_pane("review")
+        assert isinstance(pane, ReviewPane)
         settle_until(lambda: bool(pane.found))
         for name, pattern in SHOTS.items():
             entries = [a.entry for a in pane.found]
