@@ -21,7 +21,7 @@ class IntegrityCheck:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._problem: str | None = None
-        self._error: BaseException | None = None
+        self._error: Exception | None = None
         self._connection: Any = None  # the DB-API connection, so that a cancelled verify can interrupt it
         self._cancelled = False
         self._thread: threading.Thread | None = None
@@ -35,7 +35,7 @@ class IntegrityCheck:
                 self._connection = conn.connection.dbapi_connection
                 if not self._cancelled:
                     self._problem = integrity_problem_on(conn)
-        except BaseException as error:  # handed to the caller in problem()
+        except Exception as error:  # noqa: BLE001 - raised again in the caller's thread, by problem()
             self._error = error
         finally:
             self._connection = None

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from core import stored_json as module
 from core.errors import RuleViolation
+from core.kinds import registration
 from core.kinds.registration import check_attributes
 from core.stored_json import decode_or, stored_json
 
@@ -132,3 +133,33 @@ def test_a_repeated_attribute_name_is_still_refused() -> None:
     assert _attributes('{"a":1,"a":2}') == "refused: A deed's attributes name an attribute twice."
     assert _attributes('{"a":1e400}') == "refused: A deed's attributes must be a JSON object of finite values."
     assert _attributes('{"a":NaN}') == "refused: A deed's attributes must be a JSON object of finite values."
+
+
+@settings(max_examples=400, deadline=None)
+@given(attribute_texts())
+def test_the_typed_common_case_accepts_only_what_the_full_check_accepts(text: str) -> None:
+    """registration._common_case decides most deeds in one typed msgspec pass; without it, the check as before."""
+    fast = _attributes(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(registration, "_common_case", lambda _text: False)
+        assert _attributes(text) == fast
+        patch.setattr(registration, "_PLAIN", frozenset())  # and no plain-decode shortcut either: pairs only
+        assert _attributes(text) == fast
+
+
+@pytest.mark.parametrize(
+    ("text", "common"),
+    [
+        ('{"a":1,"b":"x","c":1.5,"d":true,"e":null}', True),
+        ('{"a":1,"a":2}', False),  # msgspec keeps the last; the colon count sees the repeat
+        ('{"a":"10:30"}', False),  # a colon inside text: left to the full check, which accepts it
+        ('{"a":1e400}', False),
+        ('{"a":[1]}', False),
+        ('{" ":1}', False),
+        ('{"":1}', False),
+        ('{"' + "n" * 65 + '":1}', False),
+        ('{"a":"' + "x" * 1001 + '"}', False),
+    ],
+)
+def test_the_common_case_takes_plain_attributes_only(text: str, common: bool) -> None:
+    assert registration._common_case(text) is common
