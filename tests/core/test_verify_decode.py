@@ -1,0 +1,126 @@
+"""verify reads the stored JSON with msgspec, decides common attributes by a typed decode and runs
+SQLite's integrity check beside the replay: what each of those could hide must still be caught."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from core.entries import Entry
+from core.errors import Cancelled
+from core.kinds import registration
+from core.state import LedgerState
+from core.verify import verify_ledger
+from tests.helpers import World, make_world
+
+
+def _register_raw(world: World, attributes: str) -> int:
+    """A registration whose attributes text is given as is, signed properly, recorded with the
+    attributes rule switched off: a ledger written by a program that skipped it."""
+
+    def build(state: LedgerState) -> list[Entry]:
+        message = {
+            "deedId": state.next_deed_id,
+            "parcel": f"RAW-{state.next_deed_id}",
+            "propertyAddress": "1 Raw Street",
+            "legalDescription": "Lot 1",
+            "owner": world.key("alice").address,
+            "totalShares": 10_000,
+            "attributes": attributes,
+            "nonce": 0,
+        }
+        return [world.ledger.sign("RegisterDeed", message, world.operator, "registrar")]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(registration, "check_attributes", lambda text: text)
+        [index] = world.ledger.append_built(build)
+    return index
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    w = make_world(tmp_path / "ledger")
+    for parcel in ("A-1", "A-2"):
+        w.register(parcel, w.key("alice").address, attributes={"Gr_Liv_Area": 1656, "Neighborhood": "NAmes"})
+    assert verify_ledger(w.ledger, jobs=1).ok
+    return w
+
+
+@pytest.mark.parametrize(
+    ("attributes", "says"),
+    [
+        ('{"Gr_Liv_Area":1656,"Gr_Liv_Area":1700}', "name an attribute twice"),  # msgspec keeps the last
+        ('{"Gr_Liv_Area":1656,"Neighborhood":"NAmes","Gr_Liv_Area":1}', "name an attribute twice"),
+        ('{"Lot_Area":1e400}', "finite values"),  # msgspec refuses it; the standard library reads inf
+        ('{"Lot_Area":NaN}', "finite values"),
+        ('{"Lot_Area":[1]}', "is not text, a number"),
+        ('{"":1}', "An attribute name is 1 to 64"),
+    ],
+)
+def test_a_signed_registration_breaking_the_attributes_rule_is_named(world: World, attributes: str, says: str) -> None:
+    index = _register_raw(world, attributes)
+    report = verify_ledger(world.ledger, jobs=1)
+    assert not report.ok and report.first_bad == index
+    assert report.reason is not None and says in report.reason
+
+
+def test_plain_attributes_written_raw_verify(world: World) -> None:
+    """The same route with attributes the rule accepts: the failures above are the rule's, not the route's."""
+    _register_raw(
+        world, '{"Gr_Liv_Area":1656,"Neighborhood":"NAmes","Latitude":42.05,"Pool":null,"Big":12345678901234567890123}'
+    )
+    assert verify_ledger(world.ledger, jobs=1).ok
+
+
+def _sql(world: World, statement: str, *args: object) -> None:
+    db = sqlite3.connect(world.home.database)
+    db.execute("DROP TRIGGER IF EXISTS entries_append_only_update")
+    db.execute(statement, args)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "says"),
+    [
+        (  # one byte of the signed message: the signature no longer recovers to the registrar
+            "UPDATE entries SET message = replace(message, '\"parcel\":\"A-2\"', '\"parcel\":\"A-3\"') WHERE idx = 2",
+            "Entry 2 (RegisterDeed): The registrar signature",
+        ),
+        (  # a repeated name added to the stored attributes: the signature covers the attributes text
+            "UPDATE entries SET message = replace(message, '1656,', '1656,\\\"Gr_Liv_Area\\\":1,') WHERE idx = 2",
+            "Entry 2 (RegisterDeed): The registrar signature",
+        ),
+        (
+            "UPDATE deeds SET attributes = replace(attributes, '1656', '1657') WHERE deed_id = 2",
+            "The deed tables disagree with the ledger about deed 2 (attributes",
+        ),
+        (
+            "UPDATE compliance SET data = replace(data, '\"registration\"', '\"transfer\"') "
+            "WHERE kind = 'acquired' AND key LIKE '2:%'",
+            "acquired",
+        ),
+    ],
+    ids=["message-byte", "repeated-attribute", "deed-row", "compliance-row"],
+)
+def test_tampering_is_still_caught(world: World, statement: str, says: str) -> None:
+    before = verify_ledger(world.ledger, jobs=1)
+    assert before.ok
+    _sql(world, statement)
+    report = verify_ledger(world.ledger, jobs=1)
+    assert not report.ok
+    assert report.reason is not None and says in report.reason, report.reason
+
+
+def test_a_cancelled_verify_stops_the_integrity_check_too(world: World) -> None:
+    with pytest.raises(Cancelled):
+        verify_ledger(world.ledger, jobs=1, should_cancel=lambda: True)
+    deadline = time.monotonic() + 5
+    while any(t.name == "verify-integrity-check" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.name == "verify-integrity-check" for t in threading.enumerate())
+    assert verify_ledger(world.ledger, jobs=1).ok  # and the ledger's connections are fine afterwards
