@@ -463,6 +463,10 @@ def verify_ledger(
     except LedgerDamaged as damage:
         report.ok, report.first_bad, report.reason = False, None, str(damage)
     finally:
+        report.deeds = len(replay.state.deeds())
+        # Freed by reference counting while the collector is still off: turned back on first, it would walk
+        # the replay's millions of objects (all still in its youngest generation) before they went.
+        del replay
         if collecting:
             gc.enable()
     try:
@@ -471,7 +475,6 @@ def verify_ledger(
     except LedgerDamaged as damage:
         if report.ok:
             report.ok, report.reason = False, str(damage)
-    report.deeds = len(replay.state.deeds())
     report.seconds = time.perf_counter() - started
     return report
 
