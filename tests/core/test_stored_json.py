@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import stored_json as module
+from core.entries import canonical_json, canonical_json_acyclic
 from core.errors import RuleViolation
 from core.kinds import registration
 from core.kinds.registration import check_attributes
@@ -163,3 +164,22 @@ def test_the_typed_common_case_accepts_only_what_the_full_check_accepts(text: st
 )
 def test_the_common_case_takes_plain_attributes_only(text: str, common: bool) -> None:
     assert registration._common_case(text) is common
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUES)
+def test_the_reused_encoder_spells_what_canonical_json_does(value: Any) -> None:
+    """Compliance records are spelled by one C encoder made once (core/entries.py): the same text."""
+    assert canonical_json_acyclic(value) == canonical_json(value)
+    assert (
+        canonical_json_acyclic({"at": 1_700_000_000, "how": "registration"}) == '{"at":1700000000,"how":"registration"}'
+    )
+
+
+def test_the_reused_encoder_refuses_what_canonical_json_refuses() -> None:
+    for odd in ({"a": b"bytes"}, {"a": {1, 2}}, [object()]):
+        with pytest.raises(TypeError) as plain:
+            canonical_json(odd)
+        with pytest.raises(TypeError) as reused:
+            canonical_json_acyclic(odd)
+        assert str(reused.value) == str(plain.value)
