@@ -9,10 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.eip712 import TypedSchema
 from core.entries import Entry
 from core.errors import Cancelled
-from core.kinds import registration
+from core.kinds import kinds, registration, schema
 from core.state import LedgerState
 from core.verify import verify_ledger
 from tests.helpers import World, make_world
@@ -124,3 +127,39 @@ def test_a_cancelled_verify_stops_the_integrity_check_too(world: World) -> None:
         time.sleep(0.01)
     assert not any(t.name == "verify-integrity-check" for t in threading.enumerate())
     assert verify_ledger(world.ledger, jobs=1).ok  # and the ledger's connections are fine afterwards
+
+
+INNER = [{"name": "deedId", "type": "uint256"}, {"name": "note", "type": "string"}, {"name": "to", "type": "address"}]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**256 - 1), st.text(), st.binary(min_size=20, max_size=20), st.binary(min_size=32, max_size=32))
+def test_a_wrapper_digest_from_the_inner_hash_is_the_full_one(
+    deed: int, note: str, to: bytes, separator: bytes
+) -> None:
+    """check_signatures hashes a transfer once and derives its Acceptance digest from that hash."""
+    schema = TypedSchema({"Inner": INNER, "Wrap": [{"name": "transfer", "type": "Inner"}]})
+    inner = {"deedId": deed, "note": note, "to": "0x" + to.hex()}
+    full = schema.digest(separator, "Wrap", {"transfer": inner})
+    assert schema.wrapper_digest(separator, "Wrap", "transfer", "Inner", schema.hash_struct("Inner", inner)) == full
+    assert schema.wrapper_digest(separator, "Wrap", "transfer", "Inner", bytes(32)) != full
+
+
+def test_a_wrapper_of_another_shape_gets_no_shortcut() -> None:
+    schema = TypedSchema(
+        {
+            "Inner": INNER,
+            "Wrap": [{"name": "transfer", "type": "Inner"}],
+            "Two": [{"name": "transfer", "type": "Inner"}, {"name": "extra", "type": "uint256"}],
+        }
+    )
+    for wrapper, field, inner in (("Two", "transfer", "Inner"), ("Wrap", "other", "Inner"), ("Wrap", "transfer", "X")):
+        assert schema.wrapper_digest(bytes(32), wrapper, field, inner, bytes(32)) is None
+
+
+def test_every_kinds_wrappers_take_the_shortcut() -> None:
+    """The shapes the registry declares are the ones wrapper_digest recognises (else it would hash twice)."""
+    full = schema()
+    for kind in kinds().values():
+        for wrapper, field in kind.wrappers.items():
+            assert full.wrapper_digest(bytes(32), wrapper, field, kind.name, bytes(32)) is not None
