@@ -6,12 +6,15 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.dates import date_to_epoch
 from core.eip712 import TypedSchema
 from core.entries import Entry
 from core.errors import Cancelled
@@ -163,3 +166,10 @@ def test_every_kinds_wrappers_take_the_shortcut() -> None:
     for kind in kinds().values():
         for wrapper, field in kind.wrappers.items():
             assert full.wrapper_digest(bytes(32), wrapper, field, kind.name, bytes(32)) is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates())
+def test_a_day_in_unix_seconds_is_what_datetime_says(day: date) -> None:
+    """core.dates.date_to_epoch counts whole days (every transfer's closing date is read by verify)."""
+    assert date_to_epoch(day) == int(datetime.combine(day, clock(0), tzinfo=UTC).timestamp())
