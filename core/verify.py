@@ -27,7 +27,7 @@ from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
 from core.integrity_check import IntegrityCheck
-from core.kinds import apply_entry, check_signatures, get_kind
+from core.kinds import apply_entry, check_signatures
 from core.ledger import Ledger
 from core.projection import DEED_COLUMNS, expected_once, expected_rows, stored_once, stored_rows
 from core.state import ApplyContext, InMemoryState
@@ -132,8 +132,7 @@ class _Replay:
         try:
             message = _json(message_json)
             signatures = _signatures(signatures_json)
-            entry = Entry(kind_name, message, signatures)
-            get_kind(kind_name)
+            entry = Entry(kind_name, message, signatures)  # an unknown kind: check_signatures and apply_entry say so
             if leaf_or_error is None:  # one process: check the signatures here
                 leaf_or_error = entry_leaf_hash(recorded_at, check_signatures(self.identity, entry), signatures)
             elif isinstance(leaf_or_error, str):
@@ -151,7 +150,7 @@ class _Replay:
             raise _Bad(idx, f"Entry {idx} ({kind_name}): the hash chain is broken here.")
         if deed_id != concerned:
             raise _Bad(idx, f"Entry {idx} ({kind_name}) is filed under deed {deed_id} but concerns deed {concerned}.")
-        if signers != " ".join(s.signer.lower() for s in signatures):
+        if signers != " ".join([s.signer.lower() for s in signatures]):
             raise _Bad(idx, f"Entry {idx} ({kind_name}): its signer index does not match its signatures.")
         self.state.record(idx, kind_name, leaf, concerned)
 
