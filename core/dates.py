@@ -8,7 +8,7 @@ same request reads the same on every machine.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import date, datetime, timedelta, UTC
 
 from core.errors import DeedbookError
 
@@ -60,9 +60,13 @@ def parse_deadline(text: str) -> int:
     return int(moment.timestamp())
 
 
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
 def date_to_epoch(day: date) -> int:
-    """Midnight UTC at the start of `day`."""
-    return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
+    """Midnight UTC at the start of `day` (whole days since 1970: UTC has no daylight saving; `verify` asks for
+    every sale's closing date, and this is a quarter of datetime's way)."""
+    return (day.toordinal() - _EPOCH_DAY) * DAY
 
 
 def iso_date_to_epoch(text: str) -> int:

@@ -221,6 +221,14 @@ class TypedSchema:
         """What a signer signs: signing_digest(separator, hash_struct(primary, data))."""
         return signing_digest(separator, self.hash_struct(primary, data))
 
+    def wrapper_digest(self, separator: bytes, wrapper: str, field: str, inner: str, inner_hash: bytes) -> bytes | None:
+        """digest(separator, wrapper, {field: value}) from hash_struct(inner, value) known already, when `wrapper`
+        is a struct of that one field, of struct type `inner` (encoded by that hash); None for any other shape."""
+        fields = self.types.get(wrapper)
+        if fields != [{"name": field, "type": inner}] or inner not in self.types:
+            return None
+        return signing_digest(separator, keccak(self.type_hash(wrapper) + inner_hash))
+
     def hash_struct(self, primary: str, data: Any) -> bytes:
         if type(data) is not dict and not isinstance(data, Mapping):  # the exact-type test skips a slow ABC check
             raise TypedDataError(f"{primary} must be an object.")

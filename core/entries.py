@@ -87,6 +87,35 @@ def canonical_json(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
+# JSONEncoder.encode builds one more encoder inside (c_make_encoder) for every value; made once here with
+# the arguments encode() gives it, it spells the same text in half the time.  Without the circular
+# reference check (its markers dict would keep stale ids after an error): only for data read from JSON
+# or made of plain records, which cannot hold themselves.
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_SPELL = (
+    None
+    if _C_ENCODER is None
+    else _C_ENCODER(
+        None,  # no circular reference check
+        _CANONICAL.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        None,  # indent
+        _CANONICAL.key_separator,
+        _CANONICAL.item_separator,
+        True,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+)
+
+
+def canonical_json_acyclic(value: Any) -> str:
+    """canonical_json of a value that does not contain itself (`verify` spells every compliance record)."""
+    if _SPELL is None or isinstance(value, str):
+        return _CANONICAL.encode(value)
+    return "".join(_SPELL(value, 0))
+
+
 def leaf_data(recorded_at: int, digest: bytes, signatures: tuple[SignatureRecord, ...] | list[bytes]) -> bytes:
     raw = [s.signature if isinstance(s, SignatureRecord) else s for s in signatures]
     return recorded_at.to_bytes(8, "big") + digest + b"".join(raw)

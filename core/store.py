@@ -371,7 +371,12 @@ def integrity_problem(engine: Engine) -> str | None:
     if engine.dialect.name != "sqlite":
         return None
     with engine.connect() as conn:
-        findings = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA integrity_check(5)")]
+        return integrity_problem_on(conn)
+
+
+def integrity_problem_on(conn: Connection) -> str | None:
+    """`integrity_problem` on a connection of an SQLite ledger (core.integrity_check runs it beside the replay)."""
+    findings = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA integrity_check(5)")]
     if findings == ["ok"]:
         return None
     return _plain(findings[0]) if findings else "the integrity check gave no answer"

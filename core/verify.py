@@ -26,11 +26,12 @@ from core.display import clean
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
-from core.kinds import apply_entry, check_signatures, get_kind
+from core.integrity_check import IntegrityCheck
+from core.kinds import apply_entry, check_signatures
 from core.ledger import Ledger
 from core.projection import DEED_COLUMNS, expected_once, expected_rows, stored_once, stored_rows
 from core.state import ApplyContext, InMemoryState
-from core.store import database_problem, guards_present, integrity_problem
+from core.store import database_problem, guards_present
 from core.treestore import stored_nodes
 from core.witness import UnusableWitness, disagreement, read_witness
 from core.stored_json import stored_json, stored_signatures
@@ -131,8 +132,7 @@ class _Replay:
         try:
             message = _json(message_json)
             signatures = _signatures(signatures_json)
-            entry = Entry(kind_name, message, signatures)
-            get_kind(kind_name)
+            entry = Entry(kind_name, message, signatures)  # an unknown kind: check_signatures and apply_entry say so
             if leaf_or_error is None:  # one process: check the signatures here
                 leaf_or_error = entry_leaf_hash(recorded_at, check_signatures(self.identity, entry), signatures)
             elif isinstance(leaf_or_error, str):
@@ -150,7 +150,7 @@ class _Replay:
             raise _Bad(idx, f"Entry {idx} ({kind_name}): the hash chain is broken here.")
         if deed_id != concerned:
             raise _Bad(idx, f"Entry {idx} ({kind_name}) is filed under deed {deed_id} but concerns deed {concerned}.")
-        if signers != " ".join(s.signer.lower() for s in signatures):
+        if signers != " ".join([s.signer.lower() for s in signatures]):
             raise _Bad(idx, f"Entry {idx} ({kind_name}): its signer index does not match its signatures.")
         self.state.record(idx, kind_name, leaf, concerned)
 
@@ -406,6 +406,11 @@ def _check_cosignatures(ledger: Ledger) -> None:
         raise _Bad(*found)
 
 
+def _sound(integrity: IntegrityCheck) -> None:
+    if (problem := integrity.problem()) is not None:
+        raise _Bad(None, f"The ledger database is damaged: SQLite's integrity check found \u201c{problem}\u201d.")
+
+
 def verify_ledger(
     ledger: Ledger,
     *,
@@ -421,18 +426,28 @@ def verify_ledger(
     collecting = gc.isenabled()
     gc.disable()  # the replay allocates millions of short-lived objects and frees none of them in cycles
     try:
-        # SQLite's own check of the file first: a damaged page is named as such, not as a bad entry.
-        if (problem := integrity_problem(ledger.engine)) is not None:
-            raise _Bad(None, f"The ledger database is damaged: SQLite's integrity check found \u201c{problem}\u201d.")
-        total = report.entries = ledger.size()
+        # SQLite's own check of the file, in a thread beside the replay; its finding comes first all the
+        # same: a damaged page is named as such, not as a bad entry.
+        integrity = IntegrityCheck(ledger.engine)
         try:
-            _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
-        except (BrokenProcessPool, OSError):
-            # Worker processes could not start or died (a restricted machine, a broken frozen
-            # build): verify again, from the start, in this process alone.
-            report.warnings.append("Worker processes were not available; the ledger was verified in one process.")
-            replay = _Replay(ledger.identity)
-            _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
+            total = report.entries = ledger.size()
+            if jobs > 1 and total >= 4 * chunk_size:  # worker processes: the check first, as they need the cores
+                _sound(integrity)
+            try:
+                _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
+            except (BrokenProcessPool, OSError):
+                # Worker processes could not start or died (a restricted machine, a broken frozen
+                # build): verify again, from the start, in this process alone.
+                report.warnings.append("Worker processes were not available; the ledger was verified in one process.")
+                replay = _Replay(ledger.identity)
+                _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
+        except (Cancelled, KeyboardInterrupt):
+            integrity.cancel()
+            raise
+        except BaseException:
+            _sound(integrity)  # what the replay tripped over may be the damage itself
+            raise
+        _sound(integrity)
         _check_witness(ledger, replay, report)
         _check_tree(ledger, replay)
         _check_projection(ledger, replay)
@@ -447,6 +462,10 @@ def verify_ledger(
     except LedgerDamaged as damage:
         report.ok, report.first_bad, report.reason = False, None, str(damage)
     finally:
+        report.deeds = len(replay.state.deeds())
+        # Freed by reference counting while the collector is still off: turned back on first, it would walk
+        # the replay's millions of objects (all still in its youngest generation) before they went.
+        del replay
         if collecting:
             gc.enable()
     try:
@@ -455,7 +474,6 @@ def verify_ledger(
     except LedgerDamaged as damage:
         if report.ok:
             report.ok, report.reason = False, str(damage)
-    report.deeds = len(replay.state.deeds())
     report.seconds = time.perf_counter() - started
     return report
 

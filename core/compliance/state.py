@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
-from core.entries import canonical_json
+from core.entries import canonical_json_acyclic
 
 
 @dataclass
@@ -236,7 +236,7 @@ class Compliance:
             if keys is None
             else sorted(keys)
         )
-        return [(kind, key, canonical_json(record_data(self._items[kind][key]))) for kind, key in chosen]
+        return [(kind, key, canonical_json_acyclic(record_data(self._items[kind][key]))) for kind, key in chosen]
 
     # -- what the rules ask for --------------------------------------------------------------------------
     def issuer(self, address: str) -> Issuer | None:

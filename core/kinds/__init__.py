@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from core.display import clean
-from core.eip712 import TypedSchema, domain_types
+from core.eip712 import TypedSchema, domain_types, signing_digest
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
@@ -322,13 +322,20 @@ def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
     """Every signature must recover to the signer it names; returns the entry's digest."""
     kind = _KINDS.get(entry.kind) or get_kind(entry.kind)
     kind.check_message(entry.message)  # type: ignore[attr-defined]
-    primary_digest = schema().digest(identity.separator, kind.name, entry.message)
+    full = schema()
+    struct_hash = full.hash_struct(kind.name, entry.message)
+    primary_digest = signing_digest(identity.separator, struct_hash)
     for record in entry.signatures:
-        digest = (
-            primary_digest
-            if record.signed_type == kind.name
-            else digest_for(identity, kind, entry.message, record.signed_type)
-        )
+        if record.signed_type == kind.name:
+            digest = primary_digest
+        else:  # a wrapper ({"transfer": message}) encodes the message by its hash: not hashed again
+            field_name = kind.wrappers.get(record.signed_type)
+            wrapped = (
+                None
+                if field_name is None
+                else full.wrapper_digest(identity.separator, record.signed_type, field_name, kind.name, struct_hash)
+            )
+            digest = wrapped or digest_for(identity, kind, entry.message, record.signed_type)
         try:
             recovered = recover_address(digest, record.signature)
         except BadSignature as bad:

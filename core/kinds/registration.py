@@ -6,7 +6,9 @@ import json
 import math
 import re
 import unicodedata
-from typing import Any, Mapping, Sequence
+from typing import Annotated, Any, Mapping, Sequence
+
+import msgspec
 
 from core.compliance.judge import note_acquired
 from core.display import clean
@@ -16,6 +18,7 @@ from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_
 from core.presentation import Address, Count, Description, Role, Signer, signer_of
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
+from core.stored_json import decode_or
 
 DEFAULT_SHARES = 10_000  # every deed is divisible; a whole-deed transfer moves them all
 
@@ -74,6 +77,25 @@ def _finite_float(literal: str) -> float:
 _OBJECT = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float)
 _PAIRS = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float, object_pairs_hook=list)
 _PLAIN = frozenset({str, float, int, bool, type(None)})
+# The common case, decoded and type-checked in one C pass: names of 1 to MAX_ATTRIBUTE_NAME characters,
+# values plain (msgspec refuses NaN and 1e400 as JSON numbers, and nested values by this type).
+_NAME = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ATTRIBUTE_NAME)]
+_COMMON = msgspec.json.Decoder(dict[_NAME, str | int | float | bool | None])
+_NOT_COMMON = (msgspec.DecodeError, UnicodeEncodeError, RecursionError)  # ValidationError is a DecodeError
+
+
+def _common_case(text: str) -> bool:
+    """Attributes plainly valid, decided in a few C-level passes (every deed's registration is replayed by
+    `verify`): short enough that no value can be too long, plain values, names of a valid length, no name
+    given twice (as many colons as names: each pair has one outside strings, any other would be one
+    more), none blank.  False says nothing: check_attributes then decides the text as it always did."""
+    if len(text) > MAX_ATTRIBUTE_VALUE:
+        return False
+    try:
+        attributes = _COMMON.decode(text)
+    except _NOT_COMMON:
+        return False
+    return text.count(":") == len(attributes) <= MAX_ATTRIBUTES and not any(map(str.isspace, attributes))
 
 
 def check_attribute(name: Any, value: Any) -> None:
@@ -100,17 +122,18 @@ def check_attributes(text: str) -> str:
         raise RuleViolation("A deed's attributes must be a JSON object.")
     if len(text) > MAX_ATTRIBUTES_BYTES or len(text.encode("utf-8")) > MAX_ATTRIBUTES_BYTES:
         raise RuleViolation(f"A deed's attributes take at most {MAX_ATTRIBUTES_BYTES // 1024} KB.")
+    if _common_case(text):
+        return text
     finite = "A deed's attributes must be a JSON object of finite values."
     try:
-        attributes = _OBJECT.decode(text)
+        attributes = decode_or(text, _OBJECT.decode)  # msgspec first: the same value, ~3x faster
     except (ValueError, RecursionError):
         raise RuleViolation(finite) from None
-    # Every deed's registration is replayed by `verify`, so the common case is decided in a few C-level
-    # passes.  As many colons in the text as names read means no name is given twice and nothing is
-    # nested: each pair has one colon outside strings, and any other colon would be one more.  Then:
-    # plain value types, names of a valid length that are not blank, and a text too short to hold a
-    # value longer than MAX_ATTRIBUTE_VALUE (a decoded string or integer is never longer than its JSON).
-    # Anything else is read again as pairs below, to find the attribute to name.
+    # What _common_case left (a big integer, a lone surrogate, a repeated name...): the same test on a
+    # plain decode (as many colons as names: no name given twice, nothing nested; plain value types;
+    # names of a valid length, not blank; a text too short to hold a value longer than
+    # MAX_ATTRIBUTE_VALUE, as a decoded string or integer is never longer than its JSON).  Anything
+    # else is read again as pairs below, to find the attribute to name.
     if (
         text.count(":") == len(attributes) <= MAX_ATTRIBUTES
         and len(text) <= MAX_ATTRIBUTE_VALUE
