@@ -25,8 +25,10 @@ GOAL_MS = 100.0
 
 # What agents type: a parcel prefix, a street, an owner's address fragment, a house number,
 # progressive typing, a single character (matches nearly everything), short searches that match
-# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none), and
-# nothing at all.
+# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none),
+# searches whose trigrams are all common but seldom together (an address with the wrong ZIP code,
+# a ZIP code with a parcel's suffix, fragments of two owners' addresses: thousands of candidates
+# in the index, no match; found with benchmarks/sparse_searches.py), and nothing at all.
 SEARCHES = [
     "0527",
     "maple",
@@ -44,6 +46,13 @@ SEARCHES = [
     "3-",
     "-0",
     "é",
+    "grand ave, ames, ia 50010",
+    "ia 50010-1",
+    "a20-",
+    "0101",
+    "929e",
+    "4ebec",
+    "es, a",
     "",
 ]
 
