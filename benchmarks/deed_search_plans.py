@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.gui_filter import SEARCHES  # noqa: E402
+from benchmarks.gui_filter import SEARCHES
 
 ORDERS = [("deed_id", False), ("deed_id", True), ("address", False), ("address", True)]
 PAGE = 51  # DeedsModel.PAGE + 1
@@ -73,10 +73,13 @@ def main() -> int:
             else:
                 print(f"{text!r}:")
             tasks: list[tuple[str, Callable[[ModuleType], Any]]] = [
-                (f"{o}{' desc' if d else ''}", lambda m, o=o, d=d: m.deed_ids(conn, text, order_by=o, descending=d, limit=PAGE))
+                (
+                    f"{o}{' desc' if d else ''}",
+                    lambda m, o=o, d=d, t=text: m.deed_ids(conn, t, order_by=o, descending=d, limit=PAGE),
+                )
                 for o, d in ORDERS
             ]
-            tasks.append(("count", lambda m: m.deed_count(conn, text, at_most=deed_search.FEW)))
+            tasks.append(("count", lambda m, t=text: m.deed_count(conn, t, at_most=deed_search.FEW)))
             for label, task in tasks:
                 times: dict[str, list[float]] = {name: [] for name in versions}
                 answers: dict[str, Any] = {}

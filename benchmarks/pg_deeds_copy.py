@@ -55,7 +55,9 @@ def main() -> int:
             for row in source.execute(f"SELECT {COLUMNS} FROM deeds ORDER BY deed_id"):
                 copy.write_row(row)
         copied = time.perf_counter()
-        print(f"copied {conn.exec_driver_sql('SELECT count(*) FROM deeds').scalar_one():,} deeds in {copied - started:.0f} s")
+        print(
+            f"copied {conn.exec_driver_sql('SELECT count(*) FROM deeds').scalar_one():,} deeds in {copied - started:.0f} s"
+        )
         for name, definition in indexes:
             conn.exec_driver_sql(definition)
             print(f"  {name}: {time.perf_counter() - copied:.0f} s", flush=True)
