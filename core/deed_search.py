@@ -11,7 +11,8 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
   from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
   beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
-- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE uses by itself.
+- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE (and LIKE, for a text without
+  letters) uses by itself.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
 only: milliseconds).  If they are that few, read and sort them in SQL (cheap).  If there are
