@@ -1,12 +1,13 @@
 """Filter latency on 100,000 deeds: from a keystroke in the deeds pane's search box to the
 visible rows repainted, through the real lazy model (SQL filter, first page of ids, row cache).
 
-    python benchmarks/gui_filter.py [--deeds 100000] [--repeat 5] [--folder DATA_DIR]
+    python benchmarks/gui_filter.py [--deeds 100000] [--repeat 5] [--folder DATA_DIR] [--db-url URL]
 
 The ledger is a demo (real signed registrations of Ames properties, parcels
 repeated with a suffix past the 2,930 in the data), built once and cached under
 /tmp (DEEDBOOK_BENCH_DIR); or the ledger of any data folder (`--folder`: benchmarks/scale.py
-hands it its 1,000,000-deed ledger).  Goal: every search <= 100 ms.
+hands it its 1,000,000-deed ledger), or a ledger database elsewhere (`--db-url`: PostgreSQL, e.g.
+the deeds copied by benchmarks/pg_deeds_copy.py).  Goal: every search <= 100 ms.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,8 +27,10 @@ GOAL_MS = 100.0
 
 # What agents type: a parcel prefix, a street, an owner's address fragment, a house number,
 # progressive typing, a single character (matches nearly everything), short searches that match
-# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none), and
-# nothing at all.
+# nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none),
+# searches whose trigrams are all common but seldom together (an address with the wrong ZIP code,
+# a ZIP code with a parcel's suffix, fragments of two owners' addresses: thousands of candidates
+# in the index, no match; found with benchmarks/sparse_searches.py), and nothing at all.
 SEARCHES = [
     "0527",
     "maple",
@@ -44,6 +48,13 @@ SEARCHES = [
     "3-",
     "-0",
     "é",
+    "grand ave, ames, ia 50010",
+    "ia 50010-1",
+    "a20-",
+    "0101",
+    "929e",
+    "4ebec",
+    "es, a",
     "",
 ]
 
@@ -77,8 +88,11 @@ def main() -> int:
     parser.add_argument("--deeds", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--folder", type=Path, help="a data folder whose ledger to use instead of a demo")
+    parser.add_argument("--db-url", help="the ledger's database, when not the folder's ledger.sqlite (PostgreSQL)")
     parser.add_argument("--all-orders", action="store_true", help="by deed and by address, each both ways")
     args = parser.parse_args()
+    if args.db_url and not args.folder:
+        args.folder = Path(tempfile.mkdtemp(prefix="deedbook-filter-"))  # the GUI needs a data folder; no ledger in it
     folder = args.folder or ledger(args.deeds)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -95,7 +109,7 @@ def main() -> int:
     app = make_app()
     theme.apply_theme(app, "light")
     home = DataDir.resolve(folder)
-    ctx = AppContext(home, Settings(), Ledger.open(home))
+    ctx = AppContext(home, Settings(), Ledger.open(home, args.db_url), args.db_url)
     pane = DeedsPane(ctx)
     pane.resize(1200, 800)
     pane.show()
@@ -133,7 +147,8 @@ def main() -> int:
                 key = f"{text or '(cleared)'} | {order[0].name.lower()} {'desc' if order[1] == desc else 'asc'}"
                 results.setdefault(key, []).append(keystroke(text))
                 results.setdefault(key + " rows", []).append(pane.model.rowCount())
-    print(f"filter latency on {total:,} deeds (keystroke to repainted rows), median / max of {args.repeat}:")
+    where = ctx.ledger.engine.dialect.name  # type: ignore[union-attr]
+    print(f"filter latency on {total:,} deeds ({where}; keystroke to repainted rows), median / max of {args.repeat}:")
     worst = 0.0
     for key, values in results.items():
         if key.endswith(" rows"):

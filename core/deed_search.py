@@ -11,17 +11,27 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
   from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
   beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
-- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE uses by itself.
+- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE (and LIKE, for a text without
+  letters) uses by itself.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
-only: milliseconds).  If they are that few, read and sort them in SQL (cheap); if there are
-more, matches are dense and the ordered scan of the sort column's index fills a page quickly.
+only: milliseconds).  If they are that few, read and sort them in SQL (cheap).  If there are
+more, either matches are dense and the ordered scan of the sort column's index fills a page
+quickly, or the search's trigrams are common but seldom adjacent (many candidates, few
+matches: an address with another ZIP code) and the scan would read every deed.  A sample (the
+first SAMPLE candidates checked with the rule) and, when it does not settle it, the number of
+candidates (counted up to MANY) tell which: the plan with fewer row reads is taken, reading a
+candidate by rowid costing SEEK_COST rows of the scan (`worth_reading`).
+
+The index is asked with a search's selective trigrams only (`selective`): one in nearly every
+deed (", ames") narrows nothing but costs a read of its whole row list.
 """
 
 from __future__ import annotations
 
 import functools
 import sqlite3
+import string
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, Select, func, or_, select
@@ -33,6 +43,11 @@ from core.store import LIKE_ESCAPE, DeedRow, like_contains
 
 MAX_SEARCH_CHARS = 200  # a parcel, an address or an owner address is far shorter
 FEW = 5_000  # matches sorted from the index; more, and the ordered scan fills a page sooner
+MANY = 100_000  # at most this many candidates may be read and sorted (measured: benchmarks/deed_search_plans.py)
+SAMPLE = 250  # candidates checked to estimate how many of them match, and how many there are
+SEEK_COST = 4  # reading a candidate by rowid costs about 4 rows of the ordered scan (measured on 1,000,000 deeds)
+PROBE = 100  # a trigram's share of the deeds is estimated from the rowid of its PROBE-th deed
+SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of the index's query (the rarest stays)
 TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
@@ -89,12 +104,25 @@ def matches(dialect: str, text: str) -> Any:
     """The rule: parcel, address or owner contains `text`, ignoring case.
 
     SQLite's LIKE already ignores ASCII case, and without lower() it can scan the
-    (parcel, address, owner) index instead of every row; elsewhere ILIKE does it."""
+    (parcel, address, owner) index instead of every row; elsewhere ILIKE does it (pg_trgm's
+    index serves LIKE and ILIKE alike)."""
     pattern = like_contains(text)
     columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
     if dialect == "sqlite":
         return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+    # ILIKE lower-cases every value it checks (PostgreSQL: about 6 times the cost of LIKE). Lower-casing
+    # maps letters to letters and leaves other characters alone, so a text of ASCII digits, punctuation
+    # and spaces (a parcel or house number, a ZIP code) matches with LIKE alone.
+    if set(text) <= _NOT_LETTERS:
+        return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
     return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
+
+
+_NOT_LETTERS = frozenset(string.digits + string.punctuation + " ")
+
+
+# The rule in SQLite's own words, for statements written by hand (parameters: pattern, escape, three times).
+_RULE_SQL = "(deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? OR deeds.owner LIKE ? ESCAPE ?)"
 
 
 def fts_query(text: str) -> str:
@@ -105,6 +133,26 @@ def fts_query(text: str) -> str:
 
 def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
+
+
+def selective(conn: Connection, text: str) -> str:
+    """An FTS5 query for rows holding every selective trigram of `text` (3 characters or more): a
+    superset of `fts_query(text)`'s rows, without the trigrams in most deeds, whose row lists are
+    long to read and narrow little.
+
+    A trigram's share is estimated from where its PROBE-th deed is (a few rowids read each); the
+    rarest trigram always stays.  An estimate only changes how many candidates the rule checks."""
+    grams = list(dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)))
+    if len(grams) == 1:
+        return fts_query(text)
+    shares = {}
+    for gram in grams:
+        probed = conn.exec_driver_sql(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1 OFFSET ?", (_quoted(gram), PROBE - 1)
+        ).scalar()
+        shares[gram] = 0.0 if probed is None else PROBE / max(int(probed), PROBE)
+    rarest = min(grams, key=shares.__getitem__)
+    return " AND ".join(_quoted(gram) for gram in grams if gram == rarest or shares[gram] <= SELECTIVE)
 
 
 def _short_query(conn: Connection, text: str) -> str | None:
@@ -165,17 +213,66 @@ def narrowed(conn: Connection, text: str) -> str | None:
     can match); None when the index cannot narrow the search that far (dense, or not SQLite).
 
     Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense.
-    (Many candidates but few real matches, a search's trigrams scattered over the columns,
-    takes the ordered scan: correct, as slow as before the index.)"""
+    (Many candidates but few real matches, a search's trigrams scattered over the columns or
+    apart in one: see `worth_reading`.)"""
     if conn.dialect.name != "sqlite" or not trigram_supported():
         return None
     if len(text) < TRIGRAM:
         return _short_query(conn, text)
-    query = fts_query(text)
+    query = selective(conn, text)
     found = conn.exec_driver_sql(
         f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, FEW + 1)
     ).scalar_one()
     return query if int(found) <= FEW else None
+
+
+def worth_reading(conn: Connection, text: str, wanted: int | None, *, stops: bool = False) -> str | None:
+    """For a search with more than FEW candidates: its FTS5 query if reading and checking the
+    candidates costs fewer row reads than the ordered scan needs to find `wanted` matches (None:
+    all of them), else None (the scan).  `stops`: the reading stops at `wanted` matches (a count);
+    otherwise every candidate is read (they are sorted).
+
+    The scan reads about wanted / matches of every deed.  The first SAMPLE candidates (rowid
+    order) are checked with the rule: the share that matches, and how far into the deeds they
+    reach, estimate the matches and the candidates.  When that favours reading the candidates
+    they are counted (up to MANY + 1, more: the scan) before the choice is final, since a wrong
+    guess there would read more candidates than the scan reads deeds.  The estimates only
+    choose a plan: both give exactly the rule's rows."""
+    if conn.dialect.name != "sqlite" or not trigram_supported() or len(text) < TRIGRAM:
+        return None
+    query = selective(conn, text)
+    deeds = int(conn.exec_driver_sql("SELECT coalesce(max(deed_id), 0) FROM deeds").scalar_one())
+    if wanted is not None:
+        pattern = like_contains(text)
+        sampled, matched, reached = conn.exec_driver_sql(
+            f"SELECT count(*), coalesce(sum({_RULE_SQL}), 0), coalesce(max(sample.rowid), 0) FROM (SELECT rowid "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?) AS sample JOIN deeds ON deeds.deed_id = sample.rowid",
+            (*(pattern, LIKE_ESCAPE) * 3, query, SAMPLE),
+        ).one()
+        if int(sampled) == 0:
+            return query  # no candidate (the index changed since it was asked): nothing to read
+        share = int(matched) / int(sampled)
+        if stops and share > 0 and wanted / share * SEEK_COST <= MANY:
+            return query  # counting stops after a few candidates
+        estimated = int(sampled) * deeds / max(int(reached), 1) if int(sampled) == SAMPLE else int(sampled)
+        if not _cheaper(max(estimated, FEW + 1), share, wanted, deeds, stops):
+            return None
+    counted = int(
+        conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, MANY + 1)
+        ).scalar_one()
+    )
+    if counted > MANY:
+        return None
+    return query if wanted is None or _cheaper(counted, share, wanted, deeds, stops) else None
+
+
+def _cheaper(candidates: float, share: float, wanted: int, deeds: int, stops: bool) -> bool:
+    """Whether reading `candidates` by rowid (a `share` of them matching) costs fewer row reads than
+    the ordered scan of `deeds` needs to find `wanted` matches."""
+    scanned = deeds if share == 0 else min(deeds, wanted * deeds / (share * candidates))
+    read = min(candidates, wanted / share) if stops and share > 0 else candidates
+    return read * SEEK_COST < scanned
 
 
 def ordered(query: Select[Any], order_by: str, descending: bool) -> Select[Any]:
@@ -212,6 +309,8 @@ def deed_ids(
         index_query = narrowed(conn, text)
         if index_query == "":
             return []
+        if index_query is None:
+            index_query = worth_reading(conn, text, None if limit is None else offset + limit)
         query = _where(conn, query, text, index_query)
     query = query.offset(offset)
     if limit is not None:
@@ -230,21 +329,17 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
         index_query = narrowed(conn, text)
         if index_query == "":
             return 0
-        if (
-            index_query is None
-            and at_most is not None
-            and conn.dialect.name == "sqlite"
-            and trigram_supported()
-            and len(text) >= TRIGRAM
-        ):
-            return _count_from_index(conn, text, at_most + 1)
+        if index_query is None and at_most is not None:
+            index_query = worth_reading(conn, text, at_most + 1, stops=True)
+            if index_query is not None:
+                return _count_from_index(conn, text, index_query, at_most + 1)
         query = _where(conn, query, text, index_query)
     if at_most is not None:
         query = query.limit(at_most + 1)
     return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
 
-def _count_from_index(conn: Connection, text: str, limit: int) -> int:
+def _count_from_index(conn: Connection, text: str, index_query: str, limit: int) -> int:
     """The matches of `text`, up to `limit`, counted with the index driving the loop: its candidates
     are checked one by one in rowid order and the loop stops at `limit` (a dense search costs
     `limit` row reads, not a scan of every deed)."""
@@ -252,9 +347,8 @@ def _count_from_index(conn: Connection, text: str, limit: int) -> int:
     return int(
         conn.exec_driver_sql(
             f"SELECT count(*) FROM (SELECT deeds.deed_id FROM {FTS_TABLE} JOIN deeds ON deeds.deed_id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH ? AND (deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? "
-            "OR deeds.owner LIKE ? ESCAPE ?) LIMIT ?)",
-            (fts_query(text), *(pattern, LIKE_ESCAPE) * 3, limit),
+            f"WHERE {FTS_TABLE} MATCH ? AND {_RULE_SQL} LIMIT ?)",
+            (index_query, *(pattern, LIKE_ESCAPE) * 3, limit),
         ).scalar_one()
     )
 

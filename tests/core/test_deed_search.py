@@ -7,19 +7,19 @@ from __future__ import annotations
 import logging
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, insert, make_url, select, text
+from sqlalchemy import Engine, delete, insert, make_url, or_, select, text
 from sqlmodel import col
 
 from core import deed_search
 from core.deeds import register_deed
 from core.ledger import Ledger
-from core.store import SCHEMA_HEAD, DeedRow, make_engine, migrate
+from core.store import LIKE_ESCAPE, SCHEMA_HEAD, DeedRow, like_contains, make_engine, migrate
 from core.keys import KeyStore, UnlockedKey
 from core.paths import DataDir
 from tests.helpers import PASSWORD, make_world, sell_with_liens
@@ -44,6 +44,18 @@ def cases(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
     piece = value[start : start + draw(st.integers(1, 5))]
     # swapped case: ignored when ASCII, a different text otherwise (the index folds both: it must be rechecked)
     return rows, "".join(ch.swapcase() if len(ch.swapcase()) == 1 and draw(st.booleans()) else ch for ch in piece)
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
+    """Many rows made of a few values (so a search has many candidates), and a search that is often
+    the end of one value joined to the start of another: trigrams that are all in the index but
+    seldom, or never, next to each other (the case the planner reads candidates for)."""
+    pool = draw(st.lists(st.text(ALPHABET, min_size=3, max_size=8), min_size=1, max_size=4))
+    rows = draw(st.lists(st.tuples(*(st.sampled_from(pool),) * 3), min_size=4, max_size=30))
+    first, second = draw(st.sampled_from(pool)), draw(st.sampled_from(pool))
+    search = first[draw(st.integers(0, len(first) - 1)) :] + second[: draw(st.integers(1, len(second)))]
+    return rows, draw(st.sampled_from([search, search.swapcase(), first]))
 
 
 ORDERS = [("deed_id", False), ("address", True), ("parcel", False), ("owner", True)]
@@ -85,14 +97,29 @@ def _plain(engine: Engine, search: str, order_by: str, descending: bool) -> list
         return [int(i) for i in conn.execute(deed_search.ordered(query, order_by, descending)).scalars()]
 
 
-def _check(engine: Engine, rows: list[tuple[str, str, str]], search: str, few: int) -> None:
+# The planner's knobs, pushed to their ends so that small tables take every plan: candidates read
+# (SEEK_COST 0) or the scan (a huge SEEK_COST) above FEW, estimates from one candidate or many,
+# no count allowed (MANY 1), and only the rarest trigram (SELECTIVE 0) or every one (1) asked.
+KNOBS = st.fixed_dictionaries(
+    {
+        "FEW": st.sampled_from([1, 3, deed_search.FEW]),
+        "SEEK_COST": st.sampled_from([0, deed_search.SEEK_COST, 10**9]),
+        "MANY": st.sampled_from([1, deed_search.MANY]),
+        "SAMPLE": st.sampled_from([1, deed_search.SAMPLE]),
+        "PROBE": st.sampled_from([1, deed_search.PROBE]),
+        "SELECTIVE": st.sampled_from([0.0, deed_search.SELECTIVE, 1.0]),
+    }
+)
+
+
+def _check(engine: Engine, rows: list[tuple[str, str, str]], search: str, knobs: dict[str, Any]) -> None:
     _fill(engine, rows)
     if not search.strip():
         return
     expected = {
         i for i, row in enumerate(rows, start=1) if any(ascii_fold(search.strip()) in ascii_fold(c) for c in row)
     }
-    with mock.patch.object(deed_search, "FEW", few), engine.connect() as conn:
+    with mock.patch.multiple(deed_search, **knobs), engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             assert set(_plain(engine, search, "deed_id", False)) == expected  # the rule is what it says
         for order_by, descending in ORDERS:
@@ -115,12 +142,20 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine.dispose()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(case=cases(), few=st.sampled_from([1, 3, deed_search.FEW]))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=cases(), knobs=KNOBS)
 def test_sqlite_index_gives_the_rows_of_the_plain_rule(
-    sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], few: int
+    sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], knobs: dict[str, Any]
 ) -> None:
-    _check(sqlite_engine, *case, few)
+    _check(sqlite_engine, *case, knobs)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=crowded(), knobs=KNOBS)
+def test_sqlite_plans_for_many_candidates_give_the_rows_of_the_plain_rule(
+    sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], knobs: dict[str, Any]
+) -> None:
+    _check(sqlite_engine, *case, knobs)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -141,6 +176,39 @@ def test_postgresql_trigram_index_gives_the_rows_of_a_sequential_scan(
         conn.exec_driver_sql("SET enable_indexscan = off")
         scanned = deed_search.deed_ids(conn, search, order_by="address", descending=True)
     assert indexed == scanned, search
+
+
+PG_ALPHABET = ALPHABET + "0123456789-,#/ Kk\u212a\u0130\u00ad"  # digits and punctuation (LIKE's share), the Kelvin sign
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(*(st.text(PG_ALPHABET, max_size=10),) * 3), max_size=8),
+    search=st.text(PG_ALPHABET, min_size=1, max_size=6),
+    piece=st.booleans(),
+)
+def test_postgresql_rule_is_ilike_on_each_column(
+    postgres_url: str, rows: list[tuple[str, str, str]], search: str, piece: bool
+) -> None:
+    """On PostgreSQL the rule checks a text of digits, punctuation and spaces with LIKE (cheaper than
+    ILIKE's lower-casing of every value): the rows must be those of ILIKE alone."""
+    if piece and rows and rows[0][1]:
+        search = rows[0][1][len(rows[0][1]) // 2 :].swapcase() or search
+    engine = _pg_engine(postgres_url)
+    _fill(engine, rows)
+    if not search.strip():
+        return
+    text = search.strip()
+    pattern = like_contains(text)
+    plain = or_(
+        *(c.ilike(pattern, escape=LIKE_ESCAPE) for c in (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner)))
+    )
+    with engine.connect() as conn:
+        expected = list(
+            conn.execute(select(col(DeedRow.deed_id)).where(plain).order_by(col(DeedRow.deed_id))).scalars()
+        )
+    with engine.connect() as conn:
+        assert deed_search.deed_ids(conn, text) == expected, text
 
 
 _PG_ENGINES: dict[str, Engine] = {}
@@ -273,3 +341,36 @@ def test_this_sqlite_has_the_trigram_tokenizer() -> None:
     """The machines Deedbook is built and tested on (Python 3.11's SQLite 3.40) do: CI uses the index."""
     deed_search.trigram_supported.cache_clear()
     assert deed_search.trigram_supported()
+
+
+def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scanned(sqlite_engine: Engine) -> None:
+    """Every 11th deed holds all the trigrams of "abcdef" (in two columns) but not the text, one of them
+    does; every deed has "zzz" in its owner.  With FEW lowered below the 300 candidates: the sparse
+    search reads its candidates, the dense one ("abcd": every candidate) scans, both give the rule's rows,
+    and the trigram in every deed is left out of the index's query."""
+    rows = [
+        (
+            "cdef-1" if i % 11 == 0 else f"P-{i}",
+            "9 abcdef" if i == 550 else f"{i} abcd" if i % 11 == 0 else f"{i} Elm",
+            "0xzzzz",
+        )
+        for i in range(1, 3301)
+    ]
+    _fill(sqlite_engine, rows)
+    with mock.patch.object(deed_search, "FEW", 20), sqlite_engine.connect() as conn:
+        assert deed_search.narrowed(conn, "abcdef") is None  # more than FEW candidates
+        assert deed_search.worth_reading(conn, "abcdef", 51) is not None
+        assert deed_search.worth_reading(conn, "abcd", 51) is None
+        assert deed_search.worth_reading(conn, "abcdef", 5001, stops=True) is not None  # the pane's count
+        query = deed_search.selective(conn, "zzz abc")
+        assert '"abc"' in query and '"zzz"' not in query, query
+        for text in ("abcdef", "abcd", "zzz abc"):
+            for order_by, descending in ORDERS:
+                assert (
+                    deed_search.deed_ids(conn, text, order_by=order_by, descending=descending, limit=51)
+                    == (_plain(sqlite_engine, text, order_by, descending)[:51])
+                )
+        assert (
+            deed_search.deed_ids(conn, "ABCDEF") == [550] and deed_search.deed_count(conn, "abcdef", at_most=5000) == 1
+        )
+        assert deed_search.deed_count(conn, "abcd", at_most=100) == 101

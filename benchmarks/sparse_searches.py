@@ -1,0 +1,76 @@
+"""Find searches that the deed-search index cannot narrow: every trigram common, the text itself rare
+(more than core.deed_search.FEW candidates, few matches). Samples texts made of two common trigrams
+of the index and of the end of one deed's value joined to the start of another's, on an SQLite ledger.
+
+    python benchmarks/sparse_searches.py --folder DATA_DIR [--tries 2000] [--seed 1]
+
+Prints each such text with its candidates and matches (the matches counted by checking the
+candidates with the rule in SQL, so a try costs about a microsecond per candidate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--tries", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--at-most", type=int, default=100, help="matches for a text to count as sparse")
+    args = parser.parse_args()
+
+    from core.deed_search import FEW, fts_query
+    from core.store import LIKE_ESCAPE, like_contains
+
+    db = sqlite3.connect(f"file:{args.folder / 'ledger.sqlite'}?mode=ro", uri=True)
+    rng = random.Random(args.seed)
+    deeds = int(db.execute("SELECT max(deed_id) FROM deeds").fetchone()[0])
+    common = [
+        t for (t,) in db.execute("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 50,)) if "\x01" not in t
+    ]
+
+    def joined() -> str:
+        if rng.random() < 0.5:
+            first, second = rng.choice(common), rng.choice(common)
+            return (first + second[rng.randint(0, 2) :]).strip()
+        values = []
+        for _ in range(2):
+            row = db.execute("SELECT parcel, address, owner FROM deeds WHERE deed_id = ?", (rng.randint(1, deeds),))
+            values.append(rng.choice(row.fetchone() or ("",)))
+        head, tail = values
+        return (head[rng.randrange(len(head)) :][:5] + tail[: rng.randint(2, 5)]).strip() if head else ""
+
+    seen: set[str] = set()
+    for _ in range(args.tries):
+        text = joined()
+        if len(text) < 4 or text in seen:
+            continue
+        seen.add(text)
+        query = fts_query(text)
+        candidates = db.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM deeds_fts WHERE deeds_fts MATCH ? LIMIT ?)", (query, FEW + 1)
+        ).fetchone()[0]
+        if candidates <= FEW:
+            continue
+        pattern = like_contains(text)
+        candidates, matching = db.execute(
+            "SELECT count(*), coalesce(sum(deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? "
+            "OR deeds.owner LIKE ? ESCAPE ?), 0) FROM deeds_fts JOIN deeds ON deeds.deed_id = deeds_fts.rowid "
+            "WHERE deeds_fts MATCH ?",
+            (*(pattern, LIKE_ESCAPE) * 3, query),
+        ).fetchone()
+        if matching <= args.at_most:
+            print(f"{text!r:32} {candidates:>9,} candidates {matching:>6,} matching", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
