@@ -235,7 +235,9 @@ class RecoveryView:
     waiting_days: int
     ready_at: int | None  # when the holdings may move (None: approvals missing)
     state: str  # awaiting-approval, waiting, ready, completed, cancelled
-    summary: str  # one sentence
+    summary: str  # one sentence (two when the requests written at its opening have expired)
+    # Awaiting approval past the default deadline of the requests written when it opened: when they expired.
+    requests_expired_at: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         r = self.recovery
@@ -254,6 +256,7 @@ class RecoveryView:
             "summary": self.summary,
             "waiting_days": self.waiting_days,
             "ready_at": self.ready_at,
+            "requests_expired_at": self.requests_expired_at,
             "objected_index": r.objected_index,
             "moved": {int(k): v for k, v in r.moved.items()},
             "approvals": [
@@ -291,6 +294,7 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
     if len(recovery.approvals) == len(steps):
         ready = recovery.approvals[-1].recorded_at + policy.recovery_waiting_days * DAY
     rid = recovery.recovery_id[:10] + "\u2026"
+    expired = None
     if recovery.objected_index is not None:
         status, line = (
             "cancelled",
@@ -307,6 +311,15 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
             "awaiting-approval",
             (f"Recovery {rid} awaits approval {missing.step} of {len(steps)} ({missing.role})."),
         )
+        # The ledger keeps no record of the requests written; those written when it opened (the
+        # default deadline) can be dated, and an approver holding one is told it is void.
+        if now > (lapsed := recovery.started_at + APPROVAL_DEADLINE_DAYS * DAY):
+            expired = lapsed
+            line += (
+                f" Approval requests written when it opened, with the default {APPROVAL_DEADLINE_DAYS}-day deadline, "
+                f"expired on {format_instant(lapsed)}: "
+                f"'deedbook recovery requests {recovery.recovery_id[:10]}' writes fresh ones."
+            )
     elif now < ready:
         status, line = (
             "waiting",
@@ -317,7 +330,7 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
         )
     else:
         status, line = "ready", f"Recovery {rid} is approved and its waiting period is over: the holdings can move."
-    return RecoveryView(recovery, steps, policy.recovery_waiting_days, ready, status, line)
+    return RecoveryView(recovery, steps, policy.recovery_waiting_days, ready, status, line, expired)
 
 
 def status(ledger: Ledger, reference: str | None = None, *, now: int | None = None) -> list[RecoveryView]:

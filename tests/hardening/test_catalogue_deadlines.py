@@ -275,3 +275,20 @@ def test_verify_flags_an_approval_stored_as_recorded_after_its_deadline(
     outcome = governed.run(capsys, "verify")
     assert outcome.code == 1, outcome.err
     assert "deadline has passed" in outcome.out + outcome.err and "Traceback" not in outcome.err
+
+
+def test_recovery_status_says_when_the_requests_written_at_its_opening_have_expired(
+    governed: Governed, tmp_path: Path, capsys: pytest.CaptureFixture[str], later: Later
+) -> None:
+    fresh = _ok(governed.run(capsys, "recovery", "status", governed.recovery))
+    assert "awaits approval 1 of 2" in fresh and "expired" not in fresh
+    later(31)
+    late = _ok(governed.run(capsys, "recovery", "status", governed.recovery))
+    assert "default 30-day deadline, expired on" in late
+    assert f"'deedbook recovery requests {governed.recovery[:10]}' writes fresh ones" in late
+    as_json = json.loads(_ok(governed.run(capsys, "recovery", "status", governed.recovery, "--json")))
+    assert as_json["requests_expired_at"] == as_json["started_at"] + 30 * DAY
+    paths = _ok(governed.run(capsys, "recovery", "requests", governed.recovery, "--out-dir", str(tmp_path))).split()
+    [registrar2] = [p for p in paths if json.loads(Path(p).read_text())["signer"] == governed.registrar2]
+    response = _signed(governed, Path(registrar2), "registrar2", governed.approver_home, tmp_path)
+    assert governed.run(capsys, "submit", str(response)).code == 0  # a fresh request, signed and recorded on time
