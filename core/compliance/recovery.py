@@ -316,9 +316,8 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
         if now > (lapsed := recovery.started_at + APPROVAL_DEADLINE_DAYS * DAY):
             expired = lapsed
             line += (
-                f" Approval requests written when it opened, with the default {APPROVAL_DEADLINE_DAYS}-day deadline, "
-                f"expired on {format_instant(lapsed)}: "
-                f"'deedbook recovery requests {recovery.recovery_id[:10]}' writes fresh ones."
+                f" Approval requests written when it opened, with the default {APPROVAL_DEADLINE_DAYS}-day "
+                f"deadline, expired on {format_instant(lapsed)}: the approvers need fresh ones."
             )
     elif now < ready:
         status, line = (

@@ -433,6 +433,8 @@ def _recovery_status(args: argparse.Namespace, ctx: CliContext) -> int:
         kind = f"court order {clean(r.order, 60)}" if r.forced else "lost key"
         print(f"{r.recovery_id}  {r.lost} \u2192 {r.new}  ({kind})  [{v.state}]")
         print(f"  {v.summary}")
+        if v.requests_expired_at is not None:
+            print(f"  Write fresh requests with: deedbook recovery requests {r.recovery_id[:10]} --out-dir DIR")
         for s in v.steps:
             done = f"approved by {s.approver} (entry {s.index})" if s.approver else "waiting"
             print(f"  {s.step}. {s.role:<16} {done}")

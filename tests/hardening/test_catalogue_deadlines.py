@@ -285,7 +285,7 @@ def test_recovery_status_says_when_the_requests_written_at_its_opening_have_expi
     later(31)
     late = _ok(governed.run(capsys, "recovery", "status", governed.recovery))
     assert "default 30-day deadline, expired on" in late
-    assert f"'deedbook recovery requests {governed.recovery[:10]}' writes fresh ones" in late
+    assert f"Write fresh requests with: deedbook recovery requests {governed.recovery[:10]} --out-dir DIR" in late
     as_json = json.loads(_ok(governed.run(capsys, "recovery", "status", governed.recovery, "--json")))
     assert as_json["requests_expired_at"] == as_json["started_at"] + 30 * DAY
     paths = _ok(governed.run(capsys, "recovery", "requests", governed.recovery, "--out-dir", str(tmp_path))).split()
