@@ -123,3 +123,31 @@ def test_the_recovery_wizard_asks_the_deadline_and_says_when_requests_expired(
     again = [json.loads(p.read_text()) for p in fresh.glob("*.json")]
     assert again and all(r["typedData"]["message"]["deadline"] == int(moment) + 5 * DAY for r in again)
     assert prompt_log.errors == []
+
+
+def test_the_offline_signer_shows_a_hold_approvals_deadline(office: Office, qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from core.compliance import holds
+    from desktop.gui.signer import SignerWindow
+
+    approver = office.second_registrar()
+    message = holds.hold_message(
+        office.ledger,
+        office.world.operator.address,
+        deed=1,
+        holder=None,
+        reason="Fraud inquiry",
+        order="CV-2026-0142",
+        approver=approver.address,
+        deadline="2099-12-31",
+    )
+    act = holds.write_hold(office.ledger, message, office.world.operator, tmp_path / "hold")
+    request = next(path for role, _, path in act.files if role == "approver")
+    window = SignerWindow(office.world.home, None, office.world.keys)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.load(request)
+    shown = " ".join(w.text() for w in window.findChildren(QLabel))
+    assert "Deadline" in shown and "2099-12-31 23:59 UTC" in shown
+    shot(window, "signer-hold-approval")
