@@ -148,6 +148,7 @@ class EntryKind:
         names = [frozenset(name for name, _ in version) for version in self.versions]
         if len(set(names)) != len(names):
             raise ValueError(f"The versions of the kind {self.name} must differ in their field names.")
+        object.__setattr__(self, "_earlier_by_names", dict(zip(names[:-1], self.earlier, strict=True)))
         current = compile_message_check(self.name, self.fields)
         if not self.earlier:
             object.__setattr__(self, "check_message", current)
@@ -168,10 +169,8 @@ class EntryKind:
     def fields_of(self, message: Mapping[str, Any]) -> Fields:
         """The version `message` is of (the one whose field names it has exactly); the current one if none."""
         if self.earlier:
-            names = set(message)
-            for version in self.earlier:
-                if names == {name for name, _ in version}:
-                    return version
+            earlier: dict[frozenset[str], Fields] = self._earlier_by_names  # type: ignore[attr-defined]
+            return earlier.get(frozenset(message), self.fields)
         return self.fields
 
     def is_current(self, message: Mapping[str, Any]) -> bool:
