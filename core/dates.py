@@ -14,6 +14,7 @@ from core.errors import DeedbookError
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DAY = 86_400
+LAST_INSTANT = 253_402_300_800  # 10000-01-01 UTC: no date past it can be written
 
 
 def is_iso_date(text: object) -> bool:
@@ -107,3 +108,19 @@ def describe_interval(seconds: int) -> str:
 def days_from_now(days: int, now: float | None = None) -> int:
     base = datetime.now(UTC) if now is None else datetime.fromtimestamp(now, UTC)
     return int((base + timedelta(days=days)).timestamp())
+
+
+def deadline_at(deadline: int | str | None, now: int, default_days: int) -> int:
+    """A request's deadline as Unix seconds: given (seconds, or ISO text as `parse_deadline` reads it) or
+    `default_days` from `now`; one already past is refused."""
+    if deadline is None:
+        seconds = days_from_now(default_days, now)
+    elif isinstance(deadline, int):
+        seconds = deadline
+    else:
+        seconds = int(deadline.strip()) if deadline.strip().isdigit() else parse_deadline(deadline)
+    if seconds >= LAST_INSTANT:
+        raise DeedbookError(f"'{deadline}' is not a deadline: it is after the year 9999.")
+    if seconds <= now:
+        raise DeedbookError(f"The deadline {format_instant(seconds)} is already past.")
+    return seconds

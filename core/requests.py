@@ -40,7 +40,7 @@ from core.entries import Entry, SignatureRecord, canonical_json
 from core.errors import DeedbookError
 from core.identity import DOMAIN_VERSION, LedgerIdentity
 from core.keys import UnlockedKey
-from core.kinds import EntryKind, Party, article, describe_entry, get_kind, kinds, schema, typed_data
+from core.kinds import EntryKind, Party, article, describe_entry, get_kind, kinds, schema_for, typed_data
 from core.money import format_amount, is_currency
 from core.outfiles import write_output
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text, facts
@@ -239,6 +239,12 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
             raise RequestError(f"{what}: a {primary} message holds exactly one field, '{wrapper_field}'.")
         message = wrapped[wrapper_field]
     kind.check_message(message)  # type: ignore[attr-defined]  # compiled per kind by core.kinds
+    if not kind.is_current(message):  # recorded entries of an earlier version verify; no new one is made
+        missing = ", ".join(name for name, _ in kind.fields if name not in message)
+        raise RequestError(
+            f"{what} is a {kind.name} of an earlier Deedbook{f' (without {missing})' if missing else ''}; "
+            "it can no longer be signed or recorded: ask for a new request."
+        )
     if kind.check_request is not None and (problem := kind.check_request(message)) is not None:
         raise RequestError(f"{what} {problem}")
     identity = _identity_of(td["domain"])
@@ -250,7 +256,7 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
         )
     if td != expected:
         raise RequestError(f"{what}: its typed data is not in Deedbook's form.")
-    digest = signing_digest(domain_separator(td["domain"]), schema().hash_struct(primary, wrapped))
+    digest = signing_digest(domain_separator(td["domain"]), schema_for(kind, message).hash_struct(primary, wrapped))
 
     role = data.get("role")
     expected_role = party.role

@@ -11,6 +11,7 @@ would refuse for another reason.
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from core.compliance.acts import (
@@ -24,6 +25,7 @@ from core.compliance.acts import (
 from core.compliance.fields import ZERO_ADDRESS, check_note
 from core.compliance.judge import rules_in_force
 from core.compliance.state import Hold
+from core.dates import deadline_at
 from core.entries import Entry
 from core.errors import DeedbookError, Remedy, RuleViolation
 from core.keys import UnlockedKey
@@ -32,6 +34,10 @@ from core.ledger import Ledger
 from core.requests import make_request, sign_request
 from core.signing import checksum_address, parse_address
 from core.state import LedgerState
+
+# How long a second approver has to sign a hold or its release: a court order is acted on within
+# days, and two weeks covers an approver away for a week without leaving a request signable for months.
+HOLD_DEADLINE_DAYS = 14
 
 
 def _note(text: str, what: str, limit: int) -> str:
@@ -91,11 +97,15 @@ def hold_message(
     reason: str,
     order: str,
     approver: str | None,
+    deadline: int | str | None = None,
+    now: int | None = None,
 ) -> dict[str, Any]:
-    """A hold's message, every rule checked (the two signatures to come stand in): nothing is written."""
+    """A hold's message, every rule checked (the two signatures to come stand in): nothing is written.
+    `deadline`: when the approver's request expires (Unix seconds or ISO text; default in 14 days)."""
     if deed is None and holder is None:
         raise DeedbookError("Say what to freeze: a deed, a holder, or a holder's shares of a deed.")
     reason, order = _note(reason, "a hold's reason", REASON_MAX), _note(order, "a court order reference", ORDER_MAX)
+    expires = deadline_at(deadline, int(time.time()) if now is None else now, HOLD_DEADLINE_DAYS)
     registrar = checksum_address(parse_address(registrar))
     target = None if deed is None else ledger.deed(deed)
     with reading(ledger) as state:
@@ -108,16 +118,17 @@ def hold_message(
             "order": order,
             "registrar": registrar,
             "approver": second_approver(state, registrar, approver),
+            "deadline": expires,
         }
-    return _checked(ledger, "Hold", message, "HoldApproval")
+    return _checked(ledger, "Hold", message, "HoldApproval", now)
 
 
-def _checked(ledger: Ledger, kind: str, message: dict[str, Any], approval: str) -> dict[str, Any]:
+def _checked(ledger: Ledger, kind: str, message: dict[str, Any], approval: str, now: int | None) -> dict[str, Any]:
     """`message` if the rules would record it once the registrar and the approver have signed (a refusal
     sentence otherwise): said before any request is written."""
     pending = [("registrar", message["registrar"], kind), ("approver", message["approver"], approval)]
     try:
-        dry_run(ledger, Entry(kind, message), pending=pending)
+        dry_run(ledger, Entry(kind, message), pending=pending, now=now)
     except RuleViolation as bad:
         raise refusal(bad) from None
     return message
@@ -140,10 +151,19 @@ def find_hold(ledger: Ledger, reference: str) -> Hold:
     return found
 
 
-def release_message(ledger: Ledger, registrar: str, hold: Hold, reason: str, approver: str | None) -> dict[str, Any]:
+def release_message(
+    ledger: Ledger,
+    registrar: str,
+    hold: Hold,
+    reason: str,
+    approver: str | None,
+    deadline: int | str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
     if not hold.active:
         raise DeedbookError(f"Hold {hold.hold_id[:10]}\u2026 was released already (entry {hold.released_index}).")
     registrar = checksum_address(parse_address(registrar))
+    expires = deadline_at(deadline, int(time.time()) if now is None else now, HOLD_DEADLINE_DAYS)
     with reading(ledger) as state:
         parcel = state.deed(hold.deed_id).parcel if hold.deed_id else ""
         message: dict[str, Any] = {
@@ -155,8 +175,9 @@ def release_message(ledger: Ledger, registrar: str, hold: Hold, reason: str, app
             "order": hold.order,
             "registrar": registrar,
             "approver": second_approver(state, registrar, approver),
+            "deadline": expires,
         }
-    return _checked(ledger, "HoldRelease", message, "HoldReleaseApproval")
+    return _checked(ledger, "HoldRelease", message, "HoldReleaseApproval", now)
 
 
 def write_release(

@@ -20,7 +20,7 @@ from core.compliance.acts import by_prefix, dry_run, reading, refusal, write_fil
 from core.compliance.fields import check_note
 from core.compliance.judge import rules_of
 from core.compliance.state import Recovery
-from core.dates import DAY, format_instant
+from core.dates import DAY, deadline_at, format_instant
 from core.entries import Entry
 from core.errors import DeedbookError, RuleViolation
 from core.keys import UnlockedKey
@@ -99,11 +99,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "approver"
 
 
-def approval_requests(ledger: Ledger, recovery: Recovery) -> list[tuple[SigningRequest, str]]:
-    """A request for every approval still missing, one per address that may give it; with their file names."""
+# How long an approver has to sign a recovery approval: checking who asks (identity, a court officer's
+# file) takes longer than a hold's co-signature, and a month still stops a request kept for a later day.
+APPROVAL_DEADLINE_DAYS = 30
+
+
+def approval_requests(
+    ledger: Ledger, recovery: Recovery, deadline: int | str | None = None, *, now: int | None = None
+) -> list[tuple[SigningRequest, str]]:
+    """A request for every approval still missing, one per address that may give it; with their file names.
+    `deadline`: when they expire (Unix seconds or ISO text; default in 30 days)."""
     if recovery.objected_index is not None or recovery.moved:
         over = "cancelled" if recovery.objected_index is not None else "done"
         raise DeedbookError(f"Recovery {recovery.recovery_id[:10]}\u2026 is {over}; it needs no more approvals.")
+    moment = int(time.time()) if now is None else now
+    expires = deadline_at(deadline, moment, APPROVAL_DEADLINE_DAYS)
     with reading(ledger) as state:
         version = state.compliance.rules_version(recovery.rules_version)
         registrars = sorted(checksum_address(bytes.fromhex(r[2:])) for r in state.registrars)
@@ -116,15 +126,19 @@ def approval_requests(ledger: Ledger, recovery: Recovery) -> list[tuple[SigningR
         if number <= len(recovery.approvals):
             continue
         for approver in [a for a in (step.by or registrars) if a.lower() not in excluded]:
-            message = {**_case(recovery), "step": number, "role": step.role, "approver": approver}
-            request = make_request(ledger.identity, "RecoveryApproval", message, "RecoveryApproval", approver)
+            message = {**_case(recovery), "step": number, "role": step.role, "approver": approver, "deadline": expires}
+            request = make_request(
+                ledger.identity, "RecoveryApproval", message, "RecoveryApproval", approver, now=moment
+            )
             name = f"recovery-{recovery.recovery_id[2:10]}-{number}-{_slug(step.role)}-{approver[2:10].lower()}.json"
             out.append((request, name))
     return out
 
 
-def write_approval_requests(ledger: Ledger, recovery: Recovery, out_dir: str | os.PathLike[str]) -> list[str]:
-    return [str(p) for p in write_files(approval_requests(ledger, recovery), out_dir)]
+def write_approval_requests(
+    ledger: Ledger, recovery: Recovery, out_dir: str | os.PathLike[str], deadline: int | str | None = None
+) -> list[str]:
+    return [str(p) for p in write_files(approval_requests(ledger, recovery, deadline), out_dir)]
 
 
 def objection_request(ledger: Ledger, recovery: Recovery) -> tuple[SigningRequest, str]:
@@ -221,7 +235,9 @@ class RecoveryView:
     waiting_days: int
     ready_at: int | None  # when the holdings may move (None: approvals missing)
     state: str  # awaiting-approval, waiting, ready, completed, cancelled
-    summary: str  # one sentence
+    summary: str  # one sentence (two when the requests written at its opening have expired)
+    # Awaiting approval past the default deadline of the requests written when it opened: when they expired.
+    requests_expired_at: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         r = self.recovery
@@ -240,6 +256,7 @@ class RecoveryView:
             "summary": self.summary,
             "waiting_days": self.waiting_days,
             "ready_at": self.ready_at,
+            "requests_expired_at": self.requests_expired_at,
             "objected_index": r.objected_index,
             "moved": {int(k): v for k, v in r.moved.items()},
             "approvals": [
@@ -277,6 +294,7 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
     if len(recovery.approvals) == len(steps):
         ready = recovery.approvals[-1].recorded_at + policy.recovery_waiting_days * DAY
     rid = recovery.recovery_id[:10] + "\u2026"
+    expired = None
     if recovery.objected_index is not None:
         status, line = (
             "cancelled",
@@ -293,6 +311,14 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
             "awaiting-approval",
             (f"Recovery {rid} awaits approval {missing.step} of {len(steps)} ({missing.role})."),
         )
+        # The ledger keeps no record of the requests written; those written when it opened (the
+        # default deadline) can be dated, and an approver holding one is told it is void.
+        if now > (lapsed := recovery.started_at + APPROVAL_DEADLINE_DAYS * DAY):
+            expired = lapsed
+            line += (
+                f" Approval requests written when it opened, with the default {APPROVAL_DEADLINE_DAYS}-day "
+                f"deadline, expired on {format_instant(lapsed)}: the approvers need fresh ones."
+            )
     elif now < ready:
         status, line = (
             "waiting",
@@ -303,7 +329,7 @@ def view(state: LedgerState, recovery: Recovery, now: int) -> RecoveryView:
         )
     else:
         status, line = "ready", f"Recovery {rid} is approved and its waiting period is over: the holdings can move."
-    return RecoveryView(recovery, steps, policy.recovery_waiting_days, ready, status, line)
+    return RecoveryView(recovery, steps, policy.recovery_waiting_days, ready, status, line, expired)
 
 
 def status(ledger: Ledger, reference: str | None = None, *, now: int | None = None) -> list[RecoveryView]:

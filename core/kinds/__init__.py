@@ -113,7 +113,7 @@ class OneTime:
 @dataclass(frozen=True)
 class EntryKind:
     name: str  # the EIP-712 primaryType
-    fields: Fields
+    fields: Fields  # the current version: every new message has exactly these fields
     apply: ApplyRule  # checks the rules, changes the state, returns the deed concerned (or None)
     describe: Callable[[Mapping[str, Any]], str]  # one plain-language line, from the message alone
     # A wrapper is another primaryType whose only field is this message, so a second
@@ -135,6 +135,9 @@ class EntryKind:
     # False, the safe default, for a kind whose rule reads other state: a ledger holding one is
     # verified in full, so a new kind costs speed if it forgets this, never a missed check.
     as_of: bool = False
+    # Its earlier versions' field lists, oldest first: entries recorded before a field was added keep
+    # verifying, each checked and hashed with the one version whose field names it has exactly.
+    earlier: tuple[Fields, ...] = ()
 
     def __post_init__(self) -> None:
         if bool(self.parties) == (self.ledger_act is not None):
@@ -142,7 +145,36 @@ class EntryKind:
         unknown = set(self.parties) - {self.name, *self.wrappers}
         if unknown:
             raise ValueError(f"The kind {self.name} has no signed type {sorted(unknown)} for a party to sign.")
-        object.__setattr__(self, "check_message", compile_message_check(self.name, self.fields))
+        names = [frozenset(name for name, _ in version) for version in self.versions]
+        if len(set(names)) != len(names):
+            raise ValueError(f"The versions of the kind {self.name} must differ in their field names.")
+        object.__setattr__(self, "_earlier_by_names", dict(zip(names[:-1], self.earlier, strict=True)))
+        current = compile_message_check(self.name, self.fields)
+        if not self.earlier:
+            object.__setattr__(self, "check_message", current)
+            return
+        by_names = {n: compile_message_check(self.name, v) for n, v in zip(names, self.versions, strict=True)}
+
+        def check(message: Any) -> None:  # the version with exactly these field names, else as the current one
+            version = by_names.get(frozenset(message)) if type(message) is dict else None
+            (version or current)(message)
+
+        object.__setattr__(self, "check_message", check)
+
+    @property
+    def versions(self) -> tuple[Fields, ...]:
+        """Every version's field list, oldest first; the last is the current one."""
+        return (*self.earlier, self.fields)
+
+    def fields_of(self, message: Mapping[str, Any]) -> Fields:
+        """The version `message` is of (the one whose field names it has exactly); the current one if none."""
+        if self.earlier:
+            earlier: dict[frozenset[str], Fields] = self._earlier_by_names  # type: ignore[attr-defined]
+            return earlier.get(frozenset(message), self.fields)
+        return self.fields
+
+    def is_current(self, message: Mapping[str, Any]) -> bool:
+        return self.fields_of(message) is self.fields
 
     @property
     def noun(self) -> str:
@@ -174,6 +206,7 @@ class EntryKind:
 
 _KINDS: dict[str, EntryKind] = {}
 _schema: TypedSchema | None = None
+_earlier_schemas: dict[tuple[str, Fields], TypedSchema] = {}
 _loaded = False
 
 
@@ -181,6 +214,7 @@ def register(kind: EntryKind) -> EntryKind:
     global _schema
     _KINDS[kind.name] = kind
     _schema = None
+    _earlier_schemas.clear()
     return kind
 
 
@@ -189,6 +223,7 @@ def unregister(name: str) -> None:
     global _schema
     _KINDS.pop(name, None)
     _schema = None
+    _earlier_schemas.clear()
 
 
 _load_lock = threading.RLock()
@@ -289,6 +324,19 @@ def schema() -> TypedSchema:
     return _schema
 
 
+def schema_for(kind: EntryKind, message: Mapping[str, Any]) -> TypedSchema:
+    """The schema `message` is hashed with: the current one, with `kind`'s own type as of the message's
+    version (its wrappers and any type holding it follow, as their type strings name it)."""
+    fields = kind.fields_of(message)
+    if fields is kind.fields:
+        return schema()
+    key = (kind.name, fields)
+    found = _earlier_schemas.get(key)
+    if found is None:
+        found = _earlier_schemas[key] = TypedSchema({**schema().types, kind.name: _as_types(fields)})
+    return found
+
+
 def signed_struct(kind: EntryKind, message: Mapping[str, Any], signed_type: str) -> tuple[str, Mapping[str, Any]]:
     """The (primaryType, message) a signature of `signed_type` is made over."""
     if signed_type == kind.name:
@@ -301,7 +349,7 @@ def signed_struct(kind: EntryKind, message: Mapping[str, Any], signed_type: str)
 
 def digest_for(identity: LedgerIdentity, kind: EntryKind, message: Mapping[str, Any], signed_type: str) -> bytes:
     primary, data = signed_struct(kind, message, signed_type)
-    return schema().digest(identity.separator, primary, data)
+    return schema_for(kind, message).digest(identity.separator, primary, data)
 
 
 def typed_data(
@@ -310,7 +358,7 @@ def typed_data(
     """The complete `eth_signTypedData_v4` object for one signature, as wallets take it."""
     kind = get_kind(kind_name)
     primary, data = signed_struct(kind, message, signed_type or kind.name)
-    full = schema()
+    full = schema_for(kind, message)  # the types of the message's own version
     needed = [primary, *sorted(full._dependencies(primary, set()) - {primary})]
     domain = identity.domain()
     types: dict[str, Any] = {"EIP712Domain": domain_types(domain)}
@@ -322,7 +370,7 @@ def check_signatures(identity: LedgerIdentity, entry: Entry) -> bytes:
     """Every signature must recover to the signer it names; returns the entry's digest."""
     kind = _KINDS.get(entry.kind) or get_kind(entry.kind)
     kind.check_message(entry.message)  # type: ignore[attr-defined]
-    full = schema()
+    full = schema_for(kind, entry.message)  # the message's own version of its kind's type
     struct_hash = full.hash_struct(kind.name, entry.message)
     primary_digest = signing_digest(identity.separator, struct_hash)
     for record in entry.signatures:

@@ -3,7 +3,10 @@
 Two signatures, on two machines: a registrar signs the hold (or its release) and a
 second approver co-signs the very same message (`HoldApproval {hold}`), by request.
 The second approver is another registrar, or one the rules in force name
-(`holds.second_approvers`).  While a hold is active the frozen shares cannot move
+(`holds.second_approvers`).  The approver's request expires: the message carries a
+`deadline` (Unix seconds) and is refused when recorded after it.  Entries recorded
+before deadlines existed are of the kinds' first version (`FIELDS_V1`) and still verify.
+While a hold is active the frozen shares cannot move
 (core.compliance.judge), and every attempt is refused with the hold's order and reason.
 """
 
@@ -26,6 +29,7 @@ from core.kinds import (
     same_address,
     signature_of,
 )
+from core.kinds.expiry import DEADLINE, check_deadline, deadline_terms
 from core.presentation import Address, Description, Hex, Role, Signer, Term, Text
 from core.state import ApplyContext, LedgerState
 
@@ -72,6 +76,7 @@ def _apply_hold(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | No
     check_id(m["holdId"], "hold id")
     check_note(m["reason"], "a hold's reason", REASON_MAX)
     check_note(m["order"], "a hold's court order reference", ORDER_MAX)
+    check_deadline(m, ctx.recorded_at, "hold", "the approver")
     _signers(state, entry, "HoldApproval")
     deed_id = _target(state, m)
     hold = Hold(
@@ -91,6 +96,7 @@ def _apply_hold(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | No
 def _apply_release(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | None:
     m = entry.message
     check_note(m["reason"], "a release's reason", REASON_MAX)
+    check_deadline(m, ctx.recorded_at, "hold release", "the approver")
     hold = state.compliance.hold(m["holdId"])
     if hold is None:
         raise RuleViolation(f"There is no hold {m['holdId'][:10]}\u2026 to release.")
@@ -127,6 +133,7 @@ def _terms(m: Mapping[str, Any]) -> tuple[Term, ...]:
         Term("Registrar", (Address(m["registrar"]),)),
         Term("Second approver", (Address(m["approver"]),)),
         Term("Hold id", (Hex(m["holdId"]),)),
+        *deadline_terms(m),
     )
 
 
@@ -159,7 +166,7 @@ def _present_release(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descrip
     )
 
 
-FIELDS = (
+FIELDS_V1 = (
     ("holdId", "bytes32"),
     ("deedId", "uint256"),
     ("parcel", "string"),
@@ -169,11 +176,13 @@ FIELDS = (
     ("registrar", "address"),
     ("approver", "address"),
 )
+FIELDS = (*FIELDS_V1, DEADLINE)  # v2: the approver's request expires
 
 HOLD = register(
     EntryKind(
         name="Hold",
         fields=FIELDS,
+        earlier=(FIELDS_V1,),
         apply=_apply_hold,
         describe=lambda m: f"Hold {m['holdId'][:10]} on {_target_words(m)} (order {m['order']}): {m['reason']}",
         wrappers={"HoldApproval": "hold"},
@@ -198,6 +207,7 @@ HOLD_RELEASE = register(
     EntryKind(
         name="HoldRelease",
         fields=FIELDS,
+        earlier=(FIELDS_V1,),
         apply=_apply_release,
         describe=lambda m: f"Hold {m['holdId'][:10]} released: {m['reason']}",
         wrappers={"HoldReleaseApproval": "release"},

@@ -35,6 +35,7 @@ from core.kinds import (
     same_address,
     signature_of,
 )
+from core.kinds.expiry import DEADLINE, check_deadline, deadline_terms
 from core.kinds.transfer import deed_at_version, holding_of
 from core.presentation import Address, Count, Description, Hex, Role, Signer, Term, Text
 from core.state import ApplyContext, LedgerState
@@ -125,6 +126,7 @@ def _apply_start(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | N
 
 def _apply_approval(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | None:
     m = entry.message
+    check_deadline(m, ctx.recorded_at, "recovery approval", "the approver")
     require_roles(entry, "approver")
     if not same_address(signature_of(entry, "approver").signer, m["approver"]):
         raise RuleViolation("A recovery approval must be signed by the approver it names.")
@@ -290,6 +292,7 @@ def _present_approval(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descri
             *_case_terms(m),
             Term("Approval", (f"{m['step']}, as ", Text(m["role"], 40))),
             Term("Approver", (Address(m["approver"]),)),
+            *deadline_terms(m),
         ),
         event=(f"{words.capitalize()} approved (", Text(m["role"], 40), ")"),
         parties=(Role("Approver", (m["approver"],)),),
@@ -341,6 +344,7 @@ def _present_move(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descriptio
 
 
 CASE = (("recoveryId", "bytes32"), ("lost", "address"), ("new", "address"), ("deedId", "uint256"), ("order", "string"))
+APPROVAL_V1 = (*CASE, ("step", "uint256"), ("role", "string"), ("approver", "address"))
 
 RECOVERY_START = register(
     EntryKind(
@@ -357,7 +361,8 @@ RECOVERY_START = register(
 RECOVERY_APPROVAL = register(
     EntryKind(
         name="RecoveryApproval",
-        fields=(*CASE, ("step", "uint256"), ("role", "string"), ("approver", "address")),
+        fields=(*APPROVAL_V1, DEADLINE),  # v2: the approver's request expires
+        earlier=(APPROVAL_V1,),
         apply=_apply_approval,
         describe=lambda m: f"Recovery {m['recoveryId'][:10]} approval {m['step']} ({m['role']}) by {m['approver']}",
         present=_present_approval,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from core.dates import format_instant
 from core.display import clean
 from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_password_file, print_json
@@ -102,6 +103,11 @@ def register(commands: Any) -> None:
     hadd.add_argument("--order", required=True, metavar="REF", help="the court order's reference")
     hadd.add_argument("--approver", metavar="ADDRESS", help="the second approver (default: the only one possible)")
     hadd.add_argument("--out-dir", required=True, metavar="DIR")
+    hadd.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help="last moment the approver's co-signature can be recorded (ISO date or date and time, or Unix seconds; default: in 14 days)",
+    )
     _keyed(hadd, "the registrar's key (signs here)")
     hadd.add_argument("--json", action="store_true")
     hadd.set_defaults(handler=_hold_add)
@@ -110,6 +116,11 @@ def register(commands: Any) -> None:
     hrel.add_argument("--reason", required=True, metavar="TEXT", help="why it is released")
     hrel.add_argument("--approver", metavar="ADDRESS")
     hrel.add_argument("--out-dir", required=True, metavar="DIR")
+    hrel.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help="last moment the approver's co-signature can be recorded (ISO date or date and time, or Unix seconds; default: in 14 days)",
+    )
     _keyed(hrel, "the registrar's key (signs here)")
     hrel.add_argument("--json", action="store_true")
     hrel.set_defaults(handler=_hold_release)
@@ -130,6 +141,11 @@ def register(commands: Any) -> None:
     start.add_argument("--deed", metavar="DEED", help="only this deed (default: every deed the key holds)")
     start.add_argument("--reason", metavar="TEXT", help="default: the key was lost (or: the court order)")
     start.add_argument("--out-dir", required=True, metavar="DIR")
+    start.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help="last moment the approvals requested can be recorded (ISO date or date and time, or Unix seconds; default: in 30 days)",
+    )
     _keyed(start, "the registrar's key (signs here)")
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=_recovery_start)
@@ -137,9 +153,14 @@ def register(commands: Any) -> None:
     stat.add_argument("id", nargs="?", metavar="ID")
     stat.add_argument("--json", action="store_true")
     stat.set_defaults(handler=_recovery_status)
-    again = rec_sub.add_parser("requests", help="write the missing approvals' requests again")
+    again = rec_sub.add_parser("requests", help="write fresh requests for the missing approvals (new deadline)")
     again.add_argument("id", metavar="ID")
     again.add_argument("--out-dir", required=True, metavar="DIR")
+    again.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help="last moment these fresh approvals can be recorded (ISO date or date and time, or Unix seconds; default: in 30 days)",
+    )
     again.set_defaults(handler=_recovery_requests)
     obj = rec_sub.add_parser("objection", help="write the request the old key signs to object (and cancel it)")
     obj.add_argument("id", metavar="ID")
@@ -246,7 +267,6 @@ def _rules_set(args: argparse.Namespace, ctx: CliContext) -> int:
 def _rules_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.compliance.judge import rules_of
     from core.compliance.schema import rule_lines
-    from core.dates import format_instant
 
     if args.history:
         versions = ctx.ws.rules_history()
@@ -308,7 +328,8 @@ def _prepared(args: argparse.Namespace, act: Any, what: str) -> int:
     mine = next(path for role, _, path in act.files if role == "registrar")
     theirs = next((signer, path) for role, signer, path in act.files if role == "approver")
     print(f"{what}: signed here by the registrar ({mine}).")
-    print(f"  Send {theirs[1]} to the second approver {theirs[0]} to sign on their machine;")
+    print(f"  Send {theirs[1]} to the second approver {theirs[0]} to sign on their machine,")
+    print(f"  by {format_instant(act.message['deadline'])} (its deadline);")
     print(f"  then record it with: {SUBMIT} {mine} <their signed response>")
     return 0
 
@@ -322,6 +343,7 @@ def _hold_add(args: argparse.Namespace, ctx: CliContext) -> int:
         order=args.order,
         out_dir=args.out_dir,
         approver=args.approver,
+        deadline=args.deadline,
     ).value
     return _prepared(args, act, f"Hold {act.message['holdId'][:10]}\u2026 prepared")
 
@@ -333,6 +355,7 @@ def _hold_release(args: argparse.Namespace, ctx: CliContext) -> int:
         reason=args.reason,
         out_dir=args.out_dir,
         approver=args.approver,
+        deadline=args.deadline,
     ).value
     return _prepared(args, act, f"Release of hold {act.message['holdId'][:10]}\u2026 prepared")
 
@@ -384,6 +407,7 @@ def _recovery_start(args: argparse.Namespace, ctx: CliContext) -> int:
         order=args.order,
         deed=args.deed,
         out_dir=args.out_dir,
+        deadline=args.deadline,
     ).value
     if args.json:
         print_json(started.as_json())
@@ -397,7 +421,6 @@ def _recovery_start(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _recovery_status(args: argparse.Namespace, ctx: CliContext) -> int:
-    from core.dates import format_instant
 
     views = ctx.ws.recovery_status(args.id)
     if args.json:
@@ -410,6 +433,8 @@ def _recovery_status(args: argparse.Namespace, ctx: CliContext) -> int:
         kind = f"court order {clean(r.order, 60)}" if r.forced else "lost key"
         print(f"{r.recovery_id}  {r.lost} \u2192 {r.new}  ({kind})  [{v.state}]")
         print(f"  {v.summary}")
+        if v.requests_expired_at is not None:
+            print(f"  Write fresh requests with: deedbook recovery requests {r.recovery_id[:10]} --out-dir DIR")
         for s in v.steps:
             done = f"approved by {s.approver} (entry {s.index})" if s.approver else "waiting"
             print(f"  {s.step}. {s.role:<16} {done}")
@@ -419,7 +444,7 @@ def _recovery_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _recovery_requests(args: argparse.Namespace, ctx: CliContext) -> int:
-    paths = ctx.ws.recovery_requests(args.id, args.out_dir).value
+    paths = ctx.ws.recovery_requests(args.id, args.out_dir, args.deadline).value
     for path in paths:
         print(path)
     return 0

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from core.compliance.recovery import APPROVAL_DEADLINE_DAYS
+from core.dates import format_instant
 from core.display import short_address
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
@@ -34,6 +36,7 @@ from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, describe_error
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import fill, table
+from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done
 
@@ -109,6 +112,7 @@ class CasePage(QWizardPage):
         self.deed.setRange(0, 2_000_000_000)
         self.deed.setSpecialValueText("Every deed it holds shares of")
         self.reason = QLineEdit("The holder lost the key.")
+        self.deadline = DeadlineField(APPROVAL_DEADLINE_DAYS)  # for every approval requested now
         self.out_dir = QLineEdit(str(Path.home() / "deedbook-requests"))
         self.key = registrar_picker(ctx)
         self.key.changed.connect(self.completeChanged.emit)
@@ -118,6 +122,7 @@ class CasePage(QWizardPage):
             ("Court order", self.order),
             ("Deed", self.deed),
             ("Reason", self.reason),
+            ("Approvals by", self.deadline),
         ):
             form.addRow(name, widget)
         form.addRow("Requests to", folder_row(self, self.out_dir))
@@ -173,10 +178,12 @@ class CasePage(QWizardPage):
         ws, signer = self.w.ctx.ws, self.key.signer()
         lost, new, order = self.lost.address() or "", self.new.address() or "", self.order.text()
         deed = self.deed.value() or None
-        reason, folder = self.reason.text(), self.out_dir.text()
+        reason, folder, deadline = self.reason.text(), self.out_dir.text(), self.deadline.seconds()
 
         def start() -> Done[StartedRecovery]:
-            return ws.start_recovery(signer, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=folder)
+            return ws.start_recovery(
+                signer, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=folder, deadline=deadline
+            )
 
         def started(result: StartedRecovery) -> None:
             self.key.clear_password()
@@ -228,13 +235,15 @@ class StatusPage(QWizardPage):
         layout.addWidget(self.clock)
         row = QHBoxLayout()
         self.record_button = button("Record signed responses\u2026", "import")
-        self.requests_button = button("Write requests again\u2026", "export")
+        self.requests_button = button("Write fresh requests\u2026", "export")
         self.objection_button = button(
             "Objection request\u2026",
             "cancel",
             tip="The request the old key signs to object (a lost-key recovery only)",
         )
-        for widget in (self.record_button, self.requests_button, self.objection_button):
+        self.fresh_deadline = DeadlineField(APPROVAL_DEADLINE_DAYS)  # for requests written again
+        self.fresh_deadline.setToolTip("How long the approvers have to sign requests written again")
+        for widget in (self.record_button, self.requests_button, self.fresh_deadline, self.objection_button):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
@@ -276,7 +285,8 @@ class StatusPage(QWizardPage):
         self.view = view
         tone = {"cancelled": "bad", "completed": "good", "ready": "good"}.get(view.state, "warn")
         set_role(self.state, f"banner-{tone}")
-        self.state_text.setText(fmt.plain(view.summary))
+        fresh = " \u201cWrite fresh requests\u2026\u201d below writes them." if view.requests_expired_at else ""
+        self.state_text.setText(fmt.plain(view.summary) + fresh)
         what = f"court order {fmt.plain(r.order, 80)}" if r.forced else "a lost key"
         deeds = f"deed {r.deed_id}" if r.deed_id else "every deed it holds shares of"
         self.case.setText(
@@ -344,11 +354,11 @@ class StatusPage(QWizardPage):
         ).run()
 
     def write_requests(self) -> None:
-        ws, rid = self.w.ctx.ws, self.w.recovery_id or ""
+        ws, rid, deadline = self.w.ctx.ws, self.w.recovery_id or "", self.fresh_deadline.seconds()
         self._folder_then(
             "Folder for the approvers' requests",
-            lambda f: ws.recovery_requests(rid, f),
-            "The requests of the approvals still missing are in {folder}.",
+            lambda f: ws.recovery_requests(rid, f, deadline),
+            f"Fresh requests of the approvals still missing are in {{folder}}; they expire {format_instant(deadline)}.",
         )
 
     def write_objection(self) -> None:

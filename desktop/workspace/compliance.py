@@ -10,6 +10,7 @@ themselves are core.compliance's and core.kinds'.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,26 +173,42 @@ class ComplianceOps(WorkspaceBase):
         order: str,
         out_dir: str | os.PathLike[str],
         approver: str | None = None,
+        deadline: int | str | None = None,
     ) -> Done[PreparedAct]:
-        """The registrar signs a hold here; the second approver's request is written beside it."""
+        """The registrar signs a hold here; the second approver's request (expiring at `deadline`,
+        default in 14 days) is written beside it."""
         from core.compliance.holds import hold_message, write_hold
 
         ledger = self.ledger
         info = self.resolve_key(registrar.key)
         message = hold_message(
-            ledger, info.address, deed=deed, holder=holder, reason=reason, order=order, approver=approver
+            ledger,
+            info.address,
+            deed=deed,
+            holder=holder,
+            reason=reason,
+            order=order,
+            approver=approver,
+            deadline=deadline,
         )
         act = write_hold(ledger, message, self.unlock(registrar), out_dir)
         return Done(act, Receipt(files=tuple(path for _, _, path in act.files)))
 
     def prepare_hold_release(
-        self, registrar: Signer, hold: str, *, reason: str, out_dir: str | os.PathLike[str], approver: str | None = None
+        self,
+        registrar: Signer,
+        hold: str,
+        *,
+        reason: str,
+        out_dir: str | os.PathLike[str],
+        approver: str | None = None,
+        deadline: int | str | None = None,
     ) -> Done[PreparedAct]:
         from core.compliance.holds import find_hold, release_message, write_release
 
         ledger = self.ledger
         info = self.resolve_key(registrar.key)
-        message = release_message(ledger, info.address, find_hold(ledger, hold), reason, approver)
+        message = release_message(ledger, info.address, find_hold(ledger, hold), reason, approver, deadline)
         act = write_release(ledger, message, self.unlock(registrar), out_dir)
         return Done(act, Receipt(files=tuple(path for _, _, path in act.files)))
 
@@ -211,10 +228,14 @@ class ComplianceOps(WorkspaceBase):
         order: str = "",
         deed: str | int | None = None,
         out_dir: str | os.PathLike[str] | None = None,
+        deadline: int | str | None = None,
     ) -> Done[StartedRecovery]:
-        """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`."""
+        """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`
+        (expiring at `deadline`, default in 30 days)."""
         from core.compliance import recovery
+        from core.dates import deadline_at
 
+        expires = deadline_at(deadline, int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)  # before it is opened
         ledger = self.ledger
         info = self.resolve_key(registrar.key)
         message = recovery.start_message(
@@ -228,7 +249,7 @@ class ComplianceOps(WorkspaceBase):
         if out_dir is not None:
             started = recovery.find(ledger, message["recoveryId"])
             try:
-                paths = [Path(p) for p in recovery.write_approval_requests(ledger, started, out_dir)]
+                paths = [Path(p) for p in recovery.write_approval_requests(ledger, started, out_dir, expires)]
             except DeedbookError as error:
                 raise DeedbookError(
                     f"Recovery {message['recoveryId'][:10]}\u2026 was opened (entry {index}), but its "
@@ -238,12 +259,16 @@ class ComplianceOps(WorkspaceBase):
             receipt = receipt | Receipt(files=tuple(paths))
         return Done(StartedRecovery(index, message["recoveryId"], paths), receipt)
 
-    def recovery_requests(self, reference: str, out_dir: str | os.PathLike[str]) -> Done[list[Path]]:
-        """Write the requests of the approvals still missing (again, or to another folder)."""
+    def recovery_requests(
+        self, reference: str, out_dir: str | os.PathLike[str], deadline: int | str | None = None
+    ) -> Done[list[Path]]:
+        """Write the requests of the approvals still missing (again, or to another folder), fresh ones
+        expiring at `deadline` (default in 30 days)."""
         from core.compliance import recovery
 
         ledger = self.ledger
-        paths = [Path(p) for p in recovery.write_approval_requests(ledger, recovery.find(ledger, reference), out_dir)]
+        found = recovery.find(ledger, reference)
+        paths = [Path(p) for p in recovery.write_approval_requests(ledger, found, out_dir, deadline)]
         return Done(paths, Receipt(files=tuple(paths)))
 
     def objection_request(self, reference: str, out_dir: str | os.PathLike[str]) -> Done[Path]:

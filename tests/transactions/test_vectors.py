@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from core.eip712 import domain_separator, typed_data_digest
-from core.requests import parse_request, write_json
+from core.identity import LedgerIdentity
+from core.kinds import digest_for, kinds, typed_data
+from core.requests import FORMAT, RequestError, parse_request, write_json
 from core.signing import checksum_address, recover_address
 from core.transactions import submit
 from core.verify import verify_ledger
@@ -28,6 +30,13 @@ def _with_signature(vector: dict[str, Any], signature: str) -> dict[str, Any]:
     return dict(vector["request"], signature=signature)
 
 
+def test_every_version_of_a_versioned_type_has_a_vector() -> None:
+    versioned = {"HoldApproval", "HoldReleaseApproval", "RecoveryApproval"}
+    current = {v["request"]["typedData"]["primaryType"] for v in VECTORS if not v["name"].endswith("-v1")}
+    first = {v["request"]["typedData"]["primaryType"] for v in VECTORS if v["name"].endswith("-v1")}
+    assert versioned <= current and {"Hold", "HoldApproval", "RecoveryApproval"} <= first
+
+
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v["name"])
 def test_digest_and_signatures_agree_with_ethers(vector: dict[str, Any]) -> None:
     td = vector["request"]["typedData"]
@@ -39,10 +48,24 @@ def test_digest_and_signatures_agree_with_ethers(vector: dict[str, Any]) -> None
     # a signature made by ethers recovers here to the test key's address ...
     ethers_sig = bytes.fromhex(vector["ethersSignature"][2:])
     assert checksum_address(recover_address(digest, ethers_sig)) == vector["signer"]
-    assert (
-        parse_request(_with_signature(vector, vector["ethersSignature"]), require_signature=True).signer
-        == vector["signer"]
-    )
+    if vector["name"].endswith("-v1"):  # a first version: its entries verify, but no request is made of it now
+        signed_type = td["primaryType"]
+        kind = next(k for k in kinds().values() if signed_type == k.name or signed_type in k.wrappers)
+        message = td["message"] if signed_type == kind.name else td["message"][kind.wrappers[signed_type]]
+        assert not kind.is_current(message)
+        identity = LedgerIdentity(vector_world.LEDGER_ID, "Vector County", "0x" + "00" * 20, 1)
+        assert digest_for(identity, kind, message, signed_type) == digest  # the kinds' own hashing, as ethers'
+        assert typed_data(identity, kind.name, message, signed_type) == td
+        with pytest.raises(RequestError, match="of an earlier Deedbook"):
+            parse_request(
+                {**_with_signature(vector, vector["ethersSignature"]), "format": FORMAT, "signer": vector["signer"]},
+                require_signature=True,
+            )
+    else:
+        assert (
+            parse_request(_with_signature(vector, vector["ethersSignature"]), require_signature=True).signer
+            == vector["signer"]
+        )
     # ... and one made here recovers there to the same address
     assert vector["ethersRecoveredDeedbookSigner"] == vector["signer"]
 

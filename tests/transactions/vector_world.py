@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 from core.deeds import registration_message
 from core.keys import KeyStore, UnlockedKey
+from core.kinds import digest_for, get_kind, typed_data
 from core.ledger import Ledger
 from core.liens import lien_message
 from core.notary import attestation_message
@@ -35,7 +37,10 @@ PRIVATE_KEYS = {
     "bank": "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
     "notary": "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
     "operator": "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "clerk": "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
 }
+HOLD_ID = "0x" + "b01d" * 16
+RECOVERY_ID = "0x" + "3c0e" * 16
 
 
 @dataclass
@@ -43,6 +48,9 @@ class VectorWorld:
     ledger: Ledger
     keys: dict[str, UnlockedKey]
     requests: dict[str, SigningRequest]  # case name -> request
+    # case name -> (kind, message, signed type, signer): first versions of versioned kinds, which no
+    # request is made of any more but whose recorded entries are hashed with their own types
+    earlier: dict[str, tuple[str, dict[str, Any], str, str]] = field(default_factory=dict)
 
 
 def build(root: Path) -> VectorWorld:
@@ -124,10 +132,52 @@ def build(root: Path) -> VectorWorld:
     requests["attestation"] = make_request(
         ledger.identity, "Attestation", attestation, "Attestation", keys["notary"].address, now=T0
     )
-    return VectorWorld(ledger, keys, requests)
+    # A hold's co-signature and a recovery approval, as the clerk (a second registrar) is asked for them;
+    # made from their messages alone (no hold or recovery is recorded), in both versions of each type.
+    operator, clerk = keys["operator"].address, keys["clerk"].address
+    hold = {
+        "holdId": HOLD_ID,
+        "deedId": 1,
+        "parcel": "0526301100",
+        "holder": "0x" + "00" * 20,
+        "reason": "Title fraud inquiry",
+        "order": "CV-2026-0142",
+        "registrar": operator,
+        "approver": clerk,
+    }
+    approval = {
+        "recoveryId": RECOVERY_ID,
+        "lost": keys["seller"].address,
+        "new": keys["buyer"].address,
+        "deedId": 0,
+        "order": "",
+        "step": 1,
+        "role": "registrar",
+        "approver": clerk,
+    }
+    requests["hold-approval"] = make_request(
+        ledger.identity, "Hold", {**hold, "deadline": DEADLINE}, "HoldApproval", clerk, now=T0
+    )
+    requests["hold-release-approval"] = make_request(
+        ledger.identity,
+        "HoldRelease",
+        {**hold, "reason": "Order lifted", "deadline": DEADLINE},
+        "HoldReleaseApproval",
+        clerk,
+        now=T0,
+    )
+    requests["recovery-approval"] = make_request(
+        ledger.identity, "RecoveryApproval", {**approval, "deadline": DEADLINE}, "RecoveryApproval", clerk, now=T0
+    )
+    earlier = {
+        "hold-approval-v1": ("Hold", hold, "HoldApproval", clerk),
+        "hold-v1": ("Hold", hold, "Hold", operator),
+        "recovery-approval-v1": ("RecoveryApproval", approval, "RecoveryApproval", clerk),
+    }
+    return VectorWorld(ledger, keys, requests, earlier)
 
 
-KEY_OF_ROLE = {"seller": "seller", "buyer": "buyer", "lienholder": "bank", "notary": "notary"}
+KEY_OF_ROLE = {"seller": "seller", "buyer": "buyer", "lienholder": "bank", "notary": "notary", "approver": "clerk"}
 
 
 def inputs(world: VectorWorld) -> dict[str, object]:
@@ -140,6 +190,17 @@ def inputs(world: VectorWorld) -> dict[str, object]:
                 "request": request.as_json(),
                 "privateKey": "0x" + PRIVATE_KEYS[key.name],
                 "pythonSignature": "0x" + key.sign(request.digest).hex(),
+            }
+        )
+    for name, (kind, message, signed_type, signer) in world.earlier.items():
+        key = next(k for k in world.keys.values() if k.address == signer)
+        digest = digest_for(world.ledger.identity, get_kind(kind), message, signed_type)
+        cases.append(
+            {
+                "name": name,
+                "request": {"typedData": typed_data(world.ledger.identity, kind, message, signed_type)},
+                "privateKey": "0x" + PRIVATE_KEYS[key.name],
+                "pythonSignature": "0x" + key.sign(digest).hex(),
             }
         )
     return {

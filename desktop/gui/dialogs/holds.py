@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog, folder_row
+from core.compliance.holds import HOLD_DEADLINE_DAYS
+from core.dates import format_instant
+from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField
 from desktop.workspace import Done
 
@@ -47,6 +50,7 @@ class HoldDialog(ActDialog):
         self.order.setPlaceholderText("The court order's reference")
         self.approver = AddressField("The second approver (empty: the only one possible)")
         self.approver.set_choices([(k.name, k.address) for k in ctx.keys.list()])
+        self.deadline = DeadlineField(HOLD_DEADLINE_DAYS)  # after it the approver's signature is refused
         self.out_dir = QLineEdit(str(Path.home() / "deedbook-requests"))
         for name, widget in (
             ("Freeze", self.target),
@@ -55,6 +59,7 @@ class HoldDialog(ActDialog):
             ("Reason", self.reason),
             ("Court order", self.order),
             ("Second approver", self.approver),
+            ("Deadline", self.deadline),
         ):
             self.form.addRow(name, widget)
         self.form.addRow("Write to", folder_row(self, self.out_dir))
@@ -83,8 +88,16 @@ class HoldDialog(ActDialog):
         holder = self.holder.address() if target else None
         reason, order, folder = self.reason.text(), self.order.text(), self.out_dir.text()
         approver = self.approver.address() if self.approver.is_valid() else None
+        deadline = self.deadline.seconds()
         return lambda: ws.prepare_hold(
-            signer, deed=deed, holder=holder, reason=reason, order=order, out_dir=folder, approver=approver
+            signer,
+            deed=deed,
+            holder=holder,
+            reason=reason,
+            order=order,
+            out_dir=folder,
+            approver=approver,
+            deadline=deadline,
         )
 
     def done_text(self, act: PreparedAct) -> str:
@@ -108,9 +121,11 @@ class ReleaseDialog(ActDialog):
         self.reason.setPlaceholderText("Why it is released (the order was lifted, ...)")
         self.approver = AddressField("The second approver (empty: the only one possible)")
         self.approver.set_choices([(k.name, k.address) for k in ctx.keys.list()])
+        self.deadline = DeadlineField(HOLD_DEADLINE_DAYS)
         self.out_dir = QLineEdit(str(Path.home() / "deedbook-requests"))
         self.form.addRow("Reason", self.reason)
         self.form.addRow("Second approver", self.approver)
+        self.form.addRow("Deadline", self.deadline)
         self.form.addRow("Write to", folder_row(self, self.out_dir))
         self.reason.textChanged.connect(lambda _t: self.validate())
         self.finish_layout("Registrar's key")
@@ -123,7 +138,10 @@ class ReleaseDialog(ActDialog):
         ws, signer, hold_id = self.ctx.ws, self.key.signer(), self.hold.hold_id
         reason, folder = self.reason.text(), self.out_dir.text()
         approver = self.approver.address() if self.approver.is_valid() else None
-        return lambda: ws.prepare_hold_release(signer, hold_id, reason=reason, out_dir=folder, approver=approver)
+        deadline = self.deadline.seconds()
+        return lambda: ws.prepare_hold_release(
+            signer, hold_id, reason=reason, out_dir=folder, approver=approver, deadline=deadline
+        )
 
     def done_text(self, act: PreparedAct) -> str:
         return act_files_text(self.ctx, act)
@@ -133,7 +151,8 @@ def act_files_text(ctx: AppContext, act: PreparedAct) -> str:
     mine = next(path for role, _, path in act.files if role == "registrar")
     signer, theirs = next((s, p) for role, s, p in act.files if role == "approver")
     return (
-        f"Signed by you: {mine.name}. Send {theirs.name} to {ctx.label_for(signer)} to sign on their machine; "
+        f"Signed by you: {mine.name}. Send {theirs.name} to {ctx.label_for(signer)} to sign on their machine "
+        f"by {format_instant(act.message['deadline'])}, its deadline; "
         "then record both signed files with \u201cRecord signed responses\u2026\u201d. Both are in "
         f"{mine.parent}."
     )
