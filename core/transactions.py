@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 from core.compliance.judge import TransferRefused, Verdict
 from core.compliance.rules import note_verdict, verdict_for
-from core.dates import days_from_now, format_instant, parse_date, parse_deadline, today_utc
+from core.dates import deadline_at, parse_date, today_utc
 from core.display import clean
 from core.entries import Entry
 from core.errors import Cancelled, DeedbookError, Remedy, RuleViolation
@@ -92,12 +92,6 @@ class PreparedTransfer:
         }
 
 
-def _deadline_seconds(deadline: int | str | None, now: int) -> int:
-    if deadline is None:
-        return days_from_now(DEFAULT_DEADLINE_DAYS, now)
-    return deadline if isinstance(deadline, int) else parse_deadline(deadline)
-
-
 def _closing(closing_date: date | str | None, now: int) -> str:
     if closing_date is None:
         return today_utc(now).isoformat()
@@ -151,9 +145,7 @@ def transfer_message(
     count = held if shares is None else shares
     if isinstance(count, bool) or not isinstance(count, int):
         raise DeedbookError("The number of shares must be a whole number.")
-    deadline_s = _deadline_seconds(deadline, current)
-    if deadline_s <= current:
-        raise DeedbookError(f"The deadline {format_instant(deadline_s)} is already past.")
+    deadline_s = deadline_at(deadline, current, DEFAULT_DEADLINE_DAYS)
     message: dict[str, Any] = {
         "deedId": state.deed_id,
         "parcel": state.parcel,
