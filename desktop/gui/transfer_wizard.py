@@ -30,6 +30,7 @@ from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField
 from desktop.gui.widgets.verdict import TransferCheck
 from desktop.workspace import Document, Done
@@ -98,10 +99,7 @@ class TermsPage(QWizardPage):
         self.closing = QDateEdit(QDate.currentDate())
         self.closing.setCalendarPopup(True)
         self.closing.setDisplayFormat("yyyy-MM-dd")
-        self.deadline = QSpinBox()
-        self.deadline.setRange(1, 365)
-        self.deadline.setValue(7)
-        self.deadline.setSuffix(" days to sign")
+        self.deadline = DeadlineField(7)  # the days to sign, and the moment they end
         form.addRow("Deed", self.deed)
         form.addRow("", self.deed_info)
         form.addRow("Seller", self.seller)
@@ -215,7 +213,7 @@ class TermsPage(QWizardPage):
         ws = self.w.ctx.ws
         seller, deed, buyer = self.seller.currentData()[0], self.deed.value(), self.buyer.address() or ""
         price, currency, shares = self.price_text(), self.currency.currentText(), self.shares.value()
-        days, closing = self.deadline.value(), fmt.qdate(self.closing.date())
+        days, closing = self.deadline.days.value(), fmt.qdate(self.closing.date())
 
         def prepare() -> Done["PreparedTransfer"]:
             return ws.prepare_transfer(
