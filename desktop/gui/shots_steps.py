@@ -120,7 +120,7 @@ class Steps:
         if buyer is not None:
             wizard.terms.buyer.set_address(buyer.address)
         wizard.resize(900, 640)
-        yield None
+        yield lambda: "Asking the ledger" not in wizard.terms.check.text.text()  # the check's answer, not its question
         self.d.shot("transfer-wizard", wizard)
         if buyer is not None:
             wizard.next()  # the terms are checked (and the requests made) on a worker, then the next page shows
