@@ -19,7 +19,7 @@ import pytest
 from core.dates import DAY
 from tests.hardening.harness import Outcome, assert_refused, run_cli
 from tests.hardening import test_catalogue_rules as governed_office
-from tests.hardening.test_catalogue_rules import Governed, _signed
+from tests.hardening.test_catalogue_rules import Governed, _signed, first_approval_request
 
 # The governed office's fixtures, shared with the rules catalogue rather than built twice.
 governed_template = governed_office.governed_template
@@ -95,9 +95,7 @@ def _expired_release(g: Governed, tmp: Path, capsys: pytest.CaptureFixture[str],
 def _expired_recovery_approval(
     g: Governed, tmp: Path, capsys: pytest.CaptureFixture[str], later: Later
 ) -> tuple[list[str], str]:
-    first = next(
-        p for p in g.requests.glob("*-1-registrar-*.json") if json.loads(p.read_text())["signer"] == g.registrar2
-    )
+    first = first_approval_request(g)
     response = _signed(g, first, "registrar2", g.approver_home, tmp)
     later(31)  # the default deadline is 30 days
     return [str(response)], "The recovery approval's deadline has passed; the approver must sign a new request."
@@ -157,43 +155,16 @@ def test_an_expired_request_cannot_be_signed(
 
 
 PAST = "2020-01-01"
+
+
+def _hold_add(tmp: Path, deadline: str) -> list[str]:
+    return ["hold", "add", "1", "--reason", "r", "--order", "o", "--out-dir", str(tmp / "h"), "--deadline", deadline]
+
+
 PREPARE = {
-    "hold: a deadline already past": (
-        lambda t: ["hold", "add", "1", "--reason", "r", "--order", "o", "--out-dir", str(t / "h"), "--deadline", PAST],
-        "already past",
-    ),
-    "hold: a deadline that is no date": (
-        lambda t: [
-            "hold",
-            "add",
-            "1",
-            "--reason",
-            "r",
-            "--order",
-            "o",
-            "--out-dir",
-            str(t / "h"),
-            "--deadline",
-            "soon",
-        ],
-        "is not a deadline",
-    ),
-    "hold: a deadline past the year 9999": (
-        lambda t: [
-            "hold",
-            "add",
-            "1",
-            "--reason",
-            "r",
-            "--order",
-            "o",
-            "--out-dir",
-            str(t / "h"),
-            "--deadline",
-            "9" * 30,
-        ],
-        "after the year 9999",
-    ),
+    "hold: a deadline already past": (lambda t: _hold_add(t, PAST), "already past"),
+    "hold: a deadline that is no date": (lambda t: _hold_add(t, "soon"), "is not a deadline"),
+    "hold: a deadline past the year 9999": (lambda t: _hold_add(t, "9" * 30), "after the year 9999"),
     "recovery: a new one with a deadline already past": (
         lambda t: [
             "recovery",
@@ -259,11 +230,7 @@ def test_verify_flags_an_approval_stored_as_recorded_after_its_deadline(
     governed: Governed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Someone with the database edits a recovery approval's recording time past its deadline."""
-    first = next(
-        p
-        for p in governed.requests.glob("*-1-registrar-*.json")
-        if json.loads(p.read_text())["signer"] == governed.registrar2
-    )
+    first = first_approval_request(governed)
     response = _signed(governed, first, "registrar2", governed.approver_home, tmp_path)
     [recorded] = json.loads(_ok(governed.run(capsys, "submit", str(response), "--json")))
     deadline = recorded["message"]["deadline"]

@@ -495,6 +495,15 @@ def test_an_issuer_removed_from_the_command_line_is_listed_as_no_longer_trusted(
 # -- responses that must not be recorded -------------------------------------------------------------------------
 
 
+def first_approval_request(governed: Governed) -> Path:
+    """The request for the recovery's first approval written for the second registrar."""
+    return next(
+        p
+        for p in governed.requests.glob("*-1-registrar-*.json")
+        if json.loads(p.read_text())["signer"] == governed.registrar2
+    )
+
+
 def _signed(governed: Governed, request: Path, key: str, home: Path, tmp: Path) -> Path:
     out = tmp / (request.stem + ".signed.json")
     _ok(
@@ -520,11 +529,7 @@ def _signed(governed: Governed, request: Path, key: str, home: Path, tmp: Path) 
 def test_an_approval_edited_after_signing_is_refused(
     governed: Governed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = next(
-        p
-        for p in governed.requests.glob("*-1-registrar-*.json")
-        if json.loads(p.read_text())["signer"] == governed.registrar2
-    )
+    first = first_approval_request(governed)
     response = _signed(governed, first, "registrar2", governed.approver_home, tmp_path)
     data = json.loads(response.read_text())
     data["typedData"]["message"]["new"] = governed.notary  # someone redirects the holdings after the approval
@@ -549,11 +554,7 @@ def test_an_approval_by_someone_the_policy_does_not_name_is_refused(
     data.pop("summary", None)
     alice_request.write_text(json.dumps(data))
     response = _signed(governed, alice_request, "alice", governed.office.home, tmp_path)
-    first = next(
-        p
-        for p in governed.requests.glob("*-1-registrar-*.json")
-        if json.loads(p.read_text())["signer"] == governed.registrar2
-    )
+    first = first_approval_request(governed)
     assert (
         governed.run(
             capsys, "submit", str(_signed(governed, first, "registrar2", governed.approver_home, tmp_path))
