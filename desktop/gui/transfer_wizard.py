@@ -7,7 +7,6 @@ gathers values, moves files and shows what comes back.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
@@ -213,7 +212,7 @@ class TermsPage(QWizardPage):
         ws = self.w.ctx.ws
         seller, deed, buyer = self.seller.currentData()[0], self.deed.value(), self.buyer.address() or ""
         price, currency, shares = self.price_text(), self.currency.currentText(), self.shares.value()
-        days, closing = self.deadline.days.value(), fmt.qdate(self.closing.date())
+        deadline, closing = self.deadline.seconds(), fmt.qdate(self.closing.date())
 
         def prepare() -> Done["PreparedTransfer"]:
             return ws.prepare_transfer(
@@ -222,7 +221,7 @@ class TermsPage(QWizardPage):
                 price,
                 currency,
                 shares=shares,
-                deadline=int(time.time()) + days * 86400,
+                deadline=deadline,
                 closing_date=closing,
                 seller=seller,
             )
