@@ -11,8 +11,9 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
   from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
   beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
-- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE (and LIKE, for a text without
-  letters) uses by itself.
+- PostgreSQL (migration 0015): one folded value of the three columns, pg_trgm's index on it
+  and an index of its 1- and 2-character pieces, with the plan for short searches decided
+  there: core.deed_search_pg.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
 only: milliseconds).  If they are that few, read and sort them in SQL (cheap).  If there are
@@ -74,6 +75,7 @@ SQLITE_INDEX = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
     f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) SELECT deed_id, {_values('deeds')} FROM deeds",
 )
+# Migration 0014's PostgreSQL indexes (0015 drops them for one on the folded value: core.deed_search_pg).
 POSTGRES_INDEX = tuple(
     f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})" for column in COLUMNS
 )

@@ -39,9 +39,9 @@ FOLDED = "search_folded"
 SEPARATOR = "\x01"  # between the columns in the folded value
 SHORT = 2  # searches this long or shorter are answered from ix_deeds_short_grams
 _CUT = "\x02"  # deed_short_grams cuts its pairs on it
-DENSE = (
-    20  # a piece the planner expects in more than DENSE * FEW deeds is dense (its estimate from a 30,000-deed sample)
-)
+# A piece the planner expects in more than DENSE * FEW deeds is dense: its estimate comes from a
+# 30,000-deed sample (a piece in FEW of 1,000,000 deeds is seen ~150 times there, not 750).
+DENSE = 5
 
 # The pieces of a folded value: its characters (string_to_array with a NULL separator), and its
 # pairs of adjacent characters, cut by regexp_replace from offset 1 and from offset 2 (a U+0002 after
@@ -127,10 +127,8 @@ def index_plans(conn: Connection) -> Iterator[None]:
     it reads (~28 µs each), where the index has them (the planner prices that call far lower)."""
     was = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar_one()
     conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
-    try:
-        yield
-    finally:
-        conn.execute(sql_text("SELECT set_config('enable_seqscan', :was, true)").bindparams(was=was))
+    yield  # (an error leaves the transaction aborted: its rollback undoes the setting, no reset here)
+    conn.execute(sql_text("SELECT set_config('enable_seqscan', :was, true)").bindparams(was=was))
 
 
 def short_ids(
