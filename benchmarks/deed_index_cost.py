@@ -4,7 +4,7 @@
     python benchmarks/deed_index_cost.py --db-url postgresql+psycopg://USER@/postgres?host=SOCKET_DIR
 
 On PostgreSQL (--db-url: a server where the role may create databases) the comparison is schema 0015
-(the folded column, its pg_trgm index and the index of its 1- and 2-character pieces:
+(the folded columns, their pg_trgm indexes and the index of its 1- and 2-character pieces:
 core.deed_search_pg) against 0014 (pg_trgm's index on each of the three columns), each in a fresh
 database made and dropped here.
 
@@ -76,8 +76,9 @@ def _postgres(url: str, name: str, head: bool) -> Engine:
     migrate(engine)
     if not head:
         with engine.begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE deeds DROP COLUMN search_folded")
-            conn.exec_driver_sql("DROP FUNCTION deed_short_grams(text)")
+            for column in ("parcel", "address", "owner"):
+                conn.exec_driver_sql(f"ALTER TABLE deeds DROP COLUMN {column}_folded")
+            conn.exec_driver_sql("DROP FUNCTION deed_short_grams(text, text, text)")
             for statement in deed_search.index_statements("postgresql", "gin_trgm_ops"):
                 conn.exec_driver_sql(statement)
     return engine

@@ -260,9 +260,10 @@ def test_migration_0014_indexes_the_deeds_of_a_0012_ledger(
                 conn.execute(text(f"DROP TRIGGER deeds_fts_{trigger}"))
             conn.execute(text("DROP TABLE deeds_fts_terms"))
             conn.execute(text("DROP TABLE deeds_fts"))
-        else:  # 0015's column (and its indexes) and function too
-            conn.execute(text("ALTER TABLE deeds DROP COLUMN search_folded"))
-            conn.execute(text("DROP FUNCTION deed_short_grams(text)"))
+        else:  # 0015's columns (and their indexes) and function too
+            for column in ("parcel", "address", "owner"):
+                conn.execute(text(f"ALTER TABLE deeds DROP COLUMN {column}_folded"))
+            conn.execute(text("DROP FUNCTION deed_short_grams(text, text, text)"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0012'"))
     ledger.close()
 
@@ -274,7 +275,7 @@ def test_migration_0014_indexes_the_deeds_of_a_0012_ledger(
             assert list(indexed) == [2]  # filled from the deeds already there
         else:
             names = conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'deeds'").scalars()
-            assert {"ix_deeds_folded_trgm", "ix_deeds_short_grams"} <= set(names)  # 0015 replaced 0014's three
+            assert {"ix_deeds_parcel_folded_trgm", "ix_deeds_short_grams"} <= set(names)  # 0015 replaced 0014's
     assert reopened.deed_ids(search="MAPLE", order_by="address", descending=True) == [2]
     assert reopened.deed_ids(search="birch") == [3] and reopened.deed_count(search="zzz") == 0
     register_deed(reopened, operator, parcel="GH-4", address="4 Maple Court", owner=operator.address)

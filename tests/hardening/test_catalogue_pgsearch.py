@@ -1,5 +1,5 @@
 """Deed searches on a PostgreSQL ledger (schema 0015) in the bad-input catalogue: whatever a search
-holds (the folded value's separator U+0001, the U+0002 its pieces are cut on, LIKE's wildcards and
+holds (the U+0001 that joins the columns' pieces, the U+0002 they are cut on, LIKE's wildcards and
 escape, letters whose lower case differs in length) it is searched for as text with the rows of
 ILIKE on each column; too long, or the search's own indexes or function damaged, is one sentence
 (exit 2), never a traceback; nothing in the ledger changes."""
@@ -79,9 +79,9 @@ def test_a_search_on_postgresql_is_text_whatever_it_holds(
 
 # (what was done to the search's own objects, the search, what the sentence says)
 DAMAGE = [
-    ("DROP FUNCTION deed_short_grams(text) CASCADE", "ma", "deed_short_grams"),
+    ("DROP FUNCTION deed_short_grams(text, text, text) CASCADE", "ma", "deed_short_grams"),
     ("DROP INDEX ix_deeds_short_grams", "zq", None),  # not an error: the scan answers, more slowly
-    ("ALTER TABLE deeds DROP COLUMN search_folded", "maple", "search_folded"),
+    ("ALTER TABLE deeds DROP COLUMN address_folded", "maple", "address_folded"),
 ]
 
 

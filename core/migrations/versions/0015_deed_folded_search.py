@@ -1,11 +1,10 @@
-"""PostgreSQL: deed searches on one folded value, and an index for searches of 1 or 2 characters.
+"""PostgreSQL: deed searches on folded columns, and an index for searches of 1 or 2 characters.
 
-`deeds.search_folded` (a stored generated column) holds the three searched columns lower-cased
-and joined by U+0001, so the rule is one LIKE on it (the same rows as ILIKE on each column,
-without lower-casing every value at every search).  pg_trgm's GIN index moves from the three
-columns to it, and a GIN index over its 1- and 2-character pieces answers the searches pg_trgm
-cannot narrow.  SQLite keeps its FTS5 index (0014): nothing changes there.
-See core.deed_search.
+`deeds.parcel_folded`, `address_folded` and `owner_folded` (stored generated columns) hold the
+searched columns lower-cased, so the rule is LIKE on them (the same rows as ILIKE on each column,
+without lower-casing every value at every search).  pg_trgm's GIN indexes move to them, and a GIN
+index over their 1- and 2-character pieces answers the searches pg_trgm cannot narrow.  SQLite
+keeps its FTS5 index (0014): nothing changes there.  See core.deed_search_pg.
 
 Revision ID: 0015
 """
