@@ -6,8 +6,8 @@ deeds search there (benchmarks/gui_filter.py --db-url, benchmarks/deed_search_pl
 Not the normal path: building 1,000,000 signed deeds through the ledger takes many minutes, and a
 search reads only the deeds table and its indexes. So the schema is made by the migrations, the
 deeds table's indexes are dropped, the rows go in with COPY, and then every index is created again
-from its own definition (what the migrations made, pg_trgm's GIN indexes included) and the table is
-analysed. The ledger's identity row is copied too, so the database opens as a ledger; entries,
+from its own definition (what the migrations made, pg_trgm's GIN indexes and 0015's index of 1- and
+2-character pieces included; COPY fills 0015's generated folded columns) and the table is analysed. The ledger's identity row is copied too, so the database opens as a ledger; entries,
 holdings and liens are not (the search does not read them: the deeds pane shows no liens).
 """
 

@@ -11,8 +11,9 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
   from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
   beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
-- PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE (and LIKE, for a text without
-  letters) uses by itself.
+- PostgreSQL (migration 0015): one folded value of the three columns, pg_trgm's index on it
+  and an index of its 1- and 2-character pieces, with the plan for short searches decided
+  there: core.deed_search_pg.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
 only: milliseconds).  If they are that few, read and sort them in SQL (cheap).  If there are
@@ -31,13 +32,13 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-import string
 from typing import Any, Sequence
 
 from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlmodel import col
 
+from core import deed_search_pg
 from core.errors import DeedbookError
 from core.store import LIKE_ESCAPE, DeedRow, like_contains
 
@@ -74,6 +75,7 @@ SQLITE_INDEX = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
     f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) SELECT deed_id, {_values('deeds')} FROM deeds",
 )
+# Migration 0014's PostgreSQL indexes (0015 drops them for one on the folded value: core.deed_search_pg).
 POSTGRES_INDEX = tuple(
     f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})" for column in COLUMNS
 )
@@ -104,21 +106,15 @@ def matches(dialect: str, text: str) -> Any:
     """The rule: parcel, address or owner contains `text`, ignoring case.
 
     SQLite's LIKE already ignores ASCII case, and without lower() it can scan the
-    (parcel, address, owner) index instead of every row; elsewhere ILIKE does it (pg_trgm's
-    index serves LIKE and ILIKE alike)."""
+    (parcel, address, owner) index instead of every row; PostgreSQL compares the folded value
+    (core.deed_search_pg); elsewhere ILIKE does it."""
     pattern = like_contains(text)
     columns = (col(DeedRow.parcel), col(DeedRow.address), col(DeedRow.owner))
     if dialect == "sqlite":
         return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
-    # ILIKE lower-cases every value it checks (PostgreSQL: about 6 times the cost of LIKE). Lower-casing
-    # maps letters to letters and leaves other characters alone, so a text of ASCII digits, punctuation
-    # and spaces (a parcel or house number, a ZIP code) matches with LIKE alone.
-    if set(text) <= _NOT_LETTERS:
-        return or_(*(c.like(pattern, escape=LIKE_ESCAPE) for c in columns))
+    if dialect == "postgresql":
+        return deed_search_pg.rule(text)
     return or_(*(c.ilike(pattern, escape=LIKE_ESCAPE) for c in columns))
-
-
-_NOT_LETTERS = frozenset(string.digits + string.punctuation + " ")
 
 
 # The rule in SQLite's own words, for statements written by hand (parameters: pattern, escape, three times).
@@ -305,6 +301,12 @@ def deed_ids(
     column's index and stops when the page is full, which dense matches make quick."""
     text = clean_search(search)
     query = ordered(select(col(DeedRow.deed_id)), order_by, descending)
+    if text is not None and conn.dialect.name == "postgresql":
+        deed_search_pg.plan_for_this_text(conn)
+        if deed_search_pg.short(text):  # `ordered` checked order_by
+            found = deed_search_pg.short_ids(conn, text, order_by, descending, limit, offset, FEW)
+            if found is not None:
+                return found
     if text is not None:
         index_query = narrowed(conn, text)
         if index_query == "":
@@ -325,6 +327,11 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
     if text is None and at_most is None:
         return int(conn.execute(select(func.count()).select_from(DeedRow)).scalar_one())
     query = select(col(DeedRow.deed_id))
+    if text is not None and conn.dialect.name == "postgresql":
+        deed_search_pg.plan_for_this_text(conn)
+        counted = deed_search_pg.short_count(conn, text, FEW) if deed_search_pg.short(text) else None
+        if counted is not None:
+            return counted if at_most is None else min(counted, at_most + 1)
     if text is not None:
         index_query = narrowed(conn, text)
         if index_query == "":

@@ -1,0 +1,187 @@
+"""Searching deeds on PostgreSQL: the folded columns, their indexes, and the plan.
+
+Migration 0015 adds three stored generated columns, `parcel_folded` = `lower(parcel)` and the
+same for address and owner.  The rule "parcel, address or owner contains the text, ignoring
+case" is then LIKE `lower(pattern)` on them: PostgreSQL's ILIKE on a UTF-8 database lower-cases
+the value and the pattern and compares them as LIKE does, so the rows are those of ILIKE on each
+column, but the values are lower-cased once, when a deed is written, instead of at every search
+(ILIKE: ~2 µs a deed for the three columns, LIKE a fraction of that).
+
+The indexes that narrow a search:
+- pg_trgm's GIN index on each folded column (3 characters or more; LIKE uses them by itself;
+  absent when pg_trgm cannot be created: such searches then read every deed, correctly).  One
+  index on the three joined was measured and dropped: a search's trigrams then come from
+  different columns ("a20-": 21,635 candidates instead of none);
+- `ix_deeds_short_grams`, over `deed_short_grams(parcel_folded, address_folded, owner_folded)`:
+  every character and every pair of adjacent characters of the three (joined by U+0001), so
+  "which deeds contain 'zq'" is one key of the index (pg_trgm has no trigram to look up for 1 or
+  2 characters).  Built in; no extension needed.
+
+The plan for 1 or 2 characters (`short_ids`, `short_count`): the planner's estimate from that
+index's statistics (ANALYZE) says whether the piece is dense; if not, the index's deeds are
+counted up to FEW + 1.  If they are that few they are read and sorted (a MATERIALIZED CTE, so
+the planner cannot turn it into a scan); if not, matches are dense and the ordered scan of the
+sort column's index fills a page after a few rows.  Searches of 3 characters or more are left to
+the planner: the folded columns have statistics, so it can tell a rare search from a dense one.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from sqlalchemy import Connection, Select, func, literal_column, or_, select
+from sqlalchemy import text as sql_text
+from sqlmodel import col
+
+from core.store import LIKE_ESCAPE, DeedRow, like_contains
+
+COLUMNS = ("parcel", "address", "owner")
+FOLDED = tuple(f"{column}_folded" for column in COLUMNS)
+SEPARATOR = "\x01"  # between the columns in deed_short_grams
+SHORT = 2  # searches this long or shorter are answered from ix_deeds_short_grams
+_CUT = "\x02"  # deed_short_grams cuts its pairs on it
+# A piece the planner expects in more than DENSE * FEW deeds is dense: its estimate comes from a
+# 30,000-deed sample (a piece in FEW of 1,000,000 deeds is seen ~150 times there, not 750).
+DENSE = 5
+
+# The pieces of the three values joined: the characters (string_to_array with a NULL separator),
+# and the pairs of adjacent characters, cut by regexp_replace from offset 1 and from offset 2 (a
+# U+0002 after every pair, then split on it: C functions, ~25 µs a deed, where a generate_series
+# loop takes ~150 µs).  A value holding U+0002 itself yields a few extra or missing pieces, all
+# holding a control character; extra pieces are harmless (the rule checks every row), and a search
+# holding U+0002 or U+0001 (pieces across two columns) is not asked of this index (`short`).
+_JOINED = "(parcel || chr(1) || address || chr(1) || owner)"
+_SHORT_GRAMS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION deed_short_grams(parcel text, address text, owner text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT array_remove("
+    f"string_to_array({_JOINED}, NULL) "
+    f"|| string_to_array(regexp_replace({_JOINED}, '(..)', '\\1' || chr(2), 'g'), chr(2)) "
+    f"|| string_to_array(regexp_replace(substr({_JOINED}, 2), '(..)', '\\1' || chr(2), 'g'), chr(2)), '') $$"
+)
+_SHORT_GRAMS = f"deed_short_grams({', '.join(f'deeds.{c}' for c in FOLDED)})"
+
+
+def statements(trigram_ops: str | None) -> tuple[str, ...]:
+    """Migration 0015 on PostgreSQL: the folded columns, their indexes (pg_trgm's only with
+    `trigram_ops`), the pg_trgm indexes of 0014 dropped, and statistics for the planner."""
+    made = (
+        *(
+            f"ALTER TABLE deeds ADD COLUMN IF NOT EXISTS {folded} text GENERATED ALWAYS AS (lower({column})) STORED"
+            for column, folded in zip(COLUMNS, FOLDED, strict=True)
+        ),
+        _SHORT_GRAMS_FUNCTION,
+        f"CREATE INDEX IF NOT EXISTS ix_deeds_short_grams ON deeds USING gin (deed_short_grams({', '.join(FOLDED)}))",
+    )
+    trigram = tuple(
+        f"CREATE INDEX IF NOT EXISTS ix_deeds_{folded}_trgm ON deeds USING gin ({folded} {trigram_ops})"
+        for folded in FOLDED
+    )
+    dropped = tuple(f"DROP INDEX IF EXISTS ix_deeds_{column}_trgm" for column in COLUMNS)
+    return made + (trigram if trigram_ops is not None else ()) + dropped + ("ANALYZE deeds",)
+
+
+def plan_for_this_text(conn: Connection) -> None:
+    """Plans made for the text searched, never a generic one, until the transaction ends.
+
+    psycopg prepares a statement run 5 times, and PostgreSQL may then plan it once for any
+    parameter: with `lower($1)` unknown it scans every deed (measured: "é" 1.1 s instead of 6 ms,
+    "3-" 1.5 s instead of 5 ms, after a few other searches)."""
+    conn.exec_driver_sql("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+
+
+def rule(text: str) -> Any:
+    """The rule on the folded columns: the rows of ILIKE `text` (literally) on parcel, address or owner."""
+    return _folded_like([literal_column(f"deeds.{folded}") for folded in FOLDED], text)
+
+
+def _folded_like(folded: list[Any], text: str) -> Any:
+    pattern = func.lower(like_contains(text))
+    return or_(*(column.like(pattern, escape=LIKE_ESCAPE) for column in folded))
+
+
+def short(text: str) -> bool:
+    """Whether ix_deeds_short_grams answers `text`: 1 or 2 characters, neither U+0001 (its pieces
+    across two columns are indexed too) nor U+0002 (some of its pieces are not)."""
+    return len(text) <= SHORT and SEPARATOR not in text and _CUT not in text
+
+
+def _short_condition(text: str) -> Any:
+    return sql_text(f"{_SHORT_GRAMS} @> ARRAY[lower(:piece)]").bindparams(piece=text)
+
+
+def few(conn: Connection, text: str, limit: int) -> bool:
+    """For a search of 1 or 2 characters: whether the index holds at most `limit` deeds for it.
+
+    The planner's estimate first (ANALYZE keeps the index's most common pieces and their share: a
+    few ms): far more than `limit`, and the search is dense.  Otherwise the index's deeds are counted
+    up to limit + 1 (a GIN index reads a piece's whole list: 1,000,000 deeds cost ~115 ms, which the
+    estimate spares the dense pieces)."""
+    probe = select(col(DeedRow.deed_id)).where(_short_condition(text))
+    compiled = probe.compile(conn)
+    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    if float(plan[0]["Plan"]["Plan Rows"]) > DENSE * limit:
+        return False
+    counted = conn.execute(select(func.count()).select_from(probe.limit(limit + 1).subquery())).scalar_one()
+    return int(counted) <= limit
+
+
+@contextmanager
+def index_plans(conn: Connection) -> Iterator[None]:
+    """No sequential scan of the deeds inside: it would compute `deed_short_grams` for every deed
+    it reads (~28 µs each), where the index has them (the planner prices that call far lower)."""
+    was = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar_one()
+    conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
+    yield  # (an error leaves the transaction aborted: its rollback undoes the setting, no reset here)
+    conn.execute(sql_text("SELECT set_config('enable_seqscan', :was, true)").bindparams(was=was))
+
+
+def short_ids(
+    conn: Connection, text: str, order_by: str, descending: bool, limit: int | None, offset: int, at_most: int
+) -> list[int] | None:
+    """A page of the deeds matching a short `text`, sorted, when the index holds at most `at_most`
+    (they are read once, MATERIALIZED so that the planner cannot turn it into a scan, and sorted);
+    None when it holds more (dense: the ordered scan fills a page after a few rows)."""
+    with index_plans(conn):
+        if not few(conn, text, at_most):
+            return None
+        query = read_and_sort(text, order_by, descending).offset(offset)
+        return [int(i) for i in conn.execute(query if limit is None else query.limit(limit)).scalars()]
+
+
+def read_and_sort(text: str, order_by: str, descending: bool) -> Select[Any]:
+    """The deeds the short index gives for `text`, checked with the rule, sorted."""
+    found = _found(text, order_by)
+    key = found.c.key.desc() if descending else found.c.key
+    return select(found.c.deed_id).where(_folded_like(_folded_of(found), text)).order_by(key, found.c.deed_id)
+
+
+def _found(text: str, order_by: str) -> Any:
+    """The deeds the short index gives for `text`, read once (MATERIALIZED) with their sort key and
+    folded values: the rule is checked on them outside, where the planner cannot answer it with
+    pg_trgm's index instead (for 1 or 2 characters that index has no trigram: it would read all of
+    itself and compute `deed_short_grams` for each deed)."""
+    return (
+        select(
+            col(DeedRow.deed_id),
+            col(getattr(DeedRow, order_by)).label("key"),
+            *(literal_column(f"deeds.{folded}").label(folded) for folded in FOLDED),
+        )
+        .where(_short_condition(text))
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def short_count(conn: Connection, text: str, at_most: int) -> int | None:
+    """How many deeds match a short `text` when the index holds at most `at_most`; else None."""
+    with index_plans(conn):
+        if not few(conn, text, at_most):
+            return None
+        found = _found(text, "deed_id")
+        matching = select(func.count()).select_from(found).where(_folded_like(_folded_of(found), text))
+        return int(conn.execute(matching).scalar_one())
+
+
+def _folded_of(found: Any) -> list[Any]:
+    return [found.c[folded] for folded in FOLDED]
