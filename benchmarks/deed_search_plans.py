@@ -4,6 +4,8 @@ in the same run, with an earlier core/deed_search.py (--before FILE); the rows m
 
     git show main:core/deed_search.py > /tmp/deed_search_before.py
     python benchmarks/deed_search_plans.py --folder DATA_DIR --before /tmp/deed_search_before.py
+    python benchmarks/deed_search_plans.py --folder DATA_DIR --before /tmp/deed_search_before.py --before-folder OLD_COPY
+        (the before code on its own copy, when the index's schema differs: a 0014 copy against a 0016 one)
     python benchmarks/deed_search_plans.py --db-url postgresql+psycopg://...   (after benchmarks/pg_deeds_copy.py)
 
 Also prints, for each search of 3 characters or more on SQLite, the index's candidates and the
@@ -44,6 +46,7 @@ def main() -> int:
     parser.add_argument("--folder", type=Path, help="a data folder whose ledger.sqlite to search")
     parser.add_argument("--db-url", help="or a database URL (PostgreSQL)")
     parser.add_argument("--before", type=Path, help="an earlier core/deed_search.py to compare with")
+    parser.add_argument("--before-folder", type=Path, help="a data folder for the --before code (default: --folder)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--search", action="append", help="only these searches (repeatable)")
     args = parser.parse_args()
@@ -58,35 +61,41 @@ def main() -> int:
     versions: dict[str, Any] = {"after": deed_search}
     if args.before:
         versions = {"before": load(args.before), "after": deed_search}
+    before_engine = (
+        make_engine(f"sqlite:///{args.before_folder / 'ledger.sqlite'}", read_only=True)
+        if args.before_folder
+        else engine
+    )
     searches = [s for s in (args.search or SEARCHES) if s]
     unit = "wall" if postgres else "CPU"
     print(f"{engine.dialect.name}: median {unit} ms of {args.repeat}, " + ", ".join(versions))
     worst = dict.fromkeys(versions, 0.0)
-    with engine.connect() as conn:
+    with engine.connect() as conn, before_engine.connect() as before_conn:
+        connections = {"before": before_conn, "after": conn}
         for text in searches:
             if not postgres and len(text) >= deed_search.TRIGRAM:
-                query = deed_search.fts_query(text)
+                query = deed_search.selective(conn, text)
                 candidates = conn.exec_driver_sql(
                     "SELECT count(*) FROM deeds_fts WHERE deeds_fts MATCH ?", (query,)
                 ).scalar_one()
-                print(f"{text!r}: {candidates:,} candidates")
+                print(f"{text!r}: {candidates:,} candidates ({query})")
             else:
                 print(f"{text!r}:")
-            tasks: list[tuple[str, Callable[[ModuleType], Any]]] = [
+            tasks: list[tuple[str, Callable[[ModuleType, Any], Any]]] = [
                 (
                     f"{o}{' desc' if d else ''}",
-                    lambda m, o=o, d=d, t=text: m.deed_ids(conn, t, order_by=o, descending=d, limit=PAGE),
+                    lambda m, c, o=o, d=d, t=text: m.deed_ids(c, t, order_by=o, descending=d, limit=PAGE),
                 )
                 for o, d in ORDERS
             ]
-            tasks.append(("count", lambda m, t=text: m.deed_count(conn, t, at_most=deed_search.FEW)))
+            tasks.append(("count", lambda m, c, t=text: m.deed_count(c, t, at_most=deed_search.FEW)))
             for label, task in tasks:
                 times: dict[str, list[float]] = {name: [] for name in versions}
                 answers: dict[str, Any] = {}
                 for _ in range(args.repeat):
                     for name, module in versions.items():  # interleaved: the same load for both
                         started = clock()
-                        answers[name] = task(module)
+                        answers[name] = task(module, connections[name])
                         times[name].append((clock() - started) * 1000)
                 if len({repr(a) for a in answers.values()}) != 1:
                     raise SystemExit(f"different answers for {text!r} {label}: {answers}")
@@ -100,6 +109,7 @@ def main() -> int:
     print("worst median: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in worst.items()), end="")
     print(f"; load average {os.getloadavg()[0]:.1f}")
     engine.dispose()
+    before_engine.dispose()
     return 0
 
 

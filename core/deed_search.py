@@ -238,6 +238,8 @@ def narrowed(conn: Connection, text: str) -> str | None:
     found = conn.exec_driver_sql(
         f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, FEW + 1)
     ).scalar_one()
+    if int(found) == 0:
+        return ""  # no candidate: asked once, not again as the rows' filter
     return query if int(found) <= FEW else None
 
 
