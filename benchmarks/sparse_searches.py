@@ -44,11 +44,10 @@ def main() -> int:
         paged = time.process_time()
         deed_search.deed_count(conn, text, at_most=FEW)
         return (paged - started) * 1000, (time.process_time() - paged) * 1000
+
     rng = random.Random(args.seed)
     deeds = int(db("SELECT max(deed_id) FROM deeds").fetchone()[0])
-    common = [
-        t for (t,) in db("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 50,)) if "\x01" not in t
-    ]
+    common = [t for (t,) in db("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 50,)) if "\x01" not in t]
 
     def joined() -> str:
         if rng.random() < 0.5:

@@ -48,7 +48,9 @@ SAMPLE = 250  # candidates checked to estimate how many of them match, and how m
 SEEK_COST = 4  # reading a candidate by rowid costs about 4 rows of the ordered scan (measured on 1,000,000 deeds)
 PROBE = 100  # a trigram's share of the deeds is estimated from the rowid of its PROBE-th deed
 SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of a long search's query
-PHRASE_LISTS = 3.5  # a phrase may read this many lists of every deed (measured: 3 of them, 90 ms CPU on 1,000,000)
+PHRASE_READS = (
+    0.5  # a phrase may seek this many times the deeds (measured: ~0.1 µs a seek; 3 lists of every deed 90 ms)
+)
 TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
@@ -141,11 +143,12 @@ def selective(conn: Connection, text: str) -> str:
     """An FTS5 query for rows that may contain `text` (3 characters or more).
 
     Usually the phrase of `text` itself (its trigrams next to each other in one column): the rows
-    holding `text`, up to the index's case folding.  Reading a phrase reads the position lists of
-    all its trigrams, so when they add up to more than PHRASE_LISTS lists of every deed (a long
-    search of common trigrams: an address with its town and ZIP code) the query is instead the
-    phrases of its runs of selective trigrams, ANDed: a superset, shorter to read, whose
-    candidates the rule checks (`worth_reading` weighs reading them).
+    holding `text`, up to the index's case folding.  FTS5 walks a phrase's rarest trigram and
+    seeks each of the others' position lists to its deeds, so a long search of common trigrams
+    (an address with its town and ZIP code) is costly: when that walk would reach more than
+    PHRASE_READS times the deeds, the query is instead the phrases of the search's runs of
+    selective trigrams, ANDed: a superset, cheaper to read, whose candidates the rule checks
+    (`worth_reading` weighs reading them).  A search without such a run is asked as the phrase.
 
     A trigram's share is estimated from where its PROBE-th deed is (a few rowids read each).
     An estimate only changes how many candidates the rule checks."""
@@ -158,7 +161,7 @@ def selective(conn: Connection, text: str) -> str:
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1 OFFSET ?", (_quoted(gram), PROBE - 1)
         ).scalar()
         shares.append(0.0 if probed is None else PROBE / max(int(probed), PROBE))
-    if sum(shares) <= PHRASE_LISTS:
+    if min(shares) * len(grams) <= PHRASE_READS:
         return _quoted(text)
     runs, start = [], None
     for i, share in enumerate([*shares, 1.0]):  # (a common trigram closes the run before it)

@@ -112,7 +112,7 @@ def _plain(engine: Engine, search: str, order_by: str, descending: bool) -> list
 
 # The planner's knobs, pushed to their ends so that small tables take every plan: candidates read
 # (SEEK_COST 0) or the scan (a huge SEEK_COST) above FEW, estimates from one candidate or many,
-# no count allowed (MANY 1), the phrase or its selective runs (PHRASE_LISTS 0), runs of absent
+# no count allowed (MANY 1), the phrase or its selective runs (PHRASE_READS 0), runs of absent
 # trigrams only (SELECTIVE 0) or of every one (1).
 KNOBS = st.fixed_dictionaries(
     {
@@ -122,7 +122,7 @@ KNOBS = st.fixed_dictionaries(
         "SAMPLE": st.sampled_from([1, deed_search.SAMPLE]),
         "PROBE": st.sampled_from([1, deed_search.PROBE]),
         "SELECTIVE": st.sampled_from([0.0, deed_search.SELECTIVE, 1.0]),
-        "PHRASE_LISTS": st.sampled_from([0.0, deed_search.PHRASE_LISTS]),
+        "PHRASE_READS": st.sampled_from([0.0, deed_search.PHRASE_READS]),
     }
 )
 
@@ -419,13 +419,13 @@ def test_the_phrase_answers_scattered_trigrams_exactly(sqlite_engine: Engine) ->
 
 def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scanned(sqlite_engine: Engine) -> None:
     """A search of many common trigrams is asked as the phrases of its selective runs: "abw" and "zcd"
-    around four trigrams of every deed's owner.  Every 11th deed holds both runs apart, one holds the
-    text: with FEW below the 300 candidates, the sparse search reads its candidates, the dense one
+    around four trigrams of every deed's owner.  Every 7th deed holds both runs apart, one holds the
+    text: with FEW below the 471 candidates, the sparse search reads its candidates, the dense one
     ("zcd": every candidate) scans, both give the rule's rows."""
     rows = [
         (
-            "abw-1" if i % 11 == 0 else f"P-{i}",
-            "9 abwxyzcd" if i == 550 else f"{i} zcd" if i % 11 == 0 else f"{i} Elm",
+            "abw-1" if i % 7 == 0 else f"P-{i}",
+            "9 abwxyzcd" if i == 553 else f"{i} zcd" if i % 7 == 0 else f"{i} Elm",
             "0xbwxyzc",
         )
         for i in range(1, 3301)
@@ -444,7 +444,7 @@ def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scan
                     == (_plain(sqlite_engine, text, order_by, descending)[:51])
                 )
         assert (
-            deed_search.deed_ids(conn, "ABWXYZCD") == [550]
+            deed_search.deed_ids(conn, "ABWXYZCD") == [553]
             and deed_search.deed_count(conn, "abwxyzcd", at_most=5000) == 1
         )
         assert deed_search.deed_count(conn, "zcd", at_most=100) == 101
