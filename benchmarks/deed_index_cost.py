@@ -1,8 +1,9 @@
-"""What the deed-search index (core.deed_search, schema 0014) costs each deed write on SQLite.
+"""What the deed-search index (core.deed_search) costs each deed write on SQLite.
 
     python benchmarks/deed_index_cost.py [--deeds 20000] [--rounds 3]
 
-Two fresh ledgers' databases, one with the index's triggers and one without, take the same
+Three fresh ledgers' databases, one with the index as it is (schema 0016: positions), one with
+0014's index (rowids only, `detail='none'`) and one without the index's triggers, take the same
 deed rows the way core.projection.write_deeds writes them (registrations: inserts; then a
 rewrite of each, as a transfer does: delete and insert, 500 to a statement), alternately in
 one run; the difference per deed is the index's cost.
@@ -22,7 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, delete, insert
 from sqlmodel import col
 
+from core import deed_search
 from core.store import DeedRow, make_engine, migrate
+
+VARIANTS = ("positions (0016)", "rowids only (0014)", "without")
 
 
 def _rows(count: int, salt: str) -> list[dict[str, object]]:
@@ -65,14 +69,18 @@ def main() -> int:
     results: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for round_ in range(args.rounds):
-            for indexed in (True, False):
-                engine = make_engine(f"sqlite:///{Path(folder) / f'{round_}-{indexed}.sqlite'}")
+            for number, name in enumerate(VARIANTS):
+                engine = make_engine(f"sqlite:///{Path(folder) / f'{round_}-{number}.sqlite'}")
                 migrate(engine)
-                if not indexed:
-                    with engine.begin() as conn:
+                with engine.begin() as conn:
+                    if name == "without":
                         for trigger in ("insert", "delete", "update"):
                             conn.exec_driver_sql(f"DROP TRIGGER deeds_fts_{trigger}")
-                name = "with index" if indexed else "without"
+                    elif name.startswith("rowids"):  # the index as 0014 made it
+                        conn.exec_driver_sql(f"DROP TABLE {deed_search.TERMS_TABLE}")
+                        conn.exec_driver_sql(f"DROP TABLE {deed_search.FTS_TABLE}")
+                        for statement in deed_search.SQLITE_INDEX:
+                            conn.exec_driver_sql(statement.replace("detail='full'", "detail='none'"))
                 results.setdefault(f"register | {name}", []).append(
                     _write(engine, _rows(args.deeds, "Old"), replace=False) / args.deeds * 1e6
                 )
@@ -82,7 +90,7 @@ def main() -> int:
                 engine.dispose()
     print(f"deed rows written, {args.deeds:,} per round, median of {args.rounds} (µs per deed):")
     for key, values in results.items():
-        print(f"  {key:<22} {statistics.median(values):7.1f}")
+        print(f"  {key:<30} {statistics.median(values):7.1f}")
     return 0
 
 
