@@ -5,26 +5,25 @@ or owner contains the text, ignoring ASCII case, `%` and `_` taken literally (SQ
 ILIKE elsewhere).  On 1,000,000 deeds that rule alone reads every row before it knows that
 a search matches few or none, so a trigram index answers "which deeds may match":
 
-- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer (contentless, no
-  positions: it holds rowids only), kept by triggers in the same transaction as every deed
+- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer (contentless, with
+  positions since schema 0016), kept by triggers in the same transaction as every deed
   write.  Each column is indexed with two U+0001 characters after it, so every character of a
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
-  from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
-  beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
+  from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams
+  (`selective`).  Answers are supersets (the index folds case beyond ASCII), so every
+  candidate is checked with the rule.
 - PostgreSQL: a GIN `pg_trgm` index on each column, which ILIKE (and LIKE, for a text without
   letters) uses by itself.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
-only: milliseconds).  If they are that few, read and sort them in SQL (cheap).  If there are
-more, either matches are dense and the ordered scan of the sort column's index fills a page
-quickly, or the search's trigrams are common but seldom adjacent (many candidates, few
-matches: an address with another ZIP code) and the scan would read every deed.  A sample (the
-first SAMPLE candidates checked with the rule) and, when it does not settle it, the number of
-candidates (counted up to MANY) tell which: the plan with fewer row reads is taken, reading a
-candidate by rowid costing SEEK_COST rows of the scan (`worth_reading`).
-
-The index is asked with a search's selective trigrams only (`selective`): one in nearly every
-deed (", ames") narrows nothing but costs a read of its whole row list.
+only: milliseconds, or a phrase's walk).  None: no deed matches.  If they are that few, read
+and sort them in SQL (cheap).  If there are more, matches are dense (the phrase's candidates
+are its matches) and the ordered scan of the sort column's index fills a page quickly, unless
+the query was a long search's selective runs (`selective`), whose candidates may mostly not
+match.  A sample (the first SAMPLE candidates checked with the rule) and, when it does not
+settle it, the number of candidates (counted up to MANY) tell which: the plan with fewer row
+reads is taken, reading a candidate by rowid costing SEEK_COST rows of the scan
+(`worth_reading`; the pane's count stops at FEW + 1 matches, read from the index).
 """
 
 from __future__ import annotations
@@ -230,9 +229,10 @@ def narrowed(conn: Connection, text: str) -> str | None:
     """An FTS5 query whose rows include every deed matching `text` and are at most FEW ("": no deed
     can match); None when the index cannot narrow the search that far (dense, or not SQLite).
 
-    Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense.
-    (Many candidates but few real matches, a search's trigrams scattered over the columns or
-    apart in one: see `worth_reading`.)"""
+    Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense;
+    a phrase of common trigrams that matches nothing walks their position lists (3 trigrams in
+    every one of 1,000,000 deeds: ~90 ms).  (Many candidates but few real matches, a long
+    search's selective runs apart: see `worth_reading`.)"""
     if conn.dialect.name != "sqlite" or not trigram_supported():
         return None
     if len(text) < TRIGRAM:
