@@ -1,10 +1,16 @@
 """What the deed-search index (core.deed_search) costs each deed write on SQLite.
 
     python benchmarks/deed_index_cost.py [--deeds 20000] [--rounds 3]
+    python benchmarks/deed_index_cost.py --db-url postgresql+psycopg://USER@/postgres?host=SOCKET_DIR
 
-Three fresh ledgers' databases, one with the index as it is (schema 0016: positions), one with
-0014's index (rowids only, `detail='none'`) and one without the index's triggers, take the same
-deed rows the way core.projection.write_deeds writes them (registrations: inserts; then a
+On PostgreSQL (--db-url: a server where the role may create databases) the comparison is schema 0015
+(the folded columns, their pg_trgm indexes and the index of its 1- and 2-character pieces:
+core.deed_search_pg) against 0014 (pg_trgm's index on each of the three columns), each in a fresh
+database made and dropped here.
+
+On SQLite, three fresh ledgers' databases, one with the index as it is (schema 0016: positions),
+one with 0014's index (rowids only, `detail='none'`) and one without the index's triggers, take the
+same deed rows the way core.projection.write_deeds writes them (registrations: inserts; then a
 rewrite of each, as a transfer does: delete and insert, 500 to a statement), alternately in
 one run; the difference per deed is the index's cost.
 """
@@ -12,6 +18,7 @@ one run; the difference per deed is the index's cost.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -20,13 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete, insert, make_url
 from sqlmodel import col
 
 from core import deed_search
 from core.store import DeedRow, make_engine, migrate
 
-VARIANTS = ("positions (0016)", "rowids only (0014)", "without")
+SQLITE_VARIANTS = ("positions (0016)", "rowids only (0014)", "without")
 
 
 def _rows(count: int, salt: str) -> list[dict[str, object]]:
@@ -61,15 +68,58 @@ def _write(engine: Engine, rows: list[dict[str, object]], *, replace: bool) -> f
     return time.perf_counter() - started
 
 
+def _postgres(url: str, name: str, head: bool) -> Engine:
+    """A fresh database `name` on the server of `url`, at 0015 (`head`) or set back to 0014."""
+    server = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    server.dispose()
+    engine = make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
+    migrate(engine)
+    if not head:
+        with engine.begin() as conn:
+            for column in ("parcel", "address", "owner"):
+                conn.exec_driver_sql(f"ALTER TABLE deeds DROP COLUMN {column}_folded")
+            conn.exec_driver_sql("DROP FUNCTION deed_short_grams(text, text, text)")
+            for statement in deed_search.index_statements("postgresql", "gin_trgm_ops"):
+                conn.exec_driver_sql(statement)
+    return engine
+
+
+def _drop(url: str, name: str) -> None:
+    server = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+    server.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deeds", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--db-url", help="a PostgreSQL server's database URL: compare 0015 with 0014 there")
     args = parser.parse_args()
     results: dict[str, list[float]] = {}
+    if args.db_url:
+        for round_ in range(args.rounds):
+            for head in (True, False):
+                name = f"deed_index_cost_{round_}_{int(head)}"
+                engine = _postgres(args.db_url, name, head)
+                label = "0015 folded + pieces" if head else "0014 trigram/column"
+                results.setdefault(f"register | {label}", []).append(
+                    _write(engine, _rows(args.deeds, "Old"), replace=False) / args.deeds * 1e6
+                )
+                results.setdefault(f"rewrite  | {label}", []).append(
+                    _write(engine, _rows(args.deeds, "New"), replace=True) / args.deeds * 1e6
+                )
+                engine.dispose()
+                _drop(args.db_url, name)
+        _report(args, results)
+        return 0
     with tempfile.TemporaryDirectory() as folder:
         for round_ in range(args.rounds):
-            for number, name in enumerate(VARIANTS):
+            for number, name in enumerate(SQLITE_VARIANTS):
                 engine = make_engine(f"sqlite:///{Path(folder) / f'{round_}-{number}.sqlite'}")
                 migrate(engine)
                 with engine.begin() as conn:
@@ -88,10 +138,15 @@ def main() -> int:
                     _write(engine, _rows(args.deeds, "New"), replace=True) / args.deeds * 1e6
                 )
                 engine.dispose()
+    _report(args, results)
+    return 0
+
+
+def _report(args: argparse.Namespace, results: dict[str, list[float]]) -> None:
     print(f"deed rows written, {args.deeds:,} per round, median of {args.rounds} (µs per deed):")
     for key, values in results.items():
         print(f"  {key:<30} {statistics.median(values):7.1f}")
-    return 0
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

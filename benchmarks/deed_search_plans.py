@@ -4,9 +4,11 @@ in the same run, with an earlier core/deed_search.py (--before FILE); the rows m
 
     git show main:core/deed_search.py > /tmp/deed_search_before.py
     python benchmarks/deed_search_plans.py --folder DATA_DIR --before /tmp/deed_search_before.py
-    python benchmarks/deed_search_plans.py --folder DATA_DIR --before /tmp/deed_search_before.py --before-folder OLD_COPY
-        (the before code on its own copy, when the index's schema differs: a 0014 copy against a 0016 one)
     python benchmarks/deed_search_plans.py --db-url postgresql+psycopg://...   (after benchmarks/pg_deeds_copy.py)
+    python benchmarks/deed_search_plans.py --db-url URL_AT_HEAD --before FILE --before-db-url URL_AT_AN_OLDER_SCHEMA
+
+(--before-db-url: when the code before needs the schema before, e.g. a copy of the database made
+before a migration; both databases on the same server, the searches interleaved.)
 
 Also prints, for each search of 3 characters or more on SQLite, the index's candidates and the
 matches among them (the numbers the plan is chosen on). CPU seconds (time.process_time) of this
@@ -46,7 +48,7 @@ def main() -> int:
     parser.add_argument("--folder", type=Path, help="a data folder whose ledger.sqlite to search")
     parser.add_argument("--db-url", help="or a database URL (PostgreSQL)")
     parser.add_argument("--before", type=Path, help="an earlier core/deed_search.py to compare with")
-    parser.add_argument("--before-folder", type=Path, help="a data folder for the --before code (default: --folder)")
+    parser.add_argument("--before-db-url", help="the database the --before code searches (default: --db-url)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--search", action="append", help="only these searches (repeatable)")
     args = parser.parse_args()
@@ -61,15 +63,11 @@ def main() -> int:
     versions: dict[str, Any] = {"after": deed_search}
     if args.before:
         versions = {"before": load(args.before), "after": deed_search}
-    before_engine = (
-        make_engine(f"sqlite:///{args.before_folder / 'ledger.sqlite'}", read_only=True)
-        if args.before_folder
-        else engine
-    )
     searches = [s for s in (args.search or SEARCHES) if s]
     unit = "wall" if postgres else "CPU"
     print(f"{engine.dialect.name}: median {unit} ms of {args.repeat}, " + ", ".join(versions))
     worst = dict.fromkeys(versions, 0.0)
+    before_engine = make_engine(args.before_db_url) if args.before_db_url else engine
     with engine.connect() as conn, before_engine.connect() as before_conn:
         connections = {"before": before_conn, "after": conn}
         for text in searches:
