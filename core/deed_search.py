@@ -47,9 +47,7 @@ SAMPLE = 250  # candidates checked to estimate how many of them match, and how m
 SEEK_COST = 4  # reading a candidate by rowid costs about 4 rows of the ordered scan (measured on 1,000,000 deeds)
 PROBE = 100  # a trigram's share of the deeds is estimated from the rowid of its PROBE-th deed
 SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of a long search's query
-PHRASE_READS = (
-    0.5  # a phrase may seek this many times the deeds (measured: ~0.1 µs a seek; 3 lists of every deed 90 ms)
-)
+PHRASE_READS = 0.5  # a phrase's walk may reach this many times the deeds (~0.1 µs a step: measured)
 TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
@@ -154,12 +152,13 @@ def selective(conn: Connection, text: str) -> str:
     grams = [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
     if len(grams) == 1:
         return _quoted(text)
-    shares = []
-    for gram in grams:
+    share_of = {}
+    for gram in dict.fromkeys(grams):  # (each trigram probed once, however often it recurs)
         probed = conn.exec_driver_sql(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1 OFFSET ?", (_quoted(gram), PROBE - 1)
         ).scalar()
-        shares.append(0.0 if probed is None else PROBE / max(int(probed), PROBE))
+        share_of[gram] = 0.0 if probed is None else PROBE / max(int(probed), PROBE)
+    shares = [share_of[gram] for gram in grams]
     if min(shares) * len(grams) <= PHRASE_READS:
         return _quoted(text)
     runs, start = [], None
