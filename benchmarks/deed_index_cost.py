@@ -1,4 +1,4 @@
-"""What the deed-search index (core.deed_search, schema 0014) costs each deed write on SQLite.
+"""What the deed-search index (core.deed_search) costs each deed write on SQLite.
 
     python benchmarks/deed_index_cost.py [--deeds 20000] [--rounds 3]
     python benchmarks/deed_index_cost.py --db-url postgresql+psycopg://USER@/postgres?host=SOCKET_DIR
@@ -8,8 +8,9 @@ On PostgreSQL (--db-url: a server where the role may create databases) the compa
 core.deed_search_pg) against 0014 (pg_trgm's index on each of the three columns), each in a fresh
 database made and dropped here.
 
-Two fresh ledgers' databases, one with the index's triggers and one without, take the same
-deed rows the way core.projection.write_deeds writes them (registrations: inserts; then a
+On SQLite, three fresh ledgers' databases, one with the index as it is (schema 0016: positions),
+one with 0014's index (rowids only, `detail='none'`) and one without the index's triggers, take the
+same deed rows the way core.projection.write_deeds writes them (registrations: inserts; then a
 rewrite of each, as a transfer does: delete and insert, 500 to a statement), alternately in
 one run; the difference per deed is the index's cost.
 """
@@ -31,6 +32,8 @@ from sqlmodel import col
 
 from core import deed_search
 from core.store import DeedRow, make_engine, migrate
+
+SQLITE_VARIANTS = ("positions (0016)", "rowids only (0014)", "without")
 
 
 def _rows(count: int, salt: str) -> list[dict[str, object]]:
@@ -116,14 +119,18 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as folder:
         for round_ in range(args.rounds):
-            for indexed in (True, False):
-                engine = make_engine(f"sqlite:///{Path(folder) / f'{round_}-{indexed}.sqlite'}")
+            for number, name in enumerate(SQLITE_VARIANTS):
+                engine = make_engine(f"sqlite:///{Path(folder) / f'{round_}-{number}.sqlite'}")
                 migrate(engine)
-                if not indexed:
-                    with engine.begin() as conn:
+                with engine.begin() as conn:
+                    if name == "without":
                         for trigger in ("insert", "delete", "update"):
                             conn.exec_driver_sql(f"DROP TRIGGER deeds_fts_{trigger}")
-                name = "with index" if indexed else "without"
+                    elif name.startswith("rowids"):  # the index as 0014 made it
+                        conn.exec_driver_sql(f"DROP TABLE {deed_search.TERMS_TABLE}")
+                        conn.exec_driver_sql(f"DROP TABLE {deed_search.FTS_TABLE}")
+                        for statement in deed_search.SQLITE_INDEX:
+                            conn.exec_driver_sql(statement.replace("detail='full'", "detail='none'"))
                 results.setdefault(f"register | {name}", []).append(
                     _write(engine, _rows(args.deeds, "Old"), replace=False) / args.deeds * 1e6
                 )

@@ -72,11 +72,11 @@ def main() -> int:
         connections = {"before": before_conn, "after": conn}
         for text in searches:
             if not postgres and len(text) >= deed_search.TRIGRAM:
-                query = deed_search.fts_query(text)
+                query = deed_search.selective(conn, text)
                 candidates = conn.exec_driver_sql(
                     "SELECT count(*) FROM deeds_fts WHERE deeds_fts MATCH ?", (query,)
                 ).scalar_one()
-                print(f"{text!r}: {candidates:,} candidates")
+                print(f"{text!r}: {candidates:,} candidates ({query})")
             else:
                 print(f"{text!r}:")
             tasks: list[tuple[str, Callable[[ModuleType, Any], Any]]] = [

@@ -1,19 +1,21 @@
-"""Find searches that the deed-search index cannot narrow: every trigram common, the text itself rare
-(more than core.deed_search.FEW candidates, few matches). Samples texts made of two common trigrams
-of the index and of the end of one deed's value joined to the start of another's, on an SQLite ledger.
+"""Find searches that the deed-search index cannot narrow: the index's query for them (what
+core.deed_search.selective asks: the phrase, or a long search's selective runs) has more than
+core.deed_search.FEW candidates but few match. Samples texts made of two common trigrams of the index
+and of the end of one deed's value joined to the start of another's, on an SQLite ledger.
 
     python benchmarks/sparse_searches.py --folder DATA_DIR [--tries 2000] [--seed 1]
 
 Prints each such text with its candidates and matches (the matches counted by checking the
-candidates with the rule in SQL, so a try costs about a microsecond per candidate).
+candidates with the rule in SQL, so a try costs about a microsecond per candidate), and the CPU ms
+of the deeds pane's page (51 by address) and count (up to FEW) for it; then the slowest search tried.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,15 +29,25 @@ def main() -> int:
     parser.add_argument("--at-most", type=int, default=100, help="matches for a text to count as sparse")
     args = parser.parse_args()
 
-    from core.deed_search import FEW, fts_query
-    from core.store import LIKE_ESCAPE, like_contains
+    from core import deed_search
+    from core.deed_search import FEW, selective
+    from core.store import LIKE_ESCAPE, like_contains, make_engine
 
-    db = sqlite3.connect(f"file:{args.folder / 'ledger.sqlite'}?mode=ro", uri=True)
+    engine = make_engine(f"sqlite:///{args.folder / 'ledger.sqlite'}", read_only=True)
+    conn = engine.connect()
+    db = conn.exec_driver_sql  # (the plans below ask through the same connection)
+
+    def planned(text: str) -> tuple[float, float]:
+        """CPU ms of the pane's page and count for `text`."""
+        started = time.process_time()
+        deed_search.deed_ids(conn, text, order_by="address", limit=51)
+        paged = time.process_time()
+        deed_search.deed_count(conn, text, at_most=FEW)
+        return (paged - started) * 1000, (time.process_time() - paged) * 1000
+
     rng = random.Random(args.seed)
-    deeds = int(db.execute("SELECT max(deed_id) FROM deeds").fetchone()[0])
-    common = [
-        t for (t,) in db.execute("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 50,)) if "\x01" not in t
-    ]
+    deeds = int(db("SELECT max(deed_id) FROM deeds").fetchone()[0])
+    common = [t for (t,) in db("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 50,)) if "\x01" not in t]
 
     def joined() -> str:
         if rng.random() < 0.5:
@@ -43,32 +55,43 @@ def main() -> int:
             return (first + second[rng.randint(0, 2) :]).strip()
         values = []
         for _ in range(2):
-            row = db.execute("SELECT parcel, address, owner FROM deeds WHERE deed_id = ?", (rng.randint(1, deeds),))
+            row = db("SELECT parcel, address, owner FROM deeds WHERE deed_id = ?", (rng.randint(1, deeds),))
             values.append(rng.choice(row.fetchone() or ("",)))
         head, tail = values
         return (head[rng.randrange(len(head)) :][:5] + tail[: rng.randint(2, 5)]).strip() if head else ""
 
     seen: set[str] = set()
+    slowest = (0.0, "")
     for _ in range(args.tries):
         text = joined()
         if len(text) < 4 or text in seen:
             continue
         seen.add(text)
-        query = fts_query(text)
-        candidates = db.execute(
+        query = selective(conn, text)
+        candidates = db(
             "SELECT count(*) FROM (SELECT rowid FROM deeds_fts WHERE deeds_fts MATCH ? LIMIT ?)", (query, FEW + 1)
         ).fetchone()[0]
         if candidates <= FEW:
+            page, count = planned(text)
+            slowest = max(slowest, (max(page, count), text))
             continue
         pattern = like_contains(text)
-        candidates, matching = db.execute(
+        candidates, matching = db(
             "SELECT count(*), coalesce(sum(deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? "
             "OR deeds.owner LIKE ? ESCAPE ?), 0) FROM deeds_fts JOIN deeds ON deeds.deed_id = deeds_fts.rowid "
             "WHERE deeds_fts MATCH ?",
             (*(pattern, LIKE_ESCAPE) * 3, query),
         ).fetchone()
+        page, count = planned(text)
+        slowest = max(slowest, (max(page, count), text))
         if matching <= args.at_most:
-            print(f"{text!r:32} {candidates:>9,} candidates {matching:>6,} matching", flush=True)
+            print(
+                f"{text!r:32} {candidates:>9,} candidates {matching:>6,} matching   page {page:6.1f} ms  count {count:6.1f} ms",
+                flush=True,
+            )
+    print(f"slowest of {len(seen)} searches: {slowest[1]!r}, {slowest[0]:.1f} ms CPU")
+    conn.close()
+    engine.dispose()
     return 0
 
 

@@ -5,27 +5,26 @@ or owner contains the text, ignoring ASCII case, `%` and `_` taken literally (SQ
 ILIKE elsewhere).  On 1,000,000 deeds that rule alone reads every row before it knows that
 a search matches few or none, so a trigram index answers "which deeds may match":
 
-- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer (contentless, no
-  positions: it holds rowids only), kept by triggers in the same transaction as every deed
+- SQLite: `deeds_fts`, an FTS5 table with the `trigram` tokenizer (contentless, with
+  positions since schema 0016), kept by triggers in the same transaction as every deed
   write.  Each column is indexed with two U+0001 characters after it, so every character of a
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
-  from `deeds_fts_terms` (fts5vocab) by range.  Answers are supersets (the index folds case
-  beyond ASCII and ANDs a search's trigrams), so every candidate is checked with the rule.
-- PostgreSQL (migration 0015): one folded value of the three columns, pg_trgm's index on it
-  and an index of its 1- and 2-character pieces, with the plan for short searches decided
-  there: core.deed_search_pg.
+  from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams
+  (`selective`).  Answers are supersets (the index folds case beyond ASCII), so every
+  candidate is checked with the rule.
+- PostgreSQL (migration 0015): the three columns folded by lower() in stored columns, pg_trgm's
+  index on each and an index of their 1- and 2-character pieces, with the plan for short
+  searches decided there: core.deed_search_pg.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
-only: milliseconds).  If they are that few, read and sort them in SQL (cheap).  If there are
-more, either matches are dense and the ordered scan of the sort column's index fills a page
-quickly, or the search's trigrams are common but seldom adjacent (many candidates, few
-matches: an address with another ZIP code) and the scan would read every deed.  A sample (the
-first SAMPLE candidates checked with the rule) and, when it does not settle it, the number of
-candidates (counted up to MANY) tell which: the plan with fewer row reads is taken, reading a
-candidate by rowid costing SEEK_COST rows of the scan (`worth_reading`).
-
-The index is asked with a search's selective trigrams only (`selective`): one in nearly every
-deed (", ames") narrows nothing but costs a read of its whole row list.
+only: milliseconds, or a phrase's walk).  None: no deed matches.  If they are that few, read
+and sort them in SQL (cheap).  If there are more, matches are dense (the phrase's candidates
+are its matches) and the ordered scan of the sort column's index fills a page quickly, unless
+the query was a long search's selective runs (`selective`), whose candidates may mostly not
+match.  A sample (the first SAMPLE candidates checked with the rule) and, when it does not
+settle it, the number of candidates (counted up to MANY) tell which: the plan with fewer row
+reads is taken, reading a candidate by rowid costing SEEK_COST rows of the scan
+(`worth_reading`; the pane's count stops at FEW + 1 matches, read from the index).
 """
 
 from __future__ import annotations
@@ -48,7 +47,8 @@ MANY = 100_000  # at most this many candidates may be read and sorted (measured:
 SAMPLE = 250  # candidates checked to estimate how many of them match, and how many there are
 SEEK_COST = 4  # reading a candidate by rowid costs about 4 rows of the ordered scan (measured on 1,000,000 deeds)
 PROBE = 100  # a trigram's share of the deeds is estimated from the rowid of its PROBE-th deed
-SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of the index's query (the rarest stays)
+SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of a long search's query
+PHRASE_READS = 0.5  # a phrase's walk may reach this many times the deeds (~0.1 µs a step: measured)
 TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
@@ -66,7 +66,7 @@ _INSERT = f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) VALUES (new.dee
 # and its contents from the deeds already there (emptied first: this may run again on an old index).
 SQLITE_INDEX = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(COLUMNS)}, "
-    "content='', tokenize='trigram', detail='none')",
+    "content='', tokenize='trigram', detail='full')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
     f"CREATE TRIGGER IF NOT EXISTS deeds_fts_insert AFTER INSERT ON deeds BEGIN {_INSERT} END",
     f"CREATE TRIGGER IF NOT EXISTS deeds_fts_delete AFTER DELETE ON deeds BEGIN {_DELETE} END",
@@ -74,8 +74,9 @@ SQLITE_INDEX = (
     f"BEGIN {_DELETE} {_INSERT} END",
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
     f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) SELECT deed_id, {_values('deeds')} FROM deeds",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')",  # one segment: phrases read faster (~20 %)
 )
-# Migration 0014's PostgreSQL indexes (0015 drops them for one on the folded value: core.deed_search_pg).
+# Migration 0014's PostgreSQL indexes (0015 drops them for pg_trgm's on the folded columns: core.deed_search_pg).
 POSTGRES_INDEX = tuple(
     f"CREATE INDEX IF NOT EXISTS ix_deeds_{column}_trgm ON deeds USING gin ({column} {{ops}})" for column in COLUMNS
 )
@@ -122,9 +123,9 @@ _RULE_SQL = "(deeds.parcel LIKE ? ESCAPE ? OR deeds.address LIKE ? ESCAPE ? OR d
 
 
 def fts_query(text: str) -> str:
-    """An FTS5 query for rows holding every trigram of `text` (each quoted: no operators, no columns)."""
-    grams = dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1))
-    return " AND ".join(_quoted(gram) for gram in grams)
+    """An FTS5 query for rows holding `text` (3 characters or more), up to the index's case folding:
+    the phrase of its trigrams, quoted (no operators, no columns)."""
+    return _quoted(text)
 
 
 def _quoted(term: str) -> str:
@@ -132,23 +133,38 @@ def _quoted(term: str) -> str:
 
 
 def selective(conn: Connection, text: str) -> str:
-    """An FTS5 query for rows holding every selective trigram of `text` (3 characters or more): a
-    superset of `fts_query(text)`'s rows, without the trigrams in most deeds, whose row lists are
-    long to read and narrow little.
+    """An FTS5 query for rows that may contain `text` (3 characters or more).
 
-    A trigram's share is estimated from where its PROBE-th deed is (a few rowids read each); the
-    rarest trigram always stays.  An estimate only changes how many candidates the rule checks."""
-    grams = list(dict.fromkeys(text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)))
+    Usually the phrase of `text` itself (its trigrams next to each other in one column): the rows
+    holding `text`, up to the index's case folding.  FTS5 walks a phrase's rarest trigram and
+    seeks each of the others' position lists to its deeds, so a long search of common trigrams
+    (an address with its town and ZIP code) is costly: when that walk would reach more than
+    PHRASE_READS times the deeds, the query is instead the phrases of the search's runs of
+    selective trigrams, ANDed: a superset, cheaper to read, whose candidates the rule checks
+    (`worth_reading` weighs reading them).  A search without such a run is asked as the phrase.
+
+    A trigram's share is estimated from where its PROBE-th deed is (a few rowids read each).
+    An estimate only changes how many candidates the rule checks."""
+    grams = [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
     if len(grams) == 1:
-        return fts_query(text)
-    shares = {}
-    for gram in grams:
+        return _quoted(text)
+    share_of = {}
+    for gram in dict.fromkeys(grams):  # (each trigram probed once, however often it recurs)
         probed = conn.exec_driver_sql(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1 OFFSET ?", (_quoted(gram), PROBE - 1)
         ).scalar()
-        shares[gram] = 0.0 if probed is None else PROBE / max(int(probed), PROBE)
-    rarest = min(grams, key=shares.__getitem__)
-    return " AND ".join(_quoted(gram) for gram in grams if gram == rarest or shares[gram] <= SELECTIVE)
+        share_of[gram] = 0.0 if probed is None else PROBE / max(int(probed), PROBE)
+    shares = [share_of[gram] for gram in grams]
+    if min(shares) * len(grams) <= PHRASE_READS:
+        return _quoted(text)
+    runs, start = [], None
+    for i, share in enumerate([*shares, 1.0]):  # (a common trigram closes the run before it)
+        if share <= SELECTIVE and start is None:
+            start = i
+        elif share > SELECTIVE and start is not None:
+            runs.append(text[start : i - 1 + TRIGRAM])
+            start = None
+    return " AND ".join(_quoted(run) for run in runs) if runs else _quoted(text)
 
 
 def _short_query(conn: Connection, text: str) -> str | None:
@@ -208,9 +224,10 @@ def narrowed(conn: Connection, text: str) -> str | None:
     """An FTS5 query whose rows include every deed matching `text` and are at most FEW ("": no deed
     can match); None when the index cannot narrow the search that far (dense, or not SQLite).
 
-    Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense.
-    (Many candidates but few real matches, a search's trigrams scattered over the columns or
-    apart in one: see `worth_reading`.)"""
+    Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense;
+    a phrase of common trigrams that matches nothing walks their position lists (3 trigrams in
+    every one of 1,000,000 deeds: ~90 ms).  (Many candidates but few real matches, a long
+    search's selective runs apart: see `worth_reading`.)"""
     if conn.dialect.name != "sqlite" or not trigram_supported():
         return None
     if len(text) < TRIGRAM:
@@ -219,6 +236,8 @@ def narrowed(conn: Connection, text: str) -> str | None:
     found = conn.exec_driver_sql(
         f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, FEW + 1)
     ).scalar_one()
+    if int(found) == 0:
+        return ""  # no candidate: asked once, not again as the rows' filter
     return query if int(found) <= FEW else None
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0016"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

@@ -1,4 +1,4 @@
-"""Deed search through the trigram index (core.deed_search, migration 0014) gives exactly the rows
+"""Deed search through the trigram index (core.deed_search, migrations 0014 and 0016) gives exactly the rows
 of the plain rule (parcel, address or owner contains the text, ASCII case ignored, % and _
 literal), in the same order, on SQLite and PostgreSQL; the index follows every deed write."""
 
@@ -27,7 +27,7 @@ from tests.helpers import PASSWORD, make_world, sell_with_liens
 # Characters that stress each layer: LIKE's wildcards and escape, FTS5 query syntax (quotes,
 # operators, column filters, prefix stars), ASCII case, non-ASCII case (LIKE keeps it, FTS5
 # folds it), a letter whose fold is longer (ß), and a character outside the BMP.
-ALPHABET = "aAbBzZ09 %_\\\"'*:^()-.éÉßİı😀"
+ALPHABET = "aAbBzZ09 %_\\\"'*:^()-.éÉßİı😀\x01"  # (U+0001: the index's separator after each value)
 texts = st.text(ALPHABET, min_size=0, max_size=8)
 searches = st.text(ALPHABET, min_size=1, max_size=5)
 
@@ -56,6 +56,19 @@ def crowded(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
     first, second = draw(st.sampled_from(pool)), draw(st.sampled_from(pool))
     search = first[draw(st.integers(0, len(first) - 1)) :] + second[: draw(st.integers(1, len(second)))]
     return rows, draw(st.sampled_from([search, search.swapcase(), first]))
+
+
+@st.composite
+def straddling(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
+    """Rows, and a search that is the end of one value, maybe U+0001s, and the start of the next value
+    of the same row: a phrase that only the index's separators (and columns) keep from matching."""
+    rows = draw(st.lists(st.tuples(*(st.text(ALPHABET, min_size=1, max_size=6),) * 3), min_size=1, max_size=8))
+    row = draw(st.sampled_from(rows))
+    column = draw(st.integers(0, 1))
+    first, second = row[column], row[column + 1]
+    middle = draw(st.sampled_from(["", "\x01", "\x01\x01", "\x01\x01\x01"]))
+    search = first[draw(st.integers(0, len(first) - 1)) :] + middle + second[: draw(st.integers(1, len(second)))]
+    return rows, draw(st.sampled_from([search, search.swapcase()]))
 
 
 ORDERS = [("deed_id", False), ("address", True), ("parcel", False), ("owner", True)]
@@ -99,7 +112,8 @@ def _plain(engine: Engine, search: str, order_by: str, descending: bool) -> list
 
 # The planner's knobs, pushed to their ends so that small tables take every plan: candidates read
 # (SEEK_COST 0) or the scan (a huge SEEK_COST) above FEW, estimates from one candidate or many,
-# no count allowed (MANY 1), and only the rarest trigram (SELECTIVE 0) or every one (1) asked.
+# no count allowed (MANY 1), the phrase or its selective runs (PHRASE_READS 0), runs of absent
+# trigrams only (SELECTIVE 0) or of every one (1).
 KNOBS = st.fixed_dictionaries(
     {
         "FEW": st.sampled_from([1, 3, deed_search.FEW]),
@@ -108,6 +122,7 @@ KNOBS = st.fixed_dictionaries(
         "SAMPLE": st.sampled_from([1, deed_search.SAMPLE]),
         "PROBE": st.sampled_from([1, deed_search.PROBE]),
         "SELECTIVE": st.sampled_from([0.0, deed_search.SELECTIVE, 1.0]),
+        "PHRASE_READS": st.sampled_from([0.0, deed_search.PHRASE_READS]),
     }
 )
 
@@ -153,6 +168,14 @@ def test_sqlite_index_gives_the_rows_of_the_plain_rule(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=crowded(), knobs=KNOBS)
 def test_sqlite_plans_for_many_candidates_give_the_rows_of_the_plain_rule(
+    sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], knobs: dict[str, Any]
+) -> None:
+    _check(sqlite_engine, *case, knobs)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=straddling(), knobs=KNOBS)
+def test_sqlite_phrases_across_two_values_give_the_rows_of_the_plain_rule(
     sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], knobs: dict[str, Any]
 ) -> None:
     _check(sqlite_engine, *case, knobs)
@@ -283,6 +306,35 @@ def test_migration_0014_indexes_the_deeds_of_a_0012_ledger(
     reopened.close()
 
 
+def test_migration_0016_puts_positions_in_the_index_of_a_0014_ledger(tmp_path: Path) -> None:
+    """A ledger whose index 0014 made without positions (`detail='none'`) gets one with positions,
+    filled from its deeds, still kept by the triggers; a phrase then answers."""
+    ledger, operator = _office(tmp_path / "home")
+    with ledger.engine.begin() as conn:  # the index as 0014 made it before 0016
+        conn.execute(text("DROP TABLE deeds_fts_terms"))
+        conn.execute(text("DROP TABLE deeds_fts"))
+        for statement in deed_search.SQLITE_INDEX:
+            conn.exec_driver_sql(statement.replace("detail='full'", "detail='none'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+    ledger.close()
+
+    reopened = Ledger.open(ledger.home, None)  # migrates 0014 -> 0016
+    with reopened.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+        made = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'deeds_fts'").scalar()
+        assert "detail='full'" in str(made)
+        phrase = conn.exec_driver_sql("SELECT rowid FROM deeds_fts WHERE deeds_fts MATCH '\"MAPLE st\"'").scalars()
+        assert list(phrase) == [2]  # filled from the deeds already there, with positions
+        terms = conn.exec_driver_sql("SELECT doc FROM deeds_fts_terms WHERE term = 'ab-'").scalars()
+        assert list(terms) == [1]  # the term list reads the new table
+    assert reopened.deed_ids(search="oak avenue") == [1] and reopened.deed_count(search="oak maple") == 0
+    register_deed(reopened, operator, parcel="GH-4", address="4 Maple Street", owner=operator.address)
+    assert reopened.deed_ids(search="maple st", order_by="address") == [2, 4]  # the insert trigger
+    with reopened.engine.connect() as conn:
+        conn.exec_driver_sql("INSERT INTO deeds_fts(deeds_fts, rank) VALUES ('integrity-check', 1)")  # raises if stale
+    reopened.close()
+
+
 def test_postgresql_without_pg_trgm_searches_by_scanning_and_says_so(
     postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -330,11 +382,9 @@ def test_this_sqlite_has_the_trigram_tokenizer() -> None:
     assert deed_search.trigram_supported()
 
 
-def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scanned(sqlite_engine: Engine) -> None:
+def test_the_phrase_answers_scattered_trigrams_exactly(sqlite_engine: Engine) -> None:
     """Every 11th deed holds all the trigrams of "abcdef" (in two columns) but not the text, one of them
-    does; every deed has "zzz" in its owner.  With FEW lowered below the 300 candidates: the sparse
-    search reads its candidates, the dense one ("abcd": every candidate) scans, both give the rule's rows,
-    and the trigram in every deed is left out of the index's query."""
+    does: the index's phrase proposes that one deed only (the AND of trigrams proposed 300)."""
     rows = [
         (
             "cdef-1" if i % 11 == 0 else f"P-{i}",
@@ -345,19 +395,44 @@ def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scan
     ]
     _fill(sqlite_engine, rows)
     with mock.patch.object(deed_search, "FEW", 20), sqlite_engine.connect() as conn:
-        assert deed_search.narrowed(conn, "abcdef") is None  # more than FEW candidates
-        assert deed_search.worth_reading(conn, "abcdef", 51) is not None
-        assert deed_search.worth_reading(conn, "abcd", 51) is None
-        assert deed_search.worth_reading(conn, "abcdef", 5001, stops=True) is not None  # the pane's count
-        query = deed_search.selective(conn, "zzz abc")
-        assert '"abc"' in query and '"zzz"' not in query, query
-        for text in ("abcdef", "abcd", "zzz abc"):
+        assert deed_search.narrowed(conn, "abcdef") == '"abcdef"'
+        assert list(
+            conn.exec_driver_sql("SELECT rowid FROM deeds_fts WHERE deeds_fts MATCH '\"ABCDEF\"'").scalars()
+        ) == [550]
+        assert deed_search.narrowed(conn, "abcdef-1") == ""  # every trigram in deed 550, not the text
+        assert deed_search.narrowed(conn, "abcd") is None  # 301 candidates, all of them matching: dense
+        assert deed_search.deed_ids(conn, "ABCDEF") == [550] and deed_search.deed_count(conn, "abcdef") == 1
+
+
+def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scanned(sqlite_engine: Engine) -> None:
+    """A search of many common trigrams is asked as the phrases of its selective runs: "abw" and "zcd"
+    around four trigrams of every deed's owner.  Every 7th deed holds both runs apart, one holds the
+    text: with FEW below the 471 candidates, the sparse search reads its candidates, the dense one
+    ("zcd": every candidate) scans, both give the rule's rows."""
+    rows = [
+        (
+            "abw-1" if i % 7 == 0 else f"P-{i}",
+            "9 abwxyzcd" if i == 553 else f"{i} zcd" if i % 7 == 0 else f"{i} Elm",
+            "0xbwxyzc",
+        )
+        for i in range(1, 3301)
+    ]
+    _fill(sqlite_engine, rows)
+    with mock.patch.object(deed_search, "FEW", 20), sqlite_engine.connect() as conn:
+        assert deed_search.selective(conn, "abwxyzcd") == '"abw" AND "zcd"'
+        assert deed_search.narrowed(conn, "abwxyzcd") is None  # more than FEW candidates
+        assert deed_search.worth_reading(conn, "abwxyzcd", 51) is not None
+        assert deed_search.worth_reading(conn, "zcd", 51) is None
+        assert deed_search.worth_reading(conn, "abwxyzcd", 5001, stops=True) is not None  # the pane's count
+        for text in ("abwxyzcd", "zcd", "xyzc abw"):
             for order_by, descending in ORDERS:
                 assert (
                     deed_search.deed_ids(conn, text, order_by=order_by, descending=descending, limit=51)
                     == (_plain(sqlite_engine, text, order_by, descending)[:51])
                 )
         assert (
-            deed_search.deed_ids(conn, "ABCDEF") == [550] and deed_search.deed_count(conn, "abcdef", at_most=5000) == 1
+            deed_search.deed_ids(conn, "ABWXYZCD") == [553]
+            and deed_search.deed_count(conn, "abwxyzcd", at_most=5000) == 1
         )
-        assert deed_search.deed_count(conn, "abcd", at_most=100) == 101
+        assert deed_search.deed_count(conn, "zcd", at_most=100) == 101
+        assert deed_search.selective(conn, "abwxy") == '"abwxy"'  # two common trigrams: the phrase
