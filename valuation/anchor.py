@@ -21,6 +21,10 @@ from valuation.dataset import FloatArray, SalesData
 
 MIN_DISTINCT = 10  # a column with fewer values is a count or a code, not a size
 MIN_CORRELATION = 0.3  # below this no single attribute carries a price law worth anchoring on
+# Only narrow tables: with few attributes the trees have little else to learn size from.  On wide ones
+# (Ames: 80 attributes) the anchored trees measured worse than the plain ones (inner out-of-fold MdAPE
+# 5.46 against 5.18%) and the second set of trees would cost two thirds more training time.
+MAX_TREE_COLUMNS = 30
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,11 @@ def test_the_blend_gives_no_weight_to_anchored_trees_that_do_not_help() -> None:
     assert choose_weights(truth, linear, trees, useless).anchored == 0.0
     chosen = choose_weights(truth, linear, useless, trees)  # the roles swapped: now the anchored part is good
     assert chosen.anchored >= 0.6 and chosen.trees == 0.0
+    # anchored trees a little worse than the plain ones on their own: averaging them would help, but
+    # they are not let in (on a small market that share followed noise)
+    rival = truth + rng.normal(0, 0.085, 800)
+    assert choose_weights(truth, linear, trees, rival).anchored == 0.0
+    assert choose_weights(truth, linear, trees, rival, plain=False).anchored > 0.5  # alone, they are the trees
     w = BlendWeights(0.3, 0.5)
     assert np.allclose(w.apply(linear, trees, useless), 0.3 * trees + 0.5 * useless + 0.2 * linear)
 
@@ -89,3 +94,11 @@ def test_on_a_size_law_market_the_anchored_trees_beat_the_trees_alone() -> None:
         kept = market({k: v[model.kept] for k, v in numeric.items()}, log_price[model.kept])
         trees = Regressor.fit(kept, log_price[model.kept], ModelParams.small(), anchored=False).predict_parts(fresh)[1]
     assert np.median(np.abs(blend - log_new)) < 0.6 * np.median(np.abs(trees - log_new))
+
+
+def test_a_wide_table_gets_no_anchored_trees() -> None:
+    numeric, log_price = size_law_town(300)
+    rng = np.random.default_rng(2)
+    numeric.update({f"extra {i}": rng.normal(0, 1, 300) for i in range(30)})  # 33 columns for the trees
+    model = fit_model(market(numeric, log_price), ModelParams.small())
+    assert model.regressor.anchor is None and model.regressor.anchored is None and model.anchored_weight == 0.0
