@@ -67,9 +67,6 @@ class ModelParams:
     gbm_loss: str = "absolute_error"
     equity: bool = True  # stretch estimates until PRB and PRD are within IAAO ranges (valuation.equity)
     screen_sales: bool = True  # leave out high-risk sales no sale-condition column vouches for (validation)
-    # "blend": plain and anchored trees both fitted, the blend weighs them; "always": the anchored trees
-    # replace the plain ones (no extra fit); "never": plain trees only (valuation.anchor)
-    tree_anchor: str = "blend"
 
     @classmethod
     def small(cls, seed: int = 0) -> "ModelParams":
@@ -168,22 +165,19 @@ class BlendWeights:
         return self.trees * trees + self.anchored * anchored + self.linear * linear
 
 
-def choose_weights(
-    log_price: FloatArray, linear: FloatArray, trees: FloatArray, anchored: FloatArray, plain: bool = True
-) -> BlendWeights:
+def choose_weights(log_price: FloatArray, linear: FloatArray, trees: FloatArray, anchored: FloatArray) -> BlendWeights:
     """The shares minimising out-of-fold mean absolute log error (robust to a few bad sales), on a
     0.05 grid; on a tie the fewer anchored trees win, so they enter only where they help.
     They enter only if, on their own, they beat the plain trees on their own: on a small market
-    (North Andover, 321 sales) a share chosen among three parts otherwise followed noise.
-    `plain=False`: the plain trees get no share (they were not fitted)."""
+    (North Andover, 321 sales) a share chosen among three parts otherwise followed noise."""
 
     def loss_of(estimate: FloatArray) -> float:
         return float(np.mean(np.abs(log_price - estimate)))
 
     best, best_loss = BlendWeights(0.0, 0.0), np.inf
-    shares = WEIGHT_GRID if not plain or loss_of(anchored) < loss_of(trees) else WEIGHT_GRID[:1]
+    shares = WEIGHT_GRID if loss_of(anchored) < loss_of(trees) else WEIGHT_GRID[:1]
     for i, a in enumerate(shares):
-        for t in WEIGHT_GRID[: WEIGHT_GRID.size - i] if plain else WEIGHT_GRID[:1]:  # t + a <= 1
+        for t in WEIGHT_GRID[: WEIGHT_GRID.size - i]:  # t + a <= 1
             w = BlendWeights(float(t), float(a))
             loss = loss_of(w.apply(linear, trees, anchored))
             if loss < best_loss - 1e-12:
@@ -252,19 +246,14 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
     oof_anchored = np.zeros(n)
     total = len(folds) + 1
     years: list[str] = []
-    plain, anchoring = params.tree_anchor != "always", params.tree_anchor != "never"
     for i, (train, test) in enumerate(folds):
         steps.report(i / total, f"cross-validating fold {i + 1} of {len(folds)}")
-        part = Regressor.fit(data.take(train), log_price[train], params, trees=plain, anchored=anchoring)
-        oof_linear[test], trees, anchored = part.predict_parts(data.take(test))
-        # no anchor in this fold (no size column explains price): the plain trees stand in for the anchored,
-        # and where only anchored trees were fitted they stand for the plain in the figures
-        oof_anchored[test] = anchored if part.anchor is not None else trees
-        oof_trees[test] = trees if part.gbm is not None else anchored
+        part = Regressor.fit(data.take(train), log_price[train], params)
+        oof_linear[test], oof_trees[test], anchored = part.predict_parts(data.take(test))
+        # no anchor in this fold (a wide table, or no size column explains price): the plain trees stand in
+        oof_anchored[test] = anchored if part.anchor is not None else oof_trees[test]
         years = part.builder.years
-    weights = choose_weights(log_price, oof_linear, oof_trees, oof_anchored, plain and anchoring)
-    if not anchoring:
-        weights = BlendWeights(weights.trees + weights.anchored, 0.0)  # oof_anchored held the plain trees
+    weights = choose_weights(log_price, oof_linear, oof_trees, oof_anchored)
     blend = weights.apply(oof_linear, oof_trees, oof_anchored)
     equity, oof = _calibrate(log_price, blend, params)
     errors = MarketErrors.from_oof(log_price, oof)
