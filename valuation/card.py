@@ -31,8 +31,9 @@ FSD_METHOD = (
     "estimate), scaled so that 68.3% of cross-fitted training sales fall within one FSD"
 )
 MODEL_KIND = (
-    "blend of HistGradientBoostingRegressor and Ridge (one robust refit) on log price; "
-    "blend weight chosen by inner K-fold cross-validation"
+    "blend of HistGradientBoostingRegressor, the same trees fitted on what a log-size law leaves "
+    "unexplained, and Ridge (one robust refit), on log price; blend weights chosen by inner K-fold "
+    "cross-validation"
 )
 
 
@@ -117,6 +118,13 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
         "model": {
             "kind": MODEL_KIND,
             "tree_weight": model.weight,
+            "anchored_tree_weight": model.anchored_weight,
+            "anchor": None
+            if model.regressor.anchor is None
+            else {
+                "column": model.regressor.anchor.column,
+                "log_slope": round(model.regressor.anchor.slope, 4),
+            },
             "ridge_alpha": round(float(model.regressor.ridge.alpha), 4),
             "ridge_trimmed_sales": model.regressor.trimmed,
             "linear_columns": len(builder.linear_names),

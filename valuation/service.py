@@ -22,7 +22,9 @@ from valuation.progress import CancelFn, ProgressFn, Steps
 
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so
 # a model trained by another version is refused (and retrained) instead of failing mid-valuation.
-LAYOUT = 2  # 2: equity calibration, error distribution, FSD model and sales validation in ValuationModel
+# 2: equity calibration, error distribution, FSD model and sales validation in ValuationModel;
+# 3: trees anchored on a size law in Regressor (valuation.anchor) and their blend share
+LAYOUT = 3
 DEFAULT_CURRENCY = "USD"  # the bundled market's (dataset.BUNDLED_CURRENCY); a user's CSV is assumed to be in it too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
