@@ -181,7 +181,11 @@ def _print_card_summary(card: dict[str, Any]) -> None:
         print(f"  left out: {rule}")
     used = [f["name"] for f in card["features"] if f["used"]]
     print(f"  {len(used)} features; the most important: {', '.join(list(card['drivers_importance'])[:6])}")
-    print(f"  blend: {model['tree_weight']:.0%} boosted trees, {1 - model['tree_weight']:.0%} ridge")
+    anchored = model.get("anchored_tree_weight", 0.0)
+    trees = f"{model['tree_weight'] - anchored:.0%} boosted trees"
+    if anchored and model.get("anchor"):
+        trees += f", {anchored:.0%} boosted trees anchored on log {model['anchor']['column']}"
+    print(f"  blend: {trees}, {1 - model['tree_weight']:.0%} ridge")
     print(
         f"  out-of-fold: MdAPE {metrics['mdape']:.2f}%, within 10% {metrics['within_10']:.1%}, "
         f"90% range coverage {metrics['coverage']:.3f}, COD {metrics['cod']:.2f}, PRD {metrics['prd']:.3f}"
