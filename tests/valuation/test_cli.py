@@ -226,3 +226,30 @@ def test_value_trains_a_model_first_when_there_is_none(
     code, out, err = cli(capsys, "--data-dir", str(home.root), "value", str(deed_id), "--json")
     assert code == 0 and "training one" in err and calls and calls[0] is not None  # with the ledger's sales
     assert json.loads(out)["estimate"] > 0
+
+
+def test_card_names_the_anchored_trees_share(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """On a narrow market whose price follows living area, the card says how much of the blend the
+    anchored trees carry and on which column, beside the plain trees and the ridge."""
+    home = ["--data-dir", str(tmp_path / "home")]
+    market = ROOT / "tests" / "data" / "markets" / "saratoga.csv.gz"
+    code, out, _ = cli(
+        capsys,
+        *home,
+        "valuation",
+        "train",
+        "--csv",
+        str(market),
+        "--target",
+        "price",
+        "--quick",
+        "--no-ledger",
+        "--json",
+    )
+    model = json.loads(out)["model"]
+    assert code == 0 and 0 < model["anchored_tree_weight"] <= model["tree_weight"] <= 1
+    code, out, _ = cli(capsys, *home, "valuation", "card")
+    [blend] = [line for line in out.splitlines() if "blend:" in line]
+    plain, anchored = model["tree_weight"] - model["anchored_tree_weight"], model["anchored_tree_weight"]
+    assert code == 0 and f"{anchored:.0%} boosted trees anchored on log {model['anchor']['column']}" in blend
+    assert blend.strip().startswith(f"blend: {plain:.0%} boosted trees,")
