@@ -124,7 +124,9 @@ class Ledger:
 
     # -- opening ---------------------------------------------------------
     @staticmethod
-    def _engine(home: DataDir, db_url: str | None, *, create: bool) -> Engine:
+    def _engine(
+        home: DataDir, db_url: str | None, *, create: bool, on_upgrade: Callable[[str], None] | None = None
+    ) -> Engine:
         if db_url is None:
             if not create and not home.database.exists():
                 raise NotFound(f"There is no ledger in {home.root}.", remedy=Remedy.CHOOSE_DATA_FOLDER)
@@ -137,14 +139,18 @@ class Ledger:
             home.ensure().ensure_database_file()
         engine = make_engine(db_url or home.default_db_url)
         try:
-            migrate(engine)
+            migrate(engine, on_upgrade)
         except DatabaseError as error:
             raise _database_error(error) from None
         return engine
 
     @classmethod
-    def open(cls, home: DataDir, db_url: str | None = None) -> "Ledger":
-        engine = cls._engine(home, db_url, create=False)
+    def open(
+        cls, home: DataDir, db_url: str | None = None, *, on_upgrade: Callable[[str], None] | None = None
+    ) -> "Ledger":
+        """The ledger in `home` (or at `db_url`), its schema brought up to date first (`on_upgrade`
+        hears one sentence before an upgrade: core.store.migrate)."""
+        engine = cls._engine(home, db_url, create=False, on_upgrade=on_upgrade)
         try:
             with engine.connect() as conn:
                 row = conn.execute(select(LedgerRow)).first()

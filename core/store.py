@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -350,10 +350,16 @@ def check_schema(engine: Engine, *, read_only: bool = False) -> str | None:
     return current
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to SCHEMA_HEAD (alembic only runs when it has work to do)."""
-    if check_schema(engine) == SCHEMA_HEAD:
+def migrate(engine: Engine, on_upgrade: Callable[[str], None] | None = None) -> None:
+    """Bring the schema to SCHEMA_HEAD (alembic only runs when it has work to do).
+
+    `on_upgrade` hears one sentence before an existing ledger is upgraded: rebuilding an index
+    on a million deeds takes minutes (docs/scale.md), and a front end should say why it waits."""
+    current = check_schema(engine)
+    if current == SCHEMA_HEAD:
         return
+    if current is not None and on_upgrade is not None:
+        on_upgrade(upgrade_sentence(current))
     from alembic import command
     from alembic.config import Config
 
@@ -362,6 +368,13 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def upgrade_sentence(current: str) -> str:
+    return (
+        f"Upgrading the ledger's storage from schema {current} to {SCHEMA_HEAD}; "
+        "on a ledger of a million deeds this takes a few minutes."
+    )
 
 
 def integrity_problem(engine: Engine) -> str | None:

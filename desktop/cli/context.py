@@ -30,7 +30,7 @@ class CliContext:
         if self._workspace is None:
             from desktop.workspace import Workspace  # on first use: `deedbook gui` shows its window without it
 
-            self._workspace = Workspace.open(self.data_dir, self.db_url)
+            self._workspace = Workspace.open(self.data_dir, self.db_url, on_upgrade=say_on_a_terminal)
         return self._workspace
 
     @property
@@ -57,6 +57,13 @@ class CliContext:
         from desktop.workspace import Signer
 
         return Signer(key, lambda: read_password(password_file, f"Password for key '{key}': "))
+
+
+def say_on_a_terminal(sentence: str) -> None:
+    """A note for a person waiting at a terminal (a long upgrade of an older ledger); scripts reading
+    stderr see only errors there, one sentence each."""
+    if sys.stderr.isatty():
+        print(f"deedbook: {sentence}", file=sys.stderr, flush=True)
 
 
 def read_password(password_file: str | None, prompt: str, *, confirm: bool = False) -> str:

@@ -29,10 +29,10 @@ class AppContext:
     def __init__(
         self, home: DataDir, settings: Settings, ledger: "Ledger | None" = None, db_url: str | None = None
     ) -> None:
-        self.ws = Workspace(home, db_url, settings=settings, ledger=ledger)
+        self.events = Events()
+        self.ws = Workspace(home, db_url, settings=settings, ledger=ledger, on_upgrade=self.events.upgrading.emit)
         self.opening = False  # the ledger is being opened in the background
         self.remember_folders = True  # unattended runs (--smoke, --screenshots) leave the settings alone
-        self.events = Events()
         self.ops = Operations(self.events)
         self._names: dict[str, str] = {}
         self._names_asked = 0
@@ -119,7 +119,7 @@ class AppContext:
 
     def workspace_for(self, home: DataDir) -> Workspace:
         """A workspace on another data folder, with these settings (not opened yet)."""
-        return Workspace(home, None, settings=self.settings)
+        return Workspace(home, None, settings=self.settings, on_upgrade=self.events.upgrading.emit)
 
     def close(self) -> None:
         self.ops.shutdown()

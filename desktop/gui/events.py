@@ -75,6 +75,7 @@ class Events(QObject):
     show_deed = Signal(int)  # any pane may ask the deeds pane to show a deed
     show_document = Signal(str)  # a PDF path to preview
     show_entry = Signal(int)  # a ledger entry index to reveal in the explorer
+    upgrading = Signal(str)  # an older ledger is being upgraded while it opens (emitted from a worker)
 
     def announce(self, what: Changes, deed_ids: "frozenset[int] | set[int] | tuple[int, ...]" = ()) -> None:
         if what != Changes.NONE:

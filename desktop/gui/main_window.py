@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         self._tracked: Op[Any] | None = None
         self.ctx.ops.started.connect(self._op_started)
         self.ctx.ops.ended.connect(self._op_ended)
+        self.ctx.events.upgrading.connect(self._show_upgrade)  # a method: Qt queues it from the worker
         self.busy_cancel.clicked.connect(lambda: self._tracked.cancel() if self._tracked else None)
 
     def _op_started(self, op: Op[Any]) -> None:
@@ -254,6 +255,11 @@ class MainWindow(QMainWindow):
             self._tracked = None
             for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
                 widget.hide()
+
+    def _show_upgrade(self, sentence: str) -> None:
+        """Why opening takes long: the ledger is being upgraded (until it opens, or fails to)."""
+        if self.ctx.ledger is None:
+            self.ledger_label.setText(f"{sentence} \u2022 {self.ctx.home.root}")
 
     def _update_title(self) -> None:
         ledger = self.ctx.ledger

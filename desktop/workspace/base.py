@@ -11,7 +11,7 @@ import contextlib
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Self
+from typing import TYPE_CHECKING, Callable, Iterable, Self
 
 from core.errors import DeedbookError, NotFound
 from core.paths import DataDir
@@ -34,8 +34,10 @@ class WorkspaceBase:
         settings: Settings | None = None,
         ledger: "Ledger | None" = None,
         keys: "KeyStore | None" = None,
+        on_upgrade: Callable[[str], None] | None = None,
     ) -> None:
         self.home = home
+        self.on_upgrade = on_upgrade  # hears one sentence before an older ledger is upgraded (it may take minutes)
         self.db_url = db_url
         self._settings = settings
         self._ledger = ledger
@@ -43,9 +45,15 @@ class WorkspaceBase:
         self._opening = threading.Lock()  # two workers asking for the ledger at once open it once
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str] | None = None, db_url: str | None = None) -> Self:
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str] | None = None,
+        db_url: str | None = None,
+        *,
+        on_upgrade: Callable[[str], None] | None = None,
+    ) -> Self:
         """The workspace on `data_dir` (else $DEEDBOOK_HOME, else the platform's folder); nothing is read yet."""
-        return cls(DataDir.resolve(data_dir), db_url)
+        return cls(DataDir.resolve(data_dir), db_url, on_upgrade=on_upgrade)
 
     # -- what the folder holds ------------------------------------------------------------------
     @property
@@ -81,7 +89,7 @@ class WorkspaceBase:
                 if self._ledger is None:
                     from core.ledger import Ledger
 
-                    self._ledger = Ledger.open(self.home, self.db_url)
+                    self._ledger = Ledger.open(self.home, self.db_url, on_upgrade=self.on_upgrade)
         return self._ledger
 
     def open_ledger(self) -> Done["Ledger"]:

@@ -141,3 +141,30 @@ def test_command_line_smoke(world: World) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "shown_at=" in result.stdout
+
+
+def test_an_older_ledger_says_in_the_status_bar_that_it_is_being_upgraded(world: World, qtbot: Any) -> None:
+    """The upgrade's sentence comes from the worker that opens the ledger (a queued signal); the main
+    window shows it while nothing is open, and the ledger's own status replaces it once it is."""
+    import sqlite3
+
+    from core.settings import Settings
+    from core.store import upgrade_sentence
+    from desktop.gui.context import AppContext
+    from desktop.gui.main_window import MainWindow
+
+    populate(world, 2)
+    world.ledger.close()
+    with sqlite3.connect(world.home.database) as db:
+        db.execute("UPDATE alembic_version SET version_num = '0015'")
+    ctx = AppContext(world.home, Settings.load())
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window._show_upgrade(upgrade_sentence("0015"))  # what the signal's slot shows while nothing is open
+    assert window.ledger_label.text().startswith(upgrade_sentence("0015"))
+    with qtbot.waitSignal(ctx.events.upgrading, timeout=20_000) as heard:
+        gui_app.open_in_background(ctx, window)
+    assert heard.args == [upgrade_sentence("0015")]
+    qtbot.waitUntil(lambda: ctx.ledger is not None and "Upgrading" not in window.ledger_label.text(), timeout=20_000)
+    assert "Test County" in window.ledger_label.text()
+    ctx.ops.shutdown()
