@@ -106,13 +106,7 @@ def main() -> int:
             for head in (True, False):
                 name = f"deed_index_cost_{round_}_{int(head)}"
                 engine = _postgres(args.db_url, name, head)
-                label = "0015 folded + pieces" if head else "0014 trigram/column"
-                results.setdefault(f"register | {label}", []).append(
-                    _write(engine, _rows(args.deeds, "Old"), replace=False) / args.deeds * 1e6
-                )
-                results.setdefault(f"rewrite  | {label}", []).append(
-                    _write(engine, _rows(args.deeds, "New"), replace=True) / args.deeds * 1e6
-                )
+                _measure(engine, "0015 folded + pieces" if head else "0014 trigram/column", args.deeds, results)
                 engine.dispose()
                 _drop(args.db_url, name)
         _report(args, results)
@@ -131,15 +125,20 @@ def main() -> int:
                         conn.exec_driver_sql(f"DROP TABLE {deed_search.FTS_TABLE}")
                         for statement in deed_search.SQLITE_INDEX:
                             conn.exec_driver_sql(statement.replace("detail='full'", "detail='none'"))
-                results.setdefault(f"register | {name}", []).append(
-                    _write(engine, _rows(args.deeds, "Old"), replace=False) / args.deeds * 1e6
-                )
-                results.setdefault(f"rewrite  | {name}", []).append(
-                    _write(engine, _rows(args.deeds, "New"), replace=True) / args.deeds * 1e6
-                )
+                _measure(engine, name, args.deeds, results)
                 engine.dispose()
     _report(args, results)
     return 0
+
+
+def _measure(engine: Engine, label: str, deeds: int, results: dict[str, list[float]]) -> None:
+    """µs per deed for `deeds` registrations, then a rewrite of each (a transfer's delete and insert)."""
+    results.setdefault(f"register | {label}", []).append(
+        _write(engine, _rows(deeds, "Old"), replace=False) / deeds * 1e6
+    )
+    results.setdefault(f"rewrite  | {label}", []).append(
+        _write(engine, _rows(deeds, "New"), replace=True) / deeds * 1e6
+    )
 
 
 def _report(args: argparse.Namespace, results: dict[str, list[float]]) -> None:
