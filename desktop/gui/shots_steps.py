@@ -78,6 +78,9 @@ class Steps:
         yield from self.ledger_verify(window)
         yield from self.document(window, deed)
         yield from self.rules(window)
+        yield from self.servicing(window)
+        yield from self.review(window)
+        yield from self.witnesses(window)
         yield from self.dialogs(window)
         yield from self.dark(window, deed)
         window.close()
@@ -196,6 +199,21 @@ class Steps:
         window.show_pane("rules")  # the rules in force, or what to do when there are none
         yield None
         self.d.shot("rules-and-claims", window)
+
+    def servicing(self, window: Any) -> Iterator["Wait | None"]:
+        window.show_pane("servicing")  # loans, distributions and votes on this ledger
+        yield None
+        self.d.shot("servicing", window)
+
+    def review(self, window: Any) -> Iterator["Wait | None"]:
+        pane = window.show_pane("review")  # screening reads the valuation model trained above
+        yield lambda: not pane.empty.text().startswith("Screening")
+        self.d.shot("review-queue", window)
+
+    def witnesses(self, window: Any) -> Iterator["Wait | None"]:
+        window.show_pane("witnesses")
+        yield None
+        self.d.shot("witness-and-replicas", window)
 
     def dialogs(self, window: Any) -> Iterator["Wait | None"]:
         settings = window.open_settings()
