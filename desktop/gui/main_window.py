@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
             status.addPermanentWidget(widget)
             widget.hide()
         self._tracked: Op[Any] | None = None
+        self._upgrading = False  # the opening ledger is being upgraded: the busy bar says so
         self.ctx.ops.started.connect(self._op_started)
         self.ctx.ops.ended.connect(self._op_ended)
         self.ctx.events.upgrading.connect(self._show_upgrade)  # a method: Qt queues it from the worker
@@ -257,11 +258,28 @@ class MainWindow(QMainWindow):
                 widget.hide()
 
     def _show_upgrade(self, sentence: str) -> None:
-        """Why opening takes long: the ledger is being upgraded (until it opens, or fails to)."""
+        """Why opening takes long: the ledger is being upgraded (until it opens, or fails to).
+
+        A moving bar beside the sentence says the application is working, not frozen: the migrations
+        give no fraction done, and cannot be stopped half way (each runs in one transaction)."""
         if self.ctx.ledger is None:
             self.ledger_label.setText(f"{sentence} \u2022 {self.ctx.home.root}")
+            if self._tracked is None:
+                self._upgrading = True
+                self.busy_label.setText("Upgrading the ledger\u2026")
+                self.busy_bar.setRange(0, 0)
+                self.busy_label.show()
+                self.busy_bar.show()
+
+    def _upgrade_ended(self) -> None:
+        if self._upgrading and (self.ctx.ledger is not None or not self.ctx.opening):
+            self._upgrading = False
+            if self._tracked is None:
+                self.busy_label.hide()
+                self.busy_bar.hide()
 
     def _update_title(self) -> None:
+        self._upgrade_ended()
         ledger = self.ctx.ledger
         if ledger is None:
             self.setWindowTitle("Deedbook")

@@ -170,9 +170,13 @@ def test_an_older_ledger_says_in_the_status_bar_that_it_is_being_upgraded(world:
     qtbot.addWidget(window)
     window._show_upgrade(upgrade_sentence("0015"))  # what the signal's slot shows while nothing is open
     assert window.ledger_label.text().startswith(upgrade_sentence("0015"))
+    # a moving bar without a cancel button: a migration gives no fraction and is not stopped half way
+    assert not window.busy_bar.isHidden() and window.busy_bar.maximum() == 0
+    assert window.busy_label.text() == "Upgrading the ledger\u2026" and window.busy_cancel.isHidden()
     with qtbot.waitSignal(ctx.events.upgrading, timeout=20_000) as heard:
         gui_app.open_in_background(ctx, window)
     assert heard.args == [upgrade_sentence("0015")]
     qtbot.waitUntil(lambda: ctx.ledger is not None and "Upgrading" not in window.ledger_label.text(), timeout=20_000)
     assert "Test County" in window.ledger_label.text()
+    assert window.busy_bar.isHidden() and window.busy_label.isHidden()
     ctx.ops.shutdown()
