@@ -1,0 +1,202 @@
+"""The desktop's read paths on a PostgreSQL county ledger, each run again and again on one engine
+as the app runs it: is the 6th run (and every later one) as fast as the first five?
+
+    python benchmarks/pg_read_paths.py --db-url URL [--home DATA_DIR] [--runs 12] [--variants as-is,auto]
+
+psycopg prepares a statement server-side once a connection has run it 5 times, and PostgreSQL may
+then plan it once for any parameter (a generic plan): the deeds filter's "é" went from 6 ms to
+1.1 s on its 6th run (docs/scale.md). Every path here is called through the core function the GUI
+or the CLI calls, with a few representative arguments, on a fresh engine per path, argument and
+variant (so runs 1-5 are unprepared and runs 6+ prepared), the variants' runs interleaved so load
+falls on each alike. Printed per path: the median of runs 1-5, of runs 6+, and the worst, in ms
+(wall clock: the work is in the server). Variants:
+
+- as-is: the engine as core.store makes it;
+- auto: every connection set back to PostgreSQL's default plan_cache_mode = auto (what core did
+  before it set force_custom_plan on every PostgreSQL connection);
+- no-prepare: psycopg never prepares (prepare_threshold = None).
+
+The ledger: benchmarks/pg_ledger_copy.py, then benchmarks/pg_add_history.py (transfers, liens, a
+long chain of title). DATA_DIR: a data folder for the ledger (its `verified/` record is what
+`verify --since-checkpoint` starts from; without one that path is left out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event, text  # noqa: E402
+
+from core.ledger import Ledger  # noqa: E402
+from core.paths import DataDir  # noqa: E402
+
+VARIANTS = ("as-is", "auto", "no-prepare")
+Read = Callable[[Ledger], Any]
+
+
+def _set_plan_cache_auto(dbapi_connection: Any, _record: Any) -> None:
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SET plan_cache_mode = auto")
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
+def _no_prepare(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.prepare_threshold = None
+
+
+def open_variant(home: DataDir, url: str, variant: str) -> Ledger:
+    """The ledger on a new engine; its connections made as `variant` says (listeners run after core's)."""
+    ledger = Ledger.open(home, url)
+    if variant == "auto":
+        event.listen(ledger.engine, "connect", _set_plan_cache_auto)
+    elif variant == "no-prepare":
+        event.listen(ledger.engine, "connect", _no_prepare)
+    ledger.engine.dispose()  # the connection Ledger.open made had no listener: start again
+    return ledger
+
+
+def _facts(ledger: Ledger) -> dict[str, Any]:
+    """The arguments the paths are run with, read once from the ledger itself."""
+    with ledger.engine.connect() as conn:
+        one = conn.execute
+
+        def scalar(sql: str) -> Any:
+            return one(text(sql)).scalar()
+
+        facts = {
+            "size": int(scalar("SELECT max(idx) FROM entries")) + 1,
+            "long_deed": scalar(
+                "SELECT deed_id FROM entries WHERE kind = 'Transfer' GROUP BY deed_id ORDER BY count(*) DESC LIMIT 1"
+            ),
+            "plain_deed": scalar("SELECT max(deed_id) FROM deeds WHERE version = 1 AND deed_id < 800000"),
+            "owner": scalar("SELECT owner FROM deeds WHERE deed_id = 1"),
+            "lienholder": scalar("SELECT holder FROM liens GROUP BY holder ORDER BY count(*) LIMIT 1"),
+            "checkpoint": scalar("SELECT max(idx) FROM entries WHERE kind = 'Checkpoint'"),
+            "kinds": [str(k) for k in one(text("SELECT kind FROM entries GROUP BY kind ORDER BY count(*)")).scalars()],
+        }
+    facts["long_parcel"] = ledger.deed(facts["long_deed"]).parcel if facts["long_deed"] else None
+    return facts
+
+
+def paths(facts: dict[str, Any], home: DataDir) -> list[tuple[str, str, Read]]:
+    from core.browse import entries_at, entry_indexes, entry_kinds
+    from core.compliance.recovery import deeds_held
+    from core.cosignatures import last_cosigned, lines_of
+    from core.proofs import build_proof
+    from core.watch import new_entries
+
+    size, long_deed, plain = facts["size"], facts["long_deed"], facts["plain_deed"]
+    nobody = "0x" + "12" * 20
+    rare_kind = facts["kinds"][0]
+    common_kind = facts["kinds"][-1]
+
+    def newest_page(ledger: Ledger) -> Any:  # EntryModel.reload with no filter: size, then the last block
+        n = ledger.size()
+        return entries_at(ledger, range(max(0, n - 200), n))
+
+    def filtered_page(kind: str | None = None, deed_id: int | None = None) -> Read:
+        def read(ledger: Ledger) -> Any:  # EntryModel.reload with a filter: the indexes, then the last block
+            keys = entry_indexes(ledger, kind=kind, deed_id=deed_id)
+            return entries_at(ledger, keys[-200:])
+
+        return read
+
+    def detail(deed_id: int) -> Read:
+        return lambda ledger: (ledger.deed(deed_id), ledger.history(deed_id))  # DeedDetail.load
+
+    found: list[tuple[str, str, Read]] = [
+        ("ledger view: newest page", f"of {size:,}", newest_page),
+        ("ledger view: a page deep in history", "entries 500,000+", lambda lg: entries_at(lg, range(500_000, 500_200))),
+        ("ledger view: kinds (filter menu)", "", entry_kinds),
+        ("ledger view: by kind", f"{rare_kind} (rarest)", filtered_page(kind=rare_kind)),
+        ("ledger view: by kind", "Checkpoint", filtered_page(kind="Checkpoint")),
+        ("ledger view: by kind", "Transfer", filtered_page(kind="Transfer")),
+        ("ledger view: by kind", f"{common_kind} (commonest)", filtered_page(kind=common_kind)),
+        ("ledger view: by deed", f"deed {long_deed} (long chain)", filtered_page(deed_id=long_deed)),
+        ("ledger view: by deed", f"deed {plain} (registered only)", filtered_page(deed_id=plain)),
+        ("deed detail (deed, history)", f"deed {long_deed} (long chain)", detail(long_deed)),
+        ("deed detail (deed, history)", f"deed {plain} (registered only)", detail(plain)),
+        ("deed by parcel (deed show)", f"parcel {facts['long_parcel']}", lambda lg: lg.deed(facts["long_parcel"])),
+        ("refresh after NOTIFY", "5 new entries", lambda lg: new_entries(lg.engine, size - 5)),
+        ("ledger size", "", lambda lg: lg.size()),
+        ("holdings of a party", "a demo owner", lambda lg: deeds_held(lg, facts["owner"])),
+        ("holdings of a party", "an address holding none", lambda lg: deeds_held(lg, nobody)),
+        ("last checkpoint", "", lambda lg: lg.latest_checkpoint()),
+        ("last checkpoint covering", "entry 17", lambda lg: lg.latest_checkpoint(covering=17)),
+        ("cosignatures of a checkpoint", f"entry {facts['checkpoint']}", lambda lg: lines_of(lg, facts["checkpoint"])),
+        ("witnesses' last cosignatures", "", last_cosigned),
+        ("registrars (keys pane)", "", lambda lg: lg.registrars()),
+        ("proof INDEX", "entry 17", lambda lg: build_proof(lg, 17)),
+        ("proof INDEX", f"entry {size - 10:,}", lambda lg: build_proof(lg, size - 10)),
+        ("deed history (CLI)", f"deed {long_deed}", lambda lg: lg.history(long_deed)),
+        ("deed list --search (CLI)", f"parcel {facts['long_parcel']}", lambda lg: lg.deeds(search=facts["long_parcel"])),
+    ]
+    if facts["lienholder"]:
+        found.append(("holdings of a party", "a lienholder", lambda lg: deeds_held(lg, facts["lienholder"])))
+    if (home.root / "verified").is_dir() and any((home.root / "verified").iterdir()):
+        from core.verify_since import verify_since_checkpoint
+
+        found.append(("verify --since-checkpoint", "", lambda lg: verify_since_checkpoint(lg, jobs=1)))
+    return found
+
+
+def measure(home: DataDir, url: str, read: Read, variants: list[str], runs: int) -> dict[str, list[float]]:
+    ledgers = {v: open_variant(home, url, v) for v in variants}
+    times: dict[str, list[float]] = {v: [] for v in variants}
+    try:
+        for _ in range(runs):
+            for variant in variants:
+                started = time.perf_counter()
+                read(ledgers[variant])
+                times[variant].append((time.perf_counter() - started) * 1000)
+    finally:
+        for ledger in ledgers.values():
+            ledger.engine.dispose()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db-url", required=True)
+    parser.add_argument("--home", type=Path, help="the ledger's data folder (default: an empty one)")
+    parser.add_argument("--runs", type=int, default=12)
+    parser.add_argument("--variants", default="as-is,auto", help=f"a comma-separated list of {', '.join(VARIANTS)}")
+    parser.add_argument("--only", default="", help="run only the paths whose name contains this")
+    args = parser.parse_args()
+    variants = [v for v in args.variants.split(",") if v]
+    if any(v not in VARIANTS for v in variants) or args.runs < 6:
+        parser.error(f"variants are {', '.join(VARIANTS)}; runs at least 6")
+    home = DataDir.resolve(args.home or Path(tempfile.mkdtemp(prefix="pg-read-paths-"))).ensure()
+    ledger = Ledger.open(home, args.db_url)
+    facts = _facts(ledger)
+    ledger.engine.dispose()
+    print(f"{facts['size']:,} entries; kinds rarest first: {', '.join(facts['kinds'])}")
+    print(f"{'path':<38} {'argument':<30} {'variant':<10} {'1-5':>8} {'6+':>8} {'worst':>8}   ms")
+    for name, argument, read in paths(facts, home):
+        if args.only and args.only not in name:
+            continue
+        times = measure(home, args.db_url, read, variants, args.runs)
+        for variant in variants:
+            t = times[variant]
+            print(
+                f"{name:<38} {argument[:30]:<30} {variant:<10} {statistics.median(t[:5]):>8.1f} "
+                f"{statistics.median(t[5:]):>8.1f} {max(t):>8.1f}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
