@@ -75,7 +75,9 @@ def main() -> int:
     done = add_demo_transfers(ledger, store, owners, args.transfers)
     print(f"  {done} demo transfers with their liens and attestations: {time.perf_counter() - started:.0f} s")
     make_checkpoint(ledger, operator)
-    print(f"{ledger.size() - before} entries added in {time.perf_counter() - started:.0f} s; the ledger has {ledger.size():,}")
+    print(
+        f"{ledger.size() - before} entries added in {time.perf_counter() - started:.0f} s; the ledger has {ledger.size():,}"
+    )
     return 0
 
 

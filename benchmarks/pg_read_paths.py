@@ -7,13 +7,14 @@ psycopg prepares a statement server-side once a connection has run it 5 times, a
 then plan it once for any parameter (a generic plan): the deeds filter's "é" went from 6 ms to
 1.1 s on its 6th run (docs/scale.md). Every path here is called through the core function the GUI
 or the CLI calls, with a few representative arguments, on a fresh engine per path, argument and
-variant (so runs 1-5 are unprepared and runs 6+ prepared), the variants' runs interleaved so load
-falls on each alike. Printed per path: the median of runs 1-5, of runs 6+, and the worst, in ms
+variant (so runs 1-5 are unprepared and runs 6+ prepared), or with --together on one engine per
+path and variant for all the path's arguments in turn (a desktop switching filters), the
+variants' runs interleaved so load falls on each alike. Printed per path: the median of runs 1-5, of runs 6+, and the worst, in ms
 (wall clock: the work is in the server). Variants:
 
 - as-is: the engine as core.store makes it;
-- auto: every connection set back to PostgreSQL's default plan_cache_mode = auto (what core did
-  before it set force_custom_plan on every PostgreSQL connection);
+- auto: every connection set to PostgreSQL's default plan_cache_mode = auto;
+- custom: every connection set to plan_cache_mode = force_custom_plan;
 - no-prepare: psycopg never prepares (prepare_threshold = None).
 
 The ledger: benchmarks/pg_ledger_copy.py, then benchmarks/pg_add_history.py (transfers, liens, a
@@ -34,22 +35,25 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, text
 
-from core.ledger import Ledger  # noqa: E402
-from core.paths import DataDir  # noqa: E402
+from core.ledger import Ledger
+from core.paths import DataDir
 
-VARIANTS = ("as-is", "auto", "no-prepare")
+VARIANTS = ("as-is", "auto", "custom", "no-prepare")
 Read = Callable[[Ledger], Any]
 
 
-def _set_plan_cache_auto(dbapi_connection: Any, _record: Any) -> None:
-    autocommit = dbapi_connection.autocommit
-    dbapi_connection.autocommit = True
-    try:
-        dbapi_connection.execute("SET plan_cache_mode = auto")
-    finally:
-        dbapi_connection.autocommit = autocommit
+def _plan_cache_mode(mode: str) -> Callable[[Any, Any], None]:
+    def set_mode(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a SET in a transaction would be rolled back with it
+        try:
+            dbapi_connection.execute(f"SET plan_cache_mode = {mode}")
+        finally:
+            dbapi_connection.autocommit = autocommit
+
+    return set_mode
 
 
 def _no_prepare(dbapi_connection: Any, _record: Any) -> None:
@@ -60,7 +64,9 @@ def open_variant(home: DataDir, url: str, variant: str) -> Ledger:
     """The ledger on a new engine; its connections made as `variant` says (listeners run after core's)."""
     ledger = Ledger.open(home, url)
     if variant == "auto":
-        event.listen(ledger.engine, "connect", _set_plan_cache_auto)
+        event.listen(ledger.engine, "connect", _plan_cache_mode("auto"))
+    elif variant == "custom":
+        event.listen(ledger.engine, "connect", _plan_cache_mode("force_custom_plan"))
     elif variant == "no-prepare":
         event.listen(ledger.engine, "connect", _no_prepare)
     ledger.engine.dispose()  # the connection Ledger.open made had no listener: start again
@@ -141,7 +147,11 @@ def paths(facts: dict[str, Any], home: DataDir) -> list[tuple[str, str, Read]]:
         ("proof INDEX", "entry 17", lambda lg: build_proof(lg, 17)),
         ("proof INDEX", f"entry {size - 10:,}", lambda lg: build_proof(lg, size - 10)),
         ("deed history (CLI)", f"deed {long_deed}", lambda lg: lg.history(long_deed)),
-        ("deed list --search (CLI)", f"parcel {facts['long_parcel']}", lambda lg: lg.deeds(search=facts["long_parcel"])),
+        (
+            "deed list --search (CLI)",
+            f"parcel {facts['long_parcel']}",
+            lambda lg: lg.deeds(search=facts["long_parcel"]),
+        ),
     ]
     if facts["lienholder"]:
         found.append(("holdings of a party", "a lienholder", lambda lg: deeds_held(lg, facts["lienholder"])))
@@ -152,15 +162,21 @@ def paths(facts: dict[str, Any], home: DataDir) -> list[tuple[str, str, Read]]:
     return found
 
 
-def measure(home: DataDir, url: str, read: Read, variants: list[str], runs: int) -> dict[str, list[float]]:
+def measure(
+    home: DataDir, url: str, reads: list[tuple[str, Read]], variants: list[str], runs: int
+) -> dict[tuple[str, str], list[float]]:
+    """Each variant's own engine serves every argument of one path, the arguments in turn run after
+    run, as a desktop switching between filters (or deeds) does: a statement psycopg has prepared
+    for one argument is run with the next."""
     ledgers = {v: open_variant(home, url, v) for v in variants}
-    times: dict[str, list[float]] = {v: [] for v in variants}
+    times: dict[tuple[str, str], list[float]] = {(a, v): [] for a, _ in reads for v in variants}
     try:
         for _ in range(runs):
-            for variant in variants:
-                started = time.perf_counter()
-                read(ledgers[variant])
-                times[variant].append((time.perf_counter() - started) * 1000)
+            for argument, read in reads:
+                for variant in variants:
+                    started = time.perf_counter()
+                    read(ledgers[variant])
+                    times[argument, variant].append((time.perf_counter() - started) * 1000)
     finally:
         for ledger in ledgers.values():
             ledger.engine.dispose()
@@ -172,8 +188,13 @@ def main() -> int:
     parser.add_argument("--db-url", required=True)
     parser.add_argument("--home", type=Path, help="the ledger's data folder (default: an empty one)")
     parser.add_argument("--runs", type=int, default=12)
-    parser.add_argument("--variants", default="as-is,auto", help=f"a comma-separated list of {', '.join(VARIANTS)}")
+    parser.add_argument("--variants", default="as-is", help=f"a comma-separated list of {', '.join(VARIANTS)}")
     parser.add_argument("--only", default="", help="run only the paths whose name contains this")
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="one engine per path for all its arguments, in turn (default: one engine per argument)",
+    )
     args = parser.parse_args()
     variants = [v for v in args.variants.split(",") if v]
     if any(v not in VARIANTS for v in variants) or args.runs < 6:
@@ -184,17 +205,22 @@ def main() -> int:
     ledger.engine.dispose()
     print(f"{facts['size']:,} entries; kinds rarest first: {', '.join(facts['kinds'])}")
     print(f"{'path':<38} {'argument':<30} {'variant':<10} {'1-5':>8} {'6+':>8} {'worst':>8}   ms")
+    groups: dict[str, list[tuple[str, Read]]] = {}
     for name, argument, read in paths(facts, home):
-        if args.only and args.only not in name:
-            continue
-        times = measure(home, args.db_url, read, variants, args.runs)
-        for variant in variants:
-            t = times[variant]
-            print(
-                f"{name:<38} {argument[:30]:<30} {variant:<10} {statistics.median(t[:5]):>8.1f} "
-                f"{statistics.median(t[5:]):>8.1f} {max(t):>8.1f}",
-                flush=True,
-            )
+        if args.only in name:
+            groups.setdefault(name, []).append((argument, read))
+    for name, reads in groups.items():
+        together = [reads] if args.together else [[one] for one in reads]
+        for group in together:
+            times = measure(home, args.db_url, group, variants, args.runs)
+            for argument, _read in group:
+                for variant in variants:
+                    t = times[argument, variant]
+                    print(
+                        f"{name:<38} {argument[:30]:<30} {variant:<10} {statistics.median(t[:5]):>8.1f} "
+                        f"{statistics.median(t[5:]):>8.1f} {max(t):>8.1f}",
+                        flush=True,
+                    )
     return 0
 
 
