@@ -2,6 +2,7 @@
 as the app runs it: is the 6th run (and every later one) as fast as the first five?
 
     python benchmarks/pg_read_paths.py --db-url URL [--home DATA_DIR] [--runs 12] [--variants as-is,auto]
+        [--before OLD_BROWSE_PY] [--together] [--only TEXT]
 
 psycopg prepares a statement server-side once a connection has run it 5 times, and PostgreSQL may
 then plan it once for any parameter (a generic plan): the deeds filter's "é" went from 6 ms to
@@ -25,6 +26,7 @@ long chain of title). DATA_DIR: a data folder for the ledger (its `verified/` re
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import sys
 import tempfile
@@ -96,8 +98,56 @@ def _facts(ledger: Ledger) -> dict[str, Any]:
     return facts
 
 
-def paths(facts: dict[str, Any], home: DataDir) -> list[tuple[str, str, Read]]:
-    from core.browse import entries_at, entry_indexes, entry_kinds
+BEFORE = " [before]"
+
+
+def view_paths(facts: dict[str, Any], browse: Any, tag: str = "") -> list[tuple[str, str, Read]]:
+    """The ledger view's reads through `browse` (core.browse, or an older copy of it: --before)."""
+    from core.projection import DbState
+
+    size, long_deed, plain = facts["size"], facts["long_deed"], facts["plain_deed"]
+    rare_kind, common_kind = facts["kinds"][0], facts["kinds"][-1]
+    length = getattr(browse, "ledger_length", None) or (lambda ledger: ledger.size())
+
+    def newest_page(ledger: Ledger) -> Any:  # EntryModel.reload with no filter: the length, then the last block
+        n = length(ledger)
+        return browse.entries_at(ledger, range(max(0, n - 200), n))
+
+    def filtered_page(kind: str | None = None, deed_id: int | None = None) -> Read:
+        def read(ledger: Ledger) -> Any:  # EntryModel.reload with a filter: the indexes, then the last block
+            keys = browse.entry_indexes(ledger, kind=kind, deed_id=deed_id)
+            return browse.entries_at(ledger, keys[-200:])
+
+        return read
+
+    def summary(ledger: Ledger) -> Any:  # LedgerPane.reload: the last checkpoint, the length, the kinds
+        return ledger.latest_checkpoint(), length(ledger), browse.entry_kinds(ledger)
+
+    def registrars_before(ledger: Ledger) -> Any:  # Ledger.registrars as it was: the size by count(*)
+        with ledger.engine.connect() as conn:
+            return sorted(DbState(conn, ledger.identity, ledger.size()).registrars)
+
+    return [
+        ("ledger pane: checkpoint, length, kinds", tag, summary),
+        ("ledger view: newest page", f"of {size:,}{tag}", newest_page),
+        (
+            "ledger view: a page deep in history",
+            f"entries 500,000+{tag}",
+            lambda lg: browse.entries_at(lg, range(500_000, 500_200)),
+        ),
+        ("ledger view: kinds (filter menu)", tag, browse.entry_kinds),
+        ("ledger view: by kind", f"{rare_kind} (rarest){tag}", filtered_page(kind=rare_kind)),
+        ("ledger view: by kind", f"Checkpoint{tag}", filtered_page(kind="Checkpoint")),
+        ("ledger view: by kind", f"Transfer{tag}", filtered_page(kind="Transfer")),
+        ("ledger view: by kind", f"{common_kind} (commonest){tag}", filtered_page(kind=common_kind)),
+        ("ledger view: by deed", f"deed {long_deed} (long chain){tag}", filtered_page(deed_id=long_deed)),
+        ("ledger view: by deed", f"deed {plain} (registered only){tag}", filtered_page(deed_id=plain)),
+        ("registrars (keys pane)", tag, (lambda lg: lg.registrars()) if not tag else registrars_before),
+    ]
+
+
+def paths(facts: dict[str, Any], home: DataDir, before: Any = None) -> list[tuple[str, str, Read]]:
+    from core import browse
     from core.compliance.recovery import deeds_held
     from core.cosignatures import last_cosigned, lines_of
     from core.proofs import build_proof
@@ -105,45 +155,23 @@ def paths(facts: dict[str, Any], home: DataDir) -> list[tuple[str, str, Read]]:
 
     size, long_deed, plain = facts["size"], facts["long_deed"], facts["plain_deed"]
     nobody = "0x" + "12" * 20
-    rare_kind = facts["kinds"][0]
-    common_kind = facts["kinds"][-1]
-
-    def newest_page(ledger: Ledger) -> Any:  # EntryModel.reload with no filter: size, then the last block
-        n = ledger.size()
-        return entries_at(ledger, range(max(0, n - 200), n))
-
-    def filtered_page(kind: str | None = None, deed_id: int | None = None) -> Read:
-        def read(ledger: Ledger) -> Any:  # EntryModel.reload with a filter: the indexes, then the last block
-            keys = entry_indexes(ledger, kind=kind, deed_id=deed_id)
-            return entries_at(ledger, keys[-200:])
-
-        return read
 
     def detail(deed_id: int) -> Read:
         return lambda ledger: (ledger.deed(deed_id), ledger.history(deed_id))  # DeedDetail.load
 
-    found: list[tuple[str, str, Read]] = [
-        ("ledger view: newest page", f"of {size:,}", newest_page),
-        ("ledger view: a page deep in history", "entries 500,000+", lambda lg: entries_at(lg, range(500_000, 500_200))),
-        ("ledger view: kinds (filter menu)", "", entry_kinds),
-        ("ledger view: by kind", f"{rare_kind} (rarest)", filtered_page(kind=rare_kind)),
-        ("ledger view: by kind", "Checkpoint", filtered_page(kind="Checkpoint")),
-        ("ledger view: by kind", "Transfer", filtered_page(kind="Transfer")),
-        ("ledger view: by kind", f"{common_kind} (commonest)", filtered_page(kind=common_kind)),
-        ("ledger view: by deed", f"deed {long_deed} (long chain)", filtered_page(deed_id=long_deed)),
-        ("ledger view: by deed", f"deed {plain} (registered only)", filtered_page(deed_id=plain)),
+    found = view_paths(facts, browse) + (view_paths(facts, before, BEFORE) if before is not None else [])
+    found += [
         ("deed detail (deed, history)", f"deed {long_deed} (long chain)", detail(long_deed)),
         ("deed detail (deed, history)", f"deed {plain} (registered only)", detail(plain)),
         ("deed by parcel (deed show)", f"parcel {facts['long_parcel']}", lambda lg: lg.deed(facts["long_parcel"])),
         ("refresh after NOTIFY", "5 new entries", lambda lg: new_entries(lg.engine, size - 5)),
-        ("ledger size", "", lambda lg: lg.size()),
+        ("Ledger.size() (count of rows)", "", lambda lg: lg.size()),
         ("holdings of a party", "a demo owner", lambda lg: deeds_held(lg, facts["owner"])),
         ("holdings of a party", "an address holding none", lambda lg: deeds_held(lg, nobody)),
         ("last checkpoint", "", lambda lg: lg.latest_checkpoint()),
         ("last checkpoint covering", "entry 17", lambda lg: lg.latest_checkpoint(covering=17)),
         ("cosignatures of a checkpoint", f"entry {facts['checkpoint']}", lambda lg: lines_of(lg, facts["checkpoint"])),
         ("witnesses' last cosignatures", "", last_cosigned),
-        ("registrars (keys pane)", "", lambda lg: lg.registrars()),
         ("proof INDEX", "entry 17", lambda lg: build_proof(lg, 17)),
         ("proof INDEX", f"entry {size - 10:,}", lambda lg: build_proof(lg, size - 10)),
         ("deed history (CLI)", f"deed {long_deed}", lambda lg: lg.history(long_deed)),
@@ -191,6 +219,11 @@ def main() -> int:
     parser.add_argument("--variants", default="as-is", help=f"a comma-separated list of {', '.join(VARIANTS)}")
     parser.add_argument("--only", default="", help="run only the paths whose name contains this")
     parser.add_argument(
+        "--before",
+        type=Path,
+        help="an older core/browse.py (git show REV:core/browse.py > FILE): its ledger-view reads run beside today's",
+    )
+    parser.add_argument(
         "--together",
         action="store_true",
         help="one engine per path for all its arguments, in turn (default: one engine per argument)",
@@ -205,22 +238,27 @@ def main() -> int:
     ledger.engine.dispose()
     print(f"{facts['size']:,} entries; kinds rarest first: {', '.join(facts['kinds'])}")
     print(f"{'path':<38} {'argument':<30} {'variant':<10} {'1-5':>8} {'6+':>8} {'worst':>8}   ms")
-    groups: dict[str, list[tuple[str, Read]]] = {}
-    for name, argument, read in paths(facts, home):
-        if args.only in name:
-            groups.setdefault(name, []).append((argument, read))
-    for name, reads in groups.items():
-        together = [reads] if args.together else [[one] for one in reads]
-        for group in together:
-            times = measure(home, args.db_url, group, variants, args.runs)
-            for argument, _read in group:
-                for variant in variants:
-                    t = times[argument, variant]
-                    print(
-                        f"{name:<38} {argument[:30]:<30} {variant:<10} {statistics.median(t[:5]):>8.1f} "
-                        f"{statistics.median(t[5:]):>8.1f} {max(t):>8.1f}",
-                        flush=True,
-                    )
+    before = None
+    if args.before is not None:  # loaded as a module of its own; it imports today's core for the rest
+        spec = importlib.util.spec_from_file_location("browse_before", args.before)
+        assert spec is not None and spec.loader is not None
+        before = sys.modules["browse_before"] = importlib.util.module_from_spec(spec)  # dataclasses look it up
+        spec.loader.exec_module(before)
+    groups: dict[tuple[str, str], list[tuple[str, Read]]] = {}
+    for name, argument, read in paths(facts, home, before):
+        if args.only in name:  # an argument and its [before] twin always run together, interleaved
+            key = (name, "") if args.together else (name, argument.removesuffix(BEFORE))
+            groups.setdefault(key, []).append((argument, read))
+    for (name, _argument), group in groups.items():
+        times = measure(home, args.db_url, group, variants, args.runs)
+        for argument, _read in group:
+            for variant in variants:
+                t = times[argument, variant]
+                print(
+                    f"{name:<38} {argument[:30]:<30} {variant:<10} {statistics.median(t[:5]):>8.1f} "
+                    f"{statistics.median(t[5:]):>8.1f} {max(t):>8.1f}",
+                    flush=True,
+                )
     return 0
 
 
