@@ -24,7 +24,7 @@ from core.identity import LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import apply_entry, check_signatures, digest_for, get_kind
 from core.paths import DataDir
-from core.projection import DbState, find_once, load_deed, write_deeds, write_once
+from core.projection import DbState, find_once, load_deed, load_deeds, write_deeds, write_once
 from core.tree import LedgerTree
 from core.treestore import stored_tree, write_nodes
 from core.watch import ledger_size, notify
@@ -399,7 +399,7 @@ class Ledger:
     def deeds(self, *, search: str | None = None, limit: int | None = None, offset: int = 0) -> list[DeedState]:
         ids = self.deed_ids(search=search, limit=limit, offset=offset)
         with self.engine.connect() as conn:
-            return [d for d in (load_deed(conn, i) for i in ids) if d is not None]
+            return load_deeds(conn, ids)
 
     def deed_ids(
         self,

@@ -14,12 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from core import browse
+from core import browse, projection
 from core.browse import IndexesBut, entry_indexes, entry_kinds, ledger_length
 from core.checkpoints import make_checkpoint
 from core.keys import KeyStore
 from core.ledger import Ledger
 from core.paths import DataDir
+from core.projection import load_deeds
 from tests.helpers import PASSWORD, World, sell_with_liens
 
 
@@ -99,3 +100,22 @@ def test_the_ledger_views_reads_answer_as_the_plain_queries(
         about = conn.execute(text("SELECT idx FROM entries WHERE deed_id = :d ORDER BY idx"), {"d": sold}).scalars()
         expected = [int(i) for i in about]
     assert len(expected) == 4 and entry_indexes(ledger, deed_id=sold) == expected  # registered, lien, sold, lien
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_many_deeds_read_at_once_are_the_deeds_read_one_by_one(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    world = _world(tmp_path, database, url)
+    for i in range(7):
+        world.register(f"MD-{i}", world.operator.address)
+    sold = sell_with_liens(world, "MD-SOLD", price="100000", lien="50000", currency="USD").deed
+    ledger = world.ledger
+    one_by_one = [ledger.deed(i) for i in ledger.deed_ids()]
+    assert len(one_by_one[sold - 1].liens) == 2 and len(one_by_one) == 8
+    with mock.patch.object(projection, "DEEDS_AT_ONCE", 3):  # across chunks
+        assert ledger.deeds() == one_by_one
+        assert ledger.deeds(search="MD-SOLD") == [one_by_one[sold - 1]]
+        with ledger.engine.connect() as conn:  # in the order asked, a deed that is not there left out
+            assert load_deeds(conn, [sold, 99, 2, 1]) == [one_by_one[sold - 1], one_by_one[1], one_by_one[0]]
