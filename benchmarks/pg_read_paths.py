@@ -156,6 +156,14 @@ def paths(facts: dict[str, Any], home: DataDir, before: Any = None) -> list[tupl
     size, long_deed, plain = facts["size"], facts["long_deed"], facts["plain_deed"]
     nobody = "0x" + "12" * 20
 
+    def cosign_status(ledger: Ledger) -> Any:  # Workspace.cosign_status (the witnesses pane), its core calls
+        from core.checkpoint_note import cosigners
+        from core.cosignatures import note_of_checkpoint
+
+        latest = ledger.latest_checkpoint()
+        assert latest is not None
+        return tuple(cosigners(note_of_checkpoint(ledger, latest))), last_cosigned(ledger)
+
     def detail(deed_id: int) -> Read:
         return lambda ledger: (ledger.deed(deed_id), ledger.history(deed_id))  # DeedDetail.load
 
@@ -172,6 +180,7 @@ def paths(facts: dict[str, Any], home: DataDir, before: Any = None) -> list[tupl
         ("last checkpoint covering", "entry 17", lambda lg: lg.latest_checkpoint(covering=17)),
         ("cosignatures of a checkpoint", f"entry {facts['checkpoint']}", lambda lg: lines_of(lg, facts["checkpoint"])),
         ("witnesses' last cosignatures", "", last_cosigned),
+        ("witnesses pane: cosign status", "", cosign_status),
         ("proof INDEX", "entry 17", lambda lg: build_proof(lg, 17)),
         ("proof INDEX", f"entry {size - 10:,}", lambda lg: build_proof(lg, size - 10)),
         ("deed history (CLI)", f"deed {long_deed}", lambda lg: lg.history(long_deed)),
