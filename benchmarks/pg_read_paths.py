@@ -156,6 +156,13 @@ def paths(facts: dict[str, Any], home: DataDir, before: Any = None) -> list[tupl
     size, long_deed, plain = facts["size"], facts["long_deed"], facts["plain_deed"]
     nobody = "0x" + "12" * 20
 
+    def deeds_page(order_by: str, descending: bool) -> Read:
+        def read(ledger: Ledger) -> Any:  # DeedsModel: the first block of deed numbers, then their rows
+            ids = ledger.deed_ids(order_by=order_by, descending=descending, limit=64)
+            return browse.deed_summaries(ledger, ids)
+
+        return read
+
     def cosign_status(ledger: Ledger) -> Any:  # Workspace.cosign_status (the witnesses pane), its core calls
         from core.checkpoint_note import cosigners
         from core.cosignatures import note_of_checkpoint
@@ -169,6 +176,9 @@ def paths(facts: dict[str, Any], home: DataDir, before: Any = None) -> list[tupl
 
     found = view_paths(facts, browse) + (view_paths(facts, before, BEFORE) if before is not None else [])
     found += [
+        ("deeds pane: first page + summaries", "by deed number", deeds_page("deed_id", False)),
+        ("deeds pane: first page + summaries", "by address, descending", deeds_page("address", True)),
+        ("deeds pane: count of every deed", "", lambda lg: lg.deed_count()),
         ("deed detail (deed, history)", f"deed {long_deed} (long chain)", detail(long_deed)),
         ("deed detail (deed, history)", f"deed {plain} (registered only)", detail(plain)),
         ("deed by parcel (deed show)", f"parcel {facts['long_parcel']}", lambda lg: lg.deed(facts["long_parcel"])),
