@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from bisect import bisect_right
+from typing import Iterable, Iterator, Sequence, overload
 
 from sqlalchemy import Connection, func, select
 from sqlmodel import col
@@ -16,6 +17,7 @@ from sqlmodel import col
 from core.ledger import Ledger, RecordedEntry
 from core.money import Money
 from core.store import DeedRow, EntryRow, LienRow
+from core.watch import ledger_size
 
 
 @dataclass(frozen=True)
@@ -112,19 +114,112 @@ def _valuation_currencies(conn: Connection, indexes: list[int]) -> dict[int, str
 
 
 def entry_kinds(ledger: Ledger) -> list[str]:
+    """The kinds of entry the ledger holds: one index lookup per kind (a loose scan of ix_entries_kind),
+    not a DISTINCT over every entry (75 ms on PostgreSQL at 1,000,000 entries)."""
     with ledger.engine.connect() as conn:
-        return sorted(conn.execute(select(col(EntryRow.kind)).distinct()).scalars())
+        return sorted(str(k) for k in conn.exec_driver_sql(_KINDS).scalars())
 
 
-def entry_indexes(ledger: Ledger, *, kind: str | None = None, deed_id: int | None = None) -> list[int]:
-    """Indexes of the entries of one kind (or about one deed), in ledger order."""
+# Each step asks the index for the least kind after the last one (SQLite and PostgreSQL alike).
+_KINDS = (
+    "WITH RECURSIVE k(kind) AS (SELECT min(kind) FROM entries UNION ALL "
+    "SELECT (SELECT min(e.kind) FROM entries e WHERE e.kind > k.kind) FROM k WHERE k.kind IS NOT NULL) "
+    "SELECT kind FROM k WHERE kind IS NOT NULL"
+)
+
+
+def ledger_length(ledger: Ledger) -> int:
+    """How many entries the ledger view shows: the last index + 1, one index lookup. `Ledger.size()`
+    counts the rows (verification needs that), which reads every entry: 60 ms on PostgreSQL at
+    1,000,000 entries. The two differ only if entries were deleted, which `verify` reports."""
+    with ledger.engine.connect() as conn:
+        return ledger_size(conn)
+
+
+DENSE = 50_000  # a kind with more entries than this is read as the entries that are not of it, if those are fewer
+
+
+def entry_indexes(ledger: Ledger, *, kind: str | None = None, deed_id: int | None = None) -> Sequence[int]:
+    """Indexes of the entries of one kind (or about one deed), in ledger order.
+
+    A kind that nearly every entry is of (registrations on a county ledger) comes back as the
+    ledger's indexes without the few that are not of it: reading a million indexes took 1.2 s on
+    PostgreSQL, the others a few ms."""
     query = select(col(EntryRow.idx)).order_by(col(EntryRow.idx))
     if kind:
         query = query.where(col(EntryRow.kind) == kind)
     if deed_id is not None:
         query = query.where(col(EntryRow.deed_id) == deed_id)
     with ledger.engine.connect() as conn:
+        if kind and deed_id is None:
+            dense = _all_but(conn, kind)
+            if dense is not None:
+                return dense
         return [int(i) for i in conn.execute(query).scalars()]
+
+
+def _all_but(conn: Connection, kind: str) -> IndexesBut | None:
+    """The indexes of `kind` as the ledger's indexes without the others', when it has more than DENSE
+    entries and the others are at most DENSE; else None."""
+    of_kind = select(col(EntryRow.idx)).where(col(EntryRow.kind) == kind).limit(DENSE + 1).subquery()
+    if conn.execute(select(func.count()).select_from(of_kind)).scalar_one() <= DENSE:
+        return None
+    size = ledger_size(conn)
+    others = [str(k) for k in conn.exec_driver_sql(_KINDS).scalars() if k != kind]
+    missing = [
+        int(i)
+        for i in conn.execute(
+            select(col(EntryRow.idx))
+            .where(col(EntryRow.kind).in_(others), col(EntryRow.idx) < size)  # as of `size`: later ones are not shown
+            .order_by(col(EntryRow.idx))
+            .limit(DENSE + 1)
+        ).scalars()
+    ]
+    return IndexesBut(size, missing) if len(missing) <= DENSE else None
+
+
+class IndexesBut(Sequence[int]):
+    """range(size) without the sorted indexes `missing`, in order, held as those few."""
+
+    def __init__(self, size: int, missing: Sequence[int]) -> None:
+        self._size, self._missing = size, list(missing)
+        # The i-th index kept is i + (how many missing come before it): missing[j] - j counts the
+        # kept indexes before missing[j], so a bisect on it finds that number.
+        self._before = [m - j for j, m in enumerate(self._missing)]
+
+    def __len__(self) -> int:
+        return self._size - len(self._missing)
+
+    @overload
+    def __getitem__(self, position: int) -> int: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[int]: ...
+
+    def __getitem__(self, position: int | slice) -> int | list[int]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return position + bisect_right(self._before, position)
+
+    def __iter__(self) -> Iterator[int]:
+        missing = set(self._missing)
+        return (i for i in range(self._size) if i not in missing)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Sequence)
+            and len(self) == len(other)
+            and all(a == b for a, b in zip(self, other, strict=True))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IndexesBut({self._size}, {self._missing!r})"
 
 
 def entries_at(ledger: Ledger, indexes: Iterable[int]) -> dict[int, RecordedEntry]:

@@ -24,10 +24,10 @@ from core.identity import LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import apply_entry, check_signatures, digest_for, get_kind
 from core.paths import DataDir
-from core.projection import DbState, find_once, load_deed, write_deeds, write_once
+from core.projection import DbState, find_once, load_deed, load_deeds, write_deeds, write_once
 from core.tree import LedgerTree
 from core.treestore import stored_tree, write_nodes
-from core.watch import notify
+from core.watch import ledger_size, notify
 from core.state import ApplyContext, DeedState, LedgerState, OnceKey
 from sqlmodel import col
 
@@ -399,7 +399,7 @@ class Ledger:
     def deeds(self, *, search: str | None = None, limit: int | None = None, offset: int = 0) -> list[DeedState]:
         ids = self.deed_ids(search=search, limit=limit, offset=offset)
         with self.engine.connect() as conn:
-            return [d for d in (load_deed(conn, i) for i in ids) if d is not None]
+            return load_deeds(conn, ids)
 
     def deed_ids(
         self,
@@ -457,9 +457,10 @@ class Ledger:
         return self.tree().root(self.size() if size is None else size)
 
     def registrars(self) -> list[str]:
-        with self.engine.connect() as conn:  # a state of size 0 reads no AddRegistrar: give it the ledger's size
-            size = int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())
-            return sorted(DbState(conn, self.identity, size).registrars)
+        # A state of size 0 reads no AddRegistrar: give it the ledger's size, as the last index + 1
+        # (an index lookup; count(*) reads every entry: 70 ms on PostgreSQL at 1,000,000 entries).
+        with self.engine.connect() as conn:
+            return sorted(DbState(conn, self.identity, ledger_size(conn)).registrars)
 
     def raw_execute(self, sql: str) -> None:
         """For tests and repair tools only."""

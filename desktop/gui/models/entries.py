@@ -106,10 +106,12 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         reader = self._rows_reader()
 
         def query() -> tuple[Sequence[int], bool, dict[int, Any]]:
-            from core.browse import entry_indexes
+            from core.browse import entry_indexes, ledger_length
 
             keys: Sequence[int] = (
-                entry_indexes(ledger, kind=kind, deed_id=deed) if kind or deed is not None else range(ledger.size())
+                entry_indexes(ledger, kind=kind, deed_id=deed)
+                if kind or deed is not None
+                else range(ledger_length(ledger))
             )
             tail = list(keys[-self.BLOCK :])  # the newest entries are shown first (the table scrolls to them)
             return keys, False, reader(tail) if reader is not None else {}

@@ -147,9 +147,9 @@ class LedgerPane(Pane):
         self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 reading the ledger\u2026")
 
         def read() -> tuple[Any, int, list[str]]:
-            from core.browse import entry_kinds
+            from core.browse import entry_kinds, ledger_length
 
-            return ledger.latest_checkpoint(), ledger.size(), entry_kinds(ledger)
+            return ledger.latest_checkpoint(), ledger_length(ledger), entry_kinds(ledger)
 
         self._latest.read("summary", read, self._show_summary, title="Reading the ledger")
 
