@@ -62,6 +62,41 @@ _SHORT_GRAMS_FUNCTION = (
 _SHORT_GRAMS = f"deed_short_grams({', '.join(f'deeds.{c}' for c in FOLDED)})"
 
 
+# Migration 0017: the 4-character pieces of each folded column, tagged by column (a suffix), so
+# that a search of 4 characters or more asks for pieces that must all come from one column.  Each
+# offset 1..4 is cut into pieces of 4 by regexp_replace (a U+0002 after each piece and its tag,
+# then split on it), the value first cut to a multiple of 4 so that no shorter rest is left (an
+# alternative `|.{1,3}$` for the rest made the cut six times slower).  A value holding U+0002
+# yields a few wrong pieces, all holding it or shorter than a tagged piece: a search holding
+# U+0002 is not asked of this index (`long`).
+LONG = 4
+TAGS = ("p", "a", "o")  # parcel, address, owner
+_CUT_4 = "regexp_replace(substr(v, {k}, (length(v) - {m}) / 4 * 4), '(....)', '\\1' || tag || chr(2), 'g')"
+_PIECES_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION deed_pieces(v text, tag text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT array_remove(string_to_array("
+    + " || ".join(_CUT_4.format(k=k, m=k - 1) for k in range(1, LONG + 1))
+    + ", chr(2)), '') $$"
+)
+_LONG_GRAMS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION deed_long_grams(parcel text, address text, owner text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT "
+    + " || ".join(f"deed_pieces({column}, '{tag}')" for column, tag in zip(COLUMNS, TAGS, strict=True))
+    + " $$"
+)
+_LONG_GRAMS = f"deed_long_grams({', '.join(f'deeds.{c}' for c in FOLDED)})"
+
+
+def long_statements() -> tuple[str, ...]:
+    """Migration 0017 on PostgreSQL: the index of the folded columns' tagged 4-character pieces."""
+    return (
+        _PIECES_FUNCTION,
+        _LONG_GRAMS_FUNCTION,
+        f"CREATE INDEX IF NOT EXISTS ix_deeds_long_grams ON deeds USING gin (deed_long_grams({', '.join(FOLDED)}))",
+        "ANALYZE deeds",
+    )
+
+
 def statements(trigram_ops: str | None) -> tuple[str, ...]:
     """Migration 0015 on PostgreSQL: the folded columns, their indexes (pg_trgm's only with
     `trigram_ops`), the pg_trgm indexes of 0014 dropped, and statistics for the planner."""
@@ -110,14 +145,36 @@ def _short_condition(text: str) -> Any:
     return sql_text(f"{_SHORT_GRAMS} @> ARRAY[lower(:piece)]").bindparams(piece=text)
 
 
+def long(text: str) -> bool:
+    """Whether ix_deeds_long_grams answers `text`: 4 characters or more, without U+0002 (some of
+    its pieces are not indexed)."""
+    return len(text) >= LONG and _CUT not in text
+
+
+def _long_condition(text: str) -> Any:
+    """The deeds holding every 4-character piece of `text` in one of the three columns (a superset
+    of the rule's rows: the pieces, not their order)."""
+    return or_(
+        *(
+            sql_text(f"{_LONG_GRAMS} @> deed_pieces(lower(:piece), '{tag}')").bindparams(piece=text)
+            for tag in TAGS
+        )
+    )
+
+
+def _condition(text: str) -> Any:
+    return _short_condition(text) if short(text) else _long_condition(text)
+
+
 def few(conn: Connection, text: str, limit: int) -> bool:
-    """For a search of 1 or 2 characters: whether the index holds at most `limit` deeds for it.
+    """For a search of 1 or 2 characters, or of 4 or more: whether its index holds at most `limit`
+    deeds for it.
 
     The planner's estimate first (ANALYZE keeps the index's most common pieces and their share: a
     few ms): far more than `limit`, and the search is dense.  Otherwise the index's deeds are counted
     up to limit + 1 (a GIN index reads a piece's whole list: 1,000,000 deeds cost ~115 ms, which the
     estimate spares the dense pieces)."""
-    probe = select(col(DeedRow.deed_id)).where(_short_condition(text))
+    probe = select(col(DeedRow.deed_id)).where(_condition(text))
     compiled = probe.compile(conn)
     plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
     if float(plan[0]["Plan"]["Plan Rows"]) > DENSE * limit:
@@ -136,7 +193,12 @@ def index_plans(conn: Connection) -> Iterator[None]:
     conn.execute(sql_text("SELECT set_config('enable_seqscan', :was, true)").bindparams(was=was))
 
 
-def short_ids(
+def indexed(text: str) -> bool:
+    """Whether one of the pieces' indexes (1-2 characters, or 4 and more) can answer `text`."""
+    return short(text) or long(text)
+
+
+def indexed_ids(
     conn: Connection, text: str, order_by: str, descending: bool, limit: int | None, offset: int, at_most: int
 ) -> list[int] | None:
     """A page of the deeds matching a short `text`, sorted, when the index holds at most `at_most`
@@ -167,13 +229,13 @@ def _found(text: str, order_by: str) -> Any:
             col(getattr(DeedRow, order_by)).label("key"),
             *(literal_column(f"deeds.{folded}").label(folded) for folded in FOLDED),
         )
-        .where(_short_condition(text))
+        .where(_condition(text))
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
 
 
-def short_count(conn: Connection, text: str, at_most: int) -> int | None:
+def indexed_count(conn: Connection, text: str, at_most: int) -> int | None:
     """How many deeds match a short `text` when the index holds at most `at_most`; else None."""
     with index_plans(conn):
         if not few(conn, text, at_most):
@@ -185,3 +247,9 @@ def short_count(conn: Connection, text: str, at_most: int) -> int | None:
 
 def _folded_of(found: Any) -> list[Any]:
     return [found.c[folded] for folded in FOLDED]
+
+
+# The names before 0017 (1-2 characters only): older copies of core/deed_search.py call them, as
+# benchmarks/deed_search_plans.py --before does; they answer a short text as they did.
+short_ids = indexed_ids
+short_count = indexed_count
