@@ -151,30 +151,61 @@ def long(text: str) -> bool:
     return len(text) >= LONG and _CUT not in text
 
 
-def _long_condition(text: str) -> Any:
-    """The deeds holding every 4-character piece of `text` in one of the three columns (a superset
-    of the rule's rows: the pieces, not their order)."""
+# A search's pieces asked of ix_deeds_long_grams: those in at most this share of the deeds (by the
+# index's statistics; a piece ANALYZE did not list among the most common is rarer than ~0.5 %).
+# A GIN index reads a piece's whole list: "es, " (every deed) costs ~30 ms, where "s, a" costs
+# nothing; the pieces left out only add candidates, which the rule checks.
+RARE = 0.25
+# When no piece is that rare, the rarest few are asked (the estimate will mostly call it dense).
+ALL_DENSE = 3
+
+_PIECE_SHARES = (
+    "SELECT t.tag, p.piece, coalesce(m.share, 0) FROM unnest(CAST(:tags AS text[])) AS t(tag) "
+    "CROSS JOIN LATERAL unnest(deed_pieces(lower(:text), t.tag)) AS p(piece) "
+    "LEFT JOIN (SELECT e.piece, e.share FROM pg_stats s CROSS JOIN LATERAL "
+    "unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs) AS e(piece, share) "
+    "WHERE s.tablename = 'ix_deeds_long_grams' AND s.schemaname = current_schema()) AS m ON m.piece = p.piece"
+)
+
+
+def rare_pieces(conn: Connection, text: str) -> dict[str, list[str]]:
+    """For each column's tag, the tagged 4-character pieces of `text` to ask the index for: those
+    in at most RARE of the deeds, or the ALL_DENSE rarest when none is.  The pieces are cut by the
+    database (its lower() and its notion of a character, as for the values)."""
+    shares: dict[str, list[tuple[float, str]]] = {tag: [] for tag in TAGS}
+    for tag, piece, share in conn.execute(sql_text(_PIECE_SHARES).bindparams(tags=list(TAGS), text=text)):
+        shares[str(tag)].append((float(share), str(piece)))
+    chosen: dict[str, list[str]] = {}
+    for tag, pieces in shares.items():
+        rare = sorted({piece for share, piece in pieces if share <= RARE})
+        chosen[tag] = rare or [piece for _share, piece in sorted(set(pieces))[:ALL_DENSE]]
+    return chosen
+
+
+def _long_condition(pieces: dict[str, list[str]]) -> Any:
+    """The deeds holding every piece asked in one column (a superset of the rule's rows)."""
     return or_(
         *(
-            sql_text(f"{_LONG_GRAMS} @> deed_pieces(lower(:piece), '{tag}')").bindparams(piece=text)
-            for tag in TAGS
+            sql_text(f"{_LONG_GRAMS} @> CAST(:pieces_{tag} AS text[])").bindparams(**{f"pieces_{tag}": asked})
+            for tag, asked in pieces.items()
         )
     )
 
 
-def _condition(text: str) -> Any:
-    return _short_condition(text) if short(text) else _long_condition(text)
+def condition(conn: Connection, text: str) -> Any:
+    """The deeds the pieces' indexes give for `text` (for `indexed` texts): a superset of its rows."""
+    return _short_condition(text) if short(text) else _long_condition(rare_pieces(conn, text))
 
 
-def few(conn: Connection, text: str, limit: int) -> bool:
+def few(conn: Connection, text: str, limit: int, where: Any = None) -> bool:
     """For a search of 1 or 2 characters, or of 4 or more: whether its index holds at most `limit`
-    deeds for it.
+    deeds for it (`where`: its `condition`).
 
     The planner's estimate first (ANALYZE keeps the index's most common pieces and their share: a
     few ms): far more than `limit`, and the search is dense.  Otherwise the index's deeds are counted
     up to limit + 1 (a GIN index reads a piece's whole list: 1,000,000 deeds cost ~115 ms, which the
     estimate spares the dense pieces)."""
-    probe = select(col(DeedRow.deed_id)).where(_condition(text))
+    probe = select(col(DeedRow.deed_id)).where(condition(conn, text) if where is None else where)
     compiled = probe.compile(conn)
     plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
     if float(plan[0]["Plan"]["Plan Rows"]) > DENSE * limit:
@@ -183,14 +214,25 @@ def few(conn: Connection, text: str, limit: int) -> bool:
     return int(counted) <= limit
 
 
+# Inside `index_plans`: no sequential scan, and no parallel workers.
+_INDEX_PLANS = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0"}
+
+
 @contextmanager
 def index_plans(conn: Connection) -> Iterator[None]:
     """No sequential scan of the deeds inside: it would compute `deed_short_grams` for every deed
-    it reads (~28 µs each), where the index has them (the planner prices that call far lower)."""
-    was = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar_one()
-    conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
-    yield  # (an error leaves the transaction aborted: its rollback undoes the setting, no reset here)
-    conn.execute(sql_text("SELECT set_config('enable_seqscan', :was, true)").bindparams(was=was))
+    it reads (~28 µs each), where the index has them (the planner prices that call far lower).
+    No parallel workers either: the planner expects thousands of rows from a piece it has no
+    statistics for and starts two, which costs 10-15 ms to read a few hundred deeds or none."""
+    was = {
+        name: conn.execute(sql_text("SELECT current_setting(:name)").bindparams(name=name)).scalar_one()
+        for name in _INDEX_PLANS
+    }
+    for name, value in _INDEX_PLANS.items():
+        conn.execute(sql_text("SELECT set_config(:name, :value, true)").bindparams(name=name, value=value))
+    yield  # (an error leaves the transaction aborted: its rollback undoes the settings, no reset here)
+    for name, value in was.items():
+        conn.execute(sql_text("SELECT set_config(:name, :value, true)").bindparams(name=name, value=value))
 
 
 def indexed(text: str) -> bool:
@@ -205,20 +247,22 @@ def indexed_ids(
     (they are read once, MATERIALIZED so that the planner cannot turn it into a scan, and sorted);
     None when it holds more (dense: the ordered scan fills a page after a few rows)."""
     with index_plans(conn):
-        if not few(conn, text, at_most):
+        where = condition(conn, text)
+        if not few(conn, text, at_most, where):
             return None
-        query = read_and_sort(text, order_by, descending).offset(offset)
+        query = read_and_sort(text, order_by, descending, where).offset(offset)
         return [int(i) for i in conn.execute(query if limit is None else query.limit(limit)).scalars()]
 
 
-def read_and_sort(text: str, order_by: str, descending: bool) -> Select[Any]:
-    """The deeds the short index gives for `text`, checked with the rule, sorted."""
-    found = _found(text, order_by)
+def read_and_sort(text: str, order_by: str, descending: bool, where: Any) -> Select[Any]:
+    """The deeds the pieces' index gives for `text` (`where`: its `condition`), checked with the
+    rule, sorted."""
+    found = _found(where, order_by)
     key = found.c.key.desc() if descending else found.c.key
     return select(found.c.deed_id).where(_folded_like(_folded_of(found), text)).order_by(key, found.c.deed_id)
 
 
-def _found(text: str, order_by: str) -> Any:
+def _found(where: Any, order_by: str) -> Any:
     """The deeds the short index gives for `text`, read once (MATERIALIZED) with their sort key and
     folded values: the rule is checked on them outside, where the planner cannot answer it with
     pg_trgm's index instead (for 1 or 2 characters that index has no trigram: it would read all of
@@ -229,7 +273,7 @@ def _found(text: str, order_by: str) -> Any:
             col(getattr(DeedRow, order_by)).label("key"),
             *(literal_column(f"deeds.{folded}").label(folded) for folded in FOLDED),
         )
-        .where(_condition(text))
+        .where(where)
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
@@ -238,9 +282,10 @@ def _found(text: str, order_by: str) -> Any:
 def indexed_count(conn: Connection, text: str, at_most: int) -> int | None:
     """How many deeds match a short `text` when the index holds at most `at_most`; else None."""
     with index_plans(conn):
-        if not few(conn, text, at_most):
+        where = condition(conn, text)
+        if not few(conn, text, at_most, where):
             return None
-        found = _found(text, "deed_id")
+        found = _found(where, "deed_id")
         matching = select(func.count()).select_from(found).where(_folded_like(_folded_of(found), text))
         return int(conn.execute(matching).scalar_one())
 
