@@ -15,14 +15,21 @@ The indexes that narrow a search:
 - `ix_deeds_short_grams`, over `deed_short_grams(parcel_folded, address_folded, owner_folded)`:
   every character and every pair of adjacent characters of the three (joined by U+0001), so
   "which deeds contain 'zq'" is one key of the index (pg_trgm has no trigram to look up for 1 or
-  2 characters).  Built in; no extension needed.
+  2 characters).  Built in; no extension needed;
+- `ix_deeds_long_grams` (migration 0017), over `deed_long_grams(...)` of the three: every run of 4
+  characters of each column with the column's tag after it.  pg_trgm has no positions, so a
+  search whose trigrams are each in nearly every deed ("es, a" in "900 Garden Rd, Ames, IA") got
+  every deed as a candidate; its 4-character pieces, from one column, are rare ("s, a").
 
-The plan for 1 or 2 characters (`short_ids`, `short_count`): the planner's estimate from that
+The plan for 1 or 2 characters (`indexed_ids`, `indexed_count`): the planner's estimate from that
 index's statistics (ANALYZE) says whether the piece is dense; if not, the index's deeds are
 counted up to FEW + 1.  If they are that few they are read and sorted (a MATERIALIZED CTE, so
 the planner cannot turn it into a scan); if not, matches are dense and the ordered scan of the
-sort column's index fills a page after a few rows.  Searches of 3 characters or more are left to
-the planner: the folded columns have statistics, so it can tell a rare search from a dense one.
+sort column's index fills a page after a few rows.  For 4 characters or more the same, after two
+checks: the planner's estimate of the rule's own rows (the folded columns' statistics) sends a
+dense search to the ordered scan at once, and only the search's pieces in at most RARE of the
+deeds are asked (a GIN index reads a dense piece's whole list).  Searches of 3 characters, and
+those the pieces do not narrow to FEW, are left to the planner and pg_trgm's indexes.
 """
 
 from __future__ import annotations
@@ -260,9 +267,10 @@ def indexed(text: str) -> bool:
 def indexed_ids(
     conn: Connection, text: str, order_by: str, descending: bool, limit: int | None, offset: int, at_most: int
 ) -> list[int] | None:
-    """A page of the deeds matching a short `text`, sorted, when the index holds at most `at_most`
+    """A page of the deeds matching an `indexed` text, sorted, when its index holds at most `at_most`
     (they are read once, MATERIALIZED so that the planner cannot turn it into a scan, and sorted);
-    None when it holds more (dense: the ordered scan fills a page after a few rows)."""
+    None when it holds more (dense: the ordered scan fills a page after a few rows; or, for 4
+    characters and more, the planner's plan)."""
     with index_plans(conn):
         where = _pieces(conn, text, at_most)
         if where is None:
@@ -280,7 +288,7 @@ def read_and_sort(text: str, order_by: str, descending: bool, where: Any) -> Sel
 
 
 def _found(where: Any, order_by: str) -> Any:
-    """The deeds the short index gives for `text`, read once (MATERIALIZED) with their sort key and
+    """The deeds a pieces' index gives (`where`), read once (MATERIALIZED) with their sort key and
     folded values: the rule is checked on them outside, where the planner cannot answer it with
     pg_trgm's index instead (for 1 or 2 characters that index has no trigram: it would read all of
     itself and compute `deed_short_grams` for each deed)."""
@@ -297,7 +305,7 @@ def _found(where: Any, order_by: str) -> Any:
 
 
 def indexed_count(conn: Connection, text: str, at_most: int) -> int | None:
-    """How many deeds match a short `text` when the index holds at most `at_most`; else None."""
+    """How many deeds match an `indexed` text when its index holds at most `at_most`; else None."""
     with index_plans(conn):
         where = _pieces(conn, text, at_most)
         if where is None:

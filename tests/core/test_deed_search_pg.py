@@ -107,7 +107,9 @@ def test_short_searches_read_few_deeds_from_the_index_and_scan_dense_ones(postgr
         assert deed_search_pg.few(conn, "ZQ", 100) and not deed_search_pg.few(conn, "a", 100)
         assert deed_search_pg.few(conn, "zq", 3) and not deed_search_pg.few(conn, "zq", 2)
         conn.exec_driver_sql("SET enable_seqscan = off")  # 3,000 deeds: a scan is as cheap; the index can answer
-        plan = _explain(conn, deed_search_pg.read_and_sort("zq", "address", False, deed_search_pg.condition(conn, "zq")))
+        plan = _explain(
+            conn, deed_search_pg.read_and_sort("zq", "address", False, deed_search_pg.condition(conn, "zq"))
+        )
         conn.exec_driver_sql("SET enable_seqscan = on")
         assert "ix_deeds_short_grams" in plan and "CTE found" in plan, plan
         assert deed_search.deed_ids(conn, "zQ", order_by="address") == [1007, 2007, 7]

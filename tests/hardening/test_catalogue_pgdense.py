@@ -13,7 +13,8 @@ from sqlalchemy import create_engine
 
 from core import deed_search_pg
 from tests.hardening.harness import assert_refused, run_cli
-from tests.hardening.test_catalogue_pgsearch import _deeds_listed, _fingerprint, pg_office  # noqa: F401
+from tests.core.test_deed_search import _office
+from tests.hardening.test_catalogue_pgsearch import _deeds_listed, _fingerprint
 
 # The office's deeds: 1 AB-1 "12 Oak Avenue", 2 CD-2 "100% Maple St", 3 EF-3 "9 Birch", one owner.
 # (search, the deeds it finds)
@@ -35,6 +36,13 @@ SEARCHES = [
     ("\u00e9bec", []),
     ("9 BIRCH", [3]),
 ]
+
+
+@pytest.fixture
+def pg_office(postgres_url: str, tmp_path: Path) -> tuple[Path, str]:
+    ledger, _operator = _office(tmp_path / "home", postgres_url)
+    ledger.close()
+    return ledger.home.root, postgres_url
 
 
 @pytest.mark.parametrize(("search", "found"), SEARCHES)
