@@ -3,10 +3,11 @@
     python benchmarks/deed_index_cost.py [--deeds 20000] [--rounds 3]
     python benchmarks/deed_index_cost.py --db-url postgresql+psycopg://USER@/postgres?host=SOCKET_DIR
 
-On PostgreSQL (--db-url: a server where the role may create databases) the comparison is schema 0015
-(the folded columns, their pg_trgm indexes and the index of its 1- and 2-character pieces:
-core.deed_search_pg) against 0014 (pg_trgm's index on each of the three columns), each in a fresh
-database made and dropped here.
+On PostgreSQL (--db-url: a server where the role may create databases) the comparison is schema 0017
+(0015's and 0017's index of the folded columns' tagged 4-character pieces), 0015 (the folded
+columns, their pg_trgm indexes and the index of their 1- and 2-character pieces: core.deed_search_pg;
+0016 changed nothing there) and 0014 (pg_trgm's index on each of the three columns), each in a
+fresh database made and dropped here.
 
 On SQLite, three fresh ledgers' databases, one with the index as it is (schema 0016: positions),
 one with 0014's index (rowids only, `detail='none'`) and one without the index's triggers, take the
@@ -68,8 +69,11 @@ def _write(engine: Engine, rows: list[dict[str, object]], *, replace: bool) -> f
     return time.perf_counter() - started
 
 
-def _postgres(url: str, name: str, head: bool) -> Engine:
-    """A fresh database `name` on the server of `url`, at 0015 (`head`) or set back to 0014."""
+POSTGRES_VARIANTS = ("0017 + 4-char pieces", "0015 folded + pieces", "0014 trigram/column")
+
+
+def _postgres(url: str, name: str, variant: str) -> Engine:
+    """A fresh database `name` on the server of `url`, at head (0017) or set back to 0015 or 0014."""
     server = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
@@ -77,8 +81,11 @@ def _postgres(url: str, name: str, head: bool) -> Engine:
     server.dispose()
     engine = make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
     migrate(engine)
-    if not head:
-        with engine.begin() as conn:
+    with engine.begin() as conn:
+        if variant != POSTGRES_VARIANTS[0]:
+            conn.exec_driver_sql("DROP FUNCTION deed_long_grams(text, text, text) CASCADE")  # and its index
+            conn.exec_driver_sql("DROP FUNCTION deed_pieces(text, text)")
+        if variant == POSTGRES_VARIANTS[2]:
             for column in ("parcel", "address", "owner"):
                 conn.exec_driver_sql(f"ALTER TABLE deeds DROP COLUMN {column}_folded")
             conn.exec_driver_sql("DROP FUNCTION deed_short_grams(text, text, text)")
@@ -98,15 +105,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deeds", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--db-url", help="a PostgreSQL server's database URL: compare 0015 with 0014 there")
+    parser.add_argument("--db-url", help="a PostgreSQL server's database URL: compare 0017, 0015 and 0014 there")
     args = parser.parse_args()
     results: dict[str, list[float]] = {}
     if args.db_url:
         for round_ in range(args.rounds):
-            for head in (True, False):
-                name = f"deed_index_cost_{round_}_{int(head)}"
-                engine = _postgres(args.db_url, name, head)
-                _measure(engine, "0015 folded + pieces" if head else "0014 trigram/column", args.deeds, results)
+            for number, variant in enumerate(POSTGRES_VARIANTS):
+                name = f"deed_index_cost_{round_}_{number}"
+                engine = _postgres(args.db_url, name, variant)
+                _measure(engine, variant, args.deeds, results)
                 engine.dispose()
                 _drop(args.db_url, name)
         _report(args, results)

@@ -30,7 +30,8 @@ GOAL_MS = 100.0
 # nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none),
 # searches whose trigrams are all common but seldom together (an address with the wrong ZIP code,
 # a ZIP code with a parcel's suffix, fragments of two owners' addresses: thousands of candidates
-# in the index, no match; found with benchmarks/sparse_searches.py), and nothing at all.
+# in the index, no match; found with benchmarks/sparse_searches.py), searches whose every piece is
+# in nearly every deed ("es, a", "e, 5": found with benchmarks/pg_dense_searches.py), and nothing at all.
 SEARCHES = [
     "0527",
     "maple",
@@ -55,6 +56,9 @@ SEARCHES = [
     "929e",
     "4ebec",
     "es, a",
+    "e, 5",
+    "es 5",
+    "mes,ia 5",
     "",
 ]
 

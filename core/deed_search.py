@@ -322,8 +322,8 @@ def deed_ids(
     query = ordered(select(col(DeedRow.deed_id)), order_by, descending)
     if text is not None and conn.dialect.name == "postgresql":
         deed_search_pg.plan_for_this_text(conn)
-        if deed_search_pg.short(text):  # `ordered` checked order_by
-            found = deed_search_pg.short_ids(conn, text, order_by, descending, limit, offset, FEW)
+        if deed_search_pg.indexed(text):  # `ordered` checked order_by
+            found = deed_search_pg.indexed_ids(conn, text, order_by, descending, limit, offset, FEW)
             if found is not None:
                 return found
     if text is not None:
@@ -348,7 +348,7 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
     query = select(col(DeedRow.deed_id))
     if text is not None and conn.dialect.name == "postgresql":
         deed_search_pg.plan_for_this_text(conn)
-        counted = deed_search_pg.short_count(conn, text, FEW) if deed_search_pg.short(text) else None
+        counted = deed_search_pg.indexed_count(conn, text, FEW) if deed_search_pg.indexed(text) else None
         if counted is not None:
             return counted if at_most is None else min(counted, at_most + 1)
     if text is not None:

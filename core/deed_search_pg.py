@@ -15,14 +15,21 @@ The indexes that narrow a search:
 - `ix_deeds_short_grams`, over `deed_short_grams(parcel_folded, address_folded, owner_folded)`:
   every character and every pair of adjacent characters of the three (joined by U+0001), so
   "which deeds contain 'zq'" is one key of the index (pg_trgm has no trigram to look up for 1 or
-  2 characters).  Built in; no extension needed.
+  2 characters).  Built in; no extension needed;
+- `ix_deeds_long_grams` (migration 0017), over `deed_long_grams(...)` of the three: every run of 4
+  characters of each column with the column's tag after it.  pg_trgm has no positions, so a
+  search whose trigrams are each in nearly every deed ("es, a" in "900 Garden Rd, Ames, IA") got
+  every deed as a candidate; its 4-character pieces, from one column, are rare ("s, a").
 
-The plan for 1 or 2 characters (`short_ids`, `short_count`): the planner's estimate from that
+The plan for 1 or 2 characters (`indexed_ids`, `indexed_count`): the planner's estimate from that
 index's statistics (ANALYZE) says whether the piece is dense; if not, the index's deeds are
 counted up to FEW + 1.  If they are that few they are read and sorted (a MATERIALIZED CTE, so
 the planner cannot turn it into a scan); if not, matches are dense and the ordered scan of the
-sort column's index fills a page after a few rows.  Searches of 3 characters or more are left to
-the planner: the folded columns have statistics, so it can tell a rare search from a dense one.
+sort column's index fills a page after a few rows.  For 4 characters or more the same, after two
+checks: the planner's estimate of the rule's own rows (the folded columns' statistics) sends a
+dense search to the ordered scan at once, and only the search's pieces in at most RARE of the
+deeds are asked (a GIN index reads a dense piece's whole list).  Searches of 3 characters, and
+those the pieces do not narrow to FEW, are left to the planner and pg_trgm's indexes.
 """
 
 from __future__ import annotations
@@ -60,6 +67,44 @@ _SHORT_GRAMS_FUNCTION = (
     f"|| string_to_array(regexp_replace(substr({_JOINED}, 2), '(..)', '\\1' || chr(2), 'g'), chr(2)), '') $$"
 )
 _SHORT_GRAMS = f"deed_short_grams({', '.join(f'deeds.{c}' for c in FOLDED)})"
+
+
+# Migration 0017: the 4-character pieces of each folded column, tagged by column (a suffix), so
+# that a search of 4 characters or more asks for pieces that must all come from one column.  Each
+# offset 1..4 is cut into pieces of 4 by regexp_replace (a U+0002 after each piece and its tag,
+# then split on it), the value first cut to a multiple of 4 so that no shorter rest is left (an
+# alternative `|.{1,3}$` for the rest made the cut six times slower).  A value holding U+0002
+# yields a few wrong pieces, all holding it or shorter than a tagged piece: a search holding
+# U+0002 is not asked of this index (`long`).
+LONG = 4
+TAGS = ("p", "a", "o")  # parcel, address, owner
+_CUT_4 = "regexp_replace(substr(v, {k}, (length(v) - {m}) / 4 * 4), '(....)', '\\1' || tag || chr(2), 'g')"
+_PIECES_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION deed_pieces(v text, tag text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT array_remove(string_to_array("
+    + " || ".join(_CUT_4.format(k=k, m=k - 1) for k in range(1, LONG + 1))
+    + ", chr(2)), '') $$"
+)
+# Not STRICT: PostgreSQL inlines a STRICT SQL function only when its body is strict, and it cannot
+# tell that of deed_pieces before inlining it; run as a function, it cost ~200 µs a deed, not ~35.
+# (A NULL column, which the deeds table does not allow, would give the other columns' pieces.)
+_LONG_GRAMS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION deed_long_grams(parcel text, address text, owner text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
+    + " || ".join(f"deed_pieces({column}, '{tag}')" for column, tag in zip(COLUMNS, TAGS, strict=True))
+    + " $$"
+)
+_LONG_GRAMS = f"deed_long_grams({', '.join(f'deeds.{c}' for c in FOLDED)})"
+
+
+def long_statements() -> tuple[str, ...]:
+    """Migration 0017 on PostgreSQL: the index of the folded columns' tagged 4-character pieces."""
+    return (
+        _PIECES_FUNCTION,
+        _LONG_GRAMS_FUNCTION,
+        f"CREATE INDEX IF NOT EXISTS ix_deeds_long_grams ON deeds USING gin (deed_long_grams({', '.join(FOLDED)}))",
+        "ANALYZE deeds",
+    )
 
 
 def statements(trigram_ops: str | None) -> tuple[str, ...]:
@@ -110,54 +155,148 @@ def _short_condition(text: str) -> Any:
     return sql_text(f"{_SHORT_GRAMS} @> ARRAY[lower(:piece)]").bindparams(piece=text)
 
 
-def few(conn: Connection, text: str, limit: int) -> bool:
-    """For a search of 1 or 2 characters: whether the index holds at most `limit` deeds for it.
+def long(text: str) -> bool:
+    """Whether ix_deeds_long_grams answers `text`: 4 characters or more, without U+0002 (some of
+    its pieces are not indexed)."""
+    return len(text) >= LONG and _CUT not in text
+
+
+# A search's pieces asked of ix_deeds_long_grams: those in at most this share of the deeds (by the
+# index's statistics; a piece ANALYZE did not list among the most common is rarer than ~0.5 %).
+# A GIN index reads a piece's whole list: "es, " (every deed) costs ~30 ms, where "s, a" costs
+# nothing; the pieces left out only add candidates, which the rule checks.
+RARE = 0.25
+# When no piece is that rare, the rarest few are asked (the estimate will mostly call it dense).
+ALL_DENSE = 3
+
+_PIECE_SHARES = (
+    "SELECT t.tag, p.piece, coalesce(m.share, 0) FROM unnest(CAST(:tags AS text[])) AS t(tag) "
+    "CROSS JOIN LATERAL unnest(deed_pieces(lower(:text), t.tag)) AS p(piece) "
+    "LEFT JOIN (SELECT e.piece, e.share FROM pg_stats s CROSS JOIN LATERAL "
+    "unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs) AS e(piece, share) "
+    "WHERE s.tablename = 'ix_deeds_long_grams' AND s.schemaname = current_schema()) AS m ON m.piece = p.piece"
+)
+
+
+def rare_pieces(conn: Connection, text: str) -> dict[str, list[str]]:
+    """For each column's tag, the tagged 4-character pieces of `text` to ask the index for: those
+    in at most RARE of the deeds, or the ALL_DENSE rarest when none is.  The pieces are cut by the
+    database (its lower() and its notion of a character, as for the values)."""
+    shares: dict[str, list[tuple[float, str]]] = {tag: [] for tag in TAGS}
+    for tag, piece, share in conn.execute(sql_text(_PIECE_SHARES).bindparams(tags=list(TAGS), text=text)):
+        shares[str(tag)].append((float(share), str(piece)))
+    chosen: dict[str, list[str]] = {}
+    for tag, pieces in shares.items():
+        rare = sorted({piece for share, piece in pieces if share <= RARE})
+        chosen[tag] = rare or [piece for _share, piece in sorted(set(pieces))[:ALL_DENSE]]
+    return chosen
+
+
+def _long_condition(pieces: dict[str, list[str]]) -> Any:
+    """The deeds holding every piece asked in one column (a superset of the rule's rows)."""
+    return or_(
+        *(
+            sql_text(f"{_LONG_GRAMS} @> CAST(:pieces_{tag} AS text[])").bindparams(**{f"pieces_{tag}": asked})
+            for tag, asked in pieces.items()
+        )
+    )
+
+
+def condition(conn: Connection, text: str) -> Any:
+    """The deeds the pieces' indexes give for `text` (for `indexed` texts): a superset of its rows."""
+    return _short_condition(text) if short(text) else _long_condition(rare_pieces(conn, text))
+
+
+def few(conn: Connection, text: str, limit: int, where: Any = None) -> bool:
+    """For a search of 1 or 2 characters, or of 4 or more: whether its index holds at most `limit`
+    deeds for it (`where`: its `condition`).
 
     The planner's estimate first (ANALYZE keeps the index's most common pieces and their share: a
     few ms): far more than `limit`, and the search is dense.  Otherwise the index's deeds are counted
     up to limit + 1 (a GIN index reads a piece's whole list: 1,000,000 deeds cost ~115 ms, which the
     estimate spares the dense pieces)."""
-    probe = select(col(DeedRow.deed_id)).where(_short_condition(text))
-    compiled = probe.compile(conn)
-    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
-    if float(plan[0]["Plan"]["Plan Rows"]) > DENSE * limit:
+    probe = select(col(DeedRow.deed_id)).where(condition(conn, text) if where is None else where)
+    if _estimate(conn, probe) > DENSE * limit:
         return False
     counted = conn.execute(select(func.count()).select_from(probe.limit(limit + 1).subquery())).scalar_one()
     return int(counted) <= limit
 
 
+def _estimate(conn: Connection, query: Select[Any]) -> float:
+    compiled = query.compile(conn)
+    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _pieces(conn: Connection, text: str, limit: int) -> Any:
+    """The `condition` for an `indexed` text when its index holds at most `limit` deeds; else None.
+
+    For 4 characters or more, first the planner's estimate of the rule's own rows (the folded
+    columns' statistics: "maple" ~80,000, "es, a" ~200): dense matches are left to the ordered scan
+    at once.  The pieces' estimate cannot tell them, it takes the pieces as independent ("duff av":
+    21 deeds expected, 67,461 hold its pieces) and their count would read 5,001 deeds (~20 ms)."""
+    if long(text) and _estimate(conn, select(col(DeedRow.deed_id)).where(rule(text))) > DENSE * limit:
+        return None
+    where = condition(conn, text)
+    return where if few(conn, text, limit, where) else None
+
+
+# Inside `index_plans`: no sequential scan, and no parallel workers.
+_INDEX_PLANS = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0"}
+
+
 @contextmanager
 def index_plans(conn: Connection) -> Iterator[None]:
     """No sequential scan of the deeds inside: it would compute `deed_short_grams` for every deed
-    it reads (~28 µs each), where the index has them (the planner prices that call far lower)."""
-    was = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar_one()
-    conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
-    yield  # (an error leaves the transaction aborted: its rollback undoes the setting, no reset here)
-    conn.execute(sql_text("SELECT set_config('enable_seqscan', :was, true)").bindparams(was=was))
+    it reads (~28 µs each), where the index has them (the planner prices that call far lower).
+    No parallel workers either: the planner expects thousands of rows from a piece it has no
+    statistics for and starts two, which costs 10-15 ms to read a few hundred deeds or none."""
+    names = list(_INDEX_PLANS)
+    was = conn.execute(sql_text(_READ_SETTINGS).bindparams(names=names)).scalars().all()
+    _set(conn, names, list(_INDEX_PLANS.values()))
+    yield  # (an error leaves the transaction aborted: its rollback undoes the settings, no reset here)
+    _set(conn, names, [str(value) for value in was])
 
 
-def short_ids(
+# One round trip each (a search makes several; each costs ~0.2-1 ms on a loaded machine).
+_READ_SETTINGS = "SELECT current_setting(n) FROM unnest(CAST(:names AS text[])) WITH ORDINALITY AS s(n, i) ORDER BY i"
+_SET_SETTINGS = "SELECT set_config(n, v, true) FROM unnest(CAST(:names AS text[]), CAST(:values AS text[])) AS s(n, v)"
+
+
+def _set(conn: Connection, names: list[str], values: list[str]) -> None:
+    conn.execute(sql_text(_SET_SETTINGS).bindparams(names=names, values=values)).all()
+
+
+def indexed(text: str) -> bool:
+    """Whether one of the pieces' indexes (1-2 characters, or 4 and more) can answer `text`."""
+    return short(text) or long(text)
+
+
+def indexed_ids(
     conn: Connection, text: str, order_by: str, descending: bool, limit: int | None, offset: int, at_most: int
 ) -> list[int] | None:
-    """A page of the deeds matching a short `text`, sorted, when the index holds at most `at_most`
+    """A page of the deeds matching an `indexed` text, sorted, when its index holds at most `at_most`
     (they are read once, MATERIALIZED so that the planner cannot turn it into a scan, and sorted);
-    None when it holds more (dense: the ordered scan fills a page after a few rows)."""
+    None when it holds more (dense: the ordered scan fills a page after a few rows; or, for 4
+    characters and more, the planner's plan)."""
     with index_plans(conn):
-        if not few(conn, text, at_most):
+        where = _pieces(conn, text, at_most)
+        if where is None:
             return None
-        query = read_and_sort(text, order_by, descending).offset(offset)
+        query = read_and_sort(text, order_by, descending, where).offset(offset)
         return [int(i) for i in conn.execute(query if limit is None else query.limit(limit)).scalars()]
 
 
-def read_and_sort(text: str, order_by: str, descending: bool) -> Select[Any]:
-    """The deeds the short index gives for `text`, checked with the rule, sorted."""
-    found = _found(text, order_by)
+def read_and_sort(text: str, order_by: str, descending: bool, where: Any) -> Select[Any]:
+    """The deeds the pieces' index gives for `text` (`where`: its `condition`), checked with the
+    rule, sorted."""
+    found = _found(where, order_by)
     key = found.c.key.desc() if descending else found.c.key
     return select(found.c.deed_id).where(_folded_like(_folded_of(found), text)).order_by(key, found.c.deed_id)
 
 
-def _found(text: str, order_by: str) -> Any:
-    """The deeds the short index gives for `text`, read once (MATERIALIZED) with their sort key and
+def _found(where: Any, order_by: str) -> Any:
+    """The deeds a pieces' index gives (`where`), read once (MATERIALIZED) with their sort key and
     folded values: the rule is checked on them outside, where the planner cannot answer it with
     pg_trgm's index instead (for 1 or 2 characters that index has no trigram: it would read all of
     itself and compute `deed_short_grams` for each deed)."""
@@ -167,21 +306,28 @@ def _found(text: str, order_by: str) -> Any:
             col(getattr(DeedRow, order_by)).label("key"),
             *(literal_column(f"deeds.{folded}").label(folded) for folded in FOLDED),
         )
-        .where(_short_condition(text))
+        .where(where)
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
 
 
-def short_count(conn: Connection, text: str, at_most: int) -> int | None:
-    """How many deeds match a short `text` when the index holds at most `at_most`; else None."""
+def indexed_count(conn: Connection, text: str, at_most: int) -> int | None:
+    """How many deeds match an `indexed` text when its index holds at most `at_most`; else None."""
     with index_plans(conn):
-        if not few(conn, text, at_most):
+        where = _pieces(conn, text, at_most)
+        if where is None:
             return None
-        found = _found(text, "deed_id")
+        found = _found(where, "deed_id")
         matching = select(func.count()).select_from(found).where(_folded_like(_folded_of(found), text))
         return int(conn.execute(matching).scalar_one())
 
 
 def _folded_of(found: Any) -> list[Any]:
     return [found.c[folded] for folded in FOLDED]
+
+
+# The names before 0017 (1-2 characters only): older copies of core/deed_search.py call them, as
+# benchmarks/deed_search_plans.py --before does; they answer a short text as they did.
+short_ids = indexed_ids
+short_count = indexed_count

@@ -21,7 +21,7 @@ from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0016"
+SCHEMA_HEAD = "0017"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

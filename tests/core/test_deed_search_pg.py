@@ -107,7 +107,9 @@ def test_short_searches_read_few_deeds_from_the_index_and_scan_dense_ones(postgr
         assert deed_search_pg.few(conn, "ZQ", 100) and not deed_search_pg.few(conn, "a", 100)
         assert deed_search_pg.few(conn, "zq", 3) and not deed_search_pg.few(conn, "zq", 2)
         conn.exec_driver_sql("SET enable_seqscan = off")  # 3,000 deeds: a scan is as cheap; the index can answer
-        plan = _explain(conn, deed_search_pg.read_and_sort("zq", "address", False))
+        plan = _explain(
+            conn, deed_search_pg.read_and_sort("zq", "address", False, deed_search_pg.condition(conn, "zq"))
+        )
         conn.exec_driver_sql("SET enable_seqscan = on")
         assert "ix_deeds_short_grams" in plan and "CTE found" in plan, plan
         assert deed_search.deed_ids(conn, "zQ", order_by="address") == [1007, 2007, 7]
@@ -154,4 +156,138 @@ def test_a_0014_ledger_migrates_and_keeps_every_deed_searchable(postgres_url: st
                 assert reopened.deed_count(search=piece, at_most=5) >= 1
     register_deed(reopened, operator, parcel="GH-4", address="4 Qu\u00e9bec Court", owner=operator.address)
     assert reopened.deed_ids(search="\u00c9b") == [4] and reopened.deed_ids(search="MAPLE ST") == [2]
+    reopened.close()
+
+
+# Searches of 4 characters or more (migration 0017): ix_deeds_long_grams's tagged pieces.
+TEMPLATE = ["{n} Garden Rd, Ames, IA 5001{d}", "{n} Oak Ave, Ames, IA 5001{d}", "{n} Maple St, Ames, IA 5001{d}"]
+LONG_ALPHABET = "aAeEsS ,5%_\\\u00e9\u00c9\u212ak\u0130i\U0001f600\x01"
+
+
+@st.composite
+def long_cases(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
+    """Rows of templated addresses (every 4-character piece of ", Ames, IA 5001" in every deed) and
+    a search of 4 to 9 characters: a piece of one value, dense pieces joined ("es, a" is nowhere),
+    the end of one column and the start of the next, or any text, sometimes its case swapped."""
+    count = draw(st.integers(1, 8))
+    rows = [
+        (
+            draw(st.sampled_from(["P-1", "p-10", "AB%_1", "0x5001"])) + draw(st.text(LONG_ALPHABET, max_size=3)),
+            draw(st.sampled_from(TEMPLATE)).format(n=draw(st.integers(1, 120)), d=draw(st.integers(0, 9)))
+            + draw(st.text(LONG_ALPHABET, max_size=3)),
+            draw(st.sampled_from(["0xAbC5001", "Eames, Ames", ""])) + draw(st.text(LONG_ALPHABET, max_size=4)),
+        )
+        for _ in range(count)
+    ]
+    kind = draw(st.sampled_from(["piece", "dense", "across", "any"]))
+    if kind == "piece":
+        value = draw(st.sampled_from([v for row in rows for v in row if len(v) >= 4] or ["Ames"]))
+        start = draw(st.integers(0, len(value) - 4))
+        search = value[start : start + draw(st.integers(4, 9))]
+    elif kind == "dense":
+        search = draw(st.sampled_from(["es, ", "mes,", ", am", "ia 5", " ia ", "ames"])) + draw(
+            st.sampled_from(["a", "5", " i", "es", ", ia", "ames"])
+        )
+    elif kind == "across":
+        row = draw(st.sampled_from(rows))
+        column = draw(st.integers(0, 1))
+        search = row[column][-3:] + draw(st.sampled_from(["", "\x01"])) + row[column + 1][:3]
+    else:
+        search = draw(st.text(LONG_ALPHABET, min_size=4, max_size=9))
+    return rows, search.swapcase() if draw(st.booleans()) else search
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=long_cases(), rare=st.sampled_from([-1.0, deed_search_pg.RARE, 1.0]), analyse=st.booleans())
+def test_searches_of_four_characters_and_more_give_the_rows_of_ilike(
+    postgres_url: str, case: tuple[list[tuple[str, str, str]], str], rare: float, analyse: bool
+) -> None:
+    """Whichever pieces are asked (-1: none is rare, the rarest three; 1: all of them), with or
+    without statistics, every order, a page and the counts are those of ILIKE on the three columns."""
+    rows, search = case
+    engine = _pg_engine(postgres_url)
+    _fill(engine, rows)
+    if analyse:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE deeds")
+    text_ = deed_search.clean_search(search)
+    if text_ is None:
+        return
+    with mock.patch.object(deed_search_pg, "RARE", rare), engine.connect() as conn:
+        for order_by, descending in ORDERS:
+            expected = _ilike(engine, text_, order_by, descending)
+            found = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending)
+            assert found == expected, (search, order_by, descending)
+            page = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending, limit=2, offset=1)
+            assert page == expected[1:3]
+        assert deed_search.deed_count(conn, search) == len(found)
+        assert deed_search.deed_count(conn, search, at_most=1) == min(len(found), 2)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(LONG_ALPHABET + "\x00\x02", max_size=12).map(lambda v: v.replace("\x00", "")))
+def test_the_long_pieces_are_every_four_characters_of_a_column_tagged(postgres_url: str, value: str) -> None:
+    """deed_pieces gives each run of 4 characters with the tag after it, none shorter: every run
+    without U+0002 (a run holding it may be cut: such searches are not asked of the index)."""
+    engine = _pg_engine(postgres_url)
+    with engine.connect() as conn:
+        pieces = set(conn.execute(text("SELECT deed_pieces(:v, 'a')").bindparams(v=value)).scalar_one())
+        joined = conn.execute(text("SELECT deed_long_grams('ab€d😀', :v, 'wxyz')").bindparams(v=value)).scalar_one()
+    runs = {value[i : i + 4] + "a" for i in range(len(value) - 3)}
+    assert {r for r in runs if "\x02" not in r} <= pieces
+    assert all(p in runs for p in pieces if "\x02" not in p and len(p) == 5)
+    assert set(joined) == {"ab€dp", "b€d😀p", "wxyzo"} | pieces
+
+
+def test_an_all_dense_search_is_read_from_the_long_index(postgres_url: str) -> None:
+    """3,000 templated addresses: each piece of "es, a" but "s, a" is in every deed.  The index is
+    asked for "s, a" only, the plan reads ix_deeds_long_grams, and the search answers none; a dense
+    search ("ames, ia") is left to the ordered scan."""
+    engine = _pg_engine(postgres_url)
+    _fill(engine, [(f"P-{i}", f"{i} Garden Rd, Ames, IA 5001{i % 10}", "0xab") for i in range(1, 3001)])
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE deeds")
+    with mock.patch.object(deed_search, "FEW", 100), engine.connect() as conn:
+        assert deed_search_pg.rare_pieces(conn, "ES, A")["a"] == ["s, aa"]
+        where = deed_search_pg.condition(conn, "es, a")
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        query = deed_search_pg.read_and_sort("es, a", "address", False, where)
+        compiled = query.compile(conn)
+        plan = "\n".join(str(r[0]) for r in conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params))
+        conn.exec_driver_sql("SET enable_seqscan = on")
+        assert "ix_deeds_long_grams" in plan and "CTE found" in plan, plan
+        assert "trgm" not in plan, plan
+        with mock.patch.object(deed_search_pg, "read_and_sort", wraps=deed_search_pg.read_and_sort) as read:
+            assert deed_search.deed_ids(conn, "es, a", limit=51) == []
+            assert deed_search.deed_ids(conn, "2977 garden rd, ames", order_by="address") == [2977]
+            assert read.call_count == 2
+            assert deed_search.deed_ids(conn, "ames, ia", limit=3) == [1, 2, 3]
+            assert read.call_count == 2  # dense: not read from the index
+        assert deed_search.deed_count(conn, "Es, A", at_most=100) == 0
+        assert deed_search.deed_count(conn, "ames, ia", at_most=100) == 101
+        assert deed_search.deed_count(conn, "ia 50013") == 300
+
+
+def test_a_0016_ledger_migrates_to_the_long_index(postgres_url: str, tmp_path: Path) -> None:
+    ledger, operator = _office(tmp_path / "home", postgres_url)
+    with ledger.engine.begin() as conn:  # the database as 0016 left it
+        conn.execute(text("DROP FUNCTION deed_long_grams(text, text, text) CASCADE"))  # and its index
+        conn.execute(text("DROP FUNCTION deed_pieces(text, text)"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0016'"))
+    ledger.close()
+
+    reopened = Ledger.open(ledger.home, postgres_url)  # migrates 0016 -> 0017
+    with reopened.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0017"
+        names = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'deeds'").scalars())
+    assert {"ix_deeds_long_grams", "ix_deeds_short_grams", "ix_deeds_address_folded_trgm"} <= names
+    for deed_id in reopened.deed_ids():
+        deed = reopened.deed(deed_id)
+        for value in (deed.parcel, deed.address, deed.owner.upper()):
+            for piece in (value[-4:], value[1:6], value):
+                assert deed_id in reopened.deed_ids(search=piece), (deed_id, piece)
+                assert reopened.deed_count(search=piece, at_most=5) >= 1
+    register_deed(reopened, operator, parcel="GH-4", address="4 Qu\u00e9bec Court", owner=operator.address)
+    assert reopened.deed_ids(search="\u00c9BEC c") == [4] and reopened.deed_ids(search="Oak Avenue") == [1]
+    assert reopened.deed_ids(search="ak Avenue4 Q") == [] and reopened.deed_ids(search="AB-112 Oak") == []
     reopened.close()

@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 
 from core import deed_search
+from core.store import SCHEMA_HEAD
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
 
@@ -81,7 +82,7 @@ def test_a_0014_ledger_gets_an_index_with_positions(
     outcome = run_cli(office.argv("deed", "list", "--search=n St, Ames"), capsys)
     assert outcome.code == 0 and outcome.err == "", outcome.err
     assert "0526301100" in outcome.out
-    assert _version(office) == "0016"
+    assert _version(office) == SCHEMA_HEAD
     with sqlite3.connect(office.home / "ledger.sqlite") as db:
         db.execute(f"INSERT INTO {deed_search.FTS_TABLE}({deed_search.FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
         made = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (deed_search.FTS_TABLE,)).fetchone()[0]
