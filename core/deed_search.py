@@ -9,8 +9,8 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   positions since schema 0016), kept by triggers in the same transaction as every deed
   write.  Each column is indexed with two U+0001 characters after it, so every character of a
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
-  from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams
-  (`selective`).  Answers are supersets (the index folds case beyond ASCII), so every
+  from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams, or of
+  pieces of it when its trigrams are common (`selective`).  Answers are supersets (the index folds case beyond ASCII), so every
   candidate is checked with the rule.
 - PostgreSQL (migration 0015): the three columns folded by lower() in stored columns, pg_trgm's
   index on each and an index of their 1- and 2-character pieces, with the plan for short
@@ -49,6 +49,9 @@ SEEK_COST = 4  # reading a candidate by rowid costs about 4 rows of the ordered 
 PROBE = 100  # a trigram's share of the deeds is estimated from the rowid of its PROBE-th deed
 SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of a long search's query
 PHRASE_READS = 0.5  # a phrase's walk may reach this many times the deeds (~0.1 µs a step: measured)
+WINDOW_ROWS = 512  # deeds sampled to find a rare piece of a search of dense trigrams (~0.1 ms a piece)
+WINDOW_RUNS = 16  # in this many runs of consecutive deeds, spread over the ledger
+WINDOWS = 64  # at most this many pieces sampled
 TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
@@ -141,11 +144,12 @@ def selective(conn: Connection, text: str) -> str:
     (an address with its town and ZIP code) is costly: when that walk would reach more than
     PHRASE_READS times the deeds, the query is instead the phrases of the search's runs of
     selective trigrams, ANDed: a superset, cheaper to read, whose candidates the rule checks
-    (`worth_reading` weighs reading them).  A search without such a run is asked as the phrase.
+    (`worth_reading` weighs reading them).  A search without such a run (every trigram dense) is
+    asked as the phrase of a piece of it that a sample says is rare (`_rare_window`), else as the phrase.
 
     A trigram's share is estimated from where its PROBE-th deed is (a few rowids read each).
     An estimate only changes how many candidates the rule checks."""
-    grams = [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
+    grams = _trigrams(text)
     if len(grams) == 1:
         return _quoted(text)
     share_of = {}
@@ -164,7 +168,59 @@ def selective(conn: Connection, text: str) -> str:
         elif share > SELECTIVE and start is not None:
             runs.append(text[start : i - 1 + TRIGRAM])
             start = None
-    return " AND ".join(_quoted(run) for run in runs) if runs else _quoted(text)
+    if runs:
+        return " AND ".join(_quoted(run) for run in runs)
+    return _rare_window(conn, text, share_of)
+
+
+def _rare_window(conn: Connection, text: str, share_of: dict[str, float]) -> str:
+    """For a search whose every trigram is dense: the phrase of the shortest piece of it (two
+    trigrams or more) that a sample of the deeds says is rare, else the phrase of the search.
+
+    FTS5 walks a phrase of dense trigrams by reading each one's whole position list (~30 ms CPU for
+    a trigram of every one of 1,000,000 deeds), so a search that matches few costs as many lists as
+    it has trigrams ("es, a": 3, ~90 ms; "ames, ames": 8, ~250 ms).  Any piece of the search proposes
+    a superset of its rows (the rule checks them), and a piece that the deeds never hold ("s, a") is
+    walked in as many lists as it has trigrams.  The sample: the rule on WINDOW_ROWS deeds, in runs
+    spread over the ledger.  When the search itself is in the sample its matches are dense (the
+    phrase stops at the first page); otherwise its pieces are sampled, shortest first (at most
+    WINDOWS), and of the shortest absent ones the one whose trigrams' lists are shortest is asked."""
+    if len(text) <= TRIGRAM + 1 or _sampled(conn, [text])[0] > 0:
+        return _quoted(text)
+    tried = 0
+    for size in range(TRIGRAM + 1, len(text)):  # (2 trigrams up to one fewer than the search's)
+        pieces = list(dict.fromkeys(text[i : i + size] for i in range(len(text) - size + 1)))[: WINDOWS - tried]
+        if not pieces:
+            break
+        tried += len(pieces)
+        absent = [piece for piece, hit in zip(pieces, _sampled(conn, pieces), strict=True) if hit == 0]
+        if absent:
+            return _quoted(min(absent, key=lambda piece: sum(share_of[g] for g in _trigrams(piece))))
+    return _quoted(text)
+
+
+def _trigrams(text: str) -> list[str]:
+    return [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
+
+
+def _sampled(conn: Connection, pieces: list[str]) -> list[int]:
+    """How many of WINDOW_ROWS deeds (WINDOW_RUNS runs of consecutive deed numbers, spread from the
+    first to the last) each piece is in, by the rule (one statement, one pass over the sample)."""
+    deeds = int(conn.exec_driver_sql("SELECT coalesce(max(deed_id), 0) FROM deeds").scalar_one())
+    width = max(1, WINDOW_ROWS // WINDOW_RUNS)
+    starts = sorted({1 + max(deeds - width, 0) * i // max(WINDOW_RUNS - 1, 1) for i in range(WINDOW_RUNS)})
+    sums = ", ".join(
+        f"coalesce(sum(parcel LIKE ?{n} ESCAPE ?1 OR address LIKE ?{n} ESCAPE ?1 OR owner LIKE ?{n} ESCAPE ?1), 0)"
+        for n in range(2, len(pieces) + 2)
+    )
+    runs = " OR ".join(
+        f"deed_id BETWEEN ?{n} AND ?{n + 1}" for n in range(len(pieces) + 2, len(pieces) + 2 + 2 * len(starts), 2)
+    )
+    bounds = [bound for start in starts for bound in (start, start + width - 1)]
+    row = conn.exec_driver_sql(
+        f"SELECT {sums} FROM deeds WHERE {runs}", (LIKE_ESCAPE, *(like_contains(p) for p in pieces), *bounds)
+    ).one()
+    return [int(hit) for hit in row]
 
 
 def _short_query(conn: Connection, text: str) -> str | None:
