@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, insert, make_url, or_, select, text
+from sqlalchemy import Engine, delete, event, insert, make_url, or_, select, text
 from sqlmodel import col
 
 from core import deed_search
@@ -141,6 +141,7 @@ KNOBS = st.fixed_dictionaries(
         "WINDOW_ROWS": st.sampled_from([1, 4, deed_search.WINDOW_ROWS]),
         "WINDOW_RUNS": st.sampled_from([1, deed_search.WINDOW_RUNS]),
         "WINDOWS": st.sampled_from([1, deed_search.WINDOWS]),
+        "json_supported": st.sampled_from([lambda: True, lambda: False]),  # (without: the query asked again)
     }
 )
 
@@ -488,3 +489,31 @@ def test_a_search_of_dense_trigrams_asks_for_a_rare_piece_of_itself(sqlite_engin
             assert deed_search.deed_count(conn, text, at_most=5000) == len(expected)
         assert deed_search.narrowed(conn, "ames, ames") == "\"s, a\""  # one candidate (550), which the rule drops
         assert deed_search.deed_count(conn, "es, ia", at_most=100) == 101
+
+
+def test_the_candidates_read_are_the_filter_the_index_is_walked_once(sqlite_engine: Engine) -> None:
+    """A search with few candidates reads their rowids once (a JSON array) and filters the deeds with
+    them: its phrase's position lists are not walked a second time; without SQLite's JSON functions
+    the query is asked again, with the same rows."""
+    rows = [(f"P-{i}", f"{i} Hayes, Ames" if i % 500 == 0 else f"{i} Grand Rd, Ames", "0xabc") for i in range(1, 3301)]
+    _fill(sqlite_engine, rows)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(sqlite_engine, "before_cursor_execute", record)
+    try:
+        for json in (True, False):
+            with (
+                mock.patch.object(deed_search, "json_supported", lambda json=json: json),
+                sqlite_engine.connect() as conn,
+            ):
+                statements.clear()
+                found = deed_search.deed_ids(conn, "es, am", order_by="address")
+                walks = [s for s in statements if "deeds_fts MATCH" in s and "LIMIT 1 OFFSET" not in s]
+                assert len(walks) == (1 if json else 2), walks
+                assert found == _plain(sqlite_engine, "es, am", "address", False) == [1000, 1500, 2000, 2500, 3000, 500]
+                assert deed_search.deed_count(conn, "es, am", at_most=5000) == 6
+    finally:
+        event.remove(sqlite_engine, "before_cursor_execute", record)
