@@ -10,15 +10,15 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   write.  Each column is indexed with two U+0001 characters after it, so every character of a
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
   from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams, or of
-  pieces of it when its trigrams are common (`selective`).  Answers are supersets (the index folds case beyond ASCII), so every
-  candidate is checked with the rule.
+  pieces of it when its trigrams are common (`selective`).  Answers are supersets (the index
+  folds case beyond ASCII, pieces hold more), so every candidate is checked with the rule.
 - PostgreSQL (migration 0015): the three columns folded by lower() in stored columns, pg_trgm's
   index on each and an index of their 1- and 2-character pieces, with the plan for short
   searches decided there: core.deed_search_pg.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
 only: milliseconds, or a phrase's walk).  None: no deed matches.  If they are that few, read
-and sort them in SQL (cheap).  If there are more, matches are dense (the phrase's candidates
+and sort them in SQL (cheap; the rowids read are the filter, so the walk is not repeated).  If there are more, matches are dense (the phrase's candidates
 are its matches) and the ordered scan of the sort column's index fills a page quickly, unless
 the query was a long search's selective runs (`selective`), whose candidates may mostly not
 match.  A sample (the first SAMPLE candidates checked with the rule) and, when it does not
