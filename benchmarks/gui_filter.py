@@ -30,8 +30,10 @@ GOAL_MS = 100.0
 # nothing or few (on the 1,000,000-deed ledger "3-" matches 340 deeds, "-0" one, "é" none),
 # searches whose trigrams are all common but seldom together (an address with the wrong ZIP code,
 # a ZIP code with a parcel's suffix, fragments of two owners' addresses: thousands of candidates
-# in the index, no match; found with benchmarks/sparse_searches.py), searches whose every piece is
-# in nearly every deed ("es, a", "e, 5": found with benchmarks/pg_dense_searches.py), and nothing at all.
+# in the index, no match; found with benchmarks/sparse_searches.py), searches whose every trigram is
+# in (nearly) every deed and that match none or few ("es, a", "s, a", "es, ames", "ames, ames, i",
+# "e, 5", "es 5", "mes,ia 5"; "ave, ave": trigrams of 60 %; found with benchmarks/sparse_searches.py
+# --dense and benchmarks/pg_dense_searches.py), and nothing at all.
 SEARCHES = [
     "0527",
     "maple",
@@ -56,6 +58,10 @@ SEARCHES = [
     "929e",
     "4ebec",
     "es, a",
+    "s, a",
+    "es, ames",
+    "ames, ames, i",
+    "ave, ave",
     "e, 5",
     "es 5",
     "mes,ia 5",

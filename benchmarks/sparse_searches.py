@@ -1,18 +1,21 @@
 """Find searches that the deed-search index cannot narrow: the index's query for them (what
 core.deed_search.selective asks: the phrase, or a long search's selective runs) has more than
 core.deed_search.FEW candidates but few match. Samples texts made of two common trigrams of the index
-and of the end of one deed's value joined to the start of another's, on an SQLite ledger.
+and of the end of one deed's value joined to the start of another's, on an SQLite ledger; with
+--dense, texts whose every trigram is dense (in more than half the deeds: a chain of such trigrams,
+each overlapping the one before by two characters, 4 to 14 characters), which match few or none.
 
-    python benchmarks/sparse_searches.py --folder DATA_DIR [--tries 2000] [--seed 1]
+    python benchmarks/sparse_searches.py --folder DATA_DIR [--tries 2000] [--seed 1] [--dense]
 
 Prints each such text with its candidates and matches (the matches counted by checking the
 candidates with the rule in SQL, so a try costs about a microsecond per candidate), and the CPU ms
-of the deeds pane's page (51 by address) and count (up to FEW) for it; then the slowest search tried.
+of the deeds pane's page (51 by address) and count (up to FEW) for it; then the slowest searches tried.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -27,6 +30,8 @@ def main() -> int:
     parser.add_argument("--tries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--at-most", type=int, default=100, help="matches for a text to count as sparse")
+    parser.add_argument("--dense", action="store_true", help="texts of dense trigrams only")
+    parser.add_argument("--slowest", type=int, default=1, help="how many of the slowest searches to print")
     args = parser.parse_args()
 
     from core import deed_search
@@ -49,6 +54,21 @@ def main() -> int:
     deeds = int(db("SELECT max(deed_id) FROM deeds").fetchone()[0])
     common = [t for (t,) in db("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 50,)) if "\x01" not in t]
 
+    dense = [t for (t,) in db("SELECT term FROM deeds_fts_terms WHERE doc > ?", (deeds // 2,)) if "\x01" not in t]
+    following: dict[str, list[str]] = {}
+    for term in dense:
+        following.setdefault(term[:2], []).append(term)
+
+    def chained() -> str:
+        """A text whose every trigram is dense: each next trigram begins with the last two characters."""
+        text = rng.choice(dense)
+        for _ in range(rng.randint(1, 11)):
+            nexts = following.get(text[-2:])
+            if not nexts:
+                break
+            text += rng.choice(nexts)[2]
+        return text.strip()
+
     def joined() -> str:
         if rng.random() < 0.5:
             first, second = rng.choice(common), rng.choice(common)
@@ -61,9 +81,9 @@ def main() -> int:
         return (head[rng.randrange(len(head)) :][:5] + tail[: rng.randint(2, 5)]).strip() if head else ""
 
     seen: set[str] = set()
-    slowest = (0.0, "")
+    timed: list[tuple[float, float, str]] = []
     for _ in range(args.tries):
-        text = joined()
+        text = chained() if args.dense else joined()
         if len(text) < 4 or text in seen:
             continue
         seen.add(text)
@@ -72,8 +92,7 @@ def main() -> int:
             "SELECT count(*) FROM (SELECT rowid FROM deeds_fts WHERE deeds_fts MATCH ? LIMIT ?)", (query, FEW + 1)
         ).fetchone()[0]
         if candidates <= FEW:
-            page, count = planned(text)
-            slowest = max(slowest, (max(page, count), text))
+            timed.append((*planned(text), text))
             continue
         pattern = like_contains(text)
         candidates, matching = db(
@@ -83,13 +102,17 @@ def main() -> int:
             (*(pattern, LIKE_ESCAPE) * 3, query),
         ).fetchone()
         page, count = planned(text)
-        slowest = max(slowest, (max(page, count), text))
+        timed.append((page, count, text))
         if matching <= args.at_most:
             print(
                 f"{text!r:32} {candidates:>9,} candidates {matching:>6,} matching   page {page:6.1f} ms  count {count:6.1f} ms",
                 flush=True,
             )
-    print(f"slowest of {len(seen)} searches: {slowest[1]!r}, {slowest[0]:.1f} ms CPU")
+    timed.sort(key=lambda t: -max(t[0], t[1]))
+    print(f"slowest of {len(seen)} searches (CPU ms of the page by address, the count; the index's query):")
+    for page, count, text in timed[: args.slowest]:
+        print(f"  {text!r:32} page {page:6.1f} ms  count {count:6.1f} ms   {selective(conn, text)}")
+    print(f"load average {os.getloadavg()[0]:.1f}")
     conn.close()
     engine.dispose()
     return 0

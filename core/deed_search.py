@@ -9,16 +9,16 @@ a search matches few or none, so a trigram index answers "which deeds may match"
   positions since schema 0016), kept by triggers in the same transaction as every deed
   write.  Each column is indexed with two U+0001 characters after it, so every character of a
   value starts a trigram: a search of 1 or 2 characters is the trigrams it begins, listed
-  from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams
-  (`selective`).  Answers are supersets (the index folds case beyond ASCII), so every
-  candidate is checked with the rule.
+  from `deeds_fts_terms` (fts5vocab) by range; a longer one is the phrase of its trigrams, or of
+  pieces of it when its trigrams are common (`selective`).  Answers are supersets (the index
+  folds case beyond ASCII, pieces hold more), so every candidate is checked with the rule.
 - PostgreSQL (migration 0015): the three columns folded by lower() in stored columns, pg_trgm's
   index on each and an index of their 1- and 2-character pieces, with the plan for short
   searches decided there: core.deed_search_pg.
 
 The plan (SQLite): ask the index for at most FEW + 1 candidates (rowids or term counts
 only: milliseconds, or a phrase's walk).  None: no deed matches.  If they are that few, read
-and sort them in SQL (cheap).  If there are more, matches are dense (the phrase's candidates
+and sort them in SQL (cheap; the rowids read are the filter, so the walk is not repeated).  If there are more, matches are dense (the phrase's candidates
 are its matches) and the ordered scan of the sort column's index fills a page quickly, unless
 the query was a long search's selective runs (`selective`), whose candidates may mostly not
 match.  A sample (the first SAMPLE candidates checked with the rule) and, when it does not
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy import text as sql_text
@@ -49,6 +49,9 @@ SEEK_COST = 4  # reading a candidate by rowid costs about 4 rows of the ordered 
 PROBE = 100  # a trigram's share of the deeds is estimated from the rowid of its PROBE-th deed
 SELECTIVE = 0.5  # trigrams in more deeds than this share are left out of a long search's query
 PHRASE_READS = 0.5  # a phrase's walk may reach this many times the deeds (~0.1 µs a step: measured)
+WINDOW_ROWS = 512  # deeds sampled to find a rare piece of a search of dense trigrams (~0.1 ms a piece)
+WINDOW_RUNS = 16  # in this many runs of consecutive deeds, spread over the ledger
+WINDOWS = 64  # at most this many pieces sampled
 TRIGRAM = 3
 
 FTS_TABLE = "deeds_fts"
@@ -141,11 +144,12 @@ def selective(conn: Connection, text: str) -> str:
     (an address with its town and ZIP code) is costly: when that walk would reach more than
     PHRASE_READS times the deeds, the query is instead the phrases of the search's runs of
     selective trigrams, ANDed: a superset, cheaper to read, whose candidates the rule checks
-    (`worth_reading` weighs reading them).  A search without such a run is asked as the phrase.
+    (`worth_reading` weighs reading them).  A search without such a run (every trigram dense) is
+    asked as the phrase of a piece of it that a sample says is rare (`_rare_window`), else as the phrase.
 
     A trigram's share is estimated from where its PROBE-th deed is (a few rowids read each).
     An estimate only changes how many candidates the rule checks."""
-    grams = [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
+    grams = _trigrams(text)
     if len(grams) == 1:
         return _quoted(text)
     share_of = {}
@@ -164,7 +168,59 @@ def selective(conn: Connection, text: str) -> str:
         elif share > SELECTIVE and start is not None:
             runs.append(text[start : i - 1 + TRIGRAM])
             start = None
-    return " AND ".join(_quoted(run) for run in runs) if runs else _quoted(text)
+    if runs:
+        return " AND ".join(_quoted(run) for run in runs)
+    return _rare_window(conn, text, share_of)
+
+
+def _rare_window(conn: Connection, text: str, share_of: dict[str, float]) -> str:
+    """For a search whose every trigram is dense: the phrase of the shortest piece of it (two
+    trigrams or more) that a sample of the deeds says is rare, else the phrase of the search.
+
+    FTS5 walks a phrase of dense trigrams by reading each one's whole position list (~30 ms CPU for
+    a trigram of every one of 1,000,000 deeds), so a search that matches few costs as many lists as
+    it has trigrams ("es, a": 3, ~90 ms; "ames, ames": 8, ~250 ms).  Any piece of the search proposes
+    a superset of its rows (the rule checks them), and a piece that the deeds never hold ("s, a") is
+    walked in as many lists as it has trigrams.  The sample: the rule on WINDOW_ROWS deeds, in runs
+    spread over the ledger.  When the search itself is in the sample its matches are dense (the
+    phrase stops at the first page); otherwise its pieces are sampled, shortest first (at most
+    WINDOWS), and of the shortest absent ones the one whose trigrams' lists are shortest is asked."""
+    if len(text) <= TRIGRAM + 1 or _sampled(conn, [text])[0] > 0:
+        return _quoted(text)
+    tried = 0
+    for size in range(TRIGRAM + 1, len(text)):  # (2 trigrams up to one fewer than the search's)
+        pieces = list(dict.fromkeys(text[i : i + size] for i in range(len(text) - size + 1)))[: WINDOWS - tried]
+        if not pieces:
+            break
+        tried += len(pieces)
+        absent = [piece for piece, hit in zip(pieces, _sampled(conn, pieces), strict=True) if hit == 0]
+        if absent:
+            return _quoted(min(absent, key=lambda piece: sum(share_of[g] for g in _trigrams(piece))))
+    return _quoted(text)
+
+
+def _trigrams(text: str) -> list[str]:
+    return [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
+
+
+def _sampled(conn: Connection, pieces: list[str]) -> list[int]:
+    """How many of WINDOW_ROWS deeds (WINDOW_RUNS runs of consecutive deed numbers, spread from the
+    first to the last) each piece is in, by the rule (one statement, one pass over the sample)."""
+    deeds = int(conn.exec_driver_sql("SELECT coalesce(max(deed_id), 0) FROM deeds").scalar_one())
+    width = max(1, WINDOW_ROWS // WINDOW_RUNS)
+    starts = sorted({1 + max(deeds - width, 0) * i // max(WINDOW_RUNS - 1, 1) for i in range(WINDOW_RUNS)})
+    sums = ", ".join(
+        f"coalesce(sum(parcel LIKE ?{n} ESCAPE ?1 OR address LIKE ?{n} ESCAPE ?1 OR owner LIKE ?{n} ESCAPE ?1), 0)"
+        for n in range(2, len(pieces) + 2)
+    )
+    runs = " OR ".join(
+        f"deed_id BETWEEN ?{n} AND ?{n + 1}" for n in range(len(pieces) + 2, len(pieces) + 2 + 2 * len(starts), 2)
+    )
+    bounds = [bound for start in starts for bound in (start, start + width - 1)]
+    row = conn.exec_driver_sql(
+        f"SELECT {sums} FROM deeds WHERE {runs}", (LIKE_ESCAPE, *(like_contains(p) for p in pieces), *bounds)
+    ).one()
+    return [int(hit) for hit in row]
 
 
 def _short_query(conn: Connection, text: str) -> str | None:
@@ -220,32 +276,82 @@ def _next_character(character: str) -> str | None:
     return chr(following) if following <= 0x10FFFF else None
 
 
+class Candidates(NamedTuple):
+    """What the index proposes for a search: its FTS5 query ("": no deed) and, when the plan has
+    read them already, their rowids as a JSON array (the rows' filter reads that instead of walking
+    the query's position lists a second time)."""
+
+    query: str
+    rowids: str | None = None
+
+
+NONE = Candidates("", "[]")
+
+
 def narrowed(conn: Connection, text: str) -> str | None:
     """An FTS5 query whose rows include every deed matching `text` and are at most FEW ("": no deed
-    can match); None when the index cannot narrow the search that far (dense, or not SQLite).
+    can match); None when the index cannot narrow the search that far (dense, or not SQLite)."""
+    found = _narrowed(conn, text)
+    return None if found is None else found.query
+
+
+def _narrowed(conn: Connection, text: str) -> Candidates | None:
+    """`narrowed`, with the candidates' rowids when they were read.
 
     Only rowids or term counts are read, at most FEW + 1 of them: milliseconds even when dense;
-    a phrase of common trigrams that matches nothing walks their position lists (3 trigrams in
-    every one of 1,000,000 deeds: ~90 ms).  (Many candidates but few real matches, a long
-    search's selective runs apart: see `worth_reading`.)"""
+    a phrase of common trigrams that matches nothing walks their position lists (2 trigrams in
+    every one of 1,000,000 deeds: ~60 ms), once: the rowids read are the rows' filter.  (Many
+    candidates but few real matches, a long search's selective runs apart: see `worth_reading`.)"""
     if conn.dialect.name != "sqlite" or not trigram_supported():
         return None
     if len(text) < TRIGRAM:
-        return _short_query(conn, text)
+        short = _short_query(conn, text)
+        return None if short is None else NONE if short == "" else Candidates(short)
     query = selective(conn, text)
-    found = conn.exec_driver_sql(
-        f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, FEW + 1)
-    ).scalar_one()
-    if int(found) == 0:
-        return ""  # no candidate: asked once, not again as the rows' filter
-    return query if int(found) <= FEW else None
+    found, rowids = _read(conn, query, FEW + 1)
+    if found == 0:
+        return NONE  # no candidate: asked once, not again as the rows' filter
+    return Candidates(query, rowids) if found <= FEW else None
+
+
+def _read(conn: Connection, query: str, limit: int) -> tuple[int, str | None]:
+    """The index's rows for `query`, at most `limit` of them: how many, and their rowids as a JSON
+    array (None without SQLite's JSON functions: the query is then asked again as the filter)."""
+    if not json_supported():
+        found = conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, limit)
+        ).scalar_one()
+        return int(found), None
+    found, rowids = conn.exec_driver_sql(
+        f"SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+        "LIMIT ?)",
+        (query, limit),
+    ).one()
+    return int(found), str(rowids)
+
+
+@functools.cache
+def json_supported() -> bool:
+    """Whether this SQLite has the JSON functions (built in since 3.38; an option before)."""
+    try:
+        with sqlite3.connect(":memory:") as probe:
+            probe.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def worth_reading(conn: Connection, text: str, wanted: int | None, *, stops: bool = False) -> str | None:
     """For a search with more than FEW candidates: its FTS5 query if reading and checking the
     candidates costs fewer row reads than the ordered scan needs to find `wanted` matches (None:
     all of them), else None (the scan).  `stops`: the reading stops at `wanted` matches (a count);
-    otherwise every candidate is read (they are sorted).
+    otherwise every candidate is read (they are sorted)."""
+    found = _worth_reading(conn, text, wanted, stops=stops)
+    return None if found is None else found.query
+
+
+def _worth_reading(conn: Connection, text: str, wanted: int | None, *, stops: bool = False) -> Candidates | None:
+    """`worth_reading`, with the candidates' rowids when they were counted.
 
     The scan reads about wanted / matches of every deed.  The first SAMPLE candidates (rowid
     order) are checked with the rule: the share that matches, and how far into the deeds they
@@ -265,21 +371,17 @@ def worth_reading(conn: Connection, text: str, wanted: int | None, *, stops: boo
             (*(pattern, LIKE_ESCAPE) * 3, query, SAMPLE),
         ).one()
         if int(sampled) == 0:
-            return query  # no candidate (the index changed since it was asked): nothing to read
+            return Candidates(query)  # no candidate (the index changed since it was asked): nothing to read
         share = int(matched) / int(sampled)
         if stops and share > 0 and wanted / share * SEEK_COST <= MANY:
-            return query  # counting stops after a few candidates
+            return Candidates(query)  # counting stops after a few candidates
         estimated = int(sampled) * deeds / max(int(reached), 1) if int(sampled) == SAMPLE else int(sampled)
         if not _cheaper(max(estimated, FEW + 1), share, wanted, deeds, stops):
             return None
-    counted = int(
-        conn.exec_driver_sql(
-            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?)", (query, MANY + 1)
-        ).scalar_one()
-    )
+    counted, rowids = _read(conn, query, MANY + 1)
     if counted > MANY:
         return None
-    return query if wanted is None or _cheaper(counted, share, wanted, deeds, stops) else None
+    return Candidates(query, rowids) if wanted is None or _cheaper(counted, share, wanted, deeds, stops) else None
 
 
 def _cheaper(candidates: float, share: float, wanted: int, deeds: int, stops: bool) -> bool:
@@ -297,12 +399,18 @@ def ordered(query: Select[Any], order_by: str, descending: bool) -> Select[Any]:
     return query.order_by(col(column).desc() if descending else col(column), col(DeedRow.deed_id))
 
 
-def _where(conn: Connection, query: Select[Any], text: str, index_query: str | None) -> Select[Any]:
+def _where(conn: Connection, query: Select[Any], text: str, found: Candidates | None) -> Select[Any]:
     query = query.where(matches(conn.dialect.name, text))  # always the rule: the index only narrows
-    if index_query is None:
+    if found is None:
         return query
-    candidates = sql_text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=index_query)
-    return query.where(col(DeedRow.deed_id).in_(candidates))
+    return query.where(col(DeedRow.deed_id).in_(_rowids(found)))
+
+
+def _rowids(found: Candidates) -> Any:
+    """The candidates' rowids as a subquery: those read already, or the index asked again."""
+    if found.rowids is not None:
+        return sql_text("SELECT value FROM json_each(:rowids)").bindparams(rowids=found.rowids)
+    return sql_text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=found.query)
 
 
 def deed_ids(
@@ -327,12 +435,12 @@ def deed_ids(
             if found is not None:
                 return found
     if text is not None:
-        index_query = narrowed(conn, text)
-        if index_query == "":
+        candidates = _narrowed(conn, text)
+        if candidates == NONE:
             return []
-        if index_query is None:
-            index_query = worth_reading(conn, text, None if limit is None else offset + limit)
-        query = _where(conn, query, text, index_query)
+        if candidates is None:
+            candidates = _worth_reading(conn, text, None if limit is None else offset + limit)
+        query = _where(conn, query, text, candidates)
     query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -352,14 +460,14 @@ def deed_count(conn: Connection, search: str | None, *, at_most: int | None = No
         if counted is not None:
             return counted if at_most is None else min(counted, at_most + 1)
     if text is not None:
-        index_query = narrowed(conn, text)
-        if index_query == "":
+        candidates = _narrowed(conn, text)
+        if candidates == NONE:
             return 0
-        if index_query is None and at_most is not None:
-            index_query = worth_reading(conn, text, at_most + 1, stops=True)
-            if index_query is not None:
-                return _count_from_index(conn, text, index_query, at_most + 1)
-        query = _where(conn, query, text, index_query)
+        if candidates is None and at_most is not None:
+            candidates = _worth_reading(conn, text, at_most + 1, stops=True)
+            if candidates is not None and candidates.rowids is None:
+                return _count_from_index(conn, text, candidates.query, at_most + 1)
+        query = _where(conn, query, text, candidates)
     if at_most is not None:
         query = query.limit(at_most + 1)
     return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())

@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, insert, make_url, or_, select, text
+from sqlalchemy import Engine, delete, event, insert, make_url, or_, select, text
 from sqlmodel import col
 
 from core import deed_search
@@ -71,6 +71,21 @@ def straddling(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
     return rows, draw(st.sampled_from([search, search.swapcase()]))
 
 
+@st.composite
+def templated(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
+    """Rows that are one template with a few of them changed (a county's addresses: every trigram of
+    the template is in nearly every row), and a search made of pieces of the template, so that
+    each of its trigrams is dense and the search itself is often in no row or in one (the searches
+    asked as a rare piece of themselves)."""
+    template = draw(st.text(ALPHABET, min_size=4, max_size=9))
+    count = draw(st.integers(2, 40))
+    odd = draw(st.dictionaries(st.integers(1, count), st.text(ALPHABET, min_size=1, max_size=9), max_size=3))
+    rows = [(f"P-{i}", odd.get(i, template), template[::-1]) for i in range(1, count + 1)]
+    pieces = st.tuples(st.integers(0, len(template) - 1), st.integers(1, len(template)))
+    search = "".join(template[a : a + b] for a, b in draw(st.lists(pieces, min_size=1, max_size=3)))
+    return rows, draw(st.sampled_from([search, search.swapcase(), search[::-1]]))
+
+
 ORDERS = [("deed_id", False), ("address", True), ("parcel", False), ("owner", True)]
 
 
@@ -123,6 +138,10 @@ KNOBS = st.fixed_dictionaries(
         "PROBE": st.sampled_from([1, deed_search.PROBE]),
         "SELECTIVE": st.sampled_from([0.0, deed_search.SELECTIVE, 1.0]),
         "PHRASE_READS": st.sampled_from([0.0, deed_search.PHRASE_READS]),
+        "WINDOW_ROWS": st.sampled_from([1, 4, deed_search.WINDOW_ROWS]),
+        "WINDOW_RUNS": st.sampled_from([1, deed_search.WINDOW_RUNS]),
+        "WINDOWS": st.sampled_from([1, deed_search.WINDOWS]),
+        "json_supported": st.sampled_from([lambda: True, lambda: False]),  # (without: the query asked again)
     }
 )
 
@@ -179,6 +198,14 @@ def test_sqlite_phrases_across_two_values_give_the_rows_of_the_plain_rule(
     sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], knobs: dict[str, Any]
 ) -> None:
     _check(sqlite_engine, *case, knobs)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=templated(), knobs=KNOBS)
+def test_sqlite_searches_of_dense_trigrams_give_the_rows_of_the_plain_rule(
+    sqlite_engine: Engine, case: tuple[list[tuple[str, str, str]], str], knobs: dict[str, Any]
+) -> None:
+    _check(sqlite_engine, *case, {**knobs, "PROBE": 1})  # (PROBE 1: a trigram of the first row is dense)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -436,3 +463,57 @@ def test_many_candidates_few_matches_are_read_from_the_index_and_dense_ones_scan
         )
         assert deed_search.deed_count(conn, "zcd", at_most=100) == 101
         assert deed_search.selective(conn, "abwxy") == '"abwxy"'  # two common trigrams: the phrase
+
+
+def test_a_search_of_dense_trigrams_asks_for_a_rare_piece_of_itself(sqlite_engine: Engine) -> None:
+    """Every deed's address ends in ", Ames, IA 50010": each trigram of "es, a" and of "ames, ames" is
+    in every deed, and only deed 550 ("Hayes, Ames") holds "s, a", outside the sample.  The index is
+    asked for that piece (two position lists, not three or eight) and gives the rule's rows; a search
+    that the sample finds ("es, ia": every deed) is asked as itself."""
+    rows = [
+        (f"P-{i}", f"{i} Hayes, Ames, IA 50010" if i == 550 else f"{i} Grand Rd, Ames, IA 50010", "0xabc")
+        for i in range(1, 3301)
+    ]
+    _fill(sqlite_engine, rows)
+    with sqlite_engine.connect() as conn:
+        assert 550 not in {n for i in range(16) for n in range(1 + 3268 * i // 15, 33 + 3268 * i // 15)}
+        assert deed_search.selective(conn, "es, a") == '"s, a"'
+        assert deed_search.selective(conn, "AMES, AMES") == '"S, A"'
+        assert deed_search.selective(conn, "es, ia") == '"es, ia"'
+        assert deed_search.selective(conn, "s, a") == '"s, a"'  # two trigrams: the search is its own piece
+        assert deed_search.narrowed(conn, "es, a") == '"s, a"'
+        for text, expected in (("es, a", [550]), ("ES, AMES", [550]), ("ames, ames", []), ("es, am", [550])):
+            for order_by, descending in ORDERS:
+                assert deed_search.deed_ids(conn, text, order_by=order_by, descending=descending) == expected
+                assert _plain(sqlite_engine, text, order_by, descending) == expected
+            assert deed_search.deed_count(conn, text, at_most=5000) == len(expected)
+        assert deed_search.narrowed(conn, "ames, ames") == "\"s, a\""  # one candidate (550), which the rule drops
+        assert deed_search.deed_count(conn, "es, ia", at_most=100) == 101
+
+
+def test_the_candidates_read_are_the_filter_the_index_is_walked_once(sqlite_engine: Engine) -> None:
+    """A search with few candidates reads their rowids once (a JSON array) and filters the deeds with
+    them: its phrase's position lists are not walked a second time; without SQLite's JSON functions
+    the query is asked again, with the same rows."""
+    rows = [(f"P-{i}", f"{i} Hayes, Ames" if i % 500 == 0 else f"{i} Grand Rd, Ames", "0xabc") for i in range(1, 3301)]
+    _fill(sqlite_engine, rows)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(sqlite_engine, "before_cursor_execute", record)
+    try:
+        for json in (True, False):
+            with (
+                mock.patch.object(deed_search, "json_supported", lambda json=json: json),
+                sqlite_engine.connect() as conn,
+            ):
+                statements.clear()
+                found = deed_search.deed_ids(conn, "es, am", order_by="address")
+                walks = [s for s in statements if "deeds_fts MATCH" in s and "LIMIT 1 OFFSET" not in s]
+                assert len(walks) == (1 if json else 2), walks
+                assert found == _plain(sqlite_engine, "es, am", "address", False) == [1000, 1500, 2000, 2500, 3000, 500]
+                assert deed_search.deed_count(conn, "es, am", at_most=5000) == 6
+    finally:
+        event.remove(sqlite_engine, "before_cursor_execute", record)
