@@ -72,23 +72,19 @@ def copy_table(conn: object, source: sqlite3.Connection, table: str) -> int:
     return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())  # type: ignore[attr-defined]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folder", type=Path, required=True, help="the data folder whose ledger.sqlite to read")
-    parser.add_argument("--db-url", required=True, help="an empty PostgreSQL database")
-    args = parser.parse_args()
-
+def copy_ledger(folder: Path, db_url: str, tables: tuple[str, ...] = TABLES) -> None:
+    """Make the schema in the empty database `db_url` and copy `tables` of the folder's ledger into it."""
     from core.store import make_engine, migrate
 
-    engine = make_engine(args.db_url)
+    engine = make_engine(db_url)
     migrate(engine)
-    source = sqlite3.connect(f"file:{args.folder / 'ledger.sqlite'}?mode=ro", uri=True)
+    source = sqlite3.connect(f"file:{folder / 'ledger.sqlite'}?mode=ro", uri=True)
     present = {name for (name,) in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     started = time.perf_counter()
     with engine.begin() as conn:
-        if conn.exec_driver_sql("SELECT count(*) FROM entries").scalar_one():
-            raise SystemExit("The database has entries already: give an empty one.")
-        for table in TABLES:
+        if any(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() for table in ("deeds", "entries")):
+            raise SystemExit("The database holds a ledger already: give an empty one.")
+        for table in tables:
             if table in present:
                 rows = copy_table(conn, source, table)
                 print(f"  {table}: {rows:,} rows, {time.perf_counter() - started:.0f} s", flush=True)
@@ -96,6 +92,18 @@ def main() -> int:
         conn.exec_driver_sql("VACUUM ANALYZE")
     print(f"done in {time.perf_counter() - started:.0f} s")
     engine.dispose()
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--folder", type=Path, required=True, help="the data folder whose ledger.sqlite to read")
+    parser.add_argument("--db-url", required=True, help="an empty PostgreSQL database")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments()
+    copy_ledger(args.folder, args.db_url)
     return 0
 
 
