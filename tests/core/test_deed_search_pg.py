@@ -11,7 +11,7 @@ from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, or_, select, text
+from sqlalchemy import Connection, Engine, or_, select, text
 from sqlmodel import col
 
 from core import deed_search, deed_search_pg
@@ -37,6 +37,18 @@ def _ilike(engine: Engine, search: str, order_by: str, descending: bool) -> list
     with engine.connect() as conn:
         query = deed_search.ordered(select(col(DeedRow.deed_id)).where(plain), order_by, descending)
         return [int(i) for i in conn.execute(query).scalars()]
+
+
+def _assert_ilike_rows(engine: Engine, conn: Connection, search: str, text_: str) -> None:
+    """Every order, a page and the counts of `search` are those of ILIKE on the three columns."""
+    for order_by, descending in ORDERS:
+        expected = _ilike(engine, text_, order_by, descending)
+        found = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending)
+        assert found == expected, (search, order_by, descending)
+        page = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending, limit=2, offset=1)
+        assert page == expected[1:3]
+    assert deed_search.deed_count(conn, search) == len(found)
+    assert deed_search.deed_count(conn, search, at_most=1) == min(len(found), 2)
 
 
 @st.composite
@@ -71,14 +83,7 @@ def test_the_folded_rule_gives_the_rows_of_ilike_on_each_column(
     if text_ is None:
         return
     with mock.patch.object(deed_search, "FEW", few), engine.connect() as conn:
-        for order_by, descending in ORDERS:
-            expected = _ilike(engine, text_, order_by, descending)
-            found = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending)
-            assert found == expected, (search, order_by, descending)
-            page = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending, limit=2, offset=1)
-            assert page == expected[1:3]
-        assert deed_search.deed_count(conn, search) == len(found)
-        assert deed_search.deed_count(conn, search, at_most=1) == min(len(found), 2)
+        _assert_ilike_rows(engine, conn, search, text_)
 
 
 def test_the_short_pieces_are_every_character_and_pair(postgres_url: str) -> None:
@@ -214,14 +219,7 @@ def test_searches_of_four_characters_and_more_give_the_rows_of_ilike(
     if text_ is None:
         return
     with mock.patch.object(deed_search_pg, "RARE", rare), engine.connect() as conn:
-        for order_by, descending in ORDERS:
-            expected = _ilike(engine, text_, order_by, descending)
-            found = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending)
-            assert found == expected, (search, order_by, descending)
-            page = deed_search.deed_ids(conn, search, order_by=order_by, descending=descending, limit=2, offset=1)
-            assert page == expected[1:3]
-        assert deed_search.deed_count(conn, search) == len(found)
-        assert deed_search.deed_count(conn, search, at_most=1) == min(len(found), 2)
+        _assert_ilike_rows(engine, conn, search, text_)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
