@@ -77,6 +77,10 @@ class ScreeningOps(ModelOps):
         [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, with_model=with_model)
         return self._with_review(assessment)
 
+    def prices_screened(self) -> bool:
+        """Whether screening without training would weigh prices: a current valuation model is stored."""
+        return not self.model_state().needs_training
+
     def screen_all(
         self,
         *,
@@ -84,16 +88,20 @@ class ScreeningOps(ModelOps):
         progress: Fraction | None = None,
         should_cancel: Cancel | None = None,
         before_training: Callable[[str], None] | None = None,
+        train: bool = True,
     ) -> list["Assessment"]:
         """Every recorded transfer at `level` or above (low: all), each as of its recording plus what followed
-        it, ledger order."""
+        it, ledger order (`train=False`: without a current model, the history only, rather than training one
+        first; `prices_screened` says which it will be)."""
         from valuation import service
 
         if level not in LEVEL_ORDER:
             raise DeedbookError(f"A level is low, review or high, not '{level}'.")
         ledger = self.ledger
-        self._screen_ready(progress, should_cancel, before_training)
-        found = service.screen_transfers(self.home, ledger)
+        with_model = train or self.prices_screened()
+        if with_model:
+            self._screen_ready(progress, should_cancel, before_training)
+        found = service.screen_transfers(self.home, ledger, with_model=with_model)
         return [
             self._with_review(a, reviews)
             for reviews in [self.reviews()]

@@ -68,11 +68,7 @@ def no_training(monkeypatch: pytest.MonkeyPatch) -> None:
         yield None
         self.d.shot("valuation", window)
 
-    def review_step(self: Steps, window: Any) -> Iterator[None]:
-        yield None  # without the valuation step's model, the review queue would train the full one first
-
     monkeypatch.setattr(Steps, "valuation", valuation_step)
-    monkeypatch.setattr(Steps, "review", review_step)
 
 
 def test_screenshots(world: World, qtbot: Any, tmp_path: Path) -> None:

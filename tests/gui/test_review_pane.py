@@ -77,6 +77,36 @@ def test_the_queue_shows_flagged_transfers_with_reasons_and_records_a_review(
     qtbot.waitUntil(lambda: any(a.extra.get("review") for a in pane.found), timeout=60_000)
 
 
+def test_without_a_model_the_queue_screens_the_history_and_offers_to_train(
+    suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any
+) -> None:
+    """No valuation model on this machine: opening Review trains nothing (minutes of work nobody asked
+    for); the history patterns are screened, the prices are said not to be, and a button trains."""
+    from desktop.gui.panes.review import NOT_PRICED, ReviewPane
+
+    root = tmp_path / "no-model"
+    shutil.copytree(suspicious_demo.root, root)
+    home = DataDir.resolve(root)
+    shutil.rmtree(home.models)
+    context = AppContext(home, Settings.load(), Ledger.open(home))
+    try:
+        assert not context.ws.prices_screened()
+        pane = ReviewPane(context)
+        qtbot.addWidget(pane)
+        pane.show()
+        qtbot.waitUntil(lambda: bool(pane.found), timeout=60_000)
+        assert not pane.priced and NOT_PRICED in pane.empty.text() and pane.train_button.isVisible()
+        codes = {r["code"] for a in pane.found for r in a.reasons}
+        assert "circular_transfer" in codes and "price_not_screened" in codes
+        assert not codes & {"price_below_estimate", "price_above_estimate", "price_at_estimate"}
+        assert suspicious_demo.target("circular_transfer") in {a.entry for a in pane.found}
+        assert not context.ws.prices_screened() and not home.models.exists()  # nothing was trained
+        pane.show_queue(pane.found, priced=True)  # what a screen with a model shows
+        assert pane.train_button.isHidden() and NOT_PRICED not in pane.empty.text()
+    finally:
+        context.ops.shutdown()
+
+
 def test_an_empty_queue_says_so(office: AppContext, qtbot: Any) -> None:
     from desktop.gui.panes.review import ReviewPane
 

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from core.screening.combine import Assessment
     from desktop.workspace import Signer
 
+NOT_PRICED = (
+    "Prices are not screened: this machine has no current valuation model. The ledger's history is; "
+    "\u201cTrain and screen prices\u201d trains one (a few minutes) and screens again."
+)
 FILTERS = (("Flagged (review and high)", "review"), ("High risk only", "high"), ("Every transfer", "low"))
 
 
@@ -52,12 +56,20 @@ class ReviewPane(Pane):
         super().__init__(ctx, parent)
         self._asked = 0  # only the newest screening's answer is shown
         self.found: list[Assessment] = []
+        self.priced = True  # whether the queue shown weighed prices (a current valuation model)
         self.level = QComboBox()
         for text, value in FILTERS:
             self.level.addItem(text, value)
         self.refresh_button = button("Screen again", "refresh", tip="Screen every recorded transfer again")
+        self.train_button = button(
+            "Train and screen prices",
+            "train",
+            tip="Train the valuation model (a few minutes), then screen every transfer's price too",
+        )
+        self.train_button.hide()
         self.header_actions.addWidget(self.level)
         self.header_actions.addWidget(self.refresh_button)
+        self.header_actions.addWidget(self.train_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.queue = table(["Entry", "Deed", "Level", "Score", "Strongest reason", "Review"])
         splitter.addWidget(self.queue)
@@ -87,7 +99,8 @@ class ReviewPane(Pane):
         self.empty = label("", "muted", wrap=True)
         self.body.addWidget(self.empty)
         self.level.currentIndexChanged.connect(lambda _i: self.reload())
-        self.refresh_button.clicked.connect(self.reload)
+        self.refresh_button.clicked.connect(lambda: self.reload())
+        self.train_button.clicked.connect(lambda: self.reload(train=True))
         self.queue.itemSelectionChanged.connect(self._selected)
         self.deed_button.clicked.connect(self._open_deed)
         self.clear_button.clicked.connect(lambda: self.review("clear"))
@@ -100,27 +113,35 @@ class ReviewPane(Pane):
             widget.setEnabled(on)
 
     # -- reading -------------------------------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, *, train: bool = False) -> None:
+        """Screen every recorded transfer again. Without a current valuation model the prices are not
+        screened (the history is) unless `train`: training takes minutes, so it waits for the button,
+        as the transfer wizard and the notary desk do not train either."""
         if self.ctx.ledger is None:
             self.empty.setText("No ledger is open.")
             return
         ws, level = self.ctx.ws, str(self.level.currentData())
         self.empty.setText("Screening the recorded transfers\u2026")
 
-        def work(task: TaskHandle) -> list[Assessment]:
-            return ws.screen_all(level=level, progress=task.fraction, should_cancel=task.should_cancel)
+        def work(task: TaskHandle) -> tuple[list[Assessment], bool]:
+            priced = train or ws.prices_screened()
+            found = ws.screen_all(level=level, progress=task.fraction, should_cancel=task.should_cancel, train=train)
+            return found, priced
 
         self._asked += 1
         asked = self._asked
 
-        def answer(found: list[Assessment]) -> None:
+        def answer(result: tuple[list[Assessment], bool]) -> None:
             if asked == self._asked:
-                self.show_queue(found)
+                self.show_queue(*result)
 
-        self.ctx.ops.task(self, work, title="Screening transfers").success(answer).run()
+        title = "Training the valuation model and screening transfers" if train else "Screening transfers"
+        self.ctx.ops.task(self, work, title=title).success(answer).run()
 
-    def show_queue(self, found: list[Assessment]) -> None:
+    def show_queue(self, found: list[Assessment], priced: bool = True) -> None:
         self.found = found
+        self.priced = priced
+        self.train_button.setVisible(not priced)
         rows = []
         for a in found:
             top = next((r for r in a.reasons if r["weight"] > 0), None)
@@ -149,6 +170,8 @@ class ReviewPane(Pane):
                 "Select one to read its reasons."
             )
             self.queue.selectRow(0)
+        if not priced:
+            self.empty.setText(f"{self.empty.text()} {NOT_PRICED}")
 
     def current(self) -> Assessment | None:
         entry = selected_key(self.queue)
