@@ -71,7 +71,7 @@ class ScreeningOps(ModelOps):
         entry = ledger.entry(index)  # an unknown entry is a sentence before any training
         if entry.kind != "Transfer":
             raise DeedbookError(f"Entry {index} is a {entry.kind}, not a transfer: only transfers are screened.")
-        with_model = train or not self.model_state().needs_training
+        with_model = train or self.prices_screened()
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
         [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, with_model=with_model)
@@ -141,7 +141,7 @@ class ScreeningOps(ModelOps):
         if not request.for_ledger(ledger.identity):
             raise DeedbookError(f"This request is for the ledger '{request.ledger_name}', not this one.")
         ledger.deed(int(request.message["deedId"]))  # an unknown deed is a sentence
-        with_model = train or not self.model_state().needs_training
+        with_model = train or self.prices_screened()
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
         return service.screen_transfer_message(
