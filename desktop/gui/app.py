@@ -129,6 +129,7 @@ def run(
     signer: bool = False,
     notary: bool = False,
 ) -> int:
+    _say_where_a_crash_happens()
     app = make_app()
     ctx = build_context(data_dir, db_url)
     theme.apply_theme(app, ctx.settings.theme)
@@ -161,6 +162,18 @@ def run(
     code = app.exec()
     ctx.close()
     return int(code)
+
+
+def _say_where_a_crash_happens() -> None:
+    """A crash inside Qt (a segmentation fault) ends the process without a word; with the fault handler
+    on, Python prints every thread's stack on stderr first, for the bug report.  Nothing is printed
+    otherwise, and nothing when there is no stderr (a windowed build)."""
+    import contextlib
+    import faulthandler
+
+    if sys.stderr is not None and not faulthandler.is_enabled():
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # a stderr without a file descriptor
+            faulthandler.enable()
 
 
 def run_signer(ctx: AppContext, request: str | None = None) -> int:

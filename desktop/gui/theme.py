@@ -79,13 +79,21 @@ def is_dark() -> bool:
     return _current.get("_scheme") == "dark"
 
 
+_FUSION_SET = "deedbookFusionSet"
+
+
 def apply_theme(app: QApplication, theme: str) -> str:
     scheme = resolve_scheme(theme)
     colors = _palettes()[scheme]
     _current.clear()
     _current.update(colors)
     _current["_scheme"] = scheme
-    app.setStyle("Fusion")
+    if not app.property(_FUSION_SET):
+        # once: setting a style again replaces the QStyle every widget is drawn with, a switch of
+        # palette (light to dark) needs only the palette and the style sheet (with a style sheet,
+        # app.style() is Qt's style-sheet wrapper, so its name cannot tell)
+        app.setStyle("Fusion")
+        app.setProperty(_FUSION_SET, True)
     palette = QPalette()
     for key, role in _ROLES.items():
         palette.setColor(role, QColor(colors[key]))

@@ -30,6 +30,24 @@ def test_paper_and_theme_are_saved_and_applied(window: Any, qtbot: Any) -> None:
     theme.apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
 
 
+def test_switching_the_theme_changes_the_palette_and_keeps_the_style(window: Any, qtbot: Any) -> None:
+    """Light to dark and back: the palette and style sheet change; the QStyle is set only the first time
+    (setting it again replaces what every widget is drawn with, while they are on screen)."""
+    from unittest import mock
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app, "light")
+    light = app.palette().window().color().name()
+    with mock.patch.object(app, "setStyle", wraps=app.setStyle) as set_style:
+        theme.apply_theme(app, "dark")
+        dark = app.palette().window().color().name()
+        theme.apply_theme(app, "light")
+    assert set_style.call_count == 0
+    assert theme.is_dark() is False and light != dark and app.palette().window().color().name() == light
+    assert app.styleSheet() == theme.style_sheet(theme._palettes()["light"])  # the light sheet, applied again
+
+
 def test_open_another_data_folder(window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts) -> None:
     other = make_world(tmp_path / "other", name="Other County")
     other.register("O-1", "0x" + "33" * 20)
