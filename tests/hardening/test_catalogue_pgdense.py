@@ -4,6 +4,8 @@ escape, the U+0002 that cuts the pieces, letters whose lower case differs, piece
 it is searched for as text with the rows of ILIKE on each column; the index's objects damaged is
 one sentence (exit 2) or a slower correct answer, never a traceback; nothing in the ledger changes."""
 
+# ruff: noqa: F811  (the pg_office fixture is imported from the schema-0015 catalogue; pytest hands it over by name)
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +15,12 @@ from sqlalchemy import create_engine
 
 from core import deed_search_pg
 from tests.hardening.harness import assert_refused, run_cli
-from tests.core.test_deed_search import _office
-from tests.hardening.test_catalogue_pgsearch import _deeds_listed, _fingerprint
+from tests.hardening.test_catalogue_pgsearch import (  # noqa: F401 - pg_office: a fixture
+    _deeds_listed,
+    _fingerprint,
+    assert_listed_as_text,
+    pg_office,
+)
 
 # The office's deeds: 1 AB-1 "12 Oak Avenue", 2 CD-2 "100% Maple St", 3 EF-3 "9 Birch", one owner.
 # (search, the deeds it finds)
@@ -38,23 +44,11 @@ SEARCHES = [
 ]
 
 
-@pytest.fixture
-def pg_office(postgres_url: str, tmp_path: Path) -> tuple[Path, str]:
-    ledger, _operator = _office(tmp_path / "home", postgres_url)
-    ledger.close()
-    return ledger.home.root, postgres_url
-
-
 @pytest.mark.parametrize(("search", "found"), SEARCHES)
 def test_a_long_search_on_postgresql_is_text_whatever_it_holds(
     pg_office: tuple[Path, str], capsys: pytest.CaptureFixture[str], search: str, found: list[int]
 ) -> None:
-    home, url = pg_office
-    before = _fingerprint(url)
-    outcome = run_cli(["--data-dir", str(home), "--db-url", url, "deed", "list", f"--search={search}"], capsys)
-    assert outcome.code == 0 and outcome.err == "", outcome.err
-    assert _deeds_listed(outcome.out) == found, outcome.out
-    assert _fingerprint(url) == before
+    assert_listed_as_text(pg_office, capsys, search, found)
 
 
 # (what was done to the index's objects, the search, what the sentence says).  Without

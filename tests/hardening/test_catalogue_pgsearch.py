@@ -62,13 +62,20 @@ def _fingerprint(url: str) -> str:
 def pg_office(postgres_url: str, tmp_path: Path) -> tuple[Path, str]:
     ledger, _operator = _office(tmp_path / "home", postgres_url)
     ledger.close()
-    return ledger.home, postgres_url
+    return ledger.home.root, postgres_url
 
 
 @pytest.mark.parametrize(("search", "found"), SEARCHES)
 def test_a_search_on_postgresql_is_text_whatever_it_holds(
     pg_office: tuple[Path, str], capsys: pytest.CaptureFixture[str], search: str, found: list[int]
 ) -> None:
+    assert_listed_as_text(pg_office, capsys, search, found)
+
+
+def assert_listed_as_text(
+    pg_office: tuple[Path, str], capsys: pytest.CaptureFixture[str], search: str, found: list[int]
+) -> None:
+    """`deed list --search` finds exactly `found`, says nothing on stderr, and changes nothing."""
     home, url = pg_office
     before = _fingerprint(url)
     outcome = run_cli(["--data-dir", str(home), "--db-url", url, "deed", "list", f"--search={search}"], capsys)
