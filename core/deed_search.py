@@ -185,7 +185,10 @@ def _rare_window(conn: Connection, text: str, share_of: dict[str, float]) -> str
     spread over the ledger.  When the search itself is in the sample its matches are dense (the
     phrase stops at the first page); otherwise its pieces are sampled, shortest first (at most
     WINDOWS), and of the shortest absent ones the one whose trigrams' lists are shortest is asked."""
-    if len(text) <= TRIGRAM + 1 or _sampled(conn, [text])[0] > 0:
+    if len(text) <= TRIGRAM + 1:
+        return _quoted(text)
+    sample = _sample_bounds(conn)
+    if _sampled(conn, sample, [text])[0] > 0:
         return _quoted(text)
     tried = 0
     for size in range(TRIGRAM + 1, len(text)):  # (2 trigrams up to one fewer than the search's)
@@ -193,7 +196,7 @@ def _rare_window(conn: Connection, text: str, share_of: dict[str, float]) -> str
         if not pieces:
             break
         tried += len(pieces)
-        absent = [piece for piece, hit in zip(pieces, _sampled(conn, pieces), strict=True) if hit == 0]
+        absent = [piece for piece, hit in zip(pieces, _sampled(conn, sample, pieces), strict=True) if hit == 0]
         if absent:
             return _quoted(min(absent, key=lambda piece: sum(share_of[g] for g in _trigrams(piece))))
     return _quoted(text)
@@ -203,20 +206,25 @@ def _trigrams(text: str) -> list[str]:
     return [text[i : i + TRIGRAM] for i in range(len(text) - TRIGRAM + 1)]
 
 
-def _sampled(conn: Connection, pieces: list[str]) -> list[int]:
-    """How many of WINDOW_ROWS deeds (WINDOW_RUNS runs of consecutive deed numbers, spread from the
-    first to the last) each piece is in, by the rule (one statement, one pass over the sample)."""
+def _sample_bounds(conn: Connection) -> list[int]:
+    """The sampled deeds: WINDOW_RUNS runs of consecutive deed numbers spread from the first to the
+    last, as (first, last) bounds in one flat list (read once per search, for every piece sampled)."""
     deeds = int(conn.exec_driver_sql("SELECT coalesce(max(deed_id), 0) FROM deeds").scalar_one())
     width = max(1, WINDOW_ROWS // WINDOW_RUNS)
     starts = sorted({1 + max(deeds - width, 0) * i // max(WINDOW_RUNS - 1, 1) for i in range(WINDOW_RUNS)})
+    return [bound for start in starts for bound in (start, start + width - 1)]
+
+
+def _sampled(conn: Connection, bounds: list[int], pieces: list[str]) -> list[int]:
+    """How many of the sampled deeds (`_sample_bounds`) each piece is in, by the rule (one statement,
+    one pass over the sample)."""
     sums = ", ".join(
         f"coalesce(sum(parcel LIKE ?{n} ESCAPE ?1 OR address LIKE ?{n} ESCAPE ?1 OR owner LIKE ?{n} ESCAPE ?1), 0)"
         for n in range(2, len(pieces) + 2)
     )
     runs = " OR ".join(
-        f"deed_id BETWEEN ?{n} AND ?{n + 1}" for n in range(len(pieces) + 2, len(pieces) + 2 + 2 * len(starts), 2)
+        f"deed_id BETWEEN ?{n} AND ?{n + 1}" for n in range(len(pieces) + 2, len(pieces) + 2 + len(bounds), 2)
     )
-    bounds = [bound for start in starts for bound in (start, start + width - 1)]
     row = conn.exec_driver_sql(
         f"SELECT {sums} FROM deeds WHERE {runs}", (LIKE_ESCAPE, *(like_contains(p) for p in pieces), *bounds)
     ).one()
