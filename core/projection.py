@@ -315,7 +315,6 @@ class DbState(LedgerState):
         self._stored: LedgerTree | None = None
         self.new_nodes: list[NodeRow] = []  # tree nodes this batch's entries complete, written with them
         self._pending: dict[int, tuple[str, bytes, int | None]] = {}  # entries of this batch
-        self._new_parcels: set[str] = set()
         self.compliance = DbCompliance(conn)
         if size > 0:
             self.registrars.add(identity.operator.lower())
@@ -330,14 +329,9 @@ class DbState(LedgerState):
         return load_deed(self.conn, deed_id)
 
     def parcel_taken(self, parcel: str) -> bool:
-        key = parcel_key(parcel)
-        if key in self._new_parcels:
+        if super().parcel_taken(parcel):  # this append's own deeds, and those it read
             return True
-        return self.conn.execute(_PARCEL_TAKEN, {"key": key}).first() is not None
-
-    def add_deed(self, deed: DeedState) -> None:
-        super().add_deed(deed)
-        self._new_parcels.add(parcel_key(deed.parcel))
+        return self.conn.execute(_PARCEL_TAKEN, {"key": parcel_key(parcel)}).first() is not None
 
     def used_before(self, key: OnceKey) -> int | None:
         found = super().used_before(key)  # this batch's own

@@ -94,6 +94,7 @@ class LedgerState:
         self.next_lien_id = 1
         self.size = 0
         self._deeds: dict[int, DeedState] = {}
+        self._parcels: set[str] = set()  # parcel_key of every deed in _deeds (a parcel never changes)
         self.dirty: set[int] = set()
         self.once: dict[OnceKey, int] = {}  # one-time values used (by this replay or this append) -> entry
         self.compliance = Compliance()  # claims, rules, holds, recoveries (core.compliance); DbState's reads storage
@@ -111,6 +112,7 @@ class LedgerState:
             deed = self._load_deed(deed_id)
             if deed is not None:
                 self._deeds[deed_id] = deed
+                self._parcels.add(parcel_key(deed.parcel))
         return deed
 
     def deed(self, deed_id: int) -> DeedState:
@@ -120,11 +122,12 @@ class LedgerState:
         return deed
 
     def parcel_taken(self, parcel: str) -> bool:
-        key = parcel_key(parcel)
-        return any(parcel_key(d.parcel) == key for d in self._deeds.values())
+        """Whether a deed this state holds has the parcel (subclasses also ask their storage)."""
+        return parcel_key(parcel) in self._parcels
 
     def add_deed(self, deed: DeedState) -> None:
         self._deeds[deed.deed_id] = deed
+        self._parcels.add(parcel_key(deed.parcel))
         self.dirty.add(deed.deed_id)
 
     def touch(self, deed: DeedState, index: int) -> None:
@@ -191,16 +194,8 @@ class InMemoryState(LedgerState):
         self.nodes = LevelsReader()  # level 0: the leaves
         self.kinds: list[str] = []
         self.entry_deeds: list[int | None] = []
-        self._parcels: set[str] = set()
         self._tree = Accumulator(self.nodes.add)
         self._past = LedgerTree(self.nodes)  # a node never changes once complete: its answers can be kept
-
-    def parcel_taken(self, parcel: str) -> bool:
-        return parcel_key(parcel) in self._parcels
-
-    def add_deed(self, deed: DeedState) -> None:
-        super().add_deed(deed)
-        self._parcels.add(parcel_key(deed.parcel))  # the rule checked parcel_taken just before: cheap
 
     def entry_leaf(self, index: int) -> bytes:
         if not 0 <= index < self.size:

@@ -211,3 +211,31 @@ def test_a_distribution_after_the_verified_checkpoint_is_verified_in_full(tmp_pa
     report = verify_since_checkpoint(world.ledger, jobs=1)
     assert report.ok, report.reason
     assert report.since is None and "(Distribution) is a compliance or servicing record" in report.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("taken_before_checkpoint", "again"),
+    [(True, "v-0"), (True, "v-3"), (False, "new-1"), (False, "NEW   -2")],
+)
+def test_a_parcel_registered_twice_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken_before_checkpoint: bool, again: str
+) -> None:
+    """A second registration of a parcel (spelled with other case or spaces), slipped past the append's rule:
+    the incremental verify finds the first one whether it was recorded before the checkpoint or after it."""
+    import core.projection
+    from core.projection import DbState
+
+    world = _world(tmp_path)
+    assert verify_ledger(world.ledger, jobs=1).ok
+    for name in ("NEW-1", "new -2"):
+        world.register(name, world.operator.address)
+    with monkeypatch.context() as patched:  # the rule skipped, and the deeds table's unique key dodged
+        patched.setattr(DbState, "parcel_taken", lambda self, parcel: False)
+        patched.setattr(core.projection, "parcel_key", lambda parcel: f"{parcel} (forged)")
+        world.register(again, world.operator.address)
+    report = verify_since_checkpoint(world.ledger)
+    assert not report.ok, f"{again} was registered twice ({'before' if taken_before_checkpoint else 'after'})"
+    assert report.first_bad == world.ledger.size() - 1 and "is registered already" in (report.reason or ""), (
+        report.reason
+    )
+    assert not verify_ledger(world.ledger, jobs=1).ok  # and a full verify agrees
