@@ -28,8 +28,10 @@ the planner cannot turn it into a scan); if not, matches are dense and the order
 sort column's index fills a page after a few rows.  For 4 characters or more the same, after two
 checks: the planner's estimate of the rule's own rows (the folded columns' statistics) sends a
 dense search to the ordered scan at once, and only the search's pieces in at most RARE of the
-deeds are asked (a GIN index reads a dense piece's whole list).  Searches of 3 characters, and
-those the pieces do not narrow to FEW, are left to the planner and pg_trgm's indexes.
+deeds are asked (a GIN index reads a dense piece's whole list), and when the deeds have few
+distinct owners the owner part is the owners that contain the text (`owners_containing`), not the
+owner's pieces.  Searches of 3 characters, and those the pieces do not narrow to FEW, are left to
+the planner and pg_trgm's indexes.
 """
 
 from __future__ import annotations
