@@ -8,7 +8,12 @@ in the same run, with an earlier core/deed_search.py (--before FILE); the rows m
     python benchmarks/deed_search_plans.py --db-url URL_AT_HEAD --before FILE --before-db-url URL_AT_AN_OLDER_SCHEMA
 
 (--before-db-url: when the code before needs the schema before, e.g. a copy of the database made
-before a migration; both databases on the same server, the searches interleaved.)
+before a migration; both databases on the same server, the searches interleaved.  --before-pg: an
+earlier core/deed_search_pg.py too, which the --before code then calls; --count-all: the count of
+every deed, without a search, as the deeds pane asks for it.)
+
+    git show REV:core/deed_search_pg.py > /tmp/deed_search_pg_before.py
+    python benchmarks/deed_search_plans.py --db-url URL --before /tmp/deed_search_before.py --before-pg /tmp/deed_search_pg_before.py --search 4ebec --count-all
 
 Also prints, for each search of 3 characters or more on SQLite, the index's candidates and the
 matches among them (the numbers the plan is chosen on). CPU seconds (time.process_time) of this
@@ -35,8 +40,8 @@ ORDERS = [("deed_id", False), ("deed_id", True), ("address", False), ("address",
 PAGE = 51  # DeedsModel.PAGE + 1
 
 
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("deed_search_before", path)
+def load(path: Path, name: str = "deed_search_before") -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -49,6 +54,8 @@ def main() -> int:
     parser.add_argument("--db-url", help="or a database URL (PostgreSQL)")
     parser.add_argument("--before", type=Path, help="an earlier core/deed_search.py to compare with")
     parser.add_argument("--before-db-url", help="the database the --before code searches (default: --db-url)")
+    parser.add_argument("--before-pg", type=Path, help="an earlier core/deed_search_pg.py for the --before code")
+    parser.add_argument("--count-all", action="store_true", help="also the count of every deed (no search)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--search", action="append", help="only these searches (repeatable)")
     args = parser.parse_args()
@@ -63,6 +70,8 @@ def main() -> int:
     versions: dict[str, Any] = {"after": deed_search}
     if args.before:
         versions = {"before": load(args.before), "after": deed_search}
+        if args.before_pg:
+            versions["before"].deed_search_pg = load(args.before_pg, "deed_search_pg_before")
     searches = [s for s in (args.search or SEARCHES) if s]
     unit = "wall" if postgres else "CPU"
     print(f"{engine.dialect.name}: median {unit} ms of {args.repeat}, " + ", ".join(versions))
@@ -70,6 +79,15 @@ def main() -> int:
     before_engine = make_engine(args.before_db_url) if args.before_db_url else engine
     with engine.connect() as conn, before_engine.connect() as before_conn:
         connections = {"before": before_conn, "after": conn}
+        if args.count_all:
+            every: dict[str, list[float]] = {name: [] for name in versions}
+            for _ in range(args.repeat):
+                for name, module in versions.items():
+                    started = clock()
+                    counted = module.deed_count(connections[name], None)
+                    every[name].append((clock() - started) * 1000)
+            cells = "  ".join(f"{name} {statistics.median(every[name]):7.1f}" for name in versions)
+            print(f"every deed (no search): {cells} ms   ({counted:,} deeds)")
         for text in searches:
             if not postgres and len(text) >= deed_search.TRIGRAM:
                 query = deed_search.selective(conn, text)

@@ -457,25 +457,31 @@ def deed_ids(
 
 def deed_count(conn: Connection, search: str | None, *, at_most: int | None = None) -> int:
     """How many deeds match `search` (all of them without one); with `at_most`, counting stops
-    past it and the answer is at_most + 1 ("more than at_most")."""
+    past it and the answer is at_most + 1 ("more than at_most").
+
+    All of them: the last deed number, one lookup in the primary key (a count of 1,000,000 deeds
+    reads all of them: 74-78 ms on PostgreSQL).  Deed numbers have no gaps: a registration must
+    take the next number (core/kinds/registration.py), a deed's row is only ever rewritten in place
+    (core/projection.write_deeds deletes and inserts it in one transaction), replicas append
+    through the same rules, and no migration removes a deed.  A row deleted by hand is `verify`'s
+    to find ("missing from the deeds table")."""
     text = clean_search(search)
-    if text is None and at_most is None:
-        return int(conn.execute(select(func.count()).select_from(DeedRow)).scalar_one())
-    query = select(col(DeedRow.deed_id))
-    if text is not None and conn.dialect.name == "postgresql":
+    if text is None:
+        last = int(conn.execute(select(func.coalesce(func.max(col(DeedRow.deed_id)), 0))).scalar_one())
+        return last if at_most is None else min(last, at_most + 1)
+    if conn.dialect.name == "postgresql":
         deed_search_pg.plan_for_this_text(conn)
         counted = deed_search_pg.indexed_count(conn, text, FEW) if deed_search_pg.indexed(text) else None
         if counted is not None:
             return counted if at_most is None else min(counted, at_most + 1)
-    if text is not None:
-        candidates = _narrowed(conn, text)
-        if candidates == NONE:
-            return 0
-        if candidates is None and at_most is not None:
-            candidates = _worth_reading(conn, text, at_most + 1, stops=True)
-            if candidates is not None and candidates.rowids is None:
-                return _count_from_index(conn, text, candidates.query, at_most + 1)
-        query = _where(conn, query, text, candidates)
+    candidates = _narrowed(conn, text)
+    if candidates == NONE:
+        return 0
+    if candidates is None and at_most is not None:
+        candidates = _worth_reading(conn, text, at_most + 1, stops=True)
+        if candidates is not None and candidates.rowids is None:
+            return _count_from_index(conn, text, candidates.query, at_most + 1)
+    query = _where(conn, select(col(DeedRow.deed_id)), text, candidates)
     if at_most is not None:
         query = query.limit(at_most + 1)
     return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())

@@ -28,14 +28,16 @@ the planner cannot turn it into a scan); if not, matches are dense and the order
 sort column's index fills a page after a few rows.  For 4 characters or more the same, after two
 checks: the planner's estimate of the rule's own rows (the folded columns' statistics) sends a
 dense search to the ordered scan at once, and only the search's pieces in at most RARE of the
-deeds are asked (a GIN index reads a dense piece's whole list).  Searches of 3 characters, and
-those the pieces do not narrow to FEW, are left to the planner and pg_trgm's indexes.
+deeds are asked (a GIN index reads a dense piece's whole list), and when the deeds have few
+distinct owners the owner part is the owners that contain the text (`owners_containing`), not the
+owner's pieces.  Searches of 3 characters, and those the pieces do not narrow to FEW, are left to
+the planner and pg_trgm's indexes.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from sqlalchemy import Connection, Select, func, literal_column, or_, select
 from sqlalchemy import text as sql_text
@@ -174,37 +176,103 @@ _PIECE_SHARES = (
     "CROSS JOIN LATERAL unnest(deed_pieces(lower(:text), t.tag)) AS p(piece) "
     "LEFT JOIN (SELECT e.piece, e.share FROM pg_stats s CROSS JOIN LATERAL "
     "unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs) AS e(piece, share) "
-    "WHERE s.tablename = 'ix_deeds_long_grams' AND s.schemaname = current_schema()) AS m ON m.piece = p.piece"
+    "WHERE s.tablename = 'ix_deeds_long_grams' AND s.schemaname = current_schema()) AS m ON m.piece = p.piece "
+    # and ANALYZE's estimate of the distinct owners (below 0: a share of the deeds), in the same
+    # round trip: pg_stats costs ~0.8 ms a statement
+    "UNION ALL SELECT '', NULL, s.n_distinct FROM pg_stats s "
+    "WHERE s.tablename = 'deeds' AND s.attname = 'owner' AND s.schemaname = current_schema()"
 )
 
 
-def rare_pieces(conn: Connection, text: str) -> dict[str, list[str]]:
-    """For each column's tag, the tagged 4-character pieces of `text` to ask the index for: those
-    in at most RARE of the deeds, or the ALL_DENSE rarest when none is.  The pieces are cut by the
-    database (its lower() and its notion of a character, as for the values)."""
-    shares: dict[str, list[tuple[float, str]]] = {tag: [] for tag in TAGS}
+class Shares(NamedTuple):
+    """A search's tagged pieces with their share of the deeds (by the index's statistics), and
+    ANALYZE's estimate of the distinct owners (None: no statistics yet)."""
+
+    pieces: dict[str, list[tuple[float, str]]]
+    owners: float | None
+
+
+def piece_shares(conn: Connection, text: str) -> Shares:
+    """The shares of `text`'s tagged 4-character pieces, cut by the database (its lower() and its
+    notion of a character, as for the values), and the owners' estimate."""
+    pieces: dict[str, list[tuple[float, str]]] = {tag: [] for tag in TAGS}
+    owners = None
     for tag, piece, share in conn.execute(sql_text(_PIECE_SHARES).bindparams(tags=list(TAGS), text=text)):
-        shares[str(tag)].append((float(share), str(piece)))
+        if tag == "":
+            owners = float(share)
+        else:
+            pieces[str(tag)].append((float(share), str(piece)))
+    return Shares(pieces, owners)
+
+
+def rare_pieces(conn: Connection, text: str, shares: Shares | None = None) -> dict[str, list[str]]:
+    """For each column's tag, the tagged 4-character pieces of `text` to ask the index for: those
+    in at most RARE of the deeds, or the ALL_DENSE rarest when none is."""
     chosen: dict[str, list[str]] = {}
-    for tag, pieces in shares.items():
+    for tag, pieces in (shares or piece_shares(conn, text)).pieces.items():
         rare = sorted({piece for share, piece in pieces if share <= RARE})
         chosen[tag] = rare or [piece for _share, piece in sorted(set(pieces))[:ALL_DENSE]]
     return chosen
 
 
-def _long_condition(pieces: dict[str, list[str]]) -> Any:
-    """The deeds holding every piece asked in one column (a superset of the rule's rows)."""
+def _long_condition(pieces: dict[str, list[str]], owners: list[str] | None = None) -> Any:
+    """The deeds holding every piece asked in one column, or (`owners`) held by one of those owners:
+    a superset of the rule's rows when `owners` are all the owners that contain the text."""
+    held = [] if not owners else [sql_text("deeds.owner = ANY(CAST(:owners AS varchar[]))").bindparams(owners=owners)]
     return or_(
         *(
             sql_text(f"{_LONG_GRAMS} @> CAST(:pieces_{tag} AS text[])").bindparams(**{f"pieces_{tag}": asked})
             for tag, asked in pieces.items()
-        )
+        ),
+        *held,
     )
 
 
 def condition(conn: Connection, text: str) -> Any:
-    """The deeds the pieces' indexes give for `text` (for `indexed` texts): a superset of its rows."""
-    return _short_condition(text) if short(text) else _long_condition(rare_pieces(conn, text))
+    """The deeds the pieces' indexes give for `text` (for `indexed` texts): a superset of its rows.
+
+    For 4 characters or more, the owner part comes from the owners themselves when they are few
+    (`owners_containing`): an owner's pieces are in all of its deeds, and one owner of 83,333 deeds
+    made the pieces of "4ebec" (a piece of its address that it does not hold) useless."""
+    if short(text):
+        return _short_condition(text)
+    shares = piece_shares(conn, text)
+    pieces = rare_pieces(conn, text, shares)
+    owners = owners_containing(conn, text) if shares.owners is None or 0 <= shares.owners <= FEW_OWNERS else None
+    if owners is None:
+        return _long_condition(pieces)
+    del pieces["o"]  # the owners answer the owner part exactly
+    return _long_condition(pieces, owners)
+
+
+# A ledger with at most this many distinct owners (by ANALYZE's estimate, or with no estimate yet)
+# has the owner part of a search of 4 characters or more answered from the owners themselves
+# (`owners_containing`): each is one lookup in ix_deeds_by_owner, ~5-15 µs; 1,000 cost 5-15 ms.
+FEW_OWNERS = 1_000
+
+# The distinct owners, read from ix_deeds_by_owner one at a time (the least owner after the last:
+# a loose index scan), at most FEW_OWNERS + 1 of them (the estimate may be wrong), and those of them
+# that contain the text.
+_OWNERS = (
+    "WITH RECURSIVE o(owner, n) AS ("
+    "(SELECT d.owner, 1 FROM deeds d ORDER BY d.owner LIMIT 1) "
+    "UNION ALL SELECT (SELECT d.owner FROM deeds d WHERE d.owner > o.owner ORDER BY d.owner LIMIT 1), o.n + 1 "
+    "FROM o WHERE o.owner IS NOT NULL AND o.n <= :few) "
+    "SELECT count(o.owner), coalesce(array_agg(o.owner) FILTER "
+    "(WHERE lower(o.owner) LIKE lower(:pattern) ESCAPE :escape), CAST(ARRAY[] AS varchar[])) FROM o"
+)
+
+
+def owners_containing(conn: Connection, text: str) -> list[str] | None:
+    """Every owner whose value contains `text` (the rule on the owner column: lower() as for
+    owner_folded), when the deeds have at most FEW_OWNERS distinct owners; None when they have
+    more, or no deed at all."""
+    counted, owners = conn.execute(
+        sql_text(_OWNERS).bindparams(few=FEW_OWNERS, pattern=like_contains(text), escape=LIKE_ESCAPE)
+    ).one()
+    if int(counted) == 0 or int(counted) > FEW_OWNERS:
+        return None
+    return [str(owner) for owner in owners]
 
 
 def few(conn: Connection, text: str, limit: int, where: Any = None) -> bool:

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Index, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
 
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -79,8 +79,10 @@ class DeedRow(SQLModel, table=True):
 
 class HoldingRow(SQLModel, table=True):
     __tablename__ = "holdings"
+    # a holder's deeds in order, from the index alone (migration 0018)
+    __table_args__ = (Index("ix_holdings_holder_deed", "holder", "deed_id"),)
     deed_id: int = Field(primary_key=True)
-    holder: str = Field(primary_key=True, index=True)
+    holder: str = Field(primary_key=True)
     shares: int
 
 

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from core import deed_search
 from core.deeds import register_deed
+from core.errors import DeedbookError
 from core.ledger import Ledger
 from core.store import LIKE_ESCAPE, SCHEMA_HEAD, DeedRow, like_contains, make_engine, migrate
 from core.keys import KeyStore, UnlockedKey
@@ -517,3 +518,40 @@ def test_the_candidates_read_are_the_filter_the_index_is_walked_once(sqlite_engi
                 assert deed_search.deed_count(conn, "es, am", at_most=5000) == 6
     finally:
         event.remove(sqlite_engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_count_of_every_deed_is_the_last_deed_number_and_the_rows(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The pane's count of every deed is read from the primary key (no count of the rows), and it is
+    the number of deed rows after registrations, a refused registration, a sale (its deeds' rows are
+    deleted and inserted again) and a reopening."""
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    ledger, operator = _office(tmp_path / "home", url)
+    statements: list[str] = []
+    event.listen(ledger.engine, "before_cursor_execute", lambda *args: statements.append(str(args[2]).lower()))
+
+    def rows() -> int:
+        with ledger.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM deeds")).scalar_one())
+
+    counted = ledger.deed_count()
+    assert any("max(deeds.deed_id)" in s for s in statements) and not any("count(" in s for s in statements)
+    assert counted == rows() == 3
+    assert ledger.deed_count(at_most=1) == 2 and ledger.deed_count(at_most=5) == 3
+    with pytest.raises(DeedbookError, match="registered already"):
+        register_deed(ledger, operator, parcel="AB-1", address="again", owner=operator.address)
+    assert ledger.deed_count() == rows() == 3
+    ledger.close()
+    world = make_world(tmp_path / "sale") if database == "sqlite" else None
+    if world is not None:  # a sale rewrites deed rows (SQLite; the PostgreSQL writes are the same statements)
+        sell_with_liens(world, "SK-1", price="100000", lien="50000", currency="USD")
+        register_deed(world.ledger, world.operator, parcel="SK-2", address="2 Sakura", owner=world.operator.address)
+        with world.ledger.engine.connect() as conn:
+            assert world.ledger.deed_count() == conn.execute(text("SELECT count(*) FROM deeds")).scalar_one() == 2
+    reopened = Ledger.open(ledger.home, url)
+    register_deed(reopened, operator, parcel="GH-4", address="4 Oak", owner=operator.address)
+    with reopened.engine.connect() as conn:
+        assert reopened.deed_count() == conn.execute(text("SELECT count(*) FROM deeds")).scalar_one() == 4
+    reopened.close()

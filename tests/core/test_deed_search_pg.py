@@ -276,7 +276,7 @@ def test_a_0016_ledger_migrates_to_the_long_index(postgres_url: str, tmp_path: P
 
     reopened = Ledger.open(ledger.home, postgres_url)  # migrates 0016 -> 0017
     with reopened.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD == "0017"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
         names = set(conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'deeds'").scalars())
     assert {"ix_deeds_long_grams", "ix_deeds_short_grams", "ix_deeds_address_folded_trgm"} <= names
     for deed_id in reopened.deed_ids():
@@ -289,3 +289,86 @@ def test_a_0016_ledger_migrates_to_the_long_index(postgres_url: str, tmp_path: P
     assert reopened.deed_ids(search="\u00c9BEC c") == [4] and reopened.deed_ids(search="Oak Avenue") == [1]
     assert reopened.deed_ids(search="ak Avenue4 Q") == [] and reopened.deed_ids(search="AB-112 Oak") == []
     reopened.close()
+
+
+# The owner part from the distinct owners (few of them, each holding few or many deeds).
+OWNERS = ["0x936e0BC291b5Cd747e8ab4eBe6dA363dFebEc9B6", "0xAbC5001Eames", "0x\u212aelvin%_\\\u00e9\u00c9"]
+
+
+@st.composite
+def owner_cases(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], str]:
+    """Up to 60 deeds over 1 to 3 owners (one may hold nearly all of them, another one deed), and a
+    search of 4 to 9 characters: a piece of an owner, two pieces of one owner that are not next to
+    each other there ("4ebec" from "b4eBe" and "FebEc"), a piece of an address, or any text."""
+    owners = draw(st.lists(st.sampled_from(OWNERS), min_size=1, max_size=3, unique=True))
+    count = draw(st.integers(1, 60))
+    held = draw(st.lists(st.sampled_from(owners), min_size=count, max_size=count))
+    rows = [(f"P-{i}", TEMPLATE[i % 3].format(n=i, d=i % 10), owner) for i, owner in enumerate(held, start=1)]
+    kind = draw(st.sampled_from(["piece", "apart", "address", "any"]))
+    owner = draw(st.sampled_from(owners))
+    if kind == "piece":
+        start = draw(st.integers(0, len(owner) - 4))
+        search = owner[start : start + draw(st.integers(4, 9))]
+    elif kind == "apart":
+        first, second = sorted(draw(st.lists(st.integers(0, len(owner) - 3), min_size=2, max_size=2, unique=True)))
+        search = owner[first : first + 3] + owner[second + 1 : second + 3]
+    elif kind == "address":
+        address = draw(st.sampled_from(rows))[1]
+        start = draw(st.integers(0, len(address) - 4))
+        search = address[start : start + draw(st.integers(4, 9))]
+    else:
+        search = draw(st.text(LONG_ALPHABET, min_size=4, max_size=9))
+    return rows, search.swapcase() if draw(st.booleans()) else search
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=owner_cases(), few_owners=st.sampled_from([0, 1, 3, deed_search_pg.FEW_OWNERS]), analyse=st.booleans())
+def test_the_owner_part_from_the_owners_gives_the_rows_of_ilike(
+    postgres_url: str, case: tuple[list[tuple[str, str, str]], str], few_owners: int, analyse: bool
+) -> None:
+    """Whether the owners are read (FEW_OWNERS at least their number) or not (0: never; 1 with
+    more owners: the bound stops the scan), with or without statistics, every order, a page and
+    the counts are those of ILIKE on the three columns."""
+    rows, search = case
+    engine = _pg_engine(postgres_url)
+    _fill(engine, rows)
+    if analyse:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE deeds")
+    text_ = deed_search.clean_search(search)
+    if text_ is None:
+        return
+    with mock.patch.object(deed_search_pg, "FEW_OWNERS", few_owners), engine.connect() as conn:
+        _assert_ilike_rows(engine, conn, search, text_)
+        owners = deed_search_pg.owners_containing(conn, text_)
+    distinct = {row[2] for row in rows}
+    if len(distinct) > few_owners:
+        assert owners is None
+    else:
+        assert owners is not None and set(owners) == {o for o in distinct if text_.lower() in o.lower()}
+
+
+def test_a_search_of_pieces_one_owner_holds_apart_is_read_from_the_index(postgres_url: str) -> None:
+    """3,000 deeds, 1,000 for each of three owners: "4ebec" is two pieces of the first owner
+    ("b4eBe", "FebEc") that it never holds together.  Its owner pieces are in 1,000 deeds; the owners
+    themselves say none holds it, so the index is asked for its parcel and address pieces only: no
+    candidate, read from the index.  A piece one owner holds is that owner's 1,000 deeds."""
+    engine = _pg_engine(postgres_url)
+    _fill(engine, [(f"P-{i}", f"{i} Garden Rd, Ames, IA 5001{i % 10}", OWNERS[i % 3]) for i in range(1, 3001)])
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE deeds")
+    with mock.patch.object(deed_search, "FEW", 100), engine.connect() as conn:
+        assert deed_search_pg.owners_containing(conn, "4ebec") == []
+        assert deed_search_pg.owners_containing(conn, "4EBE") == [OWNERS[0]]
+        with mock.patch.object(deed_search_pg, "FEW_OWNERS", 2):
+            assert deed_search_pg.owners_containing(conn, "4ebe") is None  # three owners: more than the bound
+        with mock.patch.object(deed_search_pg, "read_and_sort", wraps=deed_search_pg.read_and_sort) as read:
+            assert deed_search.deed_ids(conn, "4ebec", limit=51) == []
+            assert read.call_count == 1  # read from the index, not left to the planner
+        with mock.patch.object(deed_search_pg, "FEW_OWNERS", 0):
+            assert not deed_search_pg.few(conn, "4ebec", 100)  # the owner's pieces alone: 1,000 candidates
+        assert deed_search_pg.few(conn, "4ebec", 100)
+        assert deed_search.deed_count(conn, "4eBEc", at_most=100) == 0
+        assert deed_search.deed_ids(conn, "4ebe", limit=3) == [3, 6, 9]
+        assert deed_search.deed_count(conn, "4ebe", at_most=100) == 101
+        assert deed_search.deed_count(conn, "4ebe") == 1000
