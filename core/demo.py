@@ -70,10 +70,14 @@ def build_demo(
     store = KeyStore(home.keys)
     operator = _key(store, "demo-operator")
     owners = [_key(store, f"demo-owner-{i + 1}") for i in range(DEMO_OWNERS)]
-    ledger = Ledger.create(home, db_url, "Ames Demo Ledger", operator)
+    started = int(time.time())
+    if suspicious:  # the cases' loans and sales are dated over the last two years: the honest story comes first
+        from core.demo_suspicious import HISTORY
+
+        started -= HISTORY
+    ledger = Ledger.create(home, db_url, "Ames Demo Ledger", operator, recorded_at=started)
     rows = ames_rows()
     total_work = deeds + transfers
-    started = int(time.time())
 
     def registrations(first: int, stop: int) -> Callable[[LedgerState], list[Entry]]:
         def build(state: LedgerState) -> list[Entry]:  # deed numbers as the ledger is when the batch is recorded
@@ -115,6 +119,7 @@ def build_demo(
             should_cancel=should_cancel,
             done_before=deeds,
             total=total_work,
+            now=started,
         )
     injected: list[dict[str, Any]] = []
     if suspicious:
