@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from desktop.gui.main_window import PANES
+from tests.gui.conftest import PASSWORD
+from tests.helpers import World
 
 
 def test_every_pane_has_a_shortcut_that_is_one_key_press(window: Any, qtbot: Any) -> None:
@@ -24,3 +26,31 @@ def test_every_pane_has_a_shortcut_that_is_one_key_press(window: Any, qtbot: Any
     assert window.stack.currentWidget() is window.panes["witnesses"]
     tips = [window.sidebar.item(row).toolTip() for row in range(window.sidebar.count())]
     assert tips[-2:] == ["Review (Ctrl+0)", "Witness & replicas (Ctrl+Shift+W)"]
+
+
+def test_the_register_form_writes_years_without_a_thousands_separator(window: Any, qtbot: Any) -> None:
+    pane = window.show_pane("register")
+    year, area, lot = pane.fields["Year_Built"], pane.fields["Gr_Liv_Area"], pane.fields["Lot_Area"]
+    year.setValue(1994)
+    area.setValue(1640)
+    lot.setValue(12500)
+    # as the certificate prints them (core.attributes.number_text): grouped from 10,000 up
+    assert (year.text(), area.text(), lot.text()) == ("1994", "1640 sq ft", "12,500 sq ft")
+    year.lineEdit().selectAll()
+    qtbot.keyClicks(year, "2003")
+    lot.lineEdit().selectAll()
+    qtbot.keyClicks(lot, "23,456")
+    year.interpretText()
+    lot.interpretText()
+    assert (year.value(), lot.value()) == (2003, 23456)
+    assert pane.attributes()["Year_Built"] == 2003
+
+
+def test_the_register_form_starts_on_the_operators_key(ctx: Any, world: World, qtbot: Any) -> None:
+    from desktop.gui.panes.register import RegisterPane
+
+    world.keys.create("bank", PASSWORD)  # sorts before "operator": the picker's first key
+    pane = RegisterPane(ctx)
+    qtbot.addWidget(pane)
+    assert pane.key.combo.itemData(0) == "bank"
+    assert pane.key.key_name() == "operator"  # the registrar, not whichever key sorts first
