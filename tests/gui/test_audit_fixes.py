@@ -54,3 +54,25 @@ def test_the_register_form_starts_on_the_operators_key(ctx: Any, world: World, q
     qtbot.addWidget(pane)
     assert pane.key.combo.itemData(0) == "bank"
     assert pane.key.key_name() == "operator"  # the registrar, not whichever key sorts first
+
+
+def test_a_chain_of_title_line_cut_short_reads_whole_in_its_tooltip(ctx: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QFontMetrics, QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from desktop.gui.widgets.timeline import ROW, Timeline, TimelineItem
+
+    title = "2,400 shares sold to demo-owner-10 (0x1EF7…Df8D)"
+    detail = "from demo-owner-8 • USD 87,312.00 • closing 2026-03-22 • entry #44"
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    timeline.set_items([TimelineItem(44, "2026-03-22 12:00", title, detail, "sale")])
+    timeline.resize(360, ROW + 8)  # the detail pane's width in the window: the line is elided
+    timeline.show()
+    assert QFontMetrics(timeline.font()).horizontalAdvance(title) > 360 - 52
+    middle = QPoint(100, 4 + ROW // 2)
+    QApplication.sendEvent(timeline, QHelpEvent(QEvent.Type.ToolTip, middle, timeline.mapToGlobal(middle)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == f"{title}\n{detail}\n2026-03-22 12:00"
+    assert timeline.tooltip_at(4 + 2 * ROW) == ""  # below the last line: nothing
