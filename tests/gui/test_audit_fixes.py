@@ -76,3 +76,58 @@ def test_a_chain_of_title_line_cut_short_reads_whole_in_its_tooltip(ctx: Any, qt
     qtbot.waitUntil(QToolTip.isVisible)
     assert QToolTip.text() == f"{title}\n{detail}\n2026-03-22 12:00"
     assert timeline.tooltip_at(4 + 2 * ROW) == ""  # below the last line: nothing
+
+
+def test_the_signatures_page_puts_the_signers_right_under_a_short_screen(ctx: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QTableWidget, QVBoxLayout, QWidget
+
+    from core.screening.combine import Assessment
+    from desktop.gui.widgets.screening import ScreenView, scrolled
+
+    page = QWidget()  # the transfer wizard's Signatures page, as it lays out its screen and its table
+    qtbot.addWidget(page)
+    layout = QVBoxLayout(page)
+    view = ScreenView()
+    area = scrolled(view, min_height=80, grow_to=300)
+    layout.addWidget(area, 0)
+    table = QTableWidget(2, 3)
+    layout.addWidget(table, 1)
+    page.resize(900, 520)
+    page.show()
+    reasons = [
+        {"code": "season", "weight": 0.42, "text": "The sale closes in November, outside the spring months."},
+        {"code": "round", "weight": -0.38, "text": "The price USD 363,800 is a round amount."},
+    ]
+    view.show_assessment(Assessment(0.04, "low", reasons))
+    qtbot.waitUntil(lambda: area.height() >= view.heightForWidth(view.width()) - 2)
+    shown = view.heightForWidth(view.width())
+    assert area.height() <= max(80, shown + 12)  # no empty band between the reasons and the signers
+    assert table.height() > area.height()  # the room left goes to the signers
+    many = [{"code": f"r{i}", "weight": 1.0, "text": "A long reason. " * 12} for i in range(8)]
+    view.show_assessment(Assessment(0.9, "high", many))
+    qtbot.waitUntil(lambda: area.height() == 300)  # at most 300 px: then it scrolls
+    assert area.verticalScrollBar().maximum() > 0
+
+
+def test_a_signer_is_named_once_then_shown_in_full(ctx: Any, world: World, qtbot: Any, prompt_log: Any) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from desktop.gui.transfer_wizard import TransferWizard
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("S-1", alice.address)
+    ctx.load_names()
+    qtbot.waitUntil(lambda: ctx.name_for(alice.address) == "alice")
+    wizard = TransferWizard(ctx, deed)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
+    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), bob.address)
+    wizard.terms.price.setValue(250_000)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(next_button.isEnabled, timeout=10_000)  # the terms are checked on a worker
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures or bool(prompt_log.errors), timeout=10_000)
+    assert not prompt_log.errors
+    signers = [wizard.signatures.table.item(row, 1).text() for row in range(2)]
+    assert signers == [f"alice  {alice.address}", f"bob  {bob.address}"]  # not "alice (0x…)  0x…"
