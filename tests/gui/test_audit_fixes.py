@@ -131,3 +131,20 @@ def test_a_signer_is_named_once_then_shown_in_full(ctx: Any, world: World, qtbot
     assert not prompt_log.errors
     signers = [wizard.signatures.table.item(row, 1).text() for row in range(2)]
     assert signers == [f"alice  {alice.address}", f"bob  {bob.address}"]  # not "alice (0x…)  0x…"
+
+
+def test_the_notary_desk_fits_the_windows_least_size(window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QPoint
+
+    window.resize(window.minimumSize())  # 980 x 620
+    pane = window.show_pane("notary")
+    qtbot.waitUntil(lambda: pane.isVisible() and pane._form.width() > 0)
+    qtbot.wait(50)  # the layouts settle
+    for widget in (pane.date_from, pane.date_to, pane.mine, pane.record_pdf, pane.export_button):
+        assert widget.width() >= widget.sizeHint().width(), widget  # were cut to "201", "Recor", "Expo"
+    form, journal = pane._form, pane.table.parentWidget()
+    form_right = form.mapTo(pane, QPoint(form.width(), 0)).x()
+    assert journal.mapTo(pane, QPoint(0, 0)).x() >= form_right  # side by side, not over each other
+    assert form.widget().width() <= form.viewport().width()  # the form is not cut on the right...
+    assert form.verticalScrollBar().maximum() > 0  # ...it scrolls down instead of squeezing its lines
+    assert journal.mapTo(window, QPoint(journal.width(), 0)).x() <= window.width()

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -55,7 +57,14 @@ class NotaryPane(Pane):
         super().__init__(ctx, parent)
         self._entry_ok = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self._attest_form())
+        form = QScrollArea()  # a short window scrolls the form instead of squeezing its wrapped lines together
+        form.setWidgetResizable(True)
+        form.setFrameShape(QFrame.Shape.NoFrame)
+        form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._form_card = self._attest_form()
+        form.setWidget(self._form_card)
+        self._form = form
+        splitter.addWidget(form)
         splitter.addWidget(self._journal())
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -67,6 +76,12 @@ class NotaryPane(Pane):
         self._preview()
         self.load_journal()
 
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)
+        # the form scrolls down but is never cut on the right: its least width, measured once it is styled
+        least = self._form_card.minimumSizeHint().width()
+        self._form.setMinimumWidth(least + self._form.verticalScrollBar().sizeHint().width())  # beside its bar
+
     # -- attesting -------------------------------------------------------------------------------------------
     def _attest_form(self) -> QWidget:
         frame, layout = card()
@@ -76,6 +91,7 @@ class NotaryPane(Pane):
         self.entry = QSpinBox()
         self.entry.setRange(0, 2_000_000_000)
         self.entry_preview = label("", "muted", wrap=True)
+        self.entry_preview.setMinimumWidth(200)  # a full address cannot wrap: it must not widen the form
         self.act = QComboBox()
         self.act.setEditable(True)
         self.act.addItems(ACTS)
@@ -208,15 +224,18 @@ class NotaryPane(Pane):
             widget.setDisplayFormat("yyyy-MM-dd")
         self.export_button = button("Export\u2026", "export", tip="The journal as PDF, CSV or JSON")
         self.record_pdf = button("Record PDF", "documents", tip="The notary journal record of the selected act")
+        tools: tuple[QWidget, ...] = (self.date_from, self.date_to, self.mine, self.record_pdf, self.export_button)
+        for tool in tools:
+            tool.setMinimumWidth(tool.sizeHint().width())  # cut to "201" and "Recor" in a narrow window
+        # the dates and the filter above the table, the buttons below it: in one row they did not fit beside
+        # the form at the window's least width
         row.addWidget(label("From", "muted"))
         row.addWidget(self.date_from)
         row.addWidget(label("to", "muted"))
         row.addWidget(self.date_to)
-        row.addWidget(self.mine)
         row.addStretch(1)
-        row.addWidget(self.record_pdf)
-        row.addWidget(self.export_button)
         layout.addLayout(row)
+        layout.addWidget(self.mine)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -231,8 +250,12 @@ class NotaryPane(Pane):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.count = label("", "muted")
-        layout.addWidget(self.count)
+        self.count = label("", "muted", wrap=True)
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        row.addWidget(self.record_pdf)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
         for signal in (self.date_from.dateChanged, self.date_to.dateChanged):
             signal.connect(lambda _d: self.load_journal())
         self.mine.toggled.connect(lambda _c: self.load_journal())
