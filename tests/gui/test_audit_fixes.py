@@ -148,3 +148,16 @@ def test_the_notary_desk_fits_the_windows_least_size(window: Any, qtbot: Any) ->
     assert form.widget().width() <= form.viewport().width()  # the form is not cut on the right...
     assert form.verticalScrollBar().maximum() > 0  # ...it scrolls down instead of squeezing its lines
     assert journal.mapTo(window, QPoint(journal.width(), 0)).x() <= window.width()
+
+
+def test_an_empty_documents_list_says_what_to_do(window: Any, world: World, qtbot: Any) -> None:
+    from desktop.gui.events import Changes
+
+    docs = window.show_pane("documents")
+    assert docs.empty.isVisible() and not docs.files.isVisible()
+    assert "New document" in docs.empty.text() and "Open PDF" in docs.empty.text()
+    world.home.documents.mkdir(parents=True, exist_ok=True)
+    (world.home.documents / "title-deed1.pdf").write_bytes(b"%PDF-1.7\n")  # listed by name; opened when chosen
+    window.ctx.events.announce(Changes.DOCUMENTS)
+    qtbot.waitUntil(lambda: docs.files.count() == 1)
+    assert docs.files.isVisible() and not docs.empty.isVisible()
