@@ -161,3 +161,20 @@ def test_an_empty_documents_list_says_what_to_do(window: Any, world: World, qtbo
     window.ctx.events.announce(Changes.DOCUMENTS)
     qtbot.waitUntil(lambda: docs.files.count() == 1)
     assert docs.files.isVisible() and not docs.empty.isVisible()
+
+
+def test_a_panes_buttons_go_under_its_titles_when_the_window_is_narrow(window: Any, qtbot: Any) -> None:
+    pane = window.show_pane("ledger")  # five buttons beside the titles
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: pane.width() > 1100 and not pane.actions_below)
+    # beside (the layout settles after the move)
+    qtbot.waitUntil(lambda: pane.header_bar.geometry().top() < pane.subtitle_label.geometry().bottom())
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: pane.actions_below and pane.subtitle_label.width() >= 420)
+    # the subtitle keeps the width of the header instead of wrapping a word a line beside the buttons
+    assert pane.subtitle_label.height() < 3 * pane.subtitle_label.fontMetrics().lineSpacing()
+    bar = pane.header_bar.mapTo(pane, pane.header_bar.rect().topLeft())
+    assert bar.y() >= pane.subtitle_label.mapTo(pane, pane.subtitle_label.rect().bottomLeft()).y()
+    assert pane.header_bar.width() >= pane.header_bar.sizeHint().width()  # no button cut
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: not pane.actions_below)
