@@ -178,3 +178,25 @@ def test_a_panes_buttons_go_under_its_titles_when_the_window_is_narrow(window: A
     assert pane.header_bar.width() >= pane.header_bar.sizeHint().width()  # no button cut
     window.resize(1440, 900)
     qtbot.waitUntil(lambda: not pane.actions_below)
+
+
+def test_return_in_a_dialog_presses_its_action_not_choose_or_close(ctx: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from desktop.gui import prompts
+    from desktop.gui.dialogs.compliance import IssuerDialog, RulesDialog
+    from desktop.gui.dialogs.settings import SettingsDialog
+
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "open_file", lambda *_a, **_k: asked.append("open_file"))
+    monkeypatch.setattr(prompts, "choose_folder", lambda *_a, **_k: asked.append("choose_folder"))
+    for dialog in (IssuerDialog(ctx), RulesDialog(ctx)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.go.isDefault() and not dialog.go.isEnabled()  # nothing to sign yet
+        qtbot.keyClicks(dialog.key.password, "not yet")
+        qtbot.keyClick(dialog.key.password, Qt.Key.Key_Return)
+        assert dialog.isVisible() and not asked  # was: Close (the form thrown away), or Choose file… (a chooser)
+    settings = SettingsDialog(ctx)
+    qtbot.addWidget(settings)
+    settings.show()
+    qtbot.keyClick(settings, Qt.Key.Key_Return)
+    assert not asked and not settings.isVisible()  # OK, not "Change…" (a folder chooser)
