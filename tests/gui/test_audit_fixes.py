@@ -148,6 +148,11 @@ def test_the_notary_desk_fits_the_windows_least_size(window: Any, qtbot: Any) ->
     assert form.widget().width() <= form.viewport().width()  # the form is not cut on the right...
     assert form.verticalScrollBar().maximum() > 0  # ...it scrolls down instead of squeezing its lines
     assert journal.mapTo(window, QPoint(journal.width(), 0)).x() <= window.width()
+    window.resize(1440, 900)
+    preview = pane.entry_preview
+    qtbot.waitUntil(lambda: preview.width() > 300)
+    qtbot.wait(20)
+    assert preview.height() <= preview.heightForWidth(preview.width()) + 4  # no empty band around its lines
 
 
 def test_an_empty_documents_list_says_what_to_do(window: Any, world: World, qtbot: Any) -> None:

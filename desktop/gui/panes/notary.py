@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -91,7 +92,9 @@ class NotaryPane(Pane):
         self.entry = QSpinBox()
         self.entry.setRange(0, 2_000_000_000)
         self.entry_preview = label("", "muted", wrap=True)
-        self.entry_preview.setMinimumWidth(200)  # a full address cannot wrap: it must not widen the form
+        # a full address cannot wrap: it must not widen the form (a minimum width instead made the row as
+        # tall as the text would be at that width)
+        self.entry_preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.act = QComboBox()
         self.act.setEditable(True)
         self.act.addItems(ACTS)
