@@ -205,3 +205,26 @@ def test_return_in_a_dialog_presses_its_action_not_choose_or_close(ctx: Any, qtb
     settings.show()
     qtbot.keyClick(settings, Qt.Key.Key_Return)
     assert not asked and not settings.isVisible()  # OK, not "Change…" (a folder chooser)
+
+
+def test_the_notary_desk_opens_on_the_newest_transfer(ctx: Any, world: World, qtbot: Any) -> None:
+    from core.requests import sign_request
+    from core.transactions import prepare_transfer, submit
+    from desktop.gui.panes.notary import NotaryPane
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("N-1", alice.address)
+    prepared = prepare_transfer(world.ledger, deed, bob.address, "250000", "USD")
+    keys = {k.address.lower(): k for k in (alice, bob)}
+    sale = submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+    world.register("N-2", bob.address)  # a newer entry, but no transfer
+    pane = NotaryPane(ctx)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.entry.value() == sale)  # not entry 0, the genesis, which is never attested
+    qtbot.waitUntil(lambda: pane.entry_preview.text().startswith("Transfer:"))
+    chosen = NotaryPane(ctx)  # an entry chosen before the newest transfer is found stays chosen
+    qtbot.addWidget(chosen)
+    chosen.select_entry(1)
+    qtbot.waitUntil(lambda: not ctx.ops.busy)
+    assert chosen.entry.value() == 1

@@ -76,6 +76,26 @@ class NotaryPane(Pane):
         self._latest = Latest(ctx.ops, self)
         self._preview()
         self.load_journal()
+        self._start_on_newest_transfer()
+
+    def _start_on_newest_transfer(self) -> None:
+        """Open on the newest transfer, the usual thing to attest, rather than entry 0 (the ledger's genesis,
+        which is never attested): unless an entry was chosen meanwhile."""
+        ledger = self.ctx.ledger
+        if ledger is None:
+            return
+
+        def newest() -> int | None:
+            from core.browse import entry_indexes
+
+            found = entry_indexes(ledger, kind="Transfer")
+            return found[-1] if len(found) else None
+
+        def start_on(index: int | None) -> None:
+            if index is not None and self.entry.value() == 0:
+                self.entry.setValue(index)
+
+        self._latest.read("newest-transfer", newest, start_on, title="Finding the newest transfer")
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
