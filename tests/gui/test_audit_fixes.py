@@ -228,3 +228,20 @@ def test_the_notary_desk_opens_on_the_newest_transfer(ctx: Any, world: World, qt
     chosen.select_entry(1)
     qtbot.waitUntil(lambda: not ctx.ops.busy)
     assert chosen.entry.value() == 1
+
+
+def test_the_empty_issuers_holds_and_recoveries_tabs_say_what_would_fill_them(
+    window: Any, world: World, qtbot: Any, tmp_path: Any
+) -> None:
+    from desktop.gui.events import Changes
+    from tests.compliance_helpers import Office
+
+    pane = window.show_pane("rules")
+    qtbot.waitUntil(lambda: pane.overview is not None and not window.ctx.ops.busy, timeout=10_000)
+    assert pane.issuers_note.text().startswith("No trusted issuers") and "Trust an issuer" in pane.issuers_note.text()
+    assert pane.holds_note.text().startswith("No holds") and "Freeze" in pane.holds_note.text()
+    assert pane.recoveries_note.text().startswith("No key recoveries") and "Recovery" in pane.recoveries_note.text()
+    Office(world, tmp_path / "requests").trust()  # an issuer is trusted: its tab has rows, no sentence
+    window.ctx.events.announce(Changes.LEDGER)
+    qtbot.waitUntil(lambda: pane.issuers_table.rowCount() == 1, timeout=10_000)
+    assert pane.issuers_note.text() == "" and pane.holds_note.text().startswith("No holds")
