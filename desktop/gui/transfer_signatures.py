@@ -112,7 +112,7 @@ class SignaturesPage(QWizardPage):
         for row, request in enumerate(requests):
             signed = row in self.w.responses
             here = request.signer.lower() in keys
-            status = "\u2713 signed" if signed else ("waiting \u2022 key on this machine" if here else "waiting")
+            status = "signed" if signed else ("waiting \u2022 key on this machine" if here else "waiting")
             name = self.w.ctx.name_for(request.signer)  # the full address once, after the name if there is one
             cells = [request.role.capitalize(), f"{name}  {request.signer}" if name else request.signer, status]
             for column, text in enumerate(cells):

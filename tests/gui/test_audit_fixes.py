@@ -109,8 +109,14 @@ def test_the_signatures_page_puts_the_signers_right_under_a_short_screen(ctx: An
     assert area.verticalScrollBar().maximum() > 0
 
 
-def test_a_signer_is_named_once_then_shown_in_full(ctx: Any, world: World, qtbot: Any, prompt_log: Any) -> None:
+def test_a_signer_is_named_once_then_shown_in_full(
+    ctx: Any, world: World, qtbot: Any, prompt_log: Any, tmp_path: Any
+) -> None:
+    import json
+
     from PySide6.QtWidgets import QWizard
+
+    from core.requests import sign_request
 
     from desktop.gui.transfer_wizard import TransferWizard
 
@@ -131,6 +137,16 @@ def test_a_signer_is_named_once_then_shown_in_full(ctx: Any, world: World, qtbot
     assert not prompt_log.errors
     signers = [wizard.signatures.table.item(row, 1).text() for row in range(2)]
     assert signers == [f"alice  {alice.address}", f"bob  {bob.address}"]  # not "alice (0x…)  0x…"
+    page = wizard.signatures
+    keys = {k.address.lower(): k for k in (alice, bob)}
+    responses = []
+    for number, request in enumerate(wizard.prepared.requests):
+        response = tmp_path / f"signed-{number}.json"
+        response.write_text(json.dumps(sign_request(request, keys[request.signer.lower()]).as_json()))
+        responses.append(response)
+    page.import_files(responses)
+    assert [page.table.item(row, 2).text() for row in range(2)] == ["signed", "signed"]  # the icon is the tick
+    assert not page.table.item(0, 2).icon().isNull()
 
 
 def test_the_notary_desk_fits_the_windows_least_size(window: Any, qtbot: Any) -> None:
