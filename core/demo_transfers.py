@@ -120,11 +120,13 @@ def add_demo_transfers(
     total: int | None = None,
     password: str | None = None,
     now: int | None = None,
+    sellable: int | None = None,
 ) -> int:
     """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count.
 
-    They close no later than the day of `now` (default: the present) and are all recorded at `now`."""
-    deed_count = ledger.deed_count()
+    They close no later than the day of `now` (default: the present) and are all recorded at `now`; only
+    deeds 1 to `sellable` (default: all) are sold or encumbered."""
+    deed_count = ledger.deed_count() if sellable is None else min(sellable, ledger.deed_count())
     if transfers <= 0 or deed_count == 0 or len(owners) < 2:
         return 0
     pw = password or DEMO_PASSWORD
