@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from datetime import date
 
@@ -20,6 +21,11 @@ def share_pct(count: int, total: int) -> str:
     pct = 100 * count / total if total else 0
     pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
     return f"{count:,} ({pct_text}%)"
+
+
+def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sorts names as people count: demo-owner-2 before demo-owner-10 (a plain sort put it after -12)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", name))
 
 
 def plain(value: object, limit: int | None = None) -> str:

@@ -261,3 +261,19 @@ def test_the_empty_issuers_holds_and_recoveries_tabs_say_what_would_fill_them(
     window.ctx.events.announce(Changes.LEDGER)
     qtbot.waitUntil(lambda: pane.issuers_table.rowCount() == 1, timeout=10_000)
     assert pane.issuers_note.text() == "" and pane.holds_note.text().startswith("No holds")
+
+
+def test_keys_are_listed_as_people_count_them(window: Any, world: World, qtbot: Any) -> None:
+    from desktop.gui.events import Changes
+    from desktop.gui.widgets.fields import KeyPicker
+
+    for name in ("owner-10", "owner-2", "owner-1"):
+        world.keys.create(name, PASSWORD)
+    window.ctx.events.announce(Changes.KEYS)
+    pane = window.show_pane("keys")
+    qtbot.waitUntil(lambda: pane.keys_table.rowCount() == 4)
+    names = [pane.keys_table.item(row, 0).text() for row in range(4)]
+    assert names == ["operator", "owner-1", "owner-2", "owner-10"]  # owner-2 was after owner-10
+    picker = KeyPicker(lambda: [(k.name, k.address) for k in world.keys.list()])
+    qtbot.addWidget(picker)
+    assert [picker.combo.itemData(i) for i in range(4)] == names
