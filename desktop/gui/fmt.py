@@ -8,6 +8,7 @@ import re
 import time
 from datetime import date
 
+from core.dates import format_day
 from core.display import clean
 
 
@@ -45,7 +46,9 @@ def when(epoch: int | float | None, *, seconds: bool = False) -> str:
 
 
 def day(epoch: int | float | None) -> str:
-    return time.strftime("%d %b %Y", time.localtime(epoch)) if epoch else ""
+    """The UTC day of an instant, as core writes it ('2016-01-14'): a closing date is stored as its UTC
+    midnight, so the local day ('13 Jan 2016' west of Greenwich) named the day before, and in another form."""
+    return format_day(int(epoch)) if epoch else ""
 
 
 def duration(seconds: float) -> str:

@@ -277,3 +277,31 @@ def test_keys_are_listed_as_people_count_them(window: Any, world: World, qtbot: 
     picker = KeyPicker(lambda: [(k.name, k.address) for k in world.keys.list()])
     qtbot.addWidget(picker)
     assert [picker.combo.itemData(i) for i in range(4)] == names
+
+
+def test_a_deeds_last_sale_reads_on_its_closing_day_west_of_greenwich(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any
+) -> None:
+    import time
+
+    from PySide6.QtWidgets import QLabel
+
+    from core.requests import sign_request
+    from core.transactions import prepare_transfer, submit
+
+    monkeypatch.setenv("TZ", "America/Chicago")  # Ames, Iowa: UTC-6
+    time.tzset()
+    try:
+        alice, bob = world.key("alice"), world.key("bob")
+        deed = world.register("L-1", alice.address)
+        prepared = prepare_transfer(world.ledger, deed, bob.address, "179600", "USD", closing_date="2016-01-14")
+        keys = {k.address.lower(): k for k in (alice, bob)}
+        submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+        window.show_deed(deed)
+        detail = window.panes["deeds"].detail
+        qtbot.waitUntil(lambda: detail.deed is not None and detail.deed.version == 2, timeout=10_000)
+        texts = [label.text() for label in detail.findChildren(QLabel)]
+        assert any("on 2016-01-14" in t for t in texts), [t for t in texts if "USD" in t]  # was "on 13 Jan 2016"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
