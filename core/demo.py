@@ -66,14 +66,25 @@ def build_demo(
 ) -> dict[str, Any]:
     if home.database.exists() and db_url is None:
         raise DeedbookError(f"There is a ledger in {home.root} already.", remedy=Remedy.EMPTY_DATA_FOLDER)
-    home.ensure()
+    started = int(time.time())
+    sellable = deeds  # the deeds the honest story may sell or encumber
+    if suspicious:  # the cases' loans and sales are dated over the last two years: the honest story comes first
+        from core.demo_suspicious import HISTORY, deeds_needed
+
+        started -= HISTORY
+        sellable = deeds - deeds_needed(suspicious)  # the cases need deeds no one sold: kept aside, the last ones
+        if sellable < 2:
+            raise DeedbookError(
+                f"{suspicious} suspicious cases of each pattern need {deeds_needed(suspicious)} deeds of their own "
+                f"and the honest demo at least 2 more: ask for {deeds_needed(suspicious) + 2} deeds or more."
+            )
+    home.ensure()  # nothing is written before the request is known to be possible
     store = KeyStore(home.keys)
     operator = _key(store, "demo-operator")
     owners = [_key(store, f"demo-owner-{i + 1}") for i in range(DEMO_OWNERS)]
-    ledger = Ledger.create(home, db_url, "Ames Demo Ledger", operator)
+    ledger = Ledger.create(home, db_url, "Ames Demo Ledger", operator, recorded_at=started)
     rows = ames_rows()
     total_work = deeds + transfers
-    started = int(time.time())
 
     def registrations(first: int, stop: int) -> Callable[[LedgerState], list[Entry]]:
         def build(state: LedgerState) -> list[Entry]:  # deed numbers as the ledger is when the batch is recorded
@@ -115,6 +126,8 @@ def build_demo(
             should_cancel=should_cancel,
             done_before=deeds,
             total=total_work,
+            now=started,
+            sellable=sellable,
         )
     injected: list[dict[str, Any]] = []
     if suspicious:

@@ -8,14 +8,20 @@ the one the pattern must flag; the others (a setup sale) are neither a case nor
 an honest transfer.  Returns the manifest the benchmark reads
 (benchmarks/screening_patterns.py): [{"pattern", "entry", "deed", "setup": [...]}].
 
-Times: sales close over the last 14 months; liens are recorded at the times the
-pattern needs (a lien's recording time is what the screen compares).
+Times: the cases happen over the last two years (HISTORY): a loan is recorded on
+the day the pattern needs (a lien has no date of its own: its recording time is
+what the screen compares), a sale on its closing day.  Every case is planned
+first, then all their entries are recorded in the order of those days, so the
+ledger's recording times never go backwards (build_demo records the honest part
+before HISTORY starts).  A sale closing in the future is recorded today.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable, Sequence
 
@@ -33,6 +39,18 @@ from core.state import LedgerState
 from core.transactions import prepare_transfer, submit
 
 SEED = 1512
+HISTORY = 760 * DAY  # the cases' earliest loan is recorded about 720 days ago; the honest demo before that
+NOON = 12 * 3600
+
+
+@dataclass
+class _Event:
+    """One entry of a case, planned: recorded later, in the order of every case's days."""
+
+    day: date  # a sale's closing day, a loan's recording day
+    order: int  # plan order: a case's entries on one day keep theirs
+    record: Callable[[int], int] = field(repr=False)  # records it at the time given; its entry
+    index: int = -1
 
 
 def _key(store: KeyStore, name: str) -> UnlockedKey:
@@ -51,6 +69,7 @@ class _Injector:
         self.prices = {f"{int(r['PID']):010d}": int(r["Sale_Price"]) for r in ames_rows()}
         self.newcomers = 0
         self.circles = 0
+        self.planned = itertools.count()
 
     def _new(self, name: str) -> UnlockedKey:
         key = _key(self.store, name)
@@ -70,38 +89,48 @@ class _Injector:
         lowered = {a.lower() for a in not_these}
         return self.rng.choice([o for o in self.owners if o.address.lower() not in lowered])
 
+    def event(self, day: date, record: Callable[[int], int]) -> _Event:
+        return _Event(day, next(self.planned), record)
+
     def sell(
         self, deed_id: int, seller: str, buyer: UnlockedKey, dollars: int, closing: date, shares: int | None = None
-    ) -> int:
-        prepared = prepare_transfer(
-            self.ledger,
-            deed_id,
-            buyer.address,
-            to_minor(dollars, "USD"),
-            "USD",
-            shares,
-            self.now + 7 * DAY,
-            closing.isoformat(),
-            seller=seller,
-            now=self.now,
-            transfer_id="0x" + self.rng.getrandbits(256).to_bytes(32, "big").hex(),
-        )
-        return submit(
-            self.ledger, [sign_request(r, self.keys[r.signer.lower()], now=self.now) for r in prepared.requests]
-        )
+    ) -> _Event:
+        transfer_id = "0x" + self.rng.getrandbits(256).to_bytes(32, "big").hex()  # drawn in plan order
 
-    def lien(self, deed_id: int, holder: UnlockedKey, dollars: int, recorded: date, kind: str = "mortgage") -> int:
+        def record(at: int) -> int:  # prepared, signed and recorded at `at`, as the parties would on that day
+            prepared = prepare_transfer(
+                self.ledger,
+                deed_id,
+                buyer.address,
+                to_minor(dollars, "USD"),
+                "USD",
+                shares,
+                at + 7 * DAY,
+                closing.isoformat(),
+                seller=seller,
+                now=at,
+                transfer_id=transfer_id,
+            )
+            responses = [sign_request(r, self.keys[r.signer.lower()], now=at) for r in prepared.requests]
+            return submit(self.ledger, responses, recorded_at=at)
+
+        return self.event(closing, record)
+
+    def lien(self, deed_id: int, holder: UnlockedKey, dollars: int, recorded: date, kind: str = "mortgage") -> _Event:
         def build(state: LedgerState) -> list[Entry]:
             message = lien_on(
                 state.deed(deed_id), state.next_lien_id, holder.address, lien_terms(to_minor(dollars, "USD"), kind)
             )
             return [self.ledger.sign("Lien", message, holder, "lienholder")]
 
-        [index] = self.ledger.append_built(build, recorded_at=date_to_epoch(recorded) + 12 * 3600)
-        return index
+        def record(at: int) -> int:
+            [index] = self.ledger.append_built(build, recorded_at=at)
+            return index
+
+        return self.event(recorded, record)
 
     # one case per pattern: (target entry, setup entries) ------------------------------------
-    def case(self, pattern: str, deeds: list[int]) -> tuple[int, list[int]]:
+    def case(self, pattern: str, deeds: list[int]) -> tuple[_Event, list[_Event]]:
         t0 = self.today - timedelta(days=self.rng.randint(330, 420))
         deed = deeds.pop()
         owner = self.ledger.deed(deed).owner
@@ -141,10 +170,10 @@ class _Injector:
             ), [first]
         if pattern == "new_party_many_deeds":
             buyer = self.newcomer()
-            second = deeds.pop()
+            other = deeds.pop()
             setup = [
                 self.sell(deed, owner, buyer, value, t0),
-                self.sell(second, self.ledger.deed(second).owner, buyer, self.value(second), t0 + timedelta(days=20)),
+                self.sell(other, self.ledger.deed(other).owner, buyer, self.value(other), t0 + timedelta(days=20)),
             ]
             last = deeds.pop()
             return self.sell(
@@ -193,7 +222,7 @@ class _Injector:
             ), []
         raise ValueError(pattern)
 
-    def _circle(self, deed: int, owner: str, value: int, t0: date, deeds: list[int]) -> tuple[int, list[int]]:
+    def _circle(self, deed: int, owner: str, value: int, t0: date, deeds: list[int]) -> tuple[_Event, list[_Event]]:
         self.circles += 1
         legs, holders = [deed], [owner.lower()]
         while len(legs) < 2 + self.circles % 2:
@@ -202,13 +231,14 @@ class _Injector:
             )
             legs.append(deeds.pop(found))
             holders.append(self.ledger.deed(legs[-1]).owner.lower())
+        days = sorted(self.rng.randint(0, 5) for _ in legs[1:])  # the last leg, the target, closes the circle
         done = [
             self.sell(
                 leg,
                 holders[k],
                 self.keys[holders[(k + 1) % len(legs)]],
                 int(value * self.rng.uniform(0.99, 1.01)) // 100 * 100,  # the money goes round with the deeds
-                t0 + timedelta(days=self.rng.randint(0, 5) if k else 0),
+                t0 + timedelta(days=days[k - 1] if k else 0),
             )
             for k, leg in enumerate(legs)
         ]
@@ -216,6 +246,11 @@ class _Injector:
 
 
 NEEDS = {"new_party_many_deeds": 3, "circle_across_deeds": 3}  # deeds a case uses (1 for the others)
+
+
+def deeds_needed(per_pattern: int) -> int:
+    """Deeds never sold nor encumbered that `per_pattern` cases of each pattern use."""
+    return per_pattern * sum(NEEDS.get(p, 1) for p in PATTERNS)
 
 
 def inject_suspicious(
@@ -232,7 +267,7 @@ def inject_suspicious(
         return []
     sold = {e.deed_id for e in ledger.entries(kind="Transfer")} | {e.deed_id for e in ledger.entries(kind="Lien")}
     fresh = [d for d in range(1, ledger.deed_count() + 1) if d not in sold]
-    needed = per_pattern * sum(NEEDS.get(p, 1) for p in PATTERNS)
+    needed = deeds_needed(per_pattern)
     if len(fresh) < needed:
         raise DeedbookError(
             f"{per_pattern} suspicious cases of each pattern need {needed} deeds never sold or "
@@ -241,11 +276,21 @@ def inject_suspicious(
     rng = random.Random(SEED)
     rng.shuffle(fresh)
     injector = _Injector(ledger, store, owners, rng)
-    manifest = []
-    for _ in range(per_pattern):
-        for pattern in PATTERNS:
-            target, setup = injector.case(pattern, fresh)
-            manifest.append({"pattern": pattern, "entry": target, "deed": ledger.entry(target).deed_id, "setup": setup})
-            if progress is not None:
-                progress(len(manifest), per_pattern * len(PATTERNS))
-    return manifest
+    cases = [(pattern, *injector.case(pattern, fresh)) for _ in range(per_pattern) for pattern in PATTERNS]
+    events = sorted((e for _, target, setup in cases for e in (target, *setup)), key=lambda e: (e.day, e.order))
+    last = ledger.entry(ledger.size() - 1).recorded_at if ledger.size() else 0
+    for done, event in enumerate(events, 1):
+        # at noon on its day; never before what is recorded already, never after today (a future closing)
+        last = max(last, min(date_to_epoch(event.day) + NOON, injector.now))
+        event.index = event.record(last)
+        if progress is not None:
+            progress(done, len(events))
+    return [
+        {
+            "pattern": pattern,
+            "entry": target.index,
+            "deed": ledger.entry(target.index).deed_id,
+            "setup": [e.index for e in setup],
+        }
+        for pattern, target, setup in cases
+    ]

@@ -119,16 +119,21 @@ def add_demo_transfers(
     done_before: int = 0,
     total: int | None = None,
     password: str | None = None,
+    now: int | None = None,
+    sellable: int | None = None,
 ) -> int:
-    """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count."""
-    deed_count = ledger.deed_count()
+    """Record `transfers` transfers between the demo owners, plus liens and attestations; returns the count.
+
+    They close no later than the day of `now` (default: the present) and are all recorded at `now`; only
+    deeds 1 to `sellable` (default: all) are sold or encumbered."""
+    deed_count = ledger.deed_count() if sellable is None else min(sellable, ledger.deed_count())
     if transfers <= 0 or deed_count == 0 or len(owners) < 2:
         return 0
     pw = password or DEMO_PASSWORD
     bank, treasurer, notary = (_key(store, name, pw) for name in EXTRA_KEYS)
     keys = {k.address.lower(): k for k in (*owners, bank, treasurer, notary)}
     rng = random.Random(SEED)
-    now = int(time.time())
+    now = int(time.time()) if now is None else now
     market = _Market(rng, today_utc(now))
     total = total or done_before + transfers
     done = 0
@@ -141,9 +146,9 @@ def add_demo_transfers(
             group = _sell(ledger, deed_id, owners, keys, market, rng, now)
             groups.append(group)
             sold.append(deed_id)
-        indexes = submit_batch(ledger, groups)
+        indexes = submit_batch(ledger, groups, recorded_at=now)
         done += len(indexes)
-        _follow_ups(ledger, list(zip(sold, indexes, strict=True)), bank, treasurer, notary, rng, deed_count)
+        _follow_ups(ledger, list(zip(sold, indexes, strict=True)), bank, treasurer, notary, rng, deed_count, now)
         if progress is not None:
             progress(done_before + done, total)
     return done
@@ -196,6 +201,7 @@ def _follow_ups(
     notary: UnlockedKey,
     rng: random.Random,
     deed_count: int,
+    now: int,
 ) -> None:
     """After a round: mortgages on some sales, notarised sales, a few tax liens recorded or released.
 
@@ -257,7 +263,7 @@ def _follow_ups(
         return entries
 
     if plan:
-        ledger.append_built(build)
+        ledger.append_built(build, recorded_at=now)
 
 
 @dataclass(frozen=True)

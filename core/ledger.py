@@ -171,8 +171,16 @@ class Ledger:
 
     @classmethod
     def create(
-        cls, home: DataDir, db_url: str | None, name: str, operator: UnlockedKey, *, chain_id: int = 1
+        cls,
+        home: DataDir,
+        db_url: str | None,
+        name: str,
+        operator: UnlockedKey,
+        *,
+        chain_id: int = 1,
+        recorded_at: int | None = None,
     ) -> "Ledger":
+        """A new ledger in `home`, its genesis recorded now (or at `recorded_at`: a demo that tells a past)."""
         name = name.strip()
         if not name:
             raise DeedbookError("A ledger needs a name.")
@@ -203,7 +211,7 @@ class Ledger:
                 )
             )
 
-        ledger.append([genesis], _before=claim)
+        ledger.append([genesis], recorded_at=recorded_at, _before=claim)
         return ledger
 
     def close(self) -> None:

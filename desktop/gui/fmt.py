@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from datetime import date
 
+from core.dates import format_day
 from core.display import clean
 
 
@@ -20,6 +22,11 @@ def share_pct(count: int, total: int) -> str:
     pct = 100 * count / total if total else 0
     pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
     return f"{count:,} ({pct_text}%)"
+
+
+def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sorts names as people count: demo-owner-2 before demo-owner-10 (a plain sort put it after -12)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", name))
 
 
 def plain(value: object, limit: int | None = None) -> str:
@@ -39,7 +46,9 @@ def when(epoch: int | float | None, *, seconds: bool = False) -> str:
 
 
 def day(epoch: int | float | None) -> str:
-    return time.strftime("%d %b %Y", time.localtime(epoch)) if epoch else ""
+    """The UTC day of an instant, as core writes it ('2016-01-14'): a closing date is stored as its UTC
+    midnight, so the local day ('13 Jan 2016' west of Greenwich) named the day before, and in another form."""
+    return format_day(int(epoch)) if epoch else ""
 
 
 def duration(seconds: float) -> str:

@@ -41,20 +41,21 @@ class PaneSpec:
     text: str
     icon: str
     target: str  # "module:Class", imported when the pane is first shown
+    shortcut: str  # one key press: "Ctrl+10" is no key sequence at all (Qt reads it as empty)
 
 
 PANES = (
-    PaneSpec("deeds", "Deeds", "deeds", "desktop.gui.panes.deeds:DeedsPane"),
-    PaneSpec("register", "Register deed", "register", "desktop.gui.panes.register:RegisterPane"),
-    PaneSpec("keys", "Keys & contacts", "keys", "desktop.gui.panes.keys:KeysPane"),
-    PaneSpec("notary", "Notary desk", "notary", "desktop.gui.panes.notary:NotaryPane"),
-    PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane"),
-    PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane"),
-    PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane"),
-    PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane"),
-    PaneSpec("servicing", "Servicing", "sale", "desktop.gui.panes.servicing:ServicingPane"),
-    PaneSpec("review", "Review", "warning", "desktop.gui.panes.review:ReviewPane"),
-    PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane"),
+    PaneSpec("deeds", "Deeds", "deeds", "desktop.gui.panes.deeds:DeedsPane", "Ctrl+1"),
+    PaneSpec("register", "Register deed", "register", "desktop.gui.panes.register:RegisterPane", "Ctrl+2"),
+    PaneSpec("keys", "Keys & contacts", "keys", "desktop.gui.panes.keys:KeysPane", "Ctrl+3"),
+    PaneSpec("notary", "Notary desk", "notary", "desktop.gui.panes.notary:NotaryPane", "Ctrl+4"),
+    PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane", "Ctrl+5"),
+    PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane", "Ctrl+6"),
+    PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane", "Ctrl+7"),
+    PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane", "Ctrl+8"),
+    PaneSpec("servicing", "Servicing", "sale", "desktop.gui.panes.servicing:ServicingPane", "Ctrl+9"),
+    PaneSpec("review", "Review", "warning", "desktop.gui.panes.review:ReviewPane", "Ctrl+0"),
+    PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane", "Ctrl+Shift+W"),
 )
 
 
@@ -74,10 +75,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setFixedWidth(196)
         self.stack = QStackedWidget()
-        for number, spec in enumerate(PANES, start=1):
+        for spec in PANES:
             item = QListWidgetItem(theme.icon(spec.icon), spec.text)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.text} (Ctrl+{number})")
+            item.setToolTip(f"{spec.text} ({spec.shortcut})")
             self.sidebar.addItem(item)
             self.stack.addWidget(QWidget())  # a placeholder until the pane is first shown
         central = QWidget()
@@ -175,8 +176,9 @@ class MainWindow(QMainWindow):
         self.act_open = a("Open data folder\u2026", "folder", QKeySequence.StandardKey.Open, self.open_folder)
         self.act_quit = a("Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
         self.act_find = a("Find deed", "search", QKeySequence.StandardKey.Find, self._find)
-        for number, spec in enumerate(PANES, start=1):
-            a(spec.text, spec.icon, f"Ctrl+{number}", partial(self.show_pane, spec.key))
+        self.pane_actions = {
+            spec.key: a(spec.text, spec.icon, spec.shortcut, partial(self.show_pane, spec.key)) for spec in PANES
+        }
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -202,7 +204,7 @@ class MainWindow(QMainWindow):
         ledger_menu = menu.addMenu("&Ledger")
         ledger_menu.addAction(self.act_verify)
         go_menu = menu.addMenu("&Go")
-        for action in self.actions()[-len(PANES) :]:
+        for action in self.pane_actions.values():
             go_menu.addAction(action)
         party_actions.install(self)
         help_menu = menu.addMenu("&Help")

@@ -47,7 +47,9 @@ class SignaturesPage(QWizardPage):
         from desktop.gui.widgets.screening import ScreenView, scrolled
 
         self.screening = ScreenView()  # the agency's own screen of these terms, before any request leaves
-        layout.addWidget(scrolled(self.screening), 2)
+        # as tall as its reasons (it scrolls past a screenful), the signers' table right under them:
+        # a stretch here left an empty band between a short screen and the table
+        layout.addWidget(scrolled(self.screening, min_height=80, grow_to=300), 0)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Role", "Signer", "Status"])
         self.table.verticalHeader().setVisible(False)
@@ -110,8 +112,9 @@ class SignaturesPage(QWizardPage):
         for row, request in enumerate(requests):
             signed = row in self.w.responses
             here = request.signer.lower() in keys
-            status = "\u2713 signed" if signed else ("waiting \u2022 key on this machine" if here else "waiting")
-            cells = [request.role.capitalize(), f"{self.w.ctx.label_for(request.signer)}  {request.signer}", status]
+            status = "signed" if signed else ("waiting \u2022 key on this machine" if here else "waiting")
+            name = self.w.ctx.name_for(request.signer)  # the full address once, after the name if there is one
+            cells = [request.role.capitalize(), f"{name}  {request.signer}" if name else request.signer, status]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(fmt.plain(text))
                 if column == 2:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from desktop.gui.operations import describe_error
-from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.basics import banner, button, enter_presses, label, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done
 
@@ -62,6 +62,7 @@ class ActDialog(QDialog):
         self.layout_.addWidget(self.note)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.buttons)
+        enter_presses(self, self.go)
         self.validate()
 
     def say(self, text: str, tone: str = "warn") -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from core.settings import PAPER_SIZES, THEMES
 from desktop.gui import prompts, theme
 from desktop.gui.context import AppContext
-from desktop.gui.widgets.basics import button, label
+from desktop.gui.widgets.basics import button, enter_presses, label
 
 THEME_NAMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 PAPER_NAMES = {"A4": "A4 (210 \u00d7 297 mm)", "Letter": "US Letter (8.5 \u00d7 11 in)"}
@@ -65,6 +65,9 @@ class SettingsDialog(QDialog):
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            enter_presses(self, ok)  # Return was "Change…", which opened a folder chooser
         self.theme.currentIndexChanged.connect(lambda _i: self._preview_theme())
         change.clicked.connect(self._change_folder)
         self._original_theme = ctx.settings.theme

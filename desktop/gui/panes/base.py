@@ -18,6 +18,9 @@ from desktop.gui.events import Change, Changes
 from desktop.gui.widgets.basics import button, label
 
 
+TITLE_ROOM = 420  # pixels the titles keep beside the pane's buttons
+
+
 class Pane(QWidget):
     """A page of the main window.  Subclasses fill `self.body` and override `on_changed`."""
 
@@ -44,9 +47,13 @@ class Pane(QWidget):
         titles.addWidget(self.subtitle_label)
         header.addWidget(self.header_icon, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(titles, 1)
-        self.header_actions = QHBoxLayout()
+        self.header_bar = QWidget()  # the pane's buttons: beside the titles, or under them when narrow
+        self.header_actions = QHBoxLayout(self.header_bar)
+        self.header_actions.setContentsMargins(0, 0, 0, 0)
         self.header_actions.setSpacing(6)
-        header.addLayout(self.header_actions)
+        header.addWidget(self.header_bar, 0, Qt.AlignmentFlag.AlignTop)
+        self._outer, self._header, self._titles = outer, header, titles
+        self.actions_below = False
         outer.addLayout(header)
         self.body = QVBoxLayout()
         self.body.setSpacing(10)
@@ -61,6 +68,30 @@ class Pane(QWidget):
                 self.on_changed(change)
             else:
                 self._stale = True  # refresh when shown, not in the background
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._place_actions()
+
+    def _place_actions(self) -> None:
+        """Buttons beside the titles leave them TITLE_ROOM at least; else they go under the subtitle (beside it,
+        a narrow window wrapped the subtitle a word a line).  The choice depends on the pane's width alone."""
+        margins = self._outer.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 38 - self.header_bar.sizeHint().width()
+        below = self.header_actions.count() > 0 and room < TITLE_ROOM
+        if below == self.actions_below:
+            return
+        self.actions_below = below
+        if below:
+            self._header.removeWidget(self.header_bar)
+            self._titles.addSpacing(8)
+            self._titles.addWidget(self.header_bar, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            self._titles.removeWidget(self.header_bar)
+            spacing = self._titles.itemAt(self._titles.count() - 1)
+            if spacing is not None:
+                self._titles.removeItem(spacing)  # the spacing added with the move
+            self._header.addWidget(self.header_bar, 0, Qt.AlignmentFlag.AlignTop)
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]

@@ -113,6 +113,13 @@ def ask_operator(ctx: AppContext, parent: QWidget | None) -> Signer | None:
     return dialog.signer() if dialog.exec() else None
 
 
+EMPTY = (
+    "No documents yet. New document makes a certificate of title for the selected deed, a transfer deed or a "
+    "notary record for the selected ledger entry, or the notary journal; Open PDF\u2026 reads and verifies one "
+    "made elsewhere."
+)
+
+
 class DocumentsPane(Pane):
     title = "Documents"
     subtitle = (
@@ -152,6 +159,8 @@ class DocumentsPane(Pane):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(label(f"In {ctx.home.documents}", "muted", wrap=True))
+        self.empty = label(EMPTY, wrap=True)  # what to do, where an empty list said nothing
+        left_layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)
         left_layout.addWidget(self.files, 1)
 
         if pdf_classes is not None:
@@ -255,6 +264,8 @@ class DocumentsPane(Pane):
             if self.path is not None and path == self.path:
                 self.files.setCurrentItem(item)
         self.files.blockSignals(False)
+        self.files.setVisible(bool(paths))
+        self.empty.setVisible(not paths)
 
     def on_changed(self, change: Change) -> None:
         self.reload()

@@ -212,6 +212,7 @@ class KeysPane(Pane):
         self._latest.read("roles", read, lambda found: self._show_keys(keys, *found), title="Reading the registrars")
 
     def _show_keys(self, keys: list[KeyInfo], registrars: set[str], operator: str) -> None:
+        keys = sorted(keys, key=lambda info: fmt.name_order(info.name))
         self.keys_table.setRowCount(len(keys))
         for row, info in enumerate(keys):
             role = (

@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -55,7 +58,14 @@ class NotaryPane(Pane):
         super().__init__(ctx, parent)
         self._entry_ok = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self._attest_form())
+        form = QScrollArea()  # a short window scrolls the form instead of squeezing its wrapped lines together
+        form.setWidgetResizable(True)
+        form.setFrameShape(QFrame.Shape.NoFrame)
+        form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._form_card = self._attest_form()
+        form.setWidget(self._form_card)
+        self._form = form
+        splitter.addWidget(form)
         splitter.addWidget(self._journal())
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -66,6 +76,32 @@ class NotaryPane(Pane):
         self._latest = Latest(ctx.ops, self)
         self._preview()
         self.load_journal()
+        self._start_on_newest_transfer()
+
+    def _start_on_newest_transfer(self) -> None:
+        """Open on the newest transfer, the usual thing to attest, rather than entry 0 (the ledger's genesis,
+        which is never attested): unless an entry was chosen meanwhile."""
+        ledger = self.ctx.ledger
+        if ledger is None:
+            return
+
+        def newest() -> int | None:
+            from core.browse import entry_indexes
+
+            found = entry_indexes(ledger, kind="Transfer")
+            return found[-1] if len(found) else None
+
+        def start_on(index: int | None) -> None:
+            if index is not None and self.entry.value() == 0:
+                self.entry.setValue(index)
+
+        self._latest.read("newest-transfer", newest, start_on, title="Finding the newest transfer")
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)
+        # the form scrolls down but is never cut on the right: its least width, measured once it is styled
+        least = self._form_card.minimumSizeHint().width()
+        self._form.setMinimumWidth(least + self._form.verticalScrollBar().sizeHint().width())  # beside its bar
 
     # -- attesting -------------------------------------------------------------------------------------------
     def _attest_form(self) -> QWidget:
@@ -76,6 +112,9 @@ class NotaryPane(Pane):
         self.entry = QSpinBox()
         self.entry.setRange(0, 2_000_000_000)
         self.entry_preview = label("", "muted", wrap=True)
+        # a full address cannot wrap: it must not widen the form (a minimum width instead made the row as
+        # tall as the text would be at that width)
+        self.entry_preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.act = QComboBox()
         self.act.setEditable(True)
         self.act.addItems(ACTS)
@@ -208,15 +247,18 @@ class NotaryPane(Pane):
             widget.setDisplayFormat("yyyy-MM-dd")
         self.export_button = button("Export\u2026", "export", tip="The journal as PDF, CSV or JSON")
         self.record_pdf = button("Record PDF", "documents", tip="The notary journal record of the selected act")
+        tools: tuple[QWidget, ...] = (self.date_from, self.date_to, self.mine, self.record_pdf, self.export_button)
+        for tool in tools:
+            tool.setMinimumWidth(tool.sizeHint().width())  # cut to "201" and "Recor" in a narrow window
+        # the dates and the filter above the table, the buttons below it: in one row they did not fit beside
+        # the form at the window's least width
         row.addWidget(label("From", "muted"))
         row.addWidget(self.date_from)
         row.addWidget(label("to", "muted"))
         row.addWidget(self.date_to)
-        row.addWidget(self.mine)
         row.addStretch(1)
-        row.addWidget(self.record_pdf)
-        row.addWidget(self.export_button)
         layout.addLayout(row)
+        layout.addWidget(self.mine)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -231,8 +273,12 @@ class NotaryPane(Pane):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.count = label("", "muted")
-        layout.addWidget(self.count)
+        self.count = label("", "muted", wrap=True)
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        row.addWidget(self.record_pdf)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
         for signal in (self.date_from.dateChanged, self.date_to.dateChanged):
             signal.connect(lambda _d: self.load_journal())
         self.mine.toggled.connect(lambda _c: self.load_journal())

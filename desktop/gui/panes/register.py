@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.attributes import Attribute, form_attributes
+from core.attributes import Attribute, form_attributes, number_text
 from core.errors import DeedbookError
 from core.state import DeedState
 from desktop.gui import prompts
@@ -34,6 +34,18 @@ from desktop.workspace import Done
 # The attributes an appraiser fills first, as core.attributes describes them (the valuation model's features).
 ATTRIBUTES = form_attributes()
 NOT_GIVEN = "\u2014"
+
+
+class AttributeSpin(QSpinBox):
+    """A whole-number attribute written as the certificate will print it (core.attributes.number_text):
+    grouped from 10,000 up, so a year reads 1994, not 1,994."""
+
+    def textFromValue(self, value: int) -> str:
+        return number_text(value)
+
+    def valueFromText(self, text: str) -> int:
+        digits = text.removesuffix(self.suffix()).replace(",", "").replace(self.locale().groupSeparator(), "")
+        return int(digits.strip() or self.minimum())
 
 
 def _choices() -> dict[str, list[str]]:
@@ -148,6 +160,10 @@ class RegisterPane(Pane):
         self._reload_choices()
         if ctx.settings.last_key:
             self.key.select(ctx.settings.last_key)
+        elif ctx.ledger is not None:  # registering is a registrar's act: start on the operator's key, the first one
+            from desktop.gui.panes.ledger import preferred_key
+
+            self.key.select(preferred_key(ctx, ctx.ledger.identity.operator))
         ctx.ops.op(self, _choices).success(self._fill_choices).failure(lambda _e: None).run()
         self._validate()
 
@@ -161,8 +177,7 @@ class RegisterPane(Pane):
             spin: QDoubleSpinBox | QSpinBox = QDoubleSpinBox()
             spin.setDecimals(6)  # type: ignore[union-attr]
         else:
-            spin = QSpinBox()
-            spin.setGroupSeparatorShown(True)
+            spin = AttributeSpin()
         low, high = field.low or 0, field.high or 0
         spin.setRange(low - 1, high)  # type: ignore[arg-type]
         spin.setValue(low - 1)  # type: ignore[arg-type]

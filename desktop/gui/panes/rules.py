@@ -146,6 +146,8 @@ class RulesPane(Pane):
         self._actions(layout, self.issuer_button, self.remove_issuer_button)
         self.issuers_table = table(["Issuer", "Trusted for", "Entry"])
         layout.addWidget(self.issuers_table, 1)
+        self.issuers_note = label("", "muted", wrap=True)
+        layout.addWidget(self.issuers_note)
         self.issuer_button.clicked.connect(lambda: self.dialog("IssuerDialog"))
         self.remove_issuer_button.clicked.connect(self.remove_issuer)
         return page
@@ -157,6 +159,8 @@ class RulesPane(Pane):
         self._actions(layout, self.hold_button, self.release_button)
         self.holds_table = table(["Hold", "Frozen", "Court order", "Reason", "Signed by", "State"])
         layout.addWidget(self.holds_table, 1)
+        self.holds_note = label("", "muted", wrap=True)
+        layout.addWidget(self.holds_note)
         self.hold_button.clicked.connect(lambda: self.dialog("HoldDialog"))
         self.release_button.clicked.connect(self.release)
         return page
@@ -167,6 +171,8 @@ class RulesPane(Pane):
         self._actions(layout, self.open_recovery_button)
         self.recoveries_table = table(["Recovery", "From", "To", "Kind", "State", "Where it stands"])
         layout.addWidget(self.recoveries_table, 1)
+        self.recoveries_note = label("", "muted", wrap=True)
+        layout.addWidget(self.recoveries_note)
         self.open_recovery_button.clicked.connect(lambda: self.open_recovery(selected_key(self.recoveries_table)))
         self.recoveries_table.doubleClicked.connect(lambda _i: self.open_recovery(selected_key(self.recoveries_table)))
         return page
@@ -272,6 +278,24 @@ class RulesPane(Pane):
                 for v in overview.recoveries
             ],
             [v.recovery.recovery_id for v in overview.recoveries],
+        )
+        # an empty table says what would fill it, as the claims' does
+        self.issuers_note.setText(
+            ""
+            if overview.issuers
+            else "No trusted issuers: claims count only from an issuer the operator trusts (Trust an issuer\u2026)."
+        )
+        self.holds_note.setText(
+            ""
+            if overview.holds
+            else "No holds: Freeze\u2026 stops the transfers of a deed or of a holder's shares, under a court order, "
+            "once a second approver signs."
+        )
+        self.recoveries_note.setText(
+            ""
+            if overview.recoveries
+            else "No key recoveries: Recovery\u2026 (above) opens one when a holder has lost a key, or for a court's "
+            "forced transfer."
         )
 
     def _frozen(self, hold: Hold) -> str:

@@ -45,6 +45,14 @@ def button(text: str, icon: str | None = None, *, primary: bool = False, tip: st
     return widget
 
 
+def enter_presses(dialog: QWidget, go: QPushButton) -> None:
+    """Return in any field of `dialog` presses `go` (and nothing while `go` is disabled): not "Choose\u2026",
+    which opened a file dialog, nor "Close", which threw the form away."""
+    for other in dialog.findChildren(QPushButton):
+        other.setAutoDefault(other is go)
+    go.setDefault(True)
+
+
 def house_table(table: QTableView, row_height: int = 28) -> QTableView:
     """Read-only, one row selected at a time, alternating rows, no grid, left-aligned headers: the house
     style of every table (a model's view and a plain QTableWidget alike)."""

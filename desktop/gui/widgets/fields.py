@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.display import short_address
 from core.errors import DeedbookError
 from core.signing import checksum_address, parse_address
+from desktop.gui import fmt
 
 if TYPE_CHECKING:
     from desktop.workspace.signers import Signer
@@ -219,7 +220,7 @@ class KeyPicker(QWidget):
         current = prefer or self.key_name()
         self.combo.blockSignals(True)
         self.combo.clear()
-        for name, address in self._keys():
+        for name, address in sorted(self._keys(), key=lambda key: fmt.name_order(key[0])):
             self.combo.addItem(f"{name} ({short_address(address)})", name)
         if current:
             index = self.combo.findData(current)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.gui import fmt
@@ -100,13 +100,33 @@ def reason_row(reason: dict[str, Any]) -> QWidget:
     return row
 
 
-def scrolled(view: ScreenView, min_height: int = 210) -> QScrollArea:
-    """`view` in a frameless scroll area of at least `min_height`: reasons wrap onto several lines."""
+class _FollowsContent(QObject):
+    """Grows the scroll area with the reasons in it, from its least height up to `most` (then it scrolls)."""
+
+    def __init__(self, area: QScrollArea, least: int, most: int) -> None:
+        super().__init__(area)
+        self.area, self.least, self.most = area, least, most
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize) and isinstance(watched, QWidget):
+            # wrapped reasons: their height at the width they have, not at the narrower one sizeHint assumes
+            height = watched.heightForWidth(watched.width()) if watched.hasHeightForWidth() else -1
+            height = height if height > 0 else watched.sizeHint().height()
+            self.area.setMinimumHeight(max(self.least, min(self.most, height)))
+        return False
+
+
+def scrolled(view: ScreenView, min_height: int = 210, grow_to: int = 0) -> QScrollArea:
+    """`view` in a frameless scroll area of at least `min_height`: reasons wrap onto several lines.  With
+    `grow_to`, the area is as tall as the reasons up to that height, for a layout that gives it no stretch
+    (the room below goes to what follows, not to an empty band under a short screen)."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setMinimumHeight(min_height)
     area.setWidget(view)
+    if grow_to:
+        view.installEventFilter(_FollowsContent(area, min_height, grow_to))
     return area
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop.gui import theme
 
@@ -49,6 +49,25 @@ class Timeline(QWidget):
     def _row_at(self, y: float) -> int:
         row = int((y - 4) // ROW)
         return row if 0 <= row < len(self._items) else -1
+
+    def tooltip_at(self, y: float) -> str:
+        """The whole of a row, which a narrow detail pane cuts short ("2,400 shares sold to demo-…")."""
+        row = self._row_at(y)
+        if row < 0:
+            return ""
+        item = self._items[row]
+        return f"{item.title}\n{item.detail}\n{item.when}"
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos().y())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         row = self._row_at(event.position().y())
