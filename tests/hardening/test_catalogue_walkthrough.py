@@ -1,0 +1,76 @@
+"""What a new user met following the README and docs/*.md as written, kept in the catalogue.
+
+Each case is a command that once answered wrongly (silence, a traceback, the wrong exit code);
+it must now refuse with exit 2 and one sentence, and leave the ledger as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.hardening.conftest import Office
+from tests.hardening.harness import assert_refused, run_cli
+
+
+def _ok(office: Office, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    outcome = run_cli(list(args), capsys)
+    assert outcome.code == 0, outcome.err
+    return outcome.out
+
+
+def _approved_recovery(office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    """A recovery of alice's key whose only approval (any registrar) is recorded: it waits for its period."""
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        json.dumps(
+            {
+                "format": "deedbook-rules/1",
+                "recovery": {"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 7},
+            }
+        )
+    )
+    _ok(office, capsys, *office.keyed("rules", "set", "--file", str(rules)))
+    requests = tmp_path / "requests"
+    started = json.loads(
+        _ok(
+            office,
+            capsys,
+            *office.keyed(
+                "recovery", "start", "--lost", office.alice, "--new", office.bob, "--out-dir", str(requests), "--json"
+            ),
+        )
+    )
+    [request] = started["requests"]
+    signed = tmp_path / "approval.signed.json"
+    _ok(office, capsys, *office.keyed("sign", request, "--yes", "--out", str(signed)))
+    _ok(office, capsys, *office.argv("submit", str(signed)))
+    return str(started["id"])
+
+
+def _recovery_requests_when_none_is_missing(office: Office, capsys: pytest.CaptureFixture[str], tmp: Path) -> list[str]:
+    rid = _approved_recovery(office, capsys, tmp)
+    return office.argv("recovery", "requests", rid[:10], "--out-dir", str(tmp / "fresh"))
+
+
+Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
+
+
+@pytest.mark.parametrize(
+    "setup, says",
+    [
+        # printed nothing and exited 0: the user could not tell whether anything was written
+        (_recovery_requests_when_none_is_missing, "has all its 1 approvals; no request is missing"),
+    ],
+)
+def test_walkthrough_refusals(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, setup: Setup, says: str
+) -> None:
+    argv = setup(office, capsys, tmp_path)
+    before = office.fingerprint()
+    assert_refused(run_cli(argv, capsys), 2, says=says)
+    assert office.fingerprint() == before
+    assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
