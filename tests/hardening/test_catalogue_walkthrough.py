@@ -56,6 +56,17 @@ def _recovery_requests_when_none_is_missing(office: Office, capsys: pytest.Captu
     return office.argv("recovery", "requests", rid[:10], "--out-dir", str(tmp / "fresh"))
 
 
+def _cosign_before_following(office: Office, capsys: pytest.CaptureFixture[str], tmp: Path) -> list[str]:
+    """The README's witness lines once skipped `witness follow`; the refusal now says what to run."""
+    witness, pw = tmp / "witness", ["--password-file", str(office.password_file)]
+    _ok(office, capsys, "--data-dir", str(witness), "key", "new", "notary", *pw)
+    _ok(office, capsys, "--data-dir", str(witness), "witness", "init", "notary.example/w1", "--key", "notary")
+    request = tmp / "request.json"
+    _ok(office, capsys, *office.keyed("checkpoint", "--request-out", str(request)))
+    out = tmp / "fresh.cosig"
+    return ["--data-dir", str(witness), "witness", "cosign", str(request), "--key", "notary", "--out", str(out), *pw]
+
+
 Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
 
 
@@ -64,6 +75,10 @@ Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
     [
         # printed nothing and exited 0: the user could not tell whether anything was written
         (_recovery_requests_when_none_is_missing, "has all its 1 approvals; no request is missing"),
+        (
+            _cosign_before_following,
+            "does not follow the ledger the checkpoint is for (to witness it, first run 'deedbook witness follow'",
+        ),
     ],
 )
 def test_walkthrough_refusals(
@@ -73,4 +88,5 @@ def test_walkthrough_refusals(
     before = office.fingerprint()
     assert_refused(run_cli(argv, capsys), 2, says=says)
     assert office.fingerprint() == before
-    assert not (tmp_path / "fresh").exists() or not any((tmp_path / "fresh").iterdir())
+    # what a refused command would have written (a folder or a file named fresh*) is absent or empty
+    assert all(p.is_dir() and not any(p.iterdir()) for p in tmp_path.glob("fresh*"))
