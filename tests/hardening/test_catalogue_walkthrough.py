@@ -11,7 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from core.attributes import CATALOGUE
+from core.deeds import parse_attribute_pairs
+from core.errors import DeedbookError
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
 
@@ -84,6 +89,18 @@ def _demo_too_small_for_its_suspicious_cases(
     ]
 
 
+def _register(*attrs: str) -> Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]:
+    """A deed registered with these --attr pairs (text for a catalogue number was stored; valued as "None")."""
+
+    def setup(office: Office, capsys: pytest.CaptureFixture[str], tmp: Path) -> list[str]:
+        pairs = [arg for attr in attrs for arg in ("--attr", attr)]
+        return office.keyed(
+            "deed", "register", "--parcel", "P-77", "--address", "2 Main", "--owner", office.bob, *pairs
+        )
+
+    return setup
+
+
 Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
 
 
@@ -92,6 +109,8 @@ Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
     [
         # printed nothing and exited 0: the user could not tell whether anything was written
         (_recovery_requests_when_none_is_missing, "has all its 1 approvals; no request is missing"),
+        (_register("Gr_Liv_Area=abc"), "Gr_Liv_Area (Living area) takes a number; 'abc' is not one"),
+        (_register("my_own=abc", "Year_Built=1,990"), "Year_Built (Year built) takes a number; '1,990' is not one"),
         (_demo_too_small_for_its_suspicious_cases, "need 75 deeds never sold or encumbered; 60 deeds with 20"),
         (
             _cosign_before_following,
@@ -123,3 +142,16 @@ def test_the_demo_sells_or_encumbers_no_more_deeds_than_its_bound(tmp_path: Path
     ledger = Ledger.open(home)
     touched = {e.deed_id for kind in ("Transfer", "Lien") for e in ledger.entries(kind=kind)}
     assert touched and len(touched) <= deeds_touched_at_most(transfers, deeds)
+
+
+NUMERIC = [a.name for a in CATALOGUE if a.kind != "choice"]
+
+
+@given(name=st.sampled_from(NUMERIC), text=st.text(max_size=20))
+def test_a_catalogue_number_is_refused_unless_it_reads_as_one(name: str, text: str) -> None:
+    """Text stays welcome under a name of one's own (the existing tests); a catalogue number must be one."""
+    try:
+        parsed = parse_attribute_pairs([f"{name}={text}"])[name]
+    except DeedbookError:
+        return
+    assert isinstance(parsed, (int, float)) and not isinstance(parsed, bool)
