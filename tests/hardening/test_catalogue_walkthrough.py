@@ -101,6 +101,11 @@ def _register(*attrs: str) -> Callable[[Office, pytest.CaptureFixture[str], Path
     return setup
 
 
+def _postgres_with_no_server(office: Office, capsys: pytest.CaptureFixture[str], tmp: Path) -> list[str]:
+    """psycopg's two-line message was printed with its line break as '\\x0a\\x09', ending '?.'."""
+    return office.argv("--db-url", f"postgresql+psycopg://nobody@/nodb?host={tmp}/nosock", "deed", "list")
+
+
 Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
 
 
@@ -111,6 +116,7 @@ Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
         (_recovery_requests_when_none_is_missing, "has all its 1 approvals; no request is missing"),
         (_register("Gr_Liv_Area=abc"), "Gr_Liv_Area (Living area) takes a number; 'abc' is not one"),
         (_register("my_own=abc", "Year_Built=1,990"), "Year_Built (Year built) takes a number; '1,990' is not one"),
+        (_postgres_with_no_server, "No such file or directory Is the server running locally"),
         (_demo_too_small_for_its_suspicious_cases, "need 75 deeds never sold or encumbered; 60 deeds with 20"),
         (
             _cosign_before_following,
