@@ -106,6 +106,17 @@ def _postgres_with_no_server(office: Office, capsys: pytest.CaptureFixture[str],
     return office.argv("--db-url", f"postgresql+psycopg://nobody@/nodb?host={tmp}/nosock", "deed", "list")
 
 
+def _verify_pdf_of_a_notarys_journal_export(office: Office, capsys: pytest.CaptureFixture[str], tmp: Path) -> list[str]:
+    """`journal --pdf` on a notary's machine: verify-pdf said NOT GENUINE (exit 1), "a program that rewrote
+    it dropped" attachments it never had."""
+    from core.notary_journal import JournalCheck
+    from desktop.documents.own_journal import build_own_journal_pdf
+
+    pdf = tmp / "journal.pdf"
+    pdf.write_bytes(build_own_journal_pdf([], JournalCheck(True, 0, None, "", None), notary=office.alice))
+    return ["verify-pdf", str(pdf)]
+
+
 Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
 
 
@@ -116,6 +127,7 @@ Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
         (_recovery_requests_when_none_is_missing, "has all its 1 approvals; no request is missing"),
         (_register("Gr_Liv_Area=abc"), "Gr_Liv_Area (Living area) takes a number; 'abc' is not one"),
         (_register("my_own=abc", "Year_Built=1,990"), "Year_Built (Year built) takes a number; '1,990' is not one"),
+        (_verify_pdf_of_a_notarys_journal_export, "is a notary's own journal export, which carries no ledger record"),
         (_postgres_with_no_server, "No such file or directory Is the server running locally"),
         (_demo_too_small_for_its_suspicious_cases, "need 75 deeds never sold or encumbered; 60 deeds with 20"),
         (
