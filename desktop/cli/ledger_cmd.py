@@ -144,12 +144,13 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         if report.ok and report.since is not None:
             print(
-                f"ok: {report.entries - report.since} new entries verified in {report.seconds:.2f} s "
-                f"({report.entries} in the ledger, {report.deeds} deeds)"
+                f"ok: {_counted(report.entries - report.since, 'new entry', 'new entries')} verified in "
+                f"{report.seconds:.2f} s ({report.entries} in the ledger, {_counted(report.deeds, 'deed')})"
             )
             print(f"checked: {report.checked}.")
         elif report.ok:
-            print(f"ok: {report.entries} entries, {report.deeds} deeds verified in {report.seconds:.2f} s")
+            entries, deeds = _counted(report.entries, "entry", "entries"), _counted(report.deeds, "deed")
+            print(f"ok: {entries}, {deeds} verified in {report.seconds:.2f} s")
         else:
             print(f"NOT OK: {report.reason}")
         for warning in report.warnings:
@@ -192,3 +193,8 @@ def _registrar_add(args: argparse.Namespace, ctx: CliContext) -> int:
     address = ctx.ws.add_registrar(ctx.signer(args.key, args.password_file), args.address).value
     print(f"{address} may now register deeds.")
     return 0
+
+
+def _counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 deed', '2 deeds': what verify prints is read by people."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
