@@ -288,11 +288,7 @@ def add_checkpoint(
     except MalformedNote as bad:
         return CosignResult(400, f"The checkpoint is malformed: {bad}")
     if found is None:
-        return CosignResult(
-            404,
-            "This witness does not follow the ledger the checkpoint is for "
-            "(to witness it, first run 'deedbook witness follow' with the request or the ledger's key).",
-        )
+        return CosignResult(404, "This witness does not follow the ledger the checkpoint is for.")
     path, identity = found
     try:
         offered = open_checkpoint(note, identity)

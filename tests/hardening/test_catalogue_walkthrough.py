@@ -132,7 +132,7 @@ Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
         (_demo_too_small_for_its_suspicious_cases, "need 75 deeds never sold or encumbered; 60 deeds with 20"),
         (
             _cosign_before_following,
-            "does not follow the ledger the checkpoint is for (to witness it, first run 'deedbook witness follow'",
+            "does not follow the ledger the checkpoint is for: to witness it, follow it first ('deedbook --data-dir",
         ),
     ],
 )
