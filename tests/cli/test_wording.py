@@ -1,4 +1,4 @@
-"""verify's one line is read by people: '1 deed', not '1 deeds'."""
+"""Lines people read count in words: '1 deed', not '1 deeds' (verify, distribution list)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,7 @@ def test_verify_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[st
         and since.out.startswith("ok: 1 new entry verified in ")
         and "(3 in the ledger, 1 deed)" in since.out
     )
+    paid = ["distribution", "new", "1", "--amount", "100", "--currency", "USD", "--key", "registrar", *pw]
+    assert run_cli([*home, *paid], capsys).code == 0
+    listed = run_cli([*home, "distribution", "list"], capsys)
+    assert listed.code == 0 and "USD 100.00 to 1 holder of deed 1," in listed.out
