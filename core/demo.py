@@ -66,17 +66,6 @@ def build_demo(
 ) -> dict[str, Any]:
     if home.database.exists() and db_url is None:
         raise DeedbookError(f"There is a ledger in {home.root} already.", remedy=Remedy.EMPTY_DATA_FOLDER)
-    if suspicious:  # checked before anything is written: found short after the transfers, a half demo stayed
-        from core.demo_suspicious import deeds_needed
-        from core.demo_transfers import deeds_touched_at_most
-
-        needed, spare = deeds_needed(suspicious), deeds - deeds_touched_at_most(transfers, deeds)
-        if spare < needed:
-            raise DeedbookError(
-                f"{suspicious} suspicious cases of each pattern need {needed} deeds never sold or encumbered; "
-                f"{deeds} deeds with {transfers} transfers leave {max(spare, 0)} for sure: ask for more deeds "
-                "or fewer transfers."
-            )
     home.ensure()
     store = KeyStore(home.keys)
     operator = _key(store, "demo-operator")

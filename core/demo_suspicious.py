@@ -218,11 +218,6 @@ class _Injector:
 NEEDS = {"new_party_many_deeds": 3, "circle_across_deeds": 3}  # deeds a case uses (1 for the others)
 
 
-def deeds_needed(per_pattern: int) -> int:
-    """How many deeds never sold nor encumbered `per_pattern` cases of each pattern take."""
-    return max(0, per_pattern) * sum(NEEDS.get(p, 1) for p in PATTERNS)
-
-
 def inject_suspicious(
     ledger: Ledger,
     store: KeyStore,
@@ -237,7 +232,7 @@ def inject_suspicious(
         return []
     sold = {e.deed_id for e in ledger.entries(kind="Transfer")} | {e.deed_id for e in ledger.entries(kind="Lien")}
     fresh = [d for d in range(1, ledger.deed_count() + 1) if d not in sold]
-    needed = deeds_needed(per_pattern)
+    needed = per_pattern * sum(NEEDS.get(p, 1) for p in PATTERNS)
     if len(fresh) < needed:
         raise DeedbookError(
             f"{per_pattern} suspicious cases of each pattern need {needed} deeds never sold or "

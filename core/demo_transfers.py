@@ -108,16 +108,6 @@ class _Market:
         return to_minor(round(dollars / 100) * 100, "USD")
 
 
-def deeds_touched_at_most(transfers: int, deeds: int) -> int:
-    """How many deeds `add_demo_transfers` sells or encumbers at most: each transfer's deed, and the county's
-    tax liens (`_follow_ups`: at most max(1, sales // 40) a round)."""
-    if transfers <= 0 or deeds <= 0:
-        return 0
-    per_round = min(ROUND, deeds, transfers)  # what one round sells at most
-    rounds = -(-transfers // per_round)
-    return min(deeds, transfers + rounds * max(1, per_round // 40))
-
-
 def add_demo_transfers(
     ledger: Ledger,
     store: KeyStore,

@@ -72,23 +72,6 @@ def _cosign_before_following(office: Office, capsys: pytest.CaptureFixture[str],
     return ["--data-dir", str(witness), "witness", "cosign", str(request), "--key", "notary", "--out", str(out), *pw]
 
 
-def _demo_too_small_for_its_suspicious_cases(
-    office: Office, capsys: pytest.CaptureFixture[str], tmp: Path
-) -> list[str]:
-    """Refused only after the deeds and transfers were recorded, the half-made demo stayed (exit 2)."""
-    return [
-        "--data-dir",
-        str(tmp / "fresh-demo"),
-        "demo",
-        "--deeds",
-        "60",
-        "--transfers",
-        "20",
-        "--with-suspicious",
-        "5",
-    ]
-
-
 def _register(*attrs: str) -> Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]:
     """A deed registered with these --attr pairs (text for a catalogue number was stored; valued as "None")."""
 
@@ -129,7 +112,6 @@ Setup = Callable[[Office, pytest.CaptureFixture[str], Path], list[str]]
         (_register("my_own=abc", "Year_Built=1,990"), "Year_Built (Year built) takes a number; '1,990' is not one"),
         (_verify_pdf_of_a_notarys_journal_export, "is a notary's own journal export, which carries no ledger record"),
         (_postgres_with_no_server, "No such file or directory Is the server running locally"),
-        (_demo_too_small_for_its_suspicious_cases, "need 75 deeds never sold or encumbered; 60 deeds with 20"),
         (
             _cosign_before_following,
             "does not follow the ledger the checkpoint is for: to witness it, follow it first ('deedbook --data-dir",
@@ -145,21 +127,6 @@ def test_walkthrough_refusals(
     assert office.fingerprint() == before
     # what a refused command would have written (a folder or a file named fresh*) is absent or empty
     assert all(p.is_dir() and not any(p.iterdir()) for p in tmp_path.glob("fresh*"))
-
-
-@pytest.mark.parametrize("deeds, transfers", [(30, 25), (12, 40), (50, 3)])
-def test_the_demo_sells_or_encumbers_no_more_deeds_than_its_bound(tmp_path: Path, deeds: int, transfers: int) -> None:
-    """The bound `demo --with-suspicious` is refused by up front must hold for what the transfers really touch."""
-    from core.demo import build_demo
-    from core.demo_transfers import deeds_touched_at_most
-    from core.ledger import Ledger
-    from core.paths import DataDir
-
-    home = DataDir(tmp_path / "demo")
-    build_demo(home, deeds=deeds, transfers=transfers)
-    ledger = Ledger.open(home)
-    touched = {e.deed_id for kind in ("Transfer", "Lien") for e in ledger.entries(kind=kind)}
-    assert touched and len(touched) <= deeds_touched_at_most(transfers, deeds)
 
 
 NUMERIC = [a.name for a in CATALOGUE if a.kind != "choice"]
