@@ -7,6 +7,7 @@
     python3 dev.py typecheck  # mypy: strict on core/ and valuation/, checked on desktop/
     python3 dev.py lint     # ruff check and ruff format --check (pyproject.toml's [tool.ruff])
     python3 dev.py bundle   # the PyInstaller one-folder app in dist/Deedbook
+    python3 dev.py setup    # only set up .venv (what every command above does first)
 
 The first call creates `.venv` and installs the project with its `dev` extra;
 later calls reinstall only when pyproject.toml changed.
@@ -40,8 +41,16 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+COMMANDS = ("run", "test", "bench", "typecheck", "lint", "bundle", "setup")
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "bench", "bundle", "setup", "typecheck", "lint"}:
+    if argv and argv[0] in {"-h", "--help", "help"}:  # asked for: not an error
+        print(__doc__)
+        return 0
+    if not argv or argv[0] not in COMMANDS:
+        if argv:
+            print(f"dev.py: unknown command {argv[0]!r} (one of: {', '.join(COMMANDS)}).", file=sys.stderr)
         print(__doc__)
         return 2
     ensure_environment()

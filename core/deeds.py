@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
+from core import attributes as catalogue
 from core.display import clean, script_note
 from core.entries import Entry, canonical_json
 from core.errors import DeedbookError
@@ -123,6 +124,12 @@ def parse_attribute_pairs(pairs: Iterable[str]) -> dict[str, Any]:
             raise DeedbookError(f"A deed has at most {MAX_ATTRIBUTES} attributes.")
         attributes[name.strip()] = parsed = parse_attribute_value(value)
         check_attribute(name.strip(), parsed)
+        known = catalogue.get(name.strip())
+        if known is not None and known.kind != "choice" and not isinstance(parsed, (int, float)):
+            # the register form takes only a number here; as text the valuation read it as missing ("None")
+            raise DeedbookError(
+                f"{known.name} ({known.label}) takes a number; '{clean(value.strip(), 40)}' is not one."
+            )
     return attributes
 
 

@@ -25,6 +25,7 @@ class Remedy(enum.Enum):
     LOCATION_COLUMNS = "location-columns"  # latitude and longitude columns come in pairs
     GIVE_REQUEST = "give-request"  # a wallet's bare signature needs the request it answers
     NAME_APPROVER = "name-approver"  # several people may co-sign a hold: say which one
+    FOLLOW_LEDGER = "follow-ledger"  # a witness cosigns only the ledgers it follows: follow this one first
 
 
 class DeedbookError(Exception):

@@ -395,13 +395,17 @@ class DbState(LedgerState):
         from core.errors import RuleViolation
         from core.servicing.snapshot import SHARE_KINDS, fold
 
-        if checkpoint >= self.stored_size:
-            raise RuleViolation("A record date must be a checkpoint recorded before the entry that uses it.")
+        before = checkpoint
+        if checkpoint >= self.stored_size:  # the checkpoint is in this batch (a replica syncs many entries at once)
+            if checkpoint not in self._pending:
+                raise RuleViolation("A record date must be a checkpoint recorded before the entry that uses it.")
+            taken = [holders for at, holders in self._record_dates.get(deed_id, []) if at <= checkpoint]
+            if taken:  # the deed changed in this batch before it: the snapshot this state took at a checkpoint
+                return dict(taken[-1])
+            before = self.stored_size  # unchanged in this batch before it: as stored
         rows = self.conn.execute(
             select(col(EntryRow.kind), col(EntryRow.message))
-            .where(
-                col(EntryRow.deed_id) == deed_id, col(EntryRow.idx) < checkpoint, col(EntryRow.kind).in_(SHARE_KINDS)
-            )
+            .where(col(EntryRow.deed_id) == deed_id, col(EntryRow.idx) < before, col(EntryRow.kind).in_(SHARE_KINDS))
             .order_by(col(EntryRow.idx))
         )
         return fold(((kind, json.loads(message)) for kind, message in rows), deed_id)

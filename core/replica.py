@@ -229,7 +229,14 @@ def _leaf(bundle: Bundle, index: int) -> bytes:
 def _compare(
     replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint | None, source: Source
 ) -> tuple[int | None, tuple[int, int] | None, str] | None:
-    """Where the source's history differs from the replica's: (entry, or span, sentence), or None."""
+    """Where the source's history differs from the replica's: (entry, or span, sentence), or None.
+
+    The tree before `since` first, then the entries from it: the first difference is the one named (a
+    rewrite of an entry that the replica's latest checkpoint covers also changes that checkpoint entry,
+    and naming the checkpoint instead hid the rewrite and its fork proof)."""
+    earlier = _compare_tree(replica, bundle, signed, source)
+    if earlier is not None:
+        return earlier
     held = replica.size()
     mine = {e.index: e.leaf_hash for e in replica.entries(bundle.since, held)} if bundle.since < held else {}
     for index in sorted(mine):
@@ -242,6 +249,13 @@ def _compare(
                     "replica holds; nothing was synced."
                 ),
             )
+    return None
+
+
+def _compare_tree(
+    replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint | None, source: Source
+) -> tuple[int | None, tuple[int, int] | None, str] | None:
+    """Where the source's tree at min(since, its checkpoint's size) differs from the replica's, or None."""
     if signed is None or not bundle.frontier_size:
         return None
     at, size = bundle.frontier_size, signed.size

@@ -228,8 +228,8 @@ def _database_file(engine: Engine) -> Path:
 
 def _plain(message: str) -> str:
     """SQLite's message, without the undecodable text it may quote (it can hold any bytes)."""
-    message = message.split(" with text ", 1)[0]
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in message)[:200]
+    message = " ".join(message.split(" with text ", 1)[0].split())  # a driver's line breaks read as spaces
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in message)[:200].rstrip(".")
 
 
 def database_problem(engine: Engine, error: BaseException, statement: str = "") -> DeedbookError | None:
@@ -321,7 +321,10 @@ def schema_version(engine: Engine) -> str | None:
     except OperationalError as error:
         if "no such table" in str(error.orig):
             return None  # SQLite: a new, empty database
-        raise DeedbookError(f"The ledger database cannot be used: {_plain(str(error.orig))}.") from None
+        plain = _plain(str(error.orig))
+        raise DeedbookError(
+            f"The ledger database cannot be used: {plain}{'' if plain.endswith('?') else '.'}"
+        ) from None
     except DatabaseError as error:
         raise LedgerDamaged(f"The ledger database is damaged or is not a database ({error.orig}).") from None
 

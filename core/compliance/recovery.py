@@ -119,6 +119,10 @@ def approval_requests(
         registrars = sorted(checksum_address(bytes.fromhex(r[2:])) for r in state.registrars)
     assert version is not None
     steps = rules_of(version.text).recovery_steps
+    if len(recovery.approvals) >= len(steps):  # else nothing would be written, and nothing said
+        raise DeedbookError(
+            f"Recovery {recovery.recovery_id[:10]}\u2026 has all its {len(steps)} approvals; no request is missing."
+        )
     given = {a.approver.lower() for a in recovery.approvals}
     excluded = given | {recovery.lost.lower(), recovery.new.lower()}
     out = []

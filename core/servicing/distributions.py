@@ -170,7 +170,8 @@ def payout_of(entry: RecordedEntry, holder: str) -> dict[str, Any]:
 
 def summary_line(entry: RecordedEntry) -> str:
     m = entry.message
+    holders = f"{len(m['payouts'])} holder{'' if len(m['payouts']) == 1 else 's'}"
     return (
         f"Distribution {m['distributionId']} (entry {entry.index}): {format_amount(m['amount'], m['currency'])} "
-        f"to {len(m['payouts'])} holders of deed {m['deedId']}, record date checkpoint {m['recordCheckpoint']}"
+        f"to {holders} of deed {m['deedId']}, record date checkpoint {m['recordCheckpoint']}"
     )

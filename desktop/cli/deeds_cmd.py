@@ -16,13 +16,19 @@ def register(commands: Any) -> None:
     sub = deed.add_subparsers(dest="deed_command", metavar="ACTION", required=True)
 
     reg = sub.add_parser("register", help="register a property deed as a token (registrar key)")
-    reg.add_argument("--parcel", required=True)
-    reg.add_argument("--address", required=True)
-    reg.add_argument("--owner", required=True, metavar="ADDRESS")
-    reg.add_argument("--legal", default="", metavar="TEXT")
-    reg.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE")
+    reg.add_argument("--parcel", required=True, help="the parcel number (registered once)")
+    reg.add_argument("--address", required=True, help="the property's street address")
+    reg.add_argument("--owner", required=True, metavar="ADDRESS", help="the first holder's address (all the shares)")
+    reg.add_argument("--legal", default="", metavar="TEXT", help="the legal description")
+    reg.add_argument(
+        "--attr",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a property attribute, e.g. Gr_Liv_Area=1656 (repeat for more)",
+    )
     reg.add_argument("--shares", type=int, default=None, help="number of shares (default 10000)")
-    reg.add_argument("--key", required=True)
+    reg.add_argument("--key", required=True, help="a registrar's key")
     add_password_file(reg)
     reg.add_argument("--json", action="store_true")
     reg.set_defaults(handler=_register)
@@ -38,7 +44,7 @@ def register(commands: Any) -> None:
     show.set_defaults(handler=_show)
 
     history = sub.add_parser("history", help="every entry about one deed, in order")
-    history.add_argument("deed", metavar="DEED")
+    history.add_argument("deed", metavar="DEED", help="a deed number or a parcel number")
     history.add_argument("--json", action="store_true")
     history.set_defaults(handler=_history)
 

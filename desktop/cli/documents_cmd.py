@@ -58,7 +58,7 @@ def register(commands: Any) -> None:
         "verify-pdf",
         help="check a Deedbook PDF; needs no ledger (exit 0 genuine, 1 not genuine, 2 not a Deedbook document)",
     )
-    verify.add_argument("file", metavar="FILE")
+    verify.add_argument("file", metavar="FILE", help="the PDF to check")
     verify.add_argument("--policy", metavar="P", help="also require the cosignatures the policy file P asks for")
     verify.add_argument(
         "--strict",

@@ -14,21 +14,23 @@ def register(commands: Any) -> None:
     sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
 
     new = sub.add_parser("new", help="create a key; prints its address")
-    new.add_argument("name")
+    new.add_argument("name", help="the key's name in this data folder")
     add_password_file(new)
     new.set_defaults(handler=_new)
 
     imp = sub.add_parser("import", help="import a raw private key file or a keystore (geth, MetaMask)")
-    imp.add_argument("name")
+    imp.add_argument("name", help="the key's name in this data folder")
     source = imp.add_mutually_exclusive_group(required=True)
-    source.add_argument("--private-key-file", metavar="F")
-    source.add_argument("--keystore", metavar="F")
+    source.add_argument("--private-key-file", metavar="F", help="a file holding the private key as 64 hex digits")
+    source.add_argument(
+        "--keystore", metavar="F", help="a keystore v3 file (geth, MetaMask); its password must open it"
+    )
     add_password_file(imp)
     imp.set_defaults(handler=_import)
 
     exp = sub.add_parser("export", help="write the key's keystore file (still encrypted)")
-    exp.add_argument("name")
-    exp.add_argument("--out", metavar="F", required=True)
+    exp.add_argument("name", help="the key's name")
+    exp.add_argument("--out", metavar="F", required=True, help="where to write the keystore file")
     add_force(exp)
     exp.set_defaults(handler=_export)
 

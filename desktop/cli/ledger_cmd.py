@@ -15,8 +15,8 @@ from desktop.cli.witness_cmd import add_checkpoint_actions, sign_checkpoint
 
 def register(commands: Any) -> None:
     init = commands.add_parser("init", help="create a ledger; the operator key is also its first registrar")
-    init.add_argument("--name", required=True)
-    init.add_argument("--operator", metavar="KEY", required=True)
+    init.add_argument("--name", required=True, help="the ledger's name, shown to every signer")
+    init.add_argument("--operator", metavar="KEY", required=True, help="the operator's key in this data folder")
     init.add_argument("--chain-id", type=int, default=1, help="EIP-712 chainId of the ledger's domain (default 1)")
     add_password_file(init)
     init.set_defaults(handler=_init)
@@ -38,13 +38,13 @@ def register(commands: Any) -> None:
     add_checkpoint_actions(checkpoint)
 
     proof = commands.add_parser("proof", help="an inclusion proof of one entry that anyone can check offline")
-    proof.add_argument("index", type=int)
-    proof.add_argument("--out", metavar="F")
+    proof.add_argument("index", type=int, help="the entry's index")
+    proof.add_argument("--out", metavar="F", help="where to write the proof (default: print it)")
     add_force(proof)
     proof.set_defaults(handler=_proof)
 
     verify_proof = commands.add_parser("verify-proof", help="check a proof file; needs no ledger")
-    verify_proof.add_argument("file")
+    verify_proof.add_argument("file", help="the proof file")
     verify_proof.add_argument("--policy", metavar="P", help="require the cosignatures the policy file P asks for")
     verify_proof.add_argument("--json", action="store_true")
     verify_proof.set_defaults(handler=_verify_proof)
@@ -60,8 +60,8 @@ def register(commands: Any) -> None:
     verify.set_defaults(handler=_verify)
 
     demo = commands.add_parser("demo", help="build a demo ledger from the bundled Ames market data")
-    demo.add_argument("--deeds", type=int, required=True)
-    demo.add_argument("--transfers", type=int, default=0)
+    demo.add_argument("--deeds", type=int, required=True, help="how many deeds to register")
+    demo.add_argument("--transfers", type=int, default=0, help="how many transfers to record (default 0)")
     demo.add_argument(
         "--with-suspicious",
         type=int,
@@ -74,7 +74,7 @@ def register(commands: Any) -> None:
     registrar = commands.add_parser("registrar", help="manage who may register deeds")
     reg_sub = registrar.add_subparsers(dest="registrar_command", metavar="ACTION", required=True)
     add = reg_sub.add_parser("add", help="let ADDRESS register deeds (signed by the operator)")
-    add.add_argument("address")
+    add.add_argument("address", help="the new registrar's address")
     add.add_argument("--key", required=True, help="the operator key")
     add_password_file(add)
     add.set_defaults(handler=_registrar_add)
@@ -144,12 +144,13 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         if report.ok and report.since is not None:
             print(
-                f"ok: {report.entries - report.since} new entries verified in {report.seconds:.2f} s "
-                f"({report.entries} in the ledger, {report.deeds} deeds)"
+                f"ok: {_counted(report.entries - report.since, 'new entry', 'new entries')} verified in "
+                f"{report.seconds:.2f} s ({report.entries} in the ledger, {_counted(report.deeds, 'deed')})"
             )
             print(f"checked: {report.checked}.")
         elif report.ok:
-            print(f"ok: {report.entries} entries, {report.deeds} deeds verified in {report.seconds:.2f} s")
+            entries, deeds = _counted(report.entries, "entry", "entries"), _counted(report.deeds, "deed")
+            print(f"ok: {entries}, {deeds} verified in {report.seconds:.2f} s")
         else:
             print(f"NOT OK: {report.reason}")
         for warning in report.warnings:
@@ -192,3 +193,8 @@ def _registrar_add(args: argparse.Namespace, ctx: CliContext) -> int:
     address = ctx.ws.add_registrar(ctx.signer(args.key, args.password_file), args.address).value
     print(f"{address} may now register deeds.")
     return 0
+
+
+def _counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 deed', '2 deeds': what verify prints is read by people."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"

@@ -59,7 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
+    _say_what_json_does(parser)
     return parser
+
+
+def _say_what_json_does(parser: argparse.ArgumentParser) -> None:
+    """Every --json means the same, so its help is written once, here (a command may say more)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                _say_what_json_does(sub)
+        elif action.option_strings == ["--json"] and action.help is None:
+            action.help = "print the result as JSON instead of text"
 
 
 def run(argv: list[str]) -> int:

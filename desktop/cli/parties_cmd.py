@@ -25,7 +25,7 @@ def register(commands: Any) -> None:
     submit = commands.add_parser(
         "submit", help="record signed responses of any kind (transfers, liens, releases, attestations), all or none"
     )
-    submit.add_argument("responses", nargs="+", metavar="RESPONSE")
+    submit.add_argument("responses", nargs="+", metavar="RESPONSE", help="signed response files, recorded all or none")
     submit.add_argument("--json", action="store_true")
     submit.set_defaults(handler=_submit)
 
@@ -34,7 +34,7 @@ def add_lien_prepare(lien_sub: Any) -> None:
     prep = lien_sub.add_parser("prepare", help="write the lienholder's signing request for a new lien")
     prep.add_argument("deed", metavar="DEED", help="deed number or parcel number")
     prep.add_argument("--holder", required=True, metavar="ADDRESS", help="the lienholder's address (a bank's key)")
-    prep.add_argument("--amount", required=True, metavar="AMOUNT")
+    prep.add_argument("--amount", required=True, metavar="AMOUNT", help="the amount the lien secures, e.g. 180000")
     prep.add_argument("--currency", default="USD", help="ISO 4217 code (default USD)")
     prep.add_argument("--kind", required=True, metavar="TEXT", help="mortgage, tax, judgment, ...")
     prep.add_argument("--out-dir", required=True, metavar="DIR", help="folder for the request file")

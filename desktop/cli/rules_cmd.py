@@ -30,7 +30,7 @@ def register(commands: Any) -> None:
     issuer = claims_sub.add_parser("issuer", help="trusted claim issuers")
     issuer_sub = issuer.add_subparsers(dest="issuer_command", metavar="ACTION", required=True)
     add = issuer_sub.add_parser("add", help="trust an address to issue claims of some types (the operator signs)")
-    add.add_argument("address", metavar="ADDRESS")
+    add.add_argument("address", metavar="ADDRESS", help="the issuer's address")
     add.add_argument("--types", required=True, metavar="T[,T...]", help="identity, jurisdiction, accredited, ...")
     _keyed(add, "the operator's key")
     add.add_argument("--json", action="store_true")
@@ -38,7 +38,7 @@ def register(commands: Any) -> None:
     remove = issuer_sub.add_parser(
         "remove", help="stop trusting a claim issuer: its claims no longer count (the operator signs)"
     )
-    remove.add_argument("address", metavar="ADDRESS")
+    remove.add_argument("address", metavar="ADDRESS", help="the issuer's address")
     _keyed(remove, "the operator's key")
     remove.add_argument("--json", action="store_true")
     remove.set_defaults(handler=_issuer_remove)
@@ -49,7 +49,7 @@ def register(commands: Any) -> None:
     issue = claims_sub.add_parser(
         "issue", help="issue a claim about an address (the issuer signs; only the evidence's hash is recorded)"
     )
-    issue.add_argument("address", metavar="ADDRESS")
+    issue.add_argument("address", metavar="ADDRESS", help="the address the claim is about")
     issue.add_argument("--type", required=True, metavar="T", help="identity, jurisdiction, accredited, entity-type")
     issue.add_argument("--value", default="", metavar="V", help="a category: a country code for jurisdiction")
     issue.add_argument("--expires", metavar="DATE", help="last day the claim counts (YYYY-MM-DD; default: never)")
@@ -59,20 +59,20 @@ def register(commands: Any) -> None:
     issue.set_defaults(handler=_claim_issue)
 
     revoke = claims_sub.add_parser("revoke", help="revoke a claim (its issuer signs)")
-    revoke.add_argument("claim", type=int, metavar="CLAIM_ID")
+    revoke.add_argument("claim", type=int, metavar="CLAIM_ID", help="the claim's number")
     _keyed(revoke, "the issuer's key")
     revoke.add_argument("--json", action="store_true")
     revoke.set_defaults(handler=_claim_revoke)
 
     listing = claims_sub.add_parser("list", help="claims (about one address, or all)")
-    listing.add_argument("address", nargs="?", metavar="ADDRESS")
+    listing.add_argument("address", nargs="?", metavar="ADDRESS", help="only the claims about this address")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_claim_list)
 
     rules = commands.add_parser("rules", help="the ledger's transfer rules (versioned)")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     set_ = rules_sub.add_parser("set", help="record a new version of the rules from a JSON file (the operator signs)")
-    set_.add_argument("--file", required=True, metavar="RULES.json")
+    set_.add_argument("--file", required=True, metavar="RULES.json", help="the rules, as JSON (docs/rules.md)")
     _keyed(set_, "the operator's key")
     set_.add_argument("--json", action="store_true")
     set_.set_defaults(handler=_rules_set)
@@ -85,8 +85,8 @@ def register(commands: Any) -> None:
         "can-transfer",
         help="would the rules allow this transfer now? exit 0 allowed, 1 refused (with its code and reason)",
     )
-    can.add_argument("deed", metavar="DEED")
-    can.add_argument("--to", required=True, metavar="ADDRESS")
+    can.add_argument("deed", metavar="DEED", help="a deed number or a parcel number")
+    can.add_argument("--to", required=True, metavar="ADDRESS", help="the buyer's address")
     can.add_argument("--shares", type=int, metavar="N", help="default: all the seller holds")
     can.add_argument("--from", dest="seller", metavar="ADDRESS", help="the selling holder, when a deed has several")
     can.add_argument("--json", action="store_true")
@@ -99,10 +99,12 @@ def register(commands: Any) -> None:
         "deed", nargs="?", metavar="DEED", help="the deed to freeze (with --holder: that holder's shares of it)"
     )
     hadd.add_argument("--holder", metavar="ADDRESS", help="freeze this holder's shares (of DEED, or of every deed)")
-    hadd.add_argument("--reason", required=True, metavar="TEXT")
+    hadd.add_argument("--reason", required=True, metavar="TEXT", help="why the hold is placed")
     hadd.add_argument("--order", required=True, metavar="REF", help="the court order's reference")
     hadd.add_argument("--approver", metavar="ADDRESS", help="the second approver (default: the only one possible)")
-    hadd.add_argument("--out-dir", required=True, metavar="DIR")
+    hadd.add_argument(
+        "--out-dir", required=True, metavar="DIR", help="where to write the signed hold and the approver's request"
+    )
     hadd.add_argument(
         "--deadline",
         metavar="WHEN",
@@ -114,8 +116,10 @@ def register(commands: Any) -> None:
     hrel = hold_sub.add_parser("release", help="sign a hold's release here and write the second approver's request")
     hrel.add_argument("hold", metavar="HOLD", help="the hold's id (0x and at least 6 hex digits)")
     hrel.add_argument("--reason", required=True, metavar="TEXT", help="why it is released")
-    hrel.add_argument("--approver", metavar="ADDRESS")
-    hrel.add_argument("--out-dir", required=True, metavar="DIR")
+    hrel.add_argument("--approver", metavar="ADDRESS", help="the second approver (when several may sign)")
+    hrel.add_argument(
+        "--out-dir", required=True, metavar="DIR", help="where to write the signed release and the approver's request"
+    )
     hrel.add_argument(
         "--deadline",
         metavar="WHEN",
@@ -140,7 +144,7 @@ def register(commands: Any) -> None:
     start.add_argument("--order", default="", metavar="REF", help="a court order's reference: a forced transfer")
     start.add_argument("--deed", metavar="DEED", help="only this deed (default: every deed the key holds)")
     start.add_argument("--reason", metavar="TEXT", help="default: the key was lost (or: the court order)")
-    start.add_argument("--out-dir", required=True, metavar="DIR")
+    start.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the approvers' requests")
     start.add_argument(
         "--deadline",
         metavar="WHEN",
@@ -150,12 +154,14 @@ def register(commands: Any) -> None:
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=_recovery_start)
     stat = rec_sub.add_parser("status", help="where a recovery stands (all of them without ID)")
-    stat.add_argument("id", nargs="?", metavar="ID")
+    stat.add_argument(
+        "id", nargs="?", metavar="ID", help="a recovery's id (0x and at least 6 hex digits); none: every recovery"
+    )
     stat.add_argument("--json", action="store_true")
     stat.set_defaults(handler=_recovery_status)
     again = rec_sub.add_parser("requests", help="write fresh requests for the missing approvals (new deadline)")
-    again.add_argument("id", metavar="ID")
-    again.add_argument("--out-dir", required=True, metavar="DIR")
+    again.add_argument("id", metavar="ID", help="the recovery's id (0x and at least 6 hex digits)")
+    again.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the requests")
     again.add_argument(
         "--deadline",
         metavar="WHEN",
@@ -163,11 +169,11 @@ def register(commands: Any) -> None:
     )
     again.set_defaults(handler=_recovery_requests)
     obj = rec_sub.add_parser("objection", help="write the request the old key signs to object (and cancel it)")
-    obj.add_argument("id", metavar="ID")
-    obj.add_argument("--out-dir", required=True, metavar="DIR")
+    obj.add_argument("id", metavar="ID", help="the recovery's id (0x and at least 6 hex digits)")
+    obj.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the request")
     obj.set_defaults(handler=_recovery_objection)
     done = rec_sub.add_parser("complete", help="move the holdings, once approved and the waiting period is over")
-    done.add_argument("id", metavar="ID")
+    done.add_argument("id", metavar="ID", help="the recovery's id (0x and at least 6 hex digits)")
     _keyed(done, "a registrar's key")
     done.add_argument("--json", action="store_true")
     done.set_defaults(handler=_recovery_complete)

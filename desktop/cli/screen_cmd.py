@@ -76,13 +76,15 @@ def register(commands: Any) -> None:
     entry.set_defaults(handler=_entry)
 
     request = sub.add_parser("request", help="screen a prepared transfer's request file, before anything is recorded")
-    request.add_argument("file", metavar="REQUEST_FILE")
+    request.add_argument("file", metavar="REQUEST_FILE", help="a transfer's signing request file")
     request.add_argument("--json", action="store_true")
     request.set_defaults(handler=_request)
 
     review = sub.add_parser("review", help="record a reviewer's decision on a transfer (a signed ledger entry)")
     review.add_argument("entry", type=int, metavar="ENTRY", help="the transfer's entry number")
-    review.add_argument("--decision", choices=("clear", "escalate"), required=True)
+    review.add_argument(
+        "--decision", choices=("clear", "escalate"), required=True, help="clear the transfer, or escalate it"
+    )
     review.add_argument("--note", required=True, metavar="TEXT", help="why (recorded on the ledger with the decision)")
     review.add_argument("--key", required=True, metavar="KEY", help="the reviewer's (registrar) key")
     add_password_file(review)

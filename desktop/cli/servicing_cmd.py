@@ -33,7 +33,7 @@ def register(commands: Any) -> None:
         help="split an amount over the holders at a record date and record it (a registrar "
         "signs); payouts in minor units, largest remainder, no unit lost",
     )
-    new.add_argument("deed", metavar="DEED")
+    new.add_argument("deed", metavar="DEED", help="a deed number or a parcel number")
     new.add_argument("--amount", required=True, metavar="A", help="e.g. 1000.00")
     new.add_argument("--currency", required=True, metavar="C", help="ISO 4217 code, e.g. USD")
     new.add_argument(
@@ -50,18 +50,18 @@ def register(commands: Any) -> None:
     new.set_defaults(handler=_new)
 
     snap = sub.add_parser("snapshot", help="who held how many shares of a deed at a record date")
-    snap.add_argument("deed", metavar="DEED")
+    snap.add_argument("deed", metavar="DEED", help="a deed number or a parcel number")
     snap.add_argument("--record-checkpoint", type=int, metavar="INDEX", help="default: the latest checkpoint")
     snap.add_argument("--json", action="store_true")
     snap.set_defaults(handler=_snapshot)
 
     listing = sub.add_parser("list", help="the distributions recorded (of one deed, or all)")
-    listing.add_argument("deed", nargs="?", metavar="DEED")
+    listing.add_argument("deed", nargs="?", metavar="DEED", help="only this deed's distributions")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="one distribution and its payouts")
-    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("id", type=int, metavar="ID", help="the distribution's number")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show)
 
@@ -72,14 +72,16 @@ def register(commands: Any) -> None:
             if many
             else "a holder's statement PDF: its payout and the proof of its holding (verify-pdf checks it)",
         )
-        st.add_argument("id", type=int, metavar="ID")
+        st.add_argument("id", type=int, metavar="ID", help="the distribution's number")
         if many:
-            st.add_argument("--out-dir", required=True, metavar="DIR")
+            st.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the statements")
         else:
-            st.add_argument("--holder", required=True, metavar="ADDRESS")
-            st.add_argument("--out", required=True, metavar="F.pdf")
+            st.add_argument("--holder", required=True, metavar="ADDRESS", help="the holder whose statement it is")
+            st.add_argument("--out", required=True, metavar="F.pdf", help="where to write the PDF")
             add_force(st)
-        st.add_argument("--paper", type=str.lower, choices=("a4", "letter"), default="a4")
+        st.add_argument(
+            "--paper", type=str.lower, choices=("a4", "letter"), default="a4", help="paper size (default a4)"
+        )
         st.add_argument(
             "--checkpoint-key",
             metavar="KEY",
@@ -91,8 +93,8 @@ def register(commands: Any) -> None:
     vote = commands.add_parser("vote", help="holders' votes: proposals, ballots signed by request, tallies")
     vsub = vote.add_subparsers(dest="vote_command", metavar="ACTION", required=True)
     propose = vsub.add_parser("propose", help="put a question to a deed's holders at a record date (a registrar signs)")
-    propose.add_argument("deed", metavar="DEED")
-    propose.add_argument("--text", required=True, metavar="TEXT")
+    propose.add_argument("deed", metavar="DEED", help="a deed number or a parcel number")
+    propose.add_argument("--text", required=True, metavar="TEXT", help="the question the holders vote on")
     propose.add_argument(
         "--threshold", required=True, metavar="T", help="share of ALL the deed's shares that must vote yes: 0.6 or 60%%"
     )
@@ -108,8 +110,8 @@ def register(commands: Any) -> None:
         "ballot-requests",
         help="write each holder's ballot requests (one file per choice: yes, no, abstain) to sign on their own machine",
     )
-    requests.add_argument("id", type=int, metavar="ID")
-    requests.add_argument("--out-dir", required=True, metavar="DIR")
+    requests.add_argument("id", type=int, metavar="ID", help="the proposal's number")
+    requests.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the ballot requests")
     requests.add_argument("--holder", metavar="ADDRESS", help="only this holder (default: every holder)")
     requests.add_argument("--json", action="store_true")
     requests.set_defaults(handler=_ballot_requests)
@@ -119,7 +121,7 @@ def register(commands: Any) -> None:
     vlist.set_defaults(handler=_vote_list)
 
     tally = vsub.add_parser("tally", help="a proposal's tally, recomputed from the ledger")
-    tally.add_argument("id", type=int, metavar="ID")
+    tally.add_argument("id", type=int, metavar="ID", help="the proposal's number")
     tally.add_argument("--json", action="store_true")
     tally.set_defaults(handler=_tally)
 

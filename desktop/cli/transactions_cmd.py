@@ -32,7 +32,9 @@ def register(commands: Any) -> None:
     prep.set_defaults(handler=_prepare)
 
     sub_submit = sub.add_parser("submit", help="check the signed responses and record the transfer")
-    sub_submit.add_argument("responses", nargs="+", metavar="RESPONSE")
+    sub_submit.add_argument(
+        "responses", nargs="+", metavar="RESPONSE", help="the signed responses (seller's, buyer's, any lienholders')"
+    )
     sub_submit.add_argument("--json", action="store_true")
     sub_submit.set_defaults(handler=_submit)
 
@@ -49,11 +51,11 @@ def register(commands: Any) -> None:
     lien = commands.add_parser("lien", help="record or release a lien (signed by the lienholder)")
     lien_sub = lien.add_subparsers(dest="lien_command", metavar="ACTION", required=True)
     add = lien_sub.add_parser("add", help="record a lien on a deed")
-    add.add_argument("deed", metavar="DEED")
+    add.add_argument("deed", metavar="DEED", help="a deed number or a parcel number")
     add.add_argument("--holder", required=True, metavar="KEY", help="the lienholder's key")
-    add.add_argument("--amount", required=True, metavar="AMOUNT")
+    add.add_argument("--amount", required=True, metavar="AMOUNT", help="the amount the lien secures, e.g. 180000")
     add.add_argument("--kind", required=True, metavar="TEXT", help="mortgage, tax, judgment, ...")
-    add.add_argument("--currency", default="USD")
+    add.add_argument("--currency", default="USD", help="ISO 4217 code (default USD)")
     add_password_file(add)
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=_lien_add)
@@ -63,7 +65,7 @@ def register(commands: Any) -> None:
     )
     release.add_argument("deed", metavar="DEED", help="the deed (or 'prepare')")
     release.add_argument("lien", type=int, metavar="LIEN", help="the lien number")
-    release.add_argument("--holder", metavar="KEY")
+    release.add_argument("--holder", metavar="KEY", help="the lienholder's key")
     release.add_argument("--out-dir", metavar="DIR", help="with 'prepare': folder for the lienholder's request")
     add_password_file(release)
     release.add_argument("--json", action="store_true")
@@ -74,11 +76,11 @@ def register(commands: Any) -> None:
     )
     attest.add_argument("index", metavar="INDEX", help="the entry attested (or 'prepare')")
     attest.add_argument("entry", nargs="?", metavar="ENTRY", help="with 'prepare': the entry to be attested")
-    attest.add_argument("--key", metavar="NOTARY")
+    attest.add_argument("--key", metavar="NOTARY", help="the notary's key")
     attest.add_argument("--notary", metavar="ADDRESS", help="with 'prepare': the notary's address")
     attest.add_argument("--out-dir", metavar="DIR", help="with 'prepare': folder for the notary's request")
     attest.add_argument("--act", required=True, metavar="TEXT", help="acknowledgment, jurat, ...")
-    attest.add_argument("--place", default="", metavar="TEXT")
+    attest.add_argument("--place", default="", metavar="TEXT", help="where the act took place")
     attest.add_argument("--date", metavar="ISO-DATE", help="date of the act (default: today)")
     attest.add_argument("--id-kind", default="", metavar="TEXT", help="identity evidence seen: passport, ...")
     attest.add_argument(
@@ -96,9 +98,9 @@ def register(commands: Any) -> None:
         "else the ledger's attestations ('journal verify' checks it)",
     )
     parties_cmd.add_journal_actions(journal)
-    journal.add_argument("--notary", metavar="ADDRESS")
-    journal.add_argument("--from", dest="date_from", metavar="DATE")
-    journal.add_argument("--to", dest="date_to", metavar="DATE")
+    journal.add_argument("--notary", metavar="ADDRESS", help="only this notary's attestations")
+    journal.add_argument("--from", dest="date_from", metavar="DATE", help="from this date (YYYY-MM-DD, inclusive)")
+    journal.add_argument("--to", dest="date_to", metavar="DATE", help="to this date (YYYY-MM-DD, inclusive)")
     journal.add_argument("--json", action="store_true")
     journal.add_argument("--csv", metavar="FILE", help="also write the acts listed to a CSV file (spreadsheet-safe)")
     journal.add_argument(

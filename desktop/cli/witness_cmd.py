@@ -27,8 +27,10 @@ def register(commands: Any) -> None:
     follow.add_argument("ledger", metavar="LEDGER", help="the ledger's key (deedbook/ledger/...+...+...) or a file")
     follow.set_defaults(handler=_witness_follow)
     cosign = sub.add_parser("cosign", help="cosign a checkpoint request (exit 1 and a fork proof on a fork)")
-    cosign.add_argument("request", metavar="CHECKPOINT_REQUEST")
-    cosign.add_argument("--key", required=True)
+    cosign.add_argument(
+        "request", metavar="CHECKPOINT_REQUEST", help="the checkpoint request file the ledger's office wrote"
+    )
+    cosign.add_argument("--key", required=True, help="the witness's key (the one 'witness init' named)")
     cosign.add_argument("--out", required=True, metavar="COSIGNATURE", help="the cosigned checkpoint, for the operator")
     cosign.add_argument("--fork-proof-out", metavar="FILE", help="where to write a fork proof, should there be one")
     cosign.add_argument("--json", action="store_true")
@@ -43,13 +45,13 @@ def register(commands: Any) -> None:
         "verify-fork",
         help="check a fork proof; needs no ledger (exit 1: it proves a fork, 0: it does not, 2: not a fork proof)",
     )
-    fork.add_argument("file", metavar="FILE")
+    fork.add_argument("file", metavar="FILE", help="the fork proof file")
     fork.add_argument("--json", action="store_true")
     fork.set_defaults(handler=_verify_fork)
 
     export = commands.add_parser("export", help="the entries from N on, with the latest checkpoint, for a replica")
-    export.add_argument("--since", type=int, required=True, metavar="N")
-    export.add_argument("--out", required=True, metavar="BUNDLE")
+    export.add_argument("--since", type=int, required=True, metavar="N", help="the first entry to include (0: all)")
+    export.add_argument("--out", required=True, metavar="BUNDLE", help="where to write the bundle")
     add_force(export)
     export.set_defaults(handler=_export)
 
@@ -74,7 +76,9 @@ def register(commands: Any) -> None:
         help="serve this folder's ledger (read-only) and, with --witness, its "
         "witness endpoint; loopback only unless --host says otherwise",
     )
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1, this machine only)"
+    )
     serve.add_argument("--port", type=int, default=8080, help="0: any free port (default 8080)")
     serve.add_argument("--witness", action="store_true", help="answer add-checkpoint as this folder's witness")
     serve.add_argument("--key", help="the witness's key (default: the one witness init named)")
@@ -87,11 +91,11 @@ def register(commands: Any) -> None:
     new.add_argument("--witness", action="append", default=[], metavar="KEY", help="a witness's key (repeat)")
     new.add_argument("--name", action="append", default=[], metavar="NAME", help="its name in the policy (repeat)")
     new.add_argument("--quorum", type=int, metavar="K", help="how many of them must cosign (default: all)")
-    new.add_argument("--out", required=True, metavar="P")
+    new.add_argument("--out", required=True, metavar="P", help="where to write the policy file")
     add_force(new)
     new.set_defaults(handler=_policy_new)
     pshow = psub.add_parser("show", help="read a policy file")
-    pshow.add_argument("file", metavar="P")
+    pshow.add_argument("file", metavar="P", help="the policy file")
     pshow.add_argument("--json", action="store_true")
     pshow.set_defaults(handler=_policy_show)
 
@@ -100,11 +104,11 @@ def add_checkpoint_actions(checkpoint: argparse.ArgumentParser) -> None:
     """`checkpoint add-cosignature|request|send|show`, beside `checkpoint --key K` itself."""
     sub = checkpoint.add_subparsers(dest="checkpoint_command", metavar="ACTION", required=False)
     add = sub.add_parser("add-cosignature", help="keep witnesses' cosignatures (their cosigned checkpoint files)")
-    add.add_argument("files", nargs="+", metavar="COSIGNATURE")
+    add.add_argument("files", nargs="+", metavar="COSIGNATURE", help="cosignature files witnesses sent back")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=_add_cosignatures)
     request = sub.add_parser("request", help="write what witnesses need to cosign the latest checkpoint")
-    request.add_argument("--out", required=True, metavar="FILE")
+    request.add_argument("--out", required=True, metavar="FILE", help="where to write the request")
     request.add_argument(
         "--from",
         dest="sizes",
@@ -117,7 +121,7 @@ def add_checkpoint_actions(checkpoint: argparse.ArgumentParser) -> None:
     add_force(request)
     request.set_defaults(handler=_request)
     send = sub.add_parser("send", help="ask witnesses' serve --witness URLs to cosign the latest checkpoint")
-    send.add_argument("urls", nargs="+", metavar="URL")
+    send.add_argument("urls", nargs="+", metavar="URL", help="witness servers (http://host:port)")
     send.add_argument("--json", action="store_true")
     send.set_defaults(handler=_send)
     show = sub.add_parser("show", help="the latest checkpoint, its note and cosigners, each witness's last size")

@@ -18,6 +18,8 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 from core.notary_journal import JournalCheck, JournalRow
 from desktop.documents.layout import MARGIN_X, Styles, data_table, esc, para, plain, section, title_block
 
+CREATOR = "Deedbook notary's journal"  # the PDF's /Creator
+
 TYPE_WORDS = {"act": "Act", "refusal": "Refused", "correction": "Correction", "void": "Void"}
 
 
@@ -120,7 +122,7 @@ def build_own_journal_pdf(rows: Sequence[JournalRow], check: JournalCheck, *, no
         title="Notary's journal",
         author=notary,
         invariant=1,
-        creator="Deedbook documents",
+        creator=CREATOR,  # not a ledger document: verify-pdf says so (desktop/documents/verify.py)
     )
     doc.build(story)
     return out.getvalue()

@@ -36,6 +36,7 @@ from core.errors import DeedbookError, VerificationFailed
 from core.userfiles import read_user_file
 from desktop.documents import attachment
 from desktop.documents.compare import text_changes
+from desktop.documents.own_journal import CREATOR as JOURNAL_CREATOR
 from desktop.documents.registry import check_document, label, render_record
 
 if TYPE_CHECKING:
@@ -121,7 +122,13 @@ def verify_pdf(
             raise DeedbookError(f"{label} cannot be read as a PDF ({error}).") from None
         return _damaged(raw, f"The document is damaged or truncated: its embedded record cannot be read ({error}).")
     if embedded is None:
-        if not marked and _made_by_deedbook(raw):
+        creator = "" if marked else _creator(raw)
+        if creator.startswith(JOURNAL_CREATOR):  # an export with no ledger record: nothing for verify-pdf
+            raise DeedbookError(
+                f"{label} is a notary's own journal export, which carries no ledger record to verify: the notary "
+                "checks the journal itself with 'deedbook journal verify'."
+            )
+        if creator.startswith("Deedbook documents"):
             return _damaged(
                 raw,
                 "The embedded record is missing: this file was made from a Deedbook document but "
@@ -134,15 +141,16 @@ def verify_pdf(
     return verify_record(embedded, raw, ledger, strict=strict)
 
 
-def _made_by_deedbook(raw: bytes) -> bool:
-    """Does the file's metadata say Deedbook made it?  (A rewrite that drops attachments keeps it.)"""
+def _creator(raw: bytes) -> str:
+    """Who the file's metadata says made it: a Deedbook document keeps it through a rewrite that drops
+    its attachments."""
     try:
         import pikepdf
 
         with pikepdf.open(io.BytesIO(raw)) as pdf:
-            return str(pdf.docinfo.get("/Creator", "")).startswith("Deedbook documents")
+            return str(pdf.docinfo.get("/Creator", ""))
     except Exception:  # noqa: BLE001 - an unreadable file is said by the caller
-        return False
+        return ""
 
 
 def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *, strict: bool = False) -> PdfReport:

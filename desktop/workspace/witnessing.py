@@ -302,7 +302,7 @@ class WitnessOps(RecordOps):
     ) -> Done["CosignResult"]:
         """Cosign a checkpoint request file as this folder's witness; a fork is a result (with its fork proof
         written to `fork_out` too), any other refusal an error.  The key is unlocked last."""
-        from core.errors import DeedbookError
+        from core.errors import DeedbookError, Remedy
         from core.outfiles import check_output
         from core.witness_requests import read_request
         from core.witnessing import add_checkpoint, require_role
@@ -328,7 +328,7 @@ class WitnessOps(RecordOps):
                 written = (self.write_file(fork_out, fork_text(result.fork), force=force).value,)
             return Done(result, Receipt(files=written))
         if not result.cosigned or result.note is None:
-            raise DeedbookError(result.sentence)
+            raise DeedbookError(result.sentence, remedy=Remedy.FOLLOW_LEDGER if result.status == 404 else None)
         return Done(result, self.write_file(out, result.note.serialize(), force=force).receipt)
 
     # -- anyone ----------------------------------------------------------------------------------------------
