@@ -39,6 +39,16 @@ def _ilike(engine: Engine, search: str, order_by: str, descending: bool) -> list
         return [int(i) for i in conn.execute(query).scalars()]
 
 
+def _filled(postgres_url: str, rows: list[tuple[str, str, str]], *, analyse: bool = False) -> Engine:
+    """A fresh deeds table holding `rows`, with statistics if `analyse`."""
+    engine = _pg_engine(postgres_url)
+    _fill(engine, rows)
+    if analyse:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE deeds")
+    return engine
+
+
 def _assert_ilike_rows(engine: Engine, conn: Connection, search: str, text_: str) -> None:
     """Every order, a page and the counts of `search` are those of ILIKE on the three columns."""
     for order_by, descending in ORDERS:
@@ -77,8 +87,7 @@ def test_the_folded_rule_gives_the_rows_of_ilike_on_each_column(
     """Whatever FEW (0: every short search scanned; 5,000: read from the index), every order, a page
     and the counts are those of ILIKE on the three columns."""
     rows, search = case
-    engine = _pg_engine(postgres_url)
-    _fill(engine, rows)
+    engine = _filled(postgres_url, rows)
     text_ = deed_search.clean_search(search)
     if text_ is None:
         return
@@ -103,11 +112,8 @@ def test_short_searches_read_few_deeds_from_the_index_and_scan_dense_ones(postgr
     """3,000 deeds, "zq" in three of them, "a" in every one: with FEW at 100, "zq" is read from the
     short index and sorted, "a" is not (the count stops at FEW + 1) and its page comes from the
     ordered scan; both give the rule's rows."""
-    engine = _pg_engine(postgres_url)
     rows = [(f"P-{i}", f"{i} {'Zq' if i % 1000 == 7 else 'El'}m Ave", "0xab") for i in range(1, 3001)]
-    _fill(engine, rows)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE deeds")
+    engine = _filled(postgres_url, rows, analyse=True)
     with mock.patch.object(deed_search, "FEW", 100), engine.connect() as conn:
         assert deed_search_pg.few(conn, "ZQ", 100) and not deed_search_pg.few(conn, "a", 100)
         assert deed_search_pg.few(conn, "zq", 3) and not deed_search_pg.few(conn, "zq", 2)
@@ -210,11 +216,7 @@ def test_searches_of_four_characters_and_more_give_the_rows_of_ilike(
     """Whichever pieces are asked (-1: none is rare, the rarest three; 1: all of them), with or
     without statistics, every order, a page and the counts are those of ILIKE on the three columns."""
     rows, search = case
-    engine = _pg_engine(postgres_url)
-    _fill(engine, rows)
-    if analyse:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE deeds")
+    engine = _filled(postgres_url, rows, analyse=analyse)
     text_ = deed_search.clean_search(search)
     if text_ is None:
         return
@@ -241,10 +243,11 @@ def test_an_all_dense_search_is_read_from_the_long_index(postgres_url: str) -> N
     """3,000 templated addresses: each piece of "es, a" but "s, a" is in every deed.  The index is
     asked for "s, a" only, the plan reads ix_deeds_long_grams, and the search answers none; a dense
     search ("ames, ia") is left to the ordered scan."""
-    engine = _pg_engine(postgres_url)
-    _fill(engine, [(f"P-{i}", f"{i} Garden Rd, Ames, IA 5001{i % 10}", "0xab") for i in range(1, 3001)])
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE deeds")
+    engine = _filled(
+        postgres_url,
+        [(f"P-{i}", f"{i} Garden Rd, Ames, IA 5001{i % 10}", "0xab") for i in range(1, 3001)],
+        analyse=True,
+    )
     with mock.patch.object(deed_search, "FEW", 100), engine.connect() as conn:
         assert deed_search_pg.rare_pieces(conn, "ES, A")["a"] == ["s, aa"]
         where = deed_search_pg.condition(conn, "es, a")
@@ -330,11 +333,7 @@ def test_the_owner_part_from_the_owners_gives_the_rows_of_ilike(
     more owners: the bound stops the scan), with or without statistics, every order, a page and
     the counts are those of ILIKE on the three columns."""
     rows, search = case
-    engine = _pg_engine(postgres_url)
-    _fill(engine, rows)
-    if analyse:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE deeds")
+    engine = _filled(postgres_url, rows, analyse=analyse)
     text_ = deed_search.clean_search(search)
     if text_ is None:
         return
@@ -353,10 +352,11 @@ def test_a_search_of_pieces_one_owner_holds_apart_is_read_from_the_index(postgre
     ("b4eBe", "FebEc") that it never holds together.  Its owner pieces are in 1,000 deeds; the owners
     themselves say none holds it, so the index is asked for its parcel and address pieces only: no
     candidate, read from the index.  A piece one owner holds is that owner's 1,000 deeds."""
-    engine = _pg_engine(postgres_url)
-    _fill(engine, [(f"P-{i}", f"{i} Garden Rd, Ames, IA 5001{i % 10}", OWNERS[i % 3]) for i in range(1, 3001)])
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE deeds")
+    engine = _filled(
+        postgres_url,
+        [(f"P-{i}", f"{i} Garden Rd, Ames, IA 5001{i % 10}", OWNERS[i % 3]) for i in range(1, 3001)],
+        analyse=True,
+    )
     with mock.patch.object(deed_search, "FEW", 100), engine.connect() as conn:
         assert deed_search_pg.owners_containing(conn, "4ebec") == []
         assert deed_search_pg.owners_containing(conn, "4EBE") == [OWNERS[0]]
