@@ -5,12 +5,13 @@ chosen for 7-point table text are too narrow for some words, and reportlab then
 splits a word wherever the column ends ("ENT RY", "Acceptan ce").  `fit_story`
 walks a story before it is laid out and moves width between the columns of each
 table: first so that every word of ordinary text fits its column (taken from
-columns with room to spare), then, where room is left, so that a monospaced
-token (an address, a hash) fits whole too.  What still cannot fit is a token
-wider than its whole table: reportlab breaks it at the column edge, which in a
-monospaced face loses no character and keeps every line the same length.
+columns with room to spare), then, where room is left for all of them, so that
+the monospaced tokens (addresses, hashes) fit whole too.  A token that still
+does not fit its column is broken into the fewest lines of equal length (an
+address in two halves), with no character lost or added.
 
-Only the widths change; the words, fonts and sizes are the drawer's.
+Only the widths and those line breaks change; the words, fonts and sizes are the
+drawer's.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ def fit_table(table: Table) -> None:
     fitted = refit(widths, words, tokens)
     if fitted != widths:
         table._argW = table._colWidths = fitted
+    spanned = _spanned_cells(table)
+    for r, row in enumerate(table._cellvalues):
+        for c, cell in enumerate(row):
+            if (r, c) not in spanned:
+                style = table._cellStyles[r][c]
+                room = fitted[c] - float(style.leftPadding) - float(style.rightPadding)
+                for item in cell if isinstance(cell, (list, tuple)) else [cell]:
+                    if isinstance(item, Paragraph):
+                        break_tokens(item, room)
 
 
 def needs(table: Table) -> tuple[list[float], list[float]]:
@@ -124,6 +134,28 @@ def paragraph_needs(paragraph: Paragraph) -> tuple[float, float]:
     return word_need + indent if word_need else 0.0, token_need + indent if token_need else 0.0
 
 
+def break_tokens(paragraph: Paragraph, room: float) -> None:
+    """Break each monospaced token wider than `room` into the fewest lines of equal length (an address into two
+    halves, not 39 characters and 3), at a line break in the markup: every character stays, none is added."""
+    text = paragraph.text
+    if not isinstance(text, str):
+        return
+    changed = text
+    for word in _words(paragraph):
+        pieces = [piece for piece in word[1:] if piece[1]]
+        if len(pieces) != 1 or pieces[0][0].fontName != MONO or float(word[0]) <= room:
+            continue
+        token = pieces[0][1]
+        per_line = int(room // _char_width(pieces[0][0]))
+        if per_line < TOKEN_FLOOR or token not in changed or "<" in token or "&" in token:
+            continue
+        lines = -(-len(token) // per_line)
+        size = -(-len(token) // lines)
+        changed = changed.replace(token, "<br/>".join(token[i : i + size] for i in range(0, len(token), size)), 1)
+    if changed != text:
+        paragraph.__init__(changed, paragraph.style)
+
+
 def _words(paragraph: Paragraph) -> Iterable[list[Any]]:
     frags = paragraph.frags
     if not frags:
@@ -139,17 +171,20 @@ def _char_width(frag: Any) -> float:
 
 def refit(widths: Sequence[float], words: Sequence[float], tokens: Sequence[float]) -> list[float]:
     """Widths with the same total where every column is at least as wide as its widest word, taken from the other
-    columns in proportion to their room above their own widest word; then a column whose widest token would fit
-    whole with the room left is widened to it (one that could not fit anyway gives the text nothing up).  A column
-    that cannot get enough keeps what it could get."""
+    columns in proportion to their room above their own widest word; then, if the room left lets every column's
+    widest token fit whole, each is widened to it (if not, none is: two parties' addresses side by side are cut
+    alike, and text gives up nothing for a token that breaks anyway).  A column that cannot get enough keeps what
+    it could get."""
     out = list(widths)
     for i in range(len(out)):
         _widen(out, i, words[i] + SLACK, words)
-    for i in sorted(range(len(out)), key=lambda c: tokens[c] - out[c]):  # the smallest lack first
-        lack = tokens[i] + SLACK - out[i]
-        room = sum(max(0.0, out[j] - words[j] - SLACK) for j in range(len(out)) if j != i)
-        if 0 < lack <= room:
-            _widen(out, i, tokens[i] + SLACK, words)
+    short = [i for i in range(len(out)) if tokens[i] + SLACK > out[i]]
+    lack = sum(tokens[i] + SLACK - out[i] for i in short)
+    room = sum(max(0.0, out[j] - words[j] - SLACK) for j in range(len(out)) if j not in short)
+    if short and lack <= room:  # every token fits whole, or the columns stay as the words left them
+        floors = [tokens[j] + SLACK if j in short else words[j] for j in range(len(out))]
+        for i in short:
+            _widen(out, i, tokens[i] + SLACK, floors)
     return [round(w, 3) for w in out]
 
 
