@@ -203,3 +203,16 @@ def test_refit_keeps_the_total_and_gives_words_their_width_when_there_is_room(
     ):  # a column that already fit its words stays fitting
         if before >= words[i] + 0.5:
             assert after >= words[i] - 0.01 or after >= before - 0.01, (i, start, words, out)
+
+
+def test_an_address_that_cannot_fit_is_cut_into_equal_halves_with_every_character(
+    scene: Scene, drawn: dict[int, dict[str, bytes]]
+) -> None:
+    record = as_recording(collect_title(scene.ledger, scene.deed))
+    addresses = {str(s["signer"]) for e in record.entries for s in e.signatures}
+    tokens = _tokens(drawn[RECORDING]["title"])
+    cut = [(a, b) for a, b in itertools.pairwise(tokens) if a + b in addresses]
+    assert cut  # the chain of title's parties column is narrower than an address at 10 points
+    assert all(abs(len(a) - len(b)) <= 1 for a, b in cut), cut
+    whole_or_cut = {t for t in tokens if t in addresses} | {a + b for a, b in cut}
+    assert addresses <= whole_or_cut  # every signer's address is on the page, cut or not, no character lost
