@@ -191,7 +191,7 @@ def main() -> int:
                 commission=commission,
             ),
             "notary-journal": build_journal_pdf(ledger, paper="A4"),
-            # Recording-ready pages (layout 3): US Letter, the recorder's band, 10-point type.
+            # Recording-ready pages (layout 4): US Letter, the recorder's band, 10-point type, columns fitting their words.
             "transfer-deed-recording": build_transfer_pdf(ledger, made["sale"], recording=True),  # type: ignore[arg-type]
             "title-recording": build_title_pdf(ledger, made["deed"], recording=True),
             "notary-record-recording": build_notary_record_pdf(

@@ -13,8 +13,10 @@ from core.documents.evidence import EmbeddedEntry, Record
 from core.kinds import role_label
 from core.money import format_amount
 from desktop.documents.layout import (
+    INK,
     MIN_RECORDING_SIZE,
     MUTED,
+    RECORDING,
     RULE,
     Heading,
     Styles,
@@ -86,6 +88,8 @@ def heading(record: Record, document: str, subject: str) -> Heading:
 
 
 def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: float) -> Table:
+    if record.layout == RECORDING:
+        return _signatures_below(record, entries, width)
     rows = []
     for entry in entries:
         for s in entry.signatures:
@@ -102,6 +106,68 @@ def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: fl
     return data_table(
         ["Entry", "Role", "Signer", "Signed", "Signature (r \u2016 s \u2016 v, 65 bytes)"], rows, widths, zebra=False
     )
+
+
+def _signatures_below(record: Record, entries: Sequence[EmbeddedEntry], width: float) -> Table:
+    """The recording layout's signatures (from layout 4): each signer on one row and its 65 bytes on the next,
+    across the table, as r, s and v (the two 32-byte halves and the recovery byte) with a space between: at 10
+    points the bytes fill two lines there and every word of the row above fits its column.  Each signature is a
+    table of its own in a row of the outer one, so a page break never parts a signer from its bytes."""
+    widths = [44, 88, width - 222, 90]
+    head = _pinned(Table([[plain(h.upper(), Styles.cell_head) for h in ("Entry", "Role", "Signer", "Signed")]], widths))
+    head.setStyle(TableStyle([*_CELL_PADDING, ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]))
+    rows: list[list[Any]] = [[head]]
+    for entry in entries:
+        for s in entry.signatures:
+            raw = str(s["signature"])[2:]
+            one = [
+                [
+                    plain(str(entry.index), Styles.cell),
+                    plain(role_label(s["role"]), Styles.cell),
+                    party(record, s["signer"]),
+                    plain(s.get("signedType", ""), Styles.cell),
+                ],
+                ["", plain(f"{raw[:64]} {raw[64:128]} {raw[128:]}", Styles.mono_small), "", ""],
+            ]
+            block = _pinned(Table(one, widths))
+            block.setStyle(
+                TableStyle(
+                    [
+                        *_CELL_PADDING,
+                        ("SPAN", (1, 1), (-1, 1)),
+                        ("TOPPADDING", (0, 1), (-1, 1), 0),
+                        ("LINEBELOW", (0, 1), (-1, 1), 0.3, RULE),
+                    ]
+                )
+            )
+            rows.append([block])
+    table = Table(rows, colWidths=[width], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+_CELL_PADDING: list[Any] = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+
+
+def _pinned(table: Table) -> Table:
+    """A table whose columns line up with its neighbours': the recording layout's fitting leaves it as drawn."""
+    table.fixed_columns = True
+    return table
 
 
 def verification_panel(record: Record, subject: EmbeddedEntry, width: float) -> list[Flowable]:

@@ -49,10 +49,13 @@ MARGIN_BOTTOM = 20 * mm  # above the footer
 CREATOR = "Deedbook documents (deedbook-document/1)"
 ARCHIVAL_CREATOR = "Deedbook documents (deedbook-document/1, PDF/A-3b)"
 # Layouts: 1 = the first drawing (reportlab only, kept so issued documents still verify); 2 = the same pages as
-# PDF/A-3b with associated files; 3 = PDF/A-3b on recording-ready pages (US Letter, the recorder's space).
+# PDF/A-3b with associated files; 3 = PDF/A-3b on recording-ready pages (US Letter, the recorder's space), kept
+# so issued documents verify; 4 = layout 3 with table columns that fit their words (desktop/documents/fitting.py).
 ARCHIVAL = 2
-RECORDING = 3
-LAYOUTS = (1, ARCHIVAL, RECORDING)  # the documents a county recorder records (RECORDABLE) are drawn in all three
+RECORDING_V1 = 3  # the first recording layout: its 10-point words were split where a 7-point column ended
+RECORDING = 4  # the recording layout new documents are drawn in
+RECORDING_LAYOUTS = (RECORDING_V1, RECORDING)
+LAYOUTS = (1, ARCHIVAL, *RECORDING_LAYOUTS)  # the documents a county recorder records (RECORDABLE) are drawn in all
 STANDARD_LAYOUTS = (1, ARCHIVAL)  # the others
 RECORDABLE = ("transfer", "title", "notary")  # what a county recorder records; journals and valuations are not
 MIN_RECORDING_SIZE = 10.0  # points: California Gov. Code \u00a727361.6 asks for type no smaller than 10 point
@@ -112,7 +115,7 @@ def as_recording(record: Record) -> Record:
 def styles_for(record: Record) -> Iterator[None]:
     """Draw `record` with its layout's type sizes: the recording layout sets nothing smaller than 10 points
     (every style scaled up to it, leading with it); the others keep the styles as they are."""
-    if record.layout != RECORDING:
+    if record.layout not in RECORDING_LAYOUTS:
         yield
         return
     saved = {
@@ -179,7 +182,7 @@ class Page:
 
 
 def page_of(record: Record, landscape: bool = False) -> Page:
-    width, height = LETTER if record.layout == RECORDING else PAGE_SIZES[record.paper]
+    width, height = LETTER if record.layout in RECORDING_LAYOUTS else PAGE_SIZES[record.paper]
     return Page(height, width) if landscape else Page(width, height)
 
 
@@ -597,7 +600,7 @@ def render_pdf(
         bottomPadding=0,
         id="body",
     )
-    recording = recording_of(record) if record.layout == RECORDING else None
+    recording = recording_of(record) if record.layout in RECORDING_LAYOUTS else None
     if recording is None:
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     else:  # page 1 starts below the recorder's band; the title is the first thing under it
@@ -621,6 +624,10 @@ def render_pdf(
         )
         if recording.references:
             story = [story[0], Spacer(1, 3), Paragraph(esc(recording.references), Styles.value_bold), *story[1:]]
+    if record.layout == RECORDING:  # from layout 4: columns widened to fit their 10-point words
+        from desktop.documents.fitting import fit_story
+
+        story = fit_story(story)
     archival = record.layout >= ARCHIVAL
     canvas_class = _canvas_class(
         record_bytes,

@@ -15,7 +15,7 @@ from desktop.documents.entries import acknowledgement, event_row, notary_of
 from desktop.documents.layout import (
     ARCHIVAL,
     LAYOUTS,
-    RECORDING,
+    RECORDING_LAYOUTS,
     RULE,
     as_recording,
     Styles,
@@ -147,7 +147,7 @@ def draw_notary_record(record: Record) -> bytes:
         [34, 56, 82, width - 292, 120],
         zebra=False,
     )
-    if record.layout == RECORDING:  # one tall row at 10 points: keep the heading with it
+    if record.layout in RECORDING_LAYOUTS:  # one tall row at 10 points: keep the heading with it
         story.append(KeepTogether([*section("The record attested", width), attested_row]))
     else:
         story += section("The record attested", width)
@@ -251,7 +251,7 @@ NOTARY_RECORD = register(
         "notary",
         "notary journal record",
         {"index": (int,), "deedId": (int,)},
-        alternatives=(RECORDING,),
+        alternatives=RECORDING_LAYOUTS,
         layouts=dict.fromkeys(LAYOUTS, draw_notary_record),
     )
 )

@@ -108,6 +108,24 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def seal_dropped(raw: bytes) -> str | None:
+    """The sentence for a file that was sealed and then rewritten by a program that dropped the seal's signature
+    (Ghostscript does) but kept its binding: None when the file carries no deedbook-seal.json, or a signature."""
+    from desktop.documents import pdfa
+
+    if b"/ByteRange" in raw:  # the signature is still there: check_sealed says what it proves
+        return None
+    try:
+        if SEAL_FILE not in pdfa.attachments(raw):
+            return None
+    except ValueError:
+        return None
+    return (
+        "The seal no longer covers the document: the file was rewritten by another program after it was "
+        f"sealed, which removed the seal's signature (its {SEAL_FILE} attachment is still there)."
+    )
+
+
 def check_sealed(raw: bytes, genuine: bytes, record: Record) -> SealCheck | None:
     """None when the file carries no seal; else what the seal proves, or the sentence saying why it does not."""
     if b"/ByteRange" not in raw:

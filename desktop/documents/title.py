@@ -14,7 +14,7 @@ from desktop.documents.blocks import day, moment, money, party, percent
 from desktop.documents.entries import attribute_pairs, event_row
 from desktop.documents.layout import (
     LAYOUTS,
-    RECORDING,
+    RECORDING_LAYOUTS,
     as_recording,
     Styles,
     data_table,
@@ -181,6 +181,6 @@ TITLE = register(
         "certificate of title",
         {"deedId": (int,)},
         dict.fromkeys(LAYOUTS, draw_title),
-        alternatives=(RECORDING,),
+        alternatives=RECORDING_LAYOUTS,
     )
 )

@@ -15,7 +15,7 @@ from desktop.documents.blocks import day, moment, money, named, party, shares_te
 from desktop.documents.entries import acknowledgement
 from desktop.documents.layout import (
     LAYOUTS,
-    RECORDING,
+    RECORDING_LAYOUTS,
     as_recording,
     INK,
     RULE,
@@ -315,7 +315,7 @@ TRANSFER = register(
         "transfer",
         "transfer deed",
         {"index": (int,), "deedId": (int,)},
-        alternatives=(RECORDING,),
+        alternatives=RECORDING_LAYOUTS,
         layouts=dict.fromkeys(LAYOUTS, draw_transfer),
         later_params={"grantorTitle": (list,)},
         check_params=_check_title_param,

@@ -190,6 +190,9 @@ def verify_record(embedded: bytes, raw: bytes, ledger: "Ledger | None" = None, *
             if sealed.problem:
                 report.reason, report.differences = sealed.problem, [sealed.problem]
                 return report
+        elif (dropped := seal.seal_dropped(raw)) is not None:  # sealed once, its signature since rewritten away
+            report.sealed, report.reason, report.differences = True, dropped, [dropped]
+            return report
         added: list[str] = []
         if sealed is not None and sealed.exact:  # the genuine bytes, then the seal's own revision and nothing else
             report.ok = True

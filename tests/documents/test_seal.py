@@ -132,6 +132,29 @@ def test_a_rewritten_sealed_file_is_a_seal_that_no_longer_covers_it(sealed: Seal
     assert not report.ok and report.sealed and "seal" in report.reason.lower()
 
 
+def test_a_sealed_file_rewritten_by_ghostscript_says_so(sealed: Sealed, tmp_path: Path) -> None:
+    gs = shutil.which("gs")
+    if gs is None:
+        pytest.fail("gs is needed (Debian: ghostscript)")
+    (tmp_path / "sealed.pdf").write_bytes(sealed.pdf)
+    out = f"-sOutputFile={tmp_path / 'gs.pdf'}"
+    subprocess.run(
+        [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", out, str(tmp_path / "sealed.pdf")],
+        check=True,
+        capture_output=True,
+    )
+    rewritten = (tmp_path / "gs.pdf").read_bytes()
+    if SEAL_FILE.encode() not in rewritten and b"/EmbeddedFiles" not in rewritten:
+        pytest.fail("this Ghostscript drops attachments: the case this test is about cannot be made")
+    report = verify_pdf(rewritten)
+    assert not report.ok and report.sealed
+    assert report.reason.startswith("The seal no longer covers the document: the file was rewritten by another program")
+    assert "was added" not in report.reason and report.differences == [report.reason]
+    from desktop.cli.main import run
+
+    assert run(["verify-pdf", str(tmp_path / "gs.pdf")]) == 1  # not genuine (1), not bad input (2)
+
+
 def test_a_seal_by_a_certificate_the_ledger_does_not_bind_fails(scene: Scene, sealed: Sealed, tmp_path: Path) -> None:
     store = SealStore(tmp_path / "other")
     cert = store.create("rogue", "seal password", office="Rogue", operator="0x" + "22" * 20, now=int(time.time()))
