@@ -6,7 +6,10 @@ bytes than the document its record draws; what matters is what it says and what 
 - its attachments: every file the genuine document carries, byte for byte, and no other;
 - what its pages say: the text each page reads (pdfium's extractor), compared on the characters
   every rewriter keeps (ASCII letters, digits and punctuation: Ghostscript drops the Unicode
-  map of accented and CJK glyphs, so those are left to the pictures);
+  map of accented and CJK glyphs, so those are left to the pictures), in reading order: line by
+  line from the top, left to right, by where each character is drawn (a rewriter may write a
+  line's runs in another order: Ghostscript puts "(Wang Fang)" before the sentence a name in
+  another script begins);
 - what its pages show: each page rendered (pdfium) and compared with the genuine page as ink
   with a one-pixel tolerance, so a rewriter's other rasterisation of the same glyphs passes
   while a digit, a covered-and-restated fact (a white box and new text drawn over the price)
@@ -66,6 +69,45 @@ def _lines(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in kept if line.strip())
 
 
+# Points: characters share a line when their baselines are this close.  Far under the smallest offset
+# the documents draw between two baselines (0.085 pt; labels sit 0.5 or 1 pt off their rows) and far over
+# what a rewriter moves them by (thousandths of a point), so no baseline falls near the limit.
+LINE_TOLERANCE = 0.03
+
+
+def _reading_order(textpage: Any) -> str:
+    """The page's ASCII characters line by line from the top and left to right, by where each is drawn
+    (its origin on the baseline, which a rewriter keeps even when it re-encodes the fonts); the order a
+    rewriter writes them in does not matter.  Words are spaced where the extractor saw a space (only the
+    messages show spaces: the comparison drops them)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+    chars, spaced = [], False
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        if len(char) != 1 or char.isspace():
+            spaced = True
+        elif char.isascii() and char.isprintable():
+            pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+            chars.append((y.value, x.value, spaced, char))
+            spaced = False
+    chars.sort(key=lambda c: -c[0])
+    lines: list[list[tuple[float, float, bool, str]]] = []
+    for c in chars:
+        if lines and lines[-1][0][0] - c[0] <= LINE_TOLERANCE:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c[1])
+        out.append("".join((" " if spaced and i else "") + char for i, (_, _, spaced, char) in enumerate(line)))
+    return "\n".join(out)
+
+
 def _annotations(pdf: Any) -> list[Annotation]:
     found = []
     for number, page in enumerate(pdf.pages, start=1):
@@ -93,7 +135,7 @@ def _render(raw: bytes, annots: bool) -> list[tuple[np.ndarray, str, float]]:
         for i in range(len(doc)):
             page = doc[i]
             image = page.render(scale=SCALE, grayscale=True, draw_annots=annots).to_numpy()
-            text = page.get_textpage().get_text_bounded()
+            text = _reading_order(page.get_textpage())
             pages.append((image.reshape(image.shape[0], image.shape[1]) < INK, text, float(page.get_height())))
         return pages
     finally:

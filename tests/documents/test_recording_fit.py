@@ -145,10 +145,9 @@ def test_a_ghostscript_resave_verifies_as_layout_3s_does(drawn: dict[int, dict[s
         for name, pdf in drawn[layout].items():
             report = verify_pdf(_ghostscript(pdf, tmp_path))
             passed[layout, name] = report.ok and report.resaved
-    # A notary record whose certificate sets a CJK name inside a sentence does not survive Ghostscript in either
-    # layout (the re-saved text order differs: compare.py's limit, not the columns'); the others pass in both.
-    assert passed[RECORDING, "transfer"] and passed[RECORDING, "title"], passed
-    assert all(passed[RECORDING, name] >= passed[RECORDING_V1, name] for name in drawn[RECORDING]), passed
+    # Every one, the notary record whose certificate sets a CJK name inside a sentence included: Ghostscript
+    # writes that line's runs in another order, and the pages' text is compared in reading order.
+    assert all(passed.values()), passed
 
 
 def test_a_layout_4_deed_takes_the_offices_seal(scene: Scene, tmp_path: Path) -> None:
