@@ -93,7 +93,9 @@ def share_assumed(assumed: Sequence[str], importance: dict[str, float], groups: 
     total = sum(importance.get(g, 0.0) for g in groups)
     if total <= 0:
         return 0.0
-    return min(1.0, sum(importance.get(g, 0.0) for g in set(assumed) & set(groups)) / total)
+    chosen = set(assumed)
+    # summed in the groups' order, so assuming one more attribute can never lower the share by rounding
+    return min(1.0, sum(importance.get(g, 0.0) for g in groups if g in chosen) / total)
 
 
 @dataclass
