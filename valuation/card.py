@@ -164,7 +164,7 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
         "limits": [
             "Values market (arm's-length) sales; sales left out by the validation rules above are outside its scope.",
             "The time trend is not extrapolated: valuations are as of the latest sale in the data.",
-            "Attributes not given are assumed typical for the market, and the answer lists them; its FSD and "
-            "range are widened by what masking such attributes cost out of fold (model.assumed).",
+            "Attributes not given are assumed typical for the market, and the answer lists them; its forecast "
+            "standard deviation and range are widened by what leaving such attributes out was measured to cost.",
         ],
     }
