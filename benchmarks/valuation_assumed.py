@@ -117,6 +117,20 @@ def evaluate(data: SalesData, spec: Any, folds: int, params: ModelParams, seed: 
     return out
 
 
+def training_cost(data: SalesData, params: ModelParams, repeats: int) -> dict[str, list[float]]:
+    """CPU seconds of the inner cross-validation and final fit (fit_model) without and with the masked
+    valuations, interleaved so both see the same load."""
+    from valuation.model import fit_model
+
+    out: dict[str, list[float]] = {"without": [], "with": []}
+    for _ in range(repeats):
+        for key, measure in (("without", False), ("with", True)):
+            started = time.process_time()
+            fit_model(data, params, measure_assumed=measure)
+            out[key].append(round(time.process_time() - started, 2))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--markets", nargs="*", default=["ames", "sacramento", "saratoga"], choices=list(MARKETS))
@@ -124,8 +138,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="the tests' quick model (150 trees, 3 inner folds)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--training-cost", type=int, metavar="N", help="instead: CPU seconds of fit_model without/with, N times"
+    )
     args = parser.parse_args()
     params = ModelParams.small(args.seed) if args.quick else ModelParams(seed=args.seed)
+    if args.training_cost:
+        for name in args.markets:
+            path, target = MARKETS[name]
+            print(name, training_cost(load_csv(path, target)[2], params, args.training_cost), flush=True)
+        return 0
     results = {}
     for name in args.markets:
         path, target = MARKETS[name]
