@@ -172,8 +172,8 @@ def _card(args: argparse.Namespace, ctx: CliContext) -> int:
 def _inputs_text(card: dict[str, Any]) -> str:
     """'3 attributes, location and date of sale': the count covers every name the importance list can show
     (a card of an older version has no 'inputs': its used features are all it can count)."""
-    used = [f["name"] for f in card["features"] if f["used"]]
-    extra = [name for name in card.get("inputs", used) if name not in used]
+    used = [str(f["name"]) for f in card["features"] if f["used"]]
+    extra = [str(name) for name in card.get("inputs", used) if name not in used]
     parts = [f"{len(used)} attribute{'' if len(used) == 1 else 's'}"] + [name.lower() for name in extra]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
