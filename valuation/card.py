@@ -14,6 +14,7 @@ import numpy as np
 
 from valuation.comparables import date_text
 from valuation.dataset import SalesData
+from valuation.explain import LOCATION, TIME
 from valuation.schema import FEATURE_KINDS
 from valuation.training import TrainedModel
 
@@ -88,6 +89,10 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
             }
         )
     features.sort(key=lambda f: -float(f["importance"]))
+    # what the model reads, as the reasons name it: the attributes used, then location and the date of sale
+    inputs = [str(f["name"]) for f in features if f["used"]] + [
+        label for label in (LOCATION, TIME) if label in trained.importance
+    ]
     left_out = [
         {"name": c.name, "kind": c.kind, "note": c.note}
         for c in schema.columns
@@ -113,6 +118,7 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
         },
         "valuation_date": date_text(trained.valuation_time) if np.isfinite(trained.valuation_time) else None,
         "features": features,
+        "inputs": inputs,
         "left_out": left_out,
         "drivers_importance": trained.importance,
         "model": {
@@ -144,6 +150,8 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
                 "cost_if_applied": model.equity.cost,
             },
             "fsd": {"method": FSD_METHOD, **(spread.calibration if spread is not None else {})},
+            # the rule for a deed that lacks attributes: how much wider its FSD and range are
+            "assumed": model.assumed.describe() if model.assumed is not None else None,
         },
         "metrics": {
             "method": f"out-of-fold estimates of the {model.params.inner_folds}-fold inner "
@@ -156,6 +164,7 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
         "limits": [
             "Values market (arm's-length) sales; sales left out by the validation rules above are outside its scope.",
             "The time trend is not extrapolated: valuations are as of the latest sale in the data.",
-            "Attributes not given are assumed typical for the market, and the answer lists them.",
+            "Attributes not given are assumed typical for the market, and the answer lists them; its forecast "
+            "standard deviation and range are widened by what leaving such attributes out was measured to cost.",
         ],
     }

@@ -20,7 +20,16 @@ import numpy as np
 import numpy.typing as npt
 
 from valuation.anchor import MAX_TREE_COLUMNS, SizeAnchor
-from valuation.dataset import FloatArray, SalesData
+from valuation.assumed import (
+    MASK_DRAWS,
+    AssumedWidening,
+    MaskedErrors,
+    assume,
+    attribute_groups,
+    draw_masks,
+    typical_sale,
+)
+from valuation.dataset import FloatArray, SalesData, concat
 from valuation.equity import EquityCalibration
 from valuation.features import FeatureBuilder
 from valuation.intervals import conformal_bounds
@@ -208,6 +217,8 @@ class ValuationModel:
     kept: npt.NDArray[np.intp] = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # rows trained on
     validation: dict[str, Any] = field(default_factory=dict)
     anchored_weight: float = 0.0  # the anchored trees' share (part of `weight`)
+    assumed: AssumedWidening | None = None  # how much wider FSD and range are for attributes assumed
+    masked: MaskedErrors | None = None  # what `assumed` is fitted from (training.py), then dropped
 
     @property
     def blend_weights(self) -> BlendWeights:
@@ -234,9 +245,57 @@ def _calibrate(log_price: FloatArray, blend: FloatArray, params: ModelParams) ->
     return equity, equity.apply(blend)
 
 
-def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps | None = None) -> ValuationModel:
+@dataclass
+class _Masked:
+    """Held-out sales valued again with attributes masked, per inner fold (valuation.assumed)."""
+
+    groups: list[str]
+    rows: list[npt.NDArray[np.intp]] = field(default_factory=list)
+    masks: list[npt.NDArray[np.bool_]] = field(default_factory=list)
+    data: list[SalesData] = field(default_factory=list)
+    parts: list[tuple[FloatArray, FloatArray, FloatArray]] = field(default_factory=list)
+
+    def add(
+        self,
+        data: SalesData,
+        train: npt.NDArray[np.intp],
+        test: npt.NDArray[np.intp],
+        part: Regressor,
+        rng: np.random.Generator,
+    ) -> None:
+        typical = typical_sale(data.take(train), float("nan"))  # from the fold's own sales, as `value` fills
+        masks = draw_masks(len(test), len(self.groups), rng)
+        rows = np.tile(test, MASK_DRAWS + 1)
+        masked = assume(data.take(rows), masks, self.groups, typical)
+        linear, trees, anchored = part.predict_parts(masked)
+        self.rows.append(rows)
+        self.masks.append(masks)
+        self.data.append(masked)
+        self.parts.append((linear, trees, anchored if part.anchor is not None else trees))
+
+    def errors(
+        self,
+        log_price: FloatArray,
+        keep: npt.NDArray[np.bool_],
+        weights: "BlendWeights",
+        equity: EquityCalibration,
+        spread: SpreadModel,
+    ) -> MaskedErrors:
+        rows = np.concatenate(self.rows)
+        kept = keep[rows]
+        parts = [np.concatenate([p[i] for p in self.parts])[kept] for i in range(3)]
+        log_estimate = equity.apply(weights.apply(parts[0], parts[1], parts[2]))
+        data = concat(self.data).take(np.flatnonzero(kept))
+        residual = log_price[rows[kept]] - log_estimate
+        return MaskedErrors(self.groups, np.vstack(self.masks)[kept], residual, spread.fsd(data, log_estimate))
+
+
+def fit_model(
+    data: SalesData, params: ModelParams = ModelParams(), steps: Steps | None = None, measure_assumed: bool = False
+) -> ValuationModel:
     """Inner K-fold for the blend weight, the equity calibration, sales validation and the
-    calibration residuals; then a final fit on the sales kept."""
+    calibration residuals; then a final fit on the sales kept.  `measure_assumed`: also value
+    the held-out sales with attributes masked (valuation.assumed; train_model fits the widening)."""
     steps = steps or Steps()
     log_price = np.log(data.price)
     n = len(data)
@@ -246,6 +305,8 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
     oof_anchored = np.zeros(n)
     total = len(folds) + 1
     years: list[str] = []
+    masked = _Masked(attribute_groups(data)) if measure_assumed else None
+    rng = np.random.default_rng(params.seed + 11)
     for i, (train, test) in enumerate(folds):
         steps.report(i / total, f"cross-validating fold {i + 1} of {len(folds)}")
         part = Regressor.fit(data.take(train), log_price[train], params)
@@ -253,6 +314,8 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
         # no anchor in this fold (a wide table, or no size column explains price): the plain trees stand in
         oof_anchored[test] = anchored if part.anchor is not None else oof_trees[test]
         years = part.builder.years
+        if masked is not None:
+            masked.add(data, train, test, part, rng)
     weights = choose_weights(log_price, oof_linear, oof_trees, oof_anchored)
     blend = weights.apply(oof_linear, oof_trees, oof_anchored)
     equity, oof = _calibrate(log_price, blend, params)
@@ -271,6 +334,9 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
     sales = data.take(kept)
     lower, upper = conformal_bounds(log_price - oof, params.coverage)
     spread = fit_spread(sales, log_price, oof, params.seed)
+    masked_errors = None
+    if masked is not None:
+        masked_errors = masked.errors(np.log(data.price), keep, weights, equity, spread)
     steps.report(len(folds) / total, "fitting the final model on all sales")
     regressor = Regressor.fit(sales, log_price, params, trees=weights.trees > 0, anchored=weights.anchored > 0)
     if weights.anchored > 0 and regressor.anchor is None:  # the final fit found no size law: its plain trees
@@ -305,4 +371,5 @@ def fit_model(data: SalesData, params: ModelParams = ModelParams(), steps: Steps
         kept,
         validation,
         weights.anchored,
+        masked=masked_errors,
     )

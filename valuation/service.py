@@ -23,8 +23,9 @@ from valuation.progress import CancelFn, ProgressFn, Steps
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so
 # a model trained by another version is refused (and retrained) instead of failing mid-valuation.
 # 2: equity calibration, error distribution, FSD model and sales validation in ValuationModel;
-# 3: trees anchored on a size law in Regressor (valuation.anchor) and their blend share
-LAYOUT = 3
+# 3: trees anchored on a size law in Regressor (valuation.anchor) and their blend share;
+# 4: the widening of FSD and range for attributes assumed (ValuationModel.assumed)
+LAYOUT = 4
 DEFAULT_CURRENCY = "USD"  # the bundled market's (dataset.BUNDLED_CURRENCY); a user's CSV is assumed to be in it too
 
 if TYPE_CHECKING:  # never at run time: keeps scikit-learn out of application start
@@ -78,7 +79,7 @@ def add_ledger_sales(market: Market, ledger: Any, currency: str = DEFAULT_CURREN
     """Append the ledger's whole-deed sales to the market (absent attributes typical); returns how many."""
     from valuation.dataset import concat, fill_absent, from_records
     from valuation.ledger_sales import read_sales
-    from valuation.training import typical_sale
+    from valuation.assumed import typical_sale
 
     sales = read_sales(ledger, currency)
     market.source["ledger_sales"] = len(sales.records)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from valuation.assumed import fit_widening, typical_sale
 from valuation.comparables import CompIndex
 from valuation.dataset import SalesData, TableSpec
 from valuation.explain import LOCATION, TIME, Group, groups_for, in_money, shapley
@@ -40,24 +41,6 @@ class TrainedModel:
         return self.model.regressor.builder.location is not None
 
 
-def typical_sale(data: SalesData, valuation_time: float) -> SalesData:
-    """Medians and most common values; the location of the sale nearest the median point."""
-    numeric = {k: np.array([np.nanmedian(v) if np.isfinite(v).any() else np.nan]) for k, v in data.numeric.items()}
-    categorical = {}
-    for k, v in data.categorical.items():
-        keys = np.array(["\x00" if x is None else str(x) for x in v])
-        values, counts = np.unique(keys, return_counts=True)
-        mode = str(values[int(np.argmax(counts))])
-        categorical[k] = np.array([None if mode == "\x00" else mode], dtype=object)
-    lat, lon = np.array([np.nan]), np.array([np.nan])
-    ok = np.isfinite(data.lat) & np.isfinite(data.lon)
-    if ok.any():
-        d = (data.lat - np.median(data.lat[ok])) ** 2 + (data.lon - np.median(data.lon[ok])) ** 2
-        i = int(np.nanargmin(np.where(ok, d, np.nan)))
-        lat, lon = data.lat[i : i + 1].copy(), data.lon[i : i + 1].copy()
-    return SalesData(np.array([np.nan]), np.array([valuation_time]), lat, lon, numeric, categorical, ["a typical sale"])
-
-
 def _importance(
     model: ValuationModel, data: SalesData, baseline: SalesData, groups: list[Group], seed: int
 ) -> dict[str, float]:
@@ -79,7 +62,7 @@ def train_model(
 ) -> TrainedModel:
     steps = steps or Steps()
     started = time.perf_counter()
-    model = fit_model(data, params, steps.sub(0.0, 0.92))
+    model = fit_model(data, params, steps.sub(0.0, 0.92), measure_assumed=True)
     data = data.take(model.kept)  # the sales validation kept: comparables and reasons come from them
     builder = model.regressor.builder
     valuation_time = builder.time_range[1] if builder.use_time else float("nan")
@@ -88,6 +71,9 @@ def train_model(
     groups = groups_for(numeric, spec.categorical_names, builder.location is not None, builder.use_time)
     steps.report(0.93, "measuring which attributes matter")
     importance = _importance(model, data, baseline, groups, params.seed)
+    if model.masked is not None:  # measured in the inner folds; the bands need the importance
+        model.assumed = fit_widening(model.masked, importance, model.lower, model.upper, params.coverage)
+        model.masked = None  # not stored: the widening is all valuing needs
     keys = [k for k in importance if k not in (LOCATION, TIME)][:KEY_FEATURES]
     key_numeric = [k for k in keys if k in data.numeric]
     spreads = {}

@@ -68,6 +68,9 @@ class Valuation:
     fsd: float | None = None  # forecast standard deviation, a fraction of the estimate (0.08 = 8%)
     confidence: int | None = None  # 100 x (1 - FSD): lenders read above 85 as high confidence
     confidence_level: str | None = None  # high | medium | low
+    # the share of the model's importance carried by the attributes assumed (0: nothing that matters assumed,
+    # 1: nothing known); the FSD and range above are already widened for it
+    assumed_share: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """Plain data (`value --json`, the valuation report's record): amounts as numbers of whole units
@@ -86,6 +89,7 @@ class Valuation:
             "other_effects": self.other_effects.units,
             "comparables": [c.to_json() for c in self.comparables],
             "assumed_typical": self.assumed,
+            "assumed_share": self.assumed_share,
             "input_sha256": self.input_sha256,
             "warnings": self.warnings,
             "currency": self.currency,
@@ -155,12 +159,16 @@ def value_record(
     other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
     comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel, currency)
     fsd = float(model.fsd(subject, np.array([log_estimate]))[0])
+    lower, upper, share = model.lower, model.upper, 0.0
+    if model.assumed is not None and assumed:  # what was assumed widens the FSD and range by what was measured
+        share = model.assumed.share(assumed)
+        fsd, lower, upper = model.assumed.widen(share, fsd, lower, upper)
     score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
         currency,
         whole(estimate),
-        whole(estimate * np.exp(model.lower)),
-        whole(estimate * np.exp(model.upper)),
+        whole(estimate * np.exp(lower)),
+        whole(estimate * np.exp(upper)),
         comparables.date_text(when) if np.isfinite(when) else None,
         whole(typical),
         drivers,
@@ -172,6 +180,7 @@ def value_record(
         round(fsd, 4) if np.isfinite(fsd) else None,
         score,
         band,
+        round(share, 4),
     )
 
 

@@ -169,6 +169,15 @@ def _card(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _inputs_text(card: dict[str, Any]) -> str:
+    """'3 attributes, location and date of sale': the count covers every name the importance list can show
+    (a card of an older version has no 'inputs': its used features are all it can count)."""
+    used = [str(f["name"]) for f in card["features"] if f["used"]]
+    extra = [str(name) for name in card.get("inputs", used) if name not in used]
+    parts = [f"{len(used)} attribute{'' if len(used) == 1 else 's'}"] + [name.lower() for name in extra]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _print_card_summary(card: dict[str, Any]) -> None:
     data, metrics, model = card["data"], card["metrics"], card["model"]
     print(f"Model {card['model_sha256'][:16]}\u2026 trained {card['created']} on {data['name']}")
@@ -179,8 +188,7 @@ def _print_card_summary(card: dict[str, Any]) -> None:
     )
     for rule in data["filters"]:
         print(f"  left out: {rule}")
-    used = [f["name"] for f in card["features"] if f["used"]]
-    print(f"  {len(used)} features; the most important: {', '.join(list(card['drivers_importance'])[:6])}")
+    print(f"  {_inputs_text(card)}; the most important: {', '.join(list(card['drivers_importance'])[:6])}")
     anchored = model.get("anchored_tree_weight", 0.0)
     trees = f"{model['tree_weight'] - anchored:.0%} boosted trees"
     if anchored and model.get("anchor"):
