@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -300,8 +300,8 @@ class NotaryDeskWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(18, 14, 18, 14)
         row = QHBoxLayout()
-        self.date_from = QDateEdit(QDate.currentDate().addYears(-10))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(fmt.today().addYears(-10))
+        self.date_to = QDateEdit(fmt.today())
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")

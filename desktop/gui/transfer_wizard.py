@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -95,7 +94,7 @@ class TermsPage(QWizardPage):
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.currency)
-        self.closing = QDateEdit(QDate.currentDate())
+        self.closing = QDateEdit(fmt.today())
         self.closing.setCalendarPopup(True)
         self.closing.setDisplayFormat("yyyy-MM-dd")
         self.deadline = DeadlineField(7)  # the days to sign, and the moment they end

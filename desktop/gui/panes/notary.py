@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -118,10 +118,10 @@ class NotaryPane(Pane):
         self.act = QComboBox()
         self.act.setEditable(True)
         self.act.addItems(ACTS)
-        self.act_date = QDateEdit(QDate.currentDate())
+        self.act_date = QDateEdit(fmt.today())
         self.act_date.setCalendarPopup(True)
         self.act_date.setDisplayFormat("yyyy-MM-dd")
-        self.act_date.setMaximumDate(QDate.currentDate())
+        self.act_date.setMaximumDate(fmt.today())
         self.place = QLineEdit()
         self.place.setPlaceholderText("City, county, state")
         self.evidence = QComboBox()
@@ -240,8 +240,8 @@ class NotaryPane(Pane):
         layout.addWidget(label("Journal", "section"))
         row = QHBoxLayout()
         self.mine = QCheckBox("Only the selected notary key")
-        self.date_from = QDateEdit(QDate.currentDate().addYears(-10))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(fmt.today().addYears(-10))
+        self.date_to = QDateEdit(fmt.today())
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
