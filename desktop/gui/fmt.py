@@ -61,6 +61,15 @@ def duration(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
+APP = "Deedbook"
+
+
+def window_title(*subjects: str) -> str:
+    """A window's title, the one convention: what it shows first, the application last ("Ames County —
+    Deedbook", "request.json — Offline signer — Deedbook"); a dialog is titled by its act alone."""
+    return " — ".join([*(plain(s, 80) for s in subjects if s), APP])
+
+
 def today() -> QDate:
     """Today's UTC day, the day core dates acts and closings by (QDate.currentDate() is the local day: near
     midnight the two differ, and a form's default or limit would be a day core disagrees with)."""

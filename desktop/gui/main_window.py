@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.display import short_address
-from desktop.gui import party_actions, prompts, theme
+from desktop.gui import fmt, party_actions, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.live import LiveRefresh
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("Deedbook")
+        self.setWindowTitle(fmt.window_title())
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(QSize(980, 620))
         self.panes: dict[str, Pane] = {}
@@ -284,11 +284,11 @@ class MainWindow(QMainWindow):
         self._upgrade_ended()
         ledger = self.ctx.ledger
         if ledger is None:
-            self.setWindowTitle("Deedbook")
+            self.setWindowTitle(fmt.window_title())
             state = "Opening the ledger\u2026" if self.ctx.opening else "No ledger"
             self.ledger_label.setText(f"{state} \u2022 {self.ctx.home.root}")
             return
-        self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
+        self.setWindowTitle(fmt.window_title(ledger.identity.name))
         identity, root = ledger.identity, self.ctx.home.root
 
         def status(size: int | None) -> None:

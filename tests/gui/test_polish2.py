@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, UTC
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWizard
 
 from core.dates import today_utc
+from core.party_requests import write_request
 from tests.helpers import World
 
 
@@ -45,3 +47,35 @@ def test_the_wizards_closing_date_and_the_notarys_act_date_are_the_utc_day(
     notary = window.show_pane("notary")
     # core refuses an act dated after the UTC day: the form neither starts on nor allows another
     assert notary.act_date.date() == _utc_qdate() and notary.act_date.maximumDate() == _utc_qdate()
+
+
+def test_every_window_is_titled_what_it_shows_then_deedbook(
+    window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
+    from core.keys import KeyStore
+    from core.paths import DataDir
+    from core.transactions import prepare_transfer
+    from desktop.gui.notary_desk import NotaryDeskWindow
+    from desktop.gui.signer import SignerWindow
+    from tests.gui.test_notary_desk import _attestation_file, _notary_machine
+
+    assert window.windowTitle() == f"{world.ledger.identity.name} \u2014 Deedbook"
+
+    deed = world.register("W-1", world.key("alice").address)
+    prepared = prepare_transfer(world.ledger, deed, world.key("bob").address, "1000", "USD")
+    request = write_request(prepared.requests[0], tmp_path / "out")
+    signer = SignerWindow(DataDir.resolve(tmp_path / "laptop").ensure(), None, KeyStore(tmp_path / "laptop" / "k"))
+    qtbot.addWidget(signer)
+    assert signer.windowTitle() == "Offline signer \u2014 Deedbook"
+    assert signer.load(request)
+    assert signer.windowTitle() == f"{request.name} \u2014 Offline signer \u2014 Deedbook"
+
+    home, keys, notary = _notary_machine(tmp_path)
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    assert desk.windowTitle() == "Notary's desk \u2014 Deedbook"
+    attestation = _attestation_file(world, tmp_path / "att", notary)
+    desk.load(attestation)  # its evidence is checked on a worker, then the request is shown
+    qtbot.waitUntil(
+        lambda: desk.windowTitle() == f"{attestation.name} \u2014 Notary's desk \u2014 Deedbook", timeout=10_000
+    )
