@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from core.dates import today_utc
 from core.party_requests import write_request
@@ -79,3 +79,100 @@ def test_every_window_is_titled_what_it_shows_then_deedbook(
     qtbot.waitUntil(
         lambda: desk.windowTitle() == f"{attestation.name} \u2014 Notary's desk \u2014 Deedbook", timeout=10_000
     )
+
+
+def _wizard_at_review(window: Any, world: World, qtbot: Any) -> tuple[Any, int]:
+    """A sale of 2,400 of 10,000 shares from alice to bob, both signed here, the wizard on its Review page."""
+    from core.requests import sign_request
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("N-1", alice.address)
+    window.ctx.load_names()
+    qtbot.waitUntil(lambda: window.ctx.name_for(bob.address) == "bob", timeout=10_000)
+    wizard = window.open_transfer(deed)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
+    wizard.terms.buyer.set_address(bob.address)
+    wizard.terms.shares.setValue(2_400)
+    wizard.terms.price.setValue(87_312)
+    _next(wizard, qtbot)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures, timeout=10_000)
+    keys = {k.address.lower(): k for k in (alice, bob)}
+    for row, request in enumerate(wizard.signatures.requests()):
+        wizard.responses[row] = sign_request(request, keys[request.signer.lower()])
+    wizard.signatures.completeChanged.emit()
+    _next(wizard, qtbot)
+    qtbot.waitUntil(wizard.review.isComplete, timeout=10_000)
+    return wizard, deed
+
+
+def test_the_review_page_names_the_parties_and_keeps_their_addresses_a_hover_away(
+    window: Any, world: World, qtbot: Any
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    alice, bob = world.key("alice"), world.key("bob")
+    wizard, _deed = _wizard_at_review(window, world, qtbot)
+    summary = wizard.review.summary
+    text = summary.text()
+    for address in (alice.address, bob.address):
+        assert f"href='address:{address}'" in text  # the address is the link's target...
+        assert f">{address}<" not in text and f"{address} (" not in text  # ...never the words shown
+    assert ">alice</a>" in text and ">bob</a>" in text
+    assert "2,400 of 10,000 (24%)" in text and "USD 87,312.00" in text and "(in " in text  # as before
+    QGuiApplication.clipboard().clear()
+    summary.linkActivated.emit(f"address:{bob.address}")  # a click on bob's name
+    assert QGuiApplication.clipboard().text() == bob.address
+
+
+def test_recording_is_confirmed_on_a_page_that_says_what_will_be_recorded(
+    window: Any, world: World, qtbot: Any
+) -> None:
+    wizard, deed = _wizard_at_review(window, world, qtbot)
+    before = world.ledger.size()
+    _next(wizard, qtbot)
+    page = wizard.record_page
+    assert wizard.currentPage() is page
+    statement = page.statement.text()
+    assert f"Deed {deed} (parcel N-1): 2,400 of 10,000 shares from alice to bob for USD 87,312.00" in statement
+    assert "never changed or removed" in statement and "0x" not in statement
+    # a Return or Space meant for Next presses nothing here (it recorded: the focus was on the button)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Space):
+        target = QApplication.focusWidget() or wizard
+        qtbot.keyClick(target, key)
+        qtbot.keyClick(wizard, key)
+    qtbot.wait(300)
+    assert world.ledger.size() == before and wizard.recorded is None
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.recorded is not None, timeout=10_000)
+    assert world.ledger.size() == before + 1
+
+
+def test_the_ledger_names_parties_in_its_summaries_and_its_operator(window: Any, world: World, qtbot: Any) -> None:
+    from core.requests import sign_request
+    from core.transactions import prepare_transfer, submit
+    from desktop.gui.models.entries import EntryColumn
+    from tests.gui.conftest import cells
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("L-7", alice.address)
+    prepared = prepare_transfer(world.ledger, deed, bob.address, "1000", "USD")
+    keys = {k.address.lower(): k for k in (alice, bob)}
+    index = submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+    window.ctx.load_names()
+    qtbot.waitUntil(lambda: window.ctx.name_for(bob.address) == "bob", timeout=10_000)
+    pane = window.show_pane("ledger")
+    model = pane.model
+    qtbot.waitUntil(lambda: model.row_of(index) is not None, timeout=10_000)
+    summaries = cells(qtbot, model, EntryColumn.SUMMARY)
+    row = model.row_of(index)
+    assert summaries[row] == f"Deed {deed} (parcel L-7): the whole deed from alice to bob for USD 1,000.00, " + (
+        f"closing {prepared.requests[0].message['closingDate']}"
+    )
+    tip = model.index(row, EntryColumn.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
+    assert alice.address in tip and bob.address in tip  # the addresses, a hover away
+    operator = world.operator.address
+    qtbot.waitUntil(lambda: "entries" in pane.info.text() and "reading" not in pane.info.text(), timeout=10_000)
+    info = pane.info.text()
+    assert f"href='address:{operator}'" in info and f">{operator}<" not in info and " operator 0x" not in info
+    assert operator in window.ledger_label.toolTip() and operator not in window.ledger_label.text()
