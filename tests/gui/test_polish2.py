@@ -9,7 +9,8 @@ from typing import Any, Iterator
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QTableWidgetItem, QWizard
 
 from core.dates import today_utc
 from core.party_requests import write_request
@@ -176,3 +177,84 @@ def test_the_ledger_names_parties_in_its_summaries_and_its_operator(window: Any,
     info = pane.info.text()
     assert f"href='address:{operator}'" in info and f">{operator}<" not in info and " operator 0x" not in info
     assert operator in window.ledger_label.toolTip() and operator not in window.ledger_label.text()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_icon_in_a_selected_row_is_drawn_in_the_selections_text_colour(qtbot: Any, scheme: str) -> None:
+    from PySide6.QtGui import QColor
+
+    from desktop.gui import theme
+    from desktop.gui.widgets.plain_table import table
+
+    app = QApplication.instance()
+    theme.apply_theme(app, scheme)
+    try:
+        view = table(["Status"])
+        qtbot.addWidget(view)
+        view.setRowCount(2)
+        for row in range(2):
+            view.setItem(row, 0, QTableWidgetItem(theme.icon("signer"), "waiting"))
+        view.resize(300, 120)
+        view.show()
+        view.selectRow(0)
+        image = view.viewport().grab().toImage()
+        ink = QColor(theme.color("highlightedText"))
+        assert ink != theme.color("highlight")
+
+        def inked(row: int) -> int:
+            """Pixels of the row's icon in the selection's text colour (the pen was blue on the blue row)."""
+            rect = view.visualItemRect(view.item(row, 0))
+            size = view.iconSize() if view.iconSize().isValid() else rect.size()
+            top = rect.top() + (rect.height() - min(size.height(), rect.height())) // 2
+            found = 0
+            for x in range(rect.left(), rect.left() + 22):  # the icon, not the (white) text after it
+                for y in range(top, min(top + size.height(), rect.bottom())):
+                    c = image.pixelColor(x, y)
+                    near = abs(c.red() - ink.red()) + abs(c.green() - ink.green()) + abs(c.blue() - ink.blue())
+                    found += near < 60
+
+            return found
+
+        assert inked(0) >= 20  # the pen stands out on the selection
+        assert (
+            theme.icon("signer").pixmap(24, QIcon.Mode.Normal).toImage()
+            != theme.icon("signer").pixmap(24, QIcon.Mode.Selected).toImage()
+        )  # and keeps its own colours elsewhere
+    finally:
+        theme.apply_theme(app, "light")
+
+
+def test_the_deeds_table_and_the_keys_table_fit_their_text_at_the_default_window_size(
+    window: Any, world: World, qtbot: Any
+) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from desktop.gui.events import Changes
+    from desktop.gui.models.deeds import HEADERS, DeedColumn
+    from tests.gui.conftest import cells
+
+    for parcel in ("0527163", "0527402", "0526301"):  # "0527163 Main Street, Ames, IA": as long as Ames' longest
+        world.register(parcel, world.key("alice").address)
+    world.key("demo-county-treasurer")
+    window.ctx.events.announce(Changes.DEEDS | Changes.KEYS)
+    window.resize(1320, 820)  # the window's size at a first start
+    pane = window.show_pane("deeds")
+    table, model = pane.table, pane.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=10_000)
+    addresses = cells(qtbot, model, DeedColumn.ADDRESS)
+    qtbot.wait(50)
+    metrics = table.fontMetrics()
+    assert table.columnWidth(DeedColumn.ADDRESS) >= max(metrics.horizontalAdvance(a) for a in addresses) + 8
+    bold = QFont(table.font())
+    bold.setWeight(QFont.Weight.DemiBold)
+    for column in DeedColumn:
+        if not table.isColumnHidden(column):  # every header reads whole beside its sort arrow
+            assert table.columnWidth(column) >= QFontMetrics(bold).horizontalAdvance(HEADERS[column]) + 24
+    assert table.isColumnHidden(DeedColumn.VERSION)  # in the detail's facts; the header's menu shows it
+
+    keys = window.show_pane("keys").keys_table
+    qtbot.waitUntil(lambda: keys.rowCount() >= 3, timeout=10_000)
+    names = [keys.item(r, 0).text() for r in range(keys.rowCount())]
+    assert "demo-county-treasurer" in names
+    widest = max(keys.fontMetrics().horizontalAdvance(n) for n in names)
+    assert keys.columnWidth(0) >= widest + 16  # a gap before the address, not the text against it
