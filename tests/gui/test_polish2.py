@@ -251,6 +251,9 @@ def test_the_deeds_table_and_the_keys_table_fit_their_text_at_the_default_window
         if not table.isColumnHidden(column):  # every header reads whole beside its sort arrow
             assert table.columnWidth(column) >= QFontMetrics(bold).horizontalAdvance(HEADERS[column]) + 24
     assert table.isColumnHidden(DeedColumn.VERSION)  # in the detail's facts; the header's menu shows it
+    window.resize(1440, 900)  # wider: the owner's name gets some of the room ('demo-newcomer-10' read 'demo-newco…')
+    qtbot.waitUntil(lambda: table.columnWidth(DeedColumn.OWNER) >= metrics.horizontalAdvance("demo-newcomer-10") + 8)
+    assert table.columnWidth(DeedColumn.ADDRESS) >= max(metrics.horizontalAdvance(a) for a in addresses) + 8
 
     keys = window.show_pane("keys").keys_table
     qtbot.waitUntil(lambda: keys.rowCount() >= 3, timeout=10_000)

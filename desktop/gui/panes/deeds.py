@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ SAMPLES = {
     DeedColumn.LAST_VALUATION: "00000000",
 }
 CELL_PADDING = 16  # the text's margins in a cell, and room to breathe
+OWNER_SHARE = 0.33  # of the room the fixed columns leave: owner names ('demo-newcomer-4') get some of it
 HEADER_PADDING = 28  # the style sheet's header padding (8 + 16: the sort arrow's room) and a little air
 # a deed's version (a counter the ledger uses against replays) is in its detail; shown on request
 HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE, DeedColumn.VERSION)
@@ -74,6 +75,8 @@ class DeedsPane(Pane):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         self._fit_columns()
+        self._owner_least = self.table.columnWidth(DeedColumn.OWNER)
+        self.table.viewport().installEventFilter(self)
         header.setSectionResizeMode(DeedColumn.ADDRESS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         for column in HIDDEN_AT_FIRST:
@@ -123,6 +126,26 @@ class DeedsPane(Pane):
             title = titles.horizontalAdvance(HEADERS[column]) + HEADER_PADDING
             self.table.setColumnWidth(column, max(cell, title))
 
+    def _show_column(self, column: DeedColumn, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        self._share_room()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_room()
+        return super().eventFilter(watched, event)
+
+    def _share_room(self) -> None:
+        """The Owner column takes a third of the room the fixed columns leave (never less than its
+        sample), the Address column (stretched) the rest."""
+        fixed = sum(
+            self.table.columnWidth(c)
+            for c in DeedColumn
+            if c not in (DeedColumn.ADDRESS, DeedColumn.OWNER) and not self.table.isColumnHidden(c)
+        )
+        room = self.table.viewport().width() - fixed
+        self.table.setColumnWidth(DeedColumn.OWNER, max(self._owner_least, int(room * OWNER_SHARE)))
+
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         for column in DeedColumn:
@@ -131,7 +154,7 @@ class DeedsPane(Pane):
             action = menu.addAction(HEADERS[column])
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
-            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+            action.toggled.connect(lambda on, c=column: self._show_column(c, on))
         menu.exec(self.table.horizontalHeader().mapToGlobal(position))
 
     # -- searching and selecting ------------------------------------------------------------
