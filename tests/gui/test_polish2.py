@@ -261,3 +261,24 @@ def test_the_deeds_table_and_the_keys_table_fit_their_text_at_the_default_window
     assert "demo-county-treasurer" in names
     widest = max(keys.fontMetrics().horizontalAdvance(n) for n in names)
     assert keys.columnWidth(0) >= widest + 16  # a gap before the address, not the text against it
+
+
+def test_the_notary_desks_entry_preview_names_the_parties(window: Any, world: World, qtbot: Any) -> None:
+    from core.requests import sign_request
+    from core.transactions import prepare_transfer, submit
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("P-9", alice.address)
+    prepared = prepare_transfer(world.ledger, deed, bob.address, "1000", "USD")
+    keys = {k.address.lower(): k for k in (alice, bob)}
+    index = submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+    window.ctx.load_names()
+    qtbot.waitUntil(lambda: window.ctx.name_for(bob.address) == "bob", timeout=10_000)
+    pane = window.show_pane("notary")
+    pane.entry.setValue(index)
+    qtbot.waitUntil(lambda: pane.entry_preview.text().startswith("Transfer:"), timeout=10_000)
+    text = pane.entry_preview.text()
+    assert f"Deed {deed} (parcel P-9): the whole deed from alice to bob for USD 1,000.00" in text
+    assert alice.address not in text and pane.entry_preview.textFormat() == Qt.TextFormat.PlainText
+    tip = pane.entry_preview.toolTip()
+    assert alice.address in tip and bob.address in tip  # the addresses, a hover away

@@ -111,7 +111,7 @@ class NotaryPane(Pane):
         form.setVerticalSpacing(8)
         self.entry = QSpinBox()
         self.entry.setRange(0, 2_000_000_000)
-        self.entry_preview = label("", "muted", wrap=True)
+        self.entry_preview = label("", "muted", wrap=True, plain=True)  # a parcel is stored text
         # a full address cannot wrap: it must not widen the form (a minimum width instead made the row as
         # tall as the text would be at that width)
         self.entry_preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -184,8 +184,14 @@ class NotaryPane(Pane):
         )
 
     def _show_entry(self, entry: "RecordedEntry") -> None:
+        from desktop.gui.phrases import describe_named
+
         signers = ", ".join(f"{self.ctx.short_label(s.signer)} ({s.role})" for s in entry.signatures)
-        self.entry_preview.setText(f"{entry.kind}: {entry.describe()}\nSigned by {signers}.")
+        # the parties by name, as the ledger's Summary column; their addresses in the tooltip
+        named = describe_named(entry.kind, entry.message, self.ctx.short_label)
+        self.entry_preview.setText(f"{fmt.plain(entry.kind)}: {fmt.plain(named)}\nSigned by {signers}.")
+        addresses = "".join(f"<br>{fmt.rich(s.role)}: {s.signer}" for s in entry.signatures)
+        self.entry_preview.setToolTip(f"<p>{fmt.rich(entry.describe())}{addresses}</p>")  # escaped: rich text
         self._entry_ok = entry.kind not in ("Attestation", "Checkpoint", "LedgerGenesis")
         if not self._entry_ok:
             self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")
