@@ -115,6 +115,8 @@ class NotaryPane(Pane):
         # a full address cannot wrap: it must not widen the form (a minimum width instead made the row as
         # tall as the text would be at that width)
         self.entry_preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # a height worked out at another width leaves its spare room under the lines, not above them
+        self.entry_preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.act = QComboBox()
         self.act.setEditable(True)
         self.act.addItems(ACTS)
