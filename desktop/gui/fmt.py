@@ -8,7 +8,9 @@ import re
 import time
 from datetime import date
 
-from core.dates import format_day
+from PySide6.QtCore import QDate
+
+from core.dates import format_day, today_utc
 from core.display import clean
 
 
@@ -57,6 +59,22 @@ def duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.1f} s"
     return f"{seconds / 60:.1f} min"
+
+
+APP = "Deedbook"
+
+
+def window_title(*subjects: str) -> str:
+    """A window's title, the one convention: what it shows first, the application last ("Ames County —
+    Deedbook", "request.json — Offline signer — Deedbook"); a dialog is titled by its act alone."""
+    return " — ".join([*(plain(s, 80) for s in subjects if s), APP])
+
+
+def today() -> QDate:
+    """Today's UTC day, the day core dates acts and closings by (QDate.currentDate() is the local day: near
+    midnight the two differ, and a form's default or limit would be a day core disagrees with)."""
+    day = today_utc()
+    return QDate(day.year, day.month, day.day)
 
 
 def qdate(value: object) -> date:

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.display import short_address
-from desktop.gui import party_actions, prompts, theme
+from desktop.gui import fmt, party_actions, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.live import LiveRefresh
@@ -63,7 +62,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("Deedbook")
+        self.setWindowTitle(fmt.window_title())
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(QSize(980, 620))
         self.panes: dict[str, Pane] = {}
@@ -212,7 +211,8 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         status = self.statusBar()
-        self.ledger_label = label("", "muted")
+        self.ledger_label = label("", "muted", plain=True)  # a ledger's name is stored text
+        self._ledger_size: int | None = None  # as last counted
         status.addWidget(self.ledger_label, 1)
         self.busy_label = label("", "muted")
         self.busy_bar = QProgressBar()
@@ -284,25 +284,37 @@ class MainWindow(QMainWindow):
         self._upgrade_ended()
         ledger = self.ctx.ledger
         if ledger is None:
-            self.setWindowTitle("Deedbook")
+            self.setWindowTitle(fmt.window_title())
             state = "Opening the ledger\u2026" if self.ctx.opening else "No ledger"
             self.ledger_label.setText(f"{state} \u2022 {self.ctx.home.root}")
             return
-        self.setWindowTitle(f"{ledger.identity.name} \u2014 Deedbook")
-        identity, root = ledger.identity, self.ctx.home.root
+        self.setWindowTitle(fmt.window_title(ledger.identity.name))
 
         def status(size: int | None) -> None:
-            entries = f"{size:,} entries" if size is not None else "counting entries\u2026"
-            self.ledger_label.setText(
-                f"{identity.name} \u2022 {entries} \u2022 operator {short_address(identity.operator)} \u2022 {root}"
-            )
+            self._ledger_size = size
+            self._show_status()
 
         status(None)
         self._latest.read("size", ledger.size, status, failed=lambda _error: None, title="Counting the entries")
 
+    def _show_status(self) -> None:
+        """The status bar's ledger line, its operator by the name the panes show (the address on hover)."""
+        ledger = self.ctx.ledger
+        if ledger is None:
+            return
+        identity, size = ledger.identity, self._ledger_size
+        entries = f"{size:,} entries" if size is not None else "counting entries\u2026"
+        operator = self.ctx.short_label(identity.operator)
+        self.ledger_label.setText(
+            f"{identity.name} \u2022 {entries} \u2022 operator {operator} \u2022 {self.ctx.home.root}"
+        )
+        self.ledger_label.setToolTip(f"The ledger's operator key: {identity.operator}")
+
     def _on_changed(self, change: Change) -> None:
         if change.concerns(Changes.LEDGER | Changes.DEEDS):
             self._update_title()
+        elif change.what & Changes.NAMES:
+            self._show_status()
 
     # -- what the panes ask for ---------------------------------------------------------------------
     def _find(self) -> None:

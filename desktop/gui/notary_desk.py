@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from core.requests import SigningRequest
     from desktop.workspace.parties import Attested
 
+TITLE = "Notary's desk"
 STEPS = ("1 Open the request", "2 Check it", "3 Journal fields", "4 Attest")
 COLUMNS = ["Row", "Date", "Type", "Act", "Entry", "Ledger", "Signers", "Document", "Fee", "Profile"]
 
@@ -68,7 +69,7 @@ class NotaryDeskWindow(QMainWindow):
         self.source: Path | None = None
         self.report: "EvidenceReport | None" = None
         self.rows: list["JournalRow"] = []
-        self.setWindowTitle("Deedbook \u2014 notary's desk")
+        self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(QSize(980, 720))
         self.setAcceptDrops(True)
@@ -217,7 +218,7 @@ class NotaryDeskWindow(QMainWindow):
         self.picker.reload(prefer=found.name if found is not None else None)
         self.placeholder.hide()
         self.content.show()
-        self.setWindowTitle(f"{path.name} \u2014 Deedbook notary's desk")
+        self.setWindowTitle(fmt.window_title(path.name, TITLE))
         self._update()
 
     def _update(self) -> None:
@@ -300,8 +301,8 @@ class NotaryDeskWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(18, 14, 18, 14)
         row = QHBoxLayout()
-        self.date_from = QDateEdit(QDate.currentDate().addYears(-10))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(fmt.today().addYears(-10))
+        self.date_to = QDateEdit(fmt.today())
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")

@@ -3,9 +3,12 @@ amounts through core.money, entry numbers as "#12"."""
 
 from __future__ import annotations
 
-from typing import Callable
+import re
+import time
+from typing import Any, Callable, Mapping
 
-from core.dates import format_instant
+from core.dates import describe_interval, format_instant
+from core.errors import DeedbookError
 from core.money import format_amount
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares
 
@@ -31,3 +34,48 @@ def fact_text(fact: Fact, name: Callable[[str], str]) -> str:
 def phrase_text(phrase: Phrase, name: Callable[[str], str]) -> str:
     """A phrase as one line of plain text; `name` shows an address (the contact's name, or shortened)."""
     return "".join(part if isinstance(part, str) else fact_text(part, name) for part in phrase)
+
+
+def phrase_html(phrase: Phrase, name: Callable[[str], str | None]) -> str:
+    """A phrase for a rich-text label: stored text escaped, each address a link reading its name
+    (widgets.address_links: the full address on hover, copied on a click)."""
+    from desktop.gui import fmt
+    from desktop.gui.widgets.address_links import address_link
+
+    now = int(time.time())
+    out = []
+    for part in phrase:
+        if isinstance(part, Address):
+            out.append(address_link(part.address, name))
+        elif isinstance(part, Shares):
+            out.append(fmt.rich(fmt.shares(part.count, part.total)))
+        elif isinstance(part, Deadline):  # as the signer read it: how long is left
+            left = "passed" if part.seconds < now else f"in {describe_interval(part.seconds - now)}"
+            out.append(fmt.rich(f"{format_instant(part.seconds)} ({left})"))
+        else:
+            out.append(fmt.rich(part if isinstance(part, str) else fact_text(part, lambda a: a)))
+    return "".join(out)
+
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
+def describe_named(kind: str, message: Mapping[str, Any], name: Callable[[str], str]) -> str:
+    """The kind's one-line summary (core's `describe`) with each account field of the message read as
+    `name` shows it: the names come in by field, so stored text that spells an address (a parcel) is
+    never renamed.  A summary that cannot take a name in an address's place reads as core writes it."""
+    from core.kinds import get_kind
+
+    describe = get_kind(kind).describe
+
+    def named(value: Any) -> Any:
+        if isinstance(value, str) and _ADDRESS.fullmatch(value):
+            return name(value)
+        if isinstance(value, list) and value and all(isinstance(v, str) and _ADDRESS.fullmatch(v) for v in value):
+            return [name(v) for v in value]
+        return value
+
+    try:
+        return describe({key: named(value) for key, value in message.items()})
+    except (DeedbookError, KeyError, TypeError, ValueError, AttributeError):
+        return describe(message)

@@ -30,7 +30,7 @@ from core.errors import DeedbookError
 from core.identity import LedgerIdentity
 from core.keys import KeyStore
 from core.paths import DataDir
-from desktop.gui import prompts, theme
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
 from desktop.gui.widgets.basics import clear_layout, banner, button, card, label
@@ -40,6 +40,9 @@ from desktop.workspace import Done, Workspace
 if TYPE_CHECKING:
     from core.airgap import Received
     from core.requests import SigningRequest
+
+
+TITLE = "Offline signer"
 
 
 class SignerWindow(QMainWindow):
@@ -53,7 +56,7 @@ class SignerWindow(QMainWindow):
         self.ops = Operations(self.events)  # its own pool: the signer may run with no main window
         self.request: "SigningRequest | None" = None
         self.source: Path | None = None
-        self.setWindowTitle("Deedbook \u2014 offline signer")
+        self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(QSize(760, 640))
         self.setAcceptDrops(True)
@@ -227,7 +230,7 @@ class SignerWindow(QMainWindow):
             )
         self.placeholder.hide()
         self.content.show()
-        self.setWindowTitle(f"{path.name} \u2014 Deedbook offline signer")
+        self.setWindowTitle(fmt.window_title(path.name, TITLE))
         self._update()
         return True
 

@@ -8,10 +8,12 @@ platform's colour scheme (Qt 6.5+).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from core.paths import RESOURCES
@@ -43,10 +45,51 @@ _ROLES = {
 _current: dict[str, str] = {}
 
 
+_COLOUR = re.compile(rb'(stroke|fill)="#[0-9A-Fa-f]{3,8}"')
+
+
+class _SelectedEngine(QIconEngine):
+    """The SVG as drawn, and in a selected row (QIcon.Mode.Selected) all in the palette's highlighted-text
+    colour: in their own colours the blue icons vanished on the blue selection, light or dark."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._normal = QIcon(str(path))
+
+    def _selected_svg(self) -> bytes:
+        ink = color("highlightedText").name().encode()
+        return _COLOUR.sub(lambda m: m.group(1) + b'="' + ink + b'"', self._path.read_bytes())
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        if mode != QIcon.Mode.Selected:
+            self._normal.paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
+            return
+        from PySide6.QtSvg import QSvgRenderer  # loaded with the first selected icon drawn, not at start
+
+        QSvgRenderer(QByteArray(self._selected_svg())).render(painter, QRectF(rect))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        if mode != QIcon.Mode.Selected:
+            return self._normal.pixmap(size, mode, state)
+        image = QPixmap(size)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return image
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        return self._normal.actualSize(size, QIcon.Mode.Normal, state)
+
+    def clone(self) -> QIconEngine:
+        return _SelectedEngine(self._path)
+
+
 @cache
 def icon(name: str) -> QIcon:
     path = ICONS / f"{name}.svg"
-    return QIcon(str(path)) if path.exists() else QIcon()
+    return QIcon(_SelectedEngine(path)) if path.exists() else QIcon()
 
 
 def app_icon() -> QIcon:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DeedbookError
+from core.presentation import Address
 from core.money import amount_text, decimals, to_minor, to_units
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
+from desktop.gui.widgets.address_links import link_addresses
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField
@@ -95,7 +97,7 @@ class TermsPage(QWizardPage):
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.currency)
-        self.closing = QDateEdit(QDate.currentDate())
+        self.closing = QDateEdit(fmt.today())
         self.closing.setCalendarPopup(True)
         self.closing.setDisplayFormat("yyyy-MM-dd")
         self.deadline = DeadlineField(7)  # the days to sign, and the moment they end
@@ -249,7 +251,7 @@ class ReviewPage(QWizardPage):
         self.setTitle("Review")
         self.setSubTitle("The ledger's own rules are checked now; the transfer is recorded on the next page.")
         layout = QVBoxLayout(self)
-        self.summary = label("", wrap=True, selectable=True)
+        self.summary = link_addresses(label("", wrap=True, selectable=True))
         layout.addWidget(self.summary)
         self.check, check_layout = banner("good")
         self.check_text = label("", wrap=True)
@@ -260,19 +262,23 @@ class ReviewPage(QWizardPage):
         self._latest = Latest(wizard.ctx.ops, self)
 
     def initializePage(self) -> None:
-        from core.requests import summarize
+        from core.kinds import describe_entry
+        from desktop.gui.phrases import phrase_html
 
-        ledger, ws = self.w.ctx.require_ledger(), self.w.ctx.ws
+        ws = self.w.ctx.ws
         responses = [self.w.responses[r] for r in sorted(self.w.responses)]
-        summary = summarize(responses[0], ledger.identity)
+        first = responses[0]
+        # the kind's own terms, each party by the name this machine knows it by (the address on hover)
+        described = describe_entry(first.kind, first.message, [(r.role, r.signer) for r in responses])
+        name = self.w.ctx.name_for
         rows = "".join(
-            f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(k)}</td><td>{fmt.rich(v)}</td></tr>"
-            for k, v in summary.lines
-            if k not in ("Digest", "Domain hash", "Ledger")
+            f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(term.label)}</td>"
+            f"<td>{phrase_html(term.value, name)}</td></tr>"
+            for term in described.terms
         )
-        signers = "".join(f"<li>{fmt.rich(r.role)}: {fmt.rich(self.w.ctx.label_for(r.signer))}</li>" for r in responses)
+        signers = "".join(f"<li>{fmt.rich(r.role)}: {phrase_html((Address(r.signer),), name)}</li>" for r in responses)
         self.summary.setText(
-            f"<p><b>{fmt.rich(summary.title.splitlines()[0])}</b></p><table>{rows}</table>"
+            f"<p><b>{phrase_html(described.title, name)}</b></p><table>{rows}</table>"
             f"<p><b>Signed by</b></p><ul>{signers}</ul>"
         )
         self._ok = False
@@ -315,10 +321,18 @@ class RecordPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Record")
-        self.setSubTitle("Recording appends the signed transfer to the ledger in one step.")
+        self.setSubTitle("Recording appends the signed transfer to the ledger in one step. It cannot be undone.")
         layout = QVBoxLayout(self)
+        # this page is the confirmation: what will be recorded, that it is for good, and the one button that
+        # does it (a message box repeating the same words after it would only teach people to click through)
+        self.statement = label("", wrap=True, selectable=True)
+        self.statement.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout.addWidget(self.statement)
         row = QHBoxLayout()
         self.record_button = button("Record the transfer", primary=True)
+        # only a deliberate press records: arriving here with the keyboard focus on this button, a Return
+        # meant for Next (a dialog's buttons press on Return by default) recorded the transfer
+        self.record_button.setAutoDefault(False)
         self.pdf_button = button("Transfer deed PDF", "documents")
         self.pdf_button.hide()
         row.addWidget(self.record_button)
@@ -331,6 +345,18 @@ class RecordPage(QWizardPage):
         self.record_button.clicked.connect(self.record)
         self.pdf_button.clicked.connect(self.make_pdf)
         self.setFinalPage(True)
+
+    def initializePage(self) -> None:
+        from desktop.gui.phrases import describe_named
+
+        first = self.w.responses[min(self.w.responses)]
+        what = describe_named(first.kind, first.message, self.w.ctx.short_label)
+        self.statement.setText(
+            f"<p>Recording writes this transfer on the ledger:</p><p><b>{fmt.rich(what)}</b>.</p>"
+            "<p>A recorded entry is never changed or removed: a mistake is put right only by another "
+            "transfer, signed again by both parties.</p>"
+        )
+        self.statement.setFocus()  # not the button: a Return or Space meant for the previous page does nothing
 
     def record(self) -> None:
         ws = self.w.ctx.ws

@@ -71,21 +71,43 @@ def _one_in(share: float, total: int) -> str:
     return f"a price this far off happens in 1 of {max(2, round(1.0 / share)):,} market sales"
 
 
+# A part of a deed sold: (shares sold, the deed's shares, the price paid for them in currency units).
+Part = tuple[int, int, float]
+
+
+def _price_subject(currency: str, price: float, part: Part | None, whole: str = "Price") -> str:
+    """The subject of a sentence about the price the model judged: the price itself, or for a part of a
+    deed the whole deed's price at its price per share, with what was paid beside it (so the sentence
+    reads right on its own)."""
+    if part is None:
+        return f"{whole} {_money(currency, price, True)}"
+    shares, total, paid = part
+    return (
+        f"The price per share, {_money(currency, price, True)} for the whole deed "
+        f"({_money(currency, paid, True)} for {shares:,} of {total:,} shares),"
+    )
+
+
 def _gap_text(
-    price: float, estimate: float, low: float, high: float, errors: MarketErrors, currency: str
+    price: float,
+    estimate: float,
+    low: float,
+    high: float,
+    errors: MarketErrors,
+    currency: str,
+    part: Part | None = None,
 ) -> tuple[str, str]:
     ratio = price / estimate - 1.0
     residual = math.log(price) - math.log(estimate)
+    subject = _price_subject(currency, price, part)
     if abs(ratio) < NEAR:
-        return "price_at_estimate", (
-            f"Price {_money(currency, price, True)} is within {NEAR:.0%} of the estimate {_money(currency, estimate)}."
-        )
+        return "price_at_estimate", (f"{subject} is within {NEAR:.0%} of the estimate {_money(currency, estimate)}.")
     below = ratio < 0
     where = "below" if price < low else "above" if price > high else "inside"
     span = f"{_money(currency, low)}\u2013{high:,.0f}"
     share = errors.share_at_or_below(residual) if below else errors.share_at_or_above(residual)
     text = (
-        f"Price {_money(currency, price, True)} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
+        f"{subject} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
         f"{_money(currency, estimate)}, {where} the 90% range {span}; {_one_in(share, errors.residuals.size)}."
     )
     return ("price_below_estimate" if below else "price_above_estimate"), text
@@ -149,9 +171,10 @@ def _reason(
     x: np.ndarray,
     errors: MarketErrors,
     currency: str,
+    part: Part | None = None,
 ) -> dict[str, Any]:
     if group == GAP:
-        code, text = _gap_text(price, estimate, low, high, errors, currency)
+        code, text = _gap_text(price, estimate, low, high, errors, currency, part)
     elif group == LEVEL:
         code, text = _level_text(log_estimate, estimate, errors, currency)
     elif group == AGE:
@@ -173,11 +196,12 @@ def _reason(
     else:  # ROUND
         zeros = int(x[3])
         code = "unround_price" if zeros < 2 else "round_price"
+        subject = _price_subject(currency, price, part, "The price")
         text = (
-            f"The price {_money(currency, price, True)} is not a round amount: negotiated prices usually are; "
+            f"{subject} is not a round amount: negotiated prices usually are; "
             "computed ones (an allocation between deeds, a share of a property, a court-set price) often are not."
             if zeros < 2
-            else f"The price {_money(currency, price, True)} is a round amount, as negotiated prices are."
+            else f"{subject} is a round amount, as negotiated prices are."
         )
     return {"code": code, "text": text, "weight": round(weight, 3)}
 
@@ -189,9 +213,12 @@ def screen_sales(
     times: Sequence[float],
     screen: PriceScreen,
     currency: str = "USD",
+    parts: Sequence[Part | None] | None = None,
 ) -> list[Screening]:
     """Screen sales of properties described by `records` at `prices` (currency units) and `times`
-    (fractional years; NaN = the model's valuation date, and no season).  Vectorised: one call for many sales."""
+    (fractional years; NaN = the model's valuation date, and no season).  `parts`: for a sale of part of
+    a deed (None: the whole), whose price in `prices` is the whole deed's at its price per share, what
+    was sold and paid, for the reasons' text.  Vectorised: one call for many sales."""
     from valuation.comparables import date_text
 
     model = trained.model
@@ -215,7 +242,17 @@ def screen_sales(
         low, high = estimate * math.exp(model.lower), estimate * math.exp(model.upper)
         reasons = [
             _reason(
-                group, w, float(price[i]), estimate, low, high, float(log_estimate[i]), x[i], model.errors, currency
+                group,
+                w,
+                float(price[i]),
+                estimate,
+                low,
+                high,
+                float(log_estimate[i]),
+                x[i],
+                model.errors,
+                currency,
+                parts[i] if parts is not None else None,
             )
             for group, w in contributions[i].items()
             if abs(w) >= 0.0005

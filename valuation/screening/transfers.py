@@ -120,8 +120,14 @@ class TransferScreen:
             return out
         prices = [to_units(round(pending[i].sale.whole_price), self.currency) for i in todo]
         times = [parse_date(pending[i].sale.closing_date) or math.nan for i in todo]
+        parts = [
+            None
+            if pending[i].sale.shares == pending[i].sale.total
+            else (pending[i].sale.shares, pending[i].sale.total, to_units(pending[i].sale.price, self.currency))
+            for i in todo
+        ]
         screened = screen_sales(
-            self.trained, [pending[i].record for i in todo], prices, times, self.price_screen, self.currency
+            self.trained, [pending[i].record for i in todo], prices, times, self.price_screen, self.currency, parts
         )
         for i, s in zip(todo, screened, strict=True):
             sale = pending[i].sale

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -169,7 +168,7 @@ class ClaimDialog(ActDialog):
         self.value = QLineEdit()
         self.value.setPlaceholderText("A category: US, US-NY for a jurisdiction; company, trust for an entity type")
         self.expires = QCheckBox("Expires on")
-        self.expiry = QDateEdit(QDate.currentDate().addYears(1))
+        self.expiry = QDateEdit(fmt.today().addYears(1))
         self.expiry.setCalendarPopup(True)
         self.expiry.setDisplayFormat("yyyy-MM-dd")
         row = QHBoxLayout()

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QWidget
 
 from core.display import short_address
@@ -210,10 +209,10 @@ class ProposalDialog(_RecordDated):
         self.threshold.setDecimals(2)
         self.threshold.setValue(60.0)
         self.threshold.setSuffix(" % of all shares")
-        self.closes = QDateEdit(QDate.currentDate().addDays(14))
+        self.closes = QDateEdit(fmt.today().addDays(14))
         self.closes.setCalendarPopup(True)
         self.closes.setDisplayFormat("yyyy-MM-dd")
-        self.closes.setMinimumDate(QDate.currentDate().addDays(1))
+        self.closes.setMinimumDate(fmt.today().addDays(1))
         self.form.addRow("Question", self.text)
         self.form.addRow("Passes with yes from", self.threshold)
         self.form.addRow("Closes (end of day, UTC)", self.closes)

@@ -82,7 +82,8 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         self.reload()
 
     def relabel(self) -> None:
-        """The names signers are known by changed: repaint that column only."""
+        """The names parties are known by changed: repaint the columns that show them only."""
+        self.repaint_column(EntryColumn.SUMMARY)
         self.repaint_column(EntryColumn.SIGNERS)
 
     def set_filter(self, kind: str | None, deed_id: int | None = None) -> None:
@@ -151,7 +152,7 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         if column == EntryColumn.SIGNERS:
             return "\n".join(f"{s.role}: {s.signer}" for s in entry.signatures)
         if column == EntryColumn.SUMMARY:
-            return _describe(entry)
+            return _describe(entry)  # as core writes it: the full addresses the cell shows as names
         return None
 
     def _display(self, entry: "RecordedEntry", column: int) -> str:
@@ -164,13 +165,18 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         if column == EntryColumn.DEED:
             return "" if entry.deed_id is None else str(entry.deed_id)
         if column == EntryColumn.SUMMARY:
-            return _describe(entry)
+            return _describe(entry, self._label)
         return ", ".join(f"{fmt.plain(self._label(s.signer))} ({fmt.plain(s.role)})" for s in entry.signatures)
 
 
-def _describe(entry: "RecordedEntry") -> str:
-    """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row)."""
+def _describe(entry: "RecordedEntry", name: Callable[[str], str] | None = None) -> str:
+    """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row); with `name`,
+    its parties by the names they are known by, as the Signed by column shows them."""
     try:
+        if name is not None:
+            from desktop.gui.phrases import describe_named
+
+            return fmt.plain(describe_named(entry.kind, entry.message, name))
         return fmt.plain(entry.describe())
     except (DeedbookError, KeyError, TypeError, ValueError, AttributeError):  # an unknown kind or a damaged message
         return fmt.plain(entry.kind)

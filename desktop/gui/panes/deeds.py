@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,17 +29,22 @@ from desktop.gui.panes.deed_detail import DeedDetail
 
 SEARCH_MAX_LENGTH = 200  # core.deed_search.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
 
-WIDTHS = {
-    DeedColumn.DEED: 64,
-    DeedColumn.PARCEL: 104,
-    DeedColumn.ADDRESS: 220,
-    DeedColumn.OWNER: 128,
-    DeedColumn.HOLDERS: 76,
-    DeedColumn.VERSION: 76,
-    DeedColumn.LAST_SALE: 96,
-    DeedColumn.LAST_VALUATION: 100,
+# What the widest usual cell of a column reads: each column is as wide as this or its header, in the font
+# on screen, and the Address column takes the rest (fixed pixel widths cut it at the default window size).
+SAMPLES = {
+    DeedColumn.DEED: "000000",
+    DeedColumn.PARCEL: "0000000000",
+    DeedColumn.OWNER: "0x0000\u20260000",  # an owner with no name; a longer name is cut, whole in the tooltip
+    DeedColumn.HOLDERS: "00 \u2022 lien",
+    DeedColumn.VERSION: "000",
+    DeedColumn.LAST_SALE: "00000000",
+    DeedColumn.LAST_VALUATION: "00000000",
 }
-HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE,)
+CELL_PADDING = 16  # the text's margins in a cell, and room to breathe
+OWNER_SHARE = 0.33  # of the room the fixed columns leave: owner names ('demo-newcomer-4') get some of it
+HEADER_PADDING = 28  # the style sheet's header padding (8 + 16: the sort arrow's room) and a little air
+# a deed's version (a counter the ledger uses against replays) is in its detail; shown on request
+HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE, DeedColumn.VERSION)
 
 
 class DeedsPane(Pane):
@@ -68,8 +74,9 @@ class DeedsPane(Pane):
         self.table.horizontalHeader().setSortIndicator(DeedColumn.DEED, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        for column, width in WIDTHS.items():
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
+        self._owner_least = self.table.columnWidth(DeedColumn.OWNER)
+        self.table.viewport().installEventFilter(self)
         header.setSectionResizeMode(DeedColumn.ADDRESS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         for column in HIDDEN_AT_FIRST:
@@ -108,6 +115,37 @@ class DeedsPane(Pane):
         self.total = 0  # deeds in the ledger, as last counted
         self._count()
 
+    def _fit_columns(self) -> None:
+        """Every column but Address as wide as its header or its sample, whichever is wider."""
+        metrics = self.table.fontMetrics()
+        bold = QFont(self.table.font())
+        bold.setWeight(QFont.Weight.DemiBold)  # the style sheet's headers (font-weight: 600)
+        titles = QFontMetrics(bold)
+        for column, sample in SAMPLES.items():
+            cell = metrics.horizontalAdvance(sample) + CELL_PADDING
+            title = titles.horizontalAdvance(HEADERS[column]) + HEADER_PADDING
+            self.table.setColumnWidth(column, max(cell, title))
+
+    def _show_column(self, column: DeedColumn, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        self._share_room()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_room()
+        return super().eventFilter(watched, event)
+
+    def _share_room(self) -> None:
+        """The Owner column takes a third of the room the fixed columns leave (never less than its
+        sample), the Address column (stretched) the rest."""
+        fixed = sum(
+            self.table.columnWidth(c)
+            for c in DeedColumn
+            if c not in (DeedColumn.ADDRESS, DeedColumn.OWNER) and not self.table.isColumnHidden(c)
+        )
+        room = self.table.viewport().width() - fixed
+        self.table.setColumnWidth(DeedColumn.OWNER, max(self._owner_least, int(room * OWNER_SHARE)))
+
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         for column in DeedColumn:
@@ -116,7 +154,7 @@ class DeedsPane(Pane):
             action = menu.addAction(HEADERS[column])
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
-            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+            action.toggled.connect(lambda on, c=column: self._show_column(c, on))
         menu.exec(self.table.horizontalHeader().mapToGlobal(position))
 
     # -- searching and selecting ------------------------------------------------------------

@@ -27,6 +27,7 @@ from desktop.gui.events import Change, Changes
 from desktop.gui.models.entries import EntryColumn, EntryTableModel
 from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane, ProgressRow
+from desktop.gui.widgets.address_links import address_link, link_addresses
 from desktop.gui.widgets.basics import banner, button, label, make_table, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Signer, resolve_key
@@ -67,7 +68,7 @@ class LedgerPane(Pane):
         ):
             self.header_actions.addWidget(widget)
 
-        self.info = label("", "muted", wrap=True, selectable=True)
+        self.info = link_addresses(label("", "muted", wrap=True, selectable=True))
         self.body.addWidget(self.info)
         self.progress_row = ProgressRow()
         self.progress, self.progress_text = self.progress_row.bar, self.progress_row.text
@@ -131,6 +132,8 @@ class LedgerPane(Pane):
         self._bad: int | None = None
         self._deed: int | None = None
         self._size = 0  # entries in the ledger, as last read
+        self._checkpoint: Any = None  # its latest checkpoint, as last read
+        self._summary_read = False  # both are the open ledger's (its line can be drawn again with new names)
         self.report: "VerifyReport | None" = None
         self._verify_op: Any = None
         self._only_new = False
@@ -144,6 +147,7 @@ class LedgerPane(Pane):
             self.info.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger is open.")
             self.model.set_source(None)
             return
+        self._summary_read = False
         self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 reading the ledger\u2026")
 
         def read() -> tuple[Any, int, list[str]]:
@@ -154,19 +158,9 @@ class LedgerPane(Pane):
         self._latest.read("summary", read, self._show_summary, title="Reading the ledger")
 
     def _show_summary(self, found: tuple[Any, int, list[str]]) -> None:
-        checkpoint, self._size, kinds = found
-        ledger = self.ctx.require_ledger()
-        cp = (
-            f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
-            f"{fmt.when(checkpoint.recorded_at)}"
-            if checkpoint
-            else "no checkpoint yet"
-        )
-        self.info.setText(
-            f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {self._size:,} entries \u2022 id "
-            f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator {ledger.identity.operator} "
-            f"\u2022 {cp}"
-        )
+        self._checkpoint, self._size, kinds = found
+        self._summary_read = True
+        self._show_info()
         current = self.kind.currentData()
         self.kind.blockSignals(True)
         self.kind.clear()
@@ -177,6 +171,23 @@ class LedgerPane(Pane):
         self.kind.setCurrentIndex(max(0, index))
         self.kind.blockSignals(False)
         self._apply_filter()
+
+    def _show_info(self) -> None:
+        """The ledger's line: its operator by name (the address on hover, copied on a click)."""
+        ledger, checkpoint = self.ctx.ledger, self._checkpoint
+        if ledger is None:
+            return
+        cp = (
+            f"latest checkpoint: entry #{checkpoint.index}, {checkpoint.message['size']:,} entries, "
+            f"{fmt.when(checkpoint.recorded_at)}"
+            if checkpoint
+            else "no checkpoint yet"
+        )
+        self.info.setText(
+            f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {self._size:,} entries \u2022 id "
+            f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator "
+            f"{address_link(ledger.identity.operator, self.ctx.name_for)} \u2022 {cp}"
+        )
 
     def _apply_filter(self) -> None:
         self.model.set_source(self.ctx.ledger, self.kind.currentData(), self._deed)
@@ -231,6 +242,8 @@ class LedgerPane(Pane):
     def on_changed(self, change: Change) -> None:
         if change.what == Changes.NAMES:
             self.model.relabel()
+            if self._summary_read:
+                self._show_info()
             return
         if change.what & Changes.DATA_FOLDER:
             self._bad, self._deed, self.report = None, None, None

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -111,17 +111,19 @@ class NotaryPane(Pane):
         form.setVerticalSpacing(8)
         self.entry = QSpinBox()
         self.entry.setRange(0, 2_000_000_000)
-        self.entry_preview = label("", "muted", wrap=True)
+        self.entry_preview = label("", "muted", wrap=True, plain=True)  # a parcel is stored text
         # a full address cannot wrap: it must not widen the form (a minimum width instead made the row as
         # tall as the text would be at that width)
         self.entry_preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # a height worked out at another width leaves its spare room under the lines, not above them
+        self.entry_preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.act = QComboBox()
         self.act.setEditable(True)
         self.act.addItems(ACTS)
-        self.act_date = QDateEdit(QDate.currentDate())
+        self.act_date = QDateEdit(fmt.today())
         self.act_date.setCalendarPopup(True)
         self.act_date.setDisplayFormat("yyyy-MM-dd")
-        self.act_date.setMaximumDate(QDate.currentDate())
+        self.act_date.setMaximumDate(fmt.today())
         self.place = QLineEdit()
         self.place.setPlaceholderText("City, county, state")
         self.evidence = QComboBox()
@@ -184,8 +186,14 @@ class NotaryPane(Pane):
         )
 
     def _show_entry(self, entry: "RecordedEntry") -> None:
+        from desktop.gui.phrases import describe_named
+
         signers = ", ".join(f"{self.ctx.short_label(s.signer)} ({s.role})" for s in entry.signatures)
-        self.entry_preview.setText(f"{entry.kind}: {entry.describe()}\nSigned by {signers}.")
+        # the parties by name, as the ledger's Summary column; their addresses in the tooltip
+        named = describe_named(entry.kind, entry.message, self.ctx.short_label)
+        self.entry_preview.setText(f"{fmt.plain(entry.kind)}: {fmt.plain(named)}\nSigned by {signers}.")
+        addresses = "".join(f"<br>{fmt.rich(s.role)}: {s.signer}" for s in entry.signatures)
+        self.entry_preview.setToolTip(f"<p>{fmt.rich(entry.describe())}{addresses}</p>")  # escaped: rich text
         self._entry_ok = entry.kind not in ("Attestation", "Checkpoint", "LedgerGenesis")
         if not self._entry_ok:
             self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")
@@ -240,8 +248,8 @@ class NotaryPane(Pane):
         layout.addWidget(label("Journal", "section"))
         row = QHBoxLayout()
         self.mine = QCheckBox("Only the selected notary key")
-        self.date_from = QDateEdit(QDate.currentDate().addYears(-10))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(fmt.today().addYears(-10))
+        self.date_to = QDateEdit(fmt.today())
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")

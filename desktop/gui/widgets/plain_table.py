@@ -5,17 +5,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from desktop.gui import fmt
 from desktop.gui.widgets.basics import house_table, label
+
+
+class _Breathing(QStyledItemDelegate):
+    """Cells sized to their text plus a gap: sized to the text alone, a column's widest value
+    ('demo-county-treasurer') ran into the next column's text and was cut by a slightly wider font."""
+
+    GAP = 16
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + self.GAP, size.height())
 
 
 def table(columns: list[str]) -> QTableWidget:
     widget = QTableWidget(0, len(columns))
     widget.setHorizontalHeaderLabels(columns)
     house_table(widget)
+    widget.setItemDelegate(_Breathing(widget))
     header = widget.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
