@@ -7,7 +7,7 @@ import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -58,6 +58,17 @@ class World:
         deed_id = self.ledger.entry(index).deed_id
         assert deed_id is not None
         return deed_id
+
+    def sell(
+        self, deed_id: int, seller: UnlockedKey, buyer: UnlockedKey, price: str, currency: str = "USD", **terms: Any
+    ) -> int:
+        """A transfer of the deed prepared, signed by both parties and recorded; its entry index."""
+        from core.requests import sign_request
+        from core.transactions import prepare_transfer, submit
+
+        prepared = prepare_transfer(self.ledger, deed_id, buyer.address, price, currency, **terms)
+        keys = {k.address.lower(): k for k in (seller, buyer)}
+        return submit(self.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
 
 
 def make_world(root: Path, name: str = "Test County") -> World:

@@ -224,15 +224,11 @@ def test_return_in_a_dialog_presses_its_action_not_choose_or_close(ctx: Any, qtb
 
 
 def test_the_notary_desk_opens_on_the_newest_transfer(ctx: Any, world: World, qtbot: Any) -> None:
-    from core.requests import sign_request
-    from core.transactions import prepare_transfer, submit
     from desktop.gui.panes.notary import NotaryPane
 
     alice, bob = world.key("alice"), world.key("bob")
     deed = world.register("N-1", alice.address)
-    prepared = prepare_transfer(world.ledger, deed, bob.address, "250000", "USD")
-    keys = {k.address.lower(): k for k in (alice, bob)}
-    sale = submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+    sale = world.sell(deed, alice, bob, "250000", "USD")
     world.register("N-2", bob.address)  # a newer entry, but no transfer
     pane = NotaryPane(ctx)
     qtbot.addWidget(pane)
@@ -286,17 +282,12 @@ def test_a_deeds_last_sale_reads_on_its_closing_day_west_of_greenwich(
 
     from PySide6.QtWidgets import QLabel
 
-    from core.requests import sign_request
-    from core.transactions import prepare_transfer, submit
-
     monkeypatch.setenv("TZ", "America/Chicago")  # Ames, Iowa: UTC-6
     time.tzset()
     try:
         alice, bob = world.key("alice"), world.key("bob")
         deed = world.register("L-1", alice.address)
-        prepared = prepare_transfer(world.ledger, deed, bob.address, "179600", "USD", closing_date="2016-01-14")
-        keys = {k.address.lower(): k for k in (alice, bob)}
-        submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+        world.sell(deed, alice, bob, "179600", "USD", closing_date="2016-01-14")
         window.show_deed(deed)
         detail = window.panes["deeds"].detail
         qtbot.waitUntil(lambda: detail.deed is not None and detail.deed.version == 2, timeout=10_000)

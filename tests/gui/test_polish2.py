@@ -150,16 +150,12 @@ def test_recording_is_confirmed_on_a_page_that_says_what_will_be_recorded(
 
 
 def test_the_ledger_names_parties_in_its_summaries_and_its_operator(window: Any, world: World, qtbot: Any) -> None:
-    from core.requests import sign_request
-    from core.transactions import prepare_transfer, submit
     from desktop.gui.models.entries import EntryColumn
     from tests.gui.conftest import cells
 
     alice, bob = world.key("alice"), world.key("bob")
     deed = world.register("L-7", alice.address)
-    prepared = prepare_transfer(world.ledger, deed, bob.address, "1000", "USD")
-    keys = {k.address.lower(): k for k in (alice, bob)}
-    index = submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+    index = world.sell(deed, alice, bob, "1000", "USD")
     window.ctx.load_names()
     qtbot.waitUntil(lambda: window.ctx.name_for(bob.address) == "bob", timeout=10_000)
     pane = window.show_pane("ledger")
@@ -168,7 +164,7 @@ def test_the_ledger_names_parties_in_its_summaries_and_its_operator(window: Any,
     summaries = cells(qtbot, model, EntryColumn.SUMMARY)
     row = model.row_of(index)
     assert summaries[row] == f"Deed {deed} (parcel L-7): the whole deed from alice to bob for USD 1,000.00, " + (
-        f"closing {prepared.requests[0].message['closingDate']}"
+        f"closing {world.ledger.entry(index).message['closingDate']}"
     )
     tip = model.index(row, EntryColumn.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
     assert alice.address in tip and bob.address in tip  # the addresses, a hover away
@@ -264,14 +260,9 @@ def test_the_deeds_table_and_the_keys_table_fit_their_text_at_the_default_window
 
 
 def test_the_notary_desks_entry_preview_names_the_parties(window: Any, world: World, qtbot: Any) -> None:
-    from core.requests import sign_request
-    from core.transactions import prepare_transfer, submit
-
     alice, bob = world.key("alice"), world.key("bob")
     deed = world.register("P-9", alice.address)
-    prepared = prepare_transfer(world.ledger, deed, bob.address, "1000", "USD")
-    keys = {k.address.lower(): k for k in (alice, bob)}
-    index = submit(world.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
+    index = world.sell(deed, alice, bob, "1000", "USD")
     window.ctx.load_names()
     qtbot.waitUntil(lambda: window.ctx.name_for(bob.address) == "bob", timeout=10_000)
     pane = window.show_pane("notary")
