@@ -79,7 +79,7 @@ def test_the_command_line_names_parties_and_keeps_codes_and_weights(
     assert [(r["code"], r["weight"]) for r in plain["reasons"]] == [(r["code"], r["weight"]) for r in named["reasons"]]
     assert (plain["score"], plain["level"]) == (named["score"], named["level"])
 
-    # a contact's name wins over a key's
+    # a contact's name wins over a key's, shown escaped (stored text)
     ws = Workspace.open(suspicious_demo.root)
     try:
         m = ws.ledger.entry(entry).message
@@ -89,9 +89,9 @@ def test_the_command_line_names_parties_and_keeps_codes_and_weights(
     shutil.copytree(suspicious_demo.root, copy)
     ws = Workspace.open(copy)
     try:
-        ws.add_contact("Ms Example Buyer", m["to"])
+        ws.add_contact("Ms Example\u202e Buyer", m["to"])  # a direction override in a typed name
     finally:
         ws.close()
     [contact_text] = [r["text"] for r in _screen(copy, entry, capsys)["reasons"] if r["code"] == pattern]
     if pattern != "loan_before_sale":  # that one names the lender, not the buyer
-        assert "Ms Example Buyer" in contact_text
+        assert "Ms Example\\u202e Buyer" in contact_text and "\u202e" not in contact_text  # escaped
