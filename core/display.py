@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Callable, Mapping
 
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # Scripts written together as a matter of course (Japanese mixes Han and kana, Korean Han and
@@ -73,6 +73,16 @@ def short_address(address: str, head: int = 6, tail: int = 4) -> str:
     """'0x1234\u2026abcd': an address shortened where a name would go, when no name is known.
     `head` counts the '0x'.  Shorter text is left whole."""
     return f"{address[:head]}\u2026{address[-tail:]}" if len(address) > head + tail + 2 else address
+
+
+Namer = Callable[[str], str]  # an address -> how a sentence names its party
+
+
+def party_namer(names: Mapping[str, str]) -> Namer:
+    """Names parties as the desktop does: by the name this data folder knows an address by (a key's or a
+    contact's, from `names`: address -> name), else by its short address.  A name is stored text: escaped."""
+    known = {address.lower(): clean(name, 80) for address, name in names.items() if name}
+    return lambda address: known.get(address.lower()) or short_address(address)
 
 
 def _script(ch: str) -> str | None:

@@ -163,7 +163,9 @@ def build_card(trained: TrainedModel, data: SalesData, source: dict[str, Any]) -
         "training_seconds": trained.info.get("training_seconds"),
         "limits": [
             "Values market (arm's-length) sales; sales left out by the validation rules above are outside its scope.",
-            "The time trend is not extrapolated: valuations are as of the latest sale in the data.",
+            "The time trend is not extrapolated: valuations are as of the latest sale in the data."
+            if np.isfinite(trained.valuation_time)
+            else "The sales have no sale dates: valuations are not dated and follow no market trend.",
             "Attributes not given are assumed typical for the market, and the answer lists them; its forecast "
             "standard deviation and range are widened by what leaving such attributes out was measured to cost.",
         ],

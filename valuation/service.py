@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
+from core.display import Namer, short_address
 from core.errors import DeedbookError, Remedy
 from core.paths import DataDir
 from valuation import store
@@ -264,30 +265,44 @@ def screen_sales(
 
 
 def screen_transfers(
-    home: DataDir, ledger: Any, *, wanted: set[int] | None = None, stop: int | None = None, with_model: bool = True
+    home: DataDir,
+    ledger: Any,
+    *,
+    wanted: set[int] | None = None,
+    stop: int | None = None,
+    with_model: bool = True,
+    name: Namer = short_address,
 ) -> list["Assessment"]:
     """Recorded transfers (all, or the entries in `wanted`), each screened on price and on the ledger's
-    history as of its recording (valuation.screening.transfers); `with_model=False`: history only."""
+    history as of its recording (valuation.screening.transfers); `with_model=False`: history only.  `name`:
+    how reasons name a party (core.display.party_namer)."""
     from valuation.screening.transfers import screen_recorded
 
     if not with_model:
-        return screen_recorded(None, DEFAULT_CURRENCY, ledger.iter_entries(), wanted=wanted, stop=stop)
+        return screen_recorded(None, DEFAULT_CURRENCY, ledger.iter_entries(), wanted=wanted, stop=stop, name=name)
     trained, model_card = load(home)
-    return screen_recorded(trained, market_currency(model_card), ledger.iter_entries(), wanted=wanted, stop=stop)
+    currency = market_currency(model_card)
+    return screen_recorded(trained, currency, ledger.iter_entries(), wanted=wanted, stop=stop, name=name)
 
 
 def screen_transfer_message(
-    home: DataDir, ledger: Any, message: Mapping[str, Any], recorded_at: int, *, with_model: bool = True
+    home: DataDir,
+    ledger: Any,
+    message: Mapping[str, Any],
+    recorded_at: int,
+    *,
+    with_model: bool = True,
+    name: Namer = short_address,
 ) -> "Assessment":
     """A prepared transfer's message, screened against the ledger as it is now (`with_model=False`: the
-    ledger's history only, the price not screened)."""
+    ledger's history only, the price not screened); `name`: how reasons name a party."""
     from valuation.screening.transfers import screen_message
 
     if not with_model:
-        return screen_message(None, DEFAULT_CURRENCY, ledger.iter_entries(), message, recorded_at, ledger.size())
+        return screen_message(None, DEFAULT_CURRENCY, ledger.iter_entries(), message, recorded_at, ledger.size(), name)
     trained, model_card = load(home)
     return screen_message(
-        trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at, ledger.size()
+        trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at, ledger.size(), name
     )
 
 

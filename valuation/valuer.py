@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -107,10 +107,26 @@ def input_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def used_assumed(trained: TrainedModel, filled: Sequence[str]) -> list[str]:
+    """What `fill_absent` assumed that the model actually uses (only that is worth telling the user about)."""
+    return [name for name in filled if trained.importance.get(name, 0.0) > 0]
+
+
 def _fill_unknown(trained: TrainedModel, subject: SalesData, record: Mapping[str, Any]) -> list[str]:
-    assumed = fill_absent(subject, [record], trained.spec, trained.baseline)[0]
-    # only what the model actually uses is worth telling the user about
-    return [name for name in assumed if trained.importance.get(name, 0.0) > 0]
+    return used_assumed(trained, fill_absent(subject, [record], trained.spec, trained.baseline)[0])
+
+
+def widened(trained: TrainedModel, assumed: Sequence[str], fsd: float) -> tuple[float, float, float, float]:
+    """(share of importance assumed, FSD, lower, upper log offsets of the 90% range) for an estimate whose
+    `assumed` attributes were taken as typical: the model's own figures widened by what assuming them was
+    measured to cost (valuation/assumed.py).  The valuation and the price screen both read the range here,
+    so a deed has one range wherever it is shown."""
+    model = trained.model
+    lower, upper, share = model.lower, model.upper, 0.0
+    if model.assumed is not None and assumed:
+        share = model.assumed.share(assumed)
+        fsd, lower, upper = model.assumed.widen(share, fsd, lower, upper)
+    return share, fsd, lower, upper
 
 
 def value_record(
@@ -158,11 +174,8 @@ def value_record(
     ]
     other = sum(amount for _, amount in ranked[TOP_DRIVERS:])
     comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel, currency)
-    fsd = float(model.fsd(subject, np.array([log_estimate]))[0])
-    lower, upper, share = model.lower, model.upper, 0.0
-    if model.assumed is not None and assumed:  # what was assumed widens the FSD and range by what was measured
-        share = model.assumed.share(assumed)
-        fsd, lower, upper = model.assumed.widen(share, fsd, lower, upper)
+    # what was assumed widens the FSD and range by what was measured
+    share, fsd, lower, upper = widened(trained, assumed, float(model.fsd(subject, np.array([log_estimate]))[0]))
     score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
         currency,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from core.dates import format_day
-from core.display import short_address
+from core.display import Namer, short_address
 from core.screening.parties import PartyTrades
 from core.screening.records import (
     DAY,
@@ -60,13 +60,14 @@ class _Deed:
 class History:
     """What the ledger knew, entry by entry."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: Namer = short_address) -> None:
+        self.name = name  # how a reason names a party (core.display.party_namer: by name where one is known)
         self.deeds: dict[int, _Deed] = {}
         self.first_seen: dict[str, int] = {}  # address -> the first entry naming it
         self.purchases: dict[str, list[Sale]] = {}  # a party -> its purchases
         self.aliases: dict[str, str] = {}  # a key a recovery moved holdings to -> the key it replaced
         self.replaced: dict[str, Replaced] = {}  # a key replaced by a key recovery (not a court order)
-        self.trades = PartyTrades(self.party)
+        self.trades = PartyTrades(self.party, name)
 
     def party(self, address: str) -> str:
         """The party an address stands for: a key a recovery moved holdings to is its old key's party."""
@@ -202,7 +203,7 @@ class History:
         if len(links) < 2:
             return None
         links.reverse()
-        path = " \u2192 ".join(short_address(a) for a in [links[0].seller, *(s.buyer for s in links), sale.buyer])
+        path = " \u2192 ".join(self.name(a) for a in [links[0].seller, *(s.buyer for s in links), sale.buyer])
         entries = ", ".join(str(s.index) for s in links)
         text = (
             f"This is sale {len(links) + 1} of deed {sale.deed_id} along one chain of holders within two years "
@@ -217,11 +218,9 @@ class History:
                 break
             if self.party(earlier.seller) == self.party(sale.buyer) and gap >= 0:
                 since = [s for s in deed.sales if s.index >= earlier.index]
-                path = " \u2192 ".join(
-                    short_address(a) for a in [earlier.seller, *(s.buyer for s in since), sale.buyer]
-                )
+                path = " \u2192 ".join(self.name(a) for a in [earlier.seller, *(s.buyer for s in since), sale.buyer])
                 text = (
-                    f"The deed goes back to a former holder: the buyer {short_address(sale.buyer)} sold shares of "
+                    f"The deed goes back to a former holder: the buyer {self.name(sale.buyer)} sold shares of "
                     f"deed {sale.deed_id} {months(gap)} before this sale (entry {earlier.index}); {path}."
                 )
                 return make_reason("circular_transfer", text, 2.8)
@@ -241,7 +240,7 @@ class History:
             return None  # it was on the ledger before this buying started
         listed = ", ".join(str(d) for d in sorted(deeds))
         text = (
-            f"The buyer {short_address(sale.buyer)} is new to the ledger (first named at entry {first}) and buys "
+            f"The buyer {self.name(sale.buyer)} is new to the ledger (first named at entry {first}) and buys "
             f"its {ordinal(len(deeds))} deed within a year (deeds {listed})."
         )
         return make_reason("new_party_many_deeds", text, 2.2 + 0.3 * (len(deeds) - NEW_PARTY_DEEDS))
@@ -280,7 +279,7 @@ class History:
             if lien.is_loan and lien.index > acquired and 0 <= before <= LIEN_BEFORE_SALE:
                 text = (
                     f"A loan of {money(lien.amount, sale.currency)} (lien {lien.lien_id}, held by "
-                    f"{short_address(lien.holder)}) was recorded against deed {sale.deed_id} "
+                    f"{self.name(lien.holder)}) was recorded against deed {sale.deed_id} "
                     f"{months(before)} before this sale closes, and this sale pays it off: borrowing just "
                     "before selling."
                 )
@@ -320,8 +319,8 @@ class History:
         if replaced is None:
             return None
         text = (
-            f"The seller's key {short_address(sale.seller)} was reported lost: a key recovery moved its shares of "
-            f"deed {replaced.deed_id} to {short_address(replaced.new)} (entry {replaced.index}), yet this sale is "
+            f"The seller's key {self.name(sale.seller)} was reported lost: a key recovery moved its shares of "
+            f"deed {replaced.deed_id} to {self.name(replaced.new)} (entry {replaced.index}), yet this sale is "
             "signed with the old key: someone else may hold it."
         )
         return make_reason("sale_by_replaced_key", text, 2.6)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from core.display import short_address
+from core.display import Namer, short_address
 from core.screening.records import DAY, Reason, Sale, make_reason, money, months
 
 CIRCLE_DAYS = 7 * DAY  # the legs close within a week of each other
@@ -36,7 +36,8 @@ class PartyTrades:
     """The sales so far, by seller and by the week they close in, to find the legs that close a circle with a
     new sale without reading every sale of a busy seller (a week is as wide as the circle's window)."""
 
-    def __init__(self, party: Callable[[str], str]) -> None:
+    def __init__(self, party: Callable[[str], str], name: Namer = short_address) -> None:
+        self.name = name  # how the reason names a party
         self.party = party  # an address -> the party it stands for (a recovered key is its old key's party)
         self.by_week: dict[tuple[str, int], list[Sale]] = {}
 
@@ -77,7 +78,7 @@ class PartyTrades:
             return None
         every = [sale, *legs]
         steps = "; ".join(
-            f"{short_address(s.seller)} \u2192 {short_address(s.buyer)} deed {s.deed_id} for "
+            f"{self.name(s.seller)} \u2192 {self.name(s.buyer)} deed {s.deed_id} for "
             f"{money(s.price, s.currency)} ({'this sale' if s is sale else f'entry {s.index}'})"
             for s in every
         )

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from desktop.cli.context import CliContext, add_password_file, existing_file, print_json, say
+from valuation.wording import SALE_DATE_UNKNOWN, as_of_text
 
 
 def _csv_options(parser: argparse.ArgumentParser, target_required: bool = False) -> None:
@@ -181,7 +182,7 @@ def _inputs_text(card: dict[str, Any]) -> str:
 def _print_card_summary(card: dict[str, Any]) -> None:
     data, metrics, model = card["data"], card["metrics"], card["model"]
     print(f"Model {card['model_sha256'][:16]}\u2026 trained {card['created']} on {data['name']}")
-    as_of = f"; valuations as of {card['valuation_date']}" if card.get("valuation_date") else ""
+    as_of = f"; valuations {as_of_text(card.get('valuation_date'))}"
     print(
         f"  {data['sales_used']} sales (data SHA-256 {data['sha256'][:16]}\u2026), "
         f"{data.get('ledger_sales', 0)} from the ledger{as_of}"
@@ -226,7 +227,7 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
             out["entry_index"] = index
         print_json(out)
         return 0
-    print(f"Deed {deed.deed_id} (parcel {deed.parcel})" + (f", as of {valuation.as_of}:" if valuation.as_of else ":"))
+    print(f"Deed {deed.deed_id} (parcel {deed.parcel}), {as_of_text(valuation.as_of)}:")
     print(
         f"  estimate {valuation.estimate.text(whole=True)}   90% range {valuation.low.text(whole=True)} to "
         f"{valuation.high.text(whole=True)}"
@@ -250,7 +251,7 @@ def _value(args: argparse.Namespace, ctx: CliContext) -> int:
     for c in valuation.comparables:
         where = f", {c.distance_km} km" if c.distance_km is not None else ""
         print(
-            f"    {c.label:<28} sold {c.sold} for {c.price.text(whole=True):>16}{where}; adjusted to this "
+            f"    {c.label:<28} sold {c.sold or f'({SALE_DATE_UNKNOWN})'} for {c.price.text(whole=True):>16}{where}; adjusted to this "
             f"property {c.adjusted_price.text(whole=True)}"
         )
     for warning in valuation.warnings:

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from core.display import Namer, party_namer
 from core.errors import DeedbookError, NotFound
 from desktop.workspace.model import Cancel, Fraction, ModelOps
 from desktop.workspace.receipt import Done
@@ -74,8 +75,15 @@ class ScreeningOps(ModelOps):
         with_model = train or self.prices_screened()
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
-        [assessment] = service.screen_transfers(self.home, ledger, wanted={index}, with_model=with_model)
+        [assessment] = service.screen_transfers(
+            self.home, ledger, wanted={index}, with_model=with_model, name=self.party_names()
+        )
         return self._with_review(assessment)
+
+    def party_names(self) -> Namer:
+        """How screening reasons name parties, in the CLI and the GUI alike: as the desktop does, by the key or
+        contact name this data folder knows (core.display.party_namer), else by the short address."""
+        return party_namer(self.names())
 
     def prices_screened(self) -> bool:
         """Whether screening without training would weigh prices: a current valuation model is stored."""
@@ -101,7 +109,7 @@ class ScreeningOps(ModelOps):
         with_model = train or self.prices_screened()
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
-        found = service.screen_transfers(self.home, ledger, with_model=with_model)
+        found = service.screen_transfers(self.home, ledger, with_model=with_model, name=self.party_names())
         return [
             self._with_review(a, reviews)
             for reviews in [self.reviews()]
@@ -145,7 +153,7 @@ class ScreeningOps(ModelOps):
         if with_model:
             self._screen_ready(progress, should_cancel, before_training)
         return service.screen_transfer_message(
-            self.home, ledger, request.message, int(time.time()), with_model=with_model
+            self.home, ledger, request.message, int(time.time()), with_model=with_model, name=self.party_names()
         )
 
     def reviews(self) -> dict[int, Review]:

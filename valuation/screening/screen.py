@@ -220,6 +220,7 @@ def screen_sales(
     a deed (None: the whole), whose price in `prices` is the whole deed's at its price per share, what
     was sold and paid, for the reasons' text.  Vectorised: one call for many sales."""
     from valuation.comparables import date_text
+    from valuation.valuer import used_assumed, widened
 
     model = trained.model
     if model.errors is None:
@@ -227,7 +228,7 @@ def screen_sales(
     spec = trained.spec
     when = [trained.valuation_time if not np.isfinite(t) else float(t) for t in times]
     subject = from_records(records, spec, times=when)
-    fill_absent(subject, records, spec, trained.baseline)
+    filled = fill_absent(subject, records, spec, trained.baseline)
     price = np.asarray(prices, dtype=np.float64)
     log_estimate = model.predict_log(subject)
     age = sale_age(subject.time, subject.numeric, model.years)
@@ -239,7 +240,10 @@ def screen_sales(
     out = []
     for i in range(len(records)):
         estimate = float(np.exp(log_estimate[i]))
-        low, high = estimate * math.exp(model.lower), estimate * math.exp(model.upper)
+        # the range the valuation shows: widened for the attributes assumed (the gap input is not: it is in
+        # units of the market's error spread, as the screen was fitted on complete Ames records)
+        _, _, lower, upper = widened(trained, used_assumed(trained, filled[i]), math.nan)
+        low, high = estimate * math.exp(lower), estimate * math.exp(upper)
         reasons = [
             _reason(
                 group,

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from core.display import Namer, short_address
 from core.money import decimals, to_units
 from core.screening.after import Followers, after_reason
 from core.screening.combine import Assessment, Thresholds, combine, sigmoid
@@ -181,11 +182,13 @@ def screen_recorded(
     *,
     wanted: set[int] | None = None,
     stop: int | None = None,
+    name: Namer = short_address,
 ) -> list[Assessment]:
     """The recorded transfers in `entries` (ledger order, RecordedEntry-like), or those in `wanted`, each
     judged on the history as of its recording plus what followed it (core.screening.after).  `stop`: read
-    no further than this entry (what followed it is then unknown)."""
-    history = History()
+    no further than this entry (what followed it is then unknown).  `name`: how reasons name a party
+    (core.display.party_namer)."""
+    history = History(name)
     followers = Followers()
     records: dict[int, dict[str, Any]] = {}
     pending = []
@@ -220,9 +223,11 @@ def screen_message(
     message: Mapping[str, Any],
     recorded_at: int,
     index: int,
+    name: Namer = short_address,
 ) -> Assessment:
-    """A prepared transfer (its message) against the ledger as it is now; `index` is the entry it would be."""
-    history = History()
+    """A prepared transfer (its message) against the ledger as it is now; `index` is the entry it would be;
+    `name`: how reasons name a party."""
+    history = History(name)
     record: dict[str, Any] = {}
     for entry in entries:
         history.add(

@@ -31,6 +31,7 @@ from desktop.gui.panes.base import Pane, ProgressRow
 from desktop.gui.widgets.basics import banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.workspace import Document, Done, Valued
+from valuation.wording import as_of_text, sold_text
 
 
 class ValuationPane(Pane):
@@ -217,9 +218,8 @@ class ValuationPane(Pane):
         self.record_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
         self.estimate.setText(valuation.estimate.text(whole=True))
-        as_of = f" as of {valuation.as_of}" if valuation.as_of else ""
         self.estimate_note.setText(
-            f"Deed {deed.deed_id}, parcel {deed.parcel}{as_of}. 90% range {valuation.low.text(whole=True)} to "
+            f"Deed {deed.deed_id}, parcel {deed.parcel}, {as_of_text(valuation.as_of)}. 90% range {valuation.low.text(whole=True)} to "
             f"{valuation.high.text(whole=True)}; a typical sale in this market: {valuation.typical.text(whole=True)}."
             + confidence_line(valuation)
         )
@@ -238,7 +238,7 @@ class ValuationPane(Pane):
             distance = f"{comp.distance_km:.1f} km" if comp.distance_km is not None else ""
             cells = [
                 comp.label,
-                comp.sold or "",
+                sold_text(comp.sold),
                 comp.price.text(whole=True),
                 distance,
                 comp.adjusted_price.text(whole=True),
@@ -316,7 +316,7 @@ class ValuationPane(Pane):
         <p><b>Trained</b> {model_card.get('created', '')[:16].replace('T', ' ')} on
         {data.get('sales_used', 0):,} sales ({fmt.rich(data.get('name', ''))}{
             ', + ' + str(data.get('ledger_sales')) + ' from this ledger' if data.get('ledger_sales') else ''
-        }), valued as of {model_card.get('valuation_date')}.</p>
+        }), valuations {as_of_text(model_card.get('valuation_date'))}.</p>
         <p><b>Accuracy</b> (each sale valued by a model that never saw it): median error
         {metrics.get('mdape', 0):.1f}%, {100 * metrics.get('within_10', 0):.0f}% within 10%,
         90% range covers {100 * metrics.get('coverage', 0):.0f}% of sales; COD {metrics.get('cod', 0):.1f},

@@ -5,8 +5,10 @@ Plain QPainter (no QtCharts): they start instantly and follow the palette.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
+import math
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.money import Money
@@ -14,7 +16,16 @@ from desktop.gui import theme
 
 
 class RangeChart(QWidget):
-    """The 90% range as a band, the estimate as a marker, comparable sales as dots under it."""
+    """The 90% range as a band, the estimate as a marker, comparable sales as dots under it.
+
+    Every label is placed by `label_boxes` from the font's metrics, in rows of its own (the estimate above the
+    band; the range's ends under the dots; the legend, which names the band "90% range", at the bottom), so
+    no label overlaps another whatever the width, the font or the length of the amounts; the widget is as
+    tall as its rows (the legend takes a second row when one is too narrow for it)."""
+
+    MARGIN = 16.0
+    GAP = 8.0  # the least room between two labels on one row
+    MIN_WIDTH = 260  # room for both ends of a range of eight-digit amounts, apart
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -22,8 +33,9 @@ class RangeChart(QWidget):
         self._low: Money | None = None
         self._high: Money | None = None
         self._comps: list[Money] = []
-        self.setMinimumHeight(112)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self._fit_height()
 
     def set_range(
         self,
@@ -35,64 +47,167 @@ class RangeChart(QWidget):
         """The estimate and its range (all in one currency), and the comparables' prices."""
         self._estimate, self._low, self._high = estimate, low or estimate, high or estimate
         self._comps = [c for c in (comparables or []) if c.minor > 0]
+        self._fit_height()
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 112)
+        return QSize(420, self._height(420))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        height = self._height(self.width())
+        if self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def _height(self, width: int) -> int:
+        return math.ceil(max(r.bottom() for r in self.label_boxes(width).values())) + 4
+
+    def _legend(self) -> list[tuple[str, str]]:
+        """(what, text) of the legend's entries: the band, and the dots if there are any."""
+        entries = [("band", "90% range")]
+        if self._comps:
+            entries.append(("dot", "comparable sales (price paid)"))
+        return entries
+
+    def label_boxes(self, width: int | None = None) -> dict[str, QRectF]:
+        """Where each label and the band's row go at `width` (default: the widget's): 'estimate', 'low',
+        'high' (or 'range', both ends in one label when they do not fit apart), 'legend:band',
+        'legend:dot', and 'axis' (the band's row: the marker and the dots)."""
+        width = self.width() if width is None else width
+        plain, bold = QFontMetrics(self.font()), QFontMetrics(self._bold())
+        left, right = self.MARGIN, max(self.MARGIN + 1.0, width - self.MARGIN)
+        boxes: dict[str, QRectF] = {}
+        top = 4.0
+        estimate_text = self._estimate.text(whole=True) if self._estimate is not None else "No estimate yet"
+        boxes["estimate"] = self._centred(bold, estimate_text, self._x(self._mid(), left, right), top, left, right)
+        axis_top = boxes["estimate"].bottom() + 4
+        boxes["axis"] = QRectF(left, axis_top, right - left, 32 + (12 if self._comps else 0))
+        row = boxes["axis"].bottom() + 4
+        if self._low is not None and self._high is not None and self._estimate is not None:
+            low_text, high_text = self._low.text(whole=True), self._high.text(whole=True)
+            low = self._centred(plain, low_text, self._x(self._low.units, left, right), row, left, right)
+            high = self._centred(plain, high_text, self._x(self._high.units, left, right), row, left, right)
+            if low.right() + self.GAP > high.left():  # too close: push them apart about their middle
+                middle = (low.right() + high.left()) / 2
+                low.moveRight(middle - self.GAP / 2)
+                high.moveLeft(middle + self.GAP / 2)
+                if low.left() < left:
+                    low.moveLeft(left)
+                    high.moveLeft(low.right() + self.GAP)
+                if high.right() > right:
+                    high.moveRight(right)
+                    low.moveRight(high.left() - self.GAP)
+            if low.left() >= left - 0.5 and high.right() <= right + 0.5:
+                boxes["low"], boxes["high"] = low, high
+            else:  # no room for both apart: one label for the range
+                text = f"{low_text} \u2013 {high_text}"
+                boxes["range"] = self._centred(plain, text, (left + right) / 2, row, left, right)
+        legend_row = max(b.bottom() for b in boxes.values()) + 6
+        x = left
+        for what, text in self._legend():
+            entry = QRectF(0, 0, min(right - left, 22 + plain.horizontalAdvance(text)), plain.height())
+            if x > left and x + entry.width() > right:  # no room on this row: the next one
+                x, legend_row = left, legend_row + plain.height() + 2
+            entry.moveTo(x, legend_row)
+            boxes[f"legend:{what}"] = entry
+            x = entry.right() + 2 * self.GAP
+        return boxes
+
+    def _bold(self) -> QFont:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return bold
+
+    def _mid(self) -> float:
+        return self._estimate.units if self._estimate is not None else 0.0
+
+    def _scale(self) -> tuple[float, float]:
+        if self._estimate is None or self._low is None or self._high is None:
+            return 0.0, 1.0
+        values = [self._low.units, self._high.units, self._estimate.units, *(c.units for c in self._comps)]
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) * 0.12 or max(hi * 0.1, 1.0)
+        return lo - pad, hi + pad
+
+    def _x(self, value: float, left: float, right: float) -> float:
+        lo, hi = self._scale()
+        return left + (value - lo) / (hi - lo) * (right - left)
+
+    @staticmethod
+    def _centred(metrics: QFontMetrics, text: str, x: float, top: float, left: float, right: float) -> QRectF:
+        """A label's box centred on `x`, kept between `left` and `right` (a label wider than that is cut)."""
+        width = min(metrics.horizontalAdvance(text), right - left)
+        return QRectF(max(left, min(x - width / 2, right - width)), top, width, metrics.height())
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        muted, accent = theme.color("muted"), theme.color("accent")
+        muted, accent, gold = theme.color("muted"), theme.color("accent"), theme.color("gold")
         text = self.palette().color(self.palette().ColorRole.Text)
         if self._estimate is None or self._low is None or self._high is None:
             painter.setPen(muted)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No estimate yet")
             return
-        estimate, low, high = self._estimate.units, self._low.units, self._high.units
-        values = [low, high, estimate, *(c.units for c in self._comps)]
-        lo, hi = min(values), max(values)
-        pad = (hi - lo) * 0.12 or max(hi * 0.1, 1.0)
-        lo, hi = lo - pad, hi + pad
-        left, right = 16.0, self.width() - 16.0
-
-        def x(value: float) -> float:
-            return left + (value - lo) / (hi - lo) * (right - left)
-
-        axis_y, band_h = 46.0, 18.0
+        boxes = self.label_boxes()
+        left, right = self.MARGIN, max(self.MARGIN + 1.0, self.width() - self.MARGIN)
+        axis = boxes["axis"]
+        axis_y, band_h = axis.top() + 16, 18.0
         band = QColor(accent)
         band.setAlpha(60)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(band)
-        painter.drawRoundedRect(QRectF(x(low), axis_y - band_h / 2, x(high) - x(low), band_h), 5, 5)
+        x_low, x_high = self._x(self._low.units, left, right), self._x(self._high.units, left, right)
+        painter.drawRoundedRect(QRectF(x_low, axis_y - band_h / 2, x_high - x_low, band_h), 5, 5)
         painter.setPen(QPen(muted, 1))
         painter.drawLine(QPointF(left, axis_y), QPointF(right, axis_y))
-        gold = theme.color("gold")
         painter.setPen(QPen(gold, 1.5))
         painter.setBrush(QColor(gold.red(), gold.green(), gold.blue(), 140))
         for comp in self._comps:
-            painter.drawEllipse(QPointF(x(comp.units), axis_y + 24), 4, 4)
+            painter.drawEllipse(QPointF(self._x(comp.units, left, right), axis_y + 24), 4, 4)
+        x_estimate = self._x(self._estimate.units, left, right)
         painter.setPen(QPen(accent, 3))
-        painter.drawLine(QPointF(x(estimate), axis_y - 16), QPointF(x(estimate), axis_y + 16))
-        bold = self.font()
-        bold.setBold(True)
-        painter.setFont(bold)
+        painter.drawLine(QPointF(x_estimate, axis_y - 15), QPointF(x_estimate, axis_y + 15))
+        painter.setFont(self._bold())
         painter.setPen(text)
-        label = self._estimate.text(whole=True)
-        width = QFontMetrics(bold).horizontalAdvance(label)
-        cx = min(max(x(estimate) - width / 2, left), right - width)
-        painter.drawText(QPointF(cx, axis_y - 22), label)
+        _draw(painter, boxes["estimate"], self._estimate.text(whole=True))
         painter.setFont(self.font())
         painter.setPen(muted)
-        metrics = QFontMetrics(self.font())
         low_text, high_text = self._low.text(whole=True), self._high.text(whole=True)
-        painter.drawText(QPointF(max(left, x(low) - metrics.horizontalAdvance(low_text) / 2), axis_y + 48), low_text)
-        hx = min(right - metrics.horizontalAdvance(high_text), x(high) - metrics.horizontalAdvance(high_text) / 2)
-        painter.drawText(QPointF(hx, axis_y + 48), high_text)
-        if self._comps:
-            painter.drawText(QPointF(left, self.height() - 4), "\u25cf comparable sales (price paid)")
-        painter.drawText(QRectF(left, self.height() - 18, right - left, 16), Qt.AlignmentFlag.AlignRight, "90% range")
+        if "range" in boxes:
+            _draw(painter, boxes["range"], f"{low_text} \u2013 {high_text}")
+        else:
+            _draw(painter, boxes["low"], low_text)
+            _draw(painter, boxes["high"], high_text)
+        for what, label in self._legend():
+            box = boxes[f"legend:{what}"]
+            mid = box.center().y()
+            painter.setPen(Qt.PenStyle.NoPen)
+            if what == "band":
+                painter.setBrush(band)
+                painter.drawRoundedRect(QRectF(box.left(), mid - 5, 16, 10), 3, 3)
+            else:
+                painter.setPen(QPen(gold, 1.5))
+                painter.setBrush(QColor(gold.red(), gold.green(), gold.blue(), 140))
+                painter.drawEllipse(QPointF(box.left() + 8, mid), 4, 4)
+            painter.setPen(muted)
+            _draw(painter, box.adjusted(22, 0, 0, 0), label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         painter.end()
+
+
+def _draw(painter: QPainter, box: QRectF, text: str, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> None:
+    """`text` in `box`, cut with an ellipsis if the box is narrower (only below the chart's least width)."""
+    metrics = painter.fontMetrics()
+    if metrics.horizontalAdvance(text) > box.width():  # (elidedText cuts a text that fits exactly, too)
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, math.floor(box.width()))
+    painter.drawText(box, align, text)
 
 
 class DriverChart(QWidget):
