@@ -130,6 +130,12 @@ class AssumedWidening:
         widened = float(np.clip(fsd * self.fsd_factor[b], *FSD_RANGE))
         return widened, min(lower, self.lower[b]), max(upper, self.upper[b])
 
+    def spread_factor(self, share: float) -> float:
+        """How many times wider the errors of an estimate with `share` of the importance assumed are
+        than the model's own (never narrower): the unit in which the price screen reads its price gap."""
+        b = self.band(share)
+        return 1.0 if b is None else max(1.0, float(self.fsd_factor[b]))
+
     def describe(self) -> dict[str, Any]:
         """For the model card."""
         bands, start = [], 0.0

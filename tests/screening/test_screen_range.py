@@ -61,13 +61,28 @@ def test_a_sparse_deed_range_is_wider_than_the_model_own(trained: Any) -> None:
     assert screened.low < own_low - 1 and screened.high > own_high + 1  # the unwidened range no longer
 
 
-def test_the_gap_input_and_score_do_not_depend_on_the_widening(trained: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The widening changes what the reason says, not what the screen weighs."""
+def test_a_sparse_deed_gap_is_read_in_its_own_error_units(trained: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The price gap of a deed the model knows little about is divided by how much wider its errors are
+    (the band's FSD factor), so a price inside the range it shows is not scored as one far outside."""
     from valuation import valuer
 
-    _, widened = _both(trained, dict(SPARSE))
+    _, sparse = _both(trained, dict(SPARSE))
+    valuation = valuer.value_record(trained, dict(SPARSE))
+    factor = trained.model.assumed.spread_factor(valuation.assumed_share)
+    assert factor > 1.05
     monkeypatch.setattr(valuer, "widened", lambda t, _a, fsd: (0.0, fsd, t.model.lower, t.model.upper))
-    _, unwidened = _both(trained, dict(SPARSE))
-    assert (widened.score, widened.inputs) == (unwidened.score, unwidened.inputs)
-    assert [(r["code"], r["weight"]) for r in widened.reasons] == [(r["code"], r["weight"]) for r in unwidened.reasons]
-    assert widened.low < unwidened.low and widened.high > unwidened.high
+    _, as_if_complete = _both(trained, dict(SPARSE))
+    assert sparse.inputs["gap"] == pytest.approx(as_if_complete.inputs["gap"] / factor, abs=1e-3)
+    assert sparse.score < as_if_complete.score
+    others = {k: v for k, v in sparse.inputs.items() if k != "gap"}
+    assert others == {k: v for k, v in as_if_complete.inputs.items() if k != "gap"}
+
+
+def test_a_complete_record_is_read_in_the_market_error_units(trained: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing assumed, nothing changed: the screen's inputs are those it was fitted on (every Ames sale)."""
+    from valuation import valuer
+
+    _, complete = _both(trained, _complete())
+    monkeypatch.setattr(valuer, "widened", lambda t, _a, fsd: (0.0, fsd, t.model.lower, t.model.upper))
+    _, again = _both(trained, _complete())
+    assert (complete.score, complete.inputs) == (again.score, again.inputs)

@@ -79,11 +79,20 @@ def roundness(price: FloatArray) -> FloatArray:
 
 
 def inputs(
-    errors: MarketErrors, price: FloatArray, log_estimate: FloatArray, age: FloatArray, time: FloatArray
+    errors: MarketErrors,
+    price: FloatArray,
+    log_estimate: FloatArray,
+    age: FloatArray,
+    time: FloatArray,
+    spread: FloatArray | None = None,
 ) -> FloatArray:
     """n x 5: the price gap in error units, the price level in market spreads, the age at the sale
-    (NaN = unknown), the price's roundness and the time of year of the closing (0-1, NaN = unknown)."""
+    (NaN = unknown), the price's roundness and the time of year of the closing (0-1, NaN = unknown).
+    `spread`: per sale, how many times wider than the market's its estimate's errors are (an estimate
+    that assumed attributes it lacks); the gap is read in that estimate's own error units."""
     gap = (np.log(price) - log_estimate - errors.centre) / errors.scale
+    if spread is not None:
+        gap = gap / spread
     level = (log_estimate - errors.log_median) / errors.log_spread
     season = np.mod(np.asarray(time, dtype=np.float64), 1.0)
     # a year alone reads as mid-year (valuation.schema): its season is unknown (2 July loses its own)

@@ -96,9 +96,11 @@ def _gap_text(
     errors: MarketErrors,
     currency: str,
     part: Part | None = None,
+    spread: float = 1.0,
 ) -> tuple[str, str]:
     ratio = price / estimate - 1.0
-    residual = math.log(price) - math.log(estimate)
+    # compared with the market's errors as if this estimate were as sure as theirs (`spread` times wider)
+    residual = errors.centre + (math.log(price) - math.log(estimate) - errors.centre) / spread
     subject = _price_subject(currency, price, part)
     if abs(ratio) < NEAR:
         return "price_at_estimate", (f"{subject} is within {NEAR:.0%} of the estimate {_money(currency, estimate)}.")
@@ -172,9 +174,10 @@ def _reason(
     errors: MarketErrors,
     currency: str,
     part: Part | None = None,
+    spread: float = 1.0,
 ) -> dict[str, Any]:
     if group == GAP:
-        code, text = _gap_text(price, estimate, low, high, errors, currency, part)
+        code, text = _gap_text(price, estimate, low, high, errors, currency, part, spread)
     elif group == LEVEL:
         code, text = _level_text(log_estimate, estimate, errors, currency)
     elif group == AGE:
@@ -206,6 +209,11 @@ def _reason(
     return {"code": code, "text": text, "weight": round(weight, 3)}
 
 
+def _spread(trained: "TrainedModel", share: float) -> float:
+    assumed = trained.model.assumed
+    return 1.0 if assumed is None else assumed.spread_factor(share)
+
+
 def screen_sales(
     trained: "TrainedModel",
     records: Sequence[Mapping[str, Any]],
@@ -232,17 +240,21 @@ def screen_sales(
     price = np.asarray(prices, dtype=np.float64)
     log_estimate = model.predict_log(subject)
     age = sale_age(subject.time, subject.numeric, model.years)
+    # A deed known by fewer attributes than the model uses has wider errors: its range is the one the
+    # valuation shows, and its price gap is read in its own error units (1 for a complete record, as
+    # every Ames sale the screen was fitted on), so the score, the range and "1 in N" agree.
+    assumed = [used_assumed(trained, f) for f in filled]
+    ranges = [widened(trained, a, math.nan) for a in assumed]
+    spread = np.array([_spread(trained, share) for share, _, _, _ in ranges])
     # the season is the closing's: a sale valued as of the model's date has no season of its own
-    x = inputs(model.errors, price, log_estimate, age, np.asarray(times, dtype=np.float64))
+    x = inputs(model.errors, price, log_estimate, age, np.asarray(times, dtype=np.float64), spread)
     scores = screen.model.score(x)
     contributions = screen.model.contributions(x)
     base = 1.0 / (1.0 + math.exp(-screen.model.reference_logit))
     out = []
     for i in range(len(records)):
         estimate = float(np.exp(log_estimate[i]))
-        # the range the valuation shows: widened for the attributes assumed (the gap input is not: it is in
-        # units of the market's error spread, as the screen was fitted on complete Ames records)
-        _, _, lower, upper = widened(trained, used_assumed(trained, filled[i]), math.nan)
+        _, _, lower, upper = ranges[i]
         low, high = estimate * math.exp(lower), estimate * math.exp(upper)
         reasons = [
             _reason(
@@ -257,6 +269,7 @@ def screen_sales(
                 model.errors,
                 currency,
                 parts[i] if parts is not None else None,
+                float(spread[i]),
             )
             for group, w in contributions[i].items()
             if abs(w) >= 0.0005
