@@ -117,7 +117,9 @@ def _tool(name: str) -> str:
 
 
 @pytest.mark.parametrize("layout", [RECORDING_V1, RECORDING_FITTED, RECORDING])
-def test_outside_tools_pass_every_recording_layout(drawn: dict[int, dict[str, bytes]], layout: int, tmp_path: Path) -> None:
+def test_outside_tools_pass_every_recording_layout(
+    drawn: dict[int, dict[str, bytes]], layout: int, tmp_path: Path
+) -> None:
     from pikepdf import pdfa
 
     for name, pdf in drawn[layout].items():
