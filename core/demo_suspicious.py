@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import Any, Callable, Sequence
 
 from core.dates import DAY, date_to_epoch, today_utc
+from core.demo_transfers import signed_sale
 from core.entries import Entry
 from core.errors import DeedbookError
 from core.keys import DEMO_PASSWORD, DEMO_SCRYPT_N, KeyStore, UnlockedKey
@@ -33,10 +34,9 @@ from core.ledger import Ledger
 from core.liens import lien_on, lien_terms
 from core.marketdata import ames_rows
 from core.money import to_minor
-from core.requests import sign_request
 from core.screening.history import PATTERNS
 from core.state import LedgerState
-from core.transactions import prepare_transfer, submit
+from core.transactions import submit
 
 SEED = 1512
 HISTORY = 760 * DAY  # the cases' earliest loan is recorded about 720 days ago; the honest demo before that
@@ -98,20 +98,18 @@ class _Injector:
         transfer_id = "0x" + self.rng.getrandbits(256).to_bytes(32, "big").hex()  # drawn in plan order
 
         def record(at: int) -> int:  # prepared, signed and recorded at `at`, as the parties would on that day
-            prepared = prepare_transfer(
+            responses = signed_sale(
                 self.ledger,
                 deed_id,
+                seller,
                 buyer.address,
                 to_minor(dollars, "USD"),
-                "USD",
                 shares,
-                at + 7 * DAY,
-                closing.isoformat(),
-                seller=seller,
-                now=at,
+                closing,
+                self.keys,
+                at=at,
                 transfer_id=transfer_id,
             )
-            responses = [sign_request(r, self.keys[r.signer.lower()], now=at) for r in prepared.requests]
             return submit(self.ledger, responses, recorded_at=at)
 
         return self.event(closing, record)

@@ -18,7 +18,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, UTC
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -32,9 +32,9 @@ from core.liens import lien_on, lien_terms, release_of
 from core.marketdata import ames_rows
 from core.money import to_minor
 from core.notary import attestation_message
-from core.requests import sign_request
+from core.requests import SigningRequest, sign_request
 from core.store import LienRow
-from core.state import LedgerState
+from core.state import DeedState, LedgerState
 from core.transactions import prepare_transfer, submit_batch
 
 Progress = Callable[[int, int], None]
@@ -162,7 +162,7 @@ def _sell(
     market: _Market,
     rng: random.Random,
     now: int,
-) -> list[Any]:
+) -> list[SigningRequest]:
     deed = ledger.deed(deed_id)
     # In the demo keys' order, not the addresses': the keys are new each run, the choices should not be.
     rank = {address: i for i, address in enumerate(keys)}
@@ -177,20 +177,43 @@ def _sell(
     last_day = datetime.fromtimestamp(deed.last_sale_at, UTC).date() if deed.last_sale_at else base_day
     closing = market.closing_after(last_day)
     price = market.price(base_price, base_day, closing, shares / deed.total_shares)
+    transfer_id = "0x" + rng.getrandbits(256).to_bytes(32, "big").hex()
+    return signed_sale(
+        ledger, deed, seller, buyer.address, price, shares, closing, keys, at=now, transfer_id=transfer_id
+    )
+
+
+def signed_sale(
+    ledger: Ledger,
+    deed: int | DeedState,
+    seller: str,
+    buyer: str,
+    price: int,
+    shares: int | None,
+    closing: date,
+    keys: dict[str, UnlockedKey],
+    *,
+    at: int,
+    transfer_id: str,
+) -> list[SigningRequest]:
+    """A demo sale in USD minor units, prepared at `at` with a week to sign and signed then by every party it
+    asks for (seller, buyer, a lienholder paying off), each with its demo key from `keys` (by lower-case address).
+
+    The honest demo and the suspicious cases (core.demo_suspicious) both sell this way."""
     prepared = prepare_transfer(
         ledger,
         deed,
-        buyer.address,
+        buyer,
         price,
         "USD",
         shares,
-        now + 7 * DAY,
+        at + 7 * DAY,
         closing.isoformat(),
         seller=seller,
-        now=now,
-        transfer_id="0x" + rng.getrandbits(256).to_bytes(32, "big").hex(),
+        now=at,
+        transfer_id=transfer_id,
     )
-    return [sign_request(request, keys[request.signer.lower()], now=now) for request in prepared.requests]
+    return [sign_request(request, keys[request.signer.lower()], now=at) for request in prepared.requests]
 
 
 def _follow_ups(

@@ -384,8 +384,8 @@ def _serve(args: argparse.Namespace, ctx: CliContext) -> int:
         raise DeedbookError(f"There is nothing to serve in {ctx.home.root}: no ledger, and --witness was not given.")
     server = make_server(ctx.home, ledger, args.host, args.port, witness_key=key)
     what = " and ".join(x for x in ("the ledger (read-only)" if ledger else "", "the witness" if key else "") if x)
-    print(f"Serving {what} on {server.url} (Ctrl-C stops it).", flush=True)
-    try:
+    try:  # from here a Ctrl-C, even one during the first line, stops it cleanly and closes the socket
+        print(f"Serving {what} on {server.url} (Ctrl-C stops it).", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)

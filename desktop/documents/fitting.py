@@ -16,8 +16,10 @@ drawer's.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 from reportlab.platypus.paragraph import _getFragWords
 
@@ -28,27 +30,28 @@ GAP = 4.0  # points: the least space between a column's text and the next column
 TOKEN_FLOOR = 8  # characters: a monospaced token's column never gets narrower than this, whatever it gives away
 
 
-def fit_story(story: Sequence[Flowable]) -> list[Flowable]:
-    """`story` with the columns of every table in it (nested ones included) refitted in place."""
+def fit_story(story: Sequence[Flowable], *, hashes_start_lines: bool = False) -> list[Flowable]:
+    """`story` with the columns of every table in it (nested ones included) refitted in place; with
+    `hashes_start_lines` (layout 5 on), a hash too long for a line of its sentence starts a line (break_tokens)."""
     for flowable in story:
-        _fit(flowable)
+        _fit(flowable, hashes_start_lines)
     return list(story)
 
 
-def _fit(item: Any) -> None:
+def _fit(item: Any, hashes_start_lines: bool) -> None:
     if isinstance(item, (list, tuple)):
         for inner in item:
-            _fit(inner)
+            _fit(inner, hashes_start_lines)
     elif isinstance(item, KeepTogether):
-        _fit(item._content)
+        _fit(item._content, hashes_start_lines)
     elif isinstance(item, Table):
         for row in item._cellvalues:  # inner tables first: their widths are part of this one's needs
             for cell in row:
-                _fit(cell)
-        fit_table(item)
+                _fit(cell, hashes_start_lines)
+        fit_table(item, hashes_start_lines=hashes_start_lines)
 
 
-def fit_table(table: Table) -> None:
+def fit_table(table: Table, *, hashes_start_lines: bool = False) -> None:
     """Give `table`'s columns the widths its words need, keeping its total width."""
     if getattr(table, "fixed_columns", False) or len(table._argW) < 2 or any(w is None for w in table._argW):
         return  # a table whose columns must line up with another's (the signatures), or nothing to move
@@ -65,7 +68,7 @@ def fit_table(table: Table) -> None:
                 room = fitted[c] - float(style.leftPadding) - float(style.rightPadding)
                 for item in cell if isinstance(cell, (list, tuple)) else [cell]:
                     if isinstance(item, Paragraph):
-                        break_tokens(item, room)
+                        break_tokens(item, room, hashes_start_lines=hashes_start_lines)
 
 
 def needs(table: Table) -> tuple[list[float], list[float]]:
@@ -134,26 +137,45 @@ def paragraph_needs(paragraph: Paragraph) -> tuple[float, float]:
     return word_need + indent if word_need else 0.0, token_need + indent if token_need else 0.0
 
 
-def break_tokens(paragraph: Paragraph, room: float) -> None:
+def break_tokens(paragraph: Paragraph, room: float, *, hashes_start_lines: bool = False) -> None:
     """Break each monospaced token wider than `room` into the fewest lines of equal length (an address into two
-    halves, not 39 characters and 3), at a line break in the markup: every character stays, none is added."""
+    halves, not 39 characters and 3), at a line break in the markup: every character stays, none is added.
+
+    With `hashes_start_lines` (layout 5 on), such a token inside a sentence ("whose hash is 0x….") also starts a
+    line of its own, punctuation after it included: reportlab would otherwise fill the sentence's line with its
+    first characters and cut it unevenly there (layout 4 did, and left a token with punctuation uncut by us)."""
     text = paragraph.text
     if not isinstance(text, str):
         return
     changed = text
     for word in _words(paragraph):
         pieces = [piece for piece in word[1:] if piece[1]]
-        if len(pieces) != 1 or pieces[0][0].fontName != MONO or float(word[0]) <= room:
+        mono = [piece for piece in pieces if piece[0].fontName == MONO]
+        if float(word[0]) <= room or len(mono) != 1:
             continue
-        token = pieces[0][1]
-        per_line = int(room // _char_width(pieces[0][0]))
+        others = [piece for piece in pieces if piece is not mono[0]]
+        if others and (not hashes_start_lines or any(ch.isalnum() for piece in others for ch in piece[1])):
+            continue  # layout 4 broke a lone token only; a token glued to words is not a hash in a sentence
+        token = mono[0][1]
+        extra = sum(stringWidth(piece[1], piece[0].fontName, piece[0].fontSize) for piece in others)
+        per_line = int((room - extra) // _char_width(mono[0][0]))
         if per_line < TOKEN_FLOOR or token not in changed or "<" in token or "&" in token:
             continue
         lines = -(-len(token) // per_line)
         size = -(-len(token) // lines)
-        changed = changed.replace(token, "<br/>".join(token[i : i + size] for i in range(0, len(token), size)), 1)
+        broken = "<br/>".join(token[i : i + size] for i in range(0, len(token), size))
+        at = changed.index(token)
+        if hashes_start_lines and not _starts_line(changed[:at]):
+            broken = "<br/>" + broken
+        changed = changed[:at] + broken + changed[at + len(token) :]
     if changed != text:
         paragraph.__init__(changed, paragraph.style)
+
+
+def _starts_line(before: str) -> bool:
+    """Whether markup ending in `before` leaves the next character at the start of a line (tags aside)."""
+    rest = re.sub(r"(\s|<(?!br)[^>]*>)+$", "", before)
+    return rest == "" or re.search(r"<br\s*/?>$", rest) is not None
 
 
 def _words(paragraph: Paragraph) -> Iterable[list[Any]]:
@@ -164,8 +186,6 @@ def _words(paragraph: Paragraph) -> Iterable[list[Any]]:
 
 
 def _char_width(frag: Any) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     return float(stringWidth("0", frag.fontName, frag.fontSize))
 
 

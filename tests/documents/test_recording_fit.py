@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from core.documents.evidence import Record, parse_record
 from desktop.documents import verify_pdf
 from desktop.documents.fitting import refit
-from desktop.documents.layout import RECORDING, RECORDING_V1, as_recording
+from desktop.documents.layout import RECORDING, RECORDING_FITTED, RECORDING_V1, as_recording
 from desktop.documents.notary_record import collect_notary_record
 from desktop.documents.registry import render_record
 from desktop.documents.title import collect_title
@@ -48,11 +48,13 @@ def _records(scene: Scene) -> dict[str, Record]:
 
 @pytest.fixture(scope="module")
 def drawn(scene: Scene) -> dict[int, dict[str, bytes]]:
-    """Each recordable document in layout 3 and in layout 4, from the same records."""
-    out: dict[int, dict[str, bytes]] = {RECORDING_V1: {}, RECORDING: {}}
+    """Each recordable document in layouts 3, 4 and 5 (what new documents get: hashes in sentences start a line,
+    tests/documents/test_recording_hashes.py), from the same records."""
+    out: dict[int, dict[str, bytes]] = {RECORDING_V1: {}, RECORDING_FITTED: {}, RECORDING: {}}
     for name, record in _records(scene).items():
         recording = as_recording(record)
         out[RECORDING][name] = render_record(recording)
+        out[RECORDING_FITTED][name] = render_record(dataclasses.replace(recording, layout=RECORDING_FITTED))
         out[RECORDING_V1][name] = render_record(dataclasses.replace(recording, layout=RECORDING_V1))
     return out
 
@@ -76,9 +78,9 @@ def _split_words(pdf: bytes) -> set[str]:
     return {a + b for a, b in itertools.pairwise(tokens) if a + b in whole and not HEX.match(a + b)}
 
 
-def test_new_recording_documents_are_layout_4(drawn: dict[int, dict[str, bytes]]) -> None:
-    for name, pdf in drawn[RECORDING].items():
-        assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING == 4, name
+def test_layout_4_documents_are_layout_4_and_verify(drawn: dict[int, dict[str, bytes]]) -> None:
+    for name, pdf in drawn[RECORDING_FITTED].items():
+        assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING_FITTED == 4, name
         report = verify_pdf(pdf)
         assert report.ok and not report.resaved, (name, report.reason)
 
@@ -86,7 +88,7 @@ def test_new_recording_documents_are_layout_4(drawn: dict[int, dict[str, bytes]]
 def test_layout_4_breaks_no_word_that_layout_3_broke(drawn: dict[int, dict[str, bytes]]) -> None:
     broken_before = set().union(*(_split_words(pdf) for pdf in drawn[RECORDING_V1].values()))
     assert {"ENTRY", "CHECKPOINT"} <= broken_before  # what the audit found, so the check below can fail
-    for name, pdf in drawn[RECORDING].items():
+    for name, pdf in drawn[RECORDING_FITTED].items():
         assert _split_words(pdf) == set(), name
         text = " ".join(_tokens(pdf))
         for word in ("ENTRY", "RECORDED", "CHECKPOINT"):
@@ -98,7 +100,7 @@ def test_layout_3_documents_still_verify_byte_for_byte(drawn: dict[int, dict[str
         assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING_V1
         report = verify_pdf(pdf, strict=True)
         assert report.ok and not report.resaved, (name, report.reason)
-        assert pdf != drawn[RECORDING][name]  # the two layouts are different drawings of the same record
+        assert pdf != drawn[RECORDING_FITTED][name]  # the two layouts are different drawings of the same record
     issued = sorted(ISSUED_V1.glob("*.pdf"))
     assert len(issued) == 3
     for path in issued:  # documents issued in layout 3 before layout 4 existed
@@ -114,8 +116,10 @@ def _tool(name: str) -> str:
     return found
 
 
-@pytest.mark.parametrize("layout", [RECORDING_V1, RECORDING])
-def test_outside_tools_pass_both_layouts(drawn: dict[int, dict[str, bytes]], layout: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", [RECORDING_V1, RECORDING_FITTED, RECORDING])
+def test_outside_tools_pass_every_recording_layout(
+    drawn: dict[int, dict[str, bytes]], layout: int, tmp_path: Path
+) -> None:
     from pikepdf import pdfa
 
     for name, pdf in drawn[layout].items():
@@ -141,7 +145,7 @@ def _ghostscript(pdf: bytes, folder: Path) -> bytes:
 
 def test_a_ghostscript_resave_verifies_as_layout_3s_does(drawn: dict[int, dict[str, bytes]], tmp_path: Path) -> None:
     passed = {}
-    for layout in (RECORDING_V1, RECORDING):
+    for layout in (RECORDING_V1, RECORDING_FITTED, RECORDING):
         for name, pdf in drawn[layout].items():
             report = verify_pdf(_ghostscript(pdf, tmp_path))
             passed[layout, name] = report.ok and report.resaved
@@ -150,7 +154,7 @@ def test_a_ghostscript_resave_verifies_as_layout_3s_does(drawn: dict[int, dict[s
     assert all(passed.values()), passed
 
 
-def test_a_layout_4_deed_takes_the_offices_seal(scene: Scene, tmp_path: Path) -> None:
+def test_a_recording_layout_deed_takes_the_offices_seal(scene: Scene, tmp_path: Path) -> None:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -209,7 +213,7 @@ def test_an_address_that_cannot_fit_is_cut_into_equal_halves_with_every_characte
 ) -> None:
     record = as_recording(collect_title(scene.ledger, scene.deed))
     addresses = {str(s["signer"]) for e in record.entries for s in e.signatures}
-    tokens = _tokens(drawn[RECORDING]["title"])
+    tokens = _tokens(drawn[RECORDING_FITTED]["title"])
     cut = [(a, b) for a, b in itertools.pairwise(tokens) if a + b in addresses]
     assert cut  # the chain of title's parties column is narrower than an address at 10 points
     assert all(abs(len(a) - len(b)) <= 1 for a, b in cut), cut
