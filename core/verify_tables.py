@@ -16,34 +16,52 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Connection
 
 from core.deed_texts import TEXT_COLUMNS, stored_texts_digest, texts_digest
-from core.projection import DEED_COLUMNS, PART_QUERIES, deed_values
-from core.state import DeedState
+from core.projection import DEED_COLUMNS, PART_QUERIES
+from core.state import DeedState, parcel_key
 from core.store import database_problem
 
 PAGE = 4096  # deeds a page: a few MB of rows read back at a time
-Group = tuple[Any, list[tuple[Any, ...]]]  # a deed number and its rows in one table
 Finding = tuple[int | None, str]  # the entry to name (or None) and the sentence
 
-_TEXTS = slice(3, 6)  # address, legal, attributes in DEED_COLUMNS
-assert DEED_COLUMNS[3:6] == TEXT_COLUMNS
+assert DEED_COLUMNS[3:6] == TEXT_COLUMNS  # address, legal, attributes: _compact's digest
 
 
 def _compact(row: Sequence[Any]) -> tuple[Any, ...]:
     """A deeds row with its three texts replaced by their digest."""
-    return (*row[:3], stored_texts_digest(*row[_TEXTS]), *row[6:])
+    return (*row[:3], stored_texts_digest(row[3], row[4], row[5]), *row[6:])
 
 
-def _replayed_deed(deed: DeedState) -> tuple[Any, ...]:
-    values = deed_values(deed)
-    digest = deed.texts_digest  # a replayed deed's; any other still has its texts
-    return (*values[:3], texts_digest(*values[_TEXTS]) if digest is None else digest, *values[6:])
+def _replayed_deeds(page: list[DeedState]) -> list[tuple[Any, ...]]:
+    """`_compact(deed_values(deed))` of each deed, built directly (this runs over every deed)."""
+    return [
+        (
+            deed.deed_id,
+            deed.parcel,
+            parcel_key(deed.parcel),
+            texts_digest(deed.address, deed.legal, deed.attributes_json)
+            if deed.texts_digest is None  # a replayed deed has only the digest; any other, its texts
+            else deed.texts_digest,
+            deed.total_shares,
+            deed.owner,
+            len(deed.holders),
+            deed.version,
+            deed.registered_index,
+            deed.updated_index,
+            deed.last_price,
+            deed.last_currency,
+            deed.last_sale_at,
+            deed.last_valuation,
+            deed.last_valuation_index,
+        )
+        for deed in page
+    ]
 
 
-def _replayed_holdings(deed: DeedState) -> list[tuple[Any, ...]]:
-    return [(deed.deed_id, holder, shares) for holder, shares in sorted(deed.holders.items())]
+def _replayed_holdings(page: list[DeedState]) -> list[tuple[Any, ...]]:
+    return [(deed.deed_id, holder, shares) for deed in page for holder, shares in sorted(deed.holders.items())]
 
 
-def _replayed_liens(deed: DeedState) -> list[tuple[Any, ...]]:
+def _replayed_liens(page: list[DeedState]) -> list[tuple[Any, ...]]:
     return [
         (
             deed.deed_id,
@@ -55,6 +73,8 @@ def _replayed_liens(deed: DeedState) -> list[tuple[Any, ...]]:
             lien.opened_index,
             lien.released_index,
         )
+        for deed in page
+        if deed.liens
         for lien in sorted(deed.liens.values(), key=attrgetter("lien_id"))
     ]
 
@@ -62,6 +82,16 @@ def _replayed_liens(deed: DeedState) -> list[tuple[Any, ...]]:
 def _order(deed_id: Any) -> tuple[int, Any]:
     """Numbers first, then anything else a changed SQLite table may hold there (it sorts text after numbers)."""
     return (0, deed_id) if type(deed_id) is int else (1, str(deed_id))
+
+
+def _group(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+    grouped: dict[Any, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
+Rows = list[tuple[Any, ...]]
 
 
 class _Tables:
@@ -82,17 +112,12 @@ class _Tables:
                 bounds.append(f"deed_id <= {int(page[-1].deed_id)}")
             yield (" WHERE " + " AND ".join(bounds) if bounds else ""), page
 
-    def stored(self, query: str, where: str, compact: Callable[[Sequence[Any]], tuple[Any, ...]]) -> list[Group]:
+    def stored(self, query: str, where: str) -> Rows:
         select, order = query.split(" ORDER BY ")
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples
         try:
             cursor.execute(f"{select}{where} ORDER BY {order}")
-            groups: list[Group] = []
-            for row in cursor.fetchall():
-                if not groups or groups[-1][0] != row[0]:
-                    groups.append((row[0], []))
-                groups[-1][1].append(compact(row))
-            return groups
+            return list(map(tuple, cursor.fetchall()))
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
             problem = database_problem(self.conn.engine, error)
             if problem is None:
@@ -102,18 +127,17 @@ class _Tables:
             cursor.close()
 
     def first_difference(
-        self,
-        query: str,
-        compact: Callable[[Sequence[Any]], tuple[Any, ...]],
-        replayed: Callable[[DeedState], list[tuple[Any, ...]]],
-    ) -> tuple[Any, list[tuple[Any, ...]] | None, list[tuple[Any, ...]] | None] | None:
+        self, query: str, compact: Callable[[Rows], Rows] | None, replayed: Callable[[list[DeedState]], Rows]
+    ) -> tuple[Any, Rows | None, Rows | None] | None:
         """The first deed number whose rows differ in this table: (number, stored rows, replayed rows)."""
         for where, page in self.pages():
-            have = self.stored(query, where, compact)
-            want = [(deed.deed_id, rows) for deed in page if (rows := replayed(deed))]
+            have = self.stored(query, where)
+            if compact is not None:
+                have = compact(have)
+            want = replayed(page)
             if have == want:
                 continue
-            stored, expected = dict(have), dict(want)
+            stored, expected = _group(have), _group(want)
             for deed_id in sorted(stored.keys() | expected.keys(), key=_order):
                 if stored.get(deed_id) != expected.get(deed_id):
                     return deed_id, stored.get(deed_id), expected.get(deed_id)
@@ -129,11 +153,11 @@ def deed_tables_disagreement(
     tables = _Tables(conn, deeds)
     by_id = {deed.deed_id: deed for deed in tables.deeds}
     deed_query = f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds ORDER BY deed_id"
-    checks: tuple[tuple[str, str, Callable[[Sequence[Any]], tuple[Any, ...]], Callable[[DeedState], list[Any]]], ...]
+    checks: tuple[tuple[str, str, Callable[[Rows], Rows] | None, Callable[[list[DeedState]], Rows]], ...]
     checks = (
-        ("deeds", deed_query, _compact, lambda deed: [_replayed_deed(deed)]),
-        ("holdings", PART_QUERIES[0], tuple, _replayed_holdings),
-        ("liens", PART_QUERIES[1], tuple, _replayed_liens),
+        ("deeds", deed_query, lambda rows: list(map(_compact, rows)), _replayed_deeds),
+        ("holdings", PART_QUERIES[0], None, _replayed_holdings),
+        ("liens", PART_QUERIES[1], None, _replayed_liens),
     )
     for table, query, compact, replayed in checks:
         found = tables.first_difference(query, compact, replayed)
