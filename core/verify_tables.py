@@ -20,7 +20,7 @@ from core.projection import DEED_COLUMNS, PART_QUERIES
 from core.state import DeedState, parcel_key
 from core.store import database_problem
 
-PAGE = 4096  # deeds a page: a few MB of rows read back at a time
+PAGE = 1024  # deeds a page: about 2 MB of rows read back at a time
 Finding = tuple[int | None, str]  # the entry to name (or None) and the sentence
 
 assert DEED_COLUMNS[3:6] == TEXT_COLUMNS  # address, legal, attributes: _compact's digest

@@ -175,3 +175,37 @@ def test_a_replayed_row_is_the_stored_row_compacted(ledger: Ledger) -> None:
         digested.texts_digest = texts_digest(digested.address, digested.legal, digested.attributes_json)
         digested.address = digested.legal = digested.attributes_json = ""
         assert _replayed_deeds([digested]) == [_compact(deed_values(stored))]
+
+
+# The compliance table is read a page of keys at a time; on a difference both sides are read whole to name it.
+COMPLIANCE_CHANGES = {
+    "record changed": (
+        "UPDATE compliance SET data = replace(data, '\"registration\"', '\"purchase\"') WHERE key LIKE '4:%'",
+        "The compliance table disagrees with the ledger about the acquired 4:0x",
+    ),
+    "record lost": (
+        "DELETE FROM compliance WHERE key LIKE '6:%'",
+        "The compliance table has lost the acquired 6:0x",
+    ),
+    "record added": (
+        "INSERT INTO compliance SELECT kind, '99:' || substr(key, 3), data FROM compliance WHERE key LIKE '1:%'",
+        "The compliance table holds a acquired 99:0x",
+    ),
+    "record made a blob": (
+        "UPDATE compliance SET data = CAST(data AS BLOB) WHERE key LIKE '2:%'",
+        "The compliance table disagrees with the ledger about the acquired 2:0x",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", COMPLIANCE_CHANGES, ids=list(COMPLIANCE_CHANGES))
+def test_a_changed_compliance_table_is_named(ledger: Ledger, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    import core.compliance.store
+
+    statement, says = COMPLIANCE_CHANGES[change]
+    sql(ledger, statement)
+    for page in (1, 3, 500):
+        monkeypatch.setattr(core.compliance.store, "PAGE", page)
+        report = verify_ledger(ledger, jobs=1)
+        assert not report.ok
+        assert report.reason is not None and report.reason.startswith(says), report.reason
