@@ -209,3 +209,34 @@ def test_a_changed_compliance_table_is_named(ledger: Ledger, monkeypatch: pytest
         report = verify_ledger(ledger, jobs=1)
         assert not report.ok
         assert report.reason is not None and report.reason.startswith(says), report.reason
+
+
+def test_on_postgresql_the_pages_and_the_digest_find_the_same(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paged reads (deed numbers inlined, compliance keys as %s parameters) on PostgreSQL."""
+    import core.compliance.store
+    from sqlalchemy import text
+
+    from core.keys import KeyStore
+    from tests.helpers import PASSWORD
+
+    home = DataDir.resolve(tmp_path / "pg-home").ensure()
+    keys = KeyStore(home.keys)
+    keys.create("operator", PASSWORD)
+    operator = keys.unlock("operator", PASSWORD)
+    pg = Ledger.create(home, postgres_url, "Postgres County", operator)
+    for i in range(1, 6):
+        register_deed(pg, operator, parcel=f"PG-{i}", address=f"{i} Elm St, 王芳 Lane", owner=operator.address)
+    monkeypatch.setattr(core.verify_tables, "PAGE", 2)
+    monkeypatch.setattr(core.compliance.store, "PAGE", 2)
+    assert verify_ledger(pg, jobs=1).ok
+    for statement, says in (  # each change is named before the one made earlier: verify's order is the reverse
+        ("UPDATE compliance SET data = data || ' ' WHERE key LIKE '5:%'", "about the acquired 5:0x"),
+        ("INSERT INTO holdings SELECT 9, holder, shares FROM holdings WHERE deed_id = 1", "row for deed 9 that no"),
+        ("UPDATE deeds SET legal = 'Lot 0' WHERE deed_id = 4", "about deed 4 (legal;"),
+    ):
+        with pg.engine.begin() as conn:
+            conn.execute(text(statement))
+        report = verify_ledger(pg, jobs=1)
+        assert report.reason is not None and says in report.reason, report.reason
