@@ -186,6 +186,13 @@ class LedgerState:
         return dict(found)
 
 
+class _Unkept(set[Any]):
+    """A set that keeps nothing: what a replay changed is never written, so it need not be tracked."""
+
+    def add(self, element: Any) -> None:
+        pass
+
+
 class InMemoryState(LedgerState):
     """The state verification builds by replaying every entry.
 
@@ -198,6 +205,9 @@ class InMemoryState(LedgerState):
 
     def __init__(self, identity: LedgerIdentity | None) -> None:
         super().__init__(identity)
+        # verify writes nothing: which deeds and compliance records changed (~250 bytes a deed) is not kept
+        self.dirty = _Unkept()
+        self.compliance.dirty = _Unkept()
         self.nodes = LevelsReader()  # level 0: the leaves
         self.kinds: list[str] = []
         self.entry_deeds: list[int | None] = []

@@ -139,6 +139,8 @@ def test_a_replayed_deed_keeps_a_digest_not_its_texts(ledger: Ledger) -> None:
     assert (deed.address, deed.legal, deed.attributes_json) == ("", "", "")
     assert deed.parcel == stored.parcel == "P-3"  # a transfer or hold checks the parcel: kept
     assert deed.texts_digest == texts_digest(stored.address, stored.legal, stored.attributes_json)
+    assert not state.dirty and not state.compliance.dirty  # a replay writes nothing: changes are not tracked
+    assert state.compliance.acquired(3, stored.owner) is not None  # while the records themselves are kept
 
 
 texts = st.text(max_size=12)  # any code point, lone surrogates included
