@@ -122,6 +122,7 @@ class _Replay:
         self.state = InMemoryState(identity)
         self.previous = identity.ledger_id
         self.expected = 0
+        self.kind_names: dict[str, str] = {}
 
     def step(self, row: Any, leaf_or_error: bytes | str | None) -> None:
         idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row
@@ -154,7 +155,8 @@ class _Replay:
             raise _Bad(idx, f"Entry {idx} ({kind_name}) is filed under deed {deed_id} but concerns deed {concerned}.")
         if signers != " ".join([s.signer.lower() for s in signatures]):
             raise _Bad(idx, f"Entry {idx} ({kind_name}): its signer index does not match its signatures.")
-        self.state.record(idx, kind_name, leaf, concerned)
+        # one string per kind, not one per entry (each row brings its own copy: ~60 bytes an entry kept)
+        self.state.record(idx, self.kind_names.setdefault(kind_name, kind_name), leaf, concerned)
 
 
 def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:
