@@ -197,6 +197,7 @@ def _column(
     stored = conn.exec_driver_sql(
         f"SELECT {', '.join(TEXT_COLUMNS)} FROM deeds WHERE deed_id = {int(deed.deed_id)}"
     ).first()
+    if stored is None:  # gone since the page was read
+        return "it is missing from the deeds table"
     signed = registration(deed.registered_index)
-    assert stored is not None
-    return next(c for c, a, b in zip(TEXT_COLUMNS, stored, signed, strict=True) if a != b)
+    return next((c for c, a, b in zip(TEXT_COLUMNS, stored, signed, strict=True) if a != b), "its texts")
