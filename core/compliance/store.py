@@ -3,7 +3,8 @@
 One generic table (migration 0006) rather than one per record kind: claims, issuers,
 rule versions, holds, recoveries and acquisition times are few and small, each is
 looked up by its key (a subject's claims by their key's group), and `verify`
-compares the whole table with its replay in one pass, as it does the deed tables.
+compares the whole table with its replay a page of keys at a time (`compliance_agrees`), as it does
+the deed tables.
 """
 
 from __future__ import annotations
