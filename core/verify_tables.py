@@ -37,7 +37,7 @@ def _replayed_deeds(page: list[DeedState]) -> list[tuple[Any, ...]]:
         (
             deed.deed_id,
             deed.parcel,
-            parcel_key(deed.parcel),
+            parcel_key(deed.parcel) if deed.folded_parcel is None else deed.folded_parcel,
             texts_digest(deed.address, deed.legal, deed.attributes_json)
             if deed.texts_digest is None  # a replayed deed has only the digest; any other, its texts
             else deed.texts_digest,

@@ -17,7 +17,7 @@ from core.deeds import register_deed
 from core.kinds import apply_entry
 from core.ledger import Ledger
 from core.paths import DataDir
-from core.state import ApplyContext, InMemoryState
+from core.state import ApplyContext, InMemoryState, parcel_key
 from core.verify import verify_ledger
 from tests.helpers import make_world, sell_with_liens
 
@@ -138,6 +138,7 @@ def test_a_replayed_deed_keeps_a_digest_not_its_texts(ledger: Ledger) -> None:
     stored = ledger.deed(3)
     assert (deed.address, deed.legal, deed.attributes_json) == ("", "", "")
     assert deed.parcel == stored.parcel == "P-3"  # a transfer or hold checks the parcel: kept
+    assert deed.folded_parcel == parcel_key(stored.parcel) == "p-3"
     assert deed.texts_digest == texts_digest(stored.address, stored.legal, stored.attributes_json)
     assert not state.dirty and not state.compliance.dirty  # a replay writes nothing: changes are not tracked
     assert state.compliance.acquired(3, stored.owner) is not None  # while the records themselves are kept
@@ -176,6 +177,7 @@ def test_a_replayed_row_is_the_stored_row_compacted(ledger: Ledger) -> None:
         digested = ledger.deed(deed_id)
         digested.texts_digest = texts_digest(digested.address, digested.legal, digested.attributes_json)
         digested.address = digested.legal = digested.attributes_json = ""
+        digested.folded_parcel = parcel_key(digested.parcel)
         assert _replayed_deeds([digested]) == [_compact(deed_values(stored))]
 
 
