@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.compliance.state import Compliance
+from core.deed_texts import texts_digest
 from core.errors import RuleViolation
 from core.identity import LedgerIdentity
 from core.merkle import Accumulator
@@ -51,6 +52,10 @@ class DeedState:
     last_sale_at: int | None = None
     last_valuation: int | None = None  # minor units of the last recorded valuation
     last_valuation_index: int | None = None
+    # Set by a replay (InMemoryState), which keeps only this digest of address, legal and attributes_json
+    # and leaves those three empty: core.deed_texts.
+    texts_digest: bytes | None = None
+    folded_parcel: str | None = None  # parcel_key(parcel), kept by a replay (the set of parcels holds it anyway)
 
     @property
     def attributes(self) -> dict[str, Any]:
@@ -182,8 +187,18 @@ class LedgerState:
         return dict(found)
 
 
+class _Unkept(set[Any]):
+    """A set that keeps nothing: what a replay changed is never written, so it need not be tracked."""
+
+    def add(self, element: Any) -> None:
+        pass
+
+
 class InMemoryState(LedgerState):
     """The state verification builds by replaying every entry.
+
+    A deed keeps a digest of its address, legal description and attributes, not the texts
+    (`add_deed`): verify compares them with the deeds table and nothing else reads them.
 
     The Merkle tree is kept as its complete nodes, level by level (32 bytes each, about
     64 bytes per entry in all), so any past root costs O(log n) and `verify` can compare
@@ -191,6 +206,9 @@ class InMemoryState(LedgerState):
 
     def __init__(self, identity: LedgerIdentity | None) -> None:
         super().__init__(identity)
+        # verify writes nothing: which deeds and compliance records changed (~250 bytes a deed) is not kept
+        self.dirty = _Unkept()
+        self.compliance.dirty = _Unkept()
         self.nodes = LevelsReader()  # level 0: the leaves
         self.kinds: list[str] = []
         self.entry_deeds: list[int | None] = []
@@ -207,6 +225,17 @@ class InMemoryState(LedgerState):
 
     def root_at(self, size: int) -> bytes:
         return self._tree.root() if size == self._tree.size else self._past.root(size)
+
+    def add_deed(self, deed: DeedState) -> None:
+        # No rule reads these texts after the registration, and verify compares them by digest: keeping
+        # only the digest saves about 1 KB a deed (docs/scale.md, "Memory of a full verify").
+        deed.texts_digest = texts_digest(deed.address, deed.legal, deed.attributes_json)
+        deed.address = deed.legal = deed.attributes_json = ""
+        # what LedgerState.add_deed does, the parcel folded once for the set and the deeds table's comparison
+        deed.folded_parcel = parcel_key(deed.parcel)
+        self._deeds[deed.deed_id] = deed
+        self._parcels.add(deed.folded_parcel)
+        self.dirty.add(deed.deed_id)
 
     def record(self, index: int, kind: str, leaf: bytes, deed_id: int | None) -> None:
         super().record(index, kind, leaf, deed_id)

@@ -229,6 +229,10 @@ class Compliance:
         self._missing.discard((kind, key))
         self.dirty.add((kind, key))
 
+    def keys_by_kind(self) -> list[tuple[str, list[str]]]:
+        """Each kind that has records, with their keys sorted: what verify pages through (core.compliance.store)."""
+        return [(kind, sorted(items)) for kind, items in sorted(self._items.items()) if items]
+
     def rows(self, keys: Iterable[RowKey] | None = None) -> list[tuple[str, str, str]]:
         """(kind, key, canonical JSON) of the records named (default: all), sorted: what the table holds."""
         chosen = (

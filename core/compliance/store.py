@@ -3,12 +3,14 @@
 One generic table (migration 0006) rather than one per record kind: claims, issuers,
 rule versions, holds, recoveries and acquisition times are few and small, each is
 looked up by its key (a subject's claims by their key's group), and `verify`
-compares the whole table with its replay in one pass, as it does the deed tables.
+compares the whole table with its replay a page of keys at a time (`compliance_agrees`), as it does
+the deed tables.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +29,7 @@ from sqlalchemy import (
 from core.compliance.state import Compliance, acquired_key, record_from
 from core.entries import canonical_json
 from core.errors import LedgerDamaged
+from core.store import database_problem
 
 TABLE = "compliance"
 metadata = MetaData()
@@ -88,6 +91,44 @@ def write_compliance(conn: Connection, compliance: Compliance) -> None:
 def stored_compliance(conn: Connection) -> list[tuple[Any, ...]]:
     """The table as stored, sorted here (databases collate text differently)."""
     return sorted(tuple(row) for row in conn.exec_driver_sql(f"SELECT kind, key, data FROM {TABLE}"))
+
+
+PAGE = 500  # keys a statement: far below any database's limit on parameters
+
+
+def compliance_agrees(conn: Connection, compliance: Compliance) -> bool:
+    """Whether the table holds exactly the replay's rows, read a page of keys at a time, so that neither
+    side is ever copied whole: every replayed row is stored alike, and the table holds no other row
+    (it has as many, and (kind, key) is its primary key).  False says nothing more:
+    `compliance_disagreement` over both in full then names the first row that differs."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples: no Row objects
+    try:
+        total = 0
+        for kind, keys in compliance.keys_by_kind():
+            for start in range(0, len(keys), PAGE):
+                page = keys[start : start + PAGE]
+                cursor.execute(
+                    f"SELECT key, data FROM {TABLE} WHERE kind = {mark} AND key IN ({', '.join([mark] * len(page))})",
+                    (kind, *page),
+                )
+                stored = dict(cursor.fetchall())
+                if len(stored) != len(page):
+                    return False
+                for _, key, data in compliance.rows([(kind, key) for key in page]):
+                    if stored.get(key) != data or type(stored[key]) is not str:
+                        return False
+                total += len(page)
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        [count] = cursor.fetchone() or (None,)
+        return bool(count == total)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
+        problem = database_problem(conn.engine, error)
+        if problem is None:
+            raise
+        raise problem from None
+    finally:
+        cursor.close()
 
 
 def compliance_disagreement(stored: list[tuple[Any, ...]], expected: list[tuple[str, str, str]]) -> str | None:

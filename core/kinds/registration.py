@@ -169,6 +169,12 @@ def check_attributes(text: str) -> str:
     return text
 
 
+def registered_texts(m: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A registration's address, legal description and attributes, as the deed keeps them: what verify
+    reads again to name the text a changed deeds row differs in (a replay keeps only their digest)."""
+    return m["propertyAddress"], m["legalDescription"], check_attributes(m["attributes"])
+
+
 def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     require_roles(entry, "registrar")
     m = entry.message
@@ -191,13 +197,14 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     owner = checksum_address(bytes.fromhex(m["owner"][2:]))
     if int(owner, 16) == 0:
         raise RuleViolation("A deed cannot be registered to the zero address.")
+    address, legal, attributes = registered_texts(m)
     state.add_deed(
         DeedState(
             deed_id=m["deedId"],
             parcel=parcel,
-            address=m["propertyAddress"],
-            legal=m["legalDescription"],
-            attributes_json=check_attributes(m["attributes"]),
+            address=address,
+            legal=legal,
+            attributes_json=attributes,
             total_shares=m["totalShares"],
             holders={owner: m["totalShares"]},
             version=1,
