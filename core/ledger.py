@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -347,9 +348,24 @@ class Ledger:
         return [start + i for i in range(len(entries))]
 
     # -- reading ---------------------------------------------------------
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction that sees the ledger as it was at its first read, whatever other
+        desktops and command lines append meanwhile: whoever compares entries with the tables built
+        from them (verify) must read both at one moment.  SQLite's deferred transaction in WAL mode
+        is such a snapshot; PostgreSQL's needs REPEATABLE READ.  Nothing is written; it is rolled back."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            transaction = conn.begin()
+            try:
+                yield conn
+            finally:
+                transaction.rollback()
+
     def size(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())
+            return entry_count(conn)
 
     def entry(self, index: int) -> RecordedEntry:
         with self.engine.connect() as conn:
@@ -474,3 +490,8 @@ class Ledger:
         """For tests and repair tools only."""
         with self.engine.begin() as conn:
             conn.execute(text(sql))
+
+
+def entry_count(conn: Connection) -> int:
+    """How many entries the table holds (counted: a gap left by tampering must not hide in max(idx))."""
+    return int(conn.execute(select(func.count()).select_from(EntryRow)).scalar_one())

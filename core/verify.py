@@ -21,6 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
+from sqlalchemy import Connection
+
 from core.compliance.store import compliance_agrees, compliance_disagreement, stored_compliance
 from core.display import clean
 from core.entries import Entry, SignatureRecord, chain_hash, entry_leaf_hash
@@ -29,13 +31,13 @@ from core.identity import LedgerIdentity
 from core.integrity_check import IntegrityCheck
 from core.kinds import apply_entry, check_signatures
 from core.kinds.registration import registered_texts
-from core.ledger import Ledger
+from core.ledger import Ledger, entry_count
 from core.projection import expected_once, stored_once
 from core.state import ApplyContext, InMemoryState
 from core.store import database_problem, guards_present
 from core.treestore import stored_nodes
 from core.verify_tables import deed_tables_disagreement
-from core.witness import UnusableWitness, disagreement, read_witness
+from core.witness import UnusableWitness, Witness, disagreement, read_witness
 from core.stored_json import stored_json, stored_signatures
 
 Progress = Callable[[int, int], None]
@@ -159,16 +161,15 @@ class _Replay:
         self.state.record(idx, self.kind_names.setdefault(kind_name, kind_name), leaf, concerned)
 
 
-def _rows(ledger: Ledger, chunk: int) -> Iterator[Sequence[Any]]:
-    with ledger.engine.connect() as conn:
-        # The DB-API cursor directly: SQLAlchemy's row objects cost more than the rest of a row's reading.
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            _execute(ledger, cursor)
-            while rows := _fetch(ledger, cursor, chunk):
-                yield list(rows)
-        finally:
-            cursor.close()
+def _rows(ledger: Ledger, conn: Connection, chunk: int) -> Iterator[Sequence[Any]]:
+    # The DB-API cursor directly: SQLAlchemy's row objects cost more than the rest of a row's reading.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        _execute(ledger, cursor)
+        while rows := _fetch(ledger, cursor, chunk):
+            yield list(rows)
+    finally:
+        cursor.close()
 
 
 def _execute(ledger: Ledger, cursor: Any) -> None:
@@ -194,6 +195,7 @@ def _fetch(ledger: Ledger, cursor: Any, chunk: int) -> list[Any]:
 
 def _replay_all(
     ledger: Ledger,
+    conn: Connection,
     replay: _Replay,
     jobs: int,
     total: int,
@@ -208,7 +210,7 @@ def _replay_all(
             progress(replay.expected, total)
 
     if jobs <= 1 or total < 4 * chunk_size:  # below that, starting workers costs more than it saves
-        for chunk in _rows(ledger, chunk_size):
+        for chunk in _rows(ledger, conn, chunk_size):
             for row in chunk:
                 replay.step(row, None)
             tick()
@@ -227,7 +229,7 @@ def _replay_all(
         jobs, mp_context=context, initializer=_init_worker, initargs=(ledger.identity.as_json(),)
     ) as pool:
         pending: list[tuple[Sequence[Any], Any]] = []
-        chunks = _rows(ledger, chunk_size)
+        chunks = _rows(ledger, conn, chunk_size)
         try:
             for chunk in chunks:
                 pending.append((chunk, pool.submit(_leaves_of_chunk, [(r[0], r[1], r[4], r[5], r[6]) for r in chunk])))
@@ -246,12 +248,18 @@ def _replay_all(
             raise
 
 
-def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> None:
-    """Fails closed: a witness that is there must be usable, and one must be there once there are checkpoints."""
+def _witness_or_problem(ledger: Ledger) -> Witness | _Bad | None:
+    """Read before the snapshot is taken: a checkpoint is committed before its witness file is
+    replaced, so the snapshot then holds every checkpoint the file can name.  A problem with it is
+    kept, to be told after what the replay finds (as it always was)."""
     try:
-        witness = read_witness(ledger.home, ledger.identity)
+        return read_witness(ledger.home, ledger.identity)
     except UnusableWitness as unusable:
-        raise _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.") from None
+        return _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.")
+
+
+def _check_witness(ledger: Ledger, witness: Witness | None, replay: _Replay, report: VerifyReport) -> None:
+    """Fails closed: a witness that is there must be usable, and one must be there once there are checkpoints."""
     checkpoints = [i for i, kind in enumerate(replay.state.kinds) if kind == "Checkpoint"]
     if witness is None:
         if checkpoints:
@@ -274,7 +282,7 @@ def _check_witness(ledger: Ledger, replay: _Replay, report: VerifyReport) -> Non
         )
 
 
-def _check_tree(ledger: Ledger, replay: _Replay) -> None:
+def _check_tree(conn: Connection, replay: _Replay) -> None:
     """The stored Merkle tree against the one the replay rebuilt: a node changed, added or lost is named."""
     built = replay.state.nodes
     expected = ((level, index) for level in range(1, len(built.levels)) for index in range(built.count(level)))
@@ -283,29 +291,27 @@ def _check_tree(ledger: Ledger, replay: _Replay) -> None:
     def span(level: int, index: int) -> str:
         return f"entries {index << level} to {((index + 1) << level) - 1}"
 
-    with ledger.engine.connect() as conn:
-        for level, index, node in stored_nodes(conn):
-            if type(level) is not int or type(index) is not int or not isinstance(node, (bytes, memoryview)):
-                raise _Bad(
-                    None,
-                    "The stored Merkle tree (the tree_nodes table) holds a row that is not a tree node: "
-                    "it was changed.",
-                )
-            if want is None or (level, index) < want:
-                raise _Bad(
-                    None,
-                    f"The stored Merkle tree holds a node over {span(level, index)} (level {level}) "
-                    "that the entries do not make: the tree_nodes table was changed.",
-                )
-            if (level, index) > want:
-                break
-            if bytes(node) != built.node(*want):
-                raise _Bad(
-                    None,
-                    f"The stored Merkle tree node over {span(*want)} (level {want[0]}) does not match "
-                    "those entries: the tree_nodes table was changed.",
-                )
-            want = next(expected, None)
+    for level, index, node in stored_nodes(conn):
+        if type(level) is not int or type(index) is not int or not isinstance(node, (bytes, memoryview)):
+            raise _Bad(
+                None,
+                "The stored Merkle tree (the tree_nodes table) holds a row that is not a tree node: it was changed.",
+            )
+        if want is None or (level, index) < want:
+            raise _Bad(
+                None,
+                f"The stored Merkle tree holds a node over {span(level, index)} (level {level}) "
+                "that the entries do not make: the tree_nodes table was changed.",
+            )
+        if (level, index) > want:
+            break
+        if bytes(node) != built.node(*want):
+            raise _Bad(
+                None,
+                f"The stored Merkle tree node over {span(*want)} (level {want[0]}) does not match "
+                "those entries: the tree_nodes table was changed.",
+            )
+        want = next(expected, None)
     if want is not None:
         raise _Bad(
             None,
@@ -314,10 +320,9 @@ def _check_tree(ledger: Ledger, replay: _Replay) -> None:
         )
 
 
-def _check_once(ledger: Ledger, replay: _Replay) -> None:
+def _check_once(conn: Connection, replay: _Replay) -> None:
     """The one-time values table against the replay: a row added, dropped or changed is named."""
-    with ledger.engine.connect() as conn:
-        stored = stored_once(conn)
+    stored = stored_once(conn)
     expected = expected_once(replay.state.once)
     if stored == expected:
         return
@@ -342,25 +347,23 @@ def _check_once(ledger: Ledger, replay: _Replay) -> None:
     )
 
 
-def _check_compliance(ledger: Ledger, replay: _Replay) -> None:
+def _check_compliance(conn: Connection, replay: _Replay) -> None:
     """The compliance table (claims, rules, holds, recoveries, acquisition times) against the replay."""
-    with ledger.engine.connect() as conn:
-        if compliance_agrees(conn, replay.state.compliance):  # a page at a time: no copy of the table
-            return
-        stored = stored_compliance(conn)  # only on a difference: both whole, to name the first
+    if compliance_agrees(conn, replay.state.compliance):  # a page at a time: no copy of the table
+        return
+    stored = stored_compliance(conn)  # only on a difference: both whole, to name the first
     problem = compliance_disagreement(stored, replay.state.compliance.rows())
     if problem is not None:
         raise _Bad(None, clean(problem, 300))
 
 
-def _check_projection(ledger: Ledger, replay: _Replay) -> None:
+def _check_projection(ledger: Ledger, conn: Connection, replay: _Replay) -> None:
     """The deeds, holdings and liens tables against the replay, a page of deeds at a time (core.verify_tables)."""
 
     def registration(index: int) -> tuple[str, str, str]:
         return registered_texts(ledger.entry(index).message)
 
-    with ledger.engine.connect() as conn:
-        found = deed_tables_disagreement(conn, replay.state.deeds(), registration)
+    found = deed_tables_disagreement(conn, replay.state.deeds(), registration)
     if found is not None:
         raise _Bad(*found)
 
@@ -409,30 +412,38 @@ def verify_ledger(
         # SQLite's own check of the file, in a thread beside the replay; its finding comes first all the
         # same: a damaged page is named as such, not as a bad entry.
         integrity = IntegrityCheck(ledger.engine)
-        try:
-            total = report.entries = ledger.size()
-            if jobs > 1 and total >= 4 * chunk_size:  # worker processes: the check first, as they need the cores
-                _sound(integrity)
+        witness = _witness_or_problem(ledger)
+        # Every table is read in one snapshot: another desktop appending meanwhile adds entries and
+        # changes tables this verify then never sees, rather than tables it cannot explain.
+        with ledger.snapshot() as conn:
             try:
-                _replay_all(ledger, replay, jobs, total, progress, should_cancel, chunk_size)
-            except (BrokenProcessPool, OSError):
-                # Worker processes could not start or died (a restricted machine, a broken frozen
-                # build): verify again, from the start, in this process alone.
-                report.warnings.append("Worker processes were not available; the ledger was verified in one process.")
-                replay = _Replay(ledger.identity)
-                _replay_all(ledger, replay, 1, total, progress, should_cancel, chunk_size)
-        except (Cancelled, KeyboardInterrupt):
-            integrity.cancel()
-            raise
-        except BaseException:
-            _sound(integrity)  # what the replay tripped over may be the damage itself
-            raise
-        _sound(integrity)
-        _check_witness(ledger, replay, report)
-        _check_tree(ledger, replay)
-        _check_projection(ledger, replay)
-        _check_once(ledger, replay)
-        _check_compliance(ledger, replay)
+                total = report.entries = entry_count(conn)
+                if jobs > 1 and total >= 4 * chunk_size:  # worker processes: the check first, as they need the cores
+                    _sound(integrity)
+                try:
+                    _replay_all(ledger, conn, replay, jobs, total, progress, should_cancel, chunk_size)
+                except (BrokenProcessPool, OSError):
+                    # Worker processes could not start or died (a restricted machine, a broken frozen
+                    # build): verify again, from the start, in this process alone.
+                    report.warnings.append(
+                        "Worker processes were not available; the ledger was verified in one process."
+                    )
+                    replay = _Replay(ledger.identity)
+                    _replay_all(ledger, conn, replay, 1, total, progress, should_cancel, chunk_size)
+            except (Cancelled, KeyboardInterrupt):
+                integrity.cancel()
+                raise
+            except BaseException:
+                _sound(integrity)  # what the replay tripped over may be the damage itself
+                raise
+            _sound(integrity)
+            if isinstance(witness, _Bad):
+                raise witness
+            _check_witness(ledger, witness, replay, report)
+            _check_tree(conn, replay)
+            _check_projection(ledger, conn, replay)
+            _check_once(conn, replay)
+            _check_compliance(conn, replay)
         _check_cosignatures(ledger)
         if total == 0:
             raise _Bad(0, "The ledger has no entries, not even its first.")

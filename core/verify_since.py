@@ -42,7 +42,10 @@ from core.treestore import frontier, read_nodes
 from core.verified import Verified, read_verified, remember, verified_path  # noqa: F401 - callers import them here
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from core.ledger import Ledger
+    from core.witness import Witness
     from core.verify import VerifyReport
 
 ROWS = (
@@ -106,8 +109,27 @@ def _verify_since(
     progress: Progress | None,
     should_cancel: Callable[[], bool] | None,
 ) -> None:
+    # read before the snapshot: a checkpoint is committed before its witness file is replaced
+    witness = _witness_or_problem(ledger)
+    # Everything else in one snapshot: entries another program appends meanwhile are not seen, rather
+    # than seen in one table and not yet in another (core.ledger.Ledger.snapshot).
+    with ledger.snapshot() as conn:
+        _verify_since_in(ledger, conn, witness, known, report, progress, should_cancel)
+
+
+def _verify_since_in(
+    ledger: Ledger,
+    conn: Connection,
+    witness: Witness | _Bad | None,
+    known: Verified,
+    report: VerifyReport,
+    progress: Progress | None,
+    should_cancel: Callable[[], bool] | None,
+) -> None:
+    from core.ledger import entry_count
+
     identity, s = ledger.identity, known.size
-    total = report.entries = ledger.size()
+    total = report.entries = entry_count(conn)
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(known.at))
     if total <= known.index:
         raise _Bad(
@@ -115,15 +137,14 @@ def _verify_since(
             f"The ledger has {total:,} entries, but checkpoint {known.index} was verified in full "
             f"here on {when}: entries were removed (truncated or rolled back).",
         )
-    stored = LedgerTree(lambda keys: _read(ledger, keys))
+    stored = LedgerTree(lambda keys: read_nodes(conn, keys))
     if stored.leaf(known.index) != known.leaf:
         raise _Bad(
             known.index,
             f"Entry {known.index} is no longer the checkpoint verified in full here on {when}: "
             "the ledger was rewritten.",
         )
-    with ledger.engine.connect() as conn:
-        edge = frontier(conn, s)
+    edge = frontier(conn, s)
     new_nodes: dict[NodeKey, bytes] = {}
     new_leaves: dict[NodeKey, bytes] = {}
     tree = merkle.Accumulator.resume(s, edge, lambda level, index, node: new_nodes.__setitem__((level, index), node))
@@ -141,47 +162,43 @@ def _verify_since(
     roots = _Roots(identity, LedgerTree(ours), stored, known)
     previous = known.chain
     expected = s
-    with ledger.engine.connect() as conn, ledger.engine.connect() as lookups:
-        if (record := compliance_entry(lookups)) is not None:
-            raise Unsupported(
-                f"entry {record[0]} ({record[1]}) is a compliance or servicing record, and that state "
-                "as it was at a checkpoint is not rebuilt"
-            )
-        state = AsOf(lookups, identity, s, roots.root_at)
-        for row in conn.execute(_text(ROWS), {"start": s}):
-            idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = (
-                row
-            )
-            if idx != expected:
-                raise _Bad(
-                    expected, f"Entry {expected} is missing: the ledger jumps from entry {expected - 1} to {idx}."
-                )
-            expected += 1
-            leaf = _check_entry(
-                lookups,
-                state,
-                idx,
-                kind_name,
-                deed_id,
-                message_json,
-                signatures_json,
-                recorded_at,
-                signers,
-                stored_leaf,
-            )
-            previous = chain_hash(previous, leaf)
-            if stored_chain != "0x" + previous.hex():
-                raise _Bad(idx, f"Entry {idx} ({kind_name}): the hash chain is broken here.")
-            new_leaves[(0, idx)] = leaf
-            tree.append(leaf)
-            if progress is not None and idx % 1024 == 0:
-                progress(idx - s, total - s)
-            if should_cancel is not None and idx % 1024 == 0 and should_cancel():
-                raise Cancelled("Verification was cancelled.")
-        if expected != total:
-            raise _Bad(expected, f"Entry {expected} is missing.")
-        _check_touched_deeds(lookups, state)
-    _check_new_nodes(ledger, s, total, new_nodes)
+    if (record := compliance_entry(conn)) is not None:
+        raise Unsupported(
+            f"entry {record[0]} ({record[1]}) is a compliance or servicing record, and that state "
+            "as it was at a checkpoint is not rebuilt"
+        )
+    state = AsOf(conn, identity, s, roots.root_at)
+    # the state is looked up on the same connection while the entries are read (each read its own cursor)
+    for row in conn.execute(_text(ROWS), {"start": s}):
+        idx, kind_name, deed_id, signers, message_json, signatures_json, recorded_at, stored_leaf, stored_chain = row
+        if idx != expected:
+            raise _Bad(expected, f"Entry {expected} is missing: the ledger jumps from entry {expected - 1} to {idx}.")
+        expected += 1
+        leaf = _check_entry(
+            conn,
+            state,
+            idx,
+            kind_name,
+            deed_id,
+            message_json,
+            signatures_json,
+            recorded_at,
+            signers,
+            stored_leaf,
+        )
+        previous = chain_hash(previous, leaf)
+        if stored_chain != "0x" + previous.hex():
+            raise _Bad(idx, f"Entry {idx} ({kind_name}): the hash chain is broken here.")
+        new_leaves[(0, idx)] = leaf
+        tree.append(leaf)
+        if progress is not None and idx % 1024 == 0:
+            progress(idx - s, total - s)
+        if should_cancel is not None and idx % 1024 == 0 and should_cancel():
+            raise Cancelled("Verification was cancelled.")
+    if expected != total:
+        raise _Bad(expected, f"Entry {expected} is missing.")
+    _check_touched_deeds(conn, state)
+    _check_new_nodes(conn, s, total, new_nodes)
     if total > s:
         proof = stored.consistency(s, total)
         if not merkle.verify_consistency(s, total, known.root, tree.root(), proof):
@@ -190,7 +207,7 @@ def _verify_since(
                 f"The stored tree of {total:,} entries is not consistent with the root verified in full "
                 f"here on {when}: the ledger was rewritten.",
             )
-    _check_witness(ledger, stored, total)
+    _check_witness(ledger, witness, stored, total)
     report.checked = (
         f"entries {s:,} to {total - 1:,} ({total - s:,} since checkpoint {known.index:,}, verified in full here on "
         f"{when}): their form, signatures, rules (against the ledger as it was at that checkpoint), leaf hashes, "
@@ -206,11 +223,6 @@ def _text(sql: str) -> Any:
     from sqlalchemy import text
 
     return text(sql)
-
-
-def _read(ledger: Ledger, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
-    with ledger.engine.connect() as conn:
-        return read_nodes(conn, keys)
 
 
 def _check_entry(
@@ -287,19 +299,18 @@ def _check_touched_deeds(conn: Any, state: AsOf) -> None:
                 )
 
 
-def _check_new_nodes(ledger: Ledger, s: int, total: int, computed: dict[NodeKey, bytes]) -> None:
+def _check_new_nodes(conn: Connection, s: int, total: int, computed: dict[NodeKey, bytes]) -> None:
     """The stored nodes that cover any entry from `s` on must be exactly the ones computed."""
     found: dict[NodeKey, bytes] = {}
-    with ledger.engine.connect() as conn:
-        for level in range(1, max(total.bit_length(), 1) + 1):
-            rows = conn.execute(
-                _text("SELECT idx, hash FROM tree_nodes WHERE level = :level AND idx >= :first"),
-                {"level": level, "first": s >> level},
-            )
-            found.update(((level, int(index)), bytes(node)) for index, node in rows)
-        beyond = conn.execute(
-            _text("SELECT level, idx FROM tree_nodes WHERE level > :top LIMIT 1"), {"top": max(total.bit_length(), 1)}
-        ).first()
+    for level in range(1, max(total.bit_length(), 1) + 1):
+        rows = conn.execute(
+            _text("SELECT idx, hash FROM tree_nodes WHERE level = :level AND idx >= :first"),
+            {"level": level, "first": s >> level},
+        )
+        found.update(((level, int(index)), bytes(node)) for index, node in rows)
+    beyond = conn.execute(
+        _text("SELECT level, idx FROM tree_nodes WHERE level > :top LIMIT 1"), {"top": max(total.bit_length(), 1)}
+    ).first()
     if beyond is not None:
         found[(int(beyond[0]), int(beyond[1]))] = b""
     for key in sorted(set(found) | set(computed), key=lambda k: ((k[1] + 1) << k[0], k[0])):
@@ -312,13 +323,21 @@ def _check_new_nodes(ledger: Ledger, s: int, total: int, computed: dict[NodeKey,
             )
 
 
-def _check_witness(ledger: Ledger, stored: LedgerTree, total: int) -> None:
-    from core.witness import UnusableWitness, disagreement, read_witness
+def _witness_or_problem(ledger: Ledger) -> Witness | _Bad | None:
+    """The witness file, or the problem with it (told in its turn, after the entries' own)."""
+    from core.witness import UnusableWitness, read_witness
 
     try:
-        witness = read_witness(ledger.home, ledger.identity)
+        return read_witness(ledger.home, ledger.identity)
     except UnusableWitness as unusable:
-        raise _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.") from None
+        return _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.")
+
+
+def _check_witness(ledger: Ledger, witness: Witness | _Bad | None, stored: LedgerTree, total: int) -> None:
+    from core.witness import disagreement
+
+    if isinstance(witness, _Bad):
+        raise witness
     if witness is None:
         raise _Bad(
             None,
