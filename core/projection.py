@@ -4,7 +4,6 @@ write, and the database-backed `LedgerState` that appends check their rules agai
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
@@ -15,7 +14,7 @@ from core.merkle import Accumulator
 from core.state import DeedState, LedgerState, Lien, OnceKey, parcel_key
 from sqlmodel import col
 
-from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow, database_problem
+from core.store import DeedRow, EntryRow, HoldingRow, LienRow, OnceValueRow, raw_cursor
 from core.tree import LedgerTree
 from core.treestore import NodeRow, frontier, read_nodes
 
@@ -104,20 +103,12 @@ PART_QUERIES = (
 def stored_rows(conn: Connection) -> list[list[tuple[Any, ...]]]:
     """The projection as stored: deeds, holdings, liens as ordered tuples (raw SQL: this runs over every deed)."""
     queries = (f"SELECT {', '.join(DEED_COLUMNS)} FROM deeds ORDER BY deed_id", *PART_QUERIES)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples: no Row objects
-    try:
+    with raw_cursor(conn) as cursor:
         found = []
         for query in queries:
             cursor.execute(query)
             found.append([tuple(row) for row in cursor.fetchall()])
         return found
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
-        problem = database_problem(conn.engine, error)
-        if problem is None:
-            raise
-        raise problem from None
-    finally:
-        cursor.close()
 
 
 def stored_rows_of(conn: Connection, deed_ids: list[int]) -> list[list[tuple[Any, ...]]]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, Index, create_engine, event, text
@@ -269,6 +270,23 @@ def database_problem(engine: Engine, error: BaseException, statement: str = "") 
     if code in _DAMAGE or missing:
         return LedgerDamaged(f"The ledger database {database} is damaged: {_plain(message)}.")
     return None
+
+
+@contextmanager
+def raw_cursor(conn: Connection) -> Iterator[Any]:
+    """The DB-API cursor under `conn`, for reads over every row (plain tuples: SQLAlchemy's row objects cost
+    more than the rest of a row's reading).  The engine's error handler never sees what it raises, so its
+    errors about a damaged file are said here in the same one sentence."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        yield cursor
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
+        problem = database_problem(conn.engine, error)
+        if problem is None:
+            raise
+        raise problem from None
+    finally:
+        cursor.close()
 
 
 def _translate_sqlite_error(context: ExceptionContext) -> None:

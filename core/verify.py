@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import sqlite3
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +33,7 @@ from core.kinds.registration import registered_texts
 from core.ledger import Ledger, entry_count
 from core.projection import expected_once, stored_once
 from core.state import ApplyContext, InMemoryState
-from core.store import database_problem, guards_present
+from core.store import guards_present, raw_cursor
 from core.treestore import stored_nodes
 from core.verify_tables import deed_tables_disagreement
 from core.witness import UnusableWitness, Witness, disagreement, read_witness
@@ -161,36 +160,11 @@ class _Replay:
         self.state.record(idx, self.kind_names.setdefault(kind_name, kind_name), leaf, concerned)
 
 
-def _rows(ledger: Ledger, conn: Connection, chunk: int) -> Iterator[Sequence[Any]]:
-    # The DB-API cursor directly: SQLAlchemy's row objects cost more than the rest of a row's reading.
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        _execute(ledger, cursor)
-        while rows := _fetch(ledger, cursor, chunk):
-            yield list(rows)
-    finally:
-        cursor.close()
-
-
-def _execute(ledger: Ledger, cursor: Any) -> None:
-    try:
+def _rows(conn: Connection, chunk: int) -> Iterator[Sequence[Any]]:
+    with raw_cursor(conn) as cursor:
         cursor.execute(ROWS)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
-        problem = database_problem(ledger.engine, error)
-        if problem is None:
-            raise
-        raise problem from None
-
-
-def _fetch(ledger: Ledger, cursor: Any, chunk: int) -> list[Any]:
-    """A chunk of rows; the driver's errors about a damaged file said as SQLAlchemy's would be (no wrapper here)."""
-    try:
-        return list(cursor.fetchmany(chunk))
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # what database_problem can put in a sentence
-        problem = database_problem(ledger.engine, error)
-        if problem is None:
-            raise
-        raise problem from None
+        while rows := cursor.fetchmany(chunk):
+            yield list(rows)
 
 
 def _replay_all(
@@ -210,7 +184,7 @@ def _replay_all(
             progress(replay.expected, total)
 
     if jobs <= 1 or total < 4 * chunk_size:  # below that, starting workers costs more than it saves
-        for chunk in _rows(ledger, conn, chunk_size):
+        for chunk in _rows(conn, chunk_size):
             for row in chunk:
                 replay.step(row, None)
             tick()
@@ -229,7 +203,7 @@ def _replay_all(
         jobs, mp_context=context, initializer=_init_worker, initargs=(ledger.identity.as_json(),)
     ) as pool:
         pending: list[tuple[Sequence[Any], Any]] = []
-        chunks = _rows(ledger, conn, chunk_size)
+        chunks = _rows(conn, chunk_size)
         try:
             for chunk in chunks:
                 pending.append((chunk, pool.submit(_leaves_of_chunk, [(r[0], r[1], r[4], r[5], r[6]) for r in chunk])))

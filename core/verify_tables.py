@@ -9,7 +9,6 @@ holdings, then liens) that differs, and in it the first deed that differs, with 
 
 from __future__ import annotations
 
-import sqlite3
 from operator import attrgetter
 from typing import Any, Callable, Iterator, Sequence
 
@@ -18,7 +17,7 @@ from sqlalchemy import Connection
 from core.deed_texts import TEXT_COLUMNS, stored_texts_digest, texts_digest
 from core.projection import DEED_COLUMNS, PART_QUERIES
 from core.state import DeedState, parcel_key
-from core.store import database_problem
+from core.store import raw_cursor
 
 PAGE = 1024  # deeds a page: about 2 MB of rows read back at a time
 Finding = tuple[int | None, str]  # the entry to name (or None) and the sentence
@@ -114,17 +113,9 @@ class _Tables:
 
     def stored(self, query: str, where: str) -> Rows:
         select, order = query.split(" ORDER BY ")
-        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples
-        try:
+        with raw_cursor(self.conn) as cursor:
             cursor.execute(f"{select}{where} ORDER BY {order}")
             return list(map(tuple, cursor.fetchall()))
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
-            problem = database_problem(self.conn.engine, error)
-            if problem is None:
-                raise
-            raise problem from None
-        finally:
-            cursor.close()
 
     def first_difference(
         self, query: str, compact: Callable[[Rows], Rows] | None, replayed: Callable[[list[DeedState]], Rows]

@@ -10,7 +10,6 @@ the deed tables.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +28,7 @@ from sqlalchemy import (
 from core.compliance.state import Compliance, acquired_key, record_from
 from core.entries import canonical_json
 from core.errors import LedgerDamaged
-from core.store import database_problem
+from core.store import raw_cursor
 
 TABLE = "compliance"
 metadata = MetaData()
@@ -102,8 +101,7 @@ def compliance_agrees(conn: Connection, compliance: Compliance) -> bool:
     (it has as many, and (kind, key) is its primary key).  False says nothing more:
     `compliance_disagreement` over both in full then names the first row that differs."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # plain tuples: no Row objects
-    try:
+    with raw_cursor(conn) as cursor:
         total = 0
         for kind, keys in compliance.keys_by_kind():
             for start in range(0, len(keys), PAGE):
@@ -122,13 +120,6 @@ def compliance_agrees(conn: Connection, compliance: Compliance) -> bool:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
         [count] = cursor.fetchone() or (None,)
         return bool(count == total)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # no SQLAlchemy wrapper here: say it as it would
-        problem = database_problem(conn.engine, error)
-        if problem is None:
-            raise
-        raise problem from None
-    finally:
-        cursor.close()
 
 
 def compliance_disagreement(stored: list[tuple[Any, ...]], expected: list[tuple[str, str, str]]) -> str | None:
