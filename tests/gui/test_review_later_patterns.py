@@ -6,27 +6,13 @@ notary desk shows the former too (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.ledger import Ledger
-from core.paths import DataDir
-from core.settings import Settings
 from desktop.gui.context import AppContext
+from tests.gui.screened_office import office  # noqa: F401 - fixture
 from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any:
-    root = tmp_path / "office"
-    shutil.copytree(suspicious_demo.root, root)
-    home = DataDir.resolve(root)
-    context = AppContext(home, Settings.load(), Ledger.open(home))
-    yield context
-    context.ops.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -16,17 +16,8 @@ from core.ledger import Ledger
 from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui.context import AppContext
+from tests.gui.screened_office import office  # noqa: F401 - fixture
 from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any:
-    root = tmp_path / "office"
-    shutil.copytree(suspicious_demo.root, root)
-    home = DataDir.resolve(root)
-    context = AppContext(home, Settings.load(), Ledger.open(home))
-    yield context
-    context.ops.shutdown()
 
 
 def test_the_queue_shows_flagged_transfers_with_reasons_and_records_a_review(

@@ -6,30 +6,15 @@ the desktop does (the key or contact name, not a short address) (pytest-qt, offs
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 from typing import Any
 
-import pytest
 
-from core.ledger import Ledger
-from core.paths import DataDir
-from core.settings import Settings
 from desktop.gui.context import AppContext
 from desktop.gui.widgets.screening import ScreenView
+from tests.gui.screened_office import office  # noqa: F401 - fixture
 from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
 
 SHORT = re.compile(r"0x[0-9a-f]{4}\u2026[0-9a-f]{4}")
-
-
-@pytest.fixture
-def office(suspicious_demo: SuspiciousDemo, tmp_path: Path, qtbot: Any) -> Any:
-    root = tmp_path / "office"
-    shutil.copytree(suspicious_demo.root, root)
-    home = DataDir.resolve(root)
-    context = AppContext(home, Settings.load(), Ledger.open(home))
-    yield context
-    context.ops.shutdown()
 
 
 def _shown(view: ScreenView, code: str) -> str:
