@@ -128,7 +128,7 @@ def test_the_printed_qr_code_scans(docs: dict[str, Path], tmp_path: Path, name: 
     )
     [image] = list(tmp_path.glob("page*.png"))
     scanned = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(image)], capture_output=True, text=True
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, text=True
     )
     assert scanned.returncode == 0, scanned.stderr
     record = parse_record(tampering.record_bytes(pdf.read_bytes()))
