@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from desktop.gui.context import AppContext
-from tests.gui.screened_office import office  # noqa: F401 - fixture
+from tests.gui.screened_office import office, shown_queue  # noqa: F401 - fixture
 from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
 
 
@@ -22,13 +22,7 @@ from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_de
 def test_the_queue_shows_the_later_and_the_cross_deed_patterns(
     office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any, pattern: str, says: str
 ) -> None:
-    from desktop.gui.panes.review import ReviewPane
-
-    pane = ReviewPane(office)
-    qtbot.addWidget(pane)
-    pane.resize(1100, 760)
-    pane.show()
-    qtbot.waitUntil(lambda: bool(pane.found), timeout=60_000)
+    pane = shown_queue(office, qtbot)
     target = suspicious_demo.target(pattern)
     entries = [a.entry for a in pane.found]
     assert target in entries  # the default filter: review and high

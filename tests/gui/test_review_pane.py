@@ -16,7 +16,7 @@ from core.ledger import Ledger
 from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui.context import AppContext
-from tests.gui.screened_office import office  # noqa: F401 - fixture
+from tests.gui.screened_office import office, resale_back_page, shown_queue  # noqa: F401 - fixture
 from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
 
 
@@ -27,13 +27,9 @@ def test_the_queue_shows_flagged_transfers_with_reasons_and_records_a_review(
     prompt_log: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from desktop.gui.panes.review import ReviewDialog, ReviewPane
+    from desktop.gui.panes.review import ReviewDialog
 
-    pane = ReviewPane(office)
-    qtbot.addWidget(pane)
-    pane.resize(1100, 760)
-    pane.show()
-    qtbot.waitUntil(lambda: bool(pane.found), timeout=60_000)
+    pane = shown_queue(office, qtbot)
     entries = {a.entry for a in pane.found}
     target = suspicious_demo.target("circular_transfer")
     assert target in entries and all(a.level in ("review", "high") for a in pane.found)
@@ -113,18 +109,7 @@ def test_the_transfer_wizard_screens_the_terms_before_any_request_leaves(
 ) -> None:
     """Terms that send a deed straight back to the holder it came from: the signatures page shows the
     circle and the price against the estimate, before a request is saved or signed."""
-    from desktop.gui.transfer_wizard import TransferWizard
-
-    ws = office.ws
-    m = ws.ledger.entry(suspicious_demo.target("quick_resale")).message
-    wizard = TransferWizard(office, m["deedId"])
-    qtbot.addWidget(wizard)
-    wizard.prepared = ws.prepare_transfer(
-        m["deedId"], m["from"], m["price"] // 2, "USD", closing_date="2026-12-01", seller=m["to"]
-    ).value
-    page = wizard.signatures
-    page.initializePage()
-    qtbot.waitUntil(lambda: page.screening.assessment is not None, timeout=60_000)
+    page, _ = resale_back_page(office, suspicious_demo, qtbot)
     codes = [r["code"] for r in page.screening.assessment.reasons]
     assert "circular_transfer" in codes and any(c.startswith("price_") for c in codes)
     assert page.screening.assessment.level == "high" and "High risk" in page.screening.title.text()

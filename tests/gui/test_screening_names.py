@@ -11,7 +11,7 @@ from typing import Any
 
 from desktop.gui.context import AppContext
 from desktop.gui.widgets.screening import ScreenView
-from tests.gui.screened_office import office  # noqa: F401 - fixture
+from tests.gui.screened_office import office, resale_back_page, shown_queue  # noqa: F401 - fixture
 from tests.screening.conftest import SuspiciousDemo, quick_models, suspicious_demo  # noqa: F401 - fixtures
 
 SHORT = re.compile(r"0x[0-9a-f]{4}\u2026[0-9a-f]{4}")
@@ -30,13 +30,7 @@ def _shown(view: ScreenView, code: str) -> str:
 def test_the_review_pane_names_the_holders_of_a_chain(
     office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any
 ) -> None:
-    from desktop.gui.panes.review import ReviewPane
-
-    pane = ReviewPane(office)
-    qtbot.addWidget(pane)
-    pane.resize(1100, 760)
-    pane.show()
-    qtbot.waitUntil(lambda: bool(pane.found), timeout=60_000)
+    pane = shown_queue(office, qtbot)
     target = suspicious_demo.target("flip_chain")
     pane.queue.selectRow([a.entry for a in pane.found].index(target))
     text = _shown(pane.view, "flip_chain")
@@ -47,18 +41,7 @@ def test_the_review_pane_names_the_holders_of_a_chain(
 
 
 def test_the_wizard_names_the_former_holder(office: AppContext, suspicious_demo: SuspiciousDemo, qtbot: Any) -> None:
-    from desktop.gui.transfer_wizard import TransferWizard
-
-    ws = office.ws
-    m = ws.ledger.entry(suspicious_demo.target("quick_resale")).message
-    wizard = TransferWizard(office, m["deedId"])
-    qtbot.addWidget(wizard)
-    wizard.prepared = ws.prepare_transfer(
-        m["deedId"], m["from"], m["price"] // 2, "USD", closing_date="2026-12-01", seller=m["to"]
-    ).value
-    page = wizard.signatures
-    page.initializePage()
-    qtbot.waitUntil(lambda: page.screening.assessment is not None, timeout=60_000)
+    page, m = resale_back_page(office, suspicious_demo, qtbot)
     text = _shown(page.screening, "circular_transfer")
     qtbot.waitUntil(lambda: office.name_for(m["from"]) is not None, timeout=10_000)
     assert f"the buyer {office.short_label(m['from'])} sold shares" in text and not SHORT.search(text)
