@@ -36,7 +36,7 @@ from core.state import ApplyContext, InMemoryState
 from core.store import guards_present, raw_cursor
 from core.treestore import stored_nodes
 from core.verify_tables import deed_tables_disagreement
-from core.witness import UnusableWitness, Witness, disagreement, read_witness
+from core.witness import Witness, disagreement, witness_for_verify
 from core.stored_json import stored_json, stored_signatures
 
 Progress = Callable[[int, int], None]
@@ -222,16 +222,6 @@ def _replay_all(
             raise
 
 
-def _witness_or_problem(ledger: Ledger) -> Witness | _Bad | None:
-    """Read before the snapshot is taken: a checkpoint is committed before its witness file is
-    replaced, so the snapshot then holds every checkpoint the file can name.  A problem with it is
-    kept, to be told after what the replay finds (as it always was)."""
-    try:
-        return read_witness(ledger.home, ledger.identity)
-    except UnusableWitness as unusable:
-        return _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.")
-
-
 def _check_witness(ledger: Ledger, witness: Witness | None, replay: _Replay, report: VerifyReport) -> None:
     """Fails closed: a witness that is there must be usable, and one must be there once there are checkpoints."""
     checkpoints = [i for i, kind in enumerate(replay.state.kinds) if kind == "Checkpoint"]
@@ -386,7 +376,7 @@ def verify_ledger(
         # SQLite's own check of the file, in a thread beside the replay; its finding comes first all the
         # same: a damaged page is named as such, not as a bad entry.
         integrity = IntegrityCheck(ledger.engine)
-        witness = _witness_or_problem(ledger)
+        witness, unusable = witness_for_verify(ledger.home, ledger.identity)  # before the snapshot
         # Every table is read in one snapshot: another desktop appending meanwhile adds entries and
         # changes tables this verify then never sees, rather than tables it cannot explain.
         with ledger.snapshot() as conn:
@@ -411,8 +401,8 @@ def verify_ledger(
                 _sound(integrity)  # what the replay tripped over may be the damage itself
                 raise
             _sound(integrity)
-            if isinstance(witness, _Bad):
-                raise witness
+            if unusable is not None:  # told after what the replay finds, as it always was
+                raise _Bad(None, unusable)
             _check_witness(ledger, witness, replay, report)
             _check_tree(conn, replay)
             _check_projection(ledger, conn, replay)

@@ -109,8 +109,9 @@ def _verify_since(
     progress: Progress | None,
     should_cancel: Callable[[], bool] | None,
 ) -> None:
-    # read before the snapshot: a checkpoint is committed before its witness file is replaced
-    witness = _witness_or_problem(ledger)
+    from core.witness import witness_for_verify
+
+    witness = witness_for_verify(ledger.home, ledger.identity)  # before the snapshot
     # Everything else in one snapshot: entries another program appends meanwhile are not seen, rather
     # than seen in one table and not yet in another (core.ledger.Ledger.snapshot).
     with ledger.snapshot() as conn:
@@ -120,7 +121,7 @@ def _verify_since(
 def _verify_since_in(
     ledger: Ledger,
     conn: Connection,
-    witness: Witness | _Bad | None,
+    witness: tuple[Witness | None, str | None],
     known: Verified,
     report: VerifyReport,
     progress: Progress | None,
@@ -323,21 +324,12 @@ def _check_new_nodes(conn: Connection, s: int, total: int, computed: dict[NodeKe
             )
 
 
-def _witness_or_problem(ledger: Ledger) -> Witness | _Bad | None:
-    """The witness file, or the problem with it (told in its turn, after the entries' own)."""
-    from core.witness import UnusableWitness, read_witness
-
-    try:
-        return read_witness(ledger.home, ledger.identity)
-    except UnusableWitness as unusable:
-        return _Bad(None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out.")
-
-
-def _check_witness(ledger: Ledger, witness: Witness | _Bad | None, stored: LedgerTree, total: int) -> None:
+def _check_witness(ledger: Ledger, read: tuple[Witness | None, str | None], stored: LedgerTree, total: int) -> None:
     from core.witness import disagreement
 
-    if isinstance(witness, _Bad):
-        raise witness
+    witness, unusable = read
+    if unusable is not None:
+        raise _Bad(None, unusable)
     if witness is None:
         raise _Bad(
             None,

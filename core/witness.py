@@ -78,6 +78,16 @@ def read_witness(home: DataDir, identity: LedgerIdentity) -> Witness | None:
     return parse_witness(path, raw, identity)
 
 
+def witness_for_verify(home: DataDir, identity: LedgerIdentity) -> tuple[Witness | None, str | None]:
+    """The witness a verify compares the ledger with, or the sentence why it cannot be used.  A verify
+    reads it before its snapshot of the ledger: a checkpoint is committed before its witness file is
+    replaced, so the snapshot holds every checkpoint the file can name."""
+    try:
+        return read_witness(home, identity), None
+    except UnusableWitness as unusable:
+        return None, f"{str(unusable).rstrip('.')}, so a rollback of the ledger cannot be ruled out."
+
+
 def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
     def bad(why: str) -> UnusableWitness:
         return UnusableWitness(f"The witness file {path} {why}.")
