@@ -214,8 +214,9 @@ def break_tokens(
 def _lead_word(before: str) -> int | None:
     """Where the last word of markup `before` starts (its tags included), when it is a word (letters or digits)
     with text before it on its line; None when there is none, or a line break or a mark ("·") comes first."""
-    end = len(before.rstrip())
-    if end == len(before):
+    tail = re.search(r"(\s|<(?!br)[^>]*>)*$", before)  # the space and the token's own opening tags
+    end = tail.start() if tail else len(before)
+    if not re.search(r"\s", re.sub(r"<[^>]*>", "", before[end:])):
         return None  # the token is glued to what comes before it
     start, inside = end, False
     while start > 0:
@@ -223,7 +224,9 @@ def _lead_word(before: str) -> int | None:
         if ch == ">":
             inside = True
         elif ch == "<":
-            if re.match(r"<br\s*/?>", before[start - 1 :]):
+            br = re.match(r"<br\s*/?>", before[start - 1 :])
+            if br:  # a line break: the word starts its line (below)
+                start += br.end() - 1
                 break
             inside = False
         elif ch.isspace() and not inside:
