@@ -212,8 +212,8 @@ def break_tokens(
 
 
 def _lead_word(before: str) -> int | None:
-    """Where the last word of markup `before` starts (its tags included), when it is a word (letters or digits)
-    with text before it on its line; None when there is none, or a line break or a mark ("·") comes first."""
+    """Where the last word of markup `before` starts (its tags included), when it is a word (letters or digits);
+    None when the token is glued to it or it is a mark ("·")."""
     tail = re.search(r"(\s|<(?!br)[^>]*>)*$", before)  # the space and the token's own opening tags
     end = tail.start() if tail else len(before)
     if not re.search(r"\s", re.sub(r"<[^>]*>", "", before[end:])):
@@ -233,9 +233,7 @@ def _lead_word(before: str) -> int | None:
             break
         start -= 1
     word = re.sub(r"<[^>]*>", "", before[start:end])
-    if not any(ch.isalnum() for ch in word) or _starts_line(before[:start]):
-        return None
-    return start
+    return start if any(ch.isalnum() for ch in word) else None
 
 
 def _starts_line(before: str) -> bool:
