@@ -42,7 +42,7 @@ from desktop.documents.layout import (
 )
 from desktop.documents.registry import DocumentType, register, render_record
 from desktop.documents.valuation_data import CardData, ModelCard, ReportValuation
-from valuation.wording import as_of_text, as_of_value, sold_text
+from valuation.wording import UNDATED, as_of_text, as_of_value, sold_text
 
 if TYPE_CHECKING:
     from valuation.valuer import Valuation
@@ -137,8 +137,8 @@ def draw_valuation_v2(record: Record) -> bytes:
 
 def draw_valuation_v7(record: Record) -> bytes:
     """Layout 7: layout 2 + an undated market said in the valuation pane's words (valuation/wording.py): "not
-    dated" and why, a comparable "date not known"; layout 2 showed "\u2014" for both.  A dated report reads the
-    same as in layout 2."""
+    dated" and why, a comparable "date not known", the model card's sales "not dated"; layout 2 showed "\u2014"
+    for each.  A dated report reads the same as in layout 2."""
     return _draw(record, confidence=True, worded=True)
 
 
@@ -329,7 +329,7 @@ def _draw(record: Record, *, confidence: bool, worded: bool = False) -> bytes:
 
     story += section("Model card", width)
     if card.given:
-        story += model_card(card, width)
+        story += model_card(card, width, worded=worded)
     else:
         story.append(plain("The model card was not given to this report.", Styles.body))
     subject = recorded or sale or reg
@@ -360,7 +360,7 @@ def _data_line(data: CardData) -> str:
     return name
 
 
-def model_card(card: ModelCard, width: float) -> list[Flowable]:
+def model_card(card: ModelCard, width: float, *, worded: bool = False) -> list[Flowable]:
     data, metrics = card.data, card.metrics
     method = card.interval.method if card.interval is not None else None
     time_range = data.time_range or ()
@@ -374,7 +374,7 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
     ]
     pairs: list[tuple[str, Any]] = [
         ("Trained", str(card.created or "\u2014")),
-        ("Sales dated", " to ".join(str(t) for t in time_range) if time_range else "\u2014"),
+        ("Sales dated", " to ".join(str(t) for t in time_range) if time_range else UNDATED if worded else "\u2014"),
     ]
     out: list[Flowable] = [fields(wide, width, columns=1), fields(pairs, width)]
     shown = [

@@ -68,6 +68,7 @@ def test_an_undated_valuation_is_recorded_not_dated_and_reported_so(undated_home
     assert f" {UNDATED} " in lines[header + 1], lines[header : header + 2]
     assert f"This valuation is {NOT_DATED}." in " ".join(pdf_text(pdf, layout=False).split())
     assert text.count("date not") == 5 and text.count("known") >= 5  # each comparable, in its narrow column
+    assert f"SALES DATED {UNDATED}" in text  # the model card's sales
     assert "\u2014 " not in text.split("SUBJECT PROPERTY")[0] and "None" not in text
     older = pdf_text(render_record(dataclasses.replace(record, layout=2))).splitlines()  # what layout 2 said
     assert UNDATED not in older[header + 1] and " \u2014 " in older[header + 1], older[header : header + 2]
