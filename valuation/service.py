@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from core.display import Namer, short_address
 from core.errors import DeedbookError, Remedy
+from core.kinds.valuation import NOT_DATED
 from core.paths import DataDir
 from valuation import store
 from valuation.progress import CancelFn, ProgressFn, Steps
@@ -392,7 +392,9 @@ def record_valuation(ledger: Any, deed: Any, valuation: "Valuation", model_card:
     recorded (inside the ledger's write lock): a deed's attributes, which the
     estimate rests on, never change, so another writer's entry in between
     does not make it stale."""
-    as_of = valuation.as_of or datetime.now(UTC).strftime("%Y-%m")
+    # A market without sale dates gives a valuation that is not dated: its entry says so (an empty
+    # asOf) rather than claiming the month it was recorded; the ledger's recording time says when.
+    as_of = valuation.as_of or NOT_DATED
     figures = {
         "modelHash": "0x" + str(model_card["model_sha256"]),
         "inputHash": "0x" + valuation.input_sha256,

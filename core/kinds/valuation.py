@@ -9,6 +9,10 @@ pending transfer stays valid); it is bound to the version it valued, and it
 names the valuation it supersedes (the deed's last valuation entry, 0 when
 none: entry 0 is always the genesis), so an old valuation cannot be replayed
 over a newer one.  Only a registrar of the ledger (the agency) signs one.
+
+`asOf` is the month (or day) of the market the model learnt from; it is empty for a
+valuation that is not dated (a market imported without sale dates): recording one
+does not invent a date (the ledger's recording time says when it was recorded).
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ from core.state import ApplyContext, LedgerState
 
 _BYTES32 = re.compile(r"^0x[0-9a-f]{64}$")
 _AS_OF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+NOT_DATED = ""  # the asOf of a valuation whose market has no sale dates
+
+
+def dated(m: Mapping[str, Any]) -> str:
+    """'as of 2010-07', or 'not dated' for a valuation whose market has no sale dates."""
+    return f"as of {m['asOf']}" if m["asOf"] != NOT_DATED else "not dated"
 
 
 def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
@@ -46,7 +56,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
     if not 1 <= m["coverage"] <= 99:
         raise RuleViolation("A valuation's range covers between 1 and 99 percent.")
-    if not _AS_OF.match(m["asOf"]):
+    if m["asOf"] != NOT_DATED and not _AS_OF.match(m["asOf"]):
         raise RuleViolation(f"The valuation date '{m['asOf']}' is not written YYYY-MM or YYYY-MM-DD.")
     previous = deed.last_valuation_index or 0
     if m["supersedes"] != previous:
@@ -62,11 +72,15 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
 
 def _describe(m: Mapping[str, Any]) -> str:
     return (
-        f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) as of {m['asOf']}: "
+        f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) {dated(m)}: "
         f"{format_amount(m['estimate'], m['currency'])} ({m['coverage']}% range "
         f"{format_amount(m['low'], m['currency'])} to {format_amount(m['high'], m['currency'])}), "
         f"model {m['modelHash'][:10]}\u2026"
     )
+
+
+def _dated(m: Mapping[str, Any]) -> tuple[str | Text, ...]:
+    return ("as of ", Text(m["asOf"])) if m["asOf"] != NOT_DATED else ("not dated",)
 
 
 def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
@@ -76,9 +90,9 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
         terms=(),
         event=("Valuation recorded",),
         parties=(Role("Appraiser", (signer_of(signers, "appraiser"),)),),
-        brief=((estimate,), (f"{m['coverage']}% range ", low, " to ", high), ("as of ", Text(m["asOf"]))),
+        brief=((estimate,), (f"{m['coverage']}% range ", low, " to ", high), _dated(m)),
         headline=("Valued at ", estimate),
-        detail=(f"{m['coverage']}% range ", low, " to ", high, ", as of ", Text(m["asOf"])),
+        detail=(f"{m['coverage']}% range ", low, " to ", high, ", ", *_dated(m)),
         icon="valuation",
         tone="accent",
     )

@@ -16,7 +16,7 @@ from desktop.documents.layout import (
     INK,
     MIN_RECORDING_SIZE,
     MUTED,
-    RECORDING_FITTED,
+    FITTED_LAYOUTS,
     RULE,
     Heading,
     Styles,
@@ -88,7 +88,7 @@ def heading(record: Record, document: str, subject: str) -> Heading:
 
 
 def signatures_table(record: Record, entries: Sequence[EmbeddedEntry], width: float) -> Table:
-    if record.layout >= RECORDING_FITTED:  # layout 4 on: each signer's bytes on the row below it
+    if record.layout in FITTED_LAYOUTS:  # recording layouts 4 on: each signer's bytes on the row below it
         return _signatures_below(record, entries, width)
     rows = []
     for entry in entries:

@@ -11,13 +11,14 @@ does not fit its column is broken into the fewest lines of equal length (an
 address in two halves), with no character lost or added.
 
 Only the widths and those line breaks change; the words, fonts and sizes are the
-drawer's.
+drawer's.  `break_story` (the A4/Letter layout 7) keeps the widths and only breaks
+such tokens.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
@@ -30,28 +31,39 @@ GAP = 4.0  # points: the least space between a column's text and the next column
 TOKEN_FLOOR = 8  # characters: a monospaced token's column never gets narrower than this, whatever it gives away
 
 
-def fit_story(story: Sequence[Flowable], *, hashes_start_lines: bool = False) -> list[Flowable]:
+def fit_story(
+    story: Sequence[Flowable], *, hashes_start_lines: bool = False, word_travels: bool = False
+) -> list[Flowable]:
     """`story` with the columns of every table in it (nested ones included) refitted in place; with
-    `hashes_start_lines` (layout 5 on), a hash too long for a line of its sentence starts a line (break_tokens)."""
+    `hashes_start_lines` (layout 5 on), a hash too long for a line of its sentence starts a line (break_tokens),
+    and with `word_travels` (layout 6 on) the word before it goes with it."""
     for flowable in story:
-        _fit(flowable, hashes_start_lines)
+        _fit(flowable, lambda table: fit_table(table, hashes_start_lines=hashes_start_lines, word_travels=word_travels))
     return list(story)
 
 
-def _fit(item: Any, hashes_start_lines: bool) -> None:
+def break_story(story: Sequence[Flowable]) -> list[Flowable]:
+    """`story` with every table's widths kept and each monospaced token wider than its cell broken into the fewest
+    lines of equal length (break_tokens) instead of where the cell ends (the A4/Letter layout 7)."""
+    for flowable in story:
+        _fit(flowable, lambda table: break_cells(table, [float(w) for w in table._argW]))
+    return list(story)
+
+
+def _fit(item: Any, fit: Callable[[Table], None]) -> None:
     if isinstance(item, (list, tuple)):
         for inner in item:
-            _fit(inner, hashes_start_lines)
+            _fit(inner, fit)
     elif isinstance(item, KeepTogether):
-        _fit(item._content, hashes_start_lines)
+        _fit(item._content, fit)
     elif isinstance(item, Table):
         for row in item._cellvalues:  # inner tables first: their widths are part of this one's needs
             for cell in row:
-                _fit(cell, hashes_start_lines)
-        fit_table(item, hashes_start_lines=hashes_start_lines)
+                _fit(cell, fit)
+        fit(item)
 
 
-def fit_table(table: Table, *, hashes_start_lines: bool = False) -> None:
+def fit_table(table: Table, *, hashes_start_lines: bool = False, word_travels: bool = False) -> None:
     """Give `table`'s columns the widths its words need, keeping its total width."""
     if getattr(table, "fixed_columns", False) or len(table._argW) < 2 or any(w is None for w in table._argW):
         return  # a table whose columns must line up with another's (the signatures), or nothing to move
@@ -60,15 +72,24 @@ def fit_table(table: Table, *, hashes_start_lines: bool = False) -> None:
     fitted = refit(widths, words, tokens)
     if fitted != widths:
         table._argW = table._colWidths = fitted
+    break_cells(table, fitted, hashes_start_lines=hashes_start_lines, word_travels=word_travels)
+
+
+def break_cells(
+    table: Table, widths: Sequence[float], *, hashes_start_lines: bool = False, word_travels: bool = False
+) -> None:
+    """Break the tokens too wide for their cells (break_tokens), each cell measured by its column's width."""
+    if any(w is None for w in table._argW):
+        return  # a column sized by its content: nothing is cut
     spanned = _spanned_cells(table)
     for r, row in enumerate(table._cellvalues):
         for c, cell in enumerate(row):
             if (r, c) not in spanned:
                 style = table._cellStyles[r][c]
-                room = fitted[c] - float(style.leftPadding) - float(style.rightPadding)
+                room = widths[c] - float(style.leftPadding) - float(style.rightPadding)
                 for item in cell if isinstance(cell, (list, tuple)) else [cell]:
                     if isinstance(item, Paragraph):
-                        break_tokens(item, room, hashes_start_lines=hashes_start_lines)
+                        break_tokens(item, room, hashes_start_lines=hashes_start_lines, word_travels=word_travels)
 
 
 def needs(table: Table) -> tuple[list[float], list[float]]:
@@ -137,18 +158,25 @@ def paragraph_needs(paragraph: Paragraph) -> tuple[float, float]:
     return word_need + indent if word_need else 0.0, token_need + indent if token_need else 0.0
 
 
-def break_tokens(paragraph: Paragraph, room: float, *, hashes_start_lines: bool = False) -> None:
+def break_tokens(
+    paragraph: Paragraph, room: float, *, hashes_start_lines: bool = False, word_travels: bool = False
+) -> None:
     """Break each monospaced token wider than `room` into the fewest lines of equal length (an address into two
     halves, not 39 characters and 3), at a line break in the markup: every character stays, none is added.
 
     With `hashes_start_lines` (layout 5 on), such a token inside a sentence ("whose hash is 0x….") also starts a
     line of its own, punctuation after it included: reportlab would otherwise fill the sentence's line with its
-    first characters and cut it unevenly there (layout 4 did, and left a token with punctuation uncut by us)."""
+    first characters and cut it unevenly there (layout 4 did, and left a token with punctuation uncut by us).
+    With `word_travels` (layout 6 on), the word before it goes to the token's first line with it, so that no
+    word is left alone on a line before the hash (layout 5 left "is" so); a mark that is not a word ("·")
+    stays where it is."""
     text = paragraph.text
     if not isinstance(text, str):
         return
     changed = text
-    for word in _words(paragraph):
+    words = list(_words(paragraph))
+    space = stringWidth(" ", paragraph.style.fontName, paragraph.style.fontSize)
+    for n, word in enumerate(words):
         pieces = [piece for piece in word[1:] if piece[1]]
         mono = [piece for piece in pieces if piece[0].fontName == MONO]
         if float(word[0]) <= room or len(mono) != 1:
@@ -158,18 +186,54 @@ def break_tokens(paragraph: Paragraph, room: float, *, hashes_start_lines: bool 
             continue  # layout 4 broke a lone token only; a token glued to words is not a hash in a sentence
         token = mono[0][1]
         extra = sum(stringWidth(piece[1], piece[0].fontName, piece[0].fontSize) for piece in others)
+        if token not in changed or "<" in token or "&" in token:
+            continue
+        at = changed.index(token)
+        lead = _lead_word(changed[:at]) if hashes_start_lines and word_travels and n > 0 else None
+        if lead is not None:  # the word's width and a space before the token's first piece
+            extra += float(words[n - 1][0]) + space
         per_line = int((room - extra) // _char_width(mono[0][0]))
-        if per_line < TOKEN_FLOOR or token not in changed or "<" in token or "&" in token:
+        if per_line < TOKEN_FLOOR and lead is not None:  # too little room beside the word: the token goes alone
+            extra -= float(words[n - 1][0]) + space
+            lead, per_line = None, int((room - extra) // _char_width(mono[0][0]))
+        if per_line < TOKEN_FLOOR:
             continue
         lines = -(-len(token) // per_line)
         size = -(-len(token) // lines)
         broken = "<br/>".join(token[i : i + size] for i in range(0, len(token), size))
-        at = changed.index(token)
+        end = at + len(token)
+        if lead is not None:  # the line starts at the word: "is 0x2789…" rather than "is" alone above the hash
+            broken, at = changed[lead:at] + broken, lead
         if hashes_start_lines and not _starts_line(changed[:at]):
             broken = "<br/>" + broken
-        changed = changed[:at] + broken + changed[at + len(token) :]
+        changed = changed[:at] + broken + changed[end:]
     if changed != text:
         paragraph.__init__(changed, paragraph.style)
+
+
+def _lead_word(before: str) -> int | None:
+    """Where the last word of markup `before` starts (its tags included), when it is a word (letters or digits);
+    None when the token is glued to it or it is a mark ("·")."""
+    tail = re.search(r"(\s|<(?!br)[^>]*>)*$", before)  # the space and the token's own opening tags
+    end = tail.start() if tail else len(before)
+    if not re.search(r"\s", re.sub(r"<[^>]*>", "", before[end:])):
+        return None  # the token is glued to what comes before it
+    start, inside = end, False
+    while start > 0:
+        ch = before[start - 1]
+        if ch == ">":
+            inside = True
+        elif ch == "<":
+            br = re.match(r"<br\s*/?>", before[start - 1 :])
+            if br:  # a line break: the word starts its line (below)
+                start += br.end() - 1
+                break
+            inside = False
+        elif ch.isspace() and not inside:
+            break
+        start -= 1
+    word = re.sub(r"<[^>]*>", "", before[start:end])
+    return start if any(ch.isalnum() for ch in word) else None
 
 
 def _starts_line(before: str) -> bool:

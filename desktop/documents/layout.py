@@ -51,12 +51,18 @@ ARCHIVAL_CREATOR = "Deedbook documents (deedbook-document/1, PDF/A-3b)"
 # Layouts: 1 = the first drawing (reportlab only, kept so issued documents still verify); 2 = the same pages as
 # PDF/A-3b with associated files; 3 = PDF/A-3b on recording-ready pages (US Letter, the recorder's space), kept
 # so issued documents verify; 4 = layout 3 with table columns that fit their words (desktop/documents/fitting.py),
-# kept so issued documents verify; 5 = layout 4 where a hash too long for a line of its sentence starts a line.
+# kept so issued documents verify; 5 = layout 4 where a hash too long for a line of its sentence starts a line,
+# kept so issued documents verify; 6 = layout 5 where the word before such a hash goes to its line with it;
+# 7 = layout 2 where a hash alone in a table cell too narrow for it is cut into equal lines, and the valuation
+# report words an undated market (transfer deeds and valuation reports; the other documents did not change).
 ARCHIVAL = 2
 RECORDING_V1 = 3  # the first recording layout: its 10-point words were split where a 7-point column ended
 RECORDING_FITTED = 4  # columns fit their words; a hash inside a sentence was cut where the line ended
-RECORDING = 5  # the recording layout new documents are drawn in
-RECORDING_LAYOUTS = (RECORDING_V1, RECORDING_FITTED, RECORDING)
+RECORDING_HASHES = 5  # a hash inside a sentence starts a line; the word before it ("is") was left alone on its line
+RECORDING = 6  # the recording layout new documents are drawn in
+RECORDING_LAYOUTS = (RECORDING_V1, RECORDING_FITTED, RECORDING_HASHES, RECORDING)
+FITTED_LAYOUTS = (RECORDING_FITTED, RECORDING_HASHES, RECORDING)  # table columns refitted (fitting.fit_story)
+ARCHIVAL_EVEN = 7  # layout 2 + a hash cut by its cell in equal lines (fitting.break_story), undated words
 LAYOUTS = (1, ARCHIVAL, *RECORDING_LAYOUTS)  # the documents a county recorder records (RECORDABLE) are drawn in all
 STANDARD_LAYOUTS = (1, ARCHIVAL)  # the others
 RECORDABLE = ("transfer", "title", "notary")  # what a county recorder records; journals and valuations are not
@@ -626,10 +632,18 @@ def render_pdf(
         )
         if recording.references:
             story = [story[0], Spacer(1, 3), Paragraph(esc(recording.references), Styles.value_bold), *story[1:]]
-    if record.layout >= RECORDING_FITTED:  # from layout 4: columns widened to fit their 10-point words
+    if record.layout in FITTED_LAYOUTS:  # from layout 4: columns widened to fit their 10-point words
         from desktop.documents.fitting import fit_story
 
-        story = fit_story(story, hashes_start_lines=record.layout >= RECORDING)
+        story = fit_story(
+            story,
+            hashes_start_lines=record.layout in (RECORDING_HASHES, RECORDING),
+            word_travels=record.layout == RECORDING,
+        )
+    elif record.layout == ARCHIVAL_EVEN:  # the widths stay; a hash its cell cuts is cut in equal lines
+        from desktop.documents.fitting import break_story
+
+        story = break_story(story)
     archival = record.layout >= ARCHIVAL
     canvas_class = _canvas_class(
         record_bytes,

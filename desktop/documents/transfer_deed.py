@@ -14,6 +14,7 @@ from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, named, party, shares_text
 from desktop.documents.entries import acknowledgement
 from desktop.documents.layout import (
+    ARCHIVAL_EVEN,
     LAYOUTS,
     RECORDING_LAYOUTS,
     as_recording,
@@ -316,7 +317,7 @@ TRANSFER = register(
         "transfer deed",
         {"index": (int,), "deedId": (int,)},
         alternatives=RECORDING_LAYOUTS,
-        layouts=dict.fromkeys(LAYOUTS, draw_transfer),
+        layouts=dict.fromkeys((*LAYOUTS, ARCHIVAL_EVEN), draw_transfer),  # 7: the transfer id cut in equal halves
         later_params={"grantorTitle": (list,)},
         check_params=_check_title_param,
     )

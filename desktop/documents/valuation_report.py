@@ -26,6 +26,7 @@ from desktop.documents.charts import drivers_chart, range_chart
 from desktop.documents.entries import attribute_pairs
 from desktop.documents.layout import (
     ARCHIVAL,
+    ARCHIVAL_EVEN,
     Styles,
     boxed,
     data_table,
@@ -41,6 +42,7 @@ from desktop.documents.layout import (
 )
 from desktop.documents.registry import DocumentType, register, render_record
 from desktop.documents.valuation_data import CardData, ModelCard, ReportValuation
+from valuation.wording import UNDATED, as_of_text, as_of_value, sold_text
 
 if TYPE_CHECKING:
     from valuation.valuer import Valuation
@@ -133,6 +135,13 @@ def draw_valuation_v2(record: Record) -> bytes:
     return _draw(record, confidence=True)
 
 
+def draw_valuation_v7(record: Record) -> bytes:
+    """Layout 7: layout 2 + an undated market said in the valuation pane's words (valuation/wording.py): "not
+    dated" and why, a comparable "date not known", the model card's sales "not dated"; layout 2 showed "\u2014"
+    for each.  A dated report reads the same as in layout 2."""
+    return _draw(record, confidence=True, worded=True)
+
+
 def _confidence_lines(v: ReportValuation) -> list[Flowable]:
     if v.fsd is None or v.confidence is None:
         return [plain("No forecast standard deviation was computed for this estimate.", Styles.fine)]
@@ -152,7 +161,7 @@ def _confidence_lines(v: ReportValuation) -> list[Flowable]:
     ]
 
 
-def _draw(record: Record, *, confidence: bool) -> bytes:
+def _draw(record: Record, *, confidence: bool, worded: bool = False) -> bytes:
     deed_id = record.params.get("deedId")
     if not isinstance(deed_id, int):
         raise RecordInvalid("The embedded record does not say which deed was valued.")
@@ -178,7 +187,7 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
         [
             ("Estimate", esc(format_figure(estimate, currency))),
             ("90% range", esc(f"{figure_text(low)} \u2013 {figure_text(high)}")),
-            ("As of", esc(v.as_of or "\u2014")),
+            ("As of", esc(as_of_value(v.as_of) if worded else v.as_of or "\u2014")),
             ("Model", esc(model_hash[:10] or "\u2014")),
             ("Recorded", f"entry {recorded.index}" if recorded else "not recorded"),
         ],
@@ -202,6 +211,8 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
             Styles.fine,
         ),
     ]
+    if worded and not v.as_of:  # the range's sentence says so: no month to read "as of" in the header
+        headline.append(plain(f"This valuation is {as_of_text(v.as_of)}.", Styles.fine))
     if confidence:
         headline += _confidence_lines(v)
     story.append(boxed([[headline, range_chart(v, currency, width * 0.58)]], [width * 0.42, width * 0.58]))
@@ -245,7 +256,7 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
                 [
                     f"C{n}",
                     plain(c.label or "\u2014", Styles.cell),
-                    c.sold or "\u2014",
+                    _sold(c.sold, worded),
                     figure_text(c.price),
                     f"{c.distance_km:.2f}" if c.distance_km is not None else "\u2014",
                     figure_text(c.adjusted_price),
@@ -318,7 +329,7 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
 
     story += section("Model card", width)
     if card.given:
-        story += model_card(card, width)
+        story += model_card(card, width, worded=worded)
     else:
         story.append(plain("The model card was not given to this report.", Styles.body))
     subject = recorded or sale or reg
@@ -334,6 +345,13 @@ def _draw(record: Record, *, confidence: bool) -> bytes:
     )
 
 
+def _sold(sold: str | None, worded: bool) -> Any:
+    """A comparable's sale month; in layout 7, "date not known" (wrapped in its narrow column) when it has none."""
+    if sold or not worded:
+        return sold or "\u2014"
+    return plain(sold_text(sold), Styles.cell)
+
+
 def _data_line(data: CardData) -> str:
     name = str(data.name or "\u2014")
     used, read = data.sales_used, data.rows_read
@@ -342,7 +360,7 @@ def _data_line(data: CardData) -> str:
     return name
 
 
-def model_card(card: ModelCard, width: float) -> list[Flowable]:
+def model_card(card: ModelCard, width: float, *, worded: bool = False) -> list[Flowable]:
     data, metrics = card.data, card.metrics
     method = card.interval.method if card.interval is not None else None
     time_range = data.time_range or ()
@@ -356,7 +374,7 @@ def model_card(card: ModelCard, width: float) -> list[Flowable]:
     ]
     pairs: list[tuple[str, Any]] = [
         ("Trained", str(card.created or "\u2014")),
-        ("Sales dated", " to ".join(str(t) for t in time_range) if time_range else "\u2014"),
+        ("Sales dated", " to ".join(str(t) for t in time_range) if time_range else UNDATED if worded else "\u2014"),
     ]
     out: list[Flowable] = [fields(wide, width, columns=1), fields(pairs, width)]
     shown = [
@@ -406,6 +424,6 @@ VALUATION = register(
         "valuation",
         "valuation report",
         {"deedId": (int,), "recorded": (int, type(None))},
-        {1: draw_valuation, ARCHIVAL: draw_valuation_v2},
+        {1: draw_valuation, ARCHIVAL: draw_valuation_v2, ARCHIVAL_EVEN: draw_valuation_v7},
     )
 )

@@ -32,6 +32,8 @@ def test_the_gallery_is_committed() -> None:
     assert len([p for p in PDFS if p.parent.name == "issued-layout-1"]) == 5  # layout 1 documents, as first issued
     assert len([p for p in PDFS if p.parent.name == "issued-layout-3"]) == 3  # the first recording layout's
     assert len([p for p in PDFS if p.parent.name == "issued-layout-4"]) == 3  # hashes cut in sentences
+    assert len([p for p in PDFS if p.parent.name == "issued-layout-5"]) == 3  # "is" alone before a hash
+    assert len([p for p in PDFS if p.parent.name == "issued-layout-2"]) == 2  # a transfer id cut unevenly; "—"
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[f"{p.parent.name}/{p.stem}" for p in PDFS])

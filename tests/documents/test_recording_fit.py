@@ -48,8 +48,8 @@ def _records(scene: Scene) -> dict[str, Record]:
 
 @pytest.fixture(scope="module")
 def drawn(scene: Scene) -> dict[int, dict[str, bytes]]:
-    """Each recordable document in layouts 3, 4 and 5 (what new documents get: hashes in sentences start a line,
-    tests/documents/test_recording_hashes.py), from the same records."""
+    """Each recordable document in layouts 3, 4 and 6 (what new documents get: hashes in sentences start a line,
+    the word before them with them: tests/documents/test_recording_words.py), from the same records."""
     out: dict[int, dict[str, bytes]] = {RECORDING_V1: {}, RECORDING_FITTED: {}, RECORDING: {}}
     for name, record in _records(scene).items():
         recording = as_recording(record)

@@ -16,7 +16,7 @@ import pytest
 
 from core.documents.evidence import parse_record
 from desktop.documents import verify_pdf
-from desktop.documents.layout import RECORDING, RECORDING_FITTED, as_recording
+from desktop.documents.layout import RECORDING_FITTED, RECORDING_HASHES, as_recording
 from desktop.documents.registry import render_record
 from tests.documents import tampering
 from tests.documents.builders import Scene
@@ -28,11 +28,12 @@ WHOLE = (40, 64)  # hex digits of an address, of a hash
 
 @pytest.fixture(scope="module")
 def drawn(scene: Scene) -> dict[int, dict[str, bytes]]:
-    """Each recordable document in layout 4 and in layout 5 (what new documents get), from the same records."""
-    out: dict[int, dict[str, bytes]] = {RECORDING_FITTED: {}, RECORDING: {}}
+    """Each recordable document in layout 4 and in layout 5 (what documents got until layout 6), from the same
+    records."""
+    out: dict[int, dict[str, bytes]] = {RECORDING_FITTED: {}, RECORDING_HASHES: {}}
     for name, record in _records(scene).items():
         recording = as_recording(record)
-        out[RECORDING][name] = render_record(recording)
+        out[RECORDING_HASHES][name] = render_record(dataclasses.replace(recording, layout=RECORDING_HASHES))
         out[RECORDING_FITTED][name] = render_record(dataclasses.replace(recording, layout=RECORDING_FITTED))
     return out
 
@@ -70,9 +71,9 @@ def hash_lines(pdf: bytes, value: str) -> list[list[str]]:
     return places
 
 
-def test_new_recording_documents_are_layout_5_and_verify(drawn: dict[int, dict[str, bytes]]) -> None:
-    for name, pdf in drawn[RECORDING].items():
-        assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING == 5, name
+def test_layout_5_documents_verify(drawn: dict[int, dict[str, bytes]]) -> None:
+    for name, pdf in drawn[RECORDING_HASHES].items():
+        assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING_HASHES == 5, name
         report = verify_pdf(pdf, strict=True)
         assert report.ok and not report.resaved, (name, report.reason)
 
@@ -81,7 +82,7 @@ def test_layout_4_cut_hashes_in_sentences_and_layout_5_does_not(drawn: dict[int,
     before = {name: cut_in_sentences(pdf) for name, pdf in drawn[RECORDING_FITTED].items()}
     assert any(" is 0x" in line for lines in before.values() for line in lines), before  # the notarial act
     assert all(any(" · 0x" in line for line in lines) for lines in before.values()), before  # the QR entry
-    for name, pdf in drawn[RECORDING].items():
+    for name, pdf in drawn[RECORDING_HASHES].items():
         assert cut_in_sentences(pdf) == [], name
 
 
@@ -92,7 +93,7 @@ def test_the_attested_entrys_hash_starts_a_line_in_equal_pieces(
     record = as_recording(_records(scene)[name])
     attestation = next(e for e in record.entries if e.kind == "Attestation")
     value = str(attestation.message["entryHash"])
-    for layout in (RECORDING_FITTED, RECORDING):
+    for layout in (RECORDING_FITTED, RECORDING_HASHES):
         cut = [p for p in hash_lines(drawn[layout][name], value) if len(p) > 1]
         equal = [p for p in cut if max(map(len, p)) - min(map(len, p)) <= 1]
         if layout == RECORDING_FITTED:  # after "is" on the sentence's line, or on lines of its own cut unevenly
@@ -107,4 +108,4 @@ def test_layout_4_documents_still_verify_byte_for_byte(drawn: dict[int, dict[str
         assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING_FITTED
         report = verify_pdf(pdf, strict=True)
         assert report.ok and not report.resaved, (name, report.reason)
-        assert pdf != drawn[RECORDING][name], name  # two drawings of the same record
+        assert pdf != drawn[RECORDING_HASHES][name], name  # two drawings of the same record

@@ -1,4 +1,4 @@
-"""Bad input to recording-layout documents (layout 5, and layouts 3 and 4 kept for documents issued in them).
+"""Bad input to recording-layout documents (layout 6, and layouts 3 to 5 kept for documents issued in them).
 
 A record naming a layout this version does not draw for its type is one sentence (exit 2); a record whose
 layout was switched to another recording layout is not genuine (exit 1: the pages are the other
@@ -32,7 +32,8 @@ def _layout(number: int, doc_type: str | None = None) -> Callable[[bytes], bytes
 
 # case: (how a recording-layout certificate of title is changed; exit code; what the one sentence says)
 CASES: dict[str, tuple[Callable[[bytes], bytes], int, str]] = {
-    "a layout no version draws yet": (_layout(6), 2, "layout 6"),
+    "a layout no version draws yet": (_layout(8), 2, "layout 8"),
+    "layout 7, which a certificate of title is never drawn in": (_layout(7), 2, "layout 7"),
     "layout 0": (_layout(0), 2, "layout"),
     "switched to layout 3 (the first recording drawing)": (_layout(3), 1, "not the genuine certificate of title"),
     "switched to layout 4 (hashes cut in sentences)": (_layout(4), 1, "not the genuine certificate of title"),
@@ -53,7 +54,7 @@ def test_a_recording_record_changed_is_refused_or_not_genuine(
 ) -> None:
     change, code, says = CASES[case]
     pdf = _recording_title(office, capsys, tmp_path)
-    assert json.loads(tampering.record_bytes(pdf.read_bytes()))["document"]["layout"] == 5
+    assert json.loads(tampering.record_bytes(pdf.read_bytes()))["document"]["layout"] == 6
     changed = tmp_path / "changed.pdf"
     changed.write_bytes(change(pdf.read_bytes()))
     before = office.fingerprint()
