@@ -8,6 +8,7 @@ from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from core.money import figure_text
 from desktop.documents.fonts import SANS, SANS_BOLD
@@ -32,8 +33,26 @@ def _label(value: float) -> str:
     return f"{value / 1000:,.0f}k" if abs(value) >= 1000 else f"{value:,.0f}"
 
 
-def range_chart(v: ReportValuation, currency: str, width: float) -> Drawing:
-    """The estimate and its 90% range on a price line, with each comparable's sale and adjusted price."""
+def _room_for_range_labels(
+    left: float, right: float, width: float, at_low: float, at_high: float, low_text: str, high_text: str
+) -> tuple[float, float]:
+    """The price line's ends narrowed until the range's two labels, set beside the band, stay in the drawing.
+
+    `at_low`/`at_high` are where the range's ends fall along the line (0..1).  A range reaching the
+    highest price on the chart put its label up to a few points past the right edge (layouts 1 and 2)."""
+    need_low = stringWidth(low_text, SANS, 5.8) + 3  # the label's width, its 2-point gap and a point to spare
+    need_high = stringWidth(high_text, SANS, 5.8) + 3
+    for _ in range(4):  # each end's move shifts the other label a little: settle in a few rounds
+        if left + at_high * (right - left) + need_high > width:
+            right = left + (width - need_high - left) / at_high
+        if left + at_low * (right - left) < need_low:
+            left = (need_low - at_low * right) / (1 - at_low)
+    return left, right
+
+
+def range_chart(v: ReportValuation, currency: str, width: float, *, labels_inside: bool = False) -> Drawing:
+    """The estimate and its 90% range on a price line, with each comparable's sale and adjusted price.
+    `labels_inside` (layout 7) keeps the range's labels inside the drawing."""
     estimate, low, high = float(v.estimate), float(v.low), float(v.high)
     comps = v.comparables[:6]
     values = [low, high, estimate] + [float(c.price) for c in comps] + [float(c.adjusted_price) for c in comps]
@@ -44,6 +63,10 @@ def range_chart(v: ReportValuation, currency: str, width: float) -> Drawing:
     pad = (hi - lo) * 0.08 or hi * 0.05
     lo, hi = lo - pad, hi + pad
     left, right = 22.0, width - 8
+    if labels_inside:
+        left, right = _room_for_range_labels(
+            left, right, width, (low - lo) / (hi - lo), (high - lo) / (hi - lo), figure_text(low), figure_text(high)
+        )
     row = 10.0
     legend_h, axis_h, label_h, band_h = 9.0, 14.0, 10.0, 12.0
     height = legend_h + axis_h + row * len(comps) + 8 + band_h + label_h

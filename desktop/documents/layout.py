@@ -54,7 +54,8 @@ ARCHIVAL_CREATOR = "Deedbook documents (deedbook-document/1, PDF/A-3b)"
 # kept so issued documents verify; 5 = layout 4 where a hash too long for a line of its sentence starts a line,
 # kept so issued documents verify; 6 = layout 5 where the word before such a hash goes to its line with it;
 # 7 = layout 2 where a hash alone in a table cell too narrow for it is cut into equal lines, and the valuation
-# report words an undated market (transfer deeds and valuation reports; the other documents did not change).
+# report words an undated market and keeps its range's labels inside the chart (transfer deeds and valuation
+# reports; the other documents did not change).
 ARCHIVAL = 2
 RECORDING_V1 = 3  # the first recording layout: its 10-point words were split where a 7-point column ended
 RECORDING_FITTED = 4  # columns fit their words; a hash inside a sentence was cut where the line ended
@@ -330,6 +331,9 @@ def data_table(
     return table
 
 
+BOX_PADDING = 8.0  # points inside a box's border, left and right (boxed)
+
+
 def boxed(
     content: Sequence[Sequence[Any]], widths: Sequence[float], background: Any = PANEL, border: Any = RULE
 ) -> Table:
@@ -340,8 +344,8 @@ def boxed(
                 ("BACKGROUND", (0, 0), (-1, -1), background),
                 ("BOX", (0, 0), (-1, -1), 0.6, border),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 7),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
             ]

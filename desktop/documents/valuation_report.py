@@ -25,6 +25,7 @@ from desktop.documents.blocks import moment, money, party
 from desktop.documents.charts import drivers_chart, range_chart
 from desktop.documents.entries import attribute_pairs
 from desktop.documents.layout import (
+    BOX_PADDING,
     ARCHIVAL,
     ARCHIVAL_EVEN,
     Styles,
@@ -215,7 +216,11 @@ def _draw(record: Record, *, confidence: bool, worded: bool = False) -> bytes:
         headline.append(plain(f"This valuation is {as_of_text(v.as_of)}.", Styles.fine))
     if confidence:
         headline += _confidence_lines(v)
-    story.append(boxed([[headline, range_chart(v, currency, width * 0.58)]], [width * 0.42, width * 0.58]))
+    # Layouts 1 and 2 drew the chart as wide as its cell, padding included, so its right end and a label
+    # beside the range could pass the box's border; layout 7 draws it inside the padding, labels included.
+    chart_width = width * 0.58 - 2 * BOX_PADDING if worded else width * 0.58
+    chart = range_chart(v, currency, chart_width, labels_inside=worded)
+    story.append(boxed([[headline, chart]], [width * 0.42, width * 0.58]))
 
     story += section("Subject property", width)
     pairs: list[tuple[str, Any]] = [
