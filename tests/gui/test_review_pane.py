@@ -122,9 +122,16 @@ def test_the_notary_desk_shows_the_screen_of_the_transfer_being_attested(
 
     pane = NotaryPane(office)
     qtbot.addWidget(pane)
+    pane.resize(1250, 760)  # the pane in the window at its default size
+    pane.show()
     pane.select_entry(suspicious_demo.target("loan_before_sale"))
     qtbot.waitUntil(lambda: pane.screening.assessment is not None, timeout=60_000)
     assert "loan_before_sale" in [r["code"] for r in pane.screening.assessment.reasons]
+    # the reasons are read before attesting: their area grows with them (it stayed 160 px and scrolled),
+    # up to 260 px so that the signature and the Attest button stay in view
+    area = pane.screening.parentWidget().parentWidget()
+    qtbot.waitUntil(lambda: area.height() > 160)
+    assert area.height() <= 260
     pane.select_entry(1)  # a registration
     qtbot.waitUntil(lambda: "Only transfers" in pane.screening.title.text(), timeout=30_000)
 

@@ -138,7 +138,7 @@ class NotaryPane(Pane):
 
         self.screening = ScreenView()  # the agency's screen of a transfer, before the notary attests it
         self.screening.show_message("Choose a transfer to see its screening (internal, on the agency's ledger only).")
-        form.addRow("Screening", scrolled(self.screening, 160))
+        form.addRow("Screening", scrolled(self.screening, 160, grow_to=260))  # as tall as its reasons, up to 260
         form.addRow("Act", self.act)
         form.addRow("Date", self.act_date)
         form.addRow("Place", self.place)
