@@ -48,7 +48,12 @@ from core.store import (
 
 # The snapshot each engine's reads are pinned to in this thread (Ledger.snapshot); a context variable,
 # since the GUI reads off the UI thread and the watcher in its own: each thread pins its own.
-_PINNED: ContextVar[dict[Engine, Connection]] = ContextVar("deedbook_pinned_snapshot", default={})
+_PINNED: ContextVar[dict[Engine, Connection]] = ContextVar("deedbook_pinned_snapshot")
+
+
+def _pinned() -> dict[Engine, Connection]:
+    return _PINNED.get({})
+
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
@@ -364,7 +369,7 @@ class Ledger:
         deeds, `reader()`) reads through it, so a reader that combines several reads (a proof, an
         export, a certificate, verify) sees entries and the tables built from them at one moment.
         Nested use joins the outer snapshot.  Appending inside one is refused; it is rolled back."""
-        pinned = _PINNED.get().get(self.engine)
+        pinned = _pinned().get(self.engine)
         if pinned is not None:
             yield pinned
             return
@@ -372,7 +377,7 @@ class Ledger:
             if conn.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             transaction = conn.begin()
-            token = _PINNED.set({**_PINNED.get(), self.engine: conn})
+            token = _PINNED.set({**_pinned(), self.engine: conn})
             try:
                 yield conn
             finally:
@@ -381,12 +386,12 @@ class Ledger:
 
     def reading_snapshot(self) -> bool:
         """Whether this thread is inside `snapshot()` of this ledger."""
-        return self.engine in _PINNED.get()
+        return self.engine in _pinned()
 
     @contextmanager
     def reader(self) -> Iterator[Connection]:
         """A connection to read with: the snapshot's inside `snapshot()`, else a connection of its own."""
-        pinned = _PINNED.get().get(self.engine)
+        pinned = _pinned().get(self.engine)
         if pinned is not None:
             yield pinned
             return
