@@ -399,8 +399,8 @@ class Ledger:
             yield conn
 
     def refuse_write_in_snapshot(self) -> None:
-        """Writes are not made from inside a read of one moment: the snapshot would not see them, and on
-        SQLite a write from the thread holding it waits on itself."""
+        """Writes are not made from inside a read of one moment: a write decides from the ledger as it is
+        in the write lock (append_built), never from an older moment, and the snapshot would not see it."""
         if self.reading_snapshot():
             raise DeedbookError("Nothing can be written to the ledger while reading one moment of it (a snapshot).")
 
@@ -462,9 +462,8 @@ class Ledger:
         return deed
 
     def deeds(self, *, search: str | None = None, limit: int | None = None, offset: int = 0) -> list[DeedState]:
-        ids = self.deed_ids(search=search, limit=limit, offset=offset)
-        with self.reader() as conn:
-            return load_deeds(conn, ids)
+        with self.snapshot() as conn:  # the deeds that match, as they are at that moment
+            return load_deeds(conn, self.deed_ids(search=search, limit=limit, offset=offset))
 
     def deed_ids(
         self,
