@@ -374,9 +374,14 @@ class Ledger:
             yield pinned
             return
         with self.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             transaction = conn.begin()
+            # Read-only in PostgreSQL too: a write through `reader()` fails rather than vanish in the rollback.
+            # (Not SQLite's query_only: its refusal would be reported as a read-only data folder.)
+            if postgres:
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
             token = _PINNED.set({**_pinned(), self.engine: conn})
             try:
                 yield conn

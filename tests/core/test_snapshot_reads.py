@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
 from core.errors import DeedbookError
 from core.keys import KeyStore
 from core.ledger import Ledger
@@ -86,3 +89,14 @@ def test_nothing_is_appended_from_inside_a_snapshot(tmp_path: Path, db_url: str 
     assert world.ledger.size() == 2 and world.ledger.deed_ids() == [1]
     world.register("P-2", world.operator.address)  # after it, as before
     assert world.ledger.deed_ids() == [1, 2]
+
+
+def test_a_postgresql_snapshot_is_read_only_in_the_database_too(tmp_path: Path, postgres_url: str) -> None:
+    world = _world(tmp_path, postgres_url)
+    with world.ledger.snapshot(), world.ledger.reader() as conn, pytest.raises(DatabaseError):
+        conn.execute(text("DELETE FROM cosignatures"))  # not through the ledger: still refused
+    assert world.ledger.size() == 2
+    # the pooled connection it used writes again afterwards: READ ONLY was its transaction's only
+    for parcel in ("P-2", "P-3"):
+        world.register(parcel, world.operator.address)
+    assert world.ledger.deed_ids() == [1, 2, 3]
