@@ -53,7 +53,7 @@ def deed_summaries(ledger: Ledger, deed_ids: Sequence[int]) -> dict[int, DeedSum
     if not deed_ids:
         return {}
     out: dict[int, DeedSummary] = {}
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         for start in range(0, len(deed_ids), 500):
             part = list(deed_ids[start : start + 500])
             liens: dict[int, int] = dict(
@@ -116,7 +116,7 @@ def _valuation_currencies(conn: Connection, indexes: list[int]) -> dict[int, str
 def entry_kinds(ledger: Ledger) -> list[str]:
     """The kinds of entry the ledger holds: one index lookup per kind (a loose scan of ix_entries_kind),
     not a DISTINCT over every entry (75 ms on PostgreSQL at 1,000,000 entries)."""
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         return sorted(str(k) for k in conn.exec_driver_sql(_KINDS).scalars())
 
 
@@ -132,7 +132,7 @@ def ledger_length(ledger: Ledger) -> int:
     """How many entries the ledger view shows: the last index + 1, one index lookup. `Ledger.size()`
     counts the rows (verification needs that), which reads every entry: 60 ms on PostgreSQL at
     1,000,000 entries. The two differ only if entries were deleted, which `verify` reports."""
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         return ledger_size(conn)
 
 
@@ -150,7 +150,7 @@ def entry_indexes(ledger: Ledger, *, kind: str | None = None, deed_id: int | Non
         query = query.where(col(EntryRow.kind) == kind)
     if deed_id is not None:
         query = query.where(col(EntryRow.deed_id) == deed_id)
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         if kind and deed_id is None:
             dense = _all_but(conn, kind)
             if dense is not None:
@@ -227,7 +227,7 @@ def entries_at(ledger: Ledger, indexes: Iterable[int]) -> dict[int, RecordedEntr
     if not wanted:
         return {}
     out: dict[int, RecordedEntry] = {}
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         if wanted[-1] - wanted[0] + 1 == len(wanted):  # a contiguous block: a range scan on the key
             query = select(EntryRow).where(col(EntryRow.idx) >= wanted[0], col(EntryRow.idx) <= wanted[-1])
             rows = conn.execute(query)

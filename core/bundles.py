@@ -27,6 +27,7 @@ from core.entries import Entry
 from core.errors import DeedbookError
 from core.identity import LedgerIdentity
 from core.notes import MalformedNote, b64, strict_b64
+from core.one_moment import one_moment
 from core.userfiles import json_nests_deeper_than, read_user_file
 from core.witness_requests import BadRequest, Candidate, parse_candidates, proof_sizes
 
@@ -71,6 +72,7 @@ class Bundle:
         return next((c for c in self.candidates if c.old == old), None)
 
 
+@one_moment  # its size, entries, checkpoint and proofs at one moment: a checkpoint read later covered entries it did not carry
 def build_bundle(ledger: "Ledger", since: int, *, limit: int | None = None) -> dict[str, Any]:
     """The bundle of entries `since` .. (at most `limit` of them), with the latest checkpoint and its proofs."""
     from core.cosignatures import cosigned_json

@@ -63,7 +63,7 @@ def checkpoint_of_size(ledger: "Ledger", size: int) -> "RecordedEntry | None":
 
 def lines_of(ledger: "Ledger", checkpoint_index: int) -> list[NoteSignature]:
     """The cosignature lines kept for one checkpoint, oldest witness first."""
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         rows = (
             conn.execute(
                 select(col(CosignatureRow.line))
@@ -100,7 +100,7 @@ def cosigned_json(ledger: "Ledger", recorded: "RecordedEntry") -> dict[str, Any]
 
 def last_cosigned(ledger: "Ledger") -> dict[tuple[str, str], tuple[int, int]]:
     """(witness name, address) -> (the largest checkpoint size it cosigned here, when)."""
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         rows = conn.execute(select(CosignatureRow)).all()
     sizes: dict[tuple[str, str], tuple[int, int]] = {}
     for row in rows:
@@ -154,6 +154,7 @@ def add_cosignatures(ledger: "Ledger", notes: Sequence[tuple[str, Note]], *, now
             found += 1
         if not found:
             raise DeedbookError(f"{label} carries no witness's cosignature, only the operator's signature.")
+    ledger.refuse_write_in_snapshot()
     with ledger.engine.begin() as conn:
         for item in added:
             c = item.cosigner
@@ -178,7 +179,7 @@ def add_cosignatures(ledger: "Ledger", notes: Sequence[tuple[str, Note]], *, now
 
 def check_stored(ledger: "Ledger") -> tuple[int | None, str] | None:
     """The first stored cosignature that does not check (the entry it concerns, why), for `verify`."""
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         rows = conn.execute(select(CosignatureRow).order_by(col(CosignatureRow.checkpoint_idx))).all()
     bodies: dict[int, Body | None] = {}
     for row in rows:

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -44,6 +45,15 @@ from core.store import (
     migrate,
     sqlite_read_only_url,
 )
+
+# The snapshot each engine's reads are pinned to in this thread (Ledger.snapshot); a context variable,
+# since the GUI reads off the UI thread and the watcher in its own: each thread pins its own.
+_PINNED: ContextVar[dict[Engine, Connection]] = ContextVar("deedbook_pinned_snapshot")
+
+
+def _pinned() -> dict[Engine, Connection]:
+    return _PINNED.get({})
+
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
@@ -291,6 +301,7 @@ class Ledger:
 
     def _write(self) -> Connection:
         """A connection whose transaction takes the database's write lock (core.store.WRITE_LOCK)."""
+        self.refuse_write_in_snapshot()
         return self.engine.connect().execution_options(**{WRITE_LOCK: self.lock_wait})
 
     def _append_locked(
@@ -350,25 +361,60 @@ class Ledger:
     # -- reading ---------------------------------------------------------
     @contextmanager
     def snapshot(self) -> Iterator[Connection]:
-        """A read-only transaction that sees the ledger as it was at its first read, whatever other
-        desktops and command lines append meanwhile: whoever compares entries with the tables built
-        from them (verify) must read both at one moment.  SQLite's deferred transaction in WAL mode
-        is such a snapshot; PostgreSQL's needs REPEATABLE READ.  Nothing is written; it is rolled back."""
+        """Read one moment of the ledger, whatever other desktops and command lines append meanwhile.
+
+        A read-only transaction that sees the ledger as it was at its first read: SQLite's deferred
+        transaction in WAL mode is such a snapshot; PostgreSQL's needs REPEATABLE READ.  While it is
+        open, every read method of this ledger called in this thread (entries, checkpoints, the tree,
+        deeds, `reader()`) reads through it, so a reader that combines several reads (a proof, an
+        export, a certificate, verify) sees entries and the tables built from them at one moment.
+        Nested use joins the outer snapshot.  Appending inside one is refused; it is rolled back."""
+        pinned = _pinned().get(self.engine)
+        if pinned is not None:
+            yield pinned
+            return
         with self.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             transaction = conn.begin()
+            # Read-only in PostgreSQL too: a write through `reader()` fails rather than vanish in the rollback.
+            # (Not SQLite's query_only: its refusal would be reported as a read-only data folder.)
+            if postgres:
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            token = _PINNED.set({**_pinned(), self.engine: conn})
             try:
                 yield conn
             finally:
+                _PINNED.reset(token)
                 transaction.rollback()
 
-    def size(self) -> int:
+    def reading_snapshot(self) -> bool:
+        """Whether this thread is inside `snapshot()` of this ledger."""
+        return self.engine in _pinned()
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        """A connection to read with: the snapshot's inside `snapshot()`, else a connection of its own."""
+        pinned = _pinned().get(self.engine)
+        if pinned is not None:
+            yield pinned
+            return
         with self.engine.connect() as conn:
+            yield conn
+
+    def refuse_write_in_snapshot(self) -> None:
+        """Writes are not made from inside a read of one moment: a write decides from the ledger as it is
+        in the write lock (append_built), never from an older moment, and the snapshot would not see it."""
+        if self.reading_snapshot():
+            raise DeedbookError("Nothing can be written to the ledger while reading one moment of it (a snapshot).")
+
+    def size(self) -> int:
+        with self.reader() as conn:
             return entry_count(conn)
 
     def entry(self, index: int) -> RecordedEntry:
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             row = conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
         if row is None:
             raise NotFound(f"There is no entry {index}: the ledger has {self.size()} entries (0 to {self.size() - 1}).")
@@ -384,7 +430,7 @@ class Ledger:
             query = query.where(col(EntryRow.kind) == kind)
         if signer is not None:
             query = query.where(col(EntryRow.signers).contains(signer.lower()))
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             return [RecordedEntry.from_row(row) for row in conn.execute(query)]
 
     def iter_entries(self, batch: int = 5000) -> Iterator[RecordedEntry]:
@@ -397,13 +443,13 @@ class Ledger:
         query = select(col(EntryRow.leaf_hash)).order_by(col(EntryRow.idx))
         if size is not None:
             query = query.where(col(EntryRow.idx) < size)
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             return [bytes.fromhex(h[2:]) for h in conn.execute(query).scalars()]
 
     def resolve_deed(self, reference: str | int) -> int:
         """A deed number, or a parcel number, as a person types it."""
         text_ref = str(reference).strip()
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             if text_ref.isdigit():
                 found = conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.deed_id) == int(text_ref))).scalar()
                 if found is not None:
@@ -415,15 +461,14 @@ class Ledger:
 
     def deed(self, reference: str | int) -> DeedState:
         deed_id = self.resolve_deed(reference)
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             deed = load_deed(conn, deed_id)
         assert deed is not None
         return deed
 
     def deeds(self, *, search: str | None = None, limit: int | None = None, offset: int = 0) -> list[DeedState]:
-        ids = self.deed_ids(search=search, limit=limit, offset=offset)
-        with self.engine.connect() as conn:
-            return load_deeds(conn, ids)
+        with self.snapshot() as conn:  # the deeds that match, as they are at that moment
+            return load_deeds(conn, self.deed_ids(search=search, limit=limit, offset=offset))
 
     def deed_ids(
         self,
@@ -435,7 +480,7 @@ class Ledger:
         offset: int = 0,
     ) -> list[int]:
         """Deed numbers matching `search` (parcel, address or owner), sorted in SQL (core.deed_search)."""
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             return deed_search.deed_ids(
                 conn, search, order_by=order_by, descending=descending, limit=limit, offset=offset
             )
@@ -443,12 +488,12 @@ class Ledger:
     def deed_count(self, *, search: str | None = None, at_most: int | None = None) -> int:
         """How many deeds there are (that match `search`, with the same rule as `deed_ids`);
         with `at_most`, at_most + 1 means "more than at_most" (counting stops there)."""
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             return deed_search.deed_count(conn, search, at_most=at_most)
 
     def history(self, reference: str | int) -> list[RecordedEntry]:
         deed_id = self.resolve_deed(reference)
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             rows = conn.execute(select(EntryRow).where(col(EntryRow.deed_id) == deed_id).order_by(col(EntryRow.idx)))
             return [RecordedEntry.from_row(row) for row in rows]
 
@@ -460,7 +505,7 @@ class Ledger:
         query = select(EntryRow).where(col(EntryRow.kind) == "Checkpoint").order_by(col(EntryRow.idx).desc())
         if covering is not None:
             query = query.where(col(EntryRow.idx) > covering)  # a checkpoint covers only entries before it
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             for row in conn.execute(query):
                 entry = RecordedEntry.from_row(row)
                 if covering is None or entry.message["size"] > covering:
@@ -469,13 +514,13 @@ class Ledger:
 
     def used_once(self, key: OnceKey) -> int | None:
         """The entry that used a one-time value (core.kinds.OneTime.key), or None."""
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             return find_once(conn, key)
 
     def tree(self) -> LedgerTree:
         """The Merkle tree of the entries recorded so far (roots, inclusion and consistency proofs),
         read from its stored nodes: each question costs O(log n)."""
-        return stored_tree(self.engine)
+        return stored_tree(self.reader)
 
     def merkle_root(self, size: int | None = None) -> bytes:
         return self.tree().root(self.size() if size is None else size)
@@ -483,11 +528,12 @@ class Ledger:
     def registrars(self) -> list[str]:
         # A state of size 0 reads no AddRegistrar: give it the ledger's size, as the last index + 1
         # (an index lookup; count(*) reads every entry: 70 ms on PostgreSQL at 1,000,000 entries).
-        with self.engine.connect() as conn:
+        with self.reader() as conn:
             return sorted(DbState(conn, self.identity, ledger_size(conn)).registrars)
 
     def raw_execute(self, sql: str) -> None:
         """For tests and repair tools only."""
+        self.refuse_write_in_snapshot()
         with self.engine.begin() as conn:
             conn.execute(text(sql))
 

@@ -46,7 +46,7 @@ class LienRecord:
 
 
 def next_lien_id(ledger: Ledger) -> int:
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         return int(conn.execute(select(func.coalesce(func.max(LienRow.lien_id), 0))).scalar_one()) + 1
 
 

@@ -95,7 +95,7 @@ def prepare_lien(
 
 def lien_deed(ledger: Ledger, lien_id: int) -> int:
     """The deed a lien number belongs to (lien numbers are the ledger's, not a deed's)."""
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         found = conn.execute(select(col(LienRow.deed_id)).where(col(LienRow.lien_id) == lien_id)).scalar()
     if found is None:
         raise DeedbookError(f"There is no lien {lien_id} in this ledger.")
@@ -143,7 +143,7 @@ def _check_fresh(ledger: Ledger, entry: Entry, taken: set[int]) -> None:
         return
     m = entry.message
     wanted = int(m["lienId"])
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         opened = conn.execute(select(col(LienRow.opened_index)).where(col(LienRow.lien_id) == wanted)).scalar()
     if opened is not None or wanted in taken:
         by = f" by entry {opened}" if opened is not None else " by another response given here"

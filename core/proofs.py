@@ -35,6 +35,7 @@ from core.entries import Entry, SignatureRecord, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
 from core.kinds import EntryKind, article, check_signatures, get_kind, registrar_to_prove, same_address, typed_data
+from core.one_moment import one_moment
 from core.userfiles import json_nests_deeper_than, read_user_file
 
 if TYPE_CHECKING:  # verifying a proof needs no database: keep SQLAlchemy out of `verify-proof`
@@ -86,6 +87,7 @@ def _proved(recorded: RecordedEntry, tree: LedgerTree, size: int) -> dict[str, A
     }
 
 
+@one_moment  # the entry, its checkpoint, the tree and the cosignatures at one moment
 def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
     recorded = ledger.entry(index)
     checkpoint = ledger.latest_checkpoint(covering=index)

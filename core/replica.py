@@ -83,16 +83,19 @@ class LedgerSource:
         self.ledger, self.label = ledger, label
 
     def bundle(self, since: int) -> Bundle:
-        return parse_bundle(build_bundle(self.ledger, min(since, self.ledger.size())), f"The ledger in {self.label}")
+        with self.ledger.snapshot():  # its size and the bundle built at it, one moment
+            data = build_bundle(self.ledger, min(since, self.ledger.size()))
+        return parse_bundle(data, f"The ledger in {self.label}")
 
     def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
         return [e.leaf_hash for e in self.ledger.entries(start, stop)]
 
     def candidate(self, old: int, size: int) -> Candidate | None:
-        if not 0 < old <= size <= self.ledger.size():
-            return None
-        tree = self.ledger.tree()
-        return Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
+        with self.ledger.snapshot():
+            if not 0 < old <= size <= self.ledger.size():
+                return None
+            tree = self.ledger.tree()
+            return Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
 
 
 @dataclass

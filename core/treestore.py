@@ -10,10 +10,11 @@ entry.  Leaves (level 0) are not repeated here: they are the entries' own
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, insert, select
 from sqlmodel import col
 
 from core.errors import LedgerDamaged
@@ -65,11 +66,12 @@ def read_nodes(conn: Connection, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes
     return found
 
 
-def stored_tree(engine: Engine) -> LedgerTree:
-    """The tree as stored; each question reads its O(log n) nodes in one short read."""
+def stored_tree(connect: Callable[[], AbstractContextManager[Connection]]) -> LedgerTree:
+    """The tree as stored; each question reads its O(log n) nodes in one short read, on a connection
+    from `connect` (Ledger.reader: the snapshot's, when the reader holds one)."""
 
     def read(keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
-        with engine.connect() as conn:
+        with connect() as conn:
             return read_nodes(conn, keys)
 
     return LedgerTree(read)

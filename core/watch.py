@@ -57,7 +57,7 @@ def new_entries(engine: Engine, seen: int) -> NewEntries | None:
         rows = list(
             conn.execute(
                 text("SELECT idx, kind, deed_id FROM entries WHERE idx >= :seen AND idx < :stop"),
-                {"seen": seen, "stop": seen + LISTED},
+                {"seen": seen, "stop": min(size, seen + LISTED)},  # as of `size`: PostgreSQL reads each statement anew
             )
         )
     kinds = frozenset(str(kind) for _, kind, _ in rows)

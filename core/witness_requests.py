@@ -32,6 +32,7 @@ from core.checkpoint_note import identity_of, ledger_vkey, note_of
 from core.errors import DeedbookError
 from core.identity import LedgerIdentity
 from core.notes import MalformedNote, Note, b64, parse_note, strict_b64
+from core.one_moment import one_moment
 from core.userfiles import json_nests_deeper_than, read_user_file
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def proof_sizes(ledger: "Ledger", size: int, asked: Iterable[int] = ()) -> list[
     return sorted(s for s in sizes if 0 < s <= size)
 
 
+@one_moment  # the earlier checkpoints, the witnesses' sizes and the tree at one moment
 def build_request(ledger: "Ledger", checkpoint: "RecordedEntry", asked: Iterable[int] = ()) -> CheckpointRequest:
     size = int(checkpoint.message["size"])
     for s in asked:

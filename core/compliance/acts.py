@@ -26,8 +26,9 @@ PLACEHOLDER = b"\x00" * 65  # a signature still to come, for a dry run of the ru
 
 @contextmanager
 def reading(ledger: Ledger) -> Iterator[DbState]:
-    """The ledger's state as it is now, for reads and dry runs (nothing it does is written)."""
-    with ledger.engine.connect() as conn:
+    """The ledger's state as it is now, for reads and dry runs (nothing it does is written): one snapshot, so
+    that on PostgreSQL the size and each table it reads are of one moment."""
+    with ledger.snapshot() as conn:
         size = int(
             conn.exec_driver_sql("SELECT coalesce(max(idx), -1) + 1 FROM entries").scalar_one()
         )  # the index, not a count

@@ -162,7 +162,7 @@ def objection_request(ledger: Ledger, recovery: Recovery) -> tuple[SigningReques
 
 
 def deeds_held(ledger: Ledger, address: str) -> list[int]:
-    with ledger.engine.connect() as conn:
+    with ledger.reader() as conn:
         found = conn.execute(
             select(col(HoldingRow.deed_id)).where(col(HoldingRow.holder) == address).order_by(col(HoldingRow.deed_id))
         )

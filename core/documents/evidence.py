@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from core.entries import canonical_json
 from core.errors import DeedbookError, NotFound, Remedy, VerificationFailed
 from core.identity import LedgerIdentity
+from core.one_moment import one_moment
 from core.userfiles import json_nests_deeper_than
 
 if TYPE_CHECKING:  # reading a document needs no database layer; building one is given a ledger
@@ -221,6 +222,7 @@ def covering_checkpoint(ledger: "Ledger", newest: int) -> "RecordedEntry":
     return checkpoint
 
 
+@one_moment  # the checkpoint, the entries, their paths and the cosignatures at one moment
 def build_record(
     ledger: "Ledger",
     doc_type: str,

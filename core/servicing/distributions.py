@@ -15,6 +15,7 @@ from core.keys import UnlockedKey
 from core.kinds.distribution import MAX_PURPOSE
 from core.ledger import Ledger, RecordedEntry
 from core.money import check_currency, format_amount, parse_amount
+from core.one_moment import one_moment
 from core.servicing.snapshot import SHARE_KINDS, fold
 from core.servicing.split import RULE, RULE_TEXT, Payout, split
 from core.state import DeedState, LedgerState
@@ -85,6 +86,7 @@ def record_checkpoint(ledger: Ledger, index: int | None = None) -> RecordedEntry
     return found
 
 
+@one_moment  # the deed, the record date's checkpoint and the history before it, at one moment
 def snapshot(ledger: Ledger, deed: str | int, checkpoint: int | None = None) -> Snapshot:
     """Who held how many shares of `deed` at the record date (every entry before the checkpoint counts)."""
     state = ledger.deed(deed)

@@ -12,6 +12,7 @@ from core.display import short_address
 from core.documents.evidence import Record, RecordInvalid, build_record
 from core.errors import DeedbookError
 from core.ledger import Ledger
+from core.one_moment import one_moment
 from core.signing import checksum_address, parse_address
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, party
@@ -31,6 +32,7 @@ from desktop.documents.layout import (
 from desktop.documents.registry import DocumentType, register, render_record
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def collect_journal(
     ledger: Ledger,
     notary: str | None = None,

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.errors import DeedbookError
 from core.ledger import Ledger
+from core.one_moment import one_moment
 from desktop.documents import blocks, notary_wording
 from desktop.documents.blocks import moment, party
 from desktop.documents.entries import acknowledgement, event_row, notary_of
@@ -32,6 +33,7 @@ from desktop.documents.layout import (
 from desktop.documents.registry import DocumentType, register, render_record
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def collect_notary_record(
     ledger: Ledger, index: int, paper: str = "A4", commission: Mapping[str, str] | None = None
 ) -> Record:

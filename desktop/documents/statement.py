@@ -18,6 +18,7 @@ from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_
 from core.errors import DeedbookError
 from core.kinds.distribution import expected_payouts
 from core.ledger import Ledger
+from core.one_moment import one_moment
 from core.servicing.distributions import find_distribution, payout_of, snapshot
 from core.servicing.snapshot import SHARE_KINDS, fold, lower_keys
 from core.servicing.split import RULE_TEXT
@@ -40,6 +41,7 @@ from desktop.documents.layout import (
 from desktop.documents.registry import DocumentType, register, render_record
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def collect_statement(ledger: Ledger, distribution_id: int, holder: str, paper: str = "A4") -> Record:
     """The record of `holder`'s statement for distribution `distribution_id`."""
     holder = checksum_address(parse_address(holder))

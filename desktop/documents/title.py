@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Spacer
 from core.documents.chain import replay
 from core.documents.evidence import Record, RecordInvalid, build_record
 from core.ledger import Ledger
+from core.one_moment import one_moment
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, party, percent
 from desktop.documents.entries import attribute_pairs, event_row
@@ -30,6 +31,7 @@ from desktop.documents.layout import (
 from desktop.documents.registry import DocumentType, register, render_record
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
     """Entries about `deed` recorded after the latest checkpoint: a certificate made as of that
     checkpoint leaves them out (until the operator signs a newer one)."""
@@ -38,6 +40,7 @@ def uncovered_entries(ledger: Ledger, deed: str | int) -> list[int]:
     return [e.index for e in ledger.history(deed) if e.index >= size]
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def collect_title(ledger: Ledger, deed: str | int, paper: str = "A4", *, complete: bool = False) -> Record:
     """The record of a deed's certificate of title: every entry about the deed up to the latest
     checkpoint, proved against it.  Like a title report's effective date, the certificate is as of

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_record
 from core.errors import DeedbookError
 from core.ledger import Ledger, RecordedEntry
+from core.one_moment import one_moment
 from desktop.documents import blocks
 from desktop.documents.blocks import day, moment, money, named, party, shares_text
 from desktop.documents.entries import acknowledgement
@@ -35,6 +36,7 @@ from desktop.documents.layout import (
 from desktop.documents.registry import DocumentType, register, render_record
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def collect_transfer(ledger: Ledger, index: int, paper: str = "A4") -> Record:
     """The record of a transfer deed: the deed's registration (property description), the transfer,
     the liens it paid off, and every attestation of it."""

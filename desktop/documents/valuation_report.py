@@ -20,6 +20,7 @@ from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid, build_
 from core.errors import DeedbookError
 from core.ledger import Ledger, RecordedEntry
 from core.money import figure_text, format_figure, to_minor
+from core.one_moment import one_moment
 from desktop.documents import blocks
 from desktop.documents.blocks import moment, money, party
 from desktop.documents.charts import drivers_chart, range_chart
@@ -73,6 +74,7 @@ def _matching_valuation(history: list[RecordedEntry], v: ReportValuation) -> Rec
     return None
 
 
+@one_moment  # the entries it picks and the checkpoint that proves them, read at one moment
 def collect_valuation(
     ledger: Ledger, deed: str | int, valuation: Valuation, card: ModelCard, paper: str = "A4"
 ) -> Record:

@@ -90,7 +90,8 @@ class Service:
         if ledger is None:
             return _text(404, "This server holds no ledger" + (" (it is a witness)." if self.witness_key else "."))
         try:
-            return self._ledger_get(ledger, path, query)
+            with ledger.snapshot():  # an answer that combines reads (size and checkpoint, an export): one moment
+                return self._ledger_get(ledger, path, query)
         except BadQuery as bad:
             return _text(400, str(bad))
         except NotFound as missing:

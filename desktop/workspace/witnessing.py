@@ -206,12 +206,13 @@ class WitnessOps(RecordOps):
         from core.cosignatures import last_cosigned, note_of_checkpoint
 
         ledger = self.ledger
-        latest = ledger.latest_checkpoint()
-        found = tuple(cosigners(note_of_checkpoint(ledger, latest))) if latest is not None else ()
-        witnesses = tuple(
-            WitnessedBy(name, address, size, when)
-            for (name, address), (size, when) in sorted(last_cosigned(ledger).items())
-        )
+        with ledger.snapshot():  # the checkpoint, its cosigners and each witness's size at one moment
+            latest = ledger.latest_checkpoint()
+            found = tuple(cosigners(note_of_checkpoint(ledger, latest))) if latest is not None else ()
+            witnesses = tuple(
+                WitnessedBy(name, address, size, when)
+                for (name, address), (size, when) in sorted(last_cosigned(ledger).items())
+            )
         return CosignStatus(latest, found, witnesses)
 
     def make_policy(

@@ -175,7 +175,8 @@ class DeedDetail(QScrollArea):
             self.empty.show()
 
         def read() -> tuple["DeedState", list["RecordedEntry"]]:
-            return ws.ledger.deed(deed_id), ws.ledger.history(deed_id)
+            with ws.ledger.snapshot():  # the deed as its history leaves it: both of one moment
+                return ws.ledger.deed(deed_id), ws.ledger.history(deed_id)
 
         self._latest.read("deed", read, self._show, failed=lambda _error: self.clear(), title="Reading the deed")
 

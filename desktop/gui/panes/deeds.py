@@ -204,7 +204,8 @@ class DeedsPane(Pane):
         def count() -> tuple[str, int, int, int]:
             from core.deed_search import FEW  # counted exactly only up to what the index sorts: no scan of every deed
 
-            return search, ledger.deed_count(search=search, at_most=FEW), FEW, ledger.deed_count()
+            with ledger.snapshot():  # "n of m deeds": both counted at one moment
+                return search, ledger.deed_count(search=search, at_most=FEW), FEW, ledger.deed_count()
 
         self.ctx.ops.op(self, count).success(self._show_count).failure(lambda _e: None).run()
 

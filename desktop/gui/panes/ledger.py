@@ -153,7 +153,8 @@ class LedgerPane(Pane):
         def read() -> tuple[Any, int, list[str]]:
             from core.browse import entry_kinds, ledger_length
 
-            return ledger.latest_checkpoint(), ledger_length(ledger), entry_kinds(ledger)
+            with ledger.snapshot():  # the checkpoint, length and kinds shown together are of one moment
+                return ledger.latest_checkpoint(), ledger_length(ledger), entry_kinds(ledger)
 
         self._latest.read("summary", read, self._show_summary, title="Reading the ledger")
 

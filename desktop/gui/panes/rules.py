@@ -51,9 +51,10 @@ class Overview:
 
 
 def read_overview(ws: Workspace) -> Overview:
-    return Overview(
-        ws.rules_in_force(), ws.rules_history(), ws.claims(), ws.issuers(), ws.holds(), ws.recovery_status()
-    )
+    with ws.ledger.snapshot():  # the rules, claims, holds and recoveries shown together are of one moment
+        return Overview(
+            ws.rules_in_force(), ws.rules_history(), ws.claims(), ws.issuers(), ws.holds(), ws.recovery_status()
+        )
 
 
 class RulesPane(Pane):
