@@ -8,6 +8,7 @@ backed by the database projection (core.store), so one set of rules serves both.
 from __future__ import annotations
 
 import json
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,15 @@ class DeedState:
         return [lien for lien in self.liens.values() if lien.is_open]
 
 
+# The holders of a deed at a record date, flat: (checkpoint index, holder, shares, holder, shares, ...).
+# A tuple of 3 is 64 bytes where (index, dict copy) in a list was about 330 (docs/scale.md).
+Snapshot = tuple[Any, ...]
+
+
+def _snapshot(index: int, holders: dict[str, int]) -> Snapshot:
+    return (index, *chain.from_iterable(holders.items()))
+
+
 OnceKey = tuple[str, str, str, str]  # a one-time value: (kind, field, scope, value); see core.kinds.OneTime
 
 
@@ -104,7 +114,8 @@ class LedgerState:
         self.once: dict[OnceKey, int] = {}  # one-time values used (by this replay or this append) -> entry
         self.compliance = Compliance()  # claims, rules, holds, recoveries (core.compliance); DbState's reads storage
         # Holders of each deed as of each checkpoint that followed a change to it: a record date (core.servicing).
-        self._record_dates: dict[int, list[tuple[int, dict[str, int]]]] = {}
+        # One snapshot (a tuple, `_snapshot`) for most deeds, a list of them once their holders changed again.
+        self._record_dates: dict[int, Snapshot | list[Snapshot]] = {}
         self._changed_since_checkpoint: set[int] = set()
 
     # deeds ------------------------------------------------------------
@@ -172,19 +183,43 @@ class LedgerState:
             for changed in self._changed_since_checkpoint:
                 deed = self.find_deed(changed)
                 if deed is not None:
-                    self._record_dates.setdefault(changed, []).append((index, dict(deed.holders)))
+                    self._keep_record_date(deed, index)
             self._changed_since_checkpoint.clear()
+
+    def _keep_record_date(self, deed: DeedState, index: int) -> None:
+        snapshot = _snapshot(index, deed.holders)
+        # Keyed by the deed's own number object: an int above 256 is 28 bytes, and the deed keeps this one.
+        kept = self._record_dates.get(deed.deed_id)
+        if kept is None:
+            self._record_dates[deed.deed_id] = snapshot
+            return
+        last = kept if isinstance(kept, tuple) else kept[-1]
+        if last[1:] == snapshot[1:]:
+            return  # the same holders (in the same order) as at the last record date kept: it answers for both
+        if isinstance(kept, tuple):
+            self._record_dates[deed.deed_id] = [kept, snapshot]
+        else:
+            kept.append(snapshot)
+
+    def record_date_holders(self, deed_id: int, checkpoint: int) -> dict[str, int] | None:
+        """The holders of the last snapshot this state took of the deed at or before checkpoint entry
+        `checkpoint`; None when it took none (the deed did not change before it since this state began)."""
+        kept = self._record_dates.get(deed_id)
+        if kept is None:
+            return None
+        found: Snapshot | None = None
+        for snapshot in (kept,) if isinstance(kept, tuple) else kept:
+            if snapshot[0] > checkpoint:
+                break
+            found = snapshot
+        return None if found is None else dict(zip(found[1::2], found[2::2], strict=True))
 
     def holders_at_checkpoint(self, deed_id: int, checkpoint: int) -> dict[str, int]:
         """Who held how many shares of a deed just before the checkpoint entry `checkpoint` (a record date),
         from the snapshots this state took at each checkpoint; empty when the deed was not registered yet.
         The caller checks that `checkpoint` is a Checkpoint covering every entry before it."""
-        found: dict[str, int] = {}
-        for at, holders in self._record_dates.get(deed_id, []):
-            if at > checkpoint:
-                break
-            found = holders
-        return dict(found)
+        found = self.record_date_holders(deed_id, checkpoint)
+        return {} if found is None else found
 
 
 class _Unkept(set[Any]):
