@@ -106,7 +106,7 @@ class Recovery:
         return self.approvals[-1].recorded_at if self.approvals else None
 
 
-@dataclass
+@dataclass(slots=True)  # one per holder of every deed, all in a replay: 48 bytes a record less than a __dict__
 class Acquisition:
     """When a holder last acquired shares of a deed, and how ("registration", "purchase")."""
 
