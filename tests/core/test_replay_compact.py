@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, insert
 
 from core.compliance.state import Compliance
 from core.compliance.store import DbCompliance, compliance_table, metadata
-from core.state import DeedState, LedgerState
+from core.state import DeedState, LedgerState, Lien
 
 KINDS = ("acquired", "counter")
 KEYS = st.text(alphabet="ab:", max_size=4)  # groups "", "a", "ab"...; keys with no colon; keys with two
@@ -150,3 +151,15 @@ def test_record_dates_answer_as_a_copy_of_the_holders_at_every_checkpoint(steps:
             answer["0xE5"] = 1  # a caller's copy: changing it changes no later answer
     for deed in deeds:
         assert "0xE5" not in state.holders_at_checkpoint(deed.deed_id, len(steps))
+
+
+def test_deeds_without_liens_share_one_empty_dict_that_takes_no_lien() -> None:
+    """A deed's first lien gives it its own dict; the shared one stays empty, and writing into it is refused."""
+    first, second = (DeedState(n, f"P{n}", "", "", "{}", 1, {"0xA1": 1}, 1, 0, 0) for n in (1, 2))
+    assert first.liens is second.liens and first.liens == {}
+    with pytest.raises(TypeError):
+        first.liens[1] = Lien(1, "0xB2", 100, "USD", "mortgage", 3)
+    first.add_lien(Lien(1, "0xB2", 100, "USD", "mortgage", 3))
+    first.add_lien(Lien(2, "0xC3", 50, "USD", "tax", 4))
+    assert sorted(first.liens) == [1, 2] and first.liens is not second.liens
+    assert second.liens == {} and DeedState(3, "P3", "", "", "{}", 1, {}, 1, 0, 0).liens == {}
