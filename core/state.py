@@ -8,8 +8,8 @@ backed by the database projection (core.store), so one set of rules serves both.
 from __future__ import annotations
 
 import json
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from core.compliance.state import Compliance
