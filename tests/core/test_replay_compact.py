@@ -2,7 +2,8 @@
 compliance state's keys by group, built for a kind only once a group of it is asked for, and the holders at
 each record date, one flat tuple a snapshot and none when the holders did not change since the last one.
 Each must answer exactly as a plain model of what it replaced does, over any sequence of operations: the
-compliance state in memory (a replay) and backed by a real SQLite table (an append), and the record dates."""
+compliance state in memory (a replay) and backed by a real SQLite table (an append), and the record dates.
+Deeds without liens share one empty dict, which must never take a lien."""
 
 from __future__ import annotations
 
