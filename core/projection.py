@@ -390,9 +390,9 @@ class DbState(LedgerState):
         if checkpoint >= self.stored_size:  # the checkpoint is in this batch (a replica syncs many entries at once)
             if checkpoint not in self._pending:
                 raise RuleViolation("A record date must be a checkpoint recorded before the entry that uses it.")
-            taken = [holders for at, holders in self._record_dates.get(deed_id, []) if at <= checkpoint]
-            if taken:  # the deed changed in this batch before it: the snapshot this state took at a checkpoint
-                return dict(taken[-1])
+            taken = self.record_date_holders(deed_id, checkpoint)
+            if taken is not None:  # the deed changed in this batch before it: the snapshot this state took then
+                return taken
             before = self.stored_size  # unchanged in this batch before it: as stored
         rows = self.conn.execute(
             select(col(EntryRow.kind), col(EntryRow.message))

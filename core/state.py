@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from core.compliance.state import Compliance
@@ -34,7 +35,19 @@ class Lien:
         return self.released_index is None
 
 
-@dataclass
+class _NoLiens(dict[int, Lien]):
+    """The liens of every deed that has none: one empty dict for them all, where each deed's own was 64 bytes.
+    `DeedState.add_lien` gives a deed its own dict; writing a lien into this one raises instead of giving it
+    to every deed (the only write the rules make; they do not update() or setdefault() liens)."""
+
+    def __setitem__(self, key: int, value: Lien) -> None:
+        raise TypeError("A deed's first lien is added with DeedState.add_lien.")
+
+
+_NO_LIENS = _NoLiens()
+
+
+@dataclass(slots=True)  # a replay holds every deed: slots take about 50 bytes a deed less than a __dict__
 class DeedState:
     deed_id: int
     parcel: str
@@ -46,7 +59,7 @@ class DeedState:
     version: int
     registered_index: int
     updated_index: int
-    liens: dict[int, Lien] = field(default_factory=dict)
+    liens: dict[int, Lien] = field(default_factory=lambda: _NO_LIENS)  # read-only until add_lien
     last_price: int | None = None  # minor units of the last recorded sale
     last_currency: str | None = None
     last_sale_at: int | None = None
@@ -56,12 +69,13 @@ class DeedState:
     # and leaves those three empty: core.deed_texts.
     texts_digest: bytes | None = None
     folded_parcel: str | None = None  # parcel_key(parcel), kept by a replay (the set of parcels holds it anyway)
+    _attributes: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)  # parsed once
 
     @property
     def attributes(self) -> dict[str, Any]:
-        parsed = self.__dict__.get("_attributes")
+        parsed = self._attributes
         if parsed is None:
-            parsed = self.__dict__["_attributes"] = json.loads(self.attributes_json)
+            parsed = self._attributes = json.loads(self.attributes_json)
         return dict(parsed)
 
     @property
@@ -71,8 +85,22 @@ class DeedState:
             return next(iter(self.holders))
         return min(self.holders.items(), key=lambda item: (-item[1], item[0].lower()))[0] if self.holders else ""
 
+    def add_lien(self, lien: Lien) -> None:
+        if type(self.liens) is _NoLiens:
+            self.liens = {}
+        self.liens[lien.lien_id] = lien
+
     def open_liens(self) -> list[Lien]:
         return [lien for lien in self.liens.values() if lien.is_open]
+
+
+# The holders of a deed at a record date, flat: (checkpoint index, holder, shares, holder, shares, ...).
+# A tuple of 3 is 64 bytes where (index, dict copy) in a list was about 330 (docs/scale.md).
+Snapshot = tuple[Any, ...]
+
+
+def _snapshot(index: int, holders: dict[str, int]) -> Snapshot:
+    return (index, *chain.from_iterable(holders.items()))
 
 
 OnceKey = tuple[str, str, str, str]  # a one-time value: (kind, field, scope, value); see core.kinds.OneTime
@@ -104,7 +132,8 @@ class LedgerState:
         self.once: dict[OnceKey, int] = {}  # one-time values used (by this replay or this append) -> entry
         self.compliance = Compliance()  # claims, rules, holds, recoveries (core.compliance); DbState's reads storage
         # Holders of each deed as of each checkpoint that followed a change to it: a record date (core.servicing).
-        self._record_dates: dict[int, list[tuple[int, dict[str, int]]]] = {}
+        # One snapshot (a tuple, `_snapshot`) for most deeds, a list of them once their holders changed again.
+        self._record_dates: dict[int, Snapshot | list[Snapshot]] = {}
         self._changed_since_checkpoint: set[int] = set()
 
     # deeds ------------------------------------------------------------
@@ -172,19 +201,43 @@ class LedgerState:
             for changed in self._changed_since_checkpoint:
                 deed = self.find_deed(changed)
                 if deed is not None:
-                    self._record_dates.setdefault(changed, []).append((index, dict(deed.holders)))
+                    self._keep_record_date(deed, index)
             self._changed_since_checkpoint.clear()
+
+    def _keep_record_date(self, deed: DeedState, index: int) -> None:
+        snapshot = _snapshot(index, deed.holders)
+        # Keyed by the deed's own number object: an int above 256 is 28 bytes, and the deed keeps this one.
+        kept = self._record_dates.get(deed.deed_id)
+        if kept is None:
+            self._record_dates[deed.deed_id] = snapshot
+            return
+        last = kept if isinstance(kept, tuple) else kept[-1]
+        if last[1:] == snapshot[1:]:
+            return  # the same holders (in the same order) as at the last record date kept: it answers for both
+        if isinstance(kept, tuple):
+            self._record_dates[deed.deed_id] = [kept, snapshot]
+        else:
+            kept.append(snapshot)
+
+    def record_date_holders(self, deed_id: int, checkpoint: int) -> dict[str, int] | None:
+        """The holders of the last snapshot this state took of the deed at or before checkpoint entry
+        `checkpoint`; None when it took none (the deed did not change before it since this state began)."""
+        kept = self._record_dates.get(deed_id)
+        if kept is None:
+            return None
+        found: Snapshot | None = None
+        for snapshot in (kept,) if isinstance(kept, tuple) else kept:
+            if snapshot[0] > checkpoint:
+                break
+            found = snapshot
+        return None if found is None else dict(zip(found[1::2], found[2::2], strict=True))
 
     def holders_at_checkpoint(self, deed_id: int, checkpoint: int) -> dict[str, int]:
         """Who held how many shares of a deed just before the checkpoint entry `checkpoint` (a record date),
         from the snapshots this state took at each checkpoint; empty when the deed was not registered yet.
         The caller checks that `checkpoint` is a Checkpoint covering every entry before it."""
-        found: dict[str, int] = {}
-        for at, holders in self._record_dates.get(deed_id, []):
-            if at > checkpoint:
-                break
-            found = holders
-        return dict(found)
+        found = self.record_date_holders(deed_id, checkpoint)
+        return {} if found is None else found
 
 
 class _Unkept(set[Any]):
@@ -232,7 +285,8 @@ class InMemoryState(LedgerState):
         deed.texts_digest = texts_digest(deed.address, deed.legal, deed.attributes_json)
         deed.address = deed.legal = deed.attributes_json = ""
         # what LedgerState.add_deed does, the parcel folded once for the set and the deeds table's comparison
-        deed.folded_parcel = parcel_key(deed.parcel)
+        folded = parcel_key(deed.parcel)
+        deed.folded_parcel = deed.parcel if folded == deed.parcel else folded  # most parcels fold to themselves
         self._deeds[deed.deed_id] = deed
         self._parcels.add(deed.folded_parcel)
         self.dirty.add(deed.deed_id)

@@ -106,7 +106,7 @@ class Recovery:
         return self.approvals[-1].recorded_at if self.approvals else None
 
 
-@dataclass
+@dataclass(slots=True)  # one per holder of every deed, all in a replay: 48 bytes a record less than a __dict__
 class Acquisition:
     """When a holder last acquired shares of a deed, and how ("registration", "purchase")."""
 
@@ -166,17 +166,26 @@ def acquired_key(deed_id: int, holder: str) -> str:
     return f"{deed_id}:{holder.lower()}"
 
 
+def _index(groups: dict[str, set[str]], key: str) -> None:
+    group, colon, _ = key.partition(":")
+    if colon:
+        groups.setdefault(group + ":", set()).add(key)
+
+
 class Compliance:
     """Every compliance record in memory, under (kind, key).  A subclass fetches from storage what
     is not here yet (`_fetch_one`, `_fetch_prefix`); this one has everything.
 
     A key may start with a group ("0xabc…:000000000012": a subject's claims): `with_prefix(kind,
-    group + ":")` finds a group's records without looking at the others."""
+    group + ":")` finds a group's records without looking at the others.  The index of keys by group is
+    built for a kind the first time a group of it is asked for, then kept up to date: a replay never asks
+    for the groups of acquisition records (one per holder of every deed), so it keeps no index of them
+    (about 350 bytes a deed; docs/scale.md, "Memory of a full verify")."""
 
     def __init__(self) -> None:
         # Every kind in RECORDS, and those a kind module adds later (core.kinds.vote's proposals).
         self._items: dict[str, dict[str, Any]] = defaultdict(dict, {kind: {} for kind in RECORDS})
-        self._groups: dict[tuple[str, str], set[str]] = {}  # (kind, "group:") -> keys
+        self._groups: dict[str, dict[str, set[str]]] = {}  # kind -> "group:" -> keys, for the kinds asked by group
         self._missing: set[RowKey] = set()  # asked for and not found (the store need not be asked again)
         self._complete: set[tuple[str, str]] = set()  # (kind, prefix) fully fetched; prefix "" is the whole kind
         self.dirty: set[RowKey] = set()
@@ -194,9 +203,9 @@ class Compliance:
     # -- generic access ------------------------------------------------------------------------------------
     def _keep(self, kind: str, key: str, record: Any) -> None:
         self._items[kind][key] = record
-        group, colon, _ = key.partition(":")
-        if colon:
-            self._groups.setdefault((kind, group + ":"), set()).add(key)
+        groups = self._groups.get(kind)
+        if groups is not None:
+            _index(groups, key)
 
     def get(self, kind: str, key: str) -> Any | None:
         items = self._items[kind]
@@ -220,8 +229,16 @@ class Compliance:
                     self._keep(kind, key, record)
             self._complete.add((kind, prefix))
         items = self._items[kind]
-        keys = items.keys() if not prefix else self._groups.get((kind, prefix), set())
-        return [items[key] for key in sorted(keys)]
+        return [items[key] for key in sorted(items.keys() if not prefix else self._group(kind).get(prefix, ()))]
+
+    def _group(self, kind: str) -> dict[str, set[str]]:
+        """The keys of `kind` by group, indexed now if no group of `kind` was asked for before."""
+        groups = self._groups.get(kind)
+        if groups is None:
+            groups = self._groups[kind] = {}
+            for key in self._items[kind]:
+                _index(groups, key)
+        return groups
 
     def put(self, kind: str, key: str, record: Any) -> None:
         """Keep `record` (new, or changed in place) and mark it for writing."""

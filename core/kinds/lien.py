@@ -48,13 +48,15 @@ def _apply_lien(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
     if not m["lienKind"].strip() or m["lienKind"] != m["lienKind"].strip():
         raise RuleViolation("A lien needs a kind (e.g. mortgage, tax), without spaces around it.")
-    deed.liens[m["lienId"]] = Lien(
-        m["lienId"],
-        checksum_address(bytes.fromhex(m["holder"][2:])),
-        m["amount"],
-        m["currency"],
-        m["lienKind"],
-        ctx.index,
+    deed.add_lien(
+        Lien(
+            m["lienId"],
+            checksum_address(bytes.fromhex(m["holder"][2:])),
+            m["amount"],
+            m["currency"],
+            m["lienKind"],
+            ctx.index,
+        )
     )
     state.next_lien_id += 1
     deed.version += 1
