@@ -37,11 +37,13 @@ class Lien:
 
 class _NoLiens(dict[int, Lien]):
     """The liens of every deed that has none: one empty dict for them all, where each deed's own was 64 bytes.
-    `DeedState.add_lien` gives a deed its own dict; writing a lien into this one raises instead of giving it
-    to every deed (the only write the rules make; they do not update() or setdefault() liens)."""
+    `DeedState.add_lien` gives a deed its own dict; every way of writing into this one raises instead of
+    giving a lien to every deed."""
 
-    def __setitem__(self, key: int, value: Lien) -> None:
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
         raise TypeError("A deed's first lien is added with DeedState.add_lien.")
+
+    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
 
 
 _NO_LIENS = _NoLiens()

@@ -158,8 +158,21 @@ def test_deeds_without_liens_share_one_empty_dict_that_takes_no_lien() -> None:
     """A deed's first lien gives it its own dict; the shared one stays empty, and writing into it is refused."""
     first, second = (DeedState(n, f"P{n}", "", "", "{}", 1, {"0xA1": 1}, 1, 0, 0) for n in (1, 2))
     assert first.liens is second.liens and first.liens == {}
-    with pytest.raises(TypeError):
-        first.liens[1] = Lien(1, "0xB2", 100, "USD", "mortgage", 3)
+    lien = Lien(1, "0xB2", 100, "USD", "mortgage", 3)
+    writes = [
+        lambda liens: liens.__setitem__(1, lien),
+        lambda liens: liens.update({1: lien}),
+        lambda liens: liens.setdefault(1, lien),
+        lambda liens: liens.__ior__({1: lien}),
+        lambda liens: liens.pop(1),
+        lambda liens: liens.popitem(),
+        lambda liens: liens.clear(),
+        lambda liens: liens.__delitem__(1),
+    ]
+    for write in writes:
+        with pytest.raises(TypeError):
+            write(first.liens)
+    assert second.liens == {}
     first.add_lien(Lien(1, "0xB2", 100, "USD", "mortgage", 3))
     first.add_lien(Lien(2, "0xC3", 50, "USD", "tax", 4))
     assert sorted(first.liens) == [1, 2] and first.liens is not second.liens
