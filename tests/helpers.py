@@ -137,3 +137,23 @@ def sell_with_liens(world: World, parcel: str, *, price: str, lien: str, currenc
     sale = submit(world.ledger, [sign_request(r, signers[r.signer.lower()]) for r in prepared.requests])
     new = add_lien(world.ledger, deed, bank, lien, "mortgage", currency).index
     return Sale(deed, old, sale, new)
+
+
+def valuation_message(ledger: Ledger, deed_id: int, **changes: Any) -> dict[str, Any]:
+    """A Valuation entry's message for `deed_id` as it stands (figures in minor units), with `changes`."""
+    deed = ledger.deed(deed_id)
+    return {
+        "deedId": deed_id,
+        "parcel": deed.parcel,
+        "deedVersion": deed.version,
+        "modelHash": "0x" + "27" * 32,
+        "inputHash": "0x" + "47" * 32,
+        "estimate": 203_109_00,
+        "low": 177_239_00,
+        "high": 230_956_00,
+        "currency": "USD",
+        "coverage": 90,
+        "asOf": "2024-06",
+        "supersedes": deed.last_valuation_index or 0,
+        **changes,
+    }

@@ -29,7 +29,7 @@ from desktop.documents.registry import render_record
 from desktop.documents.title import collect_title
 from tests.documents.builders import DAY, T0, transfer
 from tests.documents.forgery import forge_record, forged_registration, forged_title
-from tests.helpers import World, make_world
+from tests.helpers import World, make_world, valuation_message
 
 
 @dataclass
@@ -67,27 +67,9 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     registration = ledger.size() - 1
     sale = transfer(world, by_clerk, alice, bob, None, 250_000_00, T0 + DAY)
     valued = world.register("0526301102", alice.address)
-    ledger.append([ledger.sign("Valuation", valuation_message(world, valued), clerk, "appraiser")])
+    ledger.append([ledger.sign("Valuation", valuation_message(ledger, valued), clerk, "appraiser")])
     make_checkpoint(ledger, world.operator)
     return Office(world, clerk, mallory, alice, by_operator, by_clerk, appointment, registration, sale, valued)
-
-
-def valuation_message(world: World, deed_id: int) -> dict[str, Any]:
-    deed = world.ledger.deed(deed_id)
-    return {
-        "deedId": deed_id,
-        "parcel": deed.parcel,
-        "deedVersion": deed.version,
-        "modelHash": "0x" + "27" * 32,
-        "inputHash": "0x" + "47" * 32,
-        "estimate": 203_109_00,
-        "low": 177_239_00,
-        "high": 230_956_00,
-        "currency": "USD",
-        "coverage": 90,
-        "asOf": "2024-06",
-        "supersedes": 0,
-    }
 
 
 # -- genuine documents and proofs carry the evidence ------------------------------------

@@ -12,7 +12,7 @@ from core.notary import attest
 from core.requests import sign_request
 from core.transactions import prepare_transfer, submit
 from desktop.gui.events import Changes
-from tests.helpers import World
+from tests.helpers import World, valuation_message
 
 
 def _history(world: World) -> tuple[int, dict[str, str]]:
@@ -27,20 +27,9 @@ def _history(world: World) -> tuple[int, dict[str, str]]:
     lien = add_lien(world.ledger, deed, bank, "1.250", "tax", currency="KWD").lien
     release_lien(world.ledger, deed, lien.lien_id, bank)
     attest(world.ledger, sale, notary, act="acknowledgment", place="Tokyo", act_date="2025-06-01")
-    message = {
-        "deedId": deed,
-        "parcel": "JP-1",
-        "deedVersion": world.ledger.deed(deed).version,
-        "modelHash": "0x" + "11" * 32,
-        "inputHash": "0x" + "22" * 32,
-        "estimate": 26_000_000,
-        "low": 24_000_000,
-        "high": 28_000_000,
-        "currency": "JPY",
-        "coverage": 90,
-        "asOf": "2025-06",
-        "supersedes": 0,
-    }
+    message = valuation_message(
+        world.ledger, deed, estimate=26_000_000, low=24_000_000, high=28_000_000, currency="JPY", asOf="2025-06"
+    )
     world.ledger.append([world.ledger.sign("Valuation", message, world.operator, "appraiser")])
     return deed, {"alice": alice.address, "bob": bob.address, "bank": bank.address, "sale": str(sale)}
 

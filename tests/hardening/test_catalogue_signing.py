@@ -23,6 +23,7 @@ from core.paths import DataDir
 from core.requests import FORMAT
 from tests.documents.forgery import forged_title
 from tests.hardening.conftest import Office
+from tests.helpers import valuation_message
 from tests.hardening.harness import Outcome, assert_refused, run_cli
 
 PASSWORD = "correct horse battery"  # the office fixture's
@@ -61,20 +62,7 @@ LEDGER_ACTS: dict[str, Message] = {
         "operator": m.ledger.identity.operator,
     },
     "RegisterDeed": lambda m, o: registration_message(2, parcel="0526399999", address="9 Forged Lane", owner=o.bob),
-    "Valuation": lambda m, o: {
-        "deedId": 1,
-        "parcel": "0526301100",
-        "deedVersion": 1,
-        "modelHash": "0x" + "11" * 32,
-        "inputHash": "0x" + "22" * 32,
-        "estimate": 1,
-        "low": 1,
-        "high": 1,
-        "currency": "USD",
-        "coverage": 90,
-        "asOf": "2025-06",
-        "supersedes": 0,
-    },
+    "Valuation": lambda m, o: valuation_message(m.ledger, 1, estimate=1, low=1, high=1),
 }
 COMMANDS = {
     "Checkpoint": "deedbook checkpoint",

@@ -28,6 +28,7 @@ from core.requests import (
     summarize,
 )
 from core.transactions import submit
+from tests.helpers import valuation_message
 from tests.transactions.conftest import Parties, snapshot
 
 PARTY_ACTS = {
@@ -89,20 +90,7 @@ def ledger_act_message(parties: Parties, kind: str) -> dict[str, Any]:
         "RegisterDeed": registration_message(
             parties.ledger.deed_count() + 1, parcel="0526399999", address="9 Forged Lane", owner=parties.carol.address
         ),
-        "Valuation": {
-            "deedId": deed.deed_id,
-            "parcel": deed.parcel,
-            "deedVersion": deed.version,
-            "modelHash": "0x" + "11" * 32,
-            "inputHash": "0x" + "22" * 32,
-            "estimate": 1,
-            "low": 1,
-            "high": 1,
-            "currency": "USD",
-            "coverage": 90,
-            "asOf": "2025-06",
-            "supersedes": 0,
-        },
+        "Valuation": valuation_message(parties.ledger, deed.deed_id, estimate=1, low=1, high=1),
         "ClaimIssuer": {"changeId": "0x" + "33" * 32, "issuer": parties.carol.address, "claimTypes": "identity"},
         "RulesVersion": {"version": 1, "rules": '{"format":"deedbook-rules/1"}'},
         "RecoveryStart": {

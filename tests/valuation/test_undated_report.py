@@ -24,7 +24,7 @@ from desktop.documents import verify_pdf
 from desktop.documents.registry import render_record
 from desktop.workspace import Document, Signer, Workspace
 from tests.documents import tampering
-from tests.helpers import PASSWORD, make_world
+from tests.helpers import PASSWORD, make_world, valuation_message
 from tests.valuation.undated import copy_of, undated_home  # noqa: F401 - a fixture
 from valuation.wording import NOT_DATED, SALE_DATE_UNKNOWN, UNDATED
 
@@ -82,20 +82,7 @@ def test_a_valuation_date_is_empty_or_a_month_or_a_day(undated_home: Path, tmp_p
     try:
         ledger = ws.ledger
         operator = KeyStore(DataDir.resolve(home).keys).unlock("demo-operator", DEMO_PASSWORD)
-        deed = ledger.deed(2)
-        message = {
-            "deedId": deed.deed_id,
-            "parcel": deed.parcel,
-            "deedVersion": deed.version,
-            "modelHash": "0x" + "ab" * 32,
-            "inputHash": "0x" + "cd" * 32,
-            "estimate": 20_000_000,
-            "low": 15_000_000,
-            "high": 25_000_000,
-            "currency": "USD",
-            "coverage": 90,
-            "supersedes": 0,
-        }
+        message = valuation_message(ledger, 2)
         size = ledger.size()
         for bad in ("2010-7", "July 2010", " ", "2010-07 "):
             with pytest.raises(RuleViolation, match="is not written YYYY-MM"):
