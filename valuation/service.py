@@ -278,11 +278,12 @@ def screen_transfers(
     how reasons name a party (core.display.party_namer)."""
     from valuation.screening.transfers import screen_recorded
 
-    if not with_model:
-        return screen_recorded(None, DEFAULT_CURRENCY, ledger.iter_entries(), wanted=wanted, stop=stop, name=name)
-    trained, model_card = load(home)
-    currency = market_currency(model_card)
-    return screen_recorded(trained, currency, ledger.iter_entries(), wanted=wanted, stop=stop, name=name)
+    trained, currency = None, DEFAULT_CURRENCY
+    if with_model:
+        trained, model_card = load(home)
+        currency = market_currency(model_card)
+    with ledger.snapshot():  # the history read in batches, at one moment while other desktops append
+        return screen_recorded(trained, currency, ledger.iter_entries(), wanted=wanted, stop=stop, name=name)
 
 
 def screen_transfer_message(
@@ -298,12 +299,14 @@ def screen_transfer_message(
     ledger's history only, the price not screened); `name`: how reasons name a party."""
     from valuation.screening.transfers import screen_message
 
-    if not with_model:
-        return screen_message(None, DEFAULT_CURRENCY, ledger.iter_entries(), message, recorded_at, ledger.size(), name)
-    trained, model_card = load(home)
-    return screen_message(
-        trained, market_currency(model_card), ledger.iter_entries(), message, recorded_at, ledger.size(), name
-    )
+    trained, currency = None, DEFAULT_CURRENCY
+    if with_model:
+        trained, model_card = load(home)
+        currency = market_currency(model_card)
+    # the transfer is screened as the next entry: the history and its size read at one moment (an entry
+    # appended between them would have been history beyond the transfer's own place)
+    with ledger.snapshot():
+        return screen_message(trained, currency, ledger.iter_entries(), message, recorded_at, ledger.size(), name)
 
 
 def has_model(home: DataDir) -> bool:
