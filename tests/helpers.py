@@ -71,12 +71,13 @@ class World:
         return submit(self.ledger, [sign_request(r, keys[r.signer.lower()]) for r in prepared.requests])
 
 
-def make_world(root: Path, name: str = "Test County") -> World:
+def make_world(root: Path, name: str = "Test County", db_url: str | None = None) -> World:
+    """A data folder at `root` with an operator key and a new ledger (SQLite, or the database at `db_url`)."""
     home = DataDir.resolve(root).ensure()
     keys = KeyStore(home.keys)
     keys.create("operator", PASSWORD)
     operator = keys.unlock("operator", PASSWORD)
-    return World(home, keys, Ledger.create(home, None, name, operator), operator)
+    return World(home, keys, Ledger.create(home, db_url, name, operator), operator)
 
 
 @contextmanager

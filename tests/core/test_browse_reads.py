@@ -17,11 +17,8 @@ from sqlalchemy import text
 from core import browse, projection
 from core.browse import IndexesBut, entry_indexes, entry_kinds, ledger_length
 from core.checkpoints import make_checkpoint
-from core.keys import KeyStore
-from core.ledger import Ledger
-from core.paths import DataDir
 from core.projection import load_deeds
-from tests.helpers import PASSWORD, World, sell_with_liens
+from tests.helpers import World, make_world, sell_with_liens
 
 
 @st.composite
@@ -53,11 +50,7 @@ def test_indexes_but_is_the_list_it_stands_for(case: tuple[int, list[int]], data
 
 
 def _world(tmp_path: Path, database: str, postgres_url: str | None) -> World:
-    home = DataDir.resolve(tmp_path / database).ensure()
-    keys = KeyStore(home.keys)
-    keys.create("operator", PASSWORD)
-    operator = keys.unlock("operator", PASSWORD)
-    return World(home, keys, Ledger.create(home, postgres_url, "Browse County", operator), operator)
+    return make_world(tmp_path / database, "Browse County", postgres_url)
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])

@@ -533,22 +533,11 @@ def test_migration_0006_fills_acquisitions_from_a_0004_ledger(
     from sqlalchemy import text
 
     from core.compliance.store import stored_compliance
-    from core.keys import KeyStore
     from core.ledger import Ledger
-    from core.paths import DataDir
     from core.store import SCHEMA_HEAD
-    from tests.helpers import PASSWORD, World
 
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
-    home = DataDir.resolve(tmp_path / "home").ensure()
-    keys = KeyStore(home.keys)
-    keys.create("operator", PASSWORD)
-    world = World(
-        home,
-        keys,
-        Ledger.create(home, url, "Old County", keys.unlock("operator", PASSWORD)),
-        keys.unlock("operator", PASSWORD),
-    )
+    world = make_world(tmp_path / "home", "Old County", url)
     o = Office(world, tmp_path / "requests")
     for parcel in ("P-1", "P-2"):
         world.register(parcel, o.key("alice").address)
@@ -561,7 +550,7 @@ def test_migration_0006_fills_acquisitions_from_a_0004_ledger(
         conn.execute(text("DROP TABLE compliance"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
     world.ledger.close()
-    reopened = Ledger.open(home, url)  # migrates 0004 -> 0006
+    reopened = Ledger.open(world.home, url)  # migrates 0004 -> 0006
     with reopened.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
         assert stored_compliance(conn) == expected

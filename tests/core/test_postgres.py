@@ -14,19 +14,14 @@ from sqlalchemy.exc import DatabaseError
 
 from core.checkpoints import make_checkpoint
 from core.deeds import register_deed
-from core.keys import KeyStore
 from core.ledger import Ledger
-from core.paths import DataDir
 from core.verify import verify_ledger
-from tests.helpers import PASSWORD
+from tests.helpers import make_world
 
 
 def test_ledger_on_postgresql_appends_verifies_and_catches_tampering(postgres_url: str, tmp_path: Path) -> None:
-    home = DataDir.resolve(tmp_path / "pg-home").ensure()
-    keys = KeyStore(home.keys)
-    keys.create("operator", PASSWORD)
-    operator = keys.unlock("operator", PASSWORD)
-    ledger = Ledger.create(home, postgres_url, "Postgres County", operator)
+    world = make_world(tmp_path / "pg-home", "Postgres County", postgres_url)
+    home, ledger, operator = world.home, world.ledger, world.operator
     for i in range(1, 6):
         register_deed(
             ledger,

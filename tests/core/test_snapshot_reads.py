@@ -13,23 +13,17 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from core.errors import DeedbookError
-from core.keys import KeyStore
 from core.ledger import Ledger
 from core.one_moment import one_moment
-from core.paths import DataDir
 from tests.core.busy_ledger import db_url
-from tests.helpers import PASSWORD, World
+from tests.helpers import World, make_world
 
 __all__ = ["db_url"]  # the fixture, both engines
 
 
 def _world(tmp_path: Path, db_url: str | None) -> World:
-    home = DataDir.resolve(tmp_path / "office").ensure()
-    keys = KeyStore(home.keys)
-    keys.create("operator", PASSWORD)
-    operator = keys.unlock("operator", PASSWORD)
-    world = World(home, keys, Ledger.create(home, db_url, "Pinned County", operator), operator)
-    world.register("P-1", operator.address)
+    world = make_world(tmp_path / "office", "Pinned County", db_url)
+    world.register("P-1", world.operator.address)
     return world
 
 

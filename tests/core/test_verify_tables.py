@@ -222,14 +222,8 @@ def test_on_postgresql_the_pages_and_the_digest_find_the_same(
     import core.compliance.store
     from sqlalchemy import text
 
-    from core.keys import KeyStore
-    from tests.helpers import PASSWORD
-
-    home = DataDir.resolve(tmp_path / "pg-home").ensure()
-    keys = KeyStore(home.keys)
-    keys.create("operator", PASSWORD)
-    operator = keys.unlock("operator", PASSWORD)
-    pg = Ledger.create(home, postgres_url, "Postgres County", operator)
+    world = make_world(tmp_path / "pg-home", "Postgres County", postgres_url)
+    pg, operator = world.ledger, world.operator
     for i in range(1, 6):
         register_deed(pg, operator, parcel=f"PG-{i}", address=f"{i} Elm St, 王芳 Lane", owner=operator.address)
     monkeypatch.setattr(core.verify_tables, "PAGE", 2)
