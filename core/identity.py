@@ -45,6 +45,12 @@ class LedgerIdentity:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "LedgerIdentity":
-        return cls(
-            bytes.fromhex(str(data["ledgerId"])[2:]), str(data["name"]), str(data["operator"]), int(data["chainId"])
-        )
+        """The identity as `as_json` writes it, JSON types as written: a record, proof or bundle whose chain id
+        reads true, 1.0 or "1" (which int() would take, and which hash alike) is malformed, not the same ledger.
+        KeyError, TypeError or ValueError otherwise: each reader says it in its own sentence."""
+        ledger_id, name, operator, chain_id = data["ledgerId"], data["name"], data["operator"], data["chainId"]
+        if not (isinstance(ledger_id, str) and isinstance(name, str) and isinstance(operator, str)):
+            raise TypeError("A ledger's id, name and operator are text.")
+        if type(chain_id) is not int or not ledger_id.startswith("0x"):
+            raise TypeError("A ledger's chain id is a whole number and its id a 0x hex value.")
+        return cls(bytes.fromhex(ledger_id[2:]), name, operator, chain_id)

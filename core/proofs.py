@@ -146,7 +146,9 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
         raise DeedbookError("This is not a Deedbook proof file.")
     try:
         identity = LedgerIdentity.from_json(data["ledger"])
-        tree_size, path = int(data["treeSize"]), [_hex32(h, "audit path") for h in data["auditPath"]]
+        tree_size, path = data["treeSize"], [_hex32(h, "audit path") for h in data["auditPath"]]
+        if type(tree_size) is not int:
+            raise TypeError  # a JSON integer as written (not true, 1.0 or "7")
     except (KeyError, TypeError, ValueError):
         raise DeedbookError("The proof file is incomplete or malformed.") from None
     entry, index, recorded_at = _entry(data.get("entry"), "entry")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -85,6 +85,32 @@ def _outcome(data: Any) -> str:
         assert str(refused)
         return "refused"
     return f"genuine {report.index} {report.leaf_hash} {report.root}"
+
+
+@pytest.mark.parametrize(
+    ("path", "spelt"),
+    [
+        (("ledger", "chainId"), lambda one: one == 1),  # the chain id is 1: true
+        (("ledger", "chainId"), float),
+        (("ledger", "chainId"), str),
+        (("treeSize",), float),
+        (("treeSize",), str),
+    ],
+    ids=["chainId-true", "chainId-float", "chainId-text", "treeSize-float", "treeSize-text"],
+)
+def test_a_whole_number_spelt_otherwise_is_refused(
+    genuine: dict[str, Any], path: tuple[str, ...], spelt: Callable[[int], Any]
+) -> None:
+    """The ledger's chain id or the tree size as true, 1.0 or "1": int() would take each (and true and 1.0
+    hash as 1 does), so such a proof verified as genuine; it is malformed."""
+    mutated = copy.deepcopy(genuine)
+    target = mutated
+    for step in path[:-1]:
+        target = target[step]
+    whole = target[path[-1]]
+    assert type(whole) is int and (path[-1] != "chainId" or whole == 1)
+    target[path[-1]] = spelt(whole)
+    assert _outcome(mutated) == "refused"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,21 @@ def test_a_value_anywhere_in_the_record_replaced(docs: dict[str, Path], data: st
     # Replacing a value by an equal one changes nothing: that record is still genuine.
     assume(json.dumps(target[path[-1]], sort_keys=True) != json.dumps(replacement, sort_keys=True))
     target[path[-1]] = replacement
+    _check(json.dumps(original).encode(), docs[name].read_bytes())
+
+
+# A whole number spelt another way: int() would take each, and true and 1.0 hash as 1 does.
+OTHER_SPELLINGS = (True, 1.0, "1")
+
+
+@pytest.mark.parametrize("spelling", OTHER_SPELLINGS, ids=repr)
+@pytest.mark.parametrize("name", ["transfer", "journal", "valuation"])
+def test_a_chain_id_spelt_otherwise_is_not_the_record(docs: dict[str, Path], name: str, spelling: Any) -> None:
+    """The record's ledger chain id (1) as true, 1.0 or "1": once verified as the genuine document (the
+    fuzz test above found true), now a malformed record."""
+    original = json.loads(tampering.record_bytes(docs[name].read_bytes()))
+    assert original["ledger"]["chainId"] == 1
+    original["ledger"]["chainId"] = spelling
     _check(json.dumps(original).encode(), docs[name].read_bytes())
 
 

@@ -66,6 +66,17 @@ def test_a_bundle_that_breaks_a_rule_is_refused_whole(operator: World, tmp_path:
     assert not home.database.exists()  # a replica that could not start leaves nothing behind
 
 
+@pytest.mark.parametrize("spelling", [True, 1.0, "1"], ids=repr)
+def test_a_bundle_whose_chain_id_is_spelt_otherwise_is_refused(operator: World, spelling: object) -> None:
+    """int() would take true, 1.0 or "1" for the chain id 1, and parse the bundle as this ledger's."""
+    grow(operator, 1)
+    data = build_bundle(operator.ledger, 0)
+    assert data["ledger"]["chainId"] == 1
+    data["ledger"]["chainId"] = spelling
+    with pytest.raises(DeedbookError, match="bundle"):
+        parse_bundle(data)
+
+
 def test_a_source_that_is_not_this_replicas_ledger_or_leaves_a_gap_is_refused(operator: World, tmp_path: Path) -> None:
     grow(operator, 2)
     home = DataDir.resolve(tmp_path / "replica")
