@@ -82,6 +82,17 @@ class VerificationFailed(Exception):
         self.index = index
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` (a driver's or a server's message, which may hold anything) as one printable line of at most
+    `limit` characters: line breaks read as spaces, other unprintable characters are escaped, and a longer
+    text is cut after a whole word with "…" (a path in the message must not cut the reason after it mid-word)."""
+    plain = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in " ".join(text.split()))
+    if len(plain) <= limit:
+        return plain
+    cut = plain[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "\u2026"
+
+
 def database_error_sentence(error: BaseException) -> str | None:
     """The sentence for a database driver's error that escaped the storage layer (None if it is not one).
 
@@ -94,6 +105,5 @@ def database_error_sentence(error: BaseException) -> str | None:
         sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError)
     ):
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        plain = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in first)[:200]
-        return f"The ledger database cannot be used: {plain}."
+        return f"The ledger database cannot be used: {one_line(first)}."
     return None

@@ -20,7 +20,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Field, SQLModel
 
-from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder
+from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder, one_line
 
 SCHEMA_HEAD = "0018"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -229,8 +229,7 @@ def _database_file(engine: Engine) -> Path:
 
 def _plain(message: str) -> str:
     """SQLite's message, without the undecodable text it may quote (it can hold any bytes)."""
-    message = " ".join(message.split(" with text ", 1)[0].split())  # a driver's line breaks read as spaces
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in message)[:200].rstrip(".")
+    return one_line(message.split(" with text ", 1)[0]).rstrip(".")
 
 
 def database_problem(engine: Engine, error: BaseException, statement: str = "") -> DeedbookError | None:

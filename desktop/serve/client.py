@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from core.bundles import Bundle, BadBundle, parse_bundle
-from core.errors import DeedbookError
+from core.errors import DeedbookError, one_line
 from core.notes import Note, NoteSignature
 from core.witness_requests import Candidate, format_add_checkpoint, parse_candidates
 
@@ -53,7 +53,8 @@ def _read(answer: Any, label: str) -> bytes:
 def _get_json(base: str, path: str, query: dict[str, int]) -> Any:
     status, _type, body = _open(urllib.request.Request(f"{base}{path}?{urlencode(query)}"), base)
     if status != 200:
-        first = body.decode("utf-8", "replace").strip().splitlines()[0][:200] if body.strip() else f"status {status}"
+        text = body.decode("utf-8", "replace").strip()
+        first = one_line(text.splitlines()[0], 200) if text else f"status {status}"
         raise DeedbookError(f"{base} refused: {first}")
     try:
         return json.loads(body.decode("utf-8"))

@@ -165,7 +165,7 @@ class WitnessOps(RecordOps):
         add-checkpoint does (size 0 first; on 409 again from the size the witness gives); keep what comes back."""
         from core.checkpoint_note import note_of
         from core.cosignatures import add_cosignatures
-        from core.errors import DeedbookError
+        from core.errors import DeedbookError, one_line
         from desktop.serve.client import add_checkpoint, check_url, parse_cosignatures
 
         checked = [check_url(url) for url in urls]
@@ -192,7 +192,7 @@ class WitnessOps(RecordOps):
                 proof = tuple(ledger.tree().consistency(held, size)) if 0 < held < size else ()
                 status, text = add_checkpoint(url, held, proof, note)
             if status != 200:
-                first = text.strip().splitlines()[0][:200] if text.strip() else "no reason given"
+                first = one_line(text.strip().splitlines()[0], 200) if text.strip() else "no reason given"
                 results.append(Sent(url, status, f"The witness refused ({status}): {first}"))
                 continue
             cosigned = note.with_signatures(parse_cosignatures(text))
