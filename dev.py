@@ -2,7 +2,7 @@
 """Set-up and everyday commands, needing nothing but Python 3.11+.
 
     python3 dev.py run      # the app, on the embedded default ledger
-    python3 dev.py test     # the whole test suite
+    python3 dev.py test     # the whole test suite (on up to 4 cores)
     python3 dev.py bench    # the benchmarks
     python3 dev.py typecheck  # mypy: strict on core/ and valuation/, checked on desktop/
     python3 dev.py lint     # ruff check and ruff format --check (pyproject.toml's [tool.ruff])
@@ -42,6 +42,24 @@ def ensure_environment() -> None:
 
 
 COMMANDS = ("run", "test", "bench", "typecheck", "lint", "bundle", "setup")
+MAX_TEST_WORKERS = 4  # beyond this the PostgreSQL and multi-process tests only wait on each other
+
+
+def usable_cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)  # a container's share, where the system says
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+def pytest_arguments(rest: list[str], cores: int) -> list[str]:
+    """pytest's arguments for `dev.py test REST`: on a machine with two cores or more the suite runs on that
+    many workers (pytest-xdist, at most MAX_TEST_WORKERS), each test file on one worker so that its
+    fixtures are built once; a `-n`/`--numprocesses` or `-p no:xdist` of the caller's own wins."""
+    own = any(a.startswith(("-n", "--numprocesses")) for a in rest) or any(
+        a == "no:xdist" or a == "-pno:xdist" for a in rest
+    )
+    if own or cores < 2:
+        return ["-q", *rest]
+    return ["-q", "-n", str(min(cores, MAX_TEST_WORKERS)), "--dist", "loadfile", *rest]
 
 
 def main(argv: list[str]) -> int:
@@ -61,7 +79,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "deedbook"), *rest])
     if command == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        return subprocess.call([str(PYTHON), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
+        argv = pytest_arguments(rest, usable_cores())
+        return subprocess.call([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env)
     if command == "typecheck":
         return subprocess.call([str(PYTHON), "-m", "mypy", "core", "valuation", "desktop", *rest], cwd=ROOT)
     if command == "lint":  # the rules, then the formatting (ruff format --check changes nothing)

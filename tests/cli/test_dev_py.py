@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,13 +21,17 @@ def _dev(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _commands() -> tuple[str, ...]:
+def _dev_module() -> Any:
     sys.path.insert(0, str(ROOT))
     try:
         import dev
     finally:
         sys.path.remove(str(ROOT))
-    return tuple(dev.COMMANDS)
+    return dev
+
+
+def _commands() -> tuple[str, ...]:
+    return tuple(_dev_module().COMMANDS)
 
 
 @pytest.mark.parametrize("asked", ["--help", "-h", "help"])
@@ -51,3 +56,26 @@ def test_every_make_alias_is_a_dev_py_command_of_the_same_name() -> None:
     readme = (ROOT / "README.md").read_text()
     for target, _ in aliases:
         assert f"`make {target}`" in readme
+
+
+@pytest.mark.parametrize(
+    "rest, cores, wanted",
+    [
+        ([], 1, ["-q"]),  # one core: no workers to start
+        ([], 2, ["-q", "-n", "2", "--dist", "loadfile"]),
+        (["tests/core", "-x"], 3, ["-q", "-n", "3", "--dist", "loadfile", "tests/core", "-x"]),
+        ([], 64, ["-q", "-n", "4", "--dist", "loadfile"]),  # at most four
+        (["-n", "1"], 8, ["-q", "-n", "1"]),  # the caller's own choice wins
+        (["-n0", "tests/gui"], 8, ["-q", "-n0", "tests/gui"]),
+        (["--numprocesses=3"], 8, ["-q", "--numprocesses=3"]),
+        (["-p", "no:xdist"], 8, ["-q", "-p", "no:xdist"]),
+    ],
+)
+def test_the_suite_runs_on_the_machines_cores_unless_told_otherwise(
+    rest: list[str], cores: int, wanted: list[str]
+) -> None:
+    assert _dev_module().pytest_arguments(rest, cores) == wanted
+
+
+def test_pytest_xdist_is_in_the_dev_extra_it_needs() -> None:
+    assert re.search(r'^\s*"pytest-xdist[>=~]', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
