@@ -1,0 +1,57 @@
+"""What the GUI's panes read together is of one moment while another program appends: the ledger line
+(latest checkpoint and length), the deeds pane's "n of m deeds" and a deed's detail (its state and its
+history).  Each pane's worker function runs in a loop here, on its own `Ledger` as the GUI's worker
+thread would, while a writer process appends (tests/core/busy_ledger.py); what it gives must hold
+together.  Read on separate connections, each of these could show two moments side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.gui.panes.deed_detail import read_deed
+from desktop.gui.panes.deeds import count_deeds
+from desktop.gui.panes.ledger import read_summary
+from tests.core.busy_ledger import busy_office, db_url, while_appending
+
+__all__ = ["db_url"]  # the fixture, both engines
+
+GROWING = ("register", "register", "checkpoint") * 40  # a checkpoint every third entry
+
+
+@pytest.mark.slow
+def test_the_ledger_line_shows_the_latest_checkpoint_of_the_length_it_shows(tmp_path: Path, db_url: str | None) -> None:
+    office = busy_office(tmp_path, db_url, 30)
+    summaries = while_appending(office, GROWING, lambda: read_summary(office.open()))
+
+    checkpoints = [e.index for e in office.open().entries(kind="Checkpoint")]
+    for checkpoint, length, kinds in summaries:
+        assert checkpoint is not None and "Checkpoint" in kinds
+        # "n entries, latest checkpoint #k": no checkpoint among those n entries is later than #k
+        assert checkpoint.index == max(i for i in checkpoints if i < length)
+
+
+@pytest.mark.slow
+def test_n_of_m_deeds_counts_both_at_one_moment(tmp_path: Path, db_url: str | None) -> None:
+    office = busy_office(tmp_path, db_url, 30)
+    # every deed the writers register is on "... Writer St": the search matches them all
+    counts = while_appending(office, ("register",) * 120, lambda: count_deeds(office.open(), "writer st"))
+
+    assert len({total for _, _, _, total in counts}) >= 2  # deeds were registered while it counted
+    for search, matching, at_most, total in counts:
+        assert search == "writer st" and total <= at_most
+        assert matching == total  # never "30 of 31 deeds" for a search every deed matches
+
+
+@pytest.mark.slow
+def test_a_deeds_detail_is_the_state_its_history_leaves(tmp_path: Path, db_url: str | None) -> None:
+    office = busy_office(tmp_path, db_url, 3)
+    details = while_appending(office, ("lien",) * 120, lambda: read_deed(office.open(), 1), seeded_deeds=1)
+
+    assert len({len(history) for _, history in details}) >= 2  # liens were recorded while it read
+    for deed, history in details:
+        liens = [e for e in history if e.kind == "Lien"]
+        # the deed's last change is its history's last entry, and each lien it holds is in that history
+        assert deed.updated_index == history[-1].index
+        assert len(deed.liens) == len(liens)
