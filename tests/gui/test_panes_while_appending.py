@@ -1,6 +1,6 @@
 """What the GUI's panes read together is of one moment while another program appends: the ledger line
-(latest checkpoint and length), the deeds pane's "n of m deeds" and a deed's detail (its state and its
-history).  Each pane's worker function runs in a loop here, on its own `Ledger` as the GUI's worker
+(latest checkpoint and length), the deeds pane's "n of m deeds", a deed's detail (its state and its
+history) and the rules pane's overview (the rules in force and their versions).  Each pane's worker function runs in a loop here, on its own `Ledger` as the GUI's worker
 thread would, while a writer process appends (tests/core/busy_ledger.py); what it gives must hold
 together.  Read on separate connections, each of these could show two moments side by side."""
 
@@ -13,6 +13,8 @@ import pytest
 from desktop.gui.panes.deed_detail import read_deed
 from desktop.gui.panes.deeds import count_deeds
 from desktop.gui.panes.ledger import read_summary
+from desktop.gui.panes.rules import read_overview
+from desktop.workspace import Workspace
 from tests.core.busy_ledger import busy_office, db_url, while_appending
 
 __all__ = ["db_url"]  # the fixture, both engines
@@ -55,3 +57,19 @@ def test_a_deeds_detail_is_the_state_its_history_leaves(tmp_path: Path, db_url: 
         # the deed's last change is its history's last entry, and each lien it holds is in that history
         assert deed.updated_index == history[-1].index
         assert len(deed.liens) == len(liens)
+
+
+@pytest.mark.slow
+def test_the_rules_in_force_are_the_last_of_the_versions_listed(tmp_path: Path, db_url: str | None) -> None:
+    office = busy_office(tmp_path, db_url, 0)
+    ws = Workspace(office.home, db_url, ledger=office.open())
+    overviews = while_appending(office, ("rules",) * 60, lambda: read_overview(ws))
+
+    assert len({len(o.versions) for o in overviews}) >= 2  # rules were recorded while it read
+    for overview in overviews:
+        if not overview.versions:
+            assert overview.rules.version == 0
+            continue
+        last = overview.versions[-1]  # "in force: version n" above a list whose last is version n
+        assert overview.rules.recorded is not None and overview.rules.recorded.index == last.index
+        assert overview.rules.version == last.version
