@@ -17,7 +17,7 @@ from tests.core.busy_ledger import busy_office, db_url, while_appending
 
 __all__ = ["db_url"]  # the fixture, both engines
 
-GROWING = ("register", "register", "checkpoint") * 40  # a checkpoint every third entry
+GROWING = ("register", "register", "checkpoint") * 15  # a checkpoint every third entry
 
 
 @pytest.mark.slow
@@ -25,7 +25,7 @@ def test_a_dry_runs_state_is_of_one_moment(tmp_path: Path, postgres_url: str) ->
     # PostgreSQL only: SQLite's connection is one transaction from its first read, a snapshot or not, so
     # there this cannot fail; PostgreSQL's READ COMMITTED reads each statement anew.
     office = busy_office(tmp_path, postgres_url, 10)
-    plan = ("register",) * 120
+    plan = ("register",) * 45
 
     def read() -> tuple[int, int, int]:
         with reading(office.open()) as state:  # the state dry_run applies an entry's rules to
