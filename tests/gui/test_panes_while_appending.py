@@ -19,13 +19,13 @@ from tests.core.busy_ledger import busy_office, db_url, while_appending
 
 __all__ = ["db_url"]  # the fixture, both engines
 
-GROWING = ("register", "register", "checkpoint") * 15  # a checkpoint every third entry
+CHECKPOINTING = ("register", "checkpoint") * 30  # a checkpoint every other entry
 
 
 @pytest.mark.slow
 def test_the_ledger_line_shows_the_latest_checkpoint_of_the_length_it_shows(tmp_path: Path, db_url: str | None) -> None:
     office = busy_office(tmp_path, db_url, 5)
-    summaries = while_appending(office, GROWING, lambda: read_summary(office.open()))
+    summaries = while_appending(office, CHECKPOINTING, lambda: read_summary(office.open()))
 
     checkpoints = [e.index for e in office.open().entries(kind="Checkpoint")]
     for checkpoint, length, kinds in summaries:
