@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from core.ledger import Ledger
 
 PASSWORD = "correct horse battery"
-OPERATIONS = ("register", "lien", "release", "checkpoint", "attest")
+OPERATIONS = ("register", "lien", "release", "checkpoint", "attest", "rules")
 _PRELOAD = [
     "core.checkpoints",
+    "core.compliance.rules",
     "core.deeds",
     "core.keys",
     "core.ledger",
@@ -53,6 +54,8 @@ class Outcome:
 
 def _run(job: Job, barrier: Any, results: Any) -> None:
     from core.checkpoints import make_checkpoint
+    from core.compliance.rules import set_rules
+    from core.compliance.schema import RuleSet
     from core.deeds import register_deed
     from core.errors import DeedbookError
     from core.keys import KeyStore
@@ -93,6 +96,8 @@ def _run(job: Job, barrier: Any, results: Any) -> None:
                 value = make_checkpoint(ledger, operator).index
             elif operation == "attest":
                 value = attest(ledger, 1, operator, act="acknowledgment")
+            elif operation == "rules":  # a new version of the rules, each one's text its own
+                value = set_rules(ledger, operator, RuleSet(max_holders_per_deed=1000 + step))
             else:
                 raise ValueError(operation)
             results.put(Outcome(job.worker, operation, value))

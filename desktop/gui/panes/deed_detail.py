@@ -26,7 +26,7 @@ from desktop.gui.widgets.basics import clear_layout, button, card, label
 from desktop.gui.widgets.timeline import Timeline, TimelineItem
 
 if TYPE_CHECKING:
-    from core.ledger import RecordedEntry
+    from core.ledger import Ledger, RecordedEntry
     from core.state import DeedState
 
 
@@ -51,6 +51,12 @@ def _timeline_item(entry: "RecordedEntry", ctx: AppContext) -> TimelineItem:
         d.icon,
         d.tone,
     )
+
+
+def read_deed(ledger: Ledger, deed_id: int) -> tuple[DeedState, list[RecordedEntry]]:
+    """A deed and its history, for its detail (read on a worker)."""
+    with ledger.snapshot():  # the deed as its history leaves it: both of one moment
+        return ledger.deed(deed_id), ledger.history(deed_id)
 
 
 class DeedDetail(QScrollArea):
@@ -174,11 +180,13 @@ class DeedDetail(QScrollArea):
             self.empty.setText(f"Reading deed {deed_id}\u2026")
             self.empty.show()
 
-        def read() -> tuple["DeedState", list["RecordedEntry"]]:
-            with ws.ledger.snapshot():  # the deed as its history leaves it: both of one moment
-                return ws.ledger.deed(deed_id), ws.ledger.history(deed_id)
-
-        self._latest.read("deed", read, self._show, failed=lambda _error: self.clear(), title="Reading the deed")
+        self._latest.read(
+            "deed",
+            lambda: read_deed(ws.ledger, deed_id),
+            self._show,
+            failed=lambda _error: self.clear(),
+            title="Reading the deed",
+        )
 
     def _show(self, found: tuple["DeedState", list["RecordedEntry"]]) -> None:
         deed, history = found

@@ -4,7 +4,7 @@ Every read (the ids, the rows, the counts, the detail) runs on a reader thread."
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -27,6 +27,9 @@ from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
 SEARCH_MAX_LENGTH = 200  # core.deed_search.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
 
 # What the widest usual cell of a column reads: each column is as wide as this or its header, in the font
@@ -45,6 +48,14 @@ OWNER_SHARE = 0.33  # of the room the fixed columns leave: owner names ('demo-ne
 HEADER_PADDING = 28  # the style sheet's header padding (8 + 16: the sort arrow's room) and a little air
 # a deed's version (a counter the ledger uses against replays) is in its detail; shown on request
 HIDDEN_AT_FIRST = (DeedColumn.LAST_SALE, DeedColumn.VERSION)
+
+
+def count_deeds(ledger: Ledger, search: str) -> tuple[str, int, int, int]:
+    """(search, deeds matching it, the most counted exactly, all deeds) for "n of m deeds" (read on a worker)."""
+    from core.deed_search import FEW  # counted exactly only up to what the index sorts: no scan of every deed
+
+    with ledger.snapshot():  # "n of m deeds": both counted at one moment, else n of a smaller m
+        return search, ledger.deed_count(search=search, at_most=FEW), FEW, ledger.deed_count()
 
 
 class DeedsPane(Pane):
@@ -201,13 +212,9 @@ class DeedsPane(Pane):
             self.count.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger open")
             return
 
-        def count() -> tuple[str, int, int, int]:
-            from core.deed_search import FEW  # counted exactly only up to what the index sorts: no scan of every deed
-
-            with ledger.snapshot():  # "n of m deeds": both counted at one moment
-                return search, ledger.deed_count(search=search, at_most=FEW), FEW, ledger.deed_count()
-
-        self.ctx.ops.op(self, count).success(self._show_count).failure(lambda _e: None).run()
+        self.ctx.ops.op(self, lambda: count_deeds(ledger, search)).success(self._show_count).failure(
+            lambda _e: None
+        ).run()
 
     def _show_count(self, result: tuple[str, int, int, int]) -> None:
         search, matching, at_most, total = result

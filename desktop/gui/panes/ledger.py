@@ -33,7 +33,17 @@ from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Signer, resolve_key
 
 if TYPE_CHECKING:
+    from core.ledger import Ledger, RecordedEntry
     from core.verify import VerifyReport
+
+
+def read_summary(ledger: Ledger) -> tuple[RecordedEntry | None, int, list[str]]:
+    """The ledger line's latest checkpoint, length and kinds (read on a worker)."""
+    from core.browse import entry_kinds, ledger_length
+
+    # shown together, so of one moment: else the "latest" checkpoint next to a length holding a later one
+    with ledger.snapshot():
+        return ledger.latest_checkpoint(), ledger_length(ledger), entry_kinds(ledger)
 
 
 class LedgerPane(Pane):
@@ -150,13 +160,7 @@ class LedgerPane(Pane):
         self._summary_read = False
         self.info.setText(f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 reading the ledger\u2026")
 
-        def read() -> tuple[Any, int, list[str]]:
-            from core.browse import entry_kinds, ledger_length
-
-            with ledger.snapshot():  # the checkpoint, length and kinds shown together are of one moment
-                return ledger.latest_checkpoint(), ledger_length(ledger), entry_kinds(ledger)
-
-        self._latest.read("summary", read, self._show_summary, title="Reading the ledger")
+        self._latest.read("summary", lambda: read_summary(ledger), self._show_summary, title="Reading the ledger")
 
     def _show_summary(self, found: tuple[Any, int, list[str]]) -> None:
         self._checkpoint, self._size, kinds = found
