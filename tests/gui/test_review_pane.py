@@ -164,3 +164,24 @@ def test_the_valuation_pane_shows_the_forecast_standard_deviation_and_confidence
     text = pane.estimate_note.text()
     assert f"Forecast standard deviation {100 * v.fsd:.1f}%" in text
     assert f"confidence {v.confidence}, {v.confidence_level}" in text
+
+
+def test_the_queue_fits_the_pane_and_keeps_the_review_column_in_view(office: AppContext, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QTableWidget
+
+    from desktop.gui.panes.review import REASON_COLUMN
+
+    pane = shown_queue(office, qtbot)
+    queue: QTableWidget = pane.queue
+    headers = [queue.horizontalHeaderItem(c).text() for c in range(queue.columnCount())]
+    review, reason = headers.index("Review"), headers.index("Strongest reason")
+    qtbot.wait(200)  # the header lays its sections out
+    header = queue.horizontalHeader()
+    assert header.sectionViewportPosition(review) + header.sectionSize(review) <= queue.viewport().width()
+    assert queue.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+    assert reason == REASON_COLUMN == queue.columnCount() - 1
+    longest = max(range(queue.rowCount()), key=lambda r: len(queue.item(r, reason).text()))
+    cell = queue.item(longest, reason)
+    # cut to the column on screen, whole in its tip (and in the reasons below once selected)
+    assert queue.fontMetrics().horizontalAdvance(cell.text()) > header.sectionSize(reason)
+    assert cell.toolTip() == next(r["text"] for r in pane.found[longest].reasons if r["weight"] > 0)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
@@ -39,6 +40,7 @@ NOT_PRICED = (
     "Prices are not screened: this machine has no current valuation model. The ledger's history is; "
     "\u201cTrain and screen prices\u201d trains one (a few minutes) and screens again."
 )
+REASON_COLUMN = 5  # the queue's last column: the strongest reason
 FILTERS = (("Flagged (review and high)", "review"), ("High risk only", "high"), ("Every transfer", "low"))
 
 
@@ -71,7 +73,10 @@ class ReviewPane(Pane):
         self.header_actions.addWidget(self.refresh_button)
         self.header_actions.addWidget(self.train_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.queue = table(["Entry", "Deed", "Level", "Score", "Strongest reason", "Review"])
+        self.queue = table(["Entry", "Deed", "Level", "Score", "Review", "Strongest reason"])
+        # The reason fills what is left and is cut with "…" (whole in its tip and below): sized to its text it
+        # ran off the pane's right edge and took the Review column with it.
+        self.queue.horizontalHeader().setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
         splitter.addWidget(self.queue)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
@@ -152,11 +157,11 @@ class ReviewPane(Pane):
                     str(a.deed_id),
                     a.level,
                     f"{a.score:.2f}",
-                    top["text"] if top else "",
                     review["decision"] if review else "not reviewed",
+                    top["text"] if top else "",
                 ]
             )
-        fill(self.queue, rows, [a.entry for a in found], [r[4] for r in rows])
+        fill(self.queue, rows, [a.entry for a in found], [r[REASON_COLUMN] for r in rows])
         level = str(self.level.currentData())
         if not found:
             self.empty.setText(
