@@ -296,3 +296,37 @@ def test_a_deeds_last_sale_reads_on_its_closing_day_west_of_greenwich(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_a_screens_weights_are_one_column_and_level_with_their_reasons(ctx: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from core.screening.combine import Assessment
+    from desktop.gui import theme
+    from desktop.gui.widgets.screening import ScreenView
+
+    app = QApplication.instance()
+    before = app.styleSheet()
+    theme.apply_theme(app, "light")  # the house style: its roles set weights' fonts and paddings
+    try:
+        view = ScreenView()
+        qtbot.addWidget(view)
+        reasons = [
+            {"code": "price", "weight": 3.9, "text": "A loan far beyond the price. " * 6},  # strong: bold
+            {"code": "season", "weight": 0.38, "text": "The sale closes in December."},
+            {"code": "round", "weight": -0.38, "text": "The price is a round amount."},
+        ]
+        view.show_assessment(Assessment(0.97, "high", reasons))
+        view.resize(700, 400)
+        view.show()
+        qtbot.waitExposed(view)
+        rows = [view.reasons.itemAt(i).widget() for i in range(view.reasons.count())]
+        pairs = [row.findChildren(QLabel) for row in rows]
+        badges = [next(lb for lb in labels if lb.text().startswith(("+", "-"))) for labels in pairs]
+        texts = [next(lb for lb in labels if lb is not badge) for labels, badge in zip(pairs, badges, strict=True)]
+        assert badges[0].font().bold() or badges[0].font().weight() > badges[1].font().weight()
+        assert len({t.mapTo(view, t.rect().topLeft()).x() for t in texts}) == 1  # the reasons start in one column
+        for badge, text in zip(badges, texts, strict=True):  # each weight on its reason's first line
+            assert badge.mapTo(view, badge.contentsRect().topLeft()).y() == text.mapTo(view, text.rect().topLeft()).y()
+    finally:
+        app.setStyleSheet(before)

@@ -90,8 +90,9 @@ def reason_row(reason: dict[str, Any]) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     weight = float(reason["weight"])
     badge = QLabel(f"{weight:+.2f}")
-    badge.setProperty("role", "muted" if abs(weight) < 1 else "section")
-    badge.setMinimumWidth(46)
+    # "strong", not "section": a section heading's top padding set the strong weights lower than their text
+    badge.setProperty("role", "muted" if abs(weight) < 1 else "strong")
+    badge.setFixedWidth(badge.fontMetrics().horizontalAdvance("+88.88") + 8)  # one column, bold or not
     badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
     badge.setToolTip("Effect on the log-odds of the score; the pattern's code: " + str(reason["code"]))
     text = label(fmt.plain(reason["text"], 600), wrap=True, plain=True)
