@@ -1,0 +1,314 @@
+"""Files the command line reads, with one value anywhere replaced by a look-alike of another type.
+
+Each test takes a genuine file the office wrote (an export bundle, a checkpoint request, ...), lets
+`tests/fuzz_json.py` change one value, key or type in it, runs the real command in process, and accepts
+three outcomes only: a refusal in one sentence (exit 2) with nothing written, a verification failure
+(exit 1) where the command verifies, or success when the result is exactly what the genuine file gives,
+so the change meant nothing.  A changed file accepted as meaning something else is a fault.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fuzz_json import Mutation, at, mutations
+from tests.hardening.conftest import Office
+from tests.hardening.harness import Outcome, assert_refused, run_cli
+
+# A few seconds a format; DEEDBOOK_FUZZ_EXAMPLES=2000 searches harder by hand.
+FUZZ = settings(
+    max_examples=int(os.environ.get("DEEDBOOK_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _written(folder: Path, name: str, mutation: Mutation) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(mutation.document), encoding="utf-8")
+    return path
+
+
+def _held(home: Path) -> str:
+    """What a data folder holds, row by row (table order and the dump's statement order vary between
+    folders, so `fingerprint` compares a folder with itself only); a database with a schema and no rows
+    holds nothing, like no database."""
+    digest = hashlib.sha256()
+    database = home / "ledger.sqlite"
+    if database.exists():
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            tables = [
+                name
+                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                if not name.startswith(("deeds_fts", "sqlite_", "alembic_"))
+            ]
+            for table in tables:
+                for row in sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{table}"')):
+                    digest.update(f"{table}: {row}\n".encode())
+        conn.close()
+    for folder in ("witness", "keys"):
+        for path in sorted((home / folder).glob("**/*")) if (home / folder).is_dir() else []:
+            if path.is_file():
+                digest.update(str(path.relative_to(home)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _judge(outcome: Outcome, *, before: str, after: str, verifies: bool, same: bool, change: str) -> None:
+    """Refused (2, one sentence, nothing changed), not verified (1, where verifying), or the genuine result."""
+    if outcome.code == 2:
+        assert_refused(outcome, 2)
+        assert after == before, f"refused but changed something: {change}"
+    elif outcome.code == 1 and verifies:
+        assert "Traceback" not in outcome.err, outcome.err
+    else:
+        assert outcome.code == 0, f"exit {outcome.code} for {change}: {outcome.err!r}"
+        assert same, f"accepted as something else: {change}\n{outcome.out}"
+
+
+# -- export bundles: `replica sync --from BUNDLE` ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundle(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """The office's whole ledger as an export bundle, and what a replica synced from it holds."""
+    root = tmp_path_factory.mktemp("bundle")
+    path = root / "bundle.json"
+    made = run_cli(office_template.argv("export", "--since", "0", "--out", str(path)))
+    assert made.code == 0, made.err
+    replica = root / "replica"
+    synced = run_cli(["--data-dir", str(replica), "replica", "sync", "--from", str(path)])
+    assert synced.code == 0, synced.err
+    return json.loads(path.read_text(encoding="utf-8")), _held(replica)
+
+
+@FUZZ
+@given(data=st.data())
+def test_an_export_bundle_changed_anywhere(
+    bundle: tuple[dict[str, Any], str], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    genuine, synced = bundle
+    mutation = data.draw(mutations(genuine))
+    with tempfile.TemporaryDirectory() as folder:
+        replica = Path(folder) / "replica"
+        before = _held(replica)
+        outcome = run_cli(
+            ["--data-dir", str(replica), "replica", "sync", "--from", str(_written(Path(folder), "b.json", mutation))],
+            capsys,
+        )
+        after = _held(replica)
+        _judge(outcome, before=before, after=after, verifies=True, same=after == synced, change=mutation.change)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- checkpoint requests (`witness cosign REQUEST`) and the witness's own files ------------------------------
+
+
+@pytest.fixture(scope="module")
+def witness(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A witness following the office's ledger, the office's checkpoint request, and the witness's state and
+    cosignature after cosigning it."""
+    root = tmp_path_factory.mktemp("witness")
+    home, request = root / "witness", root / "request.json"
+    pw = ["--password-file", str(office_template.password_file)]
+    made = run_cli(office_template.argv("checkpoint", "request", "--out", str(request)))
+    assert made.code == 0, made.err
+    for argv in (["key", "new", "witness", *pw], ["witness", "init", "w.example/1", "--key", "witness"]):
+        assert run_cli(["--data-dir", str(home), *argv]).code == 0
+    assert run_cli(["--data-dir", str(home), "witness", "follow", str(request)]).code == 0
+    template = root / "template"
+    shutil.copytree(home, template)
+    cosigned = run_cli(_cosign_argv(home, request, root / "cosigned.txt", office_template))
+    assert cosigned.code == 0, cosigned.err
+    return {
+        "template": template,
+        "request": json.loads(request.read_text(encoding="utf-8")),
+        "role": json.loads((template / "witnessing" / "witness.json").read_text(encoding="utf-8")),
+        "state": json.loads(next((template / "witnessing" / "ledgers").glob("*.json")).read_text(encoding="utf-8")),
+        "after": _cosigned_state(home),
+        "signer": _signature_names(root / "cosigned.txt"),
+        "office": office_template,
+        "request_path": request,
+        "state_name": next((template / "witnessing" / "ledgers").glob("*.json")).name,
+    }
+
+
+def _cosign_argv(home: Path, request: Path, out: Path, office: Office) -> list[str]:
+    return [
+        "--data-dir",
+        str(home),
+        "witness",
+        "cosign",
+        str(request),
+        "--key",
+        "witness",
+        "--out",
+        str(out),
+        "--password-file",
+        str(office.password_file),
+    ]
+
+
+def _cosigned_state(home: Path) -> Any:
+    """The followed ledger's state after cosigning, but for when (cosignedAt differs from run to run)."""
+    state = json.loads(next((home / "witnessing" / "ledgers").glob("*.json")).read_text(encoding="utf-8"))
+    state.pop("cosignedAt", None)
+    return state
+
+
+def _signature_names(cosignature: Path) -> list[str]:
+    """Who signed a cosigned note: each signature line's key name and key id (the rest is a timestamp
+    and a signature, which differ from run to run)."""
+    signatures = cosignature.read_text(encoding="utf-8").split("\n\n", 1)[1].splitlines()
+    return [f"{name} {base64.b64decode(blob)[:4].hex()}" for _, name, blob in (s.split(" ") for s in signatures)]
+
+
+def _an_edit(change: Mutation) -> bool:
+    """A value of the type written, in its range: an edit of a file that is not signed, which the reader
+    takes as written (a whole number stays a count or a moment: not negative, not beyond 64 bits)."""
+    return change.kind == "revalued" and (type(change.value) is not int or 0 <= change.value < 2**63)
+
+
+def _cosign_with(witness: dict[str, Any], capsys: pytest.CaptureFixture[str], change: Mutation, name: str) -> None:
+    """Cosign with one of the witness's files or the request changed: refused, a fork (exit 1), or the
+    genuine cosignature and state."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "witness"
+        shutil.copytree(witness["template"], home)
+        request = witness["request_path"]
+        if name == "request":
+            request = _written(Path(folder), "request.json", change)
+        elif name == "role":
+            _written(home / "witnessing", "witness.json", change)
+        else:
+            _written(home / "witnessing" / "ledgers", witness["state_name"], change)
+        before = _held(home)
+        out = Path(folder) / "cosigned.txt"
+        outcome = run_cli(_cosign_argv(home, request, out, witness["office"]), capsys)
+        same = (
+            outcome.code == 0
+            and _cosigned_state(home) == witness["after"]
+            and _signature_names(out) == witness["signer"]
+        )
+        if name != "request":  # the witness's own files: a value of the same type is an edit, read as written
+            same = same or _an_edit(change)
+        _judge(outcome, before=before, after=_held(home), verifies=True, same=same, change=change.change)
+        if outcome.code == 2:
+            assert not out.exists(), f"refused but wrote a cosignature: {change.change}"
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_checkpoint_request_changed_anywhere(
+    witness: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    _cosign_with(witness, capsys, data.draw(mutations(witness["request"])), "request")
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_witness_role_file_changed_anywhere(
+    witness: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    _cosign_with(witness, capsys, data.draw(mutations(witness["role"])), "role")
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_followed_ledger_state_changed_anywhere(
+    witness: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    _cosign_with(witness, capsys, data.draw(mutations(witness["state"])), "state")
+
+
+# -- the faults the tests above found, each spelt out ------------------------------------------------------
+
+
+def _spelt(document: Any, path: tuple[Any, ...], value: Any, *, delete: bool = False) -> Mutation:
+
+    changed = json.loads(json.dumps(document))
+    target = at(changed, path[:-1])
+    if delete:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return Mutation(changed, f"{path!r} -> {'deleted' if delete else repr(value)}", "deleted" if delete else "retyped")
+
+
+SIGNER = ("entries", 0, "signatures", 0, "signer")
+
+
+@pytest.mark.parametrize(
+    ("path", "spell"),
+    [
+        (SIGNER, str.upper),  # "0X03245FE0...": once stored by the replica as the signer's address
+        (SIGNER, lambda signer: None),  # once stored as the signer "None" (then refused by verification)
+        (("entries", 0, "signatures", 0, "signature"), lambda sig: "zz" + sig[2:]),  # any two characters for 0x
+        (("entries", 0, "signatures", 0, "role"), lambda role: [role]),  # once the role "['operator']"
+    ],
+    ids=["signer-upper-case", "signer-null", "signature-prefix", "role-list"],
+)
+def test_a_bundle_signature_record_is_read_as_written(
+    bundle: tuple[dict[str, Any], str], capsys: pytest.CaptureFixture[str], path: tuple[Any, ...], spell: Any
+) -> None:
+    """An export bundle's signature record spelt otherwise: str() and bytes.fromhex(text[2:]) took each, so a
+    replica started from it stored a record its source never held; now the bundle is damaged."""
+    genuine, _ = bundle
+
+    mutation = _spelt(genuine, path, spell(at(genuine, path)))
+    with tempfile.TemporaryDirectory() as folder:
+        replica = Path(folder) / "replica"
+        outcome = run_cli(
+            ["--data-dir", str(replica), "replica", "sync", "--from", str(_written(Path(folder), "b.json", mutation))],
+            capsys,
+        )
+        assert_refused(outcome, 2, says="damaged")
+        assert _held(replica) == _held(Path(folder) / "nothing")
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "value", "delete"),
+    [
+        ("role", ("name",), None, False),  # once cosigned as the witness "None"
+        ("role", ("name",), 7, False),  # once cosigned as the witness "7"
+        ("role", ("address",), ["0x" + "12" * 20], False),  # once "['0x1212...']", refused only as another key
+        ("state", ("followedAt",), None, True),  # once taken as followed in 1970
+        ("state", ("followedAt",), -5, False),
+        ("state", ("cosignedAt",), None, True),  # once taken as never cosigned
+        ("state", ("checkpoint",), None, True),
+        ("state", ("size",), 2**64, False),
+        ("state", ("root",), "AAAA", False),  # three bytes, not a 32-byte hash: once compared as a root
+    ],
+    ids=lambda v: repr(v)[:20],
+)
+def test_the_witness_own_files_are_read_as_written(
+    witness: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    path: tuple[Any, ...],
+    value: Any,
+    delete: bool,
+) -> None:
+    """The witness's settings and its record of a followed ledger, damaged: refused in one sentence before
+    anything is cosigned, not read through str(), a default or an unchecked length."""
+    document = witness["role" if name == "role" else "state"]
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "witness"
+        shutil.copytree(witness["template"], home)
+        target = home / "witnessing" / ("witness.json" if name == "role" else f"ledgers/{witness['state_name']}")
+        _written(target.parent, target.name, _spelt(document, path, value, delete=delete))
+        before, out = _held(home), Path(folder) / "cosigned.txt"
+        outcome = run_cli(_cosign_argv(home, witness["request_path"], out, witness["office"]), capsys)
+        assert_refused(outcome, 2, says="damaged")
+        assert _held(home) == before and not out.exists()
