@@ -312,3 +312,67 @@ def test_the_witness_own_files_are_read_as_written(
         outcome = run_cli(_cosign_argv(home, witness["request_path"], out, witness["office"]), capsys)
         assert_refused(outcome, 2, says="damaged")
         assert _held(home) == before and not out.exists()
+
+
+# -- the record of the last full verify (`verify --since-checkpoint`) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def verified(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """An office whose full verify left its record, and how far `verify --since-checkpoint` then trusts it."""
+    home = tmp_path_factory.mktemp("verified") / "home"
+    shutil.copytree(office_template.home, home)
+    assert run_cli(["--data-dir", str(home), "verify"]).code == 0
+    [record] = (home / "verified").glob("*.json")
+    since = run_cli(["--data-dir", str(home), "verify", "--since-checkpoint", "--json"])
+    assert since.code == 0 and json.loads(since.out)["since"] is not None, since.out
+    return {"home": home, "record": record, "document": json.loads(record.read_text(encoding="utf-8"))}
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_verify_record_changed_anywhere(
+    verified: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """A record damaged (a value of another type, a key gone) is not trusted: every entry is verified again
+    (or, where it names a root the ledger does not have, verification fails)."""
+    change = data.draw(mutations(verified["document"]))
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "home"
+        shutil.copytree(verified["home"], home)
+        _written(home / "verified", verified["record"].name, change)
+        outcome = run_cli(["--data-dir", str(home), "verify", "--since-checkpoint", "--json"], capsys)
+        assert "Traceback" not in outcome.err, outcome.err
+        if outcome.code == 0:
+            report = json.loads(outcome.out)
+            trusted = report["since"] is not None
+            # A value of another type, or a key gone, is damage: not trusted.  A value of the type written is
+            # the record's word (verify checks what it names against the ledger's own tree).
+            assert report["ok"] and (not trusted or change.kind in ("added", "revalued")), (
+                f"the changed record was trusted: {change.change}"
+            )
+        else:
+            assert outcome.code == 1, f"exit {outcome.code} for {change.change}: {outcome.err!r}"
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("entries",), 2.0),  # int() took each of these, and verify skipped the entries before the checkpoint
+        (("at",), True),
+        (("checkpoint", "index"), "2"),
+        (("checkpoint", "size"), 2.0),
+        (("checkpoint", "root"), None),  # str(None)[2:] was not hex: this one was refused already
+    ],
+    ids=repr,
+)
+def test_a_verify_record_is_read_as_written(
+    verified: dict[str, Any], capsys: pytest.CaptureFixture[str], path: tuple[str, ...], value: Any
+) -> None:
+    """A record whose numbers read 2.0, true or "2" is not the one a verify wrote: every entry is verified."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "home"
+        shutil.copytree(verified["home"], home)
+        _written(home / "verified", verified["record"].name, _spelt(verified["document"], path, value))
+        outcome = run_cli(["--data-dir", str(home), "verify", "--since-checkpoint", "--json"], capsys)
+        assert outcome.code == 0 and json.loads(outcome.out)["since"] is None, outcome.out
