@@ -93,6 +93,36 @@ def bundle(office_template: Office, tmp_path_factory: pytest.TempPathFactory) ->
     return json.loads(path.read_text(encoding="utf-8")), _held(replica)
 
 
+@pytest.fixture(scope="module")
+def replica(bundle: tuple[dict[str, Any], str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A replica synced from the office's bundle (its replica.json is what `replica show` reads)."""
+    root = tmp_path_factory.mktemp("replica")
+    path = root / "bundle.json"
+    path.write_text(json.dumps(bundle[0]), encoding="utf-8")
+    assert run_cli(["--data-dir", str(root / "replica"), "replica", "sync", "--from", str(path)]).code == 0
+    return root / "replica"
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_replica_record_changed_anywhere(
+    replica: Path, capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """`replica show` reads what the last sync wrote: a value of another type or a key gone is damage said in
+    one sentence, never a traceback; a value of the type written is shown as written."""
+    change = data.draw(mutations(json.loads((replica / "replica.json").read_text(encoding="utf-8"))))
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "replica"
+        shutil.copytree(replica, home)
+        _written(home, "replica.json", change)
+        outcome = run_cli(["--data-dir", str(home), "replica", "show"], capsys)
+        no_checkpoint = change.change.startswith("('checkpointSize',)") and change.value is None  # as written
+        if change.kind in ("retyped", "deleted") and outcome.code == 0 and not no_checkpoint:
+            pytest.fail(f"a damaged record was shown: {change.change}\n{outcome.out}")
+        if outcome.code != 0:
+            assert_refused(outcome, 2)
+
+
 @FUZZ
 @given(data=st.data())
 def test_an_export_bundle_changed_anywhere(
@@ -376,3 +406,105 @@ def test_a_verify_record_is_read_as_written(
         _written(home / "verified", verified["record"].name, _spelt(verified["document"], path, value))
         outcome = run_cli(["--data-dir", str(home), "verify", "--since-checkpoint", "--json"], capsys)
         assert outcome.code == 0 and json.loads(outcome.out)["since"] is None, outcome.out
+
+
+# -- signed responses (`transfer submit`) ----------------------------------------------------------------
+
+
+def _last_entry(home: Path) -> Any:
+    """The latest entry as JSON (kind, message, signatures), without when it was recorded."""
+    from core.ledger import Ledger
+    from core.paths import DataDir
+
+    ledger = Ledger.open(DataDir.resolve(home))
+    try:
+        return ledger.entry(ledger.size() - 1).entry.as_json()
+    finally:
+        ledger.close()
+
+
+@pytest.fixture(scope="module")
+def responses(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Alice's and Bob's signed responses to a transfer of deed 1, and the entry submitting them records."""
+    root = tmp_path_factory.mktemp("responses")
+    home = root / "home"
+    shutil.copytree(office_template.home, home)
+    office = Office(home, office_template.password_file, office_template.alice, office_template.bob)
+    prepared = run_cli(
+        office.argv(
+            "transfer",
+            "prepare",
+            "1",
+            "--to",
+            office.bob,
+            "--price",
+            "1000",
+            "--out-dir",
+            str(root / "requests"),
+            "--json",
+        )
+    )
+    assert prepared.code == 0, prepared.err
+    signed = {}
+    for request in json.loads(prepared.out)["requests"]:
+        out = root / f"{request['role']}.json"
+        key = "alice" if request["role"] == "seller" else "bob"
+        made = run_cli(office.keyed("sign", request["path"], "--yes", "--out", str(out), key=key))
+        assert made.code == 0, made.err
+        signed[request["role"]] = out
+    template = root / "template"
+    shutil.copytree(home, template)
+    submitted = run_cli(office.argv("transfer", "submit", str(signed["seller"]), str(signed["buyer"])))
+    assert submitted.code == 0, submitted.err
+    return {
+        "template": template,
+        "files": signed,
+        "documents": {role: json.loads(path.read_text(encoding="utf-8")) for role, path in signed.items()},
+        "entry": _last_entry(home),
+    }
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_signed_response_changed_anywhere(
+    responses: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """Refused, or the very entry the genuine responses record: never one that says something else."""
+    from tests.fuzz_json import same_meaning
+
+    role = data.draw(st.sampled_from(["seller", "buyer"]))
+    change = data.draw(mutations(responses["documents"][role]))
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "home"
+        shutil.copytree(responses["template"], home)
+        files = dict(responses["files"])
+        files[role] = _written(Path(folder), f"{role}.json", change)
+        before = _held(home)
+        outcome = run_cli(
+            ["--data-dir", str(home), "transfer", "submit", str(files["seller"]), str(files["buyer"])], capsys
+        )
+        after = _held(home)
+        same = outcome.code == 0 and same_meaning(_last_entry(home), responses["entry"])
+        _judge(outcome, before=before, after=after, verifies=False, same=same, change=change.change)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "delete"),
+    [
+        ("size", "3", False),  # a traceback: format ',' on text
+        ("lastSync", "soon", False),  # a traceback: int("soon")
+        ("cosigners", 2, False),  # a traceback: len(2)
+        ("source", None, True),  # shown as "Replica of None"
+        ("size", True, False),  # shown as 1 entry
+    ],
+    ids=repr,
+)
+def test_a_replica_record_is_read_as_written(
+    replica: Path, capsys: pytest.CaptureFixture[str], key: str, value: Any, delete: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "replica"
+        shutil.copytree(replica, home)
+        record = json.loads((home / "replica.json").read_text(encoding="utf-8"))
+        _written(home, "replica.json", _spelt(record, (key,), value, delete=delete))
+        assert_refused(run_cli(["--data-dir", str(home), "replica", "show"], capsys), 2, says="damaged")
