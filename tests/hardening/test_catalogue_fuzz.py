@@ -508,3 +508,95 @@ def test_a_replica_record_is_read_as_written(
         record = json.loads((home / "replica.json").read_text(encoding="utf-8"))
         _written(home, "replica.json", _spelt(record, (key,), value, delete=delete))
         assert_refused(run_cli(["--data-dir", str(home), "replica", "show"], capsys), 2, says="damaged")
+
+
+# -- the notary's own journal (`journal verify` on the notary's machine) ---------------------------------------
+
+FIELDS = {
+    "document": "Deed",
+    "fee": "15",
+    "thumbprint": False,
+    "signers": [
+        {
+            "name": "Alice",
+            "address": "1 Main St",
+            "id": {
+                "type": "passport",
+                "issuer": "US",
+                "number": "X123",
+                "issued": "2020-01-01",
+                "expires": "2030-01-01",
+            },
+        }
+    ],
+    "witnesses": [],
+}
+
+
+@pytest.fixture(scope="module")
+def journal(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A notary's folder whose journal holds one row: the attestation of the office's checkpoint entry."""
+    root = tmp_path_factory.mktemp("journal")
+    home, notary = root / "office", root / "notary"
+    shutil.copytree(office_template.home, home)
+    pw = ["--password-file", str(office_template.password_file)]
+    made = run_cli(["--data-dir", str(notary), "key", "new", "notary", *pw])
+    assert made.code == 0, made.err
+    attest = run_cli(
+        [
+            "--data-dir",
+            str(home),
+            "attest",
+            "prepare",
+            "1",
+            "--notary",
+            made.out.split()[-1],
+            "--act",
+            "acknowledgment",
+            "--place",
+            "Ames",
+            "--out-dir",
+            str(root / "attest"),
+        ]
+    )
+    assert attest.code == 0, attest.err
+    fields = root / "fields.json"
+    fields.write_text(json.dumps(FIELDS), encoding="utf-8")
+    [request] = (root / "attest").glob("*.json")
+    signed = run_cli(
+        [
+            "--data-dir",
+            str(notary),
+            "sign",
+            str(request),
+            "--key",
+            "notary",
+            *pw,
+            "--yes",
+            "--journal-fields",
+            str(fields),
+            "--out",
+            str(root / "signed.json"),
+        ]
+    )
+    assert signed.code == 0, signed.err
+    path = notary / "notary" / "journal.jsonl"
+    return {"notary": notary, "row": json.loads(path.read_text(encoding="utf-8").splitlines()[0])}
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_journal_row_changed_anywhere(
+    journal: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """A notary's journal row changed anywhere is named (exit 1) or refused in one sentence, never intact."""
+    change = data.draw(mutations(journal["row"]))
+    with tempfile.TemporaryDirectory() as folder:
+        notary = Path(folder) / "notary"
+        shutil.copytree(journal["notary"], notary)
+        (notary / "notary" / "journal.jsonl").write_text(json.dumps(change.document) + "\n", encoding="utf-8")
+        outcome = run_cli(["--data-dir", str(notary), "journal", "verify"], capsys)
+        assert outcome.code in (1, 2), f"a changed row verified as intact: {change.change}\n{outcome.out}"
+        assert "Traceback" not in outcome.err + outcome.out
+        if outcome.code == 2:
+            assert_refused(outcome, 2)
