@@ -445,8 +445,9 @@ def responses(office_template: Office, tmp_path_factory: pytest.TempPathFactory)
         )
     )
     assert prepared.code == 0, prepared.err
-    signed = {}
+    signed, requests = {}, {}
     for request in json.loads(prepared.out)["requests"]:
+        requests[request["role"]] = Path(request["path"])
         out = root / f"{request['role']}.json"
         key = "alice" if request["role"] == "seller" else "bob"
         made = run_cli(office.keyed("sign", request["path"], "--yes", "--out", str(out), key=key))
@@ -461,6 +462,8 @@ def responses(office_template: Office, tmp_path_factory: pytest.TempPathFactory)
         "files": signed,
         "documents": {role: json.loads(path.read_text(encoding="utf-8")) for role, path in signed.items()},
         "entry": _last_entry(home),
+        "requests": requests,
+        "office": office,
     }
 
 
@@ -600,3 +603,33 @@ def test_a_journal_row_changed_anywhere(
         assert "Traceback" not in outcome.err + outcome.out
         if outcome.code == 2:
             assert_refused(outcome, 2)
+
+
+# -- signing requests (`sign REQUEST`: the party's side, with only a key) ------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_signing_request_changed_anywhere(
+    responses: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """A request changed anywhere is refused in one sentence with nothing written, or signed; a value of
+    another type or a key gone is signed only if what is signed is the genuine request's typed data (a value
+    of the type written is what the summary shows the signer, and is theirs to sign)."""
+    from tests.fuzz_json import same_meaning
+
+    genuine = json.loads(responses["requests"]["seller"].read_text(encoding="utf-8"))
+    change = data.draw(mutations(genuine))
+    with tempfile.TemporaryDirectory() as folder:
+        request, out = _written(Path(folder), "request.json", change), Path(folder) / "signed.json"
+        outcome = run_cli(
+            responses["office"].keyed("sign", str(request), "--yes", "--out", str(out), key="alice"), capsys
+        )
+        if outcome.code == 2:
+            assert_refused(outcome, 2)
+            assert not out.exists(), f"refused but wrote a response: {change.change}"
+            return
+        assert outcome.code == 0, f"exit {outcome.code} for {change.change}: {outcome.err!r}"
+        if change.kind in ("retyped", "deleted"):
+            signed = json.loads(out.read_text(encoding="utf-8"))
+            assert same_meaning(signed["typedData"], genuine["typedData"]), f"signed something else: {change.change}"
