@@ -106,7 +106,7 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
     if not isinstance(claimed, str) or claimed.lower() != identity.ledger_id_hex:
         raise bad(f"belongs to another ledger ({str(claimed)[:66]}), not {identity.ledger_id_hex}")
     index, recorded_at, message = checkpoint.get("index"), checkpoint.get("recordedAt"), checkpoint.get("message")
-    if type(index) is not int or index < 0:
+    if type(index) is not int or not 0 <= index < 2**63:
         raise bad("is damaged: its checkpoint's index is not a number")
     if type(recorded_at) is not int or not 0 <= recorded_at < 2**63:
         raise bad("is damaged: its checkpoint's recording time is not a number")
@@ -120,6 +120,10 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
         signatures = tuple(
             SignatureRecord.from_json(s) if isinstance(s, dict) else _raise(ValueError()) for s in signatures_json
         )
+        # Each signer signs an entry once: a record repeated changes the entry's leaf hash, and a verify
+        # would have taken the altered file for a ledger rewritten.
+        if len({(s.role, s.signer.lower()) for s in signatures}) != len(signatures):
+            raise ValueError
     except (RuleViolation, DeedbookError, ValueError):
         raise bad("is damaged: its checkpoint is not a well-formed checkpoint entry") from None
     if str(message["ledgerId"]).lower() != identity.ledger_id_hex:

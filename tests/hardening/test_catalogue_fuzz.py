@@ -633,3 +633,58 @@ def test_a_signing_request_changed_anywhere(
         if change.kind in ("retyped", "deleted"):
             signed = json.loads(out.read_text(encoding="utf-8"))
             assert same_meaning(signed["typedData"], genuine["typedData"]), f"signed something else: {change.change}"
+
+
+# -- the ledger's witness file (read by every verify, to rule out a rollback) ----------------------------------
+
+
+def _witness_meaning(witness: Any) -> Any:
+    """What a verify takes from a witness file: the checkpoint's place, time, message and signatures."""
+    return [witness.index, witness.recorded_at, witness.message, [s.as_json() for s in witness.signatures]]
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_witness_file_changed_anywhere(office_template: Office, data: st.DataObject) -> None:
+    """Refused as unusable, or read as exactly the checkpoint the genuine file names (type for type), but for a
+    whole number changed within range (an index further on is what a rollback looks like: verify says so)."""
+    from core.ledger import Ledger
+    from core.paths import DataDir
+    from core.witness import UnusableWitness, parse_witness, read_witness
+    from tests.fuzz_json import same_meaning
+
+    home = DataDir.resolve(office_template.home)
+    ledger = Ledger.open(home)
+    try:
+        identity = ledger.identity
+    finally:
+        ledger.close()
+    genuine = read_witness(home, identity)
+    assert genuine is not None
+    change = data.draw(mutations(json.loads(genuine.path.read_bytes())))
+    try:
+        read = parse_witness(genuine.path, json.dumps(change.document).encode(), identity)
+    except UnusableWitness as refused:
+        assert str(refused) and "\n" not in str(refused)
+        return
+    if _an_edit(change) and type(change.value) is int:  # a number in range: the witness's word, verify weighs it
+        return
+    assert same_meaning(_witness_meaning(read), _witness_meaning(genuine)), f"read as another: {change.change}"
+
+
+@pytest.mark.parametrize("damage", ["a signature twice", "an index beyond 64 bits"])
+def test_a_damaged_witness_file_is_not_a_rewritten_ledger(
+    office: Office, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    """The witness file's checkpoint with its operator signature listed twice (or an index no ledger can hold)
+    was read, and verify said the ledger was rewritten; the file is damaged, and verify says that."""
+    [path] = (office.home / "witness").glob("*.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if damage == "a signature twice":
+        document["checkpoint"]["signatures"] *= 2
+    else:
+        document["checkpoint"]["index"] = 2**64 + 2
+    path.write_text(json.dumps(document), encoding="utf-8")
+    outcome = run_cli(office.argv("verify"), capsys)
+    assert outcome.code == 1 and "witness file" in outcome.out and "is damaged" in outcome.out, outcome.out
+    assert "rewritten" not in outcome.out and "rolled back" not in outcome.out, outcome.out
