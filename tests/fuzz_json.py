@@ -29,6 +29,7 @@ class Mutation:
     change: str
     kind: str  # "retyped" (another JSON type), "revalued" (same type, other value), "deleted" or "added"
     value: Any = None  # the value put in, for "retyped", "revalued" and "added"
+    path: Path = ()  # where: the key or position changed, deleted, or added to
 
 
 def paths(value: Any, prefix: Path = ()) -> list[Path]:
@@ -112,11 +113,11 @@ def mutations(draw: st.DrawFn, document: Any, *, skip: tuple[Path, ...] = ()) ->
         actions.append("add")
     action = draw(st.sampled_from(actions))
     if action == "delete":
-        return Mutation(_changed(document, path, "delete", None), f"deleted {path!r}", "deleted")
+        return Mutation(_changed(document, path, "delete", None), f"deleted {path!r}", "deleted", path=path)
     replacement = draw(st.sampled_from([c for c in confusions(value) if not same_meaning(c, value)]))
     if action == "add":
         added = _changed(document, path, "add", replacement)
-        return Mutation(added, f"added zz-unknown={replacement!r} at {path!r}", "added", replacement)
+        return Mutation(added, f"added zz-unknown={replacement!r} at {path!r}", "added", replacement, path)
     kind = "revalued" if json_type(replacement) == json_type(value) else "retyped"
     changed = _changed(document, path, "replace", replacement)
-    return Mutation(changed, f"{path!r}: {value!r} -> {replacement!r}", kind, replacement)
+    return Mutation(changed, f"{path!r}: {value!r} -> {replacement!r}", kind, replacement, path)

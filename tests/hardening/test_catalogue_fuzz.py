@@ -688,3 +688,71 @@ def test_a_damaged_witness_file_is_not_a_rewritten_ledger(
     outcome = run_cli(office.argv("verify"), capsys)
     assert outcome.code == 1 and "witness file" in outcome.out and "is damaged" in outcome.out, outcome.out
     assert "rewritten" not in outcome.out and "rolled back" not in outcome.out, outcome.out
+
+
+# -- proofs (`verify-proof`), with the strict comparison ------------------------------------------------------
+
+# What no signature covers, by design: where the checkpoint entry sits (docs/ledger.md), and the typed data
+# for other tools, which may be left out but not changed.
+UNSIGNED = (("checkpoint", "index"), ("checkpoint", "recordedAt"))
+
+
+@pytest.fixture(scope="module")
+def proof(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    path = tmp_path_factory.mktemp("proof") / "proof.json"
+    assert run_cli(office_template.argv("proof", "1", "--out", str(path))).code == 0
+    report = run_cli(["--data-dir", str(path.parent / "anyone"), "verify-proof", str(path), "--json"])
+    assert report.code == 0, report.err
+    return {"document": json.loads(path.read_text(encoding="utf-8")), "report": json.loads(report.out)}
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_proof_changed_anywhere(
+    proof: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """Genuine only with the genuine report, and only for a change to what no signature covers (or an
+    unknown key, or the typed data left out): a value of another type is never the same proof."""
+    from tests.fuzz_json import same_meaning
+
+    change = data.draw(mutations(proof["document"]))
+    with tempfile.TemporaryDirectory() as folder:
+        path = _written(Path(folder), "proof.json", change)
+        outcome = run_cli(["--data-dir", str(Path(folder) / "anyone"), "verify-proof", str(path), "--json"], capsys)
+        if outcome.code == 2:
+            assert_refused(outcome, 2)
+            return
+        assert outcome.code in (0, 1) and "Traceback" not in outcome.err, outcome.err
+        if outcome.code == 0:
+            report = json.loads(outcome.out)
+            allowed = (
+                change.kind == "added"
+                or change.path[:2] in UNSIGNED
+                or (change.kind == "deleted" and change.path == ("typedData",))
+            )
+            assert allowed and same_meaning(report, proof["report"]), f"genuine after {change.change}"
+
+
+@pytest.mark.parametrize(
+    ("path", "spell", "code"),
+    [
+        (("typedData", "message", "deedId"), lambda v: 1.0, 1),  # == took 1.0 (and true) for the deed id 1
+        (("typedData", "message", "deedId"), lambda v: True, 1),
+        (("ledger", "ledgerId"), lambda v: v[:10] + " " + v[10:], 2),  # bytes.fromhex skipped the space
+        (("ledger", "operator"), str.upper, 2),  # "0X0B43...": shown as the ledger's operator
+        (("auditPath", 0), lambda v: v + " ", 2),
+    ],
+    ids=["deedId-float", "deedId-true", "ledgerId-space", "operator-0X", "auditPath-space"],
+)
+def test_a_proof_is_read_as_written(
+    proof: dict[str, Any], capsys: pytest.CaptureFixture[str], path: tuple[Any, ...], spell: Any, code: int
+) -> None:
+    """Each of these verified as the genuine proof; the typed data for other tools now says what the signature
+    covers type for type (exit 1), and the rest is malformed (exit 2)."""
+    change = _spelt(proof["document"], path, spell(at(proof["document"], path)))
+    with tempfile.TemporaryDirectory() as folder:
+        path_ = _written(Path(folder), "proof.json", change)
+        outcome = run_cli(["--data-dir", str(Path(folder) / "anyone"), "verify-proof", str(path_)], capsys)
+        assert outcome.code == code, (outcome.code, outcome.out, outcome.err)
+        if code == 2:
+            assert_refused(outcome, 2)
