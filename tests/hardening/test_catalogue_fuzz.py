@@ -286,14 +286,26 @@ SIGNER = ("entries", 0, "signatures", 0, "signer")
         (SIGNER, lambda signer: None),  # once stored as the signer "None" (then refused by verification)
         (("entries", 0, "signatures", 0, "signature"), lambda sig: "zz" + sig[2:]),  # any two characters for 0x
         (("entries", 0, "signatures", 0, "role"), lambda role: [role]),  # once the role "['operator']"
+        (("entries", 1, "index"), lambda index: True),  # == took true and 1.0 for the position 1
+        (("entries", 1, "index"), float),
+        (("size",), float),
     ],
-    ids=["signer-upper-case", "signer-null", "signature-prefix", "role-list"],
+    ids=[
+        "signer-upper-case",
+        "signer-null",
+        "signature-prefix",
+        "role-list",
+        "index-true",
+        "index-float",
+        "size-float",
+    ],
 )
-def test_a_bundle_signature_record_is_read_as_written(
+def test_a_bundle_is_read_as_written(
     bundle: tuple[dict[str, Any], str], capsys: pytest.CaptureFixture[str], path: tuple[Any, ...], spell: Any
 ) -> None:
-    """An export bundle's signature record spelt otherwise: str() and bytes.fromhex(text[2:]) took each, so a
-    replica started from it stored a record its source never held; now the bundle is damaged."""
+    """An export bundle's signature record spelt otherwise (str() and bytes.fromhex(text[2:]) took each, so a
+    replica started from it stored a record its source never held), or an entry's position or the size as
+    true or a float (== took them for whole numbers): the bundle is damaged."""
     genuine, _ = bundle
 
     mutation = _spelt(genuine, path, spell(at(genuine, path)))
