@@ -768,3 +768,46 @@ def test_a_proof_is_read_as_written(
         assert outcome.code == code, (outcome.code, outcome.out, outcome.err)
         if code == 2:
             assert_refused(outcome, 2)
+
+
+# -- fork proofs (`verify-fork`): an honest pair of checkpoints, changed, never proves a fork -------------------
+
+
+@pytest.fixture(scope="module")
+def honest_pair(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Two consistent checkpoints of one ledger in the fork proof's shape: it proves no fork (exit 0)."""
+    from core.checkpoint_note import note_of, open_checkpoint
+    from core.checkpoints import make_checkpoint
+    from core.forks import make_fork
+    from tests.helpers import make_world
+
+    world = make_world(tmp_path_factory.mktemp("forks") / "home")
+    made = []
+    for count in (2, 3):
+        for _ in range(count):
+            world.register(f"F-{world.ledger.size()}", world.operator.address)
+        made.append(make_checkpoint(world.ledger, world.operator))
+    small, large = (
+        open_checkpoint(note_of(world.ledger.identity, r.message, r.signatures), world.ledger.identity) for r in made
+    )
+    tree = world.ledger.tree()
+    data = make_fork(
+        small, large, tree.root(small.size), tree.consistency(small.size, large.size), found_by="t", found_at=1
+    )
+    return data
+
+
+@FUZZ
+@given(data=st.data())
+def test_an_honest_pair_changed_anywhere_proves_no_fork(
+    honest_pair: dict[str, Any], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    change = data.draw(mutations(honest_pair))
+    with tempfile.TemporaryDirectory() as folder:
+        path = _written(Path(folder), "fork.json", change)
+        outcome = run_cli(["--data-dir", str(Path(folder) / "anyone"), "verify-fork", str(path)], capsys)
+        assert outcome.code != 1, f"proves a fork after {change.change}: {outcome.out}"
+        if outcome.code == 2:
+            assert_refused(outcome, 2)
+        else:
+            assert outcome.code == 0 and "Traceback" not in outcome.err, outcome.err
