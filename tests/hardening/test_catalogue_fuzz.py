@@ -811,3 +811,45 @@ def test_an_honest_pair_changed_anywhere_proves_no_fork(
             assert_refused(outcome, 2)
         else:
             assert outcome.code == 0 and "Traceback" not in outcome.err, outcome.err
+
+
+# -- rules files (`rules set --file`): every place, every look-alike, in process ------------------------------
+
+RULES = {
+    "format": "deedbook-rules/1",
+    "max_holders_per_deed": 5,
+    "max_share_percent": 33.5,
+    "min_holding_shares": 10,
+    "jurisdictions": {"allowed": ["US", "CA"]},
+    "lockup": {"after_purchase_days": 3, "after_registration_days": 0},
+    "recovery": {"approvals": [{"role": "notary", "by": "registrars"}], "waiting_days": 3},
+}
+
+
+def test_a_rules_file_changed_anywhere_is_refused_or_read_as_written() -> None:
+    """Each place of a rules file, each look-alike of another type, and each key dropped: refused, or the rules
+    read are the file's own words (a whole percent where a decimal one stood is a percent, as written; a rule
+    left out, or given as {}, is no rule, and a number left out of one is its default 0)."""
+    from core.compliance.schema import RulesError, parse_rules_text
+    from tests.fuzz_json import confusions, json_type, paths, same_meaning
+
+    accepted = []
+    for path in paths(RULES):
+        value = at(RULES, path)
+        changes = [_spelt(RULES, path, c) for c in confusions(value) if not same_meaning(c, value)]
+        changes += [_spelt(RULES, path, None, delete=True)] if isinstance(path[-1], str) else []
+        for change in changes:
+            try:
+                rules = parse_rules_text(json.dumps(change.document))
+            except RulesError as refused:
+                assert str(refused).endswith(".") and "\n" not in str(refused)
+                continue
+            read, written = rules.as_json(), json.loads(json.dumps(change.document))
+            for places in written.get("jurisdictions", {}).values():  # a set of countries: kept sorted
+                places.sort()
+            if not same_meaning(read, written) and change.kind != "deleted":  # a key left out: no such rule
+                new = at(change.document, path)
+                percent = path == ("max_share_percent",) and json_type(new) == "int"
+                assert percent or new == {}, f"read otherwise: {change.change}"  # {}: a rule with nothing in it
+            accepted.append(change.change)
+    assert accepted  # some changes are other rules, as written (a key dropped that has a default, say)
