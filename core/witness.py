@@ -106,7 +106,7 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
     if not isinstance(claimed, str) or claimed.lower() != identity.ledger_id_hex:
         raise bad(f"belongs to another ledger ({str(claimed)[:66]}), not {identity.ledger_id_hex}")
     index, recorded_at, message = checkpoint.get("index"), checkpoint.get("recordedAt"), checkpoint.get("message")
-    if type(index) is not int or not 0 <= index < 2**63:
+    if type(index) is not int or index < 0:
         raise bad("is damaged: its checkpoint's index is not a number")
     if type(recorded_at) is not int or not 0 <= recorded_at < 2**63:
         raise bad("is damaged: its checkpoint's recording time is not a number")
