@@ -29,7 +29,7 @@ from tests.hardening.harness import Outcome, assert_refused, run_cli
 
 # A second or two a format (each example runs a command); DEEDBOOK_FUZZ_EXAMPLES=1000 searches harder by hand.
 FUZZ = settings(
-    max_examples=int(os.environ.get("DEEDBOOK_FUZZ_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("DEEDBOOK_FUZZ_EXAMPLES", "15")),
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
