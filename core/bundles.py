@@ -138,13 +138,14 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
         for offset, item in enumerate(data["entries"]):
             if (
                 not isinstance(item, dict)
-                or item.get("index") != since + offset
+                or type(item.get("index")) is not int  # as written: == takes true and 1.0 for 1
+                or item["index"] != since + offset
                 or type(item.get("recordedAt")) is not int
                 or not 0 <= item["recordedAt"] < 2**63
             ):
                 raise ValueError
             entries.append(BundleEntry(since + offset, item["recordedAt"], Entry.from_json(item)))
-        if since + len(entries) > total or data.get("size") != since + len(entries):
+        if since + len(entries) > total or type(data.get("size")) is not int or data["size"] != since + len(entries):
             raise ValueError
         checkpoint = data.get("checkpoint")
         if checkpoint is not None and (

@@ -13,6 +13,7 @@ so a deadline rule can be re-checked at verification.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,15 +39,22 @@ class SignatureRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "SignatureRecord":
+        """A signature record as `as_json` writes it, JSON types as written: str() would have read a signer
+        of null as "None" and kept "0X..." or "ab..." prefixes, so a replica could store text the source never
+        signed under."""
         try:
-            return cls(
-                str(data["role"]),
-                str(data["signer"]),
-                bytes.fromhex(str(data["signature"])[2:]),
-                str(data["signedType"]),
-            )
+            role, signer, signature, signed_type = data["role"], data["signer"], data["signature"], data["signedType"]
+            if not all(isinstance(v, str) for v in (role, signer, signature, signed_type)):
+                raise TypeError
+            if _SIGNER.fullmatch(signer) is None or _SIGNATURE.fullmatch(signature) is None:
+                raise ValueError
+            return cls(role, signer, bytes.fromhex(signature[2:]), signed_type)
         except (KeyError, TypeError, ValueError):
             raise DeedbookError("A signature record is malformed.") from None
+
+
+_SIGNER = re.compile(r"0x[0-9a-fA-F]{40}")
+_SIGNATURE = re.compile(r"0x(?:[0-9a-fA-F]{2})*")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ to a different address (and is refused) on any other.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,13 @@ class LedgerIdentity:
         ledger_id, name, operator, chain_id = data["ledgerId"], data["name"], data["operator"], data["chainId"]
         if not (isinstance(ledger_id, str) and isinstance(name, str) and isinstance(operator, str)):
             raise TypeError("A ledger's id, name and operator are text.")
-        if type(chain_id) is not int or not ledger_id.startswith("0x"):
-            raise TypeError("A ledger's chain id is a whole number and its id a 0x hex value.")
+        # fullmatch, not bytes.fromhex alone: that skips white space anywhere in the digits.
+        if type(chain_id) is not int or _LEDGER_ID.fullmatch(ledger_id) is None or _ADDRESS.fullmatch(operator) is None:
+            raise TypeError(
+                "A ledger's chain id is a whole number, its id 0x and 64 hex digits, its operator an address."
+            )
         return cls(bytes.fromhex(ledger_id[2:]), name, operator, chain_id)
+
+
+_LEDGER_ID = re.compile(r"0x[0-9a-fA-F]{64}")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")

@@ -26,12 +26,13 @@ cosignatures) verify as before.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import merkle
-from core.entries import Entry, SignatureRecord, entry_leaf_hash
+from core.entries import Entry, SignatureRecord, canonical_json, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
 from core.identity import LedgerIdentity
 from core.kinds import EntryKind, article, check_signatures, get_kind, registrar_to_prove, same_address, typed_data
@@ -116,13 +117,13 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
 
 
 def _hex32(value: Any, what: str) -> bytes:
-    try:
-        raw = bytes.fromhex(str(value)[2:]) if str(value).startswith("0x") else b""
-    except ValueError:
-        raw = b""
-    if len(raw) != 32:
+    # As written: str() and bytes.fromhex would take a number's digits and white space among the hex.
+    if not isinstance(value, str) or _HEX32.fullmatch(value) is None:
         raise DeedbookError(f"The proof's {what} is not a 32-byte hex value.")
-    return raw
+    return bytes.fromhex(value[2:])
+
+
+_HEX32 = re.compile(r"0x[0-9a-fA-F]{64}")
 
 
 def _entry(data: Any, what: str) -> tuple[Entry, int, int]:
@@ -163,7 +164,10 @@ def verify_proof(data: Any, *, holder: str = "proof") -> ProofReport:
     except RuleViolation as bad:
         raise VerificationFailed(f"Entry {index} does not check: {bad}", index) from None
     _check_signers(identity, kind, entry, index)
-    if "typedData" in data and data["typedData"] != typed_data(identity, entry.kind, entry.message):
+    # Compared as JSON, type for type: Python's == takes 1.0 and true for 1, which another tool would show.
+    if "typedData" in data and canonical_json(data["typedData"]) != canonical_json(
+        typed_data(identity, entry.kind, entry.message)
+    ):
         raise VerificationFailed(
             f"The proof's typedData is not the typed data of entry {index}: another tool "
             "reading it would show what the signatures do not cover.",

@@ -140,9 +140,26 @@ def read_state(home: DataDir) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
-    return data if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return None
+    # Each key as _write_state writes it: shown as read, a source of null was "None" and a size given as
+    # text or a list of cosigners as a number ended in a traceback.
+    if not (
+        isinstance(data.get("source"), str)
+        and all(_count(data.get(key)) for key in ("lastSync", "size"))
+        and (("checkpointSize" in data and data["checkpointSize"] is None) or _count(data.get("checkpointSize")))
+        and isinstance(data.get("cosigners"), list)
+        and all(isinstance(c, dict) for c in data["cosigners"])
+    ):
+        raise DeedbookError(f"The replica's record {path} is damaged; the next sync writes it again.")
+    return data
+
+
+def _count(value: Any) -> bool:
+    """A JSON whole number as written (not true, 1.0 or "1"), within what the ledger can hold."""
+    return type(value) is int and 0 <= value < 2**63
 
 
 def _open(home: DataDir, db_url: str | None) -> "Ledger | None":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from core.ledger import Ledger
 
 FORMAT = "deedbook-verified/1"
+_HASH = re.compile(r"0x[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,24 @@ def read_verified(home: DataDir, identity: LedgerIdentity) -> Verified | None:
         return None
     try:
         data = json.loads(read_user_file(path, "a verification record", max_bytes=64 * 1024).decode("utf-8"))
-        if data.get("format") != FORMAT or str(data.get("ledgerId")).lower() != identity.ledger_id_hex:
+        ledger_id = data.get("ledgerId")
+        if (
+            data.get("format") != FORMAT
+            or not isinstance(ledger_id, str)
+            or ledger_id.lower() != identity.ledger_id_hex
+        ):
             return None
         c = data["checkpoint"]
+        # Read as remember() writes it, not through int(): a record whose numbers read true, 2.0 or "2"
+        # has been altered, and one that is not trusted only costs a full verify.
+        index, size, entries, at = c["index"], c["size"], data["entries"], data["at"]
+        root, leaf, chain = c["root"], c["leaf"], c["chain"]
+        if not all(type(n) is int and 0 <= n < 2**63 for n in (index, size, entries, at)):
+            return None
+        if not all(isinstance(h, str) and _HASH.fullmatch(h) for h in (root, leaf, chain)):
+            return None
         found = Verified(
-            int(c["index"]),
-            int(c["size"]),
-            bytes.fromhex(c["root"][2:]),
-            bytes.fromhex(c["leaf"][2:]),
-            bytes.fromhex(c["chain"][2:]),
-            int(data["entries"]),
-            int(data["at"]),
+            index, size, bytes.fromhex(root[2:]), bytes.fromhex(leaf[2:]), bytes.fromhex(chain[2:]), entries, at
         )
     except (DeedbookError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError):
         return None

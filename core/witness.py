@@ -120,6 +120,10 @@ def parse_witness(path: Path, raw: bytes, identity: LedgerIdentity) -> Witness:
         signatures = tuple(
             SignatureRecord.from_json(s) if isinstance(s, dict) else _raise(ValueError()) for s in signatures_json
         )
+        # Each signer signs an entry once: a record repeated changes the entry's leaf hash, and a verify
+        # would have taken the altered file for a ledger rewritten.
+        if len({(s.role, s.signer.lower()) for s in signatures}) != len(signatures):
+            raise ValueError
     except (RuleViolation, DeedbookError, ValueError):
         raise bad("is damaged: its checkpoint is not a well-formed checkpoint entry") from None
     if str(message["ledgerId"]).lower() != identity.ledger_id_hex:

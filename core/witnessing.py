@@ -18,6 +18,7 @@ or a proof showing the earlier entries changed), it keeps both as a fork proof.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,13 @@ def read_role(home: DataDir) -> WitnessRole | None:
     if data.get("format") != ROLE_FORMAT:
         raise DeedbookError(f"The witness's file {path} is not one this version of Deedbook reads.")
     try:
-        return WitnessRole(check_key_name(str(data["name"])), str(data["address"]), str(data["key"]), folder(home))
+        name, address, key = data["name"], data["address"], data["key"]
+        # As written, not through str(): a name of null would have cosigned as the witness "None".
+        if not (isinstance(name, str) and isinstance(address, str) and isinstance(key, str)):
+            raise KeyError
+        if re.fullmatch(r"0x[0-9a-fA-F]{40}", address) is None:
+            raise KeyError
+        return WitnessRole(check_key_name(name), address, key, folder(home))
     except (KeyError, MalformedNote):
         raise DeedbookError(f"The witness's file {path} is damaged.") from None
 
@@ -193,6 +200,11 @@ def _forks_of(role: WitnessRole, identity: LedgerIdentity) -> tuple[Path, ...]:
     return tuple(found)
 
 
+def _moment(value: Any) -> bool:
+    """A time in seconds as written: a JSON integer (not true or 1.0), not before 1970, within 64 bits."""
+    return type(value) is int and 0 <= value < 2**63
+
+
 def _read_followed(role: WitnessRole, path: Path) -> Followed:
     data = _read_json(path, "a followed ledger's state")
     try:
@@ -200,15 +212,17 @@ def _read_followed(role: WitnessRole, path: Path) -> Followed:
             raise ValueError
         identity = identity_of(str(data["ledgerKey"]))
         size, root = data["size"], data.get("root")
-        if type(size) is not int or size < 0 or (size > 0) != (root is not None):
+        if type(size) is not int or not 0 <= size < 2**63 or (size > 0) != (root is not None):
             raise ValueError
-        root_bytes = strict_b64(str(root), "root") if root is not None else None
-        checkpoint = data.get("checkpoint")
-        cosigned_at, followed_at = data.get("cosignedAt"), data.get("followedAt", 0)
+        root_bytes = strict_b64(root, "root") if isinstance(root, str) else None
+        if (root is not None and root_bytes is None) or (root_bytes is not None and len(root_bytes) != 32):
+            raise ValueError  # a root is a 32-byte hash, written as base64 text
+        # Every key as _save writes it: a missing one is damage, not a default.
+        checkpoint, cosigned_at, followed_at = data["checkpoint"], data["cosignedAt"], data["followedAt"]
         if (
             (checkpoint is not None and not isinstance(checkpoint, str))
-            or type(followed_at) is not int
-            or (cosigned_at is not None and type(cosigned_at) is not int)
+            or not _moment(followed_at)
+            or (cosigned_at is not None and not _moment(cosigned_at))
         ):
             raise ValueError
     except (KeyError, ValueError, MalformedNote):
