@@ -161,9 +161,10 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
             or not 0 <= frontier_size <= since
             or not isinstance(roots, list)
             or len(roots) != bin(frontier_size).count("1")
+            or not all(isinstance(h, str) for h in roots)  # as written: str() would read a number's digits
         ):
             raise ValueError
-        frontier_roots = tuple(strict_b64(str(h), "A frontier hash") for h in roots)
+        frontier_roots = tuple(strict_b64(h, "A frontier hash") for h in roots)
         if any(len(h) != 32 for h in frontier_roots):
             raise ValueError
     except (KeyError, TypeError, ValueError, AttributeError, MalformedNote, BadRequest, DeedbookError) as bad:
