@@ -194,3 +194,18 @@ def test_a_witness_answering_a_size_not_as_written_is_a_refusal(office: Office) 
             [sent] = ws.send_checkpoint([url]).value
         assert sent.status == 409 and not sent.cosigned and "\n" not in sent.sentence.strip(), sent
     assert office.fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [("garbage\n", "not cosignature lines"), ("\u2014 w.example/1 " + "A" * 100 + "\n", "does not check")],
+    ids=["not a signature line", "a cosignature that does not check"],
+)
+def test_a_witness_answering_200_with_what_is_no_cosignature_adds_nothing(office: Office, body: str, says: str) -> None:
+    from core.errors import DeedbookError
+
+    ws = Workspace.open(office.home)
+    before = office.fingerprint()
+    with fixed_server({"/add-checkpoint": (200, body.encode())}) as url, pytest.raises(DeedbookError, match=says):
+        ws.send_checkpoint([url])
+    assert office.fingerprint() == before
