@@ -37,7 +37,7 @@ from core.kinds import check_signatures
 from core.merkle import verify_consistency
 from core.outfiles import write_output
 from core.paths import DataDir
-from core.replica_start import Before
+from core.replica_start import Before, Made
 from core.witness_requests import Candidate
 
 if TYPE_CHECKING:
@@ -187,14 +187,14 @@ def sync(
         return _sync(home, db_url, replica, source, now, since)
     # The sync that starts a replica is all or nothing: refused, the folder is left as it was (a later
     # sync keeps the whole, checked batches it wrote).
-    made: list[Ledger] = []
+    made = Made()
     try:
         report = _sync(home, db_url, None, source, now, since, made)
     except BaseException:
-        before.undo(made[0] if made else None)
+        before.undo(made)
         raise
     if not report.ok and report.size == 0:
-        before.undo(made[0] if made else None)
+        before.undo(made)
     return report
 
 
@@ -205,7 +205,7 @@ def _sync(
     source: Source,
     now: int,
     since: int | None,
-    made: "list[Ledger] | None" = None,
+    made: Made | None = None,
 ) -> SyncReport:
     held = replica.size() if replica is not None else 0
     if since is None:
@@ -403,7 +403,7 @@ def _append(
     bundle: Bundle,
     new: list[Any],
     report: SyncReport,
-    made: "list[Ledger] | None" = None,
+    made: Made | None = None,
 ) -> tuple["Ledger", bool]:
     """Append the new entries through the ledger's own rules, in batches; the first that breaks one is named."""
     from core.ledger import Ledger
@@ -417,12 +417,14 @@ def _append(
         engine = Ledger._engine(home, db_url, create=True)
         replica = Ledger(home, engine, bundle.identity)
         if made is not None:
-            made.append(replica)  # for sync to close and remove, should this start be refused
+            made.ledger = replica  # for sync to close and remove, should this start be refused
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
         before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else None
         try:
             replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
+            if made is not None:
+                made.committed = True
         except RuleViolation as broken:
             report.ok, report.first_bad = False, None
             report.reason = (

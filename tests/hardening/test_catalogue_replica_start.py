@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from core.errors import DeedbookError
+from core.ledger import Ledger
 from desktop.workspace import Workspace
 from tests.hardening.conftest import Office
 from tests.hardening.fixed_server import fixed_server
@@ -188,3 +189,29 @@ def test_a_refused_first_sync_leaves_no_tables_in_a_postgresql_database(
             assert "pg_trgm" not in {r[0] for r in conn.exec_driver_sql("SELECT extname FROM pg_extension")}
     finally:
         engine.dispose()
+
+
+def test_a_refused_start_leaves_a_replica_another_sync_started_meanwhile(
+    export: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two first syncs into one folder: the one refused after the other started the replica removes nothing."""
+    from core.bundles import parse_bundle
+    from core.paths import DataDir
+    from core.replica import BundleSource, sync
+
+    home = DataDir.resolve(tmp_path / "replica")
+    good = parse_bundle(copy.deepcopy(export))
+    bad = copy.deepcopy(export)
+    _bad_signature(bad)
+
+    class Racing(BundleSource):
+        def bundle(self, since: int) -> Any:
+            assert sync(home, None, BundleSource(good, "the other sync")).started  # meanwhile, in another process
+            return super().bundle(since)
+
+    with pytest.raises(DeedbookError, match="already"):
+        sync(home, None, Racing(parse_bundle(bad), "the refused one"))
+    replica = Ledger.open(home)
+    assert replica.size() == len(export["entries"])
+    replica.close()
+    assert (home.root / "replica.json").is_file()
