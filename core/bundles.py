@@ -26,6 +26,7 @@ from core.consistency import frontier
 from core.entries import Entry
 from core.errors import DeedbookError
 from core.identity import LedgerIdentity
+from core.kinds import get_kind
 from core.notes import MalformedNote, b64, strict_b64
 from core.one_moment import one_moment
 from core.userfiles import json_nests_deeper_than, read_user_file
@@ -154,6 +155,8 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
             or not isinstance(checkpoint.get("signatures"), list)
         ):
             raise ValueError
+        if checkpoint is not None:  # its fields as a Checkpoint entry's (its signature would check "2" for 2)
+            get_kind("Checkpoint").check_message(checkpoint["message"])  # type: ignore[attr-defined]
         candidates = parse_candidates(data.get("consistency", []), label)  # as a checkpoint request's
         frontier_size, roots = data.get("frontierSize", 0), data.get("frontier", [])
         if (

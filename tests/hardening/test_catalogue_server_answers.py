@@ -63,6 +63,11 @@ EXPORTS: dict[str, Any] = {
     "the ledger id with 0X": _set(["ledger", "ledgerId"], "0X" + H),
     "a checkpoint root of 62 digits": _set(["checkpoint", "message", "root"], "0x" + H[:62]),
     "a recording time NaN": _set(["entries", 1, "recordedAt"], float("nan")),
+    "the checkpoint's size as text": _set(["checkpoint", "message", "size"], "2"),
+    "the checkpoint's size true": _set(["checkpoint", "message", "size"], True),
+    "the checkpoint's timestamp 1.0e9": _set(["checkpoint", "message", "timestamp"], 1.0e9),
+    "a consistency proof's old as text": lambda d: d.update(consistency=[{"old": "1", "proof": []}]),
+    "a recording time as text": _set(["entries", 1, "recordedAt"], "1796060580"),
 }
 
 
