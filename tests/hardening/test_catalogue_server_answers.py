@@ -108,7 +108,9 @@ def test_an_altered_export_appends_nothing_to_a_replica(
             outcome = run_cli(["--data-dir", str(target), "replica", "sync", "--from", url], capsys)
         assert_refused(outcome, 2)
         assert fingerprint(target) == before
-        assert Ledger.open(DataDir.resolve(target)).size() == 1
+    replica = Ledger.open(DataDir.resolve(target))
+    assert replica.size() == 1
+    replica.close()
 
 
 # case: (the /leaf-hashes answer for entries 0..2)
@@ -120,7 +122,8 @@ def _leaves(source: dict[str, Any], change: Any) -> dict[str, Any]:
 
 LEAVES: dict[str, Any] = {
     "white space among the digits": lambda a: a["leafHashes"].__setitem__(
-        0, a["leafHashes"][0][:20] + " " + a["leafHashes"][0][21:]
+        0,
+        a["leafHashes"][0][:20] + " " + a["leafHashes"][0][20:],  # between two bytes: fromhex took it
     ),
     "0X": lambda a: a["leafHashes"].__setitem__(0, "0X" + a["leafHashes"][0][2:]),
     "no 0x": lambda a: a["leafHashes"].__setitem__(0, "00" + a["leafHashes"][0][2:]),
