@@ -26,6 +26,7 @@ from core.consistency import frontier
 from core.entries import Entry
 from core.errors import DeedbookError
 from core.identity import LedgerIdentity
+from core.kinds import get_kind
 from core.notes import MalformedNote, b64, strict_b64
 from core.one_moment import one_moment
 from core.userfiles import json_nests_deeper_than, read_user_file
@@ -154,6 +155,8 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
             or not isinstance(checkpoint.get("signatures"), list)
         ):
             raise ValueError
+        if checkpoint is not None:  # its fields as a Checkpoint entry's (its signature would check "2" for 2)
+            get_kind("Checkpoint").check_message(checkpoint["message"])  # type: ignore[attr-defined]
         candidates = parse_candidates(data.get("consistency", []), label)  # as a checkpoint request's
         frontier_size, roots = data.get("frontierSize", 0), data.get("frontier", [])
         if (
@@ -161,9 +164,10 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
             or not 0 <= frontier_size <= since
             or not isinstance(roots, list)
             or len(roots) != bin(frontier_size).count("1")
+            or not all(isinstance(h, str) for h in roots)  # as written: str() would read a number's digits
         ):
             raise ValueError
-        frontier_roots = tuple(strict_b64(str(h), "A frontier hash") for h in roots)
+        frontier_roots = tuple(strict_b64(h, "A frontier hash") for h in roots)
         if any(len(h) != 32 for h in frontier_roots):
             raise ValueError
     except (KeyError, TypeError, ValueError, AttributeError, MalformedNote, BadRequest, DeedbookError) as bad:

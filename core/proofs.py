@@ -26,7 +26,6 @@ cosignatures) verify as before.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from core import merkle
 from core.entries import Entry, SignatureRecord, canonical_json, entry_leaf_hash
 from core.errors import DeedbookError, NotFound, RuleViolation, VerificationFailed
+from core.hexes import hex32
 from core.identity import LedgerIdentity
 from core.kinds import EntryKind, article, check_signatures, get_kind, registrar_to_prove, same_address, typed_data
 from core.one_moment import one_moment
@@ -118,12 +118,10 @@ def build_proof(ledger: Ledger, index: int) -> dict[str, Any]:
 
 def _hex32(value: Any, what: str) -> bytes:
     # As written: str() and bytes.fromhex would take a number's digits and white space among the hex.
-    if not isinstance(value, str) or _HEX32.fullmatch(value) is None:
+    found = hex32(value)
+    if found is None:
         raise DeedbookError(f"The proof's {what} is not a 32-byte hex value.")
-    return bytes.fromhex(value[2:])
-
-
-_HEX32 = re.compile(r"0x[0-9a-fA-F]{64}")
+    return found
 
 
 def _entry(data: Any, what: str) -> tuple[Entry, int, int]:

@@ -37,6 +37,7 @@ from core.kinds import check_signatures
 from core.merkle import verify_consistency
 from core.outfiles import write_output
 from core.paths import DataDir
+from core.replica_start import Before, Made
 from core.witness_requests import Candidate
 
 if TYPE_CHECKING:
@@ -180,7 +181,32 @@ def sync(
     the replica holds beyond it, which no signature of the operator covers yet, are compared one by one."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
+    before = Before.note(home, db_url)  # before opening: on PostgreSQL, opening makes the schema
     replica = _open(home, db_url)
+    if replica is not None:
+        return _sync(home, db_url, replica, source, now, since)
+    # The sync that starts a replica is all or nothing: refused, the folder is left as it was (a later
+    # sync keeps the whole, checked batches it wrote).
+    made = Made()
+    try:
+        report = _sync(home, db_url, None, source, now, since, made)
+    except BaseException:
+        before.undo(made)
+        raise
+    if not report.ok and report.size == 0:
+        before.undo(made)
+    return report
+
+
+def _sync(
+    home: DataDir,
+    db_url: str | None,
+    replica: "Ledger | None",
+    source: Source,
+    now: int,
+    since: int | None,
+    made: Made | None = None,
+) -> SyncReport:
     held = replica.size() if replica is not None else 0
     if since is None:
         latest = replica.latest_checkpoint() if replica is not None else None
@@ -211,7 +237,7 @@ def sync(
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
     new = [e for e in bundle.entries if e.index >= held]
-    replica, report.started = _append(home, db_url, replica, bundle, new, report)
+    replica, report.started = _append(home, db_url, replica, bundle, new, report, made)
     if not report.ok:
         return report
     report.appended, report.size = len(new), held + len(new)
@@ -371,7 +397,13 @@ def _keep_fork(
 
 
 def _append(
-    home: DataDir, db_url: str | None, replica: "Ledger | None", bundle: Bundle, new: list[Any], report: SyncReport
+    home: DataDir,
+    db_url: str | None,
+    replica: "Ledger | None",
+    bundle: Bundle,
+    new: list[Any],
+    report: SyncReport,
+    made: Made | None = None,
 ) -> tuple["Ledger", bool]:
     """Append the new entries through the ledger's own rules, in batches; the first that breaks one is named."""
     from core.ledger import Ledger
@@ -384,11 +416,15 @@ def _append(
             )
         engine = Ledger._engine(home, db_url, create=True)
         replica = Ledger(home, engine, bundle.identity)
+        if made is not None:
+            made.ledger = replica  # for sync to close and remove, should this start be refused
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
         before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else None
         try:
             replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
+            if made is not None:
+                made.committed = True
         except RuleViolation as broken:
             report.ok, report.first_bad = False, None
             report.reason = (
@@ -397,17 +433,8 @@ def _append(
             )
             report.size = replica.size()
             report.appended = report.size - (new[0].index if new else 0)
-            if started and report.size == 0 and db_url is None:
-                _discard(home, replica)
             return replica, started
     return replica, started
-
-
-def _discard(home: DataDir, replica: "Ledger") -> None:
-    """A replica that could not even start leaves no empty database behind."""
-    replica.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{home.database}{suffix}").unlink(missing_ok=True)
 
 
 def _claim(home: DataDir, bundle: Bundle, created: int) -> Any:

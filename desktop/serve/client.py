@@ -8,6 +8,7 @@ server should send, is one sentence (DeedbookError).
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from typing import Any
@@ -15,12 +16,16 @@ from urllib.parse import urlencode, urlsplit
 
 from core.bundles import Bundle, BadBundle, parse_bundle
 from core.errors import DeedbookError, one_line
+from core.hexes import hex32
 from core.notes import Note, NoteSignature
+from core.userfiles import json_nests_deeper_than
 from core.witness_requests import Candidate, format_add_checkpoint, parse_candidates
 
 TIMEOUT = 30.0
 MAX_ANSWER = 512 * 2**20  # a page of an export of at most 50,000 entries
 MAX_LEAVES = 65_536
+MAX_DEPTH = 16  # as an export file is read (core.bundles): much deeper JSON can exhaust the decoder's stack
+_SIZE = re.compile(r"(?:0|[1-9][0-9]*)\n?")  # ASCII digits: str.isdigit takes "²" and "١٢"
 
 
 def check_url(url: str) -> str:
@@ -57,9 +62,24 @@ def _get_json(base: str, path: str, query: dict[str, int]) -> Any:
         first = one_line(text.splitlines()[0], 200) if text else f"status {status}"
         raise DeedbookError(f"{base} refused: {first}")
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = body.decode("utf-8")
+        if json_nests_deeper_than(text, MAX_DEPTH):
+            raise ValueError("nested too deep")
+        return json.loads(text, parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise DeedbookError(f"{base} did not answer with JSON.") from None
+
+
+def _not_json(word: str) -> Any:
+    raise ValueError(f"{word} is not JSON")  # Python's json takes NaN and Infinity; serve never writes them
+
+
+def witness_size(status: int, text: str) -> int | None:
+    """The size in a witness's 409 answer as tlog-witness writes it (ASCII digits, one line), else None."""
+    if status != 409 or _SIZE.fullmatch(text) is None or len(text) > 20:
+        return None
+    size = int(text)
+    return size if size < 2**63 else None
 
 
 class UrlSource:
@@ -79,22 +99,30 @@ class UrlSource:
             raise BadBundle(str(bad)) from None
 
     def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
+        """None when a page is not as serve writes it (the start asked; 1 to as many hashes as asked, each 0x and
+        64 hex digits): the replica then names the span that differs, not the entry."""
         found: list[bytes] = []
         while start + len(found) < stop:
             at = start + len(found)
-            data = _get_json(self.base, "/leaf-hashes", {"start": at, "stop": min(stop, at + MAX_LEAVES)})
-            hashes = data.get("leafHashes") if isinstance(data, dict) else None
-            if not isinstance(hashes, list) or not hashes:
+            asked = min(stop, at + MAX_LEAVES) - at
+            data = _get_json(self.base, "/leaf-hashes", {"start": at, "stop": at + asked})
+            if not isinstance(data, dict) or type(data.get("start")) is not int or data["start"] != at:
                 return None
-            try:
-                found += [bytes.fromhex(str(h)[2:]) for h in hashes]
-            except ValueError:
+            hashes = data.get("leafHashes")
+            if not isinstance(hashes, list) or not 0 < len(hashes) <= asked:
                 return None
-        return found[: stop - start]
+            leaves = [hex32(h) for h in hashes]
+            if any(leaf is None for leaf in leaves):
+                return None
+            found += [leaf for leaf in leaves if leaf is not None]
+        return found
 
     def candidate(self, old: int, size: int) -> Candidate | None:
+        """None when the server cannot give it or its answer is not a proof as serve writes it (with its root)."""
         try:
             data = _get_json(self.base, "/consistency", {"old": old, "size": size})
+            if not isinstance(data, dict) or "oldRoot" not in data:
+                return None
             [found] = parse_candidates([data], f"The answer of {self.base}")
         except (DeedbookError, ValueError):
             return None

@@ -166,7 +166,7 @@ class WitnessOps(RecordOps):
         from core.checkpoint_note import note_of
         from core.cosignatures import add_cosignatures
         from core.errors import DeedbookError, one_line
-        from desktop.serve.client import add_checkpoint, check_url, parse_cosignatures
+        from desktop.serve.client import add_checkpoint, check_url, parse_cosignatures, witness_size
 
         checked = [check_url(url) for url in urls]
         if not checked:
@@ -177,8 +177,8 @@ class WitnessOps(RecordOps):
         results = []
         for url in checked:
             status, text = add_checkpoint(url, 0, (), note)
-            if status == 409 and text.strip().isdigit():
-                held = int(text.strip())
+            held = witness_size(status, text)  # a 409 that says no size as written is the witness refusing
+            if held is not None:
                 if held > size:
                     results.append(
                         Sent(
