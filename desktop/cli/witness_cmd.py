@@ -176,6 +176,9 @@ def _send(args: argparse.Namespace, ctx: CliContext) -> int:
             names = ", ".join(a.cosigner.name for a in r.added)
             print(f"{r.url}: cosigned by {names}." if r.cosigned else f"{r.url}: {r.sentence}")
     refused = [r for r in results if not r.cosigned]
+    if len(refused) == 1 == len(results):  # one witness asked: its answer is the sentence
+        print(f"deedbook: {refused[0].url} did not cosign the checkpoint: {refused[0].sentence}", file=sys.stderr)
+        return 2
     if refused:
         print(f"deedbook: {len(refused)} of {len(results)} witnesses did not cosign the checkpoint.", file=sys.stderr)
         return 2

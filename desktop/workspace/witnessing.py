@@ -31,9 +31,12 @@ if TYPE_CHECKING:
 MAX_NOTE_FILE = 64 * 1024
 
 
+NO_ANSWER = 0  # a Sent's status when the witness could not be reached or its answer could not be used
+
+
 @dataclass(frozen=True)
 class Sent:
-    """What one witness answered to a checkpoint sent to its URL."""
+    """What one witness answered to a checkpoint sent to its URL (`status` NO_ANSWER: no usable answer)."""
 
     url: str
     status: int
@@ -174,30 +177,34 @@ class WitnessOps(RecordOps):
         ledger, latest = self.ledger, self.latest_checkpoint()
         note = note_of(ledger.identity, latest.message, latest.signatures)
         size = int(latest.message["size"])
-        results = []
-        for url in checked:
+
+        def ask(url: str) -> Sent:
             status, text = add_checkpoint(url, 0, (), note)
             held = witness_size(status, text)  # a 409 that says no size as written is the witness refusing
             if held is not None:
                 if held > size:
-                    results.append(
-                        Sent(
-                            url,
-                            409,
-                            f"The witness has cosigned {held:,} entries of this ledger, more "
-                            f"than its latest checkpoint's {size:,}.",
-                        )
+                    return Sent(
+                        url,
+                        409,
+                        f"The witness has cosigned {held:,} entries of this ledger, more "
+                        f"than its latest checkpoint's {size:,}.",
                     )
-                    continue
                 proof = tuple(ledger.tree().consistency(held, size)) if 0 < held < size else ()
                 status, text = add_checkpoint(url, held, proof, note)
             if status != 200:
                 first = one_line(text.strip().splitlines()[0], 200) if text.strip() else "no reason given"
-                results.append(Sent(url, status, f"The witness refused ({status}): {first}"))
-                continue
+                return Sent(url, status, f"The witness refused ({status}): {first}")
             cosigned = note.with_signatures(parse_cosignatures(text))
-            added = add_cosignatures(ledger, [(url, cosigned)])
-            results.append(Sent(url, 200, "Cosigned.", tuple(added)))
+            return Sent(url, 200, "Cosigned.", tuple(add_cosignatures(ledger, [(url, cosigned)])))
+
+        results = []
+        for url in checked:
+            # One witness down, or answering what is no cosignature, is that witness's answer: the others
+            # are still asked (each cosignature kept is its own write; a refused one adds nothing).
+            try:
+                results.append(ask(url))
+            except DeedbookError as failed:
+                results.append(Sent(url, NO_ANSWER, str(failed)))
         return Done(results, Receipt())
 
     def cosign_status(self) -> CosignStatus:

@@ -25,6 +25,7 @@ from core.notes import parse_note
 from core.witness_requests import format_add_checkpoint
 from desktop.serve.server import MAX_BODY, Server, make_server
 from desktop.workspace import Workspace
+from desktop.workspace.witnessing import NO_ANSWER
 from tests.helpers import World
 from tests.witness.conftest import Witness
 
@@ -121,7 +122,9 @@ def test_a_replica_syncs_and_an_operator_gets_cosigned_over_http(
     [sent] = ws.send_checkpoint([witness_server.url]).value
     assert sent.cosigned and sent.added[0].cosigner.name == "w.example/1"
     checkpoint(operator, 2)
-    [again] = ws.send_checkpoint([witness_server.url]).value  # 409 with the size, then a proof from it
+    # 409 with the size, then a proof from it; a witness that is down first does not stop the others
+    down, again = ws.send_checkpoint(["http://127.0.0.1:9", witness_server.url]).value
+    assert down.status == NO_ANSWER and "Cannot reach" in down.sentence and not down.added
     assert again.cosigned
     replica = Workspace.open(tmp_path / "replica")
     report = replica.replica_sync(ledger_server.url).value
