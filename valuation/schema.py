@@ -10,7 +10,6 @@ and the import report can say why a column was used or dropped.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date

@@ -185,6 +185,7 @@ def value_record(
     # what was assumed widens the FSD and range by what was measured
     share, fsd, lower, upper = widened(trained, assumed, float(model.fsd(subject, np.array([log_estimate]))[0]))
     with np.errstate(over="ignore"):
+        _check_figure(estimate * float(np.exp(lower)), warnings)
         _check_figure(estimate * float(np.exp(upper)), warnings)
     score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
@@ -207,10 +208,11 @@ def value_record(
     )
 
 
-def _check_figure(high: float, warnings: list[str]) -> None:
-    """Attributes far beyond every sale the model learnt from (a living area of 1e15) drive a linear model
-    to no figure at all, or one no market holds: refused with the attributes to check, never reported."""
-    if np.isfinite(high) and high <= MAX_MAGNITUDE:
+def _check_figure(amount: float, warnings: list[str]) -> None:
+    """Attributes far beyond every sale the model learnt from (a living area of 1e15, or -1e15) drive a
+    linear model to no figure at all (inf, or 0 whose log fails), or one no market holds: refused with the
+    attributes to check, never reported.  A recorded valuation needs 0 < low, so below 1 unit is none."""
+    if np.isfinite(amount) and 1.0 <= amount <= MAX_MAGNITUDE:
         return
     outside = [w.split(" is outside")[0] for w in warnings if " is outside" in w]
     why = f" ({'; '.join(outside[:3])})" if outside else ""
