@@ -191,3 +191,31 @@ def test_value_refuses_an_estimate_that_is_no_amount(
     assert_refused(outcome, says="No valuation")
     assert "Gr_Liv_Area" in outcome.err
     assert priced_office.fingerprint() == before
+
+
+_FIGURES = st.recursive(
+    st.floats() | st.integers() | st.text(max_size=3) | st.none() | st.builds(np.float64, st.floats()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_FIGURES)
+def test_a_figure_that_could_not_be_computed_is_null_in_json(value: Any) -> None:
+    """The last guard of evaluate's figures and the stored card: strict JSON, finite figures kept as they are."""
+    from valuation.figures import finite
+
+    text = json.dumps(finite(value), allow_nan=False)  # raises on NaN or Infinity
+    plain = json.loads(json.dumps(value, default=float))
+    assert _strict_json(text) == _same_but_null(plain)
+
+
+def _same_but_null(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _same_but_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_same_but_null(v) for v in value]
+    return value
