@@ -219,3 +219,20 @@ def _same_but_null(value: Any) -> Any:
     if isinstance(value, list):
         return [_same_but_null(v) for v in value]
     return value
+
+
+@pytest.mark.parametrize("area", ["1e15", "-1e15"])
+def test_screening_a_transfer_says_its_price_was_not_screened(
+    priced_office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str], area: str
+) -> None:
+    """A deed whose estimate is no amount (the valuation refuses it) is screened without its price."""
+    _register(priced_office, capsys, "NUM-3", area)  # deed 2
+    out_dir = tmp_path / "requests"
+    argv = ["transfer", "prepare", "2", "--to", priced_office.bob, "--price", "200000", "--currency", "USD"]
+    assert run_cli(priced_office.argv(*argv, "--out-dir", str(out_dir)), capsys).code == 0
+    request = next(out_dir.glob("*-seller.json"))
+    outcome = run_cli(priced_office.argv("screen", "request", str(request), "--json"), capsys)
+    assert outcome.code == 0, outcome.err
+    reasons = _strict_json(outcome.out)["reasons"]
+    assert [r["code"] for r in reasons if r["code"] == "price_not_screened"] == ["price_not_screened"]
+    assert any("no amount of money" in r["text"] for r in reasons)
