@@ -106,6 +106,25 @@ def test_look_alikes_in_any_cell_are_missing_never_numbers(cells: list[tuple[int
     assert data.dropped.get("no price", 0) == len(unpriced)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(LOOK_ALIKES) | st.floats().filter(lambda x: not abs(x) <= MAX_MAGNITUDE),
+    st.sampled_from(["Gr_Liv_Area", "beds", "lat", "lon"]),
+)
+def test_a_deed_attribute_look_alike_is_unknown_when_valued(value: Any, name: str) -> None:
+    """A deed's attributes are read with the table's rule (text, or a float such as 1e300 or inf)."""
+    from valuation.dataset import from_records
+
+    raw = parse_text(_text(_rows()), "sales.csv")
+    record = {"Gr_Liv_Area": 1500, "beds": 3, "lat": 42.05, "lon": -93.55, name: value}
+    subject = from_records([record], make_spec(raw, "price"))
+    if name in ("lat", "lon"):
+        assert math.isnan(subject.lat[0]) and math.isnan(subject.lon[0])  # half a place is no place
+    else:
+        assert math.isnan(subject.numeric[name][0])
+        assert np.isfinite(subject.lat[0])
+
+
 def test_one_latitude_off_the_globe_leaves_that_sale_without_a_place() -> None:
     rows = _rows()
     rows[3][3] = "500"
