@@ -228,6 +228,19 @@ def _floats(values: Iterable[str | None]) -> FloatArray:
     return np.array([np.nan if v is None else v for v in out], dtype=np.float64)
 
 
+def _none(n: int) -> tuple[FloatArray, FloatArray]:
+    return np.full(n, np.nan), np.full(n, np.nan)
+
+
+def coordinates(lat_text: Iterable[str | None], lon_text: Iterable[str | None]) -> tuple[FloatArray, FloatArray]:
+    """Latitudes and longitudes; a place off the globe (a latitude of 500) or half known is no place:
+    the same for a table's rows and a deed being valued."""
+    lat, lon = _floats(lat_text), _floats(lon_text)
+    bad = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))
+    lat[bad], lon[bad] = np.nan, np.nan
+    return lat, lon
+
+
 def _rule_hits(raw: RawTable, spec: TableSpec) -> tuple[list[tuple[SaleFilter, BoolArray]], BoolArray]:
     """Per filter, the rows it leaves out; and the rows whose sale condition is stated at all."""
     n = raw.n_rows
@@ -293,10 +306,7 @@ def _typed(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
         )
     else:
         time = np.full(n, np.nan)
-    lat = _floats(raw.columns[schema.lat]) if schema.lat else np.full(n, np.nan)
-    lon = _floats(raw.columns[schema.lon]) if schema.lon else np.full(n, np.nan)
-    bad = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))
-    lat[bad], lon[bad] = np.nan, np.nan
+    lat, lon = coordinates(raw.columns[schema.lat], raw.columns[schema.lon]) if schema.lat and schema.lon else _none(n)
     numeric, categorical = _column_arrays(spec, lambda c: raw.columns[c], n)
     if spec.label:
         labels = [v or f"row {i + 1}" for i, v in enumerate(raw.columns[spec.label])]
@@ -334,8 +344,7 @@ def from_records(
         for i, r in enumerate(records):
             t = time_of([text(r.get(c)) for c in schema.time], schema.time_format)
             time[i] = np.nan if t is None else t
-    lat = _floats(get(schema.lat)) if schema.lat else np.full(n, np.nan)
-    lon = _floats(get(schema.lon)) if schema.lon else np.full(n, np.nan)
+    lat, lon = coordinates(get(schema.lat), get(schema.lon)) if schema.lat and schema.lon else _none(n)
     price = np.array(prices if prices is not None else [np.nan] * n, dtype=np.float64)
     labels = [
         str(r.get(spec.label) or f"record {i + 1}") if spec.label else f"record {i + 1}" for i, r in enumerate(records)

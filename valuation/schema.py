@@ -10,7 +10,6 @@ and the import report can say why a column was used or dropped.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,10 +38,16 @@ _CURRENCY = "$€£¥"
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)(\.0+)?$")
+# No price, area or count in any currency or unit comes near 10^15, and a cell of 1e308 is finite but
+# overflows the model's arithmetic (its square is inf): beyond this a cell reads as no number at all.
+MAX_MAGNITUDE = 1e15
 
 
 def parse_number(text: str | None) -> float | None:
-    """A number from a spreadsheet cell: '215000', '$215,000', '1.5e3', '12%' -> 12."""
+    """A number from a spreadsheet cell: '215000', '$215,000', '1.5e3', '12%' -> 12.
+
+    None for what is not plainly a finite number of a sane size: 'inf', 'nan', '1e400' (inf to float),
+    '1e308' (beyond MAX_MAGNITUDE), '1_000' (float() reads it, a spreadsheet does not write it)."""
     if text is None:
         return None
     s = text.strip().replace("\u00a0", "").replace(" ", "")
@@ -55,7 +60,7 @@ def parse_number(text: str | None) -> float | None:
     if not _NUMBER.match(s):
         return None
     value = float(s)
-    return value if math.isfinite(value) else None
+    return value if abs(value) <= MAX_MAGNITUDE else None  # also False for nan; inf is beyond it
 
 
 def _fractional_year(year: int, month: int, day: int) -> float | None:
@@ -220,10 +225,12 @@ def _find(columns: dict[str, ColumnInfo], want: str | None, role: str, kinds: Se
 
 def _guess_coordinates(raw: RawTable, infos: dict[str, ColumnInfo]) -> tuple[str | None, str | None]:
     def pick(words: tuple[str, ...], bound: float) -> str | None:
+        # As for a numeric column, most values decide: one typed latitude of 500 must not take the whole
+        # table's location away; that sale alone is left without one (dataset.coordinates).
         for name, info in infos.items():
             if info.kind == NUMERIC and _norm(name) in words:
-                values = [parse_number(v) for v in raw.columns[name]]
-                if all(v is None or abs(v) <= bound for v in values):
+                values = [x for v in raw.columns[name] if (x := parse_number(v)) is not None]
+                if sum(abs(x) <= bound for x in values) >= 0.95 * len(values):
                     return name
         return None
 

@@ -19,6 +19,7 @@ from core.errors import DeedbookError, Remedy
 from core.kinds.valuation import NOT_DATED
 from core.paths import DataDir
 from valuation import store
+from valuation.figures import finite_figures
 from valuation.progress import CancelFn, ProgressFn, Steps
 
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so
@@ -183,7 +184,7 @@ def evaluate(
         "filters": [f.describe() for f in market.spec.filters],
         "dates": dates_used(market),
     }
-    return result
+    return finite_figures(result)  # null for a figure that could not be computed: JSON, not NaN
 
 
 def dates_used(market: Market) -> dict[str, Any]:
@@ -240,7 +241,7 @@ def evaluate_screen(
         "labels": [f"non-market: {f.describe()}" for f in spec.filters],
         "not_inputs": [c.name for c in spec.schema.columns if c.kind == "sale terms"],
     }
-    return result
+    return finite_figures(result)
 
 
 def screen_sales(

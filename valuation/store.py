@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DeedbookError
+from valuation.figures import finite_figures
 
 MODEL_FILE = "model.pkl"
 CARD_FILE = "card.json"
@@ -129,7 +130,7 @@ def save(folder: Path, model: Any, card: dict[str, Any]) -> dict[str, Any]:
     key = _machine_key(folder, create=True)
     blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     model_sha = hashlib.sha256(blob).hexdigest()
-    card = {**card, "model_sha256": model_sha, "model_bytes": len(blob)}
+    card = finite_figures({**card, "model_sha256": model_sha, "model_bytes": len(blob)})  # null, never NaN
     card_bytes = json.dumps(card, indent=2, ensure_ascii=False).encode("utf-8")
     card_sha = hashlib.sha256(card_bytes).hexdigest()
     manifest = {

@@ -15,11 +15,14 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from core.errors import DeedbookError
 from core.money import Money
 from valuation import comparables
 from valuation.comparables import Comparable
+from valuation.csvio import is_missing
 from valuation.dataset import BUNDLED_CURRENCY, SalesData, fill_absent, from_records, known_columns
 from valuation.explain import LOCATION, TIME, in_money, shapley
+from valuation.schema import MAX_MAGNITUDE
 from valuation.training import TrainedModel
 from valuation.uncertainty import confidence
 
@@ -153,6 +156,9 @@ def value_record(
         warnings.append(f"not used by this model: {', '.join(unknown[:10])}" + (" ..." if len(unknown) > 10 else ""))
     for name, column in subject.numeric.items():
         value = column[0]
+        given = record.get(name)
+        if not np.isfinite(value) and given is not None and not is_missing(str(given)):
+            warnings.append(f"{name} = {str(given)[:40]} is not a number the model can read: valued as unknown")
         train = trained.comps.sales.numeric[name]
         if np.isfinite(value) and np.isfinite(train).any() and not (np.nanmin(train) <= value <= np.nanmax(train)):
             warnings.append(f"{name} = {value:g} is outside the range of the sales the model learnt from")
@@ -160,8 +166,10 @@ def value_record(
     contributions, log_typical, log_estimate = shapley(
         model.predict_log, subject, trained.baseline, trained.groups, model.params.seed
     )
-    estimate = float(np.exp(log_estimate))
-    typical = float(np.exp(log_typical))
+    with np.errstate(over="ignore"):  # an overflow is refused just below, by name
+        estimate = float(np.exp(log_estimate))
+        typical = float(np.exp(log_typical))
+    _check_figure(estimate, warnings)
 
     def whole(x: float) -> Money:  # a model's figure: cents would be noise
         return Money.of(x, currency, whole=True)
@@ -176,6 +184,9 @@ def value_record(
     comps = comparables.find(trained.comps, subject, log_estimate, comparables_count, subject_parcel, currency)
     # what was assumed widens the FSD and range by what was measured
     share, fsd, lower, upper = widened(trained, assumed, float(model.fsd(subject, np.array([log_estimate]))[0]))
+    with np.errstate(over="ignore"):
+        _check_figure(estimate * float(np.exp(lower)), warnings)
+        _check_figure(estimate * float(np.exp(upper)), warnings)
     score, band = confidence(fsd) if np.isfinite(fsd) else (None, None)
     return Valuation(
         currency,
@@ -194,6 +205,20 @@ def value_record(
         score,
         band,
         round(share, 4),
+    )
+
+
+def _check_figure(amount: float, warnings: list[str]) -> None:
+    """Attributes far beyond every sale the model learnt from (a living area of 1e15, or -1e15) drive a
+    linear model to no figure at all (inf, or 0 whose log fails), or one no market holds: refused with the
+    attributes to check, never reported.  A recorded valuation needs 0 < low, so below 1 unit is none."""
+    if np.isfinite(amount) and 1.0 <= amount <= MAX_MAGNITUDE:
+        return
+    outside = [w.split(" is outside")[0] for w in warnings if " is outside" in w]
+    why = f" ({'; '.join(outside[:3])})" if outside else ""
+    raise DeedbookError(
+        f"No valuation: the attributes lie so far outside the sales the model learnt from{why} that its "
+        "estimate is no amount of money; check them."
     )
 
 

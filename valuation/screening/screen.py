@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from valuation.dataset import fill_absent, from_records
-from valuation.schema import calendar_month
+from valuation.schema import MAX_MAGNITUDE, calendar_month
 from valuation.screening.classifier import NEW_HOME, NEW_HOME_YEARS
 from valuation.screening.features import AGE, GAP, INPUTS, LEVEL, SEASON, MarketErrors, inputs, sale_age
 from valuation.screening.shipped import PriceScreen
@@ -42,6 +42,8 @@ class Screening:
     high: float
     as_of: str | None
     inputs: dict[str, float | None] = field(default_factory=dict)
+    # Why the price could not be screened (the deed's estimate is no amount of money), or None
+    unscreened: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -214,6 +216,12 @@ def _spread(trained: "TrainedModel", share: float) -> float:
     return 1.0 if assumed is None else assumed.spread_factor(share)
 
 
+NO_AMOUNT = (
+    "The deed's attributes lie so far outside the sales the valuation model learnt from that its estimate "
+    "is no amount of money, so the price was not screened; check the attributes."
+)
+
+
 def screen_sales(
     trained: "TrainedModel",
     records: Sequence[Mapping[str, Any]],
@@ -253,9 +261,13 @@ def screen_sales(
     base = 1.0 / (1.0 + math.exp(-screen.model.reference_logit))
     out = []
     for i in range(len(records)):
-        estimate = float(np.exp(log_estimate[i]))
+        with np.errstate(over="ignore"):
+            estimate = float(np.exp(log_estimate[i]))
         _, _, lower, upper = ranges[i]
         low, high = estimate * math.exp(lower), estimate * math.exp(upper)
+        if not (low >= 1.0 and high <= MAX_MAGNITUDE):  # False for NaN; as valuer.value_record refuses
+            out.append(Screening(round(base, 4), screen.level(base), [], round(base, 4), 0, 0, 0, None, {}, NO_AMOUNT))
+            continue
         reasons = [
             _reason(
                 group,

@@ -131,6 +131,9 @@ class TransferScreen:
             self.trained, [pending[i].record for i in todo], prices, times, self.price_screen, self.currency, parts
         )
         for i, s in zip(todo, screened, strict=True):
+            if s.unscreened is not None:
+                out[i] = (self.base, [{"code": "price_not_screened", "weight": 0.0, "text": s.unscreened}], None)
+                continue
             sale = pending[i].sale
             reasons = list(s.reasons)
             if sale.shares != sale.total:
