@@ -92,7 +92,13 @@ def print_json(value: Any) -> None:
     """JSON on stdout; characters that could steer a terminal are \\u-escaped (the same JSON value)."""
     from core.display import terminal_safe_json
 
-    sys.stdout.write(terminal_safe_json(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or Infinity somewhere: JSON has neither, so that figure is null
+        from core.finite_json import finite
+
+        text = json.dumps(finite(value), indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write(terminal_safe_json(text) + "\n")
 
 
 def add_password_file(parser: Any) -> None:
