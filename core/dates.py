@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta, UTC
 
 from core.errors import DeedbookError
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DAY = 86_400
 LAST_INSTANT = 253_402_300_800  # 10000-01-01 UTC: no date past it can be written
 
 
 def is_iso_date(text: object) -> bool:
     """True for a real calendar date spelled YYYY-MM-DD (the only spelling the ledger accepts)."""
-    if not isinstance(text, str) or not _ISO_DATE.match(text):
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         return False
     try:
         date.fromisoformat(text)

@@ -28,10 +28,10 @@ DOMAIN_FIELD_ORDER = (
     ("salt", "bytes32"),
 )
 
-_ARRAY = re.compile(r"^(.+)\[(\d*)\]$")
-_UINT = re.compile(r"^uint(\d{0,3})$")
-_INT = re.compile(r"^int(\d{0,3})$")
-_BYTES_N = re.compile(r"^bytes(\d{1,2})$")
+_ARRAY = re.compile(r"(.+)\[(\d*)\]")
+_UINT = re.compile(r"uint(\d{0,3})")
+_INT = re.compile(r"int(\d{0,3})")
+_BYTES_N = re.compile(r"bytes(\d{1,2})")
 
 
 class TypedDataError(DeedbookError):
@@ -149,7 +149,7 @@ class TypedSchema:
         found.add(primary)
         for f in self.types[primary]:
             base = f["type"]
-            while (m := _ARRAY.match(base)) is not None:
+            while (m := _ARRAY.fullmatch(base)) is not None:
                 base = m.group(1)
             self._dependencies(base, found)
         return found
@@ -172,7 +172,7 @@ class TypedSchema:
 
     # -- data encoding -------------------------------------------------
     def _encoder_for(self, type_name: str, label: str) -> Encoder:
-        if (m := _ARRAY.match(type_name)) is not None:
+        if (m := _ARRAY.fullmatch(type_name)) is not None:
             element = self._encoder_for(m.group(1), label)
             length = int(m.group(2)) if m.group(2) else None
 
@@ -192,17 +192,17 @@ class TypedSchema:
             return _address_encoder(label)
         if type_name == "bool":
             return _bool_encode
-        if (m := _UINT.match(type_name)) is not None:
+        if (m := _UINT.fullmatch(type_name)) is not None:
             bits = int(m.group(1) or 256)
             if bits % 8 or not 8 <= bits <= 256:
                 raise TypedDataError(f"Invalid type {type_name}.")
             return _uint_encoder(bits, label)
-        if (m := _INT.match(type_name)) is not None:
+        if (m := _INT.fullmatch(type_name)) is not None:
             bits = int(m.group(1) or 256)
             if bits % 8 or not 8 <= bits <= 256:
                 raise TypedDataError(f"Invalid type {type_name}.")
             return _int_encoder(bits, label)
-        if (m := _BYTES_N.match(type_name)) is not None and 1 <= int(m.group(1)) <= 32:
+        if (m := _BYTES_N.fullmatch(type_name)) is not None and 1 <= int(m.group(1)) <= 32:
             return _bytes_n_encoder(int(m.group(1)), label)
         raise TypedDataError(f"Unknown field type {type_name}.")
 

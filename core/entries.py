@@ -20,6 +20,7 @@ from typing import Any
 from core.errors import DeedbookError
 from core.hashing import keccak
 from core.merkle import leaf_hash
+from core.hexes import ADDRESS
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,13 @@ class SignatureRecord:
             role, signer, signature, signed_type = data["role"], data["signer"], data["signature"], data["signedType"]
             if not all(isinstance(v, str) for v in (role, signer, signature, signed_type)):
                 raise TypeError
-            if _SIGNER.fullmatch(signer) is None or _SIGNATURE.fullmatch(signature) is None:
+            if ADDRESS.fullmatch(signer) is None or _SIGNATURE.fullmatch(signature) is None:
                 raise ValueError
             return cls(role, signer, bytes.fromhex(signature[2:]), signed_type)
         except (KeyError, TypeError, ValueError):
             raise DeedbookError("A signature record is malformed.") from None
 
 
-_SIGNER = re.compile(r"0x[0-9a-fA-F]{40}")
 _SIGNATURE = re.compile(r"0x(?:[0-9a-fA-F]{2})*")
 
 

@@ -6,12 +6,11 @@ to a different address (and is refused) on any other.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.eip712 import domain_separator
-from core.hexes import HEX32
+from core.hexes import ADDRESS, HEX32
 
 DOMAIN_VERSION = "1"
 
@@ -54,11 +53,8 @@ class LedgerIdentity:
         if not (isinstance(ledger_id, str) and isinstance(name, str) and isinstance(operator, str)):
             raise TypeError("A ledger's id, name and operator are text.")
         # fullmatch, not bytes.fromhex alone: that skips white space anywhere in the digits.
-        if type(chain_id) is not int or HEX32.fullmatch(ledger_id) is None or _ADDRESS.fullmatch(operator) is None:
+        if type(chain_id) is not int or HEX32.fullmatch(ledger_id) is None or ADDRESS.fullmatch(operator) is None:
             raise TypeError(
                 "A ledger's chain id is a whole number, its id 0x and 64 hex digits, its operator an address."
             )
         return cls(bytes.fromhex(ledger_id[2:]), name, operator, chain_id)
-
-
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")

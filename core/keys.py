@@ -24,7 +24,7 @@ from core.userfiles import json_nests_deeper_than, read_user_text
 STANDARD_SCRYPT_N = 262144
 DEMO_SCRYPT_N = 16384
 DEMO_PASSWORD = "deedbook-demo"  # every demo key's password (the README says so): demo keys guard nothing
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def scrypt_n() -> int:
@@ -70,7 +70,7 @@ class UnlockedKey:
 
 
 def check_key_name(name: str) -> str:
-    if not _NAME.match(name or ""):
+    if not _NAME.fullmatch(name or ""):
         raise DeedbookError(f"'{name}' is not a usable key name: use letters, digits, '.', '_' or '-' (at most 64).")
     return name
 

@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any, Callable
 
 from core.errors import RuleViolation
+from core.hexes import ADDRESS
 
 _HEX = re.compile(r"0x[0-9a-fA-F]*")
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def _is_int(value: Any) -> bool:
@@ -23,7 +23,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_address(value: Any) -> bool:
-    return type(value) is str and _ADDRESS.fullmatch(value) is not None
+    return type(value) is str and ADDRESS.fullmatch(value) is not None
 
 
 def _is_hex(value: Any) -> bool:

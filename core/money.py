@@ -21,8 +21,8 @@ from functools import total_ordering
 
 from core.errors import DeedbookError
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_AMOUNT = re.compile(r"^(\d+)(?:\.(\d+))?$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_AMOUNT = re.compile(r"(\d+)(?:\.(\d+))?")
 _DECIMALS = {
     "BIF": 0,
     "CLP": 0,
@@ -52,7 +52,7 @@ MAX_AMOUNT = 10**30  # far above any property price, far below uint256
 
 
 def is_currency(code: object) -> bool:
-    return isinstance(code, str) and _CURRENCY.match(code) is not None
+    return isinstance(code, str) and _CURRENCY.fullmatch(code) is not None
 
 
 def check_currency(code: str) -> str:
@@ -71,7 +71,7 @@ def decimals(currency: str) -> int:
 def parse_amount(text: str, currency: str, what: str = "amount") -> int:
     """'250000' or '250000.50' (commas and underscores as thousands separators allowed) -> minor units."""
     cleaned = str(text).strip().replace(",", "").replace("_", "")
-    match = _AMOUNT.match(cleaned)
+    match = _AMOUNT.fullmatch(cleaned)
     if match is None:
         raise DeedbookError(
             f"'{text}' is not a valid {what}: write digits with an optional decimal point, e.g. 250000.50."

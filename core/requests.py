@@ -46,6 +46,7 @@ from core.outfiles import write_output
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text, facts
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
 from core.userfiles import json_nests_deeper_than, read_user_file
+from core.hexes import ADDRESS
 
 FORMAT = "deedbook-signing-request/1"
 FORMAT_FAMILY = "deedbook-signing-request/"
@@ -265,7 +266,7 @@ def _parse(data: Any, require_signature: bool, what: str) -> SigningRequest:
             f"{what} names the role '{_clean(str(role), 30)}', but a {primary} is signed by the {expected_role}."
         )
     signer_text = data.get("signer")
-    if not isinstance(signer_text, str) or re.fullmatch(r"0x[0-9a-fA-F]{40}", signer_text) is None:
+    if not isinstance(signer_text, str) or ADDRESS.fullmatch(signer_text) is None:
         raise RequestError(f"{what} does not say who must sign (signer: a 0x address).")
     signer = checksum_address(parse_address(signer_text))
     named = party.signer_field

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from core.keys import UnlockedKey
     from core.ledger import Ledger, RecordedEntry
 
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 VALID_DAYS = 3650
 DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"  # id-kp-documentSigning (RFC 9336)
 
@@ -54,7 +54,7 @@ def fingerprint(cert_der: bytes) -> str:
 
 
 def check_name(name: str) -> str:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise DeedbookError(f"'{name}' is not a seal name: use 1 to 64 letters, digits, dots, dashes or underscores.")
     return name
 

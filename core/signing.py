@@ -7,20 +7,19 @@ form and replayed as a "different" one.
 
 from __future__ import annotations
 
-import re
 import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from core.errors import DeedbookError
 from core.hashing import keccak
+from core.hexes import ADDRESS
 
 if TYPE_CHECKING:  # coincurve (15 ms to import) loads with the first signature made or checked, not at start-up
     from coincurve import PublicKey
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 HALF_N = SECP256K1_N // 2
-_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
 class BadSignature(DeedbookError):
@@ -156,7 +155,7 @@ def checksum_address(address: bytes) -> str:
 def parse_address(text: str) -> bytes:
     """An address typed or pasted by a person; a mixed-case one must carry a valid checksum."""
     text = text.strip() if isinstance(text, str) else text
-    if not isinstance(text, str) or not _ADDRESS.match(text):
+    if not isinstance(text, str) or not ADDRESS.fullmatch(text):
         raise DeedbookError(f"'{text}' is not an Ethereum address (0x followed by 40 hex digits).")
     raw = bytes.fromhex(text[2:])
     body = text[2:]

@@ -18,7 +18,6 @@ or a proof showing the earlier entries changed), it keeps both as a fork proof.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from core.paths import DataDir
 from core.userfiles import json_nests_deeper_than, read_user_file
 from core.witness import witness_lock
 from core.witness_requests import Candidate
+from core.hexes import ADDRESS
 
 ROLE_FORMAT = "deedbook-witness-role/1"
 LEDGER_FORMAT = "deedbook-witnessed-ledger/1"
@@ -145,7 +145,7 @@ def read_role(home: DataDir) -> WitnessRole | None:
         # As written, not through str(): a name of null would have cosigned as the witness "None".
         if not (isinstance(name, str) and isinstance(address, str) and isinstance(key, str)):
             raise KeyError
-        if re.fullmatch(r"0x[0-9a-fA-F]{40}", address) is None:
+        if ADDRESS.fullmatch(address) is None:
             raise KeyError
         return WitnessRole(check_key_name(name), address, key, folder(home))
     except (KeyError, MalformedNote):

@@ -32,12 +32,12 @@ NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT = (
 SALE_TERMS = "sale terms"
 FEATURE_KINDS = (NUMERIC, CATEGORICAL)
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _CURRENCY = "$€£¥"
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ T].*)?$")
-_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$")
-_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)(\.0+)?$")
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ T].*)?")
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?")
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)(\.0+)?")
 # No price, area or count in any currency or unit comes near 10^15, and a cell of 1e308 is finite but
 # overflows the model's arithmetic (its square is inf): beyond this a cell reads as no number at all.
 MAX_MAGNITUDE = 1e15
@@ -55,9 +55,9 @@ def parse_number(text: str | None) -> float | None:
         s = s[1:]
     if s.endswith("%"):
         s = s[:-1]
-    if _THOUSANDS.match(s):
+    if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "")
-    if not _NUMBER.match(s):
+    if not _NUMBER.fullmatch(s):
         return None
     value = float(s)
     return value if abs(value) <= MAX_MAGNITUDE else None  # also False for nan; inf is beyond it
@@ -88,16 +88,16 @@ def parse_date(text: str | None, day_first: bool = False) -> float | None:
     if text is None:
         return None
     s = text.strip()
-    m = _ISO.match(s)
+    m = _ISO.fullmatch(s)
     if m:
         day = int(m.group(3)) if m.group(3) else 15  # year-month only: mid-month
         return _fractional_year(int(m.group(1)), int(m.group(2)), day)
-    m = _DMY.match(s)
+    m = _DMY.fullmatch(s)
     if m:
         a, b = int(m.group(1)), int(m.group(2))
         day, month = (a, b) if day_first else (b, a)
         return _fractional_year(int(m.group(3)), month, day)
-    m = _YEAR.match(s)
+    m = _YEAR.fullmatch(s)
     if m:
         return int(m.group(1)) + 0.5  # a year alone: mid-year
     return None
@@ -167,7 +167,7 @@ _TEXT_AVG_LEN = 40
 
 def _looks_day_first(values: Sequence[str]) -> bool:
     for v in values:
-        m = _DMY.match(v)
+        m = _DMY.fullmatch(v)
         if m and int(m.group(1)) > 12:
             return True
     return False

@@ -19,13 +19,13 @@ from typing import Any
 from core.display import clean
 from core.entries import canonical_json
 from core.errors import DeedbookError
+from core.hexes import ADDRESS
 
 FORMAT = "deedbook-rules/1"
 MAX_RULES_BYTES = 64 * 1024
 JURISDICTION = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")  # ISO 3166-1 alpha-2, or a 3166-2 subdivision
 CLAIM_TYPE = re.compile(r"[a-z][a-z0-9-]{0,31}")
 ROLE = re.compile(r"[A-Za-z][A-Za-z .'-]{0,39}")
-ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 REGISTRARS = "registrars"  # "by": any registrar of the ledger
 MAX_LIST = 200
 MAX_STEPS = 5

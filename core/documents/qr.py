@@ -21,8 +21,8 @@ from core.documents.evidence import EmbeddedEntry, Record
 
 PREFIX = "DEEDBOOK"
 VERSION = "1"
-_HEX32 = re.compile(r"^[0-9A-F]{64}$")
-_HEX65 = re.compile(r"^[0-9A-F]{130}$")
+_HEX32 = re.compile(r"[0-9A-F]{64}")
+_HEX65 = re.compile(r"[0-9A-F]{130}")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def parse(text: str) -> QrPayload:
     if len(parts) != 10 or parts[0] != PREFIX or parts[1] != VERSION:
         raise ValueError("not a Deedbook document QR code")
     _, _, ledger, chain, index, entry, size, root, moment, signature = parts
-    if not (_HEX32.match(ledger) and _HEX32.match(entry) and _HEX32.match(root) and _HEX65.match(signature)):
+    if not (_HEX32.fullmatch(ledger) and _HEX32.fullmatch(entry) and _HEX32.fullmatch(root) and _HEX65.fullmatch(signature)):
         raise ValueError("a hash or signature in the QR code is malformed")
     if not all(p.isdigit() for p in (chain, index, size, moment)):
         raise ValueError("a number in the QR code is malformed")

@@ -24,9 +24,9 @@ from core.errors import RuleViolation
 from core.kinds import EntryKind, Party, register, require_roles, signature_of
 from core.presentation import Date, Description, EntryRef, Hex, Phrase, Role, Signer, Term, Text, signer_of
 from core.state import ApplyContext, LedgerState
+from core.hexes import ADDRESS
 
-_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
-_BYTES32 = re.compile(r"^0x[0-9a-f]{64}$")
+_BYTES32 = re.compile(r"0x[0-9a-f]{64}")
 MAX_SIGNERS = 32
 
 
@@ -38,7 +38,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | None:
     index = m["entryIndex"]
     if index >= ctx.index:
         raise RuleViolation(f"An attestation can only name an entry recorded before it; entry {index} is not.")
-    if not _BYTES32.match(m["entryHash"]) or bytes.fromhex(m["entryHash"][2:]) != state.entry_leaf(index):
+    if not _BYTES32.fullmatch(m["entryHash"]) or bytes.fromhex(m["entryHash"][2:]) != state.entry_leaf(index):
         raise RuleViolation(f"The attestation's hash is not the hash of entry {index}: it attests something else.")
     kind, deed_id = state.entry_kind_and_deed(index)
     if m["entryKind"] != kind or m["deedId"] != (deed_id or 0):
@@ -53,12 +53,12 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | None:
     if (
         not isinstance(signers, list)
         or not 1 <= len(signers) <= MAX_SIGNERS
-        or not all(isinstance(s, str) and _ADDRESS.match(s) for s in signers)
+        or not all(isinstance(s, str) and ADDRESS.fullmatch(s) for s in signers)
     ):
         raise RuleViolation(f"An attestation names between 1 and {MAX_SIGNERS} signers, each an address.")
     if len({s.lower() for s in signers}) != len(signers):
         raise RuleViolation("An attestation names a signer twice.")
-    if not _BYTES32.match(m["idNumberHash"]):
+    if not _BYTES32.fullmatch(m["idNumberHash"]):
         raise RuleViolation("The identity number hash must be 32 bytes in lower-case hex (zero when none).")
     return deed_id
 

@@ -21,7 +21,7 @@ from core.state import ApplyContext, LedgerState
 
 DECISIONS = ("clear", "escalate")
 NOTE_LIMIT = 2000
-_ID = re.compile(r"^0x[0-9a-f]{64}$")
+_ID = re.compile(r"0x[0-9a-f]{64}")
 
 
 def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
@@ -44,7 +44,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
     note = m["note"]
     if not note.strip() or note != note.strip() or len(note) > NOTE_LIMIT:
         raise RuleViolation(f"A review needs a note of 1 to {NOTE_LIMIT} characters, without spaces around it.")
-    if not _ID.match(m["reviewId"]):
+    if not _ID.fullmatch(m["reviewId"]):
         raise RuleViolation("A review id is 32 random bytes, written in lower-case hex.")
     return None
 

@@ -28,8 +28,8 @@ from core.money import format_amount, is_currency
 from core.presentation import Description, Money, Role, Signer, Text, signer_of
 from core.state import ApplyContext, LedgerState
 
-_BYTES32 = re.compile(r"^0x[0-9a-f]{64}$")
-_AS_OF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_BYTES32 = re.compile(r"0x[0-9a-f]{64}")
+_AS_OF = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 NOT_DATED = ""  # the asOf of a valuation whose market has no sale dates
 
 
@@ -48,7 +48,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     m = entry.message
     deed = deed_at_version(state, m, "valuation")
     for name in ("modelHash", "inputHash"):
-        if not _BYTES32.match(m[name]):
+        if not _BYTES32.fullmatch(m[name]):
             raise RuleViolation(f"The valuation's {name} must be 32 bytes in lower-case hex.")
     if not 1 <= m["low"] <= m["estimate"] <= m["high"]:
         raise RuleViolation("A valuation needs 0 < low <= estimate <= high.")
@@ -56,7 +56,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         raise RuleViolation(f"'{m['currency']}' is not an ISO 4217 currency code.")
     if not 1 <= m["coverage"] <= 99:
         raise RuleViolation("A valuation's range covers between 1 and 99 percent.")
-    if m["asOf"] != NOT_DATED and not _AS_OF.match(m["asOf"]):
+    if m["asOf"] != NOT_DATED and not _AS_OF.fullmatch(m["asOf"]):
         raise RuleViolation(f"The valuation date '{m['asOf']}' is not written YYYY-MM or YYYY-MM-DD.")
     previous = deed.last_valuation_index or 0
     if m["supersedes"] != previous:

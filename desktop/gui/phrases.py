@@ -3,12 +3,12 @@ amounts through core.money, entry numbers as "#12"."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Callable, Mapping
 
 from core.dates import describe_interval, format_instant
 from core.errors import DeedbookError
+from core.hexes import ADDRESS
 from core.money import format_amount
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares
 
@@ -57,9 +57,6 @@ def phrase_html(phrase: Phrase, name: Callable[[str], str | None]) -> str:
     return "".join(out)
 
 
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
-
-
 def describe_named(kind: str, message: Mapping[str, Any], name: Callable[[str], str]) -> str:
     """The kind's one-line summary (core's `describe`) with each account field of the message read as
     `name` shows it: the names come in by field, so stored text that spells an address (a parcel) is
@@ -69,9 +66,9 @@ def describe_named(kind: str, message: Mapping[str, Any], name: Callable[[str], 
     describe = get_kind(kind).describe
 
     def named(value: Any) -> Any:
-        if isinstance(value, str) and _ADDRESS.fullmatch(value):
+        if isinstance(value, str) and ADDRESS.fullmatch(value):
             return name(value)
-        if isinstance(value, list) and value and all(isinstance(v, str) and _ADDRESS.fullmatch(v) for v in value):
+        if isinstance(value, list) and value and all(isinstance(v, str) and ADDRESS.fullmatch(v) for v in value):
             return [name(v) for v in value]
         return value
 

@@ -10,17 +10,16 @@ anyone is asked for a password.  Nothing here keeps a password or a key.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from core.errors import NotFound
+from core.hexes import ADDRESS
 
 if TYPE_CHECKING:
     from core.keys import KeyInfo, KeyStore
 
 Password = str | Callable[[], str]
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Signer:
 def resolve_key(keys: "KeyStore", key: str) -> "KeyInfo":
     """The local key named `key`, or else the one whose address it is; a sentence if there is none."""
     text = key.strip()
-    if _ADDRESS.fullmatch(text):
+    if ADDRESS.fullmatch(text):
         by_name = keys.folder / f"{text}.json"
         if not by_name.exists():  # a key may be named like an address; the name wins
             found = keys.find_by_address(text)

@@ -4,7 +4,6 @@ recovery wizard.  Every read runs on a worker; what is shown from the ledger is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.display import short_address
+from core.hexes import ADDRESS
 from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from desktop.workspace import Workspace
 
 ZERO = "0x" + "00" * 20
-ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 @dataclass(frozen=True)

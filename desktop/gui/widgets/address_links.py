@@ -8,7 +8,6 @@ copies it.  Core keeps addresses; only what is shown changes.
 from __future__ import annotations
 
 import html
-import re
 from typing import Callable
 
 from PySide6.QtCore import Qt
@@ -16,9 +15,9 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import QLabel, QToolTip
 
 from core.display import short_address
+from core.hexes import ADDRESS
 
 SCHEME = "address:"
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def address_link(address: str, name: Callable[[str], str | None]) -> str:
@@ -29,7 +28,7 @@ def address_link(address: str, name: Callable[[str], str | None]) -> str:
 
 def _address_of(link: str) -> str | None:
     address = link[len(SCHEME) :] if link.startswith(SCHEME) else ""
-    return address if _ADDRESS.fullmatch(address) else None
+    return address if ADDRESS.fullmatch(address) else None
 
 
 def link_addresses(widget: QLabel) -> QLabel:
