@@ -86,7 +86,7 @@ def test_a_plain_number_reads_as_itself(x: float) -> None:
     st.lists(
         st.tuples(st.integers(0, 59), st.integers(0, len(COLUMNS) - 1), st.sampled_from([*LOOK_ALIKES, "", "-5", "0"])),
         min_size=1,
-        max_size=4,
+        max_size=3,  # of 60 rows: a column is read as numbers when 95% of its cells are (schema.classify)
     )
 )
 def test_look_alikes_in_any_cell_are_missing_never_numbers(cells: list[tuple[int, int, str]]) -> None:
