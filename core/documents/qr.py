@@ -65,7 +65,9 @@ def parse(text: str) -> QrPayload:
     if len(parts) != 10 or parts[0] != PREFIX or parts[1] != VERSION:
         raise ValueError("not a Deedbook document QR code")
     _, _, ledger, chain, index, entry, size, root, moment, signature = parts
-    if not (_HEX32.fullmatch(ledger) and _HEX32.fullmatch(entry) and _HEX32.fullmatch(root) and _HEX65.fullmatch(signature)):
+    if not (
+        _HEX32.fullmatch(ledger) and _HEX32.fullmatch(entry) and _HEX32.fullmatch(root) and _HEX65.fullmatch(signature)
+    ):
         raise ValueError("a hash or signature in the QR code is malformed")
     if not all(p.isdigit() for p in (chain, index, size, moment)):
         raise ValueError("a number in the QR code is malformed")
