@@ -21,3 +21,9 @@ def finite(value: Any) -> Any:
         item = value.item()
         return finite(item) if isinstance(item, float) else value
     return value
+
+
+def finite_figures(figures: dict[str, Any]) -> dict[str, Any]:
+    """`finite` of a dict of figures (an evaluation, a model card), typed as one."""
+    out: dict[str, Any] = finite(figures)
+    return out

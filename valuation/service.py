@@ -19,7 +19,7 @@ from core.errors import DeedbookError, Remedy
 from core.kinds.valuation import NOT_DATED
 from core.paths import DataDir
 from valuation import store
-from valuation.figures import finite_figures
+from core.finite_json import finite_figures
 from valuation.progress import CancelFn, ProgressFn, Steps
 
 # Version of the classes pickled in a stored model; bump it whenever their fields change, so

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DeedbookError
-from valuation.figures import finite_figures
+from core.finite_json import finite_figures
 
 MODEL_FILE = "model.pkl"
 CARD_FILE = "card.json"

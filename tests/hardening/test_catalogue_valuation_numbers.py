@@ -223,7 +223,7 @@ _FIGURES = st.recursive(
 @given(_FIGURES)
 def test_a_figure_that_could_not_be_computed_is_null_in_json(value: Any) -> None:
     """The last guard of evaluate's figures and the stored card: strict JSON, finite figures kept as they are."""
-    from valuation.figures import finite
+    from core.finite_json import finite
 
     text = json.dumps(finite(value), allow_nan=False)  # raises on NaN or Infinity
     plain = json.loads(json.dumps(value, default=float))
