@@ -43,6 +43,12 @@ _YEAR = re.compile(r"(1[89]\d\d|20\d\d)(\.0+)?")
 MAX_MAGNITUDE = 1e15
 
 
+def is_amount(figure: float) -> bool:
+    """Whether a model's figure is an amount of money: 1 unit (a recorded valuation needs a low above 0) up to
+    MAX_MAGNITUDE; False for NaN and infinity.  The valuer refuses, and the price screen sets aside, any other."""
+    return 1.0 <= figure <= MAX_MAGNITUDE
+
+
 def parse_number(text: str | None) -> float | None:
     """A number from a spreadsheet cell: '215000', '$215,000', '1.5e3', '12%' -> 12.
 

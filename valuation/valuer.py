@@ -22,7 +22,7 @@ from valuation.comparables import Comparable
 from valuation.csvio import is_missing
 from valuation.dataset import BUNDLED_CURRENCY, SalesData, fill_absent, from_records, known_columns
 from valuation.explain import LOCATION, TIME, in_money, shapley
-from valuation.schema import MAX_MAGNITUDE
+from valuation.schema import is_amount
 from valuation.training import TrainedModel
 from valuation.uncertainty import confidence
 
@@ -212,7 +212,7 @@ def _check_figure(amount: float, warnings: list[str]) -> None:
     """Attributes far beyond every sale the model learnt from (a living area of 1e15, or -1e15) drive a
     linear model to no figure at all (inf, or 0 whose log fails), or one no market holds: refused with the
     attributes to check, never reported.  A recorded valuation needs 0 < low, so below 1 unit is none."""
-    if np.isfinite(amount) and 1.0 <= amount <= MAX_MAGNITUDE:
+    if is_amount(amount):
         return
     outside = [w.split(" is outside")[0] for w in warnings if " is outside" in w]
     why = f" ({'; '.join(outside[:3])})" if outside else ""

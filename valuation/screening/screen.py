@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from valuation.dataset import fill_absent, from_records
-from valuation.schema import MAX_MAGNITUDE, calendar_month
+from valuation.schema import calendar_month, is_amount
 from valuation.screening.classifier import NEW_HOME, NEW_HOME_YEARS
 from valuation.screening.features import AGE, GAP, INPUTS, LEVEL, SEASON, MarketErrors, inputs, sale_age
 from valuation.screening.shipped import PriceScreen
@@ -265,7 +265,7 @@ def screen_sales(
             estimate = float(np.exp(log_estimate[i]))
         _, _, lower, upper = ranges[i]
         low, high = estimate * math.exp(lower), estimate * math.exp(upper)
-        if not (low >= 1.0 and high <= MAX_MAGNITUDE):  # False for NaN; as valuer.value_record refuses
+        if not (is_amount(low) and is_amount(high)):  # as valuer.value_record refuses
             out.append(Screening(round(base, 4), screen.level(base), [], round(base, 4), 0, 0, 0, None, {}, NO_AMOUNT))
             continue
         reasons = [
