@@ -114,21 +114,32 @@ def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         print_json(result)
         return 0
+    _print_evaluation(result)
+    return 0
+
+
+def _print_evaluation(result: dict[str, Any]) -> None:
+    def shown(name: str, spec: str, figures: dict[str, Any] = result) -> str:
+        """A figure in its format, or "n/a" where the evaluation had none (a null in the JSON, never NaN)."""
+        figure = figures[name]
+        return "n/a" if figure is None else format(figure, spec)
+
     print(
         f"{result['folds']}-fold cross-validation on {result['n']} validated sales ({result['seconds']} s; "
         f"{result['validated_out']} left out by validation)"
     )
     print(
-        f"  MdAPE {result['mdape']:.2f}%   within 5% {result['within_5']:.1%}   within 10% "
-        f"{result['within_10']:.1%}   within 20% {result['within_20']:.1%}   RMSE(log) {result['rmse_log']:.4f}"
+        f"  MdAPE {shown('mdape', '.2f')}%   within 5% {shown('within_5', '.1%')}   "
+        f"within 10% {shown('within_10', '.1%')}   within 20% {shown('within_20', '.1%')}   "
+        f"RMSE(log) {shown('rmse_log', '.4f')}"
     )
     print(
-        f"  90% range: coverage {result['coverage']:.3f}, mean width {result['mean_interval_width']:.1%} "
+        f"  90% range: coverage {shown('coverage', '.3f')}, mean width {shown('mean_interval_width', '.1%')} "
         "of the estimate"
     )
     print(
-        f"  IAAO: median ratio {result['median_ratio']:.3f}   COD {result['cod']:.2f}   PRD {result['prd']:.3f}   "
-        f"PRB {result['prb']:+.4f}"
+        f"  IAAO: median ratio {shown('median_ratio', '.3f')}   COD {shown('cod', '.2f')}   "
+        f"PRD {shown('prd', '.3f')}   PRB {shown('prb', '+.4f')}"
     )
     dates = result["data"].get("dates") or {}
     if dates.get("sales_with_date"):
@@ -141,11 +152,12 @@ def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     before = result["equity"]["before"]
     print(
         f"  before the equity calibration (stretch {', '.join(map(str, result['equity']['stretch_per_fold']))}): "
-        f"MdAPE {before['mdape']:.2f}%   PRD {before['prd']:.3f}   PRB {before['prb']:+.4f}"
+        f"MdAPE {shown('mdape', '.2f', before)}%   PRD {shown('prd', '.3f', before)}   "
+        f"PRB {shown('prb', '+.4f', before)}"
     )
     print(
-        f"  forecast standard deviation: median {result['fsd_median']:.1f}%, {result['fsd_within_1']:.1%} of sales "
-        f"within one FSD (68.3% if calibrated); high confidence for {result['confidence_high_share']:.0%}"
+        f"  forecast standard deviation: median {shown('fsd_median', '.1f')}%, {shown('fsd_within_1', '.1%')} "
+        f"of sales within one FSD (68.3% if calibrated); high confidence for {shown('confidence_high_share', '.0%')}"
     )
     validation = result["validation"]
     print(
@@ -154,7 +166,6 @@ def _evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     for rule in validation["rules"]:
         print(f"    rule: {rule}")
-    return 0
 
 
 def _card(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -13,6 +13,7 @@ import pytest
 from core.entries import canonical_json
 from core.paths import DataDir
 from desktop.cli.main import run
+from desktop.cli.valuation_cmd import _print_evaluation
 from tests.helpers import PASSWORD, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,14 @@ def test_quick_train_and_evaluate_json(capsys: pytest.CaptureFixture[str], tmp_p
     }
     assert code == 0 and wanted <= set(result) and result["folds"] == 2 and 0 <= result["coverage"] <= 1
     assert result["currency"] == card["currency"] == "USD"  # money figures say which money they are
+
+    # The text report prints each figure of that same result, and "n/a" for one the evaluation could not
+    # measure (a null in the JSON: a PRB on sales of one price, say) instead of failing on the format.
+    _print_evaluation(result)
+    assert f"MdAPE {result['mdape']:.2f}%" in capsys.readouterr().out
+    for figure in ("prb", "prd", "cod", "coverage", "fsd_median", "confidence_high_share"):
+        _print_evaluation({**result, figure: None})
+        assert "n/a" in capsys.readouterr().out
 
 
 def _world_with_deed(home: DataDir, row: dict[str, str]) -> tuple[Any, int]:
