@@ -133,6 +133,7 @@ def run(
     app = make_app()
     ctx = build_context(data_dir, db_url)
     theme.apply_theme(app, ctx.settings.theme)
+    theme.follow_system(app, lambda: ctx.settings.theme)  # the system turned dark (or light) while the app runs
     if signer:
         return run_signer(ctx)
     if notary:
