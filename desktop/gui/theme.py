@@ -128,7 +128,13 @@ def follow_system(app: QApplication, setting: Callable[[], str]) -> None:
         if setting() == "system":
             apply_theme(app, "system", system=scheme)
 
+    while _following:  # one follower: a second run in the process (the tests) replaces the first
+        hints.colorSchemeChanged.disconnect(_following.pop())
     hints.colorSchemeChanged.connect(changed)
+    _following.append(changed)
+
+
+_following: list[Callable[[Qt.ColorScheme], None]] = []
 
 
 def color(name: str) -> QColor:

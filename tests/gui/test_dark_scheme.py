@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.gui import theme
 from desktop.gui.widgets.basics import banner, button, card, label
+from tests.gui.test_app import no_training  # noqa: F401 - a fixture: the tour without training a model
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMES = ["light", "dark"]
@@ -303,7 +304,7 @@ def test_the_system_turning_dark_restyles_a_running_app_set_to_follow_it(qtbot: 
         else:
             assert not theme.is_dark() and app.palette().window().color().name() == before
     finally:
-        hints.colorSchemeChanged.disconnect()
+        theme.follow_system(app, lambda: "light")  # the follower stays connected: let it follow nothing
         theme.apply_theme(app, "light")
 
 
@@ -352,3 +353,29 @@ def test_a_qr_code_has_whole_device_pixels_per_module_at_any_scale(qtbot: Any, r
     assert pixmap.devicePixelRatio() == ratio
     assert pixmap.width() % modules == 0 and pixmap.width() // modules >= 1  # whole device pixels per module
     assert 420 * 0.8 <= pixmap.width() / ratio <= 420  # as big as asked on screen, near enough
+
+
+@pytest.mark.usefixtures("no_training")
+def test_the_screenshot_tour_in_the_dark(world: Any, qtbot: Any, tmp_path: Path) -> None:
+    """`gui --screenshots DIR --dark`: every screen in the dark palette (a window is mostly its background),
+    the saved theme untouched; `--dark` without a tour is refused in a sentence."""
+    from core.settings import Settings
+    from desktop.cli.main import run as cli
+    from desktop.gui import app as gui_app
+    from tests.gui.conftest import populate
+
+    populate(world, 3)
+    shots = tmp_path / "shots"
+    try:
+        assert gui_app.run(str(world.home.root), screenshots=str(shots), dark=True) == 0
+    finally:
+        theme.apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]  # as the other tests expect
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert len(names) >= 8 and not any("-dark" in n for n in names), names
+    grounds = ("window", "base", "card", "sidebar", "dark")  # the dark palette's (a PDF preview sits on "dark")
+    dark = {QColor(theme._palettes()["dark"][name]).name() for name in grounds}
+    for name in names:
+        image = QImage(str(shots / name))
+        assert background(image, image.rect()).name() in dark, name
+    assert Settings.load().theme == "system"  # the saved theme is untouched
+    assert cli(["--data-dir", str(world.home.root), "gui", "--dark"]) == 2
