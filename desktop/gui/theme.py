@@ -151,7 +151,19 @@ def is_dark() -> bool:
 _FUSION_SET = "deedbookFusionSet"
 
 
+def _ask_platform(theme: str) -> None:
+    """Tell the platform the scheme chosen (Qt 6.8+): Windows 11 and macOS draw the title bar and their own
+    dialogs in it, else a dark window sits under a light title bar.  "system" asks for none (the desktop's)."""
+    hints = QGuiApplication.styleHints()
+    if theme in ("light", "dark") and hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
+    elif theme == "system" and hasattr(hints, "unsetColorScheme"):
+        hints.unsetColorScheme()
+
+
 def apply_theme(app: QApplication, theme: str, *, system: Qt.ColorScheme | None = None) -> str:
+    if system is None:  # (a change the platform reported needs no asking)
+        _ask_platform(theme)
     scheme = resolve_scheme(theme, system)
     colors = _palettes()[scheme]
     _current.clear()

@@ -276,6 +276,38 @@ class _Seen(QObject):
         return False
 
 
+def test_the_platform_is_told_the_scheme_chosen(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows 11 and macOS draw the title bar and their own dialogs in the scheme the app asks for (the
+    offscreen platform ignores the request, so the request itself is what is checked)."""
+    from types import SimpleNamespace
+
+    class Hints:
+        def __init__(self) -> None:
+            self.asked: list[Qt.ColorScheme | None] = []
+
+        def setColorScheme(self, scheme: Qt.ColorScheme) -> None:
+            self.asked.append(scheme)
+
+        def unsetColorScheme(self) -> None:
+            self.asked.append(None)
+
+        def colorScheme(self) -> Qt.ColorScheme:
+            return Qt.ColorScheme.Dark  # the desktop is dark
+
+    hints = Hints()
+    monkeypatch.setattr(theme, "QGuiApplication", SimpleNamespace(styleHints=lambda: hints))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        assert theme.apply_theme(app, "light") == "light"
+        assert theme.apply_theme(app, "dark") == "dark"
+        assert theme.apply_theme(app, "system") == "dark"  # the desktop's
+        assert hints.asked == [Qt.ColorScheme.Light, Qt.ColorScheme.Dark, None]
+    finally:
+        monkeypatch.undo()
+        theme.apply_theme(app, "light")
+
+
 @pytest.mark.parametrize("setting", ["system", "light"])
 def test_the_system_turning_dark_restyles_a_running_app_set_to_follow_it(qtbot: Any, setting: str) -> None:
     """Qt keeps an application palette that was set: without following the platform's signal the app stayed
