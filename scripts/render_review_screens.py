@@ -1,6 +1,6 @@
 """Render the Review pane to PNG (offscreen) for docs/screening.md.
 
-    QT_QPA_PLATFORM=offscreen python scripts/render_review_screens.py [--out docs/screenshots]
+    QT_QPA_PLATFORM=offscreen python scripts/render_review_screens.py [--out docs/screenshots] [--dark]
 
 A throwaway demo in a temporary folder (800 deeds, 400 transfers, one injected case of each
 pattern: `deedbook demo --with-suspicious 1`) and the default valuation model trained on the
@@ -26,7 +26,9 @@ SHOTS = {"review-queue.png": "circular_transfer", "review-loan-after-sale.png": 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    out = Path(parser.parse_args().out)
+    parser.add_argument("--dark", action="store_true", help="in the dark palette (QT_SCALE_FACTOR=2: a 200%% screen)")
+    args = parser.parse_args()
+    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from PySide6.QtWidgets import QAbstractItemView, QApplication
 
@@ -58,7 +60,7 @@ def main() -> int:
         service.train(home)
         targets = {c["pattern"]: int(c["entry"]) for c in summary["suspicious"]}
         ctx = AppContext(home, Settings.load(), Ledger.open(home))
-        theme.apply_theme(app, "light")
+        theme.apply_theme(app, "dark" if args.dark else "light")
         window = MainWindow(ctx)
         window.resize(1280, 860)
         window.show()

@@ -1,10 +1,11 @@
-"""deedbook gui [--smoke] [--screenshots DIR]   (also what `deedbook` alone runs)"""
+"""deedbook gui [--smoke] [--screenshots DIR [--dark]]   (also what `deedbook` alone runs)"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from core.errors import DeedbookError
 from desktop.cli.context import CliContext
 
 
@@ -19,6 +20,11 @@ def register(commands: Any) -> None:
         "--screenshots", metavar="DIR", help="open each main screen in turn, save a PNG of each in DIR, exit 0"
     )
     gui.add_argument(
+        "--dark",
+        action="store_true",
+        help="with --screenshots: every screen in the dark palette (the saved theme is unchanged)",
+    )
+    gui.add_argument(
         "--notary-desk",
         action="store_true",
         help="open the notary's desk alone (attest from request files; no ledger needed)",
@@ -27,6 +33,15 @@ def register(commands: Any) -> None:
 
 
 def _gui(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.dark and not args.screenshots:
+        raise DeedbookError("--dark is for the screenshot tour: use it with --screenshots DIR.")
     from desktop.gui.app import run  # Qt is imported only when the GUI is wanted
 
-    return run(ctx.data_dir, ctx.db_url, smoke=args.smoke, screenshots=args.screenshots, notary=args.notary_desk)
+    return run(
+        ctx.data_dir,
+        ctx.db_url,
+        smoke=args.smoke,
+        screenshots=args.screenshots,
+        notary=args.notary_desk,
+        dark=args.dark,
+    )

@@ -128,11 +128,14 @@ def run(
     screenshots: str | None = None,
     signer: bool = False,
     notary: bool = False,
+    dark: bool = False,
 ) -> int:
     _say_where_a_crash_happens()
     app = make_app()
     ctx = build_context(data_dir, db_url)
-    theme.apply_theme(app, ctx.settings.theme)
+    theme.apply_theme(app, "dark" if dark and screenshots else ctx.settings.theme)
+    chosen = "dark" if dark and screenshots else None  # the tour's own, else the saved setting (it may change)
+    theme.follow_system(app, lambda: chosen or ctx.settings.theme)  # the system turned dark (or light) meanwhile
     if signer:
         return run_signer(ctx)
     if notary:
@@ -140,7 +143,7 @@ def run(
     if smoke or screenshots:
         from desktop.gui.shots import Driver
 
-        return Driver(ctx, smoke=smoke, folder=Path(screenshots) if screenshots else None).run()
+        return Driver(ctx, smoke=smoke, folder=Path(screenshots) if screenshots else None, dark=dark).run()
     if not ledger_may_exist(ctx):
         from desktop.gui.dialogs.first_run import FirstRunDialog
 

@@ -48,9 +48,10 @@ def _quiet_prompts() -> None:
 
 
 class Driver(QObject):
-    def __init__(self, ctx: AppContext, *, smoke: bool, folder: Path | None) -> None:
+    def __init__(self, ctx: AppContext, *, smoke: bool, folder: Path | None, dark: bool = False) -> None:
         super().__init__()
         self.ctx, self.smoke, self.folder = ctx, smoke, folder
+        self.dark = dark  # the whole tour in the dark palette (`--screenshots DIR --dark`)
         self.app = QApplication.instance()
         self.window: Any = None
         self.saved: list[Path] = []

@@ -82,7 +82,8 @@ class Steps:
         yield from self.review(window)
         yield from self.witnesses(window)
         yield from self.dialogs(window)
-        yield from self.dark(window, deed)
+        if not self.d.dark:  # a dark tour has shown them all so already
+            yield from self.dark(window, deed)
         window.close()
 
     # -- the screens -------------------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 Icons are SVG (sharp at any device pixel ratio) and cached by name.  The light
 and dark palettes come from resources/style/palettes.json; "system" follows the
-platform's colour scheme (Qt 6.5+).
+platform's colour scheme (Qt 6.5+), also when it changes while the app runs
+(`follow_system`).  Every colour a widget shows comes from here: the palette, the
+style sheet's @name tokens, `color(name)` for painted widgets and `set_rich` for
+rich text with coloured parts (class='muted'), so one switch restyles them all.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from core.paths import RESOURCES
 
@@ -71,7 +75,8 @@ class _SelectedEngine(QIconEngine):
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         if mode != QIcon.Mode.Selected:
-            return self._normal.pixmap(size, mode, state)
+            # `size` is in device pixels already (QIcon.pixmap scaled it): a ratio of 1, or it is scaled twice
+            return self._normal.pixmap(size, 1.0, mode, state)
         image = QPixmap(size)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
@@ -102,13 +107,34 @@ def _palettes() -> dict[str, dict[str, str]]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def resolve_scheme(theme: str) -> str:
-    """'light' or 'dark' for a theme setting ("system" asks the platform)."""
+def resolve_scheme(theme: str, system: Qt.ColorScheme | None = None) -> str:
+    """'light' or 'dark' for a theme setting ("system" asks the platform, unless told its `system` scheme)."""
     if theme in ("light", "dark"):
         return theme
+    if system is None:
+        hints = QGuiApplication.styleHints()
+        system = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
+    return "dark" if system == Qt.ColorScheme.Dark else "light"
+
+
+def follow_system(app: QApplication, setting: Callable[[], str]) -> None:
+    """Apply the theme again when the platform's colour scheme changes (the user switched the system to dark)
+    and the `setting` is "system": Qt keeps an application palette that was set, so it would stay as it was."""
     hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
-    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+    if not hasattr(hints, "colorSchemeChanged"):
+        return
+
+    def changed(scheme: Qt.ColorScheme) -> None:
+        if setting() == "system":
+            apply_theme(app, "system", system=scheme)
+
+    while _following:  # one follower: a second run in the process (the tests) replaces the first
+        hints.colorSchemeChanged.disconnect(_following.pop())
+    hints.colorSchemeChanged.connect(changed)
+    _following.append(changed)
+
+
+_following: list[Callable[[Qt.ColorScheme], None]] = []
 
 
 def color(name: str) -> QColor:
@@ -125,8 +151,20 @@ def is_dark() -> bool:
 _FUSION_SET = "deedbookFusionSet"
 
 
-def apply_theme(app: QApplication, theme: str) -> str:
-    scheme = resolve_scheme(theme)
+def _ask_platform(theme: str) -> None:
+    """Tell the platform the scheme chosen (Qt 6.8+): Windows 11 and macOS draw the title bar and their own
+    dialogs in it, else a dark window sits under a light title bar.  "system" asks for none (the desktop's)."""
+    hints = QGuiApplication.styleHints()
+    if theme in ("light", "dark") and hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
+    elif theme == "system" and hasattr(hints, "unsetColorScheme"):
+        hints.unsetColorScheme()
+
+
+def apply_theme(app: QApplication, theme: str, *, system: Qt.ColorScheme | None = None) -> str:
+    if system is None:  # (a change the platform reported needs no asking)
+        _ask_platform(theme)
+    scheme = resolve_scheme(theme, system)
     colors = _palettes()[scheme]
     _current.clear()
     _current.update(colors)
@@ -146,7 +184,26 @@ def apply_theme(app: QApplication, theme: str) -> str:
     palette.setColor(QPalette.ColorRole.Accent, QColor(colors["accent"]))
     app.setPalette(palette)
     app.setStyleSheet(style_sheet(colors))
+    for widget in app.allWidgets():  # rich text keeps the colours it was set with: set it again
+        body = widget.property(_RICH_BODY)
+        if isinstance(body, str) and isinstance(widget, QLabel):
+            widget.setText(_rich_style() + body)
     return scheme
+
+
+_RICH_BODY = "deedbookRichBody"
+RICH_TONES = ("muted", "good", "bad", "gold", "accent")  # the colour classes rich text may use
+
+
+def _rich_style() -> str:
+    return "<style>" + "".join(f".{name} {{ color: {color(name).name()}; }}" for name in RICH_TONES) + "</style>"
+
+
+def set_rich(label: QLabel, body: str) -> None:
+    """Show rich text whose coloured parts name a palette colour as their class (`<td class='muted'>`), never
+    a colour of their own: the colours are the current scheme's, and follow it when it switches."""
+    label.setProperty(_RICH_BODY, body)
+    label.setText(_rich_style() + body)
 
 
 def style_sheet(colors: dict[str, str]) -> str:

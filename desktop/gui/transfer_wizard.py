@@ -272,14 +272,15 @@ class ReviewPage(QWizardPage):
         described = describe_entry(first.kind, first.message, [(r.role, r.signer) for r in responses])
         name = self.w.ctx.name_for
         rows = "".join(
-            f"<tr><td style='padding-right:14px;color:gray'>{fmt.rich(term.label)}</td>"
+            f"<tr><td class='muted' style='padding-right:14px'>{fmt.rich(term.label)}</td>"
             f"<td>{phrase_html(term.value, name)}</td></tr>"
             for term in described.terms
         )
         signers = "".join(f"<li>{fmt.rich(r.role)}: {phrase_html((Address(r.signer),), name)}</li>" for r in responses)
-        self.summary.setText(
+        theme.set_rich(
+            self.summary,
             f"<p><b>{phrase_html(described.title, name)}</b></p><table>{rows}</table>"
-            f"<p><b>Signed by</b></p><ul>{signers}</ul>"
+            f"<p><b>Signed by</b></p><ul>{signers}</ul>",
         )
         self._ok = False
         set_role(self.check, "banner-good")

@@ -13,10 +13,10 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from core.errors import DeedbookError
-from desktop.gui import fmt
+from desktop.gui import fmt, theme
 from desktop.gui.models.lazy import LazyTableModel
 from desktop.gui.operations import Operations
 
@@ -145,7 +145,9 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
     # -- what a cell shows ------------------------------------------------------------------
     def _other_role(self, row: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and self._bad is not None and self.key_at(row) == self._bad:
-            return QBrush(QColor(208, 80, 74, 90))  # the first bad entry a verification found
+            tint = theme.color("bad")  # the first bad entry a verification found, in this scheme's red
+            tint.setAlpha(90)
+            return QBrush(tint)
         return None
 
     def _tooltip(self, entry: "RecordedEntry", column: int) -> str | None:

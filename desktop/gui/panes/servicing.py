@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from core.display import short_address
@@ -74,7 +74,7 @@ class TallyBar(QWidget):
                 painter.drawRect(QRectF(x, bar.top(), width, bar.height()))
                 x += width
         line = bar.left() + bar.width() * t.needed / t.total_shares
-        painter.setPen(QPen(theme.color("text") if theme.color("text").isValid() else QColor("black"), 2))
+        painter.setPen(QPen(theme.color("text"), 2))  # the threshold line, in the text colour of either scheme
         painter.drawLine(int(line), int(bar.top()) - 5, int(line), int(bar.bottom()) + 5)
         painter.setPen(theme.color("muted"))
         text = f"threshold: {t.threshold_bps / 100:g}% of all shares ({t.needed:,})"

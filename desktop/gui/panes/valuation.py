@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from core import attributes
 from core.money import format_figure
-from desktop.gui import fmt, prompts
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, TaskHandle
@@ -302,7 +302,7 @@ class ValuationPane(Pane):
     def show_card(self, model_card: dict[str, Any] | None) -> None:
         self.no_model.setVisible(model_card is None)
         if model_card is None:
-            self.card_text.setText("<p>No model yet.</p>")
+            theme.set_rich(self.card_text, "<p>No model yet.</p>")
             return
         data, metrics, model = model_card.get("data", {}), model_card.get("metrics", {}), model_card.get("model", {})
         features = [f for f in model_card.get("features", []) if f.get("used")][:8]
@@ -324,8 +324,8 @@ class ValuationPane(Pane):
         <p><b>Model</b> {model.get('kind', '')}.</p>
         <p><b>What matters most</b> (average effect)</p><table width='100%'>{rows}</table>
         <p><b>Limits</b><br>{'<br>'.join(model_card.get('limits', []))}</p>
-        <p style='color:gray'>{data.get('attribution', '')}</p>"""
-        self.card_text.setText(html)
+        <p class='muted'>{data.get('attribution', '')}</p>"""
+        theme.set_rich(self.card_text, html)
 
     def train(
         self, *, quick: bool, csv: str | None = None, target: str | None = None, with_ledger: bool = True

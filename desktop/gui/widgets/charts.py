@@ -162,7 +162,8 @@ class RangeChart(QWidget):
         axis_y, band_h = axis.top() + 16, 18.0
         band = QColor(accent)
         band.setAlpha(60)
-        painter.setPen(Qt.PenStyle.NoPen)
+        edge = QPen(accent, 1)  # the tint alone is too faint to see on a dark card (1.5:1): outlined in the accent
+        painter.setPen(edge)
         painter.setBrush(band)
         x_low, x_high = self._x(self._low.units, left, right), self._x(self._high.units, left, right)
         painter.drawRoundedRect(QRectF(x_low, axis_y - band_h / 2, x_high - x_low, band_h), 5, 5)
@@ -191,6 +192,7 @@ class RangeChart(QWidget):
             mid = box.center().y()
             painter.setPen(Qt.PenStyle.NoPen)
             if what == "band":
+                painter.setPen(edge)
                 painter.setBrush(band)
                 painter.drawRoundedRect(QRectF(box.left(), mid - 5, 16, 10), 3, 3)
             else:

@@ -16,16 +16,20 @@ from core.ur.ur import UR
 from desktop.gui.widgets.basics import button, label
 
 
-def qr_pixmap(text: str, side: int) -> QPixmap:
-    """One part as a crisp QR code `side` pixels wide (whole pixels per module: no blur to misread)."""
+def qr_pixmap(text: str, side: int, ratio: float = 1.0) -> QPixmap:
+    """One part as a crisp QR code about `side` pixels wide on a screen of device pixel `ratio`: whole device
+    pixels per module (at 150% a 1x image drawn 1.5 times as big has modules of 1 and 2 pixels, a blur to
+    misread)."""
     from desktop.qr.render import frame_image
 
     image = frame_image(text, module_px=1)
-    scale = max(1, side // image.width)
+    scale = max(1, int(side * ratio) // image.width)
     big = image.resize((image.width * scale, image.height * scale), resample=0)
     data = big.tobytes()
     qimage = QImage(data, big.width, big.height, big.width, QImage.Format.Format_Grayscale8)
-    return QPixmap.fromImage(qimage.copy())
+    pixmap = QPixmap.fromImage(qimage.copy())
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 class QrPlayer(QWidget):
@@ -82,7 +86,7 @@ class QrPlayer(QWidget):
     def advance(self) -> None:
         self.text = self.stream.next()
         self.shown += 1
-        self.image.setPixmap(qr_pixmap(self.text, self.side))
+        self.image.setPixmap(qr_pixmap(self.text, self.side, self.devicePixelRatioF()))
         n = self.stream.seq_len
         if n == 1:
             self.counter.setText("One QR code holds it all.")
