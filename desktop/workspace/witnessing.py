@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from desktop.workspace.receipt import Done, Receipt
 from desktop.workspace.records import RecordOps
@@ -91,18 +91,23 @@ class Overview:
 class WitnessOps(RecordOps):
     def overview(self) -> Overview:
         """This folder as an operator's ledger, a witness and a replica (a read; never creates a ledger)."""
+        from core.errors import DeedbookError
         from core.witnessing import followed, read_role
 
         ledger, problem = self.local_ledger()
         status = self.cosign_status() if ledger is not None else None
         role = read_role(self.home)
+        try:
+            replica = self.replica_state()
+        except DeedbookError as error:  # a damaged replica.json, a first sync that did not finish: said, not shown
+            replica, problem = None, problem or str(error)
         return Overview(
             ledger.identity.name if ledger is not None else None,
             ledger.identity.operator if ledger is not None else None,
             status,
             role,
             tuple(followed(self.home)) if role is not None else (),
-            self.replica_state(),
+            replica,
             problem,
         )
 
@@ -386,17 +391,18 @@ class WitnessOps(RecordOps):
             return LedgerSource(Ledger.open(home), str(home.root))
         return BundleSource(read_bundle(path), str(path))
 
-    def replica_sync(self, source: str) -> Done["SyncReport"]:
-        """Sync this folder's replica from `source` (starting one in an empty folder), page after page."""
+    def replica_sync(self, source: str, *, waiting: Callable[[str], None] | None = None) -> Done["SyncReport"]:
+        """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
+        sync into this folder running, it waits for that one to end (`waiting` hears a sentence first)."""
         from core.replica import LedgerSource, sync
 
         origin = self.replica_source(source)
         try:
-            report = sync(self.home, self.db_url, origin)
+            report = sync(self.home, self.db_url, origin, waiting=waiting)
             total = report.appended
             while report.ok and report.more:  # a server's next page, from where this one ended
                 reached = report.size
-                report = sync(self.home, self.db_url, origin, since=reached)
+                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting)
                 total += report.appended
                 report.appended = total
                 if report.size == reached:
