@@ -202,18 +202,34 @@ def read_start(home: DataDir, db_url: str | None) -> Before | None:
         ) from None
 
 
-def unfinished(home: DataDir) -> str | None:
-    """The sentence for a replica whose first sync did not finish (None: it is not one)."""
+@dataclass(frozen=True)
+class Unfinished:
+    """A replica whose first sync did not finish: the source it was syncing from (when its record says) and
+    the sentence every command that would use it says instead."""
+
+    source: str | None
+    sentence: str
+
+
+def unfinished_start(home: DataDir) -> Unfinished | None:
+    """This folder's first sync that did not finish (None: there is none)."""
     path = start_path(home)
     if not path.exists():
         return None
     data = _start_record(home) or {}
     source = data.get("source") if isinstance(data.get("source"), str) else None
     again = f"sync it again from {source}" if source else "sync it again from the same source"
-    return (
+    return Unfinished(
+        source,
         f"The replica in {home.root} is not finished: its first sync did not finish (it was stopped or "
-        f"refused); {again} ('deedbook replica sync --from ...') to finish it."
+        f"refused); {again} ('deedbook replica sync --from ...') to finish it.",
     )
+
+
+def unfinished(home: DataDir) -> str | None:
+    """The sentence for a replica whose first sync did not finish (None: it is not one)."""
+    found = unfinished_start(home)
+    return found.sentence if found is not None else None
 
 
 def finish_start(home: DataDir) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.ledger import RecordedEntry
     from core.policy import Policy, QuorumCheck
     from core.replica import Source, SyncReport
+    from core.replica_start import Unfinished
     from core.witnessing import CosignResult, Followed, WitnessRole
 
 MAX_NOTE_FILE = 64 * 1024
@@ -86,12 +87,14 @@ class Overview:
     followed: tuple["Followed", ...]  # the ledgers it witnesses
     replica: dict[str, Any] | None  # this folder as a replica: its last sync
     problem: str | None = None  # why the ledger could not be read, if it could not
+    unfinished: "Unfinished | None" = None  # a first sync into this folder that did not finish
 
 
 class WitnessOps(RecordOps):
     def overview(self) -> Overview:
         """This folder as an operator's ledger, a witness and a replica (a read; never creates a ledger)."""
         from core.errors import DeedbookError
+        from core.replica_start import unfinished_start
         from core.witnessing import followed, read_role
 
         ledger, problem = self.local_ledger()
@@ -109,6 +112,7 @@ class WitnessOps(RecordOps):
             tuple(followed(self.home)) if role is not None else (),
             replica,
             problem,
+            unfinished_start(self.home),
         )
 
     # -- the operator: requests, cosignatures, policies ------------------------------------------------

@@ -243,3 +243,45 @@ def test_two_syncs_at_once_into_an_existing_replica_append_each_entry_once(
     url = db[1] if db else None
     assert leaves(target, url) == leaves(office.home)
     assert run_cli(["--data-dir", str(target), *db, "verify"], capsys).code == 0
+
+
+def test_two_syncs_from_one_process_take_turns(
+    source: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI's double click: two workers of one process run the workspace's sync into one new folder; the
+    second waits while the first is held inside its source, then finds the replica made."""
+    import threading
+
+    from core.replica import BundleSource
+
+    held, release, calls = threading.Event(), threading.Event(), []
+    original = BundleSource.bundle
+
+    def bundle(self: BundleSource, since: int) -> Any:
+        calls.append(since)
+        if len(calls) == 1:  # the first sync, inside its turn
+            held.set()
+            assert release.wait(30)
+        return original(self, since)
+
+    monkeypatch.setattr(BundleSource, "bundle", bundle)
+    target = tmp_path / "replica"
+    reports: dict[str, Any] = {}
+
+    def run(name: str) -> None:
+        reports[name] = Workspace.open(target).replica_sync(str(source[0])).value
+
+    first = threading.Thread(target=run, args=("first",))
+    first.start()
+    assert held.wait(30)
+    second = threading.Thread(target=run, args=("second",))
+    second.start()
+    second.join(2)
+    waited = second.is_alive()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert waited, "the second sync did not wait for the first"
+    assert reports["first"].ok and reports["first"].started and reports["first"].appended == len(source[1])
+    assert reports["second"].ok and not reports["second"].started and reports["second"].appended == 0
+    assert leaves(target) == source[1]
