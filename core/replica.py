@@ -229,6 +229,7 @@ def _sync_alone(
             raise
         if not report.ok and noted:
             finish_start(home)
+        report.started = report.ok and first is not None  # it finished a first sync: the replica is made now
         return report
     # The sync that starts a replica is all or nothing: refused, the folder is left as it was before the
     # first attempt (a later sync keeps the whole, checked batches it wrote).

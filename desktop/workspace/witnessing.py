@@ -403,12 +403,12 @@ class WitnessOps(RecordOps):
         origin = self.replica_source(source)
         try:
             report = sync(self.home, self.db_url, origin, waiting=waiting)
-            total = report.appended
+            total, started = report.appended, report.started
             while report.ok and report.more:  # a server's next page, from where this one ended
                 reached = report.size
                 report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting)
                 total += report.appended
-                report.appended = total
+                report.appended, report.started = total, started  # the first page started it, if any did
                 if report.size == reached:
                     break
         finally:

@@ -144,7 +144,7 @@ def _killed_then_finished(
     assert overview.problem is not None and "did not finish" in overview.problem
     # the same sync again finishes the job
     outcome = run_cli(argv, capsys)
-    assert outcome.code == 0, (point, outcome)
+    assert outcome.code == 0 and "Started the replica" in outcome.out, (point, outcome)
     assert leaves(target, db[1] if db else None) == want
     assert run_cli(["--data-dir", str(target), *db, "verify"], capsys).code == 0
     shown = run_cli(["--data-dir", str(target), *db, "replica", "show", "--json"], capsys)
@@ -284,4 +284,41 @@ def test_two_syncs_from_one_process_take_turns(
     assert waited, "the second sync did not wait for the first"
     assert reports["first"].ok and reports["first"].started and reports["first"].appended == len(source[1])
     assert reports["second"].ok and not reports["second"].started and reports["second"].appended == 0
+    assert leaves(target) == source[1]
+
+
+def test_a_half_made_replica_refuses_init_and_a_damaged_record_is_said(
+    source: tuple[Path, list[str]],
+    office: Office,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first sync refused at its third entry (one batch each) keeps two: `init` there is refused too (its
+    ledger would mix with the replica's batches); a damaged replica-start.json is one sentence, and once it
+    is removed the sync finishes the replica."""
+    import core.replica
+
+    bundle = json.loads(source[0].read_text())
+    signature = bundle["entries"][2]["signatures"][0]["signature"]
+    bundle["entries"][2]["signatures"][0]["signature"] = (
+        signature[:-4] + ("00" if signature[-4:-2] != "00" else "11") + signature[-2:]
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(bundle))
+    target = tmp_path / "replica"
+    monkeypatch.setattr(core.replica, "BATCH", 1)
+    outcome = run_cli(["--data-dir", str(target), "replica", "sync", "--from", str(bad)], capsys)
+    assert outcome.code == 1 and "rules refuse" in outcome.out
+    init = ["--data-dir", str(target), "init", "--name", "Mine", "--operator", "registrar"]
+    outcome = run_cli([*init, "--password-file", str(office.password_file)], capsys)
+    assert outcome.code == 2 and "not finished" in one_sentence(outcome)
+    (target / "replica-start.json").write_text('{"format": "deedbook-replica-start/1", "madeFolders": 3}')
+    outcome = run_cli(["--data-dir", str(target), "replica", "show"], capsys)
+    assert outcome.code == 2 and "not finished" in one_sentence(outcome)
+    sync_again = ["--data-dir", str(target), "replica", "sync", "--from", str(source[0])]
+    outcome = run_cli(sync_again, capsys)
+    assert outcome.code == 2 and "is damaged: remove it" in one_sentence(outcome)
+    (target / "replica-start.json").unlink()
+    assert run_cli(sync_again, capsys).code == 0
     assert leaves(target) == source[1]
