@@ -109,7 +109,7 @@ class Before:
             and all(Path(d) == root or Path(d) in root.parents for d in folders)
             and _names(files)
             and set(files) <= known
-            and ((tables is None and extensions is None and db_url is None) or (_names(tables) and _names(extensions)))
+            and ((tables is None and extensions is None) or (_names(tables) and _names(extensions)))
         ):
             raise ValueError("not as written")
         return cls(
@@ -129,7 +129,7 @@ class Before:
         if not made.committed and self._claimed_by_another():  # another sync started a replica here meanwhile
             for path in (start_path(home), lock_path(home)):  # its database and files are not this start's
                 if path not in self.files:
-                    with contextlib.suppress(FileNotFoundError):
+                    with contextlib.suppress(FileNotFoundError, PermissionError):
                         path.unlink()
             self._remove_folders()
             return
@@ -137,7 +137,7 @@ class Before:
             _drop_new(self.db_url, self.tables or frozenset(), self.extensions or frozenset())
         for path in [*_database_files(home), home.root / "replica.json", start_path(home), lock_path(home)]:
             if path not in self.files:
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(FileNotFoundError, PermissionError):  # Windows keeps an open file
                     path.unlink()
         witness = self.home.witness
         if witness not in self.files and witness.is_dir():
