@@ -59,6 +59,7 @@ def wrap(owner, name, call=1, after=False):
 
 {
     "before the schema": lambda: wrap(core.ledger, "migrate"),
+    "within the schema": lambda: wrap(__import__("alembic.command").command, "upgrade", after=True),  # not committed
     "after the schema": lambda: wrap(core.ledger, "migrate", after=True),
     "mid-batch": lambda: wrap(core.ledger, "write_nodes", call=2),  # in the second batch's transaction
     "between batches": lambda: wrap(Ledger, "append", call=3),  # two whole batches written
@@ -123,11 +124,18 @@ def source(office: Office, tmp_path: Path) -> tuple[Path, list[str]]:
     return out, leaves(office.home)
 
 
-POINTS = ["before the schema", "after the schema", "mid-batch", "between batches", "before replica.json"]
+POINTS = [
+    "before the schema",
+    "within the schema",
+    "after the schema",
+    "mid-batch",
+    "between batches",
+    "before replica.json",
+]
 
 
 def _killed_then_finished(
-    point: str, source: Path, want: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], db: list[str]
+    point: str, source: Path | str, want: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], db: list[str]
 ) -> None:
     target = tmp_path / "new" / "replica"
     argv = ["--data-dir", str(target), *db, "replica", "sync", "--from", str(source)]
@@ -159,11 +167,35 @@ def test_a_first_sync_killed_is_never_shown_as_a_replica_and_the_same_sync_finis
     _killed_then_finished(point, source[0], source[1], tmp_path, capsys, [])
 
 
-@pytest.mark.parametrize("point", ["after the schema", "between batches"])
+@pytest.mark.parametrize("point", POINTS)
 def test_a_first_sync_into_postgresql_killed_is_finished_by_the_same_sync(
     point: str, source: tuple[Path, list[str]], postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _killed_then_finished(point, source[0], source[1], tmp_path, capsys, ["--db-url", postgres_url])
+
+
+@pytest.mark.parametrize("kind", ["a data folder", "a serve URL"])
+@pytest.mark.parametrize("point", ["mid-batch", "between batches"])
+def test_a_first_sync_from_a_folder_or_a_server_killed_is_finished_by_the_same_sync(
+    kind: str,
+    point: str,
+    office: Office,
+    source: tuple[Path, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if kind == "a data folder":
+        _killed_then_finished(point, office.home, source[1], tmp_path, capsys, [])
+        return
+    from desktop.serve.server import make_server
+
+    served = Ledger.open(DataDir.resolve(office.home))
+    server = make_server(DataDir.resolve(office.home), served, quiet=True).start()
+    try:
+        _killed_then_finished(point, server.url, source[1], tmp_path, capsys, [])
+    finally:
+        server.stop()
+        served.close()
 
 
 def test_a_killed_first_sync_then_refused_leaves_the_folder_as_it_was_before_both(
