@@ -354,3 +354,21 @@ def test_a_half_made_replica_refuses_init_and_a_damaged_record_is_said(
     (target / "replica-start.json").unlink()
     assert run_cli(sync_again, capsys).code == 0
     assert leaves(target) == source[1]
+
+
+def test_a_later_sync_killed_leaves_a_good_replica_behind_and_the_next_goes_on(
+    office: Office, source: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "replica"
+    assert run_cli(["--data-dir", str(target), "replica", "sync", "--from", str(source[0])], capsys).code == 0
+    grown = _grow(office, tmp_path)
+    argv = ["--data-dir", str(target), "replica", "sync", "--from", str(grown)]
+    syncing = start("second batch", tmp_path / "never", argv)
+    wait_paused(syncing)
+    kill(syncing)
+    assert len(leaves(target)) == len(source[1]) + 1  # one batch of the two kept
+    shown = run_cli(["--data-dir", str(target), "replica", "show", "--json"], capsys)
+    assert shown.code == 0 and json.loads(shown.out)["size"] == len(source[1])  # the last sync that finished
+    assert run_cli(["--data-dir", str(target), "verify"], capsys).code == 0
+    assert run_cli(argv, capsys).code == 0
+    assert leaves(target) == leaves(office.home)
