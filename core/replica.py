@@ -105,7 +105,7 @@ class SyncReport:
     source: str
     size: int = 0  # entries the replica holds now
     appended: int = 0
-    started: bool = False  # this sync made the replica
+    started: bool = False  # this sync made the replica (started it, or finished a first sync that had not)
     checkpoint_size: int | None = None
     cosigners: list[dict[str, Any]] = field(default_factory=list)
     first_bad: int | None = None  # the first entry that differs from the replica's, when known exactly
@@ -218,17 +218,17 @@ def _sync_alone(
         replica = _open(home, db_url)
     except BaseException:
         if noted:
-            finish_start(home)  # a ledger that cannot be opened was there before: left as it was
+            before.leave()  # a database that cannot be opened: the folder as it was
         raise
-    if replica is not None:
+    if replica is not None:  # a ledger: a replica (or another ledger, refused by its identity)
         try:
             report = _sync(home, db_url, replica, source, now, since)
         except BaseException:
             if noted:
-                finish_start(home)
+                before.leave()
             raise
         if not report.ok and noted:
-            finish_start(home)
+            before.leave()
         report.started = report.ok and first is not None  # it finished a first sync: the replica is made now
         return report
     # The sync that starts a replica is all or nothing: refused, the folder is left as it was before the

@@ -127,11 +127,7 @@ class Before:
             made.ledger.close()
         home = self.home
         if not made.committed and self._claimed_by_another():  # another sync started a replica here meanwhile
-            for path in (start_path(home), lock_path(home)):  # its database and files are not this start's
-                if path not in self.files:
-                    with contextlib.suppress(FileNotFoundError, PermissionError):
-                        path.unlink()
-            self._remove_folders()
+            self.leave()  # its database and files are not this start's
             return
         if self.db_url is not None and self.tables is not None and self.extensions is not None:
             _drop_new(self.db_url, self.tables or frozenset(), self.extensions or frozenset())
@@ -146,6 +142,15 @@ class Before:
                     written.unlink()
             with contextlib.suppress(OSError):
                 witness.rmdir()
+        self._remove_folders()
+
+    def leave(self) -> None:
+        """Take away what any sync writes before it opens the ledger (the record of a first sync and the lock
+        file, when they were not there, and the folders made for them): a sync that made nothing else."""
+        for path in (start_path(self.home), lock_path(self.home)):
+            if path not in self.files:
+                with contextlib.suppress(FileNotFoundError, PermissionError):  # Windows keeps an open file
+                    path.unlink()
         self._remove_folders()
 
     def _remove_folders(self) -> None:

@@ -219,3 +219,26 @@ def test_a_refused_start_leaves_a_replica_another_sync_started_meanwhile(
     replica.close()
     assert (other.root / "replica.json").is_file()
     assert not home.root.exists()  # the refused one's folder held nothing before it
+
+
+def test_a_sync_refused_by_a_ledger_already_there_or_a_database_out_of_reach_changes_nothing(
+    office: Office, export: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another ledger's folder (not a replica: no replica.json), refused by its identity; and a new folder whose
+    --db-url cannot be reached: neither keeps the sync's record or lock file, nor a folder made for them."""
+    other = tmp_path / "other"
+    pw = ["--password-file", str(office.password_file)]
+    assert run_cli(["--data-dir", str(other), "key", "new", "clerk", *pw], capsys).code == 0
+    assert run_cli(["--data-dir", str(other), "init", "--name", "Other", "--operator", "clerk", *pw], capsys).code == 0
+    source = tmp_path / "bundle.json"
+    source.write_text(json.dumps(export))
+    before = listing(other)
+    outcome = run_cli(["--data-dir", str(other), "replica", "sync", "--from", str(source)], capsys)
+    assert outcome.code == 2 and "this replica follows" in _one_sentence(2, outcome.out, outcome.err)
+    assert listing(other) == before
+    target = _target(tmp_path, False)
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    argv = ["--data-dir", str(target), "--db-url", unreachable, "replica", "sync", "--from", str(source)]
+    outcome = run_cli(argv, capsys)
+    assert outcome.code == 2 and _one_sentence(2, outcome.out, outcome.err)
+    assert listing(tmp_path / "new") is None
