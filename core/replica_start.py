@@ -227,7 +227,7 @@ def unfinished_start(home: DataDir) -> Unfinished | None:
     return Unfinished(
         source,
         f"The replica in {home.root} is not finished: its first sync did not finish (it was stopped or "
-        f"refused); {again} ('deedbook replica sync --from ...') to finish it.",
+        f"refused); {again} to finish it.",
     )
 
 

@@ -183,6 +183,11 @@ def test_a_replica_whose_first_sync_did_not_finish_is_said_and_finished_from_the
     qtbot.addWidget(window)
     window.show()
     try:
+        from desktop.gui.app import open_in_background
+
+        open_in_background(ctx, window)  # as at start-up: said in a dialog, and no ledger in use
+        qtbot.waitUntil(lambda: not ctx.opening, timeout=10_000)
+        assert ctx.ledger is None and len(prompt_log.errors) == 1 and "is not finished" in prompt_log.errors[0]
         pane = window.show_pane("witnesses")
         shown(qtbot, pane)
         assert "first sync did not finish" in pane.followed_info.text() and "bad.json" in pane.followed_info.text()
