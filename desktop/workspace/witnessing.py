@@ -93,17 +93,14 @@ class Overview:
 class WitnessOps(RecordOps):
     def overview(self) -> Overview:
         """This folder as an operator's ledger, a witness and a replica (a read; never creates a ledger)."""
-        from core.errors import DeedbookError
         from core.replica_start import unfinished_start
         from core.witnessing import followed, read_role
 
         ledger, problem = self.local_ledger()
         status = self.cosign_status() if ledger is not None else None
         role = read_role(self.home)
-        try:
-            replica = self.replica_state()
-        except DeedbookError as error:  # a damaged replica.json, a first sync that did not finish: said, not shown
-            replica, problem = None, problem or str(error)
+        unfinished = unfinished_start(self.home)  # a first sync that did not finish: said, not shown as a replica
+        replica = self.replica_state() if unfinished is None else None
         return Overview(
             ledger.identity.name if ledger is not None else None,
             ledger.identity.operator if ledger is not None else None,
@@ -111,8 +108,8 @@ class WitnessOps(RecordOps):
             role,
             tuple(followed(self.home)) if role is not None else (),
             replica,
-            problem,
-            unfinished_start(self.home),
+            problem or (unfinished.sentence if unfinished is not None else None),
+            unfinished,
         )
 
     # -- the operator: requests, cosignatures, policies ------------------------------------------------
