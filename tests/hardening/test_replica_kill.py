@@ -372,3 +372,27 @@ def test_a_later_sync_killed_leaves_a_good_replica_behind_and_the_next_goes_on(
     assert run_cli(["--data-dir", str(target), "verify"], capsys).code == 0
     assert run_cli(argv, capsys).code == 0
     assert leaves(target) == leaves(office.home)
+
+
+def test_two_folders_on_one_database_never_double_an_entry(
+    office: Office, source: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """No folder's lock covers two data folders sharing a --db-url database: the sync that finds, in its batch's
+    transaction, that the other appended meanwhile is refused in one sentence, and no entry is there twice."""
+    from core.bundles import read_bundle
+    from core.errors import DeedbookError
+    from core.replica import BundleSource, sync
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    home, other = DataDir.resolve(tmp_path / "one"), DataDir.resolve(tmp_path / "other")
+    assert sync(home, url, BundleSource(read_bundle(source[0]), "export")).ok
+    grown = read_bundle(_grow(office, tmp_path))
+
+    class Racing(BundleSource):
+        def bundle(self, since: int) -> Any:
+            assert sync(other, url, BundleSource(grown, "the other folder's sync")).appended == 2  # meanwhile
+            return super().bundle(since)
+
+    with pytest.raises(DeedbookError, match="Another sync appended to the replica"):
+        sync(home, url, Racing(grown, "this folder's sync"))
+    assert leaves(other.root, url) == leaves(office.home)
