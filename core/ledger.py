@@ -157,10 +157,21 @@ class Ledger:
 
     @classmethod
     def open(
-        cls, home: DataDir, db_url: str | None = None, *, on_upgrade: Callable[[str], None] | None = None
+        cls,
+        home: DataDir,
+        db_url: str | None = None,
+        *,
+        on_upgrade: Callable[[str], None] | None = None,
+        finishing: bool = False,
     ) -> "Ledger":
         """The ledger in `home` (or at `db_url`), its schema brought up to date first (`on_upgrade`
-        hears one sentence before an upgrade: core.store.migrate)."""
+        hears one sentence before an upgrade: core.store.migrate).  A replica whose first sync did not
+        finish is refused in one sentence, but to the sync that finishes it (`finishing`)."""
+        from core.replica_start import unfinished
+
+        half_made = None if finishing else unfinished(home)
+        if half_made is not None:
+            raise DeedbookError(half_made)
         engine = cls._engine(home, db_url, create=False, on_upgrade=on_upgrade)
         try:
             with engine.connect() as conn:
@@ -192,9 +203,13 @@ class Ledger:
         recorded_at: int | None = None,
     ) -> "Ledger":
         """A new ledger in `home`, its genesis recorded now (or at `recorded_at`: a demo that tells a past)."""
+        from core.replica_start import unfinished
+
         name = name.strip()
         if not name:
             raise DeedbookError("A ledger needs a name.")
+        if (half_made := unfinished(home)) is not None:  # its own ledger would mix with the replica's batches
+            raise DeedbookError(half_made)
         engine = cls._engine(home, db_url, create=True)
         taken = f"There is a ledger in {home.root} already."
         with engine.connect() as conn:

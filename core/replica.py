@@ -25,7 +25,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from core.bundles import Bundle, build_bundle, parse_bundle
 from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
@@ -37,7 +37,7 @@ from core.kinds import check_signatures
 from core.merkle import verify_consistency
 from core.outfiles import write_output
 from core.paths import DataDir
-from core.replica_start import Before, Made
+from core.replica_start import Before, Made, SyncLock, finish_start, note_start, read_start, unfinished
 from core.witness_requests import Candidate
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class SyncReport:
     source: str
     size: int = 0  # entries the replica holds now
     appended: int = 0
-    started: bool = False  # this sync made the replica
+    started: bool = False  # this sync made the replica (started it, or finished a first sync that had not)
     checkpoint_size: int | None = None
     cosigners: list[dict[str, Any]] = field(default_factory=list)
     first_bad: int | None = None  # the first entry that differs from the replica's, when known exactly
@@ -135,7 +135,11 @@ def state_path(home: DataDir) -> Path:
 
 
 def read_state(home: DataDir) -> dict[str, Any] | None:
-    """What the last sync recorded (None: this folder has never synced as a replica)."""
+    """What the last sync recorded (None: this folder has never synced as a replica); a replica whose first
+    sync did not finish is said in one sentence (its replica.json, if any, is not yet true)."""
+    half_made = unfinished(home)
+    if half_made is not None:
+        raise DeedbookError(half_made)
     path = state_path(home)
     if not path.is_file():
         return None
@@ -167,29 +171,73 @@ def _open(home: DataDir, db_url: str | None) -> "Ledger | None":
     from core.ledger import Ledger
 
     try:
-        return Ledger.open(home, db_url)
+        return Ledger.open(home, db_url, finishing=True)
     except NotFound:
         return None
 
 
 def sync(
-    home: DataDir, db_url: str | None, source: Source, *, now: int | None = None, since: int | None = None
+    home: DataDir,
+    db_url: str | None,
+    source: Source,
+    *,
+    now: int | None = None,
+    since: int | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> SyncReport:
     """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
 
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
-    the replica holds beyond it, which no signature of the operator covers yet, are compared one by one."""
+    the replica holds beyond it, which no signature of the operator covers yet, are compared one by one.
+    One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence)."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
-    before = Before.note(home, db_url)  # before opening: on PostgreSQL, opening makes the schema
-    replica = _open(home, db_url)
-    if replica is not None:
-        return _sync(home, db_url, replica, source, now, since)
-    # The sync that starts a replica is all or nothing: refused, the folder is left as it was (a later
-    # sync keeps the whole, checked batches it wrote).
+    while True:
+        before = Before.note(home, db_url)  # before the lock's folder and file, and before opening (on PostgreSQL
+        lock = SyncLock.take(home, waiting)  # opening makes the schema)
+        if lock is not None:
+            break
+    try:
+        return _sync_alone(home, db_url, source, now, since, before)
+    finally:
+        lock.release()
+
+
+def _sync_alone(
+    home: DataDir, db_url: str | None, source: Source, now: int, since: int | None, before: Before
+) -> SyncReport:
+    """`sync`, holding the folder's lock.  A first sync says so on disk before it writes anything
+    (core.replica_start): killed, the next sync finishes it; refused, what it made is taken away again."""
+    first = read_start(home, db_url)  # a first sync that did not finish: what the folder held before it
+    noted = first is None and not state_path(home).is_file()
+    if first is not None:
+        before = first
+    elif noted:
+        note_start(home, before, source.label, now)
+    try:
+        replica = _open(home, db_url)
+    except BaseException:
+        if noted:
+            before.leave()  # a database that cannot be opened: the folder as it was
+        raise
+    if replica is not None:  # a ledger: a replica (or another ledger, refused by its identity)
+        try:
+            report = _sync(home, db_url, replica, source, now, since)
+        except BaseException:
+            if noted:
+                before.leave()
+            raise
+        if not report.ok and noted:
+            before.leave()
+        report.started = report.ok and first is not None  # it finished a first sync: the replica is made now
+        return report
+    # The sync that starts a replica is all or nothing: refused, the folder is left as it was before the
+    # first attempt (a later sync keeps the whole, checked batches it wrote).
     made = Made()
     try:
         report = _sync(home, db_url, None, source, now, since, made)
+    except Overtaken:
+        raise
     except BaseException:
         before.undo(made)
         raise
@@ -420,7 +468,7 @@ def _append(
             made.ledger = replica  # for sync to close and remove, should this start be refused
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
-        before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else None
+        before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else _at(home, batch[0].index)
         try:
             replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
             if made is not None:
@@ -435,6 +483,29 @@ def _append(
             report.appended = report.size - (new[0].index if new else 0)
             return replica, started
     return replica, started
+
+
+class Overtaken(DeedbookError):
+    """Another sync appended to this replica meanwhile (what is there is its, too: never taken away)."""
+
+
+def _at(home: DataDir, size: int) -> Any:
+    """In the batch's transaction: the replica holds exactly the entries before it.  Syncs into one folder take
+    turns (core.replica_start), but two folders may share a --db-url database: the entries another sync appended
+    meanwhile must not be appended again after its own, doubled."""
+    from sqlalchemy import func, select
+
+    from core.store import EntryRow
+
+    def check(conn: Any) -> None:
+        held = conn.execute(select(func.max(EntryRow.idx))).scalar()
+        if (held + 1 if held is not None else 0) != size:
+            raise Overtaken(
+                f"Another sync appended to the replica in {home.root} meanwhile; nothing more was synced: "
+                "sync again to continue from where it is."
+            )
+
+    return check
 
 
 def _claim(home: DataDir, bundle: Bundle, created: int) -> Any:
@@ -498,3 +569,4 @@ def _write_state(home: DataDir, report: SyncReport, now: int) -> None:
         "cosigners": report.cosigners,
     }
     write_output(state_path(home), json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)
+    finish_start(home)  # only now: killed before this line, the folder still says its first sync did not finish

@@ -1,28 +1,56 @@
-"""A replica's first sync is all or nothing: what a refused start made is taken away again.
+"""A replica's first sync: all or nothing when refused, finished by the next sync when killed, one at a time.
 
-The first sync notes what the data folder (or the `--db-url` database) held
-before it; if the sync that would start the replica is refused, it removes
-exactly what was not there: the ledger database it created (SQLite's file and
-its -wal/-shm/-journal, or on PostgreSQL the tables and the pg_trgm extension
-the schema made), the witness file, replica.json, and the folders it made.  What
-was there before is never touched.  (Building the replica elsewhere and moving
-it into place would not serve a `--db-url` database, which has no "elsewhere".)
+Refused: the first sync notes what the data folder (or the `--db-url` database)
+held before it and removes exactly what was not there: the ledger database it
+created (SQLite's file and its -wal/-shm/-journal, or on PostgreSQL the tables
+and the pg_trgm extension the schema made), the witness file, replica.json, the
+files below and the folders it made.  What was there before is never touched.
+(Building the replica elsewhere and moving it into place would not serve a
+`--db-url` database, which has no "elsewhere".)
+
+Killed (SIGKILL, a power cut): nothing can clean up, so before it writes
+anything a first sync leaves `replica-start.json` (what it noted) and removes it
+only once replica.json is written.  While that file is there the folder is a
+replica whose first sync did not finish: opening its ledger (verify, the GUI,
+any command) says so in one sentence, and the next sync finishes the job from
+the whole batches committed (a refused one removes what the first attempt made).
+
+One at a time: every sync holds `.replica.lock` in the data folder for its
+whole run (the operating system lets go of it when the process dies); a second
+sync into the same folder waits for the first, then syncs what is left.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.errors import DeedbookError
 from core.paths import DataDir
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
 
 SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
+START_FORMAT = "deedbook-replica-start/1"
+START_FILE = "replica-start.json"  # a first sync under way, or killed: what the folder held before it
+LOCK_FILE = ".replica.lock"
+
+
+def start_path(home: DataDir) -> Path:
+    return home.root / START_FILE
+
+
+def lock_path(home: DataDir) -> Path:
+    return home.root / LOCK_FILE
 
 
 @dataclass
@@ -52,21 +80,60 @@ class Before:
         while not at.exists() and at != at.parent:
             missing.insert(0, at)
             at = at.parent
-        written = [*_database_files(home), home.root / "replica.json", home.witness]
+        written = [*_database_files(home), home.root / "replica.json", home.witness, start_path(home), lock_path(home)]
         tables, extensions = _database_contents(db_url) if db_url is not None else (None, None)
         return cls(home, db_url, tuple(missing), frozenset(p for p in written if p.exists()), tables, extensions)
+
+    def as_json(self) -> dict[str, Any]:
+        """What `replica-start.json` keeps of it (never the --db-url, which may hold a password)."""
+        root = self.home.root
+        return {
+            "madeFolders": [str(d) for d in self.missing_dirs],
+            "hadFiles": sorted(p.name if p.parent == root else str(p.relative_to(root)) for p in self.files),
+            "hadTables": sorted(self.tables) if self.tables is not None else None,
+            "hadExtensions": sorted(self.extensions) if self.extensions is not None else None,
+        }
+
+    @classmethod
+    def from_json(cls, home: DataDir, db_url: str | None, data: Any) -> "Before":
+        """As `as_json` wrote it, for this folder only (ValueError otherwise): it says what a refusal removes."""
+        root = home.root
+        known = {p.name for p in [*_database_files(home), root / "replica.json", home.witness]} | {
+            START_FILE,
+            LOCK_FILE,
+        }
+        folders, files = data.get("madeFolders"), data.get("hadFiles")
+        tables, extensions = data.get("hadTables"), data.get("hadExtensions")
+        if not (
+            _names(folders)
+            and all(Path(d) == root or Path(d) in root.parents for d in folders)
+            and _names(files)
+            and set(files) <= known
+            and ((tables is None and extensions is None) or (_names(tables) and _names(extensions)))
+        ):
+            raise ValueError("not as written")
+        return cls(
+            home,
+            db_url,
+            tuple(Path(d) for d in folders),
+            frozenset(root / name for name in files),
+            frozenset(tables) if tables is not None else None,
+            frozenset(extensions) if extensions is not None else None,
+        )
 
     def undo(self, made: "Made") -> None:
         """Remove what the refused start made (best effort: the refusal's own sentence is what the user hears)."""
         if made.ledger is not None:
             made.ledger.close()
-        if not made.committed and self._claimed_by_another():
-            return  # another sync started a replica here meanwhile: it is not this start's to remove
+        home = self.home
+        if not made.committed and self._claimed_by_another():  # another sync started a replica here meanwhile
+            self.leave()  # its database and files are not this start's
+            return
         if self.db_url is not None and self.tables is not None and self.extensions is not None:
             _drop_new(self.db_url, self.tables or frozenset(), self.extensions or frozenset())
-        for path in [*_database_files(self.home), self.home.root / "replica.json"]:
+        for path in [*_database_files(home), home.root / "replica.json", start_path(home), lock_path(home)]:
             if path not in self.files:
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(FileNotFoundError, PermissionError):  # Windows keeps an open file
                     path.unlink()
         witness = self.home.witness
         if witness not in self.files and witness.is_dir():
@@ -75,6 +142,18 @@ class Before:
                     written.unlink()
             with contextlib.suppress(OSError):
                 witness.rmdir()
+        self._remove_folders()
+
+    def leave(self) -> None:
+        """Take away what any sync writes before it opens the ledger (the record of a first sync and the lock
+        file, when they were not there, and the folders made for them): a sync that made nothing else."""
+        for path in (start_path(self.home), lock_path(self.home)):
+            if path not in self.files:
+                with contextlib.suppress(FileNotFoundError, PermissionError):  # Windows keeps an open file
+                    path.unlink()
+        self._remove_folders()
+
+    def _remove_folders(self) -> None:
         for folder in reversed(self.missing_dirs):
             with contextlib.suppress(OSError):  # a folder someone else filled meanwhile stays
                 os.rmdir(folder)
@@ -99,6 +178,155 @@ class Before:
             return not _no_such_table(engine)
         finally:
             engine.dispose()
+
+
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# -- a first sync killed: replica-start.json --------------------------------------------------------------------
+def note_start(home: DataDir, before: Before, source: str, now: int) -> None:
+    """Say, before anything is written, that this folder's first sync is under way (and what it held)."""
+    from core.outfiles import write_output
+
+    data = {"format": START_FORMAT, "source": source, "startedAt": now, **before.as_json()}
+    write_output(start_path(home), json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)
+
+
+def read_start(home: DataDir, db_url: str | None) -> Before | None:
+    """What the folder held before a first sync that did not finish (None: no such sync)."""
+    data = _start_record(home)
+    if data is None:
+        return None
+    try:
+        return Before.from_json(home, db_url, data)
+    except (ValueError, TypeError):
+        raise DeedbookError(
+            f"The record of this replica's unfinished first sync, {start_path(home)}, is damaged: remove it, "
+            "then sync again."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A replica whose first sync did not finish: the source it was syncing from (when its record says) and
+    the sentence every command that would use it says instead."""
+
+    source: str | None
+    sentence: str
+
+
+def unfinished_start(home: DataDir) -> Unfinished | None:
+    """This folder's first sync that did not finish (None: there is none)."""
+    path = start_path(home)
+    if not path.exists():
+        return None
+    data = _start_record(home) or {}
+    source = data.get("source") if isinstance(data.get("source"), str) else None
+    again = f"sync it again from {source}" if source else "sync it again from the same source"
+    return Unfinished(
+        source,
+        f"The replica in {home.root} is not finished: its first sync did not finish (it was stopped or "
+        f"refused); {again} to finish it.",
+    )
+
+
+def unfinished(home: DataDir) -> str | None:
+    """The sentence for a replica whose first sync did not finish (None: it is not one)."""
+    found = unfinished_start(home)
+    return found.sentence if found is not None else None
+
+
+def finish_start(home: DataDir) -> None:
+    """The replica is made (its replica.json written): it is a replica like any other from now on."""
+    with contextlib.suppress(FileNotFoundError):
+        start_path(home).unlink()
+
+
+def _start_record(home: DataDir) -> dict[str, Any] | None:
+    try:
+        data = json.loads(start_path(home).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == START_FORMAT else {}
+
+
+# -- one sync at a time: .replica.lock ---------------------------------------------------------------------------
+class SyncLock:
+    """This data folder's replica lock, held by one sync at a time (released by the system if it dies)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    @classmethod
+    def take(cls, home: DataDir, waiting: Callable[[str], None] | None = None) -> "SyncLock | None":
+        """Hold the lock, waiting for another sync that holds it; None if the file was removed meanwhile (the
+        other sync was a refused start that took its folder away): note the folder again, then take it again."""
+        path = lock_path(home)
+        home.ensure()
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise DeedbookError(
+                f"Cannot lock the data folder {home.root} for the sync ({error.strerror or error}); nothing was synced."
+            ) from None
+        try:
+            if not _try_lock(fd):
+                if waiting is not None:
+                    waiting(f"Another sync into {home.root} is running; waiting for it to end\u2026")
+                _lock(fd)
+            if os.fstat(fd).st_ino != os.stat(path).st_ino:
+                raise FileNotFoundError(path)
+        except FileNotFoundError:
+            os.close(fd)
+            return None
+        except OSError as error:
+            os.close(fd)
+            raise DeedbookError(
+                f"Another sync into {home.root} holds it and could not be waited for ({error.strerror or error}); "
+                "nothing was synced: try again when it has ended."
+            ) from None
+        return cls(fd)
+
+    def release(self) -> None:
+        os.close(self.fd)  # closing releases the lock on both systems
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _lock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        while True:  # LK_LOCK gives up after about 10 seconds: wait as long as the other sync runs
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError as error:
+                if error.errno not in (errno.EDEADLK, errno.EACCES):
+                    raise
+                time.sleep(1)
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _no_such_table(engine: Any) -> bool:

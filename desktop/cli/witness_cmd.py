@@ -328,7 +328,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = ctx.ws.replica_sync(args.source).value
+    report = ctx.ws.replica_sync(args.source, waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr)).value
     if args.json:
         print_json(report.as_json())
     elif report.ok:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from desktop.workspace.receipt import Done, Receipt
 from desktop.workspace.records import RecordOps
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.ledger import RecordedEntry
     from core.policy import Policy, QuorumCheck
     from core.replica import Source, SyncReport
+    from core.replica_start import Unfinished
     from core.witnessing import CosignResult, Followed, WitnessRole
 
 MAX_NOTE_FILE = 64 * 1024
@@ -86,24 +87,29 @@ class Overview:
     followed: tuple["Followed", ...]  # the ledgers it witnesses
     replica: dict[str, Any] | None  # this folder as a replica: its last sync
     problem: str | None = None  # why the ledger could not be read, if it could not
+    unfinished: "Unfinished | None" = None  # a first sync into this folder that did not finish
 
 
 class WitnessOps(RecordOps):
     def overview(self) -> Overview:
         """This folder as an operator's ledger, a witness and a replica (a read; never creates a ledger)."""
+        from core.replica_start import unfinished_start
         from core.witnessing import followed, read_role
 
         ledger, problem = self.local_ledger()
         status = self.cosign_status() if ledger is not None else None
         role = read_role(self.home)
+        unfinished = unfinished_start(self.home)  # a first sync that did not finish: said, not shown as a replica
+        replica = self.replica_state() if unfinished is None else None
         return Overview(
             ledger.identity.name if ledger is not None else None,
             ledger.identity.operator if ledger is not None else None,
             status,
             role,
             tuple(followed(self.home)) if role is not None else (),
-            self.replica_state(),
-            problem,
+            replica,
+            problem or (unfinished.sentence if unfinished is not None else None),
+            unfinished,
         )
 
     # -- the operator: requests, cosignatures, policies ------------------------------------------------
@@ -386,19 +392,20 @@ class WitnessOps(RecordOps):
             return LedgerSource(Ledger.open(home), str(home.root))
         return BundleSource(read_bundle(path), str(path))
 
-    def replica_sync(self, source: str) -> Done["SyncReport"]:
-        """Sync this folder's replica from `source` (starting one in an empty folder), page after page."""
+    def replica_sync(self, source: str, *, waiting: Callable[[str], None] | None = None) -> Done["SyncReport"]:
+        """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
+        sync into this folder running, it waits for that one to end (`waiting` hears a sentence first)."""
         from core.replica import LedgerSource, sync
 
         origin = self.replica_source(source)
         try:
-            report = sync(self.home, self.db_url, origin)
-            total = report.appended
+            report = sync(self.home, self.db_url, origin, waiting=waiting)
+            total, started = report.appended, report.started
             while report.ok and report.more:  # a server's next page, from where this one ended
                 reached = report.size
-                report = sync(self.home, self.db_url, origin, since=reached)
+                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting)
                 total += report.appended
-                report.appended = total
+                report.appended, report.started = total, started  # the first page started it, if any did
                 if report.size == reached:
                     break
         finally:

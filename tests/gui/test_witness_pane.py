@@ -147,3 +147,66 @@ def test_a_replica_syncs_and_a_fork_proof_is_checked(
     finally:
         ctx.ops.shutdown()
         window.close()
+
+
+def test_a_replica_whose_first_sync_did_not_finish_is_said_and_finished_from_the_pane(
+    qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World
+) -> None:
+    """A first sync refused at its fourth entry keeps the three checked before it (one batch each): the pane
+    says the replica is not finished, shows no ledger, and its sync, from the offered source changed to a
+    good one, finishes it."""
+    import copy
+    import json
+
+    import core.replica
+    from core.bundles import build_bundle, parse_bundle
+    from core.replica import BundleSource
+    from desktop.gui.main_window import MainWindow
+
+    populate(world, 3)
+    make_checkpoint(world.ledger, world.operator)
+    data = build_bundle(world.ledger, 0)
+    bad = copy.deepcopy(data)
+    signature = bad["entries"][3]["signatures"][0]["signature"]
+    bad["entries"][3]["signatures"][0]["signature"] = (
+        signature[:-4] + ("00" if signature[-4:-2] != "00" else "11") + signature[-2:]
+    )
+    home = DataDir.resolve(tmp_path / "replica")
+    monkeypatch.setattr(core.replica, "BATCH", 1)
+    report = sync(home, None, BundleSource(parse_bundle(bad), "bad.json"))
+    assert not report.ok and report.size == 3
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(data))
+
+    ctx = AppContext(home, Settings.load(), None)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        from desktop.gui.app import open_in_background
+
+        open_in_background(ctx, window)  # as at start-up: said in a dialog, and no ledger in use
+        qtbot.waitUntil(lambda: not ctx.opening, timeout=10_000)
+        assert ctx.ledger is None and len(prompt_log.errors) == 1 and "is not finished" in prompt_log.errors[0]
+        pane = window.show_pane("witnesses")
+        shown(qtbot, pane)
+        assert "first sync did not finish" in pane.followed_info.text() and "bad.json" in pane.followed_info.text()
+        assert pane.followed_table.rowCount() == 0 and "not finished" in pane.own_info.text()
+        pane.grab().save(str(tmp_path / "unfinished.png"))
+        offered: list[str] = []
+
+        def fill(d: Any) -> None:
+            offered.append(d.value())
+            d.source.setText(str(good))
+
+        answer(monkeypatch, dialogs.SyncDialog, fill)
+        qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any("new entries checked" in i for i in prompt_log.infos), timeout=20_000)
+        assert offered == ["bad.json"] and prompt_log.questions == []  # no "start a replica here?": it is finishing one
+        qtbot.waitUntil(lambda: pane.followed_table.rowCount() == 1, timeout=10_000)
+        assert pane.followed_table.item(0, 3).text() == str(world.ledger.size())
+        assert "is a replica" in pane.followed_info.text()
+        pane.grab().save(str(tmp_path / "finished.png"))
+    finally:
+        ctx.ops.shutdown()
+        window.close()

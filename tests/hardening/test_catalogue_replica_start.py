@@ -194,24 +194,51 @@ def test_a_refused_first_sync_leaves_no_tables_in_a_postgresql_database(
 def test_a_refused_start_leaves_a_replica_another_sync_started_meanwhile(
     export: dict[str, Any], tmp_path: Path
 ) -> None:
-    """Two first syncs into one folder: the one refused after the other started the replica removes nothing."""
+    """Two first syncs into one database: the one refused after the other started the replica removes nothing.
+    Syncs into one folder take turns (tests/hardening/test_replica_kill.py); here the other sync works from
+    another data folder on the same --db-url database, which no folder's lock covers."""
     from core.bundles import parse_bundle
     from core.paths import DataDir
     from core.replica import BundleSource, sync
 
-    home = DataDir.resolve(tmp_path / "replica")
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    home, other = DataDir.resolve(tmp_path / "replica"), DataDir.resolve(tmp_path / "other")
     good = parse_bundle(copy.deepcopy(export))
     bad = copy.deepcopy(export)
     _bad_signature(bad)
 
     class Racing(BundleSource):
         def bundle(self, since: int) -> Any:
-            assert sync(home, None, BundleSource(good, "the other sync")).started  # meanwhile, in another process
+            assert sync(other, url, BundleSource(good, "the other sync")).started  # meanwhile, in another process
             return super().bundle(since)
 
     with pytest.raises(DeedbookError, match="already"):
-        sync(home, None, Racing(parse_bundle(bad), "the refused one"))
-    replica = Ledger.open(home)
+        sync(home, url, Racing(parse_bundle(bad), "the refused one"))
+    replica = Ledger.open(other, url)
     assert replica.size() == len(export["entries"])
     replica.close()
-    assert (home.root / "replica.json").is_file()
+    assert (other.root / "replica.json").is_file()
+    assert not home.root.exists()  # the refused one's folder held nothing before it
+
+
+def test_a_sync_refused_by_a_ledger_already_there_or_a_database_out_of_reach_changes_nothing(
+    office: Office, export: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another ledger's folder (not a replica: no replica.json), refused by its identity; and a new folder whose
+    --db-url cannot be reached: neither keeps the sync's record or lock file, nor a folder made for them."""
+    other = tmp_path / "other"
+    pw = ["--password-file", str(office.password_file)]
+    assert run_cli(["--data-dir", str(other), "key", "new", "clerk", *pw], capsys).code == 0
+    assert run_cli(["--data-dir", str(other), "init", "--name", "Other", "--operator", "clerk", *pw], capsys).code == 0
+    source = tmp_path / "bundle.json"
+    source.write_text(json.dumps(export))
+    before = listing(other)
+    outcome = run_cli(["--data-dir", str(other), "replica", "sync", "--from", str(source)], capsys)
+    assert outcome.code == 2 and "this replica follows" in _one_sentence(2, outcome.out, outcome.err)
+    assert listing(other) == before
+    target = _target(tmp_path, False)
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    argv = ["--data-dir", str(target), "--db-url", unreachable, "replica", "sync", "--from", str(source)]
+    outcome = run_cli(argv, capsys)
+    assert outcome.code == 2 and _one_sentence(2, outcome.out, outcome.err)
+    assert listing(tmp_path / "new") is None

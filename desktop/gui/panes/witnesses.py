@@ -155,6 +155,12 @@ class WitnessesPane(Pane):
                 f"{role.address}."
                 + ("" if o.followed else " It follows no ledger yet: follow one to cosign its checkpoints.")
             )
+        elif o.unfinished is not None:
+            source = f" from {fmt.rich(o.unfinished.source)}" if o.unfinished.source else ""
+            self.followed_info.setText(
+                "This folder is a replica whose first sync did not finish (it was stopped or refused): "
+                f"<b>sync the replica</b>{source} again to finish it. Until then it is not shown as a ledger."
+            )
         elif replica is None:
             self.followed_info.setText(
                 "This office follows no other ledger. <b>Become a witness</b> to cosign "
@@ -365,13 +371,16 @@ class WitnessesPane(Pane):
     # -- replicas and fork proofs -------------------------------------------------------------------------------
     def sync(self) -> None:
         replica = self.overview.replica if self.overview is not None else None
-        dialog = SyncDialog(self, str(replica.get("source", "")) if replica else "")
+        unfinished = self.overview.unfinished if self.overview is not None else None
+        last = str(replica.get("source", "")) if replica else (unfinished.source or "") if unfinished else ""
+        dialog = SyncDialog(self, last)
         if not dialog.exec():
             return
         ws, source = self.ctx.ws, dialog.value()
         if (
             self.overview is not None
             and self.overview.ledger_name is None
+            and unfinished is None  # finishing a replica's first sync, not starting one
             and not prompts.ask(
                 self,
                 f"This folder holds no ledger: syncing makes it a replica of the ledger at {source}. Continue?",
