@@ -16,6 +16,7 @@ so an amount always reads with its own currency and its own decimals:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import total_ordering
 
@@ -68,17 +69,23 @@ def decimals(currency: str) -> int:
     return int(_DECIMALS.get(currency, 2)) if is_currency(currency) else 2
 
 
-# Spaces people and locales group thousands with (fr_FR writes 1\u202f234,56): one is as good as another.
-_SPACES = frozenset(" \u00a0\u202f")
+# Group separators that look alike, one as good as another: the spaces (fr_FR writes 1\u202f234,56) and
+# the apostrophes (de_CH 1'234.56).
+_ALIKE = (frozenset(" \u00a0\u202f"), frozenset("'\u2019"))
+
+
+def _ascii_digits(text: str) -> str:
+    """Decimal digits of any script as ASCII ('\u0662\u0664' as ar_EG types 24 -> '24'); other characters kept."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: str = ",") -> str:
     """An amount as typed with `point` before the decimals and `group` between thousands (a desktop's
     locale: de_DE writes 1.234,56) -> '1234.56', the one spelling parse_amount reads.  A group separator
     counts only between groups of three digits before the point, so '1,5' and '2.450,00' written with
-    the other convention are refused, never read as 15 or 2.45."""
-    typed = str(text).strip().replace("_", "")
-    groups = _SPACES if group in _SPACES else frozenset(group)
+    the other convention are refused, never read as 15 or 2.45.  Digits may be any script's (ar_EG)."""
+    typed = _ascii_digits(str(text).strip().replace("_", ""))
+    groups = next((alike for alike in _ALIKE if group in alike), frozenset(group))
     whole, dot, fraction = typed.partition(point)
     parts = re.split("|".join(re.escape(g) for g in sorted(groups)), whole) if whole else [whole]
     grouped = len(parts) == 1 or (1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:]))

@@ -6,12 +6,14 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QLocale
 
 from core.dates import format_day, today_utc
 from core.display import clean
+from core.money import check_currency, parse_amount
 
 
 def shares(count: int, total: int) -> str:
@@ -51,6 +53,20 @@ def day(epoch: int | float | None) -> str:
     """The UTC day of an instant, as core writes it ('2016-01-14'): a closing date is stored as its UTC
     midnight, so the local day ('13 Jan 2016' west of Greenwich) named the day before, and in another form."""
     return format_day(int(epoch)) if epoch else ""
+
+
+def amount_reader() -> Callable[[str, str], int]:
+    """How a form reads an amount typed in the desktop's convention (QLocale: de_DE types 2.450,00, fr_FR
+    2 450,00): (text, currency) -> minor units, or a sentence.  The separators are read now, on the UI
+    thread; the text later, in the operation, so a bad amount is a dialog like any refusal."""
+    locale = QLocale()
+    point, group = locale.decimalPoint(), locale.groupSeparator()
+    return lambda text, currency: parse_amount(text, check_currency(currency), point=point, group=group)
+
+
+def amount_example(units: float) -> str:
+    """'e.g. 2,450.00' as the desktop writes it (de_DE: 'e.g. 2.450,00'), for an amount field's placeholder."""
+    return f"e.g. {QLocale().toString(float(units), 'f', 2)}"
 
 
 def duration(seconds: float) -> str:

@@ -115,13 +115,15 @@ def test_money_adds_within_one_currency_only() -> None:
 
 
 # The separators desktops write amounts with: (decimal point, group separator), as QLocale gives them for
-# en_US, de_DE, fr_FR (a narrow no-break space), de_CH and hi_IN (grouped in threes by Deedbook's reader).
-CONVENTIONS = [(".", ","), (",", "."), (",", "\u202f"), (".", "\u2019")]
+# en_US, de_DE, fr_FR (a narrow no-break space), de_CH (an apostrophe) and ar_EG (Arabic-Indic digits too).
+CONVENTIONS = [(".", ","), (",", "."), (",", "\u202f"), (".", "'"), ("\u066b", "\u066c")]
+ARABIC_INDIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
 
 
 def written(minor: int, currency: str, point: str, group: str) -> str:
     """An amount as a person in that convention types it: grouped in threes, the currency's decimals."""
-    return amount_text(minor, currency).replace(",", "\0").replace(".", point).replace("\0", group)
+    text = amount_text(minor, currency).replace(",", "\0").replace(".", point).replace("\0", group)
+    return text.translate(ARABIC_INDIC) if point == "\u066b" else text
 
 
 @given(st.integers(min_value=0, max_value=10**15), CURRENCIES, st.sampled_from(CONVENTIONS))
@@ -165,3 +167,5 @@ def test_the_command_lines_spelling_refuses_decimal_commas() -> None:
     ):
         parse_amount("1,234", "EUR", point=",", group=".")  # the sentence speaks the typist's convention
     assert amount_digits("1 234,56", point=",", group="\u202f") == "1234.56"  # any space groups
+    assert amount_digits("1\u2019234.56", point=".", group="'") == "1234.56"  # any apostrophe
+    assert parse_amount("\u0662\u066c\u0664\u0665\u0660\u066b\u0665", "USD", point="\u066b", group="\u066c") == 245050

@@ -87,7 +87,7 @@ class DistributionDialog(_RecordDated):
         self.setMinimumWidth(760)
         self.plan: Preview | None = None
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 2,450.00")
+        self.amount.setPlaceholderText(fmt.amount_example(2_450))
         self.currency = QLineEdit("USD")
         self.currency.setMaxLength(3)
         self.purpose = QLineEdit()
@@ -125,9 +125,12 @@ class DistributionDialog(_RecordDated):
     def preview(self) -> None:
         ws, deed, checkpoint = self.ctx.ws, self.deed.text().strip(), self.checkpoint()
         amount, currency, purpose = self.amount.text(), self.currency.text(), self.purpose.text()
+        read = fmt.amount_reader()
         self.latest.read(
             "preview",
-            lambda: ws.distribution_preview(deed, amount, currency, checkpoint=checkpoint, purpose=purpose),
+            lambda: ws.distribution_preview(
+                deed, read(amount, currency), currency, checkpoint=checkpoint, purpose=purpose
+            ),
             self.show_preview,
             failed=lambda e: self.say(describe_error(e), "bad"),
             title="Splitting the amount",
