@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import Engine, event
 
 from core.checkpoints import make_checkpoint
@@ -182,21 +182,13 @@ def test_the_pane_and_its_dialogs_read_the_ledger_off_the_ui_thread(
     assert prompt_log.errors == []
 
 
-@pytest.fixture
-def german_desktop() -> Iterator[None]:
-    """The desktop's locale as a bank in Germany has it: 1.234,56."""
-    before = QLocale()
-    QLocale.setDefault(QLocale("de_DE"))
-    yield
-    QLocale.setDefault(before)
-
-
 def test_an_amount_typed_with_a_decimal_comma_is_read_as_meant(
-    pane: Any, qtbot: Any, prompt_log: Prompts, german_desktop: None
+    pane: Any, qtbot: Any, prompt_log: Prompts, desktop_locale: Any
 ) -> None:
     """On a de_DE desktop '2.450,00' is two thousand four hundred and fifty; the old dialog passed the text to a
     reader that dropped commas and previewed USD 2.45.  An amount in the other convention is refused in a
     sentence, not read as another number."""
+    desktop_locale("de_DE")  # a bank in Germany
     dialog = pane.dialog("DistributionDialog")
     qtbot.addWidget(dialog)
     assert dialog.amount.placeholderText() == "e.g. 2.450,00"
