@@ -113,6 +113,10 @@ def test_a_price_in_the_other_convention_is_refused_not_misread(
         assert f"'{other}' is not a valid amount" in note.text() and not note.isHidden()
         price.setValue(1_000)  # a price taken clears the sentence
         assert note.isHidden()
+    price.lineEdit().selectAll()
+    qtbot.keyClicks(price.lineEdit(), "1,234")  # on the German desktop: three decimals of dollars
+    qtbot.keyClick(price.lineEdit(), Qt.Key.Key_Return)
+    assert price.value() == 1_000 and "'1,234' has 3 decimals; this currency has 2 at most" in note.text()
 
 
 def test_a_response_for_another_transfer_is_refused(

@@ -31,15 +31,16 @@ class AmountSpinBox(QDoubleSpinBox):
         typed = text.strip().removeprefix(self.prefix().strip()).removesuffix(self.suffix().strip()).strip()
         return float(amount_digits(typed, point=locale.decimalPoint(), group=locale.groupSeparator()))
 
+    def _places(self, text: str) -> int:
+        point = self.locale().decimalPoint()
+        return len(text.rsplit(point, 1)[1].strip()) if point in text else 0
+
     def validate(self, text: str, pos: int) -> object:
         try:
             value = self._read(text)
         except DeedbookError:  # not yet an amount ('1.2' on the way to '1.234'); fixup says why if it stays so
             return QValidator.State.Intermediate, text, pos
-        point = self.locale().decimalPoint()
-        if point in text and len(text.rsplit(point, 1)[1].strip()) > self.decimals():
-            return QValidator.State.Invalid, text, pos  # more decimals than the currency has: not typed at all
-        if not self.minimum() <= value <= self.maximum():
+        if self._places(text) > self.decimals() or not self.minimum() <= value <= self.maximum():
             return QValidator.State.Intermediate, text, pos
         return QValidator.State.Acceptable, text, pos
 
@@ -57,6 +58,13 @@ class AmountSpinBox(QDoubleSpinBox):
             if text.strip():  # an emptied field just shows its last value again
                 self.refused.emit(str(error))
         else:
-            low, high = self.textFromValue(self.minimum()), self.textFromValue(self.maximum())
-            self.refused.emit(f"{text.strip()} is not between {low} and {high}.")
+            point, places = self.locale().decimalPoint(), self.decimals()
+            if self._places(text) > places:  # not refused as a key is typed: '1,234' is on its way to '1,234.5'
+                self.refused.emit(
+                    f"'{text.strip()}' has {self._places(text)} decimals; this currency has {places} at most "
+                    f"('{point}' starts the decimals)."
+                )
+            else:
+                low, high = self.textFromValue(self.minimum()), self.textFromValue(self.maximum())
+                self.refused.emit(f"'{text.strip()}' is not between {low} and {high}.")
         return text
