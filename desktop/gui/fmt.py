@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
 
-from core.dates import format_day, today_utc
+from core.dates import format_day, format_local, today_utc
 from core.display import clean
 from core.money import check_currency, parse_amount
 
@@ -44,9 +43,9 @@ def rich(value: object, limit: int | None = None) -> str:
 
 
 def when(epoch: int | float | None, *, seconds: bool = False) -> str:
-    if not epoch:
-        return ""
-    return time.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M", time.localtime(epoch))
+    """An instant on this machine's clock, naming its offset ('2026-12-08 08:45 UTC+13'): a bare local time
+    read as UTC beside the command line's and the PDFs' times, or as the signer's time in another zone."""
+    return format_local(int(epoch), with_seconds=seconds) if epoch else ""
 
 
 def day(epoch: int | float | None) -> str:

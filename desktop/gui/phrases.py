@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Mapping
 
-from core.dates import describe_interval, format_instant
+from core.dates import describe_interval, format_here, format_instant
 from core.errors import DeedbookError
 from core.hexes import ADDRESS
 from core.money import format_amount
@@ -51,7 +51,8 @@ def phrase_html(phrase: Phrase, name: Callable[[str], str | None]) -> str:
             out.append(fmt.rich(fmt.shares(part.count, part.total)))
         elif isinstance(part, Deadline):  # as the signer read it: how long is left
             left = "passed" if part.seconds < now else f"in {describe_interval(part.seconds - now)}"
-            out.append(fmt.rich(f"{format_instant(part.seconds)} ({left})"))
+            here = format_here(part.seconds)  # UTC as the request says, and this machine's clock
+            out.append(fmt.rich(f"{here[:-1]}; {left})" if here.endswith(" here)") else f"{here} ({left})"))
         else:
             out.append(fmt.rich(part if isinstance(part, str) else fact_text(part, lambda a: a)))
     return "".join(out)

@@ -236,7 +236,7 @@ class ProposalDialog(_RecordDated):
 
     def done_text(self, proposal_id: int) -> str:
         return (
-            f"Proposal {proposal_id} recorded ({time.strftime('%Y-%m-%d %H:%M')}). Write the holders' ballot "
+            f"Proposal {proposal_id} recorded ({fmt.when(time.time())}). Write the holders' ballot "
             "requests from the Servicing pane."
         )
 

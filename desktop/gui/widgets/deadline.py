@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QWidget
 
-from core.dates import DAY, format_instant
+from core.dates import DAY, format_here
 from desktop.gui.widgets.basics import label
 
 
@@ -33,4 +33,4 @@ class DeadlineField(QWidget):
         return int(time.time() if now is None else now) + self.days.value() * DAY
 
     def _show(self) -> None:
-        self.until.setText(f"until {format_instant(self.seconds())}")
+        self.until.setText(f"until {format_here(self.seconds())}")  # UTC, as the signer reads it, and here
