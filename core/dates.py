@@ -11,6 +11,7 @@ this machine's clock, and then names the offset ('2024-07-01 11:59 UTC+12'):
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from core.errors import DeedbookError
@@ -92,6 +93,21 @@ def iso_date_to_epoch(text: str) -> int:
 def today_utc(now: float | None = None) -> date:
     moment = datetime.now(UTC) if now is None else datetime.fromtimestamp(now, UTC)
     return moment.date()
+
+
+def today_here(now: float | None = None, zone: tzinfo | None = None) -> date:
+    """Today on this machine's calendar (or `zone`'s): the day of an act done here (a closing, a notarial
+    act), which in Auckland's morning is already a day past the UTC day, and in Honolulu's evening not yet."""
+    return datetime.fromtimestamp(time.time() if now is None else now, UTC).astimezone(zone).date()
+
+
+LATEST_OFFSET = timedelta(hours=14)  # Kiritimati, UTC+14: no calendar anywhere is further ahead
+
+
+def latest_day(now: float | None = None) -> date:
+    """The latest date that is today somewhere on Earth: a date after it is in the future for everyone, one
+    up to it may be a notary's today (their machine's zone may be set wrong; the rule cannot know)."""
+    return (datetime.fromtimestamp(time.time() if now is None else now, UTC) + LATEST_OFFSET).date()
 
 
 def format_instant(seconds: int) -> str:

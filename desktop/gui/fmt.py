@@ -10,7 +10,8 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
 
-from core.dates import format_day, format_local, today_utc
+from core import dates
+from core.dates import format_day, format_local, today_here
 from core.display import clean
 from core.money import check_currency, parse_amount
 
@@ -85,11 +86,24 @@ def window_title(*subjects: str) -> str:
     return " — ".join([*(plain(s, 80) for s in subjects if s), APP])
 
 
-def today() -> QDate:
-    """Today's UTC day, the day core dates acts and closings by (QDate.currentDate() is the local day: near
-    midnight the two differ, and a form's default or limit would be a day core disagrees with)."""
-    day = today_utc()
+def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def today() -> QDate:
+    """Today on this machine's calendar, the day core dates an act done here by (a closing, a notarial act):
+    core.dates.today_here, the same day QDate.currentDate() gives."""
+    return _qdate(today_here())
+
+
+def latest_day() -> QDate:
+    """The latest date that is today somewhere (UTC+14): the last an act's date may be, as core checks it."""
+    return _qdate(dates.latest_day())
+
+
+def today_utc() -> QDate:
+    """The UTC day: the first a 'closes at the end of a UTC day' date can be (a proposal's close)."""
+    return _qdate(dates.today_utc())
 
 
 def qdate(value: object) -> date:

@@ -212,10 +212,10 @@ class ProposalDialog(_RecordDated):
         self.threshold.setDecimals(2)
         self.threshold.setValue(60.0)
         self.threshold.setSuffix(" % of all shares")
-        self.closes = QDateEdit(fmt.today().addDays(14))
+        self.closes = QDateEdit(fmt.today_utc().addDays(14))
         self.closes.setCalendarPopup(True)
         self.closes.setDisplayFormat("yyyy-MM-dd")
-        self.closes.setMinimumDate(fmt.today().addDays(1))
+        self.closes.setMinimumDate(fmt.today_utc().addDays(1))  # closes at a UTC day's end
         self.form.addRow("Question", self.text)
         self.form.addRow("Passes with yes from", self.threshold)
         self.form.addRow("Closes (end of day, UTC)", self.closes)
