@@ -88,7 +88,10 @@ def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: s
     groups = next((alike for alike in _ALIKE if group in alike), frozenset(group))
     whole, dot, fraction = typed.partition(point)
     parts = re.split("|".join(re.escape(g) for g in sorted(groups)), whole) if whole else [whole]
-    grouped = len(parts) == 1 or (1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:]))
+    # threes after a first group of one to three digits that is not a zero ('0,500' is half of something)
+    grouped = len(parts) == 1 or (
+        1 <= len(parts[0]) <= 3 and not parts[0].startswith("0") and all(len(part) == 3 for part in parts[1:])
+    )
     digits = "".join(parts)
     if not (
         grouped and digits.isascii() and digits.isdigit() and (not dot or (fraction.isascii() and fraction.isdigit()))

@@ -153,7 +153,7 @@ def test_an_amount_in_another_convention_is_refused_never_misread(
 
 
 def test_the_command_lines_spelling_refuses_decimal_commas() -> None:
-    for text in ("2.450,00", "1,5", "1,23", "1234,567", "1,,000", "1.2.3"):
+    for text in ("2.450,00", "1,5", "1,23", "1234,567", "1,,000", "1.2.3", "0,500", "-5", ",5", "5."):
         with pytest.raises(DeedbookError, match="not a valid amount"):
             parse_amount(text, "USD")
     with pytest.raises(DeedbookError, match=re.escape("USD amounts have 2 decimal places at most; '1.200' has 3")):
