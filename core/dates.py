@@ -49,6 +49,8 @@ def optional_date(value: date | str | None, what: str = "date") -> str | None:
     return parse_date(value, what).isoformat()
 
 
+# An instant as format_instant writes it, inside a sentence.
+SHOWN_UTC = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC(?![+-]\d)")
 # An instant as format_instant and format_local show it: '2024-06-30 23:59 UTC', '2024-07-01 11:59 UTC+12'.
 _SHOWN = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?) UTC(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Mapping
 
-from core.dates import describe_interval, format_here, format_instant
+from core.dates import SHOWN_UTC, describe_interval, format_here, format_local, parse_deadline
 from core.errors import DeedbookError
 from core.hexes import ADDRESS
 from core.money import format_amount
@@ -22,13 +22,26 @@ def fact_text(fact: Fact, name: Callable[[str], str]) -> str:
         return f"{fact.value:,}"
     if isinstance(fact, Date):
         return fact.iso
-    if isinstance(fact, Deadline):
-        return format_instant(fact.seconds)
+    if isinstance(fact, Deadline):  # UTC, as the request says, and the moment on this machine's clock
+        return format_here(fact.seconds)
     if isinstance(fact, EntryRef):
         return f"#{fact.index}"
     if isinstance(fact, Address):
         return name(fact.address)
     return fact.value  # Text, Hex: the caller escapes the whole line (fmt.plain)
+
+
+def with_here(text: str) -> str:
+    """core's text of a deadline ('2026-12-07 23:59 UTC (in 7 days)', the same in the request file, the command
+    line and the summary) with the moment on this machine's clock after it, where that is not UTC."""
+    shown = SHOWN_UTC.search(text)
+    if shown is None:
+        return text
+    local, head, rest = format_local(parse_deadline(shown.group())), text[: shown.end()], text[shown.end() :]
+    if local.endswith(" UTC"):
+        return text
+    # '… UTC (in 7 days)' becomes '… UTC (… UTC+13 here; in 7 days)', one bracket, as phrase_html writes it
+    return f"{head} ({local} here; {rest[2:]}" if rest.startswith(" (") else f"{head} ({local} here){rest}"
 
 
 def phrase_text(phrase: Phrase, name: Callable[[str], str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,3 +66,26 @@ def test_the_entries_table_names_the_offset(window: Any, world: World, qtbot: An
     qtbot.waitUntil(lambda: model.rowCount() >= 2, timeout=10_000)
     shown = cells(qtbot, model, EntryColumn.RECORDED, 2)
     assert all(text.endswith(" UTC-12") for text in shown), shown
+
+
+def test_the_signer_in_another_zone_reads_the_deadline_in_utc_and_on_their_clock(
+    world: World, qtbot: Any, tmp_path: Path, zone: Callable[[str], None]
+) -> None:
+    """The agent in Auckland sets the deadline; the buyer signs in Honolulu: the same instant, the UTC moment the
+    request and the command line give, and the buyer's own clock beside it."""
+    from PySide6.QtWidgets import QLabel
+
+    from core.party_requests import write_request
+    from core.transactions import prepare_transfer
+    from desktop.gui.signer import SignerWindow
+
+    zone("Pacific/Auckland")
+    deed = world.register("Z-2", world.key("alice").address)
+    prepared = prepare_transfer(world.ledger, deed, world.key("bob").address, "1000", "USD", deadline="2099-06-30")
+    request = write_request(prepared.requests[1], tmp_path / "out")
+    zone("Pacific/Honolulu")
+    window = SignerWindow(world.home, None, world.keys)
+    qtbot.addWidget(window)
+    assert window.load(request)
+    shown = [w.text() for w in window.findChildren(QLabel)]
+    assert any(t.startswith("2099-06-30 23:59 UTC (2099-06-30 13:59 UTC-10 here; in ") for t in shown), shown

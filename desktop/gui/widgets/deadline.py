@@ -20,7 +20,7 @@ class DeadlineField(QWidget):
         self.days.setRange(1, 365)
         self.days.setValue(days)
         self.days.setSuffix(" days to sign")
-        self.until = label("", "muted")
+        self.until = label("", "muted", wrap=True)  # UTC and here: two lines in a narrow form
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.days)
