@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +54,25 @@ def test_an_amount_with_a_decimal_comma_is_refused_not_misread(cli_office: CliOf
         cli_office.capsys,
     )
     assert outcome.code == 2 and "'2.450,00' is not a valid amount" in outcome.err and "Traceback" not in outcome.err
+
+
+def test_the_default_closing_date_is_the_day_here(
+    cli_office: CliOffice, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In Kiritimati (UTC+14) after 10:00 UTC it is tomorrow already: a sale closing today closes on that day, not
+    on the UTC day (the old default), which is yesterday there."""
+    cli_office.register("P-3")
+    real = time.time()
+    moment = real + max(0, 11 - datetime.fromtimestamp(real, UTC).hour) * 3600  # 11:00 UTC or later
+    monkeypatch.setattr(time, "time", lambda: moment)
+    monkeypatch.setenv("TZ", "Etc/GMT-14")  # POSIX sign: UTC+14
+    time.tzset()
+    try:
+        here = (datetime.fromtimestamp(moment, UTC) + timedelta(hours=14)).date()
+        buyer = "0x" + "11" * 20
+        cli_office.ok("transfer", "prepare", "1", "--to", buyer, "--price", "1000", "--out-dir", str(tmp_path / "req"))
+        [seller] = (tmp_path / "req").glob("*-seller.json")
+        assert json.loads(seller.read_text())["typedData"]["message"]["closingDate"] == here.isoformat()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
