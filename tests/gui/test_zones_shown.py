@@ -89,3 +89,33 @@ def test_the_signer_in_another_zone_reads_the_deadline_in_utc_and_on_their_clock
     assert window.load(request)
     shown = [w.text() for w in window.findChildren(QLabel)]
     assert any(t.startswith("2099-06-30 23:59 UTC (2099-06-30 13:59 UTC-10 here; in ") for t in shown), shown
+
+
+def test_the_log_names_its_zone(tmp_path: Path, zone: Callable[[str], None]) -> None:
+    """The log wrote local time unnamed ('2026-12-08 09:00:00,123'): beside the ledger's UTC times, hours off."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from core.paths import DataDir
+    from desktop.gui.context import setup_logging
+
+    zone("Pacific/Auckland")
+    logger = logging.getLogger("deedbook")
+    before = list(logger.handlers)
+    for handler in before:
+        logger.removeHandler(handler)
+    try:
+        setup_logging(DataDir(tmp_path / "data"))
+        hours = {time.strftime("%Y-%m-%d %H:", time.gmtime())}  # the hour before and after: one may turn
+        logging.getLogger("deedbook.test").warning("a line")
+        hours.add(time.strftime("%Y-%m-%d %H:", time.gmtime()))
+        [handler] = [h for h in logger.handlers if isinstance(h, RotatingFileHandler)]
+        handler.flush()
+        line = (tmp_path / "data" / "logs" / "deedbook.log").read_text().splitlines()[-1]
+        assert line[:14] in hours and " UTC WARNING deedbook.test: a line" in line, line
+    finally:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()
+        for handler in before:
+            logger.addHandler(handler)
