@@ -139,11 +139,9 @@ def format_local(seconds: int, *, zone: tzinfo | None = None, with_seconds: bool
         moment = datetime.fromtimestamp(seconds, UTC).astimezone(zone)
     except (OverflowError, OSError, ValueError):
         return f"{seconds} (Unix seconds)"
-    return (
-        moment.strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
-        + " "
-        + offset_name(moment.utcoffset())
-    )
+    offset = moment.utcoffset() or timedelta()
+    exact = with_seconds or offset.seconds % 60  # an offset in seconds (a local mean time): the minute alone misleads
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if exact else "%Y-%m-%d %H:%M") + " " + offset_name(offset)
 
 
 def format_here(seconds: int, *, zone: tzinfo | None = None) -> str:
