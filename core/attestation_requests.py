@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from core.dates import parse_date, today_utc
+from core.dates import parse_date, today_here, latest_day
 from core.errors import DeedbookError, VerificationFailed
 from core.identity import LedgerIdentity
 from core.keys import UnlockedKey
@@ -51,7 +51,7 @@ def attestation_request(
         "entryKind": entry.kind,
         "deedId": entry.deed_id or 0,
         "act": act,
-        "actDate": today_utc().isoformat(),
+        "actDate": today_here().isoformat(),  # the notary writes the act's own date when signing
         "place": " ".join(place.split()),
         "signers": signers,
         "idEvidence": "",
@@ -196,14 +196,14 @@ def complete_attestation(
     if request.kind != "Attestation":
         raise RequestError(f"This request asks for {request.kind}, not a notarial attestation.")
     day = (
-        today_utc()
+        today_here()
         if act_date is None
         else act_date
         if isinstance(act_date, date)
         else parse_date(act_date, "date of the act")
     )
-    if day > today_utc():
-        raise DeedbookError("The date of the act cannot be in the future.")
+    if day > latest_day():  # the notary's own day may be a day past the UTC day (Auckland's morning)
+        raise DeedbookError(f"The date of the act, {day.isoformat()}, is in the future.")
     identity = identity_of(request)
     message = dict(request.message)
     message.update(

@@ -1,14 +1,18 @@
-"""Dates as people type them and as the ledger stores them.
+"""Dates as people type them and as the ledger stores them, and instants as people read them.
 
 The ledger keeps calendar dates as ISO text ("2024-06-30": a wallet shows it as
-is) and instants as Unix seconds (a deadline).  Everything here is UTC, so the
-same request reads the same on every machine.
+is) and instants as Unix seconds (a deadline).  What is stored, printed by the
+command line or drawn on a PDF is UTC and says so ('2024-06-30 23:59 UTC'), so the
+same request reads the same on every machine.  A screen may show an instant on
+this machine's clock, and then names the offset ('2024-07-01 11:59 UTC+12'):
+`format_local`, `format_here`; `parse_deadline` reads each form back.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, UTC
+import time
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from core.errors import DeedbookError
 
@@ -45,11 +49,25 @@ def optional_date(value: date | str | None, what: str = "date") -> str | None:
     return parse_date(value, what).isoformat()
 
 
+# An instant as format_instant writes it, inside a sentence.
+SHOWN_UTC = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC(?![+-]\d)")
+# An instant as format_instant and format_local show it: '2024-06-30 23:59 UTC', '2024-07-01 11:59 UTC+12'.
+_SHOWN = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?) UTC(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?")
+
+
 def parse_deadline(text: str) -> int:
-    """A deadline as Unix seconds: a date means the end of that day (UTC); a date and time means that moment."""
+    """A deadline as Unix seconds: a date means the end of that day (UTC); a date and time means that moment
+    (UTC unless it names an offset: 2024-06-30T17:00+12:00, or as shown, 2024-06-30 17:00 UTC+12)."""
     stripped = (text or "").strip()
     if is_iso_date(stripped):
         return date_to_epoch(date.fromisoformat(stripped)) + DAY - 1
+    shown = _SHOWN.fullmatch(stripped)
+    if shown is not None:
+        clock, sign, hours, minutes, secs = shown.groups()
+        offset = (
+            "+00:00" if sign is None else f"{sign}{int(hours):02d}:{minutes or '00'}" + (f":{secs}" if secs else "")
+        )
+        stripped = clock + offset
     try:
         moment = datetime.fromisoformat(stripped.replace("Z", "+00:00"))
     except ValueError:
@@ -79,12 +97,58 @@ def today_utc(now: float | None = None) -> date:
     return moment.date()
 
 
+def today_here(now: float | None = None, zone: tzinfo | None = None) -> date:
+    """Today on this machine's calendar (or `zone`'s): the day of an act done here (a closing, a notarial
+    act), which in Auckland's morning is already a day past the UTC day, and in Honolulu's evening not yet."""
+    return datetime.fromtimestamp(time.time() if now is None else now, UTC).astimezone(zone).date()
+
+
+LATEST_OFFSET = timedelta(hours=14)  # Kiritimati, UTC+14: no calendar anywhere is further ahead
+
+
+def latest_day(now: float | None = None) -> date:
+    """The latest date that is today somewhere on Earth: a date after it is in the future for everyone, one
+    up to it may be a notary's today (their machine's zone may be set wrong; the rule cannot know)."""
+    return (datetime.fromtimestamp(time.time() if now is None else now, UTC) + LATEST_OFFSET).date()
+
+
 def format_instant(seconds: int) -> str:
     """'2024-06-30 23:59 UTC' (years past 9999 or before 1 shown as a raw number)."""
     try:
         return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (OverflowError, OSError, ValueError):
         return f"{seconds} (Unix seconds)"
+
+
+def offset_name(offset: timedelta | None) -> str:
+    """'UTC', 'UTC+13', 'UTC-10', 'UTC+5:45': a clock's offset as a person reads it (not an abbreviation:
+    'CST' is Chicago's and China's, and Windows spells zones out)."""
+    total = int((offset or timedelta()).total_seconds())
+    if not total:
+        return "UTC"
+    hours, rest = divmod(abs(total), 3600)
+    minutes, secs = divmod(rest, 60)  # seconds only in a local mean time (Monrovia's -0:44:30 until 1972)
+    tail = f":{minutes:02d}:{secs:02d}" if secs else (f":{minutes:02d}" if minutes else "")
+    return f"UTC{'-' if total < 0 else '+'}{hours}{tail}"
+
+
+def format_local(seconds: int, *, zone: tzinfo | None = None, with_seconds: bool = False) -> str:
+    """'2024-07-01 11:59 UTC+12': the instant on this machine's clock (or `zone`'s), its offset named, the
+    offset of that instant (daylight saving as it was then, not as it is now)."""
+    try:
+        moment = datetime.fromtimestamp(seconds, UTC).astimezone(zone)
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds} (Unix seconds)"
+    offset = moment.utcoffset() or timedelta()
+    exact = with_seconds or offset.seconds % 60  # an offset in seconds (a local mean time): the minute alone misleads
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if exact else "%Y-%m-%d %H:%M") + " " + offset_name(offset)
+
+
+def format_here(seconds: int, *, zone: tzinfo | None = None) -> str:
+    """'2024-06-30 23:59 UTC', and where this machine's clock is not UTC, that moment on it:
+    '2024-06-30 23:59 UTC (2024-07-01 11:59 UTC+12 here)' — a deadline as both parties read it."""
+    utc, local = format_instant(seconds), format_local(seconds, zone=zone)
+    return utc if local.endswith(" UTC") or local == utc else f"{utc} ({local} here)"
 
 
 def format_day(seconds: int) -> str:

@@ -16,6 +16,7 @@ so an amount always reads with its own currency and its own decimals:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import total_ordering
 
@@ -68,19 +69,57 @@ def decimals(currency: str) -> int:
     return int(_DECIMALS.get(currency, 2)) if is_currency(currency) else 2
 
 
-def parse_amount(text: str, currency: str, what: str = "amount") -> int:
-    """'250000' or '250000.50' (commas and underscores as thousands separators allowed) -> minor units."""
-    cleaned = str(text).strip().replace(",", "").replace("_", "")
-    match = _AMOUNT.fullmatch(cleaned)
-    if match is None:
+# Group separators that look alike, one as good as another: the spaces (fr_FR writes 1\u202f234,56) and
+# the apostrophes (de_CH 1'234.56).
+_ALIKE = (frozenset(" \u00a0\u202f"), frozenset("'\u2019"))
+
+
+def _ascii_digits(text: str) -> str:
+    """Decimal digits of any script as ASCII ('\u0662\u0664' as ar_EG types 24 -> '24'); other characters kept."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: str = ",") -> str:
+    """An amount as typed with `point` before the decimals and `group` between thousands (a desktop's
+    locale: de_DE writes 1.234,56) -> '1234.56', the one spelling parse_amount reads.  A group separator
+    counts only between groups of three digits before the point, so '1,5' and '2.450,00' written with
+    the other convention are refused, never read as 15 or 2.45.  Digits may be any script's (ar_EG)."""
+    typed = _ascii_digits(str(text).strip().replace("_", ""))
+    groups = next((alike for alike in _ALIKE if group in alike), frozenset(group))
+    whole, dot, fraction = typed.partition(point)
+    parts = re.split("|".join(re.escape(g) for g in sorted(groups)), whole) if whole else [whole]
+    # threes after a first group of one to three digits that is not a zero ('0,500' is half of something)
+    grouped = len(parts) == 1 or (
+        1 <= len(parts[0]) <= 3 and not parts[0].startswith("0") and all(len(part) == 3 for part in parts[1:])
+    )
+    digits = "".join(parts)
+    if not (
+        grouped and digits.isascii() and digits.isdigit() and (not dot or (fraction.isascii() and fraction.isdigit()))
+    ):
+        example = f"250{group}000{point}50"
         raise DeedbookError(
-            f"'{text}' is not a valid {what}: write digits with an optional decimal point, e.g. 250000.50."
+            f"'{text}' is not a valid {what}: write digits, with '{point}' before the decimals "
+            f"and '{group}' between thousands if you like, e.g. {example}."
         )
+    return f"{digits}.{fraction}" if dot else digits
+
+
+def parse_amount(text: str, currency: str, what: str = "amount", *, point: str = ".", group: str = ",") -> int:
+    """'250000', '250,000.50' or '250_000.50' -> minor units.  By default commas group thousands (in threes)
+    and a point starts the decimals, whatever the machine's locale, so the same text means the same amount
+    everywhere; a form passes the desktop's separators (de_DE: point=',', group='.').  More decimals than
+    the currency has are refused, zeros too: '1.200' is USD 1.20 only to someone who writes a decimal point."""
+    match = _AMOUNT.fullmatch(amount_digits(text, what, point=point, group=group))
+    if match is None:  # amount_digits returns digits with at most one point
+        raise DeedbookError(f"'{text}' is not a valid {what}.")
     places = decimals(currency)
     fraction = match.group(2) or ""
-    if len(fraction.rstrip("0")) > places:
-        raise DeedbookError(f"{currency} amounts have {places} decimal places at most; '{text}' has more.")
-    minor: int = int(match.group(1)) * 10**places + int((fraction[:places] or "0").ljust(places, "0") or "0")
+    if len(fraction) > places:
+        hint = f" ('{point}' starts the decimals; '{group}' groups thousands)." if point in str(text) else "."
+        raise DeedbookError(
+            f"{currency} amounts have {places} decimal places at most; '{text}' has {len(fraction)}{hint}"
+        )
+    minor: int = int(match.group(1)) * 10**places + int(fraction.ljust(places, "0") or "0")
     if minor >= MAX_AMOUNT:
         raise DeedbookError(f"The {what} {text} is too large.")
     return minor

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core.csvexport import write_csv
-from core.dates import optional_date, parse_date, today_utc
+from core.dates import optional_date, parse_date, today_here, latest_day
 from core.errors import DeedbookError
 from core.hashing import keccak
 from core.identity import LedgerIdentity
@@ -62,13 +62,13 @@ def attestation_message(
     if not act:
         raise DeedbookError("Name the notarial act (e.g. acknowledgment, jurat, signature witnessing).")
     if act_date is None:
-        day = today_utc()
+        day = today_here()
     elif isinstance(act_date, date):
         day = act_date
     else:
         day = parse_date(act_date, "date of the act")
-    if day > today_utc():
-        raise DeedbookError("The date of the act cannot be in the future.")
+    if day > latest_day():  # the notary's own day may be a day past the UTC day (Auckland's morning)
+        raise DeedbookError(f"The date of the act, {day.isoformat()}, is in the future.")
     if signers is None:
         named = [s.signer for s in entry.signatures]
     else:

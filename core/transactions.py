@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 from core.compliance.judge import TransferRefused, Verdict
 from core.compliance.rules import note_verdict, verdict_for
-from core.dates import deadline_at, parse_date, today_utc
+from core.dates import deadline_at, parse_date, today_here
 from core.display import clean
 from core.entries import Entry
 from core.errors import Cancelled, DeedbookError, Remedy, RuleViolation
@@ -94,7 +94,7 @@ class PreparedTransfer:
 
 def _closing(closing_date: date | str | None, now: int) -> str:
     if closing_date is None:
-        return today_utc(now).isoformat()
+        return today_here(now).isoformat()  # the day the sale closes here, not the UTC day
     if isinstance(closing_date, date):
         return closing_date.isoformat()
     return parse_date(closing_date, "closing date").isoformat()

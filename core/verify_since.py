@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import merkle
 from core.asof import AsOf, compliance_entry
+from core.dates import format_instant
 from core.entries import Entry, chain_hash, entry_leaf_hash
 from core.errors import Cancelled, LedgerDamaged, RuleViolation
 from core.identity import LedgerIdentity
@@ -131,7 +132,7 @@ def _verify_since_in(
 
     identity, s = ledger.identity, known.size
     total = report.entries = entry_count(conn)
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(known.at))
+    when = format_instant(int(known.at))  # printed by the command line too: UTC, and says so
     if total <= known.index:
         raise _Bad(
             total,

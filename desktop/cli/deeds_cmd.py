@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
 from core.display import clean
@@ -123,11 +122,13 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _history(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.dates import format_instant
+
     entries = ctx.ledger().history(args.deed)
     if args.json:
         print_json([e.as_json() for e in entries])
         return 0
     for e in entries:
-        when = dt.datetime.fromtimestamp(e.recorded_at, dt.UTC).strftime("%Y-%m-%d %H:%M")
+        when = format_instant(e.recorded_at)  # UTC, and says so, as every time the command line prints
         print(f"{e.index:>7}  {when}  {clean(e.kind):<12} {clean(e.describe())}")
     return 0

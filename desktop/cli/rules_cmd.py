@@ -108,7 +108,8 @@ def register(commands: Any) -> None:
     hadd.add_argument(
         "--deadline",
         metavar="WHEN",
-        help="last moment the approver's co-signature can be recorded (ISO date or date and time, or Unix seconds; default: in 14 days)",
+        help="last moment the approver's co-signature can be recorded (ISO date: its end in UTC; date and time: UTC "
+        "unless it names an offset; or Unix seconds; default: in 14 days)",
     )
     _keyed(hadd, "the registrar's key (signs here)")
     hadd.add_argument("--json", action="store_true")
@@ -123,7 +124,8 @@ def register(commands: Any) -> None:
     hrel.add_argument(
         "--deadline",
         metavar="WHEN",
-        help="last moment the approver's co-signature can be recorded (ISO date or date and time, or Unix seconds; default: in 14 days)",
+        help="last moment the approver's co-signature can be recorded (ISO date: its end in UTC; date and time: UTC "
+        "unless it names an offset; or Unix seconds; default: in 14 days)",
     )
     _keyed(hrel, "the registrar's key (signs here)")
     hrel.add_argument("--json", action="store_true")

@@ -19,14 +19,24 @@ def register(commands: Any) -> None:
     prep = sub.add_parser("prepare", help="write the signing requests (seller, buyer, lienholders) for a transfer")
     prep.add_argument("deed", metavar="DEED", help="deed number or parcel number")
     prep.add_argument("--to", required=True, metavar="ADDRESS", help="the buyer's address")
-    prep.add_argument("--price", required=True, metavar="AMOUNT", help="decimal amount, e.g. 250000 or 250000.50")
+    prep.add_argument(
+        "--price",
+        required=True,
+        metavar="AMOUNT",
+        help="decimal amount, e.g. 250000 or 250,000.50 (a point before the decimals, commas between thousands, whatever the locale)",
+    )
     prep.add_argument("--currency", default="USD", help="ISO 4217 code (default USD)")
     prep.add_argument("--shares", type=int, metavar="N", help="number of shares (default: all the seller holds)")
     prep.add_argument("--from", dest="seller", metavar="ADDRESS", help="the selling holder, when a deed has several")
     prep.add_argument(
-        "--deadline", metavar="ISO-DATE", help="last day the transfer can be recorded (default: in 7 days)"
+        "--deadline",
+        metavar="WHEN",
+        help="when the transfer can last be recorded: a date means its end in UTC (23:59:59), a time is UTC "
+        "unless it names an offset (2026-12-24T17:00-06:00); default: in 7 days",
     )
-    prep.add_argument("--closing-date", metavar="ISO-DATE", help="the closing date (default: today)")
+    prep.add_argument(
+        "--closing-date", metavar="ISO-DATE", help="the closing date (default: today on this machine's calendar)"
+    )
     prep.add_argument("--out-dir", required=True, metavar="DIR", help="folder for the request files")
     prep.add_argument("--json", action="store_true")
     prep.set_defaults(handler=_prepare)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,10 @@ def setup_logging(home: DataDir) -> None:
         handler = RotatingFileHandler(folder / "deedbook.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # in UTC and saying so, as the ledger's and the command line's times: a log read beside them, or sent from
+    # another zone, is not hours off
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S UTC")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if os.environ.get("DEEDBOOK_DEBUG") else logging.INFO)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import html
 import re
-import time
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QLocale
 
-from core.dates import format_day, today_utc
+from core import dates
+from core.dates import format_day, format_local, today_here
 from core.display import clean
+from core.money import check_currency, parse_amount
 
 
 def shares(count: int, total: int) -> str:
@@ -42,15 +44,29 @@ def rich(value: object, limit: int | None = None) -> str:
 
 
 def when(epoch: int | float | None, *, seconds: bool = False) -> str:
-    if not epoch:
-        return ""
-    return time.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M", time.localtime(epoch))
+    """An instant on this machine's clock, naming its offset ('2026-12-08 08:45 UTC+13'): a bare local time
+    read as UTC beside the command line's and the PDFs' times, or as the signer's time in another zone."""
+    return format_local(int(epoch), with_seconds=seconds) if epoch else ""
 
 
 def day(epoch: int | float | None) -> str:
     """The UTC day of an instant, as core writes it ('2016-01-14'): a closing date is stored as its UTC
     midnight, so the local day ('13 Jan 2016' west of Greenwich) named the day before, and in another form."""
     return format_day(int(epoch)) if epoch else ""
+
+
+def amount_reader() -> Callable[[str, str], int]:
+    """How a form reads an amount typed in the desktop's convention (QLocale: de_DE types 2.450,00, fr_FR
+    2 450,00): (text, currency) -> minor units, or a sentence.  The separators are read now, on the UI
+    thread; the text later, in the operation, so a bad amount is a dialog like any refusal."""
+    locale = QLocale()
+    point, group = locale.decimalPoint(), locale.groupSeparator()
+    return lambda text, currency: parse_amount(text, check_currency(currency), point=point, group=group)
+
+
+def amount_example(units: float) -> str:
+    """'e.g. 2,450.00' as the desktop writes it (de_DE: 'e.g. 2.450,00'), for an amount field's placeholder."""
+    return f"e.g. {QLocale().toString(float(units), 'f', 2)}"
 
 
 def duration(seconds: float) -> str:
@@ -70,11 +86,24 @@ def window_title(*subjects: str) -> str:
     return " — ".join([*(plain(s, 80) for s in subjects if s), APP])
 
 
-def today() -> QDate:
-    """Today's UTC day, the day core dates acts and closings by (QDate.currentDate() is the local day: near
-    midnight the two differ, and a form's default or limit would be a day core disagrees with)."""
-    day = today_utc()
+def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def today() -> QDate:
+    """Today on this machine's calendar, the day core dates an act done here by (a closing, a notarial act):
+    core.dates.today_here, the same day QDate.currentDate() gives."""
+    return _qdate(today_here())
+
+
+def latest_day() -> QDate:
+    """The latest date that is today somewhere (UTC+14): the last an act's date may be, as core checks it."""
+    return _qdate(dates.latest_day())
+
+
+def today_utc() -> QDate:
+    """The UTC day: the first a 'closes at the end of a UTC day' date can be (a proposal's close)."""
+    return _qdate(dates.today_utc())
 
 
 def qdate(value: object) -> date:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Mapping
 
-from core.dates import describe_interval, format_instant
+from core.dates import SHOWN_UTC, describe_interval, format_here, format_local, parse_deadline
 from core.errors import DeedbookError
 from core.hexes import ADDRESS
 from core.money import format_amount
@@ -22,13 +22,26 @@ def fact_text(fact: Fact, name: Callable[[str], str]) -> str:
         return f"{fact.value:,}"
     if isinstance(fact, Date):
         return fact.iso
-    if isinstance(fact, Deadline):
-        return format_instant(fact.seconds)
+    if isinstance(fact, Deadline):  # UTC, as the request says, and the moment on this machine's clock
+        return format_here(fact.seconds)
     if isinstance(fact, EntryRef):
         return f"#{fact.index}"
     if isinstance(fact, Address):
         return name(fact.address)
     return fact.value  # Text, Hex: the caller escapes the whole line (fmt.plain)
+
+
+def with_here(text: str) -> str:
+    """core's text of a deadline ('2026-12-07 23:59 UTC (in 7 days)', the same in the request file, the command
+    line and the summary) with the moment on this machine's clock after it, where that is not UTC."""
+    shown = SHOWN_UTC.search(text)
+    if shown is None:
+        return text
+    local, head, rest = format_local(parse_deadline(shown.group())), text[: shown.end()], text[shown.end() :]
+    if local.endswith(" UTC"):
+        return text
+    # '… UTC (in 7 days)' becomes '… UTC (… UTC+13 here; in 7 days)', one bracket, as phrase_html writes it
+    return f"{head} ({local} here; {rest[2:]}" if rest.startswith(" (") else f"{head} ({local} here){rest}"
 
 
 def phrase_text(phrase: Phrase, name: Callable[[str], str]) -> str:
@@ -51,7 +64,8 @@ def phrase_html(phrase: Phrase, name: Callable[[str], str | None]) -> str:
             out.append(fmt.rich(fmt.shares(part.count, part.total)))
         elif isinstance(part, Deadline):  # as the signer read it: how long is left
             left = "passed" if part.seconds < now else f"in {describe_interval(part.seconds - now)}"
-            out.append(fmt.rich(f"{format_instant(part.seconds)} ({left})"))
+            here = format_here(part.seconds)  # UTC as the request says, and this machine's clock
+            out.append(fmt.rich(f"{here[:-1]}; {left})" if here.endswith(" here)") else f"{here} ({left})"))
         else:
             out.append(fmt.rich(part if isinstance(part, str) else fact_text(part, lambda a: a)))
     return "".join(out)

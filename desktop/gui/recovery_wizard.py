@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.compliance.recovery import APPROVAL_DEADLINE_DAYS
-from core.dates import format_instant
+from core.dates import format_here
 from core.display import short_address
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
@@ -358,7 +358,7 @@ class StatusPage(QWizardPage):
         self._folder_then(
             "Folder for the approvers' requests",
             lambda f: ws.recovery_requests(rid, f, deadline),
-            f"Fresh requests of the approvals still missing are in {{folder}}; they expire {format_instant(deadline)}.",
+            f"Fresh requests of the approvals still missing are in {{folder}}; they expire {format_here(deadline)}.",
         )
 
     def write_objection(self) -> None:

@@ -33,6 +33,7 @@ from core.paths import DataDir
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
+from desktop.gui.phrases import with_here
 from desktop.gui.widgets.basics import clear_layout, banner, button, card, label
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done, Workspace
@@ -208,7 +209,8 @@ class SignerWindow(QMainWindow):
         for row, (name, value) in enumerate(summary.lines):
             key = label(name, "muted", plain=True)
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            text = label(value, wrap=True, selectable=True, plain=True)
+            shown = with_here(value) if name == "Deadline" else value  # and on this machine's clock
+            text = label(shown, wrap=True, selectable=True, plain=True)
             if name in ("Digest", "Domain hash", "Transfer id") or value.startswith("0x"):
                 text.setProperty("role", "mono")
             self.grid.addWidget(key, row, 0)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QSpinBox,
@@ -31,6 +30,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.widgets.address_links import link_addresses
 from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.amount import AmountSpinBox
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField
 from desktop.gui.widgets.verdict import TransferCheck
@@ -86,10 +86,13 @@ class TermsPage(QWizardPage):
         self.shares.setGroupSeparatorShown(True)
         self.buyer = AddressField()
         self.buyer.set_choices([(k.name, k.address) for k in ctx.keys.list()])  # + the address book, once read
-        self.price = QDoubleSpinBox()
+        self.price = AmountSpinBox()  # typed in the desktop's convention; the other one refused, in price_note
         self.price.setRange(0, 1e12)
-        self.price.setGroupSeparatorShown(True)
         self.price.setSingleStep(1000)
+        self.price_note = label("", "bad", wrap=True)
+        self.price_note.hide()
+        self.price.refused.connect(self._price_refused)
+        self.price.valueChanged.connect(lambda _v: self._price_refused(""))
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
         self.currency.currentTextChanged.connect(self._currency_changed)
@@ -107,6 +110,7 @@ class TermsPage(QWizardPage):
         form.addRow("Shares", self.shares)
         form.addRow("Buyer", self.buyer)
         form.addRow("Price", price_row)
+        form.addRow("", self.price_note)
         form.addRow("Closing date", self.closing)
         form.addRow("Deadline", self.deadline)
         self.check = TransferCheck(ctx)  # "Can this transfer happen?", asked as the terms change
@@ -173,6 +177,10 @@ class TermsPage(QWizardPage):
                 self.currency.addItem(deed.last_currency)
             self.currency.setCurrentText(deed.last_currency)
             self.price.setValue(to_units(deed.last_price, deed.last_currency))
+
+    def _price_refused(self, sentence: str) -> None:
+        self.price_note.setText(sentence)
+        self.price_note.setVisible(bool(sentence))
 
     def _currency_changed(self, currency: str) -> None:
         """The price takes as many decimals as the currency has (JPY none, KWD three)."""

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import DeedbookError
-from core.money import MAX_AMOUNT, Money, amount_text, decimals, format_amount, parse_amount, to_minor, to_units
+from core.money import (
+    MAX_AMOUNT,
+    Money,
+    amount_digits,
+    amount_text,
+    decimals,
+    format_amount,
+    parse_amount,
+    to_minor,
+    to_units,
+)
 
 CURRENCIES = st.sampled_from(["USD", "EUR", "JPY", "KRW", "KWD", "BHD", "CHF", "XOF"])
 
@@ -100,3 +112,60 @@ def test_money_adds_within_one_currency_only() -> None:
         _ = a + Money(1, "JPY")
     with pytest.raises(ValueError):
         _ = a < Money(1, "JPY")
+
+
+# The separators desktops write amounts with: (decimal point, group separator), as QLocale gives them for
+# en_US, de_DE, fr_FR (a narrow no-break space), de_CH (an apostrophe) and ar_EG (Arabic-Indic digits too).
+CONVENTIONS = [(".", ","), (",", "."), (",", "\u202f"), (".", "'"), ("\u066b", "\u066c")]
+ARABIC_INDIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+
+
+def written(minor: int, currency: str, point: str, group: str) -> str:
+    """An amount as a person in that convention types it: grouped in threes, the currency's decimals."""
+    text = amount_text(minor, currency).replace(",", "\0").replace(".", point).replace("\0", group)
+    return text.translate(ARABIC_INDIC) if point == "\u066b" else text
+
+
+@given(st.integers(min_value=0, max_value=10**15), CURRENCIES, st.sampled_from(CONVENTIONS))
+def test_an_amount_in_the_desktops_convention_reads_as_typed(minor: int, currency: str, conv: tuple[str, str]) -> None:
+    point, group = conv
+    assert parse_amount(written(minor, currency, point, group), currency, point=point, group=group) == minor
+
+
+@given(
+    st.integers(min_value=0, max_value=10**15),
+    st.sampled_from(["USD", "EUR", "JPY", "KRW", "CHF", "XOF"]),
+    st.sampled_from(CONVENTIONS),
+    st.sampled_from(CONVENTIONS),
+)
+def test_an_amount_in_another_convention_is_refused_never_misread(
+    minor: int, currency: str, typed: tuple[str, str], read: tuple[str, str]
+) -> None:
+    """A German's '2.450,00' read by an English reader (or the reverse) is refused or means the same amount;
+    the old reader dropped every comma and took '2.450,00' for USD 2.45 and '1,5' for USD 15.  (A currency
+    with three decimals cannot promise this: '1.250' is KWD 1.25 with a point, 1,250 with a comma.)"""
+    text = written(minor, currency, *typed)
+    try:
+        got = parse_amount(text, currency, point=read[0], group=read[1])
+    except DeedbookError:
+        return
+    assert got == minor
+
+
+def test_the_command_lines_spelling_refuses_decimal_commas() -> None:
+    for text in ("2.450,00", "1,5", "1,23", "1234,567", "1,,000", "1.2.3", "0,500", "-5", ",5", "5."):
+        with pytest.raises(DeedbookError, match="not a valid amount"):
+            parse_amount(text, "USD")
+    with pytest.raises(DeedbookError, match=re.escape("USD amounts have 2 decimal places at most; '1.200' has 3")):
+        parse_amount("1.200", "USD")  # 1,200 to a German; the old reader took USD 1.20
+    with pytest.raises(DeedbookError, match="JPY amounts have 0 decimal places at most"):
+        parse_amount("1.000", "JPY")  # the old reader took JPY 1
+    assert parse_amount("1,234,567.89", "USD") == 123456789
+    assert parse_amount("1.234,56", "EUR", point=",", group=".") == 123456
+    with pytest.raises(
+        DeedbookError, match=re.escape("EUR amounts have 2 decimal places at most; '1,234' has 3 (',' starts")
+    ):
+        parse_amount("1,234", "EUR", point=",", group=".")  # the sentence speaks the typist's convention
+    assert amount_digits("1 234,56", point=",", group="\u202f") == "1234.56"  # any space groups
+    assert amount_digits("1\u2019234.56", point=".", group="'") == "1234.56"  # any apostrophe
+    assert parse_amount("\u0662\u066c\u0664\u0665\u0660\u066b\u0665", "USD", point="\u066b", group="\u066c") == 245050

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QLocale
 
 from core.settings import Settings
 from desktop.gui import prompts
@@ -47,6 +48,14 @@ def prompt_log(monkeypatch: pytest.MonkeyPatch) -> Prompts:
     monkeypatch.setattr(prompts, "choose_folder", lambda *_a, **_k: log.folders.pop(0) if log.folders else None)
     monkeypatch.setattr(prompts, "password", lambda *_a, **_k: log.passwords.pop(0) if log.passwords else None)
     return log
+
+
+@pytest.fixture
+def desktop_locale() -> Iterator[Callable[[str], None]]:
+    """Sets the desktop's locale as a user's system would (QLocale's default: de_DE writes 1.234,56); put back after."""
+    before = QLocale()
+    yield lambda name: QLocale.setDefault(QLocale(name))
+    QLocale.setDefault(before)
 
 
 @pytest.fixture

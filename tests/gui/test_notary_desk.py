@@ -198,6 +198,25 @@ def test_the_agency_writes_a_notarisation_request(
     assert json.loads(written.read_text())["evidence"]["entry"]["kind"] == "RegisterDeed"
 
 
+def test_a_lien_request_reads_the_amount_as_a_german_desktop_writes_it(
+    ctx: AppContext, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, desktop_locale: Any
+) -> None:
+    """'97.600,00' on a de_DE desktop is 97,600.00; the old dialog handed the text to a reader that dropped the
+    comma and asked the bank to sign a lien of USD 97.60."""
+    desktop_locale("de_DE")
+    deed = world.register("L-1", world.key("alice").address)
+    dialog = PartyRequestDialog(ctx, "lien", deed=deed)
+    qtbot.addWidget(dialog)
+    assert dialog.amount.placeholderText() == "e.g. 200.000,00"
+    dialog.party.set_address(world.key("bank").address)
+    dialog.amount.setText("97.600,00")
+    dialog.folder.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.prepared is not None, timeout=10_000)
+    [written] = list((tmp_path / "out").glob("*.json"))
+    assert json.loads(written.read_text())["typedData"]["message"]["amount"] == 9_760_000 and not prompt_log.errors
+
+
 def test_the_offline_signer_sends_an_attestation_to_the_notary_desk(world: World, qtbot: Any, tmp_path: Path) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)

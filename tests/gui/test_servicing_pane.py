@@ -180,3 +180,26 @@ def test_the_pane_and_its_dialogs_read_the_ledger_off_the_ui_thread(
     guard.on = False
     assert guard.offences == [], guard.report()
     assert prompt_log.errors == []
+
+
+def test_an_amount_typed_with_a_decimal_comma_is_read_as_meant(
+    pane: Any, qtbot: Any, prompt_log: Prompts, desktop_locale: Any
+) -> None:
+    """On a de_DE desktop '2.450,00' is two thousand four hundred and fifty; the old dialog passed the text to a
+    reader that dropped commas and previewed USD 2.45.  An amount in the other convention is refused in a
+    sentence, not read as another number."""
+    desktop_locale("de_DE")  # a bank in Germany
+    dialog = pane.dialog("DistributionDialog")
+    qtbot.addWidget(dialog)
+    assert dialog.amount.placeholderText() == "e.g. 2.450,00"
+    qtbot.waitUntil(lambda: dialog.record_date.count() == 1)
+    dialog.deed.setText("1")
+    dialog.amount.setText("2.450,00")
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    assert dialog.plan.amount == 245_000 and cell(dialog.payouts, 3, 3) == "USD 2,450.00"
+    dialog.amount.setText("2,450.00")  # written the English way on a German desktop
+    dialog.preview()
+    qtbot.waitUntil(lambda: "not a valid amount" in dialog.note_text.text(), timeout=10_000)
+    assert "'2,450.00' is not a valid amount: write digits, with ',' before the decimals" in dialog.note_text.text()
+    assert dialog.plan is None and prompt_log.errors == []

@@ -94,6 +94,31 @@ def test_bad_terms_stay_on_the_page(window: Any, world: World, qtbot: Any, promp
     assert len(prompt_log.errors) == 1
 
 
+def test_a_price_in_the_other_convention_is_refused_not_misread(
+    window: Any, world: World, qtbot: Any, desktop_locale: Any
+) -> None:
+    """QDoubleSpinBox dropped a misplaced group separator: on an English desktop a German's '250000,50' became
+    USD 25,000,050.00 (and on a German desktop '250000.50' the same).  The price field takes the desktop's own
+    convention and refuses the other in a sentence, keeping the last price."""
+    for name, own, other in (("en_US", "250,000.50", "250000,50"), ("de_DE", "250.000,50", "250000.50")):
+        desktop_locale(name)
+        wizard = window.open_transfer(world.register(f"P-{name}", world.key("alice").address))
+        qtbot.addWidget(wizard)
+        price, note = wizard.terms.price, wizard.terms.price_note
+        for typed in (own, other):
+            price.lineEdit().selectAll()
+            qtbot.keyClicks(price.lineEdit(), typed)
+            qtbot.keyClick(price.lineEdit(), Qt.Key.Key_Return)
+        assert price.value() == 250_000.5 and wizard.terms.price_text() == "250000.50"
+        assert f"'{other}' is not a valid amount" in note.text() and not note.isHidden()
+        price.setValue(1_000)  # a price taken clears the sentence
+        assert note.isHidden()
+    price.lineEdit().selectAll()
+    qtbot.keyClicks(price.lineEdit(), "1,234")  # on the German desktop: three decimals of dollars
+    qtbot.keyClick(price.lineEdit(), Qt.Key.Key_Return)
+    assert price.value() == 1_000 and "'1,234' has 3 decimals; this currency has 2 at most" in note.text()
+
+
 def test_a_response_for_another_transfer_is_refused(
     window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
 ) -> None:

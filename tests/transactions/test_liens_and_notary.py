@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
-from core.dates import today_utc
+from core.dates import today_here, today_utc
 
 import pytest
 
@@ -149,3 +150,28 @@ def test_attestation_must_name_an_existing_entry_with_its_hash(parties: Parties)
     with pytest.raises(DeedbookError, match="future"):
         attest(parties.ledger, 1, parties.notary, act="jurat", act_date=today_utc() + timedelta(days=2))
     assert snapshot(parties.ledger) == before
+
+
+def test_a_notary_ahead_of_utc_dates_the_act_by_their_own_day(
+    parties: Parties, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In Kiritimati (UTC+14) after 10:00 UTC it is already tomorrow: the act's date is the notary's day, not the
+    UTC day (the old code wrote the UTC day by default and refused the notary's own day as 'in the future')."""
+    real = time.time()
+    moment = real + max(0, 11 - datetime.fromtimestamp(real, UTC).hour) * 3600  # 11:00 UTC or later
+    monkeypatch.setattr(time, "time", lambda: moment)
+    monkeypatch.setenv("TZ", "Etc/GMT-14")  # POSIX sign: UTC+14
+    time.tzset()
+    try:
+        local = today_here()
+        assert local == today_utc(moment) + timedelta(days=1)  # the premise
+        index = submit(parties.ledger, parties.sign(parties.prepare()))
+        by_default = attest(parties.ledger, index, parties.notary, act="jurat")
+        typed = attest(parties.ledger, 1, parties.notary, act="jurat", act_date=local.isoformat())
+        assert [parties.ledger.entry(i).message["actDate"] for i in (by_default, typed)] == [local.isoformat()] * 2
+        with pytest.raises(DeedbookError, match="is in the future"):  # tomorrow even here
+            attest(parties.ledger, 1, parties.notary, act="jurat", act_date=local + timedelta(days=1))
+        assert verify_ledger(parties.ledger, jobs=1).ok
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -13,7 +13,7 @@ from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog, folder_row
 from core.compliance.holds import HOLD_DEADLINE_DAYS
-from core.dates import format_instant
+from core.dates import format_here
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField
 from desktop.workspace import Done
@@ -152,7 +152,7 @@ def act_files_text(ctx: AppContext, act: PreparedAct) -> str:
     signer, theirs = next((s, p) for role, s, p in act.files if role == "approver")
     return (
         f"Signed by you: {mine.name}. Send {theirs.name} to {ctx.label_for(signer)} to sign on their machine "
-        f"by {format_instant(act.message['deadline'])}, its deadline; "
+        f"by {format_here(act.message['deadline'])}, its deadline; "
         "then record both signed files with \u201cRecord signed responses\u2026\u201d. Both are in "
         f"{mine.parent}."
     )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import prompts
+from desktop.gui import fmt, prompts
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField
 
@@ -79,7 +79,7 @@ class PartyRequestDialog(QDialog):
         self.lien_kind.addItems(["mortgage", "home equity", "tax", "judgment", "mechanic's"])
         self.act.setEditable(True)
         self.act.addItems(["acknowledgment", "jurat"])
-        self.amount.setPlaceholderText("e.g. 200,000.00")
+        self.amount.setPlaceholderText(fmt.amount_example(200_000))
         self.place.setPlaceholderText("City, county, state")
         if kind == "lien":
             self.number.setValue(deed or 1)
@@ -120,8 +120,10 @@ class PartyRequestDialog(QDialog):
         ws, number, folder = self.ctx.ws, self.number.value(), self.folder.text()
         if self.kind == "lien":
             holder, amount, currency = self.party.address() or "", self.amount.text(), self.currency.text()
-            lien_kind = self.lien_kind.currentText()
-            return lambda: ws.prepare_lien_request(number, holder, amount, lien_kind, currency, out_dir=folder)
+            lien_kind, read = self.lien_kind.currentText(), fmt.amount_reader()
+            return lambda: ws.prepare_lien_request(
+                number, holder, read(amount, currency), lien_kind, currency, out_dir=folder
+            )
         if self.kind == "release":
             return lambda: ws.prepare_release_request(number, out_dir=folder)
         notary, act, place = self.party.address() or "", self.act.currentText(), self.place.text()

@@ -87,7 +87,7 @@ class DistributionDialog(_RecordDated):
         self.setMinimumWidth(760)
         self.plan: Preview | None = None
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 2,450.00")
+        self.amount.setPlaceholderText(fmt.amount_example(2_450))
         self.currency = QLineEdit("USD")
         self.currency.setMaxLength(3)
         self.purpose = QLineEdit()
@@ -125,9 +125,12 @@ class DistributionDialog(_RecordDated):
     def preview(self) -> None:
         ws, deed, checkpoint = self.ctx.ws, self.deed.text().strip(), self.checkpoint()
         amount, currency, purpose = self.amount.text(), self.currency.text(), self.purpose.text()
+        read = fmt.amount_reader()
         self.latest.read(
             "preview",
-            lambda: ws.distribution_preview(deed, amount, currency, checkpoint=checkpoint, purpose=purpose),
+            lambda: ws.distribution_preview(
+                deed, read(amount, currency), currency, checkpoint=checkpoint, purpose=purpose
+            ),
             self.show_preview,
             failed=lambda e: self.say(describe_error(e), "bad"),
             title="Splitting the amount",
@@ -209,10 +212,10 @@ class ProposalDialog(_RecordDated):
         self.threshold.setDecimals(2)
         self.threshold.setValue(60.0)
         self.threshold.setSuffix(" % of all shares")
-        self.closes = QDateEdit(fmt.today().addDays(14))
+        self.closes = QDateEdit(fmt.today_utc().addDays(14))
         self.closes.setCalendarPopup(True)
         self.closes.setDisplayFormat("yyyy-MM-dd")
-        self.closes.setMinimumDate(fmt.today().addDays(1))
+        self.closes.setMinimumDate(fmt.today_utc().addDays(1))  # closes at a UTC day's end
         self.form.addRow("Question", self.text)
         self.form.addRow("Passes with yes from", self.threshold)
         self.form.addRow("Closes (end of day, UTC)", self.closes)
@@ -233,7 +236,7 @@ class ProposalDialog(_RecordDated):
 
     def done_text(self, proposal_id: int) -> str:
         return (
-            f"Proposal {proposal_id} recorded ({time.strftime('%Y-%m-%d %H:%M')}). Write the holders' ballot "
+            f"Proposal {proposal_id} recorded ({fmt.when(time.time())}). Write the holders' ballot "
             "requests from the Servicing pane."
         )
 

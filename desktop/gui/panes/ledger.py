@@ -110,9 +110,11 @@ class LedgerPane(Pane):
 
         self.model = EntryTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
         self.table = make_table(self.model, 26)
+        # a time names its offset (fmt.when): wide enough for the longest, at this font and scale
+        recorded = self.table.fontMetrics().horizontalAdvance("2026-12-31 23:59 UTC+12:45") + 16
         for column, width in (
             (EntryColumn.INDEX, 60),
-            (EntryColumn.RECORDED, 130),
+            (EntryColumn.RECORDED, recorded),
             (EntryColumn.KIND, 120),
             (EntryColumn.DEED, 60),
             (EntryColumn.SUMMARY, 420),

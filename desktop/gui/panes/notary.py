@@ -123,7 +123,7 @@ class NotaryPane(Pane):
         self.act_date = QDateEdit(fmt.today())
         self.act_date.setCalendarPopup(True)
         self.act_date.setDisplayFormat("yyyy-MM-dd")
-        self.act_date.setMaximumDate(fmt.today())
+        self.act_date.setMaximumDate(fmt.latest_day())  # core's bound: today somewhere
         self.place = QLineEdit()
         self.place.setPlaceholderText("City, county, state")
         self.evidence = QComboBox()

@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QWidget
 
-from core.dates import DAY, format_instant
+from core.dates import DAY, format_here
 from desktop.gui.widgets.basics import label
 
 
@@ -20,7 +20,7 @@ class DeadlineField(QWidget):
         self.days.setRange(1, 365)
         self.days.setValue(days)
         self.days.setSuffix(" days to sign")
-        self.until = label("", "muted")
+        self.until = label("", "muted", wrap=True)  # UTC and here: two lines in a narrow form
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.days)
@@ -33,4 +33,4 @@ class DeadlineField(QWidget):
         return int(time.time() if now is None else now) + self.days.value() * DAY
 
     def _show(self) -> None:
-        self.until.setText(f"until {format_instant(self.seconds())}")
+        self.until.setText(f"until {format_here(self.seconds())}")  # UTC, as the signer reads it, and here
