@@ -36,7 +36,7 @@ from core.errors import DeedbookError
 from core.keys import KeyStore
 from core.paths import DataDir
 from core.settings import Settings
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
 from desktop.gui.widgets.basics import banner, button, card, clear_layout, label, set_role
@@ -132,7 +132,7 @@ class NotaryDeskWindow(QMainWindow):
         form_layout.addWidget(label("Journal fields", "section"))
         self.form = JournalForm()
         self.form.select_profile(self.settings.journal_profile if self.settings else "generic")
-        scroll = QScrollArea()
+        scroll = a11y.name(QScrollArea(), "Journal fields")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         form_layout.addWidget(scroll, 1)
@@ -323,7 +323,7 @@ class NotaryDeskWindow(QMainWindow):
         layout.addLayout(row)
         self.journal_state = label("", "muted", wrap=True)
         layout.addWidget(self.journal_state)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = a11y.name(QTableWidget(0, len(COLUMNS)), "Notary journal")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

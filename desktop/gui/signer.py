@@ -30,7 +30,7 @@ from core.errors import DeedbookError
 from core.identity import LedgerIdentity
 from core.keys import KeyStore
 from core.paths import DataDir
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
 from desktop.gui.widgets.basics import clear_layout, banner, button, card, label
@@ -104,7 +104,7 @@ class SignerWindow(QMainWindow):
         self.grid.setColumnStretch(1, 1)
         grid_holder = QWidget()
         grid_holder.setLayout(self.grid)
-        scroll = QScrollArea()
+        scroll = a11y.name(QScrollArea(), "What the request says")
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_holder)
         summary_layout.addWidget(scroll, 1)

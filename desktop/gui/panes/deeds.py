@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
@@ -74,13 +74,14 @@ class DeedsPane(Pane):
         self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(320)
         self.search.setMaxLength(SEARCH_MAX_LENGTH)
+        a11y.name(self.search, "Search deeds", "Parcel, address or owner address (Ctrl+F)")
         self.count = label("", "muted")
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
 
         self.model = DeedTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
-        self.table = make_table(self.model)
+        self.table = a11y.name(make_table(self.model), "Deeds", "Right-click the header to show or hide columns")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(DeedColumn.DEED, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
@@ -102,7 +103,7 @@ class DeedsPane(Pane):
         left_layout.addLayout(top)
         left_layout.addWidget(self.table, 1)
 
-        self.detail = DeedDetail(ctx)
+        self.detail = a11y.name(DeedDetail(ctx), "Deed detail")
         self.detail.action.connect(self.action.emit)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.entries import EntryColumn, EntryTableModel
@@ -98,7 +98,7 @@ class LedgerPane(Pane):
         filters = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.setMinimumContentsLength(16)
-        filters.addWidget(label("Show", "muted"))
+        filters.addWidget(a11y.buddy(label("Show", "muted"), self.kind))
         filters.addWidget(self.kind)
         self.deed_filter = label("", "muted")
         self.clear_deed = button("All deeds", "cancel")
@@ -109,7 +109,7 @@ class LedgerPane(Pane):
         self.body.addLayout(filters)
 
         self.model = EntryTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
-        self.table = make_table(self.model, 26)
+        self.table = a11y.name(make_table(self.model, 26), "Ledger entries")
         for column, width in (
             (EntryColumn.INDEX, 60),
             (EntryColumn.RECORDED, 130),
@@ -120,7 +120,7 @@ class LedgerPane(Pane):
         ):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(EntryColumn.SUMMARY, QHeaderView.ResizeMode.Stretch)
-        self.detail = QPlainTextEdit()
+        self.detail = a11y.name(QPlainTextEdit(), "Selected entry", "Its signed message and signatures")
         self.detail.setReadOnly(True)
         self.detail.setFont(QFont("DejaVu Sans Mono", 9))
         self.detail.setPlaceholderText("Select an entry to see its signed message and signatures.")

@@ -129,8 +129,10 @@ class ServicingPane(Pane):
         )
         layout.addWidget(self.distributions_empty)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.distributions_table = table(["#", "Deed", "Amount", "Record date", "Holders", "Purpose", "Entry"])
-        self.payouts_table = table(["Holder", "Shares", "Paid", "Rounding"])
+        self.distributions_table = table(
+            ["#", "Deed", "Amount", "Record date", "Holders", "Purpose", "Entry"], "Distributions"
+        )
+        self.payouts_table = table(["Holder", "Shares", "Paid", "Rounding"], "Payouts of the selected distribution")
         split.addWidget(self.distributions_table)
         holder_page = QWidget()
         holder_layout = QVBoxLayout(holder_page)
@@ -174,7 +176,7 @@ class ServicingPane(Pane):
             "yes/no question; each signs a ballot on their own machine."
         )
         layout.addWidget(self.votes_empty)
-        self.proposals_table = table(["#", "Deed", "Question", "Threshold", "Closes", "State", "Outcome"])
+        self.proposals_table = table(["#", "Deed", "Question", "Threshold", "Closes", "State", "Outcome"], "Proposals")
         layout.addWidget(self.proposals_table, 2)
         self.tally_banner, banner_layout = banner("good")
         self.tally_text = label("Select a proposal to see its tally.", wrap=True, plain=True)
@@ -188,7 +190,7 @@ class ServicingPane(Pane):
         layout.addWidget(self.tally_banner)
         self.tally_bar = TallyBar()
         layout.addWidget(self.tally_bar)
-        self.ballots_table = table(["Voter", "Vote", "Shares", "Entry"])
+        self.ballots_table = table(["Voter", "Vote", "Shares", "Entry"], "Ballots of the selected proposal")
         layout.addWidget(self.ballots_table, 1)
         self.proposals_table.itemSelectionChanged.connect(self._show_tally)
         self.requests_button.clicked.connect(self.write_requests)

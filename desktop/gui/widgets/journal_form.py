@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QL
 
 from core.errors import DeedbookError
 from core.jurisdictions import NAMES, JournalFields, parse_fields, profile
+from desktop.gui import a11y
 from desktop.gui.widgets.basics import clear_layout, label
 
 
@@ -31,6 +32,7 @@ class _SignerRow:
             (self.witnesses, "Or credible witnesses: name, address; name, address"),
         ):
             widget.setPlaceholderText(hint)
+            a11y.name(widget, f"Signer {address[:10]}\u2026{address[-4:]}: {hint}")  # the placeholder is no name
         grid.addWidget(label(f"Signer {address[:10]}\u2026{address[-4:]}", "muted"), row, 0, 1, 4)
         grid.addWidget(self.name, row + 1, 0, 1, 2)
         grid.addWidget(self.address, row + 1, 2, 1, 2)
