@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QFormLayout, QLabel, QLayout, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QFormLayout, QLabel, QLayout, QPlainTextEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -21,10 +21,15 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def name(widget: W, text: str, description: str = "") -> W:
-    """`widget` read as `text` (and, when given, `description`: what is not obvious, or what a chart shows)."""
+    """`widget` read as `text` (and, when given, `description`: what is not obvious, or what a chart shows).
+
+    A combo box is the exception on Linux: its name there is its current value, and what it is for comes from
+    the label whose buddy it is, found among its siblings; `name_forms` gives one to each named combo box."""
     widget.setAccessibleName(text)
     if description:
         widget.setAccessibleDescription(description)
+    if isinstance(widget, QComboBox):
+        _relate(widget)
     return widget
 
 
@@ -33,10 +38,36 @@ def describe(widget: QWidget, description: str) -> None:
     widget.setAccessibleDescription(description)
 
 
+def form_area(area: W) -> W:
+    """A scroll area around a form is no Tab stop of its own: Tab goes from field to field, and the area scrolls
+    to show each one (a stop on the area itself was one more press before the first field, saying nothing)."""
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return area
+
+
 def buddy(label_: QLabel, field: QWidget) -> QLabel:
     """`label_` names `field` for a screen reader, and its mnemonic (if any) moves the focus there."""
     label_.setBuddy(field)
     return label_
+
+
+def _relate(combo: QComboBox) -> None:
+    """A label drawn nowhere, beside `combo` and naming it: Qt's bridge to Linux screen readers (AT-SPI) says a
+    combo box's value as its name and takes what it is for from a sibling label whose buddy it is."""
+    parent = combo.parentWidget()
+    if parent is None or not combo.accessibleName() or _has_sibling_label(combo):
+        return  # not laid out yet: name_forms comes back to it
+    hidden = QLabel(combo.accessibleName(), parent)
+    hidden.setObjectName("a11y-label")
+    hidden.setBuddy(combo)
+    hidden.hide()
+
+
+def _has_sibling_label(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    return parent is not None and any(
+        isinstance(kid, QLabel) and kid.buddy() is widget and kid.text().strip() for kid in parent.children()
+    )
 
 
 def _label_text(label_: QLabel) -> str:
@@ -83,6 +114,14 @@ def _layout_widgets(layout: QLayout) -> list[QWidget]:
     return widgets
 
 
+def prepare(root: QWidget) -> None:
+    """What every window does once laid out (and a pane each time it is shown): `name_forms`, and Tab leaves
+    a multi-line text box instead of typing a tab into it (a keyboard trap otherwise: Ctrl+Tab is not known)."""
+    name_forms(root)
+    for box in root.findChildren(QPlainTextEdit):
+        box.setTabChangesFocus(True)
+
+
 def name_forms(root: QWidget) -> None:
     """Every form row under `root` names the controls of its field that Qt leaves unnamed (a composite's parts,
     a combo box, which Qt would read by its current value) after the row's label, and makes the label the
@@ -101,3 +140,5 @@ def name_forms(root: QWidget) -> None:
                     continue
                 if isinstance(control, QComboBox) or not _qt_name(control):
                     control.setAccessibleName(text)
+    for combo in root.findChildren(QComboBox):
+        _relate(combo)

@@ -132,7 +132,7 @@ class NotaryDeskWindow(QMainWindow):
         form_layout.addWidget(label("Journal fields", "section"))
         self.form = JournalForm()
         self.form.select_profile(self.settings.journal_profile if self.settings else "generic")
-        scroll = a11y.name(QScrollArea(), "Journal fields")
+        scroll = a11y.form_area(QScrollArea())
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         form_layout.addWidget(scroll, 1)

@@ -80,7 +80,7 @@ class RecoveryWizard(QWizard):
         self.status = StatusPage(self)
         self.addPage(self.case)
         self.addPage(self.status)
-        a11y.name_forms(self)
+        a11y.prepare(self)
         if recovery_id is not None:
             self.setStartId(1)
 

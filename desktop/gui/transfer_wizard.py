@@ -66,7 +66,7 @@ class TransferWizard(QWizard):
         self.record_page = RecordPage(self)
         for page in (self.terms, self.signatures, self.review, self.record_page):
             self.addPage(page)
-        a11y.name_forms(self)
+        a11y.prepare(self)
 
 
 class TermsPage(QWizardPage):

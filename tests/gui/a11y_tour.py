@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QAccessible
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QWidget
 
 from tests.helpers import PASSWORD, World
 
@@ -38,12 +38,14 @@ def controls(root: QWidget) -> list[QWidget]:
 
 
 def _labelled(combo: QComboBox) -> bool:
-    """A combo box's Qt name falls back to its current item ("USD", "alice"): a screen reader hears the value
-    and not what it is for, so it needs a name of its own or a label whose buddy it is."""
-    if combo.accessibleName().strip():
-        return True
-    window = combo.window()
-    return any(lbl.buddy() is combo for lbl in window.findChildren(QLabel))
+    """A combo box's Qt name on Linux is its current item ("USD", "alice"), whatever its accessible name: a
+    screen reader takes what it is for from its Label relation (a label whose buddy it is), which it must have;
+    its accessible name (what Windows and macOS read) must be set too, or come from that label."""
+    interface = QAccessible.queryAccessibleInterface(combo)
+    labels = [
+        target.text(QAccessible.Text.Name).strip() for target, _ in interface.relations(QAccessible.RelationFlag.Label)
+    ]
+    return any(labels)
 
 
 def unnamed(root: QWidget) -> list[str]:

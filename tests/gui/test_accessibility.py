@@ -1,4 +1,6 @@
-"""What a screen reader and a keyboard get from every window: a name for each control, a working tab order."""
+"""What a screen reader and a keyboard get from every window: a name for each control, a tab order that follows
+the form, Return and Escape where a dialog's user expects them, charts and the chain of title in words, and a
+banner's tone said by more than its colour."""
 
 from __future__ import annotations
 
@@ -6,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from tests.gui.a11y_tour import tour, unnamed
+from core.money import Money
+from tests.gui.a11y_tour import accessible_description, accessible_name, tour, unnamed
 from tests.helpers import World
 
 TOUR = tour()
@@ -19,3 +24,125 @@ def test_every_control_a_keyboard_reaches_has_a_name(
 ) -> None:
     shown = TOUR[where](window, world, qtbot, tmp_path)
     assert unnamed(shown) == []
+
+
+def _tab_through(dialog: QWidget, qtbot: Any, stops: int) -> list[str]:
+    """The names of the first `stops` controls Tab visits, from where the dialog put the focus."""
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
+    seen = []
+    for _ in range(stops):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        seen.append(accessible_name(widget) if not hasattr(widget, "currentText") else widget.accessibleName())
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    return seen
+
+
+def test_tab_follows_the_form_in_the_contact_and_lien_dialogs(
+    window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
+    contact = TOUR["dialog contact"](window, world, qtbot, tmp_path)
+    assert _tab_through(contact, qtbot, 5) == ["Name", "Address", "Role", "Note", "Cancel"]  # Save: not yet
+    contact.close()
+    lien = TOUR["dialog lien request"](window, world, qtbot, tmp_path)
+    assert _tab_through(lien, qtbot, 8) == [
+        "Deed",
+        "Lienholder",
+        "Amount",
+        "Currency",
+        "Kind",
+        "Folder",
+        "Choose\u2026",
+        "Cancel",
+    ]
+
+
+def test_tab_leaves_a_note_instead_of_typing_a_tab_into_it(
+    window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = TOUR["dialog review"](window, world, qtbot, tmp_path)
+    assert _tab_through(dialog, qtbot, 3) == ["Note", "Signing key", "Password of the signing key"]
+    assert dialog.note() == ""  # no tab character typed into the note (on the old code Tab stayed there)
+
+
+def test_each_first_run_page_takes_the_keyboard_and_return_presses_its_action(
+    window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = TOUR["first run create"](window, world, qtbot, tmp_path)
+    assert dialog.focusWidget() is dialog.ledger_name
+    qtbot.keyClick(dialog.choice_buttons["demo"], Qt.Key.Key_Space)  # chose with the keyboard
+    assert dialog.focusWidget() is dialog.demo_deeds
+    defaults = [b for b in dialog.findChildren(QPushButton) if b.isDefault()]
+    assert defaults == [dialog.demo_button]  # was the "Create a ledger" choice: Return went back to that page
+
+
+def test_a_panes_shortcut_puts_the_keyboard_on_its_first_field(window: Any, qtbot: Any) -> None:
+    window.pane_actions["register"].trigger()  # Ctrl+2
+    register = window.panes["register"]
+    assert window.focusWidget() is register.parcel
+    window.pane_actions["deeds"].trigger()
+    window.act_register.trigger()  # Ctrl+N: the same pane, the same place
+    assert window.focusWidget() is register.parcel
+    window.sidebar.setFocus()
+    window.sidebar.setCurrentRow(0)  # moving through the sidebar keeps the keyboard there
+    assert window.focusWidget() is window.sidebar
+
+
+def test_the_charts_and_the_tally_say_what_they_show(qtbot: Any) -> None:
+    from core.servicing.tally import Tally
+    from desktop.gui.panes.servicing import TallyBar
+    from desktop.gui.widgets.charts import DriverChart, RangeChart
+
+    def usd(units: int) -> Money:
+        return Money(units * 100, "USD")
+
+    chart = RangeChart()
+    qtbot.addWidget(chart)
+    assert accessible_name(chart) and accessible_description(chart) == "No estimate yet"
+    chart.set_range(usd(215_000), usd(190_000), usd(241_000), [usd(180_000), usd(250_000), usd(200_000)])
+    assert accessible_description(chart) == (
+        "Estimate USD 215,000; 90% range USD 190,000 to USD 241,000; 3 comparable sales, USD 180,000 to USD 250,000"
+    )
+    drivers = DriverChart()
+    qtbot.addWidget(drivers)
+    drivers.set_drivers([("Living area", usd(21_500), "1,640 sq ft"), ("Year built", usd(-8_000), "1954")])
+    assert accessible_description(drivers) == "Living area: +USD 21,500; Year built: -USD 8,000"
+    bar = TallyBar()
+    qtbot.addWidget(bar)
+    bar.show_tally(Tally(1, 1, "Sell?", 5000, 0, 10_000, 1, {"yes": 6_000, "no": 1_000}))
+    assert accessible_description(bar) == "yes 6,000, no 1,000, abstain 0 of 10,000 shares; 5,000 yes needed (50%)"
+
+
+def test_the_chain_of_title_is_walked_and_opened_from_the_keyboard(qtbot: Any) -> None:
+    from desktop.gui.widgets.timeline import Timeline, TimelineItem
+
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    timeline.set_items(
+        [
+            TimelineItem(3, "2026-01-02", "Registered", "to alice", "registration"),
+            TimelineItem(9, "2026-03-04", "Sold", "10,000 shares to bob for USD 1,000", "sale"),
+        ]
+    )
+    timeline.show()
+    assert timeline.focusPolicy() == Qt.FocusPolicy.StrongFocus  # Tab stops there
+    assert accessible_description(timeline).startswith("2 entries")
+    qtbot.keyClick(timeline, Qt.Key.Key_Down)
+    assert "Registered, to alice, 2026-01-02 (entry 1 of 2" in accessible_description(timeline)
+    qtbot.keyClick(timeline, Qt.Key.Key_Down)
+    assert "Sold" in accessible_description(timeline)
+    with qtbot.waitSignal(timeline.entry_clicked) as opened:
+        qtbot.keyClick(timeline, Qt.Key.Key_Return)
+    assert opened.args == [9]
+
+
+def test_a_banners_tone_is_said_by_an_icon_and_a_word_beside_its_colour(qtbot: Any) -> None:
+    from desktop.gui.widgets.basics import banner, set_role
+
+    frame, _layout = banner("bad")
+    qtbot.addWidget(frame)
+    mark = frame.findChild(QLabel, "tone-mark")
+    assert mark is not None and not mark.pixmap().isNull() and accessible_name(mark) == "Problem"
+    before = mark.pixmap().toImage()
+    set_role(frame, "banner-good")
+    assert accessible_name(mark) == "Good" and mark.pixmap().toImage() != before

@@ -63,7 +63,7 @@ class ActDialog(QDialog):
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.buttons)
         enter_presses(self, self.go)
-        a11y.name_forms(self)
+        a11y.prepare(self)
         self.validate()
 
     def say(self, text: str, tone: str = "warn") -> None:

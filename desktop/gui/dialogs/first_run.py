@@ -137,9 +137,9 @@ class FirstRunDialog(QDialog):
                 wrap=True,
             )
         )
-        choose = button("Choose folder\u2026", "folder", primary=True)
-        choose.clicked.connect(lambda: open_data_folder(self.ctx, self, on_open=self.accept))
-        layout.addWidget(choose, 0, Qt.AlignmentFlag.AlignLeft)
+        self.open_button = button("Choose folder\u2026", "folder", primary=True)
+        self.open_button.clicked.connect(lambda: open_data_folder(self.ctx, self, on_open=self.accept))
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
 
@@ -190,6 +190,15 @@ class FirstRunDialog(QDialog):
             return
         self.choice_buttons[key].setChecked(True)
         self.stack.setCurrentWidget(self.pages[key])
+        # Return presses the chosen page's action (a choice still answers Return while it has the focus), and
+        # the keyboard goes on to the page's first field
+        first, go = {
+            "create": (self.ledger_name, self.create_button),
+            "open": (self.open_button, self.open_button),
+            "demo": (self.demo_deeds, self.demo_button),
+        }[key]
+        go.setDefault(True)
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- creating ----------------------------------------------------------------------------------------
     def _update_create(self) -> None:

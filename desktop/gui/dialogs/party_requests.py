@@ -103,7 +103,7 @@ class PartyRequestDialog(QDialog):
         row.addWidget(pick)
         form.addRow("Folder", row)
         layout.addLayout(form)
-        a11y.name_forms(self)
+        a11y.prepare(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.write_button = button("Write request", primary=True)
         self.buttons.addButton(self.write_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -73,7 +73,7 @@ class TrainDialog(QDialog):
         form.addRow("File", row)
         form.addRow("Price column", self.price)
         layout.addLayout(form)
-        a11y.name_forms(self)
+        a11y.prepare(self)
         self.with_ledger = QCheckBox("Add this ledger's recorded sales")
         self.with_ledger.setChecked(ctx.ledger is not None)
         self.with_ledger.setEnabled(ctx.ledger is not None)

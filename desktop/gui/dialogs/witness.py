@@ -40,6 +40,7 @@ class _Dialog(QDialog):
 
     def finish(self) -> None:
         self.layout_.addWidget(self.buttons)
+        a11y.prepare(self)
 
 
 class BecomeWitnessDialog(_Dialog):

@@ -95,7 +95,7 @@ class Pane(QWidget):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
-        a11y.name_forms(self)  # on each show: a pane may have rebuilt a form meanwhile
+        a11y.prepare(self)  # on each show: a pane may have rebuilt a form meanwhile
         if self._stale:
             self._stale = False
             self.on_changed(Change(Changes.ALL))

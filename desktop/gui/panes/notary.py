@@ -58,9 +58,8 @@ class NotaryPane(Pane):
         super().__init__(ctx, parent)
         self._entry_ok = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        form = a11y.name(
-            QScrollArea(), "Attest an entry"
-        )  # a short window scrolls the form instead of squeezing its wrapped lines together
+        # a short window scrolls the form instead of squeezing its wrapped lines together
+        form = a11y.form_area(QScrollArea())
         form.setWidgetResizable(True)
         form.setFrameShape(QFrame.Shape.NoFrame)
         form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -71,7 +71,7 @@ class RegisterPane(Pane):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        scroll = a11y.name(QScrollArea(), "Registration form")
+        scroll = a11y.form_area(QScrollArea())
         scroll.setWidgetResizable(True)
         inner = QWidget()
         scroll.setWidget(inner)

@@ -251,6 +251,7 @@ class ReviewDialog(QDialog):
         layout.addWidget(buttons)
         self.text.textChanged.connect(self._check)
         self.picker.changed.connect(self._check)
+        a11y.prepare(self)
 
     def _check(self) -> None:
         self.ok.setEnabled(bool(self.note()) and self.picker.ready())

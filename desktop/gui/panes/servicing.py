@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, Q
 
 from core.display import short_address
 from core.money import format_amount
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
@@ -49,9 +49,11 @@ class TallyBar(QWidget):
         self.tally: Tally | None = None
         self.setMinimumHeight(54)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        a11y.name(self, "Tally", "No proposal selected")
 
     def show_tally(self, tally: Tally | None) -> None:
         self.tally = tally
+        a11y.describe(self, tally_in_words(tally))
         self.update()
 
     def paintEvent(self, event: object) -> None:
@@ -84,6 +86,14 @@ class TallyBar(QWidget):
         )
         painter.drawText(int(left), int(bar.bottom()) + 18, text)
         painter.end()
+
+
+def tally_in_words(t: Tally | None) -> str:
+    """The bar's parts in words: its colours (yes good, no bad) say nothing to a screen reader."""
+    if t is None or t.total_shares == 0:
+        return "No proposal selected"
+    parts = ", ".join(f"{choice} {t.weights.get(choice, 0):,}" for choice in ("yes", "no", "abstain"))
+    return f"{parts} of {t.total_shares:,} shares; {t.needed:,} yes needed ({t.threshold_bps / 100:g}%)"
 
 
 class ServicingPane(Pane):

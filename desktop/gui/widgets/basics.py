@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 
 
 def label(
@@ -87,12 +87,30 @@ def card() -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+# a banner's tone is said by an icon and its name too: a colour alone says nothing to a colour-blind reader or a
+# screen reader ("✓ Verified" in green and "Not verified" in red differ in their words, but not every banner's do)
+TONE_MARKS = {"good": ("ok", "Good"), "warn": ("warning", "Warning"), "bad": ("error", "Problem")}
+
+
 def banner(tone: str) -> tuple[QFrame, QHBoxLayout]:
     frame = QFrame()
-    frame.setProperty("role", f"banner-{tone}")
     layout = QHBoxLayout(frame)
     layout.setContentsMargins(12, 8, 12, 8)
+    mark = QLabel()
+    mark.setObjectName("tone-mark")
+    layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+    _set_tone(frame, f"banner-{tone}")
     return frame, layout
+
+
+def _set_tone(frame: QWidget, role: str) -> None:
+    frame.setProperty("role", role)
+    mark = frame.findChild(QLabel, "tone-mark", Qt.FindChildOption.FindDirectChildrenOnly)
+    icon, word = TONE_MARKS.get(role.removeprefix("banner-"), ("", ""))
+    if mark is not None and icon:
+        mark.setPixmap(theme.icon(icon).pixmap(18, 18))
+        a11y.name(mark, word)
+        mark.setToolTip(word)
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -105,6 +123,6 @@ def clear_layout(layout: QLayout) -> None:
 
 
 def set_role(widget: QWidget, role: str) -> None:
-    widget.setProperty("role", role)
+    _set_tone(widget, role)  # a banner's icon follows its tone
     widget.style().unpolish(widget)
     widget.style().polish(widget)

@@ -207,7 +207,6 @@ class KeyPicker(QWidget):
         self._keys = keys
         self.combo = QComboBox()
         self.combo.setMinimumContentsLength(30)
-        a11y.name(self.combo, "Signing key")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Password of this key")
@@ -216,6 +215,7 @@ class KeyPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo, 3)
         layout.addWidget(self.password, 2)
+        a11y.name(self.combo, "Signing key")  # once laid out: its label is a sibling (see a11y.name)
         self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.password.textChanged.connect(lambda _t: self.changed.emit())
         self.reload()
