@@ -85,7 +85,7 @@ class LedgerPane(Pane):
         self.cancel_button = self.progress_row.cancel_button
         self.body.addWidget(self.progress_row)
 
-        self.verdict, verdict_layout = banner("good")
+        self.verdict, verdict_layout = banner("good", mark=False)  # its own, larger icon
         self.verdict_icon = label()
         self.verdict_text = label("", wrap=True, selectable=True)
         self.verdict_show = button("Show entry", "search")
@@ -301,6 +301,7 @@ class LedgerPane(Pane):
         if report.ok and report.since is not None:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
+            a11y.name(self.verdict_icon, "Good")
             text = (
                 f"<b>The new entries are genuine</b> (checked in {fmt.duration(report.seconds)}). "
                 f"Checked: {fmt.rich(report.checked)}."
@@ -309,6 +310,7 @@ class LedgerPane(Pane):
         elif report.ok:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
+            a11y.name(self.verdict_icon, "Good")
             text = (
                 f"<b>The ledger is genuine.</b> {report.entries:,} entries and {report.deeds:,} deeds checked in "
                 f"{fmt.duration(report.seconds)} ({rate:,.0f} entries/s): every signature, rule, hash link, "
@@ -318,6 +320,7 @@ class LedgerPane(Pane):
         else:
             set_role(self.verdict, "banner-bad")
             self.verdict_icon.setPixmap(theme.icon("error").pixmap(28, 28))
+            a11y.name(self.verdict_icon, "Problem")
             where = f" First bad entry: #{report.first_bad}." if report.first_bad is not None else ""
             text = f"<b>The ledger does not verify.</b> {fmt.rich(report.reason)}{where}"
             self._bad = report.first_bad

@@ -92,13 +92,15 @@ def card() -> tuple[QFrame, QVBoxLayout]:
 TONE_MARKS = {"good": ("ok", "Good"), "warn": ("warning", "Warning"), "bad": ("error", "Problem")}
 
 
-def banner(tone: str) -> tuple[QFrame, QHBoxLayout]:
+def banner(tone: str, *, mark: bool = True) -> tuple[QFrame, QHBoxLayout]:
+    """A framed line in `tone` (good, warn, bad), its tone's icon first unless it draws a larger one itself."""
     frame = QFrame()
     layout = QHBoxLayout(frame)
     layout.setContentsMargins(12, 8, 12, 8)
-    mark = QLabel()
-    mark.setObjectName("tone-mark")
-    layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+    if mark:
+        icon = QLabel()
+        icon.setObjectName("tone-mark")
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
     _set_tone(frame, f"banner-{tone}")
     return frame, layout
 
