@@ -112,6 +112,21 @@ def _transfer(page: str) -> Callable[..., QWidget]:
     return open_
 
 
+def _transfer_review(page: str) -> Callable[..., QWidget]:
+    def open_(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
+        from PySide6.QtWidgets import QWizard
+
+        from tests.gui.test_polish2 import _wizard_at_review
+
+        wizard, _deed = _wizard_at_review(window, world, qtbot)  # every party signed, checked against the ledger
+        if page == "record":
+            wizard.button(QWizard.WizardButton.NextButton).click()
+            qtbot.waitUntil(lambda: wizard.currentPage() is wizard.record_page, timeout=10_000)
+        return wizard
+
+    return open_
+
+
 def _signer(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
     from core.transactions import prepare_transfer
     from desktop.gui.signer import SignerWindow
@@ -218,6 +233,8 @@ def tour() -> dict[str, Callable[..., QWidget]]:
         {
             "transfer terms": _transfer("terms"),
             "transfer signatures": _transfer("signatures"),
+            "transfer review": _transfer_review("review"),
+            "transfer record": _transfer_review("record"),
             "recovery wizard": _recovery,
             "offline signer": _signer,
             "notary desk window": _notary_desk,
