@@ -303,6 +303,8 @@ class NotaryDeskWindow(QMainWindow):
         row = QHBoxLayout()
         self.date_from = QDateEdit(fmt.today().addYears(-10))
         self.date_to = QDateEdit(fmt.today())
+        a11y.name(self.date_from, "Journal from")  # "From" and "to" alone say little out of their row
+        a11y.name(self.date_to, "Journal to")
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
@@ -313,9 +315,9 @@ class NotaryDeskWindow(QMainWindow):
         )
         self.pdf_button = button("Export PDF\u2026", "export")
         self.csv_button = button("Export CSV\u2026", "export")
-        row.addWidget(label("From", "muted"))
+        row.addWidget(a11y.buddy(label("From", "muted"), self.date_from))
         row.addWidget(self.date_from)
-        row.addWidget(label("to", "muted"))
+        row.addWidget(a11y.buddy(label("to", "muted"), self.date_to))
         row.addWidget(self.date_to)
         row.addStretch(1)
         for action in (self.void_button, self.verify_button, self.pdf_button, self.csv_button):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget, QWidget
 
 from core.money import Money
 from tests.gui.a11y_tour import accessible_description, accessible_name, tour, unnamed
@@ -23,7 +23,14 @@ def test_every_control_a_keyboard_reaches_has_a_name(
     where: str, window: Any, world: World, qtbot: Any, tmp_path: Path
 ) -> None:
     shown = TOUR[where](window, world, qtbot, tmp_path)
-    assert unnamed(shown) == []
+    missing = unnamed(shown)
+    for tabs in shown.findChildren(QTabWidget):  # each tab's page in turn (only the current one is visible)
+        if tabs.isVisible():
+            for index in range(tabs.count()):
+                tabs.setCurrentIndex(index)
+                qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+                missing += [f"{tabs.tabText(index)}: {what}" for what in unnamed(tabs.widget(index))]
+    assert missing == []
 
 
 def _tab_through(dialog: QWidget, qtbot: Any, stops: int) -> list[str]:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableWidgetIte
 
 from core.contacts import ROLES, Contact
 from core.keys import KeyInfo
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
 from desktop.gui.events import Change, Changes
@@ -130,10 +130,10 @@ class KeysPane(Pane):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 12)
         row = QHBoxLayout()
-        self.contact_search = QLineEdit()
+        self.contact_search = a11y.name(QLineEdit(), "Search contacts")
         self.contact_search.setPlaceholderText("Search names, addresses and notes\u2026")
         self.contact_search.setClearButtonEnabled(True)
-        self.role_filter = QComboBox()
+        self.role_filter = a11y.name(QComboBox(), "Role")
         self.role_filter.addItem("All roles", "")
         for role in ROLES:
             self.role_filter.addItem(role.capitalize(), role)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.display import short_address
 from core.hexes import ADDRESS
-from desktop.gui import fmt
+from desktop.gui import a11y, fmt
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
@@ -123,7 +123,7 @@ class RulesPane(Pane):
 
     def _claims_tab(self) -> QWidget:
         page, layout = self._tab()
-        self.claim_filter = QLineEdit()
+        self.claim_filter = a11y.name(QLineEdit(), "Filter claims", "By address, type or status")
         self.claim_filter.setPlaceholderText("Filter by address, type or status")
         self.claim_filter.textChanged.connect(lambda _t: self._show_claims())
         self.issue_button = button("Issue claim\u2026", "add")
