@@ -3,7 +3,8 @@
 Qt names a button from its text and a field from the QLabel whose buddy it is; `QFormLayout.addRow("Text",
 field)` sets that buddy.  What it cannot name: a field inside a composite (the combo of an address field, a
 path beside its Choose… button), a field whose label is a separate widget, icon-only buttons, tables, scroll
-areas, painted charts and images.  `name` and `name_forms` cover those.
+areas, painted charts and images.  `name` (with `buddy` and `describe`) covers those one by one; `prepare`,
+run once a window is laid out, names what its form rows' labels cannot reach and lets Tab leave text boxes.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def name(widget: W, text: str, description: str = "") -> W:
 
 
 def describe(widget: QWidget, description: str) -> None:
-    """What `widget` shows now (a chart's range, a QR code's part), said in words."""
+    """What `widget` shows now (a chart's range, the chain of title's current entry), said in words."""
     widget.setAccessibleDescription(description)
 
 
