@@ -153,3 +153,21 @@ def test_a_banners_tone_is_said_by_an_icon_and_a_word_beside_its_colour(qtbot: A
     before = mark.pixmap().toImage()
     set_role(frame, "banner-good")
     assert accessible_name(mark) == "Good" and mark.pixmap().toImage() != before
+
+
+def test_the_menu_key_in_the_deeds_table_shows_and_hides_its_columns(
+    window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    pane = window.show_pane("deeds")
+    shown: list[list[str]] = []  # the menu's checks, where it would have been shown (exec blocks a test)
+    monkeypatch.setattr(
+        pane, "_column_menu", lambda _at: shown.append([a.text() for a in pane.column_menu().actions()])
+    )
+    at = QPoint(4, 4)
+    QApplication.sendEvent(
+        pane.table, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, pane.table.mapToGlobal(at))
+    )
+    assert shown and "Last sale" in shown[0]  # the header's own menu, which only a right-click opened before
