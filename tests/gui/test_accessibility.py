@@ -171,3 +171,22 @@ def test_the_menu_key_in_the_deeds_table_shows_and_hides_its_columns(
         pane.table, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, pane.table.mapToGlobal(at))
     )
     assert shown and "Last sale" in shown[0]  # the header's own menu, which only a right-click opened before
+
+
+def test_a_named_address_is_copied_from_the_keyboard(qtbot: Any) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.gui.widgets.address_links import address_link, link_addresses
+
+    address = "0x" + "ab" * 20
+    shown = link_addresses(QLabel())
+    shown.setText(f"Sold to {address_link(address, lambda _a: 'bob')}")
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    assert shown.focusPolicy().value & Qt.FocusPolicy.TabFocus.value  # a Tab stop: it was the mouse's alone
+    QGuiApplication.clipboard().clear()
+    shown.setFocus()
+    qtbot.keyClick(shown, Qt.Key.Key_Tab)  # onto the link inside the label
+    qtbot.keyClick(shown, Qt.Key.Key_Return)
+    assert QGuiApplication.clipboard().text() == address
