@@ -88,7 +88,7 @@ class SignerWindow(QMainWindow):
         self.content = QWidget()
         content = QVBoxLayout(self.content)
         content.setContentsMargins(0, 0, 0, 0)
-        self.warnings, warn_layout = banner("warn")
+        self.warnings, warn_layout = banner("warn", mark=False)  # each warning starts with its own \u26a0
         self.warning_text = label("", wrap=True)
         warn_layout.addWidget(self.warning_text, 1)
         content.addWidget(self.warnings)

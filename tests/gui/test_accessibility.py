@@ -153,6 +153,11 @@ def test_a_banners_tone_is_said_by_an_icon_and_a_word_beside_its_colour(qtbot: A
     before = mark.pixmap().toImage()
     set_role(frame, "banner-good")
     assert accessible_name(mark) == "Good" and mark.pixmap().toImage() != before
+    frame.show()
+    set_role(frame, "banner-warn", verdict=False)  # a passing note ("Screening…"): no Warning icon to misname it
+    assert not mark.isVisible()
+    set_role(frame, "banner-bad")
+    assert mark.isVisible()
 
 
 def test_the_menu_key_in_the_deeds_table_shows_and_hides_its_columns(

@@ -105,9 +105,11 @@ def banner(tone: str, *, mark: bool = True) -> tuple[QFrame, QHBoxLayout]:
     return frame, layout
 
 
-def _set_tone(frame: QWidget, role: str) -> None:
+def _set_tone(frame: QWidget, role: str, verdict: bool = True) -> None:
     frame.setProperty("role", role)
     mark = frame.findChild(QLabel, "tone-mark", Qt.FindChildOption.FindDirectChildrenOnly)
+    if mark is not None:
+        mark.setVisible(verdict)
     icon, word = TONE_MARKS.get(role.removeprefix("banner-"), ("", ""))
     if mark is not None and icon:
         mark.setPixmap(theme.icon(icon).pixmap(18, 18))
@@ -124,7 +126,9 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
 
 
-def set_role(widget: QWidget, role: str) -> None:
-    _set_tone(widget, role)  # a banner's icon follows its tone
+def set_role(widget: QWidget, role: str, *, verdict: bool = True) -> None:
+    """`widget` styled as `role`; a banner's icon follows its tone, and shows only when it says a `verdict`
+    (not for a passing note such as "Screening…", which a Warning icon would misname)."""
+    _set_tone(widget, role, verdict)
     widget.style().unpolish(widget)
     widget.style().polish(widget)

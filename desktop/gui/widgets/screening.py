@@ -60,7 +60,7 @@ class ScreenView(QWidget):
 
     def show_message(self, text: str, tone: str = "banner-warn") -> None:
         self.assessment = None
-        set_role(self.banner, tone)
+        set_role(self.banner, tone, verdict=False)  # a note (reading, nothing selected), not a level
         self.title.setText(text)
         self._clear()
         self.note.setText("")
