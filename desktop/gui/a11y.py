@@ -72,7 +72,8 @@ def _has_sibling_label(widget: QWidget) -> bool:
 
 
 def _label_text(label_: QLabel) -> str:
-    text = _TAGS.sub("", label_.text()).replace("&&", "\0").replace("&", "").replace("\0", "&")
+    # "&&" is a shown "&", a lone "&" marks the mnemonic's letter
+    text = "&".join(part.replace("&", "") for part in _TAGS.sub("", label_.text()).split("&&"))
     return text.strip().rstrip(":").strip()
 
 

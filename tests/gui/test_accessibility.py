@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget, QWidget
 
@@ -195,3 +197,14 @@ def test_a_named_address_is_copied_from_the_keyboard(qtbot: Any) -> None:
     qtbot.keyClick(shown, Qt.Key.Key_Tab)  # onto the link inside the label
     qtbot.keyClick(shown, Qt.Key.Key_Return)
     assert QGuiApplication.clipboard().text() == address
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<>&"), max_size=40))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_form_rows_name_is_its_labels_words(qtbot: Any, words: str) -> None:
+    """The name a form row gives its field is the label's text as read: no markup, no mnemonic's &, no colon."""
+    from desktop.gui.a11y import _label_text
+
+    assert _label_text(QLabel(words)) == words.strip().rstrip(":").strip()
+    assert _label_text(QLabel(f"<b>{words}</b>:")) == words.strip().rstrip(":").strip()
+    assert _label_text(QLabel(f"&{words} && more")) == f"{words} & more".strip().rstrip(":").strip()
