@@ -208,3 +208,16 @@ def test_a_form_rows_name_is_its_labels_words(qtbot: Any, words: str) -> None:
     assert _label_text(QLabel(words)) == words.strip().rstrip(":").strip()
     assert _label_text(QLabel(f"<b>{words}</b>:")) == words.strip().rstrip(":").strip()
     assert _label_text(QLabel(f"&{words} && more")) == f"{words} & more".strip().rstrip(":").strip()
+
+
+def test_the_notary_desk_tabs_from_the_journal_fields_into_each_signer_then_to_the_key(
+    window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
+    desk = TOUR["notary desk window"](window, world, qtbot, tmp_path)
+    row = desk.form.rows[0]
+    assert desk.form.thumbprint.nextInFocusChain() is row.name  # the signer rows came after the key and Attest
+    chain, widget = [], row.name
+    while widget is not desk.picker.combo and len(chain) < 50:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert widget is desk.picker.combo and chain[: len(row.widgets())] == list(row.widgets())

@@ -107,9 +107,14 @@ class JournalForm(QWidget):
     def set_signers(self, addresses: list[str]) -> None:
         clear_layout(self.grid)
         self.rows = [_SignerRow(self.grid, 4 * n, address) for n, address in enumerate(addresses)]
+        previous: QWidget = self.thumbprint
         for row in self.rows:
             for widget in row.widgets():
                 widget.textChanged.connect(lambda _t: self.changed.emit())
+                # made after the window's other controls, they came last in its tab order (after the key and
+                # Attest below them): Tab goes from the form's fields into them, row by row
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
         self.changed.emit()
 
     def profile_name(self) -> str:
