@@ -4,17 +4,18 @@ banner's tone said by more than its colour."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabWidget, QWidget
 
 from core.money import Money
-from tests.gui.a11y_tour import accessible_description, accessible_name, tour, unnamed
+from tests.gui.a11y_tour import accessible_description, accessible_name, controls, tour, unnamed
 from tests.helpers import World
 
 TOUR = tour()
@@ -33,6 +34,39 @@ def test_every_control_a_keyboard_reaches_has_a_name(
                 qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
                 missing += [f"{tabs.tabText(index)}: {what}" for what in unnamed(tabs.widget(index))]
     assert missing == []
+
+
+def _back_up(root: QWidget) -> list[str]:
+    """Where Tab goes back up the window: from a control to one above it that is not in a column to its right
+    (two columns read top to bottom, left then right). The focus chain is a ring: one step back to the top is
+    its wrap from the last control to the first; any other is a control out of place."""
+    stops = [w for w in controls(root) if w.isEnabled()]
+    ring: list[QWidget] = []
+    widget: QWidget | None = root
+    for _ in range(5000):
+        widget = widget.nextInFocusChain() if widget is not None else None
+        if widget is None or widget is root:
+            break
+        if widget in stops and widget not in ring:
+            ring.append(widget)
+
+    def centre(w: QWidget) -> tuple[int, int]:  # of its first line: a table's or scroll area's middle is far down
+        middle = w.mapTo(root, QPoint(w.width() // 2, min(w.height(), 40) // 2))
+        return middle.y(), middle.x()
+
+    jumps = []
+    for a, b in itertools.pairwise([*ring, *ring[:1]]):
+        (ya, xa), (yb, xb) = centre(a), centre(b)
+        if yb < ya - 12 and xb <= xa + 50:
+            jumps.append(f"{accessible_name(a)[:40]!r} -> {accessible_name(b)[:40]!r}")
+    return jumps if len(jumps) > 1 else []
+
+
+@pytest.mark.parametrize("where", list(TOUR))
+def test_tab_never_goes_back_up_a_window(where: str, window: Any, world: World, qtbot: Any, tmp_path: Path) -> None:
+    shown = TOUR[where](window, world, qtbot, tmp_path)
+    root = window.stack.currentWidget() if shown is window else shown  # a pane: its own controls
+    assert _back_up(root) == []
 
 
 def _tab_through(dialog: QWidget, qtbot: Any, stops: int) -> list[str]:
