@@ -69,7 +69,7 @@ def _shown(widget: Any, qtbot: Any) -> Any:
     return widget
 
 
-def _pane(key: str) -> Callable[..., QWidget]:
+def _pane(key: str) -> Callable[..., Any]:
     def open_(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
         window.show_pane(key)
         qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
@@ -85,7 +85,7 @@ def _deeds(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
     return window
 
 
-def _dialog(factory: Callable[[Any, World, Path], QWidget]) -> Callable[..., QWidget]:
+def _dialog(factory: Callable[[Any, World, Path], QWidget]) -> Callable[..., Any]:
     def open_(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
         dialog = factory(window, world, tmp_path)
         _shown(dialog, qtbot)
@@ -95,7 +95,7 @@ def _dialog(factory: Callable[[Any, World, Path], QWidget]) -> Callable[..., QWi
     return open_
 
 
-def _transfer(page: str) -> Callable[..., QWidget]:
+def _transfer(page: str) -> Callable[..., Any]:
     def open_(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
         deed = world.register("T-1", world.key("alice").address)
         wizard = window.open_transfer(deed)
@@ -112,7 +112,7 @@ def _transfer(page: str) -> Callable[..., QWidget]:
     return open_
 
 
-def _transfer_review(page: str) -> Callable[..., QWidget]:
+def _transfer_review(page: str) -> Callable[..., Any]:
     def open_(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
         from PySide6.QtWidgets import QWizard
 
@@ -150,7 +150,7 @@ def _notary_desk(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
     return desk
 
 
-def _first_run(choice: str) -> Callable[..., QWidget]:
+def _first_run(choice: str) -> Callable[..., Any]:
     def open_(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
         from desktop.gui.dialogs.first_run import FirstRunDialog
 
@@ -171,7 +171,7 @@ def _qr_show(window: Any, world: World, tmp_path: Path) -> Any:
     return QrShowDialog(load_request(path), path.read_bytes(), window)
 
 
-def _dialogs() -> dict[str, Callable[..., QWidget]]:
+def _dialogs() -> dict[str, Callable[..., Any]]:
     from desktop.gui.dialogs import about, compliance, holds, keys, notary_certificate, party_requests, qr_read
     from desktop.gui.dialogs import servicing, settings, train, witness
     from desktop.gui.panes.ledger import KeyDialog
@@ -224,10 +224,10 @@ def _recovery(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
     return wizard
 
 
-def tour() -> dict[str, Callable[..., QWidget]]:
+def tour() -> dict[str, Callable[..., Any]]:
     from desktop.gui.main_window import PANES
 
-    windows: dict[str, Callable[..., QWidget]] = {"pane deeds": _deeds}
+    windows: dict[str, Callable[..., Any]] = {"pane deeds": _deeds}
     windows.update({f"pane {spec.key}": _pane(spec.key) for spec in PANES if spec.key != "deeds"})
     windows.update(
         {

@@ -233,7 +233,7 @@ def test_a_named_address_is_copied_from_the_keyboard(qtbot: Any) -> None:
     assert QGuiApplication.clipboard().text() == address
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<>&"), max_size=40))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="<>&"), max_size=40))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_form_rows_name_is_its_labels_words(qtbot: Any, words: str) -> None:
     """The name a form row gives its field is the label's text as read: no markup, no mnemonic's &, no colon."""
@@ -250,7 +250,8 @@ def test_the_notary_desk_tabs_from_the_journal_fields_into_each_signer_then_to_t
     desk = TOUR["notary desk window"](window, world, qtbot, tmp_path)
     row = desk.form.rows[0]
     assert desk.form.thumbprint.nextInFocusChain() is row.name  # the signer rows came after the key and Attest
-    chain, widget = [], row.name
+    chain: list[Any] = []
+    widget = row.name
     while widget is not desk.picker.combo and len(chain) < 50:
         chain.append(widget)
         widget = widget.nextInFocusChain()
