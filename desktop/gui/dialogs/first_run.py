@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.paths import DataDir
-from desktop.gui import prompts, theme
+from desktop.gui import a11y, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import TaskHandle
 from desktop.gui.widgets.basics import button, label
@@ -167,7 +167,7 @@ class FirstRunDialog(QDialog):
         form.addRow("Deeds", self.demo_deeds)
         form.addRow("Sales", self.demo_transfers)
         layout.addLayout(form)
-        self.demo_progress = QProgressBar()
+        self.demo_progress = a11y.name(QProgressBar(), "Building the demo")
         self.demo_progress.setRange(0, 1000)
         self.demo_progress.hide()
         layout.addWidget(self.demo_progress)

@@ -125,7 +125,7 @@ class ProgressRow(QWidget):
         super().__init__()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.bar = QProgressBar()
+        self.bar = a11y.name(QProgressBar(), "Progress")  # read with its percentage; the words beside it say of what
         self.bar.setRange(0, 1000)
         self.text = label("", "muted")
         self.cancel_button = button("Cancel", "cancel")
