@@ -256,3 +256,18 @@ def test_the_notary_desk_tabs_from_the_journal_fields_into_each_signer_then_to_t
         chain.append(widget)
         widget = widget.nextInFocusChain()
     assert widget is desk.picker.combo and chain[: len(row.widgets())] == list(row.widgets())
+
+
+DIALOGS = [where for where in TOUR if where.startswith(("dialog", "first run"))]
+
+
+@pytest.mark.parametrize("where", DIALOGS)
+def test_a_dialog_has_a_default_button_and_escape_closes_it(
+    where: str, window: Any, world: World, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = TOUR[where](window, world, qtbot, tmp_path)
+    defaults = [b for b in dialog.findChildren(QPushButton) if b.isDefault() and b.isVisible()]
+    assert len(defaults) == 1, [b.text() for b in defaults]  # what Return presses (nothing while it is disabled)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
