@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt, party_actions, prompts, theme
+from desktop.gui import a11y, fmt, party_actions, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.live import LiveRefresh
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        a11y.name(self.sidebar, "Panes", "Ctrl+1 to Ctrl+9, Ctrl+0 and Ctrl+Shift+W go to each pane")
         self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setFixedWidth(196)
         self.stack = QStackedWidget()
@@ -128,6 +129,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(row)
         return pane
 
+    def go_to(self, key: str) -> Pane:
+        """The pane `key` shown by its shortcut or menu, the keyboard on its first control (a click in the
+        sidebar keeps the focus there, so the arrow keys go on moving through the panes)."""
+        pane = self.show_pane(key)
+        target = pane.first_control()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return pane
+
     def _row_changed(self, row: int) -> None:
         if row < 0:
             return
@@ -158,7 +168,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         a = self._action
-        self.act_register = a("Register deed", "register", "Ctrl+N", lambda: self.show_pane("register"))
+        self.act_register = a("Register deed", "register", "Ctrl+N", lambda: self.go_to("register"))
         self.act_transfer = a(
             "Transfer\u2026",
             "transfer",
@@ -176,7 +186,7 @@ class MainWindow(QMainWindow):
         self.act_quit = a("Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
         self.act_find = a("Find deed", "search", QKeySequence.StandardKey.Find, self._find)
         self.pane_actions = {
-            spec.key: a(spec.text, spec.icon, spec.shortcut, partial(self.show_pane, spec.key)) for spec in PANES
+            spec.key: a(spec.text, spec.icon, spec.shortcut, partial(self.go_to, spec.key)) for spec in PANES
         }
 
         toolbar = self.addToolBar("Main")
@@ -218,9 +228,11 @@ class MainWindow(QMainWindow):
         self.busy_bar = QProgressBar()
         self.busy_bar.setFixedWidth(180)
         self.busy_bar.setTextVisible(False)
+        a11y.name(self.busy_bar, "Progress of the running task")
         self.busy_cancel = QToolButton()
         self.busy_cancel.setIcon(theme.icon("cancel"))
         self.busy_cancel.setToolTip("Cancel")
+        a11y.name(self.busy_cancel, "Cancel the running task")
         self.busy_cancel.setAutoRaise(True)
         for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
             status.addPermanentWidget(widget)

@@ -36,7 +36,7 @@ from core.errors import DeedbookError
 from core.keys import KeyStore
 from core.paths import DataDir
 from core.settings import Settings
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
 from desktop.gui.widgets.basics import banner, button, card, clear_layout, label, set_role
@@ -132,7 +132,7 @@ class NotaryDeskWindow(QMainWindow):
         form_layout.addWidget(label("Journal fields", "section"))
         self.form = JournalForm()
         self.form.select_profile(self.settings.journal_profile if self.settings else "generic")
-        scroll = QScrollArea()
+        scroll = a11y.form_area(QScrollArea())
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         form_layout.addWidget(scroll, 1)
@@ -303,6 +303,8 @@ class NotaryDeskWindow(QMainWindow):
         row = QHBoxLayout()
         self.date_from = QDateEdit(fmt.today().addYears(-10))
         self.date_to = QDateEdit(fmt.today())
+        a11y.name(self.date_from, "Journal from")  # "From" and "to" alone say little out of their row
+        a11y.name(self.date_to, "Journal to")
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
@@ -313,9 +315,9 @@ class NotaryDeskWindow(QMainWindow):
         )
         self.pdf_button = button("Export PDF\u2026", "export")
         self.csv_button = button("Export CSV\u2026", "export")
-        row.addWidget(label("From", "muted"))
+        row.addWidget(a11y.buddy(label("From", "muted"), self.date_from))
         row.addWidget(self.date_from)
-        row.addWidget(label("to", "muted"))
+        row.addWidget(a11y.buddy(label("to", "muted"), self.date_to))
         row.addWidget(self.date_to)
         row.addStretch(1)
         for action in (self.void_button, self.verify_button, self.pdf_button, self.csv_button):
@@ -323,7 +325,7 @@ class NotaryDeskWindow(QMainWindow):
         layout.addLayout(row)
         self.journal_state = label("", "muted", wrap=True)
         layout.addWidget(self.journal_state)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = a11y.name(QTableWidget(0, len(COLUMNS)), "Notary journal")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core.compliance.recovery import APPROVAL_DEADLINE_DAYS
 from core.dates import format_here
 from core.display import short_address
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import folder_row
 from desktop.gui.events import Change, Changes
@@ -80,6 +80,7 @@ class RecoveryWizard(QWizard):
         self.status = StatusPage(self)
         self.addPage(self.case)
         self.addPage(self.status)
+        a11y.prepare(self)
         if recovery_id is not None:
             self.setStartId(1)
 
@@ -228,7 +229,7 @@ class StatusPage(QWizardPage):
         layout.addWidget(self.state)
         self.case = label("", "muted", wrap=True, selectable=True)
         layout.addWidget(self.case)
-        self.steps: QTableWidget = table(["#", "Approval", "Who may give it", "State"])
+        self.steps: QTableWidget = table(["#", "Approval", "Who may give it", "State"], "Approvals of the recovery")
         layout.addWidget(self.steps, 1)
         self.clock = label("", "section")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignCenter)

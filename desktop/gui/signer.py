@@ -30,7 +30,7 @@ from core.errors import DeedbookError
 from core.identity import LedgerIdentity
 from core.keys import KeyStore
 from core.paths import DataDir
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Operations
 from desktop.gui.phrases import with_here
@@ -89,7 +89,7 @@ class SignerWindow(QMainWindow):
         self.content = QWidget()
         content = QVBoxLayout(self.content)
         content.setContentsMargins(0, 0, 0, 0)
-        self.warnings, warn_layout = banner("warn")
+        self.warnings, warn_layout = banner("warn", mark=False)  # each warning starts with its own \u26a0
         self.warning_text = label("", wrap=True)
         warn_layout.addWidget(self.warning_text, 1)
         content.addWidget(self.warnings)
@@ -105,7 +105,7 @@ class SignerWindow(QMainWindow):
         self.grid.setColumnStretch(1, 1)
         grid_holder = QWidget()
         grid_holder.setLayout(self.grid)
-        scroll = QScrollArea()
+        scroll = a11y.name(QScrollArea(), "What the request says")
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_holder)
         summary_layout.addWidget(scroll, 1)

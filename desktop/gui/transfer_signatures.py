@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DeedbookError
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.widgets.basics import button, label
 
@@ -50,7 +50,7 @@ class SignaturesPage(QWizardPage):
         # as tall as its reasons (it scrolls past a screenful), the signers' table right under them:
         # a stretch here left an empty band between a short screen and the table
         layout.addWidget(scrolled(self.screening, min_height=80, grow_to=300), 0)
-        self.table = QTableWidget(0, 3)
+        self.table = a11y.name(QTableWidget(0, 3), "Signers")
         self.table.setHorizontalHeaderLabels(["Role", "Signer", "Status"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.errors import DeedbookError
 from core.presentation import Address
 from core.money import amount_text, decimals, to_minor, to_units
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.widgets.address_links import link_addresses
@@ -66,6 +66,7 @@ class TransferWizard(QWizard):
         self.record_page = RecordPage(self)
         for page in (self.terms, self.signatures, self.review, self.record_page):
             self.addPage(page)
+        a11y.prepare(self)
 
 
 class TermsPage(QWizardPage):
@@ -95,6 +96,7 @@ class TermsPage(QWizardPage):
         self.price.valueChanged.connect(lambda _v: self._price_refused(""))
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
+        a11y.name(self.currency, "Currency")
         self.currency.currentTextChanged.connect(self._currency_changed)
         self._currency_changed(self.currency.currentText())
         price_row = QHBoxLayout()

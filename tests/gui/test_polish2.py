@@ -188,7 +188,7 @@ def test_an_icon_in_a_selected_row_is_drawn_in_the_selections_text_colour(qtbot:
     app = QApplication.instance()
     theme.apply_theme(app, scheme)
     try:
-        view = table(["Status"])
+        view = table(["Status"], "Statuses")
         qtbot.addWidget(view)
         view.setRowCount(2)
         for row in range(2):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 from desktop.gui.widgets.basics import label
 
 # (distribution, licence as its authors state it); versions are read from the installed metadata
@@ -82,7 +82,7 @@ class AboutDialog(QDialog):
         head.addLayout(text, 1)
         layout.addLayout(head)
         layout.addWidget(label("Inside", "section"))
-        table = QTableWidget(len(COMPONENTS), 3)
+        table = a11y.name(QTableWidget(len(COMPONENTS), 3), "Components and licences")
         table.setHorizontalHeaderLabels(["Component", "Version", "Licence"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import prompts
+from desktop.gui import a11y, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.operations import describe_error
 from desktop.gui.widgets.basics import banner, button, enter_presses, label, set_role
@@ -63,6 +63,7 @@ class ActDialog(QDialog):
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.buttons)
         enter_presses(self, self.go)
+        a11y.prepare(self)
         self.validate()
 
     def say(self, text: str, tone: str = "warn") -> None:

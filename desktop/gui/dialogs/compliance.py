@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt, prompts
+from desktop.gui import a11y, fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog
 from desktop.gui.dialogs.holds import HoldDialog, ReleaseDialog
@@ -168,7 +168,7 @@ class ClaimDialog(ActDialog):
         self.value = QLineEdit()
         self.value.setPlaceholderText("A category: US, US-NY for a jurisdiction; company, trust for an entity type")
         self.expires = QCheckBox("Expires on")
-        self.expiry = QDateEdit(fmt.today().addYears(1))
+        self.expiry = a11y.name(QDateEdit(fmt.today().addYears(1)), "Expiry date")
         self.expiry.setCalendarPopup(True)
         self.expiry.setDisplayFormat("yyyy-MM-dd")
         row = QHBoxLayout()

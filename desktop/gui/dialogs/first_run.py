@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.paths import DataDir
-from desktop.gui import prompts, theme
+from desktop.gui import a11y, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import TaskHandle
 from desktop.gui.widgets.basics import button, label
@@ -137,9 +137,9 @@ class FirstRunDialog(QDialog):
                 wrap=True,
             )
         )
-        choose = button("Choose folder\u2026", "folder", primary=True)
-        choose.clicked.connect(lambda: open_data_folder(self.ctx, self, on_open=self.accept))
-        layout.addWidget(choose, 0, Qt.AlignmentFlag.AlignLeft)
+        self.open_button = button("Choose folder\u2026", "folder", primary=True)
+        self.open_button.clicked.connect(lambda: open_data_folder(self.ctx, self, on_open=self.accept))
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
 
@@ -167,7 +167,7 @@ class FirstRunDialog(QDialog):
         form.addRow("Deeds", self.demo_deeds)
         form.addRow("Sales", self.demo_transfers)
         layout.addLayout(form)
-        self.demo_progress = QProgressBar()
+        self.demo_progress = a11y.name(QProgressBar(), "Building the demo")
         self.demo_progress.setRange(0, 1000)
         self.demo_progress.hide()
         layout.addWidget(self.demo_progress)
@@ -190,6 +190,15 @@ class FirstRunDialog(QDialog):
             return
         self.choice_buttons[key].setChecked(True)
         self.stack.setCurrentWidget(self.pages[key])
+        # Return presses the chosen page's action (a choice still answers Return while it has the focus), and
+        # the keyboard goes on to the page's first field
+        first, go = {
+            "create": (self.ledger_name, self.create_button),
+            "open": (self.open_button, self.open_button),
+            "demo": (self.demo_deeds, self.demo_button),
+        }[key]
+        go.setDefault(True)
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- creating ----------------------------------------------------------------------------------------
     def _update_create(self) -> None:

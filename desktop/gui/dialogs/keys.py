@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.contacts import ROLES, Contact
-from desktop.gui import prompts
+from desktop.gui import a11y, prompts
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField, NewPasswordField
 
@@ -51,6 +51,7 @@ class NewKeyDialog(QDialog):
         form.addRow("Name", self.name)
         self.password = NewPasswordField(self, form)
         layout.addLayout(form)
+        a11y.prepare(self)
         self.box = _buttons(self, "Create")
         layout.addWidget(self.box)
         self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
@@ -97,6 +98,7 @@ class ImportKeyDialog(QDialog):
         if self.new_password is None:
             form.addRow("Password", self.password)
         layout.addLayout(form)
+        a11y.prepare(self)
         self.box = _buttons(self, "Import")
         layout.addWidget(self.box)
         self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
@@ -152,6 +154,7 @@ class ContactDialog(QDialog):
         form.addRow("Role", self.role)
         form.addRow("Note", self.note)
         layout.addLayout(form)
+        a11y.prepare(self)
         self.box = _buttons(self, "Save")
         layout.addWidget(self.box)
         self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)

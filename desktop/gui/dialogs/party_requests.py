@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt, prompts
+from desktop.gui import a11y, fmt, prompts
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField
 
@@ -103,6 +103,7 @@ class PartyRequestDialog(QDialog):
         row.addWidget(pick)
         form.addRow("Folder", row)
         layout.addLayout(form)
+        a11y.prepare(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.write_button = button("Write request", primary=True)
         self.buttons.addButton(self.write_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -100,7 +100,7 @@ class DistributionDialog(_RecordDated):
         self.preview_button = button("Preview the payouts", "search")
         self.preview_button.clicked.connect(self.preview)
         self.form.addRow("", self.preview_button)
-        self.payouts = table(["Holder", "Shares", "Exact share", "Paid", "Rounding"])
+        self.payouts = table(["Holder", "Shares", "Exact share", "Paid", "Rounding"], "Payouts")
         self.payouts.setMinimumHeight(190)
         self.form.addRow("Payouts", self.payouts)
         self.rule = label("", "muted", wrap=True)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DeedbookError
-from desktop.gui import prompts
+from desktop.gui import a11y, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.widgets.basics import button, label
 
@@ -73,6 +73,7 @@ class TrainDialog(QDialog):
         form.addRow("File", row)
         form.addRow("Price column", self.price)
         layout.addLayout(form)
+        a11y.prepare(self)
         self.with_ledger = QCheckBox("Add this ledger's recorded sales")
         self.with_ledger.setChecked(ctx.ledger is not None)
         self.with_ledger.setEnabled(ctx.ledger is not None)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.display import short_address
-from desktop.gui import prompts
+from desktop.gui import a11y, prompts
 from desktop.gui.widgets.basics import button, label
 
 
@@ -40,6 +40,7 @@ class _Dialog(QDialog):
 
     def finish(self) -> None:
         self.layout_.addWidget(self.buttons)
+        a11y.prepare(self)
 
 
 class BecomeWitnessDialog(_Dialog):
@@ -90,7 +91,7 @@ class FollowDialog(_Dialog):
             "Follow",
         )
         row = QHBoxLayout()
-        self.source = QLineEdit()
+        self.source = a11y.name(QLineEdit(), "Ledger key or file")
         self.source.setPlaceholderText("deedbook/ledger/…  or a file")
         self.browse = button("Choose file\u2026", "folder")
         row.addWidget(self.source, 1)
@@ -135,7 +136,7 @@ class SyncDialog(_Dialog):
             self.group.addButton(radio, number)
             self.layout_.addWidget(radio)
         row = QHBoxLayout()
-        self.source = QLineEdit(current)
+        self.source = a11y.name(QLineEdit(current), "Replica source")
         self.browse = button("Choose\u2026", "folder")
         row.addWidget(self.source, 1)
         row.addWidget(self.browse)
@@ -176,7 +177,7 @@ class SendDialog(_Dialog):
             parent,
             "Send",
         )
-        self.urls = QPlainTextEdit()
+        self.urls = a11y.name(QPlainTextEdit(), "Witness servers", "One address a line")
         self.urls.setPlaceholderText("http://witness.example:8080")
         self.urls.setFixedHeight(90)
         self.layout_.addWidget(self.urls)
@@ -216,8 +217,8 @@ class PolicyDialog(_Dialog):
                 )
             )
         row = QHBoxLayout()
-        row.addWidget(label("Cosignatures required"))
         self.quorum = QSpinBox()
+        row.addWidget(a11y.buddy(label("Cosignatures required"), self.quorum))
         self.quorum.setRange(1, max(1, len(witnesses)))
         self.quorum.setValue(max(1, len(witnesses)))
         row.addWidget(self.quorum)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.widgets.basics import button, label
@@ -95,6 +95,7 @@ class Pane(QWidget):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
+        a11y.prepare(self)  # on each show: a pane may have rebuilt a form meanwhile
         if self._stale:
             self._stale = False
             self.on_changed(Change(Changes.ALL))
@@ -105,6 +106,17 @@ class Pane(QWidget):
     def activated(self) -> None:
         """The pane became the visible one."""
 
+    def first_control(self) -> QWidget | None:
+        """Where the keyboard starts when the pane is opened by its shortcut: its first control in tab order."""
+        widget: QWidget | None = self
+        for _ in range(1000):  # the focus chain is a ring through the whole window
+            widget = widget.nextInFocusChain() if widget is not None else None
+            if widget is None or widget is self:
+                break
+            if self.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() and a11y.is_control(widget):
+                return widget
+        return None
+
 
 class ProgressRow(QWidget):
     """A progress bar, what is being done, and Cancel: shown while a long job runs."""
@@ -113,7 +125,7 @@ class ProgressRow(QWidget):
         super().__init__()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.bar = QProgressBar()
+        self.bar = a11y.name(QProgressBar(), "Progress")  # read with its percentage; the words beside it say of what
         self.bar.setRange(0, 1000)
         self.text = label("", "muted")
         self.cancel_button = button("Cancel", "cancel")

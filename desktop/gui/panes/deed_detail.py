@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core import attributes
 from core.money import format_amount
-from desktop.gui import fmt
+from desktop.gui import a11y, fmt
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.widgets.basics import clear_layout, button, card, label
@@ -115,7 +115,7 @@ class DeedDetail(QScrollArea):
 
         holders_card, holders_layout = card()
         holders_layout.addWidget(label("Holders", "section"))
-        self.holders = QTableWidget(0, 2)
+        self.holders = a11y.name(QTableWidget(0, 2), "Holders")
         self.holders.setHorizontalHeaderLabels(["Holder", "Shares"])
         self.holders.verticalHeader().setVisible(False)
         self.holders.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
@@ -74,13 +74,14 @@ class DeedsPane(Pane):
         self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(320)
         self.search.setMaxLength(SEARCH_MAX_LENGTH)
+        a11y.name(self.search, "Search deeds", "Parcel, address or owner address (Ctrl+F)")
         self.count = label("", "muted")
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
 
         self.model = DeedTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
-        self.table = make_table(self.model)
+        self.table = a11y.name(make_table(self.model), "Deeds", "The Menu key shows or hides columns")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(DeedColumn.DEED, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
@@ -94,6 +95,9 @@ class DeedsPane(Pane):
             self.table.setColumnHidden(column, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        # the header takes no focus: from the keyboard, the Menu key (or Shift+F10) in the table opens the same menu
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(lambda _at: self._column_menu(QPoint(0, 0)))
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -102,7 +106,7 @@ class DeedsPane(Pane):
         left_layout.addLayout(top)
         left_layout.addWidget(self.table, 1)
 
-        self.detail = DeedDetail(ctx)
+        self.detail = a11y.name(DeedDetail(ctx), "Deed detail")
         self.detail.action.connect(self.action.emit)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -158,6 +162,10 @@ class DeedsPane(Pane):
         self.table.setColumnWidth(DeedColumn.OWNER, max(self._owner_least, int(room * OWNER_SHARE)))
 
     def _column_menu(self, position: QPoint) -> None:
+        self.column_menu().exec(self.table.horizontalHeader().mapToGlobal(position))
+
+    def column_menu(self) -> QMenu:
+        """A check for each column but the deed number's: shown or hidden."""
         menu = QMenu(self)
         for column in DeedColumn:
             if column == DeedColumn.DEED:
@@ -166,7 +174,7 @@ class DeedsPane(Pane):
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
             action.toggled.connect(lambda on, c=column: self._show_column(c, on))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+        return menu
 
     # -- searching and selecting ------------------------------------------------------------
     def focus_search(self) -> None:

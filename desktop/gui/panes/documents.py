@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DeedbookError
-from desktop.gui import fmt, prompts, seal_dialogs, theme
+from desktop.gui import a11y, fmt, prompts, seal_dialogs, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
@@ -171,6 +171,7 @@ class DocumentsPane(Pane):
             self.view.setPageMode(view_class.PageMode.MultiPage)
             self.view.setZoomMode(view_class.ZoomMode.FitToWidth)
             self.view.setPageSpacing(12)
+            a11y.name(self.view, "Document preview")
         else:
             self.document = None
             self.view = label(
@@ -185,8 +186,10 @@ class DocumentsPane(Pane):
         self.page = QSpinBox()
         self.page.setPrefix("Page ")
         self.page.setRange(1, 1)
+        a11y.name(self.page, "Page")
         self.zoom = QComboBox()
         self.zoom.addItems(["Fit width", "Fit page", "100%", "150%"])
+        a11y.name(self.zoom, "Zoom")
         self.verify_button = button("Verify", "verify", tip="Check the signatures and proofs inside this PDF")
         self.save_button = button("Save as\u2026", "save")
         self.print_button = button("Print\u2026", "print")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableWidgetIte
 
 from core.contacts import ROLES, Contact
 from core.keys import KeyInfo
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.keys import ContactDialog, ImportKeyDialog, NewKeyDialog
 from desktop.gui.events import Change, Changes
@@ -65,7 +65,7 @@ class KeysPane(Pane):
         row.addWidget(self.copy_address)
         row.addWidget(self.export_key)
         layout.addLayout(row)
-        self.keys_table = table(["Name", "Address", "Role on this ledger", "Keystore file"])
+        self.keys_table = table(["Name", "Address", "Role on this ledger", "Keystore file"], "Keys")
         layout.addWidget(self.keys_table, 1)
         layout.addWidget(label(f"Keystore files live in {self.ctx.home.keys}.", "muted", wrap=True, selectable=True))
         self.new_key.clicked.connect(self.create_key)
@@ -130,10 +130,10 @@ class KeysPane(Pane):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 12)
         row = QHBoxLayout()
-        self.contact_search = QLineEdit()
+        self.contact_search = a11y.name(QLineEdit(), "Search contacts")
         self.contact_search.setPlaceholderText("Search names, addresses and notes\u2026")
         self.contact_search.setClearButtonEnabled(True)
-        self.role_filter = QComboBox()
+        self.role_filter = a11y.name(QComboBox(), "Role")
         self.role_filter.addItem("All roles", "")
         for role in ROLES:
             self.role_filter.addItem(role.capitalize(), role)
@@ -146,7 +146,7 @@ class KeysPane(Pane):
         row.addWidget(self.edit_contact)
         row.addWidget(self.remove_contact)
         layout.addLayout(row)
-        self.contacts_table = table(["Name", "Role", "Address", "Note"])
+        self.contacts_table = table(["Name", "Role", "Address", "Note"], "Address book")
         layout.addWidget(self.contacts_table, 1)
         self.contact_search.textChanged.connect(lambda _t: self._load_contacts())
         self.role_filter.currentIndexChanged.connect(lambda _i: self._load_contacts())

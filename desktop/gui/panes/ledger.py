@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.entries import EntryColumn, EntryTableModel
@@ -85,7 +85,7 @@ class LedgerPane(Pane):
         self.cancel_button = self.progress_row.cancel_button
         self.body.addWidget(self.progress_row)
 
-        self.verdict, verdict_layout = banner("good")
+        self.verdict, verdict_layout = banner("good", mark=False)  # its own, larger icon
         self.verdict_icon = label()
         self.verdict_text = label("", wrap=True, selectable=True)
         self.verdict_show = button("Show entry", "search")
@@ -98,7 +98,7 @@ class LedgerPane(Pane):
         filters = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.setMinimumContentsLength(16)
-        filters.addWidget(label("Show", "muted"))
+        filters.addWidget(a11y.buddy(label("Show", "muted"), self.kind))
         filters.addWidget(self.kind)
         self.deed_filter = label("", "muted")
         self.clear_deed = button("All deeds", "cancel")
@@ -109,7 +109,7 @@ class LedgerPane(Pane):
         self.body.addLayout(filters)
 
         self.model = EntryTableModel(ctx.ops, ctx.ledger, ctx.short_label, self)
-        self.table = make_table(self.model, 26)
+        self.table = a11y.name(make_table(self.model, 26), "Ledger entries")
         # a time names its offset (fmt.when): wide enough for the longest, at this font and scale
         recorded = self.table.fontMetrics().horizontalAdvance("2026-12-31 23:59 UTC+12:45") + 16
         for column, width in (
@@ -122,7 +122,7 @@ class LedgerPane(Pane):
         ):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(EntryColumn.SUMMARY, QHeaderView.ResizeMode.Stretch)
-        self.detail = QPlainTextEdit()
+        self.detail = a11y.name(QPlainTextEdit(), "Selected entry", "Its signed message and signatures")
         self.detail.setReadOnly(True)
         self.detail.setFont(QFont("DejaVu Sans Mono", 9))
         self.detail.setPlaceholderText("Select an entry to see its signed message and signatures.")
@@ -303,6 +303,7 @@ class LedgerPane(Pane):
         if report.ok and report.since is not None:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
+            a11y.name(self.verdict_icon, "Good")
             text = (
                 f"<b>The new entries are genuine</b> (checked in {fmt.duration(report.seconds)}). "
                 f"Checked: {fmt.rich(report.checked)}."
@@ -311,6 +312,7 @@ class LedgerPane(Pane):
         elif report.ok:
             set_role(self.verdict, "banner-good")
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
+            a11y.name(self.verdict_icon, "Good")
             text = (
                 f"<b>The ledger is genuine.</b> {report.entries:,} entries and {report.deeds:,} deeds checked in "
                 f"{fmt.duration(report.seconds)} ({rate:,.0f} entries/s): every signature, rule, hash link, "
@@ -320,6 +322,7 @@ class LedgerPane(Pane):
         else:
             set_role(self.verdict, "banner-bad")
             self.verdict_icon.setPixmap(theme.icon("error").pixmap(28, 28))
+            a11y.name(self.verdict_icon, "Problem")
             where = f" First bad entry: #{report.first_bad}." if report.first_bad is not None else ""
             text = f"<b>The ledger does not verify.</b> {fmt.rich(report.reason)}{where}"
             self._bad = report.first_bad

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt, prompts
+from desktop.gui import a11y, fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, describe_error
@@ -58,7 +58,8 @@ class NotaryPane(Pane):
         super().__init__(ctx, parent)
         self._entry_ok = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        form = QScrollArea()  # a short window scrolls the form instead of squeezing its wrapped lines together
+        # a short window scrolls the form instead of squeezing its wrapped lines together
+        form = a11y.form_area(QScrollArea())
         form.setWidgetResizable(True)
         form.setFrameShape(QFrame.Shape.NoFrame)
         form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -250,6 +251,8 @@ class NotaryPane(Pane):
         self.mine = QCheckBox("Only the selected notary key")
         self.date_from = QDateEdit(fmt.today().addYears(-10))
         self.date_to = QDateEdit(fmt.today())
+        a11y.name(self.date_from, "Journal from")
+        a11y.name(self.date_to, "Journal to")
         for widget in (self.date_from, self.date_to):
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
@@ -260,14 +263,14 @@ class NotaryPane(Pane):
             tool.setMinimumWidth(tool.sizeHint().width())  # cut to "201" and "Recor" in a narrow window
         # the dates and the filter above the table, the buttons below it: in one row they did not fit beside
         # the form at the window's least width
-        row.addWidget(label("From", "muted"))
+        row.addWidget(a11y.buddy(label("From", "muted"), self.date_from))
         row.addWidget(self.date_from)
-        row.addWidget(label("to", "muted"))
+        row.addWidget(a11y.buddy(label("to", "muted"), self.date_to))
         row.addWidget(self.date_to)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.mine)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = a11y.name(QTableWidget(0, len(COLUMNS)), "Notary journal")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)

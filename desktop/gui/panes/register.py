@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from core.attributes import Attribute, form_attributes, number_text
 from core.errors import DeedbookError
 from core.state import DeedState
-from desktop.gui import prompts
+from desktop.gui import a11y, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
@@ -71,7 +71,7 @@ class RegisterPane(Pane):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        scroll = QScrollArea()
+        scroll = a11y.form_area(QScrollArea())
         scroll.setWidgetResizable(True)
         inner = QWidget()
         scroll.setWidget(inner)
@@ -139,11 +139,11 @@ class RegisterPane(Pane):
         for i, field in enumerate(ATTRIBUTES):
             widget = self._field_widget(field)
             self.fields[field.name] = widget
-            grid.addWidget(label(field.label, "muted"), i, 0)
+            grid.addWidget(a11y.buddy(label(field.label, "muted"), widget), i, 0)
             grid.addWidget(widget, i, 1)
         attr_layout.addLayout(grid)
-        attr_layout.addWidget(label("Other attributes, one KEY=VALUE per line", "muted"))
         self.extra = QPlainTextEdit()
+        attr_layout.addWidget(a11y.buddy(label("Other attributes, one KEY=VALUE per line", "muted"), self.extra))
         self.extra.setPlaceholderText("Pool_Area=0\nFence=MnPrv")
         self.extra.setFixedHeight(70)
         attr_layout.addWidget(self.extra)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import prompts
+from desktop.gui import a11y, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
@@ -59,7 +59,7 @@ class ReviewPane(Pane):
         self._asked = 0  # only the newest screening's answer is shown
         self.found: list[Assessment] = []
         self.priced = True  # whether the queue shown weighed prices (a current valuation model)
-        self.level = QComboBox()
+        self.level = a11y.name(QComboBox(), "Show transfers")
         for text, value in FILTERS:
             self.level.addItem(text, value)
         self.refresh_button = button("Screen again", "refresh", tip="Screen every recorded transfer again")
@@ -73,7 +73,7 @@ class ReviewPane(Pane):
         self.header_actions.addWidget(self.refresh_button)
         self.header_actions.addWidget(self.train_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.queue = table(["Entry", "Deed", "Level", "Score", "Review", "Strongest reason"])
+        self.queue = table(["Entry", "Deed", "Level", "Score", "Review", "Strongest reason"], "Transfers to review")
         # The reason fills what is left and is cut with "…" (whole in its tip and below): sized to its text it
         # ran off the pane's right edge and took the Review column with it.
         self.queue.horizontalHeader().setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -93,7 +93,7 @@ class ReviewPane(Pane):
             actions.addWidget(widget)
         actions.addStretch(1)
         detail_layout.addLayout(actions)
-        scroll = QScrollArea()
+        scroll = a11y.name(QScrollArea(), "Screening of the selected transfer")
         scroll.setWidgetResizable(True)
         self.view = ScreenView()
         scroll.setWidget(self.view)
@@ -236,7 +236,7 @@ class ReviewDialog(QDialog):
                 wrap=True,
             )
         )
-        self.text = QPlainTextEdit()
+        self.text = a11y.name(QPlainTextEdit(), "Note", "What you checked, recorded with your decision")
         self.text.setPlaceholderText("e.g. Called the lender; the second loan refinances the first.")
         self.text.setFixedHeight(90)
         layout.addWidget(self.text)
@@ -251,6 +251,7 @@ class ReviewDialog(QDialog):
         layout.addWidget(buttons)
         self.text.textChanged.connect(self._check)
         self.picker.changed.connect(self._check)
+        a11y.prepare(self)
 
     def _check(self) -> None:
         self.ok.setEnabled(bool(self.note()) and self.picker.ready())

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.display import short_address
 from core.hexes import ADDRESS
-from desktop.gui import fmt
+from desktop.gui import a11y, fmt
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
@@ -114,22 +114,22 @@ class RulesPane(Pane):
         self.rules_text = label("Reading the rules\u2026", wrap=True)
         banner_layout.addWidget(self.rules_text, 1)
         layout.addWidget(self.rules_banner)
-        self.rules_table = table(["Rule", "In force"])
+        self.rules_table = table(["Rule", "In force"], "Rules in force")
         layout.addWidget(self.rules_table, 3)
         layout.addWidget(label("Versions", "section"))
-        self.versions_table = table(["Version", "Entry", "Recorded", "What it changed"])
+        self.versions_table = table(["Version", "Entry", "Recorded", "What it changed"], "Rule versions")
         layout.addWidget(self.versions_table, 2)
         return page
 
     def _claims_tab(self) -> QWidget:
         page, layout = self._tab()
-        self.claim_filter = QLineEdit()
+        self.claim_filter = a11y.name(QLineEdit(), "Filter claims", "By address, type or status")
         self.claim_filter.setPlaceholderText("Filter by address, type or status")
         self.claim_filter.textChanged.connect(lambda _t: self._show_claims())
         self.issue_button = button("Issue claim\u2026", "add")
         self.revoke_button = button("Revoke\u2026", "cancel")
         self._actions(layout, self.issue_button, self.revoke_button, self.claim_filter)
-        self.claims_table = table(["#", "About", "Claim", "Value", "Issuer", "Expires", "Status"])
+        self.claims_table = table(["#", "About", "Claim", "Value", "Issuer", "Expires", "Status"], "Claims")
         layout.addWidget(self.claims_table, 1)
         self.claims_note = label("", "muted")
         layout.addWidget(self.claims_note)
@@ -144,7 +144,7 @@ class RulesPane(Pane):
             "Stop trusting\u2026", "cancel", tip="The selected issuer's claims no longer count (the operator signs)"
         )
         self._actions(layout, self.issuer_button, self.remove_issuer_button)
-        self.issuers_table = table(["Issuer", "Trusted for", "Entry"])
+        self.issuers_table = table(["Issuer", "Trusted for", "Entry"], "Claim issuers")
         layout.addWidget(self.issuers_table, 1)
         self.issuers_note = label("", "muted", wrap=True)
         layout.addWidget(self.issuers_note)
@@ -157,7 +157,7 @@ class RulesPane(Pane):
         self.hold_button = button("Freeze\u2026", "hold")
         self.release_button = button("Release\u2026", "release")
         self._actions(layout, self.hold_button, self.release_button)
-        self.holds_table = table(["Hold", "Frozen", "Court order", "Reason", "Signed by", "State"])
+        self.holds_table = table(["Hold", "Frozen", "Court order", "Reason", "Signed by", "State"], "Holds")
         layout.addWidget(self.holds_table, 1)
         self.holds_note = label("", "muted", wrap=True)
         layout.addWidget(self.holds_note)
@@ -169,7 +169,7 @@ class RulesPane(Pane):
         page, layout = self._tab()
         self.open_recovery_button = button("Open\u2026", "recovery", tip="Approvals, the waiting period, requests")
         self._actions(layout, self.open_recovery_button)
-        self.recoveries_table = table(["Recovery", "From", "To", "Kind", "State", "Where it stands"])
+        self.recoveries_table = table(["Recovery", "From", "To", "Kind", "State", "Where it stands"], "Recoveries")
         layout.addWidget(self.recoveries_table, 1)
         self.recoveries_note = label("", "muted", wrap=True)
         layout.addWidget(self.recoveries_note)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, Q
 
 from core.display import short_address
 from core.money import format_amount
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
@@ -49,9 +49,11 @@ class TallyBar(QWidget):
         self.tally: Tally | None = None
         self.setMinimumHeight(54)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        a11y.name(self, "Tally", "No proposal selected")
 
     def show_tally(self, tally: Tally | None) -> None:
         self.tally = tally
+        a11y.describe(self, tally_in_words(tally))
         self.update()
 
     def paintEvent(self, event: object) -> None:
@@ -84,6 +86,14 @@ class TallyBar(QWidget):
         )
         painter.drawText(int(left), int(bar.bottom()) + 18, text)
         painter.end()
+
+
+def tally_in_words(t: Tally | None) -> str:
+    """The bar's parts in words: its colours (yes good, no bad) say nothing to a screen reader."""
+    if t is None or t.total_shares == 0:
+        return "No proposal selected"
+    parts = ", ".join(f"{choice} {t.weights.get(choice, 0):,}" for choice in ("yes", "no", "abstain"))
+    return f"{parts} of {t.total_shares:,} shares; {t.needed:,} yes needed ({t.threshold_bps / 100:g}%)"
 
 
 class ServicingPane(Pane):
@@ -129,8 +139,10 @@ class ServicingPane(Pane):
         )
         layout.addWidget(self.distributions_empty)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.distributions_table = table(["#", "Deed", "Amount", "Record date", "Holders", "Purpose", "Entry"])
-        self.payouts_table = table(["Holder", "Shares", "Paid", "Rounding"])
+        self.distributions_table = table(
+            ["#", "Deed", "Amount", "Record date", "Holders", "Purpose", "Entry"], "Distributions"
+        )
+        self.payouts_table = table(["Holder", "Shares", "Paid", "Rounding"], "Payouts of the selected distribution")
         split.addWidget(self.distributions_table)
         holder_page = QWidget()
         holder_layout = QVBoxLayout(holder_page)
@@ -174,7 +186,7 @@ class ServicingPane(Pane):
             "yes/no question; each signs a ballot on their own machine."
         )
         layout.addWidget(self.votes_empty)
-        self.proposals_table = table(["#", "Deed", "Question", "Threshold", "Closes", "State", "Outcome"])
+        self.proposals_table = table(["#", "Deed", "Question", "Threshold", "Closes", "State", "Outcome"], "Proposals")
         layout.addWidget(self.proposals_table, 2)
         self.tally_banner, banner_layout = banner("good")
         self.tally_text = label("Select a proposal to see its tally.", wrap=True, plain=True)
@@ -188,7 +200,7 @@ class ServicingPane(Pane):
         layout.addWidget(self.tally_banner)
         self.tally_bar = TallyBar()
         layout.addWidget(self.tally_bar)
-        self.ballots_table = table(["Voter", "Vote", "Shares", "Entry"])
+        self.ballots_table = table(["Voter", "Vote", "Shares", "Entry"], "Ballots of the selected proposal")
         layout.addWidget(self.ballots_table, 1)
         self.proposals_table.itemSelectionChanged.connect(self._show_tally)
         self.requests_button.clicked.connect(self.write_requests)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from core import attributes
 from core.money import format_figure
-from desktop.gui import fmt, prompts, theme
+from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, TaskHandle
@@ -50,6 +50,7 @@ class ValuationPane(Pane):
         self.deed.setRange(1, 2_000_000_000)
         self.deed.setPrefix("Deed ")
         self.deed.setMinimumWidth(130)
+        a11y.name(self.deed, "Deed number")
         self.deed_label = label("", "muted")
         self.value_button = button("Estimate", primary=True)
         self.record_button = button("Record on ledger\u2026", "ledger", tip="Sign this valuation into the ledger")
@@ -103,7 +104,7 @@ class ValuationPane(Pane):
 
     # -- layout ---------------------------------------------------------------------------------------------
     def _result_area(self) -> QWidget:
-        scroll = QScrollArea()
+        scroll = a11y.name(QScrollArea(), "Estimate, reasons and comparable sales")
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
@@ -129,7 +130,7 @@ class ValuationPane(Pane):
         layout.addWidget(reasons_card)
         comps_card, comps_layout = card()
         comps_layout.addWidget(label("Comparable sales", "section"))
-        self.comps = QTableWidget(0, 5)
+        self.comps = a11y.name(QTableWidget(0, 5), "Comparable sales")
         self.comps.setHorizontalHeaderLabels(["Property", "Sold", "Price", "Distance", "Adjusted to this one"])
         self.comps.verticalHeader().setVisible(False)
         self.comps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -157,7 +158,7 @@ class ValuationPane(Pane):
         self.card_text = label("", wrap=True, selectable=True)
         self.card_text.setTextFormat(Qt.TextFormat.RichText)
         self.card_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        scroll = QScrollArea()
+        scroll = a11y.name(QScrollArea(), "Model card")
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.card_text)

@@ -52,7 +52,8 @@ class WitnessesPane(Pane):
         self.followed_info = label("Reading\u2026", "muted", wrap=True, selectable=True)
         followed_layout.addWidget(self.followed_info)
         self.followed_table = table(
-            ["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated", "State"]
+            ["Role", "Ledger", "Operator", "Entries held", "Last cosigned size", "Updated", "State"],
+            "Ledgers this office follows",
         )
         followed_layout.addWidget(self.followed_table, 1)
         row = QHBoxLayout()
@@ -72,7 +73,9 @@ class WitnessesPane(Pane):
         own_layout.addWidget(label("Witnesses of this ledger", "section"))
         self.own_info = label("", "muted", wrap=True, selectable=True)
         own_layout.addWidget(self.own_info)
-        self.witness_table = table(["Witness", "Address", "Last cosigned size", "Cosigned at", "On the latest"])
+        self.witness_table = table(
+            ["Witness", "Address", "Last cosigned size", "Cosigned at", "On the latest"], "Witnesses of this ledger"
+        )
         own_layout.addWidget(self.witness_table, 1)
         row = QHBoxLayout()
         self.request_button = button("Write request for witnesses\u2026", "export")

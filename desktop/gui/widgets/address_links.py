@@ -35,7 +35,9 @@ def link_addresses(widget: QLabel) -> QLabel:
     """Make `widget` show an address link's full address on hover and copy it on a click."""
     widget.setTextFormat(Qt.TextFormat.RichText)
     widget.setOpenExternalLinks(False)
-    widget.setTextInteractionFlags(widget.textInteractionFlags() | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+    # by keyboard too: Tab reaches each name, Return copies its address (a mouse was the only way)
+    flags = Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    widget.setTextInteractionFlags(widget.textInteractionFlags() | flags)
 
     def hovered(link: str) -> None:
         address = _address_of(link)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 
 
 def label(
@@ -87,12 +87,34 @@ def card() -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
-def banner(tone: str) -> tuple[QFrame, QHBoxLayout]:
+# a banner's tone is said by an icon and its name too: a colour alone says nothing to a colour-blind reader or a
+# screen reader ("✓ Verified" in green and "Not verified" in red differ in their words, but not every banner's do)
+TONE_MARKS = {"good": ("ok", "Good"), "warn": ("warning", "Warning"), "bad": ("error", "Problem")}
+
+
+def banner(tone: str, *, mark: bool = True) -> tuple[QFrame, QHBoxLayout]:
+    """A framed line in `tone` (good, warn, bad), its tone's icon first unless it draws a larger one itself."""
     frame = QFrame()
-    frame.setProperty("role", f"banner-{tone}")
     layout = QHBoxLayout(frame)
     layout.setContentsMargins(12, 8, 12, 8)
+    if mark:
+        icon = QLabel()
+        icon.setObjectName("tone-mark")
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    _set_tone(frame, f"banner-{tone}")
     return frame, layout
+
+
+def _set_tone(frame: QWidget, role: str, verdict: bool = True) -> None:
+    frame.setProperty("role", role)
+    mark = frame.findChild(QLabel, "tone-mark", Qt.FindChildOption.FindDirectChildrenOnly)
+    if mark is not None:
+        mark.setVisible(verdict)
+    icon, word = TONE_MARKS.get(role.removeprefix("banner-"), ("", ""))
+    if mark is not None and icon:
+        mark.setPixmap(theme.icon(icon).pixmap(18, 18))
+        a11y.name(mark, word)
+        mark.setToolTip(word)
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -104,7 +126,9 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
 
 
-def set_role(widget: QWidget, role: str) -> None:
-    widget.setProperty("role", role)
+def set_role(widget: QWidget, role: str, *, verdict: bool = True) -> None:
+    """`widget` styled as `role`; a banner's icon follows its tone, and shows only when it says a `verdict`
+    (not for a passing note such as "Screening…", which a Warning icon would misname)."""
+    _set_tone(widget, role, verdict)
     widget.style().unpolish(widget)
     widget.style().polish(widget)

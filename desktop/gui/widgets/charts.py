@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.money import Money
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 
 
 class RangeChart(QWidget):
@@ -36,6 +36,7 @@ class RangeChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(self.MIN_WIDTH)
         self._fit_height()
+        a11y.name(self, "Estimate and its 90% range", self.in_words())
 
     def set_range(
         self,
@@ -48,7 +49,22 @@ class RangeChart(QWidget):
         self._estimate, self._low, self._high = estimate, low or estimate, high or estimate
         self._comps = [c for c in (comparables or []) if c.minor > 0]
         self._fit_height()
+        a11y.describe(self, self.in_words())
         self.update()
+
+    def in_words(self) -> str:
+        """What the chart shows, for a screen reader: the estimate, the range's ends, the comparables' span."""
+        if self._estimate is None:
+            return "No estimate yet"
+        words = f"Estimate {self._estimate.text(whole=True)}"
+        if self._low is not None and self._high is not None and self._low != self._high:
+            words += f"; 90% range {self._low.text(whole=True)} to {self._high.text(whole=True)}"
+        if self._comps:
+            low, high = min(self._comps, key=lambda c: c.minor), max(self._comps, key=lambda c: c.minor)
+            count = len(self._comps)
+            words += f"; {count} comparable sale{'s' if count > 1 else ''}, {low.text(whole=True)}"
+            words += f" to {high.text(whole=True)}" if high.minor != low.minor else ""
+        return words
 
     def sizeHint(self) -> QSize:
         return QSize(420, self._height(420))
@@ -222,11 +238,14 @@ class DriverChart(QWidget):
         self._rows: list[tuple[str, Money, str]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.ROW)
+        a11y.name(self, "Reasons, in money from a typical sale", "No reasons to show")
 
     def set_drivers(self, rows: list[tuple[str, Money, str]]) -> None:
         """(label, effect, value shown) from the biggest effect down."""
         self._rows = rows
         self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 6))
+        said = "; ".join(f"{text}: {amount.text(whole=True, signed=True)}" for text, amount, _shown in rows)
+        a11y.describe(self, said or "No reasons to show")
         self.update()
 
     def sizeHint(self) -> QSize:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.display import short_address
 from core.errors import DeedbookError
 from core.signing import checksum_address, parse_address
-from desktop.gui import fmt
+from desktop.gui import a11y, fmt
 
 if TYPE_CHECKING:
     from desktop.workspace.signers import Signer
@@ -112,6 +112,8 @@ class AddressField(QWidget):
                 valid = True
                 self.status.setText("\u2713 " + address)
                 _mark(self.combo, True)
+        # the check under the field, heard with it: a colour alone would say nothing
+        self.combo.setAccessibleDescription(self.status.text().strip())
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
@@ -208,10 +210,12 @@ class KeyPicker(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Password of this key")
+        a11y.name(self.password, "Password of the signing key")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo, 3)
         layout.addWidget(self.password, 2)
+        a11y.name(self.combo, "Signing key")  # once laid out: its label is a sibling (see a11y.name)
         self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.password.textChanged.connect(lambda _t: self.changed.emit())
         self.reload()

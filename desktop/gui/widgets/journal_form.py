@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QL
 
 from core.errors import DeedbookError
 from core.jurisdictions import NAMES, JournalFields, parse_fields, profile
+from desktop.gui import a11y
 from desktop.gui.widgets.basics import clear_layout, label
 
 
@@ -31,6 +32,7 @@ class _SignerRow:
             (self.witnesses, "Or credible witnesses: name, address; name, address"),
         ):
             widget.setPlaceholderText(hint)
+            a11y.name(widget, f"Signer {address[:10]}\u2026{address[-4:]}: {hint}")  # the placeholder is no name
         grid.addWidget(label(f"Signer {address[:10]}\u2026{address[-4:]}", "muted"), row, 0, 1, 4)
         grid.addWidget(self.name, row + 1, 0, 1, 2)
         grid.addWidget(self.address, row + 1, 2, 1, 2)
@@ -105,9 +107,14 @@ class JournalForm(QWidget):
     def set_signers(self, addresses: list[str]) -> None:
         clear_layout(self.grid)
         self.rows = [_SignerRow(self.grid, 4 * n, address) for n, address in enumerate(addresses)]
+        previous: QWidget = self.thumbprint
         for row in self.rows:
             for widget in row.widgets():
                 widget.textChanged.connect(lambda _t: self.changed.emit())
+                # made after the window's other controls, they came last in its tab order (after the key and
+                # Attest below them): Tab goes from the form's fields into them, row by row
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
         self.changed.emit()
 
     def profile_name(self) -> str:

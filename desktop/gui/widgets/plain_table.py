@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import fmt
+from desktop.gui import a11y, fmt
 from desktop.gui.widgets.basics import house_table, label
 
 
@@ -30,8 +30,9 @@ class _Breathing(QStyledItemDelegate):
         return QSize(size.width() + self.GAP, size.height())
 
 
-def table(columns: list[str]) -> QTableWidget:
-    widget = QTableWidget(0, len(columns))
+def table(columns: list[str], name: str) -> QTableWidget:
+    """A table of `columns` in the house style, `name` read by a screen reader (what its rows are)."""
+    widget = a11y.name(QTableWidget(0, len(columns)), name)
     widget.setHorizontalHeaderLabels(columns)
     house_table(widget)
     widget.setItemDelegate(_Breathing(widget))

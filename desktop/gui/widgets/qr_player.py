@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSlider, QVBoxLayout, QWidget
 
 from core.airgap import PartStream
 from core.ur.ur import UR
+from desktop.gui import a11y
 from desktop.gui.widgets.basics import button, label
 
 
@@ -45,6 +46,12 @@ class QrPlayer(QWidget):
         self.image.setMinimumSize(side, side)
         self.image.setStyleSheet("background: white; border-radius: 6px;")
         layout.addWidget(self.image, 1)
+        n = self.stream.seq_len  # said once: a description changed with every frame would be read out each time
+        a11y.name(
+            self.image,
+            "QR code",
+            "One QR code holding the whole file" if n == 1 else f"An animated QR code: {n} fragments shown in turn",
+        )
         self.counter = label("", "muted")
         self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.counter)
@@ -58,7 +65,7 @@ class QrPlayer(QWidget):
         row.addWidget(self.pause_button)
         row.addWidget(self.next_button)
         row.addStretch(1)
-        row.addWidget(label("Speed", "muted"))
+        row.addWidget(a11y.buddy(label("Speed", "muted"), self.speed))
         row.addWidget(self.speed)
         row.addWidget(self.speed_label)
         layout.addLayout(row)

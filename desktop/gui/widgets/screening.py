@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.gui import fmt
+from desktop.gui import a11y, fmt
 from desktop.gui.widgets.basics import banner, label, set_role
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class ScreenView(QWidget):
 
     def show_message(self, text: str, tone: str = "banner-warn") -> None:
         self.assessment = None
-        set_role(self.banner, tone)
+        set_role(self.banner, tone, verdict=False)  # a note (reading, nothing selected), not a level
         self.title.setText(text)
         self._clear()
         self.note.setText("")
@@ -121,7 +121,7 @@ def scrolled(view: ScreenView, min_height: int = 210, grow_to: int = 0) -> QScro
     """`view` in a frameless scroll area of at least `min_height`: reasons wrap onto several lines.  With
     `grow_to`, the area is as tall as the reasons up to that height, for a layout that gives it no stretch
     (the room below goes to what follows, not to an empty band under a short screen)."""
-    area = QScrollArea()
+    area = a11y.name(QScrollArea(), "Screening")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setMinimumHeight(min_height)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from desktop.gui import theme
+from desktop.gui import a11y, theme
 
 ROW = 62
 LEFT = 30
@@ -33,9 +33,14 @@ class Timeline(QWidget):
         self._hover = -1
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # the keyboard's way in: Tab to it, Up and Down through the entries, Return opens one in the ledger
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        a11y.name(self, "Chain of title", "No entries")
 
     def set_items(self, items: list[TimelineItem]) -> None:
         self._items = items
+        self._hover = min(self._hover, len(items) - 1)
+        self._say()
         self.setFixedHeight(max(ROW, ROW * len(items) + 8))
         self.updateGeometry()
         self.update()
@@ -76,8 +81,48 @@ class Timeline(QWidget):
             self.setCursor(Qt.CursorShape.PointingHandCursor if row >= 0 else Qt.CursorShape.ArrowCursor)
             self.update()
 
+    def _say(self) -> None:
+        """The row the keyboard is on, whole, as the description a screen reader reads."""
+        if not self._items:
+            a11y.describe(self, "No entries")
+        elif 0 <= self._hover < len(self._items):
+            item = self._items[self._hover]
+            a11y.describe(
+                self,
+                f"{item.title}, {item.detail}, {item.when} (entry {self._hover + 1} of {len(self._items)}; "
+                "Return opens it in the ledger)",
+            )
+        else:
+            a11y.describe(self, f"{len(self._items)} entries; Up and Down move through them, Return opens one")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, count = event.key(), len(self._items)
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and count:
+            step = -1 if key == Qt.Key.Key_Up else 1
+            self._hover = (
+                (0 if step > 0 else count - 1) if self._hover < 0 else max(0, min(count - 1, self._hover + step))
+            )
+            self._say()
+            self.update()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and 0 <= self._hover < count:
+            self.entry_clicked.emit(self._items[self._hover].index)
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: object) -> None:
+        super().focusInEvent(event)  # type: ignore[arg-type]
+        if self._hover < 0 and self._items:
+            self._hover = 0  # the keyboard starts on the first entry, and it is read out
+            self._say()
+        self.update()  # the row the keyboard is on is outlined while the timeline has the focus
+
+    def focusOutEvent(self, event: object) -> None:
+        super().focusOutEvent(event)  # type: ignore[arg-type]
+        self.update()
+
     def leaveEvent(self, _event: object) -> None:
-        self._hover = -1
+        if not self.hasFocus():  # the mouse leaving does not move the keyboard's row
+            self._hover = -1
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -106,6 +151,10 @@ class Timeline(QWidget):
                 hover = QColor(theme.color("accent"))
                 hover.setAlpha(28)
                 painter.fillRect(QRectF(4, top + 2, width - 8, ROW - 4), hover)
+                if self.hasFocus():
+                    painter.setPen(QPen(theme.color("accent"), 1.5))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRoundedRect(QRectF(4.5, top + 2.5, width - 9, ROW - 5), 4, 4)
             center = QPointF(LEFT, top + ROW / 2)
             tone = theme.color(item.tone)
             painter.setPen(QPen(tone, 2))

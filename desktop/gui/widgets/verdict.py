@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
-from desktop.gui import fmt, theme
+from desktop.gui import a11y, fmt, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest, describe_error
-from desktop.gui.widgets.basics import label, set_role
+from desktop.gui.widgets.basics import TONE_MARKS, label, set_role
 
 if TYPE_CHECKING:
     from core.compliance.judge import Verdict
@@ -94,5 +94,6 @@ class TransferCheck(QFrame):
         self.allowed = allowed
         set_role(self, f"banner-{tone}")
         self.icon.setPixmap(theme.icon(icon).pixmap(20, 20))
+        a11y.name(self.icon, TONE_MARKS[tone][1])  # the icon's shape says it beside the colour; its name says it aloud
         self.text.setText(text)
         self.answered.emit(allowed)
