@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import DeedbookError
+from core.wording import counted
 
 DEFAULT_MAX_BYTES = 64 * 2**20  # no file a person hands us needs more; callers set tighter limits
 LINE_MAX_BYTES = 64 * 1024  # a password or identity-number file: one short line
@@ -35,7 +36,7 @@ def describe_size(count: int) -> str:
         if count >= size:
             value = count / size
             return f"{value:.0f} {unit}" if value >= 10 or value == int(value) else f"{value:.1f} {unit}"
-    return f"{count} byte{'' if count == 1 else 's'}"
+    return counted(count, 'byte')
 
 
 def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:

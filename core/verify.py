@@ -38,6 +38,7 @@ from core.treestore import stored_nodes
 from core.verify_tables import deed_tables_disagreement
 from core.witness import Witness, disagreement, witness_for_verify
 from core.stored_json import stored_json, stored_signatures
+from core.wording import counted
 
 Progress = Callable[[int, int], None]
 ROWS = "SELECT idx, kind, deed_id, signers, message, signatures, recorded_at, leaf_hash, chain_hash FROM entries ORDER BY idx"
@@ -227,7 +228,7 @@ def _check_witness(ledger: Ledger, witness: Witness | None, replay: _Replay, rep
     checkpoints = [i for i, kind in enumerate(replay.state.kinds) if kind == "Checkpoint"]
     if witness is None:
         if checkpoints:
-            count = f"{len(checkpoints)} checkpoint{'s' if len(checkpoints) != 1 else ''}"
+            count = counted(len(checkpoints), 'checkpoint')
             raise _Bad(
                 None,
                 f"There is no witness file for this ledger in {ledger.home.witness}, though it has "

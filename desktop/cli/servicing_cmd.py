@@ -16,6 +16,7 @@ from core.dates import format_instant
 from core.display import clean
 from core.money import format_amount
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json
+from core.wording import counted
 
 SUBMIT = "deedbook submit"
 
@@ -272,7 +273,7 @@ def _statements(args: argparse.Namespace, ctx: CliContext) -> int:
     paths = ctx.ws.write_statements(
         args.id, args.out_dir, paper="Letter" if args.paper == "letter" else "A4", operator=_operator(args, ctx)
     ).value
-    print(f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} of distribution {args.id}:")
+    print(f"Wrote {counted(len(paths), 'statement')} of distribution {args.id}:")
     for path in paths:
         print(f"  {path}")
     return 0

@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop.cli.context import CliContext, add_password_file, existing_file, print_json, say
 from valuation.wording import SALE_DATE_UNKNOWN, as_of_text
+from core.wording import counted
 
 
 def _csv_options(parser: argparse.ArgumentParser, target_required: bool = False) -> None:
@@ -186,7 +187,7 @@ def _inputs_text(card: dict[str, Any]) -> str:
     (a card of an older version has no 'inputs': its used features are all it can count)."""
     used = [str(f["name"]) for f in card["features"] if f["used"]]
     extra = [str(name) for name in card.get("inputs", used) if name not in used]
-    parts = [f"{len(used)} attribute{'' if len(used) == 1 else 's'}"] + [name.lower() for name in extra]
+    parts = [counted(len(used), 'attribute')] + [name.lower() for name in extra]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json
+from core.wording import counted
 
 
 def register(commands: Any) -> None:
@@ -209,7 +210,7 @@ def _checkpoint_show(args: argparse.Namespace, ctx: CliContext) -> int:
     sys.stdout.write(note)
     print(
         f"Checkpoint {latest.index}: {latest.message['size']:,} entries; cosigned by "
-        f"{len(status.cosigners)} witness{'es' if len(status.cosigners) != 1 else ''}."
+        f"{counted(len(status.cosigners), 'witness', 'witnesses')}."
     )
     for w in status.witnesses:
         print(f"  {w.name} ({w.address}): last cosigned {w.size:,} entries")

@@ -28,3 +28,12 @@ def test_the_count_of_a_search_stops_past_the_limit(
     qtbot.waitUntil(lambda: pane.model.search == search)
     qtbot.waitUntil(lambda: pane.count.text() == shown)
     assert len(cells(qtbot, pane.model, DeedColumn.PARCEL)) == rows  # every row is listed all the same
+
+
+def test_one_deed_is_one_deed(window: Any, world: World, qtbot: Any) -> None:
+    populate(world, 1)
+    window.ctx.events.announce(Changes.DEEDS)
+    pane = window.panes["deeds"]
+    qtbot.waitUntil(lambda: pane.count.text() == "1 deed")  # not "1 deeds"
+    qtbot.keyClicks(pane.search, "p-0000")
+    qtbot.waitUntil(lambda: pane.count.text() == "1 of 1 deed")

@@ -26,6 +26,7 @@ from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
+from core.wording import counted
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -230,7 +231,7 @@ class DeedsPane(Pane):
             return  # an older search's answer
         self.total = total
         shown = f"more than {at_most:,}" if matching > at_most else f"{matching:,}"
-        self.count.setText(f"{total:,} deeds" if not search else f"{shown} of {total:,} deeds")
+        self.count.setText(counted(total, "deed") if not search else f"{shown} of {counted(total, 'deed')}")
 
     def _row_changed(self, row: int) -> None:
         deed_id = self.model.deed_id_at(row)

@@ -31,6 +31,7 @@ from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.plain_table import fill, selected_key, table
 from desktop.gui.widgets.screening import ScreenView
+from core.wording import counted
 
 if TYPE_CHECKING:
     from core.screening.combine import Assessment
@@ -171,8 +172,7 @@ class ReviewPane(Pane):
         else:
             reviewed = sum(1 for a in found if a.extra.get("review"))
             self.empty.setText(
-                f"{len(found):,} transfer{'s' if len(found) != 1 else ''}, {reviewed:,} reviewed. "
-                "Select one to read its reasons."
+                f"{counted(len(found), 'transfer')}, {reviewed:,} reviewed. Select one to read its reasons."
             )
             self.queue.selectRow(0)
         if not priced:

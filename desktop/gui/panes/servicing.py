@@ -21,6 +21,7 @@ from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, ProgressRow
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import empty_note, fill, selected_key, table
+from core.wording import counted
 
 if TYPE_CHECKING:
     from core.ledger import RecordedEntry
@@ -357,7 +358,7 @@ class ServicingPane(Pane):
         def written(paths: list[Any]) -> None:
             prompts.inform(
                 self,
-                f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} to {folder}. Each "
+                f"Wrote {counted(len(paths), 'statement')} to {folder}. Each "
                 "verifies offline with deedbook verify-pdf.",
             )
 
@@ -451,5 +452,5 @@ class ServicingPane(Pane):
             return ws.record_ballots([load_response(p) for p in paths])
 
         self.ctx.ops.op(self, record, write=True, title="Recording ballots").success(
-            lambda indexes: prompts.inform(self, f"Recorded {len(indexes)} ballot{'s' if len(indexes) != 1 else ''}.")
+            lambda indexes: prompts.inform(self, f"Recorded {counted(len(indexes), 'ballot')}.")
         ).run()
