@@ -4,6 +4,14 @@ from __future__ import annotations
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """`count` with thousands separators and the noun in the number it takes (English: singular for exactly 1;
-    `plural` where adding an "s" is wrong)."""
-    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"
+    """`count` with thousands separators and the noun in the number it takes: singular for exactly 1, else
+    `plural`, by default English's regular plural of the noun (entry → entries, witness → witnesses)."""
+    return f"{count:,} {noun if count == 1 else (plural or plural_of(noun))}"
+
+
+def plural_of(noun: str) -> str:
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    return noun + "s"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say
 from desktop.cli.seal_cmd import add_seal_password_file, seal_signer
+from core.wording import counted
 
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def _print_report(report: Any, problem: str | None) -> None:
         cp = report.checkpoint
         print(f"Ledger:     \u201c{report.ledger['name']}\u201d {report.ledger['ledgerId']}")
         print(
-            f"Checkpoint: {cp['size']:,} entries, root {cp['root']}, signed {format_instant(cp['timestamp'])} "
+            f"Checkpoint: {counted(cp['size'], 'entry')}, root {cp['root']}, signed {format_instant(cp['timestamp'])} "
             f"by the operator {cp['operator']} (compare it with an address you trust)"
         )
     if report.entries:

@@ -11,6 +11,7 @@ from typing import Any
 from core.errors import DeedbookError
 from desktop.cli.context import CliContext, add_force, add_password_file, print_json
 from desktop.cli.witness_cmd import add_checkpoint_actions, sign_checkpoint
+from core.wording import counted
 
 
 def register(commands: Any) -> None:
@@ -144,12 +145,12 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         if report.ok and report.since is not None:
             print(
-                f"ok: {_counted(report.entries - report.since, 'new entry', 'new entries')} verified in "
-                f"{report.seconds:.2f} s ({report.entries} in the ledger, {_counted(report.deeds, 'deed')})"
+                f"ok: {counted(report.entries - report.since, 'new entry', 'new entries')} verified in "
+                f"{report.seconds:.2f} s ({report.entries} in the ledger, {counted(report.deeds, 'deed')})"
             )
             print(f"checked: {report.checked}.")
         elif report.ok:
-            entries, deeds = _counted(report.entries, "entry", "entries"), _counted(report.deeds, "deed")
+            entries, deeds = counted(report.entries, "entry", "entries"), counted(report.deeds, "deed")
             print(f"ok: {entries}, {deeds} verified in {report.seconds:.2f} s")
         else:
             print(f"NOT OK: {report.reason}")
@@ -193,8 +194,3 @@ def _registrar_add(args: argparse.Namespace, ctx: CliContext) -> int:
     address = ctx.ws.add_registrar(ctx.signer(args.key, args.password_file), args.address).value
     print(f"{address} may now register deeds.")
     return 0
-
-
-def _counted(n: int, one: str, many: str | None = None) -> str:
-    """'1 deed', '2 deeds': what verify prints is read by people."""
-    return f"{n:,} {one if n == 1 else many or one + 's'}"

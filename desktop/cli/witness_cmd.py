@@ -157,7 +157,8 @@ def _add_cosignatures(args: argparse.Namespace, ctx: CliContext) -> int:
     for item in added:
         c = item.cosigner
         print(
-            f"Kept the cosignature of {c.name} ({c.address}) on checkpoint {item.checkpoint} ({item.size:,} entries)."
+            f"Kept the cosignature of {c.name} ({c.address}) on checkpoint {item.checkpoint} "
+            f"({counted(item.size, 'entry')})."
         )
     return 0
 
@@ -209,11 +210,11 @@ def _checkpoint_show(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     sys.stdout.write(note)
     print(
-        f"Checkpoint {latest.index}: {latest.message['size']:,} entries; cosigned by "
-        f"{counted(len(status.cosigners), 'witness', 'witnesses')}."
+        f"Checkpoint {latest.index}: {counted(latest.message['size'], 'entry')}; cosigned by "
+        f"{counted(len(status.cosigners), 'witness')}."
     )
     for w in status.witnesses:
-        print(f"  {w.name} ({w.address}): last cosigned {w.size:,} entries")
+        print(f"  {w.name} ({w.address}): last cosigned {counted(w.size, 'entry')}")
     return 0
 
 
@@ -304,7 +305,8 @@ def _witness_show(args: argparse.Namespace, ctx: CliContext) -> int:
     for f in followed:
         forks = f"; {len(f.forks)} FORK PROOF(S) KEPT" if f.forks else ""
         print(
-            f"  \u201c{f.identity.name}\u201d {f.identity.ledger_id_hex[:18]}\u2026: last cosigned {f.size:,} entries{forks}"
+            f"  \u201c{f.identity.name}\u201d {f.identity.ledger_id_hex[:18]}\u2026: "
+            f"last cosigned {counted(f.size, 'entry')}{forks}"
         )
     return 0
 
@@ -336,7 +338,7 @@ def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         started = "Started the replica: " if report.started else ""
         cosigned = f", cosigned by {len(report.cosigners)} witness(es)" if report.cosigners else ""
         checkpoint = (
-            f"; latest checkpoint {report.checkpoint_size:,} entries{cosigned}"
+            f"; latest checkpoint {counted(report.checkpoint_size, 'entry')}{cosigned}"
             if report.checkpoint_size
             else "; no checkpoint yet"
         )
@@ -359,7 +361,7 @@ def _replica_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.dates import format_instant
 
     print(
-        f"Replica of {state.get('source')}: {state.get('size', 0):,} entries, last synced "
+        f"Replica of {state.get('source')}: {counted(state.get('size', 0), 'entry')}, last synced "
         f"{format_instant(int(state.get('lastSync', 0)))}, latest checkpoint {state.get('checkpointSize')} "
         f"cosigned by {len(state.get('cosigners') or [])} witness(es)."
     )

@@ -17,6 +17,13 @@ from core.wording import counted
         (1, "witness", "witnesses", "1 witness"),
         (3, "witness", "witnesses", "3 witnesses"),
         (-1, "day", None, "-1 days"),
+        (1, "entry", None, "1 entry"),
+        (7, "entry", None, "7 entries"),
+        (2, "key", None, "2 keys"),
+        (2, "witness", None, "2 witnesses"),
+        (2, "box", None, "2 boxes"),
+        (2, "branch", None, "2 branches"),
+        (2, "person", "people", "2 people"),
     ],
 )
 def test_counted(count: int, noun: str, plural: str | None, said: str) -> None:

@@ -20,6 +20,7 @@ from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview
+from core.wording import counted
 
 
 def _item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -198,7 +199,7 @@ class WitnessesPane(Pane):
         else:
             on = ", ".join(fmt.rich(c.name) for c in status.cosigners) or "no witness yet"
             self.own_info.setText(
-                f"Latest checkpoint: entry #{latest.index}, {latest.message['size']:,} entries, "
+                f"Latest checkpoint: entry #{latest.index}, {counted(latest.message['size'], 'entry')}, "
                 f"{fmt.when(latest.recorded_at)} \u2022 cosigned by {on}."
                 + (
                     ""
