@@ -276,7 +276,14 @@ class DocumentsPane(Pane):
             self.open_path(str(path))
 
     def open_path(self, path: str) -> None:
+        from core.userfiles import check_user_file
+
         self.reload()
+        try:  # before Qt opens it: QPdfDocument.load waits forever on a FIFO, on the UI thread
+            check_user_file(path, "a PDF document")
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return
         if not self.has_preview:
             from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices
