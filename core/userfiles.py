@@ -38,11 +38,13 @@ def describe_size(count: int) -> str:
     return f"{count} byte{'' if count == 1 else 's'}"
 
 
-def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:
-    if stat.S_ISDIR(mode):
-        return error(f"{p} is a folder, not {what}.")
-    kind = (
-        "a device"
+def _kind(mode: int) -> str:
+    return (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a file"
+        if stat.S_ISREG(mode)
+        else "a device"
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
         else "a pipe (FIFO)"
         if stat.S_ISFIFO(mode)
@@ -50,7 +52,27 @@ def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> D
         if stat.S_ISSOCK(mode)
         else "not a regular file"
     )
-    return error(f"{p} is {kind}, not {what}; give a regular file.")
+
+
+def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:
+    if stat.S_ISDIR(mode):
+        return error(f"{p} is a folder, not {what}.")
+    return error(f"{p} is {_kind(mode)}, not {what}; give a regular file.")
+
+
+def check_user_folder(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> Path:
+    """`path` names a folder that is there (a file, a FIFO or a dangling link chosen as a folder is
+    refused in a sentence, rather than offered a ledger or listed)."""
+    p = Path(path)
+    try:
+        mode = os.stat(p).st_mode
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+        raise error(f"There is no folder {p}.") from None
+    except OSError as problem:
+        raise error(f"{p} cannot be read ({problem.strerror or problem}).") from None
+    if not stat.S_ISDIR(mode):
+        raise error(f"{p} is {_kind(mode)}, not {what}.")
+    return p
 
 
 def check_user_file(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> Path:

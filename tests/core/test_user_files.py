@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import threading
 import time
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 
 from core.errors import DeedbookError, Remedy
 from core.outfiles import check_output, write_output
-from core.userfiles import check_user_file, describe_size, read_first_line, read_user_file, read_user_text
+from core.userfiles import (
+    check_user_file,
+    check_user_folder,
+    describe_size,
+    read_first_line,
+    read_user_file,
+    read_user_text,
+)
 from tests.helpers import read_only_folder
 
 
@@ -69,6 +77,20 @@ def test_sockets_folders_and_missing_files(tmp_path: Path) -> None:
         read_user_file(tmp_path / "absent", "a PDF")
     with pytest.raises(DeedbookError, match="There is no file"):
         read_user_file(tmp_path / "absent" / "deeper", "a PDF")
+
+
+def test_a_folder_chosen_must_be_a_folder_that_is_there(tmp_path: Path) -> None:
+    """A file, a FIFO, a dangling link or a vanished folder chosen as a data folder: one sentence each
+    (the GUI used to offer to create a ledger "in" each of them)."""
+    (tmp_path / "file").write_text("x")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "folder").mkdir()
+    cases = {"file": "is a file, not a data folder", "fifo": "is a pipe (FIFO), not a data folder"}
+    for name, words in {**cases, "link": "There is no folder", "gone": "There is no folder"}.items():
+        with pytest.raises(DeedbookError, match=re.escape(words)):
+            check_user_folder(tmp_path / name, "a data folder")
+    assert check_user_folder(tmp_path / "folder", "a data folder") == tmp_path / "folder"
 
 
 def test_limits_count_the_bytes_read_not_what_stat_says() -> None:

@@ -141,7 +141,7 @@ class QrReadDialog(QDialog):
         for path in self.watcher.directories():
             self.watcher.removePath(path)
         self.watcher.addPath(str(folder))
-        self.status.setText(f"Watching {folder}: new images are read as they arrive.")
+        self.status.setText(prompts.readable(f"Watching {folder}: new images are read as they arrive."))
         self._folder_changed(str(folder))
 
     def _folder_changed(self, folder: str) -> None:
