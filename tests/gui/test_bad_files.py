@@ -592,3 +592,31 @@ def test_a_bad_folder_is_refused_in_one_sentence(env: Env, entry: Entry, case: s
     _check(env, entry, widget, before, listing, case, question_allowed=entry.name == "open a data folder")
     assert env.ctx.home.root == env.world.home.root  # still the same data folder
     assert on_ui_thread < 2.0, f"the UI thread was held {on_ui_thread:.1f} s"
+
+
+def test_an_image_that_goes_while_the_folder_is_watched_is_no_traceback(env: Env) -> None:
+    """The QR reader lists a watched folder, then looked at each image again (its time, twice): one
+    that a scanner or a sync client removes in between raised FileNotFoundError on the UI thread.
+    Fails on the old code (pytest-qt reports the exception raised in the slot)."""
+    from desktop.gui.dialogs.qr_read import QrReadDialog
+
+    folder = env.tmp / "scans"
+    folder.mkdir()
+    fleeting = _write(folder / "scan-1.png", _junk())
+    real_stat = Path.stat
+
+    def stat_then_gone(self: Path, *args: Any, **kwargs: Any) -> os.stat_result:
+        result = real_stat(self, *args, **kwargs)
+        if self == fleeting and os.path.exists(fleeting):
+            fleeting.unlink()  # removed the moment after this first look
+        return result
+
+    env.monkeypatch.setattr(Path, "stat", stat_then_gone)
+    dialog = QrReadDialog(env.ctx.ops, "Read QR codes", "Show the codes.", env.window)
+    env.qtbot.addWidget(dialog)
+    dialog.show()
+    env.log.folders.append(folder)
+    dialog._choose_folder()
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)
+    assert len(env.log.errors) <= 1 and all("went wrong" not in e for e in env.log.errors)
+    assert dialog.isVisible() and dialog.received is None

@@ -152,9 +152,9 @@ class QrReadDialog(QDialog):
         except DeedbookError as error:
             self.status.setText(prompts.readable(str(error)))
             return
-        new = [p for p in images if (str(p), p.stat().st_mtime_ns) not in self.seen]
-        self.seen.update((str(p), p.stat().st_mtime_ns) for p in new)
-        self.read_files(new)
+        new = [(p, mtime) for p, mtime in images if (str(p), mtime) not in self.seen]
+        self.seen.update((str(p), mtime) for p, mtime in new)
+        self.read_files([p for p, _mtime in new])
 
     # -- collecting -----------------------------------------------------------------------------------
     def take(self, texts: list[str], without_code: int = 0) -> None:
