@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -51,6 +52,30 @@ def _folder_problem(folder: Path, error: OSError) -> DeedbookError:
     if error.errno == errno.ENOSPC:
         return DeedbookError(f"The disk holding {folder} is full; nothing was written.")
     return DeedbookError(f"Cannot write in the folder {folder} ({error.strerror or error}).")
+
+
+def output_folder(path: str | os.PathLike[str]) -> Path:
+    """A folder files are to be written in, made if missing; a sentence if something else is there
+    (a file, a FIFO, a link to nothing), said before any work is done."""
+    from core.userfiles import describe_kind
+
+    folder = Path(path)
+    try:
+        mode = os.stat(folder).st_mode
+    except FileNotFoundError:
+        if os.path.islink(folder):
+            raise DeedbookError(f"{folder} is a link to a folder that is not there; choose another folder.") from None
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    else:
+        if not stat.S_ISDIR(mode):
+            raise DeedbookError(f"{folder} is {describe_kind(mode)}, not a folder; choose another folder.")
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    return folder
 
 
 def check_output(path: str | os.PathLike[str], *, force: bool = False, make_folder: bool = False) -> Path:

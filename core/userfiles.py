@@ -38,7 +38,8 @@ def describe_size(count: int) -> str:
     return f"{count} byte{'' if count == 1 else 's'}"
 
 
-def _kind(mode: int) -> str:
+def describe_kind(mode: int) -> str:
+    """What a file's mode says it is, as people say it: 'a folder', 'a file', 'a pipe (FIFO)'..."""
     return (
         "a folder"
         if stat.S_ISDIR(mode)
@@ -57,7 +58,7 @@ def _kind(mode: int) -> str:
 def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:
     if stat.S_ISDIR(mode):
         return error(f"{p} is a folder, not {what}.")
-    return error(f"{p} is {_kind(mode)}, not {what}; give a regular file.")
+    return error(f"{p} is {describe_kind(mode)}, not {what}; give a regular file.")
 
 
 def check_user_folder(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> Path:
@@ -71,7 +72,7 @@ def check_user_folder(path: str | os.PathLike[str], what: str, *, error: type[De
     except OSError as problem:
         raise error(f"{p} cannot be read ({problem.strerror or problem}).") from None
     if not stat.S_ISDIR(mode):
-        raise error(f"{p} is {_kind(mode)}, not {what}.")
+        raise error(f"{p} is {describe_kind(mode)}, not {what}.")
     return p
 
 

@@ -199,3 +199,26 @@ def test_a_read_only_folder_is_a_sentence(tmp_path: Path) -> None:
         with pytest.raises(DeedbookError, match=r"read-only|permission denied"):
             write_output(folder / "out.pdf", b"%PDF")
         assert list(folder.iterdir()) == []
+
+
+def test_a_folder_to_write_in_says_what_is_in_the_way(tmp_path: Path) -> None:
+    """Request files go to a folder (transfer, party and compliance requests, ballots): a FIFO there was
+    called 'a file', and a link to nothing gave 'Cannot write in the folder ... (File exists)'. Fails on
+    the old code (the FIFO and link sentences)."""
+    from core.outfiles import output_folder
+    from core.transactions import write_requests
+
+    (tmp_path / "file").write_text("x")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    for name, words in {
+        "file": "is a file, not a folder",
+        "fifo": "is a pipe (FIFO), not a folder",
+        "link": "is a link to a folder that is not there",
+    }.items():
+        with pytest.raises(DeedbookError, match=re.escape(words)):
+            write_requests([], tmp_path / name)  # the folder is looked at before any request
+    assert not (tmp_path / "nowhere").exists()
+    assert (
+        output_folder(tmp_path / "new" / "deep") == tmp_path / "new" / "deep" and (tmp_path / "new" / "deep").is_dir()
+    )

@@ -416,6 +416,43 @@ def _qr_watch(env: Env, path: Path) -> QWidget:
     return dialog
 
 
+def _transfer_request_folder(env: Env, path: Path) -> QWidget:
+    from PySide6.QtWidgets import QWizard
+
+    wizard = env.window.open_transfer(env.deed)
+    env.qtbot.addWidget(wizard)
+    env.qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
+    env.qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), env.world.key("bob").address)
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    env.qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures)
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)
+    env.log.folders.append(path)
+    wizard.signatures.save_requests()
+    return wizard
+
+
+def _a_proposal(env: Env) -> None:
+    from desktop.workspace import Signer
+
+    env.deed = env.world.register("BAD-P", env.world.key("alice").address, shares=3)
+    ws = env.ctx.ws
+    ws.checkpoint(Signer("operator", PASSWORD))
+    ws.propose(Signer("operator", PASSWORD), env.deed, "Replace the roof?", "60%", "2099-01-01")
+
+
+def _ballot_request_folder(env: Env, path: Path) -> QWidget:
+    from desktop.gui.events import Changes
+
+    env.ctx.events.announce(Changes.LEDGER | Changes.KEYS)
+    pane = env.window.show_pane("servicing")
+    env.qtbot.waitUntil(lambda: pane.data is not None and pane.proposals_table.rowCount() == 1, timeout=10_000)
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=10_000)
+    pane.proposals_table.selectRow(0)
+    env.log.folders.append(path)
+    pane.write_requests()
+    return pane
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -456,6 +493,19 @@ FOLDER_ENTRIES = [
     Entry("open a data folder", _open_data_folder),
     Entry("QR reader: folder to watch", _qr_watch, inline=True),
     Entry("witnesses: data folder to sync from", _replica_sync("folder")),
+    # folders written to: a missing one is made, and one holding other files is fine
+    Entry(
+        "transfer wizard: folder for the requests",
+        _transfer_request_folder,
+        setup=_a_deed,
+        only=("a_file", "fifo", "dangling_link"),
+    ),
+    Entry(
+        "servicing: folder for the ballot requests",
+        _ballot_request_folder,
+        setup=_a_proposal,
+        only=("a_file", "fifo", "dangling_link"),
+    ),
 ]
 
 
@@ -582,6 +632,10 @@ def test_a_name_that_is_not_utf8_is_shown_with_its_bad_bytes_marked(
 @pytest.mark.parametrize("case", FOLDER_CASES)
 @pytest.mark.parametrize("entry", FOLDER_ENTRIES, ids=lambda e: e.name)
 def test_a_bad_folder_is_refused_in_one_sentence(env: Env, entry: Entry, case: str) -> None:
+    if entry.only and case not in entry.only:
+        pytest.skip(f"{case} is a good folder for {entry.name}")
+    if entry.setup is not None:
+        entry.setup(env)
     folder = env.tmp / "chosen-here"
     folder.mkdir()
     path = folder_case(case, folder)
