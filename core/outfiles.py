@@ -86,10 +86,7 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False, make_fold
     _refuse_target(p, force)
     folder = p.parent
     if make_folder:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _folder_problem(folder, error) from None
+        output_folder(folder)
     if not folder.is_dir():
         raise DeedbookError(f"The folder {folder} does not exist; create it first or choose another.")
     return p

@@ -222,3 +222,15 @@ def test_a_folder_to_write_in_says_what_is_in_the_way(tmp_path: Path) -> None:
     assert (
         output_folder(tmp_path / "new" / "deep") == tmp_path / "new" / "deep" and (tmp_path / "new" / "deep").is_dir()
     )
+
+
+def test_a_file_written_into_a_folder_that_is_a_fifo_says_so(tmp_path: Path) -> None:
+    """write_output(make_folder=True) (a holder's statement, a data folder's own files) into a FIFO or a
+    dangling link: 'Cannot write in the folder ... (File exists)' on the old code."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(DeedbookError, match=re.escape("is a pipe (FIFO), not a folder")):
+        write_output(tmp_path / "fifo" / "statement.pdf", b"%PDF", make_folder=True)
+    with pytest.raises(DeedbookError, match="is a link to a folder that is not there"):
+        write_output(tmp_path / "link" / "statement.pdf", b"%PDF", make_folder=True)
+    assert not (tmp_path / "nowhere").exists()
