@@ -529,6 +529,22 @@ def _folder_listing(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if not str(p).endswith(skip) and "logs" not in p.parts}
 
 
+class Heartbeat:
+    """The longest the UI thread went without running its event loop, while a test waits on the action."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.last, self.longest = time.monotonic(), 0.0
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.beat)
+        self.timer.start(20)
+
+    def beat(self) -> None:
+        now = time.monotonic()
+        self.longest, self.last = max(self.longest, now - self.last), now
+
+
 @pytest.fixture
 def env(
     world: World,
@@ -587,6 +603,9 @@ def _check(
     assert _ledger_state(env.world.ledger) == before
     assert _folder_listing(env.world.home.root) == listing
     assert widget.isVisible() and widget.isEnabled()
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.activeModalWidget() in (None, widget)  # no other dialog left waiting over it
     if os.environ.get("DEEDBOOK_SENTENCES"):  # the table of what was said, for reading it over
         with open(os.environ["DEEDBOOK_SENTENCES"], "a", encoding="utf-8", errors="backslashreplace") as out:
             out.write(f"{entry.name}|{case}|{sentence}\n")
@@ -609,9 +628,12 @@ def test_a_bad_file_is_refused_in_one_sentence(env: Env, entry: Entry, case: str
     started = time.monotonic()
     widget = entry.drive(env, path)
     on_ui_thread = time.monotonic() - started
+    heart = Heartbeat()  # from here the action runs on workers; the UI thread keeps beating
     _check(env, entry, widget, before, listing, case)
     assert _digest(path) == content
     assert on_ui_thread < 2.0, f"the UI thread was held {on_ui_thread:.1f} s"
+    heart.timer.stop()
+    assert heart.longest < 2.0, f"the UI thread missed its beat for {heart.longest:.1f} s"
 
 
 def test_a_name_that_is_not_utf8_is_shown_with_its_bad_bytes_marked(
@@ -643,9 +665,12 @@ def test_a_bad_folder_is_refused_in_one_sentence(env: Env, entry: Entry, case: s
     started = time.monotonic()
     widget = entry.drive(env, path)
     on_ui_thread = time.monotonic() - started
+    heart = Heartbeat()  # from here the action runs on workers; the UI thread keeps beating
     _check(env, entry, widget, before, listing, case, question_allowed=entry.name == "open a data folder")
     assert env.ctx.home.root == env.world.home.root  # still the same data folder
     assert on_ui_thread < 2.0, f"the UI thread was held {on_ui_thread:.1f} s"
+    heart.timer.stop()
+    assert heart.longest < 2.0, f"the UI thread missed its beat for {heart.longest:.1f} s"
 
 
 def test_an_image_that_goes_while_the_folder_is_watched_is_no_traceback(env: Env) -> None:
