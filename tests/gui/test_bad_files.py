@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -599,6 +600,7 @@ def _check(
     assert "Traceback" not in sentence and "went wrong" not in sentence and "unexpectedly" not in sentence
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in sentence), "a lone surrogate: Qt drops it from the text"
     assert len(sentence) < 600, sentence
+    assert not re.search(r": (A|An|The|This|It|There) ", sentence), f"two sentences glued: {sentence}"
     assert env.log.infos == [] and (question_allowed or env.log.questions == [])  # nothing done, nothing asked
     assert _ledger_state(env.world.ledger) == before
     assert _folder_listing(env.world.home.root) == listing
