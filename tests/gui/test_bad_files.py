@@ -454,6 +454,29 @@ def _ballot_request_folder(env: Env, path: Path) -> QWidget:
     return pane
 
 
+def _a_distribution(env: Env) -> None:
+    from desktop.workspace import Signer
+
+    env.deed = env.world.register("BAD-D", env.world.key("alice").address, shares=3)
+    ws = env.ctx.ws
+    ws.checkpoint(Signer("operator", PASSWORD))
+    ws.record_distribution(Signer("operator", PASSWORD), ws.distribution_preview(env.deed, "300", "USD"))
+    ws.checkpoint(Signer("operator", PASSWORD))  # the statements cite a checkpoint over the distribution
+
+
+def _statements_folder(env: Env, path: Path) -> QWidget:
+    from desktop.gui.events import Changes
+
+    env.ctx.events.announce(Changes.LEDGER | Changes.KEYS)
+    pane = env.window.show_pane("servicing")
+    env.qtbot.waitUntil(lambda: pane.data is not None and pane.distributions_table.rowCount() == 1, timeout=10_000)
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=10_000)
+    pane.distributions_table.selectRow(0)
+    env.log.folders.append(path)
+    pane.write_statements()
+    return pane
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -505,6 +528,12 @@ FOLDER_ENTRIES = [
         "servicing: folder for the ballot requests",
         _ballot_request_folder,
         setup=_a_proposal,
+        only=("a_file", "fifo", "dangling_link"),
+    ),
+    Entry(
+        "servicing: folder for the holders' statements",
+        _statements_folder,
+        setup=_a_distribution,
         only=("a_file", "fifo", "dangling_link"),
     ),
 ]
