@@ -160,6 +160,7 @@ class Env:
     tmp: Path
     said: list[str]  # sentences shown in a dialog's own message line
     deed: int = 0  # a deed the setup registered
+    recovery: str = ""  # a recovery the setup opened
 
     def answer(self, dialog_class: Any, fill: Callable[[Any], None]) -> None:
         """The next `dialog_class.exec()` fills the dialog as a person would and presses OK if it can."""
@@ -477,6 +478,32 @@ def _statements_folder(env: Env, path: Path) -> QWidget:
     return pane
 
 
+def _a_recovery(env: Env) -> None:
+    from tests.compliance_helpers import Office
+
+    office = Office(env.world, env.tmp / "requests")
+    env.world.register("BAD-R", office.key("alice").address)
+    for name in ("bob", "carol", "dave", "notary", "kyc", "registrar2"):
+        office.key(name)
+    office.trust()
+    office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 2})
+    env.recovery = office.open_recovery("alice", "dave")
+
+
+def _recovery_requests_folder(env: Env, path: Path) -> QWidget:
+    from desktop.gui.events import Changes
+
+    env.ctx.events.announce(Changes.LEDGER)
+    pane = env.window.show_pane("rules")
+    env.qtbot.waitUntil(lambda: pane.overview is not None and not env.ctx.ops.busy, timeout=10_000)
+    wizard = pane.open_recovery(env.recovery)
+    env.qtbot.addWidget(wizard)
+    env.qtbot.waitUntil(lambda: wizard.status.view is not None and not env.ctx.ops.busy, timeout=10_000)
+    env.log.folders.append(path)
+    wizard.status.write_requests()
+    return wizard
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -534,6 +561,12 @@ FOLDER_ENTRIES = [
         "servicing: folder for the holders' statements",
         _statements_folder,
         setup=_a_distribution,
+        only=("a_file", "fifo", "dangling_link"),
+    ),
+    Entry(
+        "recovery wizard: folder for the approvers' requests",
+        _recovery_requests_folder,
+        setup=_a_recovery,
         only=("a_file", "fifo", "dangling_link"),
     ),
 ]
