@@ -763,3 +763,17 @@ def test_an_image_that_goes_while_the_folder_is_watched_is_no_traceback(env: Env
     env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)
     assert len(env.log.errors) <= 1 and all("went wrong" not in e for e in env.log.errors)
     assert dialog.isVisible() and dialog.received is None
+
+
+def test_bad_files_dropped_together_on_the_transfer_wizard_are_one_dialog(env: Env) -> None:
+    """Three bad files dropped at once were three dialogs, one after another; now one says them all.
+    Fails on the old code (three dialogs)."""
+    _a_deed(env)
+    folder = env.tmp / "dropped"
+    folder.mkdir()
+    paths = [_write(folder / "empty.json", b""), _write(folder / "junk.json", _junk()), folder / "gone.json"]
+    wizard = _transfer_responses(env, paths[0])
+    env.log.errors.clear()
+    wizard.signatures.import_files(paths)
+    assert len(env.log.errors) == 1
+    assert all(p.name in env.log.errors[0] for p in paths) and wizard.responses == {}
