@@ -76,19 +76,28 @@ def check_user_folder(path: str | os.PathLike[str], what: str, *, error: type[De
     return p
 
 
-def check_user_file(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> Path:
-    """`path` names a regular file (looked at with stat, never opened: a FIFO cannot block here)."""
+def check_user_file(
+    path: str | os.PathLike[str],
+    what: str,
+    *,
+    error: type[DeedbookError] = DeedbookError,
+    max_bytes: int | None = None,
+) -> Path:
+    """`path` names a regular file (looked at with stat, never opened: a FIFO cannot block here), of at
+    most `max_bytes` when given (for a file another library will read, such as a PDF shown on screen)."""
     p = Path(path)
     try:
-        mode = os.stat(p).st_mode
+        status = os.stat(p)
     except (FileNotFoundError, NotADirectoryError):
         raise error(f"There is no file {p}.") from None
     except OSError as problem:
         raise error(f"{p} cannot be read ({problem.strerror or problem}).") from None
     except ValueError:  # a NUL in the name
         raise error(f"There is no file {p}.") from None
-    if not stat.S_ISREG(mode):
-        raise _not_regular(p, what, mode, error)
+    if not stat.S_ISREG(status.st_mode):
+        raise _not_regular(p, what, status.st_mode, error)
+    if max_bytes is not None and status.st_size > max_bytes:
+        raise error(f"{p} is too large to be {what} (over {describe_size(max_bytes)}).")
     return p
 
 

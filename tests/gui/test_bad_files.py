@@ -777,3 +777,22 @@ def test_bad_files_dropped_together_on_the_transfer_wizard_are_one_dialog(env: E
     wizard.signatures.import_files(paths)
     assert len(env.log.errors) == 1
     assert all(p.name in env.log.errors[0] for p in paths) and wizard.responses == {}
+
+
+def test_a_huge_pdf_is_refused_by_size_before_qt_reads_it_on_the_ui_thread(env: Env) -> None:
+    """QPdfDocument.load parses on the UI thread: 100 MB that look like a PDF held it ~6 s (200 MB, 13 s).
+    Now a file over the verifier's own limit is refused by its size first. Fails on the old code."""
+    path = env.tmp / "huge.pdf"
+    block = b"1 0 obj << /Type /Catalog >> endobj\n" * 30_000
+    with path.open("wb") as out:
+        out.write(b"%PDF-1.4\n")
+        for _ in range(100 * 2**20 // len(block)):
+            out.write(block)
+    heart = Heartbeat()
+    started = time.monotonic()
+    _documents_verify(env, path)
+    held = time.monotonic() - started
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=60_000)
+    heart.timer.stop()
+    assert held < 2.0, f"the UI thread was held {held:.1f} s"
+    assert len(env.log.errors) == 1 and "too large to be a Deedbook PDF (over 64 MB)" in env.log.errors[0]

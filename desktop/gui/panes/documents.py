@@ -277,10 +277,11 @@ class DocumentsPane(Pane):
 
     def open_path(self, path: str) -> None:
         from core.userfiles import check_user_file
+        from desktop.documents.verify import MAX_PDF_BYTES
 
         self.reload()
-        try:  # before Qt opens it: QPdfDocument.load waits forever on a FIFO, on the UI thread
-            check_user_file(path, "a PDF document")
+        try:  # before Qt opens it on the UI thread: QPdfDocument.load waits forever on a FIFO, and reads
+            check_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES)  # 100 MB for ~6 s
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return
