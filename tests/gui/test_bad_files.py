@@ -513,6 +513,17 @@ class Entry:
     only: tuple[str, ...] = ()  # the cases that are bad for it (evidence may be any bytes at all)
 
 
+# These dialogs keep the chosen path as a line edit's text, which loses a name's undecodable bytes; a real
+# file dialog (Qt decodes names as UTF-8, with U+FFFD) cannot hand them such a name in the first place.
+THROUGH_A_LINE_EDIT = {
+    "keys: keystore file",
+    "keys: private key file",
+    "rules: evidence file",
+    "witnesses: ledger to follow",
+    "witnesses: export bundle to sync from",
+    "witnesses: data folder to sync from",
+}
+
 FILE_ENTRIES = [
     Entry("signer: signing request", _signer),
     Entry("notary desk: attestation request", _notary_desk),
@@ -661,6 +672,8 @@ def _check(
     assert sentence.strip(), "an empty sentence"
     assert "Traceback" not in sentence and "went wrong" not in sentence and "unexpectedly" not in sentence
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in sentence), "a lone surrogate: Qt drops it from the text"
+    if case == "non_utf8_name" and "-chosen" in sentence and entry.name not in THROUGH_A_LINE_EDIT:
+        assert "\ufffd-chosen" in sentence, f"the name's bad bytes were dropped: {sentence}"
     assert len(sentence) < 600, sentence
     assert not re.search(r": (A|An|The|This|It|There) ", sentence), f"two sentences glued: {sentence}"
     assert env.log.infos == [] and (question_allowed or env.log.questions == [])  # nothing done, nothing asked
