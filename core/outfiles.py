@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -53,6 +54,30 @@ def _folder_problem(folder: Path, error: OSError) -> DeedbookError:
     return DeedbookError(f"Cannot write in the folder {folder} ({error.strerror or error}).")
 
 
+def output_folder(path: str | os.PathLike[str]) -> Path:
+    """A folder files are to be written in, made if missing; a sentence if something else is there
+    (a file, a FIFO, a link to nothing), said before any work is done."""
+    from core.userfiles import describe_kind
+
+    folder = Path(path)
+    try:
+        mode = os.stat(folder).st_mode
+    except FileNotFoundError:
+        if os.path.islink(folder):
+            raise DeedbookError(f"{folder} is a link to a folder that is not there; choose another folder.") from None
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    else:
+        if not stat.S_ISDIR(mode):
+            raise DeedbookError(f"{folder} is {describe_kind(mode)}, not a folder; choose another folder.")
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    return folder
+
+
 def check_output(path: str | os.PathLike[str], *, force: bool = False, make_folder: bool = False) -> Path:
     """Whether `path` can be written (call it before long work); a sentence if not. `write_output` checks again."""
     p = Path(path)
@@ -61,10 +86,7 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False, make_fold
     _refuse_target(p, force)
     folder = p.parent
     if make_folder:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _folder_problem(folder, error) from None
+        output_folder(folder)
     if not folder.is_dir():
         raise DeedbookError(f"The folder {folder} does not exist; create it first or choose another.")
     return p

@@ -29,7 +29,7 @@ from core.entries import Entry, canonical_json
 from core.errors import DeedbookError
 from core.ledger import Ledger
 from core.liens import lien_request, release_request
-from core.outfiles import check_output
+from core.outfiles import check_output, output_folder
 from core.requests import SigningRequest, write_json
 from core.store import LienRow
 from core.transactions import Response, _as_response, build_entry
@@ -68,8 +68,7 @@ def request_file_name(request: SigningRequest) -> str:
 def write_request(request: SigningRequest, out_dir: str | os.PathLike[str]) -> Path:
     """Write one request into `out_dir` (made if needed); an existing file is never replaced."""
     folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise DeedbookError(f"{folder} is a file, not a folder.")
+    output_folder(folder)  # a file, a FIFO or a dangling link there is a sentence before anything is written
     target = folder / request_file_name(request)
     check_output(target, make_folder=True)
     return write_json(target, request.as_json())

@@ -31,7 +31,7 @@ from core.kinds import get_kind
 from core.kinds.transfer import TRANSFER_ID, check_transfer_message, holding_of
 from core.ledger import Ledger
 from core.money import check_currency, parse_amount
-from core.outfiles import check_output
+from core.outfiles import check_output, output_folder
 from core.requests import (
     SigningRequest,
     entry_from_responses,
@@ -194,8 +194,7 @@ def request_file_name(request: SigningRequest) -> str:
 def write_requests(requests: Sequence[SigningRequest], out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write each request to `out_dir` (created if needed); all files or none."""
     folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise DeedbookError(f"{folder} is a file, not a folder.")
+    output_folder(folder)  # a file, a FIFO or a dangling link there is a sentence before anything is written
     targets = [folder / request_file_name(r) for r in requests]
     for target in targets:
         if target.exists() or target.is_symlink():

@@ -39,11 +39,14 @@ def describe_size(count: int) -> str:
     return counted(count, 'byte')
 
 
-def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:
-    if stat.S_ISDIR(mode):
-        return error(f"{p} is a folder, not {what}.")
-    kind = (
-        "a device"
+def describe_kind(mode: int) -> str:
+    """What a file's mode says it is, as people say it: 'a folder', 'a file', 'a pipe (FIFO)'..."""
+    return (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a file"
+        if stat.S_ISREG(mode)
+        else "a device"
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
         else "a pipe (FIFO)"
         if stat.S_ISFIFO(mode)
@@ -51,22 +54,51 @@ def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> D
         if stat.S_ISSOCK(mode)
         else "not a regular file"
     )
-    return error(f"{p} is {kind}, not {what}; give a regular file.")
 
 
-def check_user_file(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> Path:
-    """`path` names a regular file (looked at with stat, never opened: a FIFO cannot block here)."""
+def _not_regular(p: Path, what: str, mode: int, error: type[DeedbookError]) -> DeedbookError:
+    if stat.S_ISDIR(mode):
+        return error(f"{p} is a folder, not {what}.")
+    return error(f"{p} is {describe_kind(mode)}, not {what}; give a regular file.")
+
+
+def check_user_folder(path: str | os.PathLike[str], what: str, *, error: type[DeedbookError] = DeedbookError) -> Path:
+    """`path` names a folder that is there (a file, a FIFO or a dangling link chosen as a folder is
+    refused in a sentence, rather than offered a ledger or listed)."""
     p = Path(path)
     try:
         mode = os.stat(p).st_mode
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+        raise error(f"There is no folder {p}.") from None
+    except OSError as problem:
+        raise error(f"{p} cannot be read ({problem.strerror or problem}).") from None
+    if not stat.S_ISDIR(mode):
+        raise error(f"{p} is {describe_kind(mode)}, not {what}.")
+    return p
+
+
+def check_user_file(
+    path: str | os.PathLike[str],
+    what: str,
+    *,
+    error: type[DeedbookError] = DeedbookError,
+    max_bytes: int | None = None,
+) -> Path:
+    """`path` names a regular file (looked at with stat, never opened: a FIFO cannot block here), of at
+    most `max_bytes` when given (for a file another library will read, such as a PDF shown on screen)."""
+    p = Path(path)
+    try:
+        status = os.stat(p)
     except (FileNotFoundError, NotADirectoryError):
         raise error(f"There is no file {p}.") from None
     except OSError as problem:
         raise error(f"{p} cannot be read ({problem.strerror or problem}).") from None
     except ValueError:  # a NUL in the name
         raise error(f"There is no file {p}.") from None
-    if not stat.S_ISREG(mode):
-        raise _not_regular(p, what, mode, error)
+    if not stat.S_ISREG(status.st_mode):
+        raise _not_regular(p, what, status.st_mode, error)
+    if max_bytes is not None and status.st_size > max_bytes:
+        raise error(f"{p} is too large to be {what} (over {describe_size(max_bytes)}).")
     return p
 
 

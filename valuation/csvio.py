@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DeedbookError
-from core.userfiles import describe_size, read_user_file
+from core.userfiles import describe_size, open_user_file, read_user_file
 
 # Spellings of "no value" found in exported tables; compared case-insensitively.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "nil", "missing"})
 
 MAX_BYTES = 512 * 1024 * 1024  # refuse absurd files rather than exhaust memory
+HEADER_SAMPLE = 64_000  # characters read for the header: enough for any header row, quick on any file
 
 
 @dataclass
@@ -119,3 +120,34 @@ def read_table(path: str | Path) -> RawTable:
     p = Path(path)
     data = read_user_file(p, "a sales table to read at once: split it first", max_bytes=MAX_BYTES)
     return parse_text(_decode(data, str(p)), str(p), hashlib.sha256(data).hexdigest())
+
+
+def read_header(path: str | Path) -> list[str]:
+    """The column names of a CSV (or .csv.gz) file, as `read_table` would name them, from its first
+    64 KB only (for choosing the price column while the person waits); a clear DeedbookError for a
+    file `read_table` would refuse on sight: not text, not decompressible, or with no header row."""
+    p, source = Path(path), str(path)
+    with open_user_file(p, "a sales table (CSV)") as raw:  # a FIFO or device is refused, never read
+        try:
+            data = raw.read(HEADER_SAMPLE)
+            if data[:2] == b"\x1f\x8b":  # gzip, told by its bytes as read_table does, not by the name
+                raw.seek(0)
+                with gzip.GzipFile(fileobj=raw) as unpacked:
+                    data = unpacked.read(HEADER_SAMPLE)
+        except (EOFError, zlib.error, gzip.BadGzipFile):
+            raise DeedbookError(f"{source} looks gzip-compressed but cannot be decompressed.") from None
+        except OSError as problem:
+            raise DeedbookError(f"{source} cannot be read ({problem.strerror or problem}).") from None
+    if b"\x00" in data[:4096]:
+        raise DeedbookError(f"{source} is not a text (CSV) file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:  # cut inside a character at the sample's end, or not UTF-8
+        text = data[: problem.start].decode("utf-8-sig") if problem.start >= len(data) - 3 else data.decode("latin-1")
+    try:
+        for row in csv.reader(io.StringIO(text), _dialect(text[:65536])):
+            if any(cell.strip() for cell in row):  # the first non-empty row, as parse_text takes it
+                return _unique_names(row)
+    except csv.Error as error:
+        raise DeedbookError(f"{source} is not a readable CSV file ({error}).") from None
+    raise DeedbookError(f"{source} holds no table: no header row in its first {describe_size(HEADER_SAMPLE)}.")

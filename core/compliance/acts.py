@@ -16,7 +16,7 @@ from core.entries import Entry, SignatureRecord
 from core.errors import DeedbookError, NotFound, RuleViolation
 from core.kinds import apply_entry
 from core.ledger import Ledger
-from core.outfiles import check_output
+from core.outfiles import check_output, output_folder
 from core.projection import DbState
 from core.requests import SigningRequest, write_json
 from core.state import ApplyContext
@@ -68,8 +68,7 @@ class PreparedAct:
 def write_files(items: Sequence[tuple[SigningRequest, str]], out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write each (request or response, file name) to `out_dir` (made if needed): all of them or none."""
     folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise DeedbookError(f"{folder} is a file, not a folder.")
+    output_folder(folder)  # a file, a FIFO or a dangling link there is a sentence before anything is written
     targets = [folder / name for _, name in items]
     for target in targets:
         if target.exists() or target.is_symlink():

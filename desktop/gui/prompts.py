@@ -6,23 +6,34 @@ QMessageBox directly; a test monkeypatches the function it needs (Vorta style).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
+# A file name that is not UTF-8 reaches Python with its bytes as lone surrogates, which Qt silently
+# drops from a string ("/tmp/\udcff-x.json" would be shown as "/tmp/-x.json", naming another file).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def readable(text: str) -> str:
+    """`text` as Qt can show it: each undecodable byte of a file name becomes \ufffd, not nothing."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def show_error(parent: QWidget | None, sentence: str, title: str = "Deedbook") -> None:
-    QMessageBox.warning(parent, title, sentence)
+    QMessageBox.warning(parent, title, readable(sentence))
 
 
 def inform(parent: QWidget | None, sentence: str, title: str = "Deedbook") -> None:
-    QMessageBox.information(parent, title, sentence)
+    QMessageBox.information(parent, title, readable(sentence))
 
 
 def ask(
     parent: QWidget | None, question: str, title: str = "Deedbook", *, yes: str = "Yes", no: str = "Cancel"
 ) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(QMessageBox.Icon.Question, title, readable(question), QMessageBox.StandardButton.NoButton, parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)
     box.exec()

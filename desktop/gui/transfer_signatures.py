@@ -214,21 +214,24 @@ class SignaturesPage(QWizardPage):
         from core.requests import load_response
 
         others: list[SigningRequest] = []  # a bank's lien or a notary's attestation, dropped here too
+        refused: list[str] = []  # said in one dialog, however many files were dropped
         for path in paths:
             try:
                 response = load_response(path)
             except DeedbookError as error:
-                prompts.show_error(self, str(error))
+                refused.append(str(error))
                 continue
             row = self.match(response)
             if row is None and response.kind != "Transfer":
                 others.append(response)
                 continue
             if row is None:
-                prompts.show_error(self, f"{path.name} is not a signed response to this transfer's requests.")
+                refused.append(f"{path.name} is not a signed response to this transfer's requests.")
                 continue
             self.w.responses[row] = response
         self.refresh()
+        if refused:
+            prompts.show_error(self, "\n".join(refused))
         if others:
             from desktop.gui.dialogs.party_requests import submit_responses
 

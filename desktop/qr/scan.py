@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +77,21 @@ def scan_files(paths: Iterable[str | os.PathLike[str]]) -> Scanned:
     return result
 
 
-def images_in_folder(folder: str | os.PathLike[str]) -> list[Path]:
-    """The image files in a folder, oldest first (a scanner or a phone drops them there one by one)."""
+def images_in_folder(folder: str | os.PathLike[str]) -> list[tuple[Path, int]]:
+    """The image files in a folder, oldest first, each with its modification time in ns (a scanner or
+    a phone drops them there one by one). Each file is looked at once: one that goes between the
+    listing and that look is left out, not a traceback (the next change of the folder looks again)."""
     suffixes = {".png", ".jpg", ".jpeg", ".gif"}
     try:
-        entries = [p for p in Path(folder).iterdir() if p.suffix.lower() in suffixes and p.is_file()]
+        names = [p for p in Path(folder).iterdir() if p.suffix.lower() in suffixes]
     except OSError as error:
         raise DeedbookError(f"The folder {folder} cannot be read ({error.strerror or error}).") from None
-    return sorted(entries, key=lambda p: (p.stat().st_mtime, p.name))
+    found: list[tuple[Path, int]] = []
+    for path in names:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(status.st_mode):
+            found.append((path, status.st_mtime_ns))
+    return sorted(found, key=lambda item: (item[1], item[0].name))

@@ -32,12 +32,9 @@ if TYPE_CHECKING:
 
 def _writable_folder(folder: Path) -> None:
     """A folder request files can be written to (made if missing); a sentence if not."""
-    if folder.exists() and not folder.is_dir():
-        raise DeedbookError(f"{folder} is a file, not a folder.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DeedbookError(f"The folder {folder} cannot be made ({error.strerror or error}).") from None
+    from core.outfiles import output_folder
+
+    output_folder(folder)
     if not os.access(folder, os.W_OK):
         raise DeedbookError(f"The folder {folder} cannot be written to; choose another.")
 

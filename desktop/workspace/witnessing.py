@@ -166,7 +166,8 @@ class WitnessOps(RecordOps):
             try:
                 notes.append((str(path), parse_note(raw)))
             except MalformedNote as bad:
-                raise DeedbookError(f"{path} is not a cosigned checkpoint: {bad}") from None
+                why = str(bad)[:1].lower() + str(bad)[1:]  # one sentence, as core.forks words it
+                raise DeedbookError(f"{path} is not a cosigned checkpoint: {why}") from None
         return Done(add_cosignatures(self.ledger, notes), Receipt())
 
     def send_checkpoint(self, urls: Sequence[str]) -> Done[list[Sent]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import threading
 import time
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 
 from core.errors import DeedbookError, Remedy
 from core.outfiles import check_output, write_output
-from core.userfiles import check_user_file, describe_size, read_first_line, read_user_file, read_user_text
+from core.userfiles import (
+    check_user_file,
+    check_user_folder,
+    describe_size,
+    read_first_line,
+    read_user_file,
+    read_user_text,
+)
 from tests.helpers import read_only_folder
 
 
@@ -69,6 +77,20 @@ def test_sockets_folders_and_missing_files(tmp_path: Path) -> None:
         read_user_file(tmp_path / "absent", "a PDF")
     with pytest.raises(DeedbookError, match="There is no file"):
         read_user_file(tmp_path / "absent" / "deeper", "a PDF")
+
+
+def test_a_folder_chosen_must_be_a_folder_that_is_there(tmp_path: Path) -> None:
+    """A file, a FIFO, a dangling link or a vanished folder chosen as a data folder: one sentence each
+    (the GUI used to offer to create a ledger "in" each of them)."""
+    (tmp_path / "file").write_text("x")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "folder").mkdir()
+    cases = {"file": "is a file, not a data folder", "fifo": "is a pipe (FIFO), not a data folder"}
+    for name, words in {**cases, "link": "There is no folder", "gone": "There is no folder"}.items():
+        with pytest.raises(DeedbookError, match=re.escape(words)):
+            check_user_folder(tmp_path / name, "a data folder")
+    assert check_user_folder(tmp_path / "folder", "a data folder") == tmp_path / "folder"
 
 
 def test_limits_count_the_bytes_read_not_what_stat_says() -> None:
@@ -177,3 +199,38 @@ def test_a_read_only_folder_is_a_sentence(tmp_path: Path) -> None:
         with pytest.raises(DeedbookError, match=r"read-only|permission denied"):
             write_output(folder / "out.pdf", b"%PDF")
         assert list(folder.iterdir()) == []
+
+
+def test_a_folder_to_write_in_says_what_is_in_the_way(tmp_path: Path) -> None:
+    """Request files go to a folder (transfer, party and compliance requests, ballots): a FIFO there was
+    called 'a file', and a link to nothing gave 'Cannot write in the folder ... (File exists)'. Fails on
+    the old code (the FIFO and link sentences)."""
+    from core.outfiles import output_folder
+    from core.transactions import write_requests
+
+    (tmp_path / "file").write_text("x")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    for name, words in {
+        "file": "is a file, not a folder",
+        "fifo": "is a pipe (FIFO), not a folder",
+        "link": "is a link to a folder that is not there",
+    }.items():
+        with pytest.raises(DeedbookError, match=re.escape(words)):
+            write_requests([], tmp_path / name)  # the folder is looked at before any request
+    assert not (tmp_path / "nowhere").exists()
+    assert (
+        output_folder(tmp_path / "new" / "deep") == tmp_path / "new" / "deep" and (tmp_path / "new" / "deep").is_dir()
+    )
+
+
+def test_a_file_written_into_a_folder_that_is_a_fifo_says_so(tmp_path: Path) -> None:
+    """write_output(make_folder=True) (a holder's statement, a data folder's own files) into a FIFO or a
+    dangling link: 'Cannot write in the folder ... (File exists)' on the old code."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(DeedbookError, match=re.escape("is a pipe (FIFO), not a folder")):
+        write_output(tmp_path / "fifo" / "statement.pdf", b"%PDF", make_folder=True)
+    with pytest.raises(DeedbookError, match="is a link to a folder that is not there"):
+        write_output(tmp_path / "link" / "statement.pdf", b"%PDF", make_folder=True)
+    assert not (tmp_path / "nowhere").exists()

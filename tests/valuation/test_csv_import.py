@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,55 @@ def test_parse_number_reads_what_python_writes(x: float) -> None:
 def test_classify_never_fails(values: list[str | None]) -> None:
     kind, note = classify("column", values)
     assert kind in {NUMERIC, CATEGORICAL, TEXT, DATE, IDENTIFIER, CONSTANT} and note
+
+
+# --- the header the GUI offers for the price column ---------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(cell, min_size=3, max_size=3), min_size=1, max_size=6), st.sampled_from([",", ";", "\t"]))
+def test_the_header_offered_is_the_one_read(rows: list[list[str]], delimiter: str) -> None:
+    """The columns offered for the price are named as the table is read (blank or repeated names
+    included), so whichever is chosen exists when training reads the file."""
+    import tempfile
+
+    from valuation.csvio import read_header
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows(rows)
+    if not any(any(c.strip() for c in r) for r in rows):
+        return  # no header row at all: refused below
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sales.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        assert read_header(path) == read_table(path).header
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "no header row"),
+        (b"\n \n\t\n", "no header row"),
+        (bytes(range(256)) * 8, "not a text (CSV) file"),
+        (b"\x1f\x8b\x08\x00broken", "cannot be decompressed"),
+    ],
+    ids=["empty", "blank", "binary", "broken-gzip"],
+)
+def test_a_header_that_is_not_there_is_one_sentence(tmp_path: Path, content: bytes, words: str) -> None:
+    """Fails on the old GUI reader: an empty file gave no columns and no word, junk gave junk columns."""
+    from valuation.csvio import read_header
+
+    path = tmp_path / "sales.csv"
+    path.write_bytes(content)
+    with pytest.raises(DeedbookError, match=re.escape(words)):
+        read_header(path)
+    with pytest.raises(DeedbookError):
+        read_table(path)  # what training would have said, later
+
+
+def test_a_gzip_table_is_known_by_its_bytes(tmp_path: Path) -> None:
+    from valuation.csvio import read_header
+
+    path = tmp_path / "sales.txt"  # not named .gz: read_table reads it all the same
+    path.write_bytes(gzip.compress(b"Price;Area\n1;2\n"))
+    assert read_header(path) == read_table(path).header == ["Price", "Area"]

@@ -68,7 +68,7 @@ class ActDialog(QDialog):
 
     def say(self, text: str, tone: str = "warn") -> None:
         set_role(self.note, f"banner-{tone}")
-        self.note_text.setText(text)
+        self.note_text.setText(prompts.readable(text))
 
     def missing(self) -> list[str]:
         return [] if self.key.ready() else ["the signing key and its password"]

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import DeedbookError
 from core.paths import DataDir
+from core.userfiles import check_user_folder
 from desktop.gui import a11y, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import TaskHandle
@@ -258,6 +260,11 @@ def open_data_folder(ctx: AppContext, parent: QWidget | None, on_open: Any = Non
     """Ask for a folder, open its ledger off the UI thread, switch the window to it."""
     folder = prompts.choose_folder(parent, "Open a Deedbook data folder", str(ctx.home.root))
     if folder is None:
+        return
+    try:  # a file, a FIFO or a folder gone since it was chosen is no place to offer a ledger
+        check_user_folder(folder, "a data folder")
+    except DeedbookError as error:
+        prompts.show_error(parent, str(error))
         return
     ws = ctx.workspace_for(DataDir.resolve(Path(folder)))
 

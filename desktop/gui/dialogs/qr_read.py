@@ -141,7 +141,7 @@ class QrReadDialog(QDialog):
         for path in self.watcher.directories():
             self.watcher.removePath(path)
         self.watcher.addPath(str(folder))
-        self.status.setText(f"Watching {folder}: new images are read as they arrive.")
+        self.status.setText(prompts.readable(f"Watching {folder}: new images are read as they arrive."))
         self._folder_changed(str(folder))
 
     def _folder_changed(self, folder: str) -> None:
@@ -150,11 +150,11 @@ class QrReadDialog(QDialog):
         try:
             images = images_in_folder(folder)
         except DeedbookError as error:
-            self.status.setText(str(error))
+            self.status.setText(prompts.readable(str(error)))
             return
-        new = [p for p in images if (str(p), p.stat().st_mtime_ns) not in self.seen]
-        self.seen.update((str(p), p.stat().st_mtime_ns) for p in new)
-        self.read_files(new)
+        new = [(p, mtime) for p, mtime in images if (str(p), mtime) not in self.seen]
+        self.seen.update((str(p), mtime) for p, mtime in new)
+        self.read_files([p for p, _mtime in new])
 
     # -- collecting -----------------------------------------------------------------------------------
     def take(self, texts: list[str], without_code: int = 0) -> None:
@@ -172,7 +172,7 @@ class QrReadDialog(QDialog):
                     self.accept_result(received)  # may refuse it in a sentence (another request's signature)
                 self.received = received
         except DeedbookError as error:
-            self.status.setText(str(error))
+            self.status.setText(prompts.readable(str(error)))
             prompts.show_error(self, str(error))
             return
         known, needed = self.collector.progress
@@ -188,7 +188,7 @@ class QrReadDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         from desktop.gui.operations import describe_error
 
-        self.status.setText(describe_error(error))
+        self.status.setText(prompts.readable(describe_error(error)))
         prompts.show_error(self, describe_error(error))
 
     def done(self, result: int) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,20 +22,6 @@ from desktop.gui.context import AppContext
 from desktop.gui.widgets.basics import button, label
 
 PRICE_WORDS = ("sale_price", "saleprice", "price", "sold_price", "close_price", "amount")
-
-
-def read_header(path: Path) -> list[str]:
-    """The column names of a CSV (plain or gzip), for choosing the price column."""
-    from core.userfiles import open_user_file
-
-    with open_user_file(path, "a sales table (CSV)") as raw:  # a FIFO or device is refused, never read
-        binary = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
-        sample = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="").read(64_000)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return next(csv.reader(sample.splitlines(), dialect), [])
 
 
 class TrainDialog(QDialog):
@@ -97,13 +79,12 @@ class TrainDialog(QDialog):
             return
         self.path.setText(str(path))
         self.own.setChecked(True)
+        from valuation.csvio import read_header
+
         try:
             columns = read_header(path)
         except DeedbookError as error:
             prompts.show_error(self, str(error))
-            columns = []
-        except (OSError, EOFError) as error:  # a damaged gzip file
-            prompts.show_error(self, f"Cannot read {path}: {getattr(error, 'strerror', None) or error}.")
             columns = []
         self.price.clear()
         self.price.addItems(columns)

@@ -279,7 +279,15 @@ class DocumentsPane(Pane):
             self.open_path(str(path))
 
     def open_path(self, path: str) -> None:
+        from core.userfiles import check_user_file
+        from desktop.documents.verify import MAX_PDF_BYTES
+
         self.reload()
+        try:  # before Qt opens it on the UI thread: QPdfDocument.load waits forever on a FIFO, and reads
+            check_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES)  # 100 MB for ~6 s
+        except DeedbookError as error:
+            prompts.show_error(self, str(error))
+            return
         if not self.has_preview:
             from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices
