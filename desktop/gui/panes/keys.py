@@ -186,13 +186,24 @@ class KeysPane(Pane):
         ).run()
 
     def delete_contact(self) -> None:
+        """Remove at once, then offer Undo: the address book is this machine's, so it can be put back exactly."""
         contact = self._selected_contact()
-        if contact is None or not prompts.ask(
-            self, f"Remove {contact.name} from the address book? The ledger is not affected.", yes="Remove"
-        ):
+        if contact is None:
             return
         ws = self.ctx.ws
-        self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact").run()
+
+        def undo() -> None:
+            self.ctx.ops.op(self, lambda: ws.restore_contact(contact), write=True, title="Restoring a contact").run()
+
+        (
+            self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact")
+            .success(
+                lambda _none: prompts.offer_undo(
+                    self, f"Removed {contact.name} ({contact.address}) from the address book.", undo
+                )
+            )
+            .run()
+        )
 
     # -- loading ------------------------------------------------------------------------------------------------
     def reload(self) -> None:
