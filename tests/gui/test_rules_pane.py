@@ -152,6 +152,9 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     prompt_log.answer = False
     pane.remove_issuer()  # asked, declined: nothing signed
     assert "Stop trusting" in prompt_log.questions[-1] and office.ledger.size() == size
+    issuer = pane.overview.issuers[0]
+    assert issuer.address in prompt_log.questions[-1] and "identity" in prompt_log.questions[-1]
+    assert prompt_log.options[-1].get("safe_default") is True  # Return answers Cancel (it was "Stop trusting")
     prompt_log.answer = True
     answer_key_dialog("operator")
     qtbot.mouseClick(pane.remove_issuer_button, Qt.MouseButton.LeftButton)
