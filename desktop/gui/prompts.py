@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -39,6 +39,7 @@ def question_box(
     """The box `ask` shows: Escape always answers `no`; Return answers `yes` unless `safe_default`,
     for what cannot be taken back, where a stray Return must not do it."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names and notes in a question are stored text, never HTML
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
     box.setEscapeButton(no_button)
@@ -72,6 +73,7 @@ class UndoBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.sentence = QLabel(sentence)
+        self.sentence.setTextFormat(Qt.TextFormat.PlainText)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip(f"Take back: {sentence}")
         self.undo_button.setAccessibleName(f"Undo: {sentence}")

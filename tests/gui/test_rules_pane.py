@@ -123,6 +123,15 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     prompt_log.files.append(evidence)
     dialog._choose()
     sign_key(dialog, "kyc")
+    size = office.ledger.size()
+    prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    bob = office.key("bob").address
+    question = prompt_log.questions[-1]
+    assert "jurisdiction us-ny claim" in question and bob in question and "passport.pdf" in question
+    assert "'kyc'" in question and prompt_log.options[-1]["yes"] == "Issue the claim"
+    assert office.ledger.size() == size and dialog.go.isEnabled()
+    prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Claim 1 recorded" in dialog.note_text.text())
     qtbot.waitUntil(lambda: pane.claims_table.rowCount() == 1)
@@ -138,6 +147,27 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     qtbot.mouseClick(revoke.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "revoked (entry" in revoke.note_text.text())
     qtbot.waitUntil(lambda: cell(pane.claims_table, 0, 6) == "revoked")
+
+
+def test_trusting_an_issuer_asks_naming_it_and_its_types(
+    pane: Any, office: Office, qtbot: Any, prompt_log: Prompts
+) -> None:
+    """Fails on the old code: "Trust this issuer" recorded at once, with no question."""
+    dialog = pane.dialog("IssuerDialog")
+    qtbot.addWidget(dialog)
+    carol = office.key("carol").address
+    dialog.address.set_address(carol)
+    dialog.types.setText("identity, accredited")
+    sign_key(dialog, "operator")
+    size = office.ledger.size()
+    prompt_log.answer = False
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    assert f"carol ({carol})" in prompt_log.questions[-1] and "identity, accredited claims" in prompt_log.questions[-1]
+    assert office.ledger.size() == size and dialog.go.isEnabled()
+    prompt_log.answer = True
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Recorded as entry" in dialog.note_text.text(), timeout=10_000)
+    assert office.ledger.size() == size + 1 and len(prompt_log.questions) == 2
 
 
 def test_an_issuer_is_no_longer_trusted_after_a_confirmation(

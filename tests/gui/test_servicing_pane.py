@@ -121,6 +121,14 @@ def test_a_proposal_ballots_imported_and_the_tally_passes(
     dialog.text.setPlainText("Replace the roof?")
     dialog.threshold.setValue(60.0)
     sign_with(dialog, "operator")
+    size = thirds.ledger.size()
+    prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    question = prompt_log.questions[-1]
+    assert "\u201cReplace the roof?\u201d" in question and "deed 1" in question and "60.00% of all shares" in question
+    assert prompt_log.options[-1]["yes"] == "Put the proposal" and "'operator'" in question
+    assert thirds.ledger.size() == size and dialog.go.isEnabled() and not pane.ctx.ops.busy
+    prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Proposal 1 recorded" in dialog.note_text.text(), timeout=10_000)
     qtbot.waitUntil(lambda: pane.proposals_table.rowCount() == 1, timeout=10_000)

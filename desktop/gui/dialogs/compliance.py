@@ -141,6 +141,14 @@ class IssuerDialog(ActDialog):
             + super().missing()
         )
 
+    def question(self) -> str:
+        types = ", ".join(t.strip() for t in self.types.text().split(",") if t.strip())
+        return (
+            f"Trust {self.party(self.address.address() or '')} to issue {types} claims, signed by the key "
+            f"'{self.key.key_name()}'? It is recorded in the ledger: it can be stopped later, in a new entry, "
+            "but never removed."
+        )
+
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
         return lambda: ws.add_issuer(signer, address, types)
@@ -200,6 +208,16 @@ class ClaimDialog(ActDialog):
             (["the address it is about"] if not self.subject.is_valid() else [])
             + (["the evidence file"] if not self.evidence.text() else [])
             + super().missing()
+        )
+
+    def question(self) -> str:
+        value = f" {self.value.text().strip()}" if self.value.text().strip() else ""
+        expiry = f"expiring {fmt.qdate(self.expiry.date()).isoformat()}" if self.expires.isChecked() else "no expiry"
+        return (
+            f"Record a {self.claim_type.currentText()}{value} claim about {self.party(self.subject.address() or '')}, "
+            f"issued with the key '{self.key.key_name()}' ({expiry}), with the hash of "
+            f"{Path(self.evidence.text()).name}? Its issuer can revoke it later, but it is never removed from "
+            "the ledger."
         )
 
     def work(self) -> Callable[[], Done[tuple[int, int]]]:
