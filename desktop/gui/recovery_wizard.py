@@ -169,6 +169,10 @@ class CasePage(QWizardPage):
             and not self._starting
         )
 
+    def _party(self, address: str) -> str:
+        name = self.w.ctx.name_for(address)
+        return f"{name} ({address})" if name else address
+
     def validatePage(self) -> bool:
         if self._ready:
             self._ready = False
@@ -179,6 +183,16 @@ class CasePage(QWizardPage):
         lost, new, order = self.lost.address() or "", self.new.address() or "", self.order.text()
         deed = self.deed.value() or None
         reason, folder, deadline = self.reason.text(), self.out_dir.text(), self.deadline.seconds()
+        if not prompts.ask(
+            self,
+            f"Open a recovery moving the shares {self._party(lost)} holds "
+            f"{f'of deed {deed}' if deed else 'of every deed'} to {self._party(new)}"
+            f"{f' under court order {order.strip()}' if order.strip() else ''} (reason: {' '.join(reason.split())}), "
+            f"signed by the key '{signer.key}', and write the approvers' requests to {folder}? Opening it is "
+            "recorded in the ledger and never removed; nothing moves before the approvals and the waiting period.",
+            yes="Open the recovery",
+        ):
+            return False  # nothing signed, the page kept as filled
 
         def start() -> Done[StartedRecovery]:
             return ws.start_recovery(

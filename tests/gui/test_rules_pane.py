@@ -247,6 +247,14 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     case.out_dir.setText(str(tmp_path / "approvals"))
     sign_key(case, "operator")
     qtbot.waitUntil(case.isComplete)
+    size = office.ledger.size()
+    prompt_log.answer = False  # asked first (the old code recorded on Next): Cancel signs nothing, stays here
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    question = prompt_log.questions[-1]
+    assert f"alice ({office.key('alice').address})" in question and f"dave ({office.key('dave').address})" in question
+    assert "of every deed" in question and str(tmp_path / "approvals") in question
+    assert office.ledger.size() == size and wizard.currentPage() is case and not (tmp_path / "approvals").exists()
+    prompt_log.answer = True
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.status, timeout=10_000)
     status = wizard.status
