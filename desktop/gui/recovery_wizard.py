@@ -169,10 +169,6 @@ class CasePage(QWizardPage):
             and not self._starting
         )
 
-    def _party(self, address: str) -> str:
-        name = self.w.ctx.name_for(address)
-        return f"{name} ({address})" if name else address
-
     def validatePage(self) -> bool:
         if self._ready:
             self._ready = False
@@ -185,8 +181,8 @@ class CasePage(QWizardPage):
         reason, folder, deadline = self.reason.text(), self.out_dir.text(), self.deadline.seconds()
         if not prompts.ask(
             self,
-            f"Open a recovery moving the shares {self._party(lost)} holds "
-            f"{f'of deed {deed}' if deed else 'of every deed'} to {self._party(new)}"
+            f"Open a recovery moving the shares {self.w.ctx.full_label(lost)} holds "
+            f"{f'of deed {deed}' if deed else 'of every deed'} to {self.w.ctx.full_label(new)}"
             f"{f' under court order {order.strip()}' if order.strip() else ''} (reason: {' '.join(reason.split())}), "
             f"signed by the key '{signer.key}', and write the approvers' requests to {folder}? Opening it is "
             "recorded in the ledger and never removed; nothing moves before the approvals and the waiting period.",

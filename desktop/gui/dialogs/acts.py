@@ -93,11 +93,6 @@ class ActDialog(QDialog):
         text already is that question (revoking claim 3) or a subclass asks in its own `act`."""
         return None
 
-    def party(self, address: str) -> str:
-        """An address in a question: its name on this machine, and always in full (no room for a look-alike)."""
-        name = self.ctx.name_for(address)
-        return f"{name} ({address})" if name else address
-
     def act(self) -> None:
         question = self.question()
         if question is not None and not prompts.ask(self, question, yes=self.action_text):

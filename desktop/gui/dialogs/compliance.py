@@ -144,7 +144,7 @@ class IssuerDialog(ActDialog):
     def question(self) -> str:
         types = ", ".join(t.strip() for t in self.types.text().split(",") if t.strip())
         return (
-            f"Trust {self.party(self.address.address() or '')} to issue {types} claims, signed by the key "
+            f"Trust {self.ctx.full_label(self.address.address() or '')} to issue {types} claims, signed by the key "
             f"'{self.key.key_name()}'? It is recorded in the ledger: it can be stopped later, in a new entry, "
             "but never removed."
         )
@@ -214,7 +214,7 @@ class ClaimDialog(ActDialog):
         value = f" {self.value.text().strip()}" if self.value.text().strip() else ""
         expiry = f"expiring {fmt.qdate(self.expiry.date()).isoformat()}" if self.expires.isChecked() else "no expiry"
         return (
-            f"Record a {self.claim_type.currentText()}{value} claim about {self.party(self.subject.address() or '')}, "
+            f"Record a {self.claim_type.currentText()}{value} claim about {self.ctx.full_label(self.subject.address() or '')}, "
             f"issued with the key '{self.key.key_name()}' ({expiry}), with the hash of "
             f"{Path(self.evidence.text()).name}? Its issuer can revoke it later, but it is never removed from "
             "the ledger."

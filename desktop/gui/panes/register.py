@@ -252,11 +252,10 @@ class RegisterPane(Pane):
         owner = self.owner.address() or ""
         parcel, address, legal = self.parcel.text(), self.address.text(), self.legal.toPlainText()
         shares = self.shares.value()
-        named = self.ctx.name_for(owner)
         if not prompts.ask(
             self,
             f"Register parcel {' '.join(parcel.split())} at {' '.join(address.split())}: {shares:,} shares held by "
-            f"{f'{named} ({owner})' if named else owner}, with {len(attributes)} attribute"
+            f"{self.ctx.full_label(owner)}, with {len(attributes)} attribute"
             f"{'' if len(attributes) == 1 else 's'}, signed by the key '{signer.key}'? A registered deed is "
             "recorded in the ledger and never removed.",
             yes="Register the deed",

@@ -370,7 +370,7 @@ class RulesPane(Pane):
             return
         if not prompts.ask(
             self,
-            f"Stop trusting {self.who(issuer.address)} ({issuer.address}) to issue claims? Its "
+            f"Stop trusting {self.ctx.full_label(issuer.address)} to issue claims? Its "
             f"{', '.join(issuer.types)} claims will no longer satisfy any rule, so transfers that need them are "
             "refused. The operator signs this into the ledger; trusting the issuer again later, in a new entry, "
             "makes its claims count again.",
