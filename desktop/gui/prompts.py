@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -74,6 +75,9 @@ class UndoBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.sentence = QLabel(sentence)
         self.sentence.setTextFormat(Qt.TextFormat.PlainText)
+        self.sentence.setToolTip(sentence)
+        # said whole: the status bar's stretching ledger label gives way, not this
+        self.sentence.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip(f"Take back: {sentence}")
         self.undo_button.setAccessibleName(f"Undo: {sentence}")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
 
 from core.contacts import ROLES, Contact
+from core.display import short_address
 from core.keys import KeyInfo
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
@@ -199,7 +200,7 @@ class KeysPane(Pane):
             self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact")
             .success(
                 lambda _none: prompts.offer_undo(
-                    self, f"Removed {contact.name} ({contact.address}) from the address book.", undo
+                    self, f"Removed {contact.name} ({short_address(contact.address)}) from the address book.", undo
                 )
             )
             .run()
