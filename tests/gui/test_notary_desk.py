@@ -117,8 +117,17 @@ def test_the_notary_desk_attests_with_no_ledger(
     # a void is a new row naming the act
     from PySide6.QtWidgets import QInputDialog
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("wrong fee", True))
+    asked: list[str] = []
+
+    def why(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> tuple[str, bool]:
+        asked.append(text)
+        return ("", False) if len(asked) == 1 else ("wrong fee", True)  # Cancel first: nothing voided
+
+    monkeypatch.setattr(QInputDialog, "getText", why)
     desk.table.selectRow(0)
+    qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
+    assert len(desk.rows) == 1 and not prompt_log.errors
+    assert asked[0].startswith("Void row 0 (") and "Ana Banker" in asked[0] and "'notary'" in asked[0]
     prompt_log.passwords.append(PASSWORD)
     qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(desk.rows) == 2, timeout=10_000)
