@@ -233,6 +233,8 @@ def test_the_agency_submits_a_lien_response_after_asking(
     submit_responses(ctx, parent, [lien])
     qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
     assert "Lien" in prompt_log.questions[0] and world.ledger.size() == 2
+    assert "Lien on deed 1 (parcel S-9)" in prompt_log.questions[0]  # the old question named only the kind
+    assert f"lienholder {bank.address}" in prompt_log.questions[0] and "amount USD 1,000.00" in prompt_log.questions[0]
     prompt_log.answer = True
     submit_responses(ctx, parent, [lien])
     qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)

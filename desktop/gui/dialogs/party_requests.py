@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import prompts
+from desktop.gui import fmt, prompts
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField
 
@@ -169,12 +169,28 @@ def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -
     """Check `responses` against the ledger on a worker, say what they make, ask, record them all or none."""
     ws = ctx.ws
 
-    def confirm(count: int) -> None:
+    def check() -> tuple[int, list[str]]:
+        from core.requests import summarize
+
+        count = ws.check_responses(responses)
+        identity = ws.ledger.identity
+        said = []
+        for response in responses:  # the title and terms a signer read, less what names the signature itself
+            summary = summarize(response, identity, warn_ledger=False)
+            terms = [
+                f"{k.lower()} {v}" for k, v in summary.lines if k not in ("Ledger", "Signer", "Digest", "Domain hash")
+            ]
+            said.append(f"{summary.title.splitlines()[0]} ({', '.join(terms)})")
+        return count, list(dict.fromkeys(said))  # each entry once, however many parties signed it
+
+    def confirm(checked: tuple[int, list[str]]) -> None:
+        count, titles = checked
         kinds = ", ".join(sorted({r.kind for r in responses}))
         if not prompts.ask(
             parent,
             f"The {len(responses)} signed response(s) ({kinds}) check and make {count} ledger "
-            f"entr{'y' if count == 1 else 'ies'}. Record them now? This cannot be undone.",
+            f"entr{'y' if count == 1 else 'ies'}: {fmt.plain('; '.join(titles), 600)}. Record them now? "
+            "This cannot be undone.",
             yes="Record",
         ):
             return
@@ -189,4 +205,4 @@ def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -
             .run()
         )
 
-    ctx.ops.op(parent, lambda: ws.check_responses(responses), title="Checking the responses").success(confirm).run()
+    ctx.ops.op(parent, check, title="Checking the responses").success(confirm).run()
