@@ -214,6 +214,8 @@ def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(
     pane.record_responses()
     qtbot.waitUntil(lambda: bool(prompt_log.infos) and "Recorded as entry" in prompt_log.infos[-1], timeout=10_000)
     assert "Hold: freeze deed 1" in prompt_log.questions[-1]
+    assert "CV-2026-0142" in prompt_log.questions[-1]  # its terms too (the old question named only the title)
+    assert office.world.operator.address in prompt_log.questions[-1] and approver.address in prompt_log.questions[-1]
     qtbot.waitUntil(lambda: pane.holds_table.rowCount() == 1 and cell(pane.holds_table, 0, 5) == "active")
     assert cell(pane.holds_table, 0, 2) == "CV-2026-0142" and cell(pane.holds_table, 0, 4) == "operator + registrar2"
     assert prompt_log.errors == []

@@ -265,19 +265,19 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
     ws = ctx.ws
 
     def read() -> tuple[list[SigningRequest], str]:
-        from core.requests import load_response, summarize
+        from core.requests import load_response
+        from desktop.gui.dialogs.party_requests import what_it_records
 
         responses = [load_response(p) for p in paths]
-        first = summarize(responses[0], ws.ledger.identity).title.splitlines()[0]
-        return responses, first
+        return responses, what_it_records(responses[0], ws.ledger.identity)
 
     def ask(found: tuple[list[SigningRequest], str]) -> None:
         responses, title = found
-        who = ", ".join(f"{r.role} {ctx.label_for(r.signer)}" for r in responses)
+        who = ", ".join(f"{r.role} {ctx.full_label(r.signer)}" for r in responses)
         if not prompts.ask(
             parent,
-            f"Record \u201c{fmt.plain(title, 160)}\u201d, signed by {who}? The ledger checks "
-            "every signature and rule first.",
+            f"Record \u201c{fmt.plain(title, 600)}\u201d, signed by {who}? The ledger checks "
+            "every signature and rule first; a recorded entry is never removed.",
             yes="Record",
         ):
             return

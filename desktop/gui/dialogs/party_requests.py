@@ -165,23 +165,25 @@ def submit_responses_dialog(ctx: "AppContext", parent: QWidget) -> None:
     ).run()
 
 
+def what_it_records(response: Any, identity: Any) -> str:
+    """A signed response's entry in one line for a question: the title and terms its signer read, less the
+    lines that name the signature itself (ledger, signer, digests)."""
+    from core.requests import summarize
+
+    summary = summarize(response, identity, warn_ledger=False)
+    terms = [f"{k.lower()} {v}" for k, v in summary.lines if k not in ("Ledger", "Signer", "Digest", "Domain hash")]
+    return f"{summary.title.splitlines()[0]} ({', '.join(terms)})" if terms else summary.title.splitlines()[0]
+
+
 def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -> None:
     """Check `responses` against the ledger on a worker, say what they make, ask, record them all or none."""
     ws = ctx.ws
 
     def check() -> tuple[int, list[str]]:
-        from core.requests import summarize
-
         count = ws.check_responses(responses)
         identity = ws.ledger.identity
-        said = []
-        for response in responses:  # the title and terms a signer read, less what names the signature itself
-            summary = summarize(response, identity, warn_ledger=False)
-            terms = [
-                f"{k.lower()} {v}" for k, v in summary.lines if k not in ("Ledger", "Signer", "Digest", "Domain hash")
-            ]
-            said.append(f"{summary.title.splitlines()[0]} ({', '.join(terms)})")
-        return count, list(dict.fromkeys(said))  # each entry once, however many parties signed it
+        # each entry once, however many parties signed it
+        return count, list(dict.fromkeys(what_it_records(r, identity) for r in responses))
 
     def confirm(checked: tuple[int, list[str]]) -> None:
         count, titles = checked
