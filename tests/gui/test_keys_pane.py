@@ -97,6 +97,12 @@ def test_contacts_add_edit_remove(
     _answer(monkeypatch, key_dialogs.ContactDialog, rename)
     qtbot.mouseClick(pane.edit_contact, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.contacts_table.item(0, 0).text() == "Alice M.", timeout=10_000)
+    qtbot.waitUntil(lambda: _undo_bar(window) is not None, timeout=10_000)  # an edit can be taken back too
+    assert "Saved Alice M. (was Alice Martin" in _undo_bar(window).sentence.text()
+    qtbot.mouseClick(_undo_bar(window).undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.contacts_table.item(0, 0).text() == "Alice Martin", timeout=10_000)
+    qtbot.mouseClick(pane.edit_contact, Qt.MouseButton.LeftButton)  # and done again
+    qtbot.waitUntil(lambda: pane.contacts_table.item(0, 0).text() == "Alice M.", timeout=10_000)
     pane.contacts_table.selectRow(0)
     qtbot.mouseClick(pane.remove_contact, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.contacts_table.rowCount() == 0, timeout=10_000)

@@ -179,12 +179,29 @@ class KeysPane(Pane):
         if not dialog.exec():
             return
         ws, (name, address, role, note) = self.ctx.ws, dialog.values()
+
+        def undo() -> None:  # the fields as they were before this edit
+            self.ctx.ops.op(
+                self,
+                lambda: ws.update_contact(
+                    contact.id, name=contact.name, address=contact.address, role=contact.role, note=contact.note
+                ),
+                write=True,
+                title="Restoring a contact",
+            ).run()
+
+        def saved(updated: Any) -> None:
+            if updated != contact:
+                prompts.offer_undo(
+                    self, f"Saved {updated.name} (was {contact.name}, {short_address(contact.address)}).", undo
+                )
+
         self.ctx.ops.op(
             self,
             lambda: ws.update_contact(contact.id, name=name, address=address, role=role, note=note),
             write=True,
             title="Saving a contact",
-        ).run()
+        ).success(saved).run()
 
     def delete_contact(self) -> None:
         """Remove at once, then offer Undo: the address book is this machine's, so it can be put back exactly."""
