@@ -166,3 +166,21 @@ def test_a_removed_contact_is_restored_exactly_even_after_others_were_added(ws: 
     with pytest.raises(DeedbookError, match="is in the address book already, as 'Dave again'"):
         ws.restore_contact(dave)
     assert ws.address_book().list() == before
+
+
+def test_a_restored_contact_keeps_its_id_on_postgresql_and_later_adds_do_not_collide(
+    deedbook_home: Path, postgres_url: str
+) -> None:
+    """An id given back was issued by the table's sequence, so the sequence is past it: later adds never
+    take it (an explicit id does not move a PostgreSQL sequence)."""
+    world = make_world(deedbook_home, db_url=postgres_url)
+    ws = Workspace(world.home, ledger=world.ledger)
+    first = ws.add_contact("Ann", "0x" + "51" * 20).value
+    last = ws.add_contact("Ben", "0x" + "52" * 20).value
+    ws.remove_contact(last.id)
+    ws.remove_contact(first.id)
+    later = ws.add_contact("Cid", "0x" + "53" * 20).value
+    assert ws.restore_contact(last).value == last and ws.restore_contact(first).value == first
+    after = ws.add_contact("Dee", "0x" + "54" * 20).value
+    assert len({first.id, last.id, later.id, after.id}) == 4
+    world.ledger.close()
