@@ -172,3 +172,23 @@ def test_the_undo_bar_goes_away_after_its_seconds(window: Any, qtbot: Any) -> No
     assert bar is not None and _undo_bar(window) is bar
     qtbot.waitUntil(lambda: _undo_bar(window) is None, timeout=3_000)
     assert not undone
+
+
+def test_undo_after_another_data_folder_was_opened_changes_nothing(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.contacts import AddressBook
+    from desktop.workspace import Workspace
+
+    _add_alice(world)
+    pane = window.show_pane("keys")
+    pane.tabs.setCurrentIndex(1)
+    pane.reload()
+    qtbot.waitUntil(lambda: pane.contacts_table.rowCount() == 1, timeout=10_000)
+    pane.contacts_table.selectRow(0)
+    qtbot.mouseClick(pane.remove_contact, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _undo_bar(window) is not None, timeout=10_000)
+    monkeypatch.setattr(window.ctx, "ws", Workspace(world.home, ledger=world.ledger))  # as if switched
+    qtbot.mouseClick(_undo_bar(window).undo_button, Qt.MouseButton.LeftButton)
+    assert prompt_log.errors and "another data folder" in prompt_log.errors[0]
+    assert AddressBook(world.ledger.engine).list() == []

@@ -181,6 +181,8 @@ class KeysPane(Pane):
         ws, (name, address, role, note) = self.ctx.ws, dialog.values()
 
         def undo() -> None:  # the fields as they were before this edit
+            if self._other_folder(ws):
+                return
             self.ctx.ops.op(
                 self,
                 lambda: ws.update_contact(
@@ -203,6 +205,13 @@ class KeysPane(Pane):
             title="Saving a contact",
         ).success(saved).run()
 
+    def _other_folder(self, ws: Any) -> bool:
+        """An Undo pressed after another data folder was opened: its address book is not the one changed."""
+        if self.ctx.ws is ws:
+            return False
+        prompts.show_error(self, "That contact was changed in another data folder, no longer open: nothing was undone.")
+        return True
+
     def delete_contact(self) -> None:
         """Remove at once, then offer Undo: the address book is this machine's, so it can be put back exactly."""
         contact = self._selected_contact()
@@ -211,6 +220,8 @@ class KeysPane(Pane):
         ws = self.ctx.ws
 
         def undo() -> None:
+            if self._other_folder(ws):
+                return
             self.ctx.ops.op(self, lambda: ws.restore_contact(contact), write=True, title="Restoring a contact").run()
 
         (
