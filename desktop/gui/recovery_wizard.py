@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from core.compliance.recovery import APPROVAL_DEADLINE_DAYS
 from core.dates import format_instant
-from core.display import short_address
 from desktop.gui import fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import folder_row
@@ -384,9 +383,10 @@ class StatusPage(QWizardPage):
         view = self.view
         if view is None or not prompts.ask(
             self,
-            f"Move every share {short_address(view.recovery.lost)} holds "
-            f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else ''} to "
-            f"{short_address(view.recovery.new)}? Each move is a signed entry in the deed's chain of title.",
+            f"Move every share {self.w.ctx.full_label(view.recovery.lost)} holds "
+            f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else 'of every deed'} to "
+            f"{self.w.ctx.full_label(view.recovery.new)}? Each move is a signed entry in the deed's chain of "
+            "title, never removed.",
             yes="Move the holdings",
         ):
             return

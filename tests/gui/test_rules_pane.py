@@ -283,6 +283,9 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     assert "waiting period is over" in status.clock.text() and status.complete_button.isEnabled()
     qtbot.mouseClick(status.complete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status.view is not None and status.view.state == "completed", timeout=10_000)
+    moved = prompt_log.questions[-1]  # the old question shortened both addresses
+    assert moved.startswith(f"Move every share alice ({office.key('alice').address}) holds of every deed to ")
+    assert f"dave ({office.key('dave').address})?" in moved
     assert office.ledger.deed(1).holders == {office.key("dave").address: 10_000}
     assert prompt_log.errors == [] and "holdings moved" in prompt_log.infos[-1]
 
