@@ -276,7 +276,15 @@ class NotaryDeskWindow(QMainWindow):
     def refuse(self) -> None:
         if self.request is None:
             return
-        reason, ok = QInputDialog.getText(self, "Refuse the request", "Why is it refused? (kept in your journal)")
+        from desktop.gui.dialogs.party_requests import what_it_records
+
+        what = fmt.plain(what_it_records(self.request, None), 400)
+        reason, ok = QInputDialog.getText(
+            self,
+            "Refuse the request",
+            f"Refuse \u201c{what}\u201d with the key '{self.picker.key_name()}'? Nothing is signed for the "
+            "agency; the refusal is a row in your journal, never removed. Why is it refused?",
+        )
         if not ok or not reason.strip():
             return
         request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()

@@ -140,7 +140,7 @@ def test_the_notary_desk_attests_with_no_ledger(
 
 
 def test_the_desk_refuses_a_request_whose_evidence_fails(
-    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: Any
 ) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)
@@ -159,6 +159,22 @@ def test_the_desk_refuses_a_request_whose_evidence_fails(
     qtbot.keyClicks(desk.picker.password, PASSWORD)
     assert not desk.attest_button.isEnabled()
     _shot(desk, "notary-desk-failed-check")
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[str] = []
+
+    def why(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> tuple[str, bool]:
+        asked.append(text)
+        return ("", False) if len(asked) == 1 else ("the evidence does not match the ledger", True)
+
+    monkeypatch.setattr(QInputDialog, "getText", why)
+    desk.refuse()  # cancelled: no journal row
+    assert asked[0].startswith("Refuse \u201cNotarial attestation of entry 2 (Lien)") and "'notary'" in asked[0]
+    assert "act acknowledgment" in asked[0] and "place Ames, Iowa" in asked[0]  # the old one: "Why is it refused?"
+    assert not desk.rows and not prompt_log.infos
+    desk.refuse()
+    qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)
+    assert "Refused; the refusal is journal row 0" in prompt_log.infos[-1]
 
 
 def test_the_bank_signs_a_lien_request_in_the_offline_signer(
