@@ -132,6 +132,24 @@ class AddressBook:
                 conn.execute(update(ContactRow).where(col(ContactRow.id) == contact_id).values(**values))
         return self.get(contact_id)
 
+    def restore(self, contact: Contact) -> Contact:
+        """Put back a contact just removed, as it was: its id (unless taken since), name, address, role, note.
+        Refused in one sentence if its address was added again meanwhile."""
+        address = checksum_address(parse_address(contact.address))
+        self._refuse_duplicate(address)
+        values = {
+            "name": _clean_name(contact.name),
+            "address": address,
+            "role": _clean_role(contact.role),
+            "note": contact.note,
+        }
+        with self.engine.begin() as conn:
+            taken = conn.execute(select(col(ContactRow.id)).where(col(ContactRow.id) == contact.id)).first()
+            # an id comes from the table's own sequence, so one given back never collides with a later add
+            result = conn.execute(insert(ContactRow).values(**values, **({} if taken else {"id": contact.id})))
+            new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return self.get(new_id)
+
     def remove(self, contact_id: int) -> None:
         with self.engine.begin() as conn:
             if conn.execute(delete(ContactRow).where(col(ContactRow.id) == contact_id)).rowcount == 0:

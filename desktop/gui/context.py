@@ -94,6 +94,11 @@ class AppContext:
         short = short_address(address)
         return f"{name} ({short})" if name else short
 
+    def full_label(self, address: str) -> str:
+        """The name and the whole address, for a question before a change (no room for a look-alike)."""
+        name = self.name_for(address)
+        return f"{name} ({address})" if name else address
+
     def short_label(self, address: str) -> str:
         """The name alone if known (tables), else the shortened address."""
         return self.name_for(address) or short_address(address)

@@ -276,7 +276,15 @@ class NotaryDeskWindow(QMainWindow):
     def refuse(self) -> None:
         if self.request is None:
             return
-        reason, ok = QInputDialog.getText(self, "Refuse the request", "Why is it refused? (kept in your journal)")
+        from desktop.gui.dialogs.party_requests import what_it_records
+
+        what = fmt.plain(what_it_records(self.request, None), 400)
+        reason, ok = QInputDialog.getText(
+            self,
+            "Refuse the request",
+            f"Refuse \u201c{what}\u201d with the key '{self.picker.key_name()}'? Nothing is signed for the "
+            "agency; the refusal is a row in your journal, never removed. Why is it refused?",
+        )
         if not ok or not reason.strip():
             return
         request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()
@@ -389,8 +397,19 @@ class NotaryDeskWindow(QMainWindow):
         if selected < 0 or selected >= len(self.rows) or key is None:
             prompts.show_error(self, "Select a journal row, and choose your notary key on the first tab.")
             return
-        seq = self.rows[selected].seq
-        reason, ok = QInputDialog.getText(self, "Void a journal row", f"Why is row {seq} void? (kept in the journal)")
+        row = self.rows[selected]
+        seq, act, fields = row.seq, row.data.get("act") or {}, row.data.get("fields") or {}
+        signers = ", ".join(str(s.get("name", "")) for s in fields.get("signers", [])) or "no signer named"
+        what = fmt.plain(
+            f"{act.get('act') or row.type} of {row.day}, entry #{act.get('entryIndex', '?')}, {signers}", 160
+        )
+        # the question names the row it voids and the key that signs the void (a new row)
+        reason, ok = QInputDialog.getText(
+            self,
+            "Void a journal row",
+            f"Void row {seq} ({what}) with the key '{key}'? The row stays in the journal, marked void by a new "
+            "signed row that cannot be removed. Why is it void?",
+        )
         if not ok or not reason.strip():
             return
         password = prompts.password(self, f"Password of the key '{key}'")

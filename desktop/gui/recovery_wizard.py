@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from core.compliance.recovery import APPROVAL_DEADLINE_DAYS
 from core.dates import format_here
-from core.display import short_address
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import folder_row
@@ -181,6 +180,16 @@ class CasePage(QWizardPage):
         lost, new, order = self.lost.address() or "", self.new.address() or "", self.order.text()
         deed = self.deed.value() or None
         reason, folder, deadline = self.reason.text(), self.out_dir.text(), self.deadline.seconds()
+        if not prompts.ask(
+            self,
+            f"Open a recovery moving the shares {self.w.ctx.full_label(lost)} holds "
+            f"{f'of deed {deed}' if deed else 'of every deed'} to {self.w.ctx.full_label(new)}"
+            f"{f' under court order {order.strip()}' if order.strip() else ''} (reason: {' '.join(reason.split())}), "
+            f"signed by the key '{signer.key}', and write the approvers' requests to {folder}? Opening it is "
+            "recorded in the ledger and never removed; nothing moves before the approvals and the waiting period.",
+            yes="Open the recovery",
+        ):
+            return False  # nothing signed, the page kept as filled
 
         def start() -> Done[StartedRecovery]:
             return ws.start_recovery(
@@ -376,9 +385,10 @@ class StatusPage(QWizardPage):
         view = self.view
         if view is None or not prompts.ask(
             self,
-            f"Move every share {short_address(view.recovery.lost)} holds "
-            f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else ''} to "
-            f"{short_address(view.recovery.new)}? Each move is a signed entry in the deed's chain of title.",
+            f"Move every share {self.w.ctx.full_label(view.recovery.lost)} holds "
+            f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else 'of every deed'} to "
+            f"{self.w.ctx.full_label(view.recovery.new)}? Each move is a signed entry in the deed's chain of "
+            "title, never removed.",
             yes="Move the holdings",
         ):
             return

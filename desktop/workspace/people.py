@@ -67,6 +67,10 @@ class PeopleOps(WorkspaceBase):
         contact = self.address_book().update(contact_id, name=name, address=address, role=role, note=note)
         return Done(contact, Receipt(contacts=True))
 
+    def restore_contact(self, contact: "Contact") -> Done["Contact"]:
+        """Undo `remove_contact`: the contact back as it was."""
+        return Done(self.address_book().restore(contact), Receipt(contacts=True))
+
     def remove_contact(self, contact_id: int) -> Done[None]:
         self.address_book().remove(contact_id)
         return Done(None, Receipt(contacts=True))

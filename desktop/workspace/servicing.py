@@ -186,14 +186,20 @@ class ServicingOps(RecordOps):
         paths = ballot_requests(self.ledger, proposal_id, Path(out_dir), holder)
         return Done(paths, Receipt(files=tuple(paths)))
 
-    def record_ballots(self, responses: list[SigningRequest]) -> Done[list[int]]:
-        """Record signed ballots, each its own entry, in order.  Each is checked before any is recorded; a refusal
-        found only while recording (two ballots of one holder in the batch) stops there, earlier ones stay."""
+    def check_ballots(self, responses: list[SigningRequest]) -> list[SigningRequest]:
+        """Refuse, in one sentence, any file that is not a signed ballot this ledger would record now; records
+        nothing (the GUI asks between this and `record_ballots`)."""
         for response in responses:
             if response.kind != "Ballot":
                 raise DeedbookError(f"That file is a signed {response.kind}, not a ballot.")
         for response in responses:  # every ballot checked against the ledger first: a bad file records none
             self.check_transfer([response])
+        return responses
+
+    def record_ballots(self, responses: list[SigningRequest]) -> Done[list[int]]:
+        """Record signed ballots, each its own entry, in order.  Each is checked before any is recorded; a refusal
+        found only while recording (two ballots of one holder in the batch) stops there, earlier ones stay."""
+        self.check_ballots(responses)
         indexes: list[int] = []
         receipt = Receipt()
         for response in responses:

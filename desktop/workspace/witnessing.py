@@ -36,6 +36,16 @@ NO_ANSWER = 0  # a Sent's status when the witness could not be reached or its an
 
 
 @dataclass(frozen=True)
+class CosignPreview:
+    """The checkpoint a request asks a witness to cosign, as its file says (checked only when cosigning)."""
+
+    ledger: str
+    operator: str
+    size: int
+    root: str  # hex
+
+
+@dataclass(frozen=True)
 class Sent:
     """What one witness answered to a checkpoint sent to its URL (`status` NO_ANSWER: no usable answer)."""
 
@@ -305,6 +315,16 @@ class WitnessOps(RecordOps):
 
         role = read_role(self.home)
         return role, followed(self.home) if role is not None else []
+
+    def cosign_preview(self, request: str | os.PathLike[str]) -> "CosignPreview":
+        """What cosigning `request` would vouch for (the ledger, its operator, the checkpoint's size and root),
+        read and not yet checked, for the question asked before the witness's key is unlocked."""
+        from core.checkpoint_note import parse_body
+        from core.witness_requests import read_request
+
+        parsed = read_request(request)
+        body = parse_body(parsed.note.text)
+        return CosignPreview(parsed.identity.name, parsed.identity.operator, body.size, body.root.hex())
 
     def witness_cosign(
         self,

@@ -21,6 +21,7 @@ class Prompts:
         self.errors: list[str] = []
         self.infos: list[str] = []
         self.questions: list[str] = []
+        self.options: list[dict[str, Any]] = []  # each question's yes/no labels and safe_default
         self.answer = True
         self.files: list[Path] = []  # answers to open/save file dialogs, first in first out
         self.folders: list[Path] = []
@@ -37,8 +38,9 @@ def prompt_log(monkeypatch: pytest.MonkeyPatch) -> Prompts:
     monkeypatch.setattr(prompts, "show_error", lambda _p, sentence, _t="": log.errors.append(sentence))
     monkeypatch.setattr(prompts, "inform", lambda _p, sentence, _t="": log.infos.append(sentence))
 
-    def ask(_p: Any, question: str, *_a: Any, **_k: Any) -> bool:
+    def ask(_p: Any, question: str, *_a: Any, **k: Any) -> bool:
         log.questions.append(question)
+        log.options.append(k)
         return log.answer
 
     monkeypatch.setattr(prompts, "ask", ask)

@@ -117,8 +117,17 @@ def test_the_notary_desk_attests_with_no_ledger(
     # a void is a new row naming the act
     from PySide6.QtWidgets import QInputDialog
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("wrong fee", True))
+    asked: list[str] = []
+
+    def why(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> tuple[str, bool]:
+        asked.append(text)
+        return ("", False) if len(asked) == 1 else ("wrong fee", True)  # Cancel first: nothing voided
+
+    monkeypatch.setattr(QInputDialog, "getText", why)
     desk.table.selectRow(0)
+    qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
+    assert len(desk.rows) == 1 and not prompt_log.errors
+    assert asked[0].startswith("Void row 0 (") and "Ana Banker" in asked[0] and "'notary'" in asked[0]
     prompt_log.passwords.append(PASSWORD)
     qtbot.mouseClick(desk.void_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(desk.rows) == 2, timeout=10_000)
@@ -131,7 +140,7 @@ def test_the_notary_desk_attests_with_no_ledger(
 
 
 def test_the_desk_refuses_a_request_whose_evidence_fails(
-    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: Any
 ) -> None:
     home, keys, notary = _notary_machine(tmp_path)
     request = _attestation_file(world, tmp_path / "requests", notary)
@@ -150,6 +159,22 @@ def test_the_desk_refuses_a_request_whose_evidence_fails(
     qtbot.keyClicks(desk.picker.password, PASSWORD)
     assert not desk.attest_button.isEnabled()
     _shot(desk, "notary-desk-failed-check")
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[str] = []
+
+    def why(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> tuple[str, bool]:
+        asked.append(text)
+        return ("", False) if len(asked) == 1 else ("the evidence does not match the ledger", True)
+
+    monkeypatch.setattr(QInputDialog, "getText", why)
+    desk.refuse()  # cancelled: no journal row
+    assert asked[0].startswith("Refuse \u201cNotarial attestation of entry 2 (Lien)") and "'notary'" in asked[0]
+    assert "act acknowledgment" in asked[0] and "place Ames, Iowa" in asked[0]  # the old one: "Why is it refused?"
+    assert not desk.rows and not prompt_log.infos
+    desk.refuse()
+    qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)
+    assert "Refused; the refusal is journal row 0" in prompt_log.infos[-1]
 
 
 def test_the_bank_signs_a_lien_request_in_the_offline_signer(
@@ -243,6 +268,8 @@ def test_the_agency_submits_a_lien_response_after_asking(
     submit_responses(ctx, parent, [lien])
     qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
     assert "Lien" in prompt_log.questions[0] and world.ledger.size() == 2
+    assert "Lien on deed 1 (parcel S-9)" in prompt_log.questions[0]  # the old question named only the kind
+    assert f"lienholder {bank.address}" in prompt_log.questions[0] and "amount USD 1,000.00" in prompt_log.questions[0]
     prompt_log.answer = True
     submit_responses(ctx, parent, [lien])
     qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)

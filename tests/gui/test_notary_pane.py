@@ -39,6 +39,14 @@ def test_attest_and_export_the_journal(
     qtbot.keyClicks(pane.id_number, "X1234567")
     qtbot.keyClicks(pane.key.password, PASSWORD)
     assert pane.attest_button.isEnabled(), pane.problem.text()
+    size = world.ledger.size()
+    prompt_log.answer = False  # asked first (the old code attested at once): Cancel signs nothing
+    qtbot.mouseClick(pane.attest_button, Qt.MouseButton.LeftButton)
+    question = prompt_log.questions[-1]
+    assert question.startswith("Attest entry #1 (RegisterDeed") and "at Ames, Story County, IA" in question
+    assert "'county-notary'" in question and prompt_log.options[-1]["yes"] == "Attest"
+    assert world.ledger.size() == size and pane.id_number.text() == "X1234567" and not prompt_log.infos
+    prompt_log.answer = True
     qtbot.mouseClick(pane.attest_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)
     assert prompt_log.infos and "entry #2" in prompt_log.infos[0]

@@ -23,11 +23,19 @@ def _fill(pane: Any, qtbot: Any, parcel: str, owner: str = OWNERS[3]) -> None:
     qtbot.keyClicks(pane.key.password, PASSWORD)
 
 
-def test_register_a_deed(window: Any, world: World, qtbot: Any) -> None:
+def test_register_a_deed(window: Any, world: World, qtbot: Any, prompt_log: Prompts) -> None:
     pane = window.show_pane("register")
     assert not pane.submit.isEnabled()
     _fill(pane, qtbot, "R-100")
     assert pane.submit.isEnabled(), pane.problem.text()
+    size = world.ledger.size()
+    prompt_log.answer = False  # asked first (the old code registered at once): Cancel records nothing
+    qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
+    question = prompt_log.questions[-1]
+    assert "parcel R-100 at 12 Elm Street, Ames, IA 50010" in question and OWNERS[3] in question.lower()
+    assert "3 attributes" in question and "'operator'" in question
+    assert world.ledger.size() == size and pane.parcel.text() == "R-100" and pane.key.secret() == PASSWORD
+    prompt_log.answer = True
     with qtbot.waitSignal(
         window.ctx.events.changed, timeout=10_000, check_params_cb=lambda change: bool(change.what & Changes.DEEDS)
     ) as changed:

@@ -123,6 +123,15 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     prompt_log.files.append(evidence)
     dialog._choose()
     sign_key(dialog, "kyc")
+    size = office.ledger.size()
+    prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    bob = office.key("bob").address
+    question = prompt_log.questions[-1]
+    assert "jurisdiction us-ny claim" in question and bob in question and "passport.pdf" in question
+    assert "'kyc'" in question and prompt_log.options[-1]["yes"] == "Issue the claim"
+    assert office.ledger.size() == size and dialog.go.isEnabled()
+    prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Claim 1 recorded" in dialog.note_text.text())
     qtbot.waitUntil(lambda: pane.claims_table.rowCount() == 1)
@@ -140,6 +149,27 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     qtbot.waitUntil(lambda: cell(pane.claims_table, 0, 6) == "revoked")
 
 
+def test_trusting_an_issuer_asks_naming_it_and_its_types(
+    pane: Any, office: Office, qtbot: Any, prompt_log: Prompts
+) -> None:
+    """Fails on the old code: "Trust this issuer" recorded at once, with no question."""
+    dialog = pane.dialog("IssuerDialog")
+    qtbot.addWidget(dialog)
+    carol = office.key("carol").address
+    dialog.address.set_address(carol)
+    dialog.types.setText("identity, accredited")
+    sign_key(dialog, "operator")
+    size = office.ledger.size()
+    prompt_log.answer = False
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    assert f"carol ({carol})" in prompt_log.questions[-1] and "identity, accredited claims" in prompt_log.questions[-1]
+    assert office.ledger.size() == size and dialog.go.isEnabled()
+    prompt_log.answer = True
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Recorded as entry" in dialog.note_text.text(), timeout=10_000)
+    assert office.ledger.size() == size + 1 and len(prompt_log.questions) == 2
+
+
 def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     pane: Any, office: Office, qtbot: Any, prompt_log: Prompts, answer_key_dialog: Any
 ) -> None:
@@ -152,6 +182,9 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     prompt_log.answer = False
     pane.remove_issuer()  # asked, declined: nothing signed
     assert "Stop trusting" in prompt_log.questions[-1] and office.ledger.size() == size
+    issuer = pane.overview.issuers[0]
+    assert issuer.address in prompt_log.questions[-1] and "identity" in prompt_log.questions[-1]
+    assert prompt_log.options[-1].get("safe_default") is True  # Return answers Cancel (it was "Stop trusting")
     prompt_log.answer = True
     answer_key_dialog("operator")
     qtbot.mouseClick(pane.remove_issuer_button, Qt.MouseButton.LeftButton)
@@ -181,6 +214,8 @@ def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(
     pane.record_responses()
     qtbot.waitUntil(lambda: bool(prompt_log.infos) and "Recorded as entry" in prompt_log.infos[-1], timeout=10_000)
     assert "Hold: freeze deed 1" in prompt_log.questions[-1]
+    assert "CV-2026-0142" in prompt_log.questions[-1]  # its terms too (the old question named only the title)
+    assert office.world.operator.address in prompt_log.questions[-1] and approver.address in prompt_log.questions[-1]
     qtbot.waitUntil(lambda: pane.holds_table.rowCount() == 1 and cell(pane.holds_table, 0, 5) == "active")
     assert cell(pane.holds_table, 0, 2) == "CV-2026-0142" and cell(pane.holds_table, 0, 4) == "operator + registrar2"
     assert prompt_log.errors == []
@@ -214,6 +249,14 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     case.out_dir.setText(str(tmp_path / "approvals"))
     sign_key(case, "operator")
     qtbot.waitUntil(case.isComplete)
+    size = office.ledger.size()
+    prompt_log.answer = False  # asked first (the old code recorded on Next): Cancel signs nothing, stays here
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    question = prompt_log.questions[-1]
+    assert f"alice ({office.key('alice').address})" in question and f"dave ({office.key('dave').address})" in question
+    assert "of every deed" in question and str(tmp_path / "approvals") in question
+    assert office.ledger.size() == size and wizard.currentPage() is case and not (tmp_path / "approvals").exists()
+    prompt_log.answer = True
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.status, timeout=10_000)
     status = wizard.status
@@ -240,6 +283,9 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     assert "waiting period is over" in status.clock.text() and status.complete_button.isEnabled()
     qtbot.mouseClick(status.complete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status.view is not None and status.view.state == "completed", timeout=10_000)
+    moved = prompt_log.questions[-1]  # the old question shortened both addresses
+    assert moved.startswith(f"Move every share alice ({office.key('alice').address}) holds of every deed to ")
+    assert f"dave ({office.key('dave').address})?" in moved
     assert office.ledger.deed(1).holders == {office.key("dave").address: 10_000}
     assert prompt_log.errors == [] and "holdings moved" in prompt_log.infos[-1]
 

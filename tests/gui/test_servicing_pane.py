@@ -121,6 +121,14 @@ def test_a_proposal_ballots_imported_and_the_tally_passes(
     dialog.text.setPlainText("Replace the roof?")
     dialog.threshold.setValue(60.0)
     sign_with(dialog, "operator")
+    size = thirds.ledger.size()
+    prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    question = prompt_log.questions[-1]
+    assert "\u201cReplace the roof?\u201d" in question and "deed 1" in question and "60.00% of all shares" in question
+    assert prompt_log.options[-1]["yes"] == "Put the proposal" and "'operator'" in question
+    assert thirds.ledger.size() == size and dialog.go.isEnabled() and not pane.ctx.ops.busy
+    prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Proposal 1 recorded" in dialog.note_text.text(), timeout=10_000)
     qtbot.waitUntil(lambda: pane.proposals_table.rowCount() == 1, timeout=10_000)
@@ -135,6 +143,18 @@ def test_a_proposal_ballots_imported_and_the_tally_passes(
         from core.requests import write_json
 
         write_json(signed, sign_request(request, key).as_json())
+        if name == "alice":  # asked first, once the file is read (the old code recorded at once): Cancel records none
+            size, asked = thirds.ledger.size(), len(prompt_log.questions)
+            prompt_log.answer = False
+            prompt_log.files.append(signed)
+            pane.import_ballots()
+            qtbot.waitUntil(lambda n=asked: len(prompt_log.questions) > n, timeout=10_000)
+            question = prompt_log.questions[-1]
+            assert f"({key.address}) votes yes on proposal 1 (deed 1," in question
+            assert question.startswith("Record 1 ballot: ") and prompt_log.options[-1]["yes"] == "Record the ballot"
+            qtbot.waitUntil(lambda: not pane.ctx.ops.busy)
+            assert thirds.ledger.size() == size
+            prompt_log.answer = True
         prompt_log.files.append(signed)
         pane.import_ballots()
         qtbot.waitUntil(lambda: bool(prompt_log.infos) and prompt_log.infos[-1] == "Recorded 1 ballot.", timeout=10_000)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from core.checkpoints import make_checkpoint
 from core.paths import DataDir
@@ -16,6 +17,7 @@ from core.settings import Settings
 from core.witness_requests import build_request
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs import witness as dialogs
+from desktop.gui.panes import ledger as ledger_pane
 from tests.gui.conftest import Prompts, populate
 from tests.helpers import World, make_world
 
@@ -68,6 +70,19 @@ def test_an_office_becomes_a_witness_and_cosigns_another_ledger(
     assert any(other.operator.address in info for info in prompt_log.infos)
 
     cosignature = tmp_path / "cosignature.txt"
+    said: list[str] = []
+
+    def decline(dialog: Any) -> int:  # the witness reads what it would vouch for, and declines
+        said.extend(w.text() for w in dialog.findChildren(QLabel))
+        return 0
+
+    monkeypatch.setattr(ledger_pane.KeyDialog, "exec", decline)
+    prompt_log.files.append(request)
+    qtbot.mouseClick(pane.cosign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)  # the request read first, off the UI thread
+    text = " ".join(said)  # the old dialog named only the witness, not the checkpoint
+    assert "\u201cCounty Ledger\u201d" in text and other.operator.address in text and "at 2 entries" in text
+    assert not cosignature.exists() and pane.followed_table.item(0, 4).text() != "2"
     prompt_log.files += [request, cosignature]
     answer_key_dialog("notary")
     qtbot.mouseClick(pane.cosign_button, Qt.MouseButton.LeftButton)

@@ -89,7 +89,15 @@ class ActDialog(QDialog):
     def done_text(self, value: Any) -> str:
         return "Done."
 
+    def question(self) -> str | None:
+        """What the act will record, asked first with the action's own label; None where the dialog's
+        text already is that question (revoking claim 3) or a subclass asks in its own `act`."""
+        return None
+
     def act(self) -> None:
+        question = self.question()
+        if question is not None and not prompts.ask(self, question, yes=self.action_text):
+            return  # nothing signed, the form kept as filled
         fn = self.work()
         self._busy = True
         self.validate()

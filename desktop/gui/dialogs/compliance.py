@@ -141,6 +141,14 @@ class IssuerDialog(ActDialog):
             + super().missing()
         )
 
+    def question(self) -> str:
+        types = ", ".join(t.strip() for t in self.types.text().split(",") if t.strip())
+        return (
+            f"Trust {self.ctx.full_label(self.address.address() or '')} to issue {types} claims, signed by the key "
+            f"'{self.key.key_name()}'? It is recorded in the ledger: it can be stopped later, in a new entry, "
+            "but never removed."
+        )
+
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
         return lambda: ws.add_issuer(signer, address, types)
@@ -202,6 +210,16 @@ class ClaimDialog(ActDialog):
             + super().missing()
         )
 
+    def question(self) -> str:
+        value = f" {self.value.text().strip()}" if self.value.text().strip() else ""
+        expiry = f"expiring {fmt.qdate(self.expiry.date()).isoformat()}" if self.expires.isChecked() else "no expiry"
+        return (
+            f"Record a {self.claim_type.currentText()}{value} claim about {self.ctx.full_label(self.subject.address() or '')}, "
+            f"issued with the key '{self.key.key_name()}' ({expiry}), with the hash of "
+            f"{Path(self.evidence.text()).name}? Its issuer can revoke it later, but it is never removed from "
+            "the ledger."
+        )
+
     def work(self) -> Callable[[], Done[tuple[int, int]]]:
         ws, signer = self.ctx.ws, self.key.signer()
         subject, claim_type, value = self.subject.address() or "", self.claim_type.currentText(), self.value.text()
@@ -247,19 +265,19 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
     ws = ctx.ws
 
     def read() -> tuple[list[SigningRequest], str]:
-        from core.requests import load_response, summarize
+        from core.requests import load_response
+        from desktop.gui.dialogs.party_requests import what_it_records
 
         responses = [load_response(p) for p in paths]
-        first = summarize(responses[0], ws.ledger.identity).title.splitlines()[0]
-        return responses, first
+        return responses, what_it_records(responses[0], ws.ledger.identity)
 
     def ask(found: tuple[list[SigningRequest], str]) -> None:
         responses, title = found
-        who = ", ".join(f"{r.role} {ctx.label_for(r.signer)}" for r in responses)
+        who = ", ".join(f"{r.role} {ctx.full_label(r.signer)}" for r in responses)
         if not prompts.ask(
             parent,
-            f"Record \u201c{fmt.plain(title, 160)}\u201d, signed by {who}? The ledger checks "
-            "every signature and rule first.",
+            f"Record \u201c{fmt.plain(title, 600)}\u201d, signed by {who}? The ledger checks "
+            "every signature and rule first; a recorded entry is never removed.",
             yes="Record",
         ):
             return

@@ -168,16 +168,34 @@ def submit_responses_dialog(ctx: "AppContext", parent: QWidget) -> None:
     ).run()
 
 
+def what_it_records(response: Any, identity: Any) -> str:
+    """A signed response's entry in one line for a question: the title and terms its signer read, less the
+    lines that name the signature itself (ledger, signer, digests)."""
+    from core.requests import summarize
+
+    summary = summarize(response, identity, warn_ledger=False)
+    terms = [f"{k.lower()} {v}" for k, v in summary.lines if k not in ("Ledger", "Signer", "Digest", "Domain hash")]
+    return f"{summary.title.splitlines()[0]} ({', '.join(terms)})" if terms else summary.title.splitlines()[0]
+
+
 def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -> None:
     """Check `responses` against the ledger on a worker, say what they make, ask, record them all or none."""
     ws = ctx.ws
 
-    def confirm(count: int) -> None:
+    def check() -> tuple[int, list[str]]:
+        count = ws.check_responses(responses)
+        identity = ws.ledger.identity
+        # each entry once, however many parties signed it
+        return count, list(dict.fromkeys(what_it_records(r, identity) for r in responses))
+
+    def confirm(checked: tuple[int, list[str]]) -> None:
+        count, titles = checked
         kinds = ", ".join(sorted({r.kind for r in responses}))
         if not prompts.ask(
             parent,
             f"The {len(responses)} signed response(s) ({kinds}) check and make {count} ledger "
-            f"entr{'y' if count == 1 else 'ies'}. Record them now? This cannot be undone.",
+            f"entr{'y' if count == 1 else 'ies'}: {fmt.plain('; '.join(titles), 600)}. Record them now? "
+            "This cannot be undone.",
             yes="Record",
         ):
             return
@@ -192,4 +210,4 @@ def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -
             .run()
         )
 
-    ctx.ops.op(parent, lambda: ws.check_responses(responses), title="Checking the responses").success(confirm).run()
+    ctx.ops.op(parent, check, title="Checking the responses").success(confirm).run()

@@ -228,6 +228,15 @@ class ProposalDialog(_RecordDated):
             gaps.insert(0, "the question")
         return gaps
 
+    def question(self) -> str:
+        return (
+            f"Put \u201c{' '.join(self.text.toPlainText().split())}\u201d to the holders of deed "
+            f"{self.deed.text().strip()} as of {self.record_date.currentText()}, passing with yes from "
+            f"{self.threshold.value():.2f}% of all shares, closing {self.closes.date().toString('yyyy-MM-dd')} "
+            f"(end of day, UTC), signed by the key '{self.key.key_name()}'? It is recorded in the ledger and "
+            "cannot be withdrawn."
+        )
+
     def work(self) -> Callable[[], Done[Any]]:
         ws, signer, deed, checkpoint = self.ctx.ws, self.key.signer(), self.deed.text().strip(), self.checkpoint()
         text, threshold = self.text.toPlainText(), f"{self.threshold.value():.2f}%"

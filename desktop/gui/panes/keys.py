@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
 
 from core.contacts import ROLES, Contact
+from core.display import short_address
 from core.keys import KeyInfo
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
@@ -178,21 +179,60 @@ class KeysPane(Pane):
         if not dialog.exec():
             return
         ws, (name, address, role, note) = self.ctx.ws, dialog.values()
+
+        def undo() -> None:  # the fields as they were before this edit
+            if self._other_folder(ws):
+                return
+            self.ctx.ops.op(
+                self,
+                lambda: ws.update_contact(
+                    contact.id, name=contact.name, address=contact.address, role=contact.role, note=contact.note
+                ),
+                write=True,
+                title="Restoring a contact",
+            ).run()
+
+        def saved(updated: Any) -> None:
+            if updated != contact:
+                prompts.offer_undo(
+                    self, f"Saved {updated.name} (was {contact.name}, {short_address(contact.address)}).", undo
+                )
+
         self.ctx.ops.op(
             self,
             lambda: ws.update_contact(contact.id, name=name, address=address, role=role, note=note),
             write=True,
             title="Saving a contact",
-        ).run()
+        ).success(saved).run()
+
+    def _other_folder(self, ws: Any) -> bool:
+        """An Undo pressed after another data folder was opened: its address book is not the one changed."""
+        if self.ctx.ws is ws:
+            return False
+        prompts.show_error(self, "That contact was changed in another data folder, no longer open: nothing was undone.")
+        return True
 
     def delete_contact(self) -> None:
+        """Remove at once, then offer Undo: the address book is this machine's, so it can be put back exactly."""
         contact = self._selected_contact()
-        if contact is None or not prompts.ask(
-            self, f"Remove {contact.name} from the address book? The ledger is not affected.", yes="Remove"
-        ):
+        if contact is None:
             return
         ws = self.ctx.ws
-        self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact").run()
+
+        def undo() -> None:
+            if self._other_folder(ws):
+                return
+            self.ctx.ops.op(self, lambda: ws.restore_contact(contact), write=True, title="Restoring a contact").run()
+
+        (
+            self.ctx.ops.op(self, lambda: ws.remove_contact(contact.id), write=True, title="Removing a contact")
+            .success(
+                lambda _none: prompts.offer_undo(
+                    self, f"Removed {contact.name} ({short_address(contact.address)}) from the address book.", undo
+                )
+            )
+            .run()
+        )
 
     # -- loading ------------------------------------------------------------------------------------------------
     def reload(self) -> None:

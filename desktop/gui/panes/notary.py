@@ -226,6 +226,15 @@ class NotaryPane(Pane):
         index, act, place = self.entry.value(), self.act.currentText(), self.place.text()
         evidence, number = self.evidence.currentText(), self.id_number.text() or None
         act_date = fmt.qdate(self.act_date.date())
+        what = self.entry_preview.text().split("\n")[0]  # the entry's kind and parties, as shown above
+        if not prompts.ask(
+            self,
+            f"Attest entry #{index} ({what}): {act} at {' '.join(place.split()) or 'no place given'} on "
+            f"{act_date.isoformat()}, identity by {evidence}, signed by the key '{signer.key}'? The attestation "
+            "is recorded in the ledger and your journal and is never removed.",
+            yes="Attest",
+        ):
+            return  # nothing signed, the form kept as filled
 
         def work() -> Done[int]:
             return ws.attest(index, signer, act=act, place=place, id_kind=evidence, id_number=number, act_date=act_date)

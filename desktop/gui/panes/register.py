@@ -252,6 +252,15 @@ class RegisterPane(Pane):
         owner = self.owner.address() or ""
         parcel, address, legal = self.parcel.text(), self.address.text(), self.legal.toPlainText()
         shares = self.shares.value()
+        if not prompts.ask(
+            self,
+            f"Register parcel {' '.join(parcel.split())} at {' '.join(address.split())}: {shares:,} shares held by "
+            f"{self.ctx.full_label(owner)}, with {len(attributes)} attribute"
+            f"{'' if len(attributes) == 1 else 's'}, signed by the key '{signer.key}'? A registered deed is "
+            "recorded in the ledger and never removed.",
+            yes="Register the deed",
+        ):
+            return  # nothing signed, the form kept as filled
 
         def work() -> Done[DeedState]:  # a parcel outside the plain set is refused before the key is unlocked
             return ws.register_deed(

@@ -370,10 +370,12 @@ class RulesPane(Pane):
             return
         if not prompts.ask(
             self,
-            f"Stop trusting {self.who(issuer.address)} to issue claims? Its {', '.join(issuer.types)} claims "
-            "will no longer satisfy any rule, so transfers that need them are refused. The operator signs "
-            "this; trusting the issuer again later makes its claims count again.",
+            f"Stop trusting {self.ctx.full_label(issuer.address)} to issue claims? Its "
+            f"{', '.join(issuer.types)} claims will no longer satisfy any rule, so transfers that need them are "
+            "refused. The operator signs this into the ledger; trusting the issuer again later, in a new entry, "
+            "makes its claims count again.",
             yes="Stop trusting",
+            safe_default=True,  # a ledger entry: a stray Return must not sign it
         ):
             return
         operator = ask_operator(self.ctx, self)

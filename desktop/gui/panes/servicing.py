@@ -446,11 +446,27 @@ class ServicingPane(Pane):
             return
         ws = self.ctx.ws
 
-        def record() -> Any:
+        def check() -> Any:
             from core.requests import load_response
 
-            return ws.record_ballots([load_response(p) for p in paths])
+            return ws.check_ballots([load_response(p) for p in paths])
 
-        self.ctx.ops.op(self, record, write=True, title="Recording ballots").success(
-            lambda indexes: prompts.inform(self, f"Recorded {counted(len(indexes), 'ballot')}.")
-        ).run()
+        def confirm(ballots: list[Any]) -> None:
+            """Ask once the files are read and checked: each ballot's holder, choice and proposal, by name."""
+            votes = "; ".join(
+                f"{self.ctx.full_label(b.message['voter'])} votes {b.message['choice']} on proposal "
+                f"{b.message['proposalId']} (deed {b.message['deedId']}, {int(b.message['weight']):,} shares)"
+                for b in ballots
+            )
+            if not prompts.ask(
+                self,
+                f"Record {counted(len(ballots), 'ballot')}: {votes}? A recorded ballot counts in the tally and is "
+                "never removed; a holder votes once.",
+                yes="Record the ballot" if len(ballots) == 1 else "Record the ballots",
+            ):
+                return
+            self.ctx.ops.op(self, lambda: ws.record_ballots(ballots), write=True, title="Recording ballots").success(
+                lambda indexes: prompts.inform(self, f"Recorded {counted(len(indexes), 'ballot')}.")
+            ).run()
+
+        self.ctx.ops.op(self, check, title="Checking the ballots").success(confirm).run()

@@ -272,12 +272,19 @@ class WitnessesPane(Pane):
         )
         if request is None:
             return
+        self.ctx.ops.op(self, lambda: self.ctx.ws.cosign_preview(request), title="Reading the request").success(
+            lambda preview: self._cosign(role, request, preview)
+        ).run()
+
+    def _cosign(self, role: Any, request: Path, preview: Any) -> None:
+        """The key dialog names the checkpoint: which ledger, whose, how many entries, which root."""
         dialog = KeyDialog(
             self.ctx,
             "Cosign the checkpoint",
-            f"The witness {role.name} checks the checkpoint is "
-            "signed by the ledger's operator and consistent with the one it last cosigned, then "
-            "cosigns it with its key.",
+            f"Cosign the checkpoint of \u201c{fmt.plain(preview.ledger, 80)}\u201d (operator "
+            f"{self.ctx.full_label(preview.operator)}) at {preview.size:,} entries, root {preview.root[:16]}\u2026, "
+            f"as the witness {role.name}? It first checks the checkpoint is signed by that operator and "
+            "consistent with the one it last cosigned; a cosignature, once given, cannot be taken back.",
             self,
             prefer=role.address,
         )
