@@ -218,3 +218,21 @@ def test_documents_issued_before_layout_8_verify_byte_for_byte(issued: Path) -> 
     assert record_of(pdf).layout == int(issued.parent.name.rsplit("-", 1)[1])
     report = verify_pdf(pdf, strict=True)  # the very bytes issued: drawn again as they were
     assert report.ok, report.reason
+
+
+def test_the_notarys_own_journal_names_utc_for_a_row_without_an_act_date() -> None:
+    """The notary's own journal (not a ledger document, so no layout): a refusal has only the instant it was
+    written, and its day says UTC; an act's signed date stays as signed."""
+    from core.notary_journal import JournalCheck, JournalRow
+    from desktop.documents.own_journal import build_own_journal_pdf
+
+    rows = [
+        JournalRow({"seq": 1, "type": "act", "at": T, "act": {"act": "jurat", "actDate": "2025-12-08"}}),
+        JournalRow({"seq": 2, "type": "refusal", "at": T + HOUR, "reason": "no identity evidence"}),
+    ]
+    pdf = build_own_journal_pdf(rows, JournalCheck(True, 2, None, "", None), notary="0x" + "ab" * 20)
+    text = text_of(pdf)
+    assert "1 2025-12-08 Act jurat" in text, text
+    assert "2 2025-12-07 (UTC) Refused" in text, text
+    assert "To 2025-12-07 (UTC)" in text or "2025-12-08 2025-12-07 (UTC)" in text, text
+    assert pdf == build_own_journal_pdf(rows, JournalCheck(True, 2, None, "", None), notary="0x" + "ab" * 20)
