@@ -191,8 +191,9 @@ def main() -> int:
                 commission=commission,
             ),
             "notary-journal": build_journal_pdf(ledger, paper="A4"),
-            # Recording-ready pages (layout 6): US Letter, the recorder's band, 10-point type, columns fitting their
-            # words, a hash too long for a line of its sentence on lines of its own, the word before it on its first.
+            # Recording-ready pages (layout 9; the notary record's 6): US Letter, the recorder's band, 10-point type,
+            # columns fitting their words, a hash too long for a line of its sentence on lines of its own, the word
+            # before it on its first, and (9) a day or time taken from an instant naming UTC.
             "transfer-deed-recording": build_transfer_pdf(ledger, made["sale"], recording=True),  # type: ignore[arg-type]
             "title-recording": build_title_pdf(ledger, made["deed"], recording=True),
             "notary-record-recording": build_notary_record_pdf(

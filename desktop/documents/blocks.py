@@ -18,6 +18,7 @@ from desktop.documents.layout import (
     MUTED,
     FITTED_LAYOUTS,
     RULE,
+    UTC_LAYOUTS,
     Heading,
     Styles,
     boxed,
@@ -37,6 +38,19 @@ def day(seconds: int) -> str:
 
 def moment(seconds: int) -> str:
     return format_instant(seconds)
+
+
+def day_of(record: Record, seconds: int) -> str:
+    """The day of an instant as a page draws it: '2026-12-07 (UTC)' from layout 8 (and recording 9), which say
+    whose day it is (recorded at 10:00 on 8 December in Auckland is 7 December in UTC); older layouts drew the
+    bare UTC day and are redrawn so, to verify as issued."""
+    return f"{day(seconds)} (UTC)" if record.layout in UTC_LAYOUTS else day(seconds)
+
+
+def recorded_on(record: Record, seconds: int) -> str:
+    """When an entry was recorded, as a page draws it: the full instant from layout 8 (and recording 9),
+    '2026-12-07 23:59 UTC' (the time says which entry came first on a day); the bare UTC day before."""
+    return moment(seconds) if record.layout in UTC_LAYOUTS else day(seconds)
 
 
 def money(minor: Any, currency: Any) -> str:
@@ -275,7 +289,9 @@ def _caption() -> Any:
 
 __all__ = [
     "day",
+    "day_of",
     "moment",
+    "recorded_on",
     "money",
     "party",
     "named",

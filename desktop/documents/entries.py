@@ -14,7 +14,7 @@ from core.attributes import certificate_attributes, number_text
 from core.documents.evidence import EmbeddedEntry, Record, RecordInvalid
 from core.kinds import describe_entry
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares
-from desktop.documents.blocks import day, moment, money, named, party, shares_text
+from desktop.documents.blocks import day_of, moment, money, named, party, shares_text
 from desktop.documents.fonts import SANS, SANS_BOLD
 from desktop.documents.layout import ACCENT, PANEL, Styles, boxed, draw_text, esc, para, plain
 
@@ -46,7 +46,7 @@ def event_row(record: Record, e: EmbeddedEntry) -> list[Any]:
     terms = "<br/>".join(_phrase(record, line) for line in d.brief)
     return [
         plain(str(e.index), Styles.cell_bold),
-        plain(day(e.recorded_at), Styles.cell),
+        plain(day_of(record, e.recorded_at), Styles.cell),
         plain("".join(_text(record, part) for part in d.event), Styles.cell_bold),
         parties,
         para(terms, Styles.cell),

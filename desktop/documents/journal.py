@@ -15,9 +15,10 @@ from core.ledger import Ledger
 from core.one_moment import one_moment
 from core.signing import checksum_address, parse_address
 from desktop.documents import blocks
-from desktop.documents.blocks import day, moment, party
+from desktop.documents.blocks import day_of, moment, party
 from desktop.documents.entries import notary_of
 from desktop.documents.layout import (
+    ARCHIVAL_UTC,
     STANDARD_LAYOUTS,
     Styles,
     data_table,
@@ -121,7 +122,7 @@ def draw_journal(record: Record) -> bytes:
             ),
             ("Period", esc(f"{params.get('from') or first} \u2013 {params.get('to') or last}")),
             ("Acts", str(len(acts))),
-            ("As of", day(record.checkpoint_time)),
+            ("As of", day_of(record, record.checkpoint_time)),
         ],
         width,
     )
@@ -186,7 +187,7 @@ JOURNAL = register(
         "journal",
         "notary journal export",
         {"notary": (str, type(None)), "from": (str, type(None)), "to": (str, type(None))},
-        dict.fromkeys(STANDARD_LAYOUTS, draw_journal),
+        dict.fromkeys((*STANDARD_LAYOUTS, ARCHIVAL_UTC), draw_journal),  # 8: "As of" names UTC
         _check_period,
     )
 )

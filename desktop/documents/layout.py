@@ -55,18 +55,27 @@ ARCHIVAL_CREATOR = "Deedbook documents (deedbook-document/1, PDF/A-3b)"
 # kept so issued documents verify; 6 = layout 5 where the word before such a hash goes to its line with it;
 # 7 = layout 2 where a hash alone in a table cell too narrow for it is cut into equal lines, and the valuation
 # report words an undated market and keeps its range's labels inside the chart (transfer deeds and valuation
-# reports; the other documents did not change).
+# reports; the other documents did not change); 8 = layout 7 where every day or time taken from an instant says it
+# is UTC's (certificates of title, transfer deeds, notary journals: the documents that drew a bare UTC day);
+# 9 = layout 6 with the same dates (the recording layout of certificates of title and transfer deeds).
 ARCHIVAL = 2
 RECORDING_V1 = 3  # the first recording layout: its 10-point words were split where a 7-point column ended
 RECORDING_FITTED = 4  # columns fit their words; a hash inside a sentence was cut where the line ended
 RECORDING_HASHES = 5  # a hash inside a sentence starts a line; the word before it ("is") was left alone on its line
-RECORDING = 6  # the recording layout new documents are drawn in
-RECORDING_LAYOUTS = (RECORDING_V1, RECORDING_FITTED, RECORDING_HASHES, RECORDING)
-FITTED_LAYOUTS = (RECORDING_FITTED, RECORDING_HASHES, RECORDING)  # table columns refitted (fitting.fit_story)
+RECORDING_WORDS = 6  # the word before such a hash goes to its line; a day of an instant drawn without its zone
+RECORDING_UTC = 9  # layout 6 where a day or time taken from an instant names UTC
+RECORDING_LAYOUTS = (RECORDING_V1, RECORDING_FITTED, RECORDING_HASHES, RECORDING_WORDS, RECORDING_UTC)
+FITTED_LAYOUTS = (RECORDING_FITTED, RECORDING_HASHES, RECORDING_WORDS, RECORDING_UTC)  # columns refitted (fit_story)
 ARCHIVAL_EVEN = 7  # layout 2 + a hash cut by its cell in equal lines (fitting.break_story), undated words
-LAYOUTS = (1, ARCHIVAL, *RECORDING_LAYOUTS)  # the documents a county recorder records (RECORDABLE) are drawn in all
+ARCHIVAL_UTC = 8  # layout 7 + a day or time taken from an instant names UTC ("2026-12-07 (UTC)", "… 23:59 UTC")
+UTC_LAYOUTS = (ARCHIVAL_UTC, RECORDING_UTC)  # the layouts whose pages say which day an instant's date is
+# The layouts every document a county recorder records (RECORDABLE) is drawn in; title and transfer add 8 and 9.
+LAYOUTS = (1, ARCHIVAL, RECORDING_V1, RECORDING_FITTED, RECORDING_HASHES, RECORDING_WORDS)
 STANDARD_LAYOUTS = (1, ARCHIVAL)  # the others
-RECORDABLE = ("transfer", "title", "notary")  # what a county recorder records; journals and valuations are not
+# What a county recorder records (journals and valuations are not), and the recording layout each is drawn in now:
+# a notary record draws no day of an instant (its act's date is signed), so its pages did not change after 6.
+RECORDING_OF = {"transfer": RECORDING_UTC, "title": RECORDING_UTC, "notary": RECORDING_WORDS}
+RECORDABLE = tuple(RECORDING_OF)
 MIN_RECORDING_SIZE = 10.0  # points: California Gov. Code \u00a727361.6 asks for type no smaller than 10 point
 RECORDER_BAND = 2.5 * inch  # the top of page 1 left blank for the recorder's stamp
 
@@ -107,7 +116,7 @@ class Styles:
 
 
 def as_recording(record: Record) -> Record:
-    """The same record drawn on recording-ready pages (US Letter; layout RECORDING)."""
+    """The same record drawn on recording-ready pages (US Letter; the newest recording layout of its type)."""
     import dataclasses
 
     if record.doc_type not in RECORDABLE:
@@ -117,7 +126,7 @@ def as_recording(record: Record) -> Record:
             f"The recording layout is for documents a county recorder records (transfer deeds, "
             f"certificates of title, notary records), not a {record.doc_type} document."
         )
-    return dataclasses.replace(record, layout=RECORDING, paper="Letter")
+    return dataclasses.replace(record, layout=RECORDING_OF[record.doc_type], paper="Letter")
 
 
 @contextmanager
@@ -641,10 +650,10 @@ def render_pdf(
 
         story = fit_story(
             story,
-            hashes_start_lines=record.layout in (RECORDING_HASHES, RECORDING),
-            word_travels=record.layout == RECORDING,
+            hashes_start_lines=record.layout in (RECORDING_HASHES, RECORDING_WORDS, RECORDING_UTC),
+            word_travels=record.layout in (RECORDING_WORDS, RECORDING_UTC),
         )
-    elif record.layout == ARCHIVAL_EVEN:  # the widths stay; a hash its cell cuts is cut in equal lines
+    elif record.layout in (ARCHIVAL_EVEN, ARCHIVAL_UTC):  # the widths stay; a hash its cell cuts is cut in equal lines
         from desktop.documents.fitting import break_story
 
         story = break_story(story)

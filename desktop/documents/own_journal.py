@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
+from core.dates import format_day
 from core.notary_journal import JournalCheck, JournalRow
 from desktop.documents.layout import MARGIN_X, Styles, data_table, esc, para, plain, section, title_block
 
@@ -46,6 +47,13 @@ def _signers(fields: dict[str, Any]) -> list[Any]:
     return cells or [plain("\u2014", Styles.cell)]
 
 
+def _day(row: JournalRow) -> str:
+    """An act's signed date as signed; a refusal, correction or void has only the instant it was written, whose
+    day is UTC's and says so (10:00 in Auckland on the 8th is the 7th in UTC)."""
+    act = row.data.get("act") or {}
+    return str(act["actDate"]) if act.get("actDate") else f"{format_day(row.at)} (UTC)"
+
+
 def _row(row: JournalRow) -> list[Any]:
     d = row.data
     act = d.get("act") or {}
@@ -66,7 +74,7 @@ def _row(row: JournalRow) -> list[Any]:
     kind = TYPE_WORDS.get(str(d.get("type")), str(d.get("type")))
     return [
         str(row.seq),
-        row.day,
+        plain(_day(row), Styles.cell),
         kind,
         what,
         plain(fields.get("document") or "\u2014", Styles.cell),
@@ -83,7 +91,7 @@ def build_own_journal_pdf(rows: Sequence[JournalRow], check: JournalCheck, *, no
     page = landscape(A4)
     width = page[0] - 2 * MARGIN_X
     story: list[Flowable] = []
-    first, last = (rows[0].day, rows[-1].day) if rows else ("\u2014", "\u2014")
+    first, last = (_day(rows[0]), _day(rows[-1])) if rows else ("\u2014", "\u2014")
     story += title_block(
         "Notary's Journal",
         f"Kept by {esc(notary)} \u00b7 {esc(period or f'{first} to {last}')}",

@@ -11,10 +11,12 @@ from core.documents.evidence import Record, RecordInvalid, build_record
 from core.ledger import Ledger
 from core.one_moment import one_moment
 from desktop.documents import blocks
-from desktop.documents.blocks import day, moment, money, party, percent
+from desktop.documents.blocks import day_of, moment, money, party, percent, recorded_on
 from desktop.documents.entries import attribute_pairs, event_row
 from desktop.documents.layout import (
+    ARCHIVAL_UTC,
     LAYOUTS,
+    RECORDING_UTC,
     RECORDING_LAYOUTS,
     as_recording,
     Styles,
@@ -87,7 +89,7 @@ def draw_title(record: Record) -> bytes:
             ("Parcel", esc(state.parcel)),
             ("Holders", str(len(state.holders))),
             ("Open liens", str(len(open_liens)) if open_liens else "none"),
-            ("As of", day(record.checkpoint_time)),
+            ("As of", day_of(record, record.checkpoint_time)),
         ],
         width,
     )
@@ -109,7 +111,7 @@ def draw_title(record: Record) -> bytes:
         ("Property address", state.address),
         ("Total shares", f"{state.total_shares:,}"),
         ("Legal description", state.legal or "\u2014"),
-        ("Registered", f"{day(state.registration.recorded_at)} (entry {state.registration.index})"),
+        ("Registered", f"{recorded_on(record, state.registration.recorded_at)} (entry {state.registration.index})"),
     ]
     pairs += attribute_pairs(state.attributes)
     story.append(fields(pairs, width))
@@ -123,7 +125,7 @@ def draw_title(record: Record) -> bytes:
                 party(record, holder),
                 f"{held:,}",
                 percent(held, state.total_shares),
-                f"{day(since.recorded_at)} (entry {since.index})" if since else "\u2014",
+                f"{recorded_on(record, since.recorded_at)} (entry {since.index})" if since else "\u2014",
             ]
         )
     story.append(
@@ -138,7 +140,7 @@ def draw_title(record: Record) -> bytes:
                 lien.kind,
                 party(record, lien.holder),
                 money(lien.amount, lien.currency),
-                f"{day(lien.opened.recorded_at)} (entry {lien.opened.index})",
+                f"{recorded_on(record, lien.opened.recorded_at)} (entry {lien.opened.index})",
             ]
             for lien in open_liens
         ]
@@ -183,7 +185,7 @@ TITLE = register(
         "title",
         "certificate of title",
         {"deedId": (int,)},
-        dict.fromkeys(LAYOUTS, draw_title),
+        dict.fromkeys((*LAYOUTS, ARCHIVAL_UTC, RECORDING_UTC), draw_title),  # 8, 9: dates that name UTC
         alternatives=RECORDING_LAYOUTS,
     )
 )

@@ -12,11 +12,13 @@ from core.errors import DeedbookError
 from core.ledger import Ledger, RecordedEntry
 from core.one_moment import one_moment
 from desktop.documents import blocks
-from desktop.documents.blocks import day, moment, money, named, party, shares_text
+from desktop.documents.blocks import moment, money, named, party, recorded_on, shares_text
 from desktop.documents.entries import acknowledgement
 from desktop.documents.layout import (
     ARCHIVAL_EVEN,
+    ARCHIVAL_UTC,
     LAYOUTS,
+    RECORDING_UTC,
     RECORDING_LAYOUTS,
     as_recording,
     INK,
@@ -157,7 +159,7 @@ def draw_transfer(record: Record) -> bytes:
                 ("Property address", r["propertyAddress"]),
                 ("Total shares", f"{r['totalShares']:,}"),
                 ("Legal description", r["legalDescription"] or "\u2014"),
-                ("Registered", f"{day(reg.recorded_at)} (entry {reg.index})"),
+                ("Registered", f"{recorded_on(record, reg.recorded_at)} (entry {reg.index})"),
             ],
             width,
         )
@@ -273,7 +275,7 @@ def _title_rows(record: Record, grantor: str) -> list[tuple[str, str]]:
         how = {"RegisterDeed": "registered to the grantor", "RecoveryTransfer": "moved to the grantor by recovery"}
         seller = str(e.message.get("from", ""))
         what = how.get(e.kind, f"conveyed by {record.name_of(seller) or seller}")
-        lines.append(f"Entry {e.index}: {got[1]:,} shares {what}, recorded {day(e.recorded_at)}")
+        lines.append(f"Entry {e.index}: {got[1]:,} shares {what}, recorded {recorded_on(record, e.recorded_at)}")
     return [("Grantor's title", "; ".join(lines))]
 
 
@@ -319,7 +321,8 @@ TRANSFER = register(
         "transfer deed",
         {"index": (int,), "deedId": (int,)},
         alternatives=RECORDING_LAYOUTS,
-        layouts=dict.fromkeys((*LAYOUTS, ARCHIVAL_EVEN), draw_transfer),  # 7: the transfer id cut in equal halves
+        # 7: the transfer id cut in equal halves; 8, 9: dates that name UTC
+        layouts=dict.fromkeys((*LAYOUTS, ARCHIVAL_EVEN, ARCHIVAL_UTC, RECORDING_UTC), draw_transfer),
         later_params={"grantorTitle": (list,)},
         check_params=_check_title_param,
     )

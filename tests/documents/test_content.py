@@ -131,7 +131,7 @@ def test_paper_sizes_and_orientation(docs: dict[str, Path], scene: Scene) -> Non
 def test_embedded_record_carries_signed_entries_and_proofs(scene: Scene, docs: dict[str, Path]) -> None:
     data = record_of(docs["title"])
     assert data["format"] == FORMAT
-    assert data["document"] == {"type": "title", "layout": 2, "paper": "A4", "params": {"deedId": scene.deed}}
+    assert data["document"] == {"type": "title", "layout": 8, "paper": "A4", "params": {"deedId": scene.deed}}
     history = scene.ledger.history(scene.deed)
     assert [e["index"] for e in data["entries"]] == [e.index for e in history]
     checkpoint = scene.ledger.latest_checkpoint()

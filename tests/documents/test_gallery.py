@@ -33,7 +33,10 @@ def test_the_gallery_is_committed() -> None:
     assert len([p for p in PDFS if p.parent.name == "issued-layout-3"]) == 3  # the first recording layout's
     assert len([p for p in PDFS if p.parent.name == "issued-layout-4"]) == 3  # hashes cut in sentences
     assert len([p for p in PDFS if p.parent.name == "issued-layout-5"]) == 3  # "is" alone before a hash
-    assert len([p for p in PDFS if p.parent.name == "issued-layout-2"]) == 2  # a transfer id cut unevenly; "—"
+    # layout 2: a transfer id cut unevenly, "—" for an undated market; a title's and a journal's bare UTC days
+    assert len([p for p in PDFS if p.parent.name == "issued-layout-2"]) == 4
+    assert len([p for p in PDFS if p.parent.name == "issued-layout-6"]) == 2  # recording layout: bare UTC days
+    assert len([p for p in PDFS if p.parent.name == "issued-layout-7"]) == 1  # the transfer deed: bare UTC days
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[f"{p.parent.name}/{p.stem}" for p in PDFS])

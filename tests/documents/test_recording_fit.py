@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from core.documents.evidence import Record, parse_record
 from desktop.documents import verify_pdf
 from desktop.documents.fitting import refit
-from desktop.documents.layout import RECORDING, RECORDING_FITTED, RECORDING_V1, as_recording
+from desktop.documents.layout import RECORDING_FITTED, RECORDING_UTC, RECORDING_V1, as_recording
 from desktop.documents.notary_record import collect_notary_record
 from desktop.documents.registry import render_record
 from desktop.documents.title import collect_title
@@ -48,12 +48,12 @@ def _records(scene: Scene) -> dict[str, Record]:
 
 @pytest.fixture(scope="module")
 def drawn(scene: Scene) -> dict[int, dict[str, bytes]]:
-    """Each recordable document in layouts 3, 4 and 6 (what new documents get: hashes in sentences start a line,
-    the word before them with them: tests/documents/test_recording_words.py), from the same records."""
-    out: dict[int, dict[str, bytes]] = {RECORDING_V1: {}, RECORDING_FITTED: {}, RECORDING: {}}
+    """Each recordable document in layouts 3, 4 and what new documents get (9, a notary record 6: hashes in sentences
+    start a line, the word before them with them: tests/documents/test_recording_words.py), from the same records."""
+    out: dict[int, dict[str, bytes]] = {RECORDING_V1: {}, RECORDING_FITTED: {}, RECORDING_UTC: {}}
     for name, record in _records(scene).items():
         recording = as_recording(record)
-        out[RECORDING][name] = render_record(recording)
+        out[RECORDING_UTC][name] = render_record(recording)
         out[RECORDING_FITTED][name] = render_record(dataclasses.replace(recording, layout=RECORDING_FITTED))
         out[RECORDING_V1][name] = render_record(dataclasses.replace(recording, layout=RECORDING_V1))
     return out
@@ -116,7 +116,7 @@ def _tool(name: str) -> str:
     return found
 
 
-@pytest.mark.parametrize("layout", [RECORDING_V1, RECORDING_FITTED, RECORDING])
+@pytest.mark.parametrize("layout", [RECORDING_V1, RECORDING_FITTED, RECORDING_UTC])
 def test_outside_tools_pass_every_recording_layout(
     drawn: dict[int, dict[str, bytes]], layout: int, tmp_path: Path
 ) -> None:
@@ -145,7 +145,7 @@ def _ghostscript(pdf: bytes, folder: Path) -> bytes:
 
 def test_a_ghostscript_resave_verifies_as_layout_3s_does(drawn: dict[int, dict[str, bytes]], tmp_path: Path) -> None:
     passed = {}
-    for layout in (RECORDING_V1, RECORDING_FITTED, RECORDING):
+    for layout in (RECORDING_V1, RECORDING_FITTED, RECORDING_UTC):
         for name, pdf in drawn[layout].items():
             report = verify_pdf(_ghostscript(pdf, tmp_path))
             passed[layout, name] = report.ok and report.resaved

@@ -21,7 +21,7 @@ from core.documents.evidence import parse_record
 from desktop.documents import verify_pdf
 from desktop.documents.fitting import break_tokens
 from desktop.documents.fonts import MONO
-from desktop.documents.layout import RECORDING, RECORDING_HASHES, Styles, as_recording
+from desktop.documents.layout import RECORDING_HASHES, RECORDING_WORDS, Styles, as_recording
 from desktop.documents.registry import render_record
 from tests.documents import tampering
 from tests.documents.builders import Scene
@@ -32,11 +32,12 @@ GALLERY = Path(__file__).resolve().parents[2] / "docs" / "documents"
 
 @pytest.fixture(scope="module")
 def drawn(scene: Scene) -> dict[int, dict[str, bytes]]:
-    """Each recordable document in layout 5 and in layout 6 (what new documents get), from the same records."""
-    out: dict[int, dict[str, bytes]] = {RECORDING_HASHES: {}, RECORDING: {}}
+    """Each recordable document in layout 5 and in layout 6 (what new notary records get; titles and transfer deeds
+    get 9, layout 6 with dates naming UTC: test_pdf_dates.py), from the same records."""
+    out: dict[int, dict[str, bytes]] = {RECORDING_HASHES: {}, RECORDING_WORDS: {}}
     for name, record in _records(scene).items():
         recording = as_recording(record)
-        out[RECORDING][name] = render_record(recording)
+        out[RECORDING_WORDS][name] = render_record(dataclasses.replace(recording, layout=RECORDING_WORDS))
         out[RECORDING_HASHES][name] = render_record(dataclasses.replace(recording, layout=RECORDING_HASHES))
     return out
 
@@ -50,10 +51,10 @@ def lines_of(pdf: bytes) -> list[str]:
     ]
 
 
-def test_new_recording_documents_are_layout_6_and_verify(drawn: dict[int, dict[str, bytes]]) -> None:
+def test_layout_6_documents_verify(drawn: dict[int, dict[str, bytes]]) -> None:
     """(Layout 5 documents still verifying byte for byte is test_recording_hashes's.)"""
-    for name, pdf in drawn[RECORDING].items():
-        assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING == 6, name
+    for name, pdf in drawn[RECORDING_WORDS].items():
+        assert parse_record(tampering.record_bytes(pdf)).layout == RECORDING_WORDS == 6, name
         report = verify_pdf(pdf, strict=True)
         assert report.ok and not report.resaved, (name, report.reason)
         assert pdf != drawn[RECORDING_HASHES][name], name  # two drawings of the same record
@@ -63,7 +64,7 @@ def test_new_recording_documents_are_layout_6_and_verify(drawn: dict[int, dict[s
 def test_is_goes_with_the_attested_hash(scene: Scene, drawn: dict[int, dict[str, bytes]], name: str) -> None:
     record = as_recording(_records(scene)[name])
     value = str(next(e for e in record.entries if e.kind == "Attestation").message["entryHash"])
-    old, new = lines_of(drawn[RECORDING_HASHES][name]), lines_of(drawn[RECORDING][name])
+    old, new = lines_of(drawn[RECORDING_HASHES][name]), lines_of(drawn[RECORDING_WORDS][name])
     assert any(line.endswith("whose hash is") for line in old), old  # layout 5: the hash alone below "is"
     first = next(i for i, line in enumerate(new) if line.startswith("is " + value[:10]))
     assert new[first - 1].endswith("whose hash"), new
@@ -78,14 +79,15 @@ def test_the_gallerys_notary_record_has_no_lone_is() -> None:
     assert "is" in issued and issued[issued.index("is") - 1].endswith("whose hash"), issued
     assert issued[issued.index("is") + 1].startswith("0x"), issued
     now = (GALLERY / "notary-record-recording.pdf").read_bytes()
-    assert parse_record(tampering.record_bytes(now)).layout == RECORDING
+    # A notary record draws no day of an instant, so it is still drawn in layout 6.
+    assert parse_record(tampering.record_bytes(now)).layout == RECORDING_WORDS
     lines = lines_of(now)
     assert "is" not in lines and any(line.startswith("is 0x") for line in lines), lines
 
 
 def test_a_mark_that_is_not_a_word_stays_on_its_line(drawn: dict[int, dict[str, bytes]]) -> None:
     """The verification panel's "entry 47 · 0x…": the dot stays after the entry number, in both layouts."""
-    for layout in (RECORDING_HASHES, RECORDING):
+    for layout in (RECORDING_HASHES, RECORDING_WORDS):
         for name, pdf in drawn[layout].items():
             lines = lines_of(pdf)
             assert any(re.search(r"\bentry \d+ ·$", line) for line in lines), (layout, name)

@@ -26,12 +26,13 @@ def test_each_type_module_registers_its_type() -> None:
         "statement": "distribution statement",
     }
     # 1: the first drawing, kept; 2: the same as PDF/A-3b; 7: layout 2 where a hash its cell cuts is cut in equal
-    # lines and a valuation of an undated market says so (the two types whose pages that changed)
+    # lines and a valuation of an undated market says so (the two types whose pages that changed); 8: layout 7 where
+    # a day or time taken from an instant names UTC (the three types that drew a bare UTC day)
     assert {name: t.layout for name, t in types.items()} == {
-        "transfer": 7,
-        "title": 2,
+        "transfer": 8,
+        "title": 8,
         "notary": 2,
-        "journal": 2,
+        "journal": 8,
         "valuation": 7,
         "statement": 2,
     }
@@ -54,11 +55,11 @@ def test_a_type_or_layout_this_version_does_not_draw_is_refused_plainly(docs: di
         data["document"]["type"] = "deed-of-trust"
 
     def newer_layout(data: dict[str, Any]) -> None:
-        data["document"]["layout"] = 9
+        data["document"]["layout"] = 10
 
     with pytest.raises(DeedbookError, match="'deed-of-trust', which this version of Deedbook does not know"):
         verify_pdf(_edited(docs["title"], other_type))
-    with pytest.raises(DeedbookError, match="layout 9 of a title; this version of Deedbook draws layout 1, 2"):
+    with pytest.raises(DeedbookError, match="layout 10 of a title; this version of Deedbook draws layout 1, 2"):
         verify_pdf(_edited(docs["title"], newer_layout))
 
 

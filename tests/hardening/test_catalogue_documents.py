@@ -73,9 +73,9 @@ RECORDS: dict[str, tuple[Callable[[dict[str, Any]], None], int, str]] = {
         "'easement', which this version of Deedbook does not know",
     ),
     "a layout from a newer version": (
-        _set(("document", "layout"), 9),
+        _set(("document", "layout"), 10),
         2,
-        "layout 9 of a title; this version of Deedbook draws layout 1, 2",
+        "layout 10 of a title; this version of Deedbook draws layout 1, 2",
     ),
     "a layout that is not a number": (_set(("document", "layout"), "1"), 1, "incomplete or malformed"),
     "a paper size no document has": (_set(("document", "paper"), "A3"), 1, "incomplete or malformed"),

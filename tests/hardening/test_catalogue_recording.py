@@ -32,12 +32,13 @@ def _layout(number: int, doc_type: str | None = None) -> Callable[[bytes], bytes
 
 # case: (how a recording-layout certificate of title is changed; exit code; what the one sentence says)
 CASES: dict[str, tuple[Callable[[bytes], bytes], int, str]] = {
-    "a layout no version draws yet": (_layout(8), 2, "layout 8"),
+    "a layout no version draws yet": (_layout(10), 2, "layout 10"),
     "layout 7, which a certificate of title is never drawn in": (_layout(7), 2, "layout 7"),
     "layout 0": (_layout(0), 2, "layout"),
     "switched to layout 3 (the first recording drawing)": (_layout(3), 1, "not the genuine certificate of title"),
     "switched to layout 4 (hashes cut in sentences)": (_layout(4), 1, "not the genuine certificate of title"),
     "switched to layout 2 (the A4 drawing)": (_layout(2), 1, "not the genuine certificate of title"),
+    "switched to layout 6 (its days not naming UTC)": (_layout(6), 1, "not the genuine certificate of title"),
 }
 
 
@@ -54,7 +55,7 @@ def test_a_recording_record_changed_is_refused_or_not_genuine(
 ) -> None:
     change, code, says = CASES[case]
     pdf = _recording_title(office, capsys, tmp_path)
-    assert json.loads(tampering.record_bytes(pdf.read_bytes()))["document"]["layout"] == 6
+    assert json.loads(tampering.record_bytes(pdf.read_bytes()))["document"]["layout"] == 9
     changed = tmp_path / "changed.pdf"
     changed.write_bytes(change(pdf.read_bytes()))
     before = office.fingerprint()
