@@ -74,6 +74,13 @@ class ComplianceOps(WorkspaceBase):
         index = remove_issuer(ledger, key, address)
         return Done(index, self.recorded([index]))
 
+    def evidence_hash(self, path: str | os.PathLike[str]) -> Done[str]:
+        """The hash a claim would record of this evidence file, read and checked as `issue_claim` reads it (the GUI
+        reads it on choosing, so a file that is no evidence is said before anything is asked)."""
+        from core.compliance.claims import evidence_hash
+
+        return Done(evidence_hash(path), Receipt())
+
     def issue_claim(
         self,
         issuer: Signer,

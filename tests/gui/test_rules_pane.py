@@ -3,6 +3,8 @@ offscreen as a person would; every ledger read they make runs off the UI thread.
 
 from __future__ import annotations
 
+import os
+
 import json
 import re
 import time
@@ -22,6 +24,7 @@ from tests.compliance_helpers import Office
 from tests.gui.conftest import PASSWORD, Prompts
 from tests.gui.test_reads_off_ui_thread import Guard
 from tests.helpers import World
+from Crypto.Hash import keccak
 
 DAY = 86_400
 
@@ -113,8 +116,9 @@ def test_rules_are_set_from_a_file_after_seeing_what_changes(
 def test_claims_are_issued_and_revoked_from_the_pane(
     pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts
 ) -> None:
-    evidence = tmp_path / "passport.pdf"
+    evidence = tmp_path / os.fsdecode(b"passport-\xff.pdf")  # a name that is not UTF-8 reads as \ufffd, kept whole
     evidence.write_bytes(b"%PDF scan")
+    digest = "0x" + keccak.new(digest_bits=256, data=b"%PDF scan").hexdigest()
     dialog = pane.dialog("ClaimDialog")
     qtbot.addWidget(dialog)
     dialog.subject.set_address(office.key("bob").address)
@@ -122,13 +126,15 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     dialog.value.setText("us-ny")
     prompt_log.files.append(evidence)
     dialog._choose()
+    qtbot.waitUntil(lambda: dialog.evidence.text() != "")  # read on choosing, off the UI thread
     sign_key(dialog, "kyc")
     size = office.ledger.size()
     prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     bob = office.key("bob").address
     question = prompt_log.questions[-1]
-    assert "jurisdiction us-ny claim" in question and bob in question and "passport.pdf" in question
+    assert "\u201cjurisdiction us-ny\u201d" in question and bob in question and "passport-\ufffd.pdf" in question
+    assert f"the hash {digest[:18]}\u2026" in question  # the file's own, read when it was chosen
     assert "'kyc'" in question and prompt_log.options[-1]["yes"] == "Issue the claim"
     assert office.ledger.size() == size and dialog.go.isEnabled()
     prompt_log.answer = True

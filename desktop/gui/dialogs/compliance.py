@@ -184,6 +184,7 @@ class ClaimDialog(ActDialog):
         row.addWidget(self.expiry, 1)
         self.evidence = QLineEdit()
         self.evidence.setReadOnly(True)
+        self._evidence: tuple[Path, str] | None = None  # the file chosen and its hash, read when it was chosen
         choose = button("Choose\u2026", "import")
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence, 1)
@@ -199,32 +200,48 @@ class ClaimDialog(ActDialog):
 
     def _choose(self) -> None:
         path = prompts.open_file(self, "The evidence (its hash is recorded; the file stays with you)")
-        if path is not None:
-            self.evidence.setText(str(path))
-            self.validate()
+        if path is None:
+            return
+        self.evidence.clear()  # a file is taken only once it is read: one that is no evidence is said now
+        self._evidence = None
+        self.validate()
+        (
+            self.ctx.ops.op(self, lambda: self.ctx.ws.evidence_hash(path), title="Reading the evidence")
+            .success(lambda digest: self._chosen(path, digest))
+            .failure(self._refused)
+            .run()
+        )
+
+    def _chosen(self, path: Path, digest: str) -> None:
+        self.evidence.setText(prompts.readable(str(path)))  # shown; the path itself is kept (Qt drops bad bytes)
+        self._evidence = (path, digest)
+        self.validate()
 
     def missing(self) -> list[str]:
         return (
             (["the address it is about"] if not self.subject.is_valid() else [])
-            + (["the evidence file"] if not self.evidence.text() else [])
+            + (["the evidence file"] if self._evidence is None else [])
             + super().missing()
         )
 
     def question(self) -> str:
+        assert self._evidence is not None  # the action is enabled only once the file is read
+        path, digest = self._evidence
         value = f" {self.value.text().strip()}" if self.value.text().strip() else ""
         expiry = f"expiring {fmt.qdate(self.expiry.date()).isoformat()}" if self.expires.isChecked() else "no expiry"
         return (
-            f"Record a {self.claim_type.currentText()}{value} claim about {self.ctx.full_label(self.subject.address() or '')}, "
-            f"issued with the key '{self.key.key_name()}' ({expiry}), with the hash of "
-            f"{Path(self.evidence.text()).name}? Its issuer can revoke it later, but it is never removed from "
-            "the ledger."
+            f"Record the claim \u201c{self.claim_type.currentText()}{value}\u201d about "
+            f"{self.ctx.full_label(self.subject.address() or '')}, issued with the key '{self.key.key_name()}' "
+            f"({expiry}), with the hash {digest[:18]}\u2026 of {prompts.readable(path.name)}? "
+            "Its issuer can revoke it later, but it is never removed from the ledger."
         )
 
     def work(self) -> Callable[[], Done[tuple[int, int]]]:
         ws, signer = self.ctx.ws, self.key.signer()
         subject, claim_type, value = self.subject.address() or "", self.claim_type.currentText(), self.value.text()
         expires = fmt.qdate(self.expiry.date()).isoformat() if self.expires.isChecked() else None
-        evidence = self.evidence.text()
+        assert self._evidence is not None
+        evidence = self._evidence[0]
         return lambda: ws.issue_claim(signer, subject, claim_type, evidence_file=evidence, value=value, expires=expires)
 
     def done_text(self, value: tuple[int, int]) -> str:
