@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from core.policy import Policy, QuorumCheck
     from core.replica import Source, SyncReport
     from core.replica_start import Unfinished
+    from core.witness_requests import CheckpointRequest
     from core.witnessing import CosignResult, Followed, WitnessRole
 
 MAX_NOTE_FILE = 64 * 1024
@@ -306,6 +307,20 @@ class WitnessOps(RecordOps):
         role = read_role(self.home)
         return role, followed(self.home) if role is not None else []
 
+    def read_checkpoint_request(self, request: str | os.PathLike[str]) -> "CheckpointRequest":
+        """A checkpoint request this folder's witness could cosign, read and checked as far as it can be without
+        the witness key (the GUI asks for the key's password only after this); a bad one is one sentence."""
+        from core.errors import DeedbookError, Remedy
+        from core.witness_requests import read_request
+        from core.witnessing import check_checkpoint, require_role
+
+        require_role(self.home)
+        parsed = read_request(request)
+        refused = check_checkpoint(self.home, parsed.note)
+        if refused is not None:
+            raise DeedbookError(refused.sentence, remedy=Remedy.FOLLOW_LEDGER if refused.status == 404 else None)
+        return parsed
+
     def witness_cosign(
         self,
         request: str | os.PathLike[str],
@@ -319,7 +334,6 @@ class WitnessOps(RecordOps):
         written to `fork_out` too), any other refusal an error.  The key is unlocked last."""
         from core.errors import DeedbookError, Remedy
         from core.outfiles import check_output
-        from core.witness_requests import read_request
         from core.witnessing import add_checkpoint, require_role
 
         role = require_role(self.home)
@@ -327,7 +341,7 @@ class WitnessOps(RecordOps):
         check_output(out, force=force)
         if fork_out is not None:
             check_output(fork_out, force=force)
-        parsed = read_request(request)
+        parsed = self.read_checkpoint_request(request)
         result = add_checkpoint(
             self.home,
             parsed.note,

@@ -272,6 +272,13 @@ class WitnessesPane(Pane):
         )
         if request is None:
             return
+        ws = self.ctx.ws
+        # The request is read and checked first (on a worker): a bad file is said before any password is asked.
+        self.ctx.ops.op(
+            self, lambda: ws.read_checkpoint_request(request), title="Reading the checkpoint request"
+        ).success(lambda _parsed: self._cosign_checked(role, request)).run()
+
+    def _cosign_checked(self, role: Any, request: Path) -> None:
         dialog = KeyDialog(
             self.ctx,
             "Cosign the checkpoint",

@@ -1,0 +1,76 @@
+"""A key's password is asked last: a GUI action that signs with a key reads and checks its file first (on a
+worker, with the workspace function the command line uses), so a bad file is one sentence and no password
+prompt is ever shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from core.checkpoints import make_checkpoint
+from core.witness_requests import build_request
+from desktop.gui.panes import ledger as ledger_pane
+from tests.gui.conftest import Prompts
+from tests.helpers import World, make_world
+
+
+def _not_json(tmp: Path, followed: World) -> Path:
+    path = tmp / "request.json"
+    path.write_text("this is not a checkpoint request")
+    return path
+
+
+def _unfollowed_ledger(tmp: Path, followed: World) -> Path:
+    other = make_world(tmp / "elsewhere", "Elsewhere Ledger")  # a ledger this witness does not follow
+    path = tmp / "request.json"
+    path.write_text(build_request(other.ledger, make_checkpoint(other.ledger, other.operator)).to_text())
+    return path
+
+
+def _not_the_operators(tmp: Path, followed: World) -> Path:
+    followed.register("C-2", followed.operator.address)
+    text = build_request(followed.ledger, make_checkpoint(followed.ledger, followed.operator)).to_text()
+    path = tmp / "request.json"
+    path.write_text(text.replace('\\n4\\n', '\\n5\\n', 1))  # the signed size altered: the signature no longer holds
+    assert path.read_text() != text
+    return path
+
+
+@pytest.mark.parametrize("bad", [_not_json, _unfollowed_ledger, _not_the_operators])
+def test_a_bad_checkpoint_request_is_said_before_the_witness_key_password_is_asked(
+    window: Any,
+    world: World,
+    qtbot: Any,
+    tmp_path: Path,
+    prompt_log: Prompts,
+    monkeypatch: pytest.MonkeyPatch,
+    bad: Callable[[Path, World], Path],
+) -> None:
+    ws = window.ctx.ws
+    world.key("notary")
+    ws.witness_init("notary.example/w1", "notary")
+    county = make_world(tmp_path / "county", "County Ledger")
+    county.register("C-1", county.operator.address)
+    follow = tmp_path / "follow.json"
+    follow.write_text(build_request(county.ledger, make_checkpoint(county.ledger, county.operator)).to_text())
+    ws.witness_follow(str(follow))
+
+    pane = window.show_pane("witnesses")
+    pane.reload()
+    qtbot.waitUntil(lambda: pane.overview is not None and bool(pane.overview.followed), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+
+    asked: list[str] = []
+    monkeypatch.setattr(ledger_pane.KeyDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)
+    cosignature = tmp_path / "cosignature.txt"
+    prompt_log.files += [bad(tmp_path, county), cosignature]
+    pane.cosign()
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+
+    assert asked == [], "the password dialog was shown for a bad request"
+    assert len(prompt_log.errors) == 1 and "Traceback" not in prompt_log.errors[0]
+    assert "\n" not in prompt_log.errors[0].strip()
+    assert not cosignature.exists()
