@@ -13,7 +13,7 @@ from core.checkpoints import make_checkpoint
 from core.witness_requests import build_request
 from desktop.gui.panes import ledger as ledger_pane
 from tests.gui.conftest import Prompts
-from tests.helpers import World, make_world
+from tests.helpers import PASSWORD, World, make_world
 
 
 def _not_json(tmp: Path, followed: World) -> Path:
@@ -74,3 +74,46 @@ def test_a_bad_checkpoint_request_is_said_before_the_witness_key_password_is_ask
     assert len(prompt_log.errors) == 1 and "Traceback" not in prompt_log.errors[0]
     assert "\n" not in prompt_log.errors[0].strip()
     assert not cosignature.exists()
+
+
+@pytest.mark.parametrize("name", ["not a name!", "office"])
+def test_a_bad_or_taken_seal_name_is_said_before_any_password_is_asked(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.gui import prompts, seal_dialogs
+    from desktop.workspace import Signer
+
+    world.key("operator")
+    window.ctx.ws.new_seal(Signer("operator", PASSWORD), "office", Signer("office", "seal password 1"))
+    entries = window.ctx.ledger.size()
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "password", lambda _p, prompt, *_a, **_k: asked.append(prompt))
+    monkeypatch.setattr(ledger_pane.KeyDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: (name, True)))
+    seal_dialogs.new_seal(window.ctx, window)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+
+    assert asked == [] and len(prompt_log.errors) == 1 and name in prompt_log.errors[0]
+    assert window.ctx.ws.seals.names() == ["office"] and window.ctx.ledger.size() == entries
+
+
+def test_a_short_seal_password_is_said_before_the_operator_password_is_asked(
+    window: Any, qtbot: Any, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.gui import seal_dialogs
+
+    asked: list[str] = []
+    monkeypatch.setattr(ledger_pane.KeyDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("office", True)))
+    prompt_log.passwords += ["short", "short"]
+    seal_dialogs.new_seal(window.ctx, window)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+
+    assert asked == [] and prompt_log.errors == ["A seal's password must be at least 8 characters."]
+    assert window.ctx.ws.seals.names() == []
