@@ -274,8 +274,11 @@ class MainWindow(QMainWindow):
                 widget.show()
 
     def _op_progress(self, fraction: float, message: str) -> None:
-        self.busy_bar.setRange(0, 1000)
-        self.busy_bar.setValue(int(fraction * 1000))
+        if fraction < 0:  # operations.UNKNOWN: a moving bar, no fraction done
+            self.busy_bar.setRange(0, 0)
+        else:
+            self.busy_bar.setRange(0, 1000)
+            self.busy_bar.setValue(int(fraction * 1000))
         if message:
             self.busy_label.setText(message)
 
