@@ -117,3 +117,22 @@ def test_a_short_seal_password_is_said_before_the_operator_password_is_asked(
 
     assert asked == [] and prompt_log.errors == ["A seal's password must be at least 8 characters."]
     assert window.ctx.ws.seals.names() == []
+
+
+def test_a_checkpoint_the_witness_refuses_is_said_before_the_operator_password_is_asked(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.witness import witness_path
+
+    make_checkpoint(world.ledger, world.operator)
+    witness_path(world.home, world.ledger.identity).unlink()  # the witness lost, the ledger has checkpoints
+    size = world.ledger.size()
+    asked: list[str] = []
+    monkeypatch.setattr(ledger_pane.KeyDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)
+    pane = window.show_pane("ledger")
+    pane.checkpoint()
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+
+    assert asked == [] and len(prompt_log.errors) == 1 and "There is no witness file" in prompt_log.errors[0]
+    assert world.ledger.size() == size
