@@ -136,3 +136,28 @@ def test_a_checkpoint_the_witness_refuses_is_said_before_the_operator_password_i
 
     assert asked == [] and len(prompt_log.errors) == 1 and "There is no witness file" in prompt_log.errors[0]
     assert world.ledger.size() == size
+
+
+def test_a_document_needing_a_checkpoint_the_witness_refuses_asks_no_password(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A certificate about a deed newer than the latest checkpoint offers to sign one: with the witness gone, that
+    is said before the operator's password is asked, and no document is written."""
+    from core.witness import witness_path
+    from desktop.gui.panes.documents import generate
+    from desktop.workspace import Document
+
+    make_checkpoint(world.ledger, world.operator)
+    deed = world.register("D-9", world.operator.address)  # not covered by the checkpoint
+    witness_path(world.home, world.ledger.identity).unlink()
+    size = world.ledger.size()
+    asked: list[str] = []
+    monkeypatch.setattr(ledger_pane.KeyDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)
+    out = tmp_path / "title.pdf"
+    generate(window.ctx, window, Document.title(deed), out=out)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=30_000)
+    qtbot.waitUntil(lambda: not window.ctx.ops.busy, timeout=10_000)
+
+    assert any("Sign a checkpoint now" in q for q in prompt_log.questions)
+    assert asked == [] and len(prompt_log.errors) == 1 and "There is no witness file" in prompt_log.errors[0]
+    assert world.ledger.size() == size and not out.exists()
