@@ -46,6 +46,14 @@ def make_checkpoint(
         return _checkpoint_and_witness(ledger, key, target, new_witness, now)
 
 
+def check_checkpoint(ledger: Ledger, *, new_witness: bool = False) -> None:
+    """What refuses a checkpoint whatever the key (the witness cannot be written, or no longer agrees with the
+    ledger): said before the operator's password is asked.  make_checkpoint checks again, under its lock."""
+    check_witness_target(ledger.home, ledger.identity)
+    if not new_witness:
+        _check_current_witness(ledger)
+
+
 def _checkpoint_and_witness(
     ledger: Ledger, key: UnlockedKey, target: Path, new_witness: bool, now: int | None
 ) -> RecordedEntry:

@@ -71,6 +71,10 @@ class Cancelled(DeedbookError):
         super().__init__(message)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C, with the sentence that says what it stopped (a bare KeyboardInterrupt says nothing)."""
+
+
 class VerificationFailed(Exception):
     """Verification found the ledger (or a proof, or a document) not genuine: exit 1."""
 

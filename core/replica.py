@@ -184,17 +184,19 @@ def sync(
     now: int | None = None,
     since: int | None = None,
     waiting: Callable[[str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> SyncReport:
     """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
 
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
     the replica holds beyond it, which no signature of the operator covers yet, are compared one by one.
-    One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence)."""
+    One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence), until
+    `cancelled()` says to stop waiting (`Cancelled`, nothing synced); once the folder is its own it runs to the end."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
     while True:
         before = Before.note(home, db_url)  # before the lock's folder and file, and before opening (on PostgreSQL
-        lock = SyncLock.take(home, waiting)  # opening makes the schema)
+        lock = SyncLock.take(home, waiting, cancelled)  # opening makes the schema)
         if lock is not None:
             break
     try:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import DeedbookError
+from core.errors import Cancelled, DeedbookError, Interrupted
 from core.paths import DataDir
 
 if TYPE_CHECKING:
@@ -261,9 +261,15 @@ class SyncLock:
         self.fd = fd
 
     @classmethod
-    def take(cls, home: DataDir, waiting: Callable[[str], None] | None = None) -> "SyncLock | None":
+    def take(
+        cls,
+        home: DataDir,
+        waiting: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> "SyncLock | None":
         """Hold the lock, waiting for another sync that holds it; None if the file was removed meanwhile (the
-        other sync was a refused start that took its folder away): note the folder again, then take it again."""
+        other sync was a refused start that took its folder away): note the folder again, then take it again.
+        The wait ends, with nothing synced, when `cancelled()` says so (`Cancelled`) or on Ctrl+C (`Interrupted`)."""
         path = lock_path(home)
         home.ensure()
         try:
@@ -274,14 +280,24 @@ class SyncLock:
             ) from None
         try:
             if not _try_lock(fd):
-                if waiting is not None:
-                    waiting(f"Another sync into {home.root} is running; waiting for it to end\u2026")
-                _lock(fd)
+                stopped = f"Stopped waiting for the other sync into {home.root}; nothing was synced."
+                try:  # a Ctrl+C from the moment the wait is said is the wait's
+                    if waiting is not None:
+                        waiting(f"Another sync into {home.root} is running; waiting for it to end\u2026")
+                    if cancelled is None:
+                        _lock(fd)
+                    else:
+                        _lock_unless(fd, cancelled, stopped)
+                except KeyboardInterrupt:
+                    raise Interrupted(stopped) from None
             if os.fstat(fd).st_ino != os.stat(path).st_ino:
                 raise FileNotFoundError(path)
         except FileNotFoundError:
             os.close(fd)
             return None
+        except (Cancelled, KeyboardInterrupt):
+            os.close(fd)
+            raise
         except OSError as error:
             os.close(fd)
             raise DeedbookError(
@@ -310,6 +326,18 @@ def _try_lock(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def _lock_unless(fd: int, cancelled: Callable[[], bool], stopped: str) -> None:
+    """`_lock`, looking every fraction of a second whether the person stopped waiting (a blocked flock cannot
+    be interrupted from another thread)."""
+    while not _try_lock(fd):
+        if cancelled():
+            raise Cancelled(stopped)
+        time.sleep(WAIT_POLL_SECONDS)
+
+
+WAIT_POLL_SECONDS = 0.2
 
 
 def _lock(fd: int) -> None:

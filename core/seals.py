@@ -59,6 +59,11 @@ def check_name(name: str) -> str:
     return name
 
 
+def check_seal_password(password: str) -> None:
+    if len(password) < 8:
+        raise DeedbookError("A seal's password must be at least 8 characters.")
+
+
 class SealStore:
     """The folder of seals: NAME.key.pem (encrypted) and NAME.crt.pem (public)."""
 
@@ -84,8 +89,7 @@ class SealStore:
         key_path, cert_path = self._paths(name)
         if key_path.exists() or cert_path.exists():
             raise DeedbookError(f"A seal named '{name}' already exists in {self.folder}.")
-        if len(password) < 8:
-            raise DeedbookError("A seal's password must be at least 8 characters.")
+        check_seal_password(password)
         key = ec.generate_private_key(ec.SECP256R1())
         subject = x509.Name(
             [

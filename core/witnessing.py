@@ -297,6 +297,23 @@ def add_checkpoint(
     written before the cosignature is returned, under a lock."""
     role = require_role(home)
     now = int(time.time()) if now is None else now
+    opened = _open(role, note)
+    if isinstance(opened, CosignResult):
+        return opened
+    path, offered = opened
+    with witness_lock(path):
+        state = _read_followed(role, path)
+        return _decide(role, path, state, offered, candidates, unlock, now, any_candidate)
+
+
+def check_checkpoint(home: DataDir, note: Note) -> CosignResult | None:
+    """Why this witness cannot cosign `note` whatever its key says (malformed, a ledger it does not follow, not
+    signed by that ledger's operator), or None; what can be checked before the key's password is asked."""
+    opened = _open(require_role(home), note)
+    return opened if isinstance(opened, CosignResult) else None
+
+
+def _open(role: WitnessRole, note: Note) -> tuple[Path, SignedCheckpoint] | CosignResult:
     try:
         found = _find(role, note)
     except MalformedNote as bad:
@@ -305,12 +322,9 @@ def add_checkpoint(
         return CosignResult(404, "This witness does not follow the ledger the checkpoint is for.")
     path, identity = found
     try:
-        offered = open_checkpoint(note, identity)
+        return path, open_checkpoint(note, identity)
     except NotSigned as bad:
         return CosignResult(403, str(bad))
-    with witness_lock(path):
-        state = _read_followed(role, path)
-        return _decide(role, path, state, offered, candidates, unlock, now, any_candidate)
 
 
 def _decide(

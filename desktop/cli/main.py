@@ -87,8 +87,8 @@ def run(argv: list[str]) -> int:
     except VerificationFailed as failure:
         print(f"deedbook: {failure.reason}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("deedbook: interrupted; nothing was written.", file=sys.stderr)
+    except KeyboardInterrupt as interrupted:  # core.errors.Interrupted says what it stopped
+        print(f"deedbook: {interrupted or 'interrupted; nothing was written.'}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -71,10 +71,13 @@ def _has_sibling_label(widget: QWidget) -> bool:
     )
 
 
+def without_mnemonic(text: str) -> str:
+    """`text` as shown: "&&" is a shown "&", a lone "&" marks the mnemonic's letter."""
+    return "&".join(part.replace("&", "") for part in text.split("&&"))
+
+
 def _label_text(label_: QLabel) -> str:
-    # "&&" is a shown "&", a lone "&" marks the mnemonic's letter
-    text = "&".join(part.replace("&", "") for part in _TAGS.sub("", label_.text()).split("&&"))
-    return text.strip().rstrip(":").strip()
+    return without_mnemonic(_TAGS.sub("", label_.text())).strip().rstrip(":").strip()
 
 
 def is_control(widget: QWidget) -> bool:

@@ -42,20 +42,34 @@ class PaneSpec:
     icon: str
     target: str  # "module:Class", imported when the pane is first shown
     shortcut: str  # one key press: "Ctrl+10" is no key sequence at all (Qt reads it as empty)
+    menu_text: str  # in the Go menu: "&" before its mnemonic (unique in the menu), "&&" a shown "&"
 
 
 PANES = (
-    PaneSpec("deeds", "Deeds", "deeds", "desktop.gui.panes.deeds:DeedsPane", "Ctrl+1"),
-    PaneSpec("register", "Register deed", "register", "desktop.gui.panes.register:RegisterPane", "Ctrl+2"),
-    PaneSpec("keys", "Keys & contacts", "keys", "desktop.gui.panes.keys:KeysPane", "Ctrl+3"),
-    PaneSpec("notary", "Notary desk", "notary", "desktop.gui.panes.notary:NotaryPane", "Ctrl+4"),
-    PaneSpec("valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane", "Ctrl+5"),
-    PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane", "Ctrl+6"),
-    PaneSpec("documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane", "Ctrl+7"),
-    PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane", "Ctrl+8"),
-    PaneSpec("servicing", "Servicing", "sale", "desktop.gui.panes.servicing:ServicingPane", "Ctrl+9"),
-    PaneSpec("review", "Review", "warning", "desktop.gui.panes.review:ReviewPane", "Ctrl+0"),
-    PaneSpec("witnesses", "Witness & replicas", "witness", "desktop.gui.panes.witnesses:WitnessesPane", "Ctrl+Shift+W"),
+    PaneSpec("deeds", "Deeds", "deeds", "desktop.gui.panes.deeds:DeedsPane", "Ctrl+1", "&Deeds"),
+    PaneSpec(
+        "register", "Register deed", "register", "desktop.gui.panes.register:RegisterPane", "Ctrl+2", "&Register deed"
+    ),
+    PaneSpec("keys", "Keys & contacts", "keys", "desktop.gui.panes.keys:KeysPane", "Ctrl+3", "&Keys && contacts"),
+    PaneSpec("notary", "Notary desk", "notary", "desktop.gui.panes.notary:NotaryPane", "Ctrl+4", "&Notary desk"),
+    PaneSpec(
+        "valuation", "Valuation", "valuation", "desktop.gui.panes.valuation:ValuationPane", "Ctrl+5", "&Valuation"
+    ),
+    PaneSpec("ledger", "Ledger", "ledger", "desktop.gui.panes.ledger:LedgerPane", "Ctrl+6", "&Ledger"),
+    PaneSpec(
+        "documents", "Documents", "documents", "desktop.gui.panes.documents:DocumentsPane", "Ctrl+7", "D&ocuments"
+    ),
+    PaneSpec("rules", "Rules & claims", "rules", "desktop.gui.panes.rules:RulesPane", "Ctrl+8", "R&ules && claims"),
+    PaneSpec("servicing", "Servicing", "sale", "desktop.gui.panes.servicing:ServicingPane", "Ctrl+9", "&Servicing"),
+    PaneSpec("review", "Review", "warning", "desktop.gui.panes.review:ReviewPane", "Ctrl+0", "Rev&iew"),
+    PaneSpec(
+        "witnesses",
+        "Witness & replicas",
+        "witness",
+        "desktop.gui.panes.witnesses:WitnessesPane",
+        "Ctrl+Shift+W",
+        "&Witness && replicas",
+    ),
 )
 
 
@@ -155,13 +169,12 @@ class MainWindow(QMainWindow):
         slot: Callable[[], Any],
         tip: str = "",
     ) -> QAction:
-        action = QAction(theme.icon(icon), text, self)
+        action = QAction(theme.icon(icon), text, self)  # text's "&" marks its mnemonic in a menu
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+        tip = tip or a11y.without_mnemonic(text)
         action.setToolTip(
-            f"{tip or text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            if shortcut
-            else tip or text
+            f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else tip
         )
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
@@ -169,25 +182,25 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         a = self._action
-        self.act_register = a("Register deed", "register", "Ctrl+N", lambda: self.go_to("register"))
+        self.act_register = a("&Register deed", "register", "Ctrl+N", lambda: self.go_to("register"))
         self.act_transfer = a(
-            "Transfer\u2026",
+            "&Transfer\u2026",
             "transfer",
             "Ctrl+T",
             lambda: self.open_transfer(None),
             "Prepare, sign and record a transfer",
         )
         self.act_signer = a(
-            "Offline signer\u2026", "signer", "Ctrl+Shift+S", self.open_signer, "Read and sign a signing request"
+            "Offline &signer\u2026", "signer", "Ctrl+Shift+S", self.open_signer, "Read and sign a signing request"
         )
-        self.act_verify = a("Verify ledger", "verify", "Ctrl+Shift+V", self.verify_ledger)
-        self.act_settings = a("Settings\u2026", "settings", QKeySequence.StandardKey.Preferences, self.open_settings)
-        self.act_about = a("About Deedbook", "about", None, self.open_about)
-        self.act_open = a("Open data folder\u2026", "folder", QKeySequence.StandardKey.Open, self.open_folder)
-        self.act_quit = a("Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
-        self.act_find = a("Find deed", "search", QKeySequence.StandardKey.Find, self._find)
+        self.act_verify = a("&Verify ledger", "verify", "Ctrl+Shift+V", self.verify_ledger)
+        self.act_settings = a("Se&ttings\u2026", "settings", QKeySequence.StandardKey.Preferences, self.open_settings)
+        self.act_about = a("&About Deedbook", "about", None, self.open_about)
+        self.act_open = a("&Open data folder\u2026", "folder", QKeySequence.StandardKey.Open, self.open_folder)
+        self.act_quit = a("&Quit", "cancel", QKeySequence.StandardKey.Quit, self.close)
+        self.act_find = a("&Find deed", "search", QKeySequence.StandardKey.Find, self._find)
         self.pane_actions = {
-            spec.key: a(spec.text, spec.icon, spec.shortcut, partial(self.go_to, spec.key)) for spec in PANES
+            spec.key: a(spec.menu_text, spec.icon, spec.shortcut, partial(self.go_to, spec.key)) for spec in PANES
         }
 
         toolbar = self.addToolBar("Main")
@@ -261,8 +274,11 @@ class MainWindow(QMainWindow):
                 widget.show()
 
     def _op_progress(self, fraction: float, message: str) -> None:
-        self.busy_bar.setRange(0, 1000)
-        self.busy_bar.setValue(int(fraction * 1000))
+        if fraction < 0:  # operations.UNKNOWN: a moving bar, no fraction done
+            self.busy_bar.setRange(0, 0)
+        else:
+            self.busy_bar.setRange(0, 1000)
+            self.busy_bar.setValue(int(fraction * 1000))
         if message:
             self.busy_label.setText(message)
 

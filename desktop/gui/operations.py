@@ -77,6 +77,9 @@ def report_error(parent: QWidget | None, error: BaseException, title: str = "Dee
     prompts.show_error(parent, describe_error(error), title)
 
 
+UNKNOWN = -1.0  # a progress fraction that says "no fraction": waiting, with a sentence for why
+
+
 class TaskHandle:
     """What a long job sees: progress and cancel as plain callables (no Qt)."""
 

@@ -16,29 +16,29 @@ def install(window: "MainWindow") -> None:
     menu = window.menuBar().addMenu("&Parties")
     actions = [
         a(
-            "Request a lien signature\u2026",
+            "Request a &lien signature\u2026",
             "lien",
             None,
             lambda: open_request(window, "lien"),
             "Write a signing request for a bank's lien",
         ),
-        a("Request a lien release\u2026", "release", None, lambda: open_request(window, "release")),
+        a("Request a lien &release\u2026", "release", None, lambda: open_request(window, "release")),
         a(
-            "Request notarisation\u2026",
+            "Request &notarisation\u2026",
             "notary",
             None,
             lambda: open_request(window, "notarise"),
             "Write a notary's request, with the entry's proof",
         ),
         a(
-            "Submit signed responses\u2026",
+            "&Submit signed responses\u2026",
             "import",
             None,
             lambda: submit(window),
             "Record signed responses of any kind (transfer, lien, release, attestation)",
         ),
         a(
-            "Notary's own desk\u2026",
+            "Notary's own &desk\u2026",
             "notary",
             None,
             lambda: open_notary_desk(window),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
+from core.errors import DeedbookError
 from desktop.gui import prompts
 from desktop.gui.widgets.basics import label
 from desktop.workspace import Signer
@@ -69,16 +70,30 @@ def new_seal(ctx: "AppContext", parent: QWidget | None) -> None:
     """Ask for a name, the seal's new password (twice) and the operator's key; make and bind the seal."""
     from PySide6.QtWidgets import QInputDialog
 
-    from desktop.gui.panes.ledger import KeyDialog
-
     name, ok = QInputDialog.getText(parent, "New office seal", "Seal name (letters, digits, . _ -):", text="office")
     if not ok or not name.strip():
         return
-    first = prompts.password(parent, f"New password for seal '{name.strip()}' (8 characters or more):")
+    ws = ctx.ws
+    # The name is checked (on a worker, as the command line does) before any password is typed for it.
+    ctx.ops.op(parent, lambda: ws.check_new_seal(name.strip()), title="Checking the seal name").success(
+        lambda _none: _new_seal_named(ctx, parent, name.strip())
+    ).run()
+
+
+def _new_seal_named(ctx: "AppContext", parent: QWidget | None, name: str) -> None:
+    from core.seals import check_seal_password
+    from desktop.gui.panes.ledger import KeyDialog
+
+    first = prompts.password(parent, f"New password for seal '{name}' (8 characters or more):")
     if first is None:
         return
     if prompts.password(parent, "The same password again:") != first:
         prompts.show_error(parent, "The two passwords differ; nothing was made.")
+        return
+    try:
+        check_seal_password(first)  # a short one is said before the operator's password is asked
+    except DeedbookError as error:
+        prompts.show_error(parent, str(error))
         return
     ledger = ctx.require_ledger()
     dialog = KeyDialog(
@@ -95,7 +110,7 @@ def new_seal(ctx: "AppContext", parent: QWidget | None) -> None:
     ws = ctx.ws
     ctx.ops.op(
         parent,
-        lambda: ws.new_seal(operator, name.strip(), Signer(name.strip(), first)),
+        lambda: ws.new_seal(operator, name, Signer(name, first)),
         write=True,
         title="Making the seal",
     ).success(

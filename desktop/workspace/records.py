@@ -94,10 +94,17 @@ class RecordOps(WorkspaceBase):
         )
         return Done(summary, Receipt(keys=True, folder=True))
 
+    def check_checkpoint(self, *, new_witness: bool = False) -> None:
+        """Whether a checkpoint can be signed now, as far as that is known without the operator's key."""
+        from core.checkpoints import check_checkpoint
+
+        check_checkpoint(self.ledger, new_witness=new_witness)
+
     def checkpoint(self, operator: Signer, *, new_witness: bool = False) -> Done["RecordedEntry"]:
         from core.checkpoints import make_checkpoint
 
         ledger = self.ledger
+        self.check_checkpoint(new_witness=new_witness)  # before the password is read (the CLI reads it late)
         key = self.unlock(operator, must_be=ledger.identity.operator, what="A checkpoint")
         recorded = make_checkpoint(ledger, key, new_witness=new_witness)
         return Done(recorded, Receipt(entries=(recorded.index,), kinds=(recorded.kind,)))

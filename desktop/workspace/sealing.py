@@ -25,16 +25,23 @@ class SealOps(WorkspaceBase):
 
         return SealStore(self.home.root / "seals")
 
+    def check_new_seal(self, name: str) -> None:
+        """Whether a seal `name` can be made here: checked before any password is asked (the GUI) or the
+        operator's key unlocked, so a bad or taken name is one sentence."""
+        from core.seals import check_name
+
+        check_name(name)
+        if name in self.seals.names():
+            raise DeedbookError(f"A seal named '{name}' already exists in this data folder.")
+
     def new_seal(self, operator: Signer, name: str, seal_password: Signer) -> Done["SealInfo"]:
         """Make seal `name` (key + self-signed certificate), bind it by the operator's SealCertificate entry and
         sign a checkpoint over that entry, so documents sealed from now on carry a proof of the binding."""
         from core.checkpoints import make_checkpoint
-        from core.seals import bind_seal, check_name, seal_info
+        from core.seals import bind_seal, seal_info
 
         ledger = self.ledger
-        check_name(name)
-        if name in self.seals.names():
-            raise DeedbookError(f"A seal named '{name}' already exists in this data folder.")
+        self.check_new_seal(name)
         key = self.unlock(operator, must_be=ledger.identity.operator, what="A document seal's binding to the ledger")
         cert = self.seals.create(
             name, seal_password.secret(), office=ledger.identity.name, operator=key.address, now=int(time.time())

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from core.policy import Policy, QuorumCheck
     from core.replica import Source, SyncReport
     from core.replica_start import Unfinished
+    from core.witness_requests import CheckpointRequest
     from core.witnessing import CosignResult, Followed, WitnessRole
 
 MAX_NOTE_FILE = 64 * 1024
@@ -318,13 +319,26 @@ class WitnessOps(RecordOps):
 
     def cosign_preview(self, request: str | os.PathLike[str]) -> "CosignPreview":
         """What cosigning `request` would vouch for (the ledger, its operator, the checkpoint's size and root),
-        read and not yet checked, for the question asked before the witness's key is unlocked."""
+        read and checked as far as it can be without the key, for the question asked before it is unlocked."""
         from core.checkpoint_note import parse_body
-        from core.witness_requests import read_request
 
-        parsed = read_request(request)
+        parsed = self.read_checkpoint_request(request)
         body = parse_body(parsed.note.text)
         return CosignPreview(parsed.identity.name, parsed.identity.operator, body.size, body.root.hex())
+
+    def read_checkpoint_request(self, request: str | os.PathLike[str]) -> "CheckpointRequest":
+        """A checkpoint request this folder's witness could cosign, read and checked as far as it can be without
+        the witness key (the GUI asks for the key's password only after this); a bad one is one sentence."""
+        from core.errors import DeedbookError, Remedy
+        from core.witness_requests import read_request
+        from core.witnessing import check_checkpoint, require_role
+
+        require_role(self.home)
+        parsed = read_request(request)
+        refused = check_checkpoint(self.home, parsed.note)
+        if refused is not None:
+            raise DeedbookError(refused.sentence, remedy=Remedy.FOLLOW_LEDGER if refused.status == 404 else None)
+        return parsed
 
     def witness_cosign(
         self,
@@ -339,7 +353,6 @@ class WitnessOps(RecordOps):
         written to `fork_out` too), any other refusal an error.  The key is unlocked last."""
         from core.errors import DeedbookError, Remedy
         from core.outfiles import check_output
-        from core.witness_requests import read_request
         from core.witnessing import add_checkpoint, require_role
 
         role = require_role(self.home)
@@ -347,7 +360,7 @@ class WitnessOps(RecordOps):
         check_output(out, force=force)
         if fork_out is not None:
             check_output(fork_out, force=force)
-        parsed = read_request(request)
+        parsed = self.read_checkpoint_request(request)
         result = add_checkpoint(
             self.home,
             parsed.note,
@@ -413,17 +426,25 @@ class WitnessOps(RecordOps):
             return LedgerSource(Ledger.open(home), str(home.root))
         return BundleSource(read_bundle(path), str(path))
 
-    def replica_sync(self, source: str, *, waiting: Callable[[str], None] | None = None) -> Done["SyncReport"]:
+    def replica_sync(
+        self,
+        source: str,
+        *,
+        waiting: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Done["SyncReport"]:
         """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
-        sync into this folder running, it waits for that one to end (`waiting` hears a sentence first)."""
+        sync into this folder running, it waits for that one to end (`waiting` hears a sentence first), or until
+        `cancelled()` (then `Cancelled`, and nothing synced; a later page's wait is not cut short)."""
         from core.replica import LedgerSource, sync
 
         origin = self.replica_source(source)
         try:
-            report = sync(self.home, self.db_url, origin, waiting=waiting)
+            report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled)
             total, started = report.appended, report.started
             while report.ok and report.more:  # a server's next page, from where this one ended
                 reached = report.size
+                # a later page waits to the end: stopped there, "nothing was synced" would not be true
                 report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting)
                 total += report.appended
                 report.appended, report.started = total, started  # the first page started it, if any did

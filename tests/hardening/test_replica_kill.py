@@ -396,3 +396,39 @@ def test_two_folders_on_one_database_never_double_an_entry(
     with pytest.raises(DeedbookError, match="Another sync appended to the replica"):
         sync(home, url, Racing(grown, "this folder's sync"))
     assert leaves(other.root, url) == leaves(office.home)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["first sync", "replica"])
+def test_ctrl_c_while_waiting_for_another_sync_ends_in_one_sentence_with_nothing_changed(
+    source: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str], existing: bool
+) -> None:
+    """Another sync holds the folder (here: this test holds its lock); the second waits, saying so; Ctrl+C then
+    ends it with one sentence of its own (exit 130, as any Ctrl+C), the folder byte for byte as it was."""
+    from core.replica_start import SyncLock
+
+    target = tmp_path / "replica"
+    argv = ["--data-dir", str(target), "replica", "sync", "--from", str(source[0])]
+    if existing:
+        assert run_cli(argv, capsys).code == 0
+    home = DataDir.resolve(target)
+    lock = SyncLock.take(home)
+    assert lock is not None
+    try:
+        before = _files(target)
+        second = start("nowhere", tmp_path / "unused", argv)
+        assert second.stderr is not None
+        said = second.stderr.readline()
+        assert "waiting for it to end" in said, said
+        second.send_signal(signal.SIGINT)
+        out, err = second.communicate(timeout=30)
+    finally:
+        lock.release()
+    assert second.returncode == 130, (out, err)
+    assert "Traceback" not in out + err and out == ""
+    assert err.strip() == f"deedbook: Stopped waiting for the other sync into {home.root}; nothing was synced."
+    assert _files(target) == before
+    assert run_cli(argv, capsys).code == 0  # the lock is free again: the next sync runs

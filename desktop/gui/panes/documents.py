@@ -75,9 +75,13 @@ def generate(
                 f"{error} Sign a checkpoint now with the operator key, then make the document?",
                 yes="Checkpoint",
             ):
-                signer = ask_operator(ctx, parent)
-                if signer is not None:
-                    generate(ctx, parent, document, on_done, signer, out=out, recording=recording, seal=seal)
+                checkpoint_operator(
+                    ctx,
+                    parent,
+                    lambda signer: generate(
+                        ctx, parent, document, on_done, signer, out=out, recording=recording, seal=seal
+                    ),
+                )
             return
         from desktop.gui.operations import report_error
 
@@ -96,6 +100,19 @@ def generate(
         else ctx.ops.op(parent, lambda: work(None), write=write, title=title)
     )
     op.success(done).failure(failed).run()
+
+
+def checkpoint_operator(ctx: AppContext, parent: QWidget | None, then: Callable[[Signer], Any]) -> None:
+    """For a checkpoint: whether one can be signed is checked first (on a worker: the witness), then the
+    operator's key and password are asked for and `then(signer)` runs (not if the person declines)."""
+    ws = ctx.ws
+
+    def ask(_none: None) -> None:
+        signer = ask_operator(ctx, parent)
+        if signer is not None:
+            then(signer)
+
+    ctx.ops.op(parent, ws.check_checkpoint, title="Checking the witness").success(ask).run()
 
 
 def ask_operator(ctx: AppContext, parent: QWidget | None) -> Signer | None:

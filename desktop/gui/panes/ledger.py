@@ -339,6 +339,14 @@ class LedgerPane(Pane):
 
     # -- checkpoints and proofs ------------------------------------------------------------------------------
     def checkpoint(self) -> None:
+        self.ctx.require_ledger()
+        ws = self.ctx.ws
+        # A witness that cannot be written or no longer agrees is said before the password is asked.
+        self.ctx.ops.op(self, ws.check_checkpoint, title="Checking the witness").success(
+            lambda _none: self._sign_checkpoint()
+        ).run()
+
+    def _sign_checkpoint(self) -> None:
         ledger = self.ctx.require_ledger()
         ws = self.ctx.ws
         dialog = KeyDialog(

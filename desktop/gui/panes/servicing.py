@@ -407,7 +407,7 @@ class ServicingPane(Pane):
         """No checkpoint covers the distribution yet: offer to sign one with the operator key, then `retry`."""
         from core.documents.evidence import NotCheckpointed
         from desktop.gui.operations import report_error
-        from desktop.gui.panes.documents import ask_operator
+        from desktop.gui.panes.documents import checkpoint_operator
 
         if isinstance(error, NotCheckpointed) and operator is None:
             if prompts.ask(
@@ -415,9 +415,7 @@ class ServicingPane(Pane):
                 f"{error} Sign a checkpoint now with the operator key, then write the statement?",
                 yes="Checkpoint",
             ):
-                signer = ask_operator(self.ctx, self)
-                if signer is not None:
-                    retry(signer)
+                checkpoint_operator(self.ctx, self, retry)  # the witness checked before the password is asked
             return
         report_error(self, error)
 

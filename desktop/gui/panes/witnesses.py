@@ -14,13 +14,16 @@ from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Latest
+from desktop.gui.operations import UNKNOWN, Latest, TaskHandle
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview
 from core.wording import counted
+
+
+WAITING = "Waiting for another sync into this folder to end\u2026"
 
 
 def _item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -272,12 +275,13 @@ class WitnessesPane(Pane):
         )
         if request is None:
             return
-        self.ctx.ops.op(self, lambda: self.ctx.ws.cosign_preview(request), title="Reading the request").success(
-            lambda preview: self._cosign(role, request, preview)
-        ).run()
+        self.ctx.ops.op(
+            self, lambda: self.ctx.ws.cosign_preview(request), title="Reading the checkpoint request"
+        ).success(lambda preview: self._cosign(role, request, preview)).run()
 
     def _cosign(self, role: Any, request: Path, preview: Any) -> None:
-        """The key dialog names the checkpoint: which ledger, whose, how many entries, which root."""
+        """The request read and checked (a bad one was said before any password); the key dialog names the
+        checkpoint: which ledger, whose, how many entries, which root."""
         dialog = KeyDialog(
             self.ctx,
             "Cosign the checkpoint",
@@ -411,9 +415,16 @@ class WitnessesPane(Pane):
                 prompts.show_error(self, report.reason or "The source was refused.", "Replica")
             self.reload()
 
-        self.ctx.ops.op(self, lambda: ws.replica_sync(source), write=True, title="Syncing the replica").success(
-            synced
-        ).run()
+        def work(handle: TaskHandle) -> Any:
+            # Another sync into this folder (another window, the command line) is waited for: the progress row
+            # says so (briefly: the status bar already names the folder), and its Cancel stops the wait.
+            return ws.replica_sync(
+                source,
+                waiting=lambda _said: handle.fraction(UNKNOWN, WAITING),
+                cancelled=handle.should_cancel,
+            )
+
+        self.ctx.ops.task(self, work, write=True, title="Syncing the replica").success(synced).run()
 
     def check_fork(self) -> None:
         path = prompts.open_file(self, "Check a fork proof", "Fork proofs (*.json);;All files (*)")

@@ -1,0 +1,72 @@
+"""A replica sync that must wait for another sync into its folder says so in the progress row, and its Cancel
+stops the wait with nothing synced; the other sync here is this test holding the folder's lock (flock: another
+open file, as another process's would be)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.checkpoints import make_checkpoint
+from core.ledger import Ledger
+from core.paths import DataDir
+from core.replica import LedgerSource, sync
+from core.replica_start import SyncLock
+from core.settings import Settings
+from desktop.gui.context import AppContext
+from desktop.gui.dialogs import witness as dialogs
+from desktop.gui.panes.witnesses import WAITING
+from tests.gui.conftest import Prompts, populate
+from tests.helpers import World
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_synced(
+    qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World
+) -> None:
+    from desktop.gui.main_window import MainWindow
+
+    populate(world, 2)
+    make_checkpoint(world.ledger, world.operator)
+    home = DataDir.resolve(tmp_path / "replica")
+    assert sync(home, None, LedgerSource(world.ledger, str(world.home.root))).ok
+    world.register("L-1", world.operator.address)
+    make_checkpoint(world.ledger, world.operator)  # the source is ahead: a sync would append
+
+    ctx = AppContext(home, Settings.load(), Ledger.open(home))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    lock = SyncLock.take(home)
+    assert lock is not None
+    try:
+        pane = window.show_pane("witnesses")
+        qtbot.waitUntil(lambda: pane.overview is not None and not ctx.ops.busy, timeout=10_000)
+        size, before = ctx.ledger.size(), _files(home.root)
+        monkeypatch.setattr(dialogs.SyncDialog, "exec", lambda dialog: 1)  # the source it synced from last time
+        qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.busy_cancel.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: window.busy_label.text() == WAITING, timeout=10_000)
+        assert "Waiting for another sync into this folder to end" in WAITING
+        assert window.busy_bar.maximum() == 0  # a moving bar: no fraction done while waiting
+        window.grab().save(str(tmp_path / "waiting.png"))
+
+        qtbot.mouseClick(window.busy_cancel, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=5_000)
+        assert not window.busy_cancel.isVisible() and prompt_log.errors == [] and prompt_log.infos == []
+        assert ctx.ledger.size() == size and _files(home.root) == before
+    finally:
+        lock.release()
+    try:  # the lock was let go of: the next sync runs
+        qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any("new entries checked" in i for i in prompt_log.infos), timeout=20_000)
+        assert prompt_log.errors == []
+    finally:
+        ctx.ops.shutdown()
+        window.close()
