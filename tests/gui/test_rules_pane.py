@@ -177,7 +177,12 @@ def test_trusting_an_issuer_asks_naming_it_and_its_types(
 
 
 def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
-    pane: Any, office: Office, qtbot: Any, prompt_log: Prompts, answer_key_dialog: Any
+    pane: Any,
+    office: Office,
+    qtbot: Any,
+    prompt_log: Prompts,
+    answer_key_dialog: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pane.tabs.setCurrentIndex(pane.tabs.indexOf(pane.issuers_table.parentWidget()))
     assert cell(pane.issuers_table, 0, 1) == "accredited, identity, jurisdiction"
@@ -193,8 +198,14 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     assert prompt_log.options[-1].get("safe_default") is True  # Return answers Cancel (it was "Stop trusting")
     prompt_log.answer = True
     answer_key_dialog("operator")
+    from desktop.gui.panes.ledger import KeyDialog
+
+    titles: list[str] = []
+    answered = KeyDialog.exec
+    monkeypatch.setattr(KeyDialog, "exec", lambda dialog: titles.append(dialog.windowTitle()) or answered(dialog))
     qtbot.mouseClick(pane.remove_issuer_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cell(pane.issuers_table, 0, 1) == "no longer trusted", timeout=10_000)
+    assert titles == ["Stop trusting a claims issuer"]  # the key dialog says what it signs (not "Sign a checkpoint")
     assert office.ledger.size() == size + 1 and office.ledger.entry(size).kind == "ClaimIssuer"
     assert len(prompt_log.errors) == 1
 

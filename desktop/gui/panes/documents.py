@@ -115,15 +115,18 @@ def checkpoint_operator(ctx: AppContext, parent: QWidget | None, then: Callable[
     ctx.ops.op(parent, ws.check_checkpoint, title="Checking the witness").success(ask).run()
 
 
-def ask_operator(ctx: AppContext, parent: QWidget | None) -> Signer | None:
-    """The operator's key and password, asked for in a dialog (None if the person declines)."""
+def ask_operator(
+    ctx: AppContext, parent: QWidget | None, title: str = "Sign a checkpoint", why: str = ""
+) -> Signer | None:
+    """The operator's key and password, asked for in a dialog titled by what it signs (None if the person
+    declines); by default the checkpoint a document is proved against."""
     from desktop.gui.panes.ledger import KeyDialog
 
     ledger = ctx.require_ledger()
     dialog = KeyDialog(
         ctx,
-        "Sign a checkpoint",
-        f"Documents are proved against a checkpoint signed by the operator {ledger.identity.operator}.",
+        title,
+        why or f"Documents are proved against a checkpoint signed by the operator {ledger.identity.operator}.",
         parent,
         prefer=ledger.identity.operator,
     )

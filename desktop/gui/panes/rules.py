@@ -378,7 +378,13 @@ class RulesPane(Pane):
             safe_default=True,  # a ledger entry: a stray Return must not sign it
         ):
             return
-        operator = ask_operator(self.ctx, self)
+        operator = ask_operator(
+            self.ctx,
+            self,
+            "Stop trusting a claims issuer",
+            f"The operator {self.ctx.full_label(self.ctx.require_ledger().identity.operator)} signs that "
+            f"{self.ctx.full_label(issuer.address)} is no longer trusted to issue claims.",
+        )
         if operator is None:
             return
         ws = self.ctx.ws
