@@ -35,7 +35,7 @@ class AmountSpinBox(QDoubleSpinBox):
         point = self.locale().decimalPoint()
         return len(text.rsplit(point, 1)[1].strip()) if point in text else 0
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         try:
             value = self._read(text)
         except DeedbookError:  # not yet an amount ('1.2' on the way to '1.234'); fixup says why if it stays so
