@@ -23,10 +23,8 @@ sync into the same folder waits for the first, then syncs what is left.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import Cancelled, DeedbookError, Interrupted
+from core.file_locks import lock, open_lock, try_lock
 from core.paths import DataDir
 
 if TYPE_CHECKING:
@@ -272,20 +271,15 @@ class SyncLock:
         The wait ends, with nothing synced, when `cancelled()` says so (`Cancelled`) or on Ctrl+C (`Interrupted`)."""
         path = lock_path(home)
         home.ensure()
+        fd = open_lock(path, f"the data folder {home.root} for the sync", "nothing was synced.")
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as error:
-            raise DeedbookError(
-                f"Cannot lock the data folder {home.root} for the sync ({error.strerror or error}); nothing was synced."
-            ) from None
-        try:
-            if not _try_lock(fd):
+            if not try_lock(fd):
                 stopped = f"Stopped waiting for the other sync into {home.root}; nothing was synced."
                 try:  # a Ctrl+C from the moment the wait is said is the wait's
                     if waiting is not None:
                         waiting(f"Another sync into {home.root} is running; waiting for it to end\u2026")
                     if cancelled is None:
-                        _lock(fd)
+                        lock(fd)
                     else:
                         _lock_unless(fd, cancelled, stopped)
                 except KeyboardInterrupt:
@@ -310,51 +304,16 @@ class SyncLock:
         os.close(self.fd)  # closing releases the lock on both systems
 
 
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 def _lock_unless(fd: int, cancelled: Callable[[], bool], stopped: str) -> None:
-    """`_lock`, looking every fraction of a second whether the person stopped waiting (a blocked flock cannot
+    """`lock`, looking every fraction of a second whether the person stopped waiting (a blocked flock cannot
     be interrupted from another thread)."""
-    while not _try_lock(fd):
+    while not try_lock(fd):
         if cancelled():
             raise Cancelled(stopped)
         time.sleep(WAIT_POLL_SECONDS)
 
 
 WAIT_POLL_SECONDS = 0.2
-
-
-def _lock(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        while True:  # LK_LOCK gives up after about 10 seconds: wait as long as the other sync runs
-            try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-                return
-            except OSError as error:
-                if error.errno not in (errno.EDEADLK, errno.EACCES):
-                    raise
-                time.sleep(1)
-    import fcntl
-
-    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _no_such_table(engine: Any) -> bool:

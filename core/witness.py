@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from core.entries import Entry, SignatureRecord, canonical_json, entry_leaf_hash
+from core.file_locks import lock, open_lock
 from core.errors import DeedbookError, RuleViolation
 from core.identity import LedgerIdentity
 from core.paths import DataDir
@@ -204,21 +204,9 @@ def witness_lock(path: Path) -> Iterator[None]:
     (or no witness at all after the first checkpoint) and refuse.  The lock file
     sits beside the witness; the operating system releases it if the process dies."""
     lock_path = path.with_name(f".{path.name}.lock")
+    fd = open_lock(lock_path, f"the witness folder {path.parent}", "nothing was recorded.")
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        raise DeedbookError(
-            f"Cannot lock the witness folder {path.parent} ({error.strerror or error}); nothing was recorded."
-        ) from None
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for ~10 s, then raises OSError
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        lock(fd)
         yield
     finally:
         os.close(fd)  # closing releases the lock on both systems

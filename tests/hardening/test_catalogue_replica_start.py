@@ -24,11 +24,29 @@ from tests.hardening.fixed_server import fixed_server
 from tests.hardening.harness import run_cli
 
 
-def listing(root: Path) -> list[tuple[str, int]] | None:
-    """Every path under `root` with its size (folders as -1); None when `root` is not there."""
+def listing(root: Path, *, database_sizes: bool = True) -> list[tuple[str, int]] | None:
+    """Every path under `root` with its size (folders as -1); None when `root` is not there.  Without
+    `database_sizes`, SQLite's files count by name (-2): closing the last connection of a ledger that was only
+    read checkpoints its WAL into the file, the same ledger in other sizes."""
+
+    def size(p: Path) -> int:
+        if not p.is_file():
+            return -1
+        return -2 if not database_sizes and p.name.startswith("ledger.sqlite") else p.stat().st_size
+
     if not root.exists():
         return None
-    return sorted((str(p.relative_to(root)), p.stat().st_size if p.is_file() else -1) for p in root.rglob("*"))
+    return sorted((str(p.relative_to(root)), size(p)) for p in root.rglob("*"))
+
+
+def _ledger_state(root: Path) -> tuple[int, str]:
+    from core.paths import DataDir
+
+    ledger = Ledger.open(DataDir(root))
+    try:
+        return ledger.size(), ledger.merkle_root().hex()
+    finally:
+        ledger.close()
 
 
 def _flip(signature: str) -> str:
@@ -232,10 +250,12 @@ def test_a_sync_refused_by_a_ledger_already_there_or_a_database_out_of_reach_cha
     assert run_cli(["--data-dir", str(other), "init", "--name", "Other", "--operator", "clerk", *pw], capsys).code == 0
     source = tmp_path / "bundle.json"
     source.write_text(json.dumps(export))
-    before = listing(other)
+    state = _ledger_state(other)
+    before = listing(other, database_sizes=False)
     outcome = run_cli(["--data-dir", str(other), "replica", "sync", "--from", str(source)], capsys)
     assert outcome.code == 2 and "this replica follows" in _one_sentence(2, outcome.out, outcome.err)
-    assert listing(other) == before
+    assert listing(other, database_sizes=False) == before
+    assert _ledger_state(other) == state
     target = _target(tmp_path, False)
     unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
     argv = ["--data-dir", str(target), "--db-url", unreachable, "replica", "sync", "--from", str(source)]
