@@ -299,7 +299,8 @@ def _qr_images(env: Env, path: Path) -> QWidget:
     return dialog
 
 
-def _transfer_responses(env: Env, path: Path) -> QWidget:
+def _transfer_wizard_at_signatures(env: Env) -> Any:
+    """The transfer wizard for the deed to bob, on its Signatures page with the requests written."""
     from PySide6.QtWidgets import QWizard
 
     wizard = env.window.open_transfer(env.deed)
@@ -309,6 +310,11 @@ def _transfer_responses(env: Env, path: Path) -> QWidget:
     wizard.button(QWizard.WizardButton.NextButton).click()
     env.qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures)
     env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)
+    return wizard
+
+
+def _transfer_responses(env: Env, path: Path) -> QWidget:
+    wizard = _transfer_wizard_at_signatures(env)
     env.log.files.append(path)
     wizard.signatures.import_button.click()
     return wizard
@@ -420,15 +426,7 @@ def _qr_watch(env: Env, path: Path) -> QWidget:
 
 
 def _transfer_request_folder(env: Env, path: Path) -> QWidget:
-    from PySide6.QtWidgets import QWizard
-
-    wizard = env.window.open_transfer(env.deed)
-    env.qtbot.addWidget(wizard)
-    env.qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
-    env.qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), env.world.key("bob").address)
-    wizard.button(QWizard.WizardButton.NextButton).click()
-    env.qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures)
-    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)
+    wizard = _transfer_wizard_at_signatures(env)
     env.log.folders.append(path)
     wizard.signatures.save_requests()
     return wizard

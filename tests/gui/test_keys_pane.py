@@ -120,6 +120,18 @@ def _undo_bar(window: Any) -> Any:
     return bars[0] if len(bars) == 1 else None
 
 
+def _remove_first_contact(window: Any, qtbot: Any, contacts: int) -> Any:
+    """Remove the first of `contacts` contacts from the Keys & contacts pane; the pane, once its Undo bar shows."""
+    pane = window.show_pane("keys")
+    pane.tabs.setCurrentIndex(1)
+    pane.reload()
+    qtbot.waitUntil(lambda: pane.contacts_table.rowCount() == contacts, timeout=10_000)
+    pane.contacts_table.selectRow(0)
+    qtbot.mouseClick(pane.remove_contact, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _undo_bar(window) is not None, timeout=10_000)
+    return pane
+
+
 def test_removing_a_contact_offers_undo_that_restores_it_exactly(
     window: Any, world: World, qtbot: Any, prompt_log: Prompts
 ) -> None:
@@ -129,13 +141,7 @@ def test_removing_a_contact_offers_undo_that_restores_it_exactly(
     book = AddressBook(world.ledger.engine)
     alice = _add_alice(world)
     book.add("Bob Stone", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "seller")
-    pane = window.show_pane("keys")
-    pane.tabs.setCurrentIndex(1)
-    pane.reload()
-    qtbot.waitUntil(lambda: pane.contacts_table.rowCount() == 2, timeout=10_000)
-    pane.contacts_table.selectRow(0)  # Alice sorts first
-    qtbot.mouseClick(pane.remove_contact, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _undo_bar(window) is not None, timeout=10_000)
+    pane = _remove_first_contact(window, qtbot, 2)  # Alice sorts first
     bar = _undo_bar(window)
     assert "Alice Martin" in bar.sentence.text() and short_address(ALICE) in bar.sentence.text()
     assert [c.name for c in book.list()] == ["Bob Stone"] and not prompt_log.questions
@@ -153,13 +159,7 @@ def test_undo_refused_when_the_address_was_added_again(
 
     book = AddressBook(world.ledger.engine)
     _add_alice(world)
-    pane = window.show_pane("keys")
-    pane.tabs.setCurrentIndex(1)
-    pane.reload()
-    qtbot.waitUntil(lambda: pane.contacts_table.rowCount() == 1, timeout=10_000)
-    pane.contacts_table.selectRow(0)
-    qtbot.mouseClick(pane.remove_contact, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _undo_bar(window) is not None, timeout=10_000)
+    _remove_first_contact(window, qtbot, 1)
     book.add("Alice again", ALICE)
     qtbot.mouseClick(_undo_bar(window).undo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
@@ -181,13 +181,7 @@ def test_undo_after_another_data_folder_was_opened_changes_nothing(
     from desktop.workspace import Workspace
 
     _add_alice(world)
-    pane = window.show_pane("keys")
-    pane.tabs.setCurrentIndex(1)
-    pane.reload()
-    qtbot.waitUntil(lambda: pane.contacts_table.rowCount() == 1, timeout=10_000)
-    pane.contacts_table.selectRow(0)
-    qtbot.mouseClick(pane.remove_contact, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _undo_bar(window) is not None, timeout=10_000)
+    _remove_first_contact(window, qtbot, 1)
     monkeypatch.setattr(window.ctx, "ws", Workspace(world.home, ledger=world.ledger))  # as if switched
     qtbot.mouseClick(_undo_bar(window).undo_button, Qt.MouseButton.LeftButton)
     assert prompt_log.errors and "another data folder" in prompt_log.errors[0]
