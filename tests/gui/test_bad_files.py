@@ -441,14 +441,20 @@ def _a_proposal(env: Env) -> None:
     ws.propose(Signer("operator", PASSWORD), env.deed, "Replace the roof?", "60%", "2099-01-01")
 
 
-def _ballot_request_folder(env: Env, path: Path) -> QWidget:
+def _servicing_row_selected(env: Env, table: str) -> Any:
+    """The Servicing pane, read again, with the one row of its `table` selected."""
     from desktop.gui.events import Changes
 
     env.ctx.events.announce(Changes.LEDGER | Changes.KEYS)
     pane = env.window.show_pane("servicing")
-    env.qtbot.waitUntil(lambda: pane.data is not None and pane.proposals_table.rowCount() == 1, timeout=10_000)
+    env.qtbot.waitUntil(lambda: pane.data is not None and getattr(pane, table).rowCount() == 1, timeout=10_000)
     env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=10_000)
-    pane.proposals_table.selectRow(0)
+    getattr(pane, table).selectRow(0)
+    return pane
+
+
+def _ballot_request_folder(env: Env, path: Path) -> QWidget:
+    pane = _servicing_row_selected(env, "proposals_table")
     env.log.folders.append(path)
     pane.write_requests()
     return pane
@@ -465,13 +471,7 @@ def _a_distribution(env: Env) -> None:
 
 
 def _statements_folder(env: Env, path: Path) -> QWidget:
-    from desktop.gui.events import Changes
-
-    env.ctx.events.announce(Changes.LEDGER | Changes.KEYS)
-    pane = env.window.show_pane("servicing")
-    env.qtbot.waitUntil(lambda: pane.data is not None and pane.distributions_table.rowCount() == 1, timeout=10_000)
-    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=10_000)
-    pane.distributions_table.selectRow(0)
+    pane = _servicing_row_selected(env, "distributions_table")
     env.log.folders.append(path)
     pane.write_statements()
     return pane
