@@ -316,7 +316,7 @@ def journal_list(args: argparse.Namespace, ctx: CliContext) -> int:
             if act
             else ""
         )
-        print(f"{r.day}  row {r.seq:<4} {r.type:<10} {what}{ref}  [{d.get('profile')}]")
+        print(f"{r.shown_day()}  row {r.seq:<4} {r.type:<10} {what}{ref}  [{d.get('profile')}]")
         fields = d.get("fields") or {}
         if fields:
             names = ", ".join(clean(s.get("name"), 40) for s in fields.get("signers", []))

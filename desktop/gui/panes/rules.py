@@ -323,7 +323,7 @@ class RulesPane(Pane):
                     v.claim.claim_type,
                     v.claim.value,
                     self.who(v.claim.issuer),
-                    fmt.day(v.claim.expires) if v.claim.expires else "never",
+                    fmt.when(v.claim.expires) if v.claim.expires else "never",
                     v.status,
                 ]
                 for v in views
