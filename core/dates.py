@@ -5,7 +5,8 @@ is) and instants as Unix seconds (a deadline).  What is stored, printed by the
 command line or drawn on a PDF is UTC and says so ('2024-06-30 23:59 UTC'), so the
 same request reads the same on every machine.  A screen may show an instant on
 this machine's clock, and then names the offset ('2024-07-01 11:59 UTC+12'):
-`format_local`, `format_here`; `parse_deadline` reads each form back.
+`format_local`, `format_here`; `parse_deadline` reads each form back.  A day a person reads (a journal row's,
+a seal's validity) is the day on this machine's calendar with its offset said: `day_here`, `format_day_here`.
 """
 
 from __future__ import annotations
