@@ -90,7 +90,7 @@ class JournalRow:
         if not act.get("actDate"):
             return format_day_here(self.at, zone=zone)
         signed = str(act["actDate"])
-        return signed if signed == written else f"{signed} (written {format_day_here(self.at, zone=zone)})"
+        return signed if signed == written else f"{signed}, written {format_day_here(self.at, zone=zone)}"
 
     @property
     def body(self) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def test_an_acts_signed_date_stays_with_the_day_it_was_written_beside(tmp_path: 
     zone_here("Pacific/Auckland")  # type: ignore[operator]
     late, same = journal.rows()
     assert in_period([late, same], "2026-12-07", "2026-12-07") == [late]
-    assert late.shown_day() == "2026-12-07 (written 2026-12-08 (UTC+13))"
+    assert late.shown_day() == "2026-12-07, written 2026-12-08 (UTC+13)"
     assert same.shown_day() == "2026-12-08"
 
 
