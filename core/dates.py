@@ -5,7 +5,8 @@ is) and instants as Unix seconds (a deadline).  What is stored, printed by the
 command line or drawn on a PDF is UTC and says so ('2024-06-30 23:59 UTC'), so the
 same request reads the same on every machine.  A screen may show an instant on
 this machine's clock, and then names the offset ('2024-07-01 11:59 UTC+12'):
-`format_local`, `format_here`; `parse_deadline` reads each form back.
+`format_local`, `format_here`; `parse_deadline` reads each form back.  A day a person reads (a journal row's,
+a seal's validity) is the day on this machine's calendar with its offset said: `day_here`, `format_day_here`.
 """
 
 from __future__ import annotations
@@ -157,6 +158,31 @@ def format_day(seconds: int) -> str:
         return datetime.fromtimestamp(seconds, UTC).date().isoformat()
     except (OverflowError, OSError, ValueError):
         return str(seconds)
+
+
+def day_here(seconds: int, *, zone: tzinfo | None = None) -> str:
+    """'2026-12-08', the day of an instant on this machine's calendar (or `zone`'s): the day a person here says
+    it happened (10:00 in Auckland on the 8th is the 7th in UTC); the raw number where no calendar has it."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC).astimezone(zone).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
+
+
+def format_day_here(seconds: int, *, zone: tzinfo | None = None) -> str:
+    """'2026-12-08 (UTC+13)': `day_here` naming the offset it was taken in, where a bare day would be read as
+    UTC's (a command line's other days) or as the reader's own (a table read in another zone)."""
+    try:
+        moment = datetime.fromtimestamp(seconds, UTC).astimezone(zone)
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds} (Unix seconds)"
+    return f"{moment.date().isoformat()} ({offset_name(moment.utcoffset())})"
+
+
+def format_utc_day(seconds: int) -> str:
+    """'2026-12-07 (UTC)': the UTC day of an instant that ends a UTC day (a deadline or an expiry typed as a
+    date), saying so: in Auckland that day ends at 12:59 on the next."""
+    return f"{format_day(seconds)} (UTC)"
 
 
 def describe_interval(seconds: int) -> str:

@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from core.dates import day_here, format_day_here, format_local
 from core.entries import canonical_json
 from core.errors import DeedbookError
 from core.hashing import keccak
@@ -74,10 +75,22 @@ class JournalRow:
     def at(self) -> int:
         return int(self.data["at"])
 
-    @property
-    def day(self) -> str:
+    def day(self, zone: tzinfo | None = None) -> str:
+        """The day the notary means by this row: an act's date as signed (a date on the notary's calendar), else
+        the day the row was written on this machine's calendar (or `zone`'s), which the journal's period selects
+        by. A refusal at 10:00 in Auckland on the 8th is the 8th here (the 7th in UTC, as the PDF says)."""
         act = self.data.get("act") or {}
-        return str(act.get("actDate") or datetime.fromtimestamp(self.at, UTC).date().isoformat())
+        return str(act.get("actDate") or day_here(self.at, zone=zone))
+
+    def shown_day(self, zone: tzinfo | None = None) -> str:
+        """`day` as a person reads it in a listing: a written day names its offset ('2026-12-08 (UTC+13)'); an
+        act's signed date stays as signed, with the day the row was written beside it where that differs."""
+        act = self.data.get("act") or {}
+        written = day_here(self.at, zone=zone)
+        if not act.get("actDate"):
+            return format_day_here(self.at, zone=zone)
+        signed = str(act["actDate"])
+        return signed if signed == written else f"{signed}, written {format_day_here(self.at, zone=zone)}"
 
     @property
     def body(self) -> dict[str, Any]:
@@ -309,13 +322,18 @@ def act_of(response: SigningRequest) -> dict[str, Any]:
     }
 
 
-def in_period(rows: list[JournalRow], date_from: str | None, date_to: str | None) -> list[JournalRow]:
-    return [r for r in rows if (not date_from or r.day >= date_from) and (not date_to or r.day <= date_to)]
+def in_period(
+    rows: list[JournalRow], date_from: str | None, date_to: str | None, zone: tzinfo | None = None
+) -> list[JournalRow]:
+    """The rows whose `day` (on this machine's calendar, or `zone`'s) is within [date_from, date_to], inclusive."""
+    days = [(r, r.day(zone)) for r in rows]
+    return [r for r, day in days if (not date_from or day >= date_from) and (not date_to or day <= date_to)]
 
 
 CSV_COLUMNS = (
     "row",
     "date",
+    "written",
     "type",
     "ref",
     "profile",
@@ -334,8 +352,9 @@ CSV_COLUMNS = (
 )
 
 
-def csv_rows(rows: list[JournalRow]) -> list[dict[str, Any]]:
-    """One flat dict a row for a spreadsheet: names and evidence types, never a number (sealed or kept tail)."""
+def csv_rows(rows: list[JournalRow], zone: tzinfo | None = None) -> list[dict[str, Any]]:
+    """One flat dict a row for a spreadsheet: names and evidence types, never a number (sealed or kept tail).
+    'date' is the row's `day` (the one its period was chosen by), 'written' when it was signed with its offset."""
     out = []
     for row in rows:
         d = row.data
@@ -344,7 +363,8 @@ def csv_rows(rows: list[JournalRow]) -> list[dict[str, Any]]:
         out.append(
             {
                 "row": row.seq,
-                "date": row.day,
+                "date": row.day(zone),
+                "written": format_local(row.at, zone=zone),
                 "type": row.type,
                 "ref": d.get("ref"),
                 "profile": d.get("profile"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.dates import format_day
+from core.dates import format_day_here
 from core.documents.chain import deed_of
 from core.errors import DeedbookError
 from core.documents.evidence import Record
@@ -94,7 +94,8 @@ def _subject_deeds(record: Record) -> list[int]:
 
 def _line(e: RecordedEntry) -> str:
     try:
-        return f"entry {e.index} ({e.kind}, {format_day(e.recorded_at)}): {e.describe()}"
+        # the day a person here reads it was recorded, its offset said (the bare UTC day read as theirs)
+        return f"entry {e.index} ({e.kind}), recorded {format_day_here(e.recorded_at)}: {e.describe()}"
     except Exception:  # noqa: BLE001 - an entry this version cannot describe still gets its line
         return f"entry {e.index} ({e.kind})"
 

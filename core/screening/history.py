@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from core.dates import format_day
+from core.dates import format_utc_day
 from core.display import Namer, short_address
 from core.screening.parties import PartyTrades
 from core.screening.records import (
@@ -310,7 +310,7 @@ class History:
             return None
         text = (
             f"The sale closes on {sale.closing_date}, {months(gap)} after its signing deadline "
-            f"{format_day(sale.deadline)}: the parties sign now for a sale that closes much later."
+            f"{format_utc_day(sale.deadline)}: the parties sign now for a sale that closes much later."
         )
         return make_reason("closing_long_after_deadline", text, 2.2)
 

@@ -304,7 +304,9 @@ def journal_list(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     if not rows:
         print("No journal rows in that range.")
-    for r in rows:
+    days = [clean(r.shown_day(), 60) for r in rows]  # an act's signed date; another row's day here, offset said
+    width = max(map(len, days), default=0)
+    for r, day in zip(rows, days, strict=True):
         d = r.data
         act = d.get("act") or {}
         ref = f" (about row {d['ref']})" if d.get("ref") is not None else ""
@@ -316,7 +318,7 @@ def journal_list(args: argparse.Namespace, ctx: CliContext) -> int:
             if act
             else ""
         )
-        print(f"{r.day}  row {r.seq:<4} {r.type:<10} {what}{ref}  [{d.get('profile')}]")
+        print(f"{day:<{width}}  row {r.seq:<4} {r.type:<10} {what}{ref}  [{d.get('profile')}]")
         fields = d.get("fields") or {}
         if fields:
             names = ", ".join(clean(s.get("name"), 40) for s in fields.get("signers", []))

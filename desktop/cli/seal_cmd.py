@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from core.dates import format_day
+from core.dates import format_day_here
 from desktop.cli.context import CliContext, add_password_file, print_json, read_password
 
 
@@ -51,8 +51,8 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
     info = done.value
     bound, checkpoint = done.receipt.entries[0], done.receipt.entries[-1]
     print(
-        f"Made seal '{info.name}': certificate {info.fingerprint}, valid {format_day(info.not_before)} to "
-        f"{format_day(info.not_after)}; bound to the ledger by entry {bound}, covered by checkpoint {checkpoint}."
+        f"Made seal '{info.name}': certificate {info.fingerprint}, valid {format_day_here(info.not_before)} to "
+        f"{format_day_here(info.not_after)}; bound to the ledger by entry {bound}, covered by checkpoint {checkpoint}."
     )
     print(f"Seal documents with: deedbook pdf ... --seal {info.name}")
     return 0
@@ -67,5 +67,5 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
         print("No seal in this data folder yet: make one with 'deedbook seal cert new NAME --key OPERATOR'.")
     for s in seals:
         bound = f"bound by entry {s.bound_at}" if s.bound_at is not None else "NOT bound to this ledger"
-        print(f"{s.name}  {s.fingerprint}  valid to {format_day(s.not_after)}  {bound}")
+        print(f"{s.name}  {s.fingerprint}  valid to {format_day_here(s.not_after)}  {bound}")
     return 0

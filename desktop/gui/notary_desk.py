@@ -366,7 +366,7 @@ class NotaryDeskWindow(QMainWindow):
             ref = f" (row {d['ref']})" if d.get("ref") is not None else ""
             cells = [
                 str(r.seq),
-                r.day,
+                r.shown_day(),
                 f"{r.type}{ref}",
                 str(act.get("act") or d.get("reason") or ""),
                 f"{act.get('entryIndex', '')} {act.get('entryKind', '')}".strip(),
@@ -401,7 +401,7 @@ class NotaryDeskWindow(QMainWindow):
         seq, act, fields = row.seq, row.data.get("act") or {}, row.data.get("fields") or {}
         signers = ", ".join(str(s.get("name", "")) for s in fields.get("signers", [])) or "no signer named"
         what = fmt.plain(
-            f"{act.get('act') or row.type} of {row.day}, entry #{act.get('entryIndex', '?')}, {signers}", 160
+            f"{act.get('act') or row.type} of {row.shown_day()}, entry #{act.get('entryIndex', '?')}, {signers}", 160
         )
         # the question names the row it voids and the key that signs the void (a new row)
         reason, ok = QInputDialog.getText(

@@ -235,7 +235,8 @@ class PartyOps(WorkspaceBase):
         if not rows:
             raise DeedbookError("The notary's journal has no rows in that period: there is nothing to export.")
         check = self.verify_notary_journal()
-        period = f"{date_from or rows[0].day} to {date_to or rows[-1].day}"
+        # the period as chosen (days on this machine's calendar); with no bound, the PDF names its rows' days
+        period = f"{date_from or rows[0].day()} to {date_to or rows[-1].day()}" if date_from or date_to else ""
         pdf = build_own_journal_pdf(rows, check, notary=str(rows[0].data["notary"]), period=period)
         return self.write_file(out, pdf, force=force)
 

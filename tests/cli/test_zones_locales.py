@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from core.dates import offset_name
+from core.jurisdictions import profile
+from core.keys import UnlockedKey
+from core.notary_journal import NotaryJournal
+from core.signing import address_of_private_key, checksum_address
 
 from tests.cli.conftest import CliOffice
 from tests.hardening.harness import run_cli
@@ -76,3 +84,35 @@ def test_the_default_closing_date_is_the_day_here(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_the_notarys_journal_lists_and_selects_its_days_here(cli_office: CliOffice, in_auckland: None) -> None:
+    """A refusal written at 10:00 in Auckland on the 8th (21:00 UTC on the 7th) was listed as '2026-12-07' and
+    `journal --from 2026-12-08 --to 2026-12-08` said 'No journal rows in that range.' (fails on the old code)."""
+    secret = os.urandom(32)
+    key = UnlockedKey("notary", checksum_address(address_of_private_key(secret)), secret)
+    morning = int(datetime(2026, 12, 7, 21, 0, tzinfo=UTC).timestamp())
+    NotaryJournal(cli_office.home).append(key, row_type="refusal", profile=profile("generic"), reason="x", now=morning)
+    listed = cli_office.ok("journal", "--from", "2026-12-08", "--to", "2026-12-08").splitlines()
+    assert listed[0].startswith("2026-12-08 (UTC+13)  row 0    refusal"), listed
+    assert "No journal rows" in cli_office.ok("journal", "--from", "2026-12-07", "--to", "2026-12-07")
+
+
+def test_a_seals_validity_is_in_days_here(cli_office: CliOffice, in_auckland: None) -> None:
+    """`seal cert new` and `seal cert list` printed the certificate's UTC days bare ('valid 2026-11-30 to ...')."""
+    seal_password = cli_office.password_file
+    made = cli_office.ok(
+        "seal",
+        "cert",
+        "new",
+        "office",
+        "--key",
+        "registrar",
+        *cli_office.pw,
+        "--seal-password-file",
+        str(seal_password),
+    )
+    today = datetime.now(ZoneInfo("Pacific/Auckland"))
+    assert f"valid {today.date().isoformat()} ({offset_name(today.utcoffset())}) to " in made, made
+    listed = cli_office.ok("seal", "cert", "list")
+    assert re.search(r"valid to \d{4}-\d\d-\d\d \(UTC\+1[23]\)", listed), listed

@@ -134,3 +134,33 @@ def test_the_printed_qr_code_scans(docs: dict[str, Path], tmp_path: Path, name: 
     record = parse_record(tampering.record_bytes(pdf.read_bytes()))
     subject = record.entries[-1]
     assert scanned.stdout.strip() == qr.payload(record, subject).text()
+
+
+def test_the_entries_a_local_check_names_are_dated_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry a certificate leaves out, recorded at 00:00 UTC (17:00 the day before in Los Angeles), was
+    dated by its bare UTC day, '(Lien, 2024-07-21)': it is the day here with its offset said, '(Lien), recorded
+    2024-07-20 (UTC-7)'. Fails on the old code."""
+    import time
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from core.dates import offset_name
+    from desktop.documents.registry import render_record
+
+    scene = make_scene(tmp_path / "home")
+    record = parse_record(tampering.record_bytes(build_title_pdf(scene.ledger, scene.deed)))
+    partial = render_record(
+        type(record)(**{**record.__dict__, "entries": [e for e in record.entries if e.index != scene.liens[1]]})
+    )
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        report = verify_pdf(partial, scene.ledger)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    there = datetime.fromtimestamp(scene.ledger.entry(scene.liens[1]).recorded_at, UTC).astimezone(
+        ZoneInfo("America/Los_Angeles")
+    )
+    named = f"entry {scene.liens[1]} (Lien), recorded {there.date().isoformat()} ({offset_name(there.utcoffset())}):"
+    assert report.reason is not None and named in report.reason, report.reason

@@ -274,3 +274,40 @@ def test_the_agency_submits_a_lien_response_after_asking(
     submit_responses(ctx, parent, [lien])
     qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)
     assert world.ledger.entry(2).kind == "Lien" and "#2" in prompt_log.infos[-1]
+
+
+def test_the_desks_journal_is_in_days_here(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """In Auckland a refusal at 10:00 on 2026-11-30 (21:00 UTC on the 29th) showed as '2026-11-29' and a period
+    of the 30th left it out (fails on the old code); the period is read by the same core function as the CLI's."""
+    import time
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QDate
+
+    from core.jurisdictions import profile
+    from core.notary_journal import NotaryJournal
+
+    home, keys, _notary = _notary_machine(tmp_path)
+    morning = int(datetime(2026, 11, 29, 21, 0, tzinfo=UTC).timestamp())
+    key = keys.unlock("notary", PASSWORD)
+    NotaryJournal(home.root).append(key, row_type="refusal", profile=profile("generic"), reason="no id", now=morning)
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        desk = NotaryDeskWindow(home, keys)
+        qtbot.addWidget(desk)
+        desk.resize(1180, 700)
+        desk.show()
+        desk.tabs.setCurrentIndex(1)
+        desk.date_to.setDate(QDate(2026, 11, 30))
+        desk.date_from.setDate(QDate(2026, 11, 30))
+        qtbot.waitUntil(lambda: desk.table.rowCount() == 1, timeout=10_000)
+        assert desk.table.item(0, 1).text() == "2026-11-30 (UTC+13)"
+        _shot(desk, "notary-desk-5-journal-auckland")
+        desk.date_from.setDate(QDate(2026, 11, 29))
+        desk.date_to.setDate(QDate(2026, 11, 29))
+        qtbot.waitUntil(lambda: "No journal rows" in desk.journal_state.text(), timeout=10_000)
+        assert desk.table.rowCount() == 0
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -369,3 +369,26 @@ def test_the_pane_and_the_wizards_read_the_ledger_off_the_ui_thread(
     guard.on = False
     assert guard.offences == [], guard.report()
     assert prompt_log.errors == []
+
+
+def test_a_claims_expiry_is_its_utc_day_and_the_moment_here(
+    window: Any, office: Office, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim expiring on 2036-12-08 counts until 23:59 UTC, 12:59 on the 9th in Auckland: the table said only
+    '2036-12-08' (the UTC day, bare: read there as a day that ends 13 hours earlier). Fails on the old code."""
+    from core.compliance.claims import expiry
+
+    office.claim(office.key("bob").address, "identity", "passport", expires=expiry("2036-12-08"))
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        window.ctx.events.announce(Changes.LEDGER)
+        shown = window.show_pane("rules")
+        qtbot.waitUntil(lambda: shown.claims_table.rowCount() == 1 and not window.ctx.ops.busy, timeout=10_000)
+        assert cell(shown.claims_table, 0, 5) == "2036-12-08 23:59 UTC (2036-12-09 12:59 UTC+13 here)"
+        if os.environ.get("DEEDBOOK_SHOTS"):
+            shown.tabs.setCurrentIndex(1)
+            shown.grab().save(str(Path(os.environ["DEEDBOOK_SHOTS"]) / "rules-claim-expiry-auckland.png"))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -210,6 +210,8 @@ def test_a_closing_long_after_the_signing_deadline() -> None:
     b = book((1, A))
     [reason] = b.reasons(1, A, B, 200_000, days(400), deadline=days(0))
     assert reason["code"] == "closing_long_after_deadline" and "13 months after" in reason["text"]
+    # the deadline's day is UTC's (a deadline ends a UTC day) and says so, the same text on every machine
+    assert f"signing deadline {days(0).isoformat()} (UTC):" in reason["text"]
     assert b.reasons(1, A, B, 200_000, days(150), deadline=days(0)) == []
 
 

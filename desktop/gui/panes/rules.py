@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import format_here
 from core.display import short_address
 from core.hexes import ADDRESS
 from desktop.gui import a11y, fmt
@@ -323,7 +324,8 @@ class RulesPane(Pane):
                     v.claim.claim_type,
                     v.claim.value,
                     self.who(v.claim.issuer),
-                    fmt.day(v.claim.expires) if v.claim.expires else "never",
+                    # the end of the UTC day it was issued to, and that moment here (the next day in Auckland)
+                    format_here(v.claim.expires) if v.claim.expires else "never",
                     v.status,
                 ]
                 for v in views
