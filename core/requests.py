@@ -389,15 +389,15 @@ def _shares(shares: int, total: int) -> str:
     return f"{shares:,} of {total:,} ({share:.4g}%)"
 
 
-def _amount(amount: int, currency: str, notation: Notation) -> str:
+def _amount(amount: int, currency: str, notation: Notation | None = None) -> str:
     return (
-        format_amount(amount, currency, **notation)
+        format_amount(amount, currency, **(notation or {}))
         if is_currency(currency)
         else f"{amount:,} minor units of {_clean(currency, 20)}"
     )
 
 
-def _fact(fact: Fact, now: int, warnings: list[str], notation: Notation) -> str:
+def _fact(fact: Fact, now: int, warnings: list[str], notation: Notation | None = None) -> str:
     """One fact as the signer reads it: addresses whole and checksummed, stored text escaped."""
     if isinstance(fact, Text):
         return _clean(fact.value, fact.limit or 200)
@@ -424,7 +424,7 @@ def _fact(fact: Fact, now: int, warnings: list[str], notation: Notation) -> str:
     return _clean(fact.value, 70)  # Hex
 
 
-def _phrase(phrase: Phrase, now: int, warnings: list[str], notation: Notation) -> str:
+def _phrase(phrase: Phrase, now: int, warnings: list[str], notation: Notation | None = None) -> str:
     return "".join(part if isinstance(part, str) else _fact(part, now, warnings, notation) for part in phrase)
 
 
@@ -449,9 +449,8 @@ def summarize(
     warnings: list[str] = []
     described = describe_entry(request.kind, request.message, [(request.role, request.signer)])
     party = get_kind(request.kind).party(request.signed_type)
-    shown = notation or {}
-    title = _phrase(described.title, current, warnings, shown) + (party.title_note if party is not None else "")
-    lines = [(term.label, _phrase(term.value, current, warnings, shown)) for term in described.terms]
+    title = _phrase(described.title, current, warnings, notation) + (party.title_note if party is not None else "")
+    lines = [(term.label, _phrase(term.value, current, warnings, notation)) for term in described.terms]
     warnings += described.warnings
     role_phrase = party.phrase if party is not None else f"You sign as {request.role}."
     ledger_line = (
