@@ -60,13 +60,11 @@ def day(epoch: int | float | None) -> str:
 def notation(locale: QLocale | None = None) -> Notation:
     """How the desktop writes numbers (QLocale, or a widget's locale(): de_DE 2.450,00, fr_FR 2 450,00, ar_EG
     in Arabic-Indic digits, en_IN 12,34,567.00): what amount fields read and amounts are shown in."""
-    locale = QLocale() if locale is None else locale
-    return _notation(locale.name())
+    return _notation(QLocale() if locale is None else locale)
 
 
 @functools.lru_cache(maxsize=8)
-def _notation(name: str) -> Notation:
-    locale = QLocale(name)
+def _notation(locale: QLocale) -> Notation:  # by the locale itself: its name drops the script (ff_Adlm_BF)
     group = locale.groupSeparator()
     # Qt says nothing of its grouping sizes; ten million as it writes it does ('1,00,00,000' in lakhs)
     parts = locale.toString(10**7).split(group)

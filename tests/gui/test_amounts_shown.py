@@ -227,3 +227,26 @@ def test_the_signers_words_follow_the_desktop_and_the_typed_data_stays_exact(
     assert '"price": 245000' in window.raw.toPlainText()
     request = load_request(paths[0])
     assert "EUR 2,450.00" in request.extra["summary"] and "EUR 2,450.00" in summarize(request, None).text()
+
+
+def test_every_locale_qt_knows_reads_back_what_it_is_shown() -> None:
+    """Over Qt's 700-odd locales (scripts such as Adlam's too: a notation cached by the locale's name lost its
+    script), an amount shown is read back the same by the amount fields' reader, and is written as Qt writes
+    the number, but for C (Qt leaves its groups out) and Toki Pona (groups of two all along; shown in lakhs)."""
+    from PySide6.QtCore import QLocale
+
+    from core.money import format_amount, parse_amount
+    from desktop.gui import fmt
+
+    every = QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript, QLocale.Country.AnyCountry)
+    assert len(every) > 500
+    unlike_qt = set()
+    for locale in every:
+        shown = fmt.notation(locale)
+        for minor in (0, 5, 99_999, 123_456_750, 10**17 + 7):
+            number = format_amount(minor, "USD", **shown).removeprefix("USD ")
+            read = parse_amount(number, "USD", point=shown["point"], group=shown["group"], indian=shown["indian"])
+            assert read == minor, (locale.bcp47Name(), number)
+        if format_amount(123_456_750, "USD", **shown) != "USD " + locale.toString(1234567.5, "f", 2):
+            unlike_qt.add(locale.name())
+    assert unlike_qt <= {"C", "tok_001"}, unlike_qt
