@@ -11,6 +11,10 @@ so an amount always reads with its own currency and its own decimals:
 - a model's figure (an estimate, a range, an effect) rounded to whole units,
   `whole=True`: 'USD 215,000'.  Cents of an estimate are noise; cents of a
   price are money.
+
+That canonical spelling is the command line's, the JSON's, the PDFs' and the signed texts'.  The GUI
+writes amounts the way its desktop types them (de_DE 'USD 2.450,00'): it passes the locale's separators
+(a `Notation`) to the same functions, and parse_amount with that notation reads the text back.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
+from typing import TypedDict
 
 from core.errors import DeedbookError
 
@@ -74,16 +79,29 @@ def decimals(currency: str) -> int:
 _ALIKE = (frozenset(" \u00a0\u202f"), frozenset("'\u2019"))
 
 
+class Notation(TypedDict, total=False):
+    """How a desktop writes numbers (its locale's, passed in by the GUI; absent keys are the canonical
+    spelling): `point` before the decimals, `group` between groups, `zero` the digit zero of its script
+    (ar_EG '\u0660': digits are zero..zero+9), `indian` groups of two above the first three (en_IN
+    12,34,567.00)."""
+
+    point: str
+    group: str
+    zero: str
+    indian: bool
+
+
 def _ascii_digits(text: str) -> str:
     """Decimal digits of any script as ASCII ('\u0662\u0664' as ar_EG types 24 -> '24'); other characters kept."""
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
-def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: str = ",") -> str:
+def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: str = ",", indian: bool = False) -> str:
     """An amount as typed with `point` before the decimals and `group` between thousands (a desktop's
     locale: de_DE writes 1.234,56) -> '1234.56', the one spelling parse_amount reads.  A group separator
     counts only between groups of three digits before the point, so '1,5' and '2.450,00' written with
-    the other convention are refused, never read as 15 or 2.45.  Digits may be any script's (ar_EG)."""
+    the other convention are refused, never read as 15 or 2.45.  Digits may be any script's (ar_EG).
+    indian=True (an en_IN desktop) also takes groups of two above the last three: '12,34,567.00'."""
     typed = _ascii_digits(str(text).strip().replace("_", ""))
     groups = next((alike for alike in _ALIKE if group in alike), frozenset(group))
     whole, dot, fraction = typed.partition(point)
@@ -92,6 +110,13 @@ def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: s
     grouped = len(parts) == 1 or (
         1 <= len(parts[0]) <= 3 and not parts[0].startswith("0") and all(len(part) == 3 for part in parts[1:])
     )
+    if indian and not grouped and len(parts) > 2:  # lakhs and crores: 1-2 digits, then twos, then the last three
+        grouped = (
+            1 <= len(parts[0]) <= 2
+            and not parts[0].startswith("0")
+            and all(len(part) == 2 for part in parts[1:-1])
+            and len(parts[-1]) == 3
+        )
     digits = "".join(parts)
     if not (
         grouped and digits.isascii() and digits.isdigit() and (not dot or (fraction.isascii() and fraction.isdigit()))
@@ -104,12 +129,15 @@ def amount_digits(text: str, what: str = "amount", *, point: str = ".", group: s
     return f"{digits}.{fraction}" if dot else digits
 
 
-def parse_amount(text: str, currency: str, what: str = "amount", *, point: str = ".", group: str = ",") -> int:
+def parse_amount(
+    text: str, currency: str, what: str = "amount", *, point: str = ".", group: str = ",", indian: bool = False
+) -> int:
     """'250000', '250,000.50' or '250_000.50' -> minor units.  By default commas group thousands (in threes)
     and a point starts the decimals, whatever the machine's locale, so the same text means the same amount
     everywhere; a form passes the desktop's separators (de_DE: point=',', group='.').  More decimals than
-    the currency has are refused, zeros too: '1.200' is USD 1.20 only to someone who writes a decimal point."""
-    match = _AMOUNT.fullmatch(amount_digits(text, what, point=point, group=group))
+    the currency has are refused, zeros too: '1.200' is USD 1.20 only to someone who writes a decimal point.
+    indian=True: en_IN's lakhs too ('12,34,567.00'), for a desktop that writes them."""
+    match = _AMOUNT.fullmatch(amount_digits(text, what, point=point, group=group, indian=indian))
     if match is None:  # amount_digits returns digits with at most one point
         raise DeedbookError(f"'{text}' is not a valid {what}.")
     places = decimals(currency)
@@ -144,24 +172,67 @@ def _round_whole(minor: int, unit: int) -> int:
     return quotient
 
 
-def amount_text(minor: int, currency: str, *, whole: bool = False, grouped: bool = True) -> str:
+@lru_cache(maxsize=16)
+def _script(zero: str) -> dict[int, int]:
+    """ASCII digits to the script whose zero is `zero` (Unicode keeps each script's ten digits in a row)."""
+    return str.maketrans("0123456789", "".join(chr(ord(zero) + n) for n in range(10)))
+
+
+def _group(units: int, group: str, indian: bool) -> str:
+    """1234567 -> '1,234,567' with `group`; indian: '12,34,567' (the last three, then twos)."""
+    if not indian:
+        text = f"{units:,}"
+        return text if group == "," else text.replace(",", group)
+    digits = str(units)
+    head, parts = digits[:-3], [digits[-3:]]
+    while head:
+        head, parts = head[:-2], [head[-2:], *parts]
+    return group.join(parts)
+
+
+def amount_text(
+    minor: int,
+    currency: str,
+    *,
+    whole: bool = False,
+    grouped: bool = True,
+    point: str = ".",
+    group: str = ",",
+    zero: str = "0",
+    indian: bool = False,
+) -> str:
     """The number alone: '250,000.50' (a table under a currency heading); grouped=False: '250000.50',
-    as parse_amount reads it back (an input field)."""
+    as parse_amount reads it back (an input field).  A desktop's notation (point, group, zero, indian:
+    `Notation`) writes it as that desktop types it, de_DE '250.000,50', and parse_amount with the same
+    separators reads it back to `minor`."""
     places = decimals(currency)
     sign = "-" if minor < 0 else ""
     minor = abs(int(minor))
     if whole:
         minor, places = _round_whole(minor, 10**places), 0
     units, fraction = divmod(minor, 10**places)
-    text = f"{units:,}" if grouped else str(units)
-    return sign + text + (f".{fraction:0{places}d}" if places else "")
+    text = _group(units, group, indian) if grouped else str(units)
+    text = sign + text + (f"{point}{fraction:0{places}d}" if places else "")
+    return text if zero == "0" else text.translate(_script(zero))
 
 
-def format_amount(minor: int, currency: str, *, whole: bool = False, signed: bool = False) -> str:
+def format_amount(
+    minor: int,
+    currency: str,
+    *,
+    whole: bool = False,
+    signed: bool = False,
+    point: str = ".",
+    group: str = ",",
+    zero: str = "0",
+    indian: bool = False,
+) -> str:
     """25000050, 'USD' -> 'USD 250,000.50'; whole=True -> 'USD 250,001'; signed=True -> '+USD 250,000.50'.
-    A negative amount (an effect that lowers an estimate) reads '-USD 9,000'."""
+    A negative amount (an effect that lowers an estimate) reads '-USD 9,000'.  With a desktop's notation
+    (`Notation`): de_DE 'USD 250.000,50', fr_FR 'USD 250\u202f000,50', en_IN 'USD 12,34,567.00'."""
     sign = "-" if minor < 0 else ("+" if signed else "")
-    return f"{sign}{currency} {amount_text(abs(int(minor)), currency, whole=whole)}"
+    number = amount_text(abs(int(minor)), currency, whole=whole, point=point, group=group, zero=zero, indian=indian)
+    return f"{sign}{currency} {number}"
 
 
 def figure_text(units: float, *, signed: bool = False) -> str:

@@ -41,7 +41,7 @@ from core.errors import DeedbookError
 from core.identity import DOMAIN_VERSION, LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import EntryKind, Party, article, describe_entry, get_kind, kinds, schema_for, typed_data
-from core.money import format_amount, is_currency
+from core.money import Notation, format_amount, is_currency
 from core.outfiles import write_output
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text, facts
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
@@ -389,20 +389,20 @@ def _shares(shares: int, total: int) -> str:
     return f"{shares:,} of {total:,} ({share:.4g}%)"
 
 
-def _amount(amount: int, currency: str) -> str:
+def _amount(amount: int, currency: str, notation: Notation | None = None) -> str:
     return (
-        format_amount(amount, currency)
+        format_amount(amount, currency, **(notation or {}))
         if is_currency(currency)
         else f"{amount:,} minor units of {_clean(currency, 20)}"
     )
 
 
-def _fact(fact: Fact, now: int, warnings: list[str]) -> str:
+def _fact(fact: Fact, now: int, warnings: list[str], notation: Notation | None = None) -> str:
     """One fact as the signer reads it: addresses whole and checksummed, stored text escaped."""
     if isinstance(fact, Text):
         return _clean(fact.value, fact.limit or 200)
     if isinstance(fact, Money):
-        return _amount(fact.minor, fact.currency)
+        return _amount(fact.minor, fact.currency, notation)
     if isinstance(fact, Shares):
         return _shares(fact.count, fact.total)
     if isinstance(fact, Count):
@@ -424,14 +424,23 @@ def _fact(fact: Fact, now: int, warnings: list[str]) -> str:
     return _clean(fact.value, 70)  # Hex
 
 
-def _phrase(phrase: Phrase, now: int, warnings: list[str]) -> str:
-    return "".join(part if isinstance(part, str) else _fact(part, now, warnings) for part in phrase)
+def _phrase(phrase: Phrase, now: int, warnings: list[str], notation: Notation | None = None) -> str:
+    return "".join(part if isinstance(part, str) else _fact(part, now, warnings, notation) for part in phrase)
 
 
 def summarize(
-    request: SigningRequest, local: LedgerIdentity | None, *, now: int | None = None, warn_ledger: bool = True
+    request: SigningRequest,
+    local: LedgerIdentity | None,
+    *,
+    now: int | None = None,
+    warn_ledger: bool = True,
+    notation: Notation | None = None,
 ) -> Summary:
     """The plain-language summary of what `request` signs, from its typed data alone.
+
+    Its amounts are written canonically ('USD 2,450.00', as the command line and the request file's own
+    summary write them) unless a desktop passes its `notation` (the GUI's offline signer: de_DE 'USD
+    2.450,00'): the words are for the person signing; the typed data keeps the exact minor units.
 
     `local` is the ledger of the machine showing it (None: no ledger here); a
     request for another ledger, or any ledger when there is none, is a warning.
@@ -440,8 +449,8 @@ def summarize(
     warnings: list[str] = []
     described = describe_entry(request.kind, request.message, [(request.role, request.signer)])
     party = get_kind(request.kind).party(request.signed_type)
-    title = _phrase(described.title, current, warnings) + (party.title_note if party is not None else "")
-    lines = [(term.label, _phrase(term.value, current, warnings)) for term in described.terms]
+    title = _phrase(described.title, current, warnings, notation) + (party.title_note if party is not None else "")
+    lines = [(term.label, _phrase(term.value, current, warnings, notation)) for term in described.terms]
     warnings += described.warnings
     role_phrase = party.phrase if party is not None else f"You sign as {request.role}."
     ledger_line = (

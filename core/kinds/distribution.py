@@ -17,7 +17,7 @@ from typing import Any
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register
-from core.money import MAX_AMOUNT, format_amount, is_currency
+from core.money import MAX_AMOUNT, Notation, format_amount, is_currency
 from core.presentation import Count, Description, EntryRef, Money, Role, Signer, Term, Text
 from core.servicing.record_date import holders_at_record_date, numbered_deed_act
 from core.servicing.snapshot import lower_keys
@@ -106,9 +106,10 @@ def _present(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     )
 
 
-def _describe(m: Mapping[str, Any]) -> str:
+def _describe(m: Mapping[str, Any], notation: Notation | None = None) -> str:
+    amount = format_amount(m["amount"], m["currency"], **(notation or {}))
     return (
-        f"Distribution {m['distributionId']} of {format_amount(m['amount'], m['currency'])} to the holders of deed "
+        f"Distribution {m['distributionId']} of {amount} to the holders of deed "
         f"{m['deedId']} at checkpoint {m['recordCheckpoint']}"
     )
 
@@ -131,6 +132,7 @@ DISTRIBUTION = register(
         extra_types={"Payout": PAYOUT_FIELDS},
         apply=_apply,
         describe=_describe,
+        describe_in=_describe,
         present=_present,
         ledger_act=LedgerAct("registrar", "registrar", "deedbook distribution new", label="Registrar"),
     )

@@ -14,7 +14,7 @@ from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, Party, register, require_roles, same_address, signature_of
 from core.kinds.transfer import ZERO_ADDRESS, deed_at_version
-from core.money import format_amount, is_currency
+from core.money import Notation, format_amount, is_currency
 from core.presentation import Address, Description, Money, Role, Signer, Term, Text
 from core.signing import checksum_address
 from core.state import ApplyContext, LedgerState, Lien
@@ -83,10 +83,10 @@ def _apply_release(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     return deed.deed_id
 
 
-def _describe_lien(m: Mapping[str, Any]) -> str:
+def _describe_lien(m: Mapping[str, Any], notation: Notation | None = None) -> str:
     return (
         f"Lien {m['lienId']} on deed {m['deedId']} (parcel {m['parcel']}): {m['lienKind']}, "
-        f"{format_amount(m['amount'], m['currency'])}, held by {m['holder']}"
+        f"{format_amount(m['amount'], m['currency'], **(notation or {}))}, held by {m['holder']}"
     )
 
 
@@ -155,6 +155,7 @@ LIEN = register(
         ),
         apply=_apply_lien,
         describe=_describe_lien,
+        describe_in=_describe_lien,
         present=_present_lien,
         parties={"Lien": Party("lienholder", "You sign as lienholder.", "holder")},
     )

@@ -24,7 +24,7 @@ from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
 from core.kinds.transfer import deed_at_version
-from core.money import format_amount, is_currency
+from core.money import Notation, format_amount, is_currency
 from core.presentation import Description, Money, Role, Signer, Text, signer_of
 from core.state import ApplyContext, LedgerState
 
@@ -70,11 +70,12 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
     return deed.deed_id
 
 
-def _describe(m: Mapping[str, Any]) -> str:
+def _describe(m: Mapping[str, Any], notation: Notation | None = None) -> str:
+    shown = notation or {}
     return (
         f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) {dated(m)}: "
-        f"{format_amount(m['estimate'], m['currency'])} ({m['coverage']}% range "
-        f"{format_amount(m['low'], m['currency'])} to {format_amount(m['high'], m['currency'])}), "
+        f"{format_amount(m['estimate'], m['currency'], **shown)} ({m['coverage']}% range "
+        f"{format_amount(m['low'], m['currency'], **shown)} to {format_amount(m['high'], m['currency'], **shown)}), "
         f"model {m['modelHash'][:10]}\u2026"
     )
 
@@ -118,6 +119,7 @@ VALUATION = register(
         ),
         apply=_apply,
         describe=_describe,
+        describe_in=_describe,
         present=_present,
         ledger_act=LedgerAct("appraiser", "registrar", "deedbook value DEED --record"),
     )

@@ -1,8 +1,10 @@
-"""How values read on screen: shares, stored text, dates.  Amounts are core.money's to format
-(in their own currency), addresses core.display.short_address's to shorten."""
+"""How values read on screen: shares, stored text, dates, amounts.  Amounts are core.money's to format (in
+their own currency), written as this desktop types them (`notation`); addresses core.display.short_address's
+to shorten."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -13,7 +15,7 @@ from PySide6.QtCore import QDate, QLocale
 from core import dates
 from core.dates import format_day, format_local, today_here
 from core.display import clean
-from core.money import check_currency, parse_amount
+from core.money import Money, Notation, check_currency, format_amount, parse_amount
 
 
 def shares(count: int, total: int) -> str:
@@ -55,13 +57,39 @@ def day(epoch: int | float | None) -> str:
     return format_day(int(epoch)) if epoch else ""
 
 
+def notation(locale: QLocale | None = None) -> Notation:
+    """How the desktop writes numbers (QLocale, or a widget's locale(): de_DE 2.450,00, fr_FR 2 450,00, ar_EG
+    in Arabic-Indic digits, en_IN 12,34,567.00): what amount fields read and amounts are shown in."""
+    return _notation(QLocale() if locale is None else locale)
+
+
+@functools.lru_cache(maxsize=8)
+def _notation(locale: QLocale) -> Notation:  # by the locale itself: its name drops the script (ff_Adlm_BF)
+    group = locale.groupSeparator()
+    # Qt says nothing of its grouping sizes; ten million as it writes it does ('1,00,00,000' in lakhs)
+    parts = locale.toString(10**7).split(group)
+    indian = len(parts) > 2 and all(len(part) == 2 for part in parts[1:-1])
+    return Notation(point=locale.decimalPoint(), group=group, zero=locale.zeroDigit(), indian=indian)
+
+
+def amount(minor: int, currency: str, *, whole: bool = False, signed: bool = False) -> str:
+    """An amount as the desktop writes it ('USD 2.450,00' on de_DE), for any text a person reads on screen;
+    typed into an amount field it reads back the same.  Not for what is signed, saved or given to core."""
+    return format_amount(minor, currency, whole=whole, signed=signed, **notation())
+
+
+def money(value: Money, *, whole: bool = False, signed: bool = False) -> str:
+    """A core.money.Money as the desktop writes it (fmt.amount)."""
+    return format_amount(value.minor, value.currency, whole=whole, signed=signed, **notation())
+
+
 def amount_reader() -> Callable[[str, str], int]:
     """How a form reads an amount typed in the desktop's convention (QLocale: de_DE types 2.450,00, fr_FR
     2 450,00): (text, currency) -> minor units, or a sentence.  The separators are read now, on the UI
     thread; the text later, in the operation, so a bad amount is a dialog like any refusal."""
-    locale = QLocale()
-    point, group = locale.decimalPoint(), locale.groupSeparator()
-    return lambda text, currency: parse_amount(text, check_currency(currency), point=point, group=group)
+    shown = notation()
+    point, group, indian = shown["point"], shown["group"], shown["indian"]
+    return lambda text, currency: parse_amount(text, check_currency(currency), point=point, group=group, indian=indian)
 
 
 def amount_example(units: float) -> str:

@@ -207,7 +207,7 @@ class NotaryDeskWindow(QMainWindow):
             self.verdict_text.setText(
                 html.escape(f"Do not attest: {failed.label.lower()}: {failed.detail}" if failed else "Do not attest.")
             )
-        summary = summarize(request, None, warn_ledger=False)
+        summary = summarize(request, None, warn_ledger=False, notation=fmt.notation())
         clear_layout(self.act_grid)
         shown = [(k, v) for k, v in summary.lines if k not in ("Identity evidence", "Identity number", "Domain hash")]
         for row, (name, value) in enumerate(shown):

@@ -1,5 +1,5 @@
 """An entry's description (core.presentation) in the GUI's words: names from the address book,
-amounts through core.money, entry numbers as "#12"."""
+amounts as the desktop writes them (fmt.amount), entry numbers as "#12"."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import Any, Callable, Mapping
 from core.dates import SHOWN_UTC, describe_interval, format_here, format_local, parse_deadline
 from core.errors import DeedbookError
 from core.hexes import ADDRESS
-from core.money import format_amount
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares
 
 
 def fact_text(fact: Fact, name: Callable[[str], str]) -> str:
     if isinstance(fact, Money):
-        return format_amount(fact.minor, fact.currency)
+        from desktop.gui import fmt
+
+        return fmt.amount(fact.minor, fact.currency)
     if isinstance(fact, Shares):
         return f"{fact.count:,} of {fact.total:,}"
     if isinstance(fact, Count):
@@ -74,10 +75,16 @@ def phrase_html(phrase: Phrase, name: Callable[[str], str | None]) -> str:
 def describe_named(kind: str, message: Mapping[str, Any], name: Callable[[str], str]) -> str:
     """The kind's one-line summary (core's `describe`) with each account field of the message read as
     `name` shows it: the names come in by field, so stored text that spells an address (a parcel) is
-    never renamed.  A summary that cannot take a name in an address's place reads as core writes it."""
+    never renamed.  A summary that cannot take a name in an address's place reads as core writes it.
+    Its amounts are written as the desktop writes them (the kind's `describe_in`, with fmt.notation)."""
     from core.kinds import get_kind
+    from desktop.gui import fmt
 
-    describe = get_kind(kind).describe
+    entry_kind, notation = get_kind(kind), fmt.notation()
+    in_notation = entry_kind.describe_in
+
+    def describe(m: Mapping[str, Any]) -> str:
+        return in_notation(m, notation) if in_notation is not None else entry_kind.describe(m)
 
     def named(value: Any) -> Any:
         if isinstance(value, str) and ADDRESS.fullmatch(value):

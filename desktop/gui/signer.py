@@ -196,7 +196,8 @@ class SignerWindow(QMainWindow):
         from core.requests import summarize
 
         try:
-            summary = summarize(request, self.identity)
+            # amounts as this desktop writes them; the typed data below keeps the signed minor units
+            summary = summarize(request, self.identity, notation=fmt.notation())
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return False

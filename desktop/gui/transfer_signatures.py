@@ -260,6 +260,6 @@ class SignaturesPage(QWizardPage):
 def request_summary(request: "SigningRequest", ctx: AppContext) -> str:
     from core.requests import summarize
 
-    summary = summarize(request, ctx.ledger.identity if ctx.ledger else None)
+    summary = summarize(request, ctx.ledger.identity if ctx.ledger else None, notation=fmt.notation())
     lines = [summary.title, ""] + [f"{k}: {v}" for k, v in summary.lines if k not in ("Digest", "Domain hash")]
     return "\n".join(lines + [f"\u26a0 {w}" for w in summary.warnings])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from core.errors import DeedbookError
 from core.money import (
     MAX_AMOUNT,
+    Notation,
     Money,
     amount_digits,
     amount_text,
@@ -169,3 +170,68 @@ def test_the_command_lines_spelling_refuses_decimal_commas() -> None:
     assert amount_digits("1 234,56", point=",", group="\u202f") == "1234.56"  # any space groups
     assert amount_digits("1\u2019234.56", point=".", group="'") == "1234.56"  # any apostrophe
     assert parse_amount("\u0662\u066c\u0664\u0665\u0660\u066b\u0665", "USD", point="\u066b", group="\u066c") == 245050
+
+
+# The notations QLocale gives for en_US, de_DE, fr_FR, de_CH, ar_EG and en_IN (tests/gui checks these are Qt's).
+NOTATIONS: list[Notation] = [
+    {},
+    {"point": ",", "group": "."},
+    {"point": ",", "group": "\u202f"},
+    {"point": ".", "group": "'"},
+    {"point": "\u066b", "group": "\u066c", "zero": "\u0660"},
+    {"point": ".", "group": ",", "indian": True},
+]
+
+
+@given(st.integers(min_value=0, max_value=MAX_AMOUNT - 1), CURRENCIES, st.sampled_from(NOTATIONS))
+def test_an_amount_shown_in_a_desktops_notation_reads_back_the_same(
+    minor: int, currency: str, notation: Notation
+) -> None:
+    """What the GUI shows can be typed back into its amount fields: parse(format(x)) == x."""
+    shown = amount_text(minor, currency, **notation)
+    separators = {key: value for key, value in notation.items() if key != "zero"}
+    assert parse_amount(shown, currency, **separators) == minor  # type: ignore[arg-type]
+    assert format_amount(minor, currency, **notation) == f"{currency} {shown}"
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15), CURRENCIES)
+def test_the_canonical_notation_is_unchanged(minor: int, currency: str) -> None:
+    """The command line, the JSON, the PDFs and signed texts keep one spelling: an empty notation is it."""
+    places = decimals(currency)
+    units, fraction = divmod(abs(minor), 10**places)
+    number = f"{units:,}" + (f".{fraction:0{places}d}" if places else "")
+    assert amount_text(minor, currency, **{}) == ("-" if minor < 0 else "") + number
+    assert format_amount(minor, currency, signed=True) == ("-" if minor < 0 else "+") + f"{currency} {number}"
+
+
+@pytest.mark.parametrize(
+    ("notation", "shown"),
+    [
+        ({}, "USD 1,234,567.50"),
+        ({"point": ",", "group": "."}, "USD 1.234.567,50"),
+        ({"point": ",", "group": "\u202f"}, "USD 1\u202f234\u202f567,50"),
+        ({"point": ".", "group": "'"}, "USD 1'234'567.50"),
+        (
+            {"point": "\u066b", "group": "\u066c", "zero": "\u0660"},
+            "USD \u0661\u066c\u0662\u0663\u0664\u066c\u0665\u0666\u0667\u066b\u0665\u0660",
+        ),
+        ({"point": ".", "group": ",", "indian": True}, "USD 12,34,567.50"),
+    ],
+)
+def test_each_desktop_reads_its_own_spelling(notation: Notation, shown: str) -> None:
+    assert format_amount(123_456_750, "USD", **notation) == shown
+    assert format_amount(-900_000, "JPY", whole=True, **notation).startswith("-JPY ")
+
+
+def test_indian_grouping_is_read_only_where_the_desktop_writes_it() -> None:
+    assert parse_amount("12,34,567.00", "INR", indian=True) == 123_456_700
+    assert parse_amount("1,00,00,000", "INR", indian=True) == 10_000_000_00
+    assert parse_amount("1,234,567.00", "INR", indian=True) == 123_456_700  # the international grouping means the same
+    for text in ("12,34,567.00", "1,00,000"):  # the command line and every other desktop: refused, never misread
+        with pytest.raises(DeedbookError, match="not a valid amount"):
+            parse_amount(text, "INR")
+    for text in ("123,45,678", "12,345,67,890", "01,23,456", "1,2,345"):
+        with pytest.raises(DeedbookError, match="not a valid amount"):
+            parse_amount(text, "INR", indian=True)
+    assert amount_text(1_234_567_00, "INR", indian=True) == "12,34,567.00"
+    assert amount_text(99_900, "INR", indian=True) == "999.00"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.display import is_hidden
 from core.kinds import describe_entry, kinds
+from core.money import Notation, format_amount, parse_amount
 from core.presentation import Description, Money, Phrase, Text, facts, generic
 from core.requests import _phrase as summary_phrase
 
@@ -98,3 +99,31 @@ def test_a_kind_this_build_does_not_know_is_described_generically() -> None:
 def test_a_message_its_kind_cannot_read_falls_back_instead_of_failing() -> None:
     d = describe_entry("Transfer", {"deedId": 1}, [])  # a damaged entry: verify names it, screens still draw
     assert d.title == ("Transfer entry",) and d.event == ("Transfer",)
+
+
+ALL_KINDS = sorted(kinds())
+GERMAN: Notation = {"point": ",", "group": "."}
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_a_line_with_amounts_can_be_written_in_a_desktops_notation(kind: str, data: st.DataObject) -> None:
+    """A kind whose one line names an amount has `describe_in` (the GUI writes it as its desktop does); with no
+    notation it is `describe`'s line, which stays canonical for the command line, the JSON and the proofs."""
+    entry_kind = kinds()[kind]
+    message = data.draw(_messages(kind))
+    currency = data.draw(st.sampled_from(["USD", "JPY", "KWD"]))
+    if "currency" in message:
+        message["currency"] = currency
+    line = entry_kind.describe(message)
+    amounts = sorted({format_amount(v, currency) for v in message.values() if isinstance(v, int)}, key=len)
+    shown = [a for a in amounts if a in line]
+    if entry_kind.describe_in is None:
+        assert "currency" not in message or not shown, (kind, line)
+        return
+    assert shown and entry_kind.describe_in(message, {}) == line
+    german = line
+    for amount in reversed(shown):  # the longest first: one cannot be inside another
+        german = german.replace(amount, format_amount(parse_amount(amount[4:], currency), currency, **GERMAN))
+    assert entry_kind.describe_in(message, GERMAN) == german

@@ -5,6 +5,7 @@ lien "180,000 JPY" (every amount divided by 100), and "$" stood for whatever the
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +94,159 @@ def test_transfer_wizard_takes_the_price_in_the_deeds_currency(
     assert terms.price_text() == sent
     terms.currency.setCurrentText("USD")
     assert terms.price.decimals() == 2
+
+
+# --- amounts shown as the desktop writes them (and its amount fields read) ---------------------------------------
+# (locale, JPY 25,000,000, KWD 95,000.250, USD 1,234,567.50, JPY 18,000,000): the ways Qt writes these numbers
+SPELLED = [
+    ("en_US", "JPY 25,000,000", "KWD 95,000.250", "USD 1,234,567.50", "JPY 18,000,000"),
+    ("de_DE", "JPY 25.000.000", "KWD 95.000,250", "USD 1.234.567,50", "JPY 18.000.000"),
+    (
+        "fr_FR",
+        "JPY 25\u202f000\u202f000",
+        "KWD 95\u202f000,250",
+        "USD 1\u202f234\u202f567,50",
+        "JPY 18\u202f000\u202f000",
+    ),
+    ("de_CH", "JPY 25'000'000", "KWD 95'000.250", "USD 1'234'567.50", "JPY 18'000'000"),
+    ("en_IN", "JPY 2,50,00,000", "KWD 95,000.250", "USD 12,34,567.50", "JPY 1,80,00,000"),
+    (
+        "ar_EG",
+        "JPY \u0662\u0665\u066c\u0660\u0660\u0660\u066c\u0660\u0660\u0660",
+        "KWD \u0669\u0665\u066c\u0660\u0660\u0660\u066b\u0662\u0665\u0660",
+        "USD \u0661\u066c\u0662\u0663\u0664\u066c\u0665\u0666\u0667\u066b\u0665\u0660",
+        "JPY \u0661\u0668\u066c\u0660\u0660\u0660\u066c\u0660\u0660\u0660",
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "yen", "dinar", "dollars", "lien"), SPELLED)
+def test_an_amount_is_shown_as_qt_writes_numbers_on_that_desktop(
+    desktop_locale: Any, locale: str, yen: str, dinar: str, dollars: str, lien: str
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    from desktop.gui import fmt
+
+    desktop_locale(locale)
+    assert fmt.amount(25_000_000, "JPY") == yen and fmt.amount(95_000_250, "KWD") == dinar
+    assert fmt.amount(18_000_000, "JPY") == lien
+    assert fmt.amount(123_456_750, "USD") == dollars == "USD " + QLocale(locale).toString(1234567.5, "f", 2)
+
+
+@pytest.mark.parametrize("locale", [row[0] for row in SPELLED])
+@pytest.mark.parametrize(
+    ("minor", "currency"), [(25_000_000, "JPY"), (95_000_250, "KWD"), (123_456_750, "USD"), (5, "USD"), (0, "EUR")]
+)
+def test_a_shown_amount_typed_into_an_amount_field_reads_the_same(
+    qtbot: Any, desktop_locale: Any, locale: str, minor: int, currency: str
+) -> None:
+    """What the desktop shows can be typed back: the field takes it whole and reads the same amount.  On en_IN
+    the field refused its own '12,34,567.50' (Qt writes lakhs; the reader took groups of three only)."""
+    from PySide6.QtGui import QValidator
+
+    from core.money import decimals, to_units
+    from desktop.gui import fmt
+    from desktop.gui.widgets.amount import AmountSpinBox
+
+    desktop_locale(locale)
+    field = AmountSpinBox()
+    qtbot.addWidget(field)
+    field.setRange(0, 1e12)
+    field.setDecimals(decimals(currency))
+    typed = fmt.amount(minor, currency).removeprefix(f"{currency} ")
+    assert field.validate(typed, 0)[0] == QValidator.State.Acceptable
+    assert field.valueFromText(typed) == to_units(minor, currency)
+    field.setValue(to_units(minor, currency))
+    assert field.text() == typed  # and the field writes it as it is shown elsewhere
+    assert fmt.amount_reader()(typed, currency) == minor
+
+
+@pytest.mark.parametrize(("locale", "yen", "dinar", "_dollars", "lien"), SPELLED)
+def test_tables_detail_and_timeline_follow_the_desktop(
+    window: Any,
+    qtbot: Any,
+    sales: tuple[Sale, Sale],
+    desktop_locale: Any,
+    locale: str,
+    yen: str,
+    dinar: str,
+    _dollars: str,
+    lien: str,
+) -> None:
+    desktop_locale(locale)
+    yen_sale, dinar_sale = sales
+    window.ctx.events.announce(Changes.DEEDS)
+    model = window.panes["deeds"].model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    shown = dict(zip(cells(qtbot, model, DeedColumn.DEED), cells(qtbot, model, DeedColumn.LAST_SALE), strict=True))
+    assert shown == {str(yen_sale.deed): yen, str(dinar_sale.deed): dinar}
+    text = _detail_text(_show_deed(window, qtbot, yen_sale.deed))
+    assert f"{yen} on" in text and f"\u2022 {yen} \u2022" in text  # the facts and the timeline
+    assert text.count(f"{lien} held by") == 4 and "JPY 18,000,000" not in text.replace(lien, "")
+
+
+def test_the_ledger_table_and_its_tooltip_follow_the_desktop(
+    window: Any, qtbot: Any, sales: tuple[Sale, Sale], desktop_locale: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.gui.models.entries import EntryColumn
+
+    desktop_locale("de_DE")
+    model = window.show_pane("ledger").model
+    qtbot.waitUntil(lambda: model.rowCount() >= 6, timeout=10_000)
+    summaries = cells(qtbot, model, EntryColumn.SUMMARY, model.rowCount())
+    assert any("for JPY 25.000.000, closing" in s for s in summaries), summaries
+    assert any("mortgage, KWD 1.234,500, held by" in s for s in summaries), summaries
+    assert not any("25,000,000" in s or "1,234.500" in s for s in summaries)
+    row = next(r for r, s in enumerate(summaries) if "JPY 25.000.000" in s)
+    tip = model.data(model.index(row, EntryColumn.SUMMARY), Qt.ItemDataRole.ToolTipRole)
+    assert "JPY 25.000.000" in tip and "0x" in tip  # the full addresses, the amount as the cell writes it
+
+
+def test_the_signers_words_follow_the_desktop_and_the_typed_data_stays_exact(
+    world: World, qtbot: Any, tmp_path: Path, desktop_locale: Any
+) -> None:
+    """The person signing reads the price as they write numbers; what they sign (the typed data) is unchanged,
+    integer minor units, and so is the request file's own summary and the command line's."""
+    from PySide6.QtWidgets import QLabel
+
+    from core.requests import load_request, summarize
+    from core.transactions import prepare_transfer
+    from desktop.gui.signer import SignerWindow
+
+    deed = world.register("L-1", world.key("alice").address)
+    paths = prepare_transfer(world.ledger, deed, world.key("bob").address, "2450", "EUR", out_dir=tmp_path).paths
+    desktop_locale("de_DE")
+    window = SignerWindow(world.home, None, world.keys)
+    qtbot.addWidget(window)
+    assert window.load(paths[0])
+    shown = [w.text() for w in window.findChildren(QLabel)]
+    assert "EUR 2.450,00" in shown and "EUR 2,450.00" not in shown, shown
+    assert '"price": 245000' in window.raw.toPlainText()
+    request = load_request(paths[0])
+    assert "EUR 2,450.00" in request.extra["summary"] and "EUR 2,450.00" in summarize(request, None).text()
+
+
+def test_every_locale_qt_knows_reads_back_what_it_is_shown() -> None:
+    """Over Qt's 700-odd locales (scripts such as Adlam's too: a notation cached by the locale's name lost its
+    script), an amount shown is read back the same by the amount fields' reader, and is written as Qt writes
+    the number, but for C (Qt leaves its groups out) and Toki Pona (groups of two all along; shown in lakhs)."""
+    from PySide6.QtCore import QLocale
+
+    from core.money import format_amount, parse_amount
+    from desktop.gui import fmt
+
+    every = QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript, QLocale.Country.AnyCountry)
+    assert len(every) > 500
+    unlike_qt = set()
+    for locale in every:
+        shown = fmt.notation(locale)
+        for minor in (0, 5, 99_999, 123_456_750, 10**17 + 7):
+            number = format_amount(minor, "USD", **shown).removeprefix("USD ")
+            read = parse_amount(number, "USD", point=shown["point"], group=shown["group"], indian=shown["indian"])
+            assert read == minor, (locale.bcp47Name(), number)
+        if format_amount(123_456_750, "USD", **shown) != "USD " + locale.toString(1234567.5, "f", 2):
+            unlike_qt.add(locale.name())
+    assert unlike_qt <= {"C", "tok_001"}, unlike_qt

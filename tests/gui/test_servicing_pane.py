@@ -217,7 +217,8 @@ def test_an_amount_typed_with_a_decimal_comma_is_read_as_meant(
     dialog.amount.setText("2.450,00")
     dialog.preview()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
-    assert dialog.plan.amount == 245_000 and cell(dialog.payouts, 3, 3) == "USD 2,450.00"
+    # shown as typed (it read back "USD 2,450.00" to the German who typed 2.450,00)
+    assert dialog.plan.amount == 245_000 and cell(dialog.payouts, 3, 3) == "USD 2.450,00"
     dialog.amount.setText("2,450.00")  # written the English way on a German desktop
     dialog.preview()
     qtbot.waitUntil(lambda: "not a valid amount" in dialog.note_text.text(), timeout=10_000)

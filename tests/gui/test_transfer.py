@@ -134,3 +134,31 @@ def test_a_response_for_another_transfer_is_refused(
     junk.write_text('{"format": "something else"}')
     wizard.signatures.import_files([junk])
     assert prompt_log.errors and wizard.responses == {}
+
+
+def test_an_indian_desktop_types_lakhs_and_reads_them_back(
+    window: Any, world: World, qtbot: Any, desktop_locale: Any
+) -> None:
+    """Qt writes 25,00,000.50 on en_IN; the price field refused that (groups of three only), its own text too.
+    The request's words for the signer read in lakhs as well; what core gets, and what is signed, is canonical."""
+    from desktop.gui.transfer_signatures import request_summary
+
+    desktop_locale("en_IN")
+    alice, bob = world.key("alice"), world.key("bob")
+    wizard = window.open_transfer(world.register("IN-1", alice.address))
+    qtbot.addWidget(wizard)
+    terms = wizard.terms
+    qtbot.waitUntil(lambda: terms.seller.currentData() is not None)
+    qtbot.keyClicks(terms.buyer.combo.lineEdit(), bob.address)
+    terms.price.lineEdit().selectAll()
+    qtbot.keyClicks(terms.price.lineEdit(), "25,00,000.50")
+    qtbot.keyClick(terms.price.lineEdit(), Qt.Key.Key_Return)
+    assert terms.price.value() == 2_500_000.5 and terms.price_note.isHidden()
+    assert terms.price.text().endswith("25,00,000.50") and terms.price_text() == "2500000.50"
+    _click_next(wizard, qtbot)
+    page = wizard.signatures
+    qtbot.waitUntil(lambda: wizard.currentPage() is page)
+    request = page.requests()[0]
+    assert request.message["price"] == 250_000_050
+    assert "Price: USD 25,00,000.50" in request_summary(request, window.ctx)
+    assert "USD 2,500,000.50" in request.extra["summary"]  # the file's own summary: canonical

@@ -167,3 +167,44 @@ def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkey
     assert "JPY 22,000,000 to JPY 28,500,000" in pane.estimate_note.text()
     assert pane.comps.item(0, 2).text() == "JPY 24,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
     qtbot.waitUntil(lambda: "JPY 1,500,000" in pane.card_text.text(), timeout=10_000)
+
+
+@pytest.mark.parametrize(
+    ("locale", "estimate", "note", "comparable", "effects", "importance"),
+    [
+        ("de_DE", "USD 250.000", "USD 220.000 to USD 285.000", "USD 251.000", "+USD 39.000", "USD 15.000"),
+        (
+            "fr_FR",
+            "USD 250\u202f000",
+            "USD 220\u202f000 to USD 285\u202f000",
+            "USD 251\u202f000",
+            "+USD 39\u202f000",
+            "USD 15\u202f000",
+        ),
+    ],
+)
+def test_the_estimate_reads_as_the_desktop_writes_numbers(
+    window: Any,
+    world: World,
+    qtbot: Any,
+    model: dict[str, Any],
+    desktop_locale: Any,
+    locale: str,
+    estimate: str,
+    note: str,
+    comparable: str,
+    effects: str,
+    importance: str,
+) -> None:
+    """The estimate, its range, the comparables, the drivers, the chart's words and the model card, as the
+    amount fields of this desktop read them (it read 'USD 250,000' to a German)."""
+    desktop_locale(locale)
+    deed_id = world.register("V-3", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert pane.estimate.text() == estimate and note in pane.estimate_note.text()
+    assert pane.comps.item(0, 4).text() == comparable and effects in pane.drivers_note.text()
+    assert f"Estimate {estimate}; 90% range {note}" in pane.range_chart.accessibleDescription()
+    assert f"{effects.replace('39', '40')}" in pane.drivers.accessibleDescription()
+    qtbot.waitUntil(lambda: importance in pane.card_text.text(), timeout=10_000)

@@ -173,7 +173,7 @@ def what_it_records(response: Any, identity: Any) -> str:
     lines that name the signature itself (ledger, signer, digests)."""
     from core.requests import summarize
 
-    summary = summarize(response, identity, warn_ledger=False)
+    summary = summarize(response, identity, warn_ledger=False, notation=fmt.notation())
     terms = [f"{k.lower()} {v}" for k, v in summary.lines if k not in ("Ledger", "Signer", "Digest", "Domain hash")]
     return f"{summary.title.splitlines()[0]} ({', '.join(terms)})" if terms else summary.title.splitlines()[0]
 

@@ -139,25 +139,21 @@ class DistributionDialog(_RecordDated):
     def show_preview(self, plan: Preview) -> None:
         self.plan = plan
         held = sum(p.shares for p in plan.payouts)
-        from core.money import format_amount
-
         rows = []
         for p in plan.payouts:
             whole, rest = divmod(plan.amount * p.shares, held)
             part = Fraction(rest, held)
-            exact = format_amount(whole, plan.currency) + (
-                f" + {part.numerator}/{part.denominator} unit" if rest else ""
-            )
+            exact = fmt.amount(whole, plan.currency) + (f" + {part.numerator}/{part.denominator} unit" if rest else "")
             rows.append(
                 [
                     f"{self.ctx.short_label(p.holder)} ({short_address(p.holder)})",
                     f"{p.shares:,}",
                     exact,
-                    format_amount(p.minor, plan.currency),
+                    fmt.amount(p.minor, plan.currency),
                     "+1 unit" if p.extra else "",
                 ]
             )
-        rows.append(["Total", f"{held:,}", "", format_amount(sum(p.minor for p in plan.payouts), plan.currency), ""])
+        rows.append(["Total", f"{held:,}", "", fmt.amount(sum(p.minor for p in plan.payouts), plan.currency), ""])
         fill(self.payouts, rows)
         self.rule.setText(plan.rule)
         self.validate()
@@ -167,11 +163,9 @@ class DistributionDialog(_RecordDated):
         plan = self.plan
         if plan is None:
             return
-        from core.money import format_amount
-
         if not prompts.ask(
             self,
-            f"Record a distribution of {format_amount(plan.amount, plan.currency)} to "
+            f"Record a distribution of {fmt.amount(plan.amount, plan.currency)} to "
             f"{len(plan.payouts)} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
             "the ledger and cannot be undone.",
             yes="Record",

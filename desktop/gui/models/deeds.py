@@ -236,7 +236,7 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
         if column == DeedColumn.VERSION:
             return str(s.version)
         amount = s.last_sale if column == DeedColumn.LAST_SALE else s.valuation
-        return "" if amount is None else str(amount)
+        return "" if amount is None else fmt.money(amount)
 
     # -- rows ----------------------------------------------------------------------------
     def summary(self, row: int) -> "DeedSummary | None":

@@ -154,7 +154,7 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
         if column == EntryColumn.SIGNERS:
             return "\n".join(f"{s.role}: {s.signer}" for s in entry.signatures)
         if column == EntryColumn.SUMMARY:
-            return _describe(entry)  # as core writes it: the full addresses the cell shows as names
+            return _describe(entry)  # the full addresses the cell shows as names
         return None
 
     def _display(self, entry: "RecordedEntry", column: int) -> str:
@@ -174,11 +174,9 @@ class EntryTableModel(LazyTableModel["RecordedEntry"]):
 def _describe(entry: "RecordedEntry", name: Callable[[str], str] | None = None) -> str:
     """The entry in a line, its stored text escaped (a parcel cannot reorder or hide the row); with `name`,
     its parties by the names they are known by, as the Signed by column shows them."""
-    try:
-        if name is not None:
-            from desktop.gui.phrases import describe_named
+    from desktop.gui.phrases import describe_named
 
-            return fmt.plain(describe_named(entry.kind, entry.message, name))
-        return fmt.plain(entry.describe())
+    try:  # without `name`, the full addresses; the amounts as the desktop writes them either way
+        return fmt.plain(describe_named(entry.kind, entry.message, name or (lambda address: address)))
     except (DeedbookError, KeyError, TypeError, ValueError, AttributeError):  # an unknown kind or a damaged message
         return fmt.plain(entry.kind)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from core import attributes
-from core.money import format_amount
 from desktop.gui import a11y, fmt
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
@@ -246,10 +245,10 @@ class DeedDetail(QScrollArea):
         ]
         sale = last_sale(deed)
         if sale is not None:
-            rows.append(("Last sale", f"{sale} on {fmt.day(deed.last_sale_at)}"))
+            rows.append(("Last sale", f"{fmt.money(sale)} on {fmt.day(deed.last_sale_at)}"))
         valued = next((e for e in history if e.index == deed.last_valuation_index), None)
         if deed.last_valuation is not None and valued is not None:  # in the valuation's own currency
-            rows.append(("Last valuation", format_amount(deed.last_valuation, valued.message["currency"])))
+            rows.append(("Last valuation", fmt.amount(deed.last_valuation, valued.message["currency"])))
         self._fill_grid(self.facts, rows)
 
     def _fill_liens(self, deed: "DeedState") -> None:
@@ -259,7 +258,7 @@ class DeedDetail(QScrollArea):
         lines = []
         for lien in sorted(deed.liens.values(), key=lambda item: item.lien_id):
             state = "open" if lien.is_open else f"released (entry #{lien.released_index})"
-            amount = format_amount(lien.amount, lien.currency)
+            amount = fmt.amount(lien.amount, lien.currency)
             lines.append(
                 f"Lien {lien.lien_id}: {fmt.plain(lien.kind)}, {fmt.plain(amount)}"
                 f" held by {fmt.plain(self.ctx.label_for(lien.holder))} \u2014 {state}"

@@ -194,7 +194,8 @@ class NotaryPane(Pane):
         named = describe_named(entry.kind, entry.message, self.ctx.short_label)
         self.entry_preview.setText(f"{fmt.plain(entry.kind)}: {fmt.plain(named)}\nSigned by {signers}.")
         addresses = "".join(f"<br>{fmt.rich(s.role)}: {s.signer}" for s in entry.signatures)
-        self.entry_preview.setToolTip(f"<p>{fmt.rich(entry.describe())}{addresses}</p>")  # escaped: rich text
+        whole = describe_named(entry.kind, entry.message, lambda address: address)  # the full addresses
+        self.entry_preview.setToolTip(f"<p>{fmt.rich(whole)}{addresses}</p>")  # escaped: rich text
         self._entry_ok = entry.kind not in ("Attestation", "Checkpoint", "LedgerGenesis")
         if not self._entry_ok:
             self.entry_preview.setText(self.entry_preview.text() + "\nThis kind of entry is not attested.")

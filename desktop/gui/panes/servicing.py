@@ -13,7 +13,6 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from core.display import short_address
-from core.money import format_amount
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -237,7 +236,7 @@ class ServicingPane(Pane):
                 [
                     str(m["distributionId"]),
                     str(m["deedId"]),
-                    format_amount(m["amount"], m["currency"]),
+                    fmt.amount(m["amount"], m["currency"]),
                     f"checkpoint #{m['recordCheckpoint']}",
                     str(len(m["payouts"])),
                     m["purpose"],
@@ -293,7 +292,7 @@ class ServicingPane(Pane):
         m = entry.message
         held = sum(p["shares"] for p in m["payouts"])
         self.payouts_title.setText(
-            f"Distribution {m['distributionId']}: {format_amount(m['amount'], m['currency'])} "
+            f"Distribution {m['distributionId']}: {fmt.amount(m['amount'], m['currency'])} "
             f"to {len(m['payouts'])} holders of deed {m['deedId']}"
         )
         fill(
@@ -302,7 +301,7 @@ class ServicingPane(Pane):
                 [
                     self.who(p["holder"]),
                     f"{p['shares']:,}",
-                    format_amount(p["minor"], m["currency"]),
+                    fmt.amount(p["minor"], m["currency"]),
                     "+1 unit" if p["minor"] * held > m["amount"] * p["shares"] else "",
                 ]
                 for p in m["payouts"]

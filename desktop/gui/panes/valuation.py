@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import attributes
-from core.money import format_figure
+from core.money import to_minor
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
@@ -218,10 +218,10 @@ class ValuationPane(Pane):
         self.result = result
         self.record_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
-        self.estimate.setText(valuation.estimate.text(whole=True))
+        self.estimate.setText(fmt.money(valuation.estimate, whole=True))
         self.estimate_note.setText(
-            f"Deed {deed.deed_id}, parcel {deed.parcel}, {as_of_text(valuation.as_of)}. 90% range {valuation.low.text(whole=True)} to "
-            f"{valuation.high.text(whole=True)}; a typical sale in this market: {valuation.typical.text(whole=True)}."
+            f"Deed {deed.deed_id}, parcel {deed.parcel}, {as_of_text(valuation.as_of)}. 90% range {fmt.money(valuation.low, whole=True)} to "
+            f"{fmt.money(valuation.high, whole=True)}; a typical sale in this market: {fmt.money(valuation.typical, whole=True)}."
             + confidence_line(valuation)
         )
         self.range_chart.set_range(
@@ -232,7 +232,7 @@ class ValuationPane(Pane):
         )
         warnings = " \u26a0 " + "; ".join(valuation.warnings) if valuation.warnings else ""
         self.drivers_note.setText(
-            f"Everything else: {valuation.other_effects.text(whole=True, signed=True)}.{warnings}"
+            f"Everything else: {fmt.money(valuation.other_effects, whole=True, signed=True)}.{warnings}"
         )
         self.comps.setRowCount(len(valuation.comparables))
         for row, comp in enumerate(valuation.comparables):
@@ -240,9 +240,9 @@ class ValuationPane(Pane):
             cells = [
                 comp.label,
                 sold_text(comp.sold),
-                comp.price.text(whole=True),
+                fmt.money(comp.price, whole=True),
                 distance,
-                comp.adjusted_price.text(whole=True),
+                fmt.money(comp.adjusted_price, whole=True),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(fmt.plain(text))  # labels come from a CSV or a ledger
@@ -272,8 +272,8 @@ class ValuationPane(Pane):
         dialog = KeyDialog(
             self.ctx,
             "Record the valuation",
-            f"Sign the estimate {valuation.estimate.text(whole=True)} (90% range "
-            f"{valuation.low.text(whole=True)} to {valuation.high.text(whole=True)}) for deed "
+            f"Sign the estimate {fmt.money(valuation.estimate, whole=True)} (90% range "
+            f"{fmt.money(valuation.low, whole=True)} to {fmt.money(valuation.high, whole=True)}) for deed "
             f"{deed.deed_id} into the ledger.",
             self,
         )
@@ -310,7 +310,7 @@ class ValuationPane(Pane):
         currency = str(model_card.get("currency") or "USD")  # cards from before they named it were USD
         rows = "".join(
             f"<tr><td>{fmt.rich(attributes.label(f['name']))}</td><td align='right'>"
-            f"{format_figure(f['importance'], currency)}</td></tr>"
+            f"{fmt.amount(to_minor(f['importance'], currency), currency, whole=True)}</td></tr>"
             for f in features
         )
         html = f"""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
 from core.errors import DeedbookError
 from core.money import amount_digits
+from desktop.gui.fmt import notation
 
 
 class AmountSpinBox(QDoubleSpinBox):
@@ -27,9 +28,9 @@ class AmountSpinBox(QDoubleSpinBox):
         self.setKeyboardTracking(False)
 
     def _read(self, text: str) -> float:
-        locale = self.locale()
+        shown = notation(self.locale())  # as amounts are shown on this desktop (en_IN: 12,34,567.00)
         typed = text.strip().removeprefix(self.prefix().strip()).removesuffix(self.suffix().strip()).strip()
-        return float(amount_digits(typed, point=locale.decimalPoint(), group=locale.groupSeparator()))
+        return float(amount_digits(typed, point=shown["point"], group=shown["group"], indian=shown["indian"]))
 
     def _places(self, text: str) -> int:
         point = self.locale().decimalPoint()

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.money import Money
-from desktop.gui import a11y, theme
+from desktop.gui import a11y, fmt, theme
 
 
 class RangeChart(QWidget):
@@ -56,14 +56,14 @@ class RangeChart(QWidget):
         """What the chart shows, for a screen reader: the estimate, the range's ends, the comparables' span."""
         if self._estimate is None:
             return "No estimate yet"
-        words = f"Estimate {self._estimate.text(whole=True)}"
+        words = f"Estimate {fmt.money(self._estimate, whole=True)}"
         if self._low is not None and self._high is not None and self._low != self._high:
-            words += f"; 90% range {self._low.text(whole=True)} to {self._high.text(whole=True)}"
+            words += f"; 90% range {fmt.money(self._low, whole=True)} to {fmt.money(self._high, whole=True)}"
         if self._comps:
             low, high = min(self._comps, key=lambda c: c.minor), max(self._comps, key=lambda c: c.minor)
             count = len(self._comps)
-            words += f"; {count} comparable sale{'s' if count > 1 else ''}, {low.text(whole=True)}"
-            words += f" to {high.text(whole=True)}" if high.minor != low.minor else ""
+            words += f"; {count} comparable sale{'s' if count > 1 else ''}, {fmt.money(low, whole=True)}"
+            words += f" to {fmt.money(high, whole=True)}" if high.minor != low.minor else ""
         return words
 
     def sizeHint(self) -> QSize:
@@ -102,13 +102,13 @@ class RangeChart(QWidget):
         left, right = self.MARGIN, max(self.MARGIN + 1.0, width - self.MARGIN)
         boxes: dict[str, QRectF] = {}
         top = 4.0
-        estimate_text = self._estimate.text(whole=True) if self._estimate is not None else "No estimate yet"
+        estimate_text = fmt.money(self._estimate, whole=True) if self._estimate is not None else "No estimate yet"
         boxes["estimate"] = self._centred(bold, estimate_text, self._x(self._mid(), left, right), top, left, right)
         axis_top = boxes["estimate"].bottom() + 4
         boxes["axis"] = QRectF(left, axis_top, right - left, 32 + (12 if self._comps else 0))
         row = boxes["axis"].bottom() + 4
         if self._low is not None and self._high is not None and self._estimate is not None:
-            low_text, high_text = self._low.text(whole=True), self._high.text(whole=True)
+            low_text, high_text = fmt.money(self._low, whole=True), fmt.money(self._high, whole=True)
             low = self._centred(plain, low_text, self._x(self._low.units, left, right), row, left, right)
             high = self._centred(plain, high_text, self._x(self._high.units, left, right), row, left, right)
             if low.right() + self.GAP > high.left():  # too close: push them apart about their middle
@@ -194,10 +194,10 @@ class RangeChart(QWidget):
         painter.drawLine(QPointF(x_estimate, axis_y - 15), QPointF(x_estimate, axis_y + 15))
         painter.setFont(self._bold())
         painter.setPen(text)
-        _draw(painter, boxes["estimate"], self._estimate.text(whole=True))
+        _draw(painter, boxes["estimate"], fmt.money(self._estimate, whole=True))
         painter.setFont(self.font())
         painter.setPen(muted)
-        low_text, high_text = self._low.text(whole=True), self._high.text(whole=True)
+        low_text, high_text = fmt.money(self._low, whole=True), fmt.money(self._high, whole=True)
         if "range" in boxes:
             _draw(painter, boxes["range"], f"{low_text} \u2013 {high_text}")
         else:
@@ -244,7 +244,7 @@ class DriverChart(QWidget):
         """(label, effect, value shown) from the biggest effect down."""
         self._rows = rows
         self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 6))
-        said = "; ".join(f"{text}: {amount.text(whole=True, signed=True)}" for text, amount, _shown in rows)
+        said = "; ".join(f"{text}: {fmt.money(amount, whole=True, signed=True)}" for text, amount, _shown in rows)
         a11y.describe(self, said or "No reasons to show")
         self.update()
 
@@ -263,7 +263,7 @@ class DriverChart(QWidget):
         metrics = QFontMetrics(self.font())
         label_w = min(max(metrics.horizontalAdvance(r[0]) for r in self._rows) + 12, self.width() * 0.36)
         value_w = max(
-            86.0, max(metrics.horizontalAdvance(r[1].text(whole=True, signed=True)) for r in self._rows) + 8.0
+            86.0, max(metrics.horizontalAdvance(fmt.money(r[1], whole=True, signed=True)) for r in self._rows) + 8.0
         )
         top = max(abs(r[1].units) for r in self._rows) or 1.0
         zero = label_w + (self.width() - label_w - value_w) / 2
@@ -293,6 +293,6 @@ class DriverChart(QWidget):
             painter.drawText(
                 QRectF(self.width() - value_w, y, value_w, self.ROW - 6),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                amount.text(whole=True, signed=True),
+                fmt.money(amount, whole=True, signed=True),
             )
         painter.end()
