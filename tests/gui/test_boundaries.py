@@ -210,6 +210,7 @@ FOCUSED = [
     "primary button on card",
     "check box on card",
     "radio button on window",
+    "radio button on card",  # checked: the ring is not the accent of its fill
     "table",
     "sidebar",
 ]
@@ -221,6 +222,7 @@ def test_keyboard_focus_is_a_ring_that_stands_out_from_the_unfocused_look(qtbot:
     sidebar's focus showed nothing of that contrast, and a field's changed its 1px edge by under 3:1."""
     window, found = _showcase(qtbot)
     parked = found["button on card"]  # the focus starts elsewhere, as a Tab leaves the control before
+    found["radio button on card"].setChecked(True)  # type: ignore[attr-defined]
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
     failures = []
@@ -234,6 +236,9 @@ def test_keyboard_focus_is_a_ring_that_stands_out_from_the_unfocused_look(qtbot:
         elif name == "table":
             assert isinstance(widget, QTableWidget)
             rect = _where(widget.viewport(), window)
+        elif isinstance(widget, (QCheckBox, QRadioButton)):  # the ring is round the indicator
+            rect = _indicator(widget)
+            rect.moveTopLeft(widget.mapTo(window, rect.topLeft()))
         parked.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(parked.hasFocus, timeout=2_000)
         befores = [shot(window, ratio) for ratio in RATIOS]
