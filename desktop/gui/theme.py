@@ -236,5 +236,6 @@ def _indicator(name: str, colors: dict[str, str]) -> str:
 
 def style_sheet(colors: dict[str, str]) -> str:
     text = (STYLE / "base.qss").read_text(encoding="utf-8")
-    text = re.sub(r"@svg:([a-z-]+)", lambda m: _indicator(m.group(1), colors), text)
+    # each image's path quoted: a temporary folder's may hold a space (a Windows user's name)
+    text = re.sub(r"@svg:([a-z-]+)", lambda m: f'"{_indicator(m.group(1), colors)}"', text)
     return _coloured(text, colors)

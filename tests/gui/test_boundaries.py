@@ -10,6 +10,9 @@ controls in them say what they are): their subtle `border` is not measured here 
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -384,3 +387,48 @@ def test_the_charts_marks_stand_out_from_the_card_they_are_drawn_on(qtbot: Any, 
         marks["tally no"] = _most(image, track.left() + track.width() * 0.35, track.center().y(), ground, 0)
         failures += [f"{name} at {ratio:g}x: {value:.2f}:1" for name, value in marks.items() if value < GRAPHIC]
     assert not failures, f"{scheme}: " + "; ".join(failures)
+
+
+def test_the_indicators_are_drawn_in_the_schemes_colours_from_any_temporary_folder(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check mark, radio dot and arrows come from resources/style/indicators/, which name palette colours
+    only (as the style sheet does); each scheme's sheet points at files in its own colours, and the mark is
+    drawn also when the temporary folder's path has a space or a bracket in it (a Windows user's name may)."""
+    templates = sorted((theme.STYLE / "indicators").glob("*.svg"))
+    assert len(templates) >= 9
+    for template in templates:
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"#[0-9A-Fa-f]{3,8}\b", text) and "@" in text, template.name
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "Jane Doe (work)"))
+    (tmp_path / "Jane Doe (work)").mkdir()
+    theme._drawn.cache_clear()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        for name in SCHEMES:
+            colors = theme._palettes()[name]
+            paths = re.findall(r'url\("([^"]+)"\)', theme.style_sheet(colors))
+            assert paths and all(" " in path for path in paths)
+            check = next(Path(path) for path in paths if Path(path).name.startswith("check-"))
+            assert colors["highlightedText"] in check.read_text(encoding="utf-8")
+            theme.apply_theme(app, name)
+            box = QCheckBox("Witness this checkpoint")
+            box.setChecked(True)
+            qtbot.addWidget(box)
+            box.show()
+            qtbot.waitExposed(box)
+            image = shot(box, 2.0)
+            inside = _indicator(box).adjusted(3, 3, -3, -3)
+            fill = background(image, inside)
+            assert fill.name() == QColor(colors["highlight"]).name()
+            mark = max(
+                contrast(image.pixelColor(x, y), fill)
+                for x in range(inside.left() * 2, inside.right() * 2)
+                for y in range(inside.top() * 2, inside.bottom() * 2)
+            )
+            assert mark >= GRAPHIC, (name, mark)  # the check mark is there, in highlightedText on the highlight
+    finally:
+        theme._drawn.cache_clear()
+        monkeypatch.undo()
+        theme.apply_theme(app, "light")
