@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QCommandLinkButton,
     QDateEdit,
     QDoubleSpinBox,
     QGridLayout,
@@ -106,6 +107,12 @@ def _showcase(qtbot: Any) -> tuple[QWidget, dict[str, QWidget]]:
         for row, (name, widget) in enumerate(widgets.items()):
             layout.addWidget(widget, row, 0) if isinstance(layout, QGridLayout) else layout.addWidget(widget)
             found[f"{name} on {where}"] = widget
+    for name, checked in (("choice", False), ("chosen choice", True)):  # the first-run page's
+        choice = QCommandLinkButton("Create a ledger", "With a new operator key, protected by a password.")
+        choice.setCheckable(True)
+        choice.setChecked(checked)
+        found[name] = choice
+        plain.addWidget(choice)
     grid.addWidget(holder, 0, 0)
     grid.addWidget(frame, 0, 1)
     sidebar = QListWidget()
@@ -216,6 +223,8 @@ FOCUSED = [
     "radio button on card",  # checked: the ring is not the accent of its fill
     "table",
     "sidebar",
+    "choice",
+    "chosen choice",
 ]
 
 
