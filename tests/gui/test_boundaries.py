@@ -36,6 +36,9 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
     QWidget,
 )
 
@@ -113,6 +116,17 @@ def _showcase(qtbot: Any) -> tuple[QWidget, dict[str, QWidget]]:
         choice.setChecked(checked)
         found[name] = choice
         plain.addWidget(choice)
+    tool = QToolButton()  # an icon-only button beside a field (the documents pane's New, the busy row's Cancel)
+    tool.setIcon(theme.icon("add"))
+    tool.setToolTip("New document")
+    found["tool button"] = tool
+    plain.addWidget(tool)
+    tabs = QTabWidget()
+    tabs.addTab(QWidget(), "Distributions")
+    tabs.addTab(QWidget(), "Votes")
+    tabs.setFixedHeight(60)
+    found["tabs"] = tabs.tabBar()
+    plain.addWidget(tabs)
     grid.addWidget(holder, 0, 0)
     grid.addWidget(frame, 0, 1)
     sidebar = QListWidget()
@@ -136,7 +150,7 @@ def _showcase(qtbot: Any) -> tuple[QWidget, dict[str, QWidget]]:
     progress.setTextVisible(False)
     found["progress bar"] = progress
     grid.addWidget(progress, 1, 1)
-    window.resize(1100, 760)
+    window.resize(1100, 1000)
     window.show()
     qtbot.waitExposed(window)
     table.selectRow(1)
@@ -225,6 +239,8 @@ FOCUSED = [
     "sidebar",
     "choice",
     "chosen choice",
+    "tool button",
+    "tabs",
 ]
 
 
@@ -248,6 +264,9 @@ def test_keyboard_focus_is_a_ring_that_stands_out_from_the_unfocused_look(qtbot:
         elif name == "table":
             assert isinstance(widget, QTableWidget)
             rect = _where(widget.viewport(), window)
+        elif isinstance(widget, QTabBar):  # the current tab's
+            rect = widget.tabRect(widget.currentIndex())
+            rect.moveTopLeft(widget.mapTo(window, rect.topLeft()))
         elif isinstance(widget, (QCheckBox, QRadioButton)):  # the ring is round the indicator
             rect = _indicator(widget)
             rect.moveTopLeft(widget.mapTo(window, rect.topLeft()))
