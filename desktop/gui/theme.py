@@ -10,8 +10,12 @@ rich text with coloured parts (class='muted'), so one switch restyles them all.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
 import re
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Callable
@@ -206,9 +210,32 @@ def set_rich(label: QLabel, body: str) -> None:
     label.setText(_rich_style() + body)
 
 
-def style_sheet(colors: dict[str, str]) -> str:
-    text = (STYLE / "base.qss").read_text(encoding="utf-8")
+def _coloured(text: str, colors: dict[str, str]) -> str:
     # longest names first, so @midlight is not read as @mid + "light"
     for key in sorted(colors, key=len, reverse=True):
         text = text.replace(f"@{key}", colors[key])
     return text
+
+
+@cache
+def _drawn() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="deedbook-style-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def _indicator(name: str, colors: dict[str, str]) -> str:
+    """resources/style/indicators/NAME.svg in these colours, as a file: a style sheet's image is read from a
+    path, and a check mark drawn by the style sheet must be in the scheme's colours (one file per colouring)."""
+    svg = _coloured((STYLE / "indicators" / f"{name}.svg").read_text(encoding="utf-8"), colors)
+    path = _drawn() / f"{name}-{hashlib.sha1(svg.encode()).hexdigest()[:12]}.svg"
+    if not path.exists():
+        path.write_text(svg, encoding="utf-8")
+    return path.as_posix()
+
+
+def style_sheet(colors: dict[str, str]) -> str:
+    text = (STYLE / "base.qss").read_text(encoding="utf-8")
+    # each image's path quoted: a temporary folder's may hold a space (a Windows user's name)
+    text = re.sub(r"@svg:([a-z-]+)", lambda m: f'"{_indicator(m.group(1), colors)}"', text)
+    return _coloured(text, colors)

@@ -60,9 +60,9 @@ class TallyBar(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QRectF(4, 8, self.width() - 8, 22)
-        painter.setPen(QPen(theme.color("border"), 1))
+        painter.setPen(QPen(theme.color("outline"), 1))  # the track's end is all shares: it must be seen
         painter.setBrush(theme.color("card"))
-        painter.drawRoundedRect(bar, 4, 4)
+        painter.drawRoundedRect(bar.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)  # the 1 px edge on whole pixels, not 2 faint
         t = self.tally
         if t is None or t.total_shares == 0:
             painter.end()
