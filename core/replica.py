@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from core.bundles import Bundle, build_bundle, parse_bundle
+from core.bundles import Bundle, BundleEntry, build_bundle, parse_bundle
 from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
 from core.consistency import first_difference, fold, frontier, spans, subtree_root
 from core.entries import SignatureRecord, entry_leaf_hash
@@ -286,11 +287,11 @@ def _sync(
             if report.fork_proof is not None:
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
-    new = [e for e in bundle.entries if e.index >= held]
-    replica, report.started = _append(home, db_url, replica, bundle, new, report, made)
+    new = bundle.size - held if bundle.size > held else 0
+    replica, report.started = _append(home, db_url, replica, bundle, held, report, made)
     if not report.ok:
         return report
-    report.appended, report.size = len(new), held + len(new)
+    report.appended, report.size = new, held + new
     if signed is not None:
         report.checkpoint_size = signed.size
         report.cosigners = _keep_cosignatures(replica, bundle, signed, now)
@@ -313,8 +314,7 @@ def _signed(bundle: Bundle, label: str) -> SignedCheckpoint | None:
     return signed
 
 
-def _leaf(bundle: Bundle, index: int) -> bytes:
-    item = bundle.entries[index - bundle.since]
+def _leaf(bundle: Bundle, item: BundleEntry) -> bytes:
     try:
         digest = check_signatures(bundle.identity, item.entry)
     except (RuleViolation, KeyError, TypeError, ValueError):
@@ -333,10 +333,16 @@ def _compare(
     earlier = _compare_tree(replica, bundle, signed, source)
     if earlier is not None:
         return earlier
-    held = replica.size()
-    mine = {e.index: e.leaf_hash for e in replica.entries(bundle.since, held)} if bundle.since < held else {}
-    for index in sorted(mine):
-        if index < bundle.size and _leaf(bundle, index) != mine[index]:
+    held = min(replica.size(), bundle.size)
+    theirs = iter(bundle.entries)  # read once, in order: a v2 file's entries are not held
+    for start in range(bundle.since, held, BATCH):
+        mine = replica.entries(start, min(held, start + BATCH))
+        for recorded, item in zip(
+            mine, theirs, strict=False
+        ):  # `mine` first: ends a batch without taking one of theirs
+            if _leaf(bundle, item) == recorded.leaf_hash:
+                continue
+            index = recorded.index
             return (
                 index,
                 None,
@@ -451,16 +457,17 @@ def _append(
     db_url: str | None,
     replica: "Ledger | None",
     bundle: Bundle,
-    new: list[Any],
+    held: int,
     report: SyncReport,
     made: Made | None = None,
 ) -> tuple["Ledger", bool]:
-    """Append the new entries through the ledger's own rules, in batches; the first that breaks one is named."""
+    """Append the bundle's entries from `held` on through the ledger's own rules, in batches read in turn (a v2
+    file's are never held whole); the first that breaks a rule is named."""
     from core.ledger import Ledger
 
     started = replica is None
     if replica is None:
-        if not new or new[0].index != 0:
+        if bundle.size <= held or bundle.since != 0:
             raise DeedbookError(
                 f"{report.source} does not start at the ledger's first entry, which a new replica needs."
             )
@@ -468,9 +475,11 @@ def _append(
         replica = Ledger(home, engine, bundle.identity)
         if made is not None:
             made.ledger = replica  # for sync to close and remove, should this start be refused
-    for start in range(0, len(new), BATCH):
-        batch = new[start : start + BATCH]
-        before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else _at(home, batch[0].index)
+    new = (e for e in bundle.entries if e.index >= held)
+    first = True
+    while batch := list(islice(new, BATCH)):
+        before = _claim(home, bundle, batch[0].recorded_at) if started and first else _at(home, batch[0].index)
+        first = False
         try:
             replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
             if made is not None:
@@ -482,7 +491,7 @@ def _append(
                 f"{batch[0].index:,} on: {broken} Nothing from that batch was synced."
             )
             report.size = replica.size()
-            report.appended = report.size - (new[0].index if new else 0)
+            report.appended = report.size - held
             return replica, started
     return replica, started
 

@@ -325,7 +325,15 @@ def _verify_fork(args: argparse.Namespace, ctx: CliContext) -> int:
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.since < 0:
         raise DeedbookError("--since is an entry number (0 or more).")
-    path = ctx.ws.export_bundle(args.since, args.out, force=args.force).value
+    from desktop.cli.valuation_cmd import _progress
+
+    progress = _progress(True)  # a terminal's: scripts get clean output
+    path = ctx.ws.export_bundle(
+        args.since,
+        args.out,
+        force=args.force,
+        progress=None if progress is None else lambda done, of: progress(done / of, f"{done:,} of {of:,} entries"),
+    ).value
     print(f"Wrote entries from {args.since} on, with the latest checkpoint, to {path}.")
     return 0
 

@@ -398,12 +398,22 @@ class WitnessOps(RecordOps):
         return record_quorum(read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), policy)
 
     # -- replicas --------------------------------------------------------------------------------------------
-    def export_bundle(self, since: int, out: str | os.PathLike[str], *, force: bool = False) -> Done[Path]:
-        from core.bundles import build_bundle, bundle_text
-        from core.outfiles import check_output
+    def export_bundle(
+        self,
+        since: int,
+        out: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Done[Path]:
+        """The entries from `since` on as a `deedbook-export/2` bundle, written entry by entry (bounded memory)
+        to a temporary file put in place at the end (refused, no file is left); `progress(written, of)` hears after
+        each page."""
+        from core.bundle_lines import write_bundle
+        from core.outfiles import write_output_with
 
-        check_output(out, force=force)
-        return self.write_file(out, bundle_text(build_bundle(self.ledger, since)), force=force)
+        written = write_output_with(out, lambda handle: write_bundle(self.ledger, since, handle, progress), force=force)
+        return Done(written, Receipt(files=(written,)))
 
     def replica_source(self, source: str) -> "Source":
         """A bundle file, another data folder, or a `serve` URL."""
