@@ -27,13 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
 from core.bundles import BadBundle, Bundle, BundleEntry, bundle_entry, bundle_head, damaged, entry_json, parse_head
+from core.errors import DeedbookError
 from core.userfiles import json_nests_deeper_than, open_user_file
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
 
 FORMAT = "deedbook-export/2"
-MAX_LINE_BYTES = 4 * 2**20  # an entry is at most a request file's 1 MB (core.requests) in JSON; the first line a few KB
+MAX_LINE_BYTES = 4 * 2**20  # an entry is at most a request file's 1 MB (core.requests) in JSON
+MAX_FIRST_LINE_BYTES = 4 * 2**20  # a checkpoint, its cosignatures and a few proofs of 64 hashes: a few KB
 MAX_DEPTH = 16  # as a v1 bundle is measured: much deeper JSON can exhaust the decoder's stack
 PAGE = 2000  # entries read from the ledger at a time while writing
 
@@ -92,12 +94,8 @@ def read_lines_bundle(path: str | os.PathLike[str]) -> Bundle | None:
     p = Path(path)
     label = f"The file {path}"
     with open_user_file(p, "an export bundle", error=BadBundle) as handle:
-        try:
-            first = handle.readline(MAX_LINE_BYTES + 1)
-            head = _json(first) if first.endswith(b"\n") else None
-        except ValueError:
-            return None
-        if not isinstance(head, dict) or head.get("format") != FORMAT:
+        first, head = _first_line(handle, p)
+        if head is None:
             return None
         since, size = head.get("since"), head.get("size")
         if type(since) is not int or type(size) is not int or not 0 <= since <= size:
@@ -108,6 +106,28 @@ def read_lines_bundle(path: str | os.PathLike[str]) -> Bundle | None:
         except OSError as problem:
             raise BadBundle(f"{p} cannot be read ({problem.strerror or problem}).") from None
     return parse_head(head, label, StreamedEntries(p, label, offset, since, count, stamp))
+
+
+def bundle_head_in(
+    path: str | os.PathLike[str], what: str = "an export bundle", error: type[DeedbookError] = BadBundle
+) -> dict[str, Any] | None:
+    """The first line of the v2 bundle in `path` (its ledger, ledger key, sizes and checkpoint), unchecked and
+    without reading its entries, or None when the file is no v2 bundle; `what` it should be names it in the
+    sentence when it cannot be opened."""
+    with open_user_file(path, what, error=error) as handle:
+        return _first_line(handle, path)[1]
+
+
+def _first_line(handle: BinaryIO, path: str | os.PathLike[str]) -> tuple[bytes, dict[str, Any] | None]:
+    """The first line, and it as JSON when it is a v2 bundle's first line."""
+    try:
+        first = handle.readline(MAX_FIRST_LINE_BYTES + 1)
+        head = _json(first) if first.endswith(b"\n") else None
+    except ValueError:
+        return b"", None
+    except OSError as problem:
+        raise BadBundle(f"{path} cannot be read ({problem.strerror or problem}).") from None
+    return (first, head) if isinstance(head, dict) and head.get("format") == FORMAT else (first, None)
 
 
 def _check_entries(handle: BinaryIO, label: str, since: int, size: int) -> int:

@@ -492,10 +492,16 @@ def _ledger_key_in(path: Path) -> str:
     """The ledger key a checkpoint request or an export bundle names."""
     import json
 
+    from core.bundle_lines import bundle_head_in
     from core.bundles import MAX_BUNDLE_BYTES
     from core.errors import DeedbookError
     from core.userfiles import json_nests_deeper_than, read_user_file
 
+    head = bundle_head_in(
+        path, "a checkpoint request or export bundle", DeedbookError
+    )  # a v2 bundle: its first line names the ledger (its entries are not read)
+    if head is not None and isinstance(head.get("ledgerKey"), str):
+        return str(head["ledgerKey"])
     raw = read_user_file(path, "a checkpoint request or export bundle", max_bytes=MAX_BUNDLE_BYTES)
     try:
         text = raw.decode("utf-8")
