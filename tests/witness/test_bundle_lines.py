@@ -80,7 +80,7 @@ def test_a_sync_holds_a_batch_of_the_files_entries_at_most(
     operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Entries read from the file alive at once, first sync and a later one, are two batches at most: the old reader held them all
-    (fails on the old code: 13 alive with batches of 3)."""
+    (fails on the old code: all 12 alive with batches of 3)."""
     grow(operator, 10)
     monkeypatch.setattr(replica_module, "BATCH", 3)
     alive, most = [0], [0]
