@@ -327,15 +327,24 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         raise DeedbookError("--since is an entry number (0 or more).")
     from desktop.cli.valuation_cmd import _progress
 
-    progress = _progress(True)  # a terminal's: scripts get clean output
-    path = ctx.ws.export_bundle(
-        args.since,
-        args.out,
-        force=args.force,
-        progress=None if progress is None else lambda done, of: progress(done / of, f"{done:,} of {of:,} entries"),
-    ).value
+    path = ctx.ws.export_bundle(args.since, args.out, force=args.force, progress=_tenths(_progress(True))).value
     print(f"Wrote entries from {args.since} on, with the latest checkpoint, to {path}.")
     return 0
+
+
+def _tenths(report: Any) -> Any:
+    """`report(fraction, sentence)` at each tenth of the entries written (a county's export is 500 pages), or
+    None when there is no terminal to show it."""
+    if report is None:
+        return None
+    shown = [-1]
+
+    def hear(done: int, of: int) -> None:
+        if done * 10 // of != shown[0]:
+            shown[0] = done * 10 // of
+            report(done / of, f"{done:,} of {of:,} entries written")
+
+    return hear
 
 
 def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -289,3 +289,15 @@ def test_a_witness_follows_the_ledger_a_streamed_bundle_names(
     grow(operator, 2)
     path = export(operator, 0, tmp_path / "b.jsonl", capsys)
     assert _ledger_key_in(path) == ledger_vkey(operator.ledger.identity).text()
+
+
+def test_the_export_shows_its_progress_a_tenth_at_a_time() -> None:
+    """A county's export is 500 pages: a line each was 500 lines on the terminal."""
+    from desktop.cli.witness_cmd import _tenths
+
+    heard: list[tuple[float, str]] = []
+    hear = _tenths(lambda fraction, said: heard.append((fraction, said)))
+    for done in range(2000, 1_000_001, 2000):
+        hear(done, 1_000_000)
+    assert 10 <= len(heard) <= 11 and heard[-1] == (1.0, "1,000,000 of 1,000,000 entries written")
+    assert _tenths(None) is None  # no terminal: nothing shown
