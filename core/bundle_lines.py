@@ -15,7 +15,7 @@ a copy cut short anywhere, even between two entries, lacks it.
 A file is checked whole before a sync uses it (every line parsed, every entry as written, the count
 against the first and last lines), holding one line at a time; the sync then reads the entries again, in
 order, as it compares and appends them.  A v1 file (one JSON document) is still read whole
-(core.bundles.read_bundle).
+(`read_bundle` reads either).
 """
 
 from __future__ import annotations
@@ -26,7 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
-from core.bundles import BadBundle, Bundle, BundleEntry, bundle_entry, bundle_head, damaged, entry_json, parse_head
+from core.bundles import (
+    BadBundle,
+    Bundle,
+    BundleEntry,
+    bundle_entry,
+    bundle_head,
+    damaged,
+    entry_json,
+    parse_head,
+    read_v1_bundle,
+)
 from core.errors import DeedbookError
 from core.userfiles import json_nests_deeper_than, open_user_file
 
@@ -86,6 +96,13 @@ class StreamedEntries:
             for index in range(self.since, self.since + self.count):
                 with damaged(self.label):
                     yield bundle_entry(_parse(handle.readline(MAX_LINE_BYTES + 1), self.label, index), index)
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """An export bundle file: `deedbook-export/2` checked line by line (its entries not held: read again as a
+    sync appends them); `deedbook-export/1` whole (core.bundles)."""
+    streamed = read_lines_bundle(path)
+    return streamed if streamed is not None else read_v1_bundle(path)
 
 
 def read_lines_bundle(path: str | os.PathLike[str]) -> Bundle | None:

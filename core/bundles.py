@@ -12,6 +12,9 @@ The frontier (the roots of the perfect subtrees of the first F entries) lets a
 replica whose own first F entries differ find where: it folds to the root at F,
 which a consistency proof ties to the signed checkpoint.  Entries carry the
 recording time the source gave them (the leaf hash binds it).
+
+This document is a `serve` page's, and the files earlier versions wrote; `export` now writes the same
+fields as JSON lines, `deedbook-export/2` (core.bundle_lines), which `Bundle` holds without its entries.
 """
 
 from __future__ import annotations
@@ -211,14 +214,8 @@ def parse_head(data: dict[str, Any], label: str, entries: "tuple[BundleEntry, ..
     return Bundle(identity, since, entries, total, checkpoint, candidates, frontier_size, frontier_roots)
 
 
-def read_bundle(path: str | os.PathLike[str]) -> Bundle:
-    """An export bundle file: `deedbook-export/2` is read line by line (core.bundle_lines: its entries are
-    not held, only checked, and read again as a sync appends them); `deedbook-export/1` whole."""
-    from core.bundle_lines import read_lines_bundle
-
-    streamed = read_lines_bundle(path)
-    if streamed is not None:
-        return streamed
+def read_v1_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """A `deedbook-export/1` file, read whole (at most 1 GiB); `core.bundle_lines.read_bundle` reads either."""
     raw = read_user_file(path, "an export bundle", max_bytes=MAX_BUNDLE_BYTES, error=BadBundle)
     try:
         text = raw.decode("utf-8")

@@ -417,7 +417,7 @@ class WitnessOps(RecordOps):
 
     def replica_source(self, source: str) -> "Source":
         """A bundle file, another data folder, or a `serve` URL."""
-        from core.bundles import read_bundle
+        from core.bundle_lines import read_bundle
         from core.errors import DeedbookError
         from core.ledger import Ledger
         from core.paths import DataDir

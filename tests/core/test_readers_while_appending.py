@@ -61,7 +61,7 @@ def test_a_streamed_export_is_of_one_moment_though_written_a_page_at_a_time(
     page of one moment: pages read on to the ledger's end as it grows carried entries the first line's size
     leaves out, and the file was refused (fails so; the snapshot's own part is a window of one call here)."""
     import core.bundle_lines as bundle_lines
-    from core.bundles import read_bundle
+    from core.bundle_lines import read_bundle
 
     monkeypatch.setattr(bundle_lines, "PAGE", 7)
     office = busy_office(tmp_path, db_url, 60)

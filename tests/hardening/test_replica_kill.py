@@ -379,7 +379,7 @@ def test_two_folders_on_one_database_never_double_an_entry(
 ) -> None:
     """No folder's lock covers two data folders sharing a --db-url database: the sync that finds, in its batch's
     transaction, that the other appended meanwhile is refused in one sentence, and no entry is there twice."""
-    from core.bundles import read_bundle
+    from core.bundle_lines import read_bundle
     from core.errors import DeedbookError
     from core.replica import BundleSource, sync
 

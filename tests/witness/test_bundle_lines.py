@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import core.bundle_lines as bundle_lines
 import core.bundles as bundles
 import core.replica as replica_module
-from core.bundles import BadBundle, build_bundle, bundle_text, read_bundle
+from core.bundle_lines import read_bundle
+from core.bundles import BadBundle, build_bundle, bundle_text
 from core.ledger import Ledger
 from core.paths import DataDir
 from core.replica import BundleSource, sync
