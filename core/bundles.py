@@ -23,7 +23,7 @@ import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
 from core.checkpoint_note import identity_of, ledger_vkey
 from core.consistency import frontier
@@ -37,7 +37,6 @@ from core.userfiles import json_nests_deeper_than, read_user_file
 from core.witness_requests import BadRequest, Candidate, parse_candidates, proof_sizes
 
 if TYPE_CHECKING:
-    from core.bundle_lines import StreamedEntries
     from core.ledger import Ledger, RecordedEntry
 
 FORMAT = "deedbook-export/1"
@@ -55,11 +54,19 @@ class BundleEntry:
     entry: Entry
 
 
+class BundleEntries(Protocol):
+    """A bundle's entries: a tuple, or read again from a file or a ledger each time they are gone through."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[BundleEntry]: ...
+
+
 @dataclass(frozen=True)
 class Bundle:
     identity: LedgerIdentity
     since: int
-    entries: "tuple[BundleEntry, ...] | StreamedEntries"  # in order, from `since`; a v2 file's are read again each time
+    entries: "BundleEntries"  # in order, from `since`; a v2 file's (or a folder's) are read again each time
     total: int  # how many entries the source holds
     checkpoint: dict[str, Any] | None
     candidates: tuple[Candidate, ...]
@@ -177,7 +184,7 @@ def bundle_entry(item: Any, index: int) -> BundleEntry:
     return BundleEntry(index, item["recordedAt"], Entry.from_json(item))
 
 
-def parse_head(data: dict[str, Any], label: str, entries: "tuple[BundleEntry, ...] | StreamedEntries") -> Bundle:
+def parse_head(data: dict[str, Any], label: str, entries: "BundleEntries") -> Bundle:
     """The bundle whose ledger, sizes, checkpoint and proofs `data` holds (a v1 bundle, or a v2 bundle's first
     line), with its `entries` read already."""
     with damaged(label):

@@ -26,9 +26,9 @@ import time
 from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
-from core.bundles import Bundle, BundleEntry, build_bundle, parse_bundle
+from core.bundles import Bundle, BundleEntry, bundle_head, parse_head
 from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
 from core.consistency import first_difference, fold, frontier, spans, subtree_root
 from core.entries import SignatureRecord, entry_leaf_hash
@@ -85,9 +85,12 @@ class LedgerSource:
         self.ledger, self.label = ledger, label
 
     def bundle(self, since: int) -> Bundle:
-        with self.ledger.snapshot():  # its size and the bundle built at it, one moment
-            data = build_bundle(self.ledger, min(since, self.ledger.size()))
-        return parse_bundle(data, f"The ledger in {self.label}")
+        with self.ledger.snapshot():  # its size, checkpoint and proofs, one moment
+            size = self.ledger.size()
+            head = bundle_head(self.ledger, min(since, size), size)
+        # its entries read a batch at a time as the sync goes through them (the ledger only grows: those
+        # before `size` stay what they were at that moment), never a county's whole ledger at once
+        return parse_head(head, f"The ledger in {self.label}", LedgerEntries(self.ledger, head["since"], size))
 
     def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
         return [e.leaf_hash for e in self.ledger.entries(start, stop)]
@@ -98,6 +101,23 @@ class LedgerSource:
                 return None
             tree = self.ledger.tree()
             return Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
+
+
+@dataclass(frozen=True)
+class LedgerEntries:
+    """Entries `since` .. `stop`-1 of another data folder's ledger, read a batch at a time each time."""
+
+    ledger: "Ledger"
+    since: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.since
+
+    def __iter__(self) -> Iterator[BundleEntry]:
+        for start in range(self.since, self.stop, BATCH):
+            for e in self.ledger.entries(start, min(self.stop, start + BATCH)):
+                yield BundleEntry(e.index, e.recorded_at, e.entry)
 
 
 @dataclass

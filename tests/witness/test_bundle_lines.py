@@ -21,7 +21,7 @@ from core.bundle_lines import read_bundle
 from core.bundles import BadBundle, build_bundle, bundle_text
 from core.ledger import Ledger
 from core.paths import DataDir
-from core.replica import BundleSource, sync
+from core.replica import BundleSource, LedgerSource, sync
 from tests.hardening.harness import assert_refused, fingerprint, run_cli
 from tests.helpers import World
 from tests.witness.test_replica import grow
@@ -80,8 +80,8 @@ def test_an_export_reads_the_ledger_a_page_at_a_time(
 def test_a_sync_holds_a_batch_of_the_files_entries_at_most(
     operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Entries read from the file alive at once, first sync and a later one, are two batches at most: the old reader held them all
-    (fails on the old code: all 12 alive with batches of 3)."""
+    """Entries read from the file alive at once, first sync and a later one, are two batches at most: the old
+    reader held them all (fails on the old code: all 12 alive with batches of 3)."""
     grow(operator, 10)
     monkeypatch.setattr(replica_module, "BATCH", 3)
     alive, most = [0], [0]
@@ -106,6 +106,35 @@ def test_a_sync_holds_a_batch_of_the_files_entries_at_most(
     report = sync(home, None, BundleSource(read_bundle(later), "b1"))
     assert report.ok and report.size == operator.ledger.size()
     assert most[0] <= 2 * 3, most[0]  # a batch, and the next as it is read
+    assert [e.leaf_hash for e in Ledger.open(home).entries()] == [e.leaf_hash for e in operator.ledger.entries()]
+
+
+def test_a_sync_from_a_folder_holds_a_batch_of_its_entries_at_most(
+    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From another data folder, too: it built the whole bundle of the source's ledger (fails so: 12 alive)."""
+    grow(operator, 10)
+    monkeypatch.setattr(replica_module, "BATCH", 3)
+    alive, most = [0], [0]
+    real = replica_module.BundleEntry
+
+    def counted(*args: Any) -> Any:
+        made = real(*args)
+        alive[0] += 1
+        most[0] = max(most[0], alive[0])
+        weakref.finalize(made, lambda: alive.__setitem__(0, alive[0] - 1))
+        return made
+
+    monkeypatch.setattr(replica_module, "BundleEntry", counted)
+    monkeypatch.setattr(bundles, "BundleEntry", counted)  # as a bundle read from JSON makes them
+    home = DataDir.resolve(tmp_path / "replica")
+    assert sync(home, None, LedgerSource(operator.ledger, "the office")).ok
+    assert 0 < most[0] <= 2 * 3, most[0]
+    grow(operator, 8)
+    most[0] = 0
+    report = sync(home, None, LedgerSource(operator.ledger, "the office"), since=5)  # 5.. compared, then appended
+    assert report.ok and report.size == operator.ledger.size()
+    assert 0 < most[0] <= 2 * 3, most[0]
     assert [e.leaf_hash for e in Ledger.open(home).entries()] == [e.leaf_hash for e in operator.ledger.entries()]
 
 
