@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from core.ledger import Ledger
 
 STATE_FORMAT = "deedbook-replica/1"
+Progress = Callable[[int, int], None]  # (entries appended, of how many): a county's first sync takes minutes
 BATCH = 2000  # entries per transaction: a sync stopped midway keeps whole, checked batches
 
 
@@ -206,13 +207,15 @@ def sync(
     since: int | None = None,
     waiting: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
 
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
     the replica holds beyond it, which no signature of the operator covers yet, are compared one by one.
     One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence), until
-    `cancelled()` says to stop waiting (`Cancelled`, nothing synced); once the folder is its own it runs to the end."""
+    `cancelled()` says to stop waiting (`Cancelled`, nothing synced); once the folder is its own it runs to the end,
+    `progress(appended, of)` hearing after each batch appended."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
     while True:
@@ -221,13 +224,19 @@ def sync(
         if lock is not None:
             break
     try:
-        return _sync_alone(home, db_url, source, now, since, before)
+        return _sync_alone(home, db_url, source, now, since, before, progress)
     finally:
         lock.release()
 
 
 def _sync_alone(
-    home: DataDir, db_url: str | None, source: Source, now: int, since: int | None, before: Before
+    home: DataDir,
+    db_url: str | None,
+    source: Source,
+    now: int,
+    since: int | None,
+    before: Before,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """`sync`, holding the folder's lock.  A first sync says so on disk before it writes anything
     (core.replica_start): killed, the next sync finishes it; refused, what it made is taken away again."""
@@ -245,7 +254,7 @@ def _sync_alone(
         raise
     if replica is not None:  # a ledger: a replica (or another ledger, refused by its identity)
         try:
-            report = _sync(home, db_url, replica, source, now, since)
+            report = _sync(home, db_url, replica, source, now, since, progress=progress)
         except BaseException:
             if noted:
                 before.leave()
@@ -258,7 +267,7 @@ def _sync_alone(
     # first attempt (a later sync keeps the whole, checked batches it wrote).
     made = Made()
     try:
-        report = _sync(home, db_url, None, source, now, since, made)
+        report = _sync(home, db_url, None, source, now, since, made, progress)
     except Overtaken:
         raise
     except BaseException:
@@ -277,6 +286,7 @@ def _sync(
     now: int,
     since: int | None,
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     held = replica.size() if replica is not None else 0
     if since is None:
@@ -308,7 +318,7 @@ def _sync(
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
     new = bundle.size - held if bundle.size > held else 0
-    replica, report.started = _append(home, db_url, replica, bundle, held, report, made)
+    replica, report.started = _append(home, db_url, replica, bundle, held, report, made, progress)
     if not report.ok:
         return report
     report.appended, report.size = new, held + new
@@ -480,6 +490,7 @@ def _append(
     held: int,
     report: SyncReport,
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> tuple["Ledger", bool]:
     """Append the bundle's entries from `held` on through the ledger's own rules, in batches read in turn (a v2
     file's are never held whole); the first that breaks a rule is named."""
@@ -513,6 +524,8 @@ def _append(
             report.size = replica.size()
             report.appended = report.size - held
             return replica, started
+        if progress is not None:
+            progress(batch[-1].index + 1 - held, bundle.size - held)
     return replica, started
 
 

@@ -442,20 +442,22 @@ class WitnessOps(RecordOps):
         *,
         waiting: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Done["SyncReport"]:
         """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
         sync into this folder running, it waits for that one to end (`waiting` hears a sentence first), or until
-        `cancelled()` (then `Cancelled`, and nothing synced; a later page's wait is not cut short)."""
+        `cancelled()` (then `Cancelled`, and nothing synced; a later page's wait is not cut short); `progress(appended,
+        of)` hears after each batch appended (of a server's page, page after page)."""
         from core.replica import LedgerSource, sync
 
         origin = self.replica_source(source)
         try:
-            report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled)
+            report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled, progress=progress)
             total, started = report.appended, report.started
             while report.ok and report.more:  # a server's next page, from where this one ended
                 reached = report.size
                 # a later page waits to the end: stopped there, "nothing was synced" would not be true
-                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting)
+                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting, progress=progress)
                 total += report.appended
                 report.appended, report.started = total, started  # the first page started it, if any did
                 if report.size == reached:

@@ -326,8 +326,26 @@ def test_the_export_shows_its_progress_a_tenth_at_a_time() -> None:
     from desktop.cli.witness_cmd import _tenths
 
     heard: list[tuple[float, str]] = []
-    hear = _tenths(lambda fraction, said: heard.append((fraction, said)))
+    hear = _tenths(lambda fraction, said: heard.append((fraction, said)), "written")
     for done in range(2000, 1_000_001, 2000):
         hear(done, 1_000_000)
     assert 10 <= len(heard) <= 11 and heard[-1] == (1.0, "1,000,000 of 1,000,000 entries written")
-    assert _tenths(None) is None  # no terminal: nothing shown
+    assert _tenths(None, "written") is None  # no terminal: nothing shown
+
+
+def test_a_sync_says_how_far_it_got_after_each_batch(
+    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A county's first sync takes minutes: the CLI and the GUI hear (appended, of) after each batch."""
+    grow(operator, 10)
+    monkeypatch.setattr(replica_module, "BATCH", 5)
+    heard: list[tuple[int, int]] = []
+    path = export(operator, 0, tmp_path / "b.jsonl", capsys)
+    report = sync(
+        DataDir.resolve(tmp_path / "replica"),
+        None,
+        BundleSource(read_bundle(path), "b"),
+        progress=lambda *a: heard.append(a),
+    )
+    size = operator.ledger.size()
+    assert report.ok and heard == [(5, size), (10, size), (size, size)]
