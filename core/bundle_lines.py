@@ -83,7 +83,7 @@ class StreamedEntries:
     offset: int  # where the first entry's line starts
     since: int
     count: int
-    stamp: tuple[int, int, int, int]  # the file as it was checked: another since is not read
+    stamp: tuple[int, int, int, int]  # the file as it was checked: one changed since is not read
 
     def __len__(self) -> int:
         return self.count
@@ -94,8 +94,13 @@ class StreamedEntries:
                 raise BadBundle(f"{self.label} changed after it was checked; nothing more was synced from it.")
             handle.seek(self.offset)
             for index in range(self.since, self.since + self.count):
+                try:
+                    raw = handle.readline(MAX_LINE_BYTES + 1)
+                except OSError as problem:
+                    raise BadBundle(f"{self.path} cannot be read ({problem.strerror or problem}).") from None
                 with damaged(self.label):
-                    yield bundle_entry(_parse(handle.readline(MAX_LINE_BYTES + 1), self.label, index), index)
+                    item = bundle_entry(_parse(raw, self.label, index), index)
+                yield item
 
 
 def read_bundle(path: str | os.PathLike[str]) -> Bundle:
