@@ -12,14 +12,18 @@ The frontier (the roots of the perfect subtrees of the first F entries) lets a
 replica whose own first F entries differ find where: it folds to the root at F,
 which a consistency proof ties to the signed checkpoint.  Entries carry the
 recording time the source gave them (the leaf hash binds it).
+
+This document is a `serve` page's, and the files earlier versions wrote; `export` now writes the same
+fields as JSON lines, `deedbook-export/2` (core.bundle_lines), which `Bundle` holds without its entries.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
 from core.checkpoint_note import identity_of, ledger_vkey
 from core.consistency import frontier
@@ -33,7 +37,7 @@ from core.userfiles import json_nests_deeper_than, read_user_file
 from core.witness_requests import BadRequest, Candidate, parse_candidates, proof_sizes
 
 if TYPE_CHECKING:
-    from core.ledger import Ledger
+    from core.ledger import Ledger, RecordedEntry
 
 FORMAT = "deedbook-export/1"
 MAX_BUNDLE_BYTES = 1 << 30
@@ -50,11 +54,19 @@ class BundleEntry:
     entry: Entry
 
 
+class BundleEntries(Protocol):
+    """A bundle's entries: a tuple, or read again from a file or a ledger each time they are gone through."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[BundleEntry]: ...
+
+
 @dataclass(frozen=True)
 class Bundle:
     identity: LedgerIdentity
     since: int
-    entries: tuple[BundleEntry, ...]
+    entries: "BundleEntries"  # in order, from `since`; a v2 file's (or a folder's) are read again each time
     total: int  # how many entries the source holds
     checkpoint: dict[str, Any] | None
     candidates: tuple[Candidate, ...]
@@ -76,30 +88,30 @@ class Bundle:
 @one_moment  # its size, entries, checkpoint and proofs at one moment: a checkpoint read later covered entries it did not carry
 def build_bundle(ledger: "Ledger", since: int, *, limit: int | None = None) -> dict[str, Any]:
     """The bundle of entries `since` .. (at most `limit` of them), with the latest checkpoint and its proofs."""
+    total = ledger.size()
+    stop = total if limit is None else min(total, since + limit)
+    data = bundle_head(ledger, since, stop)
+    data["entries"] = [entry_json(e) for e in ledger.entries(since, stop)]
+    return data
+
+
+@one_moment
+def bundle_head(ledger: "Ledger", since: int, stop: int, *, format: str = FORMAT) -> dict[str, Any]:
+    """All of the bundle of entries `since` .. `stop`-1 but its entries: the ledger, the sizes, the latest
+    checkpoint and the proofs that tie the entries before `since` to it (call inside the snapshot that reads
+    the entries)."""
     from core.cosignatures import cosigned_json
 
     total = ledger.size()
     if not 0 <= since <= total:
         raise DeedbookError(f"The ledger has {total:,} entries; an export starts at an entry from 0 to {total:,}.")
-    stop = total if limit is None else min(total, since + limit)
-    entries = ledger.entries(since, stop)
     data: dict[str, Any] = {
-        "format": FORMAT,
+        "format": format,
         "ledger": ledger.identity.as_json(),
         "ledgerKey": ledger_vkey(ledger.identity).text(),
         "since": since,
         "size": stop,
         "total": total,
-        "entries": [
-            {
-                "index": e.index,
-                "kind": e.kind,
-                "recordedAt": e.recorded_at,
-                "message": e.message,
-                "signatures": [s.as_json() for s in e.signatures],
-            }
-            for e in entries
-        ],
         "checkpoint": None,
         "consistency": [],
         "frontierSize": 0,
@@ -121,31 +133,67 @@ def build_bundle(ledger: "Ledger", since: int, *, limit: int | None = None) -> d
     return data
 
 
+def entry_json(e: "RecordedEntry") -> dict[str, Any]:
+    return {
+        "index": e.index,
+        "kind": e.kind,
+        "recordedAt": e.recorded_at,
+        "message": e.message,
+        "signatures": [s.as_json() for s in e.signatures],
+    }
+
+
 def bundle_text(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
+    """A `deedbook-export/1` bundle (a file's or a server's page), its entries checked as written."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadBundle(f"{label} is not a Deedbook export bundle ({FORMAT}).")
+    with damaged(label):
+        since = data.get("since")
+        items = data["entries"]
+        if type(since) is not int or not isinstance(items, list):
+            raise ValueError
+        entries = tuple(bundle_entry(item, since + offset) for offset, item in enumerate(items))
+        return parse_head(data, label, entries)
+
+
+@contextmanager
+def damaged(label: str) -> Iterator[None]:
+    """Anything malformed inside is the one sentence that `label` is damaged."""
     try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError, MalformedNote, BadRequest, DeedbookError) as bad:
+        if isinstance(bad, BadBundle):
+            raise
+        raise BadBundle(f"{label} is damaged or incomplete; it cannot be synced from.") from None
+
+
+def bundle_entry(item: Any, index: int) -> BundleEntry:
+    """The entry `index` of a bundle as written (ValueError or DeedbookError if it is not)."""
+    if (
+        not isinstance(item, dict)
+        or type(item.get("index")) is not int  # as written: == takes true and 1.0 for 1
+        or item["index"] != index
+        or type(item.get("recordedAt")) is not int
+        or not 0 <= item["recordedAt"] < 2**63
+    ):
+        raise ValueError
+    return BundleEntry(index, item["recordedAt"], Entry.from_json(item))
+
+
+def parse_head(data: dict[str, Any], label: str, entries: "BundleEntries") -> Bundle:
+    """The bundle whose ledger, sizes, checkpoint and proofs `data` holds (a v1 bundle, or a v2 bundle's first
+    line), with its `entries` read already."""
+    with damaged(label):
         identity = identity_of(str(data.get("ledgerKey", "")))
         if LedgerIdentity.from_json(data["ledger"]) != identity:
             raise BadBundle(f"{label} is damaged: its ledger and its ledger key disagree.")
         since, total = data["since"], data["total"]
         if type(since) is not int or type(total) is not int or not 0 <= since <= total:
             raise ValueError
-        entries = []
-        for offset, item in enumerate(data["entries"]):
-            if (
-                not isinstance(item, dict)
-                or type(item.get("index")) is not int  # as written: == takes true and 1.0 for 1
-                or item["index"] != since + offset
-                or type(item.get("recordedAt")) is not int
-                or not 0 <= item["recordedAt"] < 2**63
-            ):
-                raise ValueError
-            entries.append(BundleEntry(since + offset, item["recordedAt"], Entry.from_json(item)))
         if since + len(entries) > total or type(data.get("size")) is not int or data["size"] != since + len(entries):
             raise ValueError
         checkpoint = data.get("checkpoint")
@@ -170,14 +218,11 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
         frontier_roots = tuple(strict_b64(h, "A frontier hash") for h in roots)
         if any(len(h) != 32 for h in frontier_roots):
             raise ValueError
-    except (KeyError, TypeError, ValueError, AttributeError, MalformedNote, BadRequest, DeedbookError) as bad:
-        if isinstance(bad, BadBundle):
-            raise
-        raise BadBundle(f"{label} is damaged or incomplete; it cannot be synced from.") from None
-    return Bundle(identity, since, tuple(entries), total, checkpoint, candidates, frontier_size, frontier_roots)
+    return Bundle(identity, since, entries, total, checkpoint, candidates, frontier_size, frontier_roots)
 
 
-def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+def read_v1_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """A `deedbook-export/1` file, read whole (at most 1 GiB); `core.bundle_lines.read_bundle` reads either."""
     raw = read_user_file(path, "an export bundle", max_bytes=MAX_BUNDLE_BYTES, error=BadBundle)
     try:
         text = raw.decode("utf-8")

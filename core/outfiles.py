@@ -19,6 +19,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from core.errors import DeedbookError, Remedy
 
@@ -106,9 +107,24 @@ def write_output(
     creates a missing folder (the data folder's own subfolders), otherwise a
     missing folder is refused.
     """
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return write_output_with(
+        path, lambda handle: handle.write(payload), force=force, private=private, make_folder=make_folder
+    )
+
+
+def write_output_with(
+    path: str | os.PathLike[str],
+    write: Callable[[BinaryIO], object],
+    *,
+    force: bool = False,
+    private: bool = False,
+    make_folder: bool = False,
+) -> Path:
+    """`write_output` of what `write(handle)` writes, piece by piece (a file too large to hold whole): the
+    temporary file is put in place only once `write` returns; anything it raises leaves no file."""
     p = check_output(path, force=force, make_folder=make_folder)
     folder = p.parent
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".deedbook-", suffix=".tmp")
     except OSError as error:
@@ -116,7 +132,7 @@ def write_output(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600 if private else 0o666 & ~_UMASK)  # mkstemp made it 0600; a plain file follows the umask

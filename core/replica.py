@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
-from core.bundles import Bundle, build_bundle, parse_bundle
+from core.bundles import Bundle, BundleEntry, bundle_head, parse_head
 from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
 from core.consistency import first_difference, fold, frontier, spans, subtree_root
 from core.entries import SignatureRecord, entry_leaf_hash
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from core.ledger import Ledger
 
 STATE_FORMAT = "deedbook-replica/1"
+Progress = Callable[[int, int], None]  # (entries appended, of how many): a county's first sync takes minutes
 BATCH = 2000  # entries per transaction: a sync stopped midway keeps whole, checked batches
 
 
@@ -84,9 +86,12 @@ class LedgerSource:
         self.ledger, self.label = ledger, label
 
     def bundle(self, since: int) -> Bundle:
-        with self.ledger.snapshot():  # its size and the bundle built at it, one moment
-            data = build_bundle(self.ledger, min(since, self.ledger.size()))
-        return parse_bundle(data, f"The ledger in {self.label}")
+        with self.ledger.snapshot():  # its size, checkpoint and proofs, one moment
+            size = self.ledger.size()
+            head = bundle_head(self.ledger, min(since, size), size)
+        # its entries read a batch at a time as the sync goes through them (the ledger only grows: those
+        # before `size` stay what they were at that moment), never a county's whole ledger at once
+        return parse_head(head, f"The ledger in {self.label}", LedgerEntries(self.ledger, head["since"], size))
 
     def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
         return [e.leaf_hash for e in self.ledger.entries(start, stop)]
@@ -97,6 +102,23 @@ class LedgerSource:
                 return None
             tree = self.ledger.tree()
             return Candidate(old, tree.root(old), tuple(tree.consistency(old, size)) if old < size else ())
+
+
+@dataclass(frozen=True)
+class LedgerEntries:
+    """Entries `since` .. `stop`-1 of another data folder's ledger, read a batch at a time each time."""
+
+    ledger: "Ledger"
+    since: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.since
+
+    def __iter__(self) -> Iterator[BundleEntry]:
+        for start in range(self.since, self.stop, BATCH):
+            for e in self.ledger.entries(start, min(self.stop, start + BATCH)):
+                yield BundleEntry(e.index, e.recorded_at, e.entry)
 
 
 @dataclass
@@ -185,13 +207,15 @@ def sync(
     since: int | None = None,
     waiting: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Bring the replica in `home` up to the source; a refusal of a rewritten history is a report with ok=False.
 
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
     the replica holds beyond it, which no signature of the operator covers yet, are compared one by one.
     One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence), until
-    `cancelled()` says to stop waiting (`Cancelled`, nothing synced); once the folder is its own it runs to the end."""
+    `cancelled()` says to stop waiting (`Cancelled`, nothing synced); once the folder is its own it runs to the end,
+    `progress(appended, of)` hearing after each batch appended."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
     while True:
@@ -200,13 +224,19 @@ def sync(
         if lock is not None:
             break
     try:
-        return _sync_alone(home, db_url, source, now, since, before)
+        return _sync_alone(home, db_url, source, now, since, before, progress)
     finally:
         lock.release()
 
 
 def _sync_alone(
-    home: DataDir, db_url: str | None, source: Source, now: int, since: int | None, before: Before
+    home: DataDir,
+    db_url: str | None,
+    source: Source,
+    now: int,
+    since: int | None,
+    before: Before,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """`sync`, holding the folder's lock.  A first sync says so on disk before it writes anything
     (core.replica_start): killed, the next sync finishes it; refused, what it made is taken away again."""
@@ -224,7 +254,7 @@ def _sync_alone(
         raise
     if replica is not None:  # a ledger: a replica (or another ledger, refused by its identity)
         try:
-            report = _sync(home, db_url, replica, source, now, since)
+            report = _sync(home, db_url, replica, source, now, since, progress=progress)
         except BaseException:
             if noted:
                 before.leave()
@@ -237,7 +267,7 @@ def _sync_alone(
     # first attempt (a later sync keeps the whole, checked batches it wrote).
     made = Made()
     try:
-        report = _sync(home, db_url, None, source, now, since, made)
+        report = _sync(home, db_url, None, source, now, since, made, progress)
     except Overtaken:
         raise
     except BaseException:
@@ -256,6 +286,7 @@ def _sync(
     now: int,
     since: int | None,
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> SyncReport:
     held = replica.size() if replica is not None else 0
     if since is None:
@@ -286,11 +317,11 @@ def _sync(
             if report.fork_proof is not None:
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
-    new = [e for e in bundle.entries if e.index >= held]
-    replica, report.started = _append(home, db_url, replica, bundle, new, report, made)
+    new = bundle.size - held if bundle.size > held else 0
+    replica, report.started = _append(home, db_url, replica, bundle, held, report, made, progress)
     if not report.ok:
         return report
-    report.appended, report.size = len(new), held + len(new)
+    report.appended, report.size = new, held + new
     if signed is not None:
         report.checkpoint_size = signed.size
         report.cosigners = _keep_cosignatures(replica, bundle, signed, now)
@@ -313,8 +344,7 @@ def _signed(bundle: Bundle, label: str) -> SignedCheckpoint | None:
     return signed
 
 
-def _leaf(bundle: Bundle, index: int) -> bytes:
-    item = bundle.entries[index - bundle.since]
+def _leaf(bundle: Bundle, item: BundleEntry) -> bytes:
     try:
         digest = check_signatures(bundle.identity, item.entry)
     except (RuleViolation, KeyError, TypeError, ValueError):
@@ -333,10 +363,16 @@ def _compare(
     earlier = _compare_tree(replica, bundle, signed, source)
     if earlier is not None:
         return earlier
-    held = replica.size()
-    mine = {e.index: e.leaf_hash for e in replica.entries(bundle.since, held)} if bundle.since < held else {}
-    for index in sorted(mine):
-        if index < bundle.size and _leaf(bundle, index) != mine[index]:
+    held = min(replica.size(), bundle.size)
+    theirs = iter(bundle.entries)  # read once, in order: a v2 file's entries are not held
+    for start in range(bundle.since, held, BATCH):
+        mine = replica.entries(start, min(held, start + BATCH))
+        for recorded, item in zip(
+            mine, theirs, strict=False
+        ):  # `mine` first: ends a batch without taking one of theirs
+            if _leaf(bundle, item) == recorded.leaf_hash:
+                continue
+            index = recorded.index
             return (
                 index,
                 None,
@@ -451,16 +487,18 @@ def _append(
     db_url: str | None,
     replica: "Ledger | None",
     bundle: Bundle,
-    new: list[Any],
+    held: int,
     report: SyncReport,
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> tuple["Ledger", bool]:
-    """Append the new entries through the ledger's own rules, in batches; the first that breaks one is named."""
+    """Append the bundle's entries from `held` on through the ledger's own rules, in batches read in turn (a v2
+    file's are never held whole); the first that breaks a rule is named."""
     from core.ledger import Ledger
 
     started = replica is None
     if replica is None:
-        if not new or new[0].index != 0:
+        if bundle.size <= held or bundle.since != 0:
             raise DeedbookError(
                 f"{report.source} does not start at the ledger's first entry, which a new replica needs."
             )
@@ -468,9 +506,11 @@ def _append(
         replica = Ledger(home, engine, bundle.identity)
         if made is not None:
             made.ledger = replica  # for sync to close and remove, should this start be refused
-    for start in range(0, len(new), BATCH):
-        batch = new[start : start + BATCH]
-        before = _claim(home, bundle, batch[0].recorded_at) if started and start == 0 else _at(home, batch[0].index)
+    new = (e for e in bundle.entries if e.index >= held)
+    first = True
+    while batch := list(islice(new, BATCH)):
+        before = _claim(home, bundle, batch[0].recorded_at) if started and first else _at(home, batch[0].index)
+        first = False
         try:
             replica.append([e.entry for e in batch], recorded_at=[e.recorded_at for e in batch], _before=before)
             if made is not None:
@@ -482,8 +522,10 @@ def _append(
                 f"{batch[0].index:,} on: {broken} Nothing from that batch was synced."
             )
             report.size = replica.size()
-            report.appended = report.size - (new[0].index if new else 0)
+            report.appended = report.size - held
             return replica, started
+        if progress is not None:
+            progress(batch[-1].index + 1 - held, bundle.size - held)
     return replica, started
 
 

@@ -325,13 +325,38 @@ def _verify_fork(args: argparse.Namespace, ctx: CliContext) -> int:
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.since < 0:
         raise DeedbookError("--since is an entry number (0 or more).")
-    path = ctx.ws.export_bundle(args.since, args.out, force=args.force).value
+    from desktop.cli.valuation_cmd import _progress
+
+    path = ctx.ws.export_bundle(
+        args.since, args.out, force=args.force, progress=_tenths(_progress(True), "written")
+    ).value
     print(f"Wrote entries from {args.since} on, with the latest checkpoint, to {path}.")
     return 0
 
 
+def _tenths(report: Any, done_to_them: str) -> Any:
+    """`report(fraction, sentence)` at each tenth of the entries (a county's export or sync is 500 batches), or
+    None when there is no terminal to show it."""
+    if report is None:
+        return None
+    shown = [-1]
+
+    def hear(done: int, of: int) -> None:
+        if done * 10 // of != shown[0]:
+            shown[0] = done * 10 // of
+            report(done / of, f"{done:,} of {of:,} entries {done_to_them}")
+
+    return hear
+
+
 def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = ctx.ws.replica_sync(args.source, waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr)).value
+    from desktop.cli.valuation_cmd import _progress
+
+    report = ctx.ws.replica_sync(
+        args.source,
+        waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr),
+        progress=_tenths(_progress(not args.json), "checked and appended"),
+    ).value
     if args.json:
         print_json(report.as_json())
     elif report.ok:

@@ -398,16 +398,26 @@ class WitnessOps(RecordOps):
         return record_quorum(read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES), policy)
 
     # -- replicas --------------------------------------------------------------------------------------------
-    def export_bundle(self, since: int, out: str | os.PathLike[str], *, force: bool = False) -> Done[Path]:
-        from core.bundles import build_bundle, bundle_text
-        from core.outfiles import check_output
+    def export_bundle(
+        self,
+        since: int,
+        out: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Done[Path]:
+        """The entries from `since` on as a `deedbook-export/2` bundle, written entry by entry (bounded memory)
+        to a temporary file put in place at the end (refused, no file is left); `progress(written, of)` hears after
+        each page."""
+        from core.bundle_lines import write_bundle
+        from core.outfiles import write_output_with
 
-        check_output(out, force=force)
-        return self.write_file(out, bundle_text(build_bundle(self.ledger, since)), force=force)
+        written = write_output_with(out, lambda handle: write_bundle(self.ledger, since, handle, progress), force=force)
+        return Done(written, Receipt(files=(written,)))
 
     def replica_source(self, source: str) -> "Source":
         """A bundle file, another data folder, or a `serve` URL."""
-        from core.bundles import read_bundle
+        from core.bundle_lines import read_bundle
         from core.errors import DeedbookError
         from core.ledger import Ledger
         from core.paths import DataDir
@@ -432,20 +442,22 @@ class WitnessOps(RecordOps):
         *,
         waiting: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Done["SyncReport"]:
         """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
         sync into this folder running, it waits for that one to end (`waiting` hears a sentence first), or until
-        `cancelled()` (then `Cancelled`, and nothing synced; a later page's wait is not cut short)."""
+        `cancelled()` (then `Cancelled`, and nothing synced; a later page's wait is not cut short); `progress(appended,
+        of)` hears after each batch appended (of a server's page, page after page)."""
         from core.replica import LedgerSource, sync
 
         origin = self.replica_source(source)
         try:
-            report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled)
+            report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled, progress=progress)
             total, started = report.appended, report.started
             while report.ok and report.more:  # a server's next page, from where this one ended
                 reached = report.size
                 # a later page waits to the end: stopped there, "nothing was synced" would not be true
-                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting)
+                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting, progress=progress)
                 total += report.appended
                 report.appended, report.started = total, started  # the first page started it, if any did
                 if report.size == reached:
@@ -482,10 +494,16 @@ def _ledger_key_in(path: Path) -> str:
     """The ledger key a checkpoint request or an export bundle names."""
     import json
 
+    from core.bundle_lines import bundle_head_in
     from core.bundles import MAX_BUNDLE_BYTES
     from core.errors import DeedbookError
     from core.userfiles import json_nests_deeper_than, read_user_file
 
+    head = bundle_head_in(
+        path, "a checkpoint request or export bundle", DeedbookError
+    )  # a v2 bundle: its first line names the ledger (its entries are not read)
+    if head is not None and isinstance(head.get("ledgerKey"), str):
+        return str(head["ledgerKey"])
     raw = read_user_file(path, "a checkpoint request or export bundle", max_bytes=MAX_BUNDLE_BYTES)
     try:
         text = raw.decode("utf-8")

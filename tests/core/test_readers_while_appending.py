@@ -54,6 +54,38 @@ def test_an_export_is_of_one_moment_and_syncs_into_a_replica(tmp_path: Path, db_
 
 
 @pytest.mark.slow
+def test_a_streamed_export_is_of_one_moment_though_written_a_page_at_a_time(
+    tmp_path: Path, db_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """deedbook-export/2 reads the ledger a page at a time, the first line's checkpoint and proofs and every
+    page of one moment: pages read on to the ledger's end as it grows carried entries the first line's size
+    leaves out, and the file was refused (fails so; the snapshot's own part is a window of one call here)."""
+    import core.bundle_lines as bundle_lines
+    from core.bundle_lines import read_bundle
+
+    monkeypatch.setattr(bundle_lines, "PAGE", 7)
+    office = busy_office(tmp_path, db_url, 60)
+    paths: list[Path] = []
+
+    def export() -> Path:
+        path = tmp_path / f"bundle-{len(paths)}.jsonl"
+        with path.open("wb") as handle:
+            bundle_lines.write_bundle(office.open(), 0, handle)
+        paths.append(path)
+        return path
+
+    written = while_appending(office, GROWING, export)
+    assert len({p.stat().st_size for p in written}) >= 2  # exports were written while entries were appended
+    for path in written:
+        bundle = read_bundle(path)  # its entries, counted against its first and last lines
+        assert bundle.size == bundle.total and bundle.checkpoint is not None
+        assert bundle.checkpoint["message"]["size"] <= bundle.total
+    middle = read_bundle(written[len(written) // 2])
+    report = sync(DataDir.resolve(tmp_path / "replica"), None, BundleSource(middle, "the bundle"))
+    assert report.ok and report.size == middle.total
+
+
+@pytest.mark.slow
 def test_a_replica_syncs_from_a_folder_another_program_appends_to(tmp_path: Path, db_url: str | None) -> None:
     office = busy_office(tmp_path, db_url, 60)
     replica = DataDir.resolve(tmp_path / "replica")

@@ -724,6 +724,48 @@ def test_a_bad_file_is_refused_in_one_sentence(env: Env, entry: Entry, case: str
     assert heart.longest < HELD_AT_MOST, f"the UI thread missed its beat for {heart.longest:.1f} s"
 
 
+def streamed_case(case: str, folder: Path, world: World) -> Path:
+    """The world's ledger as an export bundle (deedbook-export/2, a line an entry) damaged as `case` says."""
+    from core.bundle_lines import write_bundle
+
+    whole = folder / "whole.jsonl"
+    with whole.open("wb") as handle:
+        write_bundle(world.ledger, 0, handle)
+    rows = whole.read_bytes().splitlines(keepends=True)
+    whole.unlink()
+    if case == "cut_mid_entry":
+        kept = [*rows[:2], rows[2][: len(rows[2]) // 2]]
+    elif case == "no_last_line":
+        kept = rows[:-1]
+    elif case == "count_differs":  # an entry fewer than the first line says; the last line counts what is there
+        kept = [*rows[:-2], re.sub(rb'"entries":(\d+)', lambda m: b'"entries":%d' % (int(m[1]) - 1), rows[-1])]
+    elif case == "entry_past_size":
+        kept = [re.sub(rb'"size":(\d+)', lambda m: b'"size":%d' % (int(m[1]) - 1), rows[0]), *rows[1:]]
+    else:
+        raise AssertionError(case)
+    return _write(folder / "chosen.jsonl", b"".join(kept))
+
+
+STREAMED_CASES = ["cut_mid_entry", "no_last_line", "count_differs", "entry_past_size"]
+
+
+@pytest.mark.parametrize("case", STREAMED_CASES)
+def test_a_damaged_streamed_bundle_is_refused_in_one_sentence(env: Env, case: str) -> None:
+    """A bundle as `export` writes it now, cut short or miscounted: one sentence, nothing synced."""
+    env.world.register("BUNDLE-1", env.world.key("alice").address)
+    env.world.register("BUNDLE-2", env.world.key("alice").address)
+    folder = env.tmp / "chosen"
+    folder.mkdir()
+    path = streamed_case(case, folder, env.world)
+    content = _digest(path)
+    entry = next(e for e in FILE_ENTRIES if e.name == "witnesses: export bundle to sync from")
+    before, listing = _ledger_state(env.world.ledger), _folder_listing(env.world.home.root)
+    widget = entry.drive(env, path)
+    sentence = _check(env, entry, widget, before, listing, case)
+    assert ("incomplete" if case.startswith(("cut", "no_")) else "damaged") in sentence, sentence
+    assert _digest(path) == content
+
+
 def test_a_name_that_is_not_utf8_is_shown_with_its_bad_bytes_marked(
     monkeypatch: pytest.MonkeyPatch, qtbot: Any
 ) -> None:

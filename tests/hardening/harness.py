@@ -13,12 +13,14 @@ hang or exhaust memory (FIFOs, devices, huge files).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +94,11 @@ def assert_refused(outcome: Outcome, code: int = 2, *, says: str | None = None) 
     assert len(lines) == 1, f"wanted one line on stderr, got: {outcome.err!r}"
     if says is not None:
         assert says.lower() in outcome.err.lower(), f"{says!r} not in {outcome.err!r}"
+
+
+def export_document(path: Path) -> dict[str, Any]:
+    """The bundle `export` wrote (deedbook-export/2: a first line, one line an entry, a last line) as one
+    deedbook-export/1 document, as a server's page is and older versions wrote files: for tests that change
+    a value in it and write it back."""
+    head, *entries, _end = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return {**head, "format": "deedbook-export/1", "entries": entries}

@@ -81,24 +81,39 @@ def _judge(outcome: Outcome, *, before: str, after: str, verifies: bool, same: b
 
 
 @pytest.fixture(scope="module")
-def bundle(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    """The office's whole ledger as an export bundle, and what a replica synced from it holds."""
+def bundle(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Any], str]:
+    """The office's whole ledger as an export bundle (deedbook-export/2: its lines, each a JSON value), and what
+    a replica synced from it holds."""
     root = tmp_path_factory.mktemp("bundle")
-    path = root / "bundle.json"
+    path = root / "bundle.jsonl"
     made = run_cli(office_template.argv("export", "--since", "0", "--out", str(path)))
     assert made.code == 0, made.err
     replica = root / "replica"
     synced = run_cli(["--data-dir", str(replica), "replica", "sync", "--from", str(path)])
     assert synced.code == 0, synced.err
-    return json.loads(path.read_text(encoding="utf-8")), _held(replica)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()], _held(replica)
+
+
+def _as_v1(lines: list[Any]) -> dict[str, Any]:
+    """The same bundle as one deedbook-export/1 document."""
+    return {**lines[0], "format": "deedbook-export/1", "entries": lines[1:-1]}
+
+
+def _lines_written(folder: Path, name: str, mutation: Mutation) -> Path:
+    """A v2 bundle's lines as changed (changed into something else than a list of lines, that one value)."""
+    path = folder / name
+    value = mutation.document
+    text = "".join(json.dumps(line) + "\n" for line in value) if isinstance(value, list) else json.dumps(value)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
-def replica(bundle: tuple[dict[str, Any], str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def replica(bundle: tuple[list[Any], str], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A replica synced from the office's bundle (its replica.json is what `replica show` reads)."""
     root = tmp_path_factory.mktemp("replica")
     path = root / "bundle.json"
-    path.write_text(json.dumps(bundle[0]), encoding="utf-8")
+    path.write_text(json.dumps(_as_v1(bundle[0])), encoding="utf-8")
     assert run_cli(["--data-dir", str(root / "replica"), "replica", "sync", "--from", str(path)]).code == 0
     return root / "replica"
 
@@ -125,16 +140,20 @@ def test_the_replica_record_changed_anywhere(
 
 @FUZZ
 @given(data=st.data())
+@pytest.mark.parametrize("format", ["v2", "v1"])
 def test_an_export_bundle_changed_anywhere(
-    bundle: tuple[dict[str, Any], str], capsys: pytest.CaptureFixture[str], data: st.DataObject
+    bundle: tuple[list[Any], str], capsys: pytest.CaptureFixture[str], data: st.DataObject, format: str
 ) -> None:
-    genuine, synced = bundle
-    mutation = data.draw(mutations(genuine))
+    """Both formats: v2 as `export` writes it (a line changed, or the lines replaced by one value), v1 as
+    earlier versions wrote it."""
+    lines, synced = bundle
+    mutation = data.draw(mutations(lines if format == "v2" else _as_v1(lines)))
+    write = _lines_written if format == "v2" else _written
     with tempfile.TemporaryDirectory() as folder:
         replica = Path(folder) / "replica"
         before = _held(replica)
         outcome = run_cli(
-            ["--data-dir", str(replica), "replica", "sync", "--from", str(_written(Path(folder), "b.json", mutation))],
+            ["--data-dir", str(replica), "replica", "sync", "--from", str(write(Path(folder), "b.json", mutation))],
             capsys,
         )
         after = _held(replica)
@@ -300,19 +319,29 @@ SIGNER = ("entries", 0, "signatures", 0, "signer")
         "size-float",
     ],
 )
+@pytest.mark.parametrize("format", ["v2", "v1"])
 def test_a_bundle_is_read_as_written(
-    bundle: tuple[dict[str, Any], str], capsys: pytest.CaptureFixture[str], path: tuple[Any, ...], spell: Any
+    bundle: tuple[list[Any], str],
+    capsys: pytest.CaptureFixture[str],
+    path: tuple[Any, ...],
+    spell: Any,
+    format: str,
 ) -> None:
     """An export bundle's signature record spelt otherwise (str() and bytes.fromhex(text[2:]) took each, so a
     replica started from it stored a record its source never held), or an entry's position or the size as
     true or a float (== took them for whole numbers): the bundle is damaged."""
-    genuine, _ = bundle
-
+    lines, _ = bundle
+    if format == "v2":  # the same place in its lines: an entry's is its own line, the size the first line's
+        genuine: Any = lines
+        path = (1 + path[1], *path[2:]) if path[0] == "entries" else (0, *path)
+        write = _lines_written
+    else:
+        genuine, write = _as_v1(lines), _written
     mutation = _spelt(genuine, path, spell(at(genuine, path)))
     with tempfile.TemporaryDirectory() as folder:
         replica = Path(folder) / "replica"
         outcome = run_cli(
-            ["--data-dir", str(replica), "replica", "sync", "--from", str(_written(Path(folder), "b.json", mutation))],
+            ["--data-dir", str(replica), "replica", "sync", "--from", str(write(Path(folder), "b.json", mutation))],
             capsys,
         )
         assert_refused(outcome, 2, says="damaged")

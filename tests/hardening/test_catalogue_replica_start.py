@@ -21,7 +21,7 @@ from core.ledger import Ledger
 from desktop.workspace import Workspace
 from tests.hardening.conftest import Office
 from tests.hardening.fixed_server import fixed_server
-from tests.hardening.harness import run_cli
+from tests.hardening.harness import export_document, run_cli
 
 
 def listing(root: Path, *, database_sizes: bool = True) -> list[tuple[str, int]] | None:
@@ -92,8 +92,7 @@ BUNDLES: dict[str, tuple[Callable[[dict[str, Any]], None], int, str]] = {
 def export(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("replica-start") / "export.json"
     assert run_cli([*office_template.argv("export", "--since", "0", "--out", str(out))]).code == 0
-    data: dict[str, Any] = json.loads(out.read_text())
-    return data
+    return export_document(out)
 
 
 def _target(tmp_path: Path, exists: bool) -> Path:

@@ -25,7 +25,7 @@ from desktop.workspace import Workspace
 from desktop.workspace.witnessing import NO_ANSWER
 from tests.hardening.conftest import Office
 from tests.hardening.fixed_server import fixed_server
-from tests.hardening.harness import assert_refused, fingerprint, run_cli
+from tests.hardening.harness import assert_refused, export_document, fingerprint, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def source(office_template: Office, tmp_path_factory: pytest.TempPathFactory) ->
         consistency = Candidate(1, tree.root(1), tuple(tree.consistency(1, 2))).as_json()
     finally:
         ledger.close()
-    return {"export": json.loads(out.read_text()), "leaves": leaves, "consistency": consistency}
+    return {"export": export_document(out), "leaves": leaves, "consistency": consistency}
 
 
 def _set(path: list[Any], value: Any) -> Any:

@@ -23,7 +23,7 @@ from core.ledger import Ledger
 from core.paths import DataDir
 from desktop.workspace import Workspace
 from tests.hardening.conftest import Office
-from tests.hardening.harness import run_cli
+from tests.hardening.harness import export_document, run_cli
 
 # A sync that stops at `point` (prints "paused") until the file `release` exists; argv[3:] is the command line.
 _PAUSING = r"""
@@ -120,7 +120,7 @@ def source(office: Office, tmp_path: Path) -> tuple[Path, list[str]]:
         assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
     out = tmp_path / "export.json"
     assert run_cli(office.argv("export", "--since", "0", "--out", str(out))).code == 0
-    assert len(json.loads(out.read_text())["entries"]) >= 5
+    assert len(export_document(out)["entries"]) >= 5
     return out, leaves(office.home)
 
 
@@ -211,7 +211,7 @@ def test_a_killed_first_sync_then_refused_leaves_the_folder_as_it_was_before_bot
     kill(syncing)
     assert target.is_dir()
     bad = tmp_path / "bad.json"
-    bundle = json.loads(source[0].read_text())
+    bundle = export_document(source[0])
     signature = bundle["entries"][1]["signatures"][0]["signature"]
     bundle["entries"][1]["signatures"][0]["signature"] = (
         signature[:-4] + ("00" if signature[-4:-2] != "00" else "11") + signature[-2:]
@@ -331,7 +331,7 @@ def test_a_half_made_replica_refuses_init_and_a_damaged_record_is_said(
     is removed the sync finishes the replica."""
     import core.replica
 
-    bundle = json.loads(source[0].read_text())
+    bundle = export_document(source[0])
     signature = bundle["entries"][2]["signatures"][0]["signature"]
     bundle["entries"][2]["signatures"][0]["signature"] = (
         signature[:-4] + ("00" if signature[-4:-2] != "00" else "11") + signature[-2:]
@@ -379,7 +379,7 @@ def test_two_folders_on_one_database_never_double_an_entry(
 ) -> None:
     """No folder's lock covers two data folders sharing a --db-url database: the sync that finds, in its batch's
     transaction, that the other appended meanwhile is refused in one sentence, and no entry is there twice."""
-    from core.bundles import read_bundle
+    from core.bundle_lines import read_bundle
     from core.errors import DeedbookError
     from core.replica import BundleSource, sync
 

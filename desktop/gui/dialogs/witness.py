@@ -156,7 +156,7 @@ class SyncDialog(_Dialog):
         path = (
             prompts.choose_folder(self, "The source's data folder")
             if self.kind() == "folder"
-            else prompts.open_file(self, "An export bundle", "Export bundles (*.json);;All files (*)")
+            else prompts.open_file(self, "An export bundle", "Export bundles (*.jsonl *.json);;All files (*)")
         )
         if path is not None:
             self.source.setText(str(path))

@@ -422,6 +422,9 @@ class WitnessesPane(Pane):
                 source,
                 waiting=lambda _said: handle.fraction(UNKNOWN, WAITING),
                 cancelled=handle.should_cancel,
+                progress=lambda done, of: handle.fraction(
+                    done / of, f"{done:,} of {of:,} entries checked and appended"
+                ),
             )
 
         self.ctx.ops.task(self, work, write=True, title="Syncing the replica").success(synced).run()

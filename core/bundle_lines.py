@@ -1,0 +1,208 @@
+"""`deedbook-export/2`: an export bundle written and read one entry at a time, in bounded memory.
+
+JSON lines, UTF-8, each ending in a newline:
+
+    {"format": "deedbook-export/2", "ledger", "ledgerKey", "since": N, "size": M, "total",
+     "checkpoint", "consistency", "frontierSize", "frontier"}       # the first line: as a v1 bundle, less its entries
+    {"index": N, "kind", "recordedAt", "message", "signatures"}     # one line an entry, N .. M-1 in order
+    {"end": "deedbook-export/2", "entries": M - N}                  # the last line
+
+The checkpoint and its proofs lead, not trail: a replica checks them (the operator's signature, the
+consistency of what it holds) before it appends anything, so they are read first, and the writer has them
+from the same snapshot as the entries before it writes the first.  The last line says the file is whole:
+a copy cut short anywhere, even between two entries, lacks it.
+
+A file is checked whole before a sync uses it (every line parsed, every entry as written, the count
+against the first and last lines), holding one line at a time; the sync then reads the entries again, in
+order, as it compares and appends them.  A v1 file (one JSON document) is still read whole
+(`read_bundle` reads either).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
+
+from core.bundles import (
+    BadBundle,
+    Bundle,
+    BundleEntry,
+    bundle_entry,
+    bundle_head,
+    damaged,
+    entry_json,
+    parse_head,
+    read_v1_bundle,
+)
+from core.errors import DeedbookError
+from core.userfiles import json_nests_deeper_than, open_user_file
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+FORMAT = "deedbook-export/2"
+MAX_LINE_BYTES = 4 * 2**20  # an entry is at most a request file's 1 MB (core.requests) in JSON
+MAX_FIRST_LINE_BYTES = 4 * 2**20  # a checkpoint, its cosignatures and a few proofs of 64 hashes: a few KB
+MAX_DEPTH = 16  # as a v1 bundle is measured: much deeper JSON can exhaust the decoder's stack
+PAGE = 2000  # entries read from the ledger at a time while writing
+
+
+def write_bundle(
+    ledger: "Ledger",
+    since: int,
+    handle: BinaryIO,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the bundle of the entries from `since` on to `handle`, a page at a time, all of it as of one
+    moment of the ledger; `progress(written, of)` hears after each page.  Returns the entries written."""
+    with ledger.snapshot():  # the checkpoint and proofs of the first line at the moment of the entries
+        total = ledger.size()
+        handle.write(_line(bundle_head(ledger, since, total, format=FORMAT)))
+        for start in range(since, total, PAGE):
+            for e in ledger.entries(start, min(total, start + PAGE)):
+                handle.write(_line(entry_json(e)))
+            if progress is not None:
+                progress(min(total, start + PAGE) - since, total - since)
+        handle.write(_line({"end": FORMAT, "entries": total - since}))
+    return total - since
+
+
+def _line(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class StreamedEntries:
+    """A v2 file's entries, checked once already: each iteration reads them from the file again, in order."""
+
+    path: Path
+    label: str
+    offset: int  # where the first entry's line starts
+    since: int
+    count: int
+    stamp: tuple[int, int, int, int]  # the file as it was checked: one changed since is not read
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[BundleEntry]:
+        with open_user_file(self.path, "an export bundle", error=BadBundle) as handle:
+            if _stamp(handle) != self.stamp:
+                raise BadBundle(f"{self.label} changed after it was checked; nothing more was synced from it.")
+            handle.seek(self.offset)
+            for index in range(self.since, self.since + self.count):
+                try:
+                    raw = handle.readline(MAX_LINE_BYTES + 1)
+                except OSError as problem:
+                    raise BadBundle(f"{self.path} cannot be read ({problem.strerror or problem}).") from None
+                with damaged(self.label):
+                    item = bundle_entry(_parse(raw, self.label, index), index)
+                yield item
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """An export bundle file: `deedbook-export/2` checked line by line (its entries not held: read again as a
+    sync appends them); `deedbook-export/1` whole (core.bundles)."""
+    streamed = read_lines_bundle(path)
+    return streamed if streamed is not None else read_v1_bundle(path)
+
+
+def read_lines_bundle(path: str | os.PathLike[str]) -> Bundle | None:
+    """The v2 bundle in `path`, checked line by line (its entries not held), or None when its first line is not
+    a v2 bundle's (a v1 file, or no bundle: core.bundles says which)."""
+    p = Path(path)
+    label = f"The file {path}"
+    with open_user_file(p, "an export bundle", error=BadBundle) as handle:
+        first, head = _first_line(handle, p)
+        if head is None:
+            return None
+        since, size = head.get("since"), head.get("size")
+        if type(since) is not int or type(size) is not int or not 0 <= since <= size:
+            raise BadBundle(f"{label} is damaged or incomplete; it cannot be synced from.")
+        try:
+            count = _check_entries(handle, label, since, size)
+            stamp, offset = _stamp(handle), len(first)
+        except OSError as problem:
+            raise BadBundle(f"{p} cannot be read ({problem.strerror or problem}).") from None
+    return parse_head(head, label, StreamedEntries(p, label, offset, since, count, stamp))
+
+
+def bundle_head_in(
+    path: str | os.PathLike[str], what: str = "an export bundle", error: type[DeedbookError] = BadBundle
+) -> dict[str, Any] | None:
+    """The first line of the v2 bundle in `path` (its ledger, ledger key, sizes and checkpoint), unchecked and
+    without reading its entries, or None when the file is no v2 bundle; `what` it should be names it in the
+    sentence when it cannot be opened."""
+    with open_user_file(path, what, error=error) as handle:
+        return _first_line(handle, path)[1]
+
+
+def _first_line(handle: BinaryIO, path: str | os.PathLike[str]) -> tuple[bytes, dict[str, Any] | None]:
+    """The first line, and it as JSON when it is a v2 bundle's first line."""
+    try:
+        first = handle.readline(MAX_FIRST_LINE_BYTES + 1)
+        head = _json(first) if first.endswith(b"\n") else None
+    except ValueError:
+        return b"", None
+    except OSError as problem:
+        raise BadBundle(f"{path} cannot be read ({problem.strerror or problem}).") from None
+    return (first, head) if isinstance(head, dict) and head.get("format") == FORMAT else (first, None)
+
+
+def _check_entries(handle: BinaryIO, label: str, since: int, size: int) -> int:
+    """Read every entry line after the first to the last line; how many entries there are."""
+    count = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        index = since + count
+        item = _parse(raw, label, index)
+        if isinstance(item, dict) and "end" in item:
+            if item != {"end": FORMAT, "entries": count} or handle.read(1):
+                raise BadBundle(f"{label} is damaged: its last line does not end its {count:,} entries.")
+            break
+        if index >= size:
+            raise BadBundle(f"{label} is damaged: it carries more entries than its first line says ({size - since:,}).")
+        with damaged(label):
+            bundle_entry(item, index)
+        count += 1
+    if since + count != size:
+        raise BadBundle(f"{label} is damaged: it carries {count:,} entries where its first line says {size - since:,}.")
+    return count
+
+
+def _parse(raw: bytes, label: str, index: int) -> Any:
+    """One line as JSON: a line cut short (the file ends mid-line, or before its last line), too long or not
+    JSON is one sentence naming the entry it should have been."""
+    if not raw:
+        raise BadBundle(f"{label} is incomplete: it ends before its last line (at entry {index:,}); it was cut short.")
+    if not raw.endswith(b"\n"):
+        if len(raw) > MAX_LINE_BYTES:
+            raise BadBundle(f"{label} is damaged: its line for entry {index:,} is over {MAX_LINE_BYTES // 2**20} MB.")
+        raise BadBundle(f"{label} is incomplete: it ends in the middle of entry {index:,}; it was cut short.")
+    try:
+        return _json(raw)
+    except ValueError:
+        raise BadBundle(f"{label} is damaged: its line for entry {index:,} is not JSON.") from None
+
+
+def _json(raw: bytes) -> Any:
+    """A line's JSON, as strictly as a v1 file's (ValueError if it is not)."""
+    try:
+        text = raw.decode("utf-8")
+        if json_nests_deeper_than(text, MAX_DEPTH):
+            raise ValueError("nested too deep")
+        return json.loads(text, parse_constant=_not_json)
+    except (UnicodeDecodeError, RecursionError) as bad:
+        raise ValueError(str(bad)) from None
+
+
+def _not_json(word: str) -> Any:
+    raise ValueError(f"{word} is not JSON")
+
+
+def _stamp(handle: BinaryIO) -> tuple[int, int, int, int]:
+    s = os.fstat(handle.fileno())
+    return (s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns)
