@@ -166,10 +166,12 @@ class RecordOps(WorkspaceBase):
         shares: int | None = None,
     ) -> Done["DeedState"]:
         from core.deeds import register_deed
-        from core.kinds.registration import DEFAULT_SHARES, normalize_parcel
+        from core.kinds.registration import DEFAULT_SHARES
 
         ledger = self.ledger
-        normalize_parcel(parcel)  # a parcel number outside the plain set is said before the key is unlocked
+        self.check_registration(  # a refusal is said before the password is asked
+            registrar, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
+        )
         key = self.unlock(registrar)
         deed = register_deed(
             ledger,
@@ -182,6 +184,33 @@ class RecordOps(WorkspaceBase):
             shares=shares or DEFAULT_SHARES,
         )
         return Done(deed, self.recorded([deed.registered_index]))
+
+    def check_registration(
+        self,
+        registrar: Signer,
+        *,
+        parcel: str,
+        address: str,
+        owner: str,
+        legal: str = "",
+        attributes: Mapping[str, Any] | None = None,
+        shares: int | None = None,
+    ) -> None:
+        """Whatever `register_deed` would refuse without the key (the fields, a parcel registered already,
+        a key that is no registrar, the ledger's rules), as a DeedbookError; nothing is unlocked or written."""
+        from core.deeds import check_registration
+        from core.kinds.registration import DEFAULT_SHARES
+
+        check_registration(
+            self.ledger,
+            self.resolve_key(registrar.key).address,
+            parcel=parcel,
+            address=address,
+            owner=owner,
+            legal=legal,
+            attributes=dict(attributes or {}),
+            shares=shares or DEFAULT_SHARES,
+        )
 
     # -- transfers -------------------------------------------------------------------------------------
     def prepare_transfer(
