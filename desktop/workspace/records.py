@@ -241,10 +241,14 @@ class RecordOps(WorkspaceBase):
         return Done(paths, Receipt(files=tuple(paths)))
 
     def check_transfer(self, responses: Sequence["SigningRequest"]) -> "Entry":
-        """The entry the responses make, checked against the ledger's rules as it is now; nothing is written."""
+        """The entry the responses make, checked against the ledger's rules as it is now (a dry run of its
+        kind's rules: the deed's version, the shares, the deadline, the liens); nothing is written."""
+        from core.compliance.acts import dry_run
         from core.transactions import build_entry
 
-        return build_entry(self.ledger, responses)
+        entry = build_entry(self.ledger, responses)
+        dry_run(self.ledger, entry)
+        return entry
 
     def submit(self, responses: Sequence["SigningRequest"]) -> Done[int]:
         """Record a transaction from its signed responses (a transfer, or a request signed in a wallet)."""

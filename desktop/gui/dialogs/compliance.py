@@ -286,6 +286,7 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
         from desktop.gui.dialogs.party_requests import what_it_records
 
         responses = [load_response(p) for p in paths]
+        ws.check_transfer(responses)  # what the ledger would refuse is said before it is asked
         return responses, what_it_records(responses[0], ws.ledger.identity)
 
     def ask(found: tuple[list[SigningRequest], str]) -> None:
@@ -293,8 +294,8 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
         who = ", ".join(f"{r.role} {ctx.full_label(r.signer)}" for r in responses)
         if not prompts.ask(
             parent,
-            f"Record \u201c{fmt.plain(title, 600)}\u201d, signed by {who}? The ledger checks "
-            "every signature and rule first; a recorded entry is never removed.",
+            f"Record \u201c{fmt.plain(title, 600)}\u201d, signed by {who}? Its signatures and the ledger's rules "
+            "allow it as the ledger is now; a recorded entry is never removed.",
             yes="Record",
         ):
             return

@@ -1,0 +1,49 @@
+"""A form that asks "Record …?" first checks, on a worker, what the ledger would refuse without a key:
+a refusal it can foresee is one sentence, and nothing is asked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.liens import add_lien
+from core.requests import sign_request
+from core.transactions import prepare_transfer
+from desktop.gui import prompts
+from tests.gui.conftest import Prompts
+from tests.helpers import World
+
+
+def _stale_transfer(world: World, folder: Path) -> list[Path]:
+    """Both signed responses of a transfer, then a lien on the deed: the transfer names a version that is gone."""
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("Q-1", alice.address)
+    prepared = prepare_transfer(world.ledger, deed, bob.address, "250000")
+    folder.mkdir()
+    paths = []
+    for request in prepared.requests:
+        signed = sign_request(request, alice if request.role == "seller" else bob)
+        path = folder / f"{request.role}-signed.json"
+        path.write_text(json.dumps(signed.as_json()))
+        paths.append(path)
+    add_lien(world.ledger, deed, world.key("bank"), "180000", "mortgage")
+    return paths
+
+
+def test_responses_the_ledger_would_refuse_are_said_before_the_question(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Record …? The ledger checks every signature and rule first' was asked, then the ledger refused.
+    Fails on the old code (the question came first)."""
+    from desktop.gui.dialogs.compliance import record_responses
+
+    paths = _stale_transfer(world, tmp_path / "signed")
+    monkeypatch.setattr(prompts, "open_files", lambda *_a, **_k: paths)
+    size = world.ledger.size()
+    record_responses(window.ctx, window)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    assert len(prompt_log.errors) == 1 and "version" in prompt_log.errors[0], prompt_log.errors
+    assert prompt_log.questions == [] and world.ledger.size() == size
