@@ -51,13 +51,18 @@ class StartedRecovery:
 
 class ComplianceOps(WorkspaceBase):
     # -- claims ----------------------------------------------------------------------------------------------
-    def add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> Done[int]:
+    def check_add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> None:
+        """What `add_issuer` would refuse without the key: the address, the types, a key not the operator's."""
         from core.compliance.claims import claim_types
         from core.signing import checksum_address, parse_address
 
-        ledger = self.ledger
         checksum_address(parse_address(address))
-        claim_types(types)  # said before the password
+        claim_types(types)
+        self.resolve_key(operator.key, must_be=self.ledger.identity.operator, what="Trusting a claim issuer")
+
+    def add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> Done[int]:
+        ledger = self.ledger
+        self.check_add_issuer(operator, address, types)  # said before the password
         key = self.unlock(operator, must_be=ledger.identity.operator, what="Trusting a claim issuer")
         from core.compliance.claims import add_issuer
 
@@ -81,6 +86,17 @@ class ComplianceOps(WorkspaceBase):
 
         return Done(evidence_hash(path), Receipt())
 
+    def check_claim(
+        self, issuer: Signer, subject: str, claim_type: str, *, value: str = "", expires: str | None = None
+    ) -> None:
+        """What `issue_claim` would refuse without the key (the evidence aside: it is read when chosen): the
+        subject, type, value and expiry, and an issuer this ledger does not trust for that type."""
+        from core.compliance.claims import check_issuer, claim_terms, expiry
+
+        _, claim_type, _ = claim_terms(subject, claim_type, value)
+        expiry(expires)
+        check_issuer(self.ledger, self.resolve_key(issuer.key).address, claim_type)
+
     def issue_claim(
         self,
         issuer: Signer,
@@ -92,20 +108,13 @@ class ComplianceOps(WorkspaceBase):
         expires: str | None = None,
     ) -> Done[tuple[int, int]]:
         """Record a claim signed by the issuer's local key; (entry, claim number).  Only the evidence's hash is kept."""
-        from core.compliance.claims import (
-            check_issuer,
-            claim_terms,
-            evidence_hash,
-            expiry,
-            issue_claim,
-        )
+        from core.compliance.claims import claim_terms, evidence_hash, expiry, issue_claim
 
         ledger = self.ledger
+        self.check_claim(issuer, subject, claim_type, value=value, expires=expires)  # said before the password
         subject, claim_type, value = claim_terms(subject, claim_type, value)
         until = expiry(expires)
         evidence = evidence_hash(evidence_file)
-        info = self.resolve_key(issuer.key)
-        check_issuer(ledger, info.address, claim_type)
         index, claim_id = issue_claim(ledger, self.unlock(issuer), subject, claim_type, value, until, evidence)
         return Done((index, claim_id), self.recorded([index]))
 

@@ -13,7 +13,7 @@ from core.liens import add_lien
 from core.requests import sign_request
 from core.transactions import prepare_transfer
 from desktop.gui import prompts
-from tests.gui.conftest import Prompts
+from tests.gui.conftest import PASSWORD, Prompts
 from tests.helpers import World
 
 
@@ -47,3 +47,53 @@ def test_responses_the_ledger_would_refuse_are_said_before_the_question(
     qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
     assert len(prompt_log.errors) == 1 and "version" in prompt_log.errors[0], prompt_log.errors
     assert prompt_log.questions == [] and world.ledger.size() == size
+
+
+def _dialog(qtbot: Any, dialog: Any) -> Any:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_a_claim_by_an_issuer_the_ledger_does_not_trust_is_refused_before_the_question(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
+    """'Record the claim …?' was asked, then the password unlocked, then the ledger said the issuer is not
+    trusted for that type. Fails on the old code (the question came first)."""
+    from desktop.gui.dialogs.compliance import ClaimDialog
+
+    evidence = tmp_path / "passport-scan.pdf"
+    evidence.write_bytes(b"scan")
+    dialog = _dialog(qtbot, ClaimDialog(window.ctx, window))
+    dialog.subject.set_address(world.key("alice").address)
+    dialog.claim_type.setCurrentText("accredited")
+    dialog.key.select("operator")
+    dialog.key.password.setText(PASSWORD)
+    prompt_log.files.append(evidence)
+    dialog._choose()
+    qtbot.waitUntil(dialog.go.isEnabled, timeout=10_000)
+    size = world.ledger.size()
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.note.property("role") == "banner-bad", timeout=10_000)
+    assert "trust" in dialog.note_text.text().lower(), dialog.note_text.text()
+    assert prompt_log.questions == [] and world.ledger.size() == size
+    qtbot.waitUntil(dialog.go.isEnabled)  # the form as it was, to put right and try again
+
+
+def test_trusting_an_issuer_with_a_key_not_the_operators_is_refused_before_the_question(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts
+) -> None:
+    """Fails on the old code (it asked 'Trust … ?' first)."""
+    from desktop.gui.dialogs.compliance import IssuerDialog
+
+    world.key("alice")
+    dialog = _dialog(qtbot, IssuerDialog(window.ctx, window))
+    dialog.address.set_address(world.key("kyc").address)
+    dialog.key.reload()
+    dialog.key.select("alice")
+    dialog.key.password.setText(PASSWORD)
+    qtbot.waitUntil(dialog.go.isEnabled, timeout=10_000)
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.note.property("role") == "banner-bad", timeout=10_000)
+    assert "must be signed by" in dialog.note_text.text(), dialog.note_text.text()
+    assert prompt_log.questions == []

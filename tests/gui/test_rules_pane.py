@@ -131,6 +131,7 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     size = office.ledger.size()
     prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions))  # asked once the ledger says kyc may issue it
     bob = office.key("bob").address
     question = prompt_log.questions[-1]
     assert "\u201cjurisdiction us-ny\u201d" in question and bob in question and "passport-\ufffd.pdf" in question
@@ -168,6 +169,7 @@ def test_trusting_an_issuer_asks_naming_it_and_its_types(
     size = office.ledger.size()
     prompt_log.answer = False
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions))  # asked once the key is known to be the operator's
     assert f"carol ({carol})" in prompt_log.questions[-1] and "identity, accredited claims" in prompt_log.questions[-1]
     assert office.ledger.size() == size and dialog.go.isEnabled()
     prompt_log.answer = True

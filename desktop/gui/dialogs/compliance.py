@@ -149,6 +149,10 @@ class IssuerDialog(ActDialog):
             "but never removed."
         )
 
+    def check(self) -> Callable[[], None]:
+        ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
+        return lambda: ws.check_add_issuer(signer, address, types)
+
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
         return lambda: ws.add_issuer(signer, address, types)
@@ -235,6 +239,12 @@ class ClaimDialog(ActDialog):
             f"({expiry}), with the hash {digest[:18]}\u2026 of {prompts.readable(path.name)}? "
             "Its issuer can revoke it later, but it is never removed from the ledger."
         )
+
+    def check(self) -> Callable[[], None]:
+        ws, signer = self.ctx.ws, self.key.signer()
+        subject, claim_type, value = self.subject.address() or "", self.claim_type.currentText(), self.value.text()
+        expires = fmt.qdate(self.expiry.date()).isoformat() if self.expires.isChecked() else None
+        return lambda: ws.check_claim(signer, subject, claim_type, value=value, expires=expires)
 
     def work(self) -> Callable[[], Done[tuple[int, int]]]:
         ws, signer = self.ctx.ws, self.key.signer()
