@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from core.compliance.recovery import RecoveryView
     from core.compliance.rules import RulesInForce
     from core.compliance.schema import RuleSet
-    from core.compliance.state import Hold, Issuer, RulesVersion
+    from core.compliance.state import Hold, Issuer, Recovery, RulesVersion
 
 
 def _writable_folder(folder: Path) -> None:
@@ -231,6 +231,47 @@ class ComplianceOps(WorkspaceBase):
         return list_holds(self.ledger)
 
     # -- recovery ------------------------------------------------------------------------------------------------
+    def check_start_recovery(
+        self,
+        registrar: Signer,
+        *,
+        lost: str,
+        new: str,
+        reason: str,
+        order: str = "",
+        deed: str | int | None = None,
+        deadline: int | str | None = None,
+    ) -> None:
+        """What `start_recovery` would refuse without the key (the GUI asks between this and it): the deadline,
+        the message and the ledger's rules (a dry run). The requests' folder is checked when it is made."""
+        self._recovery_start(
+            registrar, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=None, deadline=deadline
+        )
+
+    def _recovery_start(
+        self,
+        registrar: Signer,
+        *,
+        lost: str,
+        new: str,
+        reason: str,
+        order: str,
+        deed: str | int | None,
+        out_dir: str | os.PathLike[str] | None,
+        deadline: int | str | None,
+    ) -> tuple[int, dict[str, Any]]:
+        from core.compliance import recovery
+        from core.dates import deadline_at
+
+        expires = deadline_at(deadline, int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)
+        info = self.resolve_key(registrar.key)
+        message = recovery.start_message(
+            self.ledger, info.address, lost=lost, new=new, reason=reason, order=order, deed=deed
+        )
+        if out_dir is not None:
+            _writable_folder(Path(out_dir))
+        return expires, message
+
     def start_recovery(
         self,
         registrar: Signer,
@@ -246,16 +287,11 @@ class ComplianceOps(WorkspaceBase):
         """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`
         (expiring at `deadline`, default in 30 days)."""
         from core.compliance import recovery
-        from core.dates import deadline_at
 
-        expires = deadline_at(deadline, int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)  # before it is opened
         ledger = self.ledger
-        info = self.resolve_key(registrar.key)
-        message = recovery.start_message(
-            ledger, info.address, lost=lost, new=new, reason=reason, order=order, deed=deed
+        expires, message = self._recovery_start(  # what would be refused, before the password and the entry
+            registrar, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=out_dir, deadline=deadline
         )
-        if out_dir is not None:
-            _writable_folder(Path(out_dir))  # before anything is recorded
         index = recovery.start(ledger, self.unlock(registrar), message)
         receipt = self.recorded([index])
         paths: list[Path] = []
@@ -293,14 +329,21 @@ class ComplianceOps(WorkspaceBase):
         [path] = write_files([recovery.objection_request(ledger, recovery.find(ledger, reference))], out_dir)
         return Done(path, Receipt(files=(path,)))
 
+    def check_complete_recovery(self, registrar: Signer, reference: str) -> tuple["Recovery", list[int]]:
+        """What `complete_recovery` would refuse without the key (an approval missing, the waiting period not
+        over, a key that is no registrar): the recovery and the deeds it would move."""
+        from core.compliance import recovery
+
+        info = self.resolve_key(registrar.key)
+        case = recovery.find(self.ledger, reference)
+        return case, recovery.check_complete(self.ledger, info.address, case)
+
     def complete_recovery(self, registrar: Signer, reference: str) -> Done[list[int]]:
         """Move the lost key's shares (one entry per deed) once every approval and the waiting period are in."""
         from core.compliance import recovery
 
         ledger = self.ledger
-        info = self.resolve_key(registrar.key)
-        case = recovery.find(ledger, reference)
-        deeds = recovery.check_complete(ledger, info.address, case)
+        case, deeds = self.check_complete_recovery(registrar, reference)  # before the password
         indexes = recovery.complete(ledger, self.unlock(registrar), case, deeds)
         return Done(indexes, self.recorded(indexes))
 

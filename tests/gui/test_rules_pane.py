@@ -271,10 +271,12 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     size = office.ledger.size()
     prompt_log.answer = False  # asked first (the old code recorded on Next): Cancel signs nothing, stays here
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)  # asked once the ledger allows it
     question = prompt_log.questions[-1]
     assert f"alice ({office.key('alice').address})" in question and f"dave ({office.key('dave').address})" in question
     assert "of every deed" in question and str(tmp_path / "approvals") in question
     assert office.ledger.size() == size and wizard.currentPage() is case and not (tmp_path / "approvals").exists()
+    qtbot.waitUntil(case.isComplete)
     prompt_log.answer = True
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.status, timeout=10_000)
@@ -307,6 +309,30 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     assert f"dave ({office.key('dave').address})?" in moved
     assert office.ledger.deed(1).holders == {office.key("dave").address: 10_000}
     assert prompt_log.errors == [] and "holdings moved" in prompt_log.infos[-1]
+
+
+def test_a_recovery_the_ledger_would_refuse_is_said_before_the_question(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
+    """A key that is no registrar opens no recovery: said on the page, and nothing asked. Fails on the old
+    code ('Open a recovery …?' was asked, then the ledger refused)."""
+    office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 3})
+    pane.ctx.events.announce(Changes.LEDGER)
+    wizard = pane.open_recovery(None)
+    qtbot.addWidget(wizard)
+    case = wizard.case
+    qtbot.waitUntil(lambda: "approvals, in this order" in case.policy_text.text())
+    case.lost.set_address(office.key("alice").address)
+    case.new.set_address(office.key("dave").address)
+    case.out_dir.setText(str(tmp_path / "approvals"))
+    case.key.reload()
+    sign_key(case, "bob")
+    qtbot.waitUntil(case.isComplete)
+    size = office.ledger.size()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "registrar" in case.problem.text(), timeout=10_000)
+    assert prompt_log.questions == [] and office.ledger.size() == size and wizard.currentPage() is case
+    qtbot.waitUntil(case.isComplete)  # to put right and try again
 
 
 def test_the_transfer_wizard_says_whether_the_transfer_can_happen(
