@@ -295,6 +295,29 @@ class RecordOps(WorkspaceBase):
         return Done(record, self.recorded([record.index]))
 
     # -- the notary --------------------------------------------------------------------------------------
+    def check_attestation(
+        self,
+        index: int,
+        notary: Signer,
+        *,
+        act: str,
+        place: str = "",
+        id_kind: str = "",
+        act_date: date | str | None = None,
+    ) -> None:
+        """What `attest` would refuse without the notary's key, as a DeedbookError; nothing is written."""
+        from core.notary import check_attestation
+
+        check_attestation(
+            self.ledger,
+            index,
+            self.resolve_key(notary.key).address,
+            act=act,
+            place=place,
+            id_kind=id_kind,
+            act_date=act_date,
+        )
+
     def attest(
         self,
         index: int,
@@ -309,7 +332,9 @@ class RecordOps(WorkspaceBase):
         from core.notary import attest
 
         ledger = self.ledger
-        ledger.entry(index)  # an unknown entry is said before the password is asked
+        self.check_attestation(  # an unknown entry, a date to come, the rules: said before the password
+            index, notary, act=act, place=place, id_kind=id_kind, act_date=act_date
+        )
         attestation = attest(
             ledger,
             index,

@@ -103,6 +103,11 @@ REFUSED_BEFORE_THE_PASSWORD: dict[str, tuple[Callable[[World], Any], Callable[[W
         lambda ws, _x, s: ws.register_deed(s, parcel="W-6", address="6 Main St", owner="0x12"),
         "address",
     ),
+    "an attestation dated in the future": (
+        lambda w: w.register("W-8", OWNER),
+        lambda ws, _deed, s: ws.attest(1, s, act="jurat", act_date="2999-01-01"),
+        "in the future",
+    ),
     "a request for another key": (
         lambda w: _request_for(w, "bob"),
         lambda ws, request, s: ws.sign(request, s),
