@@ -29,6 +29,7 @@ class ActDialog(QDialog):
     """A form, the key that signs, a note saying what is still needed or what went wrong, and one action."""
 
     action_text = "Sign"
+    yes_text = ""  # the question's yes button, where it is not the action's own label
     key_hint = ""  # a key name or address to choose first
 
     def __init__(self, ctx: AppContext, parent: QWidget | None, title: str, intro: str) -> None:
@@ -125,7 +126,7 @@ class ActDialog(QDialog):
 
     def _ask(self) -> None:
         question = self.question()
-        if question is not None and not prompts.ask(self, question, yes=self.action_text):
+        if question is not None and not prompts.ask(self, question, yes=self.yes_text or self.action_text):
             return  # nothing signed, the form kept as filled
         fn = self.work()
         self._busy = True
