@@ -161,11 +161,17 @@ class ComplianceOps(WorkspaceBase):
 
         return changes(self.ledger, rules)
 
+    def check_set_rules(self, operator: Signer, rules: RuleSet) -> None:
+        """What `set_rules` would refuse without the key: rules identical to those in force (or another
+        version recorded meanwhile), a key that is not the operator's."""
+        self.rules_changes(rules)
+        self.resolve_key(operator.key, must_be=self.ledger.identity.operator, what="The ledger's rules")
+
     def set_rules(self, operator: Signer, rules: RuleSet) -> Done[int]:
         from core.compliance.rules import set_rules
 
         ledger = self.ledger
-        self.rules_changes(rules)
+        self.check_set_rules(operator, rules)  # before the password
         key = self.unlock(operator, must_be=ledger.identity.operator, what="The ledger's rules")
         index = set_rules(ledger, key, rules)
         return Done(index, self.recorded([index]))

@@ -99,8 +99,18 @@ def test_rules_are_set_from_a_file_after_seeing_what_changes(
     assert dialog.go.isEnabled() and dialog.go.text() == "Record rules v1"
     size = office.ledger.size()
     prompt_log.answer = False
+    dialog.key.reload()
+    sign_key(dialog, "bob")  # not the operator's key: said in the dialog, before any question
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "must be signed by" in dialog.note_text.text())
+    assert prompt_log.questions == [] and office.ledger.size() == size  # the old code asked first
+    sign_key(dialog, "operator")
+    qtbot.waitUntil(dialog.go.isEnabled)
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)  # asked, and declined: nothing is written
+    qtbot.waitUntil(lambda: bool(prompt_log.questions))
     assert "Record rules v1?" in prompt_log.questions[-1] and office.ledger.size() == size
+    assert prompt_log.options[-1]["yes"] == "Record rules v1"
+    qtbot.waitUntil(dialog.go.isEnabled)
     prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Rules v1 recorded as entry" in dialog.note_text.text())

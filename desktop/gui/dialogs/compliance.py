@@ -94,15 +94,21 @@ class RulesDialog(ActDialog):
     def missing(self) -> list[str]:
         return (["a rules file"] if self.rules is None else []) + super().missing()
 
-    def act(self) -> None:
-        if prompts.ask(
-            self,
+    @property
+    def yes_text(self) -> str:  # type: ignore[override]
+        return f"Record rules v{self.version}"
+
+    def question(self) -> str:
+        return (
             f"Record rules v{self.version}? Transfers recorded from now on are judged by them; "
             "those recorded before stay judged by the rules in force then. A version cannot be "
-            "taken back, only replaced by a later one.",
-            yes=f"Record rules v{self.version}",
-        ):
-            super().act()
+            "taken back, only replaced by a later one."
+        )
+
+    def check(self) -> Callable[[], None]:
+        ws, signer, rules = self.ctx.ws, self.key.signer(), self.rules
+        assert rules is not None
+        return lambda: ws.check_set_rules(signer, rules)
 
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, rules = self.ctx.ws, self.key.signer(), self.rules
