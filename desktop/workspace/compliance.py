@@ -69,12 +69,18 @@ class ComplianceOps(WorkspaceBase):
         index = add_issuer(ledger, key, address, types)
         return Done(index, self.recorded([index]))
 
+    def check_remove_issuer(self, address: str) -> None:
+        """What `remove_issuer` would refuse without the key: an issuer not trusted now (removed meanwhile)."""
+        from core.compliance.claims import check_removable
+
+        check_removable(self.ledger, address)
+
     def remove_issuer(self, operator: Signer, address: str) -> Done[int]:
         """Stop trusting a claim issuer (its claims no longer satisfy any rule; trusting it again restores them)."""
-        from core.compliance.claims import check_removable, remove_issuer
+        from core.compliance.claims import remove_issuer
 
         ledger = self.ledger
-        check_removable(ledger, address)  # said before the password
+        self.check_remove_issuer(address)  # said before the password
         key = self.unlock(operator, must_be=ledger.identity.operator, what="Removing a claim issuer")
         index = remove_issuer(ledger, key, address)
         return Done(index, self.recorded([index]))

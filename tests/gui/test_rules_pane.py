@@ -203,7 +203,8 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     assert prompt_log.errors and "Select a trusted issuer" in prompt_log.errors[-1]
     pane.issuers_table.selectRow(0)
     prompt_log.answer = False
-    pane.remove_issuer()  # asked, declined: nothing signed
+    pane.remove_issuer()  # checked, asked, declined: nothing signed
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
     assert "Stop trusting" in prompt_log.questions[-1] and office.ledger.size() == size
     issuer = pane.overview.issuers[0]
     assert issuer.address in prompt_log.questions[-1] and "identity" in prompt_log.questions[-1]
@@ -220,6 +221,25 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     assert titles == ["Stop trusting a claims issuer"]  # the key dialog says what it signs (not "Sign a checkpoint")
     assert office.ledger.size() == size + 1 and office.ledger.entry(size).kind == "ClaimIssuer"
     assert len(prompt_log.errors) == 1
+
+
+def test_an_issuer_removed_meanwhile_is_said_before_the_question(
+    pane: Any, office: Office, qtbot: Any, prompt_log: Prompts
+) -> None:
+    """The table was read before another operator's machine stopped the trust: the pane says so, and asks
+    nothing. Fails on the old code ('Stop trusting …?' was asked, then the operator's key, then refused)."""
+    from desktop.workspace import Signer
+
+    pane.tabs.setCurrentIndex(pane.tabs.indexOf(pane.issuers_table.parentWidget()))
+    assert cell(pane.issuers_table, 0, 1) == "accredited, identity, jurisdiction"
+    pane.issuers_table.selectRow(0)
+    issuer = pane.overview.issuers[0].address
+    pane.ctx.ws.remove_issuer(Signer("operator", PASSWORD), issuer)  # elsewhere; the table not read again
+    size = office.ledger.size()
+    pane.remove_issuer()
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    assert prompt_log.errors == [f"{issuer} is not a trusted claim issuer, so there is no trust to remove."]
+    assert prompt_log.questions == [] and office.ledger.size() == size
 
 
 def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(
