@@ -236,6 +236,7 @@ def test_an_issuer_removed_meanwhile_is_said_before_the_question(
     issuer = pane.overview.issuers[0].address
     pane.ctx.ws.remove_issuer(Signer("operator", PASSWORD), issuer)  # elsewhere; the table not read again
     size = office.ledger.size()
+    prompt_log.answer = False  # were it asked (the old code), declined: no key dialog left waiting
     pane.remove_issuer()
     qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
     assert prompt_log.errors == [f"{issuer} is not a trusted claim issuer, so there is no trust to remove."]
