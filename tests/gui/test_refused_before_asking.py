@@ -97,3 +97,36 @@ def test_trusting_an_issuer_with_a_key_not_the_operators_is_refused_before_the_q
     qtbot.waitUntil(lambda: dialog.note.property("role") == "banner-bad", timeout=10_000)
     assert "must be signed by" in dialog.note_text.text(), dialog.note_text.text()
     assert prompt_log.questions == []
+
+
+def test_the_transfer_wizards_review_applies_the_ledgers_rules(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
+    """The review said 'the deed's version, the seller's shares, the deadline and the liens all allow this
+    transfer' after a check that applied none of them: responses signed before a lien changed the deed passed
+    it, and only Record was refused. Fails on the old code (the review said yes)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWizard
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed = world.register("Q-2", alice.address)
+    wizard = window.open_transfer(deed)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
+    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), bob.address)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures, timeout=10_000)
+    folder = tmp_path / "signed"
+    folder.mkdir()
+    paths = []
+    for request in wizard.prepared.requests:
+        path = folder / f"{request.role}.json"
+        path.write_text(json.dumps(sign_request(request, alice if request.role == "seller" else bob).as_json()))
+        paths.append(path)
+    add_lien(world.ledger, deed, world.key("bank"), "180000", "mortgage")  # the deed moves on meanwhile
+    wizard.signatures.import_files(paths)
+    qtbot.waitUntil(lambda: len(wizard.responses) == 2, timeout=10_000)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    review = wizard.review
+    qtbot.waitUntil(lambda: review.check.property("role") == "banner-bad", timeout=10_000)
+    assert "version" in review.check_text.text() and not review.isComplete()
