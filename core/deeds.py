@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, Iterable
 
 from core import attributes as catalogue
 from core.display import clean, script_note
-from core.entries import Entry, canonical_json
+from core.entries import Entry, SignatureRecord, canonical_json
 from core.errors import DeedbookError
 from core.keys import UnlockedKey
 from core.kinds.registration import DEFAULT_SHARES, MAX_ATTRIBUTES, check_attribute, check_attributes, normalize_parcel
 from core.ledger import Ledger
 from core.money import Money
 from core.signing import checksum_address, parse_address
-from core.state import DeedState, LedgerState
+from core.state import ApplyContext, DeedState, LedgerState
 
 
 def registration_message(
@@ -42,6 +43,39 @@ def registration_message(
         "attributes": check_attributes(_attributes_json(attributes or {})),
         "nonce": 0,
     }
+
+
+def check_registration(
+    ledger: Ledger,
+    registrar: str,
+    *,
+    parcel: str,
+    address: str,
+    owner: str,
+    legal: str = "",
+    attributes: dict[str, Any] | None = None,
+    shares: int = DEFAULT_SHARES,
+) -> None:
+    """What registering would refuse, said before the `registrar`'s key is unlocked or anyone is asked:
+    the fields, a parcel registered already, a key that is no registrar, the ledger's rules, all applied
+    to the ledger as it is now (as `dry_run` does for the compliance acts). Nothing is written."""
+    from core.compliance.acts import PLACEHOLDER, reading
+    from core.kinds import apply_entry
+
+    with reading(ledger) as state:
+        message = registration_message(
+            state.next_deed_id,
+            parcel=parcel,
+            address=address,
+            owner=owner,
+            legal=legal,
+            attributes=attributes,
+            shares=shares,
+        )
+        signature = SignatureRecord(
+            "registrar", checksum_address(parse_address(registrar)), PLACEHOLDER, "RegisterDeed"
+        )
+        apply_entry(state, Entry("RegisterDeed", message, (signature,)), ApplyContext(state.size, int(time.time())))
 
 
 def register_deed(

@@ -47,7 +47,7 @@ def id_number_hash(identity: LedgerIdentity, notary_key: UnlockedKey, number: st
 def attestation_message(
     ledger: Ledger,
     index: int,
-    notary_key: UnlockedKey,
+    notary_key: UnlockedKey | None,
     *,
     act: str,
     place: str = "",
@@ -56,7 +56,10 @@ def attestation_message(
     act_date: date | str | None = None,
     signers: list[str] | None = None,
 ) -> dict[str, Any]:
-    """An Attestation of entry `index`; signers default to everyone who signed that entry."""
+    """An Attestation of entry `index`; signers default to everyone who signed that entry. Without the
+    notary's key (a check before it is unlocked) an identity number cannot be hashed, so none may be given."""
+    if id_number and notary_key is None:
+        raise ValueError("an identity number is hashed with the notary's key")
     entry = ledger.entry(index)
     act = " ".join(act.split())
     if not act:
@@ -86,8 +89,32 @@ def attestation_message(
         "place": " ".join(place.split()),
         "signers": unique,
         "idEvidence": " ".join(id_kind.split()),
-        "idNumberHash": id_number_hash(ledger.identity, notary_key, id_number) if id_number else ZERO_HASH,
+        "idNumberHash": id_number_hash(ledger.identity, notary_key, id_number)
+        if id_number and notary_key
+        else ZERO_HASH,
     }
+
+
+def check_attestation(
+    ledger: Ledger,
+    index: int,
+    notary: str,
+    *,
+    act: str,
+    place: str = "",
+    id_kind: str = "",
+    act_date: date | str | None = None,
+    signers: list[str] | None = None,
+) -> None:
+    """What `attest` would refuse without the notary's key: the entry, the act, its date, and the Attestation
+    rules applied to the ledger as it is now (the identity number's hash is no rule's business)."""
+    from core.compliance.acts import dry_run
+    from core.entries import Entry
+
+    message = attestation_message(
+        ledger, index, None, act=act, place=place, id_kind=id_kind, act_date=act_date, signers=signers
+    )
+    dry_run(ledger, Entry("Attestation", message), pending=[("notary", notary, "Attestation")])
 
 
 def attest(

@@ -32,12 +32,12 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import folder_row
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Latest, describe_error
+from desktop.gui.operations import Latest, describe_error, report_error
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import fill, table
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField, KeyPicker
-from desktop.workspace import Done
+from desktop.workspace import Done, Signer
 from core.wording import counted
 
 if TYPE_CHECKING:
@@ -180,6 +180,40 @@ class CasePage(QWizardPage):
         lost, new, order = self.lost.address() or "", self.new.address() or "", self.order.text()
         deed = self.deed.value() or None
         reason, folder, deadline = self.reason.text(), self.out_dir.text(), self.deadline.seconds()
+
+        def check() -> None:  # what the ledger's rules would refuse is said before the question
+            ws.check_start_recovery(
+                signer, lost=lost, new=new, reason=reason, order=order, deed=deed, deadline=deadline
+            )
+
+        def refused(error: BaseException) -> None:
+            self.problem.setText(describe_error(error))
+            self._idle()
+
+        self._starting = True  # until it is refused, declined, or opened
+        self.completeChanged.emit()
+        self.problem.setText("Checking the recovery against the ledger\u2026")
+        (
+            self.w.ctx.ops.op(self, check, title="Checking the recovery")
+            .success(lambda _none: self._confirm(signer, lost, new, order, deed, reason, folder, deadline))
+            .failure(refused)
+            .run()
+        )
+        return False
+
+    def _confirm(
+        self,
+        signer: Signer,
+        lost: str,
+        new: str,
+        order: str,
+        deed: int | None,
+        reason: str,
+        folder: str,
+        deadline: int,
+    ) -> None:
+        self.problem.setText("")
+        ws = self.w.ctx.ws
         if not prompts.ask(
             self,
             f"Open a recovery moving the shares {self.w.ctx.full_label(lost)} holds "
@@ -189,7 +223,8 @@ class CasePage(QWizardPage):
             "recorded in the ledger and never removed; nothing moves before the approvals and the waiting period.",
             yes="Open the recovery",
         ):
-            return False  # nothing signed, the page kept as filled
+            self._idle()
+            return  # nothing signed, the page kept as filled
 
         def start() -> Done[StartedRecovery]:
             return ws.start_recovery(
@@ -214,7 +249,6 @@ class CasePage(QWizardPage):
             .done(self._idle)
             .run()
         )
-        return False
 
     def _idle(self) -> None:
         self._starting = False
@@ -382,8 +416,26 @@ class StatusPage(QWizardPage):
         )
 
     def complete(self) -> None:
+        """Check on a worker what the ledger would refuse (an approval missing, the waiting period not over, a
+        key that is no registrar), then ask, then move the holdings."""
         view = self.view
-        if view is None or not prompts.ask(
+        if view is None:
+            return
+        ws, signer, rid = self.w.ctx.ws, self.key.signer(), view.recovery.recovery_id
+        self.complete_button.setEnabled(False)
+        (
+            self.w.ctx.ops.op(self, lambda: ws.check_complete_recovery(signer, rid), title="Checking the recovery")
+            .success(lambda _checked: self._confirm_complete(view))
+            .failure(self._complete_refused)
+            .run()
+        )
+
+    def _complete_refused(self, error: BaseException) -> None:
+        report_error(self, error, "Moving the holdings")
+        self._enable()
+
+    def _confirm_complete(self, view: RecoveryView) -> None:
+        if not prompts.ask(
             self,
             f"Move every share {self.w.ctx.full_label(view.recovery.lost)} holds "
             f"{'of deed ' + str(view.recovery.deed_id) if view.recovery.deed_id else 'of every deed'} to "
@@ -391,9 +443,9 @@ class StatusPage(QWizardPage):
             "title, never removed.",
             yes="Move the holdings",
         ):
+            self._enable()
             return
         ws, signer, rid = self.w.ctx.ws, self.key.signer(), view.recovery.recovery_id
-        self.complete_button.setEnabled(False)
 
         def moved(indexes: list[int]) -> None:
             self.key.clear_password()

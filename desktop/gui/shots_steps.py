@@ -141,9 +141,9 @@ class Steps:
         window = SignerWindow(self.ctx.home, None, self.ctx.keys)  # as on an air-gapped laptop: no ledger
         window.resize(900, 760)
         window.show()
-        window.load(self.facts.request)
+        window.load(self.facts.request)  # read on the signer's own worker
         window.picker.password.setText("\u2022" * 10)
-        yield None
+        yield lambda: window.reading is None
         self.d.shot("offline-signer", window)
         window.close()
 

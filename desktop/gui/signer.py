@@ -32,7 +32,7 @@ from core.keys import KeyStore
 from core.paths import DataDir
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
-from desktop.gui.operations import Operations
+from desktop.gui.operations import Op, Operations, TaskHandle
 from desktop.gui.phrases import with_here
 from desktop.gui.widgets.basics import clear_layout, banner, button, card, label
 from desktop.gui.widgets.fields import KeyPicker
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 
 TITLE = "Offline signer"
+PLACEHOLDER = "Open a request file, or drop it on this window."
 
 
 class SignerWindow(QMainWindow):
@@ -56,6 +57,7 @@ class SignerWindow(QMainWindow):
         self.events = Events()
         self.ops = Operations(self.events)  # its own pool: the signer may run with no main window
         self.request: "SigningRequest | None" = None
+        self.reading: Op[tuple[SigningRequest, bytes]] | None = None  # the file being read, if one is
         self.source: Path | None = None
         self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
@@ -78,11 +80,14 @@ class SignerWindow(QMainWindow):
         self.read_qr_button = button("Read QR codes\u2026", "qr", tip="Read a request from images of its QR codes")
         head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         head.addLayout(titles, 1)
+        self.cancel_button = button("Cancel", "cancel", tip="Stop reading the request file")
+        self.cancel_button.hide()  # shown while a file is read
+        head.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.read_qr_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(head)
 
-        self.placeholder = label("Open a request file, or drop it on this window.", "muted")
+        self.placeholder = label(PLACEHOLDER, "muted")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.placeholder, 1)
 
@@ -153,6 +158,7 @@ class SignerWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.open_button.clicked.connect(self._open_dialog)
+        self.cancel_button.clicked.connect(self.cancel_reading)
         self.read_qr_button.clicked.connect(self.read_request_qr)
         self.show_qr_button.clicked.connect(self.show_request_qr)
         self.wallet_button.clicked.connect(self.read_wallet_signature)
@@ -179,17 +185,47 @@ class SignerWindow(QMainWindow):
         if path is not None:
             self.load(path)
 
-    def load(self, path: Path) -> bool:
+    def load(self, path: Path) -> Op[tuple[SigningRequest, bytes]]:
+        """Read and check the file on a worker (up to 1 MB, on a disk that may be slow or gone): the
+        window stays usable, Cancel (or closing it) drops the answer, and a bad file is one sentence."""
         from core.requests import MAX_FILE_BYTES, RequestError, parse_json_bytes, parse_request
         from core.userfiles import read_user_file
 
-        try:
+        def work(task: TaskHandle) -> tuple[SigningRequest, bytes]:
             raw = read_user_file(path, "a signing request file", max_bytes=MAX_FILE_BYTES, error=RequestError)
-            request = parse_request(parse_json_bytes(raw, str(path)), what=str(path))
-        except DeedbookError as error:
-            prompts.show_error(self, str(error))
-            return False
-        return self.show_request(request, raw, path)
+            task.check()
+            return parse_request(parse_json_bytes(raw, str(path)), what=str(path)), raw
+
+        def read(got: tuple[SigningRequest, bytes]) -> None:
+            if op is self.reading:  # not cancelled, nor replaced by another file meanwhile
+                self.show_request(got[0], got[1], path)
+
+        self.cancel_reading()
+        op = self.ops.task(self, work, title="Reading the request")
+        self.reading = op
+        self._show_reading(path)
+        return op.success(read).done(lambda: self._read_ended(op)).run()
+
+    def cancel_reading(self) -> None:
+        """Drop the file being read (a read blocked on its disk ends on its own; its answer is not shown)."""
+        if self.reading is not None:
+            self.reading.cancel()
+            self._read_ended(self.reading)
+
+    def _show_reading(self, path: Path) -> None:
+        self.placeholder.setText(f"Reading {prompts.readable(path.name)}\u2026")
+        self.cancel_button.show()
+        for widget in (self.open_button, self.read_qr_button):
+            widget.setEnabled(False)
+
+    def _read_ended(self, op: Op[tuple[SigningRequest, bytes]]) -> None:
+        if op is not self.reading:
+            return
+        self.reading = None
+        self.placeholder.setText(PLACEHOLDER)
+        self.cancel_button.hide()
+        for widget in (self.open_button, self.read_qr_button):
+            widget.setEnabled(True)
 
     def show_request(self, request: SigningRequest, raw: bytes, path: Path) -> bool:
         """Show what `request` signs (from a file, or read from QR codes; `path` names where it would be saved)."""
@@ -292,16 +328,18 @@ class SignerWindow(QMainWindow):
             self._show_qr(self.request, self.request_bytes)
 
     def show_response_qr(self) -> None:
-        from core.requests import MAX_FILE_BYTES, RequestError, load_response
+        from core.requests import MAX_FILE_BYTES, RequestError, parse_json_bytes, parse_request
         from core.userfiles import read_user_file
 
-        if self.last_response is None:
+        path = self.last_response
+        if path is None:
             return
-        try:
-            raw = read_user_file(self.last_response, "a signed response", max_bytes=MAX_FILE_BYTES, error=RequestError)
-            self._show_qr(load_response(self.last_response), raw)
-        except DeedbookError as error:
-            prompts.show_error(self, str(error))
+
+        def work() -> tuple[SigningRequest, bytes]:  # the response as saved, read again on a worker
+            raw = read_user_file(path, "a signed response", max_bytes=MAX_FILE_BYTES, error=RequestError)
+            return parse_request(parse_json_bytes(raw, str(path)), require_signature=True, what=str(path)), raw
+
+        self.ops.op(self, work, title="Reading the response").success(lambda got: self._show_qr(*got)).run()
 
     def read_request_qr(self) -> None:
         from desktop.gui.dialogs.qr_read import QrReadDialog
@@ -365,5 +403,6 @@ class SignerWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event: object) -> None:
+        self.cancel_reading()
         self.ops.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.errors import DeedbookError
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
+from desktop.gui.operations import TaskHandle
 from desktop.gui.widgets.basics import button, label
 
 if TYPE_CHECKING:
@@ -211,15 +212,32 @@ class SignaturesPage(QWizardPage):
         self.refresh()
 
     def import_files(self, paths: list[Path]) -> None:
+        """Read the files on a worker (each up to 1 MB; Cancel in the status bar stops between them), then
+        take the responses to this transfer's requests; whatever is refused is said in one dialog."""
         from core.requests import load_response
 
+        if not paths:
+            return
+
+        def work(task: TaskHandle) -> list[tuple[Path, SigningRequest | str]]:
+            read: list[tuple[Path, SigningRequest | str]] = []
+            for done, path in enumerate(paths):
+                task.check()
+                task.progress(done, len(paths), f"Reading {prompts.readable(path.name)}\u2026")
+                try:
+                    read.append((path, load_response(path)))
+                except DeedbookError as error:
+                    read.append((path, str(error)))
+            return read
+
+        self.w.ctx.ops.task(self, work, title="Reading the signed responses").success(self._take).run()
+
+    def _take(self, read: list[tuple[Path, SigningRequest | str]]) -> None:
         others: list[SigningRequest] = []  # a bank's lien or a notary's attestation, dropped here too
         refused: list[str] = []  # said in one dialog, however many files were dropped
-        for path in paths:
-            try:
-                response = load_response(path)
-            except DeedbookError as error:
-                refused.append(str(error))
+        for path, response in read:
+            if isinstance(response, str):
+                refused.append(response)
                 continue
             row = self.match(response)
             if row is None and response.kind != "Transfer":

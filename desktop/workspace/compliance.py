@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from core.compliance.recovery import RecoveryView
     from core.compliance.rules import RulesInForce
     from core.compliance.schema import RuleSet
-    from core.compliance.state import Hold, Issuer, RulesVersion
+    from core.compliance.state import Hold, Issuer, Recovery, RulesVersion
 
 
 def _writable_folder(folder: Path) -> None:
@@ -51,25 +51,36 @@ class StartedRecovery:
 
 class ComplianceOps(WorkspaceBase):
     # -- claims ----------------------------------------------------------------------------------------------
-    def add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> Done[int]:
+    def check_add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> None:
+        """What `add_issuer` would refuse without the key: the address, the types, a key not the operator's."""
         from core.compliance.claims import claim_types
         from core.signing import checksum_address, parse_address
 
-        ledger = self.ledger
         checksum_address(parse_address(address))
-        claim_types(types)  # said before the password
+        claim_types(types)
+        self.resolve_key(operator.key, must_be=self.ledger.identity.operator, what="Trusting a claim issuer")
+
+    def add_issuer(self, operator: Signer, address: str, types: str | list[str]) -> Done[int]:
+        ledger = self.ledger
+        self.check_add_issuer(operator, address, types)  # said before the password
         key = self.unlock(operator, must_be=ledger.identity.operator, what="Trusting a claim issuer")
         from core.compliance.claims import add_issuer
 
         index = add_issuer(ledger, key, address, types)
         return Done(index, self.recorded([index]))
 
+    def check_remove_issuer(self, address: str) -> None:
+        """What `remove_issuer` would refuse without the key: an issuer not trusted now (removed meanwhile)."""
+        from core.compliance.claims import check_removable
+
+        check_removable(self.ledger, address)
+
     def remove_issuer(self, operator: Signer, address: str) -> Done[int]:
         """Stop trusting a claim issuer (its claims no longer satisfy any rule; trusting it again restores them)."""
-        from core.compliance.claims import check_removable, remove_issuer
+        from core.compliance.claims import remove_issuer
 
         ledger = self.ledger
-        check_removable(ledger, address)  # said before the password
+        self.check_remove_issuer(address)  # said before the password
         key = self.unlock(operator, must_be=ledger.identity.operator, what="Removing a claim issuer")
         index = remove_issuer(ledger, key, address)
         return Done(index, self.recorded([index]))
@@ -80,6 +91,17 @@ class ComplianceOps(WorkspaceBase):
         from core.compliance.claims import evidence_hash
 
         return Done(evidence_hash(path), Receipt())
+
+    def check_claim(
+        self, issuer: Signer, subject: str, claim_type: str, *, value: str = "", expires: str | None = None
+    ) -> None:
+        """What `issue_claim` would refuse without the key (the evidence aside: it is read when chosen): the
+        subject, type, value and expiry, and an issuer this ledger does not trust for that type."""
+        from core.compliance.claims import check_issuer, claim_terms, expiry
+
+        _, claim_type, _ = claim_terms(subject, claim_type, value)
+        expiry(expires)
+        check_issuer(self.ledger, self.resolve_key(issuer.key).address, claim_type)
 
     def issue_claim(
         self,
@@ -92,20 +114,13 @@ class ComplianceOps(WorkspaceBase):
         expires: str | None = None,
     ) -> Done[tuple[int, int]]:
         """Record a claim signed by the issuer's local key; (entry, claim number).  Only the evidence's hash is kept."""
-        from core.compliance.claims import (
-            check_issuer,
-            claim_terms,
-            evidence_hash,
-            expiry,
-            issue_claim,
-        )
+        from core.compliance.claims import claim_terms, evidence_hash, expiry, issue_claim
 
         ledger = self.ledger
+        self.check_claim(issuer, subject, claim_type, value=value, expires=expires)  # said before the password
         subject, claim_type, value = claim_terms(subject, claim_type, value)
         until = expiry(expires)
         evidence = evidence_hash(evidence_file)
-        info = self.resolve_key(issuer.key)
-        check_issuer(ledger, info.address, claim_type)
         index, claim_id = issue_claim(ledger, self.unlock(issuer), subject, claim_type, value, until, evidence)
         return Done((index, claim_id), self.recorded([index]))
 
@@ -152,11 +167,17 @@ class ComplianceOps(WorkspaceBase):
 
         return changes(self.ledger, rules)
 
+    def check_set_rules(self, operator: Signer, rules: RuleSet) -> None:
+        """What `set_rules` would refuse without the key: rules identical to those in force (or another
+        version recorded meanwhile), a key that is not the operator's."""
+        self.rules_changes(rules)
+        self.resolve_key(operator.key, must_be=self.ledger.identity.operator, what="The ledger's rules")
+
     def set_rules(self, operator: Signer, rules: RuleSet) -> Done[int]:
         from core.compliance.rules import set_rules
 
         ledger = self.ledger
-        self.rules_changes(rules)
+        self.check_set_rules(operator, rules)  # before the password
         key = self.unlock(operator, must_be=ledger.identity.operator, what="The ledger's rules")
         index = set_rules(ledger, key, rules)
         return Done(index, self.recorded([index]))
@@ -222,6 +243,47 @@ class ComplianceOps(WorkspaceBase):
         return list_holds(self.ledger)
 
     # -- recovery ------------------------------------------------------------------------------------------------
+    def check_start_recovery(
+        self,
+        registrar: Signer,
+        *,
+        lost: str,
+        new: str,
+        reason: str,
+        order: str = "",
+        deed: str | int | None = None,
+        deadline: int | str | None = None,
+    ) -> None:
+        """What `start_recovery` would refuse without the key (the GUI asks between this and it): the deadline,
+        the message and the ledger's rules (a dry run). The requests' folder is checked when it is made."""
+        self._recovery_start(
+            registrar, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=None, deadline=deadline
+        )
+
+    def _recovery_start(
+        self,
+        registrar: Signer,
+        *,
+        lost: str,
+        new: str,
+        reason: str,
+        order: str,
+        deed: str | int | None,
+        out_dir: str | os.PathLike[str] | None,
+        deadline: int | str | None,
+    ) -> tuple[int, dict[str, Any]]:
+        from core.compliance import recovery
+        from core.dates import deadline_at
+
+        expires = deadline_at(deadline, int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)
+        info = self.resolve_key(registrar.key)
+        message = recovery.start_message(
+            self.ledger, info.address, lost=lost, new=new, reason=reason, order=order, deed=deed
+        )
+        if out_dir is not None:
+            _writable_folder(Path(out_dir))
+        return expires, message
+
     def start_recovery(
         self,
         registrar: Signer,
@@ -237,16 +299,11 @@ class ComplianceOps(WorkspaceBase):
         """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`
         (expiring at `deadline`, default in 30 days)."""
         from core.compliance import recovery
-        from core.dates import deadline_at
 
-        expires = deadline_at(deadline, int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)  # before it is opened
         ledger = self.ledger
-        info = self.resolve_key(registrar.key)
-        message = recovery.start_message(
-            ledger, info.address, lost=lost, new=new, reason=reason, order=order, deed=deed
+        expires, message = self._recovery_start(  # what would be refused, before the password and the entry
+            registrar, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=out_dir, deadline=deadline
         )
-        if out_dir is not None:
-            _writable_folder(Path(out_dir))  # before anything is recorded
         index = recovery.start(ledger, self.unlock(registrar), message)
         receipt = self.recorded([index])
         paths: list[Path] = []
@@ -284,14 +341,21 @@ class ComplianceOps(WorkspaceBase):
         [path] = write_files([recovery.objection_request(ledger, recovery.find(ledger, reference))], out_dir)
         return Done(path, Receipt(files=(path,)))
 
+    def check_complete_recovery(self, registrar: Signer, reference: str) -> tuple["Recovery", list[int]]:
+        """What `complete_recovery` would refuse without the key (an approval missing, the waiting period not
+        over, a key that is no registrar): the recovery and the deeds it would move."""
+        from core.compliance import recovery
+
+        info = self.resolve_key(registrar.key)
+        case = recovery.find(self.ledger, reference)
+        return case, recovery.check_complete(self.ledger, info.address, case)
+
     def complete_recovery(self, registrar: Signer, reference: str) -> Done[list[int]]:
         """Move the lost key's shares (one entry per deed) once every approval and the waiting period are in."""
         from core.compliance import recovery
 
         ledger = self.ledger
-        info = self.resolve_key(registrar.key)
-        case = recovery.find(ledger, reference)
-        deeds = recovery.check_complete(ledger, info.address, case)
+        case, deeds = self.check_complete_recovery(registrar, reference)  # before the password
         indexes = recovery.complete(ledger, self.unlock(registrar), case, deeds)
         return Done(indexes, self.recorded(indexes))
 

@@ -166,10 +166,12 @@ class RecordOps(WorkspaceBase):
         shares: int | None = None,
     ) -> Done["DeedState"]:
         from core.deeds import register_deed
-        from core.kinds.registration import DEFAULT_SHARES, normalize_parcel
+        from core.kinds.registration import DEFAULT_SHARES
 
         ledger = self.ledger
-        normalize_parcel(parcel)  # a parcel number outside the plain set is said before the key is unlocked
+        self.check_registration(  # a refusal is said before the password is asked
+            registrar, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
+        )
         key = self.unlock(registrar)
         deed = register_deed(
             ledger,
@@ -182,6 +184,33 @@ class RecordOps(WorkspaceBase):
             shares=shares or DEFAULT_SHARES,
         )
         return Done(deed, self.recorded([deed.registered_index]))
+
+    def check_registration(
+        self,
+        registrar: Signer,
+        *,
+        parcel: str,
+        address: str,
+        owner: str,
+        legal: str = "",
+        attributes: Mapping[str, Any] | None = None,
+        shares: int | None = None,
+    ) -> None:
+        """Whatever `register_deed` would refuse without the key (the fields, a parcel registered already,
+        a key that is no registrar, the ledger's rules), as a DeedbookError; nothing is unlocked or written."""
+        from core.deeds import check_registration
+        from core.kinds.registration import DEFAULT_SHARES
+
+        check_registration(
+            self.ledger,
+            self.resolve_key(registrar.key).address,
+            parcel=parcel,
+            address=address,
+            owner=owner,
+            legal=legal,
+            attributes=dict(attributes or {}),
+            shares=shares or DEFAULT_SHARES,
+        )
 
     # -- transfers -------------------------------------------------------------------------------------
     def prepare_transfer(
@@ -212,10 +241,14 @@ class RecordOps(WorkspaceBase):
         return Done(paths, Receipt(files=tuple(paths)))
 
     def check_transfer(self, responses: Sequence["SigningRequest"]) -> "Entry":
-        """The entry the responses make, checked against the ledger's rules as it is now; nothing is written."""
+        """The entry the responses make, checked against the ledger's rules as it is now (a dry run of its
+        kind's rules: the deed's version, the shares, the deadline, the liens); nothing is written."""
+        from core.compliance.acts import dry_run
         from core.transactions import build_entry
 
-        return build_entry(self.ledger, responses)
+        entry = build_entry(self.ledger, responses)
+        dry_run(self.ledger, entry)
+        return entry
 
     def submit(self, responses: Sequence["SigningRequest"]) -> Done[int]:
         """Record a transaction from its signed responses (a transfer, or a request signed in a wallet)."""
@@ -262,6 +295,29 @@ class RecordOps(WorkspaceBase):
         return Done(record, self.recorded([record.index]))
 
     # -- the notary --------------------------------------------------------------------------------------
+    def check_attestation(
+        self,
+        index: int,
+        notary: Signer,
+        *,
+        act: str,
+        place: str = "",
+        id_kind: str = "",
+        act_date: date | str | None = None,
+    ) -> None:
+        """What `attest` would refuse without the notary's key, as a DeedbookError; nothing is written."""
+        from core.notary import check_attestation
+
+        check_attestation(
+            self.ledger,
+            index,
+            self.resolve_key(notary.key).address,
+            act=act,
+            place=place,
+            id_kind=id_kind,
+            act_date=act_date,
+        )
+
     def attest(
         self,
         index: int,
@@ -276,7 +332,9 @@ class RecordOps(WorkspaceBase):
         from core.notary import attest
 
         ledger = self.ledger
-        ledger.entry(index)  # an unknown entry is said before the password is asked
+        self.check_attestation(  # an unknown entry, a date to come, the rules: said before the password
+            index, notary, act=act, place=place, id_kind=id_kind, act_date=act_date
+        )
         attestation = attest(
             ledger,
             index,

@@ -58,11 +58,15 @@ class ServicingOps(RecordOps):
 
         return preview(self.ledger, deed, amount, currency, checkpoint=checkpoint, purpose=purpose)
 
+    def check_distribution(self, registrar: Signer) -> None:
+        """What `record_distribution` would refuse without the key, beyond its preview: a key that is no registrar."""
+        self._registrar(registrar, "A distribution")
+
     def record_distribution(self, registrar: Signer, plan: Preview) -> Done[int]:
         """Sign and record a previewed distribution; its entry index."""
         from core.servicing.distributions import record_distribution
 
-        self._registrar(registrar, "A distribution")
+        self.check_distribution(registrar)
         index = record_distribution(self.ledger, self.unlock(registrar), plan)
         return Done(index, self.recorded([index]))
 
@@ -147,6 +151,37 @@ class ServicingOps(RecordOps):
         return Done(written, receipt)
 
     # -- votes ---------------------------------------------------------------------------------------------
+    def check_proposal(
+        self,
+        registrar: Signer,
+        deed: str | int,
+        text: str,
+        threshold: str | float,
+        closes: str,
+        *,
+        checkpoint: int | None = None,
+    ) -> None:
+        """What `propose` would refuse without the key (the GUI asks between the two): the question, the
+        threshold, the close, the deed at the record date, a key that is no registrar."""
+        self._proposal(registrar, deed, text, threshold, closes, checkpoint)
+
+    def _proposal(
+        self,
+        registrar: Signer,
+        deed: str | int,
+        text: str,
+        threshold: str | float,
+        closes: str,
+        checkpoint: int | None,
+    ) -> tuple[Snapshot, str, int, int]:
+        from core.servicing.distributions import snapshot
+        from core.servicing.votes import check_text, closing_time, threshold_bps
+
+        body, bps, until = check_text(text), threshold_bps(threshold), closing_time(closes, int(time.time()))
+        snap = snapshot(self.ledger, deed, checkpoint)
+        self._registrar(registrar, "A proposal")
+        return snap, body, bps, until
+
     def propose(
         self,
         registrar: Signer,
@@ -158,12 +193,9 @@ class ServicingOps(RecordOps):
         checkpoint: int | None = None,
     ) -> Done[int]:
         """Put a question to the holders of `deed` at the record date; the proposal's number."""
-        from core.servicing.distributions import snapshot
-        from core.servicing.votes import check_text, closing_time, propose, threshold_bps
+        from core.servicing.votes import propose
 
-        body, bps, until = check_text(text), threshold_bps(threshold), closing_time(closes, int(time.time()))
-        snap = snapshot(self.ledger, deed, checkpoint)
-        self._registrar(registrar, "A proposal")
+        snap, body, bps, until = self._proposal(registrar, deed, text, threshold, closes, checkpoint)
         index = propose(self.ledger, self.unlock(registrar), snap, body, bps, until)
         return Done(int(self.ledger.entry(index).message["proposalId"]), self.recorded([index]))
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QWidget
 
 from tests.helpers import PASSWORD, World
+from tests.gui.conftest import loaded
 
 
 def accessible_name(widget: QWidget) -> str:
@@ -135,7 +136,7 @@ def _signer(window: Any, world: World, qtbot: Any, tmp_path: Path) -> Any:
     prepared = prepare_transfer(world.ledger, deed, world.key("bob").address, "1000", out_dir=tmp_path / "req")
     signer = SignerWindow(world.home, world.ledger.identity, world.keys)
     _shown(signer, qtbot)
-    assert signer.load(prepared.paths[0])
+    assert loaded(qtbot, signer, prepared.paths[0])
     return signer
 
 

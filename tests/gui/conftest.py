@@ -97,6 +97,13 @@ def cells(qtbot: Any, model: Any, column: int, count: int | None = None, timeout
     return shown()
 
 
+def loaded(qtbot: Any, signer: Any, path: Path) -> bool:
+    """The offline signer reads `path` on a worker: True once it shows that request, False if it refused it."""
+    with qtbot.waitSignal(signer.load(path).finished, timeout=10_000):
+        pass
+    return bool(signer.source == path and not signer.content.isHidden())
+
+
 @pytest.fixture
 def answer_key_dialog(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Make the next KeyDialog pick `name` and type `password` (a user would), then press Sign."""

@@ -145,6 +145,7 @@ def test_a_signer_is_named_once_then_shown_in_full(
         response.write_text(json.dumps(sign_request(request, keys[request.signer.lower()]).as_json()))
         responses.append(response)
     page.import_files(responses)
+    qtbot.waitUntil(lambda: len(wizard.responses) == 2, timeout=10_000)  # read on a worker
     assert [page.table.item(row, 2).text() for row in range(2)] == ["signed", "signed"]  # the icon is the tick
     assert not page.table.item(0, 2).icon().isNull()
 

@@ -179,7 +179,8 @@ def _signer(env: Env, path: Path) -> QWidget:
     env.qtbot.addWidget(window)
     window.show()
     env.log.files.append(path)
-    window._open_dialog()
+    window._open_dialog()  # read on the signer's own worker
+    env.qtbot.waitUntil(lambda: not window.ops.busy, timeout=30_000)
     return window
 
 
@@ -213,6 +214,7 @@ def _documents_verify(env: Env, path: Path) -> QWidget:
     pane = env.window.show_pane("documents")
     env.log.files.append(path)
     pane._open_dialog()
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)  # read on a worker, then shown
     if pane.verify_button.isEnabled():  # shown (or handed to the system viewer): verify it
         pane.verify_button.click()
     return pane
@@ -280,6 +282,7 @@ def _train_table(env: Env, path: Path) -> QWidget:
 
     def fill(dialog: Any) -> None:
         dialog._browse()
+        env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)  # its columns are read on a worker
 
     env.answer(TrainDialog, fill)
     env.log.files.append(path)
@@ -836,8 +839,10 @@ def test_bad_files_dropped_together_on_the_transfer_wizard_are_one_dialog(env: E
     folder.mkdir()
     paths = [_write(folder / "empty.json", b""), _write(folder / "junk.json", _junk()), folder / "gone.json"]
     wizard = _transfer_responses(env, paths[0])
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)
     env.log.errors.clear()
     wizard.signatures.import_files(paths)
+    env.qtbot.waitUntil(lambda: not env.ctx.ops.busy, timeout=30_000)  # read on a worker
     assert len(env.log.errors) == 1
     assert all(p.name in env.log.errors[0] for p in paths) and wizard.responses == {}
 

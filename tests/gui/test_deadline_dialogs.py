@@ -20,7 +20,7 @@ from desktop.gui import prompts
 from desktop.gui.events import Changes
 from tests.compliance_helpers import Office
 from tests.gui import test_rules_pane as rules_pane
-from tests.gui.conftest import Prompts
+from tests.gui.conftest import Prompts, loaded
 from tests.gui.test_rules_pane import sign_key
 
 # The rules pane's office and pane fixtures, shared rather than built twice.
@@ -150,7 +150,7 @@ def test_the_offline_signer_shows_a_hold_approvals_deadline(office: Office, qtbo
     window = SignerWindow(office.world.home, None, office.world.keys)
     qtbot.addWidget(window)
     window.show()
-    assert window.load(request)
+    assert loaded(qtbot, window, request)
     shown = " ".join(w.text() for w in window.findChildren(QLabel))
     assert "Deadline" in shown and "2099-12-31 23:59 UTC" in shown
     shot(window, "signer-hold-approval")

@@ -26,6 +26,7 @@ def test_certificate_preview_verify_save_print(
     assert prompt_log.questions and "checkpoint" in prompt_log.questions[0].lower()
     docs = window.panes["documents"]
     assert window.stack.currentWidget() is docs
+    qtbot.waitUntil(lambda: docs.path is not None)  # read on a worker, then shown
     assert docs.path is not None and docs.path.parent == world.home.documents
     assert docs.document.pageCount() >= 1 and docs.files.count() == 1
     qtbot.mouseClick(docs.verify_button, Qt.MouseButton.LeftButton)
@@ -43,9 +44,10 @@ def test_certificate_preview_verify_save_print(
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
 
 
-def test_a_file_that_is_not_a_pdf(window: Any, tmp_path: Path, prompt_log: Prompts) -> None:
+def test_a_file_that_is_not_a_pdf(window: Any, qtbot: Any, tmp_path: Path, prompt_log: Prompts) -> None:
     docs = window.show_pane("documents")
     bad = tmp_path / "bad.pdf"
     bad.write_text("not a pdf")
     docs.open_path(str(bad))
+    qtbot.waitUntil(lambda: bool(prompt_log.errors))  # read on a worker
     assert prompt_log.errors and "not a readable PDF" in prompt_log.errors[0]

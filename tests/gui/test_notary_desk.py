@@ -24,7 +24,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.dialogs.party_requests import PartyRequestDialog
 from desktop.gui.notary_desk import NotaryDeskWindow
 from desktop.gui.signer import SignerWindow
-from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.conftest import PASSWORD, Prompts, loaded
 from tests.helpers import World
 
 
@@ -190,7 +190,7 @@ def test_the_bank_signs_a_lien_request_in_the_offline_signer(
     qtbot.addWidget(window)
     window.resize(900, 760)
     window.show()
-    assert window.load(path)
+    assert loaded(qtbot, window, path)
     shown = [window.grid.itemAt(i).widget().text() for i in range(window.grid.count())]
     assert "EUR 312,500.00" in shown and any("B-1" in text for text in shown)
     assert "Lien on deed" in window.summary_title.text()
@@ -248,7 +248,7 @@ def test_the_offline_signer_sends_an_attestation_to_the_notary_desk(world: World
     window = SignerWindow(home, None, keys)
     qtbot.addWidget(window)
     window.show()
-    assert window.load(request)
+    assert loaded(qtbot, window, request)
     qtbot.keyClicks(window.picker.password, PASSWORD)
     assert not window.sign_button.isEnabled() and "notary's desk" in window.key_note.text()
 

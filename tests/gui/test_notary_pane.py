@@ -42,10 +42,12 @@ def test_attest_and_export_the_journal(
     size = world.ledger.size()
     prompt_log.answer = False  # asked first (the old code attested at once): Cancel signs nothing
     qtbot.mouseClick(pane.attest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)  # asked once the ledger allows it
     question = prompt_log.questions[-1]
     assert question.startswith("Attest entry #1 (RegisterDeed") and "at Ames, Story County, IA" in question
     assert "'county-notary'" in question and prompt_log.options[-1]["yes"] == "Attest"
     assert world.ledger.size() == size and pane.id_number.text() == "X1234567" and not prompt_log.infos
+    qtbot.waitUntil(pane.attest_button.isEnabled)
     prompt_log.answer = True
     qtbot.mouseClick(pane.attest_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.table.rowCount() == 1, timeout=10_000)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QTableWidgetItem, QWizard
 
 from core.dates import today_utc
 from core.party_requests import write_request
+from tests.gui.conftest import loaded
 from tests.helpers import World
 
 
@@ -71,7 +72,7 @@ def test_every_window_is_titled_what_it_shows_then_deedbook(
     signer = SignerWindow(DataDir.resolve(tmp_path / "laptop").ensure(), None, KeyStore(tmp_path / "laptop" / "k"))
     qtbot.addWidget(signer)
     assert signer.windowTitle() == "Offline signer \u2014 Deedbook"
-    assert signer.load(request)
+    assert loaded(qtbot, signer, request)
     assert signer.windowTitle() == f"{request.name} \u2014 Offline signer \u2014 Deedbook"
 
     home, keys, notary = _notary_machine(tmp_path)

@@ -28,7 +28,7 @@ from desktop.gui.signer import SignerWindow
 from desktop.gui.widgets.qr_player import QrPlayer
 from desktop.qr.render import frame_image, png_bytes
 from desktop.qr.scan import texts_in_image
-from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.conftest import PASSWORD, Prompts, loaded
 from tests.helpers import World
 
 SHOTS = os.environ.get("DEEDBOOK_QR_SHOTS")  # a folder to keep the screenshots in, to look at them
@@ -145,6 +145,7 @@ def test_offline_signer_reads_a_request_from_qr_and_shows_its_response(
     assert window.response_qr_button.isEnabled()
     _shot(window, "qr-signer-signed")
     qtbot.mouseClick(window.response_qr_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.qr_dialog is not dialog)  # the response is read again on a worker
     shown = window.qr_dialog
     assert shown is not None and shown.tabs.count() == 1  # a response has nothing left for a wallet
     decoder = UrDecoder()
@@ -169,7 +170,7 @@ def test_offline_signer_saves_a_qr_wallets_signature(
     window = SignerWindow(DataDir.resolve(tmp_path / "relay"), None, KeyStore(tmp_path / "relay" / "keys"))
     qtbot.addWidget(window)
     window.show()
-    assert window.load(buyer_file)
+    assert loaded(qtbot, window, buyer_file)
     wrong = encode_single(UR("eth-signature", EthSignature(b"\x01" * 16, bob.sign(request.digest)).cbor()))
     read_images.append(_frames([wrong], tmp_path / "wrong"))
     qtbot.mouseClick(window.wallet_button, Qt.MouseButton.LeftButton)

@@ -31,6 +31,7 @@ def test_register_a_deed(window: Any, world: World, qtbot: Any, prompt_log: Prom
     size = world.ledger.size()
     prompt_log.answer = False  # asked first (the old code registered at once): Cancel records nothing
     qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)  # asked once the ledger says it can be
     question = prompt_log.questions[-1]
     assert "parcel R-100 at 12 Elm Street, Ames, IA 50010" in question and OWNERS[3] in question.lower()
     assert "3 attributes" in question and "'operator'" in question
@@ -68,8 +69,27 @@ def test_refused_registration_is_one_sentence_and_writes_nothing(
     qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
     assert prompt_log.errors == ["Parcel R-7 is registered already."]
+    assert prompt_log.questions == []  # refused before "Register parcel R-7 …?" (the old code asked first)
     assert world.ledger.size() == size
     qtbot.waitUntil(pane.submit.isEnabled)
+    assert pane.parcel.text() == "R-7" and pane.key.secret() == PASSWORD  # the form as it was
+
+
+def test_a_key_that_is_no_registrar_is_refused_before_the_question(
+    window: Any, world: World, qtbot: Any, prompt_log: Prompts
+) -> None:
+    """The key is known without its password: one that may not register is said before anything is asked.
+    Fails on the old code (it asked, then unlocked the key, then was refused)."""
+    world.key("alice")
+    pane = window.show_pane("register")
+    _fill(pane, qtbot, "R-9")
+    pane.key.reload()
+    pane.key.select("alice")
+    size = world.ledger.size()
+    qtbot.mouseClick(pane.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    assert len(prompt_log.errors) == 1 and "is not a registrar of this ledger" in prompt_log.errors[0]
+    assert prompt_log.questions == [] and world.ledger.size() == size
 
 
 def test_wrong_password(window: Any, qtbot: Any, prompt_log: Prompts) -> None:

@@ -99,8 +99,18 @@ def test_rules_are_set_from_a_file_after_seeing_what_changes(
     assert dialog.go.isEnabled() and dialog.go.text() == "Record rules v1"
     size = office.ledger.size()
     prompt_log.answer = False
+    dialog.key.reload()
+    sign_key(dialog, "bob")  # not the operator's key: said in the dialog, before any question
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "must be signed by" in dialog.note_text.text())
+    assert prompt_log.questions == [] and office.ledger.size() == size  # the old code asked first
+    sign_key(dialog, "operator")
+    qtbot.waitUntil(dialog.go.isEnabled)
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)  # asked, and declined: nothing is written
+    qtbot.waitUntil(lambda: bool(prompt_log.questions))
     assert "Record rules v1?" in prompt_log.questions[-1] and office.ledger.size() == size
+    assert prompt_log.options[-1]["yes"] == "Record rules v1"
+    qtbot.waitUntil(dialog.go.isEnabled)
     prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Rules v1 recorded as entry" in dialog.note_text.text())
@@ -131,6 +141,7 @@ def test_claims_are_issued_and_revoked_from_the_pane(
     size = office.ledger.size()
     prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions))  # asked once the ledger says kyc may issue it
     bob = office.key("bob").address
     question = prompt_log.questions[-1]
     assert "\u201cjurisdiction us-ny\u201d" in question and bob in question and "passport-\ufffd.pdf" in question
@@ -168,6 +179,7 @@ def test_trusting_an_issuer_asks_naming_it_and_its_types(
     size = office.ledger.size()
     prompt_log.answer = False
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions))  # asked once the key is known to be the operator's
     assert f"carol ({carol})" in prompt_log.questions[-1] and "identity, accredited claims" in prompt_log.questions[-1]
     assert office.ledger.size() == size and dialog.go.isEnabled()
     prompt_log.answer = True
@@ -191,7 +203,8 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     assert prompt_log.errors and "Select a trusted issuer" in prompt_log.errors[-1]
     pane.issuers_table.selectRow(0)
     prompt_log.answer = False
-    pane.remove_issuer()  # asked, declined: nothing signed
+    pane.remove_issuer()  # checked, asked, declined: nothing signed
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
     assert "Stop trusting" in prompt_log.questions[-1] and office.ledger.size() == size
     issuer = pane.overview.issuers[0]
     assert issuer.address in prompt_log.questions[-1] and "identity" in prompt_log.questions[-1]
@@ -208,6 +221,26 @@ def test_an_issuer_is_no_longer_trusted_after_a_confirmation(
     assert titles == ["Stop trusting a claims issuer"]  # the key dialog says what it signs (not "Sign a checkpoint")
     assert office.ledger.size() == size + 1 and office.ledger.entry(size).kind == "ClaimIssuer"
     assert len(prompt_log.errors) == 1
+
+
+def test_an_issuer_removed_meanwhile_is_said_before_the_question(
+    pane: Any, office: Office, qtbot: Any, prompt_log: Prompts
+) -> None:
+    """The table was read before another operator's machine stopped the trust: the pane says so, and asks
+    nothing. Fails on the old code ('Stop trusting …?' was asked, then the operator's key, then refused)."""
+    from desktop.workspace import Signer
+
+    pane.tabs.setCurrentIndex(pane.tabs.indexOf(pane.issuers_table.parentWidget()))
+    assert cell(pane.issuers_table, 0, 1) == "accredited, identity, jurisdiction"
+    pane.issuers_table.selectRow(0)
+    issuer = pane.overview.issuers[0].address
+    pane.ctx.ws.remove_issuer(Signer("operator", PASSWORD), issuer)  # elsewhere; the table not read again
+    size = office.ledger.size()
+    prompt_log.answer = False  # were it asked (the old code), declined: no key dialog left waiting
+    pane.remove_issuer()
+    qtbot.waitUntil(lambda: bool(prompt_log.errors), timeout=10_000)
+    assert prompt_log.errors == [f"{issuer} is not a trusted claim issuer, so there is no trust to remove."]
+    assert prompt_log.questions == [] and office.ledger.size() == size
 
 
 def test_a_hold_is_signed_here_co_signed_elsewhere_and_recorded(
@@ -269,10 +302,12 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     size = office.ledger.size()
     prompt_log.answer = False  # asked first (the old code recorded on Next): Cancel signs nothing, stays here
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)  # asked once the ledger allows it
     question = prompt_log.questions[-1]
     assert f"alice ({office.key('alice').address})" in question and f"dave ({office.key('dave').address})" in question
     assert "of every deed" in question and str(tmp_path / "approvals") in question
     assert office.ledger.size() == size and wizard.currentPage() is case and not (tmp_path / "approvals").exists()
+    qtbot.waitUntil(case.isComplete)
     prompt_log.answer = True
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.status, timeout=10_000)
@@ -305,6 +340,30 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
     assert f"dave ({office.key('dave').address})?" in moved
     assert office.ledger.deed(1).holders == {office.key("dave").address: 10_000}
     assert prompt_log.errors == [] and "holdings moved" in prompt_log.infos[-1]
+
+
+def test_a_recovery_the_ledger_would_refuse_is_said_before_the_question(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts
+) -> None:
+    """A key that is no registrar opens no recovery: said on the page, and nothing asked. Fails on the old
+    code ('Open a recovery …?' was asked, then the ledger refused)."""
+    office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 3})
+    pane.ctx.events.announce(Changes.LEDGER)
+    wizard = pane.open_recovery(None)
+    qtbot.addWidget(wizard)
+    case = wizard.case
+    qtbot.waitUntil(lambda: "approvals, in this order" in case.policy_text.text())
+    case.lost.set_address(office.key("alice").address)
+    case.new.set_address(office.key("dave").address)
+    case.out_dir.setText(str(tmp_path / "approvals"))
+    case.key.reload()
+    sign_key(case, "bob")
+    qtbot.waitUntil(case.isComplete)
+    size = office.ledger.size()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "registrar" in case.problem.text(), timeout=10_000)
+    assert prompt_log.questions == [] and office.ledger.size() == size and wizard.currentPage() is case
+    qtbot.waitUntil(case.isComplete)  # to put right and try again
 
 
 def test_the_transfer_wizard_says_whether_the_transfer_can_happen(

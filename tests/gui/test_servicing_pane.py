@@ -77,8 +77,11 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     assert cell(dialog.payouts, 3, 3) == "USD 1,000.00" and "Largest remainder" in dialog.rule.text()
     size = thirds.ledger.size()
     prompt_log.answer = False
-    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)  # asked, declined: nothing signed
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)  # checked, asked, declined: nothing signed
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
     assert "cannot be undone" in prompt_log.questions[-1] and thirds.ledger.size() == size
+    assert prompt_log.options[-1]["yes"] == "Record"
+    qtbot.waitUntil(dialog.go.isEnabled)
     prompt_log.answer = True
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Recorded as entry" in dialog.note_text.text(), timeout=10_000)
@@ -111,6 +114,32 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     assert prompt_log.errors == []
 
 
+@pytest.mark.parametrize("name", ["ProposalDialog", "DistributionDialog"])
+def test_a_key_that_is_no_registrar_is_refused_before_the_question(
+    pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, name: str
+) -> None:
+    """A proposal or a distribution is a registrar's act: another key is said in the dialog, and nothing is
+    asked. Fails on the old code ('Put …?' or 'Record a distribution …?' came first)."""
+    dialog = pane.dialog(name)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.record_date.count() == 1)
+    dialog.deed.setText("1")
+    if name == "ProposalDialog":
+        dialog.text.setPlainText("Replace the roof?")
+    else:
+        dialog.amount.setText("1,000.00")
+        dialog.preview()
+        qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    dialog.key.reload()
+    sign_with(dialog, "alice")
+    qtbot.waitUntil(dialog.go.isEnabled)
+    size = thirds.ledger.size()
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not a registrar" in dialog.note_text.text(), timeout=10_000)
+    assert prompt_log.questions == [] and thirds.ledger.size() == size
+    qtbot.waitUntil(dialog.go.isEnabled)
+
+
 def test_a_proposal_ballots_imported_and_the_tally_passes(
     pane: Any, thirds: World, qtbot: Any, prompt_log: Prompts, tmp_path: Path
 ) -> None:
@@ -124,6 +153,8 @@ def test_a_proposal_ballots_imported_and_the_tally_passes(
     size = thirds.ledger.size()
     prompt_log.answer = False  # asked first (the old code recorded at once): Cancel signs nothing
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)  # asked once the ledger allows it
+    qtbot.waitUntil(lambda: not pane.ctx.ops.busy, timeout=10_000)
     question = prompt_log.questions[-1]
     assert "\u201cReplace the roof?\u201d" in question and "deed 1" in question and "60.00% of all shares" in question
     assert prompt_log.options[-1]["yes"] == "Put the proposal" and "'operator'" in question

@@ -14,7 +14,7 @@ from core.transactions import prepare_transfer
 from desktop.gui.events import Changes
 from desktop.gui.models.deeds import DeedColumn
 from desktop.gui.signer import SignerWindow
-from tests.gui.conftest import cells
+from tests.gui.conftest import cells, loaded
 from tests.helpers import World
 
 HOSTILE = "<b>1 M\u0430in St</b>\x1b[31m\r\u202eDIAP <img src='file:///etc/passwd'>"
@@ -66,7 +66,7 @@ def test_the_offline_signer_never_reads_a_request_as_html(world: World, qtbot: A
     window = SignerWindow(world.home, world.ledger.identity, KeyStore(tmp_path / "keys"))
     qtbot.addWidget(window)
     window.show()
-    assert window.load(path)
+    assert loaded(qtbot, window, path)
     assert window.summary_title.textFormat() == Qt.TextFormat.PlainText
     assert "<span style='font-size:0'>S-1</span>\\u202e" in window.summary_title.text()
     values = [w.text() for w in window.findChildren(type(window.summary_title)) if "<span" in w.text()]

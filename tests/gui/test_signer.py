@@ -12,7 +12,7 @@ from core.paths import DataDir
 from core.requests import load_response
 from core.transactions import prepare_transfer
 from desktop.gui.signer import SignerWindow
-from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.conftest import PASSWORD, Prompts, loaded
 from tests.helpers import World
 
 
@@ -30,7 +30,7 @@ def test_sign_on_a_machine_without_a_ledger(world: World, qtbot: Any, tmp_path: 
     window = SignerWindow(laptop, None, keys)
     qtbot.addWidget(window)
     window.show()
-    assert window.load(seller_request)
+    assert loaded(qtbot, window, seller_request)
     assert "Transfer of deed 1" in window.summary_title.text()
     assert "no Deedbook ledger" in window.warning_text.text()
     assert window.picker.key_name() == "alice" and not window.sign_button.isEnabled()
@@ -49,11 +49,11 @@ def test_no_key_for_the_signer_and_a_bad_file(world: World, qtbot: Any, tmp_path
     window = SignerWindow(world.home, world.ledger.identity, KeyStore(tmp_path / "empty"))
     qtbot.addWidget(window)
     window.show()
-    assert window.load(buyer_request)
+    assert loaded(qtbot, window, buyer_request)
     assert "no key on this machine" in window.key_note.text()
     assert not window.warnings.isVisible()  # same ledger here: nothing to warn about
     assert not window.sign_button.isEnabled()
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2")
-    assert not window.load(bad)
+    assert not loaded(qtbot, window, bad)
     assert len(prompt_log.errors) == 1 and "Traceback" not in prompt_log.errors[0]

@@ -62,7 +62,7 @@ def test_the_signer_refuses_a_checkpoint_request_opened_or_dropped(
     window = _signer(world, qtbot)
     prompt_log.files.append(_crafted(world, folder, "Checkpoint"))
     qtbot.mouseClick(window.open_button, Qt.MouseButton.LeftButton)  # Open request… in the file dialog
-    assert len(prompt_log.errors) == 1
+    qtbot.waitUntil(lambda: len(prompt_log.errors) == 1)  # read on a worker
     assert "Checkpoint, the ledger operator's own act" in prompt_log.errors[0]
     assert "'deedbook checkpoint' on the ledger's machine, never by request" in prompt_log.errors[0]
     assert window.request is None and not window.content.isVisible() and window.placeholder.isVisible()
@@ -74,7 +74,8 @@ def test_the_signer_refuses_a_checkpoint_request_opened_or_dropped(
             QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
         )
     )
-    assert len(prompt_log.errors) == 2 and "AddRegistrar, the ledger operator's own act" in prompt_log.errors[1]
+    qtbot.waitUntil(lambda: len(prompt_log.errors) == 2)
+    assert "AddRegistrar, the ledger operator's own act" in prompt_log.errors[1]
     assert window.request is None
 
     # Nothing to sign: the button stays off, and signing anyway writes no response.
@@ -97,5 +98,6 @@ def test_the_transfer_wizard_refuses_a_signed_ledger_act(
     qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), bob.address)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     wizard.signatures.import_files([_crafted(world, tmp_path, "AddRegistrar", signed=True)])
-    assert len(prompt_log.errors) == 1 and "carries a signature over an AddRegistrar" in prompt_log.errors[0]
+    qtbot.waitUntil(lambda: len(prompt_log.errors) == 1)  # read on a worker
+    assert "carries a signature over an AddRegistrar" in prompt_log.errors[0]
     assert wizard.responses == {} and world.ledger.size() == size

@@ -14,7 +14,7 @@ from desktop.gui import fmt
 from desktop.gui.events import Changes
 from desktop.gui.models.entries import EntryColumn
 from desktop.gui.widgets.deadline import DeadlineField
-from tests.gui.conftest import cells
+from tests.gui.conftest import cells, loaded
 from tests.helpers import World
 
 LATE = 1_796_687_940  # 2026-12-07 23:59 UTC: already the 8th in Auckland, still the 7th in Honolulu
@@ -86,7 +86,7 @@ def test_the_signer_in_another_zone_reads_the_deadline_in_utc_and_on_their_clock
     zone("Pacific/Honolulu")
     window = SignerWindow(world.home, None, world.keys)
     qtbot.addWidget(window)
-    assert window.load(request)
+    assert loaded(qtbot, window, request)
     shown = [w.text() for w in window.findChildren(QLabel)]
     assert any(t.startswith("2099-06-30 23:59 UTC (2099-06-30 13:59 UTC-10 here; in ") for t in shown), shown
 

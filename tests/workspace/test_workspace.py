@@ -93,6 +93,21 @@ REFUSED_BEFORE_THE_PASSWORD: dict[str, tuple[Callable[[World], Any], Callable[[W
         lambda ws, _x, s: ws.register_deed(s, parcel="P\u202e1", address="x", owner=OWNER),
         "parcel",
     ),
+    "a registration by a key that is no registrar": (
+        _nothing,
+        lambda ws, _x, s: ws.register_deed(s, parcel="W-6", address="6 Main St", owner=OWNER),
+        "not a registrar of this ledger",
+    ),
+    "a registration to an owner that is no address": (
+        _nothing,
+        lambda ws, _x, s: ws.register_deed(s, parcel="W-6", address="6 Main St", owner="0x12"),
+        "address",
+    ),
+    "an attestation dated in the future": (
+        lambda w: w.register("W-8", OWNER),
+        lambda ws, _deed, s: ws.attest(1, s, act="jurat", act_date="2999-01-01"),
+        "in the future",
+    ),
     "a request for another key": (
         lambda w: _request_for(w, "bob"),
         lambda ws, request, s: ws.sign(request, s),
@@ -119,6 +134,20 @@ def test_what_can_be_refused_without_the_key_is_refused_before_its_password(
     with pytest.raises(DeedbookError, match=f"(?i){says}"):
         operation(ws, given, Signer("alice", asked))
     assert asked.times == 0 and world.ledger.size() == size
+
+
+def test_a_parcel_registered_already_is_refused_before_the_registrars_password(ws: Workspace, world: World) -> None:
+    """The GUI's register form and `deed register` both ask the workspace first (Workspace.check_registration,
+    a dry run of the entry's rules on the ledger as it is). Fails on the old code: the password was asked."""
+    world.register("W-5", OWNER)
+    asked = Asked()
+    size = world.ledger.size()
+    for parcel in ("W-5", " w-5 "):  # parcels compare without case or spaces around
+        with pytest.raises(DeedbookError, match="(?i)Parcel w-5 is registered already"):
+            ws.register_deed(Signer("operator", asked), parcel=parcel, address="5 Main St", owner=OWNER)
+    assert asked.times == 0 and world.ledger.size() == size
+    ws.check_registration(Signer("operator", asked), parcel="W-7", address="7 Main St", owner=OWNER)  # one that may
+    assert asked.times == 0 and world.ledger.size() == size  # a check writes nothing
 
 
 def test_a_wrong_password_writes_nothing(ws: Workspace, world: World) -> None:

@@ -29,6 +29,7 @@ class ActDialog(QDialog):
     """A form, the key that signs, a note saying what is still needed or what went wrong, and one action."""
 
     action_text = "Sign"
+    yes_text = ""  # the question's yes button, where it is not the action's own label
     key_hint = ""  # a key name or address to choose first
 
     def __init__(self, ctx: AppContext, parent: QWidget | None, title: str, intro: str) -> None:
@@ -94,9 +95,38 @@ class ActDialog(QDialog):
         text already is that question (revoking claim 3) or a subclass asks in its own `act`."""
         return None
 
+    def check(self) -> Callable[[], object] | None:
+        """The workspace's check of what the act would be refused for without the key, run on a worker before
+        the question (a refusal the ledger can foresee is said, and nothing asked); None where there is none."""
+        return None
+
     def act(self) -> None:
+        check = self.check()
+        if check is None:
+            self._ask()
+            return
+        self._busy = True
+        self.validate()
+        self.say("Checking\u2026", "good")
+        (
+            self.ctx.ops.op(self, check, title=self.windowTitle())
+            .success(lambda _none: self._checked())
+            .failure(self._check_refused)
+            .run()
+        )
+
+    def _checked(self) -> None:
+        self._busy = False
+        self.validate()
+        self._ask()
+
+    def _check_refused(self, error: BaseException) -> None:
+        self._refused(error)
+        self._idle()
+
+    def _ask(self) -> None:
         question = self.question()
-        if question is not None and not prompts.ask(self, question, yes=self.action_text):
+        if question is not None and not prompts.ask(self, question, yes=self.yes_text or self.action_text):
             return  # nothing signed, the form kept as filled
         fn = self.work()
         self._busy = True

@@ -94,15 +94,21 @@ class RulesDialog(ActDialog):
     def missing(self) -> list[str]:
         return (["a rules file"] if self.rules is None else []) + super().missing()
 
-    def act(self) -> None:
-        if prompts.ask(
-            self,
+    @property
+    def yes_text(self) -> str:  # type: ignore[override]
+        return f"Record rules v{self.version}"
+
+    def question(self) -> str:
+        return (
             f"Record rules v{self.version}? Transfers recorded from now on are judged by them; "
             "those recorded before stay judged by the rules in force then. A version cannot be "
-            "taken back, only replaced by a later one.",
-            yes=f"Record rules v{self.version}",
-        ):
-            super().act()
+            "taken back, only replaced by a later one."
+        )
+
+    def check(self) -> Callable[[], None]:
+        ws, signer, rules = self.ctx.ws, self.key.signer(), self.rules
+        assert rules is not None
+        return lambda: ws.check_set_rules(signer, rules)
 
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, rules = self.ctx.ws, self.key.signer(), self.rules
@@ -148,6 +154,10 @@ class IssuerDialog(ActDialog):
             f"'{self.key.key_name()}'? It is recorded in the ledger: it can be stopped later, in a new entry, "
             "but never removed."
         )
+
+    def check(self) -> Callable[[], None]:
+        ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
+        return lambda: ws.check_add_issuer(signer, address, types)
 
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, address, types = self.ctx.ws, self.key.signer(), self.address.address() or "", self.types.text()
@@ -236,6 +246,12 @@ class ClaimDialog(ActDialog):
             "Its issuer can revoke it later, but it is never removed from the ledger."
         )
 
+    def check(self) -> Callable[[], None]:
+        ws, signer = self.ctx.ws, self.key.signer()
+        subject, claim_type, value = self.subject.address() or "", self.claim_type.currentText(), self.value.text()
+        expires = fmt.qdate(self.expiry.date()).isoformat() if self.expires.isChecked() else None
+        return lambda: ws.check_claim(signer, subject, claim_type, value=value, expires=expires)
+
     def work(self) -> Callable[[], Done[tuple[int, int]]]:
         ws, signer = self.ctx.ws, self.key.signer()
         subject, claim_type, value = self.subject.address() or "", self.claim_type.currentText(), self.value.text()
@@ -286,6 +302,7 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
         from desktop.gui.dialogs.party_requests import what_it_records
 
         responses = [load_response(p) for p in paths]
+        ws.check_transfer(responses)  # what the ledger would refuse is said before it is asked
         return responses, what_it_records(responses[0], ws.ledger.identity)
 
     def ask(found: tuple[list[SigningRequest], str]) -> None:
@@ -293,8 +310,8 @@ def record_responses(ctx: AppContext, parent: QWidget, then: Callable[[int], Any
         who = ", ".join(f"{r.role} {ctx.full_label(r.signer)}" for r in responses)
         if not prompts.ask(
             parent,
-            f"Record \u201c{fmt.plain(title, 600)}\u201d, signed by {who}? The ledger checks "
-            "every signature and rule first; a recorded entry is never removed.",
+            f"Record \u201c{fmt.plain(title, 600)}\u201d, signed by {who}? Its signatures and the ledger's rules "
+            "allow it as the ledger is now; a recorded entry is never removed.",
             yes="Record",
         ):
             return

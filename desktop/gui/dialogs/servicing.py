@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDoubleSpinBox, QLineEdit, QPlainTextEdit, QWidget
 
 from core.display import short_address
-from desktop.gui import fmt, prompts
+from desktop.gui import fmt
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog
 from desktop.gui.operations import Latest, describe_error
@@ -73,6 +73,7 @@ class _RecordDated(ActDialog):
 
 class DistributionDialog(_RecordDated):
     action_text = "Record the distribution\u2026"
+    yes_text = "Record"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, deed: str = "") -> None:
         super().__init__(
@@ -160,18 +161,21 @@ class DistributionDialog(_RecordDated):
         self.adjustSize()
 
     def act(self) -> None:
+        if self.plan is not None:
+            super().act()
+
+    def check(self) -> Callable[[], None]:
+        ws, signer = self.ctx.ws, self.key.signer()
+        return lambda: ws.check_distribution(signer)
+
+    def question(self) -> str:
         plan = self.plan
-        if plan is None:
-            return
-        if not prompts.ask(
-            self,
+        assert plan is not None  # the action is enabled only with a preview
+        return (
             f"Record a distribution of {fmt.amount(plan.amount, plan.currency)} to "
             f"{len(plan.payouts)} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
-            "the ledger and cannot be undone.",
-            yes="Record",
-        ):
-            return
-        super().act()
+            "the ledger and cannot be undone."
+        )
 
     def work(self) -> Callable[[], Done[int]]:
         ws, signer, plan = self.ctx.ws, self.key.signer(), self.plan
@@ -230,6 +234,12 @@ class ProposalDialog(_RecordDated):
             f"(end of day, UTC), signed by the key '{self.key.key_name()}'? It is recorded in the ledger and "
             "cannot be withdrawn."
         )
+
+    def check(self) -> Callable[[], None]:
+        ws, signer, deed, checkpoint = self.ctx.ws, self.key.signer(), self.deed.text().strip(), self.checkpoint()
+        text, threshold = self.text.toPlainText(), f"{self.threshold.value():.2f}%"
+        closes = self.closes.date().toString("yyyy-MM-dd")
+        return lambda: ws.check_proposal(signer, deed, text, threshold, closes, checkpoint=checkpoint)
 
     def work(self) -> Callable[[], Done[Any]]:
         ws, signer, deed, checkpoint = self.ctx.ws, self.key.signer(), self.deed.text().strip(), self.checkpoint()

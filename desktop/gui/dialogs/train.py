@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import DeedbookError
 from desktop.gui import a11y, prompts
 from desktop.gui.context import AppContext
+from desktop.gui.operations import Latest, report_error
 from desktop.gui.widgets.basics import button, label
 
 PRICE_WORDS = ("sale_price", "saleprice", "price", "sold_price", "close_price", "amount")
@@ -28,6 +28,7 @@ class TrainDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.reads = Latest(ctx.ops, self)  # another file chosen meanwhile replaces the first one's header
         self.setWindowTitle("Train the valuation model")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -79,13 +80,20 @@ class TrainDialog(QDialog):
             return
         self.path.setText(str(path))
         self.own.setChecked(True)
+        self.price.clear()
+        self.price.setPlaceholderText("Reading the file\u2026")
+        self._update()
         from valuation.csvio import read_header
 
-        try:
-            columns = read_header(path)
-        except DeedbookError as error:
-            prompts.show_error(self, str(error))
-            columns = []
+        def refused(error: BaseException) -> None:
+            self._columns([])
+            report_error(self, error)
+
+        # the header is read on a worker: the file may be large, compressed, or on a slow disk
+        self.reads.read("header", lambda: read_header(path), self._columns, failed=refused, title="Reading the table")
+
+    def _columns(self, columns: list[str]) -> None:
+        self.price.setPlaceholderText("")
         self.price.clear()
         self.price.addItems(columns)
         for index, name in enumerate(columns):

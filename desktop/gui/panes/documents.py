@@ -29,7 +29,7 @@ from core.errors import DeedbookError
 from desktop.gui import a11y, fmt, prompts, seal_dialogs, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import TaskHandle
+from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.workspace import Document, Done, Signer
@@ -235,6 +235,8 @@ class DocumentsPane(Pane):
         self.body.addWidget(splitter, 1)
 
         self.path: Path | None = None
+        self.reads = Latest(ctx.ops, self)  # another file chosen before the first is read replaces it
+        self.buffer: Any = None  # the shown PDF's bytes
         self.open_button.clicked.connect(self._open_dialog)
         self.files.currentItemChanged.connect(self._file_chosen)
         if self.has_preview:
@@ -303,8 +305,8 @@ class DocumentsPane(Pane):
         from desktop.documents.verify import MAX_PDF_BYTES
 
         self.reload()
-        try:  # before Qt opens it on the UI thread: QPdfDocument.load waits forever on a FIFO, and reads
-            check_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES)  # 100 MB for ~6 s
+        try:  # at once, by stat (a FIFO, a folder, a file over the verifier's limit), before any read
+            check_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES)
         except DeedbookError as error:
             prompts.show_error(self, str(error))
             return
@@ -318,11 +320,26 @@ class DocumentsPane(Pane):
                 widget.setEnabled(True)
             QDesktopServices.openUrl(QUrl.fromLocalFile(path))
             return
+        from core.userfiles import read_user_file
+
+        def read() -> bytes:  # on a worker: the file may be 64 MB, or on a slow disk
+            return read_user_file(path, "a Deedbook PDF", max_bytes=MAX_PDF_BYTES)
+
+        self.reads.read("open", read, lambda data: self._show(path, data), title="Opening the document")
+
+    def _show(self, path: str, data: bytes) -> None:
+        """Show the PDF read from `path` (Qt parses it from memory: its pages are drawn as they are shown)."""
+        from PySide6.QtCore import QBuffer, QByteArray
         from PySide6.QtPdf import QPdfDocument
 
         self.document.close()
-        status = self.document.load(path)
-        if status != QPdfDocument.Error.None_:
+        if self.buffer is not None:
+            self.buffer.deleteLater()
+        self.buffer = QBuffer(self)  # the document reads from it for as long as it is shown
+        self.buffer.setData(QByteArray(data))
+        self.buffer.open(QBuffer.OpenModeFlag.ReadOnly)
+        self.document.load(self.buffer)
+        if self.document.status() != QPdfDocument.Status.Ready:
             prompts.show_error(self, f"{path} cannot be shown: it is not a readable PDF.")
             self._set_enabled(False)
             return

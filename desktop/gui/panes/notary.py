@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 from desktop.gui import a11y, fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Latest, describe_error
+from desktop.gui.operations import Latest, describe_error, report_error
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.fields import KeyPicker
-from desktop.workspace import Document, Done
+from desktop.workspace import Document, Done, Signer
 
 if TYPE_CHECKING:
     from core.ledger import RecordedEntry
@@ -228,6 +228,34 @@ class NotaryPane(Pane):
         evidence, number = self.evidence.currentText(), self.id_number.text() or None
         act_date = fmt.qdate(self.act_date.date())
         what = self.entry_preview.text().split("\n")[0]  # the entry's kind and parties, as shown above
+
+        def check() -> None:  # a date to come, an entry the rules refuse: said before the question
+            ws.check_attestation(index, signer, act=act, place=place, id_kind=evidence, act_date=act_date)
+
+        self.attest_button.setEnabled(False)
+        (
+            self.ctx.ops.op(self, check, title="Checking the attestation")
+            .success(lambda _none: self._confirm(index, what, signer, act, place, evidence, number, act_date))
+            .failure(self._check_refused)
+            .run()
+        )
+
+    def _check_refused(self, error: BaseException) -> None:
+        report_error(self, error, "Attesting")
+        self._validate()
+
+    def _confirm(
+        self,
+        index: int,
+        what: str,
+        signer: Signer,
+        act: str,
+        place: str,
+        evidence: str,
+        number: str | None,
+        act_date: date,
+    ) -> None:
+        ws = self.ctx.ws
         if not prompts.ask(
             self,
             f"Attest entry #{index} ({what}): {act} at {' '.join(place.split()) or 'no place given'} on "
@@ -235,12 +263,12 @@ class NotaryPane(Pane):
             "is recorded in the ledger and your journal and is never removed.",
             yes="Attest",
         ):
+            self._validate()
             return  # nothing signed, the form kept as filled
 
         def work() -> Done[int]:
             return ws.attest(index, signer, act=act, place=place, id_kind=evidence, id_number=number, act_date=act_date)
 
-        self.attest_button.setEnabled(False)
         (
             self.ctx.ops.op(self, work, write=True, title="Recording the attestation")
             .success(self._attested)

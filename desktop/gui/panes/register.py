@@ -24,11 +24,11 @@ from core.state import DeedState
 from desktop.gui import a11y, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Latest
+from desktop.gui.operations import Latest, report_error
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import banner, button, card, label
 from desktop.gui.widgets.fields import AddressField, KeyPicker
-from desktop.workspace import Done
+from desktop.workspace import Done, Signer
 
 
 # The attributes an appraiser fills first, as core.attributes describes them (the valuation model's features).
@@ -252,22 +252,44 @@ class RegisterPane(Pane):
         owner = self.owner.address() or ""
         parcel, address, legal = self.parcel.text(), self.address.text(), self.legal.toPlainText()
         shares = self.shares.value()
+        fields: dict[str, Any] = dict(
+            parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
+        )
+
+        def check() -> None:  # a parcel registered already, a key that is no registrar, the rules: before asking
+            ws.check_registration(signer, **fields)
+
+        def refused(error: BaseException) -> None:
+            report_error(self, error, "Registering the deed")
+            self._validate()
+
+        self.submit.setEnabled(False)
+        self.problem.setText("Checking the registration against the ledger\u2026")
+        (
+            self.ctx.ops.op(self, check, title="Checking the registration")
+            .success(lambda _none: self._confirm(signer, fields))
+            .failure(refused)
+            .run()
+        )
+
+    def _confirm(self, signer: Signer, fields: dict[str, Any]) -> None:
+        parcel, address, owner, shares = fields["parcel"], fields["address"], fields["owner"], fields["shares"]
+        count = len(fields["attributes"])
         if not prompts.ask(
             self,
             f"Register parcel {' '.join(parcel.split())} at {' '.join(address.split())}: {shares:,} shares held by "
-            f"{self.ctx.full_label(owner)}, with {len(attributes)} attribute"
-            f"{'' if len(attributes) == 1 else 's'}, signed by the key '{signer.key}'? A registered deed is "
+            f"{self.ctx.full_label(owner)}, with {count} attribute"
+            f"{'' if count == 1 else 's'}, signed by the key '{signer.key}'? A registered deed is "
             "recorded in the ledger and never removed.",
             yes="Register the deed",
         ):
+            self._validate()
             return  # nothing signed, the form kept as filled
+        ws = self.ctx.ws
 
-        def work() -> Done[DeedState]:  # a parcel outside the plain set is refused before the key is unlocked
-            return ws.register_deed(
-                signer, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
-            )
+        def work() -> Done[DeedState]:  # checked again in the write lock: another registrar may have been first
+            return ws.register_deed(signer, **fields)
 
-        self.submit.setEnabled(False)
         self.ctx.settings.last_key = signer.key
         (
             self.ctx.ops.op(self, work, write=True, title="Registering the deed")

@@ -363,13 +363,22 @@ class RulesPane(Pane):
     def remove_issuer(self) -> None:
         """Stop trusting the selected issuer, after saying what it does (it can be trusted again)."""
         from desktop.gui import prompts
-        from desktop.gui.panes.documents import ask_operator
 
         address = selected_key(self.issuers_table)
         issuer = next((i for i in (self.overview.issuers if self.overview else []) if i.address == address), None)
         if issuer is None or not issuer.types:
             prompts.show_error(self, "Select a trusted issuer first.")
             return
+        ws = self.ctx.ws
+        # the table may be older than the ledger (removed meanwhile, elsewhere): said before the question
+        self.ctx.ops.op(self, lambda: ws.check_remove_issuer(issuer.address), title="Checking the issuer").success(
+            lambda _none: self._confirm_remove(issuer)
+        ).run()
+
+    def _confirm_remove(self, issuer: Issuer) -> None:
+        from desktop.gui import prompts
+        from desktop.gui.panes.documents import ask_operator
+
         if not prompts.ask(
             self,
             f"Stop trusting {self.ctx.full_label(issuer.address)} to issue claims? Its "
