@@ -126,3 +126,37 @@ def test_ctrl_c_stops_a_later_sync_between_batches_leaving_a_good_smaller_replic
     assert outcome.code == 0 and f"{len(want) - had - 3:,} new entries" in outcome.out, outcome
     assert leaves(target) == want
     assert run_cli(["--data-dir", str(target), "verify"], capsys).code == 0
+
+
+def test_a_sync_from_a_server_stops_between_its_pages_and_goes_on_from_the_next(
+    office: Office, source: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of three entries: asked to stop once the first page is appended, the sync asks no second page; the
+    first, finished, made the replica; the same sync then takes the rest."""
+    import threading
+
+    import desktop.serve.server as serve
+    from desktop.serve.server import make_server
+    from desktop.workspace import Workspace
+
+    want = source[1]
+    monkeypatch.setattr(serve, "PAGE", 3)
+    served = Ledger.open(DataDir.resolve(office.home))
+    server = make_server(DataDir.resolve(office.home), served, quiet=True).start()
+    target = tmp_path / "replica"
+    try:
+        asked = threading.Event()
+        report = (
+            Workspace.open(target)
+            .replica_sync(server.url, cancelled=asked.is_set, progress=lambda _done, _of: asked.set())
+            .value
+        )
+        assert report.ok and report.stopped and report.started and report.appended == 3
+        assert report.reason == f"Sync stopped after 3 of {len(want)} entries; run it again to continue."
+        assert leaves(target) == want[:3] and (target / "replica.json").is_file()
+        report = Workspace.open(target).replica_sync(server.url).value
+        assert report.ok and not report.stopped and report.appended == len(want) - 3
+    finally:
+        server.stop()
+        served.close()
+    assert leaves(target) == want
