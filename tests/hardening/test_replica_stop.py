@@ -160,3 +160,90 @@ def test_a_sync_from_a_server_stops_between_its_pages_and_goes_on_from_the_next(
         server.stop()
         served.close()
     assert leaves(target) == want
+
+
+# A sync that pauses while it checks a v2 file's third line (one line a step), until the file `release` exists.
+_CHECKING = r"""
+import sys, time, pathlib
+import core.bundle_lines as lines
+from desktop.cli.main import run
+
+release = pathlib.Path(sys.argv[1])
+lines.PAGE = 1  # asked at every line
+original, seen = lines._parse, [0]
+
+
+def parse(*args):
+    seen[0] += 1
+    if seen[0] == 3:
+        print("paused", flush=True)
+        while not release.exists():
+            time.sleep(0.02)
+    return original(*args)
+
+
+lines._parse = parse
+sys.exit(run(sys.argv[2:]))
+"""
+
+
+def test_ctrl_c_while_a_bundle_file_is_checked_stops_the_check_with_nothing_synced(
+    source: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A county's file takes a while to check before the sync writes anything: Ctrl+C stops that too, at once."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "new" / "replica"
+    argv = ["--data-dir", str(target), "replica", "sync", "--from", str(source[0])]
+    release = tmp_path / "release"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    checking = subprocess.Popen(
+        [sys.executable, "-c", _CHECKING, str(release), *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_paused(checking)
+    checking.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    release.touch()
+    out, err = checking.communicate(timeout=60)
+    assert checking.returncode == 130, (out, err)
+    assert "Traceback" not in out + err and out == ""
+    assert err.strip() == f"deedbook: Stopped checking the file {source[0]}; nothing was synced."
+    assert not (tmp_path / "new").exists()
+    assert run_cli(argv, capsys).code == 0 and leaves(target) == source[1]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["first sync", "replica"])
+def test_a_sync_stopped_before_its_first_batch_leaves_the_folder_as_it_was(
+    existing: bool, office: Office, source: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """Stopped before anything is appended (say, Ctrl+C just as a file's check ended): a first sync takes away
+    what it made, as a refused one does; a replica is left byte for byte as it was."""
+    from core.bundle_lines import read_bundle
+    from core.replica import BundleSource, sync
+
+    home = DataDir.resolve(tmp_path / "new" / "replica")
+    bundle, of = source[0], len(source[1])
+    if existing:
+        assert sync(home, None, BundleSource(read_bundle(bundle), "export")).ok
+        _grow(office, 2)
+        bundle = tmp_path / "grown.jsonl"
+        assert run_cli(office.argv("export", "--since", "0", "--out", str(bundle))).code == 0
+        of = len(leaves(office.home)) - of
+    before = _files(home.root) if existing else None
+    report = sync(home, None, BundleSource(read_bundle(bundle), "export"), cancelled=lambda: True)
+    assert report.ok and report.stopped and not report.started and report.appended == 0
+    assert report.reason == f"Sync stopped after 0 of {of} entries; run it again to continue."
+    if existing:
+        assert _files(home.root) == before
+    else:
+        assert not (tmp_path / "new").exists()
