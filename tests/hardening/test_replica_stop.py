@@ -61,39 +61,50 @@ def _interrupted_in_third_batch(argv: list[str], tmp_path: Path) -> tuple[int, s
     return syncing.returncode, out, err
 
 
-def _held(home: Path) -> list[str]:
+def _held(home: Path, db_url: str | None = None) -> list[str]:
     """The replica's leaves, also while its first sync is unfinished (opened as the sync that finishes it would)."""
-    ledger = Ledger.open(DataDir.resolve(home), finishing=True)
+    ledger = Ledger.open(DataDir.resolve(home), db_url, finishing=True)
     try:
         return ["0x" + e.leaf_hash.hex() for e in ledger.entries()]
     finally:
         ledger.close()
 
 
+def _first_sync_stopped_then_finished(
+    origin: str, want: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], db: list[str]
+) -> None:
+    target, url = tmp_path / "new" / "replica", db[1] if db else None
+    argv = ["--data-dir", str(target), *db, "replica", "sync", "--from", origin]
+    code, out, err = _interrupted_in_third_batch(argv, tmp_path)
+    assert code == 130, (out, err)
+    assert "Traceback" not in out + err and out == ""
+    assert err.strip() == f"deedbook: Sync stopped after 3 of {len(want)} entries; run it again to continue."
+    # the whole batches written are kept; the first sync is still unfinished, and said so
+    assert _held(target, url) == want[:3]
+    assert (target / "replica-start.json").is_file() and not (target / "replica.json").exists()
+    for command in (["replica", "show"], ["verify"]):
+        outcome = run_cli(["--data-dir", str(target), *db, *command], capsys)
+        assert outcome.code == 2 and "did not finish" in outcome.err, (command, outcome)
+    outcome = run_cli(argv, capsys)  # the same sync goes on from there
+    assert outcome.code == 0 and "Started the replica: " in outcome.out, outcome
+    assert f"{len(want) - 3:,} new entries" in outcome.out
+    assert leaves(target, url) == want
+    assert run_cli(["--data-dir", str(target), *db, "verify"], capsys).code == 0
+    assert not (target / "replica-start.json").exists()
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_ctrl_c_stops_a_first_sync_between_batches_and_the_same_sync_finishes_it(
     kind: str, office: Office, source: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    want = source[1]
-    target = tmp_path / "new" / "replica"
     with _source_of(kind, office, source[0], tmp_path) as origin:
-        argv = ["--data-dir", str(target), "replica", "sync", "--from", origin]
-        code, out, err = _interrupted_in_third_batch(argv, tmp_path)
-        assert code == 130, (out, err)
-        assert "Traceback" not in out + err and out == ""
-        assert err.strip() == f"deedbook: Sync stopped after 3 of {len(want)} entries; run it again to continue."
-        # the whole batches written are kept; the first sync is still unfinished, and said so
-        assert _held(target) == want[:3]
-        assert (target / "replica-start.json").is_file() and not (target / "replica.json").exists()
-        for command in (["replica", "show"], ["verify"]):
-            outcome = run_cli(["--data-dir", str(target), *command], capsys)
-            assert outcome.code == 2 and "did not finish" in outcome.err, (command, outcome)
-        outcome = run_cli(argv, capsys)  # the same sync goes on from there
-    assert outcome.code == 0 and "Started the replica: " in outcome.out, outcome
-    assert f"{len(want) - 3:,} new entries" in outcome.out
-    assert leaves(target) == want
-    assert run_cli(["--data-dir", str(target), "verify"], capsys).code == 0
-    assert not (target / "replica-start.json").exists()
+        _first_sync_stopped_then_finished(origin, source[1], tmp_path, capsys, [])
+
+
+def test_ctrl_c_stops_a_first_sync_into_postgresql_between_batches_and_the_same_sync_finishes_it(
+    source: tuple[Path, list[str]], postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _first_sync_stopped_then_finished(str(source[0]), source[1], tmp_path, capsys, ["--db-url", postgres_url])
 
 
 def _grow(office: Office, deeds: int) -> None:
