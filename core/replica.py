@@ -272,9 +272,8 @@ def _sync_alone(
             raise
         if (not report.ok or report.stopped) and noted:
             before.leave()
-        report.started = (
-            report.ok and not report.stopped and first is not None
-        )  # it finished a first sync: the replica is made now
+        # it finished a first sync: the replica is made now (stopped, it is still unfinished)
+        report.started = report.ok and not report.stopped and first is not None
         return report
     # The sync that starts a replica is all or nothing: refused, the folder is left as it was before the
     # first attempt (a later sync keeps the whole, checked batches it wrote).

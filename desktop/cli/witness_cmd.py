@@ -350,10 +350,9 @@ def _tenths(report: Any, done_to_them: str) -> Any:
 
 
 def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.cli.valuation_cmd import _progress
-
     from core.errors import Cancelled, Interrupted
     from desktop.cli.stopping import ctrl_c_asks_to_stop
+    from desktop.cli.valuation_cmd import _progress
 
     with ctrl_c_asks_to_stop() as asked:  # Ctrl+C stops the wait for another sync, or the sync between batches
         try:
