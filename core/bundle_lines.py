@@ -37,7 +37,7 @@ from core.bundles import (
     parse_head,
     read_v1_bundle,
 )
-from core.errors import DeedbookError
+from core.errors import Cancelled, DeedbookError
 from core.userfiles import json_nests_deeper_than, open_user_file
 
 if TYPE_CHECKING:
@@ -103,14 +103,15 @@ class StreamedEntries:
                 yield item
 
 
-def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+def read_bundle(path: str | os.PathLike[str], cancelled: Callable[[], bool] | None = None) -> Bundle:
     """An export bundle file: `deedbook-export/2` checked line by line (its entries not held: read again as a
-    sync appends them); `deedbook-export/1` whole (core.bundles)."""
-    streamed = read_lines_bundle(path)
+    sync appends them), stopped when `cancelled()` says so (`Cancelled`); `deedbook-export/1` whole
+    (core.bundles)."""
+    streamed = read_lines_bundle(path, cancelled)
     return streamed if streamed is not None else read_v1_bundle(path)
 
 
-def read_lines_bundle(path: str | os.PathLike[str]) -> Bundle | None:
+def read_lines_bundle(path: str | os.PathLike[str], cancelled: Callable[[], bool] | None = None) -> Bundle | None:
     """The v2 bundle in `path`, checked line by line (its entries not held), or None when its first line is not
     a v2 bundle's (a v1 file, or no bundle: core.bundles says which)."""
     p = Path(path)
@@ -123,7 +124,7 @@ def read_lines_bundle(path: str | os.PathLike[str]) -> Bundle | None:
         if type(since) is not int or type(size) is not int or not 0 <= since <= size:
             raise BadBundle(f"{label} is damaged or incomplete; it cannot be synced from.")
         try:
-            count = _check_entries(handle, label, since, size)
+            count = _check_entries(handle, label, since, size, cancelled)
             stamp, offset = _stamp(handle), len(first)
         except OSError as problem:
             raise BadBundle(f"{p} cannot be read ({problem.strerror or problem}).") from None
@@ -152,10 +153,15 @@ def _first_line(handle: BinaryIO, path: str | os.PathLike[str]) -> tuple[bytes, 
     return (first, head) if isinstance(head, dict) and head.get("format") == FORMAT else (first, None)
 
 
-def _check_entries(handle: BinaryIO, label: str, since: int, size: int) -> int:
-    """Read every entry line after the first to the last line; how many entries there are."""
+def _check_entries(
+    handle: BinaryIO, label: str, since: int, size: int, cancelled: Callable[[], bool] | None = None
+) -> int:
+    """Read every entry line after the first to the last line; how many entries there are.  A county's file
+    takes a while (about 5 s per 100,000 entries): `cancelled()` is asked every PAGE lines."""
     count = 0
     while True:
+        if cancelled is not None and count % PAGE == 0 and cancelled():
+            raise Cancelled(f"Stopped checking {label[0].lower()}{label[1:]}; nothing was synced.")
         raw = handle.readline(MAX_LINE_BYTES + 1)
         index = since + count
         item = _parse(raw, label, index)

@@ -135,6 +135,8 @@ class SyncReport:
     reason: str | None = None
     fork_proof: Path | None = None
     more: bool = False  # the source holds more than it sent (a server's page)
+    total: int = 0  # entries the source holds (of which a server sent a page)
+    stopped: bool = False  # `cancelled()` said to stop between batches: the replica keeps the whole batches written
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -150,6 +152,11 @@ class SyncReport:
             "reason": self.reason,
             "fork_proof": str(self.fork_proof) if self.fork_proof else None,
         }
+
+
+def stopped_sentence(appended: int, of: int) -> str:
+    """What a sync stopped between batches says: how far it got (the whole batches it appended)."""
+    return f"Sync stopped after {appended:,} of {of:,} entries; run it again to continue."
 
 
 def state_path(home: DataDir) -> Path:
@@ -214,8 +221,11 @@ def sync(
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
     the replica holds beyond it, which no signature of the operator covers yet, are compared one by one.
     One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence), until
-    `cancelled()` says to stop waiting (`Cancelled`, nothing synced); once the folder is its own it runs to the end,
-    `progress(appended, of)` hearing after each batch appended."""
+    `cancelled()` says to stop waiting (`Cancelled`, nothing synced).  Once the folder is its own, `cancelled()` is
+    asked again before each batch (each is one transaction): said, the sync stops there, and the report says so
+    (`stopped`, with the sentence in `reason`): the replica holds the whole batches written, a first sync's
+    replica-start.json stays (the folder is unfinished until a sync reaches the source's end), and the same sync
+    later goes on from there.  `progress(appended, of)` hears after each batch appended."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
     while True:
@@ -224,7 +234,7 @@ def sync(
         if lock is not None:
             break
     try:
-        return _sync_alone(home, db_url, source, now, since, before, progress)
+        return _sync_alone(home, db_url, source, now, since, before, progress, cancelled)
     finally:
         lock.release()
 
@@ -237,6 +247,7 @@ def _sync_alone(
     since: int | None,
     before: Before,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> SyncReport:
     """`sync`, holding the folder's lock.  A first sync says so on disk before it writes anything
     (core.replica_start): killed, the next sync finishes it; refused, what it made is taken away again."""
@@ -254,26 +265,27 @@ def _sync_alone(
         raise
     if replica is not None:  # a ledger: a replica (or another ledger, refused by its identity)
         try:
-            report = _sync(home, db_url, replica, source, now, since, progress=progress)
+            report = _sync(home, db_url, replica, source, now, since, progress=progress, cancelled=cancelled)
         except BaseException:
             if noted:
                 before.leave()
             raise
-        if not report.ok and noted:
+        if (not report.ok or report.stopped) and noted:
             before.leave()
-        report.started = report.ok and first is not None  # it finished a first sync: the replica is made now
+        # it finished a first sync: the replica is made now (stopped, it is still unfinished)
+        report.started = report.ok and not report.stopped and first is not None
         return report
     # The sync that starts a replica is all or nothing: refused, the folder is left as it was before the
     # first attempt (a later sync keeps the whole, checked batches it wrote).
     made = Made()
     try:
-        report = _sync(home, db_url, None, source, now, since, made, progress)
+        report = _sync(home, db_url, None, source, now, since, made, progress, cancelled)
     except Overtaken:
         raise
     except BaseException:
         before.undo(made)
         raise
-    if not report.ok and report.size == 0:
+    if (not report.ok or report.stopped) and report.size == 0:  # stopped before its first batch: as before, too
         before.undo(made)
     return report
 
@@ -287,13 +299,14 @@ def _sync(
     since: int | None,
     made: Made | None = None,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> SyncReport:
     held = replica.size() if replica is not None else 0
     if since is None:
         latest = replica.latest_checkpoint() if replica is not None else None
         since = min(held, int(latest.message["size"])) if latest is not None else 0
     bundle = source.bundle(min(since, held))
-    report = SyncReport(True, source.label, held, more=bundle.more)
+    report = SyncReport(True, source.label, held, more=bundle.more, total=bundle.total)
     if replica is not None and bundle.identity != replica.identity:
         raise DeedbookError(
             f"{source.label} is the ledger \u201c{bundle.identity.name}\u201d "
@@ -307,7 +320,11 @@ def _sync(
         )
     signed = _signed(bundle, source.label)
     if replica is not None:
-        differs = _compare(replica, bundle, signed, source)
+        try:
+            differs = _compare(replica, bundle, signed, source, cancelled)
+        except _Stop:
+            _stopped(report, held, held)
+            return report
         if differs is not None:
             first_bad, span, why = differs
             report.ok, report.first_bad, report.span, report.reason = False, first_bad, span, why
@@ -318,8 +335,9 @@ def _sync(
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
     new = bundle.size - held if bundle.size > held else 0
-    replica, report.started = _append(home, db_url, replica, bundle, held, report, made, progress)
-    if not report.ok:
+    replica, report.started = _append(home, db_url, replica, bundle, held, report, made, progress, cancelled)
+    if not report.ok or report.stopped:
+        report.started = report.started and not report.stopped  # a first sync stopped has not made the replica
         return report
     report.appended, report.size = new, held + new
     if signed is not None:
@@ -352,8 +370,22 @@ def _leaf(bundle: Bundle, item: BundleEntry) -> bytes:
     return entry_leaf_hash(item.recorded_at, digest, item.entry.signatures)
 
 
+class _Stop(Exception):
+    """`cancelled()` said to stop, between two batches."""
+
+
+def _stopped(report: SyncReport, held: int, size: int) -> None:
+    """The report of a sync stopped between batches when the replica holds `size` entries (it held `held`)."""
+    report.stopped, report.size, report.appended = True, size, size - held
+    report.reason = stopped_sentence(report.appended, report.appended + max(0, report.total - size))
+
+
 def _compare(
-    replica: "Ledger", bundle: Bundle, signed: SignedCheckpoint | None, source: Source
+    replica: "Ledger",
+    bundle: Bundle,
+    signed: SignedCheckpoint | None,
+    source: Source,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[int | None, tuple[int, int] | None, str] | None:
     """Where the source's history differs from the replica's: (entry, or span, sentence), or None.
 
@@ -366,6 +398,8 @@ def _compare(
     held = min(replica.size(), bundle.size)
     theirs = iter(bundle.entries)  # read once, in order: a v2 file's entries are not held
     for start in range(bundle.since, held, BATCH):
+        if cancelled is not None and cancelled():
+            raise _Stop  # nothing written yet: a long comparison (no checkpoint for a while) stops too
         mine = replica.entries(start, min(held, start + BATCH))
         for recorded, item in zip(
             mine, theirs, strict=False
@@ -491,9 +525,11 @@ def _append(
     report: SyncReport,
     made: Made | None = None,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple["Ledger", bool]:
     """Append the bundle's entries from `held` on through the ledger's own rules, in batches read in turn (a v2
-    file's are never held whole); the first that breaks a rule is named."""
+    file's are never held whole); the first that breaks a rule is named.  Before each batch `cancelled()` may
+    say to stop: the report says so, the batches before it kept (each was its own transaction)."""
     from core.ledger import Ledger
 
     started = replica is None
@@ -509,6 +545,9 @@ def _append(
     new = (e for e in bundle.entries if e.index >= held)
     first = True
     while batch := list(islice(new, BATCH)):
+        if cancelled is not None and cancelled():  # asked only when there is a batch left: the last one finishes
+            _stopped(report, held, batch[0].index)
+            return replica, started
         before = _claim(home, bundle, batch[0].recorded_at) if started and first else _at(home, batch[0].index)
         first = False
         try:

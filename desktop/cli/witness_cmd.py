@@ -350,13 +350,24 @@ def _tenths(report: Any, done_to_them: str) -> Any:
 
 
 def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
+    from core.errors import Cancelled, Interrupted
+    from desktop.cli.stopping import ctrl_c_asks_to_stop
     from desktop.cli.valuation_cmd import _progress
 
-    report = ctx.ws.replica_sync(
-        args.source,
-        waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr),
-        progress=_tenths(_progress(not args.json), "checked and appended"),
-    ).value
+    with ctrl_c_asks_to_stop() as asked:  # Ctrl+C stops the wait for another sync, or the sync between batches
+        try:
+            report = ctx.ws.replica_sync(
+                args.source,
+                waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr),
+                cancelled=asked.is_set,
+                progress=_tenths(_progress(not args.json), "checked and appended"),
+            ).value
+        except Cancelled as stopped:  # its wait: nothing synced
+            if not asked.is_set():
+                raise
+            raise Interrupted(str(stopped)) from None
+    if report.stopped:  # exit 130, as any Ctrl+C, with the sentence that says how far it got
+        raise Interrupted(report.reason)
     if args.json:
         print_json(report.as_json())
     elif report.ok:

@@ -76,6 +76,7 @@ class Events(QObject):
     show_document = Signal(str)  # a PDF path to preview
     show_entry = Signal(int)  # a ledger entry index to reveal in the explorer
     upgrading = Signal(str)  # an older ledger is being upgraded while it opens (emitted from a worker)
+    stopped = Signal(str)  # a task stopped by its Cancel says how far it got, in the status bar (no dialog)
 
     def announce(self, what: Changes, deed_ids: "frozenset[int] | set[int] | tuple[int, ...]" = ()) -> None:
         if what != Changes.NONE:

@@ -33,6 +33,8 @@ from core.wording import counted
 
 
 SHOW_BUSY_AFTER_MS = 300  # a task's progress and Cancel appear in the status bar if it lasts longer
+STOPPED_SHOWN_MS = 30_000  # how long the status bar says how far a stopped task got
+STOPPING = "Stopping\u2026"
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,17 @@ class MainWindow(QMainWindow):
         self.ctx.ops.started.connect(self._op_started)
         self.ctx.ops.ended.connect(self._op_ended)
         self.ctx.events.upgrading.connect(self._show_upgrade)  # a method: Qt queues it from the worker
-        self.busy_cancel.clicked.connect(lambda: self._tracked.cancel() if self._tracked else None)
+        self.busy_cancel.clicked.connect(self._cancel_tracked)
+        self.ctx.events.stopped.connect(lambda sentence: self.statusBar().showMessage(sentence, STOPPED_SHOWN_MS))
+
+    def _cancel_tracked(self) -> None:
+        """Ask the task to stop; it may first finish a step under way (a sync's batch is one transaction), so
+        the row says so until it ends, and the UI thread never waits for it."""
+        if self._tracked is None:
+            return
+        self._tracked.cancel()
+        self.busy_label.setText(STOPPING)
+        self.busy_cancel.setEnabled(False)
 
     def _op_started(self, op: Op[Any]) -> None:
         if not op.takes_handle:
@@ -279,14 +291,15 @@ class MainWindow(QMainWindow):
         else:
             self.busy_bar.setRange(0, 1000)
             self.busy_bar.setValue(int(fraction * 1000))
-        if message:
-            self.busy_label.setText(message)
+        if message and not (self._tracked is not None and self._tracked.handle.should_cancel()):
+            self.busy_label.setText(message)  # once Cancel was pressed the row keeps saying it is stopping
 
     def _op_ended(self, op: Op[Any]) -> None:
         if op is self._tracked:
             self._tracked = None
             for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
                 widget.hide()
+            self.busy_cancel.setEnabled(True)
 
     def _show_upgrade(self, sentence: str) -> None:
         """Why opening takes long: the ledger is being upgraded (until it opens, or fails to).

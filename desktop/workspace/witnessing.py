@@ -415,8 +415,8 @@ class WitnessOps(RecordOps):
         written = write_output_with(out, lambda handle: write_bundle(self.ledger, since, handle, progress), force=force)
         return Done(written, Receipt(files=(written,)))
 
-    def replica_source(self, source: str) -> "Source":
-        """A bundle file, another data folder, or a `serve` URL."""
+    def replica_source(self, source: str, cancelled: Callable[[], bool] | None = None) -> "Source":
+        """A bundle file (its check stopped when `cancelled()` says so), another data folder, or a `serve` URL."""
         from core.bundle_lines import read_bundle
         from core.errors import DeedbookError
         from core.ledger import Ledger
@@ -434,7 +434,7 @@ class WitnessOps(RecordOps):
             if home.root == self.home.root:
                 raise DeedbookError("A replica syncs from another data folder than its own.")
             return LedgerSource(Ledger.open(home), str(home.root))
-        return BundleSource(read_bundle(path), str(path))
+        return BundleSource(read_bundle(path, cancelled), str(path))
 
     def replica_sync(
         self,
@@ -446,22 +446,42 @@ class WitnessOps(RecordOps):
     ) -> Done["SyncReport"]:
         """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
         sync into this folder running, it waits for that one to end (`waiting` hears a sentence first), or until
-        `cancelled()` (then `Cancelled`, and nothing synced; a later page's wait is not cut short); `progress(appended,
-        of)` hears after each batch appended (of a server's page, page after page)."""
-        from core.replica import LedgerSource, sync
+        `cancelled()` (then `Cancelled`, and nothing synced; so too while a bundle file is checked).  Once syncing, `cancelled()` stops it between two
+        batches or pages: the report says `stopped`, its `reason` how far it got of the whole sync ("Sync stopped
+        after N of M entries; ..."), and the same sync later goes on from there.  `progress(appended, of)` hears
+        after each batch appended (of a server's page, page after page)."""
+        from core.errors import Cancelled
+        from core.replica import LedgerSource, stopped_sentence, sync
 
-        origin = self.replica_source(source)
+        origin = self.replica_source(source, cancelled)
         try:
             report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled, progress=progress)
             total, started = report.appended, report.started
-            while report.ok and report.more:  # a server's next page, from where this one ended
+            while report.ok and report.more and not report.stopped:  # a server's next page, from where this one ended
                 reached = report.size
-                # a later page waits to the end: stopped there, "nothing was synced" would not be true
-                report = sync(self.home, self.db_url, origin, since=reached, waiting=waiting, progress=progress)
+                if cancelled is not None and cancelled():  # between two pages: each page's batches are whole
+                    report.stopped = True
+                    break
+                try:
+                    report = sync(
+                        self.home,
+                        self.db_url,
+                        origin,
+                        since=reached,
+                        waiting=waiting,
+                        cancelled=cancelled,
+                        progress=progress,
+                    )
+                except Cancelled:  # stopped waiting for another sync: this page appended nothing, the earlier kept
+                    report.stopped = True
+                    break
                 total += report.appended
                 report.appended, report.started = total, started  # the first page started it, if any did
                 if report.size == reached:
                     break
+            if report.stopped:  # how far of the whole sync, not of the last page
+                report.appended, report.started = total, started  # a server's first page finished makes the replica
+                report.reason = stopped_sentence(total, total + max(0, report.total - report.size))
         finally:
             if isinstance(origin, LedgerSource):
                 origin.ledger.close()

@@ -405,19 +405,22 @@ class WitnessesPane(Pane):
             return
 
         def synced(report: Any) -> None:
-            if report.ok:
+            if report.stopped:  # by its Cancel, between batches: the status bar says how far it got
+                self.ctx.events.stopped.emit(report.reason or "")
+            elif report.ok:
                 prompts.inform(
                     self, f"{report.appended:,} new entries checked and appended; the replica holds {report.size:,}."
                 )
-                if report.started:
-                    self.ctx.ops.op(self, ws.open_ledger, title="Opening the replica").run()
             else:
                 prompts.show_error(self, report.reason or "The source was refused.", "Replica")
+            if report.ok and report.started:  # (a server's first page, synced before a stop, made it too)
+                self.ctx.ops.op(self, ws.open_ledger, title="Opening the replica").run()
             self.reload()
 
         def work(handle: TaskHandle) -> Any:
             # Another sync into this folder (another window, the command line) is waited for: the progress row
-            # says so (briefly: the status bar already names the folder), and its Cancel stops the wait.
+            # says so (briefly: the status bar already names the folder), and its Cancel stops the wait; once
+            # syncing, Cancel stops it after the batch under way (the row says "Stopping…" meanwhile).
             return ws.replica_sync(
                 source,
                 waiting=lambda _said: handle.fraction(UNKNOWN, WAITING),
