@@ -198,8 +198,8 @@ class Op(QObject, Generic[T]):
     @Slot(object)
     def _failure(self, error: BaseException) -> None:
         try:
-            if isinstance(error, Cancelled) or self.handle.should_cancel():
-                pass  # the person asked for it (core's and valuation's own "cancelled" errors too)
+            if isinstance(error, Cancelled):
+                pass  # the person asked for it (core's and valuation's "cancelled" are this one class)
             elif self._on_failure is not None:
                 self._on_failure(error)
             else:

@@ -98,6 +98,26 @@ def test_task_reports_progress_and_cancels_quietly(ctx: AppContext, qtbot: Any, 
     assert prompt_log.errors == [] and fractions == [0.25]
 
 
+def test_a_failure_after_cancel_is_still_said(ctx: AppContext, qtbot: Any, prompt_log: Prompts) -> None:
+    """Cancel stops long work at its next check; work that fails before it gets there (a replica sync's
+    batch under way, say) failed, and the person must hear it: only the cancellation itself is quiet."""
+    started = threading.Event()
+    release = threading.Event()
+
+    def job(task: TaskHandle) -> str:
+        started.set()
+        release.wait(5)
+        raise DeedbookError("Another sync appended to this replica meanwhile; nothing more was synced.")
+
+    op = ctx.ops.task(None, job)
+    op.run()
+    qtbot.waitUntil(started.is_set)
+    op.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=5000)
+    assert prompt_log.errors == ["Another sync appended to this replica meanwhile; nothing more was synced."]
+
+
 def test_describe_error_sentences() -> None:
     assert describe_error(Cancelled()) == "Cancelled; nothing was written."
     assert describe_error(FileNotFoundError(2, "No such file", "/x.json")) == "There is no file /x.json."
