@@ -38,7 +38,7 @@ from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
-from desktop.gui.operations import Operations
+from desktop.gui.operations import Latest, Operations
 from desktop.gui.widgets.basics import banner, button, card, clear_layout, label, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.gui.widgets.journal_form import JournalForm
@@ -65,6 +65,7 @@ class NotaryDeskWindow(QMainWindow):
         self.settings = settings  # remembers the journal profile chosen last (None: starts on generic)
         self.events = Events()
         self.ops = Operations(self.events)
+        self._latest = Latest(self.ops, self)  # a period changed twice: only the newest period's rows
         self.request: "SigningRequest | None" = None
         self.source: Path | None = None
         self.report: "EvidenceReport | None" = None
@@ -355,7 +356,7 @@ class NotaryDeskWindow(QMainWindow):
 
     def load_journal(self) -> None:
         ws, (start, end) = self.ws, self._period()
-        self.ops.op(self, lambda: ws.journal_rows(start, end), title="Reading the journal").success(self._rows).run()
+        self._latest.read("journal", lambda: ws.journal_rows(start, end), self._rows, title="Reading the journal")
 
     def _rows(self, rows: list["JournalRow"]) -> None:
         self.rows = rows

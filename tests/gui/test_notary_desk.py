@@ -311,3 +311,45 @@ def test_the_desks_journal_is_in_days_here(qtbot: Any, tmp_path: Path, monkeypat
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_the_journal_shows_the_newest_period_when_an_older_read_answers_last(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The period's two dates set one after the other start two reads on a pool of several threads; the
+    first (a wider period) answering last showed its rows under the second period (fails on the old code)."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QDate
+
+    from core.jurisdictions import profile
+    from core.notary_journal import NotaryJournal
+
+    home, keys, _notary = _notary_machine(tmp_path)
+    noon = int(time.time()) - 3 * 86_400
+    NotaryJournal(home.root).append(
+        keys.unlock("notary", PASSWORD), row_type="refusal", profile=profile("generic"), reason="no id", now=noon
+    )
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    desk.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: desk.table.rowCount() == 1, timeout=10_000)
+    reading = desk.ws.journal_rows
+    slow_done = threading.Event()
+
+    def journal_rows(start: str | None, end: str | None) -> Any:
+        rows = reading(start, end)
+        if rows:  # the wider, older period: its answer comes back last
+            time.sleep(0.5)
+            slow_done.set()
+        return rows
+
+    monkeypatch.setattr(desk.ws, "journal_rows", journal_rows)
+    today = QDate.currentDate()
+    desk.date_from.setDate(today.addDays(-10))  # still holds the row: the slow read
+    desk.date_from.setDate(today)  # the newest period: nothing in it
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert desk.table.rowCount() == 0 and "No journal rows" in desk.journal_state.text()
