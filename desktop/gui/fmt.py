@@ -15,19 +15,18 @@ from PySide6.QtCore import QDate, QLocale
 from core import dates
 from core.dates import format_day, format_local, today_here
 from core.display import clean
-from core.money import Money, Notation, check_currency, format_amount, parse_amount
+from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount
+from core.wording import counted as counted_in_english
 
 
-def shares(count: int, total: int) -> str:
-    pct = 100 * count / total if total else 0
-    pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
-    return f"{count:,} of {total:,} ({pct_text}%)"
+def shares(count_: int, total: int) -> str:
+    """'2,500 of 10,000 (25%)' as the desktop writes numbers (de_DE '2.500 of 10.000 (25%)')."""
+    return f"{count(count_)} of {count(total)} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
 
 
-def share_pct(count: int, total: int) -> str:
-    pct = 100 * count / total if total else 0
-    pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
-    return f"{count:,} ({pct_text}%)"
+def share_pct(count_: int, total: int) -> str:
+    """'2,500 (25%)' as the desktop writes numbers."""
+    return f"{count(count_)} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
 
 
 def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -69,7 +68,14 @@ def _notation(locale: QLocale) -> Notation:  # by the locale itself: its name dr
     # Qt says nothing of its grouping sizes; ten million as it writes it does ('1,00,00,000' in lakhs)
     parts = locale.toString(10**7).split(group)
     indian = len(parts) > 2 and all(len(part) == 2 for part in parts[1:-1])
-    return Notation(point=locale.decimalPoint(), group=group, zero=locale.zeroDigit(), indian=indian)
+    return Notation(
+        point=locale.decimalPoint(),
+        group=group,
+        zero=locale.zeroDigit(),
+        indian=indian,
+        space="\u00a0",  # a currency's code and its number never wrap apart
+        percent=locale.percent(),
+    )
 
 
 def amount(minor: int, currency: str, *, whole: bool = False, signed: bool = False) -> str:
@@ -81,6 +87,29 @@ def amount(minor: int, currency: str, *, whole: bool = False, signed: bool = Fal
 def money(value: Money, *, whole: bool = False, signed: bool = False) -> str:
     """A core.money.Money as the desktop writes it (fmt.amount)."""
     return format_amount(value.minor, value.currency, whole=whole, signed=signed, **notation())
+
+
+def count(value: int) -> str:
+    """A count (shares, entries, deeds, votes) as the desktop writes it: 2400 -> '2.400' on de_DE, in
+    Arabic-Indic digits on ar_EG; what Qt's QLocale.toString writes.  Not for what is signed or saved."""
+    return number_text(int(value), **notation())
+
+
+def decimal(value: float, places: int, *, trim: bool = False, signed: bool = False) -> str:
+    """A measure (a ratio, a distance, a score) to `places` decimals as the desktop writes it: (0.456, 2) ->
+    '0,46' on de_DE; trim=True drops trailing zeros; signed=True writes '+' before one not negative."""
+    return number_text(value, places, trim=trim, signed=signed, **notation())
+
+
+def percent(value: float, places: int = 0, *, trim: bool = False, signed: bool = False) -> str:
+    """A percentage given in percent as the desktop writes it: (12.5, 1) -> '12,5%' on de_DE, with the
+    locale's percent sign (ar_EG's)."""
+    return number_text(value, places, trim=trim, signed=signed, percentage=True, **notation())
+
+
+def counted(value: int, noun: str, plural: str | None = None) -> str:
+    """core.wording.counted with the count as the desktop writes it: '2.400 deeds' on de_DE."""
+    return counted_in_english(value, noun, plural, number=count)
 
 
 def amount_reader() -> Callable[[str, str], int]:
