@@ -241,6 +241,17 @@ def format_amount(
     return f"{sign}{currency}{space}{number}"
 
 
+def figure_text(units: float, *, signed: bool = False) -> str:
+    """A model's figure given as a number of whole units (as a valuation record carries it), rounded
+    to whole units: 231578.93 -> '231,579'; signed=True: '+231,579'."""
+    return f"{float(units):+,.0f}" if signed else f"{float(units):,.0f}"
+
+
+def format_figure(units: float, currency: str) -> str:
+    """231578.93, 'USD' -> 'USD 231,579'."""
+    return f"{currency} {figure_text(units)}"
+
+
 def number_text(
     value: float,
     places: int = 0,
@@ -270,6 +281,32 @@ def number_text(
     sign = "-" if value < 0 and nonzero else ("+" if signed else "")
     shown = sign + (shown if zero == "0" else shown.translate(_script(zero)))
     return shown + percent if percentage else shown
+
+
+_CANONICAL_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+
+
+def renotated(
+    text: str,
+    *,
+    point: str = ".",
+    group: str = ",",
+    zero: str = "0",
+    indian: bool = False,
+    space: str = " ",  # a Notation's keys, as number_text takes them
+    percent: str = "%",
+) -> str:
+    """A number written canonically ('11,250', '1994', '0.5', '+3.25') in a notation, as number_text would
+    write it: grouped only if it was (a year stays 1994), its digits and point the notation's.  Text that is
+    not such a number is returned as it is."""
+    match = _CANONICAL_NUMBER.fullmatch(text)
+    if match is None:
+        return text
+    sign, whole, fraction = match.groups()
+    digits = int(whole.replace(",", ""))
+    shown = _group(digits, group, indian) if "," in whole else str(digits)
+    shown = sign + shown + (f"{point}{fraction}" if fraction is not None else "")
+    return shown if zero == "0" else shown.translate(_script(zero))
 
 
 @total_ordering

@@ -299,3 +299,23 @@ def test_each_desktop_writes_counts_ratios_and_percentages_its_way(
 def test_a_notations_space_joins_a_currency_and_its_number_only_where_given() -> None:
     assert format_amount(245_000, "EUR") == "EUR 2,450.00"  # the command line's, the PDFs', the signed texts'
     assert format_amount(245_000, "EUR", point=",", group=".", space="\u00a0") == "EUR\u00a02.450,00"
+
+
+def test_a_canonical_number_is_renotated_as_it_was_grouped() -> None:
+    """An attribute's value as a certificate writes it ('11,250', a year '1994') in a desktop's notation."""
+    from core.money import renotated
+
+    german: Notation = {"point": ",", "group": "."}
+    assert renotated("11,250", **german) == "11.250" and renotated("1994", **german) == "1994"
+    assert renotated("0.5", **german) == "0,5" and renotated("+3.25", **german) == "+3,25"
+    assert renotated("12,345,678", indian=True) == "1,23,45,678"
+    assert renotated("1,994", zero="\u0660", group="\u066c") == "\u0661\u066c\u0669\u0669\u0664"
+    for text in ("Gable", "1e-05", "12,34", "", "1,2345"):  # not a canonical number: as it is
+        assert renotated(text, **german) == text
+
+
+@given(st.integers(min_value=-(10**20), max_value=10**20), st.sampled_from(NOTATIONS))
+def test_renotated_writes_a_count_as_number_text_does(count: int, notation: Notation) -> None:
+    from core.money import renotated
+
+    assert renotated(f"{count:,}", **notation) == number_text(count, **notation)
