@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 
@@ -15,7 +16,8 @@ from PySide6.QtCore import QDate, QLocale
 from core import dates
 from core.dates import format_day, format_local, today_here
 from core.display import clean
-from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount
+from core import attributes
+from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount, renotated
 from core.wording import counted as counted_in_english
 
 
@@ -74,7 +76,8 @@ def _notation(locale: QLocale) -> Notation:  # by the locale itself: its name dr
         zero=locale.zeroDigit(),
         indian=indian,
         space="\u00a0",  # a currency's code and its number never wrap apart
-        percent=locale.percent(),
+        # without its direction mark (ar_EG '\u066a\u061c'), as signs here are: shown text escapes such marks
+        percent="".join(ch for ch in locale.percent() if unicodedata.category(ch) != "Cf"),
     )
 
 
@@ -105,6 +108,12 @@ def percent(value: float, places: int = 0, *, trim: bool = False, signed: bool =
     """A percentage given in percent as the desktop writes it: (12.5, 1) -> '12,5%' on de_DE, with the
     locale's percent sign (ar_EG's)."""
     return number_text(value, places, trim=trim, signed=signed, percentage=True, **notation())
+
+
+def figure(value: object) -> str:
+    """A property's attribute value (1994, 11250, 0.5) as the desktop writes numbers, grouped where a
+    certificate groups it (core.attributes.number_text: 11,250; a year stays 1994); text as it is."""
+    return renotated(attributes.number_text(value), **notation())
 
 
 def counted(value: int, noun: str, plural: str | None = None) -> str:

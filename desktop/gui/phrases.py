@@ -13,14 +13,14 @@ from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Mo
 
 
 def fact_text(fact: Fact, name: Callable[[str], str]) -> str:
-    if isinstance(fact, Money):
-        from desktop.gui import fmt
+    from desktop.gui import fmt
 
+    if isinstance(fact, Money):
         return fmt.amount(fact.minor, fact.currency)
     if isinstance(fact, Shares):
-        return f"{fact.count:,} of {fact.total:,}"
+        return f"{fmt.count(fact.count)} of {fmt.count(fact.total)}"
     if isinstance(fact, Count):
-        return f"{fact.value:,}"
+        return fmt.count(fact.value)
     if isinstance(fact, Date):
         return fact.iso
     if isinstance(fact, Deadline):  # UTC, as the request says, and the moment on this machine's clock

@@ -256,7 +256,7 @@ def test_every_locale_qt_knows_reads_back_what_it_is_shown() -> None:
 def test_every_locale_qt_knows_writes_counts_ratios_and_percentages_as_qt_does(desktop_locale: Any) -> None:
     """fmt.count, fmt.decimal and fmt.percent, on the same notation as the amounts, write a number as Qt's own
     QLocale.toString does on each of its 700-odd locales (but for C and Toki Pona, as for amounts), with the
-    locale's percent sign; and what they write reads back with the amount fields' separators.  (Qt leaves a
+    locale's percent sign (less its direction mark, which shown text escapes); and what they write reads back with the amount fields' separators.  (Qt leaves a
     four-digit number ungrouped on some locales, es_ES '1234,57', and Ewe a five-digit one, '12345.68'; the GUI
     groups them as its amounts do.)"""
     from PySide6.QtCore import QLocale
@@ -273,7 +273,7 @@ def test_every_locale_qt_knows_writes_counts_ratios_and_percentages_as_qt_does(d
         qt = (
             locale.toString(12_345_678),
             locale.toString(12_345.678, "f", 2),
-            locale.toString(12.5, "f", 1) + locale.percent(),
+            locale.toString(12.5, "f", 1) + locale.percent().replace("\u061c", "").replace("\u200e", ""),
             locale.toString(7),
         )
         if written != qt:
@@ -296,7 +296,7 @@ def test_every_locale_qt_knows_writes_counts_ratios_and_percentages_as_qt_does(d
             "ar_EG",
             "\u0662\u066c\u0664\u0660\u0660 deeds",
             "\u0660\u066b\u0664\u0666",
-            "\u0662\u066c\u0665\u0660\u0660 of \u0661\u0660\u066c\u0660\u0660\u0660 (\u0662\u0665\u066a\u061c)",
+            "\u0662\u066c\u0665\u0660\u0660 of \u0661\u0660\u066c\u0660\u0660\u0660 (\u0662\u0665\u066a)",
         ),
     ],
 )

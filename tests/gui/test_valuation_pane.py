@@ -85,11 +85,11 @@ def test_estimate_is_drawn_with_range_reasons_and_comparables(
     qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
     pane = window.panes["valuation"]
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
-    assert pane.estimate.text() == "USD 250,000"
+    assert pane.estimate.text() == "USD\u00a0250,000"
     assert pane.range_chart._estimate == usd(250_000) and pane.range_chart._comps == [usd(240_000)]
     assert [row[0] for row in pane.drivers._rows] == ["Living area = 2200", "Year built = 1950"]
-    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "USD 251,000"
-    assert "Lot area" in pane.assumed.text() and "+USD 39,000" in pane.drivers_note.text()
+    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "USD\u00a0251,000"
+    assert "Lot area" in pane.assumed.text() and "+USD\u00a039,000" in pane.drivers_note.text()
     qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
 
 
@@ -136,7 +136,7 @@ def test_an_estimate_with_no_model_trains_one_first(
     pane.value_deed(deed_id)
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
     assert len(trained) == 1 and trained[0]["ledger"] is not None and not trained[0]["quick"]
-    assert pane.estimate.text() == "USD 250,000"
+    assert pane.estimate.text() == "USD\u00a0250,000"
     qtbot.waitUntil(lambda: not pane.no_model.isVisible())  # the new model's card is read (Changes.VALUATIONS)
 
 
@@ -163,23 +163,30 @@ def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkey
     pane = window.show_pane("valuation")
     pane.value_deed(deed_id)
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
-    assert pane.estimate.text() == "JPY 25,000,000"
-    assert "JPY 22,000,000 to JPY 28,500,000" in pane.estimate_note.text()
-    assert pane.comps.item(0, 2).text() == "JPY 24,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
-    qtbot.waitUntil(lambda: "JPY 1,500,000" in pane.card_text.text(), timeout=10_000)
+    assert pane.estimate.text() == "JPY\u00a025,000,000"
+    assert "JPY\u00a022,000,000 to JPY\u00a028,500,000" in pane.estimate_note.text()
+    assert pane.comps.item(0, 2).text() == "JPY\u00a024,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
+    qtbot.waitUntil(lambda: "JPY\u00a01,500,000" in pane.card_text.text(), timeout=10_000)
 
 
 @pytest.mark.parametrize(
     ("locale", "estimate", "note", "comparable", "effects", "importance"),
     [
-        ("de_DE", "USD 250.000", "USD 220.000 to USD 285.000", "USD 251.000", "+USD 39.000", "USD 15.000"),
+        (
+            "de_DE",
+            "USD\u00a0250.000",
+            "USD\u00a0220.000 to USD\u00a0285.000",
+            "USD\u00a0251.000",
+            "+USD\u00a039.000",
+            "USD\u00a015.000",
+        ),
         (
             "fr_FR",
-            "USD 250\u202f000",
-            "USD 220\u202f000 to USD 285\u202f000",
-            "USD 251\u202f000",
-            "+USD 39\u202f000",
-            "USD 15\u202f000",
+            "USD\u00a0250\u202f000",
+            "USD\u00a0220\u202f000 to USD\u00a0285\u202f000",
+            "USD\u00a0251\u202f000",
+            "+USD\u00a039\u202f000",
+            "USD\u00a015\u202f000",
         ),
     ],
 )
