@@ -215,3 +215,58 @@ def test_the_estimate_reads_as_the_desktop_writes_numbers(
     assert f"Estimate {estimate}; 90% range {note}" in pane.range_chart.accessibleDescription()
     assert f"{effects.replace('39', '40')}" in pane.drivers.accessibleDescription()
     qtbot.waitUntil(lambda: importance in pane.card_text.text(), timeout=10_000)
+
+
+AR = str.maketrans("0123456789,.", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066c\u066b")
+
+
+@pytest.mark.parametrize(
+    ("locale", "sales", "error", "distance", "living", "effect_word"),
+    [
+        ("en_US", "2,713 sales", "median error 4.8%, 81% within 10%", "0.4 km", "Living area = 2200", "COD 6.8"),
+        ("de_DE", "2.713 sales", "median error 4,8%, 81% within 10%", "0,4 km", "Living area = 2200", "COD 6,8"),
+        (
+            "fr_FR",
+            "2\u202f713 sales",
+            "median error 4,8%, 81% within 10%",
+            "0,4 km",
+            "Living area = 2200",
+            "COD 6,8",
+        ),
+        ("de_CH", "2'713 sales", "median error 4.8%, 81% within 10%", "0.4 km", "Living area = 2200", "COD 6.8"),
+        ("en_IN", "2,713 sales", "median error 4.8%, 81% within 10%", "0.4 km", "Living area = 2200", "COD 6.8"),
+        (
+            "ar_EG",
+            "2,713".translate(AR) + " sales",
+            f"median error {'4.8'.translate(AR)}\u066a, {'81'.translate(AR)}\u066a within {'10'.translate(AR)}\u066a",
+            "0.4".translate(AR) + " km",
+            "Living area = " + "2200".translate(AR),
+            "COD " + "6.8".translate(AR),
+        ),
+    ],
+)
+def test_the_model_card_comparables_and_drivers_count_as_the_desktop_writes(
+    window: Any,
+    world: World,
+    qtbot: Any,
+    model: dict[str, Any],
+    desktop_locale: Any,
+    locale: str,
+    sales: str,
+    error: str,
+    distance: str,
+    living: str,
+    effect_word: str,
+) -> None:
+    """The model card's counts and percentages, a comparable's distance and a driver's value beside amounts
+    written the desktop's way (they read '2,713 sales', '4.8%', '0.4 km' on every desktop)."""
+    desktop_locale(locale)
+    deed_id = world.register("V-4", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert pane.comps.item(0, 3).text() == distance
+    assert pane.drivers._rows[0][0] == living
+    qtbot.waitUntil(lambda: sales in pane.card_text.text(), timeout=10_000)
+    card = " ".join(pane.card_text.text().split())
+    assert error in card and effect_word in card, card
