@@ -23,12 +23,12 @@ from core.wording import counted as counted_in_english
 
 def shares(count_: int, total: int) -> str:
     """'2,500 of 10,000 (25%)' as the desktop writes numbers (de_DE '2.500 of 10.000 (25%)')."""
-    return f"{count(count_)} of {count(total)} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
+    return f"{count(count_)} of {apart(count(total))} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
 
 
 def share_pct(count_: int, total: int) -> str:
     """'2,500 (25%)' as the desktop writes numbers."""
-    return f"{count(count_)} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
+    return f"{apart(count(count_))} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
 
 
 def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -114,6 +114,15 @@ def figure(value: object) -> str:
     """A property's attribute value (1994, 11250, 0.5) as the desktop writes numbers, grouped where a
     certificate groups it (core.attributes.number_text: 11,250; a year stays 1994); text as it is."""
     return renotated(attributes.number_text(value), **notation())
+
+
+def apart(number: str) -> str:
+    """A number written in Arabic-Indic digits (ar_EG) with a left-to-right mark after it, where only spaces
+    and punctuation stand before the next number ('\u0667\u066c\u0665\u0660\u0660 (\u0667\u0665\u066a)'):
+    between two such numbers they are laid out right to left, and the pair read '(75%) 7,500'.  Other
+    digits as they are.  Not for text that fmt.plain escapes (it shows the mark as \u200e)."""
+    zero = notation()["zero"]
+    return number + "\u200e" if unicodedata.bidirectional(zero) == "AN" else number
 
 
 def counted(value: int, noun: str, plural: str | None = None) -> str:

@@ -64,9 +64,10 @@ def test_the_deed_its_holders_its_timeline_and_the_ledger_read_as_the_desktop_wr
     assert facts[facts.index("Shares") + 1] == total
     holders = sorted(detail.holders.item(r, 1).text() for r in range(detail.holders.rowCount()))
     three_quarters = quarter.replace("25", "75").replace("\u0662\u0665", "\u0667\u0665")
-    assert holders == sorted([f"{kept} ({three_quarters})", f"{sold} ({quarter})"])
+    mark = "\u200e" if locale == "ar_EG" else ""  # keeps the bracket after the number (fmt.apart)
+    assert holders == sorted([f"{kept}{mark} ({three_quarters})", f"{sold}{mark} ({quarter})"])
     tips = [detail.holders.item(r, 1).toolTip() for r in range(detail.holders.rowCount())]
-    assert f"{sold} of {total} ({quarter})" in tips
+    assert f"{sold} of {total}{mark} ({quarter})" in tips
     titles = [item.title for item in detail.timeline.items()]
     assert any(title.startswith(f"{sold} shares sold to") for title in titles), titles
     model = window.show_pane("ledger").model

@@ -238,7 +238,10 @@ AR = str.maketrans("0123456789,.", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u
         (
             "ar_EG",
             "2,713".translate(AR) + " sales",
-            f"median error {'4.8'.translate(AR)}\u066a, {'81'.translate(AR)}\u066a within {'10'.translate(AR)}\u066a",
+            # a left-to-right mark after a percentage a comma parts from the next number: without it the two read
+            # the other way round
+            f"median error {'4.8'.translate(AR)}\u066a\u200e, {'81'.translate(AR)}\u066a within "
+            f"{'10'.translate(AR)}\u066a\u200e",
             "0.4".translate(AR) + " km",
             "Living area = " + "2200".translate(AR),
             "COD " + "6.8".translate(AR),

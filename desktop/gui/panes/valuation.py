@@ -323,8 +323,10 @@ class ValuationPane(Pane):
             ', + ' + fmt.count(int(data['ledger_sales'])) + ' from this ledger' if data.get('ledger_sales') else ''
         }), valuations {as_of_text(model_card.get('valuation_date'))}.</p>
         <p><b>Accuracy</b> (each sale valued by a model that never saw it): median error
-        {fmt.percent(metrics.get('mdape', 0), 1)}, {fmt.percent(100 * metrics.get('within_10', 0))} within
-        {fmt.percent(10)}, {fmt.percent(90)} range covers {fmt.percent(100 * metrics.get('coverage', 0))} of sales;
+        {fmt.apart(fmt.percent(metrics.get('mdape', 0), 1))}, {fmt.percent(100 * metrics.get('within_10', 0))} within
+        {fmt.apart(fmt.percent(10))}, {fmt.percent(90)} range covers {
+            fmt.percent(100 * metrics.get('coverage', 0))
+        } of sales;
         COD {fmt.decimal(metrics.get('cod', 0), 1)}, PRD {fmt.decimal(metrics.get('prd', 0), 3)}.</p>
         <p><b>Model</b> {model.get('kind', '')}.</p>
         <p><b>What matters most</b> (average effect)</p><table width='100%'>{rows}</table>
