@@ -29,6 +29,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -384,7 +385,10 @@ class Summary:
 
 def _shares(shares: int, total: int, notation: Notation | None = None) -> str:
     shown = notation or {}
-    counts = f"{number_text(shares, **shown)} of {number_text(total, **shown)}"
+    # between two numbers in Arabic-Indic digits a space and a bracket are laid out right to left ('(25%) 10,000'):
+    # a left-to-right mark after the first keeps them in reading order
+    apart = "\u200e" if unicodedata.bidirectional(shown.get("zero", "0")) == "AN" else ""
+    counts = f"{number_text(shares, **shown)} of {number_text(total, **shown)}{apart}"
     if shares == total:
         return f"{counts} (the whole deed)"
     share = f"{100 * shares / total if total else 0:.4g}"  # four significant digits, in the desktop's digits

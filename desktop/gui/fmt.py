@@ -145,11 +145,12 @@ def amount_example(units: float) -> str:
 
 
 def duration(seconds: float) -> str:
+    """A time taken, '340 ms', '12.5 s', '3.2 min', as the desktop writes numbers."""
     if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
+        return f"{decimal(seconds * 1000, 0)} ms"
     if seconds < 90:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
+        return f"{decimal(seconds, 1)} s"
+    return f"{decimal(seconds / 60, 1)} min"
 
 
 APP = "Deedbook"

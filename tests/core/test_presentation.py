@@ -159,3 +159,12 @@ def test_a_summarys_shares_and_counts_follow_the_notation_given() -> None:
     assert german == "2.400 of 10.000 (24%) for EUR\u00a02.450,00, 12.345"
     assert summary_phrase((Shares(1, 3),), 0, [], GERMAN) == "1 of 3 (33,33%)"
     assert summary_phrase((Shares(10_000, 10_000),), 0, [], GERMAN) == "10.000 of 10.000 (the whole deed)"
+
+
+def test_a_summarys_shares_in_arabic_indic_digits_stay_in_reading_order() -> None:
+    """A left-to-right mark after the total keeps '(25%)' after it on an ar_EG desktop (between two numbers in
+    Arabic-Indic digits the bracket was laid out before them); no mark in any other digits."""
+    arabic: Notation = {"point": "\u066b", "group": "\u066c", "zero": "\u0660", "percent": "\u066a"}
+    shown = summary_phrase((Shares(2_500, 10_000),), 0, [], arabic)
+    assert shown == "\u0662\u066c\u0665\u0660\u0660 of \u0661\u0660\u066c\u0660\u0660\u0660\u200e (\u0662\u0665\u066a)"
+    assert "\u200e" not in summary_phrase((Shares(2_500, 10_000),), 0, [], GERMAN)

@@ -166,7 +166,7 @@ class DistributionDialog(_RecordDated):
         if not prompts.ask(
             self,
             f"Record a distribution of {fmt.amount(plan.amount, plan.currency)} to "
-            f"{len(plan.payouts)} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
+            f"{fmt.count(len(plan.payouts))} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
             "the ledger and cannot be undone.",
             yes="Record",
         ):

@@ -255,7 +255,7 @@ class RegisterPane(Pane):
         if not prompts.ask(
             self,
             f"Register parcel {' '.join(parcel.split())} at {' '.join(address.split())}: {fmt.count(shares)} shares held by "
-            f"{self.ctx.full_label(owner)}, with {len(attributes)} attribute"
+            f"{self.ctx.full_label(owner)}, with {fmt.count(len(attributes))} attribute"
             f"{'' if len(attributes) == 1 else 's'}, signed by the key '{signer.key}'? A registered deed is "
             "recorded in the ledger and never removed.",
             yes="Register the deed",

@@ -240,7 +240,7 @@ class ServicingPane(Pane):
                     str(m["deedId"]),
                     fmt.amount(m["amount"], m["currency"]),
                     f"checkpoint #{m['recordCheckpoint']}",
-                    str(len(m["payouts"])),
+                    fmt.count(len(m["payouts"])),
                     m["purpose"],
                     f"#{e.index}",
                 ]
@@ -295,7 +295,7 @@ class ServicingPane(Pane):
         held = sum(p["shares"] for p in m["payouts"])
         self.payouts_title.setText(
             f"Distribution {m['distributionId']}: {fmt.amount(m['amount'], m['currency'])} "
-            f"to {len(m['payouts'])} holders of deed {m['deedId']}"
+            f"to {fmt.count(len(m['payouts']))} holders of deed {m['deedId']}"
         )
         fill(
             self.payouts_table,
@@ -433,7 +433,7 @@ class ServicingPane(Pane):
         self.ctx.ops.op(self, lambda: ws.ballot_requests(number, folder), title="Writing ballot requests").success(
             lambda paths: prompts.inform(
                 self,
-                f"Wrote {len(paths)} ballot requests to {folder}: three per holder "
+                f"Wrote {fmt.count(len(paths))} ballot requests to {folder}: three per holder "
                 "(yes, no, abstain). Each holder signs the one of their choice on "
                 "their own machine and sends it back.",
             )

@@ -262,7 +262,7 @@ class ValuationPane(Pane):
                 self.comps.setItem(row, column, item)
         self.comps.setFixedHeight(self.comps.horizontalHeader().height() + 30 * max(1, len(valuation.comparables)) + 4)
         assumed = ", ".join(attributes.label(a) for a in valuation.assumed[:12])
-        more = f" and {len(valuation.assumed) - 12} more" if len(valuation.assumed) > 12 else ""
+        more = f" and {fmt.count(len(valuation.assumed) - 12)} more" if len(valuation.assumed) > 12 else ""
         self.assumed.setText(f"Assumed typical (not recorded on the deed): {assumed}{more}." if assumed else "")
 
     # -- recording and reports -------------------------------------------------------------------------------------

@@ -132,13 +132,13 @@ class WitnessesPane(Pane):
                     (fmt.count(int(size)) if size else "no checkpoint", ""),
                     (fmt.when(int(replica.get("lastSync", 0))), ""),
                     (
-                        f"from {replica.get('source')}; cosigned by {len(cosigners)} witness(es)",
+                        f"from {replica.get('source')}; cosigned by {fmt.count(len(cosigners))} witness(es)",
                         str(replica.get("source", "")),
                     ),
                 ]
             )
         for f in o.followed:
-            state = f"{len(f.forks)} FORK PROOF(S) KEPT" if f.forks else "consistent so far"
+            state = f"{fmt.count(len(f.forks))} FORK PROOF(S) KEPT" if f.forks else "consistent so far"
             rows.append(
                 [
                     ("Witness", ""),
@@ -341,7 +341,7 @@ class WitnessesPane(Pane):
 
         def added(found: list[Any]) -> None:
             names = ", ".join(sorted({a.cosigner.name for a in found}))
-            prompts.inform(self, f"Kept {len(found)} cosignature(s), by {names}.")
+            prompts.inform(self, f"Kept {fmt.count(len(found))} cosignature(s), by {names}.")
             self.reload()
 
         self.ctx.ops.op(self, lambda: ws.add_cosignatures(paths), write=True, title="Adding cosignatures").success(
