@@ -8,8 +8,9 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
 
@@ -18,6 +19,7 @@ from core.dates import format_day, format_local, today_here
 from core.display import clean
 from core import attributes
 from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount, renotated
+from core.screening.records import reason_text
 from core.wording import counted as counted_in_english
 
 
@@ -123,6 +125,12 @@ def apart(number: str) -> str:
     digits as they are.  Not for text that fmt.plain escapes (it shows the mark as \u200e)."""
     zero = notation()["zero"]
     return number + "\u200e" if unicodedata.bidirectional(zero) == "AN" else number
+
+
+def reason(said: Mapping[str, Any]) -> str:
+    """A screening reason's sentence with its amounts, ratios, percentages and counts as the desktop writes
+    them (core.screening.records.reason_text); a reason without typed numbers as its canonical text."""
+    return reason_text(said, notation())
 
 
 def counted(value: int, noun: str, plural: str | None = None) -> str:

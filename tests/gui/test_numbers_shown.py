@@ -103,3 +103,39 @@ def test_the_command_line_keeps_its_spelling(world: World, part_sold: tuple[int,
     entry = world.ledger.entry(sale)
     line = get_kind(entry.kind).describe(entry.message)
     assert "2,500 of 10,000 shares" in line and "for USD 1,000.00, closing" in line
+
+
+@pytest.mark.parametrize(
+    ("locale", "prices", "higher"),
+    [
+        ("en_US", "USD\u00a0200,000), for USD\u00a0290,000", "45% higher"),
+        ("de_DE", "USD\u00a0200.000), for USD\u00a0290.000", "45% higher"),
+        ("fr_FR", "USD\u00a0200\u202f000), for USD\u00a0290\u202f000", "45% higher"),
+        (
+            "ar_EG",
+            "USD\u00a0" + "200,000".translate(AR) + "), for USD\u00a0" + "290,000".translate(AR),
+            "45".translate(AR) + "\u066a higher",
+        ),
+    ],
+)
+def test_a_screening_reason_reads_as_the_desktop_writes(
+    qtbot: Any, desktop_locale: Any, locale: str, prices: str, higher: str
+) -> None:
+    """The screening panel (the Review pane's, the wizard's, the notary desk's) writes a reason's amounts and
+    percentages as its desktop does; `screen --json` keeps the canonical sentence."""
+    from PySide6.QtWidgets import QLabel
+
+    from core.screening.combine import Assessment
+    from desktop.gui.widgets.screening import ScreenView
+    from tests.screening.test_history import A, B, C, book, days
+
+    resale = book((1, A))
+    resale.sell(1, A, B, 200_000, days(0))
+    [reason] = resale.reasons(1, B, C, 290_000, days(120))
+    desktop_locale(locale)
+    view = ScreenView()
+    qtbot.addWidget(view)
+    view.show_assessment(Assessment(0.9, "review", [{**reason, "source": "history"}], entry=3, deed_id=1))
+    shown = " | ".join(w.text() for w in view.findChildren(QLabel))
+    assert prices in shown and higher in shown, shown
+    assert reason["text"].endswith("USD 200,000), for USD 290,000: 45% higher.")  # unchanged

@@ -158,7 +158,7 @@ class ReviewPane(Pane):
                     a.level,
                     fmt.decimal(a.score, 2),
                     review["decision"] if review else "not reviewed",
-                    top["text"] if top else "",
+                    fmt.reason(top) if top else "",
                 ]
             )
         fill(self.queue, rows, [a.entry for a in found], [r[REASON_COLUMN] for r in rows])
