@@ -1,6 +1,7 @@
-"""How values read on screen: shares, stored text, dates, amounts.  Amounts are core.money's to format (in
-their own currency), written as this desktop types them (`notation`); addresses core.display.short_address's
-to shorten."""
+"""How values read on screen: shares, stored text, dates, amounts and every other number.  Amounts are
+core.money's to format (in their own currency), written as this desktop types them (`notation`), and so are
+counts, ratios and percentages (`count`, `decimal`, `percent`); addresses core.display.short_address's to
+shorten."""
 
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
 
-from core import dates
+from core import attributes, dates
 from core.dates import format_day, format_local, today_here
 from core.display import clean
-from core import attributes
 from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount, renotated
 from core.screening.records import reason_text
 from core.wording import counted as counted_in_english
