@@ -170,10 +170,11 @@ def reason_text(reason: Mapping[str, Any], notation: Notation | None = None) -> 
     parts = reason.get("parts")
     if parts is None:
         return str(reason["text"])
-    return "".join(p if isinstance(p, str) else _figure(p).text(notation) for p in parts)
+    return "".join(p if isinstance(p, str) else figure_of(p).text(notation) for p in parts)
 
 
-def _figure(part: Mapping[str, Any]) -> Figure:
+def figure_of(part: Mapping[str, Any]) -> Figure:
+    """A Figure from its `as_json` (a reason's part)."""
     return Figure(
         part["kind"],
         part["value"],

@@ -19,7 +19,7 @@ from core import attributes, dates
 from core.dates import format_day, format_local, today_here
 from core.display import clean
 from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount, renotated
-from core.screening.records import reason_text
+from core.screening.records import figure_of
 from core.wording import counted as counted_in_english
 
 
@@ -127,10 +127,23 @@ def apart(number: str) -> str:
     return number + "\u200e" if unicodedata.bidirectional(zero) == "AN" else number
 
 
-def reason(said: Mapping[str, Any]) -> str:
-    """A screening reason's sentence with its amounts, ratios, percentages and counts as the desktop writes
-    them (core.screening.records.reason_text); a reason without typed numbers as its canonical text."""
-    return reason_text(said, notation())
+def reason(said: Mapping[str, Any], limit: int | None = None, *, marked: bool = True) -> str:
+    """A screening reason's sentence as shown, cut at `limit`: its words as fmt.plain shows stored text (they
+    name parties), its amounts, ratios, percentages and counts as the desktop writes them (the reason's typed
+    `parts`; without them its canonical text); `marked`: each number `apart` (ar_EG: '... USD 290,000: 45%
+    higher' read '45: 290,000%' without), for a label that shows the text as given, not a fmt.plain cell."""
+    parts = said.get("parts")
+    if parts is None:
+        return plain(said["text"], limit)
+    shown = notation()
+    written = "".join(
+        plain(part) if isinstance(part, str) else _marked(figure_of(part).text(shown), marked) for part in parts
+    )
+    return written if limit is None or len(written) <= limit else written[:limit] + "\u2026"
+
+
+def _marked(number: str, marked: bool) -> str:
+    return apart(number) if marked else number
 
 
 def counted(value: int, noun: str, plural: str | None = None) -> str:

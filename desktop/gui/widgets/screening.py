@@ -95,7 +95,7 @@ def reason_row(reason: dict[str, Any]) -> QWidget:
     badge.setFixedWidth(badge.fontMetrics().horizontalAdvance("+88.88") + 8)  # one column, bold or not
     badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
     badge.setToolTip("Effect on the log-odds of the score; the pattern's code: " + str(reason["code"]))
-    text = label(fmt.plain(fmt.reason(reason), 600), wrap=True, plain=True)
+    text = label(fmt.reason(reason, 600), wrap=True, plain=True)
     layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
     layout.addWidget(text, 1)
     return row
