@@ -12,7 +12,7 @@ readable label too.  Plain data: no Qt, nothing drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 Kind = Literal["int", "float", "choice"]
 
@@ -119,10 +119,11 @@ def number_text(value: Any) -> str:
     return str(value)
 
 
-def value_text(name: str, value: Any) -> str:
-    """A value beside its label, with its unit: 1656 -> '1656 sq ft', 7 -> '7 / 10'."""
+def value_text(name: str, value: Any, *, number: Callable[[Any], str] = number_text) -> str:
+    """A value beside its label, with its unit: 1656 -> '1656 sq ft', 7 -> '7 / 10'.  `number` writes the
+    value (the GUI's fmt.figure: '11.250 sq ft' on de_DE); by default as a certificate does."""
     known = _BY_NAME.get(name)
-    text = number_text(value)
+    text = number(value)
     if known is None or not known.unit or isinstance(value, bool) or not isinstance(value, (int, float)):
         return text
     return f"{text} {known.unit}"

@@ -83,12 +83,15 @@ class Notation(TypedDict, total=False):
     """How a desktop writes numbers (its locale's, passed in by the GUI; absent keys are the canonical
     spelling): `point` before the decimals, `group` between groups, `zero` the digit zero of its script
     (ar_EG '\u0660': digits are zero..zero+9), `indian` groups of two above the first three (en_IN
-    12,34,567.00)."""
+    12,34,567.00), `space` between a currency's code and its number (the GUI's no-break space keeps
+    'EUR 2.450,00' on one line), `percent` the sign after a percentage (ar_EG '\u066a\u061c')."""
 
     point: str
     group: str
     zero: str
     indian: bool
+    space: str
+    percent: str
 
 
 def _ascii_digits(text: str) -> str:
@@ -226,13 +229,16 @@ def format_amount(
     group: str = ",",
     zero: str = "0",
     indian: bool = False,
+    space: str = " ",
+    percent: str = "%",  # a Notation's, for its percentages: an amount has none
 ) -> str:
     """25000050, 'USD' -> 'USD 250,000.50'; whole=True -> 'USD 250,001'; signed=True -> '+USD 250,000.50'.
     A negative amount (an effect that lowers an estimate) reads '-USD 9,000'.  With a desktop's notation
-    (`Notation`): de_DE 'USD 250.000,50', fr_FR 'USD 250\u202f000,50', en_IN 'USD 12,34,567.00'."""
+    (`Notation`): de_DE 'USD 250.000,50', fr_FR 'USD 250\u202f000,50', en_IN 'USD 12,34,567.00'; its `space`
+    between the code and the number (the GUI's no-break space)."""
     sign = "-" if minor < 0 else ("+" if signed else "")
     number = amount_text(abs(int(minor)), currency, whole=whole, point=point, group=group, zero=zero, indian=indian)
-    return f"{sign}{currency} {number}"
+    return f"{sign}{currency}{space}{number}"
 
 
 def figure_text(units: float, *, signed: bool = False) -> str:
@@ -244,6 +250,63 @@ def figure_text(units: float, *, signed: bool = False) -> str:
 def format_figure(units: float, currency: str) -> str:
     """231578.93, 'USD' -> 'USD 231,579'."""
     return f"{currency} {figure_text(units)}"
+
+
+def number_text(
+    value: float,
+    places: int = 0,
+    *,
+    trim: bool = False,
+    signed: bool = False,
+    percentage: bool = False,
+    point: str = ".",
+    group: str = ",",
+    zero: str = "0",
+    indian: bool = False,
+    space: str = " ",  # a Notation's, between a currency and its number: a bare number has none
+    percent: str = "%",
+) -> str:
+    """A number that is not money (a count of shares or entries, a ratio, a distance, a score) rounded to
+    `places` decimals and grouped: 12345 -> '12,345', (0.456, 2) -> '0.46', as f'{value:,.{places}f}' writes
+    it; trim=True drops the fraction's trailing zeros ((12.50, 2) -> '12.5', (12.0, 2) -> '12'); signed=True
+    writes '+' before a number that is not negative; percentage=True the notation's `percent` sign after a
+    percentage given in percent ((12.5, 1) -> '12.5%').  With a desktop's notation (`Notation`) as that
+    desktop writes it (de_DE '12.345', ar_EG '\u0661\u0662\u066b\u0665\u066a\u061c' for 12.5%), and
+    amount_digits with the same separators reads the number back.  An int is written exactly, however large."""
+    text = str(abs(value)) if isinstance(value, int) and places == 0 else f"{abs(float(value)):.{places}f}"
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0") if trim else fraction
+    shown = _group(int(whole), group, indian) + (f"{point}{fraction}" if fraction else "")
+    nonzero = any(ch not in "0." for ch in text)  # -0.001 to two places is '0.00', not '-0.00'
+    sign = "-" if value < 0 and nonzero else ("+" if signed else "")
+    shown = sign + (shown if zero == "0" else shown.translate(_script(zero)))
+    return shown + percent if percentage else shown
+
+
+_CANONICAL_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+
+
+def renotated(
+    text: str,
+    *,
+    point: str = ".",
+    group: str = ",",
+    zero: str = "0",
+    indian: bool = False,
+    space: str = " ",  # a Notation's keys, as number_text takes them
+    percent: str = "%",
+) -> str:
+    """A number written canonically ('11,250', '1994', '0.5', '+3.25') in a notation, as number_text would
+    write it: grouped only if it was (a year stays 1994), its digits and point the notation's.  Text that is
+    not such a number is returned as it is."""
+    match = _CANONICAL_NUMBER.fullmatch(text)
+    if match is None:
+        return text
+    sign, whole, fraction = match.groups()
+    digits = int(whole.replace(",", ""))
+    shown = _group(digits, group, indian) if "," in whole else str(digits)
+    shown = sign + shown + (f"{point}{fraction}" if fraction is not None else "")
+    return shown if zero == "0" else shown.translate(_script(zero))
 
 
 @total_ordering

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -41,7 +42,7 @@ from core.errors import DeedbookError
 from core.identity import DOMAIN_VERSION, LedgerIdentity
 from core.keys import UnlockedKey
 from core.kinds import EntryKind, Party, article, describe_entry, get_kind, kinds, schema_for, typed_data
-from core.money import Notation, format_amount, is_currency
+from core.money import Notation, format_amount, is_currency, number_text, renotated
 from core.outfiles import write_output
 from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Money, Phrase, Shares, Text, facts
 from core.signing import checksum_address, parse_address, parse_signature, recover_address
@@ -382,11 +383,16 @@ class Summary:
         return "\n".join(out)
 
 
-def _shares(shares: int, total: int) -> str:
+def _shares(shares: int, total: int, notation: Notation | None = None) -> str:
+    shown = notation or {}
+    # between two numbers in Arabic-Indic digits a space and a bracket are laid out right to left ('(25%) 10,000'):
+    # a left-to-right mark after the first keeps them in reading order
+    apart = "\u200e" if unicodedata.bidirectional(shown.get("zero", "0")) == "AN" else ""
+    counts = f"{number_text(shares, **shown)} of {number_text(total, **shown)}{apart}"
     if shares == total:
-        return f"{shares:,} of {total:,} (the whole deed)"
-    share = 100 * shares / total if total else 0
-    return f"{shares:,} of {total:,} ({share:.4g}%)"
+        return f"{counts} (the whole deed)"
+    share = f"{100 * shares / total if total else 0:.4g}"  # four significant digits, in the desktop's digits
+    return f"{counts} ({renotated(share, **shown)}{shown.get('percent', '%')})"
 
 
 def _amount(amount: int, currency: str, notation: Notation | None = None) -> str:
@@ -404,9 +410,9 @@ def _fact(fact: Fact, now: int, warnings: list[str], notation: Notation | None =
     if isinstance(fact, Money):
         return _amount(fact.minor, fact.currency, notation)
     if isinstance(fact, Shares):
-        return _shares(fact.count, fact.total)
+        return _shares(fact.count, fact.total, notation)
     if isinstance(fact, Count):
-        return f"{fact.value:,}"
+        return number_text(fact.value, **(notation or {}))
     if isinstance(fact, Date):
         return _clean(fact.iso, 40)
     if isinstance(fact, Deadline):

@@ -117,8 +117,9 @@ class EntryKind:
     fields: Fields  # the current version: every new message has exactly these fields
     apply: ApplyRule  # checks the rules, changes the state, returns the deed concerned (or None)
     describe: Callable[[Mapping[str, Any]], str]  # one plain-language line, from the message alone
-    # The same line with its amounts written in a desktop's notation (the GUI passes its locale's: de_DE
-    # 'USD 2.450,00'); None: the line has no amounts.  `describe` stays canonical (command line, JSON, proofs).
+    # The same line with its amounts and counts written in a desktop's notation (the GUI passes its locale's:
+    # de_DE 'USD 2.450,00', '2.400 of 10.000 shares'); None: the line has no amount or count.  `describe` stays
+    # canonical (command line, JSON, proofs).
     describe_in: Callable[[Mapping[str, Any], Notation], str] | None = None
     # A wrapper is another primaryType whose only field is this message, so a second
     # party signs "I accept <this transfer>" over the same content: {"Acceptance": "transfer"}.

@@ -37,6 +37,7 @@ from core.kinds import (
 )
 from core.kinds.expiry import DEADLINE, check_deadline, deadline_terms
 from core.kinds.transfer import deed_at_version, holding_of
+from core.money import Notation, number_text
 from core.presentation import Address, Count, Description, Hex, Role, Signer, Term, Text
 from core.state import ApplyContext, LedgerState
 
@@ -323,6 +324,13 @@ def _present_objection(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descr
     )
 
 
+def _describe_move(m: Mapping[str, Any], notation: Notation | None = None) -> str:
+    return (
+        f"Deed {m['deedId']}: {number_text(m['shares'], **(notation or {}))} shares moved from {m['from']} to "
+        f"{m['to']} by {'court order ' + m['order'] if m['order'] else 'key recovery'}"
+    )
+
+
 def _present_move(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     words = "Court-ordered transfer" if m["order"] else "Key recovery"
     return Description(
@@ -415,10 +423,8 @@ RECOVERY_TRANSFER = register(
             ("deedVersion", "uint256"),
         ),
         apply=_apply_move,
-        describe=lambda m: (
-            f"Deed {m['deedId']}: {m['shares']:,} shares moved from {m['from']} to {m['to']} by "
-            f"{'court order ' + m['order'] if m['order'] else 'key recovery'}"
-        ),
+        describe=_describe_move,
+        describe_in=_describe_move,
         present=_present_move,
         ledger_act=LedgerAct("registrar", "registrar", "deedbook recovery complete"),
         once=(OneTime("deedId", "recoveryId", "Recovery {scope} moved deed {value} already (entry {entry})."),),

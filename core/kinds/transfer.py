@@ -26,7 +26,7 @@ from core.dates import is_iso_date, iso_date_to_epoch
 from core.entries import Entry, SignatureRecord
 from core.errors import RuleViolation
 from core.kinds import EntryKind, OneTime, Party, register, same_address
-from core.money import Notation, format_amount, is_currency
+from core.money import Notation, format_amount, is_currency, number_text
 from core.presentation import Address, Count, Date, Deadline, Description, Hex, Money, Role, Shares, Signer, Term, Text
 from core.signing import checksum_address
 from core.state import ApplyContext, DeedState, LedgerState
@@ -175,11 +175,16 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
 
 
 def describe_transfer(m: Mapping[str, Any], notation: Notation | None = None) -> str:
+    shown = notation or {}
     whole = m["shares"] == m["totalShares"]
-    what = "the whole deed" if whole else f"{m['shares']:,} of {m['totalShares']:,} shares"
+    what = (
+        "the whole deed"
+        if whole
+        else f"{number_text(m['shares'], **shown)} of {number_text(m['totalShares'], **shown)} shares"
+    )
     return (
         f"Deed {m['deedId']} (parcel {m['parcel']}): {what} from {m['from']} to {m['to']} for "
-        f"{format_amount(m['price'], m['currency'], **(notation or {}))}, closing {m['closingDate']}"
+        f"{format_amount(m['price'], m['currency'], **shown)}, closing {m['closingDate']}"
     )
 
 

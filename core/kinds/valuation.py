@@ -24,7 +24,7 @@ from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register, require_roles, signature_of
 from core.kinds.transfer import deed_at_version
-from core.money import Notation, format_amount, is_currency
+from core.money import Notation, format_amount, is_currency, number_text
 from core.presentation import Description, Money, Role, Signer, Text, signer_of
 from core.state import ApplyContext, LedgerState
 
@@ -74,7 +74,7 @@ def _describe(m: Mapping[str, Any], notation: Notation | None = None) -> str:
     shown = notation or {}
     return (
         f"Valuation of deed {m['deedId']} (parcel {m['parcel']}) {dated(m)}: "
-        f"{format_amount(m['estimate'], m['currency'], **shown)} ({m['coverage']}% range "
+        f"{format_amount(m['estimate'], m['currency'], **shown)} ({number_text(m['coverage'], percentage=True, **shown)} range "
         f"{format_amount(m['low'], m['currency'], **shown)} to {format_amount(m['high'], m['currency'], **shown)}), "
         f"model {m['modelHash'][:10]}\u2026"
     )

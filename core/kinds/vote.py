@@ -25,6 +25,7 @@ from core.dates import format_instant
 from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, Party, register, same_address
+from core.money import Notation, number_text
 from core.presentation import Address, Count, Deadline, Description, EntryRef, Role, Signer, Term, Text
 from core.servicing.record_date import holders_at_record_date, numbered_deed_act
 from core.servicing.snapshot import lower_keys
@@ -149,6 +150,11 @@ def _present_proposal(m: Mapping[str, Any], signers: Sequence[Signer]) -> Descri
     )
 
 
+def _describe_ballot(m: Mapping[str, Any], notation: Notation | None = None) -> str:
+    weight = number_text(m["weight"], **(notation or {}))
+    return f"Ballot '{m['choice']}' on proposal {m['proposalId']} by {m['voter']} ({weight} shares)"
+
+
 def _present_ballot(m: Mapping[str, Any], signers: Sequence[Signer]) -> Description:
     return Description(
         title=(f"Ballot on proposal {m['proposalId']} (deed {m['deedId']})",),
@@ -210,9 +216,8 @@ BALLOT = register(
             ("choice", "string"),
         ),
         apply=_apply_ballot,
-        describe=lambda m: (
-            f"Ballot '{m['choice']}' on proposal {m['proposalId']} by {m['voter']} ({m['weight']:,} shares)"
-        ),
+        describe=_describe_ballot,
+        describe_in=_describe_ballot,
         parties={
             "Ballot": Party(
                 "voter",

@@ -13,7 +13,8 @@ reason; the text says plainly that the loans were recorded after the sale.
 from __future__ import annotations
 
 from core.screening.history import times_worth, times_worth_weight
-from core.screening.records import DAY, LienRecord, Reason, Sale, make_reason, money, months
+from core.screening.records import DAY, LienRecord, Part, Reason, Sale, count, make_reason, money, months
+from core.screening.records import ratio as ratio_of
 
 AFTER_WINDOW = 90 * DAY  # loans recorded within three months after the closing day
 
@@ -47,28 +48,39 @@ def after_reason(sale: Sale, loans: list[LienRecord], value: float | None = None
     if not loans or ratio is None:
         return None
     last = max(x.recorded_at for x in loans)
-    when = (
-        f"{months(last - sale.closing)} after this sale"
+    when: tuple[Part, ...] = (
+        (*months(last - sale.closing), " after this sale")
         if last >= sale.closing
-        else f"after this transfer was recorded, {months(sale.closing - last)} before it closes"
+        else ("after this transfer was recorded, ", *months(sale.closing - last), " before it closes")
     )
-    basis = (
-        f"{total / sale.whole_price:.1f} times its price {money(sale.whole_price, sale.currency)}"
+    price = money(sale.whole_price, sale.currency)
+    basis: tuple[Part, ...] = (
+        (ratio_of(total / sale.whole_price), " times its price ", price)
         if not value or value <= sale.whole_price
-        else f"{ratio:.1f} times the estimate {money(value, sale.currency)} (the price "
-        f"{money(sale.whole_price, sale.currency)})"
+        else (ratio_of(ratio), " times the estimate ", money(value, sale.currency), " (the price ", price, ")")
     )
+    what: tuple[Part, ...]
     if len(loans) == 1:
         [loan] = loans
         what = (
-            f"A loan of {money(total, sale.currency)} (lien {loan.lien_id}, entry {loan.index}) was recorded against "
-            f"deed {sale.deed_id} {when}"
+            "A loan of ",
+            money(total, sale.currency),
+            f" (lien {loan.lien_id}, entry {loan.index}) was recorded against deed {sale.deed_id} ",
+            *when,
         )
     else:
         liens = ", ".join(str(x.lien_id) for x in loans)
         what = (
-            f"{len(loans)} loans totalling {money(total, sale.currency)} (liens {liens}) were recorded against deed "
-            f"{sale.deed_id}, the last {when}"
+            count(len(loans)),
+            " loans totalling ",
+            money(total, sale.currency),
+            f" (liens {liens}) were recorded against deed {sale.deed_id}, the last ",
+            *when,
         )
-    text = f"{what}, {basis}: borrowing far beyond what the property is worth right after it changed hands."
+    text = (
+        *what,
+        ", ",
+        *basis,
+        ": borrowing far beyond what the property is worth right after it changed hands.",
+    )
     return make_reason("loan_after_sale", text, times_worth_weight(ratio))

@@ -28,13 +28,17 @@ from core.screening.parties import PartyTrades
 from core.screening.records import (
     DAY,
     LienRecord,
+    Part,
     Reason,
     Sale,
+    count,
     make_reason,
     money,
     months,
     ordinal,
+    percent,
 )
+from core.screening.records import ratio as ratio_of
 
 RESALE_WINDOW = 365 * DAY  # "sold again within months"
 RESALE_CHANGE = 0.20  # ... at a price 20% higher or lower (per share)
@@ -183,10 +187,15 @@ class History:
             return None
         whole = "" if sale.shares == sale.total and last.shares == last.total else " (for the whole deed, per share)"
         text = (
-            f"Deed {sale.deed_id} is sold again {months(gap)} after its previous sale (entry {last.index}, "
-            f"closing {last.closing_date}, {money(last.whole_price, sale.currency)}), for "
-            f"{money(sale.whole_price, sale.currency)}{whole}: {abs(ratio - 1.0):.0%} "
-            f"{'higher' if ratio > 1 else 'lower'}."
+            f"Deed {sale.deed_id} is sold again ",
+            *months(gap),
+            f" after its previous sale (entry {last.index}, closing {last.closing_date}, ",
+            money(last.whole_price, sale.currency),
+            "), for ",
+            money(sale.whole_price, sale.currency),
+            f"{whole}: ",
+            percent(abs(ratio - 1.0)),
+            f" {'higher' if ratio > 1 else 'lower'}.",
         )
         weight = 2.2 + min(1.5, abs(math.log(ratio))) + (0.5 if gap <= 92 * DAY else 0.0)
         return make_reason("quick_resale", text, weight)
@@ -206,8 +215,10 @@ class History:
         path = " \u2192 ".join(self.name(a) for a in [links[0].seller, *(s.buyer for s in links), sale.buyer])
         entries = ", ".join(str(s.index) for s in links)
         text = (
-            f"This is sale {len(links) + 1} of deed {sale.deed_id} along one chain of holders within two years "
-            f"(earlier: entries {entries}), {path}: the property passes quickly from hand to hand."
+            "This is sale ",
+            count(len(links) + 1),
+            f" of deed {sale.deed_id} along one chain of holders within two years (earlier: entries {entries}), "
+            f"{path}: the property passes quickly from hand to hand.",
         )
         return make_reason("flip_chain", text, 2.4 + 0.4 * (len(links) - 1))
 
@@ -221,7 +232,9 @@ class History:
                 path = " \u2192 ".join(self.name(a) for a in [earlier.seller, *(s.buyer for s in since), sale.buyer])
                 text = (
                     f"The deed goes back to a former holder: the buyer {self.name(sale.buyer)} sold shares of "
-                    f"deed {sale.deed_id} {months(gap)} before this sale (entry {earlier.index}); {path}."
+                    f"deed {sale.deed_id} ",
+                    *months(gap),
+                    f" before this sale (entry {earlier.index}); {path}.",
                 )
                 return make_reason("circular_transfer", text, 2.8)
         return None
@@ -264,10 +277,14 @@ class History:
         span = best[-1].recorded_at - best[0].recorded_at
         lenders = len({x.holder for x in best})
         text = (
-            f"{len(best)} loans were recorded against deed {sale.deed_id} within {months(span)} (liens "
-            f"{', '.join(str(x.lien_id) for x in best)}, {lenders} lender{'s' if lenders != 1 else ''}, "
-            f"{money(sum(x.amount for x in best), sale.currency)} in all) and are still open: the shotgun-"
-            "mortgage pattern."
+            count(len(best)),
+            f" loans were recorded against deed {sale.deed_id} within ",
+            *months(span),
+            f" (liens {', '.join(str(x.lien_id) for x in best)}, ",
+            count(lenders),
+            f" lender{'s' if lenders != 1 else ''}, ",
+            money(sum(x.amount for x in best), sale.currency),
+            " in all) and are still open: the shotgun-mortgage pattern.",
         )
         return make_reason("stacked_loans", text, 2.5 + 0.5 * (len(best) - 2))
 
@@ -278,10 +295,12 @@ class History:
             before = sale.closing - lien.recorded_at
             if lien.is_loan and lien.index > acquired and 0 <= before <= LIEN_BEFORE_SALE:
                 text = (
-                    f"A loan of {money(lien.amount, sale.currency)} (lien {lien.lien_id}, held by "
-                    f"{self.name(lien.holder)}) was recorded against deed {sale.deed_id} "
-                    f"{months(before)} before this sale closes, and this sale pays it off: borrowing just "
-                    "before selling."
+                    "A loan of ",
+                    money(lien.amount, sale.currency),
+                    f" (lien {lien.lien_id}, held by {self.name(lien.holder)}) was recorded against deed "
+                    f"{sale.deed_id} ",
+                    *months(before),
+                    " before this sale closes, and this sale pays it off: borrowing just before selling.",
                 )
                 return make_reason("loan_before_sale", text, 2.3)
         return None
@@ -298,9 +317,19 @@ class History:
         if before < SPLIT_THRESHOLD or largest >= SPLIT_THRESHOLD * sale.total or len(after) < 2:
             return None
         text = (
-            f"After this sale deed {sale.deed_id} has {len(after)} holders and none holds {SPLIT_THRESHOLD:.0%} or "
-            f"more of it (the largest {largest:,} of {sale.total:,} shares, {largest / sale.total:.0%}): a split "
-            f"that keeps every holder under the {SPLIT_THRESHOLD:.0%} reporting threshold."
+            f"After this sale deed {sale.deed_id} has ",
+            count(len(after)),
+            " holders and none holds ",
+            percent(SPLIT_THRESHOLD),
+            " or more of it (the largest ",
+            count(largest, grouped=True),
+            " of ",
+            count(sale.total, grouped=True),
+            " shares, ",
+            percent(largest / sale.total),
+            "): a split that keeps every holder under the ",
+            percent(SPLIT_THRESHOLD),
+            " reporting threshold.",
         )
         return make_reason("sub_threshold_split", text, 2.4)
 
@@ -309,8 +338,10 @@ class History:
         if gap < DEADLINE_GAP:
             return None
         text = (
-            f"The sale closes on {sale.closing_date}, {months(gap)} after its signing deadline "
-            f"{format_utc_day(sale.deadline)}: the parties sign now for a sale that closes much later."
+            f"The sale closes on {sale.closing_date}, ",
+            *months(gap),
+            f" after its signing deadline {format_utc_day(sale.deadline)}: the parties sign now for a sale that "
+            "closes much later.",
         )
         return make_reason("closing_long_after_deadline", text, 2.2)
 
@@ -349,21 +380,28 @@ def times_worth_weight(ratio: float) -> float:
     return 2.4 + min(1.5, 3 * math.log(ratio))
 
 
-def lien_value_reason(sale: Sale, total: int, count: int, value: float | None) -> Reason | None:
-    """Open liens (`count` of them, `total` minor units) beyond what the property is worth (`times_worth`)."""
-    ratio = times_worth(sale, total, value)
-    if count == 0 or ratio is None:
+def lien_value_reason(sale: Sale, total: int, liens: int, value: float | None) -> Reason | None:
+    """Open liens (`liens` of them, `total` minor units) beyond what the property is worth (`times_worth`)."""
+    times = times_worth(sale, total, value)
+    if liens == 0 or times is None:
         return None
-    basis = (
-        f"the estimate {money(value, sale.currency)}, the price {money(sale.whole_price, sale.currency)}"
+    basis: tuple[Part, ...] = (
+        ("the estimate ", money(value, sale.currency), ", the price ", money(sale.whole_price, sale.currency))
         if value
-        else f"the price {money(sale.whole_price, sale.currency)}"
+        else ("the price ", money(sale.whole_price, sale.currency))
     )
     text = (
-        f"Open liens on deed {sale.deed_id} total {money(total, sale.currency)} ({count} "
-        f"lien{'s' if count != 1 else ''}), {ratio:.1f} times what the property is worth ({basis})."
+        f"Open liens on deed {sale.deed_id} total ",
+        money(total, sale.currency),
+        " (",
+        count(liens),
+        f" lien{'s' if liens != 1 else ''}), ",
+        ratio_of(times),
+        " times what the property is worth (",
+        *basis,
+        ").",
     )
-    return make_reason("liens_beyond_value", text, times_worth_weight(ratio))
+    return make_reason("liens_beyond_value", text, times_worth_weight(times))
 
 
 PATTERNS = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from core.display import Namer, short_address
-from core.screening.records import DAY, Reason, Sale, make_reason, money, months
+from core.screening.records import DAY, Part, Reason, Sale, count, make_reason, money, months
 
 CIRCLE_DAYS = 7 * DAY  # the legs close within a week of each other
 CIRCLE_PRICE = 0.03  # ... at prices within 3% of each other
@@ -77,15 +77,23 @@ class PartyTrades:
         if legs is None:
             return None
         every = [sale, *legs]
-        steps = "; ".join(
-            f"{self.name(s.seller)} \u2192 {self.name(s.buyer)} deed {s.deed_id} for "
-            f"{money(s.price, s.currency)} ({'this sale' if s is sale else f'entry {s.index}'})"
-            for s in every
-        )
+        steps: list[Part] = []
+        for s in every:
+            steps += [
+                "; " if steps else "",
+                f"{self.name(s.seller)} \u2192 {self.name(s.buyer)} deed {s.deed_id} for ",
+                money(s.price, s.currency),
+                f" ({'this sale' if s is sale else f'entry {s.index}'})",
+            ]
         span = max(s.closing for s in every) - min(s.closing for s in every)
         text = (
-            f"Deeds go round among {len(every)} parties: {steps}, closing within {months(span)} of each "
-            "other at about the same price, so each party pays about what it receives: a round trip rather than "
-            "a sale."
+            "Deeds go round among ",
+            count(len(every)),
+            " parties: ",
+            *steps,
+            ", closing within ",
+            *months(span),
+            " of each other at about the same price, so each party pays about what it receives: a round trip "
+            "rather than a sale.",
         )
         return make_reason("circle_across_deeds", text, 2.6 + 0.2 * (len(every) - 2))

@@ -1,33 +1,36 @@
-"""How values read on screen: shares, stored text, dates, amounts.  Amounts are core.money's to format (in
-their own currency), written as this desktop types them (`notation`); addresses core.display.short_address's
-to shorten."""
+"""How values read on screen: shares, stored text, dates, amounts and every other number.  Amounts are
+core.money's to format (in their own currency), written as this desktop types them (`notation`), and so are
+counts, ratios and percentages (`count`, `decimal`, `percent`); addresses core.display.short_address's to
+shorten."""
 
 from __future__ import annotations
 
 import functools
 import html
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
 
-from core import dates
+from core import attributes, dates
 from core.dates import format_day, format_local, today_here
 from core.display import clean
-from core.money import Money, Notation, check_currency, format_amount, parse_amount
+from core.money import Money, Notation, check_currency, format_amount, number_text, parse_amount, renotated
+from core.screening.records import figure_of
+from core.wording import counted as counted_in_english
 
 
-def shares(count: int, total: int) -> str:
-    pct = 100 * count / total if total else 0
-    pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
-    return f"{count:,} of {total:,} ({pct_text}%)"
+def shares(count_: int, total: int) -> str:
+    """'2,500 of 10,000 (25%)' as the desktop writes numbers (de_DE '2.500 of 10.000 (25%)')."""
+    return f"{count(count_)} of {apart(count(total))} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
 
 
-def share_pct(count: int, total: int) -> str:
-    pct = 100 * count / total if total else 0
-    pct_text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0").rstrip(".")
-    return f"{count:,} ({pct_text}%)"
+def share_pct(count_: int, total: int) -> str:
+    """'2,500 (25%)' as the desktop writes numbers."""
+    return f"{apart(count(count_))} ({percent(100 * count_ / total if total else 0, 2, trim=True)})"
 
 
 def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -69,7 +72,15 @@ def _notation(locale: QLocale) -> Notation:  # by the locale itself: its name dr
     # Qt says nothing of its grouping sizes; ten million as it writes it does ('1,00,00,000' in lakhs)
     parts = locale.toString(10**7).split(group)
     indian = len(parts) > 2 and all(len(part) == 2 for part in parts[1:-1])
-    return Notation(point=locale.decimalPoint(), group=group, zero=locale.zeroDigit(), indian=indian)
+    return Notation(
+        point=locale.decimalPoint(),
+        group=group,
+        zero=locale.zeroDigit(),
+        indian=indian,
+        space="\u00a0",  # a currency's code and its number never wrap apart
+        # without its direction mark (ar_EG '\u066a\u061c'), as signs here are: shown text escapes such marks
+        percent="".join(ch for ch in locale.percent() if unicodedata.category(ch) != "Cf"),
+    )
 
 
 def amount(minor: int, currency: str, *, whole: bool = False, signed: bool = False) -> str:
@@ -81,6 +92,63 @@ def amount(minor: int, currency: str, *, whole: bool = False, signed: bool = Fal
 def money(value: Money, *, whole: bool = False, signed: bool = False) -> str:
     """A core.money.Money as the desktop writes it (fmt.amount)."""
     return format_amount(value.minor, value.currency, whole=whole, signed=signed, **notation())
+
+
+def count(value: int) -> str:
+    """A count (shares, entries, deeds, votes) as the desktop writes it: 2400 -> '2.400' on de_DE, in
+    Arabic-Indic digits on ar_EG; what Qt's QLocale.toString writes.  Not for what is signed or saved."""
+    return number_text(int(value), **notation())
+
+
+def decimal(value: float, places: int, *, trim: bool = False, signed: bool = False) -> str:
+    """A measure (a ratio, a distance, a score) to `places` decimals as the desktop writes it: (0.456, 2) ->
+    '0,46' on de_DE; trim=True drops trailing zeros; signed=True writes '+' before one not negative."""
+    return number_text(value, places, trim=trim, signed=signed, **notation())
+
+
+def percent(value: float, places: int = 0, *, trim: bool = False, signed: bool = False) -> str:
+    """A percentage given in percent as the desktop writes it: (12.5, 1) -> '12,5%' on de_DE, with the
+    locale's percent sign (ar_EG's)."""
+    return number_text(value, places, trim=trim, signed=signed, percentage=True, **notation())
+
+
+def figure(value: object) -> str:
+    """A property's attribute value (1994, 11250, 0.5) as the desktop writes numbers, grouped where a
+    certificate groups it (core.attributes.number_text: 11,250; a year stays 1994); text as it is."""
+    return renotated(attributes.number_text(value), **notation())
+
+
+def apart(number: str) -> str:
+    """A number written in Arabic-Indic digits (ar_EG) with a left-to-right mark after it, where only spaces
+    and punctuation stand before the next number ('\u0667\u066c\u0665\u0660\u0660 (\u0667\u0665\u066a)'):
+    between two such numbers they are laid out right to left, and the pair read '(75%) 7,500'.  Other
+    digits as they are.  Not for text that fmt.plain escapes (it shows the mark as \u200e)."""
+    zero = notation()["zero"]
+    return number + "\u200e" if unicodedata.bidirectional(zero) == "AN" else number
+
+
+def reason(said: Mapping[str, Any], limit: int | None = None, *, marked: bool = True) -> str:
+    """A screening reason's sentence as shown, cut at `limit`: its words as fmt.plain shows stored text (they
+    name parties), its amounts, ratios, percentages and counts as the desktop writes them (the reason's typed
+    `parts`; without them its canonical text); `marked`: each number `apart` (ar_EG: '... USD 290,000: 45%
+    higher' read '45: 290,000%' without), for a label that shows the text as given, not a fmt.plain cell."""
+    parts = said.get("parts")
+    if parts is None:
+        return plain(said["text"], limit)
+    shown = notation()
+    written = "".join(
+        plain(part) if isinstance(part, str) else _marked(figure_of(part).text(shown), marked) for part in parts
+    )
+    return written if limit is None or len(written) <= limit else written[:limit] + "\u2026"
+
+
+def _marked(number: str, marked: bool) -> str:
+    return apart(number) if marked else number
+
+
+def counted(value: int, noun: str, plural: str | None = None) -> str:
+    """core.wording.counted with the count as the desktop writes it: '2.400 deeds' on de_DE."""
+    return counted_in_english(value, noun, plural, number=count)
 
 
 def amount_reader() -> Callable[[str, str], int]:
@@ -98,11 +166,12 @@ def amount_example(units: float) -> str:
 
 
 def duration(seconds: float) -> str:
+    """A time taken, '340 ms', '12.5 s', '3.2 min', as the desktop writes numbers."""
     if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
+        return f"{decimal(seconds * 1000, 0)} ms"
     if seconds < 90:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
+        return f"{decimal(seconds, 1)} s"
+    return f"{decimal(seconds / 60, 1)} min"
 
 
 APP = "Deedbook"

@@ -29,7 +29,6 @@ from desktop.gui.live import LiveRefresh
 from desktop.gui.operations import Latest, Op
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label
-from core.wording import counted
 
 
 SHOW_BUSY_AFTER_MS = 300  # a task's progress and Cancel appear in the status bar if it lasts longer
@@ -345,7 +344,7 @@ class MainWindow(QMainWindow):
         if ledger is None:
             return
         identity, size = ledger.identity, self._ledger_size
-        entries = counted(size, 'entry') if size is not None else "counting entries\u2026"
+        entries = fmt.counted(size, 'entry') if size is not None else "counting entries\u2026"
         operator = self.ctx.short_label(identity.operator)
         self.ledger_label.setText(
             f"{identity.name} \u2022 {entries} \u2022 operator {operator} \u2022 {self.ctx.home.root}"

@@ -384,7 +384,7 @@ class NotaryDeskWindow(QMainWindow):
         self.csv_button.setEnabled(bool(rows))
         self.verify_button.setEnabled(self.ws.has_notary_journal())
         self.journal_state.setText(
-            f"{len(rows)} row(s) in the period."
+            f"{fmt.count(len(rows))} row(s) in the period."
             if rows
             else "No journal rows yet: the first attestation you sign writes the first row."
         )

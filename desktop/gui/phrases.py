@@ -3,6 +3,7 @@ amounts as the desktop writes them (fmt.amount), entry numbers as "#12"."""
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Any, Callable, Mapping
 
@@ -13,14 +14,14 @@ from core.presentation import Address, Count, Date, Deadline, EntryRef, Fact, Mo
 
 
 def fact_text(fact: Fact, name: Callable[[str], str]) -> str:
-    if isinstance(fact, Money):
-        from desktop.gui import fmt
+    from desktop.gui import fmt
 
+    if isinstance(fact, Money):
         return fmt.amount(fact.minor, fact.currency)
     if isinstance(fact, Shares):
-        return f"{fact.count:,} of {fact.total:,}"
+        return f"{fmt.count(fact.count)} of {fmt.count(fact.total)}"
     if isinstance(fact, Count):
-        return f"{fact.value:,}"
+        return fmt.count(fact.value)
     if isinstance(fact, Date):
         return fact.iso
     if isinstance(fact, Deadline):  # UTC, as the request says, and the moment on this machine's clock
@@ -62,7 +63,7 @@ def phrase_html(phrase: Phrase, name: Callable[[str], str | None]) -> str:
         if isinstance(part, Address):
             out.append(address_link(part.address, name))
         elif isinstance(part, Shares):
-            out.append(fmt.rich(fmt.shares(part.count, part.total)))
+            out.append(html.escape(fmt.shares(part.count, part.total)))  # ours, no stored text: its mark kept
         elif isinstance(part, Deadline):  # as the signer read it: how long is left
             left = "passed" if part.seconds < now else f"in {describe_interval(part.seconds - now)}"
             here = format_here(part.seconds)  # UTC as the request says, and this machine's clock

@@ -38,7 +38,6 @@ from desktop.gui.widgets.plain_table import fill, table
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done, Signer
-from core.wording import counted
 
 if TYPE_CHECKING:
     from core.compliance.recovery import RecoveryView
@@ -53,7 +52,7 @@ def countdown(seconds: float) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    return f"{counted(days, 'day')} {clock}" if days else clock
+    return f"{fmt.counted(days, 'day')} {clock}" if days else clock
 
 
 def registrar_picker(ctx: AppContext) -> KeyPicker:

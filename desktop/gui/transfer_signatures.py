@@ -125,7 +125,8 @@ class SignaturesPage(QWizardPage):
             self.table.selectRow(0)
         done = len(self.w.responses)
         self.hint.setText(
-            f"{done} of {len(requests)} signatures in." + (" Ready to review." if done == len(requests) else "")
+            f"{fmt.count(done)} of {fmt.count(len(requests))} signatures in."
+            + (" Ready to review." if done == len(requests) else "")
         )
         self._update_buttons()
         self.completeChanged.emit()
@@ -147,7 +148,7 @@ class SignaturesPage(QWizardPage):
             return
         requests, ws = self.requests(), self.w.ctx.ws
         self.w.ctx.ops.op(self, lambda: ws.write_requests(requests, folder), title="Saving the requests").success(
-            lambda paths: prompts.inform(self, f"{len(paths)} request file(s) saved in {folder}.")
+            lambda paths: prompts.inform(self, f"{fmt.count(len(paths))} request file(s) saved in {folder}.")
         ).run()
 
     def copy_request(self) -> None:

@@ -163,7 +163,7 @@ class TermsPage(QWizardPage):
         liens = len(deed.open_liens())
         self.deed_info.setText(
             f"Parcel {deed.parcel}, {deed.address} \u2022 version {deed.version} \u2022 "
-            f"{deed.total_shares:,} shares"
+            f"{fmt.count(deed.total_shares)} shares"
             + (f" \u2022 {liens} open lien(s): each lienholder must consent" if liens else "")
         )
         self.seller.blockSignals(True)

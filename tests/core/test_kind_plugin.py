@@ -192,7 +192,7 @@ def test_a_kind_declared_in_one_module_is_summarised_shown_recorded_and_replay_g
 
     item = timeline_item(recorded, Names())  # type: ignore[arg-type]  # only the name lookup is used
     assert (item.title, item.icon, item.tone) == ("Easement to Bob", "ledger", "accent")
-    assert item.detail == f"right of way to the lake \u2022 JPY 1,800,000 \u2022 entry #{index}"
+    assert item.detail == f"right of way to the lake \u2022 JPY\u00a01,800,000 \u2022 entry #{index}"
 
 
 def test_the_throwaway_kind_is_gone_afterwards() -> None:

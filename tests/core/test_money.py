@@ -17,6 +17,7 @@ from core.money import (
     amount_text,
     decimals,
     format_amount,
+    number_text,
     parse_amount,
     to_minor,
     to_units,
@@ -235,3 +236,86 @@ def test_indian_grouping_is_read_only_where_the_desktop_writes_it() -> None:
             parse_amount(text, "INR", indian=True)
     assert amount_text(1_234_567_00, "INR", indian=True) == "12,34,567.00"
     assert amount_text(99_900, "INR", indian=True) == "999.00"
+
+
+# --- numbers that are not money (counts, ratios, percentages) in the same notations ---------------------------
+
+
+@given(st.integers(min_value=-(10**25), max_value=10**25))
+def test_a_count_with_no_notation_is_the_canonical_spelling(count: int) -> None:
+    assert number_text(count) == f"{count:,}"  # exactly, however large (a float would round above 2**53)
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(min_value=0, max_value=4))
+def test_a_measure_with_no_notation_is_the_canonical_spelling(value: float, places: int) -> None:
+    canonical = f"{value:,.{places}f}"
+    if canonical.lstrip("-").strip("0.,") == "":  # a negative that rounds to zero is shown unsigned
+        canonical = canonical.lstrip("-")
+    assert number_text(value, places) == canonical
+    assert number_text(value, places, percentage=True) == canonical + "%"
+
+
+@given(
+    st.floats(min_value=0, max_value=1e12, allow_nan=False),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from(NOTATIONS),
+)
+def test_a_number_shown_in_a_desktops_notation_reads_back_the_same(
+    value: float, places: int, notation: Notation
+) -> None:
+    """A count or ratio the GUI shows is the canonical number with only its separators and digits rewritten, so
+    the amount fields' reader (amount_digits, with the same separators) reads the canonical digits back."""
+    shown = number_text(value, places, **notation)
+    point, group = notation.get("point", "."), notation.get("group", ",")
+    indian = notation.get("indian", False)
+    assert amount_digits(shown, point=point, group=group, indian=indian) == f"{value:.{places}f}".replace(",", "")
+
+
+@pytest.mark.parametrize(
+    ("notation", "count", "ratio", "share"),
+    [
+        ({}, "1,234,567", "0.46", "12.5%"),
+        ({"point": ",", "group": "."}, "1.234.567", "0,46", "12,5%"),
+        ({"point": ",", "group": "\u202f"}, "1\u202f234\u202f567", "0,46", "12,5%"),
+        ({"point": ".", "group": "'"}, "1'234'567", "0.46", "12.5%"),
+        (
+            {"point": "\u066b", "group": "\u066c", "zero": "\u0660", "percent": "\u066a\u061c"},
+            "\u0661\u066c\u0662\u0663\u0664\u066c\u0665\u0666\u0667",
+            "\u0660\u066b\u0664\u0666",
+            "\u0661\u0662\u066b\u0665\u066a\u061c",
+        ),
+        ({"point": ".", "group": ",", "indian": True}, "12,34,567", "0.46", "12.5%"),
+    ],
+)
+def test_each_desktop_writes_counts_ratios_and_percentages_its_way(
+    notation: Notation, count: str, ratio: str, share: str
+) -> None:
+    assert number_text(1_234_567, **notation) == count
+    assert number_text(0.456, 2, **notation) == ratio
+    assert number_text(12.50, 2, trim=True, percentage=True, **notation) == share
+    assert number_text(-3.25, 1, **notation).startswith("-") and number_text(3, signed=True, **notation)[0] == "+"
+
+
+def test_a_notations_space_joins_a_currency_and_its_number_only_where_given() -> None:
+    assert format_amount(245_000, "EUR") == "EUR 2,450.00"  # the command line's, the PDFs', the signed texts'
+    assert format_amount(245_000, "EUR", point=",", group=".", space="\u00a0") == "EUR\u00a02.450,00"
+
+
+def test_a_canonical_number_is_renotated_as_it_was_grouped() -> None:
+    """An attribute's value as a certificate writes it ('11,250', a year '1994') in a desktop's notation."""
+    from core.money import renotated
+
+    german: Notation = {"point": ",", "group": "."}
+    assert renotated("11,250", **german) == "11.250" and renotated("1994", **german) == "1994"
+    assert renotated("0.5", **german) == "0,5" and renotated("+3.25", **german) == "+3,25"
+    assert renotated("12,345,678", indian=True) == "1,23,45,678"
+    assert renotated("1,994", zero="\u0660", group="\u066c") == "\u0661\u066c\u0669\u0669\u0664"
+    for text in ("Gable", "1e-05", "12,34", "", "1,2345"):  # not a canonical number: as it is
+        assert renotated(text, **german) == text
+
+
+@given(st.integers(min_value=-(10**20), max_value=10**20), st.sampled_from(NOTATIONS))
+def test_renotated_writes_a_count_as_number_text_does(count: int, notation: Notation) -> None:
+    from core.money import renotated
+
+    assert renotated(f"{count:,}", **notation) == number_text(count, **notation)

@@ -192,3 +192,11 @@ def test_the_gui_search_box_has_the_same_limit() -> None:
     from desktop.gui.panes.deeds import SEARCH_MAX_LENGTH
 
     assert SEARCH_MAX_LENGTH == MAX_SEARCH_CHARS
+
+
+def test_an_attributes_value_is_written_by_the_number_writer_given() -> None:
+    """The GUI writes the number as its desktop does; the unit and the certificate's default are unchanged."""
+    from core import attributes
+
+    assert attributes.value_text("Gr_Liv_Area", 11250) == "11,250 sq ft"
+    assert attributes.value_text("Gr_Liv_Area", 11250, number=lambda v: "11.250") == "11.250 sq ft"

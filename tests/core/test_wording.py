@@ -28,3 +28,11 @@ from core.wording import counted
 )
 def test_counted(count: int, noun: str, plural: str | None, said: str) -> None:
     assert counted(count, noun, plural) == said
+
+
+def test_counted_writes_the_count_as_it_is_told() -> None:
+    """The GUI passes how its desktop writes a count; the noun's number follows the count, not its text."""
+    german = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731
+    assert counted(2_400, "deed", number=german) == "2.400 deeds"
+    assert counted(1, "entry", number=lambda n: "\u0661") == "\u0661 entry"
+    assert counted(2_400, "deed") == "2,400 deeds"  # the command line's

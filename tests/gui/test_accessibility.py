@@ -154,12 +154,12 @@ def test_the_charts_and_the_tally_say_what_they_show(qtbot: Any) -> None:
     assert accessible_name(chart) and accessible_description(chart) == "No estimate yet"
     chart.set_range(usd(215_000), usd(190_000), usd(241_000), [usd(180_000), usd(250_000), usd(200_000)])
     assert accessible_description(chart) == (
-        "Estimate USD 215,000; 90% range USD 190,000 to USD 241,000; 3 comparable sales, USD 180,000 to USD 250,000"
+        "Estimate USD\u00a0215,000; 90% range USD\u00a0190,000 to USD\u00a0241,000; 3 comparable sales, USD\u00a0180,000 to USD\u00a0250,000"
     )
     drivers = DriverChart()
     qtbot.addWidget(drivers)
     drivers.set_drivers([("Living area", usd(21_500), "1,640 sq ft"), ("Year built", usd(-8_000), "1954")])
-    assert accessible_description(drivers) == "Living area: +USD 21,500; Year built: -USD 8,000"
+    assert accessible_description(drivers) == "Living area: +USD\u00a021,500; Year built: -USD\u00a08,000"
     bar = TallyBar()
     qtbot.addWidget(bar)
     bar.show_tally(Tally(1, 1, "Sell?", 5000, 0, 10_000, 1, {"yes": 6_000, "no": 1_000}))

@@ -192,7 +192,7 @@ def test_the_bank_signs_a_lien_request_in_the_offline_signer(
     window.show()
     assert loaded(qtbot, window, path)
     shown = [window.grid.itemAt(i).widget().text() for i in range(window.grid.count())]
-    assert "EUR 312,500.00" in shown and any("B-1" in text for text in shown)
+    assert "EUR\u00a0312,500.00" in shown and any("B-1" in text for text in shown)
     assert "Lien on deed" in window.summary_title.text()
     qtbot.keyClicks(window.picker.password, PASSWORD)
     _shot(window, "bank-signs-lien")
@@ -269,7 +269,10 @@ def test_the_agency_submits_a_lien_response_after_asking(
     qtbot.waitUntil(lambda: bool(prompt_log.questions), timeout=10_000)
     assert "Lien" in prompt_log.questions[0] and world.ledger.size() == 2
     assert "Lien on deed 1 (parcel S-9)" in prompt_log.questions[0]  # the old question named only the kind
-    assert f"lienholder {bank.address}" in prompt_log.questions[0] and "amount USD 1,000.00" in prompt_log.questions[0]
+    assert (
+        f"lienholder {bank.address}" in prompt_log.questions[0]
+        and "amount USD\u00a01,000.00" in prompt_log.questions[0]
+    )
     prompt_log.answer = True
     submit_responses(ctx, parent, [lien])
     qtbot.waitUntil(lambda: bool(prompt_log.infos), timeout=10_000)

@@ -124,7 +124,7 @@ def test_the_review_page_names_the_parties_and_keeps_their_addresses_a_hover_awa
         assert f"href='address:{address}'" in text  # the address is the link's target...
         assert f">{address}<" not in text and f"{address} (" not in text  # ...never the words shown
     assert ">alice</a>" in text and ">bob</a>" in text
-    assert "2,400 of 10,000 (24%)" in text and "USD 87,312.00" in text and "(in " in text  # as before
+    assert "2,400 of 10,000 (24%)" in text and "USD\u00a087,312.00" in text and "(in " in text  # as before
     QGuiApplication.clipboard().clear()
     summary.linkActivated.emit(f"address:{bob.address}")  # a click on bob's name
     assert QGuiApplication.clipboard().text() == bob.address
@@ -139,7 +139,7 @@ def test_recording_is_confirmed_on_a_page_that_says_what_will_be_recorded(
     page = wizard.record_page
     assert wizard.currentPage() is page
     statement = page.statement.text()
-    assert f"Deed {deed} (parcel N-1): 2,400 of 10,000 shares from alice to bob for USD 87,312.00" in statement
+    assert f"Deed {deed} (parcel N-1): 2,400 of 10,000 shares from alice to bob for USD\u00a087,312.00" in statement
     assert "never changed or removed" in statement and "0x" not in statement
     # a Return or Space meant for Next presses nothing here (it recorded: the focus was on the button)
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Space):
@@ -167,7 +167,7 @@ def test_the_ledger_names_parties_in_its_summaries_and_its_operator(window: Any,
     qtbot.waitUntil(lambda: model.row_of(index) is not None, timeout=10_000)
     summaries = cells(qtbot, model, EntryColumn.SUMMARY)
     row = model.row_of(index)
-    assert summaries[row] == f"Deed {deed} (parcel L-7): the whole deed from alice to bob for USD 1,000.00, " + (
+    assert summaries[row] == f"Deed {deed} (parcel L-7): the whole deed from alice to bob for USD\u00a01,000.00, " + (
         f"closing {world.ledger.entry(index).message['closingDate']}"
     )
     tip = model.index(row, EntryColumn.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
@@ -273,7 +273,7 @@ def test_the_notary_desks_entry_preview_names_the_parties(window: Any, world: Wo
     pane.entry.setValue(index)
     qtbot.waitUntil(lambda: pane.entry_preview.text().startswith("Transfer:"), timeout=10_000)
     text = pane.entry_preview.text()
-    assert f"Deed {deed} (parcel P-9): the whole deed from alice to bob for USD 1,000.00" in text
+    assert f"Deed {deed} (parcel P-9): the whole deed from alice to bob for USD\u00a01,000.00" in text
     assert alice.address not in text and pane.entry_preview.textFormat() == Qt.TextFormat.PlainText
     tip = pane.entry_preview.toolTip()
     assert alice.address in tip and bob.address in tip  # the addresses, a hover away

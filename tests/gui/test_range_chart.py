@@ -93,5 +93,5 @@ def test_in_the_valuation_pane(
     assert chart._estimate == usd(12_345_678)
     assert_apart(chart)
     boxes, metrics = chart.label_boxes(), QFontMetrics(chart.font())
-    for name, text in (("low", "USD 11,800,000"), ("high", "USD 12,900,000")):  # whole, not cut
+    for name, text in (("low", "USD\u00a011,800,000"), ("high", "USD\u00a012,900,000")):  # whole, not cut
         assert boxes[name].width() == metrics.horizontalAdvance(text)

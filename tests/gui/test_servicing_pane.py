@@ -72,9 +72,9 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.payouts.rowCount() == 4)
     paid = sorted(cell(dialog.payouts, r, 3) for r in range(3))
-    assert paid == ["USD 333.33", "USD 333.33", "USD 333.34"]
+    assert paid == ["USD\u00a0333.33", "USD\u00a0333.33", "USD\u00a0333.34"]
     assert [cell(dialog.payouts, r, 4) for r in range(3)].count("+1 unit") == 1
-    assert cell(dialog.payouts, 3, 3) == "USD 1,000.00" and "Largest remainder" in dialog.rule.text()
+    assert cell(dialog.payouts, 3, 3) == "USD\u00a01,000.00" and "Largest remainder" in dialog.rule.text()
     size = thirds.ledger.size()
     prompt_log.answer = False
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)  # checked, asked, declined: nothing signed
@@ -86,7 +86,7 @@ def test_a_distribution_is_previewed_confirmed_recorded_and_its_statements_writt
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Recorded as entry" in dialog.note_text.text(), timeout=10_000)
     qtbot.waitUntil(lambda: pane.distributions_table.rowCount() == 1, timeout=10_000)
-    assert cell(pane.distributions_table, 0, 2) == "USD 1,000.00"
+    assert cell(pane.distributions_table, 0, 2) == "USD\u00a01,000.00"
     qtbot.waitUntil(lambda: pane.payouts_table.rowCount() == 3)
     dialog.amount.setText("5")  # a changed term needs a new preview
     assert dialog.plan is None and dialog.payouts.rowCount() == 0
@@ -249,7 +249,7 @@ def test_an_amount_typed_with_a_decimal_comma_is_read_as_meant(
     dialog.preview()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
     # shown as typed (it read back "USD 2,450.00" to the German who typed 2.450,00)
-    assert dialog.plan.amount == 245_000 and cell(dialog.payouts, 3, 3) == "USD 2.450,00"
+    assert dialog.plan.amount == 245_000 and cell(dialog.payouts, 3, 3) == "USD\u00a02.450,00"
     dialog.amount.setText("2,450.00")  # written the English way on a German desktop
     dialog.preview()
     qtbot.waitUntil(lambda: "not a valid amount" in dialog.note_text.text(), timeout=10_000)

@@ -54,18 +54,18 @@ def test_every_kind_reads_in_its_own_words(window: Any, world: World, qtbot: Any
         ("Lien 2: tax", "lien", "bad"),
         ("Lien 2 released", "release", "good"),
         ("Notarised: acknowledgment", "attest", "good"),
-        ("Valued at JPY 26,000,000", "valuation", "accent"),
+        ("Valued at JPY\u00a026,000,000", "valuation", "accent"),
     ]
     details = [i.detail.rsplit(" \u2022 entry #", 1)[0] for i in reversed(items)]
     assert details[:5] == [
         "10,000 shares",
-        f"JPY 18,000,000 held by {short['bank']}",
-        f"from {short['alice']} \u2022 JPY 25,000,000 \u2022 closing {details[2].rsplit(' ', 1)[-1]}",
-        f"KWD 1.250 held by {short['bank']}",
+        f"JPY\u00a018,000,000 held by {short['bank']}",
+        f"from {short['alice']} \u2022 JPY\u00a025,000,000 \u2022 closing {details[2].rsplit(' ', 1)[-1]}",
+        f"KWD\u00a01.250 held by {short['bank']}",
         f"by {short['bank']}",
     ]
     assert details[5] == f"attests entry #{sale} (Transfer) on 2025-06-01"
-    assert details[6] == "90% range JPY 24,000,000 to JPY 28,000,000, as of 2025-06"
+    assert details[6] == "90% range JPY\u00a024,000,000 to JPY\u00a028,000,000, as of 2025-06"
     assert all(i.detail.endswith(f"entry #{i.index}") for i in items)
     window.resize(1280, 900)
     window.grab().save(str(tmp_path / "timeline.png"))  # looked at by eye while writing this test

@@ -85,11 +85,11 @@ def test_estimate_is_drawn_with_range_reasons_and_comparables(
     qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
     pane = window.panes["valuation"]
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
-    assert pane.estimate.text() == "USD 250,000"
+    assert pane.estimate.text() == "USD\u00a0250,000"
     assert pane.range_chart._estimate == usd(250_000) and pane.range_chart._comps == [usd(240_000)]
     assert [row[0] for row in pane.drivers._rows] == ["Living area = 2200", "Year built = 1950"]
-    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "USD 251,000"
-    assert "Lot area" in pane.assumed.text() and "+USD 39,000" in pane.drivers_note.text()
+    assert pane.comps.rowCount() == 1 and pane.comps.item(0, 4).text() == "USD\u00a0251,000"
+    assert "Lot area" in pane.assumed.text() and "+USD\u00a039,000" in pane.drivers_note.text()
     qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
 
 
@@ -136,7 +136,7 @@ def test_an_estimate_with_no_model_trains_one_first(
     pane.value_deed(deed_id)
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
     assert len(trained) == 1 and trained[0]["ledger"] is not None and not trained[0]["quick"]
-    assert pane.estimate.text() == "USD 250,000"
+    assert pane.estimate.text() == "USD\u00a0250,000"
     qtbot.waitUntil(lambda: not pane.no_model.isVisible())  # the new model's card is read (Changes.VALUATIONS)
 
 
@@ -163,23 +163,30 @@ def test_a_yen_market_reads_in_yen(window: Any, world: World, qtbot: Any, monkey
     pane = window.show_pane("valuation")
     pane.value_deed(deed_id)
     qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
-    assert pane.estimate.text() == "JPY 25,000,000"
-    assert "JPY 22,000,000 to JPY 28,500,000" in pane.estimate_note.text()
-    assert pane.comps.item(0, 2).text() == "JPY 24,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
-    qtbot.waitUntil(lambda: "JPY 1,500,000" in pane.card_text.text(), timeout=10_000)
+    assert pane.estimate.text() == "JPY\u00a025,000,000"
+    assert "JPY\u00a022,000,000 to JPY\u00a028,500,000" in pane.estimate_note.text()
+    assert pane.comps.item(0, 2).text() == "JPY\u00a024,000,000" and pane.drivers._rows[0][1] == yen(4_000_000)
+    qtbot.waitUntil(lambda: "JPY\u00a01,500,000" in pane.card_text.text(), timeout=10_000)
 
 
 @pytest.mark.parametrize(
     ("locale", "estimate", "note", "comparable", "effects", "importance"),
     [
-        ("de_DE", "USD 250.000", "USD 220.000 to USD 285.000", "USD 251.000", "+USD 39.000", "USD 15.000"),
+        (
+            "de_DE",
+            "USD\u00a0250.000",
+            "USD\u00a0220.000 to USD\u00a0285.000",
+            "USD\u00a0251.000",
+            "+USD\u00a039.000",
+            "USD\u00a015.000",
+        ),
         (
             "fr_FR",
-            "USD 250\u202f000",
-            "USD 220\u202f000 to USD 285\u202f000",
-            "USD 251\u202f000",
-            "+USD 39\u202f000",
-            "USD 15\u202f000",
+            "USD\u00a0250\u202f000",
+            "USD\u00a0220\u202f000 to USD\u00a0285\u202f000",
+            "USD\u00a0251\u202f000",
+            "+USD\u00a039\u202f000",
+            "USD\u00a015\u202f000",
         ),
     ],
 )
@@ -208,3 +215,61 @@ def test_the_estimate_reads_as_the_desktop_writes_numbers(
     assert f"Estimate {estimate}; 90% range {note}" in pane.range_chart.accessibleDescription()
     assert f"{effects.replace('39', '40')}" in pane.drivers.accessibleDescription()
     qtbot.waitUntil(lambda: importance in pane.card_text.text(), timeout=10_000)
+
+
+AR = str.maketrans("0123456789,.", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066c\u066b")
+
+
+@pytest.mark.parametrize(
+    ("locale", "sales", "error", "distance", "living", "effect_word"),
+    [
+        ("en_US", "2,713 sales", "median error 4.8%, 81% within 10%", "0.4 km", "Living area = 2200", "COD 6.8"),
+        ("de_DE", "2.713 sales", "median error 4,8%, 81% within 10%", "0,4 km", "Living area = 2200", "COD 6,8"),
+        (
+            "fr_FR",
+            "2\u202f713 sales",
+            "median error 4,8%, 81% within 10%",
+            "0,4 km",
+            "Living area = 2200",
+            "COD 6,8",
+        ),
+        ("de_CH", "2'713 sales", "median error 4.8%, 81% within 10%", "0.4 km", "Living area = 2200", "COD 6.8"),
+        ("en_IN", "2,713 sales", "median error 4.8%, 81% within 10%", "0.4 km", "Living area = 2200", "COD 6.8"),
+        (
+            "ar_EG",
+            "2,713".translate(AR) + " sales",
+            # a left-to-right mark after a percentage a comma parts from the next number: without it the two read
+            # the other way round
+            f"median error {'4.8'.translate(AR)}\u066a\u200e, {'81'.translate(AR)}\u066a within "
+            f"{'10'.translate(AR)}\u066a\u200e",
+            "0.4".translate(AR) + " km",
+            "Living area = " + "2200".translate(AR),
+            "COD " + "6.8".translate(AR),
+        ),
+    ],
+)
+def test_the_model_card_comparables_and_drivers_count_as_the_desktop_writes(
+    window: Any,
+    world: World,
+    qtbot: Any,
+    model: dict[str, Any],
+    desktop_locale: Any,
+    locale: str,
+    sales: str,
+    error: str,
+    distance: str,
+    living: str,
+    effect_word: str,
+) -> None:
+    """The model card's counts and percentages, a comparable's distance and a driver's value beside amounts
+    written the desktop's way (they read '2,713 sales', '4.8%', '0.4 km' on every desktop)."""
+    desktop_locale(locale)
+    deed_id = world.register("V-4", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
+    pane = window.show_pane("valuation")
+    pane.value_deed(deed_id)
+    qtbot.waitUntil(lambda: pane.result is not None, timeout=10_000)
+    assert pane.comps.item(0, 3).text() == distance
+    assert pane.drivers._rows[0][0] == living
+    qtbot.waitUntil(lambda: sales in pane.card_text.text(), timeout=10_000)
+    card = " ".join(pane.card_text.text().split())
+    assert error in card and effect_word in card, card

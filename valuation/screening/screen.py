@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
+from core.screening.records import Figure, count, make_reason, percent, units
+from core.screening.records import Part as Said
 from valuation.dataset import fill_absent, from_records
 from valuation.schema import calendar_month, is_amount
 from valuation.screening.classifier import NEW_HOME, NEW_HOME_YEARS
@@ -58,35 +60,46 @@ class Screening:
         }
 
 
-def _money(currency: str, amount: float, exact: bool = False) -> str:
+def _money(currency: str, amount: float, exact: bool = False) -> Figure:
     """Whole units, as estimates are stated; `exact` keeps a price's cents if it has any."""
-    if exact and abs(amount - round(amount)) >= 0.005:
-        return f"{currency} {amount:,.2f}"
-    return f"{currency} {amount:,.0f}"
+    return units(amount, currency, 2 if exact and abs(amount - round(amount)) >= 0.005 else 0)
 
 
-def _one_in(share: float, total: int) -> str:
+def _one_in(share: float, total: int) -> tuple[Said, ...]:
     if share <= 0.0:
-        return f"none of the {total:,} market sales the model learnt from was this far off"
+        return ("none of the ", count(total, grouped=True), " market sales the model learnt from was this far off")
     if share >= 0.5:
-        return "prices this far off are common among market sales"
-    return f"a price this far off happens in 1 of {max(2, round(1.0 / share)):,} market sales"
+        return ("prices this far off are common among market sales",)
+    return (
+        "a price this far off happens in ",
+        count(1),
+        " of ",
+        count(max(2, round(1.0 / share)), grouped=True),
+        " market sales",
+    )
 
 
 # A part of a deed sold: (shares sold, the deed's shares, the price paid for them in currency units).
 Part = tuple[int, int, float]
 
 
-def _price_subject(currency: str, price: float, part: Part | None, whole: str = "Price") -> str:
+def _price_subject(currency: str, price: float, part: Part | None, whole: str = "Price") -> tuple[Said, ...]:
     """The subject of a sentence about the price the model judged: the price itself, or for a part of a
     deed the whole deed's price at its price per share, with what was paid beside it (so the sentence
     reads right on its own)."""
     if part is None:
-        return f"{whole} {_money(currency, price, True)}"
+        return (f"{whole} ", _money(currency, price, True))
     shares, total, paid = part
     return (
-        f"The price per share, {_money(currency, price, True)} for the whole deed "
-        f"({_money(currency, paid, True)} for {shares:,} of {total:,} shares),"
+        "The price per share, ",
+        _money(currency, price, True),
+        " for the whole deed (",
+        _money(currency, paid, True),
+        " for ",
+        count(shares, grouped=True),
+        " of ",
+        count(total, grouped=True),
+        " shares),",
     )
 
 
@@ -99,38 +112,56 @@ def _gap_text(
     currency: str,
     part: Part | None = None,
     spread: float = 1.0,
-) -> tuple[str, str]:
+) -> tuple[str, tuple[Said, ...]]:
     ratio = price / estimate - 1.0
     # compared with the market's errors as if this estimate were as sure as theirs (`spread` times wider)
     residual = errors.centre + (math.log(price) - math.log(estimate) - errors.centre) / spread
     subject = _price_subject(currency, price, part)
     if abs(ratio) < NEAR:
-        return "price_at_estimate", (f"{subject} is within {NEAR:.0%} of the estimate {_money(currency, estimate)}.")
+        return "price_at_estimate", (
+            *subject,
+            " is within ",
+            percent(NEAR),
+            " of the estimate ",
+            _money(currency, estimate),
+            ".",
+        )
     below = ratio < 0
     where = "below" if price < low else "above" if price > high else "inside"
-    span = f"{_money(currency, low)}\u2013{high:,.0f}"
+    span = (_money(currency, low), "\u2013", Figure("ratio", high, grouped=True))  # '{high:,.0f}'
     share = errors.share_at_or_below(residual) if below else errors.share_at_or_above(residual)
     text = (
-        f"{subject} is {abs(ratio):.0%} {'below' if below else 'above'} the estimate "
-        f"{_money(currency, estimate)}, {where} the 90% range {span}; {_one_in(share, errors.residuals.size)}."
+        *subject,
+        " is ",
+        percent(abs(ratio)),
+        f" {'below' if below else 'above'} the estimate ",
+        _money(currency, estimate),
+        f", {where} the ",
+        percent(0.9),
+        " range ",
+        *span,
+        "; ",
+        *_one_in(share, errors.residuals.size),
+        ".",
     )
     return ("price_below_estimate" if below else "price_above_estimate"), text
 
 
-def _level_text(log_estimate: float, estimate: float, errors: MarketErrors, currency: str) -> tuple[str, str]:
+def _level_text(
+    log_estimate: float, estimate: float, errors: MarketErrors, currency: str
+) -> tuple[str, tuple[Said, ...]]:
     cheaper = errors.share_cheaper(log_estimate)
+    at = ("Estimated at ", _money(currency, estimate))
     if cheaper < 0.25:
         return "low_price_segment", (
-            f"Estimated at {_money(currency, estimate)}, among the cheapest {max(cheaper, 0.01):.0%} "
-            "of this market: family and distressed sales are more common there."
+            *at,
+            ", among the cheapest ",
+            percent(max(cheaper, 0.01)),
+            " of this market: family and distressed sales are more common there.",
         )
     if cheaper > 0.75:
-        return "high_price_segment", (
-            f"Estimated at {_money(currency, estimate)}, dearer than {cheaper:.0%} of this market's sales."
-        )
-    return "mid_market", (
-        f"Estimated at {_money(currency, estimate)}, mid-market (dearer than {cheaper:.0%} of this market's sales)."
-    )
+        return "high_price_segment", (*at, ", dearer than ", percent(cheaper), " of this market's sales.")
+    return "mid_market", (*at, ", mid-market (dearer than ", percent(cheaper), " of this market's sales).")
 
 
 MONTHS = (
@@ -178,6 +209,7 @@ def _reason(
     part: Part | None = None,
     spread: float = 1.0,
 ) -> dict[str, Any]:
+    text: str | tuple[Said, ...]
     if group == GAP:
         code, text = _gap_text(price, estimate, low, high, errors, currency, part, spread)
     elif group == LEVEL:
@@ -186,7 +218,7 @@ def _reason(
         age = float(x[2])
         code = "property_age"
         text = (
-            f"The property was about {age:.0f} years old at the sale."
+            ("The property was about ", Figure("ratio", age), " years old at the sale.")  # '{age:.0f}'
             if age >= NEW_HOME_YEARS
             else "The property was new at the sale."
         )
@@ -203,12 +235,15 @@ def _reason(
         code = "unround_price" if zeros < 2 else "round_price"
         subject = _price_subject(currency, price, part, "The price")
         text = (
-            f"{subject} is not a round amount: negotiated prices usually are; "
-            "computed ones (an allocation between deeds, a share of a property, a court-set price) often are not."
+            (
+                *subject,
+                " is not a round amount: negotiated prices usually are; computed ones (an allocation between "
+                "deeds, a share of a property, a court-set price) often are not.",
+            )
             if zeros < 2
-            else f"{subject} is a round amount, as negotiated prices are."
+            else (*subject, " is a round amount, as negotiated prices are.")
         )
-    return {"code": code, "text": text, "weight": round(weight, 3)}
+    return make_reason(code, text, weight)
 
 
 def _spread(trained: "TrainedModel", share: float) -> float:

@@ -21,7 +21,7 @@ from core.money import decimals, to_units
 from core.screening.after import Followers, after_reason
 from core.screening.combine import Assessment, Thresholds, combine, sigmoid
 from core.screening.history import History, lien_value_reason
-from core.screening.records import LienRecord, Sale
+from core.screening.records import LienRecord, Sale, count, make_reason
 from valuation.schema import parse_date
 
 if TYPE_CHECKING:
@@ -137,13 +137,11 @@ class TransferScreen:
             sale = pending[i].sale
             reasons = list(s.reasons)
             if sale.shares != sale.total:
+                said = ("A sale of ", count(sale.shares, grouped=True), " of ", count(sale.total, grouped=True))
                 reasons.append(
-                    {
-                        "code": "share_price",
-                        "weight": 0.0,
-                        "text": f"A sale of {sale.shares:,} of {sale.total:,} shares: its price is compared "
-                        "for the whole deed, per share.",
-                    }
+                    make_reason(
+                        "share_price", (*said, " shares: its price is compared for the whole deed, per share."), 0.0
+                    )
                 )
             out[i] = (
                 s.score,

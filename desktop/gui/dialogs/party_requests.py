@@ -193,7 +193,7 @@ def submit_responses(ctx: "AppContext", parent: QWidget, responses: list[Any]) -
         kinds = ", ".join(sorted({r.kind for r in responses}))
         if not prompts.ask(
             parent,
-            f"The {len(responses)} signed response(s) ({kinds}) check and make {count} ledger "
+            f"The {fmt.count(len(responses))} signed response(s) ({kinds}) check and make {fmt.count(count)} ledger "
             f"entr{'y' if count == 1 else 'ies'}: {fmt.plain('; '.join(titles), 600)}. Record them now? "
             "This cannot be undone.",
             yes="Record",

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DeedbookError
-from desktop.gui import prompts, theme
+from desktop.gui import fmt, prompts, theme
 from desktop.gui.widgets.basics import button, label
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class QrReadDialog(QDialog):
             return
         from desktop.qr.scan import scan_files
 
-        self.status.setText(f"Reading {len(paths)} image(s)\u2026")
+        self.status.setText(f"Reading {fmt.count(len(paths))} image(s)\u2026")
         self.ops.op(self, lambda: scan_files(paths), title="Reading QR codes").success(
             lambda scanned: self.take(scanned.texts, len(scanned.without_code))
         ).failure(self._failed).run()

@@ -148,13 +148,13 @@ class DistributionDialog(_RecordDated):
             rows.append(
                 [
                     f"{self.ctx.short_label(p.holder)} ({short_address(p.holder)})",
-                    f"{p.shares:,}",
+                    fmt.count(p.shares),
                     exact,
                     fmt.amount(p.minor, plan.currency),
                     "+1 unit" if p.extra else "",
                 ]
             )
-        rows.append(["Total", f"{held:,}", "", fmt.amount(sum(p.minor for p in plan.payouts), plan.currency), ""])
+        rows.append(["Total", fmt.count(held), "", fmt.amount(sum(p.minor for p in plan.payouts), plan.currency), ""])
         fill(self.payouts, rows)
         self.rule.setText(plan.rule)
         self.validate()
@@ -173,7 +173,7 @@ class DistributionDialog(_RecordDated):
         assert plan is not None  # the action is enabled only with a preview
         return (
             f"Record a distribution of {fmt.amount(plan.amount, plan.currency)} to "
-            f"{len(plan.payouts)} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
+            f"{fmt.count(len(plan.payouts))} holders of deed {plan.snapshot.deed.deed_id}? It is signed into "
             "the ledger and cannot be undone."
         )
 
@@ -230,7 +230,7 @@ class ProposalDialog(_RecordDated):
         return (
             f"Put \u201c{' '.join(self.text.toPlainText().split())}\u201d to the holders of deed "
             f"{self.deed.text().strip()} as of {self.record_date.currentText()}, passing with yes from "
-            f"{self.threshold.value():.2f}% of all shares, closing {self.closes.date().toString('yyyy-MM-dd')} "
+            f"{fmt.percent(self.threshold.value(), 2)} of all shares, closing {self.closes.date().toString('yyyy-MM-dd')} "
             f"(end of day, UTC), signed by the key '{self.key.key_name()}'? It is recorded in the ledger and "
             "cannot be withdrawn."
         )

@@ -240,7 +240,7 @@ class DeedDetail(QScrollArea):
         rows = [
             ("Legal", deed.legal or "\u2014"),
             ("Version", str(deed.version)),
-            ("Shares", f"{deed.total_shares:,}"),
+            ("Shares", fmt.count(deed.total_shares)),
             ("Registered", f"entry #{deed.registered_index}"),
         ]
         sale = last_sale(deed)
@@ -267,5 +267,8 @@ class DeedDetail(QScrollArea):
 
     def _fill_attributes(self, deed: "DeedState") -> None:
         shown = {n: v for n, v in deed.attributes.items() if n not in attributes.COORDINATES}
-        rows = [(attributes.label(n), attributes.value_text(n, shown[n])) for n in attributes.ordered(shown)]
+        rows = [
+            (attributes.label(n), attributes.value_text(n, shown[n], number=fmt.figure))
+            for n in attributes.ordered(shown)
+        ]
         self._fill_grid(self.attributes, rows or [("", "No attributes recorded.")])

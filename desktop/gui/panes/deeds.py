@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import a11y, theme
+from desktop.gui import a11y, fmt, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
-from core.wording import counted
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -230,8 +229,8 @@ class DeedsPane(Pane):
         if search != self.model.search:
             return  # an older search's answer
         self.total = total
-        shown = f"more than {at_most:,}" if matching > at_most else f"{matching:,}"
-        self.count.setText(counted(total, "deed") if not search else f"{shown} of {counted(total, 'deed')}")
+        shown = f"more than {fmt.count(at_most)}" if matching > at_most else fmt.count(matching)
+        self.count.setText(fmt.counted(total, "deed") if not search else f"{shown} of {fmt.counted(total, 'deed')}")
 
     def _row_changed(self, row: int) -> None:
         deed_id = self.model.deed_id_at(row)

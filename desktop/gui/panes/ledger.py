@@ -31,7 +31,6 @@ from desktop.gui.widgets.address_links import address_link, link_addresses
 from desktop.gui.widgets.basics import banner, button, label, make_table, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Signer, resolve_key
-from core.wording import counted
 
 if TYPE_CHECKING:
     from core.ledger import Ledger, RecordedEntry
@@ -186,13 +185,13 @@ class LedgerPane(Pane):
         if ledger is None:
             return
         cp = (
-            f"latest checkpoint: entry #{checkpoint.index}, {counted(checkpoint.message['size'], 'entry')}, "
+            f"latest checkpoint: entry #{checkpoint.index}, {fmt.counted(checkpoint.message['size'], 'entry')}, "
             f"{fmt.when(checkpoint.recorded_at)}"
             if checkpoint
             else "no checkpoint yet"
         )
         self.info.setText(
-            f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {counted(self._size, 'entry')} \u2022 id "
+            f"<b>{fmt.rich(ledger.identity.name)}</b> \u2022 {fmt.counted(self._size, 'entry')} \u2022 id "
             f"{ledger.identity.ledger_id_hex[:18]}\u2026 \u2022 operator "
             f"{address_link(ledger.identity.operator, self.ctx.name_for)} \u2022 {cp}"
         )
@@ -285,9 +284,9 @@ class LedgerPane(Pane):
         self.progress.setValue(int(fraction * 1000))
         total = self._size  # as last read: progress ticks never query the ledger
         self.progress_text.setText(
-            f"{fraction:.0%} of the new entries"
+            f"{fmt.percent(100 * fraction)} of the new entries"
             if self._only_new
-            else f"{int(fraction * total):,} of {counted(total, 'entry')}"
+            else f"{fmt.count(int(fraction * total))} of {fmt.counted(total, 'entry')}"
         )
 
     def _verify_done(self) -> None:
@@ -315,9 +314,9 @@ class LedgerPane(Pane):
             self.verdict_icon.setPixmap(theme.icon("ok").pixmap(28, 28))
             a11y.name(self.verdict_icon, "Good")
             text = (
-                f"<b>The ledger is genuine.</b> {counted(report.entries, 'entry')} and "
-                f"{counted(report.deeds, 'deed')} checked in "
-                f"{fmt.duration(report.seconds)} ({rate:,.0f} entries/s): every signature, rule, hash link, "
+                f"<b>The ledger is genuine.</b> {fmt.counted(report.entries, 'entry')} and "
+                f"{fmt.counted(report.deeds, 'deed')} checked in "
+                f"{fmt.duration(report.seconds)} ({fmt.decimal(rate, 0)} entries/s): every signature, rule, hash link, "
                 "checkpoint and the deed tables agree."
             )
             self._bad = None
@@ -352,7 +351,7 @@ class LedgerPane(Pane):
         dialog = KeyDialog(
             self.ctx,
             "Sign a checkpoint",
-            f"A checkpoint signs the Merkle root of all {counted(self._size, 'entry')} with the operator key "
+            f"A checkpoint signs the Merkle root of all {fmt.counted(self._size, 'entry')} with the operator key "
             f"{ledger.identity.operator}. Proofs and documents are checked against it.",
             self,
             prefer=ledger.identity.operator,
@@ -365,7 +364,7 @@ class LedgerPane(Pane):
             .success(
                 lambda entry: prompts.inform(
                     self,
-                    f"Checkpoint recorded as entry #{entry.index}, covering {counted(entry.message['size'], 'entry')}.",
+                    f"Checkpoint recorded as entry #{entry.index}, covering {fmt.counted(entry.message['size'], 'entry')}.",
                 )
             )
             .run()
@@ -402,7 +401,7 @@ class LedgerPane(Pane):
                 self,
                 f"The proof is valid: entry #{report.index} ({report.summary}) is in the ledger "
                 f"\u201c{report.ledger_name}\u201d, whose operator {report.operator} signed a checkpoint "
-                f"of {counted(report.tree_size, 'entry')} on {fmt.when(report.checkpoint_time)}.",
+                f"of {fmt.counted(report.tree_size, 'entry')} on {fmt.when(report.checkpoint_time)}.",
             )
 
         self.ctx.ops.op(self, work, title="Checking a proof").success(shown).run()

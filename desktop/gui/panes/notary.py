@@ -372,7 +372,7 @@ class NotaryPane(Pane):
                     item.setToolTip("\n".join(m["signers"]))
                 self.table.setItem(row, column, item)
         self.count.setText(
-            f"{len(records):,} attestation(s) \u2022 recorded by {len({r.notary for r in records})} notary key(s)"
+            f"{fmt.count(len(records))} attestation(s) \u2022 recorded by {fmt.count(len({r.notary for r in records}))} notary key(s)"
         )
 
     def _open_record(self, index: Any) -> None:
@@ -412,7 +412,7 @@ class NotaryPane(Pane):
         start, end = fmt.qdate(self.date_from.date()), fmt.qdate(self.date_to.date())
 
         def saved(where: Path) -> None:
-            prompts.inform(self, f"{len(records):,} journal record(s) saved in {where}.")
+            prompts.inform(self, f"{fmt.count(len(records))} journal record(s) saved in {where}.")
 
         if path.suffix.lower() == ".pdf":  # drawn, and checkpointed first if need be, as every document is
             from desktop.gui.panes.documents import generate

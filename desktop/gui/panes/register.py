@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from core.attributes import Attribute, form_attributes, number_text
 from core.errors import DeedbookError
 from core.state import DeedState
-from desktop.gui import a11y, prompts
+from desktop.gui import a11y, fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, report_error
@@ -277,8 +277,8 @@ class RegisterPane(Pane):
         count = len(fields["attributes"])
         if not prompts.ask(
             self,
-            f"Register parcel {' '.join(parcel.split())} at {' '.join(address.split())}: {shares:,} shares held by "
-            f"{self.ctx.full_label(owner)}, with {count} attribute"
+            f"Register parcel {' '.join(parcel.split())} at {' '.join(address.split())}: {fmt.count(shares)} shares held by "
+            f"{self.ctx.full_label(owner)}, with {fmt.count(count)} attribute"
             f"{'' if count == 1 else 's'}, signed by the key '{signer.key}'? A registered deed is "
             "recorded in the ledger and never removed.",
             yes="Register the deed",
@@ -302,7 +302,7 @@ class RegisterPane(Pane):
         self._new_deed = deed.deed_id
         self.result_text.setText(
             f"Deed {deed.deed_id} registered: parcel {deed.parcel}, {deed.address}, "
-            f"{deed.total_shares:,} shares held by {self.ctx.label_for(deed.owner)}."
+            f"{fmt.count(deed.total_shares)} shares held by {self.ctx.label_for(deed.owner)}."
         )
         self.result.show()
         self.parcel.clear()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gui import a11y, prompts
+from desktop.gui import a11y, fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import TaskHandle
@@ -31,7 +31,6 @@ from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.plain_table import fill, selected_key, table
 from desktop.gui.widgets.screening import ScreenView
-from core.wording import counted
 
 if TYPE_CHECKING:
     from core.screening.combine import Assessment
@@ -157,9 +156,9 @@ class ReviewPane(Pane):
                     f"#{a.entry}",
                     str(a.deed_id),
                     a.level,
-                    f"{a.score:.2f}",
+                    fmt.decimal(a.score, 2),
                     review["decision"] if review else "not reviewed",
-                    top["text"] if top else "",
+                    fmt.reason(top, marked=False) if top else "",  # the table escapes marks
                 ]
             )
         fill(self.queue, rows, [a.entry for a in found], [r[REASON_COLUMN] for r in rows])
@@ -172,7 +171,7 @@ class ReviewPane(Pane):
         else:
             reviewed = sum(1 for a in found if a.extra.get("review"))
             self.empty.setText(
-                f"{counted(len(found), 'transfer')}, {reviewed:,} reviewed. Select one to read its reasons."
+                f"{fmt.counted(len(found), 'transfer')}, {fmt.count(reviewed)} reviewed. Select one to read its reasons."
             )
             self.queue.selectRow(0)
         if not priced:

@@ -336,7 +336,7 @@ class RulesPane(Pane):
         self.claims_note.setText(
             "No claims yet: trust an issuer, then issue claims."
             if not total
-            else f"{len(views):,} of {total:,} claims \u2022 only the evidence's hash is on the "
+            else f"{fmt.count(len(views))} of {fmt.count(total)} claims \u2022 only the evidence's hash is on the "
             "ledger; the evidence stays with its issuer"
         )
 

@@ -20,7 +20,6 @@ from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, ProgressRow
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.gui.widgets.plain_table import empty_note, fill, selected_key, table
-from core.wording import counted
 
 if TYPE_CHECKING:
     from core.ledger import RecordedEntry
@@ -79,7 +78,7 @@ class TallyBar(QWidget):
         painter.setPen(QPen(theme.color("text"), 2))  # the threshold line, in the text colour of either scheme
         painter.drawLine(int(line), int(bar.top()) - 5, int(line), int(bar.bottom()) + 5)
         painter.setPen(theme.color("muted"))
-        text = f"threshold: {t.threshold_bps / 100:g}% of all shares ({t.needed:,})"
+        text = f"threshold: {fmt.percent(t.threshold_bps / 100, 2, trim=True)} of all shares ({fmt.count(t.needed)})"
         metrics = painter.fontMetrics()
         left = min(
             max(line - metrics.horizontalAdvance(text) / 2, bar.left()), bar.right() - metrics.horizontalAdvance(text)
@@ -92,8 +91,11 @@ def tally_in_words(t: Tally | None) -> str:
     """The bar's parts in words: its colours (yes good, no bad) say nothing to a screen reader."""
     if t is None or t.total_shares == 0:
         return "No proposal selected"
-    parts = ", ".join(f"{choice} {t.weights.get(choice, 0):,}" for choice in ("yes", "no", "abstain"))
-    return f"{parts} of {t.total_shares:,} shares; {t.needed:,} yes needed ({t.threshold_bps / 100:g}%)"
+    parts = ", ".join(f"{choice} {fmt.count(t.weights.get(choice, 0))}" for choice in ("yes", "no", "abstain"))
+    return (
+        f"{parts} of {fmt.count(t.total_shares)} shares; {fmt.count(t.needed)} yes needed "
+        f"({fmt.percent(t.threshold_bps / 100, 2, trim=True)})"
+    )
 
 
 class ServicingPane(Pane):
@@ -238,7 +240,7 @@ class ServicingPane(Pane):
                     str(m["deedId"]),
                     fmt.amount(m["amount"], m["currency"]),
                     f"checkpoint #{m['recordCheckpoint']}",
-                    str(len(m["payouts"])),
+                    fmt.count(len(m["payouts"])),
                     m["purpose"],
                     f"#{e.index}",
                 ]
@@ -293,14 +295,14 @@ class ServicingPane(Pane):
         held = sum(p["shares"] for p in m["payouts"])
         self.payouts_title.setText(
             f"Distribution {m['distributionId']}: {fmt.amount(m['amount'], m['currency'])} "
-            f"to {len(m['payouts'])} holders of deed {m['deedId']}"
+            f"to {fmt.count(len(m['payouts']))} holders of deed {m['deedId']}"
         )
         fill(
             self.payouts_table,
             [
                 [
                     self.who(p["holder"]),
-                    f"{p['shares']:,}",
+                    fmt.count(p["shares"]),
                     fmt.amount(p["minor"], m["currency"]),
                     "+1 unit" if p["minor"] * held > m["amount"] * p["shares"] else "",
                 ]
@@ -318,11 +320,12 @@ class ServicingPane(Pane):
         outcome = t.outcome(self.data.now)
         set_role(self.tally_banner, {"passed": "banner-good", "failed": "banner-bad"}.get(outcome, "banner-warn"))
         self.tally_text.setText(
-            f"Proposal {t.proposal_id} is {t.state(self.data.now)} (closes {fmt.when(t.closes)}): yes {t.weights['yes']:,}"
-            f", no {t.weights['no']:,}, abstain {t.weights['abstain']:,} of {t.total_shares:,} shares. It passes at "
-            f"{t.needed:,} yes \u2014 {outcome}."
+            f"Proposal {t.proposal_id} is {t.state(self.data.now)} (closes {fmt.when(t.closes)}): yes {fmt.count(t.weights['yes'])}"
+            f", no {fmt.count(t.weights['no'])}, abstain {fmt.count(t.weights['abstain'])} of "
+            f"{fmt.count(t.total_shares)} shares. It passes at "
+            f"{fmt.count(t.needed)} yes \u2014 {outcome}."
         )
-        fill(self.ballots_table, [[self.who(v), c, f"{w:,}", f"#{i}"] for v, (c, w, i) in sorted(t.voters.items())])
+        fill(self.ballots_table, [[self.who(v), c, fmt.count(w), f"#{i}"] for v, (c, w, i) in sorted(t.voters.items())])
 
     # -- actions ----------------------------------------------------------------------------------------------------
     def dialog(self, name: str, **kwargs: Any) -> Any:
@@ -357,7 +360,7 @@ class ServicingPane(Pane):
         def written(paths: list[Any]) -> None:
             prompts.inform(
                 self,
-                f"Wrote {counted(len(paths), 'statement')} to {folder}. Each "
+                f"Wrote {fmt.counted(len(paths), 'statement')} to {folder}. Each "
                 "verifies offline with deedbook verify-pdf.",
             )
 
@@ -430,7 +433,7 @@ class ServicingPane(Pane):
         self.ctx.ops.op(self, lambda: ws.ballot_requests(number, folder), title="Writing ballot requests").success(
             lambda paths: prompts.inform(
                 self,
-                f"Wrote {len(paths)} ballot requests to {folder}: three per holder "
+                f"Wrote {fmt.count(len(paths))} ballot requests to {folder}: three per holder "
                 "(yes, no, abstain). Each holder signs the one of their choice on "
                 "their own machine and sends it back.",
             )
@@ -452,18 +455,18 @@ class ServicingPane(Pane):
             """Ask once the files are read and checked: each ballot's holder, choice and proposal, by name."""
             votes = "; ".join(
                 f"{self.ctx.full_label(b.message['voter'])} votes {b.message['choice']} on proposal "
-                f"{b.message['proposalId']} (deed {b.message['deedId']}, {int(b.message['weight']):,} shares)"
+                f"{b.message['proposalId']} (deed {b.message['deedId']}, {fmt.count(int(b.message['weight']))} shares)"
                 for b in ballots
             )
             if not prompts.ask(
                 self,
-                f"Record {counted(len(ballots), 'ballot')}: {votes}? A recorded ballot counts in the tally and is "
+                f"Record {fmt.counted(len(ballots), 'ballot')}: {votes}? A recorded ballot counts in the tally and is "
                 "never removed; a holder votes once.",
                 yes="Record the ballot" if len(ballots) == 1 else "Record the ballots",
             ):
                 return
             self.ctx.ops.op(self, lambda: ws.record_ballots(ballots), write=True, title="Recording ballots").success(
-                lambda indexes: prompts.inform(self, f"Recorded {counted(len(indexes), 'ballot')}.")
+                lambda indexes: prompts.inform(self, f"Recorded {fmt.counted(len(indexes), 'ballot')}.")
             ).run()
 
         self.ctx.ops.op(self, check, title="Checking the ballots").success(confirm).run()

@@ -220,7 +220,7 @@ class ValuationPane(Pane):
         self.pdf_button.setEnabled(True)
         self.estimate.setText(fmt.money(valuation.estimate, whole=True))
         self.estimate_note.setText(
-            f"Deed {deed.deed_id}, parcel {deed.parcel}, {as_of_text(valuation.as_of)}. 90% range {fmt.money(valuation.low, whole=True)} to "
+            f"Deed {deed.deed_id}, parcel {deed.parcel}, {as_of_text(valuation.as_of)}. {fmt.percent(90)} range {fmt.money(valuation.low, whole=True)} to "
             f"{fmt.money(valuation.high, whole=True)}; a typical sale in this market: {fmt.money(valuation.typical, whole=True)}."
             + confidence_line(valuation)
         )
@@ -228,7 +228,10 @@ class ValuationPane(Pane):
             valuation.estimate, valuation.low, valuation.high, [c.price for c in valuation.comparables]
         )
         self.drivers.set_drivers(
-            [(f"{attributes.label(d.feature)} = {d.value}", d.effect, str(d.value)) for d in valuation.drivers]
+            [
+                (f"{attributes.label(d.feature)} = {fmt.figure(d.value)}", d.effect, fmt.figure(d.value))
+                for d in valuation.drivers
+            ]
         )
         warnings = " \u26a0 " + "; ".join(valuation.warnings) if valuation.warnings else ""
         self.drivers_note.setText(
@@ -236,7 +239,7 @@ class ValuationPane(Pane):
         )
         self.comps.setRowCount(len(valuation.comparables))
         for row, comp in enumerate(valuation.comparables):
-            distance = f"{comp.distance_km:.1f} km" if comp.distance_km is not None else ""
+            distance = f"{fmt.decimal(comp.distance_km, 1)} km" if comp.distance_km is not None else ""
             cells = [
                 comp.label,
                 sold_text(comp.sold),
@@ -251,14 +254,15 @@ class ValuationPane(Pane):
                 if comp.differences and column == 0:
                     item.setToolTip(
                         "\n".join(
-                            f"{attributes.label(d['feature'])}: {d['comparable']} (this one: {d['subject']})"
+                            f"{attributes.label(d['feature'])}: {fmt.figure(d['comparable'])} "
+                            f"(this one: {fmt.figure(d['subject'])})"
                             for d in comp.differences
                         )
                     )
                 self.comps.setItem(row, column, item)
         self.comps.setFixedHeight(self.comps.horizontalHeader().height() + 30 * max(1, len(valuation.comparables)) + 4)
         assumed = ", ".join(attributes.label(a) for a in valuation.assumed[:12])
-        more = f" and {len(valuation.assumed) - 12} more" if len(valuation.assumed) > 12 else ""
+        more = f" and {fmt.count(len(valuation.assumed) - 12)} more" if len(valuation.assumed) > 12 else ""
         self.assumed.setText(f"Assumed typical (not recorded on the deed): {assumed}{more}." if assumed else "")
 
     # -- recording and reports -------------------------------------------------------------------------------------
@@ -272,7 +276,7 @@ class ValuationPane(Pane):
         dialog = KeyDialog(
             self.ctx,
             "Record the valuation",
-            f"Sign the estimate {fmt.money(valuation.estimate, whole=True)} (90% range "
+            f"Sign the estimate {fmt.money(valuation.estimate, whole=True)} ({fmt.percent(90)} range "
             f"{fmt.money(valuation.low, whole=True)} to {fmt.money(valuation.high, whole=True)}) for deed "
             f"{deed.deed_id} into the ledger.",
             self,
@@ -315,13 +319,15 @@ class ValuationPane(Pane):
         )
         html = f"""
         <p><b>Trained</b> {model_card.get('created', '')[:16].replace('T', ' ')} on
-        {data.get('sales_used', 0):,} sales ({fmt.rich(data.get('name', ''))}{
-            ', + ' + str(data.get('ledger_sales')) + ' from this ledger' if data.get('ledger_sales') else ''
+        {fmt.counted(int(data.get('sales_used', 0)), 'sale')} ({fmt.rich(data.get('name', ''))}{
+            ', + ' + fmt.count(int(data['ledger_sales'])) + ' from this ledger' if data.get('ledger_sales') else ''
         }), valuations {as_of_text(model_card.get('valuation_date'))}.</p>
         <p><b>Accuracy</b> (each sale valued by a model that never saw it): median error
-        {metrics.get('mdape', 0):.1f}%, {100 * metrics.get('within_10', 0):.0f}% within 10%,
-        90% range covers {100 * metrics.get('coverage', 0):.0f}% of sales; COD {metrics.get('cod', 0):.1f},
-        PRD {metrics.get('prd', 0):.3f}.</p>
+        {fmt.apart(fmt.percent(metrics.get('mdape', 0), 1))}, {fmt.percent(100 * metrics.get('within_10', 0))} within
+        {fmt.apart(fmt.percent(10))}, {fmt.percent(90)} range covers {
+            fmt.percent(100 * metrics.get('coverage', 0))
+        } of sales;
+        COD {fmt.decimal(metrics.get('cod', 0), 1)}, PRD {fmt.decimal(metrics.get('prd', 0), 3)}.</p>
         <p><b>Model</b> {model.get('kind', '')}.</p>
         <p><b>What matters most</b> (average effect)</p><table width='100%'>{rows}</table>
         <p><b>Limits</b><br>{'<br>'.join(model_card.get('limits', []))}</p>
@@ -391,7 +397,7 @@ def confidence_line(valuation: Any) -> str:
     if fsd is None:
         return ""
     return (
-        f"\nForecast standard deviation {100 * fsd:.1f}% \u2014 confidence {valuation.confidence}, "
+        f"\nForecast standard deviation {fmt.percent(100 * fsd, 1)} \u2014 confidence {fmt.count(int(valuation.confidence or 0))}, "
         f"{valuation.confidence_level} (about two sales in three of properties like this one sell within "
-        f"{100 * fsd:.0f}% of their estimate)."
+        f"{fmt.percent(100 * fsd)} of their estimate)."
     )

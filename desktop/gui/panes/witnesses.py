@@ -20,7 +20,6 @@ from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview
-from core.wording import counted
 
 
 WAITING = "Waiting for another sync into this folder to end\u2026"
@@ -129,24 +128,24 @@ class WitnessesPane(Pane):
                     ("Replica", ""),
                     (o.ledger_name or "", ""),
                     (short_address(o.operator) if o.operator else "", o.operator or ""),
-                    (f"{int(replica.get('size', 0)):,}", ""),
-                    (f"{int(size):,}" if size else "no checkpoint", ""),
+                    (fmt.count(int(replica.get('size', 0))), ""),
+                    (fmt.count(int(size)) if size else "no checkpoint", ""),
                     (fmt.when(int(replica.get("lastSync", 0))), ""),
                     (
-                        f"from {replica.get('source')}; cosigned by {len(cosigners)} witness(es)",
+                        f"from {replica.get('source')}; cosigned by {fmt.count(len(cosigners))} witness(es)",
                         str(replica.get("source", "")),
                     ),
                 ]
             )
         for f in o.followed:
-            state = f"{len(f.forks)} FORK PROOF(S) KEPT" if f.forks else "consistent so far"
+            state = f"{fmt.count(len(f.forks))} FORK PROOF(S) KEPT" if f.forks else "consistent so far"
             rows.append(
                 [
                     ("Witness", ""),
                     (f.identity.name, f.identity.ledger_id_hex),
                     (short_address(f.identity.operator), f.identity.operator),
                     ("\u2014", ""),
-                    (f"{f.size:,}" if f.size else "none yet", ""),
+                    (fmt.count(f.size) if f.size else "none yet", ""),
                     (fmt.when(f.cosigned_at) if f.cosigned_at else "\u2014", ""),
                     (state, "\n".join(str(p) for p in f.forks)),
                 ]
@@ -202,7 +201,7 @@ class WitnessesPane(Pane):
         else:
             on = ", ".join(fmt.rich(c.name) for c in status.cosigners) or "no witness yet"
             self.own_info.setText(
-                f"Latest checkpoint: entry #{latest.index}, {counted(latest.message['size'], 'entry')}, "
+                f"Latest checkpoint: entry #{latest.index}, {fmt.counted(latest.message['size'], 'entry')}, "
                 f"{fmt.when(latest.recorded_at)} \u2022 cosigned by {on}."
                 + (
                     ""
@@ -218,7 +217,7 @@ class WitnessesPane(Pane):
             cells = [
                 (w.name, ""),
                 (w.address, ""),
-                (f"{w.size:,}", ""),
+                (fmt.count(w.size), ""),
                 (fmt.when(w.cosigned_at), ""),
                 ("yes" if (w.name, w.address) in on_latest else "no", ""),
             ]
@@ -286,7 +285,7 @@ class WitnessesPane(Pane):
             self.ctx,
             "Cosign the checkpoint",
             f"Cosign the checkpoint of \u201c{fmt.plain(preview.ledger, 80)}\u201d (operator "
-            f"{self.ctx.full_label(preview.operator)}) at {preview.size:,} entries, root {preview.root[:16]}\u2026, "
+            f"{self.ctx.full_label(preview.operator)}) at {fmt.count(preview.size)} entries, root {preview.root[:16]}\u2026, "
             f"as the witness {role.name}? It first checks the checkpoint is signed by that operator and "
             "consistent with the one it last cosigned; a cosignature, once given, cannot be taken back.",
             self,
@@ -342,7 +341,7 @@ class WitnessesPane(Pane):
 
         def added(found: list[Any]) -> None:
             names = ", ".join(sorted({a.cosigner.name for a in found}))
-            prompts.inform(self, f"Kept {len(found)} cosignature(s), by {names}.")
+            prompts.inform(self, f"Kept {fmt.count(len(found))} cosignature(s), by {names}.")
             self.reload()
 
         self.ctx.ops.op(self, lambda: ws.add_cosignatures(paths), write=True, title="Adding cosignatures").success(
@@ -409,7 +408,8 @@ class WitnessesPane(Pane):
                 self.ctx.events.stopped.emit(report.reason or "")
             elif report.ok:
                 prompts.inform(
-                    self, f"{report.appended:,} new entries checked and appended; the replica holds {report.size:,}."
+                    self,
+                    f"{fmt.count(report.appended)} new entries checked and appended; the replica holds {fmt.count(report.size)}.",
                 )
             else:
                 prompts.show_error(self, report.reason or "The source was refused.", "Replica")

@@ -58,11 +58,13 @@ class RangeChart(QWidget):
             return "No estimate yet"
         words = f"Estimate {fmt.money(self._estimate, whole=True)}"
         if self._low is not None and self._high is not None and self._low != self._high:
-            words += f"; 90% range {fmt.money(self._low, whole=True)} to {fmt.money(self._high, whole=True)}"
+            words += (
+                f"; {fmt.percent(90)} range {fmt.money(self._low, whole=True)} to {fmt.money(self._high, whole=True)}"
+            )
         if self._comps:
             low, high = min(self._comps, key=lambda c: c.minor), max(self._comps, key=lambda c: c.minor)
             count = len(self._comps)
-            words += f"; {count} comparable sale{'s' if count > 1 else ''}, {fmt.money(low, whole=True)}"
+            words += f"; {fmt.counted(count, 'comparable sale')}, {fmt.money(low, whole=True)}"
             words += f" to {fmt.money(high, whole=True)}" if high.minor != low.minor else ""
         return words
 
@@ -88,7 +90,7 @@ class RangeChart(QWidget):
 
     def _legend(self) -> list[tuple[str, str]]:
         """(what, text) of the legend's entries: the band, and the dots if there are any."""
-        entries = [("band", "90% range")]
+        entries = [("band", f"{fmt.percent(90)} range")]
         if self._comps:
             entries.append(("dot", "comparable sales (price paid)"))
         return entries

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QL
 
 from core.errors import DeedbookError
 from core.jurisdictions import NAMES, JournalFields, parse_fields, profile
-from desktop.gui import a11y
+from desktop.gui import a11y, fmt
 from desktop.gui.widgets.basics import clear_layout, label
 
 
@@ -148,5 +148,5 @@ class JournalForm(QWidget):
             return str(error)
         if not missing:
             return None
-        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        more = f" and {fmt.count(len(missing) - 1)} more" if len(missing) > 1 else ""
         return f"Still needed: {missing[0]}{more}."

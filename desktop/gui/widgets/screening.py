@@ -25,7 +25,7 @@ HEADLINES = {"low": "Low risk", "review": "Review before going on", "high": "Hig
 
 
 def headline(a: "Assessment") -> str:
-    return f"{HEADLINES[a.level]} \u2022 screening score {a.score:.2f}"
+    return f"{HEADLINES[a.level]} \u2022 screening score {fmt.decimal(a.score, 2)}"
 
 
 class ScreenView(QWidget):
@@ -89,13 +89,13 @@ def reason_row(reason: dict[str, Any]) -> QWidget:
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     weight = float(reason["weight"])
-    badge = QLabel(f"{weight:+.2f}")
+    badge = QLabel(fmt.decimal(weight, 2, signed=True))
     # "strong", not "section": a section heading's top padding set the strong weights lower than their text
     badge.setProperty("role", "muted" if abs(weight) < 1 else "strong")
     badge.setFixedWidth(badge.fontMetrics().horizontalAdvance("+88.88") + 8)  # one column, bold or not
     badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
     badge.setToolTip("Effect on the log-odds of the score; the pattern's code: " + str(reason["code"]))
-    text = label(fmt.plain(reason["text"], 600), wrap=True, plain=True)
+    text = label(fmt.reason(reason, 600), wrap=True, plain=True)
     layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
     layout.addWidget(text, 1)
     return row

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from desktop.gui import a11y, theme
+from desktop.gui import a11y, fmt, theme
 
 ROW = 62
 LEFT = 30
@@ -89,11 +89,13 @@ class Timeline(QWidget):
             item = self._items[self._hover]
             a11y.describe(
                 self,
-                f"{item.title}, {item.detail}, {item.when} (entry {self._hover + 1} of {len(self._items)}; "
+                f"{item.title}, {item.detail}, {item.when} (entry {fmt.count(self._hover + 1)} of {fmt.count(len(self._items))}; "
                 "Return opens it in the ledger)",
             )
         else:
-            a11y.describe(self, f"{len(self._items)} entries; Up and Down move through them, Return opens one")
+            a11y.describe(
+                self, f"{fmt.counted(len(self._items), 'entry')}; Up and Down move through them, Return opens one"
+            )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, count = event.key(), len(self._items)
