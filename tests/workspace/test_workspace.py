@@ -143,7 +143,7 @@ def test_a_parcel_registered_already_is_refused_before_the_registrars_password(w
     asked = Asked()
     size = world.ledger.size()
     for parcel in ("W-5", " w-5 "):  # parcels compare without case or spaces around
-        with pytest.raises(DeedbookError, match="(?i)Parcel w-5 is registered already"):
+        with pytest.raises(DeedbookError, match=r"(?i)Parcel w-5 is registered already"):
             ws.register_deed(Signer("operator", asked), parcel=parcel, address="5 Main St", owner=OWNER)
     assert asked.times == 0 and world.ledger.size() == size
     ws.check_registration(Signer("operator", asked), parcel="W-7", address="7 Main St", owner=OWNER)  # one that may
