@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QFormLayout, QLabel, 
 W = TypeVar("W", bound=QWidget)
 
 _TAGS = re.compile(r"<[^>]+>")
+_TRAILING_COLONS = re.compile(r"[\s:]+\Z")  # "Name:", "<b>Name</b>:" and "Name: :" all read "Name"
 
 
 def name(widget: W, text: str, description: str = "") -> W:
@@ -77,7 +78,7 @@ def without_mnemonic(text: str) -> str:
 
 
 def _label_text(label_: QLabel) -> str:
-    return without_mnemonic(_TAGS.sub("", label_.text())).strip().rstrip(":").strip()
+    return _TRAILING_COLONS.sub("", without_mnemonic(_TAGS.sub("", label_.text()))).strip()
 
 
 def is_control(widget: QWidget) -> bool:

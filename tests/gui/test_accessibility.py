@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QPushButton, QTabWidget, QWidget
@@ -244,14 +244,20 @@ def test_a_named_address_is_copied_from_the_keyboard(qtbot: Any) -> None:
 
 
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="<>&"), max_size=40))
+@example(":\r")  # the label "<b>:\r</b>:" was named ":" (a colon left inside the bold part)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_form_rows_name_is_its_labels_words(qtbot: Any, words: str) -> None:
     """The name a form row gives its field is the label's text as read: no markup, no mnemonic's &, no colon."""
     from desktop.gui.a11y import _label_text
 
-    assert _label_text(QLabel(words)) == words.strip().rstrip(":").strip()
-    assert _label_text(QLabel(f"<b>{words}</b>:")) == words.strip().rstrip(":").strip()
-    assert _label_text(QLabel(f"&{words} && more")) == f"{words} & more".strip().rstrip(":").strip()
+    def name(text: str) -> str:  # what a person reads as the field's name: the words before the colons
+        while text and (text[-1].isspace() or text[-1] == ":"):
+            text = text[:-1]
+        return text.strip()
+
+    assert _label_text(QLabel(words)) == name(words)
+    assert _label_text(QLabel(f"<b>{words}</b>:")) == name(words)  # hypothesis found ':\r' read as ':'
+    assert _label_text(QLabel(f"&{words} && more")) == f"{words} & more".strip()
 
 
 def test_the_notary_desk_tabs_from_the_journal_fields_into_each_signer_then_to_the_key(
