@@ -52,6 +52,17 @@ def prompt_log(monkeypatch: pytest.MonkeyPatch) -> Prompts:
     return log
 
 
+@pytest.fixture(autouse=True)
+def app_theme(qapp: Any) -> None:
+    """Every GUI test sees the windows as the app shows them: the light theme's palette and style sheet, which
+    the app applies at start (without them sizes, colours and even the Tab order of a button box are bare
+    Fusion's, and a test that applied a theme changed what the tests after it saw)."""
+    from desktop.gui import theme
+
+    if theme.is_dark() or not qapp.styleSheet():
+        theme.apply_theme(qapp, "light")
+
+
 @pytest.fixture
 def desktop_locale() -> Iterator[Callable[[str], None]]:
     """Sets the desktop's locale as a user's system would (QLocale's default: de_DE writes 1.234,56); put back after."""
@@ -61,15 +72,17 @@ def desktop_locale() -> Iterator[Callable[[str], None]]:
 
 
 @pytest.fixture
-def world(tmp_path: Path, deedbook_home: Path) -> World:
-    return make_world(deedbook_home)
+def world(tmp_path: Path, deedbook_home: Path) -> Iterator[World]:
+    world = make_world(deedbook_home)
+    yield world
+    world.ledger.close()  # its pooled connections: a worker running 1,600 tests ran out of file numbers for select()
 
 
 @pytest.fixture
 def ctx(world: World, qtbot: Any) -> Iterator[AppContext]:
     context = AppContext(world.home, Settings.load(), world.ledger)
     yield context
-    context.ops.shutdown()
+    context.close()
 
 
 __all__ = ["PASSWORD"]
