@@ -5,7 +5,7 @@ and a replica and an operator use it from the other side."""
 from __future__ import annotations
 
 import json
-import select
+import selectors
 import signal
 import socket
 import subprocess
@@ -154,7 +154,9 @@ def ctrl_c_not_ignored() -> Iterator[None]:
 def first_line(process: subprocess.Popen[str], timeout: float = 60.0) -> str:
     """Its first line of output, or '' if none comes within `timeout` (a hang fails the test, not the run)."""
     assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    with selectors.DefaultSelector() as selector:  # not select.select: a long test run's file numbers pass 1023
+        selector.register(process.stdout, selectors.EVENT_READ)
+        ready = selector.select(timeout)
     return process.stdout.readline() if ready else ""
 
 
