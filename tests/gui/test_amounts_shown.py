@@ -12,7 +12,7 @@ import pytest
 
 from desktop.gui.events import Changes
 from desktop.gui.models.deeds import DeedColumn
-from tests.gui.conftest import cells
+from tests.gui.conftest import cells, loaded
 from tests.helpers import Sale, World, sell_with_liens
 
 
@@ -221,7 +221,7 @@ def test_the_signers_words_follow_the_desktop_and_the_typed_data_stays_exact(
     desktop_locale("de_DE")
     window = SignerWindow(world.home, None, world.keys)
     qtbot.addWidget(window)
-    assert window.load(paths[0])
+    assert loaded(qtbot, window, paths[0])  # read on a worker
     shown = [w.text() for w in window.findChildren(QLabel)]
     assert "EUR\u00a02.450,00" in shown and "EUR\u00a02,450.00" not in shown, shown
     assert '"price": 245000' in window.raw.toPlainText()
