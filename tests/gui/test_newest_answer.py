@@ -1,0 +1,92 @@
+"""A read started by input that changes quickly (a file chosen twice, a folder listed twice) shows the
+newest answer: each test delays the older read so that it answers last (the pattern of the notary desk's
+journal period test in test_notary_desk.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from tests.gui.conftest import Prompts
+from tests.helpers import World
+
+
+def _older_answers_last(
+    fn: Callable[..., Any], slow: Callable[[Any], bool]
+) -> tuple[Callable[..., Any], threading.Event]:
+    """`fn`, except that a call whose answer `slow(answer)` picks answers half a second late."""
+    slow_done = threading.Event()
+
+    def delayed(*args: Any, **kwargs: Any) -> Any:
+        answer = fn(*args, **kwargs)
+        if slow(answer):
+            time.sleep(0.5)
+            slow_done.set()
+        return answer
+
+    return delayed, slow_done
+
+
+def test_the_documents_folder_is_listed_off_the_ui_thread(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any
+) -> None:
+    """The pane listed its folder (glob and a stat per file) on the UI thread (fails on the old code)."""
+    from desktop.gui.events import Changes
+
+    folder = world.home.documents
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "title-deed1.pdf").write_bytes(b"%PDF-1.7\n")
+    globbing = Path.glob
+    threads: list[bool] = []
+
+    def glob(self: Path, pattern: str, *args: Any, **kwargs: Any) -> Any:
+        if self == folder:
+            threads.append(threading.current_thread() is threading.main_thread())
+        return globbing(self, pattern, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "glob", glob)
+    docs = window.show_pane("documents")
+    window.ctx.events.announce(Changes.DOCUMENTS)
+    qtbot.waitUntil(lambda: docs.files.count() == 1 and bool(threads))
+    assert threads and not any(threads), "the documents folder was listed on the UI thread"
+
+
+def test_the_documents_list_is_the_newest_listing_when_an_older_one_answers_last(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Two listings of the folder (a document made, then another) on the pool's threads: the older, with one
+    file, answering last must not hide the second file."""
+    from desktop.gui.panes import documents
+
+    folder = world.home.documents
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "title-deed1.pdf").write_bytes(b"%PDF-1.7\n")
+    docs = window.show_pane("documents")
+    qtbot.waitUntil(lambda: docs.files.count() == 1)
+    listing, slow_done = _older_answers_last(documents.pdfs_in, lambda paths: len(paths) == 1)
+    monkeypatch.setattr(documents, "pdfs_in", listing)
+    docs.reload()  # one file: the slow, older listing
+    time.sleep(0.05)  # the worker has globbed before the second file is written
+    (folder / "title-deed2.pdf").write_bytes(b"%PDF-1.7\n")
+    docs.reload()  # two files: the newest listing
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert docs.files.count() == 2
+
+
+def test_a_documents_folder_that_cannot_be_listed_says_so(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any, prompt_log: Prompts
+) -> None:
+    from desktop.gui.panes import documents
+
+    def refused(folder: Path) -> list[Path]:
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(documents, "pdfs_in", refused)
+    docs = window.show_pane("documents")
+    docs.reload()
+    qtbot.waitUntil(lambda: "may not use" in docs.empty.text())
+    assert str(world.home.documents) in docs.empty.text() and "permission denied" in docs.empty.text()
+    assert not docs.files.isVisible() and not prompt_log.errors  # said in the pane, not a dialog per change
