@@ -184,7 +184,8 @@ class NotaryDeskWindow(QMainWindow):
                 )
             return request, ws.check_attestation_request(request)
 
-        self.ops.op(self, work, title="Checking the request").success(lambda got: self.show_request(path, *got)).run()
+        # a second file chosen before the first is checked: only the second's answer is shown (and attested)
+        self._latest.read("request", work, lambda got: self.show_request(path, *got), title="Checking the request")
 
     def show_request(self, path: Path, request: "SigningRequest", report: "EvidenceReport") -> None:
         from core.requests import summarize

@@ -356,3 +356,39 @@ def test_the_journal_shows_the_newest_period_when_an_older_read_answers_last(
     qtbot.waitUntil(slow_done.is_set, timeout=10_000)
     qtbot.wait(200)
     assert desk.table.rowCount() == 0 and "No journal rows" in desk.journal_state.text()
+
+
+def test_the_desk_shows_the_request_chosen_last_when_an_older_check_answers_last(
+    world: World, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Two request files chosen one after the other are checked on the pool's threads; the first (a good
+    request) answering last showed, and offered to attest, the file not chosen last (fails on the old code)."""
+    import threading
+    import time
+
+    home, keys, notary = _notary_machine(tmp_path)
+    good = _attestation_file(world, tmp_path / "requests", notary)
+    data = json.loads(good.read_text())
+    data["evidence"]["auditPath"][0] = "0x" + "22" * 32
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(data))
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    checking = desk.ws.check_attestation_request
+    slow_done = threading.Event()
+
+    def check_attestation_request(request: Any) -> Any:
+        report = checking(request)
+        if report.ok:  # the good request, chosen first: its answer comes back last
+            time.sleep(0.5)
+            slow_done.set()
+        return report
+
+    monkeypatch.setattr(desk.ws, "check_attestation_request", check_attestation_request)
+    desk.load(good)
+    desk.load(bad)  # the file chosen last
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert desk.source == bad and desk.report is not None and not desk.report.ok
+    assert "Do not attest" in desk.verdict_text.text()
