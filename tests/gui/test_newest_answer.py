@@ -90,3 +90,25 @@ def test_a_documents_folder_that_cannot_be_listed_says_so(
     qtbot.waitUntil(lambda: "may not use" in docs.empty.text())
     assert str(world.home.documents) in docs.empty.text() and "permission denied" in docs.empty.text()
     assert not docs.files.isVisible() and not prompt_log.errors  # said in the pane, not a dialog per change
+
+
+def test_the_notary_pane_screens_the_entry_chosen_last_when_an_older_screening_answers_last(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any
+) -> None:
+    """The entry spin box changed from one transfer to another starts two screenings on the pool's threads;
+    the first answering last showed its assessment beside the second entry (fails on the old code)."""
+    buyer = world.key("bob")
+    first = world.sell(world.register("S-1", world.operator.address), world.operator, buyer, "100000")
+    last = world.sell(world.register("S-2", world.operator.address), world.operator, buyer, "120000")
+    pane = window.show_pane("notary")
+    qtbot.waitUntil(lambda: pane.screening.assessment is not None, timeout=30_000)  # opens on the newest
+    ws = window.ctx.ws
+    screening, slow_done = _older_answers_last(ws.screen_entry, lambda a: a.entry == first)
+    monkeypatch.setattr(ws, "screen_entry", screening)
+    pane.entry.setValue(first)
+    qtbot.waitUntil(lambda: f"Screening transfer #{first}" in pane.screening.title.text(), timeout=10_000)
+    pane.entry.setValue(last)
+    qtbot.waitUntil(slow_done.is_set, timeout=30_000)
+    qtbot.wait(200)
+    assert pane.entry.value() == last
+    assert pane.screening.assessment is not None and pane.screening.assessment.entry == last
