@@ -112,3 +112,49 @@ def test_the_notary_pane_screens_the_entry_chosen_last_when_an_older_screening_a
     qtbot.wait(200)
     assert pane.entry.value() == last
     assert pane.screening.assessment is not None and pane.screening.assessment.entry == last
+
+
+def _pdf(path: Path, text: str) -> Path:
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    page.drawString(72, 720, text)
+    page.save()
+    return path
+
+
+def test_a_verdict_is_not_shown_over_another_document_opened_since(
+    window: Any, world: World, qtbot: Any, tmp_path: Path, monkeypatch: Any, prompt_log: Prompts
+) -> None:
+    """Verify pressed on a genuine certificate, then another PDF opened: the certificate's "Genuine" answering
+    last was shown over the other document (fails on the old code)."""
+    from core.checkpoints import make_checkpoint
+    from desktop.workspace import Document
+
+    from tests.gui.conftest import OWNERS
+
+    deed_id = world.register("D-1", OWNERS[0])
+    make_checkpoint(world.ledger, world.operator)
+    ws = window.ctx.ws
+    first = ws.make_document(Document.title(deed_id, complete=True)).value
+    last = _pdf(tmp_path / "last.pdf", "not a deed")
+    docs = window.show_pane("documents")
+    verifying, slow_done, reports = ws.verify_document, threading.Event(), []
+
+    def verify_document(path: Path) -> Any:
+        report = verifying(path)
+        reports.append(report[0])
+        time.sleep(0.5)  # the certificate's "Genuine" comes back once the next document is shown
+        slow_done.set()
+        return report
+
+    monkeypatch.setattr(ws, "verify_document", verify_document)
+    docs.open_path(str(first))
+    qtbot.waitUntil(lambda: docs.path == first, timeout=10_000)
+    docs.verify()  # slow: still checking when the next document is shown
+    docs.open_path(str(last))
+    qtbot.waitUntil(lambda: docs.path == last, timeout=10_000)
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert reports[0].ok  # the older answer was a verdict to show, had it been about the document shown
+    assert not docs.verdict.isVisible() and not prompt_log.errors

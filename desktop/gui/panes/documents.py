@@ -375,6 +375,7 @@ class DocumentsPane(Pane):
         self.path = Path(path)
         self.name.setText(self.path.name)
         self.page.setRange(1, max(1, self.document.pageCount()))
+        self.reads.forget("verify")  # the last document's verdict, still coming, is not about this one
         self.verdict.hide()
         self._set_enabled(True)
         self._zoom(self.zoom.currentIndex())
@@ -441,9 +442,8 @@ class DocumentsPane(Pane):
         if self.path is None:
             return
         path, ws = self.path, self.ctx.ws
-        self.ctx.ops.op(self, lambda: ws.verify_document(path), title="Verifying the document").success(
-            self.show_report
-        ).run()
+        # its answer is dropped once another document is shown (`_show`): it is not about that one
+        self.reads.read("verify", lambda: ws.verify_document(path), self.show_report, title="Verifying the document")
 
     def show_report(self, result: tuple[Any, str | None]) -> None:
         report, problem = result
