@@ -8,7 +8,7 @@ import pytest
 
 from core import deed_search
 from desktop.gui.events import Changes
-from tests.gui.conftest import cells, populate
+from tests.gui.conftest import OWNERS, cells, populate
 from tests.helpers import World
 from desktop.gui.models.deeds import DeedColumn
 
@@ -37,3 +37,37 @@ def test_one_deed_is_one_deed(window: Any, world: World, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: pane.count.text() == "1 deed")  # not "1 deeds"
     qtbot.keyClicks(pane.search, "p-0000")
     qtbot.waitUntil(lambda: pane.count.text() == "1 of 1 deed")
+
+
+def test_the_count_is_the_newest_when_an_older_count_answers_last(
+    window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted again after a change (a deed registered): the count made before it answering last said
+    "1 deed" of a ledger holding two (fails on the old code)."""
+    import threading
+    import time
+
+    from desktop.gui.panes import deeds
+
+    populate(world, 1)
+    window.ctx.events.announce(Changes.DEEDS)
+    pane = window.panes["deeds"]
+    qtbot.waitUntil(lambda: pane.count.text() == "1 deed")
+    counting, read, slow_done = deeds.count_deeds, threading.Event(), threading.Event()
+
+    def count_deeds(ledger: Any, search: str) -> Any:
+        answer = counting(ledger, search)
+        if answer[-1] == 1:  # the older count, before the second deed: its answer comes back last
+            read.set()
+            time.sleep(0.5)
+            slow_done.set()
+        return answer
+
+    monkeypatch.setattr(deeds, "count_deeds", count_deeds)
+    pane._count()
+    qtbot.waitUntil(read.is_set, timeout=10_000)
+    world.register("P-0001", OWNERS[1])  # the change the second count is made after
+    pane._count()
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert pane.count.text() == "2 deeds"

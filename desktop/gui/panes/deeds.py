@@ -23,6 +23,7 @@ from desktop.gui import a11y, fmt, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
+from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
@@ -120,6 +121,7 @@ class DeedsPane(Pane):
         self.search.textChanged.connect(self._search_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur.row()))
         self.model.modelReset.connect(self._after_reset)
+        self._counts = Latest(ctx.ops, self)  # counted again after a change: only the newest count is shown
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(150)
@@ -220,9 +222,13 @@ class DeedsPane(Pane):
             self.count.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger open")
             return
 
-        self.ctx.ops.op(self, lambda: count_deeds(ledger, search)).success(self._show_count).failure(
-            lambda _e: None
-        ).run()
+        self._counts.read(
+            "count",
+            lambda: count_deeds(ledger, search),
+            self._show_count,
+            failed=lambda _e: None,
+            title="Counting the deeds",
+        )
 
     def _show_count(self, result: tuple[str, int, int, int]) -> None:
         search, matching, at_most, total = result
