@@ -71,3 +71,40 @@ def test_the_count_is_the_newest_when_an_older_count_answers_last(
     qtbot.waitUntil(slow_done.is_set, timeout=10_000)
     qtbot.wait(200)
     assert pane.count.text() == "2 deeds"
+
+
+def test_a_search_queried_before_the_order_changed_is_not_shown_in_the_old_order(
+    window: Any, world: World, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search under way when the table is sorted anew answered after the sort's reload and showed its rows in
+    the old order under the new sort (fails on the old code); it is asked again in the new order."""
+    import threading
+    import time
+
+    from PySide6.QtCore import Qt
+
+    populate(world, 12)  # P-0000 … P-0011
+    window.ctx.events.announce(Changes.DEEDS)
+    pane = window.panes["deeds"]
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 12)
+    model, slow_done = pane.model, threading.Event()
+    querying = model.page_query
+
+    def page_query(text: str) -> Any:
+        query, ascending = querying(text), not model._descending
+
+        def slow() -> Any:
+            answer = query()
+            if ascending:  # the search asked in the old order: its answer comes back after the sort
+                time.sleep(0.5)
+                slow_done.set()
+            return answer
+
+        return slow
+
+    monkeypatch.setattr(model, "page_query", page_query)
+    pane.search.setText("P-000")  # P-0000 … P-0009
+    model.sort(DeedColumn.PARCEL, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.waitUntil(lambda: model.search == "P-000" and not pane._searching, timeout=10_000)
+    assert cells(qtbot, model, DeedColumn.PARCEL) == [f"P-{i:04d}" for i in range(9, -1, -1)]

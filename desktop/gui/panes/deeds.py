@@ -4,7 +4,7 @@ Every read (the ids, the rows, the counts, the detail) runs on a reader thread."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -193,11 +193,17 @@ class DeedsPane(Pane):
     def _run_search(self) -> None:
         if self.ctx.ledger is None:
             return
-        text = self._wanted
+        text, asked = self._wanted, self.model.generation
         self._searching = True
+
+        def answer(result: tuple[list[int], dict[int, Any]]) -> None:
+            # reloaded meanwhile (another order or ledger): these rows are stale, and _search_done asks again
+            if self.model.generation == asked:
+                self.model.apply_search(text, result)
+
         (
             self.ctx.ops.op(self, self.model.page_query(text), title="Searching")
-            .success(lambda result: self.model.apply_search(text, result))
+            .success(answer)
             .failure(self._search_failed)
             .done(self._search_done)
             .run()
