@@ -158,3 +158,43 @@ def test_a_verdict_is_not_shown_over_another_document_opened_since(
     qtbot.wait(200)
     assert reports[0].ok  # the older answer was a verdict to show, had it been about the document shown
     assert not docs.verdict.isVisible() and not prompt_log.errors
+
+
+def test_the_transfer_wizard_screens_the_terms_prepared_last_when_an_older_screening_answers_last(
+    window: Any, world: World, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Next, Back, other terms, Next: the two prepared transfers are screened on the pool's threads, and the first
+    answering last showed its assessment beside the terms prepared last (fails on the old code)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWizard
+
+    alice, bob = world.key("alice"), world.key("bob")
+    deed_id = world.register("T-1", alice.address)
+    ws = window.ctx.ws
+    screening, answers, slow_done = ws.screen_prepared, [], threading.Event()
+
+    def screen_prepared(request: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = screening(request, *args, **kwargs)
+        answers.append(answer)
+        if len(answers) == 1:  # the terms prepared first: their screening comes back last
+            time.sleep(0.5)
+            slow_done.set()
+        return answer
+
+    monkeypatch.setattr(ws, "screen_prepared", screen_prepared)
+    wizard = window.open_transfer(deed_id)
+    qtbot.addWidget(wizard)
+    terms, page = wizard.terms, wizard.signatures
+    qtbot.waitUntil(lambda: terms.seller.currentData() is not None)
+    qtbot.keyClicks(terms.buyer.combo.lineEdit(), bob.address)
+    terms.price.setValue(250_000)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is page and bool(answers), timeout=10_000)
+    wizard.back()
+    terms.price.setValue(300_000)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentPage() is page, timeout=10_000)
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=10_000)
+    qtbot.wait(200)
+    assert page.screening.assessment is answers[1]

@@ -132,9 +132,10 @@ def scrolled(view: ScreenView, min_height: int = 210, grow_to: int = 0) -> QScro
     return area
 
 
-def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, request: "SigningRequest") -> None:
+def screen_request_into(ctx: "AppContext", reads: "Latest", view: ScreenView, request: "SigningRequest") -> None:
     """Screen a prepared transfer on a worker (training a model first if there is none) and show it in `view`;
-    a failure is said in the view, not in a dialog: screening informs, it does not stop the transfer."""
+    a failure is said in the view, not in a dialog: screening informs, it does not stop the transfer.  `reads`
+    (question "screening") keeps only the newest transfer's answer: one prepared again meanwhile replaces it."""
     from desktop.gui.operations import TaskHandle, describe_error
 
     ws = ctx.ws
@@ -146,7 +147,7 @@ def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, re
     def failed(error: BaseException) -> None:
         view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
 
-    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
+    reads.task("screening", work, view.show_assessment, failed=failed, title="Screening the transfer")
 
 
 def screen_entry_into(ctx: "AppContext", reads: "Latest", view: ScreenView, index: int) -> None:
