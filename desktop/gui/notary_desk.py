@@ -184,7 +184,8 @@ class NotaryDeskWindow(QMainWindow):
                 )
             return request, ws.check_attestation_request(request)
 
-        self.ops.op(self, work, title="Checking the request").success(lambda got: self.show_request(path, *got)).run()
+        # a second file chosen before the first is checked: only the second's answer is shown (and attested)
+        self._latest.read("request", work, lambda got: self.show_request(path, *got), title="Checking the request")
 
     def show_request(self, path: Path, request: "SigningRequest", report: "EvidenceReport") -> None:
         from core.requests import summarize
@@ -256,7 +257,8 @@ class NotaryDeskWindow(QMainWindow):
             return ws.attest_request(request, signer, profile=profile, fields=fields, out=target, force=True)
 
         self.attest_button.setEnabled(False)
-        self.ops.op(self, work, title="Attesting").success(self._attested).done(self._update).run()
+        # a journal append reads the rows, then writes them back with one more: appends run one at a time
+        self.ops.op(self, work, write=True, title="Attesting").success(self._attested).done(self._update).run()
 
     def _remember_profile(self) -> None:
         if self.settings is not None:
@@ -293,6 +295,7 @@ class NotaryDeskWindow(QMainWindow):
             self.ops.op(
                 self,
                 lambda: ws.refuse_request(request, signer, profile=profile, reason=reason),
+                write=True,
                 title="Journaling the refusal",
             )
             .success(self._refused)
@@ -419,7 +422,10 @@ class NotaryDeskWindow(QMainWindow):
         ws, signer = self.ws, Signer(key, password)
         (
             self.ops.op(
-                self, lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason), title="Voiding the row"
+                self,
+                lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason),
+                write=True,
+                title="Voiding the row",
             )
             .success(lambda _row: self.load_journal())
             .run()

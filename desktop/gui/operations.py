@@ -333,6 +333,28 @@ class Latest:
         failed: Callable[[BaseException], Any] | None = None,
         title: str = "Reading the ledger",
     ) -> Op[T]:
+        return self._ask(question, self.ops.op(self.parent, fn, title=title), then, failed, title)
+
+    def task(
+        self,
+        question: str,
+        fn: Callable[[TaskHandle], T],
+        then: Callable[[T], Any],
+        *,
+        failed: Callable[[BaseException], Any] | None = None,
+        title: str = "Reading the ledger",
+    ) -> Op[T]:
+        """`read` for a long job: its progress and Cancel in the status bar (`Operations.task`)."""
+        return self._ask(question, self.ops.task(self.parent, fn, title=title), then, failed, title)
+
+    def _ask(
+        self,
+        question: str,
+        op: Op[T],
+        then: Callable[[T], Any],
+        failed: Callable[[BaseException], Any] | None,
+        title: str,
+    ) -> Op[T]:
         token = self._asked.get(question, 0) + 1
         self._asked[question] = token
 
@@ -351,7 +373,7 @@ class Latest:
             else:
                 report_error(self.parent, error, title)
 
-        return self.ops.op(self.parent, fn, title=title).success(answer).failure(refused).run()
+        return op.success(answer).failure(refused).run()
 
     def forget(self, question: str) -> None:
         """Drop whatever answer to `question` is still coming."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from core.errors import DeedbookError
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
-from desktop.gui.operations import TaskHandle
+from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.widgets.basics import button, label
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class SignaturesPage(QWizardPage):
 
     def __init__(self, wizard: TransferWizard) -> None:
         super().__init__()
+        self._reads = Latest(wizard.ctx.ops, self)  # Back, other terms, Next: only the newest screening
         self.w = wizard
         self.setTitle("Signatures")
         self.setSubTitle(
@@ -101,7 +102,7 @@ class SignaturesPage(QWizardPage):
 
         self.refresh()
         if self.w.prepared and self.w.prepared.requests:
-            screen_request_into(self.w.ctx, self, self.screening, self.w.prepared.requests[0])
+            screen_request_into(self.w.ctx, self._reads, self.screening, self.w.prepared.requests[0])
 
     def requests(self) -> list["SigningRequest"]:
         return self.w.prepared.requests if self.w.prepared else []

@@ -176,6 +176,7 @@ def test_an_empty_documents_list_says_what_to_do(window: Any, world: World, qtbo
     from desktop.gui.events import Changes
 
     docs = window.show_pane("documents")
+    qtbot.waitUntil(lambda: "New document" in docs.empty.text())  # the folder is listed on a worker
     assert docs.empty.isVisible() and not docs.files.isVisible()
     assert "New document" in docs.empty.text() and "Open PDF" in docs.empty.text()
     world.home.documents.mkdir(parents=True, exist_ok=True)

@@ -356,3 +356,76 @@ def test_the_journal_shows_the_newest_period_when_an_older_read_answers_last(
     qtbot.waitUntil(slow_done.is_set, timeout=10_000)
     qtbot.wait(200)
     assert desk.table.rowCount() == 0 and "No journal rows" in desk.journal_state.text()
+
+
+def test_the_desk_shows_the_request_chosen_last_when_an_older_check_answers_last(
+    world: World, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Two request files chosen one after the other are checked on the pool's threads; the first (a good
+    request) answering last showed, and offered to attest, the file not chosen last (fails on the old code)."""
+    import threading
+    import time
+
+    home, keys, notary = _notary_machine(tmp_path)
+    good = _attestation_file(world, tmp_path / "requests", notary)
+    data = json.loads(good.read_text())
+    data["evidence"]["auditPath"][0] = "0x" + "22" * 32
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(data))
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    checking = desk.ws.check_attestation_request
+    slow_done = threading.Event()
+
+    def check_attestation_request(request: Any) -> Any:
+        report = checking(request)
+        if report.ok:  # the good request, chosen first: its answer comes back last
+            time.sleep(0.5)
+            slow_done.set()
+        return report
+
+    monkeypatch.setattr(desk.ws, "check_attestation_request", check_attestation_request)
+    desk.load(good)
+    desk.load(bad)  # the file chosen last
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert desk.source == bad and desk.report is not None and not desk.report.ok
+    assert "Do not attest" in desk.verdict_text.text()
+
+
+def test_two_refusals_in_a_row_are_both_journaled(
+    world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: Any
+) -> None:
+    """A journal append reads the rows and writes them back with one more; the desk ran its appends on the read
+    pool's threads, so two at once read the same rows and the second write lost the first's row (fails on the
+    old code: one row of two)."""
+    import time
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from core.notary_journal import NotaryJournal
+
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    desk.load(request)
+    qtbot.waitUntil(lambda: desk.report is not None, timeout=10_000)
+    qtbot.keyClicks(desk.picker.password, PASSWORD)
+    reading = NotaryJournal._raw
+
+    def slow_raw(self: NotaryJournal) -> bytes:
+        raw = reading(self)
+        time.sleep(0.3)  # long enough for another append to read the same rows
+        return raw
+
+    monkeypatch.setattr(NotaryJournal, "_raw", slow_raw)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("no identity shown", True))
+    desk.refuse()
+    desk.refuse()
+    qtbot.waitUntil(lambda: len(prompt_log.infos) == 2, timeout=10_000)
+    monkeypatch.setattr(NotaryJournal, "_raw", reading)
+    rows = desk.ws.journal_rows(None, None)
+    assert sorted(row.seq for row in rows) == [0, 1]

@@ -451,3 +451,62 @@ def test_a_claims_expiry_is_its_utc_day_and_the_moment_here(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def _older_answers_last(fn: Any, slow_path: Path) -> tuple[Any, Any]:
+    """`fn(path)`, except that the call for `slow_path` answers half a second late."""
+    import threading
+
+    slow_done = threading.Event()
+
+    def delayed(path: Any) -> Any:
+        answer = fn(path)
+        if Path(path) == slow_path:
+            time.sleep(0.5)
+            slow_done.set()
+        return answer
+
+    return delayed, slow_done
+
+
+def test_the_rules_dialog_keeps_the_file_chosen_last_when_an_older_read_answers_last(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two rules files chosen one after the other are read on the pool's threads; the first answering last
+    left its rules to be recorded under the second file's name (fails on the old code)."""
+    first, last = tmp_path / "first.json", tmp_path / "last.json"
+    first.write_text(json.dumps({"format": "deedbook-rules/1", "required_claims": ["identity"]}))
+    last.write_text(json.dumps({"format": "deedbook-rules/1", "lockup": {"after_purchase_days": 90}}))
+    dialog = pane.dialog("RulesDialog")
+    qtbot.addWidget(dialog)
+    ws = pane.ctx.ws
+    reading, slow_done = _older_answers_last(ws.read_rules, first)
+    monkeypatch.setattr(ws, "read_rules", reading)
+    dialog.load(first)
+    dialog.load(last)
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert dialog.path.text() == str(last) and dialog.rules is not None
+    assert dialog.rules == ws.read_rules(last) and "identity" not in dialog.changes.text()
+
+
+def test_the_claim_dialog_keeps_the_evidence_chosen_last_when_an_older_read_answers_last(
+    pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two evidence files chosen one after the other: the first's hash answering last was kept, and would be
+    recorded, in place of the file chosen last (fails on the old code)."""
+    first, last = tmp_path / "first-scan.pdf", tmp_path / "last-scan.pdf"
+    first.write_bytes(b"%PDF first scan")
+    last.write_bytes(b"%PDF last scan")
+    dialog = pane.dialog("ClaimDialog")
+    qtbot.addWidget(dialog)
+    ws = pane.ctx.ws
+    hashing, slow_done = _older_answers_last(ws.evidence_hash, first)
+    monkeypatch.setattr(ws, "evidence_hash", hashing)
+    prompt_log.files += [first, last]
+    dialog._choose()
+    dialog._choose()
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    digest = "0x" + keccak.new(digest_bits=256, data=b"%PDF last scan").hexdigest()
+    assert dialog._evidence == (last, digest) and dialog.evidence.text() == str(last)

@@ -273,3 +273,62 @@ def test_the_model_card_comparables_and_drivers_count_as_the_desktop_writes(
     qtbot.waitUntil(lambda: sales in pane.card_text.text(), timeout=10_000)
     card = " ".join(pane.card_text.text().split())
     assert error in card and effect_word in card, card
+
+
+def test_the_estimate_shown_is_the_deed_valued_last_when_an_older_estimate_answers_last(
+    window: Any, world: World, qtbot: Any, model: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two deeds valued one after the other (the deed pane's Value, twice) are estimated on the pool's threads;
+    the first answering last showed, and offered to record, the deed not valued last (fails on the old code)."""
+    import time
+
+    first = world.register("V-1", OWNERS[0], attributes={"Gr_Liv_Area": 2200})
+    last = world.register("V-2", OWNERS[1], attributes={"Gr_Liv_Area": 1800})
+    slow_done = threading.Event()
+
+    def value_deed(_home: Any, ledger: Any, ref: Any) -> Any:
+        answer = (ledger.deed(ref), FakeValuation(), CARD)
+        if ref == first:  # valued first: its answer comes back last
+            time.sleep(0.5)
+            slow_done.set()
+        return answer
+
+    monkeypatch.setattr(service, "value_deed", value_deed)
+    pane = window.show_pane("valuation")
+    pane.value_deed(first)
+    pane.value_deed(last)
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert pane.result is not None and pane.result.deed.deed_id == last
+    assert pane.estimate_note.text().startswith(f"Deed {last},")
+
+
+def test_the_model_card_shown_is_the_newest_read_when_an_older_read_answers_last(
+    window: Any, qtbot: Any, model: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card is read again on each change; a read made before a model was trained ("no model") answering
+    after the read made since showed "No model yet" beside a trained model (fails on the old code)."""
+    import time
+
+    pane = window.show_pane("valuation")
+    qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
+    model["trained"] = False
+    has_model = service.has_model
+    read, slow_done = threading.Event(), threading.Event()
+
+    def slow_has_model(home: Any) -> bool:
+        answer = has_model(home)
+        if not answer:  # the older read, before the model was trained: its answer comes back last
+            read.set()
+            time.sleep(0.5)
+            slow_done.set()
+        return answer
+
+    monkeypatch.setattr(service, "has_model", slow_has_model)
+    pane.load_card()
+    qtbot.waitUntil(read.is_set, timeout=10_000)
+    model["trained"] = True
+    pane.load_card()
+    qtbot.waitUntil(slow_done.is_set, timeout=10_000)
+    qtbot.wait(200)
+    assert not pane.no_model.isVisible() and "2,713 sales" in pane.card_text.text()

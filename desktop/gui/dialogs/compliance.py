@@ -23,7 +23,7 @@ from desktop.gui import a11y, fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import ActDialog
 from desktop.gui.dialogs.holds import HoldDialog, ReleaseDialog
-from desktop.gui.operations import describe_error
+from desktop.gui.operations import Latest, describe_error
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.fields import AddressField
 from desktop.workspace import Done
@@ -50,6 +50,7 @@ class RulesDialog(ActDialog):
         self.key_hint = ctx.ledger.identity.operator if ctx.ledger else ""
         self.rules: RuleSet | None = None
         self.version = 0
+        self._reads = Latest(ctx.ops, self)  # a file chosen again before the first is read: only its rules
         self.path = QLineEdit()
         self.path.setReadOnly(True)
         choose = button("Choose file\u2026", "import")
@@ -89,7 +90,7 @@ class RulesDialog(ActDialog):
             self.changes.setText("")
             self.say(describe_error(error), "bad")
 
-        self.ctx.ops.op(self, read, title="Reading the rules file").success(shown).failure(refused).run()
+        self._reads.read("rules", read, shown, failed=refused, title="Reading the rules file")
 
     def missing(self) -> list[str]:
         return (["a rules file"] if self.rules is None else []) + super().missing()
@@ -195,6 +196,7 @@ class ClaimDialog(ActDialog):
         self.evidence = QLineEdit()
         self.evidence.setReadOnly(True)
         self._evidence: tuple[Path, str] | None = None  # the file chosen and its hash, read when it was chosen
+        self._reads = Latest(ctx.ops, self)  # a file chosen again before the first is read: only its hash
         choose = button("Choose\u2026", "import")
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence, 1)
@@ -215,11 +217,13 @@ class ClaimDialog(ActDialog):
         self.evidence.clear()  # a file is taken only once it is read: one that is no evidence is said now
         self._evidence = None
         self.validate()
-        (
-            self.ctx.ops.op(self, lambda: self.ctx.ws.evidence_hash(path), title="Reading the evidence")
-            .success(lambda digest: self._chosen(path, digest))
-            .failure(self._refused)
-            .run()
+        ws = self.ctx.ws
+        self._reads.read(
+            "evidence",
+            lambda: ws.evidence_hash(path),
+            lambda digest: self._chosen(path, digest),
+            failed=self._refused,
+            title="Reading the evidence",
         )
 
     def _chosen(self, path: Path, digest: str) -> None:

@@ -122,6 +122,11 @@ class DeedTableModel(LazyTableModel["DeedSummary"]):
     def search(self) -> str:
         return self._search
 
+    @property
+    def generation(self) -> int:
+        """Counts reloads (another order, ledger or change): a search queried before one is stale."""
+        return self._generation
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in SORT_KEYS:
             return

@@ -4,7 +4,7 @@ Every read (the ids, the rows, the counts, the detail) runs on a reader thread."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -23,6 +23,7 @@ from desktop.gui import a11y, fmt, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
+from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import label, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
@@ -120,6 +121,7 @@ class DeedsPane(Pane):
         self.search.textChanged.connect(self._search_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur.row()))
         self.model.modelReset.connect(self._after_reset)
+        self._counts = Latest(ctx.ops, self)  # counted again after a change: only the newest count is shown
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(150)
@@ -191,11 +193,17 @@ class DeedsPane(Pane):
     def _run_search(self) -> None:
         if self.ctx.ledger is None:
             return
-        text = self._wanted
+        text, asked = self._wanted, self.model.generation
         self._searching = True
+
+        def answer(result: tuple[list[int], dict[int, Any]]) -> None:
+            # reloaded meanwhile (another order or ledger): these rows are stale, and _search_done asks again
+            if self.model.generation == asked:
+                self.model.apply_search(text, result)
+
         (
             self.ctx.ops.op(self, self.model.page_query(text), title="Searching")
-            .success(lambda result: self.model.apply_search(text, result))
+            .success(answer)
             .failure(self._search_failed)
             .done(self._search_done)
             .run()
@@ -220,9 +228,13 @@ class DeedsPane(Pane):
             self.count.setText("Opening the ledger\u2026" if self.ctx.opening else "No ledger open")
             return
 
-        self.ctx.ops.op(self, lambda: count_deeds(ledger, search)).success(self._show_count).failure(
-            lambda _e: None
-        ).run()
+        self._counts.read(
+            "count",
+            lambda: count_deeds(ledger, search),
+            self._show_count,
+            failed=lambda _e: None,
+            title="Counting the deeds",
+        )
 
     def _show_count(self, result: tuple[str, int, int, int]) -> None:
         search, matching, at_most, total = result

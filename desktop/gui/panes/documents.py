@@ -29,7 +29,7 @@ from core.errors import DeedbookError
 from desktop.gui import a11y, fmt, prompts, seal_dialogs, theme
 from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
-from desktop.gui.operations import Latest, TaskHandle
+from desktop.gui.operations import Latest, TaskHandle, describe_error
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.workspace import Document, Done, Signer
@@ -100,6 +100,20 @@ def generate(
         else ctx.ops.op(parent, lambda: work(None), write=write, title=title)
     )
     op.success(done).failure(failed).run()
+
+
+def pdfs_in(folder: Path) -> list[Path]:
+    """The PDFs in `folder`, newest first (on a worker: the folder may be on a slow disk); a file removed
+    while the folder is read is left out, and a folder not made yet holds none."""
+    dated: list[tuple[float, Path]] = []
+    if not folder.is_dir():
+        return []
+    for path in folder.glob("*.pdf"):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    return [path for _mtime, path in sorted(dated, key=lambda d: d[0], reverse=True)]
 
 
 def checkpoint_operator(ctx: AppContext, parent: QWidget | None, then: Callable[[Signer], Any]) -> None:
@@ -249,6 +263,8 @@ class DocumentsPane(Pane):
         self.print_button.clicked.connect(self.print_document)
         self._build_menu()
         self._set_enabled(False)
+        self.files.hide()
+        self.empty.setText("Listing the documents\u2026")  # until the worker's answer is in
         self.reload()
 
     def _file_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
@@ -277,8 +293,14 @@ class DocumentsPane(Pane):
 
     # -- the list -------------------------------------------------------------------------------------------
     def reload(self) -> None:
+        """List the folder on a worker (a slow or network disk never holds the window); a listing asked
+        for again meanwhile (a document made, then another) replaces the older one's answer."""
         folder = self.ctx.home.documents
-        paths = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
+        self.reads.read(
+            "list", lambda: pdfs_in(folder), self._list, failed=self._list_failed, title="Listing the documents"
+        )
+
+    def _list(self, paths: list[Path]) -> None:
         self.files.blockSignals(True)
         self.files.clear()
         for path in paths:
@@ -290,7 +312,14 @@ class DocumentsPane(Pane):
                 self.files.setCurrentItem(item)
         self.files.blockSignals(False)
         self.files.setVisible(bool(paths))
+        self.empty.setText(EMPTY)
         self.empty.setVisible(not paths)
+
+    def _list_failed(self, error: BaseException) -> None:
+        self.files.clear()
+        self.files.hide()
+        self.empty.setText(prompts.readable(describe_error(error)))  # "Deedbook may not use <folder>: ..."
+        self.empty.show()
 
     def on_changed(self, change: Change) -> None:
         self.reload()
@@ -346,6 +375,7 @@ class DocumentsPane(Pane):
         self.path = Path(path)
         self.name.setText(self.path.name)
         self.page.setRange(1, max(1, self.document.pageCount()))
+        self.reads.forget("verify")  # the last document's verdict, still coming, is not about this one
         self.verdict.hide()
         self._set_enabled(True)
         self._zoom(self.zoom.currentIndex())
@@ -412,9 +442,8 @@ class DocumentsPane(Pane):
         if self.path is None:
             return
         path, ws = self.path, self.ctx.ws
-        self.ctx.ops.op(self, lambda: ws.verify_document(path), title="Verifying the document").success(
-            self.show_report
-        ).run()
+        # its answer is dropped once another document is shown (`_show`): it is not about that one
+        self.reads.read("verify", lambda: ws.verify_document(path), self.show_report, title="Verifying the document")
 
     def show_report(self, result: tuple[Any, str | None]) -> None:
         report, problem = result

@@ -168,6 +168,7 @@ class NotaryPane(Pane):
 
     def _preview(self) -> None:
         ledger = self.ctx.ledger
+        self._latest.forget("screening")  # another entry: the last one's screening, still coming, is stale
         self._entry_ok = False
         self._validate()
         if ledger is None:
@@ -203,7 +204,7 @@ class NotaryPane(Pane):
         if entry.kind == "Transfer":
             from desktop.gui.widgets.screening import screen_entry_into
 
-            screen_entry_into(self.ctx, self, self.screening, entry.index)
+            screen_entry_into(self.ctx, self._latest, self.screening, entry.index)
         else:
             self.screening.show_message("Only transfers are screened.", "banner-good")
 

@@ -206,11 +206,9 @@ class ValuationPane(Pane):
 
         self.value_button.setEnabled(False)
         self.estimate_note.setText("Estimating\u2026")
-        (
-            self.ctx.ops.task(self, work, title="Estimating the value")
-            .success(self.show_result)
-            .done(lambda: self.value_button.setEnabled(True))
-            .run()
+        # another deed valued meanwhile (the deed pane's Value, twice): only the newest estimate is shown
+        self._latest.task("estimate", work, self.show_result, title="Estimating the value").done(
+            lambda: self.value_button.setEnabled(True)
         )
 
     def show_result(self, result: Valued) -> None:
@@ -302,7 +300,8 @@ class ValuationPane(Pane):
     # -- the model ---------------------------------------------------------------------------------------------------
     def load_card(self) -> None:
         ws = self.ctx.ws
-        self.ctx.ops.op(self, ws.model_card, title="Reading the model card").success(self.show_card).run()
+        # read again on each change (a model trained, another data folder): the newest read's card is shown
+        self._latest.read("card", ws.model_card, self.show_card, title="Reading the model card")
 
     def show_card(self, model_card: dict[str, Any] | None) -> None:
         self.no_model.setVisible(model_card is None)

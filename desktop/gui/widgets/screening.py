@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from core.requests import SigningRequest
     from core.screening.combine import Assessment
     from desktop.gui.context import AppContext
+    from desktop.gui.operations import Latest
 
 TONES = {"low": "banner-good", "review": "banner-warn", "high": "banner-bad"}
 HEADLINES = {"low": "Low risk", "review": "Review before going on", "high": "High risk"}
@@ -131,9 +132,10 @@ def scrolled(view: ScreenView, min_height: int = 210, grow_to: int = 0) -> QScro
     return area
 
 
-def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, request: "SigningRequest") -> None:
+def screen_request_into(ctx: "AppContext", reads: "Latest", view: ScreenView, request: "SigningRequest") -> None:
     """Screen a prepared transfer on a worker (training a model first if there is none) and show it in `view`;
-    a failure is said in the view, not in a dialog: screening informs, it does not stop the transfer."""
+    a failure is said in the view, not in a dialog: screening informs, it does not stop the transfer.  `reads`
+    (question "screening") keeps only the newest transfer's answer: one prepared again meanwhile replaces it."""
     from desktop.gui.operations import TaskHandle, describe_error
 
     ws = ctx.ws
@@ -145,15 +147,17 @@ def screen_request_into(ctx: "AppContext", parent: QWidget, view: ScreenView, re
     def failed(error: BaseException) -> None:
         view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
 
-    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
+    reads.task("screening", work, view.show_assessment, failed=failed, title="Screening the transfer")
 
 
-def screen_entry_into(ctx: "AppContext", parent: QWidget, view: ScreenView, index: int) -> None:
+def screen_entry_into(ctx: "AppContext", reads: "Latest", view: ScreenView, index: int) -> None:
     """Screen a recorded transfer (as of its recording) on a worker and show it in `view`; no model is
-    trained for it (the price is then not screened); on a machine without the ledger, say so."""
+    trained for it (the price is then not screened); on a machine without the ledger, say so.  `reads`
+    (question "screening") keeps only the newest entry's answer: an entry chosen again meanwhile replaces it."""
     from desktop.gui.operations import TaskHandle, describe_error
 
     if ctx.ledger is None:
+        reads.forget("screening")
         view.show_message(
             "Screening is not available here: this machine holds no copy of the agency's ledger.", "banner-warn"
         )
@@ -167,4 +171,4 @@ def screen_entry_into(ctx: "AppContext", parent: QWidget, view: ScreenView, inde
     def failed(error: BaseException) -> None:
         view.show_message(f"Not screened: {describe_error(error)}", "banner-warn")
 
-    ctx.ops.task(parent, work, title="Screening the transfer").success(view.show_assessment).failure(failed).run()
+    reads.task("screening", work, view.show_assessment, failed=failed, title="Screening the transfer")
