@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableWidget
 from core.money import Money
 from core.servicing.tally import Tally
 from desktop.gui.panes.servicing import TallyBar
+from desktop.gui.widgets import figures
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from tests.gui.a11y_tour import accessible_description, accessible_name
 
@@ -127,7 +128,16 @@ def test_the_menu_key_and_shift_f10_open_the_charts_menu(qtbot: Any, monkeypatch
     assert not any(a.isEnabled() for a in empty.figures_menu().actions())  # no proposal: nothing to copy
 
 
-def test_arrow_keys_step_through_the_parts_and_the_screen_reader_follows(qtbot: Any) -> None:
+def test_arrow_keys_step_through_the_parts_and_the_screen_reader_follows(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    announced: list[tuple[Any, str]] = []
+
+    class Bridge:  # a screen reader listening (no accessibility bridge runs offscreen)
+        isActive = staticmethod(lambda: True)
+        updateAccessibility = staticmethod(lambda event: announced.append((event.object(), event.message())))
+
+    monkeypatch.setattr(figures, "QAccessible", Bridge)
     chart = range_chart(qtbot)
     chart.show()
     qtbot.waitExposed(chart)
@@ -147,6 +157,7 @@ def test_arrow_keys_step_through_the_parts_and_the_screen_reader_follows(qtbot: 
         "Comparable sale 1 of 2: USD\u00a0180,000 (4 of 5)",
     ]
     assert QToolTip.isVisible() and QToolTip.text() == said[-1]
+    assert announced == [(chart, words) for words in said]  # each part read out as the keyboard reaches it
     box = chart.part_box(chart.part)
     assert box is not None
     centre_row = int(box.center().y())
