@@ -287,7 +287,8 @@ class DriverChart(FigureChart):
     def set_drivers(self, rows: list[tuple[str, Money, str]]) -> None:
         """(label, effect, value shown) from the biggest effect down."""
         self._rows = rows
-        self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 6))
+        # 2 px more above and below than the rows need: the part's outline clear of the focus ring
+        self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 10))
         said = "; ".join(f"{text}: {fmt.money(amount, whole=True, signed=True)}" for text, amount, _shown in rows)
         self.describe(said or "No reasons to show")
 
@@ -298,7 +299,7 @@ class DriverChart(FigureChart):
         return [(text, shown, fmt.money(amount, whole=True, signed=True)) for text, amount, shown in self._rows]
 
     def part_box(self, part: int) -> QRectF | None:
-        return QRectF(7, 6 + part * self.ROW, self.width() - 14, self.ROW - 12) if 0 <= part < len(self._rows) else None
+        return QRectF(7, 8 + part * self.ROW, self.width() - 14, self.ROW - 12) if 0 <= part < len(self._rows) else None
 
     def sizeHint(self) -> QSize:
         return QSize(420, self.height())
@@ -327,7 +328,7 @@ class DriverChart(FigureChart):
         painter.drawLine(QPointF(zero, 0), QPointF(zero, self.height()))
         for row, (label, amount, _shown) in enumerate(self._rows):
             effect = amount.units
-            y = 3 + row * self.ROW
+            y = 5 + row * self.ROW
             painter.setPen(text)
             painter.drawText(
                 QRectF(0, y, label_w - 8, self.ROW - 6),
