@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableWidget
 from core.money import Money
 from core.servicing.tally import Tally
 from desktop.gui.panes.servicing import TallyBar
+from desktop.gui import theme
 from desktop.gui.widgets import figures
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from tests.gui.a11y_tour import accessible_description, accessible_name
+from tests.gui.test_boundaries import RATIOS, RING, _on_card, focus_ring, shot
 
 
 def usd(units: int) -> Money:
@@ -192,3 +195,37 @@ def test_tab_reaches_each_chart_and_its_focus_ring_is_drawn(qtbot: Any) -> None:
     assert drivers.hasFocus()
     qtbot.keyClick(drivers, Qt.Key.Key_Tab)
     assert button.hasFocus()
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme(request: Any) -> Iterator[str]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app, request.param)
+    yield request.param
+    theme.apply_theme(app, "light")
+
+
+def test_a_focused_charts_ring_stands_out_on_its_card(qtbot: Any, scheme: str) -> None:
+    """Tab onto each chart: the pixels it changes by 3:1 or more make a ring round it, as for the other controls
+    (tests/gui/test_boundaries.py measures those the same way), in both schemes at 1x and 2x."""
+    drivers = DriverChart()
+    drivers.set_drivers([("Living area", usd(21_500), "1,640 sq ft"), ("Year built", usd(-8_000), "1954")])
+    failures = []
+    for name, chart in (("range", range_chart(qtbot)), ("reasons", drivers), ("tally", tally_bar(qtbot))):
+        window, _frame = _on_card(qtbot, chart)
+        parked = QPushButton("Elsewhere")
+        window.layout().addWidget(parked)
+        window.activateWindow()
+        qtbot.waitUntil(lambda w=window: QApplication.activeWindow() is w, timeout=5_000)
+        parked.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(parked.hasFocus, timeout=2_000)
+        befores = [shot(window, ratio) for ratio in RATIOS]
+        chart.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(chart.hasFocus, timeout=2_000)
+        rect = chart.rect().translated(chart.mapTo(window, QPoint(0, 0)))
+        for before, ratio in zip(befores, RATIOS, strict=True):
+            changed, share = focus_ring(before, shot(window, ratio), rect)
+            if share < RING:
+                failures.append(f"{name} at {ratio:g}x: {changed} px changed by 3:1, {share:.2f} of a ring")
+    assert not failures, f"{scheme}: " + "; ".join(failures)
