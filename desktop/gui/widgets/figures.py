@@ -89,7 +89,9 @@ class FigureChart(QWidget):
         return dialog
 
     def show_figures(self) -> None:
-        self.figures_dialog().open()
+        dialog = self.figures_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per opening: none kept once closed
+        dialog.open()
 
     def figures_menu(self) -> QMenu:
         menu = QMenu(self)
