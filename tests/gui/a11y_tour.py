@@ -172,6 +172,15 @@ def _qr_show(window: Any, world: World, tmp_path: Path) -> Any:
     return QrShowDialog(load_request(path), path.read_bytes(), window)
 
 
+def _chart_figures(window: Any, world: World, tmp_path: Path) -> Any:
+    from core.money import Money
+    from desktop.gui.widgets.charts import RangeChart
+
+    chart = RangeChart(window.show_pane("valuation"))
+    chart.set_range(Money(21_500_000, "USD"), Money(19_000_000, "USD"), Money(24_100_000, "USD"))
+    return chart.figures_dialog()  # what the chart's "Show as table" opens
+
+
 def _dialogs() -> dict[str, Callable[..., Any]]:
     from desktop.gui.dialogs import about, compliance, holds, keys, notary_certificate, party_requests, qr_read
     from desktop.gui.dialogs import servicing, settings, train, witness
@@ -214,6 +223,7 @@ def _dialogs() -> dict[str, Callable[..., Any]]:
         "policy": _dialog(lambda w, _world, _t: witness.PolicyDialog([("bank", "0x" + "2" * 40, "")], w)),
         "qr read": _dialog(lambda w, _world, _t: qr_read.QrReadDialog(ctx(w).ops, "Read QR codes", "Read them.", w)),
         "qr show": _dialog(_qr_show),
+        "chart figures": _dialog(_chart_figures),
     }
 
 

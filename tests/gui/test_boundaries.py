@@ -408,7 +408,7 @@ def test_the_charts_marks_stand_out_from_the_card_they_are_drawn_on(qtbot: Any, 
         window, frame = shown["tally"]
         image, origin = shot(window, ratio), tally.mapTo(window, tally.rect().topLeft())
         ground = background(image, _where(frame, window))
-        track = QRect(origin.x() + 4, origin.y() + 8, tally.width() - 8, 22)
+        track = tally._bar().toRect().translated(origin)  # inside the focus ring's room
         marks["tally track's end"] = _most(image, track.right(), track.center().y(), ground, 1)
         marks["tally track's top, unvoted"] = _most(image, track.left() + track.width() * 0.8, track.top(), ground, 1)
         marks["tally yes"] = _most(image, track.left() + track.width() * 0.15, track.center().y(), ground, 0)

@@ -19,6 +19,7 @@ from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane, ProgressRow
 from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.figures import FigureChart
 from desktop.gui.widgets.plain_table import empty_note, fill, selected_key, table
 
 if TYPE_CHECKING:
@@ -40,34 +41,73 @@ def read_servicing(ws: Workspace) -> Servicing:
     return Servicing(ws.distributions(), [ws.tally(p.message["proposalId"]) for p in ws.proposals()], int(time.time()))
 
 
-class TallyBar(QWidget):
-    """Yes, no and abstain as parts of ALL the deed's shares, and the threshold as a line across."""
+class TallyBar(FigureChart):
+    """Yes, no and abstain as parts of ALL the deed's shares, and the threshold as a line across.  Its parts,
+    for the keyboard: yes, no, abstain, the yes needed (the line) and all the shares (the whole bar)."""
+
+    CHOICES = (("yes", "good"), ("no", "bad"), ("abstain", "muted"))
 
     def __init__(self) -> None:
         super().__init__()
         self.tally: Tally | None = None
-        self.setMinimumHeight(54)
+        self.setMinimumHeight(58)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        a11y.name(self, "Tally", "No proposal selected")
+        a11y.name(self, "Tally")
+        self.describe("No proposal selected")
 
     def show_tally(self, tally: Tally | None) -> None:
         self.tally = tally
-        a11y.describe(self, tally_in_words(tally))
-        self.update()
+        self.describe(tally_in_words(tally))
+
+    def figure_headers(self) -> tuple[str, ...]:
+        return ("Figure", "Shares", "Of all shares")
+
+    def figure_rows(self) -> list[tuple[str, ...]]:
+        t = self.tally
+        if t is None or t.total_shares == 0:
+            return []
+        rows = [
+            (choice.capitalize(), fmt.count(t.weights.get(choice, 0)), self._share(t.weights.get(choice, 0)))
+            for choice, _tone in self.CHOICES
+        ]
+        needed = fmt.percent(t.threshold_bps / 100, 2, trim=True)
+        return [*rows, ("Yes needed", fmt.count(t.needed), needed), ("All shares", fmt.count(t.total_shares), "")]
+
+    def _share(self, shares: int) -> str:
+        total = self.tally.total_shares if self.tally is not None else 0
+        return fmt.percent(100 * shares / total if total else 0, 2, trim=True)
+
+    def _bar(self) -> QRectF:
+        return QRectF(8, 10, self.width() - 16, 22)  # clear of the focus ring (and the part's outline inside it)
+
+    def part_box(self, part: int) -> QRectF | None:
+        t, bar = self.tally, self._bar()
+        if t is None or t.total_shares == 0 or not 0 <= part < len(self.CHOICES) + 2:
+            return None
+        if part == len(self.CHOICES):  # the threshold's line
+            line = bar.left() + bar.width() * t.needed / t.total_shares
+            return QRectF(line - 1, bar.top() - 5, 2, bar.height() + 10)
+        if part > len(self.CHOICES):
+            return bar
+        before = sum(t.weights.get(choice, 0) for choice, _tone in self.CHOICES[:part])
+        share = t.weights.get(self.CHOICES[part][0], 0)
+        x = bar.left() + bar.width() * before / t.total_shares
+        return QRectF(x, bar.top(), bar.width() * share / t.total_shares, bar.height())
 
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bar = QRectF(4, 8, self.width() - 8, 22)
+        bar = self._bar()
         painter.setPen(QPen(theme.color("outline"), 1))  # the track's end is all shares: it must be seen
         painter.setBrush(theme.color("card"))
         painter.drawRoundedRect(bar.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)  # the 1 px edge on whole pixels, not 2 faint
         t = self.tally
         if t is None or t.total_shares == 0:
+            self.paint_focus(painter)
             painter.end()
             return
         x = bar.left()
-        for choice, tone in (("yes", "good"), ("no", "bad"), ("abstain", "muted")):
+        for choice, tone in self.CHOICES:
             width = bar.width() * t.weights[choice] / t.total_shares
             if width > 0:
                 painter.setPen(Qt.PenStyle.NoPen)
@@ -84,6 +124,7 @@ class TallyBar(QWidget):
             max(line - metrics.horizontalAdvance(text) / 2, bar.left()), bar.right() - metrics.horizontalAdvance(text)
         )
         painter.drawText(int(left), int(bar.bottom()) + 18, text)
+        self.paint_focus(painter)
         painter.end()
 
 

@@ -13,15 +13,17 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.money import Money
 from desktop.gui import a11y, fmt, theme
+from desktop.gui.widgets.figures import FigureChart
 
 
-class RangeChart(QWidget):
+class RangeChart(FigureChart):
     """The 90% range as a band, the estimate as a marker, comparable sales as dots under it.
 
     Every label is placed by `label_boxes` from the font's metrics, in rows of its own (the estimate above the
     band; the range's ends under the dots; the legend, which names the band "90% range", at the bottom), so
     no label overlaps another whatever the width, the font or the length of the amounts; the widget is as
-    tall as its rows (the legend takes a second row when one is too narrow for it)."""
+    tall as its rows (the legend takes a second row when one is too narrow for it).  Its parts, for the
+    keyboard: the range's low end, the estimate, the high end, then each comparable from the cheapest."""
 
     MARGIN = 16.0
     GAP = 8.0  # the least room between two labels on one row
@@ -36,7 +38,8 @@ class RangeChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(self.MIN_WIDTH)
         self._fit_height()
-        a11y.name(self, "Estimate and its 90% range", self.in_words())
+        a11y.name(self, "Estimate and its 90% range")
+        self.describe(self.in_words())
 
     def set_range(
         self,
@@ -49,8 +52,7 @@ class RangeChart(QWidget):
         self._estimate, self._low, self._high = estimate, low or estimate, high or estimate
         self._comps = [c for c in (comparables or []) if c.minor > 0]
         self._fit_height()
-        a11y.describe(self, self.in_words())
-        self.update()
+        self.describe(self.in_words())
 
     def in_words(self) -> str:
         """What the chart shows, for a screen reader: the estimate, the range's ends, the comparables' span."""
@@ -67,6 +69,35 @@ class RangeChart(QWidget):
             words += f"; {fmt.counted(count, 'comparable sale')}, {fmt.money(low, whole=True)}"
             words += f" to {fmt.money(high, whole=True)}" if high.minor != low.minor else ""
         return words
+
+    def figure_headers(self) -> tuple[str, ...]:
+        return ("Figure", "Amount")
+
+    def figure_rows(self) -> list[tuple[str, ...]]:
+        return [(name, fmt.money(value, whole=True)) for name, value in self._parts()]
+
+    def _parts(self) -> list[tuple[str, Money]]:
+        if self._estimate is None or self._low is None or self._high is None:
+            return []
+        ranged = self._low != self._high
+        parts = [(f"Low end of the {fmt.percent(90)} range", self._low)] if ranged else []
+        parts.append(("Estimate", self._estimate))
+        parts += [(f"High end of the {fmt.percent(90)} range", self._high)] if ranged else []
+        comps = sorted(self._comps, key=lambda c: c.minor)
+        return parts + [(f"Comparable sale {n} of {len(comps)}", comp) for n, comp in enumerate(comps, 1)]
+
+    def part_box(self, part: int) -> QRectF | None:
+        parts = self._parts()
+        if not 0 <= part < len(parts):
+            return None
+        name, value = parts[part]
+        left, right = self.MARGIN, max(self.MARGIN + 1.0, self.width() - self.MARGIN)
+        x, axis_y = self._x(value.units, left, right), self.label_boxes()["axis"].top() + 16
+        if name.startswith("Comparable"):
+            return QRectF(x - 5, axis_y + 19, 10, 10)  # the dot
+        if name == "Estimate":
+            return QRectF(x - 2, axis_y - 15, 4, 30)  # the marker
+        return QRectF(x - 1, axis_y - 9, 2, 18)  # the band's end
 
     def sizeHint(self) -> QSize:
         return QSize(420, self._height(420))
@@ -173,6 +204,7 @@ class RangeChart(QWidget):
         if self._estimate is None or self._low is None or self._high is None:
             painter.setPen(muted)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No estimate yet")
+            self.paint_focus(painter)
             return
         boxes = self.label_boxes()
         left, right = self.MARGIN, max(self.MARGIN + 1.0, self.width() - self.MARGIN)
@@ -219,6 +251,7 @@ class RangeChart(QWidget):
                 painter.drawEllipse(QPointF(box.left() + 8, mid), 4, 4)
             painter.setPen(muted)
             _draw(painter, box.adjusted(22, 0, 0, 0), label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.paint_focus(painter)
         painter.end()
 
 
@@ -237,25 +270,36 @@ def _draw(painter: QPainter, box: QRectF, text: str, align: Qt.AlignmentFlag = Q
     painter.drawText(box, align, text)
 
 
-class DriverChart(QWidget):
+class DriverChart(FigureChart):
     """Horizontal bars: how much each reason moves the estimate from the typical sale."""
 
     ROW = 26
+    PAD = 10  # the labels and amounts clear of the focus ring and the part's outline
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, Money, str]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.ROW)
-        a11y.name(self, "Reasons, in money from a typical sale", "No reasons to show")
+        a11y.name(self, "Reasons, in money from a typical sale")
+        self.describe("No reasons to show")
 
     def set_drivers(self, rows: list[tuple[str, Money, str]]) -> None:
         """(label, effect, value shown) from the biggest effect down."""
         self._rows = rows
-        self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 6))
+        # 2 px more above and below than the rows need: the part's outline clear of the focus ring
+        self.setFixedHeight(max(self.ROW, self.ROW * len(rows) + 10))
         said = "; ".join(f"{text}: {fmt.money(amount, whole=True, signed=True)}" for text, amount, _shown in rows)
-        a11y.describe(self, said or "No reasons to show")
-        self.update()
+        self.describe(said or "No reasons to show")
+
+    def figure_headers(self) -> tuple[str, ...]:
+        return ("Reason", "Value", "Effect on the estimate")
+
+    def figure_rows(self) -> list[tuple[str, ...]]:
+        return [(text, shown, fmt.money(amount, whole=True, signed=True)) for text, amount, shown in self._rows]
+
+    def part_box(self, part: int) -> QRectF | None:
+        return QRectF(7, 8 + part * self.ROW, self.width() - 14, self.ROW - 12) if 0 <= part < len(self._rows) else None
 
     def sizeHint(self) -> QSize:
         return QSize(420, self.height())
@@ -268,20 +312,23 @@ class DriverChart(QWidget):
         if not self._rows:
             painter.setPen(muted)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No reasons to show")
+            self.paint_focus(painter)
             return
+        painter.translate(self.PAD, 0)
+        width = self.width() - 2 * self.PAD
         metrics = QFontMetrics(self.font())
-        label_w = min(max(metrics.horizontalAdvance(r[0]) for r in self._rows) + 12, self.width() * 0.36)
+        label_w = min(max(metrics.horizontalAdvance(r[0]) for r in self._rows) + 12, width * 0.36)
         value_w = max(
             86.0, max(metrics.horizontalAdvance(fmt.money(r[1], whole=True, signed=True)) for r in self._rows) + 8.0
         )
         top = max(abs(r[1].units) for r in self._rows) or 1.0
-        zero = label_w + (self.width() - label_w - value_w) / 2
-        half = (self.width() - label_w - value_w) / 2 - 4
+        zero = label_w + (width - label_w - value_w) / 2
+        half = (width - label_w - value_w) / 2 - 4
         painter.setPen(QPen(theme.color("outline"), 1))  # the line every bar grows from: seen, not decoration
         painter.drawLine(QPointF(zero, 0), QPointF(zero, self.height()))
         for row, (label, amount, _shown) in enumerate(self._rows):
             effect = amount.units
-            y = 3 + row * self.ROW
+            y = 5 + row * self.ROW
             painter.setPen(text)
             painter.drawText(
                 QRectF(0, y, label_w - 8, self.ROW - 6),
@@ -300,8 +347,10 @@ class DriverChart(QWidget):
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(muted)
             painter.drawText(
-                QRectF(self.width() - value_w, y, value_w, self.ROW - 6),
+                QRectF(width - value_w, y, value_w, self.ROW - 6),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 fmt.money(amount, whole=True, signed=True),
             )
+        painter.resetTransform()
+        self.paint_focus(painter)
         painter.end()
