@@ -324,6 +324,19 @@ class Latest:
         self.ops, self.parent = ops, parent
         self._asked: dict[str, int] = {}
 
+    # a `Done[T]` is answered as its T (the op unwraps it and broadcasts its receipt), as `Operations.op` types it
+    @overload
+    def read(
+        self,
+        question: str,
+        fn: Callable[[], Done[T]],
+        then: Callable[[T], Any],
+        *,
+        failed: Callable[[BaseException], Any] | None = None,
+        title: str = "Reading the ledger",
+    ) -> Op[T]: ...
+
+    @overload
     def read(
         self,
         question: str,
@@ -332,9 +345,31 @@ class Latest:
         *,
         failed: Callable[[BaseException], Any] | None = None,
         title: str = "Reading the ledger",
-    ) -> Op[T]:
+    ) -> Op[T]: ...
+
+    def read(
+        self,
+        question: str,
+        fn: Callable[[], Any],
+        then: Callable[[Any], Any],
+        *,
+        failed: Callable[[BaseException], Any] | None = None,
+        title: str = "Reading the ledger",
+    ) -> Op[Any]:
         return self._ask(question, self.ops.op(self.parent, fn, title=title), then, failed, title)
 
+    @overload
+    def task(
+        self,
+        question: str,
+        fn: Callable[[TaskHandle], Done[T]],
+        then: Callable[[T], Any],
+        *,
+        failed: Callable[[BaseException], Any] | None = None,
+        title: str = "Reading the ledger",
+    ) -> Op[T]: ...
+
+    @overload
     def task(
         self,
         question: str,
@@ -343,7 +378,17 @@ class Latest:
         *,
         failed: Callable[[BaseException], Any] | None = None,
         title: str = "Reading the ledger",
-    ) -> Op[T]:
+    ) -> Op[T]: ...
+
+    def task(
+        self,
+        question: str,
+        fn: Callable[[TaskHandle], Any],
+        then: Callable[[Any], Any],
+        *,
+        failed: Callable[[BaseException], Any] | None = None,
+        title: str = "Reading the ledger",
+    ) -> Op[Any]:
         """`read` for a long job: its progress and Cancel in the status bar (`Operations.task`)."""
         return self._ask(question, self.ops.task(self.parent, fn, title=title), then, failed, title)
 
