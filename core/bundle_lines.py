@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
+from core.bundles import FORMAT as V1_FORMAT
 from core.bundles import (
     BadBundle,
     Bundle,
@@ -138,19 +140,52 @@ def bundle_head_in(
     without reading its entries, or None when the file is no v2 bundle; `what` it should be names it in the
     sentence when it cannot be opened."""
     with open_user_file(path, what, error=error) as handle:
-        return _first_line(handle, path)[1]
+        return _first_line(handle, path, error)[1]
 
 
-def _first_line(handle: BinaryIO, path: str | os.PathLike[str]) -> tuple[bytes, dict[str, Any] | None]:
-    """The first line, and it as JSON when it is a v2 bundle's first line."""
+# How a v2 file starts as written (_line): a damaged first line that still starts so is a v2 file's
+_V2_START = re.compile(rb'\s*\{\s*"format"\s*:\s*"deedbook-export/2"')
+
+
+def _first_line(
+    handle: BinaryIO, path: str | os.PathLike[str], error: type[DeedbookError] = BadBundle
+) -> tuple[bytes, dict[str, Any] | None]:
+    """The first line, and it as JSON when it is a v2 bundle's first line; None when the file is no v2 bundle
+    (a v1 file is one JSON document).  A v2 file whose first line is damaged is one sentence naming the line:
+    known by its first bytes, or as JSON lines: a JSON first line with more after it, or a second line that is
+    a JSON object (a v1 file is one line; written by hand, no line of it alone is an object)."""
     try:
         first = handle.readline(MAX_FIRST_LINE_BYTES + 1)
-        head = _json(first) if first.endswith(b"\n") else None
-    except ValueError:
-        return b"", None
+        whole = first.endswith(b"\n")
+        second = handle.readline(MAX_LINE_BYTES + 1) if whole else b""
+        handle.seek(len(first))  # the entries are read from the end of the first line on
     except OSError as problem:
-        raise BadBundle(f"{path} cannot be read ({problem.strerror or problem}).") from None
-    return (first, head) if isinstance(head, dict) and head.get("format") == FORMAT else (first, None)
+        raise error(f"{path} cannot be read ({problem.strerror or problem}).") from None
+    more = bool(second.strip())
+    try:
+        head, parsed = (_json(first), True) if whole else (None, False)
+    except ValueError:
+        head, parsed = None, False
+    if isinstance(head, dict) and head.get("format") == FORMAT:
+        return first, head
+    v1 = isinstance(head, dict) and head.get("format") == V1_FORMAT  # with more after it: the v1 reader says
+    if not (_V2_START.match(first) or (parsed and more and not v1) or (not parsed and _an_object(second))):
+        return first, None
+    line = f"Line 1 of {path}"
+    if not whole and len(first) > MAX_FIRST_LINE_BYTES:
+        raise error(f"{line} is over {MAX_FIRST_LINE_BYTES // 2**20} MB: the deedbook-export/2 bundle is damaged.")
+    if not whole:
+        raise error(f"{line} is not a whole line: the deedbook-export/2 bundle is incomplete (cut short in it).")
+    if not parsed:
+        raise error(f"{line} is not JSON: the deedbook-export/2 bundle is damaged.")
+    raise error(f'{line} is not a deedbook-export/2 first line (no "format": "{FORMAT}"): the bundle is damaged.')
+
+
+def _an_object(raw: bytes) -> bool:
+    try:
+        return raw.endswith(b"\n") and isinstance(_json(raw), dict)
+    except ValueError:
+        return False
 
 
 def _check_entries(

@@ -38,7 +38,18 @@ from core.kinds import check_signatures
 from core.merkle import verify_consistency
 from core.outfiles import write_output
 from core.paths import DataDir
-from core.replica_start import Before, Made, SyncLock, finish_start, note_start, read_start, unfinished
+from core.replica_start import (
+    Before,
+    Made,
+    Stop,
+    SyncLock,
+    finish_start,
+    note_start,
+    note_stop,
+    read_start,
+    start_path,
+    unfinished,
+)
 from core.witness_requests import Candidate
 
 if TYPE_CHECKING:
@@ -188,6 +199,9 @@ def read_state(home: DataDir) -> dict[str, Any] | None:
         and all(isinstance(c, dict) for c in data["cosigners"])
     ):
         raise DeedbookError(f"The replica's record {path} is damaged; the next sync writes it again.")
+    stopped = Stop.from_json(data.pop("stopped", None))
+    if stopped is not None:  # shown as written, or not at all
+        data["stopped"] = stopped.as_json()
     return data
 
 
@@ -274,6 +288,7 @@ def _sync_alone(
             before.leave()
         # it finished a first sync: the replica is made now (stopped, it is still unfinished)
         report.started = report.ok and not report.stopped and first is not None
+        _note_stop(home, report, now)
         return report
     # The sync that starts a replica is all or nothing: refused, the folder is left as it was before the
     # first attempt (a later sync keeps the whole, checked batches it wrote).
@@ -287,7 +302,54 @@ def _sync_alone(
         raise
     if (not report.ok or report.stopped) and report.size == 0:  # stopped before its first batch: as before, too
         before.undo(made)
+    _note_stop(home, report, now)
     return report
+
+
+def _note_stop(home: DataDir, report: SyncReport, now: int) -> None:
+    """A sync stopped after appending whole batches says so where `replica show` and the pane read it:
+    the first sync's record, or replica.json (its other keys still the last finished sync's); the next sync
+    that finishes writes replica.json anew, without it.  Stopped with nothing appended, nothing is written."""
+    if not report.stopped or report.appended <= 0:
+        return
+    stop = Stop(report.size, max(report.total, report.size), now)
+    if start_path(home).exists():
+        note_stop(home, stop)
+        return
+    path = state_path(home)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return  # damaged: said by read_state, and written again by the next sync
+    if isinstance(data, dict) and data.get("format") == STATE_FORMAT:
+        data["stopped"] = stop.as_json()
+        write_output(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a replica's ledger holds now, read from the ledger (replica.json says what the last sync that
+    finished left; one stopped between batches kept more): its name, size and latest checkpoint's size."""
+
+    ledger_name: str
+    operator: str
+    size: int
+    checkpoint_size: int | None
+
+
+def held(home: DataDir, db_url: str | None, ledger: "Ledger | None" = None) -> Held | None:
+    """What the replica in `home` holds (`ledger` when open already; a first sync's unfinished one is read
+    too); None when there is no ledger."""
+    replica = ledger if ledger is not None else _open(home, db_url)
+    if replica is None:
+        return None
+    try:
+        latest = replica.latest_checkpoint()
+        size = int(latest.message["size"]) if latest is not None else None
+        return Held(replica.identity.name, replica.identity.operator, replica.size(), size)
+    finally:
+        if ledger is None:
+            replica.close()
 
 
 def _sync(

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from core.errors import Cancelled, DeedbookError, Interrupted
 from core.file_locks import lock, open_lock, try_lock
@@ -207,12 +207,58 @@ def read_start(home: DataDir, db_url: str | None) -> Before | None:
 
 
 @dataclass(frozen=True)
+class Stop:
+    """A sync stopped between batches (Cancel, Ctrl+C): the replica then held `size` entries of the source's
+    `of`, at `at`.  Kept in replica.json (a later sync) or replica-start.json (a first sync) until a sync
+    finishes, so that what the replica holds is said beside what the last finished sync recorded."""
+
+    size: int
+    of: int
+    at: int
+
+    def as_json(self) -> dict[str, int]:
+        return {"size": self.size, "of": self.of, "at": self.at}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Stop | None":
+        """As `as_json` wrote it; anything else None (a note, not a record a sync depends on)."""
+        if not isinstance(data, dict):
+            return None
+        size, of, at = (data.get(key) for key in ("size", "of", "at"))
+        if not (_whole(size) and _whole(of) and _whole(at)):
+            return None
+        return cls(size, of, at)
+
+    def sentence(self, held: int | None = None) -> str:
+        """'stopped at N of M entries' (N what the replica holds now, when known)."""
+        size = self.size if held is None else held
+        return f"stopped at {size:,} of {max(self.of, size):,} entries"
+
+
+def _whole(value: Any) -> TypeGuard[int]:
+    """A JSON whole number as written (not true, 1.0 or "1"), within what the ledger can hold."""
+    return type(value) is int and 0 <= value < 2**63
+
+
+def note_stop(home: DataDir, stop: Stop) -> None:
+    """Add `stop` to the first sync's record (its other keys as they were)."""
+    from core.outfiles import write_output
+
+    data = _start_record(home)
+    if data:
+        data["stopped"] = stop.as_json()
+        write_output(start_path(home), json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)
+
+
+@dataclass(frozen=True)
 class Unfinished:
-    """A replica whose first sync did not finish: the source it was syncing from (when its record says) and
-    the sentence every command that would use it says instead."""
+    """A replica whose first sync did not finish: the source it was syncing from (when its record says),
+    where it stopped (when it was stopped between batches) and the sentence every command that would use it
+    says instead."""
 
     source: str | None
     sentence: str
+    stopped: Stop | None = None
 
 
 def unfinished_start(home: DataDir) -> Unfinished | None:
@@ -223,10 +269,12 @@ def unfinished_start(home: DataDir) -> Unfinished | None:
     data = _start_record(home) or {}
     source = data.get("source") if isinstance(data.get("source"), str) else None
     again = f"sync it again from {source}" if source else "sync it again from the same source"
+    stopped = Stop.from_json(data.get("stopped"))
+    how = f"it was {stopped.sentence()}" if stopped is not None else "it was stopped or refused"
     return Unfinished(
         source,
-        f"The replica in {home.root} is not finished: its first sync did not finish (it was stopped or "
-        f"refused); {again} to finish it.",
+        f"The replica in {home.root} is not finished: its first sync did not finish ({how}); {again} to finish it.",
+        stopped,
     )
 
 

@@ -391,14 +391,26 @@ def _replica_show(args: argparse.Namespace, ctx: CliContext) -> int:
     state = ctx.ws.replica_state()
     if state is None:
         raise DeedbookError(f"The data folder {ctx.home.root} has never synced as a replica.")
-    if args.json:
-        print_json(state)
+    held = ctx.ws.replica_held()  # the ledger's own count: a sync stopped between batches kept more than `size`
+    if args.json:  # replica.json's keys as written (`size`: the last sync that finished), and what is held now
+        print_json(
+            {
+                **state,
+                "held": held.size if held is not None else None,
+                "heldCheckpointSize": held.checkpoint_size if held is not None else None,
+            }
+        )
         return 0
     from core.dates import format_instant
+    from core.replica_start import Stop
 
+    size = held.size if held is not None else state.get("size", 0)
+    checkpoint = held.checkpoint_size if held is not None else state.get("checkpointSize")
+    stop = Stop.from_json(state.get("stopped"))
+    stopped = f" (the last sync {stop.sentence(size)}; sync again to continue)" if stop is not None else ""
     print(
-        f"Replica of {state.get('source')}: {counted(state.get('size', 0), 'entry')}, last synced "
-        f"{format_instant(int(state.get('lastSync', 0)))}, latest checkpoint {state.get('checkpointSize')} "
+        f"Replica of {state.get('source')}: {counted(size, 'entry')}, last synced "
+        f"{format_instant(int(state.get('lastSync', 0)))}{stopped}, latest checkpoint {checkpoint} "
         f"cosigned by {len(state.get('cosigners') or [])} witness(es)."
     )
     return 0

@@ -38,8 +38,18 @@ def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", name))
 
 
+class Shown(str):
+    """Text fmt has made ready to show: the stored text in it cleaned already (every direction control it
+    carried escaped), its numbers the desktop's, each followed by the mark `apart` puts there.  `plain` keeps
+    it as it is, so a mark left in it is the GUI's own.  Joined to other text (an f-string, +) it is a plain
+    str again and is cleaned whole: stored text cannot pass as shown, at worst a mark shows as \u200e."""
+
+
 def plain(value: object, limit: int | None = None) -> str:
-    """Stored text (a parcel, an address, a place) as shown: control and direction characters escaped."""
+    """Stored text (a parcel, an address, a place) as shown: control and direction characters escaped; text
+    already `Shown` as it is (cut at `limit` too)."""
+    if isinstance(value, Shown):
+        return value if limit is None or len(value) <= limit else value[:limit] + "\u2026"
     return clean(value, limit)
 
 
@@ -122,28 +132,22 @@ def apart(number: str) -> str:
     """A number written in Arabic-Indic digits (ar_EG) with a left-to-right mark after it, where only spaces
     and punctuation stand before the next number ('\u0667\u066c\u0665\u0660\u0660 (\u0667\u0665\u066a)'):
     between two such numbers they are laid out right to left, and the pair read '(75%) 7,500'.  Other
-    digits as they are.  Not for text that fmt.plain escapes (it shows the mark as \u200e)."""
+    digits as they are.  Not for text that fmt.plain escapes (it shows the mark as \u200e) unless `Shown`."""
     zero = notation()["zero"]
     return number + "\u200e" if unicodedata.bidirectional(zero) == "AN" else number
 
 
-def reason(said: Mapping[str, Any], limit: int | None = None, *, marked: bool = True) -> str:
+def reason(said: Mapping[str, Any], limit: int | None = None) -> Shown:
     """A screening reason's sentence as shown, cut at `limit`: its words as fmt.plain shows stored text (they
     name parties), its amounts, ratios, percentages and counts as the desktop writes them (the reason's typed
-    `parts`; without them its canonical text); `marked`: each number `apart` (ar_EG: '... USD 290,000: 45%
-    higher' read '45: 290,000%' without), for a label that shows the text as given, not a fmt.plain cell."""
+    `parts`; without them its canonical text), each number `apart` (ar_EG: '... USD 290,000: 45% higher'
+    read '45: 290,000%' without).  `Shown`: a table's cell (fmt.plain) keeps its marks."""
     parts = said.get("parts")
     if parts is None:
-        return plain(said["text"], limit)
+        return Shown(plain(said["text"], limit))
     shown = notation()
-    written = "".join(
-        plain(part) if isinstance(part, str) else _marked(figure_of(part).text(shown), marked) for part in parts
-    )
-    return written if limit is None or len(written) <= limit else written[:limit] + "\u2026"
-
-
-def _marked(number: str, marked: bool) -> str:
-    return apart(number) if marked else number
+    written = "".join(plain(part) if isinstance(part, str) else apart(figure_of(part).text(shown)) for part in parts)
+    return Shown(written if limit is None or len(written) <= limit else written[:limit] + "\u2026")
 
 
 def counted(value: int, noun: str, plural: str | None = None) -> str:

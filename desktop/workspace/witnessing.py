@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from core.checkpoint_note import Cosigner
     from core.cosignatures import Added
     from core.forks import ForkVerdict
-    from core.ledger import RecordedEntry
+    from core.ledger import Ledger, RecordedEntry
     from core.policy import Policy, QuorumCheck
-    from core.replica import Source, SyncReport
+    from core.replica import Held, Source, SyncReport
     from core.replica_start import Unfinished
     from core.witness_requests import CheckpointRequest
     from core.witnessing import CosignResult, Followed, WitnessRole
@@ -99,6 +99,8 @@ class Overview:
     replica: dict[str, Any] | None  # this folder as a replica: its last sync
     problem: str | None = None  # why the ledger could not be read, if it could not
     unfinished: "Unfinished | None" = None  # a first sync into this folder that did not finish
+    held: "Held | None" = None  # this folder as a replica: what its ledger holds now (more than `replica` says
+    # after a sync stopped between batches; an unfinished first sync's too)
 
 
 class WitnessOps(RecordOps):
@@ -121,6 +123,7 @@ class WitnessOps(RecordOps):
             replica,
             problem or (unfinished.sentence if unfinished is not None else None),
             unfinished,
+            self.replica_held(ledger) if replica is not None or unfinished is not None else None,
         )
 
     # -- the operator: requests, cosignatures, policies ------------------------------------------------
@@ -494,6 +497,17 @@ class WitnessOps(RecordOps):
         from core.replica import read_state
 
         return read_state(self.home)
+
+    def replica_held(self, ledger: "Ledger | None" = None) -> "Held | None":
+        """What this folder's replica holds now, read from its ledger (`ledger` when open already); None when
+        it cannot be read (no ledger yet, or one a sentence refuses: said where the ledger is used)."""
+        from core.errors import DeedbookError
+        from core.replica import held
+
+        try:
+            return held(self.home, self.db_url, ledger)
+        except DeedbookError:
+            return None
 
 
 def record_quorum(pdf: bytes, policy: "Policy") -> "QuorumCheck":

@@ -738,6 +738,10 @@ def streamed_case(case: str, folder: Path, world: World) -> Path:
     whole.unlink()
     if case == "cut_mid_entry":
         kept = [*rows[:2], rows[2][: len(rows[2]) // 2]]
+    elif case == "cut_first_line":  # the old code read it as v1: 'not an export bundle (not JSON)'
+        kept = [rows[0][: len(rows[0]) // 2]]
+    elif case == "damaged_first_line":
+        kept = [rows[0][:20] + b"\0" + rows[0][21:], *rows[1:]]
     elif case == "no_last_line":
         kept = rows[:-1]
     elif case == "count_differs":  # an entry fewer than the first line says; the last line counts what is there
@@ -749,7 +753,14 @@ def streamed_case(case: str, folder: Path, world: World) -> Path:
     return _write(folder / "chosen.jsonl", b"".join(kept))
 
 
-STREAMED_CASES = ["cut_mid_entry", "no_last_line", "count_differs", "entry_past_size"]
+STREAMED_CASES = [
+    "cut_mid_entry",
+    "cut_first_line",
+    "damaged_first_line",
+    "no_last_line",
+    "count_differs",
+    "entry_past_size",
+]
 
 
 @pytest.mark.parametrize("case", STREAMED_CASES)
@@ -766,6 +777,7 @@ def test_a_damaged_streamed_bundle_is_refused_in_one_sentence(env: Env, case: st
     widget = entry.drive(env, path)
     sentence = _check(env, entry, widget, before, listing, case)
     assert ("incomplete" if case.startswith(("cut", "no_")) else "damaged") in sentence, sentence
+    assert ("Line 1 of" in sentence) == case.endswith("first_line"), sentence
     assert _digest(path) == content
 
 

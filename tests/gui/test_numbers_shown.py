@@ -142,3 +142,64 @@ def test_a_screening_reason_reads_as_the_desktop_writes(
         shown = shown.replace("\u200e", "")
     assert prices in shown and higher in shown, shown
     assert reason["text"].endswith("USD 200,000), for USD 290,000: 45% higher.")  # unchanged
+
+
+def _queue_with(ctx: Any, qtbot: Any, reason: dict[str, Any]) -> Any:
+    """The Review pane with one flagged transfer whose strongest reason is `reason`, once its own screening of
+    the (empty) ledger has answered."""
+    from core.screening.combine import Assessment
+    from desktop.gui.panes.review import ReviewPane
+
+    pane = ReviewPane(ctx)
+    qtbot.addWidget(pane)
+    pane.resize(1400, 500)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.empty.text().startswith("No transfer"), timeout=30_000)
+    pane.show_queue([Assessment(0.9, "review", [{**reason, "source": "history"}], entry=3, deed_id=1)])
+    return pane
+
+
+def _drawn_x(table: Any, text: str, index: int) -> float:
+    """Where the character at `index` of a cell's `text` is drawn, left to right, laid out as the table lays
+    out its cells (its font and direction)."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    layout = QTextLayout(text, table.font())
+    option = QTextOption()
+    option.setTextDirection(table.layoutDirection())
+    layout.setTextOption(option)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return min(layout.lineAt(0).cursorToX(index)[0], layout.lineAt(0).cursorToX(index + 1)[0])
+
+
+def test_the_review_queue_keeps_an_arabic_desktops_numbers_in_order(
+    ctx: Any, qtbot: Any, desktop_locale: Any, tmp_path: Any
+) -> None:
+    """The queue's reason cell on ar_EG: the marks fmt.reason puts after its numbers stay through the table's
+    cleaning (fmt.Shown), so 'USD 290,000: 45% higher' is drawn in that order; on the old code the cell had
+    no marks and the pair was drawn '45%: 290,000'.  A mark in a stored word is still escaped."""
+    from desktop.gui.panes.review import REASON_COLUMN
+    from tests.screening.test_history import A, B, C, book, days
+
+    resale = book((1, A))
+    resale.sell(1, A, B, 200_000, days(0))
+    [reason] = resale.reasons(1, B, C, 290_000, days(120))
+    desktop_locale("ar_EG")
+    pane = _queue_with(ctx, qtbot, reason)
+    cell = pane.queue.item(0, REASON_COLUMN).text()
+    price, higher = "290,000".translate(AR), "45".translate(AR) + "\u066a"
+    assert f"{price}\u200e: {higher}\u200e higher" in cell, cell
+    assert "\\u200e" not in cell  # the GUI's marks are kept as marks, not shown escaped
+    pane.queue.resizeColumnsToContents()
+    pane.grab().save(str(tmp_path / "queue_ar_EG.png"))
+    assert _drawn_x(pane.queue, cell, cell.index(price)) < _drawn_x(pane.queue, cell, cell.index(higher)), cell
+
+    # a stored word (a party's name in the sentence) that carries direction controls: escaped, shown as text
+    forged = {**reason, "parts": ["\u202eB\u200e ", *reason["parts"]]}
+    pane.show_queue([])
+    pane = _queue_with(ctx, qtbot, forged)
+    cell = pane.queue.item(0, REASON_COLUMN).text()
+    assert cell.startswith("\\u202eB\\u200e "), cell
+    assert "\u202e" not in cell and cell.count("\u200e") == sum(1 for p in reason["parts"] if not isinstance(p, str))

@@ -51,6 +51,16 @@ def _held_in_second_batch(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Ev
     return entered, release
 
 
+def _row(pane: Any) -> dict[str, str]:
+    """The followed table's replica row, by column name ({} when it has none)."""
+    table = pane.followed_table
+    heads = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    for r in range(table.rowCount()):
+        if table.item(r, 0).text().startswith("Replica"):
+            return {h: table.item(r, c).text() for c, h in enumerate(heads)}
+    return {}
+
+
 @pytest.mark.parametrize("first", [False, True], ids=["a replica", "a first sync"])
 def test_cancel_stops_a_running_sync_after_its_batch_and_the_same_sync_finishes_it(
     qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World, first: bool
@@ -108,6 +118,18 @@ def test_cancel_stops_a_running_sync_after_its_batch_and_the_same_sync_finishes_
         assert (unfinished(home) is not None) == first
         if first:  # still a replica whose first sync did not finish, and the pane says so
             qtbot.waitUntil(lambda: "did not finish" in pane.followed_info.text(), timeout=10_000)
+        # the pane's row: what the replica holds now (read from its ledger), and where its last sync stopped;
+        # on the old code a replica's row said the last finished sync's size, a first sync's no row at all
+        stopped = f"stopped at {size:,} of {world.ledger.size():,} entries"
+        qtbot.waitUntil(lambda: stopped in _row(pane).get("State", ""), timeout=10_000)
+        row = _row(pane)
+        assert row["Entries held"] == f"{size:,}", row
+        assert (
+            ("first sync " + stopped + "; sync again to finish it") in row["State"]
+            if first
+            else (stopped + "; sync again to continue") in row["State"]
+        ), row
+        pane.grab().save(str(tmp_path / "pane_stopped.png"))
 
         monkeypatch.setattr(core.replica, "BATCH", 2000)
         qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)  # the same sync goes on from there
@@ -119,6 +141,8 @@ def test_cancel_stops_a_running_sync_after_its_batch_and_the_same_sync_finishes_
             assert _leaves(replica) == _leaves(world.ledger) and verify_ledger(replica).ok
         finally:
             replica.close()
+        qtbot.waitUntil(lambda: _row(pane).get("Entries held") == f"{world.ledger.size():,}", timeout=10_000)
+        assert "stopped" not in _row(pane)["State"] and _row(pane)["Role"] == "Replica"
     finally:
         ctx.ops.shutdown()
         window.close()

@@ -206,7 +206,11 @@ def test_a_replica_whose_first_sync_did_not_finish_is_said_and_finished_from_the
         pane = window.show_pane("witnesses")
         shown(qtbot, pane)
         assert "first sync did not finish" in pane.followed_info.text() and "bad.json" in pane.followed_info.text()
-        assert pane.followed_table.rowCount() == 0 and "not finished" in pane.own_info.text()
+        assert "not finished" in pane.own_info.text()
+        # its state, in a row of its own (not the replica's: it is no ledger yet); it held no row before
+        row = [pane.followed_table.item(0, c).text() for c in range(pane.followed_table.columnCount())]
+        assert pane.followed_table.rowCount() == 1 and row[0] == "Replica (unfinished)" and row[3] == "3", row
+        assert row[-1] == "first sync did not finish; sync again to finish it (from bad.json)", row
         pane.grab().save(str(tmp_path / "unfinished.png"))
         offered: list[str] = []
 
@@ -218,8 +222,8 @@ def test_a_replica_whose_first_sync_did_not_finish_is_said_and_finished_from_the
         qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: any("new entries checked" in i for i in prompt_log.infos), timeout=20_000)
         assert offered == ["bad.json"] and prompt_log.questions == []  # no "start a replica here?": it is finishing one
-        qtbot.waitUntil(lambda: pane.followed_table.rowCount() == 1, timeout=10_000)
-        assert pane.followed_table.item(0, 3).text() == str(world.ledger.size())
+        qtbot.waitUntil(lambda: pane.followed_table.item(0, 0).text() == "Replica", timeout=10_000)
+        assert pane.followed_table.rowCount() == 1 and pane.followed_table.item(0, 3).text() == str(world.ledger.size())
         assert "is a replica" in pane.followed_info.text()
         pane.grab().save(str(tmp_path / "finished.png"))
     finally:

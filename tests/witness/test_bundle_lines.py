@@ -184,7 +184,25 @@ def _not_utf8_entry(rows: list[bytes]) -> bytes:
     return b"".join([rows[0], rows[1].replace(b'"kind"', b'"\xff\xfe"'), *rows[2:]])
 
 
+def _first_line_cut(rows: list[bytes]) -> bytes:  # only part of the first line: as a v1 file cut short, but v2's start
+    return rows[0][: len(rows[0]) // 2]
+
+
+def _first_line_damaged(rows: list[bytes]) -> bytes:  # a byte in the middle of the first line zeroed
+    middle = len(rows[0]) // 2
+    return b"".join([rows[0][:middle] + b"\0" + rows[0][middle + 1 :], *rows[1:]])
+
+
+def _first_line_not_a_head(rows: list[bytes]) -> bytes:  # valid JSON, but its format is gone
+    head = json.loads(rows[0])
+    del head["format"]
+    return b"".join([json.dumps(head).encode() + b"\n", *rows[1:]])
+
+
 DAMAGE = {
+    "first line cut short": (_first_line_cut, "Line 1 of "),
+    "first line damaged": (_first_line_damaged, "is not JSON: the deedbook-export/2 bundle is damaged"),
+    "first line JSON but no v2 head": (_first_line_not_a_head, "is not a deedbook-export/2 first line"),
     "cut mid-entry": (_cut_mid_entry, "in the middle of entry"),
     "cut between entries": (_without_last_line, "ends before its last line"),
     "an entry fewer than the first line says": (_one_entry_fewer, "where its first line says"),
@@ -224,6 +242,44 @@ def test_a_damaged_streamed_bundle_is_one_sentence_and_nothing_synced(
     bad.write_bytes(whole)
     assert_refused(run_cli(["--data-dir", str(fresh), "replica", "sync", "--from", str(bad)], capsys), 2)
     assert not (fresh / "ledger.sqlite").exists()
+
+
+def test_a_damaged_first_line_says_so_and_names_the_line(operator: World, tmp_path: Path) -> None:
+    """A v2 file whose first line is damaged was read as v1 and called 'not an export bundle (not JSON)'
+    (fails on the old code): now one sentence naming line 1, cut short, not JSON or no v2 head."""
+    grow(operator, 3)
+    path = tmp_path / "b.jsonl"
+    with path.open("wb") as handle:
+        bundle_lines.write_bundle(operator.ledger, 0, handle)
+    rows = lines(path)
+    for change, says in [
+        (_first_line_cut, f"Line 1 of {path} is not a whole line: the deedbook-export/2 bundle is incomplete"),
+        (_first_line_damaged, f"Line 1 of {path} is not JSON: the deedbook-export/2 bundle is damaged."),
+        (_first_line_not_a_head, f"Line 1 of {path} is not a deedbook-export/2 first line"),
+        (  # its format itself damaged: known as JSON lines by the entry that follows
+            lambda rows: b"".join([rows[0][:20] + b"\0" + rows[0][21:], *rows[1:]]),
+            f"Line 1 of {path} is not JSON: the deedbook-export/2 bundle is damaged.",
+        ),
+    ]:
+        path.write_bytes(change(rows))
+        with pytest.raises(BadBundle) as refused:
+            read_bundle(path)
+        assert str(refused.value).startswith(says), str(refused.value)
+        assert "not an export bundle" not in str(refused.value)
+
+
+def test_a_v1_file_cut_short_is_still_the_v1_sentence(operator: World, tmp_path: Path) -> None:
+    grow(operator, 3)
+    whole = bundle_text(build_bundle(operator.ledger, 0)).encode()
+    path = tmp_path / "b.json"
+    for cut in (whole[: len(whole) // 2], whole[:40], whole + b"\n" + whole[:10]):
+        path.write_bytes(cut)
+        with pytest.raises(BadBundle, match=r"is not an export bundle \(not JSON\)\.$"):
+            read_bundle(path)
+    path.write_bytes(whole)  # and whole, it is read, written by hand over lines too
+    assert read_bundle(path).size == operator.ledger.size()
+    path.write_text(json.dumps(json.loads(whole), indent=2))
+    assert read_bundle(path).size == operator.ledger.size()
 
 
 def test_a_line_over_the_limit_is_refused_unread(

@@ -158,7 +158,7 @@ class ReviewPane(Pane):
                     a.level,
                     fmt.decimal(a.score, 2),
                     review["decision"] if review else "not reviewed",
-                    fmt.reason(top, marked=False) if top else "",  # the table escapes marks
+                    fmt.reason(top) if top else "",  # Shown: the table keeps its marks
                 ]
             )
         fill(self.queue, rows, [a.entry for a in found], [r[REASON_COLUMN] for r in rows])

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QWidget
 
 from core.display import short_address
+from core.replica_start import Stop
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
@@ -23,6 +24,11 @@ from desktop.workspace.witnessing import Overview
 
 
 WAITING = "Waiting for another sync into this folder to end\u2026"
+
+
+def _stopped(stop: Stop, held: int) -> str:
+    """'stopped at 4 of 10 entries', in the desktop's digits (the replica's count read now)."""
+    return f"stopped at {fmt.count(held)} of {fmt.count(max(stop.of, held))} entries"
 
 
 def _item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -119,22 +125,40 @@ class WitnessesPane(Pane):
 
     def _show_followed(self, o: Overview) -> None:
         rows: list[list[tuple[str, str]]] = []
-        replica = o.replica
+        replica, held = o.replica, o.held
         if replica is not None:
             cosigners = replica.get("cosigners") or []
-            size = replica.get("checkpointSize")
+            # what the ledger holds (read with the overview); replica.json's sizes are the last finished sync's
+            count = held.size if held is not None else int(replica.get("size", 0))
+            size = held.checkpoint_size if held is not None else replica.get("checkpointSize")
+            stop = Stop.from_json(replica.get("stopped"))
+            state = f"from {replica.get('source')}; cosigned by {fmt.count(len(cosigners))} witness(es)"
+            if stop is not None:
+                state = f"{_stopped(stop, count)}; sync again to continue ({state})"
             rows.append(
                 [
                     ("Replica", ""),
                     (o.ledger_name or "", ""),
                     (short_address(o.operator) if o.operator else "", o.operator or ""),
-                    (fmt.count(int(replica.get('size', 0))), ""),
+                    (fmt.count(count), ""),
                     (fmt.count(int(size)) if size else "no checkpoint", ""),
                     (fmt.when(int(replica.get("lastSync", 0))), ""),
-                    (
-                        f"from {replica.get('source')}; cosigned by {fmt.count(len(cosigners))} witness(es)",
-                        str(replica.get("source", "")),
-                    ),
+                    (state, state),
+                ]
+            )
+        elif o.unfinished is not None and held is not None:  # its first sync's state: how far it got
+            stop, source = o.unfinished.stopped, o.unfinished.source or ""
+            how = f"first sync {_stopped(stop, held.size)}" if stop is not None else "first sync did not finish"
+            state = f"{how}; sync again to finish it" + (f" (from {source})" if source else "")
+            rows.append(
+                [
+                    ("Replica (unfinished)", ""),
+                    (held.ledger_name, ""),
+                    (short_address(held.operator), held.operator),
+                    (fmt.count(held.size), ""),
+                    (fmt.count(held.checkpoint_size) if held.checkpoint_size else "no checkpoint", ""),
+                    (fmt.when(stop.at) if stop is not None else "\u2014", ""),
+                    (state, state),
                 ]
             )
         for f in o.followed:
@@ -163,9 +187,11 @@ class WitnessesPane(Pane):
             )
         elif o.unfinished is not None:
             source = f" from {fmt.rich(o.unfinished.source)}" if o.unfinished.source else ""
+            stop, count = o.unfinished.stopped, held.size if held is not None else None
+            how = _stopped(stop, count if count is not None else stop.size) if stop else "stopped or refused"
             self.followed_info.setText(
-                "This folder is a replica whose first sync did not finish (it was stopped or refused): "
-                f"<b>sync the replica</b>{source} again to finish it. Until then it is not shown as a ledger."
+                f"This folder is a replica whose first sync did not finish (it was {how}): "
+                f"<b>sync the replica</b>{source} again to finish it. Until then it is not used as a ledger."
             )
         elif replica is None:
             self.followed_info.setText(
