@@ -187,8 +187,8 @@ class WitnessesPane(Pane):
             )
         elif o.unfinished is not None:
             source = f" from {fmt.rich(o.unfinished.source)}" if o.unfinished.source else ""
-            stop, count = o.unfinished.stopped, held.size if held is not None else None
-            how = _stopped(stop, count if count is not None else stop.size) if stop else "stopped or refused"
+            stop, held_size = o.unfinished.stopped, held.size if held is not None else None
+            how = _stopped(stop, held_size if held_size is not None else stop.size) if stop else "stopped or refused"
             self.followed_info.setText(
                 f"This folder is a replica whose first sync did not finish (it was {how}): "
                 f"<b>sync the replica</b>{source} again to finish it. Until then it is not used as a ledger."
