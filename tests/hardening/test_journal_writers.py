@@ -1,0 +1,116 @@
+"""Several processes appending to one notary's journal at once, and one killed (SIGKILL) at the rename.
+
+Each writer is its own Python process (the desk, the command line, a second desk on one data folder): it
+waits for a start file, then appends its rows as fast as it can.  Every row must be there afterwards, once,
+and the hash chain must verify; a writer killed mid-append leaves the old journal or the new one, never a
+torn file, and the next append goes on from it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from core.jurisdictions import profile
+from core.keys import UnlockedKey
+from core.notary_journal import NotaryJournal
+from core.signing import address_of_private_key, checksum_address
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# argv: folder, secret (hex), worker, rows, start file, kill ("", "before" or "after" the rename of row 0)
+_WRITER = r"""
+import os, signal, sys, time
+from pathlib import Path
+import core.outfiles
+from core.jurisdictions import profile
+from core.keys import UnlockedKey
+from core.notary_journal import NotaryJournal
+from core.signing import address_of_private_key, checksum_address
+
+folder, secret, worker, rows, start, kill = sys.argv[1:7]
+key = UnlockedKey("notary", checksum_address(address_of_private_key(bytes.fromhex(secret))), bytes.fromhex(secret))
+if kill:
+    replace = os.replace
+
+    def dying_replace(src, dst):  # the journal's atomic rewrite, killed on either side of its rename
+        if kill == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        replace(src, dst)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    core.outfiles.os.replace = dying_replace
+while not Path(start).exists():
+    time.sleep(0.001)
+journal = NotaryJournal(folder)
+for n in range(int(rows)):
+    journal.append(key, row_type="refusal", profile=profile("generic"), act={"entryIndex": n}, reason=f"w{worker} r{n}")
+"""
+
+
+def _secret() -> tuple[str, UnlockedKey]:
+    secret = os.urandom(32)
+    return secret.hex(), UnlockedKey("notary", checksum_address(address_of_private_key(secret)), secret)
+
+
+def _writers(folder: Path, secret: str, count: int, rows: int, kill: str = "") -> list[subprocess.Popen[bytes]]:
+    start = folder / "start"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(folder), secret, str(w), str(rows), str(start), kill],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        for w in range(count)
+    ]
+    time.sleep(1.0)  # every writer imported and polling for the start
+    start.touch()
+    return procs
+
+
+def test_concurrent_writers_lose_no_row(tmp_path: Path) -> None:
+    secret, key = _secret()
+    writers, rows = 4, 25
+    procs = _writers(tmp_path, secret, writers, rows)
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    journal = NotaryJournal(tmp_path)
+    check = journal.verify(key.address)
+    assert check.ok, check.reason
+    reasons = sorted(str(r.data["reason"]) for r in journal.rows())
+    assert reasons == sorted(f"w{w} r{n}" for w in range(writers) for n in range(rows))  # each row once
+
+
+def _killed_at_rename(tmp_path: Path, when: str) -> tuple[UnlockedKey, NotaryJournal]:
+    secret, key = _secret()
+    journal = NotaryJournal(tmp_path)
+    for n in range(3):
+        journal.append(key, row_type="refusal", profile=profile("generic"), act={"entryIndex": n}, reason=f"first {n}")
+    (proc,) = _writers(tmp_path, secret, 1, 1, kill=when)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    return key, journal
+
+
+def test_a_kill_before_the_rename_leaves_the_old_journal(tmp_path: Path) -> None:
+    key, journal = _killed_at_rename(tmp_path, "before")
+    check = journal.verify(key.address)
+    assert check.ok and check.rows == 3, check.reason
+    # the dead writer's lock went with it: the next append goes on from the old journal
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="after the kill")
+    assert journal.verify(key.address).rows == 4
+
+
+def test_a_kill_after_the_rename_leaves_the_new_journal(tmp_path: Path) -> None:
+    key, journal = _killed_at_rename(tmp_path, "after")
+    check = journal.verify(key.address)
+    assert check.ok and check.rows == 4, check.reason
+    assert journal.rows()[-1].data["reason"] == "w0 r0"
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="after the kill")
+    assert journal.verify(key.address).rows == 5
