@@ -12,9 +12,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import pytest
+
+from core.errors import Interrupted
+from core.file_locks import open_lock, try_lock
 from core.jurisdictions import profile
 from core.keys import UnlockedKey
 from core.notary_journal import NotaryJournal
@@ -114,3 +119,45 @@ def test_a_kill_after_the_rename_leaves_the_new_journal(tmp_path: Path) -> None:
     assert journal.rows()[-1].data["reason"] == "w0 r0"
     journal.append(key, row_type="refusal", profile=profile("generic"), reason="after the kill")
     assert journal.verify(key.address).rows == 5
+
+
+def _held(journal: NotaryJournal) -> int:
+    """The journal's lock, held as another process would (flock: a second open file conflicts even in-process)."""
+    fd = open_lock(journal.path.with_name(".journal.jsonl.lock"), "the test's journal", "")
+    assert try_lock(fd)
+    return fd
+
+
+def test_a_writer_waits_for_the_one_holding_the_journal_and_says_so(tmp_path: Path) -> None:
+    _, key = _secret()
+    journal = NotaryJournal(tmp_path)
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="first")
+    holder, said = _held(journal), []
+    threading.Timer(0.3, os.close, (holder,)).start()  # the other writer finishes
+    started = time.monotonic()
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="second", waiting=said.append)
+    assert time.monotonic() - started >= 0.25
+    assert said == ["Another program is writing in the notary's journal; waiting for it to finish\u2026"]
+    assert journal.verify(key.address).rows == 2
+
+
+def test_ctrl_c_while_waiting_is_one_sentence_and_adds_nothing(tmp_path: Path) -> None:
+    _, key = _secret()
+    journal = NotaryJournal(tmp_path)
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="first")
+    before = journal.path.read_bytes()
+    holder = _held(journal)
+
+    def ctrl_c(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(Interrupted, match=r"^Stopped waiting for the notary's journal; nothing was added to it\.$"):
+            journal.append(key, row_type="refusal", profile=profile("generic"), reason="second", waiting=print)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        os.close(holder)
+    assert journal.path.read_bytes() == before
