@@ -161,3 +161,21 @@ def test_ctrl_c_while_waiting_is_one_sentence_and_adds_nothing(tmp_path: Path) -
         signal.signal(signal.SIGALRM, previous)
         os.close(holder)
     assert journal.path.read_bytes() == before
+
+
+def test_threads_of_one_process_lose_no_row_either(tmp_path: Path) -> None:
+    # flock belongs to each open file, so two windows' workers in one process wait for each other too
+    _, key = _secret()
+    journal = NotaryJournal(tmp_path)
+
+    def write(worker: int) -> None:
+        for n in range(15):
+            journal.append(key, row_type="refusal", profile=profile("generic"), reason=f"t{worker} r{n}")
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    check = journal.verify(key.address)
+    assert check.ok and check.rows == 45, check.reason
