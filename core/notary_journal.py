@@ -15,6 +15,8 @@ Nothing is ever edited: a correction or a voided act is a new row naming the
 earlier one.  `verify_journal` checks every row's hash, its link to the row
 before, its number, and its signature by the journal's notary, and names the
 first row that fails (so an edited, deleted, reordered or foreign row is found).
+An append holds the journal's lock (`journal_lock`) from reading the rows to renaming
+the rewritten file into place, so a second writer waits instead of losing a row.
 Identity numbers are sealed (core.sealing) to the notary's key: reading them
 needs the key unlocked.
 """
@@ -206,7 +208,7 @@ def verify_rows(rows: list[JournalRow], notary: str | None = None) -> JournalChe
 
 
 class NotaryJournal:
-    """The journal in a data folder; appends are whole rows, written atomically."""
+    """The journal in a data folder; appends are whole rows, written atomically, one process at a time."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.path = journal_path(folder)
