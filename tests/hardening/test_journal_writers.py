@@ -179,3 +179,47 @@ def test_threads_of_one_process_lose_no_row_either(tmp_path: Path) -> None:
         thread.join()
     check = journal.verify(key.address)
     assert check.ok and check.rows == 45, check.reason
+
+
+def _has_open(pid: int, path: str) -> bool:
+    try:
+        return any(os.readlink(fd) == path for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # an fd closed, or the process ended, while looking
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="watches /proc for the wait")
+def test_ctrl_c_on_the_command_line_while_it_waits_is_one_sentence(tmp_path: Path) -> None:
+    from core.keys import DEMO_SCRYPT_N, KeyStore
+    from core.paths import DataDir
+
+    home = DataDir.resolve(tmp_path).ensure()
+    keys = KeyStore(home.keys)
+    keys.create("notary", "correct horse battery", n=DEMO_SCRYPT_N)
+    journal = NotaryJournal(tmp_path)
+    journal.append(keys.unlock("notary", "correct horse battery"), row_type="refusal", profile=profile("generic"))
+    (tmp_path / "pw").write_text("correct horse battery\n")
+    before, holder = journal.path.read_bytes(), _held(journal)
+    argv = ["--data-dir", str(tmp_path), "journal", "void", "0", "--reason", "r", "--key", "notary"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop", *argv, "--password-file", str(tmp_path / "pw")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as at a terminal
+    )
+    try:
+        lock = str(journal.path.with_name(".journal.jsonl.lock"))
+        deadline = time.monotonic() + 60
+        while not _has_open(proc.pid, lock):
+            assert time.monotonic() < deadline and proc.poll() is None, "the command never reached the lock"
+            time.sleep(0.02)
+        time.sleep(0.5)  # from its open to its wait
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(holder)
+    assert proc.returncode == 130
+    assert (out, err) == ("", "deedbook: Stopped waiting for the notary's journal; nothing was added to it.\n")
+    assert journal.path.read_bytes() == before
