@@ -15,6 +15,8 @@ Nothing is ever edited: a correction or a voided act is a new row naming the
 earlier one.  `verify_journal` checks every row's hash, its link to the row
 before, its number, and its signature by the journal's notary, and names the
 first row that fails (so an edited, deleted, reordered or foreign row is found).
+An append holds the journal's lock (`journal_lock`) from reading the rows to renaming
+the rewritten file into place, so a second writer waits instead of losing a row.
 Identity numbers are sealed (core.sealing) to the notary's key: reading them
 needs the key unlocked.
 """
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -30,7 +34,8 @@ from typing import Any
 
 from core.dates import day_here, format_day_here, format_local
 from core.entries import canonical_json
-from core.errors import DeedbookError
+from core.errors import DeedbookError, Interrupted
+from core.file_locks import lock, open_lock, try_lock
 from core.hashing import keccak
 from core.jurisdictions import JournalFields, Profile, fields_json
 from core.keys import UnlockedKey
@@ -53,6 +58,32 @@ class JournalError(DeedbookError):
 
 def journal_path(folder: str | os.PathLike[str]) -> Path:
     return Path(folder) / "notary" / FILE_NAME
+
+
+@contextmanager
+def journal_lock(path: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the journal for one append at a time on this machine (the desk, the command line, a second desk on the
+    same folder): each reads the rows and writes them back plus one, so two at once would lose a row.  The lock
+    file sits beside the journal; the operating system releases it if the process dies."""
+    nothing = "nothing was added to it."
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise JournalError(
+            f"Cannot write the notary's journal in {path.parent} ({error.strerror or error}); {nothing}"
+        ) from None
+    fd = open_lock(path.with_name(f".{path.name}.lock"), f"the notary's journal in {path.parent}", nothing)
+    try:
+        if not try_lock(fd):
+            try:  # a Ctrl+C from the moment the wait is said is the wait's
+                if waiting is not None:
+                    waiting("Another program is writing in the notary's journal; waiting for it to finish\u2026")
+                lock(fd)
+            except KeyboardInterrupt:
+                raise Interrupted(f"Stopped waiting for the notary's journal; {nothing}") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock on both systems
 
 
 def row_hash(body: dict[str, Any]) -> bytes:
@@ -177,7 +208,7 @@ def verify_rows(rows: list[JournalRow], notary: str | None = None) -> JournalChe
 
 
 class NotaryJournal:
-    """The journal in a data folder; appends are whole rows, written atomically."""
+    """The journal in a data folder; appends are whole rows, written atomically, one process at a time."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.path = journal_path(folder)
@@ -203,10 +234,30 @@ class NotaryJournal:
         ref: int | None = None,
         reason: str = "",
         now: int | None = None,
+        waiting: Callable[[str], None] | None = None,
     ) -> JournalRow:
-        """Seal the identity numbers, sign and append one row; refused if the journal is not intact."""
+        """Seal the identity numbers, sign and append one row; refused if the journal is not intact.
+
+        The rows are read and written back plus one under the journal's lock (`waiting` is told when another
+        process holds it), so a concurrent writer waits rather than losing a row."""
         if row_type not in ROW_TYPES:
             raise JournalError(f"'{row_type}' is not a journal row type.")
+        with journal_lock(self.path, waiting):
+            return self._append(key, row_type, profile, act, fields, ref, reason, now)
+
+    def _append(
+        self,
+        key: UnlockedKey,
+        row_type: str,
+        profile: Profile,
+        act: dict[str, Any] | None,
+        fields: JournalFields | None,
+        ref: int | None,
+        reason: str,
+        now: int | None,
+    ) -> JournalRow:
+        """`append`'s read-modify-write, with the lock held; the write is atomic (a temporary file renamed into
+        place), so a crash leaves the old journal or the new one, never a torn file."""
         raw = self._raw()
         lines = [line for line in raw.decode("utf-8", "replace").splitlines() if line.strip()]
         ends = _ends(lines)  # the first and last rows: enough to chain a new row onto

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.display import clean
 from core.errors import DeedbookError, VerificationFailed
-from desktop.cli.context import CliContext, print_json
+from desktop.cli.context import CliContext, print_json, say_on_a_terminal
 
 if TYPE_CHECKING:
     from core.jurisdictions import JournalFields
@@ -206,7 +206,11 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
                 else "the request does not check"
             )
             row = ctx.ws.refuse_request(
-                request, ctx.signer(args.key, args.password_file), profile=chosen.name, reason=reason
+                request,
+                ctx.signer(args.key, args.password_file),
+                profile=chosen.name,
+                reason=reason,
+                waiting=say_on_a_terminal,
             ).value
             raise DeedbookError(
                 f"The attestation request does not check (see above); nothing was signed, and the "
@@ -227,12 +231,22 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
             if chosen.refusals_journaled:
                 reason = _ask("Why is it refused (kept in the journal)? ") or "refused by the notary"
                 row = ctx.ws.refuse_request(
-                    request, ctx.signer(args.key, args.password_file), profile=chosen.name, reason=reason
+                    request,
+                    ctx.signer(args.key, args.password_file),
+                    profile=chosen.name,
+                    reason=reason,
+                    waiting=say_on_a_terminal,
                 ).value
                 raise DeedbookError(f"Not signed: the refusal is journal row {row.seq}.")
             raise DeedbookError("Not signed: the attestation was not confirmed.")
     done = ctx.ws.attest_request(
-        request, ctx.signer(args.key, args.password_file), profile=chosen.name, fields=fields, out=out, force=args.force
+        request,
+        ctx.signer(args.key, args.password_file),
+        profile=chosen.name,
+        fields=fields,
+        out=out,
+        force=args.force,
+        waiting=say_on_a_terminal,
     ).value
     print(
         f"Attested as notary by {request.signer}; response written to {done.path}; journal row {done.row.seq} "
@@ -276,7 +290,9 @@ def journal_action(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     fields = _read_fields(args.journal_fields) if args.journal_fields else None
     kind = "void" if args.action == "void" else "correction"
-    row = ctx.ws.amend_journal(signer, ref=args.row, row_type=kind, reason=args.reason, fields=fields).value
+    row = ctx.ws.amend_journal(
+        signer, ref=args.row, row_type=kind, reason=args.reason, fields=fields, waiting=say_on_a_terminal
+    ).value
     print(f"Journal row {row.seq}: {kind} of row {args.row}.")
     return 0
 

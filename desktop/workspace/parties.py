@@ -108,10 +108,12 @@ class PartyOps(WorkspaceBase):
         fields: "JournalFields",
         out: str | os.PathLike[str],
         force: bool = False,
+        waiting: Callable[[str], None] | None = None,
     ) -> Done[Attested]:
         """Check the evidence and the profile's fields, sign the attestation, write the response, journal the act.
 
-        Everything that can be refused without the key is refused before the password is asked."""
+        Everything that can be refused without the key is refused before the password is asked.  `waiting` is
+        told when another process is writing in the journal (the append waits for it: NotaryJournal.append)."""
         from core.attestation_requests import check_evidence, complete_attestation
         from core.errors import DeedbookError
         from core.jurisdictions import profile as profile_named
@@ -143,14 +145,22 @@ class PartyOps(WorkspaceBase):
         response = sign_request(completed, key)
         path = write_json(out, response.as_json(), overwrite=force)
         try:
-            row = journal.append(key, row_type="act", profile=chosen, act=act_of(response), fields=fields)
+            row = journal.append(
+                key, row_type="act", profile=chosen, act=act_of(response), fields=fields, waiting=waiting
+            )
         except BaseException:
             path.unlink(missing_ok=True)  # no response leaves without its journal row
             raise
         return Done(Attested(response, path, row), Receipt(files=(path, journal.path)))
 
     def refuse_request(
-        self, request: "SigningRequest", notary: Signer, *, profile: str, reason: str
+        self,
+        request: "SigningRequest",
+        notary: Signer,
+        *,
+        profile: str,
+        reason: str,
+        waiting: Callable[[str], None] | None = None,
     ) -> Done["JournalRow"]:
         """Journal a refused request (Iowa requires it; any notary may): a row, never a signature."""
         from core.errors import DeedbookError
@@ -170,11 +180,20 @@ class PartyOps(WorkspaceBase):
             "act": m.get("act"),
             "digest": "0x" + request.digest.hex(),
         }
-        row = self.notary_journal.append(key, row_type="refusal", profile=chosen, act=act, reason=reason)
+        row = self.notary_journal.append(
+            key, row_type="refusal", profile=chosen, act=act, reason=reason, waiting=waiting
+        )
         return Done(row, Receipt(files=(self.notary_journal.path,)))
 
     def amend_journal(
-        self, notary: Signer, *, ref: int, row_type: str, reason: str, fields: "JournalFields | None" = None
+        self,
+        notary: Signer,
+        *,
+        ref: int,
+        row_type: str,
+        reason: str,
+        fields: "JournalFields | None" = None,
+        waiting: Callable[[str], None] | None = None,
     ) -> Done["JournalRow"]:
         """A correction or a void of an earlier row: a new row naming it (nothing is edited)."""
         from core.errors import DeedbookError
@@ -189,7 +208,9 @@ class PartyOps(WorkspaceBase):
             raise DeedbookError(f"There is no journal row {ref} (the journal has {len(rows)}).")
         chosen = profile_named(str(rows[ref].data.get("profile", "generic")))
         key = self.unlock(notary)
-        row = self.notary_journal.append(key, row_type=row_type, profile=chosen, ref=ref, reason=reason, fields=fields)
+        row = self.notary_journal.append(
+            key, row_type=row_type, profile=chosen, ref=ref, reason=reason, fields=fields, waiting=waiting
+        )
         return Done(row, Receipt(files=(self.notary_journal.path,)))
 
     def journal_rows(self, date_from: str | None = None, date_to: str | None = None) -> list["JournalRow"]:
