@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Required, Sequence, TypedDict, Unpack
 
 from desktop.workspace.base import WorkspaceBase
 from desktop.workspace.receipt import Done, Receipt
 from desktop.workspace.signers import Signer
 
 if TYPE_CHECKING:
+    from core.deeds import Registration
     from core.entries import Entry
     from core.ledger import Ledger, RecordedEntry
     from core.liens import LienRecord
@@ -27,6 +28,31 @@ if TYPE_CHECKING:
     from core.verify import VerifyReport
 
 Progress = Callable[[int, int], None]
+
+
+class RegistrationForm(TypedDict, total=False):
+    """A deed's registration as the form and `deed register` give it (no shares given: the default)."""
+
+    parcel: Required[str]
+    address: Required[str]
+    owner: Required[str]
+    legal: str
+    attributes: Mapping[str, Any] | None
+    shares: int | None
+
+
+def _registration(form: RegistrationForm) -> "Registration":
+    """The form as `core.deeds` takes it, for the check and the act alike."""
+    from core.kinds.registration import DEFAULT_SHARES
+
+    return {
+        "parcel": form["parcel"],
+        "address": form["address"],
+        "owner": form["owner"],
+        "legal": form.get("legal", ""),
+        "attributes": dict(form.get("attributes") or {}),
+        "shares": form.get("shares") or DEFAULT_SHARES,
+    }
 
 
 class RecordOps(WorkspaceBase):
@@ -154,63 +180,20 @@ class RecordOps(WorkspaceBase):
         return self.write_file(out, json.dumps(proof, indent=2, ensure_ascii=False) + "\n", force=force)
 
     # -- deeds ---------------------------------------------------------------------------------------
-    def register_deed(
-        self,
-        registrar: Signer,
-        *,
-        parcel: str,
-        address: str,
-        owner: str,
-        legal: str = "",
-        attributes: Mapping[str, Any] | None = None,
-        shares: int | None = None,
-    ) -> Done["DeedState"]:
+    def register_deed(self, registrar: Signer, **form: Unpack[RegistrationForm]) -> Done["DeedState"]:
         from core.deeds import register_deed
-        from core.kinds.registration import DEFAULT_SHARES
 
         ledger = self.ledger
-        self.check_registration(  # a refusal is said before the password is asked
-            registrar, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
-        )
-        key = self.unlock(registrar)
-        deed = register_deed(
-            ledger,
-            key,
-            parcel=parcel,
-            address=address,
-            owner=owner,
-            legal=legal,
-            attributes=dict(attributes or {}),
-            shares=shares or DEFAULT_SHARES,
-        )
+        self.check_registration(registrar, **form)  # a refusal is said before the password is asked
+        deed = register_deed(ledger, self.unlock(registrar), **_registration(form))
         return Done(deed, self.recorded([deed.registered_index]))
 
-    def check_registration(
-        self,
-        registrar: Signer,
-        *,
-        parcel: str,
-        address: str,
-        owner: str,
-        legal: str = "",
-        attributes: Mapping[str, Any] | None = None,
-        shares: int | None = None,
-    ) -> None:
+    def check_registration(self, registrar: Signer, **form: Unpack[RegistrationForm]) -> None:
         """Whatever `register_deed` would refuse without the key (the fields, a parcel registered already,
         a key that is no registrar, the ledger's rules), as a DeedbookError; nothing is unlocked or written."""
         from core.deeds import check_registration
-        from core.kinds.registration import DEFAULT_SHARES
 
-        check_registration(
-            self.ledger,
-            self.resolve_key(registrar.key).address,
-            parcel=parcel,
-            address=address,
-            owner=owner,
-            legal=legal,
-            attributes=dict(attributes or {}),
-            shares=shares or DEFAULT_SHARES,
-        )
+        check_registration(self.ledger, self.resolve_key(registrar.key).address, **_registration(form))
 
     # -- transfers -------------------------------------------------------------------------------------
     def prepare_transfer(
