@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from core.entries import Entry
     from core.ledger import Ledger, RecordedEntry
     from core.liens import LienRecord
-    from core.notary import JournalRecord
+    from core.notary import JournalRecord, NotarialAct
     from core.requests import SigningRequest
     from core.state import DeedState
     from core.transactions import PreparedTransfer
@@ -278,56 +278,20 @@ class RecordOps(WorkspaceBase):
         return Done(record, self.recorded([record.index]))
 
     # -- the notary --------------------------------------------------------------------------------------
-    def check_attestation(
-        self,
-        index: int,
-        notary: Signer,
-        *,
-        act: str,
-        place: str = "",
-        id_kind: str = "",
-        act_date: date | str | None = None,
-    ) -> None:
+    def check_attestation(self, index: int, notary: Signer, **act: Unpack["NotarialAct"]) -> None:
         """What `attest` would refuse without the notary's key, as a DeedbookError; nothing is written."""
         from core.notary import check_attestation
 
-        check_attestation(
-            self.ledger,
-            index,
-            self.resolve_key(notary.key).address,
-            act=act,
-            place=place,
-            id_kind=id_kind,
-            act_date=act_date,
-        )
+        check_attestation(self.ledger, index, self.resolve_key(notary.key).address, **act)
 
     def attest(
-        self,
-        index: int,
-        notary: Signer,
-        *,
-        act: str,
-        place: str = "",
-        id_kind: str = "",
-        id_number: str | None = None,
-        act_date: date | str | None = None,
+        self, index: int, notary: Signer, *, id_number: str | None = None, **act: Unpack["NotarialAct"]
     ) -> Done[int]:
         from core.notary import attest
 
         ledger = self.ledger
-        self.check_attestation(  # an unknown entry, a date to come, the rules: said before the password
-            index, notary, act=act, place=place, id_kind=id_kind, act_date=act_date
-        )
-        attestation = attest(
-            ledger,
-            index,
-            self.unlock(notary),
-            act=act,
-            place=place,
-            id_kind=id_kind,
-            id_number=id_number,
-            act_date=act_date,
-        )
+        self.check_attestation(index, notary, **act)  # an unknown entry, a date to come, the rules: before the password
+        attestation = attest(ledger, index, self.unlock(notary), id_number=id_number, **act)
         return Done(attestation, self.recorded([attestation]))
 
     def journal(
