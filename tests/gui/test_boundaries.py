@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -48,19 +48,11 @@ from desktop.gui import theme
 from desktop.gui.panes.servicing import TallyBar
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.gui.widgets.basics import button, card, house_table
-from tests.gui.test_dark_scheme import GRAPHIC, SCHEMES, background, contrast
+from tests.gui.conftest import SCHEMES
+from tests.gui.test_dark_scheme import GRAPHIC, background, contrast
 
 RATIOS = [1.0, 2.0]
 RING = 0.9  # of a one-pixel ring all round: a rounded corner draws a few pixels fewer than the rect's perimeter
-
-
-@pytest.fixture(params=SCHEMES)
-def scheme(request: Any, qtbot: Any) -> Iterator[str]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme.apply_theme(app, request.param)
-    yield request.param
-    theme.apply_theme(app, "light")
 
 
 def shot(widget: QWidget, ratio: float) -> QImage:

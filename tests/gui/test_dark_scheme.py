@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from desktop.gui import theme
 from desktop.gui.widgets.basics import banner, button, card, label
+from tests.gui.conftest import SCHEMES
 from tests.gui.test_app import no_training  # noqa: F401 - a fixture: the tour without training a model
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMES = ["light", "dark"]
 TEXT = 4.5  # WCAG AA for text
 GRAPHIC = 3.0  # WCAG 1.4.11 for the marks of a chart, a badge's ring
 
@@ -72,15 +72,6 @@ def inked(image: QImage, rect: QRect, ground: QColor) -> QColor:
             if value > best:
                 best, found = value, color
     return found
-
-
-@pytest.fixture(params=SCHEMES)
-def scheme(request: Any, qtbot: Any) -> Iterator[str]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme.apply_theme(app, request.param)
-    yield request.param
-    theme.apply_theme(app, "light")
 
 
 def _where(widget: QWidget, top: QWidget) -> QRect:
