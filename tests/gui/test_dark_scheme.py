@@ -74,7 +74,8 @@ def inked(image: QImage, rect: QRect, ground: QColor) -> QColor:
     return found
 
 
-def _where(widget: QWidget, top: QWidget) -> QRect:
+def rect_in(widget: QWidget, top: QWidget) -> QRect:
+    """Where `widget` is drawn in `top`'s coordinates."""
     return QRect(widget.mapTo(top, widget.rect().topLeft()), widget.size())
 
 
@@ -156,7 +157,7 @@ def test_every_styled_text_reads_on_its_background(qtbot: Any, scheme: str) -> N
         ink = palette.color(widget.foregroundRole())
         if name == "placeholder":
             ink = palette.color(palette.ColorRole.PlaceholderText)
-        check(name, ink, _where(widget, window))
+        check(name, ink, rect_in(widget, window))
     table = found["table"]
     assert isinstance(table, QTableWidget)
     for row, what in ((1, "selected row"), (0, "row")):
@@ -165,7 +166,7 @@ def test_every_styled_text_reads_on_its_background(qtbot: Any, scheme: str) -> N
         role = table.palette().ColorRole.HighlightedText if row == 1 else table.palette().ColorRole.Text
         check(what, table.palette().color(role), rect)
     header = table.horizontalHeader()
-    check("table header", theme.color("muted"), _where(header, window))  # the style sheet's ::section colour
+    check("table header", theme.color("muted"), rect_in(header, window))  # the style sheet's ::section colour
     sidebar = found["sidebar"]
     assert isinstance(sidebar, QListWidget)
     for row, what in ((0, "selected sidebar item"), (1, "sidebar item")):
