@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Required, TypedDict, Unpack
 
 from core import attributes as catalogue
 from core.display import clean, script_note
@@ -45,69 +45,50 @@ def registration_message(
     }
 
 
-def check_registration(
-    ledger: Ledger,
-    registrar: str,
-    *,
-    parcel: str,
-    address: str,
-    owner: str,
-    legal: str = "",
-    attributes: dict[str, Any] | None = None,
-    shares: int = DEFAULT_SHARES,
-) -> None:
+class Registration(TypedDict, total=False):
+    """A deed's registration as given: the fields `registration_message` checks and builds from."""
+
+    parcel: Required[str]
+    address: Required[str]
+    owner: Required[str]
+    legal: str
+    attributes: dict[str, Any] | None
+    shares: int
+
+
+def _registration_entries(
+    state: LedgerState, fields: Registration, sign: Callable[[str, dict[str, Any]], Entry]
+) -> list[Entry]:
+    """The RegisterDeed recorded for `fields`, numbered as the next deed in `state`: built here alone, so what
+    `check_registration` applies before asking is exactly what `register_deed` signs and records."""
+    return [sign("RegisterDeed", registration_message(state.next_deed_id, **fields))]
+
+
+def check_registration(ledger: Ledger, registrar: str, **fields: Unpack[Registration]) -> None:
     """What registering would refuse, said before the `registrar`'s key is unlocked or anyone is asked:
     the fields, a parcel registered already, a key that is no registrar, the ledger's rules, all applied
     to the ledger as it is now (as `dry_run` does for the compliance acts). Nothing is written."""
     from core.compliance.acts import PLACEHOLDER, reading
     from core.kinds import apply_entry
 
+    def unsigned(kind: str, message: dict[str, Any]) -> Entry:
+        signer = checksum_address(parse_address(registrar))
+        return Entry(kind, message, (SignatureRecord("registrar", signer, PLACEHOLDER, kind),))
+
     with reading(ledger) as state:
-        message = registration_message(
-            state.next_deed_id,
-            parcel=parcel,
-            address=address,
-            owner=owner,
-            legal=legal,
-            attributes=attributes,
-            shares=shares,
-        )
-        signature = SignatureRecord(
-            "registrar", checksum_address(parse_address(registrar)), PLACEHOLDER, "RegisterDeed"
-        )
-        apply_entry(state, Entry("RegisterDeed", message, (signature,)), ApplyContext(state.size, int(time.time())))
+        for entry in _registration_entries(state, fields, unsigned):
+            apply_entry(state, entry, ApplyContext(state.size, int(time.time())))
 
 
-def register_deed(
-    ledger: Ledger,
-    key: UnlockedKey,
-    *,
-    parcel: str,
-    address: str,
-    owner: str,
-    legal: str = "",
-    attributes: dict[str, Any] | None = None,
-    shares: int = DEFAULT_SHARES,
-) -> DeedState:
+def register_deed(ledger: Ledger, key: UnlockedKey, **fields: Unpack[Registration]) -> DeedState:
     """Sign a RegisterDeed with the registrar `key` and record it; returns the new deed.
 
     The deed number is the next one at the moment of recording (taken inside the
     write lock), so registrars working at once all get theirs, in some order."""
-    registration_message(
-        0, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
-    )  # refuse bad input before waiting for the lock
+    registration_message(0, **fields)  # refuse bad input before waiting for the lock
 
     def build(state: LedgerState) -> list[Entry]:
-        message = registration_message(
-            state.next_deed_id,
-            parcel=parcel,
-            address=address,
-            owner=owner,
-            legal=legal,
-            attributes=attributes,
-            shares=shares,
-        )
-        return [ledger.sign("RegisterDeed", message, key, "registrar")]
+        return _registration_entries(state, fields, lambda kind, message: ledger.sign(kind, message, key, "registrar"))
 
     [index] = ledger.append_built(build)
     deed_id = ledger.entry(index).deed_id

@@ -193,6 +193,16 @@ def _group(units: int, group: str, indian: bool) -> str:
     return group.join(parts)
 
 
+def _notated(
+    sign: str, units: int, fraction: str, *, grouped: bool, point: str, group: str, zero: str, indian: bool
+) -> str:
+    """A number's parts in a notation: `sign`, the whole `units` (grouped or not), the `fraction`'s digits
+    after the notation's point (none if empty), all in the script whose digit zero is `zero`."""
+    text = _group(units, group, indian) if grouped else str(units)
+    text = sign + text + (f"{point}{fraction}" if fraction else "")
+    return text if zero == "0" else text.translate(_script(zero))
+
+
 def amount_text(
     minor: int,
     currency: str,
@@ -214,9 +224,8 @@ def amount_text(
     if whole:
         minor, places = _round_whole(minor, 10**places), 0
     units, fraction = divmod(minor, 10**places)
-    text = _group(units, group, indian) if grouped else str(units)
-    text = sign + text + (f"{point}{fraction:0{places}d}" if places else "")
-    return text if zero == "0" else text.translate(_script(zero))
+    digits = f"{fraction:0{places}d}" if places else ""
+    return _notated(sign, units, digits, grouped=grouped, point=point, group=group, zero=zero, indian=indian)
 
 
 def format_amount(
@@ -276,10 +285,9 @@ def number_text(
     text = str(abs(value)) if isinstance(value, int) and places == 0 else f"{abs(float(value)):.{places}f}"
     whole, _, fraction = text.partition(".")
     fraction = fraction.rstrip("0") if trim else fraction
-    shown = _group(int(whole), group, indian) + (f"{point}{fraction}" if fraction else "")
     nonzero = any(ch not in "0." for ch in text)  # -0.001 to two places is '0.00', not '-0.00'
     sign = "-" if value < 0 and nonzero else ("+" if signed else "")
-    shown = sign + (shown if zero == "0" else shown.translate(_script(zero)))
+    shown = _notated(sign, int(whole), fraction, grouped=True, point=point, group=group, zero=zero, indian=indian)
     return shown + percent if percentage else shown
 
 
@@ -304,9 +312,8 @@ def renotated(
         return text
     sign, whole, fraction = match.groups()
     digits = int(whole.replace(",", ""))
-    shown = _group(digits, group, indian) if "," in whole else str(digits)
-    shown = sign + shown + (f"{point}{fraction}" if fraction is not None else "")
-    return shown if zero == "0" else shown.translate(_script(zero))
+    grouped = "," in whole  # a year stays 1994
+    return _notated(sign, digits, fraction or "", grouped=grouped, point=point, group=group, zero=zero, indian=indian)
 
 
 @total_ordering

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from core.csvexport import write_csv
 from core.dates import optional_date, parse_date, today_here, latest_day
@@ -95,56 +95,36 @@ def attestation_message(
     }
 
 
-def check_attestation(
-    ledger: Ledger,
-    index: int,
-    notary: str,
-    *,
-    act: str,
-    place: str = "",
-    id_kind: str = "",
-    act_date: date | str | None = None,
-    signers: list[str] | None = None,
-) -> None:
+class NotarialAct(TypedDict, total=False):
+    """The act a notary attests, as checked before the key is unlocked and recorded after (the identity
+    number apart: only the key can hash it)."""
+
+    act: Required[str]
+    place: str
+    id_kind: str
+    act_date: date | str | None
+    signers: list[str] | None
+
+
+def check_attestation(ledger: Ledger, index: int, notary: str, **act: Unpack[NotarialAct]) -> None:
     """What `attest` would refuse without the notary's key: the entry, the act, its date, and the Attestation
     rules applied to the ledger as it is now (the identity number's hash is no rule's business)."""
     from core.compliance.acts import dry_run
     from core.entries import Entry
 
-    message = attestation_message(
-        ledger, index, None, act=act, place=place, id_kind=id_kind, act_date=act_date, signers=signers
-    )
+    message = attestation_message(ledger, index, None, **act)
     dry_run(ledger, Entry("Attestation", message), pending=[("notary", notary, "Attestation")])
 
 
 def attest(
-    ledger: Ledger,
-    index: int,
-    notary_key: UnlockedKey,
-    *,
-    act: str,
-    place: str = "",
-    id_kind: str = "",
-    id_number: str | None = None,
-    act_date: date | str | None = None,
-    signers: list[str] | None = None,
+    ledger: Ledger, index: int, notary_key: UnlockedKey, *, id_number: str | None = None, **act: Unpack[NotarialAct]
 ) -> int:
     """Record the notary's attestation of entry `index`; returns the attestation's own index.
 
     `id_number` (the number on the identity document seen) is hashed with the
     notary's key and never stored, logged or returned in clear.
     """
-    message = attestation_message(
-        ledger,
-        index,
-        notary_key,
-        act=act,
-        place=place,
-        id_kind=id_kind,
-        id_number=id_number,
-        act_date=act_date,
-        signers=signers,
-    )
+    message = attestation_message(ledger, index, notary_key, id_number=id_number, **act)
     return ledger.append([ledger.sign("Attestation", message, notary_key, "notary")])[0]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+import time
+from typing import Callable, Iterator
 
 import pytest
 
@@ -49,3 +50,16 @@ def postgres_server() -> Iterator[postgres.Server]:
 def postgres_url(postgres_server: postgres.Server) -> str:
     """The URL of a fresh, empty PostgreSQL database for this test."""
     return postgres_server.new_database()
+
+
+@pytest.fixture
+def zone_here(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Sets this process's local zone (TZ, as a machine set to it has it); UTC again after the test."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.delenv("TZ", raising=False)
+    time.tzset()

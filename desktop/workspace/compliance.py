@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from core.errors import DeedbookError
 from desktop.workspace.base import WorkspaceBase
@@ -37,6 +37,18 @@ def _writable_folder(folder: Path) -> None:
     output_folder(folder)
     if not os.access(folder, os.W_OK):
         raise DeedbookError(f"The folder {folder} cannot be written to; choose another.")
+
+
+class RecoveryCase(TypedDict, total=False):
+    """A recovery as asked for (whose key was lost, the new one, why, under which order, of which deed, and when
+    the approvers' requests expire): what `check_start_recovery` checks and `start_recovery` opens."""
+
+    lost: Required[str]
+    new: Required[str]
+    reason: Required[str]
+    order: str
+    deed: str | int | None
+    deadline: int | str | None
 
 
 @dataclass(frozen=True)
@@ -243,67 +255,42 @@ class ComplianceOps(WorkspaceBase):
         return list_holds(self.ledger)
 
     # -- recovery ------------------------------------------------------------------------------------------------
-    def check_start_recovery(
-        self,
-        registrar: Signer,
-        *,
-        lost: str,
-        new: str,
-        reason: str,
-        order: str = "",
-        deed: str | int | None = None,
-        deadline: int | str | None = None,
-    ) -> None:
+    def check_start_recovery(self, registrar: Signer, **case: Unpack[RecoveryCase]) -> None:
         """What `start_recovery` would refuse without the key (the GUI asks between this and it): the deadline,
         the message and the ledger's rules (a dry run). The requests' folder is checked when it is made."""
-        self._recovery_start(
-            registrar, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=None, deadline=deadline
-        )
+        self._recovery_start(registrar, case, out_dir=None)
 
     def _recovery_start(
-        self,
-        registrar: Signer,
-        *,
-        lost: str,
-        new: str,
-        reason: str,
-        order: str,
-        deed: str | int | None,
-        out_dir: str | os.PathLike[str] | None,
-        deadline: int | str | None,
+        self, registrar: Signer, case: RecoveryCase, *, out_dir: str | os.PathLike[str] | None
     ) -> tuple[int, dict[str, Any]]:
         from core.compliance import recovery
         from core.dates import deadline_at
 
-        expires = deadline_at(deadline, int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)
+        expires = deadline_at(case.get("deadline"), int(time.time()), recovery.APPROVAL_DEADLINE_DAYS)
         info = self.resolve_key(registrar.key)
         message = recovery.start_message(
-            self.ledger, info.address, lost=lost, new=new, reason=reason, order=order, deed=deed
+            self.ledger,
+            info.address,
+            lost=case["lost"],
+            new=case["new"],
+            reason=case["reason"],
+            order=case.get("order", ""),
+            deed=case.get("deed"),
         )
         if out_dir is not None:
             _writable_folder(Path(out_dir))
         return expires, message
 
     def start_recovery(
-        self,
-        registrar: Signer,
-        *,
-        lost: str,
-        new: str,
-        reason: str,
-        order: str = "",
-        deed: str | int | None = None,
-        out_dir: str | os.PathLike[str] | None = None,
-        deadline: int | str | None = None,
+        self, registrar: Signer, *, out_dir: str | os.PathLike[str] | None = None, **case: Unpack[RecoveryCase]
     ) -> Done[StartedRecovery]:
         """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`
         (expiring at `deadline`, default in 30 days)."""
         from core.compliance import recovery
 
         ledger = self.ledger
-        expires, message = self._recovery_start(  # what would be refused, before the password and the entry
-            registrar, lost=lost, new=new, reason=reason, order=order, deed=deed, out_dir=out_dir, deadline=deadline
-        )
+        # what would be refused, before the password and the entry
+        expires, message = self._recovery_start(registrar, case, out_dir=out_dir)
         index = recovery.start(ledger, self.unlock(registrar), message)
         receipt = self.recorded([index])
         paths: list[Path] = []

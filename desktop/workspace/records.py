@@ -10,23 +10,49 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Required, Sequence, TypedDict, Unpack
 
 from desktop.workspace.base import WorkspaceBase
 from desktop.workspace.receipt import Done, Receipt
 from desktop.workspace.signers import Signer
 
 if TYPE_CHECKING:
+    from core.deeds import Registration
     from core.entries import Entry
     from core.ledger import Ledger, RecordedEntry
     from core.liens import LienRecord
-    from core.notary import JournalRecord
+    from core.notary import JournalRecord, NotarialAct
     from core.requests import SigningRequest
     from core.state import DeedState
     from core.transactions import PreparedTransfer
     from core.verify import VerifyReport
 
 Progress = Callable[[int, int], None]
+
+
+class RegistrationForm(TypedDict, total=False):
+    """A deed's registration as the form and `deed register` give it (no shares given: the default)."""
+
+    parcel: Required[str]
+    address: Required[str]
+    owner: Required[str]
+    legal: str
+    attributes: Mapping[str, Any] | None
+    shares: int | None
+
+
+def _registration(form: RegistrationForm) -> "Registration":
+    """The form as `core.deeds` takes it, for the check and the act alike."""
+    from core.kinds.registration import DEFAULT_SHARES
+
+    return {
+        "parcel": form["parcel"],
+        "address": form["address"],
+        "owner": form["owner"],
+        "legal": form.get("legal", ""),
+        "attributes": dict(form.get("attributes") or {}),
+        "shares": form.get("shares") or DEFAULT_SHARES,
+    }
 
 
 class RecordOps(WorkspaceBase):
@@ -154,63 +180,20 @@ class RecordOps(WorkspaceBase):
         return self.write_file(out, json.dumps(proof, indent=2, ensure_ascii=False) + "\n", force=force)
 
     # -- deeds ---------------------------------------------------------------------------------------
-    def register_deed(
-        self,
-        registrar: Signer,
-        *,
-        parcel: str,
-        address: str,
-        owner: str,
-        legal: str = "",
-        attributes: Mapping[str, Any] | None = None,
-        shares: int | None = None,
-    ) -> Done["DeedState"]:
+    def register_deed(self, registrar: Signer, **form: Unpack[RegistrationForm]) -> Done["DeedState"]:
         from core.deeds import register_deed
-        from core.kinds.registration import DEFAULT_SHARES
 
         ledger = self.ledger
-        self.check_registration(  # a refusal is said before the password is asked
-            registrar, parcel=parcel, address=address, owner=owner, legal=legal, attributes=attributes, shares=shares
-        )
-        key = self.unlock(registrar)
-        deed = register_deed(
-            ledger,
-            key,
-            parcel=parcel,
-            address=address,
-            owner=owner,
-            legal=legal,
-            attributes=dict(attributes or {}),
-            shares=shares or DEFAULT_SHARES,
-        )
+        self.check_registration(registrar, **form)  # a refusal is said before the password is asked
+        deed = register_deed(ledger, self.unlock(registrar), **_registration(form))
         return Done(deed, self.recorded([deed.registered_index]))
 
-    def check_registration(
-        self,
-        registrar: Signer,
-        *,
-        parcel: str,
-        address: str,
-        owner: str,
-        legal: str = "",
-        attributes: Mapping[str, Any] | None = None,
-        shares: int | None = None,
-    ) -> None:
+    def check_registration(self, registrar: Signer, **form: Unpack[RegistrationForm]) -> None:
         """Whatever `register_deed` would refuse without the key (the fields, a parcel registered already,
         a key that is no registrar, the ledger's rules), as a DeedbookError; nothing is unlocked or written."""
         from core.deeds import check_registration
-        from core.kinds.registration import DEFAULT_SHARES
 
-        check_registration(
-            self.ledger,
-            self.resolve_key(registrar.key).address,
-            parcel=parcel,
-            address=address,
-            owner=owner,
-            legal=legal,
-            attributes=dict(attributes or {}),
-            shares=shares or DEFAULT_SHARES,
-        )
+        check_registration(self.ledger, self.resolve_key(registrar.key).address, **_registration(form))
 
     # -- transfers -------------------------------------------------------------------------------------
     def prepare_transfer(
@@ -295,56 +278,20 @@ class RecordOps(WorkspaceBase):
         return Done(record, self.recorded([record.index]))
 
     # -- the notary --------------------------------------------------------------------------------------
-    def check_attestation(
-        self,
-        index: int,
-        notary: Signer,
-        *,
-        act: str,
-        place: str = "",
-        id_kind: str = "",
-        act_date: date | str | None = None,
-    ) -> None:
+    def check_attestation(self, index: int, notary: Signer, **act: Unpack["NotarialAct"]) -> None:
         """What `attest` would refuse without the notary's key, as a DeedbookError; nothing is written."""
         from core.notary import check_attestation
 
-        check_attestation(
-            self.ledger,
-            index,
-            self.resolve_key(notary.key).address,
-            act=act,
-            place=place,
-            id_kind=id_kind,
-            act_date=act_date,
-        )
+        check_attestation(self.ledger, index, self.resolve_key(notary.key).address, **act)
 
     def attest(
-        self,
-        index: int,
-        notary: Signer,
-        *,
-        act: str,
-        place: str = "",
-        id_kind: str = "",
-        id_number: str | None = None,
-        act_date: date | str | None = None,
+        self, index: int, notary: Signer, *, id_number: str | None = None, **act: Unpack["NotarialAct"]
     ) -> Done[int]:
         from core.notary import attest
 
         ledger = self.ledger
-        self.check_attestation(  # an unknown entry, a date to come, the rules: said before the password
-            index, notary, act=act, place=place, id_kind=id_kind, act_date=act_date
-        )
-        attestation = attest(
-            ledger,
-            index,
-            self.unlock(notary),
-            act=act,
-            place=place,
-            id_kind=id_kind,
-            id_number=id_number,
-            act_date=act_date,
-        )
+        self.check_attestation(index, notary, **act)  # an unknown entry, a date to come, the rules: before the password
+        attestation = attest(ledger, index, self.unlock(notary), id_number=id_number, **act)
         return Done(attestation, self.recorded([attestation]))
 
     def journal(

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import csv
 import os
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,19 +25,6 @@ from core.signing import address_of_private_key, checksum_address
 INSTANTS = st.integers(min_value=DAY, max_value=LAST_INSTANT - 2 * DAY)
 MORNING_IN_AUCKLAND = int(datetime(2026, 12, 7, 21, 0, tzinfo=UTC).timestamp())  # 10:00 on the 8th, UTC+13
 EVENING_IN_LOS_ANGELES = int(datetime(2026, 12, 8, 5, 0, tzinfo=UTC).timestamp())  # 21:00 on the 7th, UTC-8
-
-
-@pytest.fixture
-def zone_here(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """Sets this process's zone (TZ, as a notary's machine is set), restored after the test."""
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield set_zone
-    monkeypatch.delenv("TZ", raising=False)
-    time.tzset()
 
 
 def _key() -> UnlockedKey:
@@ -72,12 +57,12 @@ def test_a_period_of_one_day_selects_a_row_written_on_that_day_here(seconds: int
     assert in_period([row], day, None, zone) == ([row] if shift <= 0 else [])
 
 
-def test_in_auckland_a_mornings_refusal_is_that_day(tmp_path: Path, zone_here: object) -> None:
+def test_in_auckland_a_mornings_refusal_is_that_day(tmp_path: Path, zone_here: Callable[[str], None]) -> None:
     """Fails on the old code: the period of the 8th was compared with the UTC day, the 7th, and left it out."""
     journal, key = NotaryJournal(tmp_path), _key()
     journal.append(key, row_type="refusal", profile=profile("generic"), reason="no id", now=MORNING_IN_AUCKLAND)
     signed = journal.path.read_bytes()
-    zone_here("Pacific/Auckland")  # type: ignore[operator]
+    zone_here("Pacific/Auckland")
     rows = journal.rows()
     assert in_period(rows, "2026-12-08", "2026-12-08") == rows
     assert in_period(rows, "2026-12-07", "2026-12-07") == []
@@ -85,34 +70,38 @@ def test_in_auckland_a_mornings_refusal_is_that_day(tmp_path: Path, zone_here: o
     assert journal.path.read_bytes() == signed and journal.verify().ok  # the signed row is as it was
 
 
-def test_in_los_angeles_an_evenings_refusal_is_that_day(tmp_path: Path, zone_here: object) -> None:
+def test_in_los_angeles_an_evenings_refusal_is_that_day(tmp_path: Path, zone_here: Callable[[str], None]) -> None:
     journal, key = NotaryJournal(tmp_path), _key()
     journal.append(key, row_type="refusal", profile=profile("generic"), reason="late", now=EVENING_IN_LOS_ANGELES)
-    zone_here("America/Los_Angeles")  # type: ignore[operator]
+    zone_here("America/Los_Angeles")
     rows = journal.rows()
     assert in_period(rows, "2026-12-07", "2026-12-07") == rows
     assert in_period(rows, "2026-12-08", None) == []
     assert rows[0].shown_day() == "2026-12-07 (UTC-8)"
 
 
-def test_an_acts_signed_date_stays_with_the_day_it_was_written_beside(tmp_path: Path, zone_here: object) -> None:
+def test_an_acts_signed_date_stays_with_the_day_it_was_written_beside(
+    tmp_path: Path, zone_here: Callable[[str], None]
+) -> None:
     """An act's date is signed (the notary's calendar date): it is what the period selects and what is shown,
     never rewritten; where the row was written on another day here, that day is said beside it."""
     journal, key = NotaryJournal(tmp_path), _key()
     generic = profile("generic")
     journal.append(key, row_type="act", profile=generic, act={"actDate": "2026-12-07"}, now=MORNING_IN_AUCKLAND)
     journal.append(key, row_type="act", profile=generic, act={"actDate": "2026-12-08"}, now=MORNING_IN_AUCKLAND)
-    zone_here("Pacific/Auckland")  # type: ignore[operator]
+    zone_here("Pacific/Auckland")
     late, same = journal.rows()
     assert in_period([late, same], "2026-12-07", "2026-12-07") == [late]
     assert late.shown_day() == "2026-12-07, written 2026-12-08 (UTC+13)"
     assert same.shown_day() == "2026-12-08"
 
 
-def test_the_csv_dates_a_row_by_the_day_its_period_selects_it_by(tmp_path: Path, zone_here: object) -> None:
+def test_the_csv_dates_a_row_by_the_day_its_period_selects_it_by(
+    tmp_path: Path, zone_here: Callable[[str], None]
+) -> None:
     journal, key = NotaryJournal(tmp_path), _key()
     journal.append(key, row_type="refusal", profile=profile("generic"), reason="no id", now=MORNING_IN_AUCKLAND)
-    zone_here("Pacific/Auckland")  # type: ignore[operator]
+    zone_here("Pacific/Auckland")
     out = write_csv(tmp_path / "journal.csv", CSV_COLUMNS, csv_rows(journal.rows()), force=False)
     with open(out, newline="", encoding="utf-8") as handle:
         [row] = list(csv.DictReader(handle))

@@ -63,6 +63,23 @@ def app_theme(qapp: Any) -> None:
         theme.apply_theme(qapp, "light")
 
 
+SCHEMES = ["light", "dark"]
+
+
+@pytest.fixture(params=SCHEMES)
+def scheme(request: Any, qtbot: Any) -> Iterator[str]:
+    """The test runs in each colour scheme (the light one applied again after it, as `app_theme` expects)."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.gui import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app, request.param)
+    yield request.param
+    theme.apply_theme(app, "light")
+
+
 @pytest.fixture
 def desktop_locale() -> Iterator[Callable[[str], None]]:
     """Sets the desktop's locale as a user's system would (QLocale's default: de_DE writes 1.234,56); put back after."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -48,19 +48,11 @@ from desktop.gui import theme
 from desktop.gui.panes.servicing import TallyBar
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.gui.widgets.basics import button, card, house_table
-from tests.gui.test_dark_scheme import GRAPHIC, SCHEMES, background, contrast
+from tests.gui.conftest import SCHEMES
+from tests.gui.test_dark_scheme import GRAPHIC, background, contrast, rect_in
 
 RATIOS = [1.0, 2.0]
 RING = 0.9  # of a one-pixel ring all round: a rounded corner draws a few pixels fewer than the rect's perimeter
-
-
-@pytest.fixture(params=SCHEMES)
-def scheme(request: Any, qtbot: Any) -> Iterator[str]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme.apply_theme(app, request.param)
-    yield request.param
-    theme.apply_theme(app, "light")
 
 
 def shot(widget: QWidget, ratio: float) -> QImage:
@@ -157,10 +149,6 @@ def _showcase(qtbot: Any) -> tuple[QWidget, dict[str, QWidget]]:
     return window, found
 
 
-def _where(widget: QWidget, top: QWidget) -> QRect:
-    return QRect(widget.mapTo(top, widget.rect().topLeft()), widget.size())
-
-
 def _indicator(widget: QWidget) -> QRect:
     """The check box's or radio button's indicator, in the widget's coordinates, as the style lays it out."""
     option = QStyleOptionButton()
@@ -200,7 +188,7 @@ def test_the_boundary_of_each_input_and_indicator_stands_out(qtbot: Any, scheme:
                 rect = _indicator(widget)
                 rect.moveTopLeft(widget.mapTo(window, rect.topLeft()))
             elif name.split(" on ")[0] in _fields():
-                rect = _where(widget, window)
+                rect = rect_in(widget, window)
             else:
                 continue
             value = boundary(image, rect)
@@ -256,14 +244,14 @@ def test_keyboard_focus_is_a_ring_that_stands_out_from_the_unfocused_look(qtbot:
     failures = []
     for name in FOCUSED:
         widget = found[name]
-        rect = _where(widget, window)
+        rect = rect_in(widget, window)
         if name == "sidebar":  # what shows focus is the current item's look
             assert isinstance(widget, QListWidget)
             rect = widget.visualItemRect(widget.item(0))
             rect.moveTopLeft(widget.viewport().mapTo(window, rect.topLeft()))
         elif name == "table":
             assert isinstance(widget, QTableWidget)
-            rect = _where(widget.viewport(), window)
+            rect = rect_in(widget.viewport(), window)
         elif isinstance(widget, QTabBar):  # the current tab's
             rect = widget.tabRect(widget.currentIndex())
             rect.moveTopLeft(widget.mapTo(window, rect.topLeft()))
@@ -301,7 +289,7 @@ def test_disabled_controls_look_disabled_and_their_text_still_reads(qtbot: Any, 
 def _text_contrast(window: QWidget, widget: QWidget) -> float:
     """The widget's most contrasting ink against its own fill (the most common colour inside it, 3 px in)."""
     image = shot(window, 1.0)
-    rect = _where(widget, window).adjusted(3, 3, -3, -3)
+    rect = rect_in(widget, window).adjusted(3, 3, -3, -3)
     ground = background(image, rect)
     return max(
         contrast(image.pixelColor(x, y), ground)
@@ -330,7 +318,7 @@ def test_the_selected_row_stands_out_when_the_table_has_no_focus(qtbot: Any, sch
 def test_the_progress_bars_fill_stands_out_from_its_track(qtbot: Any, scheme: str) -> None:
     window, found = _showcase(qtbot)
     bar = found["progress bar"]
-    rect = _where(bar, window)
+    rect = rect_in(bar, window)
     for ratio in RATIOS:
         image = shot(window, ratio)
         fill = background(image, QRect(rect.left() + 8, rect.top() + 4, rect.width() // 3, rect.height() - 8))
@@ -384,7 +372,7 @@ def test_the_charts_marks_stand_out_from_the_card_they_are_drawn_on(qtbot: Any, 
         marks: dict[str, float] = {}
         window, frame = shown["range"]
         image, origin = shot(window, ratio), ranged.mapTo(window, ranged.rect().topLeft())
-        ground = background(image, _where(frame, window))
+        ground = background(image, rect_in(frame, window))
         left, right = RangeChart.MARGIN, ranged.width() - RangeChart.MARGIN
         axis_y = ranged.label_boxes()["axis"].top() + 16
         x_low = ranged._x(usd(190_000).units, left, right)
@@ -396,7 +384,7 @@ def test_the_charts_marks_stand_out_from_the_card_they_are_drawn_on(qtbot: Any, 
         marks["comparable dot"] = _most(image, dot_x, origin.y() + axis_y + 24, ground, 5)  # its ring
         window, frame = shown["reasons"]
         image, origin = shot(window, ratio), reasons.mapTo(window, reasons.rect().topLeft())
-        ground = background(image, _where(frame, window))
+        ground = background(image, rect_in(frame, window))
         metrics = reasons.fontMetrics()
         label_w = min(metrics.horizontalAdvance("Living area") + 12, reasons.width() * 0.36)
         value_w = max(86.0, metrics.horizontalAdvance("+USD 21,500") + 8.0)
@@ -407,7 +395,7 @@ def test_the_charts_marks_stand_out_from_the_card_they_are_drawn_on(qtbot: Any, 
         marks["reason bar (down)"] = _most(image, origin.x() + zero - 12, origin.y() + 3 + row * 1.5 - 2, ground, 0)
         window, frame = shown["tally"]
         image, origin = shot(window, ratio), tally.mapTo(window, tally.rect().topLeft())
-        ground = background(image, _where(frame, window))
+        ground = background(image, rect_in(frame, window))
         track = tally._bar().toRect().translated(origin)  # inside the focus ring's room
         marks["tally track's end"] = _most(image, track.right(), track.center().y(), ground, 1)
         marks["tally track's top, unvoted"] = _most(image, track.left() + track.width() * 0.8, track.top(), ground, 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableWidget
 from core.money import Money
 from core.servicing.tally import Tally
 from desktop.gui.panes.servicing import TallyBar
-from desktop.gui import theme
 from desktop.gui.widgets import figures
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from tests.gui.a11y_tour import accessible_description, accessible_name
@@ -195,15 +193,6 @@ def test_tab_reaches_each_chart_and_its_focus_ring_is_drawn(qtbot: Any) -> None:
     assert drivers.hasFocus()
     qtbot.keyClick(drivers, Qt.Key.Key_Tab)
     assert button.hasFocus()
-
-
-@pytest.fixture(params=["light", "dark"])
-def scheme(request: Any) -> Iterator[str]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme.apply_theme(app, request.param)
-    yield request.param
-    theme.apply_theme(app, "light")
 
 
 def test_a_focused_charts_ring_stands_out_on_its_card(qtbot: Any, scheme: str) -> None:

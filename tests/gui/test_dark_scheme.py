@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from desktop.gui import theme
 from desktop.gui.widgets.basics import banner, button, card, label
+from tests.gui.conftest import SCHEMES
 from tests.gui.test_app import no_training  # noqa: F401 - a fixture: the tour without training a model
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMES = ["light", "dark"]
 TEXT = 4.5  # WCAG AA for text
 GRAPHIC = 3.0  # WCAG 1.4.11 for the marks of a chart, a badge's ring
 
@@ -74,16 +74,8 @@ def inked(image: QImage, rect: QRect, ground: QColor) -> QColor:
     return found
 
 
-@pytest.fixture(params=SCHEMES)
-def scheme(request: Any, qtbot: Any) -> Iterator[str]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    theme.apply_theme(app, request.param)
-    yield request.param
-    theme.apply_theme(app, "light")
-
-
-def _where(widget: QWidget, top: QWidget) -> QRect:
+def rect_in(widget: QWidget, top: QWidget) -> QRect:
+    """Where `widget` is drawn in `top`'s coordinates."""
     return QRect(widget.mapTo(top, widget.rect().topLeft()), widget.size())
 
 
@@ -165,7 +157,7 @@ def test_every_styled_text_reads_on_its_background(qtbot: Any, scheme: str) -> N
         ink = palette.color(widget.foregroundRole())
         if name == "placeholder":
             ink = palette.color(palette.ColorRole.PlaceholderText)
-        check(name, ink, _where(widget, window))
+        check(name, ink, rect_in(widget, window))
     table = found["table"]
     assert isinstance(table, QTableWidget)
     for row, what in ((1, "selected row"), (0, "row")):
@@ -174,7 +166,7 @@ def test_every_styled_text_reads_on_its_background(qtbot: Any, scheme: str) -> N
         role = table.palette().ColorRole.HighlightedText if row == 1 else table.palette().ColorRole.Text
         check(what, table.palette().color(role), rect)
     header = table.horizontalHeader()
-    check("table header", theme.color("muted"), _where(header, window))  # the style sheet's ::section colour
+    check("table header", theme.color("muted"), rect_in(header, window))  # the style sheet's ::section colour
     sidebar = found["sidebar"]
     assert isinstance(sidebar, QListWidget)
     for row, what in ((0, "selected sidebar item"), (1, "sidebar item")):

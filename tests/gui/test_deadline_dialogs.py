@@ -21,7 +21,7 @@ from desktop.gui.events import Changes
 from tests.compliance_helpers import Office
 from tests.gui import test_rules_pane as rules_pane
 from tests.gui.conftest import Prompts, loaded
-from tests.gui.test_rules_pane import sign_key
+from tests.gui.test_rules_pane import recovery_case, sign_key
 
 # The rules pane's office and pane fixtures, shared rather than built twice.
 office = rules_pane.office
@@ -87,16 +87,9 @@ def test_the_recovery_wizard_asks_the_deadline_and_says_when_requests_expired(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 3})
-    pane.ctx.events.announce(Changes.LEDGER)
-    wizard = pane.open_recovery(None)
-    qtbot.addWidget(wizard)
-    case = wizard.case
-    qtbot.waitUntil(lambda: "approvals, in this order" in case.policy_text.text())
+    wizard, case = recovery_case(pane, office, qtbot, tmp_path / "approvals")
     assert case.deadline.days.value() == 30 and case.deadline.until.text().startswith("until ")
     case.deadline.days.setValue(10)
-    case.lost.set_address(office.key("alice").address)
-    case.new.set_address(office.key("dave").address)
-    case.out_dir.setText(str(tmp_path / "approvals"))
     sign_key(case, "operator")
     qtbot.waitUntil(case.isComplete)
     shot(wizard, "recovery-case")

@@ -9,6 +9,7 @@ import pytest
 from core import deed_search
 from desktop.gui.events import Changes
 from tests.gui.conftest import OWNERS, cells, populate
+from tests.gui.older_answers import older_answers_last
 from tests.helpers import World
 from desktop.gui.models.deeds import DeedColumn
 
@@ -44,8 +45,6 @@ def test_the_count_is_the_newest_when_an_older_count_answers_last(
 ) -> None:
     """Counted again after a change (a deed registered): the count made before it answering last said
     "1 deed" of a ledger holding two (fails on the old code)."""
-    import threading
-    import time
 
     from desktop.gui.panes import deeds
 
@@ -53,16 +52,8 @@ def test_the_count_is_the_newest_when_an_older_count_answers_last(
     window.ctx.events.announce(Changes.DEEDS)
     pane = window.panes["deeds"]
     qtbot.waitUntil(lambda: pane.count.text() == "1 deed")
-    counting, read, slow_done = deeds.count_deeds, threading.Event(), threading.Event()
-
-    def count_deeds(ledger: Any, search: str) -> Any:
-        answer = counting(ledger, search)
-        if answer[-1] == 1:  # the older count, before the second deed: its answer comes back last
-            read.set()
-            time.sleep(0.5)
-            slow_done.set()
-        return answer
-
+    # the older count, before the second deed: its answer comes back last
+    count_deeds, read, slow_done = older_answers_last(deeds.count_deeds, lambda answer: answer[-1] == 1)
     monkeypatch.setattr(deeds, "count_deeds", count_deeds)
     pane._count()
     qtbot.waitUntil(read.is_set, timeout=10_000)

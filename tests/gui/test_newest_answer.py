@@ -7,26 +7,11 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tests.gui.conftest import Prompts
+from tests.gui.older_answers import older_answers_last
 from tests.helpers import World
-
-
-def _older_answers_last(
-    fn: Callable[..., Any], slow: Callable[[Any], bool]
-) -> tuple[Callable[..., Any], threading.Event]:
-    """`fn`, except that a call whose answer `slow(answer)` picks answers half a second late."""
-    slow_done = threading.Event()
-
-    def delayed(*args: Any, **kwargs: Any) -> Any:
-        answer = fn(*args, **kwargs)
-        if slow(answer):
-            time.sleep(0.5)
-            slow_done.set()
-        return answer
-
-    return delayed, slow_done
 
 
 def test_the_documents_folder_is_listed_off_the_ui_thread(
@@ -65,7 +50,7 @@ def test_the_documents_list_is_the_newest_listing_when_an_older_one_answers_last
     (folder / "title-deed1.pdf").write_bytes(b"%PDF-1.7\n")
     docs = window.show_pane("documents")
     qtbot.waitUntil(lambda: docs.files.count() == 1)
-    listing, slow_done = _older_answers_last(documents.pdfs_in, lambda paths: len(paths) == 1)
+    listing, _read, slow_done = older_answers_last(documents.pdfs_in, lambda paths: len(paths) == 1)
     monkeypatch.setattr(documents, "pdfs_in", listing)
     docs.reload()  # one file: the slow, older listing
     time.sleep(0.05)  # the worker has globbed before the second file is written
@@ -103,7 +88,7 @@ def test_the_notary_pane_screens_the_entry_chosen_last_when_an_older_screening_a
     pane = window.show_pane("notary")
     qtbot.waitUntil(lambda: pane.screening.assessment is not None, timeout=30_000)  # opens on the newest
     ws = window.ctx.ws
-    screening, slow_done = _older_answers_last(ws.screen_entry, lambda a: a.entry == first)
+    screening, _read, slow_done = older_answers_last(ws.screen_entry, lambda a: a.entry == first)
     monkeypatch.setattr(ws, "screen_entry", screening)
     pane.entry.setValue(first)
     qtbot.waitUntil(lambda: f"Screening transfer #{first}" in pane.screening.title.text(), timeout=10_000)

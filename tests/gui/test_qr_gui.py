@@ -29,6 +29,7 @@ from desktop.gui.widgets.qr_player import QrPlayer
 from desktop.qr.render import frame_image, png_bytes
 from desktop.qr.scan import texts_in_image
 from tests.gui.conftest import PASSWORD, Prompts, loaded
+from tests.gui.test_transfer import alice_to_bob
 from tests.helpers import World
 
 SHOTS = os.environ.get("DEEDBOOK_QR_SHOTS")  # a folder to keep the screenshots in, to look at them
@@ -191,11 +192,8 @@ def test_wizard_shows_requests_and_reads_responses_as_qr(
     window: Any, world: World, qtbot: Any, tmp_path: Path, read_images: list[list[Path]]
 ) -> None:
     alice, bob = world.key("alice"), world.key("bob")
-    wizard = window.open_transfer(world.register("Q-4", alice.address))
-    qtbot.addWidget(wizard)
+    wizard, _deed = alice_to_bob(window, world, qtbot, "Q-4")
     terms = wizard.terms
-    qtbot.waitUntil(lambda: terms.seller.currentData() is not None)
-    qtbot.keyClicks(terms.buyer.combo.lineEdit(), bob.address)
     terms.price.setValue(180_000)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     page = wizard.signatures

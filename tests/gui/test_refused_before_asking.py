@@ -14,6 +14,7 @@ from core.requests import sign_request
 from core.transactions import prepare_transfer
 from desktop.gui import prompts
 from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.test_transfer import alice_to_bob
 from tests.helpers import World
 
 
@@ -109,11 +110,7 @@ def test_the_transfer_wizards_review_applies_the_ledgers_rules(
     from PySide6.QtWidgets import QWizard
 
     alice, bob = world.key("alice"), world.key("bob")
-    deed = world.register("Q-2", alice.address)
-    wizard = window.open_transfer(deed)
-    qtbot.addWidget(wizard)
-    qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
-    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), bob.address)
+    wizard, deed = alice_to_bob(window, world, qtbot, "Q-2")
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures, timeout=10_000)
     folder = tmp_path / "signed"

@@ -66,6 +66,20 @@ def sign_key(dialog_or_picker: Any, name: str) -> None:
     picker.password.setText(PASSWORD)
 
 
+def recovery_case(pane: Any, office: Office, qtbot: Any, out_dir: Path) -> tuple[Any, Any]:
+    """The recovery wizard opened on a new case, once the rules are read: alice's key lost, dave's the new one,
+    the approvers' requests to go to `out_dir`; the wizard and its case page (no key chosen yet)."""
+    pane.ctx.events.announce(Changes.LEDGER)
+    wizard = pane.open_recovery(None)
+    qtbot.addWidget(wizard)
+    case = wizard.case
+    qtbot.waitUntil(lambda: "approvals, in this order" in case.policy_text.text())
+    case.lost.set_address(office.key("alice").address)
+    case.new.set_address(office.key("dave").address)
+    case.out_dir.setText(str(out_dir))
+    return wizard, case
+
+
 def test_an_empty_state_then_the_rules_in_force_and_their_versions(pane: Any, office: Office, qtbot: Any) -> None:
     assert "No rules have been set" in pane.rules_text.text()
     assert pane.claims_note.text().startswith("No claims yet")
@@ -289,14 +303,7 @@ def test_the_recovery_wizard_follows_the_approvals_and_the_waiting_period(
             "waiting_days": 3,
         }
     )
-    pane.ctx.events.announce(Changes.LEDGER)
-    wizard = pane.open_recovery(None)
-    qtbot.addWidget(wizard)
-    case = wizard.case
-    qtbot.waitUntil(lambda: "approvals, in this order" in case.policy_text.text())
-    case.lost.set_address(office.key("alice").address)
-    case.new.set_address(office.key("dave").address)
-    case.out_dir.setText(str(tmp_path / "approvals"))
+    wizard, case = recovery_case(pane, office, qtbot, tmp_path / "approvals")
     sign_key(case, "operator")
     qtbot.waitUntil(case.isComplete)
     size = office.ledger.size()
@@ -348,14 +355,7 @@ def test_a_recovery_the_ledger_would_refuse_is_said_before_the_question(
     """A key that is no registrar opens no recovery: said on the page, and nothing asked. Fails on the old
     code ('Open a recovery …?' was asked, then the ledger refused)."""
     office.rules(recovery={"approvals": [{"role": "registrar", "by": "registrars"}], "waiting_days": 3})
-    pane.ctx.events.announce(Changes.LEDGER)
-    wizard = pane.open_recovery(None)
-    qtbot.addWidget(wizard)
-    case = wizard.case
-    qtbot.waitUntil(lambda: "approvals, in this order" in case.policy_text.text())
-    case.lost.set_address(office.key("alice").address)
-    case.new.set_address(office.key("dave").address)
-    case.out_dir.setText(str(tmp_path / "approvals"))
+    wizard, case = recovery_case(pane, office, qtbot, tmp_path / "approvals")
     case.key.reload()
     sign_key(case, "bob")
     qtbot.waitUntil(case.isComplete)

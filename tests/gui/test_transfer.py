@@ -19,6 +19,17 @@ def _click_next(wizard: QWizard, qtbot: Any) -> None:
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
 
 
+def alice_to_bob(window: Any, world: World, qtbot: Any, parcel: str) -> tuple[Any, int]:
+    """The transfer wizard on a new deed `parcel` of alice's, once the deed is read (on a worker), with bob
+    typed as the buyer; and the deed's number."""
+    deed_id = world.register(parcel, world.key("alice").address)
+    wizard = window.open_transfer(deed_id)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
+    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), world.key("bob").address)
+    return wizard, deed_id
+
+
 def test_transfer_end_to_end(
     window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts, answer_key_dialog: Any
 ) -> None:
@@ -122,12 +133,7 @@ def test_a_price_in_the_other_convention_is_refused_not_misread(
 def test_a_response_for_another_transfer_is_refused(
     window: Any, world: World, qtbot: Any, tmp_path: Path, prompt_log: Prompts
 ) -> None:
-    alice, bob = world.key("alice"), world.key("bob")
-    deed_id = world.register("T-3", alice.address)
-    wizard = window.open_transfer(deed_id)
-    qtbot.addWidget(wizard)
-    qtbot.waitUntil(lambda: wizard.terms.seller.currentData() is not None)
-    qtbot.keyClicks(wizard.terms.buyer.combo.lineEdit(), bob.address)
+    wizard, _deed = alice_to_bob(window, world, qtbot, "T-3")
     _click_next(wizard, qtbot)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.signatures)
     junk = tmp_path / "junk.json"
@@ -145,12 +151,8 @@ def test_an_indian_desktop_types_lakhs_and_reads_them_back(
     from desktop.gui.transfer_signatures import request_summary
 
     desktop_locale("en_IN")
-    alice, bob = world.key("alice"), world.key("bob")
-    wizard = window.open_transfer(world.register("IN-1", alice.address))
-    qtbot.addWidget(wizard)
+    wizard, _deed = alice_to_bob(window, world, qtbot, "IN-1")
     terms = wizard.terms
-    qtbot.waitUntil(lambda: terms.seller.currentData() is not None)
-    qtbot.keyClicks(terms.buyer.combo.lineEdit(), bob.address)
     terms.price.lineEdit().selectAll()
     qtbot.keyClicks(terms.price.lineEdit(), "25,00,000.50")
     qtbot.keyClick(terms.price.lineEdit(), Qt.Key.Key_Return)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from core.money import Money
 from tests.gui.conftest import OWNERS, Prompts
+from tests.gui.older_answers import older_answers_last
 from tests.helpers import World
 from valuation import service
 from valuation.comparables import Comparable
@@ -308,22 +309,12 @@ def test_the_model_card_shown_is_the_newest_read_when_an_older_read_answers_last
 ) -> None:
     """The card is read again on each change; a read made before a model was trained ("no model") answering
     after the read made since showed "No model yet" beside a trained model (fails on the old code)."""
-    import time
 
     pane = window.show_pane("valuation")
     qtbot.waitUntil(lambda: "2,713 sales" in pane.card_text.text(), timeout=10_000)
     model["trained"] = False
-    has_model = service.has_model
-    read, slow_done = threading.Event(), threading.Event()
-
-    def slow_has_model(home: Any) -> bool:
-        answer = has_model(home)
-        if not answer:  # the older read, before the model was trained: its answer comes back last
-            read.set()
-            time.sleep(0.5)
-            slow_done.set()
-        return answer
-
+    # the older read, before the model was trained: its answer comes back last
+    slow_has_model, read, slow_done = older_answers_last(service.has_model, lambda answer: not answer)
     monkeypatch.setattr(service, "has_model", slow_has_model)
     pane.load_card()
     qtbot.waitUntil(read.is_set, timeout=10_000)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from core.dates import format_instant, format_local, parse_deadline
 from desktop.gui import fmt
@@ -20,35 +19,22 @@ from tests.helpers import World
 LATE = 1_796_687_940  # 2026-12-07 23:59 UTC: already the 8th in Auckland, still the 7th in Honolulu
 
 
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """This process's local zone, as a machine set to it has it (TZ); UTC again after."""
-
-    def move(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield move
-    monkeypatch.delenv("TZ", raising=False)
-    time.tzset()
-
-
-def test_a_time_on_screen_names_its_offset(zone: Callable[[str], None]) -> None:
+def test_a_time_on_screen_names_its_offset(zone_here: Callable[[str], None]) -> None:
     """The GUI showed time.localtime bare: '2026-12-08 12:59' beside the command line's '2026-12-07 23:59 UTC'
     read as another moment, and a day later."""
-    zone("Pacific/Auckland")
+    zone_here("Pacific/Auckland")
     assert fmt.when(LATE) == "2026-12-08 12:59 UTC+13"
-    zone("Pacific/Honolulu")
+    zone_here("Pacific/Honolulu")
     assert fmt.when(LATE, seconds=True) == "2026-12-07 13:59:00 UTC-10"
-    zone("America/Chicago")  # daylight time in June, standard time in December: the offset of that instant
+    zone_here("America/Chicago")  # daylight time in June, standard time in December: the offset of that instant
     assert fmt.when(LATE) == "2026-12-07 17:59 UTC-6" and fmt.when(LATE - 180 * 86_400).endswith("UTC-5")
-    zone("UTC")
+    zone_here("UTC")
     assert fmt.when(LATE) == "2026-12-07 23:59 UTC"
 
 
-def test_the_deadline_field_says_the_moment_in_utc_and_here(qtbot: Any, zone: Callable[[str], None]) -> None:
+def test_the_deadline_field_says_the_moment_in_utc_and_here(qtbot: Any, zone_here: Callable[[str], None]) -> None:
     """What the signer in another zone reads (UTC, as the request prints it) and what the agent's clock says."""
-    zone("Pacific/Kiritimati")
+    zone_here("Pacific/Kiritimati")
     field = DeadlineField(7)
     qtbot.addWidget(field)
     seconds = field.seconds()
@@ -58,8 +44,10 @@ def test_the_deadline_field_says_the_moment_in_utc_and_here(qtbot: Any, zone: Ca
     assert parse_deadline(utc) == parse_deadline(here) == seconds - seconds % 60  # one instant, two clocks
 
 
-def test_the_entries_table_names_the_offset(window: Any, world: World, qtbot: Any, zone: Callable[[str], None]) -> None:
-    zone("Etc/GMT+12")
+def test_the_entries_table_names_the_offset(
+    window: Any, world: World, qtbot: Any, zone_here: Callable[[str], None]
+) -> None:
+    zone_here("Etc/GMT+12")
     world.register("Z-1", world.key("alice").address)
     window.ctx.events.announce(Changes.LEDGER)
     model = window.show_pane("ledger").model
@@ -69,7 +57,7 @@ def test_the_entries_table_names_the_offset(window: Any, world: World, qtbot: An
 
 
 def test_the_signer_in_another_zone_reads_the_deadline_in_utc_and_on_their_clock(
-    world: World, qtbot: Any, tmp_path: Path, zone: Callable[[str], None]
+    world: World, qtbot: Any, tmp_path: Path, zone_here: Callable[[str], None]
 ) -> None:
     """The agent in Auckland sets the deadline; the buyer signs in Honolulu: the same instant, the UTC moment the
     request and the command line give, and the buyer's own clock beside it."""
@@ -79,11 +67,11 @@ def test_the_signer_in_another_zone_reads_the_deadline_in_utc_and_on_their_clock
     from core.transactions import prepare_transfer
     from desktop.gui.signer import SignerWindow
 
-    zone("Pacific/Auckland")
+    zone_here("Pacific/Auckland")
     deed = world.register("Z-2", world.key("alice").address)
     prepared = prepare_transfer(world.ledger, deed, world.key("bob").address, "1000", "USD", deadline="2099-06-30")
     request = write_request(prepared.requests[1], tmp_path / "out")
-    zone("Pacific/Honolulu")
+    zone_here("Pacific/Honolulu")
     window = SignerWindow(world.home, None, world.keys)
     qtbot.addWidget(window)
     assert loaded(qtbot, window, request)
@@ -91,7 +79,7 @@ def test_the_signer_in_another_zone_reads_the_deadline_in_utc_and_on_their_clock
     assert any(t.startswith("2099-06-30 23:59 UTC (2099-06-30 13:59 UTC-10 here; in ") for t in shown), shown
 
 
-def test_the_log_names_its_zone(tmp_path: Path, zone: Callable[[str], None]) -> None:
+def test_the_log_names_its_zone(tmp_path: Path, zone_here: Callable[[str], None]) -> None:
     """The log wrote local time unnamed ('2026-12-08 09:00:00,123'): beside the ledger's UTC times, hours off."""
     import logging
     from logging.handlers import RotatingFileHandler
@@ -99,7 +87,7 @@ def test_the_log_names_its_zone(tmp_path: Path, zone: Callable[[str], None]) -> 
     from core.paths import DataDir
     from desktop.gui.context import setup_logging
 
-    zone("Pacific/Auckland")
+    zone_here("Pacific/Auckland")
     logger = logging.getLogger("deedbook")
     before = list(logger.handlers)
     for handler in before:

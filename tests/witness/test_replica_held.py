@@ -17,6 +17,13 @@ from tests.helpers import World
 from tests.witness.test_replica import grow
 
 
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataDir:
+    """A replica's data folder, with syncs appending two entries a batch (so that one can stop between them)."""
+    monkeypatch.setattr(replica_module, "BATCH", 2)
+    return DataDir.resolve(tmp_path / "replica")
+
+
 def _stopped_after_one_batch(home: DataDir, world: World) -> SyncReport:
     """A sync from `world` stopped once its first batch is appended (as Cancel or Ctrl+C would)."""
     done: list[int] = []
@@ -37,11 +44,9 @@ def _show(home: DataDir, capsys: pytest.CaptureFixture[str], *json_flag: str) ->
 
 
 def test_replica_show_says_what_a_stopped_sync_left_and_a_finished_one_clears_it(
-    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    operator: World, home: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(replica_module, "BATCH", 2)
     grow(operator, 3)
-    home = DataDir.resolve(tmp_path / "replica")
     assert sync(home, None, LedgerSource(operator.ledger, str(operator.home.root))).ok
     had = operator.ledger.size()
     grow(operator, 6)
@@ -69,11 +74,9 @@ def test_replica_show_says_what_a_stopped_sync_left_and_a_finished_one_clears_it
 
 
 def test_a_stopped_first_sync_says_how_far_it_got(
-    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    operator: World, home: DataDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(replica_module, "BATCH", 2)
     grow(operator, 5)
-    home = DataDir.resolve(tmp_path / "replica")
     _stopped_after_one_batch(home, operator)
     code, out, err = _show(home, capsys)
     assert code == 2 and out == "" and "Traceback" not in err
