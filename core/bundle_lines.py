@@ -35,6 +35,7 @@ from core.bundles import (
     bundle_entry,
     bundle_head,
     damaged,
+    same_as_checkpoint,
     entry_json,
     parse_head,
     read_v1_bundle,
@@ -126,7 +127,7 @@ def read_lines_bundle(path: str | os.PathLike[str], cancelled: Callable[[], bool
         if type(since) is not int or type(size) is not int or not 0 <= since <= size:
             raise BadBundle(f"{label} is damaged or incomplete; it cannot be synced from.")
         try:
-            count = _check_entries(handle, label, since, size, cancelled)
+            count = _check_entries(handle, label, since, size, head.get("checkpoint"), cancelled)
             stamp, offset = _stamp(handle), len(first)
         except OSError as problem:
             raise BadBundle(f"{p} cannot be read ({problem.strerror or problem}).") from None
@@ -189,7 +190,12 @@ def _an_object(raw: bytes) -> bool:
 
 
 def _check_entries(
-    handle: BinaryIO, label: str, since: int, size: int, cancelled: Callable[[], bool] | None = None
+    handle: BinaryIO,
+    label: str,
+    since: int,
+    size: int,
+    checkpoint: Any,
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Read every entry line after the first to the last line; how many entries there are.  A county's file
     takes a while (about 5 s per 100,000 entries): `cancelled()` is asked every PAGE lines."""
@@ -207,7 +213,7 @@ def _check_entries(
         if index >= size:
             raise BadBundle(f"{label} is damaged: it carries more entries than its first line says ({size - since:,}).")
         with damaged(label):
-            bundle_entry(item, index)
+            same_as_checkpoint(checkpoint, bundle_entry(item, index), label)
         count += 1
     if since + count != size:
         raise BadBundle(f"{label} is damaged: it carries {count:,} entries where its first line says {size - since:,}.")

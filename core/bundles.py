@@ -157,7 +157,24 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
         if type(since) is not int or not isinstance(items, list):
             raise ValueError
         entries = tuple(bundle_entry(item, since + offset) for offset, item in enumerate(items))
+        for entry in entries:
+            same_as_checkpoint(data.get("checkpoint"), entry, label)
         return parse_head(data, label, entries)
+
+
+def same_as_checkpoint(checkpoint: Any, item: BundleEntry, label: str) -> None:
+    """A bundle carries its checkpoint twice when the checkpoint's own entry is among its entries: the two must
+    be one (an entry past every checkpoint has nothing else to be checked against, so its copy is)."""
+    if not isinstance(checkpoint, dict) or checkpoint.get("index") != item.index or type(item.index) is not int:
+        return
+    entry = item.entry
+    if (
+        entry.kind != "Checkpoint"
+        or item.recorded_at != checkpoint.get("recordedAt")
+        or entry.message != checkpoint.get("message")
+        or [s.as_json() for s in entry.signatures] != checkpoint.get("signatures")
+    ):
+        raise BadBundle(f"{label} is damaged: its checkpoint and its entry {item.index:,} disagree.")
 
 
 @contextmanager

@@ -199,6 +199,19 @@ def _first_line_not_a_head(rows: list[bytes]) -> bytes:  # valid JSON, but its f
     return b"".join([json.dumps(head).encode() + b"\n", *rows[1:]])
 
 
+def _checkpoint_entry_restamped(rows: list[bytes]) -> bytes:  # the checkpoint's own entry, a second later
+    index = json.loads(rows[0])["checkpoint"]["index"]
+    changed = []
+    for row in rows:
+        item = json.loads(row)
+        if isinstance(item, dict) and item.get("index") == index and "kind" in item:
+            item["recordedAt"] += 1
+            row = json.dumps(item).encode() + b"\n"
+        changed.append(row)
+    assert changed != rows, "the bundle carries its checkpoint's entry"
+    return b"".join(changed)
+
+
 DAMAGE = {
     "first line cut short": (_first_line_cut, "Line 1 of "),
     "first line damaged": (_first_line_damaged, "is not JSON: the deedbook-export/2 bundle is damaged"),
@@ -211,6 +224,8 @@ DAMAGE = {
     "something after the last line": (_something_after_the_last_line, "its last line does not end"),
     "an entry nested deep": (_deep_entry, "is not JSON"),
     "an entry not UTF-8": (_not_utf8_entry, "is not JSON"),
+    # the fuzz catalogue found it: past every checkpoint nothing else checks the time, but this one is said twice
+    "the checkpoint's entry not the checkpoint": (_checkpoint_entry_restamped, "its checkpoint and its entry"),
 }
 
 
