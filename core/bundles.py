@@ -163,18 +163,22 @@ def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
 
 
 def same_as_checkpoint(checkpoint: Any, item: BundleEntry, label: str) -> None:
-    """A bundle carries its checkpoint twice when the checkpoint's own entry is among its entries: the two must
-    be one (an entry past every checkpoint has nothing else to be checked against, so its copy is)."""
-    if not isinstance(checkpoint, dict) or checkpoint.get("index") != item.index or type(item.index) is not int:
+    """A bundle carries its checkpoint twice when the checkpoint's own entry is among its entries: the same
+    signed checkpoint must carry the same recording time in both (nothing else checks the time of an entry past
+    every checkpoint).  A message or signature that differs is left to the checks that say what it is: the
+    entry's signature by the ledger's rules, the carried checkpoint's by its note, two signed ones as a fork."""
+    if not isinstance(checkpoint, dict) or checkpoint.get("index") != item.index:
         return
     entry = item.entry
-    if (
-        entry.kind != "Checkpoint"
-        or item.recorded_at != checkpoint.get("recordedAt")
-        or entry.message != checkpoint.get("message")
-        or [s.as_json() for s in entry.signatures] != checkpoint.get("signatures")
-    ):
-        raise BadBundle(f"{label} is damaged: its checkpoint and its entry {item.index:,} disagree.")
+    same_checkpoint = (
+        entry.kind == "Checkpoint"
+        and entry.message == checkpoint.get("message")
+        and [s.as_json() for s in entry.signatures] == checkpoint.get("signatures")
+    )
+    if same_checkpoint and item.recorded_at != checkpoint.get("recordedAt"):
+        raise BadBundle(
+            f"{label} is damaged: its checkpoint and its entry {item.index:,} disagree on when it was recorded."
+        )
 
 
 @contextmanager
