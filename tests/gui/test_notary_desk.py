@@ -25,6 +25,7 @@ from desktop.gui.dialogs.party_requests import PartyRequestDialog
 from desktop.gui.notary_desk import NotaryDeskWindow
 from desktop.gui.signer import SignerWindow
 from tests.gui.conftest import PASSWORD, Prompts, loaded
+from tests.gui.older_answers import older_answers_last
 from tests.helpers import World
 
 
@@ -321,7 +322,6 @@ def test_the_journal_shows_the_newest_period_when_an_older_read_answers_last(
 ) -> None:
     """The period's two dates set one after the other start two reads on a pool of several threads; the
     first (a wider period) answering last showed its rows under the second period (fails on the old code)."""
-    import threading
     import time
 
     from PySide6.QtCore import QDate
@@ -339,16 +339,8 @@ def test_the_journal_shows_the_newest_period_when_an_older_read_answers_last(
     desk.show()
     desk.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: desk.table.rowCount() == 1, timeout=10_000)
-    reading = desk.ws.journal_rows
-    slow_done = threading.Event()
-
-    def journal_rows(start: str | None, end: str | None) -> Any:
-        rows = reading(start, end)
-        if rows:  # the wider, older period: its answer comes back last
-            time.sleep(0.5)
-            slow_done.set()
-        return rows
-
+    # the wider, older period (the one with rows): its answer comes back last
+    journal_rows, _read, slow_done = older_answers_last(desk.ws.journal_rows, bool)
     monkeypatch.setattr(desk.ws, "journal_rows", journal_rows)
     today = QDate.currentDate()
     desk.date_from.setDate(today.addDays(-10))  # still holds the row: the slow read
@@ -363,9 +355,6 @@ def test_the_desk_shows_the_request_chosen_last_when_an_older_check_answers_last
 ) -> None:
     """Two request files chosen one after the other are checked on the pool's threads; the first (a good
     request) answering last showed, and offered to attest, the file not chosen last (fails on the old code)."""
-    import threading
-    import time
-
     home, keys, notary = _notary_machine(tmp_path)
     good = _attestation_file(world, tmp_path / "requests", notary)
     data = json.loads(good.read_text())
@@ -375,16 +364,10 @@ def test_the_desk_shows_the_request_chosen_last_when_an_older_check_answers_last
     desk = NotaryDeskWindow(home, keys)
     qtbot.addWidget(desk)
     desk.show()
-    checking = desk.ws.check_attestation_request
-    slow_done = threading.Event()
-
-    def check_attestation_request(request: Any) -> Any:
-        report = checking(request)
-        if report.ok:  # the good request, chosen first: its answer comes back last
-            time.sleep(0.5)
-            slow_done.set()
-        return report
-
+    # the good request, chosen first: its answer comes back last
+    check_attestation_request, _read, slow_done = older_answers_last(
+        desk.ws.check_attestation_request, lambda report: report.ok
+    )
     monkeypatch.setattr(desk.ws, "check_attestation_request", check_attestation_request)
     desk.load(good)
     desk.load(bad)  # the file chosen last
