@@ -19,12 +19,9 @@ from core.settings import Settings
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs import witness as dialogs
 from desktop.gui.panes.witnesses import WAITING
+from tests.folder_state import folder_state
 from tests.gui.conftest import Prompts, populate
 from tests.helpers import World
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_synced(
@@ -48,7 +45,7 @@ def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_syn
     try:
         pane = window.show_pane("witnesses")
         qtbot.waitUntil(lambda: pane.overview is not None and not ctx.ops.busy, timeout=10_000)
-        size, before = ctx.ledger.size(), _files(home.root)
+        size, before = ctx.ledger.size(), folder_state(home.root)
         monkeypatch.setattr(dialogs.SyncDialog, "exec", lambda dialog: 1)  # the source it synced from last time
         qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.busy_cancel.isVisible(), timeout=10_000)
@@ -60,7 +57,7 @@ def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_syn
         qtbot.mouseClick(window.busy_cancel, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=5_000)
         assert not window.busy_cancel.isVisible() and prompt_log.errors == [] and prompt_log.infos == []
-        assert ctx.ledger.size() == size and _files(home.root) == before
+        assert ctx.ledger.size() == size and folder_state(home.root) == before
     finally:
         lock.release()
     try:  # the lock was let go of: the next sync runs

@@ -22,6 +22,7 @@ import pytest
 from core.ledger import Ledger
 from core.paths import DataDir
 from desktop.workspace import Workspace
+from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
 from tests.hardening.harness import export_document, run_cli
 
@@ -398,10 +399,6 @@ def test_two_folders_on_one_database_never_double_an_entry(
     assert leaves(other.root, url) == leaves(office.home)
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("existing", [False, True], ids=["first sync", "replica"])
 def test_ctrl_c_while_waiting_for_another_sync_ends_in_one_sentence_with_nothing_changed(
     source: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str], existing: bool
@@ -418,7 +415,7 @@ def test_ctrl_c_while_waiting_for_another_sync_ends_in_one_sentence_with_nothing
     lock = SyncLock.take(home)
     assert lock is not None
     try:
-        before = _files(target)
+        before = folder_state(target)
         second = start("nowhere", tmp_path / "unused", argv)
         assert second.stderr is not None
         said = second.stderr.readline()
@@ -430,5 +427,5 @@ def test_ctrl_c_while_waiting_for_another_sync_ends_in_one_sentence_with_nothing
     assert second.returncode == 130, (out, err)
     assert "Traceback" not in out + err and out == ""
     assert err.strip() == f"deedbook: Stopped waiting for the other sync into {home.root}; nothing was synced."
-    assert _files(target) == before
+    assert folder_state(target) == before
     assert run_cli(argv, capsys).code == 0  # the lock is free again: the next sync runs

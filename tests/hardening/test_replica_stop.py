@@ -18,6 +18,7 @@ import pytest
 
 from core.ledger import Ledger
 from core.paths import DataDir
+from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
 from tests.hardening.harness import export_document, run_cli
 from tests.hardening.test_replica_kill import leaves, source, start, wait_paused
@@ -229,10 +230,6 @@ def test_ctrl_c_while_a_bundle_file_is_checked_stops_the_check_with_nothing_sync
     assert run_cli(argv, capsys).code == 0 and leaves(target) == source[1]
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("existing", [False, True], ids=["first sync", "replica"])
 def test_a_sync_stopped_before_its_first_batch_leaves_the_folder_as_it_was(
     existing: bool, office: Office, source: tuple[Path, list[str]], tmp_path: Path
@@ -250,11 +247,11 @@ def test_a_sync_stopped_before_its_first_batch_leaves_the_folder_as_it_was(
         bundle = tmp_path / "grown.jsonl"
         assert run_cli(office.argv("export", "--since", "0", "--out", str(bundle))).code == 0
         of = len(leaves(office.home)) - of
-    before = _files(home.root) if existing else None
+    before = folder_state(home.root) if existing else None
     report = sync(home, None, BundleSource(read_bundle(bundle), "export"), cancelled=lambda: True)
     assert report.ok and report.stopped and not report.started and report.appended == 0
     assert report.reason == f"Sync stopped after 0 of {of} entries; run it again to continue."
     if existing:
-        assert _files(home.root) == before
+        assert folder_state(home.root) == before
     else:
         assert not (tmp_path / "new").exists()
