@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -36,6 +36,9 @@ class FigureChart(QWidget):
     """A painted chart read as rows of figures; subclasses give `figure_rows`, `figure_headers` and `part_box`."""
 
     HINT = "Left and Right step through its figures; the Menu key copies them or shows them as a table"
+
+    parts_changed = Signal()  # a new picture: its parts are new (chart_access gives them to a screen reader)
+    part_reached = Signal(int)  # the keyboard is on this part now
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +120,7 @@ class FigureChart(QWidget):
         QToolTip.hideText()
         a11y.describe(self, words)
         self.update()
+        self.parts_changed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, count = event.key(), len(self.figure_rows())
@@ -151,6 +155,7 @@ class FigureChart(QWidget):
         at = self._part_point()
         QToolTip.showText(self.mapToGlobal(at), words, self, box.toAlignedRect() if box is not None else self.rect())
         self.update()
+        self.part_reached.emit(part)
 
     def _part_point(self) -> QPoint:
         box = self.part_box(self.part) if self.part >= 0 else None
