@@ -61,7 +61,7 @@ class FigureChart(QWidget):
 
     def part_words(self, part: int) -> str:
         row = self.figure_rows()[part]
-        return f"{row[0]}: {', '.join(row[1:])}"
+        return f"{row[0]}: {', '.join(cell for cell in row[1:] if cell)}"  # (an empty cell is no trailing comma)
 
     # the text of it
 
