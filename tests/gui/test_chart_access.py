@@ -16,7 +16,11 @@ from core.servicing.tally import Tally
 from desktop.gui.widgets import chart_access
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.gui.widgets.figures import FigureChart
+from tests.gui.conftest import OWNERS
 from tests.gui.test_chart_figures import range_chart, tally_bar, usd
+from tests.gui.test_valuation_pane import FakeValuation, model  # noqa: F401 - a fixture
+from tests.helpers import World
+from valuation import service
 
 NAME, DESCRIPTION = QAccessible.Text.Name, QAccessible.Text.Description
 
@@ -153,6 +157,47 @@ def test_new_figures_give_new_children_and_say_so(qtbot: Any, heard: list[tuple[
     assert QAccessible.accessibleInterface(old_id) is None  # and unregistered
     chart.set_range(None)
     assert tree(chart).childCount() == 0
+
+
+def test_a_new_valuation_in_the_pane_gives_its_charts_new_children(
+    window: Any,
+    world: World,
+    qtbot: Any,
+    model: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def value(deed_id: int) -> Any:
+        """The valuation pane once deed `deed_id`'s estimate is shown (the pane is made by the first)."""
+        window.show_deed(deed_id)
+        qtbot.waitUntil(lambda: getattr(window.panes["deeds"].detail.deed, "deed_id", None) == deed_id)
+        before = getattr(window.panes.get("valuation"), "result", None)
+        qtbot.mouseClick(window.panes["deeds"].detail.buttons["value"], Qt.MouseButton.LeftButton)
+        pane = window.panes["valuation"]
+        qtbot.waitUntil(lambda: pane.result is not before and pane.result is not None, timeout=10_000)
+        return pane
+
+    pane = value(world.register("V-1", OWNERS[0], attributes={"Gr_Liv_Area": 2200}))
+    assert names(pane.range_chart) == [
+        "Low end of the 90% range: USD\u00a0220,000",
+        "Estimate: USD\u00a0250,000",
+        "High end of the 90% range: USD\u00a0285,000",
+        "Comparable sale 1 of 1: USD\u00a0240,000",
+    ]
+    assert names(pane.drivers) == [
+        "Living area = 2200: 2200, +USD\u00a040,000",
+        "Year built = 1950: 1950, -USD\u00a09,000",
+    ]
+    held = tree(pane.range_chart).child(1)
+    second = FakeValuation(estimate=usd(410_000), low=usd(380_000), high=usd(445_000), comparables=[], drivers=[])
+    monkeypatch.setattr(service, "value_deed", lambda _h, ledger, ref: (ledger.deed(ref), second, {}))
+    value(world.register("V-2", OWNERS[1], attributes={"Gr_Liv_Area": 3100}))
+    assert names(pane.range_chart) == [
+        "Low end of the 90% range: USD\u00a0380,000",
+        "Estimate: USD\u00a0410,000",
+        "High end of the 90% range: USD\u00a0445,000",
+    ]
+    assert tree(pane.drivers).childCount() == 0
+    assert not Shiboken.isValid(held)
 
 
 def test_a_tally_changing_proposal_changes_its_children(qtbot: Any) -> None:
