@@ -5,7 +5,9 @@ one row per figure, its name first.  `FigureChart` makes of those rows a Tab sto
 Home, End) step through the parts, the part outlined and said (its accessible description, an announcement,
 a tooltip beside it), a focus ring drawn in the accent as the style sheet draws fields', and a context menu
 (the Menu key, Shift+F10) to copy the figures tab-separated or show them as a table.  The figures are written
-as the desktop writes numbers (`fmt`): what a person reads is what they paste.
+as the desktop writes numbers (`fmt`): what a person reads is what they paste.  A screen reader also finds the
+parts as the chart's children (`chart_access.py`, told of new figures and of the keyboard's part by the two
+signals below).
 """
 
 from __future__ import annotations
