@@ -20,6 +20,7 @@ from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui import theme
 from desktop.gui.context import AppContext, setup_logging
+from desktop.gui.widgets import chart_access
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -40,6 +41,7 @@ def make_app() -> QApplication:
     app.setOrganizationName("Deedbook")
     app.setDesktopFileName("deedbook")
     app.setWindowIcon(theme.app_icon())
+    chart_access.install()  # a chart's parts as accessible children
     return app
 
 

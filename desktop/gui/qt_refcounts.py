@@ -12,6 +12,15 @@ both methods are called PROBES times with the garbage collector paused and the r
 True and False are counted before and after.  Where they drop by one a call, the method is
 wrapped so that its result carries a reference of its own; where they do not (a PySide6 without
 the fault), nothing is changed.  Either way the probe gives back what it took.
+
+The same fault, wider: on Python 3.11 every method that returns None (each void one: `update`,
+`setPen`, `QRectF.moveTo`..., and a pointer one finding nothing, `parent()`) takes a reference to
+None it does not give back, one a call.  None has 5,000 to 50,000 references in a session, so the
+interpreter aborts ("Fatal Python error: none_dealloc") once the calls add up: reading a chart's
+parts' rectangles 1,000 times did (each asks `part_box`, three void calls).  No list of methods
+could be wrapped, so where the fault is measured (a void call, PROBES times) None is given
+`BALLAST` references once, as Python 3.12 makes None immortal (there the fault costs nothing): a
+void call each microsecond would take nine years to spend them.
 """
 
 from __future__ import annotations
@@ -22,9 +31,10 @@ import gc
 import sys
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, QRectF, Signal, SignalInstance
 
 PROBES = 16
+BALLAST = 1 << 48
 
 _incref = ctypes.pythonapi.Py_IncRef
 _incref.argtypes = [ctypes.py_object]
@@ -101,4 +111,38 @@ def repair() -> list[str]:
     return repaired
 
 
+def none_lost(call: Callable[[], object]) -> int:
+    """References to None that PROBES calls of `call` took and did not give back (given back here)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        before = sys.getrefcount(None)
+        for _ in range(PROBES):
+            call()
+        lost = before - sys.getrefcount(None)
+    finally:
+        if enabled:
+            gc.enable()
+    for _ in range(max(lost, 0)):
+        _incref(None)
+    return lost
+
+
+def _probe_void() -> int:
+    rect = QRectF()
+    return none_lost(lambda: rect.moveTo(0.0, 0.0))
+
+
+def shield_none() -> bool:
+    """Give None `BALLAST` references where void calls lose them (once); whether None has them now."""
+    if sys.getrefcount(None) > BALLAST // 2:
+        return True
+    layout_known = sys.implementation.name == "cpython" and not hasattr(sys, "getobjects")  # (no debug refs list)
+    if sys.version_info >= (3, 12) or not layout_known or _probe_void() < PROBES:
+        return False  # immortal already, an object layout not known here, or no fault
+    ctypes.c_ssize_t.from_address(id(None)).value += BALLAST  # ob_refcnt, a PyObject's first field
+    return True
+
+
 REPAIRED = repair()
+NONE_SHIELDED = shield_none()

@@ -58,9 +58,11 @@ def app_theme(qapp: Any) -> None:
     the app applies at start (without them sizes, colours and even the Tab order of a button box are bare
     Fusion's, and a test that applied a theme changed what the tests after it saw)."""
     from desktop.gui import theme
+    from desktop.gui.widgets import chart_access
 
     if theme.is_dark() or not qapp.styleSheet():
         theme.apply_theme(qapp, "light")
+    chart_access.install()  # as make_app does: a chart's parts are accessible children
 
 
 SCHEMES = ["light", "dark"]

@@ -5,14 +5,16 @@ one row per figure, its name first.  `FigureChart` makes of those rows a Tab sto
 Home, End) step through the parts, the part outlined and said (its accessible description, an announcement,
 a tooltip beside it), a focus ring drawn in the accent as the style sheet draws fields', and a context menu
 (the Menu key, Shift+F10) to copy the figures tab-separated or show them as a table.  The figures are written
-as the desktop writes numbers (`fmt`): what a person reads is what they paste.
+as the desktop writes numbers (`fmt`): what a person reads is what they paste.  A screen reader also finds the
+parts as the chart's children (`chart_access.py`, told of new figures and of the keyboard's part by the two
+signals below).
 """
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -37,6 +39,9 @@ class FigureChart(QWidget):
 
     HINT = "Left and Right step through its figures; the Menu key copies them or shows them as a table"
 
+    parts_changed = Signal()  # a new picture: its parts are new (chart_access gives them to a screen reader)
+    part_reached = Signal(int)  # the keyboard is on this part now
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.part = -1  # the part the keyboard is on (-1: none yet)
@@ -58,7 +63,7 @@ class FigureChart(QWidget):
 
     def part_words(self, part: int) -> str:
         row = self.figure_rows()[part]
-        return f"{row[0]}: {', '.join(row[1:])}"
+        return f"{row[0]}: {', '.join(cell for cell in row[1:] if cell)}"  # (an empty cell is no trailing comma)
 
     # the text of it
 
@@ -117,6 +122,7 @@ class FigureChart(QWidget):
         QToolTip.hideText()
         a11y.describe(self, words)
         self.update()
+        self.parts_changed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, count = event.key(), len(self.figure_rows())
@@ -151,6 +157,7 @@ class FigureChart(QWidget):
         at = self._part_point()
         QToolTip.showText(self.mapToGlobal(at), words, self, box.toAlignedRect() if box is not None else self.rect())
         self.update()
+        self.part_reached.emit(part)
 
     def _part_point(self) -> QPoint:
         box = self.part_box(self.part) if self.part >= 0 else None
