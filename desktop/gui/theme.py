@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter,
 from PySide6.QtWidgets import QApplication, QLabel
 
 from core.paths import RESOURCES
+from desktop.gui.field_inset import SpinTextInset
 
 ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style"
@@ -179,6 +180,7 @@ def apply_theme(app: QApplication, theme: str, *, system: Qt.ColorScheme | None 
         # app.style() is Qt's style-sheet wrapper, so its name cannot tell)
         app.setStyle("Fusion")
         app.setProperty(_FUSION_SET, True)
+        app.installEventFilter(SpinTextInset(app))  # what the style sheet cannot say (field_inset.py)
     palette = QPalette()
     for key, role in _ROLES.items():
         palette.setColor(role, QColor(colors[key]))
