@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from core.paths import RESOURCES
 from desktop.gui.field_inset import SpinTextInset
+from desktop.gui.keyboard_focus import KeyboardFocus
 
 ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style"
@@ -180,7 +181,9 @@ def apply_theme(app: QApplication, theme: str, *, system: Qt.ColorScheme | None 
         # app.style() is Qt's style-sheet wrapper, so its name cannot tell)
         app.setStyle("Fusion")
         app.setProperty(_FUSION_SET, True)
-        app.installEventFilter(SpinTextInset(app))  # what the style sheet cannot say (field_inset.py)
+        # what the style sheet cannot say: where a spin box's text starts, whether the keyboard brought the focus
+        app.installEventFilter(SpinTextInset(app))
+        app.installEventFilter(KeyboardFocus(app))
     palette = QPalette()
     for key, role in _ROLES.items():
         palette.setColor(role, QColor(colors[key]))
