@@ -4,12 +4,12 @@ The style sheet gives QAbstractSpinBox the padding of a QLineEdit (base.qss), bu
 keeps only its top and bottom: the edit field it lays out starts at x=0, under the box's own edge, and the line
 edit inside takes no style-sheet rule of its own (Qt leaves embedded line edits unstyled).  So the text sat
 2 px from the edge, 7 px left of a line edit's above it.  Each box's inner line edit gets a left text margin
-that makes up the difference, measured from where the style put the edit field (0 if a later Qt does it).
+that makes up the difference, measured from where the style put the edit field (0 if a later Qt does it),
+as the box is polished (style_events.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QAbstractSpinBox, QStyle, QStyleOptionSpinBox
 
 # base.qss: a field's 1 px edge and 6 px padding (focused: a 2 px ring and 5 px padding, the same 7)
@@ -27,12 +27,3 @@ def inset_text(spin: QAbstractSpinBox) -> None:
     margins = edit.textMargins()
     margins.setLeft(max(0, FIELD_INSET - field.left()))
     edit.setTextMargins(margins)
-
-
-class SpinTextInset(QObject):
-    """On the application: each spin box is inset as it is polished (before it is first shown)."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Polish and isinstance(watched, QAbstractSpinBox):
-            inset_text(watched)
-        return False

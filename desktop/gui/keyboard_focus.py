@@ -2,7 +2,7 @@
 
 Desktop platforms (and WCAG's focus-visible idea) ring a button when the keyboard brought the focus to it,
 not when it was clicked: the pointer is where the user looks already.  Qt style sheets have no :focus-visible,
-so an application filter keeps a dynamic property, `keyboardFocus`, on the controls that act on a click
+so the application's filter (style_events.py) keeps a dynamic property, `keyboardFocus`, on the controls that act on a click
 (buttons, check boxes, radio buttons, tabs, the sidebar's pages) and base.qss rings them only on
 `[keyboardFocus="true"]:focus`.  Fields, spin, combo and date boxes, tables and the charts keep their ring on
 a click too: they take typing or arrow keys after it, and the ring (like a caret) says where those keys go,
@@ -38,18 +38,21 @@ def mark(widget: QWidget, keyboard: bool) -> None:
     widget.update()
 
 
-class KeyboardFocus(QObject):
-    """On the application (theme.apply_theme installs it once)."""
+# the events that say where the focus came from, and what the last input was
+WATCHED = frozenset({QEvent.Type.FocusIn, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress})
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+
+class KeyboardFocus:
+    """Told each WATCHED event the application delivers (style_events.StyleEvents, installed by the theme)."""
+
+    def __init__(self) -> None:
         self.keyboard_last = True  # the last input was a key (before any: as if)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.FocusIn and isinstance(watched, CLICKED_ONLY):
-            assert isinstance(event, QFocusEvent)
-            self._focused(watched, event.reason())
+    def seen(self, watched: QObject, kind: QEvent.Type, event: QEvent) -> None:
+        if kind == QEvent.Type.FocusIn:
+            if isinstance(watched, CLICKED_ONLY):
+                assert isinstance(event, QFocusEvent)
+                self._focused(watched, event.reason())
         elif kind == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() not in _MODIFIERS:  # Ctrl held for a Ctrl+click is not the keyboard's focus
@@ -57,11 +60,10 @@ class KeyboardFocus(QObject):
                 focused = QApplication.focusWidget()
                 if isinstance(focused, CLICKED_ONLY):
                     mark(focused, True)
-        elif kind == QEvent.Type.MouseButtonPress:
+        else:  # a mouse button pressed
             self.keyboard_last = False
             if watched is QApplication.focusWidget() and isinstance(watched, CLICKED_ONLY):
                 mark(watched, False)  # a click on the ringed button: the pointer took over
-        return False
 
     def _focused(self, widget: QWidget, reason: Qt.FocusReason) -> None:
         if reason in _BY_KEYBOARD:

@@ -25,8 +25,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter,
 from PySide6.QtWidgets import QApplication, QLabel
 
 from core.paths import RESOURCES
-from desktop.gui.field_inset import SpinTextInset
-from desktop.gui.keyboard_focus import KeyboardFocus
+from desktop.gui.style_events import StyleEvents
 
 ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style"
@@ -182,8 +181,7 @@ def apply_theme(app: QApplication, theme: str, *, system: Qt.ColorScheme | None 
         app.setStyle("Fusion")
         app.setProperty(_FUSION_SET, True)
         # what the style sheet cannot say: where a spin box's text starts, whether the keyboard brought the focus
-        app.installEventFilter(SpinTextInset(app))
-        app.installEventFilter(KeyboardFocus(app))
+        app.installEventFilter(StyleEvents(app))
     palette = QPalette()
     for key, role in _ROLES.items():
         palette.setColor(role, QColor(colors[key]))
