@@ -53,7 +53,7 @@ class TallyBar(FigureChart):
     CHOICES = (("yes", "good"), ("no", "bad"), ("abstain", "muted"))
     PATTERNS: ClassVar[dict[str, str]] = {"yes": "solid", "no": "stripes", "abstain": "dots"}
     GAP = 2.0  # between two parts, in the card's colour
-    LEGEND_Y = 62  # the legend's baseline, under the threshold's words
+    LEGEND_Y = 68  # the legend's baseline, a line under the threshold's words
     SWATCH = 12
 
     def __init__(self) -> None:
