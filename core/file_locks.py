@@ -1,6 +1,7 @@
 """One process at a time: an exclusive lock on a small file, which the operating system lets go of when the
-process dies (flock on POSIX, msvcrt.locking on Windows).  The witness (core.witness.witness_lock) and a
-replica's sync (core.replica_start.SyncLock) each hold one."""
+process dies (flock on POSIX, msvcrt.locking on Windows).  The witness (core.witness.witness_lock), a
+replica's sync (core.replica_start.SyncLock) and the notary's journal (core.notary_journal.journal_lock) each
+hold one."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import DeedbookError
+from core.errors import Cancelled, DeedbookError
 
 
 def open_lock(path: Path, what: str, nothing: str) -> int:
@@ -57,3 +59,15 @@ def lock(fd: int) -> None:
     import fcntl
 
     fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+WAIT_POLL_SECONDS = 0.2
+
+
+def lock_unless(fd: int, cancelled: Callable[[], bool], stopped: str) -> None:
+    """`lock`, looking every fraction of a second whether the person stopped waiting (a blocked flock cannot
+    be interrupted from another thread): `Cancelled(stopped)` when `cancelled()` says so."""
+    while not try_lock(fd):
+        if cancelled():
+            raise Cancelled(stopped)
+        time.sleep(WAIT_POLL_SECONDS)

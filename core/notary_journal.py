@@ -35,7 +35,7 @@ from typing import Any
 from core.dates import day_here, format_day_here, format_local
 from core.entries import canonical_json
 from core.errors import DeedbookError, Interrupted
-from core.file_locks import lock, open_lock, try_lock
+from core.file_locks import lock, lock_unless, open_lock, try_lock
 from core.hashing import keccak
 from core.jurisdictions import JournalFields, Profile, fields_json
 from core.keys import UnlockedKey
@@ -60,11 +60,19 @@ def journal_path(folder: str | os.PathLike[str]) -> Path:
     return Path(folder) / "notary" / FILE_NAME
 
 
+# what the desk's progress row and the command line say while another process appends (one sentence, both)
+JOURNAL_BUSY = "Another program is writing in the notary's journal; waiting for it to finish\u2026"
+
+
 @contextmanager
-def journal_lock(path: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+def journal_lock(
+    path: Path, waiting: Callable[[str], None] | None = None, cancelled: Callable[[], bool] | None = None
+) -> Iterator[None]:
     """Hold the journal for one append at a time on this machine (the desk, the command line, a second desk on the
     same folder): each reads the rows and writes them back plus one, so two at once would lose a row.  The lock
-    file sits beside the journal; the operating system releases it if the process dies."""
+    file sits beside the journal; the operating system releases it if the process dies.  While another holds
+    it, `waiting` hears JOURNAL_BUSY once; the wait ends, with nothing added, when `cancelled()` says so
+    (`Cancelled`) or on Ctrl+C (`Interrupted`)."""
     nothing = "nothing was added to it."
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,14 +81,18 @@ def journal_lock(path: Path, waiting: Callable[[str], None] | None = None) -> It
             f"Cannot write the notary's journal in {path.parent} ({error.strerror or error}); {nothing}"
         ) from None
     fd = open_lock(path.with_name(f".{path.name}.lock"), f"the notary's journal in {path.parent}", nothing)
+    stopped = f"Stopped waiting for the notary's journal; {nothing}"
     try:
         if not try_lock(fd):
             try:  # a Ctrl+C from the moment the wait is said is the wait's
                 if waiting is not None:
-                    waiting("Another program is writing in the notary's journal; waiting for it to finish\u2026")
-                lock(fd)
+                    waiting(JOURNAL_BUSY)
+                if cancelled is None:
+                    lock(fd)
+                else:
+                    lock_unless(fd, cancelled, stopped)
             except KeyboardInterrupt:
-                raise Interrupted(f"Stopped waiting for the notary's journal; {nothing}") from None
+                raise Interrupted(stopped) from None
         yield
     finally:
         os.close(fd)  # closing releases the lock on both systems
@@ -235,14 +247,15 @@ class NotaryJournal:
         reason: str = "",
         now: int | None = None,
         waiting: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> JournalRow:
         """Seal the identity numbers, sign and append one row; refused if the journal is not intact.
 
         The rows are read and written back plus one under the journal's lock (`waiting` is told when another
-        process holds it), so a concurrent writer waits rather than losing a row."""
+        process holds it, `cancelled` may end that wait), so a concurrent writer waits rather than losing a row."""
         if row_type not in ROW_TYPES:
             raise JournalError(f"'{row_type}' is not a journal row type.")
-        with journal_lock(self.path, waiting):
+        with journal_lock(self.path, waiting, cancelled):
             return self._append(key, row_type, profile, act, fields, ref, reason, now)
 
     def _append(

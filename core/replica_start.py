@@ -25,14 +25,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from core.errors import Cancelled, DeedbookError, Interrupted
-from core.file_locks import lock, open_lock, try_lock
+from core.file_locks import lock, lock_unless, open_lock, try_lock
 from core.paths import DataDir
 
 if TYPE_CHECKING:
@@ -329,7 +328,7 @@ class SyncLock:
                     if cancelled is None:
                         lock(fd)
                     else:
-                        _lock_unless(fd, cancelled, stopped)
+                        lock_unless(fd, cancelled, stopped)
                 except KeyboardInterrupt:
                     raise Interrupted(stopped) from None
             if os.fstat(fd).st_ino != os.stat(path).st_ino:
@@ -350,18 +349,6 @@ class SyncLock:
 
     def release(self) -> None:
         os.close(self.fd)  # closing releases the lock on both systems
-
-
-def _lock_unless(fd: int, cancelled: Callable[[], bool], stopped: str) -> None:
-    """`lock`, looking every fraction of a second whether the person stopped waiting (a blocked flock cannot
-    be interrupted from another thread)."""
-    while not try_lock(fd):
-        if cancelled():
-            raise Cancelled(stopped)
-        time.sleep(WAIT_POLL_SECONDS)
-
-
-WAIT_POLL_SECONDS = 0.2
 
 
 def _no_such_table(engine: Any) -> bool:

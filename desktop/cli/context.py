@@ -66,6 +66,12 @@ def say_on_a_terminal(sentence: str) -> None:
         print(f"deedbook: {sentence}", file=sys.stderr, flush=True)
 
 
+def say_waiting(sentence: str) -> None:
+    """Why a command seems to hang: it waits for another process (a writer in the notary's journal, a sync into
+    the same folder).  Said once on stderr, also when it is not a terminal: a script's log shows why it took long."""
+    print(f"deedbook: {sentence}", file=sys.stderr, flush=True)
+
+
 def read_password(password_file: str | None, prompt: str, *, confirm: bool = False) -> str:
     """The first line of --password-file, or a prompt; never a command-line argument."""
     if password_file:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.display import clean
 from core.errors import DeedbookError, VerificationFailed
-from desktop.cli.context import CliContext, print_json, say_on_a_terminal
+from desktop.cli.context import CliContext, print_json, say_waiting
 
 if TYPE_CHECKING:
     from core.jurisdictions import JournalFields
@@ -210,7 +210,7 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
                 ctx.signer(args.key, args.password_file),
                 profile=chosen.name,
                 reason=reason,
-                waiting=say_on_a_terminal,
+                waiting=say_waiting,
             ).value
             raise DeedbookError(
                 f"The attestation request does not check (see above); nothing was signed, and the "
@@ -235,7 +235,7 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
                     ctx.signer(args.key, args.password_file),
                     profile=chosen.name,
                     reason=reason,
-                    waiting=say_on_a_terminal,
+                    waiting=say_waiting,
                 ).value
                 raise DeedbookError(f"Not signed: the refusal is journal row {row.seq}.")
             raise DeedbookError("Not signed: the attestation was not confirmed.")
@@ -246,7 +246,7 @@ def sign_attestation(args: argparse.Namespace, ctx: CliContext, request: "Signin
         fields=fields,
         out=out,
         force=args.force,
-        waiting=say_on_a_terminal,
+        waiting=say_waiting,
     ).value
     print(
         f"Attested as notary by {request.signer}; response written to {done.path}; journal row {done.row.seq} "
@@ -291,7 +291,7 @@ def journal_action(args: argparse.Namespace, ctx: CliContext) -> int:
     fields = _read_fields(args.journal_fields) if args.journal_fields else None
     kind = "void" if args.action == "void" else "correction"
     row = ctx.ws.amend_journal(
-        signer, ref=args.row, row_type=kind, reason=args.reason, fields=fields, waiting=say_on_a_terminal
+        signer, ref=args.row, row_type=kind, reason=args.reason, fields=fields, waiting=say_waiting
     ).value
     print(f"Journal row {row.seq}: {kind} of row {args.row}.")
     return 0

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from core.errors import DeedbookError
-from desktop.cli.context import CliContext, add_force, add_password_file, print_json
+from desktop.cli.context import CliContext, add_force, add_password_file, print_json, say_waiting
 from core.wording import counted
 
 
@@ -358,7 +358,7 @@ def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         try:
             report = ctx.ws.replica_sync(
                 args.source,
-                waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr),
+                waiting=say_waiting,
                 cancelled=asked.is_set,
                 progress=_tenths(_progress(not args.json), "checked and appended"),
             ).value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -38,7 +38,8 @@ from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
-from desktop.gui.operations import Latest, Operations
+from desktop.gui.operations import UNKNOWN, Latest, Op, Operations, TaskHandle
+from desktop.gui.panes.base import ProgressRow
 from desktop.gui.widgets.basics import banner, button, card, clear_layout, label, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.gui.widgets.journal_form import JournalForm
@@ -77,7 +78,19 @@ class NotaryDeskWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._attest_tab(), theme.icon("notary"), "Attest a request")
         self.tabs.addTab(self._journal_tab(), theme.icon("journal"), "My journal")
-        self.setCentralWidget(self.tabs)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.tabs, 1)
+        # shown while an append waits for another program writing in the journal: what for, and Cancel
+        self.progress_row = ProgressRow()
+        holder = QHBoxLayout()
+        holder.setContentsMargins(18, 0, 18, 10)
+        holder.addWidget(self.progress_row)
+        column.addLayout(holder)
+        self.progress_row.cancel_button.clicked.connect(self._cancel_write)
+        self._writing: "Op[Any] | None" = None
+        self.setCentralWidget(central)
         self.load_journal()
 
     # -- attesting ---------------------------------------------------------------------------------------------
@@ -253,12 +266,47 @@ class NotaryDeskWindow(QMainWindow):
             return
         request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()
 
-        def work() -> "Done[Attested]":  # the save dialog asked before replacing a file
-            return ws.attest_request(request, signer, profile=profile, fields=fields, out=target, force=True)
+        def work(waiting: Callable[[str], None], cancelled: Callable[[], bool]) -> "Done[Attested]":
+            return ws.attest_request(  # the save dialog asked before replacing a file
+                request,
+                signer,
+                profile=profile,
+                fields=fields,
+                out=target,
+                force=True,
+                waiting=waiting,
+                cancelled=cancelled,
+            )
 
         self.attest_button.setEnabled(False)
-        # a journal append reads the rows, then writes them back with one more: appends run one at a time
-        self.ops.op(self, work, write=True, title="Attesting").success(self._attested).done(self._update).run()
+        self._write_journal(work, "Attesting").success(self._attested).done(self._update).run()
+
+    def _write_journal(self, work: Callable[[Callable[[str], None], Callable[[], bool]], Any], title: str) -> "Op[Any]":
+        """A journal append (attest, refuse, void) on the write pool: appends run one at a time here, and when
+        another program holds the journal (a second desk, the command line) the progress row says so, with a
+        moving bar and Cancel, which ends the wait with nothing journaled (as a replica sync's wait does)."""
+        row = self.progress_row
+
+        def task(handle: TaskHandle) -> Any:
+            return work(lambda said: handle.fraction(UNKNOWN, said), handle.should_cancel)
+
+        def waiting(_fraction: float, said: str) -> None:
+            row.bar.setRange(0, 0)  # no fraction done: the other writer's append takes what it takes
+            row.text.setText(said)
+            row.show()
+
+        def ended() -> None:
+            row.hide()
+            if self._writing is op:
+                self._writing = None
+
+        op = self.ops.task(self, task, write=True, title=title)
+        self._writing = op
+        return op.on_progress(waiting).done(ended)
+
+    def _cancel_write(self) -> None:
+        if self._writing is not None:
+            self._writing.cancel()
 
     def _remember_profile(self) -> None:
         if self.settings is not None:
@@ -291,16 +339,12 @@ class NotaryDeskWindow(QMainWindow):
         if not ok or not reason.strip():
             return
         request, ws, signer, profile = self.request, self.ws, self.picker.signer(), self.form.profile_name()
-        (
-            self.ops.op(
-                self,
-                lambda: ws.refuse_request(request, signer, profile=profile, reason=reason),
-                write=True,
-                title="Journaling the refusal",
-            )
-            .success(self._refused)
-            .run()
-        )
+        self._write_journal(
+            lambda waiting, cancelled: ws.refuse_request(
+                request, signer, profile=profile, reason=reason, waiting=waiting, cancelled=cancelled
+            ),
+            "Journaling the refusal",
+        ).success(self._refused).run()
 
     def _refused(self, row: "JournalRow") -> None:
         self._remember_profile()
@@ -420,16 +464,12 @@ class NotaryDeskWindow(QMainWindow):
         if password is None:
             return
         ws, signer = self.ws, Signer(key, password)
-        (
-            self.ops.op(
-                self,
-                lambda: ws.amend_journal(signer, ref=seq, row_type="void", reason=reason),
-                write=True,
-                title="Voiding the row",
-            )
-            .success(lambda _row: self.load_journal())
-            .run()
-        )
+        self._write_journal(
+            lambda waiting, cancelled: ws.amend_journal(
+                signer, ref=seq, row_type="void", reason=reason, waiting=waiting, cancelled=cancelled
+            ),
+            "Voiding the row",
+        ).success(lambda _row: self.load_journal()).run()
 
     def verify_journal(self) -> None:
         ws = self.ws

@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter,
 from PySide6.QtWidgets import QApplication, QLabel
 
 from core.paths import RESOURCES
+from desktop.gui.style_events import StyleEvents
 
 ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style"
@@ -179,6 +180,8 @@ def apply_theme(app: QApplication, theme: str, *, system: Qt.ColorScheme | None 
         # app.style() is Qt's style-sheet wrapper, so its name cannot tell)
         app.setStyle("Fusion")
         app.setProperty(_FUSION_SET, True)
+        # what the style sheet cannot say: where a spin box's text starts, whether the keyboard brought the focus
+        app.installEventFilter(StyleEvents(app))
     palette = QPalette()
     for key, role in _ROLES.items():
         palette.setColor(role, QColor(colors[key]))

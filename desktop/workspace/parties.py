@@ -109,11 +109,13 @@ class PartyOps(WorkspaceBase):
         out: str | os.PathLike[str],
         force: bool = False,
         waiting: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Done[Attested]:
         """Check the evidence and the profile's fields, sign the attestation, write the response, journal the act.
 
         Everything that can be refused without the key is refused before the password is asked.  `waiting` is
-        told when another process is writing in the journal (the append waits for it: NotaryJournal.append)."""
+        told when another process is writing in the journal (the append waits for it: NotaryJournal.append), and
+        `cancelled` may end that wait: then nothing is journaled and the response written is taken back."""
         from core.attestation_requests import check_evidence, complete_attestation
         from core.errors import DeedbookError
         from core.jurisdictions import profile as profile_named
@@ -146,7 +148,13 @@ class PartyOps(WorkspaceBase):
         path = write_json(out, response.as_json(), overwrite=force)
         try:
             row = journal.append(
-                key, row_type="act", profile=chosen, act=act_of(response), fields=fields, waiting=waiting
+                key,
+                row_type="act",
+                profile=chosen,
+                act=act_of(response),
+                fields=fields,
+                waiting=waiting,
+                cancelled=cancelled,
             )
         except BaseException:
             path.unlink(missing_ok=True)  # no response leaves without its journal row
@@ -161,6 +169,7 @@ class PartyOps(WorkspaceBase):
         profile: str,
         reason: str,
         waiting: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Done["JournalRow"]:
         """Journal a refused request (Iowa requires it; any notary may): a row, never a signature."""
         from core.errors import DeedbookError
@@ -181,7 +190,7 @@ class PartyOps(WorkspaceBase):
             "digest": "0x" + request.digest.hex(),
         }
         row = self.notary_journal.append(
-            key, row_type="refusal", profile=chosen, act=act, reason=reason, waiting=waiting
+            key, row_type="refusal", profile=chosen, act=act, reason=reason, waiting=waiting, cancelled=cancelled
         )
         return Done(row, Receipt(files=(self.notary_journal.path,)))
 
@@ -194,6 +203,7 @@ class PartyOps(WorkspaceBase):
         reason: str,
         fields: "JournalFields | None" = None,
         waiting: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Done["JournalRow"]:
         """A correction or a void of an earlier row: a new row naming it (nothing is edited)."""
         from core.errors import DeedbookError
@@ -209,7 +219,14 @@ class PartyOps(WorkspaceBase):
         chosen = profile_named(str(rows[ref].data.get("profile", "generic")))
         key = self.unlock(notary)
         row = self.notary_journal.append(
-            key, row_type=row_type, profile=chosen, ref=ref, reason=reason, fields=fields, waiting=waiting
+            key,
+            row_type=row_type,
+            profile=chosen,
+            ref=ref,
+            reason=reason,
+            fields=fields,
+            waiting=waiting,
+            cancelled=cancelled,
         )
         return Done(row, Receipt(files=(self.notary_journal.path,)))
 

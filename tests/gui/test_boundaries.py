@@ -400,7 +400,7 @@ def test_the_charts_marks_stand_out_from_the_card_they_are_drawn_on(qtbot: Any, 
         marks["tally track's end"] = _most(image, track.right(), track.center().y(), ground, 1)
         marks["tally track's top, unvoted"] = _most(image, track.left() + track.width() * 0.8, track.top(), ground, 1)
         marks["tally yes"] = _most(image, track.left() + track.width() * 0.15, track.center().y(), ground, 0)
-        marks["tally no"] = _most(image, track.left() + track.width() * 0.35, track.center().y(), ground, 0)
+        marks["tally no"] = _most(image, track.left() + track.width() * 0.35, track.center().y(), ground, 2)  # striped
         failures += [f"{name} at {ratio:g}x: {value:.2f}:1" for name, value in marks.items() if value < GRAPHIC]
     assert not failures, f"{scheme}: " + "; ".join(failures)
 

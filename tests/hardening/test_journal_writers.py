@@ -9,6 +9,7 @@ torn file, and the next append goes on from it.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import Interrupted
+from core.errors import Cancelled, Interrupted
 from core.file_locks import open_lock, try_lock
 from core.jurisdictions import profile
 from core.keys import UnlockedKey
-from core.notary_journal import NotaryJournal
+from core.notary_journal import JOURNAL_BUSY, NotaryJournal
 from core.signing import address_of_private_key, checksum_address
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -221,5 +222,69 @@ def test_ctrl_c_on_the_command_line_while_it_waits_is_one_sentence(tmp_path: Pat
     finally:
         os.close(holder)
     assert proc.returncode == 130
-    assert (out, err) == ("", "deedbook: Stopped waiting for the notary's journal; nothing was added to it.\n")
+    assert (out, err) == (
+        "",
+        f"deedbook: {JOURNAL_BUSY}\ndeedbook: Stopped waiting for the notary's journal; nothing was added to it.\n",
+    )
     assert journal.path.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="watches /proc for the wait")
+def test_the_command_line_says_once_on_stderr_that_it_waits_then_appends(tmp_path: Path) -> None:
+    """`deedbook journal void` (as `sign` of an attestation and its refusal) waiting for another writer says the
+    desk's sentence on stderr once, while it waits, also when stderr is a pipe (it said it on a terminal only)."""
+    from core.keys import DEMO_SCRYPT_N, KeyStore
+    from core.paths import DataDir
+
+    home = DataDir.resolve(tmp_path).ensure()
+    keys = KeyStore(home.keys)
+    keys.create("notary", "correct horse battery", n=DEMO_SCRYPT_N)
+    journal = NotaryJournal(tmp_path)
+    journal.append(keys.unlock("notary", "correct horse battery"), row_type="refusal", profile=profile("generic"))
+    (tmp_path / "pw").write_text("correct horse battery\n")
+    holder = _held(journal)
+    argv = ["--data-dir", str(tmp_path), "journal", "void", "0", "--reason", "r", "--key", "notary"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop", *argv, "--password-file", str(tmp_path / "pw")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        assert ready, "nothing said while waiting"
+        first = proc.stderr.readline()
+        assert proc.poll() is None  # said while it still waits
+        assert journal.verify().rows == 1
+    finally:
+        os.close(holder)  # the other writer finishes
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert first + err == f"deedbook: {JOURNAL_BUSY}\n"
+    assert out == "Journal row 1: void of row 0.\n"
+    assert [row.type for row in journal.rows()] == ["refusal", "void"]
+
+
+def test_cancel_while_waiting_ends_the_wait_and_adds_nothing(tmp_path: Path) -> None:
+    """The desk's Cancel: `cancelled()` is asked while the journal is held; its answer ends the wait."""
+    _, key = _secret()
+    journal = NotaryJournal(tmp_path)
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="first")
+    before, holder, said = journal.path.read_bytes(), _held(journal), []
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    try:
+        with pytest.raises(Cancelled, match=r"^Stopped waiting for the notary's journal; nothing was added to it\.$"):
+            journal.append(
+                key,
+                row_type="refusal",
+                profile=profile("generic"),
+                reason="second",
+                waiting=said.append,
+                cancelled=stop.is_set,
+            )
+    finally:
+        os.close(holder)
+    assert said == [JOURNAL_BUSY] and journal.path.read_bytes() == before
