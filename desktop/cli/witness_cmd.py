@@ -358,7 +358,7 @@ def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         try:
             report = ctx.ws.replica_sync(
                 args.source,
-                waiting=lambda said: print(f"deedbook: {said}", file=sys.stderr),
+                waiting=lambda said: print(f"deedbook: {said.sentence}", file=sys.stderr, flush=True),
                 cancelled=asked.is_set,
                 progress=_tenths(_progress(not args.json), "checked and appended"),
             ).value

@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         self.ledger_label = label("", "muted", plain=True)  # a ledger's name is stored text
         self._ledger_size: int | None = None  # as last counted
         status.addWidget(self.ledger_label, 1)
-        self.busy_label = label("", "muted")
+        self.busy_label = label("", "muted", plain=True)  # a sync's source, as another process wrote it
         self.busy_bar = QProgressBar()
         self.busy_bar.setFixedWidth(180)
         self.busy_bar.setTextVisible(False)
