@@ -30,7 +30,7 @@ FORMAT = "deedbook-lock-holder/1"
 SKIP = b"\n"
 MAX_BYTES = 32_768  # more than a holder writes (two texts of MAX_TEXT, each escaped): a larger file is not one
 MAX_TEXT = 1000  # a host's or a source's characters, as read
-SHOWN_SOURCE = 120  # as said in a sentence (a longer path or URL is cut after a whole word)
+SHOWN_SOURCE = 120  # as said in a sentence
 CLOCK_SLACK = 2  # seconds: Linux gives a process's start to a clock tick, its boot time to the second
 
 
@@ -56,11 +56,11 @@ class Holder:
             data["source"] = self.source
         return SKIP + json.dumps(data).encode("ascii") + b"\n"  # escaped: a path's undecodable bytes too
 
-    def words(self, *, now: float | None = None, source_limit: int = SHOWN_SOURCE) -> str:
+    def words(self, *, now: float | None = None, source_limit: int = SHOWN_SOURCE, host_limit: int = 100) -> str:
         """'from SOURCE, process 4242 on HOST, since 14:03 UTC+1': the time on this machine's clock, its
-        offset named, and its day too when that is not today here."""
-        source = f"from {one_line(self.source, source_limit)}, " if self.source else ""
-        host = f" on {one_line(self.host, 100)}" if self.host else ""  # a machine may have no name to give
+        offset named, and its day too when that is not today here; a longer source keeps its end."""
+        source = f"from {_end(self.source, source_limit)}, " if self.source else ""
+        host = f" on {one_line(self.host, host_limit)}" if self.host else ""  # a machine may have no name to give
         return f"{source}process {self.pid}{host}, since {_local_time(self.since, now)}"
 
 
@@ -122,6 +122,13 @@ def shown_source(source: str) -> str:
     if parts is None or "@" not in parts.netloc:
         return source
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _end(text: str, limit: int) -> str:
+    """`text` as one printable line, its last `limit` characters when longer (a path's or a URL's end names
+    it: /home/clerk/offices/…/county)."""
+    shown = one_line(text, len(text) * 8 + 1)  # a character escaped is at most 8 ('\\x10ffff'): none cut here
+    return shown if len(shown) <= limit else "\u2026" + shown[len(shown) - limit + 1 :]
 
 
 def _iso(seconds: int) -> str:

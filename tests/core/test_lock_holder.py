@@ -88,6 +88,13 @@ def test_the_sentence_names_the_source_the_process_the_host_and_the_local_time(z
     )
 
 
+def test_a_long_source_keeps_its_end_which_names_it() -> None:
+    source = "/srv/offices/" + "archive/" * 30 + "county-replica"
+    words = Holder(7, "pc", source, 0).words(now=0, source_limit=40)
+    assert words.startswith("from \u2026") and ("/county-replica, process 7 on pc" in words)
+    assert len(words.split(", process")[0]) == len("from ") + 40
+
+
 def test_what_another_process_wrote_is_shown_as_one_printable_line() -> None:
     holder = Holder(7, "pc\x1b[2J\n", "/a\u202eb", 0)
     words = holder.words(now=0)

@@ -24,15 +24,15 @@ from desktop.workspace.witnessing import Overview
 
 
 WAITING = "Waiting for another sync into this folder to end\u2026"
-ROW_SOURCE = 48  # a source's characters in the progress row, which shares the status bar with the ledger's name
+ROW_SOURCE, ROW_HOST = 40, 24  # characters: the row shares the status bar with the ledger's name and folder
 
 
 def waiting_row(wait: Wait) -> str:
     """The progress row while another sync holds this folder (the status bar names the folder already): whom it
-    waits for, when the lock file says so, its source cut shorter than the command line's sentence."""
+    waits for when the lock file says so, shorter than the command line's sentence."""
     if wait.holder is None:
         return WAITING
-    return f"Waiting for another sync into this folder to end ({wait.holder.words(source_limit=ROW_SOURCE)})\u2026"
+    return f"Waiting for another sync ({wait.holder.words(source_limit=ROW_SOURCE, host_limit=ROW_HOST)})\u2026"
 
 
 def _stopped(stop: Stop, held: int) -> str:
