@@ -172,3 +172,36 @@ texts = st.text(max_size=MAX_TEXT)
 def test_any_holder_written_reads_back_as_itself(pid: int, host: str, source: str | None, since: int) -> None:
     holder = Holder(pid, host, source, since)
     assert parse_holder(holder.as_bytes()) == holder
+
+
+def test_a_waiting_sync_says_again_when_the_holder_is_named_later(tmp_path: Path) -> None:
+    """Words half-written at the first read (here: none yet) give the plain sentence; once the holder's words are
+    there, the wait says whom it waits for (once), then Cancel ends it with nothing held."""
+    from core.errors import Cancelled
+    from core.file_locks import open_lock, try_lock
+    from core.lock_holder import write_holder
+
+    home = DataDir.resolve(tmp_path / "replica").ensure()
+    other = open_lock(lock_path(home), "the test's lock", "")
+    assert try_lock(other)
+    heard: list[Wait] = []
+    deadline, heard_at = time.monotonic() + 10, [0.0]
+
+    def waiting(wait: Wait) -> None:
+        heard.append(wait)
+        heard_at[0] = time.monotonic()
+
+    def cancelled() -> bool:  # asked at each look at the lock: the other sync writes its words after the first
+        if len(heard) == 1 and lock_path(home).read_bytes() == b"":
+            write_holder(other, Holder(os.getpid(), platform.node(), "/data/county", int(time.time())))
+        settled = len(heard) >= 2 and time.monotonic() > heard_at[0] + 0.5  # a few looks more: nothing more said
+        return settled or time.monotonic() > deadline
+
+    try:
+        with pytest.raises(Cancelled):
+            SyncLock.take(home, waiting, cancelled, source="/data/mine")
+    finally:
+        os.close(other)
+    assert [w.holder.source if w.holder else None for w in heard] == [None, "/data/county"]  # said once each
+    assert str(heard[0]) == f"Another sync into {home.root} is running; waiting for it to end\u2026"
+    assert "(from /data/county, process " in str(heard[1])
