@@ -64,10 +64,15 @@ def lock(fd: int) -> None:
 WAIT_POLL_SECONDS = 0.2
 
 
-def lock_unless(fd: int, cancelled: Callable[[], bool], stopped: str) -> None:
+def lock_unless(
+    fd: int, cancelled: Callable[[], bool], stopped: str, meanwhile: Callable[[], None] | None = None
+) -> None:
     """`lock`, looking every fraction of a second whether the person stopped waiting (a blocked flock cannot
-    be interrupted from another thread): `Cancelled(stopped)` when `cancelled()` says so."""
+    be interrupted from another thread): `Cancelled(stopped)` when `cancelled()` says so; `meanwhile()` runs
+    between two looks."""
     while not try_lock(fd):
         if cancelled():
             raise Cancelled(stopped)
         time.sleep(WAIT_POLL_SECONDS)
+        if meanwhile is not None:
+            meanwhile()

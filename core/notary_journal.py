@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from core.file_locks import lock, lock_unless, open_lock, try_lock
 from core.hashing import keccak
 from core.jurisdictions import JournalFields, Profile, fields_json
 from core.keys import UnlockedKey
+from core.lock_holder import Holder, clear_holder, read_holder, write_holder
 from core.outfiles import write_output
 from core.requests import SigningRequest
 from core.sealing import open_sealed, seal
@@ -70,8 +72,9 @@ def journal_lock(
 ) -> Iterator[None]:
     """Hold the journal for one append at a time on this machine (the desk, the command line, a second desk on the
     same folder): each reads the rows and writes them back plus one, so two at once would lose a row.  The lock
-    file sits beside the journal; the operating system releases it if the process dies.  While another holds
-    it, `waiting` hears JOURNAL_BUSY once; the wait ends, with nothing added, when `cancelled()` says so
+    file sits beside the journal; the operating system releases it if the process dies.  It says which process
+    holds it (core.lock_holder): while another holds it, `waiting` hears once whom it waits for (JOURNAL_BUSY
+    when the words say nothing true); the wait ends, with nothing added, when `cancelled()` says so
     (`Cancelled`) or on Ctrl+C (`Interrupted`)."""
     nothing = "nothing was added to it."
     try:
@@ -80,22 +83,36 @@ def journal_lock(
         raise JournalError(
             f"Cannot write the notary's journal in {path.parent} ({error.strerror or error}); {nothing}"
         ) from None
-    fd = open_lock(path.with_name(f".{path.name}.lock"), f"the notary's journal in {path.parent}", nothing)
+    lock_file = path.with_name(f".{path.name}.lock")
+    fd = open_lock(lock_file, f"the notary's journal in {path.parent}", nothing)
     stopped = f"Stopped waiting for the notary's journal; {nothing}"
+    held = False
     try:
         if not try_lock(fd):
             try:  # a Ctrl+C from the moment the wait is said is the wait's
                 if waiting is not None:
-                    waiting(JOURNAL_BUSY)
+                    waiting(_waiting_sentence(read_holder(lock_file)))
                 if cancelled is None:
                     lock(fd)
                 else:
                     lock_unless(fd, cancelled, stopped)
             except KeyboardInterrupt:
                 raise Interrupted(stopped) from None
+        held = True
+        write_holder(fd, Holder.me())
         yield
     finally:
+        if held:  # (a wait stopped: the words are the holder's)
+            clear_holder(fd)
         os.close(fd)  # closing releases the lock on both systems
+
+
+def _waiting_sentence(holder: Holder | None) -> str:
+    """Whom a writer waits for, when the lock file says so and that is another program (another window of
+    this one, in a thread of its own, is not one: then the plain sentence)."""
+    if holder is None or (holder.pid == os.getpid() and holder.host == platform.node()):
+        return JOURNAL_BUSY
+    return f"Another program is writing in the notary's journal ({holder.words()}); waiting for it to finish\u2026"
 
 
 def row_hash(body: dict[str, Any]) -> bytes:

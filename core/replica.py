@@ -43,6 +43,7 @@ from core.replica_start import (
     Made,
     Stop,
     SyncLock,
+    Wait,
     finish_start,
     note_start,
     note_stop,
@@ -226,7 +227,7 @@ def sync(
     *,
     now: int | None = None,
     since: int | None = None,
-    waiting: Callable[[str], None] | None = None,
+    waiting: Callable[[Wait], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     progress: Progress | None = None,
 ) -> SyncReport:
@@ -234,7 +235,7 @@ def sync(
 
     The source is asked for its entries from the replica's latest checkpoint on (`since`, by default): those
     the replica holds beyond it, which no signature of the operator covers yet, are compared one by one.
-    One sync at a time per folder: another one running, this one waits for it (`waiting` hears a sentence), until
+    One sync at a time per folder: another one running, this one waits for it (`waiting` hears whom: a `Wait`, its sentence its str), until
     `cancelled()` says to stop waiting (`Cancelled`, nothing synced).  Once the folder is its own, `cancelled()` is
     asked again before each batch (each is one transaction): said, the sync stops there, and the report says so
     (`stopped`, with the sentence in `reason`): the replica holds the whole batches written, a first sync's
@@ -244,7 +245,7 @@ def sync(
     home.require_writable("syncing a replica")
     while True:
         before = Before.note(home, db_url)  # before the lock's folder and file, and before opening (on PostgreSQL
-        lock = SyncLock.take(home, waiting, cancelled)  # opening makes the schema)
+        lock = SyncLock.take(home, waiting, cancelled, source.label)  # opening makes the schema)
         if lock is not None:
             break
     try:

@@ -16,8 +16,9 @@ any command) says so in one sentence, and the next sync finishes the job from
 the whole batches committed (a refused one removes what the first attempt made).
 
 One at a time: every sync holds `.replica.lock` in the data folder for its
-whole run (the operating system lets go of it when the process dies); a second
-sync into the same folder waits for the first, then syncs what is left.
+whole run (the operating system lets go of it when the process dies), and writes
+in it who it is (core.lock_holder); a second sync into the same folder says whom
+it waits for, waits for the first, then syncs what is left.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from core.errors import Cancelled, DeedbookError, Interrupted
 from core.file_locks import lock, lock_unless, open_lock, try_lock
+from core.lock_holder import Holder, clear_holder, read_holder, write_holder
 from core.paths import DataDir
 
 if TYPE_CHECKING:
@@ -300,8 +302,26 @@ def _start_record(home: DataDir) -> dict[str, Any] | None:
 
 
 # -- one sync at a time: .replica.lock ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Wait:
+    """What a sync that must wait says: its sentence, and who holds the folder when the lock file says so
+    (core.lock_holder; None: it does not, or not as written, or no longer truly)."""
+
+    folder: Path
+    holder: Holder | None
+
+    @property
+    def sentence(self) -> str:
+        who = f" ({self.holder.words()})" if self.holder is not None else ""
+        return f"Another sync into {self.folder} is running{who}; waiting for it to end\u2026"
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
 class SyncLock:
-    """This data folder's replica lock, held by one sync at a time (released by the system if it dies)."""
+    """This data folder's replica lock, held by one sync at a time (released by the system if it dies).  The
+    lock file says who holds it (core.lock_holder), for a sync that must wait to say whom it waits for."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
@@ -310,11 +330,15 @@ class SyncLock:
     def take(
         cls,
         home: DataDir,
-        waiting: Callable[[str], None] | None = None,
+        waiting: Callable[[Wait], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        source: str | None = None,
     ) -> "SyncLock | None":
         """Hold the lock, waiting for another sync that holds it; None if the file was removed meanwhile (the
         other sync was a refused start that took its folder away): note the folder again, then take it again.
+        `waiting` hears who holds it (and again when that changes while waiting: another sync took it first,
+        or its words were half-written when first read).  Once held, the lock file says this process holds it,
+        syncing from `source` (a label; a URL's user:password left out).
         The wait ends, with nothing synced, when `cancelled()` says so (`Cancelled`) or on Ctrl+C (`Interrupted`)."""
         path = lock_path(home)
         home.ensure()
@@ -323,12 +347,13 @@ class SyncLock:
             if not try_lock(fd):
                 stopped = f"Stopped waiting for the other sync into {home.root}; nothing was synced."
                 try:  # a Ctrl+C from the moment the wait is said is the wait's
+                    said = Wait(home.root, read_holder(path))
                     if waiting is not None:
-                        waiting(f"Another sync into {home.root} is running; waiting for it to end\u2026")
+                        waiting(said)
                     if cancelled is None:
                         lock(fd)
                     else:
-                        lock_unless(fd, cancelled, stopped)
+                        lock_unless(fd, cancelled, stopped, _say_again(path, said, waiting))
                 except KeyboardInterrupt:
                     raise Interrupted(stopped) from None
             if os.fstat(fd).st_ino != os.stat(path).st_ino:
@@ -345,10 +370,27 @@ class SyncLock:
                 f"Another sync into {home.root} holds it and could not be waited for ({error.strerror or error}); "
                 "nothing was synced: try again when it has ended."
             ) from None
+        write_holder(fd, Holder.me(source))
         return cls(fd)
 
     def release(self) -> None:
+        clear_holder(self.fd)
         os.close(self.fd)  # closing releases the lock on both systems
+
+
+def _say_again(path: Path, said: Wait, waiting: Callable[[Wait], None] | None) -> Callable[[], None]:
+    """What the wait does between two looks at the lock: read the lock file again, and say who holds the folder
+    when a holder is named that was not said (a holder no longer named is not said: its words may be half
+    rewritten by the next)."""
+    last = [said.holder]
+
+    def look() -> None:
+        holder = read_holder(path)
+        if waiting is not None and holder is not None and holder != last[0]:
+            last[0] = holder
+            waiting(Wait(said.folder, holder))
+
+    return look
 
 
 def _no_such_table(engine: Any) -> bool:

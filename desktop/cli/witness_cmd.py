@@ -358,7 +358,7 @@ def _replica_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         try:
             report = ctx.ws.replica_sync(
                 args.source,
-                waiting=say_waiting,
+                waiting=lambda said: say_waiting(said.sentence),
                 cancelled=asked.is_set,
                 progress=_tenths(_progress(not args.json), "checked and appended"),
             ).value

@@ -238,8 +238,10 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.ledger_label = label("", "muted", plain=True)  # a ledger's name is stored text
         self._ledger_size: int | None = None  # as last counted
+        # it gives way to the progress row, which says for a while what is under way (it keeps the rest)
+        self.ledger_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         status.addWidget(self.ledger_label, 1)
-        self.busy_label = label("", "muted")
+        self.busy_label = label("", "muted", plain=True)  # a sync's source, as another process wrote it
         self.busy_bar = QProgressBar()
         self.busy_bar.setFixedWidth(180)
         self.busy_bar.setTextVisible(False)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from core.ledger import Ledger, RecordedEntry
     from core.policy import Policy, QuorumCheck
     from core.replica import Held, Source, SyncReport
-    from core.replica_start import Unfinished
+    from core.replica_start import Unfinished, Wait
     from core.witness_requests import CheckpointRequest
     from core.witnessing import CosignResult, Followed, WitnessRole
 
@@ -443,12 +443,12 @@ class WitnessOps(RecordOps):
         self,
         source: str,
         *,
-        waiting: Callable[[str], None] | None = None,
+        waiting: Callable[[Wait], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Done["SyncReport"]:
         """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
-        sync into this folder running, it waits for that one to end (`waiting` hears a sentence first), or until
+        sync into this folder running, it waits for that one to end (`waiting` hears whom it waits for first, a `Wait`), or until
         `cancelled()` (then `Cancelled`, and nothing synced; so too while a bundle file is checked).  Once syncing, `cancelled()` stops it between two
         batches or pages: the report says `stopped`, its `reason` how far it got of the whole sync ("Sync stopped
         after N of M entries; ..."), and the same sync later goes on from there.  `progress(appended, of)` hears

@@ -1,9 +1,11 @@
-"""A replica sync that must wait for another sync into its folder says so in the progress row, and its Cancel
-stops the wait with nothing synced; the other sync here is this test holding the folder's lock (flock: another
-open file, as another process's would be)."""
+"""A replica sync that must wait for another sync into its folder says so in the progress row (and whom it waits
+for, when the lock file says so), and its Cancel stops the wait with nothing synced; the other sync here is this
+test holding the folder's lock (flock: another open file, as another process's would be)."""
 
 from __future__ import annotations
 
+import os
+import platform
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from core.checkpoints import make_checkpoint
 from core.ledger import Ledger
 from core.paths import DataDir
 from core.replica import LedgerSource, sync
-from core.replica_start import SyncLock
+from core.file_locks import open_lock, try_lock
+from core.replica_start import SyncLock, lock_path
 from core.settings import Settings
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs import witness as dialogs
@@ -24,8 +27,21 @@ from tests.gui.conftest import Prompts, populate
 from tests.helpers import World
 
 
+class Unsaid:
+    """A sync holding the folder's lock that does not say who it is (an older version, or one that has not
+    written yet)."""
+
+    def __init__(self, home: DataDir) -> None:
+        self.fd = open_lock(lock_path(home), "the test's lock", "")
+        assert try_lock(self.fd)
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
+@pytest.mark.parametrize("says", [True, False], ids=["the holder says who", "an unsaid holder"])
 def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_synced(
-    qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World
+    qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World, says: bool
 ) -> None:
     from desktop.gui.main_window import MainWindow
 
@@ -40,7 +56,8 @@ def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_syn
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    lock = SyncLock.take(home)
+    source = "https://clerk:s3cret@records.example.org/county"
+    lock = SyncLock.take(home, source=source) if says else Unsaid(home)
     assert lock is not None
     try:
         pane = window.show_pane("witnesses")
@@ -49,8 +66,15 @@ def test_a_sync_waiting_for_another_says_so_and_cancel_stops_it_with_nothing_syn
         monkeypatch.setattr(dialogs.SyncDialog, "exec", lambda dialog: 1)  # the source it synced from last time
         qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.busy_cancel.isVisible(), timeout=10_000)
-        qtbot.waitUntil(lambda: window.busy_label.text() == WAITING, timeout=10_000)
-        assert "Waiting for another sync into this folder to end" in WAITING
+        row = window.busy_label
+        if says:
+            qtbot.waitUntil(lambda: row.text().startswith("Waiting for another sync ("), timeout=10_000)
+            said = f"Waiting for another sync (from https://records.example.org/county, process {os.getpid()} on {platform.node()[:20]}"
+            assert row.text().startswith(said), row.text()
+            assert row.text().endswith(")\u2026") and "s3cret" not in row.text()
+        else:
+            qtbot.waitUntil(lambda: row.text() == WAITING, timeout=10_000)
+            assert "Waiting for another sync into this folder to end" in WAITING
         assert window.busy_bar.maximum() == 0  # a moving bar: no fraction done while waiting
         window.grab().save(str(tmp_path / "waiting.png"))
 

@@ -9,6 +9,7 @@ torn file, and the next append goes on from it.
 from __future__ import annotations
 
 import os
+import platform
 import select
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from core.errors import Cancelled, Interrupted
 from core.file_locks import open_lock, try_lock
 from core.jurisdictions import profile
 from core.keys import UnlockedKey
+from core.lock_holder import Holder, write_holder
 from core.notary_journal import JOURNAL_BUSY, NotaryJournal
 from core.signing import address_of_private_key, checksum_address
 
@@ -140,6 +142,31 @@ def test_a_writer_waits_for_the_one_holding_the_journal_and_says_so(tmp_path: Pa
     assert time.monotonic() - started >= 0.25
     assert said == ["Another program is writing in the notary's journal; waiting for it to finish\u2026"]
     assert journal.verify(key.address).rows == 2
+
+
+@pytest.mark.parametrize("who", ["another program", "this program"])
+def test_a_writer_waiting_names_the_program_holding_the_journal(tmp_path: Path, who: str) -> None:
+    """The holder wrote who it is in the lock file (core.lock_holder): the waiting writer names it, unless it is
+    this very process (another window's worker): "Another program" would then be untrue."""
+    _, key = _secret()
+    journal = NotaryJournal(tmp_path)
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="first")
+    lock_file = journal.path.with_name(".journal.jsonl.lock")
+    assert lock_file.read_bytes() == b""  # an append that ended took its words away
+    holder, said = _held(journal), []
+    pid = os.getppid() if who == "another program" else os.getpid()  # the parent: a process that runs
+    write_holder(holder, Holder(pid, platform.node(), None, int(time.time())))
+    threading.Timer(0.3, os.close, (holder,)).start()
+    journal.append(key, row_type="refusal", profile=profile("generic"), reason="second", waiting=said.append)
+    if who == "this program":
+        assert said == ["Another program is writing in the notary's journal; waiting for it to finish\u2026"]
+    else:
+        (sentence,) = said
+        assert sentence.startswith(
+            f"Another program is writing in the notary's journal (process {pid} on {platform.node()}, since "
+        ), sentence
+        assert sentence.endswith("); waiting for it to finish\u2026")
+    assert journal.verify(key.address).rows == 2 and lock_file.read_bytes() == b""
 
 
 def test_ctrl_c_while_waiting_is_one_sentence_and_adds_nothing(tmp_path: Path) -> None:

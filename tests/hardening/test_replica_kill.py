@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -422,10 +423,58 @@ def test_ctrl_c_while_waiting_for_another_sync_ends_in_one_sentence_with_nothing
         assert "waiting for it to end" in said, said
         second.send_signal(signal.SIGINT)
         out, err = second.communicate(timeout=30)
+        after = folder_state(target)  # before the lock is let go of (which empties the words in its file)
     finally:
         lock.release()
     assert second.returncode == 130, (out, err)
     assert "Traceback" not in out + err and out == ""
     assert err.strip() == f"deedbook: Stopped waiting for the other sync into {home.root}; nothing was synced."
-    assert folder_state(target) == before
+    assert after == before
     assert run_cli(argv, capsys).code == 0  # the lock is free again: the next sync runs
+
+
+@pytest.mark.parametrize("written", ["who", "garbage"])
+def test_a_sync_waiting_for_another_says_whom_it_waits_for(
+    source: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    """The sync holding the folder (this test, holding its lock) wrote who it is: the waiting sync's stderr names
+    its source (without the URL's user:password), process, host and start on this machine's clock with its
+    offset; words not as written (garbage) leave the plain sentence."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from core.lock_holder import read_holder
+    from core.replica_start import SyncLock, lock_path
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # the waiting process's clock: UTC+5:30
+    target = tmp_path / "replica"
+    home = DataDir.resolve(target)
+    lock = SyncLock.take(home, source="https://clerk:s3cret@records.example.org/county")
+    assert lock is not None
+    try:
+        holder = read_holder(lock_path(home))
+        assert holder is not None
+        if written == "garbage":
+            lock_path(home).write_bytes(b"\n{\"format\": \"deedbook-lock-holder/1\", \"pid\": 42")  # cut short
+        second = start(
+            "nowhere", tmp_path / "unused", ["--data-dir", str(target), "replica", "sync", "--from", str(source[0])]
+        )
+        assert second.stderr is not None
+        said = second.stderr.readline()
+        second.send_signal(signal.SIGINT)
+        out, err = second.communicate(timeout=30)
+    finally:
+        lock.release()
+    assert second.returncode == 130, (out, err)
+    if written == "garbage":
+        assert said == f"deedbook: Another sync into {home.root} is running; waiting for it to end\u2026\n"
+        return
+    there = datetime.fromtimestamp(holder.since, ZoneInfo("Asia/Kolkata"))
+    who = f"from https://records.example.org/county, process {os.getpid()} on {platform.node()}"
+    assert said in (
+        f"deedbook: Another sync into {home.root} is running ({who}, since {there:%H:%M} UTC+5:30); "
+        "waiting for it to end\u2026\n",
+        f"deedbook: Another sync into {home.root} is running ({who}, since {there:%Y-%m-%d %H:%M} UTC+5:30); "
+        "waiting for it to end\u2026\n",  # said past midnight there
+    ), said
+    assert "s3cret" not in said + err

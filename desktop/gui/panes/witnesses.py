@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QWidget
 
 from core.display import short_address
-from core.replica_start import Stop
+from core.replica_start import Stop, Wait
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
@@ -24,6 +24,15 @@ from desktop.workspace.witnessing import Overview
 
 
 WAITING = "Waiting for another sync into this folder to end\u2026"
+ROW_SOURCE, ROW_HOST = 40, 24  # characters: the row shares the status bar with the ledger's name and folder
+
+
+def waiting_row(wait: Wait) -> str:
+    """The progress row while another sync holds this folder (the status bar names the folder already): whom it
+    waits for when the lock file says so, shorter than the command line's sentence."""
+    if wait.holder is None:
+        return WAITING
+    return f"Waiting for another sync ({wait.holder.words(source_limit=ROW_SOURCE, host_limit=ROW_HOST)})\u2026"
 
 
 def _stopped(stop: Stop, held: int) -> str:
@@ -445,11 +454,11 @@ class WitnessesPane(Pane):
 
         def work(handle: TaskHandle) -> Any:
             # Another sync into this folder (another window, the command line) is waited for: the progress row
-            # says so (briefly: the status bar already names the folder), and its Cancel stops the wait; once
+            # says so, and whom it waits for (briefly: the status bar already names the folder), and its Cancel stops the wait; once
             # syncing, Cancel stops it after the batch under way (the row says "Stopping…" meanwhile).
             return ws.replica_sync(
                 source,
-                waiting=lambda _said: handle.fraction(UNKNOWN, WAITING),
+                waiting=lambda said: handle.fraction(UNKNOWN, waiting_row(said)),
                 cancelled=handle.should_cancel,
                 progress=lambda done, of: handle.fraction(
                     done / of, f"{done:,} of {of:,} entries checked and appended"
