@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QWidget
 
 from core.display import short_address
 from core.replica_start import Stop, Wait
+from core.shown_urls import shown_url
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
@@ -432,7 +433,7 @@ class WitnessesPane(Pane):
             and unfinished is None  # finishing a replica's first sync, not starting one
             and not prompts.ask(
                 self,
-                f"This folder holds no ledger: syncing makes it a replica of the ledger at {source}. Continue?",
+                f"This folder holds no ledger: syncing makes it a replica of the ledger at {shown_url(source)}. Continue?",
                 yes="Start the replica",
             )
         ):
