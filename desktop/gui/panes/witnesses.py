@@ -386,9 +386,11 @@ class WitnessesPane(Pane):
 
     def send(self) -> None:
         dialog = SendDialog(self)
-        if not dialog.exec():
+        accepted, urls = dialog.exec(), dialog.values()
+        dialog.deleteLater()  # as the sync's: a witness's user:password stays in no hidden field
+        if not accepted:
             return
-        ws, urls = self.ctx.ws, dialog.values()
+        ws = self.ctx.ws
 
         def sent(results: list[Any]) -> None:
             lines = [f"{r.url}: " + ("cosigned." if r.cosigned else r.sentence) for r in results]
@@ -424,9 +426,11 @@ class WitnessesPane(Pane):
         unfinished = self.overview.unfinished if self.overview is not None else None
         last = str(replica.get("source", "")) if replica else (unfinished.source or "") if unfinished else ""
         dialog = SyncDialog(self, last)
-        if not dialog.exec():
+        accepted, source = dialog.exec(), dialog.value()
+        dialog.deleteLater()  # what was typed (a URL's user:password) stays in no hidden field of the pane
+        if not accepted:
             return
-        ws, source = self.ctx.ws, dialog.value()
+        ws = self.ctx.ws
         if (
             self.overview is not None
             and self.overview.ledger_name is None
