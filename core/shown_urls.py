@@ -17,3 +17,11 @@ _USER_PART = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s]*@")
 def shown_url(text: str) -> str:
     """`text` with each URL's user:password (its whole user part) left out; text holding none as it is."""
     return _USER_PART.sub(r"\g<scheme>", text) if "@" in text else text
+
+
+def shown_if_plain(text: str) -> str | None:
+    """`text` as shown_url shows it, or None when an "@" is still in it after any scheme: text that is not a
+    well-formed URL (no scheme, a password holding "/" unescaped) whose user part cannot be told from the rest,
+    and which a refusal then does not repeat at all."""
+    shown = shown_url(text)
+    return None if "@" in shown.split("://", 1)[-1] else shown

@@ -22,7 +22,7 @@ from core.bundles import Bundle, BadBundle, parse_bundle
 from core.errors import DeedbookError, one_line
 from core.hexes import hex32
 from core.notes import Note, NoteSignature
-from core.shown_urls import shown_url
+from core.shown_urls import shown_if_plain, shown_url
 from core.userfiles import json_nests_deeper_than
 from core.witness_requests import Candidate, format_add_checkpoint, parse_candidates
 
@@ -38,9 +38,8 @@ def check_url(url: str) -> str:
     text = url.strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or not _port(text):
-        shown = shown_url(text)
-        # a password holding "/", "?" or "#" unescaped ends the host early: such a text is not repeated at all
-        named = f"{shown[:100]!r} is" if "@" not in shown.partition("://")[2] else "The address given is"
+        shown = shown_if_plain(text)  # a password is not repeated (nor a text that may hold one)
+        named = f"{shown[:100]!r} is" if shown is not None else "The address given is"
         raise DeedbookError(f"{named} not a server's address (http://host:port).")
     return text.rstrip("/")
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.shown_urls import shown_url
+import pytest
+
+from core.errors import DeedbookError
+from core.shown_urls import shown_if_plain, shown_url
+from core.store import make_engine
 
 # RFC 3986: a user part is unreserved, percent-encoded and sub-delims characters and ":" (the password's
 # "@" is taken too: the last "@" before the host ends the user part)
@@ -52,3 +56,25 @@ def test_urls_inside_a_sentence_lose_their_passwords() -> None:
     assert shown_url(sentence) == "Cannot reach http://127.0.0.1:8080 (refused); try https://host/x@y."
     assert shown_url("http://a:b@c@host/x") == "http://host/x"  # the last @ before the host ends the user part
     assert shown_url("/home/a@b/folder") == "/home/a@b/folder"  # not a URL: as it is
+
+
+def test_a_text_whose_user_part_cannot_be_told_is_not_repeated() -> None:
+    assert shown_if_plain("http://alice:s3cret@host:8080") == "http://host:8080"
+    assert shown_if_plain("sqlite:///ledger.sqlite") == "sqlite:///ledger.sqlite"
+    assert shown_if_plain("http://alice:s3/cret@host") is None  # "/" ends the host early: "s3" its port
+    assert shown_if_plain("alice:s3cret@host/db") is None  # no scheme: no URL to take the user part from
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("postgresql://alice:s3cret@host:port/db", "'postgresql://host:port/db'"),  # a port that is no number
+        ("postgresql+nodriver://alice:s3cret@host/db", "'postgresql+nodriver://host/db'"),  # no such driver
+        ("alice:s3cret@host/db", "given"),  # not a URL at all
+    ],
+)
+def test_a_database_url_refused_is_said_without_its_password(url: str, named: str) -> None:
+    with pytest.raises(DeedbookError) as refused:
+        make_engine(url)
+    assert str(refused.value).startswith(f"Cannot use the database URL {named}: ")
+    assert "s3cret" not in str(refused.value)
