@@ -144,3 +144,20 @@ def test_an_older_versions_record_holding_a_password_is_not_repeated(tmp_path: P
     state_path(home).write_text(json.dumps({**state, "cosigners": []}))
     found = read_state(home)
     assert found is not None and found["source"] == "http://records.example.org:8443"
+
+
+@pytest.mark.parametrize("raised", [DeedbookError, RuntimeError], ids=["a refusal", "the last resort"])
+def test_the_command_lines_last_word_repeats_no_password(
+    raised: type[Exception], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever a command's error quotes (a URL a person typed, deep in a library's words), stderr says it
+    without its password: core.shown_urls at the one place the command line says an error."""
+    from desktop.workspace import Workspace
+
+    def fails(_ws: object) -> None:
+        raise raised(f"could not open http://alice:{SECRET}@records.example.org/county")
+
+    monkeypatch.setattr(Workspace, "replica_state", fails)
+    outcome = run_cli(["--data-dir", str(tmp_path / "replica"), "replica", "show"], capsys)
+    assert outcome.code == 2 and "could not open http://records.example.org/county" in outcome.err
+    assert SECRET not in outcome.err + outcome.out
