@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from core.dates import format_local
 from core.errors import one_line
+from core.shown_urls import shown_url
 
 FORMAT = "deedbook-lock-holder/1"
 # On Windows msvcrt.locking makes byte 0 unreadable to every other process while it is locked: the words start
@@ -47,7 +47,7 @@ class Holder:
     @classmethod
     def me(cls, source: str | None = None, now: int | None = None) -> "Holder":
         """This process, now (a source's user:password, if a URL carries one, left out)."""
-        shown = shown_source(source)[:MAX_TEXT] if source else None
+        shown = shown_url(source)[:MAX_TEXT] if source else None
         return cls(os.getpid(), platform.node()[:MAX_TEXT], shown, int(time.time()) if now is None else now)
 
     def as_bytes(self) -> bytes:
@@ -114,14 +114,6 @@ def parse_holder(data: bytes) -> Holder | None:
     ):
         return None
     return Holder(pid, host, source, started)
-
-
-def shown_source(source: str) -> str:
-    """A source as a person may read it: a URL without the user:password some carry."""
-    parts = urlsplit(source) if "://" in source else None
-    if parts is None or "@" not in parts.netloc:
-        return source
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _end(text: str, limit: int) -> str:

@@ -38,6 +38,7 @@ from core.kinds import check_signatures
 from core.merkle import verify_consistency
 from core.outfiles import write_output
 from core.paths import DataDir
+from core.shown_urls import shown_url
 from core.replica_start import (
     Before,
     Made,
@@ -64,7 +65,7 @@ BATCH = 2000  # entries per transaction: a sync stopped midway keeps whole, chec
 class Source(Protocol):
     """Where a replica syncs from."""
 
-    label: str
+    label: str  # as shown and stored: a URL without its user:password (core.shown_urls)
 
     def bundle(self, since: int) -> Bundle: ...
 
@@ -200,6 +201,7 @@ def read_state(home: DataDir) -> dict[str, Any] | None:
         and all(isinstance(c, dict) for c in data["cosigners"])
     ):
         raise DeedbookError(f"The replica's record {path} is damaged; the next sync writes it again.")
+    data["source"] = shown_url(data["source"])  # an older version wrote a URL's user:password here
     stopped = Stop.from_json(data.pop("stopped", None))
     if stopped is not None:  # shown as written, or not at all
         data["stopped"] = stopped.as_json()
@@ -708,7 +710,7 @@ def _update_witness(home: DataDir, replica: "Ledger") -> None:
 def _write_state(home: DataDir, report: SyncReport, now: int) -> None:
     data = {
         "format": STATE_FORMAT,
-        "source": report.source,
+        "source": shown_url(report.source),  # a source whose label kept a user:password does not put it here
         "lastSync": now,
         "size": report.size,
         "checkpointSize": report.checkpoint_size,

@@ -35,6 +35,7 @@ from core.errors import Cancelled, DeedbookError, Interrupted
 from core.file_locks import lock, lock_unless, open_lock, try_lock
 from core.lock_holder import Holder, clear_holder, read_holder, write_holder
 from core.paths import DataDir
+from core.shown_urls import shown_url
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -189,7 +190,7 @@ def note_start(home: DataDir, before: Before, source: str, now: int) -> None:
     """Say, before anything is written, that this folder's first sync is under way (and what it held)."""
     from core.outfiles import write_output
 
-    data = {"format": START_FORMAT, "source": source, "startedAt": now, **before.as_json()}
+    data = {"format": START_FORMAT, "source": shown_url(source), "startedAt": now, **before.as_json()}
     write_output(start_path(home), json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)
 
 
@@ -268,7 +269,8 @@ def unfinished_start(home: DataDir) -> Unfinished | None:
     if not path.exists():
         return None
     data = _start_record(home) or {}
-    source = data.get("source") if isinstance(data.get("source"), str) else None
+    # (an older version wrote a URL's user:password here: it is not repeated; the person gives it again)
+    source = shown_url(data["source"]) if isinstance(data.get("source"), str) else None
     again = f"sync it again from {source}" if source else "sync it again from the same source"
     stopped = Stop.from_json(data.get("stopped"))
     how = f"it was {stopped.sentence()}" if stopped is not None else "it was stopped or refused"

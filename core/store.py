@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, Progr
 from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder, one_line
+from core.shown_urls import shown_if_plain, shown_url
 
 SCHEMA_HEAD = "0018"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -335,7 +336,9 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         engine = create_engine(url)
     except (ArgumentError, ImportError, ValueError) as error:  # unparsable; a missing driver; a bad port or option
-        raise DeedbookError(f"Cannot use the database URL {url!r}: {error}") from None
+        shown = shown_if_plain(url)  # a password is not repeated (nor a text that may hold one)
+        named = repr(shown) if shown is not None else "given"
+        raise DeedbookError(f"Cannot use the database URL {named}: {shown_url(str(error))}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
         event.listen(engine, "handle_error", _translate_sqlite_error)

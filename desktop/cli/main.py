@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from core import __version__
 from core.errors import DeedbookError, VerificationFailed, database_error_sentence
+from core.shown_urls import shown_url
 from desktop.cli.context import CliContext
 from desktop.cli.hints import with_hint
 
@@ -82,7 +83,7 @@ def run(argv: list[str]) -> int:
     try:
         return int(args.handler(args, ctx) or 0)
     except DeedbookError as error:
-        print(f"deedbook: {with_hint(error)}", file=sys.stderr)
+        print(f"deedbook: {shown_url(with_hint(error))}", file=sys.stderr)  # a URL's password never said
         return 2
     except VerificationFailed as failure:
         print(f"deedbook: {failure.reason}", file=sys.stderr)
@@ -95,7 +96,7 @@ def run(argv: list[str]) -> int:
     except Exception as error:  # noqa: BLE001 - the last resort: one sentence, never a traceback
         if os.environ.get("DEEDBOOK_DEBUG"):
             traceback.print_exc()
-        print(f"deedbook: {last_resort_sentence(error, ctx)}", file=sys.stderr)
+        print(f"deedbook: {shown_url(last_resort_sentence(error, ctx))}", file=sys.stderr)
         return 2
 
 

@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from core.errors import Cancelled, DeedbookError, VerificationFailed, database_error_sentence
+from core.shown_urls import shown_url
 from desktop.gui import prompts
 from desktop.gui.events import Events
 from desktop.workspace.receipt import Done
@@ -40,7 +41,11 @@ log = logging.getLogger("deedbook.gui")
 
 
 def describe_error(error: BaseException) -> str:
-    """The one sentence a person sees for `error`."""
+    """The one sentence a person sees for `error` (any URL in it without its user:password)."""
+    return shown_url(_sentence_for(error))
+
+
+def _sentence_for(error: BaseException) -> str:
     if isinstance(error, DeedbookError):
         return str(error) or "The operation was refused; nothing was written."
     if isinstance(error, VerificationFailed):
@@ -71,7 +76,8 @@ def is_expected(error: BaseException) -> bool:
 def report_error(parent: QWidget | None, error: BaseException, title: str = "Deedbook") -> None:
     """Log an unexpected error with its traceback, then show the sentence."""
     if not is_expected(error):
-        log.error("Unexpected error: %s", "".join(traceback.format_exception(error)).rstrip())
+        # an exception's words may quote an address a person typed: its user:password stays out of the log
+        log.error("Unexpected error: %s", shown_url("".join(traceback.format_exception(error)).rstrip()))
     if isinstance(error, Cancelled):
         return  # the person asked for it; a dialog would only get in the way
     prompts.show_error(parent, describe_error(error), title)

@@ -2,22 +2,27 @@
 
 Only http(s) URLs a person gave; answers are size-bounded and every request has
 a timeout.  Any failure to reach the server, or an answer that is not what the
-server should send, is one sentence (DeedbookError).
+server should send, is one sentence (DeedbookError).  A URL's user:password
+(a proxy in front of `serve` may ask for one) goes as HTTP Basic authorization
+in each request and nowhere else: every sentence, label and record names the
+address without it (core.shown_urls).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from core.bundles import Bundle, BadBundle, parse_bundle
 from core.errors import DeedbookError, one_line
 from core.hexes import hex32
 from core.notes import Note, NoteSignature
+from core.shown_urls import shown_if_plain, shown_url
 from core.userfiles import json_nests_deeper_than
 from core.witness_requests import Candidate, format_add_checkpoint, parse_candidates
 
@@ -29,11 +34,32 @@ _SIZE = re.compile(r"(?:0|[1-9][0-9]*)\n?")  # ASCII digits: str.isdigit takes "
 
 
 def check_url(url: str) -> str:
-    """A server's base URL as a person typed it (http or https, a host; no query)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise DeedbookError(f"{url.strip()[:100]!r} is not a server's address (http://host:port).")
-    return url.strip().rstrip("/")
+    """A server's base URL as a person typed it (http or https, a host; no query), its user:password kept."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or not _port(text):
+        shown = shown_if_plain(text)  # a password is not repeated (nor a text that may hold one)
+        named = f"{shown[:100]!r} is" if shown is not None else "The address given is"
+        raise DeedbookError(f"{named} not a server's address (http://host:port).")
+    return text.rstrip("/")
+
+
+def _port(url: str) -> bool:
+    """The URL's port is a number when it has one (a "host:word" is a user part cut short, or a typo)."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return False
+    return port is None or port > 0
+
+
+def _without_user(url: str) -> tuple[str, dict[str, str]]:
+    """A checked URL as it is shown and requested, and the Authorization header its user:password makes."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, {}
+    pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+    return shown_url(url), {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
 
 
 def _open(request: urllib.request.Request, label: str) -> tuple[int, str, bytes]:
@@ -45,7 +71,7 @@ def _open(request: urllib.request.Request, label: str) -> tuple[int, str, bytes]
             return error.code, error.headers.get("Content-Type", ""), _read(error, label)
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        raise DeedbookError(f"Cannot reach {label} ({reason}).") from None
+        raise DeedbookError(f"Cannot reach {label} ({shown_url(str(reason))}).") from None
 
 
 def _read(answer: Any, label: str) -> bytes:
@@ -55,8 +81,8 @@ def _read(answer: Any, label: str) -> bytes:
     return bytes(body)
 
 
-def _get_json(base: str, path: str, query: dict[str, int]) -> Any:
-    status, _type, body = _open(urllib.request.Request(f"{base}{path}?{urlencode(query)}"), base)
+def _get_json(base: str, path: str, query: dict[str, int], auth: dict[str, str]) -> Any:
+    status, _type, body = _open(urllib.request.Request(f"{base}{path}?{urlencode(query)}", headers=auth), base)
     if status != 200:
         text = body.decode("utf-8", "replace").strip()
         first = one_line(text.splitlines()[0], 200) if text else f"status {status}"
@@ -86,11 +112,11 @@ class UrlSource:
     """A `serve` URL as a replica's source (core.replica.Source)."""
 
     def __init__(self, url: str) -> None:
-        self.base = check_url(url)
+        self.base, self._auth = _without_user(check_url(url))  # base: no user:password (shown, stored)
         self.label = self.base
 
     def bundle(self, since: int) -> Bundle:
-        data = _get_json(self.base, "/export", {"since": since})
+        data = _get_json(self.base, "/export", {"since": since}, self._auth)
         try:
             return parse_bundle(data, f"The answer of {self.base}")
         except BadBundle:
@@ -105,7 +131,7 @@ class UrlSource:
         while start + len(found) < stop:
             at = start + len(found)
             asked = min(stop, at + MAX_LEAVES) - at
-            data = _get_json(self.base, "/leaf-hashes", {"start": at, "stop": at + asked})
+            data = _get_json(self.base, "/leaf-hashes", {"start": at, "stop": at + asked}, self._auth)
             if not isinstance(data, dict) or type(data.get("start")) is not int or data["start"] != at:
                 return None
             hashes = data.get("leafHashes")
@@ -120,7 +146,7 @@ class UrlSource:
     def candidate(self, old: int, size: int) -> Candidate | None:
         """None when the server cannot give it or its answer is not a proof as serve writes it (with its root)."""
         try:
-            data = _get_json(self.base, "/consistency", {"old": old, "size": size})
+            data = _get_json(self.base, "/consistency", {"old": old, "size": size}, self._auth)
             if not isinstance(data, dict) or "oldRoot" not in data:
                 return None
             [found] = parse_candidates([data], f"The answer of {self.base}")
@@ -131,12 +157,12 @@ class UrlSource:
 
 def add_checkpoint(url: str, old: int, proof: tuple[bytes, ...], note: Note) -> tuple[int, str]:
     """POST an add-checkpoint request (tlog-witness); the status and the answer's text."""
-    base = check_url(url)
+    base, auth = _without_user(check_url(url))
     request = urllib.request.Request(
         f"{base}/add-checkpoint",
         data=format_add_checkpoint(old, proof, note),
         method="POST",
-        headers={"Content-Type": "text/plain; charset=utf-8"},
+        headers={"Content-Type": "text/plain; charset=utf-8", **auth},
     )
     status, _type, body = _open(request, base)
     return status, body.decode("utf-8", "replace")

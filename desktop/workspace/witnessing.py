@@ -190,6 +190,7 @@ class WitnessOps(RecordOps):
         from core.checkpoint_note import note_of
         from core.cosignatures import add_cosignatures
         from core.errors import DeedbookError, one_line
+        from core.shown_urls import shown_url
         from desktop.serve.client import add_checkpoint, check_url, parse_cosignatures, witness_size
 
         checked = [check_url(url) for url in urls]
@@ -199,13 +200,13 @@ class WitnessOps(RecordOps):
         note = note_of(ledger.identity, latest.message, latest.signatures)
         size = int(latest.message["size"])
 
-        def ask(url: str) -> Sent:
+        def ask(url: str, shown: str) -> Sent:
             status, text = add_checkpoint(url, 0, (), note)
             held = witness_size(status, text)  # a 409 that says no size as written is the witness refusing
             if held is not None:
                 if held > size:
                     return Sent(
-                        url,
+                        shown,
                         409,
                         f"The witness has cosigned {held:,} entries of this ledger, more "
                         f"than its latest checkpoint's {size:,}.",
@@ -214,18 +215,19 @@ class WitnessOps(RecordOps):
                 status, text = add_checkpoint(url, held, proof, note)
             if status != 200:
                 first = one_line(text.strip().splitlines()[0], 200) if text.strip() else "no reason given"
-                return Sent(url, status, f"The witness refused ({status}): {first}")
+                return Sent(shown, status, f"The witness refused ({status}): {first}")
             cosigned = note.with_signatures(parse_cosignatures(text))
-            return Sent(url, 200, "Cosigned.", tuple(add_cosignatures(ledger, [(url, cosigned)])))
+            return Sent(shown, 200, "Cosigned.", tuple(add_cosignatures(ledger, [(shown, cosigned)])))
 
         results = []
         for url in checked:
+            shown = shown_url(url)  # what is said and kept: the address without its user:password
             # One witness down, or answering what is no cosignature, is that witness's answer: the others
             # are still asked (each cosignature kept is its own write; a refused one adds nothing).
             try:
-                results.append(ask(url))
+                results.append(ask(url, shown))
             except DeedbookError as failed:
-                results.append(Sent(url, NO_ANSWER, str(failed)))
+                results.append(Sent(shown, NO_ANSWER, str(failed)))
         return Done(results, Receipt())
 
     def cosign_status(self) -> CosignStatus:

@@ -76,6 +76,19 @@ def test_unexpected_error_is_logged_and_shown(
     assert "ZeroDivisionError" in caplog.text
 
 
+def test_an_unexpected_errors_log_keeps_no_urls_password(
+    ctx: AppContext, qtbot: Any, prompt_log: Prompts, caplog: pytest.LogCaptureFixture
+) -> None:
+    def fails() -> None:
+        raise ValueError("cannot open http://alice:s3cret@records.example.org:8443/county")
+
+    op = ctx.ops.op(None, fails)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        op.run()
+    assert "cannot open http://records.example.org:8443/county" in caplog.text and "s3cret" not in caplog.text
+    assert "ValueError" in prompt_log.errors[0] and "s3cret" not in prompt_log.errors[0]
+
+
 def test_task_reports_progress_and_cancels_quietly(ctx: AppContext, qtbot: Any, prompt_log: Prompts) -> None:
     started = threading.Event()
     release = threading.Event()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QWidget
 
 from core.display import short_address
 from core.replica_start import Stop, Wait
+from core.shown_urls import shown_url
 from desktop.gui import fmt, prompts
 from desktop.gui.context import AppContext
 from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, PolicyDialog, SendDialog, SyncDialog
@@ -385,9 +386,11 @@ class WitnessesPane(Pane):
 
     def send(self) -> None:
         dialog = SendDialog(self)
-        if not dialog.exec():
+        accepted, urls = dialog.exec(), dialog.values()
+        dialog.deleteLater()  # as the sync's: a witness's user:password stays in no hidden field
+        if not accepted:
             return
-        ws, urls = self.ctx.ws, dialog.values()
+        ws = self.ctx.ws
 
         def sent(results: list[Any]) -> None:
             lines = [f"{r.url}: " + ("cosigned." if r.cosigned else r.sentence) for r in results]
@@ -423,16 +426,18 @@ class WitnessesPane(Pane):
         unfinished = self.overview.unfinished if self.overview is not None else None
         last = str(replica.get("source", "")) if replica else (unfinished.source or "") if unfinished else ""
         dialog = SyncDialog(self, last)
-        if not dialog.exec():
+        accepted, source = dialog.exec(), dialog.value()
+        dialog.deleteLater()  # what was typed (a URL's user:password) stays in no hidden field of the pane
+        if not accepted:
             return
-        ws, source = self.ctx.ws, dialog.value()
+        ws = self.ctx.ws
         if (
             self.overview is not None
             and self.overview.ledger_name is None
             and unfinished is None  # finishing a replica's first sync, not starting one
             and not prompts.ask(
                 self,
-                f"This folder holds no ledger: syncing makes it a replica of the ledger at {source}. Continue?",
+                f"This folder holds no ledger: syncing makes it a replica of the ledger at {shown_url(source)}. Continue?",
                 yes="Start the replica",
             )
         ):
