@@ -200,8 +200,9 @@ def _decrypt(keystore: dict[str, Any], password: str, label: str) -> bytes:
     claimed = keystore_address(keystore, f"for '{label}'")
     from eth_keyfile.keyfile import decode_keyfile_json  # lazy: eth-keyfile pulls in pycryptodome
 
+    typed = password_bytes(password)
     try:
-        secret = bytes(decode_keyfile_json(keystore, password.encode("utf-8")))
+        secret = bytes(decode_keyfile_json(keystore, typed))
     except ValueError as error:
         if "MAC" in str(error):
             raise WrongPassword(f"Wrong password for key '{label}'.") from None
@@ -265,7 +266,7 @@ class KeyStore:
 
         address = checksum_address(address_of_private_key(secret))
         path = self._check_new(name, address)
-        data = create_keyfile_json(secret, password.encode("utf-8"), kdf="scrypt", iterations=n or scrypt_n())
+        data = create_keyfile_json(secret, password_bytes(password), kdf="scrypt", iterations=n or scrypt_n())
         _write_private(path, data)
         return KeyInfo(name, address, path)
 
@@ -312,6 +313,18 @@ class KeyStore:
         if checksum_address(address_of_private_key(secret)) != info.address:  # the file changed since `get`
             raise DeedbookError(f"The keystore of key '{name}' does not hold the key of {info.address}.")
         return UnlockedKey(name, info.address, secret)
+
+
+def password_bytes(password: str) -> bytes:
+    """The bytes a password stands for: UTF-8, and the very bytes typed where a terminal's or a C locale's
+    decoding kept what was not UTF-8 as lone surrogates (surrogateescape), so a keystore made with those bytes
+    elsewhere opens here.  Any other lone surrogate is no text at all: said, never taken for a damaged file."""
+    try:
+        return password.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raise WrongPassword(
+            "The password holds a character that is not text (a lone surrogate); type it again."
+        ) from None
 
 
 def check_password(password: str) -> None:

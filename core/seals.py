@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import DeedbookError, NotFound
+from core.keys import password_bytes
 
 if TYPE_CHECKING:
     from core.keys import UnlockedKey
@@ -129,7 +130,7 @@ class SealStore:
         encrypted = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(password.encode("utf-8")),
+            serialization.BestAvailableEncryption(password_bytes(password)),
         )
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_new(key_path, encrypted, 0o600)
@@ -156,8 +157,9 @@ class SealStore:
         key_path, _ = self._paths(name)
         if not key_path.is_file():
             raise NotFound(f"There is no seal named '{name}' in this data folder.")
+        typed = password_bytes(password)
         try:
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password.encode("utf-8"))
+            key = serialization.load_pem_private_key(key_path.read_bytes(), typed)
         except (ValueError, TypeError):
             raise DeedbookError(f"Wrong password for seal '{name}' (or its key file is damaged).") from None
         return key.private_bytes(

@@ -84,3 +84,33 @@ def test_names_passwords_and_unknown_keys(store: KeyStore) -> None:
         store.unlock("erin", PASSWORD)
     with pytest.raises(WrongPassword):
         store.unlock("dave", PASSWORD + "!")
+
+
+def test_a_password_typed_in_a_c_locale_opens_the_keystore_made_with_its_bytes(store: KeyStore, tmp_path: Path) -> None:
+    """In a C or POSIX locale Python reads a typed "pässword" (Latin-1 bytes, not UTF-8) as lone surrogates
+    (surrogateescape): those stand for the very bytes typed, and a keystore made elsewhere with them opens."""
+    from eth_keyfile.keyfile import create_keyfile_json
+
+    typed_bytes = "pässwort-1".encode("latin-1")
+    secret = os.urandom(32)
+    foreign = tmp_path / "latin1.json"
+    foreign.write_text(json.dumps(create_keyfile_json(secret, typed_bytes, kdf="scrypt", iterations=1024)))
+    as_read = typed_bytes.decode("utf-8", "surrogateescape")  # what getpass/stdin give in a C locale
+    assert any("\udc80" <= ch <= "\udcff" for ch in as_read)
+    info = store.import_keystore("latin", foreign, as_read)
+    assert info.address == Account.from_key(secret).address
+    assert store.unlock("latin", as_read).address == info.address
+    with pytest.raises(WrongPassword, match="Wrong password"):
+        store.unlock("latin", "pässwort-1")  # the same letters as UTF-8 are other bytes
+
+
+@pytest.mark.parametrize("odd", ["\ud800", "abc\udfffdef", "\ud83d-half-an-emoji"])
+def test_a_password_with_a_lone_surrogate_is_said_to_be_no_text_not_a_damaged_keystore(
+    store: KeyStore, odd: str
+) -> None:
+    store.create("alice", PASSWORD)
+    with pytest.raises(WrongPassword, match="not text"):
+        store.unlock("alice", odd)
+    with pytest.raises(WrongPassword, match="not text"):
+        store.create("bob", "long enough " + odd)
+    assert [k.name for k in store.list()] == ["alice"]  # nothing written for a password that is no text
