@@ -14,6 +14,7 @@ from core.errors import DeedbookError
 from desktop.gui import prompts
 from desktop.gui.widgets.basics import label
 from desktop.workspace import Signer
+from desktop.gui.widgets.fields import asked_once
 
 if TYPE_CHECKING:
     from desktop.gui.context import AppContext
@@ -62,8 +63,8 @@ def choose_seal(ctx: "AppContext", parent: QWidget | None) -> Signer | None:
             "(the operator binds it to the ledger).",
         )
         return None
-    dialog = SealDialog(names, parent)
-    return dialog.signer() if dialog.exec() and dialog.password.text() else None
+    with asked_once(SealDialog(names, parent)) as dialog:
+        return dialog.signer() if dialog.exec() and dialog.password.text() else None
 
 
 def new_seal(ctx: "AppContext", parent: QWidget | None) -> None:
@@ -96,17 +97,19 @@ def _new_seal_named(ctx: "AppContext", parent: QWidget | None, name: str) -> Non
         prompts.show_error(parent, str(error))
         return
     ledger = ctx.require_ledger()
-    dialog = KeyDialog(
-        ctx,
-        "Bind the seal to the ledger",
-        f"The operator {ledger.identity.operator} binds the seal's "
-        "certificate to the ledger with a signed entry, then signs a checkpoint over it.",
-        parent,
-        prefer=ledger.identity.operator,
-    )
-    if not dialog.exec():
+    with asked_once(
+        KeyDialog(
+            ctx,
+            "Bind the seal to the ledger",
+            f"The operator {ledger.identity.operator} binds the seal's "
+            "certificate to the ledger with a signed entry, then signs a checkpoint over it.",
+            parent,
+            prefer=ledger.identity.operator,
+        )
+    ) as dialog:
+        operator = dialog.signer() if dialog.exec() else None
+    if operator is None:
         return
-    operator = dialog.signer()
     ws = ctx.ws
     ctx.ops.op(
         parent,

@@ -25,6 +25,7 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.widgets.basics import button, label
+from desktop.gui.widgets.fields import asked_once
 
 if TYPE_CHECKING:
     from core.airgap import Received
@@ -197,12 +198,15 @@ class SignaturesPage(QWizardPage):
 
         row = self.table.currentRow()
         request = self.requests()[row]
-        dialog = KeyDialog(
-            self.w.ctx, f"Sign as {request.role}", request_summary(request, self.w.ctx), self, prefer=request.signer
-        )
-        if not dialog.exec():
+        with asked_once(
+            KeyDialog(
+                self.w.ctx, f"Sign as {request.role}", request_summary(request, self.w.ctx), self, prefer=request.signer
+            )
+        ) as dialog:
+            signer = dialog.signer() if dialog.exec() else None
+        if signer is None:
             return
-        ws, signer = self.w.ctx.ws, dialog.signer()
+        ws = self.w.ctx.ws
 
         def work() -> SigningRequest:
             return ws.sign(request, signer)

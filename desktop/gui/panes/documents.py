@@ -33,6 +33,7 @@ from desktop.gui.operations import Latest, TaskHandle, describe_error
 from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import banner, button, label, set_role
 from desktop.workspace import Document, Done, Signer
+from desktop.gui.widgets.fields import asked_once
 
 
 def generate(
@@ -137,14 +138,16 @@ def ask_operator(
     from desktop.gui.panes.ledger import KeyDialog
 
     ledger = ctx.require_ledger()
-    dialog = KeyDialog(
-        ctx,
-        title,
-        why or f"Documents are proved against a checkpoint signed by the operator {ledger.identity.operator}.",
-        parent,
-        prefer=ledger.identity.operator,
-    )
-    return dialog.signer() if dialog.exec() else None
+    with asked_once(
+        KeyDialog(
+            ctx,
+            title,
+            why or f"Documents are proved against a checkpoint signed by the operator {ledger.identity.operator}.",
+            parent,
+            prefer=ledger.identity.operator,
+        )
+    ) as dialog:
+        return dialog.signer() if dialog.exec() else None
 
 
 EMPTY = (

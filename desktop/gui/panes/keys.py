@@ -20,6 +20,7 @@ from desktop.gui.panes.base import Pane
 from desktop.gui.widgets.basics import button, label
 from desktop.gui.widgets.plain_table import table
 from desktop.workspace import Done
+from desktop.gui.widgets.fields import asked_once
 
 
 def _item(text: str, data: Any = None, tip: str = "") -> QTableWidgetItem:
@@ -87,19 +88,19 @@ class KeysPane(Pane):
             QGuiApplication.clipboard().setText(item.text())
 
     def create_key(self) -> None:
-        dialog = NewKeyDialog(self)
-        if not dialog.exec():
-            return
-        ws, name, password = self.ctx.ws, dialog.name.text().strip(), dialog.password.password() or ""
+        with asked_once(NewKeyDialog(self)) as dialog:
+            if not dialog.exec():
+                return
+            ws, name, password = self.ctx.ws, dialog.name.text().strip(), dialog.password.password() or ""
         self.ctx.ops.op(self, lambda: ws.create_key(name, password), write=True, title="Creating a key").success(
             self._key_added
         ).run()
 
     def import_key(self, *, raw: bool) -> None:
-        dialog = ImportKeyDialog(self, raw=raw)
-        if not dialog.exec():
-            return
-        ws, name, path, password = self.ctx.ws, dialog.name.text().strip(), dialog.file(), dialog.secret()
+        with asked_once(ImportKeyDialog(self, raw=raw)) as dialog:
+            if not dialog.exec():
+                return
+            ws, name, path, password = self.ctx.ws, dialog.name.text().strip(), dialog.file(), dialog.secret()
 
         def work() -> Done[KeyInfo]:
             return ws.import_private_key(name, path, password) if raw else ws.import_keystore(name, path, password)

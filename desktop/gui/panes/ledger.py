@@ -29,7 +29,7 @@ from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane, ProgressRow
 from desktop.gui.widgets.address_links import address_link, link_addresses
 from desktop.gui.widgets.basics import banner, button, label, make_table, set_role
-from desktop.gui.widgets.fields import KeyPicker
+from desktop.gui.widgets.fields import KeyPicker, asked_once
 from desktop.workspace import Signer, resolve_key
 
 if TYPE_CHECKING:
@@ -348,17 +348,19 @@ class LedgerPane(Pane):
     def _sign_checkpoint(self) -> None:
         ledger = self.ctx.require_ledger()
         ws = self.ctx.ws
-        dialog = KeyDialog(
-            self.ctx,
-            "Sign a checkpoint",
-            f"A checkpoint signs the Merkle root of all {fmt.counted(self._size, 'entry')} with the operator key "
-            f"{ledger.identity.operator}. Proofs and documents are checked against it.",
-            self,
-            prefer=ledger.identity.operator,
-        )
-        if not dialog.exec():
+        with asked_once(
+            KeyDialog(
+                self.ctx,
+                "Sign a checkpoint",
+                f"A checkpoint signs the Merkle root of all {fmt.counted(self._size, 'entry')} with the operator "
+                f"key {ledger.identity.operator}. Proofs and documents are checked against it.",
+                self,
+                prefer=ledger.identity.operator,
+            )
+        ) as dialog:
+            signer = dialog.signer() if dialog.exec() else None
+        if signer is None:
             return
-        signer = dialog.signer()
         (
             self.ctx.ops.op(self, lambda: ws.checkpoint(signer), write=True, title="Signing a checkpoint")
             .success(

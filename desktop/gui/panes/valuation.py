@@ -31,6 +31,7 @@ from desktop.gui.panes.base import Pane, ProgressRow
 from desktop.gui.widgets.basics import banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.workspace import Document, Done, Valued
+from desktop.gui.widgets.fields import asked_once
 from valuation.wording import as_of_text, sold_text
 
 
@@ -271,17 +272,19 @@ class ValuationPane(Pane):
 
         valued, ws = self.result, self.ctx.ws
         deed, valuation = valued.deed, valued.valuation
-        dialog = KeyDialog(
-            self.ctx,
-            "Record the valuation",
-            f"Sign the estimate {fmt.money(valuation.estimate, whole=True)} ({fmt.percent(90)} range "
-            f"{fmt.money(valuation.low, whole=True)} to {fmt.money(valuation.high, whole=True)}) for deed "
-            f"{deed.deed_id} into the ledger.",
-            self,
-        )
-        if not dialog.exec():
+        with asked_once(
+            KeyDialog(
+                self.ctx,
+                "Record the valuation",
+                f"Sign the estimate {fmt.money(valuation.estimate, whole=True)} ({fmt.percent(90)} range "
+                f"{fmt.money(valuation.low, whole=True)} to {fmt.money(valuation.high, whole=True)}) for deed "
+                f"{deed.deed_id} into the ledger.",
+                self,
+            )
+        ) as dialog:
+            signer = dialog.signer() if dialog.exec() else None
+        if signer is None:
             return
-        signer = dialog.signer()
         (
             self.ctx.ops.op(
                 self, lambda: ws.record_valuation(valued, signer), write=True, title="Recording the valuation"

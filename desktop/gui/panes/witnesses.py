@@ -22,6 +22,7 @@ from desktop.gui.widgets.basics import button, card, label
 from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview
+from desktop.gui.widgets.fields import asked_once
 
 
 WAITING = "Waiting for another sync into this folder to end\u2026"
@@ -317,17 +318,20 @@ class WitnessesPane(Pane):
     def _cosign(self, role: Any, request: Path, preview: Any) -> None:
         """The request read and checked (a bad one was said before any password); the key dialog names the
         checkpoint: which ledger, whose, how many entries, which root."""
-        dialog = KeyDialog(
-            self.ctx,
-            "Cosign the checkpoint",
-            f"Cosign the checkpoint of \u201c{fmt.plain(preview.ledger, 80)}\u201d (operator "
-            f"{self.ctx.full_label(preview.operator)}) at {fmt.count(preview.size)} entries, root {preview.root[:16]}\u2026, "
-            f"as the witness {role.name}? It first checks the checkpoint is signed by that operator and "
-            "consistent with the one it last cosigned; a cosignature, once given, cannot be taken back.",
-            self,
-            prefer=role.address,
-        )
-        if not dialog.exec():
+        with asked_once(
+            KeyDialog(
+                self.ctx,
+                "Cosign the checkpoint",
+                f"Cosign the checkpoint of \u201c{fmt.plain(preview.ledger, 80)}\u201d (operator "
+                f"{self.ctx.full_label(preview.operator)}) at {fmt.count(preview.size)} entries, root {preview.root[:16]}\u2026, "
+                f"as the witness {role.name}? It first checks the checkpoint is signed by that operator and "
+                "consistent with the one it last cosigned; a cosignature, once given, cannot be taken back.",
+                self,
+                prefer=role.address,
+            )
+        ) as dialog:
+            signer = dialog.signer() if dialog.exec() else None
+        if signer is None:
             return
         out = prompts.save_file(
             self,
@@ -337,7 +341,7 @@ class WitnessesPane(Pane):
         )
         if out is None:
             return
-        ws, signer = self.ctx.ws, dialog.signer()
+        ws = self.ctx.ws
 
         def done(result: Any) -> None:
             if result.fork is not None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import string
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
@@ -255,3 +258,24 @@ class KeyPicker(QWidget):
 
     def clear_password(self) -> None:
         self.password.clear()
+
+
+_D = TypeVar("_D", bound=QDialog)
+
+
+@contextmanager
+def asked_once(dialog: _D) -> Iterator[_D]:
+    """A dialog that asks for a password, for one question: when the block has read its answers (however it
+    ends), its password fields are emptied and the dialog goes, so no hidden window of a long-lived pane keeps
+    what was typed (or grows by one dialog an act)."""
+    try:
+        yield dialog
+    finally:
+        forget_typed(dialog)
+
+
+def forget_typed(dialog: QDialog) -> None:
+    for field in dialog.findChildren(QLineEdit):
+        if field.echoMode() != QLineEdit.EchoMode.Normal:
+            field.clear()
+    dialog.deleteLater()
