@@ -70,16 +70,21 @@ def write_bundle(
     """Write the bundle of the entries from `since` on (at most `limit` of them: a server's page) to `handle`, a
     page at a time, all of it as of one moment of the ledger; `progress(written, of)` hears after each page.
     Returns the entries written."""
-    with ledger.snapshot():  # the checkpoint and proofs of the first line at the moment of the entries
+    with ledger.snapshot():  # the size, the checkpoint and the proofs of the first line: one moment
         total = ledger.size()
         stop = total if limit is None else min(total, since + limit)
-        handle.write(_line(bundle_head(ledger, since, stop, format=FORMAT)))
-        for start in range(since, stop, PAGE):
-            for e in ledger.entries(start, min(stop, start + PAGE)):
-                handle.write(_line(entry_json(e)))
-            if progress is not None:
-                progress(min(stop, start + PAGE) - since, stop - since)
-        handle.write(_line({"end": FORMAT, "entries": stop - since}))
+        head = bundle_head(ledger, since, stop, format=FORMAT)
+    handle.write(_line(head))
+    # The entries after it, each page its own read (as core.replica's LedgerEntries): those below the size read
+    # in that moment never change (the ledger only grows), so the bundle is still of that moment, and no read
+    # transaction is held while a county's file is written or a replica reads a server's page (SQLite could not
+    # checkpoint its WAL past it meanwhile, and the WAL would grow with every append elsewhere).
+    for start in range(since, stop, PAGE):
+        for e in ledger.entries(start, min(stop, start + PAGE)):
+            handle.write(_line(entry_json(e)))
+        if progress is not None:
+            progress(min(stop, start + PAGE) - since, stop - since)
+    handle.write(_line({"end": FORMAT, "entries": stop - since}))
     return stop - since
 
 
