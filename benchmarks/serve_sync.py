@@ -5,7 +5,8 @@ sync and of the server.
 
 Builds (and caches) a demo ledger as benchmarks/export_sync.py does, starts `deedbook serve --port 0` on it
 (127.0.0.1), then runs `deedbook replica sync --from URL` into an empty folder, each in its own process: wall
-time and each process's peak resident memory (wait4's ru_maxrss).  `--before DIR` runs the same with the
+time, each process's CPU time (user + system: on a machine others share, wall time says more of them than of
+this) and peak resident memory (wait4's rusage).  `--before DIR` runs the same with the
 code in DIR as well (`git archive main | tar -x -C DIR`: both its server and its client).  `--pages` measures
 the sync with the server's default page (serve.PAGE) set to each size in turn, the figures the default was
 chosen by.  docs/scale.md quotes them ("Syncing from serve").
@@ -21,10 +22,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export_sync import CACHE, ROOT, demo_ledger, run  # the same ledger, the same measure
+from export_sync import CACHE, ROOT, demo_ledger  # the same ledger
 
 # The server, its default page set first when asked (argv: page or "-", then serve's arguments)
 _SERVE = """
@@ -54,25 +56,43 @@ def serving(code: Path, ledger: Path, page: int | None) -> tuple[subprocess.Pope
     return server, line.split(" on ")[1].split()[0]
 
 
-def stopped(server: subprocess.Popen[bytes]) -> int:
-    """The server's peak RSS in bytes, once ended (SIGTERM: a benchmark run in the background has SIGINT ignored)."""
+def run(code: Path, argv: list[str]) -> tuple[float, float, int, str]:
+    """(seconds, CPU seconds, peak RSS in bytes, stdout) of `python -m desktop ARGV` with the code in `code`."""
+    env = dict(os.environ, PYTHONPATH=str(code))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # files, not pipes: wait4 reaps it
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "desktop", *argv], cwd=code, env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"deedbook {' '.join(argv)} failed:\n{err.read().decode(errors='replace')[-2000:]}")
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.read().decode()
+
+
+def stopped(server: subprocess.Popen[bytes]) -> tuple[float, int]:
+    """The server's CPU seconds and peak RSS in bytes, once ended (SIGTERM: a benchmark run in the background has
+    SIGINT ignored)."""
     server.send_signal(signal.SIGTERM)
     _pid, status, usage = os.wait4(server.pid, 0)
     server.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss * 1024
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
 def measure(name: str, code: Path, ledger: Path, work: Path, page: int | None = None) -> None:
     replica = work / f"{name}-replica"
     server, url = serving(code, ledger, page)
     try:
-        seconds, rss, out = run(code, ["--data-dir", str(replica), "replica", "sync", "--from", url])
+        seconds, cpu, rss, out = run(code, ["--data-dir", str(replica), "replica", "sync", "--from", url])
     finally:
-        served = stopped(server)
+        served_cpu, served_rss = stopped(server)
     entries = int(out.split(" new entries")[0].rsplit(" ", 1)[-1].replace(",", ""))
     print(
         f"  {name:14s}  {entries:,} entries in {seconds:.1f} s ({entries / seconds:,.0f} entries/s); "
-        f"sync peak RSS {rss / 2**20:,.0f} MB, server peak RSS {served / 2**20:,.0f} MB",
+        f"sync {cpu:.1f} CPU s ({entries / cpu:,.0f} entries a CPU second), peak RSS {rss / 2**20:,.0f} MB; "
+        f"server {served_cpu:.1f} CPU s, peak RSS {served_rss / 2**20:,.0f} MB",
         flush=True,
     )
     shutil.rmtree(replica)

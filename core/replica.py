@@ -277,7 +277,7 @@ def _later_pages(
         if cancelled is not None and cancelled():
             report.stopped = True
             break
-        report = _sync_alone(home, db_url, source, now, reached, before, progress, cancelled)
+        report = _sync_alone(home, db_url, source, now, reached, before, _counted_from(progress, appended), cancelled)
         appended += report.appended
         if report.size == reached:  # a page with nothing new: no use asking the same again
             break
@@ -339,6 +339,13 @@ def _sync_alone(
         before.undo(made)
     _note_stop(home, report, now)
     return report
+
+
+def _counted_from(progress: Progress | None, earlier: int) -> Progress | None:
+    """`progress` of a later page said of the whole sync: its `earlier` pages' entries counted in."""
+    if progress is None:
+        return None
+    return lambda appended, of: progress(earlier + appended, earlier + of)
 
 
 def _note_stop(home: DataDir, report: SyncReport, now: int) -> None:
@@ -663,8 +670,8 @@ def _append(
             report.size = replica.size()
             report.appended = report.size - held
             return replica, started
-        if progress is not None:
-            progress(batch[-1].index + 1 - held, bundle.size - held)
+        if progress is not None:  # of all the source holds beyond the replica: a server's later pages too
+            progress(batch[-1].index + 1 - held, bundle.total - held)
     return replica, started
 
 

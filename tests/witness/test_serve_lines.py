@@ -346,3 +346,23 @@ def test_an_answer_cut_anywhere_or_with_a_byte_changed_is_a_sentence(operator: W
         assert "\n" not in str(bad)
     else:
         assert len(read) == operator.ledger.size()
+
+
+def test_progress_is_of_the_whole_sync_page_after_page(
+    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of 3, batches of 2: progress counts on across pages, of all the source holds (it started again at
+    each page, of that page)."""
+    grow(operator, 7)
+    monkeypatch.setattr(serve, "PAGE", 3)
+    monkeypatch.setattr(replica_module, "BATCH", 2)
+    heard: list[tuple[int, int]] = []
+    with serving(operator) as server:
+        report = sync(
+            DataDir.resolve(tmp_path / "replica"), None, UrlSource(server.url), progress=lambda *p: heard.append(p)
+        )
+    size = operator.ledger.size()
+    assert report.ok and report.appended == size
+    assert {of for _, of in heard} == {size}
+    done = [n for n, _ in heard]
+    assert done == sorted(done) and len(set(done)) == len(done) and done[-1] == size
