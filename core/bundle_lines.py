@@ -9,13 +9,17 @@ JSON lines, UTF-8, each ending in a newline:
 
 The checkpoint and its proofs lead, not trail: a replica checks them (the operator's signature, the
 consistency of what it holds) before it appends anything, so they are read first, and the writer has them
-from the same snapshot as the entries before it writes the first.  The last line says the file is whole:
-a copy cut short anywhere, even between two entries, lacks it.
+from one snapshot with the ledger's size before it writes the first entry (the entries below that size, read
+a page at a time after it, never change).  The last line says the file is whole: a copy cut short anywhere,
+even between two entries, lacks it.
 
 A file is checked whole before a sync uses it (every line parsed, every entry as written, the count
 against the first and last lines), holding one line at a time; the sync then reads the entries again, in
 order, as it compares and appends them.  A v1 file (one JSON document) is still read whole
-(`read_bundle` reads either).
+(`read_bundle` reads either).  `serve` sends the same lines to a replica that asks for them, which reads
+them once, as they arrive, with the same checks (`read_lines_answer`): there, the last line is checked
+before the last entry is given, so a sync appends nothing from an answer that ends wrong but the whole
+batches before the damage.
 """
 
 from __future__ import annotations
