@@ -635,8 +635,9 @@ def _append(
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple["Ledger", bool]:
     """Append the bundle's entries from `held` on (`theirs`, gone through to there already when compared) through
-    the ledger's own rules, in batches read in turn (a v2 file's or a server's are never held whole); the first that breaks a rule is named.  Before each batch `cancelled()` may
-    say to stop: the report says so, the batches before it kept (each was its own transaction)."""
+    the ledger's own rules, in batches read in turn (a v2 file's or a server's are never held whole); the first
+    that breaks a rule is named.  Before each batch `cancelled()` may say to stop: the report says so, the
+    batches before it kept (each was its own transaction)."""
     from core.ledger import Ledger
 
     started = replica is None

@@ -17,7 +17,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 from urllib.parse import urlencode, urlsplit
 
 from core.bundle_lines import read_lines_answer
@@ -74,7 +74,7 @@ def _get_json(base: str, path: str, query: dict[str, int]) -> Any:
     return _json_of(base, body)
 
 
-def _refused(base: str, status: int, body: bytes) -> None:
+def _refused(base: str, status: int, body: bytes) -> NoReturn:
     text = body.decode("utf-8", "replace").strip()
     first = one_line(text.splitlines()[0], 200) if text else f"status {status}"
     raise DeedbookError(f"{base} refused: {first}")
