@@ -426,7 +426,7 @@ def _sync(
     theirs = iter(bundle.entries)  # gone through once, in order (compared, then appended): a stream's are read once
     if replica is not None:
         try:
-            differs = _compare(replica, bundle, theirs, signed, source, cancelled)
+            differs = _compare(replica, held, bundle, theirs, signed, source, cancelled)
         except _Stop:
             _stopped(report, held, held)
             return report
@@ -487,6 +487,7 @@ def _stopped(report: SyncReport, held: int, size: int) -> None:
 
 def _compare(
     replica: "Ledger",
+    held: int,
     bundle: Bundle,
     theirs: Iterator[BundleEntry],
     signed: SignedCheckpoint | None,
@@ -494,7 +495,8 @@ def _compare(
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple[int | None, tuple[int, int] | None, str] | None:
     """Where the source's history differs from the replica's: (entry, or span, sentence), or None.  `theirs`, the
-    bundle's entries, is gone through to the replica's size, not beyond (the append goes on from there).
+    bundle's entries, is gone through to `held`, the replica's size as the sync found it, not beyond: the append
+    goes on from there (and is refused if another sync into a shared database appended meanwhile).
 
     The tree before `since` first, then the entries from it: the first difference is the one named (a
     rewrite of an entry that the replica's latest checkpoint covers also changes that checkpoint entry,
@@ -502,7 +504,7 @@ def _compare(
     earlier = _compare_tree(replica, bundle, signed, source)
     if earlier is not None:
         return earlier
-    held = min(replica.size(), bundle.size)
+    held = min(held, bundle.size)
     for start in range(bundle.since, held, BATCH):
         if cancelled is not None and cancelled():
             raise _Stop  # nothing written yet: a long comparison (no checkpoint for a while) stops too
