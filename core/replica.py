@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
-from core.bundles import Bundle, BundleEntry, bundle_head, parse_head
+from core.bundles import BadBundle, Bundle, BundleEntry, bundle_head, parse_head
 from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
 from core.consistency import first_difference, fold, frontier, spans, subtree_root
 from core.entries import SignatureRecord, entry_leaf_hash
@@ -331,6 +331,14 @@ def _sync_alone(
     try:
         report = _sync(home, db_url, None, source, now, since, made, progress, cancelled)
     except Overtaken:
+        raise
+    except BadBundle:
+        if made.committed:  # a server's answer broken off or damaged midway, after whole checked batches: they are
+            # kept, the replica unfinished (replica-start.json), as a killed first sync's; the same sync finishes it
+            if made.ledger is not None:
+                made.ledger.close()
+            raise
+        before.undo(made)
         raise
     except BaseException:
         before.undo(made)

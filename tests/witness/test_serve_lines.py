@@ -366,3 +366,42 @@ def test_progress_is_of_the_whole_sync_page_after_page(
     assert {of for _, of in heard} == {size}
     done = [n for n, _ in heard]
     assert done == sorted(done) and len(set(done)) == len(done) and done[-1] == size
+
+
+def test_a_first_sync_whose_answer_breaks_off_after_whole_batches_keeps_them_unfinished(
+    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A county's first page is large now: broken off after whole batches (the server's read failing after 4
+    entries, batches of 3), the first sync keeps the batch it checked and appended, unfinished as a killed one
+    (replica-start.json; commands say it did not finish), and the same sync finishes it. Before, all it had
+    appended was taken away."""
+    grow(operator, 6)
+    monkeypatch.setattr(replica_module, "BATCH", 3)
+    monkeypatch.setattr(serve, "CHUNK", 1)
+    real, sent = bundle_lines.entry_json, [0]
+
+    def entry_json(e: Any) -> Any:
+        sent[0] += 1
+        if sent[0] > 4:
+            raise RuntimeError("disk I/O error")
+        return real(e)
+
+    monkeypatch.setattr(bundle_lines, "entry_json", entry_json)
+    target = tmp_path / "replica"
+    argv = ["--data-dir", str(target), "replica", "sync", "--from"]
+    with serving(operator) as server:
+        outcome = run_cli([*argv, server.url], capsys)
+        assert outcome.code == 2 and any(said in outcome.err for said in CUT_OFF.split("|")), outcome
+        assert (target / "replica-start.json").is_file() and not (target / "replica.json").exists()
+        ledger = Ledger.open(DataDir.resolve(target), finishing=True)
+        try:
+            assert [e.leaf_hash for e in ledger.entries()] == [e.leaf_hash for e in operator.ledger.entries()][:3]
+        finally:
+            ledger.close()
+        shown = run_cli(["--data-dir", str(target), "replica", "show"], capsys)
+        assert shown.code == 2 and "did not finish" in shown.err, shown
+        monkeypatch.setattr(bundle_lines, "entry_json", real)
+        outcome = run_cli([*argv, server.url], capsys)
+    assert outcome.code == 0 and "Started the replica: " in outcome.out, outcome
+    assert leaves(target) == [e.leaf_hash for e in operator.ledger.entries()]
+    assert not (target / "replica-start.json").exists()
