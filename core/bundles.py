@@ -55,7 +55,8 @@ class BundleEntry:
 
 
 class BundleEntries(Protocol):
-    """A bundle's entries: a tuple, or read again from a file or a ledger each time they are gone through."""
+    """A bundle's entries: a tuple, read again from a file or a ledger each time they are gone through, or read
+    once as a server's answer streams them (a sync goes through them once)."""
 
     def __len__(self) -> int: ...
 
@@ -66,7 +67,7 @@ class BundleEntries(Protocol):
 class Bundle:
     identity: LedgerIdentity
     since: int
-    entries: "BundleEntries"  # in order, from `since`; a v2 file's (or a folder's) are read again each time
+    entries: "BundleEntries"  # in order, from `since`; a v2 file's (or a folder's, a server's) are not held
     total: int  # how many entries the source holds
     checkpoint: dict[str, Any] | None
     candidates: tuple[Candidate, ...]
@@ -103,8 +104,7 @@ def bundle_head(ledger: "Ledger", since: int, stop: int, *, format: str = FORMAT
     from core.cosignatures import cosigned_json
 
     total = ledger.size()
-    if not 0 <= since <= total:
-        raise DeedbookError(f"The ledger has {total:,} entries; an export starts at an entry from 0 to {total:,}.")
+    check_since(total, since)
     data: dict[str, Any] = {
         "format": format,
         "ledger": ledger.identity.as_json(),
@@ -131,6 +131,12 @@ def bundle_head(ledger: "Ledger", since: int, stop: int, *, format: str = FORMAT
     data["frontierSize"] = at
     data["frontier"] = [b64(h) for h in frontier(tree, at)]
     return data
+
+
+def check_since(total: int, since: int) -> None:
+    """An export of a ledger of `total` entries can start at `since`, or a sentence says where it can."""
+    if not 0 <= since <= total:
+        raise DeedbookError(f"The ledger has {total:,} entries; an export starts at an entry from 0 to {total:,}.")
 
 
 def entry_json(e: "RecordedEntry") -> dict[str, Any]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
-from core.bundles import Bundle, BundleEntry, bundle_head, parse_head
+from core.bundles import BadBundle, Bundle, BundleEntry, bundle_head, parse_head
 from core.checkpoint_note import NotSigned, SignedCheckpoint, cosigners, note_of, open_checkpoint
 from core.consistency import first_difference, fold, frontier, spans, subtree_root
 from core.entries import SignatureRecord, entry_leaf_hash
@@ -242,7 +242,10 @@ def sync(
     asked again before each batch (each is one transaction): said, the sync stops there, and the report says so
     (`stopped`, with the sentence in `reason`): the replica holds the whole batches written, a first sync's
     replica-start.json stays (the folder is unfinished until a sync reaches the source's end), and the same sync
-    later goes on from there.  `progress(appended, of)` hears after each batch appended."""
+    later goes on from there.  A source that sends its entries a page at a time (a server: `more`) is asked page
+    after page, the folder held throughout; `cancelled()` is asked between two pages too, and a stop there is
+    a stop as any (`stopped`, noted for `replica show`).  `progress(appended, of)` hears after each batch appended
+    (of a page)."""
     now = int(time.time()) if now is None else now
     home.require_writable("syncing a replica")
     while True:
@@ -251,9 +254,41 @@ def sync(
         if lock is not None:
             break
     try:
-        return _sync_alone(home, db_url, source, now, since, before, progress, cancelled)
+        report = _sync_alone(home, db_url, source, now, since, before, progress, cancelled)
+        return _later_pages(home, db_url, source, now, before, report, progress, cancelled)
     finally:
         lock.release()
+
+
+def _later_pages(
+    home: DataDir,
+    db_url: str | None,
+    source: Source,
+    now: int,
+    before: Before,
+    report: SyncReport,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SyncReport:
+    """The pages after the first (`report`'s) while the source has more, each from where the last ended, until
+    its end, a refusal or a stop; the report is of them all (appended, and started by the first page).  Each page
+    is a sync that finishes (replica.json true to it): stopped between two, the stop is noted as one within a
+    page is, so `replica show` and the witnesses pane say the replica stopped short of its source."""
+    appended, started = report.appended, report.started
+    while report.ok and report.more and not report.stopped:
+        reached = report.size
+        if cancelled is not None and cancelled():
+            report.stopped = True
+            break
+        report = _sync_alone(home, db_url, source, now, reached, before, _counted_from(progress, appended), cancelled)
+        appended += report.appended
+        if report.size == reached:  # a page with nothing new: no use asking the same again
+            break
+    report.appended, report.started = appended, started
+    if report.stopped:  # how far of the whole sync, not of the last page
+        report.reason = stopped_sentence(appended, appended + max(0, report.total - report.size))
+        _note_stop(home, report, now)
+    return report
 
 
 def _sync_alone(
@@ -300,6 +335,14 @@ def _sync_alone(
         report = _sync(home, db_url, None, source, now, since, made, progress, cancelled)
     except Overtaken:
         raise
+    except BadBundle:
+        if made.committed:  # a server's answer broken off or damaged midway, after whole checked batches: they are
+            # kept, the replica unfinished (replica-start.json), as a killed first sync's; the same sync finishes it
+            if made.ledger is not None:
+                made.ledger.close()
+            raise
+        before.undo(made)
+        raise
     except BaseException:
         before.undo(made)
         raise
@@ -307,6 +350,13 @@ def _sync_alone(
         before.undo(made)
     _note_stop(home, report, now)
     return report
+
+
+def _counted_from(progress: Progress | None, earlier: int) -> Progress | None:
+    """`progress` of a later page said of the whole sync: its `earlier` pages' entries counted in."""
+    if progress is None:
+        return None
+    return lambda appended, of: progress(earlier + appended, earlier + of)
 
 
 def _note_stop(home: DataDir, report: SyncReport, now: int) -> None:
@@ -384,9 +434,10 @@ def _sync(
             f"entries: it needs the entries from {held:,} on."
         )
     signed = _signed(bundle, source.label)
+    theirs = iter(bundle.entries)  # gone through once, in order (compared, then appended): a stream's are read once
     if replica is not None:
         try:
-            differs = _compare(replica, bundle, signed, source, cancelled)
+            differs = _compare(replica, held, bundle, theirs, signed, source, cancelled)
         except _Stop:
             _stopped(report, held, held)
             return report
@@ -400,7 +451,7 @@ def _sync(
                 report.reason += f" The fork proof is in {report.fork_proof}."
             return report
     new = bundle.size - held if bundle.size > held else 0
-    replica, report.started = _append(home, db_url, replica, bundle, held, report, made, progress, cancelled)
+    replica, report.started = _append(home, db_url, replica, bundle, theirs, held, report, made, progress, cancelled)
     if not report.ok or report.stopped:
         report.started = report.started and not report.stopped  # a first sync stopped has not made the replica
         return report
@@ -447,12 +498,16 @@ def _stopped(report: SyncReport, held: int, size: int) -> None:
 
 def _compare(
     replica: "Ledger",
+    held: int,
     bundle: Bundle,
+    theirs: Iterator[BundleEntry],
     signed: SignedCheckpoint | None,
     source: Source,
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple[int | None, tuple[int, int] | None, str] | None:
-    """Where the source's history differs from the replica's: (entry, or span, sentence), or None.
+    """Where the source's history differs from the replica's: (entry, or span, sentence), or None.  `theirs`, the
+    bundle's entries, is gone through to `held`, the replica's size as the sync found it, not beyond: the append
+    goes on from there (and is refused if another sync into a shared database appended meanwhile).
 
     The tree before `since` first, then the entries from it: the first difference is the one named (a
     rewrite of an entry that the replica's latest checkpoint covers also changes that checkpoint entry,
@@ -460,8 +515,7 @@ def _compare(
     earlier = _compare_tree(replica, bundle, signed, source)
     if earlier is not None:
         return earlier
-    held = min(replica.size(), bundle.size)
-    theirs = iter(bundle.entries)  # read once, in order: a v2 file's entries are not held
+    held = min(held, bundle.size)
     for start in range(bundle.since, held, BATCH):
         if cancelled is not None and cancelled():
             raise _Stop  # nothing written yet: a long comparison (no checkpoint for a while) stops too
@@ -586,15 +640,17 @@ def _append(
     db_url: str | None,
     replica: "Ledger | None",
     bundle: Bundle,
+    theirs: Iterator[BundleEntry],
     held: int,
     report: SyncReport,
     made: Made | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple["Ledger", bool]:
-    """Append the bundle's entries from `held` on through the ledger's own rules, in batches read in turn (a v2
-    file's are never held whole); the first that breaks a rule is named.  Before each batch `cancelled()` may
-    say to stop: the report says so, the batches before it kept (each was its own transaction)."""
+    """Append the bundle's entries from `held` on (`theirs`, gone through to there already when compared) through
+    the ledger's own rules, in batches read in turn (a v2 file's or a server's are never held whole); the first
+    that breaks a rule is named.  Before each batch `cancelled()` may say to stop: the report says so, the
+    batches before it kept (each was its own transaction)."""
     from core.ledger import Ledger
 
     started = replica is None
@@ -607,7 +663,7 @@ def _append(
         replica = Ledger(home, engine, bundle.identity)
         if made is not None:
             made.ledger = replica  # for sync to close and remove, should this start be refused
-    new = (e for e in bundle.entries if e.index >= held)
+    new = (e for e in theirs if e.index >= held)
     first = True
     while batch := list(islice(new, BATCH)):
         if cancelled is not None and cancelled():  # asked only when there is a batch left: the last one finishes
@@ -628,8 +684,8 @@ def _append(
             report.size = replica.size()
             report.appended = report.size - held
             return replica, started
-        if progress is not None:
-            progress(batch[-1].index + 1 - held, bundle.size - held)
+        if progress is not None:  # of all the source holds beyond the replica: a server's later pages too
+            progress(batch[-1].index + 1 - held, bundle.total - held)
     return replica, started
 
 

@@ -6,18 +6,25 @@ server should send, is one sentence (DeedbookError).  A URL's user:password
 (a proxy in front of `serve` may ask for one) goes as HTTP Basic authorization
 in each request and nowhere else: every sentence, label and record names the
 address without it (core.shown_urls).
+
+A replica asks `/export` for JSON lines (`Accept: application/x-ndjson`) and reads the answer as it arrives,
+through the same reader as a `deedbook-export/2` file (core.bundle_lines): one line held at a time, each
+checked as a file's, however large the page.  A server that answers JSON (`deedbook-export/1`: a `serve`
+before JSON lines) is read whole, as before.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import re
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, Callable, NoReturn
 from urllib.parse import unquote, urlencode, urlsplit
 
+from core.bundle_lines import read_lines_answer
 from core.bundles import Bundle, BadBundle, parse_bundle
 from core.errors import DeedbookError, one_line
 from core.hexes import hex32
@@ -27,9 +34,10 @@ from core.userfiles import json_nests_deeper_than
 from core.witness_requests import Candidate, format_add_checkpoint, parse_candidates
 
 TIMEOUT = 30.0
-MAX_ANSWER = 512 * 2**20  # a page of an export of at most 50,000 entries
+MAX_ANSWER = 512 * 2**20  # a JSON answer: an older server's export page of at most 50,000 entries
 MAX_LEAVES = 65_536
 MAX_DEPTH = 16  # as an export file is read (core.bundles): much deeper JSON can exhaust the decoder's stack
+LINES = "application/x-ndjson"  # what a replica asks /export for, and a server that streams answers with
 _SIZE = re.compile(r"(?:0|[1-9][0-9]*)\n?")  # ASCII digits: str.isdigit takes "²" and "١٢"
 
 
@@ -63,12 +71,16 @@ def _without_user(url: str) -> tuple[str, dict[str, str]]:
 
 
 def _open(request: urllib.request.Request, label: str) -> tuple[int, str, bytes]:
+    with _answer(request, label) as answer:
+        return answer.status, answer.headers.get("Content-Type", ""), _read(answer, label)
+
+
+def _answer(request: urllib.request.Request, label: str) -> Any:
+    """The server's answer, open (its body not read yet), whatever its status."""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # http(s) only: check_url
-            return answer.status, answer.headers.get("Content-Type", ""), _read(answer, label)
+        return urllib.request.urlopen(request, timeout=TIMEOUT)  # http(s) only: check_url
     except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers.get("Content-Type", ""), _read(error, label)
+        return error
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise DeedbookError(f"Cannot reach {label} ({shown_url(str(reason))}).") from None
@@ -84,9 +96,17 @@ def _read(answer: Any, label: str) -> bytes:
 def _get_json(base: str, path: str, query: dict[str, int], auth: dict[str, str]) -> Any:
     status, _type, body = _open(urllib.request.Request(f"{base}{path}?{urlencode(query)}", headers=auth), base)
     if status != 200:
-        text = body.decode("utf-8", "replace").strip()
-        first = one_line(text.splitlines()[0], 200) if text else f"status {status}"
-        raise DeedbookError(f"{base} refused: {first}")
+        _refused(base, status, body)
+    return _json_of(base, body)
+
+
+def _refused(base: str, status: int, body: bytes) -> NoReturn:
+    text = body.decode("utf-8", "replace").strip()
+    first = one_line(text.splitlines()[0], 200) if text else f"status {status}"
+    raise DeedbookError(f"{base} refused: {first}")
+
+
+def _json_of(base: str, body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
         if json_nests_deeper_than(text, MAX_DEPTH):
@@ -98,6 +118,20 @@ def _get_json(base: str, path: str, query: dict[str, int], auth: dict[str, str])
 
 def _not_json(word: str) -> Any:
     raise ValueError(f"{word} is not JSON")  # Python's json takes NaN and Infinity; serve never writes them
+
+
+def _line_reader(answer: Any, label: str) -> Callable[[int], bytes]:
+    """`readline(limit)` of a streamed answer; the connection failing midway (reset, silent for TIMEOUT, the
+    server's chunks cut off) is one sentence, as a file that cannot be read is."""
+
+    def read_line(limit: int) -> bytes:
+        try:
+            return bytes(answer.readline(limit))
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            reason = str(error) or type(error).__name__
+            raise BadBundle(f"{label} broke off midway ({one_line(reason, 120)}); nothing more was synced.") from None
+
+    return read_line
 
 
 def witness_size(status: int, text: str) -> int | None:
@@ -114,15 +148,37 @@ class UrlSource:
     def __init__(self, url: str) -> None:
         self.base, self._auth = _without_user(check_url(url))  # base: no user:password (shown, stored)
         self.label = self.base
+        self._streaming: Any = None  # the export answer being read, if any
 
     def bundle(self, since: int) -> Bundle:
-        data = _get_json(self.base, "/export", {"since": since}, self._auth)
+        """The server's page of entries from `since` on: JSON lines read as the sync goes through them (the answer
+        stays open until then, or `close`), or an older server's JSON read whole."""
+        self.close()
+        request = urllib.request.Request(
+            f"{self.base}/export?{urlencode({'since': since})}",
+            headers={"Accept": f"{LINES}, application/json;q=0.5", **self._auth},
+        )
+        answer = _answer(request, self.base)
+        label = f"The answer of {self.base}"
+        if answer.status == 200 and answer.headers.get_content_type() == LINES:
+            self._streaming = answer
+            return read_lines_answer(_line_reader(answer, label), label)
+        with answer:
+            body = _read(answer, self.base)
+        if answer.status != 200:
+            _refused(self.base, answer.status, body)
         try:
-            return parse_bundle(data, f"The answer of {self.base}")
+            return parse_bundle(_json_of(self.base, body), label)
         except BadBundle:
             raise
         except DeedbookError as bad:
             raise BadBundle(str(bad)) from None
+
+    def close(self) -> None:
+        """Hang up on an export answer not read to its end (a sync refused or stopped midway)."""
+        if self._streaming is not None:
+            self._streaming.close()
+            self._streaming = None
 
     def leaf_hashes(self, start: int, stop: int) -> list[bytes] | None:
         """None when a page is not as serve writes it (the start asked; 1 to as many hashes as asked, each 0x and

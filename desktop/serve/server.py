@@ -4,7 +4,7 @@ Read-only ledger data, for replicas and anyone checking the ledger:
 
     GET /ledger                      the ledger's identity, key, size and latest checkpoint (JSON)
     GET /checkpoint                  the latest checkpoint as a C2SP note, with its cosignatures (text)
-    GET /export?since=N[&limit=L]    an export bundle of entries N.. (at most L, default 5,000)
+    GET /export?since=N[&limit=L]    an export bundle of entries N.. (at most L): JSON lines or JSON, below
     GET /leaf-hashes?start=A&stop=B  the leaf hashes of entries A..B-1 (at most 65,536)
     GET /consistency?old=A&size=B    a consistency proof from A to B entries, with the root at A
     GET /proof?index=I               the proof of entry I (deedbook-proof/2)
@@ -13,6 +13,13 @@ and with `--witness`, the witness endpoint of c2sp.org/tlog-witness:
 
     POST /add-checkpoint             200 + cosignature line; 409 + the witness's size (text/x.tlog.size);
                                      422 bad consistency proof; 403, 404, 400 as the protocol says
+
+`/export` answers the format the client asks for.  With `Accept: application/x-ndjson` (a replica since
+JSON lines): `deedbook-export/2`, exactly as `deedbook export` writes a file (core.bundle_lines), sent in
+chunks (Transfer-Encoding: chunked) as the entries are read from the ledger, a page at a time, so a page is
+never in memory whole; at most PAGE entries by default, MAX_PAGE asked.  Without it (an older replica):
+`deedbook-export/1`, one JSON document built whole, so at most V1_PAGE entries by default and V1_MAX_PAGE
+asked.  A streamed answer that fails midway is cut off (no last chunk), which the client sees.
 
 Nothing is written but the witness's own state.  Bodies are bounded (64 KB),
 every connection has a timeout, and no request runs a program.  It listens on
@@ -27,7 +34,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from core.errors import DeedbookError, NotFound
@@ -35,14 +42,20 @@ from core.errors import DeedbookError, NotFound
 log = logging.getLogger("deedbook.serve")
 
 if TYPE_CHECKING:
+    from core.bundle_lines import Writable
     from core.keys import UnlockedKey
     from core.ledger import Ledger
     from core.paths import DataDir
 
 MAX_BODY = 64 * 1024  # an add-checkpoint body: a note and at most 63 hashes
 TIMEOUT = 10.0  # seconds a connection may stay silent
-PAGE, MAX_PAGE, MAX_LEAVES = 5_000, 50_000, 65_536
+STREAM_TIMEOUT = 120.0  # seconds a streamed export may wait for the client to read on (it appends a batch meanwhile)
+PAGE, MAX_PAGE = 100_000, 1_000_000  # a JSON-lines export page (docs/scale.md, "Syncing from serve": chosen so)
+V1_PAGE, V1_MAX_PAGE = 5_000, 50_000  # a JSON export page, built whole: about 6 KB of memory an entry
+MAX_LEAVES = 65_536
 TEXT, JSON_TYPE, SIZE_TYPE = "text/plain; charset=utf-8", "application/json", "text/x.tlog.size"
+LINES_TYPE = "application/x-ndjson"
+CHUNK = 64 * 1024  # bytes of a streamed answer sent at a time
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class Response:
     body: bytes
     content_type: str = TEXT
     headers: dict[str, str] = field(default_factory=dict)
+    stream: "Callable[[Writable], object] | None" = None  # writes the body as it is read (body is then empty)
 
 
 def _text(status: int, sentence: str) -> Response:
@@ -83,7 +97,8 @@ class Service:
     def __init__(self, home: "DataDir", ledger: "Ledger | None", witness_key: "UnlockedKey | None" = None) -> None:
         self.home, self.ledger, self.witness_key = home, ledger, witness_key
 
-    def get(self, path: str, query: dict[str, list[str]]) -> Response:
+    def get(self, path: str, query: dict[str, list[str]], *, lines: bool = False) -> Response:
+        """The answer to GET `path`; `lines`: the client takes JSON lines (an export is then streamed)."""
         if path == "/add-checkpoint":
             return _text(405, "add-checkpoint takes a POST.")
         ledger = self.ledger
@@ -91,7 +106,7 @@ class Service:
             return _text(404, "This server holds no ledger" + (" (it is a witness)." if self.witness_key else "."))
         try:
             with ledger.snapshot():  # an answer that combines reads (size and checkpoint, an export): one moment
-                return self._ledger_get(ledger, path, query)
+                return self._ledger_get(ledger, path, query, lines)
         except BadQuery as bad:
             return _text(400, str(bad))
         except NotFound as missing:
@@ -99,7 +114,7 @@ class Service:
         except DeedbookError as error:
             return _text(400, str(error))
 
-    def _ledger_get(self, ledger: "Ledger", path: str, query: dict[str, list[str]]) -> Response:
+    def _ledger_get(self, ledger: "Ledger", path: str, query: dict[str, list[str]], lines: bool) -> Response:
         from core.checkpoint_note import ledger_vkey
 
         if path == "/ledger":
@@ -120,12 +135,7 @@ class Service:
                 return _text(404, "The ledger has no checkpoint yet.")
             return Response(200, note_of_checkpoint(ledger, latest).serialize().encode("utf-8"))
         if path == "/export":
-            from core.bundles import build_bundle
-
-            since, limit = _number(query, "since", 0), _number(query, "limit", PAGE)
-            if not 1 <= limit <= MAX_PAGE:
-                raise BadQuery(f"limit is from 1 to {MAX_PAGE:,}.")
-            return _json(build_bundle(ledger, since, limit=limit))
+            return self._export(ledger, query, lines)
         if path == "/leaf-hashes":
             start, stop = _number(query, "start"), _number(query, "stop")
             if not 0 <= start <= stop or stop - start > MAX_LEAVES:
@@ -148,6 +158,19 @@ class Service:
 
             return _json(build_proof(ledger, _number(query, "index")))
         return _text(404, f"There is nothing at {path[:80]}.")
+
+    def _export(self, ledger: "Ledger", query: dict[str, list[str]], lines: bool) -> Response:
+        from core.bundle_lines import write_bundle
+        from core.bundles import build_bundle, check_since
+
+        default, most = (PAGE, MAX_PAGE) if lines else (V1_PAGE, V1_MAX_PAGE)
+        since, limit = _number(query, "since", 0), _number(query, "limit", default)
+        if not 1 <= limit <= most:
+            raise BadQuery(f"limit is from 1 to {most:,}.")
+        if not lines:
+            return _json(build_bundle(ledger, since, limit=limit))
+        check_since(ledger.size(), since)  # refused before the answer starts: the ledger only grows
+        return Response(200, b"", LINES_TYPE, stream=lambda out: write_bundle(ledger, since, out, limit=limit))
 
     def post(self, path: str, body: bytes) -> Response:
         if path != "/add-checkpoint":
@@ -186,18 +209,30 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.stream is None:
+            self.send_header("Content-Length", str(len(response.body)))
+        else:
+            self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-store")
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.stream is None:
             self.wfile.write(response.body)
+            return
+        self.close_connection = True  # cut off midway (an exception), the answer must not look whole
+        self.connection.settimeout(STREAM_TIMEOUT)
+        chunked = _Chunked(self.wfile)
+        response.stream(chunked)
+        chunked.finish()
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
+        lines = LINES_TYPE in self.headers.get("Accept", "")
         try:
-            response = self.service.get(parts.path, parse_qs(parts.query, max_num_fields=8))
+            response = self.service.get(parts.path, parse_qs(parts.query, max_num_fields=8), lines=lines)
         except ValueError:
             response = _text(400, "The query is malformed.")
         self._send(response)
@@ -219,6 +254,29 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.quiet:  # type: ignore[attr-defined]
             return
         super().log_message(format, *args)
+
+
+class _Chunked:
+    """A file to write a chunked answer's body to (HTTP/1.1's Transfer-Encoding: chunked), CHUNK bytes a chunk;
+    `finish` sends the rest and the last chunk, without which the client knows the answer was cut off."""
+
+    def __init__(self, out: "Writable") -> None:
+        self._out, self._held = out, bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._held += data
+        if len(self._held) >= CHUNK:
+            self._send()
+        return len(data)
+
+    def _send(self) -> None:
+        if self._held:
+            self._out.write(b"%x\r\n%s\r\n" % (len(self._held), self._held))
+            self._held.clear()
+
+    def finish(self) -> None:
+        self._send()
+        self._out.write(b"0\r\n\r\n")
 
 
 class Server(ThreadingHTTPServer):

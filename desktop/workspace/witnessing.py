@@ -449,47 +449,24 @@ class WitnessOps(RecordOps):
         cancelled: Callable[[], bool] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Done["SyncReport"]:
-        """Sync this folder's replica from `source` (starting one in an empty folder), page after page; another
-        sync into this folder running, it waits for that one to end (`waiting` hears whom it waits for first, a `Wait`), or until
-        `cancelled()` (then `Cancelled`, and nothing synced; so too while a bundle file is checked).  Once syncing, `cancelled()` stops it between two
-        batches or pages: the report says `stopped`, its `reason` how far it got of the whole sync ("Sync stopped
-        after N of M entries; ..."), and the same sync later goes on from there.  `progress(appended, of)` hears
-        after each batch appended (of a server's page, page after page)."""
-        from core.errors import Cancelled
-        from core.replica import LedgerSource, stopped_sentence, sync
+        """Sync this folder's replica from `source` (starting one in an empty folder), a server's page after page
+        (core.replica.sync); another sync into this folder running, it waits for that one to end (`waiting` hears whom
+        it waits for first, a `Wait`), or until `cancelled()` (then `Cancelled`, and nothing synced; so too while a bundle file
+        is checked).  Once syncing, `cancelled()` stops it between two batches or pages: the report says `stopped`,
+        its `reason` how far it got of the whole sync ("Sync stopped after N of M entries; ..."), and the same sync
+        later goes on from there.  `progress(appended, of)` hears after each batch appended (of a server's page,
+        page after page)."""
+        from core.replica import LedgerSource, sync
+        from desktop.serve.client import UrlSource
 
         origin = self.replica_source(source, cancelled)
         try:
             report = sync(self.home, self.db_url, origin, waiting=waiting, cancelled=cancelled, progress=progress)
-            total, started = report.appended, report.started
-            while report.ok and report.more and not report.stopped:  # a server's next page, from where this one ended
-                reached = report.size
-                if cancelled is not None and cancelled():  # between two pages: each page's batches are whole
-                    report.stopped = True
-                    break
-                try:
-                    report = sync(
-                        self.home,
-                        self.db_url,
-                        origin,
-                        since=reached,
-                        waiting=waiting,
-                        cancelled=cancelled,
-                        progress=progress,
-                    )
-                except Cancelled:  # stopped waiting for another sync: this page appended nothing, the earlier kept
-                    report.stopped = True
-                    break
-                total += report.appended
-                report.appended, report.started = total, started  # the first page started it, if any did
-                if report.size == reached:
-                    break
-            if report.stopped:  # how far of the whole sync, not of the last page
-                report.appended, report.started = total, started  # a server's first page finished makes the replica
-                report.reason = stopped_sentence(total, total + max(0, report.total - report.size))
         finally:
             if isinstance(origin, LedgerSource):
                 origin.ledger.close()
+            elif isinstance(origin, UrlSource):
+                origin.close()  # an answer a stop or a refusal left unread
         changed = Receipt(folder=True) if report.appended or report.started else Receipt()
         if report.fork_proof is not None:
             changed = changed | Receipt(files=(report.fork_proof,))

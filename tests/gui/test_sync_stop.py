@@ -146,3 +146,65 @@ def test_cancel_stops_a_running_sync_after_its_batch_and_the_same_sync_finishes_
     finally:
         ctx.ops.shutdown()
         window.close()
+
+
+def test_cancel_between_two_pages_of_a_server_is_shown_as_a_stop_in_the_pane(
+    qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch, world: World
+) -> None:
+    """From a `serve` URL in pages of 3, Cancel pressed as the first page ends: the sync asks no second page, the
+    status bar says how far it got, and the pane's replica row says where it stopped (it said nothing of a stop
+    between pages: each page's sync had finished)."""
+    import desktop.serve.server as serve
+    from desktop.gui.main_window import MainWindow
+    from desktop.serve.server import make_server
+
+    populate(world, 2)
+    make_checkpoint(world.ledger, world.operator)
+    home = DataDir.resolve(tmp_path / "replica")
+    assert sync(home, None, LedgerSource(world.ledger, str(world.home.root))).ok
+    held = Ledger.open(home).size()
+    for i in range(7):
+        world.register(f"P-{i}", world.operator.address)
+    make_checkpoint(world.ledger, world.operator)
+    monkeypatch.setattr(serve, "PAGE", 3)
+    server = make_server(world.home, world.ledger, quiet=True).start()
+
+    ended, release, real = threading.Event(), threading.Event(), core.replica._sync_alone
+
+    def page_then_wait(*args: Any, **kwargs: Any) -> Any:
+        report = real(*args, **kwargs)
+        if not ended.is_set():  # the first page: held here until Cancel was pressed
+            ended.set()
+            assert release.wait(30)
+        return report
+
+    ctx = AppContext(home, Settings.load(), Ledger.open(home))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        pane = window.show_pane("witnesses")
+        qtbot.waitUntil(lambda: pane.overview is not None and not ctx.ops.busy, timeout=10_000)
+        monkeypatch.setattr(dialogs.SyncDialog, "exec", lambda dialog: 1)
+        monkeypatch.setattr(dialogs.SyncDialog, "value", lambda dialog: server.url)
+        monkeypatch.setattr(core.replica, "_sync_alone", page_then_wait)
+        qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(ended.is_set, timeout=20_000)
+        qtbot.waitUntil(lambda: window.busy_cancel.isVisible(), timeout=10_000)
+        qtbot.mouseClick(window.busy_cancel, Qt.MouseButton.LeftButton)
+        release.set()
+        qtbot.waitUntil(lambda: not ctx.ops.busy, timeout=20_000)
+
+        size, of = Ledger.open(home).size(), world.ledger.size() - held  # the first page's entries appended
+        assert held < size < world.ledger.size()
+        said = f"Sync stopped after {size - held:,} of {of:,} entries; run it again to continue."
+        assert window.statusBar().currentMessage() == said
+        assert prompt_log.errors == [] and prompt_log.infos == []
+        stopped = f"stopped at {size:,} of {world.ledger.size():,} entries; sync again to continue"
+        qtbot.waitUntil(lambda: stopped in _row(pane).get("State", ""), timeout=10_000)
+        assert _row(pane)["Entries held"] == f"{size:,}"
+        pane.grab().save(str(tmp_path / "pane_stopped_between_pages.png"))
+    finally:
+        ctx.ops.shutdown()
+        window.close()
+        server.stop()

@@ -166,12 +166,104 @@ def test_a_sync_from_a_server_stops_between_its_pages_and_goes_on_from_the_next(
         assert report.ok and report.stopped and report.started and report.appended == 3
         assert report.reason == f"Sync stopped after 3 of {len(want)} entries; run it again to continue."
         assert leaves(target) == want[:3] and (target / "replica.json").is_file()
+        stop = json.loads((target / "replica.json").read_text())["stopped"]  # noted, as a stop within a page is
+        assert (stop["size"], stop["of"]) == (3, len(want))
         report = Workspace.open(target).replica_sync(server.url).value
         assert report.ok and not report.stopped and report.appended == len(want) - 3
     finally:
         server.stop()
         served.close()
     assert leaves(target) == want
+
+
+@contextmanager
+def _served_in_pages_of_three(office: Office, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    import desktop.serve.server as serve
+    from desktop.serve.server import make_server
+
+    monkeypatch.setattr(serve, "PAGE", 3)
+    served = Ledger.open(DataDir.resolve(office.home))
+    server = make_server(DataDir.resolve(office.home), served, quiet=True).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        served.close()
+
+
+def test_a_later_sync_stopped_between_two_pages_is_recorded_as_stopped(
+    office: Office, source: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """core.replica.sync itself: stopped once the replica's first page of new entries is appended, before the
+    next is asked, replica.json says it stopped (its other keys the page's, which finished), as read_state shows
+    it; the next sync finishes and takes `stopped` away.  The old paging loop wrote nothing of the stop."""
+    from core.bundle_lines import read_bundle
+    from core.replica import BundleSource, read_state, sync
+    from desktop.serve.client import UrlSource
+
+    home = DataDir.resolve(tmp_path / "replica")
+    assert sync(home, None, BundleSource(read_bundle(source[0]), "export")).ok
+    had = len(source[1])
+    _grow(office, 7)
+    want = leaves(office.home)
+    with _served_in_pages_of_three(office, monkeypatch) as url:
+        appended: list[int] = []
+        report = sync(
+            home, None, UrlSource(url), cancelled=lambda: bool(appended), progress=lambda n, _: appended.append(n)
+        )
+        assert report.ok and report.stopped and 0 < report.appended < len(want) - had
+        assert leaves(home.root) == want[: report.size]
+        state = read_state(home)
+        assert state is not None and state["stopped"]["size"] == report.size == state["size"]
+        assert state["stopped"]["of"] == len(want)
+        assert (
+            report.reason
+            == f"Sync stopped after {report.appended} of {len(want) - had} entries; run it again to continue."
+        )
+        report = sync(home, None, UrlSource(url))
+    assert report.ok and not report.stopped and leaves(home.root) == want
+    state = read_state(home)
+    assert state is not None and "stopped" not in state and state["size"] == len(want)
+
+
+def test_ctrl_c_between_two_pages_of_a_server_is_shown_as_a_stop_by_replica_show(
+    office: Office,
+    source: tuple[Path, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`replica sync --from URL` gets Ctrl+C (SIGINT to itself) just as its first page of 3 ends: it stops before
+    asking the next (exit 130, how far it got), and `replica show` says the last sync stopped (it said nothing
+    of it: each page's sync had finished)."""
+    import os
+
+    import core.replica as replica_module
+
+    want, target = source[1], tmp_path / "replica"
+    real, pages = replica_module._sync_alone, [0]
+
+    def page_then_ctrl_c(*args: object, **kw: object) -> object:
+        report = real(*args, **kw)  # type: ignore[arg-type]
+        pages[0] += 1
+        if pages[0] == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # the CLI's handler notes it: the sync asks between pages
+        return report
+
+    monkeypatch.setattr(replica_module, "_sync_alone", page_then_ctrl_c)
+    with _served_in_pages_of_three(office, monkeypatch) as url:
+        outcome = run_cli(["--data-dir", str(target), "replica", "sync", "--from", url], capsys)
+        assert outcome.code == 130 and pages[0] == 1, outcome
+        assert (
+            outcome.err.strip() == f"deedbook: Sync stopped after 3 of {len(want)} entries; run it again to continue."
+        )
+        shown = run_cli(["--data-dir", str(target), "replica", "show", "--json"], capsys)
+        assert shown.code == 0 and json.loads(shown.out)["stopped"]["size"] == 3, shown
+        shown = run_cli(["--data-dir", str(target), "replica", "show"], capsys)
+        assert f"the last sync stopped at 3 of {len(want)} entries" in shown.out, shown
+        outcome = run_cli(["--data-dir", str(target), "replica", "sync", "--from", url], capsys)
+    assert outcome.code == 0 and leaves(target) == want, outcome
+    assert "stopped" not in json.loads(run_cli(["--data-dir", str(target), "replica", "show", "--json"], capsys).out)
 
 
 # A sync that pauses while it checks a v2 file's third line (one line a step), until the file `release` exists.

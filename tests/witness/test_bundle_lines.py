@@ -77,6 +77,44 @@ def test_an_export_reads_the_ledger_a_page_at_a_time(
     assert len(lines(path)) == operator.ledger.size() + 2
 
 
+def test_an_export_holds_no_snapshot_while_it_writes_its_entries_and_an_append_meanwhile_is_not_in_it(
+    operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size, checkpoint and proofs are read in one moment, the entries after it a page at a time outside it:
+    another program appends and SQLite checkpoints its WAL whole (TRUNCATE: blocked by any reader's snapshot)
+    while the export is between pages, and the file is byte for byte the one written before the append (the old
+    export held its snapshot to the end: the checkpoint was busy)."""
+    import dataclasses
+    import io
+    import sqlite3
+
+    grow(operator, 9)
+    before = io.BytesIO()
+    bundle_lines.write_bundle(operator.ledger, 2, before)
+    monkeypatch.setattr(bundle_lines, "PAGE", 4)
+    other = Ledger.open(operator.home)  # another program's ledger: its own connections
+    database = operator.home.root / "ledger.sqlite"
+    real, busy = Ledger.entries, []
+
+    def entries(self: Ledger, start: int = 0, stop: int | None = None, **kw: Any) -> Any:
+        if self is operator.ledger and start == 6:  # between the first page and the second
+            dataclasses.replace(operator, ledger=other).register("APPENDED", operator.operator.address)
+            with sqlite3.connect(database) as conn:
+                busy.append(conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0])
+        return real(self, start, stop, **kw)
+
+    monkeypatch.setattr(Ledger, "entries", entries)
+    during = io.BytesIO()
+    assert bundle_lines.write_bundle(operator.ledger, 2, during) == operator.ledger.size() - 1 - 2
+    other.close()
+    assert busy == [0]  # no reader held the WAL
+    assert during.getvalue() == before.getvalue()
+    assert (
+        b"APPENDED" not in during.getvalue()
+        and operator.ledger.entry(operator.ledger.size() - 1).message["parcel"] == "APPENDED"
+    )  # appended meanwhile: in the ledger, not in the export
+
+
 def test_a_sync_holds_a_batch_of_the_files_entries_at_most(
     operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
