@@ -47,9 +47,11 @@ def postgres_server() -> Iterator[postgres.Server]:
 
 
 @pytest.fixture
-def postgres_url(postgres_server: postgres.Server) -> str:
-    """The URL of a fresh, empty PostgreSQL database for this test."""
-    return postgres_server.new_database()
+def postgres_url(postgres_server: postgres.Server) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database for this test (dropped after it)."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
 
 
 @pytest.fixture

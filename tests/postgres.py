@@ -37,6 +37,9 @@ def _as_server_user(argv: list[str]) -> list[str]:
 ENV_URL = "DEEDBOOK_TEST_PG_URL"  # a server someone else started: a URL of one of its databases
 
 
+MAX_CONNECTIONS = 300  # two test workers, one running eight writers at once, each writer's pool and listener
+
+
 @dataclass(frozen=True)
 class Server:
     folder: Path | None  # None: a server started by someone else (ENV_URL), not ours to stop
@@ -58,6 +61,18 @@ class Server:
         finally:
             engine.dispose()
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """A test's database gone with every connection to it: a ledger the test did not close keeps its pool's
+        connections open until the garbage collector finds it, and two workers' leftovers beside eight writers
+        once passed the server's connection limit ("too many clients already")."""
+        name = make_url(url).database
+        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            engine.dispose()
 
 
 def from_environment() -> Server | None:
@@ -85,7 +100,7 @@ def start(port: int = PORT) -> Server:
                 str(folder / "log"),
                 "-w",
                 "-o",
-                f"-k {folder} -p {port} -c listen_addresses=''",
+                f"-k {folder} -p {port} -c listen_addresses='' -c max_connections={MAX_CONNECTIONS}",
                 "start",
             ]
         ),
