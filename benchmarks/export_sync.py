@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("DEEDBOOK_BENCH_DIR", Path(tempfile.gettempdir()) / "deedbook-bench"))
 
 
-def run(code: Path, argv: list[str]) -> tuple[float, int, str]:
-    """(seconds, peak RSS in bytes, stdout) of `python -m desktop ARGV` with the code in `code`."""
+def run(code: Path, argv: list[str]) -> tuple[float, float, int, str]:
+    """(seconds, CPU seconds, peak RSS in bytes, stdout) of `python -m desktop ARGV` with the code in `code`."""
     env = dict(os.environ, PYTHONPATH=str(code))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # files, not pipes: wait4 reaps it
         started = time.perf_counter()
@@ -37,7 +37,7 @@ def run(code: Path, argv: list[str]) -> tuple[float, int, str]:
         err.seek(0)
         if process.returncode != 0:
             raise SystemExit(f"deedbook {' '.join(argv)} failed:\n{err.read().decode(errors='replace')[-2000:]}")
-        return seconds, usage.ru_maxrss * 1024, out.read().decode()
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.read().decode()
 
 
 def demo_ledger(deeds: int, transfers: int) -> Path:
@@ -54,11 +54,11 @@ def measure(name: str, code: Path, ledger: Path, work: Path) -> None:
     export = run(code, ["--data-dir", str(ledger), "export", "--since", "0", "--out", str(bundle)])
     size = bundle.stat().st_size
     synced = run(code, ["--data-dir", str(replica), "replica", "sync", "--from", str(bundle)])
-    entries = int(synced[2].split(" new entries")[0].rsplit(" ", 1)[-1].replace(",", ""))
+    entries = int(synced[3].split(" new entries")[0].rsplit(" ", 1)[-1].replace(",", ""))
     print(
         f"  {name:6s}  {entries:,} entries, bundle {size / 2**20:,.1f} MB ({size / entries:,.0f} bytes an entry); "
-        f"export {export[0]:.1f} s, peak RSS {export[1] / 2**20:,.0f} MB; "
-        f"first sync {synced[0]:.1f} s, peak RSS {synced[1] / 2**20:,.0f} MB"
+        f"export {export[0]:.1f} s, peak RSS {export[2] / 2**20:,.0f} MB; "
+        f"first sync {synced[0]:.1f} s, peak RSS {synced[2] / 2**20:,.0f} MB"
     )
     bundle.unlink()
     shutil.rmtree(replica)

@@ -22,11 +22,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export_sync import CACHE, ROOT, demo_ledger  # the same ledger
+from export_sync import CACHE, ROOT, demo_ledger, run  # the same ledger, measured the same way
 
 # The server, its default page set first when asked (argv: page or "-", then serve's arguments)
 _SERVE = """
@@ -54,22 +53,6 @@ def serving(code: Path, ledger: Path, page: int | None) -> tuple[subprocess.Pope
         server.kill()
         raise SystemExit(f"deedbook serve did not start: {line!r}")
     return server, line.split(" on ")[1].split()[0]
-
-
-def run(code: Path, argv: list[str]) -> tuple[float, float, int, str]:
-    """(seconds, CPU seconds, peak RSS in bytes, stdout) of `python -m desktop ARGV` with the code in `code`."""
-    env = dict(os.environ, PYTHONPATH=str(code))
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # files, not pipes: wait4 reaps it
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "desktop", *argv], cwd=code, env=env, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
-        out.seek(0)
-        err.seek(0)
-        if process.returncode != 0:
-            raise SystemExit(f"deedbook {' '.join(argv)} failed:\n{err.read().decode(errors='replace')[-2000:]}")
-        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.read().decode()
 
 
 def stopped(server: subprocess.Popen[bytes]) -> tuple[float, int]:
