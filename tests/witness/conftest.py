@@ -68,3 +68,25 @@ def witnesses(tmp_path: Path, operator: World) -> Callable[..., list[Witness]]:
         return [new_witness(tmp_path / f"witness-{i}", name, operator) for i, name in enumerate(names)]
 
     return make
+
+
+def count_alive_entries(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The most bundle entries alive at once from now on, in a one-item list (set it to 0 to count afresh):
+    every entry a bundle reader makes (a file's, a server's answer's) is counted until it is freed."""
+    import weakref
+
+    from core import bundle_lines, bundles
+
+    alive, most = [0], [0]
+    real = bundles.bundle_entry
+
+    def counted(item: object, index: int) -> object:
+        made = real(item, index)  # type: ignore[arg-type]
+        alive[0] += 1
+        most[0] = max(most[0], alive[0])
+        weakref.finalize(made, lambda: alive.__setitem__(0, alive[0] - 1))
+        return made
+
+    monkeypatch.setattr(bundles, "bundle_entry", counted)
+    monkeypatch.setattr(bundle_lines, "bundle_entry", counted)
+    return most

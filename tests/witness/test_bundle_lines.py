@@ -24,6 +24,7 @@ from core.paths import DataDir
 from core.replica import BundleSource, LedgerSource, sync
 from tests.hardening.harness import assert_refused, fingerprint, run_cli
 from tests.helpers import World
+from tests.witness.conftest import count_alive_entries
 from tests.witness.test_replica import grow
 
 
@@ -122,18 +123,7 @@ def test_a_sync_holds_a_batch_of_the_files_entries_at_most(
     reader held them all (fails on the old code: all 12 alive with batches of 3)."""
     grow(operator, 10)
     monkeypatch.setattr(replica_module, "BATCH", 3)
-    alive, most = [0], [0]
-    real = bundles.bundle_entry
-
-    def counted(item: Any, index: int) -> Any:
-        made = real(item, index)
-        alive[0] += 1
-        most[0] = max(most[0], alive[0])
-        weakref.finalize(made, lambda: alive.__setitem__(0, alive[0] - 1))
-        return made
-
-    monkeypatch.setattr(bundles, "bundle_entry", counted)
-    monkeypatch.setattr(bundle_lines, "bundle_entry", counted)
+    most = count_alive_entries(monkeypatch)
     home = DataDir.resolve(tmp_path / "replica")
     first = export(operator, 0, tmp_path / "b0.jsonl", capsys)
     assert sync(home, None, BundleSource(read_bundle(first), "b0")).ok

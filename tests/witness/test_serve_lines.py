@@ -9,10 +9,9 @@ import json
 import socket
 import threading
 import urllib.request
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,10 @@ from core.replica import sync
 from desktop.serve.client import LINES, UrlSource
 from desktop.serve.server import Server, make_server
 from tests.folder_state import folder_state
+from tests.hardening.fixed_server import handled_on_loopback
 from tests.hardening.harness import run_cli
 from tests.helpers import World
+from tests.witness.conftest import count_alive_entries
 from tests.witness.test_replica import grow
 
 
@@ -138,18 +139,7 @@ def test_a_sync_from_a_server_holds_a_batch_of_its_entries_at_most(
     compares what it holds (fails on the old code: the whole page parsed at once, all 12 alive)."""
     grow(operator, 10)
     monkeypatch.setattr(replica_module, "BATCH", 3)
-    alive, most = [0], [0]
-    real = bundles.bundle_entry
-
-    def counted(item: Any, index: int) -> Any:
-        made = real(item, index)
-        alive[0] += 1
-        most[0] = max(most[0], alive[0])
-        weakref.finalize(made, lambda: alive.__setitem__(0, alive[0] - 1))
-        return made
-
-    monkeypatch.setattr(bundles, "bundle_entry", counted)
-    monkeypatch.setattr(bundle_lines, "bundle_entry", counted)
+    most = count_alive_entries(monkeypatch)
     home = DataDir.resolve(tmp_path / "replica")
     with serving(operator) as server:
         assert sync(home, None, UrlSource(server.url)).ok
@@ -214,15 +204,8 @@ def raw_server(body: bytes, *, finish: bool = True, content_type: str = LINES) -
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with handled_on_loopback(Handler) as url:  # (quiet when the replica hangs up midway: a line over 4 MB)
+        yield url
 
 
 def _cut_in_entry(body: bytes) -> bytes:
