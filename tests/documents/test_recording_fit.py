@@ -29,6 +29,7 @@ from desktop.documents.title import collect_title
 from desktop.documents.transfer_deed import collect_transfer
 from tests.documents import tampering
 from tests.documents.builders import Scene
+from tests.documents.pdfa_check import validate_pdfa
 
 HEX = re.compile(r"^\(?(0x)?[0-9a-fA-F]+[),.]*$")
 ISSUED_V1 = Path(__file__).resolve().parents[2] / "docs" / "documents" / "issued-layout-3"
@@ -120,8 +121,6 @@ def _tool(name: str) -> str:
 def test_outside_tools_pass_every_recording_layout(
     drawn: dict[int, dict[str, bytes]], layout: int, tmp_path: Path
 ) -> None:
-    from pikepdf import pdfa
-
     for name, pdf in drawn[layout].items():
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(pdf)
@@ -129,7 +128,7 @@ def test_outside_tools_pass_every_recording_layout(
         assert done.returncode == 0 and "No syntax or stream encoding errors" in done.stdout, (name, done.stdout)
         fonts = subprocess.run([_tool("pdffonts"), str(path)], capture_output=True, text=True, check=True)
         assert all(row.split()[-5] == "yes" for row in fonts.stdout.splitlines()[2:]), (name, fonts.stdout)
-        assert pdfa.validate_written(path, "3b").passed, name
+        assert validate_pdfa(path, "3b").passed, name
 
 
 def _ghostscript(pdf: bytes, folder: Path) -> bytes:
