@@ -54,23 +54,21 @@ class Server:
     def new_database(self) -> str:
         """A fresh, empty database on this server; its URL."""
         name = f"t_{uuid.uuid4().hex[:12]}"
-        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        finally:
-            engine.dispose()
+        self._as_admin(f"CREATE DATABASE {name}")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
         """A test's database gone with every connection to it: a ledger the test did not close keeps its pool's
         connections open until the garbage collector finds it, and two workers' leftovers beside eight writers
         once passed the server's connection limit ("too many clients already")."""
-        name = make_url(url).database
+        self._as_admin(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+
+    def _as_admin(self, statement: str) -> None:
+        """One statement outside a transaction (CREATE and DROP DATABASE need that), on the server's own database."""
         engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                conn.exec_driver_sql(statement)
         finally:
             engine.dispose()
 
