@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -216,27 +217,37 @@ def _has_open(pid: int, path: str) -> bool:
         return False
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="watches /proc for the wait")
-def test_ctrl_c_on_the_command_line_while_it_waits_is_one_sentence(tmp_path: Path) -> None:
+def _journal_with_a_row(tmp_path: Path) -> NotaryJournal:
+    """A notary's key ("notary", its password in tmp_path/pw) and a journal of one row it signed."""
     from core.keys import DEMO_SCRYPT_N, KeyStore
     from core.paths import DataDir
 
-    home = DataDir.resolve(tmp_path).ensure()
-    keys = KeyStore(home.keys)
+    keys = KeyStore(DataDir.resolve(tmp_path).ensure().keys)
     keys.create("notary", "correct horse battery", n=DEMO_SCRYPT_N)
     journal = NotaryJournal(tmp_path)
     journal.append(keys.unlock("notary", "correct horse battery"), row_type="refusal", profile=profile("generic"))
     (tmp_path / "pw").write_text("correct horse battery\n")
-    before, holder = journal.path.read_bytes(), _held(journal)
+    return journal
+
+
+def _void_row_0(tmp_path: Path, **popen: Any) -> "subprocess.Popen[str]":
+    """`deedbook journal void 0` in a process of its own, its output piped."""
     argv = ["--data-dir", str(tmp_path), "journal", "void", "0", "--reason", "r", "--key", "notary"]
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "desktop", *argv, "--password-file", str(tmp_path / "pw")],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as at a terminal
+        **popen,
     )
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="watches /proc for the wait")
+def test_ctrl_c_on_the_command_line_while_it_waits_is_one_sentence(tmp_path: Path) -> None:
+    journal = _journal_with_a_row(tmp_path)
+    before, holder = journal.path.read_bytes(), _held(journal)
+    proc = _void_row_0(tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a terminal's
     try:
         lock = str(journal.path.with_name(".journal.jsonl.lock"))
         deadline = time.monotonic() + 60
@@ -260,24 +271,9 @@ def test_ctrl_c_on_the_command_line_while_it_waits_is_one_sentence(tmp_path: Pat
 def test_the_command_line_says_once_on_stderr_that_it_waits_then_appends(tmp_path: Path) -> None:
     """`deedbook journal void` (as `sign` of an attestation and its refusal) waiting for another writer says the
     desk's sentence on stderr once, while it waits, also when stderr is a pipe (it said it on a terminal only)."""
-    from core.keys import DEMO_SCRYPT_N, KeyStore
-    from core.paths import DataDir
-
-    home = DataDir.resolve(tmp_path).ensure()
-    keys = KeyStore(home.keys)
-    keys.create("notary", "correct horse battery", n=DEMO_SCRYPT_N)
-    journal = NotaryJournal(tmp_path)
-    journal.append(keys.unlock("notary", "correct horse battery"), row_type="refusal", profile=profile("generic"))
-    (tmp_path / "pw").write_text("correct horse battery\n")
+    journal = _journal_with_a_row(tmp_path)
     holder = _held(journal)
-    argv = ["--data-dir", str(tmp_path), "journal", "void", "0", "--reason", "r", "--key", "notary"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "desktop", *argv, "--password-file", str(tmp_path / "pw")],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _void_row_0(tmp_path)
     try:
         assert proc.stderr is not None
         ready, _, _ = select.select([proc.stderr], [], [], 60)
