@@ -40,15 +40,22 @@ def _source_of(kind: str, office: Office, bundle: Path, tmp_path: Path) -> Itera
     elif kind == "a data folder":
         yield str(office.home)
     else:
-        from desktop.serve.server import make_server
+        with _serving(office) as url:
+            yield url
 
-        served = Ledger.open(DataDir.resolve(office.home))
-        server = make_server(DataDir.resolve(office.home), served, quiet=True).start()
-        try:
-            yield server.url
-        finally:
-            server.stop()
-            served.close()
+
+@contextmanager
+def _serving(office: Office) -> Iterator[str]:
+    """`deedbook serve` of the office's ledger on the loopback address, for the block; its URL."""
+    from desktop.serve.server import make_server
+
+    served = Ledger.open(DataDir.resolve(office.home))
+    server = make_server(DataDir.resolve(office.home), served, quiet=True).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        served.close()
 
 
 def _interrupted_in_third_batch(argv: list[str], tmp_path: Path) -> tuple[int, str, str]:
@@ -179,16 +186,10 @@ def test_a_sync_from_a_server_stops_between_its_pages_and_goes_on_from_the_next(
 @contextmanager
 def _served_in_pages_of_three(office: Office, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import desktop.serve.server as serve
-    from desktop.serve.server import make_server
 
     monkeypatch.setattr(serve, "PAGE", 3)
-    served = Ledger.open(DataDir.resolve(office.home))
-    server = make_server(DataDir.resolve(office.home), served, quiet=True).start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        served.close()
+    with _serving(office) as url:
+        yield url
 
 
 def test_a_later_sync_stopped_between_two_pages_is_recorded_as_stopped(
