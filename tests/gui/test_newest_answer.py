@@ -94,7 +94,8 @@ def test_the_notary_pane_screens_the_entry_chosen_last_when_an_older_screening_a
     qtbot.waitUntil(lambda: f"Screening transfer #{first}" in pane.screening.title.text(), timeout=10_000)
     pane.entry.setValue(last)
     qtbot.waitUntil(slow_done.is_set, timeout=30_000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: pane.screening.assessment is not None, timeout=30_000)
+    qtbot.wait(200)  # the older answer, sent after the newer one, is delivered and must be dropped
     assert pane.entry.value() == last
     assert pane.screening.assessment is not None and pane.screening.assessment.entry == last
 

@@ -22,6 +22,7 @@ from desktop.gui import prompts
 from desktop.gui.events import Changes
 from tests.compliance_helpers import Office
 from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.older_answers import older_answers_last
 from tests.gui.test_reads_off_ui_thread import Guard
 from tests.helpers import World
 from Crypto.Hash import keccak
@@ -453,22 +454,6 @@ def test_a_claims_expiry_is_its_utc_day_and_the_moment_here(
         time.tzset()
 
 
-def _older_answers_last(fn: Any, slow_path: Path) -> tuple[Any, Any]:
-    """`fn(path)`, except that the call for `slow_path` answers half a second late."""
-    import threading
-
-    slow_done = threading.Event()
-
-    def delayed(path: Any) -> Any:
-        answer = fn(path)
-        if Path(path) == slow_path:
-            time.sleep(0.5)
-            slow_done.set()
-        return answer
-
-    return delayed, slow_done
-
-
 def test_the_rules_dialog_keeps_the_file_chosen_last_when_an_older_read_answers_last(
     pane: Any, office: Office, qtbot: Any, tmp_path: Path, prompt_log: Prompts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -480,7 +465,7 @@ def test_the_rules_dialog_keeps_the_file_chosen_last_when_an_older_read_answers_
     dialog = pane.dialog("RulesDialog")
     qtbot.addWidget(dialog)
     ws = pane.ctx.ws
-    reading, slow_done = _older_answers_last(ws.read_rules, first)
+    reading, _read, slow_done = older_answers_last(ws.read_rules, called_with=lambda path: Path(path) == first)
     monkeypatch.setattr(ws, "read_rules", reading)
     dialog.load(first)
     dialog.load(last)
@@ -501,7 +486,7 @@ def test_the_claim_dialog_keeps_the_evidence_chosen_last_when_an_older_read_answ
     dialog = pane.dialog("ClaimDialog")
     qtbot.addWidget(dialog)
     ws = pane.ctx.ws
-    hashing, slow_done = _older_answers_last(ws.evidence_hash, first)
+    hashing, _read, slow_done = older_answers_last(ws.evidence_hash, called_with=lambda path: Path(path) == first)
     monkeypatch.setattr(ws, "evidence_hash", hashing)
     prompt_log.files += [first, last]
     dialog._choose()
