@@ -317,7 +317,10 @@ def _sync_alone(
         raise
     if replica is not None:  # a ledger: a replica (or another ledger, refused by its identity)
         try:
-            report = _sync(home, db_url, replica, source, now, since, progress=progress, cancelled=cancelled)
+            try:
+                report = _sync(home, db_url, replica, source, now, since, progress=progress, cancelled=cancelled)
+            finally:
+                replica.close()  # its connections, and SQLite's side files, go now, not when it is collected
         except BaseException:
             if noted:
                 before.leave()
@@ -333,11 +336,11 @@ def _sync_alone(
     made = Made()
     try:
         report = _sync(home, db_url, None, source, now, since, made, progress, cancelled)
-    except Overtaken:
-        raise
-    except BadBundle:
-        if made.committed:  # a server's answer broken off or damaged midway, after whole checked batches: they are
-            # kept, the replica unfinished (replica-start.json), as a killed first sync's; the same sync finishes it
+    except (Overtaken, BadBundle) as ended:
+        # Overtaken: what is there is another sync's too. A server's answer broken off or damaged midway, after
+        # whole checked batches: they are kept, the replica unfinished (replica-start.json), as a killed first
+        # sync's; the same sync finishes it.
+        if isinstance(ended, Overtaken) or made.committed:
             if made.ledger is not None:
                 made.ledger.close()
             raise
@@ -346,6 +349,8 @@ def _sync_alone(
     except BaseException:
         before.undo(made)
         raise
+    if made.ledger is not None:
+        made.ledger.close()
     if (not report.ok or report.stopped) and report.size == 0:  # stopped before its first batch: as before, too
         before.undo(made)
     _note_stop(home, report, now)

@@ -92,6 +92,30 @@ def test_a_source_that_is_not_this_replicas_ledger_or_leaves_a_gap_is_refused(op
         sync(DataDir.resolve(tmp_path / "empty"), None, BundleSource(gap, "gap.json"))
 
 
+def test_a_sync_closes_the_replica_it_opened_whether_it_starts_adds_or_refuses(operator: World, tmp_path: Path) -> None:
+    """Each sync returns or raises with its ledger closed: its connections (and SQLite's -wal and -shm beside the
+    database) were left for the garbage collector, so a refused sync seemed to have changed the folder, and a
+    desktop syncing again and again held a pool of connections for each (fails on the old code)."""
+    import gc
+
+    grow(operator, 2)
+    home = DataDir.resolve(tmp_path / "replica")
+    side_files = [home.database.with_name(home.database.name + side) for side in ("-wal", "-shm")]
+    stranger = make_world(tmp_path / "stranger")
+    gc.disable()  # nothing closed by a collection the test happens to run into
+    try:
+        assert sync(home, None, LedgerSource(operator.ledger, "source")).ok  # starts the replica
+        assert not any(p.exists() for p in side_files)
+        grow(operator, 1)
+        assert sync(home, None, LedgerSource(operator.ledger, "source")).appended > 0
+        assert not any(p.exists() for p in side_files)
+        with pytest.raises(DeedbookError, match="this replica follows"):
+            sync(home, None, LedgerSource(stranger.ledger, "the stranger"))
+        assert not any(p.exists() for p in side_files)
+    finally:
+        gc.enable()
+
+
 def test_a_checkpoint_not_signed_by_the_operator_is_refused(operator: World, tmp_path: Path) -> None:
     grow(operator, 2)
     data = build_bundle(operator.ledger, 0)
