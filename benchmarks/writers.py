@@ -70,7 +70,7 @@ def measure(db_url: str | None, writers: int, appends: int) -> tuple[float, int]
         keys.create("op", PASSWORD, n=DEMO_SCRYPT_N)
         Ledger.create(home, db_url, "Writers", keys.unlock("op", PASSWORD)).close()
         context = multiprocessing.get_context("forkserver")  # writers fork from a clean, preloaded process
-        context.set_forkserver_preload(["core.deeds", "core.keys", "core.ledger", "eth_keyfile.keyfile", "psycopg"])
+        context.set_forkserver_preload(["core.deeds", "core.keys", "core.keystore_v3", "core.ledger", "psycopg"])
         barrier, results = context.Barrier(writers), context.Queue()
         share = appends // writers
         processes = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core import keystore_v3
 from core.errors import DeedbookError, NotFound, WrongPassword
 from core.outfiles import write_output
 from core.signing import SECP256K1_N, address_of_private_key, checksum_address, sign_digest
@@ -198,17 +199,13 @@ def _decrypt(keystore: dict[str, Any], password: str, label: str) -> bytes:
     """The key inside a keystore, after its parameters are checked; it must be the key of the address it names."""
     check_keystore_params(keystore, f"for '{label}'")
     claimed = keystore_address(keystore, f"for '{label}'")
-    from eth_keyfile.keyfile import decode_keyfile_json  # lazy: eth-keyfile pulls in pycryptodome
-
     typed = password_bytes(password)
     try:
-        secret = bytes(decode_keyfile_json(keystore, typed))
-    except ValueError as error:
-        if "MAC" in str(error):
-            raise WrongPassword(f"Wrong password for key '{label}'.") from None
-        raise DeedbookError(f"The keystore for '{label}' is damaged and cannot be opened.") from None
-    except (LookupError, TypeError, AttributeError, ArithmeticError, AssertionError, NotImplementedError):
-        # what eth-keyfile's decoder raises on a damaged file the checks above let through (another version, a wrong type)
+        secret = keystore_v3.decrypt(_lower_keys(keystore)["crypto"], typed)
+    except keystore_v3.MacMismatch:
+        raise WrongPassword(f"Wrong password for key '{label}'.") from None
+    except (LookupError, TypeError, AttributeError, ArithmeticError, ValueError):
+        # a damaged file the checks above let through
         raise DeedbookError(f"The keystore for '{label}' is damaged and cannot be opened.") from None
     check_private_key(secret, f"The keystore for '{label}'")
     actual = checksum_address(address_of_private_key(secret))
@@ -262,11 +259,9 @@ class KeyStore:
         return path
 
     def _store(self, name: str, secret: bytes, password: str, *, n: int | None = None) -> KeyInfo:
-        from eth_keyfile.keyfile import create_keyfile_json
-
         address = checksum_address(address_of_private_key(secret))
         path = self._check_new(name, address)
-        data = create_keyfile_json(secret, password_bytes(password), kdf="scrypt", iterations=n or scrypt_n())
+        data = keystore_v3.encrypt(secret, password_bytes(password), address, n or scrypt_n())
         _write_private(path, data)
         return KeyInfo(name, address, path)
 
