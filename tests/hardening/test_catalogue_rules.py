@@ -20,6 +20,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, assert_refused, run_cli
+from tests.hardening.in_process import run_here
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,13 @@ def governed_template(tmp_path_factory: pytest.TempPathFactory, office_template:
     office = Office(home, office_template.password_file, office_template.alice, office_template.bob)
     pw = ["--password-file", str(office.password_file)]
     approver_home = root / "registrar2-home"
-    registrar2 = _ok(run_cli(["--data-dir", str(approver_home), "key", "new", "registrar2", *pw])).split()[-1]
-    notary = _ok(run_cli(office.argv("key", "new", "notary", *pw))).split()[-1]
-    kyc = _ok(run_cli(office.argv("key", "new", "kyc", *pw))).split()[-1]
-    _ok(run_cli(office.keyed("registrar", "add", registrar2)))
-    _ok(run_cli(office.keyed("claims", "issuer", "add", kyc, "--types", "identity,jurisdiction")))
+    registrar2 = _ok(run_here(["--data-dir", str(approver_home), "key", "new", "registrar2", *pw])).split()[-1]
+    notary = _ok(run_here(office.argv("key", "new", "notary", *pw))).split()[-1]
+    kyc = _ok(run_here(office.argv("key", "new", "kyc", *pw))).split()[-1]
+    _ok(run_here(office.keyed("registrar", "add", registrar2)))
+    _ok(run_here(office.keyed("claims", "issuer", "add", kyc, "--types", "identity,jurisdiction")))
     _ok(
-        run_cli(
+        run_here(
             office.keyed("deed", "register", "--parcel", "0526350040", "--address", "2 Main St", "--owner", office.bob)
         )
     )
@@ -75,11 +76,11 @@ def governed_template(tmp_path_factory: pytest.TempPathFactory, office_template:
             }
         )
     )
-    _ok(run_cli(office.keyed("rules", "set", "--file", str(rules))))
+    _ok(run_here(office.keyed("rules", "set", "--file", str(rules))))
     requests = root / "requests"
     started = json.loads(
         _ok(
-            run_cli(
+            run_here(
                 office.keyed(
                     "recovery",
                     "start",
@@ -507,7 +508,7 @@ def first_approval_request(governed: Governed) -> Path:
 def _signed(governed: Governed, request: Path, key: str, home: Path, tmp: Path) -> Path:
     out = tmp / (request.stem + ".signed.json")
     _ok(
-        run_cli(
+        run_here(
             [
                 "--data-dir",
                 str(home),
