@@ -10,9 +10,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 from desktop.cli.main import run
 from tests.hardening.harness import Outcome
+from tests.hardening.storage import _DRIVER as DRIVER  # runs each argv in one process, prints outcomes as JSON
 
 
 def run_here(argv: list[str]) -> Outcome:
@@ -24,3 +29,20 @@ def run_here(argv: list[str]) -> Outcome:
     # ledgers a command dropped are closed now, so a fixture's folder is at rest before a test copies it.
     gc.collect()
     return Outcome(code, out.getvalue(), err.getvalue())
+
+
+def run_in_one_process(
+    argvs: list[list[str]], env: dict[str, str], *, cwd: Path | None = None, timeout: float = 300
+) -> list[Outcome]:
+    """`deedbook ARGV` for each of `argvs`, one after another in one process of its own with `env`: for what a
+    process's surroundings decide (its time zone, say), without the imports of a process a command."""
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(argvs)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=cwd,
+    )
+    assert result.returncode == 0, result.stderr
+    return [Outcome(code, out, err) for code, out, err in json.loads(result.stdout)]
