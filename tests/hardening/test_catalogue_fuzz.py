@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from tests.fuzz_json import Mutation, at, mutations
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, assert_refused, run_cli
+from tests.hardening.in_process import run_here
 
 # A second or two a format (each example runs a command); DEEDBOOK_FUZZ_EXAMPLES=1000 searches harder by hand.
 FUZZ = settings(
@@ -86,10 +87,10 @@ def bundle(office_template: Office, tmp_path_factory: pytest.TempPathFactory) ->
     a replica synced from it holds."""
     root = tmp_path_factory.mktemp("bundle")
     path = root / "bundle.jsonl"
-    made = run_cli(office_template.argv("export", "--since", "0", "--out", str(path)))
+    made = run_here(office_template.argv("export", "--since", "0", "--out", str(path)))
     assert made.code == 0, made.err
     replica = root / "replica"
-    synced = run_cli(["--data-dir", str(replica), "replica", "sync", "--from", str(path)])
+    synced = run_here(["--data-dir", str(replica), "replica", "sync", "--from", str(path)])
     assert synced.code == 0, synced.err
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()], _held(replica)
 
@@ -114,7 +115,7 @@ def replica(bundle: tuple[list[Any], str], tmp_path_factory: pytest.TempPathFact
     root = tmp_path_factory.mktemp("replica")
     path = root / "bundle.json"
     path.write_text(json.dumps(_as_v1(bundle[0])), encoding="utf-8")
-    assert run_cli(["--data-dir", str(root / "replica"), "replica", "sync", "--from", str(path)]).code == 0
+    assert run_here(["--data-dir", str(root / "replica"), "replica", "sync", "--from", str(path)]).code == 0
     return root / "replica"
 
 
@@ -171,14 +172,14 @@ def witness(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -
     root = tmp_path_factory.mktemp("witness")
     home, request = root / "witness", root / "request.json"
     pw = ["--password-file", str(office_template.password_file)]
-    made = run_cli(office_template.argv("checkpoint", "request", "--out", str(request)))
+    made = run_here(office_template.argv("checkpoint", "request", "--out", str(request)))
     assert made.code == 0, made.err
     for argv in (["key", "new", "witness", *pw], ["witness", "init", "w.example/1", "--key", "witness"]):
-        assert run_cli(["--data-dir", str(home), *argv]).code == 0
-    assert run_cli(["--data-dir", str(home), "witness", "follow", str(request)]).code == 0
+        assert run_here(["--data-dir", str(home), *argv]).code == 0
+    assert run_here(["--data-dir", str(home), "witness", "follow", str(request)]).code == 0
     template = root / "template"
     shutil.copytree(home, template)
-    cosigned = run_cli(_cosign_argv(home, request, root / "cosigned.txt", office_template))
+    cosigned = run_here(_cosign_argv(home, request, root / "cosigned.txt", office_template))
     assert cosigned.code == 0, cosigned.err
     return {
         "template": template,
@@ -393,9 +394,9 @@ def verified(office_template: Office, tmp_path_factory: pytest.TempPathFactory) 
     """An office whose full verify left its record, and how far `verify --since-checkpoint` then trusts it."""
     home = tmp_path_factory.mktemp("verified") / "home"
     shutil.copytree(office_template.home, home)
-    assert run_cli(["--data-dir", str(home), "verify"]).code == 0
+    assert run_here(["--data-dir", str(home), "verify"]).code == 0
     [record] = (home / "verified").glob("*.json")
-    since = run_cli(["--data-dir", str(home), "verify", "--since-checkpoint", "--json"])
+    since = run_here(["--data-dir", str(home), "verify", "--since-checkpoint", "--json"])
     assert since.code == 0 and json.loads(since.out)["since"] is not None, since.out
     return {"home": home, "record": record, "document": json.loads(record.read_text(encoding="utf-8"))}
 
@@ -471,7 +472,7 @@ def responses(office_template: Office, tmp_path_factory: pytest.TempPathFactory)
     home = root / "home"
     shutil.copytree(office_template.home, home)
     office = Office(home, office_template.password_file, office_template.alice, office_template.bob)
-    prepared = run_cli(
+    prepared = run_here(
         office.argv(
             "transfer",
             "prepare",
@@ -491,12 +492,12 @@ def responses(office_template: Office, tmp_path_factory: pytest.TempPathFactory)
         requests[request["role"]] = Path(request["path"])
         out = root / f"{request['role']}.json"
         key = "alice" if request["role"] == "seller" else "bob"
-        made = run_cli(office.keyed("sign", request["path"], "--yes", "--out", str(out), key=key))
+        made = run_here(office.keyed("sign", request["path"], "--yes", "--out", str(out), key=key))
         assert made.code == 0, made.err
         signed[request["role"]] = out
     template = root / "template"
     shutil.copytree(home, template)
-    submitted = run_cli(office.argv("transfer", "submit", str(signed["seller"]), str(signed["buyer"])))
+    submitted = run_here(office.argv("transfer", "submit", str(signed["seller"]), str(signed["buyer"])))
     assert submitted.code == 0, submitted.err
     return {
         "template": template,
@@ -584,9 +585,9 @@ def journal(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -
     home, notary = root / "office", root / "notary"
     shutil.copytree(office_template.home, home)
     pw = ["--password-file", str(office_template.password_file)]
-    made = run_cli(["--data-dir", str(notary), "key", "new", "notary", *pw])
+    made = run_here(["--data-dir", str(notary), "key", "new", "notary", *pw])
     assert made.code == 0, made.err
-    attest = run_cli(
+    attest = run_here(
         [
             "--data-dir",
             str(home),
@@ -607,7 +608,7 @@ def journal(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -
     fields = root / "fields.json"
     fields.write_text(json.dumps(FIELDS), encoding="utf-8")
     [request] = (root / "attest").glob("*.json")
-    signed = run_cli(
+    signed = run_here(
         [
             "--data-dir",
             str(notary),
@@ -738,8 +739,8 @@ UNSIGNED = (("checkpoint", "index"), ("checkpoint", "recordedAt"))
 @pytest.fixture(scope="module")
 def proof(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     path = tmp_path_factory.mktemp("proof") / "proof.json"
-    assert run_cli(office_template.argv("proof", "1", "--out", str(path))).code == 0
-    report = run_cli(["--data-dir", str(path.parent / "anyone"), "verify-proof", str(path), "--json"])
+    assert run_here(office_template.argv("proof", "1", "--out", str(path))).code == 0
+    report = run_here(["--data-dir", str(path.parent / "anyone"), "verify-proof", str(path), "--json"])
     assert report.code == 0, report.err
     return {"document": json.loads(path.read_text(encoding="utf-8")), "report": json.loads(report.out)}
 

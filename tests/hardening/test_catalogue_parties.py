@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
+from tests.hardening.in_process import run_here
 
 NOWHERE = "0x" + "12" * 20
 
@@ -38,15 +40,20 @@ class Desk:
         return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "none"
 
 
-@pytest.fixture
-def desk(office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Desk:
+@pytest.fixture(scope="module")
+def desk_template(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> Desk:
+    """The office beside a notary's folder, with a lien request and an attestation request written: built once
+    a module; each test gets its own copy (`desk`)."""
+    tmp_path = tmp_path_factory.mktemp("desk")
+    shutil.copytree(office_template.home, tmp_path / "home")
+    office = Office(tmp_path / "home", office_template.password_file, office_template.alice, office_template.bob)
     notary_home = tmp_path / "notary"
-    made = run_cli(
-        ["--data-dir", str(notary_home), "key", "new", "notary", "--password-file", str(office.password_file)], capsys
+    made = run_here(
+        ["--data-dir", str(notary_home), "key", "new", "notary", "--password-file", str(office.password_file)]
     )
     assert made.code == 0, made.err
     notary = made.out.strip().split()[-1]
-    lien = run_cli(
+    lien = run_here(
         office.argv(
             "lien",
             "prepare",
@@ -59,11 +66,10 @@ def desk(office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
             "tax",
             "--out-dir",
             str(tmp_path / "lien"),
-        ),
-        capsys,
+        )
     )
     assert lien.code == 0, lien.err
-    attest = run_cli(
+    attest = run_here(
         office.argv(
             "attest",
             "prepare",
@@ -76,13 +82,23 @@ def desk(office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
             "Ames",
             "--out-dir",
             str(tmp_path / "attest"),
-        ),
-        capsys,
+        )
     )
     assert attest.code == 0, attest.err
     [lien_request] = (tmp_path / "lien").glob("*.json")
     [attest_request] = (tmp_path / "attest").glob("*.json")
     return Desk(office, notary_home, notary, lien_request, attest_request, tmp_path)
+
+
+@pytest.fixture
+def desk(desk_template: Desk, tmp_path: Path) -> Desk:
+    template = desk_template.root
+    for folder in ("home", "notary", "lien", "attest"):
+        shutil.copytree(template / folder, tmp_path / folder)
+    t = desk_template
+    office = Office(tmp_path / "home", t.office.password_file, t.office.alice, t.office.bob)
+    lien_request, attest_request = (tmp_path / p.relative_to(template) for p in (t.lien_request, t.attest_request))
+    return Desk(office, tmp_path / "notary", t.notary, lien_request, attest_request, tmp_path)
 
 
 def _write(desk: Desk, name: str, content: str | dict[str, object]) -> str:

@@ -16,10 +16,11 @@ from core.ur.ur import UR, encode_single
 from desktop.qr.render import frame_image, gif_bytes, png_bytes
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
+from tests.hardening.in_process import run_here
 
 
 def _prepare(office: Office, folder: Path) -> list[Path]:
-    result = run_cli(
+    result = run_here(
         office.argv("transfer", "prepare", "1", "--to", office.bob, "--price", "1000", "--out-dir", str(folder))
     )
     assert result.code == 0, result.err

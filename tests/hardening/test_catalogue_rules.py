@@ -3,8 +3,9 @@
 Every case runs one command as a user would against an office's data folder and expects exit 2
 (can-transfer's verdicts are exit 0 or 1; bad input to it is exit 2), exactly one sentence on stderr,
 no traceback, and the ledger, witness and keys unchanged.  The files a person hands in (a rules file,
-an evidence file) are also tried as a FIFO, a folder, /dev/zero and binary garbage, in their own
-process with a time limit.
+an evidence file) are also tried as a FIFO, a folder, /dev/zero and binary garbage; those that could
+hang or exhaust the process (a FIFO, a device, a huge or deeply nested file) in their own process with
+a time limit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, assert_refused, run_cli
+from tests.hardening.in_process import run_here
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,13 @@ def governed_template(tmp_path_factory: pytest.TempPathFactory, office_template:
     office = Office(home, office_template.password_file, office_template.alice, office_template.bob)
     pw = ["--password-file", str(office.password_file)]
     approver_home = root / "registrar2-home"
-    registrar2 = _ok(run_cli(["--data-dir", str(approver_home), "key", "new", "registrar2", *pw])).split()[-1]
-    notary = _ok(run_cli(office.argv("key", "new", "notary", *pw))).split()[-1]
-    kyc = _ok(run_cli(office.argv("key", "new", "kyc", *pw))).split()[-1]
-    _ok(run_cli(office.keyed("registrar", "add", registrar2)))
-    _ok(run_cli(office.keyed("claims", "issuer", "add", kyc, "--types", "identity,jurisdiction")))
+    registrar2 = _ok(run_here(["--data-dir", str(approver_home), "key", "new", "registrar2", *pw])).split()[-1]
+    notary = _ok(run_here(office.argv("key", "new", "notary", *pw))).split()[-1]
+    kyc = _ok(run_here(office.argv("key", "new", "kyc", *pw))).split()[-1]
+    _ok(run_here(office.keyed("registrar", "add", registrar2)))
+    _ok(run_here(office.keyed("claims", "issuer", "add", kyc, "--types", "identity,jurisdiction")))
     _ok(
-        run_cli(
+        run_here(
             office.keyed("deed", "register", "--parcel", "0526350040", "--address", "2 Main St", "--owner", office.bob)
         )
     )
@@ -75,11 +77,11 @@ def governed_template(tmp_path_factory: pytest.TempPathFactory, office_template:
             }
         )
     )
-    _ok(run_cli(office.keyed("rules", "set", "--file", str(rules))))
+    _ok(run_here(office.keyed("rules", "set", "--file", str(rules))))
     requests = root / "requests"
     started = json.loads(
         _ok(
-            run_cli(
+            run_here(
                 office.keyed(
                     "recovery",
                     "start",
@@ -152,14 +154,22 @@ FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
 }
 
 
+# Run as their own process with a time limit: a reader that waits on them or recurses could hang or crash.
+ISOLATED = {"fifo", "dev-zero", "deep json", "huge"}
+
+
 @pytest.mark.parametrize("case", sorted(FILES))
-def test_a_rules_file_that_cannot_be_used_is_one_sentence(office: Office, tmp_path: Path, case: str) -> None:
+def test_a_rules_file_that_cannot_be_used_is_one_sentence(
+    office: Office, tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, says = FILES[case]
     path = make(tmp_path)
     before = office.fingerprint()
+    isolated = case in ISOLATED
     outcome = run_cli(
         office.keyed("rules", "set", "--file", str(path), "--password-file", str(office.password_file)),
-        isolated=True,
+        None if isolated else capsys,
+        isolated=isolated,
         timeout=60,
     )
     assert_refused(outcome, 2, says=says)
@@ -167,10 +177,13 @@ def test_a_rules_file_that_cannot_be_used_is_one_sentence(office: Office, tmp_pa
 
 
 @pytest.mark.parametrize("case", ["missing", "folder", "fifo", "dev-zero"])
-def test_an_evidence_file_that_cannot_be_read_is_one_sentence(governed: Governed, tmp_path: Path, case: str) -> None:
+def test_an_evidence_file_that_cannot_be_read_is_one_sentence(
+    governed: Governed, tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, says = FILES[case]
     office = governed.office
     before = office.fingerprint()
+    isolated = case in ISOLATED
     outcome = run_cli(
         office.argv(
             "claims",
@@ -185,7 +198,8 @@ def test_an_evidence_file_that_cannot_be_read_is_one_sentence(governed: Governed
             "--password-file",
             str(office.password_file),
         ),
-        isolated=True,
+        None if isolated else capsys,
+        isolated=isolated,
         timeout=60,
     )
     assert_refused(outcome, 2, says=says)
@@ -507,7 +521,7 @@ def first_approval_request(governed: Governed) -> Path:
 def _signed(governed: Governed, request: Path, key: str, home: Path, tmp: Path) -> Path:
     out = tmp / (request.stem + ".signed.json")
     _ok(
-        run_cli(
+        run_here(
             [
                 "--data-dir",
                 str(home),

@@ -19,6 +19,7 @@ import pytest
 from core.demo import DEMO_PASSWORD
 from tests.documents import tampering
 from tests.hardening.harness import assert_refused, fingerprint, run_cli
+from tests.hardening.in_process import run_here
 from tests.valuation.undated import copy_of, undated_home  # noqa: F401 - a fixture
 
 
@@ -59,20 +60,22 @@ def reported(undated_home: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     password = home.parent / "password.txt"
     password.write_text(DEMO_PASSWORD + "\n")
     keyed = ["--key", "demo-operator", "--password-file", str(password)]
-    made = run_cli(["--data-dir", str(home), "value", "3", "--record", *keyed])
+    made = run_here(["--data-dir", str(home), "value", "3", "--record", *keyed])
     assert made.code == 0, made.err
     out = home.parent / "report.pdf"
     argv = ["--data-dir", str(home), "pdf", "valuation", "3", "--out", str(out), "--checkpoint-key", *keyed[1:]]
-    made = run_cli(argv)
+    made = run_here(argv)
     assert made.code == 0, made.err
     return home, out.read_bytes()
 
 
-def test_the_undated_report_is_genuine(reported: tuple[Path, bytes], tmp_path: Path) -> None:
+def test_the_undated_report_is_genuine(
+    reported: tuple[Path, bytes], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     home, pdf = reported
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    outcome = run_cli(["--data-dir", str(home), "verify-pdf", str(path)])
+    outcome = run_cli(["--data-dir", str(home), "verify-pdf", str(path)], capsys)
     assert outcome.code == 0 and "not dated" in outcome.out, outcome.out + outcome.err
 
 

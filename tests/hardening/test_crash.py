@@ -26,6 +26,7 @@ from tests.helpers import PASSWORD, make_world
 
 SEED = 20261129
 ROUNDS = 8
+COMMITS = 8  # a round kills the writer after up to this many commits (every fourth is a checkpoint)
 
 # The writer: registrations, and a checkpoint after every third, until it is killed.
 _WRITER = r"""
@@ -63,9 +64,16 @@ def run_writer_and_kill(home: Path, round_: int, rng: random.Random) -> list[tup
     assert writer.stdout is not None
     ready = writer.stdout.readline()
     assert ready.strip() == "ready", ready + (writer.stderr.read() if writer.stderr else "")
-    time.sleep(rng.uniform(0.0, 0.5))
+    # The moment is counted in the writer's own progress (so many commits, then a fraction of one more), not
+    # in seconds after it started: a loaded machine slows the writer, and a fixed time then ended every round
+    # before the first checkpoint (a CI-like run failed "no checkpoint was ever committed").
+    seen = "".join(writer.stdout.readline() for _ in range(rng.randint(0, COMMITS)))
+    time.sleep(rng.uniform(0.0, 0.1))
     writer.send_signal(signal.SIGKILL)
-    out, err = writer.communicate(timeout=30)
+    # read through the same buffered pipe as the lines above (communicate() would skip what it holds)
+    out = seen + writer.stdout.read()
+    err = writer.stderr.read() if writer.stderr else ""
+    writer.wait(timeout=30)
     assert writer.returncode == -signal.SIGKILL, f"the writer stopped by itself: {err}"
     committed = []
     # the kill can land while a line is being written: only whole lines were reported

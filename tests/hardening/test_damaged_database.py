@@ -16,6 +16,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, run_cli
+from tests.hardening.in_process import run_here
 from tests.hardening.storage import fold_wal
 
 SEEDS = (1, 2, 3)
@@ -29,7 +30,7 @@ def at_rest(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -
     shutil.copytree(office_template.home, home)
     office = Office(home, office_template.password_file, office_template.alice, office_template.bob)
     for n in range(4):
-        outcome = run_cli(
+        outcome = run_here(
             office.keyed(
                 "deed",
                 "register",
@@ -44,7 +45,7 @@ def at_rest(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -
             )
         )
         assert outcome.code == 0, outcome.err
-    assert run_cli(office.keyed("checkpoint")).code == 0
+    assert run_here(office.keyed("checkpoint")).code == 0
     fold_wal(home)
     return office
 
