@@ -21,7 +21,7 @@ from core.ledger import Ledger
 from desktop.workspace import Workspace
 from tests.hardening.conftest import Office
 from tests.hardening.fixed_server import fixed_server
-from tests.hardening.harness import export_document, run_cli
+from tests.hardening.harness import export_document, run_cli, run_here
 
 
 def listing(root: Path, *, database_sizes: bool = True) -> list[tuple[str, int]] | None:
@@ -91,7 +91,7 @@ BUNDLES: dict[str, tuple[Callable[[dict[str, Any]], None], int, str]] = {
 @pytest.fixture(scope="module")
 def export(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("replica-start") / "export.json"
-    assert run_cli([*office_template.argv("export", "--since", "0", "--out", str(out))]).code == 0
+    assert run_here([*office_template.argv("export", "--since", "0", "--out", str(out))]).code == 0
     return export_document(out)
 
 

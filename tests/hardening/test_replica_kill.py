@@ -25,7 +25,7 @@ from core.paths import DataDir
 from desktop.workspace import Workspace
 from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
-from tests.hardening.harness import export_document, run_cli
+from tests.hardening.harness import export_document, run_cli, run_here
 
 # A sync that stops at `point` (prints "paused") until the file `release` exists; argv[3:] is the command line.
 _PAUSING = r"""
@@ -119,9 +119,9 @@ def source(office: Office, tmp_path: Path) -> tuple[Path, list[str]]:
     """An export of an office's ledger with a few more deeds (the checkpoint is entry 2, the last ones after it)."""
     for n in range(2):
         argv = office.keyed("deed", "register", "--parcel", f"05263011{n}9", "--address", f"{n} Elm St", "--owner")
-        assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
+        assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
     out = tmp_path / "export.json"
-    assert run_cli(office.argv("export", "--since", "0", "--out", str(out))).code == 0
+    assert run_here(office.argv("export", "--since", "0", "--out", str(out))).code == 0
     assert len(export_document(out)["entries"]) >= 5
     return out, leaves(office.home)
 
@@ -254,9 +254,9 @@ def _grow(office: Office, tmp_path: Path) -> Path:
     """The source two deeds on, exported again."""
     for n in range(2):
         argv = office.keyed("deed", "register", "--parcel", f"05263012{n}9", "--address", f"{n} Oak St", "--owner")
-        assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
+        assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
     out = tmp_path / "export-2.json"
-    assert run_cli(office.argv("export", "--since", "0", "--out", str(out))).code == 0
+    assert run_here(office.argv("export", "--since", "0", "--out", str(out))).code == 0
     return out
 
 

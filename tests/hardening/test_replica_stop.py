@@ -20,7 +20,7 @@ from core.ledger import Ledger
 from core.paths import DataDir
 from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
-from tests.hardening.harness import export_document, run_cli
+from tests.hardening.harness import export_document, run_cli, run_here
 from tests.hardening.test_replica_kill import leaves, source, start, wait_paused
 
 __all__ = ["source"]  # the fixture, shared with the kill tests
@@ -118,7 +118,7 @@ def test_ctrl_c_stops_a_first_sync_into_postgresql_between_batches_and_the_same_
 def _grow(office: Office, deeds: int) -> None:
     for n in range(deeds):
         argv = office.keyed("deed", "register", "--parcel", f"05263013{n}9", "--address", f"{n} Ash St", "--owner")
-        assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
+        assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -129,7 +129,7 @@ def test_ctrl_c_stops_a_later_sync_between_batches_leaving_a_good_smaller_replic
     assert run_cli(["--data-dir", str(target), "replica", "sync", "--from", str(source[0])], capsys).code == 0
     _grow(office, 5)
     grown = tmp_path / "grown.jsonl"
-    assert run_cli(office.argv("export", "--since", "0", "--out", str(grown))).code == 0
+    assert run_here(office.argv("export", "--since", "0", "--out", str(grown))).code == 0
     want, had = leaves(office.home), len(source[1])
     with _source_of(kind, office, grown, tmp_path) as origin:
         argv = ["--data-dir", str(target), "replica", "sync", "--from", origin]
@@ -338,7 +338,7 @@ def test_a_sync_stopped_before_its_first_batch_leaves_the_folder_as_it_was(
         assert sync(home, None, BundleSource(read_bundle(bundle), "export")).ok
         _grow(office, 2)
         bundle = tmp_path / "grown.jsonl"
-        assert run_cli(office.argv("export", "--since", "0", "--out", str(bundle))).code == 0
+        assert run_here(office.argv("export", "--since", "0", "--out", str(bundle))).code == 0
         of = len(leaves(office.home)) - of
     before = folder_state(home.root) if existing else None
     report = sync(home, None, BundleSource(read_bundle(bundle), "export"), cancelled=lambda: True)
