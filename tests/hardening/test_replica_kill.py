@@ -14,7 +14,6 @@ import platform
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -231,14 +230,27 @@ def _two_at_once(target: Path, db: list[str], source: Path, point: str, tmp_path
     first = start(point, release, argv)
     wait_paused(first)
     second = start("nowhere", tmp_path / "unused", argv)
-    time.sleep(3)  # time enough for the second to have raced ahead, were it not held
+    # The second says it waits once it finds the folder held (after a fixed 3 s here, a loaded machine released
+    # the first before the second had reached the lock, and the test failed); one not held runs to its end (EOF).
+    said = _said_waiting(second)
     waiting = second.poll() is None
     release.touch()
     out1, err1 = first.communicate(timeout=60)
     out2, err2 = second.communicate(timeout=60)
-    assert (first.returncode, second.returncode) == (0, 0), (out1, err1, out2, err2)
+    assert (first.returncode, second.returncode) == (0, 0), (out1, err1, out2, said + err2)
     assert waiting, "the second sync did not wait for the first"
-    assert "waiting" in err2
+    assert "waiting" in said, said + err2
+
+
+def _said_waiting(process: subprocess.Popen[str]) -> str:
+    """What `process` says on stderr up to its line that it waits for another sync (all it says, if it never does)."""
+    assert process.stderr is not None
+    said = ""
+    while line := process.stderr.readline():
+        said += line
+        if "waiting" in line:
+            break
+    return said
 
 
 def test_two_first_syncs_into_one_new_folder_make_one_replica(
