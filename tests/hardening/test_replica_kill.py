@@ -26,21 +26,37 @@ from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
 from tests.hardening.harness import export_document, run_cli, run_here
 
-# A sync that stops at `point` (prints "paused") until the file `release` exists; argv[3:] is the command line.
-_PAUSING = r"""
-import sys, time, pathlib
+# A pause (prints "paused") until the file `release` exists; a Ctrl+C the program's own handler took meanwhile is
+# said on stdout ("interrupted"), so a test waits for that, not a fixed time, before it lets the program go on.
+PAUSE = r"""
+import signal, time
+
+
+def pause():
+    heard = signal.getsignal(signal.SIGINT)
+    if callable(heard):
+
+        def said(signum, frame):
+            heard(signum, frame)  # (Python's own raises KeyboardInterrupt: then nothing is said)
+            print("interrupted", flush=True)
+
+        signal.signal(signal.SIGINT, said)
+    print("paused", flush=True)
+    while not release.exists():
+        time.sleep(0.02)
+"""
+
+# A sync that stops at `point` (pause()) until the file `release` exists; argv[3:] is the command line.
+_PAUSING = (
+    PAUSE
+    + r"""
+import sys, pathlib
 import core.ledger, core.replica
 from core.ledger import Ledger
 from desktop.cli.main import run
 
 point, release = sys.argv[1], pathlib.Path(sys.argv[2])
 core.replica.BATCH = 1  # one entry per batch: a kill can fall between batches
-
-
-def pause():
-    print("paused", flush=True)
-    while not release.exists():
-        time.sleep(0.02)
 
 
 def wrap(owner, name, call=1, after=False):
@@ -70,6 +86,7 @@ def wrap(owner, name, call=1, after=False):
 }[point]()
 sys.exit(run(sys.argv[3:]))
 """
+)
 
 
 def start(point: str, release: Path, argv: list[str]) -> subprocess.Popen[str]:
@@ -90,6 +107,17 @@ def wait_paused(process: subprocess.Popen[str]) -> None:
         process.kill()
         _, err = process.communicate(timeout=30)
         pytest.fail(f"the sync did not reach its pause: {line!r} {err}")
+
+
+def interrupt(process: subprocess.Popen[str]) -> str:
+    """Ctrl+C (SIGINT) to a paused `process`; returns once its handler took it (the process says so) or it ended,
+    with what else it wrote on stdout meanwhile (for the test to judge with the rest)."""
+    assert process.stdout is not None
+    process.send_signal(signal.SIGINT)
+    said = ""
+    while (line := process.stdout.readline()) and line != "interrupted\n":
+        said += line
+    return said
 
 
 def kill(process: subprocess.Popen[str]) -> None:

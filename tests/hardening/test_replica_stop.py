@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from core.paths import DataDir
 from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
 from tests.hardening.harness import export_document, run_cli, run_here
-from tests.hardening.test_replica_kill import leaves, source, start, wait_paused
+from tests.hardening.test_replica_kill import PAUSE, interrupt, leaves, source, start, wait_paused
 
 __all__ = ["source"]  # the fixture, shared with the kill tests
 
@@ -62,11 +61,10 @@ def _interrupted_in_third_batch(argv: list[str], tmp_path: Path) -> tuple[int, s
     release = tmp_path / "release"
     syncing = start("between batches", release, argv)  # paused as its third batch's append begins
     wait_paused(syncing)
-    syncing.send_signal(signal.SIGINT)
-    time.sleep(0.5)  # the signal is handled in the paused main thread
+    before = interrupt(syncing)  # handled in the paused main thread
     release.touch()
     out, err = syncing.communicate(timeout=60)
-    return syncing.returncode, out, err
+    return syncing.returncode, before + out, err
 
 
 def _held(home: Path, db_url: str | None = None) -> list[str]:
@@ -268,8 +266,10 @@ def test_ctrl_c_between_two_pages_of_a_server_is_shown_as_a_stop_by_replica_show
 
 
 # A sync that pauses while it checks a v2 file's third line (one line a step), until the file `release` exists.
-_CHECKING = r"""
-import sys, time, pathlib
+_CHECKING = (
+    PAUSE
+    + r"""
+import sys, pathlib
 import core.bundle_lines as lines
 from desktop.cli.main import run
 
@@ -281,15 +281,14 @@ original, seen = lines._parse, [0]
 def parse(*args):
     seen[0] += 1
     if seen[0] == 3:
-        print("paused", flush=True)
-        while not release.exists():
-            time.sleep(0.02)
+        pause()
     return original(*args)
 
 
 lines._parse = parse
 sys.exit(run(sys.argv[2:]))
 """
+)
 
 
 def test_ctrl_c_while_a_bundle_file_is_checked_stops_the_check_with_nothing_synced(
@@ -312,10 +311,10 @@ def test_ctrl_c_while_a_bundle_file_is_checked_stops_the_check_with_nothing_sync
         text=True,
     )
     wait_paused(checking)
-    checking.send_signal(signal.SIGINT)
-    time.sleep(0.5)
+    before = interrupt(checking)
     release.touch()
     out, err = checking.communicate(timeout=60)
+    out = before + out
     assert checking.returncode == 130, (out, err)
     assert "Traceback" not in out + err and out == ""
     assert err.strip() == f"deedbook: Stopped checking the file {source[0]}; nothing was synced."
