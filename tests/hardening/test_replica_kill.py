@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,16 +142,31 @@ def one_sentence(outcome: Any) -> str:
     return said[0]
 
 
-@pytest.fixture
-def source(office: Office, tmp_path: Path) -> tuple[Path, list[str]]:
-    """An export of an office's ledger with a few more deeds (the checkpoint is entry 2, the last ones after it)."""
+@pytest.fixture(scope="module")
+def source_template(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """An office's ledger with a few more deeds (the checkpoint is entry 2, the last ones after it), its export and
+    its leaves: made once a module, copied by each test's `source`."""
+    root = tmp_path_factory.mktemp("source")
+    office = Office(root / "home", office_template.password_file, office_template.alice, office_template.bob)
+    shutil.copytree(office_template.home, office.home)
     for n in range(2):
         argv = office.keyed("deed", "register", "--parcel", f"05263011{n}9", "--address", f"{n} Elm St", "--owner")
         assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
-    out = tmp_path / "export.json"
+    out = root / "export.json"
     assert run_here(office.argv("export", "--since", "0", "--out", str(out))).code == 0
     assert len(export_document(out)["entries"]) >= 5
-    return out, leaves(office.home)
+    return office.home, out, leaves(office.home)
+
+
+@pytest.fixture
+def source(office: Office, source_template: tuple[Path, Path, list[str]], tmp_path: Path) -> tuple[Path, list[str]]:
+    """The test's office holds `source_template`'s ledger; its export (a copy) and leaves."""
+    home, export, want = source_template
+    shutil.rmtree(office.home)
+    shutil.copytree(home, office.home)
+    out = tmp_path / "export.json"
+    shutil.copyfile(export, out)
+    return out, list(want)
 
 
 POINTS = [

@@ -20,9 +20,9 @@ from core.paths import DataDir
 from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
 from tests.hardening.harness import export_document, run_cli, run_here
-from tests.hardening.test_replica_kill import PAUSE, interrupt, leaves, source, start, wait_paused
+from tests.hardening.test_replica_kill import PAUSE, interrupt, leaves, source, source_template, start, wait_paused
 
-__all__ = ["source"]  # the fixture, shared with the kill tests
+__all__ = ["source", "source_template"]  # the fixtures, shared with the kill tests
 
 KINDS = ["a v2 bundle", "a v1 bundle", "a data folder", "a serve URL"]
 
