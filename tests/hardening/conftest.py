@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.harness import fingerprint, run_cli
+from tests.hardening.harness import fingerprint, run_here
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ def _address(out: str) -> str:
 
 @pytest.fixture(scope="session")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Office:
-    """Built once per session; each test gets its own copy (`office`)."""
+    """Built once per session; each test gets its own copy (`office`).  The commands run in this process
+    (`run_here`): as processes of their own they cost most of a minute of imports on a loaded machine."""
     root = tmp_path_factory.mktemp("office")
     password = root / "password.txt"
     password.write_text("correct horse battery\n")
@@ -43,10 +44,10 @@ def office_template(tmp_path_factory: pytest.TempPathFactory) -> Office:
         ["key", "new", "registrar", *pw],
         ["init", "--name", "Hardening County", "--operator", "registrar", *pw],
     ):
-        result = run_cli(["--data-dir", str(home), *argv])
+        result = run_here(["--data-dir", str(home), *argv])
         assert result.code == 0, result.err
-    alice = _address(run_cli(["--data-dir", str(home), "key", "new", "alice", *pw]).out)
-    bob = _address(run_cli(["--data-dir", str(home), "key", "new", "bob", *pw]).out)
+    alice = _address(run_here(["--data-dir", str(home), "key", "new", "alice", *pw]).out)
+    bob = _address(run_here(["--data-dir", str(home), "key", "new", "bob", *pw]).out)
     for argv in (
         [
             "deed",
@@ -65,7 +66,7 @@ def office_template(tmp_path_factory: pytest.TempPathFactory) -> Office:
         ],
         ["checkpoint", "--key", "registrar", *pw],
     ):
-        result = run_cli(["--data-dir", str(home), *argv])
+        result = run_here(["--data-dir", str(home), *argv])
         assert result.code == 0, result.err
     return Office(home, password, alice, bob)
 

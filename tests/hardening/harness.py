@@ -7,12 +7,16 @@ every table, the same witness and key files).
 
 Cases run in this process by default (fast); `isolated=True` runs them as a
 separate `python -m desktop` process with a time limit, for inputs that could
-hang or exhaust memory (FIFOs, devices, huge files).
+hang or exhaust memory (FIFOs, devices, huge files).  `run_here` runs a command
+in this process where no capsys is at hand (fixtures that prepare a folder).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -57,6 +61,18 @@ def run_cli(
     code = run(list(argv))
     out, err = capsys.readouterr()
     return Outcome(code, out, err)
+
+
+def run_here(argv: list[str]) -> Outcome:
+    """`deedbook ARGV` in this process, its output captured without capsys: for preparing a folder (a command
+    as its own process costs a second or more of imports on a loaded machine, this a tenth).  The ledgers the
+    command opened and dropped are closed before it returns (SQLite's WAL folded, as when its process ends),
+    so the folder can be copied or compared as a process would have left it."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(argv))
+    gc.collect()
+    return Outcome(code, out.getvalue(), err.getvalue())
 
 
 def fingerprint(home: Path) -> str:

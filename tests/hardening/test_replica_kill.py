@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,23 +25,39 @@ from core.paths import DataDir
 from desktop.workspace import Workspace
 from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
-from tests.hardening.harness import export_document, run_cli
+from tests.hardening.harness import export_document, run_cli, run_here
 
-# A sync that stops at `point` (prints "paused") until the file `release` exists; argv[3:] is the command line.
-_PAUSING = r"""
-import sys, time, pathlib
+# A pause (prints "paused") until the file `release` exists; a Ctrl+C the program's own handler took meanwhile is
+# said on stdout ("interrupted"), so a test waits for that, not a fixed time, before it lets the program go on.
+PAUSE = r"""
+import signal, time
+
+
+def pause():
+    heard = signal.getsignal(signal.SIGINT)
+    if callable(heard):
+
+        def said(signum, frame):
+            heard(signum, frame)  # (Python's own raises KeyboardInterrupt: then nothing is said)
+            print("interrupted", flush=True)
+
+        signal.signal(signal.SIGINT, said)
+    print("paused", flush=True)
+    while not release.exists():
+        time.sleep(0.02)
+"""
+
+# A sync that stops at `point` (pause()) until the file `release` exists; argv[3:] is the command line.
+_PAUSING = (
+    PAUSE
+    + r"""
+import sys, pathlib
 import core.ledger, core.replica
 from core.ledger import Ledger
 from desktop.cli.main import run
 
 point, release = sys.argv[1], pathlib.Path(sys.argv[2])
 core.replica.BATCH = 1  # one entry per batch: a kill can fall between batches
-
-
-def pause():
-    print("paused", flush=True)
-    while not release.exists():
-        time.sleep(0.02)
 
 
 def wrap(owner, name, call=1, after=False):
@@ -71,6 +87,7 @@ def wrap(owner, name, call=1, after=False):
 }[point]()
 sys.exit(run(sys.argv[3:]))
 """
+)
 
 
 def start(point: str, release: Path, argv: list[str]) -> subprocess.Popen[str]:
@@ -91,6 +108,17 @@ def wait_paused(process: subprocess.Popen[str]) -> None:
         process.kill()
         _, err = process.communicate(timeout=30)
         pytest.fail(f"the sync did not reach its pause: {line!r} {err}")
+
+
+def interrupt(process: subprocess.Popen[str]) -> str:
+    """Ctrl+C (SIGINT) to a paused `process`; returns once its handler took it (the process says so) or it ended,
+    with what else it wrote on stdout meanwhile (for the test to judge with the rest)."""
+    assert process.stdout is not None
+    process.send_signal(signal.SIGINT)
+    said = ""
+    while (line := process.stdout.readline()) and line != "interrupted\n":
+        said += line
+    return said
 
 
 def kill(process: subprocess.Popen[str]) -> None:
@@ -114,16 +142,31 @@ def one_sentence(outcome: Any) -> str:
     return said[0]
 
 
-@pytest.fixture
-def source(office: Office, tmp_path: Path) -> tuple[Path, list[str]]:
-    """An export of an office's ledger with a few more deeds (the checkpoint is entry 2, the last ones after it)."""
+@pytest.fixture(scope="module")
+def source_template(office_template: Office, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """An office's ledger with a few more deeds (the checkpoint is entry 2, the last ones after it), its export and
+    its leaves: made once a module, copied by each test's `source`."""
+    root = tmp_path_factory.mktemp("source")
+    office = Office(root / "home", office_template.password_file, office_template.alice, office_template.bob)
+    shutil.copytree(office_template.home, office.home)
     for n in range(2):
         argv = office.keyed("deed", "register", "--parcel", f"05263011{n}9", "--address", f"{n} Elm St", "--owner")
-        assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
-    out = tmp_path / "export.json"
-    assert run_cli(office.argv("export", "--since", "0", "--out", str(out))).code == 0
+        assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
+    out = root / "export.json"
+    assert run_here(office.argv("export", "--since", "0", "--out", str(out))).code == 0
     assert len(export_document(out)["entries"]) >= 5
-    return out, leaves(office.home)
+    return office.home, out, leaves(office.home)
+
+
+@pytest.fixture
+def source(office: Office, source_template: tuple[Path, Path, list[str]], tmp_path: Path) -> tuple[Path, list[str]]:
+    """The test's office holds `source_template`'s ledger; its export (a copy) and leaves."""
+    home, export, want = source_template
+    shutil.rmtree(office.home)
+    shutil.copytree(home, office.home)
+    out = tmp_path / "export.json"
+    shutil.copyfile(export, out)
+    return out, list(want)
 
 
 POINTS = [
@@ -231,14 +274,27 @@ def _two_at_once(target: Path, db: list[str], source: Path, point: str, tmp_path
     first = start(point, release, argv)
     wait_paused(first)
     second = start("nowhere", tmp_path / "unused", argv)
-    time.sleep(3)  # time enough for the second to have raced ahead, were it not held
+    # The second says it waits once it finds the folder held (after a fixed 3 s here, a loaded machine released
+    # the first before the second had reached the lock, and the test failed); one not held runs to its end (EOF).
+    said = _said_waiting(second)
     waiting = second.poll() is None
     release.touch()
     out1, err1 = first.communicate(timeout=60)
     out2, err2 = second.communicate(timeout=60)
-    assert (first.returncode, second.returncode) == (0, 0), (out1, err1, out2, err2)
+    assert (first.returncode, second.returncode) == (0, 0), (out1, err1, out2, said + err2)
     assert waiting, "the second sync did not wait for the first"
-    assert "waiting" in err2
+    assert "waiting" in said, said + err2
+
+
+def _said_waiting(process: subprocess.Popen[str]) -> str:
+    """What `process` says on stderr up to its line that it waits for another sync (all it says, if it never does)."""
+    assert process.stderr is not None
+    said = ""
+    while line := process.stderr.readline():
+        said += line
+        if "waiting" in line:
+            break
+    return said
 
 
 def test_two_first_syncs_into_one_new_folder_make_one_replica(
@@ -254,9 +310,9 @@ def _grow(office: Office, tmp_path: Path) -> Path:
     """The source two deeds on, exported again."""
     for n in range(2):
         argv = office.keyed("deed", "register", "--parcel", f"05263012{n}9", "--address", f"{n} Oak St", "--owner")
-        assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
+        assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
     out = tmp_path / "export-2.json"
-    assert run_cli(office.argv("export", "--since", "0", "--out", str(out))).code == 0
+    assert run_here(office.argv("export", "--since", "0", "--out", str(out))).code == 0
     return out
 
 

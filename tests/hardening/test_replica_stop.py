@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,10 +19,10 @@ from core.ledger import Ledger
 from core.paths import DataDir
 from tests.folder_state import folder_state
 from tests.hardening.conftest import Office
-from tests.hardening.harness import export_document, run_cli
-from tests.hardening.test_replica_kill import leaves, source, start, wait_paused
+from tests.hardening.harness import export_document, run_cli, run_here
+from tests.hardening.test_replica_kill import PAUSE, interrupt, leaves, source, source_template, start, wait_paused
 
-__all__ = ["source"]  # the fixture, shared with the kill tests
+__all__ = ["source", "source_template"]  # the fixtures, shared with the kill tests
 
 KINDS = ["a v2 bundle", "a v1 bundle", "a data folder", "a serve URL"]
 
@@ -62,11 +61,10 @@ def _interrupted_in_third_batch(argv: list[str], tmp_path: Path) -> tuple[int, s
     release = tmp_path / "release"
     syncing = start("between batches", release, argv)  # paused as its third batch's append begins
     wait_paused(syncing)
-    syncing.send_signal(signal.SIGINT)
-    time.sleep(0.5)  # the signal is handled in the paused main thread
+    before = interrupt(syncing)  # handled in the paused main thread
     release.touch()
     out, err = syncing.communicate(timeout=60)
-    return syncing.returncode, out, err
+    return syncing.returncode, before + out, err
 
 
 def _held(home: Path, db_url: str | None = None) -> list[str]:
@@ -118,7 +116,7 @@ def test_ctrl_c_stops_a_first_sync_into_postgresql_between_batches_and_the_same_
 def _grow(office: Office, deeds: int) -> None:
     for n in range(deeds):
         argv = office.keyed("deed", "register", "--parcel", f"05263013{n}9", "--address", f"{n} Ash St", "--owner")
-        assert run_cli([*argv[:-4], office.alice, *argv[-4:]]).code == 0
+        assert run_here([*argv[:-4], office.alice, *argv[-4:]]).code == 0
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -129,7 +127,7 @@ def test_ctrl_c_stops_a_later_sync_between_batches_leaving_a_good_smaller_replic
     assert run_cli(["--data-dir", str(target), "replica", "sync", "--from", str(source[0])], capsys).code == 0
     _grow(office, 5)
     grown = tmp_path / "grown.jsonl"
-    assert run_cli(office.argv("export", "--since", "0", "--out", str(grown))).code == 0
+    assert run_here(office.argv("export", "--since", "0", "--out", str(grown))).code == 0
     want, had = leaves(office.home), len(source[1])
     with _source_of(kind, office, grown, tmp_path) as origin:
         argv = ["--data-dir", str(target), "replica", "sync", "--from", origin]
@@ -268,8 +266,10 @@ def test_ctrl_c_between_two_pages_of_a_server_is_shown_as_a_stop_by_replica_show
 
 
 # A sync that pauses while it checks a v2 file's third line (one line a step), until the file `release` exists.
-_CHECKING = r"""
-import sys, time, pathlib
+_CHECKING = (
+    PAUSE
+    + r"""
+import sys, pathlib
 import core.bundle_lines as lines
 from desktop.cli.main import run
 
@@ -281,15 +281,14 @@ original, seen = lines._parse, [0]
 def parse(*args):
     seen[0] += 1
     if seen[0] == 3:
-        print("paused", flush=True)
-        while not release.exists():
-            time.sleep(0.02)
+        pause()
     return original(*args)
 
 
 lines._parse = parse
 sys.exit(run(sys.argv[2:]))
 """
+)
 
 
 def test_ctrl_c_while_a_bundle_file_is_checked_stops_the_check_with_nothing_synced(
@@ -312,10 +311,10 @@ def test_ctrl_c_while_a_bundle_file_is_checked_stops_the_check_with_nothing_sync
         text=True,
     )
     wait_paused(checking)
-    checking.send_signal(signal.SIGINT)
-    time.sleep(0.5)
+    before = interrupt(checking)
     release.touch()
     out, err = checking.communicate(timeout=60)
+    out = before + out
     assert checking.returncode == 130, (out, err)
     assert "Traceback" not in out + err and out == ""
     assert err.strip() == f"deedbook: Stopped checking the file {source[0]}; nothing was synced."
@@ -338,7 +337,7 @@ def test_a_sync_stopped_before_its_first_batch_leaves_the_folder_as_it_was(
         assert sync(home, None, BundleSource(read_bundle(bundle), "export")).ok
         _grow(office, 2)
         bundle = tmp_path / "grown.jsonl"
-        assert run_cli(office.argv("export", "--since", "0", "--out", str(bundle))).code == 0
+        assert run_here(office.argv("export", "--since", "0", "--out", str(bundle))).code == 0
         of = len(leaves(office.home)) - of
     before = folder_state(home.root) if existing else None
     report = sync(home, None, BundleSource(read_bundle(bundle), "export"), cancelled=lambda: True)

@@ -26,21 +26,23 @@ def grow(world: World, count: int, checkpoint: bool = True) -> None:
         make_checkpoint(world.ledger, world.operator)
 
 
-def test_a_replica_started_from_bundles_is_the_ledger(operator: World, tmp_path: Path) -> None:
+def test_a_replica_started_from_bundles_is_the_ledger(
+    operator: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the commands run in this process (capsys): as processes of their own, a second or more of imports each
+    operators = ["--data-dir", str(operator.home.root)]
     grow(operator, 4)
     home = DataDir.resolve(tmp_path / "replica")
     bundle = tmp_path / "b0.json"
-    assert run_cli(["--data-dir", str(operator.home.root), "export", "--since", "0", "--out", str(bundle)]).code == 0
-    started = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(bundle)])
+    assert run_cli([*operators, "export", "--since", "0", "--out", str(bundle)], capsys).code == 0
+    started = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(bundle)], capsys)
     assert started.code == 0 and "Started the replica: 6 new entries" in started.out, started.err
     grow(operator, 3, checkpoint=False)
     grow(operator, 2)
     held = Ledger.open(home).size()
     later = tmp_path / "b1.json"
-    assert (
-        run_cli(["--data-dir", str(operator.home.root), "export", "--since", str(held), "--out", str(later)]).code == 0
-    )
-    again = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(later), "--json"])
+    assert run_cli([*operators, "export", "--since", str(held), "--out", str(later)], capsys).code == 0
+    again = run_cli(["--data-dir", str(home.root), "replica", "sync", "--from", str(later), "--json"], capsys)
     report = json.loads(again.out)
     assert again.code == 0 and report["appended"] == operator.ledger.size() - held
     replica = Ledger.open(home)
@@ -50,10 +52,10 @@ def test_a_replica_started_from_bundles_is_the_ledger(operator: World, tmp_path:
     assert read_state(home)["size"] == replica.size()
     # a replica proves entries and issues certificates of title that verify anywhere
     proof, title = tmp_path / "proof.json", tmp_path / "title.pdf"
-    assert run_cli(["--data-dir", str(home.root), "proof", "3", "--out", str(proof)]).code == 0
-    assert run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-proof", str(proof)]).code == 0
-    assert run_cli(["--data-dir", str(home.root), "pdf", "title", "2", "--out", str(title)]).code == 0
-    assert run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-pdf", str(title)]).code == 0
+    assert run_cli(["--data-dir", str(home.root), "proof", "3", "--out", str(proof)], capsys).code == 0
+    assert run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-proof", str(proof)], capsys).code == 0
+    assert run_cli(["--data-dir", str(home.root), "pdf", "title", "2", "--out", str(title)], capsys).code == 0
+    assert run_cli(["--data-dir", str(tmp_path / "anyone"), "verify-pdf", str(title)], capsys).code == 0
 
 
 def test_a_bundle_that_breaks_a_rule_is_refused_whole(operator: World, tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def test_a_sync_from_a_server_holds_a_batch_of_its_entries_at_most(
 
 @pytest.mark.parametrize("lines", [True, False], ids=["lines", "an older server's JSON"])
 def test_a_replica_syncs_page_after_page(
-    lines: bool, operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lines: bool, operator: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """In pages of 3 from a server that streams lines, and from one that only answers JSON (an older serve,
     which ignores what the replica asks for)."""
@@ -172,11 +172,11 @@ def test_a_replica_syncs_page_after_page(
     monkeypatch.setattr(serve.Service, "get", get)
     home = tmp_path / "replica"
     with serving(operator) as server:
-        outcome = run_cli(["--data-dir", str(home), "replica", "sync", "--from", server.url])
+        outcome = run_cli(["--data-dir", str(home), "replica", "sync", "--from", server.url], capsys)
     assert outcome.code == 0 and f"Started the replica: {operator.ledger.size()} new entries" in outcome.out, outcome
     assert asked.count(True) == -(-operator.ledger.size() // 3)  # a page of 3 asked at a time, as lines
     assert leaves(home) == [e.leaf_hash for e in operator.ledger.entries()]
-    assert run_cli(["--data-dir", str(home), "verify"]).code == 0
+    assert run_cli(["--data-dir", str(home), "verify"], capsys).code == 0
 
 
 @contextmanager
