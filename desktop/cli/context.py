@@ -33,6 +33,12 @@ class CliContext:
             self._workspace = Workspace.open(self.data_dir, self.db_url, on_upgrade=say_on_a_terminal)
         return self._workspace
 
+    def close(self) -> None:
+        """Close the ledger a command opened: its connections, and SQLite's -wal and -shm with them, go when the
+        command ends, not when a garbage collector finds them (a command run in a longer-lived process)."""
+        if self._workspace is not None:
+            self._workspace.close()
+
     @property
     def home(self) -> DataDir:
         return self.ws.home

@@ -81,6 +81,14 @@ def run(argv: list[str]) -> int:
         args = parser.parse_args(["gui", *argv])  # no command: the GUI
     ctx = CliContext(data_dir=args.data_dir, db_url=args.db_url)
     try:
+        return _handled(args, ctx)
+    finally:
+        ctx.close()
+
+
+def _handled(args: argparse.Namespace, ctx: CliContext) -> int:
+    """The command's exit code; a refusal or failure said in one sentence on stderr."""
+    try:
         return int(args.handler(args, ctx) or 0)
     except DeedbookError as error:
         print(f"deedbook: {shown_url(with_hint(error))}", file=sys.stderr)  # a URL's password never said

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from tests.fuzz_json import Mutation, at, mutations
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, assert_refused, run_cli
-from tests.hardening.in_process import run_here
+from tests.hardening.harness import run_here
 
 # A second or two a format (each example runs a command); DEEDBOOK_FUZZ_EXAMPLES=1000 searches harder by hand.
 FUZZ = settings(

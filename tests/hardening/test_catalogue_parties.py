@@ -18,7 +18,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
-from tests.hardening.in_process import run_here
+from tests.hardening.harness import run_here
 
 NOWHERE = "0x" + "12" * 20
 

@@ -16,7 +16,7 @@ from core.ur.ur import UR, encode_single
 from desktop.qr.render import frame_image, gif_bytes, png_bytes
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
-from tests.hardening.in_process import run_here
+from tests.hardening.harness import run_here
 
 
 def _prepare(office: Office, folder: Path) -> list[Path]:

@@ -21,7 +21,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, assert_refused, run_cli
-from tests.hardening.in_process import run_here
+from tests.hardening.harness import run_here
 
 
 @dataclass(frozen=True)

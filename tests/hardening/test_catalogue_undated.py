@@ -19,7 +19,7 @@ import pytest
 from core.demo import DEMO_PASSWORD
 from tests.documents import tampering
 from tests.hardening.harness import assert_refused, fingerprint, run_cli
-from tests.hardening.in_process import run_here
+from tests.hardening.harness import run_here
 from tests.valuation.undated import copy_of, undated_home  # noqa: F401 - a fixture
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.hardening.conftest import Office
 from tests.hardening.harness import Outcome, run_cli
-from tests.hardening.in_process import run_here
+from tests.hardening.harness import run_here
 from tests.hardening.storage import fold_wal
 
 SEEDS = (1, 2, 3)
