@@ -98,25 +98,30 @@ def ascii_fold(value: str) -> str:
 
 
 def _fill(engine: Engine, rows: list[tuple[str, str, str]]) -> None:
+    """The deeds table holding `rows` only (deeds 1, 2, ...): one statement of many rows, where a statement
+    built and run per row cost a third of a property test's time; the triggers still run for each row."""
     with engine.begin() as conn:
         conn.execute(delete(DeedRow))  # the delete trigger takes them out of the index
-        for deed_id, (parcel, address, owner) in enumerate(rows, start=1):
-            conn.execute(
-                insert(DeedRow).values(
-                    deed_id=deed_id,
-                    parcel=parcel,
-                    parcel_key=f"{deed_id}",
-                    address=address,
-                    owner=owner,
-                    legal="",
-                    attributes="{}",
-                    total_shares=1,
-                    holders_count=1,
-                    version=1,
-                    registered_index=deed_id,
-                    updated_index=deed_id,
-                )
-            )
+        if not rows:
+            return
+        values = [
+            {
+                "deed_id": deed_id,
+                "parcel": parcel,
+                "parcel_key": f"{deed_id}",
+                "address": address,
+                "owner": owner,
+                "legal": "",
+                "attributes": "{}",
+                "total_shares": 1,
+                "holders_count": 1,
+                "version": 1,
+                "registered_index": deed_id,
+                "updated_index": deed_id,
+            }
+            for deed_id, (parcel, address, owner) in enumerate(rows, start=1)
+        ]
+        conn.execute(insert(DeedRow), values)
 
 
 def _plain(engine: Engine, search: str, order_by: str, descending: bool) -> list[int]:
