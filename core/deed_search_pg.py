@@ -309,8 +309,8 @@ def _pieces(conn: Connection, text: str, limit: int) -> Any:
     return where if few(conn, text, limit, where) else None
 
 
-# Inside `index_plans`: no sequential scan, and no parallel workers.
-_INDEX_PLANS = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0"}
+# Inside `index_plans`: no sequential scan, no parallel workers and no JIT compilation.
+_INDEX_PLANS = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0", "jit": "off"}
 
 
 @contextmanager
@@ -318,7 +318,10 @@ def index_plans(conn: Connection) -> Iterator[None]:
     """No sequential scan of the deeds inside: it would compute `deed_short_grams` for every deed
     it reads (~28 µs each), where the index has them (the planner prices that call far lower).
     No parallel workers either: the planner expects thousands of rows from a piece it has no
-    statistics for and starts two, which costs 10-15 ms to read a few hundred deeds or none."""
+    statistics for and starts two, which costs 10-15 ms to read a few hundred deeds or none.
+    No JIT: a sequential scan the planner picks all the same (a table of a few deeds, emptied and
+    filled again) is priced 10,000,000,000 with `enable_seqscan` off, far above `jit_above_cost`,
+    and compiling its expressions took 200-500 ms a statement to read a handful of deeds."""
     names = list(_INDEX_PLANS)
     was = conn.execute(sql_text(_READ_SETTINGS).bindparams(names=names)).scalars().all()
     _set(conn, names, list(_INDEX_PLANS.values()))

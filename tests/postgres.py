@@ -9,6 +9,7 @@ or under /usr/lib/postgresql/*/bin.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import OperationalError
 
 PORT = 54329
 
@@ -62,6 +64,18 @@ class Server:
         connections open until the garbage collector finds it, and two workers' leftovers beside eight writers
         once passed the server's connection limit ("too many clients already")."""
         self._as_admin(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+
+    def drop_template(self, url: str) -> None:
+        """A database a session made to copy tests' databases from, gone at its end, unless the server went
+        first (a session's own server is stopped with everything on it)."""
+        with contextlib.suppress(OperationalError):
+            self.drop_database(url)
+
+    def copy_database(self, template_url: str, url: str) -> None:
+        """`url`'s database made again as a copy of `template_url`'s (CREATE DATABASE ... TEMPLATE: a file
+        copy, where building its content again can take seconds); nobody may be connected to the template."""
+        self.drop_database(url)
+        self._as_admin(f"CREATE DATABASE {make_url(url).database} TEMPLATE {make_url(template_url).database}")
 
     def _as_admin(self, statement: str) -> None:
         """One statement outside a transaction (CREATE and DROP DATABASE need that), on the server's own database."""

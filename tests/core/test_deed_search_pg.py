@@ -129,6 +129,24 @@ def test_short_searches_read_few_deeds_from_the_index_and_scan_dense_ones(postgr
         assert deed_search.deed_count(conn, "A", at_most=100) == 101
 
 
+def test_the_index_plans_compile_nothing_and_give_the_settings_back(postgres_url: str) -> None:
+    """With sequential scans off, a scan the planner picks all the same is priced 10^10, above any
+    `jit_above_cost`: JIT compiled its expressions (200-500 ms a statement for a few deeds).  Inside
+    `index_plans` JIT is off, and each setting is as it was after."""
+    engine = _pg_engine(postgres_url)
+    _fill(engine, [("P-1", "1 Elm", "0xab")])
+    scan = "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM deeds WHERE legal LIKE 'x%%'"  # no index answers
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET jit = on")
+        conn.exec_driver_sql("SET jit_above_cost = 100000")
+        with deed_search_pg.index_plans(conn):
+            settings_inside = [conn.exec_driver_sql(f"SHOW {name}").scalar() for name in ("jit", "enable_seqscan")]
+            plan = conn.exec_driver_sql(scan).scalar_one()[0]
+        assert settings_inside == ["off", "off"]
+        assert plan["Plan"]["Total Cost"] > 100000 and "JIT" not in plan, plan
+        assert [conn.exec_driver_sql(f"SHOW {name}").scalar() for name in ("jit", "enable_seqscan")] == ["on", "on"]
+
+
 def test_the_folded_trigram_indexes_serve_longer_searches(postgres_url: str) -> None:
     engine = _pg_engine(postgres_url)
     _fill(engine, [(f"P-{i}", f"{i} Maple Ave", "0xabc") for i in range(50)])

@@ -19,18 +19,18 @@ from core.ledger import Ledger
 from core.transactions import prepare_transfer
 from desktop.serve.server import Service
 from valuation.service import screen_transfer_message
-from tests.core.busy_ledger import busy_office, db_url, while_appending
+from tests.core.busy_ledger import BusyOffices, busy_offices, db_url, while_appending
 
-__all__ = ["db_url"]  # the fixture, both engines
+__all__ = ["busy_offices", "db_url"]  # the fixtures: built offices, both engines
 
 GROWING = ("register", "register", "checkpoint") * 15  # a checkpoint every third entry
 
 
 @pytest.mark.slow
-def test_a_dry_runs_state_is_of_one_moment(tmp_path: Path, postgres_url: str) -> None:
+def test_a_dry_runs_state_is_of_one_moment(tmp_path: Path, busy_offices: BusyOffices, postgres_url: str) -> None:
     # PostgreSQL only: SQLite's connection is one transaction from its first read, a snapshot or not, so
     # there this cannot fail; PostgreSQL's READ COMMITTED reads each statement anew.
-    office = busy_office(tmp_path, postgres_url, 10)
+    office = busy_offices.copy(tmp_path, postgres_url, 10)
     plan = ("register",) * 45
 
     def read() -> tuple[int, int, int]:
@@ -49,8 +49,10 @@ def test_a_dry_runs_state_is_of_one_moment(tmp_path: Path, postgres_url: str) ->
 
 
 @pytest.mark.slow
-def test_serves_ledger_answer_names_the_checkpoint_of_its_size(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 10)
+def test_serves_ledger_answer_names_the_checkpoint_of_its_size(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 10)
     service = Service(office.home, office.open())
 
     def ask() -> dict[str, Any]:
@@ -78,8 +80,10 @@ class _Remembering(Ledger):
 
 
 @pytest.mark.slow
-def test_a_prepared_transfer_is_screened_on_every_entry_before_its_place(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 3)
+def test_a_prepared_transfer_is_screened_on_every_entry_before_its_place(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 3)
     message = prepare_transfer(office.open(), 1, office.key("bank").address, "1.00").message
 
     def screen() -> tuple[int, int]:

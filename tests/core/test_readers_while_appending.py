@@ -21,9 +21,9 @@ from core.proofs import build_proof, verify_proof
 from core.replica import BundleSource, LedgerSource, sync
 from core.witness_requests import build_request
 from desktop.documents.title import collect_title
-from tests.core.busy_ledger import busy_office, db_url, while_appending
+from tests.core.busy_ledger import BusyOffices, busy_offices, db_url, while_appending
 
-__all__ = ["db_url"]  # the fixture, both engines
+__all__ = ["busy_offices", "db_url"]  # the fixtures: built offices, both engines
 
 GROWING = ("register", "register", "checkpoint") * 40  # a checkpoint every third entry
 
@@ -33,8 +33,10 @@ def _root(data: dict[str, Any]) -> bytes:
 
 
 @pytest.mark.slow
-def test_an_export_is_of_one_moment_and_syncs_into_a_replica(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 60)
+def test_an_export_is_of_one_moment_and_syncs_into_a_replica(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 60)
     bundles = while_appending(office, GROWING, lambda: build_bundle(office.open(), 0))
 
     for data in bundles:
@@ -55,7 +57,7 @@ def test_an_export_is_of_one_moment_and_syncs_into_a_replica(tmp_path: Path, db_
 
 @pytest.mark.slow
 def test_a_streamed_export_is_of_one_moment_though_written_a_page_at_a_time(
-    tmp_path: Path, db_url: str | None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """deedbook-export/2 reads the ledger a page at a time, the first line's checkpoint and proofs and every
     page of one moment: pages read on to the ledger's end as it grows carried entries the first line's size
@@ -64,7 +66,7 @@ def test_a_streamed_export_is_of_one_moment_though_written_a_page_at_a_time(
     from core.bundle_lines import read_bundle
 
     monkeypatch.setattr(bundle_lines, "PAGE", 7)
-    office = busy_office(tmp_path, db_url, 60)
+    office = busy_offices.copy(tmp_path, db_url, 60)
     paths: list[Path] = []
 
     def export() -> Path:
@@ -86,8 +88,10 @@ def test_a_streamed_export_is_of_one_moment_though_written_a_page_at_a_time(
 
 
 @pytest.mark.slow
-def test_a_replica_syncs_from_a_folder_another_program_appends_to(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 60)
+def test_a_replica_syncs_from_a_folder_another_program_appends_to(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 60)
     replica = DataDir.resolve(tmp_path / "replica")
     source = LedgerSource(office.open(), "the office")
     reports = while_appending(office, GROWING, lambda: sync(replica, None, source))
@@ -100,8 +104,10 @@ def test_a_replica_syncs_from_a_folder_another_program_appends_to(tmp_path: Path
 
 
 @pytest.mark.slow
-def test_a_proof_verifies_while_another_program_appends(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 60)
+def test_a_proof_verifies_while_another_program_appends(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 60)
     proofs = while_appending(office, GROWING, lambda: build_proof(office.open(), 40))
 
     sizes = {p["treeSize"] for p in proofs}
@@ -111,8 +117,10 @@ def test_a_proof_verifies_while_another_program_appends(tmp_path: Path, db_url: 
 
 
 @pytest.mark.slow
-def test_a_certificate_holds_every_entry_its_checkpoint_covers(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 3)
+def test_a_certificate_holds_every_entry_its_checkpoint_covers(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 3)
     plan = ("lien", "checkpoint") * 60  # liens on deed 1, each then covered by a checkpoint
     records: list[Record] = while_appending(office, plan, lambda: collect_title(office.open(), 1), seeded_deeds=1)
 
@@ -124,8 +132,10 @@ def test_a_certificate_holds_every_entry_its_checkpoint_covers(tmp_path: Path, d
 
 
 @pytest.mark.slow
-def test_checkpoints_and_their_witness_requests_sign_the_tree(tmp_path: Path, db_url: str | None) -> None:
-    office = busy_office(tmp_path, db_url, 10)
+def test_checkpoints_and_their_witness_requests_sign_the_tree(
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None
+) -> None:
+    office = busy_offices.copy(tmp_path, db_url, 10)
     operator = office.key("operator")
 
     def checkpoint() -> tuple[Any, Any]:

@@ -14,9 +14,9 @@ import pytest
 from core.ledger import Ledger
 from core.verify import VerifyReport, verify_ledger
 from core.verify_since import verify_since_checkpoint
-from tests.core.busy_ledger import busy_office, db_url, while_appending
+from tests.core.busy_ledger import BusyOffices, busy_offices, db_url, while_appending
 
-__all__ = ["db_url"]  # the fixture, both engines
+__all__ = ["busy_offices", "db_url"]  # the fixtures: built offices, both engines
 
 
 def _full(ledger: Ledger) -> VerifyReport:
@@ -32,9 +32,9 @@ def _since(ledger: Ledger) -> VerifyReport:
 @pytest.mark.slow
 @pytest.mark.parametrize("verify", [_full, _since], ids=["full", "since-checkpoint"])
 def test_verify_reads_one_moment_while_another_program_appends(
-    tmp_path: Path, db_url: str | None, verify: Callable[[Ledger], VerifyReport]
+    tmp_path: Path, busy_offices: BusyOffices, db_url: str | None, verify: Callable[[Ledger], VerifyReport]
 ) -> None:
-    office = busy_office(tmp_path, db_url, 300)
+    office = busy_offices.copy(tmp_path, db_url, 300)
     assert verify_ledger(office.open()).ok  # remembered for --since-checkpoint
     before = office.open().size()
 
