@@ -65,6 +65,23 @@ def app_theme(qapp: Any) -> None:
     chart_access.install()  # as make_app does: a chart's parts are accessible children
 
 
+@pytest.fixture
+def left_windows_deleted(qapp: Any) -> Iterator[None]:
+    """The top-level windows a test made and left (`gui_app.run`'s: closed, but no qtbot holds them) are deleted
+    after it. Alive, the screenshot tour's thousands of widgets were restyled by every later theme switch in
+    the worker: seconds for each `scheme` test and each settings dialog, for the rest of the session."""
+    from PySide6.QtCore import QEvent
+    from shiboken6 import Shiboken
+
+    before = {Shiboken.getCppPointer(widget)[0] for widget in qapp.topLevelWidgets()}
+    yield
+    for widget in qapp.topLevelWidgets():
+        if widget.parentWidget() is None and Shiboken.getCppPointer(widget)[0] not in before:
+            widget.close()
+            widget.deleteLater()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # now: no event loop may run before the next test
+
+
 SCHEMES = ["light", "dark"]
 
 

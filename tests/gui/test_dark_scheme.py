@@ -383,7 +383,7 @@ def test_a_qr_code_has_whole_device_pixels_per_module_at_any_scale(qtbot: Any, r
     assert 420 * 0.8 <= pixmap.width() / ratio <= 420  # as big as asked on screen, near enough
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_training", "left_windows_deleted")
 def test_the_screenshot_tour_in_the_dark(world: Any, qtbot: Any, tmp_path: Path) -> None:
     """`gui --screenshots DIR --dark`: every screen in the dark palette (a window is mostly its background),
     the saved theme untouched; `--dark` without a tour is refused in a sentence."""
