@@ -13,7 +13,6 @@ import hashlib
 import os
 import random
 import re
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +21,10 @@ from typing import Any, Callable, Iterator
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.keys import KeyStore, UnlockedKey
 from core.ledger import Ledger
-from core.paths import DataDir
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
-from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.conftest import PASSWORD, Prompts, WorldTemplate, copied_world
 from tests.helpers import World, make_world
 
 REAL_SHOW_ERROR = prompts.show_error  # bound before the autouse fixture swaps it for a recorder
@@ -654,9 +651,7 @@ def _a_request(world: World, folder: Path) -> Path:
 
 # -- the data folders a test starts from -----------------------------------------------------------------------
 @dataclass(frozen=True)
-class Template:
-    home: Path
-    operator: UnlockedKey
+class Template(WorldTemplate):
     other_kind: Path | None  # a genuine Deedbook file of another kind, beside the folder (tests copy its bytes)
 
 
@@ -692,19 +687,17 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Template]:
 def world(templates: dict[str, Template], deedbook_home: Path, request: pytest.FixtureRequest) -> Iterator[World]:
     """tests/gui/conftest.py's `world`, copied from the template this test's entry point starts from."""
     callspec = getattr(request.node, "callspec", None)
-    template = templates[_template_for(callspec.params.get("entry") if callspec else None)]
-    shutil.copytree(template.home, deedbook_home, symlinks=True)
-    home = DataDir.resolve(deedbook_home)
-    copied = World(home, KeyStore(home.keys), Ledger.open(home), template.operator)
+    copied = copied_world(templates[_template_for(callspec.params.get("entry") if callspec else None)], deedbook_home)
     yield copied
     copied.ledger.close()  # as conftest's: its pooled connections
 
 
-def _other_kind(entry: Entry, templates: dict[str, Template]) -> Path:
-    """A genuine Deedbook file of another kind: a signing request, or (where one is expected) a keystore."""
-    other = templates[_template_for(entry)].other_kind
-    assert other is not None
-    return other
+def _other_kind(entry: Entry, env: Env) -> Path:
+    """A genuine Deedbook file of another kind: a signing request, or (where one is expected) a keystore, made in
+    the test's world (test_files_off_ui_thread's tests; this module's come with their template's)."""
+    if entry.name.startswith(("signer", "notary", "keys")):
+        return _alice_keystore(env.world) if not entry.name.startswith("keys") else _a_request(env.world, env.tmp / "r")
+    return _a_request(env.world, env.tmp / "r")
 
 
 def _check(
@@ -763,7 +756,8 @@ def test_a_bad_file_is_refused_in_one_sentence(
 ) -> None:
     folder = env.tmp / "chosen"
     folder.mkdir()
-    other = _other_kind(entry, templates)
+    other = templates[_template_for(entry)].other_kind  # made as _other_kind makes it, in the template
+    assert other is not None
     if entry.setup is not None:
         entry.setup(env)
     path = file_case(case, folder, env.world, huge_file, other)
