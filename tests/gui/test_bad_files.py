@@ -25,7 +25,7 @@ from core.ledger import Ledger
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
 from tests.gui.conftest import PASSWORD, Prompts, WorldTemplate, copied_world
-from tests.helpers import World, make_world
+from tests.helpers import World
 
 REAL_SHOW_ERROR = prompts.show_error  # bound before the autouse fixture swaps it for a recorder
 HUGE_BYTES = 200 * 2**20
@@ -664,7 +664,7 @@ def _template_for(entry: Entry | None) -> str:
 
 
 @pytest.fixture(scope="module")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Template]:
+def templates(world_template: WorldTemplate, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Template]:
     """Each starting data folder made once for the module, a test copies its own (making a ledger, keys, a deed
     and a request for each of some 280 tests was most of their time): 'plain' is the GUI's `world`, a new ledger
     and its operator's key; 'keystore' and 'request' are it with what `_template_for` says, made as each test
@@ -672,7 +672,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Template]:
     built = {}
     for kind in ("plain", "keystore", "request"):
         root = tmp_path_factory.mktemp(f"bad-files-{kind}")
-        made = make_world(root / "home")
+        made = copied_world(world_template, root / "home")
         other = None
         if kind == "keystore":
             other = _alice_keystore(made)
