@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QLocale
 
+from core.keys import KeyStore, UnlockedKey
+from core.ledger import Ledger
+from core.paths import DataDir
 from core.settings import Settings
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
@@ -65,6 +70,23 @@ def app_theme(qapp: Any) -> None:
     chart_access.install()  # as make_app does: a chart's parts are accessible children
 
 
+@pytest.fixture
+def left_windows_deleted(qapp: Any) -> Iterator[None]:
+    """The top-level windows a test made and left (`gui_app.run`'s: closed, but no qtbot holds them) are deleted
+    after it. Alive, the screenshot tour's thousands of widgets were restyled by every later theme switch in
+    the worker: seconds for each `scheme` test and each settings dialog, for the rest of the session."""
+    from PySide6.QtCore import QEvent
+    from shiboken6 import Shiboken
+
+    before = {Shiboken.getCppPointer(widget)[0] for widget in qapp.topLevelWidgets()}
+    yield
+    for widget in qapp.topLevelWidgets():
+        if widget.parentWidget() is None and Shiboken.getCppPointer(widget)[0] not in before:
+            widget.close()
+            widget.deleteLater()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # now: no event loop may run before the next test
+
+
 SCHEMES = ["light", "dark"]
 
 
@@ -90,9 +112,32 @@ def desktop_locale() -> Iterator[Callable[[str], None]]:
     QLocale.setDefault(before)
 
 
+@dataclass(frozen=True)
+class WorldTemplate:
+    home: Path  # a data folder whose ledger is closed: its SQLite file holds all of it
+    operator: UnlockedKey
+
+
+def copied_world(template: WorldTemplate, home: Path) -> World:
+    """A data folder of its own at `home`, copied from `template`, its ledger open."""
+    shutil.copytree(template.home, home, symlinks=True)
+    data = DataDir.resolve(home)
+    return World(data, KeyStore(data.keys), Ledger.open(data), template.operator)
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> WorldTemplate:
+    """A new ledger and its operator's key, made once for the session (its schema's migrations and the key were
+    most of a GUI test's set-up); each test's `world` is a copy of it."""
+    made = make_world(tmp_path_factory.mktemp("world-template") / "home")
+    made.ledger.close()
+    return WorldTemplate(made.home.root, made.operator)
+
+
 @pytest.fixture
-def world(tmp_path: Path, deedbook_home: Path) -> Iterator[World]:
-    world = make_world(deedbook_home)
+def world(world_template: WorldTemplate, deedbook_home: Path) -> Iterator[World]:
+    """A data folder of the test's own with an operator key and a new ledger, "Test County" (make_world's)."""
+    world = copied_world(world_template, deedbook_home)
     yield world
     world.ledger.close()  # its pooled connections: a worker running 1,600 tests ran out of file numbers for select()
 

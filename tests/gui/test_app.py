@@ -16,6 +16,7 @@ from tests.gui.conftest import populate
 from tests.helpers import World
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.usefixtures("left_windows_deleted")  # gui_app.run's windows, once it has returned
 
 
 def test_smoke(world: World, qtbot: Any, capsys: pytest.CaptureFixture[str]) -> None:

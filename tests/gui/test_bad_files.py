@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from core.ledger import Ledger
 from desktop.gui import prompts
 from desktop.gui.context import AppContext
-from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.conftest import PASSWORD, Prompts, WorldTemplate, copied_world
 from tests.helpers import World
 
 REAL_SHOW_ERROR = prompts.show_error  # bound before the autouse fixture swaps it for a recorder
@@ -649,8 +649,52 @@ def _a_request(world: World, folder: Path) -> Path:
     return prepare_transfer(world.ledger, deed, world.key("bob").address, "99000", out_dir=folder).paths[0]
 
 
+# -- the data folders a test starts from -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Template(WorldTemplate):
+    other_kind: Path | None  # a genuine Deedbook file of another kind, beside the folder (tests copy its bytes)
+
+
+def _template_for(entry: Entry | None) -> str:
+    """Which data folder a test starts from: the file of another kind it needs is a keystore for the signer and
+    the notary's desk (only alice's key made), a signing request for the rest (BAD-1 and bob's key too)."""
+    if entry is None:
+        return "plain"
+    return "keystore" if entry.name.startswith(("signer", "notary")) else "request"
+
+
+@pytest.fixture(scope="module")
+def templates(world_template: WorldTemplate, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Template]:
+    """Each starting data folder made once for the module, a test copies its own (making a ledger, keys, a deed
+    and a request for each of some 280 tests was most of their time): 'plain' is the GUI's `world`, a new ledger
+    and its operator's key; 'keystore' and 'request' are it with what `_template_for` says, made as each test
+    made it before."""
+    built = {}
+    for kind in ("plain", "keystore", "request"):
+        root = tmp_path_factory.mktemp(f"bad-files-{kind}")
+        made = copied_world(world_template, root / "home")
+        other = None
+        if kind == "keystore":
+            other = _alice_keystore(made)
+        elif kind == "request":
+            other = _a_request(made, root / "r")
+        built[kind] = Template(made.home.root, made.operator, other)
+        made.ledger.close()  # closed before any copy: the SQLite file holds all of it
+    return built
+
+
+@pytest.fixture
+def world(templates: dict[str, Template], deedbook_home: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    """tests/gui/conftest.py's `world`, copied from the template this test's entry point starts from."""
+    callspec = getattr(request.node, "callspec", None)
+    copied = copied_world(templates[_template_for(callspec.params.get("entry") if callspec else None)], deedbook_home)
+    yield copied
+    copied.ledger.close()  # as conftest's: its pooled connections
+
+
 def _other_kind(entry: Entry, env: Env) -> Path:
-    """A genuine Deedbook file of another kind: a signing request, or (where one is expected) a keystore."""
+    """A genuine Deedbook file of another kind: a signing request, or (where one is expected) a keystore, made in
+    the test's world (test_files_off_ui_thread's tests; this module's come with their template's)."""
     if entry.name.startswith(("signer", "notary", "keys")):
         return _alice_keystore(env.world) if not entry.name.startswith("keys") else _a_request(env.world, env.tmp / "r")
     return _a_request(env.world, env.tmp / "r")
@@ -707,10 +751,13 @@ def _bad_for(entries: list[Entry], cases: list[str]) -> list[Any]:
 
 
 @pytest.mark.parametrize(("entry", "case"), _bad_for(FILE_ENTRIES, FILE_CASES))
-def test_a_bad_file_is_refused_in_one_sentence(env: Env, entry: Entry, case: str, huge_file: Path) -> None:
+def test_a_bad_file_is_refused_in_one_sentence(
+    env: Env, entry: Entry, case: str, huge_file: Path, templates: dict[str, Template]
+) -> None:
     folder = env.tmp / "chosen"
     folder.mkdir()
-    other = _other_kind(entry, env)
+    other = templates[_template_for(entry)].other_kind  # made as _other_kind makes it, in the template
+    assert other is not None
     if entry.setup is not None:
         entry.setup(env)
     path = file_case(case, folder, env.world, huge_file, other)

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
@@ -49,7 +50,10 @@ from desktop.gui.panes.servicing import TallyBar
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.gui.widgets.basics import button, card, house_table
 from tests.gui.conftest import SCHEMES
-from tests.gui.test_dark_scheme import GRAPHIC, background, contrast, rect_in
+from tests.gui.pixels import contrast as contrast_of
+from tests.gui.pixels import luminance as luminance_of
+from tests.gui.pixels import pixels
+from tests.gui.test_dark_scheme import GRAPHIC, background, contrast, luminance, rect_in
 
 RATIOS = [1.0, 2.0]
 RING = 0.9  # of a one-pixel ring all round: a rounded corner draws a few pixels fewer than the rect's perimeter
@@ -202,12 +206,11 @@ def focus_ring(before: QImage, after: QImage, rect: QRect) -> tuple[int, float]:
     as a share of the rect's perimeter in device pixels (1.0: a ring one pixel wide all round)."""
     ratio = before.devicePixelRatio()
     area = rect.adjusted(-3, -3, 3, 3)
-    changed = 0
-    for x in range(int(area.left() * ratio), int((area.right() + 1) * ratio)):
-        for y in range(int(area.top() * ratio), int((area.bottom() + 1) * ratio)):
-            inside = 0 <= x < before.width() and 0 <= y < before.height()
-            if inside and contrast(before.pixelColor(x, y), after.pixelColor(x, y)) >= GRAPHIC:
-                changed += 1
+    xs = range(int(area.left() * ratio), int((area.right() + 1) * ratio))
+    ys = range(int(area.top() * ratio), int((area.bottom() + 1) * ratio))
+    # off the image both read as black, which changed by 1:1: counted only inside, as it should be
+    values = contrast_of(luminance_of(pixels(before, xs, ys)), luminance_of(pixels(after, xs, ys)))
+    changed = int(np.count_nonzero(values >= GRAPHIC))
     perimeter = 2 * (rect.width() + rect.height()) * ratio
     return changed, changed / perimeter
 
@@ -291,11 +294,8 @@ def _text_contrast(window: QWidget, widget: QWidget) -> float:
     image = shot(window, 1.0)
     rect = rect_in(widget, window).adjusted(3, 3, -3, -3)
     ground = background(image, rect)
-    return max(
-        contrast(image.pixelColor(x, y), ground)
-        for x in range(rect.left(), rect.right() + 1)
-        for y in range(rect.top(), rect.bottom() + 1)
-    )
+    inside = pixels(image, range(rect.left(), rect.right() + 1), range(rect.top(), rect.bottom() + 1))
+    return float(contrast_of(luminance_of(inside), luminance(ground)).max())
 
 
 def test_the_selected_row_stands_out_when_the_table_has_no_focus(qtbot: Any, scheme: str) -> None:

@@ -8,10 +8,10 @@ rendered (the most common pixel under the widget), so a style rule that paints a
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 from desktop.gui import theme
 from desktop.gui.widgets.basics import banner, button, card, label
 from tests.gui.conftest import SCHEMES
+from tests.gui.pixels import contrast as contrast_of
+from tests.gui.pixels import luminance as luminance_of
+from tests.gui.pixels import pixels
 from tests.gui.test_app import no_training  # noqa: F401 - a fixture: the tour without training a model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,26 +55,30 @@ def contrast(a: QColor, b: QColor) -> float:
 
 
 def background(image: QImage, rect: QRect) -> QColor:
-    """The colour most pixels of `rect` have: what the text there is drawn on."""
-    ratio = image.devicePixelRatio()
-    counts: Counter[int] = Counter()
-    for x in range(int(rect.left() * ratio), int((rect.right() + 1) * ratio)):
-        for y in range(int(rect.top() * ratio), int((rect.bottom() + 1) * ratio)):
-            counts[image.pixel(x, y)] += 1
-    return QColor.fromRgb(counts.most_common(1)[0][0])
+    """The colour most pixels of `rect` have: what the text there is drawn on (of equally common ones, the first
+    found going down each column from the left, as a count kept pixel by pixel would say)."""
+    seen = pixels(image, *_spans(image, rect), stored=True).ravel()  # column by column, as x then y
+    _values, first, counts = np.unique(seen, return_index=True, return_counts=True)
+    return QColor.fromRgb(int(seen[first[counts == counts.max()].min()]))
 
 
 def inked(image: QImage, rect: QRect, ground: QColor) -> QColor:
     """The pixel of `rect` that stands out most from `ground`: the text's ink where a stroke covers a pixel."""
+    xs, ys = _spans(image, rect)
+    if not xs or not ys:
+        return ground
+    values = contrast_of(luminance_of(pixels(image, xs, ys)), luminance(ground))
+    x, y = np.unravel_index(int(np.argmax(values)), values.shape)  # the first of the most, as x then y
+    return image.pixelColor(xs[x], ys[y])
+
+
+def _spans(image: QImage, rect: QRect) -> tuple[range, range]:
+    """The device pixels' columns and rows of `rect` (logical pixels)."""
     ratio = image.devicePixelRatio()
-    best, found = 0.0, ground
-    for x in range(int(rect.left() * ratio), int((rect.right() + 1) * ratio)):
-        for y in range(int(rect.top() * ratio), int((rect.bottom() + 1) * ratio)):
-            color = image.pixelColor(x, y)
-            value = contrast(color, ground)
-            if value > best:
-                best, found = value, color
-    return found
+    return (
+        range(int(rect.left() * ratio), int((rect.right() + 1) * ratio)),
+        range(int(rect.top() * ratio), int((rect.bottom() + 1) * ratio)),
+    )
 
 
 def rect_in(widget: QWidget, top: QWidget) -> QRect:
@@ -228,12 +235,9 @@ def _ink_of(label_widget: QLabel) -> set[str]:
     """The colours of the label's text pixels (those far from its background)."""
     image = label_widget.grab().toImage()
     ground = background(image, label_widget.rect())
-    return {
-        image.pixelColor(x, y).name()
-        for x in range(image.width())
-        for y in range(image.height())
-        if contrast(image.pixelColor(x, y), ground) > 2.5
-    }
+    seen = pixels(image, range(image.width()), range(image.height()))
+    inks = seen[contrast_of(luminance_of(seen), luminance(ground)) > 2.5]
+    return {f"#{int(value) & 0xFFFFFF:06x}" for value in inks}  # as QColor.name() writes them
 
 
 def test_rich_text_is_coloured_by_the_scheme_and_follows_a_switch(qtbot: Any) -> None:
@@ -379,7 +383,7 @@ def test_a_qr_code_has_whole_device_pixels_per_module_at_any_scale(qtbot: Any, r
     assert 420 * 0.8 <= pixmap.width() / ratio <= 420  # as big as asked on screen, near enough
 
 
-@pytest.mark.usefixtures("no_training")
+@pytest.mark.usefixtures("no_training", "left_windows_deleted")
 def test_the_screenshot_tour_in_the_dark(world: Any, qtbot: Any, tmp_path: Path) -> None:
     """`gui --screenshots DIR --dark`: every screen in the dark palette (a window is mostly its background),
     the saved theme untouched; `--dark` without a tour is refused in a sentence."""

@@ -23,7 +23,9 @@ from tests.gui import test_rules_pane as rules_pane
 from tests.gui.conftest import Prompts, loaded
 from tests.gui.test_rules_pane import recovery_case, sign_key
 
-# The rules pane's office and pane fixtures, shared rather than built twice.
+# The rules pane's office and pane fixtures, shared rather than built twice (its world holds the office).
+office_template = rules_pane.office_template
+world = rules_pane.world
 office = rules_pane.office
 pane = rules_pane.pane
 SHOTS = os.environ.get("DEEDBOOK_SHOTS")  # a folder: the forms are also saved there as PNG, to be looked at

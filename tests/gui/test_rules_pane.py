@@ -21,7 +21,7 @@ from core.requests import load_request, sign_request
 from desktop.gui import prompts
 from desktop.gui.events import Changes
 from tests.compliance_helpers import Office
-from tests.gui.conftest import PASSWORD, Prompts
+from tests.gui.conftest import PASSWORD, Prompts, WorldTemplate, copied_world
 from tests.gui.older_answers import older_answers_last
 from tests.gui.test_reads_off_ui_thread import Guard
 from tests.helpers import World
@@ -30,14 +30,32 @@ from Crypto.Hash import keccak
 DAY = 86_400
 
 
-@pytest.fixture
-def office(world: World, tmp_path: Path) -> Office:
-    o = Office(world, tmp_path / "requests")
+@pytest.fixture(scope="module")
+def office_template(world_template: WorldTemplate, tmp_path_factory: pytest.TempPathFactory) -> WorldTemplate:
+    """The office made once for the module, each test's `world` a copy of it (its seven keys, a deed and a
+    trusted issuer, made for each test, were most of its set-up)."""
+    root = tmp_path_factory.mktemp("rules-office")
+    made = copied_world(world_template, root / "home")
+    o = Office(made, root / "requests")
     o.world.register("0526301100", o.key("alice").address)
     for name in ("bob", "carol", "dave", "notary", "kyc", "registrar2"):
         o.key(name)
     o.trust()
-    return o
+    made.ledger.close()  # closed before any copy: the SQLite file holds all of it
+    return WorldTemplate(made.home.root, made.operator)
+
+
+@pytest.fixture
+def world(office_template: WorldTemplate, deedbook_home: Path) -> Iterator[World]:
+    """tests/gui/conftest.py's `world`, with the office already in it."""
+    copied = copied_world(office_template, deedbook_home)
+    yield copied
+    copied.ledger.close()  # as conftest's: its pooled connections
+
+
+@pytest.fixture
+def office(world: World, tmp_path: Path) -> Office:
+    return Office(world, tmp_path / "requests")
 
 
 @pytest.fixture

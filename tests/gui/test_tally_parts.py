@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage
 
@@ -14,7 +15,10 @@ from core.servicing.tally import Tally
 from desktop.gui import theme
 from desktop.gui.panes.servicing import TallyBar
 from tests.gui.test_boundaries import RATIOS, _on_card, shot
-from tests.gui.test_dark_scheme import GRAPHIC, contrast
+from tests.gui.pixels import contrast as contrast_of
+from tests.gui.pixels import luminance as luminance_of
+from tests.gui.pixels import pixels
+from tests.gui.test_dark_scheme import GRAPHIC, contrast, luminance
 
 TONES = dict(TallyBar.CHOICES)
 
@@ -34,12 +38,10 @@ def _pattern_share(image: QImage, box: QRectF, fill: QColor) -> tuple[float, flo
     pattern's), and the most any pixel stands out."""
     ratio = image.devicePixelRatio()
     inside = box.adjusted(1, 1, -1, -1)
-    values = [
-        contrast(image.pixelColor(x, y), fill)
-        for x in range(int(inside.left() * ratio), int(inside.right() * ratio))
-        for y in range(int(inside.top() * ratio), int(inside.bottom() * ratio))
-    ]
-    return sum(v >= GRAPHIC for v in values) / len(values), max(values)
+    xs = range(int(inside.left() * ratio), int(inside.right() * ratio))
+    ys = range(int(inside.top() * ratio), int(inside.bottom() * ratio))
+    values = contrast_of(luminance_of(pixels(image, xs, ys)), luminance(fill))
+    return int(np.count_nonzero(values >= GRAPHIC)) / values.size, float(values.max())
 
 
 def test_each_part_and_its_legend_swatch_has_its_own_pattern(qtbot: Any, scheme: str) -> None:
