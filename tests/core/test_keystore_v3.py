@@ -19,34 +19,45 @@ from core.keys import check_keystore_params
 from core.signing import SECP256K1_N, address_of_private_key, checksum_address
 
 SPEC_SECRET = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d"
+
+
+def _crypto(kdf: str, kdfparams: dict[str, object], iv: str, ciphertext: str, mac: str) -> dict[str, object]:
+    return {
+        "cipher": "aes-128-ctr",
+        "cipherparams": {"iv": iv},
+        "ciphertext": ciphertext,
+        "kdf": kdf,
+        "kdfparams": kdfparams,
+        "mac": mac,
+    }
+
+
 # The definition's two test vectors, password "testpassword" (ethereum.org, "Web3 Secret Storage Definition").
-SPEC_PBKDF2 = {
-    "cipher": "aes-128-ctr",
-    "cipherparams": {"iv": "6087dab2f9fdbbfaddc31a909735c1e6"},
-    "ciphertext": "5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46",
-    "kdf": "pbkdf2",
-    "kdfparams": {
+SPEC_PBKDF2 = _crypto(
+    "pbkdf2",
+    {
         "c": 262144,
         "dklen": 32,
         "prf": "hmac-sha256",
         "salt": "ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd",
     },
-    "mac": "517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2",
-}
-SPEC_SCRYPT = {
-    "cipher": "aes-128-ctr",
-    "cipherparams": {"iv": "83dbcc02d8ccb40e466191a123791e0e"},
-    "ciphertext": "d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c",
-    "kdf": "scrypt",
-    "kdfparams": {
+    "6087dab2f9fdbbfaddc31a909735c1e6",
+    "5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46",
+    "517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2",
+)
+SPEC_SCRYPT = _crypto(
+    "scrypt",
+    {
         "dklen": 32,
         "n": 262144,
         "r": 1,
         "p": 8,
         "salt": "ab0c7876052600dd703518d6fc3fe8984592145b591fc8fb5c6d43190334ba19",
     },
-    "mac": "2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097",
-}
+    "83dbcc02d8ccb40e466191a123791e0e",
+    "d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c",
+    "2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097",
+)
 
 secrets = st.binary(min_size=32, max_size=32).filter(lambda b: 0 < int.from_bytes(b, "big") < SECP256K1_N)
 passwords = st.binary(max_size=64)  # any bytes: a password read in a C locale need not be UTF-8

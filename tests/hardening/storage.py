@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import os
 import sqlite3
 import subprocess
@@ -13,25 +12,7 @@ import tempfile
 from pathlib import Path
 
 from tests.hardening.harness import Outcome
-
-# Runs commands in one process (inside the read-only mount) and prints their outcomes as JSON.
-_DRIVER = r"""
-import contextlib, io, json, sys, traceback
-from desktop.cli.main import run
-results = []
-for argv in json.loads(sys.argv[1]):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = run(argv)
-        except SystemExit as stop:  # argparse's refusals
-            code = stop.code
-        except BaseException:
-            traceback.print_exc(file=err)
-            code = -1
-    results.append([code, out.getvalue(), err.getvalue()])
-sys.__stdout__.write(json.dumps(results))
-"""
+from tests.hardening.in_process import run_in_one_process
 
 
 def fold_wal(home: Path) -> None:
@@ -76,28 +57,12 @@ def on_read_only_mount(home: Path, commands: list[list[str]], timeout: float = 3
         for path in modes:
             path.chmod(modes[path] & ~0o222)
         try:
-            argvs = [["--data-dir", str(home), *argv] for argv in commands]
-            result = subprocess.run(
-                [sys.executable, "-c", _DRIVER, json.dumps(argvs)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env=env,
-            )
+            return run_in_one_process([["--data-dir", str(home), *argv] for argv in commands], env, timeout=timeout)
         finally:
             for path, mode in modes.items():
                 path.chmod(mode)
-    else:
-        target = home.parent / f"{home.name}-read-only"
-        target.mkdir(exist_ok=True)
-        argvs = [["--data-dir", str(target), *argv] for argv in commands]
-        script = f"{_mount_script(home, target)} && exec \"$0\" -c \"$1\" \"$2\""
-        result = subprocess.run(
-            ["unshare", "-m", "sh", "-c", script, sys.executable, _DRIVER, json.dumps(argvs)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-        )
-    assert result.returncode == 0, result.stderr
-    return [Outcome(code, out, err) for code, out, err in json.loads(result.stdout)]
+    target = home.parent / f"{home.name}-read-only"
+    target.mkdir(exist_ok=True)
+    mounted = ("unshare", "-m", "sh", "-c", f'{_mount_script(home, target)} && exec "$@"', "sh")
+    argvs = [["--data-dir", str(target), *argv] for argv in commands]
+    return run_in_one_process(argvs, env, timeout=timeout, wrapper=mounted)
