@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from typing import Any, Callable
@@ -20,16 +19,15 @@ def older_answers_last(
     called_with: Callable[..., bool] | None = None,
 ) -> tuple[Callable[..., Any], threading.Event, threading.Event]:
     """`fn`, except that the first call picked — by its answer (`slow(answer)`) or by its arguments
-    (`called_with(*args, **kwargs)`) — answers only once a call made after it has answered (or after 8 s).
+    (`called_with(*args, **kwargs)`) — answers only once another call has answered (or after 8 s).
 
     Returns it with an event set once that call has read (what it read may be changed then) and one set once
     it has answered. Waiting for the newer call, not a fixed half second, keeps the order on a loaded machine,
-    where the newer read itself can take longer than any fixed delay; calls are ordered by when they were made,
-    so a newer call that answers before the older one has even read still counts."""
+    where the newer read itself can take longer than any fixed delay. Any call not picked counts, even one that
+    answered before the older one had read: the pool's threads may start the two in either order, and the tests
+    install this just before the two reads they race."""
     read, answered = threading.Event(), threading.Event()
-    made = itertools.count()
-    done = threading.Condition()
-    finished: list[int] = []  # the order numbers of the calls not picked, once they have answered
+    other_answered = threading.Event()
 
     def picked(answer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         if called_with is not None:
@@ -37,19 +35,14 @@ def older_answers_last(
         return slow is None or slow(answer)
 
     def delayed(*args: Any, **kwargs: Any) -> Any:
-        with done:
-            order = next(made)
         answer = fn(*args, **kwargs)
         if not read.is_set() and picked(answer, args, kwargs):
             read.set()
-            with done:
-                done.wait_for(lambda: any(other > order for other in finished), timeout=NEWER_WAIT_S)
+            other_answered.wait(NEWER_WAIT_S)
             time.sleep(AFTER_NEWER_S)
             answered.set()
         else:
-            with done:
-                finished.append(order)
-                done.notify_all()
+            other_answered.set()
         return answer
 
     return delayed, read, answered
