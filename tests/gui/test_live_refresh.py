@@ -61,6 +61,7 @@ def office(request: pytest.FixtureRequest, tmp_path: Path, qtbot: Any) -> Iterat
 
     for i in range(3):
         register_deed(ledger, operator, parcel=f"HERE-{i}", address=f"{i} This Desk Rd", owner=operator.address)
+    ledger.close()  # the desk opens its own
     from desktop.gui.main_window import MainWindow
 
     ctx = AppContext(home, Settings.load(), Ledger.open(home, url), db_url=url)
@@ -71,7 +72,7 @@ def office(request: pytest.FixtureRequest, tmp_path: Path, qtbot: Any) -> Iterat
     window.live.set_active(True)  # offscreen, the application is never "active" by itself
     yield window, url
     window.close()
-    ctx.ops.shutdown()
+    ctx.close()  # its pool and ledger: a PostgreSQL connection was left for the interpreter's end (ResourceWarning)
 
 
 def _elsewhere(window: Any, url: str | None, steps: str) -> subprocess.Popen[str]:

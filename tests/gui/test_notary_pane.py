@@ -59,7 +59,7 @@ def test_attest_and_export_the_journal(
     prompt_log.files.append(out)
     qtbot.mouseClick(pane.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(out.exists, timeout=10_000)
-    rows = list(csv.DictReader(out.open()))
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert rows[0]["entry_index"] == "1" and rows[0]["place"] == "Ames, Story County, IA"
     pane.table.selectRow(0)
     answer_key_dialog("operator")  # the record is proved against a checkpoint: the pane offers to sign one
