@@ -3,8 +3,8 @@
 The key is AES-128-CTR encrypted with the first 16 bytes of a key derived from the password (scrypt or
 pbkdf2-hmac-sha256); keccak-256 of the derived key's next 16 bytes and the ciphertext is the MAC that tells a
 wrong password.  Written here rather than taken from eth-keyfile for one reason: since 0.10 eth-keyfile imports
-py_ecc's BLS12-381 pairing tables (for its version 4 keystores) at import, about a second that every command
-opening a key paid before it derived anything.  The tests hold this module to eth-keyfile both ways
+py_ecc's BLS12-381 pairing tables (for its version 4 keystores) at import, about 0.6 s of CPU that every
+command opening a key paid before it derived anything.  The tests hold this module to eth-keyfile both ways
 (tests/core/test_keystore_v3.py).  A keystore's parameters are checked (core.keys.check_keystore_params) before
 anything here derives a key from them.
 """
