@@ -222,11 +222,15 @@ class _Handler(BaseHTTPRequestHandler):
         if response.stream is None:
             self.wfile.write(response.body)
             return
+        keep_open = not self.close_connection
         self.close_connection = True  # cut off midway (an exception), the answer must not look whole
         self.connection.settimeout(STREAM_TIMEOUT)
         chunked = _Chunked(self.wfile)
         response.stream(chunked)
         chunked.finish()
+        # Whole: the connection may carry the client's next request, as after any other answer.
+        self.connection.settimeout(TIMEOUT)
+        self.close_connection = not keep_open
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)

@@ -4,6 +4,7 @@ a file's checks, so a bad answer is one sentence with nothing appended beyond wh
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import socket
@@ -388,3 +389,25 @@ def test_a_first_sync_whose_answer_breaks_off_after_whole_batches_keeps_them_unf
     assert outcome.code == 0 and "Started the replica: " in outcome.out, outcome
     assert leaves(target) == [e.leaf_hash for e in operator.ledger.entries()]
     assert not (target / "replica-start.json").exists()
+
+
+def test_a_whole_streamed_answer_leaves_the_connection_open_for_the_next_request(operator: World) -> None:
+    """HTTP/1.1 keeps a connection for the next request; a streamed export closed it even when it ended whole, so a
+    client asking for the next page paid a new connection (and a proxy saw an early close)."""
+    grow(operator, 3)
+    with serving(operator) as server:
+        host, port = server.server_address[:2]
+        connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+        try:
+            connection.request("GET", "/export?since=0", headers={"Accept": LINES})
+            streamed = connection.getresponse()
+            assert streamed.status == 200 and streamed.getheader("Transfer-Encoding") == "chunked"
+            assert streamed.read() == written(operator.ledger, 0)
+            assert not streamed.will_close
+            first_socket = connection.sock
+            connection.request("GET", "/ledger")
+            answer = connection.getresponse()
+            assert answer.status == 200 and json.loads(answer.read())["size"] == operator.ledger.size()
+            assert connection.sock is first_socket  # the same connection answered
+        finally:
+            connection.close()
