@@ -154,9 +154,10 @@ def bundle_text(data: dict[str, Any]) -> str:
 
 
 def parse_bundle(data: Any, label: str = "The bundle") -> Bundle:
-    """A `deedbook-export/1` bundle (a file's or a server's page), its entries checked as written."""
+    """A `deedbook-export/1` bundle (a file's or a server's page), its entries checked as written.  Its refusal
+    names no format: a file that is neither is refused here, and export writes `deedbook-export/2`."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BadBundle(f"{label} is not a Deedbook export bundle ({FORMAT}).")
+        raise BadBundle(f"{label} is not a Deedbook export bundle (one made by `deedbook export`).")
     with damaged(label):
         since = data.get("since")
         items = data["entries"]

@@ -149,6 +149,11 @@ def parse_policy(raw: bytes, label: str = "The policy") -> Policy:
             raise bad(number, f"has a key that cannot be used ({str(error).rstrip('.')})") from None
         if max(len(logs), len(witnesses), len(groups)) > MAX_ENTRIES:
             raise BadPolicy(f"{label} lists more than {MAX_ENTRIES} ledgers, witnesses or groups.")
+    if not logs and not witnesses and not groups and quorum is None:
+        raise BadPolicy(
+            f"{label} is empty: a policy file has a 'log' line for the ledger's key, a 'witness' line per witness "
+            "and a 'quorum' line."
+        )
     if quorum is None:
         raise BadPolicy(f"{label} has no quorum line.")
     if not logs:

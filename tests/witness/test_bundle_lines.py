@@ -311,6 +311,16 @@ def test_a_damaged_first_line_says_so_and_names_the_line(operator: World, tmp_pa
         assert "not an export bundle" not in str(refused.value)
 
 
+def test_json_that_is_no_bundle_names_no_format_the_export_does_not_write(tmp_path: Path) -> None:
+    """A JSON file of some other kind was 'not a Deedbook export bundle (deedbook-export/1)', a format the
+    export no longer writes (fails on the old code): the sentence names the command that makes one."""
+    path = tmp_path / "other.json"
+    path.write_text('{"format": "something-else/1", "entries": []}\n')
+    with pytest.raises(BadBundle) as refused:
+        read_bundle(path)
+    assert str(refused.value) == f"The file {path} is not a Deedbook export bundle (one made by `deedbook export`)."
+
+
 def test_a_v1_file_cut_short_is_still_the_v1_sentence(operator: World, tmp_path: Path) -> None:
     grow(operator, 3)
     whole = bundle_text(build_bundle(operator.ledger, 0)).encode()

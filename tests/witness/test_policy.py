@@ -81,6 +81,9 @@ def test_what_a_policy_may_not_say(identity: LedgerIdentity, lines: list[str], s
 
 
 def test_a_policy_needs_a_ledger_and_plain_text() -> None:
+    for empty in (b"", b"\n# only a comment\n"):
+        with pytest.raises(BadPolicy, match="is empty: a policy file has a 'log' line"):
+            parse_policy(empty)
     with pytest.raises(BadPolicy, match="names no ledger"):
         parse_policy(b"quorum none\n")
     with pytest.raises(BadPolicy, match="control characters"):
