@@ -25,7 +25,9 @@ from core.userfiles import json_nests_deeper_than, read_user_text
 STANDARD_SCRYPT_N = 262144
 DEMO_SCRYPT_N = 16384
 DEMO_PASSWORD = "deedbook-demo"  # every demo key's password (the README says so): demo keys guard nothing
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+# A key's or a seal's name is part of a file name, so the same plain characters on every system.
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+FILE_NAME_RULE = "use 1 to 64 plain letters (A-Z, a-z), digits, '.', '_' or '-', starting with a letter or digit"
 
 
 def scrypt_n() -> int:
@@ -71,8 +73,8 @@ class UnlockedKey:
 
 
 def check_key_name(name: str) -> str:
-    if not _NAME.fullmatch(name or ""):
-        raise DeedbookError(f"'{name}' is not a usable key name: use letters, digits, '.', '_' or '-' (at most 64).")
+    if not FILE_NAME.fullmatch(name or ""):
+        raise DeedbookError(f"'{name}' is not a usable key name: {FILE_NAME_RULE}.")
     return name
 
 

@@ -13,19 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import DeedbookError, NotFound
-from core.keys import password_bytes
+from core.keys import FILE_NAME, FILE_NAME_RULE, password_bytes
 
 if TYPE_CHECKING:
     from core.keys import UnlockedKey
     from core.ledger import Ledger, RecordedEntry
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 VALID_DAYS = 3650
 DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"  # id-kp-documentSigning (RFC 9336)
 
@@ -55,8 +53,8 @@ def fingerprint(cert_der: bytes) -> str:
 
 
 def check_name(name: str) -> str:
-    if not NAME.fullmatch(name):
-        raise DeedbookError(f"'{name}' is not a seal name: use 1 to 64 letters, digits, dots, dashes or underscores.")
+    if not FILE_NAME.fullmatch(name):
+        raise DeedbookError(f"'{name}' is not a seal name: {FILE_NAME_RULE}.")
     return name
 
 

@@ -75,6 +75,11 @@ def test_bad_keystore_files_are_clear_errors(store: KeyStore, tmp_path: Path, co
 def test_names_passwords_and_unknown_keys(store: KeyStore) -> None:
     with pytest.raises(DeedbookError, match="not a usable key name"):
         store.create("../evil", PASSWORD)
+    # 'ü' is a letter: the refusal said 'use letters' (fails on the old code); it says which ones
+    with pytest.raises(
+        DeedbookError, match=r"'Jürgen' is not a usable key name: use 1 to 64 plain letters \(A-Z, a-z\)"
+    ):
+        store.create("Jürgen", PASSWORD)
     with pytest.raises(DeedbookError, match="at least 8"):
         store.create("short", "abc")
     store.create("dave", PASSWORD)
