@@ -12,6 +12,7 @@ from core.entries import Entry
 from core.errors import RuleViolation
 from core.kinds import EntryKind, LedgerAct, register, require_roles, same_address, signature_of
 from core.state import ApplyContext, LedgerState
+from core.wording import counted
 
 CLOCK_SKEW = 300  # seconds a checkpoint's own time may run ahead of its recording
 
@@ -35,7 +36,7 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> None:
 
 
 def _describe(m: Mapping[str, Any]) -> str:
-    return f"Checkpoint of {m['size']} entries, root {m['root'][:18]}\u2026"
+    return f"Checkpoint of {counted(m['size'], 'entry')}, root {m['root'][:18]}\u2026"
 
 
 CHECKPOINT = register(

@@ -142,7 +142,7 @@ def sign_checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     recorded, request = done.value
     m = recorded.message
-    print(f"Checkpoint {recorded.index}: {m['size']} entries, root {m['root']}")
+    print(f"Checkpoint {recorded.index}: {counted(m['size'], 'entry')}, root {m['root']}")
     if request is not None:
         print(f"Wrote the request for witnesses to {request}.")
     return 0

@@ -323,7 +323,7 @@ class WitnessesPane(Pane):
                 self.ctx,
                 "Cosign the checkpoint",
                 f"Cosign the checkpoint of \u201c{fmt.plain(preview.ledger, 80)}\u201d (operator "
-                f"{self.ctx.full_label(preview.operator)}) at {fmt.count(preview.size)} entries, root {preview.root[:16]}\u2026, "
+                f"{self.ctx.full_label(preview.operator)}) at {fmt.counted(preview.size, 'entry')}, root {preview.root[:16]}\u2026, "
                 f"as the witness {role.name}? It first checks the checkpoint is signed by that operator and "
                 "consistent with the one it last cosigned; a cosignature, once given, cannot be taken back.",
                 self,
