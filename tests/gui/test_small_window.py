@@ -46,3 +46,27 @@ def test_the_deed_detail_and_its_scroll_bar_fit_beside_the_table(
     assert pane.search.width() >= pane.search.minimumWidth()
     count = rect_in(pane.count, pane)
     assert rect_in(pane.search, pane).right() < count.left() and count.right() < rect_in(detail, pane).left()
+
+
+def test_a_long_deed_count_gives_way_to_the_detail_at_the_minimum_size(window: Any, world: World, qtbot: Any) -> None:
+    populate(world, 3)
+    window.ctx.events.announce(Changes.DEEDS)
+    window.resize(window.minimumSize())
+    window.show_deed(2)
+    pane = window.panes["deeds"]
+    qtbot.waitUntil(lambda: pane.detail.content.isVisible() and pane.count.text() == "3 deeds")
+    qtbot.keyClicks(pane.search, "P-")
+    qtbot.waitUntil(lambda: pane.model.search == "P-")  # searched on a worker
+    qtbot.waitUntil(lambda: pane.count.text() == "3 of 3 deeds")  # then counted on a worker
+    pane._show_count(("P-", 6_000, 5_000, 123_456))  # what the same search counts on a large ledger
+    whole = "more than 5,000 of 123,456 deeds"
+    assert pane.count.text() == whole
+    qtbot.wait(20)  # the layouts settle
+    detail = rect_in(pane.detail, pane)
+    assert pane.rect().contains(detail), (detail, pane.rect())
+    count, search = rect_in(pane.count, pane), rect_in(pane.search, pane)
+    assert search.right() < count.left() and count.right() < detail.left()  # side by side, none over another
+    assert pane.count.text() == whole and pane.count.toolTip() == whole  # cut short on screen, whole on hover
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: pane.count.width() >= pane.count.fontMetrics().horizontalAdvance(whole))
+    assert pane.count.toolTip() == ""  # read whole: no tooltip repeats it

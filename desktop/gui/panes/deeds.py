@@ -25,7 +25,7 @@ from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane
-from desktop.gui.widgets.basics import label, make_table
+from desktop.gui.widgets.basics import ElidedLabel, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class DeedsPane(Pane):
         self.search.setMinimumWidth(SEARCH_LEAST_WIDTH)
         self.search.setMaxLength(SEARCH_MAX_LENGTH)
         a11y.name(self.search, "Search deeds", "Parcel, address or owner address (Ctrl+F)")
-        self.count = label("", "muted")
+        self.count = ElidedLabel("", "muted")  # "more than 5,000 of 123,456 deeds" gives way in a small window
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)

@@ -3,7 +3,8 @@ and the role property the theme's style sheet keys on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -33,6 +34,46 @@ def label(
     if selectable:
         widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that may be narrower than its text: then it ends in "\u2026" and the whole text is its
+    tooltip. Its width is asked for as usual; it gives way only when a small window has no more room."""
+
+    def __init__(self, text: str = "", role: str | None = None) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        if role:
+            self.setProperty("role", role)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_tip()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("\u2026"), super().minimumSizeHint().height())
+
+    def is_elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def _update_tip(self) -> None:
+        self.setToolTip(self.text() if self.is_elided() else "")
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._update_tip()
+
+    def paintEvent(self, event: object) -> None:
+        if not self.is_elided():
+            super().paintEvent(event)  # type: ignore[arg-type]
+            return
+        room = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter, room, int(self.alignment()), self.palette(), self.isEnabled(), shown, QPalette.ColorRole.WindowText
+        )
 
 
 def button(text: str, icon: str | None = None, *, primary: bool = False, tip: str = "") -> QPushButton:
