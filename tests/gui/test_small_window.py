@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from desktop.gui.events import Changes
 from tests.gui.conftest import populate
@@ -18,6 +18,15 @@ SMALL_SCREEN = (1024, 640)
 def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
     """`widget`'s rectangle in `ancestor`'s coordinates."""
     return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
+
+
+def scroll_area_around(widget: QWidget) -> QScrollArea:
+    """The nearest scroll area `widget` is in."""
+    parent = widget.parentWidget()
+    while not isinstance(parent, QScrollArea):
+        assert parent is not None, widget
+        parent = parent.parentWidget()
+    return parent
 
 
 def window_sizes(window: Any) -> list[tuple[int, int]]:
@@ -70,3 +79,33 @@ def test_a_long_deed_count_gives_way_to_the_detail_at_the_minimum_size(window: A
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: pane.count.width() >= pane.count.fontMetrics().horizontalAdvance(whole))
     assert pane.count.toolTip() == ""  # read whole: no tooltip repeats it
+
+
+@pytest.mark.parametrize("smallest", [True, False], ids=["minimum-size", "1024x640"])
+def test_the_register_form_is_not_cut_on_the_right(window: Any, qtbot: Any, smallest: bool) -> None:
+    window.resize(*window_sizes(window)[0 if smallest else 1])
+    pane = window.show_pane("register")
+    area = scroll_area_around(pane.parcel)
+    qtbot.waitUntil(lambda: area.isVisible() and area.viewport().width() > 0)
+    qtbot.wait(20)  # the layouts settle
+    viewport = area.viewport()
+    assert area.widget().width() <= viewport.width()  # was 807 px wide in a 726 px view: the attributes cut
+    assert area.horizontalScrollBar().maximum() == 0
+    for widget in (pane.parcel, pane.owner, pane.submit, pane.extra, *pane.fields.values()):
+        shown = rect_in(widget, viewport)
+        assert shown.left() >= 0 and shown.right() < viewport.width(), widget
+    assert area.verticalScrollBar().maximum() > 0  # the attributes go under the deed, and the form scrolls
+
+
+def test_the_register_form_keeps_its_two_columns_in_a_larger_window(window: Any, qtbot: Any) -> None:
+    window.resize(1280, 800)
+    pane = window.show_pane("register")
+    area = scroll_area_around(pane.parcel)
+    qtbot.waitUntil(lambda: area.isVisible() and area.viewport().width() > 900)
+    qtbot.wait(20)
+    deed, attributes = rect_in(pane.parcel, pane), rect_in(pane.fields["Gr_Liv_Area"], pane)
+    assert attributes.left() > deed.right() and abs(attributes.top() - deed.top()) < 40  # side by side
+    window.resize(window.minimumSize())  # stacked, then side by side again
+    qtbot.waitUntil(lambda: rect_in(pane.fields["Gr_Liv_Area"], pane).top() > rect_in(pane.submit, pane).bottom())
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: rect_in(pane.fields["Gr_Liv_Area"], pane).left() > rect_in(pane.parcel, pane).right())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -34,6 +35,7 @@ from desktop.workspace import Done, Signer
 # The attributes an appraiser fills first, as core.attributes describes them (the valuation model's features).
 ATTRIBUTES = form_attributes()
 NOT_GIVEN = "\u2014"
+COLUMN_STRETCH = (5, 4)  # the deed's column and the attributes', side by side
 
 
 class AttributeSpin(QSpinBox):
@@ -75,14 +77,15 @@ class RegisterPane(Pane):
         scroll.setWidgetResizable(True)
         inner = QWidget()
         scroll.setWidget(inner)
-        columns = QHBoxLayout(inner)
+        columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, inner)
         columns.setContentsMargins(0, 0, 4, 0)
         columns.setSpacing(14)
         left = QVBoxLayout()
         right = QVBoxLayout()
-        columns.addLayout(left, 5)
-        columns.addLayout(right, 4)
+        columns.addLayout(left, COLUMN_STRETCH[0])
+        columns.addLayout(right, COLUMN_STRETCH[1])
         self.body.addWidget(scroll, 1)
+        self._scroll, self._columns, self._column_parts = scroll, columns, (left, right)
 
         deed_card, deed_layout = card()
         deed_layout.addWidget(label("The deed", "section"))
@@ -166,6 +169,28 @@ class RegisterPane(Pane):
             self.key.select(preferred_key(ctx, ctx.ledger.identity.operator))
         ctx.ops.op(self, _choices).success(self._fill_choices).failure(lambda _e: None).run()
         self._validate()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._place_columns()
+
+    def _place_columns(self) -> None:
+        """The attributes beside the deed when both fit, else under it: side by side in a small window (980 x 620)
+        they were cut on the right, behind a horizontal scroll bar.  The choice depends on the pane's width alone
+        (a vertical scroll bar is counted as shown), so its coming and going cannot flip it back and forth."""
+        columns, scroll = self._columns, self._scroll
+        margins = columns.contentsMargins()
+        needed = margins.left() + margins.right() + columns.spacing()
+        needed += sum(part.minimumSize().width() for part in self._column_parts)
+        outer = self._outer.contentsMargins()
+        frame = scroll.frameWidth() * 2 + scroll.verticalScrollBar().sizeHint().width()
+        room = self.width() - outer.left() - outer.right() - frame
+        beside = room >= needed
+        if beside == (columns.direction() == QBoxLayout.Direction.LeftToRight):
+            return
+        columns.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
+        for index, stretch in enumerate(COLUMN_STRETCH if beside else (0, 1)):  # stacked: the room left goes last
+            columns.setStretch(index, stretch)
 
     def _field_widget(self, field: Attribute) -> QWidget:
         if field.kind == "choice":
