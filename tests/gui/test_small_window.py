@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QPushButton, QScrollArea, QWidget
 
 from desktop.gui.events import Changes
-from tests.gui.conftest import populate
+from tests.gui.conftest import OWNERS, populate
 from tests.helpers import World
 
 SMALL_SCREEN = (1024, 640)
@@ -109,3 +109,39 @@ def test_the_register_form_keeps_its_two_columns_in_a_larger_window(window: Any,
     qtbot.waitUntil(lambda: rect_in(pane.fields["Gr_Liv_Area"], pane).top() > rect_in(pane.submit, pane).bottom())
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: rect_in(pane.fields["Gr_Liv_Area"], pane).left() > rect_in(pane.parcel, pane).right())
+
+
+# Every pane: what its layout needs fits the room the window gives it (a layout given less squeezes its buttons
+# below their size, cutting their words, and labels without an ellipsis). The deeds and register panes are above.
+FITTING_PANES = ["keys", "notary", "valuation", "ledger", "rules", "servicing", "review"]
+
+
+@pytest.mark.parametrize("key", FITTING_PANES)
+@pytest.mark.parametrize("smallest", [True, False], ids=["minimum-size", "1024x640"])
+def test_each_pane_fits_a_small_window(window: Any, world: World, qtbot: Any, key: str, smallest: bool) -> None:
+    populate(world, 2)
+    window.ctx.events.announce(Changes.DEEDS)
+    window.resize(*window_sizes(window)[0 if smallest else 1])
+    pane = window.show_pane(key)
+    qtbot.waitUntil(lambda: pane.isVisible() and not window.ctx.ops.busy)  # its reads done on a worker
+    qtbot.wait(20)  # the layouts settle
+    assert pane.layout().minimumSize().width() <= pane.width(), pane.layout().minimumSize()
+    for button in pane.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), button.text()  # its words whole
+            shown = rect_in(button, pane)  # (a form's buttons may be below its scrolled view: across, they fit)
+            assert shown.left() >= 0 and shown.right() < pane.width(), button.text()
+
+
+def test_the_valuation_panes_deed_line_gives_way_with_an_ellipsis(window: Any, world: World, qtbot: Any) -> None:
+    deed = world.register("09082251500001", OWNERS[0])  # at "09082251500001 Main Street, Ames, IA"
+    window.ctx.events.announce(Changes.DEEDS)
+    window.resize(window.minimumSize())
+    pane = window.show_pane("valuation")
+    pane.deed.setValue(deed)
+    whole = "parcel 09082251500001 \u2022 09082251500001 Main Street, Ames, IA"
+    qtbot.waitUntil(lambda: pane.deed_label.text() == whole)  # read on a worker
+    qtbot.wait(20)
+    assert pane.deed_label.width() < pane.deed_label.fontMetrics().horizontalAdvance(whole)  # too long to fit...
+    assert pane.deed_label.toolTip() == whole  # ...so it ends in an ellipsis, and reads whole on hover
+    assert rect_in(pane.deed_label, pane).right() < rect_in(pane.record_button, pane).left()
