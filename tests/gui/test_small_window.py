@@ -34,6 +34,16 @@ def window_sizes(window: Any) -> list[tuple[int, int]]:
     return [(least.width(), least.height()), SMALL_SCREEN]
 
 
+def assert_fits(pane: QWidget) -> None:
+    """`pane`'s layout fits it, and every button shown is whole and inside it across."""
+    assert pane.layout().minimumSize().width() <= pane.width(), pane.layout().minimumSize()
+    for button in pane.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), button.text()  # its words whole
+            shown = rect_in(button, pane)  # (a form's buttons may be below its scrolled view: across, they fit)
+            assert shown.left() >= 0 and shown.right() < pane.width(), button.text()
+
+
 @pytest.mark.parametrize("smallest", [True, False], ids=["minimum-size", "1024x640"])
 def test_the_deed_detail_and_its_scroll_bar_fit_beside_the_table(
     window: Any, world: World, qtbot: Any, smallest: bool
@@ -113,7 +123,7 @@ def test_the_register_form_keeps_its_two_columns_in_a_larger_window(window: Any,
 
 # Every pane: what its layout needs fits the room the window gives it (a layout given less squeezes its buttons
 # below their size, cutting their words, and labels without an ellipsis). The deeds and register panes are above.
-FITTING_PANES = ["keys", "notary", "valuation", "ledger", "rules", "servicing", "review"]
+FITTING_PANES = ["keys", "notary", "valuation", "ledger", "documents", "rules", "servicing", "review"]
 
 
 @pytest.mark.parametrize("key", FITTING_PANES)
@@ -125,12 +135,7 @@ def test_each_pane_fits_a_small_window(window: Any, world: World, qtbot: Any, ke
     pane = window.show_pane(key)
     qtbot.waitUntil(lambda: pane.isVisible() and not window.ctx.ops.busy)  # its reads done on a worker
     qtbot.wait(20)  # the layouts settle
-    assert pane.layout().minimumSize().width() <= pane.width(), pane.layout().minimumSize()
-    for button in pane.findChildren(QPushButton):
-        if button.isVisible():
-            assert button.width() >= button.sizeHint().width(), button.text()  # its words whole
-            shown = rect_in(button, pane)  # (a form's buttons may be below its scrolled view: across, they fit)
-            assert shown.left() >= 0 and shown.right() < pane.width(), button.text()
+    assert_fits(pane)
 
 
 def test_the_valuation_panes_deed_line_gives_way_with_an_ellipsis(window: Any, world: World, qtbot: Any) -> None:
@@ -145,3 +150,25 @@ def test_the_valuation_panes_deed_line_gives_way_with_an_ellipsis(window: Any, w
     assert pane.deed_label.width() < pane.deed_label.fontMetrics().horizontalAdvance(whole)  # too long to fit...
     assert pane.deed_label.toolTip() == whole  # ...so it ends in an ellipsis, and reads whole on hover
     assert rect_in(pane.deed_label, pane).right() < rect_in(pane.record_button, pane).left()
+
+
+@pytest.mark.parametrize("smallest", [True, False], ids=["minimum-size", "1024x640"])
+def test_the_documents_pane_fits_with_a_document_open(window: Any, world: World, qtbot: Any, smallest: bool) -> None:
+    from reportlab.pdfgen import canvas
+
+    world.home.documents.mkdir(parents=True, exist_ok=True)
+    name = "certificate-of-title-deed-12345-2026-12-02.pdf"
+    drawn = canvas.Canvas(str(world.home.documents / name))
+    drawn.drawString(72, 720, "A page to preview")
+    drawn.save()
+    window.resize(*window_sizes(window)[0 if smallest else 1])
+    pane = window.show_pane("documents")
+    qtbot.waitUntil(lambda: pane.files.count() == 1)  # listed on a worker
+    pane.open_path(str(world.home.documents / name))
+    qtbot.waitUntil(lambda: pane.name.text() == name)  # read on a worker
+    qtbot.wait(20)  # the layouts settle
+    assert_fits(pane)
+    view = rect_in(pane.view, pane)
+    assert view.right() < pane.width() and rect_in(pane.files, pane).right() < view.left()
+    if pane.name.width() < pane.name.fontMetrics().horizontalAdvance(name):
+        assert pane.name.toolTip() == name  # cut with an ellipsis, whole on hover
