@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QWidget
 
 from desktop.gui.events import Changes
 from tests.gui.conftest import OWNERS, populate
@@ -123,7 +123,7 @@ def test_the_register_form_keeps_its_two_columns_in_a_larger_window(window: Any,
 
 # Every pane: what its layout needs fits the room the window gives it (a layout given less squeezes its buttons
 # below their size, cutting their words, and labels without an ellipsis). The deeds and register panes are above.
-FITTING_PANES = ["keys", "notary", "valuation", "ledger", "documents", "rules", "servicing", "review"]
+FITTING_PANES = ["keys", "notary", "valuation", "ledger", "documents", "rules", "servicing", "review", "witnesses"]
 
 
 @pytest.mark.parametrize("key", FITTING_PANES)
@@ -172,3 +172,37 @@ def test_the_documents_pane_fits_with_a_document_open(window: Any, world: World,
     assert view.right() < pane.width() and rect_in(pane.files, pane).right() < view.left()
     if pane.name.width() < pane.name.fontMetrics().horizontalAdvance(name):
         assert pane.name.toolTip() == name  # cut with an ellipsis, whole on hover
+
+
+def test_the_witness_buttons_take_two_lines_only_when_one_is_too_narrow(window: Any, qtbot: Any) -> None:
+    window.resize(1280, 800)
+    pane = window.show_pane("witnesses")
+    request, policy = pane.request_button, pane.policy_button
+    qtbot.waitUntil(lambda: policy.isVisible() and not window.ctx.ops.busy)
+    qtbot.wait(20)
+    assert rect_in(policy, pane).top() == rect_in(request, pane).top()  # one line, as before
+    assert rect_in(policy, pane).right() > rect_in(pane.send_button, pane).right()
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: rect_in(policy, pane).top() > rect_in(request, pane).bottom())  # under the others...
+    assert rect_in(policy, pane).right() > rect_in(pane.send_button, pane).right()  # ...still at the right
+    assert_fits(pane)
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: rect_in(policy, pane).top() == rect_in(request, pane).top())
+
+
+def test_a_button_row_takes_one_line_again_when_a_button_is_hidden(qtbot: Any) -> None:
+    from desktop.gui.widgets.basics import ButtonRow
+
+    leading = [QPushButton(f"A button with words {n}") for n in range(3)]
+    last = QPushButton("The last one")
+    row = ButtonRow(leading, [last])
+    window = QWidget()  # (a window's own layout would keep it as wide as the row's one line)
+    QHBoxLayout(window).addWidget(row)
+    qtbot.addWidget(window)
+    window.show()
+    margins = window.layout().contentsMargins()
+    window.setFixedSize(row.one_line_width() - 1 + margins.left() + margins.right(), 200)  # no resize after
+    qtbot.waitUntil(lambda: row.wrapped and last.y() > leading[0].y())
+    leading[1].hide()  # the row is as wide as before, and now the rest fits in one line
+    qtbot.waitUntil(lambda: not row.wrapped and last.y() == leading[0].y())
+    assert last.x() > leading[2].x() + leading[2].width()

@@ -3,7 +3,7 @@ and the role property the theme's style sheet keys on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,6 +74,70 @@ class ElidedLabel(QLabel):
         self.style().drawItemText(
             painter, room, int(self.alignment()), self.palette(), self.isEnabled(), shown, QPalette.ColorRole.WindowText
         )
+
+
+class ButtonRow(QWidget):
+    """Buttons in a row, the `trailing` ones at its right end; in a window too narrow for all of them in one row
+    the trailing ones go on a line of their own under the others (still at the right) instead of every button
+    being squeezed below its words. The choice depends on the row's width alone."""
+
+    SPACING = 6  # as a QHBoxLayout's own in the theme
+
+    def __init__(self, leading: list[QWidget], trailing: list[QWidget]) -> None:
+        super().__init__()
+        self._leading, self._trailing = leading, trailing
+        lines = QVBoxLayout(self)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(self.SPACING)
+        self._first, self._second = QHBoxLayout(), QHBoxLayout()
+        for line in (self._first, self._second):
+            line.setSpacing(self.SPACING)
+            lines.addLayout(line)
+        for widget in leading:
+            self._first.addWidget(widget)
+        self._first.addStretch(1)
+        for widget in trailing:
+            self._first.addWidget(widget)
+        self.wrapped = False
+
+    def _width(self, widgets: list[QWidget]) -> int:
+        shown = [widget for widget in widgets if not widget.isHidden()]
+        return sum(widget.sizeHint().width() for widget in shown) + self.SPACING * max(0, len(shown) - 1)
+
+    def one_line_width(self) -> int:
+        return self._width(self._leading + self._trailing)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of its two lines: the parent may give it less room than one line needs."""
+        width = max(self._width(self._leading), self._width(self._trailing))
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.place()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a button shown or hidden: one line may fit now, or not
+            self.place()
+        return handled
+
+    def place(self) -> None:
+        wrap = self.width() < self.one_line_width()
+        if wrap == self.wrapped:
+            return
+        self.wrapped = wrap
+        for widget in self._trailing:
+            (self._first if wrap else self._second).removeWidget(widget)
+        if wrap:
+            self._second.addStretch(1)
+            for widget in self._trailing:
+                self._second.addWidget(widget)
+        else:
+            while self._second.count():  # its stretch (the trailing widgets were taken out above)
+                self._second.takeAt(0)
+            for widget in self._trailing:
+                self._first.addWidget(widget)
 
 
 def button(text: str, icon: str | None = None, *, primary: bool = False, tip: str = "") -> QPushButton:
