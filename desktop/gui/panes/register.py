@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -27,7 +26,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, report_error
 from desktop.gui.panes.base import Pane
-from desktop.gui.widgets.basics import banner, button, card, label
+from desktop.gui.widgets.basics import Columns, banner, button, card, label
 from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done, Signer
 
@@ -77,7 +76,7 @@ class RegisterPane(Pane):
         scroll.setWidgetResizable(True)
         inner = QWidget()
         scroll.setWidget(inner)
-        columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, inner)
+        columns = Columns(COLUMN_STRETCH, inner)  # the attributes under the deed in a small window
         columns.setContentsMargins(0, 0, 4, 0)
         columns.setSpacing(14)
         left = QVBoxLayout()
@@ -85,7 +84,7 @@ class RegisterPane(Pane):
         columns.addLayout(left, COLUMN_STRETCH[0])
         columns.addLayout(right, COLUMN_STRETCH[1])
         self.body.addWidget(scroll, 1)
-        self._scroll, self._columns, self._column_parts = scroll, columns, (left, right)
+        self._scroll, self._columns = scroll, columns
 
         deed_card, deed_layout = card()
         deed_layout.addWidget(label("The deed", "section"))
@@ -175,22 +174,11 @@ class RegisterPane(Pane):
         self._place_columns()
 
     def _place_columns(self) -> None:
-        """The attributes beside the deed when both fit, else under it: side by side in a small window (980 x 620)
-        they were cut on the right, behind a horizontal scroll bar.  The choice depends on the pane's width alone
-        (a vertical scroll bar is counted as shown), so its coming and going cannot flip it back and forth."""
-        columns, scroll = self._columns, self._scroll
-        margins = columns.contentsMargins()
-        needed = margins.left() + margins.right() + columns.spacing()
-        needed += sum(part.minimumSize().width() for part in self._column_parts)
-        outer = self._outer.contentsMargins()
+        """The attributes beside the deed when both fit, else under it (980 x 620: they were cut on the right,
+        behind a horizontal scroll bar). From the pane's width, a vertical scroll bar counted as shown."""
+        outer, scroll = self._outer.contentsMargins(), self._scroll
         frame = scroll.frameWidth() * 2 + scroll.verticalScrollBar().sizeHint().width()
-        room = self.width() - outer.left() - outer.right() - frame
-        beside = room >= needed
-        if beside == (columns.direction() == QBoxLayout.Direction.LeftToRight):
-            return
-        columns.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
-        for index, stretch in enumerate(COLUMN_STRETCH if beside else (0, 1)):  # stacked: the room left goes last
-            columns.setStretch(index, stretch)
+        self._columns.fit(self.width() - outer.left() - outer.right() - frame)
 
     def _field_widget(self, field: Attribute) -> QWidget:
         if field.kind == "choice":

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -74,6 +75,34 @@ class ElidedLabel(QLabel):
         self.style().drawItemText(
             painter, room, int(self.alignment()), self.palette(), self.isEnabled(), shown, QPalette.ColorRole.WindowText
         )
+
+
+class Columns(QBoxLayout):
+    """Parts side by side when the width they are given holds them all at their least width, else one under the
+    other (in a small window, side by side, they were cut on the right). The caller says what width there is,
+    from its window's width alone, so that a scroll bar coming or going cannot flip the choice back and forth."""
+
+    def __init__(self, stretches: tuple[int, ...], parent: QWidget | None = None) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight, parent)
+        self.stretches = stretches  # side by side; one under the other, the room left goes to the last part
+
+    def least_width_beside(self) -> int:
+        parts = [item for item in (self.itemAt(i) for i in range(self.count())) if item is not None]
+        margins = self.contentsMargins()
+        spacing = self.spacing() * max(0, len(parts) - 1)
+        return margins.left() + margins.right() + spacing + sum(part.minimumSize().width() for part in parts)
+
+    def beside(self) -> bool:
+        return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def fit(self, width: int) -> None:
+        beside = width >= self.least_width_beside()
+        if beside == self.beside():
+            return
+        self.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
+        stacked = tuple(int(i == len(self.stretches) - 1) for i in range(len(self.stretches)))
+        for index, stretch in enumerate(self.stretches if beside else stacked):
+            self.setStretch(index, stretch)
 
 
 class ButtonRow(QWidget):
