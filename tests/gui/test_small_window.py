@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -206,3 +207,49 @@ def test_a_button_row_takes_one_line_again_when_a_button_is_hidden(qtbot: Any) -
     leading[1].hide()  # the row is as wide as before, and now the rest fits in one line
     qtbot.waitUntil(lambda: not row.wrapped and last.y() == leading[0].y())
     assert last.x() > leading[2].x() + leading[2].width()
+
+
+@pytest.mark.parametrize("size", [(980, 620), SMALL_SCREEN], ids=["main-window-minimum", "1024x640"])
+def test_the_notary_desk_fits_a_small_screen(world: World, qtbot: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    from desktop.gui.notary_desk import NotaryDeskWindow
+    from tests.gui.test_notary_desk import _attestation_file, _notary_machine
+
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    desk.load(request)
+    qtbot.waitUntil(lambda: desk.content.isVisible(), timeout=10_000)  # checked on a worker
+    assert desk.minimumSize().height() <= size[1]  # was 720: taller than the screen
+    desk.resize(*size)
+    qtbot.waitUntil(lambda: desk.size().toTuple() == size)
+    qtbot.wait(20)  # the layouts settle
+    page = desk.tabs.currentWidget()
+    assert page.layout().minimumSize().width() <= page.width()  # the act's hashes pushed it to 1,037 px
+    assert page.layout().minimumSize().height() <= page.height()  # the check list's lines were drawn over each other
+    for button in (desk.attest_button, desk.refuse_button, desk.open_button):
+        shown = rect_in(button, desk)
+        assert desk.rect().contains(shown) and button.width() >= button.sizeHint().width(), button.text()
+    values = [desk.act_grid.itemAt(i).widget() for i in range(desk.act_grid.count())]
+    assert values
+    for value in values:  # every line of the act whole (the entry hash and digest were cut on the right)
+        assert value.width() >= value.minimumSizeHint().width(), value.text()
+
+
+def test_the_notary_desk_keeps_its_layout_in_a_larger_window(world: World, qtbot: Any, tmp_path: Path) -> None:
+    from desktop.gui.notary_desk import NotaryDeskWindow
+    from tests.gui.test_notary_desk import _attestation_file, _notary_machine
+
+    home, keys, notary = _notary_machine(tmp_path)
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.resize(1280, 800)
+    desk.show()
+    desk.load(_attestation_file(world, tmp_path / "requests", notary))
+    qtbot.waitUntil(lambda: desk.content.isVisible(), timeout=10_000)
+    qtbot.wait(20)
+    checks, act = desk.checks.parentWidget(), desk.act_grid.parentWidget()
+    assert rect_in(act, desk).left() > rect_in(checks, desk).right()  # side by side
+    assert abs(rect_in(act, desk).top() - rect_in(checks, desk).top()) < 4
+    assert desk.request_area.verticalScrollBar().maximum() == 0  # all in sight: nothing scrolls but the form
