@@ -253,3 +253,25 @@ def test_the_notary_desk_keeps_its_layout_in_a_larger_window(world: World, qtbot
     assert rect_in(act, desk).left() > rect_in(checks, desk).right()  # side by side
     assert abs(rect_in(act, desk).top() - rect_in(checks, desk).top()) < 4
     assert desk.request_area.verticalScrollBar().maximum() == 0  # all in sight: nothing scrolls but the form
+
+
+def test_the_offline_signers_buttons_are_whole_at_its_minimum_size(world: World, qtbot: Any, tmp_path: Path) -> None:
+    from desktop.gui.signer import SignerWindow
+    from tests.gui.conftest import loaded
+    from tests.gui.test_signer import _requests
+
+    request = _requests(world, tmp_path / "req")[0]
+    signer = SignerWindow(world.home, world.ledger.identity, world.keys)
+    qtbot.addWidget(signer)
+    signer.show()
+    assert loaded(qtbot, signer, request)
+    signer.resize(signer.minimumSize())
+    qtbot.waitUntil(lambda: signer.size() == signer.minimumSize())
+    qtbot.wait(20)  # the layouts settle
+    central = signer.centralWidget()
+    assert central.layout().minimumSize().width() <= central.width()  # needed 820 px in 760
+    for button in (signer.sign_button, signer.wallet_button, signer.response_qr_button, signer.show_qr_button):
+        shown = rect_in(button, signer)
+        assert signer.rect().contains(shown), button.text()  # 'Sign and save response' was cut to 'gn and save'
+        assert button.width() >= button.sizeHint().width(), button.text()
+    assert rect_in(signer.sign_button, signer).right() > rect_in(signer.response_qr_button, signer).right()

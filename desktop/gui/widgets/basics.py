@@ -3,6 +3,8 @@ and the role property the theme's style sheet keys on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -112,9 +114,9 @@ class ButtonRow(QWidget):
 
     SPACING = 6  # as a QHBoxLayout's own in the theme
 
-    def __init__(self, leading: list[QWidget], trailing: list[QWidget]) -> None:
+    def __init__(self, leading: Sequence[QWidget], trailing: Sequence[QWidget]) -> None:
         super().__init__()
-        self._leading, self._trailing = leading, trailing
+        self._leading, self._trailing = list(leading), list(trailing)
         lines = QVBoxLayout(self)
         lines.setContentsMargins(0, 0, 0, 0)
         lines.setSpacing(self.SPACING)
