@@ -34,7 +34,7 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Op, Operations, TaskHandle
 from desktop.gui.phrases import with_here
-from desktop.gui.widgets.basics import ButtonRow, clear_layout, banner, button, card, label
+from desktop.gui.widgets.basics import ButtonRow, clear_layout, banner, button, card, label, open_at
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done, Workspace
 
@@ -61,7 +61,8 @@ class SignerWindow(QMainWindow):
         self.source: Path | None = None
         self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(QSize(760, 640))
+        self.setMinimumSize(QSize(760, 560))  # a request's lines scroll; 640 was more than a 640 px screen
+        open_at(self, QSize(760, 640))
         self.setAcceptDrops(True)
 
         central = QWidget()

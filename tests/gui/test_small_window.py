@@ -275,3 +275,57 @@ def test_the_offline_signers_buttons_are_whole_at_its_minimum_size(world: World,
         assert signer.rect().contains(shown), button.text()  # 'Sign and save response' was cut to 'gn and save'
         assert button.width() >= button.sizeHint().width(), button.text()
     assert rect_in(signer.sign_button, signer).right() > rect_in(signer.response_qr_button, signer).right()
+
+
+TITLE_BAR = 30  # what a window manager adds above a window
+
+
+@pytest.fixture
+def small_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen's free area is 1024 x 640 (the offscreen platform's is 800 x 800)."""
+    from PySide6.QtCore import QSize
+
+    from desktop.gui.widgets import basics
+
+    monkeypatch.setattr(basics, "free_room", lambda _window: QSize(*SMALL_SCREEN), raising=False)
+
+
+def assert_on_a_small_screen(top: QWidget) -> None:
+    assert top.minimumSize().height() + TITLE_BAR <= SMALL_SCREEN[1], top.minimumSize()  # 640 tall: cut
+    assert top.height() + TITLE_BAR <= SMALL_SCREEN[1], top.size()
+    for button in top.findChildren(QPushButton):
+        if button.isVisible():
+            assert top.rect().contains(rect_in(button, top)), button.text()
+
+
+def test_the_wizards_and_the_signer_open_within_a_small_screen(
+    window: Any, world: World, qtbot: Any, small_screen: None
+) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from desktop.gui.recovery_wizard import RecoveryWizard
+
+    populate(world, 1)
+    window.ctx.events.announce(Changes.DEEDS)
+    transfer = window.open_transfer(1)
+    recovery = RecoveryWizard(window.ctx, None, window)
+    qtbot.addWidget(recovery)
+    recovery.show()
+    signer = window.open_signer()
+    qtbot.addWidget(signer)
+    for top in (transfer, recovery, signer):
+        qtbot.waitExposed(top)
+        qtbot.wait(20)  # the layouts settle
+        assert_on_a_small_screen(top)
+        if isinstance(top, QWizard):
+            page = top.currentPage()
+            assert page.minimumSizeHint().height() <= page.height()  # the page is not squeezed
+            assert top.button(QWizard.WizardButton.CancelButton).isVisible()
+
+
+def test_the_wizards_open_at_their_usual_size_on_a_larger_screen(window: Any, world: World, qtbot: Any) -> None:
+    populate(world, 1)
+    window.ctx.events.announce(Changes.DEEDS)
+    transfer = window.open_transfer(1)
+    qtbot.waitExposed(transfer)
+    assert transfer.size().toTuple() == (860, 620)  # as before, on the offscreen platform's 800 x 800 screen

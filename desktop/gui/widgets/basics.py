@@ -79,6 +79,22 @@ class ElidedLabel(QLabel):
         )
 
 
+TITLE_BAR_ROOM = 40  # what a window manager's title bar and frame take of a screen's free height
+
+
+def free_room(window: QWidget) -> QSize:
+    """The free area of the screen `window` is (or will be) on: its size less the panels'."""
+    screen = window.screen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1 << 16, 1 << 16)
+
+
+def open_at(window: QWidget, usual: QSize) -> None:
+    """`window` at its usual size, or smaller on a screen without room for it (a 1024 x 640 screen: a wizard
+    640 px tall had its buttons below the screen's edge), never below its own least size."""
+    room = free_room(window) - QSize(0, TITLE_BAR_ROOM)
+    window.resize(usual.boundedTo(room).expandedTo(window.minimumSize()))
+
+
 class Columns(QBoxLayout):
     """Parts side by side when the width they are given holds them all at their least width, else one under the
     other (in a small window, side by side, they were cut on the right). The caller says what width there is,
