@@ -329,3 +329,21 @@ def test_the_wizards_open_at_their_usual_size_on_a_larger_screen(window: Any, wo
     transfer = window.open_transfer(1)
     qtbot.waitExposed(transfer)
     assert transfer.size().toTuple() == (860, 620)  # as before, on the offscreen platform's 800 x 800 screen
+
+
+@pytest.mark.parametrize("smallest", [True, False], ids=["minimum-size", "1024x640"])
+def test_the_ledgers_summary_column_keeps_room_in_a_small_window(window: Any, qtbot: Any, smallest: bool) -> None:
+    from desktop.gui.models.entries import EntryColumn
+
+    window.resize(*window_sizes(window)[0 if smallest else 1])
+    pane = window.show_pane("ledger")
+    table, header = pane.table, pane.table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 0)
+    qtbot.wait(20)  # the layouts settle
+    for column in (EntryColumn.SUMMARY, EntryColumn.SIGNERS):  # the Summary was 60 px wide, its header 'Sumi'
+        assert table.columnWidth(column) >= header.sectionSizeHint(column), column
+    assert table.columnWidth(EntryColumn.SUMMARY) >= 140
+    right = header.sectionViewportPosition(EntryColumn.SIGNERS) + table.columnWidth(EntryColumn.SIGNERS)
+    assert right <= table.viewport().width()  # no column past the table's right edge
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: table.columnWidth(EntryColumn.SIGNERS) == 230)  # as before where there is room
