@@ -40,7 +40,7 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import UNKNOWN, Latest, Op, Operations, TaskHandle
 from desktop.gui.panes.base import ProgressRow
-from desktop.gui.widgets.basics import Columns, banner, button, card, clear_layout, label, set_role
+from desktop.gui.widgets.basics import Columns, banner, button, card, clear_layout, label, open_at, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.gui.widgets.journal_form import JournalForm
 from desktop.workspace import Done, Workspace
@@ -74,7 +74,8 @@ class NotaryDeskWindow(QMainWindow):
         self.rows: list["JournalRow"] = []
         self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(QSize(980, 620))  # as the main window: it fits a 1024 x 640 screen
+        self.setMinimumSize(QSize(980, 560))  # a request scrolls; it opens 720 tall only where the screen has room
+        open_at(self, QSize(980, 720))
         self.setAcceptDrops(True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._attest_tab(), theme.icon("notary"), "Attest a request")

@@ -303,6 +303,7 @@ def test_the_wizards_and_the_signer_open_within_a_small_screen(
 ) -> None:
     from PySide6.QtWidgets import QWizard
 
+    from desktop.gui.notary_desk import NotaryDeskWindow
     from desktop.gui.recovery_wizard import RecoveryWizard
 
     populate(world, 1)
@@ -313,7 +314,10 @@ def test_the_wizards_and_the_signer_open_within_a_small_screen(
     recovery.show()
     signer = window.open_signer()
     qtbot.addWidget(signer)
-    for top in (transfer, recovery, signer):
+    desk = NotaryDeskWindow(window.ctx.home, window.ctx.keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    for top in (transfer, recovery, signer, desk):
         qtbot.waitExposed(top)
         qtbot.wait(20)  # the layouts settle
         assert_on_a_small_screen(top)
@@ -324,11 +328,18 @@ def test_the_wizards_and_the_signer_open_within_a_small_screen(
 
 
 def test_the_wizards_open_at_their_usual_size_on_a_larger_screen(window: Any, world: World, qtbot: Any) -> None:
+    from desktop.gui.notary_desk import NotaryDeskWindow
+
     populate(world, 1)
     window.ctx.events.announce(Changes.DEEDS)
     transfer = window.open_transfer(1)
     qtbot.waitExposed(transfer)
     assert transfer.size().toTuple() == (860, 620)  # as before, on the offscreen platform's 800 x 800 screen
+    desk = NotaryDeskWindow(window.ctx.home, window.ctx.keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    qtbot.waitExposed(desk)
+    assert desk.size().toTuple() == (980, 720)
 
 
 @pytest.mark.parametrize("smallest", [True, False], ids=["minimum-size", "1024x640"])
