@@ -182,6 +182,7 @@ def test_the_witness_buttons_take_two_lines_only_when_one_is_too_narrow(window: 
     qtbot.waitUntil(lambda: policy.isVisible() and not window.ctx.ops.busy)
     qtbot.wait(20)
     assert rect_in(policy, pane).top() == rect_in(request, pane).top()  # one line, as before
+    assert rect_in(pane.add_button, pane).left() - rect_in(request, pane).right() - 1 == 8  # spaced as before
     assert rect_in(policy, pane).right() > rect_in(pane.send_button, pane).right()
     window.resize(window.minimumSize())
     qtbot.waitUntil(lambda: rect_in(policy, pane).top() > rect_in(request, pane).bottom())  # under the others...

@@ -128,7 +128,7 @@ class ButtonRow(QWidget):
     the trailing ones go on a line of their own under the others (still at the right) instead of every button
     being squeezed below its words. The choice depends on the row's width alone."""
 
-    SPACING = 6  # as a QHBoxLayout's own in the theme
+    SPACING = 8  # as a row of buttons in a card (its layout spaces its items 8 apart, and a row in it inherits that)
 
     def __init__(self, leading: Sequence[QWidget], trailing: Sequence[QWidget]) -> None:
         super().__init__()
