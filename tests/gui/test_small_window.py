@@ -185,9 +185,14 @@ def test_the_witness_buttons_take_two_lines_only_when_one_is_too_narrow(window: 
     assert rect_in(pane.add_button, pane).left() - rect_in(request, pane).right() - 1 == 8  # spaced as before
     assert rect_in(policy, pane).right() > rect_in(pane.send_button, pane).right()
     window.resize(window.minimumSize())
-    qtbot.waitUntil(lambda: rect_in(policy, pane).top() > rect_in(request, pane).bottom())  # under the others...
+    qtbot.waitUntil(lambda: rect_in(policy, pane).bottom() < rect_in(request, pane).top())  # up by the title...
     assert rect_in(policy, pane).right() > rect_in(pane.send_button, pane).right()  # ...still at the right
+    qtbot.wait(20)  # the layouts settle
     assert_fits(pane)
+    row, own_card = pane.own_buttons, pane.own_buttons.parentWidget()
+    # on a line of its own under the others, the card was too short for it: the line's foot was cut
+    assert row.height() >= row.minimumSizeHint().height()
+    assert rect_in(own_card, pane).contains(rect_in(policy, pane))
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: rect_in(policy, pane).top() == rect_in(request, pane).top())
 

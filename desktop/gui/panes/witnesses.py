@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QWidget
 
 from core.display import short_address
 from core.replica_start import Stop, Wait
@@ -88,7 +88,10 @@ class WitnessesPane(Pane):
         self.body.addWidget(followed, 1)
 
         own, own_layout = card()
-        own_layout.addWidget(label("Witnesses of this ledger", "section"))
+        own_title = QHBoxLayout()  # Write policy comes up here in a narrow window, beside the title
+        own_title.addWidget(label("Witnesses of this ledger", "section"))
+        own_title.addStretch(1)
+        own_layout.addLayout(own_title)
         self.own_info = label("", "muted", wrap=True, selectable=True)
         own_layout.addWidget(self.own_info)
         self.witness_table = table(
@@ -99,8 +102,11 @@ class WitnessesPane(Pane):
         self.add_button = button("Add cosignatures\u2026", "import")
         self.send_button = button("Send to witness servers\u2026", "checkpoint")
         self.policy_button = button("Write policy\u2026", "save")
-        # in a small window (980 x 620) the four were squeezed below their words: Write policy goes under them
-        self.own_buttons = ButtonRow([self.request_button, self.add_button, self.send_button], [self.policy_button])
+        # in a small window (980 x 620) the four were squeezed below their words: Write policy goes up to the title
+        # (on a line of its own under them, the card was too short for the second line: its foot was cut)
+        self.own_buttons = ButtonRow(
+            [self.request_button, self.add_button, self.send_button], [self.policy_button], own_title
+        )
         own_layout.addWidget(self.own_buttons)
         self.body.addWidget(own, 1)
 

@@ -125,14 +125,17 @@ class Columns(QBoxLayout):
 
 class ButtonRow(QWidget):
     """Buttons in a row, the `trailing` ones at its right end; in a window too narrow for all of them in one row
-    the trailing ones go on a line of their own under the others (still at the right) instead of every button
-    being squeezed below its words. The choice depends on the row's width alone."""
+    the trailing ones go on a line of their own under the others (still at the right), or into `overflow` (a
+    card's title row: no taller than a button) instead of every button being squeezed below its words. The
+    choice depends on the row's width alone."""
 
     SPACING = 8  # as a row of buttons in a card (its layout spaces its items 8 apart, and a row in it inherits that)
 
-    def __init__(self, leading: Sequence[QWidget], trailing: Sequence[QWidget]) -> None:
+    def __init__(
+        self, leading: Sequence[QWidget], trailing: Sequence[QWidget], overflow: QBoxLayout | None = None
+    ) -> None:
         super().__init__()
-        self._leading, self._trailing = list(leading), list(trailing)
+        self._leading, self._trailing, self._overflow = list(leading), list(trailing), overflow
         lines = QVBoxLayout(self)
         lines.setContentsMargins(0, 0, 0, 0)
         lines.setSpacing(self.SPACING)
@@ -148,7 +151,10 @@ class ButtonRow(QWidget):
         self.wrapped = False
 
     def _width(self, widgets: list[QWidget]) -> int:
-        shown = [widget for widget in widgets if not widget.isHidden()]
+        # hidden by the program, not for a moment while a move into `overflow` gives it another parent
+        shown = [
+            w for w in widgets if not (w.isHidden() and w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide))
+        ]
         return sum(widget.sizeHint().width() for widget in shown) + self.SPACING * max(0, len(shown) - 1)
 
     def one_line_width(self) -> int:
@@ -174,12 +180,14 @@ class ButtonRow(QWidget):
         if wrap == self.wrapped:
             return
         self.wrapped = wrap
+        elsewhere = self._overflow if self._overflow is not None else self._second
         for widget in self._trailing:
-            (self._first if wrap else self._second).removeWidget(widget)
+            (self._first if wrap else elsewhere).removeWidget(widget)
         if wrap:
-            self._second.addStretch(1)
+            if elsewhere is self._second:
+                self._second.addStretch(1)
             for widget in self._trailing:
-                self._second.addWidget(widget)
+                elsewhere.addWidget(widget)
         else:
             while self._second.count():  # its stretch (the trailing widgets were taken out above)
                 self._second.takeAt(0)
