@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import UNKNOWN, Latest, Op, Operations, TaskHandle
 from desktop.gui.panes.base import ProgressRow
-from desktop.gui.widgets.basics import banner, button, card, clear_layout, label, set_role
+from desktop.gui.widgets.basics import Columns, banner, button, card, clear_layout, label, open_at, set_role
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.gui.widgets.journal_form import JournalForm
 from desktop.workspace import Done, Workspace
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 TITLE = "Notary's desk"
 STEPS = ("1 Open the request", "2 Check it", "3 Journal fields", "4 Attest")
 COLUMNS = ["Row", "Date", "Type", "Act", "Entry", "Ledger", "Signers", "Document", "Fee", "Profile"]
+FORM_LEAST_HEIGHT = 120  # the journal fields' own scrolled view: a few fields in sight when the desk is short
 
 
 class NotaryDeskWindow(QMainWindow):
@@ -73,7 +74,8 @@ class NotaryDeskWindow(QMainWindow):
         self.rows: list["JournalRow"] = []
         self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(QSize(980, 720))
+        self.setMinimumSize(QSize(980, 560))  # a request scrolls; it opens 720 tall only where the screen has room
+        open_at(self, QSize(980, 720))
         self.setAcceptDrops(True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._attest_tab(), theme.icon("notary"), "Attest a request")
@@ -122,11 +124,21 @@ class NotaryDeskWindow(QMainWindow):
         self.content = QWidget()
         content = QVBoxLayout(self.content)
         content.setContentsMargins(0, 0, 0, 0)
+        # the request's verdict, checks, act and journal fields scroll when the window is short (the signing card
+        # stays in view); when it is narrow, the act goes under the checks (its hashes were cut on the right)
+        self.request_area = a11y.form_area(QScrollArea())
+        self.request_area.setWidgetResizable(True)
+        self.request_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scrolled = QWidget()
+        self.request_area.setWidget(scrolled)
+        request = QVBoxLayout(scrolled)
+        request.setContentsMargins(0, 0, 0, 0)
+        self.request_area.installEventFilter(self)
         self.verdict, verdict_layout = banner("good")
         self.verdict_text = label("", wrap=True)
         verdict_layout.addWidget(self.verdict_text, 1)
-        content.addWidget(self.verdict)
-        top = QHBoxLayout()
+        request.addWidget(self.verdict)
+        top = self.top = Columns((1, 1))
         check_card, check_layout = card()
         check_layout.addWidget(label("What was checked on this machine", "section"))
         self.checks = QGridLayout()
@@ -141,7 +153,7 @@ class NotaryDeskWindow(QMainWindow):
         act_layout.addStretch(1)
         top.addWidget(check_card, 1)
         top.addWidget(act_card, 1)
-        content.addLayout(top, 2)
+        request.addLayout(top, 2)
         form_card, form_layout = card()
         form_layout.addWidget(label("Journal fields", "section"))
         self.form = JournalForm()
@@ -150,7 +162,9 @@ class NotaryDeskWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         form_layout.addWidget(scroll, 1)
-        content.addWidget(form_card, 3)
+        scroll.setMinimumHeight(FORM_LEAST_HEIGHT)
+        request.addWidget(form_card, 3)
+        content.addWidget(self.request_area, 1)
         sign_card, sign_layout = card()
         self.picker = KeyPicker(lambda: [(k.name, k.address) for k in self.keys.list()])
         sign_layout.addWidget(self.picker)
@@ -174,6 +188,12 @@ class NotaryDeskWindow(QMainWindow):
         self.refuse_button.clicked.connect(self.refuse)
         self._set_step(0)
         return page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.request_area and event.type() == QEvent.Type.Resize:
+            area = self.request_area  # its width less a scroll bar, shown or not: the choice cannot flip with it
+            self.top.fit(area.width() - 2 * area.frameWidth() - area.verticalScrollBar().sizeHint().width())
+        return super().eventFilter(watched, event)
 
     def _set_step(self, current: int) -> None:
         self.steps.setText("   \u203a   ".join(f"<b>{s}</b>" if i == current else s for i, s in enumerate(STEPS)))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -33,7 +33,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.dialogs.acts import folder_row
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, describe_error, report_error
-from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.basics import banner, button, label, open_at, set_role
 from desktop.gui.widgets.plain_table import fill, table
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField, KeyPicker
@@ -74,7 +74,8 @@ class RecoveryWizard(QWizard):
         self.setWindowIcon(theme.icon("recovery"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setMinimumSize(900, 640)
+        self.setMinimumSize(900, 560)  # its pages fit; at 640 its buttons were below a 640 px screen's edge
+        open_at(self, QSize(900, 640))
         self.case = CasePage(self)
         self.status = StatusPage(self)
         self.addPage(self.case)

@@ -34,7 +34,7 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.events import Events
 from desktop.gui.operations import Op, Operations, TaskHandle
 from desktop.gui.phrases import with_here
-from desktop.gui.widgets.basics import clear_layout, banner, button, card, label
+from desktop.gui.widgets.basics import ButtonRow, clear_layout, banner, button, card, label, open_at
 from desktop.gui.widgets.fields import KeyPicker
 from desktop.workspace import Done, Workspace
 
@@ -61,7 +61,8 @@ class SignerWindow(QMainWindow):
         self.source: Path | None = None
         self.setWindowTitle(fmt.window_title(TITLE))
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(QSize(760, 640))
+        self.setMinimumSize(QSize(760, 560))  # a request's lines scroll; 640 was more than a 640 px screen
+        open_at(self, QSize(760, 640))
         self.setAcceptDrops(True)
 
         central = QWidget()
@@ -131,7 +132,6 @@ class SignerWindow(QMainWindow):
         sign_layout.addWidget(self.key_note)
         self.picker = KeyPicker(lambda: [(k.name, k.address) for k in self.keys.list()])
         sign_layout.addWidget(self.picker)
-        row = QHBoxLayout()
         self.show_qr_button = button(
             "Show as QR\u2026",
             "qr",
@@ -146,12 +146,10 @@ class SignerWindow(QMainWindow):
             "Show response as QR\u2026", "qr", tip="Show the signed response as animated QR codes for the agency"
         )
         self.response_qr_button.setEnabled(False)
-        for widget in (self.show_qr_button, self.wallet_button, self.response_qr_button):
-            row.addWidget(widget)
-        row.addStretch(1)
         self.sign_button = button("Sign and save response\u2026", primary=True)
-        row.addWidget(self.sign_button)
-        sign_layout.addLayout(row)
+        # at the window's least width the four were squeezed below their words: Sign then goes under the others
+        qr_buttons = [self.show_qr_button, self.wallet_button, self.response_qr_button]
+        sign_layout.addWidget(ButtonRow(qr_buttons, [self.sign_button]))
         content.addWidget(sign_card)
         outer.addWidget(self.content, 1)
         self.content.hide()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,7 +29,7 @@ from desktop.gui import a11y, fmt, prompts, theme
 from desktop.gui.context import AppContext
 from desktop.gui.operations import Latest
 from desktop.gui.widgets.address_links import link_addresses
-from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.basics import banner, button, label, open_at, set_role
 from desktop.gui.widgets.amount import AmountSpinBox
 from desktop.gui.widgets.deadline import DeadlineField
 from desktop.gui.widgets.fields import AddressField
@@ -57,7 +57,8 @@ class TransferWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setMinimumSize(860, 620)
+        self.setMinimumSize(860, 560)  # its pages fit; 620 and a title bar were more than a 640 px screen
+        open_at(self, QSize(860, 620))
         self.terms = TermsPage(self, deed_id)
         from desktop.gui.transfer_signatures import SignaturesPage
 

@@ -25,13 +25,16 @@ from desktop.gui.events import Change, Changes
 from desktop.gui.models.deeds import HEADERS, DeedColumn, DeedTableModel
 from desktop.gui.operations import Latest
 from desktop.gui.panes.base import Pane
-from desktop.gui.widgets.basics import label, make_table
+from desktop.gui.widgets.basics import ElidedLabel, make_table
 from desktop.gui.panes.deed_detail import DeedDetail
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
 
 SEARCH_MAX_LENGTH = 200  # core.deed_search.MAX_SEARCH_CHARS; not imported, so start-up needs no SQLAlchemy
+# the search box may narrow to this: wider, at the window's minimum size it pushed the deed's detail (and its
+# scroll bar) off the pane's right edge; its placeholder is elided, the typed text scrolls
+SEARCH_LEAST_WIDTH = 200
 
 # What the widest usual cell of a column reads: each column is as wide as this or its header, in the font
 # on screen, and the Address column takes the rest (fixed pixel widths cut it at the default window size).
@@ -73,10 +76,10 @@ class DeedsPane(Pane):
         self.search.setPlaceholderText("Search parcel, address or owner address\u2026  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(SEARCH_LEAST_WIDTH)
         self.search.setMaxLength(SEARCH_MAX_LENGTH)
         a11y.name(self.search, "Search deeds", "Parcel, address or owner address (Ctrl+F)")
-        self.count = label("", "muted")
+        self.count = ElidedLabel("", "muted")  # "more than 5,000 of 123,456 deeds" gives way in a small window
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)

@@ -31,7 +31,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, TaskHandle, describe_error
 from desktop.gui.panes.base import Pane
-from desktop.gui.widgets.basics import banner, button, label, set_role
+from desktop.gui.widgets.basics import ElidedLabel, banner, button, label, set_role
 from desktop.workspace import Document, Done, Signer
 from desktop.gui.widgets.fields import asked_once
 
@@ -157,6 +157,17 @@ EMPTY = (
 )
 
 
+# the list of documents may narrow to this (it was 240): with the preview's tools beside it, the pane then fits the
+# window's minimum size; the names ("title-deed83") are short
+FILES_LEAST_WIDTH = 200
+
+
+def breakable_path(path: Path) -> str:
+    """`path` as shown in a wrapping label: it may break after each separator (Qt breaks a line after "/" but
+    not after "\\"), so a long folder wraps instead of widening the pane past a small window's edge."""
+    return fmt.plain(str(path)).replace("/", "/\u200b").replace("\\", "\\\u200b")
+
+
 class DocumentsPane(Pane):
     title = "Documents"
     subtitle = (
@@ -191,11 +202,11 @@ class DocumentsPane(Pane):
 
         self.files = QListWidget()
         self.files.setIconSize(QSize(20, 20))
-        self.files.setMinimumWidth(240)
+        self.files.setMinimumWidth(FILES_LEAST_WIDTH)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(label(f"In {ctx.home.documents}", "muted", wrap=True))
+        left_layout.addWidget(label(f"In {breakable_path(ctx.home.documents)}", "muted", wrap=True))
         self.empty = label(EMPTY, wrap=True)  # what to do, where an empty list said nothing
         left_layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)
         left_layout.addWidget(self.files, 1)
@@ -219,7 +230,7 @@ class DocumentsPane(Pane):
             )
             self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tools = QHBoxLayout()
-        self.name = label("No document open", "section")
+        self.name = ElidedLabel("No document open", "section")  # a long file name gives way to the tools
         self.page = QSpinBox()
         self.page.setPrefix("Page ")
         self.page.setRange(1, 1)

@@ -6,7 +6,7 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,10 @@ def read_summary(ledger: Ledger) -> tuple[RecordedEntry | None, int, list[str]]:
     # shown together, so of one moment: else the "latest" checkpoint next to a length holding a later one
     with ledger.snapshot():
         return ledger.latest_checkpoint(), ledger_length(ledger), entry_kinds(ledger)
+
+
+SIGNERS_WIDTH = 230  # the Signed by column, where there is room
+SIGNERS_SHARE = 0.45  # else its share of the room the fixed columns leave: the Summary (stretched) keeps the rest
 
 
 class LedgerPane(Pane):
@@ -118,10 +122,11 @@ class LedgerPane(Pane):
             (EntryColumn.KIND, 120),
             (EntryColumn.DEED, 60),
             (EntryColumn.SUMMARY, 420),
-            (EntryColumn.SIGNERS, 230),
+            (EntryColumn.SIGNERS, SIGNERS_WIDTH),
         ):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(EntryColumn.SUMMARY, QHeaderView.ResizeMode.Stretch)
+        self.table.viewport().installEventFilter(self)  # Signed by gives way in a narrow window
         self.detail = a11y.name(QPlainTextEdit(), "Selected entry", "Its signed message and signatures")
         self.detail.setReadOnly(True)
         self.detail.setFont(QFont("DejaVu Sans Mono", 9))
@@ -153,6 +158,19 @@ class LedgerPane(Pane):
         self._refresh()
 
     # -- what is shown -------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_room()
+        return super().eventFilter(watched, event)
+
+    def _share_room(self) -> None:
+        """Signed by as wide as SIGNERS_WIDTH where there is room, else a share of what the fixed columns leave
+        (never narrower than its header): at the window's least size the Summary was 70 px, its header cut."""
+        fixed = (EntryColumn.INDEX, EntryColumn.RECORDED, EntryColumn.KIND, EntryColumn.DEED)
+        room = self.table.viewport().width() - sum(self.table.columnWidth(column) for column in fixed)
+        least = self.table.horizontalHeader().sectionSizeHint(EntryColumn.SIGNERS)
+        self.table.setColumnWidth(EntryColumn.SIGNERS, min(SIGNERS_WIDTH, max(least, int(room * SIGNERS_SHARE))))
+
     def _refresh(self) -> None:
         ledger = self.ctx.ledger
         if ledger is None:

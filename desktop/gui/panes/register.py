@@ -26,7 +26,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, report_error
 from desktop.gui.panes.base import Pane
-from desktop.gui.widgets.basics import banner, button, card, label
+from desktop.gui.widgets.basics import Columns, banner, button, card, label
 from desktop.gui.widgets.fields import AddressField, KeyPicker
 from desktop.workspace import Done, Signer
 
@@ -34,6 +34,7 @@ from desktop.workspace import Done, Signer
 # The attributes an appraiser fills first, as core.attributes describes them (the valuation model's features).
 ATTRIBUTES = form_attributes()
 NOT_GIVEN = "\u2014"
+COLUMN_STRETCH = (5, 4)  # the deed's column and the attributes', side by side
 
 
 class AttributeSpin(QSpinBox):
@@ -75,14 +76,15 @@ class RegisterPane(Pane):
         scroll.setWidgetResizable(True)
         inner = QWidget()
         scroll.setWidget(inner)
-        columns = QHBoxLayout(inner)
+        columns = Columns(COLUMN_STRETCH, inner)  # the attributes under the deed in a small window
         columns.setContentsMargins(0, 0, 4, 0)
         columns.setSpacing(14)
         left = QVBoxLayout()
         right = QVBoxLayout()
-        columns.addLayout(left, 5)
-        columns.addLayout(right, 4)
+        columns.addLayout(left, COLUMN_STRETCH[0])
+        columns.addLayout(right, COLUMN_STRETCH[1])
         self.body.addWidget(scroll, 1)
+        self._scroll, self._columns = scroll, columns
 
         deed_card, deed_layout = card()
         deed_layout.addWidget(label("The deed", "section"))
@@ -166,6 +168,17 @@ class RegisterPane(Pane):
             self.key.select(preferred_key(ctx, ctx.ledger.identity.operator))
         ctx.ops.op(self, _choices).success(self._fill_choices).failure(lambda _e: None).run()
         self._validate()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._place_columns()
+
+    def _place_columns(self) -> None:
+        """The attributes beside the deed when both fit, else under it (980 x 620: they were cut on the right,
+        behind a horizontal scroll bar). From the pane's width, a vertical scroll bar counted as shown."""
+        outer, scroll = self._outer.contentsMargins(), self._scroll
+        frame = scroll.frameWidth() * 2 + scroll.verticalScrollBar().sizeHint().width()
+        self._columns.fit(self.width() - outer.left() - outer.right() - frame)
 
     def _field_widget(self, field: Attribute) -> QWidget:
         if field.kind == "choice":

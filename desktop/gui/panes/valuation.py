@@ -28,7 +28,7 @@ from desktop.gui.context import AppContext
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import Latest, TaskHandle
 from desktop.gui.panes.base import Pane, ProgressRow
-from desktop.gui.widgets.basics import banner, button, card, label
+from desktop.gui.widgets.basics import ElidedLabel, banner, button, card, label
 from desktop.gui.widgets.charts import DriverChart, RangeChart
 from desktop.workspace import Document, Done, Valued
 from desktop.gui.widgets.fields import asked_once
@@ -52,7 +52,8 @@ class ValuationPane(Pane):
         self.deed.setPrefix("Deed ")
         self.deed.setMinimumWidth(130)
         a11y.name(self.deed, "Deed number")
-        self.deed_label = label("", "muted")
+        # the deed's parcel and address: cut with an ellipsis (whole on hover) when a small window has no room
+        self.deed_label = ElidedLabel("", "muted")
         self.value_button = button("Estimate", primary=True)
         self.record_button = button("Record on ledger\u2026", "ledger", tip="Sign this valuation into the ledger")
         self.record_button.setEnabled(False)
@@ -192,7 +193,8 @@ class ValuationPane(Pane):
         self.deed.blockSignals(True)
         self.deed.setMaximum(max(1, count))
         self.deed.blockSignals(False)
-        self.deed_label.setText(f"parcel {deed.parcel} \u2022 {deed.address}" if deed is not None else "")
+        shown = f"parcel {fmt.plain(deed.parcel)} \u2022 {fmt.plain(deed.address)}" if deed is not None else ""
+        self.deed_label.setText(shown)
 
     def value_deed(self, deed_id: int) -> None:
         self.ctx.require_ledger()

@@ -18,7 +18,7 @@ from desktop.gui.dialogs.witness import BecomeWitnessDialog, FollowDialog, Polic
 from desktop.gui.events import Change, Changes
 from desktop.gui.operations import UNKNOWN, Latest, TaskHandle
 from desktop.gui.panes.base import Pane
-from desktop.gui.widgets.basics import button, card, label
+from desktop.gui.widgets.basics import ButtonRow, button, card, label
 from desktop.gui.widgets.plain_table import table
 from desktop.gui.panes.ledger import KeyDialog
 from desktop.workspace.witnessing import Overview
@@ -76,37 +76,38 @@ class WitnessesPane(Pane):
             "Ledgers this office follows",
         )
         followed_layout.addWidget(self.followed_table, 1)
-        row = QHBoxLayout()
         self.become_button = button("Become a witness\u2026", "add")
         self.follow_button = button("Follow a ledger\u2026", "add")
         self.cosign_button = button("Cosign a request\u2026", "checkpoint")
         self.copy_key_button = button("Copy witness key", "copy")
         self.sync_button = button("Sync replica\u2026", "refresh")
-        for widget in (self.become_button, self.follow_button, self.cosign_button, self.copy_key_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.sync_button)
-        followed_layout.addLayout(row)
+        self.followed_buttons = ButtonRow(
+            [self.become_button, self.follow_button, self.cosign_button, self.copy_key_button], [self.sync_button]
+        )
+        followed_layout.addWidget(self.followed_buttons)
         self.body.addWidget(followed, 1)
 
         own, own_layout = card()
-        own_layout.addWidget(label("Witnesses of this ledger", "section"))
+        own_title = QHBoxLayout()  # Write policy comes up here in a narrow window, beside the title
+        own_title.addWidget(label("Witnesses of this ledger", "section"))
+        own_title.addStretch(1)
+        own_layout.addLayout(own_title)
         self.own_info = label("", "muted", wrap=True, selectable=True)
         own_layout.addWidget(self.own_info)
         self.witness_table = table(
             ["Witness", "Address", "Last cosigned size", "Cosigned at", "On the latest"], "Witnesses of this ledger"
         )
         own_layout.addWidget(self.witness_table, 1)
-        row = QHBoxLayout()
         self.request_button = button("Write request for witnesses\u2026", "export")
         self.add_button = button("Add cosignatures\u2026", "import")
         self.send_button = button("Send to witness servers\u2026", "checkpoint")
         self.policy_button = button("Write policy\u2026", "save")
-        for widget in (self.request_button, self.add_button, self.send_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.policy_button)
-        own_layout.addLayout(row)
+        # in a small window (980 x 620) the four were squeezed below their words: Write policy goes up to the title
+        # (on a line of its own under them, the card was too short for the second line: its foot was cut)
+        self.own_buttons = ButtonRow(
+            [self.request_button, self.add_button, self.send_button], [self.policy_button], own_title
+        )
+        own_layout.addWidget(self.own_buttons)
         self.body.addWidget(own, 1)
 
         self.check_fork_button.clicked.connect(self.check_fork)
