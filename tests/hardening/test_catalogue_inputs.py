@@ -156,6 +156,16 @@ WRITERS: dict[str, list[str]] = {
     "key export --out": ["key", "export", "alice", "--out", "OUT"],
     "sign --out": ["sign", "REQUEST", "--key", "alice", "--yes", "--password-file", "PASSWORD", "--out", "OUT"],
     "journal --csv": ["journal", "--csv", "OUT"],
+    # records a checkpoint before it writes: a folder it cannot write in must be said before that
+    "checkpoint --request-out": [
+        "checkpoint",
+        "--key",
+        "registrar",
+        "--password-file",
+        "PASSWORD",
+        "--request-out",
+        "OUT",
+    ],
 }
 
 

@@ -21,7 +21,7 @@ from core.policy import format_policy
 from core.witness_requests import build_request
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
-from tests.helpers import make_world
+from tests.helpers import make_world, read_only_folder
 
 
 def folder_print(root: Path) -> str:
@@ -293,4 +293,21 @@ def test_a_witness_behind_the_request_is_told_its_size(scene: Scene, capsys: pyt
         capsys,
     )
     assert_refused(outcome, 2, says="last cosigned")
+    assert folder_print(scene.witness) == before
+
+
+def test_cosigning_into_a_read_only_folder_advances_nothing(scene: Scene, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newer checkpoint the witness would cosign, its cosignature to go where nothing can be written: refused
+    before the witness's state moves on (it used to record the new size, then fail writing the file)."""
+    office, pw = scene.office, str(scene.files["PW"])
+    newer = scene.files["FOLDER"] / "newer-request.json"
+    register = ["deed", "register", "--parcel", "0526301101", "--address", "2 Main St", "--owner", office.bob]
+    for argv in (register, ["checkpoint", "--request-out", str(newer)]):
+        done = run_cli(office.argv(*argv, "--key", "registrar", "--password-file", pw), capsys)
+        assert done.code == 0, done.err
+    before = folder_print(scene.witness)
+    with read_only_folder(scene.files["FOLDER"] / "dvd") as folder:
+        argv = ["witness", "cosign", str(newer), "--key", "notary", "--out", str(folder / "cos"), "--password-file", pw]
+        assert_refused(run_cli(["--data-dir", str(scene.witness), *argv], capsys), 2, says="read-only")
+        assert list(folder.iterdir()) == []
     assert folder_print(scene.witness) == before
