@@ -20,6 +20,7 @@ from typing import NoReturn
 
 from core import __version__
 from core.errors import DeedbookError, VerificationFailed, database_error_sentence
+from core.paths import DataDir
 from core.shown_urls import shown_url
 from desktop.cli.context import CliContext
 from desktop.cli.hints import with_hint
@@ -107,6 +108,7 @@ def run(argv: list[str]) -> int:
 def _handled(args: argparse.Namespace, ctx: CliContext) -> int:
     """The command's exit code; a refusal or failure said in one sentence on stderr."""
     try:
+        DataDir.resolve(ctx.data_dir)  # a file named as the data folder: said before any command, the GUI's too
         return int(args.handler(args, ctx) or 0)
     except DeedbookError as error:
         print(f"deedbook: {shown_url(with_hint(error))}", file=sys.stderr)  # a URL's password never said
