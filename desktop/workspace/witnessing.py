@@ -155,6 +155,7 @@ class WitnessOps(RecordOps):
         force: bool = False,
     ) -> Done["tuple[RecordedEntry, Path | None]"]:
         """Sign a checkpoint and, if asked, write the request witnesses cosign it from (a taken name is said first)."""
+        from core.errors import DeedbookError, Remedy
         from core.outfiles import check_output
 
         if request_out is not None:
@@ -162,7 +163,16 @@ class WitnessOps(RecordOps):
         signed = self.checkpoint(operator, new_witness=new_witness)
         if request_out is None:
             return Done((signed.value, None), signed.receipt)
-        written = self.checkpoint_request(request_out, force=force)
+        try:
+            written = self.checkpoint_request(request_out, force=force)
+        except (DeedbookError, OSError) as error:  # the folder filled up (or changed) since it was checked
+            why = str(error).rstrip(".").removesuffix("; nothing was written")  # of the file; the entry was
+            raise DeedbookError(
+                f"Checkpoint {signed.value.index} ({signed.value.message['size']} entries) was recorded, but its "
+                f"request for witnesses was not written ({why[:1].lower()}{why[1:]}); the checkpoint stays, and "
+                "its request can be written again.",
+                remedy=Remedy.WRITE_CHECKPOINT_REQUEST,
+            ) from None
         return Done((signed.value, written.value), signed.receipt | written.receipt)
 
     def add_cosignatures(self, paths: Sequence[str | os.PathLike[str]]) -> Done[list["Added"]]:

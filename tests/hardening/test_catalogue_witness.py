@@ -8,6 +8,7 @@ own folder, and must refuse with exit 2 and one sentence, leaving both folders e
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from core.policy import format_policy
 from core.witness_requests import build_request
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
-from tests.helpers import make_world, read_only_folder
+from tests.helpers import full_folder, make_world, read_only_folder
 
 
 def folder_print(root: Path) -> str:
@@ -311,3 +312,23 @@ def test_cosigning_into_a_read_only_folder_advances_nothing(scene: Scene, capsys
         assert_refused(run_cli(["--data-dir", str(scene.witness), *argv], capsys), 2, says="read-only")
         assert list(folder.iterdir()) == []
     assert folder_print(scene.witness) == before
+
+
+def test_a_checkpoint_whose_request_finds_the_disk_full_says_it_was_recorded(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder takes an empty file (the check before signing) but not the request: the checkpoint is recorded
+    by then, and the sentence says so and how to write the request again (it said 'nothing was written')."""
+    office = scene.office
+    keyed = ["--key", "registrar", "--password-file", str(scene.files["PW"])]
+    with full_folder(scene.files["FOLDER"] / "full") as disk:
+        outcome = run_cli(office.argv("checkpoint", *keyed, "--request-out", str(disk / "request.json")), capsys)
+        assert_refused(outcome, 2, says="was recorded, but its request for witnesses was not written (the disk")
+        assert "checkpoint request --out FILE" in outcome.err and "nothing was written" not in outcome.err
+        assert [p.name for p in disk.iterdir()] == [".filler"]
+    shown = run_cli(office.argv("checkpoint", "show", "--json"), capsys)
+    again = run_cli(office.argv("checkpoint", "request", "--out", str(scene.files["OUT"])), capsys)
+    assert again.code == 0, again.err
+    latest = json.loads(shown.out)
+    assert f"Checkpoint {latest['index']} " in outcome.err
+    assert json.loads(scene.files["OUT"].read_text())["checkpoint"] == latest["note"]
