@@ -93,8 +93,8 @@ def run(argv: list[str]) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        if args.command is None:
-            args = parser.parse_args(["gui", *argv])  # no command: the GUI
+        if args.command is None:  # no command: the GUI, with the options given (all of them before a command)
+            args = parser.parse_args([*argv, "gui"])
     except KeyboardInterrupt:
         return interrupted(INTERRUPTED_BEFORE)
     ctx = CliContext(data_dir=args.data_dir, db_url=args.db_url)
