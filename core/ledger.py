@@ -55,6 +55,10 @@ def _pinned() -> dict[Engine, Connection]:
     return _PINNED.get({})
 
 
+# Every number the ledger stores fits a 64-bit integer column (SQLite's, PostgreSQL's BIGINT); a number a person
+# types beyond it names nothing here (the driver would refuse it with an OverflowError, not a sentence).
+DB_INT_LIMIT = 2**63
+
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
 
@@ -429,8 +433,10 @@ class Ledger:
             return entry_count(conn)
 
     def entry(self, index: int) -> RecordedEntry:
-        with self.reader() as conn:
-            row = conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
+        row = None
+        if 0 <= index < DB_INT_LIMIT:
+            with self.reader() as conn:
+                row = conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
         if row is None:
             raise NotFound(f"There is no entry {index}: the ledger has {self.size()} entries (0 to {self.size() - 1}).")
         return RecordedEntry.from_row(row)
@@ -465,7 +471,7 @@ class Ledger:
         """A deed number, or a parcel number, as a person types it."""
         text_ref = str(reference).strip()
         with self.reader() as conn:
-            if text_ref.isdigit():
+            if text_ref.isdigit() and int(text_ref) < DB_INT_LIMIT:
                 found = conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.deed_id) == int(text_ref))).scalar()
                 if found is not None:
                     return int(found)
