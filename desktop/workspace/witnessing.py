@@ -433,7 +433,7 @@ class WitnessOps(RecordOps):
     def replica_source(self, source: str, cancelled: Callable[[], bool] | None = None) -> "Source":
         """A bundle file (its check stopped when `cancelled()` says so), another data folder, or a `serve` URL."""
         from core.bundle_lines import read_bundle
-        from core.errors import DeedbookError
+        from core.errors import DeedbookError, NotFound
         from core.ledger import Ledger
         from core.paths import DataDir
         from core.replica import BundleSource, LedgerSource
@@ -448,7 +448,11 @@ class WitnessOps(RecordOps):
             home = DataDir.resolve(path)
             if home.root == self.home.root:
                 raise DeedbookError("A replica syncs from another data folder than its own.")
-            return LedgerSource(Ledger.open(home), str(home.root))
+            try:
+                ledger = Ledger.open(home)
+            except NotFound:  # its sentence says how to choose this folder, not the folder synced from
+                raise DeedbookError(f"There is no ledger in {home.root} to sync from.") from None
+            return LedgerSource(ledger, str(home.root))
         return BundleSource(read_bundle(path, cancelled), str(path))
 
     def replica_sync(

@@ -209,6 +209,12 @@ CASES: dict[str, tuple[str, list[str], str]] = {
     ),
     "a replica of another ledger": ("office", ["replica", "sync", "--from", "STRANGER"], "this replica follows"),
     "a replica of its own folder": ("office", ["replica", "sync", "--from", "OFFICE"], "another data folder"),
+    # its sentence named --data-dir, the option of the folder synced into
+    "a replica of a folder with no ledger": (
+        "witness",
+        ["replica", "sync", "--from", "FOLDER"],
+        "There is no ledger in FOLDER to sync from.",
+    ),
     "a folder that never synced": ("office", ["replica", "show"], "never synced"),
     "a port out of range": ("office", ["serve", "--port", "70000"], "--port is a port number"),
     "serving a witness that is not one": ("office", ["serve", "--witness"], "not a witness's"),
@@ -263,7 +269,7 @@ def test_bad_input_is_one_sentence_and_changes_nothing(
     home = scene.office.home if where == "office" else scene.witness
     before = (scene.office.fingerprint(), folder_print(scene.witness))
     outcome = run_cli(["--data-dir", str(home), *(scene.resolve(word) for word in argv)], capsys)
-    assert_refused(outcome, 2, says=says)
+    assert_refused(outcome, 2, says=says.replace("FOLDER", str(scene.files["FOLDER"].resolve())))
     assert (scene.office.fingerprint(), folder_print(scene.witness)) == before
     assert not scene.files["OUT"].exists()
 
