@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
@@ -49,6 +50,23 @@ from core.store import (
 # The snapshot each engine's reads are pinned to in this thread (Ledger.snapshot); a context variable,
 # since the GUI reads off the UI thread and the watcher in its own: each thread pins its own.
 _PINNED: ContextVar[dict[Engine, Connection]] = ContextVar("deedbook_pinned_snapshot")
+
+
+def _refuse_absent_sqlite_file(db_url: str) -> None:
+    """A --db-url naming a SQLite file that is not there, or empty, holds no ledger: say so before connecting,
+    which would make the file and write the schema into it (a command that only reads left a database)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        return  # unparsable: make_engine says so
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        raise NotFound(f"There is no ledger in the database {path}.")
 
 
 def _pinned() -> dict[Engine, Connection]:
@@ -152,6 +170,8 @@ class Ledger:
                 check_schema(engine, read_only=True)
                 return engine
             home.ensure().ensure_database_file()
+        elif not create:
+            _refuse_absent_sqlite_file(db_url)
         engine = make_engine(db_url or home.default_db_url)
         try:
             migrate(engine, on_upgrade)
@@ -186,6 +206,10 @@ class Ledger:
             with engine.connect() as conn:
                 if conn.execute(select(func.count()).select_from(EntryRow)).scalar_one():
                     raise LedgerDamaged("The ledger database is damaged: it has entries but no ledger identity.")
+            if db_url is not None:  # the database named, not the data folder (it said the folder's name)
+                from core.shown_urls import shown_if_plain
+
+                raise NotFound(f"There is no ledger in the database {shown_if_plain(db_url) or 'at the URL given'}.")
             raise NotFound(f"There is no ledger in {home.root}.", remedy=Remedy.CHOOSE_DATA_FOLDER)
         try:
             identity = LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, int(row.chain_id))
