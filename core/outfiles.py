@@ -80,6 +80,14 @@ def output_folder(path: str | os.PathLike[str]) -> Path:
     return folder
 
 
+def writable_folder(path: str | os.PathLike[str]) -> Path:
+    """`output_folder`, and a file can be made there (a read-only mount, a full disk's last inode): for a job
+    that writes several files of its own naming, said before it starts."""
+    folder = output_folder(path)
+    _probe_writable(folder)
+    return folder
+
+
 def check_output(path: str | os.PathLike[str], *, force: bool = False, make_folder: bool = False) -> Path:
     """Whether `path` can be written (call it before long work); a sentence if not. `write_output` checks again."""
     p = Path(path)

@@ -50,6 +50,10 @@ def require_display() -> None:
 def _gui(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.dark and not args.screenshots:
         raise DeedbookError("--dark is for the screenshot tour: use it with --screenshots DIR.")
+    if args.screenshots:  # a file there, or a folder nothing can be written in: a sentence, not a failed step
+        from core.outfiles import writable_folder
+
+        writable_folder(args.screenshots)
     require_display()
     from desktop.gui.app import run  # Qt is imported only when the GUI is wanted
 

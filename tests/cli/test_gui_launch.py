@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from desktop.cli.main import run
-from tests.hardening.harness import Outcome, assert_refused
+from tests.hardening.harness import Outcome, assert_refused, run_cli
+from tests.helpers import read_only_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,3 +69,16 @@ def test_sign_with_options_but_no_request_is_refused(options: list[str], tmp_pat
     outcome = _without_a_display(["--data-dir", str(tmp_path / "home"), "sign", *options])
     assert_refused(outcome, 2, says=f"Name the request file to sign ('deedbook sign REQUEST {options[0]} ...')")
     assert not (tmp_path / "home").exists()
+
+
+def test_screenshots_where_none_can_be_written_is_a_sentence(tmp_path: Path) -> None:
+    """The tour ran and failed at its first picture ('screenshot step failed: FileExistsError...', exit 1)."""
+    taken = tmp_path / "notes.txt"
+    taken.write_text("x")
+    home = ["--data-dir", str(tmp_path / "home")]
+    outcome = run_cli([*home, "gui", "--screenshots", str(taken)], isolated=True, timeout=120)
+    assert_refused(outcome, 2, says=f"{taken} is a file, not a folder")
+    with read_only_folder(tmp_path / "dvd") as folder:
+        outcome = run_cli([*home, "gui", "--screenshots", str(folder / "shots")], isolated=True, timeout=120)
+        assert_refused(outcome, 2, says="choose another folder")
+        assert list(folder.iterdir()) == []
