@@ -392,7 +392,15 @@ class WitnessOps(RecordOps):
             return Done(result, Receipt(files=written))
         if not result.cosigned or result.note is None:
             raise DeedbookError(result.sentence, remedy=Remedy.FOLLOW_LEDGER if result.status == 404 else None)
-        return Done(result, self.write_file(out, result.note.serialize(), force=force).receipt)
+        try:
+            cosignature = self.write_file(out, result.note.serialize(), force=force)
+        except DeedbookError as error:  # the folder filled up since it was checked: the state has moved on
+            why = str(error).rstrip(".").removesuffix("; nothing was written")
+            raise DeedbookError(
+                f"{result.sentence.rstrip('.')}, and the witness keeps that, but the cosignature was not written "
+                f"({why[:1].lower()}{why[1:]}); cosign the same request again to write it."
+            ) from None
+        return Done(result, cosignature.receipt)
 
     # -- anyone ----------------------------------------------------------------------------------------------
     def verify_fork(self, path: str | os.PathLike[str]) -> "ForkVerdict":

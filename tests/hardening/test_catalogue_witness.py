@@ -338,3 +338,34 @@ def test_a_checkpoint_whose_request_finds_the_disk_full_says_it_was_recorded(
     latest = json.loads(shown.out)
     assert f"Checkpoint {latest['index']} " in outcome.err
     assert json.loads(scene.files["OUT"].read_text())["checkpoint"] == latest["note"]
+
+
+def test_a_cosignature_that_finds_the_disk_full_says_the_witness_cosigned(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The witness's state moves on before the file is written: the sentence says so and how to get the file
+    (it said 'The disk holding DIR is full; nothing was written.'); the same request cosigned again writes it."""
+    office, pw = scene.office, str(scene.files["PW"])
+    newer = scene.files["FOLDER"] / "newer-request.json"
+    register = ["deed", "register", "--parcel", "0526301101", "--address", "2 Main St", "--owner", office.bob]
+    for argv in (register, ["checkpoint", "--request-out", str(newer)]):
+        done = run_cli(office.argv(*argv, "--key", "registrar", "--password-file", pw), capsys)
+        assert done.code == 0, done.err
+    cosign = [
+        "--data-dir",
+        str(scene.witness),
+        "witness",
+        "cosign",
+        str(newer),
+        "--key",
+        "notary",
+        "--password-file",
+        pw,
+    ]
+    with full_folder(scene.files["FOLDER"] / "full") as disk:
+        outcome = run_cli([*cosign, "--out", str(disk / "cosigned.txt")], capsys)
+        assert_refused(outcome, 2, says="and the witness keeps that, but the cosignature was not written (the disk")
+        assert "cosign the same request again" in outcome.err and "nothing was written" not in outcome.err
+        assert [p.name for p in disk.iterdir()] == [".filler"]
+    again = run_cli([*cosign, "--out", str(scene.files["OUT"])], capsys)
+    assert again.code == 0, again.err
