@@ -11,7 +11,14 @@ from core.display import clean, script_note
 from core.entries import Entry, SignatureRecord, canonical_json
 from core.errors import DeedbookError
 from core.keys import UnlockedKey
-from core.kinds.registration import DEFAULT_SHARES, MAX_ATTRIBUTES, check_attribute, check_attributes, normalize_parcel
+from core.kinds.registration import (
+    DEFAULT_SHARES,
+    MAX_ATTRIBUTES,
+    MAX_SHARES,
+    check_attribute,
+    check_attributes,
+    normalize_parcel,
+)
 from core.ledger import Ledger
 from core.money import Money
 from core.signing import checksum_address, parse_address
@@ -33,6 +40,8 @@ def registration_message(
         raise DeedbookError("A deed needs a property address.")
     if shares < 1:
         raise DeedbookError("A deed has at least one share.")
+    if shares > MAX_SHARES:
+        raise DeedbookError(f"A deed has at most {MAX_SHARES:,} shares.")
     return {
         "deedId": deed_id,
         "parcel": parcel,

@@ -26,6 +26,8 @@ class Remedy(enum.Enum):
     GIVE_REQUEST = "give-request"  # a wallet's bare signature needs the request it answers
     NAME_APPROVER = "name-approver"  # several people may co-sign a hold: say which one
     FOLLOW_LEDGER = "follow-ledger"  # a witness cosigns only the ledgers it follows: follow this one first
+    WRITE_CHECKPOINT_REQUEST = "write-checkpoint-request"  # a checkpoint was recorded, its request not written
+    DATA_FOLDER_PATH = "data-folder-path"  # the data folder named is a file (or another non-folder): name a folder
 
 
 class DeedbookError(Exception):

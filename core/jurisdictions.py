@@ -92,37 +92,41 @@ def _id(value: Any, who: str) -> IdEvidence | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise FieldsError(f"The identity evidence of {who} must be an object (type, issuer, number, issued, expires).")
+        raise FieldsError(f"The field 'id' of {who} must be an object (type, issuer, number, issued, expires).")
     unknown = set(value) - {"type", "issuer", "number", "issued", "expires"}
     if unknown:
-        raise FieldsError(f"The identity evidence of {who} has an unknown field '{sorted(unknown)[0][:40]}'.")
+        raise FieldsError(f"The field 'id' of {who} has an unknown field '{sorted(unknown)[0][:40]}'.")
+    of_id = f"of the 'id' of {who}"
     return IdEvidence(
-        _text(value.get("type"), f"{who} id type"),
-        _text(value.get("issuer"), f"{who} id issuer"),
-        _text(value.get("number"), f"{who} id number", limit=64),
-        _date(value.get("issued"), f"{who} id issued"),
-        _date(value.get("expires"), f"{who} id expires"),
+        _text(value.get("type"), f"'type' {of_id}"),
+        _text(value.get("issuer"), f"'issuer' {of_id}"),
+        _text(value.get("number"), f"'number' {of_id}", limit=64),
+        _date(value.get("issued"), f"'issued' {of_id}"),
+        _date(value.get("expires"), f"'expires' {of_id}"),
     )
 
 
-def _people(value: Any, what: str, *, ids: bool) -> tuple[Person, ...]:
+def _people(value: Any, key: str, noun: str, *, ids: bool) -> tuple[Person, ...]:
+    """The people listed under `key` ("signers"); each sentence names the key and the person's place in it, as
+    the file says them (a journal field 'signer 1' named no key the file has)."""
+    allowed = {"name", "address", "id"} if ids else {"name", "address"}
+    shape = "an object (" + ", ".join(sorted(allowed, key=["name", "address", "id"].index)) + ")"
     if value is None:
         return ()
     if not isinstance(value, list) or len(value) > MAX_SIGNERS:
-        raise FieldsError(f"The journal field {what} must be a list of at most {MAX_SIGNERS} people.")
+        raise FieldsError(f"The journal field '{key}' must be a list of at most {MAX_SIGNERS} people, each {shape}.")
     people = []
     for number, item in enumerate(value, 1):
-        who = f"{what} {number}"
+        who = f"{noun} {number} in '{key}'"
         if not isinstance(item, dict):
-            raise FieldsError(f"{who[:1].upper()}{who[1:]} must be an object (name, address).")
-        allowed = {"name", "address", "id"} if ids else {"name", "address"}
+            raise FieldsError(f"{who[:1].upper()}{who[1:]} must be {shape}.")
         unknown = set(item) - allowed
         if unknown:
             raise FieldsError(f"{who[:1].upper()}{who[1:]} has an unknown field '{sorted(unknown)[0][:40]}'.")
         people.append(
             Person(
-                _text(item.get("name"), f"{who} name"),
-                _text(item.get("address"), f"{who} address"),
+                _text(item.get("name"), f"'name' of {who}"),
+                _text(item.get("address"), f"'address' of {who}"),
                 _id(item.get("id"), who) if ids else None,
             )
         )
@@ -149,8 +153,8 @@ def parse_fields(data: Any) -> JournalFields:
         _text(data.get("document"), "document"),
         fee_text,
         thumb,
-        _people(data.get("signers"), "signer", ids=True),
-        _people(data.get("witnesses"), "credible witness", ids=False),
+        _people(data.get("signers"), "signers", "signer", ids=True),
+        _people(data.get("witnesses"), "witnesses", "credible witness", ids=False),
         _text(data.get("notes"), "notes", limit=1000),
     )
 

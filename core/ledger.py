@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
@@ -51,9 +52,30 @@ from core.store import (
 _PINNED: ContextVar[dict[Engine, Connection]] = ContextVar("deedbook_pinned_snapshot")
 
 
+def _refuse_absent_sqlite_file(db_url: str) -> None:
+    """A --db-url naming a SQLite file that is not there, or empty, holds no ledger: say so before connecting,
+    which would make the file and write the schema into it (a command that only reads left a database)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        return  # unparsable: make_engine says so
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        raise NotFound(f"There is no ledger in the database {path}.")
+
+
 def _pinned() -> dict[Engine, Connection]:
     return _PINNED.get({})
 
+
+# Every number the ledger stores fits a 64-bit integer column (SQLite's, PostgreSQL's BIGINT); a number a person
+# types beyond it names nothing here (the driver would refuse it with an OverflowError, not a sentence).
+DB_INT_LIMIT = 2**63
 
 Progress = Callable[[int, int], None]
 Build = Callable[[LedgerState], Sequence[Entry]]  # entries made from the ledger as it is inside the write lock
@@ -148,6 +170,8 @@ class Ledger:
                 check_schema(engine, read_only=True)
                 return engine
             home.ensure().ensure_database_file()
+        elif not create:
+            _refuse_absent_sqlite_file(db_url)
         engine = make_engine(db_url or home.default_db_url)
         try:
             migrate(engine, on_upgrade)
@@ -182,6 +206,10 @@ class Ledger:
             with engine.connect() as conn:
                 if conn.execute(select(func.count()).select_from(EntryRow)).scalar_one():
                     raise LedgerDamaged("The ledger database is damaged: it has entries but no ledger identity.")
+            if db_url is not None:  # the database named, not the data folder (it said the folder's name)
+                from core.shown_urls import shown_if_plain
+
+                raise NotFound(f"There is no ledger in the database {shown_if_plain(db_url) or 'at the URL given'}.")
             raise NotFound(f"There is no ledger in {home.root}.", remedy=Remedy.CHOOSE_DATA_FOLDER)
         try:
             identity = LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, int(row.chain_id))
@@ -429,8 +457,10 @@ class Ledger:
             return entry_count(conn)
 
     def entry(self, index: int) -> RecordedEntry:
-        with self.reader() as conn:
-            row = conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
+        row = None
+        if 0 <= index < DB_INT_LIMIT:
+            with self.reader() as conn:
+                row = conn.execute(select(EntryRow).where(col(EntryRow.idx) == index)).first()
         if row is None:
             raise NotFound(f"There is no entry {index}: the ledger has {self.size()} entries (0 to {self.size() - 1}).")
         return RecordedEntry.from_row(row)
@@ -465,7 +495,7 @@ class Ledger:
         """A deed number, or a parcel number, as a person types it."""
         text_ref = str(reference).strip()
         with self.reader() as conn:
-            if text_ref.isdigit():
+            if text_ref.isdigit() and int(text_ref) < DB_INT_LIMIT:
                 found = conn.execute(select(col(DeedRow.deed_id)).where(col(DeedRow.deed_id) == int(text_ref))).scalar()
                 if found is not None:
                     return int(found)

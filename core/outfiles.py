@@ -9,7 +9,8 @@ One writer for every output, so each gets the same guarantees:
 - never over an existing file unless `force=True` (without it the temporary file
   is hard-linked into place, which fails if the name was taken meanwhile; the
   refusal carries `Remedy.OVERWRITE`, which each front end words its own way);
-- a missing or read-only folder, or a name that is a folder, is one sentence.
+- a missing or read-only folder, or a name that is a folder, is one sentence, said by `check_output`
+  before any work (it creates and removes a file there to know).
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ def output_folder(path: str | os.PathLike[str]) -> Path:
     return folder
 
 
+def writable_folder(path: str | os.PathLike[str]) -> Path:
+    """`output_folder`, and a file can be made there (a read-only mount, a full disk's last inode): for a job
+    that writes several files of its own naming, said before it starts."""
+    folder = output_folder(path)
+    _probe_writable(folder)
+    return folder
+
+
 def check_output(path: str | os.PathLike[str], *, force: bool = False, make_folder: bool = False) -> Path:
     """Whether `path` can be written (call it before long work); a sentence if not. `write_output` checks again."""
     p = Path(path)
@@ -90,7 +99,19 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False, make_fold
         output_folder(folder)
     if not folder.is_dir():
         raise DeedbookError(f"The folder {folder} does not exist; create it first or choose another.")
+    _probe_writable(folder)
     return p
+
+
+def _probe_writable(folder: Path) -> None:
+    """Create and remove a file in `folder`: a read-only mount, a folder without write permission or a full
+    disk is said now, before the caller records anything, not when its output is finally written."""
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".deedbook-", suffix=".probe")
+    except OSError as error:
+        raise _folder_problem(folder, error) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_output(

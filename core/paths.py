@@ -9,6 +9,7 @@ the trained model — lives below it.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,22 @@ class DataDir:
 
     @classmethod
     def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> "DataDir":
-        root = Path(explicit).expanduser() if explicit else default_data_dir()
-        return cls(root.resolve())
+        """The data folder named (or the default); a sentence if a file or anything but a folder is there, said
+        before any command reads or writes in it (it said there was no ledger, or could not make keys/)."""
+        root = (Path(explicit).expanduser() if explicit else default_data_dir()).resolve()
+        try:
+            mode = root.stat().st_mode
+        except OSError:  # nothing there yet (made when first written), or unreadable: said when it is used
+            return cls(root)
+        if not stat.S_ISDIR(mode):
+            from core.errors import DeedbookError, Remedy
+            from core.userfiles import describe_kind
+
+            raise DeedbookError(
+                f"{root} is {describe_kind(mode)}, not a folder, so it cannot be the data folder.",
+                remedy=Remedy.DATA_FOLDER_PATH,
+            )
+        return cls(root)
 
     @property
     def keys(self) -> Path:

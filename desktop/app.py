@@ -11,11 +11,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    import multiprocessing
+    try:
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # the frozen app re-enters here in verification's worker processes
-    from desktop.cli.main import run
-
+        multiprocessing.freeze_support()  # the frozen app re-enters here in verification's worker processes
+        from desktop.cli.main import run
+    except KeyboardInterrupt:  # Ctrl+C while the command line loads: nothing has started
+        print("deedbook: Interrupted; nothing was changed.", file=sys.stderr)
+        return 130
     return run(sys.argv[1:] if argv is None else argv)
 
 

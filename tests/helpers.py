@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from contextlib import contextmanager
@@ -102,6 +103,25 @@ def read_only_folder(path: Path) -> Iterator[Path]:
             "tests as an ordinary user, or where root may mount (CI does)."
         )
     try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+@contextmanager
+def full_folder(path: Path) -> Iterator[Path]:
+    """An empty folder on a disk with no room left: a tiny tmpfs filled to its last byte (a file can still be
+    made there, none can hold a byte).  Mounting needs root; elsewhere the test is skipped, saying so."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        pytest.skip("a full disk is a tmpfs mounted for the test, which needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a full disk is a tmpfs mounted for the test, and mount was refused here ({mounted.stderr!r})")
+    try:
+        with open(path / ".filler", "wb", buffering=0) as filler, contextlib.suppress(OSError):
+            while True:  # until ENOSPC
+                filler.write(b"\0" * 4096)
         yield path
     finally:
         subprocess.run(["umount", str(path)], check=True)

@@ -28,6 +28,7 @@ from valuation.schema import (
     _has,
     infer_schema,
     parse_number,
+    shown_price,
     time_of,
 )
 
@@ -265,9 +266,19 @@ def build(raw: RawTable, spec: TableSpec) -> SalesData:
     data.dropped = {k: v for k, v in dropped.items() if v}
     data.vetted = stated if spec.filters else None
     data = data.take(np.flatnonzero(keep))
+    _check_learnable(data, raw)
+    return data
+
+
+def _check_learnable(data: SalesData, raw: RawTable) -> None:
+    """Enough usable sales, at more than one price (one price for all, a model's errors and ranges are all 0)."""
     if len(data) < MIN_SALES:
         raise DeedbookError(f"Only {len(data)} usable sales in {raw.source}; at least {MIN_SALES} are needed.")
-    return data
+    if np.unique(data.price).size == 1:
+        raise DeedbookError(
+            f"Every usable sale in {raw.source} has the same price ({shown_price(float(data.price[0]))}): a "
+            "model learns nothing from prices that never differ; use a table of sales at their own prices."
+        )
 
 
 def build_labelled(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:
@@ -287,8 +298,7 @@ def build_labelled(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray
     data.dropped = {"no price": int((~priced).sum())} if (~priced).any() else {}
     keep = np.flatnonzero(priced)
     data = data.take(keep)
-    if len(data) < MIN_SALES:
-        raise DeedbookError(f"Only {len(data)} usable sales in {raw.source}; at least {MIN_SALES} are needed.")
+    _check_learnable(data, raw)
     return data, non_market[keep]
 
 

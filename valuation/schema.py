@@ -284,6 +284,25 @@ def _check_dates(raw: RawTable, column: str, fmt: str) -> None:
         )
 
 
+def _refuse_constant_prices(raw: RawTable, target: str) -> None:
+    """A price column with one value or none is no price list: say which, not that it holds no numbers."""
+    values = raw.columns[target]
+    present = [v for v in values if v is not None]
+    if not present:
+        raise DeedbookError(f"The price column '{target}' is empty: none of its {len(values):,} rows has a price.")
+    price = parse_number(present[0])
+    if price is not None:
+        raise DeedbookError(
+            f"Every price in the column '{target}' is the same ({shown_price(price)}): a model learns "
+            "nothing from prices that never differ; use a table of sales at their own prices."
+        )
+
+
+def shown_price(price: float) -> str:
+    """A price from a table as a sentence shows it: 250,000 or 1,234.50."""
+    return f"{price:,.0f}" if price == int(price) else f"{price:,.2f}"
+
+
 def infer_schema(
     raw: RawTable, target: str, date_column: str | None = None, lat: str | None = None, lon: str | None = None
 ) -> Schema:
@@ -299,6 +318,8 @@ def infer_schema(
         infos[name] = ColumnInfo(
             name, kind, sum(v is None for v in values), len({v for v in values if v is not None}), note
         )
+    if infos[target].kind == CONSTANT:
+        _refuse_constant_prices(raw, target)
     if infos[target].kind not in (NUMERIC, IDENTIFIER):  # all-distinct prices are still prices
         raise DeedbookError(f"The price column '{target}' does not hold numbers.")
     if (lat is None) != (lon is None):

@@ -139,6 +139,25 @@ def approval_requests(
     return out
 
 
+def start_requests(
+    ledger: Ledger, message: dict[str, Any], deadline: int | str | None = None
+) -> list[tuple[SigningRequest, str]]:
+    """The approvers' requests of the recovery a RecoveryStart `message` opens, before it is recorded: written
+    first, a folder that cannot take them refuses the recovery instead of leaving it open without them."""
+    opening = Recovery(
+        recovery_id=message["recoveryId"],
+        lost=message["lost"],
+        new=message["new"],
+        deed_id=message["deedId"],
+        order=message["order"],
+        reason=message["reason"],
+        rules_version=message["rulesVersion"],
+        started_index=-1,  # not recorded yet; the requests name neither
+        started_at=0,
+    )
+    return approval_requests(ledger, opening, deadline)
+
+
 def write_approval_requests(
     ledger: Ledger, recovery: Recovery, out_dir: str | os.PathLike[str], deadline: int | str | None = None
 ) -> list[str]:

@@ -87,6 +87,10 @@ def _apply_start(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int | N
     if is_zero(m["lost"]) or is_zero(m["new"]) or same_address(m["lost"], m["new"]):
         raise RuleViolation("A recovery moves shares from one address to another, neither of them the zero address.")
     current = state.compliance.rules()
+    if current is None and m["rulesVersion"] == 0:  # "follows version 0, not version 0" said nothing
+        raise RuleViolation(
+            "No rules are in force, so no key can be recovered: the operator sets rules with a recovery policy first."
+        )
     if current is None or m["rulesVersion"] != current.version:
         raise RuleViolation(
             f"A recovery follows the rules in force (version {current.version if current else 0}), "

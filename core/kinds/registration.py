@@ -21,6 +21,7 @@ from core.state import ApplyContext, DeedState, LedgerState
 from core.stored_json import decode_or
 
 DEFAULT_SHARES = 10_000  # every deed is divisible; a whole-deed transfer moves them all
+MAX_SHARES = 2**63 - 1  # what a 64-bit integer column (SQLite, PostgreSQL BIGINT) holds
 
 # A parcel number is a plain identifier: ASCII letters, digits, and space . / _ - inside, at most
 # 64 characters.  Input is NFKC-normalised first (a full-width "０５２６" is "0526"); what is left  # noqa: RUF003 - the example
@@ -194,6 +195,8 @@ def _apply(state: LedgerState, entry: Entry, ctx: ApplyContext) -> int:
         raise RuleViolation("A deed needs a property address.")
     if m["totalShares"] < 1:
         raise RuleViolation("A deed has at least one share.")
+    if m["totalShares"] > MAX_SHARES:  # a 64-bit column holds it (no ledger could store more)
+        raise RuleViolation(f"A deed has at most {MAX_SHARES:,} shares.")
     owner = checksum_address(bytes.fromhex(m["owner"][2:]))
     if int(owner, 16) == 0:
         raise RuleViolation("A deed cannot be registered to the zero address.")

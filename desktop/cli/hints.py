@@ -23,6 +23,8 @@ HINTS: dict[Remedy, str] = {
     Remedy.LOCATION_COLUMNS: " (--lat and --lon)",
     Remedy.GIVE_REQUEST: " with --request REQUEST",
     Remedy.NAME_APPROVER: " with --approver ADDRESS",
+    Remedy.WRITE_CHECKPOINT_REQUEST: " with 'deedbook checkpoint request --out FILE'",
+    Remedy.DATA_FOLDER_PATH: ": give --data-dir (or DEEDBOOK_HOME) a folder's path",
     Remedy.FOLLOW_LEDGER: ": to witness it, follow it first ('deedbook --data-dir WITNESS_FOLDER witness follow REQUEST')",
 }
 

@@ -10,6 +10,7 @@ or refused operation (one sentence on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
 import os
@@ -19,6 +20,7 @@ from typing import NoReturn
 
 from core import __version__
 from core.errors import DeedbookError, VerificationFailed, database_error_sentence
+from core.paths import DataDir
 from core.shown_urls import shown_url
 from desktop.cli.context import CliContext
 from desktop.cli.hints import with_hint
@@ -74,21 +76,39 @@ def _say_what_json_does(parser: argparse.ArgumentParser) -> None:
             action.help = "print the result as JSON instead of text"
 
 
+# Ctrl+C before a command starts (imports, parsing) stops it before it could change anything.
+INTERRUPTED_BEFORE = "Interrupted; nothing was changed."
+# Ctrl+C during a command: each ledger write is one transaction and each file is put in place whole, so nothing
+# is half-written; a step of the command already finished (a first entry recorded, a key made) stays.
+INTERRUPTED_DURING = "Interrupted; anything recorded or written before Ctrl+C stays, and nothing is half-written."
+
+
+def interrupted(sentence: str) -> int:
+    """Ctrl+C said in one sentence, exit 130 (128 + SIGINT, as a shell reports it), never a traceback."""
+    print(f"deedbook: {sentence}", file=sys.stderr)
+    return 130
+
+
 def run(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["gui", *argv])  # no command: the GUI
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # no command: the GUI, with the options given (all of them before a command)
+            args = parser.parse_args([*argv, "gui"])
+    except KeyboardInterrupt:
+        return interrupted(INTERRUPTED_BEFORE)
     ctx = CliContext(data_dir=args.data_dir, db_url=args.db_url)
     try:
         return _handled(args, ctx)
     finally:
-        ctx.close()
+        with contextlib.suppress(KeyboardInterrupt):  # the command has ended: its connections go with the process
+            ctx.close()
 
 
 def _handled(args: argparse.Namespace, ctx: CliContext) -> int:
     """The command's exit code; a refusal or failure said in one sentence on stderr."""
     try:
+        DataDir.resolve(ctx.data_dir)  # a file named as the data folder: said before any command, the GUI's too
         return int(args.handler(args, ctx) or 0)
     except DeedbookError as error:
         print(f"deedbook: {shown_url(with_hint(error))}", file=sys.stderr)  # a URL's password never said
@@ -96,9 +116,8 @@ def _handled(args: argparse.Namespace, ctx: CliContext) -> int:
     except VerificationFailed as failure:
         print(f"deedbook: {failure.reason}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt as interrupted:  # core.errors.Interrupted says what it stopped
-        print(f"deedbook: {interrupted or 'interrupted; nothing was written.'}", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # core.errors.Interrupted says what it stopped; a bare one says nothing
+        return interrupted(str(stop) or INTERRUPTED_DURING)
     except BrokenPipeError:
         return 0
     except Exception as error:  # noqa: BLE001 - the last resort: one sentence, never a traceback

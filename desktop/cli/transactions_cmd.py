@@ -184,6 +184,9 @@ def _confirm() -> bool:
 
 def _open_signer(ctx: CliContext) -> int:
     """`deedbook sign` with no request: the GUI's offline signer (it needs no ledger either)."""
+    from desktop.cli.gui_cmd import require_display
+
+    require_display()
     try:
         from desktop.gui import app
     except ImportError as missing:  # a build without Qt still signs on the command line
@@ -193,11 +196,29 @@ def _open_signer(ctx: CliContext) -> int:
     return int(app.run(ctx.data_dir, ctx.db_url, signer=True) or 0)
 
 
+# sign's options, each of which is for signing a request file here: given without one, they are a mistake
+_SIGNING_OPTIONS = {
+    "--key": "key",
+    "--yes": "yes",
+    "--out": "out",
+    "--password-file": "password_file",
+    "--force": "force",
+    "--journal-profile": "journal_profile",
+    "--journal-fields": "journal_fields",
+}
+
+
 def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
     from core.outfiles import check_output
     from core.requests import load_request, summarize
 
     if args.request is None:
+        given = [o for o, v in _SIGNING_OPTIONS.items() if getattr(args, v)]
+        if given:  # meant to sign a file from here (a script's missing argument), not to open a window
+            raise DeedbookError(
+                f"Name the request file to sign ('deedbook sign REQUEST {given[0]} ...'); 'deedbook sign' "
+                "without a request and without options opens the offline signer's window."
+            )
         return _open_signer(ctx)
     if not args.key:
         raise DeedbookError("Say which key signs: --key KEY.")

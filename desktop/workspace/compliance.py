@@ -9,6 +9,7 @@ themselves are core.compliance's and core.kinds'.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -287,24 +288,26 @@ class ComplianceOps(WorkspaceBase):
         """Open a recovery (a registrar's act, signed here) and write every approver's request to `out_dir`
         (expiring at `deadline`, default in 30 days)."""
         from core.compliance import recovery
+        from core.compliance.acts import write_files
 
         ledger = self.ledger
+        made_folder = out_dir is not None and not os.path.lexists(out_dir)
         # what would be refused, before the password and the entry
         expires, message = self._recovery_start(registrar, case, out_dir=out_dir)
-        index = recovery.start(ledger, self.unlock(registrar), message)
-        receipt = self.recorded([index])
+        key = self.unlock(registrar)
         paths: list[Path] = []
-        if out_dir is not None:
-            started = recovery.find(ledger, message["recoveryId"])
-            try:
-                paths = [Path(p) for p in recovery.write_approval_requests(ledger, started, out_dir, expires)]
-            except DeedbookError as error:
-                raise DeedbookError(
-                    f"Recovery {message['recoveryId'][:10]}\u2026 was opened (entry {index}), but its "
-                    f"approvers' requests could not be written ({str(error).rstrip('.')}); write them "
-                    "again from the recovery's status."
-                ) from None
-            receipt = receipt | Receipt(files=tuple(paths))
+        try:  # the requests before the entry: a full disk refuses the recovery, it does not leave it open without them
+            if out_dir is not None:
+                paths = write_files(recovery.start_requests(ledger, message, expires), out_dir)
+            index = recovery.start(ledger, key, message)
+        except BaseException:
+            for path in paths:
+                path.unlink(missing_ok=True)
+            if made_folder and out_dir is not None:
+                with contextlib.suppress(OSError):  # only if empty: what else is there stays
+                    Path(out_dir).rmdir()
+            raise
+        receipt = self.recorded([index]) | Receipt(files=tuple(paths))
         return Done(StartedRecovery(index, message["recoveryId"], paths), receipt)
 
     def recovery_requests(

@@ -155,6 +155,7 @@ class WitnessOps(RecordOps):
         force: bool = False,
     ) -> Done["tuple[RecordedEntry, Path | None]"]:
         """Sign a checkpoint and, if asked, write the request witnesses cosign it from (a taken name is said first)."""
+        from core.errors import DeedbookError, Remedy
         from core.outfiles import check_output
 
         if request_out is not None:
@@ -162,7 +163,16 @@ class WitnessOps(RecordOps):
         signed = self.checkpoint(operator, new_witness=new_witness)
         if request_out is None:
             return Done((signed.value, None), signed.receipt)
-        written = self.checkpoint_request(request_out, force=force)
+        try:
+            written = self.checkpoint_request(request_out, force=force)
+        except (DeedbookError, OSError) as error:  # the folder filled up (or changed) since it was checked
+            why = str(error).rstrip(".").removesuffix("; nothing was written")  # of the file; the entry was
+            raise DeedbookError(
+                f"Checkpoint {signed.value.index} ({signed.value.message['size']} entries) was recorded, but its "
+                f"request for witnesses was not written ({why[:1].lower()}{why[1:]}); the checkpoint stays, and "
+                "its request can be written again.",
+                remedy=Remedy.WRITE_CHECKPOINT_REQUEST,
+            ) from None
         return Done((signed.value, written.value), signed.receipt | written.receipt)
 
     def add_cosignatures(self, paths: Sequence[str | os.PathLike[str]]) -> Done[list["Added"]]:
@@ -382,7 +392,15 @@ class WitnessOps(RecordOps):
             return Done(result, Receipt(files=written))
         if not result.cosigned or result.note is None:
             raise DeedbookError(result.sentence, remedy=Remedy.FOLLOW_LEDGER if result.status == 404 else None)
-        return Done(result, self.write_file(out, result.note.serialize(), force=force).receipt)
+        try:
+            cosignature = self.write_file(out, result.note.serialize(), force=force)
+        except DeedbookError as error:  # the folder filled up since it was checked: the state has moved on
+            why = str(error).rstrip(".").removesuffix("; nothing was written")
+            raise DeedbookError(
+                f"{result.sentence.rstrip('.')}, and the witness keeps that, but the cosignature was not written "
+                f"({why[:1].lower()}{why[1:]}); cosign the same request again to write it."
+            ) from None
+        return Done(result, cosignature.receipt)
 
     # -- anyone ----------------------------------------------------------------------------------------------
     def verify_fork(self, path: str | os.PathLike[str]) -> "ForkVerdict":
@@ -423,7 +441,7 @@ class WitnessOps(RecordOps):
     def replica_source(self, source: str, cancelled: Callable[[], bool] | None = None) -> "Source":
         """A bundle file (its check stopped when `cancelled()` says so), another data folder, or a `serve` URL."""
         from core.bundle_lines import read_bundle
-        from core.errors import DeedbookError
+        from core.errors import DeedbookError, NotFound
         from core.ledger import Ledger
         from core.paths import DataDir
         from core.replica import BundleSource, LedgerSource
@@ -438,7 +456,11 @@ class WitnessOps(RecordOps):
             home = DataDir.resolve(path)
             if home.root == self.home.root:
                 raise DeedbookError("A replica syncs from another data folder than its own.")
-            return LedgerSource(Ledger.open(home), str(home.root))
+            try:
+                ledger = Ledger.open(home)
+            except NotFound:  # its sentence says how to choose this folder, not the folder synced from
+                raise DeedbookError(f"There is no ledger in {home.root} to sync from.") from None
+            return LedgerSource(ledger, str(home.root))
         return BundleSource(read_bundle(path, cancelled), str(path))
 
     def replica_sync(

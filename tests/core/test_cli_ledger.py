@@ -158,6 +158,18 @@ def test_wrong_password_is_one_sentence(capsys: pytest.CaptureFixture[str], home
     assert code == 2 and err.strip() == "deedbook: Wrong password for key 'registrar'."
 
 
+def test_a_db_url_naming_no_ledger_makes_no_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A read with --db-url naming a SQLite file that is not there (or is empty) made it, wrote the schema into it,
+    then said there was no ledger in the data folder."""
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    for database in (tmp_path / "absent.sqlite", empty):
+        code, _, err = cli(capsys, "--data-dir", str(tmp_path / "home"), "--db-url", f"sqlite:///{database}", "verify")
+        assert code == 2 and err == f"deedbook: There is no ledger in the database {database}.\n"
+    assert not (tmp_path / "absent.sqlite").exists() and empty.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite"]
+
+
 def test_no_ledger_and_corrupt_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = cli(capsys, "--data-dir", str(tmp_path / "none"), "verify")
     assert code == 2 and "There is no ledger" in err

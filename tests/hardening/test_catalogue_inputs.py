@@ -156,6 +156,16 @@ WRITERS: dict[str, list[str]] = {
     "key export --out": ["key", "export", "alice", "--out", "OUT"],
     "sign --out": ["sign", "REQUEST", "--key", "alice", "--yes", "--password-file", "PASSWORD", "--out", "OUT"],
     "journal --csv": ["journal", "--csv", "OUT"],
+    # records a checkpoint before it writes: a folder it cannot write in must be said before that
+    "checkpoint --request-out": [
+        "checkpoint",
+        "--key",
+        "registrar",
+        "--password-file",
+        "PASSWORD",
+        "--request-out",
+        "OUT",
+    ],
 }
 
 
@@ -389,6 +399,34 @@ def test_searches_longer_than_the_limit(office: Office, capsys: pytest.CaptureFi
     assert_refused(
         run_cli(office.argv("deed", "list", "--search", search), capsys), 2, says="A search is at most 200 characters"
     )
+
+
+HUGE = "9" * 23  # beyond a 64-bit integer column: the driver's OverflowError was 'failed unexpectedly'
+HUGE_NUMBERS: dict[str, tuple[list[str], str]] = {
+    "deed show": (["deed", "show", HUGE], f"There is no deed '{HUGE}'"),
+    "deed history": (["deed", "history", HUGE], f"There is no deed '{HUGE}'"),
+    "can-transfer": (["can-transfer", HUGE, "--to", "0x" + "11" * 20], f"There is no deed '{HUGE}'"),
+    "proof": (["proof", HUGE], f"There is no entry {HUGE}"),
+    "screen": (["screen", HUGE], f"There is no entry {HUGE}"),
+    "pdf transfer": (["pdf", "transfer", HUGE, "--out", "OUT"], f"There is no entry {HUGE}"),
+    "deed register --shares": (
+        ["deed", "register", "--parcel", "7", "--address", "7 Main", "--owner", "0x" + "11" * 20, "--shares", HUGE],
+        "A deed has at most 9,223,372,036,854,775,807 shares",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HUGE_NUMBERS))
+def test_numbers_beyond_what_the_ledger_stores(
+    office: Office, capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
+    argv, says = HUGE_NUMBERS[case]
+    argv = [str(tmp_path / "out.pdf") if a == "OUT" else a for a in argv]
+    if argv[0] == "deed" and argv[1] == "register":
+        argv = office.keyed(*argv)[2:]
+    before = office.fingerprint()
+    assert_refused(run_cli(office.argv(*argv), capsys), 2, says=says)
+    assert office.fingerprint() == before and not (tmp_path / "out.pdf").exists()
 
 
 @pytest.mark.parametrize("content", [b"\xff\xfepassword\n", b"caf\xe9 au lait\n", b"\x80\x81\x82"])

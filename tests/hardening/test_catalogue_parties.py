@@ -386,6 +386,27 @@ NOTARY_CASES: dict[str, tuple[Callable[[Desk], list[str]], str]] = {
         ],
         "YYYY-MM-DD",
     ),
+    # a bad signers (or witnesses) value: the sentence names the key as the file has it (it said "signer")
+    "signers that are not a list": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "signers": "A"})],
+        "The journal field 'signers' must be a list",
+    ),
+    "a signer that is not an object": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "signers": ["A"]})],
+        "Signer 1 in 'signers' must be an object",
+    ),
+    "a signer's name that is not text": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "signers": [{"name": 5}]})],
+        "'name' of signer 1 in 'signers'",
+    ),
+    "a signer's id that is not an object": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "signers": [{"name": "A", "id": "P1"}]})],
+        "The field 'id' of signer 1 in 'signers'",
+    ),
+    "witnesses that are not a list": (
+        lambda d: ["--journal-fields", _write(d, "f.json", {**FIELDS_OK, "witnesses": {"name": "B"}})],
+        "The journal field 'witnesses' must be a list",
+    ),
     "evidence swapped for another entry's": (
         lambda d: ["--journal-fields", _write(d, "f.json", FIELDS_OK)],
         "does not check",

@@ -494,6 +494,17 @@ def test_a_refused_command_is_one_sentence_and_writes_nothing(
     assert not (tmp_path / "h").exists() and not (tmp_path / "r").exists()
 
 
+def test_a_recovery_where_no_rules_are_in_force_says_so(
+    office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said 'A recovery follows the rules in force (version 0), not version 0.'"""
+    argv = ["recovery", "start", "--lost", office.alice, "--new", office.bob, "--out-dir", str(tmp_path / "r")]
+    before = office.fingerprint()
+    outcome = run_cli(office.keyed(*argv), capsys)
+    assert_refused(outcome, 2, says="No rules are in force, so no key can be recovered")
+    assert office.fingerprint() == before and not (tmp_path / "r").exists()
+
+
 def test_an_issuer_removed_from_the_command_line_is_listed_as_no_longer_trusted(
     governed: Governed, capsys: pytest.CaptureFixture[str]
 ) -> None:

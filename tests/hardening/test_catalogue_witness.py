@@ -8,6 +8,7 @@ own folder, and must refuse with exit 2 and one sentence, leaving both folders e
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from core.policy import format_policy
 from core.witness_requests import build_request
 from tests.hardening.conftest import Office
 from tests.hardening.harness import assert_refused, run_cli
-from tests.helpers import make_world
+from tests.helpers import full_folder, make_world, read_only_folder
 
 
 def folder_print(root: Path) -> str:
@@ -208,6 +209,12 @@ CASES: dict[str, tuple[str, list[str], str]] = {
     ),
     "a replica of another ledger": ("office", ["replica", "sync", "--from", "STRANGER"], "this replica follows"),
     "a replica of its own folder": ("office", ["replica", "sync", "--from", "OFFICE"], "another data folder"),
+    # its sentence named --data-dir, the option of the folder synced into
+    "a replica of a folder with no ledger": (
+        "witness",
+        ["replica", "sync", "--from", "FOLDER"],
+        "There is no ledger in FOLDER to sync from.",
+    ),
     "a folder that never synced": ("office", ["replica", "show"], "never synced"),
     "a port out of range": ("office", ["serve", "--port", "70000"], "--port is a port number"),
     "serving a witness that is not one": ("office", ["serve", "--witness"], "not a witness's"),
@@ -262,7 +269,7 @@ def test_bad_input_is_one_sentence_and_changes_nothing(
     home = scene.office.home if where == "office" else scene.witness
     before = (scene.office.fingerprint(), folder_print(scene.witness))
     outcome = run_cli(["--data-dir", str(home), *(scene.resolve(word) for word in argv)], capsys)
-    assert_refused(outcome, 2, says=says)
+    assert_refused(outcome, 2, says=says.replace("FOLDER", str(scene.files["FOLDER"].resolve())))
     assert (scene.office.fingerprint(), folder_print(scene.witness)) == before
     assert not scene.files["OUT"].exists()
 
@@ -294,3 +301,71 @@ def test_a_witness_behind_the_request_is_told_its_size(scene: Scene, capsys: pyt
     )
     assert_refused(outcome, 2, says="last cosigned")
     assert folder_print(scene.witness) == before
+
+
+def test_cosigning_into_a_read_only_folder_advances_nothing(scene: Scene, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newer checkpoint the witness would cosign, its cosignature to go where nothing can be written: refused
+    before the witness's state moves on (it used to record the new size, then fail writing the file)."""
+    office, pw = scene.office, str(scene.files["PW"])
+    newer = scene.files["FOLDER"] / "newer-request.json"
+    register = ["deed", "register", "--parcel", "0526301101", "--address", "2 Main St", "--owner", office.bob]
+    for argv in (register, ["checkpoint", "--request-out", str(newer)]):
+        done = run_cli(office.argv(*argv, "--key", "registrar", "--password-file", pw), capsys)
+        assert done.code == 0, done.err
+    before = folder_print(scene.witness)
+    with read_only_folder(scene.files["FOLDER"] / "dvd") as folder:
+        argv = ["witness", "cosign", str(newer), "--key", "notary", "--out", str(folder / "cos"), "--password-file", pw]
+        assert_refused(run_cli(["--data-dir", str(scene.witness), *argv], capsys), 2, says="read-only")
+        assert list(folder.iterdir()) == []
+    assert folder_print(scene.witness) == before
+
+
+def test_a_checkpoint_whose_request_finds_the_disk_full_says_it_was_recorded(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder takes an empty file (the check before signing) but not the request: the checkpoint is recorded
+    by then, and the sentence says so and how to write the request again (it said 'nothing was written')."""
+    office = scene.office
+    keyed = ["--key", "registrar", "--password-file", str(scene.files["PW"])]
+    with full_folder(scene.files["FOLDER"] / "full") as disk:
+        outcome = run_cli(office.argv("checkpoint", *keyed, "--request-out", str(disk / "request.json")), capsys)
+        assert_refused(outcome, 2, says="was recorded, but its request for witnesses was not written (the disk")
+        assert "checkpoint request --out FILE" in outcome.err and "nothing was written" not in outcome.err
+        assert [p.name for p in disk.iterdir()] == [".filler"]
+    shown = run_cli(office.argv("checkpoint", "show", "--json"), capsys)
+    again = run_cli(office.argv("checkpoint", "request", "--out", str(scene.files["OUT"])), capsys)
+    assert again.code == 0, again.err
+    latest = json.loads(shown.out)
+    assert f"Checkpoint {latest['index']} " in outcome.err
+    assert json.loads(scene.files["OUT"].read_text())["checkpoint"] == latest["note"]
+
+
+def test_a_cosignature_that_finds_the_disk_full_says_the_witness_cosigned(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The witness's state moves on before the file is written: the sentence says so and how to get the file
+    (it said 'The disk holding DIR is full; nothing was written.'); the same request cosigned again writes it."""
+    office, pw = scene.office, str(scene.files["PW"])
+    newer = scene.files["FOLDER"] / "newer-request.json"
+    register = ["deed", "register", "--parcel", "0526301101", "--address", "2 Main St", "--owner", office.bob]
+    for argv in (register, ["checkpoint", "--request-out", str(newer)]):
+        done = run_cli(office.argv(*argv, "--key", "registrar", "--password-file", pw), capsys)
+        assert done.code == 0, done.err
+    cosign = [
+        "--data-dir",
+        str(scene.witness),
+        "witness",
+        "cosign",
+        str(newer),
+        "--key",
+        "notary",
+        "--password-file",
+        pw,
+    ]
+    with full_folder(scene.files["FOLDER"] / "full") as disk:
+        outcome = run_cli([*cosign, "--out", str(disk / "cosigned.txt")], capsys)
+        assert_refused(outcome, 2, says="and the witness keeps that, but the cosignature was not written (the disk")
+        assert "cosign the same request again" in outcome.err and "nothing was written" not in outcome.err
+        assert [p.name for p in disk.iterdir()] == [".filler"]
+    again = run_cli([*cosign, "--out", str(scene.files["OUT"])], capsys)
+    assert again.code == 0, again.err

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.hardening.harness import Outcome, assert_refused, fingerprint, run_cli
+from tests.helpers import full_folder
 
 DAY = 86_400
 
@@ -158,6 +159,33 @@ def test_a_lost_key_is_recovered_through_three_approvers_on_three_machines(
     assert kinds[-1] == "RecoveryTransfer"
     assert json.loads(f.ok(f.office, "recovery", "status", rid, "--json"))["state"] == "completed"
     assert f.run(f.office, "verify", "--jobs", "1").code == 0
+
+
+def test_a_recovery_whose_requests_find_the_disk_full_is_not_opened(folders: Folders) -> None:
+    """The approvers' requests are written before the entry: a full disk refuses the recovery in one sentence,
+    no request file is left, and the ledger is as it was (it used to open the recovery, then fail writing)."""
+    f, a = folders, folders.addresses
+    before = fingerprint(f.office)
+    with full_folder(f.root / "full") as disk:
+        outcome = f.run(
+            f.office,
+            "recovery",
+            "start",
+            "--lost",
+            a["alice"],
+            "--new",
+            a["dave"],
+            "--out-dir",
+            str(disk / "requests"),
+            "--key",
+            "registrar",
+            "--password-file",
+            str(f.password),
+        )
+        assert_refused(outcome, 2, says="is full")
+        assert [p.name for p in disk.iterdir()] == [".filler"]
+    assert fingerprint(f.office) == before
+    assert "No recoveries" in f.ok(f.office, "recovery", "status")
 
 
 def test_an_objection_from_the_old_key_cancels_the_recovery(folders: Folders) -> None:

@@ -56,6 +56,19 @@ def test_bad_input_is_one_sentence(
     assert code == 2 and one_sentence(err) and fragment in err
 
 
+def test_sales_all_at_one_price_train_no_model(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Half the prices 0 (unusable), the rest one price: a model was trained and stored on them (every error
+    and range 0); now one sentence, exit 2, and no model."""
+    path = tmp_path / "one-price.csv"
+    path.write_text("price,area\n" + "\n".join(f"{250000 * (i % 2)},{1000 + i * 37 % 100}" for i in range(80)))
+    home = ["--data-dir", str(tmp_path / "home")]
+    for action in ("train", "evaluate"):
+        code, out, err = cli(capsys, *home, "valuation", action, "--csv", str(path), "--target", "price", "--quick")
+        assert code == 2 and out == "" and one_sentence(err) and "the same price (250,000)" in err
+    code, _, err = cli(capsys, *home, "valuation", "card")
+    assert code == 2 and "No valuation model" in err
+
+
 def test_quick_train_and_evaluate_json(capsys: pytest.CaptureFixture[str], tmp_path: Path, slice_csv: Path) -> None:
     home = ["--data-dir", str(tmp_path / "home")]
     code, out, _ = cli(

@@ -128,6 +128,14 @@ def test_missing_target_column_is_one_clear_sentence(tmp_path: Path) -> None:
         ("price,area\nlow,1\nhigh,2\n", "does not hold numbers"),
         ("price,area\n" + "\n".join(f"{100 + i},{i}" for i in range(10)), "at least 30"),
         ("price\n" + "\n".join(str(100 + i) for i in range(50)), "no usable feature"),
+        # one price for every sale, or none at all: said as such (it was "does not hold numbers")
+        ("price,area\n" + "\n".join(f"250000,{i}" for i in range(50)), r"same \(250,000\): a model learns nothing"),
+        ("price,area\n" + "\n".join(f"NA,{i}" for i in range(50)), "is empty: none of its 50 rows has a price"),
+        # prices that differ only by being unusable (0): the sales left all cost the same (a model was trained)
+        (
+            "price,area\n" + "\n".join(f"{250000 * (i % 2)},{1000 + i * 37 % 100}" for i in range(80)),
+            r"same price \(250,000\)",
+        ),
     ],
 )
 def test_unusable_files_are_refused(tmp_path: Path, content: str, message: str) -> None:
