@@ -50,6 +50,18 @@ def _attestation_file(world: World, folder: Path, notary: str) -> Path:
     return write_request(request, folder)
 
 
+def desk_with_a_request(world: World, qtbot: Any, tmp_path: Path) -> NotaryDeskWindow:
+    """A notary's desk on its own machine, shown at its own size, with an attestation request loaded and checked."""
+    home, keys, notary = _notary_machine(tmp_path)
+    request = _attestation_file(world, tmp_path / "requests", notary)
+    desk = NotaryDeskWindow(home, keys)
+    qtbot.addWidget(desk)
+    desk.show()
+    desk.load(request)
+    qtbot.waitUntil(lambda: desk.report is not None, timeout=10_000)  # checked on a worker
+    return desk
+
+
 def _notary_machine(tmp_path: Path) -> tuple[DataDir, KeyStore, str]:
     home = DataDir.resolve(tmp_path / "notary-machine").ensure()
     keys = KeyStore(home.keys)
@@ -389,13 +401,7 @@ def test_two_refusals_in_a_row_are_both_journaled(
 
     from core.notary_journal import NotaryJournal
 
-    home, keys, notary = _notary_machine(tmp_path)
-    request = _attestation_file(world, tmp_path / "requests", notary)
-    desk = NotaryDeskWindow(home, keys)
-    qtbot.addWidget(desk)
-    desk.show()
-    desk.load(request)
-    qtbot.waitUntil(lambda: desk.report is not None, timeout=10_000)
+    desk = desk_with_a_request(world, qtbot, tmp_path)
     qtbot.keyClicks(desk.picker.password, PASSWORD)
     reading = NotaryJournal._raw
 

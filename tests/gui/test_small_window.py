@@ -217,16 +217,10 @@ def test_a_button_row_takes_one_line_again_when_a_button_is_hidden(qtbot: Any) -
 
 @pytest.mark.parametrize("size", [(980, 620), SMALL_SCREEN], ids=["main-window-minimum", "1024x640"])
 def test_the_notary_desk_fits_a_small_screen(world: World, qtbot: Any, tmp_path: Path, size: tuple[int, int]) -> None:
-    from desktop.gui.notary_desk import NotaryDeskWindow
-    from tests.gui.test_notary_desk import _attestation_file, _notary_machine
+    from tests.gui.test_notary_desk import desk_with_a_request
 
-    home, keys, notary = _notary_machine(tmp_path)
-    request = _attestation_file(world, tmp_path / "requests", notary)
-    desk = NotaryDeskWindow(home, keys)
-    qtbot.addWidget(desk)
-    desk.show()
-    desk.load(request)
-    qtbot.waitUntil(lambda: desk.content.isVisible(), timeout=10_000)  # checked on a worker
+    desk = desk_with_a_request(world, qtbot, tmp_path)
+    qtbot.waitUntil(lambda: desk.content.isVisible(), timeout=10_000)
     assert desk.minimumSize().height() <= size[1]  # was 720: taller than the screen
     desk.resize(*size)
     qtbot.waitUntil(lambda: desk.size().toTuple() == size)

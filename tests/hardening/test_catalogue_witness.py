@@ -303,15 +303,22 @@ def test_a_witness_behind_the_request_is_told_its_size(scene: Scene, capsys: pyt
     assert folder_print(scene.witness) == before
 
 
-def test_cosigning_into_a_read_only_folder_advances_nothing(scene: Scene, capsys: pytest.CaptureFixture[str]) -> None:
-    """A newer checkpoint the witness would cosign, its cosignature to go where nothing can be written: refused
-    before the witness's state moves on (it used to record the new size, then fail writing the file)."""
+def newer_checkpoint_request(scene: Scene, capsys: pytest.CaptureFixture[str]) -> Path:
+    """One more deed and a checkpoint over it: the request for a checkpoint the witness has not yet cosigned."""
     office, pw = scene.office, str(scene.files["PW"])
     newer = scene.files["FOLDER"] / "newer-request.json"
     register = ["deed", "register", "--parcel", "0526301101", "--address", "2 Main St", "--owner", office.bob]
     for argv in (register, ["checkpoint", "--request-out", str(newer)]):
         done = run_cli(office.argv(*argv, "--key", "registrar", "--password-file", pw), capsys)
         assert done.code == 0, done.err
+    return newer
+
+
+def test_cosigning_into_a_read_only_folder_advances_nothing(scene: Scene, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newer checkpoint the witness would cosign, its cosignature to go where nothing can be written: refused
+    before the witness's state moves on (it used to record the new size, then fail writing the file)."""
+    pw = str(scene.files["PW"])
+    newer = newer_checkpoint_request(scene, capsys)
     before = folder_print(scene.witness)
     with read_only_folder(scene.files["FOLDER"] / "dvd") as folder:
         argv = ["witness", "cosign", str(newer), "--key", "notary", "--out", str(folder / "cos"), "--password-file", pw]
@@ -345,12 +352,8 @@ def test_a_cosignature_that_finds_the_disk_full_says_the_witness_cosigned(
 ) -> None:
     """The witness's state moves on before the file is written: the sentence says so and how to get the file
     (it said 'The disk holding DIR is full; nothing was written.'); the same request cosigned again writes it."""
-    office, pw = scene.office, str(scene.files["PW"])
-    newer = scene.files["FOLDER"] / "newer-request.json"
-    register = ["deed", "register", "--parcel", "0526301101", "--address", "2 Main St", "--owner", office.bob]
-    for argv in (register, ["checkpoint", "--request-out", str(newer)]):
-        done = run_cli(office.argv(*argv, "--key", "registrar", "--password-file", pw), capsys)
-        assert done.code == 0, done.err
+    pw = str(scene.files["PW"])
+    newer = newer_checkpoint_request(scene, capsys)
     cosign = [
         "--data-dir",
         str(scene.witness),

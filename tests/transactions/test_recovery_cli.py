@@ -167,21 +167,8 @@ def test_a_recovery_whose_requests_find_the_disk_full_is_not_opened(folders: Fol
     f, a = folders, folders.addresses
     before = fingerprint(f.office)
     with full_folder(f.root / "full") as disk:
-        outcome = f.run(
-            f.office,
-            "recovery",
-            "start",
-            "--lost",
-            a["alice"],
-            "--new",
-            a["dave"],
-            "--out-dir",
-            str(disk / "requests"),
-            "--key",
-            "registrar",
-            "--password-file",
-            str(f.password),
-        )
+        start = ["recovery", "start", "--lost", a["alice"], "--new", a["dave"], "--out-dir", str(disk / "requests")]
+        outcome = f.run(f.office, *start, "--key", "registrar", "--password-file", str(f.password))
         assert_refused(outcome, 2, says="is full")
         assert [p.name for p in disk.iterdir()] == [".filler"]
     assert fingerprint(f.office) == before
