@@ -60,8 +60,8 @@ def _refuse_absent_sqlite_file(db_url: str) -> None:
 
     try:
         url = make_url(db_url)
-    except ArgumentError:
-        return  # unparsable: make_engine says so
+    except (ArgumentError, ValueError):  # unparsable, a port that is no number: make_engine says so
+        return
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
         return
     path = Path(url.database)

@@ -16,8 +16,8 @@ from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, Index, create_engine, event, text
-from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, ProgrammingError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError, ProgrammingError
 from sqlmodel import Field, SQLModel
 
 from core.errors import DeedbookError, LedgerDamaged, ReadOnlyFolder, one_line
@@ -332,13 +332,39 @@ def sqlite_read_only_url(database: Path) -> str:
     return f"sqlite:///file:{quote(str(database))}?{mode}&uri=true"
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
+A_DATABASE_URL = "postgresql+psycopg://host/ledger, or sqlite:///path/to/ledger.sqlite"
+
+
+def url_problem(url: str) -> str | None:
+    """What makes `url` no database URL for a ledger, in words (None: it may be one)."""
     try:
-        engine = create_engine(url)
-    except (ArgumentError, ImportError, ValueError) as error:  # unparsable; a missing driver; a bad port or option
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 (parsed with the rest: a port that is no number raises)
+    except ArgumentError:
+        return f"it is not a database URL (one reads like {A_DATABASE_URL})"
+    except ValueError:
+        return "its port is not a number"
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        return f"a ledger is kept in SQLite or PostgreSQL, not {backend[:40]!r} (a URL reads like {A_DATABASE_URL})"
+    return None
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    problem = url_problem(url)
+    if problem is None:
+        try:
+            engine = create_engine(url)
+        except ImportError as error:  # a driver not installed: psycopg (3) is the one Deedbook ships
+            problem = f"its driver is not installed ({error}; use postgresql+psycopg://)"
+        except NoSuchModuleError:
+            problem = f"SQLAlchemy knows no such driver (a URL reads like {A_DATABASE_URL})"
+        except (ArgumentError, ValueError) as error:  # an option the driver does not take, a malformed path
+            problem = one_line(str(error))
+    if problem is not None:
         shown = shown_if_plain(url)  # a password is not repeated (nor a text that may hold one)
         named = repr(shown) if shown is not None else "given"
-        raise DeedbookError(f"Cannot use the database URL {named}: {shown_url(str(error))}") from None
+        raise DeedbookError(f"Cannot use the database URL {named}: {shown_url(problem).rstrip('.')}.")
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
         event.listen(engine, "handle_error", _translate_sqlite_error)

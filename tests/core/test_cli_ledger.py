@@ -170,6 +170,16 @@ def test_a_db_url_naming_no_ledger_makes_no_database(capsys: pytest.CaptureFixtu
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite"]
 
 
+def test_a_db_url_whose_port_is_no_number_is_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The check for an absent SQLite file parsed the URL first and let the port's ValueError through: 'Deedbook
+    failed unexpectedly (ValueError: invalid literal for int()...)' (fails on the old code)."""
+    url = "postgresql+psycopg://bob:s3cret@127.0.0.1:port/ledger"
+    code, _, err = cli(capsys, "--data-dir", str(tmp_path / "home"), "--db-url", url, "deed", "list")
+    assert code == 2 and err == (
+        "deedbook: Cannot use the database URL 'postgresql+psycopg://127.0.0.1:port/ledger': its port is not a number.\n"
+    )
+
+
 def test_no_ledger_and_corrupt_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = cli(capsys, "--data-dir", str(tmp_path / "none"), "verify")
     assert code == 2 and "There is no ledger" in err

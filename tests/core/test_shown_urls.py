@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pytest
@@ -78,3 +78,34 @@ def test_a_database_url_refused_is_said_without_its_password(url: str, named: st
         make_engine(url)
     assert str(refused.value).startswith(f"Cannot use the database URL {named}: ")
     assert "s3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("garbage", "it is not a database URL (one reads like postgresql+psycopg://host/ledger, or sqlite:///"),
+        ("mysql://bob:s3cret@host/db", "a ledger is kept in SQLite or PostgreSQL, not 'mysql'"),
+        ("postgresql+psycopg://bob:s3cret@host:port/db", "its port is not a number."),
+        ("postgresql+psycopg2://bob:s3cret@host/db", "its driver is not installed"),
+        ("postgresql+nodriver://bob:s3cret@host/db", "SQLAlchemy knows no such driver"),
+    ],
+)
+def test_a_database_url_refused_says_what_is_wrong_with_it(url: str, says: str) -> None:
+    """SQLAlchemy's own words ('Could not parse SQLAlchemy URL from given URL string', 'No module named
+    MySQLdb', 'Can't load plugin') said what failed inside it, not what to write instead (fails on the old code)."""
+    with pytest.raises(DeedbookError) as refused:
+        make_engine(url)
+    assert says in str(refused.value) and str(refused.value).endswith(".")
+    assert "s3cret" not in str(refused.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.from_regex(r"(sqlite|postgresql(\+\w+)?|\w+)://[^\s]{0,40}", fullmatch=True))
+def test_any_database_url_is_an_engine_or_one_sentence(url: str) -> None:
+    """Parsed before anything connects: a text is an engine or a DeedbookError, never another exception."""
+    try:
+        engine = make_engine(url)
+    except DeedbookError as refused:
+        assert "\n" not in str(refused) and str(refused).startswith("Cannot use the database URL ")
+    else:
+        engine.dispose()
