@@ -44,6 +44,7 @@ from core.store import (
     is_lock_timeout,
     make_engine,
     migrate,
+    schema_version,
     sqlite_read_only_url,
 )
 
@@ -67,6 +68,12 @@ def _refuse_absent_sqlite_file(db_url: str) -> None:
     path = Path(url.database)
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         raise NotFound(f"There is no ledger in the database {path}.")
+
+
+def _no_ledger_in_database(db_url: str) -> str:
+    from core.shown_urls import shown_if_plain
+
+    return f"There is no ledger in the database {shown_if_plain(db_url) or 'at the URL given'}."
 
 
 def _pinned() -> dict[Engine, Connection]:
@@ -173,6 +180,9 @@ class Ledger:
         elif not create:
             _refuse_absent_sqlite_file(db_url)
         engine = make_engine(db_url or home.default_db_url)
+        if db_url is not None and not create and schema_version(engine) is None:
+            engine.dispose()  # a database with no ledger's schema: opening it must not write one into it
+            raise NotFound(_no_ledger_in_database(db_url))
         try:
             migrate(engine, on_upgrade)
         except DatabaseError as error:
@@ -207,9 +217,7 @@ class Ledger:
                 if conn.execute(select(func.count()).select_from(EntryRow)).scalar_one():
                     raise LedgerDamaged("The ledger database is damaged: it has entries but no ledger identity.")
             if db_url is not None:  # the database named, not the data folder (it said the folder's name)
-                from core.shown_urls import shown_if_plain
-
-                raise NotFound(f"There is no ledger in the database {shown_if_plain(db_url) or 'at the URL given'}.")
+                raise NotFound(_no_ledger_in_database(db_url))
             raise NotFound(f"There is no ledger in {home.root}.", remedy=Remedy.CHOOSE_DATA_FOLDER)
         try:
             identity = LedgerIdentity(bytes.fromhex(row.ledger_id[2:]), row.name, row.operator, int(row.chain_id))

@@ -45,3 +45,27 @@ def test_ledger_on_postgresql_appends_verifies_and_catches_tampering(postgres_ur
     report = verify_ledger(ledger, jobs=1)
     assert not report.ok and report.first_bad == 2
     assert any("append-only guard" in w for w in report.warnings)
+
+
+def test_opening_an_empty_database_writes_nothing_into_it(
+    postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read (`deed list`) on a PostgreSQL database holding no ledger wrote the whole schema into it, then said
+    there was no ledger there (fails on the old code); `init` still makes the ledger in it."""
+    from sqlalchemy import create_engine, inspect
+
+    from tests.hardening.harness import run_cli
+
+    home = ["--data-dir", str(tmp_path / "home"), "--db-url", postgres_url]
+    listed = run_cli([*home, "deed", "list"], capsys)
+    assert listed.code == 2 and listed.err.startswith("deedbook: There is no ledger in the database postgresql")
+    engine = create_engine(postgres_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
+    (tmp_path / "pw").write_text("correct horse battery\n")
+    keyed = ["--password-file", str(tmp_path / "pw")]
+    assert run_cli([*home, "key", "new", "operator", *keyed], capsys).code == 0
+    assert run_cli([*home, "init", "--name", "Empty Until Now", "--operator", "operator", *keyed], capsys).code == 0
+    assert run_cli([*home, "deed", "list"], capsys).out == "No deeds.\n"
