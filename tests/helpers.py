@@ -94,35 +94,36 @@ def read_only_folder(path: Path) -> Iterator[Path]:
         finally:
             path.chmod(0o755)
         return
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(path)], capture_output=True, text=True
-    )
-    if mounted.returncode != 0:  # the read-only cases would test nothing: say what the machine lacks
-        pytest.fail(
-            f"As root, a read-only folder needs a tmpfs mount, which failed here ({mounted.stderr.strip()}): run the "
-            "tests as an ordinary user, or where root may mount (CI does)."
-        )
-    try:
+    with _tmpfs(path, "ro,size=64k", "a read-only folder"):
         yield path
-    finally:
-        subprocess.run(["umount", str(path)], check=True)
 
 
 @contextmanager
 def full_folder(path: Path) -> Iterator[Path]:
     """An empty folder on a disk with no room left: a tiny tmpfs filled to its last byte (a file can still be
-    made there, none can hold a byte).  Mounting needs root; elsewhere the test is skipped, saying so."""
+    made there, none can hold a byte)."""
     path.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("a full disk is a tmpfs mounted for the test, which needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(path)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"a full disk is a tmpfs mounted for the test, and mount was refused here ({mounted.stderr!r})")
-    try:
+    with _tmpfs(path, "size=64k", "a full disk"):
         with open(path / ".filler", "wb", buffering=0) as filler, contextlib.suppress(OSError):
             while True:  # until ENOSPC
                 filler.write(b"\0" * 4096)
         yield path
+
+
+@contextmanager
+def _tmpfs(path: Path, options: str, what: str) -> Iterator[None]:
+    """A tmpfs mounted on `path` for the test; where it cannot be mounted the test fails saying what the machine
+    lacks (the case would test nothing)."""
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        pytest.fail(
+            f"{what[:1].upper()}{what[1:]} is a tmpfs mounted for the test, which failed here "
+            f"({mounted.stderr.strip() or 'mount needs root'}): run the tests where root may mount (CI does)."
+        )
+    try:
+        yield
     finally:
         subprocess.run(["umount", str(path)], check=True)
 
