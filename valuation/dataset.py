@@ -27,8 +27,8 @@ from valuation.schema import (
     Schema,
     _has,
     infer_schema,
+    one_price,
     parse_number,
-    shown_price,
     time_of,
 )
 
@@ -275,10 +275,7 @@ def _check_learnable(data: SalesData, raw: RawTable) -> None:
     if len(data) < MIN_SALES:
         raise DeedbookError(f"Only {len(data)} usable sales in {raw.source}; at least {MIN_SALES} are needed.")
     if np.unique(data.price).size == 1:
-        raise DeedbookError(
-            f"Every usable sale in {raw.source} has the same price ({shown_price(float(data.price[0]))}): a "
-            "model learns nothing from prices that never differ; use a table of sales at their own prices."
-        )
+        raise one_price(f"Every usable sale in {raw.source} has the same price", float(data.price[0]))
 
 
 def build_labelled(raw: RawTable, spec: TableSpec) -> tuple[SalesData, BoolArray]:

@@ -292,15 +292,17 @@ def _refuse_constant_prices(raw: RawTable, target: str) -> None:
         raise DeedbookError(f"The price column '{target}' is empty: none of its {len(values):,} rows has a price.")
     price = parse_number(present[0])
     if price is not None:
-        raise DeedbookError(
-            f"Every price in the column '{target}' is the same ({shown_price(price)}): a model learns "
-            "nothing from prices that never differ; use a table of sales at their own prices."
-        )
+        raise one_price(f"Every price in the column '{target}' is the same", price)
 
 
-def shown_price(price: float) -> str:
-    """A price from a table as a sentence shows it: 250,000 or 1,234.50."""
-    return f"{price:,.0f}" if price == int(price) else f"{price:,.2f}"
+def one_price(what: str, price: float) -> DeedbookError:
+    """The refusal of a table whose prices are all one (`what` says where): a model's errors and ranges would
+    all be 0.  The price is shown as a sentence shows it: 250,000 or 1,234.50."""
+    shown = f"{price:,.0f}" if price == int(price) else f"{price:,.2f}"
+    return DeedbookError(
+        f"{what} ({shown}): a model learns nothing from prices that never differ; use a table of sales at their own "
+        "prices."
+    )
 
 
 def infer_schema(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from core.wording import counted
 from desktop.workspace.receipt import Done, Receipt
 from desktop.workspace.records import RecordOps
 from desktop.workspace.signers import Signer
@@ -166,10 +167,10 @@ class WitnessOps(RecordOps):
         try:
             written = self.checkpoint_request(request_out, force=force)
         except (DeedbookError, OSError) as error:  # the folder filled up (or changed) since it was checked
-            why = str(error).rstrip(".").removesuffix("; nothing was written")  # of the file; the entry was
+            size = counted(signed.value.message["size"], "entry")
             raise DeedbookError(
-                f"Checkpoint {signed.value.index} ({signed.value.message['size']} entries) was recorded, but its "
-                f"request for witnesses was not written ({why[:1].lower()}{why[1:]}); the checkpoint stays, and "
+                f"Checkpoint {signed.value.index} ({size}) was recorded, but its request for witnesses was not "
+                f"written ({_why_unwritten(error)}); the checkpoint stays, and "
                 "its request can be written again.",
                 remedy=Remedy.WRITE_CHECKPOINT_REQUEST,
             ) from None
@@ -395,10 +396,9 @@ class WitnessOps(RecordOps):
         try:
             cosignature = self.write_file(out, result.note.serialize(), force=force)
         except DeedbookError as error:  # the folder filled up since it was checked: the state has moved on
-            why = str(error).rstrip(".").removesuffix("; nothing was written")
             raise DeedbookError(
                 f"{result.sentence.rstrip('.')}, and the witness keeps that, but the cosignature was not written "
-                f"({why[:1].lower()}{why[1:]}); cosign the same request again to write it."
+                f"({_why_unwritten(error)}); cosign the same request again to write it."
             ) from None
         return Done(result, cosignature.receipt)
 
@@ -549,3 +549,10 @@ def _ledger_key_in(path: Path) -> str:
     if not isinstance(key, str):
         raise DeedbookError(f"{path} names no ledger: give a ledger key, a checkpoint request or an export bundle.")
     return key
+
+
+def _why_unwritten(error: Exception) -> str:
+    """Why a file was not written, inside a sentence that says what was recorded before it: the writer's own
+    'nothing was written' is true of the file only, so it is left out."""
+    why = str(error).rstrip(".").removesuffix("; nothing was written")
+    return why[:1].lower() + why[1:]
