@@ -191,8 +191,7 @@ class NotaryDeskWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.request_area and event.type() == QEvent.Type.Resize:
-            area = self.request_area  # its width less a scroll bar, shown or not: the choice cannot flip with it
-            self.top.fit(area.width() - 2 * area.frameWidth() - area.verticalScrollBar().sizeHint().width())
+            self.top.fit_in(self.request_area, self.request_area.width())
         return super().eventFilter(watched, event)
 
     def _set_step(self, current: int) -> None:

@@ -176,9 +176,8 @@ class RegisterPane(Pane):
     def _place_columns(self) -> None:
         """The attributes beside the deed when both fit, else under it (980 x 620: they were cut on the right,
         behind a horizontal scroll bar). From the pane's width, a vertical scroll bar counted as shown."""
-        outer, scroll = self._outer.contentsMargins(), self._scroll
-        frame = scroll.frameWidth() * 2 + scroll.verticalScrollBar().sizeHint().width()
-        self._columns.fit(self.width() - outer.left() - outer.right() - frame)
+        outer = self._outer.contentsMargins()
+        self._columns.fit_in(self._scroll, self.width() - outer.left() - outer.right())
 
     def _field_widget(self, field: Attribute) -> QWidget:
         if field.kind == "choice":

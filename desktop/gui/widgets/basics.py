@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -112,6 +113,11 @@ class Columns(QBoxLayout):
 
     def beside(self) -> bool:
         return self.direction() == QBoxLayout.Direction.LeftToRight
+
+    def fit_in(self, area: QScrollArea, width: int) -> None:
+        """`fit` in the scroll area `area`, `width` wide: less its frame and a vertical scroll bar counted as
+        shown, so that the bar coming or going cannot flip the choice."""
+        self.fit(width - 2 * area.frameWidth() - area.verticalScrollBar().sizeHint().width())
 
     def fit(self, width: int) -> None:
         beside = width >= self.least_width_beside()
